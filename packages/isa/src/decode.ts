@@ -1,0 +1,121 @@
+import { IsaError } from './errors.js';
+import type { Insn } from './insn.js';
+import { type Endian, type RawSlot, readSlots } from './raw.js';
+import { type OpcodeRow, rowsForOpcode, type Shape } from './table.js';
+
+function hex(n: number, width = 2): string {
+  return `0x${(n >>> 0).toString(16).padStart(width, '0')}`;
+}
+
+function selectorName(row: OpcodeRow): string {
+  return row.shape.kind === 'end'
+    ? 'byte-order immediate'
+    : row.shape.kind === 'atomic'
+      ? 'atomic operation immediate'
+      : row.select?.field === 'src'
+        ? 'source field'
+        : 'offset';
+}
+
+function pickRow(raw: RawSlot, index: number, slot: number): OpcodeRow {
+  const rows = rowsForOpcode(raw.opcode);
+  if (rows.length === 0) throw new IsaError('unknown-opcode', `unknown opcode ${hex(raw.opcode)}`, index, slot);
+  const plain = rows.find((r) => !r.select);
+  const chosen = rows.find((r) => r.select && raw[r.select.field] === r.select.value);
+  if (chosen) return chosen;
+  if (plain) return plain;
+  const r0 = rows[0];
+  const field = r0.select!.field;
+  throw new IsaError(
+    'bad-selector',
+    `invalid ${selectorName(r0)} ${field === 'imm' ? hex(raw.imm) : raw[field]} for opcode ${hex(raw.opcode)}`,
+    index,
+    slot,
+  );
+}
+
+function build(shape: Shape, raw: RawSlot): Insn {
+  switch (shape.kind) {
+    case 'alu':
+      return { ...shape, dst: raw.dst, src: raw.src, imm: raw.imm };
+    case 'jmp':
+      return { ...shape, dst: raw.dst, src: raw.src, imm: raw.imm, off: raw.off };
+    case 'end':
+      return { ...shape, dst: raw.dst };
+    case 'ja':
+      return { kind: 'ja', off: raw.off };
+    case 'gotol':
+      return { kind: 'gotol', imm: raw.imm };
+    case 'call':
+      return { ...shape, imm: raw.imm };
+    case 'callx':
+      return { kind: 'callx', reg: raw.dst };
+    case 'exit':
+      return { kind: 'exit' };
+    case 'lddw':
+      return { ...shape, dst: raw.dst, imm: raw.imm, imm2: 0 };
+    case 'ldabs':
+      return { ...shape, imm: raw.imm };
+    case 'ldind':
+      return { ...shape, src: raw.src, imm: raw.imm };
+    case 'ldx':
+    case 'stx':
+      return { ...shape, dst: raw.dst, src: raw.src, off: raw.off };
+    case 'st':
+      return { ...shape, dst: raw.dst, off: raw.off, imm: raw.imm };
+    case 'atomic':
+      return { ...shape, dst: raw.dst, src: raw.src, off: raw.off };
+  }
+}
+
+/**
+ * Decode the instruction starting at `slots[slot]`. Returns the instruction and its width.
+ * `index` (the instruction index) only labels errors.
+ */
+export function decodeAt(slots: readonly RawSlot[], slot: number, index = slot): { insn: Insn; width: 1 | 2 } {
+  const raw = slots[slot];
+  const row = pickRow(raw, index, slot);
+  if (raw.dst > 10) throw new IsaError('bad-register', `invalid destination register r${raw.dst}`, index, slot);
+  const srcIsRegister = !(row.select?.field === 'src');
+  if (srcIsRegister && raw.src > 10) {
+    throw new IsaError('bad-register', `invalid source register r${raw.src}`, index, slot);
+  }
+  for (const field of row.zero) {
+    if (raw[field] !== 0) {
+      throw new IsaError('reserved-field', `reserved field '${field}' is ${raw[field]}, must be 0`, index, slot);
+    }
+  }
+  const insn = build(row.shape, raw);
+  if (insn.kind !== 'lddw') return { insn, width: 1 };
+  const next = slots[slot + 1];
+  if (!next) throw new IsaError('lddw-second-slot', 'lddw without its second slot', index, slot);
+  if (next.opcode !== 0 || next.dst !== 0 || next.src !== 0 || next.off !== 0) {
+    throw new IsaError(
+      'lddw-second-slot',
+      "the second slot of lddw must have opcode, registers and offset 0",
+      index,
+      slot + 1,
+    );
+  }
+  insn.imm2 = next.imm;
+  return { insn, width: 2 };
+}
+
+/** Decode a whole program from raw slots. */
+export function decodeSlots(slots: readonly RawSlot[]): Insn[] {
+  const insns: Insn[] = [];
+  for (let slot = 0; slot < slots.length; ) {
+    const { insn, width } = decodeAt(slots, slot, insns.length);
+    insns.push(insn);
+    slot += width;
+  }
+  return insns;
+}
+
+/**
+ * Decode program bytes. Throws only `IsaError`, naming the instruction index and the reason,
+ * for any input.
+ */
+export function decode(bytes: Uint8Array, endian: Endian = 'little'): Insn[] {
+  return decodeSlots(readSlots(bytes, endian));
+}

@@ -1,0 +1,10 @@
+export * from './builders.js';
+export { decode, decodeAt, decodeSlots } from './decode.js';
+export { type DraftOp, decodeDraftOpcode, draftOpcodes } from './draft.js';
+export { encode, encodeSlots, slotCount } from './encode.js';
+export { IsaError, type IsaErrorCode } from './errors.js';
+export * from './fields.js';
+export * from './insn.js';
+export * from './program.js';
+export { type Endian, type RawSlot, readSlot, readSlots, SLOT_BYTES, writeSlot, writeSlots } from './raw.js';
+export * from './table.js';

@@ -1,0 +1,320 @@
+/**
+ * The instruction table: the one source of truth for every valid encoding of RFC 9669
+ * (its Appendix A / the IANA "BPF Instruction Set" registry), with the conformance group and
+ * the lowest CPU version of each row. Decoding, encoding, group and version queries are all
+ * derived from `OPCODE_TABLE`; nothing else lists opcodes.
+ *
+ * A row is one (opcode byte, selector) pair. Rows that share an opcode byte are told apart by
+ * one field (`select`): `off` for sdiv/smod and movsx, `imm` for byte order and atomics, `src`
+ * for lddw pseudo sources and call kinds.
+ */
+import { AluCode, AtomicCode, Class, JmpCode, Mode, SizeCode, Src, sizeCode } from './fields.js';
+import {
+  ALU_OPS,
+  ATOMIC_OPS,
+  type AluOp,
+  type AtomicOp,
+  type CallTarget,
+  type EndOp,
+  type Insn,
+  JMP_OPS,
+  type JmpOp,
+  LDDW_SOURCES,
+  type LddwSource,
+  type Size,
+  type Source,
+  type Width,
+} from './insn.js';
+
+/** RFC 9669 §2.4 conformance groups, plus `callx` (register calls, as bpf_conformance uses). */
+export const CONFORMANCE_GROUPS = [
+  'base32',
+  'base64',
+  'atomic32',
+  'atomic64',
+  'divmul32',
+  'divmul64',
+  'packet',
+  'callx',
+] as const;
+export type ConformanceGroup = (typeof CONFORMANCE_GROUPS)[number];
+
+/** CPU versions as clang/LLVM's `-mcpu=v1…v4` name them. */
+export type CpuVersion = 1 | 2 | 3 | 4;
+
+export type Field = 'dst' | 'src' | 'off' | 'imm';
+
+/** Instruction shape without its operand fields: what a row decodes to. */
+export type Shape =
+  | { kind: 'alu'; width: Width; op: AluOp; source: Source }
+  | { kind: 'end'; op: EndOp; bits: 16 | 32 | 64 }
+  | { kind: 'jmp'; width: Width; op: JmpOp; source: Source }
+  | { kind: 'ja' }
+  | { kind: 'gotol' }
+  | { kind: 'call'; target: CallTarget }
+  | { kind: 'callx' }
+  | { kind: 'exit' }
+  | { kind: 'lddw'; source: LddwSource }
+  | { kind: 'ldabs'; size: 1 | 2 | 4 }
+  | { kind: 'ldind'; size: 1 | 2 | 4 }
+  | { kind: 'ldx'; size: Size; signed: boolean }
+  | { kind: 'st'; size: Size }
+  | { kind: 'stx'; size: Size }
+  | { kind: 'atomic'; size: 4 | 8; op: AtomicOp; fetch: boolean };
+
+export interface OpcodeRow {
+  /** Unique name of the row, e.g. `alu64.add.imm`, `atomic32.fetch_or`, `lddw.map_value`. */
+  key: string;
+  opcode: number;
+  /** The field that selects this row among rows with the same opcode, and its value. */
+  select?: { field: 'src' | 'off' | 'imm'; value: number };
+  /** Fields that must be zero in a valid encoding. */
+  zero: readonly Field[];
+  shape: Shape;
+  group: ConformanceGroup;
+  cpu: CpuVersion;
+}
+
+const ALU_CODE: Record<AluOp, { code: number; off?: number }> = {
+  add: { code: AluCode.ADD },
+  sub: { code: AluCode.SUB },
+  mul: { code: AluCode.MUL },
+  div: { code: AluCode.DIV },
+  sdiv: { code: AluCode.DIV, off: 1 },
+  or: { code: AluCode.OR },
+  and: { code: AluCode.AND },
+  lsh: { code: AluCode.LSH },
+  rsh: { code: AluCode.RSH },
+  neg: { code: AluCode.NEG },
+  mod: { code: AluCode.MOD },
+  smod: { code: AluCode.MOD, off: 1 },
+  xor: { code: AluCode.XOR },
+  mov: { code: AluCode.MOV },
+  movsx8: { code: AluCode.MOV, off: 8 },
+  movsx16: { code: AluCode.MOV, off: 16 },
+  movsx32: { code: AluCode.MOV, off: 32 },
+  arsh: { code: AluCode.ARSH },
+};
+
+const JMP_CODE: Record<JmpOp, number> = {
+  jeq: JmpCode.JEQ,
+  jgt: JmpCode.JGT,
+  jge: JmpCode.JGE,
+  jset: JmpCode.JSET,
+  jne: JmpCode.JNE,
+  jsgt: JmpCode.JSGT,
+  jsge: JmpCode.JSGE,
+  jlt: JmpCode.JLT,
+  jle: JmpCode.JLE,
+  jslt: JmpCode.JSLT,
+  jsle: JmpCode.JSLE,
+};
+
+const ATOMIC_CODE: Record<AtomicOp, number> = {
+  add: AtomicCode.ADD,
+  or: AtomicCode.OR,
+  and: AtomicCode.AND,
+  xor: AtomicCode.XOR,
+  xchg: AtomicCode.XCHG,
+  cmpxchg: AtomicCode.CMPXCHG,
+};
+
+const SIZES: readonly Size[] = [1, 2, 4, 8];
+
+/** The unique row key of an instruction or a shape. */
+export function rowKey(s: Shape | Insn): string {
+  switch (s.kind) {
+    case 'alu':
+      return `alu${s.width}.${s.op}.${s.source}`;
+    case 'end':
+      return `end.${s.op}${s.bits}`;
+    case 'jmp':
+      return `jmp${s.width}.${s.op}.${s.source}`;
+    case 'call':
+      return `call.${s.target}`;
+    case 'lddw':
+      return `lddw.${s.source}`;
+    case 'ldabs':
+    case 'ldind':
+      return `${s.kind}.${s.size}`;
+    case 'ldx':
+      return `ldx${s.signed ? 's' : ''}.${s.size}`;
+    case 'st':
+    case 'stx':
+      return `${s.kind}.${s.size}`;
+    case 'atomic':
+      return `atomic${s.size * 8}.${s.fetch && s.op !== 'xchg' && s.op !== 'cmpxchg' ? 'fetch_' : ''}${s.op}`;
+    default:
+      return s.kind;
+  }
+}
+
+function row(
+  shape: Shape,
+  opcode: number,
+  zero: readonly Field[],
+  group: ConformanceGroup,
+  cpu: CpuVersion,
+  select?: OpcodeRow['select'],
+): OpcodeRow {
+  return { key: rowKey(shape), opcode, zero, shape, group, cpu, ...(select ? { select } : {}) };
+}
+
+function aluRows(): OpcodeRow[] {
+  const rows: OpcodeRow[] = [];
+  for (const width of [32, 64] as const) {
+    const cls = width === 32 ? Class.ALU : Class.ALU64;
+    for (const op of ALU_OPS) {
+      const { code, off } = ALU_CODE[op];
+      const divmul = op === 'mul' || op === 'div' || op === 'sdiv' || op === 'mod' || op === 'smod';
+      const group: ConformanceGroup = divmul ? (width === 32 ? 'divmul32' : 'divmul64') : `base${width}`;
+      const v4 = off !== undefined;
+      const select = off !== undefined ? { field: 'off' as const, value: off } : undefined;
+      const sources: Source[] = op === 'neg' ? ['imm'] : op.startsWith('movsx') ? ['reg'] : ['imm', 'reg'];
+      for (const source of sources) {
+        const opcode = cls | code | (source === 'reg' ? Src.X : Src.K);
+        const zero: Field[] = source === 'imm' ? ['src'] : ['imm'];
+        if (op === 'neg') zero.push('imm');
+        if (off === undefined) zero.push('off');
+        rows.push(row({ kind: 'alu', width, op, source }, opcode, zero, group, v4 ? 4 : 1, select));
+      }
+    }
+  }
+  return rows;
+}
+
+function endRows(): OpcodeRow[] {
+  const rows: OpcodeRow[] = [];
+  const forms: [EndOp, number][] = [
+    ['le', Class.ALU | AluCode.END | Src.K],
+    ['be', Class.ALU | AluCode.END | Src.X],
+    ['bswap', Class.ALU64 | AluCode.END | Src.K],
+  ];
+  for (const [op, opcode] of forms) {
+    for (const bits of [16, 32, 64] as const) {
+      rows.push(
+        row({ kind: 'end', op, bits }, opcode, ['src', 'off'], 'base32', op === 'bswap' ? 4 : 1, {
+          field: 'imm',
+          value: bits,
+        }),
+      );
+    }
+  }
+  return rows;
+}
+
+function jmpRows(): OpcodeRow[] {
+  const rows: OpcodeRow[] = [];
+  for (const width of [64, 32] as const) {
+    const cls = width === 64 ? Class.JMP : Class.JMP32;
+    for (const op of JMP_OPS) {
+      const late = op === 'jlt' || op === 'jle' || op === 'jslt' || op === 'jsle';
+      const cpu: CpuVersion = width === 32 ? 3 : late ? 2 : 1;
+      for (const source of ['imm', 'reg'] as const) {
+        const opcode = cls | JMP_CODE[op] | (source === 'reg' ? Src.X : Src.K);
+        rows.push(
+          row({ kind: 'jmp', width, op, source }, opcode, source === 'imm' ? ['src'] : ['imm'], `base${width}`, cpu),
+        );
+      }
+    }
+  }
+  rows.push(row({ kind: 'ja' }, Class.JMP | JmpCode.JA, ['dst', 'src', 'imm'], 'base32', 1));
+  rows.push(row({ kind: 'gotol' }, Class.JMP32 | JmpCode.JA, ['dst', 'src', 'off'], 'base32', 4));
+  const targets: CallTarget[] = ['helper', 'local', 'kfunc'];
+  targets.forEach((target, src) => {
+    rows.push(
+      row({ kind: 'call', target }, Class.JMP | JmpCode.CALL, ['dst', 'off'], 'base32', 1, {
+        field: 'src',
+        value: src,
+      }),
+    );
+  });
+  rows.push(row({ kind: 'callx' }, Class.JMP | JmpCode.CALL | Src.X, ['src', 'off', 'imm'], 'callx', 1));
+  rows.push(row({ kind: 'exit' }, Class.JMP | JmpCode.EXIT, ['dst', 'src', 'off', 'imm'], 'base32', 1));
+  return rows;
+}
+
+function memRows(): OpcodeRow[] {
+  const rows: OpcodeRow[] = [];
+  LDDW_SOURCES.forEach((source, src) => {
+    rows.push(
+      row({ kind: 'lddw', source }, Class.LD | Mode.IMM | SizeCode.DW, ['off'], 'base64', 1, {
+        field: 'src',
+        value: src,
+      }),
+    );
+  });
+  for (const size of [1, 2, 4] as const) {
+    rows.push(row({ kind: 'ldabs', size }, Class.LD | Mode.ABS | sizeCode(size), ['dst', 'src', 'off'], 'packet', 1));
+    rows.push(row({ kind: 'ldind', size }, Class.LD | Mode.IND | sizeCode(size), ['dst', 'off'], 'packet', 1));
+  }
+  for (const size of SIZES) {
+    const group: ConformanceGroup = size === 8 ? 'base64' : 'base32';
+    rows.push(row({ kind: 'ldx', size, signed: false }, Class.LDX | Mode.MEM | sizeCode(size), ['imm'], group, 1));
+    if (size !== 8) {
+      rows.push(row({ kind: 'ldx', size, signed: true }, Class.LDX | Mode.MEMSX | sizeCode(size), ['imm'], group, 4));
+    }
+    rows.push(row({ kind: 'st', size }, Class.ST | Mode.MEM | sizeCode(size), ['src'], group, 1));
+    rows.push(row({ kind: 'stx', size }, Class.STX | Mode.MEM | sizeCode(size), ['imm'], group, 1));
+  }
+  for (const size of [4, 8] as const) {
+    const opcode = Class.STX | Mode.ATOMIC | sizeCode(size);
+    const group: ConformanceGroup = size === 4 ? 'atomic32' : 'atomic64';
+    for (const op of ATOMIC_OPS) {
+      const always = op === 'xchg' || op === 'cmpxchg';
+      for (const fetch of always ? [true] : [false, true]) {
+        const imm = ATOMIC_CODE[op] | (fetch ? AtomicCode.FETCH : 0);
+        // Plain `lock add` is cpu v1 (the old XADD); every other atomic came with v3.
+        const cpu: CpuVersion = op === 'add' && !fetch ? 1 : 3;
+        rows.push(row({ kind: 'atomic', size, op, fetch }, opcode, [], group, cpu, { field: 'imm', value: imm }));
+      }
+    }
+  }
+  return rows;
+}
+
+/** Every valid instruction encoding of RFC 9669. */
+export const OPCODE_TABLE: readonly OpcodeRow[] = Object.freeze([
+  ...aluRows(),
+  ...endRows(),
+  ...jmpRows(),
+  ...memRows(),
+]);
+
+const BY_KEY = new Map<string, OpcodeRow>(OPCODE_TABLE.map((r) => [r.key, r]));
+const BY_OPCODE = new Map<number, OpcodeRow[]>();
+for (const r of OPCODE_TABLE) {
+  const list = BY_OPCODE.get(r.opcode) ?? [];
+  list.push(r);
+  BY_OPCODE.set(r.opcode, list);
+}
+
+/** The row of an instruction, or undefined if the combination does not exist (e.g. neg with a register source). */
+export function rowOf(insn: Insn | Shape): OpcodeRow | undefined {
+  return BY_KEY.get(rowKey(insn));
+}
+
+/** Rows sharing an opcode byte (empty when the byte is no valid opcode). */
+export function rowsForOpcode(opcode: number): readonly OpcodeRow[] {
+  return BY_OPCODE.get(opcode) ?? [];
+}
+
+/** The row with this key. */
+export function rowByKey(key: string): OpcodeRow | undefined {
+  return BY_KEY.get(key);
+}
+
+/** True when `opcode` is the first byte of some valid instruction. */
+export function isValidOpcode(opcode: number): boolean {
+  return BY_OPCODE.has(opcode);
+}
+
+/** The conformance group of an instruction (undefined for an impossible combination). */
+export function conformanceGroup(insn: Insn): ConformanceGroup | undefined {
+  return rowOf(insn)?.group;
+}
+
+/** The lowest CPU version that has this instruction. */
+export function cpuVersion(insn: Insn): CpuVersion | undefined {
+  return rowOf(insn)?.cpu;
+}
