@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { VmError } from './errors.js';
+import { addressOf, BPF_ADDRESS_BASE, LinearMemory, NULL_GUARD, offsetOf } from './memory.js';
+
+describe('LinearMemory', () => {
+  it('is a fixed WebAssembly.Memory whose buffer never moves', () => {
+    const mem = new LinearMemory({ bytes: 100_000 });
+    expect(mem.size).toBe(2 * 65536);
+    expect(mem.memory.buffer).toBe(mem.buffer);
+    expect(() => mem.memory.grow(1)).toThrow();
+    expect(mem.memory.buffer).toBe(mem.buffer);
+  });
+
+  it('keeps the NULL guard out of every region and aligns starts', () => {
+    const mem = new LinearMemory({ bytes: 65536 });
+    const a = mem.alloc(3, { name: 'a', kind: 'data', writable: true });
+    const b = mem.alloc(16, { name: 'b', kind: 'stack', writable: true, align: 64 });
+    expect(a.start).toBe(NULL_GUARD);
+    expect(b.start % 64).toBe(0);
+    expect(b.start).toBeGreaterThanOrEqual(a.end);
+    expect(mem.regionAt(0)).toBeUndefined();
+    expect(mem.regionAt(a.start + 2)).toBe(a);
+    expect(mem.regionAt(a.start + 2, 2)).toBeUndefined();
+    expect(mem.regionAt(b.start, 16)).toBe(b);
+  });
+
+  it('reuses freed space first-fit and zeroes it', () => {
+    const mem = new LinearMemory({ bytes: 65536 });
+    const a = mem.alloc(64, { name: 'a', kind: 'data', writable: true });
+    mem.alloc(64, { name: 'b', kind: 'data', writable: true });
+    mem.bytes.fill(7, a.start, a.end);
+    mem.free(a);
+    const c = mem.alloc(32, { name: 'c', kind: 'data', writable: false });
+    expect(c.start).toBe(a.start);
+    expect(mem.bytes[c.start]).toBe(0);
+  });
+
+  it('reports exhaustion as a typed error', () => {
+    const mem = new LinearMemory({ bytes: 65536 });
+    expect(() => mem.alloc(65536, { name: 'big', kind: 'host', writable: true })).toThrow(VmError);
+  });
+
+  it('maps BPF addresses to offsets with a non-zero base', () => {
+    expect(addressOf(4096)).toBe(0x1_0000_1000n);
+    expect(offsetOf(BigInt(BPF_ADDRESS_BASE) + 10n, 65536)).toBe(10);
+    expect(offsetOf(10n, 65536)).toBe(-1);
+    expect(offsetOf(BigInt(BPF_ADDRESS_BASE) + 65536n, 65536)).toBe(-1);
+  });
+});
