@@ -34,7 +34,10 @@ export class CliError extends Error {
 }
 
 /** An Io that records output, for tests. */
-export function memoryIo(files: Record<string, Uint8Array | string> = {}, stdin = ''): Io & { stdout: string; stderr: string; files: Record<string, Uint8Array | string> } {
+export function memoryIo(
+  files: Record<string, Uint8Array | string> = {},
+  stdin = '',
+): Io & { stdout: string; stderr: string; files: Record<string, Uint8Array | string> } {
   const io = {
     stdout: '',
     stderr: '',

@@ -5,9 +5,9 @@
  */
 import {
   type AluInsn,
+  type AluOp,
   type AtomicInsn,
   type AtomicOp,
-  type AluOp,
   type CallInsn,
   type CallxInsn,
   type EndInsn,
@@ -74,7 +74,8 @@ export const neg = (dst: Reg): AluInsn => alu('neg', 64).imm(dst, 0);
 export const neg32 = (dst: Reg): AluInsn => alu('neg', 32).imm(dst, 0);
 
 /** Sign-extending moves: `movsx(8, R1, R2)` is `r1 = (s8)r2`; `movsx32(16, …)` is `w1 = (s16)w2`. */
-export const movsx = (bits: 8 | 16 | 32, dst: Reg, src: Reg): AluInsn => alu(`movsx${bits}`, 64).reg(dst, src);
+export const movsx = (bits: 8 | 16 | 32, dst: Reg, src: Reg): AluInsn =>
+  alu(`movsx${bits}`, 64).reg(dst, src);
 export const movsx32 = (bits: 8 | 16, dst: Reg, src: Reg): AluInsn => alu(`movsx${bits}`, 32).reg(dst, src);
 
 export const le = (bits: 16 | 32 | 64, dst: Reg): EndInsn => ({ kind: 'end', op: 'le', bits, dst });
@@ -137,7 +138,12 @@ export function lddwPseudo(source: LddwSource, dst: Reg, imm: number, imm2 = 0):
 }
 
 export const ldabs = (size: 1 | 2 | 4, imm: number): LdAbsInsn => ({ kind: 'ldabs', size, imm });
-export const ldind = (size: 1 | 2 | 4, src: Reg, imm: number): LdIndInsn => ({ kind: 'ldind', size, src, imm });
+export const ldind = (size: 1 | 2 | 4, src: Reg, imm: number): LdIndInsn => ({
+  kind: 'ldind',
+  size,
+  src,
+  imm,
+});
 
 const ldx =
   (size: Size, signed: boolean) =>

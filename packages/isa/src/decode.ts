@@ -19,13 +19,16 @@ function selectorName(row: OpcodeRow): string {
 
 function pickRow(raw: RawSlot, index: number, slot: number): OpcodeRow {
   const rows = rowsForOpcode(raw.opcode);
-  if (rows.length === 0) throw new IsaError('unknown-opcode', `unknown opcode ${hex(raw.opcode)}`, index, slot);
+  if (rows.length === 0)
+    throw new IsaError('unknown-opcode', `unknown opcode ${hex(raw.opcode)}`, index, slot);
   const plain = rows.find((r) => !r.select);
   const chosen = rows.find((r) => r.select && raw[r.select.field] === r.select.value);
   if (chosen) return chosen;
-  if (plain) return plain;
-  const r0 = rows[0];
-  const field = r0.select!.field;
+  const r0 = rows.find((r) => r.select) ?? rows[0];
+  const field = r0.select?.field;
+  // A plain row applies unless its selector field carries a value some other row would select on.
+  if (plain && (!field || raw[field] === 0 || !plain.zero.includes(field))) return plain;
+  if (!field) throw new IsaError('unknown-opcode', `unknown opcode ${hex(raw.opcode)}`, index, slot);
   throw new IsaError(
     'bad-selector',
     `invalid ${selectorName(r0)} ${field === 'imm' ? hex(raw.imm) : raw[field]} for opcode ${hex(raw.opcode)}`,
@@ -72,17 +75,27 @@ function build(shape: Shape, raw: RawSlot): Insn {
  * Decode the instruction starting at `slots[slot]`. Returns the instruction and its width.
  * `index` (the instruction index) only labels errors.
  */
-export function decodeAt(slots: readonly RawSlot[], slot: number, index = slot): { insn: Insn; width: 1 | 2 } {
+export function decodeAt(
+  slots: readonly RawSlot[],
+  slot: number,
+  index = slot,
+): { insn: Insn; width: 1 | 2 } {
   const raw = slots[slot];
   const row = pickRow(raw, index, slot);
-  if (raw.dst > 10) throw new IsaError('bad-register', `invalid destination register r${raw.dst}`, index, slot);
+  if (raw.dst > 10)
+    throw new IsaError('bad-register', `invalid destination register r${raw.dst}`, index, slot);
   const srcIsRegister = !(row.select?.field === 'src');
   if (srcIsRegister && raw.src > 10) {
     throw new IsaError('bad-register', `invalid source register r${raw.src}`, index, slot);
   }
   for (const field of row.zero) {
     if (raw[field] !== 0) {
-      throw new IsaError('reserved-field', `reserved field '${field}' is ${raw[field]}, must be 0`, index, slot);
+      throw new IsaError(
+        'reserved-field',
+        `reserved field '${field}' is ${raw[field]}, must be 0`,
+        index,
+        slot,
+      );
     }
   }
   const insn = build(row.shape, raw);
@@ -92,7 +105,7 @@ export function decodeAt(slots: readonly RawSlot[], slot: number, index = slot):
   if (next.opcode !== 0 || next.dst !== 0 || next.src !== 0 || next.off !== 0) {
     throw new IsaError(
       'lddw-second-slot',
-      "the second slot of lddw must have opcode, registers and offset 0",
+      'the second slot of lddw must have opcode, registers and offset 0',
       index,
       slot + 1,
     );

@@ -12,8 +12,8 @@ function checkReg(reg: number, what: string, index: number): number {
 
 function checkInt(value: number, bits: 16 | 32, what: string, index: number): number {
   const min = -(2 ** (bits - 1));
-  // Accept unsigned spellings of the same bit pattern (e.g. 0xffffffff for -1).
-  const max = 2 ** bits - 1;
+  // Immediates may be spelled unsigned (0xffffffff for -1); offsets are signed only.
+  const max = bits === 32 ? 2 ** 32 - 1 : 2 ** 15 - 1;
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new IsaError('out-of-range', `${what} ${value} does not fit in ${bits} bits`, index);
   }

@@ -57,6 +57,8 @@ export function readSlots(bytes: Uint8Array, endian: Endian = 'little'): RawSlot
 export function writeSlots(slots: readonly RawSlot[], endian: Endian = 'little'): Uint8Array {
   const bytes = new Uint8Array(slots.length * SLOT_BYTES);
   const view = new DataView(bytes.buffer);
-  slots.forEach((raw, s) => writeSlot(view, s, raw, endian));
+  slots.forEach((raw, s) => {
+    writeSlot(view, s, raw, endian);
+  });
   return bytes;
 }

@@ -11,8 +11,8 @@
 import { AluCode, AtomicCode, Class, JmpCode, Mode, SizeCode, Src, sizeCode } from './fields.js';
 import {
   ALU_OPS,
-  ATOMIC_OPS,
   type AluOp,
+  ATOMIC_OPS,
   type AtomicOp,
   type CallTarget,
   type EndOp,
@@ -142,8 +142,12 @@ export function rowKey(s: Shape | Insn): string {
     case 'st':
     case 'stx':
       return `${s.kind}.${s.size}`;
-    case 'atomic':
-      return `atomic${s.size * 8}.${s.fetch && s.op !== 'xchg' && s.op !== 'cmpxchg' ? 'fetch_' : ''}${s.op}`;
+    case 'atomic': {
+      // xchg and cmpxchg always fetch; a non-fetching one has a key no row carries.
+      const always = s.op === 'xchg' || s.op === 'cmpxchg';
+      const prefix = always ? (s.fetch ? '' : 'nofetch_') : s.fetch ? 'fetch_' : '';
+      return `atomic${s.size * 8}.${prefix}${s.op}`;
+    }
     default:
       return s.kind;
   }
@@ -165,6 +169,8 @@ function aluRows(): OpcodeRow[] {
   for (const width of [32, 64] as const) {
     const cls = width === 32 ? Class.ALU : Class.ALU64;
     for (const op of ALU_OPS) {
+      // RFC 9669: 32-bit MOVSX exists for 8 and 16 bits only.
+      if (width === 32 && op === 'movsx32') continue;
       const { code, off } = ALU_CODE[op];
       const divmul = op === 'mul' || op === 'div' || op === 'sdiv' || op === 'mod' || op === 'smod';
       const group: ConformanceGroup = divmul ? (width === 32 ? 'divmul32' : 'divmul64') : `base${width}`;
@@ -213,7 +219,13 @@ function jmpRows(): OpcodeRow[] {
       for (const source of ['imm', 'reg'] as const) {
         const opcode = cls | JMP_CODE[op] | (source === 'reg' ? Src.X : Src.K);
         rows.push(
-          row({ kind: 'jmp', width, op, source }, opcode, source === 'imm' ? ['src'] : ['imm'], `base${width}`, cpu),
+          row(
+            { kind: 'jmp', width, op, source },
+            opcode,
+            source === 'imm' ? ['src'] : ['imm'],
+            `base${width}`,
+            cpu,
+          ),
         );
       }
     }
@@ -245,14 +257,22 @@ function memRows(): OpcodeRow[] {
     );
   });
   for (const size of [1, 2, 4] as const) {
-    rows.push(row({ kind: 'ldabs', size }, Class.LD | Mode.ABS | sizeCode(size), ['dst', 'src', 'off'], 'packet', 1));
-    rows.push(row({ kind: 'ldind', size }, Class.LD | Mode.IND | sizeCode(size), ['dst', 'off'], 'packet', 1));
+    rows.push(
+      row({ kind: 'ldabs', size }, Class.LD | Mode.ABS | sizeCode(size), ['dst', 'src', 'off'], 'packet', 1),
+    );
+    rows.push(
+      row({ kind: 'ldind', size }, Class.LD | Mode.IND | sizeCode(size), ['dst', 'off'], 'packet', 1),
+    );
   }
   for (const size of SIZES) {
     const group: ConformanceGroup = size === 8 ? 'base64' : 'base32';
-    rows.push(row({ kind: 'ldx', size, signed: false }, Class.LDX | Mode.MEM | sizeCode(size), ['imm'], group, 1));
+    rows.push(
+      row({ kind: 'ldx', size, signed: false }, Class.LDX | Mode.MEM | sizeCode(size), ['imm'], group, 1),
+    );
     if (size !== 8) {
-      rows.push(row({ kind: 'ldx', size, signed: true }, Class.LDX | Mode.MEMSX | sizeCode(size), ['imm'], group, 4));
+      rows.push(
+        row({ kind: 'ldx', size, signed: true }, Class.LDX | Mode.MEMSX | sizeCode(size), ['imm'], group, 4),
+      );
     }
     rows.push(row({ kind: 'st', size }, Class.ST | Mode.MEM | sizeCode(size), ['src'], group, 1));
     rows.push(row({ kind: 'stx', size }, Class.STX | Mode.MEM | sizeCode(size), ['imm'], group, 1));
@@ -266,7 +286,9 @@ function memRows(): OpcodeRow[] {
         const imm = ATOMIC_CODE[op] | (fetch ? AtomicCode.FETCH : 0);
         // Plain `lock add` is cpu v1 (the old XADD); every other atomic came with v3.
         const cpu: CpuVersion = op === 'add' && !fetch ? 1 : 3;
-        rows.push(row({ kind: 'atomic', size, op, fetch }, opcode, [], group, cpu, { field: 'imm', value: imm }));
+        rows.push(
+          row({ kind: 'atomic', size, op, fetch }, opcode, [], group, cpu, { field: 'imm', value: imm }),
+        );
       }
     }
   }
