@@ -6,7 +6,7 @@ import { encode } from './encode.js';
 import { IsaError } from './errors.js';
 import type { Insn } from './insn.js';
 import { branchTargets, offsetBetween, slotStarts } from './program.js';
-import { instantiate } from './sample.test-util.js';
+import { instantiate } from './testing/instantiate.js';
 import { OPCODE_TABLE } from './table.js';
 
 const reg = fc.integer({ min: 0, max: 10 });

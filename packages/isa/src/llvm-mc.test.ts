@@ -8,7 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import { encode } from './encode.js';
 import type { Insn } from './insn.js';
-import { instantiate } from './sample.test-util.js';
+import { instantiate } from './testing/instantiate.js';
 import { OPCODE_TABLE } from './table.js';
 
 const LLVM_MC = 'llvm-mc-19';

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { decode } from './decode.js';
 import { encode } from './encode.js';
-import { instantiate } from './sample.test-util.js';
+import { instantiate } from './testing/instantiate.js';
 import { CONFORMANCE_GROUPS, conformanceGroup, cpuVersion, OPCODE_TABLE, rowOf } from './table.js';
 
 const operands = { dst: 3, src: 7, off: -5, imm: 0x12345, imm2: -2 };

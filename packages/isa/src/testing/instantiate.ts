@@ -1,5 +1,5 @@
-import { type Insn, insnWidth } from './insn.js';
-import type { Shape } from './table.js';
+import type { Insn } from '../insn.js';
+import type { Shape } from '../table.js';
 
 /** A concrete instruction of a shape, with the given operand values where the shape has them. */
 export function instantiate(
@@ -44,4 +44,3 @@ export function instantiate(
   }
 }
 
-export { insnWidth };
