@@ -1,0 +1,191 @@
+/**
+ * The assembler driver: split lines, parse each in the chosen syntax, then resolve labels in a
+ * second pass (`offset = target - pc - width`, in slots). Names it cannot resolve (maps, global
+ * functions) become relocations for the ELF writer, as llvm-mc does.
+ */
+import { type Insn, insnWidth, slotStarts } from '@tbpf/isa';
+import { applyDirective, type DirectiveState } from './directives.js';
+import { AsmError, type SourceLocation } from './errors.js';
+import { type Token, tokenize } from './lexer.js';
+import { parseLlvmLine } from './llvm-syntax.js';
+import type { AsmProgram, AsmRelocation, AsmSection, AsmSymbol, Syntax } from './program.js';
+import type { Statement, SymbolRef } from './statements.js';
+import { TokenCursor } from './tokens.js';
+import { parseUbpfLine } from './ubpf-syntax.js';
+
+export interface AssembleOptions {
+  /** Input syntax; detected from the text when absent (see `detectSyntax`). */
+  syntax?: Syntax;
+  /** Name used in error messages. Default `<input>`. */
+  fileName?: string;
+}
+
+interface Item {
+  insn: Insn;
+  ref?: SymbolRef;
+  loc: SourceLocation;
+}
+
+export interface PendingSection {
+  name: string;
+  items: Item[];
+  labels: Map<string, { index: number; loc: SourceLocation }>;
+}
+
+/**
+ * Guess the syntax: `%r1`, `[`…`]` and bare mnemonics mean ubpf; assignments, `goto`,
+ * `*(u32 *)` and directives mean LLVM. Text with neither (e.g. just `exit`) reads the same in
+ * both, and is called ubpf.
+ */
+export function detectSyntax(text: string): Syntax {
+  let llvm = 0;
+  let ubpf = 0;
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/(#|\/\/|;).*$/, '').trim();
+    if (line === '') continue;
+    if (/%r\d|\[/.test(line) || /^[a-z][a-z0-9]*\s+%?r\d+\s*,/i.test(line)) ubpf++;
+    else if (/=|\bgoto\b|\bgotol\b|^\.|^callx\b/.test(line)) llvm++;
+  }
+  return llvm > ubpf ? 'llvm' : 'ubpf';
+}
+
+function parseLines(text: string, syntax: Syntax, fileName: string): Statement[] {
+  const statements: Statement[] = [];
+  text.split('\n').forEach((lineText, i) => {
+    const tokens: Token[] = tokenize(lineText, fileName, i + 1);
+    if (tokens.length === 0) return;
+    const cur = new TokenCursor(tokens, fileName, i + 1, lineText.trimEnd().length + 1, syntax === 'llvm');
+    statements.push(...(syntax === 'ubpf' ? parseUbpfLine(cur) : parseLlvmLine(cur)));
+  });
+  return statements;
+}
+
+function fail(loc: SourceLocation, reason: string, text: string, expected?: string): never {
+  throw AsmError.at(loc, reason, text, expected);
+}
+
+function resolveSection(
+  section: PendingSection,
+  syntax: Syntax,
+  attrs: DirectiveState,
+  relocations: AsmRelocation[],
+): Insn[] {
+  const insns = section.items.map((it) => it.insn);
+  const starts = slotStarts(insns);
+  section.items.forEach((item, i) => {
+    const ref = item.ref;
+    if (!ref) return;
+    const at = { ...insns[i] } as Insn;
+    insns[i] = at;
+    const target = section.labels.get(ref.name);
+    const global = attrs.symbols.get(ref.name)?.binding;
+    if (ref.use === 'lddw' || (ref.use === 'call' && (!target || (global && global !== 'local')))) {
+      if (ref.use === 'call' && syntax === 'ubpf')
+        fail(ref.loc, `unknown function '${ref.name}'`, ref.name, 'a label defined in this program');
+      relocations.push({
+        section: section.name,
+        index: i,
+        offset: starts[i] * 8,
+        symbol: ref.name,
+        type: ref.use === 'lddw' ? 'R_BPF_64_64' : 'R_BPF_64_32',
+      });
+      if (at.kind === 'call') at.imm = -1;
+      return;
+    }
+    if (!target)
+      fail(ref.loc, `unknown label '${ref.name}'`, ref.name, `a label defined in section ${section.name}`);
+    const off = starts[target.index] - (starts[i] + insnWidth(at));
+    if (at.kind === 'jmp' || at.kind === 'ja') {
+      if (off < -32768 || off > 32767) {
+        fail(
+          ref.loc,
+          `jump to '${ref.name}' is ${off} slots away, beyond a 16-bit offset`,
+          ref.name,
+          'gotol for long jumps',
+        );
+      }
+      at.off = off;
+    } else if (at.kind === 'gotol' || at.kind === 'call') {
+      at.imm = off;
+    }
+  });
+  return insns;
+}
+
+/** Assemble text in either syntax. Throws only `AsmError`. */
+export function assemble(text: string, options: AssembleOptions = {}): AsmProgram {
+  const fileName = options.fileName ?? '<input>';
+  const syntax = options.syntax ?? detectSyntax(text);
+  const statements = parseLines(text, syntax, fileName);
+  const state: DirectiveState = { current: undefined, sections: new Map(), symbols: new Map(), sizes: [] };
+  const sectionFor = (): PendingSection => {
+    if (!state.current) {
+      state.current = state.sections.get('.text') ?? { name: '.text', items: [], labels: new Map() };
+      state.sections.set('.text', state.current);
+    }
+    return state.current;
+  };
+  let firstExit: { section: PendingSection; index: number } | undefined;
+  let implicitExit = false;
+  for (const st of statements) {
+    if (st.kind === 'directive') {
+      applyDirective(st, state);
+      continue;
+    }
+    const section = sectionFor();
+    if (st.kind === 'label') {
+      const prev = section.labels.get(st.name);
+      if (prev)
+        fail(
+          st.loc,
+          `label '${st.name}' is already defined at line ${prev.loc.line}`,
+          st.name,
+          'a new label name',
+        );
+      section.labels.set(st.name, { index: section.items.length, loc: st.loc });
+      continue;
+    }
+    if (st.insn.kind === 'exit' && !firstExit) firstExit = { section, index: section.items.length };
+    section.items.push({ insn: st.insn, loc: st.loc, ...(st.ref ? { ref: st.ref } : {}) });
+  }
+  // bpf_conformance convention: `exit` names the first exit instruction.
+  if (syntax === 'ubpf' && firstExit && !firstExit.section.labels.has('exit')) {
+    firstExit.section.labels.set('exit', { index: firstExit.index, loc: { fileName, line: 0, column: 0 } });
+    implicitExit = true;
+  }
+  const relocations: AsmRelocation[] = [];
+  // Local-call targets are functions even without a `.type` directive.
+  const called = new Set<string>();
+  for (const pending of state.sections.values()) {
+    for (const it of pending.items) if (it.ref?.use === 'call') called.add(`${pending.name}\0${it.ref.name}`);
+  }
+  const sections: AsmSection[] = [];
+  const symbols: AsmSymbol[] = [];
+  for (const pending of state.sections.values()) {
+    const insns = resolveSection(pending, syntax, state, relocations);
+    const starts = slotStarts(insns);
+    const labels: Record<string, number> = {};
+    for (const [name, { index }] of pending.labels) {
+      labels[name] = index;
+      if (name.startsWith('.L') || (implicitExit && name === 'exit' && pending === firstExit?.section))
+        continue;
+      const attrs = state.symbols.get(name);
+      symbols.push({
+        name,
+        section: pending.name,
+        index,
+        offset: starts[index] * 8,
+        size: 0,
+        binding: attrs?.binding ?? 'local',
+        type: attrs?.type ?? (called.has(`${pending.name}\0${name}`) ? 'func' : 'notype'),
+      });
+    }
+    sections.push({ name: pending.name, insns, labels });
+  }
+  for (const size of state.sizes) {
+    const sym = symbols.find((s) => s.name === size.name);
+    if (sym) sym.size = size.resolve(state);
+  }
+  const first = sections[0] ?? { insns: [], labels: {} };
+  return { syntax, insns: first.insns, labels: first.labels, sections, symbols, relocations };
+}

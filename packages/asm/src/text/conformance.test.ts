@@ -1,0 +1,55 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { encode } from '@tbpf/isa';
+import { describe, expect, it } from 'vitest';
+import { assemble } from './index.js';
+
+const repoRoot = path.resolve(__dirname, '../../../..');
+const testsDir = path.resolve(repoRoot, '../shared/conformance/tests');
+
+/** The `-- name` sections of a bpf_conformance `.data` file. */
+function sections(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let current: string | undefined;
+  for (const line of text.split('\n')) {
+    const m = /^-- (\w[\w ]*)$/.exec(line.trim());
+    if (m) {
+      current = m[1];
+      out[current] = '';
+    } else if (current) out[current] += `${line}\n`;
+  }
+  return out;
+}
+
+function rawBytes(raw: string): Uint8Array {
+  const words = raw
+    .split('\n')
+    .map((l) => l.replace(/#.*/, '').trim())
+    .filter(Boolean)
+    .map((w) => BigInt(w));
+  const bytes = new Uint8Array(words.length * 8);
+  const view = new DataView(bytes.buffer);
+  words.forEach((w, i) => {
+    view.setBigUint64(i * 8, w, true);
+  });
+  return bytes;
+}
+
+const files = readdirSync(testsDir).filter((f) => f.endsWith('.data'));
+
+describe('bpf_conformance programs (ubpf syntax)', () => {
+  it('finds the 313 programs', () => {
+    expect(files.length).toBe(313);
+  });
+
+  it.each(files)('%s assembles', (file) => {
+    const s = sections(readFileSync(path.join(testsDir, file), 'utf8'));
+    const program = assemble(s.asm, { fileName: file });
+    expect(program.syntax).toBe('ubpf');
+    expect(program.insns.length).toBeGreaterThan(0);
+    expect(program.relocations).toEqual([]);
+    const bytes = encode(program.insns);
+    if (s.raw !== undefined)
+      expect(Buffer.from(bytes).toString('hex')).toBe(Buffer.from(rawBytes(s.raw)).toString('hex'));
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * Splits one line of assembler text into tokens with their columns. Both syntaxes share it:
+ * `%r1`, `r1`, `w1`, `LBB0_2`, `.text` and `@function` are identifiers; signs are separate
+ * tokens; `s<`, `s>>=`, `s/=` and friends (LLVM's signed operators) are single operators.
+ * `#`, `//` and `;` start a comment that runs to the end of the line.
+ */
+import { AsmError } from './errors.js';
+
+export type TokenKind = 'ident' | 'num' | 'op' | 'string';
+
+export interface Token {
+  kind: TokenKind;
+  text: string;
+  /** 1-based column of the first character. */
+  column: number;
+}
+
+/** Longest first, so `<<=` wins over `<<` and `<`. */
+const OPERATORS = [
+  '<<=',
+  '>>=',
+  '==',
+  '!=',
+  '<=',
+  '>=',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '|=',
+  '&=',
+  '^=',
+  '%=',
+  '<<',
+  '>>',
+  '=',
+  '+',
+  '-',
+  '*',
+  '/',
+  '(',
+  ')',
+  '[',
+  ']',
+  ',',
+  ':',
+  '<',
+  '>',
+  '&',
+  '|',
+  '^',
+  '!',
+  '~',
+  '%',
+  '{',
+  '}',
+];
+
+/** LLVM's signed operators, written with a leading `s`. */
+const SIGNED_OPERATORS = ['s>>=', 's<=', 's>=', 's/=', 's%=', 's<', 's>'];
+
+const isIdentStart = (c: string) => /[A-Za-z_.$@]/.test(c);
+const isIdentPart = (c: string) => /[A-Za-z0-9_.$@]/.test(c);
+
+export function tokenize(text: string, fileName: string, line: number): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  const fail = (reason: string, at: number, offending: string): never => {
+    throw new AsmError(reason, fileName, line, at + 1, offending);
+  };
+  while (i < text.length) {
+    const c = text[i];
+    if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v') {
+      i++;
+      continue;
+    }
+    if (c === '#' || c === ';' || (c === '/' && text[i + 1] === '/')) break;
+    const start = i;
+    if (c === 's' && !isIdentPart(text[i + 1] ?? '')) {
+      const signed = SIGNED_OPERATORS.find((op) => text.startsWith(op, i));
+      if (signed) {
+        tokens.push({ kind: 'op', text: signed, column: start + 1 });
+        i += signed.length;
+        continue;
+      }
+    }
+    if (isIdentStart(c) || (c === '%' && /[A-Za-z]/.test(text[i + 1] ?? ''))) {
+      i++;
+      while (i < text.length && isIdentPart(text[i])) i++;
+      tokens.push({ kind: 'ident', text: text.slice(start, i), column: start + 1 });
+      continue;
+    }
+    if (c >= '0' && c <= '9') {
+      while (i < text.length && /[0-9A-Za-z_]/.test(text[i])) i++;
+      tokens.push({ kind: 'num', text: text.slice(start, i), column: start + 1 });
+      continue;
+    }
+    if (c === '"') {
+      i++;
+      while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+      if (i >= text.length) fail('unterminated string', start, text.slice(start));
+      i++;
+      tokens.push({ kind: 'string', text: text.slice(start, i), column: start + 1 });
+      continue;
+    }
+    const op = OPERATORS.find((o) => text.startsWith(o, i));
+    if (!op) fail(`unexpected character '${c}'`, start, c);
+    tokens.push({ kind: 'op', text: op as string, column: start + 1 });
+    i += (op as string).length;
+  }
+  return tokens;
+}
+
+/**
+ * The value of an integer literal. `cStyle` follows llvm-mc (a leading 0 means octal, `0b`
+ * binary); otherwise a leading zero is still decimal, as in the ubpf assembler.
+ */
+export function parseIntLiteral(text: string, cStyle: boolean): bigint | undefined {
+  const t = text.toLowerCase();
+  let digits = t;
+  let radix = 10;
+  if (t.startsWith('0x')) [digits, radix] = [t.slice(2), 16];
+  else if (t.startsWith('0b')) [digits, radix] = [t.slice(2), 2];
+  else if (t.startsWith('0o')) [digits, radix] = [t.slice(2), 8];
+  else if (cStyle && t.length > 1 && t.startsWith('0')) [digits, radix] = [t.slice(1), 8];
+  const valid = { 2: /^[01]+$/, 8: /^[0-7]+$/, 10: /^[0-9]+$/, 16: /^[0-9a-f]+$/ }[radix] as RegExp;
+  if (!valid.test(digits)) return undefined;
+  if (radix === 10) return BigInt(digits);
+  const prefix = { 2: '0b', 8: '0o', 16: '0x' }[radix] as string;
+  return BigInt(prefix + digits);
+}

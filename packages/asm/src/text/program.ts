@@ -1,0 +1,49 @@
+/** The result of assembling text: instructions per section, with the names they define and use. */
+import type { Insn } from '@tbpf/isa';
+
+export type Syntax = 'ubpf' | 'llvm';
+
+/** A name defined in the text: a label, or a function declared with `.globl` / `.type`. */
+export interface AsmSymbol {
+  name: string;
+  section: string;
+  /** Instruction index within the section. */
+  index: number;
+  /** Byte offset within the section (8 bytes per slot). */
+  offset: number;
+  /** Size in bytes, from `.size` (functions); 0 when unknown. */
+  size: number;
+  binding: 'local' | 'global' | 'weak';
+  type: 'func' | 'notype';
+}
+
+/** A use of a name the assembler cannot resolve itself; the ELF writer emits it as a relocation. */
+export interface AsmRelocation {
+  section: string;
+  /** Instruction index within the section. */
+  index: number;
+  /** Byte offset of the instruction within the section. */
+  offset: number;
+  symbol: string;
+  /** R_BPF_64_64 for `lddw` (maps, globals), R_BPF_64_32 for calls. */
+  type: 'R_BPF_64_64' | 'R_BPF_64_32';
+}
+
+export interface AsmSection {
+  name: string;
+  insns: Insn[];
+  /** Every label of the section (including `.L` temporaries) → instruction index. */
+  labels: Record<string, number>;
+}
+
+export interface AsmProgram {
+  syntax: Syntax;
+  /** The instructions of the first section (the only one for plain programs). */
+  insns: Insn[];
+  /** The labels of the first section. */
+  labels: Record<string, number>;
+  sections: AsmSection[];
+  /** Labels and functions, in definition order, except `.L` temporaries. */
+  symbols: AsmSymbol[];
+  relocations: AsmRelocation[];
+}
