@@ -1,0 +1,16 @@
+/** Median of a non-empty list (the mean of the two middle values for even lengths). */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) throw new Error('median of an empty list');
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+}
+
+/** Ratio a/b, or NaN when b is not positive (an overhead that vanished into noise). */
+export function ratio(a: number, b: number): number {
+  return b > 0 ? a / b : Number.NaN;
+}
+
+export function formatRatio(r: number): string {
+  return Number.isFinite(r) ? r.toFixed(2) : 'n/a';
+}
