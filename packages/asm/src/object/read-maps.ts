@@ -1,0 +1,240 @@
+/**
+ * Map definitions of an ELF object: BTF-defined `.maps`, the legacy `maps` section
+ * (`struct bpf_map_def`) and global data sections turned into single-entry array maps the way
+ * libbpf does it.
+ */
+import { ByteReader } from '../elf/byte-reader.js';
+import { SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS, STT_FILE, STT_SECTION } from '../elf/constants.js';
+import { ElfError } from '../elf/errors.js';
+import type { ElfFile, ElfSection, ElfSymbol } from '../elf/read-elf.js';
+import { type BtfData, btfSizeOf, skipModifiers } from './btf-read.js';
+import type { BtfSpec } from './btf-types.js';
+import {
+  BPF_F_MMAPABLE,
+  BPF_F_RDONLY_PROG,
+  MAP_TYPES,
+  type MapSpec,
+  mapTypeName,
+  type UnsupportedFeature,
+} from './types.js';
+
+/** Largest global-data section we materialise (a guard against absurd NOBITS sizes). */
+export const MAX_GLOBAL_DATA = 64 << 20;
+
+export function isGlobalDataSection(name: string): boolean {
+  return /^\.(data|rodata|bss)(\..*)?$/.test(name);
+}
+
+export interface MapsResult {
+  maps: MapSpec[];
+  /** The map (not global data) whose symbol sits at `offset` of section `shndx`. */
+  mapAt(shndx: number, offset: number): MapSpec | undefined;
+}
+
+export function readMaps(
+  elf: ElfFile,
+  btf: BtfData | undefined,
+  unsupported: UnsupportedFeature[],
+): MapsResult {
+  const maps: MapSpec[] = [];
+  const at = new Map<string, MapSpec>();
+  const key = (shndx: number, offset: number) => `${shndx}:${offset}`;
+  const symbolsIn = (section: ElfSection) =>
+    elf.symbols
+      .filter(
+        (s) => s.shndx === section.index && s.type !== STT_SECTION && s.type !== STT_FILE && s.name !== '',
+      )
+      .sort((a, b) => a.value - b.value);
+
+  for (const section of elf.sections) {
+    if (section.name === '.maps') {
+      for (const sym of symbolsIn(section)) {
+        const map = btf ? btfMap(btf, sym, section, unsupported) : undefinedMap(sym, section, unsupported);
+        maps.push(map);
+        at.set(key(section.index, sym.value), map);
+      }
+    } else if (section.name === 'maps') {
+      const syms = symbolsIn(section);
+      for (const sym of syms) {
+        const map = legacyMap(elf, sym, section, syms.length);
+        maps.push(map);
+        at.set(key(section.index, sym.value), map);
+      }
+    } else if (
+      isGlobalDataSection(section.name) &&
+      (section.flags & SHF_ALLOC) !== 0 &&
+      (section.flags & SHF_EXECINSTR) === 0
+    ) {
+      if (section.size === 0) continue;
+      if (section.size > MAX_GLOBAL_DATA) {
+        throw new ElfError(
+          `global data of ${section.size} bytes is more than ${MAX_GLOBAL_DATA}`,
+          section.name,
+        );
+      }
+      const readOnly = section.name.startsWith('.rodata');
+      maps.push({
+        name: section.name,
+        type: MAP_TYPES.array,
+        typeName: 'array',
+        keySize: 4,
+        valueSize: section.size,
+        maxEntries: 1,
+        flags: BPF_F_MMAPABLE | (readOnly ? BPF_F_RDONLY_PROG : 0),
+        origin: 'global-data',
+        section: section.name,
+        initialData: section.type === SHT_NOBITS ? new Uint8Array(section.size) : section.data.slice(),
+        readOnly,
+      });
+    }
+  }
+  return { maps, mapAt: (shndx, offset) => at.get(key(shndx, offset)) };
+}
+
+/** A `.maps` entry in an object without BTF (clang without -g): the definition is unknowable. */
+function undefinedMap(sym: ElfSymbol, section: ElfSection, unsupported: UnsupportedFeature[]): MapSpec {
+  unsupported.push({
+    feature: 'map-without-btf',
+    where: sym.name,
+    detail: `map '${sym.name}' is BTF-defined but the object has no .BTF section (compile with -g)`,
+  });
+  return {
+    name: sym.name,
+    type: 0,
+    typeName: mapTypeName(0),
+    keySize: 0,
+    valueSize: 0,
+    maxEntries: 0,
+    flags: 0,
+    origin: 'btf',
+    section: section.name,
+  };
+}
+
+function legacyMap(elf: ElfFile, sym: ElfSymbol, section: ElfSection, count: number): MapSpec {
+  // libbpf: every definition has the same size, section size / number of maps.
+  const defSize = sym.size > 0 ? sym.size : Math.floor(section.size / Math.max(count, 1));
+  if (defSize < 16)
+    throw new ElfError(
+      `map '${sym.name}' definition is ${defSize} bytes, fewer than 16`,
+      section.name,
+      sym.value,
+    );
+  const r = new ByteReader(section.data, elf.endian, section.name);
+  r.check(sym.value, Math.min(defSize, 20), `definition of map '${sym.name}'`);
+  const field = (i: number) => (i * 4 + 4 <= defSize ? r.u32(sym.value + i * 4) : 0);
+  const type = field(0);
+  return {
+    name: sym.name,
+    type,
+    typeName: mapTypeName(type),
+    keySize: field(1),
+    valueSize: field(2),
+    maxEntries: field(3),
+    flags: field(4),
+    origin: 'legacy',
+    section: section.name,
+  };
+}
+
+/**
+ * A BTF-defined map: the `.maps` DATASEC's VAR of the symbol's name is a struct whose members
+ * encode the definition — `__uint(name, N)` is `int (*name)[N]` (pointer to an array of N),
+ * `__type(name, T)` is `T *name` (size from BTF).
+ */
+function btfMap(
+  btf: BtfData,
+  sym: ElfSymbol,
+  section: ElfSection,
+  unsupported: UnsupportedFeature[],
+): MapSpec {
+  const fail = (why: string): never => {
+    throw new ElfError(`map '${sym.name}': ${why}`, section.name, sym.value);
+  };
+  const varId = findVar(btf, '.maps', sym.name);
+  if (varId === undefined) fail('no BTF variable of this name in the .maps DATASEC');
+  const v = btf.types[varId!];
+  if (v.kind !== 'var') fail('BTF entry is not a VAR');
+  const def = btf.types[skipModifiers(btf, (v as { type: number }).type)];
+  if (!def || def.kind !== 'struct') fail('BTF type of the definition is not a struct');
+  const map: MapSpec = {
+    name: sym.name,
+    type: 0,
+    typeName: '',
+    keySize: 0,
+    valueSize: 0,
+    maxEntries: 0,
+    flags: 0,
+    origin: 'btf',
+    section: section.name,
+  };
+  for (const m of (def as { members: { name: string; type: number }[] }).members) {
+    const uintValue = () => {
+      const p = btf.types[skipModifiers(btf, m.type)];
+      const arr = p?.kind === 'ptr' ? btf.types[skipModifiers(btf, p.type)] : undefined;
+      if (arr?.kind !== 'array') return fail(`member '${m.name}' is not __uint(${m.name}, N)`);
+      return arr.nelems;
+    };
+    const typeOf = () => {
+      const p = btf.types[skipModifiers(btf, m.type)];
+      if (p?.kind !== 'ptr') return fail(`member '${m.name}' is not __type(${m.name}, T)`);
+      const size = btfSizeOf(btf, p.type);
+      if (size === undefined) return fail(`size of the ${m.name} type is unknown`);
+      return { id: p.type, size };
+    };
+    switch (m.name) {
+      case 'type':
+        map.type = uintValue();
+        break;
+      case 'max_entries':
+        map.maxEntries = uintValue();
+        break;
+      case 'map_flags':
+        map.flags = uintValue();
+        break;
+      case 'key_size':
+        map.keySize = uintValue();
+        break;
+      case 'value_size':
+        map.valueSize = uintValue();
+        break;
+      case 'key': {
+        const t = typeOf();
+        map.keySize = t.size;
+        map.btfKeyType = t.id;
+        break;
+      }
+      case 'value': {
+        const t = typeOf();
+        map.valueSize = t.size;
+        map.btfValueType = t.id;
+        break;
+      }
+      case 'numa_node':
+      case 'map_extra':
+        uintValue();
+        break;
+      default:
+        unsupported.push({
+          feature: `map-${m.name}`,
+          where: sym.name,
+          detail: `map attribute '${m.name}' is not supported`,
+        });
+    }
+  }
+  map.typeName = mapTypeName(map.type);
+  return map;
+}
+
+function findVar(btf: BtfSpec, datasec: string, name: string): number | undefined {
+  for (const t of btf.types) {
+    if (t.kind !== 'datasec' || t.name !== datasec) continue;
+    for (const v of t.vars) {
+      const vt = btf.types[v.type];
+      if (vt?.kind === 'var' && vt.name === name) return v.type;
+    }
+  }
+  // GCC may omit the DATASEC entry; fall back to any VAR of that name.
+  const id = btf.types.findIndex((t) => t.kind === 'var' && t.name === name);
+  return id < 0 ? undefined : id;
+}

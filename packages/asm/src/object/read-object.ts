@@ -1,0 +1,384 @@
+/**
+ * ELF BPF object → `ObjectFile`: programs by `SEC()` name, functions and sub-programs, maps
+ * (BTF-defined `.maps`, legacy `maps`, global data), license, BTF and `.BTF.ext` info.
+ * Throws only `ElfError`.
+ */
+import { decode, type Insn, IsaError, insnWidth } from '@tbpf/isa';
+import { ByteReader, decodeText } from '../elf/byte-reader.js';
+import {
+  BPF_RELOC_NAMES,
+  R_BPF_64_32,
+  R_BPF_64_64,
+  SHF_ALLOC,
+  SHF_EXECINSTR,
+  SHN_UNDEF,
+  SHT_PROGBITS,
+  STB_LOCAL,
+  STT_FUNC,
+  STT_SECTION,
+} from '../elf/constants.js';
+import { ElfError } from '../elf/errors.js';
+import { type ElfFile, type ElfSection, type ElfSymbol, readElf } from '../elf/read-elf.js';
+import { type BtfData, type BtfExt, readBtf, readBtfExt } from './btf-read.js';
+import { readMaps } from './read-maps.js';
+import type {
+  FuncInfo,
+  LineInfo,
+  MapSpec,
+  ObjectFile,
+  ProgramSpec,
+  SectionInfo,
+  UnsupportedFeature,
+} from './types.js';
+
+/** Sections whose relocations only matter to debuggers or to BTF (section-relative already). */
+function isDebugOrBtf(name: string): boolean {
+  return name === '.BTF' || name === '.BTF.ext' || name.startsWith('.debug') || name.startsWith('.rel.debug');
+}
+
+/** A decoded executable section: instructions plus byte offset ↔ index maps. */
+interface CodeSection {
+  section: ElfSection;
+  insns: Insn[];
+  /** Byte offset of each instruction; the extra last entry is the section size. */
+  starts: number[];
+  /** Functions in the section, sorted by offset. */
+  functions: ProgramSpec[];
+}
+
+export function readObject(bytes: Uint8Array): ObjectFile {
+  const elf = readElf(bytes);
+  const unsupported: UnsupportedFeature[] = [];
+  const sections: SectionInfo[] = elf.sections.map(({ data: _, addr: __, addralign, ...s }) => ({
+    ...s,
+    align: addralign,
+  }));
+  const byName = (name: string) => elf.sections.find((s) => s.name === name);
+
+  const btfSection = byName('.BTF');
+  const btf: BtfData | undefined = btfSection ? readBtf(btfSection.data, elf.endian) : undefined;
+  const extSection = byName('.BTF.ext');
+  const ext: BtfExt | undefined =
+    extSection && btf ? readBtfExt(extSection.data, elf.endian, btf) : undefined;
+
+  const licenseSection = byName('license');
+  const license = licenseSection ? cstringPrefix(licenseSection.data) : undefined;
+  const versionSection = byName('version');
+  const kernelVersion =
+    versionSection && versionSection.size >= 4
+      ? new ByteReader(versionSection.data, elf.endian, 'version').u32(0)
+      : undefined;
+
+  const { maps, mapAt } = readMaps(elf, btf, unsupported);
+  const code = elf.sections
+    .filter((s) => (s.flags & SHF_EXECINSTR) !== 0 && s.type === SHT_PROGBITS && s.size > 0)
+    .map((s) => decodeSection(elf, s));
+
+  for (const rel of elf.relocations) {
+    const target = elf.sections[rel.target];
+    const cs = code.find((c) => c.section.index === rel.target);
+    if (cs) {
+      for (const entry of rel.entries)
+        addRelocation(elf, cs, entry.offset, entry.type, elf.symbols[entry.symbol], maps, mapAt, unsupported);
+    } else if (!isDebugOrBtf(target.name) && rel.entries.length > 0 && (target.flags & SHF_ALLOC) !== 0) {
+      unsupported.push({
+        feature: 'data-relocation',
+        where: target.name,
+        detail: `${rel.entries.length} relocation(s) in a data section (e.g. against '${elf.symbols[rel.entries[0].symbol].name}'): pointers in data are not supported`,
+      });
+    }
+  }
+  for (const cs of code) addUnrelocatedLocalCalls(cs);
+  if (ext) attachBtfExt(ext, code, btf!, unsupported);
+  reportUndefinedSymbols(elf, unsupported);
+
+  const functions = code.flatMap((c) => c.functions);
+  const obj: ObjectFile = {
+    endian: elf.endian,
+    sections,
+    programs: functions.filter((f) => f.section !== '.text'),
+    functions,
+    maps,
+    unsupported,
+  };
+  if (license !== undefined) obj.license = license;
+  if (kernelVersion !== undefined) obj.kernelVersion = kernelVersion;
+  if (btf) obj.btf = { types: btf.types };
+  return obj;
+}
+
+function cstringPrefix(bytes: Uint8Array): string {
+  const end = bytes.indexOf(0);
+  return decodeText(end < 0 ? bytes : bytes.subarray(0, end));
+}
+
+function decodeSection(elf: ElfFile, section: ElfSection): CodeSection {
+  if (section.size % 8 !== 0)
+    throw new ElfError(`code size ${section.size} is not a multiple of 8`, section.name);
+  let insns: Insn[];
+  try {
+    insns = decode(section.data, elf.endian);
+  } catch (e) {
+    if (e instanceof IsaError)
+      throw new ElfError(`instruction ${e.index}: ${e.reason}`, section.name, Math.max(0, e.slot) * 8);
+    throw e;
+  }
+  const starts: number[] = [];
+  let at = 0;
+  for (const insn of insns) {
+    starts.push(at);
+    at += insnWidth(insn) * 8;
+  }
+  starts.push(at);
+  const symbols = elf.symbols
+    .filter((s) => s.shndx === section.index && s.type === STT_FUNC)
+    .sort((a, b) => a.value - b.value);
+  const functions: ProgramSpec[] = [];
+  const seen = new Set<number>();
+  const fn = (name: string, offset: number, global: boolean, next: number) => {
+    const first = starts.indexOf(offset);
+    if (first < 0 || first >= insns.length) {
+      throw new ElfError(`function '${name}' does not start on an instruction`, section.name, offset);
+    }
+    let end = starts.indexOf(next);
+    if (end < 0) throw new ElfError(`function '${name}' does not end on an instruction`, section.name, next);
+    if (end <= first) end = insns.length;
+    functions.push({
+      name,
+      section: section.name,
+      sectionOffset: offset,
+      global,
+      insns: insns.slice(first, end),
+      relocations: [],
+      funcInfo: [],
+      lineInfo: [],
+    });
+  };
+  if (symbols.length === 0) {
+    // Hand-written code without symbols: the whole section is one function named after it.
+    fn(section.name, 0, true, section.size);
+  }
+  symbols.forEach((s, i) => {
+    if (seen.has(s.value)) return; // aliases: keep the first name
+    seen.add(s.value);
+    const following = symbols.slice(i + 1).find((t) => t.value > s.value);
+    const bySize = s.size > 0 ? s.value + s.size : section.size;
+    const next = Math.min(bySize, following ? following.value : section.size);
+    if (s.value >= section.size)
+      throw new ElfError(`function '${s.name}' starts past the end`, section.name, s.value);
+    fn(s.name, s.value, s.bind !== STB_LOCAL, next);
+  });
+  return { section, insns, starts, functions };
+}
+
+/** The function holding byte `offset` of the section and the instruction index inside it. */
+function locate(cs: CodeSection, offset: number, what: string): { fn: ProgramSpec; index: number } {
+  const sectionIndex = cs.starts.indexOf(offset);
+  if (sectionIndex < 0 || sectionIndex >= cs.insns.length) {
+    throw new ElfError(`${what} is not at an instruction boundary`, cs.section.name, offset);
+  }
+  for (let i = cs.functions.length - 1; i >= 0; i--) {
+    const fn = cs.functions[i];
+    if (fn.sectionOffset <= offset) {
+      const index = sectionIndex - cs.starts.indexOf(fn.sectionOffset);
+      if (index < fn.insns.length) return { fn, index };
+    }
+  }
+  throw new ElfError(`${what} is not inside any function`, cs.section.name, offset);
+}
+
+function addRelocation(
+  elf: ElfFile,
+  cs: CodeSection,
+  offset: number,
+  type: number,
+  sym: ElfSymbol,
+  maps: MapSpec[],
+  mapAt: (section: number, offset: number) => MapSpec | undefined,
+  unsupported: UnsupportedFeature[],
+): void {
+  const typeName = BPF_RELOC_NAMES[type] ?? `type ${type}`;
+  const { fn, index } = locate(cs, offset, `${typeName} relocation against '${sym.name}'`);
+  const insn = fn.insns[index];
+  const where = `${typeName} relocation at instruction ${index} of '${fn.name}' against '${sym.name}'`;
+  function fail(why: string): never {
+    throw new ElfError(`${where}: ${why}`, cs.section.name, offset);
+  }
+  const targetSection = elf.sections[sym.shndx];
+  const base = { insnIndex: index, symbol: sym.name, elfType: type };
+  if (sym.shndx === SHN_UNDEF) {
+    fn.relocations.push({ ...base, kind: 'extern', section: '', offset: 0 });
+    return;
+  }
+  if (!targetSection) fail(`symbol section ${sym.shndx} is not a section of this object`);
+  if (insn.kind === 'call') {
+    if (type !== R_BPF_64_32) fail('calls take R_BPF_64_32 relocations');
+    if (insn.target !== 'local') fail('the call is not a BPF-to-BPF call (src must be 1)');
+    // Section symbols (static functions): imm says where; function symbols: the symbol does
+    // (clang writes imm = -1, GCC writes other values there).
+    const target = sym.type === STT_SECTION ? sym.value + (insn.imm + 1) * 8 : sym.value;
+    fn.relocations.push({
+      ...base,
+      kind: 'call',
+      section: targetSection.name,
+      offset: target,
+      symbol: functionAt(elf, sym.shndx, target) ?? sym.name,
+    });
+    return;
+  }
+  if (insn.kind !== 'lddw') fail(`a ${insn.kind} instruction cannot be relocated`);
+  if (type !== R_BPF_64_64) fail('64-bit immediate loads take R_BPF_64_64 relocations');
+  if (insn.source !== 'imm64') fail(`the lddw already has source '${insn.source}'`);
+  const addr = symbolAddress(sym, insn.imm);
+  const map = mapAt(sym.shndx, addr);
+  if (map && map.origin !== 'global-data') {
+    fn.relocations.push({
+      ...base,
+      kind: 'map',
+      section: targetSection.name,
+      offset: addr,
+      symbol: map.name,
+    });
+    return;
+  }
+  if ((targetSection.flags & SHF_EXECINSTR) !== 0) {
+    fn.relocations.push({
+      ...base,
+      kind: 'func-addr',
+      section: targetSection.name,
+      offset: addr,
+      symbol: functionAt(elf, sym.shndx, addr) ?? sym.name,
+    });
+    return;
+  }
+  const data = maps.find((m) => m.origin === 'global-data' && m.section === targetSection.name);
+  if (data) {
+    if (addr > data.valueSize)
+      fail(`offset ${addr} is past the end of '${data.name}' (${data.valueSize} bytes)`);
+    fn.relocations.push({ ...base, kind: 'global-data', section: targetSection.name, offset: addr });
+    return;
+  }
+  if (targetSection.name === '.maps' || targetSection.name === 'maps')
+    fail(`no map is defined at offset ${addr}`);
+  unsupported.push({
+    feature: 'relocation-target',
+    where: fn.name,
+    detail: `${where}: section '${targetSection.name}' is neither code, maps nor global data`,
+  });
+  fn.relocations.push({ ...base, kind: 'extern', section: targetSection.name, offset: addr });
+}
+
+/**
+ * The byte address an `lddw` relocation refers to. Clang keeps the addend in imm (0 for a named
+ * variable); GCC writes the symbol's own offset plus the addend into imm. The two agree when
+ * the symbol is at offset 0; otherwise an imm inside the symbol's extent means GCC's convention.
+ */
+function symbolAddress(sym: ElfSymbol, imm: number): number {
+  const addend = imm >>> 0;
+  if (
+    sym.type !== STT_SECTION &&
+    sym.value > 0 &&
+    addend >= sym.value &&
+    addend < sym.value + Math.max(sym.size, 1)
+  ) {
+    return addend;
+  }
+  return sym.value + addend;
+}
+
+function functionAt(elf: ElfFile, shndx: number, offset: number): string | undefined {
+  return elf.symbols.find((s) => s.shndx === shndx && s.type === STT_FUNC && s.value === offset)?.name;
+}
+
+/**
+ * Local calls the compiler resolved itself (no ELF relocation; e.g. hand-written code calling
+ * a function in the same section) get a `call` relocation too, so the linker sees every call.
+ */
+function addUnrelocatedLocalCalls(cs: CodeSection): void {
+  for (const fn of cs.functions) {
+    const relocated = new Set(fn.relocations.map((r) => r.insnIndex));
+    let at = fn.sectionOffset;
+    fn.insns.forEach((insn, index) => {
+      const here = at;
+      at += insnWidth(insn) * 8;
+      if (insn.kind !== 'call' || insn.target !== 'local' || relocated.has(index)) return;
+      const target = here + 8 + insn.imm * 8;
+      const callee = cs.functions.find((f) => f.sectionOffset === target);
+      if (!callee) {
+        throw new ElfError(
+          `call at instruction ${index} of '${fn.name}' does not reach the start of a function`,
+          cs.section.name,
+          here,
+        );
+      }
+      fn.relocations.push({
+        insnIndex: index,
+        kind: 'call',
+        symbol: callee.name,
+        section: cs.section.name,
+        offset: target,
+        elfType: 0,
+      });
+    });
+    fn.relocations.sort((a, b) => a.insnIndex - b.insnIndex);
+  }
+}
+
+function attachBtfExt(
+  ext: BtfExt,
+  code: CodeSection[],
+  btf: BtfData,
+  unsupported: UnsupportedFeature[],
+): void {
+  const find = (section: string) => code.find((c) => c.section.name === section);
+  for (const fi of ext.funcInfo) {
+    const cs = find(fi.section);
+    if (!cs) throw new ElfError(`func_info names section '${fi.section}', which has no code`, '.BTF.ext');
+    const { fn, index } = locate(cs, fi.insnOffset, 'func_info record');
+    const t = btf.types[fi.typeId];
+    const info: FuncInfo = { insnIndex: index, typeId: fi.typeId, name: t?.kind === 'func' ? t.name : '' };
+    fn.funcInfo.push(info);
+  }
+  for (const li of ext.lineInfo) {
+    const cs = find(li.section);
+    if (!cs) throw new ElfError(`line_info names section '${li.section}', which has no code`, '.BTF.ext');
+    const { fn, index } = locate(cs, li.insnOffset, 'line_info record');
+    const info: LineInfo = {
+      insnIndex: index,
+      file: li.file,
+      source: li.source,
+      line: li.line,
+      column: li.column,
+    };
+    fn.lineInfo.push(info);
+  }
+  for (const cr of ext.coreRelos) {
+    const cs = find(cr.section);
+    const at = cs ? safeLocate(cs, cr.insnOffset) : undefined;
+    const t = btf.types[cr.typeId];
+    unsupported.push({
+      feature: 'co-re-relocation',
+      where: at ? at.fn.name : cr.section,
+      detail: `CO-RE ${cr.kind} relocation of '${t && 'name' in t && t.name ? t.name : `type ${cr.typeId}`}' (access ${cr.accessString})${at ? ` at instruction ${at.index}` : ''}`,
+    });
+  }
+}
+
+function safeLocate(cs: CodeSection, offset: number): { fn: ProgramSpec; index: number } | undefined {
+  try {
+    return locate(cs, offset, 'CO-RE relocation');
+  } catch {
+    return undefined;
+  }
+}
+
+function reportUndefinedSymbols(elf: ElfFile, unsupported: UnsupportedFeature[]): void {
+  for (const s of elf.symbols) {
+    if (s.index === 0 || s.shndx !== SHN_UNDEF || s.name === '') continue;
+    unsupported.push({
+      feature: 'extern',
+      where: s.name,
+      detail: `extern symbol '${s.name}' (kfuncs, kconfig and ksyms are not supported)`,
+    });
+  }
+}
