@@ -21,7 +21,9 @@ export type VmErrorKind =
   /** The linear memory cannot satisfy an allocation. */
   | 'out-of-memory'
   /** A map operation was given bad arguments (wrong key size, …) from user space. */
-  | 'map';
+  | 'map'
+  /** The debug hook asked to stop. */
+  | 'stopped';
 
 /**
  * The one error the vm throws. `pc` is the instruction index (lddw counts once; -1 when no

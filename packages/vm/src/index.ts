@@ -1,3 +1,18 @@
+export * from './engine.js';
 export * from './errors.js';
+export * from './helpers/ids.js';
+export * from './helpers/printk.js';
 export * from './helpers/prototype.js';
+export * from './helpers/registry.js';
+export * from './helpers/standard.js';
+export * from './limits.js';
+export { ArrayMap, type ArrayMapOptions } from './maps/array.js';
+export { type CreateMapOptions, createMap, MAP_TYPE } from './maps/create.js';
+export { HashMap, type HashMapOptions } from './maps/hash.js';
+export * as mapLayout from './maps/layout.js';
+export { BPF_ANY, BPF_EXIST, BPF_NOEXIST, fnv1a } from './maps/layout.js';
+export { BpfMap, type MapDefinition } from './maps/map.js';
+export { EAGAIN, RingBuffer } from './maps/ringbuf.js';
 export * from './memory.js';
+export * from './program.js';
+export * from './runtime.js';

@@ -1,0 +1,68 @@
+/**
+ * The engine contract: the interpreter ('interp'), the x86-64 JIT ('jit') and the WebAssembly
+ * JIT ('wasm') all implement `Engine`, so hosts choose an engine by name and run programs the
+ * same way. All engines share the runtime's linear memory, maps and helper registry, and must
+ * agree bit for bit with the interpreter (the reference).
+ */
+import type { HelperRegistry } from './helpers/registry.js';
+import type { LoadedProgram } from './program.js';
+
+export type EngineName = 'interp' | 'jit' | 'wasm';
+
+export type Availability = { ok: true } | { ok: false; reason: string };
+
+/**
+ * Called before each instruction executes (interpreter only; compiled engines ignore it).
+ * `lo`/`hi` are the live 32-bit halves of r0..r10 — read them, or write them to patch state.
+ * Return false to stop the run with VmError('stopped'); anything else continues.
+ */
+export type DebugHook = (pc: number, lo: Int32Array, hi: Int32Array) => boolean | undefined;
+
+export interface PrepareOptions {
+  /**
+   * Check every load and store against the memory's regions (writes: writable regions only)
+   * and fault with VmError('out-of-bounds') naming pc, address and size. Default true (the
+   * interpreter); compiled engines may only support false for verified programs and must say so
+   * in `prepare`'s error.
+   */
+  boundsCheck?: boolean;
+  /** Stop with VmError('instruction-limit') after this many instructions; 0 = no limit (default). */
+  instructionLimit?: number;
+  /** Per-instruction hook (interpreter). */
+  debug?: DebugHook;
+  /** Helpers to call (default: the runtime's registry). */
+  helpers?: HelperRegistry;
+}
+
+export interface PreparedProgram {
+  readonly engine: EngineName;
+  readonly program: LoadedProgram;
+  /**
+   * Run once with r1, r2 as given (default 0) and r10 at the top of a fresh frame; returns r0
+   * as an unsigned 64-bit value. Throws VmError on a fault.
+   */
+  run(r1?: bigint, r2?: bigint): bigint;
+  /**
+   * The hot path (trace filters): r1 = BPF address of `r1Offset` in the linear memory
+   * (BPF_ADDRESS_BASE + r1Offset), r2 = `r2` (a non-negative integer < 2^32, zero-extended);
+   * returns r0's LOW 32 BITS as an unsigned number (0..2^32-1) — exactly what Linux's
+   * `bpf_prog_run()` returns (u32), so a filter keeps the event iff the result is non-zero.
+   * No BigInt anywhere on this path. Throws VmError on a fault.
+   */
+  runFast(r1Offset: number, r2: number): number;
+  /** Instructions executed by the last run (the interpreter counts; compiled engines may return -1). */
+  readonly lastInstructionCount: number;
+  /** Release what `prepare` allocated (stack region, code). The object is unusable afterwards. */
+  dispose(): void;
+}
+
+export interface Engine {
+  readonly name: EngineName;
+  /** Whether this engine can run here (native addon built, WebAssembly present, …) and why not. */
+  available(): Availability;
+  /**
+   * Compile/prepare a loaded program for repeated runs on `program.runtime`. Throws VmError
+   * ('load') when the program cannot be prepared by this engine, with the reason.
+   */
+  prepare(program: LoadedProgram, options?: PrepareOptions): PreparedProgram;
+}

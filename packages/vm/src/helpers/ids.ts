@@ -1,0 +1,32 @@
+/**
+ * Helper ids. Linux's numbers wherever Linux has the helper, so clang/GCC-built objects run
+ * unchanged; the 2013 RFC's own helpers live in tbpf's range 1000–1099 (DESIGN.md §3).
+ */
+export const HELPER = {
+  map_lookup_elem: 1,
+  map_update_elem: 2,
+  map_delete_elem: 3,
+  probe_read: 4,
+  ktime_get_ns: 5,
+  trace_printk: 6,
+  get_prandom_u32: 7,
+  get_smp_processor_id: 8,
+  probe_read_str: 45,
+  probe_read_kernel: 113,
+  probe_read_kernel_str: 115,
+  ringbuf_output: 130,
+  ringbuf_reserve: 131,
+  ringbuf_submit: 132,
+  ringbuf_discard: 133,
+  /** RFC: long bpf_memcmp(void *unsafe_ptr, void *safe_ptr, long size). */
+  memcmp: 1001,
+  /** RFC: void *bpf_load_pointer(void *unsafe_ptr) — 8 bytes, 0 on a fault. */
+  load_pointer: 1002,
+  /** RFC: void bpf_dump_stack(struct bpf_context *ctx). */
+  dump_stack: 1003,
+  /** The RFC cover letter's form: bpf_trace_printk(fmt, a1, a2, a3, a4), fmt NUL-terminated. */
+  rfc_trace_printk: 1004,
+} as const;
+
+/** First and last id of tbpf's own helper range. */
+export const TBPF_HELPER_RANGE = { first: 1000, last: 1099 } as const;

@@ -1,0 +1,379 @@
+/**
+ * The standard helpers (TypeScript implementations) with their prototypes. Memory arguments are
+ * BPF addresses checked against the linear memory's regions: probe reads and the RFC helpers
+ * return -EFAULT (or 0) instead of faulting; map and ring buffer helpers given a pointer outside
+ * every region stop the program with VmError('out-of-bounds') — a verified program never does.
+ */
+import { EFAULT, EINVAL, VmError } from '../errors.js';
+import { RingBuffer } from '../maps/ringbuf.js';
+import { BPF_ADDRESS_BASE } from '../memory.js';
+import { HELPER } from './ids.js';
+import { formatPrintk, type PrintkArg } from './printk.js';
+import type { HelperPrototype } from './prototype.js';
+import { type HelperCall, type HelperFn, HelperRegistry } from './registry.js';
+
+/** Longest string %s and probe_read_str look at in one go when no size bounds it. */
+const MAX_STRING = 255;
+/** bpf_memcmp compares at most this many bytes; size ≥ 64 returns -1 (the RFC's buffer). */
+export const MEMCMP_MAX = 64;
+
+/** Offset of [rn, rn + size) if it lies in one region (and a writable one if asked), else -1. */
+function checked(call: HelperCall, n: number, size: number, write = false): number {
+  const off = call.offset(n);
+  if (off < 0) return -1;
+  const region = call.runtime.memory.regionAt(off, Math.max(1, size));
+  return region && (!write || region.writable) ? off : -1;
+}
+
+/** Like `checked`, but a bad pointer is a fault of the program (map and ring buffer helpers). */
+function required(call: HelperCall, n: number, size: number, what: string, write = false): number {
+  const off = checked(call, n, size, write);
+  if (off < 0) {
+    throw new VmError(
+      'out-of-bounds',
+      `helper argument r${n} (${what}, ${size} bytes${write ? ', written' : ''}) is outside the memory regions`,
+      call.pc,
+      call.u64(n),
+      size,
+    );
+  }
+  return off;
+}
+
+function address(offset: number): number {
+  return offset === 0 ? 0 : BPF_ADDRESS_BASE + offset;
+}
+
+const mapLookup: HelperFn = (call) => {
+  const map = call.runtime.mapOfPointer(call.lo[1], call.hi[1], call.pc);
+  return address(map.lookupAt(required(call, 2, map.keySize, 'key')));
+};
+
+const mapUpdate: HelperFn = (call) => {
+  const map = call.runtime.mapOfPointer(call.lo[1], call.hi[1], call.pc);
+  const key = required(call, 2, map.keySize, 'key');
+  const value = required(call, 3, map.valueSize, 'value');
+  return map.updateAt(key, value, call.num(4));
+};
+
+const mapDelete: HelperFn = (call) => {
+  const map = call.runtime.mapOfPointer(call.lo[1], call.hi[1], call.pc);
+  return map.deleteAt(required(call, 2, map.keySize, 'key'));
+};
+
+/** probe_read(dst, size, unsafe_ptr): copy or zero-fill dst and return -EFAULT. */
+const probeRead: HelperFn = (call) => {
+  const size = call.num(2);
+  if (size === 0) return 0;
+  if (size > 0x7fffffff) return -EINVAL;
+  const dst = checked(call, 1, size, true);
+  if (dst < 0) return -EFAULT;
+  const bytes = call.runtime.memory.bytes;
+  const src = checked(call, 3, size);
+  if (src < 0) {
+    bytes.fill(0, dst, dst + size);
+    return -EFAULT;
+  }
+  bytes.copyWithin(dst, src, src + size);
+  return 0;
+};
+
+/**
+ * probe_read_str(dst, size, unsafe_ptr): copy up to size-1 bytes up to a NUL, then a NUL;
+ * returns the bytes written including the NUL. A string that runs off its region is -EFAULT
+ * (dst zeroed).
+ */
+const probeReadStr: HelperFn = (call) => {
+  const size = call.num(2);
+  if (size === 0) return 0;
+  if (size > 0x7fffffff) return -EINVAL;
+  const dst = checked(call, 1, size, true);
+  if (dst < 0) return -EFAULT;
+  const mem = call.runtime.memory;
+  const srcOff = call.offset(3);
+  const region = srcOff < 0 ? undefined : mem.regionAt(srcOff);
+  if (region) {
+    const bytes = mem.bytes;
+    let n = 0;
+    while (n < size - 1 && srcOff + n < region.end && bytes[srcOff + n] !== 0) n++;
+    if (n === size - 1 || (srcOff + n < region.end && bytes[srcOff + n] === 0)) {
+      bytes.copyWithin(dst, srcOff, srcOff + n);
+      bytes[dst + n] = 0;
+      return n + 1;
+    }
+  }
+  mem.bytes.fill(0, dst, dst + size);
+  return -EFAULT;
+};
+
+function readString(call: HelperCall, arg: PrintkArg): string | undefined {
+  if (arg.hi !== 1) return undefined;
+  const off = arg.lo >>> 0;
+  const mem = call.runtime.memory;
+  const region = mem.regionAt(off);
+  if (!region) return undefined;
+  return mem.readCString(off, MAX_STRING);
+}
+
+function printk(call: HelperCall, fmt: string, argRegs: number[]): number {
+  const args = argRegs.map((n) => ({ lo: call.lo[n], hi: call.hi[n] }));
+  const result = formatPrintk(fmt, args, argRegs.length, (a) => readString(call, a));
+  if (!result.ok) return -EINVAL;
+  for (const line of result.text.replace(/\n$/, '').split('\n')) call.runtime.printk(line);
+  return new TextEncoder().encode(result.text).length;
+}
+
+/** Linux: trace_printk(fmt, fmt_size, a1, a2, a3); fmt[fmt_size - 1] must be NUL. */
+const tracePrintk: HelperFn = (call) => {
+  const size = call.num(2);
+  if (size === 0 || size > 0x7fffffff) return -EINVAL;
+  const fmt = checked(call, 1, size);
+  if (fmt < 0) return -EFAULT;
+  const bytes = call.runtime.memory.bytes;
+  if (bytes[fmt + size - 1] !== 0) return -EINVAL;
+  return printk(call, call.runtime.memory.readCString(fmt, size), [3, 4, 5]);
+};
+
+/** RFC cover letter: trace_printk(fmt, a1, a2, a3, a4) with a NUL-terminated fmt. */
+const rfcTracePrintk: HelperFn = (call) => {
+  const fmt = call.offset(1);
+  if (fmt < 0 || !call.runtime.memory.regionAt(fmt)) return -EFAULT;
+  return printk(call, call.runtime.memory.readCString(fmt, MAX_STRING), [2, 3, 4, 5]);
+};
+
+/**
+ * RFC bpf_memcmp(unsafe_ptr, safe_ptr, size): -1 if size ≥ 64 (or negative), -EFAULT if
+ * either range is unreadable, else the difference of the first differing bytes (unsigned,
+ * a - b) or 0 — the C library's memcmp contract.
+ */
+const memcmp: HelperFn = (call) => {
+  const size = call.signed(3);
+  if (size < 0 || size >= MEMCMP_MAX) return -1;
+  if (size === 0) return 0;
+  const a = checked(call, 1, size);
+  const b = checked(call, 2, size);
+  if (a < 0 || b < 0) return -EFAULT;
+  const bytes = call.runtime.memory.bytes;
+  for (let i = 0; i < size; i++) {
+    const d = bytes[a + i] - bytes[b + i];
+    if (d !== 0) return d;
+  }
+  return 0;
+};
+
+/** RFC bpf_load_pointer(unsafe_ptr): the 8 bytes at the address, or 0 if unreadable. */
+const loadPointer: HelperFn = (call) => {
+  const at = checked(call, 1, 8);
+  if (at < 0) return 0;
+  const view = call.runtime.memory.view;
+  call.set64(view.getInt32(at, true), view.getInt32(at + 4, true));
+  return undefined;
+};
+
+function ringOf(call: HelperCall, n: number): RingBuffer {
+  const map = call.runtime.mapOfPointer(call.lo[n], call.hi[n], call.pc);
+  if (!(map instanceof RingBuffer)) {
+    throw new VmError('helper-failed', `map ${map.name} is not a ring buffer`, call.pc);
+  }
+  return map;
+}
+
+/** The ring buffer holding the record at rn, for submit/discard. */
+function ringOfRecord(call: HelperCall, n: number): { ring: RingBuffer; at: number } {
+  const at = call.offset(n);
+  for (const map of call.runtime.maps) {
+    if (map instanceof RingBuffer && at >= map.data && at < map.data + map.size) return { ring: map, at };
+  }
+  throw new VmError(
+    'helper-failed',
+    `0x${call.u64(n).toString(16)} is not a ring buffer record`,
+    call.pc,
+    call.u64(n),
+  );
+}
+
+const ringbufOutput: HelperFn = (call) => {
+  const ring = ringOf(call, 1);
+  const size = call.num(3);
+  const data = size === 0 ? 0 : required(call, 2, size, 'data');
+  return ring.output(call.runtime.memory.bytes.subarray(data, data + size));
+};
+
+const ringbufReserve: HelperFn = (call) => {
+  const ring = ringOf(call, 1);
+  if (call.num(3) !== 0) return 0;
+  const size = call.num(2);
+  return address(size > 0x3fffffff ? 0 : ring.reserve(size));
+};
+
+function ringbufCommit(discard: boolean): HelperFn {
+  return (call) => {
+    const { ring, at } = ringOfRecord(call, 1);
+    if (!ring.submit(at, discard)) {
+      throw new VmError('helper-failed', `record at 0x${call.u64(1).toString(16)} is not reserved`, call.pc);
+    }
+    return 0;
+  };
+}
+
+type Entry = [HelperPrototype, HelperFn];
+
+/** Prototypes and implementations of every standard helper. */
+export function standardHelperEntries(): Entry[] {
+  return [
+    [
+      {
+        id: HELPER.map_lookup_elem,
+        name: 'map_lookup_elem',
+        args: ['const_map_ptr', 'ptr_to_map_key'],
+        ret: 'map_value_or_null',
+      },
+      mapLookup,
+    ],
+    [
+      {
+        id: HELPER.map_update_elem,
+        name: 'map_update_elem',
+        args: ['const_map_ptr', 'ptr_to_map_key', 'ptr_to_map_value', 'scalar'],
+        ret: 'integer',
+      },
+      mapUpdate,
+    ],
+    [
+      {
+        id: HELPER.map_delete_elem,
+        name: 'map_delete_elem',
+        args: ['const_map_ptr', 'ptr_to_map_key'],
+        ret: 'integer',
+      },
+      mapDelete,
+    ],
+    [
+      {
+        id: HELPER.probe_read,
+        name: 'probe_read',
+        args: ['ptr_to_uninit_mem', 'const_size_or_zero', 'anything'],
+        ret: 'integer',
+        gplOnly: true,
+      },
+      probeRead,
+    ],
+    [
+      { id: HELPER.ktime_get_ns, name: 'ktime_get_ns', args: [], ret: 'integer' },
+      (call) => call.runtime.clock(),
+    ],
+    [
+      {
+        id: HELPER.trace_printk,
+        name: 'trace_printk',
+        args: ['ptr_to_mem', 'const_size', 'anything', 'anything', 'anything'],
+        ret: 'integer',
+        gplOnly: true,
+      },
+      tracePrintk,
+    ],
+    [
+      { id: HELPER.get_prandom_u32, name: 'get_prandom_u32', args: [], ret: 'integer' },
+      (call) => call.runtime.random() >>> 0,
+    ],
+    [
+      { id: HELPER.get_smp_processor_id, name: 'get_smp_processor_id', args: [], ret: 'integer' },
+      (call) => call.runtime.cpu,
+    ],
+    [
+      {
+        id: HELPER.probe_read_str,
+        name: 'probe_read_str',
+        args: ['ptr_to_uninit_mem', 'const_size_or_zero', 'anything'],
+        ret: 'integer',
+        gplOnly: true,
+      },
+      probeReadStr,
+    ],
+    [
+      {
+        id: HELPER.probe_read_kernel,
+        name: 'probe_read_kernel',
+        args: ['ptr_to_uninit_mem', 'const_size_or_zero', 'anything'],
+        ret: 'integer',
+        gplOnly: true,
+      },
+      probeRead,
+    ],
+    [
+      {
+        id: HELPER.probe_read_kernel_str,
+        name: 'probe_read_kernel_str',
+        args: ['ptr_to_uninit_mem', 'const_size_or_zero', 'anything'],
+        ret: 'integer',
+        gplOnly: true,
+      },
+      probeReadStr,
+    ],
+    [
+      {
+        id: HELPER.ringbuf_output,
+        name: 'ringbuf_output',
+        args: ['const_map_ptr', 'ptr_to_mem', 'const_size_or_zero', 'scalar'],
+        ret: 'integer',
+      },
+      ringbufOutput,
+    ],
+    [
+      {
+        id: HELPER.ringbuf_reserve,
+        name: 'ringbuf_reserve',
+        args: ['const_map_ptr', 'const_size', 'scalar'],
+        ret: 'ringbuf_mem_or_null',
+        retSizeArg: 1,
+      },
+      ringbufReserve,
+    ],
+    [
+      {
+        id: HELPER.ringbuf_submit,
+        name: 'ringbuf_submit',
+        args: ['ptr_to_ringbuf_mem', 'scalar'],
+        ret: 'void',
+      },
+      ringbufCommit(false),
+    ],
+    [
+      {
+        id: HELPER.ringbuf_discard,
+        name: 'ringbuf_discard',
+        args: ['ptr_to_ringbuf_mem', 'scalar'],
+        ret: 'void',
+      },
+      ringbufCommit(true),
+    ],
+    [
+      { id: HELPER.memcmp, name: 'memcmp', args: ['anything', 'ptr_to_mem', 'const_size'], ret: 'integer' },
+      memcmp,
+    ],
+    [{ id: HELPER.load_pointer, name: 'load_pointer', args: ['anything'], ret: 'integer' }, loadPointer],
+    [
+      { id: HELPER.dump_stack, name: 'dump_stack', args: ['ptr_to_ctx'], ret: 'void' },
+      (call) => {
+        call.runtime.dumpStack();
+        return 0;
+      },
+    ],
+    [
+      {
+        id: HELPER.rfc_trace_printk,
+        name: 'rfc_trace_printk',
+        args: ['ptr_to_stack_str', 'anything', 'anything', 'anything', 'anything'],
+        ret: 'integer',
+      },
+      rfcTracePrintk,
+    ],
+  ];
+}
+
+/** A fresh registry holding every standard helper. */
+export function standardHelpers(): HelperRegistry {
+  const registry = new HelperRegistry();
+  for (const [proto, fn] of standardHelperEntries()) registry.register(proto, fn);
+  return registry;
+}

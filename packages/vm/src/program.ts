@@ -1,0 +1,37 @@
+/**
+ * A loaded program: instructions bound to a runtime, with every `lddw` pseudo source resolved
+ * to a 64-bit constant (map pointers and map value addresses are BPF addresses in the linear
+ * memory). Engines only read `constants[i].lo/hi`; the verifier also reads `.map` and `.source`.
+ */
+import type { Insn, LddwSource } from '@tbpf/isa';
+import type { BpfMap } from './maps/map.js';
+import type { Runtime } from './runtime.js';
+
+/** The resolved value of the lddw at some instruction index, as 32-bit halves. */
+export interface LddwConstant {
+  source: LddwSource;
+  /** Low 32 bits (signed int32). */
+  lo: number;
+  /** High 32 bits (signed int32). */
+  hi: number;
+  /** map_fd / map_idx: the map; map_value / map_idx_value: the map whose value it points into. */
+  map?: BpfMap;
+  /** map_value / map_idx_value: byte offset into the value. */
+  valueOffset?: number;
+  /** code_addr: the instruction index of the function (lo holds it too; hi is 0). */
+  target?: number;
+}
+
+export interface LoadedProgram {
+  readonly name: string;
+  /** ELF section / program type hint, when known (e.g. `kprobe/sys_write`). */
+  readonly section?: string;
+  readonly runtime: Runtime;
+  readonly insns: readonly Insn[];
+  /** `constants[i]` for every lddw at index i; undefined elsewhere. */
+  readonly constants: readonly (LddwConstant | undefined)[];
+  /** Maps referenced by index (`map_idx`), in the LinkedProgram's order. */
+  readonly maps: readonly BpfMap[];
+  /** Where each function starts (entry first), when known. */
+  readonly functionStarts: readonly { name: string; insnIndex: number }[];
+}
