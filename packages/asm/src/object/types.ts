@@ -205,7 +205,8 @@ export interface ObjectFile {
  *   index imm") or `map_idx_value` (6, "address of byte imm2 in the value of map imm");
  *   `imm` indexes `maps`. Loaders create `maps` in order and patch these `lddw`s.
  * - A function address (`lddw rX, &fn`) becomes source `code_addr` (4) with imm = the callee's
- *   slot offset from the next instruction (after the lddw's two slots).
+ *   slot offset counted, like a call's, from the slot after the lddw's first slot (the
+ *   kernel's BPF_PSEUDO_FUNC convention: target = slot + imm + 1).
  * - `funcInfo`/`lineInfo` index `insns`.
  */
 export interface LinkedProgram {

@@ -1,0 +1,171 @@
+/**
+ * The link step: one program of an `ObjectFile` → a self-contained `LinkedProgram` (see its doc
+ * in ./types.ts). Like libbpf's `bpf_object__relocate`: sub-programs reachable from the entry
+ * are appended after it, local-call offsets fixed, map and global-data `lddw`s rewritten to
+ * map-index pseudo sources.
+ */
+import { type Insn, insnWidth } from '@tbpf/isa';
+import type { FuncInfo, LineInfo, LinkedProgram, MapSpec, ObjectFile, ProgramSpec } from './types.js';
+
+/** Why a program could not be linked; names the program, and the function/instruction if known. */
+export class LinkError extends Error {
+  override readonly name = 'LinkError';
+  constructor(
+    readonly reason: string,
+    readonly program: string,
+    readonly func?: string,
+    readonly insnIndex?: number,
+  ) {
+    super(
+      `program '${program}'${func !== undefined ? `, function '${func}'` : ''}${insnIndex !== undefined ? `, instruction ${insnIndex}` : ''}: ${reason}`,
+    );
+  }
+}
+
+/** Link the program named `name` (a function of a program section) of `obj`. */
+export function linkProgram(obj: ObjectFile, name: string): LinkedProgram {
+  const entry = obj.programs.find((p) => p.name === name);
+  if (!entry) {
+    const known = obj.programs.map((p) => p.name).join(', ') || 'none';
+    throw new LinkError(`no such program (programs: ${known})`, name);
+  }
+  const order = reachableFunctions(obj, entry);
+  for (const fn of order) {
+    const bad = obj.unsupported.find((u) => u.where === fn.name && u.feature === 'co-re-relocation');
+    if (bad) throw new LinkError(`unsupported: ${bad.detail}`, name, fn.name);
+  }
+
+  // Slot where each function starts in the linked program.
+  const startSlot = new Map<ProgramSpec, number>();
+  const startIndex = new Map<ProgramSpec, number>();
+  let slots = 0;
+  let count = 0;
+  for (const fn of order) {
+    startSlot.set(fn, slots);
+    startIndex.set(fn, count);
+    for (const insn of fn.insns) slots += insnWidth(insn);
+    count += fn.insns.length;
+  }
+
+  const maps: MapSpec[] = [];
+  const mapIndex = (map: MapSpec) => {
+    let i = maps.indexOf(map);
+    if (i < 0) i = maps.push(map) - 1;
+    return i;
+  };
+
+  const insns: Insn[] = [];
+  const funcInfo: FuncInfo[] = [];
+  const lineInfo: LineInfo[] = [];
+  for (const fn of order) {
+    const base = startIndex.get(fn)!;
+    const own = fn.insns.map((insn) => ({ ...insn }) as Insn);
+    const slotOf = slotIndexer(own, startSlot.get(fn)!);
+    for (const rel of fn.relocations) {
+      const insn = own[rel.insnIndex];
+      const fail = (why: string): never => {
+        throw new LinkError(why, name, fn.name, rel.insnIndex);
+      };
+      switch (rel.kind) {
+        case 'call':
+        case 'func-addr': {
+          const callee =
+            findFunction(obj, rel.section, rel.offset) ?? fail(`no function at ${rel.section}+${rel.offset}`);
+          const rel32 = startSlot.get(callee)! - (slotOf(rel.insnIndex) + 1);
+          if (rel.kind === 'call' && insn.kind === 'call') insn.imm = rel32;
+          else if (rel.kind === 'func-addr' && insn.kind === 'lddw') {
+            insn.source = 'code_addr';
+            insn.imm = rel32;
+            insn.imm2 = 0;
+          } else fail(`a ${rel.kind} relocation on a ${insn.kind} instruction`);
+          break;
+        }
+        case 'map': {
+          const map =
+            obj.maps.find((m) => m.origin !== 'global-data' && m.name === rel.symbol) ??
+            fail(`no map named '${rel.symbol}'`);
+          if (map.type === 0)
+            fail(`map '${map.name}' has no definition (an object without BTF: compile with -g)`);
+          if (insn.kind !== 'lddw') fail('map relocation on a non-lddw instruction');
+          else {
+            insn.source = 'map_idx';
+            insn.imm = mapIndex(map);
+            insn.imm2 = 0;
+          }
+          break;
+        }
+        case 'global-data': {
+          const map =
+            obj.maps.find((m) => m.origin === 'global-data' && m.section === rel.section) ??
+            fail(`no global-data map for section '${rel.section}'`);
+          if (insn.kind !== 'lddw') fail('global-data relocation on a non-lddw instruction');
+          else {
+            insn.source = 'map_idx_value';
+            insn.imm = mapIndex(map);
+            insn.imm2 = rel.offset;
+          }
+          break;
+        }
+        case 'extern':
+          fail(
+            `unresolved reference to '${rel.symbol}'${rel.section ? ` in section '${rel.section}'` : ' (an extern symbol)'}`,
+          );
+      }
+    }
+    insns.push(...own);
+    for (const f of fn.funcInfo) funcInfo.push({ ...f, insnIndex: f.insnIndex + base });
+    for (const l of fn.lineInfo) lineInfo.push({ ...l, insnIndex: l.insnIndex + base });
+  }
+  const linked: LinkedProgram = {
+    name,
+    section: entry.section,
+    insns,
+    maps,
+    functionStarts: order.map((fn) => ({ name: fn.name, insnIndex: startIndex.get(fn)! })),
+    funcInfo,
+    lineInfo,
+  };
+  if (obj.license !== undefined) linked.license = obj.license;
+  return linked;
+}
+
+/** Link every program of the object. */
+export function linkAll(obj: ObjectFile): LinkedProgram[] {
+  return obj.programs.map((p) => linkProgram(obj, p.name));
+}
+
+function findFunction(obj: ObjectFile, section: string, offset: number): ProgramSpec | undefined {
+  return obj.functions.find((f) => f.section === section && f.sectionOffset === offset);
+}
+
+/** Entry first, then every function reachable through calls or function addresses, in first-reached order. */
+function reachableFunctions(obj: ObjectFile, entry: ProgramSpec): ProgramSpec[] {
+  const order = [entry];
+  for (let i = 0; i < order.length; i++) {
+    const fn = order[i];
+    for (const rel of fn.relocations) {
+      if (rel.kind !== 'call' && rel.kind !== 'func-addr') continue;
+      const callee = findFunction(obj, rel.section, rel.offset);
+      if (!callee)
+        throw new LinkError(
+          `call target ${rel.section}+${rel.offset} ('${rel.symbol}') is not the start of a function`,
+          entry.name,
+          fn.name,
+          rel.insnIndex,
+        );
+      if (!order.includes(callee)) order.push(callee);
+    }
+  }
+  return order;
+}
+
+/** slotOf(i): the linked-program slot of instruction i of a function starting at `firstSlot`. */
+function slotIndexer(insns: readonly Insn[], firstSlot: number): (index: number) => number {
+  const starts: number[] = [];
+  let s = firstSlot;
+  for (const insn of insns) {
+    starts.push(s);
+    s += insnWidth(insn);
+  }
+  return (index) => starts[index];
+}

@@ -1,0 +1,77 @@
+/**
+ * Test support (Node only): compile the C corpus with clang-19 and bpf-gcc, run llvm-readelf-19 /
+ * llvm-objdump-19. A missing tool skips the caller's tests unless `CI` is set, where it fails.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CORPUS_DIR = path.dirname(fileURLToPath(import.meta.url));
+export const CORPUS_SOURCES = ['maps_btf.c', 'globals.c', 'subprogs.c', 'loops.c', 'legacy_maps.c'];
+
+export type Compiler = 'clang' | 'clang-g' | 'clang-be' | 'gcc' | 'gcc-btf';
+
+const COMMANDS: Record<Compiler, { tool: string; args: string[] }> = {
+  clang: { tool: 'clang-19', args: ['-target', 'bpf', '-O2'] },
+  'clang-g': { tool: 'clang-19', args: ['-target', 'bpf', '-O2', '-g'] },
+  'clang-be': { tool: 'clang-19', args: ['-target', 'bpfeb', '-O2', '-g'] },
+  gcc: { tool: 'bpf-gcc', args: ['-O2'] },
+  'gcc-btf': { tool: 'bpf-gcc', args: ['-O2', '-gbtf'] },
+};
+
+const available = new Map<string, boolean>();
+
+/** Whether a tool runs; with CI set, a missing tool is an error. */
+export function haveTool(tool: string): boolean {
+  let ok = available.get(tool);
+  if (ok === undefined) {
+    ok = spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0;
+    available.set(tool, ok);
+  }
+  if (!ok && process.env.CI) throw new Error(`${tool} is required in CI but is not installed`);
+  return ok;
+}
+
+let workDir: string | undefined;
+export function scratchDir(): string {
+  workDir ??= mkdtempSync(path.join(tmpdir(), 'tbpf-asm-objects-'));
+  return workDir;
+}
+
+/** Compile one corpus file (or a C source text) and return the path of the object. */
+export function compile(source: string, compiler: Compiler, name = path.basename(source, '.c')): string {
+  const { tool, args } = COMMANDS[compiler];
+  let input = source;
+  if (source.includes('\n')) {
+    input = path.join(scratchDir(), `${name}.c`);
+    writeFileSync(input, source);
+  } else input = path.join(CORPUS_DIR, source);
+  const out = path.join(scratchDir(), `${name}.${compiler}.o`);
+  execFileSync(tool, [...args, '-I', CORPUS_DIR, '-c', input, '-o', out], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  return out;
+}
+
+export function compilerTool(compiler: Compiler): string {
+  return COMMANDS[compiler].tool;
+}
+
+export function readBytes(file: string): Uint8Array {
+  return new Uint8Array(readFileSync(file));
+}
+
+export function writeTemp(name: string, bytes: Uint8Array): string {
+  const file = path.join(scratchDir(), name);
+  writeFileSync(file, bytes);
+  return file;
+}
+
+/** Run a tool; returns stdout and stderr (throws on a non-zero exit). */
+export function run(tool: string, args: string[]): { stdout: string; stderr: string } {
+  const r = spawnSync(tool, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return { stdout: r.stdout, stderr: r.stderr };
+}
