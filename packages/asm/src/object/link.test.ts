@@ -1,0 +1,94 @@
+import { branchTargets } from '@tbpf/isa';
+import { describe, expect, it } from 'vitest';
+import {
+  type Compiler,
+  compile,
+  compilerTool,
+  haveTool,
+  readBytes,
+} from '../../test-corpus/objects/toolchain.js';
+import { LinkError, linkProgram } from './link.js';
+import { readObject } from './read-object.js';
+import type { LinkedProgram } from './types.js';
+
+/** `caller -> callee` for every local call, resolved through the linked offsets. */
+function callGraph(p: LinkedProgram): string[] {
+  const targets = branchTargets(p.insns);
+  const fnAt = (i: number) => [...p.functionStarts].reverse().find((f) => f.insnIndex <= i)!.name;
+  const edges = new Set<string>();
+  p.insns.forEach((insn, i) => {
+    if (insn.kind !== 'call' || insn.target !== 'local') return;
+    const t = targets[i];
+    if (!t?.ok) throw new Error(`call at ${i} does not resolve`);
+    const callee = p.functionStarts.find((f) => f.insnIndex === t.index);
+    edges.add(`${fnAt(i)}->${callee ? callee.name : `<middle of a function at ${t.index}>`}`);
+  });
+  return [...edges].sort();
+}
+
+describe.each<Compiler>(['clang-g', 'gcc-btf', 'clang-be'])('linkProgram on %s objects', (compiler) => {
+  const ready = haveTool(compilerTool(compiler));
+
+  it.skipIf(!ready)('appends reachable sub-programs once and points every call at a function start', () => {
+    const obj = readObject(readBytes(compile('subprogs.c', compiler)));
+    const a = linkProgram(obj, 'prog_a');
+    expect(a.functionStarts.map((f) => f.name)).toEqual(['prog_a', 'add_total', 'mix']);
+    expect(callGraph(a)).toEqual(['add_total->mix', 'prog_a->add_total']);
+    const a2 = linkProgram(obj, 'prog_a2');
+    expect(a2.functionStarts.map((f) => f.name)).toEqual(['prog_a2', 'mix']);
+    expect(callGraph(a2)).toEqual(['prog_a2->mix']);
+    expect(a.maps.map((m) => m.name)).toEqual(['totals']);
+    expect(a2.maps).toEqual([]);
+    expect(a.license).toBe('GPL');
+    const lookup = a.insns.find((i) => i.kind === 'lddw');
+    expect(lookup).toMatchObject({ kind: 'lddw', source: 'map_idx', imm: 0, imm2: 0 });
+  });
+
+  it.skipIf(!ready)('rewrites global-data references to map_idx_value with the variable offset', () => {
+    const obj = readObject(readBytes(compile('globals.c', compiler)));
+    const p = linkProgram(obj, 'filter_len');
+    const refs = p.insns.filter((i) => i.kind === 'lddw');
+    expect(refs.length).toBe(5);
+    for (const r of refs) {
+      expect(r).toMatchObject({ source: 'map_idx_value' });
+      if (r.kind !== 'lddw') continue;
+      const map = p.maps[r.imm];
+      expect(map.origin).toBe('global-data');
+      expect(r.imm2).toBeGreaterThanOrEqual(0);
+      expect(r.imm2).toBeLessThan(map.valueSize);
+    }
+  });
+
+  it.skipIf(!ready)('remaps line info to the linked instruction indices', () => {
+    if (compiler === 'gcc-btf') return; // GCC's -gbtf emits no line info
+    const obj = readObject(readBytes(compile('subprogs.c', compiler)));
+    const a = linkProgram(obj, 'prog_a');
+    const mixStart = a.functionStarts.find((f) => f.name === 'mix')!.insnIndex;
+    const mixLines = a.lineInfo.filter((l) => l.insnIndex >= mixStart);
+    expect(mixLines[0].source).toContain('mix(__u64 a, __u64 b)');
+    expect(mixLines.some((l) => l.source.includes('return (a * 31) ^ (b >> 3)'))).toBe(true);
+    expect(
+      a.lineInfo.filter((l) => l.insnIndex < mixStart).every((l) => !l.source.includes('(a * 31)')),
+    ).toBe(true);
+    expect(a.funcInfo.map((f) => [f.name, f.insnIndex])).toEqual(
+      a.functionStarts.map((f) => [f.name, f.insnIndex]),
+    );
+  });
+});
+
+describe('linkProgram errors', () => {
+  const clang = haveTool('clang-19');
+  it.skipIf(!clang)('names an unknown program and lists the known ones', () => {
+    const obj = readObject(readBytes(compile('subprogs.c', 'clang-g')));
+    expect(() => linkProgram(obj, 'nope')).toThrow(LinkError);
+    expect(() => linkProgram(obj, 'nope')).toThrow(/programs: prog_a, prog_a2, prog_b/);
+  });
+  it.skipIf(!clang)('refuses a program with a CO-RE relocation, naming it', () => {
+    const obj = readObject(readBytes(compile('core.c', 'clang-g')));
+    expect(() => linkProgram(obj, 'read_tgid')).toThrow(/unsupported: CO-RE field_byte_offset/);
+  });
+  it.skipIf(!clang)('refuses maps whose definition is unknown (no BTF)', () => {
+    const obj = readObject(readBytes(compile('maps_btf.c', 'clang')));
+    expect(() => linkProgram(obj, 'count_calls')).toThrow(/map 'counts' has no definition/);
+  });
+});
