@@ -1,0 +1,451 @@
+/*
+ * tbpf_jit: the native executor of @tbpf/jit-x64 — the only native code in tbpf.
+ *
+ * It maps generated x86-64 code write-xor-execute (mmap RW, copy, mprotect RX; never both),
+ * calls it on the runtime's linear memory, runs the hot helpers natively and the others
+ * through a JavaScript trampoline, and frees the code with munmap. N-API only (node_api.h).
+ *
+ * Generated code's entry: u64 entry(u64 r1, u64 r2, u8 *base, tbpf_env *env, u64 r10).
+ * Helpers: u64 helper(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5, tbpf_env *env).
+ */
+#define NAPI_VERSION 8
+#include <node_api.h>
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "helpers.h"
+
+typedef struct tbpf_prog tbpf_prog;
+typedef uint64_t (*entry_fn)(uint64_t r1, uint64_t r2, uint8_t *base, tbpf_env *env, uint64_t r10);
+
+/* The fields generated code reads; offsets mirrored by src/env-layout.ts and checked at load. */
+struct tbpf_env {
+  uint32_t pending_slot; /* helper-table slot of the call in flight (trampoline) */
+  uint32_t pad;
+  uint64_t callx_id; /* helper id of a callx */
+  helper_fn callx_fn; /* the callx dispatcher */
+  tbpf_prog *prog;
+  helper_fn helpers[]; /* one per slot */
+};
+_Static_assert(offsetof(tbpf_env, pending_slot) == 0, "layout");
+_Static_assert(offsetof(tbpf_env, callx_id) == 8, "layout");
+_Static_assert(offsetof(tbpf_env, callx_fn) == 16, "layout");
+_Static_assert(offsetof(tbpf_env, helpers) == 32, "layout");
+
+typedef struct {
+  uint64_t id;
+  helper_fn fn;
+} native_entry;
+
+struct tbpf_prog {
+  entry_fn entry;
+  void *code;
+  size_t code_size;
+  uint8_t *base_arg; /* memory base, or base - 2^32 for direct addressing */
+  tbpf_memory mem;
+  uint64_t r10;
+  int needs_unwind;
+  /* helper slots */
+  uint32_t nslots;
+  uint64_t *slot_ids;
+  /* helpers with a native implementation, for callx */
+  uint32_t nnatives;
+  native_entry *natives;
+  /* the JavaScript side */
+  napi_env nenv;
+  napi_ref dispatch; /* (id, r1, r2, r3, r4, r5) => bigint */
+  sigjmp_buf *unwind;
+  uint64_t unwind_r0;
+  int stop_requested;
+  uint64_t stop_r0;
+  int threw;
+  tbpf_env *env;
+};
+
+/* ---- running ------------------------------------------------------------------------- */
+
+static uint64_t run_prog(tbpf_prog *p, uint64_t r1, uint64_t r2) {
+  if (!p->needs_unwind) return p->entry(r1, r2, p->base_arg, p->env, p->r10);
+  sigjmp_buf jb;
+  sigjmp_buf *prev = p->unwind;
+  uint64_t r0;
+  p->unwind = &jb;
+  if (sigsetjmp(jb, 0) == 0) {
+    r0 = p->entry(r1, r2, p->base_arg, p->env, p->r10);
+  } else {
+    r0 = p->unwind_r0;
+  }
+  p->unwind = prev;
+  return r0;
+}
+
+/* Leave the running program from inside a helper: no JIT frame needs cleanup. */
+static void unwind(tbpf_prog *p, uint64_t r0) {
+  p->unwind_r0 = r0;
+  siglongjmp(*p->unwind, 1);
+}
+
+/* ---- the JavaScript trampoline ------------------------------------------------------- */
+
+static uint64_t call_js(tbpf_prog *p, uint64_t id, uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+                        uint64_t r5) {
+  napi_env env = p->nenv;
+  napi_value fn, global, argv[6], result;
+  uint64_t regs[5] = {r1, r2, r3, r4, r5};
+  napi_get_reference_value(env, p->dispatch, &fn);
+  napi_get_global(env, &global);
+  napi_create_double(env, (double)id, &argv[0]);
+  for (int i = 0; i < 5; i++) napi_create_bigint_uint64(env, regs[i], &argv[i + 1]);
+  if (napi_call_function(env, global, fn, 6, argv, &result) != napi_ok) {
+    p->threw = 1;
+    unwind(p, 0);
+  }
+  if (p->stop_requested) {
+    p->stop_requested = 0;
+    unwind(p, p->stop_r0);
+  }
+  uint64_t r0 = 0;
+  bool lossless;
+  if (napi_get_value_bigint_uint64(env, result, &r0, &lossless) != napi_ok) {
+    double d = 0;
+    napi_get_value_double(env, result, &d);
+    r0 = (uint64_t)(int64_t)d;
+  }
+  return r0;
+}
+
+static uint64_t trampoline(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5, tbpf_env *env) {
+  tbpf_prog *p = env->prog;
+  return call_js(p, p->slot_ids[env->pending_slot], r1, r2, r3, r4, r5);
+}
+
+static uint64_t callx_dispatch(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5, tbpf_env *env) {
+  tbpf_prog *p = env->prog;
+  for (uint32_t i = 0; i < p->nnatives; i++) {
+    if (p->natives[i].id == env->callx_id) return p->natives[i].fn(r1, r2, r3, r4, r5, env);
+  }
+  return call_js(p, env->callx_id, r1, r2, r3, r4, r5);
+}
+
+tbpf_memory *tbpf_env_memory(tbpf_env *env) { return &env->prog->mem; }
+
+/* ---- code mapping (W^X) -------------------------------------------------------------- */
+
+static void *map_code(const uint8_t *code, size_t size, size_t *mapped) {
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  size_t len = (size + page - 1) / page * page;
+  void *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (mem == MAP_FAILED) return NULL;
+  memcpy(mem, code, size);
+  memset((uint8_t *)mem + size, 0xcc, len - size); /* int3 */
+  if (mprotect(mem, len, PROT_READ | PROT_EXEC) != 0) {
+    munmap(mem, len);
+    return NULL;
+  }
+  *mapped = len;
+  return mem;
+}
+
+static void free_prog(tbpf_prog *p) {
+  if (!p) return;
+  if (p->code) munmap(p->code, p->code_size);
+  if (p->dispatch) napi_delete_reference(p->nenv, p->dispatch);
+  free(p->slot_ids);
+  free(p->natives);
+  free(p->env);
+  free(p);
+}
+
+/* ---- N-API glue ---------------------------------------------------------------------- */
+
+#define CHECK(call)                                                                          \
+  do {                                                                                       \
+    if ((call) != napi_ok) return throw_error(env, "tbpf_jit: " #call " failed");            \
+  } while (0)
+
+static napi_value throw_error(napi_env env, const char *msg) {
+  napi_throw_error(env, NULL, msg);
+  return NULL;
+}
+
+static tbpf_prog *prog_of(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
+  void *data = NULL;
+  if (napi_get_cb_info(env, info, argc, argv, NULL, &data) != napi_ok) return NULL;
+  tbpf_prog *p = data;
+  if (!p || !p->code) {
+    napi_throw_error(env, NULL, "tbpf_jit: program was freed");
+    return NULL;
+  }
+  p->nenv = env;
+  return p;
+}
+
+static uint64_t arg_u64(napi_env env, napi_value v) {
+  uint64_t out = 0;
+  bool lossless;
+  if (napi_get_value_bigint_uint64(env, v, &out, &lossless) == napi_ok) return out;
+  int64_t i = 0;
+  napi_get_value_int64(env, v, &i);
+  return (uint64_t)i;
+}
+
+/* False when a JavaScript helper threw: its exception is pending and propagates. */
+static bool finish_run(tbpf_prog *p) {
+  if (!p->threw) return true;
+  p->threw = 0;
+  return false;
+}
+
+/* run(r1, r2): bigint */
+static napi_value js_run(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  tbpf_prog *p = prog_of(env, info, &argc, argv);
+  if (!p) return NULL;
+  uint64_t r1 = argc > 0 ? arg_u64(env, argv[0]) : 0;
+  uint64_t r2 = argc > 1 ? arg_u64(env, argv[1]) : 0;
+  uint64_t r0 = run_prog(p, r1, r2);
+  if (!finish_run(p)) return NULL;
+  napi_value out;
+  napi_create_bigint_uint64(env, r0, &out);
+  return out;
+}
+
+/* runFast(r1: number, r2: number): number — r0 as a double (exact below 2^53) */
+static napi_value js_run_fast(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2];
+  void *data;
+  napi_get_cb_info(env, info, &argc, argv, NULL, &data);
+  tbpf_prog *p = data;
+  if (!p->code) return throw_error(env, "tbpf_jit: program was freed");
+  p->nenv = env;
+  int64_t r1 = 0, r2 = 0;
+  if (argc > 0) napi_get_value_int64(env, argv[0], &r1);
+  if (argc > 1) napi_get_value_int64(env, argv[1], &r2);
+  uint64_t r0 = run_prog(p, (uint64_t)r1, (uint64_t)r2);
+  if (!finish_run(p)) return NULL;
+  napi_value out;
+  napi_create_double(env, (double)r0, &out);
+  return out;
+}
+
+static double now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* bench(r1a, r1b, r2, n): total ns of n calls in a C loop, r1 alternating between r1a and r1b */
+static napi_value js_bench(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  tbpf_prog *p = prog_of(env, info, &argc, argv);
+  if (!p) return NULL;
+  if (argc < 4) return throw_error(env, "bench(r1a, r1b, r2, n)");
+  uint64_t r1[2] = {arg_u64(env, argv[0]), arg_u64(env, argv[1])};
+  uint64_t r2 = arg_u64(env, argv[2]);
+  int64_t n = (int64_t)arg_u64(env, argv[3]);
+  volatile uint64_t sink = 0;
+  double t0 = now_ns();
+  for (int64_t i = 0; i < n; i++) sink += run_prog(p, r1[i & 1], r2);
+  double t1 = now_ns();
+  (void)sink;
+  if (!finish_run(p)) return NULL;
+  napi_value out;
+  napi_create_double(env, t1 - t0, &out);
+  return out;
+}
+
+/* requestStop(r0): from inside a JavaScript helper — the program ends with r0 when it returns */
+static napi_value js_request_stop(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  tbpf_prog *p = prog_of(env, info, &argc, argv);
+  if (!p) return NULL;
+  p->stop_requested = 1;
+  p->stop_r0 = argc > 0 ? arg_u64(env, argv[0]) : 0;
+  return NULL;
+}
+
+/* free(): unmap the code now (also done when the handle is collected) */
+static napi_value js_free(napi_env env, napi_callback_info info) {
+  void *data;
+  napi_get_cb_info(env, info, NULL, NULL, NULL, &data);
+  tbpf_prog *p = data;
+  if (p->code) {
+    munmap(p->code, p->code_size);
+    p->code = NULL;
+  }
+  return NULL;
+}
+
+static void finalize_prog(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  free_prog(data);
+}
+
+static int get_bytes(napi_env env, napi_value v, void **data, size_t *len) {
+  bool is;
+  if (napi_is_arraybuffer(env, v, &is) == napi_ok && is) return napi_get_arraybuffer_info(env, v, data, len) == napi_ok;
+  if (napi_is_typedarray(env, v, &is) == napi_ok && is) {
+    napi_typedarray_type type;
+    napi_value ab;
+    size_t offset, length;
+    if (napi_get_typedarray_info(env, v, &type, &length, data, &ab, &offset) != napi_ok) return 0;
+    size_t elem = type <= napi_uint8_clamped_array ? 1 : type <= napi_uint16_array ? 2
+                  : type <= napi_float32_array    ? 4 : 8;
+    *len = length * elem;
+    return 1;
+  }
+  return 0;
+}
+
+static napi_value get_named(napi_env env, napi_value obj, const char *name) {
+  napi_value v = NULL;
+  napi_get_named_property(env, obj, name, &v);
+  return v;
+}
+
+static void set_fn(napi_env env, napi_value obj, const char *name, napi_callback cb, tbpf_prog *p) {
+  napi_value fn;
+  napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, p, &fn);
+  napi_set_named_property(env, obj, name, fn);
+}
+
+/*
+ * load({ code, memory, direct, r10, slotIds, natives: [[id, name]...], dispatch,
+ *        regions: Float64Array? }) → { run, runFast, bench, requestStop, free }
+ */
+static napi_value js_load(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value spec;
+  CHECK(napi_get_cb_info(env, info, &argc, &spec, NULL, NULL));
+  if (argc < 1) return throw_error(env, "load(spec)");
+  void *code, *mem;
+  size_t code_len, mem_len;
+  if (!get_bytes(env, get_named(env, spec, "code"), &code, &code_len)) return throw_error(env, "load: code must be a Uint8Array");
+  if (!get_bytes(env, get_named(env, spec, "memory"), &mem, &mem_len)) return throw_error(env, "load: memory must be an ArrayBuffer or typed array");
+  bool direct = false;
+  napi_get_value_bool(env, get_named(env, spec, "direct"), &direct);
+  uint64_t r10 = arg_u64(env, get_named(env, spec, "r10"));
+
+  napi_value slot_ids = get_named(env, spec, "slotIds"), natives = get_named(env, spec, "natives");
+  uint32_t nslots = 0, nnat = 0;
+  CHECK(napi_get_array_length(env, slot_ids, &nslots));
+  CHECK(napi_get_array_length(env, natives, &nnat));
+
+  tbpf_prog *p = calloc(1, sizeof *p);
+  p->env = calloc(1, sizeof(tbpf_env) + sizeof(helper_fn) * (nslots + 1));
+  p->slot_ids = calloc(nslots + 1, sizeof(uint64_t));
+  p->natives = calloc(nnat + 1, sizeof(native_entry));
+  p->env->prog = p;
+  p->env->callx_fn = callx_dispatch;
+  p->nslots = nslots;
+  p->mem.base = mem;
+  p->mem.size = mem_len;
+  p->base_arg = direct ? (uint8_t *)mem - 0x100000000ULL : (uint8_t *)mem;
+  p->r10 = r10;
+  p->nenv = env;
+
+  for (uint32_t i = 0; i < nnat; i++) {
+    napi_value pair, idv, namev;
+    char name[64];
+    size_t len;
+    napi_get_element(env, natives, i, &pair);
+    napi_get_element(env, pair, 0, &idv);
+    napi_get_element(env, pair, 1, &namev);
+    if (napi_get_value_string_utf8(env, namev, name, sizeof name, &len) != napi_ok) continue;
+    helper_fn fn = tbpf_native_helper(name);
+    if (!fn) {
+      free_prog(p);
+      return throw_error(env, "load: unknown native helper name");
+    }
+    p->natives[p->nnatives].id = arg_u64(env, idv);
+    p->natives[p->nnatives++].fn = fn;
+  }
+  int uses_js = 0;
+  for (uint32_t i = 0; i < nslots; i++) {
+    napi_value v;
+    napi_get_element(env, slot_ids, i, &v);
+    p->slot_ids[i] = arg_u64(env, v);
+    p->env->helpers[i] = trampoline;
+    for (uint32_t k = 0; k < p->nnatives; k++) {
+      if (p->natives[k].id == p->slot_ids[i]) p->env->helpers[i] = p->natives[k].fn;
+    }
+    if (p->env->helpers[i] == trampoline) uses_js = 1;
+  }
+  bool callx = false;
+  napi_get_value_bool(env, get_named(env, spec, "usesCallx"), &callx);
+  /* Unwinding (a helper stopping the program, a JavaScript exception) needs a jump target. */
+  p->needs_unwind = uses_js || callx;
+
+  napi_value dispatch = get_named(env, spec, "dispatch");
+  napi_valuetype t;
+  napi_typeof(env, dispatch, &t);
+  if (t == napi_function) napi_create_reference(env, dispatch, 1, &p->dispatch);
+  else if (uses_js || callx) {
+    free_prog(p);
+    return throw_error(env, "load: a helper needs the JavaScript dispatcher");
+  }
+
+  napi_value regions = get_named(env, spec, "regions");
+  void *rdata;
+  size_t rlen;
+  if (regions && get_bytes(env, regions, &rdata, &rlen)) tbpf_set_regions(&p->mem, rdata, rlen);
+
+  p->code = map_code(code, code_len, &p->code_size);
+  if (!p->code) {
+    free_prog(p);
+    return throw_error(env, "load: mmap/mprotect failed");
+  }
+  p->entry = (entry_fn)p->code;
+
+  napi_value obj;
+  CHECK(napi_create_object(env, &obj));
+  set_fn(env, obj, "run", js_run, p);
+  set_fn(env, obj, "runFast", js_run_fast, p);
+  set_fn(env, obj, "bench", js_bench, p);
+  set_fn(env, obj, "requestStop", js_request_stop, p);
+  set_fn(env, obj, "free", js_free, p);
+  napi_value addr;
+  napi_create_bigint_uint64(env, (uint64_t)(uintptr_t)p->code, &addr);
+  napi_set_named_property(env, obj, "codeAddress", addr);
+  CHECK(napi_add_finalizer(env, obj, p, finalize_prog, NULL, NULL));
+  return obj;
+}
+
+/* layout(): the env offsets this build uses */
+static napi_value js_layout(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value obj, v;
+  napi_create_object(env, &obj);
+#define FIELD(js, c)                                        \
+  napi_create_uint32(env, (uint32_t)offsetof(tbpf_env, c), &v); \
+  napi_set_named_property(env, obj, js, v);
+  FIELD("pendingSlot", pending_slot)
+  FIELD("callxId", callx_id)
+  FIELD("callxFn", callx_fn)
+  FIELD("helpers", helpers)
+#undef FIELD
+  return obj;
+}
+
+NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
+  napi_value fn;
+  napi_create_function(env, "load", NAPI_AUTO_LENGTH, js_load, NULL, &fn);
+  napi_set_named_property(env, exports, "load", fn);
+  napi_create_function(env, "layout", NAPI_AUTO_LENGTH, js_layout, NULL, &fn);
+  napi_set_named_property(env, exports, "layout", fn);
+  tbpf_register_helper_tests(env, exports);
+  return exports;
+}

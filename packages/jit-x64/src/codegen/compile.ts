@@ -1,0 +1,363 @@
+/**
+ * The code generator: BPF instructions → x86-64 machine code, pure TypeScript.
+ *
+ * Native entry (System V): `u64 entry(u64 r1, u64 r2, u8 *base, tbpf_env *env, u64 r10)`.
+ * R1 and R2 arrive where BPF wants them; `base` goes to r12 (minus 2^32 in direct mode, which
+ * the executor arranges), `env` is kept at [rsp] in every frame, and r10 becomes R10.
+ *
+ * Jumps start long and shrink to their short forms over passes (Linux's addrs[]): each pass
+ * emits with the addresses the previous pass measured; when a pass measures the same
+ * addresses as the one before, its bytes are final.
+ */
+import { type Insn, type LddwInsn, lddwValue } from '@tbpf/isa';
+import { ENV_LAYOUT } from '../env-layout.js';
+import { CodeBuffer } from '../x64/code-buffer.js';
+import {
+  aluRI,
+  aluRR,
+  type Cc,
+  callMem,
+  callRel32,
+  JCC_NEAR,
+  JCC_SHORT,
+  JMP_NEAR,
+  JMP_SHORT,
+  jcc,
+  jmp,
+  loadQ,
+  movRR,
+  pop,
+  push,
+  pushMem,
+  ret,
+  storeDImm,
+  storeQ,
+  testRI,
+} from '../x64/instructions.js';
+import { isInt8 } from '../x64/encoding.js';
+import { BPF_TO_X64, ENV, MEM_BASE, R8, R11, R12, R13, R14, R15, RAX, RBP, RBX, RCX, RDX, RSP } from '../x64/registers.js';
+import { lowerAlu, lowerEnd } from './alu.js';
+import { blindedOperand, type Ctx, cryptoRandom, movImm64, seededRandom } from './context.js';
+import { JitError } from './errors.js';
+import { analyse, type ProgramShape } from './functions.js';
+import { lowerAtomic, lowerLdx, lowerSt, lowerStx } from './memory.js';
+
+export interface CompileOptions {
+  /** Constant blinding (Linux's bpf_jit_harden): true for fresh randomness, or a seed for tests. */
+  blind?: boolean | { seed: number };
+  /** Confine memory accesses to base .. base + 4 GiB with 32-bit address arithmetic (default true). */
+  confine?: boolean;
+  /** Deepest chain of BPF-to-BPF frames allowed (default 8, as Linux's MAX_CALL_FRAMES). */
+  maxFrames?: number;
+  /** Bytes of BPF stack per frame: a local call moves R10 down by this much (default 512). */
+  frameSize?: number;
+  /**
+   * The value of an `lddw` whose source is not a plain constant (map or global-data
+   * references), as the loader resolved it; undefined means it cannot be compiled.
+   */
+  resolveLddw?: (insn: LddwInsn, index: number) => bigint | undefined;
+}
+
+export interface CompiledProgram {
+  code: Uint8Array;
+  /** Helper id of each slot of the environment's helper table, in slot order. */
+  helperSlots: number[];
+  /** The program has a `callx` (a helper chosen at run time). */
+  usesCallx: boolean;
+  /** `insnOffsets[i]`: byte offset of instruction i's code; the extra last entry is the code size. */
+  insnOffsets: Int32Array;
+  /** Byte offset of each BPF function's prologue. */
+  functionOffsets: number[];
+  /** 'confined': the executor passes the memory base; 'direct': base - 2^32. */
+  addressing: 'confined' | 'direct';
+  /** Deepest chain of frames: the stack region must hold frames × frameSize bytes. */
+  frames: number;
+  frameSize: number;
+  passes: number;
+}
+
+export type CompileResult = { ok: true; program: CompiledProgram } | { ok: false; error: JitError };
+
+const JMP_CC: Record<string, Cc> = {
+  jeq: 'e',
+  jne: 'ne',
+  jset: 'ne',
+  jgt: 'a',
+  jge: 'ae',
+  jlt: 'b',
+  jle: 'be',
+  jsgt: 'g',
+  jsge: 'ge',
+  jslt: 'l',
+  jsle: 'le',
+};
+
+const MAX_PASSES = 20;
+
+export function compile(insns: readonly Insn[], options: CompileOptions = {}): CompileResult {
+  try {
+    return { ok: true, program: new Compiler(insns, options).run() };
+  } catch (e) {
+    if (e instanceof JitError) return { ok: false, error: e };
+    throw e;
+  }
+}
+
+class Compiler {
+  private readonly ctx: Ctx;
+  private readonly shape: ProgramShape;
+  private readonly frameSize: number;
+  private readonly helperSlot = new Map<number, number>();
+  private readonly lddwValues = new Map<number, bigint>();
+  private usesCallx = false;
+  /** Addresses from the pass before (forward references) or this pass (backward ones). */
+  private readonly addrs: Int32Array;
+  private readonly entryAddr: Int32Array;
+  private readonly exitAddr: Int32Array;
+  private changed = false;
+  private forceNear = false;
+  private readonly seed: number | undefined;
+
+  constructor(
+    private readonly insns: readonly Insn[],
+    private readonly options: CompileOptions,
+  ) {
+    this.shape = analyse(insns, options.maxFrames ?? 8);
+    this.frameSize = options.frameSize ?? 512;
+    const blind = options.blind;
+    this.seed = typeof blind === 'object' ? blind.seed : undefined;
+    this.ctx = { buf: new CodeBuffer(insns.length * 8 + 64), random: null, confined: options.confine ?? true };
+    this.prescan();
+    const n = insns.length;
+    const nf = this.shape.starts.length;
+    // Over-estimates, so the first pass chooses near jumps and later passes only shrink.
+    this.addrs = new Int32Array(n + 1).map((_, i) => (i + 1) * 64);
+    this.entryAddr = new Int32Array(nf).map((_, f) => this.shape.starts[f] * 64);
+    this.exitAddr = new Int32Array(nf).map((_, f) => ((this.shape.starts[f + 1] ?? n) + 1) * 64);
+  }
+
+  /** Checks that do not depend on code addresses, and the helper slots. */
+  private prescan(): void {
+    this.insns.forEach((insn, i) => {
+      for (const r of registersOf(insn)) {
+        if (!(r >= 0 && r <= 10)) throw new JitError('bad-register', `no register r${r}`, i);
+      }
+      switch (insn.kind) {
+        case 'ldabs':
+        case 'ldind':
+          throw new JitError('legacy-packet-load', 'legacy packet loads (ld_abs/ld_ind) are interpreter-only', i);
+        case 'call':
+          if (insn.target === 'kfunc') throw new JitError('kfunc-call', `kfunc call ${insn.imm}`, i);
+          if (insn.target === 'helper' && !this.helperSlot.has(insn.imm)) {
+            this.helperSlot.set(insn.imm, this.helperSlot.size);
+          }
+          return;
+        case 'callx':
+          this.usesCallx = true;
+          return;
+        case 'lddw': {
+          const value = insn.source === 'imm64' ? lddwValue(insn) : this.options.resolveLddw?.(insn, i);
+          if (value === undefined) {
+            throw new JitError('unresolved-lddw', `lddw ${insn.source} ${insn.imm} was not resolved by the loader`, i);
+          }
+          this.lddwValues.set(i, value);
+          return;
+        }
+      }
+    });
+  }
+
+  run(): CompiledProgram {
+    let passes = 0;
+    do {
+      if (passes === MAX_PASSES) this.forceNear = true; // sizes no longer depend on distances
+      this.pass();
+      passes++;
+    } while (this.changed && passes < MAX_PASSES + 3);
+    if (this.changed) throw new Error('internal: jump sizes did not converge');
+    return {
+      code: this.ctx.buf.finish(),
+      helperSlots: [...this.helperSlot.keys()],
+      usesCallx: this.usesCallx,
+      insnOffsets: this.addrs.slice(),
+      functionOffsets: Array.from(this.entryAddr),
+      addressing: this.ctx.confined ? 'confined' : 'direct',
+      frames: this.shape.frames,
+      frameSize: this.frameSize,
+      passes,
+    };
+  }
+
+  private setAddr(table: Int32Array, i: number, value: number): void {
+    if (table[i] !== value) {
+      table[i] = value;
+      this.changed = true;
+    }
+  }
+
+  private pass(): void {
+    const { buf } = this.ctx;
+    const { starts, functionOf } = this.shape;
+    const blind = this.options.blind;
+    // Same random stream every pass, so blinded bytes are those of the final pass's sizes.
+    this.ctx.random = blind ? (this.seed !== undefined ? seededRandom(this.seed) : cryptoRandom()) : null;
+    buf.reset();
+    this.changed = false;
+    const n = this.insns.length;
+    for (let i = 0; i < n; i++) {
+      const f = functionOf[i];
+      if (starts[f] === i) {
+        this.setAddr(this.entryAddr, f, buf.len);
+        if (f === 0) this.mainPrologue();
+        else this.functionPrologue();
+      }
+      this.setAddr(this.addrs, i, buf.len);
+      this.lower(i);
+      if (i + 1 === n || functionOf[i + 1] !== f) {
+        this.setAddr(this.exitAddr, f, buf.len);
+        if (f === 0) this.mainEpilogue();
+        else this.functionEpilogue();
+      }
+    }
+    this.setAddr(this.addrs, n, buf.len);
+  }
+
+  private mainPrologue(): void {
+    const { buf } = this.ctx;
+    for (const r of [RBX, RBP, R12, R13, R14, R15]) push(buf, r); // push callee-saved
+    push(buf, RCX); // push env: [rsp] = env, rsp 16-byte aligned
+    movRR(buf, true, MEM_BASE, RDX); // mov r12, base
+    movRR(buf, true, RBP, R8); // mov rbp, r10 (the frame pointer)
+    // No host value (pointers included) is visible in a register the program may read.
+    for (const r of [RAX, RDX, RCX, R8, RBX, R13, R14, R15]) aluRR(buf, 'xor', false, r, r); // xor r32, r32
+  }
+
+  private mainEpilogue(): void {
+    const { buf } = this.ctx;
+    pop(buf, R11); // drop env
+    for (const r of [R15, R14, R13, R12, RBP, RBX]) pop(buf, r); // pop callee-saved
+    ret(buf);
+  }
+
+  /** A BPF function: R6–R9 belong to the caller, R10 moves down one frame. */
+  private functionPrologue(): void {
+    const { buf } = this.ctx;
+    for (const r of [RBX, R13, R14, R15]) push(buf, r); // push R6–R9
+    pushMem(buf, RSP, 40); // push qword [rsp + 40]: the caller's env, at [rsp] here too
+    aluRI(buf, 'sub', true, RBP, this.frameSize); // sub rbp, frameSize
+  }
+
+  private functionEpilogue(): void {
+    const { buf } = this.ctx;
+    aluRI(buf, 'add', true, RBP, this.frameSize); // add rbp, frameSize
+    pop(buf, R11); // drop env
+    for (const r of [R15, R14, R13, RBX]) pop(buf, r); // pop R6–R9
+    ret(buf);
+  }
+
+  /** jmp/jcc to a code address, short when it fits. */
+  private jumpTo(cc: Cc | null, to: number): void {
+    const { buf } = this.ctx;
+    const shortLen = cc ? JCC_SHORT : JMP_SHORT;
+    const nearLen = cc ? JCC_NEAR : JMP_NEAR;
+    const relShort = to - (buf.len + shortLen);
+    const short = !this.forceNear && isInt8(relShort);
+    const rel = short ? relShort : to - (buf.len + nearLen);
+    if (cc) jcc(buf, cc, short, rel);
+    else jmp(buf, short, rel);
+  }
+
+  private lower(i: number): void {
+    const insn = this.insns[i];
+    const { ctx } = this;
+    const { buf } = ctx;
+    switch (insn.kind) {
+      case 'alu':
+        return lowerAlu(ctx, insn);
+      case 'end':
+        return lowerEnd(ctx, insn);
+      case 'ldx':
+        return lowerLdx(ctx, insn);
+      case 'stx':
+        return lowerStx(ctx, insn);
+      case 'st':
+        return lowerSt(ctx, insn);
+      case 'atomic':
+        return lowerAtomic(ctx, insn);
+      case 'lddw': {
+        const v = BigInt.asUintN(64, this.lddwValues.get(i)!);
+        return movImm64(ctx, BPF_TO_X64[insn.dst], Number(v & 0xffffffffn) | 0, Number(v >> 32n) | 0);
+      }
+      case 'ja':
+      case 'gotol': {
+        const t = this.shape.target[i];
+        if (t !== i + 1) this.jumpTo(null, this.addrs[t]);
+        return;
+      }
+      case 'jmp': {
+        const t = this.shape.target[i];
+        if (t === i + 1) return; // a branch to the next instruction does nothing
+        const w64 = insn.width === 64;
+        const d = BPF_TO_X64[insn.dst];
+        if (insn.source === 'reg') {
+          aluRR(buf, insn.op === 'jset' ? 'test' : 'cmp', w64, d, BPF_TO_X64[insn.src]);
+        } else {
+          const blinded = blindedOperand(ctx, w64, insn.imm);
+          if (blinded >= 0) aluRR(buf, insn.op === 'jset' ? 'test' : 'cmp', w64, d, blinded);
+          else if (insn.op === 'jset') testRI(buf, w64, d, insn.imm);
+          else if (insn.imm === 0 && (insn.op === 'jeq' || insn.op === 'jne')) aluRR(buf, 'test', w64, d, d);
+          else aluRI(buf, 'cmp', w64, d, insn.imm);
+        }
+        this.jumpTo(JMP_CC[insn.op], this.addrs[t]);
+        return;
+      }
+      case 'exit': {
+        const f = this.shape.functionOf[i];
+        const last = i + 1 === this.insns.length || this.shape.functionOf[i + 1] !== f;
+        if (!last) this.jumpTo(null, this.exitAddr[f]);
+        return;
+      }
+      case 'call':
+        if (insn.target === 'local') {
+          const to = this.entryAddr[this.shape.functionOf[this.shape.target[i]]];
+          callRel32(buf, to - (buf.len + 5)); // call function
+        } else {
+          const slot = this.helperSlot.get(insn.imm)!;
+          loadQ(buf, ENV, RSP, 0); // mov r9, [rsp]: env, the helper's sixth argument
+          storeDImm(buf, ENV, ENV_LAYOUT.pendingSlot, slot); // mov dword [r9 + pendingSlot], slot
+          callMem(buf, ENV, ENV_LAYOUT.helpers + 8 * slot); // call [r9 + helpers + 8 * slot]
+        }
+        return;
+      case 'callx':
+        loadQ(buf, ENV, RSP, 0); // mov r9, [rsp]
+        storeQ(buf, ENV, ENV_LAYOUT.callxId, BPF_TO_X64[insn.reg]); // mov [r9 + callxId], reg
+        callMem(buf, ENV, ENV_LAYOUT.callxFn); // call [r9 + callxFn]
+        return;
+      case 'ldabs':
+      case 'ldind':
+        throw new JitError('legacy-packet-load', 'legacy packet loads are interpreter-only', i);
+    }
+  }
+}
+
+function registersOf(insn: Insn): number[] {
+  switch (insn.kind) {
+    case 'alu':
+    case 'jmp':
+      return insn.source === 'reg' ? [insn.dst, insn.src] : [insn.dst];
+    case 'end':
+    case 'lddw':
+    case 'st':
+      return [insn.dst];
+    case 'ldx':
+    case 'stx':
+    case 'atomic':
+      return [insn.dst, insn.src];
+    case 'ldind':
+      return [insn.src];
+    case 'callx':
+      return [insn.reg];
+    default:
+      return [];
+  }
+}

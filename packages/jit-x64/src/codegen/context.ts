@@ -1,0 +1,84 @@
+/**
+ * State shared by the lowering modules during one pass, and constant blinding: with
+ * `blind`, every user-chosen immediate reaches the code only as `imm ^ r` followed by
+ * `xor r` with a fresh random `r` (Linux's bpf_jit_harden), so no user constant appears
+ * verbatim in executable memory. Blinded sequences have a fixed size whatever the values.
+ */
+import type { CodeBuffer } from '../x64/code-buffer.js';
+import { aluRI32, aluRR, loadImm, movabs, movRI32, movRIsx } from '../x64/instructions.js';
+import { AUX } from '../x64/registers.js';
+
+export interface Ctx {
+  buf: CodeBuffer;
+  /** A source of random 32-bit values when blinding, otherwise null. */
+  random: (() => number) | null;
+  /** Memory accesses go through `lea r11d, [reg + off]` (confined to base..base+4 GiB). */
+  confined: boolean;
+}
+
+/** xorshift32: deterministic per seed, for reproducible blinded code in tests. */
+export function seededRandom(seed: number): () => number {
+  let s = seed >>> 0 || 0x9e3779b9;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s | 0;
+  };
+}
+
+export function cryptoRandom(): () => number {
+  const pool = new Int32Array(256);
+  let next = pool.length;
+  return () => {
+    if (next === pool.length) {
+      globalThis.crypto.getRandomValues(pool);
+      next = 0;
+    }
+    return pool[next++];
+  };
+}
+
+/** Put `imm` (sign-extended to 64 bits, or a 32-bit value) in `dst`, blinded when requested. */
+export function movImm(ctx: Ctx, w64: boolean, dst: number, imm: number): void {
+  const { buf, random } = ctx;
+  if (!random) return loadImm(buf, w64, dst, imm);
+  const r = random();
+  if (w64) {
+    movRIsx(buf, dst, imm ^ r); // mov dst, sext(imm ^ r)
+    aluRI32(buf, 'xor', true, dst, r); // xor dst, sext(r)
+  } else {
+    movRI32(buf, dst, imm ^ r); // mov dst32, imm ^ r
+    aluRI32(buf, 'xor', false, dst, r); // xor dst32, r
+  }
+}
+
+/**
+ * With blinding, materialise an immediate operand in AUX and return AUX; without, return -1
+ * and the caller uses the instruction's immediate form.
+ */
+export function blindedOperand(ctx: Ctx, w64: boolean, imm: number): number {
+  if (!ctx.random) return -1;
+  movImm(ctx, w64, AUX, imm);
+  return AUX;
+}
+
+/** dst = the 64-bit constant hi:lo, in the shortest form, blinded when requested. */
+export function movImm64(ctx: Ctx, dst: number, lo: number, hi: number): void {
+  const { buf, random } = ctx;
+  if (random) {
+    const rlo = random();
+    const rhi = random();
+    movabs(buf, dst, lo ^ rlo, hi ^ rhi); // movabs dst, v ^ r
+    movabs(buf, AUX, rlo, rhi); // movabs r10, r
+    aluRR(buf, 'xor', true, dst, AUX); // xor dst, r10
+  } else if (hi === 0) {
+    loadImm(buf, false, dst, lo);
+  } else if (hi === -1 && lo < 0) {
+    movRIsx(buf, dst, lo);
+  } else {
+    movabs(buf, dst, lo, hi);
+  }
+}

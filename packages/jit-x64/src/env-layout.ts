@@ -1,0 +1,15 @@
+/**
+ * Byte offsets of the fields that generated code reads in the runtime environment the
+ * executor passes to every program (`struct tbpf_env` in native/tbpf_jit.c). The addon
+ * reports its own offsets at load time and the executor refuses to run when they differ.
+ */
+export const ENV_LAYOUT = {
+  /** u32: helper-table slot of the call in flight, for the JavaScript trampoline. */
+  pendingSlot: 0,
+  /** u64: helper id of a `callx`, for the dispatcher. */
+  callxId: 8,
+  /** Function pointer: the `callx` dispatcher. */
+  callxFn: 16,
+  /** Function pointers, one per helper slot (`CompiledProgram.helperSlots`). */
+  helpers: 32,
+} as const;

@@ -1,0 +1,4 @@
+export { type CompiledProgram, type CompileOptions, type CompileResult, compile } from './codegen/compile.js';
+export { JitError, type JitErrorCode } from './codegen/errors.js';
+export { ENV_LAYOUT } from './env-layout.js';
+export { BPF_TO_X64 } from './x64/registers.js';

@@ -1,0 +1,61 @@
+/**
+ * A growable byte buffer: the lowest emitter layer (`emit1/2/4/8`). Everything above it
+ * writes machine code through these four calls only.
+ */
+export class CodeBuffer {
+  bytes: Uint8Array;
+  len = 0;
+
+  constructor(capacity = 4096) {
+    this.bytes = new Uint8Array(capacity);
+  }
+
+  reset(): void {
+    this.len = 0;
+  }
+
+  private reserve(n: number): void {
+    if (this.len + n <= this.bytes.length) return;
+    const bigger = new Uint8Array(Math.max(this.bytes.length * 2, this.len + n));
+    bigger.set(this.bytes.subarray(0, this.len));
+    this.bytes = bigger;
+  }
+
+  emit1(b: number): void {
+    this.reserve(1);
+    this.bytes[this.len++] = b;
+  }
+
+  /** Little-endian 16-bit value. */
+  emit2(v: number): void {
+    this.reserve(2);
+    this.bytes[this.len++] = v;
+    this.bytes[this.len++] = v >>> 8;
+  }
+
+  /** Little-endian 32-bit value (signed or unsigned). */
+  emit4(v: number): void {
+    this.reserve(4);
+    const b = this.bytes;
+    b[this.len++] = v;
+    b[this.len++] = v >>> 8;
+    b[this.len++] = v >>> 16;
+    b[this.len++] = v >>> 24;
+  }
+
+  /** Little-endian 64-bit value given as two 32-bit halves. */
+  emit8(lo: number, hi: number): void {
+    this.emit4(lo);
+    this.emit4(hi);
+  }
+
+  /** Overwrite one byte already emitted (a short jump's displacement). */
+  patch1(at: number, b: number): void {
+    this.bytes[at] = b;
+  }
+
+  /** A copy of the bytes emitted so far. */
+  finish(): Uint8Array {
+    return this.bytes.slice(0, this.len);
+  }
+}
