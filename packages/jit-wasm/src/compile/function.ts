@@ -1,0 +1,256 @@
+/**
+ * Compiles one BPF function (the entry or a BPF-to-BPF call target) to one WebAssembly
+ * function `(r1, r2, r3, r4, r5, r10: i64) → r0: i64`. Registers are i64 locals; r6–r9 and r0
+ * start at zero (the verifier rejects reading them before writing). Control flow follows the
+ * function's plan (./structure.ts): nested blocks and loops, or the basic-block dispatcher.
+ */
+import type { Insn } from '@tbpf/isa';
+import { Code, I32, I64 } from '../wasm/code.js';
+import { Op } from '../wasm/opcodes.js';
+import type { ControlFlow, Subprogram } from './cfg.js';
+import { WasmCompileError } from './errors.js';
+import { FailKind } from './imports.js';
+import { type MemoryLayout, scratchHi, scratchLo } from './layout.js';
+import {
+  type Locals,
+  lowerAlu,
+  lowerAtomic,
+  lowerCondition,
+  lowerEnd,
+  lowerLddw,
+  lowerLdx,
+  lowerSt,
+  lowerStx,
+} from './lower.js';
+import { type Construct, type Plan, planFunction } from './structure.js';
+
+/** Parameters of every BPF function: r1..r5 and the frame pointer. */
+export const FUNC_PARAMS = [I64, I64, I64, I64, I64, I64] as const;
+
+export interface FunctionEnv {
+  insns: readonly Insn[];
+  cf: ControlFlow;
+  layout: MemoryLayout;
+  /** Wasm function index of subprogram k. */
+  funcOf(sub: number): number;
+  helperImport: number;
+  failImport: number;
+  /**
+   * Wasm function index of a WebAssembly implementation of helper `id` with the BPF function
+   * signature minus r10 (`(r1..r5: i64) → i64`), or undefined to use the JavaScript trampoline.
+   */
+  nativeHelper(id: number): number | undefined;
+  /** Resolved lddw values by instruction index (map pointers, global data addresses). */
+  constants: readonly ({ lo: number; hi: number } | undefined)[];
+}
+
+export interface CompiledFunction {
+  code: Code;
+  /** Pairs (code offset, instruction index) at the start of each instruction's code. */
+  marks: number[];
+  plan: Plan['kind'];
+}
+
+export function compileFunction(env: FunctionEnv, sub: Subprogram): CompiledFunction {
+  const c = new Code(FUNC_PARAMS.length);
+  const r0 = c.local(I64);
+  const r6 = c.local(I64);
+  const r7 = c.local(I64);
+  const r8 = c.local(I64);
+  const r9 = c.local(I64);
+  const locals: Locals = {
+    reg: [r0, 0, 1, 2, 3, 4, r6, r7, r8, r9, 5],
+    t64: c.local(I64),
+    a32: c.local(I32),
+    t32: c.local(I32),
+  };
+  const fn = new FunctionCompiler(env, c, locals);
+  const plan = planFunction(env.insns, env.cf, sub);
+  if (plan.kind === 'structured') fn.structured(sub, plan.constructs);
+  else fn.dispatch(sub, plan.leaders, c.local(I32));
+  return { code: c, marks: fn.marks, plan: plan.kind };
+}
+
+/** How a jump reaches its target: `br`/`br_if` to a label depth, or a dispatch through `next`. */
+type Branch = (i: number, t: number, conditional: boolean) => void;
+
+class FunctionCompiler {
+  readonly marks: number[] = [];
+
+  constructor(
+    private readonly env: FunctionEnv,
+    private readonly c: Code,
+    private readonly l: Locals,
+  ) {}
+
+  structured(sub: Subprogram, constructs: Construct[]): void {
+    const c = this.c;
+    const stack: Construct[] = [];
+    const blocks = new Map<number, Construct>();
+    const loops = new Map<number, Construct>();
+    for (const k of constructs)
+      (k.kind === 'block' ? blocks : loops).set(k.kind === 'block' ? k.end : k.start, k);
+    const branch: Branch = (i, t, conditional) => {
+      const k = t > i ? blocks.get(t) : loops.get(t);
+      const at = k ? stack.lastIndexOf(k) : -1;
+      if (at < 0) throw new WasmCompileError('internal: no label for branch target', i);
+      const depth = stack.length - 1 - at;
+      if (conditional) c.brIf(depth);
+      else c.br(depth);
+    };
+    let next = 0;
+    for (let p = sub.start; p <= sub.end; p++) {
+      while (stack.length > 0 && stack[stack.length - 1].end === p) {
+        c.end();
+        stack.pop();
+      }
+      if (stack.some((k) => k.end === p)) throw new WasmCompileError('internal: constructs do not nest', p);
+      if (p === sub.end) break;
+      for (; next < constructs.length && constructs[next].start === p; next++) {
+        c.open(constructs[next].kind === 'block' ? Op.block : Op.loop);
+        stack.push(constructs[next]);
+      }
+      this.insn(p, branch);
+    }
+    this.fellOff(sub.end - 1);
+  }
+
+  dispatch(sub: Subprogram, leaders: number[], nextLocal: number): void {
+    const c = this.c;
+    const k = leaders.length;
+    const blockOf = new Map<number, number>(leaders.map((at, n) => [at, n]));
+    let current = 0;
+    const branch: Branch = (i, t, conditional) => {
+      const j = blockOf.get(t);
+      if (j === undefined) throw new WasmCompileError('internal: branch target is not a leader', i);
+      if (j > current) {
+        if (conditional) c.brIf(j - current - 1);
+        else c.br(j - current - 1);
+        return;
+      }
+      const extra = conditional ? 1 : 0;
+      if (conditional) c.open(Op.if);
+      c.i32Const(j)
+        .localSet(nextLocal)
+        .br(k - 1 - current + extra);
+      if (conditional) c.end();
+    };
+    c.open(Op.loop);
+    for (let n = 0; n < k; n++) c.open(Op.block);
+    c.localGet(nextLocal).brTable(
+      leaders.map((_, n) => n),
+      0,
+    );
+    for (; current < k; current++) {
+      c.end();
+      const stop = current + 1 < k ? leaders[current + 1] : sub.end;
+      for (let p = leaders[current]; p < stop; p++) this.insn(p, branch);
+    }
+    this.fellOff(sub.end - 1);
+    c.end().op(Op.unreachable);
+  }
+
+  /** Running past the function's last instruction is an error, reported at that instruction. */
+  private fellOff(pc: number): void {
+    this.c.i32Const(FailKind.FellOff).i32Const(pc).call(this.env.failImport).op(Op.unreachable);
+  }
+
+  private insn(i: number, branch: Branch): void {
+    const { c, l, env } = this;
+    const insn = env.insns[i];
+    this.marks.push(c.offset, i);
+    switch (insn.kind) {
+      case 'alu':
+        return lowerAlu(c, l, insn);
+      case 'end':
+        return lowerEnd(c, l, insn);
+      case 'ldx':
+        return lowerLdx(c, l, insn);
+      case 'st':
+        return lowerSt(c, l, insn);
+      case 'stx':
+        return lowerStx(c, l, insn);
+      case 'atomic':
+        return lowerAtomic(c, l, insn);
+      case 'lddw': {
+        const k = env.constants[i];
+        if (k) return lowerLddw(c, l, insn.dst, k.lo, k.hi);
+        if (insn.source !== 'imm64') {
+          throw new WasmCompileError(
+            `lddw ${insn.source} must be resolved by the loader before compiling`,
+            i,
+          );
+        }
+        return lowerLddw(c, l, insn.dst, insn.imm, insn.imm2);
+      }
+      case 'jmp':
+        if (env.cf.target[i] === i + 1) return;
+        lowerCondition(c, l, insn);
+        return branch(i, env.cf.target[i], true);
+      case 'ja':
+      case 'gotol':
+        if (env.cf.target[i] === i + 1) return;
+        return branch(i, env.cf.target[i], false);
+      case 'exit':
+        c.localGet(l.reg[0]).op(Op.return);
+        return;
+      case 'call':
+        if (insn.target === 'helper') return this.callHelper(i, insn.imm);
+        if (insn.target === 'local') return this.callLocal(i);
+        throw new WasmCompileError('kfunc calls are not supported', i);
+      case 'callx':
+        return this.trampoline(i, () => c.localGet(l.reg[insn.reg]).op(Op.i32WrapI64));
+      case 'ldabs':
+      case 'ldind':
+        throw new WasmCompileError('legacy packet loads (ldabs/ldind) are not supported', i);
+    }
+  }
+
+  private callHelper(i: number, id: number): void {
+    const native = this.env.nativeHelper(id);
+    if (native === undefined) return this.trampoline(i, () => this.c.i32Const(id));
+    for (let n = 1; n <= 5; n++) this.c.localGet(this.l.reg[n]);
+    this.c.call(native).localSet(this.l.reg[0]);
+  }
+
+  /** Call a JavaScript helper: r1..r5 go through the exchange area, so no BigInt crosses. */
+  private trampoline(i: number, pushId: () => void): void {
+    const { c, l } = this;
+    const scratch = this.env.layout.scratch;
+    for (let n = 1; n <= 5; n++) {
+      c.i32Const(0)
+        .localGet(l.reg[n])
+        .mem(Op.i64Store32, 2, scratch + scratchLo(n));
+      c.i32Const(0)
+        .localGet(l.reg[n])
+        .i64Const(32)
+        .op(Op.i64ShrU)
+        .mem(Op.i64Store32, 2, scratch + scratchHi(n));
+    }
+    pushId();
+    c.i32Const(i).call(this.env.helperImport);
+    c.i32Const(0).mem(Op.i64Load32U, 2, scratch + scratchLo(0));
+    c.i32Const(0)
+      .mem(Op.i64Load32U, 2, scratch + scratchHi(0))
+      .i64Const(32)
+      .op(Op.i64Shl);
+    c.op(Op.i64Or).localSet(l.reg[0]);
+  }
+
+  private callLocal(i: number): void {
+    const { c, l, env } = this;
+    const { frameSize, stackBottom } = env.layout;
+    const fp = l.reg[10];
+    // The callee's frame is [fp - 2 * frameSize, fp - frameSize): it must stay in the stack region.
+    c.localGet(fp)
+      .op(Op.i32WrapI64)
+      .i32Const(stackBottom + 2 * frameSize)
+      .op(Op.i32LtU)
+      .open(Op.if);
+    c.i32Const(FailKind.CallDepth).i32Const(i).call(env.failImport);
+    c.end();
+    for (let n = 1; n <= 5; n++) c.localGet(l.reg[n]);
+    c.localGet(fp).i64Const(frameSize).op(Op.i64Sub);
+    c.call(env.funcOf(env.cf.owner[env.cf.target[i]])).localSet(l.reg[0]);
+  }
+}

@@ -1,0 +1,14 @@
+/** The JavaScript functions a compiled module imports (module name `env`). */
+
+/** `helper(id: i32, pc: i32)`: r1..r5 are in the exchange area; the helper leaves r0 there. */
+export const IMPORT_HELPER = 'helper';
+/** `fail(kind: i32, pc: i32)`: throws the VmError for `kind` (never returns). */
+export const IMPORT_FAIL = 'fail';
+export const IMPORT_MEMORY = 'memory';
+
+/** Codes passed to `fail`. */
+export enum FailKind {
+  CallDepth = 1,
+  FellOff = 2,
+  Unsupported = 3,
+}

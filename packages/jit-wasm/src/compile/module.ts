@@ -1,0 +1,99 @@
+/**
+ * A whole BPF program → one WebAssembly module. Imports: the runtime's linear memory, the
+ * JavaScript helper trampoline and the failure reporter. Exports:
+ * - `run(r1: i64, r2: i64) → i64` — exact, BigInt at the JavaScript boundary;
+ * - `runFast(ctx: i32, len: i32) → i32` — r1 = the BPF address of linear-memory offset `ctx`,
+ *   r2 = len (zero-extended), returns the low 32 bits of r0: no BigInt crosses the boundary.
+ */
+
+import type { Insn } from '@tbpf/isa';
+import { BPF_ADDRESS_HIGH } from '@tbpf/vm';
+import { Code, I32, I64 } from '../wasm/code.js';
+import { ModuleBuilder } from '../wasm/module.js';
+import { Op } from '../wasm/opcodes.js';
+import { analyse } from './cfg.js';
+import { compileFunction, FUNC_PARAMS } from './function.js';
+import { IMPORT_FAIL, IMPORT_HELPER, IMPORT_MEMORY } from './imports.js';
+import type { MemoryLayout } from './layout.js';
+import { type NativeHelpers, noNativeHelpers } from './native.js';
+
+export interface CompileOptions {
+  layout: MemoryLayout;
+  /** The loader's resolved value of each lddw (by instruction index); plain imm64 otherwise. */
+  constants?: readonly ({ lo: number; hi: number } | undefined)[];
+  /** WebAssembly implementations of helpers (default: none, every helper goes to JavaScript). */
+  natives?: NativeHelpers;
+}
+
+export interface CompiledProgram {
+  bytes: Uint8Array;
+  /** Module byte offset of each instruction's code, ascending, and the instruction index there. */
+  offsets: Int32Array;
+  pcs: Int32Array;
+  /** How each BPF function's control flow was compiled. */
+  plans: ('structured' | 'dispatch')[];
+  /** Wasm function index of the entry function; BPF function k is `firstFunc + k`. */
+  firstFunc: number;
+}
+
+export function compileProgram(insns: readonly Insn[], options: CompileOptions): CompiledProgram {
+  const { layout } = options;
+  const cf = analyse(insns);
+  const m = new ModuleBuilder();
+  m.importMemory('env', IMPORT_MEMORY, layout.pages, layout.pages);
+  const helperImport = m.importFunc('env', IMPORT_HELPER, [I32, I32], []);
+  const failImport = m.importFunc('env', IMPORT_FAIL, [I32, I32], []);
+  const funcs = cf.subprograms.map(() => m.func(FUNC_PARAMS, [I64]));
+  const natives = (options.natives ?? noNativeHelpers).bind(m, layout);
+  const compiled = cf.subprograms.map((sub) =>
+    compileFunction(
+      {
+        insns,
+        cf,
+        layout,
+        funcOf: (k) => funcs[k],
+        helperImport,
+        failImport,
+        nativeHelper: (id) => natives.get(id),
+        constants: options.constants ?? [],
+      },
+      sub,
+    ),
+  );
+  compiled.forEach((f, k) => m.define(funcs[k], f.code));
+  natives.finish();
+
+  const entry = funcs[0];
+  const fpLo = layout.stackTop | 0;
+  const run = new Code(2);
+  run
+    .localGet(0)
+    .localGet(1)
+    .i64Const(0)
+    .i64Const(0)
+    .i64Const(0)
+    .i64Const(fpLo, BPF_ADDRESS_HIGH)
+    .call(entry);
+  m.exportFunc('run', m.funcWithBody([I64, I64], [I64], run));
+
+  const fast = new Code(2);
+  fast.localGet(0).op(Op.i64ExtendI32U).i64Const(0, BPF_ADDRESS_HIGH).op(Op.i64Or);
+  fast.localGet(1).op(Op.i64ExtendI32U).i64Const(0).i64Const(0).i64Const(0).i64Const(fpLo, BPF_ADDRESS_HIGH);
+  fast.call(entry).op(Op.i32WrapI64);
+  m.exportFunc('runFast', m.funcWithBody([I32, I32], [I32], fast));
+
+  const encoded = m.encode();
+  const marks: [number, number][] = [];
+  compiled.forEach((f, k) => {
+    const base = encoded.codeStarts[funcs[k] - funcs[0]];
+    for (let n = 0; n < f.marks.length; n += 2) marks.push([base + f.marks[n], f.marks[n + 1]]);
+  });
+  marks.sort((a, b) => a[0] - b[0]);
+  return {
+    bytes: encoded.bytes,
+    offsets: Int32Array.from(marks, (x) => x[0]),
+    pcs: Int32Array.from(marks, (x) => x[1]),
+    plans: compiled.map((f) => f.plan),
+    firstFunc: funcs[0],
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * Structured control flow from a BPF function's jumps, in the instruction order they come in.
+ *
+ * Every forward jump target T gets a wasm `block` that ends just before T (a branch to it lands
+ * on T); every backward target H gets a `loop` that starts at H and ends after its last back
+ * edge. A block may start earlier and a loop may end later without changing meaning, so
+ * crossing ranges are repaired by widening: a block's start moves up, a loop's end moves down.
+ * The one crossing that widening cannot repair is a block that starts before a loop and ends
+ * inside it — a jump into the middle of a loop, i.e. a second loop entry (irreducible in this
+ * layout). Such functions use the dispatcher instead: one `loop` around a `br_table` over basic
+ * blocks, where forward jumps are still direct branches and only backward jumps dispatch.
+ */
+import type { Insn } from '@tbpf/isa';
+import type { ControlFlow, Subprogram } from './cfg.js';
+
+export interface Construct {
+  kind: 'block' | 'loop';
+  /** First instruction inside the construct. */
+  start: number;
+  /** One past the last instruction inside (the `end` comes before instruction `end`). */
+  end: number;
+}
+
+export type Plan =
+  | { kind: 'structured'; constructs: Construct[] }
+  | { kind: 'dispatch' /** Sorted first instructions of the basic blocks. */; leaders: number[] };
+
+/** Is instruction i a jump inside its function (not a call)? */
+export function isJump(insn: Insn): boolean {
+  return insn.kind === 'jmp' || insn.kind === 'ja' || insn.kind === 'gotol';
+}
+
+export function planFunction(insns: readonly Insn[], cf: ControlFlow, sub: Subprogram): Plan {
+  const blocks = new Map<number, Construct>();
+  const loops = new Map<number, Construct>();
+  for (let i = sub.start; i < sub.end; i++) {
+    if (!isJump(insns[i])) continue;
+    const t = cf.target[i];
+    if (t === i + 1) continue;
+    if (t > i) {
+      const b = blocks.get(t);
+      if (b) b.start = Math.min(b.start, i);
+      else blocks.set(t, { kind: 'block', start: i, end: t });
+    } else {
+      const l = loops.get(t);
+      if (l) l.end = Math.max(l.end, i + 1);
+      else loops.set(t, { kind: 'loop', start: t, end: i + 1 });
+    }
+  }
+  const constructs = [...loops.values(), ...blocks.values()];
+  if (!nest(constructs)) return { kind: 'dispatch', leaders: leaders(insns, cf, sub) };
+  constructs.sort(openingOrder);
+  return { kind: 'structured', constructs };
+}
+
+/** Widen ranges until no two cross; false when a crossing cannot be repaired. */
+function nest(cs: Construct[]): boolean {
+  for (let changed = true; changed; ) {
+    changed = false;
+    cs.sort(openingOrder);
+    for (let x = 0; x < cs.length; x++) {
+      const a = cs[x];
+      for (let y = x + 1; y < cs.length; y++) {
+        const b = cs[y];
+        if (b.start >= a.end) break;
+        if (b.start === a.start || b.end <= a.end) continue;
+        // a.start < b.start < a.end < b.end
+        if (b.kind === 'block') b.start = a.start;
+        else if (a.kind === 'loop') a.end = b.end;
+        else return false;
+        changed = true;
+      }
+    }
+  }
+  return true;
+}
+
+/** Outer constructs first: earlier start, then later end, then loops outside blocks. */
+export function openingOrder(a: Construct, b: Construct): number {
+  return a.start - b.start || b.end - a.end || (a.kind === b.kind ? 0 : a.kind === 'loop' ? -1 : 1);
+}
+
+function leaders(insns: readonly Insn[], cf: ControlFlow, sub: Subprogram): number[] {
+  const set = new Set<number>([sub.start]);
+  for (let i = sub.start; i < sub.end; i++) {
+    const insn = insns[i];
+    if (isJump(insn)) set.add(cf.target[i]);
+    if ((isJump(insn) || insn.kind === 'exit') && i + 1 < sub.end) set.add(i + 1);
+  }
+  return [...set].sort((a, b) => a - b);
+}

@@ -1,0 +1,207 @@
+/**
+ * The WebAssembly engine: `wasmEngine.prepare(program)` compiles a loaded program to a module
+ * over the runtime's own linear memory and returns a PreparedProgram (vm's Engine contract).
+ *
+ * Checks: WebAssembly's bounds confine every access to the linear memory, but accesses are not
+ * checked against the memory's regions — prepare verified programs (`boundsCheck: false`).
+ * Asking for `boundsCheck: true` or an instruction limit is refused with VmError('load').
+ */
+import {
+  type Availability,
+  type Engine,
+  HelperCall,
+  type HelperRegistry,
+  type LoadedProgram,
+  type PreparedProgram,
+  type PrepareOptions,
+  type Region,
+  STACK_SIZE,
+  setReturn,
+  VmError,
+  WASM_PAGE,
+} from '@tbpf/vm';
+import { WasmCompileError } from './compile/errors.js';
+import { FailKind, IMPORT_FAIL, IMPORT_HELPER, IMPORT_MEMORY } from './compile/imports.js';
+import { type MemoryLayout, SCRATCH_BYTES } from './compile/layout.js';
+import { type CompiledProgram, compileProgram } from './compile/module.js';
+import type { NativeHelpers } from './compile/native.js';
+import { type PcMap, trapPc } from './trap.js';
+import { type WasmApi, wasmApi } from './wasm/host.js';
+
+/** Thrown through WebAssembly by a helper that called `stop()`; caught by run/runFast. */
+class Stop {
+  constructor(readonly value: number) {}
+}
+
+interface Exports {
+  run(r1: bigint, r2: bigint): bigint;
+  runFast(ctx: number, len: number): number;
+}
+
+export interface WasmEngineOptions {
+  /** WebAssembly helper implementations to compile in (default: none; see ./helpers). */
+  natives?: NativeHelpers;
+}
+
+export class WasmEngine implements Engine {
+  readonly name = 'wasm' as const;
+
+  constructor(private readonly options: WasmEngineOptions = {}) {}
+
+  available(): Availability {
+    return wasmApi ? { ok: true } : { ok: false, reason: 'this JavaScript host has no WebAssembly' };
+  }
+
+  prepare(program: LoadedProgram, options: PrepareOptions = {}): PreparedProgram {
+    if (options.boundsCheck === true) {
+      throw new VmError(
+        'load',
+        'the wasm engine does not check accesses against memory regions (WebAssembly bounds only): ' +
+          'prepare verified programs with boundsCheck: false, or use the interpreter',
+      );
+    }
+    if (options.instructionLimit) {
+      throw new VmError('load', 'the wasm engine has no instruction limit; use the interpreter');
+    }
+    if (!wasmApi) throw new VmError('load', 'this JavaScript host has no WebAssembly');
+    return new WasmProgram(
+      wasmApi,
+      program,
+      options.helpers ?? program.runtime.helpers,
+      this.options.natives,
+    );
+  }
+}
+
+/** The default engine instance. */
+export const wasmEngine: Engine = new WasmEngine();
+
+class WasmProgram implements PreparedProgram {
+  readonly engine = 'wasm' as const;
+  readonly lastInstructionCount = -1;
+  /** The compiled module's bytes and control-flow plans (for tools and tests). */
+  readonly compiled: CompiledProgram;
+  private readonly exports: Exports;
+  private readonly regions: Region[];
+  private readonly pcMap: PcMap;
+
+  constructor(
+    private readonly wasm: WasmApi,
+    readonly program: LoadedProgram,
+    helpers: HelperRegistry,
+    natives: NativeHelpers | undefined,
+  ) {
+    const rt = program.runtime;
+    const mem = rt.memory;
+    const stack = rt.allocStack();
+    const scratch = mem.alloc(SCRATCH_BYTES, {
+      name: 'wasm helper exchange',
+      kind: 'scratch',
+      writable: true,
+    });
+    this.regions = [stack, scratch];
+    const layout: MemoryLayout = {
+      pages: mem.size / WASM_PAGE,
+      stackTop: stack.end,
+      stackBottom: stack.start,
+      frameSize: STACK_SIZE,
+      scratch: scratch.start,
+    };
+    try {
+      this.compiled = compileProgram(program.insns, { layout, constants: program.constants, natives });
+    } catch (e) {
+      this.dispose();
+      if (e instanceof WasmCompileError) throw new VmError('load', e.reason, e.index);
+      throw e;
+    }
+    this.pcMap = {
+      offsets: this.compiled.offsets,
+      pcs: this.compiled.pcs,
+      firstFunc: this.compiled.firstFunc,
+      funcCount: this.compiled.plans.length,
+    };
+    const call = new HelperCall(
+      rt,
+      new Int32Array(mem.buffer, scratch.start, 11),
+      new Int32Array(mem.buffer, scratch.start + 44, 11),
+    );
+    const env = {
+      [IMPORT_MEMORY]: mem.memory,
+      [IMPORT_HELPER]: (id: number, pc: number) => callHelper(helpers, call, id, pc),
+      [IMPORT_FAIL]: (kind: number, pc: number) => {
+        throw failure(kind, pc);
+      },
+    };
+    const module = new wasm.Module(this.compiled.bytes);
+    this.exports = new wasm.Instance(module, { env }).exports as unknown as Exports;
+  }
+
+  run(r1 = 0n, r2 = 0n): bigint {
+    try {
+      return BigInt.asUintN(64, this.exports.run(r1, r2));
+    } catch (e) {
+      if (e instanceof Stop) return BigInt.asUintN(64, BigInt(e.value));
+      throw this.translate(e);
+    }
+  }
+
+  runFast(r1Offset: number, r2: number): number {
+    try {
+      return this.exports.runFast(r1Offset, r2) >>> 0;
+    } catch (e) {
+      if (e instanceof Stop) return e.value >>> 0;
+      throw this.translate(e);
+    }
+  }
+
+  dispose(): void {
+    for (const r of this.regions) this.program.runtime.memory.free(r);
+    this.regions.length = 0;
+  }
+
+  private translate(e: unknown): unknown {
+    if (!(e instanceof this.wasm.RuntimeError)) return e;
+    const pc = trapPc(e, this.pcMap);
+    const insn = pc >= 0 ? this.program.insns[pc] : undefined;
+    if (/out of bounds/i.test(e.message)) {
+      const size = insn && 'size' in insn ? insn.size : undefined;
+      return new VmError(
+        'out-of-bounds',
+        'memory access outside the linear memory (WebAssembly trap)',
+        pc,
+        undefined,
+        size,
+      );
+    }
+    return new VmError('helper-failed', `WebAssembly trap: ${e.message}`, pc);
+  }
+}
+
+function callHelper(helpers: HelperRegistry, call: HelperCall, id: number, pc: number): void {
+  const def = helpers.get(id >>> 0);
+  if (!def) throw new VmError('unknown-helper', `unknown helper ${id >>> 0}`, pc);
+  call.pc = pc;
+  let value: number | bigint | undefined;
+  try {
+    value = def.fn(call);
+  } catch (e) {
+    if (e instanceof VmError) throw e;
+    throw new VmError('helper-failed', `helper ${def.proto.name} failed: ${(e as Error).message}`, pc);
+  }
+  if (call.stopped) {
+    call.stopped = false;
+    throw new Stop(call.stopValue);
+  }
+  setReturn(call, call.lo, call.hi, value);
+}
+
+function failure(kind: number, pc: number): VmError {
+  switch (kind) {
+    case FailKind.CallDepth:
+      return new VmError('call-depth', 'too many nested BPF-to-BPF calls', pc);
+    case FailKind.FellOff:
+      return new VmError('fell-off', 'execution ran past the last instruction without exit', pc);
+    default:
+      return new VmError('load', `unsupported operation (code ${kind})`, pc);
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * A function body under construction: locals plus the instruction bytes. One method per
+ * instruction shape; the caller keeps track of the operand stack (as in hand-written wasm).
+ */
+import { pushI32, pushI64, pushU32 } from './leb128.js';
+import { FcOp, I32, I64, Op, type ValType, VOID } from './opcodes.js';
+
+export class Code {
+  readonly bytes: number[] = [];
+  /** Types of the locals after the parameters, in order. */
+  private readonly extraLocals: ValType[] = [];
+
+  /** @param paramCount number of parameters: the first local index handed out by `local`. */
+  constructor(private readonly paramCount: number) {}
+
+  /** Declare a new local and return its index. */
+  local(type: ValType): number {
+    this.extraLocals.push(type);
+    return this.paramCount + this.extraLocals.length - 1;
+  }
+
+  /** Current length of the instruction bytes (for source maps). */
+  get offset(): number {
+    return this.bytes.length;
+  }
+
+  op(opcode: number): this {
+    this.bytes.push(opcode);
+    return this;
+  }
+
+  i32Const(value: number): this {
+    this.bytes.push(Op.i32Const);
+    pushI32(this.bytes, value);
+    return this;
+  }
+
+  /** i64.const of the value `hi:lo` (signed 32-bit halves); `hi` defaults to the sign of `lo`. */
+  i64Const(lo: number, hi: number = lo < 0 ? -1 : 0): this {
+    this.bytes.push(Op.i64Const);
+    pushI64(this.bytes, lo, hi);
+    return this;
+  }
+
+  localGet(index: number): this {
+    return this.indexed(Op.localGet, index);
+  }
+
+  localSet(index: number): this {
+    return this.indexed(Op.localSet, index);
+  }
+
+  localTee(index: number): this {
+    return this.indexed(Op.localTee, index);
+  }
+
+  globalGet(index: number): this {
+    return this.indexed(Op.globalGet, index);
+  }
+
+  globalSet(index: number): this {
+    return this.indexed(Op.globalSet, index);
+  }
+
+  call(funcIndex: number): this {
+    return this.indexed(Op.call, funcIndex);
+  }
+
+  br(depth: number): this {
+    return this.indexed(Op.br, depth);
+  }
+
+  brIf(depth: number): this {
+    return this.indexed(Op.brIf, depth);
+  }
+
+  brTable(depths: readonly number[], fallback: number): this {
+    this.bytes.push(Op.brTable);
+    pushU32(this.bytes, depths.length);
+    for (const d of depths) pushU32(this.bytes, d);
+    pushU32(this.bytes, fallback);
+    return this;
+  }
+
+  /** `block`, `loop` or `if` with an empty or single-value block type. */
+  open(kind: typeof Op.block | typeof Op.loop | typeof Op.if, type: ValType | typeof VOID = VOID): this {
+    this.bytes.push(kind, type);
+    return this;
+  }
+
+  end(): this {
+    this.bytes.push(Op.end);
+    return this;
+  }
+
+  /** A load or store with its memarg: log2 of the alignment hint and an unsigned offset. */
+  mem(opcode: number, alignLog2: number, offset = 0): this {
+    this.bytes.push(opcode, alignLog2);
+    pushU32(this.bytes, offset);
+    return this;
+  }
+
+  memoryCopy(): this {
+    this.bytes.push(Op.prefixFc, FcOp.memoryCopy, 0, 0);
+    return this;
+  }
+
+  memoryFill(): this {
+    this.bytes.push(Op.prefixFc, FcOp.memoryFill, 0);
+    return this;
+  }
+
+  /** The encoded body: local declarations (run-length grouped) followed by the code and `end`. */
+  encode(): number[] {
+    const out: number[] = [];
+    const groups: [number, ValType][] = [];
+    for (const t of this.extraLocals) {
+      const last = groups[groups.length - 1];
+      if (last && last[1] === t) last[0]++;
+      else groups.push([1, t]);
+    }
+    pushU32(out, groups.length);
+    for (const [n, t] of groups) {
+      pushU32(out, n);
+      out.push(t);
+    }
+    const header = out.length;
+    for (const b of this.bytes) out.push(b);
+    out.push(Op.end);
+    this.headerSize = header;
+    return out;
+  }
+
+  /** Size of the local declarations in the last `encode()` (instruction offsets follow it). */
+  headerSize = 0;
+
+  private indexed(opcode: number, index: number): this {
+    this.bytes.push(opcode);
+    pushU32(this.bytes, index);
+    return this;
+  }
+}
+
+export { I32, I64 };

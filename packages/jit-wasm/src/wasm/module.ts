@@ -1,0 +1,218 @@
+/**
+ * A WebAssembly module builder: types (deduplicated), imports, functions, globals, exports and
+ * code, encoded to the binary format. Records where each function body lands in the final bytes
+ * so that a trap's byte offset can be mapped back to the instruction that caused it.
+ */
+import type { Code } from './code.js';
+import { pushI32, pushU32 } from './leb128.js';
+import { I32, type ValType } from './opcodes.js';
+
+export interface FuncType {
+  params: readonly ValType[];
+  results: readonly ValType[];
+}
+
+type Import =
+  | { module: string; name: string; kind: 'func'; typeIndex: number }
+  | { module: string; name: string; kind: 'memory'; minPages: number; maxPages?: number };
+
+interface Global {
+  type: ValType;
+  mutable: boolean;
+  /** Initial value (i32 only: every global here fits in 32 bits). */
+  init: number;
+}
+
+enum Section {
+  Type = 1,
+  Import = 2,
+  Function = 3,
+  Global = 6,
+  Export = 7,
+  Code = 10,
+}
+
+enum ExportKind {
+  Func = 0,
+  Memory = 2,
+  Global = 3,
+}
+
+export interface EncodedModule {
+  bytes: Uint8Array;
+  /**
+   * For each defined function (in definition order), the module byte offset of its first
+   * instruction: add a `Code.offset` to get the module offset of that instruction.
+   */
+  codeStarts: number[];
+}
+
+export class ModuleBuilder {
+  private readonly types: FuncType[] = [];
+  private readonly imports: Import[] = [];
+  private readonly funcs: { typeIndex: number; code?: Code }[] = [];
+  private readonly globals: Global[] = [];
+  private readonly exports: { name: string; kind: ExportKind; index: number }[] = [];
+  private importedFuncs = 0;
+
+  /** Index of a function type, added if new. */
+  type(params: readonly ValType[], results: readonly ValType[]): number {
+    const found = this.types.findIndex((t) => same(t.params, params) && same(t.results, results));
+    if (found >= 0) return found;
+    this.types.push({ params, results });
+    return this.types.length - 1;
+  }
+
+  /** Import a function; returns its function index. All imports must precede `func`. */
+  importFunc(module: string, name: string, params: readonly ValType[], results: readonly ValType[]): number {
+    if (this.funcs.length > 0) throw new Error('imports must be declared before functions');
+    this.imports.push({ module, name, kind: 'func', typeIndex: this.type(params, results) });
+    return this.importedFuncs++;
+  }
+
+  importMemory(module: string, name: string, minPages: number, maxPages?: number): void {
+    this.imports.push({ module, name, kind: 'memory', minPages, maxPages });
+  }
+
+  /** Declare a function (its body may be attached later with `define`); returns its index. */
+  func(params: readonly ValType[], results: readonly ValType[]): number {
+    this.funcs.push({ typeIndex: this.type(params, results) });
+    return this.importedFuncs + this.funcs.length - 1;
+  }
+
+  /** Declare a function with its body; returns its index. */
+  funcWithBody(params: readonly ValType[], results: readonly ValType[], code: Code): number {
+    const index = this.func(params, results);
+    this.define(index, code);
+    return index;
+  }
+
+  define(funcIndex: number, code: Code): void {
+    this.funcs[funcIndex - this.importedFuncs].code = code;
+  }
+
+  global(type: ValType, mutable: boolean, init = 0): number {
+    this.globals.push({ type, mutable, init });
+    return this.globals.length - 1;
+  }
+
+  exportFunc(name: string, funcIndex: number): void {
+    this.exports.push({ name, kind: ExportKind.Func, index: funcIndex });
+  }
+
+  exportGlobal(name: string, globalIndex: number): void {
+    this.exports.push({ name, kind: ExportKind.Global, index: globalIndex });
+  }
+
+  encode(): EncodedModule {
+    const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+
+    section(out, Section.Type, (s) => {
+      pushU32(s, this.types.length);
+      for (const t of this.types) {
+        s.push(0x60);
+        vec(s, t.params);
+        vec(s, t.results);
+      }
+    });
+
+    if (this.imports.length > 0) {
+      section(out, Section.Import, (s) => {
+        pushU32(s, this.imports.length);
+        for (const imp of this.imports) {
+          name(s, imp.module);
+          name(s, imp.name);
+          if (imp.kind === 'func') {
+            s.push(0x00);
+            pushU32(s, imp.typeIndex);
+          } else {
+            s.push(0x02);
+            limits(s, imp.minPages, imp.maxPages);
+          }
+        }
+      });
+    }
+
+    section(out, Section.Function, (s) => {
+      pushU32(s, this.funcs.length);
+      for (const f of this.funcs) pushU32(s, f.typeIndex);
+    });
+
+    if (this.globals.length > 0) {
+      section(out, Section.Global, (s) => {
+        pushU32(s, this.globals.length);
+        for (const g of this.globals) {
+          s.push(g.type, g.mutable ? 1 : 0);
+          s.push(g.type === I32 ? 0x41 : 0x42);
+          pushI32(s, g.init);
+          s.push(0x0b);
+        }
+      });
+    }
+
+    if (this.exports.length > 0) {
+      section(out, Section.Export, (s) => {
+        pushU32(s, this.exports.length);
+        for (const e of this.exports) {
+          name(s, e.name);
+          s.push(e.kind);
+          pushU32(s, e.index);
+        }
+      });
+    }
+
+    // The code section is written by hand to learn each body's final offset.
+    const bodies = this.funcs.map((f, i) => {
+      if (!f.code) throw new Error(`function ${this.importedFuncs + i} has no body`);
+      return { bytes: f.code.encode(), header: f.code.headerSize };
+    });
+    const content: number[] = [];
+    pushU32(content, bodies.length);
+    const relStarts: number[] = [];
+    for (const b of bodies) {
+      pushU32(content, b.bytes.length);
+      relStarts.push(content.length + b.header);
+      for (const x of b.bytes) content.push(x);
+    }
+    out.push(Section.Code);
+    pushU32(out, content.length);
+    const base = out.length;
+    for (const x of content) out.push(x);
+
+    return { bytes: Uint8Array.from(out), codeStarts: relStarts.map((r) => base + r) };
+  }
+}
+
+function same(a: readonly ValType[], b: readonly ValType[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+function section(out: number[], id: number, fill: (s: number[]) => void): void {
+  const s: number[] = [];
+  fill(s);
+  out.push(id);
+  pushU32(out, s.length);
+  for (const x of s) out.push(x);
+}
+
+function vec(out: number[], types: readonly ValType[]): void {
+  pushU32(out, types.length);
+  for (const t of types) out.push(t);
+}
+
+function name(out: number[], text: string): void {
+  const bytes = new TextEncoder().encode(text);
+  pushU32(out, bytes.length);
+  for (const x of bytes) out.push(x);
+}
+
+function limits(out: number[], min: number, max?: number): void {
+  if (max === undefined) {
+    out.push(0x00);
+    pushU32(out, min);
+  } else {
+    out.push(0x01);
+    pushU32(out, min);
+    pushU32(out, max);
+  }
+}
