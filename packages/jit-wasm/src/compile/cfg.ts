@@ -40,7 +40,7 @@ export function analyse(insns: readonly Insn[]): ControlFlow {
   const sorted = [...starts].sort((a, b) => a - b);
   const subprograms = sorted.map((start, k) => ({ start, end: sorted[k + 1] ?? insns.length }));
   const owner = new Int32Array(insns.length);
-  subprograms.forEach((s, k) => owner.fill(k, s.start, s.end));
+  for (const [k, s] of subprograms.entries()) owner.fill(k, s.start, s.end);
   for (let i = 0; i < insns.length; i++) {
     const insn = insns[i];
     if (target[i] < 0 || insn.kind === 'call') continue;

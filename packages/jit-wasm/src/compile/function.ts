@@ -161,45 +161,59 @@ class FunctionCompiler {
     this.marks.push(c.offset, i);
     switch (insn.kind) {
       case 'alu':
-        return lowerAlu(c, l, insn);
+        lowerAlu(c, l, insn);
+        return;
       case 'end':
-        return lowerEnd(c, l, insn);
+        lowerEnd(c, l, insn);
+        return;
       case 'ldx':
-        return lowerLdx(c, l, insn);
+        lowerLdx(c, l, insn);
+        return;
       case 'st':
-        return lowerSt(c, l, insn);
+        lowerSt(c, l, insn);
+        return;
       case 'stx':
-        return lowerStx(c, l, insn);
+        lowerStx(c, l, insn);
+        return;
       case 'atomic':
-        return lowerAtomic(c, l, insn);
+        lowerAtomic(c, l, insn);
+        return;
       case 'lddw': {
         const k = env.constants[i];
-        if (k) return lowerLddw(c, l, insn.dst, k.lo, k.hi);
+        if (k) {
+          lowerLddw(c, l, insn.dst, k.lo, k.hi);
+          return;
+        }
         if (insn.source !== 'imm64') {
           throw new WasmCompileError(
             `lddw ${insn.source} must be resolved by the loader before compiling`,
             i,
           );
         }
-        return lowerLddw(c, l, insn.dst, insn.imm, insn.imm2);
+        lowerLddw(c, l, insn.dst, insn.imm, insn.imm2);
+        return;
       }
       case 'jmp':
         if (env.cf.target[i] === i + 1) return;
         lowerCondition(c, l, insn);
-        return branch(i, env.cf.target[i], true);
+        branch(i, env.cf.target[i], true);
+        return;
       case 'ja':
       case 'gotol':
         if (env.cf.target[i] === i + 1) return;
-        return branch(i, env.cf.target[i], false);
+        branch(i, env.cf.target[i], false);
+        return;
       case 'exit':
         c.localGet(l.reg[0]).op(Op.return);
         return;
       case 'call':
-        if (insn.target === 'helper') return this.callHelper(i, insn.imm);
-        if (insn.target === 'local') return this.callLocal(i);
-        throw new WasmCompileError('kfunc calls are not supported', i);
+        if (insn.target === 'kfunc') throw new WasmCompileError('kfunc calls are not supported', i);
+        if (insn.target === 'helper') this.callHelper(i, insn.imm);
+        else this.callLocal(i);
+        return;
       case 'callx':
-        return this.trampoline(i, () => c.localGet(l.reg[insn.reg]).op(Op.i32WrapI64));
+        this.trampoline(i, () => c.localGet(l.reg[insn.reg]).op(Op.i32WrapI64));
+        return;
       case 'ldabs':
       case 'ldind':
         throw new WasmCompileError('legacy packet loads (ldabs/ldind) are not supported', i);
@@ -208,7 +222,10 @@ class FunctionCompiler {
 
   private callHelper(i: number, id: number): void {
     const native = this.env.nativeHelper(id);
-    if (native === undefined) return this.trampoline(i, () => this.c.i32Const(id));
+    if (native === undefined) {
+      this.trampoline(i, () => this.c.i32Const(id));
+      return;
+    }
     for (let n = 1; n <= 5; n++) this.c.localGet(this.l.reg[n]);
     this.c.call(native).localSet(this.l.reg[0]);
   }

@@ -60,7 +60,7 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
       sub,
     ),
   );
-  compiled.forEach((f, k) => m.define(funcs[k], f.code));
+  for (const [k, f] of compiled.entries()) m.define(funcs[k], f.code);
   natives.finish();
 
   const entry = funcs[0];
