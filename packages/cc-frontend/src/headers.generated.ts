@@ -1,0 +1,1 @@
+export const BUNDLED_HEADERS: ReadonlyMap<string, string> = new Map();

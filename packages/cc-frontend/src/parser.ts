@@ -1,0 +1,2417 @@
+/**
+ * Parser and semantic analysis in one pass (as chibicc does): declarations, statements and
+ * expressions are checked and typed as they are read, with C's integer promotions and usual
+ * arithmetic conversions made explicit as casts. Errors are recorded and parsing resumes at the
+ * next statement or declaration.
+ */
+import type {
+  BinaryOp,
+  CaseStmt,
+  Expr,
+  Func,
+  GlobalInit,
+  InitItem,
+  Stmt,
+  SwitchCase,
+  TranslationUnit,
+  Var,
+} from './ast.js';
+import { Abort, type DiagnosticBag, type SourceLoc } from './diagnostics.js';
+import type { Token } from './lexer.js';
+import { decodeCharLiteral, decodeEscapes, parseIntegerLiteral } from './preprocessor.js';
+import {
+  alignOf,
+  arrayOf,
+  type FuncType,
+  findMember,
+  type IntType,
+  isComplete,
+  isInteger,
+  isScalar,
+  layoutStruct,
+  type Member,
+  type PtrType,
+  pointerTo,
+  promote,
+  roundUp,
+  type StructDef,
+  type StructType,
+  sameType,
+  sizeOf,
+  T,
+  type Type,
+  typeToString,
+  unqualified,
+  usualArithmetic,
+} from './types.js';
+
+type Entity =
+  | { kind: 'var'; v: Var }
+  | { kind: 'typedef'; type: Type }
+  | { kind: 'enumconst'; value: bigint; type: IntType }
+  | { kind: 'func'; f: Func };
+
+interface DeclSpec {
+  type: Type;
+  typedef: boolean;
+  isStatic: boolean;
+  isExtern: boolean;
+  isInline: boolean;
+  attrs: Attrs;
+}
+
+interface Attrs {
+  section?: string;
+  packed?: boolean;
+  aligned?: number;
+  alwaysInline?: boolean;
+  noInline?: boolean;
+}
+
+const BINARY_PREC: Record<string, number> = {
+  '||': 1,
+  '&&': 2,
+  '|': 3,
+  '^': 4,
+  '&': 5,
+  '==': 6,
+  '!=': 6,
+  '<': 7,
+  '>': 7,
+  '<=': 7,
+  '>=': 7,
+  '<<': 8,
+  '>>': 8,
+  '+': 9,
+  '-': 9,
+  '*': 10,
+  '/': 10,
+  '%': 10,
+};
+
+const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=']);
+
+const TYPE_KEYWORDS = new Set([
+  'void',
+  '_Bool',
+  'char',
+  'short',
+  'int',
+  'long',
+  'float',
+  'double',
+  'signed',
+  'unsigned',
+  '__signed__',
+  'struct',
+  'union',
+  'enum',
+  'const',
+  'volatile',
+  'restrict',
+  '__restrict',
+  '__restrict__',
+  '__const',
+  '__volatile__',
+  'typedef',
+  'static',
+  'extern',
+  'inline',
+  '__inline',
+  '__inline__',
+  'register',
+  'auto',
+  '__attribute__',
+  '__attribute',
+  '_Alignas',
+  '__typeof__',
+  '__typeof',
+  'typeof',
+  '_Noreturn',
+  '__extension__',
+  '_Thread_local',
+  '__int128',
+  '_Atomic',
+]);
+
+export interface ParseOptions {
+  /** Allow function bodies (false for layout-only parsing of declarations). */
+  functions?: boolean;
+}
+
+export class Parser {
+  private pos = 0;
+  private scopes: Map<string, Entity>[] = [new Map()];
+  private tagScopes: Map<string, Type>[] = [new Map()];
+  private globals: Var[] = [];
+  private funcs: Func[] = [];
+  private nextId = 0;
+  private fn: Func | undefined;
+  private breakable = 0;
+  private continuable = 0;
+  private switches: { cases: SwitchCase[]; default: CaseStmt | undefined; type: Type }[] = [];
+  private labels = new Set<string>();
+  private gotos: { label: string; loc: SourceLoc }[] = [];
+  private strCount = 0;
+  /** Every struct/union/enum declared at file scope, in order: for the layout API. */
+  readonly tags: Type[] = [];
+  readonly typedefs = new Map<string, Type>();
+  readonly enumConsts = new Map<string, bigint>();
+  /** File-scope enums with their constants, in declaration order. */
+  readonly enums: { tag: string | undefined; consts: Map<string, bigint> }[] = [];
+
+  constructor(
+    private readonly toks: Token[],
+    private readonly diags: DiagnosticBag,
+  ) {}
+
+  // ---- tokens ----
+
+  private peek(k = 0): Token {
+    return this.toks[Math.min(this.pos + k, this.toks.length - 1)];
+  }
+  private is(text: string, k = 0): boolean {
+    const t = this.peek(k);
+    return t.text === text && t.kind !== 'str' && t.kind !== 'char';
+  }
+  private take(): Token {
+    const t = this.peek();
+    if (t.kind !== 'eof') this.pos++;
+    return t;
+  }
+  private accept(text: string): boolean {
+    if (this.is(text)) {
+      this.pos++;
+      return true;
+    }
+    return false;
+  }
+  private expect(text: string, what?: string): Token {
+    if (this.is(text)) return this.take();
+    const t = this.peek();
+    throw this.error(
+      t.loc,
+      `expected '${text}'${what ? ` ${what}` : ''}${t.kind === 'eof' ? ' at end of input' : ''}`,
+    );
+  }
+  private error(loc: SourceLoc, message: string): Abort {
+    return this.diags.error(loc, message);
+  }
+
+  // ---- scopes ----
+
+  private lookup(name: string): Entity | undefined {
+    for (let i = this.scopes.length - 1; i >= 0; i--) {
+      const e = this.scopes[i].get(name);
+      if (e) return e;
+    }
+    return undefined;
+  }
+  private lookupTag(name: string): Type | undefined {
+    for (let i = this.tagScopes.length - 1; i >= 0; i--) {
+      const e = this.tagScopes[i].get(name);
+      if (e) return e;
+    }
+    return undefined;
+  }
+  private enterScope(): void {
+    this.scopes.push(new Map());
+    this.tagScopes.push(new Map());
+  }
+  private leaveScope(): void {
+    this.scopes.pop();
+    this.tagScopes.pop();
+  }
+  private declare(name: string, e: Entity): void {
+    this.scopes[this.scopes.length - 1].set(name, e);
+    if (this.scopes.length === 1) {
+      if (e.kind === 'typedef') this.typedefs.set(name, e.type);
+      if (e.kind === 'enumconst') this.enumConsts.set(name, e.value);
+    }
+  }
+
+  private isTypeName(k = 0): boolean {
+    const t = this.peek(k);
+    if (t.kind !== 'ident') return false;
+    if (TYPE_KEYWORDS.has(t.text)) return true;
+    return this.lookup(t.text)?.kind === 'typedef';
+  }
+
+  // ---- translation unit ----
+
+  parse(opts: ParseOptions = {}): TranslationUnit {
+    while (this.peek().kind !== 'eof') {
+      const start = this.pos;
+      try {
+        this.topLevel(opts);
+      } catch (e) {
+        if (!(e instanceof Abort) || e.fatal) throw e;
+        this.recoverTopLevel(start);
+      }
+    }
+    for (const f of this.funcs) {
+      if (f.used && f.body === undefined)
+        this.diags.error(
+          f.loc,
+          `function '${f.name}' is declared but not defined (BPF cannot call external functions)`,
+        );
+    }
+    return { globals: this.globals, funcs: this.funcs };
+  }
+
+  /** Skip the rest of a broken declaration: rescan from its start with bracket depth. */
+  private recoverTopLevel(start: number): void {
+    const failedAt = this.pos;
+    this.pos = start;
+    let depth = 0;
+    while (this.peek().kind !== 'eof') {
+      const t = this.take();
+      if (t.text === '{' || t.text === '(' || t.text === '[') depth++;
+      else if (t.text === '}' || t.text === ')' || t.text === ']') {
+        depth = Math.max(0, depth - 1);
+        if (depth === 0 && t.text === '}' && this.pos > failedAt) {
+          if (this.accept(';')) return;
+          const n = this.peek();
+          if (!(n.kind === 'ident' || n.text === '*')) return;
+        }
+      } else if (t.text === ';' && depth === 0 && this.pos > failedAt) return;
+    }
+  }
+
+  private topLevel(opts: ParseOptions): void {
+    if (this.accept(';')) return;
+    if (this.is('_Static_assert')) return this.staticAssert();
+    const spec = this.declSpec();
+    if (this.accept(';')) return;
+    for (let first = true; ; first = false) {
+      const d = this.declarator(spec.type);
+      const attrs = { ...spec.attrs, ...this.attributes() };
+      if (spec.typedef) {
+        if (d.name === undefined) throw this.error(d.loc, 'typedef requires a name');
+        this.declare(d.name, { kind: 'typedef', type: d.type });
+      } else if (d.type.kind === 'func') {
+        if (d.name === undefined) throw this.error(d.loc, 'function requires a name');
+        const f = this.declareFunc(d.name, d.type, d.loc, spec, attrs, d.paramVars);
+        if (first && this.is('{')) {
+          if (opts.functions === false)
+            throw this.error(this.peek().loc, 'function definitions are not allowed here');
+          if (f.body !== undefined) throw this.error(d.loc, `redefinition of '${d.name}'`);
+          this.funcBody(f, d.paramVars ?? []);
+          return;
+        }
+      } else {
+        if (d.name === undefined) throw this.error(d.loc, 'declaration requires a name');
+        this.globalVar(d.name, d.type, d.loc, spec, attrs);
+      }
+      if (this.accept(',')) continue;
+      this.expect(';', 'after top level declarator');
+      return;
+    }
+  }
+
+  private staticAssert(): void {
+    const kw = this.take();
+    this.expect('(');
+    const cond = this.constExpr();
+    let msg = '';
+    if (this.accept(',')) msg = this.stringLiteralText();
+    this.expect(')');
+    this.expect(';');
+    if (cond === 0n) this.diags.error(kw.loc, `static assertion failed${msg ? `: ${msg}` : ''}`);
+  }
+
+  private stringLiteralText(): string {
+    let s = '';
+    if (this.peek().kind !== 'str') throw this.error(this.peek().loc, 'expected string literal');
+    while (this.peek().kind === 'str') {
+      const t = this.take();
+      const bytes = decodeEscapes(t.text.slice(t.text.indexOf('"') + 1, -1));
+      if (typeof bytes === 'string') throw this.error(t.loc, bytes);
+      s += new TextDecoder().decode(new Uint8Array(bytes));
+    }
+    return s;
+  }
+
+  private declareFunc(
+    name: string,
+    type: FuncType,
+    loc: SourceLoc,
+    spec: DeclSpec,
+    attrs: Attrs,
+    params?: Var[],
+  ): Func {
+    const prev = this.lookup(name);
+    if (prev?.kind === 'func') {
+      if (attrs.section) prev.f.section = attrs.section;
+      if (params && prev.f.body === undefined) prev.f.type = type;
+      return prev.f;
+    }
+    if (prev && this.scopes.length === 1)
+      throw this.error(loc, `redefinition of '${name}' as a different kind of symbol`);
+    const f: Func = {
+      name,
+      type,
+      loc,
+      isStatic: spec.isStatic,
+      isInline: spec.isInline || !!attrs.alwaysInline,
+      noInline: !!attrs.noInline,
+      section: attrs.section,
+      params: [],
+      locals: [],
+    };
+    this.funcs.push(f);
+    this.scopes[0].set(name, { kind: 'func', f });
+    return f;
+  }
+
+  private newVar(
+    name: string,
+    type: Type,
+    loc: SourceLoc,
+    storage: Var['storage'],
+    isStatic = false,
+    isExtern = false,
+  ): Var {
+    return { name, type, loc, storage, isStatic, isExtern, id: this.nextId++, addressTaken: false };
+  }
+
+  private globalVar(
+    name: string,
+    type: Type,
+    loc: SourceLoc,
+    spec: DeclSpec,
+    attrs: Attrs,
+    local = false,
+  ): Var {
+    this.checkVarType(type, loc);
+    const prev = local ? undefined : this.scopes[0].get(name);
+    let v: Var;
+    if (prev?.kind === 'var') {
+      v = prev.v;
+      if (v.type.kind === 'array' && v.type.len === undefined) v.type = type;
+      v.isExtern = v.isExtern && spec.isExtern;
+    } else {
+      if (prev) throw this.error(loc, `redefinition of '${name}' as a different kind of symbol`);
+      v = this.newVar(name, type, loc, 'global', spec.isStatic, spec.isExtern);
+      this.globals.push(v);
+      this.declare(name, { kind: 'var', v });
+    }
+    if (attrs.section) v.section = attrs.section;
+    if (this.accept('=')) {
+      if (v.init) throw this.error(loc, `redefinition of '${name}'`);
+      this.globalInitializer(v);
+    }
+    if (!isComplete(v.type) && !v.isExtern && v.type.kind !== 'array')
+      throw this.error(loc, `variable has incomplete type '${typeToString(v.type)}'`);
+    return v;
+  }
+
+  private checkVarType(type: Type, loc: SourceLoc): void {
+    if (type.kind === 'float') throw this.error(loc, 'floating point is not supported by BPF');
+    if (type.kind === 'void') throw this.error(loc, "variable has incomplete type 'void'");
+    if (type.kind === 'array') this.checkVarType(type.of, loc);
+  }
+
+  // ---- declaration specifiers ----
+
+  private attributes(into: Attrs = {}): Attrs {
+    for (;;) {
+      if (this.is('__attribute__') || this.is('__attribute')) {
+        this.take();
+        this.expect('(');
+        this.expect('(');
+        while (!this.is(')')) {
+          const name = this.take();
+          const n = name.text.replace(/^__(.*)__$/, '$1');
+          if (n === 'section') {
+            this.expect('(');
+            into.section = this.stringLiteralText();
+            this.expect(')');
+          } else if (n === 'aligned') {
+            if (this.accept('(')) {
+              into.aligned = Number(this.constExpr());
+              this.expect(')');
+            } else into.aligned = 8;
+          } else {
+            if (n === 'packed') into.packed = true;
+            else if (n === 'always_inline') into.alwaysInline = true;
+            else if (n === 'noinline') into.noInline = true;
+            if (this.is('(')) this.skipBalanced();
+          }
+          if (!this.accept(',')) break;
+        }
+        this.expect(')');
+        this.expect(')');
+      } else if (this.is('_Alignas')) {
+        this.take();
+        this.expect('(');
+        into.aligned = this.isTypeName() ? alignOf(this.typeName()) : Number(this.constExpr());
+        this.expect(')');
+      } else if (this.is('__extension__')) this.take();
+      else return into;
+    }
+  }
+
+  private skipBalanced(): void {
+    let depth = 0;
+    do {
+      const t = this.take();
+      if (t.kind === 'eof') throw this.error(t.loc, "expected ')'");
+      if (t.text === '(') depth++;
+      else if (t.text === ')') depth--;
+    } while (depth > 0);
+  }
+
+  private declSpec(): DeclSpec {
+    const spec: DeclSpec = {
+      type: T.int,
+      typedef: false,
+      isStatic: false,
+      isExtern: false,
+      isInline: false,
+      attrs: {},
+    };
+    const start = this.peek();
+    let base: Type | undefined;
+    let signed: boolean | undefined;
+    let longs = 0;
+    let short = false;
+    let sawInt = false;
+    let sawChar = false;
+    let quals: { const?: boolean; volatile?: boolean } = {};
+    let any = false;
+    for (;;) {
+      const t = this.peek();
+      if (t.kind !== 'ident') break;
+      const w = t.text;
+      if (w === '__attribute__' || w === '__attribute' || w === '_Alignas' || w === '__extension__') {
+        this.attributes(spec.attrs);
+        continue;
+      }
+      if (w === 'typedef') spec.typedef = true;
+      else if (w === 'static') spec.isStatic = true;
+      else if (w === 'extern') spec.isExtern = true;
+      else if (w === 'inline' || w === '__inline' || w === '__inline__') spec.isInline = true;
+      else if (
+        w === 'register' ||
+        w === 'auto' ||
+        w === '_Noreturn' ||
+        w === '_Thread_local' ||
+        w === 'restrict' ||
+        w === '__restrict' ||
+        w === '__restrict__' ||
+        w === '_Atomic'
+      ) {
+        // no effect on BPF code
+      } else if (w === 'const' || w === '__const') quals.const = true;
+      else if (w === 'volatile' || w === '__volatile__') quals.volatile = true;
+      else if (w === 'signed' || w === '__signed__') signed = true;
+      else if (w === 'unsigned') signed = false;
+      else if (w === 'short') short = true;
+      else if (w === 'long') longs++;
+      else if (w === 'int') sawInt = true;
+      else if (w === 'char') sawChar = true;
+      else if (w === '__int128') throw this.error(t.loc, '__int128 is not supported by BPF');
+      else if (w === 'float' || w === 'double') {
+        this.take();
+        base = { kind: 'float', size: w === 'float' ? 4 : 8, name: w };
+        any = true;
+        continue;
+      } else if (w === 'void' || w === '_Bool') {
+        if (base) throw this.error(t.loc, 'cannot combine with previous type specifier');
+        base = w === 'void' ? T.void : T.bool;
+      } else if (w === 'struct' || w === 'union') {
+        if (base) throw this.error(t.loc, 'cannot combine with previous type specifier');
+        this.take();
+        base = this.structDecl(w === 'union');
+        any = true;
+        continue;
+      } else if (w === 'enum') {
+        if (base) throw this.error(t.loc, 'cannot combine with previous type specifier');
+        this.take();
+        base = this.enumDecl();
+        any = true;
+        continue;
+      } else if (w === 'typeof' || w === '__typeof__' || w === '__typeof') {
+        this.take();
+        this.expect('(');
+        base = this.isTypeName() ? this.typeName() : this.expr().type;
+        this.expect(')');
+        any = true;
+        continue;
+      } else {
+        const e = this.lookup(w);
+        if (
+          e?.kind === 'typedef' &&
+          !base &&
+          signed === undefined &&
+          longs === 0 &&
+          !short &&
+          !sawInt &&
+          !sawChar
+        ) {
+          base = e.type;
+        } else break;
+      }
+      any = true;
+      this.take();
+    }
+    if (!any)
+      throw this.error(
+        start.loc,
+        start.kind === 'eof' ? 'expected declaration' : `unknown type name '${start.text}'`,
+      );
+    let type: Type;
+    if (base) {
+      if (signed !== undefined || longs || short || sawInt || sawChar) {
+        if (base.kind === 'float' && longs === 1) base = { kind: 'float', size: 16, name: 'long double' };
+        else if (base.kind !== 'float')
+          throw this.error(start.loc, 'cannot combine with previous type specifier');
+      }
+      type = base;
+    } else if (sawChar) type = signed === undefined ? T.char : signed ? T.schar : T.uchar;
+    else if (short) type = signed === false ? T.ushort : T.short;
+    else if (longs >= 2) type = signed === false ? T.ullong : T.llong;
+    else if (longs === 1) type = signed === false ? T.ulong : T.long;
+    else type = signed === false ? T.uint : T.int;
+    if (quals.const || quals.volatile) type = { ...type, ...quals } as Type;
+    spec.type = type;
+    quals = {};
+    return spec;
+  }
+
+  private structDecl(union: boolean): Type {
+    const attrs = this.attributes();
+    let tag: string | undefined;
+    const tagTok = this.peek();
+    if (tagTok.kind === 'ident' && !this.is('{')) {
+      tag = tagTok.text;
+      this.take();
+    }
+    const kw = union ? 'union' : 'struct';
+    if (tag !== undefined && !this.is('{')) {
+      const existing = this.lookupTag(tag);
+      if (existing) {
+        if (existing.kind !== 'struct' || existing.def.union !== union)
+          throw this.error(
+            tagTok.loc,
+            `use of '${tag}' with tag type that does not match previous declaration`,
+          );
+        return existing;
+      }
+      const def: StructDef = { tag, union, members: [], size: 0, align: 1, complete: false, packed: false };
+      const t: StructType = { kind: 'struct', def };
+      this.tagScopes[this.tagScopes.length - 1].set(tag, t);
+      return t;
+    }
+    // A definition: reuse a forward declaration in this scope.
+    let t: StructType | undefined;
+    if (tag !== undefined) {
+      const here = this.tagScopes[this.tagScopes.length - 1].get(tag);
+      if (here?.kind === 'struct' && here.def.union === union && !here.def.complete) t = here;
+      else if (here?.kind === 'struct' && here.def.complete)
+        throw this.error(tagTok.loc, `redefinition of '${kw} ${tag}'`);
+    }
+    if (!t) {
+      t = {
+        kind: 'struct',
+        def: { tag, union, members: [], size: 0, align: 1, complete: false, packed: false },
+      };
+      if (tag !== undefined) this.tagScopes[this.tagScopes.length - 1].set(tag, t);
+    }
+    this.expect('{');
+    const fields: { name: string | undefined; type: Type; bitWidth?: number; align?: number }[] = [];
+    const names = new Set<string>();
+    while (!this.accept('}')) {
+      if (this.peek().kind === 'eof') throw this.error(this.peek().loc, `expected '}'`);
+      if (this.is('_Static_assert')) {
+        this.staticAssert();
+        continue;
+      }
+      const spec = this.declSpec();
+      if (this.accept(';')) {
+        if (spec.type.kind === 'struct' && spec.type.def.tag === undefined)
+          fields.push({ name: undefined, type: spec.type });
+        continue;
+      }
+      for (;;) {
+        let d: { name: string | undefined; type: Type; loc: SourceLoc };
+        if (this.is(':')) d = { name: undefined, type: spec.type, loc: this.peek().loc };
+        else d = this.declarator(spec.type);
+        let bitWidth: number | undefined;
+        if (this.accept(':')) {
+          const wTok = this.peek();
+          bitWidth = Number(this.constExpr());
+          if (!isInteger(d.type))
+            throw this.error(
+              d.loc,
+              `bit-field '${d.name ?? ''}' has non-integral type '${typeToString(d.type)}'`,
+            );
+          if (bitWidth < 0 || bitWidth > sizeOf(d.type) * 8)
+            throw this.error(
+              wTok.loc,
+              `width of bit-field '${d.name ?? ''}' (${bitWidth} bits) exceeds the width of its type`,
+            );
+          if (bitWidth === 0 && d.name !== undefined)
+            throw this.error(wTok.loc, `named bit-field '${d.name}' has zero width`);
+        }
+        const fattrs = this.attributes({ ...spec.attrs });
+        if (d.name !== undefined) {
+          if (names.has(d.name)) throw this.error(d.loc, `duplicate member '${d.name}'`);
+          names.add(d.name);
+        }
+        if (d.type.kind === 'func') throw this.error(d.loc, `field '${d.name}' declared as a function`);
+        if (!isComplete(d.type) && !(d.type.kind === 'array' && d.type.len === undefined))
+          throw this.error(d.loc, `field has incomplete type '${typeToString(d.type)}'`);
+        if (d.type.kind === 'float') throw this.error(d.loc, 'floating point is not supported by BPF');
+        fields.push({ name: d.name, type: d.type, bitWidth, align: fattrs.aligned });
+        if (!this.accept(',')) break;
+      }
+      this.expect(';', 'at end of declaration list');
+    }
+    const after = this.attributes(attrs);
+    t.def.packed = !!after.packed;
+    if (after.aligned) t.def.align = after.aligned;
+    layoutStruct(t.def, fields);
+    if (this.scopes.length === 1) this.tags.push(t);
+    return t;
+  }
+
+  private enumDecl(): Type {
+    this.attributes();
+    let tag: string | undefined;
+    const tagTok = this.peek();
+    if (tagTok.kind === 'ident' && !this.is('{')) {
+      tag = tagTok.text;
+      this.take();
+    }
+    if (tag !== undefined && !this.is('{')) {
+      const existing = this.lookupTag(tag);
+      if (existing) return existing;
+      const t: IntType = { ...T.uint, enumTag: tag };
+      this.tagScopes[this.tagScopes.length - 1].set(tag, t);
+      return t;
+    }
+    this.expect('{');
+    let value = 0n;
+    const consts: { name: string; value: bigint }[] = [];
+    while (!this.accept('}')) {
+      const n = this.take();
+      if (n.kind !== 'ident') throw this.error(n.loc, 'expected identifier');
+      this.attributes();
+      if (this.accept('=')) value = this.constExpr();
+      consts.push({ name: n.text, value });
+      value++;
+      if (!this.accept(',')) {
+        this.expect('}');
+        break;
+      }
+    }
+    // Underlying type as GCC/clang choose it: unsigned int if all values fit and none is
+    // negative, else int, else 64-bit.
+    const min = consts.reduce((m, c) => (c.value < m ? c.value : m), 0n);
+    const max = consts.reduce((m, c) => (c.value > m ? c.value : m), 0n);
+    let base: IntType;
+    if (min >= 0n && max <= 0xffffffffn) base = T.uint;
+    else if (min >= -0x80000000n && max <= 0x7fffffffn) base = T.int;
+    else base = min < 0n ? T.long : T.ulong;
+    const t: IntType = { ...base, enumTag: tag ?? '(anonymous)' };
+    for (const c of consts) {
+      const ctype = c.value >= -0x80000000n && c.value <= 0x7fffffffn ? T.int : base;
+      this.declare(c.name, { kind: 'enumconst', value: c.value, type: ctype });
+    }
+    if (tag !== undefined) this.tagScopes[this.tagScopes.length - 1].set(tag, t);
+    if (this.scopes.length === 1) {
+      this.tags.push(t);
+      this.enums.push({ tag, consts: new Map(consts.map((c) => [c.name, c.value])) });
+    }
+    this.attributes();
+    return t;
+  }
+
+  // ---- declarators ----
+
+  private pointers(type: Type): Type {
+    let t = type;
+    while (this.accept('*')) {
+      t = pointerTo(t);
+      for (;;) {
+        if (this.is('const') || this.is('__const')) {
+          this.take();
+          t = { ...t, const: true };
+        } else if (this.is('volatile') || this.is('__volatile__')) {
+          this.take();
+          t = { ...t, volatile: true };
+        } else if (
+          this.is('restrict') ||
+          this.is('__restrict') ||
+          this.is('__restrict__') ||
+          this.is('_Nullable') ||
+          this.is('_Nonnull')
+        )
+          this.take();
+        else if (this.is('__attribute__')) this.attributes();
+        else break;
+      }
+    }
+    return t;
+  }
+
+  /** Parses a (possibly abstract) declarator around `base`. */
+  private declarator(base: Type): {
+    name: string | undefined;
+    type: Type;
+    loc: SourceLoc;
+    paramVars?: Var[];
+  } {
+    const t = this.pointers(base);
+    this.attributes();
+    if (this.is('(') && !this.isTypeName(1) && !this.is(')', 1)) {
+      // Nested declarator: parse it against a placeholder, then the suffixes, then re-parse.
+      this.take();
+      const start = this.pos;
+      this.declarator(T.int);
+      this.expect(')');
+      const outer = this.suffixes(t);
+      const end = this.pos;
+      this.pos = start;
+      const inner = this.declarator(outer.type);
+      this.expect(')');
+      this.pos = end;
+      return inner;
+    }
+    let name: string | undefined;
+    const loc = this.peek().loc;
+    if (this.peek().kind === 'ident' && !this.isTypeName()) name = this.take().text;
+    else if (
+      this.peek().kind === 'ident' &&
+      this.lookup(this.peek().text)?.kind === 'typedef' &&
+      !this.is('(', 1) &&
+      (this.is(';', 1) ||
+        this.is('[', 1) ||
+        this.is(',', 1) ||
+        this.is('=', 1) ||
+        this.is(')', 1) ||
+        this.is(':', 1))
+    ) {
+      name = this.take().text; // a typedef name redeclared as an identifier
+    }
+    const s = this.suffixes(t);
+    return { name, type: s.type, loc, paramVars: s.params };
+  }
+
+  private suffixes(type: Type): { type: Type; params?: Var[] } {
+    if (this.is('[')) {
+      const lb = this.take();
+      let len: number | undefined;
+      if (!this.is(']')) {
+        const e = this.assign();
+        const v = this.evalConst(e);
+        if (v === undefined) throw this.error(lb.loc, 'variable length arrays are not supported by BPF');
+        if (v < 0n) throw this.error(e.loc, 'array has negative size');
+        len = Number(v);
+      }
+      this.expect(']');
+      const inner = this.suffixes(type);
+      if (inner.type.kind === 'func') throw this.error(lb.loc, 'array of functions is not allowed');
+      return { type: arrayOf(inner.type, len) };
+    }
+    if (this.is('(')) {
+      this.take();
+      const params: Var[] = [];
+      const ptypes: { name: string | undefined; type: Type }[] = [];
+      let variadic = false;
+      let unprototyped = false;
+      if (this.is('void') && this.is(')', 1)) {
+        this.take();
+      } else if (this.is(')')) unprototyped = true;
+      else {
+        for (;;) {
+          if (this.accept('...')) {
+            variadic = true;
+            break;
+          }
+          const spec = this.declSpec();
+          const d = this.declarator(spec.type);
+          let pt = d.type;
+          if (pt.kind === 'array') pt = pointerTo(pt.of);
+          else if (pt.kind === 'func') pt = pointerTo(pt);
+          ptypes.push({ name: d.name, type: pt });
+          params.push(this.newVar(d.name ?? '', pt, d.loc, 'param'));
+          if (!this.accept(',')) break;
+        }
+      }
+      this.expect(')');
+      const ret = this.suffixes(type).type;
+      if (ret.kind === 'array' || ret.kind === 'func')
+        throw this.error(this.peek().loc, 'function cannot return an array or a function');
+      return { type: { kind: 'func', ret, params: ptypes, variadic, unprototyped }, params };
+    }
+    return { type };
+  }
+
+  typeName(): Type {
+    const spec = this.declSpec();
+    return this.declarator(spec.type).type;
+  }
+
+  // ---- functions and statements ----
+
+  private funcBody(f: Func, params: Var[]): void {
+    this.fn = f;
+    f.params = params;
+    this.labels = new Set();
+    this.gotos = [];
+    this.enterScope();
+    params.forEach((p, i) => {
+      p.paramIndex = i;
+      if (p.name === '') this.diags.error(p.loc, 'parameter name omitted');
+      else this.declare(p.name, { kind: 'var', v: p });
+    });
+    if (params.length > 5)
+      this.diags.error(
+        params[5].loc,
+        `function '${f.name}' has ${params.length} parameters; BPF passes at most 5`,
+      );
+    for (const p of params) {
+      if (p.type.kind === 'struct')
+        this.diags.error(p.loc, 'passing structs by value is not supported by BPF');
+      if (p.type.kind === 'float') this.diags.error(p.loc, 'floating point is not supported by BPF');
+    }
+    if (f.type.ret.kind === 'struct')
+      this.diags.error(f.loc, 'returning a struct by value is not supported by BPF');
+    if (f.type.ret.kind === 'float') this.diags.error(f.loc, 'floating point is not supported by BPF');
+    try {
+      f.body = this.block();
+    } finally {
+      this.leaveScope();
+      this.fn = undefined;
+    }
+    for (const g of this.gotos)
+      if (!this.labels.has(g.label)) this.diags.error(g.loc, `use of undeclared label '${g.label}'`);
+  }
+
+  private block(): Stmt {
+    const lb = this.expect('{');
+    this.enterScope();
+    const items: Stmt[] = [];
+    try {
+      while (!this.is('}')) {
+        if (this.peek().kind === 'eof') throw this.error(this.peek().loc, "expected '}'");
+        const start = this.pos;
+        try {
+          if (this.isDeclStart()) items.push(...this.localDecl());
+          else items.push(this.stmt());
+        } catch (e) {
+          if (!(e instanceof Abort) || e.fatal) throw e;
+          this.recoverStmt(start);
+        }
+      }
+      this.take();
+    } finally {
+      this.leaveScope();
+    }
+    return { kind: 'block', loc: lb.loc, items };
+  }
+
+  private isDeclStart(): boolean {
+    if (!this.isTypeName()) return false;
+    // `T:` is a label, not a declaration.
+    return !(this.peek().kind === 'ident' && this.is(':', 1));
+  }
+
+  private recoverStmt(start: number): void {
+    if (this.pos === start) this.pos++;
+    let depth = 0;
+    while (this.peek().kind !== 'eof') {
+      if (this.is('}') && depth === 0) return;
+      const t = this.take();
+      if (t.text === '{' || t.text === '(') depth++;
+      else if (t.text === '}' || t.text === ')') {
+        depth--;
+        if (depth === 0 && t.text === '}') return;
+      } else if (t.text === ';' && depth <= 0) return;
+    }
+  }
+
+  private localDecl(): Stmt[] {
+    if (this.is('_Static_assert')) {
+      this.staticAssert();
+      return [];
+    }
+    const spec = this.declSpec();
+    const out: Stmt[] = [];
+    if (this.accept(';')) return out;
+    for (;;) {
+      const d = this.declarator(spec.type);
+      const attrs = { ...spec.attrs, ...this.attributes() };
+      if (d.name === undefined) throw this.error(d.loc, 'declaration requires a name');
+      if (spec.typedef) this.declare(d.name, { kind: 'typedef', type: d.type });
+      else if (d.type.kind === 'func') this.declareFunc(d.name, d.type, d.loc, spec, attrs);
+      else if (spec.isStatic || spec.isExtern) {
+        const v = this.globalVar(`${this.fn?.name}.${d.name}`, d.type, d.loc, spec, attrs, true);
+        this.declare(d.name, { kind: 'var', v });
+      } else {
+        this.checkVarType(d.type, d.loc);
+        const v = this.newVar(d.name, d.type, d.loc, 'local');
+        if (this.accept('=')) {
+          const init = this.localInitializer(v);
+          this.declare(d.name, { kind: 'var', v });
+          out.push(init);
+        } else {
+          if (d.type.kind === 'array' && d.type.len === undefined)
+            throw this.error(
+              d.loc,
+              `definition of variable with array type needs an explicit size or an initializer`,
+            );
+          this.declare(d.name, { kind: 'var', v });
+        }
+        if (!isComplete(v.type))
+          throw this.error(d.loc, `variable has incomplete type '${typeToString(v.type)}'`);
+        this.fn?.locals.push(v);
+      }
+      if (this.accept(',')) continue;
+      this.expect(';', 'at end of declaration');
+      return out;
+    }
+  }
+
+  private stmt(): Stmt {
+    const t = this.peek();
+    const loc = t.loc;
+    if (t.kind === 'punct' && t.text === '#pragma-unroll') {
+      this.take();
+      const s = this.stmt();
+      if (s.kind === 'loop') s.unroll = true;
+      return s;
+    }
+    if (t.kind === 'ident') {
+      switch (t.text) {
+        case 'if': {
+          this.take();
+          this.expect('(');
+          const c = this.condition(this.expr());
+          this.expect(')');
+          const then = this.stmt();
+          const els = this.accept('else') ? this.stmt() : undefined;
+          return { kind: 'if', loc, c, then, else: els };
+        }
+        case 'while': {
+          this.take();
+          this.expect('(');
+          const c = this.condition(this.expr());
+          this.expect(')');
+          const body = this.loopBody();
+          return { kind: 'loop', loc, cond: c, step: undefined, body, doWhile: false, unroll: false };
+        }
+        case 'do': {
+          this.take();
+          const body = this.loopBody();
+          this.expect('while');
+          this.expect('(');
+          const c = this.condition(this.expr());
+          this.expect(')');
+          this.expect(';');
+          return { kind: 'loop', loc, cond: c, step: undefined, body, doWhile: true, unroll: false };
+        }
+        case 'for': {
+          this.take();
+          this.expect('(');
+          this.enterScope();
+          try {
+            const init: Stmt[] = [];
+            if (this.isDeclStart()) init.push(...this.localDecl());
+            else if (!this.accept(';')) {
+              init.push({ kind: 'expr', loc: this.peek().loc, e: this.expr() });
+              this.expect(';');
+            }
+            const cond = this.is(';') ? undefined : this.condition(this.expr());
+            this.expect(';');
+            const step = this.is(')') ? undefined : this.expr();
+            this.expect(')');
+            const body = this.loopBody();
+            const loop: Stmt = { kind: 'loop', loc, cond, step, body, doWhile: false, unroll: false };
+            return init.length ? { kind: 'block', loc, items: [...init, loop] } : loop;
+          } finally {
+            this.leaveScope();
+          }
+        }
+        case 'switch': {
+          this.take();
+          this.expect('(');
+          let e = this.rvalue(this.expr());
+          if (!isInteger(e.type))
+            throw this.error(
+              e.loc,
+              `statement requires expression of integer type ('${typeToString(e.type)}' invalid)`,
+            );
+          e = this.convert(e, promote(e.type));
+          this.expect(')');
+          const sw = { cases: [] as SwitchCase[], default: undefined as CaseStmt | undefined, type: e.type };
+          this.switches.push(sw);
+          this.breakable++;
+          try {
+            const body = this.stmt();
+            return { kind: 'switch', loc, e, body, cases: sw.cases, default: sw.default };
+          } finally {
+            this.switches.pop();
+            this.breakable--;
+          }
+        }
+        case 'case':
+        case 'default': {
+          this.take();
+          const sw = this.switches[this.switches.length - 1];
+          let value: bigint | undefined;
+          if (t.text === 'case') {
+            value = this.constExpr();
+            if (sw) value = truncate(value, sw.type as IntType);
+          }
+          this.expect(':');
+          if (!sw) throw this.error(loc, `'${t.text}' statement not in switch statement`);
+          const label: CaseStmt = { kind: 'case', loc, value, id: this.nextId++ };
+          if (value === undefined) {
+            if (sw.default) throw this.error(loc, 'multiple default labels in one switch');
+            sw.default = label;
+          } else {
+            if (sw.cases.some((c) => c.value === value))
+              throw this.error(loc, `duplicate case value '${value}'`);
+            sw.cases.push({ value, label });
+          }
+          return { kind: 'block', loc, items: [label, this.is('}') ? { kind: 'empty', loc } : this.stmt()] };
+        }
+        case 'break':
+          this.take();
+          this.expect(';');
+          if (this.breakable === 0)
+            throw this.error(loc, "'break' statement not in loop or switch statement");
+          return { kind: 'break', loc };
+        case 'continue':
+          this.take();
+          this.expect(';');
+          if (this.continuable === 0) throw this.error(loc, "'continue' statement not in loop statement");
+          return { kind: 'continue', loc };
+        case 'goto': {
+          this.take();
+          const l = this.take();
+          if (l.kind !== 'ident') throw this.error(l.loc, 'expected identifier');
+          this.expect(';');
+          this.gotos.push({ label: l.text, loc: l.loc });
+          return { kind: 'goto', loc, label: l.text };
+        }
+        case 'return': {
+          this.take();
+          const f = this.fn as Func;
+          if (this.accept(';')) {
+            if (f.type.ret.kind !== 'void')
+              this.diags.warn(loc, `non-void function '${f.name}' should return a value`);
+            return { kind: 'return', loc, e: undefined };
+          }
+          let e = this.expr();
+          this.expect(';');
+          if (f.type.ret.kind === 'void') {
+            if (this.rvalue(e).type.kind !== 'void')
+              this.diags.error(e.loc, `void function '${f.name}' should not return a value`);
+            return {
+              kind: 'block',
+              loc,
+              items: [
+                { kind: 'expr', loc, e },
+                { kind: 'return', loc, e: undefined },
+              ],
+            };
+          }
+          e = this.assignConvert(e, f.type.ret, 'returning');
+          return { kind: 'return', loc, e };
+        }
+        case 'asm':
+        case '__asm__':
+        case '__asm':
+          throw this.error(loc, 'inline assembly is not supported by tbpf cc');
+      }
+      if (this.is(':', 1) && t.kind === 'ident') {
+        this.take();
+        this.take();
+        if (this.labels.has(t.text)) throw this.error(loc, `redefinition of label '${t.text}'`);
+        this.labels.add(t.text);
+        this.attributes();
+        const body = this.is('}') ? ({ kind: 'empty', loc } as Stmt) : this.stmt();
+        return { kind: 'label', loc, name: t.text, body };
+      }
+    }
+    if (this.is('{')) return this.block();
+    if (this.accept(';')) return { kind: 'empty', loc };
+    const e = this.expr();
+    this.expect(';', 'after expression');
+    return { kind: 'expr', loc, e };
+  }
+
+  private loopBody(): Stmt {
+    this.breakable++;
+    this.continuable++;
+    try {
+      return this.stmt();
+    } finally {
+      this.breakable--;
+      this.continuable--;
+    }
+  }
+
+  /** A controlling expression: any scalar. */
+  private condition(e: Expr): Expr {
+    const r = this.rvalue(e);
+    if (!isScalar(r.type))
+      throw this.error(
+        e.loc,
+        `statement requires expression of scalar type ('${typeToString(r.type)}' invalid)`,
+      );
+    if (r.type.kind === 'float') throw this.error(e.loc, 'floating point is not supported by BPF');
+    return r;
+  }
+
+  // ---- initializers ----
+
+  private localInitializer(v: Var): Stmt {
+    const loc = this.peek().loc;
+    const items: InitItem[] = [];
+    if (!this.is('{') && v.type.kind !== 'array') {
+      const e = this.assignConvert(this.assign(), v.type, 'initializing');
+      return { kind: 'init', loc, v, items: [{ offset: 0, type: v.type, value: e }], zero: false };
+    }
+    v.type = this.initializer(v.type, 0, items, true);
+    return { kind: 'init', loc, v, items, zero: true };
+  }
+
+  /** Reads an initializer for `type` at `offset`, appending the stores; returns the completed type. */
+  private initializer(type: Type, offset: number, items: InitItem[], top: boolean): Type {
+    if (type.kind === 'array') {
+      const elem = type.of;
+      // char arrays from string literals
+      if (
+        isInteger(elem) &&
+        elem.size === 1 &&
+        (this.peek().kind === 'str' || (this.is('{') && this.peek(1).kind === 'str' && this.is('}', 2)))
+      ) {
+        const braced = this.accept('{');
+        const strTok = this.peek();
+        const bytes = this.stringBytes();
+        if (braced) this.expect('}');
+        const len = type.len ?? bytes.length + 1;
+        if (bytes.length > len) throw this.error(strTok.loc, 'initializer-string for char array is too long');
+        bytes
+          .slice(0, len)
+          .forEach((b, i) =>
+            items.push({ offset: offset + i, type: elem, value: num(BigInt(b), elem, strTok.loc) }),
+          );
+        return type.len === undefined ? arrayOf(elem, len) : type;
+      }
+      if (!this.is('{')) {
+        if (top) throw this.error(this.peek().loc, 'array initializer must be an initializer list');
+        // Brace elision inside an aggregate.
+        let i = 0;
+        for (; i < (type.len ?? 0) && !this.is('}'); i++) {
+          if (i > 0) {
+            if (!this.is(',') || this.is('}', 1) || this.is('.', 1) || this.is('[', 1)) break;
+            this.take();
+          }
+          this.initializer(elem, offset + i * sizeOf(elem), items, false);
+        }
+        return type;
+      }
+      this.take();
+      let i = 0;
+      let max = 0;
+      const esize = sizeOf(elem);
+      while (!this.accept('}')) {
+        if (this.accept('[')) {
+          const idx = this.constExpr();
+          this.expect(']');
+          this.expect('=');
+          i = Number(idx);
+          if (i < 0 || (type.len !== undefined && i >= type.len))
+            throw this.error(this.peek().loc, `array index ${i} exceeds array bounds`);
+        }
+        if (type.len !== undefined && i >= type.len)
+          throw this.error(this.peek().loc, 'excess elements in array initializer');
+        this.initializer(elem, offset + i * esize, items, false);
+        i++;
+        max = Math.max(max, i);
+        if (!this.accept(',')) {
+          this.expect('}');
+          break;
+        }
+      }
+      return type.len === undefined ? arrayOf(elem, max) : type;
+    }
+    if (type.kind === 'struct') {
+      if (!this.is('{')) {
+        const e = this.rvalue(this.assign());
+        if (e.type.kind === 'struct' && e.type.def === type.def) {
+          items.push({ offset, type, value: e });
+          return type;
+        }
+        if (top)
+          throw this.error(
+            e.loc,
+            `initializing '${typeToString(type)}' with an expression of incompatible type '${typeToString(e.type)}'`,
+          );
+        // Brace elision: this expression starts the first member.
+        this.pos = this.posOf(e);
+        return this.structElided(type, offset, items);
+      }
+      this.take();
+      const members = type.def.members;
+      let idx = 0;
+      while (!this.accept('}')) {
+        let m: Member | undefined;
+        let moff = 0;
+        if (this.is('.')) {
+          let curType: Type = type;
+          let curOff = offset;
+          while (this.accept('.')) {
+            const n = this.take();
+            if (curType.kind !== 'struct')
+              throw this.error(n.loc, 'field designator cannot initialize a non-struct, non-union type');
+            const found = findMember(curType.def, n.text);
+            if (!found)
+              throw this.error(
+                n.loc,
+                `field designator '${n.text}' does not refer to any field in type '${typeToString(curType)}'`,
+              );
+            m = found.member;
+            curOff += found.offset;
+            curType = m.type;
+            if (curType === type || curType.kind !== 'struct') idx = members.indexOf(m) + 1;
+            else idx = members.indexOf(m) + 1;
+          }
+          this.expect('=');
+          moff = curOff - offset;
+          if (!m) throw this.error(this.peek().loc, 'expected field designator');
+          this.memberInit(m, offset + moff, items);
+        } else {
+          while (
+            idx < members.length &&
+            members[idx].name === undefined &&
+            members[idx].type.kind !== 'struct'
+          )
+            idx++;
+          if (idx >= members.length || (type.def.union && idx > 0))
+            throw this.error(
+              this.peek().loc,
+              `excess elements in ${type.def.union ? 'union' : 'struct'} initializer`,
+            );
+          m = members[idx++];
+          this.memberInit(m, offset + m.offset, items);
+        }
+        if (!this.accept(',')) {
+          this.expect('}');
+          break;
+        }
+      }
+      return type;
+    }
+    // Scalars (optionally braced).
+    if (this.accept('{')) {
+      const t = this.initializer(type, offset, items, false);
+      this.accept(',');
+      this.expect('}');
+      return t;
+    }
+    const e = this.assignConvert(this.assign(), type, 'initializing');
+    items.push({ offset, type, value: e });
+    return type;
+  }
+
+  private structElided(type: StructType, offset: number, items: InitItem[]): Type {
+    const members = type.def.members.filter((m) => m.name !== undefined || m.type.kind === 'struct');
+    for (let i = 0; i < members.length; i++) {
+      if (i > 0) {
+        if (!this.is(',') || this.is('}', 1) || this.is('.', 1) || this.is('[', 1)) break;
+        this.take();
+      }
+      this.memberInit(members[i], offset + members[i].offset, items);
+      if (type.def.union) break;
+    }
+    return type;
+  }
+
+  private posOf(e: Expr): number {
+    // Re-parse from an expression's first token (used for brace elision).
+    for (let i = this.pos - 1; i >= 0; i--) if (this.toks[i].loc === e.loc) return i;
+    return this.pos;
+  }
+
+  private memberInit(m: Member, offset: number, items: InitItem[]): void {
+    if (m.bitWidth !== undefined) {
+      const e = this.assignConvert(this.assign(), m.type, 'initializing');
+      items.push({ offset: m.offset, type: m.type, value: e, bitOffset: m.bitOffset, bitWidth: m.bitWidth });
+      void offset;
+      return;
+    }
+    this.initializer(m.type, offset, items, false);
+  }
+
+  private stringBytes(): number[] {
+    const out: number[] = [];
+    while (this.peek().kind === 'str') {
+      const t = this.take();
+      if (!t.text.startsWith('"') && !t.text.startsWith('u8"'))
+        throw this.error(t.loc, 'wide string literals are not supported');
+      const b = decodeEscapes(t.text.slice(t.text.indexOf('"') + 1, -1));
+      if (typeof b === 'string') throw this.error(t.loc, b);
+      out.push(...b);
+    }
+    return out;
+  }
+
+  private globalInitializer(v: Var): void {
+    const loc = this.peek().loc;
+    const items: InitItem[] = [];
+    if (!this.is('{') && v.type.kind !== 'array') {
+      const e = this.assignConvert(this.assign(), v.type, 'initializing');
+      items.push({ offset: 0, type: v.type, value: e });
+    } else v.type = this.initializer(v.type, 0, items, true);
+    const size = sizeOf(v.type);
+    const init: GlobalInit = { bytes: new Uint8Array(size), relocs: [] };
+    const view = new DataView(init.bytes.buffer);
+    for (const it of items) {
+      // `(void *)ID` for a helper pointer.
+      if (v.type.kind === 'ptr' && v.type.to.kind === 'func' && items.length === 1) {
+        const id = this.evalConst(it.value);
+        if (id !== undefined) v.helperId = Number(id);
+      }
+      const c = this.evalConst(it.value);
+      if (c !== undefined) {
+        if (it.bitWidth !== undefined && it.bitOffset !== undefined) {
+          for (let b = 0; b < it.bitWidth; b++) {
+            if ((c >> BigInt(b)) & 1n) {
+              const bit = it.bitOffset + b;
+              init.bytes[bit >> 3] |= 1 << (bit & 7);
+            }
+          }
+        } else writeInt(view, it.offset, sizeOf(it.type), c);
+        continue;
+      }
+      const a = this.evalAddress(it.value);
+      if (a && sizeOf(it.type) === 8) {
+        init.relocs.push({ offset: it.offset, target: a.v, addend: a.addend });
+        a.v.used = true;
+        continue;
+      }
+      if (it.type.kind === 'struct' && it.value.kind === 'var' && it.value.v.init) {
+        init.bytes.set(it.value.v.init.bytes, it.offset);
+        continue;
+      }
+      throw this.error(it.value.loc, 'initializer element is not a compile-time constant');
+    }
+    void loc;
+    v.init = init;
+  }
+
+  /** Address constants: `&global + k`, `"str"`, array decay of a global. */
+  private evalAddress(e: Expr): { v: Var; addend: number } | undefined {
+    switch (e.kind) {
+      case 'cast':
+        return this.evalAddress(e.e);
+      case 'addr':
+        if (e.e.kind === 'var' && e.e.v.storage === 'global') return { v: e.e.v, addend: 0 };
+        if (e.e.kind === 'member') {
+          const b = this.evalAddress(e.e.base);
+          return b && { v: b.v, addend: b.addend + e.e.offset };
+        }
+        if (e.e.kind === 'deref') return this.evalAddress(e.e.e);
+        return undefined;
+      case 'binary': {
+        if (e.op !== '+' && e.op !== '-') return undefined;
+        const b = this.evalAddress(e.l);
+        const k = this.evalConst(e.r);
+        if (!b || k === undefined) return undefined;
+        return { v: b.v, addend: b.addend + Number(e.op === '+' ? k : -k) };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  // ---- expressions ----
+
+  expr(): Expr {
+    let e = this.assign();
+    while (this.is(',')) {
+      const loc = this.take().loc;
+      const r = this.rvalue(this.assign());
+      e = { kind: 'comma', type: r.type, loc, l: e, r };
+    }
+    return e;
+  }
+
+  private constExpr(): bigint {
+    const e = this.ternary();
+    const v = this.evalConst(e);
+    if (v === undefined) throw this.error(e.loc, 'expression is not an integer constant expression');
+    return v;
+  }
+
+  private assign(): Expr {
+    const l = this.ternary();
+    const opTok = this.peek();
+    if (opTok.kind !== 'punct' || !ASSIGN_OPS.has(opTok.text)) return l;
+    this.take();
+    const r = this.assign();
+    this.checkLvalue(l, opTok);
+    if (opTok.text === '=') {
+      return {
+        kind: 'assign',
+        type: unqualified(l.type),
+        loc: opTok.loc,
+        l,
+        r: this.assignConvert(r, l.type, 'assigning to'),
+      };
+    }
+    const op = opTok.text.slice(0, -1) as BinaryOp;
+    const rr = this.rvalue(r);
+    if (l.type.kind === 'ptr' && (op === '+' || op === '-')) {
+      if (!isInteger(rr.type)) throw this.error(opTok.loc, 'invalid operands to binary expression');
+      const scaled = this.scale(this.convert(rr, T.long), this.pointeeSize(l.type, opTok.loc));
+      return {
+        kind: 'opassign',
+        type: unqualified(l.type),
+        loc: opTok.loc,
+        op,
+        l,
+        r: scaled,
+        opType: T.ulong,
+      };
+    }
+    if (!isInteger(l.type) || !isInteger(rr.type))
+      throw this.error(
+        opTok.loc,
+        `invalid operands to binary expression ('${typeToString(l.type)}' and '${typeToString(rr.type)}')`,
+      );
+    const opType = op === '<<' || op === '>>' ? promote(l.type) : usualArithmetic(l.type, rr.type);
+    const rc = op === '<<' || op === '>>' ? this.convert(rr, promote(rr.type)) : this.convert(rr, opType);
+    this.checkDivisor(op, rc);
+    return { kind: 'opassign', type: unqualified(l.type), loc: opTok.loc, op, l, r: rc, opType };
+  }
+
+  private checkLvalue(e: Expr, at: Token): void {
+    if (e.kind !== 'var' && e.kind !== 'deref' && e.kind !== 'member')
+      throw this.error(e.loc, 'expression is not assignable');
+    if (e.type.kind === 'array')
+      throw this.error(e.loc, `array type '${typeToString(e.type)}' is not assignable`);
+    if (e.type.const)
+      throw this.error(
+        e.loc,
+        `cannot assign to variable with const-qualified type '${typeToString(e.type)}'`,
+      );
+    if (e.type.kind === 'func') throw this.error(at.loc, 'expression is not assignable');
+  }
+
+  private ternary(): Expr {
+    const c = this.binary(0);
+    if (!this.is('?')) return c;
+    const q = this.take();
+    const cond = this.condition(c);
+    // GNU `a ?: b`
+    const a = this.is(':') ? cond : this.rvalue(this.expr());
+    this.expect(':');
+    const b = this.rvalue(this.ternary());
+    let type: Type;
+    if (isInteger(a.type) && isInteger(b.type)) type = usualArithmetic(a.type, b.type);
+    else if (a.type.kind === 'void' || b.type.kind === 'void') type = T.void;
+    else if (a.type.kind === 'ptr') type = a.type;
+    else if (b.type.kind === 'ptr') type = b.type;
+    else if (a.type.kind === 'struct' && sameType(a.type, b.type)) type = a.type;
+    else
+      throw this.error(
+        q.loc,
+        `incompatible operand types ('${typeToString(a.type)}' and '${typeToString(b.type)}')`,
+      );
+    const conv = (x: Expr) => (type.kind === 'void' || type.kind === 'struct' ? x : this.convert(x, type));
+    return { kind: 'cond', type, loc: q.loc, c: cond, a: conv(a), b: conv(b) };
+  }
+
+  private binary(minPrec: number): Expr {
+    let lhs = this.cast();
+    for (;;) {
+      const t = this.peek();
+      const p = t.kind === 'punct' ? BINARY_PREC[t.text] : undefined;
+      if (p === undefined || p <= minPrec) return lhs;
+      this.take();
+      const rhs = this.binary(p);
+      lhs = this.makeBinary(t.text, lhs, rhs, t.loc);
+    }
+  }
+
+  private pointeeSize(t: PtrType, loc: SourceLoc): number {
+    if (t.to.kind === 'struct' && !t.to.def.complete)
+      throw this.error(loc, `arithmetic on a pointer to an incomplete type '${typeToString(t.to)}'`);
+    return sizeOf(t.to);
+  }
+
+  private scale(e: Expr, by: number): Expr {
+    if (by === 1) return e;
+    return this.fold({
+      kind: 'binary',
+      type: e.type,
+      loc: e.loc,
+      op: '*',
+      l: e,
+      r: num(BigInt(by), e.type, e.loc),
+    });
+  }
+
+  private checkDivisor(op: string, r: Expr): void {
+    if ((op === '/' || op === '%') && this.evalConst(r) === 0n)
+      this.diags.warn(r.loc, `${op === '/' ? 'division' : 'remainder'} by zero is undefined`);
+  }
+
+  makeBinary(op: string, l0: Expr, r0: Expr, loc: SourceLoc): Expr {
+    const l = this.rvalue(l0);
+    const r = this.rvalue(r0);
+    if (l.type.kind === 'float' || r.type.kind === 'float')
+      throw this.error(loc, 'floating point is not supported by BPF');
+    if (op === '&&' || op === '||') {
+      const lc = this.condition(l);
+      const rc = this.condition(r);
+      return this.fold({ kind: op === '&&' ? 'logand' : 'logor', type: T.int, loc, l: lc, r: rc });
+    }
+    const bad = () =>
+      this.error(
+        loc,
+        `invalid operands to binary expression ('${typeToString(l.type)}' and '${typeToString(r.type)}')`,
+      );
+    if (op === '+' || op === '-') {
+      if (l.type.kind === 'ptr' && isInteger(r.type)) {
+        const s = this.scale(this.convert(r, T.long), this.pointeeSize(l.type, loc));
+        return this.fold({ kind: 'binary', type: l.type, loc, op, l, r: s });
+      }
+      if (op === '+' && isInteger(l.type) && r.type.kind === 'ptr') {
+        const s = this.scale(this.convert(l, T.long), this.pointeeSize(r.type, loc));
+        return this.fold({ kind: 'binary', type: r.type, loc, op, l: r, r: s });
+      }
+      if (op === '-' && l.type.kind === 'ptr' && r.type.kind === 'ptr') {
+        const size = this.pointeeSize(l.type, loc);
+        const diff: Expr = {
+          kind: 'binary',
+          type: T.long,
+          loc,
+          op: '-',
+          l: this.convert(l, T.long),
+          r: this.convert(r, T.long),
+        };
+        return size === 1
+          ? diff
+          : this.fold({
+              kind: 'binary',
+              type: T.long,
+              loc,
+              op: '/',
+              l: diff,
+              r: num(BigInt(size), T.long, loc),
+            });
+      }
+    }
+    if (['==', '!=', '<', '<=', '>', '>='].includes(op)) {
+      if (isInteger(l.type) && isInteger(r.type)) {
+        const ct = usualArithmetic(l.type, r.type);
+        return this.fold({
+          kind: 'binary',
+          type: T.int,
+          loc,
+          op: op as BinaryOp,
+          l: this.convert(l, ct),
+          r: this.convert(r, ct),
+        });
+      }
+      if ((l.type.kind === 'ptr' || isInteger(l.type)) && (r.type.kind === 'ptr' || isInteger(r.type))) {
+        return this.fold({
+          kind: 'binary',
+          type: T.int,
+          loc,
+          op: op as BinaryOp,
+          l: this.convert(l, T.ulong),
+          r: this.convert(r, T.ulong),
+        });
+      }
+      throw bad();
+    }
+    if (!isInteger(l.type) || !isInteger(r.type)) throw bad();
+    if (op === '<<' || op === '>>') {
+      const lt = promote(l.type);
+      const rc = this.evalConst(r);
+      if (rc !== undefined && (rc < 0n || rc >= BigInt(sizeOf(lt) * 8)))
+        this.diags.warn(r.loc, `shift count ${rc < 0n ? 'is negative' : '>= width of type'}`);
+      return this.fold({
+        kind: 'binary',
+        type: lt,
+        loc,
+        op,
+        l: this.convert(l, lt),
+        r: this.convert(r, promote(r.type)),
+      });
+    }
+    const ct = usualArithmetic(l.type, r.type);
+    const rc = this.convert(r, ct);
+    this.checkDivisor(op, rc);
+    return this.fold({ kind: 'binary', type: ct, loc, op: op as BinaryOp, l: this.convert(l, ct), r: rc });
+  }
+
+  private cast(): Expr {
+    if (this.is('(') && this.isTypeName(1)) {
+      const save = this.pos;
+      const lp = this.take();
+      const type = this.typeName();
+      this.expect(')');
+      if (this.is('{')) {
+        // Compound literal.
+        this.pos = save;
+        return this.postfix();
+      }
+      const e = this.rvalue(this.cast());
+      return this.explicitCast(e, type, lp.loc);
+    }
+    return this.unary();
+  }
+
+  private explicitCast(e: Expr, type: Type, loc: SourceLoc): Expr {
+    if (type.kind === 'float' || e.type.kind === 'float')
+      throw this.error(loc, 'floating point is not supported by BPF');
+    if (type.kind === 'void') return { kind: 'cast', type: T.void, loc, e };
+    if (!isScalar(type))
+      throw this.error(loc, `used type '${typeToString(type)}' where arithmetic or pointer type is required`);
+    if (!isScalar(e.type))
+      throw this.error(
+        loc,
+        `operand of type '${typeToString(e.type)}' where arithmetic or pointer type is required`,
+      );
+    return this.fold({ kind: 'cast', type: unqualified(type), loc, e });
+  }
+
+  private unary(): Expr {
+    const t = this.peek();
+    const loc = t.loc;
+    if (t.kind === 'punct') {
+      switch (t.text) {
+        case '+': {
+          this.take();
+          const e = this.rvalue(this.cast());
+          if (!isInteger(e.type))
+            throw this.error(loc, `invalid argument type '${typeToString(e.type)}' to unary expression`);
+          return this.convert(e, promote(e.type));
+        }
+        case '-':
+        case '~': {
+          this.take();
+          const e = this.rvalue(this.cast());
+          if (e.type.kind === 'float') throw this.error(loc, 'floating point is not supported by BPF');
+          if (!isInteger(e.type))
+            throw this.error(loc, `invalid argument type '${typeToString(e.type)}' to unary expression`);
+          const pt = promote(e.type);
+          return this.fold({ kind: 'unary', type: pt, loc, op: t.text as '-' | '~', e: this.convert(e, pt) });
+        }
+        case '!': {
+          this.take();
+          const e = this.condition(this.cast());
+          return this.fold({ kind: 'unary', type: T.int, loc, op: '!', e });
+        }
+        case '&': {
+          this.take();
+          const e = this.cast();
+          if (e.kind === 'func') return { kind: 'addr', type: pointerTo(e.type), loc, e };
+          if (e.kind === 'stmtexpr' && e.result?.kind === 'var') return this.addressOf(e, loc);
+          if (e.kind !== 'var' && e.kind !== 'deref' && e.kind !== 'member')
+            throw this.error(loc, `cannot take the address of an rvalue of type '${typeToString(e.type)}'`);
+          if (e.kind === 'member' && e.member.bitWidth !== undefined)
+            throw this.error(loc, 'address of bit-field requested');
+          if (e.kind === 'deref') return { ...e.e, type: pointerTo(e.type), loc } as Expr;
+          if (e.kind === 'var') e.v.addressTaken = true;
+          return { kind: 'addr', type: pointerTo(e.type), loc, e };
+        }
+        case '*': {
+          this.take();
+          const e = this.rvalue(this.cast());
+          if (e.type.kind !== 'ptr')
+            throw this.error(loc, `indirection requires pointer operand ('${typeToString(e.type)}' invalid)`);
+          if (e.type.to.kind === 'func') return e;
+          if (e.type.to.kind === 'void') throw this.error(loc, "dereferencing 'void *' pointer");
+          return { kind: 'deref', type: e.type.to, loc, e };
+        }
+        case '++':
+        case '--': {
+          this.take();
+          const e = this.unary();
+          return this.incdec(e, t, true);
+        }
+      }
+    }
+    if (t.kind === 'ident') {
+      if (t.text === 'sizeof' || t.text === '_Alignof' || t.text === '__alignof__' || t.text === 'alignof') {
+        this.take();
+        let type: Type;
+        if (this.is('(') && this.isTypeName(1)) {
+          this.take();
+          type = this.typeName();
+          this.expect(')');
+          if (this.is('{')) {
+            // sizeof of a compound literal: fall back to parsing it as an expression.
+            throw this.error(this.peek().loc, 'sizeof a compound literal is not supported');
+          }
+        } else type = this.unary().type;
+        if (type.kind === 'func') throw this.error(loc, "invalid application of 'sizeof' to a function type");
+        if (!isComplete(type) && type.kind !== 'void')
+          throw this.error(
+            loc,
+            `invalid application of '${t.text}' to an incomplete type '${typeToString(type)}'`,
+          );
+        const v = t.text === 'sizeof' ? sizeOf(type) : alignOf(type);
+        return num(BigInt(v), T.ulong, loc);
+      }
+      if (t.text === '__builtin_offsetof' || t.text === 'offsetof') {
+        this.take();
+        this.expect('(');
+        const type = this.typeName();
+        this.expect(',');
+        let off = 0;
+        let cur: Type = type;
+        for (let first = true; ; first = false) {
+          if (!first && this.accept('[')) {
+            const i = this.constExpr();
+            this.expect(']');
+            if (cur.kind !== 'array') throw this.error(loc, 'subscript of a non-array in offsetof');
+            off += Number(i) * sizeOf(cur.of);
+            cur = cur.of;
+            continue;
+          }
+          if (!first && !this.accept('.')) break;
+          const n = this.take();
+          if (cur.kind !== 'struct') throw this.error(n.loc, 'offsetof requires a struct or union type');
+          const f = findMember(cur.def, n.text);
+          if (!f) throw this.error(n.loc, `no member named '${n.text}' in '${typeToString(cur)}'`);
+          off += f.offset;
+          cur = f.member.type;
+        }
+        this.expect(')');
+        return num(BigInt(off), T.ulong, loc);
+      }
+    }
+    return this.postfix();
+  }
+
+  private incdec(e: Expr, t: Token, prefix: boolean): Expr {
+    this.checkLvalue(e, t);
+    let delta = t.text === '++' ? 1n : -1n;
+    if (e.type.kind === 'ptr') delta *= BigInt(this.pointeeSize(e.type, t.loc));
+    else if (!isInteger(e.type))
+      throw this.error(t.loc, `cannot increment value of type '${typeToString(e.type)}'`);
+    return { kind: 'incdec', type: unqualified(e.type), loc: t.loc, prefix, delta, l: e };
+  }
+
+  private postfix(): Expr {
+    let e: Expr;
+    if (this.is('(') && this.isTypeName(1)) {
+      // Compound literal: an unnamed local (or global at file scope).
+      const lp = this.take();
+      const type = this.typeName();
+      this.expect(')');
+      if (!this.fn) throw this.error(lp.loc, 'compound literals at file scope are not supported');
+      const v = this.newVar(`.compound.${this.nextId}`, type, lp.loc, 'local');
+      this.fn.locals.push(v);
+      v.addressTaken = true;
+      const init = this.localInitializer(v);
+      const ref: Expr = { kind: 'var', type: v.type, loc: lp.loc, v };
+      e = { kind: 'stmtexpr', type: v.type, loc: lp.loc, body: [init], result: ref };
+    } else e = this.primary();
+    for (;;) {
+      const t = this.peek();
+      if (t.kind !== 'punct') return e;
+      if (t.text === '(') {
+        e = this.call(e);
+        continue;
+      }
+      if (t.text === '[') {
+        this.take();
+        const idx = this.expr();
+        this.expect(']');
+        const sum = this.makeBinary('+', e, idx, t.loc);
+        if (sum.type.kind !== 'ptr') throw this.error(t.loc, 'subscripted value is not an array or pointer');
+        if (sum.type.to.kind === 'void')
+          throw this.error(t.loc, "subscript of pointer to incomplete type 'void'");
+        e = { kind: 'deref', type: sum.type.to, loc: t.loc, e: sum };
+        continue;
+      }
+      if (t.text === '.' || t.text === '->') {
+        this.take();
+        const n = this.take();
+        if (n.kind !== 'ident') throw this.error(n.loc, 'expected member name');
+        let base: Expr;
+        let st: Type;
+        if (t.text === '->') {
+          const p = this.rvalue(e);
+          if (p.type.kind !== 'ptr')
+            throw this.error(t.loc, `member reference type '${typeToString(p.type)}' is not a pointer`);
+          base = p;
+          st = p.type.to;
+        } else {
+          st = e.type;
+          if (st.kind !== 'struct')
+            throw this.error(
+              t.loc,
+              `member reference base type '${typeToString(st)}' is not a structure or union`,
+            );
+          base = this.addressOf(e, t.loc);
+        }
+        if (st.kind !== 'struct')
+          throw this.error(
+            t.loc,
+            `member reference base type '${typeToString(st)}' is not a structure or union`,
+          );
+        if (!st.def.complete) throw this.error(t.loc, `incomplete definition of type '${typeToString(st)}'`);
+        const found = findMember(st.def, n.text);
+        if (!found) throw this.error(n.loc, `no member named '${n.text}' in '${typeToString(st)}'`);
+        let mtype = found.member.type;
+        if (st.const || st.volatile)
+          mtype = {
+            ...mtype,
+            const: st.const || mtype.const,
+            volatile: st.volatile || mtype.volatile,
+          } as Type;
+        e = { kind: 'member', type: mtype, loc: n.loc, base, member: found.member, offset: found.offset };
+        continue;
+      }
+      if (t.text === '++' || t.text === '--') {
+        this.take();
+        e = this.incdec(e, t, false);
+        continue;
+      }
+      return e;
+    }
+  }
+
+  private addressOf(e: Expr, loc: SourceLoc): Expr {
+    if (e.kind === 'deref') return e.e;
+    if (e.kind === 'var') {
+      e.v.addressTaken = true;
+      return { kind: 'addr', type: pointerTo(e.type), loc, e };
+    }
+    if (e.kind === 'member') return { kind: 'addr', type: pointerTo(e.type), loc, e };
+    if (e.kind === 'stmtexpr' && e.result?.kind === 'var')
+      return { ...e, type: pointerTo(e.type), result: this.addressOf(e.result, loc) };
+    if (
+      e.kind === 'stmtexpr' ||
+      e.kind === 'call' ||
+      e.kind === 'cond' ||
+      e.kind === 'comma' ||
+      e.kind === 'assign'
+    )
+      throw this.error(loc, 'member access on a struct value that is not in memory is not supported');
+    throw this.error(loc, 'cannot take the address of this expression');
+  }
+
+  private primary(): Expr {
+    const t = this.take();
+    const loc = t.loc;
+    if (t.text === '(' && t.kind === 'punct') {
+      if (this.is('{')) {
+        // GNU statement expression.
+        if (!this.fn) throw this.error(loc, 'statement expression not allowed at file scope');
+        const block = this.block();
+        this.expect(')');
+        const items = block.kind === 'block' ? block.items : [block];
+        const last = items[items.length - 1];
+        if (last?.kind === 'expr') {
+          const result = this.rvalue(last.e);
+          return { kind: 'stmtexpr', type: result.type, loc, body: items.slice(0, -1), result };
+        }
+        return { kind: 'stmtexpr', type: T.void, loc, body: items, result: undefined };
+      }
+      const e = this.expr();
+      this.expect(')');
+      return e;
+    }
+    if (t.kind === 'num') return this.numberLiteral(t);
+    if (t.kind === 'char') {
+      if (!t.text.startsWith("'")) throw this.error(loc, 'wide character literals are not supported');
+      const v = decodeCharLiteral(t.text);
+      if (v === undefined) throw this.error(loc, 'invalid character literal');
+      return num(BigInt(v), T.int, loc);
+    }
+    if (t.kind === 'str') {
+      this.pos--;
+      const bytes = this.stringBytes();
+      bytes.push(0);
+      const v = this.newVar(`.str.${this.strCount++}`, arrayOf(T.char, bytes.length), loc, 'global', true);
+      v.type = { ...arrayOf({ ...T.char }, bytes.length) };
+      v.init = { bytes: new Uint8Array(bytes), relocs: [] };
+      v.section = '.rodata.str1.1';
+      this.globals.push(v);
+      return { kind: 'var', type: v.type, loc, v };
+    }
+    if (t.kind === 'ident') {
+      if (t.text.startsWith('__builtin_') || t.text.startsWith('__sync_') || t.text.startsWith('__atomic_'))
+        return this.builtin(t);
+      const e = this.lookup(t.text);
+      if (!e) {
+        if (this.is('('))
+          throw this.error(
+            loc,
+            `call to undeclared function '${t.text}'; ISO C99 and later do not support implicit function declarations`,
+          );
+        throw this.error(loc, `use of undeclared identifier '${t.text}'`);
+      }
+      switch (e.kind) {
+        case 'var':
+          e.v.used = true;
+          return { kind: 'var', type: e.v.type, loc, v: e.v };
+        case 'enumconst':
+          return num(e.value, e.type, loc);
+        case 'func':
+          return { kind: 'func', type: e.f.type, loc, f: e.f };
+        case 'typedef':
+          throw this.error(loc, `unexpected type name '${t.text}': expected expression`);
+      }
+    }
+    throw this.error(loc, t.kind === 'eof' ? 'expected expression at end of input' : `expected expression`);
+  }
+
+  private numberLiteral(t: Token): Expr {
+    const lit = parseIntegerLiteral(t.text);
+    if (lit === undefined) {
+      if (/^[0-9.]/.test(t.text) && /[.eEpP]|[fF]$/.test(t.text) && !/^0[xX][0-9a-fA-F]+$/.test(t.text))
+        throw this.error(t.loc, 'floating point is not supported by BPF');
+      throw this.error(t.loc, `invalid integer constant '${t.text}'`);
+    }
+    // C11 6.4.4.1: the first type that can represent the value.
+    const v = lit.value;
+    const candidates: IntType[] = [];
+    const ints: [IntType, IntType][] = [
+      [T.int, T.uint],
+      [T.long, T.ulong],
+      [T.llong, T.ullong],
+    ];
+    for (let rank = lit.longs; rank < 3; rank++) {
+      const [s, u] = ints[rank];
+      if (!lit.unsigned) candidates.push(s);
+      if (lit.unsigned || !lit.decimal) candidates.push(u);
+    }
+    for (const c of candidates) {
+      const max = c.signed ? (1n << BigInt(c.size * 8 - 1)) - 1n : (1n << BigInt(c.size * 8)) - 1n;
+      if (v <= max) return num(v, c, t.loc);
+    }
+    if (v <= 0xffffffffffffffffn) return num(v, T.ulong, t.loc);
+    throw this.error(t.loc, 'integer literal is too large to be represented in any integer type');
+  }
+
+  private builtin(t: Token): Expr {
+    const name = t.text;
+    const loc = t.loc;
+    this.expect('(');
+    const args: Expr[] = [];
+    if (name === '__builtin_types_compatible_p') {
+      const a = this.typeName();
+      this.expect(',');
+      const b = this.typeName();
+      this.expect(')');
+      return num(sameType(unqualified(a), unqualified(b)) ? 1n : 0n, T.int, loc);
+    }
+    if (name === '__builtin_offsetof') {
+      this.pos -= 2;
+      return this.unary();
+    }
+    if (!this.is(')')) {
+      for (;;) {
+        args.push(this.rvalue(this.assign()));
+        if (!this.accept(',')) break;
+      }
+    }
+    this.expect(')');
+    const need = (n: number) => {
+      if (args.length !== n)
+        throw this.error(
+          loc,
+          `too ${args.length > n ? 'many' : 'few'} arguments to function call, expected ${n}, have ${args.length}`,
+        );
+    };
+    const constArg = (i: number, what: string): bigint => {
+      const v = this.evalConst(args[i]);
+      if (v === undefined)
+        throw this.error(args[i].loc, `${name} needs a constant ${what} in BPF (it is expanded inline)`);
+      return v;
+    };
+    switch (name) {
+      case '__builtin_expect':
+      case '__builtin_expect_with_probability':
+        return args[0] ?? num(0n, T.long, loc);
+      case '__builtin_constant_p':
+        need(1);
+        return num(this.evalConst(args[0]) !== undefined ? 1n : 0n, T.int, loc);
+      case '__builtin_unreachable':
+      case '__builtin_trap':
+        return { kind: 'builtin', type: T.void, loc, name, args };
+      case '__builtin_bswap16':
+      case '__builtin_bswap32':
+      case '__builtin_bswap64': {
+        need(1);
+        const bits = Number(name.slice(-2));
+        const type = bits === 16 ? T.ushort : bits === 32 ? T.uint : T.ulong;
+        return this.fold({
+          kind: 'builtin',
+          type,
+          loc,
+          name,
+          args: [this.convert(this.requireInt(args[0]), type)],
+        });
+      }
+      case '__builtin_memcpy':
+      case '__builtin_memmove':
+      case '__builtin_memset':
+      case '__builtin_memcmp': {
+        need(3);
+        const size = constArg(2, 'size');
+        if (size < 0n || size > 512n) throw this.error(args[2].loc, `${name} size ${size} is out of range`);
+        const a = this.requirePtr(args[0]);
+        const b =
+          name === '__builtin_memset'
+            ? this.convert(this.requireInt(args[1]), T.uchar)
+            : this.requirePtr(args[1]);
+        return {
+          kind: 'builtin',
+          type: name === '__builtin_memcmp' ? T.int : name === '__builtin_memset' ? a.type : a.type,
+          loc,
+          name,
+          args: [a, b, num(size, T.ulong, loc)],
+        };
+      }
+      case '__sync_fetch_and_add':
+      case '__sync_fetch_and_sub':
+      case '__sync_fetch_and_or':
+      case '__sync_fetch_and_and':
+      case '__sync_fetch_and_xor':
+      case '__sync_add_and_fetch':
+      case '__sync_sub_and_fetch':
+      case '__sync_or_and_fetch':
+      case '__sync_and_and_fetch':
+      case '__sync_xor_and_fetch':
+      case '__sync_lock_test_and_set':
+      case '__sync_val_compare_and_swap':
+      case '__sync_bool_compare_and_swap': {
+        need(name.includes('compare') ? 3 : 2);
+        const p = this.requirePtr(args[0]);
+        const vt = (p.type as PtrType).to;
+        if (!isInteger(vt) || (vt.size !== 4 && vt.size !== 8))
+          throw this.error(args[0].loc, `${name} needs a pointer to a 32- or 64-bit integer in BPF`);
+        const rest = args.slice(1).map((a) => this.convert(this.requireInt(a), unqualified(vt)));
+        return {
+          kind: 'builtin',
+          type: name === '__sync_bool_compare_and_swap' ? T.bool : unqualified(vt),
+          loc,
+          name,
+          args: [p, ...rest],
+        };
+      }
+      case '__builtin_preserve_access_index':
+        need(1);
+        return args[0];
+      default:
+        throw this.error(loc, `builtin '${name}' is not supported by tbpf cc`);
+    }
+  }
+
+  private requirePtr(e: Expr): Expr {
+    if (e.type.kind !== 'ptr') throw this.error(e.loc, `expected a pointer, got '${typeToString(e.type)}'`);
+    return e;
+  }
+  private requireInt(e: Expr): Expr {
+    if (!isInteger(e.type)) throw this.error(e.loc, `expected an integer, got '${typeToString(e.type)}'`);
+    return e;
+  }
+
+  private call(callee0: Expr): Expr {
+    const lp = this.take();
+    const args: Expr[] = [];
+    if (!this.is(')')) {
+      for (;;) {
+        args.push(this.assign());
+        if (!this.accept(',')) break;
+      }
+    }
+    this.expect(')');
+    let callee = callee0;
+    let ftype: FuncType;
+    if (callee.kind === 'func') ftype = callee.f.type;
+    else {
+      const c = this.rvalue(callee);
+      if (c.type.kind !== 'ptr' || c.type.to.kind !== 'func')
+        throw this.error(
+          lp.loc,
+          `called object type '${typeToString(c.type)}' is not a function or function pointer`,
+        );
+      ftype = c.type.to;
+      callee = c;
+    }
+    if (args.length > 5)
+      throw this.error(
+        args[5].loc,
+        `too many arguments: BPF passes at most 5 (this call has ${args.length})`,
+      );
+    if (
+      !ftype.unprototyped &&
+      (args.length < ftype.params.length || (args.length > ftype.params.length && !ftype.variadic))
+    )
+      throw this.error(
+        lp.loc,
+        `too ${args.length < ftype.params.length ? 'few' : 'many'} arguments to function call, expected ${ftype.params.length}, have ${args.length}`,
+      );
+    const conv = args.map((a, i) => {
+      const p = ftype.params[i];
+      if (p) return this.assignConvert(a, p.type, 'passing');
+      const r = this.rvalue(a);
+      if (r.type.kind === 'struct')
+        throw this.error(a.loc, 'passing structs by value is not supported by BPF');
+      return isInteger(r.type)
+        ? this.convert(
+            r,
+            promote(r.type).size < 8 ? (promote(r.type).signed ? T.long : T.ulong) : promote(r.type),
+          )
+        : r;
+    });
+    const loc = callee0.loc;
+    if (callee.kind === 'func') {
+      const f = callee.f;
+      f.used = true;
+      if (f === this.fn) throw this.error(loc, `recursive call to '${f.name}': BPF does not allow recursion`);
+      return { kind: 'call', type: ftype.ret, loc, callee: f, args: conv };
+    }
+    const id = this.helperIdOf(callee);
+    if (id === undefined)
+      throw this.error(
+        loc,
+        'call through a pointer whose target is not known at compile time: BPF cannot call unknown functions',
+      );
+    return {
+      kind: 'helper',
+      type: ftype.ret,
+      loc,
+      id,
+      args: conv,
+      name: callee.kind === 'var' ? callee.v.name : `helper #${id}`,
+    };
+  }
+
+  private helperIdOf(e: Expr): number | undefined {
+    if (e.kind === 'var' && e.v.helperId !== undefined) return e.v.helperId;
+    if (e.kind === 'cast') {
+      const c = this.evalConst(e.e);
+      if (c !== undefined) return Number(c);
+      return this.helperIdOf(e.e);
+    }
+    return undefined;
+  }
+
+  /** Lvalue-to-rvalue: arrays and functions decay to pointers. */
+  rvalue(e: Expr): Expr {
+    if (e.type.kind === 'array') {
+      if (e.kind === 'var') e.v.addressTaken = true;
+      return { kind: 'addr', type: pointerTo(e.type.of), loc: e.loc, e };
+    }
+    if (e.type.kind === 'func' && e.kind === 'func')
+      return { kind: 'addr', type: pointerTo(e.type), loc: e.loc, e };
+    return e;
+  }
+
+  /** Implicit conversion as by assignment, with clang's diagnostics for the obvious mistakes. */
+  private assignConvert(e0: Expr, to: Type, what: string): Expr {
+    const e = this.rvalue(e0);
+    const target = unqualified(to);
+    if (target.kind === 'float' || e.type.kind === 'float')
+      throw this.error(e.loc, 'floating point is not supported by BPF');
+    if (target.kind === 'struct') {
+      if (e.type.kind !== 'struct' || e.type.def !== target.def)
+        throw this.error(
+          e.loc,
+          `${what} '${typeToString(to)}' from incompatible type '${typeToString(e.type)}'`,
+        );
+      return e;
+    }
+    if (target.kind === 'ptr') {
+      if (e.type.kind === 'ptr') return e.type === target ? e : { kind: 'cast', type: target, loc: e.loc, e };
+      if (isInteger(e.type)) {
+        const c = this.evalConst(e);
+        if (c !== 0n)
+          this.diags.warn(
+            e.loc,
+            `incompatible integer to pointer conversion ${what} '${typeToString(to)}' from '${typeToString(e.type)}'`,
+          );
+        return this.convert(e, target);
+      }
+    }
+    if (isInteger(target)) {
+      if (isInteger(e.type)) return this.convert(e, target);
+      if (e.type.kind === 'ptr') {
+        this.diags.warn(
+          e.loc,
+          `incompatible pointer to integer conversion ${what} '${typeToString(to)}' from '${typeToString(e.type)}'`,
+        );
+        return this.convert(e, target);
+      }
+    }
+    throw this.error(e.loc, `${what} '${typeToString(to)}' from incompatible type '${typeToString(e.type)}'`);
+  }
+
+  /** An implicit conversion; no node when the representation does not change. */
+  convert(e: Expr, to: Type): Expr {
+    const t = unqualified(to);
+    if (sameType(unqualified(e.type), t) && e.type.kind !== 'array')
+      return e.type === t ? e : { ...e, type: t };
+    if (t.kind === 'void') return { kind: 'cast', type: t, loc: e.loc, e };
+    return this.fold({ kind: 'cast', type: t, loc: e.loc, e });
+  }
+
+  /** Replaces a constant expression with its value (keeps the tree small for codegen). */
+  fold(e: Expr): Expr {
+    if (!isInteger(e.type) && e.type.kind !== 'ptr') return e;
+    if (e.kind === 'num') return e;
+    const v = this.evalConst(e);
+    return v === undefined ? e : num(v, e.type, e.loc);
+  }
+
+  /** Evaluates an integer constant expression, or undefined if it is not one. */
+  evalConst(e: Expr): bigint | undefined {
+    return evalConst(e);
+  }
+
+  /** Parse one type name (for the layout API's helpers). */
+  parseTypeName(): Type {
+    return this.typeName();
+  }
+}
+
+export function num(value: bigint, type: Type, loc: SourceLoc): Expr {
+  return {
+    kind: 'num',
+    type,
+    loc,
+    value: isInteger(type) ? truncate(value, type) : BigInt.asUintN(64, value),
+  };
+}
+
+/** Wraps a value to the width and signedness of an integer type. */
+export function truncate(v: bigint, t: IntType): bigint {
+  if (t.bool) return v !== 0n ? 1n : 0n;
+  const bits = t.size * 8;
+  return t.signed ? BigInt.asIntN(bits, v) : BigInt.asUintN(bits, v);
+}
+
+function writeInt(view: DataView, offset: number, size: number, v: bigint): void {
+  const u = BigInt.asUintN(64, v);
+  if (size === 1) view.setUint8(offset, Number(u & 0xffn));
+  else if (size === 2) view.setUint16(offset, Number(u & 0xffffn), true);
+  else if (size === 4) view.setUint32(offset, Number(u & 0xffffffffn), true);
+  else view.setBigUint64(offset, u, true);
+}
+
+/** Constant evaluation over the typed tree (no side effects, no addresses). */
+export function evalConst(e: Expr): bigint | undefined {
+  switch (e.kind) {
+    case 'num':
+      return e.value;
+    case 'cast': {
+      if (e.type.kind === 'void') return undefined;
+      const v = evalConst(e.e);
+      if (v === undefined) return undefined;
+      return isInteger(e.type) ? truncate(v, e.type) : BigInt.asUintN(64, v);
+    }
+    case 'unary': {
+      const v = evalConst(e.e);
+      if (v === undefined) return undefined;
+      const r = e.op === '-' ? -v : e.op === '~' ? ~v : v === 0n ? 1n : 0n;
+      return isInteger(e.type) ? truncate(r, e.type) : r;
+    }
+    case 'logand': {
+      const l = evalConst(e.l);
+      if (l === 0n) return 0n;
+      const r = evalConst(e.r);
+      return l === undefined || r === undefined ? undefined : r !== 0n ? 1n : 0n;
+    }
+    case 'logor': {
+      const l = evalConst(e.l);
+      if (l !== undefined && l !== 0n) return 1n;
+      const r = evalConst(e.r);
+      return l === undefined || r === undefined ? undefined : r !== 0n ? 1n : 0n;
+    }
+    case 'cond': {
+      const c = evalConst(e.c);
+      if (c === undefined) return undefined;
+      return evalConst(c !== 0n ? e.a : e.b);
+    }
+    case 'comma':
+      return undefined;
+    case 'binary': {
+      const l = evalConst(e.l);
+      const r = evalConst(e.r);
+      if (l === undefined || r === undefined) return undefined;
+      const lt = e.l.type;
+      const t = e.type;
+      const it: IntType = isInteger(t) ? t : T.ulong;
+      const operandType: IntType = isInteger(lt) ? lt : T.ulong;
+      const bits = BigInt(it.size * 8);
+      let v: bigint;
+      switch (e.op) {
+        case '+':
+          v = l + r;
+          break;
+        case '-':
+          v = l - r;
+          break;
+        case '*':
+          v = l * r;
+          break;
+        case '/':
+        case '%':
+          if (r === 0n) return undefined;
+          v = e.op === '/' ? l / r : l % r;
+          break;
+        case '<<':
+          if (r < 0n || r >= bits) return undefined;
+          v = l << r;
+          break;
+        case '>>':
+          if (r < 0n || r >= bits) return undefined;
+          v = l >> r;
+          break;
+        case '&':
+          v = l & r;
+          break;
+        case '|':
+          v = l | r;
+          break;
+        case '^':
+          v = l ^ r;
+          break;
+        case '==':
+          return l === r ? 1n : 0n;
+        case '!=':
+          return l !== r ? 1n : 0n;
+        case '<':
+          return cmpAs(operandType, l, r) < 0 ? 1n : 0n;
+        case '<=':
+          return cmpAs(operandType, l, r) <= 0 ? 1n : 0n;
+        case '>':
+          return cmpAs(operandType, l, r) > 0 ? 1n : 0n;
+        case '>=':
+          return cmpAs(operandType, l, r) >= 0 ? 1n : 0n;
+      }
+      return truncate(v, it);
+    }
+    default:
+      return undefined;
+  }
+}
+
+function cmpAs(t: IntType, a: bigint, b: bigint): number {
+  const x = truncate(a, t);
+  const y = truncate(b, t);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+export { roundUp };

@@ -1,0 +1,319 @@
+/**
+ * C types for the BPF target (LP64, little-endian, `char` signed) and their layout: sizes,
+ * alignments, struct/union member offsets and bit-fields as the SysV ABI (and so clang and GCC
+ * for BPF) lays them out.
+ */
+
+export interface Qualifiers {
+  const?: boolean;
+  volatile?: boolean;
+}
+
+export interface IntType extends Qualifiers {
+  kind: 'int';
+  size: 1 | 2 | 4 | 8;
+  signed: boolean;
+  /** The spelling used in messages: 'int', 'unsigned char', '_Bool', … */
+  name: string;
+  bool?: boolean;
+  /** Set for an enum type: its tag (for messages and layouts). */
+  enumTag?: string;
+}
+
+export interface VoidType extends Qualifiers {
+  kind: 'void';
+}
+export interface FloatType extends Qualifiers {
+  kind: 'float';
+  size: 4 | 8 | 16;
+  name: string;
+}
+export interface PtrType extends Qualifiers {
+  kind: 'ptr';
+  to: Type;
+}
+export interface ArrayType extends Qualifiers {
+  kind: 'array';
+  of: Type;
+  /** Undefined for `T x[]` before an initializer fixes it. */
+  len: number | undefined;
+}
+export interface StructType extends Qualifiers {
+  kind: 'struct';
+  def: StructDef;
+}
+export interface FuncType extends Qualifiers {
+  kind: 'func';
+  ret: Type;
+  params: { name: string | undefined; type: Type }[];
+  variadic: boolean;
+  /** `f()` in C: parameters unspecified. */
+  unprototyped: boolean;
+}
+
+export type Type = VoidType | IntType | FloatType | PtrType | ArrayType | StructType | FuncType;
+
+export interface Member {
+  /** Undefined for an anonymous struct/union member or an unnamed bit-field. */
+  name: string | undefined;
+  type: Type;
+  /** Byte offset of the member (for a bit-field: of its storage unit, aligned to its type). */
+  offset: number;
+  /** Bit-fields only: width in bits, and the bit offset from the start of the struct. */
+  bitWidth?: number;
+  bitOffset?: number;
+}
+
+export interface StructDef {
+  tag: string | undefined;
+  union: boolean;
+  members: Member[];
+  size: number;
+  align: number;
+  complete: boolean;
+  packed: boolean;
+}
+
+const int = (size: 1 | 2 | 4 | 8, signed: boolean, name: string): IntType => ({
+  kind: 'int',
+  size,
+  signed,
+  name,
+});
+
+export const T = {
+  void: { kind: 'void' } as VoidType,
+  bool: { kind: 'int', size: 1, signed: false, name: '_Bool', bool: true } as IntType,
+  char: int(1, true, 'char'),
+  schar: int(1, true, 'signed char'),
+  uchar: int(1, false, 'unsigned char'),
+  short: int(2, true, 'short'),
+  ushort: int(2, false, 'unsigned short'),
+  int: int(4, true, 'int'),
+  uint: int(4, false, 'unsigned int'),
+  long: int(8, true, 'long'),
+  ulong: int(8, false, 'unsigned long'),
+  llong: int(8, true, 'long long'),
+  ullong: int(8, false, 'unsigned long long'),
+};
+
+export function pointerTo(t: Type): PtrType {
+  return { kind: 'ptr', to: t };
+}
+export function arrayOf(t: Type, len: number | undefined): ArrayType {
+  return { kind: 'array', of: t, len };
+}
+
+export function isInteger(t: Type): t is IntType {
+  return t.kind === 'int';
+}
+export function isScalar(t: Type): boolean {
+  return t.kind === 'int' || t.kind === 'ptr' || t.kind === 'float';
+}
+export function isPointerLike(t: Type): boolean {
+  return t.kind === 'ptr' || t.kind === 'array' || t.kind === 'func';
+}
+
+export function sizeOf(t: Type): number {
+  switch (t.kind) {
+    case 'void':
+      return 1; // GNU: arithmetic on void * steps by 1
+    case 'int':
+    case 'float':
+      return t.size;
+    case 'ptr':
+      return 8;
+    case 'array':
+      return (t.len ?? 0) * sizeOf(t.of);
+    case 'struct':
+      return t.def.size;
+    case 'func':
+      return 1;
+  }
+}
+
+export function alignOf(t: Type): number {
+  switch (t.kind) {
+    case 'array':
+      return alignOf(t.of);
+    case 'struct':
+      return t.def.align;
+    case 'float':
+      return Math.min(t.size, 16);
+    default:
+      return Math.min(sizeOf(t), 8);
+  }
+}
+
+export function isComplete(t: Type): boolean {
+  if (t.kind === 'void') return false;
+  if (t.kind === 'struct') return t.def.complete;
+  if (t.kind === 'array') return t.len !== undefined && isComplete(t.of);
+  return true;
+}
+
+/** Integer promotion: types narrower than int (and _Bool, enums) become int. */
+export function promote(t: IntType): IntType {
+  return t.size < 4 ? T.int : t.enumTag !== undefined ? (t.signed ? T.int : T.uint) : unqualified(t);
+}
+
+export function unqualified<U extends Type>(t: U): U {
+  if (!t.const && !t.volatile) return t;
+  const { const: _c, volatile: _v, ...rest } = t;
+  return rest as unknown as U;
+}
+
+/** The usual arithmetic conversions for two integer operands. */
+export function usualArithmetic(a: IntType, b: IntType): IntType {
+  const x = promote(a);
+  const y = promote(b);
+  if (x.size === y.size && x.signed === y.signed) return x.size === 8 ? (x.signed ? T.long : T.ulong) : x;
+  if (x.signed === y.signed) return x.size > y.size ? x : y;
+  const [u, s] = x.signed ? [y, x] : [x, y];
+  if (u.size >= s.size) return u.size === 8 ? T.ulong : u;
+  return s.size === 8 ? T.long : s;
+}
+
+/** Compatible enough for assignment without a diagnostic (pointer qualifiers ignored). */
+export function sameType(a: Type, b: Type): boolean {
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case 'int':
+      return (
+        a.size === (b as IntType).size &&
+        a.signed === (b as IntType).signed &&
+        !!a.bool === !!(b as IntType).bool
+      );
+    case 'ptr':
+      return sameType(a.to, (b as PtrType).to);
+    case 'array':
+      return sameType(a.of, (b as ArrayType).of);
+    case 'struct':
+      return a.def === (b as StructType).def;
+    case 'float':
+      return a.size === (b as FloatType).size;
+    default:
+      return true;
+  }
+}
+
+/** C spelling of a type, with an optional declarator name: `char (*)[4]`, `unsigned int x`. */
+export function typeToString(t: Type, name = ''): string {
+  const q = (x: Type) => `${x.const ? 'const ' : ''}${x.volatile ? 'volatile ' : ''}`;
+  switch (t.kind) {
+    case 'void':
+      return `${q(t)}void${name ? ` ${name}` : ''}`;
+    case 'int':
+    case 'float': {
+      const base = t.kind === 'int' && t.enumTag !== undefined ? `enum ${t.enumTag}` : t.name;
+      return `${q(t)}${base}${name ? ` ${name}` : ''}`;
+    }
+    case 'struct': {
+      const base = `${t.def.union ? 'union' : 'struct'} ${t.def.tag ?? '(anonymous)'}`;
+      return `${q(t)}${base}${name ? ` ${name}` : ''}`;
+    }
+    case 'ptr': {
+      const inner = `*${t.const ? 'const ' : ''}${name}`.trimEnd();
+      const needParens = t.to.kind === 'array' || t.to.kind === 'func';
+      return typeToString(unqualified(t.to) === t.to ? t.to : t.to, needParens ? `(${inner})` : inner);
+    }
+    case 'array':
+      return typeToString(t.of, `${name}[${t.len ?? ''}]`);
+    case 'func': {
+      const params = t.params.map((p) => typeToString(p.type)).concat(t.variadic ? ['...'] : []);
+      return typeToString(
+        t.ret,
+        `${name}(${params.length ? params.join(', ') : t.unprototyped ? '' : 'void'})`,
+      );
+    }
+  }
+}
+
+/** Lays out members in declaration order; returns the completed definition. */
+export function layoutStruct(
+  def: StructDef,
+  fields: { name: string | undefined; type: Type; bitWidth?: number; align?: number }[],
+): StructDef {
+  let bit = 0; // current position in bits
+  let align = 1;
+  let size = 0;
+  def.members = [];
+  for (const f of fields) {
+    const fsize = sizeOf(f.type);
+    const falign = def.packed ? (f.align ?? 1) : Math.max(alignOf(f.type), f.align ?? 1);
+    if (f.bitWidth !== undefined) {
+      const unitBits = fsize * 8;
+      if (def.union) {
+        if (f.name !== undefined) align = Math.max(align, falign);
+        size = Math.max(size, Math.ceil(f.bitWidth / 8));
+        if (f.name !== undefined && f.bitWidth > 0)
+          def.members.push({ name: f.name, type: f.type, offset: 0, bitWidth: f.bitWidth, bitOffset: 0 });
+        continue;
+      }
+      if (f.bitWidth === 0) {
+        bit = roundUp(bit, alignOf(f.type) * 8);
+        continue;
+      }
+      // Start a new storage unit if the field would straddle one of its type's alignment.
+      if (!def.packed && Math.floor(bit / unitBits) !== Math.floor((bit + f.bitWidth - 1) / unitBits)) {
+        bit = roundUp(bit, falign * 8);
+      }
+      if (f.name !== undefined) {
+        align = Math.max(align, falign);
+        const unitStart = def.packed ? Math.floor(bit / 8) : Math.floor(bit / (falign * 8)) * falign;
+        def.members.push({
+          name: f.name,
+          type: f.type,
+          offset: unitStart,
+          bitWidth: f.bitWidth,
+          bitOffset: bit,
+        });
+      }
+      bit += f.bitWidth;
+      continue;
+    }
+    align = Math.max(align, falign);
+    if (def.union) {
+      def.members.push({ name: f.name, type: f.type, offset: 0 });
+      size = Math.max(size, fsize);
+      continue;
+    }
+    bit = roundUp(bit, falign * 8);
+    def.members.push({ name: f.name, type: f.type, offset: bit / 8 });
+    bit += fsize * 8;
+  }
+  if (!def.union) size = Math.ceil(bit / 8);
+  def.align = Math.max(def.align, align);
+  def.size = roundUp(size, def.align);
+  def.complete = true;
+  return def;
+}
+
+export function roundUp(n: number, to: number): number {
+  return Math.ceil(n / to) * to;
+}
+
+export interface FoundMember {
+  member: Member;
+  /** Byte offset from the start of the outer struct (anonymous members flattened). */
+  offset: number;
+}
+
+/** Finds a member by name, looking into anonymous struct/union members. */
+export function findMember(def: StructDef, name: string): FoundMember | undefined {
+  for (const m of def.members) {
+    if (m.name === name) return { member: m, offset: m.offset };
+    if (m.name === undefined && m.type.kind === 'struct') {
+      const inner = findMember(m.type.def, name);
+      if (inner) {
+        const bitShift = m.offset * 8;
+        const member =
+          inner.member.bitOffset !== undefined
+            ? { ...inner.member, bitOffset: inner.member.bitOffset + bitShift }
+            : inner.member;
+        return { member, offset: m.offset + inner.offset };
+      }
+    }
+  }
+  return undefined;
+}
