@@ -1,3 +1,21 @@
 export { type AssembleOptions, assemble, detectSyntax } from './assemble.js';
 export { AsmError, ProgramBuildError, type SourceLocation } from './errors.js';
+export { formatKernel, type KernelFormatOptions } from './format-kernel.js';
+export { formatLlvm, type LlvmFormatOptions } from './format-llvm.js';
+export { linuxHelperId, linuxHelperName } from './helper-names.js';
+export {
+  type DisasmSectionInput,
+  type DisasmStyle,
+  type DisassembleOptions,
+  disassemble,
+  disassembleJson,
+  type FormatInsnOptions,
+  formatInsn,
+  type JsonListingEntry,
+  type ListingEntry,
+  type ListingRelocation,
+  type ListingSymbol,
+  listBytes,
+  listInsns,
+} from './listing.js';
 export type { AsmProgram, AsmRelocation, AsmSection, AsmSymbol, Syntax } from './program.js';

@@ -1,0 +1,287 @@
+/**
+ * Listings: a section's instructions with addresses, raw bytes, symbol headers and branch-target
+ * annotations, in the layout of `llvm-objdump -d` (LLVM 19) or of `bpftool prog dump xlated`.
+ */
+import { decodeAt, type Endian, encode, type Insn, readSlots } from '@tbpf/isa';
+import { formatKernel, type KernelFormatOptions } from './format-kernel.js';
+import { formatLlvm, type LlvmFormatOptions } from './format-llvm.js';
+
+export type DisasmStyle = 'llvm' | 'kernel';
+
+export interface FormatInsnOptions extends LlvmFormatOptions, KernelFormatOptions {
+  /** Default 'llvm'. */
+  style?: DisasmStyle;
+}
+
+/** One instruction's text in the chosen style (kernel style includes the `(op)` prefix). */
+export function formatInsn(insn: Insn, options: FormatInsnOptions = {}): string {
+  return options.style === 'kernel' ? formatKernel(insn, options) : formatLlvm(insn, options);
+}
+
+/** A symbol as the listing needs it: a name at a byte offset of the section. */
+export interface ListingSymbol {
+  name: string;
+  /** Byte offset in the section. */
+  offset: number;
+  /** Functions win over plain labels when several share an address (as in llvm-objdump). */
+  type?: 'func' | 'notype';
+}
+
+/** A relocation to print under its instruction (like `llvm-objdump -dr`). */
+export interface ListingRelocation {
+  /** Byte offset in the section. */
+  offset: number;
+  type: string;
+  symbol: string;
+  addend?: number;
+}
+
+/** One line of code: an instruction, a slot that does not decode, or a run of zero bytes. */
+export interface ListingEntry {
+  /** Byte offset in the section. */
+  offset: number;
+  bytes: Uint8Array;
+  insn?: Insn;
+  /** Why the bytes do not decode (when `insn` is absent and this is not a zero run). */
+  error?: string;
+  /** llvm-objdump prints runs of 8 or more zero bytes as `...`. */
+  zeros?: boolean;
+}
+
+export interface DisasmSectionInput {
+  name: string;
+  /** The code: decoded instructions, or raw bytes (undecodable slots are shown, not thrown). */
+  insns?: readonly Insn[];
+  bytes?: Uint8Array;
+  endian?: Endian;
+  symbols?: readonly ListingSymbol[];
+  relocations?: readonly ListingRelocation[];
+}
+
+export interface DisassembleOptions extends FormatInsnOptions {
+  /** Show the raw instruction bytes (llvm style), like `llvm-objdump -d`; default false (`--no-show-raw-insn`). */
+  rawBytes?: boolean;
+  /** Print relocations under their instructions, like `llvm-objdump -dr`. Default false. */
+  showRelocations?: boolean;
+}
+
+/**
+ * Decode bytes slot by slot; what does not decode becomes an entry with `error`, never an
+ * exception. Runs of zero bytes are folded as llvm-objdump does, never across a `stops` offset
+ * (symbol addresses).
+ */
+export function listBytes(
+  bytes: Uint8Array,
+  endian: Endian = 'little',
+  stops: readonly number[] = [],
+): ListingEntry[] {
+  const whole = bytes.subarray(0, bytes.length - (bytes.length % 8));
+  const slots = readSlots(whole, endian);
+  const entries: ListingEntry[] = [];
+  let at = 0;
+  while (at < bytes.length) {
+    const limit = Math.min(bytes.length, ...stops.filter((s) => s > at));
+    let zeros = 0;
+    while (at + zeros < limit && bytes[at + zeros] === 0) zeros++;
+    if (zeros >= 8) {
+      const n = zeros & ~3;
+      entries.push({ offset: at, bytes: bytes.subarray(at, at + n), zeros: true });
+      at += n;
+      continue;
+    }
+    if (at % 8 !== 0 || at + 8 > whole.length) {
+      const size = Math.min(8 - (at % 8), bytes.length - at);
+      entries.push({ offset: at, bytes: bytes.subarray(at, at + size), error: 'truncated instruction' });
+      at += size;
+      continue;
+    }
+    try {
+      const { insn, width } = decodeAt(slots, at / 8, entries.length);
+      entries.push({ offset: at, bytes: bytes.subarray(at, at + width * 8), insn });
+      at += width * 8;
+    } catch (e) {
+      entries.push({ offset: at, bytes: bytes.subarray(at, at + 8), error: (e as Error).message });
+      at += 8;
+    }
+  }
+  return entries;
+}
+
+/** Entries for already decoded instructions. */
+export function listInsns(insns: readonly Insn[], endian: Endian = 'little'): ListingEntry[] {
+  const entries: ListingEntry[] = [];
+  let at = 0;
+  for (const insn of insns) {
+    const bytes = encode([insn], endian);
+    entries.push({ offset: at, bytes, insn });
+    at += bytes.length;
+  }
+  return entries;
+}
+
+interface SortedSymbol {
+  name: string;
+  offset: number;
+  rank: number;
+}
+
+const RANK = { section: -1, notype: 0, func: 2 };
+
+/**
+ * Symbols in llvm-objdump's order: by address, then type (FUNC above NOTYPE), then name. The
+ * last one at an address is the one it prints. The section name stands in at offset 0 with
+ * the lowest rank.
+ */
+function sortSymbols(section: string, symbols: readonly ListingSymbol[]): SortedSymbol[] {
+  const all: SortedSymbol[] = [
+    { name: section, offset: 0, rank: RANK.section },
+    ...symbols.map((s) => ({ name: s.name, offset: s.offset, rank: RANK[s.type ?? 'notype'] })),
+  ];
+  return all.sort(
+    (a, b) => a.offset - b.offset || a.rank - b.rank || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
+}
+
+const U64 = (1n << 64n) - 1n;
+
+/** `<sym>` or `<sym+0x10>` for a branch target, with llvm-objdump's unsigned 64-bit wrap-around. */
+function targetAnnotation(symbols: SortedSymbol[], target: bigint): string {
+  const t = target & U64;
+  let best: SortedSymbol | undefined;
+  for (const s of symbols) if (BigInt(s.offset) <= t) best = s;
+  if (!best) return '';
+  const delta = t - BigInt(best.offset);
+  return ` <${best.name}${delta === 0n ? '' : `+0x${delta.toString(16)}`}>`;
+}
+
+function branchTarget(entry: ListingEntry): bigint | undefined {
+  const insn = entry.insn;
+  if (!insn) return undefined;
+  const next = BigInt(entry.offset + entry.bytes.length);
+  if (insn.kind === 'jmp' || insn.kind === 'ja') return next + BigInt(insn.off) * 8n;
+  if (insn.kind === 'gotol') return next + BigInt(insn.imm) * 8n;
+  return undefined;
+}
+
+const hexBytes = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
+
+function entriesOf(section: DisasmSectionInput): ListingEntry[] {
+  if (section.insns) return listInsns(section.insns, section.endian);
+  const stops = (section.symbols ?? []).map((s) => s.offset);
+  return listBytes(section.bytes ?? new Uint8Array(), section.endian, stops);
+}
+
+function llvmSection(section: DisasmSectionInput, options: DisassembleOptions): string {
+  const symbols = sortSymbols(section.name, section.symbols ?? []);
+  const headers = new Map<number, string>();
+  for (const s of symbols) headers.set(s.offset, s.name);
+  const relocs = [...(section.relocations ?? [])].sort((a, b) => a.offset - b.offset);
+  let out = `\nDisassembly of section ${section.name}:\n`;
+  for (const e of entriesOf(section)) {
+    const header = headers.get(e.offset);
+    if (header !== undefined) out += `\n${e.offset.toString(16).padStart(16, '0')} <${header}>:\n`;
+    if (e.zeros) {
+      out += '\t\t...\n';
+      continue;
+    }
+    const index = `${String(Math.floor(e.offset / 8)).padStart(8)}:`;
+    const bytes = options.rawBytes ? `\t${hexBytes(e.bytes)}` : '';
+    let text = e.insn ? formatLlvm(e.insn, options) : '<unknown>';
+    const target = branchTarget(e);
+    if (target !== undefined) text += targetAnnotation(symbols, target);
+    out += `${index}${bytes}\t${text}\n`;
+    if (options.showRelocations) {
+      for (const r of relocs) {
+        if (r.offset < e.offset || r.offset >= e.offset + e.bytes.length) continue;
+        const addend = r.addend ? `+0x${r.addend.toString(16)}` : '';
+        out += `\t\t${r.offset.toString(16).padStart(16, '0')}:  ${r.type}\t${r.symbol}${addend}\n`;
+      }
+    }
+  }
+  return out;
+}
+
+function kernelSection(section: DisasmSectionInput, options: DisassembleOptions): string {
+  const names = new Map<number, string>();
+  for (const s of sortSymbols(section.name, section.symbols ?? []))
+    if (s.rank >= 0) names.set(s.offset, s.name);
+  let out = '';
+  for (const e of entriesOf(section)) {
+    const name = names.get(e.offset);
+    if (name !== undefined) out += `${name}:\n`;
+    const index = String(Math.floor(e.offset / 8)).padStart(4);
+    if (e.zeros) out += `${index}: (00) ...\n`;
+    else if (!e.insn)
+      out += `${index}: (${(e.bytes[0] ?? 0).toString(16).padStart(2, '0')}) BUG: ${e.error}\n`;
+    else out += `${index}: ${formatKernel(e.insn, options)}\n`;
+  }
+  return out;
+}
+
+/**
+ * A listing of one section (instructions or bytes) or several. llvm style reproduces
+ * `llvm-objdump -d` from the `Disassembly of section` line on (add `rawBytes` for the bytes
+ * column); kernel style reproduces `bpftool prog dump xlated`.
+ */
+export function disassemble(
+  input: readonly Insn[] | DisasmSectionInput | readonly DisasmSectionInput[],
+  options: DisassembleOptions = {},
+): string {
+  const sections: readonly DisasmSectionInput[] = isSectionList(input)
+    ? input
+    : [isInsnList(input) ? { name: '.text', insns: input } : input];
+  const one = options.style === 'kernel' ? kernelSection : llvmSection;
+  return sections.map((s) => one(s, options)).join(options.style === 'kernel' ? '\n' : '');
+}
+
+function isInsnList(x: unknown): x is readonly Insn[] {
+  return Array.isArray(x) && (x.length === 0 || 'kind' in (x[0] as object));
+}
+
+function isSectionList(x: unknown): x is readonly DisasmSectionInput[] {
+  return Array.isArray(x) && x.length > 0 && 'name' in (x[0] as object) && !('kind' in (x[0] as object));
+}
+
+/** A machine-readable listing: one object per line of code. */
+export interface JsonListingEntry {
+  section: string;
+  /** Slot index. */
+  index: number;
+  offset: number;
+  bytes: string;
+  text: string;
+  insn?: Insn;
+  error?: string;
+  /** Branch target as a slot index, when the instruction branches. */
+  target?: number;
+  /** Symbols defined at this offset. */
+  labels?: string[];
+}
+
+export function disassembleJson(
+  input: readonly Insn[] | DisasmSectionInput | readonly DisasmSectionInput[],
+  options: FormatInsnOptions = {},
+): JsonListingEntry[] {
+  const sections: readonly DisasmSectionInput[] = isSectionList(input)
+    ? input
+    : [isInsnList(input) ? { name: '.text', insns: input } : input];
+  const out: JsonListingEntry[] = [];
+  for (const s of sections) {
+    for (const e of entriesOf(s)) {
+      const labels = (s.symbols ?? []).filter((sym) => sym.offset === e.offset).map((sym) => sym.name);
+      const target = branchTarget(e);
+      out.push({
+        section: s.name,
+        index: Math.floor(e.offset / 8),
+        offset: e.offset,
+        bytes: hexBytes(e.bytes),
+        text: e.insn ? formatInsn(e.insn, options) : e.zeros ? '...' : '<unknown>',
+        ...(e.insn ? { insn: e.insn } : {}),
+        ...(e.error ? { error: e.error } : {}),
+        ...(target !== undefined ? { target: Number(BigInt.asIntN(64, target) / 8n) } : {}),
+        ...(labels.length ? { labels } : {}),
+      });
+    }
+  }
+  return out;
+}
