@@ -219,7 +219,10 @@ static napi_value js_run(napi_env env, napi_callback_info info) {
   return out;
 }
 
-/* runFast(r1: number, r2: number): number — r0 as a double (exact below 2^53) */
+/*
+ * runFast(r1Offset, r2): the hot path of the Engine contract — r1 = 2^32 + r1Offset (a BPF
+ * address in the linear memory), r2 zero-extended; returns r0's low 32 bits. No BigInt.
+ */
 static napi_value js_run_fast(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
@@ -228,13 +231,13 @@ static napi_value js_run_fast(napi_env env, napi_callback_info info) {
   tbpf_prog *p = data;
   if (!p->code) return throw_error(env, "tbpf_jit: program was freed");
   p->nenv = env;
-  int64_t r1 = 0, r2 = 0;
-  if (argc > 0) napi_get_value_int64(env, argv[0], &r1);
-  if (argc > 1) napi_get_value_int64(env, argv[1], &r2);
-  uint64_t r0 = run_prog(p, (uint64_t)r1, (uint64_t)r2);
+  uint32_t off = 0, r2 = 0;
+  if (argc > 0) napi_get_value_uint32(env, argv[0], &off);
+  if (argc > 1) napi_get_value_uint32(env, argv[1], &r2);
+  uint64_t r0 = run_prog(p, TBPF_ADDRESS_BASE + off, r2);
   if (!finish_run(p)) return NULL;
   napi_value out;
-  napi_create_double(env, (double)r0, &out);
+  napi_create_uint32(env, (uint32_t)r0, &out);
   return out;
 }
 
@@ -440,8 +443,18 @@ static napi_value js_layout(napi_env env, napi_callback_info info) {
   return obj;
 }
 
+/* monotonicNs(): CLOCK_MONOTONIC in ns */
+static napi_value js_monotonic(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  napi_create_double(env, now_ns(), &out);
+  return out;
+}
+
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_value fn;
+  napi_create_function(env, "monotonicNs", NAPI_AUTO_LENGTH, js_monotonic, NULL, &fn);
+  napi_set_named_property(env, exports, "monotonicNs", fn);
   napi_create_function(env, "load", NAPI_AUTO_LENGTH, js_load, NULL, &fn);
   napi_set_named_property(env, exports, "load", fn);
   napi_create_function(env, "layout", NAPI_AUTO_LENGTH, js_layout, NULL, &fn);

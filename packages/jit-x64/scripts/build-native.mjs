@@ -43,6 +43,12 @@ try {
     console.log('@tbpf/jit-x64: built with node-gyp');
     execFileSync('cp', [path.join(root, 'build', 'Release', 'tbpf_jit.node'), out]);
   } catch {
-    fail(`${cc} failed: ${String(ccError.stderr ?? ccError.message).trim().split('\n')[0]}; node-gyp unavailable`);
+    fail(
+      `${cc} failed: ${
+        String(ccError.stderr ?? ccError.message)
+          .trim()
+          .split('\n')[0]
+      }; node-gyp unavailable`,
+    );
   }
 }

@@ -164,7 +164,8 @@ function divideCore(ctx: Ctx, op: DivOp, w64: boolean, d: number): void {
   movRR(buf, true, ENV, RAX); // mov r9, rax
   movRR(buf, true, AUX, RDX); // mov r10, rdx
   if (d !== RAX) movRR(buf, w64, RAX, d); // mov rax, d
-  if (signed) cqo(buf, w64); // cqo / cdq
+  if (signed)
+    cqo(buf, w64); // cqo / cdq
   else aluRR(buf, 'xor', false, RDX, RDX); // xor edx, edx
   divR(buf, signed, w64, ADDR); // div/idiv r11
   movRR(buf, w64, ADDR, op === 'div' || op === 'sdiv' ? RAX : RDX); // mov r11, quotient/remainder
@@ -177,7 +178,8 @@ export function lowerEnd(ctx: Ctx, insn: EndInsn): void {
   const { buf } = ctx;
   const d = BPF_TO_X64[insn.dst];
   if (insn.op === 'le') {
-    if (insn.bits === 16) movzxRR(buf, 16, d, d); // movzx d32, d16
+    if (insn.bits === 16)
+      movzxRR(buf, 16, d, d); // movzx d32, d16
     else if (insn.bits === 32) movRR(buf, false, d, d); // mov d32, d32
     return;
   }

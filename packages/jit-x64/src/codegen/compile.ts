@@ -12,6 +12,7 @@
 import { type Insn, type LddwInsn, lddwValue } from '@tbpf/isa';
 import { ENV_LAYOUT } from '../env-layout.js';
 import { CodeBuffer } from '../x64/code-buffer.js';
+import { isInt8 } from '../x64/encoding.js';
 import {
   aluRI,
   aluRR,
@@ -34,8 +35,23 @@ import {
   storeQ,
   testRI,
 } from '../x64/instructions.js';
-import { isInt8 } from '../x64/encoding.js';
-import { BPF_TO_X64, ENV, MEM_BASE, R8, R11, R12, R13, R14, R15, RAX, RBP, RBX, RCX, RDX, RSP } from '../x64/registers.js';
+import {
+  BPF_TO_X64,
+  ENV,
+  MEM_BASE,
+  R8,
+  R11,
+  R12,
+  R13,
+  R14,
+  R15,
+  RAX,
+  RBP,
+  RBX,
+  RCX,
+  RDX,
+  RSP,
+} from '../x64/registers.js';
 import { lowerAlu, lowerEnd } from './alu.js';
 import { blindedOperand, type Ctx, cryptoRandom, movImm64, seededRandom } from './context.js';
 import { JitError } from './errors.js';
@@ -126,7 +142,11 @@ class Compiler {
     this.frameSize = options.frameSize ?? 512;
     const blind = options.blind;
     this.seed = typeof blind === 'object' ? blind.seed : undefined;
-    this.ctx = { buf: new CodeBuffer(insns.length * 8 + 64), random: null, confined: options.confine ?? true };
+    this.ctx = {
+      buf: new CodeBuffer(insns.length * 8 + 64),
+      random: null,
+      confined: options.confine ?? true,
+    };
     this.prescan();
     const n = insns.length;
     const nf = this.shape.starts.length;
@@ -145,7 +165,11 @@ class Compiler {
       switch (insn.kind) {
         case 'ldabs':
         case 'ldind':
-          throw new JitError('legacy-packet-load', 'legacy packet loads (ld_abs/ld_ind) are interpreter-only', i);
+          throw new JitError(
+            'legacy-packet-load',
+            'legacy packet loads (ld_abs/ld_ind) are interpreter-only',
+            i,
+          );
         case 'call':
           if (insn.target === 'kfunc') throw new JitError('kfunc-call', `kfunc call ${insn.imm}`, i);
           if (insn.target === 'helper' && !this.helperSlot.has(insn.imm)) {
@@ -158,7 +182,11 @@ class Compiler {
         case 'lddw': {
           const value = insn.source === 'imm64' ? lddwValue(insn) : this.options.resolveLddw?.(insn, i);
           if (value === undefined) {
-            throw new JitError('unresolved-lddw', `lddw ${insn.source} ${insn.imm} was not resolved by the loader`, i);
+            throw new JitError(
+              'unresolved-lddw',
+              `lddw ${insn.source} ${insn.imm} was not resolved by the loader`,
+              i,
+            );
           }
           this.lddwValues.set(i, value);
           return;

@@ -31,7 +31,8 @@ interface Operand {
 
 function address(ctx: Ctx, reg: number, off: number): Operand {
   if (!ctx.confined) return { index: reg, disp: off };
-  if (off === 0) movRR(ctx.buf, false, ADDR, reg); // mov r11d, reg32
+  if (off === 0)
+    movRR(ctx.buf, false, ADDR, reg); // mov r11d, reg32
   else lea32(ctx.buf, ADDR, reg, off); // lea r11d, [reg + off]
   return { index: ADDR, disp: 0 };
 }
@@ -58,7 +59,8 @@ export function lowerSt(ctx: Ctx, insn: StInsn): void {
 
 /** The atomic operand is always `[r12 + r11]`: cmpxchg loops clobber rax, which may be the address. */
 function atomicAddress(ctx: Ctx, reg: number, off: number): void {
-  if (ctx.confined) lea32(ctx.buf, ADDR, reg, off); // lea r11d, [reg + off]
+  if (ctx.confined)
+    lea32(ctx.buf, ADDR, reg, off); // lea r11d, [reg + off]
   else leaQ(ctx.buf, ADDR, reg, off); // lea r11, [reg + off]
 }
 
@@ -76,7 +78,8 @@ export function lowerAtomic(ctx: Ctx, insn: AtomicInsn): void {
       if (!w64) movRR(buf, false, RAX, RAX); // R0 = zero-extended old value even when equal
       return;
     case 'add':
-      if (insn.fetch) lockXadd(buf, w64, MEM_BASE, ADDR, s); // lock xadd [r12 + r11], s
+      if (insn.fetch)
+        lockXadd(buf, w64, MEM_BASE, ADDR, s); // lock xadd [r12 + r11], s
       else lockAlu(buf, 'add', w64, MEM_BASE, ADDR, s); // lock add [r12 + r11], s
       return;
     default:

@@ -30,7 +30,14 @@ export function sib(buf: CodeBuffer, scale: number, index: number, base: number)
  * 4–7 (`byteRm` says whether rm is a register operand too), which without REX would mean
  * ah/ch/dh/bh.
  */
-export function rex(buf: CodeBuffer, flags: number, reg: number, index: number, base: number, byteRm: boolean): void {
+export function rex(
+  buf: CodeBuffer,
+  flags: number,
+  reg: number,
+  index: number,
+  base: number,
+  byteRm: boolean,
+): void {
   const v = 0x40 | (flags & W64 ? 8 : 0) | ((reg >> 3) << 2) | ((index >> 3) << 1) | (base >> 3);
   if (v !== 0x40 || (flags & BYTE_REGS && ((reg & 7) >= 4 || (byteRm && (base & 7) >= 4)))) buf.emit1(v);
 }

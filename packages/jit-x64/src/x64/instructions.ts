@@ -9,7 +9,15 @@ import { BYTE_REGS, isInt8, LOCK, NO_INDEX, opMem, opReg, P66, rex, W64 } from '
 const w = (w64: boolean): number => (w64 ? W64 : 0);
 
 /** Register-register ALU opcodes (`op r/m, r`): the ModRM reg field is the source. */
-export const ALU_RR = { add: 0x01, or: 0x09, and: 0x21, sub: 0x29, xor: 0x31, cmp: 0x39, test: 0x85 } as const;
+export const ALU_RR = {
+  add: 0x01,
+  or: 0x09,
+  and: 0x21,
+  sub: 0x29,
+  xor: 0x31,
+  cmp: 0x39,
+  test: 0x85,
+} as const;
 export type AluRR = keyof typeof ALU_RR;
 
 /** The /digit of the 0x81/0x83 immediate group. */
@@ -21,7 +29,18 @@ export const SHIFT_EXT = { rol: 0, ror: 1, shl: 4, shr: 5, sar: 7 } as const;
 export type ShiftExt = keyof typeof SHIFT_EXT;
 
 /** Condition codes (the low nibble of jcc). */
-export const CC = { b: 0x2, ae: 0x3, e: 0x4, ne: 0x5, be: 0x6, a: 0x7, l: 0xc, ge: 0xd, le: 0xe, g: 0xf } as const;
+export const CC = {
+  b: 0x2,
+  ae: 0x3,
+  e: 0x4,
+  ne: 0x5,
+  be: 0x6,
+  a: 0x7,
+  l: 0xc,
+  ge: 0xd,
+  le: 0xe,
+  g: 0xf,
+} as const;
 export type Cc = keyof typeof CC;
 
 /** add/or/and/sub/xor/cmp/test dst, src */
@@ -79,7 +98,8 @@ export function movabs(buf: CodeBuffer, dst: number, lo: number, hi: number): vo
 
 /** The shortest way to put a sign-extended imm32 (64-bit) or an imm32 (32-bit) in a register. */
 export function loadImm(buf: CodeBuffer, w64: boolean, dst: number, imm: number): void {
-  if (imm === 0) aluRR(buf, 'xor', false, dst, dst); // xor dst32, dst32
+  if (imm === 0)
+    aluRR(buf, 'xor', false, dst, dst); // xor dst32, dst32
   else if (!w64 || imm > 0) movRI32(buf, dst, imm);
   else movRIsx(buf, dst, imm);
 }
@@ -171,9 +191,12 @@ export function load(
   index: number,
   disp: number,
 ): void {
-  if (size === 8) opMem(buf, 0x8b, W64, dst, base, index, disp); // mov dst, qword [..]
-  else if (size === 4) opMem(buf, signed ? 0x63 : 0x8b, signed ? W64 : 0, dst, base, index, disp); // movsxd / mov dst32
-  else if (signed) opMem(buf, size === 1 ? 0x0fbe : 0x0fbf, W64, dst, base, index, disp); // movsx dst, byte/word
+  if (size === 8)
+    opMem(buf, 0x8b, W64, dst, base, index, disp); // mov dst, qword [..]
+  else if (size === 4)
+    opMem(buf, signed ? 0x63 : 0x8b, signed ? W64 : 0, dst, base, index, disp); // movsxd / mov dst32
+  else if (signed)
+    opMem(buf, size === 1 ? 0x0fbe : 0x0fbf, W64, dst, base, index, disp); // movsx dst, byte/word
   else opMem(buf, size === 1 ? 0x0fb6 : 0x0fb7, 0, dst, base, index, disp); // movzx dst32, byte/word
 }
 

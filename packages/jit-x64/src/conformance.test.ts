@@ -1,0 +1,45 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { assemble } from '@tbpf/asm';
+import { BPF_ADDRESS_BASE, Runtime } from '@tbpf/vm';
+import { describe, expect, it } from 'vitest';
+import { JitEngine, x64Engine } from './engine.js';
+import { conformanceHelpers, parseConformance, plainProgram } from './testing/conformance.js';
+import { nativeAvailable } from './testing/native.js';
+
+const testsDir = path.resolve(__dirname, '../../../../shared/conformance/tests');
+const files = readdirSync(testsDir).filter((f) => f.endsWith('.data'));
+
+describe.skipIf(!nativeAvailable())('bpf_conformance on the x86-64 JIT', () => {
+  it('finds the 313 programs', () => {
+    expect(files.length).toBe(313);
+  });
+
+  const runtime = new Runtime({ memoryBytes: 1 << 20 });
+  const helpers = conformanceHelpers(runtime);
+
+  describe.each([
+    { name: 'confined', engine: x64Engine },
+    { name: 'blinded', engine: new JitEngine({ blind: { seed: 7 } }) },
+    { name: 'direct', engine: new JitEngine({ confine: false }) },
+  ])('$name', ({ engine }) => {
+    it.each(files)('%s', (file) => {
+      const t = parseConformance(readFileSync(path.join(testsDir, file), 'utf8'));
+      const { insns } = assemble(t.asm, { fileName: file });
+      const prepared = engine.prepare(plainProgram(runtime, insns, file), { boundsCheck: false, helpers });
+      const ctx = t.mem ? runtime.allocData(t.mem, 'conformance input') : undefined;
+      try {
+        const r1 = ctx ? BigInt(BPF_ADDRESS_BASE + ctx.start) : 0n;
+        const r2 = BigInt(t.mem?.length ?? 0);
+        expect(prepared.run(r1, r2)).toBe(BigInt.asUintN(64, t.result ?? 0n));
+        if (ctx) {
+          runtime.memory.write(ctx.start, t.mem!);
+          expect(prepared.runFast(ctx.start, t.mem!.length)).toBe(Number(BigInt.asUintN(32, t.result ?? 0n)));
+        }
+      } finally {
+        prepared.dispose();
+        if (ctx) runtime.memory.free(ctx);
+      }
+    });
+  });
+});

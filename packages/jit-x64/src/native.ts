@@ -1,0 +1,114 @@
+/**
+ * Loading the native executor (build/tbpf_jit.node, built at install time by
+ * scripts/build-native.mjs). When it is missing or unusable, `nativeAddon()` says why, once,
+ * and callers fall back to the interpreter.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ENV_LAYOUT } from './env-layout.js';
+
+/** A JavaScript helper call from native code: helper id and r1..r5; returns r0. */
+export type Dispatch = (id: number, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint) => bigint;
+
+export interface LoadSpec {
+  code: Uint8Array;
+  /** The linear memory's buffer (never detached: the memory is never grown). */
+  memory: ArrayBuffer;
+  /** Direct addressing: the code expects base - 2^32 (see CompileOptions.confine). */
+  direct: boolean;
+  /** R10 at entry: the BPF address one past the top frame of the stack. */
+  r10: bigint;
+  /** Helper id per slot of the code's helper table. */
+  slotIds: number[];
+  /** Helpers implemented natively: [id, native name]. Others go to `dispatch`. */
+  natives: [number, string][];
+  usesCallx: boolean;
+  dispatch?: Dispatch;
+  /** Regions as (offset, length, writable) triples, for native helpers' range checks. */
+  regions?: Float64Array;
+  /** Returns fresh regions when a native helper misses (regions allocated after loading). */
+  refreshRegions?: () => Float64Array;
+  /** CLOCK_MONOTONIC ns minus this = the runtime clock's ns (native ktime_get_ns). */
+  clockOffset?: number;
+}
+
+/** One loaded program: code mapped read+execute, bound to its memory and helpers. */
+export interface NativeProgram {
+  run(r1: bigint, r2: bigint): bigint;
+  runFast(r1Offset: number, r2: number): number;
+  /** Total nanoseconds of `n` calls in a C loop, r1 alternating between r1a and r1b. */
+  bench(r1a: bigint, r1b: bigint, r2: bigint, n: number): number;
+  /** From inside a JavaScript helper: end the program with r0 once the helper returns. */
+  requestStop(r0: bigint): void;
+  /** Unmap the code now (otherwise done when the object is collected). */
+  free(): void;
+  readonly codeAddress: bigint;
+}
+
+export interface Addon {
+  load(spec: LoadSpec): NativeProgram;
+  layout(): Record<keyof typeof ENV_LAYOUT, number>;
+  /** Names of the helpers the addon implements natively. */
+  nativeHelpers: string[];
+  /** CLOCK_MONOTONIC in ns (as a double). */
+  monotonicNs(): number;
+  /** Calls a native helper directly on a memory, for tests against the TypeScript twins. */
+  callHelper(
+    name: string,
+    memory: ArrayBuffer,
+    regions: Float64Array,
+    r1: bigint,
+    r2: bigint,
+    r3: bigint,
+    r4: bigint,
+    r5: bigint,
+  ): bigint;
+}
+
+export type NativeStatus = { ok: true; addon: Addon } | { ok: false; reason: string };
+
+const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** Where the build script puts the addon. */
+export const ADDON_PATH = path.join(packageRoot, 'build', 'tbpf_jit.node');
+
+let status: NativeStatus | undefined;
+
+/** The native executor, or why it is unavailable. Loaded once. */
+export function nativeAddon(): NativeStatus {
+  status ??= loadAddon();
+  return status;
+}
+
+function loadAddon(): NativeStatus {
+  if (process.platform !== 'linux' || process.arch !== 'x64') {
+    return {
+      ok: false,
+      reason: `the x86-64 JIT needs x86-64 Linux (this is ${process.platform}-${process.arch})`,
+    };
+  }
+  if (!existsSync(ADDON_PATH)) {
+    const why = path.join(packageRoot, 'build', 'unavailable.txt');
+    const detail = existsSync(why) ? readFileSync(why, 'utf8').trim() : 'it was not built';
+    return {
+      ok: false,
+      reason: `native executor unavailable: ${detail} (build it with \`node packages/jit-x64/scripts/build-native.mjs\`)`,
+    };
+  }
+  try {
+    const addon = createRequire(import.meta.url)(ADDON_PATH) as Addon;
+    const layout = addon.layout();
+    for (const [field, offset] of Object.entries(ENV_LAYOUT)) {
+      if (layout[field as keyof typeof ENV_LAYOUT] !== offset) {
+        return {
+          ok: false,
+          reason: `native executor is stale: env field ${field} at ${layout[field as keyof typeof ENV_LAYOUT]}, code expects ${offset}; rebuild it`,
+        };
+      }
+    }
+    return { ok: true, addon };
+  } catch (e) {
+    return { ok: false, reason: `native executor failed to load: ${(e as Error).message}` };
+  }
+}
