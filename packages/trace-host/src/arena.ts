@@ -1,0 +1,434 @@
+/**
+ * The host data arena: C-layout structs in the runtime's linear memory, so filters read the
+ * host's own data (DESIGN.md §4). Layouts come from a C header through a type/layout engine
+ * (cc-frontend's `parseDeclarations`, or anything producing the same shapes — see
+ * `LayoutType`), never from a second description in TypeScript.
+ *
+ * Host code uses typed views: `const skb = arena.alloc('sk_buff'); skb.len = 128;
+ * skb.dev = dev;` — properties compile to DataView reads/writes at fixed offsets. Pointers are
+ * stored as BPF addresses (BASE + offset), valid for every engine.
+ */
+import { BPF_ADDRESS_BASE, latin1 } from './linear.js';
+
+/** The structural subset of a C type the arena needs (cc-frontend's `Type` satisfies it). */
+export type LayoutType =
+  | { kind: 'void' }
+  | { kind: 'int'; size: number; signed: boolean; bool?: boolean }
+  | { kind: 'float'; size: number }
+  | { kind: 'ptr'; to: LayoutType }
+  | { kind: 'array'; of: LayoutType; len: number | undefined }
+  | { kind: 'struct'; def: StructLayout }
+  | { kind: 'func' };
+
+export interface MemberLayout {
+  name: string | undefined;
+  type: LayoutType;
+  offset: number;
+  bitWidth?: number;
+  bitOffset?: number;
+}
+
+export interface StructLayout {
+  tag: string | undefined;
+  union?: boolean;
+  members: readonly MemberLayout[];
+  size: number;
+  align: number;
+}
+
+/** What a memory region looks like to the arena (vm's LinearMemory fits). */
+export interface ArenaMemory {
+  readonly bytes: Uint8Array;
+  readonly view: DataView;
+  alloc(
+    size: number,
+    options: { name: string; kind: 'host'; writable: boolean; align?: number },
+  ): {
+    start: number;
+    size: number;
+  };
+}
+
+export class ArenaError extends Error {
+  override name = 'ArenaError';
+}
+
+/** A struct instance in the arena. Field properties are added per struct type. */
+export interface StructView {
+  /** The struct's BPF address (what a pointer field or a probe argument holds). */
+  readonly address: number;
+  /** Byte offset into the linear memory. */
+  readonly offset: number;
+  readonly struct: StructLayout;
+  // biome-ignore lint/suspicious/noExplicitAny: field properties are generated from the layout
+  [field: string]: any;
+}
+
+interface Binding {
+  layout: StructLayout;
+  proto: object;
+  /** Allocation size (rounded to 8) and its free list. */
+  stride: number;
+}
+
+const HEADER_ALIGN = 8;
+
+export class Arena {
+  readonly start: number;
+  readonly size: number;
+  private readonly bytes: Uint8Array;
+  private readonly view: DataView;
+  private next: number;
+  private readonly free = new Map<number, number[]>();
+  private readonly structs = new Map<string, Binding>();
+
+  constructor(memory: ArenaMemory, size = 1 << 20, name = 'host arena') {
+    // Read-only to programs: they reach host data through probe reads only.
+    const region = memory.alloc(size, { name, kind: 'host', writable: false, align: 64 });
+    this.start = region.start;
+    this.size = region.size;
+    this.next = region.start;
+    this.bytes = memory.bytes;
+    this.view = memory.view;
+  }
+
+  /** Make struct layouts (e.g. from `parseDeclarations(header)`) available by tag. */
+  declare(layouts: Iterable<StructLayout>): void {
+    for (const l of layouts) {
+      if (!l.tag) continue;
+      this.structs.set(l.tag, { layout: l, proto: makePrototype(l, this), stride: (l.size + 7) & ~7 });
+    }
+  }
+
+  layout(tag: string): StructLayout {
+    return this.binding(tag).layout;
+  }
+
+  has(tag: string): boolean {
+    return this.structs.has(tag);
+  }
+
+  private binding(tag: string): Binding {
+    const b = this.structs.get(tag);
+    if (!b) throw new ArenaError(`struct ${tag} is not declared in the arena`);
+    return b;
+  }
+
+  /** Allocate a zeroed struct. */
+  alloc(tag: string): StructView {
+    const b = this.binding(tag);
+    return this.viewAt(b, this.allocBytes(b.stride));
+  }
+
+  /** Return a struct's bytes for reuse (the view must not be used afterwards). */
+  release(v: StructView): void {
+    this.releaseBytes(v.offset, (v.struct.size + 7) & ~7);
+  }
+
+  /** Raw allocation of `size` zeroed bytes (8-aligned); returns the offset. */
+  allocBytes(size: number): number {
+    const stride = (Math.max(1, size) + HEADER_ALIGN - 1) & ~(HEADER_ALIGN - 1);
+    const list = this.free.get(stride);
+    if (list && list.length > 0) {
+      const off = list.pop() as number;
+      this.bytes.fill(0, off, off + stride);
+      return off;
+    }
+    if (this.next + stride > this.start + this.size) {
+      throw new ArenaError(`arena full: ${this.size} bytes, ${stride} more requested`);
+    }
+    const off = this.next;
+    this.next += stride;
+    return off;
+  }
+
+  releaseBytes(offset: number, size: number): void {
+    const stride = (Math.max(1, size) + HEADER_ALIGN - 1) & ~(HEADER_ALIGN - 1);
+    let list = this.free.get(stride);
+    if (!list) this.free.set(stride, (list = []));
+    list.push(offset);
+  }
+
+  /** A C string (NUL-terminated, latin-1/UTF-8 bytes) copied into the arena; returns its address. */
+  cString(text: string): number {
+    const data = new TextEncoder().encode(text);
+    const off = this.allocBytes(data.length + 1);
+    this.bytes.set(data, off);
+    this.bytes[off + data.length] = 0;
+    return BPF_ADDRESS_BASE + off;
+  }
+
+  /** The struct at a BPF address (e.g. a pointer field's value), or null for NULL. */
+  at(tag: string, address: number): StructView | null {
+    if (address === 0) return null;
+    const off = address - BPF_ADDRESS_BASE;
+    const b = this.binding(tag);
+    if (off < this.start || off + b.layout.size > this.start + this.size) {
+      throw new ArenaError(`0x${address.toString(16)} is not a struct ${tag} in the arena`);
+    }
+    return this.viewAt(b, off);
+  }
+
+  /** True if [address, address + size) lies in the arena. */
+  contains(address: number, size = 1): boolean {
+    const off = address - BPF_ADDRESS_BASE;
+    return off >= this.start && off + size <= this.start + this.size;
+  }
+
+  /** Bytes in use (allocated high-water mark). */
+  get used(): number {
+    return this.next - this.start;
+  }
+
+  private viewAt(b: Binding, offset: number): StructView {
+    const v = Object.create(b.proto) as { offset: number; address: number };
+    v.offset = offset;
+    v.address = BPF_ADDRESS_BASE + offset;
+    return v as StructView;
+  }
+
+  /** @internal for generated accessors */
+  get dataView(): DataView {
+    return this.view;
+  }
+  /** @internal */
+  get data(): Uint8Array {
+    return this.bytes;
+  }
+  /** @internal */
+  nested(def: StructLayout, offset: number): StructView {
+    const tag = def.tag;
+    const b = tag ? this.structs.get(tag) : undefined;
+    return this.viewAt(b ?? { layout: def, proto: makePrototype(def, this), stride: def.size }, offset);
+  }
+}
+
+function sizeOfType(t: LayoutType): number {
+  switch (t.kind) {
+    case 'int':
+    case 'float':
+      return t.size;
+    case 'ptr':
+      return 8;
+    case 'array':
+      return (t.len ?? 0) * sizeOfType(t.of);
+    case 'struct':
+      return t.def.size;
+    default:
+      return 1;
+  }
+}
+
+const encoder = new TextEncoder();
+
+/** Property descriptors for one member; reads and writes go straight to the DataView. */
+function memberAccessor(m: MemberLayout, arena: Arena): PropertyDescriptor {
+  const at = m.offset;
+  const dv = arena.dataView;
+  const u8 = arena.data;
+  const t = m.type;
+  if (m.bitWidth !== undefined) {
+    const bitOff = (m.bitOffset ?? 0) - at * 8;
+    const width = m.bitWidth;
+    const mask = width >= 32 ? 0xffffffff : (1 << width) - 1;
+    const signed = t.kind === 'int' && t.signed;
+    return {
+      get(this: StructView) {
+        const word = dv.getUint32(this.offset + at, true) >>> bitOff;
+        const v = word & mask;
+        return signed && width < 32 && v & (1 << (width - 1)) ? v - (1 << width) : v;
+      },
+      set(this: StructView, v: number) {
+        const o = this.offset + at;
+        const word = dv.getUint32(o, true);
+        dv.setUint32(o, ((word & ~(mask << bitOff)) | ((v & mask) << bitOff)) >>> 0, true);
+      },
+    };
+  }
+  switch (t.kind) {
+    case 'int':
+      return intAccessor(dv, at, t.size, t.signed, t.bool === true);
+    case 'float':
+      return t.size === 4
+        ? {
+            get(this: StructView) {
+              return dv.getFloat32(this.offset + at, true);
+            },
+            set(this: StructView, v: number) {
+              dv.setFloat32(this.offset + at, v, true);
+            },
+          }
+        : {
+            get(this: StructView) {
+              return dv.getFloat64(this.offset + at, true);
+            },
+            set(this: StructView, v: number) {
+              dv.setFloat64(this.offset + at, v, true);
+            },
+          };
+    case 'ptr':
+      return {
+        get(this: StructView) {
+          return dv.getUint32(this.offset + at + 4, true) * 4294967296 + dv.getUint32(this.offset + at, true);
+        },
+        set(this: StructView, v: number | bigint | { address: number } | null) {
+          const n = v === null || v === undefined ? 0 : typeof v === 'object' ? v.address : Number(v);
+          dv.setUint32(this.offset + at, n >>> 0, true);
+          dv.setUint32(this.offset + at + 4, Math.floor(n / 4294967296) >>> 0, true);
+        },
+      };
+    case 'array': {
+      const len = t.len ?? 0;
+      const elem = t.of;
+      if (elem.kind === 'int' && elem.size === 1) {
+        return {
+          get(this: StructView) {
+            const s = this.offset + at;
+            let e = s;
+            while (e < s + len && u8[e] !== 0) e++;
+            return latin1(u8, s, e);
+          },
+          set(this: StructView, v: string | Uint8Array) {
+            const s = this.offset + at;
+            const data = typeof v === 'string' ? encoder.encode(v) : v;
+            const n = Math.min(data.length, len);
+            u8.set(data.subarray(0, n), s);
+            u8.fill(0, s + n, s + len);
+          },
+        };
+      }
+      const bytes = len * sizeOfType(elem);
+      return {
+        get(this: StructView) {
+          return u8.subarray(this.offset + at, this.offset + at + bytes);
+        },
+      };
+    }
+    case 'struct': {
+      const def = t.def;
+      return {
+        get(this: StructView) {
+          return arena.nested(def, this.offset + at);
+        },
+      };
+    }
+    default:
+      return { get: () => undefined };
+  }
+}
+
+function intAccessor(
+  dv: DataView,
+  at: number,
+  size: number,
+  signed: boolean,
+  bool: boolean,
+): PropertyDescriptor {
+  switch (size) {
+    case 1:
+      return bool
+        ? {
+            get(this: StructView) {
+              return dv.getUint8(this.offset + at) !== 0;
+            },
+            set(this: StructView, v: unknown) {
+              dv.setUint8(this.offset + at, v ? 1 : 0);
+            },
+          }
+        : signed
+          ? {
+              get(this: StructView) {
+                return dv.getInt8(this.offset + at);
+              },
+              set(this: StructView, v: number) {
+                dv.setInt8(this.offset + at, v);
+              },
+            }
+          : {
+              get(this: StructView) {
+                return dv.getUint8(this.offset + at);
+              },
+              set(this: StructView, v: number) {
+                dv.setUint8(this.offset + at, v);
+              },
+            };
+    case 2:
+      return signed
+        ? {
+            get(this: StructView) {
+              return dv.getInt16(this.offset + at, true);
+            },
+            set(this: StructView, v: number) {
+              dv.setInt16(this.offset + at, v, true);
+            },
+          }
+        : {
+            get(this: StructView) {
+              return dv.getUint16(this.offset + at, true);
+            },
+            set(this: StructView, v: number) {
+              dv.setUint16(this.offset + at, v, true);
+            },
+          };
+    case 4:
+      return signed
+        ? {
+            get(this: StructView) {
+              return dv.getInt32(this.offset + at, true);
+            },
+            set(this: StructView, v: number) {
+              dv.setInt32(this.offset + at, v, true);
+            },
+          }
+        : {
+            get(this: StructView) {
+              return dv.getUint32(this.offset + at, true);
+            },
+            set(this: StructView, v: number) {
+              dv.setUint32(this.offset + at, v >>> 0, true);
+            },
+          };
+    default:
+      return {
+        get(this: StructView) {
+          const hi = signed
+            ? dv.getInt32(this.offset + at + 4, true)
+            : dv.getUint32(this.offset + at + 4, true);
+          return hi * 4294967296 + dv.getUint32(this.offset + at, true);
+        },
+        set(this: StructView, v: number | bigint) {
+          if (typeof v === 'bigint') dv.setBigUint64(this.offset + at, BigInt.asUintN(64, v), true);
+          else {
+            dv.setUint32(this.offset + at, v >>> 0, true);
+            dv.setUint32(this.offset + at + 4, Math.floor(v / 4294967296) >>> 0, true);
+          }
+        },
+      };
+  }
+}
+
+function makePrototype(l: StructLayout, arena: Arena): object {
+  const proto: Record<string, unknown> = {};
+  Object.defineProperty(proto, 'struct', { value: l });
+  for (const m of l.members) {
+    if (m.name) Object.defineProperty(proto, m.name, { ...memberAccessor(m, arena), enumerable: true });
+    else if (m.type.kind === 'struct') {
+      // Anonymous struct/union members: their fields are reachable directly, as in C.
+      for (const inner of m.type.def.members) {
+        if (inner.name)
+          Object.defineProperty(proto, inner.name, {
+            ...memberAccessor(
+              {
+                ...inner,
+                offset: inner.offset + m.offset,
+                bitOffset: inner.bitOffset === undefined ? undefined : inner.bitOffset + m.offset * 8,
+              },
+              arena,
+            ),
+            enumerable: true,
+          });
+      }
+    }
+  }
+  return proto;
+}
