@@ -1,0 +1,1015 @@
+/**
+ * The reference interpreter (in the manner of ubpf's vm): registers as 32-bit halves in two
+ * Int32Arrays (no BigInt on the hot path), the program pre-decoded by ./compile.ts into a flat
+ * Int32Array, one flat `switch` over dense operation numbers (literal case labels so V8 emits a
+ * jump table). For ALU and JMP operations (op < 116) the second operand is fetched before the
+ * switch: odd op = register source, even op = immediate (pre-split into halves).
+ *
+ * Switches (PrepareOptions): bounds checking (default on), an instruction limit, a debug hook
+ * called before every instruction, the helper registry (unbounded ids).
+ *
+ * Semantics (RFC 9669): division by zero gives 0; modulo by zero leaves dst unchanged (ALU32:
+ * upper half zeroed); shift amounts are masked to 5/6 bits; ALU32 results are zero-extended.
+ * BPF-to-BPF calls save r6–r9 and r10 and give the callee the next 512-byte frame (at most
+ * MAX_CALL_FRAMES frames). Legacy packet loads (ABS/IND) read big-endian from the packet the
+ * run started with (r1 = data, r2 = length); an access outside it ends the program with r0 = 0,
+ * as in Linux.
+ */
+import type { DebugHook, PreparedProgram, PrepareOptions } from '../engine.js';
+import { VmError } from '../errors.js';
+import { HelperCall, type HelperFn, type HelperRegistry, setReturn } from '../helpers/registry.js';
+import { MAX_CALL_FRAMES, STACK_SIZE } from '../limits.js';
+import type { Region } from '../memory.js';
+import type { LoadedProgram } from '../program.js';
+import { type Compiled, compile } from './compile.js';
+
+const TWO32 = 4294967296;
+const NO_LIMIT = Number.MAX_SAFE_INTEGER;
+/** Saved per frame: lo/hi of r6..r10 and the return pc. */
+const FRAME_WORDS = 11;
+
+function mulhiU32(a: number, b: number): number {
+  const a0 = a & 0xffff;
+  const a1 = a >>> 16;
+  const b0 = b & 0xffff;
+  const b1 = b >>> 16;
+  const p01 = a0 * b1;
+  const p10 = a1 * b0;
+  const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  return (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16)) | 0;
+}
+
+function bswap32(x: number): number {
+  return ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
+}
+
+function big(lo: number, hi: number): bigint {
+  return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+}
+
+/** 64-bit division/modulo outside the fast paths (operands with a non-trivial high half). */
+function slowDivMod(
+  lo: Int32Array,
+  hi: Int32Array,
+  d: number,
+  bl: number,
+  bh: number,
+  signed: boolean,
+  mod: boolean,
+) {
+  let a = big(lo[d], hi[d]);
+  let b = big(bl, bh);
+  if (signed) {
+    a = BigInt.asIntN(64, a);
+    b = BigInt.asIntN(64, b);
+  }
+  const r = BigInt.asUintN(64, mod ? a % b : a / b);
+  lo[d] = Number(r & 0xffffffffn);
+  hi[d] = Number(r >> 32n);
+}
+
+export class InterpretedProgram implements PreparedProgram {
+  readonly engine = 'interp' as const;
+  lastInstructionCount = 0;
+  private readonly compiled: Compiled;
+  private readonly lo = new Int32Array(11);
+  private readonly hi = new Int32Array(11);
+  private readonly frames = new Int32Array(MAX_CALL_FRAMES * FRAME_WORDS);
+  private readonly call: HelperCall;
+  private readonly stack: Region;
+  private readonly checked: boolean;
+  private readonly limit: number;
+  private readonly hook: DebugHook | undefined;
+  private readonly registry: HelperRegistry;
+  private disposed = false;
+
+  constructor(
+    readonly program: LoadedProgram,
+    options: PrepareOptions = {},
+  ) {
+    const runtime = program.runtime;
+    this.registry = options.helpers ?? runtime.helpers;
+    this.compiled = compile(program, this.registry);
+    this.checked = options.boundsCheck ?? true;
+    this.limit = options.instructionLimit ? options.instructionLimit : NO_LIMIT;
+    this.hook = options.debug;
+    this.call = new HelperCall(runtime, this.lo, this.hi);
+    this.stack = runtime.allocStack();
+  }
+
+  run(r1 = 0n, r2 = 0n): bigint {
+    const lo = this.lo;
+    const hi = this.hi;
+    lo[1] = Number(BigInt.asIntN(32, r1));
+    hi[1] = Number(BigInt.asIntN(32, r1 >> 32n));
+    lo[2] = Number(BigInt.asIntN(32, r2));
+    hi[2] = Number(BigInt.asIntN(32, r2 >> 32n));
+    this.exec();
+    return big(lo[0], hi[0]);
+  }
+
+  runFast(r1Offset: number, r2: number): number {
+    const lo = this.lo;
+    const hi = this.hi;
+    lo[1] = r1Offset;
+    hi[1] = 1;
+    lo[2] = r2;
+    hi[2] = 0;
+    this.exec();
+    return lo[0] >>> 0;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.program.runtime.memory.free(this.stack);
+  }
+
+  /** Registers are r1, r2 as set by the caller; everything else starts at 0, r10 at the stack top. */
+  private exec(): void {
+    if (this.disposed) throw new VmError('load', 'the prepared program was disposed');
+    const lo = this.lo;
+    const hi = this.hi;
+    lo[0] = hi[0] = 0;
+    for (let r = 3; r < 10; r++) lo[r] = hi[r] = 0;
+    lo[10] = this.stack.end;
+    hi[10] = 1;
+    const code = this.compiled.code;
+    const helpers: HelperFn[] = this.compiled.helpers;
+    const call = this.call;
+    call.stopped = false;
+    const mem = this.program.runtime.memory;
+    const view = mem.view;
+    const frames = this.frames;
+    const checked = this.checked;
+    const limit = this.limit;
+    const hook = this.hook;
+    const pktOff = hi[1] === 1 ? lo[1] >>> 0 : 0;
+    const pktLen = hi[1] === 1 ? lo[2] >>> 0 : 0;
+    // Last region that satisfied a read (rs..re) and a write (ws..we).
+    let rs = 0;
+    let re = 0;
+    let ws = 0;
+    let we = 0;
+    let depth = 0;
+    let count = 0;
+    let pc = 0;
+    let bl = 0;
+    let bh = 0;
+    try {
+      for (;;) {
+        const at = pc << 3;
+        if (++count > limit) {
+          throw new VmError('instruction-limit', `instruction limit of ${limit} reached`, pc);
+        }
+        if (hook !== undefined && hook(pc, lo, hi) === false) {
+          throw new VmError('stopped', 'stopped by the debug hook', pc);
+        }
+        const op = code[at];
+        if (op < 116) {
+          if (op & 1) {
+            const s = code[at + 2];
+            bl = lo[s];
+            bh = hi[s];
+          } else {
+            bl = code[at + 4];
+            bh = code[at + 5];
+          }
+        }
+        const d = code[at + 1];
+        switch (op) {
+          // ---- ALU: add sub mul div sdiv or and lsh rsh neg mod smod xor mov movsx8/16/32 arsh
+          case 0:
+          case 1: {
+            const l = (lo[d] >>> 0) + (bl >>> 0);
+            lo[d] = l;
+            hi[d] = hi[d] + bh + (l > 4294967295 ? 1 : 0);
+            break;
+          }
+          case 2:
+          case 3:
+            lo[d] = lo[d] + bl;
+            hi[d] = 0;
+            break;
+          case 4:
+          case 5: {
+            const l = (lo[d] >>> 0) - (bl >>> 0);
+            lo[d] = l;
+            hi[d] = hi[d] - bh - (l < 0 ? 1 : 0);
+            break;
+          }
+          case 6:
+          case 7:
+            lo[d] = lo[d] - bl;
+            hi[d] = 0;
+            break;
+          case 8:
+          case 9: {
+            const al = lo[d];
+            hi[d] = Math.imul(hi[d], bl) + Math.imul(al, bh) + mulhiU32(al, bl);
+            lo[d] = Math.imul(al, bl);
+            break;
+          }
+          case 10:
+          case 11:
+            lo[d] = Math.imul(lo[d], bl);
+            hi[d] = 0;
+            break;
+          case 12:
+          case 13:
+            if (bl === 0 && bh === 0) lo[d] = hi[d] = 0;
+            else if (hi[d] === 0 && bh === 0) lo[d] = (lo[d] >>> 0) / (bl >>> 0);
+            else slowDivMod(lo, hi, d, bl, bh, false, false);
+            break;
+          case 14:
+          case 15:
+            lo[d] = bl === 0 ? 0 : ((lo[d] >>> 0) / (bl >>> 0)) >>> 0;
+            hi[d] = 0;
+            break;
+          case 16:
+          case 17:
+            if (bl === 0 && bh === 0) lo[d] = hi[d] = 0;
+            else if (hi[d] === lo[d] >> 31 && bh === bl >> 31) {
+              const q = Math.trunc(lo[d] / bl);
+              lo[d] = q;
+              hi[d] = q < 0 ? -1 : 0;
+            } else slowDivMod(lo, hi, d, bl, bh, true, false);
+            break;
+          case 18:
+          case 19:
+            lo[d] = bl === 0 ? 0 : lo[d] / bl;
+            hi[d] = 0;
+            break;
+          case 20:
+          case 21:
+            lo[d] |= bl;
+            hi[d] |= bh;
+            break;
+          case 22:
+          case 23:
+            lo[d] |= bl;
+            hi[d] = 0;
+            break;
+          case 24:
+          case 25:
+            lo[d] &= bl;
+            hi[d] &= bh;
+            break;
+          case 26:
+          case 27:
+            lo[d] &= bl;
+            hi[d] = 0;
+            break;
+          case 28:
+          case 29: {
+            const n = bl & 63;
+            if (n >= 32) {
+              hi[d] = lo[d] << (n - 32);
+              lo[d] = 0;
+            } else if (n !== 0) {
+              hi[d] = (hi[d] << n) | (lo[d] >>> (32 - n));
+              lo[d] = lo[d] << n;
+            }
+            break;
+          }
+          case 30:
+          case 31:
+            lo[d] = lo[d] << bl;
+            hi[d] = 0;
+            break;
+          case 32:
+          case 33: {
+            const n = bl & 63;
+            if (n >= 32) {
+              lo[d] = hi[d] >>> (n - 32);
+              hi[d] = 0;
+            } else if (n !== 0) {
+              lo[d] = (lo[d] >>> n) | (hi[d] << (32 - n));
+              hi[d] = hi[d] >>> n;
+            }
+            break;
+          }
+          case 34:
+          case 35:
+            lo[d] = lo[d] >>> bl;
+            hi[d] = 0;
+            break;
+          case 36:
+          case 37: {
+            const l = lo[d];
+            lo[d] = -l;
+            hi[d] = ~hi[d] + (l === 0 ? 1 : 0);
+            break;
+          }
+          case 38:
+          case 39:
+            lo[d] = -lo[d];
+            hi[d] = 0;
+            break;
+          case 40:
+          case 41:
+            if (bl === 0 && bh === 0) break;
+            if (hi[d] === 0 && bh === 0) lo[d] = (lo[d] >>> 0) % (bl >>> 0);
+            else slowDivMod(lo, hi, d, bl, bh, false, true);
+            break;
+          case 42:
+          case 43:
+            if (bl !== 0) lo[d] = (lo[d] >>> 0) % (bl >>> 0);
+            hi[d] = 0;
+            break;
+          case 44:
+          case 45:
+            if (bl === 0 && bh === 0) break;
+            if (hi[d] === lo[d] >> 31 && bh === bl >> 31) {
+              const r = lo[d] % bl;
+              lo[d] = r;
+              hi[d] = r < 0 ? -1 : 0;
+            } else slowDivMod(lo, hi, d, bl, bh, true, true);
+            break;
+          case 46:
+          case 47:
+            if (bl !== 0) lo[d] = lo[d] % bl;
+            hi[d] = 0;
+            break;
+          case 48:
+          case 49:
+            lo[d] ^= bl;
+            hi[d] ^= bh;
+            break;
+          case 50:
+          case 51:
+            lo[d] ^= bl;
+            hi[d] = 0;
+            break;
+          case 52:
+          case 53:
+            lo[d] = bl;
+            hi[d] = bh;
+            break;
+          case 54:
+          case 55:
+            lo[d] = bl;
+            hi[d] = 0;
+            break;
+          case 56:
+          case 57: {
+            const v = (bl << 24) >> 24;
+            lo[d] = v;
+            hi[d] = v >> 31;
+            break;
+          }
+          case 58:
+          case 59:
+            lo[d] = (bl << 24) >> 24;
+            hi[d] = 0;
+            break;
+          case 60:
+          case 61: {
+            const v = (bl << 16) >> 16;
+            lo[d] = v;
+            hi[d] = v >> 31;
+            break;
+          }
+          case 62:
+          case 63:
+            lo[d] = (bl << 16) >> 16;
+            hi[d] = 0;
+            break;
+          case 64:
+          case 65:
+            lo[d] = bl;
+            hi[d] = bl >> 31;
+            break;
+          case 66:
+          case 67:
+            lo[d] = bl;
+            hi[d] = 0;
+            break;
+          case 68:
+          case 69: {
+            const n = bl & 63;
+            if (n >= 32) {
+              lo[d] = hi[d] >> (n - 32);
+              hi[d] = hi[d] >> 31;
+            } else if (n !== 0) {
+              lo[d] = (lo[d] >>> n) | (hi[d] << (32 - n));
+              hi[d] = hi[d] >> n;
+            }
+            break;
+          }
+          case 70:
+          case 71:
+            lo[d] = lo[d] >> bl;
+            hi[d] = 0;
+            break;
+          // ---- JMP: jeq jgt jge jset jne jsgt jsge jlt jle jslt jsle (64-bit, then 32-bit)
+          case 72:
+          case 73:
+            if (lo[d] === bl && hi[d] === bh) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          case 74:
+          case 75:
+            if (lo[d] === bl) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          case 76:
+          case 77: {
+            const ah = hi[d] >>> 0;
+            const b = bh >>> 0;
+            if (ah > b || (ah === b && lo[d] >>> 0 > bl >>> 0)) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 78:
+          case 79:
+            if (lo[d] >>> 0 > bl >>> 0) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          case 80:
+          case 81: {
+            const ah = hi[d] >>> 0;
+            const b = bh >>> 0;
+            if (ah > b || (ah === b && lo[d] >>> 0 >= bl >>> 0)) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 82:
+          case 83:
+            if (lo[d] >>> 0 >= bl >>> 0) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          case 84:
+          case 85:
+            if ((lo[d] & bl) !== 0 || (hi[d] & bh) !== 0) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          case 86:
+          case 87:
+            if ((lo[d] & bl) !== 0) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          case 88:
+          case 89:
+            if (lo[d] !== bl || hi[d] !== bh) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          case 90:
+          case 91:
+            if (lo[d] !== bl) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          case 92:
+          case 93: {
+            const ah = hi[d];
+            if (ah > bh || (ah === bh && lo[d] >>> 0 > bl >>> 0)) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 94:
+          case 95:
+            if (lo[d] > bl) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          case 96:
+          case 97: {
+            const ah = hi[d];
+            if (ah > bh || (ah === bh && lo[d] >>> 0 >= bl >>> 0)) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 98:
+          case 99:
+            if (lo[d] >= bl) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          case 100:
+          case 101: {
+            const ah = hi[d] >>> 0;
+            const b = bh >>> 0;
+            if (ah < b || (ah === b && lo[d] >>> 0 < bl >>> 0)) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 102:
+          case 103:
+            if (lo[d] >>> 0 < bl >>> 0) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          case 104:
+          case 105: {
+            const ah = hi[d] >>> 0;
+            const b = bh >>> 0;
+            if (ah < b || (ah === b && lo[d] >>> 0 <= bl >>> 0)) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 106:
+          case 107:
+            if (lo[d] >>> 0 <= bl >>> 0) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          case 108:
+          case 109: {
+            const ah = hi[d];
+            if (ah < bh || (ah === bh && lo[d] >>> 0 < bl >>> 0)) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 110:
+          case 111:
+            if (lo[d] < bl) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          case 112:
+          case 113: {
+            const ah = hi[d];
+            if (ah < bh || (ah === bh && lo[d] >>> 0 <= bl >>> 0)) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 114:
+          case 115:
+            if (lo[d] <= bl) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          // ---- control
+          case 116: // ja, gotol
+            pc = code[at + 3];
+            continue;
+          case 117: {
+            // call helper
+            call.pc = pc;
+            setReturn(call, lo, hi, helpers[code[at + 4]](call));
+            if (call.stopped) {
+              this.stopWith(call.stopValue);
+              this.lastInstructionCount = count;
+              return;
+            }
+            break;
+          }
+          case 118: {
+            // call local
+            if (depth + 1 >= MAX_CALL_FRAMES) {
+              throw new VmError('call-depth', `more than ${MAX_CALL_FRAMES} nested calls`, pc);
+            }
+            const f = depth * FRAME_WORDS;
+            for (let r = 6; r <= 10; r++) {
+              frames[f + (r - 6) * 2] = lo[r];
+              frames[f + (r - 6) * 2 + 1] = hi[r];
+            }
+            frames[f + 10] = pc + 1;
+            depth++;
+            lo[10] = lo[10] - STACK_SIZE;
+            pc = code[at + 3];
+            continue;
+          }
+          case 119: {
+            // callx: the register holds a helper id
+            const id = lo[d] >>> 0;
+            const def = hi[d] === 0 ? this.registry.get(id) : undefined;
+            if (!def)
+              throw new VmError('unknown-helper', `callx: no helper with id ${big(lo[d], hi[d])}`, pc);
+            call.pc = pc;
+            setReturn(call, lo, hi, def.fn(call));
+            if (call.stopped) {
+              this.stopWith(call.stopValue);
+              this.lastInstructionCount = count;
+              return;
+            }
+            break;
+          }
+          case 120: {
+            // exit
+            if (depth === 0) {
+              this.lastInstructionCount = count;
+              return;
+            }
+            depth--;
+            const f = depth * FRAME_WORDS;
+            for (let r = 6; r <= 10; r++) {
+              lo[r] = frames[f + (r - 6) * 2];
+              hi[r] = frames[f + (r - 6) * 2 + 1];
+            }
+            pc = frames[f + 10];
+            continue;
+          }
+          case 121: // lddw
+            lo[d] = code[at + 4];
+            hi[d] = code[at + 5];
+            break;
+          case 122:
+            throw new VmError('fell-off', 'execution ran past the last instruction without exit', pc);
+          // ---- loads: ldxb ldxh ldxw ldxdw ldxsb ldxsh ldxsw
+          case 123: {
+            const s = code[at + 2];
+            const a = (lo[s] >>> 0) + code[at + 3];
+            if (checked && (hi[s] !== 1 || a < rs || a + 1 > re)) {
+              const r = this.region(pc, lo[s], hi[s], code[at + 3], 1, false);
+              rs = r.start;
+              re = r.end;
+            }
+            lo[d] = view.getUint8(a);
+            hi[d] = 0;
+            break;
+          }
+          case 124: {
+            const s = code[at + 2];
+            const a = (lo[s] >>> 0) + code[at + 3];
+            if (checked && (hi[s] !== 1 || a < rs || a + 2 > re)) {
+              const r = this.region(pc, lo[s], hi[s], code[at + 3], 2, false);
+              rs = r.start;
+              re = r.end;
+            }
+            lo[d] = view.getUint16(a, true);
+            hi[d] = 0;
+            break;
+          }
+          case 125: {
+            const s = code[at + 2];
+            const a = (lo[s] >>> 0) + code[at + 3];
+            if (checked && (hi[s] !== 1 || a < rs || a + 4 > re)) {
+              const r = this.region(pc, lo[s], hi[s], code[at + 3], 4, false);
+              rs = r.start;
+              re = r.end;
+            }
+            lo[d] = view.getInt32(a, true);
+            hi[d] = 0;
+            break;
+          }
+          case 126: {
+            const s = code[at + 2];
+            const a = (lo[s] >>> 0) + code[at + 3];
+            if (checked && (hi[s] !== 1 || a < rs || a + 8 > re)) {
+              const r = this.region(pc, lo[s], hi[s], code[at + 3], 8, false);
+              rs = r.start;
+              re = r.end;
+            }
+            lo[d] = view.getInt32(a, true);
+            hi[d] = view.getInt32(a + 4, true);
+            break;
+          }
+          case 127: {
+            const s = code[at + 2];
+            const a = (lo[s] >>> 0) + code[at + 3];
+            if (checked && (hi[s] !== 1 || a < rs || a + 1 > re)) {
+              const r = this.region(pc, lo[s], hi[s], code[at + 3], 1, false);
+              rs = r.start;
+              re = r.end;
+            }
+            const v = view.getInt8(a);
+            lo[d] = v;
+            hi[d] = v >> 31;
+            break;
+          }
+          case 128: {
+            const s = code[at + 2];
+            const a = (lo[s] >>> 0) + code[at + 3];
+            if (checked && (hi[s] !== 1 || a < rs || a + 2 > re)) {
+              const r = this.region(pc, lo[s], hi[s], code[at + 3], 2, false);
+              rs = r.start;
+              re = r.end;
+            }
+            const v = view.getInt16(a, true);
+            lo[d] = v;
+            hi[d] = v >> 31;
+            break;
+          }
+          case 129: {
+            const s = code[at + 2];
+            const a = (lo[s] >>> 0) + code[at + 3];
+            if (checked && (hi[s] !== 1 || a < rs || a + 4 > re)) {
+              const r = this.region(pc, lo[s], hi[s], code[at + 3], 4, false);
+              rs = r.start;
+              re = r.end;
+            }
+            const v = view.getInt32(a, true);
+            lo[d] = v;
+            hi[d] = v >> 31;
+            break;
+          }
+          // ---- stores of an immediate: stb sth stw stdw
+          case 130:
+          case 131:
+          case 132:
+          case 133: {
+            const size = 1 << (op - 130);
+            const a = (lo[d] >>> 0) + code[at + 3];
+            if (checked && (hi[d] !== 1 || a < ws || a + size > we)) {
+              const r = this.region(pc, lo[d], hi[d], code[at + 3], size, true);
+              ws = r.start;
+              we = r.end;
+            }
+            const v = code[at + 4];
+            if (op === 130) view.setUint8(a, v);
+            else if (op === 131) view.setUint16(a, v, true);
+            else if (op === 132) view.setInt32(a, v, true);
+            else {
+              view.setInt32(a, v, true);
+              view.setInt32(a + 4, code[at + 5], true);
+            }
+            break;
+          }
+          // ---- stores of a register: stxb stxh stxw stxdw
+          case 134: {
+            const a = (lo[d] >>> 0) + code[at + 3];
+            if (checked && (hi[d] !== 1 || a < ws || a + 1 > we)) {
+              const r = this.region(pc, lo[d], hi[d], code[at + 3], 1, true);
+              ws = r.start;
+              we = r.end;
+            }
+            view.setUint8(a, lo[code[at + 2]]);
+            break;
+          }
+          case 135: {
+            const a = (lo[d] >>> 0) + code[at + 3];
+            if (checked && (hi[d] !== 1 || a < ws || a + 2 > we)) {
+              const r = this.region(pc, lo[d], hi[d], code[at + 3], 2, true);
+              ws = r.start;
+              we = r.end;
+            }
+            view.setUint16(a, lo[code[at + 2]], true);
+            break;
+          }
+          case 136: {
+            const a = (lo[d] >>> 0) + code[at + 3];
+            if (checked && (hi[d] !== 1 || a < ws || a + 4 > we)) {
+              const r = this.region(pc, lo[d], hi[d], code[at + 3], 4, true);
+              ws = r.start;
+              we = r.end;
+            }
+            view.setInt32(a, lo[code[at + 2]], true);
+            break;
+          }
+          case 137: {
+            const a = (lo[d] >>> 0) + code[at + 3];
+            if (checked && (hi[d] !== 1 || a < ws || a + 8 > we)) {
+              const r = this.region(pc, lo[d], hi[d], code[at + 3], 8, true);
+              ws = r.start;
+              we = r.end;
+            }
+            const s = code[at + 2];
+            view.setInt32(a, lo[s], true);
+            view.setInt32(a + 4, hi[s], true);
+            break;
+          }
+          // ---- byte order: le16 le32 le64 be16 be32 be64 (bswap = be on little-endian)
+          case 138:
+            lo[d] &= 0xffff;
+            hi[d] = 0;
+            break;
+          case 139:
+            hi[d] = 0;
+            break;
+          case 140:
+            break;
+          case 141: {
+            const v = lo[d];
+            lo[d] = ((v & 0xff) << 8) | ((v >>> 8) & 0xff);
+            hi[d] = 0;
+            break;
+          }
+          case 142:
+            lo[d] = bswap32(lo[d]);
+            hi[d] = 0;
+            break;
+          case 143: {
+            const l = lo[d];
+            lo[d] = bswap32(hi[d]);
+            hi[d] = bswap32(l);
+            break;
+          }
+          // ---- atomics: 144 + op·4 + (dw ? 2 : 0) + (fetch ? 1 : 0), op = add or and xor xchg cmpxchg
+          case 144:
+          case 145:
+          case 148:
+          case 149:
+          case 152:
+          case 153:
+          case 156:
+          case 157:
+          case 160:
+          case 161:
+          case 164:
+          case 165: {
+            const a = (lo[d] >>> 0) + code[at + 3];
+            if (checked && (hi[d] !== 1 || a < ws || a + 4 > we)) {
+              const r = this.region(pc, lo[d], hi[d], code[at + 3], 4, true);
+              ws = r.start;
+              we = r.end;
+            }
+            const s = code[at + 2];
+            const old = view.getInt32(a, true);
+            const kind = (op - 144) >> 2;
+            if (kind === 5) {
+              if (old === lo[0]) view.setInt32(a, lo[s], true);
+              lo[0] = old;
+              hi[0] = 0;
+              break;
+            }
+            const v = lo[s];
+            view.setInt32(
+              a,
+              kind === 0 ? old + v : kind === 1 ? old | v : kind === 2 ? old & v : kind === 3 ? old ^ v : v,
+              true,
+            );
+            if (op & 1 || kind === 4) {
+              lo[s] = old;
+              hi[s] = 0;
+            }
+            break;
+          }
+          case 146:
+          case 147:
+          case 150:
+          case 151:
+          case 154:
+          case 155:
+          case 158:
+          case 159:
+          case 162:
+          case 163:
+          case 166:
+          case 167: {
+            const a = (lo[d] >>> 0) + code[at + 3];
+            if (checked && (hi[d] !== 1 || a < ws || a + 8 > we)) {
+              const r = this.region(pc, lo[d], hi[d], code[at + 3], 8, true);
+              ws = r.start;
+              we = r.end;
+            }
+            const s = code[at + 2];
+            const ol = view.getInt32(a, true);
+            const oh = view.getInt32(a + 4, true);
+            const kind = (op - 144) >> 2;
+            if (kind === 5) {
+              if (ol === lo[0] && oh === hi[0]) {
+                view.setInt32(a, lo[s], true);
+                view.setInt32(a + 4, hi[s], true);
+              }
+              lo[0] = ol;
+              hi[0] = oh;
+              break;
+            }
+            const vl = lo[s];
+            const vh = hi[s];
+            let nl: number;
+            let nh: number;
+            if (kind === 0) {
+              const l = (ol >>> 0) + (vl >>> 0);
+              nl = l | 0;
+              nh = (oh + vh + (l > 4294967295 ? 1 : 0)) | 0;
+            } else if (kind === 1) {
+              nl = ol | vl;
+              nh = oh | vh;
+            } else if (kind === 2) {
+              nl = ol & vl;
+              nh = oh & vh;
+            } else if (kind === 3) {
+              nl = ol ^ vl;
+              nh = oh ^ vh;
+            } else {
+              nl = vl;
+              nh = vh;
+            }
+            view.setInt32(a, nl, true);
+            view.setInt32(a + 4, nh, true);
+            if (op & 1 || kind === 4) {
+              lo[s] = ol;
+              hi[s] = oh;
+            }
+            break;
+          }
+          // ---- legacy packet loads: ldabs b h w, ldind b h w (big-endian; out of packet: exit 0)
+          case 168:
+          case 169:
+          case 170:
+          case 171:
+          case 172:
+          case 173: {
+            const size = 1 << (op >= 171 ? op - 171 : op - 168);
+            const k = (op >= 171 ? lo[code[at + 2]] >>> 0 : 0) + code[at + 4];
+            if (k < 0 || k + size > pktLen) {
+              lo[0] = hi[0] = 0;
+              this.lastInstructionCount = count;
+              return;
+            }
+            const a = pktOff + k;
+            lo[0] =
+              size === 1 ? view.getUint8(a) : size === 2 ? view.getUint16(a, false) : view.getInt32(a, false);
+            hi[0] = 0;
+            break;
+          }
+          case 174: {
+            const id = code[at + 4];
+            if (code[at + 5] === 1)
+              throw new VmError('unknown-helper', `kfunc calls are not supported (BTF id ${id})`, pc);
+            throw new VmError('unknown-helper', `no helper with id ${id}`, pc);
+          }
+          default:
+            throw new VmError('unknown-opcode', `internal operation ${op} is not executable`, pc);
+        }
+        pc++;
+      }
+    } catch (e) {
+      this.lastInstructionCount = count;
+      throw this.wrap(e, pc);
+    }
+  }
+
+  private stopWith(value: number): void {
+    this.lo[0] = value | 0;
+    this.hi[0] = Math.floor(value / TWO32) | 0;
+  }
+
+  /** The region for an access of `size` bytes at register (regLo, regHi) + off, or a VmError. */
+  private region(
+    pc: number,
+    regLo: number,
+    regHi: number,
+    off: number,
+    size: number,
+    write: boolean,
+  ): Region {
+    const address = big(regLo, regHi) + BigInt(off);
+    const mem = this.program.runtime.memory;
+    const a = (regLo >>> 0) + off;
+    const region = regHi === 1 && a >= 0 ? mem.regionAt(a, size) : undefined;
+    const what = `${write ? 'write' : 'read'} of ${size} byte${size > 1 ? 's' : ''} at 0x${BigInt.asUintN(64, address).toString(16)}`;
+    if (!region) {
+      const inside = regHi === 1 && a >= 0 ? mem.regionAt(a) : undefined;
+      const why = inside ? `crosses the end of region '${inside.name}'` : 'is outside every memory region';
+      throw new VmError('out-of-bounds', `invalid ${what}: ${why}`, pc, BigInt.asUintN(64, address), size);
+    }
+    if (write && !region.writable) {
+      throw new VmError(
+        'out-of-bounds',
+        `invalid ${what}: region '${region.name}' is read-only`,
+        pc,
+        address,
+        size,
+      );
+    }
+    return region;
+  }
+
+  private wrap(e: unknown, pc: number): VmError {
+    if (e instanceof VmError) return e;
+    if (e instanceof RangeError && /offset|bounds/i.test(e.message)) {
+      return new VmError('out-of-bounds', `memory access outside the linear memory (${e.message})`, pc);
+    }
+    const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    return new VmError('helper-failed', msg, pc);
+  }
+}
+
+/** The interpreter as an Engine. Always available. */
+export const interpreter = {
+  name: 'interp' as const,
+  available: () => ({ ok: true as const }),
+  prepare: (program: LoadedProgram, options?: PrepareOptions): InterpretedProgram =>
+    new InterpretedProgram(program, options),
+};

@@ -1,0 +1,188 @@
+/**
+ * Loading: instructions (from an asm LinkedProgram, raw bytes or a builder list) become a
+ * LoadedProgram bound to a runtime. A LinkedProgram's maps are created in the runtime (global
+ * data initialised from its sections, `.rodata` read-only) and every lddw pseudo source is
+ * resolved to a 64-bit constant:
+ *
+ * - imm64: the constant itself;
+ * - map_fd (1): the address of the runtime's map with id `imm`;
+ * - map_value (2): the address of byte `imm2` of element 0's value of map id `imm` (array maps);
+ * - map_idx (5) / map_idx_value (6): the same through the program's map list, index `imm`;
+ * - code_addr (4): the callee's instruction index (hi 0) — tbpf has no callback helpers yet;
+ * - var_addr (3): rejected (no kernel variables).
+ */
+import { decode, type Insn, IsaError } from '@tbpf/isa';
+import { VmError } from './errors.js';
+import { ArrayMap } from './maps/array.js';
+import type { BpfMap } from './maps/map.js';
+import { BPF_ADDRESS_BASE } from './memory.js';
+import type { LddwConstant, LoadedProgram } from './program.js';
+import type { Runtime } from './runtime.js';
+
+/** The fields of @tbpf/asm's `MapSpec` the loader reads (structurally compatible). */
+export interface MapSpecLike {
+  name: string;
+  type: number;
+  keySize: number;
+  valueSize: number;
+  maxEntries: number;
+  flags: number;
+  initialData?: Uint8Array;
+  readOnly?: boolean;
+}
+
+/** The fields of @tbpf/asm's `LinkedProgram` the loader reads (structurally compatible). */
+export interface LinkedProgramLike {
+  name: string;
+  section: string;
+  insns: Insn[];
+  maps: MapSpecLike[];
+  functionStarts: { name: string; insnIndex: number }[];
+}
+
+export interface LoadOptions {
+  name?: string;
+  section?: string;
+  /** Maps that `map_idx` / `map_idx_value` refer to, by index. */
+  maps?: readonly BpfMap[];
+  functionStarts?: readonly { name: string; insnIndex: number }[];
+}
+
+function split(address: number): { lo: number; hi: number } {
+  return { lo: address | 0, hi: Math.floor(address / 0x1_0000_0000) | 0 };
+}
+
+function valueAddress(map: BpfMap, offset: number, pc: number): number {
+  if (!(map instanceof ArrayMap)) {
+    throw new VmError('load', `lddw: direct value access needs an array map, map ${map.name} is not one`, pc);
+  }
+  if (offset < 0 || offset >= Math.max(1, map.valueSize)) {
+    throw new VmError(
+      'load',
+      `lddw: offset ${offset} is outside the ${map.valueSize}-byte value of map ${map.name}`,
+      pc,
+    );
+  }
+  return BPF_ADDRESS_BASE + map.valueOffset(0) + offset;
+}
+
+function resolve(
+  runtime: Runtime,
+  insns: readonly Insn[],
+  maps: readonly BpfMap[],
+): (LddwConstant | undefined)[] {
+  return insns.map((insn, pc) => {
+    if (insn.kind !== 'lddw') return undefined;
+    const byIndex = (): BpfMap => {
+      const map = maps[insn.imm];
+      if (!map)
+        throw new VmError('load', `lddw: no map at index ${insn.imm} (the program has ${maps.length})`, pc);
+      return map;
+    };
+    const byFd = (): BpfMap => {
+      const map = runtime.mapById(insn.imm);
+      if (!map) throw new VmError('load', `lddw: no map with fd ${insn.imm}`, pc);
+      return map;
+    };
+    switch (insn.source) {
+      case 'imm64':
+        return { source: insn.source, lo: insn.imm, hi: insn.imm2 };
+      case 'map_fd':
+      case 'map_idx': {
+        const map = insn.source === 'map_fd' ? byFd() : byIndex();
+        return { source: insn.source, ...split(map.pointer), map };
+      }
+      case 'map_value':
+      case 'map_idx_value': {
+        const map = insn.source === 'map_value' ? byFd() : byIndex();
+        return {
+          source: insn.source,
+          ...split(valueAddress(map, insn.imm2, pc)),
+          map,
+          valueOffset: insn.imm2,
+        };
+      }
+      case 'code_addr': {
+        const target = codeTarget(insns, pc);
+        return { source: insn.source, lo: target, hi: 0, target };
+      }
+      default:
+        throw new VmError('load', `lddw: pseudo source '${insn.source}' is not supported`, pc);
+    }
+  });
+}
+
+function codeTarget(insns: readonly Insn[], pc: number): number {
+  let slot = 0;
+  for (let i = 0; i <= pc; i++) slot += insns[i].kind === 'lddw' ? 2 : 1;
+  const want = slot + (insns[pc] as { imm: number }).imm;
+  let s = 0;
+  for (let i = 0; i < insns.length; i++) {
+    if (s === want) return i;
+    s += insns[i].kind === 'lddw' ? 2 : 1;
+  }
+  throw new VmError('load', 'lddw: code address outside the program', pc);
+}
+
+/** Bind instructions to a runtime. */
+export function loadInsns(
+  runtime: Runtime,
+  insns: readonly Insn[],
+  options: LoadOptions = {},
+): LoadedProgram {
+  if (insns.length === 0) throw new VmError('load', 'the program has no instructions');
+  const maps = options.maps ?? [];
+  return {
+    name: options.name ?? 'prog',
+    section: options.section,
+    runtime,
+    insns,
+    constants: resolve(runtime, insns, maps),
+    maps,
+    functionStarts: options.functionStarts ?? [{ name: options.name ?? 'prog', insnIndex: 0 }],
+  };
+}
+
+/** Decode little-endian program bytes and bind them. Bad bytes: VmError with the instruction index. */
+export function loadBytes(runtime: Runtime, bytes: Uint8Array, options: LoadOptions = {}): LoadedProgram {
+  let insns: Insn[];
+  try {
+    insns = decode(bytes);
+  } catch (e) {
+    if (e instanceof IsaError) {
+      throw new VmError(e.code === 'unknown-opcode' ? 'unknown-opcode' : 'load', e.reason, e.index);
+    }
+    throw e;
+  }
+  return loadInsns(runtime, insns, options);
+}
+
+/** Create a map from an ELF/compiler MapSpec (global data initialised, .rodata read-only). */
+export function createMapFromSpec(runtime: Runtime, spec: MapSpecLike): BpfMap {
+  const map = runtime.createMap(
+    {
+      name: spec.name,
+      type: spec.type,
+      keySize: spec.keySize,
+      valueSize: spec.valueSize,
+      maxEntries: spec.maxEntries,
+      flags: spec.flags,
+    },
+    { readOnly: spec.readOnly },
+  );
+  if (spec.initialData && map instanceof ArrayMap) {
+    runtime.memory.write(map.valueOffset(0), spec.initialData.subarray(0, map.valueSize));
+  }
+  return map;
+}
+
+/** Create a LinkedProgram's maps in the runtime and bind its instructions. */
+export function loadLinked(runtime: Runtime, linked: LinkedProgramLike): LoadedProgram {
+  const maps = linked.maps.map((spec) => createMapFromSpec(runtime, spec));
+  return loadInsns(runtime, linked.insns, {
+    name: linked.name,
+    section: linked.section,
+    maps,
+    functionStarts: linked.functionStarts,
+  });
+}
