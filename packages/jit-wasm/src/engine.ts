@@ -117,8 +117,7 @@ class WasmProgram implements PreparedProgram {
     this.pcMap = {
       offsets: this.compiled.offsets,
       pcs: this.compiled.pcs,
-      firstFunc: this.compiled.firstFunc,
-      funcCount: this.compiled.plans.length,
+      ranges: this.compiled.ranges,
     };
     const call = new HelperCall(
       rt,

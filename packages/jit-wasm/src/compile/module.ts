@@ -32,8 +32,8 @@ export interface CompiledProgram {
   pcs: Int32Array;
   /** How each BPF function's control flow was compiled. */
   plans: ('structured' | 'dispatch')[];
-  /** Wasm function index of the entry function; BPF function k is `firstFunc + k`. */
-  firstFunc: number;
+  /** Module byte ranges [start, end) of the BPF functions' code. */
+  ranges: [number, number][];
 }
 
 export function compileProgram(insns: readonly Insn[], options: CompileOptions): CompiledProgram {
@@ -94,6 +94,6 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
     offsets: Int32Array.from(marks, (x) => x[0]),
     pcs: Int32Array.from(marks, (x) => x[1]),
     plans: compiled.map((f) => f.plan),
-    firstFunc: funcs[0],
+    ranges: compiled.map((_, k) => [encoded.codeStarts[k], encoded.codeEnds[k]]),
   };
 }

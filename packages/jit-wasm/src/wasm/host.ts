@@ -10,6 +10,7 @@ export interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => WasmInstance;
   RuntimeError: new (message?: string) => Error;
+  Memory: new (descriptor: { initial: number; maximum?: number }) => { readonly buffer: ArrayBuffer };
   validate(bytes: Uint8Array): boolean;
 }
 

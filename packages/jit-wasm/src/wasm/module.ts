@@ -45,6 +45,8 @@ export interface EncodedModule {
    * instruction: add a `Code.offset` to get the module offset of that instruction.
    */
   codeStarts: number[];
+  /** For each defined function, the module byte offset one past its code. */
+  codeEnds: number[];
 }
 
 export class ModuleBuilder {
@@ -169,17 +171,23 @@ export class ModuleBuilder {
     const content: number[] = [];
     pushU32(content, bodies.length);
     const relStarts: number[] = [];
+    const relEnds: number[] = [];
     for (const b of bodies) {
       pushU32(content, b.bytes.length);
       relStarts.push(content.length + b.header);
       for (const x of b.bytes) content.push(x);
+      relEnds.push(content.length);
     }
     out.push(Section.Code);
     pushU32(out, content.length);
     const base = out.length;
     for (const x of content) out.push(x);
 
-    return { bytes: Uint8Array.from(out), codeStarts: relStarts.map((r) => base + r) };
+    return {
+      bytes: Uint8Array.from(out),
+      codeStarts: relStarts.map((r) => base + r),
+      codeEnds: relEnds.map((r) => base + r),
+    };
   }
 }
 
