@@ -41,7 +41,9 @@ function rawWords(raw: string): Uint8Array {
     .map((w) => BigInt(w));
   const bytes = new Uint8Array(words.length * 8);
   const view = new DataView(bytes.buffer);
-  words.forEach((w, i) => view.setBigUint64(i * 8, w, true));
+  words.forEach((w, i) => {
+    view.setBigUint64(i * 8, w, true);
+  });
   return bytes;
 }
 
