@@ -45,14 +45,20 @@ export function lowerAlu(ctx: Ctx, insn: AluInsn): void {
     case 'and':
     case 'or':
     case 'xor': {
-      if (!byImm) return aluRR(buf, insn.op, w64, d, s);
+      if (!byImm) {
+        aluRR(buf, insn.op, w64, d, s);
+        return;
+      }
       const blinded = blindedOperand(ctx, w64, insn.imm);
       if (blinded >= 0) aluRR(buf, insn.op, w64, d, blinded);
       else aluRI(buf, insn.op, w64, d, insn.imm);
       return;
     }
     case 'mul': {
-      if (!byImm) return imulRR(buf, w64, d, s);
+      if (!byImm) {
+        imulRR(buf, w64, d, s);
+        return;
+      }
       const blinded = blindedOperand(ctx, w64, insn.imm);
       if (blinded >= 0) imulRR(buf, w64, d, blinded);
       else imulRI(buf, w64, d, insn.imm);
@@ -129,8 +135,14 @@ function byMinusOne(ctx: Ctx, op: DivOp, w64: boolean, d: number): void {
 
 function divideByConstant(ctx: Ctx, op: DivOp, w64: boolean, d: number, imm: number): void {
   const signed = op === 'sdiv' || op === 'smod';
-  if (imm === 0) return byZero(ctx, op, w64, d);
-  if (signed && imm === -1) return byMinusOne(ctx, op, w64, d);
+  if (imm === 0) {
+    byZero(ctx, op, w64, d);
+    return;
+  }
+  if (signed && imm === -1) {
+    byMinusOne(ctx, op, w64, d);
+    return;
+  }
   movImm(ctx, w64, ADDR, imm);
   divideCore(ctx, op, w64, d);
 }

@@ -301,20 +301,27 @@ class Compiler {
     const { buf } = ctx;
     switch (insn.kind) {
       case 'alu':
-        return lowerAlu(ctx, insn);
+        lowerAlu(ctx, insn);
+        return;
       case 'end':
-        return lowerEnd(ctx, insn);
+        lowerEnd(ctx, insn);
+        return;
       case 'ldx':
-        return lowerLdx(ctx, insn);
+        lowerLdx(ctx, insn);
+        return;
       case 'stx':
-        return lowerStx(ctx, insn);
+        lowerStx(ctx, insn);
+        return;
       case 'st':
-        return lowerSt(ctx, insn);
+        lowerSt(ctx, insn);
+        return;
       case 'atomic':
-        return lowerAtomic(ctx, insn);
+        lowerAtomic(ctx, insn);
+        return;
       case 'lddw': {
         const v = BigInt.asUintN(64, this.lddwValues.get(i)!);
-        return movImm64(ctx, BPF_TO_X64[insn.dst], Number(v & 0xffffffffn) | 0, Number(v >> 32n) | 0);
+        movImm64(ctx, BPF_TO_X64[insn.dst], Number(v & 0xffffffffn) | 0, Number(v >> 32n) | 0);
+        return;
       }
       case 'ja':
       case 'gotol': {

@@ -44,7 +44,10 @@ export function cryptoRandom(): () => number {
 /** Put `imm` (sign-extended to 64 bits, or a 32-bit value) in `dst`, blinded when requested. */
 export function movImm(ctx: Ctx, w64: boolean, dst: number, imm: number): void {
   const { buf, random } = ctx;
-  if (!random) return loadImm(buf, w64, dst, imm);
+  if (!random) {
+    loadImm(buf, w64, dst, imm);
+    return;
+  }
   const r = random();
   if (w64) {
     movRIsx(buf, dst, imm ^ r); // mov dst, sext(imm ^ r)

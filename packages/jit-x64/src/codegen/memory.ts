@@ -83,8 +83,8 @@ export function lowerAtomic(ctx: Ctx, insn: AtomicInsn): void {
       else lockAlu(buf, 'add', w64, MEM_BASE, ADDR, s); // lock add [r12 + r11], s
       return;
     default:
-      if (!insn.fetch) return lockAlu(buf, insn.op, w64, MEM_BASE, ADDR, s); // lock op [r12 + r11], s
-      fetchLoop(ctx, insn.op, w64, s);
+      if (insn.fetch) fetchLoop(ctx, insn.op, w64, s);
+      else lockAlu(buf, insn.op, w64, MEM_BASE, ADDR, s); // lock op [r12 + r11], s
   }
 }
 
