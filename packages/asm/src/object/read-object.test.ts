@@ -42,8 +42,8 @@ describe.each<Compiler>(['clang-g', 'clang-be', 'gcc-btf'])('readObject on %s ob
     () => {
       const obj = readObject(readBytes(compile('globals.c', compiler)));
       const data = obj.maps.filter((m) => m.origin === 'global-data');
-      const rodataStr = data.find((m) => m.name.startsWith('.rodata.str'));
-      expect(rodataStr?.readOnly).toBe(true);
+      const rodataStr = data.find((m) => m.name.startsWith('.rodata.str'))!;
+      expect(rodataStr.readOnly).toBe(true);
       expect(new TextDecoder().decode(rodataStr.initialData!)).toContain('long packet %llu\n');
       const bss = data.find((m) => m.name === '.bss')!;
       expect(bss.initialData!.every((b) => b === 0)).toBe(true);

@@ -41,7 +41,12 @@ export function scratchDir(): string {
 }
 
 /** Compile one corpus file (or a C source text) and return the path of the object. */
+const compiled = new Map<string, string>();
+
 export function compile(source: string, compiler: Compiler, name = path.basename(source, '.c')): string {
+  const key = `${compiler}\0${source}`;
+  const known = compiled.get(key);
+  if (known) return known;
   const { tool, args } = COMMANDS[compiler];
   let input = source;
   if (source.includes('\n')) {

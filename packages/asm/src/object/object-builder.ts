@@ -1,0 +1,371 @@
+/**
+ * Build a relocatable ELF BPF object piece by piece: code sections with function symbols and
+ * relocations, maps (BTF-defined `.maps` with their BTF, or the legacy `maps` section), global
+ * data, license, BTF and `.BTF.ext` line/func info. Used by `writeObject`, `writeAssembled`
+ * and by compilers (cc-frontend). The output reads back with `readObject` and with
+ * llvm-readelf / llvm-objdump.
+ *
+ * @example
+ * const b = new ObjectBuilder();
+ * b.addMap({ name: 'counts', type: MAP_TYPES.hash, keySize: 4, valueSize: 8, maxEntries: 1024 });
+ * b.addFunction('prog', 'kprobe/x', insns, { global: true });
+ * b.addRelocation('kprobe/x', 2, 'counts');          // instruction 2 is `lddw r1, counts`
+ * b.license = 'GPL';
+ * const bytes = b.build();
+ */
+import { type Endian, encode, type Insn, insnWidth } from '@tbpf/isa';
+import { encodeText } from '../elf/byte-reader.js';
+import {
+  R_BPF_64_32,
+  R_BPF_64_64,
+  SHF_ALLOC,
+  SHF_EXECINSTR,
+  SHF_MERGE,
+  SHF_STRINGS,
+  SHF_WRITE,
+  SHT_NOBITS,
+} from '../elf/constants.js';
+import { ElfError } from '../elf/errors.js';
+import { type ElfOutRelocation, type ElfOutSection, type ElfOutSymbol, writeElf } from '../elf/write-elf.js';
+import type { BtfVarSecInfo } from './btf-types.js';
+import { BtfBuilder, type BtfExtSection, encodeBtf } from './btf-write.js';
+
+export interface MapDefinition {
+  name: string;
+  type: number;
+  keySize: number;
+  valueSize: number;
+  maxEntries: number;
+  flags?: number;
+  /** 'btf' (default): `.maps` with BTF, like `__uint`/`__type`; 'legacy': `struct bpf_map_def` in `maps`. */
+  style?: 'btf' | 'legacy';
+  /** BTF type ids (in `builder.btf`) of key and value, for `__type(key, T)` definitions. */
+  btfKeyType?: number;
+  btfValueType?: number;
+}
+
+interface CodeSection {
+  insns: Insn[];
+  /** Byte size so far. */
+  size: number;
+}
+
+interface PendingReloc {
+  section: string;
+  /** Instruction index in the section. */
+  index: number;
+  symbol: string;
+  /** Prefer the section symbol of `symbol` (a section name) — for static data and functions. */
+  sectionSymbol: boolean;
+}
+
+export class ObjectBuilder {
+  readonly btf = new BtfBuilder();
+  license?: string;
+  kernelVersion?: number;
+  /** Emit `.BTF`/`.BTF.ext` even without BTF maps or line info (default: only when needed). */
+  forceBtf = false;
+
+  private readonly code = new Map<string, CodeSection>();
+  private readonly data = new Map<string, { bytes?: Uint8Array; size: number }>();
+  private readonly symbols: ElfOutSymbol[] = [];
+  private readonly relocs: PendingReloc[] = [];
+  private readonly maps: MapDefinition[] = [];
+  private readonly ext = new Map<string, BtfExtSection>();
+
+  constructor(readonly endian: Endian = 'little') {}
+
+  /** Append instructions to a code section; returns the index of the first one in the section. */
+  addCode(section: string, insns: readonly Insn[]): number {
+    let cs = this.code.get(section);
+    if (!cs) {
+      cs = { insns: [], size: 0 };
+      this.code.set(section, cs);
+    }
+    const first = cs.insns.length;
+    for (const insn of insns) {
+      cs.insns.push(insn);
+      cs.size += insnWidth(insn) * 8;
+    }
+    return first;
+  }
+
+  /** Append a function to a section and define its symbol. Returns the index of its first instruction. */
+  addFunction(
+    name: string,
+    section: string,
+    insns: readonly Insn[],
+    opts: { global?: boolean } = {},
+  ): number {
+    const offset = this.code.get(section)?.size ?? 0;
+    const first = this.addCode(section, insns);
+    const size = this.code.get(section)!.size - offset;
+    this.defineSymbol({
+      name,
+      section,
+      value: offset,
+      size,
+      binding: opts.global === false ? 'local' : 'global',
+      type: 'func',
+    });
+    return first;
+  }
+
+  /** Define a symbol (a function, variable or label) directly. */
+  defineSymbol(sym: ElfOutSymbol): void {
+    this.symbols.push(sym);
+  }
+
+  /**
+   * Relocate instruction `index` of code section `section` against `symbol`: a map name, a
+   * function or variable symbol, or (with `sectionSymbol`) a section name. `lddw` gets
+   * R_BPF_64_64, `call` R_BPF_64_32; an unknown name becomes an undefined (extern) symbol.
+   */
+  addRelocation(
+    section: string,
+    index: number,
+    symbol: string,
+    opts: { sectionSymbol?: boolean } = {},
+  ): void {
+    this.relocs.push({ section, index, symbol, sectionSymbol: !!opts.sectionSymbol });
+  }
+
+  /** Add a map definition (its symbol is the map's name). */
+  addMap(def: MapDefinition): void {
+    this.maps.push(def);
+  }
+
+  /**
+   * Add global data: `.data*`/`.rodata*` with contents, `.bss*` with a size (zeros). Returns the
+   * section's previous size (the offset where `bytes` were placed).
+   */
+  addData(
+    section: string,
+    bytes: Uint8Array | number,
+    variable?: { name: string; global?: boolean },
+  ): number {
+    const cur = this.data.get(section) ?? { size: 0 };
+    const offset = cur.size;
+    const size = typeof bytes === 'number' ? bytes : bytes.length;
+    if (typeof bytes !== 'number' && !section.startsWith('.bss')) {
+      const next = new Uint8Array(offset + size);
+      if (cur.bytes) next.set(cur.bytes);
+      next.set(bytes, offset);
+      cur.bytes = next;
+    }
+    cur.size = offset + size;
+    this.data.set(section, cur);
+    if (variable) {
+      this.defineSymbol({
+        name: variable.name,
+        section,
+        value: offset,
+        size,
+        binding: variable.global === false ? 'local' : 'global',
+        type: 'object',
+      });
+    }
+    return offset;
+  }
+
+  /** `.BTF.ext` func_info for the function starting at instruction `index` of `section`. */
+  addFuncInfo(section: string, index: number, typeId: number): void {
+    this.extFor(section).funcInfo.push({ insnOffset: index, typeId });
+  }
+
+  /** `.BTF.ext` line_info for instruction `index` of `section`. */
+  addLineInfo(
+    section: string,
+    index: number,
+    info: { file: string; source: string; line: number; column: number },
+  ): void {
+    this.extFor(section).lineInfo.push({ insnOffset: index, ...info });
+  }
+
+  private extFor(section: string): BtfExtSection {
+    let e = this.ext.get(section);
+    if (!e) {
+      e = { section, funcInfo: [], lineInfo: [] };
+      this.ext.set(section, e);
+    }
+    return e;
+  }
+
+  build(): Uint8Array {
+    const sections: ElfOutSection[] = [];
+    const symbols: ElfOutSymbol[] = [];
+    const relocations: ElfOutRelocation[] = [];
+    const insnsBySection = new Map<string, Insn[]>();
+    const byteOffsets = new Map<string, number[]>();
+
+    for (const [name, cs] of this.code) {
+      const insns = cs.insns.map((i) => ({ ...i }) as Insn);
+      insnsBySection.set(name, insns);
+      const offs: number[] = [];
+      let at = 0;
+      for (const insn of insns) {
+        offs.push(at);
+        at += insnWidth(insn) * 8;
+      }
+      byteOffsets.set(name, offs);
+      sections.push({ name, flags: SHF_ALLOC | SHF_EXECINSTR, align: 8 });
+    }
+    this.buildMaps(sections, symbols);
+    for (const [name, d] of this.data) {
+      const bss = name.startsWith('.bss');
+      const ro = name.startsWith('.rodata');
+      const str = /^\.rodata\.str/.test(name);
+      sections.push({
+        name,
+        type: bss ? SHT_NOBITS : undefined,
+        flags: SHF_ALLOC | (ro ? 0 : SHF_WRITE) | (str ? SHF_MERGE | SHF_STRINGS : 0),
+        data: d.bytes ?? new Uint8Array(d.size),
+        size: d.size,
+        align: str ? 1 : 8,
+        entsize: str ? 1 : 0,
+      });
+    }
+    if (this.license !== undefined) {
+      const text = encodeText(this.license);
+      const bytes = new Uint8Array(text.length + 1);
+      bytes.set(text);
+      sections.push({ name: 'license', flags: SHF_ALLOC | SHF_WRITE, data: bytes, align: 1 });
+      symbols.push({
+        name: '_license',
+        section: 'license',
+        value: 0,
+        size: bytes.length,
+        binding: 'global',
+        type: 'object',
+      });
+    }
+    if (this.kernelVersion !== undefined) {
+      const bytes = new Uint8Array(4);
+      new DataView(bytes.buffer).setUint32(0, this.kernelVersion, this.endian === 'little');
+      sections.push({ name: 'version', flags: SHF_ALLOC | SHF_WRITE, data: bytes, align: 4 });
+      symbols.push({
+        name: '_version',
+        section: 'version',
+        value: 0,
+        size: 4,
+        binding: 'global',
+        type: 'object',
+      });
+    }
+    symbols.push(...this.symbols);
+
+    const sectionNames = new Set(sections.map((s) => s.name));
+    const sectionSymbol = (name: string) => {
+      let i = symbols.findIndex((s) => s.type === 'section' && s.section === name);
+      if (i < 0)
+        i = symbols.push({ name, section: name, value: 0, size: 0, binding: 'local', type: 'section' }) - 1;
+      return i;
+    };
+    for (const r of this.relocs) {
+      const insns = insnsBySection.get(r.section);
+      if (!insns) throw new ElfError(`relocation in '${r.section}', which is not a code section`);
+      const insn = insns[r.index];
+      if (!insn) throw new ElfError(`relocation at instruction ${r.index}, past the end`, r.section);
+      let symIndex: number;
+      if (r.sectionSymbol) {
+        if (!sectionNames.has(r.symbol))
+          throw new ElfError(`relocation against unknown section '${r.symbol}'`, r.section);
+        symIndex = sectionSymbol(r.symbol);
+      } else {
+        symIndex = symbols.findIndex(
+          (s) => s.name === r.symbol && s.type !== 'section' && s.section !== undefined,
+        );
+        if (symIndex < 0) symIndex = symbols.findIndex((s) => s.name === r.symbol && s.section === undefined);
+        if (symIndex < 0)
+          symIndex =
+            symbols.push({ name: r.symbol, value: 0, size: 0, binding: 'global', type: 'notype' }) - 1;
+      }
+      const type = insn.kind === 'call' ? R_BPF_64_32 : insn.kind === 'lddw' ? R_BPF_64_64 : -1;
+      if (type < 0)
+        throw new ElfError(`instruction ${r.index} (${insn.kind}) cannot be relocated`, r.section);
+      // Function symbols carry their own address: clang writes imm = -1 on such calls.
+      if (insn.kind === 'call' && !r.sectionSymbol) insn.imm = -1;
+      relocations.push({
+        section: r.section,
+        offset: byteOffsets.get(r.section)![r.index],
+        type,
+        symbol: symIndex,
+      });
+    }
+
+    // Code bytes (after relocation imm adjustments).
+    for (const s of sections) {
+      const insns = insnsBySection.get(s.name);
+      if (insns) s.data = encode(insns, this.endian);
+    }
+
+    const needBtf = this.forceBtf || this.maps.some((m) => (m.style ?? 'btf') === 'btf') || this.ext.size > 0;
+    if (needBtf) {
+      const ext = [...this.ext.values()].map((e) => ({
+        section: e.section,
+        funcInfo: e.funcInfo.map((f) => ({
+          ...f,
+          insnOffset: byteOffsets.get(e.section)?.[f.insnOffset] ?? 0,
+        })),
+        lineInfo: e.lineInfo.map((l) => ({
+          ...l,
+          insnOffset: byteOffsets.get(e.section)?.[l.insnOffset] ?? 0,
+        })),
+      }));
+      const enc = encodeBtf(this.btf.spec, this.endian, ext.length > 0 ? ext : undefined);
+      sections.push({ name: '.BTF', flags: 0, data: enc.btf, align: 4 });
+      if (enc.ext) sections.push({ name: '.BTF.ext', flags: 0, data: enc.ext, align: 4 });
+    }
+    return writeElf({ endian: this.endian, sections, symbols, relocations });
+  }
+
+  private buildMaps(sections: ElfOutSection[], symbols: ElfOutSymbol[]): void {
+    const btfMaps = this.maps.filter((m) => (m.style ?? 'btf') === 'btf');
+    const legacy = this.maps.filter((m) => m.style === 'legacy');
+    if (btfMaps.length > 0) {
+      const vars: BtfVarSecInfo[] = [];
+      let at = 0;
+      for (const m of btfMaps) {
+        const struct = this.btf.mapDefinition({
+          type: m.type,
+          maxEntries: m.maxEntries,
+          flags: m.flags,
+          key: m.btfKeyType,
+          value: m.btfValueType,
+          keySize: m.btfKeyType === undefined ? m.keySize : undefined,
+          valueSize: m.btfValueType === undefined ? m.valueSize : undefined,
+        });
+        const t = this.btf.spec.types[struct];
+        const size = t.kind === 'struct' ? t.size : 0;
+        const v = this.btf.var(m.name, struct, 'global');
+        vars.push({ type: v, offset: at, size });
+        symbols.push({ name: m.name, section: '.maps', value: at, size, binding: 'global', type: 'object' });
+        at += size;
+      }
+      // Replace a `.maps` DATASEC carried over from a parsed object rather than adding a second one.
+      const old = this.btf.spec.types.findIndex((t) => t.kind === 'datasec' && t.name === '.maps');
+      if (old > 0) this.btf.spec.types[old] = { kind: 'datasec', name: '.maps', size: at, vars };
+      else this.btf.datasec('.maps', at, vars);
+      sections.push({ name: '.maps', flags: SHF_ALLOC | SHF_WRITE, data: new Uint8Array(at), align: 8 });
+    }
+    if (legacy.length > 0) {
+      const bytes = new Uint8Array(legacy.length * 20);
+      const v = new DataView(bytes.buffer);
+      const le = this.endian === 'little';
+      legacy.forEach((m, i) => {
+        [m.type, m.keySize, m.valueSize, m.maxEntries, m.flags ?? 0].forEach((x, k) =>
+          v.setUint32(i * 20 + k * 4, x, le),
+        );
+        symbols.push({
+          name: m.name,
+          section: 'maps',
+          value: i * 20,
+          size: 20,
+          binding: 'global',
+          type: 'object',
+        });
+      });
+      sections.push({ name: 'maps', flags: SHF_ALLOC | SHF_WRITE, data: bytes, align: 4 });
+    }
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * ObjectFile → ELF, and assembler output → ELF. Both go through `ObjectBuilder`; the result
+ * reads back with `readObject`, llvm-readelf-19 and llvm-objdump-19.
+ */
+import type { Endian, Insn } from '@tbpf/isa';
+import { insnWidth } from '@tbpf/isa';
+import { ElfError } from '../elf/errors.js';
+import { type MapDefinition, ObjectBuilder } from './object-builder.js';
+import type { ObjectFile, ProgramSpec } from './types.js';
+
+/**
+ * Serialise an `ObjectFile` (possibly edited) as a relocatable ELF object. Functions of a
+ * section are laid out in `sectionOffset` order, back to back; relocations are re-created
+ * clang-style (map and variable symbols, section symbols for static data and functions);
+ * BTF is carried over, with the `.maps` definitions regenerated from the `MapSpec`s.
+ */
+export function writeObject(obj: ObjectFile): Uint8Array {
+  const b = new ObjectBuilder(obj.endian);
+  if (obj.btf) {
+    b.btf.spec.types.push(...structuredClone(obj.btf.types.slice(1)));
+    b.forceBtf = true;
+  }
+  // New layout: section → functions in order, with byte offsets.
+  const bySection = new Map<string, ProgramSpec[]>();
+  for (const fn of obj.functions) {
+    const list = bySection.get(fn.section) ?? [];
+    list.push(fn);
+    bySection.set(fn.section, list);
+  }
+  const place = new Map<ProgramSpec, { byte: number; index: number }>();
+  for (const list of bySection.values()) {
+    list.sort((x, y) => x.sectionOffset - y.sectionOffset);
+    let byte = 0;
+    let index = 0;
+    for (const fn of list) {
+      place.set(fn, { byte, index });
+      for (const insn of fn.insns) byte += insnWidth(insn) * 8;
+      index += fn.insns.length;
+    }
+  }
+  const target = (section: string, offset: number, fn: ProgramSpec, at: number) => {
+    const callee = obj.functions.find((f) => f.section === section && f.sectionOffset === offset);
+    if (!callee)
+      throw new ElfError(
+        `instruction ${at} of '${fn.name}' refers to ${section}+${offset}, which is not a function`,
+        fn.section,
+      );
+    return callee;
+  };
+
+  for (const [section, list] of bySection) {
+    for (const fn of list) {
+      const insns = fn.insns.map((i) => ({ ...i }) as Insn);
+      const here = place.get(fn)!;
+      const byteOf = (i: number) => here.byte + insns.slice(0, i).reduce((n, x) => n + insnWidth(x) * 8, 0);
+      const pending: { index: number; symbol: string; sectionSymbol: boolean }[] = [];
+      for (const rel of fn.relocations) {
+        const insn = insns[rel.insnIndex];
+        switch (rel.kind) {
+          case 'map':
+            if (insn.kind === 'lddw') Object.assign(insn, { source: 'imm64', imm: 0, imm2: 0 });
+            pending.push({ index: rel.insnIndex, symbol: rel.symbol, sectionSymbol: false });
+            break;
+          case 'global-data':
+            if (insn.kind === 'lddw') Object.assign(insn, { source: 'imm64', imm: rel.offset | 0, imm2: 0 });
+            pending.push({ index: rel.insnIndex, symbol: rel.section, sectionSymbol: true });
+            break;
+          case 'func-addr': {
+            const callee = target(rel.section, rel.offset, fn, rel.insnIndex);
+            if (insn.kind === 'lddw')
+              Object.assign(insn, { source: 'imm64', imm: place.get(callee)!.byte, imm2: 0 });
+            pending.push({ index: rel.insnIndex, symbol: callee.section, sectionSymbol: true });
+            break;
+          }
+          case 'call': {
+            const callee = target(rel.section, rel.offset, fn, rel.insnIndex);
+            const calleeByte = place.get(callee)!.byte;
+            if (insn.kind !== 'call') break;
+            if (rel.elfType === 0 && callee.section === section) {
+              insn.imm = (calleeByte - (byteOf(rel.insnIndex) + 8)) / 8; // resolved in-section, no relocation
+            } else if (callee.global) {
+              pending.push({ index: rel.insnIndex, symbol: callee.name, sectionSymbol: false });
+            } else {
+              insn.imm = calleeByte / 8 - 1;
+              pending.push({ index: rel.insnIndex, symbol: callee.section, sectionSymbol: true });
+            }
+            break;
+          }
+          case 'extern':
+            pending.push({ index: rel.insnIndex, symbol: rel.symbol, sectionSymbol: false });
+            break;
+        }
+      }
+      b.addFunction(fn.name, section, insns, { global: fn.global });
+      for (const p of pending)
+        b.addRelocation(section, here.index + p.index, p.symbol, { sectionSymbol: p.sectionSymbol });
+      for (const f of fn.funcInfo) b.addFuncInfo(section, here.index + f.insnIndex, f.typeId);
+      for (const l of fn.lineInfo) b.addLineInfo(section, here.index + l.insnIndex, l);
+    }
+  }
+
+  for (const m of obj.maps) {
+    if (m.origin === 'global-data') {
+      b.addData(
+        m.section,
+        m.section.startsWith('.bss') ? m.valueSize : (m.initialData ?? new Uint8Array(m.valueSize)),
+      );
+      continue;
+    }
+    const def: MapDefinition = { ...m, style: m.origin === 'legacy' ? 'legacy' : 'btf' };
+    if (def.style === 'btf' && !obj.btf) {
+      delete def.btfKeyType;
+      delete def.btfValueType;
+    }
+    b.addMap(def);
+  }
+  if (obj.license !== undefined) b.license = obj.license;
+  if (obj.kernelVersion !== undefined) b.kernelVersion = obj.kernelVersion;
+  return b.build();
+}
+
+/** The parts of the assembler's output (`AsmProgram` from ../text) that the ELF writer needs. */
+export interface AssembledInput {
+  sections: { name: string; insns: Insn[] }[];
+  symbols: {
+    name: string;
+    section: string;
+    offset: number;
+    size: number;
+    binding: 'local' | 'global' | 'weak';
+    type: 'func' | 'notype';
+  }[];
+  relocations: { section: string; index: number; symbol: string }[];
+}
+
+export interface WriteAssembledOptions {
+  endian?: Endian;
+  license?: string;
+  /** Map definitions for names the code refers to (emitted in `.maps` with BTF, or legacy `maps`). */
+  maps?: MapDefinition[];
+}
+
+/**
+ * Assembler output → relocatable ELF object: one executable section per assembled section,
+ * its functions and labels as symbols, unresolved names as relocations (against maps given in
+ * `options.maps`, other functions, or undefined symbols), plus `license`.
+ */
+export function writeAssembled(program: AssembledInput, options: WriteAssembledOptions = {}): Uint8Array {
+  const b = new ObjectBuilder(options.endian ?? 'little');
+  for (const s of program.sections) b.addCode(s.name, s.insns);
+  for (const sym of program.symbols) {
+    b.defineSymbol({
+      name: sym.name,
+      section: sym.section,
+      value: sym.offset,
+      size: sym.size,
+      binding: sym.binding,
+      type: sym.type,
+    });
+  }
+  for (const r of program.relocations) b.addRelocation(r.section, r.index, r.symbol);
+  for (const m of options.maps ?? []) b.addMap(m);
+  if (options.license !== undefined) b.license = options.license;
+  return b.build();
+}
