@@ -154,7 +154,9 @@ export function writeElf(out: ElfOutput): Uint8Array {
     ...order.filter((o) => o.s.binding !== 'local'),
   ];
   const newIndex = new Map<number, number>();
-  sorted.forEach((o, k) => newIndex.set(o.i, k + 1));
+  sorted.forEach((o, k) => {
+    newIndex.set(o.i, k + 1);
+  });
 
   const relocsBySection = new Map<string, ElfOutRelocation[]>();
   for (const r of out.relocations) {

@@ -353,9 +353,9 @@ export class ObjectBuilder {
       const v = new DataView(bytes.buffer);
       const le = this.endian === 'little';
       legacy.forEach((m, i) => {
-        [m.type, m.keySize, m.valueSize, m.maxEntries, m.flags ?? 0].forEach((x, k) =>
-          v.setUint32(i * 20 + k * 4, x, le),
-        );
+        for (const [k, x] of [m.type, m.keySize, m.valueSize, m.maxEntries, m.flags ?? 0].entries()) {
+          v.setUint32(i * 20 + k * 4, x, le);
+        }
         symbols.push({
           name: m.name,
           section: 'maps',
