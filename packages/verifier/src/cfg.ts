@@ -1,0 +1,183 @@
+/**
+ * The structure pass (Linux's check_subprogs + check_cfg): instruction validity for the CPU
+ * version, registers, sub-program boundaries, jump targets, reachability, fall-through past the
+ * end, and — in the RFC's strict mode — back-edges. Also marks the pruning points.
+ */
+import { branchTargets, type CpuVersion, cpuVersion, encodeSlots, type Insn } from '@tbpf/isa';
+
+export class StructureError extends Error {
+  constructor(
+    readonly insnIndex: number,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+export interface Structure {
+  /** Branch target (instruction index) of each jump/gotol/local call; -1 elsewhere. */
+  target: Int32Array;
+  /** Start instruction of each sub-program, ascending; [0] is the entry. */
+  subprogStarts: number[];
+  /** Sub-program index of each instruction. */
+  subprogOf: Int32Array;
+  /** Instructions where explored states are kept for pruning. */
+  prunePoint: Uint8Array;
+  /** Static call graph: callees of each sub-program. */
+  callees: Set<number>[];
+}
+
+/** The opcode byte of an instruction, for messages and the kernel-style log. */
+export function opcodeOf(insn: Insn): number {
+  try {
+    return encodeSlots(insn)[0].opcode;
+  } catch {
+    return 0;
+  }
+}
+
+const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
+
+function regsOf(insn: Insn): { read: number[]; write: number[] } {
+  switch (insn.kind) {
+    case 'alu':
+      return { read: insn.source === 'reg' ? [insn.src] : [], write: [insn.dst] };
+    case 'end':
+      return { read: [], write: [insn.dst] };
+    case 'jmp':
+      return { read: insn.source === 'reg' ? [insn.dst, insn.src] : [insn.dst], write: [] };
+    case 'callx':
+      return { read: [insn.reg], write: [] };
+    case 'lddw':
+      return { read: [], write: [insn.dst] };
+    case 'ldind':
+      return { read: [insn.src], write: [] };
+    case 'ldx':
+      return { read: [insn.src], write: [insn.dst] };
+    case 'st':
+      return { read: [insn.dst], write: [] };
+    case 'stx':
+    case 'atomic':
+      return { read: [insn.dst, insn.src], write: [] };
+    default:
+      return { read: [], write: [] };
+  }
+}
+
+function checkInsn(insn: Insn, i: number, cpu: CpuVersion): void {
+  const v = cpuVersion(insn);
+  if (v === undefined || v > cpu) throw new StructureError(i, `unknown opcode ${hex2(opcodeOf(insn))}`);
+  const { read, write } = regsOf(insn);
+  for (const r of [...read, ...write]) {
+    if (!Number.isInteger(r) || r < 0 || r > 10) throw new StructureError(i, `R${r} is invalid`);
+  }
+  for (const r of write) if (r === 10) throw new StructureError(i, 'frame pointer is read only');
+  if (insn.kind === 'call' && insn.target === 'kfunc') {
+    throw new StructureError(i, 'calling kernel functions is not supported');
+  }
+  if (insn.kind === 'alu' && insn.source === 'imm' && insn.imm === 0 && /^s?(div|mod)$/.test(insn.op)) {
+    throw new StructureError(i, 'div by zero');
+  }
+  if (insn.kind === 'lddw' && (insn.source === 'var_addr' || insn.source === 'code_addr')) {
+    throw new StructureError(
+      i,
+      `unsupported lddw pseudo source ${insn.source} (callbacks and BTF variables)`,
+    );
+  }
+}
+
+function isCondJump(insn: Insn): boolean {
+  return insn.kind === 'jmp';
+}
+
+function endsFlow(insn: Insn): boolean {
+  return insn.kind === 'exit' || insn.kind === 'ja' || insn.kind === 'gotol';
+}
+
+export function checkStructure(insns: readonly Insn[], cpu: CpuVersion, strictRfc: boolean): Structure {
+  const n = insns.length;
+  if (n === 0) throw new StructureError(0, 'empty program');
+  insns.forEach((insn, i) => checkInsn(insn, i, cpu));
+
+  const target = new Int32Array(n).fill(-1);
+  const targets = branchTargets(insns);
+  const starts = new Set<number>([0]);
+  targets.forEach((t, i) => {
+    if (!t) return;
+    const insn = insns[i];
+    if (!t.ok) {
+      const isCall = insn.kind === 'call';
+      if (isCall) throw new StructureError(i, 'call to invalid destination');
+      // Report the target as an instruction index would be (the slot for lddw middles).
+      throw new StructureError(
+        i,
+        t.reason === 'lddw-middle'
+          ? `jump into the middle of ldimm64 insn ${i}`
+          : `jump out of range from insn ${i} to ${t.slot}`,
+      );
+    }
+    target[i] = t.index;
+    if (insn.kind === 'call') starts.add(t.index);
+  });
+
+  const subprogStarts = [...starts].sort((a, b) => a - b);
+  const subprogOf = new Int32Array(n);
+  for (let s = 0; s < subprogStarts.length; s++) {
+    const end = s + 1 < subprogStarts.length ? subprogStarts[s + 1] : n;
+    for (let i = subprogStarts[s]; i < end; i++) subprogOf[i] = s;
+    const last = insns[end - 1];
+    if (!endsFlow(last)) {
+      if (end === n) throw new StructureError(end - 1, `jump out of range from insn ${end - 1} to ${end}`);
+      throw new StructureError(end - 1, 'last insn is not an exit or jmp');
+    }
+  }
+  const callees = subprogStarts.map(() => new Set<number>());
+  for (let i = 0; i < n; i++) {
+    const insn = insns[i];
+    if (target[i] < 0) continue;
+    if (insn.kind === 'call') {
+      callees[subprogOf[i]].add(subprogOf[target[i]]);
+    } else if (subprogOf[target[i]] !== subprogOf[i]) {
+      throw new StructureError(i, `jump out of range from insn ${i} to ${target[i]}`);
+    }
+  }
+
+  // Depth-first walk: reachability, back-edges, pruning points (Linux's check_cfg).
+  const prunePoint = new Uint8Array(n);
+  const color = new Uint8Array(n); // 0 new, 1 on the DFS stack, 2 done
+  const stack: number[] = [0];
+  const nextEdge = new Int32Array(n);
+  color[0] = 1;
+  const successors = (i: number): number[] => {
+    const insn = insns[i];
+    if (insn.kind === 'exit') return [];
+    if (insn.kind === 'ja' || insn.kind === 'gotol') return [target[i]];
+    if (isCondJump(insn)) return [i + 1, target[i]];
+    if (insn.kind === 'call' && insn.target === 'local') return [i + 1, target[i]];
+    return [i + 1];
+  };
+  while (stack.length > 0) {
+    const t = stack[stack.length - 1];
+    const succ = successors(t);
+    if (nextEdge[t] >= succ.length) {
+      color[t] = 2;
+      stack.pop();
+      continue;
+    }
+    const w = succ[nextEdge[t]++];
+    const insn = insns[t];
+    if (insn.kind === 'jmp' || insn.kind === 'ja' || insn.kind === 'gotol') {
+      prunePoint[w] = 1;
+      if (insn.kind === 'jmp') prunePoint[t + 1] = 1;
+    }
+    if (insn.kind === 'call') prunePoint[t + 1] = 1;
+    if (color[w] === 0) {
+      color[w] = 1;
+      stack.push(w);
+    } else if (color[w] === 1 && strictRfc) {
+      throw new StructureError(t, `back-edge from insn ${t} to ${w}`);
+    }
+  }
+  for (let i = 0; i < n; i++) if (color[i] === 0) throw new StructureError(i, `unreachable insn ${i}`);
+  return { target, subprogStarts, subprogOf, prunePoint, callees };
+}

@@ -1,0 +1,1220 @@
+/**
+ * The abstract interpreter: walks every path of the program from the entry with abstract
+ * register and stack states (Linux's do_check), forking at conditional jumps, pruning a path
+ * when a fully explored state at the same instruction covers it (is_state_visited), and
+ * rejecting at the first unsafe instruction.
+ */
+import type { AluInsn, AtomicInsn, Insn, JmpInsn, LdxInsn, StInsn, StxInsn } from '@tbpf/isa';
+import type { ArgType, HelperPrototype } from '@tbpf/vm';
+import { type Bounds, isConst, S64_MIN, sync, unknownBounds } from './bounds.js';
+import type { Structure } from './cfg.js';
+import { insnLine } from './disasm.js';
+import { Reject } from './errors.js';
+import { immBounds, scalarAlu, scalarEnd } from './scalar-alu.js';
+import { type Cond, negate, refineScalars } from './scalar-branch.js';
+import {
+  constReg,
+  copyState,
+  curFrame,
+  type Frame,
+  formatReg,
+  isPointer,
+  NOT_INIT,
+  newFrame,
+  ptrReg,
+  type Reg,
+  regsKey,
+  STACK_INVALID,
+  STACK_MISC,
+  STACK_SIZE,
+  STACK_SPILL,
+  STACK_ZERO,
+  type State,
+  sameRegs,
+  scalarReg,
+  stateSafe,
+  typeName,
+} from './state.js';
+import type { MapInfo, VerifyOptions, VerifyStats } from './types.js';
+
+/** Linux's limits. */
+export const COMPLEXITY_LIMIT_INSNS = 1_000_000;
+const MAX_PENDING = 8192;
+const MAX_CALL_FRAMES = 8;
+const MAX_VAR_OFF = 1 << 29;
+const RINGBUF_MAP = 27;
+const ARRAY_MAP = 2;
+
+interface Checkpoint {
+  state: State;
+  key: string;
+  branches: number;
+  parent: Checkpoint | null;
+  hit: number;
+  miss: number;
+}
+
+interface Pending {
+  state: State;
+  pc: number;
+  from: number;
+  parent: Checkpoint | null;
+}
+
+const ALU_STR: Record<string, string> = {
+  add: '+=',
+  sub: '-=',
+  mul: '*=',
+  div: '/=',
+  sdiv: '/=',
+  or: '|=',
+  and: '&=',
+  lsh: '<<=',
+  rsh: '>>=',
+  neg: 'neg',
+  mod: '%=',
+  smod: '%=',
+  xor: '^=',
+  mov: '=',
+  arsh: 's>>=',
+};
+
+function loadedScalar(size: number, signed: boolean): Reg {
+  if (size === 8) return scalarReg();
+  const bits = BigInt(size * 8);
+  const b = unknownBounds();
+  if (signed) {
+    b.smin = -(1n << (bits - 1n));
+    b.smax = (1n << (bits - 1n)) - 1n;
+  } else {
+    b.umax = (1n << bits) - 1n;
+  }
+  return scalarFrom(b);
+}
+
+/** A scalar from partially set bounds, with every other fact derived. */
+function scalarFrom(b: Bounds): Reg {
+  const r = scalarReg({ ...b });
+  if (!sync(r)) throw new Error('internal: infeasible scalar');
+  return r;
+}
+
+const isZeroConst = (r: Reg): boolean => r.type === 'scalar' && r.m === 0n && r.v === 0n;
+
+export class Checker {
+  private readonly insns: readonly Insn[];
+  private readonly s: Structure;
+  private readonly opts: VerifyOptions;
+  private readonly maps: readonly MapInfo[];
+  private readonly level: number;
+  private readonly limit: number;
+  readonly lines: string[] = [];
+  private readonly explored = new Map<number, Checkpoint[]>();
+  private readonly pending: Pending[] = [];
+  private idGen = 0;
+  private st!: State;
+  private pc = 0;
+  private parent: Checkpoint | null = null;
+  private jmpsSinceCkpt = 0;
+  private insnsSinceCkpt = 0;
+  /** Deepest stack byte used by each sub-program. */
+  readonly stackDepth: number[];
+  readonly stats: VerifyStats = {
+    processed: 0,
+    maxStatesPerInsn: 0,
+    totalStates: 0,
+    peakStates: 0,
+    pruned: 0,
+    stackDepth: 0,
+  };
+  private curStates = 0;
+
+  constructor(insns: readonly Insn[], structure: Structure, opts: VerifyOptions) {
+    this.insns = insns;
+    this.s = structure;
+    this.opts = opts;
+    this.maps = opts.maps ?? [];
+    this.level = opts.logLevel ?? 0;
+    this.limit = opts.insnLimit ?? COMPLEXITY_LIMIT_INSNS;
+    this.stackDepth = structure.subprogStarts.map(() => 0);
+  }
+
+  // ---- logging -------------------------------------------------------------------------
+
+  private helperName = (id: number): string | undefined => this.opts.type.helpers.get(id)?.name;
+  private mapName = (i: number): string => this.maps[i]?.name ?? `map${i}`;
+  private mapSizes = (i: number): [number, number] => [
+    this.maps[i]?.keySize ?? 0,
+    this.maps[i]?.valueSize ?? 0,
+  ];
+
+  private fmt(r: Reg): string {
+    return formatReg(r, this.mapName, this.mapSizes);
+  }
+
+  /** Linux's print_verifier_state: initialised registers, then non-empty stack slots. */
+  formatState(st: State): string {
+    const parts: string[] = [];
+    st.frames.forEach((f, fi) => {
+      if (st.frames.length > 1) parts.push(`frame${fi}:`);
+      f.regs.forEach((r, i) => {
+        if (r.type !== 'not_init') parts.push(`R${i}=${this.fmt(r)}`);
+      });
+      for (let slot = STACK_SIZE / 8 - 1; slot >= 0; slot--) {
+        const bytes = f.stack.subarray(slot * 8, slot * 8 + 8);
+        if (bytes.every((b) => b === STACK_INVALID)) continue;
+        const off = slot * 8 - STACK_SIZE;
+        const spill = f.spills[slot];
+        if (bytes[0] === STACK_SPILL && spill) parts.push(`fp${off}=${this.fmt(spill)}`);
+        else
+          parts.push(
+            `fp${off}=${[...bytes]
+              .reverse()
+              .map((b) => '?m0s'[b])
+              .join('')}`,
+          );
+      }
+    });
+    return parts.join(' ');
+  }
+
+  private log(line: string): void {
+    this.lines.push(line);
+  }
+
+  private sourceOf(pc: number): string | undefined {
+    const li = this.opts.lineInfo;
+    if (!li || li.length === 0) return undefined;
+    let best: (typeof li)[number] | undefined;
+    for (const l of li) if (l.insnIndex <= pc && (!best || l.insnIndex >= best.insnIndex)) best = l;
+    if (!best) return undefined;
+    return `${best.file}:${best.line}${best.source ? `: ${best.source.trim()}` : ''}`;
+  }
+
+  // ---- state helpers -------------------------------------------------------------------
+
+  private get frame(): Frame {
+    return curFrame(this.st);
+  }
+
+  private reject(reason: string): never {
+    throw new Reject(this.pc, reason);
+  }
+
+  private readReg(n: number): Reg {
+    const r = this.frame.regs[n];
+    if (r.type === 'not_init') this.reject(`R${n} !read_ok`);
+    return r;
+  }
+
+  private setReg(n: number, r: Reg): void {
+    this.frame.regs[n] = r;
+  }
+
+  private newId(): number {
+    return ++this.idGen;
+  }
+
+  /** Apply `fn` to every register and spilled register of every frame. */
+  private forEachReg(fn: (r: Reg) => Reg | undefined): void {
+    for (const f of this.st.frames) {
+      for (let i = 0; i < 11; i++) {
+        const n = fn(f.regs[i]);
+        if (n) f.regs[i] = n;
+      }
+      for (let i = 0; i < f.spills.length; i++) {
+        const sp = f.spills[i];
+        if (!sp) continue;
+        const n = fn(sp);
+        if (n) f.spills[i] = n;
+      }
+    }
+  }
+
+  // ---- the walk --------------------------------------------------------------------------
+
+  run(initial: State): void {
+    this.pending.push({ state: initial, pc: 0, from: -1, parent: null });
+    while (this.pending.length > 0) {
+      const p = this.pending.pop()!;
+      this.st = p.state;
+      this.pc = p.pc;
+      this.parent = p.parent;
+      if (p.from >= 0 && this.level >= 1) this.log(`from ${p.from} to ${p.pc}: ${this.formatState(this.st)}`);
+      this.walkPath(p.from >= 0);
+    }
+  }
+
+  private walkPath(popped: boolean): void {
+    let first = true;
+    for (;;) {
+      if (++this.stats.processed > this.limit) {
+        this.reject(`BPF program is too large. Processed ${this.stats.processed} insn`);
+      }
+      if (this.s.prunePoint[this.pc] && this.isStateVisited(popped && first)) {
+        this.endPath();
+        return;
+      }
+      first = false;
+      const insn = this.insns[this.pc];
+      const before = this.level >= 2 ? this.frame.regs.slice() : undefined;
+      const framesBefore = this.st.frames.length;
+      const at = this.pc;
+      if (this.level >= 1) {
+        const src = this.opts.lineInfo ? this.sourceOf(at) : undefined;
+        if (src && this.sourceOf(at - 1) !== src) this.log(`; ${src}`);
+      }
+      const next = this.step(insn);
+      if (this.level >= 1) {
+        let line = `${at}: ${insnLine(insn, this.helperName)}`;
+        if (before && this.st.frames.length === framesBefore && next !== -1) {
+          const changed: string[] = [];
+          this.frame.regs.forEach((r, i) => {
+            if (r !== before[i] && r.type !== 'not_init') changed.push(`R${i}_w=${this.fmt(r)}`);
+          });
+          if (changed.length) line = `${line.padEnd(40)}; ${changed.join(' ')}`;
+        }
+        this.log(line);
+      }
+      if (next < 0) {
+        this.endPath();
+        return;
+      }
+      this.pc = next;
+    }
+  }
+
+  /** A path ended (exit or pruned): its checkpoints lose one branch in progress. */
+  private endPath(): void {
+    let c = this.parent;
+    while (c) {
+      c.branches--;
+      if (c.branches > 0) break;
+      c = c.parent;
+    }
+  }
+
+  private isStateVisited(fromPop: boolean): boolean {
+    const pc = this.pc;
+    let list = this.explored.get(pc);
+    const key = regsKey(this.st);
+    if (list) {
+      for (let i = 0; i < list.length; i++) {
+        const c = list[i];
+        if (c.branches > 0) {
+          // Still being explored: the same registers again means no progress — an infinite loop.
+          if (c.key === key && sameRegs(c.state, this.st) && stateSafe(c.state, this.st)) {
+            if (this.level >= 1) {
+              this.log(`cur state: ${this.formatState(this.st)}`);
+              this.log(`old state: ${this.formatState(c.state)}`);
+            }
+            this.reject(`infinite loop detected at insn ${pc}`);
+          }
+          continue;
+        }
+        if (stateSafe(c.state, this.st)) {
+          c.hit++;
+          this.stats.pruned++;
+          if (this.level >= 1) this.log(fromPop ? `${pc}: safe` : `${pc}: safe`);
+          return true;
+        }
+        c.miss++;
+        // Drop states that keep failing to prune (Linux's miss_cnt heuristic).
+        if (c.miss > c.hit * 3 + 3) {
+          list.splice(i--, 1);
+          this.curStates--;
+        }
+      }
+    }
+    // Keep a new checkpoint only every few jumps and instructions, as Linux does.
+    if (this.jmpsSinceCkpt < 2 || this.insnsSinceCkpt < 8) {
+      if (!(list === undefined || list.length === 0)) return false;
+    }
+    this.jmpsSinceCkpt = 0;
+    this.insnsSinceCkpt = 0;
+    if (!list) {
+      list = [];
+      this.explored.set(pc, list);
+    }
+    const ckpt: Checkpoint = {
+      state: copyState(this.st),
+      key,
+      branches: 1,
+      parent: this.parent,
+      hit: 0,
+      miss: 0,
+    };
+    list.push(ckpt);
+    this.parent = ckpt;
+    this.stats.totalStates++;
+    this.curStates++;
+    this.stats.peakStates = Math.max(this.stats.peakStates, this.curStates);
+    this.stats.maxStatesPerInsn = Math.max(this.stats.maxStatesPerInsn, list.length);
+    return false;
+  }
+
+  /** Continue the current path at `pc`; explore `other` later. */
+  private fork(other: State, target: number): void {
+    if (this.pending.length >= MAX_PENDING)
+      this.reject(`The sequence of ${MAX_PENDING} jumps is too complex.`);
+    this.pending.push({ state: other, pc: target, from: this.pc, parent: this.parent });
+    if (this.parent) this.parent.branches++;
+  }
+
+  /** Execute one instruction abstractly; returns the next pc, or -1 when the path ends. */
+  private step(insn: Insn): number {
+    this.insnsSinceCkpt++;
+    switch (insn.kind) {
+      case 'alu':
+        this.checkAlu(insn);
+        return this.pc + 1;
+      case 'end': {
+        const r = this.readReg(insn.dst);
+        if (r.type !== 'scalar') this.reject(`R${insn.dst} pointer arithmetic prohibited`);
+        this.setReg(insn.dst, scalarReg(scalarEnd(insn.op, insn.bits, r)));
+        return this.pc + 1;
+      }
+      case 'lddw':
+        this.checkLddw(insn);
+        return this.pc + 1;
+      case 'ldx':
+        this.checkLdx(insn);
+        return this.pc + 1;
+      case 'st':
+      case 'stx':
+        this.checkStore(insn);
+        return this.pc + 1;
+      case 'atomic':
+        this.checkAtomic(insn);
+        return this.pc + 1;
+      case 'ldabs':
+      case 'ldind':
+        this.checkLdAbs(insn.kind === 'ldind' ? insn.src : -1, insn.size);
+        return this.pc + 1;
+      case 'ja':
+      case 'gotol':
+        this.jmpsSinceCkpt++;
+        return this.s.target[this.pc];
+      case 'jmp':
+        this.jmpsSinceCkpt++;
+        return this.checkCondJmp(insn);
+      case 'call':
+        if (insn.target === 'local') return this.checkLocalCall();
+        this.checkHelperCall(insn.imm);
+        return this.pc + 1;
+      case 'callx': {
+        const r = this.readReg(insn.reg);
+        if (r.type !== 'scalar' || !isConst(r)) this.reject(`callx R${insn.reg} is not a known helper id`);
+        this.checkHelperCall(Number(BigInt.asIntN(32, r.v)));
+        return this.pc + 1;
+      }
+      case 'exit':
+        return this.checkExit();
+    }
+  }
+
+  // ---- ALU -------------------------------------------------------------------------------
+
+  private checkAlu(insn: AluInsn): void {
+    const { dst, op, width } = insn;
+    const isMov = op === 'mov' || op.startsWith('movsx');
+    const src: Reg = insn.source === 'reg' ? this.readReg(insn.src) : scalarReg(immBounds(insn.imm, width));
+    if (isMov) {
+      if (op === 'mov' && isPointer(src)) {
+        if (width === 64) {
+          this.setReg(dst, src);
+          return;
+        }
+        // A 32-bit copy of a pointer keeps no pointer: an unknown 32-bit scalar.
+        this.setReg(dst, scalarReg(scalarAlu('mov', unknownBounds(), unknownBounds(), 32)));
+        return;
+      }
+      if (isPointer(src)) this.reject(`R${insn.src} sign-extension of pointer prohibited`);
+      const res = scalarAlu(op, src, src, width);
+      if (op === 'mov' && width === 64 && insn.source === 'reg' && !isConst(src)) {
+        // Link the copies so a later range check on one narrows both (find_equal_scalars).
+        let id = src.id;
+        if (!id) {
+          id = this.newId();
+          this.setReg(insn.src, { ...src, id });
+        }
+        this.setReg(dst, scalarReg(res, id));
+        return;
+      }
+      this.setReg(dst, scalarReg(res));
+      return;
+    }
+    const d = this.readReg(dst);
+    if (op === 'neg') {
+      if (d.type !== 'scalar') this.reject(`R${dst} pointer arithmetic prohibited`);
+      this.setReg(dst, scalarReg(scalarAlu('neg', d, d, width)));
+      return;
+    }
+    if (d.type === 'scalar' && src.type === 'scalar') {
+      this.setReg(dst, scalarReg(scalarAlu(op, d, src, width)));
+      return;
+    }
+    if (isPointer(d) && isPointer(src)) {
+      if (op === 'sub' && width === 64) {
+        // ptr - ptr is a distance: a scalar (allowed for privileged programs in Linux).
+        if (d.type === src.type && d.type === 'fp' && isConst(d) && isConst(src) && d.frame === src.frame) {
+          this.setReg(dst, constReg(BigInt(d.off - src.off)));
+        } else this.setReg(dst, scalarReg());
+        return;
+      }
+      this.reject(`R${dst} pointer ${ALU_STR[op]} pointer prohibited`);
+    }
+    if (d.type === 'scalar') {
+      // scalar + ptr: the result is the pointer moved by the scalar
+      if (op === 'sub') this.reject(`R${dst} tried to subtract pointer from scalar`);
+      this.setReg(dst, this.ptrArith(op, width, src, d, dst));
+      return;
+    }
+    this.setReg(dst, this.ptrArith(op, width, d, src, dst));
+  }
+
+  /** Linux's adjust_ptr_min_max_vals. */
+  private ptrArith(op: string, width: 32 | 64, ptr: Reg, off: Reg, dst: number): Reg {
+    if (width === 32) this.reject(`R${dst} 32-bit pointer arithmetic prohibited`);
+    if (op === 'and' || op === 'or' || op === 'xor') {
+      this.reject(`R${dst} bitwise operator ${ALU_STR[op]} on pointer prohibited`);
+    }
+    if (op !== 'add' && op !== 'sub')
+      this.reject(`R${dst} pointer arithmetic with ${ALU_STR[op]} operator prohibited`);
+    if (ptr.nullable)
+      this.reject(`R${dst} pointer arithmetic on ${typeName(ptr)} prohibited, null-check it first`);
+    if (ptr.type === 'map_ptr' || ptr.type === 'pkt_end') {
+      if (!(ptr.type === 'map_ptr' && isZeroConst(off) && op === 'add')) {
+        this.reject(`R${dst} pointer arithmetic on ${typeName(ptr)} prohibited`);
+      }
+    }
+    const known = isConst(off);
+    const val = BigInt.asIntN(64, off.v);
+    const tn = typeName(ptr);
+    if (known && (val >= MAX_VAR_OFF || val <= -MAX_VAR_OFF))
+      this.reject(`math between ${tn} pointer and ${val} is not allowed`);
+    if (!known && off.smin === S64_MIN) {
+      this.reject(`math between ${tn} pointer and register with unbounded min value is not allowed`);
+    }
+    if (!known && (off.smin >= MAX_VAR_OFF || off.smin <= -MAX_VAR_OFF)) {
+      this.reject(`value ${off.smin} makes ${tn} pointer be out of bounds`);
+    }
+    if (known) {
+      const c = Number(val);
+      const n = op === 'add' ? ptr.off + c : ptr.off - c;
+      if (n >= MAX_VAR_OFF || n <= -MAX_VAR_OFF) this.reject(`${tn} pointer offset ${n} is not allowed`);
+      return { ...ptr, off: n };
+    }
+    const v = scalarAlu(op === 'add' ? 'add' : 'sub', ptr, off, 64);
+    const res: Reg = { ...ptr, ...v };
+    if (res.smax >= MAX_VAR_OFF || res.smin <= -MAX_VAR_OFF) {
+      this.reject(
+        `value ${res.smax >= MAX_VAR_OFF ? res.smax : res.smin} makes ${tn} pointer be out of bounds`,
+      );
+    }
+    if (ptr.type === 'pkt') return { ...res, id: this.newId(), range: 0 };
+    return res;
+  }
+
+  // ---- lddw ------------------------------------------------------------------------------
+
+  private checkLddw(insn: Extract<Insn, { kind: 'lddw' }>): void {
+    if (insn.source === 'imm64') {
+      this.setReg(insn.dst, constReg((BigInt(insn.imm2 >>> 0) << 32n) | BigInt(insn.imm >>> 0)));
+      return;
+    }
+    const idx = insn.imm;
+    const map = this.maps[idx];
+    if (!map) this.reject(`fd_idx ${idx} is not pointing to valid bpf_map`);
+    if (insn.source === 'map_fd' || insn.source === 'map_idx') {
+      this.setReg(insn.dst, ptrReg('map_ptr', { map: idx }));
+      return;
+    }
+    if (map.type !== ARRAY_MAP) this.reject(`map direct value access on map type ${map.type} not supported`);
+    if (insn.imm2 < 0 || insn.imm2 >= map.valueSize) {
+      this.reject(`invalid access to map value pointer, value_size=${map.valueSize} off=${insn.imm2}`);
+    }
+    this.setReg(insn.dst, ptrReg('map_value', { map: idx, off: insn.imm2, rdonly: !!map.readOnly }));
+  }
+
+  // ---- memory ----------------------------------------------------------------------------
+
+  private checkLdx(insn: LdxInsn): void {
+    const base = this.readReg(insn.src);
+    const value = this.checkMemAccess(insn.src, base, insn.off, insn.size, 'read', undefined, insn.signed);
+    this.setReg(insn.dst, value ?? loadedScalar(insn.size, insn.signed));
+  }
+
+  private checkStore(insn: StInsn | StxInsn): void {
+    const base = this.readReg(insn.dst);
+    let value: Reg;
+    if (insn.kind === 'stx') value = this.readReg(insn.src);
+    else {
+      if (base.type === 'ctx') this.reject(`BPF_ST stores into R${insn.dst} ctx is not allowed`);
+      value = constReg(BigInt(insn.imm | 0));
+    }
+    this.checkMemAccess(insn.dst, base, insn.off, insn.size, 'write', value, false);
+  }
+
+  private checkAtomic(insn: AtomicInsn): void {
+    const base = this.readReg(insn.dst);
+    const src = this.readReg(insn.src);
+    if (insn.op === 'cmpxchg') {
+      const r0 = this.readReg(0);
+      if (isPointer(r0)) this.reject('R0 leaks addr into mem');
+    }
+    if (isPointer(src)) this.reject(`R${insn.src} leaks addr into mem`);
+    if (base.type === 'ctx' || base.type === 'pkt') {
+      this.reject(`BPF_ATOMIC stores into R${insn.dst} ${typeName(base)} is not allowed`);
+    }
+    this.checkMemAccess(insn.dst, base, insn.off, insn.size, 'read', undefined, false);
+    this.checkMemAccess(insn.dst, base, insn.off, insn.size, 'write', scalarReg(), false);
+    const old = loadedScalar(insn.size, false);
+    if (insn.op === 'cmpxchg') this.setReg(0, old);
+    else if (insn.fetch) this.setReg(insn.src, old);
+  }
+
+  private checkLdAbs(src: number, size: number): void {
+    if (!this.opts.type.ldAbs) this.reject('BPF_LD_[ABS|IND] instructions not allowed for this program type');
+    const r6 = this.readReg(6);
+    if (r6.type !== 'ctx') this.reject('at the time of BPF_LD_ABS|IND R6 != pointer to skb');
+    if (src >= 0 && this.readReg(src).type !== 'scalar') this.reject(`R${src} leaks addr into packet load`);
+    for (let r = 1; r <= 5; r++) this.setReg(r, NOT_INIT);
+    this.setReg(0, loadedScalar(size, false));
+  }
+
+  /** Bounds of a region access: Linux's check_mem_region_access. */
+  private checkRegion(
+    regno: number,
+    reg: Reg,
+    off: number,
+    size: number,
+    limit: number,
+    what: (o: number) => string,
+    zeroOk = false,
+  ): void {
+    const fixed = off + reg.off;
+    if (isConst(reg)) {
+      const o = fixed + Number(BigInt.asIntN(64, reg.v));
+      if (o < 0 || (size === 0 && !zeroOk) || o + size > limit) this.reject(what(o));
+      return;
+    }
+    if (reg.smin < 0n && (reg.smin === S64_MIN || reg.smin + BigInt(fixed) < 0n)) {
+      this.reject(`R${regno} min value is negative, either use unsigned index or do a if (index >=0) check.`);
+    }
+    const lo = Number(reg.smin) + fixed;
+    if (lo < 0 || lo + size > limit) {
+      this.log(what(lo));
+      this.reject(`R${regno} min value is outside of the allowed memory range`);
+    }
+    if (reg.umax >= BigInt(MAX_VAR_OFF)) {
+      this.reject(`R${regno} unbounded memory access, make sure to bounds check any such access`);
+    }
+    const hi = Number(reg.umax) + fixed;
+    if (hi + size > limit) {
+      this.log(what(hi));
+      this.reject(`R${regno} max value is outside of the allowed memory range`);
+    }
+  }
+
+  /**
+   * Check a load or store of `size` bytes at `reg + off`. Returns the loaded register when the
+   * access restores a spilled register or a typed context field; undefined for plain loads.
+   */
+  private checkMemAccess(
+    regno: number,
+    reg: Reg,
+    off: number,
+    size: number,
+    kind: 'read' | 'write',
+    value: Reg | undefined,
+    signed: boolean,
+  ): Reg | undefined {
+    if (reg.nullable || reg.type === 'scalar' || reg.type === 'map_ptr' || reg.type === 'pkt_end') {
+      this.reject(`R${regno} invalid mem access '${typeName(reg)}'`);
+    }
+    switch (reg.type) {
+      case 'fp':
+        return kind === 'read'
+          ? this.stackRead(regno, reg, off, size, signed)
+          : (this.stackWrite(regno, reg, off, size, value!), undefined);
+      case 'map_value': {
+        const map = this.maps[reg.map];
+        if (kind === 'write' && (map.readOnly || reg.rdonly)) {
+          this.reject(
+            `write into map forbidden, value_size=${map.valueSize} off=${off + reg.off} size=${size}`,
+          );
+        }
+        this.checkRegion(
+          regno,
+          reg,
+          off,
+          size,
+          map.valueSize,
+          (o) => `invalid access to map value, value_size=${map.valueSize} off=${o} size=${size}`,
+        );
+        return undefined;
+      }
+      case 'mem':
+        if (kind === 'write' && reg.rdonly) this.reject(`R${regno} cannot write into ${typeName(reg)}`);
+        this.checkRegion(
+          regno,
+          reg,
+          off,
+          size,
+          reg.size,
+          (o) => `invalid access to memory, mem_size=${reg.size} off=${o} size=${size}`,
+        );
+        return undefined;
+      case 'pkt':
+      case 'pkt_meta':
+        this.checkRegion(
+          regno,
+          reg,
+          off,
+          size,
+          reg.range + reg.off,
+          (o) =>
+            `invalid access to packet, off=${o} size=${size}, R${regno}(id=${reg.id},off=${reg.off},r=${reg.range})`,
+        );
+        return undefined;
+      case 'ctx':
+        return this.ctxAccess(regno, reg, off, size, kind);
+      default:
+        this.reject(`R${regno} invalid mem access '${typeName(reg)}'`);
+    }
+  }
+
+  private ctxAccess(
+    regno: number,
+    reg: Reg,
+    off: number,
+    size: number,
+    kind: 'read' | 'write',
+  ): Reg | undefined {
+    const layout = this.opts.type.ctx;
+    if (reg.off !== 0) this.reject(`dereference of modified ctx ptr R${regno} off=${reg.off} disallowed`);
+    if (!isConst(reg) || reg.v !== 0n)
+      this.reject(
+        `variable ctx access var_off=(0x${reg.v.toString(16)}; 0x${reg.m.toString(16)}) disallowed`,
+      );
+    if (layout.kind === 'fields') {
+      for (const f of layout.fields) {
+        if (off < f.off || off + size > f.off + f.size) continue;
+        const full = off === f.off && size === f.size;
+        if (!full && (f.narrow === false || off % size !== 0)) continue;
+        if (kind === 'write' && !f.write) continue;
+        if (kind === 'read' && full && f.loads) {
+          return f.loads === 'pkt_end' ? ptrReg('pkt_end') : ptrReg(f.loads, { id: 0, range: 0 });
+        }
+        return undefined;
+      }
+    }
+    this.reject(`invalid bpf_context access off=${off} size=${size}`);
+  }
+
+  // ---- stack -----------------------------------------------------------------------------
+
+  private stackFrame(reg: Reg): Frame {
+    return this.st.frames[reg.frame];
+  }
+
+  /** Byte range [lo, hi) (offsets from the frame pointer) a stack access may touch. */
+  private stackRange(regno: number, reg: Reg, off: number, size: number, what: string): [number, number] {
+    const fixed = reg.off + off;
+    if (isConst(reg)) {
+      const o = fixed + Number(BigInt.asIntN(64, reg.v));
+      if (o < -STACK_SIZE || o + size > 0 || size <= 0)
+        this.reject(`invalid ${what} stack R${regno} off=${o} size=${size}`);
+      if (o % size !== 0 && what !== 'indirect access to') {
+        this.reject(`misaligned stack access off (0x0; 0x0)+${reg.off}+${off} size ${size}`);
+      }
+      this.noteDepth(reg, -o);
+      return [o, o + size];
+    }
+    const lo = Number(reg.smin) + fixed;
+    const hi = Number(reg.smax) + fixed;
+    if (
+      reg.smin <= -BigInt(MAX_VAR_OFF) ||
+      reg.smax >= BigInt(MAX_VAR_OFF) ||
+      lo < -STACK_SIZE ||
+      hi + size > 0
+    ) {
+      this.reject(
+        `invalid variable-offset ${what} stack R${regno} var_off=(0x${reg.v.toString(16)}; 0x${reg.m.toString(16)}) off=${fixed} size=${size}`,
+      );
+    }
+    this.noteDepth(reg, -lo);
+    return [lo, hi + size];
+  }
+
+  private noteDepth(reg: Reg, depth: number): void {
+    const sub = this.st.frames[reg.frame].subprog;
+    if (depth > this.stackDepth[sub]) this.stackDepth[sub] = depth;
+  }
+
+  /** Turn the spilled register of the slot holding byte `i` into plain initialised bytes. */
+  private scrubSlot(f: Frame, i: number): void {
+    const slot = i >> 3;
+    if (!f.spills[slot]) return;
+    f.spills[slot] = undefined;
+    for (let j = slot * 8; j < slot * 8 + 8; j++) if (f.stack[j] === STACK_SPILL) f.stack[j] = STACK_MISC;
+  }
+
+  private stackWrite(regno: number, reg: Reg, off: number, size: number, value: Reg): void {
+    const f = this.stackFrame(reg);
+    if (value.type === 'fp' && value.frame > reg.frame) {
+      this.reject('cannot spill pointers to stack into stack frame of the caller');
+    }
+    const [lo, hi] = this.stackRange(regno, reg, off, size, 'write to');
+    if (!isConst(reg)) {
+      // Any byte may or may not be written: initialised bytes stay initialised (as unknown data).
+      for (let o = lo; o < hi; o++) {
+        const i = o + STACK_SIZE;
+        this.scrubSlot(f, i);
+        if (f.stack[i] === STACK_ZERO && !isZeroConst(value)) f.stack[i] = STACK_MISC;
+      }
+      return;
+    }
+    const base = lo + STACK_SIZE;
+    if (size === 8 && base % 8 === 0) {
+      f.spills[base >> 3] = value;
+      f.stack.fill(STACK_SPILL, base, base + 8);
+      return;
+    }
+    if (isPointer(value)) this.reject(`invalid size of register spill`);
+    for (let i = base; i < base + size; i++) this.scrubSlot(f, i);
+    for (let k = 0; k < size; k++) {
+      const byte = isConst(value) ? (value.v >> BigInt(8 * k)) & 0xffn : 1n;
+      f.stack[base + k] = byte === 0n ? STACK_ZERO : STACK_MISC;
+    }
+  }
+
+  private stackRead(regno: number, reg: Reg, off: number, size: number, signed: boolean): Reg {
+    const f = this.stackFrame(reg);
+    const [lo, hi] = this.stackRange(regno, reg, off, size, 'read from');
+    if (!isConst(reg)) {
+      for (let o = lo; o < hi; o++) {
+        if (f.stack[o + STACK_SIZE] === STACK_INVALID) {
+          this.reject(
+            `invalid variable-offset read from stack R${regno} var_off=(0x${reg.v.toString(16)}; 0x${reg.m.toString(16)})+${reg.off + off} size=${size}`,
+          );
+        }
+      }
+      return loadedScalar(size, signed);
+    }
+    const base = lo + STACK_SIZE;
+    const spill = f.spills[base >> 3];
+    if (spill && f.stack[base] === STACK_SPILL) {
+      const aligned = base % 8 === 0;
+      if (aligned && size === 8 && f.stack.subarray(base, base + 8).every((b) => b === STACK_SPILL))
+        return spill;
+      if (isPointer(spill)) this.reject('invalid size of register fill');
+    }
+    let allZero = true;
+    for (let i = 0; i < size; i++) {
+      const b = f.stack[base + i];
+      if (b === STACK_INVALID) this.reject(`invalid read from stack off ${lo}+${i} size ${size}`);
+      if (b === STACK_SPILL && isPointer(f.spills[(base + i) >> 3]!)) this.reject('corrupted spill memory');
+      if (b !== STACK_ZERO) allZero = false;
+    }
+    return allZero ? constReg(0n) : loadedScalar(size, signed);
+  }
+
+  // ---- jumps -----------------------------------------------------------------------------
+
+  private checkCondJmp(insn: JmpInsn): number {
+    const target = this.s.target[this.pc];
+    const d = this.readReg(insn.dst);
+    const s = insn.source === 'reg' ? this.readReg(insn.src) : scalarReg(immBounds(insn.imm, insn.width));
+    const cond: Cond = insn.op;
+
+    // Null check of a maybe-null pointer: `if rX == 0` / `if rX != 0`.
+    if (d.nullable && insn.width === 64 && isZeroConst(s) && (cond === 'jeq' || cond === 'jne')) {
+      const other = copyState(this.st);
+      const taken = this.st;
+      // taken edge of jeq: null; of jne: non-null
+      this.st = other;
+      this.markNull(d, cond === 'jne');
+      const fallthrough = other;
+      this.st = taken;
+      this.markNull(d, cond === 'jeq');
+      this.fork(taken, target);
+      this.st = fallthrough;
+      return this.pc + 1;
+    }
+    if (d.type === 'scalar' && s.type === 'scalar') {
+      const yes = refineScalars(cond, d, s, insn.width);
+      const no = refineScalars(negate(cond), d, s, insn.width);
+      if (!yes && !no) this.reject('internal: both branches impossible');
+      if (yes && no) {
+        const other = copyState(this.st);
+        this.applyRefinement(other, insn, yes);
+        this.applyRefinement(this.st, insn, no);
+        this.fork(other, target);
+        return this.pc + 1;
+      }
+      if (yes) {
+        this.applyRefinement(this.st, insn, yes);
+        return target;
+      }
+      this.applyRefinement(this.st, insn, no!);
+      return this.pc + 1;
+    }
+    // A non-null pointer compared with 0 has a known outcome.
+    if (isPointer(d) && !d.nullable && isZeroConst(s) && (cond === 'jeq' || cond === 'jne')) {
+      return cond === 'jne' ? target : this.pc + 1;
+    }
+    if (this.pktCompare(insn, d, s, target)) return this.pc + 1;
+    this.fork(copyState(this.st), target);
+    return this.pc + 1;
+  }
+
+  private applyRefinement(st: State, insn: JmpInsn, [nd, ns]: [Bounds, Bounds]): void {
+    const f = curFrame(st);
+    const set = (n: number, b: Bounds) => {
+      const old = f.regs[n];
+      const r: Reg = { ...old, ...b };
+      f.regs[n] = r;
+      if (old.id) {
+        // Registers linked to it (copies) learn the same range.
+        for (const fr of st.frames) {
+          for (let i = 0; i < 11; i++)
+            if (fr.regs[i].type === 'scalar' && fr.regs[i].id === old.id)
+              fr.regs[i] = { ...fr.regs[i], ...b };
+          for (let i = 0; i < fr.spills.length; i++) {
+            const sp = fr.spills[i];
+            if (sp && sp.type === 'scalar' && sp.id === old.id) fr.spills[i] = { ...sp, ...b };
+          }
+        }
+      }
+    };
+    set(insn.dst, nd);
+    if (insn.source === 'reg') set(insn.src, ns);
+  }
+
+  /** On one edge of a null check: every copy of the pointer becomes NULL (0) or non-null. */
+  private markNull(ptr: Reg, isNull: boolean): void {
+    const id = ptr.id;
+    this.forEachReg((r) =>
+      r.id === id && r.nullable ? (isNull ? constReg(0n) : { ...r, nullable: false }) : undefined,
+    );
+    if (isNull && ptr.refId) this.st.refs = this.st.refs.filter((x) => x.id !== ptr.refId);
+  }
+
+  /** `pkt + N` compared with `pkt_end`: on the edge where it is inside, N bytes are readable. */
+  private pktCompare(insn: JmpInsn, d: Reg, s: Reg, target: number): boolean {
+    if (insn.width !== 64 || insn.source !== 'reg') return false;
+    let pkt: Reg;
+    let cond: Cond = insn.op;
+    if (d.type === 'pkt' && s.type === 'pkt_end') pkt = d;
+    else if (d.type === 'pkt_end' && s.type === 'pkt') {
+      pkt = s;
+      const swap: Partial<Record<Cond, Cond>> = { jgt: 'jlt', jge: 'jle', jlt: 'jgt', jle: 'jge' };
+      cond = swap[cond] ?? cond;
+    } else return false;
+    if (!['jgt', 'jge', 'jlt', 'jle'].includes(cond) || !isConst(pkt)) return false;
+    // pkt > end or pkt >= end: the fall-through edge (pkt <= end) is safe; jlt/jle: the taken edge.
+    const bytes = pkt.off + Number(pkt.v) - (cond === 'jge' || cond === 'jlt' ? 1 : 0);
+    const inside = cond === 'jgt' || cond === 'jge' ? 'fallthrough' : 'taken';
+    const other = copyState(this.st);
+    const grant = (st: State) => {
+      for (const f of st.frames) {
+        for (let i = 0; i < 11; i++) {
+          const r = f.regs[i];
+          if (r.type === 'pkt' && r.id === pkt.id && isConst(r) && bytes > r.range)
+            f.regs[i] = { ...r, range: Math.max(r.range, bytes) };
+        }
+      }
+    };
+    grant(inside === 'taken' ? other : this.st);
+    this.fork(other, target);
+    return true;
+  }
+
+  // ---- calls -----------------------------------------------------------------------------
+
+  private checkHelperCall(id: number): void {
+    const proto = this.opts.type.helpers.get(id);
+    if (!proto) this.reject(`invalid func unknown#${id}`);
+    let mapIdx = -1;
+    let memArg: { regno: number; reg: Reg; write: boolean } | undefined;
+    let released = 0;
+    const constArg: (number | undefined)[] = [];
+    for (let i = 0; i < 5; i++) {
+      const at: ArgType = proto.args[i] ?? 'dontcare';
+      const regno = i + 1;
+      if (at === 'dontcare') continue;
+      const r = this.readReg(regno);
+      constArg[i] = r.type === 'scalar' && isConst(r) ? Number(r.v) : undefined;
+      const expected = (list: string) => this.reject(`R${regno} type=${typeName(r)} expected=${list}`);
+      const memTypes = 'fp, pkt, pkt_meta, map_key, map_value, mem';
+      switch (at) {
+        case 'anything':
+          break;
+        case 'scalar':
+          if (r.type !== 'scalar') expected('scalar');
+          break;
+        case 'const_map_ptr':
+          if (r.type !== 'map_ptr') expected('map_ptr');
+          mapIdx = r.map;
+          this.checkMapCompat(proto, mapIdx);
+          break;
+        case 'ptr_to_map_key':
+        case 'ptr_to_map_value': {
+          if (mapIdx < 0)
+            this.reject(`invalid map_ptr to access map->${at === 'ptr_to_map_key' ? 'key' : 'value'}`);
+          if (!this.isMemPtr(r)) expected('fp, pkt, pkt_meta, map_key, map_value');
+          const m = this.maps[mapIdx];
+          this.helperMem(regno, r, at === 'ptr_to_map_key' ? m.keySize : m.valueSize, 0, false, false);
+          break;
+        }
+        case 'ptr_to_mem':
+        case 'ptr_to_uninit_mem':
+          if (!this.isMemPtr(r)) expected(memTypes);
+          memArg = { regno, reg: r, write: at === 'ptr_to_uninit_mem' };
+          break;
+        case 'const_size':
+        case 'const_size_or_zero': {
+          if (r.type !== 'scalar') expected('scalar');
+          if (r.smin < 0n)
+            this.reject(`R${regno} min value is negative, either use unsigned or 'var &= const'`);
+          if (r.umax === 0n && at === 'const_size') this.reject(`R${regno} invalid zero-sized read`);
+          if (r.umax >= BigInt(MAX_VAR_OFF))
+            this.reject(`R${regno} unbounded memory access, use 'var &= const' or 'if (var < const)'`);
+          // Without a memory argument before it, the size is an allocation size (ringbuf_reserve).
+          if (memArg) {
+            this.helperMem(
+              memArg.regno,
+              memArg.reg,
+              Number(r.umax),
+              Number(r.umin),
+              memArg.write,
+              at === 'const_size_or_zero',
+            );
+          }
+          memArg = undefined;
+          break;
+        }
+        case 'ptr_to_ctx':
+          if (r.type !== 'ctx') expected('ctx');
+          if (r.off !== 0 || !isConst(r) || r.v !== 0n)
+            this.reject(`dereference of modified ctx ptr R${regno} off=${r.off} disallowed`);
+          break;
+        case 'ptr_to_const_str':
+          this.checkConstStr(regno, r);
+          break;
+        case 'ptr_to_stack_str':
+          if (r.type !== 'fp') expected('fp');
+          this.checkStackStr(regno, r);
+          break;
+        case 'ptr_to_ringbuf_mem':
+          if (r.type !== 'mem' || !r.ringbuf || r.nullable) expected('ringbuf_mem');
+          if (r.off !== 0 || !isConst(r) || r.v !== 0n)
+            this.reject(`R${regno} must have zero offset when passed to release func`);
+          if (!this.st.refs.some((x) => x.id === r.refId))
+            this.reject(`R${regno} reference has not been acquired before`);
+          released = r.refId;
+          break;
+      }
+    }
+    if (released) {
+      this.st.refs = this.st.refs.filter((x) => x.id !== released);
+      this.forEachReg((r) => (r.refId === released ? scalarReg() : undefined));
+    }
+    for (let r = 1; r <= 5; r++) this.setReg(r, NOT_INIT);
+    switch (proto.ret) {
+      case 'void':
+        this.setReg(0, NOT_INIT);
+        break;
+      case 'integer':
+        this.setReg(0, scalarReg());
+        break;
+      case 'map_value_or_null':
+        if (mapIdx < 0)
+          this.reject(
+            `kernel subsystem misconfigured verifier: ${proto.name} returns a map value without a map argument`,
+          );
+        this.setReg(
+          0,
+          ptrReg('map_value', {
+            map: mapIdx,
+            nullable: true,
+            id: this.newId(),
+            rdonly: !!this.maps[mapIdx].readOnly,
+          }),
+        );
+        break;
+      case 'ringbuf_mem_or_null': {
+        const sizeArg = proto.retSizeArg ?? 1;
+        const sz = constArg[sizeArg];
+        if (sz === undefined) this.reject(`R${sizeArg + 1} is not a known constant'`);
+        const id = this.newId();
+        this.st.refs = [...this.st.refs, { id, insn: this.pc }];
+        this.setReg(0, ptrReg('mem', { ringbuf: true, nullable: true, id, refId: id, size: sz }));
+        break;
+      }
+    }
+  }
+
+  private isMemPtr(r: Reg): boolean {
+    return !r.nullable && (r.type === 'fp' || r.type === 'map_value' || r.type === 'mem' || r.type === 'pkt');
+  }
+
+  private checkMapCompat(proto: HelperPrototype, mapIdx: number): void {
+    const ringbufHelper = proto.name.startsWith('ringbuf_');
+    const isRingbuf = this.maps[mapIdx].type === RINGBUF_MAP;
+    if (ringbufHelper !== isRingbuf) {
+      this.reject(`cannot pass map_type ${this.maps[mapIdx].type} into func bpf_${proto.name}#${proto.id}`);
+    }
+  }
+
+  /** Memory passed to a helper: Linux's check_helper_mem_access. */
+  private helperMem(
+    regno: number,
+    reg: Reg,
+    size: number,
+    minSize: number,
+    write: boolean,
+    zeroOk: boolean,
+  ): void {
+    if (size === 0 && zeroOk) return;
+    switch (reg.type) {
+      case 'fp': {
+        const f = this.stackFrame(reg);
+        const [lo, hi] = this.stackRange(regno, reg, 0, size, 'indirect access to');
+        if (write) {
+          for (let o = lo; o < hi; o++) this.scrubSlot(f, o + STACK_SIZE);
+          if (isConst(reg)) {
+            for (let o = lo; o < lo + minSize; o++) f.stack[o + STACK_SIZE] = STACK_MISC;
+          }
+          return;
+        }
+        for (let o = lo; o < hi; o++) {
+          if (f.stack[o + STACK_SIZE] === STACK_INVALID) {
+            this.reject(`invalid indirect read from stack R${regno} off ${lo}+${o - lo} size ${size}`);
+          }
+        }
+        return;
+      }
+      case 'map_value': {
+        const map = this.maps[reg.map];
+        if (write && (map.readOnly || reg.rdonly))
+          this.reject(`write into map forbidden, value_size=${map.valueSize} off=${reg.off} size=${size}`);
+        this.checkRegion(
+          regno,
+          reg,
+          0,
+          size,
+          map.valueSize,
+          (o) => `invalid access to map value, value_size=${map.valueSize} off=${o} size=${size}`,
+          zeroOk,
+        );
+        return;
+      }
+      case 'mem':
+        if (write && reg.rdonly) this.reject(`R${regno} cannot write into ${typeName(reg)}`);
+        this.checkRegion(
+          regno,
+          reg,
+          0,
+          size,
+          reg.size,
+          (o) => `invalid access to memory, mem_size=${reg.size} off=${o} size=${size}`,
+          zeroOk,
+        );
+        return;
+      case 'pkt':
+        this.checkRegion(
+          regno,
+          reg,
+          0,
+          size,
+          reg.range + reg.off,
+          (o) =>
+            `invalid access to packet, off=${o} size=${size}, R${regno}(id=${reg.id},off=${reg.off},r=${reg.range})`,
+          zeroOk,
+        );
+        return;
+      default:
+        this.reject(`R${regno} type=${typeName(reg)} expected=fp, pkt, pkt_meta, map_key, map_value, mem`);
+    }
+  }
+
+  private checkConstStr(regno: number, r: Reg): void {
+    if (r.type !== 'map_value') this.reject(`R${regno} type=${typeName(r)} expected=map_value`);
+    const map = this.maps[r.map];
+    if (!map.readOnly) this.reject(`R${regno} does not point to a readonly map'`);
+    if (!isConst(r)) this.reject(`R${regno} is not a constant address'`);
+    const start = r.off + Number(r.v);
+    const data = map.initialData;
+    if (!data || start < 0 || start >= map.valueSize)
+      this.reject(`R${regno} invalid access to map value, value_size=${map.valueSize} off=${start}`);
+    if (data.indexOf(0, start) < 0) this.reject('string is not zero-terminated');
+  }
+
+  private checkStackStr(regno: number, r: Reg): void {
+    if (!isConst(r)) this.reject(`R${regno} variable stack access to a string prohibited`);
+    const f = this.stackFrame(r);
+    const start = r.off + Number(BigInt.asIntN(64, r.v));
+    if (start < -STACK_SIZE || start >= 0)
+      this.reject(`invalid indirect access to stack R${regno} off=${start} size=1`);
+    this.noteDepth(r, -start);
+    for (let o = start; o < 0; o++) {
+      const b = f.stack[o + STACK_SIZE];
+      if (b === STACK_INVALID)
+        this.reject(`invalid indirect read from stack R${regno} off ${start}+${o - start} size ${-start}`);
+      if (b === STACK_ZERO) return;
+    }
+    this.reject('string is not zero-terminated');
+  }
+
+  private checkLocalCall(): number {
+    const target = this.s.target[this.pc];
+    if (this.st.frames.length >= MAX_CALL_FRAMES) {
+      this.reject(`the call stack of ${this.st.frames.length + 1} frames is too deep !`);
+    }
+    const caller = this.frame;
+    const callee = newFrame(this.pc, this.s.subprogOf[target]);
+    for (let r = 1; r <= 5; r++) callee.regs[r] = caller.regs[r];
+    callee.regs[10] = ptrReg('fp', { frame: this.st.frames.length });
+    this.st.frames.push(callee);
+    return target;
+  }
+
+  private checkExit(): number {
+    if (this.st.frames.length > 1) {
+      const r0 = this.readReg(0);
+      if (r0.type === 'fp' && r0.frame === this.st.frames.length - 1)
+        this.reject('cannot return stack pointer to the caller');
+      const callee = this.st.frames.pop()!;
+      const caller = this.frame;
+      caller.regs[0] = r0;
+      for (let r = 1; r <= 5; r++) caller.regs[r] = NOT_INIT;
+      return callee.callsite + 1;
+    }
+    if (this.st.refs.length > 0) {
+      const ref = this.st.refs[0];
+      this.reject(`Unreleased reference id=${ref.id} alloc_insn=${ref.insn}`);
+    }
+    const r0 = this.readReg(0);
+    const range = this.opts.type.ret;
+    if (r0.type !== 'scalar') {
+      this.reject(
+        range
+          ? `At program exit the register R0 is not a known value (${typeName(r0)})`
+          : 'R0 leaks addr as return value',
+      );
+    }
+    if (range && (r0.smin < BigInt(range.min) || r0.smax > BigInt(range.max))) {
+      let has = '';
+      if (r0.smin > S64_MIN) has += ` smin=${r0.smin}`;
+      if (r0.smax < (1n << 63n) - 1n) has += ` smax=${r0.smax}`;
+      if (!has) has = ' unknown scalar value';
+      this.reject(
+        `At program exit the register R0 has${has} should have been in [${range.min}, ${range.max}]`,
+      );
+    }
+    return -1;
+  }
+}

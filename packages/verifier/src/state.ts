@@ -1,0 +1,279 @@
+/**
+ * Abstract machine state: registers, per-byte stack, call frames and acquired references.
+ * `Reg` values are treated as immutable once stored in a state, so copying a state copies
+ * arrays of references, not registers.
+ */
+import {
+  type Bounds,
+  boundsEqual,
+  boundsWithin,
+  constBounds,
+  formatBounds,
+  unknownBounds,
+} from './bounds.js';
+
+export type RegType =
+  | 'not_init'
+  | 'scalar'
+  | 'ctx'
+  | 'fp'
+  | 'map_ptr'
+  | 'map_value'
+  | 'mem'
+  | 'pkt'
+  | 'pkt_end'
+  | 'pkt_meta';
+
+/**
+ * A register: its type, and for pointers a fixed offset `off` plus a variable offset (the
+ * bounds); for scalars the bounds are the value.
+ */
+export interface Reg extends Bounds {
+  type: RegType;
+  /** The pointer may be NULL (the `_or_null` types). */
+  nullable: boolean;
+  off: number;
+  /** Links registers that hold the same value (null checks and range checks apply to all). */
+  id: number;
+  /** Acquired reference (ring buffer record) this pointer belongs to; 0 for none. */
+  refId: number;
+  /** map_ptr / map_value: index into the program's maps. */
+  map: number;
+  /** mem: size in bytes. */
+  size: number;
+  rdonly: boolean;
+  ringbuf: boolean;
+  /** pkt: bytes known to be inside the packet from `off`. */
+  range: number;
+  /** fp: the call frame the stack pointer points into. */
+  frame: number;
+}
+
+const BASE: Omit<Reg, keyof Bounds> = {
+  type: 'not_init',
+  nullable: false,
+  off: 0,
+  id: 0,
+  refId: 0,
+  map: -1,
+  size: 0,
+  rdonly: false,
+  ringbuf: false,
+  range: 0,
+  frame: 0,
+};
+
+export const NOT_INIT: Reg = Object.freeze({ ...BASE, ...unknownBounds() });
+
+export function scalarReg(b: Bounds = unknownBounds(), id = 0): Reg {
+  return { ...BASE, ...b, type: 'scalar', id };
+}
+
+export function constReg(v: bigint): Reg {
+  return scalarReg(constBounds(v));
+}
+
+export function ptrReg(type: RegType, fields: Partial<Reg> = {}): Reg {
+  return { ...BASE, ...constBounds(0n), type, ...fields };
+}
+
+export const isPointer = (r: Reg): boolean => r.type !== 'scalar' && r.type !== 'not_init';
+
+/** Linux's reg_type_str. */
+export function typeName(r: Reg): string {
+  let base: string = r.type;
+  if (r.type === 'not_init') return 'not_init';
+  if (r.type === 'mem') base = r.ringbuf ? 'ringbuf_mem' : r.rdonly ? 'rdonly_mem' : 'mem';
+  return r.nullable ? `${base}_or_null` : base;
+}
+
+/** Stack byte states. */
+export const STACK_INVALID = 0;
+export const STACK_MISC = 1;
+export const STACK_ZERO = 2;
+export const STACK_SPILL = 3;
+export const STACK_SIZE = 512;
+
+export interface Frame {
+  regs: Reg[];
+  /** Per byte, index = 512 + (offset from the frame pointer). */
+  stack: Uint8Array;
+  /** Spilled registers per 8-byte slot (slot = index / 8). */
+  spills: (Reg | undefined)[];
+  /** Instruction index of the call that created this frame (-1 for the entry). */
+  callsite: number;
+  subprog: number;
+}
+
+export interface RefState {
+  id: number;
+  insn: number;
+}
+
+export interface State {
+  frames: Frame[];
+  refs: RefState[];
+}
+
+export function newFrame(callsite: number, subprog: number): Frame {
+  return {
+    regs: new Array<Reg>(11).fill(NOT_INIT),
+    stack: new Uint8Array(STACK_SIZE),
+    spills: new Array<Reg | undefined>(STACK_SIZE / 8).fill(undefined),
+    callsite,
+    subprog,
+  };
+}
+
+export function copyState(s: State): State {
+  return {
+    frames: s.frames.map((f) => ({
+      regs: f.regs.slice(),
+      stack: f.stack.slice(),
+      spills: f.spills.slice(),
+      callsite: f.callsite,
+      subprog: f.subprog,
+    })),
+    refs: s.refs.slice(),
+  };
+}
+
+export const curFrame = (s: State): Frame => s.frames[s.frames.length - 1];
+
+/** Maps ids of an old state to ids of a new one; they must correspond one way consistently. */
+class IdMap {
+  private readonly map = new Map<number, number>();
+  private fake = 0;
+  check(old: number, cur: number): boolean {
+    if (old === 0) return true;
+    const c = cur === 0 ? -++this.fake : cur;
+    const seen = this.map.get(old);
+    if (seen === undefined) {
+      this.map.set(old, c);
+      return true;
+    }
+    return seen === c;
+  }
+}
+
+/** Every behaviour possible from `cur` is possible from `old` (Linux's regsafe). */
+function regSafe(old: Reg, cur: Reg, ids: IdMap): boolean {
+  if (old.type === 'not_init') return true;
+  if (cur.type !== old.type) return false;
+  if (old.type === 'scalar') return boundsWithin(old, cur) && ids.check(old.id, cur.id);
+  return (
+    old.nullable === cur.nullable &&
+    old.off === cur.off &&
+    old.map === cur.map &&
+    old.size === cur.size &&
+    old.rdonly === cur.rdonly &&
+    old.ringbuf === cur.ringbuf &&
+    old.frame === cur.frame &&
+    old.range <= cur.range &&
+    boundsWithin(old, cur) &&
+    ids.check(old.id, cur.id) &&
+    ids.check(old.refId, cur.refId)
+  );
+}
+
+function stackSafe(old: Frame, cur: Frame, ids: IdMap): boolean {
+  for (let i = 0; i < STACK_SIZE; i++) {
+    const o = old.stack[i];
+    if (o === STACK_INVALID) continue;
+    const c = cur.stack[i];
+    if (o === STACK_SPILL) {
+      if (c !== STACK_SPILL) return false;
+      if (i % 8 === 0) {
+        const os = old.spills[i >> 3];
+        const cs = cur.spills[i >> 3];
+        if (!os || !cs || !regSafe(os, cs, ids)) return false;
+      }
+      continue;
+    }
+    if (o === STACK_ZERO) {
+      if (c === STACK_ZERO) continue;
+      const cs = cur.spills[i >> 3];
+      if (c === STACK_SPILL && cs && cs.type === 'scalar' && cs.m === 0n && cs.v === 0n) continue;
+      return false;
+    }
+    // old MISC: any initialised non-pointer byte will do
+    if (c === STACK_MISC || c === STACK_ZERO) continue;
+    if (c === STACK_SPILL && cur.spills[i >> 3]?.type === 'scalar') continue;
+    return false;
+  }
+  return true;
+}
+
+/** True when `old` (fully explored and safe) covers every concrete state of `cur`. */
+export function stateSafe(old: State, cur: State): boolean {
+  if (old.frames.length !== cur.frames.length || old.refs.length !== cur.refs.length) return false;
+  const ids = new IdMap();
+  for (let f = 0; f < old.frames.length; f++) {
+    const of = old.frames[f];
+    const cf = cur.frames[f];
+    if (of.callsite !== cf.callsite) return false;
+    for (let r = 0; r < 11; r++) if (!regSafe(of.regs[r], cf.regs[r], ids)) return false;
+    if (!stackSafe(of, cf, ids)) return false;
+  }
+  for (let i = 0; i < old.refs.length; i++) if (!ids.check(old.refs[i].id, cur.refs[i].id)) return false;
+  return true;
+}
+
+function regEqual(a: Reg, b: Reg): boolean {
+  if (a.type !== b.type) return false;
+  if (a.type === 'not_init') return true;
+  return (
+    a.nullable === b.nullable &&
+    a.off === b.off &&
+    a.id === b.id &&
+    a.refId === b.refId &&
+    a.map === b.map &&
+    a.size === b.size &&
+    a.range === b.range &&
+    a.frame === b.frame &&
+    boundsEqual(a, b)
+  );
+}
+
+/** Registers of the innermost frame identical (Linux's states_maybe_looping). */
+export function sameRegs(old: State, cur: State): boolean {
+  if (old.frames.length !== cur.frames.length) return false;
+  const a = curFrame(old).regs;
+  const b = curFrame(cur).regs;
+  for (let r = 0; r < 11; r++) if (!regEqual(a[r], b[r])) return false;
+  return true;
+}
+
+/** A short signature of the innermost frame's registers, to skip most exact comparisons. */
+export function regsKey(s: State): string {
+  const regs = curFrame(s).regs;
+  let k = `${s.frames.length}`;
+  for (const r of regs)
+    k += r.type === 'not_init' ? '|-' : `|${r.type[0]}${r.off},${r.v},${r.m},${r.umin},${r.umax}`;
+  return k;
+}
+
+/** One register as Linux prints it: `scalar(...)`, `ctx()`, `fp-8`, `map_value(map=m,ks=4,vs=8)`. */
+export function formatReg(
+  r: Reg,
+  mapName: (i: number) => string,
+  maps: (i: number) => [number, number],
+): string {
+  if (r.type === 'scalar') return formatBounds(r);
+  if (r.type === 'fp' && r.m === 0n) return `fp${r.off}`;
+  const parts: string[] = [];
+  if (r.id) parts.push(`id=${r.id}`);
+  if (r.refId) parts.push(`ref_obj_id=${r.refId}`);
+  if (r.type === 'map_ptr' || r.type === 'map_value') {
+    const [ks, vs] = maps(r.map);
+    parts.push(`map=${mapName(r.map)}`, `ks=${ks}`, `vs=${vs}`);
+  }
+  if (r.type === 'mem') parts.push(`sz=${r.size}`);
+  if (r.type === 'pkt') parts.push(`r=${r.range}`);
+  if (r.off) parts.push(`off=${r.off}`);
+  if (r.m !== 0n) {
+    const b = formatBounds(r);
+    parts.push(b.slice('scalar('.length, -1));
+  }
+  return `${typeName(r)}(${parts.join(',')})`;
+}
