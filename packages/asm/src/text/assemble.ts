@@ -4,6 +4,7 @@
  * functions) become relocations for the ELF writer, as llvm-mc does.
  */
 import { type Insn, insnWidth, slotStarts } from '@tbpf/isa';
+import { withBranchOffset } from './branches.js';
 import { applyDirective, type DirectiveState } from './directives.js';
 import { AsmError, type SourceLocation } from './errors.js';
 import { type Token, tokenize } from './lexer.js';
@@ -75,8 +76,7 @@ function resolveSection(
   section.items.forEach((item, i) => {
     const ref = item.ref;
     if (!ref) return;
-    const at = { ...insns[i] } as Insn;
-    insns[i] = at;
+    const at = insns[i];
     const target = section.labels.get(ref.name);
     const global = attrs.symbols.get(ref.name)?.binding;
     if (ref.use === 'lddw' || (ref.use === 'call' && (!target || (global && global !== 'local')))) {
@@ -89,25 +89,14 @@ function resolveSection(
         symbol: ref.name,
         type: ref.use === 'lddw' ? 'R_BPF_64_64' : 'R_BPF_64_32',
       });
-      if (at.kind === 'call') at.imm = -1;
+      if (at.kind === 'call') insns[i] = { ...at, imm: -1 };
       return;
     }
     if (!target)
       fail(ref.loc, `unknown label '${ref.name}'`, ref.name, `a label defined in section ${section.name}`);
-    const off = starts[target.index] - (starts[i] + insnWidth(at));
-    if (at.kind === 'jmp' || at.kind === 'ja') {
-      if (off < -32768 || off > 32767) {
-        fail(
-          ref.loc,
-          `jump to '${ref.name}' is ${off} slots away, beyond a 16-bit offset`,
-          ref.name,
-          'gotol for long jumps',
-        );
-      }
-      at.off = off;
-    } else if (at.kind === 'gotol' || at.kind === 'call') {
-      at.imm = off;
-    }
+    const patched = withBranchOffset(at, starts[target.index] - (starts[i] + insnWidth(at)));
+    if (typeof patched === 'string') fail(ref.loc, `'${ref.name}': ${patched}`, ref.name);
+    insns[i] = patched;
   });
   return insns;
 }

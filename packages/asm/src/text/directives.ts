@@ -6,8 +6,7 @@
 
 import type { PendingSection } from './assemble.js';
 import { AsmError, type SourceLocation } from './errors.js';
-import type { Token } from './lexer.js';
-import { parseIntLiteral } from './lexer.js';
+import { parseIntLiteral, type Token, unquote } from './lexer.js';
 import type { Statement } from './statements.js';
 
 export interface SymbolAttrs {
@@ -68,7 +67,7 @@ function splitArgs(args: Token[]): Token[][] {
 /** A name written as an identifier, a string, or glued tokens such as `kprobe/sys_write`. */
 function nameOf(d: Directive, toks: Token[] | undefined, what: string): string {
   if (!toks || toks.length === 0) fail(d.loc, `${d.name} needs ${what}`, d.name, what);
-  if (toks.length === 1 && toks[0].kind === 'string') return JSON.parse(toks[0].text) as string;
+  if (toks.length === 1 && toks[0].kind === 'string') return unquote(toks[0].text);
   if (toks.some((t) => t.kind === 'string')) fail(locOf(d, toks[0]), `malformed ${what}`, toks[0].text, what);
   return toks.map((t) => t.text).join('');
 }

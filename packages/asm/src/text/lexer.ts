@@ -129,3 +129,14 @@ export function parseIntLiteral(text: string, cStyle: boolean): bigint | undefin
   const prefix = { 2: '0b', 8: '0o', 16: '0x' }[radix] as string;
   return BigInt(prefix + digits);
 }
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\', '"': '"' };
+
+/** The contents of a string token (`"kprobe/sys_write"`), with C escapes. */
+export function unquote(token: string): string {
+  return token
+    .slice(1, -1)
+    .replace(/\\(x[0-9a-fA-F]{1,2}|.)/g, (_, e: string) =>
+      e.length > 1 ? String.fromCharCode(Number.parseInt(e.slice(1), 16)) : (ESCAPES[e] ?? e),
+    );
+}

@@ -22,7 +22,7 @@ import {
   splitImm64,
   type Width,
 } from '@tbpf/isa';
-import type { Token } from './lexer.js';
+import { type Token, unquote } from './lexer.js';
 import type { Statement, SymbolRef } from './statements.js';
 import { fitSigned, type TokenCursor } from './tokens.js';
 
@@ -363,7 +363,7 @@ export function parseLlvmLine(cur: TokenCursor): Statement[] {
   while ((cur.peek()?.kind === 'ident' || cur.peek()?.kind === 'string') && cur.is(':', 1)) {
     const tok = cur.next() as Token;
     cur.next();
-    const name = tok.kind === 'string' ? (JSON.parse(tok.text) as string) : tok.text;
+    const name = tok.kind === 'string' ? unquote(tok.text) : tok.text;
     out.push({ kind: 'label', name, loc: cur.location(tok) });
   }
   if (cur.atEnd()) return out;
