@@ -128,7 +128,7 @@ class WasmProgram implements PreparedProgram {
       [IMPORT_MEMORY]: mem.memory,
       [IMPORT_HELPER]: (id: number, pc: number) => callHelper(helpers, call, id, pc),
       [IMPORT_FAIL]: (kind: number, pc: number) => {
-        throw failure(kind, pc);
+        throw kind === FailKind.PacketEnd ? new Stop(0) : failure(kind, pc);
       },
     };
     const module = new wasm.Module(this.compiled.bytes);
@@ -201,6 +201,6 @@ function failure(kind: number, pc: number): VmError {
     case FailKind.FellOff:
       return new VmError('fell-off', 'execution ran past the last instruction without exit', pc);
     default:
-      return new VmError('load', `unsupported operation (code ${kind})`, pc);
+      return new VmError('helper-failed', `internal failure code ${kind}`, pc);
   }
 }

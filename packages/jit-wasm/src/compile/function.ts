@@ -1,8 +1,11 @@
 /**
  * Compiles one BPF function (the entry or a BPF-to-BPF call target) to one WebAssembly
- * function `(r1, r2, r3, r4, r5, r10: i64) → r0: i64`. Registers are i64 locals; r6–r9 and r0
- * start at zero (the verifier rejects reading them before writing). Control flow follows the
- * function's plan (./structure.ts): nested blocks and loops, or the basic-block dispatcher.
+ * function `(r0, r1, …, r9, r10: i64) → r0: i64`: registers are the function's first eleven
+ * locals. A callee starts with the caller's r0–r9 (as in the interpreter, which shares one
+ * register file) and r10 one frame lower; the caller's r6–r9 are untouched by construction, and
+ * its r1–r5 keep their values rather than the callee's (the verifier forbids reading them after
+ * a call). Control flow follows the function's plan (./structure.ts): nested blocks and loops,
+ * or the basic-block dispatcher.
  */
 import type { Insn } from '@tbpf/isa';
 import { Code, I32, I64 } from '../wasm/code.js';
@@ -19,13 +22,14 @@ import {
   lowerEnd,
   lowerLddw,
   lowerLdx,
+  lowerPacketLoad,
   lowerSt,
   lowerStx,
 } from './lower.js';
 import { type Construct, type Plan, planFunction } from './structure.js';
 
-/** Parameters of every BPF function: r1..r5 and the frame pointer. */
-export const FUNC_PARAMS = [I64, I64, I64, I64, I64, I64] as const;
+/** Parameters of every BPF function: r0..r10. */
+export const FUNC_PARAMS: readonly (typeof I64)[] = Array(11).fill(I64);
 
 export interface FunctionEnv {
   insns: readonly Insn[];
@@ -40,6 +44,8 @@ export interface FunctionEnv {
    * signature minus r10 (`(r1..r5: i64) → i64`), or undefined to use the JavaScript trampoline.
    */
   nativeHelper(id: number): number | undefined;
+  /** Globals holding the run's packet (legacy ldabs/ldind): offset (i32) and length (i64). */
+  packet: { off: number; len: number };
   /** Resolved lddw values by instruction index (map pointers, global data addresses). */
   constants: readonly ({ lo: number; hi: number } | undefined)[];
 }
@@ -53,13 +59,8 @@ export interface CompiledFunction {
 
 export function compileFunction(env: FunctionEnv, sub: Subprogram): CompiledFunction {
   const c = new Code(FUNC_PARAMS.length);
-  const r0 = c.local(I64);
-  const r6 = c.local(I64);
-  const r7 = c.local(I64);
-  const r8 = c.local(I64);
-  const r9 = c.local(I64);
   const locals: Locals = {
-    reg: [r0, 0, 1, 2, 3, 4, r6, r7, r8, r9, 5],
+    reg: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
     t64: c.local(I64),
     a32: c.local(I32),
     t32: c.local(I32),
@@ -212,11 +213,18 @@ class FunctionCompiler {
         else this.callLocal(i);
         return;
       case 'callx':
-        this.trampoline(i, () => c.localGet(l.reg[insn.reg]).op(Op.i32WrapI64));
+        // A register whose high half is not 0 names no helper: id 0xffffffff is never registered.
+        this.trampoline(i, () => {
+          c.localGet(l.reg[insn.reg]).op(Op.i32WrapI64).i32Const(-1);
+          c.localGet(l.reg[insn.reg]).i64Const(32).op(Op.i64ShrU).op(Op.i64Eqz).op(Op.select);
+        });
         return;
       case 'ldabs':
       case 'ldind':
-        throw new WasmCompileError('legacy packet loads (ldabs/ldind) are not supported', i);
+        lowerPacketLoad(c, l, insn, env.packet, () => {
+          c.i32Const(FailKind.PacketEnd).i32Const(i).call(env.failImport);
+        });
+        return;
     }
   }
 
@@ -266,7 +274,7 @@ class FunctionCompiler {
       .open(Op.if);
     c.i32Const(FailKind.CallDepth).i32Const(i).call(env.failImport);
     c.end();
-    for (let n = 1; n <= 5; n++) c.localGet(l.reg[n]);
+    for (let n = 0; n <= 9; n++) c.localGet(l.reg[n]);
     c.localGet(fp).i64Const(frameSize).op(Op.i64Sub);
     c.call(env.funcOf(env.cf.owner[env.cf.target[i]])).localSet(l.reg[0]);
   }

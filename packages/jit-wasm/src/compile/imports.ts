@@ -10,5 +10,6 @@ export const IMPORT_MEMORY = 'memory';
 export enum FailKind {
   CallDepth = 1,
   FellOff = 2,
-  Unsupported = 3,
+  /** A legacy packet load outside the packet: the program ends with r0 = 0 (as Linux). */
+  PacketEnd = 3,
 }

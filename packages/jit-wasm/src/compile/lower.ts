@@ -10,7 +10,17 @@
  * Atomics are a plain load/op/store: a JavaScript host runs one program at a time on one thread,
  * so no other agent can observe the memory between the load and the store.
  */
-import type { AluInsn, AtomicInsn, EndInsn, JmpInsn, LdxInsn, StInsn, StxInsn } from '@tbpf/isa';
+import type {
+  AluInsn,
+  AtomicInsn,
+  EndInsn,
+  JmpInsn,
+  LdAbsInsn,
+  LdIndInsn,
+  LdxInsn,
+  StInsn,
+  StxInsn,
+} from '@tbpf/isa';
 import { type Code, I32, I64 } from '../wasm/code.js';
 import { Op } from '../wasm/opcodes.js';
 
@@ -396,4 +406,40 @@ export function lowerAtomic(c: Code, l: Locals, insn: AtomicInsn): void {
 /** `lddw` of a 64-bit constant `hi:lo` (pseudo sources are resolved by the loader before compiling). */
 export function lowerLddw(c: Code, l: Locals, dst: number, lo: number, hi: number): void {
   c.i64Const(lo, hi).localSet(l.reg[dst]);
+}
+
+/**
+ * Legacy packet loads: r0 = big-endian *(size *)(packet + k), k = imm (+ (u32)src for ldind).
+ * The packet is the run's initial r1/r2 (kept in globals); k outside it ends the program with
+ * r0 = 0 (`outside` emits that).
+ */
+export function lowerPacketLoad(
+  c: Code,
+  l: Locals,
+  insn: LdAbsInsn | LdIndInsn,
+  packet: { off: number; len: number },
+  outside: () => void,
+): void {
+  const k = l.t64;
+  c.i64Const(insn.imm);
+  if (insn.kind === 'ldind') c.localGet(l.reg[insn.src]).i64Const(-1, 0).op(Op.i64And).op(Op.i64Add);
+  c.localTee(k).i64Const(0).op(Op.i64LtS);
+  c.localGet(k).i64Const(insn.size).op(Op.i64Add).globalGet(packet.len).op(Op.i64GtU);
+  c.op(Op.i32Or).open(Op.if);
+  outside();
+  c.end();
+  c.globalGet(packet.off).localGet(k).op(Op.i32WrapI64).op(Op.i32Add);
+  if (insn.size === 1) {
+    c.mem(Op.i32Load8U, 0);
+  } else if (insn.size === 2) {
+    c.mem(Op.i32Load16U, 1).localSet(l.t32);
+    c.localGet(l.t32).i32Const(8).op(Op.i32Shl).i32Const(0xff00).op(Op.i32And);
+    c.localGet(l.t32).i32Const(8).op(Op.i32ShrU).op(Op.i32Or);
+  } else {
+    c.mem(Op.i32Load, 2).localSet(l.t32);
+    c.localGet(l.t32).i32Const(8).op(Op.i32ShrU).i32Const(0x00ff00ff).op(Op.i32And);
+    c.localGet(l.t32).i32Const(0x00ff00ff).op(Op.i32And).i32Const(8).op(Op.i32Shl);
+    c.op(Op.i32Or).i32Const(16).op(Op.i32Rotl);
+  }
+  c.op(Op.i64ExtendI32U).localSet(l.reg[0]);
 }

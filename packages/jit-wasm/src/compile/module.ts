@@ -44,6 +44,8 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
   const helperImport = m.importFunc('env', IMPORT_HELPER, [I32, I32], []);
   const failImport = m.importFunc('env', IMPORT_FAIL, [I32, I32], []);
   const funcs = cf.subprograms.map(() => m.func(FUNC_PARAMS, [I64]));
+  const usesPacket = insns.some((x) => x.kind === 'ldabs' || x.kind === 'ldind');
+  const packet = { off: m.global(I32, true), len: m.global(I64, true) };
   const natives = (options.natives ?? noNativeHelpers).bind(m, layout);
   const compiled = cf.subprograms.map((sub) =>
     compileFunction(
@@ -56,6 +58,7 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
         failImport,
         nativeHelper: (id) => natives.get(id),
         constants: options.constants ?? [],
+        packet,
       },
       sub,
     ),
@@ -65,20 +68,46 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
 
   const entry = funcs[0];
   const fpLo = layout.stackTop | 0;
+  /** Push r0..r10 for the entry, given code that pushes r1 and r2. */
+  const entryArgs = (c: Code, r1: () => void, r2: () => void): void => {
+    c.i64Const(0);
+    r1();
+    r2();
+    for (let n = 3; n <= 9; n++) c.i64Const(0);
+    c.i64Const(fpLo, BPF_ADDRESS_HIGH);
+  };
+
   const run = new Code(2);
-  run
-    .localGet(0)
-    .localGet(1)
-    .i64Const(0)
-    .i64Const(0)
-    .i64Const(0)
-    .i64Const(fpLo, BPF_ADDRESS_HIGH)
-    .call(entry);
+  if (usesPacket) {
+    // The packet is r1/r2 when r1 is a pointer into the linear memory, else empty.
+    const valid = (): void => {
+      run.localGet(0).i64Const(32).op(Op.i64ShrU).i64Const(BPF_ADDRESS_HIGH).op(Op.i64Eq);
+    };
+    run.localGet(0).op(Op.i32WrapI64).i32Const(0);
+    valid();
+    run.op(Op.select).globalSet(packet.off);
+    run.localGet(1).i64Const(-1, 0).op(Op.i64And).i64Const(0);
+    valid();
+    run.op(Op.select).globalSet(packet.len);
+  }
+  entryArgs(
+    run,
+    () => run.localGet(0),
+    () => run.localGet(1),
+  );
+  run.call(entry);
   m.exportFunc('run', m.funcWithBody([I64, I64], [I64], run));
 
   const fast = new Code(2);
-  fast.localGet(0).op(Op.i64ExtendI32U).i64Const(0, BPF_ADDRESS_HIGH).op(Op.i64Or);
-  fast.localGet(1).op(Op.i64ExtendI32U).i64Const(0).i64Const(0).i64Const(0).i64Const(fpLo, BPF_ADDRESS_HIGH);
+  if (usesPacket) {
+    fast.localGet(0).globalSet(packet.off);
+    fast.localGet(1).op(Op.i64ExtendI32U).globalSet(packet.len);
+  }
+  entryArgs(
+    fast,
+    () => fast.localGet(0).op(Op.i64ExtendI32U).i64Const(0, BPF_ADDRESS_HIGH).op(Op.i64Or),
+    () => fast.localGet(1).op(Op.i64ExtendI32U),
+  );
   fast.call(entry).op(Op.i32WrapI64);
   m.exportFunc('runFast', m.funcWithBody([I32, I32], [I32], fast));
 
