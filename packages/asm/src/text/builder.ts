@@ -12,7 +12,7 @@
  * pass (`offset = target - pc - width`, in slots); an unknown or duplicate label is a
  * `ProgramBuildError` naming the instruction index and the label.
  */
-import { type Insn, insnWidth, JMP_OPS, type JmpOp, type Reg, slotStarts, type Width } from '@tbpf/isa';
+import { type Insn, insnWidth, type JmpOp, type Reg, slotStarts, type Width } from '@tbpf/isa';
 import { withBranchOffset } from './branches.js';
 import { ProgramBuildError } from './errors.js';
 
@@ -24,25 +24,38 @@ export interface JumpEmitter {
   reg(dst: Reg, src: Reg, target: Target): ProgramBuilder;
 }
 
-type JumpEmitters = { [K in JmpOp | `${JmpOp}32`]: JumpEmitter };
-
 interface Pending {
   insn: Insn;
   label?: string;
 }
 
-export interface ProgramBuilder extends JumpEmitters {}
-
 export class ProgramBuilder {
   private readonly items: Pending[] = [];
   private readonly labelIndex = new Map<string, number>();
 
-  constructor() {
-    for (const op of JMP_OPS) {
-      this[op] = this.jumps(op, 64);
-      this[`${op}32`] = this.jumps(op, 32);
-    }
-  }
+  /** Conditional jumps: `p.jeq.imm(R1, 0, 'out')`, `p.jgt32.reg(R1, R2, +3)`. */
+  readonly jeq = this.jumps('jeq', 64);
+  readonly jgt = this.jumps('jgt', 64);
+  readonly jge = this.jumps('jge', 64);
+  readonly jset = this.jumps('jset', 64);
+  readonly jne = this.jumps('jne', 64);
+  readonly jsgt = this.jumps('jsgt', 64);
+  readonly jsge = this.jumps('jsge', 64);
+  readonly jlt = this.jumps('jlt', 64);
+  readonly jle = this.jumps('jle', 64);
+  readonly jslt = this.jumps('jslt', 64);
+  readonly jsle = this.jumps('jsle', 64);
+  readonly jeq32 = this.jumps('jeq', 32);
+  readonly jgt32 = this.jumps('jgt', 32);
+  readonly jge32 = this.jumps('jge', 32);
+  readonly jset32 = this.jumps('jset', 32);
+  readonly jne32 = this.jumps('jne', 32);
+  readonly jsgt32 = this.jumps('jsgt', 32);
+  readonly jsge32 = this.jumps('jsge', 32);
+  readonly jlt32 = this.jumps('jlt', 32);
+  readonly jle32 = this.jumps('jle', 32);
+  readonly jslt32 = this.jumps('jslt', 32);
+  readonly jsle32 = this.jumps('jsle', 32);
 
   /** Number of instructions so far (the index the next one will get). */
   get length(): number {
