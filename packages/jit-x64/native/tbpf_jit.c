@@ -451,8 +451,22 @@ static napi_value js_monotonic(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* bufferAddress(buffer): the native address of an ArrayBuffer's bytes (tests) */
+static napi_value js_buffer_address(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value arg, out;
+  void *data;
+  size_t len;
+  napi_get_cb_info(env, info, &argc, &arg, NULL, NULL);
+  if (argc < 1 || !get_bytes(env, arg, &data, &len)) return throw_error(env, "bufferAddress(buffer)");
+  napi_create_bigint_uint64(env, (uint64_t)(uintptr_t)data, &out);
+  return out;
+}
+
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_value fn;
+  napi_create_function(env, "bufferAddress", NAPI_AUTO_LENGTH, js_buffer_address, NULL, &fn);
+  napi_set_named_property(env, exports, "bufferAddress", fn);
   napi_create_function(env, "monotonicNs", NAPI_AUTO_LENGTH, js_monotonic, NULL, &fn);
   napi_set_named_property(env, exports, "monotonicNs", fn);
   napi_create_function(env, "load", NAPI_AUTO_LENGTH, js_load, NULL, &fn);

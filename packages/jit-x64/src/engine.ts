@@ -44,7 +44,7 @@ export function regionTable(runtime: Runtime): Float64Array {
   return out;
 }
 
-class JitPrepared implements PreparedProgram {
+export class JitPrepared implements PreparedProgram {
   readonly engine = 'jit' as const;
   readonly lastInstructionCount = -1;
   private disposed = false;
@@ -58,6 +58,11 @@ class JitPrepared implements PreparedProgram {
 
   run(r1 = 0n, r2 = 0n): bigint {
     return this.native.run(BigInt.asUintN(64, r1), BigInt.asUintN(64, r2));
+  }
+
+  /** Where the code is mapped (for listings and the W^X test). */
+  get codeAddress(): bigint {
+    return this.native.codeAddress;
   }
 
   runFast(r1Offset: number, r2: number): number {

@@ -52,6 +52,8 @@ export interface Addon {
   layout(): Record<keyof typeof ENV_LAYOUT, number>;
   /** Names of the helpers the addon implements natively. */
   nativeHelpers: string[];
+  /** The native address of a buffer's bytes (tests: W^X and the memory's reservation). */
+  bufferAddress(buffer: ArrayBuffer): bigint;
   /** CLOCK_MONOTONIC in ns (as a double). */
   monotonicNs(): number;
   /** Calls a native helper directly on a memory, for tests against the TypeScript twins. */

@@ -1,0 +1,178 @@
+import { readFileSync } from 'node:fs';
+import {
+  add,
+  call,
+  callLocal,
+  callx,
+  exit,
+  lddw,
+  ldxdw,
+  ldxw,
+  mov,
+  mov32,
+  R0,
+  R1,
+  R2,
+  R6,
+  R7,
+  R10,
+  stxdw,
+  sub,
+} from '@tbpf/isa';
+import { BPF_ADDRESS_BASE, Runtime, VmError } from '@tbpf/vm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { x64Engine } from './engine.js';
+import { nativeAddon } from './native.js';
+import { plainProgram } from './testing/conformance.js';
+import { nativeAvailable } from './testing/native.js';
+
+interface Mapping {
+  start: bigint;
+  end: bigint;
+  perms: string;
+}
+
+function mappings(): Mapping[] {
+  return readFileSync('/proc/self/maps', 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [range, perms] = line.split(' ');
+      const [a, b] = range.split('-');
+      return { start: BigInt(`0x${a}`), end: BigInt(`0x${b}`), perms };
+    });
+}
+
+const writableExecutable = (ms: Mapping[]) => ms.filter((m) => m.perms[1] === 'w' && m.perms[2] === 'x');
+
+describe.skipIf(!nativeAvailable())('native executor', () => {
+  const runtime = new Runtime({ memoryBytes: 1 << 20 });
+  const addon = nativeAddon();
+  if (!addon.ok) throw new Error(addon.reason);
+  const prepared: { dispose(): void }[] = [];
+  afterAll(() => {
+    for (const p of prepared) p.dispose();
+  });
+  const prepare = (insns: Parameters<typeof plainProgram>[1]) => {
+    const p = x64Engine.prepare(plainProgram(runtime, insns), { boundsCheck: false });
+    prepared.push(p);
+    return p;
+  };
+
+  it('maps code write-xor-execute: read+execute only, and adds no writable+executable mapping', () => {
+    const before = writableExecutable(mappings());
+    const programs = Array.from({ length: 20 }, (_, i) => prepare([mov.imm(R0, i), exit()]));
+    const after = mappings();
+    for (const [i, p] of programs.entries()) {
+      const m = after.find((m) => p.codeAddress >= m.start && p.codeAddress < m.end);
+      expect(m?.perms).toBe('r-xp');
+      expect(p.run()).toBe(BigInt(i));
+    }
+    // V8 keeps RWX pages of its own (wasm); loading our programs must add none.
+    expect(writableExecutable(after)).toEqual(before);
+  });
+
+  it('confines every access: the memory is followed by 4 GiB of reserved address space', () => {
+    const base = addon.addon.bufferAddress(runtime.memory.buffer);
+    const ms = mappings().sort((a, b) => (a.start < b.start ? -1 : 1));
+    let covered = base;
+    const end = base + 2n ** 32n + 2n ** 16n; // largest (u32) offset plus disp16 and the access size
+    for (const m of ms) if (m.start <= covered && m.end > covered) covered = m.end;
+    expect(covered >= end).toBe(true);
+  });
+
+  it('reads through any pointer land in the linear memory (low 32 bits are the offset)', () => {
+    const region = runtime.allocData(Uint8Array.of(0x11, 0x22, 0x33, 0x44), 'probe', 'host');
+    const p = prepare([lddw(R1, 0xdead_0000_0000_0000n + BigInt(region.start)), ldxw(R0, R1, 0), exit()]);
+    expect(p.run()).toBe(0x44332211n);
+    runtime.memory.free(region);
+  });
+
+  it('runFast returns the low 32 bits of r0 and takes r1 as an offset', () => {
+    const region = runtime.allocData(Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8), 'ctx');
+    const p = prepare([
+      ldxdw(R0, R1, 0),
+      add.reg(R0, R2),
+      lddw(R2, 0xffff_0000_0000_0000n),
+      add.reg(R0, R2),
+      exit(),
+    ]);
+    expect(p.run(BigInt(BPF_ADDRESS_BASE + region.start), 1n)).toBe(0x0806_0605_0403_0202n);
+    expect(p.runFast(region.start, 1)).toBe(0x0403_0202);
+    runtime.memory.free(region);
+  });
+
+  it('gives each BPF function its own 512-byte frame below the caller', () => {
+    // main: r6 = r10; call f; r0 = r6 - r0 (caller's r10 minus callee's r10)
+    const p = prepare([
+      mov.reg(R6, R10),
+      callLocal(3),
+      sub.reg(R6, R0),
+      mov.reg(R0, R6),
+      exit(),
+      mov.reg(R0, R10),
+      exit(),
+    ]);
+    expect(p.run()).toBe(512n);
+  });
+
+  it('keeps the stack in the linear memory', () => {
+    const p = prepare([mov.imm(R1, 0x5a5a), stxdw(R10, R1, -8), mov.reg(R0, R10), exit()]);
+    const r10 = p.run();
+    const off = Number(r10 - BigInt(BPF_ADDRESS_BASE)) - 8;
+    expect(runtime.memory.view.getUint32(off, true)).toBe(0x5a5a);
+  });
+
+  it('calls JavaScript helpers with the interpreter HelperCall, and callx by id', () => {
+    const helpers = runtime.helpers.clone();
+    const seen: bigint[] = [];
+    helpers.register({ id: 77, name: 'sum', args: ['anything', 'anything'], ret: 'integer' }, (c) => {
+      seen.push(c.u64(1), c.u64(2));
+      return c.u64(1) + c.u64(2) + 1n;
+    });
+    const program = [
+      lddw(R1, 0x1_0000_0001n),
+      mov.imm(R2, -1),
+      call(77),
+      mov.reg(R7, R0),
+      mov.imm(R6, 77),
+      mov32.imm(R1, 5),
+      mov.imm(R2, 3),
+      callx(R6),
+      add.reg(R0, R7),
+      exit(),
+    ];
+    const p = x64Engine.prepare(plainProgram(runtime, program), { boundsCheck: false, helpers });
+    prepared.push(p);
+    expect(p.run()).toBe(5n + 3n + 1n + 0x1_0000_0001n);
+    expect(seen[0]).toBe(0x1_0000_0001n);
+    expect(seen[1]).toBe(0xffff_ffff_ffff_ffffn);
+  });
+
+  it('propagates a helper error and reports unknown helpers', () => {
+    const helpers = runtime.helpers.clone();
+    helpers.register({ id: 78, name: 'boom', args: [], ret: 'integer' }, () => {
+      throw new VmError('helper-failed', 'boom');
+    });
+    const p = x64Engine.prepare(plainProgram(runtime, [call(78), exit()]), { boundsCheck: false, helpers });
+    prepared.push(p);
+    expect(() => p.run()).toThrow(/boom/);
+    expect(() => p.runFast(0, 0)).toThrow(/boom/);
+    const q = prepare([mov.imm(R1, 9999), callx(R1), exit()]);
+    expect(() => q.run()).toThrowError(expect.objectContaining({ kind: 'unknown-helper' }));
+  });
+
+  it('refuses bounds checking and instruction limits, and cannot run after dispose', () => {
+    const program = plainProgram(runtime, [mov.imm(R0, 1), exit()]);
+    expect(() => x64Engine.prepare(program, { boundsCheck: true })).toThrow(/boundsCheck: false/);
+    expect(() => x64Engine.prepare(program, { instructionLimit: 10 })).toThrow(/instruction limit/);
+    const p = x64Engine.prepare(program, { boundsCheck: false });
+    p.dispose();
+    expect(() => p.run()).toThrow(/freed/);
+  });
+
+  it('runs N calls in a C loop for benchmarks', () => {
+    const p = prepare([mov.imm(R0, 1), exit()]);
+    expect(p.benchNative(0, 0, 0, 1000)).toBeGreaterThan(0);
+  });
+});
