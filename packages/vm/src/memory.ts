@@ -56,7 +56,7 @@ export interface AllocOptions {
 }
 
 export interface LinearMemoryOptions {
-  /** Size in bytes; rounded up to whole 64 KiB pages. Default 16 MiB. */
+  /** Size in bytes; rounded up to whole 64 KiB pages, at most 2 GiB. Default 16 MiB. */
   bytes?: number;
 }
 
@@ -109,7 +109,8 @@ export class LinearMemory {
 
   constructor(options: LinearMemoryOptions = {}) {
     const pages = Math.max(1, Math.ceil((options.bytes ?? DEFAULT_MEMORY_BYTES) / WASM_PAGE));
-    if (pages > 65536) throw new VmError('out-of-memory', `linear memory of ${pages} pages exceeds 4 GiB`);
+    // ≤ 2 GiB keeps every offset a non-negative int32 (the interpreter's address arithmetic).
+    if (pages > 32768) throw new VmError('out-of-memory', `linear memory of ${pages} pages exceeds 2 GiB`);
     this.memory = createWasmMemory(pages);
     this.buffer = this.memory.buffer;
     this.size = this.buffer.byteLength;

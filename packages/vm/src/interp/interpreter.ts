@@ -144,6 +144,8 @@ export class InterpretedProgram implements PreparedProgram {
     const checked = this.checked;
     const limit = this.limit;
     const hook = this.hook;
+    // One comparison per instruction covers both the limit and the hook (check = 0: every time).
+    const check = hook === undefined ? limit : 0;
     const pktOff = hi[1] === 1 ? lo[1] >>> 0 : 0;
     const pktLen = hi[1] === 1 ? lo[2] >>> 0 : 0;
     // Last region that satisfied a read (rs..re) and a write (ws..we).
@@ -159,11 +161,12 @@ export class InterpretedProgram implements PreparedProgram {
     try {
       for (;;) {
         const at = pc << 3;
-        if (++count > limit) {
-          throw new VmError('instruction-limit', `instruction limit of ${limit} reached`, pc);
-        }
-        if (hook !== undefined && hook(pc, lo, hi) === false) {
-          throw new VmError('stopped', 'stopped by the debug hook', pc);
+        if (++count > check) {
+          if (count > limit)
+            throw new VmError('instruction-limit', `instruction limit of ${limit} reached`, pc);
+          if (hook !== undefined && hook(pc, lo, hi) === false) {
+            throw new VmError('stopped', 'stopped by the debug hook', pc);
+          }
         }
         const op = code[at];
         if (op < 116) {
@@ -181,26 +184,27 @@ export class InterpretedProgram implements PreparedProgram {
           // ---- ALU: add sub mul div sdiv or and lsh rsh neg mod smod xor mov movsx8/16/32 arsh
           case 0:
           case 1: {
-            const l = (lo[d] >>> 0) + (bl >>> 0);
+            const al = lo[d];
+            const l = (al + bl) | 0;
             lo[d] = l;
-            hi[d] = hi[d] + bh + (l > 4294967295 ? 1 : 0);
+            hi[d] = (hi[d] + bh + (l >>> 0 < al >>> 0 ? 1 : 0)) | 0;
             break;
           }
           case 2:
           case 3:
-            lo[d] = lo[d] + bl;
+            lo[d] = (lo[d] + bl) | 0;
             hi[d] = 0;
             break;
           case 4:
           case 5: {
-            const l = (lo[d] >>> 0) - (bl >>> 0);
-            lo[d] = l;
-            hi[d] = hi[d] - bh - (l < 0 ? 1 : 0);
+            const al = lo[d];
+            lo[d] = (al - bl) | 0;
+            hi[d] = (hi[d] - bh - (al >>> 0 < bl >>> 0 ? 1 : 0)) | 0;
             break;
           }
           case 6:
           case 7:
-            lo[d] = lo[d] - bl;
+            lo[d] = (lo[d] - bl) | 0;
             hi[d] = 0;
             break;
           case 8:
@@ -647,7 +651,7 @@ export class InterpretedProgram implements PreparedProgram {
           // ---- loads: ldxb ldxh ldxw ldxdw ldxsb ldxsh ldxsw
           case 123: {
             const s = code[at + 2];
-            const a = (lo[s] >>> 0) + code[at + 3];
+            const a = (lo[s] + code[at + 3]) | 0;
             if (checked && (hi[s] !== 1 || a < rs || a + 1 > re)) {
               const r = this.region(pc, lo[s], hi[s], code[at + 3], 1, false);
               rs = r.start;
@@ -659,7 +663,7 @@ export class InterpretedProgram implements PreparedProgram {
           }
           case 124: {
             const s = code[at + 2];
-            const a = (lo[s] >>> 0) + code[at + 3];
+            const a = (lo[s] + code[at + 3]) | 0;
             if (checked && (hi[s] !== 1 || a < rs || a + 2 > re)) {
               const r = this.region(pc, lo[s], hi[s], code[at + 3], 2, false);
               rs = r.start;
@@ -671,7 +675,7 @@ export class InterpretedProgram implements PreparedProgram {
           }
           case 125: {
             const s = code[at + 2];
-            const a = (lo[s] >>> 0) + code[at + 3];
+            const a = (lo[s] + code[at + 3]) | 0;
             if (checked && (hi[s] !== 1 || a < rs || a + 4 > re)) {
               const r = this.region(pc, lo[s], hi[s], code[at + 3], 4, false);
               rs = r.start;
@@ -683,7 +687,7 @@ export class InterpretedProgram implements PreparedProgram {
           }
           case 126: {
             const s = code[at + 2];
-            const a = (lo[s] >>> 0) + code[at + 3];
+            const a = (lo[s] + code[at + 3]) | 0;
             if (checked && (hi[s] !== 1 || a < rs || a + 8 > re)) {
               const r = this.region(pc, lo[s], hi[s], code[at + 3], 8, false);
               rs = r.start;
@@ -695,7 +699,7 @@ export class InterpretedProgram implements PreparedProgram {
           }
           case 127: {
             const s = code[at + 2];
-            const a = (lo[s] >>> 0) + code[at + 3];
+            const a = (lo[s] + code[at + 3]) | 0;
             if (checked && (hi[s] !== 1 || a < rs || a + 1 > re)) {
               const r = this.region(pc, lo[s], hi[s], code[at + 3], 1, false);
               rs = r.start;
@@ -708,7 +712,7 @@ export class InterpretedProgram implements PreparedProgram {
           }
           case 128: {
             const s = code[at + 2];
-            const a = (lo[s] >>> 0) + code[at + 3];
+            const a = (lo[s] + code[at + 3]) | 0;
             if (checked && (hi[s] !== 1 || a < rs || a + 2 > re)) {
               const r = this.region(pc, lo[s], hi[s], code[at + 3], 2, false);
               rs = r.start;
@@ -721,7 +725,7 @@ export class InterpretedProgram implements PreparedProgram {
           }
           case 129: {
             const s = code[at + 2];
-            const a = (lo[s] >>> 0) + code[at + 3];
+            const a = (lo[s] + code[at + 3]) | 0;
             if (checked && (hi[s] !== 1 || a < rs || a + 4 > re)) {
               const r = this.region(pc, lo[s], hi[s], code[at + 3], 4, false);
               rs = r.start;
@@ -738,7 +742,7 @@ export class InterpretedProgram implements PreparedProgram {
           case 132:
           case 133: {
             const size = 1 << (op - 130);
-            const a = (lo[d] >>> 0) + code[at + 3];
+            const a = (lo[d] + code[at + 3]) | 0;
             if (checked && (hi[d] !== 1 || a < ws || a + size > we)) {
               const r = this.region(pc, lo[d], hi[d], code[at + 3], size, true);
               ws = r.start;
@@ -756,7 +760,7 @@ export class InterpretedProgram implements PreparedProgram {
           }
           // ---- stores of a register: stxb stxh stxw stxdw
           case 134: {
-            const a = (lo[d] >>> 0) + code[at + 3];
+            const a = (lo[d] + code[at + 3]) | 0;
             if (checked && (hi[d] !== 1 || a < ws || a + 1 > we)) {
               const r = this.region(pc, lo[d], hi[d], code[at + 3], 1, true);
               ws = r.start;
@@ -766,7 +770,7 @@ export class InterpretedProgram implements PreparedProgram {
             break;
           }
           case 135: {
-            const a = (lo[d] >>> 0) + code[at + 3];
+            const a = (lo[d] + code[at + 3]) | 0;
             if (checked && (hi[d] !== 1 || a < ws || a + 2 > we)) {
               const r = this.region(pc, lo[d], hi[d], code[at + 3], 2, true);
               ws = r.start;
@@ -776,7 +780,7 @@ export class InterpretedProgram implements PreparedProgram {
             break;
           }
           case 136: {
-            const a = (lo[d] >>> 0) + code[at + 3];
+            const a = (lo[d] + code[at + 3]) | 0;
             if (checked && (hi[d] !== 1 || a < ws || a + 4 > we)) {
               const r = this.region(pc, lo[d], hi[d], code[at + 3], 4, true);
               ws = r.start;
@@ -786,7 +790,7 @@ export class InterpretedProgram implements PreparedProgram {
             break;
           }
           case 137: {
-            const a = (lo[d] >>> 0) + code[at + 3];
+            const a = (lo[d] + code[at + 3]) | 0;
             if (checked && (hi[d] !== 1 || a < ws || a + 8 > we)) {
               const r = this.region(pc, lo[d], hi[d], code[at + 3], 8, true);
               ws = r.start;
@@ -836,7 +840,7 @@ export class InterpretedProgram implements PreparedProgram {
           case 161:
           case 164:
           case 165: {
-            const a = (lo[d] >>> 0) + code[at + 3];
+            const a = (lo[d] + code[at + 3]) | 0;
             if (checked && (hi[d] !== 1 || a < ws || a + 4 > we)) {
               const r = this.region(pc, lo[d], hi[d], code[at + 3], 4, true);
               ws = r.start;
@@ -875,7 +879,7 @@ export class InterpretedProgram implements PreparedProgram {
           case 163:
           case 166:
           case 167: {
-            const a = (lo[d] >>> 0) + code[at + 3];
+            const a = (lo[d] + code[at + 3]) | 0;
             if (checked && (hi[d] !== 1 || a < ws || a + 8 > we)) {
               const r = this.region(pc, lo[d], hi[d], code[at + 3], 8, true);
               ws = r.start;
@@ -974,17 +978,13 @@ export class InterpretedProgram implements PreparedProgram {
     size: number,
     write: boolean,
   ): Region {
-    const address = big(regLo, regHi) + BigInt(off);
     const mem = this.program.runtime.memory;
     const a = (regLo >>> 0) + off;
     const region = regHi === 1 && a >= 0 ? mem.regionAt(a, size) : undefined;
-    const what = `${write ? 'write' : 'read'} of ${size} byte${size > 1 ? 's' : ''} at 0x${BigInt.asUintN(64, address).toString(16)}`;
-    if (!region) {
-      const inside = regHi === 1 && a >= 0 ? mem.regionAt(a) : undefined;
-      const why = inside ? `crosses the end of region '${inside.name}'` : 'is outside every memory region';
-      throw new VmError('out-of-bounds', `invalid ${what}: ${why}`, pc, BigInt.asUintN(64, address), size);
-    }
-    if (write && !region.writable) {
+    if (region && (!write || region.writable)) return region;
+    const address = BigInt.asUintN(64, big(regLo, regHi) + BigInt(off));
+    const what = `${write ? 'write' : 'read'} of ${size} byte${size > 1 ? 's' : ''} at 0x${address.toString(16)}`;
+    if (region) {
       throw new VmError(
         'out-of-bounds',
         `invalid ${what}: region '${region.name}' is read-only`,
@@ -993,7 +993,9 @@ export class InterpretedProgram implements PreparedProgram {
         size,
       );
     }
-    return region;
+    const inside = regHi === 1 && a >= 0 ? mem.regionAt(a) : undefined;
+    const why = inside ? `crosses the end of region '${inside.name}'` : 'is outside every memory region';
+    throw new VmError('out-of-bounds', `invalid ${what}: ${why}`, pc, address, size);
   }
 
   private wrap(e: unknown, pc: number): VmError {
