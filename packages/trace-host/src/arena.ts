@@ -17,23 +17,60 @@ export type LayoutType =
   | { kind: 'float'; size: number }
   | { kind: 'ptr'; to: LayoutType }
   | { kind: 'array'; of: LayoutType; len: number | undefined }
-  | { kind: 'struct'; def: StructLayout }
+  | { kind: 'struct'; def: StructDefLike }
   | { kind: 'func' };
 
-export interface MemberLayout {
-  name: string | undefined;
-  type: LayoutType;
-  offset: number;
-  bitWidth?: number;
-  bitOffset?: number;
-}
-
-export interface StructLayout {
+/** A struct definition inside a type (cc-frontend's `StructDef`): members may be anonymous. */
+export interface StructDefLike {
   tag: string | undefined;
-  union?: boolean;
-  members: readonly MemberLayout[];
+  union: boolean;
+  members: readonly {
+    name: string | undefined;
+    type: LayoutType;
+    offset: number;
+    bitWidth?: number;
+    bitOffset?: number;
+  }[];
   size: number;
   align: number;
+}
+
+export interface FieldLayout {
+  name: string;
+  offset: number;
+  type: LayoutType;
+  /** Bit-fields: bit offset from the start of the struct, and width. */
+  bitOffset?: number;
+  bitWidth?: number;
+}
+
+/** A struct's layout as cc-frontend's `parseDeclarations` returns it (anonymous members flattened). */
+export interface StructLayout {
+  name: string;
+  size: number;
+  align: number;
+  fields: readonly FieldLayout[];
+}
+
+/** Flatten a type's struct definition into a layout (for nested struct members). */
+export function layoutOfDef(def: StructDefLike, name = def.tag ?? '(anonymous)'): StructLayout {
+  const fields: FieldLayout[] = [];
+  const walk = (d: StructDefLike, base: number) => {
+    for (const m of d.members) {
+      if (m.name === undefined) {
+        if (m.type.kind === 'struct') walk(m.type.def, base + m.offset);
+        continue;
+      }
+      const f: FieldLayout = { name: m.name, offset: base + m.offset, type: m.type };
+      if (m.bitWidth !== undefined) {
+        f.bitWidth = m.bitWidth;
+        f.bitOffset = (m.bitOffset ?? 0) + base * 8;
+      }
+      fields.push(f);
+    }
+  };
+  walk(def, 0);
+  return { name, size: def.size, align: def.align, fields };
 }
 
 /** What a memory region looks like to the arena (vm's LinearMemory fits). */
@@ -92,11 +129,10 @@ export class Arena {
     this.view = memory.view;
   }
 
-  /** Make struct layouts (e.g. from `parseDeclarations(header)`) available by tag. */
+  /** Make struct layouts available by name: `arena.declare(parseDeclarations(header).structs.values())`. */
   declare(layouts: Iterable<StructLayout>): void {
     for (const l of layouts) {
-      if (!l.tag) continue;
-      this.structs.set(l.tag, { layout: l, proto: makePrototype(l, this), stride: (l.size + 7) & ~7 });
+      this.structs.set(l.name, { layout: l, proto: makePrototype(l, this), stride: (l.size + 7) & ~7 });
     }
   }
 
@@ -144,9 +180,9 @@ export class Arena {
 
   releaseBytes(offset: number, size: number): void {
     const stride = (Math.max(1, size) + HEADER_ALIGN - 1) & ~(HEADER_ALIGN - 1);
-    let list = this.free.get(stride);
-    if (!list) this.free.set(stride, (list = []));
-    list.push(offset);
+    const list = this.free.get(stride);
+    if (list) list.push(offset);
+    else this.free.set(stride, [offset]);
   }
 
   /** A C string (NUL-terminated, latin-1/UTF-8 bytes) copied into the arena; returns its address. */
@@ -196,10 +232,11 @@ export class Arena {
     return this.bytes;
   }
   /** @internal */
-  nested(def: StructLayout, offset: number): StructView {
-    const tag = def.tag;
-    const b = tag ? this.structs.get(tag) : undefined;
-    return this.viewAt(b ?? { layout: def, proto: makePrototype(def, this), stride: def.size }, offset);
+  nested(def: StructDefLike, offset: number): StructView {
+    const b = def.tag ? this.structs.get(def.tag) : undefined;
+    if (b) return this.viewAt(b, offset);
+    const layout = layoutOfDef(def);
+    return this.viewAt({ layout, proto: makePrototype(layout, this), stride: layout.size }, offset);
   }
 }
 
@@ -222,7 +259,7 @@ function sizeOfType(t: LayoutType): number {
 const encoder = new TextEncoder();
 
 /** Property descriptors for one member; reads and writes go straight to the DataView. */
-function memberAccessor(m: MemberLayout, arena: Arena): PropertyDescriptor {
+function memberAccessor(m: FieldLayout, arena: Arena): PropertyDescriptor {
   const at = m.offset;
   const dv = arena.dataView;
   const u8 = arena.data;
@@ -410,25 +447,7 @@ function intAccessor(
 function makePrototype(l: StructLayout, arena: Arena): object {
   const proto: Record<string, unknown> = {};
   Object.defineProperty(proto, 'struct', { value: l });
-  for (const m of l.members) {
-    if (m.name) Object.defineProperty(proto, m.name, { ...memberAccessor(m, arena), enumerable: true });
-    else if (m.type.kind === 'struct') {
-      // Anonymous struct/union members: their fields are reachable directly, as in C.
-      for (const inner of m.type.def.members) {
-        if (inner.name)
-          Object.defineProperty(proto, inner.name, {
-            ...memberAccessor(
-              {
-                ...inner,
-                offset: inner.offset + m.offset,
-                bitOffset: inner.bitOffset === undefined ? undefined : inner.bitOffset + m.offset * 8,
-              },
-              arena,
-            ),
-            enumerable: true,
-          });
-      }
-    }
-  }
+  for (const f of l.fields)
+    Object.defineProperty(proto, f.name, { ...memberAccessor(f, arena), enumerable: true });
   return proto;
 }

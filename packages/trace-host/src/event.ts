@@ -149,13 +149,14 @@ export class TraceEvent {
       const decl = f.kind === 'string' ? `${f.cName} ${f.name}[${f.size}]` : `${f.cName} ${f.name}`;
       return `\tfield:${decl};\toffset:${f.offset};\tsize:${f.size};\tsigned:${f.signed ? 1 : 0};\n`;
     };
-    const own = this.fields.filter((f) => !f.name.startsWith('common_') && !f.name.startsWith('__probe_'));
+    const declared = this.fields.filter((f) => !f.name.startsWith('common_'));
+    const own = declared.filter((f) => !f.name.startsWith('__probe_'));
     const fmt = own.map(
       (f) => `${f.name}=${f.kind === 'ptr' ? '%p' : f.kind === 'string' ? '%s' : f.signed ? '%d' : '%u'}`,
     );
     const args = own.map((f) => `REC->${f.name}`);
     return (
-      `name: ${this.name}\nID: ${this.id}\nformat:\n${COMMON_FIELDS.map(line).join('')}\n${own.map(line).join('')}\n` +
+      `name: ${this.name}\nID: ${this.id}\nformat:\n${COMMON_FIELDS.map(line).join('')}\n${declared.map(line).join('')}\n` +
       `print fmt: "${this.linePrefix ? `${this.linePrefix} ` : ''}${fmt.join(' ')}"${args.map((a) => `, ${a}`).join('')}\n`
     );
   }

@@ -1,5 +1,6 @@
 export * from './arena.js';
 export * from './control-plane.js';
+export * from './control-socket.js';
 export * from './event.js';
 export * from './field-types.js';
 export * from './function-registry.js';

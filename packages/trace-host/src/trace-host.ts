@@ -7,6 +7,8 @@
  *          └─ BPF filter? build the context, run it; 0 → drop (no buffer work)
  *          └─ tracing_on? reserve → fill → predicate? (discard on mismatch) → commit
  */
+
+import { parseDeclarations } from '@tbpf/cc-frontend';
 import { type HelperRegistry, Runtime, standardHelpers } from '@tbpf/vm';
 import { Arena } from './arena.js';
 import { ControlPlane, type FileData } from './control-plane.js';
@@ -137,6 +139,17 @@ export class TraceHost implements EventSink {
     });
     this.regsOffset = regs.start;
     this.regs = new Uint32Array(this.runtime.memory.buffer, regs.start, PT_REGS_SIZE / 4);
+  }
+
+  /**
+   * Declare the host's C structs (the same header filters include): parsed by cc-frontend's
+   * layout engine, then allocatable in the arena (`host.arena.alloc('sk_buff')`).
+   * Throws cc-frontend's CompileError on a bad header.
+   */
+  declare(header: string): string[] {
+    const decls = parseDeclarations(header, { fileName: 'host.h' });
+    this.arena.declare(decls.structs.values());
+    return [...decls.structs.keys()];
   }
 
   // ── events ────────────────────────────────────────────────────────────────────────────────
@@ -462,7 +475,9 @@ export class TraceHost implements EventSink {
   trace(): string {
     const st = this.buffer.stats();
     const lines: string[] = [];
-    this.buffer.forEach((e) => lines.push(this.formatEntry(e)));
+    this.buffer.forEach((e) => {
+      lines.push(this.formatEntry(e));
+    });
     return traceHeader(st.entries, st.written, 1) + lines.map((l) => `${l}\n`).join('');
   }
 
@@ -523,7 +538,9 @@ export class TraceHost implements EventSink {
   /** Decoded records, oldest first, without consuming (binary access). */
   records(): TraceRecord[] {
     const out: TraceRecord[] = [];
-    this.buffer.forEach((e) => out.push(this.decode(e)));
+    this.buffer.forEach((e) => {
+      out.push(this.decode(e));
+    });
     return out;
   }
 
