@@ -11,6 +11,13 @@
 import { parseDeclarations } from '@tbpf/cc-frontend';
 import { type HelperRegistry, Runtime, standardHelpers } from '@tbpf/vm';
 import { Arena } from './arena.js';
+import {
+  type FilterOptions,
+  type FilterSource,
+  type LoadedFilter,
+  loadFilter,
+  parseFilterWrite,
+} from './bpf-filter.js';
 import { ControlPlane, type FileData } from './control-plane.js';
 import {
   compileTracepointFiller,
@@ -111,7 +118,10 @@ export class TraceHost implements EventSink {
   private readonly cpu: number;
   private pipeWaiters: (() => void)[] = [];
   /** The tracefs-shaped tree (see ./control-plane.ts). */
-  readonly control: ControlPlane = new ControlPlane(this);
+  readonly control: ControlPlane = new ControlPlane(this, (host, ev, data) => {
+    const { source, options } = parseFilterWrite(data);
+    host.setBpfFilter(ev, source, options);
+  });
 
   constructor(options: TraceHostOptions = {}) {
     this.seam = options.seam ?? defaultSeam();
@@ -224,6 +234,17 @@ export class TraceHost implements EventSink {
     this.clearFilter(ev);
     ev.predicate = compiled.match;
     ev.filterText = compiled.text;
+  }
+
+  /**
+   * Load, verify and attach a BPF filter (see ./bpf-filter.ts). Atomic: on any error
+   * (FilterLoadError with the verifier's log) the previous filter stays.
+   */
+  setBpfFilter(path: string | TraceEvent, source: FilterSource, options: FilterOptions = {}): LoadedFilter {
+    const ev = this.resolve(path);
+    const loaded = loadFilter(this, ev, source, options);
+    this.attachBpf(ev, loaded);
+    return loaded;
   }
 
   /** Attach a loaded BPF program as the event's filter, replacing any filter. */
