@@ -1,1 +1,3 @@
+export * from './object/index.js';
+export * from './rfc-image/index.js';
 export * from './text/index.js';

@@ -1,0 +1,33 @@
+export { ByteReader } from '../elf/byte-reader.js';
+export { BPF_RELOC_NAMES, EM_BPF } from '../elf/constants.js';
+export { ElfError } from '../elf/errors.js';
+export {
+  type ElfFile,
+  type ElfRelocation,
+  type ElfRelocationSection,
+  type ElfSection,
+  type ElfSymbol,
+  readElf,
+} from '../elf/read-elf.js';
+export {
+  type ElfOutput,
+  type ElfOutRelocation,
+  type ElfOutSection,
+  type ElfOutSymbol,
+  StringTable,
+  writeElf,
+} from '../elf/write-elf.js';
+export { type BtfExt, btfSizeOf, CORE_RELO_KINDS, readBtf, readBtfExt, skipModifiers } from './btf-read.js';
+export * from './btf-types.js';
+export { BtfBuilder, type BtfExtSection, encodeBtf } from './btf-write.js';
+export { LinkError, linkAll, linkProgram } from './link.js';
+export { type MapDefinition, ObjectBuilder } from './object-builder.js';
+export { isGlobalDataSection, MAX_GLOBAL_DATA } from './read-maps.js';
+export { readObject } from './read-object.js';
+export * from './types.js';
+export {
+  type AssembledInput,
+  type WriteAssembledOptions,
+  writeAssembled,
+  writeObject,
+} from './write-object.js';
