@@ -1,5 +1,6 @@
 export * from './engine.js';
 export * from './errors.js';
+export * from './helpers/conformance.js';
 export * from './helpers/ids.js';
 export * from './helpers/printk.js';
 export * from './helpers/prototype.js';

@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
+import { registerConformancePlugin } from './conformance-plugin.js';
+import { registerAsm } from './asm.js';
+import { registerDisasm } from './disasm.js';
 import { registerOpcodes } from './opcodes.js';
+import { registerRun } from './run.js';
 
 /** A subcommand adds itself to the program. One file per subcommand in this folder. */
 export type RegisterCommand = (program: Command, io: Io) => void;
 
-export const commands: RegisterCommand[] = [registerOpcodes];
+export const commands: RegisterCommand[] = [registerAsm, registerDisasm, registerOpcodes, registerRun, registerConformancePlugin];

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { memoryIo } from '../io.js';
+import { runCli } from '../program.js';
+import { detectFormat, parseHexBytes } from './run.js';
+
+const argv = (...args: string[]) => ['node', 'tbpf', ...args];
+
+describe('tbpf run', () => {
+  it('runs asm text and prints r0 in hex', async () => {
+    const io = memoryIo({ 'p.s': 'mov %r0, 0x2a\nexit\n' });
+    expect(await runCli(argv('run', 'p.s'), io)).toBe(0);
+    expect(io.stdout).toBe('0x2a\n');
+  });
+
+  it('passes --mem in r1 and its length in r2', async () => {
+    const io = memoryIo({ 'p.s': 'ldxb %r0, [%r1+2]\nadd %r0, %r2\nexit\n' });
+    expect(await runCli(argv('run', 'p.s', '--mem', '00 01 40 03'), io)).toBe(0);
+    expect(io.stdout).toBe('0x44\n');
+  });
+
+  it('reads memory from --mem-file and runs raw instruction bytes', async () => {
+    // ldxh r0, [r1+0]; exit
+    const raw = Uint8Array.from([0x69, 0x10, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0]);
+    const io = memoryIo({ 'p.bin': raw, 'm.bin': Uint8Array.from([0x34, 0x12]) });
+    expect(await runCli(argv('run', 'p.bin', '--mem-file', 'm.bin'), io)).toBe(0);
+    expect(io.stdout).toBe('0x1234\n');
+  });
+
+  it('reports --repeat timing and --json fields', async () => {
+    const io = memoryIo({ 'p.s': 'mov %r0, -1\nexit\n' });
+    expect(await runCli(argv('run', 'p.s', '--repeat', '5', '--json'), io)).toBe(0);
+    const out = JSON.parse(io.stdout);
+    expect(out).toMatchObject({
+      r0: '0xffffffffffffffff',
+      r0Signed: '-1',
+      engine: 'interp',
+      runs: 5,
+      instructions: 2,
+    });
+    expect(typeof out.meanNs).toBe('number');
+    const text = memoryIo({ 'p.s': 'mov %r0, 1\nexit\n' });
+    expect(await runCli(argv('run', 'p.s', '--repeat', '3'), text)).toBe(0);
+    expect(text.stdout).toMatch(/^0x1\nduration \(average\): \d+ns over 3 runs \(interp\)\n$/);
+  });
+
+  it('prints trace_printk lines on stderr', async () => {
+    // "hi %d\n\0" on the stack, then trace_printk(fmt, 8, 7)
+    const src = [
+      'stw [%r10-8], 0x25206968',
+      'stw [%r10-4], 0x000a64',
+      'mov %r1, %r10',
+      'add %r1, -8',
+      'mov %r2, 8',
+      'mov %r3, 7',
+      'call 6',
+      'exit',
+    ].join('\n');
+    const io = memoryIo({ 'p.s': src });
+    expect(await runCli(argv('run', 'p.s'), io)).toBe(0);
+    expect(io.stderr).toBe('hi 7\n');
+    expect(io.stdout).toBe('0x5\n');
+  });
+
+  it('fails with the pc on a fault, and clearly for engines not wired in', async () => {
+    const io = memoryIo({ 'p.s': 'ldxw %r0, [%r1+0]\nexit\n' });
+    expect(await runCli(argv('run', 'p.s'), io)).toBe(1);
+    expect(io.stderr).toMatch(/^tbpf: pc 0: invalid read of 4 bytes at 0x0/);
+    const jit = memoryIo({ 'p.s': 'exit\n' });
+    expect(await runCli(argv('run', 'p.s', '--engine', 'nope'), jit)).toBe(2);
+    expect(jit.stderr).toContain("unknown engine 'nope'");
+  });
+
+  it('rejects bad input with a location', async () => {
+    const io = memoryIo({ 'p.s': 'mov %r0, 1\nfrob %r1\n' });
+    expect(await runCli(argv('run', 'p.s'), io)).toBe(2);
+    expect(io.stderr).toMatch(/p\.s.*2/);
+    const bad = memoryIo({ 'p.s': 'exit\n' });
+    expect(await runCli(argv('run', 'p.s', '--mem', 'xyz'), bad)).toBe(2);
+    expect(bad.stderr).toContain('--mem: expected hex bytes');
+  });
+
+  it('detects formats by content', () => {
+    expect(detectFormat(Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 2]))).toBe('elf');
+    expect(detectFormat(Uint8Array.from([0x62, 0x70, 0x66, 0, 1]))).toBe('rfc-image');
+    expect(detectFormat(Uint8Array.from([0x95, 0, 0, 0, 0, 0, 0, 0]))).toBe('raw');
+    expect(detectFormat(new TextEncoder().encode('95 00 00 00 00 00 00 00\n'))).toBe('hex');
+    expect(detectFormat(new TextEncoder().encode('exit\n'))).toBe('asm');
+    expect([...parseHexBytes('0xaa bb,11', 'x')]).toEqual([0xaa, 0xbb, 0x11]);
+  });
+});

@@ -1,0 +1,214 @@
+import * as asm from '@tbpf/asm';
+import {
+  addressOf,
+  type Engine,
+  type EngineName,
+  interpreter,
+  type LinkedProgramLike,
+  type LoadedProgram,
+  loadBytes,
+  loadInsns,
+  loadLinked,
+  Runtime,
+  VmError,
+} from '@tbpf/vm';
+import type { Command } from 'commander';
+import { CliError, type Io } from '../io.js';
+
+/**
+ * Engines by name. The interpreter is always here; the JIT packages plug in by adding their
+ * `Engine` (e.g. `x64Engine` from @tbpf/jit-x64, `wasmEngine` from @tbpf/jit-wasm).
+ */
+export const ENGINES: Partial<Record<EngineName, Engine>> = { interp: interpreter };
+
+/** The engine named `name`, or a CliError saying why it cannot run here. */
+export function pickEngine(name: string): Engine {
+  if (name !== 'interp' && name !== 'jit' && name !== 'wasm') {
+    throw new CliError(`unknown engine '${name}' (choose interp, jit or wasm)`);
+  }
+  const engine = ENGINES[name];
+  if (!engine) throw new CliError(`the ${name} engine is not available yet in this build of tbpf`);
+  const ok = engine.available();
+  if (!ok.ok) throw new CliError(`the ${name} engine is not available: ${ok.reason}`);
+  return engine;
+}
+
+/** Parse hex bytes: "aa bb 11", "aabb11", optional 0x prefixes. */
+export function parseHexBytes(text: string, what: string): Uint8Array {
+  const tokens = text
+    .trim()
+    .split(/[\s,]+/)
+    .filter(Boolean);
+  const digits = tokens.map((t) => t.replace(/^0x/i, '')).join('');
+  if (!/^[0-9a-fA-F]*$/.test(digits) || digits.length % 2 !== 0) {
+    throw new CliError(`${what}: expected hex bytes like "aa bb 11", got '${text.slice(0, 40)}'`);
+  }
+  const bytes = new Uint8Array(digits.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(digits.slice(2 * i, 2 * i + 2), 16);
+  return bytes;
+}
+
+export type ProgramFormat = 'elf' | 'rfc-image' | 'raw' | 'hex' | 'asm';
+
+/** Tell an ELF object, an RFC 2013 image, raw instruction bytes, hex text and asm text apart. */
+export function detectFormat(bytes: Uint8Array): ProgramFormat {
+  if (bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) return 'elf';
+  if (bytes[0] === 0x62 && bytes[1] === 0x70 && bytes[2] === 0x66 && bytes[3] === 0x00) return 'rfc-image';
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: binary detection
+  const binary = /[\x00-\x08\x0e-\x1f]/.test(text) || text.includes('\uFFFD');
+  if (binary) return 'raw';
+  if (/^[\s0-9a-fA-F]+$/.test(text) && /[0-9a-fA-F]{2}/.test(text)) return 'hex';
+  return 'asm';
+}
+
+/** What `asm` may export for objects and RFC images (resolved at run time: these land later). */
+interface ObjectApi {
+  readObject?: (bytes: Uint8Array) => { programs: { name: string; section: string }[] };
+  linkProgram?: (obj: unknown, name: string) => LinkedProgramLike;
+  translateRfcImage?: (bytes: Uint8Array) => LinkedProgramLike;
+}
+
+function loadObject(runtime: Runtime, bytes: Uint8Array, section: string | undefined): LoadedProgram {
+  const api = asm as unknown as ObjectApi;
+  if (!api.readObject || !api.linkProgram) {
+    throw new CliError(
+      'ELF objects need the object reader of @tbpf/asm, which this build does not export yet',
+    );
+  }
+  const obj = api.readObject(bytes);
+  if (obj.programs.length === 0) throw new CliError('the object has no programs');
+  const prog = section
+    ? obj.programs.find((p) => p.section === section || p.name === section)
+    : obj.programs[0];
+  if (!prog) {
+    const names = obj.programs.map((p) => `${p.section} (${p.name})`).join(', ');
+    throw new CliError(`no program in section '${section}'; the object has: ${names}`);
+  }
+  return loadLinked(runtime, api.linkProgram(obj, prog.name));
+}
+
+/** Load PROG (any format) into `runtime`. */
+export function loadAny(
+  runtime: Runtime,
+  bytes: Uint8Array,
+  fileName: string,
+  section?: string,
+): LoadedProgram {
+  switch (detectFormat(bytes)) {
+    case 'elf':
+      return loadObject(runtime, bytes, section);
+    case 'rfc-image': {
+      const api = asm as unknown as ObjectApi;
+      if (!api.translateRfcImage) {
+        throw new CliError(
+          'RFC 2013 images need the draft translator of @tbpf/asm, which this build does not export yet',
+        );
+      }
+      return loadLinked(runtime, api.translateRfcImage(bytes));
+    }
+    case 'raw':
+      return loadBytes(runtime, bytes, { name: fileName });
+    case 'hex':
+      return loadBytes(runtime, parseHexBytes(new TextDecoder().decode(bytes), fileName), { name: fileName });
+    case 'asm': {
+      const program = asm.assemble(new TextDecoder().decode(bytes), { fileName });
+      return loadInsns(runtime, program.insns, { name: fileName });
+    }
+  }
+}
+
+interface RunOptions {
+  mem?: string;
+  memFile?: string;
+  section?: string;
+  engine: string;
+  repeat: string;
+  limit?: string;
+  json?: boolean;
+}
+
+function positiveInt(text: string, what: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`${what} must be a positive integer, got '${text}'`);
+  return n;
+}
+
+/**
+ * `tbpf run PROG`: run a program once (or --repeat N times, reporting the mean duration like
+ * `bpftool prog run`) with r1 = the input memory (--mem / --mem-file; 0 without) and r2 = its
+ * length; prints r0 in hex. trace_printk lines go to standard error.
+ */
+export function registerRun(program: Command, io: Io): void {
+  program
+    .command('run')
+    .description('run a BPF program (asm text, raw or hex bytes, ELF object, RFC image) and print r0')
+    .argument('<prog>', 'program file')
+    .option('--mem <hex>', 'input memory as hex bytes; r1 points at it, r2 is its length')
+    .option('--mem-file <file>', 'input memory from a file')
+    .option('--section <name>', 'ELF program section (or function name); default the first program')
+    .option('--engine <name>', 'interp, jit or wasm', 'interp')
+    .option('--repeat <n>', 'run N times and report the mean time per run', '1')
+    .option('--limit <n>', 'stop after this many instructions (interpreter)')
+    .option('--json', 'machine-readable output')
+    .action((file: string, opts: RunOptions) => {
+      if (opts.mem !== undefined && opts.memFile !== undefined)
+        throw new CliError('give --mem or --mem-file, not both');
+      const repeat = positiveInt(opts.repeat, '--repeat');
+      const engine = pickEngine(opts.engine);
+      const printk: string[] = [];
+      const runtime = new Runtime({ printk: (line) => printk.push(line) });
+      const mem =
+        opts.memFile !== undefined
+          ? io.readFile(opts.memFile)
+          : opts.mem !== undefined
+            ? parseHexBytes(opts.mem, '--mem')
+            : new Uint8Array();
+      try {
+        const loaded = loadAny(runtime, io.readFile(file), file, opts.section);
+        const prepared = engine.prepare(loaded, {
+          // Compiled engines confine addresses to the linear memory instead of checking regions.
+          boundsCheck: engine.name === 'interp',
+          instructionLimit: opts.limit ? positiveInt(opts.limit, '--limit') : 0,
+        });
+        const ctx = mem.length > 0 ? runtime.allocData(mem, 'mem') : undefined;
+        const r1 = ctx ? addressOf(ctx.start) : 0n;
+        let r0 = 0n;
+        const t0 = performance.now();
+        for (let i = 0; i < repeat; i++) {
+          if (ctx && i > 0) runtime.memory.write(ctx.start, mem);
+          r0 = prepared.run(r1, BigInt(mem.length));
+        }
+        const meanNs = ((performance.now() - t0) * 1e6) / repeat;
+        const hex = `0x${r0.toString(16)}`;
+        if (opts.json) {
+          io.out(
+            `${JSON.stringify(
+              {
+                r0: hex,
+                r0Signed: BigInt.asIntN(64, r0).toString(),
+                engine: engine.name,
+                instructions: prepared.lastInstructionCount,
+                runs: repeat,
+                meanNs: Math.round(meanNs),
+                printk,
+              },
+              null,
+              2,
+            )}\n`,
+          );
+          return;
+        }
+        for (const line of printk) io.err(`${line}\n`);
+        io.out(`${hex}\n`);
+        if (repeat > 1)
+          io.out(`duration (average): ${Math.round(meanNs)}ns over ${repeat} runs (${engine.name})\n`);
+      } catch (e) {
+        if (e instanceof VmError) throw new CliError(e.message, 1);
+        if (e instanceof Error && e.name !== 'CliError' && !(e instanceof CliError)) {
+          throw new CliError(`${file}: ${e.message}`);
+        }
+        throw e;
+      }
+    });
+}
