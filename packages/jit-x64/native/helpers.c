@@ -1,18 +1,20 @@
 /*
- * The hot helpers, natively. Every pointer argument is a BPF address; each is checked against
- * the memory's regions and a helper returns -EFAULT rather than touch anything outside.
+ * The hot helpers, natively: the same algorithms and bytes as their TypeScript twins in
+ * @tbpf/vm (helpers/standard.ts, maps/array.ts, maps/hash.ts, maps/LAYOUT.md). Every pointer
+ * argument is a BPF address checked against the memory's regions exactly as the twin checks
+ * it. Where the twin would throw (a pointer that is not a map, a key outside every region) or
+ * the map type has no native path (ring buffers), the call goes to the twin itself.
  */
-#define NAPI_VERSION 8
 #include "helpers.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-void tbpf_set_regions(tbpf_memory *m, const void *data, size_t len) {
-  const double *d = data;
-  size_t n = len / (3 * sizeof(double));
+/* ---- regions ------------------------------------------------------------------------- */
+
+void tbpf_set_regions(tbpf_memory *m, const double *d, size_t n) {
   free(m->regions);
   m->regions = calloc(n + 1, sizeof(tbpf_region));
   m->nregions = (uint32_t)n;
@@ -23,64 +25,339 @@ void tbpf_set_regions(tbpf_memory *m, const void *data, size_t len) {
   }
 }
 
-uint8_t *tbpf_translate(tbpf_memory *m, uint64_t addr, uint64_t size, int write) {
-  if (addr < TBPF_ADDRESS_BASE) return NULL;
-  uint64_t off = addr - TBPF_ADDRESS_BASE;
-  if (off > m->size || size > m->size - off) return NULL;
-  if (m->nregions == 0) return m->base + off; /* no table: the whole memory */
-  for (uint32_t i = 0; i < m->nregions; i++) {
-    tbpf_region *r = &m->regions[i];
-    if (off >= r->start && off + size <= r->end && (!write || r->writable)) return m->base + off;
+void tbpf_set_maps(tbpf_memory *m, const uint32_t *offsets, size_t n) {
+  free(m->maps);
+  m->maps = calloc(n + 1, sizeof(uint32_t));
+  memcpy(m->maps, offsets, n * sizeof(uint32_t));
+  m->nmaps = (uint32_t)n;
+}
+
+/* The region containing [off, off + size) (LinearMemory.regionAt), or NULL. */
+static tbpf_region *region_at(tbpf_memory *m, uint64_t off, uint64_t size) {
+  int64_t lo = 0, hi = (int64_t)m->nregions - 1;
+  while (lo <= hi) {
+    int64_t mid = (lo + hi) >> 1;
+    tbpf_region *r = &m->regions[mid];
+    if (off < r->start) hi = mid - 1;
+    else if (off >= r->end) lo = mid + 1;
+    else return off + size <= r->end ? r : NULL;
   }
   return NULL;
 }
 
+/* HelperCall.offset: the low half when the high half is 1, else -1. */
+static int64_t offset_of(uint64_t addr) {
+  return (addr >> 32) == 1 ? (int64_t)(uint32_t)addr : -1;
+}
+
+/* standard.ts `checked`: offset of [addr, addr + size) inside one region, else -1. */
+static int64_t checked(tbpf_env *env, uint64_t addr, uint64_t size, int write) {
+  tbpf_memory *m = tbpf_env_memory(env);
+  int64_t off = offset_of(addr);
+  if (off < 0) return -1;
+  uint64_t len = size ? size : 1;
+  for (int attempt = 0; attempt < 2; attempt++) {
+    tbpf_region *r = region_at(m, (uint64_t)off, len);
+    if (r && (!write || r->writable)) return off;
+    if (attempt == 0 && !tbpf_refresh(env)) break;
+  }
+  return -1;
+}
+
+#define U32(m, off) (*(uint32_t *)((m)->base + (off)))
+
+/* ---- simple helpers ------------------------------------------------------------------ */
+
 static uint64_t h_ktime_get_ns(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5, tbpf_env *env) {
-  (void)r1, (void)r2, (void)r3, (void)r4, (void)r5, (void)env;
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+  (void)r1, (void)r2, (void)r3, (void)r4, (void)r5;
+  return (uint64_t)llround(tbpf_now_ns() - tbpf_env_memory(env)->clock_offset);
 }
 
 /* probe_read(dst, size, unsafe_ptr): copy, or zero dst and return -EFAULT */
 static uint64_t h_probe_read(uint64_t dst, uint64_t size, uint64_t src, uint64_t r4, uint64_t r5, tbpf_env *env) {
   (void)r4, (void)r5;
+  if (size == 0) return 0;
+  if (size > 0x7fffffff) return (uint64_t)-EINVAL;
   tbpf_memory *m = tbpf_env_memory(env);
-  uint8_t *d = tbpf_translate(m, dst, size, 1);
-  if (!d) return (uint64_t)-EFAULT;
-  uint8_t *s = tbpf_translate(m, src, size, 0);
-  if (!s) {
-    memset(d, 0, size);
+  int64_t d = checked(env, dst, size, 1);
+  if (d < 0) return (uint64_t)-EFAULT;
+  int64_t s = checked(env, src, size, 0);
+  if (s < 0) {
+    memset(m->base + d, 0, size);
     return (uint64_t)-EFAULT;
   }
-  memmove(d, s, size);
+  memmove(m->base + d, m->base + s, size);
   return 0;
 }
+
+/* probe_read_str(dst, size, unsafe_ptr): up to size-1 bytes up to a NUL, then a NUL */
+static uint64_t h_probe_read_str(uint64_t dst, uint64_t size, uint64_t src, uint64_t r4, uint64_t r5,
+                                 tbpf_env *env) {
+  (void)r4, (void)r5;
+  if (size == 0) return 0;
+  if (size > 0x7fffffff) return (uint64_t)-EINVAL;
+  tbpf_memory *m = tbpf_env_memory(env);
+  int64_t d = checked(env, dst, size, 1);
+  if (d < 0) return (uint64_t)-EFAULT;
+  int64_t s = checked(env, src, 1, 0);
+  if (s >= 0) {
+    tbpf_region *r = region_at(m, (uint64_t)s, 1);
+    uint64_t end = r->end, n = 0;
+    uint8_t *b = m->base;
+    while (n < size - 1 && s + n < end && b[s + n] != 0) n++;
+    if (n == size - 1 || (s + n < end && b[s + n] == 0)) {
+      memmove(b + d, b + s, n);
+      b[d + n] = 0;
+      return n + 1;
+    }
+  }
+  memset(m->base + d, 0, size);
+  return (uint64_t)-EFAULT;
+}
+
+/* The RFC's bpf_memcmp(unsafe_ptr, safe_ptr, size): -1 for size < 0 or ≥ 64 */
+static uint64_t h_memcmp(uint64_t a, uint64_t b, uint64_t size, uint64_t r4, uint64_t r5, tbpf_env *env) {
+  (void)r4, (void)r5;
+  int64_t n = (int64_t)size;
+  if (n < 0 || n >= 64) return (uint64_t)-1;
+  if (n == 0) return 0;
+  int64_t x = checked(env, a, (uint64_t)n, 0), y = checked(env, b, (uint64_t)n, 0);
+  if (x < 0 || y < 0) return (uint64_t)-EFAULT;
+  uint8_t *base = tbpf_env_memory(env)->base;
+  for (int64_t i = 0; i < n; i++) {
+    int d = (int)base[x + i] - (int)base[y + i];
+    if (d != 0) return (uint64_t)(int64_t)d;
+  }
+  return 0;
+}
+
+/* The RFC's bpf_load_pointer(unsafe_ptr): 8 bytes, or 0 when unreadable */
+static uint64_t h_load_pointer(uint64_t p, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5, tbpf_env *env) {
+  (void)r2, (void)r3, (void)r4, (void)r5;
+  int64_t at = checked(env, p, 8, 0);
+  if (at < 0) return 0;
+  uint64_t v;
+  memcpy(&v, tbpf_env_memory(env)->base + at, 8);
+  return v;
+}
+
+/* ---- maps (LAYOUT.md) ---------------------------------------------------------------- */
+
+enum { DESC_TYPE = 0, DESC_KEY_SIZE = 4, DESC_VALUE_SIZE = 8, DESC_MAX_ENTRIES = 12, DESC_CAPACITY = 20,
+       DESC_COUNT = 24, DESC_TOMBSTONES = 28, DESC_DATA = 32, DESC_STRIDE = 36, DESC_VALUE_OFFSET = 40,
+       DESC_LRU_CLOCK = 44, DESC_ID = 48, DESC_SIZE = 64 };
+enum { SLOT_STATE = 0, SLOT_HASH = 4, SLOT_STAMP = 8, SLOT_HEADER = 16 };
+enum { SLOT_EMPTY = 0, SLOT_USED = 1, SLOT_DELETED = 2 };
+enum { MAP_HASH = 1, MAP_ARRAY = 2, MAP_PERCPU_HASH = 5, MAP_PERCPU_ARRAY = 6, MAP_LRU_HASH = 9,
+       MAP_LRU_PERCPU_HASH = 10 };
+enum { BPF_NOEXIST = 1, BPF_EXIST = 2 };
+
+typedef struct {
+  tbpf_memory *m;
+  uint64_t desc; /* offset of the descriptor */
+  uint32_t type, key_size, value_size, max_entries, capacity, data, stride, value_offset;
+  int hash, lru;
+} map_view;
+
+/* Runtime.mapOfPointer: the map whose descriptor the pointer addresses; 0 when it is none. */
+static int map_of(tbpf_env *env, uint64_t ptr, map_view *v) {
+  tbpf_memory *m = tbpf_env_memory(env);
+  int64_t off = offset_of(ptr);
+  if (off < 0 || (uint64_t)off + DESC_SIZE > m->size) return 0;
+  uint32_t id = U32(m, off + DESC_ID);
+  if (id == 0 || id > m->nmaps || m->maps[id - 1] != (uint32_t)off) {
+    if (!tbpf_refresh(env) || id == 0 || id > m->nmaps || m->maps[id - 1] != (uint32_t)off) return 0;
+  }
+  v->m = m;
+  v->desc = (uint64_t)off;
+  v->type = U32(m, off + DESC_TYPE);
+  v->key_size = U32(m, off + DESC_KEY_SIZE);
+  v->value_size = U32(m, off + DESC_VALUE_SIZE);
+  v->max_entries = U32(m, off + DESC_MAX_ENTRIES);
+  v->capacity = U32(m, off + DESC_CAPACITY);
+  v->data = U32(m, off + DESC_DATA);
+  v->stride = U32(m, off + DESC_STRIDE);
+  v->value_offset = U32(m, off + DESC_VALUE_OFFSET);
+  v->hash = v->type == MAP_HASH || v->type == MAP_PERCPU_HASH || v->type == MAP_LRU_HASH || v->type == MAP_LRU_PERCPU_HASH;
+  v->lru = v->type == MAP_LRU_HASH || v->type == MAP_LRU_PERCPU_HASH;
+  int array = v->type == MAP_ARRAY || v->type == MAP_PERCPU_ARRAY;
+  uint64_t entries = v->hash ? v->capacity : v->max_entries;
+  /* Only tables that lie inside the memory (never trust bytes more than bounds). */
+  if (!(v->hash || array) || (uint64_t)v->data + entries * v->stride > m->size) return 0;
+  if (v->hash && (v->capacity == 0 || (v->capacity & (v->capacity - 1)) != 0)) return 0;
+  return 1;
+}
+
+static uint32_t fnv1a(const uint8_t *p, uint32_t len) {
+  uint32_t h = 0x811c9dc5u;
+  for (uint32_t i = 0; i < len; i++) {
+    h ^= p[i];
+    h *= 0x01000193u;
+  }
+  return h;
+}
+
+static uint64_t slot_at(map_view *v, uint32_t i) { return (uint64_t)v->data + (uint64_t)i * v->stride; }
+
+static int64_t hash_probe(map_view *v, const uint8_t *key, uint32_t h) {
+  uint32_t mask = v->capacity - 1, i = h & mask;
+  for (uint32_t n = 0; n < v->capacity; n++, i = (i + 1) & mask) {
+    uint64_t slot = slot_at(v, i);
+    uint32_t state = U32(v->m, slot + SLOT_STATE);
+    if (state == SLOT_EMPTY) return -1;
+    if (state == SLOT_USED && U32(v->m, slot + SLOT_HASH) == h &&
+        memcmp(v->m->base + slot + SLOT_HEADER, key, v->key_size) == 0)
+      return i;
+  }
+  return -1;
+}
+
+static void touch(map_view *v, uint64_t slot) {
+  if (!v->lru) return;
+  uint32_t clock = U32(v->m, v->desc + DESC_LRU_CLOCK) + 1;
+  U32(v->m, v->desc + DESC_LRU_CLOCK) = clock;
+  U32(v->m, slot + SLOT_STAMP) = clock;
+}
+
+static void remove_slot(map_view *v, uint32_t i) {
+  uint32_t mask = v->capacity - 1;
+  U32(v->m, slot_at(v, i) + SLOT_STATE) = SLOT_DELETED;
+  U32(v->m, v->desc + DESC_COUNT) -= 1;
+  uint32_t tombstones = U32(v->m, v->desc + DESC_TOMBSTONES) + 1;
+  if (U32(v->m, slot_at(v, (i + 1) & mask) + SLOT_STATE) == SLOT_EMPTY) {
+    for (uint32_t n = 0; n < v->capacity && U32(v->m, slot_at(v, i) + SLOT_STATE) == SLOT_DELETED; n++) {
+      U32(v->m, slot_at(v, i) + SLOT_STATE) = SLOT_EMPTY;
+      tombstones--;
+      i = (i - 1) & mask;
+    }
+  }
+  U32(v->m, v->desc + DESC_TOMBSTONES) = tombstones;
+}
+
+static void evict_oldest(map_view *v) {
+  int64_t oldest = -1;
+  uint32_t oldest_stamp = 0;
+  for (uint32_t i = 0; i < v->capacity; i++) {
+    uint64_t slot = slot_at(v, i);
+    if (U32(v->m, slot + SLOT_STATE) != SLOT_USED) continue;
+    uint32_t stamp = U32(v->m, slot + SLOT_STAMP);
+    if (oldest < 0 || stamp < oldest_stamp) {
+      oldest = i;
+      oldest_stamp = stamp;
+    }
+  }
+  if (oldest >= 0) remove_slot(v, (uint32_t)oldest);
+}
+
+static uint64_t map_lookup(map_view *v, int64_t key) {
+  uint8_t *b = v->m->base;
+  if (!v->hash) {
+    uint32_t index = U32(v->m, key);
+    return index < v->max_entries ? TBPF_ADDRESS_BASE + v->data + (uint64_t)index * v->stride : 0;
+  }
+  int64_t i = hash_probe(v, b + key, fnv1a(b + key, v->key_size));
+  if (i < 0) return 0;
+  uint64_t slot = slot_at(v, (uint32_t)i);
+  touch(v, slot);
+  return TBPF_ADDRESS_BASE + slot + v->value_offset;
+}
+
+static int64_t map_update(map_view *v, int64_t key, int64_t value, uint64_t flags) {
+  uint8_t *b = v->m->base;
+  if (flags > BPF_EXIST) return -EINVAL;
+  if (!v->hash) {
+    uint32_t index = U32(v->m, key);
+    if (index >= v->max_entries) return -E2BIG;
+    if (flags == BPF_NOEXIST) return -EEXIST;
+    memmove(b + v->data + (uint64_t)index * v->stride, b + value, v->value_size);
+    return 0;
+  }
+  uint32_t h = fnv1a(b + key, v->key_size);
+  int64_t found = hash_probe(v, b + key, h);
+  if (found >= 0) {
+    if (flags == BPF_NOEXIST) return -EEXIST;
+    uint64_t slot = slot_at(v, (uint32_t)found);
+    memmove(b + slot + v->value_offset, b + value, v->value_size);
+    touch(v, slot);
+    return 0;
+  }
+  if (flags == BPF_EXIST) return -ENOENT;
+  if (U32(v->m, v->desc + DESC_COUNT) >= v->max_entries) {
+    if (!v->lru) return -E2BIG;
+    evict_oldest(v);
+  }
+  uint32_t mask = v->capacity - 1, i = h & mask;
+  for (uint32_t n = 0; n < v->capacity; n++, i = (i + 1) & mask) {
+    if (U32(v->m, slot_at(v, i) + SLOT_STATE) != SLOT_USED) break;
+  }
+  uint64_t slot = slot_at(v, i);
+  if (U32(v->m, slot + SLOT_STATE) == SLOT_DELETED) U32(v->m, v->desc + DESC_TOMBSTONES) -= 1;
+  U32(v->m, slot + SLOT_STATE) = SLOT_USED;
+  U32(v->m, slot + SLOT_HASH) = h;
+  U32(v->m, slot + SLOT_STAMP) = 0;
+  memmove(b + slot + SLOT_HEADER, b + key, v->key_size);
+  memmove(b + slot + v->value_offset, b + value, v->value_size);
+  U32(v->m, v->desc + DESC_COUNT) += 1;
+  touch(v, slot);
+  return 0;
+}
+
+static int64_t map_delete(map_view *v, int64_t key) {
+  if (!v->hash) return -EINVAL;
+  uint8_t *b = v->m->base;
+  int64_t i = hash_probe(v, b + key, fnv1a(b + key, v->key_size));
+  if (i < 0) return -ENOENT;
+  remove_slot(v, (uint32_t)i);
+  return 0;
+}
+
+static uint64_t h_map_lookup_elem(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5, tbpf_env *env) {
+  map_view v;
+  int64_t key;
+  if (!map_of(env, r1, &v) || (key = checked(env, r2, v.key_size, 0)) < 0) return tbpf_fallback(env, r1, r2, r3, r4, r5);
+  return map_lookup(&v, key);
+}
+
+static uint64_t h_map_update_elem(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5, tbpf_env *env) {
+  map_view v;
+  int64_t key, value;
+  if (!map_of(env, r1, &v) || (key = checked(env, r2, v.key_size, 0)) < 0 ||
+      (value = checked(env, r3, v.value_size, 0)) < 0)
+    return tbpf_fallback(env, r1, r2, r3, r4, r5);
+  return (uint64_t)map_update(&v, key, value, r4);
+}
+
+static uint64_t h_map_delete_elem(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5, tbpf_env *env) {
+  map_view v;
+  int64_t key;
+  if (!map_of(env, r1, &v) || (key = checked(env, r2, v.key_size, 0)) < 0) return tbpf_fallback(env, r1, r2, r3, r4, r5);
+  return (uint64_t)map_delete(&v, key);
+}
+
+/* ---- the table ----------------------------------------------------------------------- */
 
 static const struct {
   const char *name;
   helper_fn fn;
 } NATIVE[] = {
-    {"ktime_get_ns", h_ktime_get_ns},
+    {"map_lookup_elem", h_map_lookup_elem},
+    {"map_update_elem", h_map_update_elem},
+    {"map_delete_elem", h_map_delete_elem},
     {"probe_read", h_probe_read},
     {"probe_read_kernel", h_probe_read},
-    {"probe_read_user", h_probe_read},
+    {"probe_read_str", h_probe_read_str},
+    {"probe_read_kernel_str", h_probe_read_str},
+    {"memcmp", h_memcmp},
+    {"load_pointer", h_load_pointer},
+    {"ktime_get_ns", h_ktime_get_ns},
 };
 
 helper_fn tbpf_native_helper(const char *name) {
-  for (size_t i = 0; i < sizeof NATIVE / sizeof NATIVE[0]; i++) {
+  for (size_t i = 0; i < tbpf_native_helper_count(); i++) {
     if (strcmp(NATIVE[i].name, name) == 0) return NATIVE[i].fn;
   }
   return NULL;
 }
 
-void tbpf_register_helper_tests(napi_env env, napi_value exports) {
-  napi_value names, s;
-  size_t n = sizeof NATIVE / sizeof NATIVE[0];
-  napi_create_array_with_length(env, n, &names);
-  for (size_t i = 0; i < n; i++) {
-    napi_create_string_utf8(env, NATIVE[i].name, NAPI_AUTO_LENGTH, &s);
-    napi_set_element(env, names, (uint32_t)i, s);
-  }
-  napi_set_named_property(env, exports, "nativeHelpers", names);
-}
+size_t tbpf_native_helper_count(void) { return sizeof NATIVE / sizeof NATIVE[0]; }
+const char *tbpf_native_helper_name(size_t i) { return NATIVE[i].name; }

@@ -1,7 +1,6 @@
 /* Native helpers of tbpf_jit: called from generated code with no JavaScript on the way. */
 #ifndef TBPF_HELPERS_H
 #define TBPF_HELPERS_H
-#include <node_api.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -14,23 +13,38 @@ typedef struct {
   uint32_t writable;
 } tbpf_region;
 
-/* The linear memory a program runs on; BPF address = 2^32 + offset. */
+/*
+ * The linear memory a program runs on (BPF address = 2^32 + offset), with copies of the
+ * runtime's region list and map descriptors. The copies may lag behind the runtime (regions or
+ * maps created after loading): a helper that misses asks `tbpf_refresh` once, and whatever it
+ * still cannot handle goes to the helper's TypeScript twin through `tbpf_fallback`.
+ */
 typedef struct {
   uint8_t *base;
   size_t size;
-  tbpf_region *regions;
+  tbpf_region *regions; /* sorted by start */
   uint32_t nregions;
+  uint32_t *maps; /* descriptor offset of map id i + 1 */
+  uint32_t nmaps;
+  double clock_offset; /* CLOCK_MONOTONIC ns minus the runtime clock's ns */
 } tbpf_memory;
 
 #define TBPF_ADDRESS_BASE 0x100000000ULL
 
+/* Provided by tbpf_jit.c. */
 tbpf_memory *tbpf_env_memory(tbpf_env *env);
-/* The native helper called `name` (the vm registry's name without bpf_), or NULL. */
+/* Re-read regions and maps from the runtime; 0 when nothing could be refreshed. */
+int tbpf_refresh(tbpf_env *env);
+/* Run the current helper call in JavaScript (its TypeScript implementation) instead. */
+uint64_t tbpf_fallback(tbpf_env *env, uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5);
+double tbpf_now_ns(void);
+
+/* Provided by helpers.c. */
 helper_fn tbpf_native_helper(const char *name);
+/* Number of native helpers and the name of the i-th. */
+size_t tbpf_native_helper_count(void);
+const char *tbpf_native_helper_name(size_t i);
 /* Regions as float64 triples (offset, length, writable). */
-void tbpf_set_regions(tbpf_memory *m, const void *data, size_t len);
-/* Points inside the memory for [addr, addr + size) when a region allows it, else NULL. */
-uint8_t *tbpf_translate(tbpf_memory *m, uint64_t addr, uint64_t size, int write);
-/* Exports the helpers for testing against their TypeScript twins. */
-void tbpf_register_helper_tests(napi_env env, napi_value exports);
+void tbpf_set_regions(tbpf_memory *m, const double *triples, size_t count);
+void tbpf_set_maps(tbpf_memory *m, const uint32_t *offsets, size_t count);
 #endif

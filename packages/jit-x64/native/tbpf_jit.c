@@ -62,6 +62,7 @@ struct tbpf_prog {
   /* the JavaScript side */
   napi_env nenv;
   napi_ref dispatch; /* (id, r1, r2, r3, r4, r5) => bigint */
+  napi_ref refresh;  /* () => [regions: Float64Array, maps: Uint32Array] */
   sigjmp_buf *unwind;
   uint64_t unwind_r0;
   int stop_requested;
@@ -122,20 +123,55 @@ static uint64_t call_js(tbpf_prog *p, uint64_t id, uint64_t r1, uint64_t r2, uin
   return r0;
 }
 
+#define CALLX_SLOT UINT32_MAX
+
+/* The helper id of the call in flight: its slot's, or the callx register's. */
+static uint64_t current_id(tbpf_env *env) {
+  return env->pending_slot == CALLX_SLOT ? env->callx_id : env->prog->slot_ids[env->pending_slot];
+}
+
 static uint64_t trampoline(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5, tbpf_env *env) {
-  tbpf_prog *p = env->prog;
-  return call_js(p, p->slot_ids[env->pending_slot], r1, r2, r3, r4, r5);
+  return call_js(env->prog, current_id(env), r1, r2, r3, r4, r5);
 }
 
 static uint64_t callx_dispatch(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5, tbpf_env *env) {
   tbpf_prog *p = env->prog;
+  env->pending_slot = CALLX_SLOT;
   for (uint32_t i = 0; i < p->nnatives; i++) {
     if (p->natives[i].id == env->callx_id) return p->natives[i].fn(r1, r2, r3, r4, r5, env);
   }
   return call_js(p, env->callx_id, r1, r2, r3, r4, r5);
 }
 
+/* ---- what native helpers ask of the executor ----------------------------------------- */
+
 tbpf_memory *tbpf_env_memory(tbpf_env *env) { return &env->prog->mem; }
+
+uint64_t tbpf_fallback(tbpf_env *env, uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5) {
+  return call_js(env->prog, current_id(env), r1, r2, r3, r4, r5);
+}
+
+static int get_bytes(napi_env env, napi_value v, void **data, size_t *len);
+
+int tbpf_refresh(tbpf_env *env) {
+  tbpf_prog *p = env->prog;
+  if (!p->refresh) return 0;
+  napi_env nenv = p->nenv;
+  napi_value fn, global, result, regions, maps;
+  void *data;
+  size_t len;
+  napi_get_reference_value(nenv, p->refresh, &fn);
+  napi_get_global(nenv, &global);
+  if (napi_call_function(nenv, global, fn, 0, NULL, &result) != napi_ok) {
+    p->threw = 1;
+    unwind(p, 0);
+  }
+  if (napi_get_element(nenv, result, 0, &regions) != napi_ok || napi_get_element(nenv, result, 1, &maps) != napi_ok)
+    return 0;
+  if (get_bytes(nenv, regions, &data, &len)) tbpf_set_regions(&p->mem, data, len / (3 * sizeof(double)));
+  if (get_bytes(nenv, maps, &data, &len)) tbpf_set_maps(&p->mem, data, len / sizeof(uint32_t));
+  return 1;
+}
 
 /* ---- code mapping (W^X) -------------------------------------------------------------- */
 
@@ -158,6 +194,9 @@ static void free_prog(tbpf_prog *p) {
   if (!p) return;
   if (p->code) munmap(p->code, p->code_size);
   if (p->dispatch) napi_delete_reference(p->nenv, p->dispatch);
+  if (p->refresh) napi_delete_reference(p->nenv, p->refresh);
+  free(p->mem.regions);
+  free(p->mem.maps);
   free(p->slot_ids);
   free(p->natives);
   free(p->env);
@@ -241,7 +280,7 @@ static napi_value js_run_fast(napi_env env, napi_callback_info info) {
   return out;
 }
 
-static double now_ns(void) {
+double tbpf_now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
@@ -258,9 +297,9 @@ static napi_value js_bench(napi_env env, napi_callback_info info) {
   uint64_t r2 = arg_u64(env, argv[2]);
   int64_t n = (int64_t)arg_u64(env, argv[3]);
   volatile uint64_t sink = 0;
-  double t0 = now_ns();
+  double t0 = tbpf_now_ns();
   for (int64_t i = 0; i < n; i++) sink += run_prog(p, r1[i & 1], r2);
-  double t1 = now_ns();
+  double t1 = tbpf_now_ns();
   (void)sink;
   if (!finish_run(p)) return NULL;
   napi_value out;
@@ -390,21 +429,26 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
   bool callx = false;
   napi_get_value_bool(env, get_named(env, spec, "usesCallx"), &callx);
   /* Unwinding (a helper stopping the program, a JavaScript exception) needs a jump target. */
-  p->needs_unwind = uses_js || callx;
+  p->needs_unwind = uses_js || callx || nslots > 0; /* native helpers may fall back to JavaScript */
 
   napi_value dispatch = get_named(env, spec, "dispatch");
   napi_valuetype t;
   napi_typeof(env, dispatch, &t);
   if (t == napi_function) napi_create_reference(env, dispatch, 1, &p->dispatch);
-  else if (uses_js || callx) {
+  else if (nslots > 0 || callx) {
     free_prog(p);
     return throw_error(env, "load: a helper needs the JavaScript dispatcher");
   }
 
-  napi_value regions = get_named(env, spec, "regions");
-  void *rdata;
-  size_t rlen;
-  if (regions && get_bytes(env, regions, &rdata, &rlen)) tbpf_set_regions(&p->mem, rdata, rlen);
+  void *tdata;
+  size_t tlen;
+  if (get_bytes(env, get_named(env, spec, "regions"), &tdata, &tlen))
+    tbpf_set_regions(&p->mem, tdata, tlen / (3 * sizeof(double)));
+  if (get_bytes(env, get_named(env, spec, "maps"), &tdata, &tlen)) tbpf_set_maps(&p->mem, tdata, tlen / sizeof(uint32_t));
+  napi_value refresh = get_named(env, spec, "refresh");
+  napi_typeof(env, refresh, &t);
+  if (t == napi_function) napi_create_reference(env, refresh, 1, &p->refresh);
+  napi_get_value_double(env, get_named(env, spec, "clockOffset"), &p->mem.clock_offset);
 
   p->code = map_code(code, code_len, &p->code_size);
   if (!p->code) {
@@ -447,7 +491,7 @@ static napi_value js_layout(napi_env env, napi_callback_info info) {
 static napi_value js_monotonic(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value out;
-  napi_create_double(env, now_ns(), &out);
+  napi_create_double(env, tbpf_now_ns(), &out);
   return out;
 }
 
@@ -473,6 +517,12 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_set_named_property(env, exports, "load", fn);
   napi_create_function(env, "layout", NAPI_AUTO_LENGTH, js_layout, NULL, &fn);
   napi_set_named_property(env, exports, "layout", fn);
-  tbpf_register_helper_tests(env, exports);
+  napi_value names, name;
+  napi_create_array_with_length(env, tbpf_native_helper_count(), &names);
+  for (size_t i = 0; i < tbpf_native_helper_count(); i++) {
+    napi_create_string_utf8(env, tbpf_native_helper_name(i), NAPI_AUTO_LENGTH, &name);
+    napi_set_element(env, names, (uint32_t)i, name);
+  }
+  napi_set_named_property(env, exports, "nativeHelpers", names);
   return exports;
 }

@@ -35,7 +35,7 @@ const include = path.join(path.dirname(process.execPath), '..', 'include', 'node
 const cc = process.env.CC || 'cc';
 try {
   if (!existsSync(path.join(include, 'node_api.h'))) throw new Error(`no node_api.h in ${include}`);
-  run(cc, ['-O2', '-std=gnu11', '-Wall', '-shared', '-fPIC', `-I${include}`, ...sources, '-o', out]);
+  run(cc, ['-O2', '-std=gnu11', '-Wall', '-shared', '-fPIC', `-I${include}`, ...sources, '-lm', '-o', out]);
   console.log(`@tbpf/jit-x64: built ${path.relative(root, out)} with ${cc}`);
 } catch (ccError) {
   try {

@@ -44,6 +44,11 @@ export function regionTable(runtime: Runtime): Float64Array {
   return out;
 }
 
+/** Descriptor offset of each map of a runtime, by id - 1. */
+function mapTable(runtime: Runtime): Uint32Array {
+  return Uint32Array.from(runtime.maps, (m) => m.descriptor.start);
+}
+
 export class JitPrepared implements PreparedProgram {
   readonly engine = 'jit' as const;
   readonly lastInstructionCount = -1;
@@ -190,7 +195,8 @@ function load(
     usesCallx: compiled.usesCallx,
     dispatch: makeDispatch(runtime, helpers, stop),
     regions: regionTable(runtime),
-    refreshRegions: () => regionTable(runtime),
+    maps: mapTable(runtime),
+    refresh: () => [regionTable(runtime), mapTable(runtime)],
     clockOffset: addon.monotonicNs() - runtime.clock(),
   });
 }

@@ -28,8 +28,10 @@ export interface LoadSpec {
   dispatch?: Dispatch;
   /** Regions as (offset, length, writable) triples, for native helpers' range checks. */
   regions?: Float64Array;
-  /** Returns fresh regions when a native helper misses (regions allocated after loading). */
-  refreshRegions?: () => Float64Array;
+  /** Descriptor offset of each map, by id - 1 (native map helpers recognise map pointers). */
+  maps?: Uint32Array;
+  /** Fresh [regions, maps] when a native helper misses (created after loading). */
+  refresh?: () => [Float64Array, Uint32Array];
   /** CLOCK_MONOTONIC ns minus this = the runtime clock's ns (native ktime_get_ns). */
   clockOffset?: number;
 }
@@ -56,17 +58,6 @@ export interface Addon {
   bufferAddress(buffer: ArrayBuffer): bigint;
   /** CLOCK_MONOTONIC in ns (as a double). */
   monotonicNs(): number;
-  /** Calls a native helper directly on a memory, for tests against the TypeScript twins. */
-  callHelper(
-    name: string,
-    memory: ArrayBuffer,
-    regions: Float64Array,
-    r1: bigint,
-    r2: bigint,
-    r3: bigint,
-    r4: bigint,
-    r5: bigint,
-  ): bigint;
 }
 
 export type NativeStatus = { ok: true; addon: Addon } | { ok: false; reason: string };
