@@ -1,0 +1,206 @@
+/**
+ * The driver: preprocess → parse and check → IR → optimise → allocate registers → emit BPF
+ * instructions, plus the maps, global data and license the object file needs.
+ */
+import type { Insn } from '@tbpf/isa';
+import type { Func, TranslationUnit, Var } from './ast.js';
+import { Abort, type Diagnostic, DiagnosticBag, formatDiagnostic, type SourceLoc, type SourceMap } from './diagnostics.js';
+import { type EmittedFunction, emitFunction } from './emit.js';
+import { BUNDLED_HEADERS } from './headers.generated.js';
+import { FuncGen } from './irgen.js';
+import { optimize } from './optimize.js';
+import { Parser } from './parser.js';
+import { Preprocessor } from './preprocessor.js';
+import { allocate } from './regalloc.js';
+import { isComplete, sizeOf, type Type } from './types.js';
+
+export interface CompileOptions {
+  /** Name used in diagnostics, `__FILE__` and line info (default 'input.c'). */
+  fileName?: string;
+  includeDirs?: readonly string[];
+  /** `-D` definitions: ['NAME', 'NAME=VALUE'] or { NAME: 'VALUE' }. */
+  defines?: Readonly<Record<string, string>> | readonly string[];
+  /** 0 (-O0) or 2 (-O2, default). */
+  optimize?: 0 | 2;
+  /** File access for #include (the CLI passes Node's fs); bundled headers need none. */
+  readFile?: (path: string) => string | undefined;
+}
+
+export interface CompiledFunction extends EmittedFunction {
+  /** ELF section: the SEC() name, or '.text' for sub-programs. */
+  section: string;
+  global: boolean;
+  loc: SourceLoc;
+  /** The C declaration, for BTF. */
+  func: Func;
+}
+
+export interface CompiledMap {
+  name: string;
+  style: 'btf' | 'legacy';
+  type: number;
+  keySize: number;
+  valueSize: number;
+  maxEntries: number;
+  flags: number;
+  keyType?: Type;
+  valueType?: Type;
+}
+
+export interface CompiledData {
+  name: string;
+  section: string;
+  bytes: Uint8Array;
+  global: boolean;
+  type: Type;
+}
+
+/** Everything compiled from one translation unit, before it becomes an ELF object. */
+export interface CompiledUnit {
+  functions: CompiledFunction[];
+  maps: CompiledMap[];
+  data: CompiledData[];
+  license?: string;
+  sources: SourceMap;
+  fileName: string;
+}
+
+export interface FrontendResult {
+  unit?: CompiledUnit;
+  diagnostics: Diagnostic[];
+  /** Diagnostics as clang prints them (`file:line:col: error: …`, the line, a caret). */
+  messages: string;
+  errorCount: number;
+}
+
+const MAP_SECTIONS = new Set(['.maps', 'maps']);
+
+/** Compile C source to instructions and object contents (no ELF yet). */
+export function compileToUnit(source: string, opts: CompileOptions = {}): FrontendResult {
+  const diags = new DiagnosticBag();
+  const fileName = opts.fileName ?? 'input.c';
+  const level = opts.optimize ?? 2;
+  const pp = new Preprocessor(
+    { fileName, includeDirs: opts.includeDirs, defines: opts.defines, readFile: opts.readFile, bundled: BUNDLED_HEADERS, optimize: level > 0 },
+    diags,
+  );
+  let unit: CompiledUnit | undefined;
+  try {
+    const toks = pp.run(source);
+    const tu = new Parser(toks, diags).parse();
+    if (diags.errorCount === 0) unit = lower(tu, diags, level, pp.sources, fileName);
+  } catch (e) {
+    if (!(e instanceof Abort)) {
+      // Never let an internal failure escape as an exception: report it at the file start.
+      diags.error({ file: fileName, line: 1, col: 1 }, `internal compiler error: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const errorCount = diags.errorCount;
+  return {
+    unit: errorCount === 0 ? unit : undefined,
+    diagnostics: diags.list,
+    messages: diags.list.map((d) => formatDiagnostic(d, pp.sources)).join('\n'),
+    errorCount,
+  };
+}
+
+function lower(tu: TranslationUnit, diags: DiagnosticBag, level: number, sources: SourceMap, fileName: string): CompiledUnit {
+  const unit: CompiledUnit = { functions: [], maps: [], data: [], sources, fileName };
+  const mapVars = new Set<Var>();
+  for (const v of tu.globals) {
+    if (v.section !== undefined && MAP_SECTIONS.has(v.section)) {
+      const m = mapDefinition(v, diags);
+      if (m) {
+        unit.maps.push(m);
+        mapVars.add(v);
+      }
+    }
+  }
+  const symbolOf = (v: Var) => ({ symbol: v.name, kind: mapVars.has(v) ? ('map' as const) : ('data' as const), addend: 0 });
+  // Functions: programs (SEC), non-static functions, and static functions something calls.
+  const wanted = tu.funcs.filter((f) => f.body !== undefined && (f.section !== undefined || !f.isStatic || f.used));
+  const usedGlobals = new Set<Var>();
+  for (const f of wanted) {
+    const gen = new FuncGen(f, {
+      diags,
+      symbolOf: (v) => {
+        usedGlobals.add(v);
+        return symbolOf(v);
+      },
+    });
+    const ir = gen.generate();
+    optimize(ir, level);
+    const alloc = allocate(ir, diags);
+    const emitted = emitFunction(ir, alloc);
+    unit.functions.push({ ...emitted, section: f.section ?? '.text', global: !f.isStatic, loc: f.loc, func: f });
+  }
+  for (const v of tu.globals) {
+    if (mapVars.has(v) || v.helperId !== undefined || v.isExtern) continue;
+    if (v.section === 'license') {
+      unit.license = new TextDecoder().decode(v.init?.bytes ?? new Uint8Array()).replace(/\0.*$/s, '');
+      continue;
+    }
+    if (v.isStatic && !usedGlobals.has(v) && !v.used) continue;
+    if (v.type.kind === 'ptr' && v.type.to.kind === 'func') continue;
+    if (!isComplete(v.type)) continue;
+    if (v.init && v.init.relocs.length > 0) {
+      diags.error(v.loc, `global '${v.name}' holds an address; BPF global data cannot contain pointers`);
+      continue;
+    }
+    const bytes = v.init?.bytes ?? new Uint8Array(sizeOf(v.type));
+    const ro = v.type.const || (v.type.kind === 'array' && v.type.of.const);
+    const section = v.section ?? (ro ? '.rodata' : bytes.some((b) => b !== 0) ? '.data' : '.bss');
+    unit.data.push({ name: v.name, section, bytes, global: !v.isStatic, type: v.type });
+  }
+  return unit;
+}
+
+/** Reads a libbpf `.maps` definition or a legacy `struct bpf_map_def`. */
+function mapDefinition(v: Var, diags: DiagnosticBag): CompiledMap | undefined {
+  const t = v.type;
+  if (t.kind !== 'struct') {
+    diags.error(v.loc, `map '${v.name}' must be a struct`);
+    return undefined;
+  }
+  if (v.section === 'maps') {
+    const b = v.init?.bytes ?? new Uint8Array(20);
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    const u32 = (o: number) => (o + 4 <= b.length ? dv.getUint32(o, true) : 0);
+    return { name: v.name, style: 'legacy', type: u32(0), keySize: u32(4), valueSize: u32(8), maxEntries: u32(12), flags: u32(16) };
+  }
+  const m: CompiledMap = { name: v.name, style: 'btf', type: 0, keySize: 0, valueSize: 0, maxEntries: 0, flags: 0 };
+  for (const f of t.def.members) {
+    if (f.type.kind !== 'ptr') continue;
+    const to = f.type.to;
+    const n = to.kind === 'array' ? (to.len ?? 0) : 0;
+    switch (f.name) {
+      case 'type':
+        m.type = n;
+        break;
+      case 'max_entries':
+        m.maxEntries = n;
+        break;
+      case 'map_flags':
+        m.flags = n;
+        break;
+      case 'key_size':
+        m.keySize = n;
+        break;
+      case 'value_size':
+        m.valueSize = n;
+        break;
+      case 'key':
+        m.keySize = sizeOf(to);
+        m.keyType = to;
+        break;
+      case 'value':
+        m.valueSize = sizeOf(to);
+        m.valueType = to;
+        break;
+    }
+  }
+  if (m.type === 0) diags.error(v.loc, `map '${v.name}' has no type (use __uint(type, BPF_MAP_TYPE_…))`);
+  return m;
+}
+
+export type { Insn };

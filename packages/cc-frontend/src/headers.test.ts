@@ -1,0 +1,47 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs build script without types
+import { renderEmbeddedHeaders } from '../scripts/embed-headers.mjs';
+
+const includeDir = fileURLToPath(new URL('../include', import.meta.url));
+
+function tool(name: string): boolean {
+  try {
+    execFileSync(name, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    if (process.env.CI) throw new Error(`${name} is required in CI`);
+    return false;
+  }
+}
+
+const USE = `#include <tbpf/bpf_helpers.h>
+#include <tbpf/trace.h>
+struct { __uint(type, BPF_MAP_TYPE_HASH); __type(key, __u32); __type(value, __u64); __uint(max_entries, 1024); } counts SEC(".maps");
+struct bpf_map_def SEC("maps") legacy = { .type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 8, .max_entries = 1 };
+SEC("kprobe/x") int f(struct pt_regs *ctx) {
+  __u32 k = PT_REGS_PARM1(ctx);
+  __u64 *v = bpf_map_lookup_elem(&counts, &k);
+  if (v) __sync_fetch_and_add(v, 1);
+  return bpf_memcmp((void *)ctx->si, &k, 4) == 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+`;
+
+describe('bundled headers', () => {
+  it('are embedded from include/ (run `node scripts/embed-headers.mjs` after editing a header)', () => {
+    const current = readFileSync(new URL('./headers.generated.ts', import.meta.url), 'utf8');
+    expect(current).toBe(renderEmbeddedHeaders());
+  });
+
+  it.each(['clang-19', 'bpf-gcc'])('build with %s', (cc) => {
+    if (!tool(cc)) return;
+    const args = cc === 'clang-19' ? ['-target', 'bpf', '-fsyntax-only', '-Wall', '-Werror'] : ['-fsyntax-only', '-Wall', '-Werror'];
+    execFileSync(cc, [...args, '-I', includeDir, '-x', 'c', '-'], { input: USE });
+    execFileSync(cc, [...args, '-I', includeDir, '-x', 'c', '-'], {
+      input: '#include <tbpf/rfc2013.h>\nvoid filter(struct bpf_context *ctx) { char f[] = "x %p\\n"; bpf_trace_printk(f, ctx->regs.si, 0, 0, 0); }\n',
+    });
+  });
+});

@@ -1,0 +1,301 @@
+/**
+ * IR clean-ups before register allocation: unreachable-block removal, jump threading, constant
+ * and copy propagation within blocks, folding of constant branches, and dead-code elimination.
+ */
+import { lateUses } from './regalloc.js';
+import { type Block, defs, FIRST_VREG, type IrFunction, type IrInsn, mapRegs, type Src, successors, termUses, uses } from './ir.js';
+
+export function optimize(fn: IrFunction, level: number): void {
+  simplifyCfg(fn);
+  if (level <= 0) return;
+  for (let round = 0; round < 4; round++) {
+    let changed = false;
+    for (const b of fn.blocks) changed = propagate(b) || changed;
+    changed = foldBranches(fn) || changed;
+    changed = deadCode(fn) || changed;
+    changed = coalesce(fn) || changed;
+    simplifyCfg(fn);
+    if (!changed) break;
+  }
+}
+
+/** Drop unreachable blocks, thread jumps through empty blocks, merge straight-line pairs. */
+export function simplifyCfg(fn: IrFunction): void {
+  const target = (b: Block): Block => {
+    const seen = new Set<Block>();
+    let cur = b;
+    while (cur.insns.length === 0 && cur.term.op === 'jmp' && !seen.has(cur)) {
+      seen.add(cur);
+      cur = cur.term.t;
+    }
+    return cur;
+  };
+  for (const b of fn.blocks) {
+    const t = b.term;
+    if (t.op === 'jmp') t.t = target(t.t);
+    else if (t.op === 'br') {
+      t.t = target(t.t);
+      t.f = target(t.f);
+      if (t.t === t.f) b.term = { op: 'jmp', t: t.t };
+    }
+  }
+  const reach = new Set<Block>();
+  const stack = [fn.blocks[0]];
+  while (stack.length) {
+    const b = stack.pop() as Block;
+    if (reach.has(b)) continue;
+    reach.add(b);
+    stack.push(...successors(b));
+  }
+  fn.blocks = fn.blocks.filter((b) => reach.has(b));
+  // Merge a block into its only predecessor when that predecessor jumps only to it.
+  const preds = new Map<Block, Block[]>();
+  for (const b of fn.blocks) for (const s of successors(b)) preds.set(s, [...(preds.get(s) ?? []), b]);
+  for (const b of fn.blocks) {
+    for (;;) {
+      const t = b.term;
+      if (t.op !== 'jmp' || t.t === b || t.t === fn.blocks[0]) break;
+      const next = t.t;
+      if ((preds.get(next) ?? []).length !== 1) break;
+      b.insns.push(...next.insns);
+      b.term = next.term;
+      for (const s of successors(next)) preds.set(s, (preds.get(s) ?? []).map((p) => (p === next ? b : p)));
+      next.insns = [];
+      next.term = { op: 'none' };
+      preds.set(next, []);
+    }
+  }
+  const live = new Set<Block>();
+  const st = [fn.blocks[0]];
+  while (st.length) {
+    const b = st.pop() as Block;
+    if (live.has(b)) continue;
+    live.add(b);
+    st.push(...successors(b));
+  }
+  fn.blocks = fn.blocks.filter((b) => live.has(b));
+}
+
+type Known = { c: bigint } | { copy: number };
+
+/** Within a block: replace uses of registers holding known constants or copies. */
+function propagate(b: Block): boolean {
+  const known = new Map<number, Known>();
+  let changed = false;
+  const kill = (r: number) => {
+    known.delete(r);
+    for (const [k, v] of known) if ('copy' in v && v.copy === r) known.delete(k);
+  };
+  const resolveReg = (r: number): number => {
+    const k = known.get(r);
+    return k && 'copy' in k ? k.copy : r;
+  };
+  const toSrc = (s: Src, w: 32 | 64): Src => {
+    if (s.reg === undefined) return s;
+    const k = known.get(s.reg);
+    if (k && 'c' in k) {
+      const v = k.c;
+      const sv = BigInt.asIntN(64, v);
+      if (w === 32 || (sv >= -0x80000000n && sv <= 0x7fffffffn)) return { imm: Number(BigInt.asIntN(32, v)) };
+    }
+    return { reg: resolveReg(s.reg) };
+  };
+  const out: IrInsn[] = [];
+  for (let i of b.insns) {
+    const before = i;
+    // Rewrite uses.
+    i = mapRegs(i, (r) => (r >= FIRST_VREG ? resolveReg(r) : r), (r) => r);
+    if (i.op === 'alu' || i.op === 'setcc') i = { ...i, b: toSrc(i.b, i.w) };
+    else if (i.op === 'st' || i.op === 'mov') i = { ...i, s: toSrc(i.s, i.op === 'mov' ? i.w : 32) } as IrInsn;
+    // Fold constant arithmetic.
+    if (i.op === 'alu') {
+      const ka = known.get(i.a);
+      if (ka && 'c' in ka && i.b.imm !== undefined) {
+        const v = foldAlu(i.alu, i.w, ka.c, BigInt(i.b.imm));
+        if (v !== undefined) i = { op: 'const', d: i.d, v, loc: i.loc };
+      }
+    }
+    if (i !== before && JSON.stringify(i) !== JSON.stringify(before)) changed = true;
+    for (const d of defs(i)) kill(d);
+    if (i.op === 'const' && i.d >= FIRST_VREG) known.set(i.d, { c: BigInt.asUintN(64, i.v) });
+    else if (i.op === 'mov' && i.d >= FIRST_VREG) {
+      if (i.s.imm !== undefined) known.set(i.d, { c: i.w === 64 ? BigInt.asUintN(64, BigInt(i.s.imm)) : BigInt(i.s.imm >>> 0) });
+      else if (i.w === 64 && i.s.reg !== i.d && i.s.reg >= FIRST_VREG) known.set(i.d, { copy: i.s.reg });
+    }
+    out.push(i);
+  }
+  b.insns = out;
+  const t = b.term;
+  if (t.op === 'br') {
+    const a = resolveReg(t.a);
+    const nb = toSrc(t.b, t.w);
+    const ka = known.get(a);
+    if (ka && 'c' in ka && nb.imm !== undefined) {
+      const taken = evalCond(t.cc, t.w, ka.c, BigInt(nb.imm));
+      b.term = { op: 'jmp', t: taken ? t.t : t.f };
+      return true;
+    }
+    if (a !== t.a || nb.imm !== t.b.imm || nb.reg !== t.b.reg) {
+      b.term = { ...t, a, b: nb };
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+function foldAlu(op: string, w: 32 | 64, a: bigint, b0: bigint): bigint | undefined {
+  const bits = BigInt(w);
+  const mask = (v: bigint) => (w === 32 ? BigInt.asUintN(32, v) : BigInt.asUintN(64, v));
+  const ua = mask(a);
+  const ub = mask(w === 64 ? BigInt.asIntN(64, BigInt.asIntN(32, b0)) : b0);
+  const sa = BigInt.asIntN(w, ua);
+  const sb = BigInt.asIntN(w, ub);
+  switch (op) {
+    case 'add': return mask(ua + ub);
+    case 'sub': return mask(ua - ub);
+    case 'mul': return mask(ua * ub);
+    case 'and': return ua & ub;
+    case 'or': return ua | ub;
+    case 'xor': return ua ^ ub;
+    case 'lsh': return mask(ua << (ub & (bits - 1n)));
+    case 'rsh': return ua >> (ub & (bits - 1n));
+    case 'arsh': return mask(sa >> (ub & (bits - 1n)));
+    case 'div': return ub === 0n ? 0n : ua / ub;
+    case 'mod': return ub === 0n ? ua : ua % ub;
+    case 'sdiv': return sb === 0n ? 0n : mask(sa / sb);
+    case 'smod': return sb === 0n ? ua : mask(sa % sb);
+    default: return undefined;
+  }
+}
+
+export function evalCond(cc: string, w: 32 | 64, a: bigint, b: bigint): boolean {
+  const ua = w === 32 ? BigInt.asUintN(32, a) : BigInt.asUintN(64, a);
+  const ub = w === 32 ? BigInt.asUintN(32, b) : BigInt.asUintN(64, BigInt.asIntN(32, b));
+  const sa = BigInt.asIntN(w, ua);
+  const sb = BigInt.asIntN(w, ub);
+  switch (cc) {
+    case 'jeq': return ua === ub;
+    case 'jne': return ua !== ub;
+    case 'jgt': return ua > ub;
+    case 'jge': return ua >= ub;
+    case 'jlt': return ua < ub;
+    case 'jle': return ua <= ub;
+    case 'jsgt': return sa > sb;
+    case 'jsge': return sa >= sb;
+    case 'jslt': return sa < sb;
+    case 'jsle': return sa <= sb;
+    default: return (ua & ub) !== 0n;
+  }
+}
+
+function foldBranches(fn: IrFunction): boolean {
+  let changed = false;
+  for (const b of fn.blocks) {
+    const t = b.term;
+    if (t.op === 'br' && t.t === t.f) {
+      b.term = { op: 'jmp', t: t.t };
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/** Removes instructions whose results are never used (no side effects). */
+function deadCode(fn: IrFunction): boolean {
+  const liveIn = new Map<Block, Set<number>>();
+  for (const b of fn.blocks) liveIn.set(b, new Set());
+  const blockLiveOut = (b: Block) => {
+    const s = new Set<number>();
+    for (const x of successors(b)) for (const r of liveIn.get(x) as Set<number>) s.add(r);
+    return s;
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let k = fn.blocks.length - 1; k >= 0; k--) {
+      const b = fn.blocks[k];
+      const live = blockLiveOut(b);
+      for (const r of termUses(b.term)) live.add(r);
+      for (let j = b.insns.length - 1; j >= 0; j--) {
+        const i = b.insns[j];
+        for (const d of defs(i)) live.delete(d);
+        for (const u of uses(i)) live.add(u);
+      }
+      const old = liveIn.get(b) as Set<number>;
+      if (live.size !== old.size || [...live].some((r) => !old.has(r))) {
+        liveIn.set(b, live);
+        changed = true;
+      }
+    }
+  }
+  let removed = false;
+  for (const b of fn.blocks) {
+    const live = blockLiveOut(b);
+    for (const r of termUses(b.term)) live.add(r);
+    const keep: IrInsn[] = [];
+    for (let j = b.insns.length - 1; j >= 0; j--) {
+      let i = b.insns[j];
+      const ds = defs(i);
+      const pure = i.op !== 'st' && i.op !== 'call' && i.op !== 'calllocal' && i.op !== 'atomic' && i.op !== 'cmpxchg';
+      const physDef = ds.some((d) => d < FIRST_VREG);
+      if (pure && !physDef && ds.every((d) => !live.has(d))) {
+        removed = true;
+        continue;
+      }
+      if (i.op === 'atomic' && i.d !== undefined && !live.has(i.d) && i.aop !== 'xchg') {
+        i = { ...i, d: undefined };
+        removed = true;
+      }
+      for (const d of defs(i)) live.delete(d);
+      for (const u of uses(i)) live.add(u);
+      keep.push(i);
+    }
+    b.insns = keep.reverse();
+  }
+  return removed;
+}
+
+/** `d = …; s = d` with d used nowhere else becomes `s = …` (saves the copy). */
+function coalesce(fn: IrFunction): boolean {
+  const useCount = new Map<number, number>();
+  const defCount = new Map<number, number>();
+  const bump = (m: Map<number, number>, r: number) => m.set(r, (m.get(r) ?? 0) + 1);
+  for (const b of fn.blocks) {
+    for (const i of b.insns) {
+      for (const r of uses(i)) bump(useCount, r);
+      for (const r of defs(i)) bump(defCount, r);
+    }
+    for (const r of termUses(b.term)) bump(useCount, r);
+  }
+  let changed = false;
+  for (const b of fn.blocks) {
+    const out: IrInsn[] = [];
+    for (const i of b.insns) {
+      const prev = out[out.length - 1];
+      if (
+        prev !== undefined &&
+        i.op === 'mov' &&
+        i.w === 64 &&
+        i.s.reg !== undefined &&
+        i.s.reg >= FIRST_VREG &&
+        i.d >= FIRST_VREG &&
+        useCount.get(i.s.reg) === 1 &&
+        defCount.get(i.s.reg) === 1 &&
+        prev.op !== 'call' &&
+        prev.op !== 'calllocal' &&
+        prev.op !== 'cmpxchg' &&
+        prev.op !== 'st' &&
+        defs(prev).length === 1 &&
+        defs(prev)[0] === i.s.reg &&
+        !lateUses(prev).includes(i.d)
+      ) {
+        const from = i.s.reg;
+        out[out.length - 1] = mapRegs(prev, (r) => r, (r) => (r === from ? i.d : r));
+        changed = true;
+        continue;
+      }
+      out.push(i);
+    }
+    b.insns = out;
+  }
+  return changed;
+}

@@ -1,0 +1,203 @@
+/**
+ * Linear-scan register allocation onto r0–r9. Values live across a call can only get r6–r9
+ * (the call clobbers r0–r5); the physical registers the calling convention pins (arguments in
+ * r1–r5, the result in r0) block their live ranges. A value that finds no register is spilled
+ * to a frame slot and the function is re-allocated with short-lived reloads.
+ */
+import type { DiagnosticBag } from './diagnostics.js';
+import { type Block, defs, FIRST_VREG, FP, type IrFunction, type IrInsn, mapRegs, successors, termUses, uses } from './ir.js';
+
+export interface Allocation {
+  /** vreg → physical register. */
+  reg: Map<number, number>;
+}
+
+const ORDER = [1, 2, 3, 4, 5, 0, 6, 7, 8, 9];
+const MAX_ROUNDS = 8;
+
+interface Interval {
+  v: number;
+  start: number;
+  end: number;
+  crossesCall: boolean;
+  hint?: number;
+  spillTemp: boolean;
+}
+
+/** Operands that must not share a register with the instruction's destination. */
+export function lateUses(i: IrInsn): number[] {
+  switch (i.op) {
+    case 'alu':
+      return i.b.reg !== undefined ? [i.b.reg] : [];
+    case 'setcc':
+      return [i.a, ...(i.b.reg !== undefined ? [i.b.reg] : [])];
+    case 'atomic':
+      return i.m.slot === undefined ? [i.m.base] : [];
+    default:
+      return [];
+  }
+}
+
+export function allocate(fn: IrFunction, diags: DiagnosticBag): Allocation {
+  const temps = new Set<number>();
+  for (let round = 0; ; round++) {
+    const { intervals, fixed } = buildIntervals(fn, temps);
+    const result = scan(intervals, fixed);
+    if (result.spilled.length === 0) return { reg: result.reg };
+    if (round >= MAX_ROUNDS || result.spilled.every((v) => temps.has(v))) {
+      diags.error(fn.loc, `function '${fn.name}' needs more registers than BPF has (too many values live at once)`);
+      return { reg: result.reg };
+    }
+    for (const v of result.spilled) if (!temps.has(v)) spill(fn, v, temps);
+  }
+}
+
+function buildIntervals(fn: IrFunction, temps: Set<number>): { intervals: Interval[]; fixed: [number, number][][] } {
+  const blocks = fn.blocks;
+  // Liveness of vregs per block.
+  const liveIn = new Map<Block, Set<number>>();
+  const liveOut = new Map<Block, Set<number>>();
+  const useSet = new Map<Block, Set<number>>();
+  const defSet = new Map<Block, Set<number>>();
+  for (const b of blocks) {
+    const u = new Set<number>();
+    const d = new Set<number>();
+    for (const i of b.insns) {
+      for (const r of uses(i)) if (r >= FIRST_VREG && !d.has(r)) u.add(r);
+      for (const r of defs(i)) if (r >= FIRST_VREG) d.add(r);
+    }
+    for (const r of termUses(b.term)) if (r >= FIRST_VREG && !d.has(r)) u.add(r);
+    useSet.set(b, u);
+    defSet.set(b, d);
+    liveIn.set(b, new Set(u));
+    liveOut.set(b, new Set());
+  }
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let k = blocks.length - 1; k >= 0; k--) {
+      const b = blocks[k];
+      const out = liveOut.get(b) as Set<number>;
+      for (const s of successors(b)) for (const r of liveIn.get(s) as Set<number>) if (!out.has(r)) { out.add(r); changed = true; }
+      const inn = liveIn.get(b) as Set<number>;
+      const d = defSet.get(b) as Set<number>;
+      for (const r of out) if (!d.has(r) && !inn.has(r)) { inn.add(r); changed = true; }
+    }
+  }
+  const iv = new Map<number, Interval>();
+  const touch = (v: number, p: number) => {
+    let x = iv.get(v);
+    if (!x) {
+      x = { v, start: p, end: p, crossesCall: false, spillTemp: temps.has(v) };
+      iv.set(v, x);
+    }
+    if (p < x.start) x.start = p;
+    if (p > x.end) x.end = p;
+  };
+  const fixed: [number, number][][] = Array.from({ length: 11 }, () => []);
+  const callPositions: number[] = [];
+  let pos = 0;
+  for (const b of blocks) {
+    const start = pos;
+    const physDef = new Map<number, number>();
+    for (const i of b.insns) {
+      const late = new Set(lateUses(i));
+      for (const r of uses(i)) {
+        const p = late.has(r) ? pos + 1 : pos;
+        if (r >= FIRST_VREG) touch(r, p);
+        else if (r !== FP) {
+          fixed[r].push([physDef.get(r) ?? start, p]);
+        }
+      }
+      if (i.op === 'call' || i.op === 'calllocal') callPositions.push(pos + 1);
+      for (const r of defs(i)) {
+        if (r >= FIRST_VREG) touch(r, pos + 1);
+        else {
+          fixed[r].push([pos + 1, pos + 1]);
+          physDef.set(r, pos + 1);
+        }
+      }
+      if (i.op === 'mov' && i.s.reg !== undefined) {
+        if (i.d >= FIRST_VREG && i.s.reg < FIRST_VREG) hint(iv, i.d, i.s.reg);
+        if (i.s.reg >= FIRST_VREG && i.d < FIRST_VREG) hint(iv, i.s.reg, i.d);
+      }
+      pos += 2;
+    }
+    for (const r of termUses(b.term)) {
+      if (r >= FIRST_VREG) touch(r, pos);
+      else if (physDef.has(r)) fixed[r].push([physDef.get(r) as number, pos]);
+    }
+    pos += 2;
+    const end = pos - 1;
+    for (const r of liveIn.get(b) as Set<number>) touch(r, start);
+    for (const r of liveOut.get(b) as Set<number>) touch(r, end);
+  }
+  const intervals = [...iv.values()].sort((a, b) => a.start - b.start || a.v - b.v);
+  for (const x of intervals) x.crossesCall = callPositions.some((p) => p > x.start && p <= x.end);
+  return { intervals, fixed };
+}
+
+function hint(iv: Map<number, Interval>, v: number, r: number): void {
+  const x = iv.get(v);
+  if (x && x.hint === undefined) x.hint = r;
+}
+
+function scan(intervals: Interval[], fixed: [number, number][][]): { reg: Map<number, number>; spilled: number[] } {
+  const reg = new Map<number, number>();
+  const spilled: number[] = [];
+  let active: Interval[] = [];
+  const blocked = (r: number, x: Interval) => fixed[r].some(([a, b]) => a <= x.end && b >= x.start);
+  for (const x of intervals) {
+    active = active.filter((a) => a.end >= x.start);
+    const busy = new Set(active.map((a) => reg.get(a.v)));
+    const ok = (r: number) => !busy.has(r) && !blocked(r, x) && (!x.crossesCall || r >= 6);
+    let choice: number | undefined;
+    if (x.hint !== undefined && x.hint <= 9 && ok(x.hint)) choice = x.hint;
+    else choice = ORDER.find(ok);
+    if (choice === undefined) {
+      // Spill the candidate that lives longest (never a reload temp if avoidable).
+      const pool = [...active.filter((a) => !a.spillTemp && (!x.crossesCall || (reg.get(a.v) as number) >= 6) && !blocked(reg.get(a.v) as number, x)), x];
+      const victim = pool.filter((a) => !a.spillTemp).sort((a, b) => b.end - a.end)[0] ?? x;
+      spilled.push(victim.v);
+      if (victim !== x) {
+        const r = reg.get(victim.v) as number;
+        reg.delete(victim.v);
+        active = active.filter((a) => a !== victim);
+        reg.set(x.v, r);
+        active.push(x);
+      }
+      continue;
+    }
+    reg.set(x.v, choice);
+    active.push(x);
+  }
+  return { reg, spilled };
+}
+
+/** Rewrites vreg v to live in a new frame slot: reload before each use, store after each def. */
+function spill(fn: IrFunction, v: number, temps: Set<number>): void {
+  const slot = fn.slots.push({ size: 8, align: 8 }) - 1;
+  const m = { base: FP, off: 0, slot };
+  for (const b of fn.blocks) {
+    const out: IrInsn[] = [];
+    for (const i of b.insns) {
+      const usesV = uses(i).includes(v);
+      const defsV = defs(i).includes(v);
+      let t = -1;
+      if (usesV || defsV) {
+        t = fn.nextVreg++;
+        temps.add(t);
+      }
+      if (usesV) out.push({ op: 'ld', size: 8, d: t, m, loc: i.loc });
+      out.push(usesV || defsV ? { ...mapRegs(i, (r) => (r === v ? t : r), (r) => (r === v ? t : r)), loc: i.loc } : i);
+      if (defsV) out.push({ op: 'st', size: 8, m, s: { reg: t }, loc: i.loc });
+    }
+    b.insns = out;
+    if (termUses(b.term).includes(v)) {
+      const t = fn.nextVreg++;
+      temps.add(t);
+      b.insns.push({ op: 'ld', size: 8, d: t, m });
+      const term = b.term;
+      if (term.op === 'br') b.term = { ...term, a: term.a === v ? t : term.a, b: term.b.reg === v ? { reg: t } : term.b };
+    }
+  }
+}
