@@ -1,11 +1,11 @@
 /**
  * Compiles one BPF function (the entry or a BPF-to-BPF call target) to one WebAssembly
  * function `(r0, r1, …, r9, r10: i64) → r0: i64`: registers are the function's first eleven
- * locals. A callee starts with the caller's r0–r9 (as in the interpreter, which shares one
- * register file) and r10 one frame lower; the caller's r6–r9 are untouched by construction, and
- * its r1–r5 keep their values rather than the callee's (the verifier forbids reading them after
- * a call). Control flow follows the function's plan (./structure.ts): nested blocks and loops,
- * or the basic-block dispatcher.
+ * locals. Calls behave as in the interpreter, which shares one register file: a callee starts
+ * with the caller's r0–r9 and r10 one frame lower, and returns r0–r5 (multi-value) so the
+ * caller sees the callee's scratch registers; the caller's r6–r9 are preserved by construction.
+ * The entry function returns r0 alone unless the program calls it. Control flow follows the
+ * function's plan (./structure.ts): nested blocks and loops, or the basic-block dispatcher.
  */
 import type { Insn } from '@tbpf/isa';
 import { Code, I32, I64 } from '../wasm/code.js';
@@ -30,6 +30,8 @@ import { type Construct, type Plan, planFunction } from './structure.js';
 
 /** Parameters of every BPF function: r0..r10. */
 export const FUNC_PARAMS: readonly (typeof I64)[] = Array(11).fill(I64);
+/** Results of a called BPF function: r0..r5 (the interpreter's shared register file). */
+export const CALLEE_RESULTS: readonly (typeof I64)[] = Array(6).fill(I64);
 
 export interface FunctionEnv {
   insns: readonly Insn[];
@@ -37,6 +39,8 @@ export interface FunctionEnv {
   layout: MemoryLayout;
   /** Wasm function index of subprogram k. */
   funcOf(sub: number): number;
+  /** Whether subprogram k returns r0..r5 (a callee) or r0 alone (the entry, never called). */
+  returnsAll(sub: number): boolean;
   helperImport: number;
   failImport: number;
   /**
@@ -57,7 +61,7 @@ export interface CompiledFunction {
   plan: Plan['kind'];
 }
 
-export function compileFunction(env: FunctionEnv, sub: Subprogram): CompiledFunction {
+export function compileFunction(env: FunctionEnv, sub: Subprogram, index: number): CompiledFunction {
   const c = new Code(FUNC_PARAMS.length);
   const locals: Locals = {
     reg: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
@@ -65,7 +69,7 @@ export function compileFunction(env: FunctionEnv, sub: Subprogram): CompiledFunc
     a32: c.local(I32),
     t32: c.local(I32),
   };
-  const fn = new FunctionCompiler(env, c, locals);
+  const fn = new FunctionCompiler(env, c, locals, env.returnsAll(index));
   const plan = planFunction(env.insns, env.cf, sub);
   if (plan.kind === 'structured') fn.structured(sub, plan.constructs);
   else fn.dispatch(sub, plan.leaders, c.local(I32));
@@ -82,6 +86,7 @@ class FunctionCompiler {
     private readonly env: FunctionEnv,
     private readonly c: Code,
     private readonly l: Locals,
+    private readonly returnsAll: boolean,
   ) {}
 
   structured(sub: Subprogram, constructs: Construct[]): void {
@@ -205,7 +210,8 @@ class FunctionCompiler {
         branch(i, env.cf.target[i], false);
         return;
       case 'exit':
-        c.localGet(l.reg[0]).op(Op.return);
+        for (let n = 0; n <= (this.returnsAll ? 5 : 0); n++) c.localGet(l.reg[n]);
+        c.op(Op.return);
         return;
       case 'call':
         if (insn.target === 'kfunc') throw new WasmCompileError('kfunc calls are not supported', i);
@@ -276,6 +282,7 @@ class FunctionCompiler {
     c.end();
     for (let n = 0; n <= 9; n++) c.localGet(l.reg[n]);
     c.localGet(fp).i64Const(frameSize).op(Op.i64Sub);
-    c.call(env.funcOf(env.cf.owner[env.cf.target[i]])).localSet(l.reg[0]);
+    c.call(env.funcOf(env.cf.owner[env.cf.target[i]]));
+    for (let n = 5; n >= 0; n--) c.localSet(l.reg[n]);
   }
 }

@@ -12,7 +12,7 @@ import { Code, I32, I64 } from '../wasm/code.js';
 import { ModuleBuilder } from '../wasm/module.js';
 import { Op } from '../wasm/opcodes.js';
 import { analyse } from './cfg.js';
-import { compileFunction, FUNC_PARAMS } from './function.js';
+import { CALLEE_RESULTS, compileFunction, FUNC_PARAMS } from './function.js';
 import { IMPORT_FAIL, IMPORT_HELPER, IMPORT_MEMORY } from './imports.js';
 import type { MemoryLayout } from './layout.js';
 import { type NativeHelpers, noNativeHelpers } from './native.js';
@@ -43,17 +43,20 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
   m.importMemory('env', IMPORT_MEMORY, layout.pages, layout.pages);
   const helperImport = m.importFunc('env', IMPORT_HELPER, [I32, I32], []);
   const failImport = m.importFunc('env', IMPORT_FAIL, [I32, I32], []);
-  const funcs = cf.subprograms.map(() => m.func(FUNC_PARAMS, [I64]));
+  const entryCalled = insns.some((x, i) => x.kind === 'call' && x.target === 'local' && cf.target[i] === 0);
+  const returnsAll = (k: number): boolean => k > 0 || entryCalled;
+  const funcs = cf.subprograms.map((_, k) => m.func(FUNC_PARAMS, returnsAll(k) ? CALLEE_RESULTS : [I64]));
   const usesPacket = insns.some((x) => x.kind === 'ldabs' || x.kind === 'ldind');
   const packet = { off: m.global(I32, true), len: m.global(I64, true) };
   const natives = (options.natives ?? noNativeHelpers).bind(m, layout);
-  const compiled = cf.subprograms.map((sub) =>
+  const compiled = cf.subprograms.map((sub, k) =>
     compileFunction(
       {
         insns,
         cf,
         layout,
         funcOf: (k) => funcs[k],
+        returnsAll,
         helperImport,
         failImport,
         nativeHelper: (id) => natives.get(id),
@@ -61,8 +64,13 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
         packet,
       },
       sub,
+      k,
     ),
   );
+  /** After calling the entry, keep r0 only. */
+  const dropScratch = (c: Code): void => {
+    if (entryCalled) for (let n = 1; n <= 5; n++) c.op(Op.drop);
+  };
   for (const [k, f] of compiled.entries()) m.define(funcs[k], f.code);
   natives.finish();
 
@@ -96,6 +104,7 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
     () => run.localGet(1),
   );
   run.call(entry);
+  dropScratch(run);
   m.exportFunc('run', m.funcWithBody([I64, I64], [I64], run));
 
   const fast = new Code(2);
@@ -108,7 +117,9 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
     () => fast.localGet(0).op(Op.i64ExtendI32U).i64Const(0, BPF_ADDRESS_HIGH).op(Op.i64Or),
     () => fast.localGet(1).op(Op.i64ExtendI32U),
   );
-  fast.call(entry).op(Op.i32WrapI64);
+  fast.call(entry);
+  dropScratch(fast);
+  fast.op(Op.i32WrapI64);
   m.exportFunc('runFast', m.funcWithBody([I32, I32], [I32], fast));
 
   const encoded = m.encode();
