@@ -13,8 +13,10 @@ function sections(text: string): Record<string, string> {
   let current: string | undefined;
   for (const line of text.split('\n')) {
     const m = /^-- (\w[\w ]*)$/.exec(line.trim());
-    if (m) out[(current = m[1])] = '';
-    else if (current) out[current] += `${line}\n`;
+    if (m) {
+      current = m[1];
+      out[current] = '';
+    } else if (current) out[current] += `${line}\n`;
   }
   return out;
 }

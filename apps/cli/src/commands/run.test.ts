@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../io.js';
 import { runCli } from '../program.js';
@@ -78,6 +82,42 @@ describe('tbpf run', () => {
     expect(await runCli(argv('run', 'p.s', '--mem', 'xyz'), bad)).toBe(2);
     expect(bad.stderr).toContain('--mem: expected hex bytes');
   });
+
+  const haveClang = (() => {
+    try {
+      execFileSync('clang-19', ['--version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      if (process.env.CI) throw new Error('clang-19 is required in CI');
+      return false;
+    }
+  })();
+
+  it.skipIf(!haveClang)(
+    'runs a clang-19 ELF object with global data (.data writable, .rodata read-only)',
+    async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'tbpf-run-'));
+      const src = [
+        '#define SEC(n) __attribute__((section(n), used))',
+        'const volatile int k = 10;',
+        'int counter = 5;',
+        'SEC("socket") int prog(void *ctx) { counter += 2; return counter + k; }',
+        'SEC("socket/bad") int bad(void *ctx) { *(volatile int *)&k = 1; return 0; }',
+      ].join('\n');
+      writeFileSync(path.join(dir, 'g.c'), src);
+      execFileSync('clang-19', ['-O2', '-target', 'bpf', '-c', 'g.c', '-o', 'g.o'], { cwd: dir });
+      const obj = readFileSync(path.join(dir, 'g.o'));
+      const io = memoryIo({ 'g.o': obj });
+      expect(await runCli(argv('run', 'g.o', '--section', 'socket'), io)).toBe(0);
+      expect(io.stdout).toBe('0x11\n');
+      const bad = memoryIo({ 'g.o': obj });
+      expect(await runCli(argv('run', 'g.o', '--section', 'socket/bad'), bad)).toBe(1);
+      expect(bad.stderr).toMatch(/invalid write of 4 bytes .*read-only/);
+      const none = memoryIo({ 'g.o': obj });
+      expect(await runCli(argv('run', 'g.o', '--section', 'xdp'), none)).toBe(2);
+      expect(none.stderr).toContain("no program in section 'xdp'");
+    },
+  );
 
   it('detects formats by content', () => {
     expect(detectFormat(Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 2]))).toBe('elf');

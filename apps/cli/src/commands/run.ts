@@ -4,7 +4,6 @@ import {
   type Engine,
   type EngineName,
   interpreter,
-  type LinkedProgramLike,
   type LoadedProgram,
   loadBytes,
   loadInsns,
@@ -55,28 +54,14 @@ export function detectFormat(bytes: Uint8Array): ProgramFormat {
   if (bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) return 'elf';
   if (bytes[0] === 0x62 && bytes[1] === 0x70 && bytes[2] === 0x66 && bytes[3] === 0x00) return 'rfc-image';
   const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: binary detection
   const binary = /[\x00-\x08\x0e-\x1f]/.test(text) || text.includes('\uFFFD');
   if (binary) return 'raw';
   if (/^[\s0-9a-fA-F]+$/.test(text) && /[0-9a-fA-F]{2}/.test(text)) return 'hex';
   return 'asm';
 }
 
-/** What `asm` may export for objects and RFC images (resolved at run time: these land later). */
-interface ObjectApi {
-  readObject?: (bytes: Uint8Array) => { programs: { name: string; section: string }[] };
-  linkProgram?: (obj: unknown, name: string) => LinkedProgramLike;
-  translateRfcImage?: (bytes: Uint8Array) => LinkedProgramLike;
-}
-
 function loadObject(runtime: Runtime, bytes: Uint8Array, section: string | undefined): LoadedProgram {
-  const api = asm as unknown as ObjectApi;
-  if (!api.readObject || !api.linkProgram) {
-    throw new CliError(
-      'ELF objects need the object reader of @tbpf/asm, which this build does not export yet',
-    );
-  }
-  const obj = api.readObject(bytes);
+  const obj = asm.readObject(bytes);
   if (obj.programs.length === 0) throw new CliError('the object has no programs');
   const prog = section
     ? obj.programs.find((p) => p.section === section || p.name === section)
@@ -85,7 +70,7 @@ function loadObject(runtime: Runtime, bytes: Uint8Array, section: string | undef
     const names = obj.programs.map((p) => `${p.section} (${p.name})`).join(', ');
     throw new CliError(`no program in section '${section}'; the object has: ${names}`);
   }
-  return loadLinked(runtime, api.linkProgram(obj, prog.name));
+  return loadLinked(runtime, asm.linkProgram(obj, prog.name));
 }
 
 /** Load PROG (any format) into `runtime`. */
@@ -98,15 +83,8 @@ export function loadAny(
   switch (detectFormat(bytes)) {
     case 'elf':
       return loadObject(runtime, bytes, section);
-    case 'rfc-image': {
-      const api = asm as unknown as ObjectApi;
-      if (!api.translateRfcImage) {
-        throw new CliError(
-          'RFC 2013 images need the draft translator of @tbpf/asm, which this build does not export yet',
-        );
-      }
-      return loadLinked(runtime, api.translateRfcImage(bytes));
-    }
+    case 'rfc-image':
+      return loadLinked(runtime, asm.translateRfcImage(bytes));
     case 'raw':
       return loadBytes(runtime, bytes, { name: fileName });
     case 'hex':
