@@ -13,7 +13,7 @@ import { Op } from '../wasm/opcodes.js';
 import type { ControlFlow, Subprogram } from './cfg.js';
 import { WasmCompileError } from './errors.js';
 import { FailKind } from './imports.js';
-import { type MemoryLayout, scratchHi, scratchLo } from './layout.js';
+import type { MemoryLayout } from './layout.js';
 import {
   type Locals,
   lowerAlu,
@@ -41,11 +41,12 @@ export interface FunctionEnv {
   funcOf(sub: number): number;
   /** Whether subprogram k returns r0..r5 (a callee) or r0 alone (the entry, never called). */
   returnsAll(sub: number): boolean;
-  helperImport: number;
+  /** `slow(id: i32, pc: i32, r1..r5: i64) → r0`: a JavaScript helper call (./trampoline.ts). */
+  slowPath: number;
   failImport: number;
   /**
-   * Wasm function index of a WebAssembly implementation of helper `id` with the BPF function
-   * signature minus r10 (`(r1..r5: i64) → i64`), or undefined to use the JavaScript trampoline.
+   * Wasm function index of a WebAssembly implementation of helper `id`
+   * (`(r1..r5: i64, pc: i32) → r0: i64`), or undefined to call the JavaScript helper.
    */
   nativeHelper(id: number): number | undefined;
   /** Globals holding the run's packet (legacy ldabs/ldind): offset (i32) and length (i64). */
@@ -241,31 +242,16 @@ class FunctionCompiler {
       return;
     }
     for (let n = 1; n <= 5; n++) this.c.localGet(this.l.reg[n]);
-    this.c.call(native).localSet(this.l.reg[0]);
+    this.c.i32Const(i).call(native).localSet(this.l.reg[0]);
   }
 
-  /** Call a JavaScript helper: r1..r5 go through the exchange area, so no BigInt crosses. */
+  /** Call a JavaScript helper through the module's `slow` function. */
   private trampoline(i: number, pushId: () => void): void {
     const { c, l } = this;
-    const scratch = this.env.layout.scratch;
-    for (let n = 1; n <= 5; n++) {
-      c.i32Const(0)
-        .localGet(l.reg[n])
-        .mem(Op.i64Store32, 2, scratch + scratchLo(n));
-      c.i32Const(0)
-        .localGet(l.reg[n])
-        .i64Const(32)
-        .op(Op.i64ShrU)
-        .mem(Op.i64Store32, 2, scratch + scratchHi(n));
-    }
     pushId();
-    c.i32Const(i).call(this.env.helperImport);
-    c.i32Const(0).mem(Op.i64Load32U, 2, scratch + scratchLo(0));
-    c.i32Const(0)
-      .mem(Op.i64Load32U, 2, scratch + scratchHi(0))
-      .i64Const(32)
-      .op(Op.i64Shl);
-    c.op(Op.i64Or).localSet(l.reg[0]);
+    c.i32Const(i);
+    for (let n = 1; n <= 5; n++) c.localGet(l.reg[n]);
+    c.call(this.env.slowPath).localSet(l.reg[0]);
   }
 
   private callLocal(i: number): void {

@@ -16,6 +16,7 @@ import { CALLEE_RESULTS, compileFunction, FUNC_PARAMS } from './function.js';
 import { IMPORT_FAIL, IMPORT_HELPER, IMPORT_MEMORY } from './imports.js';
 import type { MemoryLayout } from './layout.js';
 import { type NativeHelpers, noNativeHelpers } from './native.js';
+import { defineSlowPath } from './trampoline.js';
 
 export interface CompileOptions {
   layout: MemoryLayout;
@@ -48,7 +49,8 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
   const funcs = cf.subprograms.map((_, k) => m.func(FUNC_PARAMS, returnsAll(k) ? CALLEE_RESULTS : [I64]));
   const usesPacket = insns.some((x) => x.kind === 'ldabs' || x.kind === 'ldind');
   const packet = { off: m.global(I32, true), len: m.global(I64, true) };
-  const natives = (options.natives ?? noNativeHelpers).bind(m, layout);
+  const slowPath = defineSlowPath(m, helperImport, layout.scratch);
+  const natives = (options.natives ?? noNativeHelpers).bind({ m, layout, slowPath });
   const compiled = cf.subprograms.map((sub, k) =>
     compileFunction(
       {
@@ -57,7 +59,7 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
         layout,
         funcOf: (k) => funcs[k],
         returnsAll,
-        helperImport,
+        slowPath,
         failImport,
         nativeHelper: (id) => natives.get(id),
         constants: options.constants ?? [],
