@@ -53,11 +53,16 @@ export class JitPrepared implements PreparedProgram {
   readonly engine = 'jit' as const;
   readonly lastInstructionCount = -1;
   private disposed = false;
+  /** Helper calls that went through the JavaScript trampoline (native helpers do not count). */
+  get trampolineCalls(): number {
+    return this.counter.calls;
+  }
 
   constructor(
     readonly program: LoadedProgram,
     readonly compiled: CompiledProgram,
     private readonly native: NativeProgram,
+    private readonly counter: { calls: number },
     private readonly release: () => void,
   ) {}
 
@@ -89,11 +94,17 @@ export class JitPrepared implements PreparedProgram {
 }
 
 /** A trampoline into the registry: the interpreter's HelperCall, r0 back as a BigInt. */
-function makeDispatch(runtime: Runtime, helpers: HelperRegistry, stop: (r0: bigint) => void): Dispatch {
+function makeDispatch(
+  runtime: Runtime,
+  helpers: HelperRegistry,
+  counter: { calls: number },
+  stop: (r0: bigint) => void,
+): Dispatch {
   const lo = new Int32Array(11);
   const hi = new Int32Array(11);
   const call = new HelperCall(runtime, lo, hi);
   return (id, ...regs) => {
+    counter.calls++;
     const def = helpers.get(id);
     if (!def) throw new VmError('unknown-helper', `call to unknown helper ${id}`);
     for (let n = 0; n < 5; n++) {
@@ -150,22 +161,17 @@ export class JitEngine implements Engine {
     const { runtime } = program;
     const helpers = options.helpers ?? runtime.helpers;
     const stack = runtime.allocStack();
+    const counter = { calls: 0 };
     let native: NativeProgram | undefined;
     try {
-      native = load(
-        status.addon,
-        runtime,
-        helpers,
-        compiled,
-        BigInt(BPF_ADDRESS_BASE + stack.end),
-        this.options,
-        (r0) => native!.requestStop(r0),
-      );
+      const r10 = BigInt(BPF_ADDRESS_BASE + stack.end);
+      const dispatch = makeDispatch(runtime, helpers, counter, (r0) => native!.requestStop(r0));
+      native = load(status.addon, runtime, helpers, compiled, r10, this.options, dispatch);
     } catch (e) {
       runtime.memory.free(stack);
       throw e;
     }
-    return new JitPrepared(program, compiled, native, () => runtime.memory.free(stack));
+    return new JitPrepared(program, compiled, native, counter, () => runtime.memory.free(stack));
   }
 }
 
@@ -176,7 +182,7 @@ function load(
   compiled: CompiledProgram,
   r10: bigint,
   options: JitOptions,
-  stop: (r0: bigint) => void,
+  dispatch: Dispatch,
 ): NativeProgram {
   const natives: [number, string][] = [];
   if (options.nativeHelpers !== false) {
@@ -193,7 +199,7 @@ function load(
     slotIds: compiled.helperSlots,
     natives,
     usesCallx: compiled.usesCallx,
-    dispatch: makeDispatch(runtime, helpers, stop),
+    dispatch,
     regions: regionTable(runtime),
     maps: mapTable(runtime),
     refresh: () => [regionTable(runtime), mapTable(runtime)],
