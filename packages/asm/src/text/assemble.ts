@@ -42,7 +42,7 @@ export function detectSyntax(text: string): Syntax {
   let llvm = 0;
   let ubpf = 0;
   for (const raw of text.split('\n')) {
-    const line = raw.replace(/(#|\/\/|;).*$/, '').trim();
+    const line = raw.replace(/(#|\/\/).*$/, '').trim();
     if (line === '') continue;
     if (/%r\d|\[/.test(line) || /^[a-z][a-z0-9]*\s+%?r\d+\s*,/i.test(line)) ubpf++;
     else if (/=|\bgoto\b|\bgotol\b|^\.|^callx\b/.test(line)) llvm++;
@@ -53,10 +53,19 @@ export function detectSyntax(text: string): Syntax {
 function parseLines(text: string, syntax: Syntax, fileName: string): Statement[] {
   const statements: Statement[] = [];
   text.split('\n').forEach((lineText, i) => {
-    const tokens: Token[] = tokenize(lineText, fileName, i + 1);
-    if (tokens.length === 0) return;
-    const cur = new TokenCursor(tokens, fileName, i + 1, lineText.trimEnd().length + 1, syntax === 'llvm');
-    statements.push(...(syntax === 'ubpf' ? parseUbpfLine(cur) : parseLlvmLine(cur)));
+    const tokens: Token[] = tokenize(lineText, fileName, i + 1, syntax === 'llvm');
+    const endColumn = lineText.trimEnd().length + 1;
+    // LLVM syntax: `;` separates statements on one line.
+    let start = 0;
+    for (let k = 0; k <= tokens.length; k++) {
+      if (k < tokens.length && tokens[k].text !== ';') continue;
+      const part = tokens.slice(start, k);
+      start = k + 1;
+      if (part.length === 0) continue;
+      const end = k < tokens.length ? tokens[k].column : endColumn;
+      const cur = new TokenCursor(part, fileName, i + 1, end, syntax === 'llvm');
+      statements.push(...(syntax === 'ubpf' ? parseUbpfLine(cur) : parseLlvmLine(cur)));
+    }
   });
   return statements;
 }

@@ -19,4 +19,5 @@ export {
   listBytes,
   listInsns,
 } from './listing.js';
+export { disassembleObject, objectSections } from './object-listing.js';
 export type { AsmProgram, AsmRelocation, AsmSection, AsmSymbol, Syntax } from './program.js';

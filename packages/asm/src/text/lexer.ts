@@ -2,7 +2,8 @@
  * Splits one line of assembler text into tokens with their columns. Both syntaxes share it:
  * `%r1`, `r1`, `w1`, `LBB0_2`, `.text` and `@function` are identifiers; signs are separate
  * tokens; `s<`, `s>>=`, `s/=` and friends (LLVM's signed operators) are single operators.
- * `#`, `//` and `;` start a comment that runs to the end of the line.
+ * `#` and `//` start a comment that runs to the end of the line; so does `;` in the ubpf syntax,
+ * while in the LLVM syntax it separates statements, as in llvm-mc (`r1 = 1; r2 = 2`).
  */
 import { AsmError } from './errors.js';
 
@@ -62,7 +63,7 @@ const SIGNED_OPERATORS = ['s>>=', 's<=', 's>=', 's/=', 's%=', 's<', 's>'];
 const isIdentStart = (c: string) => /[A-Za-z_.$@]/.test(c);
 const isIdentPart = (c: string) => /[A-Za-z0-9_.$@]/.test(c);
 
-export function tokenize(text: string, fileName: string, line: number): Token[] {
+export function tokenize(text: string, fileName: string, line: number, semicolonSeparates = false): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   const fail = (reason: string, at: number, offending: string): never => {
@@ -74,7 +75,12 @@ export function tokenize(text: string, fileName: string, line: number): Token[] 
       i++;
       continue;
     }
-    if (c === '#' || c === ';' || (c === '/' && text[i + 1] === '/')) break;
+    if (c === '#' || (c === ';' && !semicolonSeparates) || (c === '/' && text[i + 1] === '/')) break;
+    if (c === ';') {
+      tokens.push({ kind: 'op', text: ';', column: i + 1 });
+      i++;
+      continue;
+    }
     const start = i;
     if (c === 's' && !isIdentPart(text[i + 1] ?? '')) {
       const signed = SIGNED_OPERATORS.find((op) => text.startsWith(op, i));

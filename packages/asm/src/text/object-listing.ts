@@ -1,0 +1,48 @@
+/**
+ * `llvm-objdump -d` for ELF objects: the executable sections of a relocatable object, with their
+ * symbols (functions above labels, no section or file symbols) and relocations.
+ */
+import { BPF_RELOC_NAMES, SHF_EXECINSTR, STT_FILE, STT_FUNC, STT_SECTION } from '../elf/constants.js';
+import { type ElfFile, readElf } from '../elf/read-elf.js';
+import { type DisasmSectionInput, type DisassembleOptions, disassemble } from './listing.js';
+
+/** The non-empty executable sections of an object, as listing input. */
+export function objectSections(elf: ElfFile): DisasmSectionInput[] {
+  return elf.sections
+    .filter((s) => (s.flags & SHF_EXECINSTR) !== 0 && s.data.length > 0)
+    .map((s) => {
+      const symbols = elf.symbols
+        .filter(
+          (sym) =>
+            sym.shndx === s.index && sym.type !== STT_SECTION && sym.type !== STT_FILE && sym.name !== '',
+        )
+        .map((sym) => ({
+          name: sym.name,
+          offset: sym.value,
+          type: sym.type === STT_FUNC ? ('func' as const) : ('notype' as const),
+        }));
+      const relocations = elf.relocations
+        .filter((r) => r.target === s.index)
+        .flatMap((r) => r.entries)
+        .map((e) => {
+          const sym = elf.symbols[e.symbol];
+          const name = sym?.type === STT_SECTION ? (elf.sections[sym.shndx]?.name ?? '') : (sym?.name ?? '');
+          return { offset: e.offset, type: BPF_RELOC_NAMES[e.type] ?? `R_BPF_${e.type}`, symbol: name };
+        });
+      return { name: s.name, bytes: s.data, endian: elf.endian, symbols, relocations };
+    });
+}
+
+/**
+ * The whole `llvm-objdump -d` output for an object file named `fileName` (llvm style), or the
+ * kernel-style listing of its code sections. Throws `ElfError` for a malformed object.
+ */
+export function disassembleObject(
+  bytes: Uint8Array,
+  fileName: string,
+  options: DisassembleOptions = {},
+): string {
+  const sections = objectSections(readElf(bytes));
+  const listing = disassemble(sections, options);
+  return options.style === 'kernel' ? listing : `\n${fileName}:\tfile format elf64-bpf\n${listing}`;
+}
