@@ -3,7 +3,7 @@
  * version, registers, sub-program boundaries, jump targets, reachability, fall-through past the
  * end, and — in the RFC's strict mode — back-edges. Also marks the pruning points.
  */
-import { branchTargets, type CpuVersion, cpuVersion, encodeSlots, type Insn } from '@tbpf/isa';
+import { branchTargets, type CpuVersion, cpuVersion, encodeSlots, type Insn, slotStarts } from '@tbpf/isa';
 
 export class StructureError extends Error {
   constructor(
@@ -97,10 +97,11 @@ function endsFlow(insn: Insn): boolean {
 export function checkStructure(insns: readonly Insn[], cpu: CpuVersion, strictRfc: boolean): Structure {
   const n = insns.length;
   if (n === 0) throw new StructureError(0, 'empty program');
-  insns.forEach((insn, i) => checkInsn(insn, i, cpu));
+  for (let i = 0; i < n; i++) checkInsn(insns[i], i, cpu);
 
   const target = new Int32Array(n).fill(-1);
   const targets = branchTargets(insns);
+  const starts0 = slotStarts(insns);
   const starts = new Set<number>([0]);
   targets.forEach((t, i) => {
     if (!t) return;
@@ -112,7 +113,7 @@ export function checkStructure(insns: readonly Insn[], cpu: CpuVersion, strictRf
       throw new StructureError(
         i,
         t.reason === 'lddw-middle'
-          ? `jump into the middle of ldimm64 insn ${i}`
+          ? `jump into the middle of ldimm64 insn ${starts0.indexOf(t.slot - 1)}`
           : `jump out of range from insn ${i} to ${t.slot}`,
       );
     }

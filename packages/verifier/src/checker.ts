@@ -46,6 +46,7 @@ const RINGBUF_MAP = 27;
 const ARRAY_MAP = 2;
 
 interface Checkpoint {
+  insn: number;
   state: State;
   key: string;
   branches: number;
@@ -109,7 +110,10 @@ export class Checker {
   private readonly level: number;
   private readonly limit: number;
   readonly lines: string[] = [];
-  private readonly explored = new Map<number, Checkpoint[]>();
+  /** Fully explored checkpoints per instruction: candidates for pruning. */
+  private readonly done = new Map<number, Checkpoint[]>();
+  /** Checkpoints still being explored, by instruction and register signature. */
+  private readonly inProgress = new Map<number, Map<string, Checkpoint[]>>();
   private readonly pending: Pending[] = [];
   private idGen = 0;
   private st!: State;
@@ -241,21 +245,19 @@ export class Checker {
       this.pc = p.pc;
       this.parent = p.parent;
       if (p.from >= 0 && this.level >= 1) this.log(`from ${p.from} to ${p.pc}: ${this.formatState(this.st)}`);
-      this.walkPath(p.from >= 0);
+      this.walkPath();
     }
   }
 
-  private walkPath(popped: boolean): void {
-    let first = true;
+  private walkPath(): void {
     for (;;) {
       if (++this.stats.processed > this.limit) {
         this.reject(`BPF program is too large. Processed ${this.stats.processed} insn`);
       }
-      if (this.s.prunePoint[this.pc] && this.isStateVisited(popped && first)) {
+      if (this.s.prunePoint[this.pc] && this.isStateVisited()) {
         this.endPath();
         return;
       }
-      first = false;
       const insn = this.insns[this.pc];
       const before = this.level >= 2 ? this.frame.regs.slice() : undefined;
       const framesBefore = this.st.frames.length;
@@ -290,32 +292,48 @@ export class Checker {
     while (c) {
       c.branches--;
       if (c.branches > 0) break;
+      this.complete(c);
       c = c.parent;
     }
   }
 
-  private isStateVisited(fromPop: boolean): boolean {
+  /** A checkpoint whose every continuation is explored becomes a pruning candidate. */
+  private complete(c: Checkpoint): void {
+    const byKey = this.inProgress.get(c.insn)!;
+    const same = byKey.get(c.key)!;
+    same.splice(same.indexOf(c), 1);
+    if (same.length === 0) byKey.delete(c.key);
+    let list = this.done.get(c.insn);
+    if (!list) {
+      list = [];
+      this.done.set(c.insn, list);
+    }
+    list.push(c);
+  }
+
+  private isStateVisited(): boolean {
     const pc = this.pc;
-    let list = this.explored.get(pc);
     const key = regsKey(this.st);
+    let byKey = this.inProgress.get(pc);
+    // Same registers as a state still being explored on this path: no progress — an infinite loop.
+    for (const c of byKey?.get(key) ?? []) {
+      if (sameRegs(c.state, this.st) && stateSafe(c.state, this.st)) {
+        if (this.level >= 1) {
+          this.log(`cur state: ${this.formatState(this.st)}`);
+          this.log(`old state: ${this.formatState(c.state)}`);
+        }
+        this.reject(`infinite loop detected at insn ${pc}`);
+      }
+    }
+    const list = this.done.get(pc);
+    let count = list?.length ?? 0;
     if (list) {
       for (let i = 0; i < list.length; i++) {
         const c = list[i];
-        if (c.branches > 0) {
-          // Still being explored: the same registers again means no progress — an infinite loop.
-          if (c.key === key && sameRegs(c.state, this.st) && stateSafe(c.state, this.st)) {
-            if (this.level >= 1) {
-              this.log(`cur state: ${this.formatState(this.st)}`);
-              this.log(`old state: ${this.formatState(c.state)}`);
-            }
-            this.reject(`infinite loop detected at insn ${pc}`);
-          }
-          continue;
-        }
         if (stateSafe(c.state, this.st)) {
           c.hit++;
           this.stats.pruned++;
-          if (this.level >= 1) this.log(fromPop ? `${pc}: safe` : `${pc}: safe`);
+          if (this.level >= 1) this.log(`${pc}: safe`);
           return true;
         }
         c.miss++;
@@ -326,17 +344,17 @@ export class Checker {
         }
       }
     }
+    if (byKey) for (const l of byKey.values()) count += l.length;
     // Keep a new checkpoint only every few jumps and instructions, as Linux does.
-    if (this.jmpsSinceCkpt < 2 || this.insnsSinceCkpt < 8) {
-      if (!(list === undefined || list.length === 0)) return false;
-    }
+    if (count > 0 && (this.jmpsSinceCkpt < 2 || this.insnsSinceCkpt < 8)) return false;
     this.jmpsSinceCkpt = 0;
     this.insnsSinceCkpt = 0;
-    if (!list) {
-      list = [];
-      this.explored.set(pc, list);
+    if (!byKey) {
+      byKey = new Map();
+      this.inProgress.set(pc, byKey);
     }
     const ckpt: Checkpoint = {
+      insn: pc,
       state: copyState(this.st),
       key,
       branches: 1,
@@ -344,12 +362,14 @@ export class Checker {
       hit: 0,
       miss: 0,
     };
-    list.push(ckpt);
+    const same = byKey.get(key);
+    if (same) same.push(ckpt);
+    else byKey.set(key, [ckpt]);
     this.parent = ckpt;
     this.stats.totalStates++;
     this.curStates++;
     this.stats.peakStates = Math.max(this.stats.peakStates, this.curStates);
-    this.stats.maxStatesPerInsn = Math.max(this.stats.maxStatesPerInsn, list.length);
+    this.stats.maxStatesPerInsn = Math.max(this.stats.maxStatesPerInsn, count + 1);
     return false;
   }
 
@@ -507,11 +527,6 @@ export class Checker {
     }
     const v = scalarAlu(op === 'add' ? 'add' : 'sub', ptr, off, 64);
     const res: Reg = { ...ptr, ...v };
-    if (res.smax >= MAX_VAR_OFF || res.smin <= -MAX_VAR_OFF) {
-      this.reject(
-        `value ${res.smax >= MAX_VAR_OFF ? res.smax : res.smin} makes ${tn} pointer be out of bounds`,
-      );
-    }
     if (ptr.type === 'pkt') return { ...res, id: this.newId(), range: 0 };
     return res;
   }
@@ -635,9 +650,9 @@ export class Checker {
     }
     switch (reg.type) {
       case 'fp':
-        return kind === 'read'
-          ? this.stackRead(regno, reg, off, size, signed)
-          : (this.stackWrite(regno, reg, off, size, value!), undefined);
+        if (kind === 'read') return this.stackRead(regno, reg, off, size, signed);
+        this.stackWrite(regno, reg, off, size, value!);
+        return undefined;
       case 'map_value': {
         const map = this.maps[reg.map];
         if (kind === 'write' && (map.readOnly || reg.rdonly)) {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { assemble } from '@tbpf/asm';
 import { describe, expect, it } from 'vitest';
-import { rawType, verify } from './index.js';
+import { CONFORMANCE_HELPERS, rawType, verify } from './index.js';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const testsDir = path.resolve(repoRoot, '../shared/conformance/tests');
@@ -35,7 +35,7 @@ describe('conformance programs under the raw program type', () => {
     const s = sections(readFileSync(path.join(testsDir, file), 'utf8'));
     const memSize = (s.mem ?? '').split(/\s+/).filter(Boolean).length;
     const insns = assemble(s.asm!, { syntax: 'ubpf' }).insns;
-    const r = verify(insns, { type: rawType(memSize) });
+    const r = verify(insns, { type: rawType(memSize, CONFORMANCE_HELPERS) });
     const expected = CONFORMANCE_EXCEPTIONS[file];
     if (expected) expect(r.error?.reason).toBe(expected);
     else expect(r.accepted, r.log).toBe(true);

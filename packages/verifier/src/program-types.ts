@@ -2,7 +2,7 @@
  * Built-in program types, as data: what the context looks like, which helpers may be called,
  * what the return value means. Hosts build their own the same way.
  */
-import type { HelperPrototype } from '@tbpf/vm';
+import { type HelperPrototype, standardHelpers } from '@tbpf/vm';
 import type { CtxField, ProgramType } from './types.js';
 
 export type HelperSet = ReadonlyMap<number, HelperPrototype>;
@@ -10,6 +10,15 @@ export type HelperSet = ReadonlyMap<number, HelperPrototype>;
 /** A helper set from prototypes (e.g. `registry.list().map((h) => h.proto)`). */
 export function helperSet(protos: Iterable<HelperPrototype>): HelperSet {
   return new Map([...protos].map((p) => [p.id, p]));
+}
+
+/** vm's standard helpers (Linux ids, plus tbpf's RFC helpers 1001–1004). */
+export function standardHelperSet(): HelperSet {
+  return helperSet(
+    standardHelpers()
+      .list()
+      .map((h) => h.proto),
+  );
 }
 
 /**
@@ -24,7 +33,7 @@ export const CONFORMANCE_HELPERS: HelperSet = helperSet([
  * `raw`: r1 points to a writable memory block of `memSize` bytes and r2 holds its length — what
  * the conformance suite and `tbpf run --mem` use. With 0 bytes, r1 = r2 = 0.
  */
-export function rawType(memSize: number, helpers: HelperSet = CONFORMANCE_HELPERS): ProgramType {
+export function rawType(memSize: number, helpers: HelperSet = standardHelperSet()): ProgramType {
   return {
     name: 'raw',
     ctx: { kind: 'memory', size: memSize, writable: true },
@@ -108,4 +117,23 @@ export function socketFilterType(helpers: HelperSet): ProgramType {
     { name: 'data_end', off: 80, size: 4, narrow: false, loads: 'pkt_end' },
   ];
   return { name: 'socket_filter', ctx: { kind: 'fields', size: 84, fields }, helpers, ldAbs: true };
+}
+
+/** A built-in type by name, for the CLI: raw (with `memSize`), kprobe, socket_filter. */
+export function builtinType(
+  name: string,
+  memSize = 0,
+  helpers: HelperSet = standardHelperSet(),
+): ProgramType | undefined {
+  switch (name) {
+    case 'raw':
+      return rawType(memSize, helpers);
+    case 'kprobe':
+      return kprobeType(helpers);
+    case 'socket_filter':
+    case 'socket':
+      return socketFilterType(helpers);
+    default:
+      return undefined;
+  }
 }

@@ -1,0 +1,6 @@
+# rule: never jump into the second slot of lddw
+# expect: jump into the middle of ldimm64 insn 2
+r0 = 0
+if r0 == 0 goto +1
+r1 = 0x100000000 ll
+exit

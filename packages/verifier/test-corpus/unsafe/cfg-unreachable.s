@@ -1,0 +1,6 @@
+# rule: every instruction is reachable
+# expect: unreachable insn 2
+r0 = 0
+exit
+r0 = 1
+exit

@@ -1,0 +1,5 @@
+# rule: division by a zero immediate
+# expect: div by zero
+r0 = 1
+r0 /= 0
+exit

@@ -1,0 +1,5 @@
+# rule: unsupported lddw pseudo sources are rejected
+# expect: unsupported lddw pseudo source code_addr (callbacks and BTF variables)
+ld_pseudo r1, 4, 0
+r0 = 0
+exit

@@ -1,0 +1,14 @@
+# rule: a moved map value pointer keeps its offset
+# map: m hash 4 8 16
+# expect: invalid access to map value, value_size=8 off=8 size=1
+r1 = m ll
+r2 = r10
+r2 += -8
+*(u32 *)(r10 - 8) = 0
+call 1
+if r0 == 0 goto out
+r0 += 8
+r1 = *(u8 *)(r0 + 0)
+out:
+r0 = 0
+exit

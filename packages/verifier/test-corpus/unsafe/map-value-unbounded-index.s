@@ -1,0 +1,16 @@
+# rule: pointer + scalar needs a bounded scalar
+# map: m hash 4 8 16
+# expect: math between map_value pointer and register with unbounded min value is not allowed
+r1 = m ll
+r2 = r10
+r2 += -8
+*(u32 *)(r10 - 8) = 0
+call 1
+if r0 == 0 goto out
+r6 = r0
+call 5
+r6 += r0
+r1 = *(u8 *)(r6 + 0)
+out:
+r0 = 0
+exit

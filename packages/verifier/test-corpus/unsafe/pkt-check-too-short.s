@@ -1,0 +1,13 @@
+# rule: the check must cover the whole access
+# type: socket_filter
+# expect: invalid access to packet, off=0 size=8, R2(id=0,off=0,r=4)
+r2 = *(u32 *)(r1 + 76)
+r3 = *(u32 *)(r1 + 80)
+r4 = r2
+r4 += 4
+if r4 > r3 goto out
+r0 = *(u64 *)(r2 + 0)
+exit
+out:
+r0 = 0
+exit

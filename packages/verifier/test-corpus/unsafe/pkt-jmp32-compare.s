@@ -1,0 +1,13 @@
+# rule: a 32-bit compare of packet pointers proves nothing
+# type: socket_filter
+# expect: invalid access to packet, off=0 size=1, R2(id=0,off=0,r=0)
+r2 = *(u32 *)(r1 + 76)
+r3 = *(u32 *)(r1 + 80)
+r4 = r2
+r4 += 1
+if w4 > w3 goto out
+r0 = *(u8 *)(r2 + 0)
+exit
+out:
+r0 = 0
+exit

@@ -1,0 +1,6 @@
+# rule: pointer + pointer is meaningless
+# expect: R1 pointer += pointer prohibited
+r1 = r10
+r1 += r10
+r0 = 0
+exit

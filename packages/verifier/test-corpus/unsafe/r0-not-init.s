@@ -1,0 +1,3 @@
+# rule: exit needs r0 initialised
+# expect: R0 !read_ok
+exit

@@ -1,0 +1,10 @@
+# rule: a variable-offset write does not initialise the bytes it may miss
+# expect: invalid read from stack off -16+0 size 8
+call 7
+r0 &= 8
+r2 = r10
+r2 += -16
+r2 += r0
+*(u64 *)(r2 + 0) = 0
+r0 = *(u64 *)(r10 - 16)
+exit
