@@ -1,0 +1,354 @@
+import { describe, expect, it } from 'vitest';
+import { EFAULT, EINVAL, VmError } from '../errors.js';
+import { MAP_TYPE } from '../maps/create.js';
+import type { RingBuffer } from '../maps/ringbuf.js';
+import { addressOf } from '../memory.js';
+import { lddwMap, newRuntime, program, runOn } from '../testing/run.js';
+import { HELPER } from './ids.js';
+import { formatPrintk } from './printk.js';
+
+const neg = (n: number) => BigInt.asUintN(64, BigInt(-n));
+const arg = (v: bigint) => ({ lo: Number(BigInt.asIntN(32, v)), hi: Number(BigInt.asIntN(32, v >> 32n)) });
+
+/** Store `text` + NUL at [r10-off], 4 bytes at a time; leaves r1 = the string's address. */
+function stackString(text: string, off: number): string {
+  const bytes = new TextEncoder().encode(text);
+  const padded = new Uint8Array(Math.ceil((bytes.length + 1) / 4) * 4);
+  padded.set(bytes);
+  const lines: string[] = [];
+  for (let i = 0; i < padded.length; i += 4) {
+    const w = new DataView(padded.buffer).getUint32(i, true);
+    lines.push(`stw [%r10-${off - i}], 0x${w.toString(16)}`);
+  }
+  lines.push('mov %r1, %r10', `add %r1, -${off}`);
+  return lines.join('\n');
+}
+
+describe('trace_printk formatting', () => {
+  const none = () => undefined;
+  it('formats the kernel subset with 32- and 64-bit conversions', () => {
+    const args = [arg(-5n), arg(0xfffffffffn), arg(0x1_0000_1000n)];
+    expect(formatPrintk('%d %u %x', args, 3, none)).toEqual({ ok: true, text: '-5 4294967295 1000' });
+    expect(formatPrintk('%ld %lu %lx', args, 3, none)).toEqual({
+      ok: true,
+      text: '-5 68719476735 100001000',
+    });
+    expect(formatPrintk('%lld|%llu|%llx', args, 3, none)).toEqual({
+      ok: true,
+      text: '-5|68719476735|100001000',
+    });
+    expect(formatPrintk('%i %p %% done', args, 3, none)).toEqual({ ok: true, text: '-5 0xfffffffff % done' });
+    expect(formatPrintk('[%s]', [arg(1n)], 3, () => 'eth5')).toEqual({ ok: true, text: '[eth5]' });
+    expect(formatPrintk('[%s]', [arg(1n)], 3, none)).toEqual({ ok: true, text: '[]' });
+  });
+
+  it('rejects other conversions and more than three arguments', () => {
+    expect(formatPrintk('%c', [], 3, none).ok).toBe(false);
+    expect(formatPrintk('%5d', [], 3, none).ok).toBe(false);
+    expect(formatPrintk('%lp', [], 3, none).ok).toBe(false);
+    expect(formatPrintk('%d %d %d %d', [], 3, none)).toEqual({
+      ok: false,
+      reason: 'more than 3 conversions',
+    });
+  });
+});
+
+describe('trace_printk helpers in programs', () => {
+  it('bpf_trace_printk(fmt, size, a1, a2, a3) prints one line and returns its length', () => {
+    const lines: string[] = [];
+    const rt = newRuntime({ printk: (l) => lines.push(l) });
+    const fmt = 'x=%d y=%llx s=%s\n';
+    const src = [
+      stackString('eth5', 64),
+      'mov %r5, %r1',
+      stackString(fmt, 32),
+      `mov %r2, ${fmt.length + 1}`,
+      'mov %r3, -7',
+      'lddw %r4, 0x1234567890',
+      `call ${HELPER.trace_printk}`,
+      'exit',
+    ].join('\n');
+    expect(runOn(rt, program(src))).toBe(BigInt('x=-7 y=1234567890 s=eth5\n'.length));
+    expect(lines).toEqual(['x=-7 y=1234567890 s=eth5']);
+  });
+
+  it('returns -EINVAL for a format that is not NUL-terminated or not supported', () => {
+    const rt = newRuntime();
+    const src = (text: string, size: number) =>
+      [stackString(text, 32), `mov %r2, ${size}`, `call ${HELPER.trace_printk}`, 'exit'].join('\n');
+    expect(runOn(rt, program(src('abc', 3)))).toBe(neg(EINVAL));
+    expect(runOn(rt, program(src('%c', 3)))).toBe(neg(EINVAL));
+    expect(rt.printkLog).toEqual([]);
+  });
+
+  it('the RFC form (fmt, a1, a2, a3, a4) takes four arguments and a NUL-terminated format', () => {
+    const rt = newRuntime();
+    const src = [
+      stackString('skb %p dev %p %d %u', 32),
+      'mov %r2, 1',
+      'mov %r3, 2',
+      'mov %r4, -3',
+      'mov %r5, 4',
+      `call ${HELPER.rfc_trace_printk}`,
+      'exit',
+    ].join('\n');
+    runOn(rt, program(src));
+    expect(rt.printkLog).toEqual(['skb 0x1 dev 0x2 -3 4']);
+  });
+});
+
+describe('probe reads', () => {
+  const rt = newRuntime();
+  const data = rt.allocData(new TextEncoder().encode('abcdefgh\0zz'), 'host', 'host', false);
+  const base = addressOf(data.start);
+  // probe_read(r10-16, 8, r1) → r0; then r0 = r0 + first 8 bytes read (as u64) when 0.
+  const read = (id: number, size: number) =>
+    program(
+      [
+        'stdw [%r10-16], -1',
+        'mov %r3, %r1',
+        'mov %r1, %r10',
+        'add %r1, -16',
+        `mov %r2, ${size}`,
+        `call ${id}`,
+        'jne %r0, 0, out',
+        'ldxdw %r0, [%r10-16]',
+        'out:',
+        'stxdw [%r10-8], %r0',
+        'ldxdw %r6, [%r10-16]',
+        'jne %r6, 0, keep',
+        'mov %r0, 0x7777', // the destination was zero-filled
+        'keep:',
+        'exit',
+      ].join('\n'),
+    );
+
+  it('copies readable memory', () => {
+    expect(runOn(rt, read(HELPER.probe_read, 8), base)).toBe(0x6867666564636261n);
+    expect(runOn(rt, read(HELPER.probe_read_kernel, 8), base)).toBe(0x6867666564636261n);
+  });
+
+  it('returns -EFAULT outside any region and zero-fills the destination', () => {
+    for (const bad of [0n, 8n, base - 4n, base + 8n, 0xffff_ffff_ffff_fff0n, addressOf(100)]) {
+      expect(runOn(rt, read(HELPER.probe_read, 8), bad)).toBe(0x7777n);
+    }
+  });
+
+  it('probe_read_str copies up to the NUL, truncates to size, -EFAULT when the string runs out of its region', () => {
+    const str = (size: number, at: bigint) =>
+      runOn(
+        rt,
+        program(
+          [
+            'mov %r3, %r1',
+            'mov %r1, %r10',
+            'add %r1, -16',
+            `mov %r2, ${size}`,
+            `call ${HELPER.probe_read_str}`,
+            'ldxdw %r1, [%r10-16]',
+            'lsh %r0, 56',
+            'or %r0, %r1',
+            'exit',
+          ].join('\n'),
+        ),
+        at,
+      );
+    expect(str(16, base)).toBe((9n << 56n) | 0x6867666564636261n);
+    expect(str(4, base)).toBe((4n << 56n) | 0x636261n);
+    expect(str(16, base + 9n)).toBe((neg(EFAULT) << 56n) & ((1n << 64n) - 1n));
+  });
+});
+
+describe('RFC helpers', () => {
+  const rt = newRuntime();
+  const dev = rt.allocData(new TextEncoder().encode('eth5\0'), 'dev', 'host', false);
+  const ptr = rt.allocData(
+    new Uint8Array(new BigUint64Array([addressOf(dev.start)]).buffer),
+    'ptr',
+    'host',
+    false,
+  );
+  const memcmp = (size: number, name: string) =>
+    runOn(
+      rt,
+      program(
+        [
+          'mov %r6, %r1',
+          stackString(name, 16),
+          'mov %r2, %r1',
+          'mov %r1, %r6',
+          `mov %r3, ${size}`,
+          `call ${HELPER.memcmp}`,
+          'exit',
+        ].join('\n'),
+      ),
+      addressOf(dev.start),
+    );
+
+  it('bpf_memcmp compares an unsafe pointer with a stack buffer', () => {
+    expect(memcmp(4, 'eth5')).toBe(0n);
+    expect(memcmp(4, 'eth6')).toBe(neg(1)); // '5' - '6'
+    expect(memcmp(4, 'eth4')).toBe(1n);
+    expect(memcmp(64, 'eth5')).toBe(neg(1));
+  });
+
+  it('bpf_memcmp returns -EFAULT for an unreadable pointer', () => {
+    const src = [
+      stackString('eth5', 16),
+      'mov %r2, %r1',
+      'mov %r1, 0',
+      'mov %r3, 4',
+      `call ${HELPER.memcmp}`,
+      'exit',
+    ];
+    expect(runOn(rt, program(src.join('\n')))).toBe(neg(EFAULT));
+  });
+
+  it('bpf_load_pointer reads 8 bytes, 0 on a fault', () => {
+    const load = (at: bigint) => runOn(rt, program(`call ${HELPER.load_pointer}\nexit`), at);
+    expect(load(addressOf(ptr.start))).toBe(addressOf(dev.start));
+    expect(load(0n)).toBe(0n);
+    expect(load(addressOf(dev.start))).toBe(0n); // only 5 bytes in that region
+  });
+});
+
+describe('map helpers', () => {
+  it('lookup/update/delete a hash map from a program', () => {
+    const rt = newRuntime();
+    const map = rt.createMap({
+      name: 'counts',
+      type: MAP_TYPE.hash,
+      keySize: 4,
+      valueSize: 8,
+      maxEntries: 4,
+    });
+    // key = 7; if lookup fails insert 1, else increment in place; return the value.
+    const src = [
+      'stw [%r10-4], 7',
+      'mov %r2, %r10',
+      'add %r2, -4',
+      `call ${HELPER.map_lookup_elem}`,
+      'jeq %r0, 0, insert',
+      'ldxdw %r1, [%r0+0]',
+      'add %r1, 1',
+      'stxdw [%r0+0], %r1',
+      'mov %r0, %r1',
+      'exit',
+      'insert:',
+      'stdw [%r10-16], 1',
+      'mov %r2, %r10',
+      'add %r2, -4',
+      'mov %r3, %r10',
+      'add %r3, -16',
+      'mov %r4, 1', // BPF_NOEXIST
+      'mov %r1, %r6',
+      `call ${HELPER.map_update_elem}`,
+      'exit',
+    ].join('\n');
+    const insns = program(src, [
+      lddwMap(1, map),
+      { kind: 'alu', width: 64, op: 'mov', source: 'reg', dst: 6, src: 1, imm: 0 },
+    ]);
+    expect(runOn(rt, insns)).toBe(0n);
+    expect(runOn(rt, insns)).toBe(2n);
+    expect(runOn(rt, insns)).toBe(3n);
+    expect(map.lookup(Uint8Array.of(7, 0, 0, 0))).toEqual(Uint8Array.of(3, 0, 0, 0, 0, 0, 0, 0));
+    const del = program(
+      ['stw [%r10-4], 7', 'mov %r2, %r10', 'add %r2, -4', `call ${HELPER.map_delete_elem}`, 'exit'].join(
+        '\n',
+      ),
+      [lddwMap(1, map)],
+    );
+    expect(runOn(rt, del)).toBe(0n);
+    expect(runOn(rt, del)).toBe(neg(2));
+  });
+
+  it('a bad key pointer or map pointer stops the program with a VmError naming the pc', () => {
+    const rt = newRuntime();
+    const map = rt.createMap({ name: 'a', type: MAP_TYPE.array, keySize: 4, valueSize: 4, maxEntries: 1 });
+    const badKey = program(`mov %r2, 0\ncall ${HELPER.map_lookup_elem}\nexit`, [lddwMap(1, map)]);
+    expect(() => runOn(rt, badKey)).toThrow(VmError);
+    try {
+      runOn(rt, badKey);
+    } catch (e) {
+      expect(e).toMatchObject({ kind: 'out-of-bounds', pc: 2, size: 4 });
+    }
+    expect(() => runOn(rt, program(`mov %r1, 5\ncall ${HELPER.map_lookup_elem}\nexit`))).toThrow(
+      /pc 1: 0x5 is not a map pointer/,
+    );
+  });
+});
+
+describe('ring buffer helpers', () => {
+  it('reserve + submit / discard / output, seen by the consumer', () => {
+    const rt = newRuntime();
+    const rb = rt.createMap({
+      name: 'events',
+      type: MAP_TYPE.ringbuf,
+      keySize: 0,
+      valueSize: 0,
+      maxEntries: 4096,
+    }) as RingBuffer;
+    const src = [
+      'mov %r1, %r6',
+      'mov %r2, 8',
+      'mov %r3, 0',
+      `call ${HELPER.ringbuf_reserve}`,
+      'jeq %r0, 0, out',
+      'stdw [%r0+0], 0x1234',
+      'mov %r1, %r0',
+      'mov %r2, 0',
+      `call ${HELPER.ringbuf_submit}`,
+      'mov %r1, %r6',
+      'mov %r2, 16',
+      'mov %r3, 0',
+      `call ${HELPER.ringbuf_reserve}`,
+      'mov %r1, %r0',
+      'mov %r2, 0',
+      `call ${HELPER.ringbuf_discard}`,
+      'stw [%r10-4], 0xabcdef',
+      'mov %r1, %r6',
+      'mov %r2, %r10',
+      'add %r2, -4',
+      'mov %r3, 4',
+      'mov %r4, 0',
+      `call ${HELPER.ringbuf_output}`,
+      'out:',
+      'exit',
+    ].join('\n');
+    const insns = program(src, [lddwMap(6, rb)]);
+    expect(runOn(rt, insns)).toBe(0n);
+    expect(rb.drain().map((r) => [...r])).toEqual([
+      [0x34, 0x12, 0, 0, 0, 0, 0, 0],
+      [0xef, 0xcd, 0xab, 0],
+    ]);
+    const tooBig = program(`mov %r1, %r6\nmov %r2, 5000\nmov %r3, 0\ncall ${HELPER.ringbuf_reserve}\nexit`, [
+      lddwMap(6, rb),
+    ]);
+    expect(runOn(rt, tooBig)).toBe(0n);
+  });
+});
+
+describe('the registry', () => {
+  it('lets hosts add helpers with any id and reports unknown ones at the call', () => {
+    const rt = newRuntime({ seed: 7, clock: () => 123_456_789_012, cpu: 0 });
+    rt.helpers.register(
+      { id: 123_456, name: 'double', args: ['scalar'], ret: 'integer' },
+      (call) => call.num(1) * 2,
+    );
+    expect(runOn(rt, program('mov %r1, 21\ncall 123456\nexit'))).toBe(42n);
+    expect(runOn(rt, program(`call ${HELPER.ktime_get_ns}\nexit`))).toBe(123_456_789_012n);
+    expect(runOn(rt, program(`call ${HELPER.get_smp_processor_id}\nexit`))).toBe(0n);
+    const a = runOn(rt, program(`call ${HELPER.get_prandom_u32}\nexit`));
+    const b = runOn(newRuntime({ seed: 7 }), program(`call ${HELPER.get_prandom_u32}\nexit`));
+    expect(a).toBe(b);
+    expect(a < 1n << 32n).toBe(true);
+    expect(() => runOn(rt, program('mov %r0, 1\ncall 999999\nexit'))).toThrow(
+      /^pc 1: no helper with id 999999$/,
+    );
+    expect(rt.helpers.prototype(HELPER.map_lookup_elem)).toMatchObject({
+      args: ['const_map_ptr', 'ptr_to_map_key'],
+      ret: 'map_value_or_null',
+    });
+  });
+});
