@@ -18,8 +18,11 @@ import {
   type UnsupportedFeature,
 } from './types.js';
 
-/** Largest global-data section we materialise (a guard against absurd NOBITS sizes). */
-export const MAX_GLOBAL_DATA = 64 << 20;
+/**
+ * Largest global-data section we materialise: 4 MiB, Linux's usual KMALLOC_MAX_SIZE bound on a
+ * map value (and a guard against absurd NOBITS sizes).
+ */
+export const MAX_GLOBAL_DATA = 4 << 20;
 
 export function isGlobalDataSection(name: string): boolean {
   return /^\.(data|rodata|bss)(\..*)?$/.test(name);
