@@ -25,6 +25,7 @@ import { x64Engine } from '@tbpf/jit-x64';
 import {
   helperSet,
   kprobeType,
+  type LineRef,
   type MapInfo,
   type ProgramType,
   tracepointType,
@@ -32,13 +33,20 @@ import {
 } from '@tbpf/verifier';
 import {
   type BpfMap,
+  createMapFromSpec,
   type Engine,
   type EngineName,
   interpreter,
   loadInsns,
+  type MapSpecLike,
   type PreparedProgram,
 } from '@tbpf/vm';
 import type { BpfAttachment, TraceEvent } from './event.js';
+import { FilterLoadError, type FilterMapSpec, type FilterProgram } from './filter-program.js';
+
+export { FilterLoadError };
+
+import { programFromC, programFromElf, programFromRfcImage } from './filter-sources.js';
 import { PT_REGS_SIZE } from './pt-regs.js';
 import type { TraceHost } from './trace-host.js';
 
@@ -63,29 +71,6 @@ export interface FilterOptions {
 /** The default engine order (documented in the README). */
 export const DEFAULT_ENGINE_ORDER: readonly EngineName[] = ['wasm', 'jit', 'interp'];
 
-export class FilterLoadError extends Error {
-  override name = 'FilterLoadError';
-  constructor(
-    message: string,
-    /** The verifier's log, when the verifier rejected the program. */
-    readonly log?: string,
-    readonly stage: 'parse' | 'compile' | 'link' | 'verify' | 'load' | 'engine' = 'load',
-  ) {
-    super(message);
-  }
-}
-
-/** A program in a form the loader can verify and run. */
-export interface FilterProgram {
-  name: string;
-  section?: string;
-  insns: readonly Insn[];
-  /** Maps the program's `map_idx` lddw refer to (created in the host's runtime). */
-  maps: readonly BpfMap[];
-  /** Where the program came from, for the `filter` file. */
-  origin: string;
-}
-
 export interface LoadedFilter extends BpfAttachment {
   readonly engine: EngineName;
   readonly program: FilterProgram;
@@ -97,48 +82,35 @@ export interface LoadedFilter extends BpfAttachment {
 /** Engines by name, as the loader sees them (tests may substitute). */
 export const ENGINES: Record<EngineName, Engine> = { wasm: wasmEngine, jit: x64Engine, interp: interpreter };
 
-/** Turns a source into instructions and maps; extended by ./filter-sources.ts for ELF/C/RFC. */
-export type SourceReader = (host: TraceHost, source: FilterSource) => FilterProgram;
-
-const readers: Partial<Record<FilterSource['kind'], SourceReader>> = {
-  asm: (_h, s) => {
-    const text = (s as { text: string }).text;
+/** Turn a source into instructions and map specs. */
+export function readFilterSource(source: FilterSource): FilterProgram {
+  const parse = <T>(f: () => T): T => {
     try {
-      return {
+      return f();
+    } catch (e) {
+      if (e instanceof FilterLoadError) throw e;
+      throw new FilterLoadError(e instanceof Error ? e.message : String(e), undefined, 'parse');
+    }
+  };
+  switch (source.kind) {
+    case 'asm':
+      return parse(() => ({
         name: 'filter',
-        insns: assemble(text, { fileName: 'filter.s' }).insns,
+        insns: assemble(source.text, { fileName: 'filter.s' }).insns,
         maps: [],
         origin: 'asm',
-      };
-    } catch (e) {
-      throw new FilterLoadError(e instanceof Error ? e.message : String(e), undefined, 'parse');
-    }
-  },
-  raw: (_h, s) => {
-    try {
-      return { name: 'filter', insns: decode((s as { bytes: Uint8Array }).bytes), maps: [], origin: 'raw' };
-    } catch (e) {
-      throw new FilterLoadError(e instanceof Error ? e.message : String(e), undefined, 'parse');
-    }
-  },
-  insns: (_h, s) => ({
-    name: 'filter',
-    insns: (s as { insns: readonly Insn[] }).insns,
-    maps: [],
-    origin: 'insns',
-  }),
-};
-
-/** Register how to read a kind of source (ELF, C, RFC images live in ./filter-sources.ts). */
-export function registerSourceReader(kind: FilterSource['kind'], reader: SourceReader): void {
-  readers[kind] = reader;
-}
-
-export function readFilterSource(host: TraceHost, source: FilterSource): FilterProgram {
-  const reader = readers[source.kind];
-  if (!reader)
-    throw new FilterLoadError(`${source.kind} filters are not supported in this build`, undefined, 'parse');
-  return reader(host, source);
+      }));
+    case 'raw':
+      return parse(() => ({ name: 'filter', insns: decode(source.bytes), maps: [], origin: 'raw' }));
+    case 'insns':
+      return { name: 'filter', insns: source.insns, maps: [], origin: 'insns' };
+    case 'elf':
+      return programFromElf(source.bytes, source.program);
+    case 'rfc':
+      return programFromRfcImage(source.bytes);
+    case 'c':
+      return programFromC(source.source, source.fileName, source.program);
+  }
 }
 
 /** The program type a filter on `ev` is verified against. */
@@ -162,7 +134,7 @@ export function loadFilter(
   source: FilterSource,
   options: FilterOptions = {},
 ): LoadedFilter {
-  const program = readFilterSource(host, source);
+  const program = readFilterSource(source);
   const form = options.ctx ?? defaultForm(program);
   const type = programTypeFor(host, ev, form);
   const maps: MapInfo[] = program.maps.map((m) => ({
@@ -183,10 +155,11 @@ export function loadFilter(
   }
   let loaded: ReturnType<typeof loadInsns>;
   try {
+    const live = program.maps.map((m) => materialiseMap(host, m));
     loaded = loadInsns(host.runtime, program.insns, {
       name: program.name,
       section: program.section,
-      maps: program.maps,
+      maps: live,
     });
   } catch (e) {
     throw new FilterLoadError(e instanceof Error ? e.message : String(e), result.log, 'load');
@@ -226,7 +199,7 @@ export function loadFilter(
           writable: false,
         }).start;
   const run = prepared;
-  const description = `bpf: ${program.origin}${program.section ? ` ${program.section}` : ''}, ${program.insns.length} insns, ctx=${form === 'regs' ? 'pt_regs' : 'record'}, engine=${run.engine}`;
+  const description = `bpf: ${program.origin}${program.section && program.section !== program.origin ? ` ${program.section}` : ''}, ${program.insns.length} insns, ctx=${form === 'regs' ? 'pt_regs' : 'record'}, engine=${run.engine}`;
   let disposed = false;
   return {
     form,
@@ -247,6 +220,26 @@ export function loadFilter(
       }
     },
   };
+}
+
+/**
+ * Create a program's map in the host's runtime, or reuse the map of the same name and shape
+ * (so replacing a filter keeps its counters, as pinned maps do). Global data is per program.
+ */
+function materialiseMap(host: TraceHost, spec: FilterMapSpec): BpfMap {
+  if (spec.origin !== 'global-data') {
+    const old = host.runtime.mapByName(spec.name);
+    if (
+      old &&
+      old.type === spec.type &&
+      old.keySize === spec.keySize &&
+      old.valueSize === spec.valueSize &&
+      old.maxEntries === spec.maxEntries
+    ) {
+      return old;
+    }
+  }
+  return createMapFromSpec(host.runtime, spec);
 }
 
 /** Parse a `filter` file write that carries a program: `#!bpf LANG [engine=…] [ctx=…] [section=…]\n…`, ELF or RFC bytes. */

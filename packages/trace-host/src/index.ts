@@ -1,8 +1,11 @@
 export * from './arena.js';
+export * from './bpf-filter.js';
 export * from './control-plane.js';
 export * from './control-socket.js';
 export * from './event.js';
 export * from './field-types.js';
+export * from './filter-program.js';
+export { pickProgram, programFromC, programFromElf, programFromRfcImage } from './filter-sources.js';
 export * from './function-registry.js';
 export * from './host-helpers.js';
 export * from './kprobe-events.js';

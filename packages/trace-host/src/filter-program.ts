@@ -1,0 +1,35 @@
+/** The program a filter source yields, and the error every filter stage throws. */
+import type { Insn } from '@tbpf/isa';
+import type { LineRef } from '@tbpf/verifier';
+import type { MapSpecLike } from '@tbpf/vm';
+
+export class FilterLoadError extends Error {
+  override name = 'FilterLoadError';
+  constructor(
+    message: string,
+    /** The verifier's log, when the verifier rejected the program. */
+    readonly log?: string,
+    readonly stage: 'parse' | 'compile' | 'link' | 'verify' | 'load' | 'engine' = 'load',
+  ) {
+    super(message);
+  }
+}
+
+/** A map the program uses, as ELF/RFC tables describe it (asm's MapSpec fits). */
+export interface FilterMapSpec extends MapSpecLike {
+  /** 'global-data' maps (.rodata, .bss, …) belong to one program; others are shared by name. */
+  origin?: string;
+}
+
+/** A program in a form the loader can verify and run. */
+export interface FilterProgram {
+  name: string;
+  section?: string;
+  insns: readonly Insn[];
+  /** Maps the program's `map_idx` lddw refer to; created (or reused by name) once it verifies. */
+  maps: readonly FilterMapSpec[];
+  /** Source lines for verifier messages. */
+  lineInfo?: readonly LineRef[];
+  /** Where the program came from, for the `filter` file. */
+  origin: string;
+}

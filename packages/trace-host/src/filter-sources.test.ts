@@ -1,0 +1,108 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { filterEx1Image } from '@tbpf/asm';
+import { describe, expect, it } from 'vitest';
+import { netHost } from './testing-host.test-util.js';
+
+function haveTool(name: string): boolean {
+  try {
+    execFileSync(name, ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    if (process.env.CI) throw new Error(`${name} is required in CI`);
+    return false;
+  }
+}
+
+/** A Linux-style kprobe program (pt_regs context) that counts per ifindex and keeps eth5 only. */
+export const COUNT_ETH5_C = `
+typedef unsigned long long u64;
+struct pt_regs { unsigned long r15, r14, r13, r12, bp, bx, r11, r10, r9, r8, ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss; };
+struct net_device { char name[16]; int ifindex; unsigned int mtu; };
+#define SEC(n) __attribute__((section(n), used))
+#define __uint(name, val) int (*name)[val]
+#define __type(name, val) typeof(val) *name
+static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *)1;
+static long (*bpf_map_update_elem)(void *map, const void *key, const void *value, u64 flags) = (void *)2;
+static long (*bpf_probe_read_kernel)(void *dst, unsigned int size, const void *src) = (void *)113;
+struct {
+  __uint(type, 1);
+  __uint(max_entries, 64);
+  __type(key, int);
+  __type(value, u64);
+} counts SEC(".maps");
+
+SEC("kprobe/kfree_skb")
+int count_eth5(struct pt_regs *ctx) {
+  struct net_device *dev = (void *)ctx->si;
+  char name[16];
+  int idx = 0;
+  u64 one = 1, *v;
+  bpf_probe_read_kernel(name, sizeof(name), dev->name);
+  bpf_probe_read_kernel(&idx, sizeof(idx), &dev->ifindex);
+  v = bpf_map_lookup_elem(&counts, &idx);
+  if (v) __sync_fetch_and_add(v, 1);
+  else bpf_map_update_elem(&counts, &idx, &one, 0);
+  return name[0] == 'e' && name[1] == 't' && name[2] == 'h' && name[3] == '5' && name[4] == 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+`;
+
+describe('filters from objects and images', () => {
+  it.skipIf(!haveTool('clang-19'))('loads a clang-19-built ELF object, with its map', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tbpf-th-'));
+    writeFileSync(join(dir, 'f.c'), COUNT_ETH5_C);
+    execFileSync('clang-19', ['-target', 'bpf', '-O2', '-g', '-c', join(dir, 'f.c'), '-o', join(dir, 'f.o')]);
+    const elf = new Uint8Array(readFileSync(join(dir, 'f.o')));
+    for (const engine of ['interp', 'wasm', 'jit'] as const) {
+      const { host, devices, net, kfreeSkb } = netHost();
+      host.enable(kfreeSkb);
+      const f = host.setBpfFilter(kfreeSkb, { kind: 'elf', bytes: elf }, { engine });
+      expect(f.program.section).toBe('kprobe/kfree_skb');
+      for (let i = 0; i < 3; i++) for (const d of devices) net.kfree_skb(net.netdev_alloc_skb(d, 100));
+      expect(host.consumeRecords().map((r) => r.text.replace(/.*name=(\S+).*/, '$1'))).toEqual([
+        'eth5',
+        'eth5',
+        'eth5',
+      ]);
+      expect(host.control.list('maps')).toEqual(['counts']);
+      expect(host.read('maps/counts')).toBe(devices.map((d) => `@counts[${d.ifindex}]: 3\n`).join(''));
+      // Written through the control plane as bytes, the same object replaces the filter and keeps the map.
+      host.write('events/skb/kfree_skb/filter', elf);
+      expect(host.read('events/skb/kfree_skb/filter')).toMatch(
+        /^bpf: elf kprobe\/kfree_skb, \d+ insns, ctx=pt_regs, engine=wasm/,
+      );
+      net.kfree_skb(net.netdev_alloc_skb(devices[6], 1));
+      expect(host.read('maps/counts')).toContain('@counts[7]: 4');
+    }
+  });
+
+  it("runs the RFC's filter_ex1 image: printk output is the product, events are dropped", () => {
+    const { host, kfreeSkb } = netHost();
+    host.declare('struct rfc_skb { char pad[32]; struct net_device *dev; };');
+    const ev = host.defineEvent('net', 'netif_receive_skb', 'void *skbaddr;');
+    host.enable(ev);
+    host.write('events/net/netif_receive_skb/filter', filterEx1Image());
+    expect(host.read('events/net/netif_receive_skb/filter')).toMatch(
+      /^bpf: rfc-image, \d+ insns, ctx=pt_regs, engine=wasm/,
+    );
+    const lo = host.arena.alloc('net_device');
+    lo.name = 'lo';
+    const eth0 = host.arena.alloc('net_device');
+    eth0.name = 'eth0';
+    for (const dev of [lo, eth0, lo]) {
+      const skb = host.arena.alloc('rfc_skb');
+      skb.dev = dev;
+      ev.emit(skb);
+    }
+    const lines = host.readPipe().map((l) => l.slice(l.indexOf(': ') + 2));
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      new RegExp(`^bpf_trace_printk: skb 0x[0-9a-f]+ dev 0x${lo.address.toString(16)} ?$`),
+    );
+    expect(ev.filtered).toBe(3);
+    expect(kfreeSkb.enabled).toBe(false);
+  });
+});
