@@ -57,6 +57,7 @@ describe('bpf_conformance programs (ubpf syntax)', () => {
 
 describe.skipIf(!haveTool('llvm-mc-19') || !haveTool('llvm-objcopy-19'))(
   'ubpf syntax against llvm-mc-19',
+  { timeout: 60_000 },
   () => {
     it('every conformance instruction, printed in LLVM syntax, assembles with llvm-mc-19 to our bytes', () => {
       // Local calls have no numeric LLVM spelling (llvm-mc writes them only to labels); leave them out.

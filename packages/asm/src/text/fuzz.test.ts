@@ -140,5 +140,5 @@ describe('fuzzing the assembler (seeded)', () => {
     // Both outcomes must be well represented, or the fuzzer is not exercising much.
     expect(programs).toBeGreaterThan(1000);
     expect(errors).toBeGreaterThan(1000);
-  });
+  }, 60_000);
 });

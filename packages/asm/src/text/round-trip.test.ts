@@ -8,7 +8,7 @@ const writable = arbitraryInsn.filter(llvmCanWrite);
 const reassemble = (insns: readonly Insn[]) =>
   assemble(insns.map((i) => formatInsn(i, { alu32: true })).join('\n'), { syntax: 'llvm' }).insns;
 
-describe('round trips', () => {
+describe('round trips', { timeout: 60_000 }, () => {
   it('format (llvm, alu32) then assemble is the identity on single instructions', () => {
     fc.assert(
       fc.property(writable, (insn) => {
