@@ -41,9 +41,12 @@ export function scratchDir(): string {
   return workDir;
 }
 
-/** Compile one corpus file (or a C source text) and return the path of the object. */
 const compiled = new Map<string, string>();
 
+/**
+ * Compile one corpus file (or a C source text) and return the path of the object. Objects are
+ * cached across test files (and runs) under the hash of the command, the source and the header.
+ */
 export function compile(source: string, compiler: Compiler, name = path.basename(source, '.c')): string {
   const key = `${compiler}\0${source}`;
   const known = compiled.get(key);
@@ -54,10 +57,23 @@ export function compile(source: string, compiler: Compiler, name = path.basename
     input = path.join(scratchDir(), `${name}.c`);
     writeFileSync(input, source);
   } else input = path.join(CORPUS_DIR, source);
-  const out = path.join(scratchDir(), `${name}.${compiler}.o`);
-  execFileSync(tool, [...args, '-I', CORPUS_DIR, '-c', input, '-o', out], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const hash = createHash('sha256')
+    .update(JSON.stringify([tool, args]))
+    .update(readFileSync(input))
+    .update(readFileSync(path.join(CORPUS_DIR, 'tbpf_helpers.h')))
+    .digest('hex')
+    .slice(0, 24);
+  const cacheDir = path.join(tmpdir(), 'tbpf-asm-object-cache');
+  mkdirSync(cacheDir, { recursive: true });
+  const out = path.join(cacheDir, `${name}.${compiler}.${hash}.o`);
+  if (!existsSync(out)) {
+    const partial = `${out}.${process.pid}.tmp`;
+    execFileSync(tool, [...args, '-I', CORPUS_DIR, '-c', input, '-o', partial], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    renameSync(partial, out);
+  }
+  compiled.set(key, out);
   return out;
 }
 
