@@ -76,6 +76,26 @@ describe.each<Compiler>(['clang-g', 'gcc-btf', 'clang-be'])('linkProgram on %s o
   });
 });
 
+describe('linkProgram with a callback', () => {
+  it.skipIf(!haveTool('clang-19'))(
+    'turns `lddw rX, &fn` into code_addr pointing at the appended function',
+    () => {
+      const obj = readObject(readBytes(compile('callbacks.c', 'clang-g')));
+      const p = linkProgram(obj, 'sum_loop');
+      expect(p.functionStarts.map((f) => f.name)).toEqual(['sum_loop', 'step']);
+      const at = p.insns.findIndex((i) => i.kind === 'lddw' && i.source === 'code_addr');
+      const ref = p.insns[at];
+      if (ref.kind !== 'lddw') throw new Error('no code_addr lddw');
+      // The kernel's BPF_PSEUDO_FUNC rule: target slot = slot of the lddw + imm + 1.
+      const slots = p.insns.slice(0, at).reduce((n, i) => n + (i.kind === 'lddw' ? 2 : 1), 0);
+      const stepSlot = p.insns
+        .slice(0, p.functionStarts[1].insnIndex)
+        .reduce((n, i) => n + (i.kind === 'lddw' ? 2 : 1), 0);
+      expect(slots + ref.imm + 1).toBe(stepSlot);
+    },
+  );
+});
+
 describe('linkProgram errors', () => {
   const clang = haveTool('clang-19');
   it.skipIf(!clang)('names an unknown program and lists the known ones', () => {

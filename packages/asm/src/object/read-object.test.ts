@@ -124,6 +124,17 @@ describe('readObject details', () => {
     ]);
   });
 
+  it.skipIf(!clang)('reports pointers in global data (R_BPF_64_ABS64 in .data) as unsupported', () => {
+    const obj = readObject(readBytes(compile('callbacks.c', 'clang-g')));
+    expect(obj.unsupported).toEqual([
+      expect.objectContaining({
+        feature: 'data-relocation',
+        where: '.data',
+        detail: expect.stringContaining("'counter'"),
+      }),
+    ]);
+  });
+
   it.skipIf(!clang)('reports BTF-defined maps in an object without BTF', () => {
     const obj = readObject(readBytes(compile('maps_btf.c', 'clang')));
     expect(obj.unsupported.map((u) => [u.feature, u.where]).sort()).toEqual([

@@ -10,7 +10,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const CORPUS_DIR = path.dirname(fileURLToPath(import.meta.url));
-export const CORPUS_SOURCES = ['maps_btf.c', 'globals.c', 'subprogs.c', 'loops.c', 'legacy_maps.c'];
+export const CORPUS_SOURCES = [
+  'maps_btf.c',
+  'globals.c',
+  'subprogs.c',
+  'loops.c',
+  'legacy_maps.c',
+  'callbacks.c',
+];
 
 export type Compiler = 'clang' | 'clang-g' | 'clang-be' | 'gcc' | 'gcc-btf';
 
