@@ -17,6 +17,7 @@ import {
   type Region,
   STACK_SIZE,
   setReturn,
+  standardHelpers,
   VmError,
   WASM_PAGE,
 } from '@tbpf/vm';
@@ -25,6 +26,7 @@ import { FailKind, IMPORT_FAIL, IMPORT_HELPER, IMPORT_MEMORY } from './compile/i
 import { type MemoryLayout, SCRATCH_BYTES } from './compile/layout.js';
 import { type CompiledProgram, compileProgram } from './compile/module.js';
 import type { NativeHelpers } from './compile/native.js';
+import { DELETE, LOOKUP, nativeMapAt, nativeMapHelpers, UPDATE } from './compile/native-maps.js';
 import { type PcMap, trapPc } from './trap.js';
 import { type WasmApi, wasmApi } from './wasm/host.js';
 
@@ -39,8 +41,11 @@ interface Exports {
 }
 
 export interface WasmEngineOptions {
-  /** WebAssembly helper implementations to compile in (default: none; see ./helpers). */
-  natives?: NativeHelpers;
+  /**
+   * Compile map lookup/update/delete for the program's array and hash maps into the module
+   * (default true) when the registry still has the standard implementations.
+   */
+  nativeMaps?: boolean;
 }
 
 export class WasmEngine implements Engine {
@@ -64,12 +69,9 @@ export class WasmEngine implements Engine {
       throw new VmError('load', 'the wasm engine has no instruction limit; use the interpreter');
     }
     if (!wasmApi) throw new VmError('load', 'this JavaScript host has no WebAssembly');
-    return new WasmProgram(
-      wasmApi,
-      program,
-      options.helpers ?? program.runtime.helpers,
-      this.options.natives,
-    );
+    const helpers = options.helpers ?? program.runtime.helpers;
+    const natives = this.options.nativeMaps === false ? undefined : mapNatives(program, helpers);
+    return new WasmProgram(wasmApi, program, helpers, natives);
   }
 }
 
@@ -174,6 +176,17 @@ class WasmProgram implements PreparedProgram {
     }
     return new VmError('helper-failed', `WebAssembly trap: ${e.message}`, pc);
   }
+}
+
+/** The maps the program references, when helpers 1–3 are the standard ones. */
+function mapNatives(program: LoadedProgram, helpers: HelperRegistry): NativeHelpers | undefined {
+  const standard = standardHelpers();
+  const ids = new Set([LOOKUP, UPDATE, DELETE].filter((id) => helpers.get(id)?.fn === standard.get(id)?.fn));
+  const descriptors = new Set<number>();
+  for (const k of program.constants) if (k?.map) descriptors.add(k.map.descriptor.start);
+  const view = program.runtime.memory.view;
+  const maps = [...descriptors].flatMap((d) => nativeMapAt(view, d) ?? []);
+  return ids.size > 0 && maps.length > 0 ? nativeMapHelpers(maps, ids) : undefined;
 }
 
 function callHelper(helpers: HelperRegistry, call: HelperCall, id: number, pc: number): void {

@@ -51,6 +51,13 @@ export function world(seed: number): World {
     valueSize: 16,
     maxEntries: 8,
   });
+  const lru = runtime.createMap({
+    name: 'lru',
+    type: MAP_TYPE.lru_hash,
+    keySize: 8,
+    valueSize: 16,
+    maxEntries: 4,
+  });
   const rnd = prng(seed ^ 0x5eed);
   const bytes = Uint8Array.from({ length: CTX_BYTES }, () => Math.floor(rnd() * 256));
   const ctx = runtime.allocData(bytes, 'ctx').start;
@@ -58,11 +65,7 @@ export function world(seed: number): World {
     runtime,
     helpers,
     trace,
-    env: {
-      arrayMap: BPF_ADDRESS_BASE + arr.descriptor.start,
-      hashMap: BPF_ADDRESS_BASE + hash.descriptor.start,
-      traceHelper: TRACE_HELPER,
-    },
+    env: { maps: [arr.id, hash.id, lru.id], traceHelper: TRACE_HELPER },
     ctx,
   };
 }

@@ -15,6 +15,7 @@ import {
   type Insn,
   JMP_OPS,
   lddw,
+  lddwPseudo,
   offsetBetween,
   type Reg,
   type Size,
@@ -33,9 +34,8 @@ export function prng(seed: number): () => number {
 }
 
 export interface FuzzEnv {
-  /** BPF pointer values of an array map (4-byte key, 16-byte value, 4 entries) and a hash map (8-byte key, 8-byte value). */
-  arrayMap: number;
-  hashMap: number;
+  /** Map ids (fds) with 16-byte values: an array (u32 key, 4 entries) first, then hash maps (8-byte keys). */
+  maps: readonly number[];
   /** Helper id that records its arguments (the trace). */
   traceHelper: number;
 }
@@ -227,23 +227,24 @@ class Gen {
 
   /** A map helper call with its arguments in the frame; lookups read and write the value when found. */
   mapOp(): void {
-    const hash = this.rnd() < 0.5;
-    const map = hash ? this.env.hashMap : this.env.arrayMap;
+    const which = this.int(this.env.maps.length);
+    const hash = which > 0;
+    const map = this.env.maps[which];
     const keyAt = -8;
     const valueAt = -32;
     this.emit({ kind: 'st', size: 8, dst: 10, off: keyAt, imm: this.int(hash ? 12 : 6) });
     this.emit({ kind: 'st', size: 8, dst: 10, off: valueAt, imm: this.imm() });
     this.emit({ kind: 'st', size: 8, dst: 10, off: valueAt + 8, imm: this.imm() });
     this.freshArgs();
-    this.emit(lddw(1, BigInt(map)));
+    this.emit(lddwPseudo('map_fd', 1, map));
     this.emit({ kind: 'alu', width: 64, op: 'mov', source: 'reg', dst: 2, src: 10, imm: 0 });
     this.emit({ kind: 'alu', width: 64, op: 'add', source: 'imm', dst: 2, src: 0, imm: keyAt });
     this.emit({ kind: 'alu', width: 64, op: 'mov', source: 'reg', dst: 3, src: 10, imm: 0 });
     this.emit({ kind: 'alu', width: 64, op: 'add', source: 'imm', dst: 3, src: 0, imm: valueAt });
     this.emit({ kind: 'alu', width: 64, op: 'mov', source: 'imm', dst: 4, src: 0, imm: this.int(4) });
-    const which = this.int(3);
-    this.emit({ kind: 'call', target: 'helper', imm: which + 1 });
-    if (which === 0) {
+    const helper = 1 + this.int(3);
+    this.emit({ kind: 'call', target: 'helper', imm: helper });
+    if (helper === 1) {
       // if (r0) { rX = *(u64 *)r0; *(u64 *)(r0 + 8) = rY; }
       const skip = this.labels++;
       this.emit({ kind: 'jmp', width: 64, op: 'jeq', source: 'imm', dst: 0, src: 0, imm: 0, off: 0 }, skip);
