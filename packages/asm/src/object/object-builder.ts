@@ -267,7 +267,19 @@ export class ObjectBuilder {
       const insn = insns[r.index];
       if (!insn) throw new ElfError(`relocation at instruction ${r.index}, past the end`, r.section);
       let symIndex: number;
-      if (r.sectionSymbol) {
+      // Like llvm-mc: a reference to a local symbol goes through its section's symbol, with the
+      // symbol's offset folded into the instruction (libbpf only accepts that form for calls).
+      const local = r.sectionSymbol
+        ? undefined
+        : symbols.find(
+            (s) =>
+              s.name === r.symbol && s.binding === 'local' && s.type !== 'section' && s.section !== undefined,
+          );
+      if (local && (insn.kind === 'call' || insn.kind === 'lddw')) {
+        symIndex = sectionSymbol(local.section!);
+        if (insn.kind === 'call') insn.imm = local.value / 8 - 1;
+        else insn.imm = (insn.imm + local.value) | 0;
+      } else if (r.sectionSymbol) {
         if (!sectionNames.has(r.symbol))
           throw new ElfError(`relocation against unknown section '${r.symbol}'`, r.section);
         symIndex = sectionSymbol(r.symbol);

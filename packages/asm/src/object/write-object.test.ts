@@ -1,6 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { add, exit, lddw, mov, R0, R1, R2 } from '@tbpf/isa';
 import { describe, expect, it } from 'vitest';
 import {
+  CORPUS_DIR,
   CORPUS_SOURCES,
   type Compiler,
   compile,
@@ -10,6 +13,8 @@ import {
   run,
   writeTemp,
 } from '../../test-corpus/objects/toolchain.js';
+import { readElf } from '../elf/read-elf.js';
+import { assemble } from '../text/assemble.js';
 import { linkProgram } from './link.js';
 import { ObjectBuilder } from './object-builder.js';
 import { readObject } from './read-object.js';
@@ -179,5 +184,45 @@ describe('ObjectBuilder and writeAssembled', () => {
       mov.imm(R0, 2),
       exit(),
     ]);
+  });
+});
+
+describe('assembler output written by writeAssembled equals llvm-mc-19 -filetype=obj', () => {
+  const ready = haveTool('llvm-mc-19') && haveTool('llvm-readelf-19');
+  const dir = path.join(CORPUS_DIR, 'asm');
+  const files = readdirSync(dir).filter((f) => f.endsWith('.s'));
+
+  /** Sections by name with their bytes, symbols and relocations by name: layout-independent. */
+  function view(bytes: Uint8Array) {
+    const elf = readElf(bytes);
+    const code = elf.sections.filter((s) => (s.flags & 4) !== 0 && s.size > 0);
+    return {
+      code: Object.fromEntries(code.map((s) => [s.name, [...s.data]])),
+      symbols: elf.symbols
+        .filter((s) => s.index > 0 && s.type !== 3 && s.type !== 4)
+        .map((s) => [s.name, s.value, s.size, s.bind, s.type, elf.sections[s.shndx]?.name ?? 'UND'])
+        .sort(),
+      relocations: elf.relocations
+        .flatMap((r) =>
+          r.entries.map((e) => [elf.sections[r.target].name, e.offset, e.type, elf.symbols[e.symbol].name]),
+        )
+        .sort(),
+    };
+  }
+
+  const cases = files.flatMap((f) => [
+    [f, 'little'],
+    [f, 'big'],
+  ]) as [string, 'little' | 'big'][];
+  it.skipIf(!ready).each(cases)('%s (%s-endian)', (file, endian) => {
+    const source = path.join(dir, file);
+    const ours = writeAssembled(assemble(readFileSync(source, 'utf8'), { syntax: 'llvm', fileName: file }), {
+      endian,
+    });
+    const theirs = `${writeTemp(`${file}.${endian}.llvm-mc.o`, new Uint8Array(0))}`;
+    const triple = endian === 'little' ? 'bpfel' : 'bpfeb';
+    run('llvm-mc-19', ['-triple', triple, '-mcpu=v4', '-filetype=obj', source, '-o', theirs]);
+    expectToolsReadCleanly(writeTemp(`${file}.${endian}.ours.o`, ours));
+    expect(view(ours)).toEqual(view(readBytes(theirs)));
   });
 });
