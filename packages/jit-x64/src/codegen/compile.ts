@@ -180,7 +180,8 @@ class Compiler {
           this.usesCallx = true;
           return;
         case 'lddw': {
-          const value = insn.source === 'imm64' ? lddwValue(insn) : this.options.resolveLddw?.(insn, i);
+          const value =
+            this.options.resolveLddw?.(insn, i) ?? (insn.source === 'imm64' ? lddwValue(insn) : undefined);
           if (value === undefined) {
             throw new JitError(
               'unresolved-lddw',

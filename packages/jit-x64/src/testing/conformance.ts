@@ -1,6 +1,6 @@
 /** Test support: the bpf_conformance `.data` format and the runtime setup its programs expect. */
 import type { Insn } from '@tbpf/isa';
-import type { HelperRegistry, LoadedProgram, Runtime } from '@tbpf/vm';
+import { type HelperRegistry, type LoadedProgram, loadInsns, type Runtime } from '@tbpf/vm';
 
 export interface ConformanceCase {
   asm: string;
@@ -46,7 +46,7 @@ export function conformanceHelpers(runtime: Runtime): HelperRegistry {
   return helpers;
 }
 
-/** A LoadedProgram of plain instructions (no maps) on `runtime`. */
+/** A LoadedProgram of plain instructions (map references by fd) on `runtime`. */
 export function plainProgram(runtime: Runtime, insns: readonly Insn[], name = 'test'): LoadedProgram {
-  return { name, runtime, insns, constants: [], maps: [], functionStarts: [] };
+  return loadInsns(runtime, insns, { name });
 }
