@@ -1,6 +1,7 @@
 export { type DraftInsn, decodeDraftInsn, draft, draftOpcode, encodeDraftInsn } from './draft-insn.js';
 export { RfcImageError } from './errors.js';
 export { FILTER_EX1, FILTER_EX1_HELPERS, filterEx1Image } from './filter-ex1.js';
+export { formatDraftInsn } from './format-draft.js';
 export {
   isRfcImage,
   RFC_IMAGE_MAGIC,

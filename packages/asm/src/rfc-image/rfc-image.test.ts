@@ -7,6 +7,7 @@ import { formatKernel } from '../text/format-kernel.js';
 import { type DraftInsn, decodeDraftInsn, draft } from './draft-insn.js';
 import { RfcImageError } from './errors.js';
 import { FILTER_EX1, filterEx1Image } from './filter-ex1.js';
+import { formatDraftInsn } from './format-draft.js';
 import { readRfcImage, strtabName, writeRfcImage } from './image.js';
 import { TBPF_RFC_HELPER_IDS, translateRfcImage } from './translate.js';
 
@@ -34,6 +35,21 @@ describe('filter_ex1', () => {
     expect(img.insns[5]).toMatchObject({ opcode: 0xc2, dst: 10, off: -20, imm: 28524 }); // ST W REL "lo"
     expect(img.insns[0]).toMatchObject({ opcode: 0xd9, dst: 6, src: 1, off: 104 }); // LDX DW REL
     expect(img.insns[23].opcode).toBe(0x06); // RET
+  });
+
+  it('lists in v1 style (pr_info_bpf_insn)', () => {
+    const img = readRfcImage(filterEx1Image());
+    const text = img.insns.map((s, i) => formatDraftInsn(decodeDraftInsn(s, i), img.strtab));
+    expect(text.slice(0, 6)).toEqual([
+      'code_d9 r6 = *(u64 *)(r1 +104)',
+      'code_bc r1 = r6',
+      'code_04 r1 += 32',
+      'code_85 call bpf_load_pointer',
+      'code_bc r7 = r0',
+      'code_c2 *(u32 *)(r10 -20) = 28524',
+    ]);
+    expect(text[11]).toBe('code_55 if r0 != 0x0 goto pc+11');
+    expect(text[23]).toBe('code_06 ret');
   });
 
   it('matches the committed fixture byte for byte', () => {
