@@ -8,9 +8,18 @@
  * - map_fd (1): the address of the runtime's map with id `imm`;
  * - map_value (2): the address of byte `imm2` of element 0's value of map id `imm` (array maps);
  * - map_idx (5) / map_idx_value (6): the same through the program's map list, index `imm`;
- * - code_addr (4): the callee's instruction index (hi 0) — tbpf has no callback helpers yet;
+ * - code_addr (4): the callee's instruction index (hi 0; target slot = lddw slot + imm + 1) —
+ *   tbpf has no callback helpers yet;
  * - var_addr (3): rejected (no kernel variables).
  */
+import {
+  type AssembleOptions,
+  assemble,
+  type LinkedProgram,
+  linkProgram,
+  type MapSpec,
+  type ObjectFile,
+} from '@tbpf/asm';
 import { decode, type Insn, IsaError } from '@tbpf/isa';
 import { VmError } from './errors.js';
 import { ArrayMap } from './maps/array.js';
@@ -18,27 +27,6 @@ import type { BpfMap } from './maps/map.js';
 import { BPF_ADDRESS_BASE } from './memory.js';
 import type { LddwConstant, LoadedProgram } from './program.js';
 import type { Runtime } from './runtime.js';
-
-/** The fields of @tbpf/asm's `MapSpec` the loader reads (structurally compatible). */
-export interface MapSpecLike {
-  name: string;
-  type: number;
-  keySize: number;
-  valueSize: number;
-  maxEntries: number;
-  flags: number;
-  initialData?: Uint8Array;
-  readOnly?: boolean;
-}
-
-/** The fields of @tbpf/asm's `LinkedProgram` the loader reads (structurally compatible). */
-export interface LinkedProgramLike {
-  name: string;
-  section: string;
-  insns: Insn[];
-  maps: MapSpecLike[];
-  functionStarts: { name: string; insnIndex: number }[];
-}
 
 export interface LoadOptions {
   name?: string;
@@ -112,10 +100,11 @@ function resolve(
   });
 }
 
+/** code_addr: the kernel's BPF_PSEUDO_FUNC convention, target slot = the lddw's slot + imm + 1. */
 function codeTarget(insns: readonly Insn[], pc: number): number {
   let slot = 0;
-  for (let i = 0; i <= pc; i++) slot += insns[i].kind === 'lddw' ? 2 : 1;
-  const want = slot + (insns[pc] as { imm: number }).imm;
+  for (let i = 0; i < pc; i++) slot += insns[i].kind === 'lddw' ? 2 : 1;
+  const want = slot + (insns[pc] as { imm: number }).imm + 1;
   let s = 0;
   for (let i = 0; i < insns.length; i++) {
     if (s === want) return i;
@@ -158,7 +147,7 @@ export function loadBytes(runtime: Runtime, bytes: Uint8Array, options: LoadOpti
 }
 
 /** Create a map from an ELF/compiler MapSpec (global data initialised, .rodata read-only). */
-export function createMapFromSpec(runtime: Runtime, spec: MapSpecLike): BpfMap {
+export function createMapFromSpec(runtime: Runtime, spec: MapSpec): BpfMap {
   const map = runtime.createMap(
     {
       name: spec.name,
@@ -177,7 +166,7 @@ export function createMapFromSpec(runtime: Runtime, spec: MapSpecLike): BpfMap {
 }
 
 /** Create a LinkedProgram's maps in the runtime and bind its instructions. */
-export function loadLinked(runtime: Runtime, linked: LinkedProgramLike): LoadedProgram {
+export function loadLinked(runtime: Runtime, linked: LinkedProgram): LoadedProgram {
   const maps = linked.maps.map((spec) => createMapFromSpec(runtime, spec));
   return loadInsns(runtime, linked.insns, {
     name: linked.name,
@@ -185,4 +174,33 @@ export function loadLinked(runtime: Runtime, linked: LinkedProgramLike): LoadedP
     maps,
     functionStarts: linked.functionStarts,
   });
+}
+
+/**
+ * Link program `name` (default: the first program) of an ObjectFile, create its maps and bind
+ * it. Link problems (unsupported relocations, …) are VmError('load') naming the section.
+ */
+export function loadObject(runtime: Runtime, obj: ObjectFile, name?: string): LoadedProgram {
+  const spec =
+    name === undefined ? obj.programs[0] : obj.programs.find((p) => p.name === name || p.section === name);
+  if (!spec) {
+    const have = obj.programs.map((p) => `${p.section}:${p.name}`).join(', ') || 'none';
+    throw new VmError('load', `no program '${name ?? ''}' in the object (programs: ${have})`);
+  }
+  let linked: LinkedProgram;
+  try {
+    linked = linkProgram(obj, spec.name);
+  } catch (e) {
+    throw new VmError('load', `${spec.section}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return loadLinked(runtime, linked);
+}
+
+/** Assemble text (either syntax) and bind it. Assembly errors are @tbpf/asm's AsmError, with line:column. */
+export function loadText(
+  runtime: Runtime,
+  text: string,
+  options: AssembleOptions & LoadOptions = {},
+): LoadedProgram {
+  return loadInsns(runtime, assemble(text, options).insns, options);
 }

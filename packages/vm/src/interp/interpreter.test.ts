@@ -203,10 +203,23 @@ describe('loading', () => {
       section: 'socket',
       insns,
       maps: [
-        { name: '.bss', type: 2, keySize: 4, valueSize: 4, maxEntries: 1, flags: 0 },
+        {
+          name: '.bss',
+          type: 2,
+          typeName: 'array',
+          origin: 'global-data',
+          section: '.bss',
+          keySize: 4,
+          valueSize: 4,
+          maxEntries: 1,
+          flags: 0,
+        },
         {
           name: '.rodata',
           type: 2,
+          typeName: 'array',
+          origin: 'global-data',
+          section: '.rodata',
           keySize: 4,
           valueSize: 8,
           maxEntries: 1,
@@ -216,6 +229,8 @@ describe('loading', () => {
         },
       ],
       functionStarts: [{ name: 'p', insnIndex: 0 }],
+      funcInfo: [],
+      lineInfo: [],
     });
     expect(loaded.maps.map((m) => m.name)).toEqual(['.bss', '.rodata']);
     expect(loaded.constants[4]?.map).toBe(loaded.maps[0]);
