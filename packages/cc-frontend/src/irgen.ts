@@ -158,7 +158,10 @@ export class FuncGen {
   private slotFor(v: Var): number {
     let s = this.slotOf.get(v);
     if (s === undefined) {
-      s = this.slots.push({ size: Math.max(1, sizeOf(v.type)), align: Math.max(1, Math.min(8, alignOf(v.type))) }) - 1;
+      // Aggregates get 8-byte alignment so they can be initialised and copied 8 bytes at a time.
+      const size = Math.max(1, sizeOf(v.type));
+      const align = v.type.kind === 'struct' || v.type.kind === 'array' ? (size >= 8 ? 8 : Math.min(8, alignOf(v.type))) : Math.min(8, alignOf(v.type));
+      s = this.slots.push({ size, align: Math.max(1, align) }) - 1;
       this.slotOf.set(v, s);
     }
     return s;
@@ -322,7 +325,7 @@ export class FuncGen {
       } else dynamic.push(it);
     }
     if (s.zero) {
-      this.storeImage({ base: FP, off: 0, slot }, image, 0, size, alignOf(v.type));
+      this.storeImage({ base: FP, off: 0, slot }, image, 0, size, this.slots[slot].align);
     } else {
       // Without zeroing, only the known pieces are stored.
       for (let i = 0; i < size; ) {
@@ -358,7 +361,7 @@ export class FuncGen {
     const end = from + len;
     while (i < end) {
       let n: Size = 8;
-      while (n > 1 && (i + n > end || (i % n !== 0 && align < n) || i % Math.min(n, 8) !== 0)) n = (n / 2) as Size;
+      while (n > 1 && (i + n > end || n > align || (m.off + i) % n !== 0)) n = (n / 2) as Size;
       let v = 0n;
       for (let k = n - 1; k >= 0; k--) v = (v << 8n) | BigInt(image[i + k]);
       const dst: Mem = { ...m, off: m.off + i };

@@ -106,7 +106,8 @@ function propagate(b: Block): boolean {
     // Rewrite uses.
     i = mapRegs(i, (r) => (r >= FIRST_VREG ? resolveReg(r) : r), (r) => r);
     if (i.op === 'alu' || i.op === 'setcc') i = { ...i, b: toSrc(i.b, i.w) };
-    else if (i.op === 'st' || i.op === 'mov') i = { ...i, s: toSrc(i.s, i.op === 'mov' ? i.w : 32) } as IrInsn;
+    else if (i.op === 'mov') i = { ...i, s: toSrc(i.s, i.w) };
+    else if (i.op === 'st') i = { ...i, s: toSrc(i.s, i.size === 8 ? 64 : 32) };
     // Fold constant arithmetic.
     if (i.op === 'alu') {
       const ka = known.get(i.a);
@@ -115,7 +116,7 @@ function propagate(b: Block): boolean {
         if (v !== undefined) i = { op: 'const', d: i.d, v, loc: i.loc };
       }
     }
-    if (i !== before && JSON.stringify(i) !== JSON.stringify(before)) changed = true;
+    if (i !== before && key(i) !== key(before)) changed = true;
     for (const d of defs(i)) kill(d);
     if (i.op === 'const' && i.d >= FIRST_VREG) known.set(i.d, { c: BigInt.asUintN(64, i.v) });
     else if (i.op === 'mov' && i.d >= FIRST_VREG) {
@@ -298,4 +299,8 @@ function coalesce(fn: IrFunction): boolean {
     b.insns = out;
   }
   return changed;
+}
+
+function key(i: IrInsn): string {
+  return JSON.stringify(i, (k, v) => (k === 'loc' ? undefined : typeof v === 'bigint' ? v.toString() : v));
 }
