@@ -15,6 +15,7 @@ import {
   SHT_PROGBITS,
   STB_LOCAL,
   STT_FUNC,
+  STT_NOTYPE,
   STT_SECTION,
 } from '../elf/constants.js';
 import { ElfError } from '../elf/errors.js';
@@ -130,9 +131,12 @@ function decodeSection(elf: ElfFile, section: ElfSection): CodeSection {
     at += insnWidth(insn) * 8;
   }
   starts.push(at);
-  const symbols = elf.symbols
-    .filter((s) => s.shndx === section.index && s.type === STT_FUNC)
-    .sort((a, b) => a.value - b.value);
+  const inSection = elf.symbols.filter((s) => s.shndx === section.index);
+  let symbols = inSection.filter((s) => s.type === STT_FUNC);
+  // Hand-written assembly may mark entry points only with `.globl`: use those if no FUNC exists.
+  if (symbols.length === 0)
+    symbols = inSection.filter((s) => s.type === STT_NOTYPE && s.bind !== STB_LOCAL && s.name !== '');
+  symbols.sort((a, b) => a.value - b.value);
   const functions: ProgramSpec[] = [];
   const seen = new Set<number>();
   const fn = (name: string, offset: number, global: boolean, next: number) => {

@@ -187,6 +187,23 @@ describe('ObjectBuilder and writeAssembled', () => {
   });
 });
 
+describe('hand-written code without function symbols', () => {
+  it('reads a .globl-only entry as a program, and a section without symbols as one named after it', () => {
+    const labelled = writeAssembled({
+      sections: [{ name: 'socket', insns: [mov.imm(R0, 1), exit()] }],
+      symbols: [{ name: 'entry', section: 'socket', offset: 0, size: 0, binding: 'global', type: 'notype' }],
+      relocations: [],
+    });
+    expect(readObject(labelled).programs.map((p) => [p.name, p.insns.length])).toEqual([['entry', 2]]);
+    const bare = writeAssembled({
+      sections: [{ name: 'xdp', insns: [exit()] }],
+      symbols: [],
+      relocations: [],
+    });
+    expect(readObject(bare).programs.map((p) => p.name)).toEqual(['xdp']);
+  });
+});
+
 describe('assembler output written by writeAssembled equals llvm-mc-19 -filetype=obj', () => {
   const ready = haveTool('llvm-mc-19') && haveTool('llvm-readelf-19');
   const dir = path.join(CORPUS_DIR, 'asm');
