@@ -242,9 +242,11 @@ function assignment(cur: TokenCursor, dst: RegOperand): Parsed {
       if (size === 8 || signed) cur.error('packet loads are u8, u16 or u32', cur.peek());
       cur.expect('[');
       const reg = regOf(cur.peek());
+      if (reg) cur.next();
+      const narrow = size as 1 | 2 | 4;
       const insn: Insn = reg
-        ? (cur.next(), { kind: 'ldind', size: size as 1 | 2 | 4, src: reg.n, imm: 0 })
-        : { kind: 'ldabs', size: size as 1 | 2 | 4, imm: imm32(cur) };
+        ? { kind: 'ldind', size: narrow, src: reg.n, imm: 0 }
+        : { kind: 'ldabs', size: narrow, imm: imm32(cur) };
       cur.expect(']');
       return { insn };
     }

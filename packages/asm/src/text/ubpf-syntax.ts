@@ -49,6 +49,13 @@ function imm32(cur: TokenCursor): number {
   return Number(fitSigned(cur, value, 32, 'immediate', token));
 }
 
+/** The second operand of ALU and jump instructions: a register or an immediate. */
+function regOrImm(cur: TokenCursor): { src: Reg; imm: number; source: 'reg' | 'imm' } {
+  if (isRegister(cur.peek())) return { src: register(cur), imm: 0, source: 'reg' };
+  if (cur.peek()?.kind === 'ident') cur.fail('a register (%r0-%r10) or an immediate');
+  return { src: 0, imm: imm32(cur), source: 'imm' };
+}
+
 function offset16(cur: TokenCursor, value: bigint, tok: Token | undefined): number {
   return Number(fitSigned(cur, value, 16, 'offset', tok));
 }
@@ -147,9 +154,7 @@ const RULES: Rule[] = [
       const op = m[1] as AluOp;
       const dst = register(cur);
       comma(cur);
-      if (isRegister(cur.peek()))
-        return { insn: { kind: 'alu', width, op, source: 'reg', dst, src: register(cur), imm: 0 } };
-      return { insn: { kind: 'alu', width, op, source: 'imm', dst, src: 0, imm: imm32(cur) } };
+      return { insn: { kind: 'alu', width, op, dst, ...regOrImm(cur) } };
     },
   ],
   [
@@ -199,14 +204,11 @@ const RULES: Rule[] = [
       if (!(JMP_OPS as readonly string[]).includes(m[1])) return undefined;
       const dst = register(cur);
       comma(cur);
-      const reg = isRegister(cur.peek());
-      const src = reg ? register(cur) : 0;
-      const imm = reg ? 0 : imm32(cur);
+      const operand = regOrImm(cur);
       comma(cur);
       const t = target(cur, false);
-      const width = m[2] ? 32 : 64;
       return withRef(
-        { kind: 'jmp', width, op: m[1] as JmpOp, source: reg ? 'reg' : 'imm', dst, src, imm, off: t.off },
+        { kind: 'jmp', width: m[2] ? 32 : 64, op: m[1] as JmpOp, dst, ...operand, off: t.off },
         t.ref,
       );
     },

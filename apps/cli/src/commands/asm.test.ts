@@ -1,0 +1,101 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { assemble } from '@tbpf/asm';
+import { encode } from '@tbpf/isa';
+import { describe, expect, it } from 'vitest';
+import { memoryIo } from '../io.js';
+import { runCli } from '../program.js';
+
+const corpus = path.resolve(__dirname, '../../../../packages/asm/test-corpus/text');
+const progS = readFileSync(path.join(corpus, 'prog.s'), 'utf8');
+const filter = readFileSync(path.join(corpus, 'filter.ubpf'), 'utf8');
+const haveLlvm = (() => {
+  const ok = spawnSync('llvm-objdump-19', ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!ok && process.env.CI) throw new Error('llvm-objdump-19 is required in CI');
+  return ok;
+})();
+
+describe('tbpf asm', () => {
+  it('assembles ubpf syntax to raw little-endian instruction bytes', async () => {
+    const io = memoryIo({ 'filter.ubpf': filter });
+    expect(await runCli(['node', 'tbpf', 'asm', 'filter.ubpf'], io)).toBe(0);
+    const bytes = io.files['filter.bin'] as Uint8Array;
+    expect(bytes).toEqual(encode(assemble(filter, { syntax: 'ubpf' }).insns));
+    expect(bytes.length).toBe(7 * 8);
+    expect(io.stdout).toBe('filter.bin: 7 instructions, 56 bytes (ubpf syntax, raw)\n');
+  });
+
+  it('writes where -o says and honours --syntax', async () => {
+    const io = memoryIo({ 'x.txt': 'r0 = 1\nexit\n' });
+    expect(await runCli(['node', 'tbpf', 'asm', 'x.txt', '-o', 'out/x', '--syntax', 'llvm'], io)).toBe(0);
+    expect(Buffer.from(io.files['out/x'] as Uint8Array).toString('hex')).toBe(
+      'b7000000010000009500000000000000',
+    );
+  });
+
+  it('reports errors as file:line:col with the line and a caret, exit 2', async () => {
+    const io = memoryIo({ 'bad.s': 'mov %r0, 1\n\tmov %r0, %x1\n' });
+    expect(await runCli(['node', 'tbpf', 'asm', 'bad.s'], io)).toBe(2);
+    expect(io.stderr).toBe(
+      "tbpf: bad.s:2:11: error: expected a register (%r0-%r10) or an immediate, found '%x1'\n\tmov %r0, %x1\n\t         ^\n",
+    );
+  });
+
+  it('refuses raw output for several sections or unresolved symbols, naming them', async () => {
+    const io = memoryIo({ 'prog.s': progS });
+    expect(await runCli(['node', 'tbpf', 'asm', 'prog.s'], io)).toBe(2);
+    expect(io.stderr).toContain('raw output holds one section and the input has 2 (.text, kprobe/sys_write)');
+    const io2 = memoryIo({ 'prog.s': progS });
+    expect(await runCli(['node', 'tbpf', 'asm', 'prog.s', '--section', '.text'], io2)).toBe(2);
+    expect(io2.stderr).toContain("cannot refer to symbols defined elsewhere: 'counters' (instruction 1)");
+    const io3 = memoryIo({ 'prog.s': progS });
+    expect(
+      await runCli(['node', 'tbpf', 'asm', 'prog.s', '--section', 'kprobe/sys_write', '-o', 'k.bin'], io3),
+    ).toBe(0);
+  });
+
+  it('rejects unknown --syntax and --format values', async () => {
+    const io = memoryIo({ 'x.s': 'exit' });
+    expect(await runCli(['node', 'tbpf', 'asm', 'x.s', '--format', 'hex'], io)).toBe(2);
+    expect(io.stderr).toContain('--format must be raw or elf');
+  });
+
+  it('writes an ELF object that our disassembler reads back to the same instructions', async () => {
+    const io = memoryIo({ 'prog.s': progS });
+    expect(await runCli(['node', 'tbpf', 'asm', 'prog.s', '--format', 'elf', '--license', 'GPL'], io)).toBe(
+      0,
+    );
+    expect(io.stdout).toContain('prog.o: 19 instructions');
+    const io2 = memoryIo({ 'prog.o': io.files['prog.o'] as Uint8Array });
+    expect(await runCli(['node', 'tbpf', 'disasm', 'prog.o', '--json'], io2)).toBe(0);
+    const listed = JSON.parse(io2.stdout) as { section: string; insn: unknown }[];
+    const program = assemble(progS);
+    for (const section of program.sections) {
+      expect(listed.filter((e) => e.section === section.name).map((e) => e.insn)).toEqual(section.insns);
+    }
+  });
+
+  it.skipIf(!haveLlvm)(
+    'its ELF objects disassemble in llvm-objdump-19 exactly like llvm-mc-19 objects',
+    async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'tbpf-cli-asm-'));
+      const io = memoryIo({ 'prog.s': progS });
+      await runCli(['node', 'tbpf', 'asm', 'prog.s', '--format', 'elf'], io);
+      writeFileSync(path.join(dir, 'ours.o'), io.files['prog.o'] as Uint8Array);
+      writeFileSync(path.join(dir, 'prog.s'), progS);
+      execFileSync(
+        'llvm-mc-19',
+        ['-triple', 'bpfel', '-mcpu=v4', '-filetype=obj', 'prog.s', '-o', 'theirs.o'],
+        { cwd: dir },
+      );
+      const listing = (f: string) =>
+        execFileSync('llvm-objdump-19', ['-dr', f], { cwd: dir, encoding: 'utf8' })
+          .split('\n')
+          .slice(2)
+          .map((l) => l.trim().replace(/\s+/g, ' '));
+      expect(listing('ours.o')).toEqual(listing('theirs.o'));
+    },
+  );
+});

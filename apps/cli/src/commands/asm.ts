@@ -1,0 +1,88 @@
+import { AsmError, type AsmProgram, assemble, type Syntax, writeAssembled } from '@tbpf/asm';
+import { encode } from '@tbpf/isa';
+import type { Command } from 'commander';
+import { CliError, type Io } from '../io.js';
+
+interface AsmOptions {
+  output?: string;
+  syntax?: string;
+  format: string;
+  section?: string;
+  license?: string;
+}
+
+/** `file:line:col: error: …` followed by the source line and a caret under the column, like clang. */
+export function describeAsmError(e: AsmError, source: string): string {
+  const line = source.split('\n')[e.line - 1];
+  if (line === undefined || e.column < 1) return e.message;
+  const caret = `${line.slice(0, e.column - 1).replace(/[^\t]/g, ' ')}^`;
+  return `${e.message}\n${line.replace(/\s+$/, '')}\n${caret}`;
+}
+
+function rawBytes(program: AsmProgram, section: string | undefined): Uint8Array {
+  const code = program.sections.filter((s) => s.insns.length > 0);
+  const chosen = section
+    ? program.sections.find((s) => s.name === section)
+    : code.length === 1
+      ? code[0]
+      : undefined;
+  if (!chosen) {
+    const names = code.map((s) => s.name).join(', ') || 'none';
+    throw new CliError(
+      section
+        ? `no section '${section}' (sections: ${names})`
+        : `raw output holds one section and the input has ${code.length} (${names}); use --section or --format elf`,
+    );
+  }
+  const relocs = program.relocations.filter((r) => r.section === chosen.name);
+  if (relocs.length > 0) {
+    const list = relocs.map((r) => `'${r.symbol}' (instruction ${r.index})`).join(', ');
+    throw new CliError(`raw output cannot refer to symbols defined elsewhere: ${list}; use --format elf`);
+  }
+  return encode(chosen.insns);
+}
+
+/** `tbpf asm`: assemble ubpf or LLVM syntax into raw instruction bytes or an ELF object. */
+export function registerAsm(program: Command, io: Io): void {
+  program
+    .command('asm')
+    .description(
+      'assemble ubpf/bpf_conformance or LLVM-syntax text into raw instruction bytes or an ELF object',
+    )
+    .argument('<in>', 'assembler source')
+    .option('-o, --output <file>', 'output file (default: IN with .bin, or .o for --format elf)')
+    .option('--syntax <syntax>', 'ubpf or llvm (default: detected from the text)')
+    .option('--format <format>', 'raw (little-endian instruction bytes) or elf (relocatable object)', 'raw')
+    .option('--section <name>', 'with --format raw: the section to write (default: the only one)')
+    .option('--license <text>', "with --format elf: the object's license section (e.g. GPL)")
+    .action((input: string, opts: AsmOptions) => {
+      if (opts.syntax !== undefined && opts.syntax !== 'ubpf' && opts.syntax !== 'llvm') {
+        throw new CliError(`--syntax must be ubpf or llvm, not '${opts.syntax}'`);
+      }
+      if (opts.format !== 'raw' && opts.format !== 'elf') {
+        throw new CliError(`--format must be raw or elf, not '${opts.format}'`);
+      }
+      const source = new TextDecoder().decode(io.readFile(input));
+      let program: AsmProgram;
+      try {
+        program = assemble(source, {
+          fileName: input,
+          ...(opts.syntax ? { syntax: opts.syntax as Syntax } : {}),
+        });
+      } catch (e) {
+        if (e instanceof AsmError) throw new CliError(describeAsmError(e, source));
+        throw e;
+      }
+      const output =
+        opts.output ?? `${input.replace(/\.[^./]*$/, '')}${opts.format === 'elf' ? '.o' : '.bin'}`;
+      const bytes =
+        opts.format === 'elf'
+          ? writeAssembled(program, opts.license !== undefined ? { license: opts.license } : {})
+          : rawBytes(program, opts.section);
+      io.writeFile(output, bytes);
+      const count = program.sections.reduce((n, s) => n + s.insns.length, 0);
+      io.out(
+        `${output}: ${count} instruction${count === 1 ? '' : 's'}, ${bytes.length} bytes (${program.syntax} syntax, ${opts.format})\n`,
+      );
+    });
+}

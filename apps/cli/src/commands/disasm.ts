@@ -1,0 +1,95 @@
+import {
+  type DisasmSectionInput,
+  type DisasmStyle,
+  disassemble,
+  disassembleJson,
+  isRfcImage,
+  linuxHelperName,
+  objectSections,
+  readElf,
+  TBPF_RFC_HELPER_IDS,
+  translateRfcImage,
+} from '@tbpf/asm';
+import type { Command } from 'commander';
+import { CliError, type Io } from '../io.js';
+
+interface DisasmOptions {
+  style: string;
+  section?: string;
+  rawBytes?: boolean;
+  alu32?: boolean;
+  relocs?: boolean;
+  json?: boolean;
+}
+
+/** What the input holds, found from its first bytes. */
+export function detectFormat(bytes: Uint8Array): 'elf' | 'rfc-image' | 'raw' {
+  if (bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) return 'elf';
+  if (isRfcImage(bytes)) return 'rfc-image';
+  return 'raw';
+}
+
+function load(bytes: Uint8Array): { format: string; sections: DisasmSectionInput[] } {
+  const format = detectFormat(bytes);
+  try {
+    if (format === 'elf') return { format, sections: objectSections(readElf(bytes)) };
+    if (format === 'rfc-image') {
+      const translated = translateRfcImage(bytes);
+      return { format, sections: [{ name: '.text', insns: translated.insns }] };
+    }
+  } catch (e) {
+    // The readers throw their own typed errors (ElfError, RfcImageError) with locations.
+    throw new CliError(e instanceof Error ? e.message : String(e));
+  }
+  return { format, sections: [{ name: '.text', bytes }] };
+}
+
+const RFC_HELPER_NAMES = new Map<number, string>(
+  Object.entries(TBPF_RFC_HELPER_IDS).map(([name, id]) => [id, name]),
+);
+
+/** Helper names for kernel-style listings: Linux's, and tbpf's ids for the RFC-only helpers. */
+const helperName = (id: number) => RFC_HELPER_NAMES.get(id) ?? linuxHelperName(id);
+
+/** `tbpf disasm`: list an ELF object, an RFC draft image or raw instruction bytes. */
+export function registerDisasm(program: Command, io: Io): void {
+  program
+    .command('disasm')
+    .description(
+      'disassemble an ELF object, an RFC "bpf\\0" image or raw instruction bytes (detected from the content)',
+    )
+    .argument('<in>', 'input file')
+    .option('--style <style>', 'llvm (llvm-objdump -d) or kernel (bpftool prog dump xlated)', 'llvm')
+    .option('--section <name>', 'only this section')
+    .option('--raw-bytes', 'show the instruction bytes, as llvm-objdump -d does')
+    .option('--alu32', 'w registers for 32-bit memory operations, as llvm-objdump --mattr=+alu32')
+    .option('-r, --relocs', 'show relocations under their instructions (llvm-objdump -dr)')
+    .option('--json', 'machine-readable output: one object per instruction')
+    .action((input: string, opts: DisasmOptions) => {
+      if (opts.style !== 'llvm' && opts.style !== 'kernel') {
+        throw new CliError(`--style must be llvm or kernel, not '${opts.style}'`);
+      }
+      const style = opts.style as DisasmStyle;
+      const { format, sections: all } = load(io.readFile(input));
+      const sections = opts.section ? all.filter((s) => s.name === opts.section) : all;
+      if (opts.section && sections.length === 0) {
+        const names = all.map((s) => s.name).join(', ') || 'none';
+        throw new CliError(`no code section '${opts.section}' in ${input} (code sections: ${names})`);
+      }
+      if (opts.json) {
+        io.out(
+          `${JSON.stringify(disassembleJson(sections, { style, alu32: !!opts.alu32, helperName }), null, 2)}\n`,
+        );
+        return;
+      }
+      const listing = disassemble(sections, {
+        style,
+        helperName,
+        alu32: !!opts.alu32,
+        rawBytes: !!opts.rawBytes,
+        showRelocations: !!opts.relocs,
+      });
+      if (style === 'llvm' && format === 'elf') io.out(`\n${input}:\tfile format elf64-bpf\n`);
+      io.out(listing.endsWith('\n') ? listing : `${listing}\n`);
+    });
+}
