@@ -313,6 +313,11 @@ export class ObjectBuilder {
 
     const needBtf = this.forceBtf || this.maps.some((m) => (m.style ?? 'btf') === 'btf') || this.ext.size > 0;
     if (needBtf) {
+      // libbpf sizes global-data maps from a DATASEC of the section's name: make sure one exists.
+      for (const [name, d] of this.data) {
+        if (!this.btf.spec.types.some((t) => t.kind === 'datasec' && t.name === name))
+          this.btf.datasec(name, d.size, []);
+      }
       const ext = [...this.ext.values()].map((e) => ({
         section: e.section,
         funcInfo: e.funcInfo.map((f) => ({
