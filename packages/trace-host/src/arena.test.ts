@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BPF_ADDRESS_BASE } from './linear.js';
-import { netHost } from './testing-host.test-util.js';
+import { netHost } from './testing/netsim.js';
 
 describe('arena', () => {
   it('lays out structs from the C header and reads/writes fields in the linear memory', () => {

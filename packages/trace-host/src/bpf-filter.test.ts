@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FilterLoadError } from './bpf-filter.js';
-import { netHost } from './testing-host.test-util.js';
+import { netHost } from './testing/netsim.js';
 
 /** The cover letter's filter in assembly: dev = ctx->regs.si; keep iff bpf_memcmp(dev->name, "eth5", 4) == 0. */
 const ETH5_ASM = `

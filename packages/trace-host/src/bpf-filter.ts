@@ -38,7 +38,6 @@ import {
   type EngineName,
   interpreter,
   loadInsns,
-  type MapSpecLike,
   type PreparedProgram,
 } from '@tbpf/vm';
 import type { BpfAttachment, TraceEvent } from './event.js';

@@ -5,8 +5,8 @@
  * Protocol: frames of a 4-byte big-endian length followed by UTF-8 JSON.
  *   request  { id, op: 'list' | 'read' | 'write' | 'pipe', path?, data?, base64?, max?, timeoutMs? }
  *   response { id, ok: true, data? } | { id, ok: false, code, message, detail? }
- * `pipe` streams `{ id, line }` frames from trace_pipe until `max` lines, `timeoutMs` of
- * silence, or the client disconnects; then a final `{ id, ok: true, end: true }`.
+ * `pipe` streams `{ id, line }` frames from trace_pipe until `max` lines, `timeoutMs` elapsed,
+ * or the client disconnects; then a final `{ id, ok: true, end: true }`.
  */
 import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
@@ -162,25 +162,14 @@ async function pipe(
   signal: AbortSignal,
 ): Promise<void> {
   const max = req.max ?? Number.POSITIVE_INFINITY;
-  const quiet = req.timeoutMs ?? Number.POSITIVE_INFINITY;
+  const deadline = req.timeoutMs === undefined ? undefined : AbortSignal.timeout(req.timeoutMs);
+  const stop = deadline ? AbortSignal.any([signal, deadline]) : signal;
   let sent = 0;
-  while (!signal.aborted && sent < max) {
+  while (!stop.aborted && sent < max) {
     const lines = host.readPipe(max - sent);
     for (const line of lines) send({ id: req.id, line });
     sent += lines.length;
-    if (sent >= max || lines.length > 0) continue;
-    const timer = new AbortController();
-    const both = AbortSignal.any([signal, timer.signal]);
-    let timedOut = false;
-    const t = Number.isFinite(quiet)
-      ? setTimeout(() => {
-          timedOut = true;
-          timer.abort();
-        }, quiet)
-      : undefined;
-    await host.waitForData(both);
-    clearTimeout(t);
-    if (timedOut) break;
+    if (lines.length === 0) await host.waitForData(stop);
   }
   send({ id: req.id, ok: true, end: true });
 }
@@ -271,7 +260,7 @@ export class ControlClient {
     else await this.request({ op: 'write', path, data: Buffer.from(data).toString('base64'), base64: true });
   }
 
-  /** Stream trace_pipe lines until `max` lines or `timeoutMs` without data. */
+  /** Stream trace_pipe lines until `max` lines or `timeoutMs` have passed. */
   async pipe(
     onLine: (line: string) => void,
     options: { max?: number; timeoutMs?: number } = {},

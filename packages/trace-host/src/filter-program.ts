@@ -1,7 +1,8 @@
 /** The program a filter source yields, and the error every filter stage throws. */
+
+import type { MapSpec } from '@tbpf/asm';
 import type { Insn } from '@tbpf/isa';
 import type { LineRef } from '@tbpf/verifier';
-import type { MapSpecLike } from '@tbpf/vm';
 
 export class FilterLoadError extends Error {
   override name = 'FilterLoadError';
@@ -16,10 +17,7 @@ export class FilterLoadError extends Error {
 }
 
 /** A map the program uses, as ELF/RFC tables describe it (asm's MapSpec fits). */
-export interface FilterMapSpec extends MapSpecLike {
-  /** 'global-data' maps (.rodata, .bss, …) belong to one program; others are shared by name. */
-  origin?: string;
-}
+export type FilterMapSpec = MapSpec;
 
 /** A program in a form the loader can verify and run. */
 export interface FilterProgram {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filterEx1Image } from '@tbpf/asm';
 import { describe, expect, it } from 'vitest';
-import { netHost } from './testing-host.test-util.js';
+import { netHost } from './testing/netsim.js';
 
 function haveTool(name: string): boolean {
   try {

@@ -60,10 +60,20 @@ export function programFromRfcImage(bytes: Uint8Array): FilterProgram {
   }
 }
 
-/** C source, compiled in process by cc-frontend. */
-export function programFromC(source: string, fileName = 'filter.c', program?: string): FilterProgram {
+/**
+ * Compile a C filter to a BPF ELF object in process (cc-frontend). The CLI uses this so a `.c`
+ * file becomes an object before it is written to a remote host's `filter`.
+ */
+export function compileFilterC(source: string, fileName = 'filter.c'): Uint8Array {
   void source;
-  void fileName;
-  void program;
-  throw new FilterLoadError('C filters need cc-frontend compile(), not available yet', undefined, 'compile');
+  throw new FilterLoadError(
+    `${fileName}: C filters need cc-frontend's compile(), which is not available yet`,
+    undefined,
+    'compile',
+  );
+}
+
+/** C source, compiled in process by cc-frontend, then read as an ELF object. */
+export function programFromC(source: string, fileName = 'filter.c', program?: string): FilterProgram {
+  return programFromElf(compileFilterC(source, fileName), program, 'c');
 }

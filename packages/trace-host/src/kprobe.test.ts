@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { KprobeEventError, parseKprobeCommand } from './kprobe-events.js';
+import { netHost } from './testing/netsim.js';
 import { RecordingRegistry } from './testing.js';
-import { netHost } from './testing-host.test-util.js';
 
 describe('kprobe_events', () => {
   it('parses probe lines like ftrace', () => {

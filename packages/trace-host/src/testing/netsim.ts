@@ -1,7 +1,7 @@
 /** A small simulated host shared by the tests: a few structs, a static event, probe-able functions. */
-import type { StructView } from './arena.js';
-import { fakeSeam } from './testing.js';
-import { TraceHost, type TraceHostOptions } from './trace-host.js';
+import type { StructView } from '../arena.js';
+import { fakeSeam } from '../testing.js';
+import { TraceHost, type TraceHostOptions } from '../trace-host.js';
 
 export const NET_HEADER = `
 typedef unsigned short u16;

@@ -1,0 +1,224 @@
+import { ControlClient, ControlClientError, compileFilterC } from '@tbpf/trace-host';
+import type { Command } from 'commander';
+import { CliError, type Io } from '../io.js';
+
+/**
+ * `tbpf trace --socket PATH …`: drive the trace control plane of a running process that hosts
+ * tbpf (`serveControlSocket(host, PATH)`): list and enable events, set predicate or BPF filters
+ * (a C file is compiled here, in process), read trace / trace_pipe, edit kprobe_events, dump maps.
+ */
+export function registerTrace(program: Command, io: Io): void {
+  const trace = program
+    .command('trace')
+    .description("drive a running process's trace control plane over its Unix socket")
+    .option('-s, --socket <path>', 'control socket of the host process (default: $TBPF_TRACE_SOCKET)');
+
+  const run =
+    (fn: (c: ControlClient, ...args: never[]) => Promise<void>) =>
+    async (...args: unknown[]) => {
+      const socket = (trace.opts() as { socket?: string }).socket ?? process.env.TBPF_TRACE_SOCKET;
+      if (!socket) throw new CliError('no control socket: pass --socket PATH (or set TBPF_TRACE_SOCKET)');
+      let client: ControlClient;
+      try {
+        client = await ControlClient.connect(socket);
+      } catch (e) {
+        throw new CliError(`cannot connect to ${socket}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+      try {
+        await (fn as (c: ControlClient, ...a: unknown[]) => Promise<void>)(client, ...args);
+      } catch (e) {
+        if (e instanceof ControlClientError) {
+          if (e.detail) io.err(e.detail.endsWith('\n') ? e.detail : `${e.detail}\n`);
+          throw new CliError(e.message, 1);
+        }
+        throw e;
+      } finally {
+        client.close();
+      }
+    };
+
+  trace
+    .command('list')
+    .description('list events: system:event, enabled, filter')
+    .action(
+      run(async (c) => {
+        const events = (await c.read('available_events')).split('\n').filter(Boolean);
+        for (const name of events) {
+          const dir = `events/${eventPath(name)}`;
+          const [enable, filter] = await Promise.all([c.read(`${dir}/enable`), c.read(`${dir}/filter`)]);
+          io.out(
+            `${name.padEnd(32)} ${enable.trim() === '1' ? 'enabled ' : 'disabled'}  filter: ${filter.trim()}\n`,
+          );
+        }
+      }),
+    );
+
+  for (const [name, value] of [
+    ['enable', '1'],
+    ['disable', '0'],
+  ] as const) {
+    trace
+      .command(`${name} <events...>`)
+      .description(`${name} events (system:event, system/event, or a system name)`)
+      .action(
+        run(async (c, events: string[]) => {
+          for (const e of events) await c.write(`events/${eventPath(e)}/enable`, value);
+        }),
+      );
+  }
+
+  trace
+    .command('filter <event> [expression...]')
+    .description("set an event's filter: an ftrace predicate, 0 to remove, or --file for a BPF program")
+    .option(
+      '-f, --file <path>',
+      'a BPF filter: .c (compiled here), .o (ELF), .s/.asm (assembly), .bpf (RFC image), else raw',
+    )
+    .option('--engine <engine>', 'wasm, jit, interp or auto (default: auto = wasm, jit, interp)')
+    .option('--ctx <ctx>', 'regs (struct pt_regs, the RFC form) or record (the event record)')
+    .option('--program <name>', 'program to use from an object with several')
+    .action(
+      run(
+        async (
+          c,
+          event: string,
+          expression: string[],
+          opts: { file?: string; engine?: string; ctx?: string; program?: string },
+        ) => {
+          const path = `events/${eventPath(event)}/filter`;
+          if (!opts.file) {
+            if (expression.length === 0) throw new CliError('give a filter expression, 0, or --file');
+            await c.write(path, expression.join(' '));
+            return;
+          }
+          await c.write(path, filterPayload(io, opts.file, opts));
+          io.out(`${(await c.read(path)).trim()}\n`);
+        },
+      ),
+    );
+
+  trace
+    .command('format <event>')
+    .description("print an event's format")
+    .action(run(async (c, event: string) => io.out(await c.read(`events/${eventPath(event)}/format`))));
+
+  trace
+    .command('show')
+    .description('print the trace buffer (the trace file; not consumed)')
+    .option('--clear', 'empty the buffer afterwards')
+    .action(
+      run(async (c, opts: { clear?: boolean }) => {
+        io.out(await c.read('trace'));
+        if (opts.clear) await c.write('trace', '');
+      }),
+    );
+
+  trace
+    .command('pipe')
+    .description('stream trace_pipe (consuming) until --count lines or --timeout ms have passed')
+    .option('-n, --count <n>', 'stop after n lines')
+    .option('-t, --timeout <ms>', 'stop after this many milliseconds')
+    .action(
+      run(async (c, opts: { count?: string; timeout?: string }) => {
+        await c.pipe((line) => io.out(`${line}\n`), {
+          max: opts.count === undefined ? undefined : positive(opts.count, '--count'),
+          timeoutMs: opts.timeout === undefined ? undefined : positive(opts.timeout, '--timeout'),
+        });
+      }),
+    );
+
+  const kprobe = trace.command('kprobe').description('edit kprobe_events');
+  kprobe
+    .command('list')
+    .description('print kprobe_events')
+    .action(run(async (c) => io.out(await c.read('kprobe_events'))));
+  kprobe
+    .command('add <definition...>')
+    .description("add a probe: 'p:[GROUP/]EVENT SYMBOL [NAME=FETCHARG…]' or 'r:…'")
+    .action(run(async (c, def: string[]) => c.write('kprobe_events', def.join(' '))));
+  kprobe
+    .command('remove <event>')
+    .description('remove a probe ([GROUP/]EVENT)')
+    .action(run(async (c, event: string) => c.write('kprobe_events', `-:${event.replace(':', '/')}`)));
+  kprobe
+    .command('clear')
+    .description('remove every probe')
+    .action(run(async (c) => c.write('kprobe_events', '')));
+
+  trace
+    .command('maps')
+    .description('list the maps of loaded filters')
+    .action(run(async (c) => io.out((await c.list('maps')).map((m) => `${m}\n`).join(''))));
+
+  trace
+    .command('map <name>')
+    .description('dump a map bpftrace-style (@name[key]: value), or --hist as a log2 histogram')
+    .option('--hist', 'print as a log2 histogram (key = bucket)')
+    .action(
+      run(async (c, name: string, opts: { hist?: boolean }) =>
+        io.out(await c.read(`maps/${name}${opts.hist ? '/hist' : ''}`)),
+      ),
+    );
+
+  trace
+    .command('errors')
+    .description('print error_log (parse errors, filter faults)')
+    .action(run(async (c) => io.out(await c.read('error_log'))));
+
+  trace
+    .command('cat <file>')
+    .description('read any control file (e.g. buffer_stats, events/skb/kfree_skb/id)')
+    .action(run(async (c, file: string) => io.out(await c.read(file))));
+
+  trace
+    .command('write <file> <data...>')
+    .description('write any control file (e.g. tracing_on 0)')
+    .action(run(async (c, file: string, data: string[]) => c.write(file, data.join(' '))));
+}
+
+/** `skb:kfree_skb` → `skb/kfree_skb`; a bare system name stays. */
+function eventPath(name: string): string {
+  return name.replace(':', '/');
+}
+
+function positive(text: string, what: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0) throw new CliError(`${what} must be a positive integer, got '${text}'`);
+  return n;
+}
+
+/** Build the `filter` write for a program file: `#!bpf` options line, then the object or text. */
+function filterPayload(
+  io: Io,
+  file: string,
+  opts: { engine?: string; ctx?: string; program?: string },
+): Uint8Array {
+  const data = io.readFile(file);
+  const options = [
+    opts.engine ? `engine=${opts.engine}` : '',
+    opts.ctx ? `ctx=${opts.ctx}` : '',
+    opts.program ? `program=${opts.program}` : '',
+  ].filter(Boolean);
+  let lang = '';
+  let body = data;
+  if (/\.c$/.test(file)) {
+    try {
+      body = compileFilterC(new TextDecoder().decode(data), file);
+    } catch (e) {
+      throw new CliError(e instanceof Error ? e.message : String(e), 1);
+    }
+  } else if (/\.(s|asm)$/.test(file)) lang = 'asm';
+  else if (!isObject(data)) lang = 'raw';
+  const head = new TextEncoder().encode(`#!bpf ${[lang, ...options].filter(Boolean).join(' ')}\n`);
+  const out = new Uint8Array(head.length + body.length);
+  out.set(head);
+  out.set(body, head.length);
+  return out;
+}
+
+function isObject(b: Uint8Array): boolean {
+  return (
+    (b[0] === 0x7f && b[1] === 0x45 && b[2] === 0x4c && b[3] === 0x46) ||
+    (b[0] === 0x62 && b[1] === 0x70 && b[2] === 0x66 && b[3] === 0)
+  );
+}
