@@ -5,8 +5,9 @@ import { registerAsm } from './asm.js';
 import { registerDisasm } from './disasm.js';
 import { registerOpcodes } from './opcodes.js';
 import { registerRun } from './run.js';
+import { registerTrace } from './trace.js';
 
 /** A subcommand adds itself to the program. One file per subcommand in this folder. */
 export type RegisterCommand = (program: Command, io: Io) => void;
 
-export const commands: RegisterCommand[] = [registerAsm, registerDisasm, registerOpcodes, registerRun, registerConformancePlugin];
+export const commands: RegisterCommand[] = [registerAsm, registerDisasm, registerOpcodes, registerRun, registerConformancePlugin, registerTrace];
