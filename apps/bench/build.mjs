@@ -1,10 +1,12 @@
-// Bundle the bench into one ESM file (workspace packages from source; npm packages external).
+// Bundle the bench's own code into one ESM file. Workspace packages (@tbpf/*) and npm packages
+// stay external and load from their built `dist` (turbo builds them first): one copy of each
+// package at run time, and @tbpf/jit-x64 finds its native addon beside its own files.
 
 import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
-const external = Object.keys(pkg.dependencies ?? {}).filter((d) => !d.startsWith('@tbpf/'));
+const external = Object.keys(pkg.dependencies ?? {});
 
 await build({
   entryPoints: ['src/main.ts'],
@@ -14,10 +16,6 @@ await build({
   format: 'esm',
   target: 'node20',
   sourcemap: true,
-  conditions: ['source'],
-  external: [...external, '*.node'],
-  banner: {
-    js: "import { createRequire as __tbpfCreateRequire } from 'node:module'; const require = __tbpfCreateRequire(import.meta.url);",
-  },
+  external,
   logLevel: 'warning',
 });

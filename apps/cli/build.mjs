@@ -1,12 +1,12 @@
-// Bundle the CLI into one ESM file. Workspace packages are bundled from their sources; npm
-// dependencies and Node built-ins stay external. Native addons are loaded at run time by
-// the packages that own them, so they stay outside the bundle.
+// Bundle the CLI's own code into one ESM file. Workspace packages (@tbpf/*) and npm packages
+// stay external and load from their built `dist` (turbo builds them first): one copy of each
+// package at run time, and @tbpf/jit-x64 finds its native addon beside its own files.
 
 import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
-const external = Object.keys(pkg.dependencies ?? {}).filter((d) => !d.startsWith('@tbpf/'));
+const external = Object.keys(pkg.dependencies ?? {});
 
 await build({
   entryPoints: ['src/main.ts'],
@@ -16,11 +16,7 @@ await build({
   format: 'esm',
   target: 'node20',
   sourcemap: true,
-  conditions: ['source'],
-  external: [...external, '*.node'],
+  external,
   define: { TBPF_VERSION: JSON.stringify(pkg.version) },
-  banner: {
-    js: "import { createRequire as __tbpfCreateRequire } from 'node:module'; const require = __tbpfCreateRequire(import.meta.url);",
-  },
   logLevel: 'warning',
 });

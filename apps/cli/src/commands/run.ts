@@ -1,4 +1,6 @@
 import * as asm from '@tbpf/asm';
+import { wasmEngine } from '@tbpf/jit-wasm';
+import { x64Engine } from '@tbpf/jit-x64';
 import {
   addressOf,
   type Engine,
@@ -14,11 +16,12 @@ import {
 import type { Command } from 'commander';
 import { CliError, type Io } from '../io.js';
 
-/**
- * Engines by name. The interpreter is always here; the JIT packages plug in by adding their
- * `Engine` (e.g. `x64Engine` from @tbpf/jit-x64, `wasmEngine` from @tbpf/jit-wasm).
- */
-export const ENGINES: Partial<Record<EngineName, Engine>> = { interp: interpreter };
+/** Engines by name: the interpreter (the reference), the x86-64 JIT and the WebAssembly JIT. */
+export const ENGINES: Partial<Record<EngineName, Engine>> = {
+  interp: interpreter,
+  jit: x64Engine,
+  wasm: wasmEngine,
+};
 
 /** The engine named `name`, or a CliError saying why it cannot run here. */
 export function pickEngine(name: string): Engine {
