@@ -131,6 +131,8 @@ class Compiler {
   private readonly entryAddr: Int32Array;
   private readonly exitAddr: Int32Array;
   private changed = false;
+  /** Where the current instruction started in the previous pass, minus where it starts now. */
+  private shift = 0;
   private forceNear = false;
   private readonly seed: number | undefined;
 
@@ -240,6 +242,7 @@ class Compiler {
         if (f === 0) this.mainPrologue();
         else this.functionPrologue();
       }
+      this.shift = this.addrs[i] - buf.len;
       this.setAddr(this.addrs, i, buf.len);
       this.lower(i);
       if (i + 1 === n || functionOf[i + 1] !== f) {
@@ -284,14 +287,19 @@ class Compiler {
     ret(buf);
   }
 
-  /** jmp/jcc to a code address, short when it fits. */
-  private jumpTo(cc: Cc | null, to: number): void {
+  /**
+   * jmp/jcc to a code address, short when it fits. A forward target's address is from the
+   * previous pass, so the distance is measured in that pass's layout (as Linux does); it is
+   * exact once a pass changes nothing.
+   */
+  private jumpTo(cc: Cc | null, to: number, forward: boolean): void {
     const { buf } = this.ctx;
     const shortLen = cc ? JCC_SHORT : JMP_SHORT;
     const nearLen = cc ? JCC_NEAR : JMP_NEAR;
-    const relShort = to - (buf.len + shortLen);
+    const from = forward ? buf.len + this.shift : buf.len;
+    const relShort = to - (from + shortLen);
     const short = !this.forceNear && isInt8(relShort);
-    const rel = short ? relShort : to - (buf.len + nearLen);
+    const rel = short ? relShort : to - (from + nearLen);
     if (cc) jcc(buf, cc, short, rel);
     else jmp(buf, short, rel);
   }
@@ -327,7 +335,7 @@ class Compiler {
       case 'ja':
       case 'gotol': {
         const t = this.shape.target[i];
-        if (t !== i + 1) this.jumpTo(null, this.addrs[t]);
+        if (t !== i + 1) this.jumpTo(null, this.addrs[t], t > i);
         return;
       }
       case 'jmp': {
@@ -344,13 +352,13 @@ class Compiler {
           else if (insn.imm === 0 && (insn.op === 'jeq' || insn.op === 'jne')) aluRR(buf, 'test', w64, d, d);
           else aluRI(buf, 'cmp', w64, d, insn.imm);
         }
-        this.jumpTo(JMP_CC[insn.op], this.addrs[t]);
+        this.jumpTo(JMP_CC[insn.op], this.addrs[t], t > i);
         return;
       }
       case 'exit': {
         const f = this.shape.functionOf[i];
         const last = i + 1 === this.insns.length || this.shape.functionOf[i + 1] !== f;
-        if (!last) this.jumpTo(null, this.exitAddr[f]);
+        if (!last) this.jumpTo(null, this.exitAddr[f], true);
         return;
       }
       case 'call':
