@@ -2,11 +2,12 @@
  * A function body under construction: locals plus the instruction bytes. One method per
  * instruction shape; the caller keeps track of the operand stack (as in hand-written wasm).
  */
+import { ByteWriter } from './bytes.js';
 import { pushI32, pushI64, pushU32 } from './leb128.js';
 import { FcOp, I32, I64, Op, type ValType, VOID } from './opcodes.js';
 
 export class Code {
-  readonly bytes: number[] = [];
+  readonly bytes = new ByteWriter(1024);
   /** Types of the locals after the parameters, in order. */
   private readonly extraLocals: ValType[] = [];
 
@@ -84,7 +85,8 @@ export class Code {
 
   /** `block`, `loop` or `if` with an empty or single-value block type. */
   open(kind: typeof Op.block | typeof Op.loop | typeof Op.if, type: ValType | typeof VOID = VOID): this {
-    this.bytes.push(kind, type);
+    this.bytes.push(kind);
+    this.bytes.push(type);
     return this;
   }
 
@@ -95,24 +97,25 @@ export class Code {
 
   /** A load or store with its memarg: log2 of the alignment hint and an unsigned offset. */
   mem(opcode: number, alignLog2: number, offset = 0): this {
-    this.bytes.push(opcode, alignLog2);
+    this.bytes.push(opcode);
+    this.bytes.push(alignLog2);
     pushU32(this.bytes, offset);
     return this;
   }
 
   memoryCopy(): this {
-    this.bytes.push(Op.prefixFc, FcOp.memoryCopy, 0, 0);
+    for (const b of [Op.prefixFc, FcOp.memoryCopy, 0, 0]) this.bytes.push(b);
     return this;
   }
 
   memoryFill(): this {
-    this.bytes.push(Op.prefixFc, FcOp.memoryFill, 0);
+    for (const b of [Op.prefixFc, FcOp.memoryFill, 0]) this.bytes.push(b);
     return this;
   }
 
   /** The encoded body: local declarations (run-length grouped) followed by the code and `end`. */
-  encode(): number[] {
-    const out: number[] = [];
+  encode(): Uint8Array {
+    const out = new ByteWriter(this.bytes.length + 32);
     const groups: [number, ValType][] = [];
     for (const t of this.extraLocals) {
       const last = groups[groups.length - 1];
@@ -125,10 +128,10 @@ export class Code {
       out.push(t);
     }
     const header = out.length;
-    for (const b of this.bytes) out.push(b);
+    out.pushBytes(this.bytes.view());
     out.push(Op.end);
     this.headerSize = header;
-    return out;
+    return out.view();
   }
 
   /** Size of the local declarations in the last `encode()` (instruction offsets follow it). */

@@ -2,9 +2,10 @@
  * LEB128 encoders, the variable-length integers of the WebAssembly binary format. The 64-bit
  * signed form takes the value as two 32-bit halves so that compiling never needs a BigInt.
  */
+import type { ByteSink } from './bytes.js';
 
 /** Append `value` (0 ≤ value < 2^32) as unsigned LEB128. */
-export function pushU32(out: number[], value: number): void {
+export function pushU32(out: ByteSink, value: number): void {
   let v = value >>> 0;
   do {
     const byte = v & 0x7f;
@@ -14,7 +15,7 @@ export function pushU32(out: number[], value: number): void {
 }
 
 /** Append a signed 32-bit value as signed LEB128. */
-export function pushI32(out: number[], value: number): void {
+export function pushI32(out: ByteSink, value: number): void {
   let v = value | 0;
   for (;;) {
     const byte = v & 0x7f;
@@ -26,7 +27,7 @@ export function pushI32(out: number[], value: number): void {
 }
 
 /** Append the signed 64-bit value `hi:lo` (two 32-bit halves) as signed LEB128. */
-export function pushI64(out: number[], lo: number, hi: number): void {
+export function pushI64(out: ByteSink, lo: number, hi: number): void {
   let l = lo >>> 0;
   let h = hi | 0;
   for (;;) {

@@ -3,6 +3,8 @@
  * code, encoded to the binary format. Records where each function body lands in the final bytes
  * so that a trap's byte offset can be mapped back to the instruction that caused it.
  */
+
+import { ByteWriter } from './bytes.js';
 import type { Code } from './code.js';
 import { pushI32, pushU32 } from './leb128.js';
 import { I32, type ValType } from './opcodes.js';
@@ -107,7 +109,8 @@ export class ModuleBuilder {
   }
 
   encode(): EncodedModule {
-    const out: number[] = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+    const out = new ByteWriter(4096);
+    for (const b of [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]) out.push(b);
 
     section(out, Section.Type, (s) => {
       pushU32(s, this.types.length);
@@ -144,7 +147,8 @@ export class ModuleBuilder {
       section(out, Section.Global, (s) => {
         pushU32(s, this.globals.length);
         for (const g of this.globals) {
-          s.push(g.type, g.mutable ? 1 : 0);
+          s.push(g.type);
+          s.push(g.mutable ? 1 : 0);
           s.push(g.type === I32 ? 0x41 : 0x42);
           pushI32(s, g.init);
           s.push(0x0b);
@@ -168,23 +172,23 @@ export class ModuleBuilder {
       if (!f.code) throw new Error(`function ${this.importedFuncs + i} has no body`);
       return { bytes: f.code.encode(), header: f.code.headerSize };
     });
-    const content: number[] = [];
+    const content = new ByteWriter(4096);
     pushU32(content, bodies.length);
     const relStarts: number[] = [];
     const relEnds: number[] = [];
     for (const b of bodies) {
       pushU32(content, b.bytes.length);
       relStarts.push(content.length + b.header);
-      for (const x of b.bytes) content.push(x);
+      content.pushBytes(b.bytes);
       relEnds.push(content.length);
     }
     out.push(Section.Code);
     pushU32(out, content.length);
     const base = out.length;
-    for (const x of content) out.push(x);
+    out.pushBytes(content.view());
 
     return {
-      bytes: Uint8Array.from(out),
+      bytes: out.view().slice(),
       codeStarts: relStarts.map((r) => base + r),
       codeEnds: relEnds.map((r) => base + r),
     };
@@ -195,26 +199,26 @@ function same(a: readonly ValType[], b: readonly ValType[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-function section(out: number[], id: number, fill: (s: number[]) => void): void {
-  const s: number[] = [];
+function section(out: ByteWriter, id: number, fill: (s: ByteWriter) => void): void {
+  const s = new ByteWriter();
   fill(s);
   out.push(id);
   pushU32(out, s.length);
-  for (const x of s) out.push(x);
+  out.pushBytes(s.view());
 }
 
-function vec(out: number[], types: readonly ValType[]): void {
+function vec(out: ByteWriter, types: readonly ValType[]): void {
   pushU32(out, types.length);
   for (const t of types) out.push(t);
 }
 
-function name(out: number[], text: string): void {
+function name(out: ByteWriter, text: string): void {
   const bytes = new TextEncoder().encode(text);
   pushU32(out, bytes.length);
-  for (const x of bytes) out.push(x);
+  out.pushBytes(bytes);
 }
 
-function limits(out: number[], min: number, max?: number): void {
+function limits(out: ByteWriter, min: number, max?: number): void {
   if (max === undefined) {
     out.push(0x00);
     pushU32(out, min);

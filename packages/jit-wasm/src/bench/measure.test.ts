@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { assemble } from '@tbpf/asm';
+import { type Engine, interpreter } from '@tbpf/vm';
+import { describe, expect, it } from 'vitest';
+import { wasmEngine } from '../engine.js';
+import { compileTime, perCall, perInstruction, syntheticProgram } from './measure.js';
+
+/**
+ * `BENCH=1 npx vitest run src/bench` prints the benchmark table (medians); without BENCH the
+ * harness runs once on tiny settings so that it stays working. jit-x64 is measured in the same
+ * run when its native executor is built (loaded by path: the two JITs do not depend on each other).
+ */
+const FULL = process.env.BENCH === '1';
+const progs = path.resolve(__dirname, '../../../../../shared/bench/progs');
+const program = (name: string) => assemble(readFileSync(path.join(progs, `${name}.asm`), 'utf8')).insns;
+
+function context(name: string): Uint8Array {
+  const bytes = new Uint8Array(64);
+  bytes.set(new TextEncoder().encode(name), 16);
+  return bytes;
+}
+
+async function x64(): Promise<Engine[]> {
+  try {
+    const mod = (await import('../../../jit-x64/src/index.js')) as { x64Engine?: Engine };
+    const engine = mod.x64Engine;
+    return engine?.available().ok ? [engine] : [];
+  } catch {
+    return [];
+  }
+}
+
+const fmt = (n: number, digits = 2) => n.toFixed(digits).padStart(9);
+
+describe('benchmarks', () => {
+  it(FULL ? 'full benchmark (medians)' : 'harness smoke run', async () => {
+    const engines: Engine[] = [wasmEngine, ...(await x64())];
+    const opts = FULL ? {} : { rounds: 1, calls: 1000 };
+    const lines: string[] = [`engines: ${engines.map((e) => e.name).join(', ')}`];
+    for (const name of ['empty', 'filter', 'filter_branchy']) {
+      const inputs = name === 'empty' ? [] : [context('eth5\0'), context('eth6\0')];
+      const s = perCall(FULL ? [...engines, interpreter] : engines, program(name), inputs, opts);
+      lines.push(`${name.padEnd(16)} ns/call   ${s.map((x) => `${x.engine}:${fmt(x.median)}`).join('  ')}`);
+      expect(s.every((x) => Number.isFinite(x.median))).toBe(true);
+    }
+    if (FULL) {
+      for (const name of ['loop', 'mem']) {
+        const { executed, samples } = perInstruction(engines, program(name), new Uint8Array(64), {
+          rounds: 9,
+        });
+        lines.push(
+          `${name.padEnd(16)} ns/insn   ${samples.map((x) => `${x.engine}:${fmt(x.median, 3)}`).join('  ')}  (${executed} insns)`,
+        );
+      }
+    }
+    const big = syntheticProgram(4096);
+    const c = compileTime(engines, big, FULL ? { rounds: 30 } : { rounds: 1 });
+    lines.push(
+      `compile 4096     ms        ${c.map((x) => `${x.engine}:${fmt(x.median, 3)} (cold ${x.cold.toFixed(1)})`).join('  ')}`,
+    );
+    console.log(lines.join('\n'));
+  }, 600_000);
+});
