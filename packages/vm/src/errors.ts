@@ -23,7 +23,9 @@ export type VmErrorKind =
   /** A map operation was given bad arguments (wrong key size, …) from user space. */
   | 'map'
   /** The debug hook asked to stop. */
-  | 'stopped';
+  | 'stopped'
+  /** A bug in the vm itself (an unexpected JavaScript exception), reported with the pc. */
+  | 'internal';
 
 /**
  * The one error the vm throws. `pc` is the instruction index (lddw counts once; -1 when no

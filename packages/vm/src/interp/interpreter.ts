@@ -587,8 +587,7 @@ export class InterpretedProgram implements PreparedProgram {
             continue;
           case 117: {
             // call helper
-            call.pc = pc;
-            setReturn(call, lo, hi, helpers[code[at + 4]](call));
+            this.invoke(helpers[code[at + 4]], this.compiled.helperIds[code[at + 4]], pc);
             if (call.stopped) {
               this.stopWith(call.stopValue);
               this.lastInstructionCount = count;
@@ -618,8 +617,7 @@ export class InterpretedProgram implements PreparedProgram {
             const def = hi[d] === 0 ? this.registry.get(id) : undefined;
             if (!def)
               throw new VmError('unknown-helper', `callx: no helper with id ${big(lo[d], hi[d])}`, pc);
-            call.pc = pc;
-            setReturn(call, lo, hi, def.fn(call));
+            this.invoke(def.fn, id, pc);
             if (call.stopped) {
               this.stopWith(call.stopValue);
               this.lastInstructionCount = count;
@@ -998,13 +996,29 @@ export class InterpretedProgram implements PreparedProgram {
     throw new VmError('out-of-bounds', `invalid ${what}: ${why}`, pc, address, size);
   }
 
+  /** Call a helper; anything it throws other than a VmError becomes VmError('helper-failed'). */
+  private invoke(fn: HelperFn, id: number, pc: number): void {
+    const call = this.call;
+    call.pc = pc;
+    try {
+      setReturn(call, this.lo, this.hi, fn(call));
+    } catch (e) {
+      if (e instanceof VmError) throw e;
+      throw new VmError(
+        'helper-failed',
+        `helper ${id} failed: ${e instanceof Error ? e.message : String(e)}`,
+        pc,
+      );
+    }
+  }
+
   private wrap(e: unknown, pc: number): VmError {
     if (e instanceof VmError) return e;
     if (e instanceof RangeError && /offset|bounds/i.test(e.message)) {
       return new VmError('out-of-bounds', `memory access outside the linear memory (${e.message})`, pc);
     }
     const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    return new VmError('helper-failed', msg, pc);
+    return new VmError('internal', `internal error: ${msg}`, pc);
   }
 }
 
