@@ -2,12 +2,14 @@
  * The driver: preprocess → parse and check → IR → optimise → allocate registers → emit BPF
  * instructions, plus the maps, global data and license the object file needs.
  */
+import type { ObjectFile } from '@tbpf/asm';
 import type { Insn } from '@tbpf/isa';
 import type { Func, TranslationUnit, Var } from './ast.js';
 import { Abort, type Diagnostic, DiagnosticBag, formatDiagnostic, type SourceLoc, type SourceMap } from './diagnostics.js';
 import { type EmittedFunction, emitFunction } from './emit.js';
 import { BUNDLED_HEADERS } from './headers.generated.js';
 import { FuncGen } from './irgen.js';
+import { buildObject } from './object.js';
 import { optimize } from './optimize.js';
 import { Parser } from './parser.js';
 import { Preprocessor } from './preprocessor.js';
@@ -204,3 +206,29 @@ function mapDefinition(v: Var, diags: DiagnosticBag): CompiledMap | undefined {
 }
 
 export type { Insn };
+
+export interface CompileResult extends FrontendResult {
+  /** The ELF object (relocatable, EM_BPF), when compilation succeeded. */
+  bytes?: Uint8Array;
+  /** The same object as @tbpf/asm's ObjectFile spec (programs, maps, BTF, line info). */
+  object?: ObjectFile;
+}
+
+/**
+ * Compile restricted C to a BPF ELF object. Never throws on bad input: errors come back as
+ * diagnostics (`errorCount > 0`, no `bytes`).
+ */
+export function compile(source: string, opts: CompileOptions = {}): CompileResult {
+  const r = compileToUnit(source, opts);
+  if (!r.unit) return r;
+  try {
+    return { ...r, ...buildObject(r.unit) };
+  } catch (e) {
+    const d: Diagnostic = {
+      severity: 'error',
+      message: `internal compiler error while writing the object: ${e instanceof Error ? e.message : String(e)}`,
+      loc: { file: r.unit.fileName, line: 1, col: 1 },
+    };
+    return { ...r, unit: undefined, diagnostics: [...r.diagnostics, d], messages: [r.messages, formatDiagnostic(d)].filter(Boolean).join('\n'), errorCount: r.errorCount + 1 };
+  }
+}

@@ -8,10 +8,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { addressOf, Runtime, interpreter, loadBytes } from '@tbpf/vm';
+import { readObject } from '@tbpf/asm';
+import { addressOf, interpreter, loadObject, Runtime } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
-import { compileToUnit } from './compile.js';
-import { loadUnit } from './testing/run-unit.js';
+import { compile } from './compile.js';
 
 const corpusDir = fileURLToPath(new URL('../test-corpus', import.meta.url));
 const includeDir = fileURLToPath(new URL('../include', import.meta.url));
@@ -27,7 +27,7 @@ function have(tool: string): boolean {
     return false;
   }
 }
-const haveClang = have('clang-19') && have('llvm-objcopy-19');
+const haveClang = have('clang-19');
 const haveGcc = have('gcc');
 
 interface Program {
@@ -64,36 +64,31 @@ function ctxBytes(values: bigint[], kind: string): Uint8Array {
 
 const mask = (p: Program, v: bigint) => (p.ret32 ? v & 0xffffffffn : BigInt.asUintN(64, v));
 
-function runTbpf(p: Program): bigint[] {
-  const r = compileToUnit(p.source, {
+function runObject(p: Program, bytes: Uint8Array): bigint[] {
+  const runtime = new Runtime({ memoryBytes: 1 << 22, clock: () => 12345, seed: 7 });
+  const prog = interpreter.prepare(loadObject(runtime, readObject(bytes), 'f'), { instructionLimit: 1_000_000 });
+  return p.inputs.map((vals) => mask(p, prog.run(addressOf(runtime.allocData(ctxBytes(vals, p.kind), 'ctx').start))));
+}
+
+function tbpfObject(p: Program): Uint8Array {
+  const r = compile(p.source, {
     fileName: p.file,
     includeDirs: [corpusDir],
     readFile: (f) => (existsSync(f) ? readFileSync(f, 'utf8') : undefined),
   });
-  if (!r.unit) throw new Error(r.messages);
-  const runtime = new Runtime({ memoryBytes: 1 << 22, clock: () => 12345, seed: 7 });
-  const prog = loadUnit(runtime, r.unit, 'f');
-  return p.inputs.map((vals) => mask(p, prog.run(addressOf(runtime.allocData(ctxBytes(vals, p.kind), 'ctx').start))));
+  if (!r.bytes) throw new Error(r.messages);
+  return r.bytes;
 }
 
-function clangObject(p: Program): string {
+function clangObject(p: Program): Uint8Array {
   const src = join(work, p.file);
   writeFileSync(src, p.source);
   const obj = src.replace(/\.c$/, '.o');
   execFileSync('clang-19', ['-target', 'bpf', '-mcpu=v4', '-O2', '-I', includeDir, '-I', corpusDir, '-c', src, '-o', obj]);
-  return obj;
+  return readFileSync(obj);
 }
 
-function runClang(p: Program): bigint[] | undefined {
-  const obj = clangObject(p);
-  const relocs = execFileSync('llvm-readelf-19', ['-r', obj], { encoding: 'utf8' });
-  if (/\.reltbpf/.test(relocs)) return undefined; // needs the asm object reader (maps, calls)
-  const bin = obj.replace(/\.o$/, '.bin');
-  execFileSync('llvm-objcopy-19', ['-O', 'binary', '--only-section=tbpf', obj, bin]);
-  const runtime = new Runtime({ memoryBytes: 1 << 22, clock: () => 12345, seed: 7 });
-  const prog = interpreter.prepare(loadBytes(runtime, readFileSync(bin)), { instructionLimit: 1_000_000 });
-  return p.inputs.map((vals) => mask(p, prog.run(addressOf(runtime.allocData(ctxBytes(vals, p.kind), 'ctx').start))));
-}
+const runTbpf = (p: Program) => runObject(p, tbpfObject(p));
 
 function runNative(p: Program): bigint[] {
   const src = join(work, `native_${p.file}`);
@@ -113,8 +108,7 @@ describe('acceptance corpus', () => {
     it('tbpf cc and clang -O2 agree in the vm', () => {
       const ours = runTbpf(p);
       if (!haveClang) return;
-      const theirs = runClang(p);
-      if (theirs) expect(ours).toEqual(theirs);
+      expect(ours).toEqual(runObject(p, clangObject(p)));
     });
 
     it.runIf(p.kind === 'pure' && haveGcc)('agrees with native gcc (C semantics)', () => {

@@ -1,16 +1,17 @@
+export { formatAssembly } from './assembly.js';
 export {
-  type DeclarationOptions,
-  type Declarations,
-  type FieldLayout,
-  parseDeclarations,
-  type StructLayout,
-} from './declarations.js';
-export {
-  CompileError,
-  type Diagnostic,
-  formatDiagnostic,
-  type Severity,
-  type SourceLoc,
-} from './diagnostics.js';
+  type CompiledData,
+  type CompiledFunction,
+  type CompiledMap,
+  type CompiledUnit,
+  type CompileOptions,
+  type CompileResult,
+  compile,
+  compileToUnit,
+  type FrontendResult,
+} from './compile.js';
+export { type DeclarationOptions, type Declarations, type FieldLayout, parseDeclarations, type StructLayout } from './declarations.js';
+export { CompileError, type Diagnostic, formatDiagnostic, type Severity, type SourceLoc } from './diagnostics.js';
+export { BUNDLED_HEADERS } from './headers.generated.js';
 export { PREDEFINED } from './preprocessor.js';
 export type { Type } from './types.js';
