@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Io } from '../io.js';
 import { registerConformancePlugin } from './conformance-plugin.js';
 import { registerAsm } from './asm.js';
+import { registerCc } from './cc.js';
 import { registerDisasm } from './disasm.js';
 import { registerOpcodes } from './opcodes.js';
 import { registerRun } from './run.js';
@@ -10,4 +11,4 @@ import { registerTrace } from './trace.js';
 /** A subcommand adds itself to the program. One file per subcommand in this folder. */
 export type RegisterCommand = (program: Command, io: Io) => void;
 
-export const commands: RegisterCommand[] = [registerAsm, registerDisasm, registerOpcodes, registerRun, registerConformancePlugin, registerTrace];
+export const commands: RegisterCommand[] = [registerAsm, registerDisasm, registerOpcodes, registerRun, registerConformancePlugin, registerTrace, registerCc];
