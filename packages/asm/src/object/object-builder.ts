@@ -318,6 +318,20 @@ export class ObjectBuilder {
         if (!this.btf.spec.types.some((t) => t.kind === 'datasec' && t.name === name))
           this.btf.datasec(name, d.size, []);
       }
+      // Like libbpf's fixup before loading: compilers leave DATASEC sizes 0; the kernel wants
+      // each one to be its section's size.
+      for (const t of this.btf.spec.types) {
+        if (t.kind !== 'datasec') continue;
+        const s = sections.find((x) => x.name === t.name);
+        if (s) t.size = s.type === SHT_NOBITS ? (s.size ?? 0) : (s.data?.length ?? 0);
+        for (const v of t.vars) {
+          // Non-static variables: the offset is the symbol's (clang writes 0 there).
+          const vt = this.btf.spec.types[v.type];
+          if (vt?.kind !== 'var' || vt.linkage === 'static') continue;
+          const sym = symbols.find((x) => x.name === vt.name && x.section === t.name && x.type === 'object');
+          if (sym) v.offset = sym.value;
+        }
+      }
       const ext = [...this.ext.values()].map((e) => ({
         section: e.section,
         funcInfo: e.funcInfo.map((f) => ({

@@ -4,7 +4,15 @@
  * libbpf does it.
  */
 import { ByteReader } from '../elf/byte-reader.js';
-import { SHF_ALLOC, SHF_EXECINSTR, SHT_NOBITS, STT_FILE, STT_SECTION } from '../elf/constants.js';
+import {
+  SHF_ALLOC,
+  SHF_EXECINSTR,
+  SHT_NOBITS,
+  STB_LOCAL,
+  STT_FILE,
+  STT_OBJECT,
+  STT_SECTION,
+} from '../elf/constants.js';
 import { ElfError } from '../elf/errors.js';
 import type { ElfFile, ElfSection, ElfSymbol } from '../elf/read-elf.js';
 import { type BtfData, btfSizeOf, skipModifiers } from './btf-read.js';
@@ -88,6 +96,9 @@ export function readMaps(
         section: section.name,
         initialData: section.type === SHT_NOBITS ? new Uint8Array(section.size) : section.data.slice(),
         readOnly,
+        variables: symbolsIn(section)
+          .filter((s) => s.type === STT_OBJECT)
+          .map((s) => ({ name: s.name, offset: s.value, size: s.size, global: s.bind !== STB_LOCAL })),
       });
     }
   }

@@ -157,6 +157,14 @@ export const BPF_F_MMAPABLE = 0x400;
 /** Where a map definition came from. */
 export type MapOrigin = 'btf' | 'legacy' | 'global-data' | 'rfc-table';
 
+/** A named variable inside a global-data map's value. */
+export interface GlobalVariable {
+  name: string;
+  offset: number;
+  size: number;
+  global: boolean;
+}
+
 export interface MapSpec {
   /** Symbol name for `.maps`/`maps` entries; the section name for global data (`.rodata`, …). */
   name: string;
@@ -173,6 +181,8 @@ export interface MapSpec {
   section: string;
   /** Global-data maps: the initial contents of the single value (zeros for .bss). */
   initialData?: Uint8Array;
+  /** Global-data maps: the variables (ELF OBJECT symbols) in the value, by byte offset. */
+  variables?: GlobalVariable[];
   /** Global-data maps from .rodata*: frozen after loading, read-only to programs. */
   readOnly?: boolean;
   /** BTF type ids of key and value when the definition names them (`__type(key, T)`). */

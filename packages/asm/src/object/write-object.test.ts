@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { add, exit, lddw, mov, R0, R1, R2 } from '@tbpf/isa';
@@ -184,6 +185,47 @@ describe('ObjectBuilder and writeAssembled', () => {
       mov.imm(R0, 2),
       exit(),
     ]);
+  });
+});
+
+describe("the kernel's BTF checker accepts our BTF (bpf(BPF_BTF_LOAD); skipped without privileges)", () => {
+  const script = path.join(CORPUS_DIR, 'btf_load.py');
+  const canLoad = (() => {
+    if (process.arch !== 'x64' || !haveTool('python3') || !haveTool('clang-19')) return false;
+    const r = spawnSync('python3', [script, compile('maps_btf.c', 'clang-g')], { encoding: 'utf8' });
+    return r.status !== 2; // 2: bpf(2) not permitted / not available
+  })();
+  const load = (file: string) => spawnSync('python3', [script, file], { encoding: 'utf8' }).stdout.trim();
+
+  it.skipIf(!canLoad).each(CORPUS_SOURCES)('rewritten clang -g object: %s', (source) => {
+    const obj = readObject(readBytes(compile(source, 'clang-g')));
+    expect(load(writeTemp(`${source}.kernel-btf.o`, writeObject(obj)))).toBe('OK');
+  });
+
+  it.skipIf(!canLoad)('ObjectBuilder output with maps, functions, variables and global data', () => {
+    const b = new ObjectBuilder();
+    const u32 = b.btf.int('unsigned int', 4);
+    const u64 = b.btf.int('unsigned long long', 8);
+    const ev = b.btf.struct('event', 16, [
+      { name: 'ts', type: u64, offset: 0 },
+      { name: 'pid', type: u32, offset: 8 },
+    ]);
+    b.addMap({
+      name: 'events',
+      type: MAP_TYPES.hash,
+      keySize: 4,
+      valueSize: 16,
+      maxEntries: 8,
+      btfKeyType: u32,
+      btfValueType: ev,
+    });
+    b.addMap({ name: 'plain', type: MAP_TYPES.array, keySize: 4, valueSize: 8, maxEntries: 4 });
+    const ctx = b.btf.ptr(0);
+    b.btf.func('prog', b.btf.funcProto(u32, [{ name: 'ctx', type: ctx }]));
+    b.addData('.data', new Uint8Array(8), { name: 'counter' });
+    b.addFunction('prog', 'kprobe/x', [mov.imm(R0, 0), exit()]);
+    b.license = 'GPL';
+    expect(load(writeTemp('builder.kernel-btf.o', b.build()))).toBe('OK');
   });
 });
 

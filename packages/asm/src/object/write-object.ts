@@ -105,6 +105,16 @@ export function writeObject(obj: ObjectFile): Uint8Array {
         m.section,
         m.section.startsWith('.bss') ? m.valueSize : (m.initialData ?? new Uint8Array(m.valueSize)),
       );
+      for (const v of m.variables ?? []) {
+        b.defineSymbol({
+          name: v.name,
+          section: m.section,
+          value: v.offset,
+          size: v.size,
+          binding: v.global ? 'global' : 'local',
+          type: 'object',
+        });
+      }
       continue;
     }
     const def: MapDefinition = { ...m, style: m.origin === 'legacy' ? 'legacy' : 'btf' };
