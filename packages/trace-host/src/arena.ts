@@ -101,12 +101,17 @@ export interface StructView {
   [field: string]: any;
 }
 
+type ViewClass = new (offset: number) => StructView;
+
 interface Binding {
   layout: StructLayout;
-  proto: object;
-  /** Allocation size (rounded to 8) and its free list. */
+  View: ViewClass;
+  /** Allocation size (rounded to 8) and the offsets released for reuse. */
   stride: number;
+  free: number[];
 }
+
+const BINDING = Symbol('arena binding');
 
 const HEADER_ALIGN = 8;
 
@@ -132,7 +137,9 @@ export class Arena {
   /** Make struct layouts available by name: `arena.declare(parseDeclarations(header).structs.values())`. */
   declare(layouts: Iterable<StructLayout>): void {
     for (const l of layouts) {
-      this.structs.set(l.name, { layout: l, proto: makePrototype(l, this), stride: (l.size + 7) & ~7 });
+      const b: Binding = { layout: l, View: makeViewClass(l, this), stride: (l.size + 7) & ~7, free: [] };
+      Object.defineProperty(b.View.prototype, BINDING, { value: b });
+      this.structs.set(l.name, b);
     }
   }
 
@@ -153,29 +160,36 @@ export class Arena {
   /** Allocate a zeroed struct. */
   alloc(tag: string): StructView {
     const b = this.binding(tag);
-    return this.viewAt(b, this.allocBytes(b.stride));
+    const off = b.free.length > 0 ? this.zeroed(b.free.pop() as number, b.stride) : this.bump(b.stride);
+    return new b.View(off);
   }
 
   /** Return a struct's bytes for reuse (the view must not be used afterwards). */
   release(v: StructView): void {
-    this.releaseBytes(v.offset, (v.struct.size + 7) & ~7);
+    (v as unknown as Record<symbol, Binding>)[BINDING].free.push(v.offset);
   }
 
-  /** Raw allocation of `size` zeroed bytes (8-aligned); returns the offset. */
-  allocBytes(size: number): number {
-    const stride = (Math.max(1, size) + HEADER_ALIGN - 1) & ~(HEADER_ALIGN - 1);
-    const list = this.free.get(stride);
-    if (list && list.length > 0) {
-      const off = list.pop() as number;
-      this.bytes.fill(0, off, off + stride);
-      return off;
-    }
+  private zeroed(off: number, size: number): number {
+    const u8 = this.bytes;
+    for (let i = off, end = off + size; i < end; i++) u8[i] = 0;
+    return off;
+  }
+
+  private bump(stride: number): number {
     if (this.next + stride > this.start + this.size) {
       throw new ArenaError(`arena full: ${this.size} bytes, ${stride} more requested`);
     }
     const off = this.next;
     this.next += stride;
     return off;
+  }
+
+  /** Raw allocation of `size` zeroed bytes (8-aligned); returns the offset. */
+  allocBytes(size: number): number {
+    const stride = (Math.max(1, size) + HEADER_ALIGN - 1) & ~(HEADER_ALIGN - 1);
+    const list = this.free.get(stride);
+    if (list && list.length > 0) return this.zeroed(list.pop() as number, stride);
+    return this.bump(stride);
   }
 
   releaseBytes(offset: number, size: number): void {
@@ -202,7 +216,7 @@ export class Arena {
     if (off < this.start || off + b.layout.size > this.start + this.size) {
       throw new ArenaError(`0x${address.toString(16)} is not a struct ${tag} in the arena`);
     }
-    return this.viewAt(b, off);
+    return new b.View(off);
   }
 
   /** True if [address, address + size) lies in the arena. */
@@ -216,13 +230,6 @@ export class Arena {
     return this.next - this.start;
   }
 
-  private viewAt(b: Binding, offset: number): StructView {
-    const v = Object.create(b.proto) as { offset: number; address: number };
-    v.offset = offset;
-    v.address = BPF_ADDRESS_BASE + offset;
-    return v as StructView;
-  }
-
   /** @internal for generated accessors */
   get dataView(): DataView {
     return this.view;
@@ -234,9 +241,8 @@ export class Arena {
   /** @internal */
   nested(def: StructDefLike, offset: number): StructView {
     const b = def.tag ? this.structs.get(def.tag) : undefined;
-    if (b) return this.viewAt(b, offset);
-    const layout = layoutOfDef(def);
-    return this.viewAt({ layout, proto: makePrototype(layout, this), stride: layout.size }, offset);
+    if (b) return new b.View(offset);
+    return new (makeViewClass(layoutOfDef(def), this))(offset);
   }
 }
 
@@ -444,10 +450,18 @@ function intAccessor(
   }
 }
 
-function makePrototype(l: StructLayout, arena: Arena): object {
-  const proto: Record<string, unknown> = {};
-  Object.defineProperty(proto, 'struct', { value: l });
+/** A class per struct: instances hold the offset; fields are accessors on the prototype. */
+function makeViewClass(l: StructLayout, arena: Arena): ViewClass {
+  const View = class {
+    readonly offset: number;
+    readonly address: number;
+    constructor(offset: number) {
+      this.offset = offset;
+      this.address = BPF_ADDRESS_BASE + offset;
+    }
+  };
+  Object.defineProperty(View.prototype, 'struct', { value: l });
   for (const f of l.fields)
-    Object.defineProperty(proto, f.name, { ...memberAccessor(f, arena), enumerable: true });
-  return proto;
+    Object.defineProperty(View.prototype, f.name, { ...memberAccessor(f, arena), enumerable: true });
+  return View as unknown as ViewClass;
 }

@@ -252,7 +252,7 @@ export function writeStringField(
     n = Math.min(v.length, size - 1);
     u8.set(v.subarray(0, n), at);
   } else if (mem) {
-    const addr = toNumber(v);
+    const addr = typeof v === 'number' ? v : toNumber(v);
     const off = addr - BPF_ADDRESS_BASE;
     if (addr !== 0 && off >= 0 && off < mem.bytes.length) {
       const src = mem.bytes;
@@ -261,7 +261,8 @@ export function writeStringField(
       while (i < end && src[i] !== 0) u8[at + n++] = src[i++];
     }
   }
-  u8.fill(0, at + n, at + size);
+  // A short loop beats fill() for the few bytes of a name.
+  for (let i = at + n, end = at + size; i < end; i++) u8[i] = 0;
 }
 
 const scratch = new Uint32Array(2);
