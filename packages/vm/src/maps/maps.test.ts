@@ -255,3 +255,39 @@ describe('ring buffer', () => {
     expect(expected.length).toBeGreaterThan(500);
   });
 });
+
+describe('per-CPU maps (one CPU)', () => {
+  it('behave like their plain counterparts with a single value', () => {
+    const rt = new Runtime({ memoryBytes: 1 << 20 });
+    const pa = rt.createMap({
+      name: 'pa',
+      type: MAP_TYPE.percpu_array,
+      keySize: 4,
+      valueSize: 8,
+      maxEntries: 2,
+    });
+    const ph = rt.createMap({
+      name: 'ph',
+      type: MAP_TYPE.percpu_hash,
+      keySize: 4,
+      valueSize: 8,
+      maxEntries: 2,
+    });
+    const lph = rt.createMap({
+      name: 'lph',
+      type: MAP_TYPE.lru_percpu_hash,
+      keySize: 4,
+      valueSize: 8,
+      maxEntries: 1,
+    });
+    expect(pa).toBeInstanceOf(ArrayMap);
+    expect(ph).toBeInstanceOf(HashMap);
+    expect(pa.update(u32(1), u64(9n))).toBe(0);
+    expect(pa.lookup(u32(1))).toEqual(u64(9n));
+    expect(ph.update(u32(1), u64(9n), BPF_NOEXIST)).toBe(0);
+    expect(ph.lookup(u32(1))).toEqual(u64(9n));
+    expect(lph.update(u32(1), u64(1n))).toBe(0);
+    expect(lph.update(u32(2), u64(2n))).toBe(0);
+    expect(lph.keys()).toEqual([u32(2)]);
+  });
+});
