@@ -4,6 +4,7 @@ import { registerConformancePlugin } from './conformance-plugin.js';
 import { registerAsm } from './asm.js';
 import { registerCc } from './cc.js';
 import { registerDisasm } from './disasm.js';
+import { registerJited } from './jited.js';
 import { registerOpcodes } from './opcodes.js';
 import { registerRun } from './run.js';
 import { registerTrace } from './trace.js';
@@ -11,4 +12,4 @@ import { registerTrace } from './trace.js';
 /** A subcommand adds itself to the program. One file per subcommand in this folder. */
 export type RegisterCommand = (program: Command, io: Io) => void;
 
-export const commands: RegisterCommand[] = [registerAsm, registerDisasm, registerOpcodes, registerRun, registerConformancePlugin, registerTrace, registerCc];
+export const commands: RegisterCommand[] = [registerAsm, registerDisasm, registerOpcodes, registerRun, registerConformancePlugin, registerTrace, registerCc, registerJited];

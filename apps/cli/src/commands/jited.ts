@@ -1,0 +1,34 @@
+import { formatInsn } from '@tbpf/asm';
+import { JitEngine, jitedListing } from '@tbpf/jit-x64';
+import { Runtime, VmError } from '@tbpf/vm';
+import type { Command } from 'commander';
+import { CliError, type Io } from '../io.js';
+import { loadAny } from './run.js';
+
+interface JitedOptions {
+  section?: string;
+  blind?: boolean;
+  direct?: boolean;
+}
+
+/** `tbpf jited`: the x86-64 code the JIT generates (what `disasm --jited` shows). */
+export function registerJited(program: Command, io: Io): void {
+  program
+    .command('jited')
+    .description('show the x86-64 code the JIT generates for a program, decoded with objdump when installed')
+    .argument('<prog>', 'ELF object, RFC image, raw/hex instruction bytes or assembly')
+    .option('--section <name>', 'the ELF program section')
+    .option('--blind', 'with constant blinding (as bpf_jit_harden)')
+    .option('--direct', 'without 32-bit address confinement')
+    .action((input: string, opts: JitedOptions) => {
+      const runtime = new Runtime({ memoryBytes: 1 << 20 });
+      const loaded = loadAny(runtime, io.readFile(input), input, opts.section);
+      const engine = new JitEngine({ blind: !!opts.blind, confine: !opts.direct });
+      try {
+        io.out(jitedListing(engine.compile(loaded), loaded.insns, (insn) => formatInsn(insn)));
+      } catch (e) {
+        if (e instanceof VmError) throw new CliError(e.message);
+        throw e;
+      }
+    });
+}
