@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { E2BIG, EEXIST, EINVAL, ENOENT } from '../errors.js';
 import { Runtime } from '../runtime.js';
-import type { ArrayMap } from './array.js';
+import { ArrayMap } from './array.js';
 import { MAP_TYPE } from './create.js';
-import type { HashMap } from './hash.js';
+import { HashMap } from './hash.js';
 import {
   BPF_ANY,
   BPF_EXIST,
