@@ -65,6 +65,11 @@ export interface FilterOptions {
   ctx?: ContextForm;
   /** Verifier log level for the kept log (default 1: branch states). */
   logLevel?: 0 | 1 | 2;
+  /**
+   * Stop a run after this many instructions (a fault: see the host's fault policy). Only the
+   * interpreter counts instructions, so 'auto' falls back to it when this is set.
+   */
+  instructionLimit?: number;
 }
 
 /** The default engine order (documented in the README). */
@@ -176,7 +181,10 @@ export function loadFilter(
     try {
       // Compiled engines run verified programs without per-access checks (as Linux); the
       // interpreter, the reference, keeps its region checks.
-      prepared = engine.prepare(loaded, { boundsCheck: name === 'interp' });
+      prepared = engine.prepare(loaded, {
+        boundsCheck: name === 'interp',
+        ...(options.instructionLimit ? { instructionLimit: options.instructionLimit } : {}),
+      });
       break;
     } catch (e) {
       fallbacks.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
@@ -265,7 +273,11 @@ export function parseFilterWrite(data: Uint8Array): { source: FilterSource; opti
           throw new FilterLoadError(`unknown ctx '${v}' (regs, record)`, undefined, 'parse');
         options.ctx = v;
       } else if (k === 'program') program = v;
-      else throw new FilterLoadError(`unknown filter option '${k}'`, undefined, 'parse');
+      else if (k === 'limit') {
+        if (!/^[1-9]\d*$/.test(v))
+          throw new FilterLoadError(`limit must be a positive integer, got '${v}'`, undefined, 'parse');
+        options.instructionLimit = Number(v);
+      } else throw new FilterLoadError(`unknown filter option '${k}'`, undefined, 'parse');
     }
   }
   const isElf = body[0] === 0x7f && body[1] === 0x45 && body[2] === 0x4c && body[3] === 0x46;
