@@ -1,0 +1,144 @@
+import {
+  add,
+  and,
+  call,
+  callKfunc,
+  callLocal,
+  div,
+  exit,
+  type Insn,
+  ja,
+  jeq,
+  jgt32,
+  ldabs,
+  lddw,
+  ldxw,
+  mod,
+  mov,
+  mov32,
+  mul,
+  or,
+  R0,
+  R1,
+  R2,
+  R10,
+  sdiv32,
+  stdw,
+  stw,
+  sub,
+  xor,
+} from '@tbpf/isa';
+import { describe, expect, it } from 'vitest';
+import { largeProgram } from '../bench.js';
+import { compile } from './compile.js';
+
+function errorOf(insns: Insn[], options = {}) {
+  const r = compile(insns, options);
+  if (r.ok) throw new Error('compiled');
+  return { code: r.error.code, index: r.error.index };
+}
+
+function contains(code: Uint8Array, value: number): boolean {
+  const b = [value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, (value >>> 24) & 0xff];
+  for (let i = 0; i + 4 <= code.length; i++) {
+    if (code[i] === b[0] && code[i + 1] === b[1] && code[i + 2] === b[2] && code[i + 3] === b[3]) return true;
+  }
+  return false;
+}
+
+describe('compile', () => {
+  it('says why it cannot compile, with the instruction index', () => {
+    expect(errorOf([])).toEqual({ code: 'empty-program', index: -1 });
+    expect(errorOf([mov.imm(R0, 0), ldabs(4, 0), exit()])).toEqual({ code: 'legacy-packet-load', index: 1 });
+    expect(errorOf([callKfunc(7), exit()])).toEqual({ code: 'kfunc-call', index: 0 });
+    expect(errorOf([{ kind: 'lddw', source: 'map_fd', dst: 1, imm: 3, imm2: 0 }, exit()])).toEqual({
+      code: 'unresolved-lddw',
+      index: 0,
+    });
+    expect(errorOf([mov.imm(11, 0), exit()])).toEqual({ code: 'bad-register', index: 0 });
+    expect(errorOf([ja(5), exit()])).toEqual({ code: 'bad-jump', index: 0 });
+    expect(errorOf([mov.imm(R0, 0)])).toEqual({ code: 'falls-off-function', index: 0 });
+    // main calls f; f jumps into main
+    expect(errorOf([callLocal(1), exit(), ja(-3), exit()])).toEqual({
+      code: 'cross-function-jump',
+      index: 2,
+    });
+    // f calls itself
+    expect(errorOf([callLocal(1), exit(), callLocal(-1), exit()])).toEqual({ code: 'recursion', index: 2 });
+    // a chain of 3 frames with a limit of 2
+    expect(errorOf([callLocal(1), exit(), callLocal(1), exit(), exit()], { maxFrames: 2 })).toEqual({
+      code: 'call-depth',
+      index: -1,
+    });
+  });
+
+  it('resolves map references through the loader', () => {
+    const insns: Insn[] = [{ kind: 'lddw', source: 'map_fd', dst: 1, imm: 3, imm2: 0 }, exit()];
+    const r = compile(insns, { resolveLddw: () => 0x1_0000_2000n });
+    expect(r.ok).toBe(true);
+  });
+
+  it('uses short jumps where they reach and near jumps elsewhere', () => {
+    const far = Array.from({ length: 60 }, () => mov.imm(R2, 0x12345678)); // 7 bytes each
+    const insns = [jeq.imm(R1, 0, 1), mov.imm(R0, 1), jgt32.reg(R1, R2, 60), ...far, exit()];
+    const r = compile(insns);
+    if (!r.ok) throw r.error;
+    const { code, insnOffsets } = r.program;
+    // test rdi,rdi (3 bytes) then je rel8
+    expect(code[insnOffsets[0] + 3] & 0xf0).toBe(0x70);
+    // cmp edi,esi (2 bytes) then ja rel32 (0f 87)
+    expect([code[insnOffsets[2] + 2], code[insnOffsets[2] + 3]]).toEqual([0x0f, 0x87]);
+  });
+
+  it('converges on a 4,096-instruction program in a few passes', () => {
+    const r = compile(largeProgram());
+    if (!r.ok) throw r.error;
+    expect(r.program.passes).toBeLessThanOrEqual(4);
+  });
+
+  it('blinds every user constant: none appears verbatim in the code', () => {
+    const K = [0x3a5c1f77, -0x12345679, 0x7edcba98, 0x51f0e2d3, 0x6b2a4c8e, 0x2468ace1];
+    const insns: Insn[] = [
+      mov.imm(R0, K[0]),
+      mov32.imm(R1, K[1]),
+      add.imm(R0, K[2]),
+      sub.imm(R0, K[3]),
+      and.imm(R0, K[4]),
+      or.imm(R0, K[5]),
+      xor.imm(R0, K[0]),
+      mul.imm(R0, K[1]),
+      div.imm(R0, K[2]),
+      mod.imm(R0, K[3]),
+      sdiv32.imm(R0, K[4]),
+      jeq.imm(R0, K[5], 0),
+      stw(R10, -8, K[0]),
+      stdw(R10, -16, K[1]),
+      lddw(R2, (BigInt(K[2]) << 32n) | BigInt(K[3])),
+      ldxw(R0, R10, -8),
+      exit(),
+    ];
+    const plain = compile(insns);
+    const blinded = compile(insns, { blind: true });
+    if (!plain.ok || !blinded.ok) throw new Error('compile failed');
+    expect(K.every((k) => contains(plain.program.code, k))).toBe(true);
+    expect(K.filter((k) => contains(blinded.program.code, k))).toEqual([]);
+  });
+
+  it('blinds deterministically with a seed and differently without', () => {
+    const insns = [mov.imm(R0, 0x3a5c1f77), exit()];
+    const a = compile(insns, { blind: { seed: 5 } });
+    const b = compile(insns, { blind: { seed: 5 } });
+    const c = compile(insns, { blind: true });
+    const d = compile(insns, { blind: true });
+    if (!a.ok || !b.ok || !c.ok || !d.ok) throw new Error('compile failed');
+    expect(a.program.code).toEqual(b.program.code);
+    expect(c.program.code).not.toEqual(d.program.code);
+  });
+
+  it('lists helper slots in first-use order and flags callx', () => {
+    const r = compile([call(6), call(1), call(6), { kind: 'callx', reg: R1 }, exit()]);
+    if (!r.ok) throw r.error;
+    expect(r.program.helperSlots).toEqual([6, 1]);
+    expect(r.program.usesCallx).toBe(true);
+  });
+});
