@@ -19,6 +19,7 @@ interface DisasmOptions {
   rawBytes?: boolean;
   alu32?: boolean;
   relocs?: boolean;
+  source?: boolean;
   json?: boolean;
 }
 
@@ -29,10 +30,10 @@ export function detectFormat(bytes: Uint8Array): 'elf' | 'rfc-image' | 'raw' {
   return 'raw';
 }
 
-function load(bytes: Uint8Array): { format: string; sections: DisasmSectionInput[] } {
+function load(bytes: Uint8Array, source: boolean): { format: string; sections: DisasmSectionInput[] } {
   const format = detectFormat(bytes);
   try {
-    if (format === 'elf') return { format, sections: objectSections(readElf(bytes)) };
+    if (format === 'elf') return { format, sections: objectSections(readElf(bytes), { source }) };
     if (format === 'rfc-image') {
       const translated = translateRfcImage(bytes);
       return { format, sections: [{ name: '.text', insns: translated.insns }] };
@@ -64,13 +65,14 @@ export function registerDisasm(program: Command, io: Io): void {
     .option('--raw-bytes', 'show the instruction bytes, as llvm-objdump -d does')
     .option('--alu32', 'w registers for 32-bit memory operations, as llvm-objdump --mattr=+alu32')
     .option('-r, --relocs', 'show relocations under their instructions (llvm-objdump -dr)')
+    .option('-S, --source', "interleave source lines from the object's BTF line info (llvm-objdump -S)")
     .option('--json', 'machine-readable output: one object per instruction')
     .action((input: string, opts: DisasmOptions) => {
       if (opts.style !== 'llvm' && opts.style !== 'kernel') {
         throw new CliError(`--style must be llvm or kernel, not '${opts.style}'`);
       }
       const style = opts.style as DisasmStyle;
-      const { format, sections: all } = load(io.readFile(input));
+      const { format, sections: all } = load(io.readFile(input), !!opts.source);
       const sections = opts.section ? all.filter((s) => s.name === opts.section) : all;
       if (opts.section && sections.length === 0) {
         const names = all.map((s) => s.name).join(', ') || 'none';

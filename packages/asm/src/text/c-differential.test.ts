@@ -22,7 +22,8 @@ const SOURCES = [
   ['objects', 'legacy_maps.c'],
 ] as const;
 
-const COMPILERS: Record<string, { tool: string; args: string[]; skip?: string[] }> = {
+/** `btf`: also compare `llvm-objdump -S` (BTF line info) on a copy stripped of DWARF, where llvm-objdump reads BTF. */
+const COMPILERS: Record<string, { tool: string; args: string[]; skip?: string[]; btf?: boolean }> = {
   'clang-19 -O2': { tool: 'clang-19', args: ['-target', 'bpf', '-O2'], skip: ['arith.c'] },
   'clang-19 -O2 -g -mcpu=v3': {
     tool: 'clang-19',
@@ -30,12 +31,17 @@ const COMPILERS: Record<string, { tool: string; args: string[]; skip?: string[] 
     skip: ['arith.c'],
   },
   'clang-19 -O2 -mcpu=v4': { tool: 'clang-19', args: ['-target', 'bpf', '-O2', '-mcpu=v4'] },
-  'clang-19 -target bpfeb -O2 -mcpu=v4': { tool: 'clang-19', args: ['-target', 'bpfeb', '-O2', '-mcpu=v4'] },
+  'clang-19 -target bpfeb -O2 -g -mcpu=v4': {
+    tool: 'clang-19',
+    args: ['-target', 'bpfeb', '-O2', '-g', '-mcpu=v4'],
+    btf: true,
+  },
   'bpf-gcc -O2': { tool: 'bpf-gcc', args: ['-O2'] },
   'bpf-gcc -O2 -mcpu=v3': { tool: 'bpf-gcc', args: ['-O2', '-mcpu=v3'] },
 };
 
-const canRun = haveTool('llvm-objdump-19') && haveTool('clang-19') && haveTool('bpf-gcc');
+const canRun =
+  haveTool('llvm-objdump-19') && haveTool('llvm-objcopy-19') && haveTool('clang-19') && haveTool('bpf-gcc');
 const dir = canRun ? tempDir() : '';
 
 const cases = Object.entries(COMPILERS).flatMap(([label, c]) =>
@@ -48,6 +54,8 @@ interface Compiled {
   bytes: Uint8Array;
   /** llvm-objdump-19's output for each of OBJDUMP_ARGS. */
   want: string[];
+  /** With BTF: the object without DWARF, and llvm-objdump-19 -S of it. */
+  stripped?: { bytes: Uint8Array; want: string };
 }
 
 /** llvm-objdump's output for several objects, split per object at its `name:\tfile format` header. */
@@ -85,10 +93,31 @@ async function prepare(): Promise<Map<string, Compiled>> {
           ),
         ),
       );
+      let source: Map<string, string> | undefined;
+      const strippedDir = path.join(cwd, 'stripped');
+      if (c.btf) {
+        mkdirSync(strippedDir, { recursive: true });
+        await Promise.all(
+          objects.map((o) =>
+            run('llvm-objcopy-19', ['--strip-debug', path.join(cwd, o), path.join(strippedDir, o)]),
+          ),
+        );
+        source = splitPerObject(
+          (await run('llvm-objdump-19', ['-S', ...objects], { cwd: strippedDir })).stdout,
+        );
+      }
       for (const obj of objects) {
         results.set(`${obj} ${label}`, {
           bytes: new Uint8Array(readFileSync(path.join(cwd, obj))),
           want: listings.map((l) => l.get(obj) ?? `(llvm-objdump printed nothing for ${obj})`),
+          ...(source
+            ? {
+                stripped: {
+                  bytes: new Uint8Array(readFileSync(path.join(strippedDir, obj))),
+                  want: source.get(obj) ?? `(llvm-objdump -S printed nothing for ${obj})`,
+                },
+              }
+            : {}),
         });
       }
     }),
@@ -110,11 +139,18 @@ describe.skipIf(!canRun)('our disassembly of clang-19 and bpf-gcc objects equals
     objects = await prepare();
   }, 120_000);
 
-  it.each(cases)('$file, $label (-d, --no-show-raw-insn, -dr, --mattr=+alu32)', ({ label, file }) => {
+  it.each(cases)('$file, $label (-d, --no-show-raw-insn, -dr, --mattr=+alu32, and -S from BTF)', ({
+    label,
+    file,
+  }) => {
     const obj = file.replace(/\.c$/, '.o');
-    const { bytes, want } = objects.get(`${obj} ${label}`) as Compiled;
+    const { bytes, want, stripped } = objects.get(`${obj} ${label}`) as Compiled;
     OUR_OPTIONS.forEach((options, i) => {
       expect(disassembleObject(bytes, obj, options)).toBe(want[i]);
     });
+    if (stripped) {
+      expect(stripped.want).toContain('\n; ');
+      expect(disassembleObject(stripped.bytes, obj, { rawBytes: true, source: true })).toBe(stripped.want);
+    }
   });
 });

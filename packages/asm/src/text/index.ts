@@ -18,6 +18,7 @@ export {
   type ListingSymbol,
   listBytes,
   listInsns,
+  type SourceLine,
 } from './listing.js';
-export { disassembleObject, objectSections } from './object-listing.js';
+export { disassembleObject, type ObjectListingOptions, objectSections } from './object-listing.js';
 export type { AsmProgram, AsmRelocation, AsmSection, AsmSymbol, Syntax } from './program.js';

@@ -36,6 +36,14 @@ export interface ListingRelocation {
   addend?: number;
 }
 
+/** A line of source recorded for the instruction at `offset`. */
+export interface SourceLine {
+  offset: number;
+  text: string;
+  file?: string;
+  line?: number;
+}
+
 /** One line of code: an instruction, a slot that does not decode, or a run of zero bytes. */
 export interface ListingEntry {
   /** Byte offset in the section. */
@@ -56,6 +64,8 @@ export interface DisasmSectionInput {
   endian?: Endian;
   symbols?: readonly ListingSymbol[];
   relocations?: readonly ListingRelocation[];
+  /** Source lines to print above the instruction at `offset` (from BTF line info), as `llvm-objdump -S`. */
+  lines?: readonly SourceLine[];
 }
 
 export interface DisassembleOptions extends FormatInsnOptions {
@@ -165,6 +175,30 @@ function branchTarget(entry: ListingEntry): bigint | undefined {
 
 const hexBytes = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
 
+/**
+ * The source line to print above each instruction, chosen as llvm-objdump -S does: the first
+ * record at the instruction's offset, unless the previous instruction had a record for the
+ * same file and line (so a statement spanning several instructions is shown once, but shown
+ * again after instructions without a record).
+ */
+function sourceLines(section: DisasmSectionInput, entries: readonly ListingEntry[]): Map<number, string> {
+  const at = new Map<number, SourceLine>();
+  for (const l of section.lines ?? []) if (!at.has(l.offset)) at.set(l.offset, l);
+  const shown = new Map<number, string>();
+  let previous: SourceLine | undefined;
+  for (const e of entries) {
+    const line = at.get(e.offset);
+    const same =
+      line &&
+      previous &&
+      line.file === previous.file &&
+      (line.line ?? line.text) === (previous.line ?? previous.text);
+    if (line && line.text !== '' && !same) shown.set(e.offset, line.text);
+    previous = line;
+  }
+  return shown;
+}
+
 function entriesOf(section: DisasmSectionInput): ListingEntry[] {
   if (section.insns) return listInsns(section.insns, section.endian);
   const stops = (section.symbols ?? []).map((s) => s.offset);
@@ -176,10 +210,14 @@ function llvmSection(section: DisasmSectionInput, options: DisassembleOptions): 
   const headers = new Map<number, string>();
   for (const s of symbols) headers.set(s.offset, s.name);
   const relocs = [...(section.relocations ?? [])].sort((a, b) => a.offset - b.offset);
+  const entries = entriesOf(section);
+  const lines = sourceLines(section, entries);
   let out = `\nDisassembly of section ${section.name}:\n`;
-  for (const e of entriesOf(section)) {
+  for (const e of entries) {
     const header = headers.get(e.offset);
     if (header !== undefined) out += `\n${e.offset.toString(16).padStart(16, '0')} <${header}>:\n`;
+    const line = lines.get(e.offset);
+    if (line) out += `; ${line}\n`;
     if (e.zeros) {
       out += '\t\t...\n';
       continue;

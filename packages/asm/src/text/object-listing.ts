@@ -4,10 +4,32 @@
  */
 import { BPF_RELOC_NAMES, SHF_EXECINSTR, STT_FILE, STT_FUNC, STT_SECTION } from '../elf/constants.js';
 import { type ElfFile, readElf } from '../elf/read-elf.js';
+import { type BtfExtLineInfo, readBtf, readBtfExt } from '../object/btf-read.js';
 import { type DisasmSectionInput, type DisassembleOptions, disassemble } from './listing.js';
 
+export interface ObjectListingOptions {
+  /** Attach the BTF line info's source lines (`.BTF` + `.BTF.ext`), for `llvm-objdump -S`-style output. */
+  source?: boolean;
+}
+
+/**
+ * BTF line info of an object, or [] when it has none. Malformed BTF only costs the source
+ * lines (the code still lists), as in llvm-objdump, which warns and goes on.
+ */
+function btfLines(elf: ElfFile): BtfExtLineInfo[] {
+  const btf = elf.sections.find((s) => s.name === '.BTF');
+  const ext = elf.sections.find((s) => s.name === '.BTF.ext');
+  if (!btf || !ext) return [];
+  try {
+    return readBtfExt(ext.data, elf.endian, readBtf(btf.data, elf.endian)).lineInfo;
+  } catch {
+    return [];
+  }
+}
+
 /** The non-empty executable sections of an object, as listing input. */
-export function objectSections(elf: ElfFile): DisasmSectionInput[] {
+export function objectSections(elf: ElfFile, options: ObjectListingOptions = {}): DisasmSectionInput[] {
+  const lines = options.source ? btfLines(elf) : [];
   return elf.sections
     .filter((s) => (s.flags & SHF_EXECINSTR) !== 0 && s.data.length > 0)
     .map((s) => {
@@ -29,7 +51,10 @@ export function objectSections(elf: ElfFile): DisasmSectionInput[] {
           const name = sym?.type === STT_SECTION ? (elf.sections[sym.shndx]?.name ?? '') : (sym?.name ?? '');
           return { offset: e.offset, type: BPF_RELOC_NAMES[e.type] ?? `R_BPF_${e.type}`, symbol: name };
         });
-      return { name: s.name, bytes: s.data, endian: elf.endian, symbols, relocations };
+      const source = lines
+        .filter((l) => l.section === s.name)
+        .map((l) => ({ offset: l.insnOffset, text: l.source, file: l.file, line: l.line }));
+      return { name: s.name, bytes: s.data, endian: elf.endian, symbols, relocations, lines: source };
     });
 }
 
@@ -40,9 +65,9 @@ export function objectSections(elf: ElfFile): DisasmSectionInput[] {
 export function disassembleObject(
   bytes: Uint8Array,
   fileName: string,
-  options: DisassembleOptions = {},
+  options: DisassembleOptions & ObjectListingOptions = {},
 ): string {
-  const sections = objectSections(readElf(bytes));
+  const sections = objectSections(readElf(bytes), options);
   const listing = disassemble(sections, options);
   return options.style === 'kernel' ? listing : `\n${fileName}:\tfile format elf64-bpf\n${listing}`;
 }
