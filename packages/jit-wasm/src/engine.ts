@@ -22,11 +22,18 @@ import {
   WASM_PAGE,
 } from '@tbpf/vm';
 import { WasmCompileError } from './compile/errors.js';
-import { FailKind, IMPORT_FAIL, IMPORT_HELPER, IMPORT_MEMORY } from './compile/imports.js';
+import { FailKind, IMPORT_FAIL, IMPORT_HELPER, IMPORT_MEMORY, IMPORT_REFRESH } from './compile/imports.js';
 import { type MemoryLayout, SCRATCH_BYTES } from './compile/layout.js';
 import { type CompiledProgram, compileProgram } from './compile/module.js';
 import type { NativeHelpers } from './compile/native.js';
 import { DELETE, LOOKUP, nativeMapAt, nativeMapHelpers, UPDATE } from './compile/native-maps.js';
+import {
+  combineNatives,
+  MEMORY_HELPERS,
+  nativeMemoryHelpers,
+  TABLE_BYTES,
+  writeRegionTable,
+} from './compile/native-memory.js';
 import { type PcMap, trapPc } from './trap.js';
 import { type WasmApi, wasmApi } from './wasm/host.js';
 
@@ -42,10 +49,11 @@ interface Exports {
 
 export interface WasmEngineOptions {
   /**
-   * Compile map lookup/update/delete for the program's array and hash maps into the module
-   * (default true) when the registry still has the standard implementations.
+   * Compile helpers into the module (default true) where the registry still has the standard
+   * implementations: map lookup/update/delete for the program's array and hash maps, probe
+   * reads, bpf_memcmp and bpf_load_pointer. false: every helper call goes to JavaScript.
    */
-  nativeMaps?: boolean;
+  nativeHelpers?: boolean;
 }
 
 export class WasmEngine implements Engine {
@@ -70,8 +78,7 @@ export class WasmEngine implements Engine {
     }
     if (!wasmApi) throw new VmError('load', 'this JavaScript host has no WebAssembly');
     const helpers = options.helpers ?? program.runtime.helpers;
-    const natives = this.options.nativeMaps === false ? undefined : mapNatives(program, helpers);
-    return new WasmProgram(wasmApi, program, helpers, natives);
+    return new WasmProgram(wasmApi, program, helpers, this.options.nativeHelpers !== false);
   }
 }
 
@@ -91,7 +98,7 @@ class WasmProgram implements PreparedProgram {
     private readonly wasm: WasmApi,
     readonly program: LoadedProgram,
     helpers: HelperRegistry,
-    natives: NativeHelpers | undefined,
+    useNatives: boolean,
   ) {
     const rt = program.runtime;
     const mem = rt.memory;
@@ -102,6 +109,20 @@ class WasmProgram implements PreparedProgram {
       writable: true,
     });
     this.regions = [stack, scratch];
+    const providers: NativeHelpers[] = [];
+    let table: Region | undefined;
+    if (useNatives) {
+      const maps = mapNatives(program, helpers);
+      if (maps) providers.push(maps);
+      const ids = memoryHelperIds(program, helpers);
+      if (ids.size > 0) {
+        table = mem.alloc(TABLE_BYTES, { name: 'wasm region table', kind: 'scratch', writable: false });
+        this.regions.push(table);
+        writeRegionTable(mem.view, table.start, mem.regions);
+        providers.push(nativeMemoryHelpers(ids, table.start));
+      }
+    }
+    const natives = providers.length > 0 ? combineNatives(...providers) : undefined;
     const layout: MemoryLayout = {
       pages: mem.size / WASM_PAGE,
       stackTop: stack.end,
@@ -131,6 +152,9 @@ class WasmProgram implements PreparedProgram {
       [IMPORT_HELPER]: (id: number, pc: number) => callHelper(helpers, call, id, pc),
       [IMPORT_FAIL]: (kind: number, pc: number) => {
         throw kind === FailKind.PacketEnd ? new Stop(0) : failure(kind, pc);
+      },
+      [IMPORT_REFRESH]: () => {
+        if (table) writeRegionTable(mem.view, table.start, mem.regions);
       },
     };
     const module = new wasm.Module(this.compiled.bytes);
@@ -176,6 +200,17 @@ class WasmProgram implements PreparedProgram {
     }
     return new VmError('helper-failed', `WebAssembly trap: ${e.message}`, pc);
   }
+}
+
+/** The memory helpers the program calls that still have their standard implementations. */
+function memoryHelperIds(program: LoadedProgram, helpers: HelperRegistry): Set<number> {
+  const standard = standardHelpers();
+  const called = new Set(
+    program.insns.flatMap((x) => (x.kind === 'call' && x.target === 'helper' ? [x.imm] : [])),
+  );
+  return new Set(
+    MEMORY_HELPERS.filter((id) => called.has(id) && helpers.get(id)?.fn === standard.get(id)?.fn),
+  );
 }
 
 /** The maps the program references, when helpers 1–3 are the standard ones. */

@@ -95,6 +95,9 @@ describe.each([
       vi.spyOn(ArrayMap.prototype, 'lookupAt'),
       vi.spyOn(ArrayMap.prototype, 'updateAt'),
     ];
+    expect((prepared as unknown as { compiled: { nativeHelpers: number[] } }).compiled.nativeHelpers).toEqual(
+      [1, 2, 3],
+    );
     const got = prepared.run();
     expect(got).toBe(want);
     // Every byte but the wasm engine's private helper exchange area.

@@ -5,6 +5,8 @@ export const IMPORT_HELPER = 'helper';
 /** `fail(kind: i32, pc: i32)`: throws the VmError for `kind` (never returns). */
 export const IMPORT_FAIL = 'fail';
 export const IMPORT_MEMORY = 'memory';
+/** `refresh()`: rewrite the region table from the memory's regions (./native-memory.ts). */
+export const IMPORT_REFRESH = 'refresh';
 
 /** Codes passed to `fail`. */
 export enum FailKind {

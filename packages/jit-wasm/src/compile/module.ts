@@ -13,7 +13,7 @@ import { ModuleBuilder } from '../wasm/module.js';
 import { Op } from '../wasm/opcodes.js';
 import { analyse } from './cfg.js';
 import { CALLEE_RESULTS, compileFunction, FUNC_PARAMS } from './function.js';
-import { IMPORT_FAIL, IMPORT_HELPER, IMPORT_MEMORY } from './imports.js';
+import { IMPORT_FAIL, IMPORT_HELPER, IMPORT_MEMORY, IMPORT_REFRESH } from './imports.js';
 import type { MemoryLayout } from './layout.js';
 import { type NativeHelpers, noNativeHelpers } from './native.js';
 import { defineSlowPath } from './trampoline.js';
@@ -33,6 +33,8 @@ export interface CompiledProgram {
   pcs: Int32Array;
   /** How each BPF function's control flow was compiled. */
   plans: ('structured' | 'dispatch')[];
+  /** Helper ids whose calls were compiled to WebAssembly implementations. */
+  nativeHelpers: number[];
   /** Module byte ranges [start, end) of the BPF functions' code. */
   ranges: [number, number][];
 }
@@ -44,13 +46,15 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
   m.importMemory('env', IMPORT_MEMORY, layout.pages, layout.pages);
   const helperImport = m.importFunc('env', IMPORT_HELPER, [I32, I32], []);
   const failImport = m.importFunc('env', IMPORT_FAIL, [I32, I32], []);
+  const refreshImport = m.importFunc('env', IMPORT_REFRESH, [], []);
   const entryCalled = insns.some((x, i) => x.kind === 'call' && x.target === 'local' && cf.target[i] === 0);
   const returnsAll = (k: number): boolean => k > 0 || entryCalled;
   const funcs = cf.subprograms.map((_, k) => m.func(FUNC_PARAMS, returnsAll(k) ? CALLEE_RESULTS : [I64]));
   const usesPacket = insns.some((x) => x.kind === 'ldabs' || x.kind === 'ldind');
   const packet = { off: m.global(I32, true), len: m.global(I64, true) };
   const slowPath = defineSlowPath(m, helperImport, layout.scratch);
-  const natives = (options.natives ?? noNativeHelpers).bind({ m, layout, slowPath });
+  const nativeIds = new Set<number>();
+  const natives = (options.natives ?? noNativeHelpers).bind({ m, layout, slowPath, refreshImport });
   const compiled = cf.subprograms.map((sub, k) =>
     compileFunction(
       {
@@ -61,7 +65,11 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
         returnsAll,
         slowPath,
         failImport,
-        nativeHelper: (id) => natives.get(id),
+        nativeHelper: (id) => {
+          const index = natives.get(id);
+          if (index !== undefined) nativeIds.add(id);
+          return index;
+        },
         constants: options.constants ?? [],
         packet,
       },
@@ -136,6 +144,7 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
     offsets: Int32Array.from(marks, (x) => x[0]),
     pcs: Int32Array.from(marks, (x) => x[1]),
     plans: compiled.map((f) => f.plan),
+    nativeHelpers: [...nativeIds].sort((a, b) => a - b),
     ranges: compiled.map((_, k) => [encoded.codeStarts[k], encoded.codeEnds[k]]),
   };
 }

@@ -15,6 +15,8 @@ export interface NativeContext {
    * through the exchange area.
    */
   slowPath: number;
+  /** Function index of the `refresh()` import (rewrites the region table). */
+  refreshImport: number;
 }
 
 /** Helper id → the module's function index, declaring the function the first time. */

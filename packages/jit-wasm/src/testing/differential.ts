@@ -85,6 +85,7 @@ export function outcome(engine: Engine, insns: Insn[], seed: number): Outcome {
   const program = loadInsns(w.runtime, insns);
   const before = new Set(w.runtime.memory.regions);
   const prepared = engine.prepare(program, { boundsCheck: engine.name === 'interp', helpers: w.helpers });
+  // The wasm engine's private regions (exchange area, region table) come after the stack.
   let result: string;
   try {
     result = `r0=${prepared.run(BigInt(BPF_ADDRESS_BASE + w.ctx), BigInt(CTX_BYTES)).toString(16)}`;

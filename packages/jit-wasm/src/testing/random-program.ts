@@ -107,7 +107,8 @@ class Gen {
         this.loop(n);
       } else if (k < 0.8) this.callLocal();
       else if (k < 0.85) this.helper();
-      else if (k < 0.9) this.mapOp();
+      else if (k < 0.88) this.mapOp();
+      else if (k < 0.9) this.memoryHelper();
       else if (k < 0.93)
         this.emit(lddw(this.dst(), BigInt.asIntN(64, BigInt(this.imm()) * 0x100000001n + 12345n)));
       else if (k < 0.96) this.endOp();
@@ -254,6 +255,63 @@ class Gen {
       this.emit({ kind: 'ldx', size: 8, signed: false, dst: d, src: 0, off: 0 });
       this.items.push({ label: skip });
     }
+  }
+
+  /** A pointer into rN that may lie in the frame, the context, across their ends, or nowhere. */
+  pointer(r: Reg): void {
+    const k = this.rnd();
+    if (k < 0.35) {
+      this.emit({ kind: 'alu', width: 64, op: 'mov', source: 'reg', dst: r, src: 10, imm: 0 });
+      this.emit({
+        kind: 'alu',
+        width: 64,
+        op: 'add',
+        source: 'imm',
+        dst: r,
+        src: 0,
+        imm: -(1 + this.int(600)),
+      });
+    } else if (k < 0.7) {
+      this.emit({ kind: 'alu', width: 64, op: 'mov', source: 'reg', dst: r, src: 9, imm: 0 });
+      this.emit({
+        kind: 'alu',
+        width: 64,
+        op: 'add',
+        source: 'imm',
+        dst: r,
+        src: 0,
+        imm: this.int(CTX_BYTES + 16),
+      });
+    } else if (k < 0.8) {
+      this.emit(lddwPseudo('map_fd', r, this.pick(this.env.maps)));
+    } else {
+      const bogus = [
+        0n,
+        0x1_0000_0000n + BigInt(this.int(4096)),
+        0x1_0000_0000n + 0x7fff_0000n,
+        0x2_0000_0040n,
+      ];
+      this.emit(lddw(r, this.pick(bogus)));
+    }
+  }
+
+  /** probe_read / probe_read_kernel / bpf_memcmp / bpf_load_pointer with good and bad pointers. */
+  memoryHelper(): void {
+    const id = this.pick([4, 113, 1001, 1002]);
+    const size = (r: Reg): void => {
+      const n = this.rnd() < 0.1 ? this.pick([-1, 64, 0x80000000]) : this.int(72);
+      this.emit(lddw(r, BigInt(n)));
+    };
+    this.freshArgs();
+    this.pointer(1);
+    if (id === 1001) {
+      this.pointer(2);
+      size(3);
+    } else {
+      size(2);
+      this.pointer(3);
+    }
+    this.emit({ kind: 'call', target: 'helper', imm: id });
   }
 
   /** Resolve labels: pending forward jumps pick a random later anchor (or the final exit). */

@@ -1,0 +1,230 @@
+/**
+ * The RFC's hot memory helpers in WebAssembly: bpf_probe_read / probe_read_kernel (4, 113),
+ * bpf_memcmp (1001) and bpf_load_pointer (1002). They check their pointers against the
+ * memory's regions, which live in JavaScript; the module keeps a copy — a region table in the
+ * linear memory — and asks JavaScript to rewrite it (`refresh`) only when a check fails, then
+ * checks again (as jit-x64's native helpers do). So a region allocated after the last refresh is
+ * found at the cost of one refresh; a region freed since is still trusted until the next miss.
+ * More regions than the table holds: every call goes to the JavaScript helper.
+ */
+import { EFAULT, EINVAL } from '@tbpf/vm';
+import { Code, I32, I64 } from '../wasm/code.js';
+import { Op } from '../wasm/opcodes.js';
+import type { BoundNatives, NativeContext, NativeHelpers } from './native.js';
+
+/** Region table: u32 count, u32 overflow flag, 8 reserved bytes, then (start, end, writable) u32 triples. */
+export const TABLE_HEADER = 16;
+export const TABLE_ENTRY = 12;
+export const TABLE_CAPACITY = 256;
+export const TABLE_BYTES = TABLE_HEADER + TABLE_ENTRY * TABLE_CAPACITY;
+
+export const PROBE_READ = 4;
+export const PROBE_READ_KERNEL = 113;
+export const MEMCMP = 1001;
+export const LOAD_POINTER = 1002;
+export const MEMORY_HELPERS = [PROBE_READ, PROBE_READ_KERNEL, MEMCMP, LOAD_POINTER] as const;
+
+/** bpf_memcmp compares fewer than this many bytes (vm's MEMCMP_MAX). */
+const MEMCMP_MAX = 64;
+
+export interface RegionLike {
+  start: number;
+  end: number;
+  writable: boolean;
+}
+
+/** Write `regions` (sorted by start) into the table at `table` (an offset into `view`). */
+export function writeRegionTable(view: DataView, table: number, regions: readonly RegionLike[]): void {
+  const overflow = regions.length > TABLE_CAPACITY;
+  view.setUint32(table, overflow ? 0 : regions.length, true);
+  view.setUint32(table + 4, overflow ? 1 : 0, true);
+  if (overflow) return;
+  regions.forEach((r, i) => {
+    const at = table + TABLE_HEADER + TABLE_ENTRY * i;
+    view.setUint32(at, r.start, true);
+    view.setUint32(at + 4, r.end, true);
+    view.setUint32(at + 8, r.writable ? 1 : 0, true);
+  });
+}
+
+/** @param table offset of the region table (TABLE_BYTES, kept up to date by the `refresh` import). */
+export function nativeMemoryHelpers(ids: ReadonlySet<number>, table: number): NativeHelpers {
+  return {
+    bind(ctx: NativeContext): BoundNatives {
+      const declared = new Map<number, { index: number; code: Code }>();
+      let checked = -1;
+      let checkedCode: Code | undefined;
+      return {
+        get(id) {
+          if (!ids.has(id)) return undefined;
+          if (checked < 0) {
+            checked = ctx.m.func([I64, I64, I32], [I32]);
+            checkedCode = new Code(3);
+          }
+          let d = declared.get(id);
+          if (!d) {
+            d = { index: ctx.m.func([I64, I64, I64, I64, I64, I32], [I64]), code: new Code(6) };
+            declared.set(id, d);
+          }
+          return d.index;
+        },
+        finish() {
+          if (checkedCode) {
+            defineChecked(checkedCode, table, ctx.refreshImport);
+            ctx.m.define(checked, checkedCode);
+          }
+          for (const [id, d] of declared) {
+            defineHelper(d.code, id, ctx, table, checked);
+            ctx.m.define(d.index, d.code);
+          }
+        },
+      };
+    },
+  };
+}
+
+/**
+ * `checked(addr: i64, size: i64, write: i32) → offset or -1`: vm's `checked` — the offset of
+ * [addr, addr + max(1, size)) if it lies inside one region (a writable one when `write`).
+ */
+function defineChecked(c: Code, table: number, refreshImport: number): void {
+  const [addr, size, write] = [0, 1, 2];
+  const off = c.local(I32);
+  const lo = c.local(I32);
+  const hi = c.local(I32);
+  const mid = c.local(I32);
+  const entry = c.local(I32);
+  const attempt = c.local(I32);
+  const end = c.local(I64);
+  c.localGet(addr)
+    .i64Const(32)
+    .op(Op.i64ShrU)
+    .i64Const(1)
+    .op(Op.i64Ne)
+    .open(Op.if)
+    .i32Const(-1)
+    .op(Op.return)
+    .end();
+  c.localGet(addr).op(Op.i32WrapI64).localSet(off);
+  // end = off + max(1, size), compared as 64-bit values (no wrap).
+  c.localGet(off).op(Op.i64ExtendI32U).i64Const(1).localGet(size).localGet(size).op(Op.i64Eqz).op(Op.select);
+  c.op(Op.i64Add).localSet(end);
+  c.open(Op.loop);
+  c.i32Const(0).localSet(lo);
+  c.i32Const(0).mem(Op.i32Load, 2, table).i32Const(1).op(Op.i32Sub).localSet(hi);
+  c.open(Op.block);
+  c.open(Op.loop);
+  c.localGet(lo).localGet(hi).op(Op.i32GtS).brIf(1);
+  c.localGet(lo).localGet(hi).op(Op.i32Add).i32Const(1).op(Op.i32ShrS).localTee(mid);
+  c.i32Const(TABLE_ENTRY)
+    .op(Op.i32Mul)
+    .i32Const(table + TABLE_HEADER)
+    .op(Op.i32Add)
+    .localSet(entry);
+  c.localGet(off).localGet(entry).mem(Op.i32Load, 2, 0).op(Op.i32LtU).open(Op.if);
+  c.localGet(mid).i32Const(1).op(Op.i32Sub).localSet(hi).br(1);
+  c.end();
+  c.localGet(off).localGet(entry).mem(Op.i32Load, 2, 4).op(Op.i32GeU).open(Op.if);
+  c.localGet(mid).i32Const(1).op(Op.i32Add).localSet(lo).br(1);
+  c.end();
+  // The region holding off: the range must end inside it, and be writable if asked.
+  c.localGet(end).localGet(entry).mem(Op.i64Load32U, 2, 4).op(Op.i64LeU);
+  c.localGet(write).op(Op.i32Eqz).localGet(entry).mem(Op.i32Load, 2, 8).op(Op.i32Or).op(Op.i32And);
+  c.open(Op.if).localGet(off).op(Op.return).end();
+  c.br(1);
+  c.end();
+  c.end();
+  // Not found: refresh the table once and look again.
+  c.localGet(attempt).op(Op.i32Eqz).open(Op.if);
+  c.i32Const(1).localSet(attempt).call(refreshImport).br(1);
+  c.end();
+  c.end();
+  c.i32Const(-1);
+}
+
+function defineHelper(c: Code, id: number, ctx: NativeContext, table: number, checked: number): void {
+  const [r1, r2, r3, pc] = [0, 1, 2, 5];
+  // A table too small for the memory's regions: leave it all to JavaScript.
+  c.i32Const(0)
+    .mem(Op.i32Load, 2, table + 4)
+    .open(Op.if);
+  c.i32Const(id).localGet(pc);
+  for (let n = 0; n < 5; n++) c.localGet(n);
+  c.call(ctx.slowPath).op(Op.return).end();
+  const ret = (value: number): void => {
+    c.i64Const(value).op(Op.return);
+  };
+  if (id === PROBE_READ || id === PROBE_READ_KERNEL) {
+    const dst = c.local(I32);
+    const src = c.local(I32);
+    c.localGet(r2).op(Op.i64Eqz).open(Op.if);
+    ret(0);
+    c.end();
+    c.localGet(r2).i64Const(0x7fffffff).op(Op.i64GtU).open(Op.if);
+    ret(-EINVAL);
+    c.end();
+    c.localGet(r1).localGet(r2).i32Const(1).call(checked).localTee(dst).i32Const(0).op(Op.i32LtS).open(Op.if);
+    ret(-EFAULT);
+    c.end();
+    c.localGet(r3).localGet(r2).i32Const(0).call(checked).localTee(src).i32Const(0).op(Op.i32LtS).open(Op.if);
+    c.localGet(dst).i32Const(0).localGet(r2).op(Op.i32WrapI64).memoryFill();
+    ret(-EFAULT);
+    c.end();
+    c.localGet(dst).localGet(src).localGet(r2).op(Op.i32WrapI64).memoryCopy();
+    c.i64Const(0);
+    return;
+  }
+  if (id === MEMCMP) {
+    const a = c.local(I32);
+    const b = c.local(I32);
+    const i = c.local(I32);
+    const d = c.local(I32);
+    c.localGet(r3).i64Const(0).op(Op.i64LtS).localGet(r3).i64Const(MEMCMP_MAX).op(Op.i64GeS).op(Op.i32Or);
+    c.open(Op.if);
+    ret(-1);
+    c.end();
+    c.localGet(r3).op(Op.i64Eqz).open(Op.if);
+    ret(0);
+    c.end();
+    c.localGet(r1).localGet(r3).i32Const(0).call(checked).localSet(a);
+    c.localGet(r2).localGet(r3).i32Const(0).call(checked).localSet(b);
+    c.localGet(a).localGet(b).op(Op.i32Or).i32Const(0).op(Op.i32LtS).open(Op.if);
+    ret(-EFAULT);
+    c.end();
+    c.open(Op.block).open(Op.loop);
+    c.localGet(a).localGet(i).op(Op.i32Add).mem(Op.i32Load8U, 0);
+    c.localGet(b).localGet(i).op(Op.i32Add).mem(Op.i32Load8U, 0);
+    c.op(Op.i32Sub).localTee(d).open(Op.if).localGet(d).op(Op.i64ExtendI32S).op(Op.return).end();
+    c.localGet(i).i32Const(1).op(Op.i32Add).localTee(i).localGet(r3).op(Op.i32WrapI64).op(Op.i32LtU).brIf(0);
+    c.end().end();
+    c.i64Const(0);
+    return;
+  }
+  // LOAD_POINTER: the 8 bytes at r1, or 0 when unreadable.
+  const at = c.local(I32);
+  c.localGet(r1).i64Const(8).i32Const(0).call(checked).localTee(at).i32Const(0).op(Op.i32LtS).open(Op.if);
+  ret(0);
+  c.end();
+  c.localGet(at).mem(Op.i64Load, 0);
+}
+
+/** Natives from several providers: the first that implements an id wins. */
+export function combineNatives(...providers: NativeHelpers[]): NativeHelpers {
+  return {
+    bind(ctx) {
+      const bound = providers.map((p) => p.bind(ctx));
+      return {
+        get: (id) => {
+          for (const b of bound) {
+            const index = b.get(id);
+            if (index !== undefined) return index;
+          }
+          return undefined;
+        },
+        finish: () => {
+          for (const b of bound) b.finish();
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { assemble } from '@tbpf/asm';
+import { addressOf, EFAULT, loadInsns, Runtime } from '@tbpf/vm';
+import { describe, expect, it } from 'vitest';
+import { wasmEngine } from './engine.js';
+
+const nativeIds = (p: unknown) => (p as { compiled: { nativeHelpers: number[] } }).compiled.nativeHelpers;
+
+// r0 = probe_read(r10 - 16, 16, r1); then the 16 bytes read, as r0 + 2 * first qword.
+const probe = `
+  mov %r6, %r1
+  mov %r1, %r10
+  add %r1, -16
+  mov %r2, 16
+  mov %r3, %r6
+  call 4
+  ldxdw %r1, [%r10-16]
+  lsh %r1, 1
+  add %r0, %r1
+  exit`;
+
+describe('native memory helpers', () => {
+  it('probe_read finds regions allocated after prepare (one refresh) and faults on others', () => {
+    const runtime = new Runtime({ memoryBytes: 1 << 16 });
+    const prepared = wasmEngine.prepare(loadInsns(runtime, assemble(probe).insns));
+    expect(nativeIds(prepared)).toEqual([4]);
+    const later = runtime.allocData(
+      Uint8Array.from({ length: 16 }, (_, i) => i + 1),
+      'host data',
+      'host',
+    );
+    const qword = 0x0807060504030201n;
+    expect(prepared.run(addressOf(later.start))).toBe(2n * qword);
+    // Crossing the region's end, and a pointer outside every region: -EFAULT, destination zeroed.
+    expect(prepared.run(addressOf(later.start + 8))).toBe(BigInt.asUintN(64, BigInt(-EFAULT)));
+    expect(prepared.run(0x2_0000_0000n)).toBe(BigInt.asUintN(64, BigInt(-EFAULT)));
+    prepared.dispose();
+  });
+
+  it('bpf_memcmp and bpf_load_pointer follow the RFC helpers (sizes, faults, byte differences)', () => {
+    const runtime = new Runtime({ memoryBytes: 1 << 16 });
+    const data = runtime.allocData(new TextEncoder().encode('eth5\0eth6\0'), 'names', 'host');
+    const text = `
+      mov %r6, %r1
+      mov %r2, %r1
+      add %r2, 5
+      mov %r3, 4
+      call 1001
+      mov %r7, %r0
+      mov %r1, %r6
+      mov %r2, %r6
+      mov %r3, 64
+      call 1001
+      lsh %r0, 8
+      add %r7, %r0
+      mov %r1, %r6
+      call 1002
+      mov %r1, %r0
+      rsh %r1, 32
+      and %r1, 0xff
+      lsh %r1, 16
+      add %r7, %r1
+      mov %r0, %r7
+      exit`;
+    const prepared = wasmEngine.prepare(loadInsns(runtime, assemble(text).insns));
+    expect(nativeIds(prepared)).toEqual([1001, 1002]);
+    // '5' - '6' = -1; size 64 → -1 (<< 8); load_pointer's byte 4 is the NUL → 0.
+    expect(prepared.run(addressOf(data.start))).toBe(BigInt.asUintN(64, -1n + (-1n << 8n)));
+    prepared.dispose();
+  });
+
+  it('falls back to JavaScript when the memory has more regions than the table holds', () => {
+    const runtime = new Runtime({ memoryBytes: 1 << 20 });
+    for (let i = 0; i < 300; i++) runtime.allocData(new Uint8Array(8), `r${i}`, 'host');
+    const prepared = wasmEngine.prepare(loadInsns(runtime, assemble(probe).insns));
+    const src = runtime.allocData(
+      Uint8Array.from({ length: 16 }, () => 3),
+      'src',
+      'host',
+    );
+    expect(prepared.run(addressOf(src.start))).toBe(2n * 0x0303030303030303n);
+    prepared.dispose();
+  });
+});
