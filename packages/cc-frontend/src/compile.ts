@@ -136,6 +136,7 @@ function lower(tu: TranslationUnit, diags: DiagnosticBag, level: number, sources
     const emitted = emitFunction(ir, alloc);
     unit.functions.push({ ...emitted, section: f.section ?? '.text', global: !f.isStatic, loc: f.loc, func: f });
   }
+  checkRecursion(unit.functions, diags);
   for (const v of tu.globals) {
     if (mapVars.has(v) || v.helperId !== undefined || v.isExtern) continue;
     if (v.section === 'license') {
@@ -155,6 +156,26 @@ function lower(tu: TranslationUnit, diags: DiagnosticBag, level: number, sources
     unit.data.push({ name: v.name, section, bytes, global: !v.isStatic, type: v.type });
   }
   return unit;
+}
+
+/** BPF has no recursion: report a call that closes a cycle (a → b → a) at the call. */
+function checkRecursion(funcs: CompiledFunction[], diags: DiagnosticBag): void {
+  const byName = new Map(funcs.map((f) => [f.name, f]));
+  const state = new Map<string, 'active' | 'done'>();
+  const visit = (f: CompiledFunction): void => {
+    state.set(f.name, 'active');
+    for (const r of f.relocs) {
+      if (r.kind !== 'call') continue;
+      const g = byName.get(r.symbol);
+      if (!g) continue;
+      const s = state.get(g.name);
+      if (s === 'active') {
+        diags.error(f.locs[r.insnIndex] ?? f.loc, `recursive call to '${g.name}' (through '${f.name}'): BPF does not allow recursion`);
+      } else if (s === undefined) visit(g);
+    }
+    state.set(f.name, 'done');
+  };
+  for (const f of funcs) if (!state.has(f.name)) visit(f);
 }
 
 /** Reads a libbpf `.maps` definition or a legacy `struct bpf_map_def`. */
