@@ -1,15 +1,21 @@
-import { branchTargets } from '@tbpf/isa';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { branchTargets, encode, exit, type Insn, mov, R0, slotStarts } from '@tbpf/isa';
 import { describe, expect, it } from 'vitest';
 import {
+  CORPUS_DIR,
+  CORPUS_SOURCES,
   type Compiler,
   compile,
   compilerTool,
   haveTool,
   readBytes,
 } from '../../test-corpus/objects/toolchain.js';
+import { readElf } from '../elf/read-elf.js';
 import { LinkError, linkProgram } from './link.js';
 import { readObject } from './read-object.js';
 import type { LinkedProgram } from './types.js';
+import { writeObject } from './write-object.js';
 
 /** `caller -> callee` for every local call, resolved through the linked offsets. */
 function callGraph(p: LinkedProgram): string[] {
@@ -110,5 +116,66 @@ describe('linkProgram errors', () => {
   it.skipIf(!clang)('refuses maps whose definition is unknown (no BTF)', () => {
     const obj = readObject(readBytes(compile('maps_btf.c', 'clang')));
     expect(() => linkProgram(obj, 'count_calls')).toThrow(/map 'counts' has no definition/);
+  });
+});
+
+/** Load through bpf(2) with the kernel's verifier (test-corpus/objects/prog_load.py). */
+function kernelLoad(
+  insns: Insn[],
+  maps: LinkedProgram['maps'],
+  license = 'GPL',
+  btf?: { bytes: Uint8Array; funcInfo: LinkedProgram['funcInfo'] },
+): { status: number | null; out: string } {
+  const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+  const starts = slotStarts(insns);
+  const spec = {
+    ...(btf
+      ? { btf: hex(btf.bytes), func_info: btf.funcInfo.map((f) => [starts[f.insnIndex], f.typeId]) }
+      : {}),
+    insns: hex(encode(insns)),
+    license,
+    prog_type: 2, // BPF_PROG_TYPE_KPROBE: the corpus reads a pt_regs context
+    maps: maps.map((m) => ({
+      type: m.type,
+      key: m.keySize,
+      value: m.valueSize,
+      max: m.maxEntries,
+      flags: m.flags,
+      data: m.initialData ? hex(m.initialData) : null,
+      frozen: !!m.readOnly,
+    })),
+  };
+  const r = spawnSync('python3', [path.join(CORPUS_DIR, 'prog_load.py')], {
+    input: JSON.stringify(spec),
+    encoding: 'utf8',
+  });
+  return { status: r.status, out: `${r.stdout}${r.stderr}`.trim() };
+}
+
+describe("linked programs pass the kernel's verifier (bpf(BPF_PROG_LOAD); skipped without privileges)", () => {
+  const canLoad =
+    process.arch === 'x64' && haveTool('python3') && kernelLoad([mov.imm(R0, 0), exit()], []).status === 0;
+  const cases = (['clang-g', 'gcc-btf'] as Compiler[]).flatMap((c) =>
+    CORPUS_SOURCES.map((s) => [c, s] as const),
+  );
+  it.skipIf(!canLoad).each(cases)('%s %s', (compiler, source) => {
+    if (!haveTool(compilerTool(compiler))) return;
+    // GCC's -gbtf writes no .BTF.ext func_info, which the kernel requires for callbacks; and
+    // GCC turns the byte loop into a pointer walk the verifier cannot bound (its code, not ours).
+    if (compiler === 'gcc-btf' && (source === 'callbacks.c' || source === 'loops.c')) return;
+    const obj = readObject(readBytes(compile(source, compiler)));
+    // Our rewritten object's .BTF carries libbpf's fixups; its type ids are the original ones.
+    const btfSection = readElf(writeObject(obj)).sections.find((s) => s.name === '.BTF');
+    for (const p of obj.programs) {
+      const linked = linkProgram(obj, p.name);
+      const btf =
+        btfSection && linked.funcInfo.length > 0
+          ? { bytes: btfSection.data, funcInfo: linked.funcInfo }
+          : undefined;
+      expect(kernelLoad(linked.insns, linked.maps, linked.license, btf), `${p.name}`).toEqual({
+        status: 0,
+        out: 'OK',
+      });
+    }
   });
 });

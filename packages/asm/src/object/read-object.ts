@@ -97,7 +97,7 @@ export function readObject(bytes: Uint8Array): ObjectFile {
   const obj: ObjectFile = {
     endian: elf.endian,
     sections,
-    programs: functions.filter((f) => f.section !== '.text'),
+    programs: entryPoints(functions),
     functions,
     maps,
     unsupported,
@@ -385,4 +385,14 @@ function reportUndefinedSymbols(elf: ElfFile, unsupported: UnsupportedFeature[])
       detail: `extern symbol '${s.name}' (kfuncs, kconfig and ksyms are not supported)`,
     });
   }
+}
+
+/**
+ * Program entry points: the functions of `SEC()` sections. An object without any (the RFC's
+ * `void filter(struct bpf_context *ctx)` compiled as is) has its global `.text` functions as
+ * entries instead, as the RFC's one-function images had.
+ */
+function entryPoints(functions: ProgramSpec[]): ProgramSpec[] {
+  const sectioned = functions.filter((f) => f.section !== '.text');
+  return sectioned.length > 0 ? sectioned : functions.filter((f) => f.global);
 }

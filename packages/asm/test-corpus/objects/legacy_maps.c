@@ -24,7 +24,10 @@ int legacy(struct pt_regs *ctx)
   if (v)
     *v += 1;
   __u32 z = 0;
-  return bpf_map_lookup_elem(&per_cpu, &z) != 0;
+  __u64 *pc = bpf_map_lookup_elem(&per_cpu, &z);
+  if (!pc)
+    return 0;
+  return (int)pc[1];
 }
 
 char LICENSE[] SEC("license") = "GPL";

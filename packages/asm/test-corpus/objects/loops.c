@@ -9,11 +9,12 @@ int sum_bytes(struct pt_regs *ctx)
     return -1;
 #pragma clang loop unroll(disable)
   for (int i = 0; i < 32; i++) {
-    if (buf[i] == 0)
+    char c = buf[i];
+    if (c == 0)
       break;
-    acc = acc * 33 + (__u8)buf[i];
+    acc = acc * 33 + (__u8)c;
   }
   return (int)(acc & 0x7fffffff);
 }
 
-char LICENSE[] SEC("license") = "BSD";
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

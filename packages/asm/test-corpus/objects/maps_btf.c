@@ -12,7 +12,7 @@ struct event { __u64 ts; __u32 pid; __u32 len; };
 struct {
   __uint(type, BPF_MAP_TYPE_LRU_HASH);
   __uint(max_entries, 64);
-  __uint(map_flags, BPF_F_NO_PREALLOC);
+  __uint(map_flags, BPF_F_NO_COMMON_LRU);
   __type(key, __u64);
   __type(value, struct event);
 } events SEC(".maps");

@@ -24,6 +24,7 @@ enum {
 };
 #define BPF_ANY 0
 #define BPF_F_NO_PREALLOC 1
+#define BPF_F_NO_COMMON_LRU 2
 
 struct bpf_map_def {
   unsigned int type;
