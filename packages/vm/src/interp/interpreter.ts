@@ -2,8 +2,8 @@
  * The reference interpreter (in the manner of ubpf's vm): registers as 32-bit halves in two
  * Int32Arrays (no BigInt on the hot path), the program pre-decoded by ./compile.ts into a flat
  * Int32Array, one flat `switch` over dense operation numbers (literal case labels so V8 emits a
- * jump table). For ALU and JMP operations (op < 116) the second operand is fetched before the
- * switch: odd op = register source, even op = immediate (pre-split into halves).
+ * jump table). ALU and JMP operations have one case for an immediate operand (even op, the
+ * immediate pre-split into halves) and one for a register operand (odd op).
  *
  * Switches (PrepareOptions): bounds checking (default on), an instruction limit, a debug hook
  * called before every instruction, the helper registry (unbounded ids).
@@ -156,8 +156,6 @@ export class InterpretedProgram implements PreparedProgram {
     let depth = 0;
     let count = 0;
     let pc = 0;
-    let bl = 0;
-    let bh = 0;
     try {
       for (;;) {
         const at = pc << 3;
@@ -169,69 +167,134 @@ export class InterpretedProgram implements PreparedProgram {
           }
         }
         const op = code[at];
-        if (op < 116) {
-          if (op & 1) {
-            const s = code[at + 2];
-            bl = lo[s];
-            bh = hi[s];
-          } else {
-            bl = code[at + 4];
-            bh = code[at + 5];
-          }
-        }
         const d = code[at + 1];
         switch (op) {
           // ---- ALU: add sub mul div sdiv or and lsh rsh neg mod smod xor mov movsx8/16/32 arsh
-          case 0:
-          case 1: {
+          case 0: {
+            const bl = code[at + 4];
+            const bh = code[at + 5];
             const al = lo[d];
             const l = (al + bl) | 0;
             lo[d] = l;
             hi[d] = (hi[d] + bh + (l >>> 0 < al >>> 0 ? 1 : 0)) | 0;
             break;
           }
-          case 2:
-          case 3:
+          case 1: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const bh = hi[s];
+            const al = lo[d];
+            const l = (al + bl) | 0;
+            lo[d] = l;
+            hi[d] = (hi[d] + bh + (l >>> 0 < al >>> 0 ? 1 : 0)) | 0;
+            break;
+          }
+          case 2: {
+            const bl = code[at + 4];
             lo[d] = (lo[d] + bl) | 0;
             hi[d] = 0;
             break;
-          case 4:
-          case 5: {
+          }
+          case 3: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            lo[d] = (lo[d] + bl) | 0;
+            hi[d] = 0;
+            break;
+          }
+          case 4: {
+            const bl = code[at + 4];
+            const bh = code[at + 5];
             const al = lo[d];
             lo[d] = (al - bl) | 0;
             hi[d] = (hi[d] - bh - (al >>> 0 < bl >>> 0 ? 1 : 0)) | 0;
             break;
           }
-          case 6:
-          case 7:
+          case 5: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const bh = hi[s];
+            const al = lo[d];
+            lo[d] = (al - bl) | 0;
+            hi[d] = (hi[d] - bh - (al >>> 0 < bl >>> 0 ? 1 : 0)) | 0;
+            break;
+          }
+          case 6: {
+            const bl = code[at + 4];
             lo[d] = (lo[d] - bl) | 0;
             hi[d] = 0;
             break;
-          case 8:
-          case 9: {
+          }
+          case 7: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            lo[d] = (lo[d] - bl) | 0;
+            hi[d] = 0;
+            break;
+          }
+          case 8: {
+            const bl = code[at + 4];
+            const bh = code[at + 5];
             const al = lo[d];
             hi[d] = Math.imul(hi[d], bl) + Math.imul(al, bh) + mulhiU32(al, bl);
             lo[d] = Math.imul(al, bl);
             break;
           }
-          case 10:
-          case 11:
+          case 9: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const bh = hi[s];
+            const al = lo[d];
+            hi[d] = Math.imul(hi[d], bl) + Math.imul(al, bh) + mulhiU32(al, bl);
+            lo[d] = Math.imul(al, bl);
+            break;
+          }
+          case 10: {
+            const bl = code[at + 4];
             lo[d] = Math.imul(lo[d], bl);
             hi[d] = 0;
             break;
-          case 12:
-          case 13:
+          }
+          case 11: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            lo[d] = Math.imul(lo[d], bl);
+            hi[d] = 0;
+            break;
+          }
+          case 12: {
+            const bl = code[at + 4];
+            const bh = code[at + 5];
             if (bl === 0 && bh === 0) lo[d] = hi[d] = 0;
             else if (hi[d] === 0 && bh === 0) lo[d] = (lo[d] >>> 0) / (bl >>> 0);
             else slowDivMod(lo, hi, d, bl, bh, false, false);
             break;
-          case 14:
-          case 15:
+          }
+          case 13: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const bh = hi[s];
+            if (bl === 0 && bh === 0) lo[d] = hi[d] = 0;
+            else if (hi[d] === 0 && bh === 0) lo[d] = (lo[d] >>> 0) / (bl >>> 0);
+            else slowDivMod(lo, hi, d, bl, bh, false, false);
+            break;
+          }
+          case 14: {
+            const bl = code[at + 4];
             lo[d] = bl === 0 ? 0 : ((lo[d] >>> 0) / (bl >>> 0)) >>> 0;
             hi[d] = 0;
             break;
-          case 16:
-          case 17:
+          }
+          case 15: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            lo[d] = bl === 0 ? 0 : ((lo[d] >>> 0) / (bl >>> 0)) >>> 0;
+            hi[d] = 0;
+            break;
+          }
+          case 16: {
+            const bl = code[at + 4];
+            const bh = code[at + 5];
             if (bl === 0 && bh === 0) lo[d] = hi[d] = 0;
             else if (hi[d] === lo[d] >> 31 && bh === bl >> 31) {
               const q = Math.trunc(lo[d] / bl);
@@ -239,33 +302,90 @@ export class InterpretedProgram implements PreparedProgram {
               hi[d] = q < 0 ? -1 : 0;
             } else slowDivMod(lo, hi, d, bl, bh, true, false);
             break;
-          case 18:
-          case 19:
+          }
+          case 17: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const bh = hi[s];
+            if (bl === 0 && bh === 0) lo[d] = hi[d] = 0;
+            else if (hi[d] === lo[d] >> 31 && bh === bl >> 31) {
+              const q = Math.trunc(lo[d] / bl);
+              lo[d] = q;
+              hi[d] = q < 0 ? -1 : 0;
+            } else slowDivMod(lo, hi, d, bl, bh, true, false);
+            break;
+          }
+          case 18: {
+            const bl = code[at + 4];
             lo[d] = bl === 0 ? 0 : lo[d] / bl;
             hi[d] = 0;
             break;
-          case 20:
-          case 21:
+          }
+          case 19: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            lo[d] = bl === 0 ? 0 : lo[d] / bl;
+            hi[d] = 0;
+            break;
+          }
+          case 20: {
+            const bl = code[at + 4];
+            const bh = code[at + 5];
             lo[d] |= bl;
             hi[d] |= bh;
             break;
-          case 22:
-          case 23:
+          }
+          case 21: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const bh = hi[s];
+            lo[d] |= bl;
+            hi[d] |= bh;
+            break;
+          }
+          case 22: {
+            const bl = code[at + 4];
             lo[d] |= bl;
             hi[d] = 0;
             break;
-          case 24:
-          case 25:
+          }
+          case 23: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            lo[d] |= bl;
+            hi[d] = 0;
+            break;
+          }
+          case 24: {
+            const bl = code[at + 4];
+            const bh = code[at + 5];
             lo[d] &= bl;
             hi[d] &= bh;
             break;
-          case 26:
-          case 27:
+          }
+          case 25: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const bh = hi[s];
+            lo[d] &= bl;
+            hi[d] &= bh;
+            break;
+          }
+          case 26: {
+            const bl = code[at + 4];
             lo[d] &= bl;
             hi[d] = 0;
             break;
-          case 28:
-          case 29: {
+          }
+          case 27: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            lo[d] &= bl;
+            hi[d] = 0;
+            break;
+          }
+          case 28: {
+            const bl = code[at + 4];
             const n = bl & 63;
             if (n >= 32) {
               hi[d] = lo[d] << (n - 32);
@@ -276,13 +396,34 @@ export class InterpretedProgram implements PreparedProgram {
             }
             break;
           }
-          case 30:
-          case 31:
+          case 29: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const n = bl & 63;
+            if (n >= 32) {
+              hi[d] = lo[d] << (n - 32);
+              lo[d] = 0;
+            } else if (n !== 0) {
+              hi[d] = (hi[d] << n) | (lo[d] >>> (32 - n));
+              lo[d] = lo[d] << n;
+            }
+            break;
+          }
+          case 30: {
+            const bl = code[at + 4];
             lo[d] = lo[d] << bl;
             hi[d] = 0;
             break;
-          case 32:
-          case 33: {
+          }
+          case 31: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            lo[d] = lo[d] << bl;
+            hi[d] = 0;
+            break;
+          }
+          case 32: {
+            const bl = code[at + 4];
             const n = bl & 63;
             if (n >= 32) {
               lo[d] = hi[d] >>> (n - 32);
@@ -293,36 +434,87 @@ export class InterpretedProgram implements PreparedProgram {
             }
             break;
           }
-          case 34:
-          case 35:
+          case 33: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const n = bl & 63;
+            if (n >= 32) {
+              lo[d] = hi[d] >>> (n - 32);
+              hi[d] = 0;
+            } else if (n !== 0) {
+              lo[d] = (lo[d] >>> n) | (hi[d] << (32 - n));
+              hi[d] = hi[d] >>> n;
+            }
+            break;
+          }
+          case 34: {
+            const bl = code[at + 4];
             lo[d] = lo[d] >>> bl;
             hi[d] = 0;
             break;
-          case 36:
+          }
+          case 35: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            lo[d] = lo[d] >>> bl;
+            hi[d] = 0;
+            break;
+          }
+          case 36: {
+            const l = lo[d];
+            lo[d] = -l;
+            hi[d] = ~hi[d] + (l === 0 ? 1 : 0);
+            break;
+          }
           case 37: {
             const l = lo[d];
             lo[d] = -l;
             hi[d] = ~hi[d] + (l === 0 ? 1 : 0);
             break;
           }
-          case 38:
-          case 39:
+          case 38: {
             lo[d] = -lo[d];
             hi[d] = 0;
             break;
-          case 40:
-          case 41:
+          }
+          case 39: {
+            lo[d] = -lo[d];
+            hi[d] = 0;
+            break;
+          }
+          case 40: {
+            const bl = code[at + 4];
+            const bh = code[at + 5];
             if (bl === 0 && bh === 0) break;
             if (hi[d] === 0 && bh === 0) lo[d] = (lo[d] >>> 0) % (bl >>> 0);
             else slowDivMod(lo, hi, d, bl, bh, false, true);
             break;
-          case 42:
-          case 43:
+          }
+          case 41: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const bh = hi[s];
+            if (bl === 0 && bh === 0) break;
+            if (hi[d] === 0 && bh === 0) lo[d] = (lo[d] >>> 0) % (bl >>> 0);
+            else slowDivMod(lo, hi, d, bl, bh, false, true);
+            break;
+          }
+          case 42: {
+            const bl = code[at + 4];
             if (bl !== 0) lo[d] = (lo[d] >>> 0) % (bl >>> 0);
             hi[d] = 0;
             break;
-          case 44:
-          case 45:
+          }
+          case 43: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            if (bl !== 0) lo[d] = (lo[d] >>> 0) % (bl >>> 0);
+            hi[d] = 0;
+            break;
+          }
+          case 44: {
+            const bl = code[at + 4];
+            const bh = code[at + 5];
             if (bl === 0 && bh === 0) break;
             if (hi[d] === lo[d] >> 31 && bh === bl >> 31) {
               const r = lo[d] % bl;
@@ -330,67 +522,172 @@ export class InterpretedProgram implements PreparedProgram {
               hi[d] = r < 0 ? -1 : 0;
             } else slowDivMod(lo, hi, d, bl, bh, true, true);
             break;
-          case 46:
-          case 47:
+          }
+          case 45: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const bh = hi[s];
+            if (bl === 0 && bh === 0) break;
+            if (hi[d] === lo[d] >> 31 && bh === bl >> 31) {
+              const r = lo[d] % bl;
+              lo[d] = r;
+              hi[d] = r < 0 ? -1 : 0;
+            } else slowDivMod(lo, hi, d, bl, bh, true, true);
+            break;
+          }
+          case 46: {
+            const bl = code[at + 4];
             if (bl !== 0) lo[d] = lo[d] % bl;
             hi[d] = 0;
             break;
-          case 48:
-          case 49:
+          }
+          case 47: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            if (bl !== 0) lo[d] = lo[d] % bl;
+            hi[d] = 0;
+            break;
+          }
+          case 48: {
+            const bl = code[at + 4];
+            const bh = code[at + 5];
             lo[d] ^= bl;
             hi[d] ^= bh;
             break;
-          case 50:
-          case 51:
+          }
+          case 49: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const bh = hi[s];
+            lo[d] ^= bl;
+            hi[d] ^= bh;
+            break;
+          }
+          case 50: {
+            const bl = code[at + 4];
             lo[d] ^= bl;
             hi[d] = 0;
             break;
-          case 52:
-          case 53:
+          }
+          case 51: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            lo[d] ^= bl;
+            hi[d] = 0;
+            break;
+          }
+          case 52: {
+            const bl = code[at + 4];
+            const bh = code[at + 5];
             lo[d] = bl;
             hi[d] = bh;
             break;
-          case 54:
-          case 55:
+          }
+          case 53: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const bh = hi[s];
+            lo[d] = bl;
+            hi[d] = bh;
+            break;
+          }
+          case 54: {
+            const bl = code[at + 4];
             lo[d] = bl;
             hi[d] = 0;
             break;
-          case 56:
-          case 57: {
+          }
+          case 55: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            lo[d] = bl;
+            hi[d] = 0;
+            break;
+          }
+          case 56: {
+            const bl = code[at + 4];
             const v = (bl << 24) >> 24;
             lo[d] = v;
             hi[d] = v >> 31;
             break;
           }
-          case 58:
-          case 59:
+          case 57: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const v = (bl << 24) >> 24;
+            lo[d] = v;
+            hi[d] = v >> 31;
+            break;
+          }
+          case 58: {
+            const bl = code[at + 4];
             lo[d] = (bl << 24) >> 24;
             hi[d] = 0;
             break;
-          case 60:
-          case 61: {
+          }
+          case 59: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            lo[d] = (bl << 24) >> 24;
+            hi[d] = 0;
+            break;
+          }
+          case 60: {
+            const bl = code[at + 4];
             const v = (bl << 16) >> 16;
             lo[d] = v;
             hi[d] = v >> 31;
             break;
           }
-          case 62:
-          case 63:
+          case 61: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const v = (bl << 16) >> 16;
+            lo[d] = v;
+            hi[d] = v >> 31;
+            break;
+          }
+          case 62: {
+            const bl = code[at + 4];
             lo[d] = (bl << 16) >> 16;
             hi[d] = 0;
             break;
-          case 64:
-          case 65:
+          }
+          case 63: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            lo[d] = (bl << 16) >> 16;
+            hi[d] = 0;
+            break;
+          }
+          case 64: {
+            const bl = code[at + 4];
             lo[d] = bl;
             hi[d] = bl >> 31;
             break;
-          case 66:
-          case 67:
+          }
+          case 65: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            lo[d] = bl;
+            hi[d] = bl >> 31;
+            break;
+          }
+          case 66: {
+            const bl = code[at + 4];
             lo[d] = bl;
             hi[d] = 0;
             break;
-          case 68:
-          case 69: {
+          }
+          case 67: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            lo[d] = bl;
+            hi[d] = 0;
+            break;
+          }
+          case 68: {
+            const bl = code[at + 4];
             const n = bl & 63;
             if (n >= 32) {
               lo[d] = hi[d] >> (n - 32);
@@ -401,28 +698,72 @@ export class InterpretedProgram implements PreparedProgram {
             }
             break;
           }
-          case 70:
-          case 71:
+          case 69: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const n = bl & 63;
+            if (n >= 32) {
+              lo[d] = hi[d] >> (n - 32);
+              hi[d] = hi[d] >> 31;
+            } else if (n !== 0) {
+              lo[d] = (lo[d] >>> n) | (hi[d] << (32 - n));
+              hi[d] = hi[d] >> n;
+            }
+            break;
+          }
+          case 70: {
+            const bl = code[at + 4];
             lo[d] = lo[d] >> bl;
             hi[d] = 0;
             break;
+          }
+          case 71: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            lo[d] = lo[d] >> bl;
+            hi[d] = 0;
+            break;
+          }
           // ---- JMP: jeq jgt jge jset jne jsgt jsge jlt jle jslt jsle (64-bit, then 32-bit)
-          case 72:
-          case 73:
+          case 72: {
+            const bl = code[at + 4];
+            const bh = code[at + 5];
             if (lo[d] === bl && hi[d] === bh) {
               pc = code[at + 3];
               continue;
             }
             break;
-          case 74:
-          case 75:
+          }
+          case 73: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const bh = hi[s];
+            if (lo[d] === bl && hi[d] === bh) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 74: {
+            const bl = code[at + 4];
             if (lo[d] === bl) {
               pc = code[at + 3];
               continue;
             }
             break;
-          case 76:
-          case 77: {
+          }
+          case 75: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            if (lo[d] === bl) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 76: {
+            const bl = code[at + 4];
+            const bh = code[at + 5];
             const ah = hi[d] >>> 0;
             const b = bh >>> 0;
             if (ah > b || (ah === b && lo[d] >>> 0 > bl >>> 0)) {
@@ -431,15 +772,38 @@ export class InterpretedProgram implements PreparedProgram {
             }
             break;
           }
-          case 78:
-          case 79:
+          case 77: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const bh = hi[s];
+            const ah = hi[d] >>> 0;
+            const b = bh >>> 0;
+            if (ah > b || (ah === b && lo[d] >>> 0 > bl >>> 0)) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 78: {
+            const bl = code[at + 4];
             if (lo[d] >>> 0 > bl >>> 0) {
               pc = code[at + 3];
               continue;
             }
             break;
-          case 80:
-          case 81: {
+          }
+          case 79: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            if (lo[d] >>> 0 > bl >>> 0) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 80: {
+            const bl = code[at + 4];
+            const bh = code[at + 5];
             const ah = hi[d] >>> 0;
             const b = bh >>> 0;
             if (ah > b || (ah === b && lo[d] >>> 0 >= bl >>> 0)) {
@@ -448,43 +812,110 @@ export class InterpretedProgram implements PreparedProgram {
             }
             break;
           }
-          case 82:
-          case 83:
+          case 81: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const bh = hi[s];
+            const ah = hi[d] >>> 0;
+            const b = bh >>> 0;
+            if (ah > b || (ah === b && lo[d] >>> 0 >= bl >>> 0)) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 82: {
+            const bl = code[at + 4];
             if (lo[d] >>> 0 >= bl >>> 0) {
               pc = code[at + 3];
               continue;
             }
             break;
-          case 84:
-          case 85:
+          }
+          case 83: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            if (lo[d] >>> 0 >= bl >>> 0) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 84: {
+            const bl = code[at + 4];
+            const bh = code[at + 5];
             if ((lo[d] & bl) !== 0 || (hi[d] & bh) !== 0) {
               pc = code[at + 3];
               continue;
             }
             break;
-          case 86:
-          case 87:
+          }
+          case 85: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const bh = hi[s];
+            if ((lo[d] & bl) !== 0 || (hi[d] & bh) !== 0) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 86: {
+            const bl = code[at + 4];
             if ((lo[d] & bl) !== 0) {
               pc = code[at + 3];
               continue;
             }
             break;
-          case 88:
-          case 89:
+          }
+          case 87: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            if ((lo[d] & bl) !== 0) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 88: {
+            const bl = code[at + 4];
+            const bh = code[at + 5];
             if (lo[d] !== bl || hi[d] !== bh) {
               pc = code[at + 3];
               continue;
             }
             break;
-          case 90:
-          case 91:
+          }
+          case 89: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const bh = hi[s];
+            if (lo[d] !== bl || hi[d] !== bh) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 90: {
+            const bl = code[at + 4];
             if (lo[d] !== bl) {
               pc = code[at + 3];
               continue;
             }
             break;
-          case 92:
-          case 93: {
+          }
+          case 91: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            if (lo[d] !== bl) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 92: {
+            const bl = code[at + 4];
+            const bh = code[at + 5];
             const ah = hi[d];
             if (ah > bh || (ah === bh && lo[d] >>> 0 > bl >>> 0)) {
               pc = code[at + 3];
@@ -492,15 +923,37 @@ export class InterpretedProgram implements PreparedProgram {
             }
             break;
           }
-          case 94:
-          case 95:
+          case 93: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const bh = hi[s];
+            const ah = hi[d];
+            if (ah > bh || (ah === bh && lo[d] >>> 0 > bl >>> 0)) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 94: {
+            const bl = code[at + 4];
             if (lo[d] > bl) {
               pc = code[at + 3];
               continue;
             }
             break;
-          case 96:
-          case 97: {
+          }
+          case 95: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            if (lo[d] > bl) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 96: {
+            const bl = code[at + 4];
+            const bh = code[at + 5];
             const ah = hi[d];
             if (ah > bh || (ah === bh && lo[d] >>> 0 >= bl >>> 0)) {
               pc = code[at + 3];
@@ -508,15 +961,37 @@ export class InterpretedProgram implements PreparedProgram {
             }
             break;
           }
-          case 98:
-          case 99:
+          case 97: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const bh = hi[s];
+            const ah = hi[d];
+            if (ah > bh || (ah === bh && lo[d] >>> 0 >= bl >>> 0)) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 98: {
+            const bl = code[at + 4];
             if (lo[d] >= bl) {
               pc = code[at + 3];
               continue;
             }
             break;
-          case 100:
-          case 101: {
+          }
+          case 99: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            if (lo[d] >= bl) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 100: {
+            const bl = code[at + 4];
+            const bh = code[at + 5];
             const ah = hi[d] >>> 0;
             const b = bh >>> 0;
             if (ah < b || (ah === b && lo[d] >>> 0 < bl >>> 0)) {
@@ -525,15 +1000,38 @@ export class InterpretedProgram implements PreparedProgram {
             }
             break;
           }
-          case 102:
-          case 103:
+          case 101: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const bh = hi[s];
+            const ah = hi[d] >>> 0;
+            const b = bh >>> 0;
+            if (ah < b || (ah === b && lo[d] >>> 0 < bl >>> 0)) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 102: {
+            const bl = code[at + 4];
             if (lo[d] >>> 0 < bl >>> 0) {
               pc = code[at + 3];
               continue;
             }
             break;
-          case 104:
-          case 105: {
+          }
+          case 103: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            if (lo[d] >>> 0 < bl >>> 0) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 104: {
+            const bl = code[at + 4];
+            const bh = code[at + 5];
             const ah = hi[d] >>> 0;
             const b = bh >>> 0;
             if (ah < b || (ah === b && lo[d] >>> 0 <= bl >>> 0)) {
@@ -542,15 +1040,38 @@ export class InterpretedProgram implements PreparedProgram {
             }
             break;
           }
-          case 106:
-          case 107:
+          case 105: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const bh = hi[s];
+            const ah = hi[d] >>> 0;
+            const b = bh >>> 0;
+            if (ah < b || (ah === b && lo[d] >>> 0 <= bl >>> 0)) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 106: {
+            const bl = code[at + 4];
             if (lo[d] >>> 0 <= bl >>> 0) {
               pc = code[at + 3];
               continue;
             }
             break;
-          case 108:
-          case 109: {
+          }
+          case 107: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            if (lo[d] >>> 0 <= bl >>> 0) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 108: {
+            const bl = code[at + 4];
+            const bh = code[at + 5];
             const ah = hi[d];
             if (ah < bh || (ah === bh && lo[d] >>> 0 < bl >>> 0)) {
               pc = code[at + 3];
@@ -558,15 +1079,37 @@ export class InterpretedProgram implements PreparedProgram {
             }
             break;
           }
-          case 110:
-          case 111:
+          case 109: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const bh = hi[s];
+            const ah = hi[d];
+            if (ah < bh || (ah === bh && lo[d] >>> 0 < bl >>> 0)) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 110: {
+            const bl = code[at + 4];
             if (lo[d] < bl) {
               pc = code[at + 3];
               continue;
             }
             break;
-          case 112:
-          case 113: {
+          }
+          case 111: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            if (lo[d] < bl) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 112: {
+            const bl = code[at + 4];
+            const bh = code[at + 5];
             const ah = hi[d];
             if (ah < bh || (ah === bh && lo[d] >>> 0 <= bl >>> 0)) {
               pc = code[at + 3];
@@ -574,13 +1117,34 @@ export class InterpretedProgram implements PreparedProgram {
             }
             break;
           }
-          case 114:
-          case 115:
+          case 113: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            const bh = hi[s];
+            const ah = hi[d];
+            if (ah < bh || (ah === bh && lo[d] >>> 0 <= bl >>> 0)) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
+          case 114: {
+            const bl = code[at + 4];
             if (lo[d] <= bl) {
               pc = code[at + 3];
               continue;
             }
             break;
+          }
+          case 115: {
+            const s = code[at + 2];
+            const bl = lo[s];
+            if (lo[d] <= bl) {
+              pc = code[at + 3];
+              continue;
+            }
+            break;
+          }
           // ---- control
           case 116: // ja, gotol
             pc = code[at + 3];
