@@ -124,6 +124,16 @@ describe('readObject details', () => {
     ]);
   });
 
+  it.skipIf(!clang)('takes global .text functions as programs when no SEC() section exists', () => {
+    const file = compile(
+      'int filter(long *ctx) { return ctx[13] > 100; }\nstatic int helper(void) { return 1; }\n',
+      'clang-g',
+      'no_sec',
+    );
+    const obj = readObject(readBytes(file));
+    expect(obj.programs.map((p) => [p.name, p.section])).toEqual([['filter', '.text']]);
+  });
+
   it.skipIf(!clang)('reports pointers in global data (R_BPF_64_ABS64 in .data) as unsupported', () => {
     const obj = readObject(readBytes(compile('callbacks.c', 'clang-g')));
     expect(obj.unsupported).toEqual([

@@ -193,7 +193,10 @@ export interface MapSpec {
 export interface ObjectFile {
   endian: Endian;
   sections: SectionInfo[];
-  /** Program entry points: the functions of every executable section except `.text`. */
+  /**
+   * Program entry points: the functions of every executable section except `.text`; an object
+   * with no such section (a plain C file without `SEC()`) has its global `.text` functions.
+   */
   programs: ProgramSpec[];
   /** Every function symbol of every executable section (programs included, same objects). */
   functions: ProgramSpec[];
