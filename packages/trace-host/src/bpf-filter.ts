@@ -70,6 +70,8 @@ export interface FilterOptions {
    * interpreter counts instructions, so 'auto' falls back to it when this is set.
    */
   instructionLimit?: number;
+  /** Where the program came from, shown in the `filter` file (e.g. the CLI's file name). */
+  origin?: string;
 }
 
 /** The default engine order (documented in the README). */
@@ -206,7 +208,8 @@ export function loadFilter(
           writable: false,
         }).start;
   const run = prepared;
-  const description = `bpf: ${program.origin}${program.section && program.section !== program.origin ? ` ${program.section}` : ''}, ${program.insns.length} insns, ctx=${form === 'regs' ? 'pt_regs' : 'record'}, engine=${run.engine}`;
+  const origin = options.origin ?? program.origin;
+  const description = `bpf: ${origin}${program.section && program.section !== origin ? ` ${program.section}` : ''}, ${program.insns.length} insns, ctx=${form === 'regs' ? 'pt_regs' : 'record'}, engine=${run.engine}`;
   let disposed = false;
   return {
     form,
@@ -249,7 +252,11 @@ function materialiseMap(host: TraceHost, spec: FilterMapSpec): BpfMap {
   return createMapFromSpec(host.runtime, spec);
 }
 
-/** Parse a `filter` file write that carries a program: `#!bpf LANG [engine=…] [ctx=…] [section=…]\n…`, ELF or RFC bytes. */
+/**
+ * Parse a `filter` file write that carries a program: ELF or RFC bytes, optionally after a
+ * `#!bpf [LANG] [engine=…] [ctx=regs|record] [program=NAME] [limit=N] [from=NAME]` line;
+ * text needs LANG (c, asm, raw).
+ */
 export function parseFilterWrite(data: Uint8Array): { source: FilterSource; options: FilterOptions } {
   let body = data;
   const options: FilterOptions = {};
@@ -273,6 +280,7 @@ export function parseFilterWrite(data: Uint8Array): { source: FilterSource; opti
           throw new FilterLoadError(`unknown ctx '${v}' (regs, record)`, undefined, 'parse');
         options.ctx = v;
       } else if (k === 'program') program = v;
+      else if (k === 'from') options.origin = v;
       else if (k === 'limit') {
         if (!/^[1-9]\d*$/.test(v))
           throw new FilterLoadError(`limit must be a positive integer, got '${v}'`, undefined, 'parse');

@@ -50,6 +50,60 @@ int count_eth5(struct pt_regs *ctx) {
 char LICENSE[] SEC("license") = "GPL";
 `;
 
+/** The 2013 cover letter's filter, verbatim but for the include that declares its helpers. */
+export const RFC_COVER_LETTER_C = `#include <tbpf/rfc2013.h>
+void filter(struct bpf_context *ctx)
+{
+char devname[4] = "eth5";
+struct net_device *dev;
+struct sk_buff *skb = 0;
+dev = (struct net_device *)ctx->regs.si;
+if (bpf_memcmp(dev->name, devname, 4) == 0) {
+char fmt[] = "skb %p dev %p eth5\\n";
+bpf_trace_printk(fmt, skb, dev, 0, 0);
+}
+}
+`;
+
+describe('filters from C, compiled in process', () => {
+  it.each([
+    'interp',
+    'wasm',
+    'jit',
+  ] as const)("runs the cover letter's filter unchanged on a static event (%s)", (engine) => {
+    const { host, devices, net, kfreeSkb } = netHost();
+    host.enable(kfreeSkb);
+    const f = host.setBpfFilter(kfreeSkb, { kind: 'c', source: RFC_COVER_LETTER_C }, { engine });
+    expect(f.program.origin).toBe('c');
+    for (const d of devices) net.kfree_skb(net.netdev_alloc_skb(d, 60));
+    const lines = host.readPipe().map((l) => l.slice(l.indexOf(': ') + 2));
+    expect(lines).toEqual([`bpf_trace_printk: skb 0x0 dev 0x${devices[6].address.toString(16)} eth5`]);
+    expect(kfreeSkb.filtered).toBe(8);
+  });
+
+  it('compiles the counting filter and dumps its map', () => {
+    const { host, devices, net, kfreeSkb } = netHost();
+    host.enable(kfreeSkb);
+    host.write('events/skb/kfree_skb/filter', `#!bpf c\n${COUNT_ETH5_C}`);
+    for (const d of devices) for (let i = 0; i <= d.ifindex; i++) net.kfree_skb(net.netdev_alloc_skb(d, 60));
+    expect(host.consumeRecords().map((r) => r.text.replace(/.*name=(\S+).*/, '$1'))).toEqual(
+      Array(8).fill('eth5'),
+    );
+    expect(host.read('maps/counts')).toBe(
+      devices.map((d) => `@counts[${d.ifindex}]: ${d.ifindex + 1}\n`).join(''),
+    );
+  });
+
+  it('reports compile errors with their location and keeps the old filter', () => {
+    const { host } = netHost();
+    host.write('events/skb/kfree_skb/filter', 'len > 5');
+    expect(() =>
+      host.write('events/skb/kfree_skb/filter', '#!bpf c\nint f(struct pt_regs *ctx) { return x; }\n'),
+    ).toThrow(/filter\.c:1:\d+: .*x/);
+    expect(host.read('events/skb/kfree_skb/filter')).toBe('len > 5\n');
+  });
+});
+
 describe('filters from objects and images', () => {
   it.skipIf(!haveTool('clang-19'))('loads a clang-19-built ELF object, with its map', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tbpf-th-'));

@@ -4,6 +4,7 @@
  * by cc-frontend into an ELF object, then read like one.
  */
 import { type LinkedProgram, linkProgram, type ObjectFile, readObject, translateRfcImage } from '@tbpf/asm';
+import { type CompileOptions, compile } from '@tbpf/cc-frontend';
 import { FilterLoadError, type FilterProgram } from './filter-program.js';
 
 function message(e: unknown): string {
@@ -61,16 +62,23 @@ export function programFromRfcImage(bytes: Uint8Array): FilterProgram {
 }
 
 /**
- * Compile a C filter to a BPF ELF object in process (cc-frontend). The CLI uses this so a `.c`
- * file becomes an object before it is written to a remote host's `filter`.
+ * Compile a C filter to a BPF ELF object in process (cc-frontend; its bundled headers
+ * `<tbpf/bpf_helpers.h>`, `<tbpf/trace.h>`, `<tbpf/rfc2013.h>` need no files). The CLI uses
+ * this so a `.c` file becomes an object before it is written to a remote host's `filter`.
+ * Throws FilterLoadError (stage 'compile') with clang-style diagnostics in `log`.
  */
-export function compileFilterC(source: string, fileName = 'filter.c'): Uint8Array {
-  void source;
-  throw new FilterLoadError(
-    `${fileName}: C filters need cc-frontend's compile(), which is not available yet`,
-    undefined,
-    'compile',
-  );
+export function compileFilterC(
+  source: string,
+  fileName = 'filter.c',
+  options: CompileOptions = {},
+): Uint8Array {
+  const r = compile(source, { fileName, ...options });
+  if (!r.bytes || r.errorCount > 0) {
+    const first = r.diagnostics.find((d) => d.severity === 'error');
+    const where = first ? `${first.loc.file}:${first.loc.line}:${first.loc.col}: ` : `${fileName}: `;
+    throw new FilterLoadError(`${where}${first?.message ?? 'compilation failed'}`, r.messages, 'compile');
+  }
+  return r.bytes;
 }
 
 /** C source, compiled in process by cc-frontend, then read as an ELF object. */

@@ -110,12 +110,12 @@ describe('tbpf trace against a live host process', () => {
     r = await tbpf({ 'eth5.c': ETH5_C }, 'filter', 'skb:kfree_skb', '--file', 'eth5.c');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^bpf: c kprobe\/kfree_skb, \d+ insns, ctx=pt_regs, engine=\w+$/m);
+    expect(r.out).toMatch(/^bpf: eth5.c kprobe\/kfree_skb, \d+ insns, ctx=pt_regs, engine=\w+$/m);
 
     await tbpf({}, 'cat', 'trace_pipe'); // drop what was recorded before the filter
     r = await tbpf({}, 'pipe', '--count', '4', '--timeout', '10000');
     expect(r.code).toBe(0);
-    const lines = r.out.trim().split('\n');
+    const lines = r.out.split('\n').filter(Boolean);
     expect(lines).toHaveLength(4);
     for (const l of lines)
       expect(l).toMatch(

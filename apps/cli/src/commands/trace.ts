@@ -198,6 +198,7 @@ function filterPayload(
     opts.engine ? `engine=${opts.engine}` : '',
     opts.ctx ? `ctx=${opts.ctx}` : '',
     opts.program ? `program=${opts.program}` : '',
+    `from=${file.split(/[\\/]/).pop()?.replace(/\s+/g, '_')}`,
   ].filter(Boolean);
   let lang = '';
   let body = data;
