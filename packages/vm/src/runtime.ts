@@ -11,12 +11,15 @@ import { type CreateMapOptions, createMap } from './maps/create.js';
 import type { BpfMap, MapDefinition } from './maps/map.js';
 import { LinearMemory, type Region, type RegionKind } from './memory.js';
 
+/** How many trace_printk lines the default sink keeps. */
+export const PRINTK_LOG_LINES = 10_000;
+
 export interface RuntimeOptions {
   /** Linear memory size in bytes (default 16 MiB, rounded up to 64 KiB pages). */
   memoryBytes?: number;
   /** Helpers (default: `standardHelpers()`, a fresh registry per runtime). */
   helpers?: HelperRegistry;
-  /** Receives every trace_printk line, without a trailing newline (default: kept in `printkLog`). */
+  /** Receives every trace_printk line, without a trailing newline (default: kept in `printkLog`, the last PRINTK_LOG_LINES). */
   printk?: (line: string) => void;
   /** Nanoseconds for bpf_ktime_get_ns, an integer < 2^53 (default: `performance.now()` scaled). */
   clock?: () => number;
@@ -33,7 +36,7 @@ export interface RuntimeOptions {
 export class Runtime {
   readonly memory: LinearMemory;
   readonly helpers: HelperRegistry;
-  /** Lines printed by trace_printk when no `printk` sink is given. */
+  /** Lines printed by trace_printk when no `printk` sink is given (the most recent PRINTK_LOG_LINES). */
   readonly printkLog: string[] = [];
   readonly printk: (line: string) => void;
   readonly clock: () => number;
@@ -46,7 +49,11 @@ export class Runtime {
   constructor(options: RuntimeOptions = {}) {
     this.memory = new LinearMemory({ bytes: options.memoryBytes });
     this.helpers = options.helpers ?? standardHelpers();
-    this.printk = options.printk ?? ((line) => this.printkLog.push(line));
+    this.printk =
+      options.printk ??
+      ((line) => {
+        if (this.printkLog.push(line) > PRINTK_LOG_LINES) this.printkLog.shift();
+      });
     this.clock = options.clock ?? defaultClock;
     this.random = options.random ?? xorshift32(options.seed ?? 1);
     this.cpu = options.cpu ?? 0;
