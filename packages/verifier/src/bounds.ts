@@ -96,6 +96,7 @@ function feasible(b: Bounds): boolean {
  * another). Returns false when the facts contradict: no value satisfies them.
  */
 export function sync(b: Bounds): boolean {
+  if (b.m === 0n) return syncConst(b);
   for (let round = 0; round < 2; round++) {
     if (!feasible(b)) return false;
     // tnum → bounds
@@ -154,6 +155,21 @@ export function sync(b: Bounds): boolean {
     b.m = t2.mask;
   }
   return feasible(b);
+}
+
+/** `sync` for a known value: it must lie within every bound, which then all become it. */
+function syncConst(b: Bounds): boolean {
+  const u = b.v;
+  const s = s64(u);
+  const lo = u & U32;
+  const s32v = s32(lo);
+  if (u < b.umin || u > b.umax || s < b.smin || s > b.smax) return false;
+  if (lo < b.u32min || lo > b.u32max || s32v < b.s32min || s32v > b.s32max) return false;
+  b.umin = b.umax = u;
+  b.smin = b.smax = s;
+  b.u32min = b.u32max = lo;
+  b.s32min = b.s32max = s32v;
+  return true;
 }
 
 export function view(b: Bounds, bits: 32 | 64): View {

@@ -34,6 +34,7 @@ import {
   scalarReg,
   stateSafe,
   typeName,
+  withBounds,
 } from './state.js';
 import type { MapInfo, VerifyOptions, VerifyStats } from './types.js';
 
@@ -114,6 +115,7 @@ export class Checker {
   private readonly done = new Map<number, Checkpoint[]>();
   /** Checkpoints still being explored, by instruction and register signature. */
   private readonly inProgress = new Map<number, Map<string, Checkpoint[]>>();
+  private readonly inProgressCount: Int32Array;
   private readonly pending: Pending[] = [];
   private idGen = 0;
   private st!: State;
@@ -141,6 +143,7 @@ export class Checker {
     this.level = opts.logLevel ?? 0;
     this.limit = opts.insnLimit ?? COMPLEXITY_LIMIT_INSNS;
     this.stackDepth = structure.subprogStarts.map(() => 0);
+    this.inProgressCount = new Int32Array(insns.length);
   }
 
   // ---- logging -------------------------------------------------------------------------
@@ -303,6 +306,7 @@ export class Checker {
     const same = byKey.get(c.key)!;
     same.splice(same.indexOf(c), 1);
     if (same.length === 0) byKey.delete(c.key);
+    this.inProgressCount[c.insn]--;
     let list = this.done.get(c.insn);
     if (!list) {
       list = [];
@@ -344,7 +348,7 @@ export class Checker {
         }
       }
     }
-    if (byKey) for (const l of byKey.values()) count += l.length;
+    count += this.inProgressCount[pc];
     // Keep a new checkpoint only every few jumps and instructions, as Linux does.
     if (count > 0 && (this.jmpsSinceCkpt < 2 || this.insnsSinceCkpt < 8)) return false;
     this.jmpsSinceCkpt = 0;
@@ -362,6 +366,7 @@ export class Checker {
       hit: 0,
       miss: 0,
     };
+    this.inProgressCount[pc]++;
     const same = byKey.get(key);
     if (same) same.push(ckpt);
     else byKey.set(key, [ckpt]);
@@ -526,7 +531,7 @@ export class Checker {
       return { ...ptr, off: n };
     }
     const v = scalarAlu(op === 'add' ? 'add' : 'sub', ptr, off, 64);
-    const res: Reg = { ...ptr, ...v };
+    const res: Reg = withBounds(ptr, v);
     if (ptr.type === 'pkt') return { ...res, id: this.newId(), range: 0 };
     return res;
   }
@@ -889,17 +894,17 @@ export class Checker {
     const f = curFrame(st);
     const set = (n: number, b: Bounds) => {
       const old = f.regs[n];
-      const r: Reg = { ...old, ...b };
+      const r: Reg = withBounds(old, b);
       f.regs[n] = r;
       if (old.id) {
         // Registers linked to it (copies) learn the same range.
         for (const fr of st.frames) {
           for (let i = 0; i < 11; i++)
             if (fr.regs[i].type === 'scalar' && fr.regs[i].id === old.id)
-              fr.regs[i] = { ...fr.regs[i], ...b };
+              fr.regs[i] = withBounds(fr.regs[i], b);
           for (let i = 0; i < fr.spills.length; i++) {
             const sp = fr.spills[i];
-            if (sp && sp.type === 'scalar' && sp.id === old.id) fr.spills[i] = { ...sp, ...b };
+            if (sp && sp.type === 'scalar' && sp.id === old.id) fr.spills[i] = withBounds(sp, b);
           }
         }
       }

@@ -119,11 +119,47 @@ function refineViews(c: Cond, a: View, b: View, bits: 32 | 64): [View, View] | u
   }
 }
 
+/** The condition on two known values. */
+function constHolds(c: Cond, x: bigint, y: bigint, bits: 32 | 64): boolean {
+  const w = maskOf(bits);
+  const a = x & w;
+  const b = y & w;
+  const sa = BigInt.asIntN(bits, a);
+  const sb = BigInt.asIntN(bits, b);
+  switch (c) {
+    case 'jeq':
+      return a === b;
+    case 'jne':
+      return a !== b;
+    case 'jgt':
+      return a > b;
+    case 'jge':
+      return a >= b;
+    case 'jlt':
+      return a < b;
+    case 'jle':
+      return a <= b;
+    case 'jsgt':
+      return sa > sb;
+    case 'jsge':
+      return sa >= sb;
+    case 'jslt':
+      return sa < sb;
+    case 'jsle':
+      return sa <= sb;
+    case 'jset':
+      return (a & b) !== 0n;
+    case 'jnset':
+      return (a & b) === 0n;
+  }
+}
+
 /**
  * Narrow copies of `a` and `b` under `a cond b` at `bits` width; undefined when that edge is
  * impossible. The inputs are not modified.
  */
 export function refineScalars(c: Cond, a: Bounds, b: Bounds, bits: 32 | 64): [Bounds, Bounds] | undefined {
+  if (a.m === 0n && b.m === 0n) return constHolds(c, a.v, b.v, bits) ? [a, b] : undefined;
   const r = refineViews(c, view(a, bits), view(b, bits), bits);
   if (!r) return undefined;
   const na = { ...a };

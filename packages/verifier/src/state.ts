@@ -49,6 +49,33 @@ export interface Reg extends Bounds {
   frame: number;
 }
 
+/** A register with `r`'s type fields and the bounds `b` (one literal shape, for V8's sake). */
+export function withBounds(r: Omit<Reg, keyof Bounds>, b: Bounds): Reg {
+  return {
+    type: r.type,
+    nullable: r.nullable,
+    off: r.off,
+    id: r.id,
+    refId: r.refId,
+    map: r.map,
+    size: r.size,
+    rdonly: r.rdonly,
+    ringbuf: r.ringbuf,
+    range: r.range,
+    frame: r.frame,
+    v: b.v,
+    m: b.m,
+    umin: b.umin,
+    umax: b.umax,
+    smin: b.smin,
+    smax: b.smax,
+    u32min: b.u32min,
+    u32max: b.u32max,
+    s32min: b.s32min,
+    s32max: b.s32max,
+  };
+}
+
 const BASE: Omit<Reg, keyof Bounds> = {
   type: 'not_init',
   nullable: false,
@@ -63,10 +90,14 @@ const BASE: Omit<Reg, keyof Bounds> = {
   frame: 0,
 };
 
-export const NOT_INIT: Reg = Object.freeze({ ...BASE, ...unknownBounds() });
+export const NOT_INIT: Reg = Object.freeze(withBounds(BASE, unknownBounds()));
+
+const SCALAR: Omit<Reg, keyof Bounds> = { ...BASE, type: 'scalar' };
 
 export function scalarReg(b: Bounds = unknownBounds(), id = 0): Reg {
-  return { ...BASE, ...b, type: 'scalar', id };
+  const r = withBounds(SCALAR, b);
+  r.id = id;
+  return r;
 }
 
 export function constReg(v: bigint): Reg {
@@ -74,7 +105,9 @@ export function constReg(v: bigint): Reg {
 }
 
 export function ptrReg(type: RegType, fields: Partial<Reg> = {}): Reg {
-  return { ...BASE, ...constBounds(0n), type, ...fields };
+  const r = withBounds(BASE, constBounds(0n));
+  r.type = type;
+  return Object.assign(r, fields);
 }
 
 export const isPointer = (r: Reg): boolean => r.type !== 'scalar' && r.type !== 'not_init';

@@ -7,6 +7,7 @@
  *   # strict                         the RFC's no-loops rule
  *   # cpu: 2                         instruction-set version
  *   # ret: 0 1                       allowed range of r0 at exit
+ *   # limit: 100000                  processed-instruction budget (default 1,000,000)
  *   # syntax: ubpf                   assembly syntax (default: LLVM's `r0 = 1`)
  *
  * `r1 = name ll` (LLVM syntax) loads map `name`: the harness turns it into `lddw` map_idx.
@@ -31,6 +32,7 @@ export function parseCorpus(text: string, fileName: string): CorpusProgram {
   let cpu: CpuVersion = 4;
   let ret: { min: number; max: number } | undefined;
   let syntax: 'llvm' | 'ubpf' = 'llvm';
+  let insnLimit: number | undefined;
   const maps: (MapInfo & { name: string })[] = [];
   for (const line of text.split('\n')) {
     const m = /^#\s*(\w+):?\s*(.*)$/.exec(line.trim());
@@ -40,6 +42,7 @@ export function parseCorpus(text: string, fileName: string): CorpusProgram {
     else if (key === 'type') typeSpec = value.trim();
     else if (key === 'strict') strict = true;
     else if (key === 'syntax') syntax = value.trim() === 'ubpf' ? 'ubpf' : 'llvm';
+    else if (key === 'limit') insnLimit = Number(value);
     else if (key === 'cpu') cpu = Number(value) as CpuVersion;
     else if (key === 'ret') {
       const [min, max] = value.trim().split(/\s+/).map(Number);
@@ -82,5 +85,15 @@ export function parseCorpus(text: string, fileName: string): CorpusProgram {
         )
       : builtinType(typeName, Number(arg ?? 0), helpers);
   if (!type) throw new Error(`${fileName}: unknown program type ${typeName}`);
-  return { expect, insns, options: { type: ret ? { ...type, ret } : type, maps, strictRfc: strict, cpu } };
+  return {
+    expect,
+    insns,
+    options: {
+      type: ret ? { ...type, ret } : type,
+      maps,
+      strictRfc: strict,
+      cpu,
+      ...(insnLimit ? { insnLimit } : {}),
+    },
+  };
 }

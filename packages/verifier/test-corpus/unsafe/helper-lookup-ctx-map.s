@@ -1,0 +1,9 @@
+# rule: map helpers take a map from lddw
+# type: kprobe
+# expect: R1 type=ctx expected=map_ptr
+r2 = r10
+r2 += -8
+*(u32 *)(r10 - 8) = 0
+call 1
+r0 = 0
+exit

@@ -1,0 +1,5 @@
+# rule: infinite loops are rejected
+# expect: infinite loop detected at insn 1
+r0 = 0
+l:
+goto l
