@@ -12,6 +12,8 @@ import {
   HelperCall,
   type HelperRegistry,
   type LoadedProgram,
+  MAP_TYPE,
+  mapLayout,
   type PreparedProgram,
   type PrepareOptions,
   type Region,
@@ -34,6 +36,12 @@ import {
   TABLE_BYTES,
   writeRegionTable,
 } from './compile/native-memory.js';
+import {
+  nativeRingHelpers,
+  RINGBUF_DISCARD,
+  RINGBUF_HELPERS,
+  RINGBUF_SUBMIT,
+} from './compile/native-ringbuf.js';
 import { type PcMap, trapPc } from './trap.js';
 import { type WasmApi, wasmApi } from './wasm/host.js';
 
@@ -114,6 +122,8 @@ class WasmProgram implements PreparedProgram {
     if (useNatives) {
       const maps = mapNatives(program, helpers);
       if (maps) providers.push(maps);
+      const rings = ringNatives(program, helpers);
+      if (rings) providers.push(rings);
       const ids = memoryHelperIds(program, helpers);
       if (ids.size > 0) {
         table = mem.alloc(TABLE_BYTES, { name: 'wasm region table', kind: 'scratch', writable: false });
@@ -204,23 +214,57 @@ class WasmProgram implements PreparedProgram {
 
 /** The memory helpers the program calls that still have their standard implementations. */
 function memoryHelperIds(program: LoadedProgram, helpers: HelperRegistry): Set<number> {
-  const standard = standardHelpers();
   const called = new Set(
     program.insns.flatMap((x) => (x.kind === 'call' && x.target === 'helper' ? [x.imm] : [])),
   );
-  return new Set(
-    MEMORY_HELPERS.filter((id) => called.has(id) && helpers.get(id)?.fn === standard.get(id)?.fn),
+  return new Set(MEMORY_HELPERS.filter((id) => called.has(id) && isStandard(helpers, id)));
+}
+
+/**
+ * Helper `id` of `helpers` is vm's standard implementation. Submit and discard are closures
+ * made per registry (`ringbufCommit(discard)`), so for them the same source text under the same
+ * id stands in for identity.
+ */
+function isStandard(helpers: HelperRegistry, id: number): boolean {
+  const mine = helpers.get(id)?.fn;
+  const std = STANDARD.get(id)?.fn;
+  if (!mine || !std) return false;
+  if (mine === std) return true;
+  return (id === RINGBUF_SUBMIT || id === RINGBUF_DISCARD) && mine.toString() === std.toString();
+}
+
+const STANDARD = standardHelpers();
+
+/** Native ring buffer helpers for the ring buffers the program references. */
+function ringNatives(program: LoadedProgram, helpers: HelperRegistry): NativeHelpers | undefined {
+  const ids = new Set(RINGBUF_HELPERS.filter((id) => isStandard(helpers, id)));
+  const view = program.runtime.memory.view;
+  const rings = [...referencedMaps(program)].flatMap((d) =>
+    view.getUint32(d + mapLayout.DESC_TYPE, true) === MAP_TYPE.ringbuf
+      ? [
+          {
+            descriptor: d,
+            header: view.getUint32(d + mapLayout.DESC_DATA, true),
+            size: view.getUint32(d + mapLayout.DESC_CAPACITY, true),
+          },
+        ]
+      : [],
   );
+  return ids.size > 0 && rings.length > 0 ? nativeRingHelpers(rings, ids) : undefined;
+}
+
+/** Descriptor offsets of the maps the program's lddw instructions reference. */
+function referencedMaps(program: LoadedProgram): Set<number> {
+  const descriptors = new Set<number>();
+  for (const k of program.constants) if (k?.map) descriptors.add(k.map.descriptor.start);
+  return descriptors;
 }
 
 /** The maps the program references, when helpers 1–3 are the standard ones. */
 function mapNatives(program: LoadedProgram, helpers: HelperRegistry): NativeHelpers | undefined {
-  const standard = standardHelpers();
-  const ids = new Set([LOOKUP, UPDATE, DELETE].filter((id) => helpers.get(id)?.fn === standard.get(id)?.fn));
-  const descriptors = new Set<number>();
-  for (const k of program.constants) if (k?.map) descriptors.add(k.map.descriptor.start);
+  const ids = new Set([LOOKUP, UPDATE, DELETE].filter((id) => isStandard(helpers, id)));
   const view = program.runtime.memory.view;
-  const maps = [...descriptors].flatMap((d) => nativeMapAt(view, d) ?? []);
+  const maps = [...referencedMaps(program)].flatMap((d) => nativeMapAt(view, d) ?? []);
   return ids.size > 0 && maps.length > 0 ? nativeMapHelpers(maps, ids) : undefined;
 }
 

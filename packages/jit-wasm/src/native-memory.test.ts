@@ -1,6 +1,6 @@
 import { assemble } from '@tbpf/asm';
-import { addressOf, EFAULT, loadInsns, Runtime } from '@tbpf/vm';
-import { describe, expect, it } from 'vitest';
+import { addressOf, EFAULT, LinearMemory, loadInsns, Runtime } from '@tbpf/vm';
+import { describe, expect, it, vi } from 'vitest';
 import { wasmEngine } from './engine.js';
 
 const nativeIds = (p: unknown) => (p as { compiled: { nativeHelpers: number[] } }).compiled.nativeHelpers;
@@ -29,7 +29,11 @@ describe('native memory helpers', () => {
       'host',
     );
     const qword = 0x0807060504030201n;
+    // The JavaScript helper would look regions up with regionAt; the WebAssembly one does not.
+    const js = vi.spyOn(LinearMemory.prototype, 'regionAt');
     expect(prepared.run(addressOf(later.start))).toBe(2n * qword);
+    expect(js).not.toHaveBeenCalled();
+    vi.restoreAllMocks();
     // Crossing the region's end, and a pointer outside every region: -EFAULT, destination zeroed.
     expect(prepared.run(addressOf(later.start + 8))).toBe(BigInt.asUintN(64, BigInt(-EFAULT)));
     expect(prepared.run(0x2_0000_0000n)).toBe(BigInt.asUintN(64, BigInt(-EFAULT)));
@@ -64,7 +68,10 @@ describe('native memory helpers', () => {
     const prepared = wasmEngine.prepare(loadInsns(runtime, assemble(text).insns));
     expect(nativeIds(prepared)).toEqual([1001, 1002]);
     // '5' - '6' = -1; size 64 → -1 (<< 8); load_pointer's byte 4 is the NUL → 0.
+    const js = vi.spyOn(LinearMemory.prototype, 'regionAt');
     expect(prepared.run(addressOf(data.start))).toBe(BigInt.asUintN(64, -1n + (-1n << 8n)));
+    expect(js).not.toHaveBeenCalled();
+    vi.restoreAllMocks();
     prepared.dispose();
   });
 
