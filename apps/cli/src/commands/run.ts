@@ -156,10 +156,8 @@ export function registerRun(program: Command, io: Io): void {
         const r1 = ctx ? addressOf(ctx.start) : 0n;
         let r0 = 0n;
         const t0 = performance.now();
-        for (let i = 0; i < repeat; i++) {
-          if (ctx && i > 0) runtime.memory.write(ctx.start, mem);
-          r0 = prepared.run(r1, BigInt(mem.length));
-        }
+        // Like bpftool's test runs, repeated runs share one copy of the input memory.
+        for (let i = 0; i < repeat; i++) r0 = prepared.run(r1, BigInt(mem.length));
         const meanNs = ((performance.now() - t0) * 1e6) / repeat;
         const hex = `0x${r0.toString(16)}`;
         if (opts.json) {
