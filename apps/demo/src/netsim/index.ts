@@ -19,7 +19,7 @@ export type DeviceName = (typeof DEVICE_NAMES)[number];
 export const ETH_P_IP = 0x0800;
 
 /** A stable fake code address standing in for kfree_skb's caller (`location` in Linux's event). */
-const KFREE_SKB_CALLER = 0xffffffff81a0b2c0;
+const KFREE_SKB_CALLER = 0xffff81a0b2c0;
 
 export interface Netsim {
   readonly host: TraceHost;

@@ -1,0 +1,20 @@
+import { describe, expect, test } from 'vitest';
+import { runDemo } from './story.js';
+
+describe('the demo', () => {
+  test('tells the story: only eth5 lines, correct per-device counts, the same selection by predicate', () => {
+    let text = '';
+    const report = runDemo({ packets: 3 }, (t) => {
+      text += t;
+    });
+    const eth5 = report.sent.get('eth5')!.length;
+    expect(report.bpfLines).toHaveLength(eth5);
+    for (const line of report.bpfLines)
+      expect(line).toMatch(/bpf_trace_printk: skb 0x0 dev 0x[0-9a-f]+ eth5$/);
+    for (const [dev, lens] of report.sent) expect(report.counts.get(dev), dev).toBe(lens.length);
+    expect(report.predicateLines).toHaveLength(eth5);
+    for (const line of report.predicateLines) expect(line).toContain('name=eth5 ');
+    expect(text).toContain('Accepted.');
+    expect(text).toMatch(/@len:\n/);
+  });
+});
