@@ -1,0 +1,18 @@
+# expect: accept
+# what: >> bounds an index
+# map: m array 4 8 1
+r1 = m ll
+r2 = r10
+r2 += -8
+*(u32 *)(r10 - 8) = 0
+call 1
+if r0 == 0 goto out
+r6 = r0
+call 7
+r0 >>= 61
+r6 += r0
+r0 = *(u8 *)(r6 + 0)
+exit
+out:
+r0 = 0
+exit

@@ -1,0 +1,16 @@
+# expect: accept
+# what: a null check on a filled copy refines it
+# map: m hash 4 8 16
+r1 = m ll
+r2 = r10
+r2 += -8
+*(u32 *)(r10 - 8) = 0
+call 1
+*(u64 *)(r10 - 16) = r0
+r6 = *(u64 *)(r10 - 16)
+if r6 == 0 goto out
+r0 = *(u64 *)(r6 + 0)
+exit
+out:
+r0 = 0
+exit
