@@ -17,9 +17,14 @@ export function program(text: string, before: Insn[] = []): Insn[] {
   return [...before, ...assemble(text).insns];
 }
 
-/** Run on the interpreter with r1/r2; returns r0. */
+/** Run on the interpreter with r1/r2; returns r0. The prepared program is disposed afterwards. */
 export function runOn(rt: Runtime, insns: Insn[], r1 = 0n, r2 = 0n, options: PrepareOptions = {}): bigint {
-  return interpreter.prepare(loadInsns(rt, insns), options).run(r1, r2);
+  const prepared = interpreter.prepare(loadInsns(rt, insns), options);
+  try {
+    return prepared.run(r1, r2);
+  } finally {
+    prepared.dispose();
+  }
 }
 
 export function newRuntime(options: RuntimeOptions = {}): Runtime {
