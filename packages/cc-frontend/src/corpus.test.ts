@@ -80,12 +80,22 @@ function tbpfObject(p: Program): Uint8Array {
   return r.bytes;
 }
 
+const clangCache = new Map<string, Uint8Array>();
 function clangObject(p: Program): Uint8Array {
+  const hit = clangCache.get(p.file);
+  if (hit) return hit;
   const src = join(work, p.file);
   writeFileSync(src, p.source);
   const obj = src.replace(/\.c$/, '.o');
-  execFileSync('clang-19', ['-target', 'bpf', '-mcpu=v4', '-O2', '-I', includeDir, '-I', corpusDir, '-c', src, '-o', obj]);
-  return readFileSync(obj);
+  execFileSync('clang-19', ['-target', 'bpf', '-mcpu=v4', '-O2', '-g', '-I', includeDir, '-I', corpusDir, '-c', src, '-o', obj]);
+  const bytes = readFileSync(obj);
+  clangCache.set(p.file, bytes);
+  return bytes;
+}
+
+/** Instructions (lddw counts once) of every function in the object's code sections. */
+function insnCount(bytes: Uint8Array): number {
+  return readObject(bytes).functions.reduce((n, f) => n + f.insns.length, 0);
 }
 
 const runTbpf = (p: Program) => runObject(p, tbpfObject(p));
@@ -115,4 +125,17 @@ describe('acceptance corpus', () => {
       expect(runTbpf(p)).toEqual(runNative(p));
     });
   });
+
+  it.runIf(haveClang)('emits code close in size to clang -O2 (median instruction-count ratio)', () => {
+    const ratios = files.map(load).map((p) => {
+      const ours = insnCount(tbpfObject(p));
+      const theirs = insnCount(clangObject(p));
+      if (process.env.CC_BENCH) console.log(`${p.file.padEnd(28)} ${String(ours).padStart(4)} ${String(theirs).padStart(4)} ${(ours / theirs).toFixed(2)}`);
+      return ours / theirs;
+    });
+    ratios.sort((a, b) => a - b);
+    const median = ratios[Math.floor(ratios.length / 2)];
+    console.log(`instruction count vs clang -O2: median ${median.toFixed(2)}, min ${ratios[0].toFixed(2)}, max ${ratios[ratios.length - 1].toFixed(2)} over ${ratios.length} programs`);
+    expect(median).toBeLessThan(1.6);
+  }, 120_000);
 });

@@ -144,7 +144,7 @@ export function emitFunction(fn: IrFunction, alloc: Allocation): EmittedFunction
     }
   };
 
-  const order = fn.blocks;
+  const order = layout(fn.blocks);
   const start = new Map<Block, number>();
   const fixups: { at: number; target: Block }[] = [];
   const jump = (target: Block) => {
@@ -190,6 +190,31 @@ export function emitFunction(fn: IrFunction, alloc: Allocation): EmittedFunction
     insn.off = off;
   }
   return { name: fn.name, insns, relocs, locs, stackSize: size };
+}
+
+/**
+ * Block order: chains of fall-through. After each block comes its jump target or the false arm
+ * of its branch when not yet placed (so most branches need no extra `goto`); loops keep their
+ * header first.
+ */
+function layout(blocks: Block[]): Block[] {
+  const placed = new Set<Block>();
+  const order: Block[] = [];
+  const next = (b: Block): Block | undefined => {
+    const t = b.term;
+    if (t.op === 'jmp') return t.t;
+    if (t.op === 'br') return placed.has(t.f) ? t.t : t.f;
+    return undefined;
+  };
+  for (const start of blocks) {
+    let b: Block | undefined = start;
+    while (b && !placed.has(b)) {
+      placed.add(b);
+      order.push(b);
+      b = next(b);
+    }
+  }
+  return order;
 }
 
 export type { Size };

@@ -17,11 +17,17 @@ const MAX_ROUNDS = 8;
 
 interface Interval {
   v: number;
+  /** Disjoint-ish live segments [start, end] (one per block the value is live in). */
+  segs: [number, number][];
   start: number;
-  end: number;
   crossesCall: boolean;
   hint?: number;
   spillTemp: boolean;
+}
+
+function overlaps(a: [number, number][], b: [number, number][]): boolean {
+  for (const [s1, e1] of a) for (const [s2, e2] of b) if (s1 <= e2 && s2 <= e1) return true;
+  return false;
 }
 
 /** Operands that must not share a register with the instruction's destination. */
@@ -41,8 +47,8 @@ export function lateUses(i: IrInsn): number[] {
 export function allocate(fn: IrFunction, diags: DiagnosticBag): Allocation {
   const temps = new Set<number>();
   for (let round = 0; ; round++) {
-    const { intervals, fixed } = buildIntervals(fn, temps);
-    const result = scan(intervals, fixed);
+    const { intervals, fixed, partners } = buildIntervals(fn, temps);
+    const result = scan(intervals, fixed, partners);
     if (result.spilled.length === 0) return { reg: result.reg };
     if (round >= MAX_ROUNDS || result.spilled.every((v) => temps.has(v))) {
       diags.error(fn.loc, `function '${fn.name}' needs more registers than BPF has (too many values live at once)`);
@@ -52,7 +58,10 @@ export function allocate(fn: IrFunction, diags: DiagnosticBag): Allocation {
   }
 }
 
-function buildIntervals(fn: IrFunction, temps: Set<number>): { intervals: Interval[]; fixed: [number, number][][] } {
+function buildIntervals(
+  fn: IrFunction,
+  temps: Set<number>,
+): { intervals: Interval[]; fixed: [number, number][][]; partners: Map<number, number[]> } {
   const blocks = fn.blocks;
   // Liveness of vregs per block.
   const liveIn = new Map<Block, Set<number>>();
@@ -84,29 +93,32 @@ function buildIntervals(fn: IrFunction, temps: Set<number>): { intervals: Interv
     }
   }
   const iv = new Map<number, Interval>();
-  const touch = (v: number, p: number) => {
+  const get = (v: number): Interval => {
     let x = iv.get(v);
     if (!x) {
-      x = { v, start: p, end: p, crossesCall: false, spillTemp: temps.has(v) };
+      x = { v, segs: [], start: Number.POSITIVE_INFINITY, crossesCall: false, spillTemp: temps.has(v) };
       iv.set(v, x);
     }
-    if (p < x.start) x.start = p;
-    if (p > x.end) x.end = p;
+    return x;
   };
   const fixed: [number, number][][] = Array.from({ length: 11 }, () => []);
   const callPositions: number[] = [];
   let pos = 0;
   for (const b of blocks) {
     const start = pos;
+    const first = new Map<number, number>();
+    const last = new Map<number, number>();
+    const touch = (v: number, p: number) => {
+      if (!first.has(v)) first.set(v, p);
+      last.set(v, Math.max(last.get(v) ?? p, p));
+    };
     const physDef = new Map<number, number>();
     for (const i of b.insns) {
       const late = new Set(lateUses(i));
       for (const r of uses(i)) {
         const p = late.has(r) ? pos + 1 : pos;
         if (r >= FIRST_VREG) touch(r, p);
-        else if (r !== FP) {
-          fixed[r].push([physDef.get(r) ?? start, p]);
-        }
+        else if (r !== FP) fixed[r].push([physDef.get(r) ?? start, p]);
       }
       if (i.op === 'call' || i.op === 'calllocal') callPositions.push(pos + 1);
       for (const r of defs(i)) {
@@ -117,8 +129,8 @@ function buildIntervals(fn: IrFunction, temps: Set<number>): { intervals: Interv
         }
       }
       if (i.op === 'mov' && i.s.reg !== undefined) {
-        if (i.d >= FIRST_VREG && i.s.reg < FIRST_VREG) hint(iv, i.d, i.s.reg);
-        if (i.s.reg >= FIRST_VREG && i.d < FIRST_VREG) hint(iv, i.s.reg, i.d);
+        if (i.d >= FIRST_VREG && i.s.reg < FIRST_VREG) hint(get(i.d), i.s.reg);
+        if (i.s.reg >= FIRST_VREG && i.d < FIRST_VREG) hint(get(i.s.reg), i.d);
       }
       pos += 2;
     }
@@ -128,47 +140,74 @@ function buildIntervals(fn: IrFunction, temps: Set<number>): { intervals: Interv
     }
     pos += 2;
     const end = pos - 1;
-    for (const r of liveIn.get(b) as Set<number>) touch(r, start);
-    for (const r of liveOut.get(b) as Set<number>) touch(r, end);
+    const inn = liveIn.get(b) as Set<number>;
+    const out = liveOut.get(b) as Set<number>;
+    for (const v of new Set([...first.keys(), ...inn, ...out])) {
+      const s0 = inn.has(v) ? start : (first.get(v) as number);
+      const e0 = out.has(v) ? end : (last.get(v) ?? s0);
+      const x = get(v);
+      x.segs.push([s0, e0]);
+      x.start = Math.min(x.start, s0);
+    }
   }
   const intervals = [...iv.values()].sort((a, b) => a.start - b.start || a.v - b.v);
-  for (const x of intervals) x.crossesCall = callPositions.some((p) => p > x.start && p <= x.end);
-  return { intervals, fixed };
+  for (const x of intervals) x.crossesCall = callPositions.some((p) => x.segs.some(([a, e]) => p > a && p <= e));
+  // Copies between vregs: giving both the same register makes the copy disappear.
+  const partners = new Map<number, number[]>();
+  for (const b of blocks)
+    for (const i of b.insns)
+      if (i.op === 'mov' && i.w === 64 && i.s.reg !== undefined && i.s.reg >= FIRST_VREG && i.d >= FIRST_VREG) {
+        partners.set(i.d, [...(partners.get(i.d) ?? []), i.s.reg]);
+        partners.set(i.s.reg, [...(partners.get(i.s.reg) ?? []), i.d]);
+      }
+  return { intervals, fixed, partners };
 }
 
-function hint(iv: Map<number, Interval>, v: number, r: number): void {
-  const x = iv.get(v);
-  if (x && x.hint === undefined) x.hint = r;
+function hint(x: Interval, r: number): void {
+  if (x.hint === undefined) x.hint = r;
 }
 
-function scan(intervals: Interval[], fixed: [number, number][][]): { reg: Map<number, number>; spilled: number[] } {
+function scan(
+  intervals: Interval[],
+  fixed: [number, number][][],
+  partners: Map<number, number[]>,
+): { reg: Map<number, number>; spilled: number[] } {
   const reg = new Map<number, number>();
   const spilled: number[] = [];
-  let active: Interval[] = [];
-  const blocked = (r: number, x: Interval) => fixed[r].some(([a, b]) => a <= x.end && b >= x.start);
+  const occupants: Interval[][] = Array.from({ length: 10 }, () => []);
+  const blocked = (r: number, x: Interval) => fixed[r].some(([a, b]) => x.segs.some(([s0, e0]) => a <= e0 && b >= s0));
+  const allowed = (r: number, x: Interval) => !blocked(r, x) && (!x.crossesCall || r >= 6);
   for (const x of intervals) {
-    active = active.filter((a) => a.end >= x.start);
-    const busy = new Set(active.map((a) => reg.get(a.v)));
-    const ok = (r: number) => !busy.has(r) && !blocked(r, x) && (!x.crossesCall || r >= 6);
-    let choice: number | undefined;
-    if (x.hint !== undefined && x.hint <= 9 && ok(x.hint)) choice = x.hint;
-    else choice = ORDER.find(ok);
+    const ok = (r: number) => allowed(r, x) && !occupants[r].some((o) => overlaps(o.segs, x.segs));
+    const preferred = (partners.get(x.v) ?? []).map((p) => reg.get(p)).filter((r): r is number => r !== undefined);
+    if (x.hint !== undefined && x.hint <= 9) preferred.unshift(x.hint);
+    let choice = preferred.find(ok) ?? ORDER.find(ok);
     if (choice === undefined) {
-      // Spill the candidate that lives longest (never a reload temp if avoidable).
-      const pool = [...active.filter((a) => !a.spillTemp && (!x.crossesCall || (reg.get(a.v) as number) >= 6) && !blocked(reg.get(a.v) as number, x)), x];
-      const victim = pool.filter((a) => !a.spillTemp).sort((a, b) => b.end - a.end)[0] ?? x;
-      spilled.push(victim.v);
-      if (victim !== x) {
-        const r = reg.get(victim.v) as number;
-        reg.delete(victim.v);
-        active = active.filter((a) => a !== victim);
-        reg.set(x.v, r);
-        active.push(x);
+      if (!x.spillTemp) {
+        spilled.push(x.v);
+        continue;
       }
-      continue;
+      // A reload temp must get a register: evict the non-temp values in the cheapest register.
+      let best: { r: number; victims: Interval[] } | undefined;
+      for (const r of ORDER) {
+        if (!allowed(r, x)) continue;
+        const victims = occupants[r].filter((o) => overlaps(o.segs, x.segs));
+        if (victims.some((v) => v.spillTemp)) continue;
+        if (!best || victims.length < best.victims.length) best = { r, victims };
+      }
+      if (!best) {
+        spilled.push(x.v);
+        continue;
+      }
+      for (const v of best.victims) {
+        spilled.push(v.v);
+        reg.delete(v.v);
+      }
+      occupants[best.r] = occupants[best.r].filter((o) => !best.victims.includes(o));
+      choice = best.r;
     }
     reg.set(x.v, choice);
-    active.push(x);
+    occupants[choice].push(x);
   }
   return { reg, spilled };
 }
