@@ -4,7 +4,14 @@ import { assemble } from '@tbpf/asm';
 import { type Engine, interpreter } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
 import { wasmEngine } from '../engine.js';
-import { compileTime, perCall, perInstruction, syntheticProgram } from './measure.js';
+import {
+  codegenTime,
+  compileTime,
+  perCall,
+  perInstruction,
+  type Sample,
+  syntheticProgram,
+} from './measure.js';
 
 /**
  * `BENCH=1 npx vitest run src/bench` prints the benchmark table (medians); without BENCH the
@@ -32,6 +39,8 @@ async function x64(): Promise<Engine[]> {
 }
 
 const fmt = (n: number, digits = 2) => n.toFixed(digits).padStart(9);
+const show = (x: Sample, digits: number) =>
+  `${x.engine}:${fmt(x.median, digits)} (min ${x.min.toFixed(digits)})`;
 
 describe('benchmarks', () => {
   it(FULL ? 'full benchmark (medians)' : 'harness smoke run', async () => {
@@ -41,7 +50,7 @@ describe('benchmarks', () => {
     for (const name of ['empty', 'filter', 'filter_branchy']) {
       const inputs = name === 'empty' ? [] : [context('eth5\0'), context('eth6\0')];
       const s = perCall(FULL ? [...engines, interpreter] : engines, program(name), inputs, opts);
-      lines.push(`${name.padEnd(16)} ns/call   ${s.map((x) => `${x.engine}:${fmt(x.median)}`).join('  ')}`);
+      lines.push(`${name.padEnd(16)} ns/call   ${s.map((x) => show(x, 2)).join('  ')}`);
       expect(s.every((x) => Number.isFinite(x.median))).toBe(true);
     }
     if (FULL) {
@@ -50,15 +59,17 @@ describe('benchmarks', () => {
           rounds: 9,
         });
         lines.push(
-          `${name.padEnd(16)} ns/insn   ${samples.map((x) => `${x.engine}:${fmt(x.median, 3)}`).join('  ')}  (${executed} insns)`,
+          `${name.padEnd(16)} ns/insn   ${samples.map((x) => show(x, 3)).join('  ')}  (${executed} insns)`,
         );
       }
     }
     const big = syntheticProgram(4096);
     const c = compileTime(engines, big, FULL ? { rounds: 30 } : { rounds: 1 });
     lines.push(
-      `compile 4096     ms        ${c.map((x) => `${x.engine}:${fmt(x.median, 3)} (cold ${x.cold.toFixed(1)})`).join('  ')}`,
+      `prepare+1st run  ms        ${c.map((x) => `${show(x, 3)} cold ${x.cold.toFixed(1)}`).join('  ')}  (4096 insns)`,
     );
+    const g = codegenTime(big, FULL ? { rounds: 30 } : { rounds: 1 });
+    lines.push(`wasm codegen     ms        ${show(g, 3)}  (4096 insns → ${g.bytes} bytes of WebAssembly)`);
     console.log(lines.join('\n'));
   }, 600_000);
 });

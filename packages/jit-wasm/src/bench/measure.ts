@@ -6,22 +6,29 @@
  */
 import type { Insn } from '@tbpf/isa';
 import { type Engine, interpreter, loadInsns, type PreparedProgram, Runtime } from '@tbpf/vm';
+import { compileProgram } from '../compile/module.js';
 
 export interface Sample {
   engine: string;
   /** Median over rounds. */
   median: number;
+  /** Fastest round: the least disturbed by other processes on a busy machine. */
+  min: number;
   samples: number[];
 }
 
 export interface BenchOptions {
-  /** Rounds per engine (default 15). */
+  /** Rounds per engine (default 31 for per-call costs). */
   rounds?: number;
-  /** Calls per round for per-call costs (default 200,000). */
+  /** Calls per round for per-call costs (default 50,000). */
   calls?: number;
 }
 
 const now = (): number => globalThis.performance.now();
+
+function sample(engine: string, samples: number[]): Sample {
+  return { engine, median: median(samples), min: Math.min(...samples), samples };
+}
 
 export function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -62,7 +69,7 @@ function alternate(list: Prepared[], rounds: number, round: (p: Prepared) => num
     }
   }
   for (const p of list) p.prepared.dispose();
-  return list.map((p, k) => ({ engine: p.engine, median: median(samples[k]), samples: samples[k] }));
+  return list.map((p, k) => sample(p.engine, samples[k]));
 }
 
 /**
@@ -75,13 +82,13 @@ export function perCall(
   inputs: readonly Uint8Array[],
   options: BenchOptions = {},
 ): Sample[] {
-  const calls = options.calls ?? 200_000;
+  const calls = options.calls ?? 50_000;
   const list = prepareAll(engines, insns, inputs.length > 0 ? inputs : [new Uint8Array(8)]);
   // One loop function per engine: a shared loop's call site would turn megamorphic and charge
   // every engine for the others' shapes.
   const loops = new Map(list.map((p) => [p, callLoop()]));
   let sink = 0;
-  const samples = alternate(list, options.rounds ?? 15, (p) => {
+  const samples = alternate(list, options.rounds ?? 31, (p) => {
     const loop = loops.get(p)!;
     const len = inputs[0]?.length ?? 0;
     const t0 = now();
@@ -156,8 +163,22 @@ export function compileTime(
         if (r > 0) samples.push(dt);
         else cold = dt;
       }
-      return { engine: engine.name, median: median(samples), samples, cold };
+      return { ...sample(engine.name, samples), cold };
     });
+}
+
+/** Milliseconds for jit-wasm's code generator alone (BPF → module bytes), warm median. */
+export function codegenTime(insns: readonly Insn[], options: BenchOptions = {}): Sample & { bytes: number } {
+  const rounds = options.rounds ?? 15;
+  const layout = { pages: 16, stackTop: 8192, stackBottom: 4096, frameSize: 512, scratch: 8192 };
+  const samples: number[] = [];
+  let bytes = 0;
+  for (let r = 0; r < rounds + 1; r++) {
+    const t0 = now();
+    bytes = compileProgram(insns, { layout }).bytes.length;
+    if (r > 0) samples.push(now() - t0);
+  }
+  return { ...sample('wasm codegen', samples), bytes };
 }
 
 /**
