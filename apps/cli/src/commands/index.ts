@@ -8,8 +8,9 @@ import { registerJited } from './jited.js';
 import { registerOpcodes } from './opcodes.js';
 import { registerRun } from './run.js';
 import { registerTrace } from './trace.js';
+import { registerVerify } from './verify.js';
 
 /** A subcommand adds itself to the program. One file per subcommand in this folder. */
 export type RegisterCommand = (program: Command, io: Io) => void;
 
-export const commands: RegisterCommand[] = [registerAsm, registerDisasm, registerOpcodes, registerRun, registerConformancePlugin, registerTrace, registerCc, registerJited];
+export const commands: RegisterCommand[] = [registerAsm, registerDisasm, registerOpcodes, registerRun, registerConformancePlugin, registerTrace, registerCc, registerJited, registerVerify];

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { memoryIo } from '../io.js';
+import { runCli } from '../program.js';
+
+const argv = (...a: string[]) => ['node', 'tbpf', ...a];
+
+describe('tbpf verify', () => {
+  it('accepts a safe program (exit 0) and prints the statistics line', async () => {
+    const io = memoryIo({ 'ok.s': 'r0 = *(u32 *)(r1 + 4)\nexit\n' });
+    expect(await runCli(argv('verify', 'ok.s', '--mem-size', '8'), io)).toBe(0);
+    expect(io.stdout).toMatch(/processed 2 insns \(limit 1000000\)/);
+    expect(io.stdout).toContain('ok.s: accepted');
+  });
+
+  it('rejects an unsafe program (exit 1) with the kernel-style reason', async () => {
+    const io = memoryIo({ 'bad.s': 'r0 = *(u64 *)(r10 - 8)\nexit\n' });
+    expect(await runCli(argv('verify', 'bad.s'), io)).toBe(1);
+    expect(io.stdout).toContain('invalid read from stack off -8+0 size 8');
+  });
+
+  it('checks the memory size of the raw type', async () => {
+    const io = memoryIo({ 'p.s': 'r0 = *(u32 *)(r1 + 4)\nexit\n' });
+    expect(await runCli(argv('verify', 'p.s', '--mem-size', '6'), io)).toBe(1);
+    expect(io.stdout).toContain('invalid access to memory, mem_size=6 off=4 size=4');
+  });
+
+  it('prints every instruction with register state at --log-level 2', async () => {
+    const io = memoryIo({ 'p.s': 'r0 = 0\nexit\n' });
+    expect(await runCli(argv('verify', 'p.s', '--log-level', '2'), io)).toBe(0);
+    expect(io.stdout).toMatch(/^0: \(b7\) r0 = 0 +; R0_w=0$/m);
+    expect(io.stdout).toMatch(/^1: \(95\) exit$/m);
+  });
+
+  it('rejects loops with --strict-rfc', async () => {
+    const io = memoryIo({ 'l.s': 'r0 = 0\nl:\nr0 += 1\nif r0 < 4 goto l\nexit\n' });
+    expect(await runCli(argv('verify', 'l.s'), io)).toBe(0);
+    const strict = memoryIo({ 'l.s': 'r0 = 0\nl:\nr0 += 1\nif r0 < 4 goto l\nexit\n' });
+    expect(await runCli(argv('verify', 'l.s', '--strict-rfc'), strict)).toBe(1);
+    expect(strict.stdout).toContain('back-edge from insn 2 to 1');
+  });
+
+  it('uses the kprobe context layout with --type kprobe and reports JSON', async () => {
+    const io = memoryIo({ 'k.s': 'r0 = *(u64 *)(r1 + 168)\nexit\n' });
+    expect(await runCli(argv('verify', 'k.s', '--type', 'kprobe', '--json'), io)).toBe(1);
+    const out = JSON.parse(io.stdout);
+    expect(out.accepted).toBe(false);
+    expect(out.error).toEqual({ insnIndex: 0, reason: 'invalid bpf_context access off=168 size=8' });
+  });
+
+  it('exits 2 on unreadable input', async () => {
+    const io = memoryIo({ 'x.s': 'this is not bpf\n' });
+    expect(await runCli(argv('verify', 'x.s'), io)).toBe(2);
+    expect(await runCli(argv('verify', 'missing.s'), memoryIo())).toBe(2);
+    expect(await runCli(argv('verify', 'x.s', '--type', 'nope'), memoryIo({ 'x.s': 'r0 = 0\nexit\n' }))).toBe(
+      2,
+    );
+  });
+});

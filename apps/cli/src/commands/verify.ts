@@ -1,0 +1,143 @@
+import * as asm from '@tbpf/asm';
+import { decode, type Insn, IsaError } from '@tbpf/isa';
+import {
+  builtinType,
+  type LineRef,
+  type LogLevel,
+  type MapInfo,
+  type ProgramType,
+  verify,
+} from '@tbpf/verifier';
+import type { Command } from 'commander';
+import { CliError, type Io } from '../io.js';
+import { detectFormat, parseHexBytes } from './run.js';
+
+interface VerifyCliOptions {
+  type?: string;
+  section?: string;
+  memSize: string;
+  logLevel: string;
+  strictRfc?: boolean;
+  json?: boolean;
+}
+
+interface Loaded {
+  insns: Insn[];
+  maps: MapInfo[];
+  lineInfo: LineRef[];
+  /** Program type the input implies (ELF section, RFC image), when --type is absent. */
+  impliedType?: string;
+}
+
+function typeFromSection(section: string): string | undefined {
+  if (/^(kprobe|kretprobe|uprobe)\b/.test(section)) return 'kprobe';
+  if (/^socket\b/.test(section)) return 'socket_filter';
+  return undefined;
+}
+
+function fromLinked(p: asm.LinkedProgram, impliedType?: string): Loaded {
+  return {
+    insns: p.insns,
+    maps: p.maps,
+    lineInfo: p.lineInfo.map((l) => ({
+      insnIndex: l.insnIndex,
+      file: l.file,
+      line: l.line,
+      column: l.column,
+      source: l.source,
+    })),
+    ...(impliedType ? { impliedType } : {}),
+  };
+}
+
+function load(bytes: Uint8Array, fileName: string, section: string | undefined): Loaded {
+  try {
+    switch (detectFormat(bytes)) {
+      case 'elf': {
+        const obj = asm.readObject(bytes);
+        const prog = section
+          ? obj.programs.find((p) => p.section === section || p.name === section)
+          : obj.programs[0];
+        if (!prog) {
+          const names = obj.programs.map((p) => `${p.section} (${p.name})`).join(', ') || 'none';
+          throw new CliError(`no program in section '${section ?? ''}'; the object has: ${names}`);
+        }
+        return fromLinked(asm.linkProgram(obj, prog.name), typeFromSection(prog.section));
+      }
+      case 'rfc-image':
+        return fromLinked(asm.translateRfcImage(bytes), 'kprobe');
+      case 'raw':
+        return { insns: decode(bytes), maps: [], lineInfo: [] };
+      case 'hex':
+        return {
+          insns: decode(parseHexBytes(new TextDecoder().decode(bytes), fileName)),
+          maps: [],
+          lineInfo: [],
+        };
+      case 'asm':
+        return {
+          insns: asm.assemble(new TextDecoder().decode(bytes), { fileName }).insns,
+          maps: [],
+          lineInfo: [],
+        };
+    }
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    if (e instanceof IsaError || e instanceof Error) throw new CliError(`${fileName}: ${e.message}`);
+    throw e;
+  }
+}
+
+function pickType(name: string, memSize: number): ProgramType {
+  const type = builtinType(name, memSize);
+  if (!type) throw new CliError(`unknown program type '${name}' (choose raw, kprobe or socket_filter)`);
+  return type;
+}
+
+/**
+ * `tbpf verify IN`: check a program offline, as the kernel's verifier would, against a program
+ * type. Prints the log (--log-level 0 reason, 1 branch states, 2 every instruction); exit 0 when
+ * accepted, 1 when rejected, 2 when the input cannot be read.
+ */
+export function registerVerify(program: Command, io: Io): void {
+  program
+    .command('verify')
+    .description('statically check a BPF program (asm text, raw or hex bytes, ELF object, RFC image)')
+    .argument('<in>', 'program file')
+    .option(
+      '--type <type>',
+      'program type: raw, kprobe, socket_filter (default: from the ELF section, else raw)',
+    )
+    .option('--section <name>', 'ELF program section (or function name); default the first program')
+    .option('--mem-size <n>', 'raw type: size of the memory r1 points to', '0')
+    .option('--log-level <n>', '0: the reason only, 1: branch states, 2: every instruction', '0')
+    .option('--strict-rfc', "the RFC's rule: no loops at all")
+    .option('--json', 'print the result as JSON')
+    .action((file: string, opts: VerifyCliOptions) => {
+      const level = Number(opts.logLevel);
+      if (level !== 0 && level !== 1 && level !== 2)
+        throw new CliError(`--log-level must be 0, 1 or 2, got '${opts.logLevel}'`);
+      const memSize = Number(opts.memSize);
+      if (!Number.isInteger(memSize) || memSize < 0)
+        throw new CliError(`--mem-size must be a non-negative integer, got '${opts.memSize}'`);
+      const loaded = load(io.readFile(file), file, opts.section);
+      const type = pickType(opts.type ?? loaded.impliedType ?? 'raw', memSize);
+      const result = verify(loaded.insns, {
+        type,
+        maps: loaded.maps,
+        logLevel: level as LogLevel,
+        strictRfc: !!opts.strictRfc,
+        lineInfo: loaded.lineInfo,
+      });
+      if (opts.json) io.out(`${JSON.stringify({ file, type: type.name, ...result }, null, 2)}\n`);
+      else {
+        io.out(result.log);
+        io.out(
+          result.accepted
+            ? `${file}: accepted\n`
+            : `${file}: rejected at insn ${result.error?.insnIndex}: ${result.error?.reason}\n`,
+        );
+      }
+      if (!result.accepted) io.exitCode = 1;
+    });
+}
