@@ -209,7 +209,7 @@ export function loadFilter(
         }).start;
   const run = prepared;
   const origin = options.origin ?? program.origin;
-  const description = `bpf: ${origin}${program.section && program.section !== origin ? ` ${program.section}` : ''}, ${program.insns.length} insns, ctx=${form === 'regs' ? 'pt_regs' : 'record'}, engine=${run.engine}`;
+  const description = `bpf: ${origin}${program.section && program.section !== origin && program.section !== '.text' ? ` ${program.section}` : ''}, ${program.insns.length} insns, ctx=${form === 'regs' ? 'pt_regs' : 'record'}, engine=${run.engine}`;
   let disposed = false;
   return {
     form,
