@@ -159,9 +159,9 @@ export function writeElf(out: ElfOutput): Uint8Array {
   });
 
   const relocsBySection = new Map<string, ElfOutRelocation[]>();
+  const names = new Set(out.sections.map((s) => s.name));
   for (const r of out.relocations) {
-    if (!out.sections.some((s) => s.name === r.section))
-      throw new ElfError(`relocation in unknown section '${r.section}'`);
+    if (!names.has(r.section)) throw new ElfError(`relocation in unknown section '${r.section}'`);
     if (!newIndex.has(r.symbol))
       throw new ElfError(`relocation against unknown symbol #${r.symbol}`, r.section, r.offset);
     const list = relocsBySection.get(r.section) ?? [];

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { branchTargets, encode, exit, type Insn, mov, R0, slotStarts } from '@tbpf/isa';
+import { branchTargets, encode, exit, type Insn, lddw, mov, R0, R1, slotStarts } from '@tbpf/isa';
 import { describe, expect, it } from 'vitest';
 import {
   CORPUS_DIR,
@@ -13,8 +13,9 @@ import {
 } from '../../test-corpus/objects/toolchain.js';
 import { readElf } from '../elf/read-elf.js';
 import { LinkError, linkProgram } from './link.js';
+import { ObjectBuilder } from './object-builder.js';
 import { readObject } from './read-object.js';
-import type { LinkedProgram } from './types.js';
+import { type LinkedProgram, MAP_TYPES } from './types.js';
 import { writeObject } from './write-object.js';
 
 /** `caller -> callee` for every local call, resolved through the linked offsets. */
@@ -100,6 +101,35 @@ describe('linkProgram with a callback', () => {
       expect(slots + ref.imm + 1).toBe(stepSlot);
     },
   );
+});
+
+describe('scale', () => {
+  it('reads and links 3,000 chained sub-programs with as many map references', () => {
+    const b = new ObjectBuilder();
+    b.addMap({ name: 'm', type: MAP_TYPES.array, keySize: 4, valueSize: 8, maxEntries: 1 });
+    const n = 3000;
+    b.addFunction('entry', 'kprobe/scale', [{ kind: 'call', target: 'local', imm: -1 }, exit()]);
+    b.addRelocation('kprobe/scale', 0, 'f0');
+    for (let i = 0; i < n; i++) {
+      const first = b.addFunction(
+        `f${i}`,
+        '.text',
+        [lddw(R1, 0n), { kind: 'call', target: 'local', imm: -1 }, exit()],
+        {
+          global: i % 2 === 0,
+        },
+      );
+      b.addRelocation('.text', first, 'm');
+      // The last one calls back to f0: a cycle, and still each function is appended once.
+      b.addRelocation('.text', first + 1, `f${(i + 1) % n}`);
+    }
+    const obj = readObject(b.build());
+    expect(obj.functions.length).toBe(n + 1);
+    const p = linkProgram(obj, 'entry');
+    expect(p.functionStarts.length).toBe(n + 1);
+    expect(p.maps.map((m) => m.name)).toEqual(['m']);
+    expect(callGraph(p).length).toBe(n + 1);
+  }, 60_000);
 });
 
 describe('linkProgram errors', () => {

@@ -29,7 +29,8 @@ export function linkProgram(obj: ObjectFile, name: string): LinkedProgram {
     const known = obj.programs.map((p) => p.name).join(', ') || 'none';
     throw new LinkError(`no such program (programs: ${known})`, name);
   }
-  const order = reachableFunctions(obj, entry);
+  const index = indexFunctions(obj);
+  const order = reachableFunctions(index, entry);
   for (const fn of order) {
     const bad = obj.unsupported.find((u) => u.where === fn.name && u.feature === 'co-re-relocation');
     if (bad) throw new LinkError(`unsupported: ${bad.detail}`, name, fn.name);
@@ -70,7 +71,8 @@ export function linkProgram(obj: ObjectFile, name: string): LinkedProgram {
         case 'call':
         case 'func-addr': {
           const callee =
-            findFunction(obj, rel.section, rel.offset) ?? fail(`no function at ${rel.section}+${rel.offset}`);
+            findFunction(index, rel.section, rel.offset) ??
+            fail(`no function at ${rel.section}+${rel.offset}`);
           const rel32 = startSlot.get(callee)! - (slotOf(rel.insnIndex) + 1);
           if (rel.kind === 'call' && insn.kind === 'call') insn.imm = rel32;
           else if (rel.kind === 'func-addr' && insn.kind === 'lddw') {
@@ -134,18 +136,31 @@ export function linkAll(obj: ObjectFile): LinkedProgram[] {
   return obj.programs.map((p) => linkProgram(obj, p.name));
 }
 
-function findFunction(obj: ObjectFile, section: string, offset: number): ProgramSpec | undefined {
-  return obj.functions.find((f) => f.section === section && f.sectionOffset === offset);
+type FunctionIndex = Map<string, ProgramSpec>;
+
+/** Functions by section and start offset (built per link: the spec is editable data). */
+function indexFunctions(obj: ObjectFile): FunctionIndex {
+  const index: FunctionIndex = new Map();
+  for (const f of obj.functions) {
+    const key = `${f.section}\0${f.sectionOffset}`;
+    if (!index.has(key)) index.set(key, f);
+  }
+  return index;
+}
+
+function findFunction(index: FunctionIndex, section: string, offset: number): ProgramSpec | undefined {
+  return index.get(`${section}\0${offset}`);
 }
 
 /** Entry first, then every function reachable through calls or function addresses, in first-reached order. */
-function reachableFunctions(obj: ObjectFile, entry: ProgramSpec): ProgramSpec[] {
+function reachableFunctions(index: FunctionIndex, entry: ProgramSpec): ProgramSpec[] {
   const order = [entry];
+  const seen = new Set(order);
   for (let i = 0; i < order.length; i++) {
     const fn = order[i];
     for (const rel of fn.relocations) {
       if (rel.kind !== 'call' && rel.kind !== 'func-addr') continue;
-      const callee = findFunction(obj, rel.section, rel.offset);
+      const callee = findFunction(index, rel.section, rel.offset);
       if (!callee)
         throw new LinkError(
           `call target ${rel.section}+${rel.offset} ('${rel.symbol}') is not the start of a function`,
@@ -153,7 +168,10 @@ function reachableFunctions(obj: ObjectFile, entry: ProgramSpec): ProgramSpec[] 
           fn.name,
           rel.insnIndex,
         );
-      if (!order.includes(callee)) order.push(callee);
+      if (!seen.has(callee)) {
+        seen.add(callee);
+        order.push(callee);
+      }
     }
   }
   return order;

@@ -255,10 +255,23 @@ export class ObjectBuilder {
     symbols.push(...this.symbols);
 
     const sectionNames = new Set(sections.map((s) => s.name));
+    // Symbol lookups by name (first definition wins), kept current as symbols are added.
+    const defined = new Map<string, number>();
+    const undefinedSyms = new Map<string, number>();
+    const sectionSyms = new Map<string, number>();
+    symbols.forEach((s, i) => {
+      if (s.type === 'section') {
+        if (s.section !== undefined && !sectionSyms.has(s.section)) sectionSyms.set(s.section, i);
+      } else if (s.section === undefined) {
+        if (!undefinedSyms.has(s.name)) undefinedSyms.set(s.name, i);
+      } else if (!defined.has(s.name)) defined.set(s.name, i);
+    });
     const sectionSymbol = (name: string) => {
-      let i = symbols.findIndex((s) => s.type === 'section' && s.section === name);
-      if (i < 0)
+      let i = sectionSyms.get(name);
+      if (i === undefined) {
         i = symbols.push({ name, section: name, value: 0, size: 0, binding: 'local', type: 'section' }) - 1;
+        sectionSyms.set(name, i);
+      }
       return i;
     };
     for (const r of this.relocs) {
@@ -267,15 +280,11 @@ export class ObjectBuilder {
       const insn = insns[r.index];
       if (!insn) throw new ElfError(`relocation at instruction ${r.index}, past the end`, r.section);
       let symIndex: number;
-      // Like llvm-mc: a reference to a local symbol goes through its section's symbol, with the
-      // symbol's offset folded into the instruction (libbpf only accepts that form for calls).
-      const local = r.sectionSymbol
-        ? undefined
-        : symbols.find(
-            (s) =>
-              s.name === r.symbol && s.binding === 'local' && s.type !== 'section' && s.section !== undefined,
-          );
+      const named = r.sectionSymbol ? undefined : defined.get(r.symbol);
+      const local = named === undefined || symbols[named].binding !== 'local' ? undefined : symbols[named];
       if (local && (insn.kind === 'call' || insn.kind === 'lddw')) {
+        // Like llvm-mc: a reference to a local symbol goes through its section's symbol, with the
+        // symbol's offset folded into the instruction (libbpf only accepts that form for calls).
         symIndex = sectionSymbol(local.section!);
         if (insn.kind === 'call') insn.imm = local.value / 8 - 1;
         else insn.imm = (insn.imm + local.value) | 0;
@@ -284,19 +293,18 @@ export class ObjectBuilder {
           throw new ElfError(`relocation against unknown section '${r.symbol}'`, r.section);
         symIndex = sectionSymbol(r.symbol);
       } else {
-        symIndex = symbols.findIndex(
-          (s) => s.name === r.symbol && s.type !== 'section' && s.section !== undefined,
-        );
-        if (symIndex < 0) symIndex = symbols.findIndex((s) => s.name === r.symbol && s.section === undefined);
-        if (symIndex < 0)
+        // A global (or undefined) symbol carries its own address: clang writes imm = -1 on calls.
+        if (insn.kind === 'call') insn.imm = -1;
+        symIndex = named ?? undefinedSyms.get(r.symbol) ?? -1;
+        if (symIndex < 0) {
           symIndex =
             symbols.push({ name: r.symbol, value: 0, size: 0, binding: 'global', type: 'notype' }) - 1;
+          undefinedSyms.set(r.symbol, symIndex);
+        }
       }
       const type = insn.kind === 'call' ? R_BPF_64_32 : insn.kind === 'lddw' ? R_BPF_64_64 : -1;
       if (type < 0)
         throw new ElfError(`instruction ${r.index} (${insn.kind}) cannot be relocated`, r.section);
-      // Function symbols carry their own address: clang writes imm = -1 on such calls.
-      if (insn.kind === 'call' && !r.sectionSymbol) insn.imm = -1;
       relocations.push({
         section: r.section,
         offset: byteOffsets.get(r.section)![r.index],

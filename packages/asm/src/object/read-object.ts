@@ -43,8 +43,20 @@ interface CodeSection {
   insns: Insn[];
   /** Byte offset of each instruction; the extra last entry is the section size. */
   starts: number[];
-  /** Functions in the section, sorted by offset. */
+  /** Section instruction index by byte offset (instruction starts and the end). */
+  indexAt: Map<number, number>;
+  /** Functions in the section, sorted by offset, each at a distinct offset. */
   functions: ProgramSpec[];
+}
+
+/** What relocation processing needs to know about the whole object. */
+interface ObjectContext {
+  elf: ElfFile;
+  maps: MapSpec[];
+  mapAt: (section: number, offset: number) => MapSpec | undefined;
+  /** FUNC symbol name by `${section index}:${offset}`. */
+  funcNames: Map<string, string>;
+  unsupported: UnsupportedFeature[];
 }
 
 export function readObject(bytes: Uint8Array): ObjectFile {
@@ -75,12 +87,18 @@ export function readObject(bytes: Uint8Array): ObjectFile {
     .filter((s) => (s.flags & SHF_EXECINSTR) !== 0 && s.type === SHT_PROGBITS && s.size > 0)
     .map((s) => decodeSection(elf, s));
 
+  const funcNames = new Map<string, string>();
+  for (const sym of elf.symbols) {
+    const key = `${sym.shndx}:${sym.value}`;
+    if (sym.type === STT_FUNC && !funcNames.has(key)) funcNames.set(key, sym.name);
+  }
+  const ctx: ObjectContext = { elf, maps, mapAt, funcNames, unsupported };
   for (const rel of elf.relocations) {
     const target = elf.sections[rel.target];
     const cs = code.find((c) => c.section.index === rel.target);
     if (cs) {
       for (const entry of rel.entries)
-        addRelocation(elf, cs, entry.offset, entry.type, elf.symbols[entry.symbol], maps, mapAt, unsupported);
+        addRelocation(ctx, cs, entry.offset, entry.type, elf.symbols[entry.symbol]);
     } else if (!isDebugOrBtf(target.name) && rel.entries.length > 0 && (target.flags & SHF_ALLOC) !== 0) {
       unsupported.push({
         feature: 'data-relocation',
@@ -125,11 +143,14 @@ function decodeSection(elf: ElfFile, section: ElfSection): CodeSection {
     throw e;
   }
   const starts: number[] = [];
+  const indexAt = new Map<number, number>();
   let at = 0;
   for (const insn of insns) {
+    indexAt.set(at, starts.length);
     starts.push(at);
     at += insnWidth(insn) * 8;
   }
+  indexAt.set(at, starts.length);
   starts.push(at);
   const inSection = elf.symbols.filter((s) => s.shndx === section.index);
   let symbols = inSection.filter((s) => s.type === STT_FUNC);
@@ -140,11 +161,11 @@ function decodeSection(elf: ElfFile, section: ElfSection): CodeSection {
   const functions: ProgramSpec[] = [];
   const seen = new Set<number>();
   const fn = (name: string, offset: number, global: boolean, next: number) => {
-    const first = starts.indexOf(offset);
+    const first = indexAt.get(offset) ?? -1;
     if (first < 0 || first >= insns.length) {
       throw new ElfError(`function '${name}' does not start on an instruction`, section.name, offset);
     }
-    let end = starts.indexOf(next);
+    let end = indexAt.get(next) ?? -1;
     if (end < 0) throw new ElfError(`function '${name}' does not end on an instruction`, section.name, next);
     if (end <= first) end = insns.length;
     functions.push({
@@ -162,45 +183,54 @@ function decodeSection(elf: ElfFile, section: ElfSection): CodeSection {
     // Hand-written code without symbols: the whole section is one function named after it.
     fn(section.name, 0, true, section.size);
   }
-  symbols.forEach((s, i) => {
+  let following = 0;
+  symbols.forEach((s) => {
     if (seen.has(s.value)) return; // aliases: keep the first name
     seen.add(s.value);
-    const following = symbols.slice(i + 1).find((t) => t.value > s.value);
+    while (following < symbols.length && symbols[following].value <= s.value) following++;
     const bySize = s.size > 0 ? s.value + s.size : section.size;
-    const next = Math.min(bySize, following ? following.value : section.size);
+    const next = Math.min(bySize, following < symbols.length ? symbols[following].value : section.size);
     if (s.value >= section.size)
       throw new ElfError(`function '${s.name}' starts past the end`, section.name, s.value);
     fn(s.name, s.value, s.bind !== STB_LOCAL, next);
   });
-  return { section, insns, starts, functions };
+  return { section, insns, starts, indexAt, functions };
 }
 
 /** The function holding byte `offset` of the section and the instruction index inside it. */
 function locate(cs: CodeSection, offset: number, what: string): { fn: ProgramSpec; index: number } {
-  const sectionIndex = cs.starts.indexOf(offset);
+  const sectionIndex = cs.indexAt.get(offset) ?? -1;
   if (sectionIndex < 0 || sectionIndex >= cs.insns.length) {
     throw new ElfError(`${what} is not at an instruction boundary`, cs.section.name, offset);
   }
-  for (let i = cs.functions.length - 1; i >= 0; i--) {
-    const fn = cs.functions[i];
-    if (fn.sectionOffset <= offset) {
-      const index = sectionIndex - cs.starts.indexOf(fn.sectionOffset);
-      if (index < fn.insns.length) return { fn, index };
-    }
+  // The last function starting at or before `offset` (binary search; functions are sorted).
+  let lo = 0;
+  let hi = cs.functions.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (cs.functions[mid].sectionOffset <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  const fn = cs.functions[found];
+  if (fn) {
+    const index = sectionIndex - cs.indexAt.get(fn.sectionOffset)!;
+    if (index < fn.insns.length) return { fn, index };
   }
   throw new ElfError(`${what} is not inside any function`, cs.section.name, offset);
 }
 
 function addRelocation(
-  elf: ElfFile,
+  ctx: ObjectContext,
   cs: CodeSection,
   offset: number,
   type: number,
   sym: ElfSymbol,
-  maps: MapSpec[],
-  mapAt: (section: number, offset: number) => MapSpec | undefined,
-  unsupported: UnsupportedFeature[],
 ): void {
+  const { elf, maps, mapAt, unsupported } = ctx;
+  const functionAt = (shndx: number, at: number) => ctx.funcNames.get(`${shndx}:${at}`);
   const typeName = BPF_RELOC_NAMES[type] ?? `type ${type}`;
   const { fn, index } = locate(cs, offset, `${typeName} relocation against '${sym.name}'`);
   const insn = fn.insns[index];
@@ -226,7 +256,7 @@ function addRelocation(
       kind: 'call',
       section: targetSection.name,
       offset: target,
-      symbol: functionAt(elf, sym.shndx, target) ?? sym.name,
+      symbol: functionAt(sym.shndx, target) ?? sym.name,
     });
     return;
   }
@@ -251,7 +281,7 @@ function addRelocation(
       kind: 'func-addr',
       section: targetSection.name,
       offset: addr,
-      symbol: functionAt(elf, sym.shndx, addr) ?? sym.name,
+      symbol: functionAt(sym.shndx, addr) ?? sym.name,
     });
     return;
   }
@@ -290,15 +320,12 @@ function symbolAddress(sym: ElfSymbol, imm: number): number {
   return sym.value + addend;
 }
 
-function functionAt(elf: ElfFile, shndx: number, offset: number): string | undefined {
-  return elf.symbols.find((s) => s.shndx === shndx && s.type === STT_FUNC && s.value === offset)?.name;
-}
-
 /**
  * Local calls the compiler resolved itself (no ELF relocation; e.g. hand-written code calling
  * a function in the same section) get a `call` relocation too, so the linker sees every call.
  */
 function addUnrelocatedLocalCalls(cs: CodeSection): void {
+  const byOffset = new Map(cs.functions.map((f) => [f.sectionOffset, f]));
   for (const fn of cs.functions) {
     const relocated = new Set(fn.relocations.map((r) => r.insnIndex));
     let at = fn.sectionOffset;
@@ -307,7 +334,7 @@ function addUnrelocatedLocalCalls(cs: CodeSection): void {
       at += insnWidth(insn) * 8;
       if (insn.kind !== 'call' || insn.target !== 'local' || relocated.has(index)) return;
       const target = here + 8 + insn.imm * 8;
-      const callee = cs.functions.find((f) => f.sectionOffset === target);
+      const callee = byOffset.get(target);
       if (!callee) {
         throw new ElfError(
           `call at instruction ${index} of '${fn.name}' does not reach the start of a function`,

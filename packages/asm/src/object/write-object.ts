@@ -38,8 +38,13 @@ export function writeObject(obj: ObjectFile): Uint8Array {
       index += fn.insns.length;
     }
   }
+  const byStart = new Map<string, ProgramSpec>();
+  for (const f of obj.functions) {
+    const key = `${f.section}\0${f.sectionOffset}`;
+    if (!byStart.has(key)) byStart.set(key, f);
+  }
   const target = (section: string, offset: number, fn: ProgramSpec, at: number) => {
-    const callee = obj.functions.find((f) => f.section === section && f.sectionOffset === offset);
+    const callee = byStart.get(`${section}\0${offset}`);
     if (!callee)
       throw new ElfError(
         `instruction ${at} of '${fn.name}' refers to ${section}+${offset}, which is not a function`,
@@ -52,7 +57,12 @@ export function writeObject(obj: ObjectFile): Uint8Array {
     for (const fn of list) {
       const insns = fn.insns.map((i) => ({ ...i }) as Insn);
       const here = place.get(fn)!;
-      const byteOf = (i: number) => here.byte + insns.slice(0, i).reduce((n, x) => n + insnWidth(x) * 8, 0);
+      const byteStarts: number[] = [];
+      insns.reduce((at, x) => {
+        byteStarts.push(at);
+        return at + insnWidth(x) * 8;
+      }, here.byte);
+      const byteOf = (i: number) => byteStarts[i];
       const pending: { index: number; symbol: string; sectionSymbol: boolean }[] = [];
       for (const rel of fn.relocations) {
         const insn = insns[rel.insnIndex];
