@@ -26,5 +26,7 @@ it('the README example prints what the README says', async () => {
     spy.mockRestore();
     rmSync(file);
   }
-  expect(`${out.join('\n')}\n`).toBe(expected);
+  // The instruction count follows the compiler's code generation, not this package.
+  const stable = (t: string) => t.replace(/\d+ insns/, 'N insns');
+  expect(stable(`${out.join('\n')}\n`)).toBe(stable(expected));
 }, 30_000);
