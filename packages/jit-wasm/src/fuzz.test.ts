@@ -37,12 +37,13 @@ describe('differential fuzzing: wasm engine vs the interpreter', () => {
         helperCalls += got.trace.length;
       }
       // The generator must keep exercising both control-flow strategies and the helpers.
-      expect(compared).toBe(PROGRAMS);
+      // Most programs end normally; the rest stop with the same error at the same pc.
+      expect(compared).toBeGreaterThan(PROGRAMS * 0.8);
       expect(dispatched).toBeGreaterThan(PROGRAMS / 20);
       expect(dispatched).toBeLessThan(PROGRAMS);
       expect(helperCalls).toBeGreaterThan(PROGRAMS / 2);
       console.log(
-        `fuzz: ${PROGRAMS} programs from seed ${SEED} agree; ${dispatched} used the dispatcher, ${helperCalls} traced helper calls`,
+        `fuzz: ${PROGRAMS} programs from seed ${SEED} agree (${PROGRAMS - compared} stopped with the same VmError and pc); ${dispatched} used the dispatcher, ${helperCalls} traced helper calls`,
       );
     },
     PROGRAMS * 50 + 10_000,

@@ -111,7 +111,10 @@ class Gen {
       else if (k < 0.9) this.memoryHelper();
       else if (k < 0.93)
         this.emit(lddw(this.dst(), BigInt.asIntN(64, BigInt(this.imm()) * 0x100000001n + 12345n)));
-      else if (k < 0.96) this.endOp();
+      else if (k < 0.95) this.endOp();
+      else if (k < 0.96) this.legacy();
+      else if (k < 0.965) this.callx();
+      else if (k < 0.98) this.forward({ kind: 'gotol', imm: 0 });
       else this.forward({ kind: 'ja', off: 0 });
     }
   }
@@ -147,6 +150,22 @@ class Gen {
       src: reg ? this.scalar() : 0,
       imm: reg ? 0 : this.imm(),
     });
+  }
+
+  /** Legacy packet loads from the run's packet (the context): in range, or past it (exit 0). */
+  legacy(): void {
+    const size = this.pick([1, 2, 4] as const);
+    if (this.rnd() < 0.5) this.emit({ kind: 'ldabs', size, imm: this.int(CTX_BYTES + 8) - 2 });
+    else this.emit({ kind: 'ldind', size, src: this.scalar(), imm: this.int(CTX_BYTES) - 4 });
+  }
+
+  /** callx through a register holding the trace helper's id, or (rarely) an unknown one. */
+  callx(): void {
+    this.freshArgs();
+    const r = 6 + this.int(2);
+    const id = this.rnd() < 0.9 ? this.env.traceHelper : this.pick([0x7fff, -1]);
+    this.emit({ kind: 'alu', width: 64, op: 'mov', source: 'imm', dst: r, src: 0, imm: id });
+    this.emit({ kind: 'callx', reg: r });
   }
 
   endOp(): void {
@@ -375,7 +394,7 @@ export function randomProgram(seed: number, env: FuzzEnv, size = 40): Insn[] {
     const off = offsetBetween(insns, index, target);
     const insn = insns[index];
     if (insn.kind === 'jmp' || insn.kind === 'ja') insn.off = off;
-    else if (insn.kind === 'call') insn.imm = off;
+    else if (insn.kind === 'call' || insn.kind === 'gotol') insn.imm = off;
   }
   return insns;
 }
