@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { add, exit, lddw, mov, R0, R1, R2 } from '@tbpf/isa';
+import { add, branchTargets, exit, lddw, mov, R0, R1, R2 } from '@tbpf/isa';
 import { describe, expect, it } from 'vitest';
 import {
   CORPUS_DIR,
@@ -283,5 +283,16 @@ describe('assembler output written by writeAssembled equals llvm-mc-19 -filetype
     run('llvm-mc-19', ['-triple', triple, '-mcpu=v4', '-filetype=obj', source, '-o', theirs]);
     expectToolsReadCleanly(writeTemp(`${file}.${endian}.ours.o`, ours));
     expect(view(ours)).toEqual(view(readBytes(theirs)));
+    // And, when self-contained (no undefined map names), every program links with its calls
+    // landing on function starts.
+    const obj = readObject(ours);
+    for (const p of obj.unsupported.length === 0 ? obj.programs : []) {
+      const linked = linkProgram(obj, p.name);
+      const starts = new Set(linked.functionStarts.map((f) => f.insnIndex));
+      branchTargets(linked.insns).forEach((t, i) => {
+        const insn = linked.insns[i];
+        if (insn.kind === 'call' && insn.target === 'local') expect(t?.ok && starts.has(t.index)).toBe(true);
+      });
+    }
   });
 });
