@@ -77,6 +77,19 @@ describe('tbpf asm', () => {
     }
   });
 
+  it('asm → ELF → disasm --style asm → asm gives the same object', async () => {
+    const io = memoryIo({ 'prog.s': progS });
+    await runCli(['node', 'tbpf', 'asm', 'prog.s', '--format', 'elf', '-o', 'a.o'], io);
+    io.stdout = '';
+    expect(await runCli(['node', 'tbpf', 'disasm', 'a.o', '--style', 'asm'], io)).toBe(0);
+    io.files['again.s'] = io.stdout;
+    expect(io.stdout).toContain('\tcall add_one\n');
+    const rc = await runCli(['node', 'tbpf', 'asm', 'again.s', '--format', 'elf', '-o', 'b.o'], io);
+    expect(io.stderr).toBe('');
+    expect(rc).toBe(0);
+    expect(io.files['b.o']).toEqual(io.files['a.o']);
+  });
+
   it.skipIf(!haveLlvm)(
     'its ELF objects disassemble in llvm-objdump-19 exactly like llvm-mc-19 objects',
     async () => {

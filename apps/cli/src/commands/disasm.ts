@@ -3,6 +3,7 @@ import {
   type DisasmStyle,
   disassemble,
   disassembleJson,
+  formatAssembly,
   isRfcImage,
   linuxHelperName,
   objectSections,
@@ -60,7 +61,11 @@ export function registerDisasm(program: Command, io: Io): void {
       'disassemble an ELF object, an RFC "bpf\\0" image or raw instruction bytes (detected from the content)',
     )
     .argument('<in>', 'input file')
-    .option('--style <style>', 'llvm (llvm-objdump -d) or kernel (bpftool prog dump xlated)', 'llvm')
+    .option(
+      '--style <style>',
+      'llvm (llvm-objdump -d), kernel (bpftool prog dump xlated) or asm (source that tbpf asm and llvm-mc reassemble)',
+      'llvm',
+    )
     .option('--section <name>', 'only this section')
     .option('--raw-bytes', 'show the instruction bytes, as llvm-objdump -d does')
     .option('--alu32', 'w registers for 32-bit memory operations, as llvm-objdump --mattr=+alu32')
@@ -68,16 +73,20 @@ export function registerDisasm(program: Command, io: Io): void {
     .option('-S, --source', "interleave source lines from the object's BTF line info (llvm-objdump -S)")
     .option('--json', 'machine-readable output: one object per instruction')
     .action((input: string, opts: DisasmOptions) => {
-      if (opts.style !== 'llvm' && opts.style !== 'kernel') {
-        throw new CliError(`--style must be llvm or kernel, not '${opts.style}'`);
+      if (opts.style !== 'llvm' && opts.style !== 'kernel' && opts.style !== 'asm') {
+        throw new CliError(`--style must be llvm, kernel or asm, not '${opts.style}'`);
       }
-      const style = opts.style as DisasmStyle;
       const { format, sections: all } = load(io.readFile(input), !!opts.source);
       const sections = opts.section ? all.filter((s) => s.name === opts.section) : all;
       if (opts.section && sections.length === 0) {
         const names = all.map((s) => s.name).join(', ') || 'none';
         throw new CliError(`no code section '${opts.section}' in ${input} (code sections: ${names})`);
       }
+      if (opts.style === 'asm') {
+        io.out(formatAssembly(sections));
+        return;
+      }
+      const style = opts.style as DisasmStyle;
       if (opts.json) {
         io.out(
           `${JSON.stringify(disassembleJson(sections, { style, alu32: !!opts.alu32, helperName }), null, 2)}\n`,

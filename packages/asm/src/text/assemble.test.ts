@@ -134,6 +134,15 @@ describe('LLVM syntax', () => {
     expect(one(text, 'llvm')).toEqual(want);
   });
 
+  it('puts a symbol addend in the lddw immediate, as llvm-mc does', () => {
+    const p = assemble('r1 = foo+8 ll\nr2 = foo - 4 ll', { syntax: 'llvm' });
+    expect(p.insns).toEqual([
+      { kind: 'lddw', source: 'imm64', dst: 1, imm: 8, imm2: 0 },
+      { kind: 'lddw', source: 'imm64', dst: 2, imm: -4, imm2: 0 },
+    ]);
+    expect(p.relocations.map((r) => r.symbol)).toEqual(['foo', 'foo']);
+  });
+
   it('handles sections, globals, functions, sizes, local calls and relocations like llvm-mc', () => {
     const p = assemble(
       `\t.text

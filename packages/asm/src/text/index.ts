@@ -1,4 +1,5 @@
 export { type AssembleOptions, assemble, detectSyntax } from './assemble.js';
+export { formatAssembly } from './assembly.js';
 export { type JumpEmitter, ProgramBuilder, type Target } from './builder.js';
 export { AsmError, ProgramBuildError, type SourceLocation } from './errors.js';
 export { formatKernel, type KernelFormatOptions } from './format-kernel.js';

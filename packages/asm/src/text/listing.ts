@@ -25,6 +25,10 @@ export interface ListingSymbol {
   offset: number;
   /** Functions win over plain labels when several share an address (as in llvm-objdump). */
   type?: 'func' | 'notype';
+  /** Default 'local'. */
+  binding?: 'local' | 'global' | 'weak';
+  /** Size in bytes, when known. */
+  size?: number;
 }
 
 /** A relocation to print under its instruction (like `llvm-objdump -dr`). */
@@ -32,7 +36,10 @@ export interface ListingRelocation {
   /** Byte offset in the section. */
   offset: number;
   type: string;
+  /** The symbol's name; for a section symbol, the section's name. */
   symbol: string;
+  /** The relocation is against a section symbol (how llvm-mc refers to local symbols). */
+  sectionSymbol?: boolean;
   addend?: number;
 }
 
@@ -164,7 +171,8 @@ function targetAnnotation(symbols: SortedSymbol[], target: bigint): string {
   return ` <${best.name}${delta === 0n ? '' : `+0x${delta.toString(16)}`}>`;
 }
 
-function branchTarget(entry: ListingEntry): bigint | undefined {
+/** Byte offset a jump or gotol goes to (unsigned 64-bit, as llvm-objdump computes it). */
+export function branchTarget(entry: ListingEntry): bigint | undefined {
   const insn = entry.insn;
   if (!insn) return undefined;
   const next = BigInt(entry.offset + entry.bytes.length);
@@ -199,7 +207,8 @@ function sourceLines(section: DisasmSectionInput, entries: readonly ListingEntry
   return shown;
 }
 
-function entriesOf(section: DisasmSectionInput): ListingEntry[] {
+/** The entries of a section, from its instructions or its bytes. */
+export function listSection(section: DisasmSectionInput): ListingEntry[] {
   if (section.insns) return listInsns(section.insns, section.endian);
   const stops = (section.symbols ?? []).map((s) => s.offset);
   return listBytes(section.bytes ?? new Uint8Array(), section.endian, stops);
@@ -210,7 +219,7 @@ function llvmSection(section: DisasmSectionInput, options: DisassembleOptions): 
   const headers = new Map<number, string>();
   for (const s of symbols) headers.set(s.offset, s.name);
   const relocs = [...(section.relocations ?? [])].sort((a, b) => a.offset - b.offset);
-  const entries = entriesOf(section);
+  const entries = listSection(section);
   const lines = sourceLines(section, entries);
   let out = `\nDisassembly of section ${section.name}:\n`;
   for (const e of entries) {
@@ -244,7 +253,7 @@ function kernelSection(section: DisasmSectionInput, options: DisassembleOptions)
   for (const s of sortSymbols(section.name, section.symbols ?? []))
     if (s.rank >= 0) names.set(s.offset, s.name);
   let out = '';
-  for (const e of entriesOf(section)) {
+  for (const e of listSection(section)) {
     const name = names.get(e.offset);
     if (name !== undefined) out += `${name}:\n`;
     const index = String(Math.floor(e.offset / 8)).padStart(4);
@@ -305,7 +314,7 @@ export function disassembleJson(
     : [isInsnList(input) ? { name: '.text', insns: input } : input];
   const out: JsonListingEntry[] = [];
   for (const s of sections) {
-    for (const e of entriesOf(s)) {
+    for (const e of listSection(s)) {
       const labels = (s.symbols ?? []).filter((sym) => sym.offset === e.offset).map((sym) => sym.name);
       const target = branchTarget(e);
       out.push({

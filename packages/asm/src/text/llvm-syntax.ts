@@ -266,11 +266,18 @@ function assignment(cur: TokenCursor, dst: RegOperand): Parsed {
     const atomic = atomicCall(cur, dst, next);
     if (atomic) return { insn: atomic };
     cur.next();
+    // `name+8 ll`: like llvm-mc, the addend goes into the (32-bit) immediate.
+    let addend = 0;
+    const signTok = cur.peek();
+    if (cur.is('+') || cur.is('-')) {
+      const { value, token } = cur.integer('an addend');
+      addend = Number(BigInt.asIntN(32, fitSigned(cur, value, 32, 'addend', token ?? signTok)));
+    }
     if (!cur.is('ll')) cur.fail("'ll' after a symbol (r1 = name ll)");
     cur.next();
     if (w !== 64) cur.error('64-bit loads need an r register', dst.tok);
     return {
-      insn: { kind: 'lddw', source: 'imm64', dst: dst.n, imm: 0, imm2: 0 },
+      insn: { kind: 'lddw', source: 'imm64', dst: dst.n, imm: addend, imm2: 0 },
       ref: { name: next.text, use: 'lddw', loc: cur.location(next) },
     };
   }

@@ -2,7 +2,15 @@
  * `llvm-objdump -d` for ELF objects: the executable sections of a relocatable object, with their
  * symbols (functions above labels, no section or file symbols) and relocations.
  */
-import { BPF_RELOC_NAMES, SHF_EXECINSTR, STT_FILE, STT_FUNC, STT_SECTION } from '../elf/constants.js';
+import {
+  BPF_RELOC_NAMES,
+  SHF_EXECINSTR,
+  STB_GLOBAL,
+  STB_WEAK,
+  STT_FILE,
+  STT_FUNC,
+  STT_SECTION,
+} from '../elf/constants.js';
 import { type ElfFile, readElf } from '../elf/read-elf.js';
 import { type BtfExtLineInfo, readBtf, readBtfExt } from '../object/btf-read.js';
 import { type DisasmSectionInput, type DisassembleOptions, disassemble } from './listing.js';
@@ -42,14 +50,29 @@ export function objectSections(elf: ElfFile, options: ObjectListingOptions = {})
           name: sym.name,
           offset: sym.value,
           type: sym.type === STT_FUNC ? ('func' as const) : ('notype' as const),
+          binding:
+            sym.bind === STB_GLOBAL
+              ? ('global' as const)
+              : sym.bind === STB_WEAK
+                ? ('weak' as const)
+                : ('local' as const),
+          size: sym.size,
         }));
       const relocations = elf.relocations
         .filter((r) => r.target === s.index)
         .flatMap((r) => r.entries)
         .map((e) => {
           const sym = elf.symbols[e.symbol];
-          const name = sym?.type === STT_SECTION ? (elf.sections[sym.shndx]?.name ?? '') : (sym?.name ?? '');
-          return { offset: e.offset, type: BPF_RELOC_NAMES[e.type] ?? `R_BPF_${e.type}`, symbol: name };
+          const type = BPF_RELOC_NAMES[e.type] ?? `R_BPF_${e.type}`;
+          if (sym?.type === STT_SECTION) {
+            return {
+              offset: e.offset,
+              type,
+              symbol: elf.sections[sym.shndx]?.name ?? '',
+              sectionSymbol: true,
+            };
+          }
+          return { offset: e.offset, type, symbol: sym?.name ?? '' };
         });
       const source = lines
         .filter((l) => l.section === s.name)
