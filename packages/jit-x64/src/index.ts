@@ -1,3 +1,4 @@
+export { largeProgram, runX64Bench, type X64BenchOptions, type X64BenchReport } from './bench.js';
 export { type CompiledProgram, type CompileOptions, type CompileResult, compile } from './codegen/compile.js';
 export { JitError, type JitErrorCode } from './codegen/errors.js';
 export { JitEngine, type JitOptions, regionTable, x64Engine } from './engine.js';

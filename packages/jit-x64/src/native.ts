@@ -40,7 +40,7 @@ export interface LoadSpec {
 export interface NativeProgram {
   run(r1: bigint, r2: bigint): bigint;
   runFast(r1Offset: number, r2: number): number;
-  /** Total nanoseconds of `n` calls in a C loop, r1 alternating between r1a and r1b. */
+  /** Thread CPU nanoseconds of `n` calls in a C loop, r1 alternating between r1a and r1b. */
   bench(r1a: bigint, r1b: bigint, r2: bigint, n: number): number;
   /** From inside a JavaScript helper: end the program with r0 once the helper returns. */
   requestStop(r0: bigint): void;
@@ -56,6 +56,8 @@ export interface Addon {
   nativeHelpers: string[];
   /** The native address of a buffer's bytes (tests: W^X and the memory's reservation). */
   bufferAddress(buffer: ArrayBuffer): bigint;
+  /** CPU time of the calling thread in ns (benchmarks on a shared machine). */
+  threadCpuNs(): number;
   /** CLOCK_MONOTONIC in ns (as a double). */
   monotonicNs(): number;
 }

@@ -5,9 +5,12 @@
  * R1 and R2 arrive where BPF wants them; `base` goes to r12 (minus 2^32 in direct mode, which
  * the executor arranges), `env` is kept at [rsp] in every frame, and r10 becomes R10.
  *
- * Jumps start long and shrink to their short forms over passes (Linux's addrs[]): each pass
- * emits with the addresses the previous pass measured; when a pass measures the same
- * addresses as the one before, its bytes are final.
+ * Jump sizes: one layout pass emits every jump near and records where each one is and goes;
+ * branch relaxation on those sizes (no emission) shrinks every jump whose short form reaches
+ * (sizes only shrink, so it converges); then the code is assembled from the layout pass's
+ * bytes with each jump re-encoded and each local call re-aimed — everything else is
+ * position-independent. (The `iterate` mode, Linux's addrs[] loop of whole passes until two
+ * agree, remains as a fallback.)
  */
 import { type Insn, type LddwInsn, lddwValue } from '@tbpf/isa';
 import { ENV_LAYOUT } from '../env-layout.js';
@@ -24,6 +27,7 @@ import {
   JMP_NEAR,
   JMP_SHORT,
   jcc,
+  jccCode,
   jmp,
   loadQ,
   movRR,
@@ -126,6 +130,12 @@ class Compiler {
   private readonly helperSlot = new Map<number, number>();
   private readonly lddwValues = new Map<number, bigint>();
   private usesCallx = false;
+  /** BPF registers the program names anywhere. */
+  private readonly used = new Set<number>([0]);
+  /** Any helper, callx or local call: every frame keeps env at [rsp] and 16-byte alignment. */
+  private calls = false;
+  /** Callee-saved registers the main prologue saves, in push order. */
+  private saved: number[] = [];
   /** Addresses from the pass before (forward references) or this pass (backward ones). */
   private readonly addrs: Int32Array;
   private readonly entryAddr: Int32Array;
@@ -134,6 +144,22 @@ class Compiler {
   /** Where the current instruction started in the previous pass, minus where it starts now. */
   private shift = 0;
   private forceNear = false;
+  /** 'layout' records jumps with all of them near; 'final' uses `short`; 'iterate' is the fallback. */
+  private mode: 'layout' | 'final' | 'iterate' = 'layout';
+  /** The instruction being lowered. */
+  private current = 0;
+  /** Per instruction: 0 no jump, else the bytes a short form saves (3 for jmp, 4 for jcc). */
+  private readonly jumpSaving: Int8Array;
+  /** Per instruction: the jump's target, an instruction index, or -(f + 1) for function f's exit. */
+  private readonly jumpTarget: Int32Array;
+  /** Per instruction: its jump is short (final pass). */
+  private readonly short: Uint8Array;
+  /** Per instruction: layout offset of its jump. */
+  private readonly jumpAt: Int32Array;
+  /** saved[i]: bytes short jumps save before instruction i (after relaxation). */
+  private saved2 = new Int32Array(0);
+  /** Local calls of the layout pass: [layout offset of the call, instruction, callee function]. */
+  private readonly callSites: [number, number, number][] = [];
   private readonly seed: number | undefined;
 
   constructor(
@@ -153,6 +179,10 @@ class Compiler {
     const n = insns.length;
     const nf = this.shape.starts.length;
     // Over-estimates, so the first pass chooses near jumps and later passes only shrink.
+    this.jumpSaving = new Int8Array(n);
+    this.jumpTarget = new Int32Array(n);
+    this.short = new Uint8Array(n);
+    this.jumpAt = new Int32Array(n);
     this.addrs = new Int32Array(n + 1).map((_, i) => (i + 1) * 64);
     this.entryAddr = new Int32Array(nf).map((_, f) => this.shape.starts[f] * 64);
     this.exitAddr = new Int32Array(nf).map((_, f) => ((this.shape.starts[f + 1] ?? n) + 1) * 64);
@@ -161,9 +191,8 @@ class Compiler {
   /** Checks that do not depend on code addresses, and the helper slots. */
   private prescan(): void {
     this.insns.forEach((insn, i) => {
-      for (const r of registersOf(insn)) {
-        if (!(r >= 0 && r <= 10)) throw new JitError('bad-register', `no register r${r}`, i);
-      }
+      noteRegisters(insn, this.used, i);
+      if (insn.kind === 'call' || insn.kind === 'callx') this.calls = true;
       switch (insn.kind) {
         case 'ldabs':
         case 'ldind':
@@ -199,15 +228,33 @@ class Compiler {
   }
 
   run(): CompiledProgram {
-    let passes = 0;
-    do {
+    // With calls, save all six (an even count, so env's push realigns the stack); without,
+    // only r12 and the registers the program touches.
+    const calleeSaved: [number, number][] = [
+      [6, RBX],
+      [10, RBP],
+      [-1, R12],
+      [7, R13],
+      [8, R14],
+      [9, R15],
+    ];
+    this.saved = calleeSaved.filter(([bpf]) => this.calls || bpf < 0 || this.used.has(bpf)).map(([, x]) => x);
+    this.mode = 'layout';
+    this.pass();
+    this.relax();
+    let code = this.assemble();
+    let passes = 1;
+    this.mode = 'iterate';
+    this.changed = code === undefined;
+    while (this.changed && passes < MAX_PASSES + 3) {
       if (passes === MAX_PASSES) this.forceNear = true; // sizes no longer depend on distances
       this.pass();
       passes++;
-    } while (this.changed && passes < MAX_PASSES + 3);
+    }
     if (this.changed) throw new Error('internal: jump sizes did not converge');
+    code ??= this.ctx.buf.finish();
     return {
-      code: this.ctx.buf.finish(),
+      code,
       helperSlots: [...this.helperSlot.keys()],
       usesCallx: this.usesCallx,
       insnOffsets: this.addrs.slice(),
@@ -217,6 +264,73 @@ class Compiler {
       frameSize: this.frameSize,
       passes,
     };
+  }
+
+  /**
+   * Branch relaxation on the layout pass's sizes: shrink every jump whose short form reaches,
+   * until none changes, then move every address to where the final pass will put it.
+   */
+  private relax(): void {
+    const n = this.insns.length;
+    const { starts, functionOf } = this.shape;
+    const lastOf = (f: number) => (starts[f + 1] ?? n) - 1;
+    const endOf = (i: number) =>
+      i + 1 === n || functionOf[i + 1] !== functionOf[i] ? this.exitAddr[functionOf[i]] : this.addrs[i + 1];
+    const saved = new Int32Array(n + 1); // saved[i]: bytes saved by jumps in instructions before i
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (let i = 0; i < n; i++) saved[i + 1] = saved[i] + (this.short[i] ? this.jumpSaving[i] : 0);
+      for (let i = 0; i < n; i++) {
+        if (this.jumpSaving[i] === 0 || this.short[i]) continue;
+        const t = this.jumpTarget[i];
+        const to = t >= 0 ? this.addrs[t] - saved[t] : this.exitAddr[-t - 1] - saved[lastOf(-t - 1) + 1];
+        const shortEnd = endOf(i) - saved[i] - this.jumpSaving[i];
+        if (isInt8(to - shortEnd)) {
+          this.short[i] = 1;
+          changed = true;
+        }
+      }
+    }
+    for (let f = 0; f < starts.length; f++) {
+      this.entryAddr[f] -= saved[starts[f]];
+      this.exitAddr[f] -= saved[lastOf(f) + 1];
+    }
+    for (let i = 0; i <= n; i++) this.addrs[i] -= saved[i];
+    this.saved2 = saved;
+  }
+
+  /**
+   * The final code from the layout pass's bytes: copy the runs between jumps, emit each jump
+   * in its relaxed form to its relaxed address, re-aim local calls. Undefined if the result
+   * does not have the predicted size (then whole passes decide).
+   */
+  private assemble(): Uint8Array | undefined {
+    const layout = this.ctx.buf.finish();
+    const out = new CodeBuffer(layout.length);
+    const n = this.insns.length;
+    let from = 0;
+    for (let i = 0; i < n; i++) {
+      if (this.jumpSaving[i] === 0) continue;
+      const at = this.jumpAt[i];
+      out.copy(layout, from, at);
+      const t = this.jumpTarget[i];
+      const to = t >= 0 ? this.addrs[t] : this.exitAddr[-t - 1];
+      const isJcc = this.jumpSaving[i] === JCC_NEAR - JCC_SHORT;
+      const short = this.short[i] === 1;
+      const len = isJcc ? (short ? JCC_SHORT : JCC_NEAR) : short ? JMP_SHORT : JMP_NEAR;
+      const rel = to - (out.len + len);
+      if (isJcc)
+        jccCode(out, layout[at + 1] & 0x0f, short, rel); // the condition of the near jcc 0f 8x
+      else jmp(out, short, rel);
+      from = at + (isJcc ? JCC_NEAR : JMP_NEAR);
+    }
+    out.copy(layout, from, layout.length);
+    if (out.len !== this.addrs[n]) return undefined;
+    for (const [at, i, f] of this.callSites) {
+      const pos = at - this.saved2[i];
+      out.patch4(pos + 1, this.entryAddr[f] - (pos + 5)); // call rel32
+    }
+    return out.finish();
   }
 
   private setAddr(table: Int32Array, i: number, value: number): void {
@@ -244,6 +358,7 @@ class Compiler {
       }
       this.shift = this.addrs[i] - buf.len;
       this.setAddr(this.addrs, i, buf.len);
+      this.current = i;
       this.lower(i);
       if (i + 1 === n || functionOf[i + 1] !== f) {
         this.setAddr(this.exitAddr, f, buf.len);
@@ -256,18 +371,21 @@ class Compiler {
 
   private mainPrologue(): void {
     const { buf } = this.ctx;
-    for (const r of [RBX, RBP, R12, R13, R14, R15]) push(buf, r); // push callee-saved
-    push(buf, RCX); // push env: [rsp] = env, rsp 16-byte aligned
+    for (const r of this.saved) push(buf, r); // push callee-saved
+    if (this.calls) push(buf, RCX); // push env: [rsp] = env, rsp 16-byte aligned
     movRR(buf, true, MEM_BASE, RDX); // mov r12, base
-    movRR(buf, true, RBP, R8); // mov rbp, r10 (the frame pointer)
-    // No host value (pointers included) is visible in a register the program may read.
-    for (const r of [RAX, RDX, RCX, R8, RBX, R13, R14, R15]) aluRR(buf, 'xor', false, r, r); // xor r32, r32
+    if (this.calls || this.used.has(10)) movRR(buf, true, RBP, R8); // mov rbp, r10 (the frame pointer)
+    // Registers start at 0 as in the interpreter, and no host value (pointers included) is
+    // visible in a register the program may read.
+    for (const bpf of [0, 3, 4, 5, 6, 7, 8, 9]) {
+      if (this.calls || this.used.has(bpf)) aluRR(buf, 'xor', false, BPF_TO_X64[bpf], BPF_TO_X64[bpf]); // xor r32, r32
+    }
   }
 
   private mainEpilogue(): void {
     const { buf } = this.ctx;
-    pop(buf, R11); // drop env
-    for (const r of [R15, R14, R13, R12, RBP, RBX]) pop(buf, r); // pop callee-saved
+    if (this.calls) pop(buf, R11); // drop env
+    for (let k = this.saved.length - 1; k >= 0; k--) pop(buf, this.saved[k]); // pop callee-saved
     ret(buf);
   }
 
@@ -292,14 +410,26 @@ class Compiler {
    * previous pass, so the distance is measured in that pass's layout (as Linux does); it is
    * exact once a pass changes nothing.
    */
-  private jumpTo(cc: Cc | null, to: number, forward: boolean): void {
+  private jumpTo(cc: Cc | null, target: number): void {
     const { buf } = this.ctx;
+    const i = this.current;
     const shortLen = cc ? JCC_SHORT : JMP_SHORT;
     const nearLen = cc ? JCC_NEAR : JMP_NEAR;
-    const from = forward ? buf.len + this.shift : buf.len;
-    const relShort = to - (from + shortLen);
-    const short = !this.forceNear && isInt8(relShort);
-    const rel = short ? relShort : to - (from + nearLen);
+    const to = target >= 0 ? this.addrs[target] : this.exitAddr[-target - 1];
+    let short: boolean;
+    let from = buf.len;
+    if (this.mode === 'layout') {
+      this.jumpSaving[i] = nearLen - shortLen;
+      this.jumpTarget[i] = target;
+      this.jumpAt[i] = buf.len;
+      short = false;
+    } else if (this.mode === 'final') {
+      short = this.short[i] === 1;
+    } else {
+      if (target < 0 || target > i) from += this.shift; // a forward target: previous pass's layout
+      short = !this.forceNear && isInt8(to - (from + shortLen));
+    }
+    const rel = to - (from + (short ? shortLen : nearLen));
     if (cc) jcc(buf, cc, short, rel);
     else jmp(buf, short, rel);
   }
@@ -335,7 +465,7 @@ class Compiler {
       case 'ja':
       case 'gotol': {
         const t = this.shape.target[i];
-        if (t !== i + 1) this.jumpTo(null, this.addrs[t], t > i);
+        if (t !== i + 1) this.jumpTo(null, t);
         return;
       }
       case 'jmp': {
@@ -352,19 +482,20 @@ class Compiler {
           else if (insn.imm === 0 && (insn.op === 'jeq' || insn.op === 'jne')) aluRR(buf, 'test', w64, d, d);
           else aluRI(buf, 'cmp', w64, d, insn.imm);
         }
-        this.jumpTo(JMP_CC[insn.op], this.addrs[t], t > i);
+        this.jumpTo(JMP_CC[insn.op], t);
         return;
       }
       case 'exit': {
         const f = this.shape.functionOf[i];
         const last = i + 1 === this.insns.length || this.shape.functionOf[i + 1] !== f;
-        if (!last) this.jumpTo(null, this.exitAddr[f], true);
+        if (!last) this.jumpTo(null, -(f + 1));
         return;
       }
       case 'call':
         if (insn.target === 'local') {
-          const to = this.entryAddr[this.shape.functionOf[this.shape.target[i]]];
-          callRel32(buf, to - (buf.len + 5)); // call function
+          const callee = this.shape.functionOf[this.shape.target[i]];
+          if (this.mode === 'layout') this.callSites.push([buf.len, i, callee]);
+          callRel32(buf, this.entryAddr[callee] - (buf.len + 5)); // call function
         } else {
           const slot = this.helperSlot.get(insn.imm)!;
           loadQ(buf, ENV, RSP, 0); // mov r9, [rsp]: env, the helper's sixth argument
@@ -384,24 +515,36 @@ class Compiler {
   }
 }
 
-function registersOf(insn: Insn): number[] {
+/** Check a register number and note it as used. */
+function useRegister(used: Set<number>, r: number, i: number): void {
+  if (!(r >= 0 && r <= 10)) throw new JitError('bad-register', `no register r${r}`, i);
+  used.add(r);
+}
+
+/** The registers an instruction names (no allocation: this runs once per instruction). */
+function noteRegisters(insn: Insn, used: Set<number>, i: number): void {
   switch (insn.kind) {
     case 'alu':
     case 'jmp':
-      return insn.source === 'reg' ? [insn.dst, insn.src] : [insn.dst];
+      useRegister(used, insn.dst, i);
+      if (insn.source === 'reg') useRegister(used, insn.src, i);
+      return;
     case 'end':
     case 'lddw':
     case 'st':
-      return [insn.dst];
+      useRegister(used, insn.dst, i);
+      return;
     case 'ldx':
     case 'stx':
     case 'atomic':
-      return [insn.dst, insn.src];
+      useRegister(used, insn.dst, i);
+      useRegister(used, insn.src, i);
+      return;
     case 'ldind':
-      return [insn.src];
+      useRegister(used, insn.src, i);
+      return;
     case 'callx':
-      return [insn.reg];
-    default:
-      return [];
+      useRegister(used, insn.reg, i);
+      return;
   }
 }

@@ -3,7 +3,7 @@
  * native code generation relies on: branches stay inside their function, every function ends
  * in exit or an unconditional jump, calls do not recurse and nest at most `maxFrames` deep.
  */
-import { branchTargets, type Insn } from '@tbpf/isa';
+import { branchOffset, type Insn, insnWidth, slotStarts } from '@tbpf/isa';
 import { JitError } from './errors.js';
 
 export interface ProgramShape {
@@ -22,13 +22,24 @@ export function analyse(insns: readonly Insn[], maxFrames: number): ProgramShape
   const n = insns.length;
   const target = new Int32Array(n).fill(-1);
   const entries = new Set<number>([0]);
-  branchTargets(insns).forEach((t, i) => {
-    if (!t) return;
-    if (!t.ok) throw new JitError('bad-jump', `branch to slot ${t.slot} (${t.reason})`, i);
-    target[i] = t.index;
-    const insn = insns[i];
-    if (insn.kind === 'call') entries.add(t.index);
-  });
+  const starts0 = slotStarts(insns);
+  const bySlot = new Int32Array(starts0[n]).fill(-1);
+  for (let i = 0; i < n; i++) bySlot[starts0[i]] = i;
+  for (let i = 0; i < n; i++) {
+    const off = branchOffset(insns[i]);
+    if (off === undefined) continue;
+    const slot = starts0[i] + insnWidth(insns[i]) + off;
+    const t = slot >= 0 && slot < bySlot.length ? bySlot[slot] : -2;
+    if (t < 0) {
+      throw new JitError(
+        'bad-jump',
+        `branch to slot ${slot} (${t === -2 ? 'out-of-range' : 'lddw-middle'})`,
+        i,
+      );
+    }
+    target[i] = t;
+    if (insns[i].kind === 'call') entries.add(t);
+  }
   const starts = [...entries].sort((a, b) => a - b);
   const functionOf = new Int32Array(n);
   for (let f = 0; f < starts.length; f++) functionOf.fill(f, starts[f], starts[f + 1] ?? n);

@@ -49,6 +49,22 @@ export class CodeBuffer {
     this.emit4(hi);
   }
 
+  /** Append bytes[start, end) of another buffer. */
+  copy(bytes: Uint8Array, start: number, end: number): void {
+    this.reserve(end - start);
+    this.bytes.set(bytes.subarray(start, end), this.len);
+    this.len += end - start;
+  }
+
+  /** Overwrite a little-endian 32-bit value already emitted. */
+  patch4(at: number, v: number): void {
+    const b = this.bytes;
+    b[at] = v;
+    b[at + 1] = v >>> 8;
+    b[at + 2] = v >>> 16;
+    b[at + 3] = v >>> 24;
+  }
+
   /** Overwrite one byte already emitted (a short jump's displacement). */
   patch1(at: number, b: number): void {
     this.bytes[at] = b;

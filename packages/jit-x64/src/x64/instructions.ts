@@ -324,12 +324,17 @@ export function jmp(buf: CodeBuffer, short: boolean, rel: number): void {
 
 /** jcc rel8 (0x70+cc) / jcc rel32 (0x0f 0x80+cc) */
 export function jcc(buf: CodeBuffer, cc: Cc, short: boolean, rel: number): void {
+  jccCode(buf, CC[cc], short, rel);
+}
+
+/** jcc with the condition as its 4-bit code. */
+export function jccCode(buf: CodeBuffer, code: number, short: boolean, rel: number): void {
   if (short) {
-    buf.emit1(0x70 | CC[cc]);
+    buf.emit1(0x70 | code);
     buf.emit1(rel);
   } else {
     buf.emit1(0x0f);
-    buf.emit1(0x80 | CC[cc]);
+    buf.emit1(0x80 | code);
     buf.emit4(rel);
   }
 }
