@@ -2,6 +2,7 @@ import { assemble } from '@tbpf/asm';
 import { callLocal, exit, lddw, ldxw, mov } from '@tbpf/isa';
 import { BPF_ADDRESS_BASE, VmError } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
+import { syntheticProgram } from './bench/measure.js';
 import { wasmEngine } from './engine.js';
 import { plainProgram, Runtime } from './testing/conformance.js';
 
@@ -138,6 +139,24 @@ describe('wasm engine: helpers through the JavaScript trampoline', () => {
     expect(p.run()).toBe(2n ** 64n - 7n);
     expect(p.runFast(0, 0)).toBe(2 ** 32 - 7);
     p.dispose();
+  });
+});
+
+describe('wasm engine: asynchronous compilation (browsers)', () => {
+  it('prepareAsync gives a program that runs like prepare', async () => {
+    const insns = syntheticProgram(4096);
+    const ctx = runtime.allocData(
+      Uint8Array.from({ length: 64 }, (_, i) => i * 7),
+      'ctx',
+    );
+    const program = plainProgram(runtime, insns);
+    const a = await wasmEngine.prepareAsync(program, { boundsCheck: false });
+    const b = wasmEngine.prepare(program, { boundsCheck: false });
+    expect(a.runFast(ctx.start, 64)).toBe(b.runFast(ctx.start, 64));
+    expect(a.run(BigInt(BPF_ADDRESS_BASE + ctx.start))).toBe(b.run(BigInt(BPF_ADDRESS_BASE + ctx.start)));
+    a.dispose();
+    b.dispose();
+    runtime.memory.free(ctx);
   });
 });
 

@@ -74,6 +74,29 @@ export class WasmEngine implements Engine {
   }
 
   prepare(program: LoadedProgram, options: PrepareOptions = {}): PreparedProgram {
+    const prepared = this.compile(program, options);
+    prepared.attach((wasm) => new wasm.Module(prepared.compiled.bytes));
+    return prepared;
+  }
+
+  /**
+   * `prepare` with asynchronous WebAssembly compilation — for browsers, which refuse to compile
+   * modules over 4 KB synchronously on the main thread.
+   */
+  async prepareAsync(program: LoadedProgram, options: PrepareOptions = {}): Promise<PreparedProgram> {
+    const prepared = this.compile(program, options);
+    let module: object;
+    try {
+      module = await prepared.wasm.compile(prepared.compiled.bytes);
+    } catch (e) {
+      prepared.dispose();
+      throw e;
+    }
+    prepared.attach(() => module);
+    return prepared;
+  }
+
+  private compile(program: LoadedProgram, options: PrepareOptions): WasmProgram {
     if (options.boundsCheck === true) {
       throw new VmError(
         'load',
@@ -91,19 +114,20 @@ export class WasmEngine implements Engine {
 }
 
 /** The default engine instance. */
-export const wasmEngine: Engine = new WasmEngine();
+export const wasmEngine: WasmEngine = new WasmEngine();
 
 class WasmProgram implements PreparedProgram {
   readonly engine = 'wasm' as const;
   readonly lastInstructionCount = -1;
   /** The compiled module's bytes and control-flow plans (for tools and tests). */
   readonly compiled: CompiledProgram;
-  private readonly exports: Exports;
+  private exports!: Exports;
+  private readonly env: Record<string, unknown>;
   private readonly regions: Region[];
   private readonly pcMap: PcMap;
 
   constructor(
-    private readonly wasm: WasmApi,
+    readonly wasm: WasmApi,
     readonly program: LoadedProgram,
     helpers: HelperRegistry,
     useNatives: boolean,
@@ -167,8 +191,21 @@ class WasmProgram implements PreparedProgram {
         if (table) writeRegionTable(mem.view, table.start, mem.regions);
       },
     };
-    const module = new wasm.Module(this.compiled.bytes);
-    this.exports = new wasm.Instance(module, { env }).exports as unknown as Exports;
+    this.env = env;
+  }
+
+  /** Instantiate the module (made by `make`) over the runtime's memory. */
+  attach(make: (wasm: WasmApi) => object): void {
+    try {
+      const module = make(this.wasm);
+      this.exports = new this.wasm.Instance(module, { env: this.env }).exports as unknown as Exports;
+    } catch (e) {
+      this.dispose();
+      throw new VmError(
+        'load',
+        `internal error: the generated WebAssembly was rejected (${(e as Error).message})`,
+      );
+    }
   }
 
   run(r1 = 0n, r2 = 0n): bigint {

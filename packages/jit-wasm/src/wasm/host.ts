@@ -12,6 +12,7 @@ export interface WasmApi {
   RuntimeError: new (message?: string) => Error;
   Memory: new (descriptor: { initial: number; maximum?: number }) => { readonly buffer: ArrayBuffer };
   validate(bytes: Uint8Array): boolean;
+  compile(bytes: Uint8Array): Promise<object>;
 }
 
 /** The global `WebAssembly`, or undefined in a host without it. */
