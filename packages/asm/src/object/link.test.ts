@@ -9,6 +9,7 @@ import {
   compile,
   compilerTool,
   haveTool,
+  kernelAtLeast,
   readBytes,
 } from '../../test-corpus/objects/toolchain.js';
 import { readElf } from '../elf/read-elf.js';
@@ -184,7 +185,10 @@ function kernelLoad(
 
 describe("linked programs pass the kernel's verifier (bpf(BPF_PROG_LOAD); skipped without privileges)", () => {
   const canLoad =
-    process.arch === 'x64' && haveTool('python3') && kernelLoad([mov.imm(R0, 0), exit()], []).status === 0;
+    process.arch === 'x64' &&
+    kernelAtLeast(6, 1) &&
+    haveTool('python3') &&
+    kernelLoad([mov.imm(R0, 0), exit()], []).status === 0;
   const cases = (['clang-g', 'gcc-btf'] as Compiler[]).flatMap((c) =>
     CORPUS_SOURCES.map((s) => [c, s] as const),
   );

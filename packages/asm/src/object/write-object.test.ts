@@ -10,6 +10,7 @@ import {
   compile,
   compilerTool,
   haveTool,
+  kernelAtLeast,
   readBytes,
   run,
   writeTemp,
@@ -191,7 +192,8 @@ describe('ObjectBuilder and writeAssembled', () => {
 describe("the kernel's BTF checker accepts our BTF (bpf(BPF_BTF_LOAD); skipped without privileges)", () => {
   const script = path.join(CORPUS_DIR, 'btf_load.py');
   const canLoad = (() => {
-    if (process.arch !== 'x64' || !haveTool('python3') || !haveTool('clang-19')) return false;
+    if (process.arch !== 'x64' || !kernelAtLeast(6, 1) || !haveTool('python3') || !haveTool('clang-19'))
+      return false;
     const r = spawnSync('python3', [script, compile('maps_btf.c', 'clang-g')], { encoding: 'utf8' });
     return r.status !== 2; // 2: bpf(2) not permitted / not available
   })();

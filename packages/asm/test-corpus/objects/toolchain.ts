@@ -5,7 +5,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { release, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -103,4 +103,16 @@ export function run(tool: string, args: string[]): { stdout: string; stderr: str
   const r = spawnSync(tool, args, { encoding: 'utf8', maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   return { stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Whether the running kernel is Linux ≥ major.minor. The bpf(2) oracle tests also need a
+ * recent kernel (bpf_loop, BTF kinds clang 19 emits), so older ones skip them.
+ */
+export function kernelAtLeast(major: number, minor: number): boolean {
+  if (process.platform !== 'linux') return false;
+  const [a, b] = release()
+    .split('.')
+    .map((x) => Number.parseInt(x, 10));
+  return a > major || (a === major && b >= minor);
 }
