@@ -74,5 +74,10 @@ describe('loading', () => {
     ]);
     expect(loaded.constants[0]).toMatchObject({ lo: 2, hi: 0, target: 2 });
     expect(() => loadInsns(rt, [])).toThrow(VmError);
+    const malformed = [
+      { kind: 'exit' },
+      { kind: 'ldx', size: 3, signed: false, dst: 0, src: 1, off: 0 },
+    ] as never;
+    expect(() => loadInsns(rt, malformed)).toThrow(expect.objectContaining({ kind: 'load', pc: 1 }));
   });
 });

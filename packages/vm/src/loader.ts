@@ -20,7 +20,7 @@ import {
   type MapSpec,
   type ObjectFile,
 } from '@tbpf/asm';
-import { decode, type Insn, IsaError } from '@tbpf/isa';
+import { decode, encodeSlots, type Insn, IsaError } from '@tbpf/isa';
 import { VmError } from './errors.js';
 import { ArrayMap } from './maps/array.js';
 import type { BpfMap } from './maps/map.js';
@@ -113,13 +113,26 @@ function codeTarget(insns: readonly Insn[], pc: number): number {
   throw new VmError('load', 'lddw: code address outside the program', pc);
 }
 
-/** Bind instructions to a runtime. */
+/** The isa error of a malformed instruction object as a VmError with its index. */
+function checkEncodable(insns: readonly Insn[]): void {
+  insns.forEach((insn, i) => {
+    try {
+      encodeSlots(insn, i);
+    } catch (e) {
+      if (e instanceof IsaError) throw new VmError('load', e.reason, i);
+      throw e;
+    }
+  });
+}
+
+/** Bind instructions to a runtime. Instructions that have no encoding are rejected with their index. */
 export function loadInsns(
   runtime: Runtime,
   insns: readonly Insn[],
   options: LoadOptions = {},
 ): LoadedProgram {
   if (insns.length === 0) throw new VmError('load', 'the program has no instructions');
+  checkEncodable(insns);
   const maps = options.maps ?? [];
   return {
     name: options.name ?? 'prog',
