@@ -335,7 +335,7 @@ export class FuncGen {
         }
         let j = i;
         while (j < size && known[j]) j++;
-        this.storeImage({ base: FP, off: 0, slot }, image, i, j - i, 1);
+        this.storeImage({ base: FP, off: 0, slot }, image, i, j - i, this.slots[slot].align);
         i = j;
       }
     }

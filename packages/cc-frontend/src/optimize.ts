@@ -17,6 +17,20 @@ export function optimize(fn: IrFunction, level: number): void {
     simplifyCfg(fn);
     if (!changed) break;
   }
+  duplicateReturns(fn);
+}
+
+/** A jump to a tiny block that returns becomes a copy of it (saves the jump, as clang does). */
+function duplicateReturns(fn: IrFunction): void {
+  for (const b of fn.blocks) {
+    const t = b.term;
+    if (t.op !== 'jmp' || t.t === b) continue;
+    const target = t.t;
+    if (target.term.op !== 'ret' || target.insns.length > 2) continue;
+    b.insns.push(...target.insns.map((i) => ({ ...i })));
+    b.term = { op: 'ret' };
+  }
+  simplifyCfg(fn);
 }
 
 /** Drop unreachable blocks, thread jumps through empty blocks, merge straight-line pairs. */
@@ -81,11 +95,16 @@ type Known = { c: bigint } | { copy: number };
 /** Within a block: replace uses of registers holding known constants or copies. */
 function propagate(b: Block): boolean {
   const known = new Map<number, Known>();
+  /** d = (u32)s: 32-bit consumers can read s instead. */
+  const low32 = new Map<number, number>();
   let changed = false;
   const kill = (r: number) => {
     known.delete(r);
+    low32.delete(r);
     for (const [k, v] of known) if ('copy' in v && v.copy === r) known.delete(k);
+    for (const [k, v] of low32) if (v === r) low32.delete(k);
   };
+  const narrow = (r: number) => low32.get(r) ?? r;
   const resolveReg = (r: number): number => {
     const k = known.get(r);
     return k && 'copy' in k ? k.copy : r;
@@ -105,9 +124,19 @@ function propagate(b: Block): boolean {
     const before = i;
     // Rewrite uses.
     i = mapRegs(i, (r) => (r >= FIRST_VREG ? resolveReg(r) : r), (r) => r);
-    if (i.op === 'alu' || i.op === 'setcc') i = { ...i, b: toSrc(i.b, i.w) };
-    else if (i.op === 'mov') i = { ...i, s: toSrc(i.s, i.w) };
-    else if (i.op === 'st') i = { ...i, s: toSrc(i.s, i.size === 8 ? 64 : 32) };
+    if (i.op === 'alu' || i.op === 'setcc') {
+      i = { ...i, b: toSrc(i.b, i.w) };
+      if (i.w === 32) {
+        const b32 = i.b.reg !== undefined ? { reg: narrow(i.b.reg) } : i.b;
+        i = { ...i, a: narrow(i.a), b: b32 };
+      }
+    } else if (i.op === 'mov') {
+      i = { ...i, s: toSrc(i.s, i.w) };
+      if (i.w === 32 && i.s.reg !== undefined) i = { ...i, s: { reg: narrow(i.s.reg) } };
+    } else if (i.op === 'st') {
+      i = { ...i, s: toSrc(i.s, i.size === 8 ? 64 : 32) };
+      if (i.size <= 4 && i.s.reg !== undefined) i = { ...i, s: { reg: narrow(i.s.reg) } };
+    }
     // Fold constant arithmetic.
     if (i.op === 'alu') {
       const ka = known.get(i.a);
@@ -118,6 +147,7 @@ function propagate(b: Block): boolean {
     }
     if (i !== before && key(i) !== key(before)) changed = true;
     for (const d of defs(i)) kill(d);
+    if (i.op === 'mov' && i.w === 32 && i.s.reg !== undefined && i.d >= FIRST_VREG && i.s.reg !== i.d) low32.set(i.d, i.s.reg);
     if (i.op === 'const' && i.d >= FIRST_VREG) known.set(i.d, { c: BigInt.asUintN(64, i.v) });
     else if (i.op === 'mov' && i.d >= FIRST_VREG) {
       if (i.s.imm !== undefined) known.set(i.d, { c: i.w === 64 ? BigInt.asUintN(64, BigInt(i.s.imm)) : BigInt(i.s.imm >>> 0) });
@@ -128,8 +158,12 @@ function propagate(b: Block): boolean {
   b.insns = out;
   const t = b.term;
   if (t.op === 'br') {
-    const a = resolveReg(t.a);
-    const nb = toSrc(t.b, t.w);
+    let a = resolveReg(t.a);
+    let nb = toSrc(t.b, t.w);
+    if (t.w === 32) {
+      a = narrow(a);
+      if (nb.reg !== undefined) nb = { reg: narrow(nb.reg) };
+    }
     const ka = known.get(a);
     if (ka && 'c' in ka && nb.imm !== undefined) {
       const taken = evalCond(t.cc, t.w, ka.c, BigInt(nb.imm));

@@ -23,6 +23,8 @@ interface Interval {
   crossesCall: boolean;
   hint?: number;
   spillTemp: boolean;
+  /** Vregs known to hold the same value wherever both are live. */
+  same?: number[];
 }
 
 function overlaps(a: [number, number][], b: [number, number][]): boolean {
@@ -152,13 +154,22 @@ function buildIntervals(
   }
   const intervals = [...iv.values()].sort((a, b) => a.start - b.start || a.v - b.v);
   for (const x of intervals) x.crossesCall = callPositions.some((p) => x.segs.some(([a, e]) => p > a && p <= e));
-  // Copies between vregs: giving both the same register makes the copy disappear.
+  // Copies between vregs: giving both the same register makes the copy disappear. When both
+  // are defined once (d only by the copy), they hold the same value and never conflict.
   const partners = new Map<number, number[]>();
+  const defCount = new Map<number, number>();
+  for (const b of blocks) for (const i of b.insns) for (const d of defs(i)) defCount.set(d, (defCount.get(d) ?? 0) + 1);
   for (const b of blocks)
     for (const i of b.insns)
       if (i.op === 'mov' && i.w === 64 && i.s.reg !== undefined && i.s.reg >= FIRST_VREG && i.d >= FIRST_VREG) {
         partners.set(i.d, [...(partners.get(i.d) ?? []), i.s.reg]);
         partners.set(i.s.reg, [...(partners.get(i.s.reg) ?? []), i.d]);
+        if (defCount.get(i.d) === 1 && defCount.get(i.s.reg) === 1) {
+          const a = get(i.d);
+          const c = get(i.s.reg);
+          a.same = [...(a.same ?? []), c.v];
+          c.same = [...(c.same ?? []), a.v];
+        }
       }
   return { intervals, fixed, partners };
 }
@@ -178,7 +189,8 @@ function scan(
   const blocked = (r: number, x: Interval) => fixed[r].some(([a, b]) => x.segs.some(([s0, e0]) => a <= e0 && b >= s0));
   const allowed = (r: number, x: Interval) => !blocked(r, x) && (!x.crossesCall || r >= 6);
   for (const x of intervals) {
-    const ok = (r: number) => allowed(r, x) && !occupants[r].some((o) => overlaps(o.segs, x.segs));
+    const conflicts = (o: Interval) => overlaps(o.segs, x.segs) && !x.same?.includes(o.v);
+    const ok = (r: number) => allowed(r, x) && !occupants[r].some(conflicts);
     const preferred = (partners.get(x.v) ?? []).map((p) => reg.get(p)).filter((r): r is number => r !== undefined);
     if (x.hint !== undefined && x.hint <= 9) preferred.unshift(x.hint);
     let choice = preferred.find(ok) ?? ORDER.find(ok);
