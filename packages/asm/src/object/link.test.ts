@@ -135,6 +135,18 @@ describe('scale', () => {
 
 describe('linkProgram errors', () => {
   const clang = haveTool('clang-19');
+  it('reports an edited spec whose relocation points past the function as a LinkError', () => {
+    const b = new ObjectBuilder();
+    b.addMap({ name: 'm', type: MAP_TYPES.array, keySize: 4, valueSize: 4, maxEntries: 1 });
+    b.addFunction('p', 'xdp', [lddw(R1, 0n), exit()]);
+    b.addRelocation('xdp', 0, 'm');
+    const obj = readObject(b.build());
+    obj.programs[0].relocations[0].insnIndex = 7;
+    expect(() => linkProgram(obj, 'p')).toThrow(
+      /function 'p', instruction 7: relocation of instruction 7, past the end/,
+    );
+  });
+
   it.skipIf(!clang)('names an unknown program and lists the known ones', () => {
     const obj = readObject(readBytes(compile('subprogs.c', 'clang-g')));
     expect(() => linkProgram(obj, 'nope')).toThrow(LinkError);

@@ -67,6 +67,8 @@ export function linkProgram(obj: ObjectFile, name: string): LinkedProgram {
       const fail = (why: string): never => {
         throw new LinkError(why, name, fn.name, rel.insnIndex);
       };
+      if (!insn)
+        fail(`relocation of instruction ${rel.insnIndex}, past the end (${own.length} instructions)`);
       switch (rel.kind) {
         case 'call':
         case 'func-addr': {

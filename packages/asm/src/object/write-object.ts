@@ -66,6 +66,12 @@ export function writeObject(obj: ObjectFile): Uint8Array {
       const pending: { index: number; symbol: string; sectionSymbol: boolean }[] = [];
       for (const rel of fn.relocations) {
         const insn = insns[rel.insnIndex];
+        if (!insn) {
+          throw new ElfError(
+            `relocation of instruction ${rel.insnIndex} of '${fn.name}', past the end`,
+            fn.section,
+          );
+        }
         switch (rel.kind) {
           case 'map':
             if (insn.kind === 'lddw') Object.assign(insn, { source: 'imm64', imm: 0, imm2: 0 });
