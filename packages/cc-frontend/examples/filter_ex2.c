@@ -27,7 +27,7 @@ int filter(struct bpf_context *ctx)
     __sync_fetch_and_add(&leaf->packet_cnt, 1);
     if (leaf->packet_cnt % 10000 == 0) {
       char fmt[] = "dev %p  pkt_cnt %d\n";
-      bpf_trace_printk(fmt, sizeof(fmt), key.dev, leaf->packet_cnt);
+      bpf_trace_printk(fmt, sizeof(fmt), key.dev, leaf->packet_cnt, 0);
     }
   } else {
     struct dev_leaf zero = { 0 };
