@@ -1,0 +1,73 @@
+/**
+ * Smoke test of both benchmarks (tiny sizes): they run, the filters drop every loopback packet,
+ * and the JSON and SVG they write are valid. Timings are never asserted.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { rfc, vm } from './commands.js';
+import type { RfcTableReport } from './rfc-table.js';
+import type { VmTableReport } from './vm-table.js';
+
+const out = mkdtempSync(join(tmpdir(), 'tbpf-bench-test-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+const quiet = () => {
+  const write = process.stdout.write;
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  return () => {
+    process.stdout.write = write;
+  };
+};
+
+function svgOk(text: string) {
+  expect(text.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+  expect(text.trim().endsWith('</svg>')).toBe(true);
+  expect(text.match(/<rect /g)?.length ?? 0).toBeGreaterThan(3);
+}
+
+describe('bench --quick', () => {
+  test('the RFC table: every phase runs, filters drop every lo packet, JSON and SVG written', () => {
+    const restore = quiet();
+    try {
+      rfc({ out, iterations: 5_000, repeats: 2 });
+    } finally {
+      restore();
+    }
+    const report = JSON.parse(readFileSync(join(out, 'rfc-table.json'), 'utf8')) as RfcTableReport;
+    const byId = new Map(report.phases.map((p) => [p.id, p]));
+    expect([...byId.keys()]).toEqual([
+      'none',
+      'record',
+      'predicate',
+      'bpf-interp',
+      'bpf-jit',
+      'bpf-wasm',
+      'disabled',
+    ]);
+    expect(byId.get('record')!.recorded).toBe(5_000);
+    expect(byId.get('none')!.recorded).toBe(0);
+    for (const id of ['predicate', 'bpf-interp', 'bpf-jit', 'bpf-wasm'] as const) {
+      expect(byId.get(id)!.dropped, id).toBe(5_000);
+      expect(byId.get(id)!.recorded, id).toBe(0);
+    }
+    for (const p of report.phases) expect(p.runs).toHaveLength(2);
+    svgOk(readFileSync(join(out, 'rfc-table.svg'), 'utf8'));
+  });
+
+  test('the engine table: every available engine measured, JSON and SVG written', () => {
+    const restore = quiet();
+    try {
+      vm({ out, progs: resolve(__dirname, '../../../../shared/bench/progs'), repeats: 1, calls: 2_000 });
+    } finally {
+      restore();
+    }
+    const report = JSON.parse(readFileSync(join(out, 'vm-table.json'), 'utf8')) as VmTableReport;
+    const interp = report.engines.find((e) => e.engine === 'interp')!;
+    for (const p of ['empty', 'filter', 'filter_branchy', 'loop', 'mem'] as const) {
+      expect(interp.figures[p], p).toBeGreaterThan(0);
+    }
+    expect(report.engines.find((e) => e.engine === 'wasm')!.available).toBe(true);
+    svgOk(readFileSync(join(out, 'vm-table.svg'), 'utf8'));
+  });
+});

@@ -1,0 +1,86 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import { Command } from 'commander';
+import { rfcTableSvg, rfcTableText, vmTableSvg, vmTableText } from './report.js';
+import { runRfcTable } from './rfc-table.js';
+import { runVmTable } from './vm-table.js';
+
+interface Common {
+  quick?: boolean;
+  out: string;
+  /** Overrides of the --quick/full sizes (tests use tiny runs). */
+  iterations?: number;
+  repeats?: number;
+  calls?: number;
+}
+
+function progressBar(total: number) {
+  const bar = new SingleBar({
+    format: '  {bar} {value}/{total} {label}',
+    stream: process.stderr,
+    hideCursor: true,
+    clearOnComplete: true,
+  });
+  bar.start(total, 0, { label: '' });
+  return bar;
+}
+
+function save(out: string, name: string, json: unknown, svg: string): void {
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
+  writeFileSync(join(out, `${name}.svg`), svg);
+  process.stdout.write(`\nwrote ${join(out, `${name}.json`)} and ${join(out, `${name}.svg`)}\n`);
+}
+
+export function rfc(opts: Common): void {
+  const iterations = opts.iterations ?? (opts.quick ? 50_000 : 1_000_000);
+  const repeats = opts.repeats ?? (opts.quick ? 3 : 7);
+  process.stdout.write(
+    `The RFC's table: ${iterations.toLocaleString('en')} skb alloc/free per phase, ${repeats} interleaved runs\n`,
+  );
+  const bar = progressBar(7 * repeats);
+  const report = runRfcTable({
+    iterations,
+    repeats,
+    progress: (done, _t, label) => bar.update(done, { label }),
+  });
+  bar.stop();
+  process.stdout.write(`\n${rfcTableText(report)}`);
+  save(opts.out, 'rfc-table', report, rfcTableSvg(report));
+}
+
+export function vm(opts: Common & { progs: string }): void {
+  const repeats = opts.repeats ?? (opts.quick ? 3 : 11);
+  const calls = opts.calls ?? (opts.quick ? 200_000 : 2_000_000);
+  process.stdout.write(`The shared benchmark programs on every engine (${repeats} repeats, medians)\n`);
+  const bar = progressBar(17);
+  let step = 0;
+  const report = runVmTable({
+    progsDir: opts.progs,
+    repeats,
+    calls,
+    progress: (label) => bar.update(++step, { label }),
+  });
+  bar.stop();
+  process.stdout.write(`\n${vmTableText(report)}`);
+  save(opts.out, 'vm-table', report, vmTableSvg(report));
+}
+
+export const program = new Command('tbpf-bench').description(
+  "tbpf's benchmarks: the RFC's skb table, and the engines",
+);
+const root = resolve(new URL('.', import.meta.url).pathname, '../../..');
+program
+  .command('rfc', { isDefault: true })
+  .description("the RFC's 1M skb alloc/free table: no tracing, recording, predicate, BPF on each engine")
+  .option('--quick', 'a short run (CI smoke test)')
+  .option('--out <dir>', 'where to write JSON and SVG', join(root, 'bench-results'))
+  .action(rfc);
+program
+  .command('vm')
+  .description('the shared benchmark programs on each engine: ns/insn, ns/call, compile time')
+  .option('--quick', 'a short run')
+  .option('--progs <dir>', 'benchmark programs', join(root, '..', 'shared', 'bench', 'progs'))
+  .option('--out <dir>', 'where to write JSON and SVG', join(root, 'bench-results'))
+  .action(vm);

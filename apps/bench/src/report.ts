@@ -1,0 +1,141 @@
+/** Text and SVG renderings of the two bench reports. */
+import type { RfcTableReport } from './rfc-table.js';
+import { RFC_RATIOS } from './rfc-table.js';
+import { formatRatio } from './stats.js';
+import { barChartSvg } from './svg.js';
+import { formatTable } from './table.js';
+import type { VmTableReport } from './vm-table.js';
+
+const ms = (v: number | undefined) => (v === undefined ? '' : v.toFixed(1));
+
+export function rfcTableText(r: RfcTableReport): string {
+  const rows = r.phases.map((p) => [
+    p.label,
+    ms(p.ms),
+    p.id === 'none' ? '–' : ms(p.overheadMs),
+    ms(p.rfcMs),
+    p.rfcOverheadMs === undefined || p.id === 'none' ? '' : ms(p.rfcOverheadMs),
+    String(p.recorded),
+  ]);
+  const table = formatTable(
+    [
+      `phase (${(r.iterations / 1e6).toLocaleString('en')}M skb alloc/free)`,
+      'ms',
+      'overhead',
+      'RFC ms',
+      'RFC overhead',
+      'recorded',
+    ],
+    rows,
+  );
+  const lines = [
+    table,
+    '',
+    `medians of ${r.repeats} interleaved runs per phase${r.iterations !== 1_000_000 ? ` (RFC figures are for 1M; compare overhead ratios)` : ''}`,
+    '',
+    'BPF-filter overhead / predicate-filter overhead (RFC 0.34, target ≤ 0.25):',
+    ...Object.entries(r.bpfOverPredicate).map(([e, v]) => `  ${e.padEnd(7)} ${formatRatio(v)}`),
+    'BPF-filter overhead / recording overhead (RFC 0.57, target ≤ 0.5):',
+    ...Object.entries(r.bpfOverRecord).map(([e, v]) => `  ${e.padEnd(7)} ${formatRatio(v)}`),
+    `tracing disabled again vs no tracing: ${(r.disabledVsNone * 100).toFixed(1)} % (RFC −0.2 %, target within 2 %)`,
+    `(RFC ratios computed from its table: ${formatRatio(RFC_RATIOS.bpfOverPredicate)} and ${formatRatio(RFC_RATIOS.bpfOverRecord)})`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export function rfcTableSvg(r: RfcTableReport): string {
+  const phases = r.phases.filter((p) => p.id !== 'none');
+  return barChartSvg({
+    title: 'Overhead over no tracing per 1M skb alloc/free: tbpf beside the 2013 RFC',
+    unit: 'ms',
+    labels: phases.map((p) => p.label),
+    series: [
+      {
+        name: `tbpf (${r.iterations.toLocaleString('en')} iterations, scaled to 1M)`,
+        color: '#3366cc',
+        values: phases.map((p) => Math.max(0, p.overheadMs) * (1e6 / r.iterations)),
+      },
+      { name: 'RFC 2013 (kernel, x86-64)', color: '#dc7633', values: phases.map((p) => p.rfcOverheadMs) },
+    ],
+  });
+}
+
+const ns = (v: number | undefined, digits = 2) =>
+  v === undefined || !Number.isFinite(v) ? '' : v.toFixed(digits);
+
+export function vmTableText(r: VmTableReport): string {
+  const header = [
+    'engine',
+    'loop ns/insn',
+    'mem ns/insn',
+    'filter ns/call',
+    'branchy ns/call',
+    'empty ns/call',
+    'compile 4096 ms',
+  ];
+  const rows = r.engines.map((e) =>
+    e.available
+      ? [
+          e.engine,
+          ns(e.figures.loop, 3),
+          ns(e.figures.mem, 3),
+          ns(e.figures.filter, 1),
+          ns(e.figures.filter_branchy, 1),
+          ns(e.figures.empty, 1),
+          ns(e.compile4096Ms, 2),
+        ]
+      : [e.engine, `unavailable: ${e.reason ?? ''}`, '', '', '', '', ''],
+  );
+  const n = r.x64Native;
+  if (n) {
+    rows.push([
+      'jit (C loop)',
+      ns(n.loopNsPerInsn, 3),
+      ns(n.memNsPerInsn, 3),
+      ns(n.filterNsPerCall, 1),
+      '',
+      ns(n.emptyNsPerCall, 1),
+      ns(n.compile4096Ms, 2),
+    ]);
+    rows.push(['jit (C, direct)', ns(n.loopNsPerInsnDirect, 3), ns(n.memNsPerInsnDirect, 3), '', '', '', '']);
+  }
+  if (r.gccFilterNsPerCall !== undefined)
+    rows.push(['gcc -O2 native', '', '', ns(r.gccFilterNsPerCall, 1), '', '', '']);
+  rows.push(['ubpf (bench README)', '3.4 / 0.115', '4.3 / 0.128', '85 / 3.2', '', '25 / 2.9', '1.3–1.9']);
+  const lines = [
+    formatTable(header, rows),
+    '',
+    'Engines are called from JavaScript through runFast(); "jit (C loop)" calls the JIT code N times from C',
+    '(no JavaScript crossing); ubpf figures are interpreter / JIT from C on this machine kind.',
+  ];
+  if (n)
+    lines.push(
+      `x86-64 JIT: JavaScript→native call overhead over the C loop ${ns(n.jsOverheadNs, 1)} ns (target ≤ 30 ns)`,
+    );
+  return `${lines.join('\n')}\n`;
+}
+
+export function vmTableSvg(r: VmTableReport): string {
+  const engines = r.engines.filter((e) => e.available);
+  const labels = [
+    'filter ns/call',
+    'branchy ns/call',
+    'empty ns/call',
+    'loop ns/insn ×10',
+    'mem ns/insn ×10',
+  ];
+  const pick = (e: (typeof engines)[number]) => [
+    e.figures.filter,
+    e.figures.filter_branchy,
+    e.figures.empty,
+    (e.figures.loop ?? 0) * 10,
+    (e.figures.mem ?? 0) * 10,
+  ];
+  const colors: Record<string, string> = { interp: '#999999', jit: '#dc7633', wasm: '#3366cc' };
+  return barChartSvg({
+    title: 'tbpf engines on the shared benchmark programs (called from JavaScript)',
+    unit: 'ns',
+    labels,
+    series: engines.map((e) => ({ name: e.engine, color: colors[e.engine] ?? '#333', values: pick(e) })),
+  });
+}
