@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { assemble } from '@tbpf/asm';
-import { BPF_ADDRESS_BASE } from '@tbpf/vm';
+import { BPF_ADDRESS_BASE, loadInsns, Runtime } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
 import { wasmEngine } from './engine.js';
-import { conformanceHelpers, parseConformance, plainProgram, Runtime } from './testing/conformance.js';
+import { conformanceHelpers, parseConformance } from './testing/conformance.js';
 
 const testsDir = path.resolve(__dirname, '../../../../shared/conformance/tests');
 const files = readdirSync(testsDir).filter((f) => f.endsWith('.data'));
@@ -21,7 +21,10 @@ describe('bpf_conformance on the wasm engine', () => {
   it.each(files)('%s', (file) => {
     const t = parseConformance(readFileSync(path.join(testsDir, file), 'utf8'));
     const { insns } = assemble(t.asm, { fileName: file });
-    const prepared = wasmEngine.prepare(plainProgram(runtime, insns, file), { boundsCheck: false, helpers });
+    const prepared = wasmEngine.prepare(loadInsns(runtime, insns, { name: file }), {
+      boundsCheck: false,
+      helpers,
+    });
     const ctx = t.mem ? runtime.allocData(t.mem, 'conformance input') : undefined;
     try {
       const r1 = ctx ? BigInt(BPF_ADDRESS_BASE + ctx.start) : 0n;

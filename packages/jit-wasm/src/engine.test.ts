@@ -1,15 +1,14 @@
 import { assemble } from '@tbpf/asm';
 import { callLocal, exit, lddw, ldxw, mov } from '@tbpf/isa';
-import { BPF_ADDRESS_BASE, VmError } from '@tbpf/vm';
+import { BPF_ADDRESS_BASE, loadInsns, Runtime, VmError } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
 import { syntheticProgram } from './bench/measure.js';
 import { wasmEngine } from './engine.js';
-import { plainProgram, Runtime } from './testing/conformance.js';
 
 const runtime = new Runtime({ memoryBytes: 1 << 20 });
 
 function prepare(text: string) {
-  return wasmEngine.prepare(plainProgram(runtime, assemble(text).insns), { boundsCheck: false });
+  return wasmEngine.prepare(loadInsns(runtime, assemble(text).insns), { boundsCheck: false });
 }
 
 function vmError(f: () => unknown): VmError {
@@ -25,12 +24,7 @@ function vmError(f: () => unknown): VmError {
 describe('wasm engine: faults become VmError with the BPF pc', () => {
   it('an access beyond the linear memory traps at the faulting instruction', () => {
     const p = wasmEngine.prepare(
-      plainProgram(runtime, [
-        mov.imm(0, 0),
-        lddw(1, BPF_ADDRESS_BASE + (1 << 20) + 100),
-        ldxw(0, 1, 0),
-        exit(),
-      ]),
+      loadInsns(runtime, [mov.imm(0, 0), lddw(1, BPF_ADDRESS_BASE + (1 << 20) + 100), ldxw(0, 1, 0), exit()]),
       { boundsCheck: false },
     );
     const e = vmError(() => p.run());
@@ -49,7 +43,7 @@ describe('wasm engine: faults become VmError with the BPF pc', () => {
 
   it('unbounded recursion stops at the call-depth limit, naming the call', () => {
     const insns = [callLocal(-1), exit()];
-    const p = wasmEngine.prepare(plainProgram(runtime, insns), { boundsCheck: false });
+    const p = wasmEngine.prepare(loadInsns(runtime, insns), { boundsCheck: false });
     const e = vmError(() => p.run());
     expect([e.kind, e.pc]).toEqual(['call-depth', 0]);
     p.dispose();
@@ -65,14 +59,14 @@ describe('wasm engine: faults become VmError with the BPF pc', () => {
   });
 
   it('running off the end is an error at the last instruction', () => {
-    const p = wasmEngine.prepare(plainProgram(runtime, [mov.imm(0, 1)]), { boundsCheck: false });
+    const p = wasmEngine.prepare(loadInsns(runtime, [mov.imm(0, 1)]), { boundsCheck: false });
     const e = vmError(() => p.run());
     expect([e.kind, e.pc]).toEqual(['fell-off', 0]);
     p.dispose();
   });
 
   it('refuses per-access region checks and instruction limits with a reason', () => {
-    const program = plainProgram(runtime, [mov.imm(0, 1), exit()]);
+    const program = loadInsns(runtime, [mov.imm(0, 1), exit()]);
     expect(vmError(() => wasmEngine.prepare(program, { boundsCheck: true })).kind).toBe('load');
     expect(vmError(() => wasmEngine.prepare(program, { boundsCheck: false, instructionLimit: 5 })).kind).toBe(
       'load',
@@ -80,13 +74,17 @@ describe('wasm engine: faults become VmError with the BPF pc', () => {
   });
 
   it('refuses unresolved lddw pseudo sources and kfunc calls naming the instruction', () => {
-    const map = plainProgram(runtime, [
-      mov.imm(0, 0),
-      { kind: 'lddw', source: 'map_fd', dst: 1, imm: 3, imm2: 0 },
-      exit(),
-    ]);
+    // Built by hand: the loader itself would reject the unknown map fd.
+    const map = {
+      name: 'unresolved',
+      runtime,
+      insns: [mov.imm(0, 0), { kind: 'lddw', source: 'map_fd', dst: 1, imm: 3, imm2: 0 } as const, exit()],
+      constants: [],
+      maps: [],
+      functionStarts: [],
+    };
     expect(vmError(() => wasmEngine.prepare(map, { boundsCheck: false })).pc).toBe(1);
-    const kfunc = plainProgram(runtime, [{ kind: 'call', target: 'kfunc', imm: 9 }, exit()]);
+    const kfunc = loadInsns(runtime, [{ kind: 'call', target: 'kfunc', imm: 9 }, exit()]);
     expect(vmError(() => wasmEngine.prepare(kfunc, { boundsCheck: false })).message).toMatch(/kfunc/);
   });
 });
@@ -119,7 +117,7 @@ describe('wasm engine: helpers through the JavaScript trampoline', () => {
       add %r0, %r7
       add %r0, %r6
       exit`;
-    const p = wasmEngine.prepare(plainProgram(rt, assemble(text).insns), { boundsCheck: false, helpers });
+    const p = wasmEngine.prepare(loadInsns(rt, assemble(text).insns), { boundsCheck: false, helpers });
     const want = BigInt.asUintN(64, 0xfffffffe11223344n + 0xfedcba9876543210n - 5n);
     expect(p.run()).toBe(want);
     expect(p.runFast(0, 0)).toBe(Number(want & 0xffffffffn));
@@ -135,7 +133,7 @@ describe('wasm engine: helpers through the JavaScript trampoline', () => {
       return 0;
     });
     const text = 'call func\nmov %r0, 1\nexit\nfunc:\ncall 903\nmov %r0, 2\nexit';
-    const p = wasmEngine.prepare(plainProgram(rt, assemble(text).insns), { boundsCheck: false, helpers });
+    const p = wasmEngine.prepare(loadInsns(rt, assemble(text).insns), { boundsCheck: false, helpers });
     expect(p.run()).toBe(2n ** 64n - 7n);
     expect(p.runFast(0, 0)).toBe(2 ** 32 - 7);
     p.dispose();
@@ -149,7 +147,7 @@ describe('wasm engine: asynchronous compilation (browsers)', () => {
       Uint8Array.from({ length: 64 }, (_, i) => i * 7),
       'ctx',
     );
-    const program = plainProgram(runtime, insns);
+    const program = loadInsns(runtime, insns);
     const a = await wasmEngine.prepareAsync(program, { boundsCheck: false });
     const b = wasmEngine.prepare(program, { boundsCheck: false });
     expect(a.runFast(ctx.start, 64)).toBe(b.runFast(ctx.start, 64));

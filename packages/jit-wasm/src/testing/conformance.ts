@@ -1,6 +1,5 @@
 /** Test support: the bpf_conformance `.data` format and the runtime setup its programs expect. */
-import type { Insn } from '@tbpf/isa';
-import { type HelperRegistry, type LoadedProgram, Runtime } from '@tbpf/vm';
+import type { HelperRegistry, Runtime } from '@tbpf/vm';
 
 export interface ConformanceCase {
   asm: string;
@@ -48,10 +47,3 @@ export function conformanceHelpers(runtime: Runtime): HelperRegistry {
   });
   return helpers;
 }
-
-/** A LoadedProgram of plain instructions (no maps) on `runtime`. */
-export function plainProgram(runtime: Runtime, insns: Insn[], name = 'test'): LoadedProgram {
-  return { name, runtime, insns, constants: [], maps: [], functionStarts: [] };
-}
-
-export { Runtime };
