@@ -1,0 +1,308 @@
+/**
+ * The soundness property: a program the verifier accepts never faults, and never reads an
+ * uninitialised register or stack byte, when run in vm's bounds-checked interpreter. Programs
+ * are random but biased towards memory accesses, pointer arithmetic and the range checks that
+ * make them safe; each accepted one runs on random memory contents with a shadow of which
+ * registers and stack bytes hold defined values.
+ */
+import { type Insn, R0, R1, R10 } from '@tbpf/isa';
+import { addressOf, interpreter, loadInsns, Runtime, VmError } from '@tbpf/vm';
+import { rawType, standardHelperSet } from '../program-types.js';
+import { verify } from '../verify.js';
+
+const helpers = standardHelperSet();
+
+/** mulberry32: a small seeded generator. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ALU = [
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'or',
+  'and',
+  'lsh',
+  'rsh',
+  'mod',
+  'xor',
+  'arsh',
+  'neg',
+  'sdiv',
+  'smod',
+] as const;
+const JMP = ['jeq', 'jgt', 'jge', 'jset', 'jne', 'jsgt', 'jsge', 'jlt', 'jle', 'jslt', 'jsle'] as const;
+const SIZES = [1, 2, 4, 8] as const;
+
+/**
+ * A random loop-free program for the raw type with `memSize` bytes behind r1. The generator
+ * loosely tracks which registers hold pointers so that most programs are plausible; the
+ * offsets and bounds it picks are near the edges, so many are still rejected.
+ */
+export function randomProgram(rand: () => number, memSize: number): Insn[] {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
+  const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  const kind = new Map<number, 'scalar' | 'mem' | 'fp'>([
+    [1, 'mem'],
+    [2, 'scalar'],
+    [10, 'fp'],
+  ]);
+  const regsOf = (k: 'scalar' | 'mem' | 'fp') => [...kind].filter(([, v]) => v === k).map(([r]) => r);
+  const any = () => (rand() < 0.93 && kind.size > 0 ? pick([...kind.keys()]) : int(0, 9));
+  const scalar = () => {
+    const xs = regsOf('scalar');
+    return xs.length && rand() < 0.93 ? pick(xs) : any();
+  };
+  const pointer = () => (rand() < 0.5 ? pick(regsOf('fp').concat(regsOf('mem'))) : rand() < 0.5 ? 1 : 10);
+  const dst = () => int(0, 9);
+  const edge = () =>
+    pick([0, 1, 2, 4, 7, 8, memSize - 8, memSize - 4, memSize - 1, memSize, memSize + 1, 15, 16, 31, 32]);
+  const smallImm = () => pick([edge(), -1, -8, int(-600, 600), int(0, 64), 0x7fffffff, -0x80000000]);
+  const memOff = (size: number) =>
+    rand() < 0.85 ? int(0, Math.max(0, memSize - size)) : int(-4, memSize + 4);
+  const slots: number[] = [];
+  const stackOff = (size: number) =>
+    rand() < 0.6 && slots.length
+      ? pick(slots) + pick([0, 0, 8 - size])
+      : rand() < 0.9
+        ? -size * int(1, 64 / size)
+        : int(-520, 4);
+  const offFor = (r: number, size: number) => (kind.get(r) === 'fp' ? stackOff(size) : memOff(size));
+  const setKind = (r: number, k: 'scalar' | 'mem' | 'fp' | undefined) => {
+    if (r === 10) return;
+    if (k) kind.set(r, k);
+    else kind.delete(r);
+  };
+  const body: Insn[] = [];
+  // Initialise some stack so that loads have something to read.
+  for (let i = int(1, 6); i > 0; i--) {
+    slots.push(-8 * int(1, 8));
+    body.push({ kind: 'st', size: 8, dst: R10, off: slots[slots.length - 1], imm: smallImm() });
+  }
+  const n = int(4, 20);
+  for (let i = 0; i < n; i++) {
+    const r = rand();
+    if (r < 0.1) {
+      const d = dst();
+      body.push({ kind: 'alu', width: 64, op: 'mov', source: 'imm', dst: d, src: 0, imm: smallImm() });
+      setKind(d, 'scalar');
+    } else if (r < 0.16) {
+      const d = dst();
+      const src = pick([R1, R10, any()]);
+      body.push({ kind: 'alu', width: 64, op: 'mov', source: 'reg', dst: d, src, imm: 0 });
+      setKind(d, kind.get(src));
+    } else if (r < 0.3) {
+      const op = pick(ALU);
+      const d = scalar();
+      const source = op === 'neg' || rand() < 0.5 ? 'imm' : 'reg';
+      const imm = source === 'imm' && op !== 'neg' ? smallImm() || 1 : 0;
+      body.push({
+        kind: 'alu',
+        width: rand() < 0.75 ? 64 : 32,
+        op,
+        source,
+        dst: d,
+        src: source === 'reg' ? scalar() : 0,
+        imm,
+      });
+    } else if (r < 0.38) {
+      // pointer arithmetic with a constant or a (maybe bounded) scalar
+      let p = pointer();
+      if (p === R10) {
+        p = int(3, 9);
+        body.push({ kind: 'alu', width: 64, op: 'mov', source: 'reg', dst: p, src: R10, imm: 0 });
+        setKind(p, 'fp');
+      }
+      const viaReg = rand() < 0.5;
+      body.push({
+        kind: 'alu',
+        width: 64,
+        op: rand() < 0.8 ? 'add' : 'sub',
+        source: viaReg ? 'reg' : 'imm',
+        dst: p,
+        src: viaReg ? scalar() : 0,
+        imm: viaReg ? 0 : pick([1, 2, 4, 8, -8, -16, memSize, int(-64, 64)]),
+      });
+    } else if (r < 0.46) {
+      // a range check guarding what follows
+      const source = rand() < 0.7 ? 'imm' : 'reg';
+      body.push({
+        kind: 'jmp',
+        width: rand() < 0.75 ? 64 : 32,
+        op: pick(JMP),
+        source,
+        dst: scalar(),
+        src: source === 'reg' ? scalar() : 0,
+        imm: source === 'imm' ? edge() : 0,
+        off: 0,
+      });
+    } else if (r < 0.52) {
+      const d = scalar();
+      body.push({
+        kind: 'alu',
+        width: 64,
+        op: 'and',
+        source: 'imm',
+        dst: d,
+        src: 0,
+        imm: pick([7, 8, 15, 0x18, 0x38, 0xff, memSize - 1]),
+      });
+    } else if (r < 0.68) {
+      const size = pick(SIZES);
+      const src = pointer();
+      const d = dst();
+      body.push({ kind: 'ldx', size, signed: false, dst: d, src, off: offFor(src, size) });
+      setKind(d, 'scalar');
+    } else if (r < 0.8) {
+      const size = pick(SIZES);
+      const d = pointer();
+      body.push({
+        kind: 'stx',
+        size,
+        dst: d,
+        src: size === 8 && rand() < 0.2 ? any() : scalar(),
+        off: offFor(d, size),
+      });
+    } else if (r < 0.86) {
+      const size = pick(SIZES);
+      const d = pointer();
+      body.push({ kind: 'st', size, dst: d, off: offFor(d, size), imm: smallImm() });
+    } else if (r < 0.9) {
+      body.push({ kind: 'call', target: 'helper', imm: 7 });
+      for (let k = 1; k <= 5; k++) kind.delete(k);
+      kind.set(R0, 'scalar');
+    } else {
+      const size = pick([4, 8] as const);
+      const d = pointer();
+      const fetch = rand() < 0.3;
+      const src = scalar();
+      body.push({ kind: 'atomic', size, op: 'add', fetch, dst: d, src, off: offFor(d, size) });
+      if (fetch) setKind(src, 'scalar');
+    }
+  }
+  body.push({ kind: 'alu', width: 64, op: 'mov', source: 'reg', dst: R0, src: scalar(), imm: 0 });
+  body.push({ kind: 'exit' });
+  // Forward jumps only (the program terminates); none of these use lddw, so slots = indices.
+  body.forEach((insn, i) => {
+    if (insn.kind === 'jmp') insn.off = int(0, Math.min(6, body.length - 2 - i));
+  });
+  return body;
+}
+
+export interface SoundnessReport {
+  generated: number;
+  accepted: number;
+  runs: number;
+  failures: string[];
+}
+
+function regsRead(insn: Insn): number[] {
+  switch (insn.kind) {
+    case 'alu':
+      return [...(insn.op === 'mov' ? [] : [insn.dst]), ...(insn.source === 'reg' ? [insn.src] : [])];
+    case 'jmp':
+      return insn.source === 'reg' ? [insn.dst, insn.src] : [insn.dst];
+    case 'ldx':
+      return [insn.src];
+    case 'st':
+      return [insn.dst];
+    case 'stx':
+    case 'atomic':
+      return [insn.dst, insn.src];
+    case 'exit':
+      return [R0];
+    default:
+      return [];
+  }
+}
+
+/**
+ * Generate `count` programs from `seed`; run each accepted one `runsPerProgram` times on random
+ * memory and check the property. Failures are described, never thrown.
+ */
+export function checkSoundness(
+  seed: number,
+  count: number,
+  runsPerProgram = 2,
+  accepts: (insns: Insn[], memSize: number) => boolean = (insns, memSize) =>
+    verify(insns, { type: rawType(memSize, helpers) }).accepted,
+): SoundnessReport {
+  const rand = rng(seed);
+  const runtime = new Runtime({ memoryBytes: 1 << 20, seed });
+  const report: SoundnessReport = { generated: 0, accepted: 0, runs: 0, failures: [] };
+  for (let p = 0; p < count; p++) {
+    const memSize = [8, 16, 32][p % 3];
+    const insns = randomProgram(rand, memSize);
+    report.generated++;
+    if (!accepts(insns, memSize)) continue;
+    report.accepted++;
+    const mem = runtime.allocData(new Uint8Array(memSize), 'mem');
+    let prepared: ReturnType<typeof interpreter.prepare> | undefined;
+    try {
+      const program = loadInsns(runtime, insns);
+      const init = new Uint8Array(11);
+      let stackInit = new Uint8Array(512);
+      let fault = '';
+      const debug = (pc: number, lo: Int32Array, hi: Int32Array) => {
+        const insn = insns[pc];
+        for (const r of regsRead(insn)) if (!init[r] && !fault) fault = `pc ${pc}: reads uninitialised r${r}`;
+        const addr = (r: number, o: number) => (hi[r] >>> 0) * 4294967296 + (lo[r] >>> 0) + o;
+        const fp = (hi[R10] >>> 0) * 4294967296 + (lo[R10] >>> 0);
+        const inStack = (a: number) => a >= fp - 512 && a < fp;
+        if (insn.kind === 'ldx' || insn.kind === 'atomic') {
+          const base = insn.kind === 'ldx' ? insn.src : insn.dst;
+          const a = addr(base, insn.off);
+          for (let b = 0; b < insn.size; b++) {
+            if (inStack(a + b) && !stackInit[a + b - (fp - 512)] && !fault)
+              fault = `pc ${pc}: reads uninitialised stack byte fp${a + b - fp}`;
+          }
+        }
+        if (insn.kind === 'st' || insn.kind === 'stx') {
+          const a = addr(insn.dst, insn.off);
+          for (let b = 0; b < insn.size; b++) if (inStack(a + b)) stackInit[a + b - (fp - 512)] = 1;
+        }
+        if (insn.kind === 'alu' || insn.kind === 'ldx') init[insn.dst] = 1;
+        if (insn.kind === 'atomic' && insn.fetch) init[insn.src] = 1;
+        if (insn.kind === 'call') {
+          for (let r = 1; r <= 5; r++) init[r] = 0;
+          init[R0] = 1;
+        }
+        return true;
+      };
+      prepared = interpreter.prepare(program, { boundsCheck: true, instructionLimit: 100_000, debug });
+      for (let run = 0; run < runsPerProgram; run++) {
+        const bytes = runtime.memory.bytes.subarray(mem.start, mem.start + memSize);
+        for (let i = 0; i < memSize; i++) bytes[i] = Math.floor(rand() * 256);
+        init.fill(0);
+        init[R1] = 1;
+        init[2] = 1;
+        init[R10] = 1;
+        stackInit = new Uint8Array(512);
+        fault = '';
+        report.runs++;
+        try {
+          prepared.run(addressOf(mem.start), BigInt(memSize));
+        } catch (e) {
+          fault = e instanceof VmError ? `${e.kind}: ${e.message}` : String(e);
+        }
+        if (fault) {
+          report.failures.push(`seed ${seed} program ${p}: ${fault}\n${JSON.stringify(insns)}`);
+          break;
+        }
+      }
+    } finally {
+      prepared?.dispose();
+      runtime.memory.free(mem);
+    }
+  }
+  return report;
+}
