@@ -20,7 +20,7 @@ import {
   type MapSpec,
   type ObjectFile,
 } from '@tbpf/asm';
-import { decode, encodeSlots, type Insn, IsaError } from '@tbpf/isa';
+import { decode, type Insn, IsaError, rowOf } from '@tbpf/isa';
 import { VmError } from './errors.js';
 import { ArrayMap } from './maps/array.js';
 import type { BpfMap } from './maps/map.js';
@@ -113,15 +113,13 @@ function codeTarget(insns: readonly Insn[], pc: number): number {
   throw new VmError('load', 'lddw: code address outside the program', pc);
 }
 
-/** The isa error of a malformed instruction object as a VmError with its index. */
-function checkEncodable(insns: readonly Insn[]): void {
+/**
+ * Reject instruction objects with no RFC 9669 encoding (an impossible operation/size/source
+ * combination) with their index. Immediates are not range-checked: engines use their low 32 bits.
+ */
+function checkShapes(insns: readonly Insn[]): void {
   insns.forEach((insn, i) => {
-    try {
-      encodeSlots(insn, i);
-    } catch (e) {
-      if (e instanceof IsaError) throw new VmError('load', e.reason, i);
-      throw e;
-    }
+    if (!rowOf(insn)) throw new VmError('load', `no encoding for ${JSON.stringify(insn)}`, i);
   });
 }
 
@@ -132,7 +130,7 @@ export function loadInsns(
   options: LoadOptions = {},
 ): LoadedProgram {
   if (insns.length === 0) throw new VmError('load', 'the program has no instructions');
-  checkEncodable(insns);
+  checkShapes(insns);
   const maps = options.maps ?? [];
   return {
     name: options.name ?? 'prog',
