@@ -1,3 +1,4 @@
+import { and, encode, exit, ldxw, mov, R0, R1 } from '@tbpf/isa';
 import { describe, expect, it } from 'vitest';
 import { FilterLoadError } from './bpf-filter.js';
 import { netHost } from './testing/netsim.js';
@@ -81,5 +82,29 @@ describe('filter replacement and safety', () => {
     expect(host.read('events/skb/kfree_skb/filter')).toMatch(/engine=interp/);
     host.write('events/skb/kfree_skb/filter', '0');
     expect(host.read('events/skb/kfree_skb/filter')).toBe('none\n');
+  });
+});
+
+describe('raw instruction bytes', () => {
+  it('loads little-endian instruction bytes, from the API and a #!bpf raw write', () => {
+    const { host, devices, net, kfreeSkb } = netHost();
+    host.enable(kfreeSkb);
+    // r0 = *(u32 *)(r1 + 96) (ctx->regs.dx, the skb's low half); r0 &= 0; exit: drop everything.
+    const bytes = encode([ldxw(R0, R1, 96), and.imm(R0, 0), exit()]);
+    const f = host.setBpfFilter(kfreeSkb, { kind: 'raw', bytes });
+    expect(f.description).toMatch(/^bpf: raw, 3 insns/);
+    net.kfree_skb(net.netdev_alloc_skb(devices[3], 1));
+    expect(host.consumeRecords()).toHaveLength(0);
+    const keep = encode([mov.imm(R0, 1), exit()]);
+    const head = new TextEncoder().encode('#!bpf raw engine=interp\n');
+    host.write('events/skb/kfree_skb/filter', new Uint8Array([...head, ...keep]));
+    net.kfree_skb(net.netdev_alloc_skb(devices[3], 1));
+    expect(host.consumeRecords()).toHaveLength(1);
+    expect(() => host.write('events/skb/kfree_skb/filter', new Uint8Array([...head, 1, 2, 3]))).toThrow(
+      /filter/,
+    );
+    expect(host.read('events/skb/kfree_skb/filter')).toMatch(
+      /^bpf: raw, 2 insns, ctx=pt_regs, engine=interp/,
+    );
   });
 });

@@ -25,7 +25,6 @@ import { x64Engine } from '@tbpf/jit-x64';
 import {
   helperSet,
   kprobeType,
-  type LineRef,
   type MapInfo,
   type ProgramType,
   tracepointType,
@@ -219,7 +218,7 @@ export function loadFilter(
     verifierLog: result.log,
     fallbacks,
     description,
-    runFast: (r1Offset, r2) => run.runFast(r1Offset, r2),
+    prepared: run,
     dispose: () => {
       if (disposed) return;
       disposed = true;

@@ -83,7 +83,8 @@ export interface BpfAttachment {
   readonly form: 'regs' | 'record';
   /** Offset of the context in the linear memory (r1 = its BPF address). */
   readonly ctxOffset: number;
-  runFast(r1Offset: number, r2: number): number;
+  /** The prepared program (vm's PreparedProgram): `runFast(ctxOffset, 0)` runs the filter. */
+  readonly prepared: { runFast(r1Offset: number, r2: number): number };
   /** What the `filter` file reads back. */
   readonly description: string;
   dispose(): void;

@@ -92,6 +92,10 @@ export interface HostError {
 export const PRINTK_TYPE = 5;
 export const STACK_TYPE = 6;
 const FIRST_EVENT_ID = 100;
+/** u32 indices of si, dx, cx in the pt_regs context. */
+const SI = PT_REGS.si >> 2;
+const DX = PT_REGS.dx >> 2;
+const CX = PT_REGS.cx >> 2;
 const MAX_ERRORS = 64;
 
 export class TraceHost implements EventSink {
@@ -277,10 +281,21 @@ export class TraceHost implements EventSink {
     const bpf = ev.bpf;
     if (bpf !== null) {
       if (bpf.form === 'regs') {
+        // The RFC's static-event context: arguments 1–3 in si, dx, cx (numbers inline, the
+        // common case; anything else through setReg).
         const r = this.regs;
-        this.setReg(r, PT_REGS.si, a0);
-        this.setReg(r, PT_REGS.dx, a1);
-        this.setReg(r, PT_REGS.cx, a2);
+        if (typeof a0 === 'number') {
+          r[SI] = a0 >>> 0;
+          r[SI + 1] = Math.floor(a0 / 4294967296) >>> 0;
+        } else this.setReg(r, PT_REGS.si, a0);
+        if (typeof a1 === 'number') {
+          r[DX] = a1 >>> 0;
+          r[DX + 1] = Math.floor(a1 / 4294967296) >>> 0;
+        } else this.setReg(r, PT_REGS.dx, a1);
+        if (typeof a2 === 'number') {
+          r[CX] = a2 >>> 0;
+          r[CX + 1] = Math.floor(a2 / 4294967296) >>> 0;
+        } else this.setReg(r, PT_REGS.cx, a2);
       } else {
         const mem = this.runtime.memory;
         ev.fill(mem.view, mem.bytes, bpf.ctxOffset, this.pid, a0, a1, a2, a3, a4, a5, undefined);
@@ -332,7 +347,7 @@ export class TraceHost implements EventSink {
   private runFilter(ev: TraceEvent, bpf: import('./event.js').BpfAttachment): boolean {
     let r0: number;
     try {
-      r0 = bpf.runFast(bpf.ctxOffset, 0);
+      r0 = bpf.prepared.runFast(bpf.ctxOffset, 0);
     } catch (e) {
       ev.filterErrors++;
       this.filterFaults++;

@@ -106,6 +106,9 @@ describe('tbpf trace against a live host process', () => {
 
     expect((await tbpf({}, 'enable', 'skb:kfree_skb')).code).toBe(0);
     expect((await tbpf({}, 'list')).out).toMatch(/^skb:kfree_skb\s+enabled\s+filter: none$/m);
+    expect(JSON.parse((await tbpf({}, 'list', '--json')).out)).toEqual([
+      { event: 'skb:kfree_skb', enabled: true, filter: 'none' },
+    ]);
 
     r = await tbpf({ 'eth5.c': ETH5_C }, 'filter', 'skb:kfree_skb', '--file', 'eth5.c');
     expect(r.err).toBe('');

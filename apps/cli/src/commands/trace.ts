@@ -40,16 +40,20 @@ export function registerTrace(program: Command, io: Io): void {
   trace
     .command('list')
     .description('list events: system:event, enabled, filter')
+    .option('--json', 'machine-readable output')
     .action(
-      run(async (c) => {
+      run(async (c, opts: { json?: boolean }) => {
         const events = (await c.read('available_events')).split('\n').filter(Boolean);
+        const rows: { event: string; enabled: boolean; filter: string }[] = [];
         for (const name of events) {
           const dir = `events/${eventPath(name)}`;
           const [enable, filter] = await Promise.all([c.read(`${dir}/enable`), c.read(`${dir}/filter`)]);
-          io.out(
-            `${name.padEnd(32)} ${enable.trim() === '1' ? 'enabled ' : 'disabled'}  filter: ${filter.trim()}\n`,
-          );
+          rows.push({ event: name, enabled: enable.trim() === '1', filter: filter.trim() });
         }
+        if (opts.json) io.out(`${JSON.stringify(rows, null, 2)}\n`);
+        else
+          for (const r of rows)
+            io.out(`${r.event.padEnd(32)} ${r.enabled ? 'enabled ' : 'disabled'}  filter: ${r.filter}\n`);
       }),
     );
 
