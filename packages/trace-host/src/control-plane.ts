@@ -13,16 +13,19 @@
  *   trace_pipe                             consuming read
  *   buffer_stats                           entries, overrun, dropped, … (per_cpu/cpu0/stats)
  *   kprobe_events                          probe definitions (write appends lines; empty write clears)
- *   maps, maps/<name>, maps/<name>/hist    bpftrace-style dumps
+ *   maps, maps/<name>, maps/<name>/hist    bpftrace-style dumps; a ring buffer map is drained,
+ *                                          one record per line in hex
  *   error_log                              parse errors and filter faults (write clears)
  *
  * A filter write is a predicate, `0` (remove), or a BPF program: ELF (`\x7fELF…`), an RFC image
  * (`bpf\0…`), or text/bytes after a `#!bpf <lang> [engine=…] [section=…]` line, where lang is
  * `c`, `asm` or `raw`. Writes are atomic: a rejected filter leaves the old one in place.
  */
+
+import { RingBuffer } from '@tbpf/vm';
 import type { TraceEvent } from './event.js';
 import { formatProbeDefinition, KprobeEventError } from './kprobe-events.js';
-import { formatMap, formatMapHistogram } from './map-dump.js';
+import { formatMap, formatMapHistogram, formatRingRecords } from './map-dump.js';
 import { PredicateError } from './predicate-parse.js';
 import type { TraceHost } from './trace-host.js';
 
@@ -142,6 +145,7 @@ export class ControlPlane {
     if (parts[0] === 'maps' && (parts.length === 2 || (parts.length === 3 && parts[2] === 'hist'))) {
       const map = h.runtime.mapByName(parts[1]);
       if (!map) throw new ControlPlaneError('ENOENT', p, 'no such map');
+      if (map instanceof RingBuffer) return formatRingRecords(map.name, map.drain());
       return parts.length === 3 || /hist/.test(map.name) ? formatMapHistogram(map) : formatMap(map);
     }
     if (parts[0] === 'events' && parts.length === 3 && parts[2] === 'enable') {

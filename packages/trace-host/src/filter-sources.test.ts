@@ -94,6 +94,32 @@ describe('filters from C, compiled in process', () => {
     );
   });
 
+  it('sends records to a BPF ring buffer map, drained through maps/<name>', () => {
+    const { host, devices, net, kfreeSkb } = netHost();
+    host.enable(kfreeSkb);
+    const src = `#include <tbpf/bpf_helpers.h>
+#include <tbpf/trace.h>
+struct net_device { char name[16]; int ifindex; unsigned int mtu; };
+struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 4096); } events SEC(".maps");
+SEC("kprobe/kfree_skb")
+int out(struct pt_regs *ctx) {
+  struct net_device *dev = (struct net_device *)ctx->si;
+  int idx = 0;
+  bpf_probe_read_kernel(&idx, sizeof(idx), &dev->ifindex);
+  bpf_ringbuf_output(&events, &idx, sizeof(idx), 0);
+  return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+`;
+    host.setBpfFilter(kfreeSkb, { kind: 'c', source: src });
+    for (const d of devices.slice(5)) net.kfree_skb(net.netdev_alloc_skb(d, 1));
+    expect(host.read('maps/events')).toBe(
+      '@events: 06 00 00 00\n@events: 07 00 00 00\n@events: 08 00 00 00\n',
+    );
+    expect(host.read('maps/events')).toBe('');
+    expect(host.consumeRecords()).toHaveLength(0);
+  });
+
   it('reports compile errors with their location and keeps the old filter', () => {
     const { host } = netHost();
     host.write('events/skb/kfree_skb/filter', 'len > 5');

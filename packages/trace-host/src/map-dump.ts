@@ -105,3 +105,10 @@ export function formatMapHistogram(map: DumpableMap): string {
 export function log2Bucket(v: number): number {
   return v < 1 ? 0 : Math.floor(Math.log2(v)) + 1;
 }
+
+/** Records drained from a BPF ring buffer map, one line each: `@name: 2a 00 00 00`. */
+export function formatRingRecords(name: string, records: readonly Uint8Array[]): string {
+  return records
+    .map((r) => `@${name}: ${[...r].map((b) => b.toString(16).padStart(2, '0')).join(' ')}\n`)
+    .join('');
+}
