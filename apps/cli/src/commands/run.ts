@@ -184,9 +184,7 @@ export function registerRun(program: Command, io: Io): void {
           io.out(`duration (average): ${Math.round(meanNs)}ns over ${repeat} runs (${engine.name})\n`);
       } catch (e) {
         if (e instanceof VmError) throw new CliError(e.message, 1);
-        if (e instanceof Error && e.name !== 'CliError' && !(e instanceof CliError)) {
-          throw new CliError(`${file}: ${e.message}`);
-        }
+        if (e instanceof Error && !(e instanceof CliError)) throw new CliError(`${file}: ${e.message}`);
         throw e;
       }
     });
