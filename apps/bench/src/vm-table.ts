@@ -64,7 +64,13 @@ function contexts(runtime: Runtime, name: ProgramName): { offset: number; size: 
     runtime.memory.write(r.start, b);
     return { offset: r.start, size };
   };
-  if (name === 'mem') return [make((b) => b.forEach((_, i) => (b[i] = i * 7)), 64)];
+  if (name === 'mem') {
+    return [
+      make((b) => {
+        for (let i = 0; i < b.length; i++) b[i] = i * 7;
+      }, 64),
+    ];
+  }
   const ctx = (dev: string) => make((b) => b.set(new TextEncoder().encode(`${dev}\0`), 16), 24);
   return [ctx('eth5'), ctx('eth6')];
 }

@@ -6,8 +6,8 @@ import { encode } from './encode.js';
 import { IsaError } from './errors.js';
 import type { Insn } from './insn.js';
 import { branchTargets, offsetBetween, slotStarts } from './program.js';
-import { instantiate } from './testing/instantiate.js';
 import { OPCODE_TABLE } from './table.js';
+import { instantiate } from './testing/instantiate.js';
 
 const reg = fc.integer({ min: 0, max: 10 });
 const s16 = fc.integer({ min: -32768, max: 32767 });

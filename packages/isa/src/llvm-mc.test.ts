@@ -8,8 +8,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import { encode } from './encode.js';
 import type { Insn } from './insn.js';
-import { instantiate } from './testing/instantiate.js';
 import { OPCODE_TABLE } from './table.js';
+import { instantiate } from './testing/instantiate.js';
 
 const LLVM_MC = 'llvm-mc-19';
 const available = spawnSync(LLVM_MC, ['--version']).status === 0;

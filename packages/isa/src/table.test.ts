@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { decode } from './decode.js';
 import { encode } from './encode.js';
-import { instantiate } from './testing/instantiate.js';
 import { CONFORMANCE_GROUPS, conformanceGroup, cpuVersion, OPCODE_TABLE, rowOf } from './table.js';
+import { instantiate } from './testing/instantiate.js';
 
 const operands = { dst: 3, src: 7, off: -5, imm: 0x12345, imm2: -2 };
 

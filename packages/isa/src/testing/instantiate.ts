@@ -43,4 +43,3 @@ export function instantiate(
       return { ...shape, dst: v.dst, off: v.off, imm: v.imm };
   }
 }
-
