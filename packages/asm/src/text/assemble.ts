@@ -182,7 +182,7 @@ export function assemble(text: string, options: AssembleOptions = {}): AsmProgra
   }
   for (const size of state.sizes) {
     const sym = symbols.find((s) => s.name === size.name);
-    if (sym) sym.size = size.resolve(state);
+    if (sym) sym.size = size.resolve();
   }
   const first = sections[0] ?? { insns: [], labels: {} };
   return { syntax, insns: first.insns, labels: first.labels, sections, symbols, relocations };

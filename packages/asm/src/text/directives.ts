@@ -19,7 +19,7 @@ export interface DirectiveState {
   sections: Map<string, PendingSection>;
   symbols: Map<string, SymbolAttrs>;
   /** `.size` requests, evaluated once every label is known. */
-  sizes: { name: string; resolve(state: DirectiveState): number }[];
+  sizes: { name: string; resolve(): number }[];
 }
 
 /** Directives that describe debug info or layout only; code is always 8-byte aligned. */
@@ -113,7 +113,7 @@ function sizeRequest(d: Directive, args: Token[][], state: DirectiveState): void
     const [endTok, , startTok] = expr;
     state.sizes.push({
       name,
-      resolve: (st) => {
+      resolve: () => {
         const end = endTok.text === '.' ? here : undefined;
         const a = end ?? labelIndex(endTok);
         const b = labelIndex(startTok);
@@ -121,7 +121,6 @@ function sizeRequest(d: Directive, args: Token[][], state: DirectiveState): void
           fail(locOf(d, endTok), 'size across sections', endTok.text, 'labels of one section');
         const slots = (s: PendingSection, upto: number) =>
           s.items.slice(0, upto).reduce((n, it) => n + (it.insn.kind === 'lddw' ? 2 : 1), 0);
-        void st;
         return (slots(a.section, a.index) - slots(b.section, b.index)) * 8;
       },
     });

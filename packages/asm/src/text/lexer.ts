@@ -57,11 +57,15 @@ const OPERATORS = [
   '}',
 ];
 
+const OPERATOR_SET = new Set(OPERATORS);
+
 /** LLVM's signed operators, written with a leading `s`. */
 const SIGNED_OPERATORS = ['s>>=', 's<=', 's>=', 's/=', 's%=', 's<', 's>'];
 
-const isIdentStart = (c: string) => /[A-Za-z_.$@]/.test(c);
-const isIdentPart = (c: string) => /[A-Za-z0-9_.$@]/.test(c);
+const isLetter = (c: string) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+const isDigit = (c: string) => c >= '0' && c <= '9';
+const isIdentStart = (c: string) => isLetter(c) || c === '_' || c === '.' || c === '$' || c === '@';
+const isIdentPart = (c: string) => isIdentStart(c) || isDigit(c);
 
 export function tokenize(text: string, fileName: string, line: number, semicolonSeparates = false): Token[] {
   const tokens: Token[] = [];
@@ -90,14 +94,14 @@ export function tokenize(text: string, fileName: string, line: number, semicolon
         continue;
       }
     }
-    if (isIdentStart(c) || (c === '%' && /[A-Za-z]/.test(text[i + 1] ?? ''))) {
+    if (isIdentStart(c) || (c === '%' && isLetter(text[i + 1] ?? ''))) {
       i++;
       while (i < text.length && isIdentPart(text[i])) i++;
       tokens.push({ kind: 'ident', text: text.slice(start, i), column: start + 1 });
       continue;
     }
     if (c >= '0' && c <= '9') {
-      while (i < text.length && /[0-9A-Za-z_]/.test(text[i])) i++;
+      while (i < text.length && (isLetter(text[i]) || isDigit(text[i]) || text[i] === '_')) i++;
       tokens.push({ kind: 'num', text: text.slice(start, i), column: start + 1 });
       continue;
     }
@@ -109,13 +113,16 @@ export function tokenize(text: string, fileName: string, line: number, semicolon
       tokens.push({ kind: 'string', text: text.slice(start, i), column: start + 1 });
       continue;
     }
-    const op = OPERATORS.find((o) => text.startsWith(o, i));
+    const op = [3, 2, 1].map((n) => text.slice(i, i + n)).find((o) => OPERATOR_SET.has(o));
     if (!op) fail(`unexpected character '${c}'`, start, c);
     tokens.push({ kind: 'op', text: op as string, column: start + 1 });
     i += (op as string).length;
   }
   return tokens;
 }
+
+const DIGITS: Record<number, RegExp> = { 2: /^[01]+$/, 8: /^[0-7]+$/, 10: /^[0-9]+$/, 16: /^[0-9a-f]+$/ };
+const PREFIX: Record<number, string> = { 2: '0b', 8: '0o', 16: '0x' };
 
 /**
  * The value of an integer literal. `cStyle` follows llvm-mc (a leading 0 means octal, `0b`
@@ -129,11 +136,8 @@ export function parseIntLiteral(text: string, cStyle: boolean): bigint | undefin
   else if (t.startsWith('0b')) [digits, radix] = [t.slice(2), 2];
   else if (t.startsWith('0o')) [digits, radix] = [t.slice(2), 8];
   else if (cStyle && t.length > 1 && t.startsWith('0')) [digits, radix] = [t.slice(1), 8];
-  const valid = { 2: /^[01]+$/, 8: /^[0-7]+$/, 10: /^[0-9]+$/, 16: /^[0-9a-f]+$/ }[radix] as RegExp;
-  if (!valid.test(digits)) return undefined;
-  if (radix === 10) return BigInt(digits);
-  const prefix = { 2: '0b', 8: '0o', 16: '0x' }[radix] as string;
-  return BigInt(prefix + digits);
+  if (!DIGITS[radix].test(digits)) return undefined;
+  return BigInt(radix === 10 ? digits : PREFIX[radix] + digits);
 }
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '0': '\0', '\\': '\\', '"': '"' };

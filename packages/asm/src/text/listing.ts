@@ -2,7 +2,7 @@
  * Listings: a section's instructions with addresses, raw bytes, symbol headers and branch-target
  * annotations, in the layout of `llvm-objdump -d` (LLVM 19) or of `bpftool prog dump xlated`.
  */
-import { decodeAt, type Endian, encode, type Insn, readSlots } from '@tbpf/isa';
+import { decodeAt, type Endian, encode, type Insn, insnWidth, readSlots } from '@tbpf/isa';
 import { formatKernel, type KernelFormatOptions } from './format-kernel.js';
 import { formatLlvm, type LlvmFormatOptions } from './format-llvm.js';
 
@@ -96,8 +96,11 @@ export function listBytes(
   const slots = readSlots(whole, endian);
   const entries: ListingEntry[] = [];
   let at = 0;
+  const sortedStops = [...stops].sort((a, b) => a - b);
+  let nextStop = 0;
   while (at < bytes.length) {
-    const limit = Math.min(bytes.length, ...stops.filter((s) => s > at));
+    while (nextStop < sortedStops.length && sortedStops[nextStop] <= at) nextStop++;
+    const limit = Math.min(bytes.length, sortedStops[nextStop] ?? bytes.length);
     let zeros = 0;
     while (at + zeros < limit && bytes[at + zeros] === 0) zeros++;
     if (zeros >= 8) {
@@ -124,14 +127,15 @@ export function listBytes(
   return entries;
 }
 
-/** Entries for already decoded instructions. */
+/** Entries for already decoded instructions (encoded once, then sliced). */
 export function listInsns(insns: readonly Insn[], endian: Endian = 'little'): ListingEntry[] {
+  const bytes = encode(insns, endian);
   const entries: ListingEntry[] = [];
   let at = 0;
   for (const insn of insns) {
-    const bytes = encode([insn], endian);
-    entries.push({ offset: at, bytes, insn });
-    at += bytes.length;
+    const size = insnWidth(insn) * 8;
+    entries.push({ offset: at, bytes: bytes.subarray(at, at + size), insn });
+    at += size;
   }
   return entries;
 }
@@ -218,17 +222,18 @@ function llvmSection(section: DisasmSectionInput, options: DisassembleOptions): 
   const symbols = sortSymbols(section.name, section.symbols ?? []);
   const headers = new Map<number, string>();
   for (const s of symbols) headers.set(s.offset, s.name);
-  const relocs = [...(section.relocations ?? [])].sort((a, b) => a.offset - b.offset);
+  const relocs = new Map<number, ListingRelocation[]>();
+  for (const r of section.relocations ?? []) relocs.set(r.offset, [...(relocs.get(r.offset) ?? []), r]);
   const entries = listSection(section);
   const lines = sourceLines(section, entries);
-  let out = `\nDisassembly of section ${section.name}:\n`;
+  const out: string[] = [`\nDisassembly of section ${section.name}:\n`];
   for (const e of entries) {
     const header = headers.get(e.offset);
-    if (header !== undefined) out += `\n${e.offset.toString(16).padStart(16, '0')} <${header}>:\n`;
+    if (header !== undefined) out.push(`\n${e.offset.toString(16).padStart(16, '0')} <${header}>:\n`);
     const line = lines.get(e.offset);
-    if (line) out += `; ${line}\n`;
+    if (line) out.push(`; ${line}\n`);
     if (e.zeros) {
-      out += '\t\t...\n';
+      out.push('\t\t...\n');
       continue;
     }
     const index = `${String(Math.floor(e.offset / 8)).padStart(8)}:`;
@@ -236,16 +241,17 @@ function llvmSection(section: DisasmSectionInput, options: DisassembleOptions): 
     let text = e.insn ? formatLlvm(e.insn, options) : '<unknown>';
     const target = branchTarget(e);
     if (target !== undefined) text += targetAnnotation(symbols, target);
-    out += `${index}${bytes}\t${text}\n`;
+    out.push(`${index}${bytes}\t${text}\n`);
     if (options.showRelocations) {
-      for (const r of relocs) {
-        if (r.offset < e.offset || r.offset >= e.offset + e.bytes.length) continue;
-        const addend = r.addend ? `+0x${r.addend.toString(16)}` : '';
-        out += `\t\t${r.offset.toString(16).padStart(16, '0')}:  ${r.type}\t${r.symbol}${addend}\n`;
+      for (let at = e.offset; at < e.offset + e.bytes.length; at++) {
+        for (const r of relocs.get(at) ?? []) {
+          const addend = r.addend ? `+0x${r.addend.toString(16)}` : '';
+          out.push(`\t\t${r.offset.toString(16).padStart(16, '0')}:  ${r.type}\t${r.symbol}${addend}\n`);
+        }
       }
     }
   }
-  return out;
+  return out.join('');
 }
 
 function kernelSection(section: DisasmSectionInput, options: DisassembleOptions): string {
