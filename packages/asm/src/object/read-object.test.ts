@@ -17,6 +17,8 @@ const BTF_MAPS = [
   ['counts', 'hash', 4, 8, 1024, 0, 'btf'],
   ['events', 'lru_hash', 8, 16, 64, 2, 'btf'],
   ['config', 'array', 4, 4, 4, 0, 'btf'],
+  ['ring', 'ringbuf', 0, 0, 4096, 0, 'btf'],
+  ['perf', 'perf_event_array', 4, 4, 64, 0, 'btf'], // __uint(key_size, …) / __uint(value_size, …)
 ];
 
 describe.each<Compiler>(['clang-g', 'clang-be', 'gcc-btf'])('readObject on %s objects', (compiler) => {
@@ -151,6 +153,8 @@ describe('readObject details', () => {
       ['map-without-btf', 'config'],
       ['map-without-btf', 'counts'],
       ['map-without-btf', 'events'],
+      ['map-without-btf', 'perf'],
+      ['map-without-btf', 'ring'],
     ]);
   });
 

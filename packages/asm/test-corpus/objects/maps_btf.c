@@ -24,6 +24,18 @@ struct {
   __type(value, __u32);
 } config SEC(".maps");
 
+struct {
+  __uint(type, BPF_MAP_TYPE_RINGBUF);
+  __uint(max_entries, 4096);
+} ring SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY);
+  __uint(key_size, sizeof(__u32));
+  __uint(value_size, sizeof(__u32));
+  __uint(max_entries, 64);
+} perf SEC(".maps");
+
 SEC("kprobe/count")
 int count_calls(struct pt_regs *ctx)
 {
