@@ -100,6 +100,17 @@ describe('kprobe_events', () => {
     expect(host.read('available_events')).toBe('skb:kfree_skb\n');
   });
 
+  it('dispose() unwraps every probed function', () => {
+    const { host, net } = netHost();
+    const original = net.kfree_skb;
+    host.write('kprobe_events', 'p:k kfree_skb skb=%di');
+    host.write('events/kprobes/k/enable', '1');
+    expect(net.kfree_skb).not.toBe(original);
+    host.dispose();
+    expect(net.kfree_skb).toBe(original);
+    expect(host.read('kprobe_events')).toBe('');
+  });
+
   it('reports a bad probe with the column and logs it', () => {
     const { host } = netHost();
     expect(() => host.write('kprobe_events', 'p:x nosuch')).toThrow(/not a registered function/);

@@ -631,6 +631,22 @@ export class TraceHost implements EventSink {
     return `${head}${ev.name}: ${ev.formatFields(rb.view, rb.bytes, e.offset)}`;
   }
 
+  /**
+   * Detach everything: disable every event, remove every filter and probe (the wrapped host
+   * functions get their originals back). The host can be reused; its buffer is kept.
+   */
+  dispose(): void {
+    for (const ev of this.byPath.values()) {
+      ev.enabled = false;
+      this.clearFilter(ev);
+    }
+    for (const key of [...this.probes.keys()]) this.removeProbe(key);
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
   // ── control plane shortcuts ───────────────────────────────────────────────────────────────
 
   /** Read a control file, e.g. `events/skb/kfree_skb/format`, `trace`, `maps/counts`. */
