@@ -24,10 +24,19 @@ import {
   WASM_PAGE,
 } from '@tbpf/vm';
 import { WasmCompileError } from './compile/errors.js';
-import { FailKind, IMPORT_FAIL, IMPORT_HELPER, IMPORT_MEMORY, IMPORT_REFRESH } from './compile/imports.js';
+import {
+  FailKind,
+  IMPORT_CLOCK,
+  IMPORT_FAIL,
+  IMPORT_HELPER,
+  IMPORT_MEMORY,
+  IMPORT_RANDOM,
+  IMPORT_REFRESH,
+} from './compile/imports.js';
 import { type MemoryLayout, SCRATCH_BYTES } from './compile/layout.js';
 import { type CompiledProgram, compileProgram } from './compile/module.js';
 import type { NativeHelpers } from './compile/native.js';
+import { HOST_HELPERS, nativeHostHelpers } from './compile/native-host.js';
 import { DELETE, LOOKUP, nativeMapAt, nativeMapHelpers, UPDATE } from './compile/native-maps.js';
 import {
   combineNatives,
@@ -146,6 +155,8 @@ class WasmProgram implements PreparedProgram {
     if (useNatives) {
       const maps = mapNatives(program, helpers);
       if (maps) providers.push(maps);
+      const host = new Set(HOST_HELPERS.filter((id) => isStandard(helpers, id)));
+      if (host.size > 0) providers.push(nativeHostHelpers(host, rt.cpu));
       const rings = ringNatives(program, helpers);
       if (rings) providers.push(rings);
       const ids = memoryHelperIds(program, helpers);
@@ -187,6 +198,8 @@ class WasmProgram implements PreparedProgram {
       [IMPORT_FAIL]: (kind: number, pc: number) => {
         throw kind === FailKind.PacketEnd ? new Stop(0) : failure(kind, pc);
       },
+      [IMPORT_CLOCK]: () => rt.clock(),
+      [IMPORT_RANDOM]: () => rt.random(),
       [IMPORT_REFRESH]: () => {
         if (table) writeRegionTable(mem.view, table.start, mem.regions);
       },
@@ -257,17 +270,20 @@ function memoryHelperIds(program: LoadedProgram, helpers: HelperRegistry): Set<n
   return new Set(MEMORY_HELPERS.filter((id) => called.has(id) && isStandard(helpers, id)));
 }
 
+/** Standard helpers that vm creates as a fresh closure per registry. */
+const CLOSURES = new Set<number>([RINGBUF_SUBMIT, RINGBUF_DISCARD, ...HOST_HELPERS]);
+
 /**
- * Helper `id` of `helpers` is vm's standard implementation. Submit and discard are closures
- * made per registry (`ringbufCommit(discard)`), so for them the same source text under the same
- * id stands in for identity.
+ * Helper `id` of `helpers` is vm's standard implementation. For the helpers vm makes as fresh
+ * closures per registry (ktime, prandom, cpu id, ring buffer submit/discard), the same source
+ * text under the same id stands in for identity (as jit-x64 does for ktime).
  */
 function isStandard(helpers: HelperRegistry, id: number): boolean {
   const mine = helpers.get(id)?.fn;
   const std = STANDARD.get(id)?.fn;
   if (!mine || !std) return false;
   if (mine === std) return true;
-  return (id === RINGBUF_SUBMIT || id === RINGBUF_DISCARD) && mine.toString() === std.toString();
+  return CLOSURES.has(id) && mine.toString() === std.toString();
 }
 
 const STANDARD = standardHelpers();

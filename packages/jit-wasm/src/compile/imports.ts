@@ -7,6 +7,10 @@ export const IMPORT_FAIL = 'fail';
 export const IMPORT_MEMORY = 'memory';
 /** `refresh()`: rewrite the region table from the memory's regions (./native-memory.ts). */
 export const IMPORT_REFRESH = 'refresh';
+/** `clock() → f64`: the runtime's clock in nanoseconds (bpf_ktime_get_ns). */
+export const IMPORT_CLOCK = 'clock';
+/** `random() → i32`: the runtime's random u32 (bpf_get_prandom_u32). */
+export const IMPORT_RANDOM = 'random';
 
 /** Codes passed to `fail`. */
 export enum FailKind {

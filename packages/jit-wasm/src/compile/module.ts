@@ -10,10 +10,17 @@ import type { Insn } from '@tbpf/isa';
 import { BPF_ADDRESS_HIGH } from '@tbpf/vm';
 import { Code, I32, I64 } from '../wasm/code.js';
 import { ModuleBuilder } from '../wasm/module.js';
-import { Op } from '../wasm/opcodes.js';
+import { F64, Op } from '../wasm/opcodes.js';
 import { analyse } from './cfg.js';
 import { CALLEE_RESULTS, compileFunction, FUNC_PARAMS } from './function.js';
-import { IMPORT_FAIL, IMPORT_HELPER, IMPORT_MEMORY, IMPORT_REFRESH } from './imports.js';
+import {
+  IMPORT_CLOCK,
+  IMPORT_FAIL,
+  IMPORT_HELPER,
+  IMPORT_MEMORY,
+  IMPORT_RANDOM,
+  IMPORT_REFRESH,
+} from './imports.js';
 import type { MemoryLayout } from './layout.js';
 import { type NativeHelpers, noNativeHelpers } from './native.js';
 import { defineSlowPath } from './trampoline.js';
@@ -47,6 +54,8 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
   const helperImport = m.importFunc('env', IMPORT_HELPER, [I32, I32], []);
   const failImport = m.importFunc('env', IMPORT_FAIL, [I32, I32], []);
   const refreshImport = m.importFunc('env', IMPORT_REFRESH, [], []);
+  const clockImport = m.importFunc('env', IMPORT_CLOCK, [], [F64]);
+  const randomImport = m.importFunc('env', IMPORT_RANDOM, [], [I32]);
   const entryCalled = insns.some((x, i) => x.kind === 'call' && x.target === 'local' && cf.target[i] === 0);
   const returnsAll = (k: number): boolean => k > 0 || entryCalled;
   const funcs = cf.subprograms.map((_, k) => m.func(FUNC_PARAMS, returnsAll(k) ? CALLEE_RESULTS : [I64]));
@@ -54,7 +63,14 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
   const packet = { off: m.global(I32, true), len: m.global(I64, true) };
   const slowPath = defineSlowPath(m, helperImport, layout.scratch);
   const nativeIds = new Set<number>();
-  const natives = (options.natives ?? noNativeHelpers).bind({ m, layout, slowPath, refreshImport });
+  const natives = (options.natives ?? noNativeHelpers).bind({
+    m,
+    layout,
+    slowPath,
+    refreshImport,
+    clockImport,
+    randomImport,
+  });
   const compiled = cf.subprograms.map((sub, k) =>
     compileFunction(
       {

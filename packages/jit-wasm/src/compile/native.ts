@@ -17,6 +17,9 @@ export interface NativeContext {
   slowPath: number;
   /** Function index of the `refresh()` import (rewrites the region table). */
   refreshImport: number;
+  /** Function indices of the `clock() → f64` and `random() → i32` imports. */
+  clockImport: number;
+  randomImport: number;
 }
 
 /** Helper id → the module's function index, declaring the function the first time. */

@@ -242,7 +242,10 @@ class Gen {
 
   helper(): void {
     this.freshArgs();
-    this.emit({ kind: 'call', target: 'helper', imm: this.env.traceHelper });
+    const k = this.rnd();
+    // The trace helper, or ktime / prandom / processor id (runtime state, same in both worlds).
+    const id = k < 0.7 ? this.env.traceHelper : k < 0.8 ? 5 : k < 0.9 ? 7 : 8;
+    this.emit({ kind: 'call', target: 'helper', imm: id });
   }
 
   /** A map helper call with its arguments in the frame; lookups read and write the value when found. */

@@ -103,6 +103,13 @@ export class Code {
     return this;
   }
 
+  /** i64.trunc_sat_f64_s: a double to i64, saturating (never traps). */
+  i64TruncSatF64S(): this {
+    this.bytes.push(Op.prefixFc);
+    this.bytes.push(FcOp.i64TruncSatF64S);
+    return this;
+  }
+
   memoryCopy(): this {
     for (const b of [Op.prefixFc, FcOp.memoryCopy, 0, 0]) this.bytes.push(b);
     return this;

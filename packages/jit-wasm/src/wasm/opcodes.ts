@@ -3,7 +3,8 @@
 /** Value types. */
 export const I32 = 0x7f;
 export const I64 = 0x7e;
-export type ValType = typeof I32 | typeof I64;
+export const F64 = 0x7c;
+export type ValType = typeof I32 | typeof I64 | typeof F64;
 
 /** The empty block type. */
 export const VOID = 0x40;
@@ -121,6 +122,7 @@ export const Op = {
 
 /** Sub-opcodes after the 0xfc prefix. */
 export const FcOp = {
+  i64TruncSatF64S: 6,
   memoryCopy: 10,
   memoryFill: 11,
 } as const;
