@@ -20,7 +20,12 @@ const LINKAGE: Record<BtfLinkage, number> = { static: 0, global: 1, extern: 2 };
 
 /** Builds a BTF type graph. Ids start at 1 (0 is void). */
 export class BtfBuilder {
-  readonly spec: BtfSpec = { types: [{ kind: 'void', name: '' }] };
+  readonly spec: BtfSpec;
+
+  /** Start empty, or continue an existing type graph (ids are kept). */
+  constructor(spec?: BtfSpec) {
+    this.spec = spec ?? { types: [{ kind: 'void', name: '' }] };
+  }
 
   add(type: BtfType): number {
     return this.spec.types.push(type) - 1;

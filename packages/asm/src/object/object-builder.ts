@@ -210,7 +210,10 @@ export class ObjectBuilder {
       byteOffsets.set(name, offs);
       sections.push({ name, flags: SHF_ALLOC | SHF_EXECINSTR, align: 8 });
     }
-    this.buildMaps(sections, symbols);
+    // A working copy: map definitions and fixups go into the output, not into `this.btf`,
+    // so build() can run again (ids the caller took from `this.btf` stay valid).
+    const btf = new BtfBuilder(structuredClone(this.btf.spec));
+    this.buildMaps(btf, sections, symbols);
     for (const [name, d] of this.data) {
       const bss = name.startsWith('.bss');
       const ro = name.startsWith('.rodata');
@@ -323,18 +326,18 @@ export class ObjectBuilder {
     if (needBtf) {
       // libbpf sizes global-data maps from a DATASEC of the section's name: make sure one exists.
       for (const [name, d] of this.data) {
-        if (!this.btf.spec.types.some((t) => t.kind === 'datasec' && t.name === name))
-          this.btf.datasec(name, d.size, []);
+        if (!btf.spec.types.some((t) => t.kind === 'datasec' && t.name === name))
+          btf.datasec(name, d.size, []);
       }
       // Like libbpf's fixup before loading: compilers leave DATASEC sizes 0; the kernel wants
       // each one to be its section's size.
-      for (const t of this.btf.spec.types) {
+      for (const t of btf.spec.types) {
         if (t.kind !== 'datasec') continue;
         const s = sections.find((x) => x.name === t.name);
         if (s) t.size = s.type === SHT_NOBITS ? (s.size ?? 0) : (s.data?.length ?? 0);
         for (const v of t.vars) {
           // Non-static variables: the offset is the symbol's (clang writes 0 there).
-          const vt = this.btf.spec.types[v.type];
+          const vt = btf.spec.types[v.type];
           if (vt?.kind !== 'var' || vt.linkage === 'static') continue;
           const sym = symbols.find((x) => x.name === vt.name && x.section === t.name && x.type === 'object');
           if (sym) v.offset = sym.value;
@@ -351,21 +354,21 @@ export class ObjectBuilder {
           insnOffset: byteOffsets.get(e.section)?.[l.insnOffset] ?? 0,
         })),
       }));
-      const enc = encodeBtf(this.btf.spec, this.endian, ext.length > 0 ? ext : undefined);
+      const enc = encodeBtf(btf.spec, this.endian, ext.length > 0 ? ext : undefined);
       sections.push({ name: '.BTF', flags: 0, data: enc.btf, align: 4 });
       if (enc.ext) sections.push({ name: '.BTF.ext', flags: 0, data: enc.ext, align: 4 });
     }
     return writeElf({ endian: this.endian, sections, symbols, relocations });
   }
 
-  private buildMaps(sections: ElfOutSection[], symbols: ElfOutSymbol[]): void {
+  private buildMaps(btf: BtfBuilder, sections: ElfOutSection[], symbols: ElfOutSymbol[]): void {
     const btfMaps = this.maps.filter((m) => (m.style ?? 'btf') === 'btf');
     const legacy = this.maps.filter((m) => m.style === 'legacy');
     if (btfMaps.length > 0) {
       const vars: BtfVarSecInfo[] = [];
       let at = 0;
       for (const m of btfMaps) {
-        const struct = this.btf.mapDefinition({
+        const struct = btf.mapDefinition({
           type: m.type,
           maxEntries: m.maxEntries,
           flags: m.flags,
@@ -374,17 +377,17 @@ export class ObjectBuilder {
           keySize: m.btfKeyType === undefined ? m.keySize : undefined,
           valueSize: m.btfValueType === undefined ? m.valueSize : undefined,
         });
-        const t = this.btf.spec.types[struct];
+        const t = btf.spec.types[struct];
         const size = t.kind === 'struct' ? t.size : 0;
-        const v = this.btf.var(m.name, struct, 'global');
+        const v = btf.var(m.name, struct, 'global');
         vars.push({ type: v, offset: at, size });
         symbols.push({ name: m.name, section: '.maps', value: at, size, binding: 'global', type: 'object' });
         at += size;
       }
       // Replace a `.maps` DATASEC carried over from a parsed object rather than adding a second one.
-      const old = this.btf.spec.types.findIndex((t) => t.kind === 'datasec' && t.name === '.maps');
-      if (old > 0) this.btf.spec.types[old] = { kind: 'datasec', name: '.maps', size: at, vars };
-      else this.btf.datasec('.maps', at, vars);
+      const old = btf.spec.types.findIndex((t) => t.kind === 'datasec' && t.name === '.maps');
+      if (old > 0) btf.spec.types[old] = { kind: 'datasec', name: '.maps', size: at, vars };
+      else btf.datasec('.maps', at, vars);
       sections.push({ name: '.maps', flags: SHF_ALLOC | SHF_WRITE, data: new Uint8Array(at), align: 8 });
     }
     if (legacy.length > 0) {

@@ -127,6 +127,7 @@ describe('ObjectBuilder and writeAssembled', () => {
     b.addLineInfo('kprobe/x', 0, { file: 'x.c', source: 'int prog(void) {', line: 3, column: 1 });
     b.license = 'GPL';
     const bytes = b.build();
+    expect(b.build()).toEqual(bytes); // build() leaves the builder as it was
     const { readelf, objdump } = expectToolsReadCleanly(writeTemp('builder.o', bytes));
     expect(readelf).toMatch(/R_BPF_64_64 +0+ counts/);
     expect(objdump).toContain('<prog>:');
