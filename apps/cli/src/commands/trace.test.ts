@@ -178,6 +178,28 @@ describe('tbpf trace against a live host process', () => {
     expect((await tbpf({}, 'kprobe', 'list')).out).toBe('');
   });
 
+  it('prints compiler diagnostics for a bad C file and the verifier log for a rejected program', async () => {
+    let r = await tbpf(
+      { 'bad.c': 'int f(struct pt_regs *ctx) { return nope; }\n' },
+      'filter',
+      'skb:kfree_skb',
+      '--file',
+      'bad.c',
+    );
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^bad\.c:1:\d+: error: .*nope/m);
+    r = await tbpf(
+      { 'bad.s': 'r0 = *(u64 *)(r1 + 200)\nexit\n' },
+      'filter',
+      'skb:kfree_skb',
+      '--file',
+      'bad.s',
+    );
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^0: \(79\) r0 = \*\(u64 \*\)\(r1 \+200\)$/m);
+    expect(r.err).toMatch(/tbpf: events\/skb\/kfree_skb\/filter: verifier rejected the program: insn 0: /);
+  });
+
   it('fails cleanly without a reachable socket', async () => {
     const io = memoryIo();
     expect(await runCli(['node', 'tbpf', 'trace', '--socket', '/nonexistent/sock', 'list'], io)).toBe(2);

@@ -210,6 +210,9 @@ function filterPayload(
     try {
       body = compileFilterC(new TextDecoder().decode(data), file);
     } catch (e) {
+      // The compiler's diagnostics, clang-style, then a one-line summary.
+      const log = (e as { log?: string }).log;
+      if (log) io.err(log.endsWith('\n') ? log : `${log}\n`);
       throw new CliError(e instanceof Error ? e.message : String(e), 1);
     }
   } else if (/\.(s|asm)$/.test(file)) lang = 'asm';
