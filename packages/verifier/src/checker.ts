@@ -6,7 +6,7 @@
  */
 import type { AluInsn, AtomicInsn, Insn, JmpInsn, LdxInsn, StInsn, StxInsn } from '@tbpf/isa';
 import type { ArgType, HelperPrototype } from '@tbpf/vm';
-import { type Bounds, isConst, S64_MIN, sync, unknownBounds } from './bounds.js';
+import { type Bounds, isConst, narrow, S64_MIN, sync, unknownBounds, view } from './bounds.js';
 import type { Structure } from './cfg.js';
 import { insnLine } from './disasm.js';
 import { Reject } from './errors.js';
@@ -21,6 +21,7 @@ import {
   isPointer,
   NOT_INIT,
   newFrame,
+  ownStack,
   ptrReg,
   type Reg,
   regsKey,
@@ -233,7 +234,10 @@ export class Checker {
         const sp = f.spills[i];
         if (!sp) continue;
         const n = fn(sp);
-        if (n) f.spills[i] = n;
+        if (n) {
+          ownStack(f);
+          f.spills[i] = n;
+        }
       }
     }
   }
@@ -463,7 +467,17 @@ export class Checker {
           id = this.newId();
           this.setReg(insn.src, { ...src, id });
         }
-        this.setReg(dst, scalarReg(res, id));
+        this.setReg(dst, { ...scalarReg(res, id), id32: src.id32 });
+        return;
+      }
+      if (op === 'mov' && width === 32 && insn.source === 'reg' && !isConst(src)) {
+        // w1 = w2: equal low halves, so a 32-bit range check on one narrows the other.
+        let id32 = src.id32;
+        if (!id32) {
+          id32 = this.newId();
+          this.setReg(insn.src, { ...src, id32 });
+        }
+        this.setReg(dst, { ...scalarReg(res), id32 });
         return;
       }
       this.setReg(dst, scalarReg(res));
@@ -777,6 +791,7 @@ export class Checker {
   private scrubSlot(f: Frame, i: number): void {
     const slot = i >> 3;
     if (!f.spills[slot]) return;
+    ownStack(f);
     f.spills[slot] = undefined;
     for (let j = slot * 8; j < slot * 8 + 8; j++) if (f.stack[j] === STACK_SPILL) f.stack[j] = STACK_MISC;
   }
@@ -787,6 +802,7 @@ export class Checker {
       this.reject('cannot spill pointers to stack into stack frame of the caller');
     }
     const [lo, hi] = this.stackRange(regno, reg, off, size, 'write to');
+    ownStack(f);
     if (!isConst(reg)) {
       // Any byte may or may not be written: initialised bytes stay initialised (as unknown data).
       for (let o = lo; o < hi; o++) {
@@ -904,7 +920,22 @@ export class Checker {
               fr.regs[i] = withBounds(fr.regs[i], b);
           for (let i = 0; i < fr.spills.length; i++) {
             const sp = fr.spills[i];
-            if (sp && sp.type === 'scalar' && sp.id === old.id) fr.spills[i] = withBounds(sp, b);
+            if (sp && sp.type === 'scalar' && sp.id === old.id) {
+              ownStack(fr);
+              fr.spills[i] = withBounds(sp, b);
+            }
+          }
+        }
+      }
+      if (old.id32) {
+        // Registers with the same low half learn its 32-bit range.
+        const low = view(b, 32);
+        for (const fr of st.frames) {
+          for (let i = 0; i < 11; i++) {
+            const x = fr.regs[i];
+            if (x.type !== 'scalar' || x.id32 !== old.id32 || x === f.regs[n]) continue;
+            const nb = withBounds(x, x);
+            if (narrow(nb, low, 32)) fr.regs[i] = nb;
           }
         }
       }
@@ -1104,6 +1135,7 @@ export class Checker {
         const f = this.stackFrame(reg);
         const [lo, hi] = this.stackRange(regno, reg, 0, size, 'indirect access to');
         if (write) {
+          ownStack(f);
           for (let o = lo; o < hi; o++) this.scrubSlot(f, o + STACK_SIZE);
           if (isConst(reg)) {
             for (let o = lo; o < lo + minSize; o++) f.stack[o + STACK_SIZE] = STACK_MISC;

@@ -35,6 +35,8 @@ export interface Reg extends Bounds {
   off: number;
   /** Links registers that hold the same value (null checks and range checks apply to all). */
   id: number;
+  /** Links scalars whose low 32 bits are equal (`w1 = w2`): 32-bit range checks apply to all. */
+  id32: number;
   /** Acquired reference (ring buffer record) this pointer belongs to; 0 for none. */
   refId: number;
   /** map_ptr / map_value: index into the program's maps. */
@@ -56,6 +58,7 @@ export function withBounds(r: Omit<Reg, keyof Bounds>, b: Bounds): Reg {
     nullable: r.nullable,
     off: r.off,
     id: r.id,
+    id32: r.id32,
     refId: r.refId,
     map: r.map,
     size: r.size,
@@ -81,6 +84,7 @@ const BASE: Omit<Reg, keyof Bounds> = {
   nullable: false,
   off: 0,
   id: 0,
+  id32: 0,
   refId: 0,
   map: -1,
   size: 0,
@@ -136,6 +140,16 @@ export interface Frame {
   /** Instruction index of the call that created this frame (-1 for the entry). */
   callsite: number;
   subprog: number;
+  /** `stack`/`spills` are shared with another state: copy them before writing (see `ownStack`). */
+  shared: boolean;
+}
+
+/** Make a frame's stack arrays its own before writing to them (copy-on-write). */
+export function ownStack(f: Frame): void {
+  if (!f.shared) return;
+  f.stack = f.stack.slice();
+  f.spills = f.spills.slice();
+  f.shared = false;
 }
 
 export interface RefState {
@@ -155,18 +169,24 @@ export function newFrame(callsite: number, subprog: number): Frame {
     spills: new Array<Reg | undefined>(STACK_SIZE / 8).fill(undefined),
     callsite,
     subprog,
+    shared: false,
   };
 }
 
+/** A copy of a state; the stacks are shared until either side writes (copy-on-write). */
 export function copyState(s: State): State {
   return {
-    frames: s.frames.map((f) => ({
-      regs: f.regs.slice(),
-      stack: f.stack.slice(),
-      spills: f.spills.slice(),
-      callsite: f.callsite,
-      subprog: f.subprog,
-    })),
+    frames: s.frames.map((f) => {
+      f.shared = true;
+      return {
+        regs: f.regs.slice(),
+        stack: f.stack,
+        spills: f.spills,
+        callsite: f.callsite,
+        subprog: f.subprog,
+        shared: true,
+      };
+    }),
     refs: s.refs.slice(),
   };
 }
@@ -193,7 +213,8 @@ class IdMap {
 function regSafe(old: Reg, cur: Reg, ids: IdMap): boolean {
   if (old.type === 'not_init') return true;
   if (cur.type !== old.type) return false;
-  if (old.type === 'scalar') return boundsWithin(old, cur) && ids.check(old.id, cur.id);
+  if (old.type === 'scalar')
+    return boundsWithin(old, cur) && ids.check(old.id, cur.id) && ids.check(old.id32, cur.id32);
   return (
     old.nullable === cur.nullable &&
     old.off === cur.off &&
@@ -259,6 +280,7 @@ function regEqual(a: Reg, b: Reg): boolean {
     a.nullable === b.nullable &&
     a.off === b.off &&
     a.id === b.id &&
+    a.id32 === b.id32 &&
     a.refId === b.refId &&
     a.map === b.map &&
     a.size === b.size &&
