@@ -8,7 +8,10 @@
  *   [3] off     memory offset, or the target INSTRUCTION INDEX of a jump / local call
  *   [4] imm     low half of the operand (ALU/JMP imm, lddw low, helper slot, store imm, …)
  *   [5] immHi   high half: imm >> 31 for 64-bit ALU/JMP imm operands, lddw's high word
- *   [6], [7]    unused (keeps the stride a power of two)
+ *   [6] check   1 if this memory access must be checked against the regions: bounds checking
+ *               is on and the access is not a constant-offset access to the current stack frame
+ *               (r10 + off with -512 ≤ off ≤ -size, provable when no instruction writes r10)
+ *   [7]         unused (keeps the stride a power of two)
  *
  * One extra entry after the last instruction holds OP.fellOff, so running off the end is an
  * ordinary case. Everything the switch needs is resolved here once: jump targets, lddw
@@ -17,6 +20,7 @@
 import { ALU_OPS, ATOMIC_OPS, branchTargets, type Insn, JMP_OPS } from '@tbpf/isa';
 import { VmError } from '../errors.js';
 import type { HelperFn, HelperRegistry } from '../helpers/registry.js';
+import { STACK_SIZE } from '../limits.js';
 import type { LoadedProgram } from '../program.js';
 
 export const STRIDE = 8;
@@ -76,7 +80,38 @@ export interface Compiled {
 
 const SIZE_INDEX = { 1: 0, 2: 1, 4: 2, 8: 3 } as const;
 
-export function compile(program: LoadedProgram, registry: HelperRegistry): Compiled {
+/** Whether some instruction writes r10 (then r10-relative accesses are checked like any other). */
+function writesFramePointer(insns: readonly Insn[]): boolean {
+  return insns.some((insn) => {
+    switch (insn.kind) {
+      case 'alu':
+      case 'end':
+      case 'lddw':
+      case 'ldx':
+        return insn.dst === 10;
+      case 'atomic':
+        return insn.src === 10 && (insn.fetch || insn.op === 'xchg');
+      default:
+        return false;
+    }
+  });
+}
+
+/** An access of `size` bytes at r10 + off that stays inside the current 512-byte frame. */
+function inFrame(base: number, off: number, size: number): boolean {
+  return base === 10 && off >= -STACK_SIZE && off <= -size;
+}
+
+/**
+ * `boundsCheck`: mark memory accesses for checking; `trustFrame`: r10 cannot change behind the
+ * program's back (false with a debug hook, which may write registers).
+ */
+export function compile(
+  program: LoadedProgram,
+  registry: HelperRegistry,
+  boundsCheck: boolean,
+  trustFrame: boolean,
+): Compiled {
   const insns = program.insns;
   const n = insns.length;
   const code = new Int32Array((n + 1) * STRIDE);
@@ -84,6 +119,9 @@ export function compile(program: LoadedProgram, registry: HelperRegistry): Compi
   const helpers: HelperFn[] = [];
   const helperIds: number[] = [];
   const slots = new Map<number, number>();
+  const frameSafe = trustFrame && !writesFramePointer(insns);
+  const check = (base: number, off: number, size: number): number =>
+    boundsCheck && !(frameSafe && inFrame(base, off, size)) ? 1 : 0;
 
   const targetOf = (i: number): number => {
     const t = targets[i];
@@ -166,6 +204,7 @@ export function compile(program: LoadedProgram, registry: HelperRegistry): Compi
         code[at + 1] = insn.dst;
         code[at + 2] = insn.src;
         code[at + 3] = insn.off;
+        code[at + 6] = check(insn.src, insn.off, insn.size);
         break;
       case 'st':
         code[at] = OP.stb + SIZE_INDEX[insn.size];
@@ -173,12 +212,14 @@ export function compile(program: LoadedProgram, registry: HelperRegistry): Compi
         code[at + 3] = insn.off;
         code[at + 4] = insn.imm;
         code[at + 5] = insn.imm >> 31;
+        code[at + 6] = check(insn.dst, insn.off, insn.size);
         break;
       case 'stx':
         code[at] = OP.stxb + SIZE_INDEX[insn.size];
         code[at + 1] = insn.dst;
         code[at + 2] = insn.src;
         code[at + 3] = insn.off;
+        code[at + 6] = check(insn.dst, insn.off, insn.size);
         break;
       case 'end':
         // On a little-endian machine `le` truncates and `be`/`bswap` swap.
@@ -190,6 +231,7 @@ export function compile(program: LoadedProgram, registry: HelperRegistry): Compi
         code[at + 1] = insn.dst;
         code[at + 2] = insn.src;
         code[at + 3] = insn.off;
+        code[at + 6] = check(insn.dst, insn.off, insn.size);
         break;
       case 'ldabs':
         code[at] = OP.ldabsb + SIZE_INDEX[insn.size];

@@ -55,6 +55,18 @@ describe('bad programs end in a typed VmError with the pc', () => {
     );
     const stack = failure(() => runOn(rt, program('stb [%r10+0], 1\nexit')));
     expect(stack).toMatchObject({ kind: 'out-of-bounds', pc: 0, size: 1 });
+    // Constant-offset frame accesses skip the check only while nothing can move r10.
+    const moved = failure(() => runOn(rt, program('lddw %r10, 0x100000010\nstb [%r10-8], 1\nexit')));
+    expect(moved).toMatchObject({ kind: 'out-of-bounds', pc: 1, address: 0x100000008n });
+    const hooked = failure(() =>
+      runOn(rt, program('stb [%r10-8], 1\nexit'), 0n, 0n, {
+        debug: (_pc, lo) => {
+          lo[10] = 16;
+          return true;
+        },
+      }),
+    );
+    expect(hooked).toMatchObject({ kind: 'out-of-bounds', pc: 0 });
     const ro = rt.allocData(new Uint8Array(8), 'ro', 'host', false);
     const write = failure(() => runOn(rt, program('stxw [%r1+0], %r1\nexit'), addressOf(ro.start)));
     expect(write.message).toMatch(/region 'ro' is read-only/);

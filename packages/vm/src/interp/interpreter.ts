@@ -77,7 +77,6 @@ export class InterpretedProgram implements PreparedProgram {
   private readonly frames = new Int32Array(MAX_CALL_FRAMES * FRAME_WORDS);
   private readonly call: HelperCall;
   private readonly stack: Region;
-  private readonly checked: boolean;
   private readonly limit: number;
   private readonly hook: DebugHook | undefined;
   private readonly registry: HelperRegistry;
@@ -89,8 +88,7 @@ export class InterpretedProgram implements PreparedProgram {
   ) {
     const runtime = program.runtime;
     this.registry = options.helpers ?? runtime.helpers;
-    this.compiled = compile(program, this.registry);
-    this.checked = options.boundsCheck ?? true;
+    this.compiled = compile(program, this.registry, options.boundsCheck ?? true, options.debug === undefined);
     this.limit = options.instructionLimit ? options.instructionLimit : NO_LIMIT;
     this.hook = options.debug;
     this.call = new HelperCall(runtime, this.lo, this.hi);
@@ -141,7 +139,6 @@ export class InterpretedProgram implements PreparedProgram {
     const mem = this.program.runtime.memory;
     const view = mem.view;
     const frames = this.frames;
-    const checked = this.checked;
     const limit = this.limit;
     const hook = this.hook;
     // One comparison per instruction covers both the limit and the hook (check = 0: every time).
@@ -1214,7 +1211,7 @@ export class InterpretedProgram implements PreparedProgram {
           case 123: {
             const s = code[at + 2];
             const a = (lo[s] + code[at + 3]) | 0;
-            if (checked && (hi[s] !== 1 || a < rs || a + 1 > re)) {
+            if (code[at + 6] !== 0 && (hi[s] !== 1 || a < rs || a + 1 > re)) {
               const r = this.region(pc, lo[s], hi[s], code[at + 3], 1, false);
               rs = r.start;
               re = r.end;
@@ -1226,7 +1223,7 @@ export class InterpretedProgram implements PreparedProgram {
           case 124: {
             const s = code[at + 2];
             const a = (lo[s] + code[at + 3]) | 0;
-            if (checked && (hi[s] !== 1 || a < rs || a + 2 > re)) {
+            if (code[at + 6] !== 0 && (hi[s] !== 1 || a < rs || a + 2 > re)) {
               const r = this.region(pc, lo[s], hi[s], code[at + 3], 2, false);
               rs = r.start;
               re = r.end;
@@ -1238,7 +1235,7 @@ export class InterpretedProgram implements PreparedProgram {
           case 125: {
             const s = code[at + 2];
             const a = (lo[s] + code[at + 3]) | 0;
-            if (checked && (hi[s] !== 1 || a < rs || a + 4 > re)) {
+            if (code[at + 6] !== 0 && (hi[s] !== 1 || a < rs || a + 4 > re)) {
               const r = this.region(pc, lo[s], hi[s], code[at + 3], 4, false);
               rs = r.start;
               re = r.end;
@@ -1250,7 +1247,7 @@ export class InterpretedProgram implements PreparedProgram {
           case 126: {
             const s = code[at + 2];
             const a = (lo[s] + code[at + 3]) | 0;
-            if (checked && (hi[s] !== 1 || a < rs || a + 8 > re)) {
+            if (code[at + 6] !== 0 && (hi[s] !== 1 || a < rs || a + 8 > re)) {
               const r = this.region(pc, lo[s], hi[s], code[at + 3], 8, false);
               rs = r.start;
               re = r.end;
@@ -1262,7 +1259,7 @@ export class InterpretedProgram implements PreparedProgram {
           case 127: {
             const s = code[at + 2];
             const a = (lo[s] + code[at + 3]) | 0;
-            if (checked && (hi[s] !== 1 || a < rs || a + 1 > re)) {
+            if (code[at + 6] !== 0 && (hi[s] !== 1 || a < rs || a + 1 > re)) {
               const r = this.region(pc, lo[s], hi[s], code[at + 3], 1, false);
               rs = r.start;
               re = r.end;
@@ -1275,7 +1272,7 @@ export class InterpretedProgram implements PreparedProgram {
           case 128: {
             const s = code[at + 2];
             const a = (lo[s] + code[at + 3]) | 0;
-            if (checked && (hi[s] !== 1 || a < rs || a + 2 > re)) {
+            if (code[at + 6] !== 0 && (hi[s] !== 1 || a < rs || a + 2 > re)) {
               const r = this.region(pc, lo[s], hi[s], code[at + 3], 2, false);
               rs = r.start;
               re = r.end;
@@ -1288,7 +1285,7 @@ export class InterpretedProgram implements PreparedProgram {
           case 129: {
             const s = code[at + 2];
             const a = (lo[s] + code[at + 3]) | 0;
-            if (checked && (hi[s] !== 1 || a < rs || a + 4 > re)) {
+            if (code[at + 6] !== 0 && (hi[s] !== 1 || a < rs || a + 4 > re)) {
               const r = this.region(pc, lo[s], hi[s], code[at + 3], 4, false);
               rs = r.start;
               re = r.end;
@@ -1305,7 +1302,7 @@ export class InterpretedProgram implements PreparedProgram {
           case 133: {
             const size = 1 << (op - 130);
             const a = (lo[d] + code[at + 3]) | 0;
-            if (checked && (hi[d] !== 1 || a < ws || a + size > we)) {
+            if (code[at + 6] !== 0 && (hi[d] !== 1 || a < ws || a + size > we)) {
               const r = this.region(pc, lo[d], hi[d], code[at + 3], size, true);
               ws = r.start;
               we = r.end;
@@ -1323,7 +1320,7 @@ export class InterpretedProgram implements PreparedProgram {
           // ---- stores of a register: stxb stxh stxw stxdw
           case 134: {
             const a = (lo[d] + code[at + 3]) | 0;
-            if (checked && (hi[d] !== 1 || a < ws || a + 1 > we)) {
+            if (code[at + 6] !== 0 && (hi[d] !== 1 || a < ws || a + 1 > we)) {
               const r = this.region(pc, lo[d], hi[d], code[at + 3], 1, true);
               ws = r.start;
               we = r.end;
@@ -1333,7 +1330,7 @@ export class InterpretedProgram implements PreparedProgram {
           }
           case 135: {
             const a = (lo[d] + code[at + 3]) | 0;
-            if (checked && (hi[d] !== 1 || a < ws || a + 2 > we)) {
+            if (code[at + 6] !== 0 && (hi[d] !== 1 || a < ws || a + 2 > we)) {
               const r = this.region(pc, lo[d], hi[d], code[at + 3], 2, true);
               ws = r.start;
               we = r.end;
@@ -1343,7 +1340,7 @@ export class InterpretedProgram implements PreparedProgram {
           }
           case 136: {
             const a = (lo[d] + code[at + 3]) | 0;
-            if (checked && (hi[d] !== 1 || a < ws || a + 4 > we)) {
+            if (code[at + 6] !== 0 && (hi[d] !== 1 || a < ws || a + 4 > we)) {
               const r = this.region(pc, lo[d], hi[d], code[at + 3], 4, true);
               ws = r.start;
               we = r.end;
@@ -1353,7 +1350,7 @@ export class InterpretedProgram implements PreparedProgram {
           }
           case 137: {
             const a = (lo[d] + code[at + 3]) | 0;
-            if (checked && (hi[d] !== 1 || a < ws || a + 8 > we)) {
+            if (code[at + 6] !== 0 && (hi[d] !== 1 || a < ws || a + 8 > we)) {
               const r = this.region(pc, lo[d], hi[d], code[at + 3], 8, true);
               ws = r.start;
               we = r.end;
@@ -1403,7 +1400,7 @@ export class InterpretedProgram implements PreparedProgram {
           case 164:
           case 165: {
             const a = (lo[d] + code[at + 3]) | 0;
-            if (checked && (hi[d] !== 1 || a < ws || a + 4 > we)) {
+            if (code[at + 6] !== 0 && (hi[d] !== 1 || a < ws || a + 4 > we)) {
               const r = this.region(pc, lo[d], hi[d], code[at + 3], 4, true);
               ws = r.start;
               we = r.end;
@@ -1442,7 +1439,7 @@ export class InterpretedProgram implements PreparedProgram {
           case 166:
           case 167: {
             const a = (lo[d] + code[at + 3]) | 0;
-            if (checked && (hi[d] !== 1 || a < ws || a + 8 > we)) {
+            if (code[at + 6] !== 0 && (hi[d] !== 1 || a < ws || a + 8 > we)) {
               const r = this.region(pc, lo[d], hi[d], code[at + 3], 8, true);
               ws = r.start;
               we = r.end;
