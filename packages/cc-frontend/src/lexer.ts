@@ -80,11 +80,26 @@ function isDigit(c: string): boolean {
 }
 
 export function tokenize(source: string, file: string, diags: DiagnosticBag): Token[] {
-  // Splice lines: drop backslash-newline, remembering where each kept char came from.
-  let text = '';
-  const lines: number[] = [];
-  const cols: number[] = [];
-  {
+  // Splice lines: drop backslash-newline, remembering where each kept char came from. Without
+  // splices or CRs (the usual case) locations come from a table of line starts instead.
+  let text = source;
+  let locAt: (i: number) => SourceLoc;
+  if (!source.includes('\r') && !/\\\n/.test(source)) {
+    const starts = [0];
+    for (let i = source.indexOf('\n'); i >= 0; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
+    locAt = (i) => {
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid] <= i) lo = mid;
+        else hi = mid - 1;
+      }
+      return { file, line: lo + 1, col: i - starts[lo] + 1 };
+    };
+  } else {
+    const lines: number[] = [];
+    const cols: number[] = [];
     let line = 1;
     let col = 1;
     const parts: string[] = [];
@@ -108,8 +123,8 @@ export function tokenize(source: string, file: string, diags: DiagnosticBag): To
     lines.push(line);
     cols.push(col);
     text = parts.join('');
+    locAt = (i) => ({ file, line: lines[i], col: cols[i] });
   }
-  const locAt = (i: number): SourceLoc => ({ file, line: lines[i], col: cols[i] });
 
   const tokens: Token[] = [];
   let bol = true;

@@ -92,6 +92,10 @@ export function simplifyCfg(fn: IrFunction): void {
 
 type Known = { c: bigint } | { copy: number };
 
+function srcOf(i: IrInsn): Src | undefined {
+  return i.op === 'alu' || i.op === 'setcc' ? i.b : i.op === 'mov' || i.op === 'st' ? i.s : undefined;
+}
+
 /** Within a block: replace uses of registers holding known constants or copies. */
 function propagate(b: Block): boolean {
   const known = new Map<number, Known>();
@@ -121,9 +125,19 @@ function propagate(b: Block): boolean {
   };
   const out: IrInsn[] = [];
   for (let i of b.insns) {
-    const before = i;
     // Rewrite uses.
-    i = mapRegs(i, (r) => (r >= FIRST_VREG ? resolveReg(r) : r), (r) => r);
+    let rewrote = false;
+    i = mapRegs(
+      i,
+      (r) => {
+        const n = r >= FIRST_VREG ? resolveReg(r) : r;
+        if (n !== r) rewrote = true;
+        return n;
+      },
+      (r) => r,
+    );
+    const srcBefore = srcOf(i);
+    const aBefore = 'a' in i ? i.a : undefined;
     if (i.op === 'alu' || i.op === 'setcc') {
       i = { ...i, b: toSrc(i.b, i.w) };
       if (i.w === 32) {
@@ -142,10 +156,15 @@ function propagate(b: Block): boolean {
       const ka = known.get(i.a);
       if (ka && 'c' in ka && i.b.imm !== undefined) {
         const v = foldAlu(i.alu, i.w, ka.c, BigInt(i.b.imm));
-        if (v !== undefined) i = { op: 'const', d: i.d, v, loc: i.loc };
+        if (v !== undefined) {
+          i = { op: 'const', d: i.d, v, loc: i.loc };
+          changed = true;
+        }
       }
     }
-    if (i !== before && key(i) !== key(before)) changed = true;
+    const srcAfter = srcOf(i);
+    const aAfter = 'a' in i ? i.a : undefined;
+    if (rewrote || aAfter !== aBefore || srcAfter?.imm !== srcBefore?.imm || srcAfter?.reg !== srcBefore?.reg) changed = true;
     for (const d of defs(i)) kill(d);
     if (i.op === 'mov' && i.w === 32 && i.s.reg !== undefined && i.d >= FIRST_VREG && i.s.reg !== i.d) low32.set(i.d, i.s.reg);
     if (i.op === 'const' && i.d >= FIRST_VREG) known.set(i.d, { c: BigInt.asUintN(64, i.v) });
@@ -333,8 +352,4 @@ function coalesce(fn: IrFunction): boolean {
     b.insns = out;
   }
   return changed;
-}
-
-function key(i: IrInsn): string {
-  return JSON.stringify(i, (k, v) => (k === 'loc' ? undefined : typeof v === 'bigint' ? v.toString() : v));
 }

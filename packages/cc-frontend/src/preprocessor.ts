@@ -86,6 +86,7 @@ export const PREDEFINED: Readonly<Record<string, string>> = {
 };
 
 const MAX_INCLUDE_DEPTH = 200;
+const bundledTokens = new Map<string, Token[]>();
 
 export class Preprocessor {
   private macros = new Map<string, Macro>();
@@ -147,10 +148,21 @@ export class Preprocessor {
 
   private pushFile(name: string, text: string): void {
     this.sources.set(name, text);
-    const toks = tokenize(text, name, this.diags);
+    const toks = this.tokensOf(name, text);
     const eof = toks.pop() as Token;
     toks.push({ ...eof, kind: 'punct', text: '<end-of-file>' });
     this.stack.push({ toks, pos: 0, file: { name, condDepth: this.conds.length } });
+  }
+
+  /** Tokens of a file; bundled headers are tokenized once per process (they never change). */
+  private tokensOf(name: string, text: string): Token[] {
+    if (!name.startsWith('<tbpf>/')) return tokenize(text, name, this.diags);
+    let toks = bundledTokens.get(text);
+    if (!toks) {
+      toks = tokenize(text, name, this.diags);
+      bundledTokens.set(text, toks);
+    }
+    return [...toks];
   }
 
   /** The next raw token (no expansion, no directives). */
