@@ -34,6 +34,10 @@ export interface PrepareOptions {
   helpers?: HelperRegistry;
 }
 
+/**
+ * A program ready to run on one engine. Not reentrant: a helper must not run the same prepared
+ * program again while it is running (prepare it twice instead).
+ */
 export interface PreparedProgram {
   readonly engine: EngineName;
   readonly program: LoadedProgram;
