@@ -94,6 +94,32 @@ describe('filters from C, compiled in process', () => {
     );
   });
 
+  it.each([
+    'interp',
+    'wasm',
+    'jit',
+  ] as const)('runs a Linux-style tracepoint program in C on the record (%s)', (engine) => {
+    const { host, devices, net, kfreeSkb } = netHost();
+    host.enable(kfreeSkb);
+    const src = `#include <tbpf/bpf_helpers.h>
+struct kfree_skb_record {
+  unsigned short common_type; unsigned char common_flags; unsigned char common_preempt_count; int common_pid;
+  void *skbaddr; void *location; unsigned short protocol; char name[16]; unsigned int len;
+};
+SEC("tracepoint/skb/kfree_skb")
+int keep_eth5_long(struct kfree_skb_record *ctx) {
+  return ctx->name[0] == 'e' && ctx->name[3] == '5' && ctx->len > 100;
+}
+char LICENSE[] SEC("license") = "GPL";
+`;
+    const f = host.setBpfFilter(kfreeSkb, { kind: 'c', source: src }, { engine });
+    expect(f.description).toMatch(/ctx=record/);
+    for (const len of [50, 150]) for (const d of devices) net.kfree_skb(net.netdev_alloc_skb(d, len));
+    expect(host.consumeRecords().map((r) => r.text.replace(/.*name=(\S+) len=(\d+)$/, '$1:$2'))).toEqual([
+      'eth5:150',
+    ]);
+  });
+
   it('sends records to a BPF ring buffer map, drained through maps/<name>', () => {
     const { host, devices, net, kfreeSkb } = netHost();
     host.enable(kfreeSkb);
