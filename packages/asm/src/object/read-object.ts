@@ -56,6 +56,8 @@ interface ObjectContext {
   mapAt: (section: number, offset: number) => MapSpec | undefined;
   /** FUNC symbol name by `${section index}:${offset}`. */
   funcNames: Map<string, string>;
+  /** Built by GCC (its `.comment` says so): relocation addends follow GCC's convention. */
+  gcc: boolean;
   unsupported: UnsupportedFeature[];
 }
 
@@ -92,7 +94,9 @@ export function readObject(bytes: Uint8Array): ObjectFile {
     const key = `${sym.shndx}:${sym.value}`;
     if (sym.type === STT_FUNC && !funcNames.has(key)) funcNames.set(key, sym.name);
   }
-  const ctx: ObjectContext = { elf, maps, mapAt, funcNames, unsupported };
+  const comment = byName('.comment');
+  const gcc = comment !== undefined && decodeText(comment.data).includes('GCC:');
+  const ctx: ObjectContext = { elf, maps, mapAt, funcNames, gcc, unsupported };
   for (const rel of elf.relocations) {
     const target = elf.sections[rel.target];
     const cs = code.find((c) => c.section.index === rel.target);
@@ -263,7 +267,7 @@ function addRelocation(
   if (insn.kind !== 'lddw') fail(`a ${insn.kind} instruction cannot be relocated`);
   if (type !== R_BPF_64_64) fail('64-bit immediate loads take R_BPF_64_64 relocations');
   if (insn.source !== 'imm64') fail(`the lddw already has source '${insn.source}'`);
-  const addr = symbolAddress(sym, insn.imm);
+  const addr = symbolAddress(sym, insn.imm, ctx.gcc);
   const map = mapAt(sym.shndx, addr);
   if (map && map.origin !== 'global-data') {
     fn.relocations.push({
@@ -287,8 +291,8 @@ function addRelocation(
   }
   const data = maps.find((m) => m.origin === 'global-data' && m.section === targetSection.name);
   if (data) {
-    if (addr > data.valueSize)
-      fail(`offset ${addr} is past the end of '${data.name}' (${data.valueSize} bytes)`);
+    if (addr < 0 || addr > data.valueSize)
+      fail(`offset ${addr} is outside '${data.name}' (${data.valueSize} bytes)`);
     fn.relocations.push({ ...base, kind: 'global-data', section: targetSection.name, offset: addr });
     return;
   }
@@ -303,21 +307,14 @@ function addRelocation(
 }
 
 /**
- * The byte address an `lddw` relocation refers to. Clang keeps the addend in imm (0 for a named
- * variable); GCC writes the symbol's own offset plus the addend into imm. The two agree when
- * the symbol is at offset 0; otherwise an imm inside the symbol's extent means GCC's convention.
+ * The byte address an `lddw` relocation refers to. Clang (and llvm-mc, and our writer) keep the
+ * addend in imm: address = symbol value + imm. GCC's assembler writes symbol value + addend into
+ * imm for a named symbol, so there the address is imm itself. Section symbols have value 0, so
+ * both rules agree for them.
  */
-function symbolAddress(sym: ElfSymbol, imm: number): number {
-  const addend = imm >>> 0;
-  if (
-    sym.type !== STT_SECTION &&
-    sym.value > 0 &&
-    addend >= sym.value &&
-    addend < sym.value + Math.max(sym.size, 1)
-  ) {
-    return addend;
-  }
-  return sym.value + addend;
+function symbolAddress(sym: ElfSymbol, imm: number, gcc: boolean): number {
+  if (gcc && sym.type !== STT_SECTION) return imm >>> 0;
+  return sym.value + imm;
 }
 
 /**
