@@ -3,17 +3,21 @@ import path from 'node:path';
 import { assemble } from '@tbpf/asm';
 import { BPF_ADDRESS_BASE, loadInsns, Runtime } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
-import { wasmEngine } from './engine.js';
+import { WasmEngine, wasmEngine } from './engine.js';
 import { conformanceHelpers, parseConformance } from './testing/conformance.js';
 
 const testsDir = path.resolve(__dirname, '../../../../shared/conformance/tests');
 const files = readdirSync(testsDir).filter((f) => f.endsWith('.data'));
 
-describe('bpf_conformance on the wasm engine', () => {
-  it('finds the 313 programs', () => {
-    expect(files.length).toBe(313);
-  });
+it('finds the 313 programs', () => {
+  expect(files.length).toBe(313);
+});
 
+describe.each([
+  ['structured control flow', wasmEngine],
+  ['the dispatcher everywhere', new WasmEngine({ controlFlow: 'dispatch' })],
+  ['every helper in JavaScript', new WasmEngine({ nativeHelpers: false })],
+])('bpf_conformance on the wasm engine, %s', (_, engine) => {
   // One runtime for the whole suite: each program gets its own stack and context regions.
   const runtime = new Runtime({ memoryBytes: 1 << 20 });
   const helpers = conformanceHelpers(runtime);
@@ -21,7 +25,7 @@ describe('bpf_conformance on the wasm engine', () => {
   it.each(files)('%s', (file) => {
     const t = parseConformance(readFileSync(path.join(testsDir, file), 'utf8'));
     const { insns } = assemble(t.asm, { fileName: file });
-    const prepared = wasmEngine.prepare(loadInsns(runtime, insns, { name: file }), {
+    const prepared = engine.prepare(loadInsns(runtime, insns, { name: file }), {
       boundsCheck: false,
       helpers,
     });

@@ -71,6 +71,11 @@ export interface WasmEngineOptions {
    * reads, bpf_memcmp and bpf_load_pointer. false: every helper call goes to JavaScript.
    */
   nativeHelpers?: boolean;
+  /**
+   * 'structured' (default): blocks and loops, the dispatcher only where nesting fails.
+   * 'dispatch': the basic-block dispatcher everywhere — to measure what structure buys.
+   */
+  controlFlow?: 'structured' | 'dispatch';
 }
 
 export class WasmEngine implements Engine {
@@ -118,7 +123,7 @@ export class WasmEngine implements Engine {
     }
     if (!wasmApi) throw new VmError('load', 'this JavaScript host has no WebAssembly');
     const helpers = options.helpers ?? program.runtime.helpers;
-    return new WasmProgram(wasmApi, program, helpers, this.options.nativeHelpers !== false);
+    return new WasmProgram(wasmApi, program, helpers, this.options);
   }
 }
 
@@ -139,7 +144,7 @@ class WasmProgram implements PreparedProgram {
     readonly wasm: WasmApi,
     readonly program: LoadedProgram,
     helpers: HelperRegistry,
-    useNatives: boolean,
+    options: WasmEngineOptions,
   ) {
     const rt = program.runtime;
     const mem = rt.memory;
@@ -152,7 +157,7 @@ class WasmProgram implements PreparedProgram {
     this.regions = [stack, scratch];
     const providers: NativeHelpers[] = [];
     let table: Region | undefined;
-    if (useNatives) {
+    if (options.nativeHelpers !== false) {
       const maps = mapNatives(program, helpers);
       if (maps) providers.push(maps);
       const host = new Set(HOST_HELPERS.filter((id) => isStandard(helpers, id)));
@@ -176,7 +181,12 @@ class WasmProgram implements PreparedProgram {
       scratch: scratch.start,
     };
     try {
-      this.compiled = compileProgram(program.insns, { layout, constants: program.constants, natives });
+      this.compiled = compileProgram(program.insns, {
+        layout,
+        constants: program.constants,
+        natives,
+        controlFlow: options.controlFlow,
+      });
     } catch (e) {
       this.dispose();
       if (e instanceof WasmCompileError) throw new VmError('load', e.reason, e.index);

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { assemble } from '@tbpf/asm';
 import { type Engine, interpreter } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
-import { wasmEngine } from '../engine.js';
+import { WasmEngine, wasmEngine } from '../engine.js';
 import {
   codegenTime,
   compileTime,

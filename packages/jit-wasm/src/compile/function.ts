@@ -51,6 +51,8 @@ export interface FunctionEnv {
   nativeHelper(id: number): number | undefined;
   /** Globals holding the run's packet (legacy ldabs/ldind): offset (i32) and length (i64). */
   packet: { off: number; len: number };
+  /** Compile every function with the dispatcher (measurement). */
+  dispatchOnly?: boolean;
   /** Resolved lddw values by instruction index (map pointers, global data addresses). */
   constants: readonly ({ lo: number; hi: number } | undefined)[];
 }
@@ -71,7 +73,7 @@ export function compileFunction(env: FunctionEnv, sub: Subprogram, index: number
     t32: c.local(I32),
   };
   const fn = new FunctionCompiler(env, c, locals, env.returnsAll(index));
-  const plan = planFunction(env.insns, env.cf, sub);
+  const plan = planFunction(env.insns, env.cf, sub, env.dispatchOnly);
   if (plan.kind === 'structured') fn.structured(sub, plan.constructs);
   else fn.dispatch(sub, plan.leaders, c.local(I32));
   return { code: c, marks: fn.marks, plan: plan.kind };

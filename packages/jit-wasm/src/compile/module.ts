@@ -29,6 +29,8 @@ export interface CompileOptions {
   layout: MemoryLayout;
   /** The loader's resolved value of each lddw (by instruction index); plain imm64 otherwise. */
   constants?: readonly ({ lo: number; hi: number } | undefined)[];
+  /** 'dispatch': compile every function with the basic-block dispatcher (to measure nesting). */
+  controlFlow?: 'structured' | 'dispatch';
   /** WebAssembly implementations of helpers (default: none, every helper goes to JavaScript). */
   natives?: NativeHelpers;
 }
@@ -88,6 +90,7 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
         },
         constants: options.constants ?? [],
         packet,
+        dispatchOnly: options.controlFlow === 'dispatch',
       },
       sub,
       k,

@@ -30,7 +30,14 @@ export function isJump(insn: Insn): boolean {
   return insn.kind === 'jmp' || insn.kind === 'ja' || insn.kind === 'gotol';
 }
 
-export function planFunction(insns: readonly Insn[], cf: ControlFlow, sub: Subprogram): Plan {
+/** `dispatchOnly`: skip nesting and use the dispatcher (to measure what structure buys). */
+export function planFunction(
+  insns: readonly Insn[],
+  cf: ControlFlow,
+  sub: Subprogram,
+  dispatchOnly = false,
+): Plan {
+  if (dispatchOnly) return { kind: 'dispatch', leaders: leaders(insns, cf, sub) };
   const blocks = new Map<number, Construct>();
   const loops = new Map<number, Construct>();
   for (let i = sub.start; i < sub.end; i++) {
