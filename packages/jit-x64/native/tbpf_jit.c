@@ -69,6 +69,7 @@ struct tbpf_prog {
   uint64_t stop_r0;
   int threw;
   tbpf_env *env;
+  uint32_t *io; /* runFastIo's argument block: [r1 offset, r2, r0 low 32 bits] (a Uint32Array) */
 };
 
 /* ---- running ------------------------------------------------------------------------- */
@@ -280,6 +281,24 @@ static napi_value js_run_fast(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/*
+ * runFastIo(): runFast with its arguments and result in a Uint32Array shared with JavaScript
+ * (io[0] = r1 offset, io[1] = r2 → io[2] = r0's low 32 bits). N-API converts no value either
+ * way, so the crossing costs little more than the cheapest N-API call.
+ */
+static napi_value js_run_fast_io(napi_env env, napi_callback_info info) {
+  void *data;
+  napi_get_cb_info(env, info, NULL, NULL, NULL, &data);
+  tbpf_prog *p = data;
+  if (!p->code) return throw_error(env, "tbpf_jit: program was freed");
+  p->nenv = env;
+  uint32_t *io = p->io;
+  uint64_t r0 = run_prog(p, TBPF_ADDRESS_BASE + io[0], io[1]);
+  if (!finish_run(p)) return NULL;
+  io[2] = (uint32_t)r0;
+  return NULL;
+}
+
 double tbpf_now_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -473,6 +492,10 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
   if (t == napi_function) napi_create_reference(env, refresh, 1, &p->refresh);
   napi_get_value_double(env, get_named(env, spec, "clockOffset"), &p->mem.clock_offset);
 
+  void *io;
+  size_t io_len;
+  if (get_bytes(env, get_named(env, spec, "io"), &io, &io_len) && io_len >= 3 * sizeof(uint32_t)) p->io = io;
+
   p->code = map_code(code, code_len, &p->code_size);
   if (!p->code) {
     free_prog(p);
@@ -485,6 +508,7 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
   set_fn(env, obj, "run", js_run, p);
   set_fn(env, obj, "runFast", js_run_fast, p);
   set_fn(env, obj, "bench", js_bench, p);
+  if (p->io) set_fn(env, obj, "runFastIo", js_run_fast_io, p);
   set_fn(env, obj, "requestStop", js_request_stop, p);
   set_fn(env, obj, "free", js_free, p);
   napi_value addr;
@@ -530,6 +554,13 @@ static napi_value js_buffer_address(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* nop(a, b): the cheapest N-API call, the floor the benchmarks compare runFast with */
+static napi_value js_nop(napi_env env, napi_callback_info info) {
+  (void)env;
+  (void)info;
+  return NULL;
+}
+
 /* threadCpuNs(): CPU time of the calling thread in ns */
 static napi_value js_thread_cpu(napi_env env, napi_callback_info info) {
   (void)info;
@@ -540,6 +571,8 @@ static napi_value js_thread_cpu(napi_env env, napi_callback_info info) {
 
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_value fn;
+  napi_create_function(env, "nop", NAPI_AUTO_LENGTH, js_nop, NULL, &fn);
+  napi_set_named_property(env, exports, "nop", fn);
   napi_create_function(env, "threadCpuNs", NAPI_AUTO_LENGTH, js_thread_cpu, NULL, &fn);
   napi_set_named_property(env, exports, "threadCpuNs", fn);
   napi_create_function(env, "bufferAddress", NAPI_AUTO_LENGTH, js_buffer_address, NULL, &fn);

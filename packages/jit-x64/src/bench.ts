@@ -41,6 +41,8 @@ export interface X64BenchReport {
   /** ns per call of `runFast` from a JavaScript loop, and its excess over the C loop. */
   filterNsPerCallJs: number;
   jsOverheadNs: number;
+  /** ns per call of a no-op N-API function from the same kind of loop: the crossing's floor. */
+  napiNopNsPerCall: number;
   /** Milliseconds to compile a 4,096-instruction program. */
   compile4096Ms: number;
   /** Executed instructions per run of loop.asm / mem.asm (bench README). */
@@ -155,12 +157,23 @@ export function runX64Bench(options: X64BenchOptions): X64BenchReport {
   fromJs(); // warm up the JavaScript side
   report.filterNsPerCallJs = median(Array.from({ length: repeats }, fromJs));
   report.jsOverheadNs = report.filterNsPerCallJs - report.filterNsPerCall;
+  const nop = status.addon.nop;
+  const nopFromJs = () => {
+    const t0 = cpuNs();
+    for (let i = 0; i < calls; i += 2) {
+      nop(eth5.start, 21);
+      nop(eth6.start, 21);
+    }
+    return (cpuNs() - t0) / calls;
+  };
+  nopFromJs();
+  report.napiNopNsPerCall = median(Array.from({ length: repeats }, nopFromJs));
   note('filter from JavaScript');
   filter.dispose();
   empty.dispose();
 
   const large = largeProgram();
-  for (let i = 0; i < 20; i++) compile(large); // warm up
+  for (let i = 0; i < 100; i++) compile(large); // warm up: the JIT is measured optimised
   report.compile4096Ms = median(
     Array.from({ length: repeats * 2 }, () => {
       const t0 = cpuNs();

@@ -32,6 +32,8 @@ export interface LoadSpec {
   maps?: Uint32Array;
   /** Fresh [regions, maps] when a native helper misses (created after loading). */
   refresh?: () => [Float64Array, Uint32Array];
+  /** runFastIo's argument block, a Uint32Array(4) (kept alive by the program). */
+  io?: Uint32Array;
   /** CLOCK_MONOTONIC ns minus this = the runtime clock's ns (native ktime_get_ns). */
   clockOffset?: number;
 }
@@ -40,6 +42,8 @@ export interface LoadSpec {
 export interface NativeProgram {
   run(r1: bigint, r2: bigint): bigint;
   runFast(r1Offset: number, r2: number): number;
+  /** runFast through `LoadSpec.io`: io[0] = r1 offset, io[1] = r2 → io[2] = r0's low 32 bits. */
+  runFastIo(): void;
   /** Thread CPU nanoseconds of `n` calls in a C loop, r1 alternating between r1a and r1b. */
   bench(r1a: bigint, r1b: bigint, r2: bigint, n: number): number;
   /** From inside a JavaScript helper: end the program with r0 once the helper returns. */
@@ -56,6 +60,8 @@ export interface Addon {
   nativeHelpers: string[];
   /** The native address of a buffer's bytes (tests: W^X and the memory's reservation). */
   bufferAddress(buffer: ArrayBuffer): bigint;
+  /** Does nothing: the cost of the cheapest N-API call (benchmark reference). */
+  nop(a: number, b: number): void;
   /** CPU time of the calling thread in ns (benchmarks on a shared machine). */
   threadCpuNs(): number;
   /** CLOCK_MONOTONIC in ns (as a double). */
