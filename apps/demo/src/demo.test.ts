@@ -15,6 +15,11 @@ describe('the demo', () => {
     expect(report.predicateLines).toHaveLength(eth5);
     for (const line of report.predicateLines) expect(line).toContain('name=eth5 ');
     expect(text).toContain('Accepted.');
+    // What the reader sees: trace lines of eth5 only, and the map's counts equal to what was sent.
+    const printed = text.split('\n').filter((l) => l.includes('bpf_trace_printk:'));
+    expect(printed).toHaveLength(eth5);
+    expect(printed.every((l) => l.endsWith(' eth5'))).toBe(true);
+    for (const [dev, lens] of report.sent) expect(text).toContain(`@pkts[${dev}]: ${lens.length}\n`);
     expect(text).toMatch(/@len:\n/);
   });
 });
