@@ -49,7 +49,6 @@ import {
   R13,
   R14,
   R15,
-  RAX,
   RBP,
   RBX,
   RCX,
