@@ -145,8 +145,9 @@ export function registerRun(program: Command, io: Io): void {
           : opts.mem !== undefined
             ? parseHexBytes(opts.mem, '--mem')
             : new Uint8Array();
+      let loaded: LoadedProgram | undefined;
       try {
-        const loaded = loadAny(runtime, io.readFile(file), file, opts.section);
+        loaded = loadAny(runtime, io.readFile(file), file, opts.section);
         const prepared = engine.prepare(loaded, {
           // Compiled engines confine addresses to the linear memory instead of checking regions.
           boundsCheck: engine.name === 'interp',
@@ -183,7 +184,10 @@ export function registerRun(program: Command, io: Io): void {
         if (repeat > 1)
           io.out(`duration (average): ${Math.round(meanNs)}ns over ${repeat} runs (${engine.name})\n`);
       } catch (e) {
-        if (e instanceof VmError) throw new CliError(e.message, 1);
+        if (e instanceof VmError) {
+          const insn = loaded && e.pc >= 0 ? loaded.insns[e.pc] : undefined;
+          throw new CliError(insn ? `${e.message}\n  ${e.pc}: ${asm.formatInsn(insn)}` : e.message, 1);
+        }
         if (e instanceof Error && !(e instanceof CliError)) throw new CliError(`${file}: ${e.message}`);
         throw e;
       }
