@@ -152,9 +152,9 @@ export function assemble(text: string, options: AssembleOptions = {}): AsmProgra
     implicitExit = true;
   }
   const relocations: AsmRelocation[] = [];
-  // Local-call targets are functions even without a `.type` directive.
+  // ubpf text has no `.type`: its local-call targets are the functions. (LLVM text says so itself.)
   const called = new Set<string>();
-  for (const pending of state.sections.values()) {
+  for (const pending of syntax === 'ubpf' ? state.sections.values() : []) {
     for (const it of pending.items) if (it.ref?.use === 'call') called.add(`${pending.name}\0${it.ref.name}`);
   }
   const sections: AsmSection[] = [];
