@@ -45,6 +45,7 @@ export class VmError extends Error {
 }
 
 /** Linux errno values returned (negated) by helpers and map operations. */
+export const EPERM = 1;
 export const ENOENT = 2;
 export const E2BIG = 7;
 export const ENOMEM = 12;

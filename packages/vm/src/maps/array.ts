@@ -3,7 +3,7 @@
  * objects): `max_entries` values of `round8(value_size)` bytes each, contiguous. The key is a
  * u32 index. Every element always exists.
  */
-import { E2BIG, EEXIST, EINVAL } from '../errors.js';
+import { E2BIG, EEXIST, EINVAL, EPERM } from '../errors.js';
 import type { LinearMemory, Region } from '../memory.js';
 import { BPF_EXIST, BPF_NOEXIST, round8 } from './layout.js';
 import { BpfMap, type MapDefinition } from './map.js';
@@ -17,10 +17,13 @@ export class ArrayMap extends BpfMap {
   /** The values (writable unless read-only). */
   readonly values: Region;
   readonly stride: number;
+  /** Read-only to programs (.rodata): their updates fail with -EPERM; user space may still write. */
+  readonly readOnly: boolean;
 
   constructor(mem: LinearMemory, def: MapDefinition, id: number, options: ArrayMapOptions = {}) {
     super(mem, def, id);
     this.stride = round8(def.valueSize);
+    this.readOnly = options.readOnly ?? false;
     this.values = mem.alloc(Math.max(8, this.stride * def.maxEntries), {
       name: `map ${def.name}: values`,
       kind: 'map',
@@ -39,6 +42,7 @@ export class ArrayMap extends BpfMap {
   }
 
   updateAt(keyOff: number, valueOff: number, flags: number): number {
+    if (this.readOnly) return -EPERM;
     const index = this.mem.view.getUint32(keyOff, true);
     return this.store(index, this.mem.bytes.subarray(valueOff, valueOff + this.valueSize), flags);
   }

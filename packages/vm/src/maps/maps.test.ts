@@ -55,6 +55,9 @@ describe('array map', () => {
       { readOnly: true },
     ) as ArrayMap;
     expect(ro.values.writable).toBe(false);
+    expect(ro.update(u32(0), u32(7))).toBe(0); // user space, like before freezing
+    const key = rt.allocData(u32(0), 'key');
+    expect(ro.updateAt(key.start, key.start, BPF_ANY)).toBe(-1); // a program: -EPERM
     expect(rt.memory.regionAt(ro.valueOffset(0), 4)?.writable).toBe(false);
     expect(map.values.writable).toBe(true);
   });
