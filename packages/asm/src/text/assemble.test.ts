@@ -192,7 +192,9 @@ describe('syntax detection', () => {
     ['r0 = 1\nexit', 'llvm'],
     ['\t.text\nexit', 'llvm'],
     ['exit', 'ubpf'],
-    ['ldxw %r0, [%r1]\nr0 = 1', 'ubpf'],
+    ['ldxw %r0, [%r1]\nldxw %r0, [%r1]\nr0 = 1', 'ubpf'],
+    ['r0 = *(u8 *)skb[r1]\nexit', 'llvm'],
+    ['mov %r0, 1 # r0 = 1', 'ubpf'],
   ])('%j is %s', (text, want) => {
     expect(detectSyntax(text)).toBe(want);
   });

@@ -44,8 +44,9 @@ export function detectSyntax(text: string): Syntax {
   for (const raw of text.split('\n')) {
     const line = raw.replace(/(#|\/\/).*$/, '').trim();
     if (line === '') continue;
-    if (/%r\d|\[/.test(line) || /^[a-z][a-z0-9]*\s+%?r\d+\s*,/i.test(line)) ubpf++;
-    else if (/=|\bgoto\b|\bgotol\b|^\.|^callx\b/.test(line)) llvm++;
+    // ubpf lines never hold '=' or goto; LLVM lines never hold %r or a mnemonic before a register list.
+    if (/=|\bgoto\b|\bgotol\b|^\.|^callx\b/.test(line)) llvm++;
+    else if (/%r\d|\[/.test(line) || /^[a-z][a-z0-9]*\s+%?r\d+\s*,/i.test(line)) ubpf++;
   }
   return llvm > ubpf ? 'llvm' : 'ubpf';
 }
