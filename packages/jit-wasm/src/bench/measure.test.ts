@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { assemble } from '@tbpf/asm';
-import { type Engine, interpreter } from '@tbpf/vm';
+import { lddwPseudo } from '@tbpf/isa';
+import { type Engine, interpreter, MAP_TYPE, type Runtime } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
 import { WasmEngine, wasmEngine } from '../engine.js';
 import {

@@ -22,6 +22,8 @@ export interface BenchOptions {
   rounds?: number;
   /** Calls per round for per-call costs (default 50,000). */
   calls?: number;
+  /** Prepares each fresh runtime before the program is loaded (e.g. creates its maps). */
+  setup?: (runtime: Runtime) => void;
 }
 
 const now = (): number => globalThis.performance.now();
@@ -47,11 +49,13 @@ function prepareAll(
   engines: readonly Engine[],
   insns: readonly Insn[],
   inputs: readonly Uint8Array[],
+  setup?: (runtime: Runtime) => void,
 ): Prepared[] {
   return engines
     .filter((e) => e.available().ok)
     .map((engine) => {
       const runtime = new Runtime({ memoryBytes: 1 << 20 });
+      setup?.(runtime);
       const offsets = inputs.map((bytes, n) => runtime.allocData(bytes, `input ${n}`).start);
       const prepared = engine.prepare(loadInsns(runtime, insns), { boundsCheck: engine.name === 'interp' });
       return { engine: engine.name, prepared, offsets };
@@ -83,7 +87,7 @@ export function perCall(
   options: BenchOptions = {},
 ): Sample[] {
   const calls = options.calls ?? 50_000;
-  const list = prepareAll(engines, insns, inputs.length > 0 ? inputs : [new Uint8Array(8)]);
+  const list = prepareAll(engines, insns, inputs.length > 0 ? inputs : [new Uint8Array(8)], options.setup);
   // One loop function per engine: a shared loop's call site would turn megamorphic and charge
   // every engine for the others' shapes.
   const loops = new Map(list.map((p) => [p, callLoop()]));
@@ -121,12 +125,13 @@ export function perInstruction(
   options: BenchOptions = {},
 ): { executed: number; samples: Sample[] } {
   const runtime = new Runtime({ memoryBytes: 1 << 20 });
+  options.setup?.(runtime);
   const at = input ? runtime.allocData(input, 'input').start : 0;
   const counter = interpreter.prepare(loadInsns(runtime, insns));
   counter.runFast(at, input?.length ?? 0);
   const executed = counter.lastInstructionCount;
   counter.dispose();
-  const list = prepareAll(engines, insns, input ? [input] : [new Uint8Array(8)]);
+  const list = prepareAll(engines, insns, input ? [input] : [new Uint8Array(8)], options.setup);
   const samples = alternate(list, options.rounds ?? 7, ({ prepared, offsets }) => {
     const t0 = now();
     prepared.runFast(offsets[0], input?.length ?? 0);
