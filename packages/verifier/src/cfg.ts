@@ -28,7 +28,7 @@ export interface Structure {
 }
 
 /** The opcode byte of an instruction, for messages and the kernel-style log. */
-export function opcodeOf(insn: Insn): number {
+function opcodeOf(insn: Insn): number {
   try {
     return encodeSlots(insn)[0].opcode;
   } catch {

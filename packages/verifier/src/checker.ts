@@ -4,11 +4,12 @@
  * when a fully explored state at the same instruction covers it (is_state_visited), and
  * rejecting at the first unsafe instruction.
  */
+
+import { formatKernel } from '@tbpf/asm';
 import type { AluInsn, AtomicInsn, Insn, JmpInsn, LdxInsn, StInsn, StxInsn } from '@tbpf/isa';
 import type { ArgType, HelperPrototype } from '@tbpf/vm';
 import { type Bounds, isConst, narrow, S64_MIN, sync, unknownBounds, view } from './bounds.js';
 import type { Structure } from './cfg.js';
-import { insnLine } from './disasm.js';
 import { Reject } from './errors.js';
 import { immBounds, scalarAlu, scalarEnd } from './scalar-alu.js';
 import { type Cond, negate, refineScalars } from './scalar-branch.js';
@@ -38,6 +39,12 @@ import {
   withBounds,
 } from './state.js';
 import type { MapInfo, VerifyOptions, VerifyStats } from './types.js';
+
+/** `bpf_<name>` of a helper the program type knows, for the log. */
+export function helperName(opts: VerifyOptions, id: number): string | undefined {
+  const name = opts.type.helpers.get(id)?.name;
+  return name === undefined ? undefined : `bpf_${name}`;
+}
 
 /** Linux's limits. */
 export const COMPLEXITY_LIMIT_INSNS = 1_000_000;
@@ -149,7 +156,7 @@ export class Checker {
 
   // ---- logging -------------------------------------------------------------------------
 
-  private helperName = (id: number): string | undefined => this.opts.type.helpers.get(id)?.name;
+  private helperName = (id: number): string | undefined => helperName(this.opts, id);
   private mapName = (i: number): string => this.maps[i]?.name ?? `map${i}`;
   private mapSizes = (i: number): [number, number] => [
     this.maps[i]?.keySize ?? 0,
@@ -275,7 +282,7 @@ export class Checker {
       }
       const next = this.step(insn);
       if (this.level >= 1) {
-        let line = `${at}: ${insnLine(insn, this.helperName)}`;
+        let line = `${at}: ${formatKernel(insn, { helperName: this.helperName })}`;
         if (before && this.st.frames.length === framesBefore && next !== -1) {
           const changed: string[] = [];
           this.frame.regs.forEach((r, i) => {

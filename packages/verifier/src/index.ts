@@ -1,6 +1,5 @@
 export { type Bounds, formatBounds } from './bounds.js';
 export { checkStructure, type Structure, StructureError } from './cfg.js';
-export { insnLine, insnText } from './disasm.js';
 export { VerifierError } from './errors.js';
 export * from './program-types.js';
 export { type Tnum, tnumStr } from './tnum.js';

@@ -2,10 +2,11 @@
  * The verifier's entry point: structure pass, then the abstract interpreter, then the combined
  * stack depth of call chains; the result carries a kernel-shaped log.
  */
+
+import { formatKernel } from '@tbpf/asm';
 import type { Insn } from '@tbpf/isa';
 import { checkStructure, StructureError } from './cfg.js';
-import { Checker } from './checker.js';
-import { insnLine } from './disasm.js';
+import { Checker, helperName } from './checker.js';
 import { Reject, VerifierError } from './errors.js';
 import { constReg, newFrame, ptrReg, type State } from './state.js';
 import type { VerifyOptions, VerifyResult, VerifyStats } from './types.js';
@@ -78,7 +79,7 @@ export function verify(insns: readonly Insn[], opts: VerifyOptions): VerifyResul
 }
 
 function describe(insns: readonly Insn[], i: number, opts: VerifyOptions): string {
-  return insns[i] ? insnLine(insns[i], (id) => opts.type.helpers.get(id)?.name) : '';
+  return insns[i] ? formatKernel(insns[i], { helperName: (id) => helperName(opts, id) }) : '';
 }
 
 function sourceLine(opts: VerifyOptions, pc: number): string | undefined {

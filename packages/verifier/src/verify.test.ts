@@ -1,0 +1,106 @@
+import { add, call, exit, FP, jeq, jgt, lddwPseudo, ldxdw, mov, R0, R1, R2, stdw, stw } from '@tbpf/isa';
+import { describe, expect, it } from 'vitest';
+import { kprobeType, rawType, standardHelperSet, VerifierError, verify, verifyOrThrow } from './index.js';
+
+const helpers = standardHelperSet();
+const maps = [{ name: 'counts', type: 1, keySize: 4, valueSize: 8, maxEntries: 16 }];
+/** map lookup, null check, load: the canonical safe program. */
+const lookup = [
+  lddwPseudo('map_idx', R1, 0),
+  mov.reg(R2, FP),
+  add.imm(R2, -8),
+  stw(FP, -8, 0),
+  call(1),
+  jeq.imm(R0, 0, 1),
+  ldxdw(R0, R0, 0),
+  mov.imm(R0, 0),
+  exit(),
+];
+
+describe('verify', () => {
+  it('accepts a safe program and reports the kernel statistics line', () => {
+    const r = verify(lookup, { type: kprobeType(helpers), maps });
+    expect(r.accepted).toBe(true);
+    expect(r.error).toBeUndefined();
+    expect(r.stats.processed).toBeGreaterThanOrEqual(9);
+    expect(r.log).toMatch(
+      /^processed \d+ insns \(limit 1000000\) max_states_per_insn \d+ total_states \d+ peak_states \d+ mark_read 0\n$/,
+    );
+  });
+
+  it('level 1 shows each instruction and the state of every branch explored later', () => {
+    const r = verify(lookup, { type: kprobeType(helpers), maps, logLevel: 1 });
+    expect(r.log).toContain('4: (85) call bpf_map_lookup_elem#1');
+    expect(r.log).toMatch(/^from 5 to 7: R0=0 R10=fp0 fp-8=\?\?\?\?0000$/m);
+    expect(r.log).toMatch(/^7: safe$/m);
+  });
+
+  it('level 2 adds the registers each instruction wrote', () => {
+    const r = verify(lookup, { type: kprobeType(helpers), maps, logLevel: 2 });
+    expect(r.log).toMatch(
+      /^4: \(85\) call bpf_map_lookup_elem#1 +; R0_w=map_value_or_null\(id=1,map=counts,ks=4,vs=8\)$/m,
+    );
+    expect(r.log).toMatch(/^2: \(07\) r2 \+= -8 +; R2_w=fp-8$/m);
+  });
+
+  it('rejects with the instruction index, the reason as the log line before the statistics, and the source line', () => {
+    const prog = [ldxdw(R0, FP, -8), exit()];
+    const r = verify(prog, {
+      type: rawType(0),
+      lineInfo: [{ insnIndex: 0, file: 'f.c', line: 7, source: '  return *p;' }],
+    });
+    expect(r.accepted).toBe(false);
+    expect(r.error).toEqual({
+      insnIndex: 0,
+      reason: 'invalid read from stack off -8+0 size 8',
+      sourceLine: 'f.c:7: return *p;',
+    });
+    const lines = r.log.trimEnd().split('\n');
+    expect(lines.at(-2)).toBe('invalid read from stack off -8+0 size 8');
+    expect(lines.at(-1)).toMatch(/^processed 1 insns/);
+  });
+
+  it('VerifierError: the message is the reason plus the count of omitted lines; the log is one property away', () => {
+    const prog = [mov.imm(R1, 1), stdw(FP, -8, 0), ldxdw(R0, R1, 0), exit()];
+    let err: unknown;
+    try {
+      verifyOrThrow(prog, { type: rawType(0), logLevel: 2 });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(VerifierError);
+    const v = err as VerifierError;
+    const lines = v.log.trimEnd().split('\n');
+    expect(v.message).toBe(`R1 invalid mem access 'scalar' (${lines.length - 1} line(s) omitted)`);
+    expect(v.insnIndex).toBe(2);
+    expect(v.log).toContain('2: (79) r0 = *(u64 *)(r1 +0)');
+  });
+
+  it('prunes a path that an explored state covers', () => {
+    // The fall-through reloads r2 (any value); the taken edge (r2 > 5) arrives with less.
+    const prog = [
+      ldxdw(R2, R1, 104),
+      mov.imm(R0, 0),
+      jgt.imm(R2, 5, 1),
+      ldxdw(R2, R1, 112),
+      add.imm(R0, 1),
+      exit(),
+    ];
+    const r = verify(prog, { type: kprobeType(helpers) });
+    expect(r.accepted).toBe(true);
+    expect(r.stats.pruned).toBeGreaterThan(0);
+  });
+
+  it('counts processed instructions against the budget', () => {
+    const prog = [
+      mov.imm(R0, 0),
+      add.imm(R0, 1),
+      jgt.imm(R0, 1000, 1),
+      { kind: 'ja', off: -3 } as const,
+      exit(),
+    ];
+    expect(verify(prog, { type: rawType(0) }).accepted).toBe(true);
+    const r = verify(prog, { type: rawType(0), insnLimit: 500 });
+    expect(r.error?.reason).toBe('BPF program is too large. Processed 501 insn');
+  });
+});
