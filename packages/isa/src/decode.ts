@@ -37,37 +37,71 @@ function pickRow(raw: RawSlot, index: number, slot: number): OpcodeRow {
   );
 }
 
+/** The instruction of a row's shape with the slot's operands, as a plain literal per kind (decoding is hot). */
 function build(shape: Shape, raw: RawSlot): Insn {
   switch (shape.kind) {
     case 'alu':
-      return { ...shape, dst: raw.dst, src: raw.src, imm: raw.imm };
+      return {
+        kind: 'alu',
+        width: shape.width,
+        op: shape.op,
+        source: shape.source,
+        dst: raw.dst,
+        src: raw.src,
+        imm: raw.imm,
+      };
     case 'jmp':
-      return { ...shape, dst: raw.dst, src: raw.src, imm: raw.imm, off: raw.off };
+      return {
+        kind: 'jmp',
+        width: shape.width,
+        op: shape.op,
+        source: shape.source,
+        dst: raw.dst,
+        src: raw.src,
+        imm: raw.imm,
+        off: raw.off,
+      };
     case 'end':
-      return { ...shape, dst: raw.dst };
+      return { kind: 'end', op: shape.op, bits: shape.bits, dst: raw.dst };
     case 'ja':
       return { kind: 'ja', off: raw.off };
     case 'gotol':
       return { kind: 'gotol', imm: raw.imm };
     case 'call':
-      return { ...shape, imm: raw.imm };
+      return { kind: 'call', target: shape.target, imm: raw.imm };
     case 'callx':
       return { kind: 'callx', reg: raw.dst };
     case 'exit':
       return { kind: 'exit' };
     case 'lddw':
-      return { ...shape, dst: raw.dst, imm: raw.imm, imm2: 0 };
+      return { kind: 'lddw', source: shape.source, dst: raw.dst, imm: raw.imm, imm2: 0 };
     case 'ldabs':
-      return { ...shape, imm: raw.imm };
+      return { kind: 'ldabs', size: shape.size, imm: raw.imm };
     case 'ldind':
-      return { ...shape, src: raw.src, imm: raw.imm };
+      return { kind: 'ldind', size: shape.size, src: raw.src, imm: raw.imm };
     case 'ldx':
+      return {
+        kind: 'ldx',
+        size: shape.size,
+        signed: shape.signed,
+        dst: raw.dst,
+        src: raw.src,
+        off: raw.off,
+      };
     case 'stx':
-      return { ...shape, dst: raw.dst, src: raw.src, off: raw.off };
+      return { kind: 'stx', size: shape.size, dst: raw.dst, src: raw.src, off: raw.off };
     case 'st':
-      return { ...shape, dst: raw.dst, off: raw.off, imm: raw.imm };
+      return { kind: 'st', size: shape.size, dst: raw.dst, off: raw.off, imm: raw.imm };
     case 'atomic':
-      return { ...shape, dst: raw.dst, src: raw.src, off: raw.off };
+      return {
+        kind: 'atomic',
+        size: shape.size,
+        op: shape.op,
+        fetch: shape.fetch,
+        dst: raw.dst,
+        src: raw.src,
+        off: raw.off,
+      };
   }
 }
 
