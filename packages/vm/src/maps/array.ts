@@ -5,7 +5,7 @@
  */
 import { E2BIG, EEXIST, EINVAL, EPERM } from '../errors.js';
 import type { LinearMemory, Region } from '../memory.js';
-import { BPF_EXIST, BPF_NOEXIST, round8 } from './layout.js';
+import { BPF_EXIST, BPF_F_RDONLY_PROG, BPF_NOEXIST, DESC_FLAGS, round8 } from './layout.js';
 import { BpfMap, type MapDefinition } from './map.js';
 
 export interface ArrayMapOptions {
@@ -23,7 +23,9 @@ export class ArrayMap extends BpfMap {
   constructor(mem: LinearMemory, def: MapDefinition, id: number, options: ArrayMapOptions = {}) {
     super(mem, def, id);
     this.stride = round8(def.valueSize);
-    this.readOnly = options.readOnly ?? false;
+    this.readOnly = options.readOnly === true || (this.flags & BPF_F_RDONLY_PROG) !== 0;
+    if (this.readOnly)
+      mem.view.setUint32(this.descriptor.start + DESC_FLAGS, this.flags | BPF_F_RDONLY_PROG, true);
     this.values = mem.alloc(Math.max(8, this.stride * def.maxEntries), {
       name: `map ${def.name}: values`,
       kind: 'map',

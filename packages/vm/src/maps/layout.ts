@@ -46,6 +46,9 @@ export const RECORD_BUSY = 0x8000_0000;
 export const RECORD_DISCARD = 0x4000_0000;
 export const RECORD_LEN_MASK = 0x3fff_ffff;
 
+/** map_flags bit: programs may not write the map (set on .rodata). */
+export const BPF_F_RDONLY_PROG = 0x80;
+
 /** BPF_ANY / BPF_NOEXIST / BPF_EXIST update flags. */
 export const BPF_ANY = 0;
 export const BPF_NOEXIST = 1;
