@@ -19,6 +19,16 @@ export function describeAsmError(e: AsmError, source: string): string {
   return `${e.message}\n${line.replace(/\s+$/, '')}\n${caret}`;
 }
 
+/** The input file, or a CliError naming it (the node Io throws the raw ENOENT error). */
+export function readInput(io: Io, file: string): Uint8Array {
+  try {
+    return io.readFile(file);
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw new CliError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
 function rawBytes(program: AsmProgram, section: string | undefined): Uint8Array {
   const code = program.sections.filter((s) => s.insns.length > 0);
   const chosen = section
@@ -62,7 +72,7 @@ export function registerAsm(program: Command, io: Io): void {
       if (opts.format !== 'raw' && opts.format !== 'elf') {
         throw new CliError(`--format must be raw or elf, not '${opts.format}'`);
       }
-      const source = new TextDecoder().decode(io.readFile(input));
+      const source = new TextDecoder().decode(readInput(io, input));
       let program: AsmProgram;
       try {
         program = assemble(source, {

@@ -13,6 +13,7 @@ import {
 } from '@tbpf/asm';
 import type { Command } from 'commander';
 import { CliError, type Io } from '../io.js';
+import { readInput } from './asm.js';
 
 interface DisasmOptions {
   style: string;
@@ -76,7 +77,7 @@ export function registerDisasm(program: Command, io: Io): void {
       if (opts.style !== 'llvm' && opts.style !== 'kernel' && opts.style !== 'asm') {
         throw new CliError(`--style must be llvm, kernel or asm, not '${opts.style}'`);
       }
-      const { format, sections: all } = load(io.readFile(input), !!opts.source);
+      const { format, sections: all } = load(readInput(io, input), !!opts.source);
       const sections = opts.section ? all.filter((s) => s.name === opts.section) : all;
       if (opts.section && sections.length === 0) {
         const names = all.map((s) => s.name).join(', ') || 'none';
