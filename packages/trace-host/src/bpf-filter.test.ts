@@ -45,6 +45,18 @@ describe.each(ENGINES)('BPF filters on %s', (engine) => {
     expect(kfreeSkb.filtered).toBe(14);
   });
 
+  it("gives a static event's pt_regs di = the context's own address, as the RFC did", () => {
+    const { host, devices, net, kfreeSkb } = netHost();
+    host.enable(kfreeSkb);
+    host.setBpfFilter(
+      kfreeSkb,
+      { kind: 'asm', text: 'r2 = *(u64 *)(r1 + 112)\nr0 = 0\nif r2 != r1 goto out\nr0 = 1\nout:\nexit\n' },
+      { engine },
+    );
+    net.kfree_skb(net.netdev_alloc_skb(devices[2], 1));
+    expect(host.consumeRecords()).toHaveLength(1);
+  });
+
   it('runs a Linux-style tracepoint program on the record', () => {
     const { host, devices, net, kfreeSkb } = netHost();
     host.enable(kfreeSkb);

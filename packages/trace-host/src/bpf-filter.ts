@@ -45,7 +45,8 @@ import { FilterLoadError, type FilterMapSpec, type FilterProgram } from './filte
 export { FilterLoadError };
 
 import { programFromC, programFromElf, programFromRfcImage } from './filter-sources.js';
-import { PT_REGS_SIZE } from './pt-regs.js';
+import { BPF_ADDRESS_BASE } from './linear.js';
+import { PT_REGS, PT_REGS_SIZE } from './pt-regs.js';
 import type { TraceHost } from './trace-host.js';
 
 export type FilterSource =
@@ -197,15 +198,20 @@ export function loadFilter(
       result.log,
       'engine',
     );
-  const ctxSize = form === 'regs' ? PT_REGS_SIZE : ev.recordSize;
-  const ctxOffset =
-    form === 'regs'
-      ? host.regsOffset
-      : host.runtime.memory.alloc(ctxSize, {
-          name: `${ev.path} record context`,
-          kind: 'context',
-          writable: false,
-        }).start;
+  // Each filter owns its context region, read-only to the program. A static event's pt_regs
+  // has di = the context's own address, as the RFC's captured registers did.
+  const mem = host.runtime.memory;
+  const ctx = mem.alloc(form === 'regs' ? PT_REGS_SIZE : ev.recordSize, {
+    name: `${ev.path} ${form === 'regs' ? 'pt_regs' : 'record'} context`,
+    kind: 'context',
+    writable: false,
+  });
+  const ctxOffset = ctx.start;
+  const regs = form === 'regs' ? new Uint32Array(mem.buffer, ctxOffset, PT_REGS_SIZE / 4) : null;
+  if (regs && ev.kind === 'tracepoint') {
+    regs[PT_REGS.di >> 2] = (BPF_ADDRESS_BASE + ctxOffset) >>> 0;
+    regs[(PT_REGS.di >> 2) + 1] = Math.floor((BPF_ADDRESS_BASE + ctxOffset) / 2 ** 32);
+  }
   const run = prepared;
   const origin = options.origin ?? program.origin;
   const description = `bpf: ${origin}${program.section && program.section !== origin && program.section !== '.text' ? ` ${program.section}` : ''}, ${program.insns.length} insns, ctx=${form === 'regs' ? 'pt_regs' : 'record'}, engine=${run.engine}`;
@@ -219,14 +225,12 @@ export function loadFilter(
     fallbacks,
     description,
     prepared: run,
+    regs,
     dispose: () => {
       if (disposed) return;
       disposed = true;
       run.dispose();
-      if (form === 'record') {
-        const region = host.runtime.memory.regionAt(ctxOffset);
-        if (region) host.runtime.memory.free(region);
-      }
+      mem.free(ctx);
     },
   };
 }

@@ -85,6 +85,8 @@ export interface BpfAttachment {
   readonly ctxOffset: number;
   /** The prepared program (vm's PreparedProgram): `runFast(ctxOffset, 0)` runs the filter. */
   readonly prepared: { runFast(r1Offset: number, r2: number): number };
+  /** For `regs`: the pt_regs context as u32 halves (the host writes the registers here). */
+  readonly regs: Uint32Array | null;
   /** What the `filter` file reads back. */
   readonly description: string;
   dispose(): void;

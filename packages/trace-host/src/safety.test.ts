@@ -21,7 +21,7 @@ describe('a faulting filter never harms the host', () => {
   it('drops the event instead under the drop policy', () => {
     const { host, devices, net, kfreeSkb } = netHost({ faultPolicy: 'drop' });
     host.enable(kfreeSkb);
-    host.write('events/skb/kfree_skb/filter', '#!bpf asm limit=50\n' + LOOP);
+    host.write('events/skb/kfree_skb/filter', `#!bpf asm limit=50\n${LOOP}`);
     net.kfree_skb(net.netdev_alloc_skb(devices[1], 1));
     expect(host.consumeRecords()).toHaveLength(0);
     expect(host.filterFaults).toBe(1);

@@ -39,7 +39,7 @@ import { compileKprobeEvent } from './kprobe-event.js';
 import { type ProbeDefinition, parseKprobeCommand } from './kprobe-events.js';
 import { latin1 } from './linear.js';
 import { compilePredicate } from './predicate-compile.js';
-import { ARG_REGS, PT_REGS, PT_REGS_SIZE } from './pt-regs.js';
+import { ARG_REGS, PT_REGS } from './pt-regs.js';
 import { type EntryRef, type OverflowMode, TraceRingBuffer } from './ring-buffer.js';
 import { defaultSeam, type HostSeam } from './seam.js';
 import { linePrefix, lostLine, traceHeader } from './trace-format.js';
@@ -115,9 +115,6 @@ export class TraceHost implements EventSink {
   private readonly probes = new Map<string, { def: ProbeDefinition; hooks: ProbeHooks; ev: TraceEvent }>();
   private readonly comms = new Map<number, string>();
   private nextId = FIRST_EVENT_ID;
-  /** The pt_regs context region for the RFC form and kprobe programs. */
-  readonly regsOffset: number;
-  private readonly regs: Uint32Array;
   private readonly pid: number;
   private readonly cpu: number;
   private pipeWaiters: (() => void)[] = [];
@@ -146,13 +143,6 @@ export class TraceHost implements EventSink {
     this.buffer = new TraceRingBuffer(options.bufferBytes ?? 1 << 20, options.overflow ?? 'overwrite');
     this.registry = options.registry ?? new FunctionRegistry();
     this.faultPolicy = options.faultPolicy ?? 'keep';
-    const regs = this.runtime.memory.alloc(PT_REGS_SIZE, {
-      name: 'pt_regs context',
-      kind: 'context',
-      writable: false,
-    });
-    this.regsOffset = regs.start;
-    this.regs = new Uint32Array(this.runtime.memory.buffer, regs.start, PT_REGS_SIZE / 4);
   }
 
   /**
@@ -283,7 +273,7 @@ export class TraceHost implements EventSink {
       if (bpf.form === 'regs') {
         // The RFC's static-event context: arguments 1–3 in si, dx, cx (numbers inline, the
         // common case; anything else through setReg).
-        const r = this.regs;
+        const r = bpf.regs as Uint32Array;
         if (typeof a0 === 'number') {
           r[SI] = a0 >>> 0;
           r[SI + 1] = Math.floor(a0 / 4294967296) >>> 0;
@@ -448,11 +438,12 @@ export class TraceHost implements EventSink {
     try {
       const bpf = ev.bpf;
       if (bpf !== null) {
-        const r = this.regs;
-        for (let i = 0; i < 6; i++) this.setReg(r, PT_REGS[ARG_REGS[i]], args[i]);
-        this.setReg(r, PT_REGS.ax, ret);
-        this.setReg(r, PT_REGS.ip, ip);
-        if (bpf.form === 'record') {
+        const r = bpf.regs;
+        if (r !== null) {
+          for (let i = 0; i < 6; i++) this.setReg(r, PT_REGS[ARG_REGS[i]], args[i]);
+          this.setReg(r, PT_REGS.ax, ret);
+          this.setReg(r, PT_REGS.ip, ip);
+        } else {
           const mem = this.runtime.memory;
           ev.fill(
             mem.view,
