@@ -24,6 +24,7 @@ import {
 import { type CompiledProgram, type CompileOptions, compile } from './codegen/compile.js';
 import { type Addon, type Dispatch, type NativeProgram, nativeAddon } from './native.js';
 import { nativeHelperName } from './native-helpers.js';
+import { reservationProblem } from './reservation.js';
 
 export type JitOptions = Pick<CompileOptions, 'blind' | 'confine'> & {
   /** Run the standard helpers natively when the registry holds them (default true). */
@@ -166,6 +167,11 @@ export class JitEngine implements Engine {
     }
     const compiled = this.compile(program);
     const { runtime } = program;
+    if (compiled.addressing === 'confined') {
+      const buffer = runtime.memory.buffer;
+      const problem = reservationProblem(buffer, status.addon.bufferAddress(buffer));
+      if (problem) throw new VmError('load', `x86-64 JIT: cannot confine accesses: ${problem}`);
+    }
     const helpers = options.helpers ?? runtime.helpers;
     const stack = runtime.allocStack();
     const counter = { calls: 0 };

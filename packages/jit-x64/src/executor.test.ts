@@ -23,6 +23,7 @@ import { BPF_ADDRESS_BASE, Runtime, VmError } from '@tbpf/vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { x64Engine } from './engine.js';
 import { nativeAddon } from './native.js';
+import { reservationProblem } from './reservation.js';
 import { plainProgram } from './testing/conformance.js';
 import { nativeAvailable } from './testing/native.js';
 
@@ -79,6 +80,10 @@ describe.skipIf(!nativeAvailable())('native executor', () => {
     const end = base + 2n ** 32n + 2n ** 16n; // largest (u32) offset plus disp16 and the access size
     for (const m of ms) if (m.start <= covered && m.end > covered) covered = m.end;
     expect(covered >= end).toBe(true);
+    expect(reservationProblem(runtime.memory.buffer, base)).toBeUndefined();
+    // A plain ArrayBuffer has no reservation behind it (prepare refuses confined code on one).
+    const plain = new ArrayBuffer(1 << 16);
+    expect(reservationProblem(plain, addon.addon.bufferAddress(plain))).toMatch(/not 4 GiB/);
   });
 
   it('reads through any pointer land in the linear memory (low 32 bits are the offset)', () => {
