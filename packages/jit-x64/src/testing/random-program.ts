@@ -202,7 +202,23 @@ export function randomProgram(seed: number, length = 40): RandomProgram {
       }
       emit({ kind: 'st', size: 8, dst: 10, off: -16, imm: u(4) }); // few distinct keys
       emit({ kind: 'alu', width: 64, op: 'mov', source: 'imm', dst: 4, src: 0, imm: u(3) });
-      emit({ kind: 'call', target: 'helper', imm: pick([MAP_LOOKUP, MAP_UPDATE, MAP_UPDATE, MAP_DELETE]) });
+      const helper = pick([MAP_LOOKUP, MAP_LOOKUP, MAP_UPDATE, MAP_UPDATE, MAP_DELETE]);
+      emit({ kind: 'call', target: 'helper', imm: helper });
+      if (helper === MAP_LOOKUP) {
+        // if (r0) { use the value through the pointer }: loads, stores and an atomic on it
+        const label = `L${labels++}`;
+        emit(
+          { kind: 'jmp', width: 64, op: 'jeq', source: 'imm', dst: 0, src: 0, imm: 0, off: 0 },
+          { target: label },
+        );
+        const size = pick([1, 2, 4, 8] as const);
+        const off = u(16 / size) * size;
+        emit({ kind: 'ldx', size, signed: u(2) === 0 && size < 8, dst: 7, src: 0, off });
+        // r1–r5 are clobbered by the call until initArgs below
+        emit({ kind: 'stx', size, dst: 0, src: pick([0, 7, 8, 9]), off: u(16 / size) * size });
+        emit({ kind: 'atomic', size: 8, op: 'add', fetch: u(2) === 0, dst: 0, src: 8, off: 8 * u(2) });
+        items.push({ insn: { kind: 'ja', off: 0 }, label });
+      }
     }
     initArgs();
   };
