@@ -154,6 +154,7 @@ export function parsePredicate(src: string, fields: readonly EventField[]): Pred
     p++;
     const op = ot.v as PredOp;
     const vt = peek();
+    if (vt.t === 'op' && (COMPARE_OPS.has(vt.v) || vt.v === '=')) return fail('INVALID_OP', ot.col); // `>>`, `===`
     if (vt.t !== 'word' && vt.t !== 'str')
       return fail(vt.t === 'end' ? 'INVALID_FILTER' : 'INVALID_VALUE', vt.col);
     p++;

@@ -63,6 +63,8 @@ describe('predicate filters', () => {
   it.each<[string, string, number]>([
     ['nme == "eth5"', 'Field not found', 1],
     ['name = "eth5"', 'Invalid operator', 6],
+    ['len >> 3', 'Invalid operator', 5],
+    ['len === 3', 'Invalid operator', 5],
     ['name < "eth5"', 'Illegal operation for field type', 6],
     ['len ~ 5', 'Illegal operation for field type', 5],
     ['len == "5"', 'Illegal integer value', 8],
