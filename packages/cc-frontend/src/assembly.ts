@@ -33,7 +33,10 @@ export function formatAssembly(unit: CompiledUnit): string {
     out.push(`.Lfunc_end${n}:`, `\t.size\t${f.name}, .Lfunc_end${n}-${f.name}`);
   });
   for (const d of unit.data) {
-    out.push(`\t.type\t${d.name},@object`, `\t.section\t${d.section},"aw",@${d.section.startsWith('.bss') ? 'nobits' : 'progbits'}`);
+    out.push(
+      `\t.type\t${d.name},@object`,
+      `\t.section\t${d.section},"aw",@${d.section.startsWith('.bss') ? 'nobits' : 'progbits'}`,
+    );
     if (d.global) out.push(`\t.globl\t${d.name}`);
     out.push(`${d.name}:`);
     if (d.section.startsWith('.bss')) out.push(`\t.zero\t${d.bytes.length}`);
@@ -45,6 +48,7 @@ export function formatAssembly(unit: CompiledUnit): string {
       `; map ${m.name}: type ${m.type}, key ${m.keySize} bytes, value ${m.valueSize} bytes, max_entries ${m.maxEntries} (${m.style === 'btf' ? '.maps' : 'maps'})`,
     );
   }
-  if (unit.license !== undefined) out.push(`\t.section\tlicense,"aw",@progbits`, `\t.asciz\t${JSON.stringify(unit.license)}`);
+  if (unit.license !== undefined)
+    out.push(`\t.section\tlicense,"aw",@progbits`, `\t.asciz\t${JSON.stringify(unit.license)}`);
   return `${out.join('\n')}\n`;
 }

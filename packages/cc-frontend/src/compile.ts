@@ -5,7 +5,14 @@
 import type { ObjectFile } from '@tbpf/asm';
 import type { Insn } from '@tbpf/isa';
 import type { Func, TranslationUnit, Var } from './ast.js';
-import { Abort, type Diagnostic, DiagnosticBag, formatDiagnostic, type SourceLoc, type SourceMap } from './diagnostics.js';
+import {
+  Abort,
+  type Diagnostic,
+  DiagnosticBag,
+  formatDiagnostic,
+  type SourceLoc,
+  type SourceMap,
+} from './diagnostics.js';
 import { type EmittedFunction, emitFunction } from './emit.js';
 import { BUNDLED_HEADERS } from './headers.generated.js';
 import { FuncGen } from './irgen.js';
@@ -83,7 +90,14 @@ export function compileToUnit(source: string, opts: CompileOptions = {}): Fronte
   const fileName = opts.fileName ?? 'input.c';
   const level = opts.optimize ?? 2;
   const pp = new Preprocessor(
-    { fileName, includeDirs: opts.includeDirs, defines: opts.defines, readFile: opts.readFile, bundled: BUNDLED_HEADERS, optimize: level > 0 },
+    {
+      fileName,
+      includeDirs: opts.includeDirs,
+      defines: opts.defines,
+      readFile: opts.readFile,
+      bundled: BUNDLED_HEADERS,
+      optimize: level > 0,
+    },
     diags,
   );
   let unit: CompiledUnit | undefined;
@@ -94,7 +108,10 @@ export function compileToUnit(source: string, opts: CompileOptions = {}): Fronte
   } catch (e) {
     if (!(e instanceof Abort)) {
       // Never let an internal failure escape as an exception: report it at the file start.
-      diags.error({ file: fileName, line: 1, col: 1 }, `internal compiler error: ${e instanceof Error ? e.message : String(e)}`);
+      diags.error(
+        { file: fileName, line: 1, col: 1 },
+        `internal compiler error: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
   const errorCount = diags.errorCount;
@@ -106,7 +123,13 @@ export function compileToUnit(source: string, opts: CompileOptions = {}): Fronte
   };
 }
 
-function lower(tu: TranslationUnit, diags: DiagnosticBag, level: number, sources: SourceMap, fileName: string): CompiledUnit {
+function lower(
+  tu: TranslationUnit,
+  diags: DiagnosticBag,
+  level: number,
+  sources: SourceMap,
+  fileName: string,
+): CompiledUnit {
   const unit: CompiledUnit = { functions: [], maps: [], data: [], sources, fileName };
   const mapVars = new Set<Var>();
   for (const v of tu.globals) {
@@ -118,9 +141,15 @@ function lower(tu: TranslationUnit, diags: DiagnosticBag, level: number, sources
       }
     }
   }
-  const symbolOf = (v: Var) => ({ symbol: v.name, kind: mapVars.has(v) ? ('map' as const) : ('data' as const), addend: 0 });
+  const symbolOf = (v: Var) => ({
+    symbol: v.name,
+    kind: mapVars.has(v) ? ('map' as const) : ('data' as const),
+    addend: 0,
+  });
   // Functions: programs (SEC), non-static functions, and static functions something calls.
-  const wanted = tu.funcs.filter((f) => f.body !== undefined && (f.section !== undefined || !f.isStatic || f.used));
+  const wanted = tu.funcs.filter(
+    (f) => f.body !== undefined && (f.section !== undefined || !f.isStatic || f.used),
+  );
   const usedGlobals = new Set<Var>();
   for (const f of wanted) {
     const gen = new FuncGen(f, {
@@ -134,7 +163,13 @@ function lower(tu: TranslationUnit, diags: DiagnosticBag, level: number, sources
     optimize(ir, level);
     const alloc = allocate(ir, diags);
     const emitted = emitFunction(ir, alloc);
-    unit.functions.push({ ...emitted, section: f.section ?? '.text', global: !f.isStatic, loc: f.loc, func: f });
+    unit.functions.push({
+      ...emitted,
+      section: f.section ?? '.text',
+      global: !f.isStatic,
+      loc: f.loc,
+      func: f,
+    });
   }
   checkRecursion(unit.functions, diags);
   for (const v of tu.globals) {
@@ -170,7 +205,10 @@ function checkRecursion(funcs: CompiledFunction[], diags: DiagnosticBag): void {
       if (!g) continue;
       const s = state.get(g.name);
       if (s === 'active') {
-        diags.error(f.locs[r.insnIndex] ?? f.loc, `recursive call to '${g.name}' (through '${f.name}'): BPF does not allow recursion`);
+        diags.error(
+          f.locs[r.insnIndex] ?? f.loc,
+          `recursive call to '${g.name}' (through '${f.name}'): BPF does not allow recursion`,
+        );
       } else if (s === undefined) visit(g);
     }
     state.set(f.name, 'done');
@@ -189,9 +227,25 @@ function mapDefinition(v: Var, diags: DiagnosticBag): CompiledMap | undefined {
     const b = v.init?.bytes ?? new Uint8Array(20);
     const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
     const u32 = (o: number) => (o + 4 <= b.length ? dv.getUint32(o, true) : 0);
-    return { name: v.name, style: 'legacy', type: u32(0), keySize: u32(4), valueSize: u32(8), maxEntries: u32(12), flags: u32(16) };
+    return {
+      name: v.name,
+      style: 'legacy',
+      type: u32(0),
+      keySize: u32(4),
+      valueSize: u32(8),
+      maxEntries: u32(12),
+      flags: u32(16),
+    };
   }
-  const m: CompiledMap = { name: v.name, style: 'btf', type: 0, keySize: 0, valueSize: 0, maxEntries: 0, flags: 0 };
+  const m: CompiledMap = {
+    name: v.name,
+    style: 'btf',
+    type: 0,
+    keySize: 0,
+    valueSize: 0,
+    maxEntries: 0,
+    flags: 0,
+  };
   for (const f of t.def.members) {
     if (f.type.kind !== 'ptr') continue;
     const to = f.type.to;
@@ -250,6 +304,12 @@ export function compile(source: string, opts: CompileOptions = {}): CompileResul
       message: `internal compiler error while writing the object: ${e instanceof Error ? e.message : String(e)}`,
       loc: { file: r.unit.fileName, line: 1, col: 1 },
     };
-    return { ...r, unit: undefined, diagnostics: [...r.diagnostics, d], messages: [r.messages, formatDiagnostic(d)].filter(Boolean).join('\n'), errorCount: r.errorCount + 1 };
+    return {
+      ...r,
+      unit: undefined,
+      diagnostics: [...r.diagnostics, d],
+      messages: [r.messages, formatDiagnostic(d)].filter(Boolean).join('\n'),
+      errorCount: r.errorCount + 1,
+    };
   }
 }

@@ -47,18 +47,37 @@ export function emitFunction(fn: IrFunction, alloc: Allocation): EmittedFunction
   };
   const mem = (m: Mem): { reg: number; off: number } =>
     m.slot !== undefined ? { reg: FP, off: slotOff[m.slot] + m.off } : { reg: R(m.base), off: m.off };
-  const aluSrc = (s: Src) => (s.reg !== undefined ? { source: 'reg' as const, src: R(s.reg), imm: 0 } : { source: 'imm' as const, src: 0, imm: s.imm });
+  const aluSrc = (s: Src) =>
+    s.reg !== undefined
+      ? { source: 'reg' as const, src: R(s.reg), imm: 0 }
+      : { source: 'imm' as const, src: 0, imm: s.imm };
   const mov = (w: 32 | 64, d: number, s: Src) => {
     if (s.reg !== undefined && R(s.reg) === d && w === 64) return;
     out({ kind: 'alu', width: w, op: 'mov', dst: d, ...aluSrc(s) });
   };
   const constant = (d: number, v: bigint) => {
     const s = BigInt.asIntN(64, v);
-    if (s >= -0x80000000n && s <= 0x7fffffffn) out({ kind: 'alu', width: 64, op: 'mov', source: 'imm', dst: d, src: 0, imm: Number(s) });
-    else if (s >= 0n && s <= 0xffffffffn) out({ kind: 'alu', width: 32, op: 'mov', source: 'imm', dst: d, src: 0, imm: Number(BigInt.asIntN(32, s)) });
+    if (s >= -0x80000000n && s <= 0x7fffffffn)
+      out({ kind: 'alu', width: 64, op: 'mov', source: 'imm', dst: d, src: 0, imm: Number(s) });
+    else if (s >= 0n && s <= 0xffffffffn)
+      out({
+        kind: 'alu',
+        width: 32,
+        op: 'mov',
+        source: 'imm',
+        dst: d,
+        src: 0,
+        imm: Number(BigInt.asIntN(32, s)),
+      });
     else {
       const u = BigInt.asUintN(64, v);
-      out({ kind: 'lddw', source: 'imm64', dst: d, imm: Number(BigInt.asIntN(32, u)), imm2: Number(BigInt.asIntN(32, u >> 32n)) });
+      out({
+        kind: 'lddw',
+        source: 'imm64',
+        dst: d,
+        imm: Number(BigInt.asIntN(32, u)),
+        imm2: Number(BigInt.asIntN(32, u >> 32n)),
+      });
     }
   };
 
@@ -84,7 +103,15 @@ export function emitFunction(fn: IrFunction, alloc: Allocation): EmittedFunction
         return;
       }
       case 'movsx':
-        out({ kind: 'alu', width: i.w, op: `movsx${i.bits}` as 'movsx8', source: 'reg', dst: R(i.d), src: R(i.a), imm: 0 });
+        out({
+          kind: 'alu',
+          width: i.w,
+          op: `movsx${i.bits}` as 'movsx8',
+          source: 'reg',
+          dst: R(i.d),
+          src: R(i.a),
+          imm: 0,
+        });
         return;
       case 'bswap': {
         const d = R(i.d);
@@ -99,7 +126,8 @@ export function emitFunction(fn: IrFunction, alloc: Allocation): EmittedFunction
       }
       case 'st': {
         const m = mem(i.m);
-        if (i.s.reg !== undefined) out({ kind: 'stx', size: i.size, dst: m.reg, src: R(i.s.reg), off: m.off });
+        if (i.s.reg !== undefined)
+          out({ kind: 'stx', size: i.size, dst: m.reg, src: R(i.s.reg), off: m.off });
         else out({ kind: 'st', size: i.size, dst: m.reg, off: m.off, imm: i.s.imm });
         return;
       }
@@ -126,12 +154,21 @@ export function emitFunction(fn: IrFunction, alloc: Allocation): EmittedFunction
         if (i.d !== undefined) {
           mov(64, R(i.d), { reg: i.s });
           out({ kind: 'atomic', size: i.size, op: i.aop, fetch: true, dst: m.reg, src: R(i.d), off: m.off });
-        } else out({ kind: 'atomic', size: i.size, op: i.aop, fetch: false, dst: m.reg, src: R(i.s), off: m.off });
+        } else
+          out({ kind: 'atomic', size: i.size, op: i.aop, fetch: false, dst: m.reg, src: R(i.s), off: m.off });
         return;
       }
       case 'cmpxchg': {
         const m = mem(i.m);
-        out({ kind: 'atomic', size: i.size, op: 'cmpxchg', fetch: true, dst: m.reg, src: R(i.s), off: m.off });
+        out({
+          kind: 'atomic',
+          size: i.size,
+          op: 'cmpxchg',
+          fetch: true,
+          dst: m.reg,
+          src: R(i.s),
+          off: m.off,
+        });
         return;
       }
       case 'setcc': {

@@ -10,8 +10,20 @@ export {
   compileToUnit,
   type FrontendResult,
 } from './compile.js';
-export { type DeclarationOptions, type Declarations, type FieldLayout, parseDeclarations, type StructLayout } from './declarations.js';
-export { CompileError, type Diagnostic, formatDiagnostic, type Severity, type SourceLoc } from './diagnostics.js';
+export {
+  type DeclarationOptions,
+  type Declarations,
+  type FieldLayout,
+  parseDeclarations,
+  type StructLayout,
+} from './declarations.js';
+export {
+  CompileError,
+  type Diagnostic,
+  formatDiagnostic,
+  type Severity,
+  type SourceLoc,
+} from './diagnostics.js';
 export { BUNDLED_HEADERS } from './headers.generated.js';
 export { PREDEFINED } from './preprocessor.js';
 export type { Type } from './types.js';

@@ -7,7 +7,16 @@
 import type { AluOp, JmpOp, Size } from '@tbpf/isa';
 import type { BinaryOp, Expr, Func, Stmt, Var } from './ast.js';
 import { Abort, type DiagnosticBag, type SourceLoc } from './diagnostics.js';
-import { type Block, FIRST_VREG, FP, type IrFunction, type IrInsn, type Mem, type Src, type Width } from './ir.js';
+import {
+  type Block,
+  FIRST_VREG,
+  FP,
+  type IrFunction,
+  type IrInsn,
+  type Mem,
+  type Src,
+  type Width,
+} from './ir.js';
 import { alignOf, isInteger, type Member, sizeOf, T, type Type } from './types.js';
 
 export interface IrGenContext {
@@ -147,7 +156,11 @@ export class FuncGen {
     }
     let size = 0;
     for (const s of this.slots) size = Math.ceil((size + s.size) / s.align) * s.align;
-    if (size > MAX_STACK) this.ctx.diags.error(f.loc, `stack size of ${size} bytes in function '${f.name}' exceeds BPF's limit of ${MAX_STACK} bytes`);
+    if (size > MAX_STACK)
+      this.ctx.diags.error(
+        f.loc,
+        `stack size of ${size} bytes in function '${f.name}' exceeds BPF's limit of ${MAX_STACK} bytes`,
+      );
     return { name: f.name, blocks: this.blocks, slots: this.slots, nextVreg: this.nextV, loc: f.loc };
   }
 
@@ -160,7 +173,12 @@ export class FuncGen {
     if (s === undefined) {
       // Aggregates get 8-byte alignment so they can be initialised and copied 8 bytes at a time.
       const size = Math.max(1, sizeOf(v.type));
-      const align = v.type.kind === 'struct' || v.type.kind === 'array' ? (size >= 8 ? 8 : Math.min(8, alignOf(v.type))) : Math.min(8, alignOf(v.type));
+      const align =
+        v.type.kind === 'struct' || v.type.kind === 'array'
+          ? size >= 8
+            ? 8
+            : Math.min(8, alignOf(v.type))
+          : Math.min(8, alignOf(v.type));
       s = this.slots.push({ size, align: Math.max(1, align) }) - 1;
       this.slotOf.set(v, s);
     }
@@ -188,8 +206,10 @@ export class FuncGen {
       case 'expr':
         this.effect(s.e);
         return;
-      case 'init':
-        return this.init(s);
+      case 'init': {
+        this.init(s);
+        return;
+      }
       case 'if': {
         const then = this.newBlock();
         const end = this.newBlock();
@@ -412,7 +432,10 @@ export class FuncGen {
         return;
       }
       case 'unary':
-        if (e.op === '!') return this.cond(e.e, f, t);
+        if (e.op === '!') {
+          this.cond(e.e, f, t);
+          return;
+        }
         break;
       case 'binary':
         if (['==', '!=', '<', '<=', '>', '>='].includes(e.op)) {
@@ -440,14 +463,25 @@ export class FuncGen {
         break;
       case 'cast':
         // A widening conversion does not change zero-ness.
-        if (isInteger(e.type) && isInteger(e.e.type) && sizeOf(e.type) >= sizeOf(e.e.type) && !e.type.bool)
-          return this.cond(e.e, t, f);
-        if (e.type.kind === 'ptr' && e.e.type.kind === 'ptr') return this.cond(e.e, t, f);
-        if (isInteger(e.type) && e.type.bool) return this.cond(e.e, t, f);
+        if (isInteger(e.type) && isInteger(e.e.type) && sizeOf(e.type) >= sizeOf(e.e.type) && !e.type.bool) {
+          this.cond(e.e, t, f);
+          return;
+        }
+        if (e.type.kind === 'ptr' && e.e.type.kind === 'ptr') {
+          this.cond(e.e, t, f);
+          return;
+        }
+        if (isInteger(e.type) && e.type.bool) {
+          this.cond(e.e, t, f);
+          return;
+        }
         break;
       case 'comma':
         this.effect(e.l);
-        return this.cond(e.r, t, f);
+        {
+          this.cond(e.r, t, f);
+          return;
+        }
     }
     const v = this.gen(e);
     this.terminate({ op: 'br', cc: 'jne', w: widthOf(e.type), a: v, b: { imm: 0 }, t, f });
@@ -473,11 +507,17 @@ export class FuncGen {
   private effect(e: Expr): void {
     switch (e.kind) {
       case 'cast':
-        if (e.type.kind === 'void') return this.effect(e.e);
+        if (e.type.kind === 'void') {
+          this.effect(e.e);
+          return;
+        }
         break;
       case 'comma':
         this.effect(e.l);
-        return this.effect(e.r);
+        {
+          this.effect(e.r);
+          return;
+        }
       case 'incdec':
         this.gen({ ...e, prefix: true });
         return;
@@ -513,7 +553,8 @@ export class FuncGen {
       case 'cast':
         return this.convert(e.e, e.type);
       case 'unary': {
-        if (e.op === '!') return this.setcc(e.e.type, 'jeq', e.e, { kind: 'num', value: 0n, type: e.e.type, loc: e.loc });
+        if (e.op === '!')
+          return this.setcc(e.e.type, 'jeq', e.e, { kind: 'num', value: 0n, type: e.e.type, loc: e.loc });
         const w = widthOf(e.type);
         const a = this.gen(e.e);
         const d = this.vreg();
@@ -593,7 +634,6 @@ export class FuncGen {
     if (['==', '!=', '<', '<=', '>', '>='].includes(e.op)) {
       return this.setcc(e.l.type, cmpOp(e.op, isSigned(e.l.type)), e.l, e.r);
     }
-    const w = widthOf(e.type);
     const a = this.gen(e.l);
     const d = this.vreg();
     this.arith(e.op, e.type, d, a, e.r);
@@ -677,8 +717,10 @@ export class FuncGen {
     switch (e.kind) {
       case 'var': {
         const v = e.v;
-        if (v.storage !== 'global' && !this.inMemory(v)) return { kind: 'reg', r: this.regFor(v), type: e.type };
-        if (v.storage !== 'global') return { kind: 'mem', m: { base: FP, off: 0, slot: this.slotFor(v) }, type: e.type };
+        if (v.storage !== 'global' && !this.inMemory(v))
+          return { kind: 'reg', r: this.regFor(v), type: e.type };
+        if (v.storage !== 'global')
+          return { kind: 'mem', m: { base: FP, off: 0, slot: this.slotFor(v) }, type: e.type };
         const d = this.vreg();
         const sym = this.ctx.symbolOf(v);
         this.emit({ op: 'sym', d, ...sym });
@@ -759,7 +801,8 @@ export class FuncGen {
     const size = sizeOf(t) as Size;
     const d = this.vreg();
     this.emit({ op: 'ld', size, d, m: lv.m });
-    if (lv.member?.bitWidth !== undefined) return this.extractBits(d, t, lv.bitShift ?? 0, lv.member.bitWidth);
+    if (lv.member?.bitWidth !== undefined)
+      return this.extractBits(d, t, lv.bitShift ?? 0, lv.member.bitWidth);
     if (isInteger(t) && t.signed && size < 4) {
       const s = this.vreg();
       this.emit({ op: 'movsx', w: 32, bits: (size * 8) as 8 | 16, d: s, a: d });
@@ -802,7 +845,10 @@ export class FuncGen {
       this.emit({ op: 'mov', w: 64, d: lv.r, s: { reg: val } });
       return;
     }
-    if (lv.member?.bitWidth !== undefined) return this.storeBitfield(lv.m, lv.type, lv.bitShift ?? 0, lv.member.bitWidth, val);
+    if (lv.member?.bitWidth !== undefined) {
+      this.storeBitfield(lv.m, lv.type, lv.bitShift ?? 0, lv.member.bitWidth, val);
+      return;
+    }
     this.emit({ op: 'st', size: sizeOf(lv.type) as Size, m: lv.m, s: { reg: val } });
   }
 
@@ -877,7 +923,9 @@ export class FuncGen {
 
   private args(args: Expr[]): void {
     const regs = args.map((a) => this.gen(a));
-    regs.forEach((r, i) => this.emit({ op: 'mov', w: 64, d: i + 1, s: { reg: r } }));
+    regs.forEach((r, i) => {
+      this.emit({ op: 'mov', w: 64, d: i + 1, s: { reg: r } });
+    });
   }
 
   private result(type: Type, normalizeRet: boolean): number {
@@ -938,7 +986,8 @@ export class FuncGen {
             parts.push({ off: i, k, r });
             i += k;
           }
-          for (const p of parts) this.emit({ op: 'st', size: p.k, m: { ...dst, off: dst.off + p.off }, s: { reg: p.r } });
+          for (const p of parts)
+            this.emit({ op: 'st', size: p.k, m: { ...dst, off: dst.off + p.off }, s: { reg: p.r } });
         } else this.copy(dst, src, n, align);
         return this.gen(a[0]);
       }
@@ -951,7 +1000,8 @@ export class FuncGen {
           this.storeImage(dst, new Uint8Array(n).fill(Number(c) & 0xff), 0, n, align);
         } else {
           const byte = this.gen(a[1]);
-          for (let i = 0; i < n; i++) this.emit({ op: 'st', size: 1, m: { ...dst, off: dst.off + i }, s: { reg: byte } });
+          for (let i = 0; i < n; i++)
+            this.emit({ op: 'st', size: 1, m: { ...dst, off: dst.off + i }, s: { reg: byte } });
         }
         return this.gen(a[0]);
       }

@@ -6,7 +6,7 @@
  */
 import { type BtfType, ObjectBuilder, type ObjectFile, readObject } from '@tbpf/asm';
 import type { CompiledUnit } from './compile.js';
-import { alignOf, sizeOf, type StructDef, type Type, typeToString } from './types.js';
+import { alignOf, type StructDef, sizeOf, type Type, typeToString } from './types.js';
 
 export interface ObjectResult {
   bytes: Uint8Array;
@@ -73,7 +73,8 @@ class BtfConverter {
         return 0;
       case 'int':
       case 'float': {
-        const name = t.kind === 'int' && t.enumTag !== undefined ? (t.signed ? 'int' : 'unsigned int') : t.name;
+        const name =
+          t.kind === 'int' && t.enumTag !== undefined ? (t.signed ? 'int' : 'unsigned int') : t.name;
         let id = this.ints.get(name);
         if (id === undefined) {
           id =
@@ -96,7 +97,12 @@ class BtfConverter {
       case 'struct': {
         const known = this.structs.get(t.def);
         if (known !== undefined) return known;
-        const entry: BtfType = { kind: t.def.union ? 'union' : 'struct', name: t.def.tag ?? '', size: t.def.size, members: [] };
+        const entry: BtfType = {
+          kind: t.def.union ? 'union' : 'struct',
+          name: t.def.tag ?? '',
+          size: t.def.size,
+          members: [],
+        };
         const id = btf.add(entry);
         this.structs.set(t.def, id);
         entry.members = t.def.members.map((m) => ({

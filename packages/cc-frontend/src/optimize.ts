@@ -2,8 +2,20 @@
  * IR clean-ups before register allocation: unreachable-block removal, jump threading, constant
  * and copy propagation within blocks, folding of constant branches, and dead-code elimination.
  */
+
+import {
+  type Block,
+  defs,
+  FIRST_VREG,
+  type IrFunction,
+  type IrInsn,
+  mapRegs,
+  type Src,
+  successors,
+  termUses,
+  uses,
+} from './ir.js';
 import { lateUses } from './regalloc.js';
-import { type Block, defs, FIRST_VREG, type IrFunction, type IrInsn, mapRegs, type Src, successors, termUses, uses } from './ir.js';
 
 export function optimize(fn: IrFunction, level: number): void {
   simplifyCfg(fn);
@@ -73,7 +85,11 @@ export function simplifyCfg(fn: IrFunction): void {
       if ((preds.get(next) ?? []).length !== 1) break;
       b.insns.push(...next.insns);
       b.term = next.term;
-      for (const s of successors(next)) preds.set(s, (preds.get(s) ?? []).map((p) => (p === next ? b : p)));
+      for (const s of successors(next))
+        preds.set(
+          s,
+          (preds.get(s) ?? []).map((p) => (p === next ? b : p)),
+        );
       next.insns = [];
       next.term = { op: 'none' };
       preds.set(next, []);
@@ -164,12 +180,15 @@ function propagate(b: Block): boolean {
     }
     const srcAfter = srcOf(i);
     const aAfter = 'a' in i ? i.a : undefined;
-    if (rewrote || aAfter !== aBefore || srcAfter?.imm !== srcBefore?.imm || srcAfter?.reg !== srcBefore?.reg) changed = true;
+    if (rewrote || aAfter !== aBefore || srcAfter?.imm !== srcBefore?.imm || srcAfter?.reg !== srcBefore?.reg)
+      changed = true;
     for (const d of defs(i)) kill(d);
-    if (i.op === 'mov' && i.w === 32 && i.s.reg !== undefined && i.d >= FIRST_VREG && i.s.reg !== i.d) low32.set(i.d, i.s.reg);
+    if (i.op === 'mov' && i.w === 32 && i.s.reg !== undefined && i.d >= FIRST_VREG && i.s.reg !== i.d)
+      low32.set(i.d, i.s.reg);
     if (i.op === 'const' && i.d >= FIRST_VREG) known.set(i.d, { c: BigInt.asUintN(64, i.v) });
     else if (i.op === 'mov' && i.d >= FIRST_VREG) {
-      if (i.s.imm !== undefined) known.set(i.d, { c: i.w === 64 ? BigInt.asUintN(64, BigInt(i.s.imm)) : BigInt(i.s.imm >>> 0) });
+      if (i.s.imm !== undefined)
+        known.set(i.d, { c: i.w === 64 ? BigInt.asUintN(64, BigInt(i.s.imm)) : BigInt(i.s.imm >>> 0) });
       else if (i.w === 64 && i.s.reg !== i.d && i.s.reg >= FIRST_VREG) known.set(i.d, { copy: i.s.reg });
     }
     out.push(i);
@@ -205,20 +224,34 @@ function foldAlu(op: string, w: 32 | 64, a: bigint, b0: bigint): bigint | undefi
   const sa = BigInt.asIntN(w, ua);
   const sb = BigInt.asIntN(w, ub);
   switch (op) {
-    case 'add': return mask(ua + ub);
-    case 'sub': return mask(ua - ub);
-    case 'mul': return mask(ua * ub);
-    case 'and': return ua & ub;
-    case 'or': return ua | ub;
-    case 'xor': return ua ^ ub;
-    case 'lsh': return mask(ua << (ub & (bits - 1n)));
-    case 'rsh': return ua >> (ub & (bits - 1n));
-    case 'arsh': return mask(sa >> (ub & (bits - 1n)));
-    case 'div': return ub === 0n ? 0n : ua / ub;
-    case 'mod': return ub === 0n ? ua : ua % ub;
-    case 'sdiv': return sb === 0n ? 0n : mask(sa / sb);
-    case 'smod': return sb === 0n ? ua : mask(sa % sb);
-    default: return undefined;
+    case 'add':
+      return mask(ua + ub);
+    case 'sub':
+      return mask(ua - ub);
+    case 'mul':
+      return mask(ua * ub);
+    case 'and':
+      return ua & ub;
+    case 'or':
+      return ua | ub;
+    case 'xor':
+      return ua ^ ub;
+    case 'lsh':
+      return mask(ua << (ub & (bits - 1n)));
+    case 'rsh':
+      return ua >> (ub & (bits - 1n));
+    case 'arsh':
+      return mask(sa >> (ub & (bits - 1n)));
+    case 'div':
+      return ub === 0n ? 0n : ua / ub;
+    case 'mod':
+      return ub === 0n ? ua : ua % ub;
+    case 'sdiv':
+      return sb === 0n ? 0n : mask(sa / sb);
+    case 'smod':
+      return sb === 0n ? ua : mask(sa % sb);
+    default:
+      return undefined;
   }
 }
 
@@ -228,17 +261,28 @@ export function evalCond(cc: string, w: 32 | 64, a: bigint, b: bigint): boolean 
   const sa = BigInt.asIntN(w, ua);
   const sb = BigInt.asIntN(w, ub);
   switch (cc) {
-    case 'jeq': return ua === ub;
-    case 'jne': return ua !== ub;
-    case 'jgt': return ua > ub;
-    case 'jge': return ua >= ub;
-    case 'jlt': return ua < ub;
-    case 'jle': return ua <= ub;
-    case 'jsgt': return sa > sb;
-    case 'jsge': return sa >= sb;
-    case 'jslt': return sa < sb;
-    case 'jsle': return sa <= sb;
-    default: return (ua & ub) !== 0n;
+    case 'jeq':
+      return ua === ub;
+    case 'jne':
+      return ua !== ub;
+    case 'jgt':
+      return ua > ub;
+    case 'jge':
+      return ua >= ub;
+    case 'jlt':
+      return ua < ub;
+    case 'jle':
+      return ua <= ub;
+    case 'jsgt':
+      return sa > sb;
+    case 'jsge':
+      return sa >= sb;
+    case 'jslt':
+      return sa < sb;
+    case 'jsle':
+      return sa <= sb;
+    default:
+      return (ua & ub) !== 0n;
   }
 }
 
@@ -289,7 +333,8 @@ function deadCode(fn: IrFunction): boolean {
     for (let j = b.insns.length - 1; j >= 0; j--) {
       let i = b.insns[j];
       const ds = defs(i);
-      const pure = i.op !== 'st' && i.op !== 'call' && i.op !== 'calllocal' && i.op !== 'atomic' && i.op !== 'cmpxchg';
+      const pure =
+        i.op !== 'st' && i.op !== 'call' && i.op !== 'calllocal' && i.op !== 'atomic' && i.op !== 'cmpxchg';
       const physDef = ds.some((d) => d < FIRST_VREG);
       if (pure && !physDef && ds.every((d) => !live.has(d))) {
         removed = true;
@@ -343,7 +388,11 @@ function coalesce(fn: IrFunction): boolean {
         !lateUses(prev).includes(i.d)
       ) {
         const from = i.s.reg;
-        out[out.length - 1] = mapRegs(prev, (r) => r, (r) => (r === from ? i.d : r));
+        out[out.length - 1] = mapRegs(
+          prev,
+          (r) => r,
+          (r) => (r === from ? i.d : r),
+        );
         changed = true;
         continue;
       }

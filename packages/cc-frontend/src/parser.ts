@@ -280,7 +280,10 @@ export class Parser {
 
   private topLevel(opts: ParseOptions): void {
     if (this.accept(';')) return;
-    if (this.is('_Static_assert')) return this.staticAssert();
+    if (this.is('_Static_assert')) {
+      this.staticAssert();
+      return;
+    }
     const spec = this.declSpec();
     if (this.accept(';')) return;
     for (let first = true; ; first = false) {
@@ -1198,11 +1201,9 @@ export class Parser {
         if (braced) this.expect('}');
         const len = type.len ?? bytes.length + 1;
         if (bytes.length > len) throw this.error(strTok.loc, 'initializer-string for char array is too long');
-        bytes
-          .slice(0, len)
-          .forEach((b, i) =>
-            items.push({ offset: offset + i, type: elem, value: num(BigInt(b), elem, strTok.loc) }),
-          );
+        for (const [i, b] of bytes.slice(0, len).entries()) {
+          items.push({ offset: offset + i, type: elem, value: num(BigInt(b), elem, strTok.loc) });
+        }
         return type.len === undefined ? arrayOf(elem, len) : type;
       }
       if (!this.is('{')) {

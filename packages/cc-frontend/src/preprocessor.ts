@@ -247,26 +247,35 @@ export class Preprocessor {
     const args = line.slice(1);
     try {
       switch (name.text) {
-        case 'define':
-          return this.define(name, args);
+        case 'define': {
+          this.define(name, args);
+          return;
+        }
         case 'undef':
           if (args[0]?.kind !== 'ident') throw this.diags.error(name.loc, 'macro name missing');
           this.macros.delete(args[0].text);
           return;
-        case 'include':
-          return this.include(name, args);
-        case 'if':
-          return this.startCond(hash, this.evalCondition(name, args));
+        case 'include': {
+          this.include(name, args);
+          return;
+        }
+        case 'if': {
+          this.startCond(hash, this.evalCondition(name, args));
+          return;
+        }
         case 'ifdef':
         case 'ifndef': {
           if (args[0]?.kind !== 'ident') throw this.diags.error(name.loc, 'macro name missing');
           const defined = this.macros.has(args[0].text);
-          return this.startCond(hash, name.text === 'ifdef' ? defined : !defined);
+          this.startCond(hash, name.text === 'ifdef' ? defined : !defined);
+          return;
         }
         case 'elif':
         case 'else':
-        case 'endif':
-          return this.continueCond(name, args);
+        case 'endif': {
+          this.continueCond(name, args);
+          return;
+        }
         case 'error':
           throw this.diags.error(
             name.loc,
@@ -278,8 +287,10 @@ export class Preprocessor {
         case 'warning':
           this.diags.warn(name.loc, `#warning ${args.map((a) => a.text).join(' ')}`);
           return;
-        case 'pragma':
-          return this.pragma(name, args);
+        case 'pragma': {
+          this.pragma(name, args);
+          return;
+        }
         case 'line':
           return;
         default:

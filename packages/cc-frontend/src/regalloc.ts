@@ -5,7 +5,18 @@
  * to a frame slot and the function is re-allocated with short-lived reloads.
  */
 import type { DiagnosticBag } from './diagnostics.js';
-import { type Block, defs, FIRST_VREG, FP, type IrFunction, type IrInsn, mapRegs, successors, termUses, uses } from './ir.js';
+import {
+  type Block,
+  defs,
+  FIRST_VREG,
+  FP,
+  type IrFunction,
+  type IrInsn,
+  mapRegs,
+  successors,
+  termUses,
+  uses,
+} from './ir.js';
 
 export interface Allocation {
   /** vreg → physical register. */
@@ -53,7 +64,10 @@ export function allocate(fn: IrFunction, diags: DiagnosticBag): Allocation {
     const result = scan(intervals, fixed, partners);
     if (result.spilled.length === 0) return { reg: result.reg };
     if (round >= MAX_ROUNDS || result.spilled.every((v) => temps.has(v))) {
-      diags.error(fn.loc, `function '${fn.name}' needs more registers than BPF has (too many values live at once)`);
+      diags.error(
+        fn.loc,
+        `function '${fn.name}' needs more registers than BPF has (too many values live at once)`,
+      );
       return { reg: result.reg };
     }
     for (const v of result.spilled) if (!temps.has(v)) spill(fn, v, temps);
@@ -88,10 +102,19 @@ function buildIntervals(
     for (let k = blocks.length - 1; k >= 0; k--) {
       const b = blocks[k];
       const out = liveOut.get(b) as Set<number>;
-      for (const s of successors(b)) for (const r of liveIn.get(s) as Set<number>) if (!out.has(r)) { out.add(r); changed = true; }
+      for (const s of successors(b))
+        for (const r of liveIn.get(s) as Set<number>)
+          if (!out.has(r)) {
+            out.add(r);
+            changed = true;
+          }
       const inn = liveIn.get(b) as Set<number>;
       const d = defSet.get(b) as Set<number>;
-      for (const r of out) if (!d.has(r) && !inn.has(r)) { inn.add(r); changed = true; }
+      for (const r of out)
+        if (!d.has(r) && !inn.has(r)) {
+          inn.add(r);
+          changed = true;
+        }
     }
   }
   const iv = new Map<number, Interval>();
@@ -153,15 +176,23 @@ function buildIntervals(
     }
   }
   const intervals = [...iv.values()].sort((a, b) => a.start - b.start || a.v - b.v);
-  for (const x of intervals) x.crossesCall = callPositions.some((p) => x.segs.some(([a, e]) => p > a && p <= e));
+  for (const x of intervals)
+    x.crossesCall = callPositions.some((p) => x.segs.some(([a, e]) => p > a && p <= e));
   // Copies between vregs: giving both the same register makes the copy disappear. When both
   // are defined once (d only by the copy), they hold the same value and never conflict.
   const partners = new Map<number, number[]>();
   const defCount = new Map<number, number>();
-  for (const b of blocks) for (const i of b.insns) for (const d of defs(i)) defCount.set(d, (defCount.get(d) ?? 0) + 1);
+  for (const b of blocks)
+    for (const i of b.insns) for (const d of defs(i)) defCount.set(d, (defCount.get(d) ?? 0) + 1);
   for (const b of blocks)
     for (const i of b.insns)
-      if (i.op === 'mov' && i.w === 64 && i.s.reg !== undefined && i.s.reg >= FIRST_VREG && i.d >= FIRST_VREG) {
+      if (
+        i.op === 'mov' &&
+        i.w === 64 &&
+        i.s.reg !== undefined &&
+        i.s.reg >= FIRST_VREG &&
+        i.d >= FIRST_VREG
+      ) {
         partners.set(i.d, [...(partners.get(i.d) ?? []), i.s.reg]);
         partners.set(i.s.reg, [...(partners.get(i.s.reg) ?? []), i.d]);
         if (defCount.get(i.d) === 1 && defCount.get(i.s.reg) === 1) {
@@ -186,12 +217,15 @@ function scan(
   const reg = new Map<number, number>();
   const spilled: number[] = [];
   const occupants: Interval[][] = Array.from({ length: 10 }, () => []);
-  const blocked = (r: number, x: Interval) => fixed[r].some(([a, b]) => x.segs.some(([s0, e0]) => a <= e0 && b >= s0));
+  const blocked = (r: number, x: Interval) =>
+    fixed[r].some(([a, b]) => x.segs.some(([s0, e0]) => a <= e0 && b >= s0));
   const allowed = (r: number, x: Interval) => !blocked(r, x) && (!x.crossesCall || r >= 6);
   for (const x of intervals) {
     const conflicts = (o: Interval) => overlaps(o.segs, x.segs) && !x.same?.includes(o.v);
     const ok = (r: number) => allowed(r, x) && !occupants[r].some(conflicts);
-    const preferred = (partners.get(x.v) ?? []).map((p) => reg.get(p)).filter((r): r is number => r !== undefined);
+    const preferred = (partners.get(x.v) ?? [])
+      .map((p) => reg.get(p))
+      .filter((r): r is number => r !== undefined);
     if (x.hint !== undefined && x.hint <= 9) preferred.unshift(x.hint);
     let choice = preferred.find(ok) ?? ORDER.find(ok);
     if (choice === undefined) {
@@ -239,7 +273,18 @@ function spill(fn: IrFunction, v: number, temps: Set<number>): void {
         temps.add(t);
       }
       if (usesV) out.push({ op: 'ld', size: 8, d: t, m, loc: i.loc });
-      out.push(usesV || defsV ? { ...mapRegs(i, (r) => (r === v ? t : r), (r) => (r === v ? t : r)), loc: i.loc } : i);
+      out.push(
+        usesV || defsV
+          ? {
+              ...mapRegs(
+                i,
+                (r) => (r === v ? t : r),
+                (r) => (r === v ? t : r),
+              ),
+              loc: i.loc,
+            }
+          : i,
+      );
       if (defsV) out.push({ op: 'st', size: 8, m, s: { reg: t }, loc: i.loc });
     }
     b.insns = out;
@@ -248,7 +293,8 @@ function spill(fn: IrFunction, v: number, temps: Set<number>): void {
       temps.add(t);
       b.insns.push({ op: 'ld', size: 8, d: t, m });
       const term = b.term;
-      if (term.op === 'br') b.term = { ...term, a: term.a === v ? t : term.a, b: term.b.reg === v ? { reg: t } : term.b };
+      if (term.op === 'br')
+        b.term = { ...term, a: term.a === v ? t : term.a, b: term.b.reg === v ? { reg: t } : term.b };
     }
   }
 }

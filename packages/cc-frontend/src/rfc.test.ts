@@ -10,7 +10,10 @@ import { interpreter, loadObject, Runtime } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
 import { compile } from './compile.js';
 
-const rfcText = readFileSync(new URL('../../../../shared/rfc/tracing-filters-with-bpf.txt', import.meta.url), 'utf8');
+const rfcText = readFileSync(
+  new URL('../../../../shared/rfc/tracing-filters-with-bpf.txt', import.meta.url),
+  'utf8',
+);
 const filterEx2 = readFileSync(new URL('../examples/filter_ex2.c', import.meta.url), 'utf8');
 
 /** The filter exactly as the cover letter prints it. */
@@ -79,7 +82,9 @@ describe('filter_ex2 (per-device packet counter in a hash map)', () => {
     expect(r.object.maps.map((m) => [m.name, m.typeName, m.keySize, m.valueSize, m.maxEntries])).toEqual([
       ['dev_counts', 'hash', 8, 8, 4096],
     ]);
-    expect(r.object.programs.map((p) => [p.name, p.section])).toEqual([['filter', 'tracepoint/net/netif_receive_skb']]);
+    expect(r.object.programs.map((p) => [p.name, p.section])).toEqual([
+      ['filter', 'tracepoint/net/netif_receive_skb'],
+    ]);
     expect(r.object.license).toBe('GPL');
     expect(r.object.programs[0].lineInfo.length).toBeGreaterThan(5);
     const v = verifyKprobe(r.object, 'filter');
