@@ -112,6 +112,18 @@ describe('tbpf disasm', () => {
     const objdump = (args: string[]) =>
       execFileSync('llvm-objdump-19', [...args, 'prog.o'], { cwd: dir, encoding: 'utf8' });
 
+    it('--json names relocations and labels', async () => {
+      const io = memoryIo({ 'prog.o': object });
+      await runCli(['node', 'tbpf', 'disasm', 'prog.o', '--json'], io);
+      const entries = JSON.parse(io.stdout);
+      expect(entries[1]).toMatchObject({
+        section: '.text',
+        index: 1,
+        relocations: [{ type: 'R_BPF_64_64', symbol: 'counters' }],
+      });
+      expect(entries[0].labels).toEqual(['count_writes']);
+    });
+
     for (const [ours, theirs] of [
       [['--raw-bytes'], ['-d']],
       [[], ['-d', '--no-show-raw-insn']],

@@ -309,6 +309,10 @@ export interface JsonListingEntry {
   target?: number;
   /** Symbols defined at this offset. */
   labels?: string[];
+  /** Relocations applying to this instruction. */
+  relocations?: { type: string; symbol: string }[];
+  /** The source line recorded for this instruction (BTF line info), when given. */
+  source?: string;
 }
 
 export function disassembleJson(
@@ -320,8 +324,14 @@ export function disassembleJson(
     : [isInsnList(input) ? { name: '.text', insns: input } : input];
   const out: JsonListingEntry[] = [];
   for (const s of sections) {
-    for (const e of listSection(s)) {
+    const entries = listSection(s);
+    const lines = sourceLines(s, entries);
+    for (const e of entries) {
       const labels = (s.symbols ?? []).filter((sym) => sym.offset === e.offset).map((sym) => sym.name);
+      const relocations = (s.relocations ?? [])
+        .filter((r) => r.offset >= e.offset && r.offset < e.offset + e.bytes.length)
+        .map((r) => ({ type: r.type, symbol: r.symbol }));
+      const source = lines.get(e.offset);
       const target = branchTarget(e);
       out.push({
         section: s.name,
@@ -333,6 +343,8 @@ export function disassembleJson(
         ...(e.error ? { error: e.error } : {}),
         ...(target !== undefined ? { target: Number(BigInt.asIntN(64, target) / 8n) } : {}),
         ...(labels.length ? { labels } : {}),
+        ...(relocations.length ? { relocations } : {}),
+        ...(source ? { source } : {}),
       });
     }
   }
