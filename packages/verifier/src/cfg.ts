@@ -3,7 +3,9 @@
  * version, registers, sub-program boundaries, jump targets, reachability, fall-through past the
  * end, and — in the RFC's strict mode — back-edges. Also marks the pruning points.
  */
+
 import { branchTargets, type CpuVersion, cpuVersion, encodeSlots, type Insn, slotStarts } from '@tbpf/isa';
+import { liveness } from './liveness.js';
 
 export class StructureError extends Error {
   constructor(
@@ -25,6 +27,8 @@ export interface Structure {
   prunePoint: Uint8Array;
   /** Static call graph: callees of each sub-program. */
   callees: Set<number>[];
+  /** Registers live before each instruction (bit n = rn). */
+  liveIn: Uint16Array;
 }
 
 /** The opcode byte of an instruction, for messages and the kernel-style log. */
@@ -180,5 +184,5 @@ export function checkStructure(insns: readonly Insn[], cpu: CpuVersion, strictRf
     }
   }
   for (let i = 0; i < n; i++) if (color[i] === 0) throw new StructureError(i, `unreachable insn ${i}`);
-  return { target, subprogStarts, subprogOf, prunePoint, callees };
+  return { target, subprogStarts, subprogOf, prunePoint, callees, liveIn: liveness(insns, target) };
 }

@@ -311,6 +311,14 @@ export class Checker {
     }
   }
 
+  /** Live registers of each frame at the current instruction (callers: at their return point). */
+  private liveMasks(): number[] {
+    const frames = this.st.frames;
+    return frames.map((_, f) =>
+      f === frames.length - 1 ? this.s.liveIn[this.pc] : this.s.liveIn[frames[f + 1].callsite + 1] & 0x7c0,
+    );
+  }
+
   /** A checkpoint whose every continuation is explored becomes a pruning candidate. */
   private complete(c: Checkpoint): void {
     const byKey = this.inProgress.get(c.insn)!;
@@ -342,10 +350,11 @@ export class Checker {
     }
     const list = this.done.get(pc);
     let count = list?.length ?? 0;
+    const live = list?.length ? this.liveMasks() : undefined;
     if (list) {
       for (let i = 0; i < list.length; i++) {
         const c = list[i];
-        if (stateSafe(c.state, this.st)) {
+        if (stateSafe(c.state, this.st, live)) {
           c.hit++;
           this.stats.pruned++;
           if (this.level >= 1) this.log(`${pc}: safe`);

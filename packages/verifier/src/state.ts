@@ -258,15 +258,21 @@ function stackSafe(old: Frame, cur: Frame, ids: IdMap): boolean {
   return true;
 }
 
-/** True when `old` (fully explored and safe) covers every concrete state of `cur`. */
-export function stateSafe(old: State, cur: State): boolean {
+/**
+ * True when `old` (fully explored and safe) covers every concrete state of `cur`. `live[f]` is
+ * the mask of registers of frame f that may still be read; the others are not compared.
+ */
+export function stateSafe(old: State, cur: State, live?: readonly number[]): boolean {
   if (old.frames.length !== cur.frames.length || old.refs.length !== cur.refs.length) return false;
   const ids = new IdMap();
   for (let f = 0; f < old.frames.length; f++) {
     const of = old.frames[f];
     const cf = cur.frames[f];
     if (of.callsite !== cf.callsite) return false;
-    for (let r = 0; r < 11; r++) if (!regSafe(of.regs[r], cf.regs[r], ids)) return false;
+    const mask = live ? live[f] : 0x7ff;
+    for (let r = 0; r < 11; r++) {
+      if (mask & (1 << r) && !regSafe(of.regs[r], cf.regs[r], ids)) return false;
+    }
     if (!stackSafe(of, cf, ids)) return false;
   }
   for (let i = 0; i < old.refs.length; i++) if (!ids.check(old.refs[i].id, cur.refs[i].id)) return false;
