@@ -1,6 +1,6 @@
 import { and, encode, exit, ldxw, mov, R0, R1 } from '@tbpf/isa';
 import { describe, expect, it } from 'vitest';
-import { FilterLoadError } from './bpf-filter.js';
+import { DEFAULT_ENGINE_ORDER, ENGINES, FilterLoadError } from './bpf-filter.js';
 import { netHost } from './testing/netsim.js';
 
 /** The cover letter's filter in assembly: dev = ctx->regs.si; keep iff bpf_memcmp(dev->name, "eth5", 4) == 0. */
@@ -28,9 +28,9 @@ function traffic(
   for (let i = 0; i < n; i++) for (const d of devices) net.kfree_skb(net.netdev_alloc_skb(d, 64 + d.ifindex));
 }
 
-const ENGINES = ['interp', 'wasm', 'jit'] as const;
+const ENGINE_NAMES = ['interp', 'wasm', 'jit'] as const;
 
-describe.each(ENGINES)('BPF filters on %s', (engine) => {
+describe.each(ENGINE_NAMES)('BPF filters on %s', (engine) => {
   it('runs the RFC-form filter on a static tracepoint (ctx->regs.si = first argument)', () => {
     const { host, devices, net, kfreeSkb } = netHost();
     host.enable(kfreeSkb);
@@ -118,5 +118,47 @@ describe('raw instruction bytes', () => {
     expect(host.read('events/skb/kfree_skb/filter')).toMatch(
       /^bpf: raw, 2 insns, ctx=pt_regs, engine=interp/,
     );
+  });
+});
+
+describe('engine choice', () => {
+  it('falls back in the documented order when an engine is unavailable, keeping the reasons', () => {
+    const saved = { ...ENGINES };
+    const unavailable = (name: 'wasm' | 'jit') => ({
+      ...saved[name],
+      name,
+      available: () => ({ ok: false as const, reason: `${name} switched off for this test` }),
+    });
+    try {
+      ENGINES.wasm = unavailable('wasm');
+      const { host, kfreeSkb } = netHost();
+      let f = host.setBpfFilter(kfreeSkb, { kind: 'asm', text: 'r0 = 1\nexit\n' });
+      expect(DEFAULT_ENGINE_ORDER).toEqual(['wasm', 'jit', 'interp']);
+      expect(f.engine).toBe('jit');
+      expect(f.fallbacks).toEqual(['wasm: wasm switched off for this test']);
+      ENGINES.jit = unavailable('jit');
+      f = host.setBpfFilter(kfreeSkb, { kind: 'asm', text: 'r0 = 1\nexit\n' });
+      expect(f.engine).toBe('interp');
+      expect(f.fallbacks).toHaveLength(2);
+      expect(() =>
+        host.setBpfFilter(kfreeSkb, { kind: 'asm', text: 'r0 = 1\nexit\n' }, { engine: 'jit' }),
+      ).toThrow(/no engine could run the program \(jit: jit switched off for this test\)/);
+      expect(host.read('events/skb/kfree_skb/filter')).toMatch(/engine=interp/);
+    } finally {
+      Object.assign(ENGINES, saved);
+    }
+  });
+
+  it.each([
+    ['#!bpf asm engine=gpu\nr0 = 1\nexit\n', /unknown engine 'gpu'/],
+    ['#!bpf asm ctx=stack\nr0 = 1\nexit\n', /unknown ctx 'stack'/],
+    ['#!bpf asm colour=red\nr0 = 1\nexit\n', /unknown filter option 'colour'/],
+    ['#!bpf\nr0 = 1\nexit\n', /needs a language: c, asm or raw/],
+    ['#!bpf asm limit=0\nr0 = 1\nexit\n', /limit must be a positive integer/],
+    ['#!bpf asm\nr0 = \nexit\n', /filter/],
+  ])('rejects the filter write %j', (text, message) => {
+    const { host } = netHost();
+    expect(() => host.write('events/skb/kfree_skb/filter', text)).toThrow(message);
+    expect(host.read('events/skb/kfree_skb/filter')).toBe('none\n');
   });
 });
