@@ -105,3 +105,52 @@ describe('trace ring buffer', () => {
     expect(host.buffer.stats().written).toBe(12);
   });
 });
+
+describe('trace ring buffer under random load (seeded)', () => {
+  it.each(['overwrite', 'drop-new'] as const)('keeps order, payloads and counts consistent (%s)', (mode) => {
+    let seed = 0x9e3779b9;
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      return seed % n;
+    };
+    const rb = new TraceRingBuffer(1000, mode);
+    let seq = 0;
+    let committed = 0;
+    let consumed = 0;
+    let last = -1;
+    const check = (off: number, len: number) => {
+      const s = rb.view.getUint32(off, true);
+      for (let i = 4; i < len; i++) expect(rb.bytes[off + i]).toBe((s + i) & 0xff);
+      expect(s).toBeGreaterThan(last);
+      last = s;
+    };
+    for (let step = 0; step < 5000; step++) {
+      const op = rand(10);
+      if (op < 7) {
+        const len = 4 + rand(120);
+        const off = rb.reserve(len, seq);
+        if (off < 0) continue;
+        expect(off + len).toBeLessThanOrEqual(rb.capacity);
+        rb.view.setUint32(off, seq, true);
+        for (let i = 4; i < len; i++) rb.bytes[off + i] = (seq + i) & 0xff;
+        seq++;
+        if (op === 6) rb.discard(off);
+        else {
+          rb.commit(off);
+          committed++;
+        }
+      } else {
+        const e = rb.consume();
+        if (e) {
+          check(e.offset, e.length);
+          consumed++;
+        }
+      }
+    }
+    const st = rb.stats();
+    expect(st.written).toBe(committed);
+    expect(st.entries + st.overrun + consumed).toBe(committed);
+    for (let e = rb.consume(); e; e = rb.consume()) check(e.offset, e.length);
+    expect(rb.stats().used).toBe(0);
+  });
+});
