@@ -1,0 +1,71 @@
+/**
+ * Optional oracle: the running Linux kernel's verifier, through bpf(2) (needs root with
+ * CAP_BPF; skipped cleanly elsewhere). Loads every corpus program whose type Linux has
+ * (raw → socket filter, kprobe, socket_filter) and reports how often the verdicts agree.
+ * Programs that use tbpf-only features (raw memory behind r1, helpers 1001-1004, callx) are
+ * expected to differ; the report lists every disagreement.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { encode } from '@tbpf/isa';
+import { describe, expect, it } from 'vitest';
+import { verify } from './index.js';
+import { parseCorpus } from './testing/corpus.js';
+
+const corpusDir = path.resolve(__dirname, '../test-corpus');
+const source = path.resolve(__dirname, '../scripts/bpf-oracle.c');
+
+function buildOracle(): string | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  try {
+    const bin = path.join(mkdtempSync(path.join(tmpdir(), 'bpf-oracle-')), 'oracle');
+    execFileSync('gcc', ['-O2', '-o', bin, source]);
+    const probe = spawnSync(bin, [], { input: 'type socket\nprog b700000000000000' + '9500000000000000\n' });
+    return probe.status === 0 && probe.stdout.toString().startsWith('accept') ? bin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const oracle = buildOracle();
+const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
+
+describe.skipIf(!oracle)('agreement with the Linux kernel verifier (bpf(2))', () => {
+  it('loads the corpus and reports the agreement of verdicts', () => {
+    let compared = 0;
+    let agree = 0;
+    const differ: string[] = [];
+    for (const kind of ['unsafe', 'safe']) {
+      for (const file of readdirSync(path.join(corpusDir, kind)).filter((f) => f.endsWith('.s'))) {
+        const text = readFileSync(path.join(corpusDir, kind, file), 'utf8');
+        const p = parseCorpus(text, file);
+        const type = p.options.type.name;
+        if (type === 'tracepoint' || /^#\s*(strict|cpu|limit|ret)\b/m.test(text)) continue;
+        let bytes: Uint8Array;
+        try {
+          bytes = encode(p.insns);
+        } catch {
+          continue;
+        }
+        const maps = (p.options.maps ?? []).map(
+          (m) => `map ${m.type} ${m.keySize} ${m.valueSize} ${m.maxEntries} ${m.readOnly ? 0x80 : 0}\n`,
+        );
+        const input = `type ${type === 'kprobe' ? 'kprobe' : 'socket'}\n${maps.join('')}prog ${hex(bytes)}\n`;
+        const run = spawnSync(oracle!, [], { input });
+        if (run.status !== 0) continue;
+        const [verdict, reason = ''] = run.stdout.toString().split('\n');
+        const ours = verify(p.insns, p.options);
+        compared++;
+        if ((verdict === 'accept') === ours.accepted) agree++;
+        else
+          differ.push(
+            `${kind}/${file}: tbpf ${ours.accepted ? 'accepts' : `rejects (${ours.error?.reason})`}, Linux ${verdict === 'accept' ? 'accepts' : `rejects (${reason})`}`,
+          );
+      }
+    }
+    console.log(`kernel oracle: ${agree}/${compared} verdicts agree\n${differ.join('\n')}`);
+    expect(compared).toBeGreaterThan(100);
+  });
+});
