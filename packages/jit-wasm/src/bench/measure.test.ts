@@ -56,13 +56,47 @@ describe('benchmarks', () => {
     }
     if (FULL) {
       for (const name of ['loop', 'mem']) {
-        const { executed, samples } = perInstruction(engines, program(name), new Uint8Array(64), {
-          rounds: 9,
-        });
+        // wasm-dispatch: the basic-block dispatcher everywhere — what block/loop nesting buys.
+        const dispatcher = new WasmEngine({ controlFlow: 'dispatch' });
+        const { executed, samples } = perInstruction(
+          [...engines, dispatcher],
+          program(name),
+          new Uint8Array(64),
+          {
+            rounds: 9,
+          },
+        );
+        const named = samples.map((x, k) => (k === engines.length ? { ...x, engine: 'wasm-dispatch' } : x));
         lines.push(
-          `${name.padEnd(16)} ns/insn   ${samples.map((x) => show(x, 3)).join('  ')}  (${executed} insns)`,
+          `${name.padEnd(16)} ns/insn   ${named.map((x) => show(x, 3)).join('  ')}  (${executed} insns)`,
         );
       }
+      // Helper calls: one hash-map lookup per iteration; wasm-js-helpers sends it to JavaScript.
+      const setup = (rt: Runtime) => {
+        rt.createMap({ name: 'h', type: MAP_TYPE.hash, keySize: 4, valueSize: 8, maxEntries: 64 });
+      };
+      const text = `mov %r6, 200000
+        l:
+        mov %r1, %r6
+        and %r1, 7
+        stxw [%r10-4], %r1
+        lddw %r1, 0x5eed
+        mov %r2, %r10
+        add %r2, -4
+        call 1
+        sub %r6, 1
+        jne %r6, 0, l
+        exit`;
+      const lookups = assemble(text).insns.map((x) => (x.kind === 'lddw' ? lddwPseudo('map_fd', 1, 1) : x));
+      const all = [...engines, new WasmEngine({ nativeHelpers: false }), interpreter];
+      const { executed, samples } = perInstruction(all, lookups, undefined, { rounds: 7, setup });
+      const perIteration = samples.map((x, k) => ({
+        ...x,
+        engine: k === engines.length ? 'wasm-js-helpers' : x.engine,
+        median: (x.median * executed) / 200_000,
+        min: (x.min * executed) / 200_000,
+      }));
+      lines.push(`map lookup loop  ns/iter   ${perIteration.map((x) => show(x, 1)).join('  ')}`);
     }
     const big = syntheticProgram(4096);
     const c = compileTime(engines, big, FULL ? { rounds: 30 } : { rounds: 1 });

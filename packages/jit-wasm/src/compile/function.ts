@@ -8,6 +8,7 @@
  * function's plan (./structure.ts): nested blocks and loops, or the basic-block dispatcher.
  */
 import type { Insn } from '@tbpf/isa';
+import { BPF_ADDRESS_HIGH } from '@tbpf/vm';
 import { Code, I32, I64 } from '../wasm/code.js';
 import { Op } from '../wasm/opcodes.js';
 import type { ControlFlow, Subprogram } from './cfg.js';
@@ -30,6 +31,8 @@ import { type Construct, type Plan, planFunction } from './structure.js';
 
 /** Parameters of every BPF function: r0..r10. */
 export const FUNC_PARAMS: readonly (typeof I64)[] = Array(11).fill(I64);
+/** Parameters of an entry function that no BPF code calls: r1, r2 (r10 is set inside). */
+export const ENTRY_PARAMS: readonly (typeof I64)[] = [I64, I64];
 /** Results of a called BPF function: r0..r5 (the interpreter's shared register file). */
 export const CALLEE_RESULTS: readonly (typeof I64)[] = Array(6).fill(I64);
 
@@ -65,14 +68,16 @@ export interface CompiledFunction {
 }
 
 export function compileFunction(env: FunctionEnv, sub: Subprogram, index: number): CompiledFunction {
-  const c = new Code(FUNC_PARAMS.length);
-  const locals: Locals = {
-    reg: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
-    t64: c.local(I64),
-    a32: c.local(I32),
-    t32: c.local(I32),
-  };
-  const fn = new FunctionCompiler(env, c, locals, env.returnsAll(index));
+  // The entry, when nothing calls it, takes only r1 and r2: fewer arguments to pass per run.
+  const plainEntry = !env.returnsAll(index);
+  const c = new Code(plainEntry ? ENTRY_PARAMS.length : FUNC_PARAMS.length);
+  let reg = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  if (plainEntry) {
+    reg = [c.local(I64), 0, 1, ...Array.from({ length: 8 }, () => c.local(I64))];
+    c.i64Const(env.layout.stackTop | 0, BPF_ADDRESS_HIGH).localSet(reg[10]);
+  }
+  const locals: Locals = { reg, t64: c.local(I64), a32: c.local(I32), t32: c.local(I32) };
+  const fn = new FunctionCompiler(env, c, locals, !plainEntry);
   const plan = planFunction(env.insns, env.cf, sub, env.dispatchOnly);
   if (plan.kind === 'structured') fn.structured(sub, plan.constructs);
   else fn.dispatch(sub, plan.leaders, c.local(I32));

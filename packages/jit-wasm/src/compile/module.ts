@@ -12,7 +12,7 @@ import { Code, I32, I64 } from '../wasm/code.js';
 import { ModuleBuilder } from '../wasm/module.js';
 import { F64, Op } from '../wasm/opcodes.js';
 import { analyse } from './cfg.js';
-import { CALLEE_RESULTS, compileFunction, FUNC_PARAMS } from './function.js';
+import { CALLEE_RESULTS, compileFunction, ENTRY_PARAMS, FUNC_PARAMS } from './function.js';
 import {
   IMPORT_CLOCK,
   IMPORT_FAIL,
@@ -60,7 +60,9 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
   const randomImport = m.importFunc('env', IMPORT_RANDOM, [], [I32]);
   const entryCalled = insns.some((x, i) => x.kind === 'call' && x.target === 'local' && cf.target[i] === 0);
   const returnsAll = (k: number): boolean => k > 0 || entryCalled;
-  const funcs = cf.subprograms.map((_, k) => m.func(FUNC_PARAMS, returnsAll(k) ? CALLEE_RESULTS : [I64]));
+  const funcs = cf.subprograms.map((_, k) =>
+    returnsAll(k) ? m.func(FUNC_PARAMS, CALLEE_RESULTS) : m.func(ENTRY_PARAMS, [I64]),
+  );
   const usesPacket = insns.some((x) => x.kind === 'ldabs' || x.kind === 'ldind');
   const packet = { off: m.global(I32, true), len: m.global(I64, true) };
   const slowPath = defineSlowPath(m, helperImport, layout.scratch);
@@ -105,11 +107,12 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
 
   const entry = funcs[0];
   const fpLo = layout.stackTop | 0;
-  /** Push r0..r10 for the entry, given code that pushes r1 and r2. */
+  /** Push the entry's arguments (r1, r2; all of r0..r10 when BPF code calls it too). */
   const entryArgs = (c: Code, r1: () => void, r2: () => void): void => {
-    c.i64Const(0);
+    if (entryCalled) c.i64Const(0);
     r1();
     r2();
+    if (!entryCalled) return;
     for (let n = 3; n <= 9; n++) c.i64Const(0);
     c.i64Const(fpLo, BPF_ADDRESS_HIGH);
   };
