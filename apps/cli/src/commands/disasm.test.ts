@@ -65,6 +65,17 @@ describe('tbpf disasm', () => {
     );
   });
 
+  it('prints the ubpf syntax, which tbpf asm reads back', async () => {
+    const io = memoryIo({ 'p.bin': filterBytes });
+    await runCli(['node', 'tbpf', 'disasm', 'p.bin', '--style', 'ubpf'], io);
+    expect(io.stdout).toBe(
+      '# section .text\nldxb %r3, [%r1+16]\njne %r3, 101, +3\nlddw %r1, 0x100000000\ncall 1\nexit\n',
+    );
+    io.files['p.ubpf'] = io.stdout;
+    expect(await runCli(['node', 'tbpf', 'asm', 'p.ubpf', '-o', 'q.bin'], io)).toBe(0);
+    expect(io.files['q.bin']).toEqual(filterBytes);
+  });
+
   it('gives JSON for tools', async () => {
     const io = memoryIo({ 'p.bin': filterBytes });
     await runCli(['node', 'tbpf', 'disasm', 'p.bin', '--json'], io);

@@ -4,8 +4,10 @@ import {
   disassemble,
   disassembleJson,
   formatAssembly,
+  formatUbpf,
   isRfcImage,
   linuxHelperName,
+  listSection,
   objectSections,
   readElf,
   TBPF_RFC_HELPER_IDS,
@@ -23,6 +25,20 @@ interface DisasmOptions {
   relocs?: boolean;
   source?: boolean;
   json?: boolean;
+}
+
+/** Sections in the ubpf syntax, one instruction per line, jump offsets numeric: `tbpf asm --syntax ubpf` input. */
+function ubpfListing(sections: DisasmSectionInput[]): string {
+  return sections
+    .map((s) => {
+      const lines = listSection(s).map((e) =>
+        e.insn
+          ? formatUbpf(e.insn)
+          : `# <unknown> ${Array.from(e.bytes, (b) => b.toString(16).padStart(2, '0')).join(' ')}`,
+      );
+      return `# section ${s.name}\n${lines.join('\n')}\n`;
+    })
+    .join('');
 }
 
 /** What the input holds, found from its first bytes. */
@@ -64,7 +80,7 @@ export function registerDisasm(program: Command, io: Io): void {
     .argument('<in>', 'input file')
     .option(
       '--style <style>',
-      'llvm (llvm-objdump -d), kernel (bpftool prog dump xlated) or asm (source that tbpf asm and llvm-mc reassemble)',
+      'llvm (llvm-objdump -d), kernel (bpftool prog dump xlated), asm (LLVM source that tbpf asm and llvm-mc reassemble) or ubpf (bpf_conformance syntax)',
       'llvm',
     )
     .option('--section <name>', 'only this section')
@@ -74,8 +90,8 @@ export function registerDisasm(program: Command, io: Io): void {
     .option('-S, --source', "interleave source lines from the object's BTF line info (llvm-objdump -S)")
     .option('--json', 'machine-readable output: one object per instruction')
     .action((input: string, opts: DisasmOptions) => {
-      if (opts.style !== 'llvm' && opts.style !== 'kernel' && opts.style !== 'asm') {
-        throw new CliError(`--style must be llvm, kernel or asm, not '${opts.style}'`);
+      if (!['llvm', 'kernel', 'asm', 'ubpf'].includes(opts.style)) {
+        throw new CliError(`--style must be llvm, kernel, asm or ubpf, not '${opts.style}'`);
       }
       const { format, sections: all } = load(readInput(io, input), !!opts.source);
       const sections = opts.section ? all.filter((s) => s.name === opts.section) : all;
@@ -85,6 +101,10 @@ export function registerDisasm(program: Command, io: Io): void {
       }
       if (opts.style === 'asm') {
         io.out(formatAssembly(sections));
+        return;
+      }
+      if (opts.style === 'ubpf') {
+        io.out(ubpfListing(sections));
         return;
       }
       const style = opts.style as DisasmStyle;

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { encode, type Insn } from '@tbpf/isa';
 import { describe, expect, it } from 'vitest';
-import { assemble, formatLlvm } from './index.js';
+import { assemble, formatLlvm, formatUbpf } from './index.js';
 import { haveTool, llvmMc, sectionBytes, tempDir } from './tools.test-util.js';
 
 const repoRoot = path.resolve(__dirname, '../../../..');
@@ -50,6 +50,10 @@ describe('bpf_conformance programs (ubpf syntax)', () => {
     expect(program.insns.length).toBeGreaterThan(0);
     expect(program.relocations).toEqual([]);
     const bytes = encode(program.insns);
+    // Our ubpf printer reads back to the same program.
+    expect(assemble(program.insns.map(formatUbpf).join('\n'), { syntax: 'ubpf' }).insns).toEqual(
+      program.insns,
+    );
     if (s.raw !== undefined)
       expect(Buffer.from(bytes).toString('hex')).toBe(Buffer.from(rawBytes(s.raw)).toString('hex'));
   });

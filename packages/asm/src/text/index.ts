@@ -4,6 +4,7 @@ export { type JumpEmitter, ProgramBuilder, type Target } from './builder.js';
 export { AsmError, ProgramBuildError, type SourceLocation } from './errors.js';
 export { formatKernel, type KernelFormatOptions } from './format-kernel.js';
 export { formatLlvm, type LlvmFormatOptions } from './format-llvm.js';
+export { formatUbpf } from './format-ubpf.js';
 export { linuxHelperId, linuxHelperName } from './helper-names.js';
 export {
   type DisasmSectionInput,
@@ -19,6 +20,7 @@ export {
   type ListingSymbol,
   listBytes,
   listInsns,
+  listSection,
   type SourceLine,
 } from './listing.js';
 export { disassembleObject, type ObjectListingOptions, objectSections } from './object-listing.js';

@@ -5,8 +5,10 @@
 import { decodeAt, type Endian, encode, type Insn, insnWidth, readSlots } from '@tbpf/isa';
 import { formatKernel, type KernelFormatOptions } from './format-kernel.js';
 import { formatLlvm, type LlvmFormatOptions } from './format-llvm.js';
+import { formatUbpf } from './format-ubpf.js';
 
-export type DisasmStyle = 'llvm' | 'kernel';
+/** `ubpf` prints the bpf_conformance mnemonic syntax (instruction text only; listings use llvm's layout). */
+export type DisasmStyle = 'llvm' | 'kernel' | 'ubpf';
 
 export interface FormatInsnOptions extends LlvmFormatOptions, KernelFormatOptions {
   /** Default 'llvm'. */
@@ -15,7 +17,8 @@ export interface FormatInsnOptions extends LlvmFormatOptions, KernelFormatOption
 
 /** One instruction's text in the chosen style (kernel style includes the `(op)` prefix). */
 export function formatInsn(insn: Insn, options: FormatInsnOptions = {}): string {
-  return options.style === 'kernel' ? formatKernel(insn, options) : formatLlvm(insn, options);
+  if (options.style === 'kernel') return formatKernel(insn, options);
+  return options.style === 'ubpf' ? formatUbpf(insn) : formatLlvm(insn, options);
 }
 
 /** A symbol as the listing needs it: a name at a byte offset of the section. */

@@ -18,6 +18,17 @@ describe('round trips', { timeout: 60_000 }, () => {
     );
   });
 
+  it('format (ubpf) then assemble (ubpf) is the identity on every instruction but pseudo-source lddw', () => {
+    const ubpfWritable = arbitraryInsn.filter((i) => i.kind !== 'lddw' || i.source === 'imm64');
+    fc.assert(
+      fc.property(fc.array(ubpfWritable, { minLength: 1, maxLength: 20 }), (insns) => {
+        const text = insns.map((i) => formatInsn(i, { style: 'ubpf' })).join('\n');
+        expect(assemble(text, { syntax: 'ubpf' }).insns).toEqual(insns);
+      }),
+      { seed: 313, numRuns: 1000 },
+    );
+  });
+
   it('and on whole programs, bytes included', () => {
     fc.assert(
       fc.property(fc.array(writable, { maxLength: 40 }), (insns) => {
