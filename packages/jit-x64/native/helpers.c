@@ -151,16 +151,33 @@ enum { SLOT_EMPTY = 0, SLOT_USED = 1, SLOT_DELETED = 2 };
 enum { MAP_HASH = 1, MAP_ARRAY = 2, MAP_PERCPU_HASH = 5, MAP_PERCPU_ARRAY = 6, MAP_LRU_HASH = 9,
        MAP_LRU_PERCPU_HASH = 10 };
 enum { BPF_NOEXIST = 1, BPF_EXIST = 2 };
+enum { MAP_RINGBUF = 27, RING_CONSUMER = 0, RING_PRODUCER = 4, RING_HEADER = 16, RECORD_HEADER = 8 };
+#define RECORD_BUSY 0x80000000u
+#define RECORD_DISCARD 0x40000000u
+#define RECORD_LEN_MASK 0x3fffffffu
 
-typedef struct {
+typedef struct map_view map_view;
+static int descriptor_of(tbpf_env *env, uint64_t ptr, map_view *v);
+
+struct map_view {
   tbpf_memory *m;
   uint64_t desc; /* offset of the descriptor */
   uint32_t type, key_size, value_size, max_entries, capacity, data, stride, value_offset;
   int hash, lru;
-} map_view;
+};
 
 /* Runtime.mapOfPointer: the map whose descriptor the pointer addresses; 0 when it is none. */
 static int map_of(tbpf_env *env, uint64_t ptr, map_view *v) {
+  return descriptor_of(env, ptr, v) && v->type != MAP_RINGBUF;
+}
+
+/* The ring buffer the pointer addresses (ringOf); 0 when it is none. */
+static int ring_of(tbpf_env *env, uint64_t ptr, map_view *v) {
+  return descriptor_of(env, ptr, v) && v->type == MAP_RINGBUF;
+}
+
+/* A validated view of the map descriptor at `ptr` (hash, array or ring buffer). */
+static int descriptor_of(tbpf_env *env, uint64_t ptr, map_view *v) {
   tbpf_memory *m = tbpf_env_memory(env);
   int64_t off = offset_of(ptr);
   if (off < 0 || (uint64_t)off + DESC_SIZE > m->size) return 0;
@@ -181,6 +198,10 @@ static int map_of(tbpf_env *env, uint64_t ptr, map_view *v) {
   v->hash = v->type == MAP_HASH || v->type == MAP_PERCPU_HASH || v->type == MAP_LRU_HASH || v->type == MAP_LRU_PERCPU_HASH;
   v->lru = v->type == MAP_LRU_HASH || v->type == MAP_LRU_PERCPU_HASH;
   int array = v->type == MAP_ARRAY || v->type == MAP_PERCPU_ARRAY;
+  if (v->type == MAP_RINGBUF) {
+    uint64_t size = v->capacity;
+    return size >= 16 && (size & (size - 1)) == 0 && (uint64_t)v->data + RING_HEADER + size <= m->size;
+  }
   uint64_t entries = v->hash ? v->capacity : v->max_entries;
   /* Only tables that lie inside the memory (never trust bytes more than bounds). */
   if (!(v->hash || array) || (uint64_t)v->data + entries * v->stride > m->size) return 0;
@@ -334,6 +355,95 @@ static uint64_t h_map_delete_elem(uint64_t r1, uint64_t r2, uint64_t r3, uint64_
   return (uint64_t)map_delete(&v, key);
 }
 
+/* ---- ring buffers (LAYOUT.md, maps/ringbuf.ts) --------------------------------------- */
+
+/* RingBuffer.reserve: the payload offset, or 0 when there is no room. */
+static uint64_t ring_reserve(map_view *v, uint64_t len) {
+  if (len == 0 || len > RECORD_LEN_MASK) return 0;
+  tbpf_memory *m = v->m;
+  uint64_t ring = v->data, data = ring + RING_HEADER;
+  uint32_t size = v->capacity;
+  uint32_t total = (uint32_t)((len + RECORD_HEADER + 7) & ~7ull);
+  uint32_t producer = U32(m, ring + RING_PRODUCER);
+  int64_t free_bytes = (int64_t)size - (int64_t)(uint32_t)(producer - U32(m, ring + RING_CONSUMER));
+  uint32_t at = producer & (size - 1);
+  uint32_t pad = (uint64_t)at + total > size ? size - at : 0;
+  if ((int64_t)pad + total > free_bytes) return 0;
+  if (pad > 0) {
+    U32(m, data + at) = (pad - RECORD_HEADER) | RECORD_DISCARD;
+    U32(m, data + at + 4) = 0;
+    producer += pad;
+    at = 0;
+  }
+  U32(m, data + at) = (uint32_t)len | RECORD_BUSY;
+  U32(m, data + at + 4) = 0;
+  U32(m, ring + RING_PRODUCER) = producer + total;
+  return data + at + RECORD_HEADER;
+}
+
+/* RingBuffer.submit: 0 when `payload` is not a busy record of this ring. */
+static int ring_submit(map_view *v, uint64_t payload, int discard) {
+  uint64_t data = v->data + RING_HEADER, header = payload - RECORD_HEADER;
+  if (payload < RECORD_HEADER || header < data || header >= data + v->capacity || (header - data) % 8 != 0) return 0;
+  uint32_t word = U32(v->m, header);
+  if ((word & RECORD_BUSY) == 0) return 0;
+  U32(v->m, header) = (word & RECORD_LEN_MASK) | (discard ? RECORD_DISCARD : 0);
+  return 1;
+}
+
+/* ringOfRecord: the ring buffer whose data area holds the payload at `ptr`. */
+static int ring_of_record(tbpf_env *env, uint64_t ptr, map_view *v) {
+  int64_t at = offset_of(ptr);
+  if (at < 0) return 0;
+  for (int attempt = 0; attempt < 2; attempt++) {
+    tbpf_memory *m = tbpf_env_memory(env);
+    for (uint32_t i = 0; i < m->nmaps; i++) {
+      if (ring_of(env, TBPF_ADDRESS_BASE + m->maps[i], v) && (uint64_t)at >= v->data + RING_HEADER &&
+          (uint64_t)at < v->data + RING_HEADER + v->capacity)
+        return 1;
+    }
+    if (attempt == 0 && !tbpf_refresh(env)) break;
+  }
+  return 0;
+}
+
+/* ringbuf_output(ring, data, size, flags): 0 or -EAGAIN */
+static uint64_t h_ringbuf_output(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5, tbpf_env *env) {
+  map_view v;
+  int64_t src = 0;
+  if (!ring_of(env, r1, &v) || (r3 != 0 && (src = checked(env, r2, r3, 0)) < 0)) return tbpf_fallback(env, r1, r2, r3, r4, r5);
+  uint64_t at = ring_reserve(&v, r3);
+  if (at == 0) return (uint64_t)-11; /* -EAGAIN */
+  memmove(v.m->base + at, v.m->base + src, r3);
+  ring_submit(&v, at, 0);
+  return 0;
+}
+
+/* ringbuf_reserve(ring, size, flags): the record's address or NULL */
+static uint64_t h_ringbuf_reserve(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5, tbpf_env *env) {
+  map_view v;
+  if (!ring_of(env, r1, &v)) return tbpf_fallback(env, r1, r2, r3, r4, r5);
+  if (r3 != 0) return 0;
+  uint64_t at = r2 > 0x3fffffff ? 0 : ring_reserve(&v, r2);
+  return at == 0 ? 0 : TBPF_ADDRESS_BASE + at;
+}
+
+static uint64_t ring_commit(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5, tbpf_env *env,
+                            int discard) {
+  map_view v;
+  if (!ring_of_record(env, r1, &v) || !ring_submit(&v, (uint64_t)offset_of(r1), discard))
+    return tbpf_fallback(env, r1, r2, r3, r4, r5); /* the twin reports what is wrong */
+  return 0;
+}
+
+static uint64_t h_ringbuf_submit(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5, tbpf_env *env) {
+  return ring_commit(r1, r2, r3, r4, r5, env, 0);
+}
+
+static uint64_t h_ringbuf_discard(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5, tbpf_env *env) {
+  return ring_commit(r1, r2, r3, r4, r5, env, 1);
+}
+
 /* ---- the table ----------------------------------------------------------------------- */
 
 static const struct {
@@ -350,6 +460,10 @@ static const struct {
     {"memcmp", h_memcmp},
     {"load_pointer", h_load_pointer},
     {"ktime_get_ns", h_ktime_get_ns},
+    {"ringbuf_output", h_ringbuf_output},
+    {"ringbuf_reserve", h_ringbuf_reserve},
+    {"ringbuf_submit", h_ringbuf_submit},
+    {"ringbuf_discard", h_ringbuf_discard},
 };
 
 helper_fn tbpf_native_helper(const char *name) {

@@ -4,7 +4,7 @@
  * trampoline into @tbpf/vm's implementations; r0 and every byte of memory must agree.
  */
 import { add, call, exit, type Insn, ldxdw, mov, R1, R2, R3, R4, R6 } from '@tbpf/isa';
-import { BPF_ADDRESS_BASE, HELPER, MAP_TYPE, type Region, Runtime } from '@tbpf/vm';
+import { BPF_ADDRESS_BASE, HELPER, MAP_TYPE, type Region, type RingBuffer, Runtime } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from './codegen/context.js';
 import { JitEngine, type JitPrepared } from './engine.js';
@@ -149,6 +149,85 @@ describe.skipIf(!nativeAvailable())('native helpers = their TypeScript twins', (
     const all = [...b.programs.values()].reduce((n, p) => n + p.trampolineCalls, 0);
     expect(all).toBe(3000);
     expect(trampolined).toBeLessThan(all / 4);
+  });
+
+  it('agree on ring buffer reserve/submit/discard/output over 4,000 seeded calls', () => {
+    const make = (native: boolean) => {
+      const runtime = new Runtime({ memoryBytes: 1 << 20 });
+      const ring = runtime.createMap({
+        name: 'events',
+        type: MAP_TYPE.ringbuf,
+        keySize: 0,
+        valueSize: 0,
+        maxEntries: 256,
+      });
+      const ctx = runtime.allocData(new Uint8Array(CTX), 'ctx');
+      const engine = new JitEngine({ nativeHelpers: native });
+      const prep = (id: number, pointers: number[]) =>
+        engine.prepare(plainProgram(runtime, helperProgram(id, pointers)), { boundsCheck: false });
+      return {
+        runtime,
+        ring: ring as RingBuffer,
+        ctx,
+        reserve: prep(HELPER.ringbuf_reserve, []),
+        submit: prep(HELPER.ringbuf_submit, []),
+        discard: prep(HELPER.ringbuf_discard, []),
+        output: prep(HELPER.ringbuf_output, [2]),
+      };
+    };
+    const a = make(true);
+    const b = make(false);
+    const rnd = seededRandom(99);
+    const u = (n: number) => (rnd() >>> 0) % n;
+    const reserved: bigint[] = [];
+    let rejected = 0;
+    for (let step = 0; step < 4000; step++) {
+      const ctx = new Uint8Array(CTX);
+      const view = new DataView(ctx.buffer);
+      for (let i = 32; i < CTX; i++) ctx[i] = u(256);
+      const op = ['reserve', 'reserve', 'submit', 'discard', 'output', 'drain'][u(6)] as
+        | 'reserve'
+        | 'submit'
+        | 'discard'
+        | 'output'
+        | 'drain';
+      if (op === 'drain') {
+        expect(a.ring.drain()).toEqual(b.ring.drain());
+        continue;
+      }
+      const args =
+        op === 'reserve'
+          ? [BigInt(a.ring.pointer), BigInt([1, 7, 8, 24, 60, 100, 300, 0][u(8)]), BigInt([0, 0, 0, 1][u(4)])]
+          : op === 'output'
+            ? [BigInt(a.ring.pointer), 32n + BigInt(u(8)), BigInt([0, 1, 13, 40, 250, 300][u(6)])]
+            : [
+                reserved.length > 0 && u(8) > 0
+                  ? reserved.splice(u(reserved.length), 1)[0]
+                  : BigInt(BPF_ADDRESS_BASE + a.ctx.start),
+              ];
+      args.forEach((v, i) => {
+        view.setBigUint64(8 * i, v, true);
+      });
+      a.runtime.memory.write(a.ctx.start, ctx);
+      b.runtime.memory.write(b.ctx.start, ctx);
+      const outcome = (p: JitPrepared, start: number) => {
+        try {
+          return p.run(BigInt(BPF_ADDRESS_BASE + start));
+        } catch (e) {
+          return (e as Error).message;
+        }
+      };
+      const ra = outcome(a[op], a.ctx.start);
+      const rb = outcome(b[op], b.ctx.start);
+      expect({ step, op, r0: ra }).toEqual({ step, op, r0: rb });
+      if (op === 'reserve' && typeof ra === 'bigint' && ra !== 0n) reserved.push(ra);
+      if (typeof ra === 'string') rejected++;
+      expect(Buffer.compare(a.runtime.memory.bytes, b.runtime.memory.bytes)).toBe(0);
+    }
+    // The native side went to the trampoline exactly for the calls the twin rejects.
+    const trampolined = [a.reserve, a.submit, a.discard, a.output].reduce((n, p) => n + p.trampolineCalls, 0);
+    expect(trampolined).toBe(rejected);
+    expect(rejected).toBeLessThan(1000);
   });
 
   it('ktime_get_ns runs natively on the runtime clock', () => {

@@ -1,11 +1,14 @@
 /**
  * Which registry helpers may run natively: only when the registry holds the vm's own standard
- * implementation (same function), so the native twin computes exactly what it would. A host
- * that replaces a helper gets its replacement, through the trampoline.
+ * implementation, so the native twin computes exactly what it would. A host that replaces a
+ * helper gets its replacement, through the trampoline.
  */
 import { type HelperDef, type Runtime, standardHelperEntries } from '@tbpf/vm';
 
-const STANDARD = new Map(standardHelperEntries().map(([proto, fn]) => [fn, proto.name]));
+const STANDARD = standardHelperEntries();
+const BY_FUNCTION = new Map(STANDARD.map(([proto, fn]) => [fn, proto.name]));
+/** Some standard helpers are closures made per registry (ktime, ringbuf submit/discard): match their source. */
+const SOURCE_BY_NAME = new Map(STANDARD.map(([proto, fn]) => [proto.name, fn.toString()]));
 
 /** The native helper to use for `def`, or undefined for the JavaScript trampoline. */
 export function nativeHelperName(
@@ -13,11 +16,10 @@ export function nativeHelperName(
   runtime: Runtime,
   available: readonly string[],
 ): string | undefined {
-  let name = STANDARD.get(def.fn);
-  // ktime's standard implementation is a fresh closure per registry; it reads the runtime's
-  // clock, which is native-compatible only when it is the default monotonic clock.
-  const standardKtime =
-    def.proto.name === 'ktime_get_ns' && def.fn.toString() === '(call) => call.runtime.clock()';
-  if (!name && standardKtime && runtime.clock.name === 'defaultClock') name = 'ktime_get_ns';
-  return name && available.includes(name) ? name : undefined;
+  const { name } = def.proto;
+  const standard = BY_FUNCTION.get(def.fn) === name || SOURCE_BY_NAME.get(name) === def.fn.toString();
+  if (!standard || !available.includes(name)) return undefined;
+  // ktime reads the runtime's clock: native only for the default (monotonic) one.
+  if (name === 'ktime_get_ns' && runtime.clock.name !== 'defaultClock') return undefined;
+  return name;
 }
