@@ -239,8 +239,9 @@ describe.skipIf(!nativeAvailable())('native helpers = their TypeScript twins', (
     const t = Number(p.run());
     const after = runtime.clock();
     expect(p.trampolineCalls).toBe(0);
-    expect(t).toBeGreaterThanOrEqual(before - 1e6);
-    expect(t).toBeLessThanOrEqual(after + 1e6);
+    // the same clock (not a timing assertion: the margin only absorbs the offset's sampling)
+    expect(t).toBeGreaterThanOrEqual(before - 5e6);
+    expect(t).toBeLessThanOrEqual(after + 5e6);
     p.dispose();
   });
 });
