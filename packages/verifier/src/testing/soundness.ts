@@ -11,6 +11,8 @@ import { rawType, standardHelperSet } from '../program-types.js';
 import { verify } from '../verify.js';
 
 const helpers = standardHelperSet();
+/** Budget of the verifier in the campaign: small programs, so loops beyond it are rejected. */
+const FUZZ_INSN_LIMIT = 20_000;
 
 /** mulberry32: a small seeded generator. */
 export function rng(seed: number): () => number {
@@ -44,11 +46,11 @@ const JMP = ['jeq', 'jgt', 'jge', 'jset', 'jne', 'jsgt', 'jsge', 'jlt', 'jle', '
 const SIZES = [1, 2, 4, 8] as const;
 
 /**
- * A random loop-free program for the raw type with `memSize` bytes behind r1. The generator
+ * A random program for the raw type (with `loops`, some jumps go backwards) with `memSize` bytes behind r1. The generator
  * loosely tracks which registers hold pointers so that most programs are plausible; the
  * offsets and bounds it picks are near the edges, so many are still rejected.
  */
-export function randomProgram(rand: () => number, memSize: number): Insn[] {
+export function randomProgram(rand: () => number, memSize: number, loops = false): Insn[] {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const kind = new Map<number, 'scalar' | 'mem' | 'fp'>([
@@ -191,9 +193,14 @@ export function randomProgram(rand: () => number, memSize: number): Insn[] {
   }
   body.push({ kind: 'alu', width: 64, op: 'mov', source: 'reg', dst: R0, src: scalar(), imm: 0 });
   body.push({ kind: 'exit' });
-  // Forward jumps only (the program terminates); none of these use lddw, so slots = indices.
+  // Mostly forward jumps; some go back (loops the verifier must prove finite, or reject).
+  // None of these instructions is an lddw, so slot offsets equal index offsets.
   body.forEach((insn, i) => {
-    if (insn.kind === 'jmp') insn.off = int(0, Math.min(6, body.length - 2 - i));
+    if (insn.kind !== 'jmp') return;
+    insn.off =
+      loops && rand() < 0.25 && i > 0
+        ? -int(1, Math.min(8, i + 1))
+        : int(0, Math.min(6, body.length - 2 - i));
   });
   return body;
 }
@@ -201,6 +208,8 @@ export function randomProgram(rand: () => number, memSize: number): Insn[] {
 export interface SoundnessReport {
   generated: number;
   accepted: number;
+  /** Accepted programs with a backward jump (loops the verifier proved finite). */
+  acceptedWithLoops: number;
   runs: number;
   failures: string[];
 }
@@ -234,17 +243,19 @@ export function checkSoundness(
   count: number,
   runsPerProgram = 2,
   accepts: (insns: Insn[], memSize: number) => boolean = (insns, memSize) =>
-    verify(insns, { type: rawType(memSize, helpers) }).accepted,
+    verify(insns, { type: rawType(memSize, helpers), insnLimit: FUZZ_INSN_LIMIT }).accepted,
+  loops = true,
 ): SoundnessReport {
   const rand = rng(seed);
   const runtime = new Runtime({ memoryBytes: 1 << 20, seed });
-  const report: SoundnessReport = { generated: 0, accepted: 0, runs: 0, failures: [] };
+  const report: SoundnessReport = { generated: 0, accepted: 0, acceptedWithLoops: 0, runs: 0, failures: [] };
   for (let p = 0; p < count; p++) {
     const memSize = [8, 16, 32][p % 3];
-    const insns = randomProgram(rand, memSize);
+    const insns = randomProgram(rand, memSize, loops && p % 2 === 1);
     report.generated++;
     if (!accepts(insns, memSize)) continue;
     report.accepted++;
+    if (insns.some((i) => i.kind === 'jmp' && i.off < 0)) report.acceptedWithLoops++;
     const mem = runtime.allocData(new Uint8Array(memSize), 'mem');
     let prepared: ReturnType<typeof interpreter.prepare> | undefined;
     try {
@@ -278,7 +289,8 @@ export function checkSoundness(
         }
         return true;
       };
-      prepared = interpreter.prepare(program, { boundsCheck: true, instructionLimit: 100_000, debug });
+      // An accepted program terminates: the verifier walked every path within its budget.
+      prepared = interpreter.prepare(program, { boundsCheck: true, instructionLimit: 1_000_000, debug });
       for (let run = 0; run < runsPerProgram; run++) {
         const bytes = runtime.memory.bytes.subarray(mem.start, mem.start + memSize);
         for (let i = 0; i < memSize; i++) bytes[i] = Math.floor(rand() * 256);
