@@ -199,7 +199,10 @@ export class FuncGen {
     this.loc = s.loc;
     switch (s.kind) {
       case 'block':
-        for (const x of s.items) this.stmt(x);
+        s.items.forEach((x, k) => {
+          const unrolled = x.kind === 'loop' && x.unroll && this.unroll(x, s.items[k - 1]);
+          if (!unrolled) this.stmt(x);
+        });
         return;
       case 'empty':
         return;
@@ -308,6 +311,33 @@ export class FuncGen {
         return;
       }
     }
+  }
+
+  /**
+   * `#pragma unroll` on `for (v = C0; v op C1; v += d)` with a body that leaves v alone: emit
+   * the body once per iteration with v constant. Returns false (keep the loop) otherwise.
+   */
+  private unroll(loop: Extract<Stmt, { kind: 'loop' }>, init: Stmt | undefined): boolean {
+    const plan = unrollPlan(loop, init);
+    if (!plan) return false;
+    const { v, values, after } = plan;
+    const reg = this.regFor(v);
+    const w = widthOf(v.type);
+    const end = this.newBlock();
+    for (const value of values) {
+      this.loc = loop.loc;
+      this.emit({ op: 'const', d: reg, v: w === 32 ? BigInt.asUintN(32, value) : value });
+      const next = this.newBlock();
+      this.breaks.push(end);
+      this.continues.push(next);
+      this.stmt(loop.body);
+      this.breaks.pop();
+      this.continues.pop();
+      this.startBlock(next);
+    }
+    this.emit({ op: 'const', d: reg, v: w === 32 ? BigInt.asUintN(32, after) : after });
+    this.startBlock(end);
+    return true;
   }
 
   private label(name: string): Block {
@@ -1070,6 +1100,137 @@ export class FuncGen {
     const alu: AluOp = base === 'sub' ? 'sub' : (base as AluOp);
     this.emit({ op: 'alu', alu, w, d: r, a: d, b: { reg: v } });
     return r;
+  }
+}
+
+const MAX_UNROLL = 128;
+
+/** The iteration values of an unrollable counted loop, or undefined. */
+function unrollPlan(
+  loop: Extract<Stmt, { kind: 'loop' }>,
+  init: Stmt | undefined,
+): { v: Var; values: bigint[]; after: bigint } | undefined {
+  if (loop.doWhile || !loop.cond || !loop.step || !init) return undefined;
+  // The counter and its start value, from `T v = C` or `v = C` just before the loop.
+  let v: Var | undefined;
+  let start: bigint | undefined;
+  if (init.kind === 'init' && init.items.length === 1 && init.items[0].offset === 0) {
+    v = init.v;
+    start = constValue(init.items[0].value);
+  } else if (init.kind === 'expr' && init.e.kind === 'assign' && init.e.l.kind === 'var') {
+    v = init.e.l.v;
+    start = constValue(init.e.r);
+  }
+  if (!v || start === undefined || !isInteger(v.type) || v.addressTaken || v.storage === 'global')
+    return undefined;
+  const counter = v;
+  const isV = (e: Expr): boolean => (e.kind === 'var' && e.v === counter) || (e.kind === 'cast' && isV(e.e));
+  const c = loop.cond;
+  if (c.kind !== 'binary' || !isV(c.l)) return undefined;
+  const limit = constValue(c.r);
+  if (limit === undefined) return undefined;
+  let delta: bigint | undefined;
+  const st = loop.step;
+  if (st.kind === 'incdec' && st.l.kind === 'var' && st.l.v === counter) delta = st.delta;
+  else if (
+    st.kind === 'opassign' &&
+    st.l.kind === 'var' &&
+    st.l.v === counter &&
+    (st.op === '+' || st.op === '-')
+  ) {
+    const k = constValue(st.r);
+    if (k !== undefined) delta = st.op === '+' ? k : -k;
+  }
+  if (delta === undefined || writes(loop.body, counter)) return undefined;
+  const vt = v.type;
+  const ct = c.l.type;
+  const wrap = (x: bigint) =>
+    vt.kind === 'int' ? (vt.signed ? BigInt.asIntN(vt.size * 8, x) : BigInt.asUintN(vt.size * 8, x)) : x;
+  const asCmp = (x: bigint) =>
+    ct.kind === 'int' ? (ct.signed ? BigInt.asIntN(ct.size * 8, x) : BigInt.asUintN(ct.size * 8, x)) : x;
+  const holds = (x: bigint): boolean => {
+    const a = asCmp(x);
+    const b = asCmp(limit);
+    switch (c.op) {
+      case '<':
+        return a < b;
+      case '<=':
+        return a <= b;
+      case '>':
+        return a > b;
+      case '>=':
+        return a >= b;
+      case '!=':
+        return a !== b;
+      default:
+        return false;
+    }
+  };
+  const values: bigint[] = [];
+  let x = wrap(start);
+  while (holds(x)) {
+    if (values.length >= MAX_UNROLL) return undefined;
+    values.push(x);
+    x = wrap(x + delta);
+  }
+  return { v, values, after: x };
+}
+
+/** Whether a statement may assign to (or take the address of) variable v. */
+function writes(s: Stmt, v: Var): boolean {
+  const e = (x: Expr | undefined): boolean => {
+    if (!x) return false;
+    switch (x.kind) {
+      case 'assign':
+      case 'opassign':
+      case 'incdec':
+        return (x.l.kind === 'var' && x.l.v === v) || e(x.l) || ('r' in x && e(x.r));
+      case 'addr':
+        return (x.e.kind === 'var' && x.e.v === v) || e(x.e);
+      case 'unary':
+      case 'cast':
+      case 'deref':
+        return e(x.e);
+      case 'binary':
+      case 'logand':
+      case 'logor':
+      case 'comma':
+        return e(x.l) || e(x.r);
+      case 'cond':
+        return e(x.c) || e(x.a) || e(x.b);
+      case 'member':
+        return e(x.base);
+      case 'call':
+      case 'helper':
+      case 'builtin':
+        return x.args.some(e);
+      case 'stmtexpr':
+        return x.body.some((b) => writes(b, v)) || e(x.result);
+      default:
+        return false;
+    }
+  };
+  switch (s.kind) {
+    case 'block':
+      return s.items.some((x) => writes(x, v));
+    case 'expr':
+      return e(s.e);
+    case 'if':
+      return e(s.c) || writes(s.then, v) || (s.else !== undefined && writes(s.else, v));
+    case 'loop':
+      return e(s.cond) || e(s.step) || writes(s.body, v);
+    case 'switch':
+      return e(s.e) || writes(s.body, v);
+    case 'label':
+      return writes(s.body, v);
+    case 'return':
+      return e(s.e);
+    case 'init':
+      return s.v === v || s.items.some((it) => e(it.value));
+    case 'goto':
+      return true; // a jump out of (or into) the body: keep the loop
+    default:
+      return false;
   }
 }
 

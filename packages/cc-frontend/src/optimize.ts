@@ -9,6 +9,7 @@ import {
   FIRST_VREG,
   type IrFunction,
   type IrInsn,
+  type Mem,
   mapRegs,
   type Src,
   successors,
@@ -121,10 +122,21 @@ function propagate(b: Block): boolean {
   const kill = (r: number) => {
     known.delete(r);
     low32.delete(r);
+    offsetOf.delete(r);
+    for (const [k, v] of offsetOf) if (v.base === r) offsetOf.delete(k);
     for (const [k, v] of known) if ('copy' in v && v.copy === r) known.delete(k);
     for (const [k, v] of low32) if (v === r) low32.delete(k);
   };
   const narrow = (r: number) => low32.get(r) ?? r;
+  /** d = base + k (64-bit): memory operands through d can use base with a larger offset. */
+  const offsetOf = new Map<number, { base: number; k: number }>();
+  const foldMem = (m: Mem): Mem => {
+    if (m.slot !== undefined) return m;
+    const o = offsetOf.get(m.base);
+    if (!o) return m;
+    const off = m.off + o.k;
+    return off >= -32768 && off <= 32767 ? { base: o.base, off } : m;
+  };
   const resolveReg = (r: number): number => {
     const k = known.get(r);
     return k && 'copy' in k ? k.copy : r;
@@ -167,7 +179,29 @@ function propagate(b: Block): boolean {
       i = { ...i, s: toSrc(i.s, i.size === 8 ? 64 : 32) };
       if (i.size <= 4 && i.s.reg !== undefined) i = { ...i, s: { reg: narrow(i.s.reg) } };
     }
+    if (i.op === 'ld' || i.op === 'st' || i.op === 'atomic' || i.op === 'cmpxchg') {
+      const m = foldMem(i.m);
+      if (m !== i.m) {
+        i = { ...i, m } as IrInsn;
+        changed = true;
+      }
+    }
     // Fold constant arithmetic.
+    if ((i.op === 'movsx' || i.op === 'neg') && known.has(i.a)) {
+      const ka = known.get(i.a) as Known;
+      if ('c' in ka) {
+        const v =
+          i.op === 'neg'
+            ? i.w === 32
+              ? BigInt.asUintN(32, -ka.c)
+              : BigInt.asUintN(64, -ka.c)
+            : i.w === 32
+              ? BigInt.asUintN(32, BigInt.asIntN(i.bits, ka.c))
+              : BigInt.asUintN(64, BigInt.asIntN(i.bits, ka.c));
+        i = { op: 'const', d: i.d, v, loc: i.loc };
+        changed = true;
+      }
+    }
     if (i.op === 'alu') {
       const ka = known.get(i.a);
       if (ka && 'c' in ka && i.b.imm !== undefined) {
@@ -185,6 +219,15 @@ function propagate(b: Block): boolean {
     for (const d of defs(i)) kill(d);
     if (i.op === 'mov' && i.w === 32 && i.s.reg !== undefined && i.d >= FIRST_VREG && i.s.reg !== i.d)
       low32.set(i.d, i.s.reg);
+    if (
+      i.op === 'alu' &&
+      i.w === 64 &&
+      (i.alu === 'add' || i.alu === 'sub') &&
+      i.b.imm !== undefined &&
+      i.d >= FIRST_VREG &&
+      i.a !== i.d
+    )
+      offsetOf.set(i.d, { base: i.a, k: i.alu === 'add' ? i.b.imm : -i.b.imm });
     if (i.op === 'const' && i.d >= FIRST_VREG) known.set(i.d, { c: BigInt.asUintN(64, i.v) });
     else if (i.op === 'mov' && i.d >= FIRST_VREG) {
       if (i.s.imm !== undefined)

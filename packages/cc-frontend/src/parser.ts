@@ -985,7 +985,8 @@ export class Parser {
     if (t.kind === 'punct' && t.text === '#pragma-unroll') {
       this.take();
       const s = this.stmt();
-      if (s.kind === 'loop') s.unroll = true;
+      const loop = s.kind === 'block' ? s.items[s.items.length - 1] : s;
+      if (loop?.kind === 'loop') loop.unroll = true;
       return s;
     }
     if (t.kind === 'ident') {
