@@ -41,6 +41,10 @@ describe('arena', () => {
     expect(b.offset).toBe(off);
     expect(b.len).toBe(0);
     expect(() => host.arena.alloc('nope')).toThrow(/struct nope is not declared/);
+    const newDev = host.arena.allocator('net_device');
+    const d = newDev();
+    expect(d.struct.name).toBe('net_device');
+    expect(host.arena.alloc('sk_buff').struct.name).toBe('sk_buff');
   });
 
   it('is read-only to programs', () => {

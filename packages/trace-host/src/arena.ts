@@ -123,6 +123,8 @@ export class Arena {
   private next: number;
   private readonly free = new Map<number, number[]>();
   private readonly structs = new Map<string, Binding>();
+  private lastTag = '';
+  private lastBinding: Binding | undefined;
 
   constructor(memory: ArenaMemory, size = 1 << 20, name = 'host arena') {
     // Read-only to programs: they reach host data through probe reads only.
@@ -159,7 +161,20 @@ export class Arena {
 
   /** Allocate a zeroed struct. */
   alloc(tag: string): StructView {
+    // Hosts allocate the same struct over and over: remember the last one looked up.
+    const b = tag === this.lastTag ? (this.lastBinding as Binding) : this.binding(tag);
+    this.lastTag = tag;
+    this.lastBinding = b;
+    return this.allocIn(b);
+  }
+
+  /** A function allocating `tag` structs, with the lookup done once (for hot paths). */
+  allocator(tag: string): () => StructView {
     const b = this.binding(tag);
+    return () => this.allocIn(b);
+  }
+
+  private allocIn(b: Binding): StructView {
     const off = b.free.length > 0 ? this.zeroed(b.free.pop() as number, b.stride) : this.bump(b.stride);
     return new b.View(off);
   }
