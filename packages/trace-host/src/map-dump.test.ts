@@ -25,6 +25,15 @@ describe('map dumps, bpftrace style', () => {
       ],
     };
     expect(formatMap(named)).toBe('@pkts[eth5]: 2\n');
+    const byPointer = {
+      ...map,
+      keySize: 8,
+      entries: (): [Uint8Array, Uint8Array][] => [
+        [u64(0x1_0000_1000), u64(9)],
+        [u64(12), u64(1)],
+      ],
+    };
+    expect(formatMap(byPointer)).toBe('@pkts[12]: 1\n@pkts[0x100001000]: 9\n');
   });
 
   it('labels log2 buckets as bpftrace does', () => {

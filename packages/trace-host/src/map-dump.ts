@@ -25,7 +25,8 @@ export function readUint(bytes: Uint8Array): bigint | null {
 
 function formatKey(key: Uint8Array): string {
   const n = readUint(key);
-  if (n !== null) return n.toString();
+  // 8-byte keys at or above 2^32 are pointers (BPF addresses), as filter_ex2's `void *dev` key.
+  if (n !== null) return key.length === 8 && n >= 1n << 32n ? `0x${n.toString(16)}` : n.toString();
   const nul = key.indexOf(0);
   const text = key.subarray(0, nul < 0 ? key.length : nul);
   if (
@@ -43,7 +44,10 @@ function formatValue(v: Uint8Array): string {
   return n !== null ? n.toString() : [...v].map((b) => b.toString(16).padStart(2, '0')).join(' ');
 }
 
-/** `@name[key]: value`, one line per entry, sorted by value then key (as bpftrace prints counts). */
+/**
+ * `@name[key]: value`, one line per entry, sorted by value then key (as bpftrace prints counts).
+ * Keys: integers (8-byte values ≥ 2^32 in hex: pointers), printable strings, else hex bytes.
+ */
 export function formatMap(map: DumpableMap): string {
   const rows = map.entries().map(([k, v]) => ({ key: formatKey(k), value: formatValue(v), n: readUint(v) }));
   rows.sort((a, b) =>
