@@ -138,7 +138,10 @@ export class TraceHost implements EventSink {
       cpu: this.cpu,
       dumpStack: () => this.dumpStack(),
     });
-    for (const [proto, fn] of hostHelpers(this.seam)) if (!helpers.has(proto.id)) helpers.register(proto, fn);
+    // The host knows this process's identity; a registry passed in keeps its own versions.
+    for (const [proto, fn] of hostHelpers(this.seam)) {
+      if (!options.helpers || !helpers.has(proto.id)) helpers.register(proto, fn);
+    }
     this.arena = new Arena(this.runtime.memory, options.arenaBytes ?? 1 << 20);
     this.buffer = new TraceRingBuffer(options.bufferBytes ?? 1 << 20, options.overflow ?? 'overwrite');
     this.registry = options.registry ?? new FunctionRegistry();
