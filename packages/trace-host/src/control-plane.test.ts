@@ -19,7 +19,7 @@ describe('control plane tree', () => {
     expect(host.control.list()).toContain('kprobe_events');
     expect(host.control.list('events')).toEqual(['enable', 'net', 'skb']);
     expect(host.control.list('/sys/kernel/tracing/events/skb')).toEqual(['enable', 'kfree_skb']);
-    expect(host.control.list('events/skb/kfree_skb')).toEqual(['enable', 'filter', 'format', 'id']);
+    expect(host.control.list('events/skb/kfree_skb')).toEqual(['enable', 'filter', 'format', 'id', 'stats']);
     expect(host.read('available_events')).toBe('net:xmit\nskb:kfree_skb\n');
     expect(host.read('available_filter_functions')).toBe('netdev_alloc_skb\nkfree_skb\n');
   });

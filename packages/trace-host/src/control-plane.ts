@@ -8,6 +8,7 @@
  *   events/enable                          0/1 for every event
  *   events/<sys>/enable                    0/1/X (mixed) for a system
  *   events/<sys>/<event>/{enable,filter,format,id}
+ *   events/<sys>/<event>/stats             events the filter dropped, filter faults (tbpf's own)
  *   tracing_on                             0/1: record into the buffer or not
  *   trace                                  snapshot (write anything to clear)
  *   trace_pipe                             consuming read
@@ -95,7 +96,7 @@ export class ControlPlane {
     }
     if (parts[0] === 'events' && parts.length === 3) {
       this.eventAt(p, parts);
-      return ['enable', 'filter', 'format', 'id'];
+      return ['enable', 'filter', 'format', 'id', 'stats'];
     }
     throw new ControlPlaneError('ENOTDIR', p, 'not a directory');
   }
@@ -164,6 +165,8 @@ export class ControlPlane {
           return ev.format;
         case 'id':
           return `${ev.id}\n`;
+        case 'stats':
+          return `filtered: ${ev.filtered}\nfilter errors: ${ev.filterErrors}\n`;
       }
     }
     throw new ControlPlaneError('ENOENT', p, 'no such file');

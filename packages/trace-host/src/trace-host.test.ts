@@ -76,6 +76,7 @@ describe('static events', () => {
       ev.emit(n, l);
     expect(h.readPipe().map((l) => l.split(': ').slice(1).join(': '))).toEqual(['xmit: name=eth5 len=150']);
     expect(ev.filtered).toBe(3);
+    expect(h.read('events/net/xmit/stats')).toBe('filtered: 3\nfilter errors: 0\n');
     expect(() => h.write('events/net/xmit/filter', 'nme == "eth5"')).toThrow(/Field not found at column 1/);
     expect(h.read('events/net/xmit/filter')).toBe('name == "eth5" && len > 100\n');
     expect(h.read('error_log')).toMatch(/event filter parse error: error: parse_error: Field not found/);
