@@ -1,0 +1,91 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { formatLlvm } from '@tbpf/asm';
+import { describe, expect, it } from 'vitest';
+import { compile } from './compile.js';
+
+const SOURCE = `#include <tbpf/bpf_helpers.h>
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __type(key, __u32);
+  __type(value, __u64);
+  __uint(max_entries, 4);
+} hits SEC(".maps");
+static long total;
+static const char banner[] = "hello";
+static __attribute__((noinline)) long twice(long x) { return x * 2; }
+SEC("kprobe/work") int probe(void *ctx) {
+  __u32 k = 0;
+  __u64 *v = bpf_map_lookup_elem(&hits, &k);
+  if (!v) return 0;
+  *v += 1;
+  total += twice(*v) + banner[1];
+  return total & 1;
+}
+char LICENSE[] SEC("license") = "Dual MIT/GPL";
+`;
+
+function tool(name: string): boolean {
+  const ok = spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0;
+  if (!ok && process.env.CI) throw new Error(`${name} is required in CI`);
+  return ok;
+}
+
+describe('ELF objects', () => {
+  const r = compile(SOURCE, { fileName: 'probe.c' });
+
+  it('hold programs, sub-programs, maps, global data, license, BTF and line info', () => {
+    expect(r.messages).toBe('');
+    const obj = r.object;
+    if (!obj) throw new Error('no object');
+    expect(obj.programs.map((p) => `${p.section}:${p.name}`)).toEqual(['kprobe/work:probe']);
+    expect(obj.functions.map((f) => `${f.section}:${f.name}`).sort()).toEqual([
+      '.text:twice',
+      'kprobe/work:probe',
+    ]);
+    expect(obj.maps.map((m) => `${m.name}:${m.typeName}:${m.origin}`).sort()).toEqual([
+      '.bss:array:global-data',
+      '.rodata:array:global-data',
+      'hits:array:btf',
+    ]);
+    expect(obj.license).toBe('Dual MIT/GPL');
+    const probe = obj.programs[0];
+    expect(probe.relocations.map((x) => x.kind).sort()).toEqual([
+      'call',
+      'global-data',
+      'global-data',
+      'global-data',
+      'map',
+    ]);
+    expect(probe.funcInfo.map((f) => f.name)).toEqual(['probe']);
+    expect(probe.lineInfo.map((l) => l.line)).toContain(14);
+    expect(probe.lineInfo.find((l) => l.line === 14)?.source).toBe('  if (!v) return 0;');
+    expect(obj.unsupported).toEqual([]);
+  });
+
+  it('disassemble with llvm-objdump-19 to the same instructions', () => {
+    if (!tool('llvm-objdump-19') || !r.bytes || !r.object) return;
+    const file = join(mkdtempSync(join(tmpdir(), 'cc-obj-')), 'probe.o');
+    writeFileSync(file, r.bytes);
+    const out = execFileSync('llvm-objdump-19', ['-d', '--no-show-raw-insn', '--no-leading-addr', file], {
+      encoding: 'utf8',
+    });
+    const theirs = out
+      .split('\n')
+      .filter((l) => /^\t/.test(l))
+      .map((l) => l.trim().replace(/\s+<.*>$/, ''));
+    const ours = ['.text', 'kprobe/work'].flatMap((s) =>
+      (r.object?.functions ?? [])
+        .filter((f) => f.section === s)
+        .flatMap((f) => f.insns.map((i) => formatLlvm(i))),
+    );
+    expect(theirs).toEqual(ours);
+    const elf = spawnSync('llvm-readelf-19', ['-a', file], { encoding: 'utf8' });
+    expect(elf.status).toBe(0);
+    expect(elf.stderr).toBe('');
+    expect(elf.stdout).toContain('.BTF.ext');
+    expect(readFileSync(file).length).toBe(r.bytes.length);
+  });
+});
