@@ -20,6 +20,7 @@ import {
 } from './bpf-filter.js';
 import { ControlPlane, type FileData } from './control-plane.js';
 import {
+  type BpfAttachment,
   compileTracepointFiller,
   type EventFieldSpec,
   type EventOptions,
@@ -245,7 +246,7 @@ export class TraceHost implements EventSink {
   }
 
   /** Attach a loaded BPF program as the event's filter, replacing any filter. */
-  attachBpf(path: string | TraceEvent, attachment: import('./event.js').BpfAttachment): void {
+  attachBpf(path: string | TraceEvent, attachment: BpfAttachment): void {
     const ev = this.resolve(path);
     this.clearFilter(ev);
     ev.bpf = attachment;
@@ -337,7 +338,7 @@ export class TraceHost implements EventSink {
   }
 
   /** Run a BPF filter; true keeps the event. Faults never reach the host's code. */
-  private runFilter(ev: TraceEvent, bpf: import('./event.js').BpfAttachment): boolean {
+  private runFilter(ev: TraceEvent, bpf: BpfAttachment): boolean {
     let r0: number;
     try {
       r0 = bpf.prepared.runFast(bpf.ctxOffset, 0);
