@@ -4,5 +4,6 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
-  test: { include: ['src/**/*.test.ts'] },
+  // Generous per-test timeout: CI runs packages side by side on 2 cores.
+  test: { include: ['src/**/*.test.ts'], testTimeout: 30_000 },
 });

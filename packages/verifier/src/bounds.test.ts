@@ -63,9 +63,9 @@ describe('scalar tracking is sound: the abstract result contains the concrete on
           expect(contains(r, concrete), `${op}${w} ${x} ${y} -> ${concrete}`).toBe(true);
         },
       ),
-      { numRuns: 20000, seed: 42 },
+      { numRuns: 10000, seed: 42 },
     );
-  });
+  }, 60_000);
 
   it('for byte swaps', () => {
     fc.assert(
@@ -89,7 +89,7 @@ describe('scalar tracking is sound: the abstract result contains the concrete on
       ),
       { numRuns: 5000, seed: 7 },
     );
-  });
+  }, 60_000);
 
   it('for both edges of every conditional jump (the taken edge holds the values that take it)', () => {
     fc.assert(
@@ -101,9 +101,9 @@ describe('scalar tracking is sound: the abstract result contains the concrete on
         expect(edge, `${c}${w} ${x} ${y}: the edge taken must be feasible`).toBeDefined();
         expect(contains(edge![0], x) && contains(edge![1], y)).toBe(true);
       }),
-      { numRuns: 20000, seed: 3 },
+      { numRuns: 10000, seed: 3 },
     );
-  });
+  }, 60_000);
 });
 
 describe('bounds', () => {

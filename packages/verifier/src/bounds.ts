@@ -99,6 +99,7 @@ export function sync(b: Bounds): boolean {
   if (b.m === 0n) return syncConst(b);
   for (let round = 0; round < 2; round++) {
     if (!feasible(b)) return false;
+    const { v, m, umin, umax, smin, smax, u32min, u32max, s32min, s32max } = b;
     // tnum → bounds
     b.umin = max(b.umin, b.v);
     b.umax = min(b.umax, b.v | b.m);
@@ -153,6 +154,21 @@ export function sync(b: Bounds): boolean {
     if (!t2) return false;
     b.v = t2.value;
     b.m = t2.mask;
+    // A round that changed nothing has reached the fixed point.
+    if (
+      v === b.v &&
+      m === b.m &&
+      umin === b.umin &&
+      umax === b.umax &&
+      smin === b.smin &&
+      smax === b.smax &&
+      u32min === b.u32min &&
+      u32max === b.u32max &&
+      s32min === b.s32min &&
+      s32max === b.s32max
+    ) {
+      break;
+    }
   }
   return feasible(b);
 }

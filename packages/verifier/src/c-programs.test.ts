@@ -31,6 +31,8 @@ const compilers = [
   },
 ];
 const sources = readdirSync(cDir).filter((f) => f.endsWith('.c'));
+const unsafeDir = path.resolve(__dirname, '../test-corpus/c-unsafe');
+const unsafeSources = readdirSync(unsafeDir).filter((f) => f.endsWith('.c'));
 
 describe.each(compilers)('C programs compiled with $name are accepted', ({ name, args }) => {
   const available = have(name);
@@ -49,5 +51,30 @@ describe.each(compilers)('C programs compiled with $name are accepted', ({ name,
       });
       expect(r.error?.reason ?? '', `${prog.section}:\n${r.log}`).toBe('');
     }
+  });
+});
+
+describe.each(compilers)('unsafe C programs compiled with $name are rejected at their source line', ({
+  name,
+  args,
+}) => {
+  const available = have(name);
+  it.skipIf(!available).each(unsafeSources)('%s', (file) => {
+    const text = readFileSync(path.join(unsafeDir, file), 'utf8');
+    const reason = /expect: (.*)/.exec(text)![1].trim();
+    const line = /line: (.*)/.exec(text)![1].trim();
+    const obj = path.join(out, `${file}.${name}.o`);
+    execFileSync(name, args(path.join(unsafeDir, file), obj));
+    const object = readObject(new Uint8Array(readFileSync(obj)));
+    const linked = linkProgram(object, object.programs[0].name);
+    const r = verify(linked.insns, {
+      type: kprobeType(standardHelperSet()),
+      maps: linked.maps,
+      lineInfo: linked.lineInfo,
+    });
+    expect(r.accepted).toBe(false);
+    expect(r.error?.reason).toContain(reason);
+    // clang records line info by default with -g; bpf-gcc's -gbtf has no .BTF.ext lines.
+    if (linked.lineInfo.length > 0) expect(r.error?.sourceLine).toContain(line);
   });
 });

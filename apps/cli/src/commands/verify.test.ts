@@ -1,8 +1,30 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../io.js';
 import { runCli } from '../program.js';
 
 const argv = (...a: string[]) => ['node', 'tbpf', ...a];
+
+function haveClang(): boolean {
+  try {
+    execFileSync('clang-19', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    if (process.env.CI) throw new Error('clang-19 is required in CI');
+    return false;
+  }
+}
+
+/** Compile one of the verifier's C corpus programs with clang-19. */
+function compile(rel: string): Uint8Array {
+  const src = path.resolve(__dirname, '../../../../packages/verifier/test-corpus', rel);
+  const obj = path.join(mkdtempSync(path.join(tmpdir(), 'tbpf-verify-')), 'prog.o');
+  execFileSync('clang-19', ['-O2', '-g', '-target', 'bpf', '-c', src, '-o', obj]);
+  return new Uint8Array(readFileSync(obj));
+}
 
 describe('tbpf verify', () => {
   it('accepts a safe program (exit 0) and prints the statistics line', async () => {
@@ -46,6 +68,20 @@ describe('tbpf verify', () => {
     expect(out.accepted).toBe(false);
     expect(out.error).toEqual({ insnIndex: 0, reason: 'invalid bpf_context access off=168 size=8' });
   });
+
+  it.skipIf(!haveClang())(
+    'verifies an ELF object: maps and the kprobe type from its section, the source line of an error',
+    async () => {
+      const ok = memoryIo({ 'ok.o': compile('c/ringbuf.c') });
+      expect(await runCli(argv('verify', 'ok.o'), ok)).toBe(0);
+      expect(ok.stdout).toContain('ok.o: accepted');
+      const bad = memoryIo({ 'bad.o': compile('c-unsafe/missing_null_check.c') });
+      expect(await runCli(argv('verify', 'bad.o'), bad)).toBe(1);
+      expect(bad.stdout).toMatch(
+        /bad\.o: rejected at insn \d+ \(.*missing_null_check\.c:\d+: return \*count;\): R0 invalid mem access 'map_value_or_null'/,
+      );
+    },
+  );
 
   it('exits 2 on unreadable input', async () => {
     const io = memoryIo({ 'x.s': 'this is not bpf\n' });

@@ -132,11 +132,9 @@ export function registerVerify(program: Command, io: Io): void {
       if (opts.json) io.out(`${JSON.stringify({ file, type: type.name, ...result }, null, 2)}\n`);
       else {
         io.out(result.log);
-        io.out(
-          result.accepted
-            ? `${file}: accepted\n`
-            : `${file}: rejected at insn ${result.error?.insnIndex}: ${result.error?.reason}\n`,
-        );
+        const err = result.error;
+        const where = err ? `insn ${err.insnIndex}${err.sourceLine ? ` (${err.sourceLine})` : ''}` : '';
+        io.out(result.accepted ? `${file}: accepted\n` : `${file}: rejected at ${where}: ${err?.reason}\n`);
       }
       if (!result.accepted) io.exitCode = 1;
     });
