@@ -22,7 +22,7 @@ export function formatAssembly(unit: CompiledUnit): string {
       if (loc && loc.line !== line) {
         line = loc.line;
         const text = unit.sources.get(loc.file)?.split('\n')[loc.line - 1]?.trim();
-        if (text) out.push(`; ${text}`);
+        if (text) out.push(`# ${text}`);
       }
       const r = relocAt.get(k);
       let text = formatLlvm(insn);
@@ -33,9 +33,11 @@ export function formatAssembly(unit: CompiledUnit): string {
     out.push(`.Lfunc_end${n}:`, `\t.size\t${f.name}, .Lfunc_end${n}-${f.name}`);
   });
   for (const d of unit.data) {
+    const bss = d.section.startsWith('.bss');
+    const flags = d.section.startsWith('.rodata') ? 'a' : 'aw';
     out.push(
       `\t.type\t${d.name},@object`,
-      `\t.section\t${d.section},"aw",@${d.section.startsWith('.bss') ? 'nobits' : 'progbits'}`,
+      `\t.section\t${d.section},"${flags}",@${bss ? 'nobits' : 'progbits'}`,
     );
     if (d.global) out.push(`\t.globl\t${d.name}`);
     out.push(`${d.name}:`);
@@ -45,7 +47,7 @@ export function formatAssembly(unit: CompiledUnit): string {
   }
   for (const m of unit.maps) {
     out.push(
-      `; map ${m.name}: type ${m.type}, key ${m.keySize} bytes, value ${m.valueSize} bytes, max_entries ${m.maxEntries} (${m.style === 'btf' ? '.maps' : 'maps'})`,
+      `# map ${m.name}: type ${m.type}, key ${m.keySize} bytes, value ${m.valueSize} bytes, max_entries ${m.maxEntries} (${m.style === 'btf' ? '.maps' : 'maps'})`,
     );
   }
   if (unit.license !== undefined)

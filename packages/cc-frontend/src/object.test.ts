@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatLlvm } from '@tbpf/asm';
 import { describe, expect, it } from 'vitest';
-import { compile } from './compile.js';
+import { formatAssembly } from './assembly.js';
+import { compile, compileToUnit } from './compile.js';
 
 const SOURCE = `#include <tbpf/bpf_helpers.h>
 struct {
@@ -87,5 +88,34 @@ describe('ELF objects', () => {
     expect(elf.stderr).toBe('');
     expect(elf.stdout).toContain('.BTF.ext');
     expect(readFileSync(file).length).toBe(r.bytes.length);
+  });
+
+  it('-S assembly re-assembles with llvm-mc-19 to the same instructions', () => {
+    if (!tool('llvm-mc-19') || !tool('llvm-objdump-19')) return;
+    const unit = compileToUnit(SOURCE, { fileName: 'probe.c' }).unit;
+    if (!unit) throw new Error('no unit');
+    const dir = mkdtempSync(join(tmpdir(), 'cc-s-'));
+    writeFileSync(join(dir, 'probe.s'), formatAssembly(unit));
+    execFileSync('llvm-mc-19', [
+      '-triple',
+      'bpf',
+      '-filetype=obj',
+      '-o',
+      join(dir, 'probe.o'),
+      join(dir, 'probe.s'),
+    ]);
+    const out = execFileSync(
+      'llvm-objdump-19',
+      ['-d', '--no-show-raw-insn', '--no-leading-addr', join(dir, 'probe.o')],
+      {
+        encoding: 'utf8',
+      },
+    );
+    const theirs = out
+      .split('\n')
+      .filter((l) => /^\t/.test(l))
+      .map((l) => l.trim().replace(/\s+<.*>$/, ''));
+    const ours = unit.functions.flatMap((f) => f.insns.map((i) => formatLlvm(i)));
+    expect(theirs).toEqual(ours);
   });
 });
