@@ -100,6 +100,58 @@ describe('kprobe_events', () => {
     expect(host.read('available_events')).toBe('skb:kfree_skb\n');
   });
 
+  it.each([
+    'interp',
+    'wasm',
+    'jit',
+  ] as const)('runs BPF filters on probes: arguments in di/si, the return value in ax (%s)', (engine) => {
+    const { host, devices, net } = netHost();
+    host.write('kprobe_events', 'p:net/alloc netdev_alloc_skb len=%si:u32');
+    host.write('kprobe_events', 'r:net/alloc_ret netdev_alloc_skb skb=$retval');
+    host.write('events/net/enable', '1');
+    // Entry: keep calls with len (si) > 100. Return: keep when ax is the skb of a device whose
+    // name starts with "eth5" (memcmp through the returned pointer's dev field at +8).
+    host.setBpfFilter(
+      'net/alloc',
+      { kind: 'asm', text: 'r2 = *(u64 *)(r1 + 104)\nr0 = 0\nif r2 <= 100 goto out\nr0 = 1\nout:\nexit\n' },
+      { engine },
+    );
+    host.setBpfFilter(
+      'net/alloc_ret',
+      {
+        kind: 'asm',
+        text: `r6 = *(u64 *)(r1 + 80)
+r1 = r6
+r1 += 8
+call 1002
+r1 = r0
+*(u32 *)(r10 - 8) = 0x35687465
+r2 = r10
+r2 += -8
+r3 = 4
+call 1001
+r1 = r0
+r0 = 0
+if r1 != 0 goto out
+r0 = 1
+out:
+exit
+`,
+      },
+      { engine },
+    );
+    for (const d of devices) net.netdev_alloc_skb(d, 50 + d.ifindex * 10);
+    const lines = host
+      .readPipe()
+      .map((l) => l.slice(l.indexOf(': ') + 2).replace(/skb=0x[0-9a-f]+/, 'skb=…'));
+    expect(lines).toEqual([
+      'alloc: (netdev_alloc_skb+0x0) len=110',
+      'alloc: (netdev_alloc_skb+0x0) len=120',
+      'alloc_ret: (<js> <- netdev_alloc_skb) skb=…',
+      'alloc: (netdev_alloc_skb+0x0) len=130',
+    ]);
+  });
+
   it('dispose() unwraps every probed function', () => {
     const { host, net } = netHost();
     const original = net.kfree_skb;
