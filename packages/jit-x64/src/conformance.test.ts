@@ -22,6 +22,7 @@ describe.skipIf(!nativeAvailable())('bpf_conformance on the x86-64 JIT', () => {
     { name: 'confined', engine: x64Engine },
     { name: 'blinded', engine: new JitEngine({ blind: { seed: 7 } }) },
     { name: 'direct', engine: new JitEngine({ confine: false }) },
+    { name: 'whole passes', engine: new JitEngine({ jumpSizing: 'passes' }) },
   ])('$name', ({ engine }) => {
     it.each(files)('%s', (file) => {
       const t = parseConformance(readFileSync(path.join(testsDir, file), 'utf8'));

@@ -26,7 +26,7 @@ import { type Addon, type Dispatch, type NativeProgram, nativeAddon } from './na
 import { nativeHelperName } from './native-helpers.js';
 import { reservationProblem } from './reservation.js';
 
-export type JitOptions = Pick<CompileOptions, 'blind' | 'confine'> & {
+export type JitOptions = Pick<CompileOptions, 'blind' | 'confine' | 'jumpSizing'> & {
   /** Run the standard helpers natively when the registry holds them (default true). */
   nativeHelpers?: boolean;
 };
@@ -144,6 +144,7 @@ export class JitEngine implements Engine {
     const result = compile(program.insns, {
       blind: this.options.blind,
       confine: this.options.confine,
+      jumpSizing: this.options.jumpSizing,
       resolveLddw: (_insn, i) => {
         const c = program.constants[i];
         return c ? BigInt(c.hi >>> 0) * TWO32 + BigInt(c.lo >>> 0) : undefined;

@@ -4,6 +4,7 @@
  */
 import { formatInsn } from '@tbpf/asm';
 import { describe, expect, it } from 'vitest';
+import type { JitOptions } from './engine.js';
 import { Differential } from './testing/differential.js';
 import { nativeAvailable } from './testing/native.js';
 
@@ -11,7 +12,8 @@ const COUNT = Number(process.env.FUZZ_COUNT ?? 600);
 const FIRST_SEED = Number(process.env.FUZZ_SEED ?? 1);
 
 describe.skipIf(!nativeAvailable())('JIT = interpreter on random programs', () => {
-  for (const config of [{}, { blind: true }, { confine: false }]) {
+  const configs: JitOptions[] = [{}, { blind: true }, { confine: false }, { jumpSizing: 'passes' }];
+  for (const config of configs) {
     const share = Object.keys(config).length === 0 ? COUNT : Math.ceil(COUNT / 6);
     it(`${share} programs ${JSON.stringify(config)}`, { timeout: 0 }, () => {
       const diff = new Differential(config);

@@ -71,6 +71,12 @@ export interface CompileOptions {
   /** Bytes of BPF stack per frame: a local call moves R10 down by this much (default 512). */
   frameSize?: number;
   /**
+   * How jump sizes are chosen: 'relax' (default) — one layout pass, branch relaxation, assembly
+   * from the layout bytes; 'passes' — Linux's whole passes until two agree (also the fallback
+   * should relaxation's prediction ever miss).
+   */
+  jumpSizing?: 'relax' | 'passes';
+  /**
    * The value of an `lddw` whose source is not a plain constant (map or global-data
    * references), as the loader resolved it; undefined means it cannot be compiled.
    */
@@ -238,11 +244,15 @@ class Compiler {
       [9, R15],
     ];
     this.saved = calleeSaved.filter(([bpf]) => this.calls || bpf < 0 || this.used.has(bpf)).map(([, x]) => x);
-    this.mode = 'layout';
-    this.pass();
-    this.relax();
-    let code = this.assemble();
-    let passes = 1;
+    let code: Uint8Array | undefined;
+    let passes = 0;
+    if (this.options.jumpSizing !== 'passes') {
+      this.mode = 'layout';
+      this.pass();
+      this.relax();
+      code = this.assemble();
+      passes = 1;
+    }
     this.mode = 'iterate';
     this.changed = code === undefined;
     while (this.changed && passes < MAX_PASSES + 3) {

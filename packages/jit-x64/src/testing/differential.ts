@@ -5,7 +5,7 @@
  */
 import { type Insn, splitImm64 } from '@tbpf/isa';
 import { BPF_ADDRESS_BASE, type BpfMap, type HelperRegistry, interpreter, MAP_TYPE, Runtime } from '@tbpf/vm';
-import { JitEngine } from '../engine.js';
+import { JitEngine, type JitOptions } from '../engine.js';
 import { plainProgram } from './conformance.js';
 import { CTX_SIZE, randomProgram, TRACE_HELPER } from './random-program.js';
 
@@ -42,7 +42,7 @@ export class Differential {
   private readonly b = side();
   private readonly jit: JitEngine;
 
-  constructor(options: { blind?: boolean; confine?: boolean } = {}) {
+  constructor(options: JitOptions = {}) {
     this.jit = new JitEngine(options);
   }
 
