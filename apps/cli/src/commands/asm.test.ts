@@ -56,6 +56,15 @@ describe('tbpf asm', () => {
     ).toBe(0);
   });
 
+  it('takes the license from a license data section and names data it cannot write', async () => {
+    const text = '\t.text\n\texit\n\t.section license,"aw",@progbits\n_license:\n\t.asciz "GPL"\n';
+    const io = memoryIo({ 'l.s': text, 'd.s': `${text}\t.data\nx:\n\t.quad 7\n` });
+    expect(await runCli(['node', 'tbpf', 'asm', 'l.s', '--format', 'elf'], io)).toBe(0);
+    expect(new TextDecoder().decode(io.files['l.o'] as Uint8Array)).toContain('GPL\0');
+    expect(await runCli(['node', 'tbpf', 'asm', 'd.s', '--format', 'elf'], io)).toBe(2);
+    expect(io.stderr).toContain('data sections cannot be written to ELF yet: .data');
+  });
+
   it('rejects unknown --syntax and --format values', async () => {
     const io = memoryIo({ 'x.s': 'exit' });
     expect(await runCli(['node', 'tbpf', 'asm', 'x.s', '--format', 'hex'], io)).toBe(2);

@@ -186,6 +186,59 @@ helper:
   });
 });
 
+describe('data directives (LLVM syntax)', () => {
+  it('lays out data like llvm-mc: integers little-endian, strings, padding, .bss, local .comm', () => {
+    const p = assemble(
+      `\t.section .rodata,"a",@progbits
+\t.globl limit
+\t.type limit,@object
+limit:
+\t.short -2
+\t.p2align 2, 0x0
+\t.long 0x11223344
+\t.byte 1, 2
+\t.ascii "ab"
+\t.asciz "c\\n"
+\t.size limit, 6
+\t.local hist
+\t.comm hist,16,8
+\t.data
+word:
+\t.quad -1
+\t.zero 3, 0x7f
+\t.text
+\tr1 = limit ll
+\texit
+`,
+      { syntax: 'llvm' },
+    );
+    const rodata = p.data.find((d) => d.name === '.rodata');
+    expect(Buffer.from(rodata?.bytes ?? []).toString('hex')).toBe('feff00004433221101026162630a00');
+    expect(rodata?.symbols).toEqual([
+      { name: 'limit', offset: 0, size: 6, binding: 'global', type: 'object' },
+    ]);
+    const bss = p.data.find((d) => d.name === '.bss');
+    expect(bss).toMatchObject({ nobits: true, labels: { hist: 0 } });
+    expect(bss?.bytes.length).toBe(16);
+    expect(Buffer.from(p.data.find((d) => d.name === '.data')?.bytes ?? []).toString('hex')).toBe(
+      'ffffffffffffffff7f7f7f',
+    );
+    expect(p.sections.map((s) => s.name)).toEqual(['.text']);
+  });
+
+  it.each([
+    ['\t.data\n\t.quad sym', 'symbol references in data are not supported'],
+    ['\t.data\n\t.byte 1\n\texit', "instruction in data section '.data'"],
+    ['\texit\n\t.byte 1', "data in code section '.text'"],
+    ['\t.comm buf,8,8', "common symbol 'buf' is not supported"],
+    ['\texit\n\t.p2align 4', 'code alignment 16 is not supported'],
+    ['\t.data\n\t.byte 256', '256 does not fit in 1 byte'],
+    ['\t.data\n\t.zero -1', 'cannot reserve -1 bytes'],
+  ])('%j is an error', (text, message) => {
+    expect(() => assemble(text, { syntax: 'llvm' })).toThrow(message);
+  });
+});
+
 describe('syntax detection', () => {
   it.each([
     ['mov %r0, 1\nexit', 'ubpf'],

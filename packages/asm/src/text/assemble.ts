@@ -9,7 +9,15 @@ import { applyDirective, type DirectiveState } from './directives.js';
 import { AsmError, type SourceLocation } from './errors.js';
 import { type Token, tokenize } from './lexer.js';
 import { parseLlvmLine } from './llvm-syntax.js';
-import type { AsmProgram, AsmRelocation, AsmSection, AsmSymbol, Syntax } from './program.js';
+import type {
+  AsmDataSection,
+  AsmDataSymbol,
+  AsmProgram,
+  AsmRelocation,
+  AsmSection,
+  AsmSymbol,
+  Syntax,
+} from './program.js';
 import type { Statement, SymbolRef } from './statements.js';
 import { TokenCursor } from './tokens.js';
 import { parseUbpfLine } from './ubpf-syntax.js';
@@ -30,7 +38,25 @@ interface Item {
 export interface PendingSection {
   name: string;
   items: Item[];
-  labels: Map<string, { index: number; loc: SourceLocation }>;
+  /** Label → instruction index, and byte offset for data sections. */
+  labels: Map<string, { index: number; byte: number; loc: SourceLocation }>;
+  /** Data bytes (`.byte`, `.asciz`, `.zero` …); a section holds code or data, not both. */
+  bytes: number[];
+  /** Where the first data directive is, to point at when code and data mix. */
+  dataLoc?: SourceLocation;
+  /** `@nobits` sections (`.bss`): only the size counts. */
+  nobits: boolean;
+}
+
+/** A fresh section. */
+export function newSection(name: string): PendingSection {
+  return {
+    name,
+    items: [],
+    labels: new Map(),
+    bytes: [],
+    nobits: name === '.bss' || name.startsWith('.bss.'),
+  };
 }
 
 /**
@@ -111,6 +137,25 @@ function resolveSection(
   return insns;
 }
 
+function dataSection(pending: PendingSection, state: DirectiveState): AsmDataSection {
+  const labels: Record<string, number> = {};
+  const symbols: AsmDataSymbol[] = [];
+  for (const [name, { byte }] of pending.labels) {
+    labels[name] = byte;
+    if (name.startsWith('.L')) continue;
+    const attrs = state.symbols.get(name);
+    const type = attrs?.type === 'object' ? 'object' : 'notype';
+    symbols.push({ name, offset: byte, size: 0, binding: attrs?.binding ?? 'local', type });
+  }
+  return {
+    name: pending.name,
+    bytes: Uint8Array.from(pending.bytes),
+    labels,
+    symbols,
+    nobits: pending.nobits,
+  };
+}
+
 /** Assemble text in either syntax. Throws only `AsmError`. */
 export function assemble(text: string, options: AssembleOptions = {}): AsmProgram {
   const fileName = options.fileName ?? '<input>';
@@ -119,7 +164,7 @@ export function assemble(text: string, options: AssembleOptions = {}): AsmProgra
   const state: DirectiveState = { current: undefined, sections: new Map(), symbols: new Map(), sizes: [] };
   const sectionFor = (): PendingSection => {
     if (!state.current) {
-      state.current = state.sections.get('.text') ?? { name: '.text', items: [], labels: new Map() };
+      state.current = state.sections.get('.text') ?? newSection('.text');
       state.sections.set('.text', state.current);
     }
     return state.current;
@@ -141,15 +186,27 @@ export function assemble(text: string, options: AssembleOptions = {}): AsmProgra
           st.name,
           'a new label name',
         );
-      section.labels.set(st.name, { index: section.items.length, loc: st.loc });
+      section.labels.set(st.name, { index: section.items.length, byte: section.bytes.length, loc: st.loc });
       continue;
+    }
+    if (section.dataLoc) {
+      fail(
+        st.loc,
+        `instruction in data section '${section.name}' (data from line ${section.dataLoc.line})`,
+        section.name,
+        'a code section',
+      );
     }
     if (st.insn.kind === 'exit' && !firstExit) firstExit = { section, index: section.items.length };
     section.items.push({ insn: st.insn, loc: st.loc, ...(st.ref ? { ref: st.ref } : {}) });
   }
   // bpf_conformance convention: `exit` names the first exit instruction.
   if (syntax === 'ubpf' && firstExit && !firstExit.section.labels.has('exit')) {
-    firstExit.section.labels.set('exit', { index: firstExit.index, loc: { fileName, line: 0, column: 0 } });
+    firstExit.section.labels.set('exit', {
+      index: firstExit.index,
+      byte: 0,
+      loc: { fileName, line: 0, column: 0 },
+    });
     implicitExit = true;
   }
   const relocations: AsmRelocation[] = [];
@@ -159,8 +216,14 @@ export function assemble(text: string, options: AssembleOptions = {}): AsmProgra
     for (const it of pending.items) if (it.ref?.use === 'call') called.add(`${pending.name}\0${it.ref.name}`);
   }
   const sections: AsmSection[] = [];
+  const data: AsmDataSection[] = [];
   const symbols: AsmSymbol[] = [];
   for (const pending of state.sections.values()) {
+    const isData = pending.bytes.length > 0 && pending.items.length === 0;
+    if (isData) {
+      data.push(dataSection(pending, state));
+      continue;
+    }
     const insns = resolveSection(pending, syntax, state, relocations);
     const starts = slotStarts(insns);
     const labels: Record<string, number> = {};
@@ -169,6 +232,7 @@ export function assemble(text: string, options: AssembleOptions = {}): AsmProgra
       if (name.startsWith('.L') || (implicitExit && name === 'exit' && pending === firstExit?.section))
         continue;
       const attrs = state.symbols.get(name);
+      const type = attrs?.type === 'func' || called.has(`${pending.name}\0${name}`) ? 'func' : 'notype';
       symbols.push({
         name,
         section: pending.name,
@@ -176,15 +240,17 @@ export function assemble(text: string, options: AssembleOptions = {}): AsmProgra
         offset: starts[index] * 8,
         size: 0,
         binding: attrs?.binding ?? 'local',
-        type: attrs?.type ?? (called.has(`${pending.name}\0${name}`) ? 'func' : 'notype'),
+        type,
       });
     }
     sections.push({ name: pending.name, insns, labels });
   }
   for (const size of state.sizes) {
-    const sym = symbols.find((s) => s.name === size.name);
+    const sym =
+      symbols.find((s) => s.name === size.name) ??
+      data.flatMap((d) => d.symbols).find((s) => s.name === size.name);
     if (sym) sym.size = size.resolve();
   }
   const first = sections[0] ?? { insns: [], labels: {} };
-  return { syntax, insns: first.insns, labels: first.labels, sections, symbols, relocations };
+  return { syntax, insns: first.insns, labels: first.labels, sections, data, symbols, relocations };
 }

@@ -1,8 +1,9 @@
 /**
- * Our LLVM-syntax parser on real compiler output: `clang-19 -S` for the C corpus, its code
- * sections assembled by us, must give the instructions of `clang-19 -c` for the same source
- * (immediates that carry a relocation compared by the relocation instead). Data sections
- * (`.maps`, `.bss`, `license`, …) are dropped first: the assembler does not take data.
+ * Our LLVM-syntax parser on real compiler output: `clang-19 -S` for the C corpus, assembled by
+ * us, must give the instructions of `clang-19 -c` for the same source (immediates that carry a
+ * relocation compared by the relocation instead) and the same data sections (`.maps`,
+ * `.rodata`, `.bss`, `license` …) with the same variables. With `-g`, the debug sections
+ * (`.uleb128`, symbol differences in data) are dropped first: the assembler does not take them.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -86,11 +87,29 @@ describe.skipIf(!canRun)('clang-19 -S output assembles to clang-19 -c code', { t
       text: string;
       object: Uint8Array;
     };
-    const ours = assemble(codeOnly(text), {
-      syntax: 'llvm',
-      fileName: path.basename(source).replace(/c$/, 's'),
-    });
-    for (const section of objectSections(readElf(object))) {
+    const debug = flags.includes('-g');
+    const fileName = path.basename(source).replace(/c$/, 's');
+    const ours = assemble(debug ? codeOnly(text) : text, { syntax: 'llvm', fileName });
+    const elf = readElf(object);
+    if (!debug) {
+      // SHF_ALLOC without SHF_EXECINSTR: the data sections.
+      const dataSections = elf.sections.filter(
+        (s) => (s.flags & 2) !== 0 && (s.flags & 4) === 0 && s.size > 0,
+      );
+      expect(ours.data.map((d) => d.name).sort()).toEqual(dataSections.map((s) => s.name).sort());
+      for (const s of dataSections) {
+        const mine = ours.data.find((d) => d.name === s.name);
+        expect(mine?.bytes.length, s.name).toBe(s.size);
+        const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+        if (s.type !== 8) expect(hex(mine?.bytes ?? new Uint8Array()), s.name).toBe(hex(s.data));
+        const variables = elf.symbols.filter((y) => y.shndx === s.index && y.type === 1);
+        const ourVariables = (mine?.symbols ?? []).filter((v) => v.type === 'object');
+        expect(ourVariables.map((v) => `${v.name}@${v.offset}+${v.size}`).sort(), s.name).toEqual(
+          variables.map((v) => `${v.name}@${v.value}+${v.size}`).sort(),
+        );
+      }
+    }
+    for (const section of objectSections(elf)) {
       const relocated = new Set((section.relocations ?? []).map((r) => r.offset));
       const mask = (insns: Insn[]) => {
         let at = 0;

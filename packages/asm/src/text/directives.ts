@@ -1,17 +1,18 @@
 /**
- * Assembler directives of the LLVM syntax: sections, symbol binding and type, `.size`; the
- * debug and layout directives that do not change code (`.file`, `.loc`, `.p2align` …) are
- * accepted and ignored. Anything else is an error naming the directive.
+ * Assembler directives of the LLVM syntax: sections, symbol binding and type, `.size`, data
+ * (`.byte` … `.quad`, `.ascii`, `.asciz`, `.zero`, `.p2align` padding, local `.comm`); the debug
+ * directives that do not change code or data (`.file`, `.loc`, `.addrsig` …) are accepted and
+ * ignored. Anything else is an error naming the directive.
  */
 
-import type { PendingSection } from './assemble.js';
+import { newSection, type PendingSection } from './assemble.js';
 import { AsmError, type SourceLocation } from './errors.js';
 import { parseIntLiteral, type Token, unquote } from './lexer.js';
 import type { Statement } from './statements.js';
 
 export interface SymbolAttrs {
   binding?: 'local' | 'global' | 'weak';
-  type?: 'func' | 'notype';
+  type?: 'func' | 'object' | 'notype';
 }
 
 export interface DirectiveState {
@@ -22,17 +23,13 @@ export interface DirectiveState {
   sizes: { name: string; resolve(): number }[];
 }
 
-/** Directives that describe debug info or layout only; code is always 8-byte aligned. */
+/** Directives that describe debug info only. */
 const IGNORED = new Set([
   '.file',
   '.loc',
-  '.p2align',
-  '.align',
-  '.balign',
   '.ident',
   '.addrsig',
   '.addrsig_sym',
-  '.local',
   '.hidden',
   '.protected',
   '.internal',
@@ -72,28 +69,200 @@ function nameOf(d: Directive, toks: Token[] | undefined, what: string): string {
   return toks.map((t) => t.text).join('');
 }
 
-function enterSection(state: DirectiveState, name: string): void {
+function enterSection(state: DirectiveState, name: string, flags = ''): void {
   let s = state.sections.get(name);
   if (!s) {
-    s = { name, items: [], labels: new Map() };
+    s = newSection(name);
     state.sections.set(name, s);
   }
+  if (flags.includes('@nobits')) s.nobits = true;
   state.current = s;
+}
+
+const DATA_WIDTH: Record<string, 1 | 2 | 4 | 8> = {
+  '.byte': 1,
+  '.short': 2,
+  '.hword': 2,
+  '.2byte': 2,
+  '.long': 4,
+  '.int': 4,
+  '.4byte': 4,
+  '.quad': 8,
+  '.8byte': 8,
+};
+
+/** The section data goes to (`.text` when none was named yet), marked as holding data. */
+function dataSection(d: Directive, state: DirectiveState): PendingSection {
+  if (!state.current) enterSection(state, '.text');
+  const s = state.current as PendingSection;
+  if (s.items.length > 0)
+    fail(d.loc, `data in code section '${s.name}'`, d.name, 'a data section (.data, .rodata, …)');
+  s.dataLoc ??= d.loc;
+  return s;
+}
+
+/** A constant operand: an optionally signed integer literal. */
+function constant(d: Directive, toks: Token[] | undefined, what: string): bigint {
+  const t = toks ?? [];
+  const sign = t.length === 2 && (t[0].text === '-' || t[0].text === '+') ? t[0].text : undefined;
+  const num = sign ? t[1] : t[0];
+  const value =
+    t.length === (sign ? 2 : 1) && num.kind === 'num' ? parseIntLiteral(num.text, true) : undefined;
+  if (value === undefined) {
+    const text = t.map((x) => x.text).join(' ');
+    const symbolic = t.some((x) => x.kind === 'ident');
+    fail(
+      locOf(d, t[0]),
+      symbolic
+        ? `symbol references in data are not supported: '${text}'`
+        : `expected ${what}, found '${text}'`,
+      text,
+      what,
+    );
+  }
+  return sign === '-' ? -value : value;
+}
+
+function emitInt(
+  d: Directive,
+  s: PendingSection,
+  value: bigint,
+  width: 1 | 2 | 4 | 8,
+  tok: Token | undefined,
+): void {
+  const bits = BigInt(width * 8);
+  if (value < -(1n << (bits - 1n)) || value >= 1n << bits) {
+    fail(locOf(d, tok), `${value} does not fit in ${width} byte${width > 1 ? 's' : ''}`, String(value));
+  }
+  const v = BigInt.asUintN(width * 8, value);
+  for (let i = 0n; i < BigInt(width); i++) s.bytes.push(Number((v >> (8n * i)) & 0xffn));
+}
+
+/** Bytes of a string: characters below 256 as themselves (escapes), others UTF-8. */
+function stringBytes(text: string): number[] {
+  const out: number[] = [];
+  for (const ch of text) {
+    const c = ch.codePointAt(0) as number;
+    if (c < 256) out.push(c);
+    else out.push(...new TextEncoder().encode(ch));
+  }
+  return out;
+}
+
+const MAX_DATA = 64 << 20;
+
+function pad(d: Directive, s: PendingSection, align: number, fill: number): void {
+  if (!Number.isInteger(align) || align < 1 || align > 1 << 16 || (align & (align - 1)) !== 0) {
+    fail(d.loc, `alignment ${align} is not a power of two up to 65536`, String(align));
+  }
+  // Code is 8-byte aligned already; larger alignment of code is not supported.
+  if (s.items.length > 0 || (s.bytes.length === 0 && !s.dataLoc)) {
+    if (align > 8)
+      fail(d.loc, `code alignment ${align} is not supported (code is 8-byte aligned)`, String(align));
+    return;
+  }
+  while (s.bytes.length % align !== 0) s.bytes.push(fill & 0xff);
+}
+
+function zeros(d: Directive, s: PendingSection, count: bigint, fill: number): void {
+  if (count < 0n || s.bytes.length + Number(count) > MAX_DATA) {
+    fail(d.loc, `cannot reserve ${count} bytes (at most ${MAX_DATA} per section)`, String(count));
+  }
+  for (let i = 0; i < Number(count); i++) s.bytes.push(fill & 0xff);
+}
+
+/** Data directives; false when `d` is not one. */
+function applyData(d: Directive, args: Token[][], state: DirectiveState): boolean {
+  const width = DATA_WIDTH[d.name];
+  if (width) {
+    const s = dataSection(d, state);
+    for (const a of args) emitInt(d, s, constant(d, a, 'an integer'), width, a[0]);
+    return true;
+  }
+  switch (d.name) {
+    case '.ascii':
+    case '.asciz':
+    case '.string': {
+      const s = dataSection(d, state);
+      for (const a of args) {
+        if (a.length !== 1 || a[0].kind !== 'string')
+          fail(locOf(d, a[0]), `${d.name} takes strings`, a[0]?.text ?? '', 'a "string"');
+        s.bytes.push(...stringBytes(unquote(a[0].text)));
+        if (d.name !== '.ascii') s.bytes.push(0);
+      }
+      return true;
+    }
+    case '.zero':
+    case '.space':
+    case '.skip': {
+      const s = dataSection(d, state);
+      zeros(
+        d,
+        s,
+        constant(d, args[0], 'a byte count'),
+        args[1] ? Number(constant(d, args[1], 'a fill byte')) : 0,
+      );
+      return true;
+    }
+    case '.p2align':
+    case '.balign':
+    case '.align': {
+      if (!state.current) enterSection(state, '.text');
+      const n = Number(constant(d, args[0], 'an alignment'));
+      if (d.name === '.p2align' && (n < 0 || n > 16))
+        fail(d.loc, `alignment 2^${n} is out of range`, String(n));
+      const fill = args[1] ? Number(constant(d, args[1], 'a fill byte')) : 0;
+      pad(d, state.current as PendingSection, d.name === '.p2align' ? 2 ** n : n, fill);
+      return true;
+    }
+    case '.comm':
+    case '.lcomm': {
+      // A local common symbol lives in .bss, as llvm-mc places it.
+      const name = nameOf(d, args[0], 'a symbol name');
+      if (d.name === '.comm' && state.symbols.get(name)?.binding !== 'local') {
+        fail(
+          d.loc,
+          `common symbol '${name}' is not supported (declare it .local, or define it in .bss)`,
+          name,
+        );
+      }
+      const size = constant(d, args[1], 'a size');
+      const align = args[2] ? Number(constant(d, args[2], 'an alignment')) : 1;
+      const previous = state.current;
+      enterSection(state, '.bss', '@nobits');
+      const bss = dataSection(d, state);
+      pad(d, bss, align, 0);
+      if (bss.labels.has(name)) fail(d.loc, `label '${name}' is already defined`, name);
+      bss.labels.set(name, { index: 0, byte: bss.bytes.length, loc: d.loc });
+      zeros(d, bss, size, 0);
+      state.sizes.push({ name, resolve: () => Number(size) });
+      state.current = previous;
+      return true;
+    }
+    case '.data':
+    case '.bss':
+      enterSection(state, d.name, d.name === '.bss' ? '@nobits' : '');
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** `.size name, expr` where expr is a number, `end-start` or `.-start` (labels of one section). */
 function sizeRequest(d: Directive, args: Token[][], state: DirectiveState): void {
   const name = nameOf(d, args[0], 'a symbol name');
   const expr = args[1] ?? [];
-  const here = state.current ? { section: state.current, index: state.current.items.length } : undefined;
-  const labelIndex = (tok: Token): { section: PendingSection; index: number } => {
+  const here = state.current
+    ? { section: state.current, index: state.current.items.length, byte: state.current.bytes.length }
+    : undefined;
+  const labelIndex = (tok: Token): { section: PendingSection; index: number; byte: number } => {
     if (tok.text === '.') {
       if (!here) fail(locOf(d, tok), "'.' outside a section", '.');
       return here;
     }
     for (const section of state.sections.values()) {
       const l = section.labels.get(tok.text);
-      if (l) return { section, index: l.index };
+      if (l) return { section, index: l.index, byte: l.byte };
     }
     return fail(
       locOf(d, tok),
@@ -121,6 +290,7 @@ function sizeRequest(d: Directive, args: Token[][], state: DirectiveState): void
           fail(locOf(d, endTok), 'size across sections', endTok.text, 'labels of one section');
         const slots = (s: PendingSection, upto: number) =>
           s.items.slice(0, upto).reduce((n, it) => n + (it.insn.kind === 'lddw' ? 2 : 1), 0);
+        if (a.section.items.length === 0) return a.byte - b.byte;
         return (slots(a.section, a.index) - slots(b.section, b.index)) * 8;
       },
     });
@@ -142,7 +312,21 @@ export function applyDirective(d: Directive, state: DirectiveState): void {
       return;
     case '.section':
     case '.pushsection':
-      enterSection(state, nameOf(d, args[0], 'a section name'));
+      enterSection(
+        state,
+        nameOf(d, args[0], 'a section name'),
+        args
+          .slice(1)
+          .flat()
+          .map((t) => t.text)
+          .join(','),
+      );
+      return;
+    case '.local':
+      for (const a of args) {
+        const name = nameOf(d, a, 'a symbol name');
+        state.symbols.set(name, { ...state.symbols.get(name), binding: 'local' });
+      }
       return;
     case '.globl':
     case '.global':
@@ -160,7 +344,8 @@ export function applyDirective(d: Directive, state: DirectiveState): void {
       const kind = (args[1] ?? []).map((t) => t.text).join('');
       const attrs = state.symbols.get(name) ?? {};
       if (/^[@%]?function$|^"function"$|^STT_FUNC$/.test(kind)) attrs.type = 'func';
-      else if (/^[@%]?(object|notype)$|^STT_(OBJECT|NOTYPE)$/.test(kind)) attrs.type = 'notype';
+      else if (/^[@%]?object$|^"object"$|^STT_OBJECT$/.test(kind)) attrs.type = 'object';
+      else if (/^[@%]?notype$|^"notype"$|^STT_NOTYPE$/.test(kind)) attrs.type = 'notype';
       else fail(locOf(d, args[1]?.[0]), `unknown symbol type '${kind}'`, kind, '@function or @object');
       state.symbols.set(name, attrs);
       return;
@@ -169,7 +354,7 @@ export function applyDirective(d: Directive, state: DirectiveState): void {
       sizeRequest(d, args, state);
       return;
     default:
-      if (IGNORED.has(d.name) || d.name.startsWith('.cfi_')) return;
+      if (IGNORED.has(d.name) || d.name.startsWith('.cfi_') || applyData(d, args, state)) return;
       fail(
         d.loc,
         `unsupported directive '${d.name}'`,

@@ -24,4 +24,12 @@ export {
   type SourceLine,
 } from './listing.js';
 export { disassembleObject, type ObjectListingOptions, objectSections } from './object-listing.js';
-export type { AsmProgram, AsmRelocation, AsmSection, AsmSymbol, Syntax } from './program.js';
+export type {
+  AsmDataSection,
+  AsmDataSymbol,
+  AsmProgram,
+  AsmRelocation,
+  AsmSection,
+  AsmSymbol,
+  Syntax,
+} from './program.js';

@@ -11,7 +11,7 @@ export interface AsmSymbol {
   index: number;
   /** Byte offset within the section (8 bytes per slot). */
   offset: number;
-  /** Size in bytes, from `.size` (functions); 0 when unknown. */
+  /** Size in bytes, from `.size`; 0 when unknown. */
   size: number;
   binding: 'local' | 'global' | 'weak';
   type: 'func' | 'notype';
@@ -36,14 +36,40 @@ export interface AsmSection {
   labels: Record<string, number>;
 }
 
+/** A data section (`.data`, `.rodata`, `.bss`, `.maps`, `license` …) built from data directives. */
+export interface AsmDataSection {
+  name: string;
+  /** Contents (zeros for `nobits`). */
+  bytes: Uint8Array;
+  /** Labels → byte offset. */
+  labels: Record<string, number>;
+  /** The labels that are symbols (not `.L` temporaries), with `.globl`/`.type`/`.size`. */
+  symbols: AsmDataSymbol[];
+  /** SHT_NOBITS (`.bss`): only the size is meaningful. */
+  nobits: boolean;
+}
+
+/** A variable: a symbol in a data section. */
+export interface AsmDataSymbol {
+  name: string;
+  /** Byte offset in the section. */
+  offset: number;
+  size: number;
+  binding: 'local' | 'global' | 'weak';
+  type: 'object' | 'notype';
+}
+
 export interface AsmProgram {
   syntax: Syntax;
   /** The instructions of the first section (the only one for plain programs). */
   insns: Insn[];
   /** The labels of the first section. */
   labels: Record<string, number>;
+  /** Code sections, in first-use order. */
   sections: AsmSection[];
-  /** Labels and functions, in definition order, except `.L` temporaries. */
+  /** Data sections, in first-use order. */
+  data: AsmDataSection[];
+  /** The code sections' labels and functions, in definition order, except `.L` temporaries. */
   symbols: AsmSymbol[];
   relocations: AsmRelocation[];
 }
