@@ -12,7 +12,7 @@ import { verify } from '../verify.js';
 
 const helpers = standardHelperSet();
 /** Budget of the verifier in the campaign: small programs, so loops beyond it are rejected. */
-const FUZZ_INSN_LIMIT = 20_000;
+const FUZZ_INSN_LIMIT = 4_000;
 
 /** mulberry32: a small seeded generator. */
 export function rng(seed: number): () => number {
