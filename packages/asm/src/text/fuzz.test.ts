@@ -27,6 +27,7 @@ const llvmSeeds = [
   '\t.text\n\t.globl f\n\t.type f,@function\nf:\n\tr1 = map ll\n\tif r1 s> -3 goto LBB0_1\n\tw0 = (s8)w1\nLBB0_1:\n\tr0 = atomic_fetch_add((u64 *)(r10 - 8), r0)\n\texit\n.Lend:\n\t.size f, .Lend-f\n',
   'lock *(u32 *)(r10 - 4) += w1\nr0 = cmpxchg_64(r1 + 8, r0, r2)\n*(u16 *)(r1 + 2) = 7\nr0 = *(u8 *)skb[r1]\ncallx r3\ngotol -1\n',
   '\t.section "xdp/prog","ax",@progbits\n\tr1 = be16 r1\n\tr2 s>>= 63\n\tcall fn\n\tld_pseudo r1, 2, 7\n\texit\n',
+  '\t.section .rodata,"a",@progbits\n\t.p2align 2, 0x0\nx:\n\t.long 100\n\t.asciz "e\\x41\\n"\n\t.size x, 8\n\t.local h\n\t.comm h,32,4\n\t.data\n\t.quad -7\n\t.zero 3, 1\n',
 ];
 const FRAGMENTS = [
   'mov',
@@ -83,6 +84,17 @@ const FRAGMENTS = [
   '.globl',
   '.type',
   '@function',
+  '.byte',
+  '.quad',
+  '.asciz',
+  '.zero',
+  '.p2align',
+  '.comm',
+  '.local',
+  '.data',
+  '.bss',
+  '\\x4',
+  '99999999999',
 ];
 
 function mutate(text: string, r: () => number): string {
