@@ -117,6 +117,7 @@ export class Checker {
   private readonly opts: VerifyOptions;
   private readonly maps: readonly MapInfo[];
   private readonly level: number;
+  private readonly unpriv: boolean;
   private readonly limit: number;
   readonly lines: string[] = [];
   /** Fully explored checkpoints per instruction: candidates for pruning. */
@@ -149,6 +150,7 @@ export class Checker {
     this.opts = opts;
     this.maps = opts.maps ?? [];
     this.level = opts.logLevel ?? 0;
+    this.unpriv = opts.unprivileged ?? false;
     this.limit = opts.insnLimit ?? COMPLEXITY_LIMIT_INSNS;
     this.stackDepth = structure.subprogStarts.map(() => 0);
     this.inProgressCount = new Int32Array(insns.length);
@@ -471,6 +473,7 @@ export class Checker {
           return;
         }
         // A 32-bit copy of a pointer keeps no pointer: an unknown 32-bit scalar.
+        if (this.unpriv) this.reject(`R${insn.src} partial copy of pointer`);
         this.setReg(dst, scalarReg(scalarAlu('mov', unknownBounds(), unknownBounds(), 32)));
         return;
       }
@@ -510,7 +513,7 @@ export class Checker {
       return;
     }
     if (isPointer(d) && isPointer(src)) {
-      if (op === 'sub' && width === 64) {
+      if (op === 'sub' && width === 64 && !this.unpriv) {
         // ptr - ptr is a distance: a scalar (allowed for privileged programs in Linux).
         if (d.type === src.type && d.type === 'fp' && isConst(d) && isConst(src) && d.frame === src.frame) {
           this.setReg(dst, constReg(BigInt(d.off - src.off)));
@@ -560,6 +563,8 @@ export class Checker {
       if (n >= MAX_VAR_OFF || n <= -MAX_VAR_OFF) this.reject(`${tn} pointer offset ${n} is not allowed`);
       return { ...ptr, off: n };
     }
+    if (this.unpriv && ptr.type === 'fp')
+      this.reject(`R${dst} variable stack access prohibited for !root, off=${ptr.off}`);
     const v = scalarAlu(op === 'add' ? 'add' : 'sub', ptr, off, 64);
     const res: Reg = withBounds(ptr, v);
     if (ptr.type === 'pkt') return { ...res, id: this.newId(), range: 0 };
@@ -602,6 +607,11 @@ export class Checker {
     else {
       if (base.type === 'ctx') this.reject(`BPF_ST stores into R${insn.dst} ctx is not allowed`);
       value = constReg(BigInt(insn.imm | 0));
+    }
+    if (this.unpriv && isPointer(value) && base.type !== 'fp') {
+      this.reject(
+        `R${insn.src} leaks addr into ${base.type === 'map_value' ? 'map' : base.type === 'ctx' ? 'ctx' : 'mem'}`,
+      );
     }
     this.checkMemAccess(insn.dst, base, insn.off, insn.size, 'write', value, false);
   }
@@ -807,6 +817,7 @@ export class Checker {
   private scrubSlot(f: Frame, i: number): void {
     const slot = i >> 3;
     if (!f.spills[slot]) return;
+    if (this.unpriv && isPointer(f.spills[slot]!)) this.reject('attempt to corrupt spilled pointer on stack');
     ownStack(f);
     f.spills[slot] = undefined;
     for (let j = slot * 8; j < slot * 8 + 8; j++) if (f.stack[j] === STACK_SPILL) f.stack[j] = STACK_MISC;
@@ -913,6 +924,11 @@ export class Checker {
       this.applyRefinement(this.st, insn, no!);
       return this.pc + 1;
     }
+    if (this.unpriv && !(d.type.startsWith('pkt') && s.type.startsWith('pkt'))) {
+      this.reject(
+        `R${isPointer(s) && insn.source === 'reg' ? insn.src : insn.dst} pointer comparison prohibited`,
+      );
+    }
     // A non-null pointer compared with 0 has a known outcome.
     if (isPointer(d) && !d.nullable && isZeroConst(s) && (cond === 'jeq' || cond === 'jne')) {
       return cond === 'jne' ? target : this.pc + 1;
@@ -1018,6 +1034,7 @@ export class Checker {
       const memTypes = 'fp, pkt, pkt_meta, map_key, map_value, mem';
       switch (at) {
         case 'anything':
+          if (this.unpriv && isPointer(r)) this.reject(`R${regno} leaks addr into helper function`);
           break;
         case 'scalar':
           if (r.type !== 'scalar') expected('scalar');

@@ -42,7 +42,7 @@ describe.skipIf(!oracle)('agreement with the Linux kernel verifier (bpf(2))', ()
         const text = readFileSync(path.join(corpusDir, kind, file), 'utf8');
         const p = parseCorpus(text, file);
         const type = p.options.type.name;
-        if (type === 'tracepoint' || /^#\s*(strict|cpu|limit|ret)\b/m.test(text)) continue;
+        if (type === 'tracepoint' || /^#\s*(strict|cpu|limit|ret|unprivileged)\b/m.test(text)) continue;
         let bytes: Uint8Array;
         try {
           bytes = encode(p.insns);

@@ -70,6 +70,12 @@ export interface VerifyOptions {
   logLevel?: LogLevel;
   /** The RFC's rule: no loops at all (every back-edge is rejected). */
   strictRfc?: boolean;
+  /**
+   * Linux's checks for programs loaded without CAP_BPF/CAP_PERFMON: no pointer value may leak
+   * (into memory, helpers, comparisons, partial copies, pointer differences), no variable stack
+   * offsets. Default false (privileged semantics).
+   */
+  unprivileged?: boolean;
   /** Highest instruction-set version accepted (default 4). */
   cpu?: CpuVersion;
   /** Processed-instruction budget (default 1,000,000, Linux's BPF_COMPLEXITY_LIMIT_INSNS). */

@@ -61,6 +61,14 @@ describe('tbpf verify', () => {
     expect(strict.stdout).toContain('back-edge from insn 2 to 1');
   });
 
+  it('applies the unprivileged checks with --unprivileged', async () => {
+    const prog = 'r1 = r10\nr0 = 0\nif r1 > 1000 goto +0\nexit\n';
+    expect(await runCli(argv('verify', 'p.s'), memoryIo({ 'p.s': prog }))).toBe(0);
+    const io = memoryIo({ 'p.s': prog });
+    expect(await runCli(argv('verify', 'p.s', '--unprivileged'), io)).toBe(1);
+    expect(io.stdout).toContain('R1 pointer comparison prohibited');
+  });
+
   it('uses the kprobe context layout with --type kprobe and reports JSON', async () => {
     const io = memoryIo({ 'k.s': 'r0 = *(u64 *)(r1 + 168)\nexit\n' });
     expect(await runCli(argv('verify', 'k.s', '--type', 'kprobe', '--json'), io)).toBe(1);

@@ -18,6 +18,7 @@ interface VerifyCliOptions {
   memSize: string;
   logLevel: string;
   strictRfc?: boolean;
+  unprivileged?: boolean;
   json?: boolean;
 }
 
@@ -112,6 +113,7 @@ export function registerVerify(program: Command, io: Io): void {
     .option('--mem-size <n>', 'raw type: size of the memory r1 points to', '0')
     .option('--log-level <n>', '0: the reason only, 1: branch states, 2: every instruction', '0')
     .option('--strict-rfc', "the RFC's rule: no loops at all")
+    .option('--unprivileged', "Linux's checks for programs loaded without CAP_BPF (no pointer leaks)")
     .option('--json', 'print the result as JSON')
     .action((file: string, opts: VerifyCliOptions) => {
       const level = Number(opts.logLevel);
@@ -127,6 +129,7 @@ export function registerVerify(program: Command, io: Io): void {
         maps: loaded.maps,
         logLevel: level as LogLevel,
         strictRfc: !!opts.strictRfc,
+        unprivileged: !!opts.unprivileged,
         lineInfo: loaded.lineInfo,
       });
       if (opts.json) io.out(`${JSON.stringify({ file, type: type.name, ...result }, null, 2)}\n`);

@@ -5,6 +5,7 @@
  *   # type: raw 16 | kprobe | socket_filter | tracepoint name:off:size,...
  *   # map: name hash|array|ringbuf keySize valueSize maxEntries [rdonly]
  *   # strict                         the RFC's no-loops rule
+ *   # unprivileged                   Linux's checks for programs without CAP_BPF
  *   # cpu: 2                         instruction-set version
  *   # ret: 0 1                       allowed range of r0 at exit
  *   # limit: 100000                  processed-instruction budget (default 1,000,000)
@@ -29,6 +30,7 @@ export function parseCorpus(text: string, fileName: string): CorpusProgram {
   let expect = '';
   let typeSpec = 'raw 0';
   let strict = false;
+  let unprivileged = false;
   let cpu: CpuVersion = 4;
   let ret: { min: number; max: number } | undefined;
   let syntax: 'llvm' | 'ubpf' = 'llvm';
@@ -41,6 +43,7 @@ export function parseCorpus(text: string, fileName: string): CorpusProgram {
     if (key === 'expect') expect = value.trim();
     else if (key === 'type') typeSpec = value.trim();
     else if (key === 'strict') strict = true;
+    else if (key === 'unprivileged') unprivileged = true;
     else if (key === 'syntax') syntax = value.trim() === 'ubpf' ? 'ubpf' : 'llvm';
     else if (key === 'limit') insnLimit = Number(value);
     else if (key === 'cpu') cpu = Number(value) as CpuVersion;
@@ -92,6 +95,7 @@ export function parseCorpus(text: string, fileName: string): CorpusProgram {
       type: ret ? { ...type, ret } : type,
       maps,
       strictRfc: strict,
+      unprivileged,
       cpu,
       ...(insnLimit ? { insnLimit } : {}),
     },
