@@ -15,7 +15,7 @@ describe.skipIf(!nativeAvailable())('JIT = interpreter on random programs', () =
   const configs: JitOptions[] = [{}, { blind: true }, { confine: false }, { jumpSizing: 'passes' }];
   for (const config of configs) {
     const share = Object.keys(config).length === 0 ? COUNT : Math.ceil(COUNT / 6);
-    it(`${share} programs ${JSON.stringify(config)}`, { timeout: 0 }, () => {
+    it(`${share} programs ${JSON.stringify(config)}`, { timeout: 0 }, async () => {
       const diff = new Differential(config);
       const started = Date.now();
       for (let n = 0; n < share; n++) {
@@ -27,6 +27,8 @@ describe.skipIf(!nativeAvailable())('JIT = interpreter on random programs', () =
             `seed ${seed}: ${bad.what} differs (interp ${String(bad.interp)}, jit ${String(bad.jit)})\n${listing}`,
           );
         }
+        // Let the test runner's worker talk to its parent during long campaigns.
+        if (n % 1000 === 999) await new Promise((resolve) => setImmediate(resolve));
         if (process.env.FUZZ_COUNT && n > 0 && n % 10000 === 0) {
           console.log(
             `fuzz ${JSON.stringify(config)}: ${n} programs agree (${((Date.now() - started) / 1000).toFixed(0)} s)`,
