@@ -248,18 +248,36 @@ export function narrow(b: Bounds, w: View, bits: 32 | 64): boolean {
   return sync(b);
 }
 
-/** Linux's print of a scalar: the value when constant, else the non-trivial ranges. */
-export function formatBounds(b: Bounds): string {
+/**
+ * Linux's print of a scalar (print_scalar_ranges): the value when constant, else the
+ * non-trivial bounds with equal ones of the same kind merged (`smin=umin=0`), then the tnum.
+ */
+export function formatBounds(b: Bounds, id = 0): string {
   if (b.m === 0n) return formatValue(b.v);
-  const parts: string[] = [];
-  if (b.smin !== S64_MIN) parts.push(`smin=${b.smin}`);
-  if (b.smax !== S64_MAX) parts.push(`smax=${b.smax}`);
-  if (b.umin !== 0n) parts.push(`umin=${b.umin}`);
-  if (b.umax !== U64) parts.push(`umax=${b.umax}`);
-  if (b.s32min !== S32_MIN) parts.push(`smin32=${b.s32min}`);
-  if (b.s32max !== S32_MAX) parts.push(`smax32=${b.s32max}`);
-  if (b.u32min !== 0n) parts.push(`umin32=${b.u32min}`);
-  if (b.u32max !== U32) parts.push(`umax32=${b.u32max}`);
+  const items = [
+    { name: 'smin', val: b.smin, omit: b.smin === S64_MIN },
+    { name: 'smax', val: b.smax, omit: b.smax === S64_MAX },
+    { name: 'umin', val: b.umin, omit: b.umin === 0n },
+    { name: 'umax', val: b.umax, omit: b.umax === U64 },
+    { name: 'smin32', val: b.s32min, omit: b.s32min === S32_MIN },
+    { name: 'smax32', val: b.s32max, omit: b.s32max === S32_MAX },
+    { name: 'umin32', val: b.u32min, omit: b.u32min === 0n },
+    { name: 'umax32', val: b.u32max, omit: b.u32max === U32 },
+  ];
+  const parts: string[] = id ? [`id=${id}`] : [];
+  for (let i = 0; i < items.length; i++) {
+    const m1 = items[i];
+    if (m1.omit) continue;
+    let names = m1.name;
+    for (let j = i + 2; j < items.length; j += 2) {
+      const m2 = items[j];
+      // Same role (min or max), same value, and never a negative merged with a positive.
+      if (m2.omit || m2.val !== m1.val) continue;
+      m2.omit = true;
+      names += `=${m2.name}`;
+    }
+    parts.push(`${names}=${m1.val}`);
+  }
   if (b.m !== U64) parts.push(`var_off=(0x${b.v.toString(16)}; 0x${b.m.toString(16)})`);
   return `scalar(${parts.join(',')})`;
 }

@@ -320,7 +320,7 @@ export function formatReg(
   mapName: (i: number) => string,
   maps: (i: number) => [number, number],
 ): string {
-  if (r.type === 'scalar') return formatBounds(r);
+  if (r.type === 'scalar') return formatBounds(r, r.id);
   if (r.type === 'fp' && r.m === 0n) return `fp${r.off}`;
   const parts: string[] = [];
   if (r.id) parts.push(`id=${r.id}`);
