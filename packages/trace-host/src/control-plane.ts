@@ -14,7 +14,7 @@
  *   trace_pipe                             consuming read
  *   buffer_stats                           entries, overrun, dropped, … (per_cpu/cpu0/stats)
  *   kprobe_events                          probe definitions (write appends lines; empty write clears)
- *   maps, maps/<name>, maps/<name>/hist    bpftrace-style dumps; a ring buffer map is drained,
+ *   maps, maps/<name>, maps/<name>/hist    bpftrace-style dumps (maps/<name>/json: entries as JSON); a ring buffer map is drained,
  *                                          one record per line in hex
  *   error_log                              parse errors and filter faults (write clears)
  *
@@ -26,7 +26,7 @@
 import { RingBuffer } from '@tbpf/vm';
 import type { TraceEvent } from './event.js';
 import { formatProbeDefinition, KprobeEventError } from './kprobe-events.js';
-import { formatMap, formatMapHistogram, formatRingRecords } from './map-dump.js';
+import { formatMap, formatMapHistogram, formatMapJson, formatRingRecords } from './map-dump.js';
 import { PredicateError } from './predicate-parse.js';
 import type { TraceHost } from './trace-host.js';
 
@@ -143,10 +143,14 @@ export class ControlPlane {
       case '':
         throw new ControlPlaneError('EISDIR', p, 'is a directory');
     }
-    if (parts[0] === 'maps' && (parts.length === 2 || (parts.length === 3 && parts[2] === 'hist'))) {
+    if (
+      parts[0] === 'maps' &&
+      (parts.length === 2 || (parts.length === 3 && (parts[2] === 'hist' || parts[2] === 'json')))
+    ) {
       const map = h.runtime.mapByName(parts[1]);
       if (!map) throw new ControlPlaneError('ENOENT', p, 'no such map');
       if (map instanceof RingBuffer) return formatRingRecords(map.name, map.drain());
+      if (parts[2] === 'json') return formatMapJson(map);
       return parts.length === 3 || /hist/.test(map.name) ? formatMapHistogram(map) : formatMap(map);
     }
     if (parts[0] === 'events' && parts.length === 3 && parts[2] === 'enable') {

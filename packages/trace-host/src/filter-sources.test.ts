@@ -92,6 +92,10 @@ describe('filters from C, compiled in process', () => {
     expect(host.read('maps/counts')).toBe(
       devices.map((d) => `@counts[${d.ifindex}]: ${d.ifindex + 1}\n`).join(''),
     );
+    const json = JSON.parse(host.read('maps/counts/json')) as { key: number; value: number }[];
+    expect(json.sort((a, b) => a.key - b.key)).toEqual(
+      devices.map((d) => ({ key: d.ifindex, value: d.ifindex + 1 })),
+    );
   });
 
   it.each([

@@ -44,6 +44,16 @@ function formatValue(v: Uint8Array): string {
   return n !== null ? n.toString() : [...v].map((b) => b.toString(16).padStart(2, '0')).join(' ');
 }
 
+/** Entries as JSON: integers as numbers (strings above 2^53), printable strings, else hex. */
+export function formatMapJson(map: DumpableMap): string {
+  const conv = (b: Uint8Array): number | string => {
+    const n = readUint(b);
+    if (n !== null) return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString();
+    return formatKey(b);
+  };
+  return `${JSON.stringify(map.entries().map(([k, v]) => ({ key: conv(k), value: conv(v) })))}\n`;
+}
+
 /**
  * `@name[key]: value`, one line per entry, sorted by value then key (as bpftrace prints counts).
  * Keys: integers (8-byte values ≥ 2^32 in hex: pointers), printable strings, else hex bytes.

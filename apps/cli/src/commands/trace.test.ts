@@ -133,6 +133,7 @@ describe('tbpf trace against a live host process', () => {
     );
     expect(rows).toHaveLength(8);
     expect((await tbpf({}, 'maps')).out).toBe('counts\n');
+    expect(JSON.parse((await tbpf({}, 'map', 'counts', '--json')).out)).toHaveLength(8);
   });
 
   it('sets predicate filters and reports a syntax error with its column', async () => {

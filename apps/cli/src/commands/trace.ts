@@ -158,9 +158,10 @@ export function registerTrace(program: Command, io: Io): void {
     .command('map <name>')
     .description('dump a map bpftrace-style (@name[key]: value), or --hist as a log2 histogram')
     .option('--hist', 'print as a log2 histogram (key = bucket)')
+    .option('--json', 'entries as JSON')
     .action(
-      run(async (c, name: string, opts: { hist?: boolean }) =>
-        io.out(await c.read(`maps/${name}${opts.hist ? '/hist' : ''}`)),
+      run(async (c, name: string, opts: { hist?: boolean; json?: boolean }) =>
+        io.out(await c.read(`maps/${name}${opts.json ? '/json' : opts.hist ? '/hist' : ''}`)),
       ),
     );
 
