@@ -140,7 +140,7 @@ class Compiler {
   /** Any helper, callx or local call: every frame keeps env at [rsp] and 16-byte alignment. */
   private calls = false;
   /** Callee-saved registers the main prologue saves, in push order. */
-  private saved: number[] = [];
+  private savedRegs: number[] = [];
   /** Addresses from the pass before (forward references) or this pass (backward ones). */
   private readonly addrs: Int32Array;
   private readonly entryAddr: Int32Array;
@@ -149,20 +149,20 @@ class Compiler {
   /** Where the current instruction started in the previous pass, minus where it starts now. */
   private shift = 0;
   private forceNear = false;
-  /** 'layout' records jumps with all of them near; 'final' uses `short`; 'iterate' is the fallback. */
-  private mode: 'layout' | 'final' | 'iterate' = 'layout';
+  /** 'layout' emits every jump near and records it; 'iterate' is a whole pass of the fallback. */
+  private mode: 'layout' | 'iterate' = 'layout';
   /** The instruction being lowered. */
   private current = 0;
   /** Per instruction: 0 no jump, else the bytes a short form saves (3 for jmp, 4 for jcc). */
   private readonly jumpSaving: Int8Array;
   /** Per instruction: the jump's target, an instruction index, or -(f + 1) for function f's exit. */
   private readonly jumpTarget: Int32Array;
-  /** Per instruction: its jump is short (final pass). */
+  /** Per instruction: relaxation made its jump short. */
   private readonly short: Uint8Array;
   /** Per instruction: layout offset of its jump. */
   private readonly jumpAt: Int32Array;
-  /** saved[i]: bytes short jumps save before instruction i (after relaxation). */
-  private saved2 = new Int32Array(0);
+  /** shrunk[i]: bytes the short jumps save before instruction i (after relaxation). */
+  private shrunk = new Int32Array(0);
   /** Local calls of the layout pass: [layout offset of the call, instruction, callee function]. */
   private readonly callSites: [number, number, number][] = [];
   private readonly seed: number | undefined;
@@ -183,11 +183,11 @@ class Compiler {
     this.prescan();
     const n = insns.length;
     const nf = this.shape.starts.length;
-    // Over-estimates, so the first pass chooses near jumps and later passes only shrink.
     this.jumpSaving = new Int8Array(n);
     this.jumpTarget = new Int32Array(n);
     this.short = new Uint8Array(n);
     this.jumpAt = new Int32Array(n);
+    // Over-estimates for whole passes: the first chooses near jumps, later ones only shrink.
     this.addrs = new Int32Array(n + 1).map((_, i) => (i + 1) * 64);
     this.entryAddr = new Int32Array(nf).map((_, f) => this.shape.starts[f] * 64);
     this.exitAddr = new Int32Array(nf).map((_, f) => ((this.shape.starts[f + 1] ?? n) + 1) * 64);
@@ -243,7 +243,9 @@ class Compiler {
       [8, R14],
       [9, R15],
     ];
-    this.saved = calleeSaved.filter(([bpf]) => this.calls || bpf < 0 || this.used.has(bpf)).map(([, x]) => x);
+    this.savedRegs = calleeSaved
+      .filter(([bpf]) => this.calls || bpf < 0 || this.used.has(bpf))
+      .map(([, x]) => x);
     let code: Uint8Array | undefined;
     let passes = 0;
     if (this.options.jumpSizing !== 'passes') {
@@ -305,7 +307,7 @@ class Compiler {
       this.exitAddr[f] -= saved[lastOf(f) + 1];
     }
     for (let i = 0; i <= n; i++) this.addrs[i] -= saved[i];
-    this.saved2 = saved;
+    this.shrunk = saved;
   }
 
   /**
@@ -336,7 +338,7 @@ class Compiler {
     out.copy(layout, from, layout.length);
     if (out.len !== this.addrs[n]) return undefined;
     for (const [at, i, f] of this.callSites) {
-      const pos = at - this.saved2[i];
+      const pos = at - this.shrunk[i];
       out.patch4(pos + 1, this.entryAddr[f] - (pos + 5)); // call rel32
     }
     return out.finish();
@@ -380,7 +382,7 @@ class Compiler {
 
   private mainPrologue(): void {
     const { buf } = this.ctx;
-    for (const r of this.saved) push(buf, r); // push callee-saved
+    for (const r of this.savedRegs) push(buf, r); // push callee-saved
     if (this.calls) push(buf, RCX); // push env: [rsp] = env, rsp 16-byte aligned
     movRR(buf, true, MEM_BASE, RDX); // mov r12, base
     if (this.calls || this.used.has(10)) movRR(buf, true, RBP, R8); // mov rbp, r10 (the frame pointer)
@@ -394,7 +396,7 @@ class Compiler {
   private mainEpilogue(): void {
     const { buf } = this.ctx;
     if (this.calls) pop(buf, R11); // drop env
-    for (let k = this.saved.length - 1; k >= 0; k--) pop(buf, this.saved[k]); // pop callee-saved
+    for (let k = this.savedRegs.length - 1; k >= 0; k--) pop(buf, this.savedRegs[k]); // pop callee-saved
     ret(buf);
   }
 
@@ -432,8 +434,6 @@ class Compiler {
       this.jumpTarget[i] = target;
       this.jumpAt[i] = buf.len;
       short = false;
-    } else if (this.mode === 'final') {
-      short = this.short[i] === 1;
     } else {
       if (target < 0 || target > i) from += this.shift; // a forward target: previous pass's layout
       short = !this.forceNear && isInt8(to - (from + shortLen));
