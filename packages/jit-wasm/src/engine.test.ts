@@ -38,6 +38,9 @@ describe('wasm engine: faults become VmError with the BPF pc', () => {
     const p = prepare('mov %r0, 0\nldxdw %r0, [%r1-8]\nexit');
     const e = vmError(() => p.run(BigInt(BPF_ADDRESS_BASE), 0n));
     expect([e.kind, e.pc]).toEqual(['out-of-bounds', 1]);
+    // runFast is a separate copy of the entry: its traps map back too.
+    const f = vmError(() => p.runFast(0, 0));
+    expect([f.kind, f.pc]).toEqual(['out-of-bounds', 1]);
     p.dispose();
   });
 

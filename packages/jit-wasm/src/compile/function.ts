@@ -42,8 +42,8 @@ export interface FunctionEnv {
   layout: MemoryLayout;
   /** Wasm function index of subprogram k. */
   funcOf(sub: number): number;
-  /** Whether subprogram k returns r0..r5 (a callee) or r0 alone (the entry, never called). */
-  returnsAll(sub: number): boolean;
+  /** Whether the program uses legacy packet loads (the fast entry then sets the packet globals). */
+  usesPacket: boolean;
   /** `slow(id: i32, pc: i32, r1..r5: i64) → r0`: a JavaScript helper call (./trampoline.ts). */
   slowPath: number;
   failImport: number;
@@ -67,17 +67,31 @@ export interface CompiledFunction {
   plan: Plan['kind'];
 }
 
-export function compileFunction(env: FunctionEnv, sub: Subprogram, index: number): CompiledFunction {
-  // The entry, when nothing calls it, takes only r1 and r2: fewer arguments to pass per run.
-  const plainEntry = !env.returnsAll(index);
-  const c = new Code(plainEntry ? ENTRY_PARAMS.length : FUNC_PARAMS.length);
+/**
+ * The shape of a compiled BPF function:
+ * - `callee`: `(r0..r10) → (r0..r5)`, for functions BPF code calls;
+ * - `entry`: `(r1, r2) → r0`, the entry when nothing calls it (fewer arguments per run);
+ * - `fast`: `(ctx: i32, len: i32) → r0's low 32 bits`, a copy of the entry exported as
+ *   `runFast` itself (no wrapper call on the hot path).
+ */
+export type FunctionShape = 'callee' | 'entry' | 'fast';
+
+export function compileFunction(env: FunctionEnv, sub: Subprogram, shape: FunctionShape): CompiledFunction {
+  const c = new Code(shape === 'callee' ? FUNC_PARAMS.length : 2);
   let reg = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-  if (plainEntry) {
-    reg = [c.local(I64), 0, 1, ...Array.from({ length: 8 }, () => c.local(I64))];
-    c.i64Const(env.layout.stackTop | 0, BPF_ADDRESS_HIGH).localSet(reg[10]);
+  if (shape === 'entry') reg = [c.local(I64), 0, 1, ...Array.from({ length: 8 }, () => c.local(I64))];
+  if (shape === 'fast') reg = Array.from({ length: 11 }, () => c.local(I64));
+  if (shape === 'fast') {
+    c.localGet(0).op(Op.i64ExtendI32U).i64Const(0, BPF_ADDRESS_HIGH).op(Op.i64Or).localSet(reg[1]);
+    c.localGet(1).op(Op.i64ExtendI32U).localSet(reg[2]);
+    if (env.usesPacket) {
+      c.localGet(0).globalSet(env.packet.off);
+      c.localGet(reg[2]).globalSet(env.packet.len);
+    }
   }
+  if (shape !== 'callee') c.i64Const(env.layout.stackTop | 0, BPF_ADDRESS_HIGH).localSet(reg[10]);
   const locals: Locals = { reg, t64: c.local(I64), a32: c.local(I32), t32: c.local(I32) };
-  const fn = new FunctionCompiler(env, c, locals, !plainEntry);
+  const fn = new FunctionCompiler(env, c, locals, shape);
   const plan = planFunction(env.insns, env.cf, sub, env.dispatchOnly);
   if (plan.kind === 'structured') fn.structured(sub, plan.constructs);
   else fn.dispatch(sub, plan.leaders, c.local(I32));
@@ -94,7 +108,7 @@ class FunctionCompiler {
     private readonly env: FunctionEnv,
     private readonly c: Code,
     private readonly l: Locals,
-    private readonly returnsAll: boolean,
+    private readonly shape: FunctionShape,
   ) {}
 
   structured(sub: Subprogram, constructs: Construct[]): void {
@@ -218,7 +232,8 @@ class FunctionCompiler {
         branch(i, env.cf.target[i], false);
         return;
       case 'exit':
-        for (let n = 0; n <= (this.returnsAll ? 5 : 0); n++) c.localGet(l.reg[n]);
+        for (let n = 0; n <= (this.shape === 'callee' ? 5 : 0); n++) c.localGet(l.reg[n]);
+        if (this.shape === 'fast') c.op(Op.i32WrapI64);
         c.op(Op.return);
         return;
       case 'call':

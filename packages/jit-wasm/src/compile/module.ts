@@ -12,7 +12,18 @@ import { Code, I32, I64 } from '../wasm/code.js';
 import { ModuleBuilder } from '../wasm/module.js';
 import { F64, Op } from '../wasm/opcodes.js';
 import { analyse } from './cfg.js';
-import { CALLEE_RESULTS, compileFunction, ENTRY_PARAMS, FUNC_PARAMS } from './function.js';
+import {
+  CALLEE_RESULTS,
+  compileFunction,
+  ENTRY_PARAMS,
+  FUNC_PARAMS,
+  type FunctionEnv,
+  type FunctionShape,
+} from './function.js';
+
+/** Entries up to this many instructions are compiled twice: once more as `runFast` itself. */
+const FAST_COPY_MAX = 1024;
+
 import {
   IMPORT_CLOCK,
   IMPORT_FAIL,
@@ -59,10 +70,13 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
   const clockImport = m.importFunc('env', IMPORT_CLOCK, [], [F64]);
   const randomImport = m.importFunc('env', IMPORT_RANDOM, [], [I32]);
   const entryCalled = insns.some((x, i) => x.kind === 'call' && x.target === 'local' && cf.target[i] === 0);
-  const returnsAll = (k: number): boolean => k > 0 || entryCalled;
+  const shapeOf = (k: number): FunctionShape => (k > 0 || entryCalled ? 'callee' : 'entry');
   const funcs = cf.subprograms.map((_, k) =>
-    returnsAll(k) ? m.func(FUNC_PARAMS, CALLEE_RESULTS) : m.func(ENTRY_PARAMS, [I64]),
+    shapeOf(k) === 'callee' ? m.func(FUNC_PARAMS, CALLEE_RESULTS) : m.func(ENTRY_PARAMS, [I64]),
   );
+  // Small entries get a second copy that is `runFast` itself: no wrapper call per run.
+  const entrySize = cf.subprograms[0].end - cf.subprograms[0].start;
+  const fastCopy = !entryCalled && entrySize <= FAST_COPY_MAX ? m.func([I32, I32], [I32]) : -1;
   const usesPacket = insns.some((x) => x.kind === 'ldabs' || x.kind === 'ldind');
   const packet = { off: m.global(I32, true), len: m.global(I64, true) };
   const slowPath = defineSlowPath(m, helperImport, layout.scratch);
@@ -75,29 +89,26 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
     clockImport,
     randomImport,
   });
-  const compiled = cf.subprograms.map((sub, k) =>
-    compileFunction(
-      {
-        insns,
-        cf,
-        layout,
-        funcOf: (k) => funcs[k],
-        returnsAll,
-        slowPath,
-        failImport,
-        nativeHelper: (id) => {
-          const index = natives.get(id);
-          if (index !== undefined) nativeIds.add(id);
-          return index;
-        },
-        constants: options.constants ?? [],
-        packet,
-        dispatchOnly: options.controlFlow === 'dispatch',
-      },
-      sub,
-      k,
-    ),
-  );
+  const env: FunctionEnv = {
+    insns,
+    cf,
+    layout,
+    funcOf: (k) => funcs[k],
+    usesPacket,
+    slowPath,
+    failImport,
+    nativeHelper: (id) => {
+      const index = natives.get(id);
+      if (index !== undefined) nativeIds.add(id);
+      return index;
+    },
+    constants: options.constants ?? [],
+    packet,
+    dispatchOnly: options.controlFlow === 'dispatch',
+  };
+  const compiled = cf.subprograms.map((sub, k) => compileFunction(env, sub, shapeOf(k)));
+  const fastFn = fastCopy >= 0 ? compileFunction(env, cf.subprograms[0], 'fast') : undefined;
+  if (fastFn) m.define(fastCopy, fastFn.code);
   /** After calling the entry, keep r0 only. */
   const dropScratch = (c: Code): void => {
     if (entryCalled) for (let n = 1; n <= 5; n++) c.op(Op.drop);
@@ -139,27 +150,34 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
   dropScratch(run);
   m.exportFunc('run', m.funcWithBody([I64, I64], [I64], run));
 
-  const fast = new Code(2);
-  if (usesPacket) {
-    fast.localGet(0).globalSet(packet.off);
-    fast.localGet(1).op(Op.i64ExtendI32U).globalSet(packet.len);
+  if (fastFn) {
+    m.exportFunc('runFast', fastCopy);
+  } else {
+    const fast = new Code(2);
+    if (usesPacket) {
+      fast.localGet(0).globalSet(packet.off);
+      fast.localGet(1).op(Op.i64ExtendI32U).globalSet(packet.len);
+    }
+    entryArgs(
+      fast,
+      () => fast.localGet(0).op(Op.i64ExtendI32U).i64Const(0, BPF_ADDRESS_HIGH).op(Op.i64Or),
+      () => fast.localGet(1).op(Op.i64ExtendI32U),
+    );
+    fast.call(entry);
+    dropScratch(fast);
+    fast.op(Op.i32WrapI64);
+    m.exportFunc('runFast', m.funcWithBody([I32, I32], [I32], fast));
   }
-  entryArgs(
-    fast,
-    () => fast.localGet(0).op(Op.i64ExtendI32U).i64Const(0, BPF_ADDRESS_HIGH).op(Op.i64Or),
-    () => fast.localGet(1).op(Op.i64ExtendI32U),
-  );
-  fast.call(entry);
-  dropScratch(fast);
-  fast.op(Op.i32WrapI64);
-  m.exportFunc('runFast', m.funcWithBody([I32, I32], [I32], fast));
 
   const encoded = m.encode();
+  // Every function holding BPF code: the subprograms and the fast copy of the entry.
+  const bpf = compiled.map((f, k) => ({ f, defined: funcs[k] - funcs[0] }));
+  if (fastFn) bpf.push({ f: fastFn, defined: fastCopy - funcs[0] });
   const marks: [number, number][] = [];
-  compiled.forEach((f, k) => {
-    const base = encoded.codeStarts[funcs[k] - funcs[0]];
+  for (const { f, defined } of bpf) {
+    const base = encoded.codeStarts[defined];
     for (let n = 0; n < f.marks.length; n += 2) marks.push([base + f.marks[n], f.marks[n + 1]]);
-  });
+  }
   marks.sort((a, b) => a[0] - b[0]);
   return {
     bytes: encoded.bytes,
@@ -167,6 +185,6 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
     pcs: Int32Array.from(marks, (x) => x[1]),
     plans: compiled.map((f) => f.plan),
     nativeHelpers: [...nativeIds].sort((a, b) => a - b),
-    ranges: compiled.map((_, k) => [encoded.codeStarts[k], encoded.codeEnds[k]]),
+    ranges: bpf.map(({ defined }) => [encoded.codeStarts[defined], encoded.codeEnds[defined]]),
   };
 }
