@@ -100,19 +100,18 @@ static void unwind(tbpf_prog *p, uint64_t r0) {
 static uint64_t call_js(tbpf_prog *p, uint64_t id, uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
                         uint64_t r5) {
   napi_env env = p->nenv;
+  napi_handle_scope scope; /* a program may call helpers millions of times in one run */
   napi_value fn, global, argv[6], result;
   uint64_t regs[5] = {r1, r2, r3, r4, r5};
+  napi_open_handle_scope(env, &scope);
   napi_get_reference_value(env, p->dispatch, &fn);
   napi_get_global(env, &global);
   napi_create_double(env, (double)id, &argv[0]);
   for (int i = 0; i < 5; i++) napi_create_bigint_uint64(env, regs[i], &argv[i + 1]);
   if (napi_call_function(env, global, fn, 6, argv, &result) != napi_ok) {
+    napi_close_handle_scope(env, scope); /* before leaving the frames: scopes must nest */
     p->threw = 1;
     unwind(p, 0);
-  }
-  if (p->stop_requested) {
-    p->stop_requested = 0;
-    unwind(p, p->stop_r0);
   }
   uint64_t r0 = 0;
   bool lossless;
@@ -120,6 +119,11 @@ static uint64_t call_js(tbpf_prog *p, uint64_t id, uint64_t r1, uint64_t r2, uin
     double d = 0;
     napi_get_value_double(env, result, &d);
     r0 = (uint64_t)(int64_t)d;
+  }
+  napi_close_handle_scope(env, scope);
+  if (p->stop_requested) {
+    p->stop_requested = 0;
+    unwind(p, p->stop_r0);
   }
   return r0;
 }
@@ -158,20 +162,26 @@ int tbpf_refresh(tbpf_env *env) {
   tbpf_prog *p = env->prog;
   if (!p->refresh) return 0;
   napi_env nenv = p->nenv;
+  napi_handle_scope scope;
   napi_value fn, global, result, regions, maps;
   void *data;
   size_t len;
+  int ok = 0;
+  napi_open_handle_scope(nenv, &scope);
   napi_get_reference_value(nenv, p->refresh, &fn);
   napi_get_global(nenv, &global);
   if (napi_call_function(nenv, global, fn, 0, NULL, &result) != napi_ok) {
+    napi_close_handle_scope(nenv, scope);
     p->threw = 1;
     unwind(p, 0);
   }
-  if (napi_get_element(nenv, result, 0, &regions) != napi_ok || napi_get_element(nenv, result, 1, &maps) != napi_ok)
-    return 0;
-  if (get_bytes(nenv, regions, &data, &len)) tbpf_set_regions(&p->mem, data, len / (3 * sizeof(double)));
-  if (get_bytes(nenv, maps, &data, &len)) tbpf_set_maps(&p->mem, data, len / sizeof(uint32_t));
-  return 1;
+  if (napi_get_element(nenv, result, 0, &regions) == napi_ok && napi_get_element(nenv, result, 1, &maps) == napi_ok) {
+    if (get_bytes(nenv, regions, &data, &len)) tbpf_set_regions(&p->mem, data, len / (3 * sizeof(double)));
+    if (get_bytes(nenv, maps, &data, &len)) tbpf_set_maps(&p->mem, data, len / sizeof(uint32_t));
+    ok = 1;
+  }
+  napi_close_handle_scope(nenv, scope);
+  return ok;
 }
 
 /* ---- code mapping (W^X) -------------------------------------------------------------- */

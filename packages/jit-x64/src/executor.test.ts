@@ -5,6 +5,7 @@ import {
   callLocal,
   callx,
   exit,
+  jne,
   lddw,
   ldxdw,
   ldxw,
@@ -152,6 +153,18 @@ describe.skipIf(!nativeAvailable())('native executor', () => {
     expect(p.run()).toBe(5n + 3n + 1n + 0x1_0000_0001n);
     expect(seen[0]).toBe(0x1_0000_0001n);
     expect(seen[1]).toBe(0xffff_ffff_ffff_ffffn);
+  });
+
+  it('makes many JavaScript helper calls in one run', () => {
+    const helpers = runtime.helpers.clone();
+    let calls = 0;
+    helpers.register({ id: 79, name: 'count', args: [], ret: 'integer' }, () => ++calls);
+    // r6 = 200000; loop: call count; r6 -= 1; if r6 != 0 goto loop; exit (r0 = last count)
+    const program = [mov.imm(R6, 200_000), call(79), sub.imm(R6, 1), jne.imm(R6, 0, -3), exit()];
+    const p = x64Engine.prepare(plainProgram(runtime, program), { boundsCheck: false, helpers });
+    prepared.push(p);
+    expect(p.run()).toBe(200_000n);
+    expect(calls).toBe(200_000);
   });
 
   it('propagates a helper error and reports unknown helpers', () => {
