@@ -1,4 +1,5 @@
 import {
+  type DataSectionInput,
   type DisasmSectionInput,
   type DisasmStyle,
   disassemble,
@@ -8,6 +9,7 @@ import {
   isRfcImage,
   linuxHelperName,
   listSection,
+  objectData,
   objectSections,
   readElf,
   TBPF_RFC_HELPER_IDS,
@@ -48,19 +50,25 @@ export function detectFormat(bytes: Uint8Array): 'elf' | 'rfc-image' | 'raw' {
   return 'raw';
 }
 
-function load(bytes: Uint8Array, source: boolean): { format: string; sections: DisasmSectionInput[] } {
+function load(
+  bytes: Uint8Array,
+  source: boolean,
+): { format: string; sections: DisasmSectionInput[]; data: DataSectionInput[] } {
   const format = detectFormat(bytes);
   try {
-    if (format === 'elf') return { format, sections: objectSections(readElf(bytes), { source }) };
+    if (format === 'elf') {
+      const elf = readElf(bytes);
+      return { format, sections: objectSections(elf, { source }), data: objectData(elf) };
+    }
     if (format === 'rfc-image') {
       const translated = translateRfcImage(bytes);
-      return { format, sections: [{ name: '.text', insns: translated.insns }] };
+      return { format, sections: [{ name: '.text', insns: translated.insns }], data: [] };
     }
   } catch (e) {
     // The readers throw their own typed errors (ElfError, RfcImageError) with locations.
     throw new CliError(e instanceof Error ? e.message : String(e));
   }
-  return { format, sections: [{ name: '.text', bytes }] };
+  return { format, sections: [{ name: '.text', bytes }], data: [] };
 }
 
 const RFC_HELPER_NAMES = new Map<number, string>(
@@ -93,14 +101,14 @@ export function registerDisasm(program: Command, io: Io): void {
       if (!['llvm', 'kernel', 'asm', 'ubpf'].includes(opts.style)) {
         throw new CliError(`--style must be llvm, kernel, asm or ubpf, not '${opts.style}'`);
       }
-      const { format, sections: all } = load(readInput(io, input), !!opts.source);
+      const { format, sections: all, data } = load(readInput(io, input), !!opts.source);
       const sections = opts.section ? all.filter((s) => s.name === opts.section) : all;
       if (opts.section && sections.length === 0) {
         const names = all.map((s) => s.name).join(', ') || 'none';
         throw new CliError(`no code section '${opts.section}' in ${input} (code sections: ${names})`);
       }
       if (opts.style === 'asm') {
-        io.out(formatAssembly(sections));
+        io.out(formatAssembly(sections, opts.section ? [] : data));
         return;
       }
       if (opts.style === 'ubpf') {

@@ -9,6 +9,7 @@ import type { Insn } from '@tbpf/isa';
 import { formatLlvm } from './format-llvm.js';
 import {
   branchTarget,
+  type DataSectionInput,
   type DisasmSectionInput,
   type ListingEntry,
   type ListingSymbol,
@@ -39,7 +40,12 @@ interface SectionText {
 /** Named symbols by section, to turn `call` + a section-symbol relocation back into `call name`. */
 type SymbolsBySection = Map<string, readonly ListingSymbol[]>;
 
-function sectionText(section: DisasmSectionInput, index: number, all: SymbolsBySection): SectionText {
+function sectionText(
+  section: DisasmSectionInput,
+  index: number,
+  all: SymbolsBySection,
+  dataNames: ReadonlySet<string>,
+): SectionText {
   const entries = listSection(section);
   const starts = new Set(entries.filter((e) => e.insn).map((e) => e.offset));
   const symbols: ListingSymbol[] = (section.symbols ?? []).filter((s) => IDENT.test(s.name));
@@ -107,12 +113,47 @@ function sectionText(section: DisasmSectionInput, index: number, all: SymbolsByS
   return { labels, lines };
 }
 
-/** LLVM-syntax assembler source for sections (for example `objectSections(readElf(bytes))`). */
-export function formatAssembly(sections: readonly DisasmSectionInput[]): string {
+/** Data as `.byte` lines (16 a line) and `.zero` runs, with the section's symbols as labels. */
+function dataText(d: DataSectionInput): string {
+  const flags = `"a${d.writable ? 'w' : ''}",${d.nobits ? '@nobits' : '@progbits'}`;
+  let out = `\t.section\t${IDENT.test(d.name) ? d.name : JSON.stringify(d.name)},${flags}\n`;
+  const symbols = d.symbols.filter((s) => IDENT.test(s.name));
+  for (const s of symbols) {
+    if (s.binding === 'global') out += `\t.globl\t${s.name}\n`;
+    if (s.binding === 'weak') out += `\t.weak\t${s.name}\n`;
+    if (s.type === 'object') out += `\t.type\t${s.name},@object\n`;
+  }
+  const cuts = [
+    ...new Set([0, d.bytes.length, ...symbols.map((s) => s.offset).filter((o) => o <= d.bytes.length)]),
+  ].sort((a, b) => a - b);
+  for (let i = 0; i < cuts.length; i++) {
+    for (const s of symbols) if (s.offset === cuts[i]) out += `${s.name}:\n`;
+    const end = cuts[i + 1] ?? cuts[i];
+    if (d.nobits) {
+      if (end > cuts[i]) out += `\t.zero\t${end - cuts[i]}\n`;
+      continue;
+    }
+    for (let at = cuts[i]; at < end; at += 16) {
+      out += `\t.byte\t${Array.from(d.bytes.subarray(at, Math.min(at + 16, end)), (b) => `0x${b.toString(16).padStart(2, '0')}`).join(', ')}\n`;
+    }
+  }
+  for (const s of symbols) if (s.size) out += `\t.size\t${s.name}, ${s.size}\n`;
+  return out;
+}
+
+/**
+ * LLVM-syntax assembler source for code sections (for example `objectSections(readElf(bytes))`)
+ * and, optionally, data sections (`objectData(readElf(bytes))`), which code may refer to.
+ */
+export function formatAssembly(
+  sections: readonly DisasmSectionInput[],
+  data: readonly DataSectionInput[] = [],
+): string {
   const all: SymbolsBySection = new Map(sections.map((s) => [s.name, s.symbols ?? []]));
+  const dataNames = new Set(data.map((d) => d.name));
   let out = '';
   sections.forEach((section, index) => {
-    const { labels, lines } = sectionText(section, index, all);
+    const { labels, lines } = sectionText(section, index, all, dataNames);
     out += `${sectionDirective(section.name)}\n`;
     for (const s of section.symbols ?? []) {
       if (!IDENT.test(s.name)) continue;
@@ -130,5 +171,6 @@ export function formatAssembly(sections: readonly DisasmSectionInput[]): string 
       if (IDENT.test(s.name) && s.type === 'func' && s.size) out += `\t.size\t${s.name}, ${s.size}\n`;
     }
   });
+  for (const d of data) out += dataText(d);
   return out;
 }

@@ -7,6 +7,7 @@ export { formatLlvm, type LlvmFormatOptions } from './format-llvm.js';
 export { formatUbpf } from './format-ubpf.js';
 export { linuxHelperId, linuxHelperName } from './helper-names.js';
 export {
+  type DataSectionInput,
   type DisasmSectionInput,
   type DisasmStyle,
   type DisassembleOptions,
@@ -23,7 +24,12 @@ export {
   listSection,
   type SourceLine,
 } from './listing.js';
-export { disassembleObject, type ObjectListingOptions, objectSections } from './object-listing.js';
+export {
+  disassembleObject,
+  type ObjectListingOptions,
+  objectData,
+  objectSections,
+} from './object-listing.js';
 export type {
   AsmDataSection,
   AsmDataSymbol,

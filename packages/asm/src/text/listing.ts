@@ -26,8 +26,8 @@ export interface ListingSymbol {
   name: string;
   /** Byte offset in the section. */
   offset: number;
-  /** Functions win over plain labels when several share an address (as in llvm-objdump). */
-  type?: 'func' | 'notype';
+  /** Functions win over objects over plain labels when several share an address (as in llvm-objdump). */
+  type?: 'func' | 'object' | 'notype';
   /** Default 'local'. */
   binding?: 'local' | 'global' | 'weak';
   /** Size in bytes, when known. */
@@ -44,6 +44,16 @@ export interface ListingRelocation {
   /** The relocation is against a section symbol (how llvm-mc refers to local symbols). */
   sectionSymbol?: boolean;
   addend?: number;
+}
+
+/** A data section (SHF_ALLOC, not SHF_EXECINSTR), for `formatAssembly`. */
+export interface DataSectionInput {
+  name: string;
+  /** Contents; for `nobits` only the length counts. */
+  bytes: Uint8Array;
+  nobits: boolean;
+  writable: boolean;
+  symbols: ListingSymbol[];
 }
 
 /** A line of source recorded for the instruction at `offset`. */
@@ -149,7 +159,8 @@ interface SortedSymbol {
   rank: number;
 }
 
-const RANK = { section: -1, notype: 0, func: 2 };
+/** llvm-objdump ranks by ELF symbol type number: STT_NOTYPE 0, STT_OBJECT 1, STT_FUNC 2. */
+const RANK = { section: -1, notype: 0, object: 1, func: 2 };
 
 /**
  * Symbols in llvm-objdump's order: by address, then type (FUNC above NOTYPE), then name. The

@@ -4,16 +4,29 @@
  */
 import {
   BPF_RELOC_NAMES,
+  SHF_ALLOC,
   SHF_EXECINSTR,
+  SHF_WRITE,
+  SHT_NOBITS,
   STB_GLOBAL,
   STB_WEAK,
   STT_FILE,
   STT_FUNC,
+  STT_OBJECT,
   STT_SECTION,
 } from '../elf/constants.js';
 import { type ElfFile, readElf } from '../elf/read-elf.js';
 import { type BtfExtLineInfo, readBtf, readBtfExt } from '../object/btf-read.js';
-import { type DisasmSectionInput, type DisassembleOptions, disassemble } from './listing.js';
+import {
+  type DataSectionInput,
+  type DisasmSectionInput,
+  type DisassembleOptions,
+  disassemble,
+} from './listing.js';
+
+function symbolType(type: number): 'func' | 'object' | 'notype' {
+  return type === STT_FUNC ? 'func' : type === STT_OBJECT ? 'object' : 'notype';
+}
 
 export interface ObjectListingOptions {
   /** Attach the BTF line info's source lines (`.BTF` + `.BTF.ext`), for `llvm-objdump -S`-style output. */
@@ -49,7 +62,7 @@ export function objectSections(elf: ElfFile, options: ObjectListingOptions = {})
         .map((sym) => ({
           name: sym.name,
           offset: sym.value,
-          type: sym.type === STT_FUNC ? ('func' as const) : ('notype' as const),
+          type: symbolType(sym.type),
           binding:
             sym.bind === STB_GLOBAL
               ? ('global' as const)
@@ -93,4 +106,33 @@ export function disassembleObject(
   const sections = objectSections(readElf(bytes), options);
   const listing = disassemble(sections, options);
   return options.style === 'kernel' ? listing : `\n${fileName}:\tfile format elf64-bpf\n${listing}`;
+}
+
+/** The non-empty allocated data sections of an object with their symbols. */
+export function objectData(elf: ElfFile): DataSectionInput[] {
+  return elf.sections
+    .filter((s) => (s.flags & SHF_ALLOC) !== 0 && (s.flags & SHF_EXECINSTR) === 0 && s.size > 0)
+    .map((s) => ({
+      name: s.name,
+      bytes: s.type === SHT_NOBITS ? new Uint8Array(s.size) : s.data,
+      nobits: s.type === SHT_NOBITS,
+      writable: (s.flags & SHF_WRITE) !== 0,
+      symbols: elf.symbols
+        .filter(
+          (sym) =>
+            sym.shndx === s.index && sym.type !== STT_SECTION && sym.type !== STT_FILE && sym.name !== '',
+        )
+        .map((sym) => ({
+          name: sym.name,
+          offset: sym.value,
+          type: symbolType(sym.type),
+          binding:
+            sym.bind === STB_GLOBAL
+              ? ('global' as const)
+              : sym.bind === STB_WEAK
+                ? ('weak' as const)
+                : ('local' as const),
+          size: sym.size,
+        })),
+    }));
 }
