@@ -371,8 +371,11 @@ export class Checker {
       }
     }
     count += this.inProgressCount[pc];
-    // Keep a new checkpoint only every few jumps and instructions, as Linux does.
+    // Keep a new checkpoint only every few jumps and instructions, as Linux does; inside a loop
+    // (a state at this instruction is still being explored) far less often: iterations differ
+    // and rarely help pruning, while every kept state costs memory.
     if (count > 0 && (this.jmpsSinceCkpt < 2 || this.insnsSinceCkpt < 8)) return false;
+    if (this.inProgressCount[pc] > 0 && this.jmpsSinceCkpt < 20 && this.insnsSinceCkpt < 100) return false;
     this.jmpsSinceCkpt = 0;
     this.insnsSinceCkpt = 0;
     if (!byKey) {
@@ -561,7 +564,7 @@ export class Checker {
       const c = Number(val);
       const n = op === 'add' ? ptr.off + c : ptr.off - c;
       if (n >= MAX_VAR_OFF || n <= -MAX_VAR_OFF) this.reject(`${tn} pointer offset ${n} is not allowed`);
-      return { ...ptr, off: n };
+      return { ...ptr, off: n, sig: undefined };
     }
     if (this.unpriv && ptr.type === 'fp')
       this.reject(`R${dst} variable stack access prohibited for !root, off=${ptr.off}`);

@@ -49,6 +49,8 @@ export interface Reg extends Bounds {
   range: number;
   /** fp: the call frame the stack pointer points into. */
   frame: number;
+  /** Cached signature for `regsKey`. */
+  sig: string | undefined;
 }
 
 /** A register with `r`'s type fields and the bounds `b` (one literal shape, for V8's sake). */
@@ -66,6 +68,7 @@ export function withBounds(r: Omit<Reg, keyof Bounds>, b: Bounds): Reg {
     ringbuf: r.ringbuf,
     range: r.range,
     frame: r.frame,
+    sig: undefined,
     v: b.v,
     m: b.m,
     umin: b.umin,
@@ -92,6 +95,7 @@ const BASE: Omit<Reg, keyof Bounds> = {
   ringbuf: false,
   range: 0,
   frame: 0,
+  sig: undefined,
 };
 
 export const NOT_INIT: Reg = Object.freeze(withBounds(BASE, unknownBounds()));
@@ -309,8 +313,14 @@ export function sameRegs(old: State, cur: State): boolean {
 export function regsKey(s: State): string {
   const regs = curFrame(s).regs;
   let k = `${s.frames.length}`;
-  for (const r of regs)
-    k += r.type === 'not_init' ? '|-' : `|${r.type[0]}${r.off},${r.v},${r.m},${r.umin},${r.umax}`;
+  for (const r of regs) {
+    if (r.type === 'not_init') k += '|-';
+    else {
+      // Cached on the (immutable) register: a hash only, equality is checked by sameRegs.
+      r.sig ??= `${r.type[0]}${r.off},${r.v}`;
+      k += `|${r.sig}`;
+    }
+  }
   return k;
 }
 
