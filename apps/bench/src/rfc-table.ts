@@ -9,7 +9,7 @@ import { compile } from '@tbpf/cc-frontend';
 import { RFC_FILTER_C } from '@tbpf/demo/filters';
 import { createNetsim, type Netsim } from '@tbpf/demo/netsim';
 import type { EngineName } from '@tbpf/vm';
-import { median, ratio } from './stats.js';
+import { cpuMs, median, ratio } from './stats.js';
 
 export type PhaseId = 'none' | 'record' | 'predicate' | 'bpf-interp' | 'bpf-jit' | 'bpf-wasm' | 'disabled';
 
@@ -110,12 +110,16 @@ export const RFC_RATIOS = {
   bpfOverRecord: (199_463 - 145_179) / (240_419 - 145_179),
 };
 
-/** The RFC's loop: allocate and free `n` skbs on the loopback device; returns milliseconds. */
+/**
+ * The RFC's loop: allocate and free `n` skbs on the loopback device. Returns the process's CPU
+ * time in milliseconds (user + system), not wall-clock time, so that other work on a shared
+ * machine does not charge this phase for preemption.
+ */
 function skbLoop(net: Netsim, n: number): number {
   const lo = net.device('lo');
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) net.kfree_skb(net.netdev_alloc_skb(lo, 128));
-  return performance.now() - t0;
+  return cpuMs(() => {
+    for (let i = 0; i < n; i++) net.kfree_skb(net.netdev_alloc_skb(lo, 128));
+  });
 }
 
 /** The cover letter's filter as an ELF object, compiled once by tbpf's C compiler. */

@@ -14,3 +14,14 @@ export function ratio(a: number, b: number): number {
 export function formatRatio(r: number): string {
   return Number.isFinite(r) ? r.toFixed(2) : 'n/a';
 }
+
+/**
+ * Milliseconds of this process's CPU time (user + system) spent in `work`. The benchmarks use
+ * it instead of wall-clock time so that other load on a shared machine does not count.
+ */
+export function cpuMs(work: () => void): number {
+  const t0 = process.cpuUsage();
+  work();
+  const t = process.cpuUsage(t0);
+  return (t.user + t.system) / 1000;
+}

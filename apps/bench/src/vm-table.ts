@@ -14,7 +14,7 @@ import type { Insn } from '@tbpf/isa';
 import { wasmEngine } from '@tbpf/jit-wasm';
 import { largeProgram, runX64Bench, type X64BenchReport, x64Engine } from '@tbpf/jit-x64';
 import { type Engine, type EngineName, interpreter, loadInsns, Runtime } from '@tbpf/vm';
-import { median } from './stats.js';
+import { cpuMs, median } from './stats.js';
 
 export const PROGRAMS = ['empty', 'filter', 'filter_branchy', 'loop', 'mem'] as const;
 export type ProgramName = (typeof PROGRAMS)[number];
@@ -85,12 +85,13 @@ function measure(engine: Engine, insns: Insn[], name: ProgramName, opts: VmTable
     const samples: number[] = [];
     const [a, b] = [ctxs[0], ctxs[ctxs.length - 1]];
     for (let rep = 0; rep <= opts.repeats; rep++) {
-      const t0 = performance.now();
-      for (let i = 0; i < calls; i += 2) {
-        prepared.runFast(a.offset, a.size);
-        prepared.runFast(b.offset, b.size);
-      }
-      const ns = ((performance.now() - t0) * 1e6) / (executed ? 2 * executed : calls);
+      const ms = cpuMs(() => {
+        for (let i = 0; i < calls; i += 2) {
+          prepared.runFast(a.offset, a.size);
+          prepared.runFast(b.offset, b.size);
+        }
+      });
+      const ns = (ms * 1e6) / (executed ? 2 * executed : calls);
       if (rep > 0) samples.push(ns); // the first round is warm-up
     }
     return median(samples);
@@ -105,10 +106,11 @@ function compileTime(engine: Engine, repeats: number): number {
   for (let rep = 0; rep <= repeats; rep++) {
     const runtime = new Runtime();
     const loaded = loadInsns(runtime, insns);
-    const t0 = performance.now();
-    const p = engine.prepare(loaded, { boundsCheck: false });
-    const ms = performance.now() - t0;
-    p.dispose();
+    let p: ReturnType<Engine['prepare']> | undefined;
+    const ms = cpuMs(() => {
+      p = engine.prepare(loaded, { boundsCheck: false });
+    });
+    p?.dispose();
     if (rep > 0) samples.push(ms);
   }
   return median(samples);
