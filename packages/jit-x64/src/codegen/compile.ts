@@ -27,7 +27,6 @@ import {
   JMP_NEAR,
   JMP_SHORT,
   jcc,
-  jccCode,
   jmp,
   loadQ,
   movRR,
@@ -59,6 +58,7 @@ import { lowerAlu, lowerEnd } from './alu.js';
 import { blindedOperand, type Ctx, cryptoRandom, movImm64, seededRandom } from './context.js';
 import { JitError } from './errors.js';
 import { analyse, type ProgramShape } from './functions.js';
+import { assembleRelaxed, type JumpLayout, newJumpLayout } from './jump-sizing.js';
 import { lowerAtomic, lowerLdx, lowerSt, lowerStx } from './memory.js';
 
 export interface CompileOptions {
@@ -153,18 +153,8 @@ class Compiler {
   private mode: 'layout' | 'iterate' = 'layout';
   /** The instruction being lowered. */
   private current = 0;
-  /** Per instruction: 0 no jump, else the bytes a short form saves (3 for jmp, 4 for jcc). */
-  private readonly jumpSaving: Int8Array;
-  /** Per instruction: the jump's target, an instruction index, or -(f + 1) for function f's exit. */
-  private readonly jumpTarget: Int32Array;
-  /** Per instruction: relaxation made its jump short. */
-  private readonly short: Uint8Array;
-  /** Per instruction: layout offset of its jump. */
-  private readonly jumpAt: Int32Array;
-  /** shrunk[i]: bytes the short jumps save before instruction i (after relaxation). */
-  private shrunk = new Int32Array(0);
-  /** Local calls of the layout pass: [layout offset of the call, instruction, callee function]. */
-  private readonly callSites: [number, number, number][] = [];
+  /** What the layout pass records for relaxation. */
+  private readonly layout: JumpLayout;
   private readonly seed: number | undefined;
 
   constructor(
@@ -183,14 +173,11 @@ class Compiler {
     this.prescan();
     const n = insns.length;
     const nf = this.shape.starts.length;
-    this.jumpSaving = new Int8Array(n);
-    this.jumpTarget = new Int32Array(n);
-    this.short = new Uint8Array(n);
-    this.jumpAt = new Int32Array(n);
     // Over-estimates for whole passes: the first chooses near jumps, later ones only shrink.
     this.addrs = new Int32Array(n + 1).map((_, i) => (i + 1) * 64);
     this.entryAddr = new Int32Array(nf).map((_, f) => this.shape.starts[f] * 64);
     this.exitAddr = new Int32Array(nf).map((_, f) => ((this.shape.starts[f + 1] ?? n) + 1) * 64);
+    this.layout = newJumpLayout(this.shape, this.addrs, this.entryAddr, this.exitAddr);
   }
 
   /** Checks that do not depend on code addresses, and the helper slots. */
@@ -251,8 +238,7 @@ class Compiler {
     if (this.options.jumpSizing !== 'passes') {
       this.mode = 'layout';
       this.pass();
-      this.relax();
-      code = this.assemble();
+      code = assembleRelaxed(this.layout, this.ctx.buf.finish());
       passes = 1;
     }
     this.mode = 'iterate';
@@ -275,73 +261,6 @@ class Compiler {
       frameSize: this.frameSize,
       passes,
     };
-  }
-
-  /**
-   * Branch relaxation on the layout pass's sizes: shrink every jump whose short form reaches,
-   * until none changes, then move every address to where the final pass will put it.
-   */
-  private relax(): void {
-    const n = this.insns.length;
-    const { starts, functionOf } = this.shape;
-    const lastOf = (f: number) => (starts[f + 1] ?? n) - 1;
-    const endOf = (i: number) =>
-      i + 1 === n || functionOf[i + 1] !== functionOf[i] ? this.exitAddr[functionOf[i]] : this.addrs[i + 1];
-    const saved = new Int32Array(n + 1); // saved[i]: bytes saved by jumps in instructions before i
-    for (let changed = true; changed; ) {
-      changed = false;
-      for (let i = 0; i < n; i++) saved[i + 1] = saved[i] + (this.short[i] ? this.jumpSaving[i] : 0);
-      for (let i = 0; i < n; i++) {
-        if (this.jumpSaving[i] === 0 || this.short[i]) continue;
-        const t = this.jumpTarget[i];
-        const to = t >= 0 ? this.addrs[t] - saved[t] : this.exitAddr[-t - 1] - saved[lastOf(-t - 1) + 1];
-        const shortEnd = endOf(i) - saved[i] - this.jumpSaving[i];
-        if (isInt8(to - shortEnd)) {
-          this.short[i] = 1;
-          changed = true;
-        }
-      }
-    }
-    for (let f = 0; f < starts.length; f++) {
-      this.entryAddr[f] -= saved[starts[f]];
-      this.exitAddr[f] -= saved[lastOf(f) + 1];
-    }
-    for (let i = 0; i <= n; i++) this.addrs[i] -= saved[i];
-    this.shrunk = saved;
-  }
-
-  /**
-   * The final code from the layout pass's bytes: copy the runs between jumps, emit each jump
-   * in its relaxed form to its relaxed address, re-aim local calls. Undefined if the result
-   * does not have the predicted size (then whole passes decide).
-   */
-  private assemble(): Uint8Array | undefined {
-    const layout = this.ctx.buf.finish();
-    const out = new CodeBuffer(layout.length);
-    const n = this.insns.length;
-    let from = 0;
-    for (let i = 0; i < n; i++) {
-      if (this.jumpSaving[i] === 0) continue;
-      const at = this.jumpAt[i];
-      out.copy(layout, from, at);
-      const t = this.jumpTarget[i];
-      const to = t >= 0 ? this.addrs[t] : this.exitAddr[-t - 1];
-      const isJcc = this.jumpSaving[i] === JCC_NEAR - JCC_SHORT;
-      const short = this.short[i] === 1;
-      const len = isJcc ? (short ? JCC_SHORT : JCC_NEAR) : short ? JMP_SHORT : JMP_NEAR;
-      const rel = to - (out.len + len);
-      if (isJcc)
-        jccCode(out, layout[at + 1] & 0x0f, short, rel); // the condition of the near jcc 0f 8x
-      else jmp(out, short, rel);
-      from = at + (isJcc ? JCC_NEAR : JMP_NEAR);
-    }
-    out.copy(layout, from, layout.length);
-    if (out.len !== this.addrs[n]) return undefined;
-    for (const [at, i, f] of this.callSites) {
-      const pos = at - this.shrunk[i];
-      out.patch4(pos + 1, this.entryAddr[f] - (pos + 5)); // call rel32
-    }
-    return out.finish();
   }
 
   private setAddr(table: Int32Array, i: number, value: number): void {
@@ -430,9 +349,9 @@ class Compiler {
     let short: boolean;
     let from = buf.len;
     if (this.mode === 'layout') {
-      this.jumpSaving[i] = nearLen - shortLen;
-      this.jumpTarget[i] = target;
-      this.jumpAt[i] = buf.len;
+      this.layout.jumpSaving[i] = nearLen - shortLen;
+      this.layout.jumpTarget[i] = target;
+      this.layout.jumpAt[i] = buf.len;
       short = false;
     } else {
       if (target < 0 || target > i) from += this.shift; // a forward target: previous pass's layout
@@ -503,7 +422,7 @@ class Compiler {
       case 'call':
         if (insn.target === 'local') {
           const callee = this.shape.functionOf[this.shape.target[i]];
-          if (this.mode === 'layout') this.callSites.push([buf.len, i, callee]);
+          if (this.mode === 'layout') this.layout.callSites.push([buf.len, i, callee]);
           callRel32(buf, this.entryAddr[callee] - (buf.len + 5)); // call function
         } else {
           const slot = this.helperSlot.get(insn.imm)!;

@@ -1,0 +1,112 @@
+/**
+ * Jump sizing by branch relaxation. The layout pass emits every jump near and records, per
+ * instruction, where its jump is and where it goes. Relaxation then shrinks every jump whose
+ * short form reaches, using only those sizes (sizes only shrink, so distances only shrink and
+ * it converges), and the final code is the layout's bytes with each jump re-encoded and each
+ * local call re-aimed — everything else the code generator emits is position-independent.
+ */
+import { CodeBuffer } from '../x64/code-buffer.js';
+import { isInt8 } from '../x64/encoding.js';
+import { JCC_NEAR, JCC_SHORT, JMP_NEAR, JMP_SHORT, jccCode, jmp } from '../x64/instructions.js';
+import type { ProgramShape } from './functions.js';
+
+export interface JumpLayout {
+  shape: ProgramShape;
+  /** Code offset of each instruction (the extra last entry: the end), of each function's prologue and epilogue. */
+  addrs: Int32Array;
+  entryAddr: Int32Array;
+  exitAddr: Int32Array;
+  /** Per instruction: 0 without a jump, else the bytes its short form saves (3 for jmp, 4 for jcc). */
+  jumpSaving: Int8Array;
+  /** Per instruction: the jump's target, an instruction index, or -(f + 1) for function f's exit. */
+  jumpTarget: Int32Array;
+  /** Per instruction: the layout offset of its jump. */
+  jumpAt: Int32Array;
+  /** Local calls: [layout offset of the call, instruction, callee function]. */
+  callSites: [number, number, number][];
+}
+
+export function newJumpLayout(
+  shape: ProgramShape,
+  addrs: Int32Array,
+  entryAddr: Int32Array,
+  exitAddr: Int32Array,
+): JumpLayout {
+  const n = shape.functionOf.length;
+  return {
+    shape,
+    addrs,
+    entryAddr,
+    exitAddr,
+    jumpSaving: new Int8Array(n),
+    jumpTarget: new Int32Array(n),
+    jumpAt: new Int32Array(n),
+    callSites: [],
+  };
+}
+
+/**
+ * Relax, move every address in `layout` to its final place, and assemble the final code from
+ * the layout pass's bytes. Undefined if the result does not have the predicted size (the
+ * caller then sizes jumps with whole passes).
+ */
+export function assembleRelaxed(layout: JumpLayout, bytes: Uint8Array): Uint8Array | undefined {
+  const { short, shrunk } = relax(layout);
+  const { addrs, entryAddr, exitAddr, jumpSaving, jumpTarget, jumpAt } = layout;
+  const n = jumpSaving.length;
+  const out = new CodeBuffer(bytes.length);
+  let from = 0;
+  for (let i = 0; i < n; i++) {
+    if (jumpSaving[i] === 0) continue;
+    const at = jumpAt[i];
+    out.copy(bytes, from, at);
+    const t = jumpTarget[i];
+    const to = t >= 0 ? addrs[t] : exitAddr[-t - 1];
+    const isJcc = jumpSaving[i] === JCC_NEAR - JCC_SHORT;
+    const isShort = short[i] === 1;
+    const len = isJcc ? (isShort ? JCC_SHORT : JCC_NEAR) : isShort ? JMP_SHORT : JMP_NEAR;
+    if (isJcc)
+      jccCode(out, bytes[at + 1] & 0x0f, isShort, to - (out.len + len)); // condition of the near jcc 0f 8x
+    else jmp(out, isShort, to - (out.len + len));
+    from = at + (isJcc ? JCC_NEAR : JMP_NEAR);
+  }
+  out.copy(bytes, from, bytes.length);
+  if (out.len !== addrs[n]) return undefined;
+  for (const [at, i, f] of layout.callSites) {
+    const pos = at - shrunk[i];
+    out.patch4(pos + 1, entryAddr[f] - (pos + 5)); // call rel32
+  }
+  return out.finish();
+}
+
+/** Decide which jumps are short; shrunk[i] = bytes saved before instruction i. */
+function relax(layout: JumpLayout): { short: Uint8Array; shrunk: Int32Array } {
+  const { shape, addrs, entryAddr, exitAddr, jumpSaving, jumpTarget } = layout;
+  const { starts, functionOf } = shape;
+  const n = jumpSaving.length;
+  const lastOf = (f: number) => (starts[f + 1] ?? n) - 1;
+  const endOf = (i: number) =>
+    i + 1 === n || functionOf[i + 1] !== functionOf[i] ? exitAddr[functionOf[i]] : addrs[i + 1];
+  const short = new Uint8Array(n);
+  const shrunk = new Int32Array(n + 1);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let i = 0; i < n; i++) shrunk[i + 1] = shrunk[i] + (short[i] ? jumpSaving[i] : 0);
+    for (let i = 0; i < n; i++) {
+      if (jumpSaving[i] === 0 || short[i]) continue;
+      const t = jumpTarget[i];
+      const to = t >= 0 ? addrs[t] - shrunk[t] : exitAddr[-t - 1] - shrunk[lastOf(-t - 1) + 1];
+      const shortEnd = endOf(i) - shrunk[i] - jumpSaving[i];
+      if (isInt8(to - shortEnd)) {
+        short[i] = 1;
+        changed = true;
+      }
+    }
+  }
+  for (let f = 0; f < starts.length; f++) {
+    entryAddr[f] -= shrunk[starts[f]];
+    exitAddr[f] -= shrunk[lastOf(f) + 1];
+  }
+  for (let i = 0; i <= n; i++) addrs[i] -= shrunk[i];
+  return { short, shrunk };
+}
