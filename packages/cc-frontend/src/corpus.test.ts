@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readObject } from '@tbpf/asm';
+import { linkProgram, readObject } from '@tbpf/asm';
+import { kprobeType, rawType, standardHelperSet, verify } from '@tbpf/verifier';
 import { addressOf, interpreter, loadObject, Runtime } from '@tbpf/vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile } from './compile.js';
@@ -62,6 +63,9 @@ function ctxBytes(values: bigint[], kind: string): Uint8Array {
     v.setBigUint64(i * 8, kind === 'regs' ? BigInt(i * 37 + 5) * 1000003n : (values[i] ?? 0n), true);
   return b;
 }
+
+/** Instructions the verifier may walk per program (keeps the test fast). */
+const VERIFY_LIMIT = 20_000;
 
 const mask = (p: Program, v: bigint) => (p.ret32 ? v & 0xffffffffn : BigInt.asUintN(64, v));
 
@@ -181,6 +185,17 @@ describe('acceptance corpus', () => {
       const ours = runTbpf(p);
       if (!haveClang) return;
       expect(ours).toEqual(runObject(p, clangObject(p)));
+    });
+
+    it("passes tbpf's verifier whenever clang's object does", () => {
+      const accepted = (bytes: Uint8Array) => {
+        const linked = linkProgram(readObject(bytes), 'f');
+        const type = p.kind === 'regs' ? kprobeType(standardHelperSet()) : rawType(64);
+        return verify(linked.insns, { type, maps: linked.maps, insnLimit: VERIFY_LIMIT }).accepted;
+      };
+      if (accepted(tbpfObject(p))) return;
+      if (!haveClang) throw new Error(`${p.file}: rejected by the verifier`);
+      expect(accepted(clangObject(p)), 'clang -O2 passes, tbpf cc does not').toBe(false);
     });
 
     it.runIf(p.kind === 'pure' && haveGcc)('agrees with native gcc (C semantics)', () => {

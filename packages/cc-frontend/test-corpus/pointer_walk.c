@@ -4,6 +4,6 @@
 SEC("tbpf") long f(struct ctx *ctx) {
   __s64 *p = ctx->a, *end = ctx->a + 8;
   long s = 0;
-  while (p < end) s = s * 3 + *p++;
+  for (int i = 0; i < 8 && p < end; i++) s = s * 3 + *p++;
   return s + (end - ctx->a);
 }
