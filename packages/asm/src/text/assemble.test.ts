@@ -271,6 +271,14 @@ describe('errors', () => {
     ['w1 = r2', 'llvm', 'p.s:1:6: error: expected a register w0-w10', {}],
     ['if r1 >> 3 goto +1', 'llvm', 'p.s:1:7: error: expected a comparison', {}],
     ['\t.frobnicate 3', 'llvm', "p.s:1:2: error: unsupported directive '.frobnicate'", {}],
+    [
+      'goto +40000',
+      'llvm',
+      'p.s:1:6: error: offset 40000 does not fit in 16 bits',
+      { expected: 'a signed 16-bit value' },
+    ],
+    ['r1 = *(u32 *)(r2 + 0xffff)', 'llvm', 'p.s:1:20: error: offset 65535 does not fit in 16 bits', {}],
+    ['ja +32768', 'ubpf', 'p.s:1:4: error: offset 32768 does not fit in 16 bits', {}],
     ['r1 = 5 ?', 'llvm', "p.s:1:8: error: unexpected character '?'", {}],
     ['r1 = "x', 'llvm', 'p.s:1:6: error: unterminated string', {}],
   ];

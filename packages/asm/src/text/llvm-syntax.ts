@@ -97,7 +97,7 @@ function address(cur: TokenCursor, parens = true): { reg: Reg; off: number } {
   if (cur.accept('+') || cur.accept('-')) {
     const negative = signTok?.text === '-';
     const { value, token } = cur.integer('an offset');
-    off = Number(fitSigned(cur, negative ? -value : value, 16, 'offset', token ?? signTok));
+    off = Number(fitSigned(cur, negative ? -value : value, 16, 'offset', token, true));
   }
   if (parens) cur.expect(')');
   return { reg, off };
@@ -126,7 +126,7 @@ function target(cur: TokenCursor, wide: boolean): { off: number; ref?: SymbolRef
   }
   if (!cur.atInteger()) cur.fail('a label or an offset such as +3', tok);
   const { value, token } = cur.integer('an offset');
-  return { off: Number(fitSigned(cur, value, wide ? 32 : 16, 'offset', token)) };
+  return { off: Number(fitSigned(cur, value, wide ? 32 : 16, 'offset', token, true)) };
 }
 
 const withRef = (insn: Insn, ref: SymbolRef | undefined): Parsed => (ref ? { insn, ref } : { insn });
@@ -268,10 +268,9 @@ function assignment(cur: TokenCursor, dst: RegOperand): Parsed {
     cur.next();
     // `name+8 ll`: like llvm-mc, the addend goes into the (32-bit) immediate.
     let addend = 0;
-    const signTok = cur.peek();
     if (cur.is('+') || cur.is('-')) {
       const { value, token } = cur.integer('an addend');
-      addend = Number(BigInt.asIntN(32, fitSigned(cur, value, 32, 'addend', token ?? signTok)));
+      addend = Number(fitSigned(cur, value, 32, 'addend', token));
     }
     if (!cur.is('ll')) cur.fail("'ll' after a symbol (r1 = name ll)");
     cur.next();

@@ -84,18 +84,24 @@ export class TokenCursor {
   }
 }
 
-/** Range check for a signed-or-unsigned field; returns the signed value of the bit pattern. */
+/**
+ * Range check for a field; returns the signed value of its bit pattern. Immediates may be
+ * spelled signed or unsigned (0xffffffff is -1, as in llvm-mc); with `signedOnly` (jump and
+ * LLVM memory offsets) only the signed range is accepted: `goto +40000` must not wrap.
+ */
 export function fitSigned(
   cur: TokenCursor,
   value: bigint,
   bits: 16 | 32 | 64,
   what: string,
   tok: Token | undefined,
+  signedOnly = false,
 ): bigint {
   const min = -(1n << BigInt(bits - 1));
-  const max = (1n << BigInt(bits)) - 1n;
+  const max = signedOnly ? (1n << BigInt(bits - 1)) - 1n : (1n << BigInt(bits)) - 1n;
   if (value < min || value > max) {
-    cur.error(`${what} ${value} does not fit in ${bits} bits`, tok, `a ${bits}-bit value`);
+    const range = signedOnly ? `a signed ${bits}-bit value` : `a ${bits}-bit value`;
+    cur.error(`${what} ${value} does not fit in ${bits} bits`, tok, range);
   }
   return BigInt.asIntN(bits, value);
 }

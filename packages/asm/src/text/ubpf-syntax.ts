@@ -82,7 +82,7 @@ function target(cur: TokenCursor, wide: boolean): { off: number; ref?: SymbolRef
   }
   if (!cur.atInteger()) cur.fail('a label or an offset such as +3', tok);
   const { value, token } = cur.integer('an offset');
-  return { off: Number(fitSigned(cur, value, wide ? 32 : 16, 'offset', token)) };
+  return { off: Number(fitSigned(cur, value, wide ? 32 : 16, 'offset', token, true)) };
 }
 
 function comma(cur: TokenCursor): void {
