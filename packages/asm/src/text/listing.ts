@@ -199,7 +199,12 @@ export function branchTarget(entry: ListingEntry): bigint | undefined {
   return undefined;
 }
 
-const hexBytes = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const hexBytes = (b: Uint8Array) => {
+  let s = HEX[b[0]] ?? '';
+  for (let i = 1; i < b.length; i++) s += ` ${HEX[b[i]]}`;
+  return s;
+};
 
 /**
  * The source line to print above each instruction, chosen as llvm-objdump -S does: the first
