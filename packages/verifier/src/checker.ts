@@ -611,7 +611,7 @@ export class Checker {
       if (base.type === 'ctx') this.reject(`BPF_ST stores into R${insn.dst} ctx is not allowed`);
       value = constReg(BigInt(insn.imm | 0));
     }
-    if (this.unpriv && isPointer(value) && base.type !== 'fp') {
+    if (this.unpriv && insn.kind === 'stx' && isPointer(value) && base.type !== 'fp') {
       this.reject(
         `R${insn.src} leaks addr into ${base.type === 'map_value' ? 'map' : base.type === 'ctx' ? 'ctx' : 'mem'}`,
       );
