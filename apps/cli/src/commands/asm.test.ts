@@ -65,6 +65,15 @@ describe('tbpf asm', () => {
     expect(io.stderr).toContain('data sections cannot be written to ELF yet: .data');
   });
 
+  it('reads standard input with -', async () => {
+    const io = memoryIo({}, 'mov %r0, 7\nexit\n');
+    expect(await runCli(['node', 'tbpf', 'asm', '-', '-o', 'x.bin'], io)).toBe(0);
+    expect(Buffer.from(io.files['x.bin'] as Uint8Array).toString('hex')).toBe(
+      'b7000000070000009500000000000000',
+    );
+    expect(await runCli(['node', 'tbpf', 'asm', '-'], memoryIo({}, 'exit'))).toBe(2);
+  });
+
   it('rejects unknown --syntax and --format values', async () => {
     const io = memoryIo({ 'x.s': 'exit' });
     expect(await runCli(['node', 'tbpf', 'asm', 'x.s', '--format', 'hex'], io)).toBe(2);

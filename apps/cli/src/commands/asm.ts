@@ -76,20 +76,21 @@ export function registerAsm(program: Command, io: Io): void {
     .description(
       'assemble ubpf/bpf_conformance or LLVM-syntax text into raw instruction bytes or an ELF object',
     )
-    .argument('<in>', 'assembler source')
+    .argument('<in>', "assembler source ('-' for standard input)")
     .option('-o, --output <file>', 'output file (default: IN with .bin, or .o for --format elf)')
     .option('--syntax <syntax>', 'ubpf or llvm (default: detected from the text)')
     .option('--format <format>', 'raw (little-endian instruction bytes) or elf (relocatable object)', 'raw')
     .option('--section <name>', 'with --format raw: the section to write (default: the only one)')
     .option('--license <text>', "with --format elf: the object's license section (e.g. GPL)")
-    .action((input: string, opts: AsmOptions) => {
+    .action(async (input: string, opts: AsmOptions) => {
       if (opts.syntax !== undefined && opts.syntax !== 'ubpf' && opts.syntax !== 'llvm') {
         throw new CliError(`--syntax must be ubpf or llvm, not '${opts.syntax}'`);
       }
       if (opts.format !== 'raw' && opts.format !== 'elf') {
         throw new CliError(`--format must be raw or elf, not '${opts.format}'`);
       }
-      const source = new TextDecoder().decode(readInput(io, input));
+      if (input === '-' && !opts.output) throw new CliError('reading standard input (-) needs -o OUT');
+      const source = input === '-' ? await io.readStdin() : new TextDecoder().decode(readInput(io, input));
       let program: AsmProgram;
       try {
         program = assemble(source, {
