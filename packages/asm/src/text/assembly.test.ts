@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { readElf } from '../elf/read-elf.js';
 import { writeAssembled } from '../object/write-object.js';
 import { assemble, formatAssembly, objectData, objectSections } from './index.js';
-import { haveTool, llvmMc, sectionBytes, tempDir } from './tools.test-util.js';
+import { haveTool, llvmMc, tempDir } from './tools.test-util.js';
 
 const corpus = path.resolve(__dirname, '../../test-corpus');
 const progS = readFileSync(path.join(corpus, 'text/prog.s'), 'utf8');
@@ -48,6 +48,23 @@ describe('assembler text round trips', () => {
     ]);
     expect(text).toContain('call 0x7 # a kfunc call (src 2): LLVM syntax has none');
     expect(text).toContain('r0 = *(u32 *)skb[r1] # skb[rN + 2]: LLVM syntax has no immediate here');
+  });
+
+  it('names a data section only when it prints it', () => {
+    const code = {
+      name: '.text',
+      insns: [
+        { kind: 'lddw' as const, source: 'imm64' as const, dst: 1, imm: 8, imm2: 0 },
+        { kind: 'exit' as const },
+      ],
+      relocations: [{ offset: 0, type: 'R_BPF_64_64', symbol: '.bss', sectionSymbol: true }],
+    };
+    expect(formatAssembly([code])).toContain(
+      'r1 = 0x8 ll # relocated against section .bss, which this text does not hold',
+    );
+    const bss = { name: '.bss', bytes: new Uint8Array(16), nobits: true, writable: true, symbols: [] };
+    expect(formatAssembly([code], [bss])).toContain('\tr1 = .bss+8 ll\n');
+    expect(formatAssembly([code], [bss])).toContain('\t.section\t.bss,"aw",@nobits\n\t.zero\t16\n');
   });
 });
 

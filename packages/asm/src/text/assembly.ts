@@ -78,11 +78,15 @@ function sectionText(
     const plain = formatLlvm(insn, { alu32: true });
     const reloc = relocs.get(e.offset);
     if (reloc && IDENT.test(reloc.symbol)) {
+      // Through a section's symbol (a local variable or function) only when this text holds
+      // that section: llvm-mc reads the section's name as its symbol.
+      const reachable = !reloc.sectionSymbol || dataNames.has(reloc.symbol) || all.has(reloc.symbol);
       if (
         insn.kind === 'lddw' &&
         insn.source === 'imm64' &&
         insn.imm2 === 0 &&
-        reloc.type === 'R_BPF_64_64'
+        reloc.type === 'R_BPF_64_64' &&
+        reachable
       ) {
         const addend = insn.imm === 0 ? '' : insn.imm < 0 ? `-${-insn.imm}` : `+${insn.imm}`;
         return `r${insn.dst} = ${reloc.symbol}${addend} ll`;
