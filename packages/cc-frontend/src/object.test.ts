@@ -57,7 +57,6 @@ describe('ELF objects', () => {
       'call',
       'global-data',
       'global-data',
-      'global-data',
       'map',
     ]);
     expect(probe.funcInfo.map((f) => f.name)).toEqual(['probe']);

@@ -109,6 +109,15 @@ export function simplifyCfg(fn: IrFunction): void {
 
 type Known = { c: bigint } | { copy: number };
 
+function slotKey(m: Mem, size: number): string {
+  return `${m.slot}:${m.off}:${size}`;
+}
+
+function overlapsKey(key: string, m: Mem, size: number): boolean {
+  const [slot, off, n] = key.split(':').map(Number);
+  return slot === m.slot && off < m.off + size && m.off < off + n;
+}
+
 function srcOf(i: IrInsn): Src | undefined {
   return i.op === 'alu' || i.op === 'setcc' ? i.b : i.op === 'mov' || i.op === 'st' ? i.s : undefined;
 }
@@ -128,6 +137,9 @@ function propagate(b: Block): boolean {
     for (const [k, v] of low32) if (v === r) low32.delete(k);
   };
   const narrow = (r: number) => low32.get(r) ?? r;
+  /** What this block stored in frame slots: `slot:off:size` → value. */
+  const stored = new Map<string, Src>();
+  const symRegs = new Map<string, number>();
   /** d = base + k (64-bit): memory operands through d can use base with a larger offset. */
   const offsetOf = new Map<number, { base: number; k: number }>();
   const foldMem = (m: Mem): Mem => {
@@ -216,7 +228,46 @@ function propagate(b: Block): boolean {
     const aAfter = 'a' in i ? i.a : undefined;
     if (rewrote || aAfter !== aBefore || srcAfter?.imm !== srcBefore?.imm || srcAfter?.reg !== srcBefore?.reg)
       changed = true;
-    for (const d of defs(i)) kill(d);
+    // Stack slots: a load of what this block just stored becomes a copy of the stored value.
+    if (i.op === 'ld' && i.m.slot !== undefined && i.d >= FIRST_VREG && (i.size === 8 || i.size === 4)) {
+      const v = stored.get(slotKey(i.m, i.size));
+      if (v !== undefined) {
+        i =
+          v.imm !== undefined
+            ? {
+                op: 'const',
+                d: i.d,
+                v: i.size === 8 ? BigInt.asUintN(64, BigInt(v.imm)) : BigInt(v.imm >>> 0),
+                loc: i.loc,
+              }
+            : { op: 'mov', w: i.size === 8 ? 64 : 32, d: i.d, s: { reg: v.reg as number }, loc: i.loc };
+        changed = true;
+      }
+    }
+    // Identical symbol addresses within a block: reuse the register.
+    if (i.op === 'sym' && i.d >= FIRST_VREG) {
+      const key = `${i.kind}:${i.symbol}:${i.addend}`;
+      const r = symRegs.get(key);
+      if (r !== undefined && r !== i.d) {
+        i = { op: 'mov', w: 64, d: i.d, s: { reg: r }, loc: i.loc };
+        changed = true;
+      }
+    }
+    if (i.op === 'st') {
+      if (i.m.slot === undefined)
+        stored.clear(); // may alias any slot whose address escaped
+      else {
+        for (const k of [...stored.keys()]) if (overlapsKey(k, i.m, i.size)) stored.delete(k);
+        if (i.size === 8 || i.size === 4) stored.set(slotKey(i.m, i.size), i.s);
+      }
+    } else if (i.op === 'call' || i.op === 'calllocal' || i.op === 'atomic' || i.op === 'cmpxchg')
+      stored.clear();
+    for (const d of defs(i)) {
+      kill(d);
+      for (const [k, v] of stored) if (v.reg === d) stored.delete(k);
+      for (const [k, r] of symRegs) if (r === d) symRegs.delete(k);
+    }
+    if (i.op === 'sym' && i.d >= FIRST_VREG) symRegs.set(`${i.kind}:${i.symbol}:${i.addend}`, i.d);
     if (i.op === 'mov' && i.w === 32 && i.s.reg !== undefined && i.d >= FIRST_VREG && i.s.reg !== i.d)
       low32.set(i.d, i.s.reg);
     if (
