@@ -117,4 +117,22 @@ describe('ELF objects', () => {
     const ours = unit.functions.flatMap((f) => f.insns.map((i) => formatLlvm(i)));
     expect(theirs).toEqual(ours);
   });
+
+  it('compile libbpf idioms (examples/execsnoop.c)', () => {
+    const source = readFileSync(new URL('../examples/execsnoop.c', import.meta.url), 'utf8');
+    const x = compile(source, { fileName: 'execsnoop.c' });
+    expect(x.messages).toBe('');
+    const obj = x.object;
+    if (!obj) throw new Error('no object');
+    expect(obj.maps.map((m) => `${m.name}:${m.typeName}:${m.valueSize}`).sort()).toEqual([
+      '.rodata:array:8',
+      'heap:percpu_array:32',
+      'rb:ringbuf:0',
+    ]);
+    expect(obj.programs.map((p) => p.section)).toEqual(['kprobe/sys_execve']);
+    // bpf_printk's format is built on the stack and passed with its size.
+    const insns = obj.programs[0].insns.map((i) => formatLlvm(i));
+    expect(insns).toContain('call 0x6');
+    expect(insns).toContain('r2 = 0x15');
+  });
 });

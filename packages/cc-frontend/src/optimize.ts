@@ -214,6 +214,18 @@ function propagate(b: Block): boolean {
         changed = true;
       }
     }
+    // Identities: x + 0, x | 0, x ^ 0, x << 0, x * 1, x & -1 are copies.
+    if (i.op === 'alu' && i.b.imm !== undefined) {
+      const k = i.b.imm;
+      const identity =
+        (k === 0 && ['add', 'sub', 'or', 'xor', 'lsh', 'rsh', 'arsh'].includes(i.alu)) ||
+        (k === 1 && ['mul', 'div', 'sdiv'].includes(i.alu)) ||
+        (k === -1 && i.alu === 'and');
+      if (identity) {
+        i = { op: 'mov', w: i.w, d: i.d, s: { reg: i.a }, loc: i.loc };
+        changed = true;
+      }
+    }
     if (i.op === 'alu') {
       const ka = known.get(i.a);
       if (ka && 'c' in ka && i.b.imm !== undefined) {

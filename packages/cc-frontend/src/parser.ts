@@ -958,9 +958,9 @@ export class Parser {
         this.checkVarType(d.type, d.loc);
         const v = this.newVar(d.name, d.type, d.loc, 'local');
         if (this.accept('=')) {
-          const init = this.localInitializer(v);
+          // The name is in scope in its own initializer (`struct s *p = f(sizeof(*p))`).
           this.declare(d.name, { kind: 'var', v });
-          out.push(init);
+          out.push(this.localInitializer(v));
         } else {
           if (d.type.kind === 'array' && d.type.len === undefined)
             throw this.error(

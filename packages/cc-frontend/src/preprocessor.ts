@@ -671,8 +671,9 @@ export class Preprocessor {
         const rhsArg = argOf(rhsTok.text);
         const rhs = rhsArg ?? [rhsTok];
         // GNU: `, ## __VA_ARGS__` drops the comma when the variadic argument is empty.
-        if (rhsTok.text === '__VA_ARGS__' && rhs.length === 0 && out[out.length - 1]?.text === ',') {
-          out.pop();
+        if (rhsTok.text === '__VA_ARGS__' && m.variadic && out[out.length - 1]?.text === ',') {
+          if (rhs.length === 0) out.pop();
+          else out.push(...this.expandList(rhs));
           continue;
         }
         if (rhs.length === 0) continue;
