@@ -20,7 +20,11 @@ const text = `
 
 function world() {
   let t = 2 ** 40 + 5;
-  return new Runtime({ memoryBytes: 1 << 16, seed: 99, cpu: 5, clock: () => (t += 1000) });
+  const clock = () => {
+    t += 1000;
+    return t;
+  };
+  return new Runtime({ memoryBytes: 1 << 16, seed: 99, cpu: 5, clock });
 }
 
 describe('ktime, prandom and the processor id without the helper trampoline', () => {

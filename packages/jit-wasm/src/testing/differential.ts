@@ -29,7 +29,11 @@ interface World {
 /** A runtime with two maps, a random context and a tracing helper; identical for equal seeds. */
 export function world(seed: number): World {
   let now = 1_000_000_007;
-  const runtime = new Runtime({ memoryBytes: 1 << 16, seed: 7, cpu: 3, clock: () => (now += 977) });
+  const clock = () => {
+    now += 977;
+    return now;
+  };
+  const runtime = new Runtime({ memoryBytes: 1 << 16, seed: 7, cpu: 3, clock });
   const trace: number[][] = [];
   const helpers = runtime.helpers.clone();
   helpers.register({ id: TRACE_HELPER, name: 'trace', args: [], ret: 'integer' }, (call) => {
