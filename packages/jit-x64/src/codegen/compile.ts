@@ -135,8 +135,8 @@ class Compiler {
   private readonly helperSlot = new Map<number, number>();
   private readonly lddwValues = new Map<number, bigint>();
   private usesCallx = false;
-  /** BPF registers the program names anywhere. */
-  private readonly used = new Set<number>([0]);
+  /** BPF registers the program names anywhere, as a bit mask (R0 always: exit returns it). */
+  private used = 1;
   /** Any helper, callx or local call: every frame keeps env at [rsp] and 16-byte alignment. */
   private calls = false;
   /** Callee-saved registers the main prologue saves, in push order. */
@@ -174,16 +174,21 @@ class Compiler {
     const n = insns.length;
     const nf = this.shape.starts.length;
     // Over-estimates for whole passes: the first chooses near jumps, later ones only shrink.
-    this.addrs = new Int32Array(n + 1).map((_, i) => (i + 1) * 64);
-    this.entryAddr = new Int32Array(nf).map((_, f) => this.shape.starts[f] * 64);
-    this.exitAddr = new Int32Array(nf).map((_, f) => ((this.shape.starts[f + 1] ?? n) + 1) * 64);
+    this.addrs = new Int32Array(n + 1);
+    for (let i = 0; i <= n; i++) this.addrs[i] = (i + 1) * 64;
+    this.entryAddr = new Int32Array(nf);
+    this.exitAddr = new Int32Array(nf);
+    for (let f = 0; f < nf; f++) {
+      this.entryAddr[f] = this.shape.starts[f] * 64;
+      this.exitAddr[f] = ((this.shape.starts[f + 1] ?? n) + 1) * 64;
+    }
     this.layout = newJumpLayout(this.shape, this.addrs, this.entryAddr, this.exitAddr);
   }
 
   /** Checks that do not depend on code addresses, and the helper slots. */
   private prescan(): void {
     this.insns.forEach((insn, i) => {
-      noteRegisters(insn, this.used, i);
+      this.used |= registerMask(insn, i);
       if (insn.kind === 'call' || insn.kind === 'callx') this.calls = true;
       switch (insn.kind) {
         case 'ldabs':
@@ -231,7 +236,7 @@ class Compiler {
       [9, R15],
     ];
     this.savedRegs = calleeSaved
-      .filter(([bpf]) => this.calls || bpf < 0 || this.used.has(bpf))
+      .filter(([bpf]) => this.calls || bpf < 0 || (this.used >> bpf) & 1)
       .map(([, x]) => x);
     let code: Uint8Array | undefined;
     let passes = 0;
@@ -304,11 +309,11 @@ class Compiler {
     for (const r of this.savedRegs) push(buf, r); // push callee-saved
     if (this.calls) push(buf, RCX); // push env: [rsp] = env, rsp 16-byte aligned
     movRR(buf, true, MEM_BASE, RDX); // mov r12, base
-    if (this.calls || this.used.has(10)) movRR(buf, true, RBP, R8); // mov rbp, r10 (the frame pointer)
+    if (this.calls || (this.used >> 10) & 1) movRR(buf, true, RBP, R8); // mov rbp, r10 (the frame pointer)
     // Registers start at 0 as in the interpreter, and no host value (pointers included) is
     // visible in a register the program may read.
     for (const bpf of [0, 3, 4, 5, 6, 7, 8, 9]) {
-      if (this.calls || this.used.has(bpf)) aluRR(buf, 'xor', false, BPF_TO_X64[bpf], BPF_TO_X64[bpf]); // xor r32, r32
+      if (this.calls || (this.used >> bpf) & 1) aluRR(buf, 'xor', false, BPF_TO_X64[bpf], BPF_TO_X64[bpf]); // xor r32, r32
     }
   }
 
@@ -443,36 +448,31 @@ class Compiler {
   }
 }
 
-/** Check a register number and note it as used. */
-function useRegister(used: Set<number>, r: number, i: number): void {
+/** A register number, checked, as a bit. */
+function bit(r: number, i: number): number {
   if (!(r >= 0 && r <= 10)) throw new JitError('bad-register', `no register r${r}`, i);
-  used.add(r);
+  return 1 << r;
 }
 
-/** The registers an instruction names (no allocation: this runs once per instruction). */
-function noteRegisters(insn: Insn, used: Set<number>, i: number): void {
+/** The registers an instruction names, as a bit mask (no allocation: this runs per instruction). */
+function registerMask(insn: Insn, i: number): number {
   switch (insn.kind) {
     case 'alu':
     case 'jmp':
-      useRegister(used, insn.dst, i);
-      if (insn.source === 'reg') useRegister(used, insn.src, i);
-      return;
+      return bit(insn.dst, i) | (insn.source === 'reg' ? bit(insn.src, i) : 0);
     case 'end':
     case 'lddw':
     case 'st':
-      useRegister(used, insn.dst, i);
-      return;
+      return bit(insn.dst, i);
     case 'ldx':
     case 'stx':
     case 'atomic':
-      useRegister(used, insn.dst, i);
-      useRegister(used, insn.src, i);
-      return;
+      return bit(insn.dst, i) | bit(insn.src, i);
     case 'ldind':
-      useRegister(used, insn.src, i);
-      return;
+      return bit(insn.src, i);
     case 'callx':
-      useRegister(used, insn.reg, i);
-      return;
+      return bit(insn.reg, i);
+    default:
+      return 0;
   }
 }

@@ -52,8 +52,11 @@ export class CodeBuffer {
   /** Append bytes[start, end) of another buffer. */
   copy(bytes: Uint8Array, start: number, end: number): void {
     this.reserve(end - start);
-    this.bytes.set(bytes.subarray(start, end), this.len);
-    this.len += end - start;
+    const out = this.bytes;
+    let at = this.len;
+    // Runs between jumps are short: a loop beats creating a subarray view for each.
+    for (let i = start; i < end; i++) out[at++] = bytes[i];
+    this.len = at;
   }
 
   /** Overwrite a little-endian 32-bit value already emitted. */
