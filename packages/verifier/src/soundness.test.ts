@@ -12,12 +12,13 @@ describe('soundness: accepted programs never fault or read undefined values in t
   it(`${count} random programs from seed ${seed}`, () => {
     const r = checkSoundness(seed, count);
     console.log(
-      `soundness: generated ${r.generated}, accepted ${r.accepted} (${r.acceptedWithLoops} with loops), runs ${r.runs}, failures ${r.failures.length}`,
+      `soundness: generated ${r.generated}, accepted ${r.accepted} (${r.acceptedWithLoops} with loops, ${r.acceptedWithMaps} with map lookups), runs ${r.runs}, failures ${r.failures.length}`,
     );
     expect(r.failures.slice(0, 3)).toEqual([]);
     // The generator must produce accepted programs, or the property says nothing.
     expect(r.accepted).toBeGreaterThan(count / 10);
     expect(r.acceptedWithLoops).toBeGreaterThan(0);
+    expect(r.acceptedWithMaps).toBeGreaterThan(0);
   }, 600_000);
 
   it('detects faults and undefined reads when programs are not verified (the check can fail)', () => {

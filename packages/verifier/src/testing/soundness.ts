@@ -5,12 +5,15 @@
  * make them safe; each accepted one runs on random memory contents with a shadow of which
  * registers and stack bytes hold defined values.
  */
-import { type Insn, R0, R1, R10 } from '@tbpf/isa';
+import { type Insn, R0, R1, R10, slotStarts } from '@tbpf/isa';
 import { addressOf, interpreter, loadInsns, Runtime, VmError } from '@tbpf/vm';
 import { rawType, standardHelperSet } from '../program-types.js';
 import { verify } from '../verify.js';
 
 const helpers = standardHelperSet();
+/** The campaign's one map: an array of 4 values of 24 bytes. */
+const MAPS = [{ name: 'values', type: 2, keySize: 4, valueSize: 24, maxEntries: 4 }];
+
 /** Budget of the verifier in the campaign: small programs, so loops beyond it are rejected. */
 const FUZZ_INSN_LIMIT = 4_000;
 
@@ -178,7 +181,19 @@ export function randomProgram(rand: () => number, memSize: number, loops = false
       const size = pick(SIZES);
       const d = pointer();
       body.push({ kind: 'st', size, dst: d, off: offFor(d, size), imm: smallImm() });
-    } else if (r < 0.9) {
+    } else if (r < 0.91) {
+      // map lookup with a key on the stack; the result used as a pointer after a check (or not)
+      const slot = slots.length ? pick(slots) : -8;
+      body.push({ kind: 'st', size: 4, dst: R10, off: slot, imm: int(0, 3) });
+      body.push({ kind: 'lddw', source: 'map_idx', dst: R1, imm: 0, imm2: 0 });
+      body.push({ kind: 'alu', width: 64, op: 'mov', source: 'reg', dst: 2, src: R10, imm: 0 });
+      body.push({ kind: 'alu', width: 64, op: 'add', source: 'imm', dst: 2, src: 0, imm: slot });
+      body.push({ kind: 'call', target: 'helper', imm: 1 });
+      for (let k = 1; k <= 5; k++) kind.delete(k);
+      kind.set(R0, 'mem');
+      if (rand() < 0.85)
+        body.push({ kind: 'jmp', width: 64, op: 'jeq', source: 'imm', dst: R0, src: 0, imm: 0, off: 0 });
+    } else if (r < 0.94) {
       body.push({ kind: 'call', target: 'helper', imm: 7 });
       for (let k = 1; k <= 5; k++) kind.delete(k);
       kind.set(R0, 'scalar');
@@ -194,13 +209,13 @@ export function randomProgram(rand: () => number, memSize: number, loops = false
   body.push({ kind: 'alu', width: 64, op: 'mov', source: 'reg', dst: R0, src: scalar(), imm: 0 });
   body.push({ kind: 'exit' });
   // Mostly forward jumps; some go back (loops the verifier must prove finite, or reject).
-  // None of these instructions is an lddw, so slot offsets equal index offsets.
+  // Targets are chosen as instructions, then turned into slot offsets (lddw takes two slots).
+  const starts = slotStarts(body);
   body.forEach((insn, i) => {
     if (insn.kind !== 'jmp') return;
-    insn.off =
-      loops && rand() < 0.25 && i > 0
-        ? -int(1, Math.min(8, i + 1))
-        : int(0, Math.min(6, body.length - 2 - i));
+    const back = loops && rand() < 0.25 && i > 0;
+    const to = back ? i - int(0, Math.min(7, i)) : i + 1 + int(0, Math.min(6, body.length - 2 - i));
+    insn.off = starts[to] - starts[i + 1];
   });
   return body;
 }
@@ -210,6 +225,8 @@ export interface SoundnessReport {
   accepted: number;
   /** Accepted programs with a backward jump (loops the verifier proved finite). */
   acceptedWithLoops: number;
+  /** Accepted programs that look up the map and use the value. */
+  acceptedWithMaps: number;
   runs: number;
   failures: string[];
 }
@@ -243,12 +260,20 @@ export function checkSoundness(
   count: number,
   runsPerProgram = 2,
   accepts: (insns: Insn[], memSize: number) => boolean = (insns, memSize) =>
-    verify(insns, { type: rawType(memSize, helpers), insnLimit: FUZZ_INSN_LIMIT }).accepted,
+    verify(insns, { type: rawType(memSize, helpers), maps: MAPS, insnLimit: FUZZ_INSN_LIMIT }).accepted,
   loops = true,
 ): SoundnessReport {
   const rand = rng(seed);
   const runtime = new Runtime({ memoryBytes: 1 << 20, seed });
-  const report: SoundnessReport = { generated: 0, accepted: 0, acceptedWithLoops: 0, runs: 0, failures: [] };
+  const map = runtime.createMap(MAPS[0]);
+  const report: SoundnessReport = {
+    generated: 0,
+    accepted: 0,
+    acceptedWithLoops: 0,
+    acceptedWithMaps: 0,
+    runs: 0,
+    failures: [],
+  };
   for (let p = 0; p < count; p++) {
     const memSize = [8, 16, 32][p % 3];
     const insns = randomProgram(rand, memSize, loops && p % 2 === 1);
@@ -256,10 +281,11 @@ export function checkSoundness(
     if (!accepts(insns, memSize)) continue;
     report.accepted++;
     if (insns.some((i) => i.kind === 'jmp' && i.off < 0)) report.acceptedWithLoops++;
+    if (insns.some((i) => i.kind === 'call' && i.imm === 1)) report.acceptedWithMaps++;
     const mem = runtime.allocData(new Uint8Array(memSize), 'mem');
     let prepared: ReturnType<typeof interpreter.prepare> | undefined;
     try {
-      const program = loadInsns(runtime, insns);
+      const program = loadInsns(runtime, insns, { maps: [map] });
       const init = new Uint8Array(11);
       let stackInit = new Uint8Array(512);
       let fault = '';
@@ -281,7 +307,16 @@ export function checkSoundness(
           const a = addr(insn.dst, insn.off);
           for (let b = 0; b < insn.size; b++) if (inStack(a + b)) stackInit[a + b - (fp - 512)] = 1;
         }
-        if (insn.kind === 'alu' || insn.kind === 'ldx') init[insn.dst] = 1;
+        if (insn.kind === 'call' && insn.imm === 1) {
+          for (const r of [1, 2])
+            if (!init[r] && !fault) fault = `pc ${pc}: helper reads uninitialised r${r}`;
+          const key = addr(2, 0);
+          for (let b = 0; b < 4; b++) {
+            if (inStack(key + b) && !stackInit[key + b - (fp - 512)] && !fault)
+              fault = `pc ${pc}: helper reads uninitialised stack byte fp${key + b - fp}`;
+          }
+        }
+        if (insn.kind === 'alu' || insn.kind === 'ldx' || insn.kind === 'lddw') init[insn.dst] = 1;
         if (insn.kind === 'atomic' && insn.fetch) init[insn.src] = 1;
         if (insn.kind === 'call') {
           for (let r = 1; r <= 5; r++) init[r] = 0;
@@ -290,7 +325,14 @@ export function checkSoundness(
         return true;
       };
       // An accepted program terminates: the verifier walked every path within its budget.
-      prepared = interpreter.prepare(program, { boundsCheck: true, instructionLimit: 1_000_000, debug });
+      try {
+        prepared = interpreter.prepare(program, { boundsCheck: true, instructionLimit: 1_000_000, debug });
+      } catch (e) {
+        report.failures.push(
+          `seed ${seed} program ${p}: cannot load: ${e instanceof Error ? e.message : e}\n${JSON.stringify(insns)}`,
+        );
+        continue;
+      }
       for (let run = 0; run < runsPerProgram; run++) {
         const bytes = runtime.memory.bytes.subarray(mem.start, mem.start + memSize);
         for (let i = 0; i < memSize; i++) bytes[i] = Math.floor(rand() * 256);
