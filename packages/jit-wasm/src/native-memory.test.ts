@@ -75,6 +75,31 @@ describe('native memory helpers', () => {
     prepared.dispose();
   });
 
+  it('probe_read_str copies up to a NUL or size - 1 bytes, and faults on strings that run off their region', () => {
+    // r0 = probe_read_str(r10 - 16, r2, r1)
+    const text = 'mov %r3, %r1\nmov %r1, %r10\nadd %r1, -16\ncall 45\nexit';
+    const runtime = new Runtime({ memoryBytes: 1 << 16 });
+    const prepared = wasmEngine.prepare(loadInsns(runtime, assemble(text).insns));
+    expect(nativeIds(prepared)).toEqual([45]);
+    const stack = runtime.memory.regions.find((r) => r.kind === 'stack')!;
+    const dst = () => new TextDecoder().decode(runtime.memory.read(stack.end - 16, 6));
+    const s = runtime.allocData(new TextEncoder().encode('eth5\0xyzw'), 'name', 'host');
+    const open = runtime.allocData(new TextEncoder().encode('abcd'), 'unterminated', 'host');
+    const js = vi.spyOn(LinearMemory.prototype, 'regionAt');
+    expect(prepared.run(addressOf(s.start), 16n)).toBe(5n);
+    expect(dst()).toBe('eth5\0\0');
+    expect(prepared.run(addressOf(s.start), 3n)).toBe(3n);
+    expect(dst()).toBe('et\0' + '5\0\0');
+    expect(prepared.run(addressOf(open.start), 3n)).toBe(3n);
+    expect(dst()).toBe('ab\0' + '5\0\0');
+    // No NUL before the region ends: -EFAULT and the destination zeroed.
+    expect(prepared.run(addressOf(open.start), 16n)).toBe(BigInt.asUintN(64, BigInt(-EFAULT)));
+    expect(dst()).toBe('\0'.repeat(6));
+    expect(js).not.toHaveBeenCalled();
+    vi.restoreAllMocks();
+    prepared.dispose();
+  });
+
   it('falls back to JavaScript when the memory has more regions than the table holds', () => {
     const runtime = new Runtime({ memoryBytes: 1 << 20 });
     for (let i = 0; i < 300; i++) runtime.allocData(new Uint8Array(8), `r${i}`, 'host');

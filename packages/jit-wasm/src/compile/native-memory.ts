@@ -22,7 +22,16 @@ export const PROBE_READ = 4;
 export const PROBE_READ_KERNEL = 113;
 export const MEMCMP = 1001;
 export const LOAD_POINTER = 1002;
-export const MEMORY_HELPERS = [PROBE_READ, PROBE_READ_KERNEL, MEMCMP, LOAD_POINTER] as const;
+export const PROBE_READ_STR = 45;
+export const PROBE_READ_KERNEL_STR = 115;
+export const MEMORY_HELPERS = [
+  PROBE_READ,
+  PROBE_READ_KERNEL,
+  PROBE_READ_STR,
+  PROBE_READ_KERNEL_STR,
+  MEMCMP,
+  LOAD_POINTER,
+] as const;
 
 /** bpf_memcmp compares fewer than this many bytes (vm's MEMCMP_MAX). */
 const MEMCMP_MAX = 64;
@@ -54,12 +63,18 @@ export function nativeMemoryHelpers(ids: ReadonlySet<number>, table: number): Na
       const declared = new Map<number, { index: number; code: Code }>();
       let checked = -1;
       let checkedCode: Code | undefined;
+      let regionEnd = -1;
+      let regionEndCode: Code | undefined;
       return {
         get(id) {
           if (!ids.has(id)) return undefined;
           if (checked < 0) {
             checked = ctx.m.func([I64, I64, I32], [I32]);
             checkedCode = new Code(3);
+          }
+          if (regionEnd < 0 && (id === PROBE_READ_STR || id === PROBE_READ_KERNEL_STR)) {
+            regionEnd = ctx.m.func([I64, I64, I32], [I32]);
+            regionEndCode = new Code(3);
           }
           let d = declared.get(id);
           if (!d) {
@@ -70,11 +85,15 @@ export function nativeMemoryHelpers(ids: ReadonlySet<number>, table: number): Na
         },
         finish() {
           if (checkedCode) {
-            defineChecked(checkedCode, table, ctx.refreshImport);
+            defineChecked(checkedCode, table, ctx.refreshImport, 'offset');
             ctx.m.define(checked, checkedCode);
           }
+          if (regionEndCode) {
+            defineChecked(regionEndCode, table, ctx.refreshImport, 'end');
+            ctx.m.define(regionEnd, regionEndCode);
+          }
           for (const [id, d] of declared) {
-            defineHelper(d.code, id, ctx, table, checked);
+            defineHelper(d.code, id, ctx, table, checked, regionEnd);
             ctx.m.define(d.index, d.code);
           }
         },
@@ -86,8 +105,9 @@ export function nativeMemoryHelpers(ids: ReadonlySet<number>, table: number): Na
 /**
  * `checked(addr: i64, size: i64, write: i32) → offset or -1`: vm's `checked` — the offset of
  * [addr, addr + max(1, size)) if it lies inside one region (a writable one when `write`).
+ * With `result: 'end'` the function returns that region's end offset instead.
  */
-function defineChecked(c: Code, table: number, refreshImport: number): void {
+function defineChecked(c: Code, table: number, refreshImport: number, result: 'offset' | 'end'): void {
   const [addr, size, write] = [0, 1, 2];
   const off = c.local(I32);
   const lo = c.local(I32);
@@ -130,7 +150,10 @@ function defineChecked(c: Code, table: number, refreshImport: number): void {
   // The region holding off: the range must end inside it, and be writable if asked.
   c.localGet(end).localGet(entry).mem(Op.i64Load32U, 2, 4).op(Op.i64LeU);
   c.localGet(write).op(Op.i32Eqz).localGet(entry).mem(Op.i32Load, 2, 8).op(Op.i32Or).op(Op.i32And);
-  c.open(Op.if).localGet(off).op(Op.return).end();
+  c.open(Op.if);
+  if (result === 'offset') c.localGet(off);
+  else c.localGet(entry).mem(Op.i32Load, 2, 4);
+  c.op(Op.return).end();
   c.br(1);
   c.end();
   c.end();
@@ -142,7 +165,14 @@ function defineChecked(c: Code, table: number, refreshImport: number): void {
   c.i32Const(-1);
 }
 
-function defineHelper(c: Code, id: number, ctx: NativeContext, table: number, checked: number): void {
+function defineHelper(
+  c: Code,
+  id: number,
+  ctx: NativeContext,
+  table: number,
+  checked: number,
+  regionEnd: number,
+): void {
   const [r1, r2, r3, pc] = [0, 1, 2, 5];
   // A table too small for the memory's regions: leave it all to JavaScript.
   c.i32Const(0)
@@ -172,6 +202,55 @@ function defineHelper(c: Code, id: number, ctx: NativeContext, table: number, ch
     c.end();
     c.localGet(dst).localGet(src).localGet(r2).op(Op.i32WrapI64).memoryCopy();
     c.i64Const(0);
+    return;
+  }
+  if (id === PROBE_READ_STR || id === PROBE_READ_KERNEL_STR) {
+    // Copy up to size - 1 bytes up to a NUL, then a NUL; a string running off its region (or
+    // no region at all) is -EFAULT with the destination zeroed.
+    const dst = c.local(I32);
+    const src = c.local(I32);
+    const end = c.local(I32);
+    const n = c.local(I32);
+    const last = c.local(I32);
+    c.localGet(r2).op(Op.i64Eqz).open(Op.if);
+    ret(0);
+    c.end();
+    c.localGet(r2).i64Const(0x7fffffff).op(Op.i64GtU).open(Op.if);
+    ret(-EINVAL);
+    c.end();
+    c.localGet(r1).localGet(r2).i32Const(1).call(checked).localTee(dst).i32Const(0).op(Op.i32LtS).open(Op.if);
+    ret(-EFAULT);
+    c.end();
+    c.localGet(r2).op(Op.i32WrapI64).i32Const(1).op(Op.i32Sub).localSet(last);
+    c.localGet(r3)
+      .i64Const(1)
+      .i32Const(0)
+      .call(regionEnd)
+      .localTee(end)
+      .i32Const(-1)
+      .op(Op.i32Ne)
+      .open(Op.if);
+    c.localGet(r3).op(Op.i32WrapI64).localSet(src);
+    // while (n < size - 1 && src + n < end && mem[src + n] != 0) n++
+    c.open(Op.block).open(Op.loop);
+    c.localGet(n).localGet(last).op(Op.i32GeU).brIf(1);
+    c.localGet(src).localGet(n).op(Op.i32Add).localGet(end).op(Op.i32GeU).brIf(1);
+    c.localGet(src).localGet(n).op(Op.i32Add).mem(Op.i32Load8U, 0).op(Op.i32Eqz).brIf(1);
+    c.localGet(n).i32Const(1).op(Op.i32Add).localSet(n).br(0);
+    c.end().end();
+    // Complete: size - 1 bytes, or a NUL found inside the region.
+    c.localGet(n).localGet(last).op(Op.i32Eq);
+    c.localGet(src).localGet(n).op(Op.i32Add).localGet(end).op(Op.i32LtU).open(Op.if, I32);
+    c.localGet(src).localGet(n).op(Op.i32Add).mem(Op.i32Load8U, 0).op(Op.i32Eqz);
+    c.op(Op.else).i32Const(0).end();
+    c.op(Op.i32Or).open(Op.if);
+    c.localGet(dst).localGet(src).localGet(n).memoryCopy();
+    c.localGet(dst).localGet(n).op(Op.i32Add).i32Const(0).mem(Op.i32Store8, 0);
+    c.localGet(n).i32Const(1).op(Op.i32Add).op(Op.i64ExtendI32U).op(Op.return);
+    c.end();
+    c.end();
+    c.localGet(dst).i32Const(0).localGet(r2).op(Op.i32WrapI64).memoryFill();
+    c.i64Const(-EFAULT);
     return;
   }
   if (id === MEMCMP) {

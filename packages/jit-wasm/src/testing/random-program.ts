@@ -317,9 +317,9 @@ class Gen {
     }
   }
 
-  /** probe_read / probe_read_kernel / bpf_memcmp / bpf_load_pointer with good and bad pointers. */
+  /** probe_read(_kernel)(_str) / bpf_memcmp / bpf_load_pointer with good and bad pointers. */
   memoryHelper(): void {
-    const id = this.pick([4, 113, 1001, 1002]);
+    const id = this.pick([4, 113, 45, 115, 1001, 1002]);
     const size = (r: Reg): void => {
       const n = this.rnd() < 0.1 ? this.pick([-1, 64, 0x80000000]) : this.int(72);
       this.emit(lddw(r, BigInt(n)));
