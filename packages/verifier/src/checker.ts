@@ -736,7 +736,7 @@ export class Checker {
           reg,
           off,
           size,
-          reg.range + reg.off,
+          reg.range,
           (o) =>
             `invalid access to packet, off=${o} size=${size}, R${regno}(id=${reg.id},off=${reg.off},r=${reg.range})`,
         );
@@ -1218,7 +1218,7 @@ export class Checker {
           reg,
           0,
           size,
-          reg.range + reg.off,
+          reg.range,
           (o) =>
             `invalid access to packet, off=${o} size=${size}, R${regno}(id=${reg.id},off=${reg.off},r=${reg.range})`,
           zeroOk,
