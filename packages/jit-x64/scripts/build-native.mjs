@@ -43,12 +43,10 @@ try {
     console.log('@tbpf/jit-x64: built with node-gyp');
     execFileSync('cp', [path.join(root, 'build', 'Release', 'tbpf_jit.node'), out]);
   } catch {
-    fail(
-      `${cc} failed: ${
-        String(ccError.stderr ?? ccError.message)
-          .trim()
-          .split('\n')[0]
-      }; node-gyp unavailable`,
-    );
+    // stderr names a compile error; without any (no compiler at all) the message says why.
+    const why = String(ccError.stderr || ccError.message)
+      .trim()
+      .split('\n')[0];
+    fail(`${cc} failed: ${why}; node-gyp unavailable`);
   }
 }
