@@ -2,39 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { encode, type Insn } from '@tbpf/isa';
 import { describe, expect, it } from 'vitest';
+import { parseConformanceData } from '../conformance/data-file.js';
 import { assemble, formatLlvm, formatUbpf } from './index.js';
 import { haveTool, llvmMc, sectionBytes, tempDir } from './tools.test-util.js';
 
 const repoRoot = path.resolve(__dirname, '../../../..');
 const testsDir = path.resolve(repoRoot, '../shared/conformance/tests');
-
-/** The `-- name` sections of a bpf_conformance `.data` file. */
-function sections(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  let current: string | undefined;
-  for (const line of text.split('\n')) {
-    const m = /^-- (\w[\w ]*)$/.exec(line.trim());
-    if (m) {
-      current = m[1];
-      out[current] = '';
-    } else if (current) out[current] += `${line}\n`;
-  }
-  return out;
-}
-
-function rawBytes(raw: string): Uint8Array {
-  const words = raw
-    .split('\n')
-    .map((l) => l.replace(/#.*/, '').trim())
-    .filter(Boolean)
-    .map((w) => BigInt(w));
-  const bytes = new Uint8Array(words.length * 8);
-  const view = new DataView(bytes.buffer);
-  words.forEach((w, i) => {
-    view.setBigUint64(i * 8, w, true);
-  });
-  return bytes;
-}
 
 const files = readdirSync(testsDir).filter((f) => f.endsWith('.data'));
 
@@ -44,8 +17,8 @@ describe('bpf_conformance programs (ubpf syntax)', () => {
   });
 
   it.each(files)('%s assembles', (file) => {
-    const s = sections(readFileSync(path.join(testsDir, file), 'utf8'));
-    const program = assemble(s.asm, { fileName: file });
+    const data = parseConformanceData(readFileSync(path.join(testsDir, file), 'utf8'), file);
+    const program = assemble(data.asm!, { fileName: file });
     expect(program.syntax).toBe('ubpf');
     expect(program.insns.length).toBeGreaterThan(0);
     expect(program.relocations).toEqual([]);
@@ -54,8 +27,8 @@ describe('bpf_conformance programs (ubpf syntax)', () => {
     expect(assemble(program.insns.map(formatUbpf).join('\n'), { syntax: 'ubpf' }).insns).toEqual(
       program.insns,
     );
-    if (s.raw !== undefined)
-      expect(Buffer.from(bytes).toString('hex')).toBe(Buffer.from(rawBytes(s.raw)).toString('hex'));
+    if (data.raw !== undefined)
+      expect(Buffer.from(bytes).toString('hex')).toBe(Buffer.from(data.raw).toString('hex'));
   });
 });
 
@@ -66,7 +39,7 @@ describe.skipIf(!haveTool('llvm-mc-19') || !haveTool('llvm-objcopy-19'))(
     it('every conformance instruction, printed in LLVM syntax, assembles with llvm-mc-19 to our bytes', () => {
       // Local calls have no numeric LLVM spelling (llvm-mc writes them only to labels); leave them out.
       const insns: Insn[] = files.flatMap((file) =>
-        assemble(sections(readFileSync(path.join(testsDir, file), 'utf8')).asm, {
+        assemble(parseConformanceData(readFileSync(path.join(testsDir, file), 'utf8'), file).asm!, {
           fileName: file,
         }).insns.filter((i) => !(i.kind === 'call' && i.target === 'local')),
       );
