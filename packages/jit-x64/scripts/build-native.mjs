@@ -44,9 +44,7 @@ try {
     execFileSync('cp', [path.join(root, 'build', 'Release', 'tbpf_jit.node'), out]);
   } catch {
     // stderr names a compile error; without any (no compiler at all) the message says why.
-    const why = String(ccError.stderr || ccError.message)
-      .trim()
-      .split('\n')[0];
+    const why = (String(ccError.stderr ?? '').trim() || ccError.message).split('\n')[0];
     fail(`${cc} failed: ${why}; node-gyp unavailable`);
   }
 }
