@@ -1,13 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { assemble } from '@tbpf/asm';
+import { assemble, parseConformanceData } from '@tbpf/asm';
 import { describe, expect, it } from 'vitest';
 import { registerConformanceHelpers } from '../helpers/conformance.js';
 import { standardHelpers } from '../helpers/standard.js';
 import { loadBytes, loadInsns } from '../loader.js';
 import { addressOf } from '../memory.js';
 import { Runtime } from '../runtime.js';
-import { parseDataFile } from '../testing/data-file.js';
 import { interpreter } from './interpreter.js';
 
 const testsDir = path.resolve(__dirname, '../../../../../shared/conformance/tests');
@@ -15,7 +14,7 @@ const files = readdirSync(testsDir).filter((f) => f.endsWith('.data'));
 
 /** Run one conformance file the way the plugin does: r1 = the memory (or 0), r2 = its length. */
 function runFile(file: string, useRaw: boolean): { r0?: bigint; error?: string } {
-  const data = parseDataFile(readFileSync(path.join(testsDir, file), 'utf8'));
+  const data = parseConformanceData(readFileSync(path.join(testsDir, file), 'utf8'), file);
   const runtime = new Runtime({
     memoryBytes: 1 << 20,
     helpers: registerConformanceHelpers(standardHelpers()),
@@ -36,14 +35,16 @@ describe('bpf_conformance on the interpreter', () => {
   it('has all 313 programs', () => expect(files.length).toBe(313));
 
   it.each(files)('%s', (file) => {
-    const data = parseDataFile(readFileSync(path.join(testsDir, file), 'utf8'));
+    const data = parseConformanceData(readFileSync(path.join(testsDir, file), 'utf8'), file);
     const got = runFile(file, false);
     if (data.error !== undefined) expect(got.error).toBe(data.error);
     else expect(got).toEqual({ r0: data.result });
   });
 
   it('runs the -- raw encodings too', () => {
-    const withRaw = files.filter((f) => parseDataFile(readFileSync(path.join(testsDir, f), 'utf8')).raw);
+    const withRaw = files.filter(
+      (f) => parseConformanceData(readFileSync(path.join(testsDir, f), 'utf8'), f).raw,
+    );
     expect(withRaw.length).toBeGreaterThan(0);
     for (const f of withRaw) expect(runFile(f, true)).toEqual(runFile(f, false));
   });
