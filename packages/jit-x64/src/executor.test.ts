@@ -17,10 +17,11 @@ import {
   R6,
   R7,
   R10,
+  stw,
   stxdw,
   sub,
 } from '@tbpf/isa';
-import { BPF_ADDRESS_BASE, Runtime, VmError } from '@tbpf/vm';
+import { BPF_ADDRESS_BASE, HELPER, MAP_TYPE, Runtime, VmError } from '@tbpf/vm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { x64Engine } from './engine.js';
 import { nativeAddon } from './native.js';
@@ -153,6 +154,33 @@ describe.skipIf(!nativeAvailable())('native executor', () => {
     expect(p.run()).toBe(5n + 3n + 1n + 0x1_0000_0001n);
     expect(seen[0]).toBe(0x1_0000_0001n);
     expect(seen[1]).toBe(0xffff_ffff_ffff_ffffn);
+  });
+
+  it('callx reaches native helpers too, and their fallback to the twin', () => {
+    const rt = new Runtime({ memoryBytes: 1 << 20 });
+    const map = rt.createMap({ name: 'a', type: MAP_TYPE.array, keySize: 4, valueSize: 8, maxEntries: 4 });
+    map.update(Uint8Array.of(2, 0, 0, 0), Uint8Array.of(9, 0, 0, 0, 0, 0, 0, 0));
+    // *(u32 *)(r10 - 4) = 2; r1 = map; r2 = r10 - 4; r6 = 1 (map_lookup_elem); callx r6; r0 = *(u64 *)r0
+    const program = (mapPointer: bigint) => [
+      stw(R10, -4, 2),
+      lddw(R1, mapPointer),
+      mov.reg(R2, R10),
+      add.imm(R2, -4),
+      mov.imm(R6, HELPER.map_lookup_elem),
+      callx(R6),
+      ldxdw(R0, R0, 0),
+      exit(),
+    ];
+    const good = x64Engine.prepare(plainProgram(rt, program(BigInt(map.pointer))), { boundsCheck: false });
+    expect(good.run()).toBe(9n);
+    expect(good.trampolineCalls).toBe(0);
+    const bad = x64Engine.prepare(plainProgram(rt, program(BigInt(map.pointer) + 8n)), {
+      boundsCheck: false,
+    });
+    expect(() => bad.run()).toThrow(/not a map pointer/);
+    expect(bad.trampolineCalls).toBe(1);
+    good.dispose();
+    bad.dispose();
   });
 
   it('makes many JavaScript helper calls in one run', () => {
