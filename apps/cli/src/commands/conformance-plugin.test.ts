@@ -1,25 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { assemble } from '@tbpf/asm';
+import { assemble, parseConformanceData } from '@tbpf/asm';
 import { encode } from '@tbpf/isa';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../io.js';
 import { runCli } from '../program.js';
 
 const testsDir = path.resolve(__dirname, '../../../../../shared/conformance/tests');
-
-function sections(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  let current: string | undefined;
-  for (const line of text.split('\n')) {
-    const m = /^-- (\w[\w ]*)$/.exec(line.trim());
-    if (m) {
-      current = m[1];
-      out[current] = '';
-    } else if (current) out[current] += `${line}\n`;
-  }
-  return out;
-}
 
 const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
 
@@ -39,17 +26,19 @@ const sample = [
 
 describe('tbpf conformance-plugin (the bpf_conformance runner contract)', () => {
   it.each(sample)('%s', async (file) => {
-    const s = sections(readFileSync(path.join(testsDir, file), 'utf8'));
-    const program = hex(encode(assemble(s.asm).insns));
-    const mem = s.mem ? s.mem.replace(/#.*/g, '').trim().split(/\s+/).join(' ') : undefined;
+    const data = parseConformanceData(readFileSync(path.join(testsDir, file), 'utf8'), file);
+    const program = hex(encode(assemble(data.asm!).insns));
+    // The memory argument as the file spells it (upper-case bytes in le32-high.data).
+    const mem =
+      data.mem.length > 0 ? data.sections.mem.replace(/#.*/g, '').trim().split(/\s+/).join(' ') : undefined;
     const io = memoryIo({}, `${program}\n`);
     const code = await runCli(['node', 'tbpf', 'conformance-plugin', ...(mem ? [mem] : [])], io);
-    if (s.error !== undefined) {
+    if (data.error !== undefined) {
       expect(code).not.toBe(0);
-      expect(io.stderr.trimEnd()).toBe(s.error.trim());
+      expect(io.stderr.trimEnd()).toBe(data.error);
     } else {
       expect({ code, stderr: io.stderr }).toEqual({ code: 0, stderr: '' });
-      expect(BigInt(`0x${io.stdout.trim()}`)).toBe(BigInt(s.result.trim()));
+      expect(BigInt(`0x${io.stdout.trim()}`)).toBe(data.result);
     }
   });
 
