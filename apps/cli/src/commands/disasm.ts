@@ -18,6 +18,7 @@ import {
 import type { Command } from 'commander';
 import { CliError, type Io } from '../io.js';
 import { readInput } from './asm.js';
+import { jitedText } from './jited.js';
 
 interface DisasmOptions {
   style: string;
@@ -27,6 +28,7 @@ interface DisasmOptions {
   relocs?: boolean;
   source?: boolean;
   json?: boolean;
+  jited?: boolean;
 }
 
 /** Sections in the ubpf syntax, one instruction per line, jump offsets numeric: `tbpf asm --syntax ubpf` input. */
@@ -97,7 +99,15 @@ export function registerDisasm(program: Command, io: Io): void {
     .option('-r, --relocs', 'show relocations under their instructions (llvm-objdump -dr)')
     .option('-S, --source', "interleave source lines from the object's BTF line info (llvm-objdump -S)")
     .option('--json', 'machine-readable output: one object per instruction')
+    .option(
+      '--jited',
+      'the x86-64 code the JIT generates instead (as bpftool prog dump jited; same as tbpf jited)',
+    )
     .action((input: string, opts: DisasmOptions) => {
+      if (opts.jited) {
+        io.out(jitedText(io, input, { section: opts.section }));
+        return;
+      }
       if (!['llvm', 'kernel', 'asm', 'ubpf'].includes(opts.style)) {
         throw new CliError(`--style must be llvm, kernel, asm or ubpf, not '${opts.style}'`);
       }

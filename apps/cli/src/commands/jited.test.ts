@@ -20,4 +20,14 @@ describe('tbpf jited', () => {
     expect(await runCli(argv('jited', 'p.s'), io)).toBe(2);
     expect(io.stderr).toMatch(/legacy packet loads/);
   });
+
+  it('is what disasm --jited prints', async () => {
+    const files = { 'p.s': 'mov %r0, 7\nexit\n' };
+    const jited = memoryIo({ ...files });
+    const disasm = memoryIo({ ...files });
+    expect(await runCli(argv('jited', 'p.s'), jited)).toBe(0);
+    expect(await runCli(argv('disasm', '--jited', 'p.s'), disasm)).toBe(0);
+    expect(disasm.stdout).toBe(jited.stdout);
+    expect(disasm.stdout).toContain('; prologue');
+  });
 });

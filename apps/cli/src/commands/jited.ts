@@ -5,10 +5,23 @@ import type { Command } from 'commander';
 import { CliError, type Io } from '../io.js';
 import { loadAny } from './run.js';
 
-interface JitedOptions {
+export interface JitedOptions {
   section?: string;
   blind?: boolean;
   direct?: boolean;
+}
+
+/** The JIT's x86-64 code for a program file, under each BPF instruction (`tbpf jited`, `tbpf disasm --jited`). */
+export function jitedText(io: Io, input: string, opts: JitedOptions): string {
+  const runtime = new Runtime({ memoryBytes: 1 << 20 });
+  const loaded = loadAny(runtime, io.readFile(input), input, opts.section);
+  const engine = new JitEngine({ blind: !!opts.blind, confine: !opts.direct });
+  try {
+    return jitedListing(engine.compile(loaded), loaded.insns, (insn) => formatInsn(insn));
+  } catch (e) {
+    if (e instanceof VmError) throw new CliError(e.message);
+    throw e;
+  }
 }
 
 /** `tbpf jited`: the x86-64 code the JIT generates (what `disasm --jited` shows). */
@@ -21,14 +34,6 @@ export function registerJited(program: Command, io: Io): void {
     .option('--blind', 'with constant blinding (as bpf_jit_harden)')
     .option('--direct', 'without 32-bit address confinement')
     .action((input: string, opts: JitedOptions) => {
-      const runtime = new Runtime({ memoryBytes: 1 << 20 });
-      const loaded = loadAny(runtime, io.readFile(input), input, opts.section);
-      const engine = new JitEngine({ blind: !!opts.blind, confine: !opts.direct });
-      try {
-        io.out(jitedListing(engine.compile(loaded), loaded.insns, (insn) => formatInsn(insn)));
-      } catch (e) {
-        if (e instanceof VmError) throw new CliError(e.message);
-        throw e;
-      }
+      io.out(jitedText(io, input, opts));
     });
 }
