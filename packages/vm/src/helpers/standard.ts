@@ -266,7 +266,9 @@ export function standardHelperEntries(): Entry[] {
       {
         id: HELPER.trace_printk,
         name: 'trace_printk',
-        args: ['ptr_to_mem', 'const_size', 'anything', 'anything', 'anything'],
+        // Variadic like Linux's: only the format is checked; unused value registers may be
+        // uninitialised (clang passes only the arguments the call has).
+        args: ['ptr_to_mem', 'const_size', 'dontcare', 'dontcare', 'dontcare'],
         ret: 'integer',
         gplOnly: true,
       },
@@ -363,7 +365,8 @@ export function standardHelperEntries(): Entry[] {
       {
         id: HELPER.rfc_trace_printk,
         name: 'rfc_trace_printk',
-        args: ['ptr_to_stack_str', 'anything', 'anything', 'anything', 'anything'],
+        // Variadic: the values a format does not use may be uninitialised.
+        args: ['ptr_to_stack_str', 'dontcare', 'dontcare', 'dontcare', 'dontcare'],
         ret: 'integer',
       },
       rfcTracePrintk,
