@@ -1,10 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { assemble } from '@tbpf/asm';
-import { BPF_ADDRESS_BASE, loadInsns, Runtime } from '@tbpf/vm';
+import { assemble, parseConformanceData } from '@tbpf/asm';
+import { BPF_ADDRESS_BASE, loadInsns, Runtime, registerConformanceHelpers } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
 import { WasmEngine, wasmEngine } from './engine.js';
-import { conformanceHelpers, parseConformance } from './testing/conformance.js';
 
 const testsDir = path.resolve(__dirname, '../../../../shared/conformance/tests');
 const files = readdirSync(testsDir).filter((f) => f.endsWith('.data'));
@@ -20,23 +19,23 @@ describe.each([
 ])('bpf_conformance on the wasm engine, %s', (_, engine) => {
   // One runtime for the whole suite: each program gets its own stack and context regions.
   const runtime = new Runtime({ memoryBytes: 1 << 20 });
-  const helpers = conformanceHelpers(runtime);
+  const helpers = registerConformanceHelpers(runtime.helpers.clone());
 
   it.each(files)('%s', (file) => {
-    const t = parseConformance(readFileSync(path.join(testsDir, file), 'utf8'));
-    const { insns } = assemble(t.asm, { fileName: file });
+    const t = parseConformanceData(readFileSync(path.join(testsDir, file), 'utf8'), file);
+    const { insns } = assemble(t.asm ?? '', { fileName: file });
     const prepared = engine.prepare(loadInsns(runtime, insns, { name: file }), {
       boundsCheck: false,
       helpers,
     });
-    const ctx = t.mem ? runtime.allocData(t.mem, 'conformance input') : undefined;
+    const ctx = t.mem.length > 0 ? runtime.allocData(t.mem, 'conformance input') : undefined;
     try {
       const r1 = ctx ? BigInt(BPF_ADDRESS_BASE + ctx.start) : 0n;
-      const r2 = BigInt(t.mem?.length ?? 0);
+      const r2 = BigInt(t.mem.length);
       expect(prepared.run(r1, r2)).toBe(BigInt.asUintN(64, t.result ?? 0n));
       if (ctx) {
-        runtime.memory.write(ctx.start, t.mem!);
-        expect(prepared.runFast(ctx.start, t.mem!.length)).toBe(Number(BigInt.asUintN(32, t.result ?? 0n)));
+        runtime.memory.write(ctx.start, t.mem);
+        expect(prepared.runFast(ctx.start, t.mem.length)).toBe(Number(BigInt.asUintN(32, t.result ?? 0n)));
       }
     } finally {
       prepared.dispose();
