@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { assemble } from '@tbpf/asm';
-import { BPF_ADDRESS_BASE, Runtime } from '@tbpf/vm';
+import { assemble, parseConformanceData } from '@tbpf/asm';
+import { BPF_ADDRESS_BASE, Runtime, registerConformanceHelpers } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
 import { JitEngine, x64Engine } from './engine.js';
-import { conformanceHelpers, parseConformance, plainProgram } from './testing/conformance.js';
+import { plainProgram } from './testing/conformance.js';
 import { nativeAvailable } from './testing/native.js';
 
 const testsDir = path.resolve(__dirname, '../../../../shared/conformance/tests');
@@ -16,7 +16,7 @@ describe.skipIf(!nativeAvailable())('bpf_conformance on the x86-64 JIT', () => {
   });
 
   const runtime = new Runtime({ memoryBytes: 1 << 20 });
-  const helpers = conformanceHelpers(runtime);
+  const helpers = registerConformanceHelpers(runtime.helpers.clone());
 
   describe.each([
     { name: 'confined', engine: x64Engine },
@@ -25,17 +25,17 @@ describe.skipIf(!nativeAvailable())('bpf_conformance on the x86-64 JIT', () => {
     { name: 'whole passes', engine: new JitEngine({ jumpSizing: 'passes' }) },
   ])('$name', ({ engine }) => {
     it.each(files)('%s', (file) => {
-      const t = parseConformance(readFileSync(path.join(testsDir, file), 'utf8'));
-      const { insns } = assemble(t.asm, { fileName: file });
+      const t = parseConformanceData(readFileSync(path.join(testsDir, file), 'utf8'), file);
+      const { insns } = assemble(t.asm ?? '', { fileName: file });
       const prepared = engine.prepare(plainProgram(runtime, insns, file), { boundsCheck: false, helpers });
-      const ctx = t.mem ? runtime.allocData(t.mem, 'conformance input') : undefined;
+      const ctx = t.mem.length > 0 ? runtime.allocData(t.mem, 'conformance input') : undefined;
       try {
         const r1 = ctx ? BigInt(BPF_ADDRESS_BASE + ctx.start) : 0n;
-        const r2 = BigInt(t.mem?.length ?? 0);
+        const r2 = BigInt(t.mem.length);
         expect(prepared.run(r1, r2)).toBe(BigInt.asUintN(64, t.result ?? 0n));
         if (ctx) {
-          runtime.memory.write(ctx.start, t.mem!);
-          expect(prepared.runFast(ctx.start, t.mem!.length)).toBe(Number(BigInt.asUintN(32, t.result ?? 0n)));
+          runtime.memory.write(ctx.start, t.mem);
+          expect(prepared.runFast(ctx.start, t.mem.length)).toBe(Number(BigInt.asUintN(32, t.result ?? 0n)));
         }
       } finally {
         prepared.dispose();
