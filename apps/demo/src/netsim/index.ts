@@ -7,7 +7,13 @@
  * `location`, `protocol`) plus the device name and length. Both functions are registered for
  * kprobe-style probes (`p:kfree_skb …`).
  */
-import { type StructView, type TraceEvent, TraceHost, type TraceHostOptions } from '@tbpf/trace-host';
+import {
+  BPF_ADDRESS_BASE,
+  type StructView,
+  type TraceEvent,
+  TraceHost,
+  type TraceHostOptions,
+} from '@tbpf/trace-host';
 import { NETSIM_H } from './netsim-header.js';
 
 export { NETSIM_H };
@@ -41,18 +47,29 @@ export function createNetsim(options: TraceHostOptions = {}): Netsim {
     d.mtu = name === 'lo' ? 65536 : 1500;
     return d;
   });
+  // Like Linux's TP_fast_assign, the record's fields are read from the skb only when a record
+  // is filled; the tracepoint itself passes just (dev, skb, location).
+  const view = host.runtime.memory.view;
+  const skbField = (name: string) => host.arena.layout('sk_buff').fields.find((f) => f.name === name)!.offset;
+  const PROTOCOL = skbField('protocol');
+  const LEN = skbField('len');
+  const at = (skb: unknown, field: number) => (skb as number) - BPF_ADDRESS_BASE + field;
   const kfreeSkb = host.defineEvent(
     'skb',
     'kfree_skb',
     [
       { name: 'skbaddr', type: 'void *', from: 1 },
       { name: 'location', type: 'void *', from: 2 },
-      { name: 'protocol', type: 'unsigned short', from: 3 },
+      {
+        name: 'protocol',
+        type: 'unsigned short',
+        from: (_dev, skb) => view.getUint16(at(skb, PROTOCOL), true),
+      },
       // The device's name is copied from the arena: the dev pointer is emit()'s first argument.
       { name: 'name', type: 'char[16]', from: 0 },
-      { name: 'len', type: 'unsigned int', from: 4 },
+      { name: 'len', type: 'unsigned int', from: (_dev, skb) => view.getUint32(at(skb, LEN), true) },
     ],
-    { args: ['dev', 'skb', 'location', 'protocol', 'len'] },
+    { args: ['dev', 'skb', 'location'] },
   );
 
   const net = {
@@ -65,7 +82,7 @@ export function createNetsim(options: TraceHostOptions = {}): Netsim {
     },
     kfree_skb(skb: StructView): void {
       // The tracepoint: one branch when the event is disabled.
-      if (kfreeSkb.enabled) kfreeSkb.emit(skb.dev, skb.address, KFREE_SKB_CALLER, skb.protocol, skb.len);
+      if (kfreeSkb.enabled) kfreeSkb.emit(skb.dev, skb.address, KFREE_SKB_CALLER);
       host.arena.release(skb);
     },
   };
