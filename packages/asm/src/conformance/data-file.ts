@@ -80,16 +80,20 @@ function tokens(section: Section): { token: string; line: number }[] {
   );
 }
 
+function malformed(
+  section: Section,
+  fileName: string,
+  line: number,
+  reason: string,
+  text: string,
+): ConformanceDataError {
+  return new ConformanceDataError(reason, fileName, line, section.name, text);
+}
+
 function memBytes(section: Section, fileName: string): Uint8Array {
   return Uint8Array.from(tokens(section), ({ token, line }) => {
     if (!/^(0x)?[0-9a-f]{1,2}$/i.test(token))
-      throw new ConformanceDataError(
-        'expected hex bytes like "aa bb 11"',
-        fileName,
-        line,
-        section.name,
-        token,
-      );
+      throw malformed(section, fileName, line, 'expected hex bytes like "aa bb 11"', token);
     return Number.parseInt(token, 16);
   });
 }
@@ -101,13 +105,7 @@ function rawWords(section: Section, fileName: string): Uint8Array {
   words.forEach(({ token, line }, i) => {
     const word = integer(token);
     if (word === undefined || word < 0n || word >= 1n << 64n)
-      throw new ConformanceDataError(
-        'expected a 64-bit instruction word',
-        fileName,
-        line,
-        section.name,
-        token,
-      );
+      throw malformed(section, fileName, line, 'expected a 64-bit instruction word', token);
     view.setBigUint64(i * 8, word, true);
   });
   return bytes;
@@ -118,7 +116,7 @@ function resultValue(section: Section, fileName: string): bigint {
   const value = first && rest.length === 0 ? integer(first.token) : undefined;
   if (value === undefined) {
     const line = rest[0]?.line ?? first?.line ?? section.firstLine;
-    throw new ConformanceDataError('expected one number', fileName, line, section.name, section.text.trim());
+    throw malformed(section, fileName, line, 'expected one number', section.text.trim());
   }
   return value;
 }
