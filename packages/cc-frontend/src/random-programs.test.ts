@@ -155,7 +155,8 @@ describe('random programs: tbpf cc in the vm agrees with native gcc', () => {
         );
         INPUTS.forEach((vals, k) => {
           const ctx = new Uint8Array(64);
-          vals.forEach((v, j) => new DataView(ctx.buffer).setBigInt64(j * 8, BigInt.asIntN(64, v), true));
+          for (const [j, v] of vals.entries())
+            new DataView(ctx.buffer).setBigInt64(j * 8, BigInt.asIntN(64, v), true);
           const got = prog.run(addressOf(runtime.allocData(ctx, 'ctx').start));
           const want = native[i * INPUTS.length + k];
           if (got !== want) expect(`${src}\ninput ${k}: ${got}`).toBe(`${src}\ninput ${k}: ${want}`);
