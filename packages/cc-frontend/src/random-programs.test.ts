@@ -23,7 +23,6 @@ const TYPES = [
   'long',
   'unsigned long',
 ];
-const WIDTH: Record<string, number> = {
   'signed char': 8,
   'unsigned char': 8,
   short: 16,
