@@ -23,15 +23,6 @@ const TYPES = [
   'long',
   'unsigned long',
 ];
-  'signed char': 8,
-  'unsigned char': 8,
-  short: 16,
-  'unsigned short': 16,
-  int: 32,
-  unsigned: 32,
-  long: 64,
-  'unsigned long': 64,
-};
 
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
