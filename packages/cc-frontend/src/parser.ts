@@ -18,7 +18,7 @@ import type {
 } from './ast.js';
 import { Abort, type DiagnosticBag, type SourceLoc } from './diagnostics.js';
 import type { Token } from './lexer.js';
-import { decodeCharLiteral, decodeEscapes, parseIntegerLiteral } from './preprocessor.js';
+import { BINARY_PRECEDENCE, decodeCharLiteral, decodeEscapes, parseIntegerLiteral } from './preprocessor.js';
 import {
   alignOf,
   arrayOf,
@@ -67,27 +67,6 @@ interface Attrs {
   alwaysInline?: boolean;
   noInline?: boolean;
 }
-
-const BINARY_PREC: Record<string, number> = {
-  '||': 1,
-  '&&': 2,
-  '|': 3,
-  '^': 4,
-  '&': 5,
-  '==': 6,
-  '!=': 6,
-  '<': 7,
-  '>': 7,
-  '<=': 7,
-  '>=': 7,
-  '<<': 8,
-  '>>': 8,
-  '+': 9,
-  '-': 9,
-  '*': 10,
-  '/': 10,
-  '%': 10,
-};
 
 const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=']);
 
@@ -1537,7 +1516,7 @@ export class Parser {
     let lhs = this.cast();
     for (;;) {
       const t = this.peek();
-      const p = t.kind === 'punct' ? BINARY_PREC[t.text] : undefined;
+      const p = t.kind === 'punct' ? BINARY_PRECEDENCE[t.text] : undefined;
       if (p === undefined || p <= minPrec) return lhs;
       this.take();
       const rhs = this.binary(p);

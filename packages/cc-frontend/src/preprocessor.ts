@@ -747,6 +747,28 @@ function intersect(
   return new Set([...a].filter((x) => b.has(x)));
 }
 
+/** C's binary operators by precedence (higher binds tighter); shared by `#if` and the parser. */
+export const BINARY_PRECEDENCE: Readonly<Record<string, number>> = {
+  '||': 1,
+  '&&': 2,
+  '|': 3,
+  '^': 4,
+  '&': 5,
+  '==': 6,
+  '!=': 6,
+  '<': 7,
+  '>': 7,
+  '<=': 7,
+  '>=': 7,
+  '<<': 8,
+  '>>': 8,
+  '+': 9,
+  '-': 9,
+  '*': 10,
+  '/': 10,
+  '%': 10,
+};
+
 /** Evaluates a `#if` expression in intmax_t (64-bit) arithmetic. */
 class CondEvaluator {
   private i = 0;
@@ -781,32 +803,11 @@ class CondEvaluator {
     return c !== 0n ? a : b;
   }
 
-  private static readonly PREC: Record<string, number> = {
-    '||': 1,
-    '&&': 2,
-    '|': 3,
-    '^': 4,
-    '&': 5,
-    '==': 6,
-    '!=': 6,
-    '<': 7,
-    '>': 7,
-    '<=': 7,
-    '>=': 7,
-    '<<': 8,
-    '>>': 8,
-    '+': 9,
-    '-': 9,
-    '*': 10,
-    '/': 10,
-    '%': 10,
-  };
-
   private binary(min: number): bigint {
     let lhs = this.unary();
     for (;;) {
       const op = this.peek() ?? '';
-      const p = CondEvaluator.PREC[op];
+      const p = BINARY_PRECEDENCE[op];
       if (p === undefined || p <= min) return lhs;
       const opTok = this.toks[this.i++];
       const rhs = this.binary(p);
