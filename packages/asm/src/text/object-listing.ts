@@ -48,29 +48,33 @@ function btfLines(elf: ElfFile): BtfExtLineInfo[] {
   }
 }
 
+/** The named function/object symbols defined in section `index`, as listing input. */
+function sectionSymbols(elf: ElfFile, index: number) {
+  return elf.symbols
+    .filter(
+      (sym) => sym.shndx === index && sym.type !== STT_SECTION && sym.type !== STT_FILE && sym.name !== '',
+    )
+    .map((sym) => ({
+      name: sym.name,
+      offset: sym.value,
+      type: symbolType(sym.type),
+      binding:
+        sym.bind === STB_GLOBAL
+          ? ('global' as const)
+          : sym.bind === STB_WEAK
+            ? ('weak' as const)
+            : ('local' as const),
+      size: sym.size,
+    }));
+}
+
 /** The non-empty executable sections of an object, as listing input. */
 export function objectSections(elf: ElfFile, options: ObjectListingOptions = {}): DisasmSectionInput[] {
   const lines = options.source ? btfLines(elf) : [];
   return elf.sections
     .filter((s) => (s.flags & SHF_EXECINSTR) !== 0 && s.data.length > 0)
     .map((s) => {
-      const symbols = elf.symbols
-        .filter(
-          (sym) =>
-            sym.shndx === s.index && sym.type !== STT_SECTION && sym.type !== STT_FILE && sym.name !== '',
-        )
-        .map((sym) => ({
-          name: sym.name,
-          offset: sym.value,
-          type: symbolType(sym.type),
-          binding:
-            sym.bind === STB_GLOBAL
-              ? ('global' as const)
-              : sym.bind === STB_WEAK
-                ? ('weak' as const)
-                : ('local' as const),
-          size: sym.size,
-        }));
+      const symbols = sectionSymbols(elf, s.index);
       const relocations = elf.relocations
         .filter((r) => r.target === s.index)
         .flatMap((r) => r.entries)
@@ -117,22 +121,6 @@ export function objectData(elf: ElfFile): DataSectionInput[] {
       bytes: s.type === SHT_NOBITS ? new Uint8Array(s.size) : s.data,
       nobits: s.type === SHT_NOBITS,
       writable: (s.flags & SHF_WRITE) !== 0,
-      symbols: elf.symbols
-        .filter(
-          (sym) =>
-            sym.shndx === s.index && sym.type !== STT_SECTION && sym.type !== STT_FILE && sym.name !== '',
-        )
-        .map((sym) => ({
-          name: sym.name,
-          offset: sym.value,
-          type: symbolType(sym.type),
-          binding:
-            sym.bind === STB_GLOBAL
-              ? ('global' as const)
-              : sym.bind === STB_WEAK
-                ? ('weak' as const)
-                : ('local' as const),
-          size: sym.size,
-        })),
+      symbols: sectionSymbols(elf, s.index),
     }));
 }
