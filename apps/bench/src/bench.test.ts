@@ -4,7 +4,8 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { benchPrograms } from '@tbpf/third-party';
 import { afterAll, describe, expect, test } from 'vitest';
 import { rfc, vm } from './commands.js';
 import type { RfcTableReport } from './rfc-table.js';
@@ -58,7 +59,7 @@ describe('bench --quick', () => {
   test('the engine table: every available engine measured, JSON and SVG written', () => {
     const restore = quiet();
     try {
-      vm({ out, progs: resolve(__dirname, '../../../../shared/bench/progs'), repeats: 1, calls: 2_000 });
+      vm({ out, progs: benchPrograms, repeats: 1, calls: 2_000 });
     } finally {
       restore();
     }

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { benchPrograms } from '@tbpf/third-party';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { rfcTableSvg, rfcTableText, vmTableSvg, vmTableText } from './report.js';
@@ -81,6 +82,6 @@ program
   .command('vm')
   .description('the shared benchmark programs on each engine: ns/insn, ns/call, compile time')
   .option('--quick', 'a short run')
-  .option('--progs <dir>', 'benchmark programs', join(root, '..', 'shared', 'bench', 'progs'))
+  .option('--progs <dir>', 'benchmark programs', benchPrograms)
   .option('--out <dir>', 'where to write JSON and SVG', join(root, 'bench-results'))
   .action(vm);

@@ -1,5 +1,5 @@
 /**
- * The shared benchmark programs (../shared/bench/progs) on every engine, measured the same way
+ * The benchmark programs (third_party/bench) on every engine, measured the same way
  * through the engine contract: ns per executed instruction for the loops, ns per call for the
  * filters (contexts "eth5" and "eth6" alternating, as the bench README asks), and compile time.
  * Where the x86-64 JIT's addon is built, its own report adds the native C-loop figures; where
@@ -19,7 +19,7 @@ import { cpuMs, median } from './stats.js';
 export const PROGRAMS = ['empty', 'filter', 'filter_branchy', 'loop', 'mem'] as const;
 export type ProgramName = (typeof PROGRAMS)[number];
 
-/** Executed instructions per run (../shared/bench/README.md). */
+/** Executed instructions per run (third_party/bench/README.md). */
 const EXECUTED: Partial<Record<ProgramName, number>> = { loop: 10_000_004, mem: 10_000_011 };
 
 export interface VmTableOptions {

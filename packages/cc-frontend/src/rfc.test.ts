@@ -1,27 +1,19 @@
 /**
- * The 2013 RFC's filter, compiled from the cover letter's text with one added include line,
+ * The 2013 RFC's filter, compiled from the cover letter's text (third_party/rfc2013) with one
+ * added include line,
  * and a filter_ex2-like per-device counter: both compile, pass tbpf's verifier as kprobe
  * programs, and do what they say in the vm.
  */
 import { readFileSync } from 'node:fs';
 import { linkProgram } from '@tbpf/asm';
+import { rfcCoverLetterFilter } from '@tbpf/third-party';
 import { kprobeType, standardHelperSet, verify } from '@tbpf/verifier';
 import { interpreter, loadObject, Runtime } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
 import { compile } from './compile.js';
 
-const rfcText = readFileSync(
-  new URL('../../../../shared/rfc/tracing-filters-with-bpf.txt', import.meta.url),
-  'utf8',
-);
+const coverLetterFilter = readFileSync(rfcCoverLetterFilter, 'utf8').trimEnd();
 const filterEx2 = readFileSync(new URL('../examples/filter_ex2.c', import.meta.url), 'utf8');
-
-/** The filter exactly as the cover letter prints it. */
-function coverLetterFilter(): string {
-  const start = rfcText.indexOf('void filter(struct bpf_context *ctx)');
-  const end = rfcText.indexOf('The kernel will do static analysis');
-  return rfcText.slice(start, end).trimEnd();
-}
 
 function compileOk(source: string, fileName: string) {
   const r = compile(source, { fileName });
@@ -52,7 +44,7 @@ function regsWithDevice(runtime: Runtime, devName: string): { ctx: bigint; dev: 
 }
 
 describe("the RFC's filter", () => {
-  const source = `#include <tbpf/rfc2013.h>\n${coverLetterFilter()}\n`;
+  const source = `#include <tbpf/rfc2013.h>\n${coverLetterFilter}\n`;
 
   it('is the cover letter text plus one include line', () => {
     expect(source.split('\n').slice(1).join('\n')).toContain('bpf_trace_printk(fmt, skb, dev, 0, 0);');

@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { assemble, parseConformanceData } from '@tbpf/asm';
+import { bpfConformanceTests as testsDir } from '@tbpf/third-party';
 import { BPF_ADDRESS_BASE, loadInsns, Runtime, registerConformanceHelpers } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
 import { WasmEngine, wasmEngine } from './engine.js';
 
-const testsDir = path.resolve(__dirname, '../../../../shared/conformance/tests');
 const files = readdirSync(testsDir).filter((f) => f.endsWith('.data'));
 
 it('finds the 313 programs', () => {

@@ -3,13 +3,13 @@
  * The JIT's benchmarks on the built package (dist/, as the bench app runs it — not through a
  * test runner's module transform, which slows the compiler's calls): `pnpm run bench`.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { benchPrograms } from '@tbpf/third-party';
 import { runX64Bench } from '../dist/bench.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const progsDir = path.resolve(root, '../../../shared/bench/progs');
-const report = runX64Bench({ progsDir, progress: (s) => process.stderr.write(`  done: ${s}\n`) });
+const report = runX64Bench({
+  progsDir: benchPrograms,
+  progress: (s) => process.stderr.write(`  done: ${s}\n`),
+});
 const row = (name, value, unit, target) =>
   console.log(`${name.padEnd(44)} ${value.toFixed(3).padStart(9)} ${unit.padEnd(8)} ${target ?? ''}`);
 console.log('x86-64 JIT (medians, thread CPU time)');

@@ -1,10 +1,8 @@
 /** `pnpm run bench` (BENCH=1): prints the JIT's figures. Skipped in normal test runs; asserts no timing. */
-import path from 'node:path';
+import { benchPrograms as progsDir } from '@tbpf/third-party';
 import { describe, expect, it } from 'vitest';
 import { largeProgram, runX64Bench } from './bench.js';
 import { nativeAvailable } from './testing/native.js';
-
-const progsDir = path.resolve(__dirname, '../../../../shared/bench/progs');
 
 describe('benchmarks', () => {
   it('the large compile program has 4,096 instructions', () => {

@@ -1,5 +1,5 @@
 /**
- * Benchmarks of the x86-64 JIT on the shared programs (../shared/bench/progs), for the bench
+ * Benchmarks of the x86-64 JIT on the benchmark programs (third_party/bench), for the bench
  * app and `pnpm run bench`: code quality in a C loop (no JavaScript crossing), the cost of the
  * JavaScript→native call, and compile time. Every figure is the median of `repeats` runs, with
  * the interpreter measured in the same run as the reference. Times are the thread's CPU time

@@ -1,13 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { assemble, parseConformanceData } from '@tbpf/asm';
+import { bpfConformanceTests as testsDir } from '@tbpf/third-party';
 import { BPF_ADDRESS_BASE, Runtime, registerConformanceHelpers } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
 import { JitEngine, x64Engine } from './engine.js';
 import { plainProgram } from './testing/conformance.js';
 import { nativeAvailable } from './testing/native.js';
 
-const testsDir = path.resolve(__dirname, '../../../../shared/conformance/tests');
 const files = readdirSync(testsDir).filter((f) => f.endsWith('.data'));
 
 describe.skipIf(!nativeAvailable())('bpf_conformance on the x86-64 JIT', () => {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { assemble, filterEx1Image, translateRfcImage } from '@tbpf/asm';
 import type { Insn } from '@tbpf/isa';
+import { benchPrograms } from '@tbpf/third-party';
 import { describe, it } from 'vitest';
 import { kprobeType, rawType, standardHelperSet, type VerifyOptions, verify } from './index.js';
 
@@ -75,9 +76,10 @@ function loop(iterations: number): Insn[] {
 
 describe.skipIf(!process.env.VERIFIER_BENCH)('verifier benchmark', () => {
   it('throughput and the RFC filter', () => {
-    const shared = path.resolve(__dirname, '../../../../shared/bench/progs');
-    const filter = assemble(readFileSync(path.join(shared, 'filter.asm'), 'utf8'), { syntax: 'ubpf' }).insns;
-    const branchy = assemble(readFileSync(path.join(shared, 'filter_branchy.asm'), 'utf8'), {
+    const filter = assemble(readFileSync(path.join(benchPrograms, 'filter.asm'), 'utf8'), {
+      syntax: 'ubpf',
+    }).insns;
+    const branchy = assemble(readFileSync(path.join(benchPrograms, 'filter_branchy.asm'), 'utf8'), {
       syntax: 'ubpf',
     }).insns;
     const ex1 = translateRfcImage(filterEx1Image());

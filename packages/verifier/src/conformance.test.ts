@@ -1,11 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { assemble, parseConformanceData } from '@tbpf/asm';
+import { bpfConformanceTests as testsDir } from '@tbpf/third-party';
 import { describe, expect, it } from 'vitest';
 import { CONFORMANCE_HELPERS, rawType, verify } from './index.js';
-
-const repoRoot = path.resolve(__dirname, '../../..');
-const testsDir = path.resolve(repoRoot, '../shared/conformance/tests');
 
 /**
  * Conformance programs the verifier rejects, with the real unsafety (see README.md). Anything

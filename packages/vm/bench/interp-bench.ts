@@ -1,5 +1,5 @@
 /**
- * Interpreter benchmark over ../shared/bench/progs (see ../shared/bench/README.md): ns per
+ * Interpreter benchmark over third_party/bench (see its README): ns per
  * executed instruction for loop/mem, ns per call for empty/filter/filter_branchy (alternating
  * an "eth5" and an "eth6" context), with bounds checking on (the default) and off. Medians of
  * SAMPLES samples; a plain JavaScript counted loop is measured in the same run as a yardstick
@@ -17,7 +17,8 @@ import { interpreter } from '../src/interp/interpreter.js';
 import { loadInsns } from '../src/loader.js';
 import { Runtime } from '../src/runtime.js';
 
-const progs = path.resolve(process.argv[2] ?? path.join(process.cwd(), '../../../shared/bench/progs'));
+const progs = process.argv[2]; // bench/run.mjs passes the programs folder
+if (!progs) throw new Error('usage: interp-bench.mjs <programs folder>');
 const SAMPLES = Number(process.env.SAMPLES ?? 9);
 
 /** CPU time of this process in milliseconds. */

@@ -1,10 +1,11 @@
 // Bundle bench/interp-bench.ts with esbuild (workspace sources via the `source` condition) and
-// run it with plain node. Usage: node bench/run.mjs [path/to/shared/bench/progs]
+// run it with plain node. Usage: node bench/run.mjs [programs folder]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchPrograms } from '@tbpf/third-party';
 import { build } from 'esbuild';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -18,5 +19,5 @@ await build({
   outfile,
   logLevel: 'warning',
 });
-const progs = process.argv[2] ?? path.resolve(here, '../../../../shared/bench/progs');
+const progs = process.argv[2] ?? benchPrograms;
 execFileSync(process.execPath, [outfile, progs], { stdio: 'inherit' });

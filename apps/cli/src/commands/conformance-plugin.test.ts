@@ -2,11 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { assemble, parseConformanceData } from '@tbpf/asm';
 import { encode } from '@tbpf/isa';
+import { bpfConformanceTests as testsDir } from '@tbpf/third-party';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../io.js';
 import { runCli } from '../program.js';
-
-const testsDir = path.resolve(__dirname, '../../../../../shared/conformance/tests');
 
 const hex = (bytes: Uint8Array) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
 

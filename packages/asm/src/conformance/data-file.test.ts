@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { encode } from '@tbpf/isa';
+import { bpfConformanceTests as testsDir } from '@tbpf/third-party';
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../text/index.js';
 import { ConformanceDataError, parseConformanceData } from './data-file.js';
 
-const testsDir = path.resolve(__dirname, '../../../../../shared/conformance/tests');
 const read = (file: string) => parseConformanceData(readFileSync(path.join(testsDir, file), 'utf8'), file);
 
 describe('parseConformanceData on the suite', () => {

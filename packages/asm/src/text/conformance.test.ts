@@ -1,13 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { encode, type Insn } from '@tbpf/isa';
+import { bpfConformanceTests as testsDir } from '@tbpf/third-party';
 import { describe, expect, it } from 'vitest';
 import { parseConformanceData } from '../conformance/data-file.js';
 import { assemble, formatLlvm, formatUbpf } from './index.js';
 import { haveTool, llvmMc, sectionBytes, tempDir } from './tools.test-util.js';
-
-const repoRoot = path.resolve(__dirname, '../../../..');
-const testsDir = path.resolve(repoRoot, '../shared/conformance/tests');
 
 const files = readdirSync(testsDir).filter((f) => f.endsWith('.data'));
 

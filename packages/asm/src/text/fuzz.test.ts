@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { encode } from '@tbpf/isa';
+import { bpfConformanceTests as testsDir } from '@tbpf/third-party';
 import { describe, expect, it } from 'vitest';
 import { AsmError, assemble } from './index.js';
 
@@ -19,7 +20,6 @@ function rng(seed: number): () => number {
   };
 }
 
-const testsDir = path.resolve(__dirname, '../../../../../shared/conformance/tests');
 const seeds = readdirSync(testsDir)
   .filter((f) => f.endsWith('.data'))
   .map((f) => /-- asm\n([\s\S]*?)(?=\n-- |$)/.exec(readFileSync(path.join(testsDir, f), 'utf8'))?.[1] ?? '');

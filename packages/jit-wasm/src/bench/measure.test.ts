@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { assemble } from '@tbpf/asm';
 import { lddwPseudo } from '@tbpf/isa';
+import { benchPrograms as progs } from '@tbpf/third-party';
 import { type Engine, interpreter, MAP_TYPE, type Runtime } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
 import { WasmEngine, wasmEngine } from '../engine.js';
@@ -20,7 +21,6 @@ import {
  * run when its native executor is built (loaded by path: the two JITs do not depend on each other).
  */
 const FULL = process.env.BENCH === '1';
-const progs = path.resolve(__dirname, '../../../../../shared/bench/progs');
 const program = (name: string) => assemble(readFileSync(path.join(progs, `${name}.asm`), 'utf8')).insns;
 
 function context(name: string): Uint8Array {

@@ -1,6 +1,6 @@
 /**
  * Benchmarks for engines that implement vm's Engine contract, in the manner of
- * ../../../shared/bench/README.md: the same program on the same input in one process, engines
+ * third_party/bench/README.md: the same program on the same input in one process, engines
  * alternated round by round, medians reported (never single absolute times). No Node.js APIs:
  * apps/bench and a browser page can run these as they are.
  */

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { assemble, parseConformanceData } from '@tbpf/asm';
+import { bpfConformanceTests as testsDir } from '@tbpf/third-party';
 import { describe, expect, it } from 'vitest';
 import { registerConformanceHelpers } from '../helpers/conformance.js';
 import { standardHelpers } from '../helpers/standard.js';
@@ -9,7 +10,6 @@ import { addressOf } from '../memory.js';
 import { Runtime } from '../runtime.js';
 import { interpreter } from './interpreter.js';
 
-const testsDir = path.resolve(__dirname, '../../../../../shared/conformance/tests');
 const files = readdirSync(testsDir).filter((f) => f.endsWith('.data'));
 
 /** Run one conformance file the way the plugin does: r1 = the memory (or 0), r2 = its length. */
