@@ -5,6 +5,7 @@ import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { rfcTableSvg, rfcTableText, vmTableSvg, vmTableText } from './report.js';
 import { runRfcTable } from './rfc-table.js';
+import { buildKernelOracle, runVerifierCorpus, verifierCorpusText } from './verifier-corpus.js';
 import { runVmTable } from './vm-table.js';
 
 interface Common {
@@ -68,8 +69,33 @@ export function vm(opts: Common & { progs: string }): void {
   save(opts.out, 'vm-table', report, vmTableSvg(report));
 }
 
+export function verifier(
+  dir: string,
+  opts: { out: string; repeats: string; kernel: boolean; filter?: string },
+): void {
+  const oracle = opts.kernel ? buildKernelOracle(root) : undefined;
+  if (opts.kernel && !oracle)
+    process.stderr.write('kernel oracle unavailable (needs root, gcc and bpf(2))\n');
+  const bar = progressBar(1);
+  const report = runVerifierCorpus({
+    dir: resolve(dir),
+    repeats: Number(opts.repeats),
+    oracle,
+    ...(opts.filter ? { filter: opts.filter } : {}),
+    progress: (done, total, label) => {
+      bar.setTotal(total);
+      bar.update(done, { label });
+    },
+  });
+  bar.stop();
+  process.stdout.write(verifierCorpusText(report));
+  mkdirSync(opts.out, { recursive: true });
+  writeFileSync(join(opts.out, 'verifier-corpus.json'), `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`\nwrote ${join(opts.out, 'verifier-corpus.json')}\n`);
+}
+
 export const program = new Command('tbpf-bench').description(
-  "tbpf's benchmarks: the RFC's skb table, and the engines",
+  "tbpf's benchmarks: the RFC's skb table, the engines, the verifier on a corpus",
 );
 const root = resolve(new URL('.', import.meta.url).pathname, '../../..');
 program
@@ -85,3 +111,14 @@ program
   .option('--progs <dir>', 'benchmark programs', benchPrograms)
   .option('--out <dir>', 'where to write JSON and SVG', join(root, 'bench-results'))
   .action(vm);
+program
+  .command('verifier')
+  .description(
+    'the verifier on a corpus of ELF objects (e.g. vbpf/ebpf-samples): verdicts, processed instructions and speed, beside the kernel',
+  )
+  .argument('<corpus>', "folder of objects (with expectations.tsv when it is PREVAIL's sample set)")
+  .option('--repeats <n>', 'timed verifications per program (median)', '3')
+  .option('--no-kernel', 'do not load the programs into the running kernel')
+  .option('--filter <text>', 'only objects whose path contains this text')
+  .option('--out <dir>', 'where to write the JSON report', join(root, 'bench-results'))
+  .action(verifier);

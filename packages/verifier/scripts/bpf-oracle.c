@@ -1,10 +1,15 @@
 /* bpf-oracle: load one program into the running kernel's verifier and print its verdict.
  *
- * stdin:  "type socket|kprobe\n", then "map TYPE KEY VALUE MAX FLAGS\n" lines, then
+ * stdin:  "type socket|kprobe|N\n" (N: a BPF_PROG_TYPE_* number), optionally "attach N\n"
+ *         (expected_attach_type), then "map TYPE KEY VALUE MAX FLAGS [INNER]\n" lines (INNER:
+ *         index of an earlier map used as the inner-map template of a map-in-map), then
  *         "prog HEX\n" (the instruction bytes, little-endian). lddw src 5 (map index) and
  *         src 6 (map index + value offset) are patched to the kernel's map fd forms.
- * stdout: "accept" or "reject", then the last line of the verifier log before its statistics.
- * exit:   0 verdict printed, 2 the oracle itself cannot work here (no bpf(2), bad input). */
+ * stdout: "accept" or "reject"; the last log line before the statistics (empty when accepted);
+ *         the kernel's "processed N insns ..." line; its "verification time N usec" line.
+ * exit:   0 verdict printed, 2 the oracle itself cannot work here (no bpf(2), bad input,
+ *         a map the kernel refuses to create). */
+#include <errno.h>
 #include <linux/bpf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,29 +19,59 @@
 
 static long sys_bpf(int cmd, union bpf_attr *a) { return syscall(SYS_bpf, cmd, a, sizeof *a); }
 
-static char log_buf[1 << 22];
+#define MAX_MAPS 256
+static char log_buf[1 << 24];
+
+/* The last line of `log` that starts with `prefix` (NULL: the last that is not statistics). */
+static const char *log_line(char *log, const char *prefix, char *out, size_t size) {
+  out[0] = 0;
+  for (char *l = log; *l;) {
+    char *end = strchr(l, '\n');
+    size_t len = end ? (size_t)(end - l) : strlen(l);
+    int stats = !strncmp(l, "processed ", 10) || !strncmp(l, "verification time", 17) ||
+                !strncmp(l, "stack depth", 11);
+    if (len > 0 && (prefix ? !strncmp(l, prefix, strlen(prefix)) : !stats)) {
+      size_t n = len < size - 1 ? len : size - 1;
+      memcpy(out, l, n);
+      out[n] = 0;
+    }
+    l += len + (end ? 1 : 0);
+  }
+  return out;
+}
 
 int main(void) {
-  char line[1 << 16];
-  int type = BPF_PROG_TYPE_SOCKET_FILTER;
-  int fds[64], nmaps = 0;
-  static unsigned char code[1 << 15];
-  size_t len = 0;
-  while (fgets(line, sizeof line, stdin)) {
+  char *line = NULL;
+  size_t cap = 0;
+  int type = BPF_PROG_TYPE_SOCKET_FILTER, attach = -1;
+  int fds[MAX_MAPS], nmaps = 0;
+  size_t len = 0, code_cap = 1 << 16;
+  unsigned char *code = malloc(code_cap);
+  while (getline(&line, &cap, stdin) > 0) {
     if (!strncmp(line, "type kprobe", 11)) type = BPF_PROG_TYPE_KPROBE;
+    else if (!strncmp(line, "type socket", 11)) type = BPF_PROG_TYPE_SOCKET_FILTER;
+    else if (!strncmp(line, "type ", 5)) type = atoi(line + 5);
+    else if (!strncmp(line, "attach ", 7)) attach = atoi(line + 7);
     else if (!strncmp(line, "map ", 4)) {
       union bpf_attr a;
       memset(&a, 0, sizeof a);
       unsigned t, k, v, m, f;
-      if (sscanf(line + 4, "%u %u %u %u %u", &t, &k, &v, &m, &f) != 5 || nmaps == 64) return 2;
+      int inner = -1;
+      int got = sscanf(line + 4, "%u %u %u %u %u %d", &t, &k, &v, &m, &f, &inner);
+      if (got < 5 || nmaps == MAX_MAPS) return 2;
       a.map_type = t, a.key_size = k, a.value_size = v, a.max_entries = m, a.map_flags = f;
+      if (got == 6 && inner >= 0 && inner < nmaps) a.inner_map_fd = fds[inner];
       fds[nmaps] = (int)sys_bpf(BPF_MAP_CREATE, &a);
-      if (fds[nmaps] < 0) { perror("map create"); return 2; }
+      if (fds[nmaps] < 0) {
+        perror("map create");
+        return 2;
+      }
       nmaps++;
     } else if (!strncmp(line, "prog ", 5)) {
-      for (char *p = line + 5; p[0] && p[1] && len < sizeof code; p += 2) {
+      for (char *p = line + 5; p[0] && p[1]; p += 2) {
         unsigned b;
         if (sscanf(p, "%2x", &b) != 1) break;
+        if (len == code_cap) code = realloc(code, code_cap *= 2);
         code[len++] = (unsigned char)b;
       }
     }
@@ -55,21 +90,20 @@ int main(void) {
   union bpf_attr a;
   memset(&a, 0, sizeof a);
   a.prog_type = type;
+  if (attach >= 0) a.expected_attach_type = attach;
   a.insns = (unsigned long)insns;
   a.insn_cnt = (unsigned)n;
   a.license = (unsigned long)"GPL";
   a.log_buf = (unsigned long)log_buf;
   a.log_size = sizeof log_buf;
-  a.log_level = 1;
+  /* Level 4 (BPF_LOG_STATS): errors and the statistics, without the per-instruction trace. */
+  a.log_level = 4;
   int fd = (int)sys_bpf(BPF_PROG_LOAD, &a);
-  if (fd >= 0) {
-    puts("accept");
-    return 0;
-  }
-  /* The reason: the last log line that is not the statistics. */
-  char *last = NULL;
-  for (char *l = strtok(log_buf, "\n"); l; l = strtok(NULL, "\n"))
-    if (strncmp(l, "processed ", 10) && strncmp(l, "verification time", 17)) last = l;
-  printf("reject\n%s\n", last ? last : "(no log)");
+  char reason[1024], processed[512], usec[256];
+  log_line(log_buf, NULL, reason, sizeof reason);
+  log_line(log_buf, "processed ", processed, sizeof processed);
+  log_line(log_buf, "verification time", usec, sizeof usec);
+  if (fd < 0 && !reason[0]) snprintf(reason, sizeof reason, "(no log: %s)", strerror(errno));
+  printf("%s\n%s\n%s\n%s\n", fd >= 0 ? "accept" : "reject", fd >= 0 ? "" : reason, processed, usec);
   return 0;
 }

@@ -1,0 +1,54 @@
+/**
+ * Smoke test of the corpus measurement on a tiny corpus built here: every program is listed,
+ * judged by tbpf with its processed count and time, and — where bpf(2) works — by the kernel,
+ * whose verdicts on these plain programs must be the same. Timings are never asserted.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { assemble, MAP_TYPES, ObjectBuilder } from '@tbpf/asm';
+import { afterAll, describe, expect, test } from 'vitest';
+import { buildKernelOracle, runVerifierCorpus, verifierCorpusText } from './verifier-corpus.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tbpf-corpus-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function object(file: string, programs: [string, string, string][]): void {
+  const b = new ObjectBuilder();
+  b.addMap({ name: 'counts', type: MAP_TYPES.array, keySize: 4, valueSize: 8, maxEntries: 4 });
+  for (const [name, section, text] of programs)
+    b.addFunction(name, section, assemble(text).insns, { global: true });
+  b.license = 'GPL';
+  mkdirSync(join(dir, 'sub'), { recursive: true });
+  writeFileSync(join(dir, file), b.build());
+}
+
+object('sub/one.o', [
+  ['ok', 'kprobe/sys_open', 'r0 = 0\nif r1 == 0 goto +1\nr0 = 1\nexit'],
+  ['bad', 'socket1', 'r0 = *(u32 *)(r1 + 1000)\nexit'],
+]);
+object('two.o', [['pass', 'xdp', 'r0 = 2\nexit']]);
+
+describe('tbpf-bench verifier', () => {
+  test('lists every program, judges those with a type, reports speed and ratios', () => {
+    const oracle = buildKernelOracle(resolve(__dirname, '../../..'));
+    const report = runVerifierCorpus({ dir, repeats: 1, oracle });
+    const by = new Map(report.programs.map((p) => [p.function, p]));
+    expect([...by.keys()].sort()).toEqual(['bad', 'ok', 'pass']);
+    expect(by.get('ok')!.tbpf).toMatchObject({ accepted: true, processed: 4 });
+    expect(by.get('bad')!.tbpf).toMatchObject({
+      accepted: false,
+      error: 'invalid bpf_context access off=1000 size=4',
+    });
+    expect(by.get('pass')!.loadError).toMatch(/no tbpf program type/);
+    if (oracle) {
+      expect(by.get('ok')!.kernel).toMatchObject({ accepted: true });
+      expect(by.get('ok')?.kernel?.processed).toBeGreaterThan(0);
+      expect(by.get('bad')!.kernel).toMatchObject({ accepted: false });
+      expect(by.get('pass')!.kernel).toMatchObject({ accepted: true });
+    }
+    const text = verifierCorpusText(report);
+    expect(text).toMatch(/^3 programs in 2 objects; tbpf judged 2 \(accepted 1\)/);
+    expect(text).toMatch(/insns\/s over the corpus/);
+  });
+});
