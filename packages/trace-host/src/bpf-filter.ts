@@ -18,7 +18,7 @@
  * compile the program (the reasons are kept in `fallbacks`).
  */
 
-import { assemble } from '@tbpf/asm';
+import { assemble, sectionProgramType } from '@tbpf/asm';
 import { decode, type Insn } from '@tbpf/isa';
 import { wasmEngine } from '@tbpf/jit-wasm';
 import { x64Engine } from '@tbpf/jit-x64';
@@ -130,7 +130,8 @@ export function programTypeFor(host: TraceHost, ev: TraceEvent, form: ContextFor
 }
 
 function defaultForm(program: FilterProgram): ContextForm {
-  return program.section && /^(tracepoint|tp)\//.test(program.section) ? 'record' : 'regs';
+  const type = program.section ? sectionProgramType(program.section)?.programType : undefined;
+  return type === 'tracepoint' ? 'record' : 'regs';
 }
 
 /** Load, verify and prepare a filter for `ev` (does not attach it). */

@@ -31,9 +31,7 @@ interface Loaded {
 }
 
 function typeFromSection(section: string): string | undefined {
-  if (/^(kprobe|kretprobe|uprobe)\b/.test(section)) return 'kprobe';
-  if (/^socket\b/.test(section)) return 'socket_filter';
-  return undefined;
+  return asm.sectionProgramType(section)?.programType;
 }
 
 function fromLinked(p: asm.LinkedProgram, impliedType?: string): Loaded {

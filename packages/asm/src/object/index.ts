@@ -24,6 +24,7 @@ export { LinkError, linkAll, linkProgram } from './link.js';
 export { type MapDefinition, ObjectBuilder } from './object-builder.js';
 export { isGlobalDataSection, MAX_GLOBAL_DATA } from './read-maps.js';
 export { readObject } from './read-object.js';
+export * from './section-types.js';
 export * from './types.js';
 export {
   type AssembledInput,

@@ -2,12 +2,15 @@
 import { exit, lddw, R1 } from '@tbpf/isa';
 import { expect, it } from 'vitest';
 import {
+  ATTACH_TYPES,
   draft,
   filterEx1Image,
   formatKernel,
   MAP_TYPES,
   ObjectBuilder,
+  PROG_TYPES,
   readObject,
+  sectionProgramType,
   translateRfcImage,
   writeRfcImage,
 } from '../index.js';
@@ -55,4 +58,22 @@ it('README: RFC image example', () => {
     '(b7) r0 = 0',
     '(95) exit',
   ]);
+});
+
+it('README: section names → program types', () => {
+  expect(sectionProgramType('kprobe/do_sys_open')).toEqual({ programType: 'kprobe', target: 'do_sys_open' });
+  expect(sectionProgramType('xdp_prog')).toEqual({
+    programType: 'xdp',
+    expectedAttachType: 'xdp',
+    legacy: true,
+  });
+  expect(sectionProgramType('fentry/tcp_connect')).toEqual({
+    programType: 'tracing',
+    expectedAttachType: 'trace_fentry',
+    target: 'tcp_connect',
+    needsTargetBtf: true,
+  });
+  expect(sectionProgramType('.text')).toBeUndefined();
+  expect(PROG_TYPES.sched_cls).toBe(3);
+  expect(ATTACH_TYPES.tcx_ingress).toBe(46);
 });
