@@ -1,3 +1,5 @@
+import { exitQuietlyOnClosedPipe } from './io.js';
 import { runCli } from './program.js';
 
+exitQuietlyOnClosedPipe();
 process.exitCode = await runCli(process.argv);

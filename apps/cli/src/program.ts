@@ -1,15 +1,40 @@
 import { Command, CommanderError } from 'commander';
 import { commands } from './commands/index.js';
+import { cliErrorFrom } from './errors.js';
 import { CliError, type Io, nodeIo } from './io.js';
 
 declare const TBPF_VERSION: string;
+
+/** The contract every command follows, shown by `tbpf --help`. */
+export const EXIT_STATUS_HELP = `
+Exit status:
+  0  success
+  1  a negative answer: the program was rejected by the verifier, faulted or failed when run
+  2  usage or input error: bad option, unreadable file, malformed or unrecognised input
+
+Errors are one line on standard error, 'tbpf: FILE:LOCATION: message'; with --json (which
+every command accepts) they are {"error": {...}} on standard output. '-' names standard input
+(or, for -o, standard output).
+`;
+
+/** Every command of the tree, depth first. */
+function allCommands(c: Command): Command[] {
+  return [c, ...c.commands.flatMap(allCommands)];
+}
+
+/** `tbpf disasm`, `tbpf trace map`, … */
+function commandPath(c: Command): string {
+  const names: string[] = [];
+  for (let cur: Command | null = c; cur; cur = cur.parent) names.unshift(cur.name());
+  return names.join(' ');
+}
 
 /** Build the `tbpf` command tree. Each subcommand lives in ./commands and registers itself. */
 export function createProgram(io: Io): Command {
   const program = new Command('tbpf')
     .description('eBPF in TypeScript: assemble, disassemble, verify, run, compile and trace BPF programs')
     .version(TBPF_VERSION, '-V, --version')
-    .showHelpAfterError()
+    .addHelpText('after', EXIT_STATUS_HELP)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
   for (const register of commands) register(program, io);
@@ -17,22 +42,43 @@ export function createProgram(io: Io): Command {
 }
 
 /**
- * Run the CLI and return the exit code: 0 success, 1 a negative answer (e.g. a rejected
- * program), 2 unusable input or usage errors.
+ * Run the CLI and return the exit code (see EXIT_STATUS_HELP). Every failure — a usage error
+ * found by the option parser, a CliError, any other error — is printed here and only here.
  */
 export async function runCli(argv: string[], io: Io = nodeIo): Promise<number> {
   const program = createProgram(io);
+  const json = argv.slice(2).includes('--json');
+  // Usage errors: commander's text is turned into the contract's format below, naming the
+  // command whose --help explains it.
+  let usageCommand = program;
+  for (const c of allCommands(program)) {
+    c.exitOverride().configureOutput({
+      writeOut: (s) => io.out(s),
+      writeErr: (s) => io.err(s),
+      outputError: () => {
+        usageCommand = c;
+      },
+    });
+  }
   try {
     await program.parseAsync(argv);
     return io.exitCode ?? 0;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof CliError) {
-      io.err(`tbpf: ${e.message}\n`);
-      return e.exitCode;
-    }
-    const msg = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    io.err(`tbpf: ${msg}\n`);
-    return 2;
+    let error: CliError;
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.version')
+        return 0;
+      // Help shown instead of running (`tbpf`, `tbpf trace` without a subcommand).
+      if (e.code === 'commander.help') return 2;
+      error = new CliError(
+        `${e.message.replace(/^error: /, '')} (see '${commandPath(usageCommand)} --help')`,
+        {
+          code: 'usage',
+        },
+      );
+    } else error = cliErrorFrom(e);
+    if (json) io.out(`${JSON.stringify(error.toJson(), null, 2)}\n`);
+    else io.err(`tbpf: ${error.text}\n${error.detail ? `${error.detail}\n` : ''}`);
+    return error.exitCode;
   }
 }

@@ -39,7 +39,7 @@ describe('tbpf asm', () => {
     const io = memoryIo({ 'bad.s': 'mov %r0, 1\n\tmov %r0, %x1\n' });
     expect(await runCli(['node', 'tbpf', 'asm', 'bad.s'], io)).toBe(2);
     expect(io.stderr).toBe(
-      "tbpf: bad.s:2:11: error: expected a register (%r0-%r10) or an immediate, found '%x1'\n\tmov %r0, %x1\n\t         ^\n",
+      "tbpf: bad.s:2:11: expected a register (%r0-%r10) or an immediate, found '%x1'\n\tmov %r0, %x1\n\t         ^\n",
     );
   });
 

@@ -1,32 +1,16 @@
-import { AsmError, type AsmProgram, assemble, type Syntax, writeAssembled } from '@tbpf/asm';
+import { type AsmProgram, assemble, type Syntax, writeAssembled } from '@tbpf/asm';
 import { encode } from '@tbpf/isa';
 import type { Command } from 'commander';
+import { cliErrorFrom } from '../errors.js';
 import { CliError, type Io } from '../io.js';
 
 interface AsmOptions {
   output?: string;
+  json?: boolean;
   syntax?: string;
   format: string;
   section?: string;
   license?: string;
-}
-
-/** `file:line:col: error: …` followed by the source line and a caret under the column, like clang. */
-export function describeAsmError(e: AsmError, source: string): string {
-  const line = source.split('\n')[e.line - 1];
-  if (line === undefined || e.column < 1) return e.message;
-  const caret = `${line.slice(0, e.column - 1).replace(/[^\t]/g, ' ')}^`;
-  return `${e.message}\n${line.replace(/\s+$/, '')}\n${caret}`;
-}
-
-/** The input file, or a CliError naming it (the node Io throws the raw ENOENT error). */
-export function readInput(io: Io, file: string): Uint8Array {
-  try {
-    return io.readFile(file);
-  } catch (e) {
-    if (e instanceof CliError) throw e;
-    throw new CliError(`cannot read ${file}: ${e instanceof Error ? e.message : String(e)}`);
-  }
 }
 
 function rawBytes(program: AsmProgram, section: string | undefined): Uint8Array {
@@ -77,38 +61,53 @@ export function registerAsm(program: Command, io: Io): void {
       'assemble ubpf/bpf_conformance or LLVM-syntax text into raw instruction bytes or an ELF object',
     )
     .argument('<in>', "assembler source ('-' for standard input)")
-    .option('-o, --output <file>', 'output file (default: IN with .bin, or .o for --format elf)')
+    .option(
+      '-o, --output <file>',
+      "output file, '-' for standard output (default: IN with .bin, or .o for --format elf)",
+    )
     .option('--syntax <syntax>', 'ubpf or llvm (default: detected from the text)')
     .option('--format <format>', 'raw (little-endian instruction bytes) or elf (relocatable object)', 'raw')
     .option('--section <name>', 'with --format raw: the section to write (default: the only one)')
     .option('--license <text>', "with --format elf: the object's license section (e.g. GPL)")
-    .action(async (input: string, opts: AsmOptions) => {
+    .option('--json', 'print the summary as JSON')
+    .action((input: string, opts: AsmOptions) => {
       if (opts.syntax !== undefined && opts.syntax !== 'ubpf' && opts.syntax !== 'llvm') {
         throw new CliError(`--syntax must be ubpf or llvm, not '${opts.syntax}'`);
       }
       if (opts.format !== 'raw' && opts.format !== 'elf') {
         throw new CliError(`--format must be raw or elf, not '${opts.format}'`);
       }
-      if (input === '-' && !opts.output) throw new CliError('reading standard input (-) needs -o OUT');
-      const source = input === '-' ? await io.readStdin() : new TextDecoder().decode(readInput(io, input));
+      if (input === '-' && !opts.output)
+        throw new CliError('reading standard input (-) needs -o OUT (or -o -)');
+      if (opts.output === '-' && opts.json) throw new CliError('-o - and --json both write standard output');
+      const source = new TextDecoder().decode(io.readFile(input));
       let program: AsmProgram;
       try {
         program = assemble(source, {
-          fileName: input,
+          fileName: input === '-' ? '<stdin>' : input,
           ...(opts.syntax ? { syntax: opts.syntax as Syntax } : {}),
         });
       } catch (e) {
-        if (e instanceof AsmError) throw new CliError(describeAsmError(e, source));
-        throw e;
+        throw cliErrorFrom(e, input, source);
       }
       const output =
         opts.output ?? `${input.replace(/\.[^./]*$/, '')}${opts.format === 'elf' ? '.o' : '.bin'}`;
       const bytes =
         opts.format === 'elf' ? elfObject(program, opts.license) : rawBytes(program, opts.section);
       io.writeFile(output, bytes);
+      if (output === '-') return;
       const count = program.sections.reduce((n, s) => n + s.insns.length, 0);
-      io.out(
-        `${output}: ${count} instruction${count === 1 ? '' : 's'}, ${bytes.length} bytes (${program.syntax} syntax, ${opts.format})\n`,
-      );
+      const summary = {
+        output,
+        instructions: count,
+        bytes: bytes.length,
+        syntax: program.syntax,
+        format: opts.format,
+      };
+      if (opts.json) io.out(`${JSON.stringify(summary, null, 2)}\n`);
+      else
+        io.out(
+          `${output}: ${count} instruction${count === 1 ? '' : 's'}, ${bytes.length} bytes (${program.syntax} syntax, ${opts.format})\n`,
+        );
     });
 }

@@ -47,9 +47,10 @@ describe('tbpf cc', () => {
     expect(io.stdout).toContain('exit');
   });
 
-  it('reports errors clang-style and exits 1', async () => {
+  it('reports the first error in the contract format, then every diagnostic clang-style, and exits 2', async () => {
     const io = memoryIo({ 'bad.c': 'int f(void) {\n  return x + 1.5;\n}\n' });
-    expect(await runCli(['node', 'tbpf', 'cc', 'bad.c'], io)).toBe(1);
+    expect(await runCli(['node', 'tbpf', 'cc', 'bad.c'], io)).toBe(2);
+    expect(io.stderr).toMatch(/^tbpf: bad\.c:2:10: use of undeclared identifier 'x'\n/);
     expect(io.stderr).toContain(
       "bad.c:2:10: error: use of undeclared identifier 'x'\n  return x + 1.5;\n         ^",
     );

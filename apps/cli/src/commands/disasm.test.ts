@@ -91,18 +91,21 @@ describe('tbpf disasm', () => {
     expect(entries[2].insn).toEqual({ kind: 'lddw', source: 'imm64', dst: 1, imm: 0, imm2: 1 });
   });
 
-  it('shows bytes that do not decode as <unknown> and keeps going', async () => {
+  it('refuses bytes that do not decode (an input error, exit 2) naming their offset', async () => {
     const io = memoryIo({
-      'junk.bin': new Uint8Array([0xff, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0]),
+      'junk.bin': new Uint8Array([0x95, 0, 0, 0, 0, 0, 0, 0, 0xff, 0, 0, 0, 0, 0, 0, 0]),
     });
-    expect(await runCli(['node', 'tbpf', 'disasm', 'junk.bin'], io)).toBe(0);
-    expect(io.stdout).toContain('       0:\t<unknown>\n       1:\texit\n');
+    expect(await runCli(['node', 'tbpf', 'disasm', 'junk.bin'], io)).toBe(2);
+    expect(io.stdout).toBe('');
+    expect(io.stderr).toBe(
+      'tbpf: junk.bin:offset 0x8: unknown opcode 0xff (bytes ff 00 00 00 00 00 00 00)\n',
+    );
   });
 
   it('reports a missing section by name', async () => {
     const io = memoryIo({ 'p.bin': filterBytes });
     expect(await runCli(['node', 'tbpf', 'disasm', 'p.bin', '--section', 'xdp'], io)).toBe(2);
-    expect(io.stderr).toBe("tbpf: no code section 'xdp' in p.bin (code sections: .text)\n");
+    expect(io.stderr).toBe("tbpf: p.bin: no code section 'xdp' (code sections: .text)\n");
   });
 
   it('translates and lists an RFC "bpf\\0" image', async () => {

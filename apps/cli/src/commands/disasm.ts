@@ -16,8 +16,8 @@ import {
   translateRfcImage,
 } from '@tbpf/asm';
 import type { Command } from 'commander';
+import { cliErrorFrom } from '../errors.js';
 import { CliError, type Io } from '../io.js';
-import { readInput } from './asm.js';
 import { jitedText } from './jited.js';
 
 interface DisasmOptions {
@@ -54,6 +54,7 @@ export function detectFormat(bytes: Uint8Array): 'elf' | 'rfc-image' | 'raw' {
 
 function load(
   bytes: Uint8Array,
+  file: string,
   source: boolean,
 ): { format: string; sections: DisasmSectionInput[]; data: DataSectionInput[] } {
   const format = detectFormat(bytes);
@@ -68,9 +69,26 @@ function load(
     }
   } catch (e) {
     // The readers throw their own typed errors (ElfError, RfcImageError) with locations.
-    throw new CliError(e instanceof Error ? e.message : String(e));
+    throw cliErrorFrom(e, file);
   }
   return { format, sections: [{ name: '.text', bytes }], data: [] };
+}
+
+/** Code that does not decode is an input error (exit 2), not a listing of `<unknown>` lines. */
+function checkDecodes(sections: DisasmSectionInput[], file: string, format: string): void {
+  for (const s of sections) {
+    const bad = listSection(s).find((e) => e.error);
+    if (bad) {
+      throw new CliError(
+        `${bad.error} (bytes ${Array.from(bad.bytes, (b) => b.toString(16).padStart(2, '0')).join(' ')})`,
+        {
+          file,
+          location: { ...(format === 'elf' ? { section: s.name } : {}), offset: bad.offset },
+          code: 'bad-instruction',
+        },
+      );
+    }
+  }
 }
 
 const RFC_HELPER_NAMES = new Map<number, string>(
@@ -111,12 +129,13 @@ export function registerDisasm(program: Command, io: Io): void {
       if (!['llvm', 'kernel', 'asm', 'ubpf'].includes(opts.style)) {
         throw new CliError(`--style must be llvm, kernel, asm or ubpf, not '${opts.style}'`);
       }
-      const { format, sections: all, data } = load(readInput(io, input), !!opts.source);
+      const { format, sections: all, data } = load(io.readFile(input), input, !!opts.source);
       const sections = opts.section ? all.filter((s) => s.name === opts.section) : all;
       if (opts.section && sections.length === 0) {
         const names = all.map((s) => s.name).join(', ') || 'none';
-        throw new CliError(`no code section '${opts.section}' in ${input} (code sections: ${names})`);
+        throw new CliError(`no code section '${opts.section}' (code sections: ${names})`, { file: input });
       }
+      checkDecodes(sections, input, format);
       if (opts.style === 'asm') {
         io.out(formatAssembly(sections, opts.section ? [] : data));
         return;

@@ -1,8 +1,9 @@
 import { formatInsn } from '@tbpf/asm';
 import { JitEngine, jitedListing } from '@tbpf/jit-x64';
-import { Runtime, VmError } from '@tbpf/vm';
+import { Runtime } from '@tbpf/vm';
 import type { Command } from 'commander';
-import { CliError, type Io } from '../io.js';
+import { cliErrorFrom } from '../errors.js';
+import type { Io } from '../io.js';
 import { loadAny } from './run.js';
 
 export interface JitedOptions {
@@ -13,14 +14,14 @@ export interface JitedOptions {
 
 /** The JIT's x86-64 code for a program file, under each BPF instruction (`tbpf jited`, `tbpf disasm --jited`). */
 export function jitedText(io: Io, input: string, opts: JitedOptions): string {
-  const runtime = new Runtime({ memoryBytes: 1 << 20 });
-  const loaded = loadAny(runtime, io.readFile(input), input, opts.section);
-  const engine = new JitEngine({ blind: !!opts.blind, confine: !opts.direct });
+  const bytes = io.readFile(input);
   try {
+    const runtime = new Runtime({ memoryBytes: 1 << 20 });
+    const loaded = loadAny(runtime, bytes, input, opts.section);
+    const engine = new JitEngine({ blind: !!opts.blind, confine: !opts.direct });
     return jitedListing(engine.compile(loaded), loaded.insns, (insn) => formatInsn(insn));
   } catch (e) {
-    if (e instanceof VmError) throw new CliError(e.message);
-    throw e;
+    throw cliErrorFrom(e, input);
   }
 }
 

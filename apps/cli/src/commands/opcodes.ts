@@ -1,6 +1,6 @@
 import { CONFORMANCE_GROUPS, OPCODE_TABLE } from '@tbpf/isa';
 import type { Command } from 'commander';
-import type { Io } from '../io.js';
+import { CliError, type Io } from '../io.js';
 
 /** `tbpf opcodes`: the RFC 9669 instruction table, with conformance group and CPU version. */
 export function registerOpcodes(program: Command, io: Io): void {
@@ -10,6 +10,8 @@ export function registerOpcodes(program: Command, io: Io): void {
     .option('--group <group>', `only this conformance group (${CONFORMANCE_GROUPS.join(', ')})`)
     .option('--json', 'machine-readable output')
     .action((opts: { group?: string; json?: boolean }) => {
+      if (opts.group !== undefined && !CONFORMANCE_GROUPS.includes(opts.group as never))
+        throw new CliError(`unknown group '${opts.group}' (groups: ${CONFORMANCE_GROUPS.join(', ')})`);
       const rows = OPCODE_TABLE.filter((r) => !opts.group || r.group === opts.group);
       if (opts.json) {
         io.out(`${JSON.stringify(rows, null, 2)}\n`);

@@ -69,7 +69,7 @@ describe('tbpf run', () => {
     const io = memoryIo({ 'p.s': 'ldxw %r0, [%r1+0]\nexit\n' });
     expect(await runCli(argv('run', 'p.s'), io)).toBe(1);
     expect(io.stderr).toMatch(
-      /^tbpf: pc 0: invalid read of 4 bytes at 0x0: is outside every memory region\n {2}0: r0 = \*\(u32 \*\)\(r1 \+ 0x0\)\n$/,
+      /^tbpf: p\.s:insn 0: invalid read of 4 bytes at 0x0: is outside every memory region\n {2}0: r0 = \*\(u32 \*\)\(r1 \+ 0x0\)\n$/,
     );
     const jit = memoryIo({ 'p.s': 'exit\n' });
     expect(await runCli(argv('run', 'p.s', '--engine', 'nope'), jit)).toBe(2);

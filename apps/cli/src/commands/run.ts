@@ -14,6 +14,7 @@ import {
   VmError,
 } from '@tbpf/vm';
 import type { Command } from 'commander';
+import { cliErrorFrom } from '../errors.js';
 import { CliError, type Io } from '../io.js';
 
 /** Engines by name: the interpreter (the reference), the x86-64 JIT and the WebAssembly JIT. */
@@ -184,12 +185,13 @@ export function registerRun(program: Command, io: Io): void {
         if (repeat > 1)
           io.out(`duration (average): ${Math.round(meanNs)}ns over ${repeat} runs (${engine.name})\n`);
       } catch (e) {
-        if (e instanceof VmError) {
-          const insn = loaded && e.pc >= 0 ? loaded.insns[e.pc] : undefined;
-          throw new CliError(insn ? `${e.message}\n  ${e.pc}: ${asm.formatInsn(insn)}` : e.message, 1);
-        }
-        if (e instanceof Error && !(e instanceof CliError)) throw new CliError(`${file}: ${e.message}`);
-        throw e;
+        const error = cliErrorFrom(e, file);
+        const insn = e instanceof VmError && loaded && e.pc >= 0 ? loaded.insns[e.pc] : undefined;
+        if (!insn) throw error;
+        throw new CliError(error.message, {
+          ...error,
+          detail: `  ${e instanceof VmError ? e.pc : ''}: ${asm.formatInsn(insn)}`,
+        });
       }
     });
 }

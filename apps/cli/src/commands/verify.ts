@@ -1,5 +1,5 @@
 import * as asm from '@tbpf/asm';
-import { decode, type Insn, IsaError } from '@tbpf/isa';
+import { decode, type Insn } from '@tbpf/isa';
 import {
   builtinType,
   type LineRef,
@@ -9,6 +9,7 @@ import {
   verify,
 } from '@tbpf/verifier';
 import type { Command } from 'commander';
+import { cliErrorFrom } from '../errors.js';
 import { CliError, type Io } from '../io.js';
 import { detectFormat, parseHexBytes } from './run.js';
 
@@ -81,9 +82,7 @@ function load(bytes: Uint8Array, fileName: string, section: string | undefined):
         };
     }
   } catch (e) {
-    if (e instanceof CliError) throw e;
-    if (e instanceof IsaError || e instanceof Error) throw new CliError(`${fileName}: ${e.message}`);
-    throw e;
+    throw cliErrorFrom(e, fileName);
   }
 }
 

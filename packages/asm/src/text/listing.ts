@@ -2,7 +2,7 @@
  * Listings: a section's instructions with addresses, raw bytes, symbol headers and branch-target
  * annotations, in the layout of `llvm-objdump -d` (LLVM 19) or of `bpftool prog dump xlated`.
  */
-import { decodeAt, type Endian, encode, type Insn, insnWidth, readSlots } from '@tbpf/isa';
+import { decodeAt, type Endian, encode, type Insn, IsaError, insnWidth, readSlots } from '@tbpf/isa';
 import { formatKernel, type KernelFormatOptions } from './format-kernel.js';
 import { formatLlvm, type LlvmFormatOptions } from './format-llvm.js';
 import { formatUbpf } from './format-ubpf.js';
@@ -133,7 +133,8 @@ export function listBytes(
       entries.push({ offset: at, bytes: bytes.subarray(at, at + width * 8), insn });
       at += width * 8;
     } catch (e) {
-      entries.push({ offset: at, bytes: bytes.subarray(at, at + 8), error: (e as Error).message });
+      const error = e instanceof IsaError ? e.reason : (e as Error).message;
+      entries.push({ offset: at, bytes: bytes.subarray(at, at + 8), error });
       at += 8;
     }
   }
