@@ -7,10 +7,11 @@
 
 import { formatKernel } from '@tbpf/asm';
 import type { AluInsn, AtomicInsn, Insn, JmpInsn, LdxInsn, StInsn, StxInsn } from '@tbpf/isa';
-import type { ArgType, HelperPrototype } from '@tbpf/vm';
 import { type Bounds, isConst, narrow, S64_MIN, sync, unknownBounds, view } from './bounds.js';
 import type { Structure } from './cfg.js';
+import { ctxAccess } from './ctx-access.js';
 import { Reject } from './errors.js';
+import { checkHelperCall } from './helper-call.js';
 import { immBounds, scalarAlu, scalarEnd } from './scalar-alu.js';
 import { type Cond, negate, refineScalars } from './scalar-branch.js';
 import {
@@ -51,7 +52,6 @@ export const COMPLEXITY_LIMIT_INSNS = 1_000_000;
 const MAX_PENDING = 8192;
 const MAX_CALL_FRAMES = 8;
 const MAX_VAR_OFF = 1 << 29;
-const RINGBUF_MAP = 27;
 const ARRAY_MAP = 2;
 
 interface Checkpoint {
@@ -114,10 +114,10 @@ const isZeroConst = (r: Reg): boolean => r.type === 'scalar' && r.m === 0n && r.
 export class Checker {
   private readonly insns: readonly Insn[];
   private readonly s: Structure;
-  private readonly opts: VerifyOptions;
-  private readonly maps: readonly MapInfo[];
+  readonly opts: VerifyOptions;
+  readonly maps: readonly MapInfo[];
   private readonly level: number;
-  private readonly unpriv: boolean;
+  readonly unpriv: boolean;
   private readonly limit: number;
   readonly lines: string[] = [];
   /** Fully explored checkpoints per instruction: candidates for pruning. */
@@ -127,8 +127,8 @@ export class Checker {
   private readonly inProgressCount: Int32Array;
   private readonly pending: Pending[] = [];
   private idGen = 0;
-  private st!: State;
-  private pc = 0;
+  st!: State;
+  pc = 0;
   private parent: Checkpoint | null = null;
   private jmpsSinceCkpt = 0;
   private insnsSinceCkpt = 0;
@@ -214,26 +214,26 @@ export class Checker {
     return curFrame(this.st);
   }
 
-  private reject(reason: string): never {
+  reject(reason: string): never {
     throw new Reject(this.pc, reason);
   }
 
-  private readReg(n: number): Reg {
+  readReg(n: number): Reg {
     const r = this.frame.regs[n];
     if (r.type === 'not_init') this.reject(`R${n} !read_ok`);
     return r;
   }
 
-  private setReg(n: number, r: Reg): void {
+  setReg(n: number, r: Reg): void {
     this.frame.regs[n] = r;
   }
 
-  private newId(): number {
+  newId(): number {
     return ++this.idGen;
   }
 
   /** Apply `fn` to every register and spilled register of every frame. */
-  private forEachReg(fn: (r: Reg) => Reg | undefined): void {
+  forEachReg(fn: (r: Reg) => Reg | undefined): void {
     for (const f of this.st.frames) {
       for (let i = 0; i < 11; i++) {
         const n = fn(f.regs[i]);
@@ -450,12 +450,12 @@ export class Checker {
         return this.checkCondJmp(insn);
       case 'call':
         if (insn.target === 'local') return this.checkLocalCall();
-        this.checkHelperCall(insn.imm);
+        checkHelperCall(this, insn.imm);
         return this.pc + 1;
       case 'callx': {
         const r = this.readReg(insn.reg);
         if (r.type !== 'scalar' || !isConst(r)) this.reject(`callx R${insn.reg} is not a known helper id`);
-        this.checkHelperCall(Number(BigInt.asIntN(32, r.v)));
+        checkHelperCall(this, Number(BigInt.asIntN(32, r.v)));
         return this.pc + 1;
       }
       case 'exit':
@@ -647,7 +647,7 @@ export class Checker {
   }
 
   /** Bounds of a region access: Linux's check_mem_region_access. */
-  private checkRegion(
+  checkRegion(
     regno: number,
     reg: Reg,
     off: number,
@@ -742,48 +742,20 @@ export class Checker {
         );
         return undefined;
       case 'ctx':
-        return this.ctxAccess(regno, reg, off, size, kind);
+        return ctxAccess(this, regno, reg, off, size, kind);
       default:
         this.reject(`R${regno} invalid mem access '${typeName(reg)}'`);
     }
   }
 
-  private ctxAccess(
-    regno: number,
-    reg: Reg,
-    off: number,
-    size: number,
-    kind: 'read' | 'write',
-  ): Reg | undefined {
-    const layout = this.opts.type.ctx;
-    if (reg.off !== 0) this.reject(`dereference of modified ctx ptr R${regno} off=${reg.off} disallowed`);
-    if (!isConst(reg) || reg.v !== 0n)
-      this.reject(
-        `variable ctx access var_off=(0x${reg.v.toString(16)}; 0x${reg.m.toString(16)}) disallowed`,
-      );
-    if (layout.kind === 'fields') {
-      for (const f of layout.fields) {
-        if (off < f.off || off + size > f.off + f.size) continue;
-        const full = off === f.off && size === f.size;
-        if (!full && (f.narrow === false || off % size !== 0)) continue;
-        if (kind === 'write' && !f.write) continue;
-        if (kind === 'read' && full && f.loads) {
-          return f.loads === 'pkt_end' ? ptrReg('pkt_end') : ptrReg(f.loads, { id: 0, range: 0 });
-        }
-        return undefined;
-      }
-    }
-    this.reject(`invalid bpf_context access off=${off} size=${size}`);
-  }
-
   // ---- stack -----------------------------------------------------------------------------
 
-  private stackFrame(reg: Reg): Frame {
+  stackFrame(reg: Reg): Frame {
     return this.st.frames[reg.frame];
   }
 
   /** Byte range [lo, hi) (offsets from the frame pointer) a stack access may touch. */
-  private stackRange(regno: number, reg: Reg, off: number, size: number, what: string): [number, number] {
+  stackRange(regno: number, reg: Reg, off: number, size: number, what: string): [number, number] {
     const fixed = reg.off + off;
     if (isConst(reg)) {
       const o = fixed + Number(BigInt.asIntN(64, reg.v));
@@ -811,13 +783,13 @@ export class Checker {
     return [lo, hi + size];
   }
 
-  private noteDepth(reg: Reg, depth: number): void {
+  noteDepth(reg: Reg, depth: number): void {
     const sub = this.st.frames[reg.frame].subprog;
     if (depth > this.stackDepth[sub]) this.stackDepth[sub] = depth;
   }
 
   /** Turn the spilled register of the slot holding byte `i` into plain initialised bytes. */
-  private scrubSlot(f: Frame, i: number): void {
+  scrubSlot(f: Frame, i: number): void {
     const slot = i >> 3;
     if (!f.spills[slot]) return;
     if (this.unpriv && isPointer(f.spills[slot]!)) this.reject('attempt to corrupt spilled pointer on stack');
@@ -1019,243 +991,6 @@ export class Checker {
   }
 
   // ---- calls -----------------------------------------------------------------------------
-
-  private checkHelperCall(id: number): void {
-    const proto = this.opts.type.helpers.get(id);
-    if (!proto) this.reject(`invalid func unknown#${id}`);
-    let mapIdx = -1;
-    let memArg: { regno: number; reg: Reg; write: boolean } | undefined;
-    let released = 0;
-    const constArg: (number | undefined)[] = [];
-    for (let i = 0; i < 5; i++) {
-      const at: ArgType = proto.args[i] ?? 'dontcare';
-      const regno = i + 1;
-      if (at === 'dontcare') continue;
-      const r = this.readReg(regno);
-      constArg[i] = r.type === 'scalar' && isConst(r) ? Number(r.v) : undefined;
-      const expected = (list: string) => this.reject(`R${regno} type=${typeName(r)} expected=${list}`);
-      const memTypes = 'fp, pkt, pkt_meta, map_key, map_value, mem';
-      switch (at) {
-        case 'anything':
-          if (this.unpriv && isPointer(r)) this.reject(`R${regno} leaks addr into helper function`);
-          break;
-        case 'scalar':
-          if (r.type !== 'scalar') expected('scalar');
-          break;
-        case 'const_map_ptr':
-          if (r.type !== 'map_ptr') expected('map_ptr');
-          mapIdx = r.map;
-          this.checkMapCompat(proto, mapIdx);
-          break;
-        case 'ptr_to_map_key':
-        case 'ptr_to_map_value': {
-          if (mapIdx < 0)
-            this.reject(`invalid map_ptr to access map->${at === 'ptr_to_map_key' ? 'key' : 'value'}`);
-          if (!this.isMemPtr(r)) expected('fp, pkt, pkt_meta, map_key, map_value');
-          const m = this.maps[mapIdx];
-          this.helperMem(regno, r, at === 'ptr_to_map_key' ? m.keySize : m.valueSize, 0, false, false);
-          break;
-        }
-        case 'ptr_to_mem':
-        case 'ptr_to_uninit_mem':
-          if (!this.isMemPtr(r)) expected(memTypes);
-          memArg = { regno, reg: r, write: at === 'ptr_to_uninit_mem' };
-          break;
-        case 'const_size':
-        case 'const_size_or_zero': {
-          if (r.type !== 'scalar') expected('scalar');
-          if (r.smin < 0n)
-            this.reject(`R${regno} min value is negative, either use unsigned or 'var &= const'`);
-          if (r.umax === 0n && at === 'const_size') this.reject(`R${regno} invalid zero-sized read`);
-          if (r.umax >= BigInt(MAX_VAR_OFF))
-            this.reject(`R${regno} unbounded memory access, use 'var &= const' or 'if (var < const)'`);
-          // Without a memory argument before it, the size is an allocation size (ringbuf_reserve).
-          if (memArg) {
-            this.helperMem(
-              memArg.regno,
-              memArg.reg,
-              Number(r.umax),
-              Number(r.umin),
-              memArg.write,
-              at === 'const_size_or_zero',
-            );
-          }
-          memArg = undefined;
-          break;
-        }
-        case 'ptr_to_ctx':
-          if (r.type !== 'ctx') expected('ctx');
-          if (r.off !== 0 || !isConst(r) || r.v !== 0n)
-            this.reject(`dereference of modified ctx ptr R${regno} off=${r.off} disallowed`);
-          break;
-        case 'ptr_to_const_str':
-          this.checkConstStr(regno, r);
-          break;
-        case 'ptr_to_stack_str':
-          if (r.type !== 'fp') expected('fp');
-          this.checkStackStr(regno, r);
-          break;
-        case 'ptr_to_ringbuf_mem':
-          if (r.type !== 'mem' || !r.ringbuf || r.nullable) expected('ringbuf_mem');
-          if (r.off !== 0 || !isConst(r) || r.v !== 0n)
-            this.reject(`R${regno} must have zero offset when passed to release func`);
-          if (!this.st.refs.some((x) => x.id === r.refId))
-            this.reject(`R${regno} reference has not been acquired before`);
-          released = r.refId;
-          break;
-      }
-    }
-    if (released) {
-      this.st.refs = this.st.refs.filter((x) => x.id !== released);
-      this.forEachReg((r) => (r.refId === released ? scalarReg() : undefined));
-    }
-    for (let r = 1; r <= 5; r++) this.setReg(r, NOT_INIT);
-    switch (proto.ret) {
-      case 'void':
-        this.setReg(0, NOT_INIT);
-        break;
-      case 'integer':
-        this.setReg(0, scalarReg());
-        break;
-      case 'map_value_or_null':
-        if (mapIdx < 0)
-          this.reject(
-            `kernel subsystem misconfigured verifier: ${proto.name} returns a map value without a map argument`,
-          );
-        this.setReg(
-          0,
-          ptrReg('map_value', {
-            map: mapIdx,
-            nullable: true,
-            id: this.newId(),
-            rdonly: !!this.maps[mapIdx].readOnly,
-          }),
-        );
-        break;
-      case 'ringbuf_mem_or_null': {
-        const sizeArg = proto.retSizeArg ?? 1;
-        const sz = constArg[sizeArg];
-        if (sz === undefined) this.reject(`R${sizeArg + 1} is not a known constant'`);
-        const id = this.newId();
-        this.st.refs = [...this.st.refs, { id, insn: this.pc }];
-        this.setReg(0, ptrReg('mem', { ringbuf: true, nullable: true, id, refId: id, size: sz }));
-        break;
-      }
-    }
-  }
-
-  private isMemPtr(r: Reg): boolean {
-    return !r.nullable && (r.type === 'fp' || r.type === 'map_value' || r.type === 'mem' || r.type === 'pkt');
-  }
-
-  private checkMapCompat(proto: HelperPrototype, mapIdx: number): void {
-    const ringbufHelper = proto.name.startsWith('ringbuf_');
-    const isRingbuf = this.maps[mapIdx].type === RINGBUF_MAP;
-    if (ringbufHelper !== isRingbuf) {
-      this.reject(`cannot pass map_type ${this.maps[mapIdx].type} into func bpf_${proto.name}#${proto.id}`);
-    }
-  }
-
-  /** Memory passed to a helper: Linux's check_helper_mem_access. */
-  private helperMem(
-    regno: number,
-    reg: Reg,
-    size: number,
-    minSize: number,
-    write: boolean,
-    zeroOk: boolean,
-  ): void {
-    if (size === 0 && zeroOk) return;
-    switch (reg.type) {
-      case 'fp': {
-        const f = this.stackFrame(reg);
-        const [lo, hi] = this.stackRange(regno, reg, 0, size, 'indirect access to');
-        if (write) {
-          ownStack(f);
-          for (let o = lo; o < hi; o++) this.scrubSlot(f, o + STACK_SIZE);
-          if (isConst(reg)) {
-            for (let o = lo; o < lo + minSize; o++) f.stack[o + STACK_SIZE] = STACK_MISC;
-          }
-          return;
-        }
-        for (let o = lo; o < hi; o++) {
-          if (f.stack[o + STACK_SIZE] === STACK_INVALID) {
-            this.reject(`invalid indirect read from stack R${regno} off ${lo}+${o - lo} size ${size}`);
-          }
-        }
-        return;
-      }
-      case 'map_value': {
-        const map = this.maps[reg.map];
-        if (write && (map.readOnly || reg.rdonly))
-          this.reject(`write into map forbidden, value_size=${map.valueSize} off=${reg.off} size=${size}`);
-        this.checkRegion(
-          regno,
-          reg,
-          0,
-          size,
-          map.valueSize,
-          (o) => `invalid access to map value, value_size=${map.valueSize} off=${o} size=${size}`,
-          zeroOk,
-        );
-        return;
-      }
-      case 'mem':
-        if (write && reg.rdonly) this.reject(`R${regno} cannot write into ${typeName(reg)}`);
-        this.checkRegion(
-          regno,
-          reg,
-          0,
-          size,
-          reg.size,
-          (o) => `invalid access to memory, mem_size=${reg.size} off=${o} size=${size}`,
-          zeroOk,
-        );
-        return;
-      case 'pkt':
-        this.checkRegion(
-          regno,
-          reg,
-          0,
-          size,
-          reg.range,
-          (o) =>
-            `invalid access to packet, off=${o} size=${size}, R${regno}(id=${reg.id},off=${reg.off},r=${reg.range})`,
-          zeroOk,
-        );
-        return;
-      default:
-        this.reject(`R${regno} type=${typeName(reg)} expected=fp, pkt, pkt_meta, map_key, map_value, mem`);
-    }
-  }
-
-  private checkConstStr(regno: number, r: Reg): void {
-    if (r.type !== 'map_value') this.reject(`R${regno} type=${typeName(r)} expected=map_value`);
-    const map = this.maps[r.map];
-    if (!map.readOnly) this.reject(`R${regno} does not point to a readonly map'`);
-    if (!isConst(r)) this.reject(`R${regno} is not a constant address'`);
-    const start = r.off + Number(r.v);
-    const data = map.initialData;
-    if (!data || start < 0 || start >= map.valueSize)
-      this.reject(`R${regno} invalid access to map value, value_size=${map.valueSize} off=${start}`);
-    if (data.indexOf(0, start) < 0) this.reject('string is not zero-terminated');
-  }
-
-  private checkStackStr(regno: number, r: Reg): void {
-    if (!isConst(r)) this.reject(`R${regno} variable stack access to a string prohibited`);
-    const f = this.stackFrame(r);
-    const start = r.off + Number(BigInt.asIntN(64, r.v));
-    if (start < -STACK_SIZE || start >= 0)
-      this.reject(`invalid indirect access to stack R${regno} off=${start} size=1`);
-    this.noteDepth(r, -start);
-    for (let o = start; o < 0; o++) {
-      const b = f.stack[o + STACK_SIZE];
-      if (b === STACK_INVALID)
-        this.reject(`invalid indirect read from stack R${regno} off ${start}+${o - start} size ${-start}`);
-      if (b === STACK_ZERO) return;
-    }
-    this.reject('string is not zero-terminated');
-  }
 
   private checkLocalCall(): number {
     const target = this.s.target[this.pc];
