@@ -95,6 +95,21 @@ describe('filter replacement and safety', () => {
     host.write('events/skb/kfree_skb/filter', '0');
     expect(host.read('events/skb/kfree_skb/filter')).toBe('none\n');
   });
+
+  it('refuses a write to read-only data (.rodata), as tbpf verify and Linux do', () => {
+    const { host, kfreeSkb } = netHost();
+    const source = `#include <tbpf/bpf_helpers.h>
+static volatile const int limit = 5;
+SEC("kprobe/x")
+int f(void *ctx) {
+  *(volatile int *)&limit = 99;
+  return limit;
+}
+`;
+    expect(() => host.setBpfFilter(kfreeSkb, { kind: 'c', source })).toThrow(
+      expect.objectContaining({ stage: 'verify', message: expect.stringMatching(/write into map forbidden/) }),
+    );
+  });
 });
 
 describe('raw instruction bytes', () => {

@@ -144,13 +144,8 @@ export function loadFilter(
   const program = readFilterSource(source);
   const form = options.ctx ?? defaultForm(program);
   const type = programTypeFor(host, ev, form);
-  const maps: MapInfo[] = program.maps.map((m) => ({
-    name: m.name,
-    type: m.type,
-    keySize: m.keySize,
-    valueSize: m.valueSize,
-    maxEntries: m.maxEntries,
-  }));
+  // The specs as they are: read-only data (.rodata) and initial values reach the verifier.
+  const maps: readonly MapInfo[] = program.maps;
   const result = verify(program.insns, { type, maps, logLevel: options.logLevel ?? 1 });
   if (!result.accepted) {
     const where = result.error ? `insn ${result.error.insnIndex}: ` : '';

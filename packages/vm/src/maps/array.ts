@@ -26,7 +26,7 @@ export class ArrayMap extends BpfMap {
     this.readOnly = options.readOnly === true || (this.flags & BPF_F_RDONLY_PROG) !== 0;
     if (this.readOnly)
       mem.view.setUint32(this.descriptor.start + DESC_FLAGS, this.flags | BPF_F_RDONLY_PROG, true);
-    this.values = mem.alloc(Math.max(8, this.stride * def.maxEntries), {
+    this.values = this.allocTable(Math.max(8, this.stride * def.maxEntries), {
       name: `map ${def.name}: values`,
       kind: 'map',
       writable: !options.readOnly,

@@ -2,6 +2,7 @@ import { VmError } from '../errors.js';
 import type { LinearMemory } from '../memory.js';
 import { ArrayMap } from './array.js';
 import { HashMap } from './hash.js';
+import { DESC_SIZE, nextPow2, RING_HEADER, round8, SLOT_HEADER } from './layout.js';
 import type { BpfMap, MapDefinition } from './map.js';
 import { RingBuffer } from './ringbuf.js';
 
@@ -21,6 +22,32 @@ export interface CreateMapOptions {
   readOnly?: boolean;
 }
 
+const U32_MAX = 0xffff_ffff;
+
+/**
+ * Bytes a map's descriptor and tables take in the linear memory (ints up to ~2^66: exact enough
+ * to compare with the memory's size), or undefined for an unsupported type.
+ */
+function bytesNeeded(def: MapDefinition): number | undefined {
+  switch (def.type) {
+    case MAP_TYPE.array:
+    case MAP_TYPE.percpu_array:
+      return DESC_SIZE + round8(def.valueSize) * def.maxEntries;
+    case MAP_TYPE.hash:
+    case MAP_TYPE.percpu_hash:
+    case MAP_TYPE.lru_hash:
+    case MAP_TYPE.lru_percpu_hash:
+      return (
+        DESC_SIZE +
+        nextPow2(Math.max(2, 2 * def.maxEntries)) * (SLOT_HEADER + round8(def.keySize) + round8(def.valueSize))
+      );
+    case MAP_TYPE.ringbuf:
+      return DESC_SIZE + RING_HEADER + def.maxEntries;
+    default:
+      return undefined;
+  }
+}
+
 /** Create a map of any supported type. Per-CPU maps have exactly one CPU. */
 export function createMap(
   mem: LinearMemory,
@@ -28,13 +55,22 @@ export function createMap(
   id: number,
   options: CreateMapOptions = {},
 ): BpfMap {
-  if (def.type !== MAP_TYPE.ringbuf) {
-    const bad = [
-      ['key_size', def.keySize],
-      ['value_size', def.valueSize],
-      ['max_entries', def.maxEntries],
-    ].find(([, v]) => !Number.isInteger(v) || (v as number) <= 0);
-    if (bad) throw new VmError('map', `map ${def.name}: ${bad[0]} must be a positive integer, got ${bad[1]}`);
+  const sizes: [string, number][] =
+    def.type === MAP_TYPE.ringbuf
+      ? [['max_entries', def.maxEntries]]
+      : [
+          ['key_size', def.keySize],
+          ['value_size', def.valueSize],
+          ['max_entries', def.maxEntries],
+        ];
+  const bad = sizes.find(([, v]) => !Number.isInteger(v) || v <= 0 || v > U32_MAX);
+  if (bad) throw new VmError('map', `map ${def.name}: ${bad[0]} must be an integer in 1..${U32_MAX}, got ${bad[1]}`);
+  const need = bytesNeeded(def);
+  if (need !== undefined && need > mem.size) {
+    throw new VmError(
+      'map',
+      `map ${def.name}: key_size ${def.keySize}, value_size ${def.valueSize} and max_entries ${def.maxEntries} need ${need} bytes; the linear memory holds ${mem.size}`,
+    );
   }
   switch (def.type) {
     case MAP_TYPE.array:

@@ -47,7 +47,7 @@ export class HashMap extends BpfMap {
     this.mask = this.capacity - 1;
     this.valueAt = SLOT_HEADER + round8(def.keySize);
     this.slotSize = this.valueAt + round8(def.valueSize);
-    this.table = mem.alloc(this.capacity * this.slotSize, {
+    this.table = this.allocTable(this.capacity * this.slotSize, {
       name: `map ${def.name}: table`,
       kind: 'map',
       writable: true,

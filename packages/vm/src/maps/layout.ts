@@ -54,8 +54,9 @@ export const BPF_ANY = 0;
 export const BPF_NOEXIST = 1;
 export const BPF_EXIST = 2;
 
+/** `n` rounded up to a multiple of 8 — in double arithmetic: exact for every u32 size (no 32-bit wrap). */
 export function round8(n: number): number {
-  return (n + 7) & ~7;
+  return Math.ceil(n / 8) * 8;
 }
 
 /** Smallest power of two ≥ n (n ≥ 1). */

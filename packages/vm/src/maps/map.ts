@@ -6,7 +6,7 @@
  */
 
 import { VmError } from '../errors.js';
-import { addressOf, type LinearMemory, type Region } from '../memory.js';
+import { type AllocOptions, addressOf, type LinearMemory, type Region } from '../memory.js';
 import {
   DESC_CAPACITY,
   DESC_DATA,
@@ -72,6 +72,16 @@ export abstract class BpfMap {
   /** The map's BPF pointer value: the address of its descriptor, as a number (< 2^53). */
   get pointer(): number {
     return Number(addressOf(this.descriptor.start));
+  }
+
+  /** Allocate the map's table; when the memory has no room, the descriptor is released too. */
+  protected allocTable(size: number, options: AllocOptions): Region {
+    try {
+      return this.mem.alloc(size, options);
+    } catch (e) {
+      this.mem.free(this.descriptor);
+      throw e;
+    }
   }
 
   protected setLayout(capacity: number, data: number, stride: number): void {

@@ -14,6 +14,7 @@ import {
   DESC_TYPE,
   DESC_VALUE_OFFSET,
   fnv1a,
+  round8,
 } from './layout.js';
 import { EAGAIN, type RingBuffer } from './ringbuf.js';
 
@@ -70,6 +71,55 @@ describe('array map', () => {
     expect(() => rt.createMap({ name: 'x', type: 99, keySize: 4, valueSize: 4, maxEntries: 1 })).toThrow(
       /not supported/,
     );
+  });
+});
+
+describe('map sizes', () => {
+  const rt = new Runtime({ memoryBytes: 1 << 20 });
+  const def = (type: number, keySize: number, valueSize: number, maxEntries: number) => ({
+    name: 'big',
+    type,
+    keySize,
+    valueSize,
+    maxEntries,
+  });
+
+  it('rounds without 32-bit wrapping', () => {
+    expect(round8(2 ** 31 + 1)).toBe(2 ** 31 + 8);
+    expect(round8(2 ** 32 - 1)).toBe(2 ** 32);
+    expect(round8(0)).toBe(0);
+    expect(round8(9)).toBe(16);
+  });
+
+  it.each([
+    ['array, value_size 2^31', def(MAP_TYPE.array, 4, 2 ** 31, 1)],
+    ['array, value_size 2^32 - 1', def(MAP_TYPE.array, 4, 2 ** 32 - 1, 1)],
+    ['array, many entries', def(MAP_TYPE.array, 4, 8, 2 ** 32 - 1)],
+    ['hash, key_size 2^31', def(MAP_TYPE.hash, 2 ** 31, 4, 1)],
+    ['lru hash, max_entries 2^31', def(MAP_TYPE.lru_hash, 4, 4, 2 ** 31)],
+    ['ring buffer, 2^31 bytes', def(MAP_TYPE.ringbuf, 0, 0, 2 ** 31)],
+  ])('refuses a map the memory cannot hold: %s', (_, d) => {
+    const regions = rt.memory.regions.length;
+    expect(() => rt.createMap(d)).toThrow(expect.objectContaining({ kind: 'map' }));
+    expect(rt.memory.regions.length).toBe(regions); // nothing left behind
+  });
+
+  it.each([
+    ['value_size 2^32', def(MAP_TYPE.array, 4, 2 ** 32, 1), /value_size must be an integer in 1\.\.4294967295/],
+    ['max_entries 0', def(MAP_TYPE.hash, 4, 4, 0), /max_entries must be/],
+    ['key_size 1.5', def(MAP_TYPE.hash, 1.5, 4, 1), /key_size must be/],
+  ])('refuses sizes that are not u32: %s', (_, d, message) => {
+    expect(() => rt.createMap(d)).toThrow(message);
+  });
+
+  it('releases the descriptor when the table finds no room', () => {
+    const small = new Runtime({ memoryBytes: 1 << 17 });
+    small.allocData(new Uint8Array(70_000), 'filler');
+    const regions = small.memory.regions.length;
+    expect(() => small.createMap(def(MAP_TYPE.array, 4, 8, 8000))).toThrow(
+      expect.objectContaining({ kind: 'out-of-memory' }),
+    );
+    expect(small.memory.regions.length).toBe(regions);
   });
 });
 

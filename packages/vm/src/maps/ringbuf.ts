@@ -38,7 +38,7 @@ export class RingBuffer extends BpfMap {
     }
     super(mem, { ...def, keySize: 0, valueSize: 0 }, id);
     this.size = size;
-    this.ring = mem.alloc(RING_HEADER + size, {
+    this.ring = this.allocTable(RING_HEADER + size, {
       name: `ringbuf ${def.name}`,
       kind: 'ringbuf',
       writable: true,
