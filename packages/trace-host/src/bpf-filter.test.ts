@@ -107,7 +107,10 @@ int f(void *ctx) {
 }
 `;
     expect(() => host.setBpfFilter(kfreeSkb, { kind: 'c', source })).toThrow(
-      expect.objectContaining({ stage: 'verify', message: expect.stringMatching(/write into map forbidden/) }),
+      expect.objectContaining({
+        stage: 'verify',
+        message: expect.stringMatching(/write into map forbidden/),
+      }),
     );
   });
 });

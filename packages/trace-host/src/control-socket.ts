@@ -1,136 +1,171 @@
 /**
  * The control plane over a local Unix socket (Node only), so `tbpf trace --socket PATH` can
- * drive a running process. The socket file is created owner-only (0600).
+ * drive a running process. The socket file is owner-only (0600); see ./control-socket-file.ts for
+ * how its path is claimed and released.
  *
- * Protocol: frames of a 4-byte big-endian length followed by UTF-8 JSON.
+ * Protocol: frames of a 4-byte big-endian length followed by UTF-8 JSON (./control-frames.ts).
  *   request  { id, op: 'list' | 'read' | 'write' | 'pipe', path?, data?, base64?, max?, timeoutMs? }
+ *            (schema: ./control-request.ts)
  *   response { id, ok: true, data? } | { id, ok: false, code, message, detail? }
  * `pipe` streams `{ id, line }` frames from trace_pipe until `max` lines, `timeoutMs` elapsed,
  * or the client disconnects; then a final `{ id, ok: true, end: true }`.
+ *
+ * Nothing a client sends can stop the host from serving others: requests are checked against
+ * the schema (typed `EINVAL` replies), frames are read in linear time and limited in size, and a
+ * connection is closed — with an error frame saying why — when it is idle too long, stalls in
+ * the middle of a frame, makes the host buffer too much, does not read its replies, or would
+ * exceed the connection limit. Unexpected failures answer `EIO` and go to the host's error_log.
  */
-import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { encodeFrame, FrameError, FrameReader } from './control-frames.js';
 import { ControlPlaneError } from './control-plane.js';
+import { type ControlRequest, parseRequest, type RequestError } from './control-request.js';
+import { bindOwnerOnly, removeSocketFile } from './control-socket-file.js';
 import type { TraceHost } from './trace-host.js';
 
-export interface ControlRequest {
-  id: number;
-  op: 'list' | 'read' | 'write' | 'pipe';
-  path?: string;
-  data?: string;
-  /** `data` is base64 (binary filter objects). */
-  base64?: boolean;
-  max?: number;
-  timeoutMs?: number;
-}
+export type { ControlRequest } from './control-request.js';
+export { ControlSocketError } from './control-socket-file.js';
 
 export type ControlResponse =
   | { id: number; ok: true; data?: string; end?: boolean }
   | { id: number; ok: false; code: string; message: string; detail?: string }
   | { id: number; line: string };
 
-const MAX_FRAME = 64 * 1024 * 1024;
-
-function frame(obj: unknown): Buffer {
-  const body = Buffer.from(JSON.stringify(obj), 'utf8');
-  const head = Buffer.alloc(4);
-  head.writeUInt32BE(body.length);
-  return Buffer.concat([head, body]);
+export interface ControlSocketOptions {
+  /** Largest request frame in bytes (default 16 MiB). */
+  maxFrameBytes?: number;
+  /** Connections served at once; one more is answered `EBUSY` and closed (default 32). */
+  maxConnections?: number;
+  /** Close a connection with nothing in flight after this long without traffic (default 60 s). */
+  idleTimeoutMs?: number;
+  /** A frame must arrive whole within this long once it has started (default 10 s). */
+  frameTimeoutMs?: number;
+  /** Bytes of incomplete frames held across all connections (default 64 MiB). */
+  maxBufferedBytes?: number;
+  /** Replies a client has not read yet, per connection (default 16 MiB). */
+  maxUnreadBytes?: number;
 }
 
-/** Split a byte stream into JSON frames. */
-function frameReader(onFrame: (obj: unknown) => void, onError: (e: Error) => void): (chunk: Buffer) => void {
-  let buf: Buffer = Buffer.alloc(0);
-  return (chunk) => {
-    buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
-    while (buf.length >= 4) {
-      const n = buf.readUInt32BE(0);
-      if (n > MAX_FRAME) {
-        onError(new Error(`control frame of ${n} bytes exceeds ${MAX_FRAME}`));
-        return;
-      }
-      if (buf.length < 4 + n) return;
-      const body = buf.subarray(4, 4 + n);
-      buf = buf.subarray(4 + n);
-      try {
-        onFrame(JSON.parse(body.toString('utf8')));
-      } catch (e) {
-        onError(e instanceof Error ? e : new Error(String(e)));
-      }
-    }
-  };
-}
+const DEFAULTS: Required<ControlSocketOptions> = {
+  maxFrameBytes: 16 * 1024 * 1024,
+  maxConnections: 32,
+  idleTimeoutMs: 60_000,
+  frameTimeoutMs: 10_000,
+  maxBufferedBytes: 64 * 1024 * 1024,
+  maxUnreadBytes: 16 * 1024 * 1024,
+};
 
 export interface ControlServer {
   readonly path: string;
+  /** Stop serving, close every connection and remove the socket file. */
   close(): Promise<void>;
 }
 
-/** Serve `host`'s control plane on a Unix socket at `path` (mode 0600). */
-export async function serveControlSocket(host: TraceHost, path: string): Promise<ControlServer> {
-  removeStaleSocket(path);
-  const sockets = new Set<Socket>();
+/**
+ * Serve `host`'s control plane on a Unix socket at `path` (mode 0600). Rejects with
+ * ControlSocketError when a live process already serves `path` (`EADDRINUSE`) or `path` is not
+ * a socket (`EEXIST`); a stale socket is replaced. The file is removed by `close()` and when
+ * the process exits.
+ */
+export async function serveControlSocket(
+  host: TraceHost,
+  path: string,
+  options: ControlSocketOptions = {},
+): Promise<ControlServer> {
+  const limits = { ...DEFAULTS, ...options };
+  const connections = new Set<Socket>();
+  let buffered = 0;
   const server: Server = createServer((sock) => {
-    sockets.add(sock);
-    const aborts = new Set<AbortController>();
+    if (connections.size >= limits.maxConnections) {
+      sock.end(
+        encodeFrame(failure(-1, 'EBUSY', `the host serves ${limits.maxConnections} connections already`)),
+      );
+      sock.on('error', () => sock.destroy());
+      return;
+    }
+    connections.add(sock);
+    const reader = new FrameReader(limits.maxFrameBytes);
+    const pipes = new Set<AbortController>();
+    let frameTimer: NodeJS.Timeout | undefined;
+    const send = (r: ControlResponse) => {
+      if (sock.destroyed) return;
+      if (sock.writableLength > limits.maxUnreadBytes) {
+        sock.destroy(); // a client that does not read its replies
+        return;
+      }
+      sock.write(encodeFrame(r));
+    };
+    const drop = (code: string, message: string) => {
+      send(failure(-1, code, message));
+      sock.end();
+      sock.destroy();
+    };
+    sock.setTimeout(limits.idleTimeoutMs);
+    sock.on('timeout', () => {
+      if (pipes.size === 0) drop('ETIMEDOUT', `no request for ${limits.idleTimeoutMs} ms`);
+    });
     sock.on('close', () => {
-      sockets.delete(sock);
-      for (const a of aborts) a.abort();
+      connections.delete(sock);
+      buffered -= reader.buffered;
+      clearTimeout(frameTimer);
+      for (const a of pipes) a.abort();
     });
     sock.on('error', () => sock.destroy());
-    const send = (r: ControlResponse) => {
-      if (!sock.destroyed) sock.write(frame(r));
-    };
-    sock.on(
-      'data',
-      frameReader(
-        (obj) => {
-          const req = obj as ControlRequest;
+    sock.on('data', (chunk: Buffer) => {
+      const before = reader.buffered;
+      try {
+        reader.push(chunk, (frame) => {
+          let req: ControlRequest;
+          try {
+            req = parseRequest(frame);
+          } catch (e) {
+            const err = e as RequestError;
+            send(failure(err.id, err.code, err.message));
+            return;
+          }
           if (req.op === 'pipe') {
             const ac = new AbortController();
-            aborts.add(ac);
-            void pipe(host, req, send, ac.signal).finally(() => aborts.delete(ac));
+            pipes.add(ac);
+            void pipe(host, req, send, ac.signal).finally(() => pipes.delete(ac));
             return;
           }
           send(handle(host, req));
-        },
-        (e) => {
-          send({ id: -1, ok: false, code: 'EINVAL', message: e.message });
-          sock.destroy();
-        },
-      ),
-    );
-  });
-  // Bind with a restrictive umask so the socket is never reachable by others, then make sure.
-  const old = process.umask(0o177);
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(path, () => {
-        server.off('error', reject);
-        resolve();
-      });
+        });
+      } catch (e) {
+        if (!(e instanceof FrameError)) throw e;
+        drop(e.code, e.message);
+      }
+      buffered += reader.buffered - before;
+      if (reader.partial && before === 0) {
+        frameTimer = setTimeout(
+          () => drop('ETIMEDOUT', `a frame did not arrive whole within ${limits.frameTimeoutMs} ms`),
+          limits.frameTimeoutMs,
+        );
+      } else if (!reader.partial) clearTimeout(frameTimer);
+      if (buffered > limits.maxBufferedBytes) {
+        drop('EBUSY', `the host holds ${limits.maxBufferedBytes} bytes of incomplete requests already`);
+      }
     });
-  } finally {
-    process.umask(old);
-  }
-  chmodSync(path, 0o600);
+  });
+  const ino = await bindOwnerOnly(server, path);
+  const removeFile = () => removeSocketFile(path, ino);
+  process.on('exit', removeFile);
   return {
     path,
     close: () =>
       new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
+        process.off('exit', removeFile);
+        for (const s of connections) s.destroy();
+        server.close(() => {
+          removeFile();
+          resolve();
+        });
       }),
   };
 }
 
-function removeStaleSocket(path: string): void {
-  try {
-    if (lstatSync(path).isSocket()) unlinkSync(path);
-  } catch {
-    // absent: nothing to remove
-  }
+function failure(id: number, code: string, message: string, detail?: string): ControlResponse {
+  return detail === undefined ? { id, ok: false, code, message } : { id, ok: false, code, message, detail };
 }
 
 function handle(host: TraceHost, req: ControlRequest): ControlResponse {
@@ -145,13 +180,18 @@ function handle(host: TraceHost, req: ControlRequest): ControlResponse {
         host.control.write(req.path ?? '', data);
         return { id: req.id, ok: true };
       }
-      default:
-        return { id: req.id, ok: false, code: 'EINVAL', message: `unknown operation '${String(req.op)}'` };
+      case 'pipe':
+        throw new Error('internal: pipe requests stream');
     }
   } catch (e) {
-    if (e instanceof ControlPlaneError)
-      return { id: req.id, ok: false, code: e.code, message: e.message, detail: e.detail };
-    return { id: req.id, ok: false, code: 'EINVAL', message: e instanceof Error ? e.message : String(e) };
+    if (e instanceof ControlPlaneError) return failure(req.id, e.code, e.message, e.detail);
+    // Not the client's fault: a bug of the host. The client gets a typed error, the detail goes
+    // to the host's error_log.
+    host.logError(
+      'control socket',
+      `${req.op} ${req.path ?? ''}: ${e instanceof Error ? e.message : String(e)}`,
+    );
+    return failure(req.id, 'EIO', `internal error while handling '${req.op}' (see error_log)`);
   }
 }
 
@@ -195,22 +235,27 @@ export class ControlClient {
   private failure: Error | null = null;
 
   private constructor(private readonly sock: Socket) {
-    sock.on(
-      'data',
-      frameReader(
-        (obj) => {
-          const r = obj as ControlResponse;
-          const p = this.pending.get(r.id);
-          if (!p) return;
-          if ('line' in r) p.onLine?.(r.line);
-          else {
-            this.pending.delete(r.id);
-            p.resolve(r);
-          }
-        },
-        (e) => this.fail(e),
-      ),
-    );
+    const reader = new FrameReader(Number.MAX_SAFE_INTEGER);
+    const onFrame = (obj: unknown) => {
+      const r = obj as ControlResponse;
+      const p = this.pending.get(r.id);
+      if (!p) {
+        if (r.id === -1 && 'ok' in r && !r.ok) this.fail(new ControlClientError(r.code, r.message));
+        return;
+      }
+      if ('line' in r) p.onLine?.(r.line);
+      else {
+        this.pending.delete(r.id);
+        p.resolve(r);
+      }
+    };
+    sock.on('data', (chunk: Buffer) => {
+      try {
+        reader.push(chunk, onFrame);
+      } catch (e) {
+        this.fail(e as Error);
+      }
+    });
     sock.on('error', (e) => this.fail(e));
     sock.on('close', () => this.fail(new Error('control socket closed')));
   }
@@ -230,16 +275,24 @@ export class ControlClient {
     this.failure ??= e;
     for (const [id, p] of this.pending) {
       this.pending.delete(id);
-      p.resolve({ id, ok: false, code: 'EPIPE', message: e.message });
+      p.resolve({
+        id,
+        ok: false,
+        code: e instanceof ControlClientError ? e.code : 'EPIPE',
+        message: e.message,
+      });
     }
   }
 
   private async request(req: Omit<ControlRequest, 'id'>, onLine?: (l: string) => void): Promise<string> {
-    if (this.failure) throw new ControlClientError('EPIPE', this.failure.message);
+    if (this.failure) {
+      const code = this.failure instanceof ControlClientError ? this.failure.code : 'EPIPE';
+      throw new ControlClientError(code, this.failure.message);
+    }
     const id = this.nextId++;
     const r = await new Promise<ControlResponse>((resolve) => {
       this.pending.set(id, { resolve, onLine });
-      this.sock.write(frame({ ...req, id }));
+      this.sock.write(encodeFrame({ ...req, id }));
     });
     if ('ok' in r && r.ok) return r.data ?? '';
     const err = r as { code: string; message: string; detail?: string };

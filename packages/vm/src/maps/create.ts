@@ -39,7 +39,8 @@ function bytesNeeded(def: MapDefinition): number | undefined {
     case MAP_TYPE.lru_percpu_hash:
       return (
         DESC_SIZE +
-        nextPow2(Math.max(2, 2 * def.maxEntries)) * (SLOT_HEADER + round8(def.keySize) + round8(def.valueSize))
+        nextPow2(Math.max(2, 2 * def.maxEntries)) *
+          (SLOT_HEADER + round8(def.keySize) + round8(def.valueSize))
       );
     case MAP_TYPE.ringbuf:
       return DESC_SIZE + RING_HEADER + def.maxEntries;
@@ -64,7 +65,8 @@ export function createMap(
           ['max_entries', def.maxEntries],
         ];
   const bad = sizes.find(([, v]) => !Number.isInteger(v) || v <= 0 || v > U32_MAX);
-  if (bad) throw new VmError('map', `map ${def.name}: ${bad[0]} must be an integer in 1..${U32_MAX}, got ${bad[1]}`);
+  if (bad)
+    throw new VmError('map', `map ${def.name}: ${bad[0]} must be an integer in 1..${U32_MAX}, got ${bad[1]}`);
   const need = bytesNeeded(def);
   if (need !== undefined && need > mem.size) {
     throw new VmError(

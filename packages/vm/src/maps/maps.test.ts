@@ -105,7 +105,11 @@ describe('map sizes', () => {
   });
 
   it.each([
-    ['value_size 2^32', def(MAP_TYPE.array, 4, 2 ** 32, 1), /value_size must be an integer in 1\.\.4294967295/],
+    [
+      'value_size 2^32',
+      def(MAP_TYPE.array, 4, 2 ** 32, 1),
+      /value_size must be an integer in 1\.\.4294967295/,
+    ],
     ['max_entries 0', def(MAP_TYPE.hash, 4, 4, 0), /max_entries must be/],
     ['key_size 1.5', def(MAP_TYPE.hash, 1.5, 4, 1), /key_size must be/],
   ])('refuses sizes that are not u32: %s', (_, d, message) => {
