@@ -69,6 +69,8 @@ export interface CompiledUnit {
   functions: CompiledFunction[];
   maps: CompiledMap[];
   data: CompiledData[];
+  /** `__kconfig` / `__ksym` variables the code refers to (libbpf resolves them at load). */
+  externs: { name: string; section: string; type: Type }[];
   license?: string;
   sources: SourceMap;
   fileName: string;
@@ -130,7 +132,7 @@ function lower(
   sources: SourceMap,
   fileName: string,
 ): CompiledUnit {
-  const unit: CompiledUnit = { functions: [], maps: [], data: [], sources, fileName };
+  const unit: CompiledUnit = { functions: [], maps: [], data: [], externs: [], sources, fileName };
   const mapVars = new Set<Var>();
   for (const v of tu.globals) {
     if (v.section !== undefined && MAP_SECTIONS.has(v.section)) {
@@ -173,6 +175,8 @@ function lower(
   }
   checkRecursion(unit.functions, diags);
   for (const v of tu.globals) {
+    if (v.isExtern && v.section !== undefined && usedGlobals.has(v) && v.type.kind !== 'func')
+      unit.externs.push({ name: v.name, section: v.section, type: v.type });
     if (mapVars.has(v) || v.helperId !== undefined || v.isExtern) continue;
     if (v.section === 'license') {
       unit.license = new TextDecoder().decode(v.init?.bytes ?? new Uint8Array()).replace(/\0.*$/s, '');

@@ -4,7 +4,7 @@
  * license, BTF for maps and functions, and `.BTF.ext` func and line info (so verifier messages
  * can point at C lines).
  */
-import { type BtfType, ObjectBuilder, type ObjectFile, readObject } from '@tbpf/asm';
+import { type BtfType, type BtfVarSecInfo, ObjectBuilder, type ObjectFile, readObject } from '@tbpf/asm';
 import type { CompiledUnit } from './compile.js';
 import { alignOf, type StructDef, sizeOf, type Type, typeToString } from './types.js';
 
@@ -30,6 +30,17 @@ export function buildObject(unit: CompiledUnit): ObjectResult {
       btfValueType: m.valueType ? btf.id(m.valueType) : undefined,
     });
   }
+  // Global data with a VAR per variable in a DATASEC per section (libbpf sizes the section's
+  // map from it, and the kernel shows the variables' types).
+  const datasecs = new Map<string, BtfVarSecInfo[]>();
+  const datasecVars = (section: string) => {
+    let vars = datasecs.get(section);
+    if (!vars) {
+      vars = [];
+      datasecs.set(section, vars);
+    }
+    return vars;
+  };
   const sectionSize = new Map<string, number>();
   for (const d of unit.data) {
     const align = Math.min(8, Math.max(1, alignOf(d.type)));
@@ -39,7 +50,16 @@ export function buildObject(unit: CompiledUnit): ObjectResult {
     if (pad) b.addData(d.section, bss ? pad : new Uint8Array(pad));
     b.addData(d.section, bss ? d.bytes.length : d.bytes, { name: d.name, global: d.global });
     sectionSize.set(d.section, at + pad + d.bytes.length);
+    const type = btf.variable(d.name, d.type, d.global ? 'global' : 'static');
+    datasecVars(d.section).push({ type, offset: at + pad, size: d.bytes.length });
   }
+  // `__kconfig` / `__ksym` externs: VARs of linkage extern in DATASEC .kconfig / .ksyms, which
+  // libbpf fills in from the running kernel (offsets and sizes are its business).
+  for (const e of unit.externs) {
+    const type = btf.variable(e.name, e.type, 'extern');
+    datasecVars(e.section).push({ type, offset: 0, size: sizeOf(e.type) });
+  }
+  for (const [section, vars] of datasecs) b.btf.datasec(section, 0, vars);
   for (const f of unit.functions) {
     const first = b.addFunction(f.name, f.section, f.insns, { global: f.global });
     for (const r of f.relocs) b.addRelocation(f.section, first + r.insnIndex, r.symbol);
@@ -59,61 +79,124 @@ export function buildObject(unit: CompiledUnit): ObjectResult {
   return { bytes, object: readObject(bytes) };
 }
 
-/** Converts C types to BTF type ids (memoised; structs may refer to themselves). */
+/**
+ * Converts C types to BTF type ids the way clang-19 describes them: one entry per distinct type,
+ * `char` and `signed char` SIGNED, `unsigned char` without encoding (the kernel refuses
+ * SIGNED|CHAR), `_Bool` BOOL, enums as ENUM with their values, typedef names as TYPEDEF and
+ * qualifiers as CONST/VOLATILE (const outermost, as clang writes `const volatile int`).
+ */
 class BtfConverter {
-  private readonly ints = new Map<string, number>();
+  /** Memo by a structural key; structs by definition (they may refer to themselves). */
+  private readonly memo = new Map<string, number>();
   private readonly structs = new Map<StructDef, number>();
 
   constructor(private readonly b: ObjectBuilder) {}
 
   id(t: Type): number {
+    const named = typedefOf(t);
+    if (t.const) return this.memoised(this.key(t), () => this.b.btf.const(this.id({ ...t, const: false })));
+    if (t.volatile)
+      return this.memoised(this.key(t), () => this.b.btf.volatile(this.id({ ...t, volatile: false })));
+    if (named) return this.memoised(this.key(t), () => this.b.btf.typedef(named.name, this.id(named.type)));
+    return this.plain(t);
+  }
+
+  private memoised(key: string, make: () => number): number {
+    let id = this.memo.get(key);
+    if (id === undefined) {
+      id = make();
+      this.memo.set(key, id);
+    }
+    return id;
+  }
+
+  /** A key that is equal for types BTF does not tell apart. */
+  private key(t: Type): string {
+    const q = `${t.const ? 'c' : ''}${t.volatile ? 'v' : ''}`;
+    const named = typedefOf(t);
+    if (named) return `${q}T${named.name}:${this.key(named.type)}`;
+    switch (t.kind) {
+      case 'void':
+        return `${q}void`;
+      case 'int':
+        return `${q}i${t.enumTag !== undefined ? `e${t.enumTag}` : t.name}`;
+      case 'float':
+        return `${q}f${t.name}`;
+      case 'ptr':
+        return `${q}*${this.key(t.to)}`;
+      case 'array':
+        return `${q}[${t.len ?? 0}]${this.key(t.of)}`;
+      case 'struct':
+        return `${q}s${this.structId(t.def)}`;
+      case 'func':
+        return `${q}(${t.params.map((p) => `${p.name ?? ''}:${this.key(p.type)}`).join(',')}${t.variadic ? ',...' : ''})${this.key(t.ret)}`;
+    }
+  }
+
+  private plain(t: Type): number {
     const btf = this.b.btf;
     switch (t.kind) {
       case 'void':
         return 0;
-      case 'int':
-      case 'float': {
-        const name =
-          t.kind === 'int' && t.enumTag !== undefined ? (t.signed ? 'int' : 'unsigned int') : t.name;
-        let id = this.ints.get(name);
-        if (id === undefined) {
-          id =
-            t.kind === 'float'
-              ? btf.add({ kind: 'float', name, size: t.size })
-              : btf.int(name, t.size, t.signed, { char: t.size === 1 && !t.bool, bool: !!t.bool });
-          this.ints.set(name, id);
-        }
-        return id;
-      }
-      case 'ptr':
-        return btf.ptr(this.id(t.to));
-      case 'array':
-        return btf.array(this.id(t.of), t.len ?? 0);
-      case 'func':
-        return btf.funcProto(
-          this.id(t.ret),
-          t.params.map((p) => ({ name: p.name ?? '', type: this.id(p.type) })),
+      case 'int': {
+        const values = (t as { enumValues?: readonly { name: string; value: bigint }[] }).enumValues;
+        if (t.enumTag !== undefined && values)
+          return this.memoised(this.key(t), () =>
+            btf.add({
+              kind: 'enum',
+              name: t.enumTag ?? '',
+              size: t.size,
+              signed: t.signed,
+              values: values.map((v) => ({ name: v.name, value: v.value })),
+            }),
+          );
+        const name = t.enumTag !== undefined ? (t.signed ? 'int' : 'unsigned int') : t.name;
+        return this.memoised(`i${name}`, () =>
+          btf.int(name, t.size as 1 | 2 | 4 | 8 | 16, t.signed, { bool: !!t.bool }),
         );
-      case 'struct': {
-        const known = this.structs.get(t.def);
-        if (known !== undefined) return known;
-        const entry: BtfType = {
-          kind: t.def.union ? 'union' : 'struct',
-          name: t.def.tag ?? '',
-          size: t.def.size,
-          members: [],
-        };
-        const id = btf.add(entry);
-        this.structs.set(t.def, id);
-        entry.members = t.def.members.map((m) => ({
-          name: m.name ?? '',
-          type: this.id(m.type),
-          bitOffset: m.bitOffset ?? m.offset * 8,
-          bitSize: m.bitWidth ?? 0,
-        }));
-        return id;
       }
+      case 'float':
+        return this.memoised(this.key(t), () => btf.add({ kind: 'float', name: t.name, size: t.size }));
+      case 'ptr':
+        return this.memoised(this.key(t), () => btf.ptr(this.id(t.to)));
+      case 'array':
+        return this.memoised(this.key(t), () => btf.array(this.id(t.of), t.len ?? 0));
+      case 'func':
+        return this.memoised(this.key(t), () =>
+          btf.funcProto(
+            this.id(t.ret),
+            t.params.map((p) => ({ name: p.name ?? '', type: this.id(p.type) })),
+          ),
+        );
+      case 'struct':
+        return this.structId(t.def);
     }
+  }
+
+  private structId(def: StructDef): number {
+    const known = this.structs.get(def);
+    if (known !== undefined) return known;
+    const btf = this.b.btf;
+    if (!def.complete) {
+      const id = btf.add({ kind: 'fwd', name: def.tag ?? '', union: def.union });
+      this.structs.set(def, id);
+      return id;
+    }
+    const entry: BtfType = {
+      kind: def.union ? 'union' : 'struct',
+      name: def.tag ?? '',
+      size: def.size,
+      members: [],
+    };
+    const id = btf.add(entry);
+    this.structs.set(def, id);
+    entry.members = def.members.map((m) => ({
+      name: m.name ?? '',
+      type: this.id(m.type),
+      bitOffset: m.bitOffset ?? m.offset * 8,
+      bitSize: m.bitWidth ?? 0,
+    }));
+    return id;
   }
 
   func(f: CompiledUnit['functions'][number]): number {
@@ -123,6 +206,16 @@ class BtfConverter {
     );
     return this.b.btf.func(f.name, proto, f.global ? 'global' : 'static');
   }
+
+  /** A VAR for a global variable (linkage as clang: static, global or extern). */
+  variable(name: string, type: Type, linkage: 'static' | 'global' | 'extern'): number {
+    return this.b.btf.var(name, this.id(type), linkage);
+  }
+}
+
+/** The typedef name a type was spelled through (set by the parser), if any. */
+function typedefOf(t: Type): { name: string; type: Type } | undefined {
+  return (t as { typedef?: { name: string; type: Type } }).typedef;
 }
 
 export { sizeOf, typeToString };

@@ -147,11 +147,22 @@ export class BtfBuilder {
   }
 }
 
-/** func_info / line_info of one code section, with byte offsets inside the section. */
+/** One CO-RE relocation (struct bpf_core_relo): kind is an index of CORE_RELO_KINDS. */
+export interface BtfCoreRelo {
+  insnOffset: number;
+  /** Local BTF type id of the root type (a struct, union, enum, …). */
+  typeId: number;
+  /** Accessor indices joined by ':' ("0:1:2"); "0" for type and enum-value relocations' own forms. */
+  accessString: string;
+  kind: number;
+}
+
+/** func_info / line_info / CO-RE relocations of one code section, with byte offsets inside it. */
 export interface BtfExtSection {
   section: string;
   funcInfo: { insnOffset: number; typeId: number }[];
   lineInfo: { insnOffset: number; file: string; source: string; line: number; column: number }[];
+  coreRelos?: BtfCoreRelo[];
 }
 
 class Out {
@@ -286,7 +297,7 @@ function encodeType(t: BtfType, o: Out, str: StringTable): void {
   }
 }
 
-/** Serialise BTF (and, when `ext` is given, `.BTF.ext` func and line info sharing its strings). */
+/** Serialise BTF (and, when `ext` is given, `.BTF.ext` func and line info and CO-RE relocations sharing its strings). */
 export function encodeBtf(
   spec: BtfSpec,
   endian: Endian,
@@ -300,8 +311,10 @@ export function encodeBtf(
   if (ext) {
     const func = new Out(le);
     const line = new Out(le);
+    const core = new Out(le);
     func.u32(8);
     line.u32(16);
+    core.u32(16);
     for (const s of ext) {
       if (s.funcInfo.length > 0) {
         func.u32(str.add(s.section));
@@ -321,9 +334,22 @@ export function encodeBtf(
           line.u32((l.line << 10) | (l.column & 0x3ff));
         }
       }
+      const relos = s.coreRelos ?? [];
+      if (relos.length > 0) {
+        core.u32(str.add(s.section));
+        core.u32(relos.length);
+        for (const c of relos) {
+          core.u32(c.insnOffset);
+          core.u32(c.typeId);
+          core.u32(str.add(c.accessString));
+          core.u32(c.kind);
+        }
+      }
     }
     const f = func.done();
     const l = line.done();
+    // Like clang: the CO-RE block only when there are relocations (libbpf reads its absence as none).
+    const c = ext.some((s) => (s.coreRelos ?? []).length > 0) ? core.done() : new Uint8Array(0);
     const e = new Out(le);
     e.u16(BTF_MAGIC);
     e.u8(1);
@@ -334,9 +360,10 @@ export function encodeBtf(
     e.u32(f.length);
     e.u32(l.length);
     e.u32(f.length + l.length);
-    e.u32(0);
+    e.u32(c.length);
     e.raw(f);
     e.raw(l);
+    e.raw(c);
     extBytes = e.done();
   }
   const typeBytes = types.done();

@@ -182,10 +182,23 @@ export class ObjectBuilder {
     this.extFor(section).lineInfo.push({ insnOffset: index, ...info });
   }
 
+  /**
+   * `.BTF.ext` CO-RE relocation of instruction `index` of `section`: `kind` is an index of
+   * CORE_RELO_KINDS ('field_byte_offset' = 0, …), `typeId` a type of `this.btf`, `accessString`
+   * clang's "0:1:2" form.
+   */
+  addCoreRelocation(
+    section: string,
+    index: number,
+    relo: { typeId: number; accessString: string; kind: number },
+  ): void {
+    this.extFor(section).coreRelos?.push({ insnOffset: index, ...relo });
+  }
+
   private extFor(section: string): BtfExtSection {
     let e = this.ext.get(section);
     if (!e) {
-      e = { section, funcInfo: [], lineInfo: [] };
+      e = { section, funcInfo: [], lineInfo: [], coreRelos: [] };
       this.ext.set(section, e);
     }
     return e;
@@ -352,6 +365,10 @@ export class ObjectBuilder {
         lineInfo: e.lineInfo.map((l) => ({
           ...l,
           insnOffset: byteOffsets.get(e.section)?.[l.insnOffset] ?? 0,
+        })),
+        coreRelos: (e.coreRelos ?? []).map((c) => ({
+          ...c,
+          insnOffset: byteOffsets.get(e.section)?.[c.insnOffset] ?? 0,
         })),
       }));
       const enc = encodeBtf(btf.spec, this.endian, ext.length > 0 ? ext : undefined);

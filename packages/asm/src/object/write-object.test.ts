@@ -190,6 +190,26 @@ describe('ObjectBuilder and writeAssembled', () => {
   });
 });
 
+describe('CO-RE relocations written by ObjectBuilder', () => {
+  it('read back as the same records (struct bpf_core_relo in .BTF.ext)', () => {
+    const b = new ObjectBuilder();
+    const int = b.btf.int('int', 4, true);
+    const task = b.btf.struct('task_struct', 16, [
+      { name: 'flags', type: int, offset: 0 },
+      { name: 'pid', type: int, offset: 4 },
+    ]);
+    b.btf.func('prog', b.btf.funcProto(int, []));
+    b.addFunction('prog', 'kprobe/x', [lddw(R1, 0n), mov.imm(R0, 4), add.reg(R0, R1), exit()]);
+    b.addCoreRelocation('kprobe/x', 1, { typeId: task, accessString: '0:1', kind: 0 });
+    b.addCoreRelocation('kprobe/x', 2, { typeId: task, accessString: '0:0', kind: 2 });
+    const obj = readObject(b.build());
+    expect(obj.unsupported.filter((u) => u.feature === 'co-re-relocation').map((u) => u.detail)).toEqual([
+      "CO-RE field_byte_offset relocation of 'task_struct' (access 0:1) at instruction 1",
+      "CO-RE field_exists relocation of 'task_struct' (access 0:0) at instruction 2",
+    ]);
+  });
+});
+
 describe("the kernel's BTF checker accepts our BTF (bpf(BPF_BTF_LOAD); skipped without privileges)", () => {
   const script = path.join(CORPUS_DIR, 'btf_load.py');
   const canLoad = (() => {
