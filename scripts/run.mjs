@@ -1,41 +1,85 @@
 #!/usr/bin/env node
-// The README's commands go through here, so that they work on a machine that has only
-// Node.js: install the workspace with the pinned pnpm when needed, then run the task.
+// The root package.json's scripts go through here, so that they work on a machine that has only
+// Node.js and npm. The first run installs the pinned pnpm (package.json's `packageManager`) with
+// npm into node_modules/.cache/pnpm and the workspace with that pnpm; every run puts that pnpm
+// first on PATH, because turbo runs tasks through the package manager it finds there. Later runs
+// reuse both and install nothing.
 //
-//   node scripts/run.mjs test    every package's tests, then one summary line
-//   node scripts/run.mjs demo    the RFC's story end to end
-//   node scripts/run.mjs bench   the RFC's table (pass --quick for a short run)
+//   node scripts/run.mjs test [turbo args]   every package's tests, then one summary line
+//   node scripts/run.mjs demo [args]         the RFC's story end to end
+//   node scripts/run.mjs bench [args]        the RFC's table (--quick for a short run)
+//   node scripts/run.mjs tbpf [args]         build the CLI and run `tbpf args`
+//   node scripts/run.mjs turbo <args>        a turbo command (build, typecheck)
+//   node scripts/run.mjs pnpm <args>         the pinned pnpm
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { delimiter, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
+// "pnpm@9.15.9", optionally followed by "+sha512.…" (corepack's form).
+const [, pnpmVersion] = /^pnpm@([^+]+)/.exec(pkg.packageManager) ?? [];
+if (!pnpmVersion)
+  throw new Error(`package.json: packageManager must be pnpm@<version>, not ${pkg.packageManager}`);
+const pnpmHome = join(root, 'node_modules', '.cache', 'pnpm');
+const pnpmBin = join(pnpmHome, 'node_modules', '.bin');
+const pnpm = join(pnpmBin, process.platform === 'win32' ? 'pnpm.cmd' : 'pnpm');
+const env = {
+  ...process.env,
+  PATH: [pnpmBin, process.env.PATH].join(delimiter),
+  TURBO_TELEMETRY_DISABLED: '1',
+  DO_NOT_TRACK: '1',
+};
 
-function run(cmd, args) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env });
+function run(cmd, args, cwd = root) {
+  const r = spawnSync(cmd, args, { cwd, stdio: 'inherit', env });
+  if (r.error) throw r.error;
   return r.status ?? 1;
 }
 
+function say(text) {
+  console.error(`tbpf: ${text}`);
+}
+
+/** The pinned pnpm, installed with npm into node_modules/.cache/pnpm unless it is there already. */
+function ensurePnpm() {
+  const manifest = join(pnpmHome, 'node_modules', 'pnpm', 'package.json');
+  if (existsSync(manifest) && JSON.parse(readFileSync(manifest, 'utf8')).version === pnpmVersion) return;
+  say(
+    `installing pnpm ${pnpmVersion} (the workspace's package manager) with npm into ${relative(root, pnpmHome)}`,
+  );
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const args = ['install', '--prefix', pnpmHome, '--no-save', '--no-package-lock', '--no-audit', '--no-fund'];
+  const status = run(npm, [...args, '--loglevel=error', `pnpm@${pnpmVersion}`]);
+  if (status !== 0) process.exit(status);
+}
+
+/** The workspace's dependencies, installed with the pinned pnpm when the lockfile is newer. */
 function ensureInstalled() {
   const marker = join(root, 'node_modules', '.modules.yaml');
   const lock = join(root, 'pnpm-lock.yaml');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
-  const status = run('npx', ['-y', pkg.packageManager, 'install', '--frozen-lockfile']);
+  say('installing the workspace: pnpm install --frozen-lockfile');
+  const status = run(pnpm, ['install', '--frozen-lockfile']);
   if (status !== 0) process.exit(status);
 }
 
 const turbo = join(root, 'node_modules', '.bin', 'turbo');
 const REPORT = '.vitest-report.json';
 
-/** Workspace folders (packages/*, apps/*). */
+/** Workspace folders, as pnpm-workspace.yaml lists them (`dir/*` or `dir`). */
 function workspaces() {
-  return ['packages', 'apps'].flatMap((dir) =>
-    readdirSync(join(root, dir), { withFileTypes: true })
+  const globs = [
+    ...readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8').matchAll(/^\s*-\s*"?([^"\n]+)"?/gm),
+  ];
+  return globs.flatMap(([, glob]) => {
+    if (!glob.endsWith('/*')) return [join(root, glob)];
+    const dir = join(root, glob.slice(0, -2));
+    return readdirSync(dir, { withFileTypes: true })
       .filter((d) => d.isDirectory())
-      .map((d) => join(root, dir, d.name)),
-  );
+      .map((d) => join(dir, d.name));
+  });
 }
 
 /** Run every package's tests, then print one closing line over all of them. */
@@ -68,21 +112,46 @@ function test(extra) {
   return status !== 0 || failed > 0 || passed === 0 ? 1 : 0;
 }
 
+/** Build a workspace package and what it depends on, printing only errors. */
+function build(name) {
+  const status = run(turbo, [
+    'run',
+    'build',
+    `--filter=${name}...`,
+    '--output-logs=errors-only',
+    '--log-prefix=none',
+  ]);
+  if (status !== 0) process.exit(status);
+}
+
 const [task, ...rest] = process.argv.slice(2);
+ensurePnpm();
 ensureInstalled();
 switch (task) {
   case 'test':
     process.exit(test(rest));
     break;
   case 'demo':
-  case 'bench': {
-    const app = `@tbpf/${task}`;
-    const built = run(turbo, ['run', 'build', `--filter=${app}...`, '--output-logs=errors-only']);
-    if (built !== 0) process.exit(built);
+  case 'bench':
+    build(`@tbpf/${task}`);
     process.exit(run(process.execPath, [join(root, 'apps', task, 'dist', 'main.js'), ...rest]));
     break;
+  case 'tbpf': {
+    build('@tbpf/cli');
+    // pnpm passes a `--` before the arguments through (npm drops it); tbpf would read it as "no
+    // more options". Relative paths in the arguments are the caller's: run where npm was called.
+    const args = rest[0] === '--' ? rest.slice(1) : rest;
+    const cwd = process.env.INIT_CWD ?? process.cwd();
+    process.exit(run(process.execPath, [join(root, 'apps', 'cli', 'bin', 'tbpf.js'), ...args], cwd));
+    break;
   }
+  case 'turbo':
+    process.exit(run(turbo, rest));
+    break;
+  case 'pnpm':
+    process.exit(run(pnpm, rest));
+    break;
   default:
-    console.error('usage: node scripts/run.mjs test|demo|bench [args]');
+    console.error('usage: node scripts/run.mjs test|demo|bench|tbpf|turbo|pnpm [args]');
     process.exit(2);
 }
