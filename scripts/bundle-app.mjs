@@ -1,25 +1,48 @@
-// Bundle an app's own code (src/main.ts → dist/main.js) as one ESM file. Workspace packages
-// (@tbpf/*) and npm packages stay external and load from their built `dist` (turbo builds them
-// first): one copy of each package at run time, and @tbpf/jit-x64 finds its native addon
-// beside its own files.
+// Bundle an app (src/main.ts → dist/main.js) with esbuild, in one of two ways:
+// - by default only the app's own code: workspace packages (@tbpf/*) and npm packages stay
+//   external and load from their built `dist` (turbo builds them first);
+// - `selfContained`: everything, workspace packages from their sources, split into chunks at each
+//   dynamic import() so that a process loads only the code its path reaches (the CLI: start-up in
+//   tens of ms). @tbpf/jit-x64 finds its native addon through its installed package either way.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
-/** @param {string} appDir the app's folder; @param {Record<string, string>} [define] */
-export async function bundleApp(appDir, define = {}) {
+// Bundled CommonJS dependencies (commander) call require() for Node built-ins; ESM has none.
+const REQUIRE_SHIM =
+  "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);";
+
+/**
+ * @param {string} appDir the app's folder
+ * @param {{ define?: Record<string, string>, selfContained?: boolean, metafile?: boolean, outdir?: string }} [options]
+ *   outdir: where to write (default the app's dist folder)
+ * @returns the app's package.json and esbuild's result
+ */
+export async function bundleApp(appDir, options = {}) {
+  const { define = {}, selfContained = false, metafile = false, outdir = join(appDir, 'dist') } = options;
   const pkg = JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf8'));
-  await build({
+  const common = {
     entryPoints: [join(appDir, 'src', 'main.ts')],
-    outfile: join(appDir, 'dist', 'main.js'),
     bundle: true,
     platform: 'node',
     format: 'esm',
     target: 'node20',
     sourcemap: true,
-    external: Object.keys(pkg.dependencies ?? {}),
     define,
+    metafile,
     logLevel: 'warning',
-  });
-  return pkg;
+  };
+  const result = await build(
+    selfContained
+      ? {
+          ...common,
+          outdir,
+          splitting: true,
+          chunkNames: 'chunks/[name]-[hash]',
+          conditions: ['source'],
+          banner: { js: REQUIRE_SHIM },
+        }
+      : { ...common, outfile: join(outdir, 'main.js'), external: Object.keys(pkg.dependencies ?? {}) },
+  );
+  return { pkg, result };
 }

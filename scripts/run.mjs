@@ -32,8 +32,9 @@ const env = {
   DO_NOT_TRACK: '1',
 };
 
-function run(cmd, args, cwd = root) {
-  const r = spawnSync(cmd, args, { cwd, stdio: 'inherit', env });
+/** Run a command; `stdout: 2` sends its output to our stderr (build chatter before a CLI's output). */
+function run(cmd, args, { cwd = root, stdout = 'inherit' } = {}) {
+  const r = spawnSync(cmd, args, { cwd, stdio: ['inherit', stdout, 'inherit'], env });
   if (r.error) throw r.error;
   return r.status ?? 1;
 }
@@ -112,15 +113,10 @@ function test(extra) {
   return status !== 0 || failed > 0 || passed === 0 ? 1 : 0;
 }
 
-/** Build a workspace package and what it depends on, printing only errors. */
+/** Build a workspace package and what it depends on; turbo's summary goes to stderr. */
 function build(name) {
-  const status = run(turbo, [
-    'run',
-    'build',
-    `--filter=${name}...`,
-    '--output-logs=errors-only',
-    '--log-prefix=none',
-  ]);
+  const args = ['run', 'build', `--filter=${name}...`, '--output-logs=errors-only', '--log-prefix=none'];
+  const status = run(turbo, args, { stdout: 2 });
   if (status !== 0) process.exit(status);
 }
 
@@ -142,7 +138,7 @@ switch (task) {
     // more options". Relative paths in the arguments are the caller's: run where npm was called.
     const args = rest[0] === '--' ? rest.slice(1) : rest;
     const cwd = process.env.INIT_CWD ?? process.cwd();
-    process.exit(run(process.execPath, [join(root, 'apps', 'cli', 'bin', 'tbpf.js'), ...args], cwd));
+    process.exit(run(process.execPath, [join(root, 'apps', 'cli', 'bin', 'tbpf.js'), ...args], { cwd }));
     break;
   }
   case 'turbo':

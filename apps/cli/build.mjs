@@ -1,5 +1,9 @@
-import { readFileSync } from 'node:fs';
+// The tbpf command as one self-contained bundle, split into chunks that load per command
+// (dist/main.js and dist/chunks/). Stale chunks of an earlier build are removed first.
+import { readFileSync, rmSync } from 'node:fs';
 import { bundleApp } from '../../scripts/bundle-app.mjs';
 
+const dir = new URL('.', import.meta.url).pathname;
 const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
-await bundleApp(new URL('.', import.meta.url).pathname, { TBPF_VERSION: JSON.stringify(version) });
+rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
+await bundleApp(dir, { define: { TBPF_VERSION: JSON.stringify(version) }, selfContained: true });

@@ -136,6 +136,13 @@ export const nodeIo: Io = {
     }
   },
   readStdin: async () => {
+    // One synchronous read spares a process the stream machinery's start-up (the conformance
+    // runner starts a process per test); a non-blocking stdin takes the stream path.
+    try {
+      return readFileSync(0, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+    }
     const chunks: Buffer[] = [];
     for await (const c of process.stdin) chunks.push(c as Buffer);
     return Buffer.concat(chunks).toString('utf8');

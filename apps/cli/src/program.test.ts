@@ -1,4 +1,6 @@
+import { Command } from 'commander';
 import { describe, expect, test } from 'vitest';
+import { COMMANDS } from './commands/index.js';
 import { memoryIo } from './io.js';
 import { runCli } from './program.js';
 
@@ -10,6 +12,20 @@ describe('tbpf', () => {
     expect(await runCli(argv('--help'), io)).toBe(0);
     expect(io.stdout).toMatch(/^Usage: tbpf/);
     expect(io.stdout).toContain('opcodes');
+  });
+
+  test('each command module registers the command it is listed under', async () => {
+    for (const [name, load] of Object.entries(COMMANDS)) {
+      const program = new Command();
+      (await load())(program, memoryIo());
+      expect(program.commands.map((c) => c.name())).toEqual([name]);
+    }
+  });
+
+  test('help NAME loads and describes that command', async () => {
+    const io = memoryIo();
+    expect(await runCli(argv('help', 'run'), io)).toBe(0);
+    expect(io.stdout).toMatch(/^Usage: tbpf run \[options\] <prog>/);
   });
 
   test('--version prints the version', async () => {

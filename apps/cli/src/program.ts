@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { commands } from './commands/index.js';
+import { COMMANDS, type RegisterCommand } from './commands/index.js';
 import { cliErrorFrom } from './errors.js';
 import { CliError, type Io, nodeIo } from './io.js';
 
@@ -29,15 +29,28 @@ function commandPath(c: Command): string {
   return names.join(' ');
 }
 
-/** Build the `tbpf` command tree. Each subcommand lives in ./commands and registers itself. */
-export function createProgram(io: Io): Command {
+/**
+ * The command modules these arguments need: the named command's (also for `help NAME`), none for
+ * a bare `--version`, and all of them otherwise (help and usage errors list every command).
+ */
+function commandsFor(args: string[]): (() => Promise<RegisterCommand>)[] {
+  const operands = args.filter((a) => !a.startsWith('-'));
+  const name = operands[0] === 'help' ? operands[1] : operands[0];
+  if (name !== undefined && Object.hasOwn(COMMANDS, name)) return [COMMANDS[name]];
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) return [];
+  return Object.values(COMMANDS);
+}
+
+/** Build the `tbpf` command tree for `argv`. Each subcommand lives in ./commands and registers itself. */
+export async function createProgram(io: Io, argv: string[]): Promise<Command> {
   const program = new Command('tbpf')
     .description('eBPF in TypeScript: assemble, disassemble, verify, run, compile and trace BPF programs')
     .version(TBPF_VERSION, '-V, --version')
     .addHelpText('after', EXIT_STATUS_HELP)
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
-  for (const register of commands) register(program, io);
+  const registers = await Promise.all(commandsFor(argv.slice(2)).map((load) => load()));
+  for (const register of registers) register(program, io);
   return program;
 }
 
@@ -46,7 +59,7 @@ export function createProgram(io: Io): Command {
  * found by the option parser, a CliError, any other error — is printed here and only here.
  */
 export async function runCli(argv: string[], io: Io = nodeIo): Promise<number> {
-  const program = createProgram(io);
+  const program = await createProgram(io, argv);
   const json = argv.slice(2).includes('--json');
   // Usage errors: commander's text is turned into the contract's format below, naming the
   // command whose --help explains it.

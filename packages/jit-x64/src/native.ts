@@ -70,7 +70,20 @@ export interface Addon {
 
 export type NativeStatus = { ok: true; addon: Addon } | { ok: false; reason: string };
 
-const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/**
+ * The package's folder, found through the package's name rather than this file's place, so that
+ * a bundle that inlines this module (the tbpf CLI) still finds the addon its installed package
+ * built; this file's own place when the name does not resolve.
+ */
+function findPackageRoot(): string {
+  try {
+    return path.dirname(createRequire(import.meta.url).resolve('@tbpf/jit-x64/package.json'));
+  } catch {
+    return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  }
+}
+
+const packageRoot = findPackageRoot();
 /** Where the build script puts the addon. */
 export const ADDON_PATH = path.join(packageRoot, 'build', 'tbpf_jit.node');
 
@@ -94,7 +107,7 @@ function loadAddon(): NativeStatus {
     const detail = existsSync(why) ? readFileSync(why, 'utf8').trim() : 'it was not built';
     return {
       ok: false,
-      reason: `native executor unavailable: ${detail} (build it with \`node packages/jit-x64/scripts/build-native.mjs\`)`,
+      reason: `native executor unavailable: ${detail} (build it with \`node ${path.join(packageRoot, 'scripts', 'build-native.mjs')}\`)`,
     };
   }
   try {

@@ -1,7 +1,8 @@
 import { addressOf, loadBytes, Runtime, registerConformanceHelpers, standardHelpers } from '@tbpf/vm';
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
-import { parseHexBytes, pickEngine } from './run.js';
+import { pickEngine } from './engines.js';
+import { parseHexBytes } from './hex.js';
 
 interface PluginOptions {
   interpret?: boolean;
@@ -27,7 +28,7 @@ export function registerConformancePlugin(program: Command, io: Io): void {
     .option('--wasm', 'run on the WebAssembly JIT')
     .action(async (memory: string | undefined, opts: PluginOptions) => {
       try {
-        const engine = pickEngine(opts.jit ? 'jit' : opts.wasm ? 'wasm' : 'interp');
+        const engine = await pickEngine(opts.jit ? 'jit' : opts.wasm ? 'wasm' : 'interp');
         const code = parseHexBytes((await io.readStdin()).split('\n')[0] ?? '', 'program');
         const mem = memory ? parseHexBytes(memory, 'memory') : new Uint8Array();
         const runtime = new Runtime({

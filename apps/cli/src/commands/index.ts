@@ -1,26 +1,23 @@
 import type { Command } from 'commander';
 import type { Io } from '../io.js';
-import { registerAsm } from './asm.js';
-import { registerCc } from './cc.js';
-import { registerConformancePlugin } from './conformance-plugin.js';
-import { registerDisasm } from './disasm.js';
-import { registerJited } from './jited.js';
-import { registerOpcodes } from './opcodes.js';
-import { registerRun } from './run.js';
-import { registerTrace } from './trace.js';
-import { registerVerify } from './verify.js';
 
 /** A subcommand adds itself to the program. One file per subcommand in this folder. */
 export type RegisterCommand = (program: Command, io: Io) => void;
 
-export const commands: RegisterCommand[] = [
-  registerAsm,
-  registerDisasm,
-  registerOpcodes,
-  registerRun,
-  registerConformancePlugin,
-  registerTrace,
-  registerCc,
-  registerJited,
-  registerVerify,
-];
+/**
+ * Every subcommand by name, with the module that registers it. `tbpf NAME` loads only NAME's module
+ * (and the packages it imports); help loads them all. The bundle splits at these imports, so a
+ * command's start-up costs only what its own module imports: keep a package that only one option
+ * needs behind an `await import()` in that option's code (see pickEngine in engines.ts).
+ */
+export const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
+  asm: async () => (await import('./asm.js')).registerAsm,
+  disasm: async () => (await import('./disasm.js')).registerDisasm,
+  opcodes: async () => (await import('./opcodes.js')).registerOpcodes,
+  run: async () => (await import('./run.js')).registerRun,
+  'conformance-plugin': async () => (await import('./conformance-plugin.js')).registerConformancePlugin,
+  trace: async () => (await import('./trace.js')).registerTrace,
+  cc: async () => (await import('./cc.js')).registerCc,
+  jited: async () => (await import('./jited.js')).registerJited,
+  verify: async () => (await import('./verify.js')).registerVerify,
+};

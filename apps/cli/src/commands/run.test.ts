@@ -5,7 +5,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../io.js';
 import { runCli } from '../program.js';
-import { detectFormat, parseHexBytes } from './run.js';
+import { parseHexBytes } from './hex.js';
+import { detectFormat } from './run.js';
 
 const argv = (...args: string[]) => ['node', 'tbpf', ...args];
 

@@ -1,55 +1,10 @@
 import * as asm from '@tbpf/asm';
-import { wasmEngine } from '@tbpf/jit-wasm';
-import { x64Engine } from '@tbpf/jit-x64';
-import {
-  addressOf,
-  type Engine,
-  type EngineName,
-  interpreter,
-  type LoadedProgram,
-  loadBytes,
-  loadInsns,
-  loadLinked,
-  Runtime,
-  VmError,
-} from '@tbpf/vm';
+import { addressOf, type LoadedProgram, loadBytes, loadInsns, loadLinked, Runtime, VmError } from '@tbpf/vm';
 import type { Command } from 'commander';
 import { cliErrorFrom } from '../errors.js';
 import { CliError, type Io } from '../io.js';
-
-/** Engines by name: the interpreter (the reference), the x86-64 JIT and the WebAssembly JIT. */
-export const ENGINES: Partial<Record<EngineName, Engine>> = {
-  interp: interpreter,
-  jit: x64Engine,
-  wasm: wasmEngine,
-};
-
-/** The engine named `name`, or a CliError saying why it cannot run here. */
-export function pickEngine(name: string): Engine {
-  if (name !== 'interp' && name !== 'jit' && name !== 'wasm') {
-    throw new CliError(`unknown engine '${name}' (choose interp, jit or wasm)`);
-  }
-  const engine = ENGINES[name];
-  if (!engine) throw new CliError(`the ${name} engine is not available yet in this build of tbpf`);
-  const ok = engine.available();
-  if (!ok.ok) throw new CliError(`the ${name} engine is not available: ${ok.reason}`);
-  return engine;
-}
-
-/** Parse hex bytes: "aa bb 11", "aabb11", optional 0x prefixes. */
-export function parseHexBytes(text: string, what: string): Uint8Array {
-  const tokens = text
-    .trim()
-    .split(/[\s,]+/)
-    .filter(Boolean);
-  const digits = tokens.map((t) => t.replace(/^0x/i, '')).join('');
-  if (!/^[0-9a-fA-F]*$/.test(digits) || digits.length % 2 !== 0) {
-    throw new CliError(`${what}: expected hex bytes like "aa bb 11", got '${text.slice(0, 40)}'`);
-  }
-  const bytes = new Uint8Array(digits.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(digits.slice(2 * i, 2 * i + 2), 16);
-  return bytes;
-}
+import { pickEngine } from './engines.js';
+import { parseHexBytes } from './hex.js';
 
 export type ProgramFormat = 'elf' | 'rfc-image' | 'raw' | 'hex' | 'asm';
 
@@ -133,11 +88,11 @@ export function registerRun(program: Command, io: Io): void {
     .option('--repeat <n>', 'run N times and report the mean time per run', '1')
     .option('--limit <n>', 'stop after this many instructions (interpreter)')
     .option('--json', 'machine-readable output')
-    .action((file: string, opts: RunOptions) => {
+    .action(async (file: string, opts: RunOptions) => {
       if (opts.mem !== undefined && opts.memFile !== undefined)
         throw new CliError('give --mem or --mem-file, not both');
       const repeat = positiveInt(opts.repeat, '--repeat');
-      const engine = pickEngine(opts.engine);
+      const engine = await pickEngine(opts.engine);
       const printk: string[] = [];
       const runtime = new Runtime({ printk: (line) => printk.push(line) });
       const mem =

@@ -11,7 +11,8 @@ import {
 import type { Command } from 'commander';
 import { cliErrorFrom } from '../errors.js';
 import { CliError, type Io } from '../io.js';
-import { detectFormat, parseHexBytes } from './run.js';
+import { parseHexBytes } from './hex.js';
+import { detectFormat } from './run.js';
 
 interface VerifyCliOptions {
   type?: string;

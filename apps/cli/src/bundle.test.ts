@@ -1,0 +1,99 @@
+/**
+ * The built `tbpf`: one self-contained bundle split into chunks per command. It runs from the
+ * bundle (the x86-64 JIT still finds its addon), and a command loads only the code it needs —
+ * checked on esbuild's metafile, not on timings: `--version` evaluates no package at all and
+ * `conformance-plugin` (a process per test under the upstream runner) no compiler, verifier or JIT.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { nativeAddon } from '@tbpf/jit-x64';
+import type { Metafile } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { bundleApp } from '../../../scripts/bundle-app.mjs';
+
+const cliDir = path.resolve(__dirname, '..');
+let outdir = '';
+let outputs: Metafile['outputs'] = {};
+
+beforeAll(async () => {
+  // Inside the app's node_modules, so that the bundle resolves @tbpf/jit-x64 as dist/ would.
+  const cache = path.join(cliDir, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  outdir = mkdtempSync(path.join(cache, 'bundle-test-'));
+  const define = { TBPF_VERSION: JSON.stringify('bundle-test') };
+  const { result } = await bundleApp(cliDir, { define, selfContained: true, metafile: true, outdir });
+  outputs = result.metafile?.outputs ?? {};
+}, 120_000);
+
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+/** The output built for an entry point (src/main.ts, or a command module) by its source path. */
+function outputOf(source: string): string {
+  const found = Object.keys(outputs).filter((o) => outputs[o].entryPoint?.endsWith(source));
+  expect(found, source).toHaveLength(1);
+  return found[0];
+}
+
+/** Workspace packages whose code a process evaluates after loading these outputs (static imports only). */
+function packagesLoaded(...entries: string[]): string[] {
+  const seen = new Set<string>();
+  const todo = [...entries];
+  for (let out = todo.pop(); out !== undefined; out = todo.pop()) {
+    if (seen.has(out)) continue;
+    seen.add(out);
+    for (const i of outputs[out].imports)
+      if (i.kind === 'import-statement' && i.path in outputs) todo.push(i.path);
+  }
+  const packages = [...seen].flatMap((out) =>
+    Object.keys(outputs[out].inputs).flatMap((input) => /(?:^|\/)packages\/([^/]+)\//.exec(input)?.[1] ?? []),
+  );
+  return [...new Set(packages)].sort();
+}
+
+function tbpf(args: string[], input = '') {
+  return spawnSync(process.execPath, [path.join(outdir, 'main.js'), ...args], { input, encoding: 'utf8' });
+}
+
+const PROGRAM = 'b7 00 00 00 2a 00 00 00 95 00 00 00 00 00 00 00'; // mov r0, 42; exit
+
+describe('the bundled tbpf', () => {
+  test('--version loads no package', () => {
+    expect(packagesLoaded(outputOf('src/main.ts'))).toEqual([]);
+    const r = tbpf(['--version']);
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, 'bundle-test\n', '']);
+  });
+
+  test('conformance-plugin loads the interpreter and the layers below it only', () => {
+    const plugin = outputOf('src/commands/conformance-plugin.ts');
+    expect(packagesLoaded(outputOf('src/main.ts'), plugin)).toEqual(['asm', 'isa', 'vm']);
+    const r = tbpf(['conformance-plugin'], `${PROGRAM}\n`);
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, '2a\n', '']);
+  });
+
+  test('conformance-plugin --wasm and --jit load their engines when asked', () => {
+    expect(tbpf(['conformance-plugin', '--wasm'], PROGRAM).stdout).toBe('2a\n');
+    const native = nativeAddon();
+    if (!native.ok && !process.env.CI) return; // no addon here: nothing to find (CI must have it)
+    const r = tbpf(['conformance-plugin', '--jit'], PROGRAM);
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, '2a\n', '']);
+  });
+
+  test('help lists every command', () => {
+    const r = tbpf(['--help']);
+    expect(r.status).toBe(0);
+    for (const name of [
+      'asm',
+      'disasm',
+      'opcodes',
+      'run',
+      'conformance-plugin',
+      'trace',
+      'cc',
+      'jited',
+      'verify',
+    ]) {
+      expect(r.stdout).toContain(`  ${name} `);
+    }
+  });
+});
