@@ -1,69 +1,153 @@
 import { ALU_OPS, type AluOp, JMP_OPS } from '@tbpf/isa';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Bounds, constBounds, s32, s64, sync, unknownBounds } from './bounds.js';
+import { type Bounds, constBounds, formatBounds, sync, unknownBounds } from './bounds.js';
 import { evalAlu, scalarAlu, scalarEnd } from './scalar-alu.js';
 import { type Cond, negate, refineScalars } from './scalar-branch.js';
-import { tnumRange, tnumStr, U32 } from './tnum.js';
+import * as ref from './testing/reference/bounds.js';
+import * as refAlu from './testing/reference/scalar-alu.js';
+import * as refBranch from './testing/reference/scalar-branch.js';
+import { tnumRange, tnumStr } from './tnum.js';
+import { fromBigInt, hi, toBigInt } from './u64.js';
+
+/** The BigInt reference's form of fast bounds, and back. */
+function toRef(b: Bounds): ref.Bounds {
+  return {
+    v: toBigInt(b.vh, b.vl),
+    m: toBigInt(b.mh, b.ml),
+    umin: toBigInt(b.uminh, b.uminl),
+    umax: toBigInt(b.umaxh, b.umaxl),
+    smin: BigInt.asIntN(64, toBigInt(b.sminh, b.sminl)),
+    smax: BigInt.asIntN(64, toBigInt(b.smaxh, b.smaxl)),
+    u32min: BigInt(b.u32min),
+    u32max: BigInt(b.u32max),
+    s32min: BigInt(b.s32min),
+    s32max: BigInt(b.s32max),
+  };
+}
+
+function words(x: bigint): [number, number] {
+  const l = fromBigInt(x);
+  return [hi.h, l];
+}
+
+function fromRef(r: ref.Bounds): Bounds {
+  const [vh, vl] = words(r.v);
+  const [mh, ml] = words(r.m);
+  const [uminh, uminl] = words(r.umin);
+  const [umaxh, umaxl] = words(r.umax);
+  const [sminh, sminl] = words(r.smin);
+  const [smaxh, smaxl] = words(r.smax);
+  return {
+    vh,
+    vl,
+    mh,
+    ml,
+    uminh,
+    uminl,
+    umaxh,
+    umaxl,
+    sminh,
+    sminl,
+    smaxh,
+    smaxl,
+    u32min: Number(r.u32min),
+    u32max: Number(r.u32max),
+    s32min: Number(r.s32min),
+    s32max: Number(r.s32max),
+  };
+}
+
+const fastConst = (x: bigint): Bounds => {
+  const [h, l] = words(x);
+  return constBounds(h, l);
+};
 
 /** Every fact in `b` holds for the concrete 64-bit value `x`. */
 function contains(b: Bounds, x: bigint): boolean {
-  const lo = x & U32;
+  const r = toRef(b);
+  const lo = x & 0xffffffffn;
   return (
-    b.umin <= x &&
-    x <= b.umax &&
-    b.smin <= s64(x) &&
-    s64(x) <= b.smax &&
-    b.u32min <= lo &&
-    lo <= b.u32max &&
-    b.s32min <= s32(lo) &&
-    s32(lo) <= b.s32max &&
-    (x & ~b.m) === b.v
+    r.umin <= x &&
+    x <= r.umax &&
+    r.smin <= ref.s64(x) &&
+    ref.s64(x) <= r.smax &&
+    r.u32min <= lo &&
+    lo <= r.u32max &&
+    r.s32min <= ref.s32(lo) &&
+    ref.s32(lo) <= r.s32max &&
+    (x & ~r.m) === r.v
   );
 }
 
 const value = fc.oneof(
   fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
   fc.bigInt({ min: 0n, max: 64n }),
-  fc.constantFrom(0n, 1n, 0x7fffffffn, 0x80000000n, 0xffffffffn, 1n << 63n, (1n << 64n) - 1n),
+  fc.bigInt({ min: 0n, max: 0xffffffffn }),
+  fc.bigInt({ min: -(1n << 31n), max: 1n << 31n }).map((x) => BigInt.asUintN(64, x)),
+  fc.constantFrom(
+    0n,
+    1n,
+    0x7fffffffn,
+    0x80000000n,
+    0xffffffffn,
+    1n << 32n,
+    (1n << 63n) - 1n,
+    1n << 63n,
+    (1n << 64n) - 1n,
+  ),
 );
 const aluOp = fc.constantFrom(...ALU_OPS.filter((o) => o !== 'mov'));
 const cond = fc.constantFrom<Cond>(...JMP_OPS, 'jnset');
 const width = fc.constantFrom<32 | 64>(32, 64);
 
-/** An abstract value known to contain x: unknown, exact, or narrowed by a random true condition. */
-const abstractOf = (x: bigint, shape: number, c: Cond, k: bigint, w: 32 | 64): Bounds => {
-  if (shape === 0) return constBounds(x);
-  const u = unknownBounds();
+/**
+ * A reference abstract value known to contain x: unknown, exact, or narrowed by one or two
+ * random true conditions (which gives ranges, tnums and mixed facts).
+ */
+function abstractOf(x: bigint, shape: number, conds: [Cond, bigint, 32 | 64][]): ref.Bounds {
+  if (shape === 0) return ref.constBounds(x);
+  let u = ref.unknownBounds();
   if (shape === 1) return u;
-  const holds = refineScalars(c, constBounds(x), constBounds(k), w) !== undefined;
-  const r = refineScalars(holds ? c : negate(c), u, constBounds(k), w);
-  expect(r).toBeDefined();
-  return r![0];
-};
+  for (const [c, k, w] of conds) {
+    const holds = refBranch.refineScalars(c, ref.constBounds(x), ref.constBounds(k), w) !== undefined;
+    const r = refBranch.refineScalars(holds ? c : refBranch.negate(c), u, ref.constBounds(k), w);
+    expect(r).toBeDefined();
+    u = r![0];
+  }
+  return u;
+}
 
-describe('scalar tracking is sound: the abstract result contains the concrete one', () => {
-  const operand = fc.tuple(value, fc.integer({ min: 0, max: 2 }), cond, value, width);
+const narrowing = fc.tuple(cond, value, width);
+const operand = fc.tuple(
+  value,
+  fc.integer({ min: 0, max: 2 }),
+  fc.array(narrowing, { minLength: 1, maxLength: 3 }),
+);
 
+describe('fast bounds are bit for bit the BigInt reference', () => {
   it('for every ALU operation at both widths', () => {
     fc.assert(
-      fc.property(
-        operand,
-        operand,
-        aluOp,
-        width,
-        ([x, sx, cx, kx, wx], [y, sy, cy, ky, wy], op: AluOp, w) => {
-          const a = abstractOf(x, sx, cx, kx, wx);
-          const b = abstractOf(y, sy, cy, ky, wy);
-          const r = scalarAlu(op, a, b, w);
-          const concrete =
-            op === 'lsh' || op === 'rsh' || op === 'arsh'
-              ? evalAlu(op, x, y & BigInt(w - 1), w)
-              : evalAlu(op, x, y, w);
-          expect(contains(r, concrete), `${op}${w} ${x} ${y} -> ${concrete}`).toBe(true);
-        },
-      ),
-      { numRuns: 10000, seed: 42 },
+      fc.property(operand, operand, aluOp, width, ([x, sx, cx], [y, sy, cy], op: AluOp, w) => {
+        const a = abstractOf(x, sx, cx);
+        const b = abstractOf(y, sy, cy);
+        const want = refAlu.scalarAlu(op, a, b, w);
+        const got = scalarAlu(op, fromRef(a), fromRef(b), w);
+        expect(toRef(got), `${op}${w} ${ref.formatBounds(a)} ${ref.formatBounds(b)}`).toEqual(want);
+      }),
+      { numRuns: 20000, seed: 11 },
+    );
+  }, 120_000);
+
+  it('for concrete evaluation', () => {
+    fc.assert(
+      fc.property(value, value, aluOp, width, (x, y, op: AluOp, w) => {
+        const [xh, xl] = words(x);
+        const [yh, yl] = words(y);
+        const l = evalAlu(op, xh, xl, yh, yl, w);
+        expect(toBigInt(hi.h, l), `${op}${w} ${x} ${y}`).toBe(refAlu.evalAlu(op, x, y, w));
+      }),
+      { numRuns: 20000, seed: 12 },
     );
   }, 60_000);
 
@@ -73,30 +157,92 @@ describe('scalar tracking is sound: the abstract result contains the concrete on
         operand,
         fc.constantFrom('le', 'be', 'bswap' as const),
         fc.constantFrom(16, 32, 64 as const),
-        ([x, s, c, k, w], op, bits) => {
-          const a = abstractOf(x, s, c, k, w);
-          let v = x & ((1n << BigInt(bits)) - 1n);
-          if (op !== 'le') {
-            let out = 0n;
-            for (let i = 0; i < bits / 8; i++) {
-              out = (out << 8n) | (v & 0xffn);
-              v >>= 8n;
-            }
-            v = out;
-          }
-          expect(contains(scalarEnd(op, bits as 16 | 32 | 64, a), v)).toBe(true);
+        ([x, s, c], op, bits) => {
+          const a = abstractOf(x, s, c);
+          const want = refAlu.scalarEnd(op, bits as 16 | 32 | 64, a);
+          expect(toRef(scalarEnd(op, bits as 16 | 32 | 64, fromRef(a)))).toEqual(want);
         },
       ),
-      { numRuns: 5000, seed: 7 },
+      { numRuns: 5000, seed: 13 },
+    );
+  }, 60_000);
+
+  it('for both edges of every conditional jump', () => {
+    fc.assert(
+      fc.property(operand, operand, cond, width, ([x, sx, cx], [y, sy, cy], c, w) => {
+        const a = abstractOf(x, sx, cx);
+        const b = abstractOf(y, sy, cy);
+        for (const edge of [c, refBranch.negate(c)]) {
+          const want = refBranch.refineScalars(edge, a, b, w);
+          const got = refineScalars(edge, fromRef(a), fromRef(b), w);
+          const text = `${edge}${w} ${ref.formatBounds(a)} ${ref.formatBounds(b)}`;
+          expect(got === undefined, text).toBe(want === undefined);
+          if (got && want) expect([toRef(got[0]), toRef(got[1])], text).toEqual(want);
+        }
+      }),
+      { numRuns: 20000, seed: 14 },
+    );
+  }, 120_000);
+
+  it('for sync of arbitrary (possibly contradictory) facts', () => {
+    const facts = fc.tuple(value, value, value, value, value, value, value, value, value, value);
+    fc.assert(
+      fc.property(facts, ([v, m, umin, umax, smin, smax, u32min, u32max, s32min, s32max]) => {
+        const r: ref.Bounds = {
+          v: v & ~m,
+          m,
+          umin: umin < umax ? umin : umax,
+          umax: umin < umax ? umax : umin,
+          smin: ref.s64(smin),
+          smax: ref.s64(smax),
+          u32min: u32min & 0xffffffffn,
+          u32max: u32max & 0xffffffffn,
+          s32min: ref.s32(s32min),
+          s32max: ref.s32(s32max),
+        };
+        const fast = fromRef(r);
+        const ok = ref.sync(r);
+        expect(sync(fast)).toBe(ok);
+        if (ok) expect(toRef(fast)).toEqual(r);
+      }),
+      { numRuns: 20000, seed: 15 },
+    );
+  }, 60_000);
+
+  it('prints the same', () => {
+    fc.assert(
+      fc.property(operand, ([x, s, c]) => {
+        const a = abstractOf(x, s, c);
+        expect(formatBounds(fromRef(a), 3)).toBe(ref.formatBounds(a, 3));
+      }),
+      { numRuns: 5000, seed: 16 },
+    );
+  });
+});
+
+describe('scalar tracking is sound: the abstract result contains the concrete one', () => {
+  it('for every ALU operation at both widths', () => {
+    fc.assert(
+      fc.property(operand, operand, aluOp, width, ([x, sx, cx], [y, sy, cy], op: AluOp, w) => {
+        const a = fromRef(abstractOf(x, sx, cx));
+        const b = fromRef(abstractOf(y, sy, cy));
+        const r = scalarAlu(op, a, b, w);
+        const concrete =
+          op === 'lsh' || op === 'rsh' || op === 'arsh'
+            ? refAlu.evalAlu(op, x, y & BigInt(w - 1), w)
+            : refAlu.evalAlu(op, x, y, w);
+        expect(contains(r, concrete), `${op}${w} ${x} ${y} -> ${concrete}`).toBe(true);
+      }),
+      { numRuns: 10000, seed: 42 },
     );
   }, 60_000);
 
   it('for both edges of every conditional jump (the taken edge holds the values that take it)', () => {
     fc.assert(
-      fc.property(operand, operand, cond, width, ([x, sx, cx, kx, wx], [y, sy, cy, ky, wy], c, w) => {
-        const a = abstractOf(x, sx, cx, kx, wx);
-        const b = abstractOf(y, sy, cy, ky, wy);
-        const holds = refineScalars(c, constBounds(x), constBounds(y), w) !== undefined;
+      fc.property(operand, operand, cond, width, ([x, sx, cx], [y, sy, cy], c, w) => {
+        const a = fromRef(abstractOf(x, sx, cx));
+        const b = fromRef(abstractOf(y, sy, cy));
+        const holds = refineScalars(c, fastConst(x), fastConst(y), w) !== undefined;
         const edge = refineScalars(holds ? c : negate(c), a, b, w);
         expect(edge, `${c}${w} ${x} ${y}: the edge taken must be feasible`).toBeDefined();
         expect(contains(edge![0], x) && contains(edge![1], y)).toBe(true);
@@ -109,26 +255,29 @@ describe('scalar tracking is sound: the abstract result contains the concrete on
 describe('bounds', () => {
   it('sync derives bounds from each other (a u32 range gives the 64-bit range and the tnum)', () => {
     const b = unknownBounds();
-    b.umax = 0xffn;
+    b.umaxh = 0;
+    b.umaxl = 0xff;
     expect(sync(b)).toBe(true);
-    expect([b.smin, b.smax, b.u32max, tnumStr({ value: b.v, mask: b.m })]).toEqual([
-      0n,
-      255n,
-      255n,
-      '(0x0; 0xff)',
-    ]);
+    expect(formatBounds(b)).toBe('scalar(smin=smin32=0,smax=umax=smax32=umax32=255,var_off=(0x0; 0xff))');
   });
 
   it('sync reports contradictions', () => {
     const b = unknownBounds();
-    b.umin = 10n;
-    b.umax = 20n;
-    b.smax = 5n;
+    b.uminl = 10;
+    b.umaxh = 0;
+    b.umaxl = 20;
+    b.smaxh = 0;
+    b.smaxl = 5;
     expect(sync(b)).toBe(false);
   });
 
   it('tnumRange covers its range', () => {
-    expect(tnumStr(tnumRange(16n, 31n))).toBe('(0x10; 0xf)');
-    expect(tnumStr(tnumRange(0n, 8n))).toBe('(0x0; 0xf)');
+    const t = { vh: 0, vl: 0, mh: 0, ml: 0 };
+    tnumRange(t, 0, 16, 0, 31, 64);
+    expect(tnumStr(t)).toBe('(0x10; 0xf)');
+    tnumRange(t, 0, 0, 0, 8, 64);
+    expect(tnumStr(t)).toBe('(0x0; 0xf)');
+    tnumRange(t, 1, 0, 0x80000000, 0, 64);
+    expect(tnumStr(t)).toBe('(0x0; 0xffffffffffffffff)');
   });
 });

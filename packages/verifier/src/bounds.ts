@@ -1,167 +1,241 @@
 /**
  * Scalar value tracking as in Linux's `struct bpf_reg_state`: a tnum plus signed and unsigned
  * bounds for the full 64-bit value and for its low 32 bits (the subregister). `sync` makes the
- * nine facts agree with each other (Linux's reg_bounds_sync); every transfer function below is
+ * nine facts agree with each other (Linux's reg_bounds_sync); every transfer function is
  * written for one operation width through a `View` (the 32- or 64-bit projection).
+ *
+ * 64-bit quantities are pairs of unsigned 32-bit words (`…h`/`…l`, see ./u64.ts) so that no
+ * BigInt is needed; the 32-bit bounds are plain numbers (u32 in [0, 2^32), s32 in int32 range).
+ * The results are bit for bit those of the BigInt formulation in ./testing/reference (a
+ * property test compares them).
  */
-import { type Tnum, tnumIntersect, tnumRange, U32, U64 } from './tnum.js';
+import { type Tnum, tnumIntersect, tnumRange, tnumStr, U32 } from './tnum.js';
+import { sle, slt, toBigInt, toNumber, toSignedNumber, ule, ult } from './u64.js';
 
-export const S64_MIN = -(1n << 63n);
-export const S64_MAX = (1n << 63n) - 1n;
-export const S32_MIN = -(1n << 31n);
-export const S32_MAX = (1n << 31n) - 1n;
-
-export interface Bounds {
-  /** tnum of the 64-bit value. */
-  v: bigint;
-  m: bigint;
-  umin: bigint;
-  umax: bigint;
-  smin: bigint;
-  smax: bigint;
-  u32min: bigint;
-  u32max: bigint;
-  s32min: bigint;
-  s32max: bigint;
+export interface Bounds extends Tnum {
+  uminh: number;
+  uminl: number;
+  umaxh: number;
+  umaxl: number;
+  sminh: number;
+  sminl: number;
+  smaxh: number;
+  smaxl: number;
+  u32min: number;
+  u32max: number;
+  s32min: number;
+  s32max: number;
 }
 
-/** One width's projection: tnum and bounds for 32 or 64 bits. */
-export interface View {
-  t: Tnum;
-  umin: bigint;
-  umax: bigint;
-  smin: bigint;
-  smax: bigint;
+/**
+ * One width's projection: tnum and bounds as 64-bit word pairs. At 32 bits the unsigned
+ * quantities have high word 0 and the signed ones are sign-extended.
+ */
+export interface View extends Tnum {
+  uminh: number;
+  uminl: number;
+  umaxh: number;
+  umaxl: number;
+  sminh: number;
+  sminl: number;
+  smaxh: number;
+  smaxl: number;
 }
 
-export const s64 = (x: bigint): bigint => BigInt.asIntN(64, x);
-export const u64 = (x: bigint): bigint => BigInt.asUintN(64, x);
-export const s32 = (x: bigint): bigint => BigInt.asIntN(32, x);
-const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
-const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
+const SIGN = 0x80000000;
+const S32_MIN = -0x80000000;
+const S32_MAX = 0x7fffffff;
 
 export function unknownBounds(): Bounds {
   return {
-    v: 0n,
-    m: U64,
-    umin: 0n,
-    umax: U64,
-    smin: S64_MIN,
-    smax: S64_MAX,
-    u32min: 0n,
+    vh: 0,
+    vl: 0,
+    mh: U32,
+    ml: U32,
+    uminh: 0,
+    uminl: 0,
+    umaxh: U32,
+    umaxl: U32,
+    sminh: SIGN,
+    sminl: 0,
+    smaxh: S32_MAX,
+    smaxl: U32,
+    u32min: 0,
     u32max: U32,
     s32min: S32_MIN,
     s32max: S32_MAX,
   };
 }
 
-export function constBounds(x: bigint): Bounds {
-  const u = u64(x);
-  const lo = u & U32;
+/** The bounds of the single value with words (h, l). */
+export function constBounds(h: number, l: number): Bounds {
   return {
-    v: u,
-    m: 0n,
-    umin: u,
-    umax: u,
-    smin: s64(u),
-    smax: s64(u),
-    u32min: lo,
-    u32max: lo,
-    s32min: s32(lo),
-    s32max: s32(lo),
+    vh: h,
+    vl: l,
+    mh: 0,
+    ml: 0,
+    uminh: h,
+    uminl: l,
+    umaxh: h,
+    umaxl: l,
+    sminh: h,
+    sminl: l,
+    smaxh: h,
+    smaxl: l,
+    u32min: l,
+    u32max: l,
+    s32min: l | 0,
+    s32max: l | 0,
   };
 }
 
-export function copyBounds(dst: Bounds, src: Bounds): void {
-  dst.v = src.v;
-  dst.m = src.m;
-  dst.umin = src.umin;
-  dst.umax = src.umax;
-  dst.smin = src.smin;
-  dst.smax = src.smax;
-  dst.u32min = src.u32min;
-  dst.u32max = src.u32max;
-  dst.s32min = src.s32min;
-  dst.s32max = src.s32max;
+/** The bounds of a small integer (|x| < 2^53), e.g. an offset or an immediate. */
+export function constBoundsOf(x: number): Bounds {
+  const h = Math.floor(x / 4294967296);
+  return constBounds(h >>> 0, (x - h * 4294967296) >>> 0);
 }
 
-export const isConst = (b: Bounds): boolean => b.m === 0n;
+export const isConst = (b: Tnum): boolean => b.mh === 0 && b.ml === 0;
+
+// ---- number views of the bounds, for checks against small limits ----------------------------
+// Exact within ±2^53 and order-preserving beyond, so comparisons with small limits are exact.
+
+export const uminOf = (b: Bounds): number => toNumber(b.uminh, b.uminl);
+export const umaxOf = (b: Bounds): number => toNumber(b.umaxh, b.umaxl);
+export const sminOf = (b: Bounds): number => toSignedNumber(b.sminh, b.sminl);
+export const smaxOf = (b: Bounds): number => toSignedNumber(b.smaxh, b.smaxl);
+/** A constant's value read as signed 64 bits. */
+export const constSigned = (b: Tnum): number => toSignedNumber(b.vh, b.vl);
+/** smin is S64_MIN: nothing is known below. */
+export const sminUnbounded = (b: Bounds): boolean => b.sminh === SIGN && b.sminl === 0;
+export const smaxUnbounded = (b: Bounds): boolean => b.smaxh === S32_MAX && b.smaxl === U32;
+/** The constant is `x` (a small integer). */
+export const isConstValue = (b: Tnum, x: number): boolean =>
+  b.mh === 0 && b.ml === 0 && toSignedNumber(b.vh, b.vl) === x;
 
 function feasible(b: Bounds): boolean {
-  return b.umin <= b.umax && b.smin <= b.smax && b.u32min <= b.u32max && b.s32min <= b.s32max;
+  return (
+    ule(b.uminh, b.uminl, b.umaxh, b.umaxl) &&
+    sle(b.sminh, b.sminl, b.smaxh, b.smaxl) &&
+    b.u32min <= b.u32max &&
+    b.s32min <= b.s32max
+  );
 }
+
+const scratch: Tnum = { vh: 0, vl: 0, mh: 0, ml: 0 };
+const scratch2: Tnum = { vh: 0, vl: 0, mh: 0, ml: 0 };
 
 /**
  * Make tnum, 64-bit and 32-bit bounds agree (each step intersects with a sound consequence of
  * another). Returns false when the facts contradict: no value satisfies them.
  */
 export function sync(b: Bounds): boolean {
-  if (b.m === 0n) return syncConst(b);
+  if (b.mh === 0 && b.ml === 0) return syncConst(b);
   for (let round = 0; round < 2; round++) {
     if (!feasible(b)) return false;
-    const { v, m, umin, umax, smin, smax, u32min, u32max, s32min, s32max } = b;
+    const { vh, vl, mh, ml, uminh, uminl, umaxh, umaxl, sminh, sminl, smaxh, smaxl } = b;
+    const { u32min, u32max, s32min, s32max } = b;
     // tnum → bounds
-    b.umin = max(b.umin, b.v);
-    b.umax = min(b.umax, b.v | b.m);
-    b.smin = max(b.smin, s64(b.v | (b.m & (1n << 63n))));
-    b.smax = min(b.smax, s64(b.v | (b.m & S64_MAX)));
-    const lv = b.v & U32;
-    const lm = b.m & U32;
-    b.u32min = max(b.u32min, lv);
-    b.u32max = min(b.u32max, lv | lm);
-    b.s32min = max(b.s32min, s32(lv | (lm & (1n << 31n))));
-    b.s32max = min(b.s32max, s32(lv | (lm & S32_MAX)));
+    if (ult(b.uminh, b.uminl, b.vh, b.vl)) {
+      b.uminh = b.vh;
+      b.uminl = b.vl;
+    }
+    let th = (b.vh | b.mh) >>> 0;
+    let tl = (b.vl | b.ml) >>> 0;
+    if (ult(th, tl, b.umaxh, b.umaxl)) {
+      b.umaxh = th;
+      b.umaxl = tl;
+    }
+    th = (b.vh | (b.mh & SIGN)) >>> 0;
+    tl = b.vl;
+    if (slt(b.sminh, b.sminl, th, tl)) {
+      b.sminh = th;
+      b.sminl = tl;
+    }
+    th = (b.vh | (b.mh & S32_MAX)) >>> 0;
+    tl = (b.vl | b.ml) >>> 0;
+    if (slt(th, tl, b.smaxh, b.smaxl)) {
+      b.smaxh = th;
+      b.smaxl = tl;
+    }
+    const lv = b.vl;
+    const lm = b.ml;
+    b.u32min = Math.max(b.u32min, lv);
+    b.u32max = Math.min(b.u32max, (lv | lm) >>> 0);
+    b.s32min = Math.max(b.s32min, lv | (lm & SIGN));
+    b.s32max = Math.min(b.s32max, lv | (lm & S32_MAX));
     if (!feasible(b)) return false;
     // signed ↔ unsigned, when the range does not cross the sign boundary
-    if (b.umin >> 63n === b.umax >> 63n) {
-      b.smin = max(b.smin, s64(b.umin));
-      b.smax = min(b.smax, s64(b.umax));
+    if (b.uminh >>> 31 === b.umaxh >>> 31) {
+      if (slt(b.sminh, b.sminl, b.uminh, b.uminl)) {
+        b.sminh = b.uminh;
+        b.sminl = b.uminl;
+      }
+      if (slt(b.umaxh, b.umaxl, b.smaxh, b.smaxl)) {
+        b.smaxh = b.umaxh;
+        b.smaxl = b.umaxl;
+      }
     }
-    if (b.smin < 0n === b.smax < 0n) {
-      b.umin = max(b.umin, u64(b.smin));
-      b.umax = min(b.umax, u64(b.smax));
+    if (b.sminh >>> 31 === b.smaxh >>> 31) {
+      if (ult(b.uminh, b.uminl, b.sminh, b.sminl)) {
+        b.uminh = b.sminh;
+        b.uminl = b.sminl;
+      }
+      if (ult(b.smaxh, b.smaxl, b.umaxh, b.umaxl)) {
+        b.umaxh = b.smaxh;
+        b.umaxl = b.smaxl;
+      }
     }
-    if (b.u32min >> 31n === b.u32max >> 31n) {
-      b.s32min = max(b.s32min, s32(b.u32min));
-      b.s32max = min(b.s32max, s32(b.u32max));
+    if (b.u32min >>> 31 === b.u32max >>> 31) {
+      b.s32min = Math.max(b.s32min, b.u32min | 0);
+      b.s32max = Math.min(b.s32max, b.u32max | 0);
     }
-    if (b.s32min < 0n === b.s32max < 0n) {
-      b.u32min = max(b.u32min, BigInt.asUintN(32, b.s32min));
-      b.u32max = min(b.u32max, BigInt.asUintN(32, b.s32max));
+    if (b.s32min < 0 === b.s32max < 0) {
+      b.u32min = Math.max(b.u32min, b.s32min >>> 0);
+      b.u32max = Math.min(b.u32max, b.s32max >>> 0);
     }
     if (!feasible(b)) return false;
     // 64 → 32: when every value shares its upper half, the low halves form a range
-    if (b.umin >> 32n === b.umax >> 32n) {
-      b.u32min = max(b.u32min, b.umin & U32);
-      b.u32max = min(b.u32max, b.umax & U32);
+    if (b.uminh === b.umaxh) {
+      b.u32min = Math.max(b.u32min, b.uminl);
+      b.u32max = Math.min(b.u32max, b.umaxl);
     }
-    if (b.smin >> 32n === b.smax >> 32n) {
-      b.u32min = max(b.u32min, u64(b.smin) & U32);
-      b.u32max = min(b.u32max, u64(b.smax) & U32);
+    if (b.sminh === b.smaxh) {
+      b.u32min = Math.max(b.u32min, b.sminl);
+      b.u32max = Math.min(b.u32max, b.smaxl);
     }
     // 32 → 64: when the upper half is known
-    if (b.m >> 32n === 0n) {
-      const hi = b.v & ~U32;
-      b.umin = max(b.umin, hi | b.u32min);
-      b.umax = min(b.umax, hi | b.u32max);
+    if (b.mh === 0) {
+      if (ult(b.uminh, b.uminl, b.vh, b.u32min)) {
+        b.uminh = b.vh;
+        b.uminl = b.u32min;
+      }
+      if (ult(b.vh, b.u32max, b.umaxh, b.umaxl)) {
+        b.umaxh = b.vh;
+        b.umaxl = b.u32max;
+      }
     }
     if (!feasible(b)) return false;
     // bounds → tnum
-    const t = tnumIntersect({ value: b.v, mask: b.m }, tnumRange(b.umin, b.umax));
-    if (!t) return false;
-    const lo = tnumRange(b.u32min, b.u32max, 32);
-    const t2 = tnumIntersect(t, { value: lo.value, mask: lo.mask | (U64 & ~U32) });
-    if (!t2) return false;
-    b.v = t2.value;
-    b.m = t2.mask;
+    tnumRange(scratch, b.uminh, b.uminl, b.umaxh, b.umaxl, 64);
+    if (!tnumIntersect(scratch, b, scratch)) return false;
+    tnumRange(scratch2, 0, b.u32min, 0, b.u32max, 32);
+    scratch2.mh = U32;
+    if (!tnumIntersect(b, scratch, scratch2)) return false;
     // A round that changed nothing has reached the fixed point.
     if (
-      v === b.v &&
-      m === b.m &&
-      umin === b.umin &&
-      umax === b.umax &&
-      smin === b.smin &&
-      smax === b.smax &&
+      vh === b.vh &&
+      vl === b.vl &&
+      mh === b.mh &&
+      ml === b.ml &&
+      uminh === b.uminh &&
+      uminl === b.uminl &&
+      umaxh === b.umaxh &&
+      umaxl === b.umaxl &&
+      sminh === b.sminh &&
+      sminl === b.sminl &&
+      smaxh === b.smaxh &&
+      smaxl === b.smaxl &&
       u32min === b.u32min &&
       u32max === b.u32max &&
       s32min === b.s32min &&
@@ -175,50 +249,78 @@ export function sync(b: Bounds): boolean {
 
 /** `sync` for a known value: it must lie within every bound, which then all become it. */
 function syncConst(b: Bounds): boolean {
-  const u = b.v;
-  const s = s64(u);
-  const lo = u & U32;
-  const s32v = s32(lo);
-  if (u < b.umin || u > b.umax || s < b.smin || s > b.smax) return false;
-  if (lo < b.u32min || lo > b.u32max || s32v < b.s32min || s32v > b.s32max) return false;
-  b.umin = b.umax = u;
-  b.smin = b.smax = s;
-  b.u32min = b.u32max = lo;
-  b.s32min = b.s32max = s32v;
+  const h = b.vh;
+  const l = b.vl;
+  if (ult(h, l, b.uminh, b.uminl) || ult(b.umaxh, b.umaxl, h, l)) return false;
+  if (slt(h, l, b.sminh, b.sminl) || slt(b.smaxh, b.smaxl, h, l)) return false;
+  const s = l | 0;
+  if (l < b.u32min || l > b.u32max || s < b.s32min || s > b.s32max) return false;
+  b.uminh = b.umaxh = b.sminh = b.smaxh = h;
+  b.uminl = b.umaxl = b.sminl = b.smaxl = l;
+  b.u32min = b.u32max = l;
+  b.s32min = b.s32max = s;
   return true;
 }
 
 export function view(b: Bounds, bits: 32 | 64): View {
   if (bits === 64)
-    return { t: { value: b.v, mask: b.m }, umin: b.umin, umax: b.umax, smin: b.smin, smax: b.smax };
+    return {
+      vh: b.vh,
+      vl: b.vl,
+      mh: b.mh,
+      ml: b.ml,
+      uminh: b.uminh,
+      uminl: b.uminl,
+      umaxh: b.umaxh,
+      umaxl: b.umaxl,
+      sminh: b.sminh,
+      sminl: b.sminl,
+      smaxh: b.smaxh,
+      smaxl: b.smaxl,
+    };
   return {
-    t: { value: b.v & U32, mask: b.m & U32 },
-    umin: b.u32min,
-    umax: b.u32max,
-    smin: b.s32min,
-    smax: b.s32max,
+    vh: 0,
+    vl: b.vl,
+    mh: 0,
+    ml: b.ml,
+    uminh: 0,
+    uminl: b.u32min,
+    umaxh: 0,
+    umaxl: b.u32max,
+    sminh: b.s32min < 0 ? U32 : 0,
+    sminl: b.s32min >>> 0,
+    smaxh: b.s32max < 0 ? U32 : 0,
+    smaxl: b.s32max >>> 0,
   };
 }
 
 /** A result computed at `bits` width as a full register value (32-bit results are zero-extended). */
 export function fromView(w: View, bits: 32 | 64): Bounds {
   const b = unknownBounds();
-  b.v = w.t.value;
+  b.vh = w.vh;
+  b.vl = w.vl;
+  b.mh = w.mh;
+  b.ml = w.ml;
   if (bits === 64) {
-    b.m = w.t.mask;
-    b.umin = w.umin;
-    b.umax = w.umax;
-    b.smin = w.smin;
-    b.smax = w.smax;
+    b.uminh = w.uminh;
+    b.uminl = w.uminl;
+    b.umaxh = w.umaxh;
+    b.umaxl = w.umaxl;
+    b.sminh = w.sminh;
+    b.sminl = w.sminl;
+    b.smaxh = w.smaxh;
+    b.smaxl = w.smaxl;
   } else {
-    b.m = w.t.mask;
-    b.u32min = w.umin;
-    b.u32max = w.umax;
-    b.s32min = w.smin;
-    b.s32max = w.smax;
-    b.umax = U32;
-    b.smin = 0n;
-    b.smax = U32;
+    b.u32min = w.uminl;
+    b.u32max = w.umaxl;
+    b.s32min = w.sminl | 0;
+    b.s32max = w.smaxl | 0;
+    b.umaxh = 0;
+    b.umaxl = U32;
+    b.sminh = 0;
+    b.sminl = 0;
+    b.smaxh = 0;
+    b.smaxl = U32;
   }
   if (!sync(b)) throw new Error('internal: infeasible ALU result');
   return b;
@@ -227,42 +329,58 @@ export function fromView(w: View, bits: 32 | 64): Bounds {
 /** Narrow `b` with a refined view of one width; false when infeasible. */
 export function narrow(b: Bounds, w: View, bits: 32 | 64): boolean {
   if (bits === 64) {
-    const t = tnumIntersect({ value: b.v, mask: b.m }, w.t);
-    if (!t) return false;
-    b.v = t.value;
-    b.m = t.mask;
-    b.umin = max(b.umin, w.umin);
-    b.umax = min(b.umax, w.umax);
-    b.smin = max(b.smin, w.smin);
-    b.smax = min(b.smax, w.smax);
+    if (!tnumIntersect(b, b, w)) return false;
+    if (ult(b.uminh, b.uminl, w.uminh, w.uminl)) {
+      b.uminh = w.uminh;
+      b.uminl = w.uminl;
+    }
+    if (ult(w.umaxh, w.umaxl, b.umaxh, b.umaxl)) {
+      b.umaxh = w.umaxh;
+      b.umaxl = w.umaxl;
+    }
+    if (slt(b.sminh, b.sminl, w.sminh, w.sminl)) {
+      b.sminh = w.sminh;
+      b.sminl = w.sminl;
+    }
+    if (slt(w.smaxh, w.smaxl, b.smaxh, b.smaxl)) {
+      b.smaxh = w.smaxh;
+      b.smaxl = w.smaxl;
+    }
   } else {
-    const t = tnumIntersect({ value: b.v, mask: b.m }, { value: w.t.value, mask: w.t.mask | (U64 & ~U32) });
-    if (!t) return false;
-    b.v = t.value;
-    b.m = t.mask;
-    b.u32min = max(b.u32min, w.umin);
-    b.u32max = min(b.u32max, w.umax);
-    b.s32min = max(b.s32min, w.smin);
-    b.s32max = min(b.s32max, w.smax);
+    scratch.vh = 0;
+    scratch.vl = w.vl;
+    scratch.mh = U32;
+    scratch.ml = w.ml;
+    if (!tnumIntersect(b, b, scratch)) return false;
+    // The view's bounds may lie just outside 32 bits (an edge made empty): compare as numbers.
+    b.u32min = Math.max(b.u32min, toNumber(w.uminh, w.uminl));
+    b.u32max = Math.min(b.u32max, toNumber(w.umaxh, w.umaxl));
+    b.s32min = Math.max(b.s32min, toSignedNumber(w.sminh, w.sminl));
+    b.s32max = Math.min(b.s32max, toSignedNumber(w.smaxh, w.smaxl));
+    if (b.u32min > b.u32max || b.s32min > b.s32max) return false;
   }
   return sync(b);
 }
+
+const big = toBigInt;
 
 /**
  * Linux's print of a scalar (print_scalar_ranges): the value when constant, else the
  * non-trivial bounds with equal ones of the same kind merged (`smin=umin=0`), then the tnum.
  */
 export function formatBounds(b: Bounds, id = 0): string {
-  if (b.m === 0n) return formatValue(b.v);
+  if (isConst(b)) return formatValue(b.vh, b.vl);
+  const smin = BigInt.asIntN(64, big(b.sminh, b.sminl));
+  const smax = BigInt.asIntN(64, big(b.smaxh, b.smaxl));
   const items = [
-    { name: 'smin', val: b.smin, omit: b.smin === S64_MIN },
-    { name: 'smax', val: b.smax, omit: b.smax === S64_MAX },
-    { name: 'umin', val: b.umin, omit: b.umin === 0n },
-    { name: 'umax', val: b.umax, omit: b.umax === U64 },
-    { name: 'smin32', val: b.s32min, omit: b.s32min === S32_MIN },
-    { name: 'smax32', val: b.s32max, omit: b.s32max === S32_MAX },
-    { name: 'umin32', val: b.u32min, omit: b.u32min === 0n },
-    { name: 'umax32', val: b.u32max, omit: b.u32max === U32 },
+    { name: 'smin', val: smin, omit: sminUnbounded(b) },
+    { name: 'smax', val: smax, omit: smaxUnbounded(b) },
+    { name: 'umin', val: big(b.uminh, b.uminl), omit: b.uminh === 0 && b.uminl === 0 },
+    { name: 'umax', val: big(b.umaxh, b.umaxl), omit: b.umaxh === U32 && b.umaxl === U32 },
+    { name: 'smin32', val: BigInt(b.s32min), omit: b.s32min === S32_MIN },
+    { name: 'smax32', val: BigInt(b.s32max), omit: b.s32max === S32_MAX },
+    { name: 'umin32', val: BigInt(b.u32min), omit: b.u32min === 0 },
+    { name: 'umax32', val: BigInt(b.u32max), omit: b.u32max === U32 },
   ];
   const parts: string[] = id ? [`id=${id}`] : [];
   for (let i = 0; i < items.length; i++) {
@@ -278,39 +396,49 @@ export function formatBounds(b: Bounds, id = 0): string {
     }
     parts.push(`${names}=${m1.val}`);
   }
-  if (b.m !== U64) parts.push(`var_off=(0x${b.v.toString(16)}; 0x${b.m.toString(16)})`);
+  if (b.mh !== U32 || b.ml !== U32) parts.push(`var_off=${tnumStr(b)}`);
   return `scalar(${parts.join(',')})`;
 }
 
-export function formatValue(v: bigint): string {
-  const s = s64(v);
-  return s > -(1n << 31n) && s < 1n << 32n ? s.toString() : `0x${u64(v).toString(16)}`;
+/** A 64-bit value as Linux prints it: decimal when small, else hex. */
+export function formatValue(h: number, l: number): string {
+  const s = toSignedNumber(h, l);
+  if (s > -(2 ** 31) && s < 2 ** 32) return String(s);
+  return `0x${big(h, l).toString(16)}`;
 }
 
 /** True when every value allowed by `cur` is allowed by `old` (Linux's range_within + tnum_in). */
 export function boundsWithin(old: Bounds, cur: Bounds): boolean {
   return (
-    old.umin <= cur.umin &&
-    cur.umax <= old.umax &&
-    old.smin <= cur.smin &&
-    cur.smax <= old.smax &&
+    ule(old.uminh, old.uminl, cur.uminh, cur.uminl) &&
+    ule(cur.umaxh, cur.umaxl, old.umaxh, old.umaxl) &&
+    sle(old.sminh, old.sminl, cur.sminh, cur.sminl) &&
+    sle(cur.smaxh, cur.smaxl, old.smaxh, old.smaxl) &&
     old.u32min <= cur.u32min &&
     cur.u32max <= old.u32max &&
     old.s32min <= cur.s32min &&
     cur.s32max <= old.s32max &&
-    (cur.m & ~old.m) === 0n &&
-    (cur.v & ~old.m) === old.v
+    (cur.mh & ~old.mh) === 0 &&
+    (cur.ml & ~old.ml) === 0 &&
+    (cur.vh & ~old.mh) >>> 0 === old.vh &&
+    (cur.vl & ~old.ml) >>> 0 === old.vl
   );
 }
 
 export function boundsEqual(a: Bounds, b: Bounds): boolean {
   return (
-    a.v === b.v &&
-    a.m === b.m &&
-    a.umin === b.umin &&
-    a.umax === b.umax &&
-    a.smin === b.smin &&
-    a.smax === b.smax &&
+    a.vh === b.vh &&
+    a.vl === b.vl &&
+    a.mh === b.mh &&
+    a.ml === b.ml &&
+    a.uminh === b.uminh &&
+    a.uminl === b.uminl &&
+    a.umaxh === b.umaxh &&
+    a.umaxl === b.umaxl &&
+    a.sminh === b.sminh &&
+    a.sminl === b.sminl &&
+    a.smaxh === b.smaxh &&
+    a.smaxl === b.smaxl &&
     a.u32min === b.u32min &&
     a.u32max === b.u32max &&
     a.s32min === b.s32min &&

@@ -7,7 +7,21 @@
 
 import { formatKernel } from '@tbpf/asm';
 import type { AluInsn, AtomicInsn, Insn, JmpInsn, LdxInsn, StInsn, StxInsn } from '@tbpf/isa';
-import { type Bounds, isConst, narrow, S64_MIN, sync, unknownBounds, view } from './bounds.js';
+import {
+  type Bounds,
+  constSigned,
+  isConst,
+  isConstValue,
+  narrow,
+  smaxOf,
+  smaxUnbounded,
+  sminOf,
+  sminUnbounded,
+  sync,
+  umaxOf,
+  unknownBounds,
+  view,
+} from './bounds.js';
 import type { Structure } from './cfg.js';
 import { ctxAccess } from './ctx-access.js';
 import { Reject } from './errors.js';
@@ -16,6 +30,7 @@ import { immBounds, scalarAlu, scalarEnd } from './scalar-alu.js';
 import { type Cond, negate, refineScalars } from './scalar-branch.js';
 import {
   constReg,
+  constRegWords,
   copyState,
   curFrame,
   type Frame,
@@ -39,7 +54,9 @@ import {
   typeName,
   withBounds,
 } from './state.js';
+import { tnumStr } from './tnum.js';
 import type { MapInfo, VerifyOptions, VerifyStats } from './types.js';
+import { toBigInt } from './u64.js';
 
 /** `bpf_<name>` of a helper the program type knows, for the log. */
 export function helperName(opts: VerifyOptions, id: number): string | undefined {
@@ -91,13 +108,17 @@ const ALU_STR: Record<string, string> = {
 
 function loadedScalar(size: number, signed: boolean): Reg {
   if (size === 8) return scalarReg();
-  const bits = BigInt(size * 8);
+  const bits = size * 8;
   const b = unknownBounds();
   if (signed) {
-    b.smin = -(1n << (bits - 1n));
-    b.smax = (1n << (bits - 1n)) - 1n;
+    // [-2^(bits-1), 2^(bits-1) - 1], sign-extended
+    b.sminh = 0xffffffff;
+    b.sminl = -(2 ** (bits - 1)) >>> 0;
+    b.smaxh = 0;
+    b.smaxl = 2 ** (bits - 1) - 1;
   } else {
-    b.umax = (1n << bits) - 1n;
+    b.umaxh = 0;
+    b.umaxl = bits === 32 ? 0xffffffff : 2 ** bits - 1;
   }
   return scalarFrom(b);
 }
@@ -109,7 +130,7 @@ function scalarFrom(b: Bounds): Reg {
   return r;
 }
 
-const isZeroConst = (r: Reg): boolean => r.type === 'scalar' && r.m === 0n && r.v === 0n;
+const isZeroConst = (r: Reg): boolean => r.type === 'scalar' && isConstValue(r, 0);
 
 export class Checker {
   private readonly insns: readonly Insn[];
@@ -455,7 +476,7 @@ export class Checker {
       case 'callx': {
         const r = this.readReg(insn.reg);
         if (r.type !== 'scalar' || !isConst(r)) this.reject(`callx R${insn.reg} is not a known helper id`);
-        checkHelperCall(this, Number(BigInt.asIntN(32, r.v)));
+        checkHelperCall(this, r.vl | 0);
         return this.pc + 1;
       }
       case 'exit':
@@ -519,7 +540,7 @@ export class Checker {
       if (op === 'sub' && width === 64 && !this.unpriv) {
         // ptr - ptr is a distance: a scalar (allowed for privileged programs in Linux).
         if (d.type === src.type && d.type === 'fp' && isConst(d) && isConst(src) && d.frame === src.frame) {
-          this.setReg(dst, constReg(BigInt(d.off - src.off)));
+          this.setReg(dst, constReg(d.off - src.off));
         } else this.setReg(dst, scalarReg());
         return;
       }
@@ -550,19 +571,22 @@ export class Checker {
       }
     }
     const known = isConst(off);
-    const val = BigInt.asIntN(64, off.v);
+    const val = constSigned(off);
     const tn = typeName(ptr);
     if (known && (val >= MAX_VAR_OFF || val <= -MAX_VAR_OFF))
-      this.reject(`math between ${tn} pointer and ${val} is not allowed`);
-    if (!known && off.smin === S64_MIN) {
+      this.reject(
+        `math between ${tn} pointer and ${BigInt.asIntN(64, toBigInt(off.vh, off.vl))} is not allowed`,
+      );
+    if (!known && sminUnbounded(off)) {
       this.reject(`math between ${tn} pointer and register with unbounded min value is not allowed`);
     }
-    if (!known && (off.smin >= MAX_VAR_OFF || off.smin <= -MAX_VAR_OFF)) {
-      this.reject(`value ${off.smin} makes ${tn} pointer be out of bounds`);
+    if (!known && (sminOf(off) >= MAX_VAR_OFF || sminOf(off) <= -MAX_VAR_OFF)) {
+      this.reject(
+        `value ${BigInt.asIntN(64, toBigInt(off.sminh, off.sminl))} makes ${tn} pointer be out of bounds`,
+      );
     }
     if (known) {
-      const c = Number(val);
-      const n = op === 'add' ? ptr.off + c : ptr.off - c;
+      const n = op === 'add' ? ptr.off + val : ptr.off - val;
       if (n >= MAX_VAR_OFF || n <= -MAX_VAR_OFF) this.reject(`${tn} pointer offset ${n} is not allowed`);
       return { ...ptr, off: n, sig: undefined };
     }
@@ -578,7 +602,7 @@ export class Checker {
 
   private checkLddw(insn: Extract<Insn, { kind: 'lddw' }>): void {
     if (insn.source === 'imm64') {
-      this.setReg(insn.dst, constReg((BigInt(insn.imm2 >>> 0) << 32n) | BigInt(insn.imm >>> 0)));
+      this.setReg(insn.dst, constRegWords(insn.imm2 >>> 0, insn.imm >>> 0));
       return;
     }
     const idx = insn.imm;
@@ -609,7 +633,7 @@ export class Checker {
     if (insn.kind === 'stx') value = this.readReg(insn.src);
     else {
       if (base.type === 'ctx') this.reject(`BPF_ST stores into R${insn.dst} ctx is not allowed`);
-      value = constReg(BigInt(insn.imm | 0));
+      value = constReg(insn.imm | 0);
     }
     if (this.unpriv && insn.kind === 'stx' && isPointer(value) && base.type !== 'fp') {
       this.reject(
@@ -658,22 +682,22 @@ export class Checker {
   ): void {
     const fixed = off + reg.off;
     if (isConst(reg)) {
-      const o = fixed + Number(BigInt.asIntN(64, reg.v));
+      const o = fixed + constSigned(reg);
       if (o < 0 || (size === 0 && !zeroOk) || o + size > limit) this.reject(what(o));
       return;
     }
-    if (reg.smin < 0n && (reg.smin === S64_MIN || reg.smin + BigInt(fixed) < 0n)) {
+    if (sminOf(reg) < 0 && (sminUnbounded(reg) || sminOf(reg) + fixed < 0)) {
       this.reject(`R${regno} min value is negative, either use unsigned index or do a if (index >=0) check.`);
     }
-    const lo = Number(reg.smin) + fixed;
+    const lo = sminOf(reg) + fixed;
     if (lo < 0 || lo + size > limit) {
       this.log(what(lo));
       this.reject(`R${regno} min value is outside of the allowed memory range`);
     }
-    if (reg.umax >= BigInt(MAX_VAR_OFF)) {
+    if (umaxOf(reg) >= MAX_VAR_OFF) {
       this.reject(`R${regno} unbounded memory access, make sure to bounds check any such access`);
     }
-    const hi = Number(reg.umax) + fixed;
+    const hi = umaxOf(reg) + fixed;
     if (hi + size > limit) {
       this.log(what(hi));
       this.reject(`R${regno} max value is outside of the allowed memory range`);
@@ -758,7 +782,7 @@ export class Checker {
   stackRange(regno: number, reg: Reg, off: number, size: number, what: string): [number, number] {
     const fixed = reg.off + off;
     if (isConst(reg)) {
-      const o = fixed + Number(BigInt.asIntN(64, reg.v));
+      const o = fixed + constSigned(reg);
       if (o < -STACK_SIZE || o + size > 0 || size <= 0)
         this.reject(`invalid ${what} stack R${regno} off=${o} size=${size}`);
       if (o % size !== 0 && what !== 'indirect access to') {
@@ -767,16 +791,11 @@ export class Checker {
       this.noteDepth(reg, -o);
       return [o, o + size];
     }
-    const lo = Number(reg.smin) + fixed;
-    const hi = Number(reg.smax) + fixed;
-    if (
-      reg.smin <= -BigInt(MAX_VAR_OFF) ||
-      reg.smax >= BigInt(MAX_VAR_OFF) ||
-      lo < -STACK_SIZE ||
-      hi + size > 0
-    ) {
+    const lo = sminOf(reg) + fixed;
+    const hi = smaxOf(reg) + fixed;
+    if (sminOf(reg) <= -MAX_VAR_OFF || smaxOf(reg) >= MAX_VAR_OFF || lo < -STACK_SIZE || hi + size > 0) {
       this.reject(
-        `invalid variable-offset ${what} stack R${regno} var_off=(0x${reg.v.toString(16)}; 0x${reg.m.toString(16)}) off=${fixed} size=${size}`,
+        `invalid variable-offset ${what} stack R${regno} var_off=${tnumStr(reg)} off=${fixed} size=${size}`,
       );
     }
     this.noteDepth(reg, -lo);
@@ -823,8 +842,8 @@ export class Checker {
     if (isPointer(value)) this.reject(`invalid size of register spill`);
     for (let i = base; i < base + size; i++) this.scrubSlot(f, i);
     for (let k = 0; k < size; k++) {
-      const byte = isConst(value) ? (value.v >> BigInt(8 * k)) & 0xffn : 1n;
-      f.stack[base + k] = byte === 0n ? STACK_ZERO : STACK_MISC;
+      const byte = isConst(value) ? ((k < 4 ? value.vl : value.vh) >>> (8 * (k & 3))) & 0xff : 1;
+      f.stack[base + k] = byte === 0 ? STACK_ZERO : STACK_MISC;
     }
   }
 
@@ -835,7 +854,7 @@ export class Checker {
       for (let o = lo; o < hi; o++) {
         if (f.stack[o + STACK_SIZE] === STACK_INVALID) {
           this.reject(
-            `invalid variable-offset read from stack R${regno} var_off=(0x${reg.v.toString(16)}; 0x${reg.m.toString(16)})+${reg.off + off} size=${size}`,
+            `invalid variable-offset read from stack R${regno} var_off=${tnumStr(reg)}+${reg.off + off} size=${size}`,
           );
         }
       }
@@ -856,7 +875,7 @@ export class Checker {
       if (b === STACK_SPILL && isPointer(f.spills[(base + i) >> 3]!)) this.reject('corrupted spill memory');
       if (b !== STACK_ZERO) allZero = false;
     }
-    return allZero ? constReg(0n) : loadedScalar(size, signed);
+    return allZero ? constReg(0) : loadedScalar(size, signed);
   }
 
   // ---- jumps -----------------------------------------------------------------------------
@@ -955,7 +974,7 @@ export class Checker {
   private markNull(ptr: Reg, isNull: boolean): void {
     const id = ptr.id;
     this.forEachReg((r) =>
-      r.id === id && r.nullable ? (isNull ? constReg(0n) : { ...r, nullable: false }) : undefined,
+      r.id === id && r.nullable ? (isNull ? constReg(0) : { ...r, nullable: false }) : undefined,
     );
     if (isNull && ptr.refId) this.st.refs = this.st.refs.filter((x) => x.id !== ptr.refId);
   }
@@ -973,7 +992,7 @@ export class Checker {
     } else return false;
     if (!['jgt', 'jge', 'jlt', 'jle'].includes(cond) || !isConst(pkt)) return false;
     // pkt > end or pkt >= end: the fall-through edge (pkt <= end) is safe; jlt/jle: the taken edge.
-    const bytes = pkt.off + Number(pkt.v) - (cond === 'jge' || cond === 'jlt' ? 1 : 0);
+    const bytes = pkt.off + constSigned(pkt) - (cond === 'jge' || cond === 'jlt' ? 1 : 0);
     const inside = cond === 'jgt' || cond === 'jge' ? 'fallthrough' : 'taken';
     const other = copyState(this.st);
     const grant = (st: State) => {
@@ -1029,10 +1048,10 @@ export class Checker {
           : 'R0 leaks addr as return value',
       );
     }
-    if (range && (r0.smin < BigInt(range.min) || r0.smax > BigInt(range.max))) {
+    if (range && (sminOf(r0) < range.min || smaxOf(r0) > range.max)) {
       let has = '';
-      if (r0.smin > S64_MIN) has += ` smin=${r0.smin}`;
-      if (r0.smax < (1n << 63n) - 1n) has += ` smax=${r0.smax}`;
+      if (!sminUnbounded(r0)) has += ` smin=${BigInt.asIntN(64, toBigInt(r0.sminh, r0.sminl))}`;
+      if (!smaxUnbounded(r0)) has += ` smax=${BigInt.asIntN(64, toBigInt(r0.smaxh, r0.smaxl))}`;
       if (!has) has = ' unknown scalar value';
       this.reject(
         `At program exit the register R0 has${has} should have been in [${range.min}, ${range.max}]`,

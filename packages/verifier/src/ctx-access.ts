@@ -2,9 +2,10 @@
  * Context accesses: a load or store through the ctx pointer is checked against the program
  * type's layout (Linux's check_ctx_access / the per-type is_valid_access).
  */
-import { isConst } from './bounds.js';
+import { isConstValue } from './bounds.js';
 import type { Checker } from './checker.js';
 import { ptrReg, type Reg } from './state.js';
+import { tnumStr } from './tnum.js';
 
 /** Check an access of `size` bytes at ctx + `off`; returns the loaded register for typed fields. */
 export function ctxAccess(
@@ -17,8 +18,7 @@ export function ctxAccess(
 ): Reg | undefined {
   const layout = c.opts.type.ctx;
   if (reg.off !== 0) c.reject(`dereference of modified ctx ptr R${regno} off=${reg.off} disallowed`);
-  if (!isConst(reg) || reg.v !== 0n)
-    c.reject(`variable ctx access var_off=(0x${reg.v.toString(16)}; 0x${reg.m.toString(16)}) disallowed`);
+  if (!isConstValue(reg, 0)) c.reject(`variable ctx access var_off=${tnumStr(reg)} disallowed`);
   if (layout.kind === 'fields') {
     for (const f of layout.fields) {
       if (off < f.off || off + size > f.off + f.size) continue;

@@ -4,7 +4,7 @@
  * r1-r5, the return value, acquired and released references (check_helper_call).
  */
 import type { ArgType, HelperPrototype } from '@tbpf/vm';
-import { isConst } from './bounds.js';
+import { constSigned, isConst, isConstValue, sminOf, umaxOf, uminOf } from './bounds.js';
 import type { Checker } from './checker.js';
 import {
   isPointer,
@@ -35,7 +35,7 @@ export function checkHelperCall(c: Checker, id: number): void {
     const regno = i + 1;
     if (at === 'dontcare') continue;
     const r = c.readReg(regno);
-    constArg[i] = r.type === 'scalar' && isConst(r) ? Number(r.v) : undefined;
+    constArg[i] = r.type === 'scalar' && isConst(r) ? constSigned(r) : undefined;
     const expected = (list: string) => c.reject(`R${regno} type=${typeName(r)} expected=${list}`);
     const memTypes = 'fp, pkt, pkt_meta, map_key, map_value, mem';
     switch (at) {
@@ -67,9 +67,9 @@ export function checkHelperCall(c: Checker, id: number): void {
       case 'const_size':
       case 'const_size_or_zero': {
         if (r.type !== 'scalar') expected('scalar');
-        if (r.smin < 0n) c.reject(`R${regno} min value is negative, either use unsigned or 'var &= const'`);
-        if (r.umax === 0n && at === 'const_size') c.reject(`R${regno} invalid zero-sized read`);
-        if (r.umax >= BigInt(MAX_VAR_OFF))
+        if (sminOf(r) < 0) c.reject(`R${regno} min value is negative, either use unsigned or 'var &= const'`);
+        if (umaxOf(r) === 0 && at === 'const_size') c.reject(`R${regno} invalid zero-sized read`);
+        if (umaxOf(r) >= MAX_VAR_OFF)
           c.reject(`R${regno} unbounded memory access, use 'var &= const' or 'if (var < const)'`);
         // Without a memory argument before it, the size is an allocation size (ringbuf_reserve).
         if (memArg) {
@@ -77,8 +77,8 @@ export function checkHelperCall(c: Checker, id: number): void {
             c,
             memArg.regno,
             memArg.reg,
-            Number(r.umax),
-            Number(r.umin),
+            umaxOf(r),
+            uminOf(r),
             memArg.write,
             at === 'const_size_or_zero',
           );
@@ -88,7 +88,7 @@ export function checkHelperCall(c: Checker, id: number): void {
       }
       case 'ptr_to_ctx':
         if (r.type !== 'ctx') expected('ctx');
-        if (r.off !== 0 || !isConst(r) || r.v !== 0n)
+        if (r.off !== 0 || !isConstValue(r, 0))
           c.reject(`dereference of modified ctx ptr R${regno} off=${r.off} disallowed`);
         break;
       case 'ptr_to_const_str':
@@ -100,7 +100,7 @@ export function checkHelperCall(c: Checker, id: number): void {
         break;
       case 'ptr_to_ringbuf_mem':
         if (r.type !== 'mem' || !r.ringbuf || r.nullable) expected('ringbuf_mem');
-        if (r.off !== 0 || !isConst(r) || r.v !== 0n)
+        if (r.off !== 0 || !isConstValue(r, 0))
           c.reject(`R${regno} must have zero offset when passed to release func`);
         if (!c.st.refs.some((x) => x.id === r.refId))
           c.reject(`R${regno} reference has not been acquired before`);
@@ -238,7 +238,7 @@ function checkConstStr(c: Checker, regno: number, r: Reg): void {
   const map = c.maps[r.map];
   if (!map.readOnly) c.reject(`R${regno} does not point to a readonly map'`);
   if (!isConst(r)) c.reject(`R${regno} is not a constant address'`);
-  const start = r.off + Number(r.v);
+  const start = r.off + constSigned(r);
   const data = map.initialData;
   if (!data || start < 0 || start >= map.valueSize)
     c.reject(`R${regno} invalid access to map value, value_size=${map.valueSize} off=${start}`);
@@ -248,7 +248,7 @@ function checkConstStr(c: Checker, regno: number, r: Reg): void {
 function checkStackStr(c: Checker, regno: number, r: Reg): void {
   if (!isConst(r)) c.reject(`R${regno} variable stack access to a string prohibited`);
   const f = c.stackFrame(r);
-  const start = r.off + Number(BigInt.asIntN(64, r.v));
+  const start = r.off + constSigned(r);
   if (start < -STACK_SIZE || start >= 0)
     c.reject(`invalid indirect access to stack R${regno} off=${start} size=1`);
   c.noteDepth(r, -start);

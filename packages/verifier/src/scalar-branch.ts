@@ -1,11 +1,12 @@
 /**
  * Conditional jumps on scalars: narrow both operands on each edge (Linux's reg_set_min_max),
  * at the jump's width. An edge whose narrowed facts contradict is impossible — this is also how
- * a branch is found to be always or never taken.
+ * a branch is found to be always or never taken. Values are 64-bit word pairs (./u64.ts).
  */
 import type { JmpOp } from '@tbpf/isa';
 import { type Bounds, narrow, type View, view } from './bounds.js';
-import { maskOf, tnumIntersect } from './tnum.js';
+import { highMask, tnumIntersect, U32 } from './tnum.js';
+import { add, hi, sle, slt, sub, ule, ult } from './u64.js';
 
 /** A jump condition or its negation. `jnset` is "not (a & b)". */
 export type Cond = JmpOp | 'jnset';
@@ -27,130 +28,211 @@ const NEGATE: Record<Cond, Cond> = {
 
 export const negate = (c: Cond): Cond => NEGATE[c];
 
-const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
-const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
+const SIGN = 0x80000000;
 
-/** Narrowed views of (a, b) under `a cond b`, or undefined when the condition cannot hold. */
-function refineViews(c: Cond, a: View, b: View, bits: 32 | 64): [View, View] | undefined {
-  const A = { ...a };
-  const B = { ...b };
+/** Largest unsigned / signed and smallest signed value of a `bits`-wide view, as words. */
+const isUmax = (h: number, l: number, bits: 32 | 64): boolean => h === highMask(bits) && l === U32;
+const isSmax = (h: number, l: number, bits: 32 | 64): boolean =>
+  bits === 64 ? h === 0x7fffffff && l === U32 : h === 0 && l === 0x7fffffff;
+const isSmin = (h: number, l: number, bits: 32 | 64): boolean =>
+  bits === 64 ? h === SIGN && l === 0 : h === U32 && l === SIGN;
+
+const copyView = (v: View): View => ({
+  vh: v.vh,
+  vl: v.vl,
+  mh: v.mh,
+  ml: v.ml,
+  uminh: v.uminh,
+  uminl: v.uminl,
+  umaxh: v.umaxh,
+  umaxl: v.umaxl,
+  sminh: v.sminh,
+  sminl: v.sminl,
+  smaxh: v.smaxh,
+  smaxl: v.smaxl,
+});
+
+// Each `x OP= y ± 1` below first rules out the ±1 leaving the width's range: that edge is then
+// impossible (the BigInt formulation finds the same when the narrowed bounds cross).
+
+/** A.umin = max(a.umin, b.umin + k) for k in {0, 1}; false when impossible. */
+function raiseUmin(A: View, b: View, k: number, bits: 32 | 64): boolean {
+  if (k && isUmax(b.uminh, b.uminl, bits)) return false;
+  const l = add(b.uminh, b.uminl, 0, k);
+  const h = hi.h;
+  if (ult(A.uminh, A.uminl, h, l)) {
+    A.uminh = h;
+    A.uminl = l;
+  }
+  return true;
+}
+
+/** B.umax = min(b.umax, a.umax - k); false when impossible. */
+function lowerUmax(B: View, a: View, k: number): boolean {
+  if (k && a.umaxh === 0 && a.umaxl === 0) return false;
+  const l = sub(a.umaxh, a.umaxl, 0, k);
+  const h = hi.h;
+  if (ult(h, l, B.umaxh, B.umaxl)) {
+    B.umaxh = h;
+    B.umaxl = l;
+  }
+  return true;
+}
+
+/** A.smin = max(a.smin, b.smin + k); false when impossible. */
+function raiseSmin(A: View, b: View, k: number, bits: 32 | 64): boolean {
+  if (k && isSmax(b.sminh, b.sminl, bits)) return false;
+  const l = add(b.sminh, b.sminl, 0, k);
+  const h = hi.h;
+  if (slt(A.sminh, A.sminl, h, l)) {
+    A.sminh = h;
+    A.sminl = l;
+  }
+  return true;
+}
+
+/** B.smax = min(b.smax, a.smax - k); false when impossible. */
+function lowerSmax(B: View, a: View, k: number, bits: 32 | 64): boolean {
+  if (k && isSmin(a.smaxh, a.smaxl, bits)) return false;
+  const l = sub(a.smaxh, a.smaxl, 0, k);
+  const h = hi.h;
+  if (slt(h, l, B.smaxh, B.smaxl)) {
+    B.smaxh = h;
+    B.smaxl = l;
+  }
+  return true;
+}
+
+/** Narrowed views (A, B) of (a, b) under `a cond b`; false when the condition cannot hold. */
+function refineViews(c: Cond, a: View, b: View, A: View, B: View, bits: 32 | 64): boolean {
   switch (c) {
     case 'jeq': {
-      const t = tnumIntersect(a.t, b.t);
-      if (!t) return undefined;
-      const r: View = {
-        t,
-        umin: max(a.umin, b.umin),
-        umax: min(a.umax, b.umax),
-        smin: max(a.smin, b.smin),
-        smax: min(a.smax, b.smax),
-      };
-      return [r, { ...r }];
+      if (!tnumIntersect(A, a, b)) return false;
+      const ua = ult(b.uminh, b.uminl, a.uminh, a.uminl);
+      A.uminh = ua ? a.uminh : b.uminh;
+      A.uminl = ua ? a.uminl : b.uminl;
+      const ub = ult(a.umaxh, a.umaxl, b.umaxh, b.umaxl);
+      A.umaxh = ub ? a.umaxh : b.umaxh;
+      A.umaxl = ub ? a.umaxl : b.umaxl;
+      const sa = slt(b.sminh, b.sminl, a.sminh, a.sminl);
+      A.sminh = sa ? a.sminh : b.sminh;
+      A.sminl = sa ? a.sminl : b.sminl;
+      const sb = slt(a.smaxh, a.smaxl, b.smaxh, b.smaxl);
+      A.smaxh = sb ? a.smaxh : b.smaxh;
+      A.smaxl = sb ? a.smaxl : b.smaxl;
+      Object.assign(B, A);
+      return true;
     }
-    case 'jne': {
+    case 'jne':
       // Only a constant on one side excludes anything: an end of the other's range.
-      for (const [x, k] of [
-        [A, b],
-        [B, a],
-      ] as const) {
-        if (k.t.mask !== 0n) continue;
-        const c0 = k.t.value;
-        const cs = BigInt.asIntN(bits, c0);
-        if (x.t.mask === 0n && x.t.value === c0) return undefined;
-        if (x.umin === c0) x.umin++;
-        if (x.umax === c0) x.umax--;
-        if (x.smin === cs) x.smin++;
-        if (x.smax === cs) x.smax--;
-      }
-      return [A, B];
-    }
+      return excludeConst(A, b, bits) && excludeConst(B, a, bits);
     case 'jgt':
-      A.umin = max(a.umin, b.umin + 1n);
-      B.umax = min(b.umax, a.umax - 1n);
-      return [A, B];
+      return raiseUmin(A, b, 1, bits) && lowerUmax(B, a, 1);
     case 'jge':
-      A.umin = max(a.umin, b.umin);
-      B.umax = min(b.umax, a.umax);
-      return [A, B];
+      return raiseUmin(A, b, 0, bits) && lowerUmax(B, a, 0);
     case 'jlt':
-      A.umax = min(a.umax, b.umax - 1n);
-      B.umin = max(b.umin, a.umin + 1n);
-      return [A, B];
+      return lowerUmax(A, b, 1) && raiseUmin(B, a, 1, bits);
     case 'jle':
-      A.umax = min(a.umax, b.umax);
-      B.umin = max(b.umin, a.umin);
-      return [A, B];
+      return lowerUmax(A, b, 0) && raiseUmin(B, a, 0, bits);
     case 'jsgt':
-      A.smin = max(a.smin, b.smin + 1n);
-      B.smax = min(b.smax, a.smax - 1n);
-      return [A, B];
+      return raiseSmin(A, b, 1, bits) && lowerSmax(B, a, 1, bits);
     case 'jsge':
-      A.smin = max(a.smin, b.smin);
-      B.smax = min(b.smax, a.smax);
-      return [A, B];
+      return raiseSmin(A, b, 0, bits) && lowerSmax(B, a, 0, bits);
     case 'jslt':
-      A.smax = min(a.smax, b.smax - 1n);
-      B.smin = max(b.smin, a.smin + 1n);
-      return [A, B];
+      return lowerSmax(A, b, 1, bits) && raiseSmin(B, a, 1, bits);
     case 'jsle':
-      A.smax = min(a.smax, b.smax);
-      B.smin = max(b.smin, a.smin);
-      return [A, B];
+      return lowerSmax(A, b, 0, bits) && raiseSmin(B, a, 0, bits);
     case 'jset': {
       // Some common bit may be set: impossible when no bit can be set in both.
-      if (((a.t.value | a.t.mask) & (b.t.value | b.t.mask)) === 0n) return undefined;
-      if (A.umin === 0n) A.umin = 1n;
-      if (b.t.mask === 0n && (b.t.value & (b.t.value - 1n)) === 0n) {
-        const t = tnumIntersect(a.t, { value: b.t.value, mask: maskOf(bits) & ~b.t.value });
-        if (!t) return undefined;
-        A.t = t;
+      if (((a.vh | a.mh) & (b.vh | b.mh)) === 0 && ((a.vl | a.ml) & (b.vl | b.ml)) === 0) return false;
+      if (A.uminh === 0 && A.uminl === 0) A.uminl = 1;
+      if (b.mh === 0 && b.ml === 0) {
+        const l = sub(b.vh, b.vl, 0, 1);
+        // A single bit (or none): it must be set.
+        if (((b.vh & hi.h) | (b.vl & l)) === 0) {
+          const bit = { vh: b.vh, vl: b.vl, mh: (highMask(bits) & ~b.vh) >>> 0, ml: (U32 & ~b.vl) >>> 0 };
+          if (!tnumIntersect(A, a, bit)) return false;
+        }
       }
-      return [A, B];
+      return true;
     }
     case 'jnset': {
-      if ((a.t.value & b.t.value) !== 0n) return undefined;
-      if (b.t.mask === 0n) {
-        const t = tnumIntersect(a.t, { value: 0n, mask: maskOf(bits) & ~b.t.value });
-        if (!t) return undefined;
-        A.t = t;
+      if ((a.vh & b.vh) !== 0 || (a.vl & b.vl) !== 0) return false;
+      if (b.mh === 0 && b.ml === 0) {
+        const clear = { vh: 0, vl: 0, mh: (highMask(bits) & ~b.vh) >>> 0, ml: (U32 & ~b.vl) >>> 0 };
+        if (!tnumIntersect(A, a, clear)) return false;
       }
-      return [A, B];
+      return true;
     }
   }
 }
 
+/** `x != k` with k a constant: x loses k where k is an end of its ranges. */
+function excludeConst(x: View, k: View, bits: 32 | 64): boolean {
+  if (k.mh !== 0 || k.ml !== 0) return true;
+  const ch = k.vh;
+  const cl = k.vl;
+  // The signed reading of k at this width (sign-extended at 32 bits).
+  const sh = bits === 64 ? ch : cl & SIGN ? U32 : 0;
+  if (x.mh === 0 && x.ml === 0 && x.vh === ch && x.vl === cl) return false;
+  if (x.uminh === ch && x.uminl === cl) {
+    if (isUmax(ch, cl, bits)) return false;
+    x.uminl = add(ch, cl, 0, 1);
+    x.uminh = hi.h;
+  }
+  if (x.umaxh === ch && x.umaxl === cl) {
+    if (ch === 0 && cl === 0) return false;
+    x.umaxl = sub(ch, cl, 0, 1);
+    x.umaxh = hi.h;
+  }
+  if (x.sminh === sh && x.sminl === cl) {
+    if (isSmax(sh, cl, bits)) return false;
+    x.sminl = add(sh, cl, 0, 1);
+    x.sminh = hi.h;
+  }
+  if (x.smaxh === sh && x.smaxl === cl) {
+    if (isSmin(sh, cl, bits)) return false;
+    x.smaxl = sub(sh, cl, 0, 1);
+    x.smaxh = hi.h;
+  }
+  return true;
+}
+
 /** The condition on two known values. */
-function constHolds(c: Cond, x: bigint, y: bigint, bits: 32 | 64): boolean {
-  const w = maskOf(bits);
-  const a = x & w;
-  const b = y & w;
-  const sa = BigInt.asIntN(bits, a);
-  const sb = BigInt.asIntN(bits, b);
+function constHolds(c: Cond, ah: number, al: number, bh: number, bl: number, bits: 32 | 64): boolean {
+  if (bits === 32) {
+    ah = al & SIGN ? U32 : 0;
+    bh = bl & SIGN ? U32 : 0;
+  }
+  // At 32 bits the high words are the sign extension: unsigned order of the low words is
+  // what matters, so compare unsigned on the low words alone.
+  const uh = bits === 32 ? 0 : ah;
+  const vh = bits === 32 ? 0 : bh;
   switch (c) {
     case 'jeq':
-      return a === b;
+      return uh === vh && al === bl;
     case 'jne':
-      return a !== b;
+      return uh !== vh || al !== bl;
     case 'jgt':
-      return a > b;
+      return ult(vh, bl, uh, al);
     case 'jge':
-      return a >= b;
+      return ule(vh, bl, uh, al);
     case 'jlt':
-      return a < b;
+      return ult(uh, al, vh, bl);
     case 'jle':
-      return a <= b;
+      return ule(uh, al, vh, bl);
     case 'jsgt':
-      return sa > sb;
+      return slt(bh, bl, ah, al);
     case 'jsge':
-      return sa >= sb;
+      return sle(bh, bl, ah, al);
     case 'jslt':
-      return sa < sb;
+      return slt(ah, al, bh, bl);
     case 'jsle':
-      return sa <= sb;
+      return sle(ah, al, bh, bl);
     case 'jset':
-      return (a & b) !== 0n;
+      return (uh & vh) !== 0 || (al & bl) !== 0;
     case 'jnset':
-      return (a & b) === 0n;
+      return (uh & vh) === 0 && (al & bl) === 0;
   }
 }
 
@@ -159,11 +241,15 @@ function constHolds(c: Cond, x: bigint, y: bigint, bits: 32 | 64): boolean {
  * impossible. The inputs are not modified.
  */
 export function refineScalars(c: Cond, a: Bounds, b: Bounds, bits: 32 | 64): [Bounds, Bounds] | undefined {
-  if (a.m === 0n && b.m === 0n) return constHolds(c, a.v, b.v, bits) ? [a, b] : undefined;
-  const r = refineViews(c, view(a, bits), view(b, bits), bits);
-  if (!r) return undefined;
+  if (a.mh === 0 && a.ml === 0 && b.mh === 0 && b.ml === 0)
+    return constHolds(c, a.vh, a.vl, b.vh, b.vl, bits) ? [a, b] : undefined;
+  const va = view(a, bits);
+  const vb = view(b, bits);
+  const A = copyView(va);
+  const B = copyView(vb);
+  if (!refineViews(c, va, vb, A, B, bits)) return undefined;
   const na = { ...a };
   const nb = { ...b };
-  if (!narrow(na, r[0], bits) || !narrow(nb, r[1], bits)) return undefined;
+  if (!narrow(na, A, bits) || !narrow(nb, B, bits)) return undefined;
   return [na, nb];
 }

@@ -8,7 +8,10 @@ import {
   boundsEqual,
   boundsWithin,
   constBounds,
+  constBoundsOf,
   formatBounds,
+  isConst,
+  isConstValue,
   unknownBounds,
 } from './bounds.js';
 
@@ -69,12 +72,18 @@ export function withBounds(r: Omit<Reg, keyof Bounds>, b: Bounds): Reg {
     range: r.range,
     frame: r.frame,
     sig: undefined,
-    v: b.v,
-    m: b.m,
-    umin: b.umin,
-    umax: b.umax,
-    smin: b.smin,
-    smax: b.smax,
+    vh: b.vh,
+    vl: b.vl,
+    mh: b.mh,
+    ml: b.ml,
+    uminh: b.uminh,
+    uminl: b.uminl,
+    umaxh: b.umaxh,
+    umaxl: b.umaxl,
+    sminh: b.sminh,
+    sminl: b.sminl,
+    smaxh: b.smaxh,
+    smaxl: b.smaxl,
     u32min: b.u32min,
     u32max: b.u32max,
     s32min: b.s32min,
@@ -108,12 +117,18 @@ export function scalarReg(b: Bounds = unknownBounds(), id = 0): Reg {
   return r;
 }
 
-export function constReg(v: bigint): Reg {
-  return scalarReg(constBounds(v));
+/** A known small integer (|x| < 2^53). */
+export function constReg(x: number): Reg {
+  return scalarReg(constBoundsOf(x));
+}
+
+/** A known 64-bit value given as two 32-bit words. */
+export function constRegWords(h: number, l: number): Reg {
+  return scalarReg(constBounds(h, l));
 }
 
 export function ptrReg(type: RegType, fields: Partial<Reg> = {}): Reg {
-  const r = withBounds(BASE, constBounds(0n));
+  const r = withBounds(BASE, constBounds(0, 0));
   r.type = type;
   return Object.assign(r, fields);
 }
@@ -251,7 +266,7 @@ function stackSafe(old: Frame, cur: Frame, ids: IdMap): boolean {
     if (o === STACK_ZERO) {
       if (c === STACK_ZERO) continue;
       const cs = cur.spills[i >> 3];
-      if (c === STACK_SPILL && cs && cs.type === 'scalar' && cs.m === 0n && cs.v === 0n) continue;
+      if (c === STACK_SPILL && cs && cs.type === 'scalar' && isConstValue(cs, 0)) continue;
       return false;
     }
     // old MISC: any initialised non-pointer byte will do
@@ -317,7 +332,7 @@ export function regsKey(s: State): string {
     if (r.type === 'not_init') k += '|-';
     else {
       // Cached on the (immutable) register: a hash only, equality is checked by sameRegs.
-      r.sig ??= `${r.type[0]}${r.off},${r.v}`;
+      r.sig ??= `${r.type[0]}${r.off},${r.vh},${r.vl}`;
       k += `|${r.sig}`;
     }
   }
@@ -331,7 +346,7 @@ export function formatReg(
   maps: (i: number) => [number, number],
 ): string {
   if (r.type === 'scalar') return formatBounds(r, r.id);
-  if (r.type === 'fp' && r.m === 0n) return `fp${r.off}`;
+  if (r.type === 'fp' && isConst(r)) return `fp${r.off}`;
   const parts: string[] = [];
   if (r.id) parts.push(`id=${r.id}`);
   if (r.refId) parts.push(`ref_obj_id=${r.refId}`);
@@ -342,7 +357,7 @@ export function formatReg(
   if (r.type === 'mem') parts.push(`sz=${r.size}`);
   if (r.type === 'pkt') parts.push(`r=${r.range}`);
   if (r.off) parts.push(`off=${r.off}`);
-  if (r.m !== 0n) {
+  if (!isConst(r)) {
     const b = formatBounds(r);
     parts.push(b.slice('scalar('.length, -1));
   }

@@ -1,126 +1,163 @@
 /**
- * Tristate numbers (Linux's `tnum`): a value whose bits are each 0, 1 or unknown. `value` holds
- * the known-1 bits, `mask` the unknown bits; a bit set in both never happens. All quantities are
- * unsigned BigInts truncated to the operation's width (32 or 64 bits).
+ * Tristate numbers (Linux's `tnum`): a value whose bits are each 0, 1 or unknown. `v` holds the
+ * known-1 bits, `m` the unknown bits; a bit set in both never happens. 64-bit quantities are
+ * two 32-bit words (`vh`/`vl`, `mh`/`ml`, see ./u64.ts); at 32-bit width the high words are 0.
+ * The operations write their result into `out` (which may be one of the operands).
  */
+import { add, bitLength, hi, mul, sar, shl, shr, sub } from './u64.js';
 
 export interface Tnum {
-  readonly value: bigint;
-  readonly mask: bigint;
+  vh: number;
+  vl: number;
+  mh: number;
+  ml: number;
 }
 
-export const U64 = (1n << 64n) - 1n;
-export const U32 = (1n << 32n) - 1n;
+export const U32 = 0xffffffff;
 
-export function maskOf(bits: 32 | 64): bigint {
-  return bits === 64 ? U64 : U32;
+/** The high word of the mask of a `bits`-wide quantity. */
+export const highMask = (bits: 32 | 64): number => (bits === 64 ? U32 : 0);
+
+function setTnum(out: Tnum, vh: number, vl: number, mh: number, ml: number): void {
+  out.vh = vh;
+  out.vl = vl;
+  out.mh = mh;
+  out.ml = ml;
 }
-
-export const tnumConst = (v: bigint): Tnum => ({ value: v, mask: 0n });
-export const tnumUnknown = (bits: 32 | 64 = 64): Tnum => ({ value: 0n, mask: maskOf(bits) });
 
 /** The smallest tnum containing every value of [min, max] (unsigned). */
-export function tnumRange(min: bigint, max: bigint, bits: 32 | 64 = 64): Tnum {
-  const chi = min ^ max;
-  const n = chi === 0n ? 0 : chi.toString(2).length;
-  if (n >= bits) return tnumUnknown(bits);
-  const delta = (1n << BigInt(n)) - 1n;
-  return { value: min & ~delta & maskOf(bits), mask: delta };
+export function tnumRange(
+  out: Tnum,
+  minh: number,
+  minl: number,
+  maxh: number,
+  maxl: number,
+  bits: 32 | 64,
+): void {
+  const n = bitLength((minh ^ maxh) >>> 0, (minl ^ maxl) >>> 0);
+  if (n >= bits) {
+    setTnum(out, 0, 0, highMask(bits), U32);
+    return;
+  }
+  // delta = 2^n - 1
+  const dl = n >= 32 ? U32 : n === 0 ? 0 : (U32 >>> (32 - n)) >>> 0;
+  const dh = n > 32 ? (U32 >>> (64 - n)) >>> 0 : 0;
+  setTnum(out, (minh & ~dh & highMask(bits)) >>> 0, (minl & ~dl) >>> 0, dh, dl);
 }
 
-export function tnumAdd(a: Tnum, b: Tnum, bits: 32 | 64): Tnum {
-  const w = maskOf(bits);
-  const sm = (a.mask + b.mask) & w;
-  const sv = (a.value + b.value) & w;
-  const sigma = (sm + sv) & w;
-  const chi = sigma ^ sv;
-  const mu = chi | a.mask | b.mask;
-  return { value: sv & ~mu & w, mask: mu & w };
+export function tnumAdd(out: Tnum, a: Tnum, b: Tnum, bits: 32 | 64): void {
+  const w = highMask(bits);
+  const sml = add(a.mh, a.ml, b.mh, b.ml);
+  const smh = (hi.h & w) >>> 0;
+  const svl = add(a.vh, a.vl, b.vh, b.vl);
+  const svh = (hi.h & w) >>> 0;
+  const sigl = add(smh, sml, svh, svl);
+  const sigh = (hi.h & w) >>> 0;
+  const muHi = ((sigh ^ svh) | a.mh | b.mh) >>> 0;
+  const muLo = ((sigl ^ svl) | a.ml | b.ml) >>> 0;
+  setTnum(out, (svh & ~muHi) >>> 0, (svl & ~muLo) >>> 0, (muHi & w) >>> 0, muLo);
 }
 
-export function tnumSub(a: Tnum, b: Tnum, bits: 32 | 64): Tnum {
-  const w = maskOf(bits);
-  const dv = (a.value - b.value) & w;
-  const alpha = (dv + a.mask) & w;
-  const beta = (dv - b.mask) & w;
-  const chi = alpha ^ beta;
-  const mu = chi | a.mask | b.mask;
-  return { value: dv & ~mu & w, mask: mu & w };
+export function tnumSub(out: Tnum, a: Tnum, b: Tnum, bits: 32 | 64): void {
+  const w = highMask(bits);
+  const dvl = sub(a.vh, a.vl, b.vh, b.vl);
+  const dvh = (hi.h & w) >>> 0;
+  const alphal = add(dvh, dvl, a.mh, a.ml);
+  const alphah = (hi.h & w) >>> 0;
+  const betal = sub(dvh, dvl, b.mh, b.ml);
+  const betah = (hi.h & w) >>> 0;
+  const muHi = ((alphah ^ betah) | a.mh | b.mh) >>> 0;
+  const muLo = ((alphal ^ betal) | a.ml | b.ml) >>> 0;
+  setTnum(out, (dvh & ~muHi) >>> 0, (dvl & ~muLo) >>> 0, (muHi & w) >>> 0, muLo);
 }
 
-export function tnumAnd(a: Tnum, b: Tnum): Tnum {
-  const alpha = a.value | a.mask;
-  const beta = b.value | b.mask;
-  const v = a.value & b.value;
-  return { value: v, mask: alpha & beta & ~v };
+export function tnumAnd(out: Tnum, a: Tnum, b: Tnum): void {
+  const vh = (a.vh & b.vh) >>> 0;
+  const vl = (a.vl & b.vl) >>> 0;
+  const mh = ((a.vh | a.mh) & (b.vh | b.mh) & ~vh) >>> 0;
+  const ml = ((a.vl | a.ml) & (b.vl | b.ml) & ~vl) >>> 0;
+  setTnum(out, vh, vl, mh, ml);
 }
 
-export function tnumOr(a: Tnum, b: Tnum): Tnum {
-  const v = a.value | b.value;
-  const mu = a.mask | b.mask;
-  return { value: v, mask: mu & ~v };
+export function tnumOr(out: Tnum, a: Tnum, b: Tnum): void {
+  const vh = (a.vh | b.vh) >>> 0;
+  const vl = (a.vl | b.vl) >>> 0;
+  setTnum(out, vh, vl, ((a.mh | b.mh) & ~vh) >>> 0, ((a.ml | b.ml) & ~vl) >>> 0);
 }
 
-export function tnumXor(a: Tnum, b: Tnum): Tnum {
-  const v = a.value ^ b.value;
-  const mu = a.mask | b.mask;
-  return { value: v & ~mu, mask: mu };
+export function tnumXor(out: Tnum, a: Tnum, b: Tnum): void {
+  const mh = (a.mh | b.mh) >>> 0;
+  const ml = (a.ml | b.ml) >>> 0;
+  setTnum(out, ((a.vh ^ b.vh) & ~mh) >>> 0, ((a.vl ^ b.vl) & ~ml) >>> 0, mh, ml);
 }
 
-export function tnumLshift(a: Tnum, k: number, bits: 32 | 64): Tnum {
-  const w = maskOf(bits);
-  const s = BigInt(k);
-  return { value: (a.value << s) & w, mask: (a.mask << s) & w };
+export function tnumLshift(out: Tnum, a: Tnum, k: number, bits: 32 | 64): void {
+  const w = highMask(bits);
+  const vl = shl(a.vh, a.vl, k);
+  const vh = (hi.h & w) >>> 0;
+  const ml = shl(a.mh, a.ml, k);
+  setTnum(out, vh, vl, (hi.h & w) >>> 0, ml);
 }
 
-export function tnumRshift(a: Tnum, k: number): Tnum {
-  const s = BigInt(k);
-  return { value: a.value >> s, mask: a.mask >> s };
+export function tnumRshift(out: Tnum, a: Tnum, k: number): void {
+  const vl = shr(a.vh, a.vl, k);
+  const vh = hi.h;
+  const ml = shr(a.mh, a.ml, k);
+  setTnum(out, vh, vl, hi.h, ml);
 }
 
-export function tnumArshift(a: Tnum, k: number, bits: 32 | 64): Tnum {
-  const w = maskOf(bits);
-  const s = BigInt(k);
-  return {
-    value: (BigInt.asIntN(bits, a.value) >> s) & w,
-    mask: (BigInt.asIntN(bits, a.mask) >> s) & w,
-  };
+export function tnumArshift(out: Tnum, a: Tnum, k: number, bits: 32 | 64): void {
+  if (bits === 32) {
+    setTnum(out, 0, ((a.vl | 0) >> k) >>> 0, 0, ((a.ml | 0) >> k) >>> 0);
+    return;
+  }
+  const vl = sar(a.vh, a.vl, k);
+  const vh = hi.h;
+  const ml = sar(a.mh, a.ml, k);
+  setTnum(out, vh, vl, hi.h, ml);
 }
 
 /** Multiplication, bit-serial as in Linux's tnum_mul. */
-export function tnumMul(a: Tnum, b: Tnum, bits: 32 | 64): Tnum {
-  const w = maskOf(bits);
-  if (a.mask === 0n && b.mask === 0n) return tnumConst((a.value * b.value) & w);
-  const accV = (a.value * b.value) & w;
-  let accM: Tnum = { value: 0n, mask: 0n };
-  let x = a;
-  let y = b;
-  while (x.value !== 0n || x.mask !== 0n) {
-    if (x.value & 1n) accM = tnumAdd(accM, { value: 0n, mask: y.mask }, bits);
-    else if (x.mask & 1n) accM = tnumAdd(accM, { value: 0n, mask: y.value | y.mask }, bits);
-    x = tnumRshift(x, 1);
-    y = tnumLshift(y, 1, bits);
+export function tnumMul(out: Tnum, a: Tnum, b: Tnum, bits: 32 | 64): void {
+  const w = highMask(bits);
+  // accV = (a.value * b.value) & w
+  const pl = mul(a.vh, a.vl, b.vh, b.vl);
+  const prod: Tnum = { vh: (hi.h & w) >>> 0, vl: pl, mh: 0, ml: 0 };
+  if (a.mh === 0 && a.ml === 0 && b.mh === 0 && b.ml === 0) {
+    setTnum(out, prod.vh, prod.vl, 0, 0);
+    return;
   }
-  return tnumAdd(tnumConst(accV), accM, bits);
+  const acc: Tnum = { vh: 0, vl: 0, mh: 0, ml: 0 };
+  const x: Tnum = { vh: a.vh, vl: a.vl, mh: a.mh, ml: a.ml };
+  const y: Tnum = { vh: b.vh, vl: b.vl, mh: b.mh, ml: b.ml };
+  const term: Tnum = { vh: 0, vl: 0, mh: 0, ml: 0 };
+  while (x.vh !== 0 || x.vl !== 0 || x.mh !== 0 || x.ml !== 0) {
+    if (x.vl & 1) {
+      setTnum(term, 0, 0, y.mh, y.ml);
+      tnumAdd(acc, acc, term, bits);
+    } else if (x.ml & 1) {
+      setTnum(term, 0, 0, (y.vh | y.mh) >>> 0, (y.vl | y.ml) >>> 0);
+      tnumAdd(acc, acc, term, bits);
+    }
+    tnumRshift(x, x, 1);
+    tnumLshift(y, y, 1, bits);
+  }
+  tnumAdd(out, prod, acc, bits);
 }
 
-/** Both constraints at once; `undefined` when they contradict (no value satisfies both). */
-export function tnumIntersect(a: Tnum, b: Tnum): Tnum | undefined {
-  if ((a.value ^ b.value) & ~(a.mask | b.mask)) return undefined;
-  const v = a.value | b.value;
-  const mu = a.mask & b.mask;
-  return { value: v & ~mu, mask: mu };
+/** Both constraints at once into `out`; false (and `out` untouched) when they contradict. */
+export function tnumIntersect(out: Tnum, a: Tnum, b: Tnum): boolean {
+  if (((a.vh ^ b.vh) & ~(a.mh | b.mh)) !== 0 || ((a.vl ^ b.vl) & ~(a.ml | b.ml)) !== 0) return false;
+  const mh = (a.mh & b.mh) >>> 0;
+  const ml = (a.ml & b.ml) >>> 0;
+  setTnum(out, ((a.vh | b.vh) & ~mh) >>> 0, ((a.vl | b.vl) & ~ml) >>> 0, mh, ml);
+  return true;
 }
 
-/** True when every value of `b` is a value of `a`. */
-export function tnumIn(a: Tnum, b: Tnum): boolean {
-  if (b.mask & ~a.mask) return false;
-  return (b.value & ~a.mask) === a.value;
-}
-
-export const tnumIsConst = (a: Tnum): boolean => a.mask === 0n;
+const hex = (h: number, l: number): string =>
+  h === 0 ? l.toString(16) : h.toString(16) + l.toString(16).padStart(8, '0');
 
 /** Linux's `(value; mask)` text, e.g. `(0x0; 0xff)`. */
 export function tnumStr(a: Tnum): string {
-  return `(0x${a.value.toString(16)}; 0x${a.mask.toString(16)})`;
+  return `(0x${hex(a.vh, a.vl)}; 0x${hex(a.mh, a.ml)})`;
 }

@@ -17,8 +17,8 @@ function initialState(opts: VerifyOptions): State {
   const f = newFrame(-1, 0);
   const ctx = opts.type.ctx;
   if (ctx.kind === 'fields') f.regs[1] = ptrReg('ctx', { size: ctx.size });
-  else f.regs[1] = ctx.size > 0 ? ptrReg('mem', { size: ctx.size, rdonly: !ctx.writable }) : constReg(0n);
-  if (opts.type.r2IsCtxLen) f.regs[2] = constReg(BigInt(ctx.size));
+  else f.regs[1] = ctx.size > 0 ? ptrReg('mem', { size: ctx.size, rdonly: !ctx.writable }) : constReg(0);
+  if (opts.type.r2IsCtxLen) f.regs[2] = constReg(ctx.size);
   f.regs[10] = ptrReg('fp', { frame: 0 });
   return { frames: [f], refs: [] };
 }
