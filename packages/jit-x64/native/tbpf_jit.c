@@ -7,14 +7,28 @@
  *
  * Generated code's entry: u64 entry(u64 r1, u64 r2, u8 *base, tbpf_env *env, u64 r10).
  * Helpers: u64 helper(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5, tbpf_env *env).
+ *
+ * Faults: a program's access outside the sandbox's window lands in the inaccessible address
+ * space reserved behind the memory (see src/codegen/memory.ts) and raises SIGSEGV. The
+ * handler installed here recognises a fault in the code of the program running on this thread,
+ * records where it happened and resumes the program at its epilogue with the rsp its prologue
+ * stored (env.entry_rsp), so the run returns normally and the caller reports a VmError with the
+ * BPF pc — as V8 does for WebAssembly's out-of-bounds traps. Every other SIGSEGV/SIGBUS goes to
+ * the handler that was installed before (Node's, which passes V8's WebAssembly traps to V8).
  */
+#define _GNU_SOURCE
 #define NAPI_VERSION 8
 #include <node_api.h>
 
 #include <errno.h>
 #include <setjmp.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <sys/uio.h>
+#include <ucontext.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -32,13 +46,15 @@ struct tbpf_env {
   uint32_t pad;
   uint64_t callx_id; /* helper id of a callx */
   helper_fn callx_fn; /* the callx dispatcher */
+  uint64_t entry_rsp; /* rsp after the entry prologue, stored by programs that access memory */
   tbpf_prog *prog;
   helper_fn helpers[]; /* one per slot */
 };
 _Static_assert(offsetof(tbpf_env, pending_slot) == 0, "layout");
 _Static_assert(offsetof(tbpf_env, callx_id) == 8, "layout");
 _Static_assert(offsetof(tbpf_env, callx_fn) == 16, "layout");
-_Static_assert(offsetof(tbpf_env, helpers) == 32, "layout");
+_Static_assert(offsetof(tbpf_env, entry_rsp) == 24, "layout");
+_Static_assert(offsetof(tbpf_env, helpers) == 40, "layout");
 
 typedef struct {
   uint64_t id;
@@ -49,7 +65,15 @@ struct tbpf_prog {
   entry_fn entry;
   void *code;
   size_t code_size;
-  uint8_t *base_arg; /* memory base, or base - 2^32 for direct addressing */
+  uint8_t *base_arg; /* memory base + the code's base offset (confined: the NULL guard; direct: -2^32) */
+  /* Faults: where they resume, which addresses count as the program's own, what happened. */
+  int64_t fault_exit; /* code offset of the entry epilogue; -1: the program cannot fault */
+  uintptr_t window_lo, window_hi; /* faults at these addresses are the sandbox's */
+  int faulted;
+  uint64_t fault_rip; /* code offset of the faulting instruction */
+  uint64_t fault_addr; /* native address that faulted */
+  int running; /* a run is in progress (runs do not nest: not reentrant) */
+  int free_pending; /* free() came during the run: unmap once it returns */
   tbpf_memory mem;
   uint64_t r10;
   int needs_unwind;
@@ -74,7 +98,10 @@ struct tbpf_prog {
 
 /* ---- running ------------------------------------------------------------------------- */
 
-static uint64_t run_prog(tbpf_prog *p, uint64_t r1, uint64_t r2) {
+/* The program running on this thread (the fault handler's only candidate), innermost first. */
+static __thread tbpf_prog *running_prog __attribute__((tls_model("initial-exec")));
+
+static uint64_t call_entry(tbpf_prog *p, uint64_t r1, uint64_t r2) {
   if (!p->needs_unwind) return p->entry(r1, r2, p->base_arg, p->env, p->r10);
   sigjmp_buf jb;
   sigjmp_buf *prev = p->unwind;
@@ -87,6 +114,66 @@ static uint64_t run_prog(tbpf_prog *p, uint64_t r1, uint64_t r2) {
   }
   p->unwind = prev;
   return r0;
+}
+
+static uint64_t run_prog(tbpf_prog *p, uint64_t r1, uint64_t r2) {
+  tbpf_prog *outer = running_prog;
+  running_prog = p;
+  p->running = 1;
+  uint64_t r0 = call_entry(p, r1, r2);
+  p->running = 0;
+  running_prog = outer;
+  return r0;
+}
+
+/* ---- faults -------------------------------------------------------------------------- */
+
+static struct sigaction prev_segv, prev_bus;
+
+/* Give the signal to the handler that was there before ours (or the default action). */
+static void chain(int sig, siginfo_t *info, void *ctx) {
+  struct sigaction *prev = sig == SIGBUS ? &prev_bus : &prev_segv;
+  if (prev->sa_flags & SA_SIGINFO) {
+    prev->sa_sigaction(sig, info, ctx);
+  } else if (prev->sa_handler == SIG_DFL || prev->sa_handler == SIG_IGN) {
+    /* A fault re-executes and now takes the default action; a sent signal is raised again. */
+    signal(sig, SIG_DFL);
+    if (info->si_code <= 0) raise(sig);
+  } else {
+    prev->sa_handler(sig);
+  }
+}
+
+static void on_fault(int sig, siginfo_t *info, void *ctx) {
+  ucontext_t *uc = ctx;
+  tbpf_prog *p = running_prog;
+  if (p && info->si_code > 0 && p->code && p->fault_exit >= 0) {
+    uintptr_t code = (uintptr_t)p->code;
+    uintptr_t rip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    uintptr_t addr = (uintptr_t)info->si_addr;
+    if (rip >= code && rip < code + p->code_size && addr >= p->window_lo && addr < p->window_hi) {
+      p->faulted = 1;
+      p->fault_rip = rip - code;
+      p->fault_addr = addr;
+      uc->uc_mcontext.gregs[REG_RSP] = (greg_t)p->env->entry_rsp;
+      uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(code + (uintptr_t)p->fault_exit);
+      return;
+    }
+  }
+  chain(sig, info, ctx);
+}
+
+/* Once per process (the module may be loaded by several threads' environments). */
+static void install_fault_handler(void) {
+  static atomic_flag installed = ATOMIC_FLAG_INIT;
+  if (atomic_flag_test_and_set(&installed)) return;
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = on_fault;
+  sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGSEGV, &sa, &prev_segv);
+  sigaction(SIGBUS, &sa, &prev_bus);
 }
 
 /* Leave the running program from inside a helper: no JIT frame needs cleanup. */
@@ -231,7 +318,7 @@ static tbpf_prog *prog_of(napi_env env, napi_callback_info info, size_t *argc, n
   if (napi_get_cb_info(env, info, argc, argv, NULL, &data) != napi_ok) return NULL;
   tbpf_prog *p = data;
   if (!p || !p->code) {
-    napi_throw_error(env, NULL, "tbpf_jit: program was freed");
+    napi_throw_error(env, "TBPF_FREED", "tbpf_jit: the program was disposed");
     return NULL;
   }
   p->nenv = env;
@@ -247,23 +334,74 @@ static uint64_t arg_u64(napi_env env, napi_value v) {
   return (uint64_t)i;
 }
 
-/* False when a JavaScript helper threw: its exception is pending and propagates. */
-static bool finish_run(tbpf_prog *p) {
-  if (!p->threw) return true;
-  p->threw = 0;
-  return false;
+/* Before a run: refuse a disposed program and a run nested in a run of the same program. */
+static bool can_run(napi_env env, tbpf_prog *p) {
+  if (!p->code || p->free_pending) {
+    napi_throw_error(env, "TBPF_FREED", "tbpf_jit: the program was disposed");
+    return false;
+  }
+  if (p->running) {
+    napi_throw_error(env, "TBPF_BUSY", "tbpf_jit: the program is already running (runs do not nest)");
+    return false;
+  }
+  p->nenv = env;
+  return true;
+}
+
+/* Unmap the code and drop the JavaScript functions (dispose, or a dispose deferred to here). */
+static void release_code(tbpf_prog *p) {
+  if (p->code) munmap(p->code, p->code_size);
+  p->code = NULL;
+  p->free_pending = 0;
+  if (p->dispatch) napi_delete_reference(p->nenv, p->dispatch);
+  if (p->refresh) napi_delete_reference(p->nenv, p->refresh);
+  p->dispatch = p->refresh = NULL;
+}
+
+/* The fault as an Error { code: 'TBPF_FAULT', codeOffset, memoryOffset } for the engine to map. */
+static void throw_fault(napi_env env, tbpf_prog *p) {
+  napi_value err, msg, code, v;
+  napi_create_string_utf8(env, "tbpf_jit: memory access fault", NAPI_AUTO_LENGTH, &msg);
+  napi_create_string_utf8(env, "TBPF_FAULT", NAPI_AUTO_LENGTH, &code);
+  napi_create_error(env, code, msg, &err);
+  napi_create_double(env, (double)p->fault_rip, &v);
+  napi_set_named_property(env, err, "codeOffset", v);
+  napi_create_bigint_uint64(env, p->fault_addr - (uintptr_t)p->mem.base, &v);
+  napi_set_named_property(env, err, "memoryOffset", v);
+  napi_throw(env, err);
+}
+
+/*
+ * After a run: unmap a program disposed during it; report a fault or let a JavaScript helper's
+ * exception propagate. False when an exception is pending. One branch when all went well.
+ */
+static bool finish_run(napi_env env, tbpf_prog *p) {
+  if (__builtin_expect(!(p->faulted | p->threw | p->free_pending), 1)) return true;
+  if (p->free_pending) release_code(p);
+  if (p->faulted) {
+    p->faulted = 0;
+    throw_fault(env, p);
+    return false;
+  }
+  if (p->threw) {
+    p->threw = 0;
+    return false;
+  }
+  return true;
 }
 
 /* run(r1, r2): bigint */
 static napi_value js_run(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
-  tbpf_prog *p = prog_of(env, info, &argc, argv);
-  if (!p) return NULL;
+  void *data;
+  napi_get_cb_info(env, info, &argc, argv, NULL, &data);
+  tbpf_prog *p = data;
+  if (!can_run(env, p)) return NULL;
   uint64_t r1 = argc > 0 ? arg_u64(env, argv[0]) : 0;
   uint64_t r2 = argc > 1 ? arg_u64(env, argv[1]) : 0;
   uint64_t r0 = run_prog(p, r1, r2);
-  if (!finish_run(p)) return NULL;
+  if (!finish_run(env, p)) return NULL;
   napi_value out;
   napi_create_bigint_uint64(env, r0, &out);
   return out;
@@ -279,13 +417,12 @@ static napi_value js_run_fast(napi_env env, napi_callback_info info) {
   void *data;
   napi_get_cb_info(env, info, &argc, argv, NULL, &data);
   tbpf_prog *p = data;
-  if (!p->code) return throw_error(env, "tbpf_jit: program was freed");
-  p->nenv = env;
+  if (!can_run(env, p)) return NULL;
   uint32_t off = 0, r2 = 0;
   if (argc > 0) napi_get_value_uint32(env, argv[0], &off);
   if (argc > 1) napi_get_value_uint32(env, argv[1], &r2);
   uint64_t r0 = run_prog(p, TBPF_ADDRESS_BASE + off, r2);
-  if (!finish_run(p)) return NULL;
+  if (!finish_run(env, p)) return NULL;
   napi_value out;
   napi_create_uint32(env, (uint32_t)r0, &out);
   return out;
@@ -300,11 +437,10 @@ static napi_value js_run_fast_io(napi_env env, napi_callback_info info) {
   void *data;
   napi_get_cb_info(env, info, NULL, NULL, NULL, &data);
   tbpf_prog *p = data;
-  if (!p->code) return throw_error(env, "tbpf_jit: program was freed");
-  p->nenv = env;
+  if (!can_run(env, p)) return NULL;
   uint32_t *io = p->io;
   uint64_t r0 = run_prog(p, TBPF_ADDRESS_BASE + io[0], io[1]);
-  if (!finish_run(p)) return NULL;
+  if (!finish_run(env, p)) return NULL;
   io[2] = (uint32_t)r0;
   return NULL;
 }
@@ -329,8 +465,10 @@ static double thread_cpu_ns(void) {
 static napi_value js_bench(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
-  tbpf_prog *p = prog_of(env, info, &argc, argv);
-  if (!p) return NULL;
+  void *data;
+  napi_get_cb_info(env, info, &argc, argv, NULL, &data);
+  tbpf_prog *p = data;
+  if (!can_run(env, p)) return NULL;
   if (argc < 4) return throw_error(env, "bench(r1a, r1b, r2, n)");
   uint64_t r1[2] = {arg_u64(env, argv[0]), arg_u64(env, argv[1])};
   uint64_t r2 = arg_u64(env, argv[2]);
@@ -338,22 +476,27 @@ static napi_value js_bench(napi_env env, napi_callback_info info) {
   uint64_t acc = 0;
   double t0, t1;
   if (!p->needs_unwind) {
-    /* The common case, hoisted: nothing but the call in the loop. */
+    /* The common case, hoisted: nothing but the call in the loop (a fault ends the loop). */
     entry_fn entry = p->entry;
     uint8_t *base = p->base_arg;
     tbpf_env *tenv = p->env;
     uint64_t r10 = p->r10;
+    tbpf_prog *outer = running_prog;
+    running_prog = p;
+    p->running = 1;
     t0 = thread_cpu_ns();
-    for (int64_t i = 0; i < n; i++) acc += entry(r1[i & 1], r2, base, tenv, r10);
+    for (int64_t i = 0; i < n && !p->faulted; i++) acc += entry(r1[i & 1], r2, base, tenv, r10);
     t1 = thread_cpu_ns();
+    p->running = 0;
+    running_prog = outer;
   } else {
     t0 = thread_cpu_ns();
-    for (int64_t i = 0; i < n; i++) acc += run_prog(p, r1[i & 1], r2);
+    for (int64_t i = 0; i < n && !p->faulted && !p->threw; i++) acc += run_prog(p, r1[i & 1], r2);
     t1 = thread_cpu_ns();
   }
   volatile uint64_t sink = acc; /* keep the calls */
   (void)sink;
-  if (!finish_run(p)) return NULL;
+  if (!finish_run(env, p)) return NULL;
   napi_value out;
   napi_create_double(env, t1 - t0, &out);
   return out;
@@ -370,16 +513,22 @@ static napi_value js_request_stop(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* free(): unmap the code now (also done when the handle is collected) */
+/*
+ * free(): unmap the code and drop the JavaScript functions now, or — from inside a run of this
+ * program (a helper disposing it) — once that run returns. Returns true when done now. The
+ * rest of the program is released when the handle is collected.
+ */
 static napi_value js_free(napi_env env, napi_callback_info info) {
   void *data;
   napi_get_cb_info(env, info, NULL, NULL, NULL, &data);
   tbpf_prog *p = data;
-  if (p->code) {
-    munmap(p->code, p->code_size);
-    p->code = NULL;
-  }
-  return NULL;
+  p->nenv = env;
+  bool now = !p->running;
+  if (now) release_code(p);
+  else p->free_pending = 1;
+  napi_value out;
+  napi_get_boolean(env, now, &out);
+  return out;
 }
 
 static void finalize_prog(napi_env env, void *data, void *hint) {
@@ -417,8 +566,14 @@ static void set_fn(napi_env env, napi_value obj, const char *name, napi_callback
 }
 
 /*
- * load({ code, memory, direct, r10, slotIds, natives: [[id, name]...], dispatch,
- *        regions: Float64Array? }) → { run, runFast, bench, requestStop, free }
+ * load({ code, memory, baseOffset, faultExit, reach, r10, slotIds, natives: [[id, name]...],
+ *        usesCallx, dispatch, regions?, maps?, refresh?, io?, clockOffset })
+ *   → { run, runFast, runFastIo, bench, requestStop, free, codeAddress }
+ *
+ * The handle keeps what the native program points into (memory, io) and calls (dispatch,
+ * refresh) as its own properties; the native side holds only weak references, so a program
+ * nobody references any more — handle, closures, runtime and all — can be collected, and the
+ * finaliser frees the rest.
  */
 static napi_value js_load(napi_env env, napi_callback_info info) {
   size_t argc = 1;
@@ -429,8 +584,10 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
   size_t code_len, mem_len;
   if (!get_bytes(env, get_named(env, spec, "code"), &code, &code_len)) return throw_error(env, "load: code must be a Uint8Array");
   if (!get_bytes(env, get_named(env, spec, "memory"), &mem, &mem_len)) return throw_error(env, "load: memory must be an ArrayBuffer or typed array");
-  bool direct = false;
-  napi_get_value_bool(env, get_named(env, spec, "direct"), &direct);
+  double base_offset = 0, fault_exit = -1, reach = 0;
+  napi_get_value_double(env, get_named(env, spec, "baseOffset"), &base_offset);
+  napi_get_value_double(env, get_named(env, spec, "faultExit"), &fault_exit);
+  napi_get_value_double(env, get_named(env, spec, "reach"), &reach);
   uint64_t r10 = arg_u64(env, get_named(env, spec, "r10"));
 
   napi_value slot_ids = get_named(env, spec, "slotIds"), natives = get_named(env, spec, "natives");
@@ -447,7 +604,10 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
   p->nslots = nslots;
   p->mem.base = mem;
   p->mem.size = mem_len;
-  p->base_arg = direct ? (uint8_t *)mem - 0x100000000ULL : (uint8_t *)mem;
+  p->base_arg = (uint8_t *)mem + (int64_t)base_offset;
+  p->fault_exit = (int64_t)fault_exit;
+  p->window_lo = (uintptr_t)mem;
+  p->window_hi = (uintptr_t)mem + (uint64_t)reach;
   p->r10 = r10;
   p->nenv = env;
 
@@ -486,7 +646,7 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
   napi_value dispatch = get_named(env, spec, "dispatch");
   napi_valuetype t;
   napi_typeof(env, dispatch, &t);
-  if (t == napi_function) napi_create_reference(env, dispatch, 1, &p->dispatch);
+  if (t == napi_function) napi_create_reference(env, dispatch, 0, &p->dispatch);
   else if (nslots > 0 || callx) {
     free_prog(p);
     return throw_error(env, "load: a helper needs the JavaScript dispatcher");
@@ -499,7 +659,7 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
   if (get_bytes(env, get_named(env, spec, "maps"), &tdata, &tlen)) tbpf_set_maps(&p->mem, tdata, tlen / sizeof(uint32_t));
   napi_value refresh = get_named(env, spec, "refresh");
   napi_typeof(env, refresh, &t);
-  if (t == napi_function) napi_create_reference(env, refresh, 1, &p->refresh);
+  if (t == napi_function) napi_create_reference(env, refresh, 0, &p->refresh);
   napi_get_value_double(env, get_named(env, spec, "clockOffset"), &p->mem.clock_offset);
 
   void *io;
@@ -524,6 +684,10 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
   napi_value addr;
   napi_create_bigint_uint64(env, (uint64_t)(uintptr_t)p->code, &addr);
   napi_set_named_property(env, obj, "codeAddress", addr);
+  const char *kept[] = {"memory", "io", "dispatch", "refresh"};
+  for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+    napi_set_named_property(env, obj, kept[i], get_named(env, spec, kept[i]));
+  }
   CHECK(napi_add_finalizer(env, obj, p, finalize_prog, NULL, NULL));
   return obj;
 }
@@ -539,6 +703,7 @@ static napi_value js_layout(napi_env env, napi_callback_info info) {
   FIELD("pendingSlot", pending_slot)
   FIELD("callxId", callx_id)
   FIELD("callxFn", callx_fn)
+  FIELD("entryRsp", entry_rsp)
   FIELD("helpers", helpers)
 #undef FIELD
   return obj;
@@ -564,6 +729,47 @@ static napi_value js_buffer_address(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* Say in `why` if the byte at `at` can be read (process_vm_readv reports EFAULT instead of faulting). */
+static void readable_probe(uintptr_t at, uintptr_t start, char *why, size_t size) {
+  char byte;
+  struct iovec local = {&byte, 1}, remote = {(void *)at, 1};
+  if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == 1)
+    snprintf(why, size, "memory %llu bytes past the linear memory's start is readable, not a guard",
+             (unsigned long long)(at - start));
+}
+
+/*
+ * windowProblem(buffer, reach): undefined when every byte from the end of `buffer` to
+ * `reach` bytes past its start is mapped and inaccessible — the guard region a faulting access
+ * of confined code lands in — else why not. Mapped: msync fails with ENOMEM on any hole.
+ * Inaccessible: reading the first page past the end, the last page and one page per GiB in
+ * between fails (process_vm_readv reports EFAULT instead of faulting).
+ */
+static napi_value js_window_problem(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2], out;
+  void *data;
+  size_t len;
+  double reach = 0;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 2 || !get_bytes(env, argv[0], &data, &len) || napi_get_value_double(env, argv[1], &reach) != napi_ok)
+    return throw_error(env, "windowProblem(buffer, reach)");
+  uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  uintptr_t lo = ((uintptr_t)data + len + page - 1) & ~(page - 1);
+  uintptr_t hi = ((uintptr_t)data + (uint64_t)reach + page - 1) & ~(page - 1);
+  char why[200];
+  why[0] = 0;
+  if (hi > lo && msync((void *)lo, hi - lo, MS_ASYNC) != 0) {
+    snprintf(why, sizeof why, "the %llu bytes after the linear memory are not all reserved (%s)",
+             (unsigned long long)(hi - lo), strerror(errno));
+  }
+  for (uintptr_t at = lo; !why[0] && at < hi; at += 1ull << 30) readable_probe(at, (uintptr_t)data, why, sizeof why);
+  if (!why[0] && hi > lo) readable_probe(hi - page, (uintptr_t)data, why, sizeof why);
+  if (why[0]) napi_create_string_utf8(env, why, NAPI_AUTO_LENGTH, &out);
+  else napi_get_undefined(env, &out);
+  return out;
+}
+
 /* nop(a, b): the cheapest N-API call, the floor the benchmarks compare runFast with */
 static napi_value js_nop(napi_env env, napi_callback_info info) {
   (void)env;
@@ -580,7 +786,10 @@ static napi_value js_thread_cpu(napi_env env, napi_callback_info info) {
 }
 
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
+  install_fault_handler();
   napi_value fn;
+  napi_create_function(env, "windowProblem", NAPI_AUTO_LENGTH, js_window_problem, NULL, &fn);
+  napi_set_named_property(env, exports, "windowProblem", fn);
   napi_create_function(env, "nop", NAPI_AUTO_LENGTH, js_nop, NULL, &fn);
   napi_set_named_property(env, exports, "nop", fn);
   napi_create_function(env, "threadCpuNs", NAPI_AUTO_LENGTH, js_thread_cpu, NULL, &fn);

@@ -6,25 +6,32 @@
  * registry with the same `HelperCall` the interpreter passes.
  *
  * Like jit-wasm, compiled code does not check each access against the regions — prepare
- * verified programs (`boundsCheck: false`). Accesses are still confined to the linear memory
- * (see codegen/memory.ts). `boundsCheck: true` and instruction limits are refused.
+ * verified programs (`boundsCheck: false`). A program that was not verified still cannot reach
+ * outside the linear memory: every access is confined to the sandbox's window (vm's memory.ts,
+ * codegen/memory.ts) and one outside it faults, which the executor turns into a VmError at the
+ * access's pc — the interpreter's `boundsCheck: false` result, bit for bit or fault for fault.
+ * `boundsCheck: true` and instruction limits are refused.
  */
 import {
   BPF_ADDRESS_BASE,
   type Engine,
   HelperCall,
   type HelperRegistry,
+  type LinearMemory,
   type LoadedProgram,
   type PreparedProgram,
   type PrepareOptions,
+  type Region,
   type Runtime,
+  SANDBOX_FAULT,
   setReturn,
   VmError,
 } from '@tbpf/vm';
 import { type CompiledProgram, type CompileOptions, compile } from './codegen/compile.js';
+import { CONFINED_BASE_OFFSET } from './codegen/memory.js';
 import { type Addon, type Dispatch, type NativeProgram, nativeAddon } from './native.js';
 import { nativeHelperName } from './native-helpers.js';
-import { reservationProblem } from './reservation.js';
+import { CONFINED_REACH, reservationProblem } from './reservation.js';
 
 export type JitOptions = Pick<CompileOptions, 'blind' | 'confine' | 'jumpSizing'> & {
   /** Run the standard helpers natively when the registry holds them (default true). */
@@ -50,10 +57,27 @@ function mapTable(runtime: Runtime): Uint32Array {
   return Uint32Array.from(runtime.maps, (m) => m.descriptor.start);
 }
 
+/**
+ * Frees a forgotten program's stack region when the program is collected: one registry per
+ * memory, reachable only through the memory (a WeakMap), holding only the regions — nothing in
+ * it keeps a runtime alive, so a forgotten program and its runtime can go together.
+ */
+const stackRegistries = new WeakMap<LinearMemory, FinalizationRegistry<Region>>();
+
+function stackRegistry(memory: LinearMemory): FinalizationRegistry<Region> {
+  let registry = stackRegistries.get(memory);
+  if (!registry) {
+    registry = new FinalizationRegistry((stack) => memory.free(stack));
+    stackRegistries.set(memory, registry);
+  }
+  return registry;
+}
+
 export class JitPrepared implements PreparedProgram {
   readonly engine = 'jit' as const;
   readonly lastInstructionCount = -1;
   private disposed = false;
+  private released = false;
   /** Helper calls that went through the JavaScript trampoline (native helpers do not count). */
   get trampolineCalls(): number {
     return this.counter.calls;
@@ -65,11 +89,19 @@ export class JitPrepared implements PreparedProgram {
     private readonly native: NativeProgram,
     private readonly io: Uint32Array,
     private readonly counter: { calls: number },
-    private readonly release: () => void,
-  ) {}
+    private readonly stack: Region,
+  ) {
+    stackRegistry(program.runtime.memory).register(this, stack, this);
+  }
 
   run(r1 = 0n, r2 = 0n): bigint {
-    return this.native.run(BigInt.asUintN(64, r1), BigInt.asUintN(64, r2));
+    try {
+      return this.native.run(BigInt.asUintN(64, r1), BigInt.asUintN(64, r2));
+    } catch (e) {
+      throw this.failure(e);
+    } finally {
+      if (this.disposed) this.finishDispose();
+    }
   }
 
   /** Where the code is mapped (for listings and the W^X test). */
@@ -83,22 +115,77 @@ export class JitPrepared implements PreparedProgram {
     const io = this.io;
     io[0] = r1Offset;
     io[1] = r2;
-    this.native.runFastIo();
+    try {
+      this.native.runFastIo();
+    } catch (e) {
+      throw this.failure(e);
+    } finally {
+      if (this.disposed) this.finishDispose();
+    }
     return io[2];
   }
 
   /** Total ns of `n` runs in a C loop (no JavaScript crossing), r1 alternating between two offsets. */
   benchNative(r1OffsetA: number, r1OffsetB: number, r2: number, n: number): number {
     const base = BigInt(BPF_ADDRESS_BASE);
-    return this.native.bench(base + BigInt(r1OffsetA), base + BigInt(r1OffsetB), BigInt(r2), n);
+    try {
+      return this.native.bench(base + BigInt(r1OffsetA), base + BigInt(r1OffsetB), BigInt(r2), n);
+    } catch (e) {
+      throw this.failure(e);
+    }
   }
 
+  /**
+   * Release the code and the stack region. From inside a run of this program (a helper), the
+   * release waits until the run returns; later runs fail with VmError('load').
+   */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.native.free();
-    this.release();
+    this.finishDispose();
   }
+
+  private finishDispose(): void {
+    if (this.released || !this.native.free()) return; // running: the run's own finally comes back here
+    this.released = true;
+    const memory = this.program.runtime.memory;
+    stackRegistry(memory).unregister(this);
+    memory.free(this.stack);
+  }
+
+  /** The VmError for what the executor threw: a fault, a disposed program, a nested run. */
+  private failure(e: unknown): unknown {
+    const code = (e as { code?: string } | null)?.code;
+    if (code === 'TBPF_FREED') return new VmError('load', 'the prepared program was disposed');
+    if (code === 'TBPF_BUSY')
+      return new VmError('load', 'the prepared program is already running (runs do not nest)');
+    if (code !== 'TBPF_FAULT') return e;
+    const { codeOffset, memoryOffset } = e as { codeOffset: number; memoryOffset: bigint };
+    const pc = pcAt(this.compiled.insnOffsets, codeOffset);
+    const insn = this.program.insns[pc];
+    const size = insn && 'size' in insn ? insn.size : 0;
+    const write = insn !== undefined && insn.kind !== 'ldx';
+    // A guard access lands 4 GiB above the base: its offset wraps.
+    const offset = Number(memoryOffset) % 2 ** 32;
+    const address = BigInt(BPF_ADDRESS_BASE + offset);
+    const what = `${write ? 'write' : 'read'} of ${size} byte${size > 1 ? 's' : ''} at 0x${address.toString(16)}`;
+    return new VmError('out-of-bounds', `invalid ${what}: ${SANDBOX_FAULT}`, pc, address, size);
+  }
+}
+
+/** The instruction whose code holds byte `offset`: the last one starting at or before it. */
+function pcAt(insnOffsets: Int32Array, offset: number): number {
+  let lo = 0;
+  let hi = insnOffsets.length - 2;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (insnOffsets[mid] <= offset) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
 }
 
 /** A trampoline into the registry: the interpreter's HelperCall, r0 back as a BigInt. */
@@ -168,13 +255,10 @@ export class JitEngine implements Engine {
     }
     const compiled = this.compile(program);
     const { runtime } = program;
-    if (compiled.addressing === 'confined') {
-      const buffer = runtime.memory.buffer;
-      const problem = reservationProblem(buffer, status.addon.bufferAddress(buffer));
-      if (problem) throw new VmError('load', `x86-64 JIT: cannot confine accesses: ${problem}`);
-    }
+    const problem = reservationProblem(status.addon, runtime.memory.buffer);
+    if (problem) throw new VmError('load', `x86-64 JIT: no guard region behind the memory: ${problem}`);
     const helpers = options.helpers ?? runtime.helpers;
-    const stack = runtime.allocStack();
+    const stack: Region = runtime.allocStack();
     const counter = { calls: 0 };
     const io = new Uint32Array(4);
     let native: NativeProgram | undefined;
@@ -186,7 +270,7 @@ export class JitEngine implements Engine {
       runtime.memory.free(stack);
       throw e;
     }
-    return new JitPrepared(program, compiled, native, io, counter, () => runtime.memory.free(stack));
+    return new JitPrepared(program, compiled, native, io, counter, stack);
   }
 }
 
@@ -210,7 +294,9 @@ function load(
   return addon.load({
     code: compiled.code,
     memory: runtime.memory.buffer,
-    direct: compiled.addressing === 'direct',
+    baseOffset: compiled.addressing === 'direct' ? -(2 ** 32) : CONFINED_BASE_OFFSET,
+    faultExit: compiled.faultExit,
+    reach: CONFINED_REACH,
     r10,
     slotIds: compiled.helperSlots,
     natives,

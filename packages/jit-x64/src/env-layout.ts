@@ -10,6 +10,11 @@ export const ENV_LAYOUT = {
   callxId: 8,
   /** Function pointer: the `callx` dispatcher. */
   callxFn: 16,
+  /**
+   * u64: rsp once the entry prologue is done, stored by programs that access memory — where
+   * the fault handler resumes them (at the entry function's epilogue).
+   */
+  entryRsp: 24,
   /** Function pointers, one per helper slot (`CompiledProgram.helperSlots`). */
-  helpers: 32,
+  helpers: 40,
 } as const;

@@ -16,8 +16,12 @@ export interface LoadSpec {
   code: Uint8Array;
   /** The linear memory's buffer (never detached: the memory is never grown). */
   memory: ArrayBuffer;
-  /** Direct addressing: the code expects base - 2^32 (see CompileOptions.confine). */
-  direct: boolean;
+  /** What the code expects in r12 relative to the memory's start: CONFINED_BASE_OFFSET, or -2^32 for direct addressing. */
+  baseOffset: number;
+  /** CompiledProgram.faultExit: where a faulting access resumes (-1: the program cannot fault). */
+  faultExit: number;
+  /** Faults at [memory, memory + reach) are the program's own (the guard region it can reach). */
+  reach: number;
   /** R10 at entry: the BPF address one past the top frame of the stack. */
   r10: bigint;
   /** Helper id per slot of the code's helper table. */
@@ -48,8 +52,11 @@ export interface NativeProgram {
   bench(r1a: bigint, r1b: bigint, r2: bigint, n: number): number;
   /** From inside a JavaScript helper: end the program with r0 once the helper returns. */
   requestStop(r0: bigint): void;
-  /** Unmap the code now (otherwise done when the object is collected). */
-  free(): void;
+  /**
+   * Unmap the code and drop the JavaScript functions now — true — or, from inside a run of this
+   * program, once the run returns — false. (The rest goes when the object is collected.)
+   */
+  free(): boolean;
   readonly codeAddress: bigint;
 }
 
@@ -60,6 +67,8 @@ export interface Addon {
   nativeHelpers: string[];
   /** The native address of a buffer's bytes (tests: W^X and the memory's reservation). */
   bufferAddress(buffer: ArrayBuffer): bigint;
+  /** Undefined when everything from the buffer's end to `reach` bytes past its start is mapped and inaccessible, else why not. */
+  windowProblem(buffer: ArrayBuffer, reach: number): string | undefined;
   /** Does nothing: the cost of the cheapest N-API call (benchmark reference). */
   nop(a: number, b: number): void;
   /** CPU time of the calling thread in ns (benchmarks on a shared machine). */

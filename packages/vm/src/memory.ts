@@ -10,7 +10,18 @@
  *   x86-64 JIT addresses `[base + (u32)ptr + disp]`, the interpreter reads the low half;
  * - 0 (NULL) is never a valid address (its high half is 0, not 1);
  * - offsets 0..`NULL_GUARD`-1 belong to no region, so a pointer whose low half is small (NULL
- *   plus a field offset, after 32-bit wrapping) faults in the checked interpreter.
+ *   plus a field offset, after 32-bit wrapping) faults on every engine.
+ *
+ * THE SANDBOX (what every engine does for a program that was not verified, `boundsCheck:
+ * false`): an access of `size` bytes through register R with offset `off` is at offset
+ * `(low 32 bits of R + off) mod 2^32` — R's high half is ignored — and it faults with
+ * VmError('out-of-bounds') at its pc unless `NULL_GUARD ≤ offset` and `offset + size ≤ size of
+ * the memory`. Inside that window any byte may be read or written: regions and their
+ * read-only flag are the verifier's business (and the checked interpreter's, `boundsCheck:
+ * true`, the interpreter's default). So the interpreter, the x86-64 JIT and WebAssembly give the
+ * same result or the same fault for the same program, and nothing outside the linear memory is
+ * ever touched. `NULL_GUARD` is 32 KiB, the reach of a negative BPF offset, which makes the rule
+ * hold for WebAssembly's unwrapped `address + offset` too.
  *
  * The backing store is a `WebAssembly.Memory` created with initial = maximum pages and never
  * grown, so its `ArrayBuffer` never moves or detaches: jit-wasm imports it as its memory and
@@ -22,8 +33,10 @@ import { VmError } from './errors.js';
 export const BPF_ADDRESS_BASE = 0x1_0000_0000;
 /** The high 32 bits of every valid BPF address. */
 export const BPF_ADDRESS_HIGH = 1;
-/** Offsets below this are never part of a region (NULL-ish pointers fault). */
-export const NULL_GUARD = 4096;
+/** Offsets below this are never part of a region and fault on every engine (NULL-ish pointers). */
+export const NULL_GUARD = 0x8000;
+/** Why a sandboxed access faults (see THE SANDBOX above). */
+export const SANDBOX_FAULT = 'outside the linear memory or inside its NULL guard';
 /** WebAssembly page size. */
 export const WASM_PAGE = 65536;
 /** Default memory size: 16 MiB. */

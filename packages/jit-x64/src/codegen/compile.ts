@@ -93,8 +93,14 @@ export interface CompiledProgram {
   insnOffsets: Int32Array;
   /** Byte offset of each BPF function's prologue. */
   functionOffsets: number[];
-  /** 'confined': the executor passes the memory base; 'direct': base - 2^32. */
+  /** 'confined': the executor passes the memory base + CONFINED_BASE_OFFSET; 'direct': base - 2^32. */
   addressing: 'confined' | 'direct';
+  /**
+   * Where a faulting access resumes: the byte offset of the entry function's epilogue, entered
+   * with the rsp the prologue stored at env.entryRsp; -1 when the program accesses no memory
+   * (it cannot fault).
+   */
+  faultExit: number;
   /** Deepest chain of frames: the stack region must hold frames × frameSize bytes. */
   frames: number;
   frameSize: number;
@@ -139,6 +145,8 @@ class Compiler {
   private used = 1;
   /** Any helper, callx or local call: every frame keeps env at [rsp] and 16-byte alignment. */
   private calls = false;
+  /** Any load, store or atomic: the program can fault, so the prologue records rsp. */
+  private accesses = false;
   /** Callee-saved registers the main prologue saves, in push order. */
   private savedRegs: number[] = [];
   /** Addresses from the pass before (forward references) or this pass (backward ones). */
@@ -190,6 +198,9 @@ class Compiler {
     this.insns.forEach((insn, i) => {
       this.used |= registerMask(insn, i);
       if (insn.kind === 'call' || insn.kind === 'callx') this.calls = true;
+      if (insn.kind === 'ldx' || insn.kind === 'st' || insn.kind === 'stx' || insn.kind === 'atomic') {
+        this.accesses = true;
+      }
       switch (insn.kind) {
         case 'ldabs':
         case 'ldind':
@@ -262,6 +273,7 @@ class Compiler {
       insnOffsets: this.addrs.slice(),
       functionOffsets: Array.from(this.entryAddr),
       addressing: this.ctx.confined ? 'confined' : 'direct',
+      faultExit: this.accesses ? this.exitAddr[0] : -1,
       frames: this.shape.frames,
       frameSize: this.frameSize,
       passes,
@@ -308,6 +320,7 @@ class Compiler {
     const { buf } = this.ctx;
     for (const r of this.savedRegs) push(buf, r); // push callee-saved
     if (this.calls) push(buf, RCX); // push env: [rsp] = env, rsp 16-byte aligned
+    if (this.accesses) storeQ(buf, RCX, ENV_LAYOUT.entryRsp, RSP); // mov [env + entryRsp], rsp: a fault resumes here
     movRR(buf, true, MEM_BASE, RDX); // mov r12, base
     if (this.calls || (this.used >> 10) & 1) movRR(buf, true, RBP, R8); // mov rbp, r10 (the frame pointer)
     // Registers start at 0 as in the interpreter, and no host value (pointers included) is

@@ -1,12 +1,19 @@
 /**
  * Loads, stores and atomics. Every access is `[r12 + index + disp]`:
- * - confined (default): `lea r11d, [reg + off]` first, so the index is the low 32 bits of the
- *   BPF address plus the offset, wrapped to 32 bits — the access lands within
- *   base .. base + 4 GiB + 7 whatever the register holds;
- * - direct: r12 holds base - 2^32 and the BPF register itself is the index (one instruction
- *   less, no confinement; for measuring what confinement costs).
+ * - confined (default): r12 holds base + NULL_GUARD and the index is `lea r11d, [reg + off -
+ *   NULL_GUARD]` — 32-bit arithmetic, so whatever the register holds the access lands in
+ *   base + NULL_GUARD .. base + NULL_GUARD + 4 GiB + 7. An offset o = (reg + off) mod 2^32 at or
+ *   above the guard is base + o; one inside the guard wraps to base + 2^32 + o. The executor
+ *   checks that everything past the memory's end up to that reach is mapped inaccessible
+ *   (WebAssembly.Memory's own reservation), so every access outside the sandbox's window
+ *   (vm's memory.ts) faults — and the fault becomes a VmError at its pc (native/tbpf_jit.c) —
+ *   at no cost over the plain `lea r11d, [reg + off]`.
+ * - direct: r12 holds base - 2^32 and the BPF register itself is the index: no confinement at
+ *   all, for measuring what confinement costs on verified programs. Never for programs that were
+ *   not verified.
  */
 import type { AtomicInsn, LdxInsn, StInsn, StxInsn } from '@tbpf/isa';
+import { NULL_GUARD } from '@tbpf/vm';
 import {
   aluRR,
   jcc,
@@ -24,6 +31,9 @@ import {
 import { ADDR, AUX, BPF_TO_X64, ENV, MEM_BASE, RAX } from '../x64/registers.js';
 import { type Ctx, movImm } from './context.js';
 
+/** What r12 holds, relative to the memory's base: the executor adds it. */
+export const CONFINED_BASE_OFFSET = NULL_GUARD;
+
 interface Operand {
   index: number;
   disp: number;
@@ -31,9 +41,7 @@ interface Operand {
 
 function address(ctx: Ctx, reg: number, off: number): Operand {
   if (!ctx.confined) return { index: reg, disp: off };
-  if (off === 0)
-    movRR(ctx.buf, false, ADDR, reg); // mov r11d, reg32
-  else lea32(ctx.buf, ADDR, reg, off); // lea r11d, [reg + off]
+  lea32(ctx.buf, ADDR, reg, off - CONFINED_BASE_OFFSET); // lea r11d, [reg + off - guard]
   return { index: ADDR, disp: 0 };
 }
 
@@ -60,7 +68,7 @@ export function lowerSt(ctx: Ctx, insn: StInsn): void {
 /** The atomic operand is always `[r12 + r11]`: cmpxchg loops clobber rax, which may be the address. */
 function atomicAddress(ctx: Ctx, reg: number, off: number): void {
   if (ctx.confined)
-    lea32(ctx.buf, ADDR, reg, off); // lea r11d, [reg + off]
+    lea32(ctx.buf, ADDR, reg, off - CONFINED_BASE_OFFSET); // lea r11d, [reg + off - guard]
   else leaQ(ctx.buf, ADDR, reg, off); // lea r11, [reg + off]
 }
 

@@ -103,15 +103,12 @@ function inFrame(base: number, off: number, size: number): boolean {
 }
 
 /**
- * `boundsCheck`: mark memory accesses for checking; `trustFrame`: r10 cannot change behind the
- * program's back (false with a debug hook, which may write registers).
+ * Every memory access is marked for checking except the frame accesses r10 + off that provably
+ * stay in the current frame; `trustFrame`: r10 cannot change behind the program's back (false
+ * with a debug hook, which may write registers). What a check checks — the regions, or only the
+ * sandbox's window — is the interpreter's `boundsCheck` option.
  */
-export function compile(
-  program: LoadedProgram,
-  registry: HelperRegistry,
-  boundsCheck: boolean,
-  trustFrame: boolean,
-): Compiled {
+export function compile(program: LoadedProgram, registry: HelperRegistry, trustFrame: boolean): Compiled {
   const insns = program.insns;
   const n = insns.length;
   const code = new Int32Array((n + 1) * STRIDE);
@@ -121,7 +118,7 @@ export function compile(
   const slots = new Map<number, number>();
   const frameSafe = trustFrame && !writesFramePointer(insns);
   const check = (base: number, off: number, size: number): number =>
-    boundsCheck && !(frameSafe && inFrame(base, off, size)) ? 1 : 0;
+    frameSafe && inFrame(base, off, size) ? 0 : 1;
 
   const targetOf = (i: number): number => {
     const t = targets[i];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { VmError } from '../errors.js';
 import { MAX_CALL_FRAMES, STACK_SIZE } from '../limits.js';
 import { loadBytes, loadInsns, loadLinked } from '../loader.js';
-import { addressOf, BPF_ADDRESS_BASE } from '../memory.js';
+import { addressOf, BPF_ADDRESS_BASE, NULL_GUARD } from '../memory.js';
 import { newRuntime, program, runOn } from '../testing/run.js';
 import { interpreter } from './interpreter.js';
 
@@ -87,6 +87,29 @@ describe('bad programs end in a typed VmError with the pc', () => {
     });
     const kfunc: Insn[] = [{ kind: 'call', target: 'kfunc', imm: 12 }, { kind: 'exit' }];
     expect(failure(() => runOn(rt, kfunc)).message).toBe('pc 0: kfunc calls are not supported (BTF id 12)');
+  });
+
+  it('with bounds checks off, the sandbox rule: any byte above the NULL guard, nothing else', () => {
+    const sandbox = { boundsCheck: false } as const;
+    const size = rt.memory.size;
+    const run = (src: string, r1 = 0n) => runOn(rt, program(src), r1, 0n, sandbox);
+    // NULL + 8 and the whole guard fault, as on the JITs.
+    expect(failure(() => run('ldxdw %r0, [%r1+8]\nexit'))).toMatchObject({ kind: 'out-of-bounds', pc: 0 });
+    expect(failure(() => run(`ldxb %r0, [%r1+${NULL_GUARD - 1}]\nexit`, addressOf(0)))).toMatchObject({
+      kind: 'out-of-bounds',
+    });
+    // The high half is ignored; the first byte above the guard and the last byte are reachable.
+    expect(run(`ldxb %r0, [%r1+0]\nexit`, 0x7_0000_0000n + BigInt(NULL_GUARD))).toBe(0n);
+    expect(run(`stb [%r1+0], 7\nldxb %r0, [%r1+0]\nexit`, addressOf(size - 1))).toBe(7n);
+    // An 8-byte store that crosses the end writes nothing.
+    const at = size - 4;
+    rt.memory.bytes.fill(0xaa, at, size);
+    const e = failure(() => run('stdw [%r1+0], 0\nexit', addressOf(at)));
+    expect(e).toMatchObject({ kind: 'out-of-bounds', pc: 0, size: 8 });
+    expect(e.message).toMatch(/outside the linear memory or inside its NULL guard/);
+    expect([...rt.memory.bytes.subarray(at, size)]).toEqual([0xaa, 0xaa, 0xaa, 0xaa]);
+    // Wrapping: low half 0xffff_fff8 + 16 is offset 8, inside the guard.
+    expect(failure(() => run('ldxb %r0, [%r1+16]\nexit', 0x1_ffff_fff8n))).toMatchObject({ pc: 0 });
   });
 
   it('with bounds checks off, an access outside the linear memory is still a VmError', () => {

@@ -19,7 +19,7 @@ import type { DebugHook, PreparedProgram, PrepareOptions } from '../engine.js';
 import { VmError } from '../errors.js';
 import { HelperCall, type HelperFn, type HelperRegistry, setReturn } from '../helpers/registry.js';
 import { MAX_CALL_FRAMES, STACK_SIZE } from '../limits.js';
-import type { Region } from '../memory.js';
+import { NULL_GUARD, type Region, SANDBOX_FAULT } from '../memory.js';
 import type { LoadedProgram } from '../program.js';
 import { type Compiled, compile } from './compile.js';
 
@@ -80,6 +80,10 @@ export class InterpretedProgram implements PreparedProgram {
   private readonly limit: number;
   private readonly hook: DebugHook | undefined;
   private readonly registry: HelperRegistry;
+  /** boundsCheck: false — only the sandbox's window is checked, not the regions (see `region`). */
+  private readonly sandbox: boolean;
+  /** The window every access lies in without region checks: the memory above its NULL guard. */
+  private readonly window: Region;
   private disposed = false;
 
   constructor(
@@ -88,7 +92,17 @@ export class InterpretedProgram implements PreparedProgram {
   ) {
     const runtime = program.runtime;
     this.registry = options.helpers ?? runtime.helpers;
-    this.compiled = compile(program, this.registry, options.boundsCheck ?? true, options.debug === undefined);
+    this.compiled = compile(program, this.registry, options.debug === undefined);
+    this.sandbox = options.boundsCheck === false;
+    const size = runtime.memory.size;
+    this.window = {
+      name: 'linear memory',
+      kind: 'scratch',
+      start: NULL_GUARD,
+      size: size - NULL_GUARD,
+      end: size,
+      writable: true,
+    };
     this.limit = options.instructionLimit ? options.instructionLimit : NO_LIMIT;
     this.hook = options.debug;
     this.call = new HelperCall(runtime, this.lo, this.hi);
@@ -1528,7 +1542,12 @@ export class InterpretedProgram implements PreparedProgram {
     this.hi[0] = Math.floor(value / TWO32) | 0;
   }
 
-  /** The region for an access of `size` bytes at register (regLo, regHi) + off, or a VmError. */
+  /**
+   * The region for an access of `size` bytes at register (regLo, regHi) + off, or a VmError.
+   * Without region checks (`boundsCheck: false`) the sandbox's rule, the one every engine
+   * follows: the access is at offset (regLo + off) mod 2^32 whatever regHi holds, and faults
+   * unless it lies in the memory above the NULL guard (then `window` is the "region").
+   */
   private region(
     pc: number,
     regLo: number,
@@ -1538,6 +1557,13 @@ export class InterpretedProgram implements PreparedProgram {
     write: boolean,
   ): Region {
     const mem = this.program.runtime.memory;
+    if (this.sandbox) {
+      const at = (regLo + off) | 0;
+      if (at >= NULL_GUARD && at + size <= mem.size) return this.window;
+      const address = BigInt.asUintN(64, big(regLo, regHi) + BigInt(off));
+      const what = `${write ? 'write' : 'read'} of ${size} byte${size > 1 ? 's' : ''} at 0x${address.toString(16)}`;
+      throw new VmError('out-of-bounds', `invalid ${what}: ${SANDBOX_FAULT}`, pc, address, size);
+    }
     const a = (regLo >>> 0) + off;
     const region = regHi === 1 && a >= 0 ? mem.regionAt(a, size) : undefined;
     if (region && (!write || region.writable)) return region;
