@@ -11,8 +11,9 @@ export class Reject extends Error {
 }
 
 /**
- * A program the verifier rejected. Its message is one line — the reason, plus how many log
- * lines were left out; the whole log is `error.log`, the structured result `error.result`.
+ * A program the verifier rejected. Its message is one line — the reason (after the program's
+ * name, when given), plus how many log lines were left out; the whole log is `error.log`, the
+ * structured result `error.result`.
  */
 export class VerifierError extends Error {
   override readonly name = 'VerifierError';
@@ -21,11 +22,17 @@ export class VerifierError extends Error {
   readonly reason: string;
   readonly sourceLine?: string;
 
-  constructor(readonly result: VerifyResult) {
+  constructor(
+    readonly result: VerifyResult,
+    /** The rejected program's name, when the caller knows it (an object's program). */
+    readonly program?: string,
+  ) {
     const err = result.error ?? { insnIndex: -1, reason: 'rejected' };
     const lines = result.log.split('\n').filter((l) => l !== '');
     const omitted = Math.max(0, lines.length - 1);
-    super(`${err.reason}${omitted > 0 ? ` (${omitted} line(s) omitted)` : ''}`);
+    super(
+      `${program !== undefined ? `program ${program}: ` : ''}${err.reason}${omitted > 0 ? ` (${omitted} line(s) omitted)` : ''}`,
+    );
     this.log = result.log;
     this.insnIndex = err.insnIndex;
     this.reason = err.reason;

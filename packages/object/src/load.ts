@@ -1,0 +1,133 @@
+/**
+ * Load: libbpf's `bpf_object__load`, cilium/ebpf's `NewCollection`. Every program is linked
+ * and verified first (nothing is created when one is rejected), then the maps are created and
+ * the programs prepared on their engines.
+ */
+import type { LinkedProgram, MapSpec } from '@tbpf/asm';
+import {
+  helperSet,
+  type LogLevel,
+  type ProgramType,
+  VerifierError,
+  type VerifyOptions,
+  verify,
+} from '@tbpf/verifier';
+import {
+  type BpfMap,
+  createMapFromSpec,
+  loadInsns,
+  MAP_TYPE,
+  type PrepareOptions,
+  Runtime,
+  type RuntimeOptions,
+} from '@tbpf/vm';
+import { BpfObject, Program } from './bpf-object.js';
+import { type EngineChoice, prepareProgram } from './engines.js';
+import { verifierType } from './program-types.js';
+import type { ObjectSpec, ProgramInfo } from './spec.js';
+import { TypedMap } from './typed-map.js';
+
+export interface LoadOptions {
+  /** Programs to load, by function or section name (default: every program). */
+  programs?: readonly string[];
+  /** 'auto' (default): wasm, then the x86-64 JIT, then the interpreter; or one engine. */
+  engine?: EngineChoice;
+  /**
+   * Options every engine accepts (instruction limit, bounds checks, helpers). Leave out what
+   * you do not mean: each engine's defaults are its own (the interpreter checks every access;
+   * compiled engines confine accesses to the linear memory). An engine that cannot honour an
+   * option refuses it — `auto` then falls back to the next, saying why.
+   */
+  engineOptions?: PrepareOptions;
+  /** Verify every program before loading (default true — libbpf and cilium/ebpf always do). */
+  verify?: boolean;
+  /** Detail of the verifier log kept on each program (0, 1 (default) or 2). */
+  logLevel?: LogLevel;
+  /** The verifier's program type: one for all, or per program (default: from the section, see program-types.ts). */
+  type?: ProgramType | ((program: ProgramInfo) => ProgramType | undefined);
+  /** Sectionless programs (assembly, raw): the size of the memory r1 points to (default 0: r1 = 0). */
+  contextSize?: number;
+  /** More verifier switches. */
+  verifier?: Pick<VerifyOptions, 'strictRfc' | 'unprivileged' | 'cpu' | 'insnLimit'>;
+  /** Load into this runtime (its memory, helpers and maps); default: a new one. */
+  runtime?: Runtime;
+  /** Options of the new runtime (printk sink, clock, memory size). */
+  runtimeOptions?: RuntimeOptions;
+  /** Use an existing map instead of creating one (e.g. keep a replaced filter's counters). */
+  reuseMap?: (spec: MapSpec) => BpfMap | undefined;
+}
+
+/** How a linked program refers to one of the object's maps: global data by section, others by name. */
+const mapKey = (m: MapSpec) => (m.origin === 'global-data' ? `section ${m.section}` : `map ${m.name}`);
+
+const SUPPORTED_MAP_TYPES = new Set<number>(Object.values(MAP_TYPE));
+
+export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): BpfObject {
+  const runtime = options.runtime ?? new Runtime(options.runtimeOptions);
+  const helpers = helperSet(runtime.helpers.list().map((h) => h.proto));
+  const chosen = options.programs ? options.programs.map((n) => spec.program(n)) : spec.programs;
+  const verifyFirst = options.verify !== false;
+
+  // 1. Link and verify every program: nothing is created when one fails.
+  const checked = chosen.map((info) => {
+    const linked = info.link();
+    const type =
+      (typeof options.type === 'function' ? options.type(info) : options.type) ??
+      verifierType(info, spec, helpers, options.contextSize ?? 0);
+    let log = '';
+    if (verifyFirst) {
+      const result = verify(linked.insns, {
+        ...options.verifier,
+        type,
+        maps: linked.maps,
+        logLevel: options.logLevel ?? 1,
+        lineInfo: linked.lineInfo,
+      });
+      if (!result.accepted) throw new VerifierError(result, info.name);
+      log = result.log;
+    }
+    return { info, linked, type, log };
+  });
+
+  // 2. Maps: those the programs use, then the object's other maps that tbpf implements.
+  const used = new Set(checked.flatMap((c) => c.linked.maps.map(mapKey)));
+  const live = new Map<string, BpfMap>();
+  const unloadedMaps: { name: string; reason: string }[] = [];
+  for (const m of spec.maps) {
+    const key = mapKey(m);
+    if (!used.has(key) && !SUPPORTED_MAP_TYPES.has(m.type)) {
+      unloadedMaps.push({ name: m.name, reason: `map type ${m.typeName} is not implemented` });
+      continue;
+    }
+    live.set(key, options.reuseMap?.(m) ?? createMapFromSpec(runtime, m));
+  }
+  const mapsOf = (l: LinkedProgram) => l.maps.map((m) => live.get(mapKey(m)) as BpfMap);
+
+  // 3. Programs on their engines.
+  const programs: Program[] = [];
+  try {
+    for (const { info, linked, type, log } of checked) {
+      const loaded = loadInsns(runtime, linked.insns, {
+        name: linked.name,
+        section: linked.section,
+        maps: mapsOf(linked),
+        functionStarts: linked.functionStarts,
+      });
+      const { prepared, fallbacks } = prepareProgram(
+        loaded,
+        options.engine ?? 'auto',
+        options.engineOptions ?? {},
+        verifyFirst,
+      );
+      programs.push(new Program(info, linked, type, verifyFirst, log, prepared, fallbacks));
+    }
+  } catch (e) {
+    for (const p of programs) p.dispose();
+    throw e;
+  }
+  const maps = spec.maps.flatMap((m) => {
+    const map = live.get(mapKey(m));
+    return map ? [new TypedMap(m, map, spec.btf)] : [];
+  });
+  return new BpfObject(spec, runtime, programs, maps, unloadedMaps);
+}

@@ -1,0 +1,149 @@
+import { VerifierError } from '@tbpf/verifier';
+import { type EngineName, VmError } from '@tbpf/vm';
+import { describe, expect, it } from 'vitest';
+import { compilers } from './compilers.test-util.js';
+import { engineAvailability, ObjectError, openObject } from './index.js';
+
+const ENGINE_NAMES: EngineName[] = ['interp', 'jit', 'wasm'];
+const PT_REGS = new Uint8Array(168);
+
+describe.each(compilers('counts.c'))('an object built by $compiler', ({ bytes }) => {
+  it('opens with its programs typed by section and its maps typed by BTF', () => {
+    const spec = openObject(bytes(), { fileName: 'counts.o' });
+    expect(spec.format).toBe('elf');
+    expect(spec.programs.map((p) => [p.name, p.section, p.type?.programType])).toEqual([
+      ['count_writes', 'kprobe/sys_write', 'kprobe'],
+    ]);
+    expect(spec.maps.map((m) => `${m.name}:${m.typeName}`).sort()).toEqual([
+      '.bss:array',
+      '.data:array',
+      '.rodata:array',
+      'counts:array',
+      'stats:hash',
+    ]);
+    expect(spec.map('stats').keyType).toMatchObject({ kind: 'struct', name: 'key' });
+    expect(spec.map('stats').valueType).toMatchObject({ kind: 'struct', name: 'val' });
+    expect(spec.map('.rodata').valueType).toMatchObject({ kind: 'datasec', name: '.rodata' });
+    expect(spec.license).toBe('GPL');
+  });
+
+  describe.each(ENGINE_NAMES)('on %s', (engine) => {
+    it.skipIf(!engineAvailability(engine).ok)(
+      'loads verified, runs, and reads and writes maps as JavaScript values',
+      () => {
+        using obj = openObject(bytes()).load({ engine });
+        const prog = obj.program();
+        expect(prog.engine).toBe(engine);
+        expect(prog.verified).toBe(true);
+        expect(prog.verifierLog).toMatch(/processed \d+ insns/);
+        // return name[0]: 't'
+        expect(prog.run(PT_REGS)).toBe(0x74n);
+        expect(prog.run()).toBe(0x74n);
+
+        expect(obj.map('counts').get(1)).toBe(2n);
+        expect([...obj.map('counts')]).toEqual([
+          [0, 0n],
+          [1, 2n],
+          [2, 0n],
+          [3, 0n],
+        ]);
+        const stats = obj.map('stats');
+        expect([...stats.entries()]).toEqual([
+          [
+            { pid: 42, comm: 'abc' },
+            { count: 2n, last: -1, flags: [0, 0] },
+          ],
+        ]);
+        expect(obj.map('.bss').get(0)).toEqual({ total: 14n });
+        expect(obj.map('.rodata').get(0)).toEqual({ limit: 7 });
+        expect(obj.map('.data').get(0)).toEqual({ name: 'tbpf' });
+
+        // Written from JavaScript, seen by the program.
+        stats.set({ pid: 42, comm: 'abc' }, { count: 10n, last: 3 });
+        obj.map('.data').set(0, { name: 'Z' });
+        expect(prog.run(PT_REGS)).toBe(0x5an);
+        expect(stats.get({ pid: 42, comm: 'abc' })).toEqual({ count: 11n, last: -1, flags: [0, 0] });
+        expect(stats.get({ pid: 7, comm: 'abc' })).toBeUndefined();
+        expect(stats.delete({ pid: 42, comm: 'abc' })).toBe(true);
+        expect(stats.size).toBe(0);
+        // Raw bytes are one property away.
+        expect(obj.map('counts').raw.lookup(Uint8Array.of(1, 0, 0, 0))).toEqual(Uint8Array.of(3, 0, 0, 0, 0, 0, 0, 0));
+      },
+    );
+  });
+
+  it('picks WebAssembly under auto and keeps the reasons when it falls back', () => {
+    const spec = openObject(bytes());
+    using auto = spec.load();
+    expect(auto.program().engine).toBe('wasm');
+    expect(auto.program().fallbacks).toEqual([]);
+    using limited = spec.load({ engineOptions: { instructionLimit: 1000 } });
+    expect(limited.program().engine).toBe('interp');
+    expect(limited.program().fallbacks).toEqual([
+      expect.stringMatching(/^wasm: .*instruction limit/),
+      expect.stringMatching(/^jit: /),
+    ]);
+  });
+
+  it('refuses values that do not fit their BTF types, naming the member', () => {
+    using obj = openObject(bytes()).load({ engine: 'interp' });
+    const stats = obj.map('stats');
+    expect(() => stats.set({ pid: 1, comm: 'a name too long' }, { count: 1n })).toThrow(
+      /map stats key.comm: 'a name too long' is 15 bytes, the array holds 8/,
+    );
+    expect(() => stats.set({ pid: 1, comm: 'x' }, { count: 1n, nope: 1 })).toThrow(/no member 'nope'/);
+    expect(() => stats.set({ pid: 2 ** 32, comm: 'x' }, {})).toThrow(/does not fit in 4 bytes/);
+    expect(() => obj.map('.rodata').set(0, { limit: 1 })).toThrow(ObjectError);
+  });
+});
+
+describe('load', () => {
+  it('verifies every program: a rejection is a VerifierError with the log and the source line', () => {
+    const spec = openObject(
+      '#include <tbpf/bpf_helpers.h>\nSEC("kprobe/x") int f(void *ctx) {\n  long *p = 0;\n  return *(int *)(ctx + 400);\n}\n',
+      { fileName: 'bad.c' },
+    );
+    let error: unknown;
+    try {
+      spec.load();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(VerifierError);
+    const v = error as VerifierError;
+    expect(v.program).toBe('f');
+    expect(v.message).toMatch(/^program f: invalid bpf_context access off=400 size=4/);
+    expect(v.sourceLine).toBe('bad.c:4: return *(int *)(ctx + 400);');
+    expect(v.log).toMatch(/processed \d+ insns/);
+  });
+
+  it('runs sectionless assembly with a memory context of contextSize bytes', () => {
+    using obj = openObject('ldxb %r0, [%r1+2]\nadd %r0, %r2\nexit\n').load({ contextSize: 4 });
+    expect(obj.program().run(Uint8Array.of(0, 1, 0x40, 3))).toBe(0x44n);
+    expect(() => obj.program().run(new Uint8Array(5))).toThrow(/context is 5 bytes; the program was verified for 4/);
+  });
+
+  it('runs unverified programs only on the interpreter under auto, faults as VmError', () => {
+    using obj = openObject('ldxw %r0, [%r1+0]\nexit\n').load({ verify: false });
+    const prog = obj.program();
+    expect(prog.engine).toBe('interp');
+    expect(prog.fallbacks).toEqual([
+      'wasm: the program was not verified (only the interpreter checks every access)',
+      'jit: the program was not verified (only the interpreter checks every access)',
+    ]);
+    expect(() => prog.run()).toThrow(VmError);
+  });
+
+  it('names the programs when asked for one that does not exist', () => {
+    expect(() => openObject('exit\n', { fileName: 'p.s' }).load({ programs: ['nope'] })).toThrow(
+      "no program or section 'nope' (programs: p)",
+    );
+  });
+
+  it('disposes programs (with using, or by hand) and refuses to run them afterwards', () => {
+    const obj = openObject('mov %r0, 1\nexit\n').load({ engine: 'interp' });
+    const prog = obj.program();
+    obj[Symbol.dispose]();
+    expect(() => prog.run()).toThrow(/disposed/);
+  });
+});

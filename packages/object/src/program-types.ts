@@ -1,0 +1,34 @@
+/**
+ * Which verifier program type a program is checked against. One place, so that it can follow
+ * the verifier as it learns more of Linux's types:
+ * - sectionless input (assembly, raw, hex): `raw` — r1 is `contextSize` bytes of writable
+ *   memory, r2 their length (what `tbpf run --mem` passes);
+ * - a section libbpf knows: the Linux type it names (`kprobe/…` → kprobe, `socket` →
+ *   socket_filter, …), when the verifier has it;
+ * - RFC images and objects whose programs have no `SEC()` (the RFC's one-function filters):
+ *   kprobe — the RFC's `struct bpf_context` is `struct pt_regs`;
+ * - a section libbpf does not know (`bind`, `test`): socket_filter, as PREVAIL reads them.
+ */
+import { builtinType, type HelperSet, type ProgramType } from '@tbpf/verifier';
+import { ObjectError } from './errors.js';
+import type { ObjectSpec, ProgramInfo } from './spec.js';
+
+export function verifierType(
+  program: ProgramInfo,
+  spec: ObjectSpec,
+  helpers: HelperSet,
+  contextSize: number,
+): ProgramType {
+  if (program.section === '') return builtinType('raw', contextSize, helpers) as ProgramType;
+  const name =
+    program.type?.programType ??
+    (spec.format === 'rfc-image' || program.section === '.text' ? 'kprobe' : 'socket_filter');
+  const type = builtinType(name, contextSize, helpers);
+  if (!type)
+    throw new ObjectError(
+      `program type ${name} (section '${program.section}') is not one tbpf's verifier knows yet; pass LoadOptions.type`,
+      'verify',
+      { program: program.name },
+    );
+  return type;
+}
