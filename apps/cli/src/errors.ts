@@ -75,12 +75,20 @@ export function cliErrorFrom(e: unknown, file?: string, source?: string): CliErr
         });
       }
       case 'VerifierError':
-        return options(String(f.reason), {
+        return options(`${str(f.program) ? `program ${f.program}: ` : ''}${f.reason}`, {
           location: { insn: num(f.insnIndex) },
           code: 'rejected',
           exitCode: 1,
           ...(str(f.log) ? { detail: String(f.log).replace(/\n$/, '') } : {}),
         });
+      case 'ObjectError': {
+        const at = f.location as { file: string; line: number; column: number } | undefined;
+        return options(e.message, {
+          ...(at ? { file: at.file, location: { line: at.line, column: at.column } } : {}),
+          code: String(f.stage),
+          ...(str(f.detail) ? { detail: String(f.detail) } : {}),
+        });
+      }
       default:
         return options(e.message, {});
     }

@@ -85,32 +85,38 @@ export class Program {
     if (this.disposed) throw new ObjectError('the program was disposed', 'run', { program: this.name });
     if (ctx !== undefined && !(ctx instanceof Uint8Array))
       return this.prepared.run(addressOf(ctx.start), BigInt(ctx.size));
-    const size = this.contextSize(ctx);
-    if (size === 0) return this.prepared.run(0n, 0n);
-    const region = this.runtime.memory.alloc(size, {
-      name: `${this.name} context`,
-      kind: 'context',
-      writable: this.contextWritable(),
-    });
+    const region = this.allocContext(ctx);
+    if (!region) return this.prepared.run(0n, 0n);
     try {
-      if (ctx) this.runtime.memory.write(region.start, ctx);
-      return this.prepared.run(addressOf(region.start), BigInt(size));
+      return this.prepared.run(addressOf(region.start), BigInt(region.size));
     } finally {
       this.runtime.memory.free(region);
     }
   }
 
-  private contextSize(ctx: Uint8Array | undefined): number {
+  /**
+   * The context `run(bytes)` builds, for running many times (`run(region)`): a region the size
+   * of the program type's context holding `ctx`, zero-padded; undefined when the type's context
+   * is empty and no bytes are given. Free it with `runtime.memory.free`.
+   */
+  allocContext(ctx?: Uint8Array): Region | undefined {
     const want = this.type.ctx.size;
     const have = ctx?.length ?? 0;
-    if (!this.verified) return Math.max(want, have);
-    if (have > want)
+    if (this.verified && have > want)
       throw new ObjectError(
         `the context is ${have} bytes; the program was verified for ${want} (${this.type.name}${this.type.ctx.kind === 'memory' ? ': load with contextSize' : ''})`,
         'run',
         { program: this.name },
       );
-    return want;
+    const size = Math.max(want, have);
+    if (size === 0) return undefined;
+    const region = this.runtime.memory.alloc(size, {
+      name: `${this.name} context`,
+      kind: 'context',
+      writable: this.contextWritable(),
+    });
+    if (ctx) this.runtime.memory.write(region.start, ctx);
+    return region;
   }
 
   private contextWritable(): boolean {

@@ -18,7 +18,17 @@ export const haveClang = haveTool('clang-19');
 
 export function clangObject(file: string): Uint8Array {
   const out = path.join(mkdtempSync(path.join(tmpdir(), 'tbpf-object-')), `${path.basename(file)}.o`);
-  execFileSync('clang-19', ['-O2', '-g', '-target', 'bpf', `-I${include}`, '-c', path.join(corpus, file), '-o', out]);
+  execFileSync('clang-19', [
+    '-O2',
+    '-g',
+    '-target',
+    'bpf',
+    `-I${include}`,
+    '-c',
+    path.join(corpus, file),
+    '-o',
+    out,
+  ]);
   return new Uint8Array(readFileSync(out));
 }
 

@@ -89,12 +89,17 @@ export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): Bpf
     return { info, linked, type, log };
   });
 
-  // 2. Maps: those the programs use, then the object's other maps that tbpf implements.
+  // 2. Maps: those the programs use; loading the whole object, also its other maps that tbpf
+  // implements (as libbpf creates every map of an object).
   const used = new Set(checked.flatMap((c) => c.linked.maps.map(mapKey)));
   const live = new Map<string, BpfMap>();
   const unloadedMaps: { name: string; reason: string }[] = [];
   for (const m of spec.maps) {
     const key = mapKey(m);
+    if (!used.has(key) && options.programs) {
+      unloadedMaps.push({ name: m.name, reason: 'no loaded program uses it' });
+      continue;
+    }
     if (!used.has(key) && !SUPPORTED_MAP_TYPES.has(m.type)) {
       unloadedMaps.push({ name: m.name, reason: `map type ${m.typeName} is not implemented` });
       continue;

@@ -3,8 +3,9 @@
  * through the package's `#native-engine` import condition.) Whether its addon is built here
  * is its own `available()`.
  */
-import type { Engine } from '@tbpf/vm';
+
 import { x64Engine } from '@tbpf/jit-x64';
+import type { Engine } from '@tbpf/vm';
 
 export const nativeEngine: Engine | undefined = x64Engine;
 export const nativeEngineAbsent = '';

@@ -67,7 +67,9 @@ describe.each(compilers('counts.c'))('an object built by $compiler', ({ bytes })
         expect(stats.delete({ pid: 42, comm: 'abc' })).toBe(true);
         expect(stats.size).toBe(0);
         // Raw bytes are one property away.
-        expect(obj.map('counts').raw.lookup(Uint8Array.of(1, 0, 0, 0))).toEqual(Uint8Array.of(3, 0, 0, 0, 0, 0, 0, 0));
+        expect(obj.map('counts').raw.lookup(Uint8Array.of(1, 0, 0, 0))).toEqual(
+          Uint8Array.of(3, 0, 0, 0, 0, 0, 0, 0),
+        );
       },
     );
   });
@@ -120,7 +122,9 @@ describe('load', () => {
   it('runs sectionless assembly with a memory context of contextSize bytes', () => {
     using obj = openObject('ldxb %r0, [%r1+2]\nadd %r0, %r2\nexit\n').load({ contextSize: 4 });
     expect(obj.program().run(Uint8Array.of(0, 1, 0x40, 3))).toBe(0x44n);
-    expect(() => obj.program().run(new Uint8Array(5))).toThrow(/context is 5 bytes; the program was verified for 4/);
+    expect(() => obj.program().run(new Uint8Array(5))).toThrow(
+      /context is 5 bytes; the program was verified for 4/,
+    );
   });
 
   it('runs unverified programs only on the interpreter under auto, faults as VmError', () => {

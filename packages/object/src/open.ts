@@ -73,7 +73,15 @@ export function parseHexBytes(text: string, what: string): Uint8Array {
 
 /** A sectionless program: instructions only, named after the input. */
 function plainProgram(name: string, insns: LinkedProgram['insns']): LinkedProgram {
-  return { name, section: '', insns, maps: [], functionStarts: [{ name, insnIndex: 0 }], funcInfo: [], lineInfo: [] };
+  return {
+    name,
+    section: '',
+    insns,
+    maps: [],
+    functionStarts: [{ name, insnIndex: 0 }],
+    funcInfo: [],
+    lineInfo: [],
+  };
 }
 
 /** Assembly that is more than one plain program: several sections, data, symbols or relocations. */
@@ -88,7 +96,12 @@ function needsObject(p: AsmProgram): boolean {
 }
 
 function baseName(fileName: string): string {
-  return fileName.split(/[\\/]/).pop()?.replace(/\.[^.]*$/, '') || 'prog';
+  return (
+    fileName
+      .split(/[\\/]/)
+      .pop()
+      ?.replace(/\.[^.]*$/, '') || 'prog'
+  );
 }
 
 /**
@@ -112,7 +125,9 @@ export function openObject(input: Uint8Array | string, options: OpenOptions = {}
         const first = r.diagnostics.find((d) => d.severity === 'error');
         throw new ObjectError(first?.message ?? 'compilation failed', 'compile', {
           detail: r.messages || (first ? formatDiagnostic(first) : ''),
-          ...(first ? { location: { file: first.loc.file, line: first.loc.line, column: first.loc.col } } : {}),
+          ...(first
+            ? { location: { file: first.loc.file, line: first.loc.line, column: first.loc.col } }
+            : {}),
         });
       }
       return ObjectSpec.fromObject(format, fileName, r.object);
@@ -120,19 +135,29 @@ export function openObject(input: Uint8Array | string, options: OpenOptions = {}
     case 'asm': {
       const text = asText(input);
       const program = assemble(text, { fileName: fileName || 'input.s' });
-      if (!needsObject(program)) return ObjectSpec.fromPrograms(format, fileName, [plainProgram(name, program.insns)]);
+      if (!needsObject(program))
+        return ObjectSpec.fromPrograms(format, fileName, [plainProgram(name, program.insns)]);
       const license = program.data.find((d) => d.name === 'license');
-      const bytes = writeAssembled(program, license ? { license: new TextDecoder().decode(license.bytes).replace(/\0+$/, '') } : {});
+      const bytes = writeAssembled(
+        program,
+        license ? { license: new TextDecoder().decode(license.bytes).replace(/\0+$/, '') } : {},
+      );
       return ObjectSpec.fromObject(format, fileName, readObject(bytes));
     }
     case 'rfc-image': {
       const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
-      return ObjectSpec.fromPrograms(format, fileName, [translateRfcImage(bytes, { name: fileName ? name : 'rfc_filter' })]);
+      return ObjectSpec.fromPrograms(format, fileName, [
+        translateRfcImage(bytes, { name: fileName ? name : 'rfc_filter' }),
+      ]);
     }
     case 'raw':
     case 'hex': {
       const bytes =
-        format === 'hex' ? parseHexBytes(asText(input), fileName || 'input') : typeof input === 'string' ? new TextEncoder().encode(input) : input;
+        format === 'hex'
+          ? parseHexBytes(asText(input), fileName || 'input')
+          : typeof input === 'string'
+            ? new TextEncoder().encode(input)
+            : input;
       return ObjectSpec.fromPrograms(format, fileName, [plainProgram(name, decode(bytes))]);
     }
   }

@@ -48,9 +48,16 @@ it('the example runs and gives the values its comments show', () => {
         : typeof v === 'string'
           ? `'${v}'`
           : v && typeof v === 'object'
-            ? `{ ${Object.entries(v).map(([k, x]) => `${k}: ${show(x)}`).join(', ')} }`
+            ? `{ ${Object.entries(v)
+                .map(([k, x]) => `${k}: ${show(x)}`)
+                .join(', ')} }`
             : String(v);
   expect(want.length).toBe(6);
   expect(seen.map(show)).toEqual(want);
-  expect(logs).toEqual([[{ pid: 42, comm: 'abc' }, { count: 1n, last: -5, flags: [0, 0] }]]);
+  expect(logs).toEqual([
+    [
+      { pid: 42, comm: 'abc' },
+      { count: 1n, last: -5, flags: [0, 0] },
+    ],
+  ]);
 });

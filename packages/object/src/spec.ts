@@ -99,7 +99,13 @@ export class ObjectSpec {
         link: () => linkProgram(object, p.name),
       }),
     );
-    return new ObjectSpec(format, fileName, programs, object.maps.map((m) => mapInfo(m, object.btf)), object);
+    return new ObjectSpec(
+      format,
+      fileName,
+      programs,
+      object.maps.map((m) => mapInfo(m, object.btf)),
+      object,
+    );
   }
 
   /** Programs that arrive linked already (RFC images, plain instruction lists). */
@@ -170,6 +176,8 @@ function mapInfo(spec: MapSpec, btf: BtfSpec | undefined): MapInfo {
   return {
     ...spec,
     ...(spec.btfKeyType !== undefined ? { keyType: btf.types[spec.btfKeyType] } : {}),
-    ...(valueId !== undefined && valueId >= 0 ? { valueType: btf.types[valueId], btfValueType: valueId } : {}),
+    ...(valueId !== undefined && valueId >= 0
+      ? { valueType: btf.types[valueId], btfValueType: valueId }
+      : {}),
   };
 }

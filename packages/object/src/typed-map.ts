@@ -37,7 +37,9 @@ export class TypedMap<K = BtfValue, V = BtfValue> implements Iterable<[K, V]> {
     const valueType = btf && spec.btfValueType !== undefined ? btf.types[spec.btfValueType] : undefined;
     // A DATASEC without variables (some compilers list none) is read by the ELF symbols instead.
     this.value =
-      btf && spec.btfValueType !== undefined && !(valueType?.kind === 'datasec' && valueType.vars.length === 0)
+      btf &&
+      spec.btfValueType !== undefined &&
+      !(valueType?.kind === 'datasec' && valueType.vars.length === 0)
         ? btfCodec(btf, spec.btfValueType, `${what} value`)
         : spec.variables && spec.variables.length > 0
           ? variablesCodec(raw.valueSize, spec.variables, `${what} value`)
@@ -46,7 +48,8 @@ export class TypedMap<K = BtfValue, V = BtfValue> implements Iterable<[K, V]> {
 
   /** `.rodata` is frozen once loaded (libbpf freezes it): user space can no longer change it. */
   private checkWritable(): void {
-    if (this.spec.readOnly) throw new ObjectError(`map ${this.name} is read-only (frozen after loading)`, 'map');
+    if (this.spec.readOnly)
+      throw new ObjectError(`map ${this.name} is read-only (frozen after loading)`, 'map');
   }
 
   get name(): string {
@@ -85,7 +88,8 @@ export class TypedMap<K = BtfValue, V = BtfValue> implements Iterable<[K, V]> {
     this.checkWritable();
     const rc = this.raw.delete(this.key.encode(key));
     if (rc === -2) return false;
-    if (rc < 0) throw new ObjectError(`map ${this.name}: delete failed: ${ERRNO[-rc] ?? `errno ${-rc}`}`, 'map');
+    if (rc < 0)
+      throw new ObjectError(`map ${this.name}: delete failed: ${ERRNO[-rc] ?? `errno ${-rc}`}`, 'map');
     return true;
   }
 

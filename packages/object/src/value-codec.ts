@@ -107,7 +107,14 @@ function readInt(v: DataView, at: number, size: number): number {
 }
 
 /** Store an integer of `size` bytes; accepts the signed and the unsigned range (C's conversion). */
-function writeInt(v: DataView, at: number, size: number, signed: boolean, value: unknown, what: string): void {
+function writeInt(
+  v: DataView,
+  at: number,
+  size: number,
+  signed: boolean,
+  value: unknown,
+  what: string,
+): void {
   let n: bigint;
   if (typeof value === 'bigint') n = value;
   else if (typeof value === 'number' && Number.isInteger(value)) n = BigInt(value);
@@ -237,7 +244,9 @@ class BtfWalker {
         const obj: { [name: string]: BtfValue } = {};
         for (const m of this.members(t, 0)) {
           obj[m.name] =
-            m.bitSize > 0 ? this.readBits(v, at, m.bitOffset, m.bitSize, m.type) : this.decode(m.type, v, at + m.bitOffset / 8);
+            m.bitSize > 0
+              ? this.readBits(v, at, m.bitOffset, m.bitSize, m.type)
+              : this.decode(m.type, v, at + m.bitOffset / 8);
         }
         return obj;
       }
@@ -258,7 +267,13 @@ class BtfWalker {
     return new Uint8Array(v.buffer.slice(v.byteOffset + at, v.byteOffset + at + size));
   }
 
-  private readBits(v: DataView, at: number, bitOffset: number, bitSize: number, type: number): number | bigint {
+  private readBits(
+    v: DataView,
+    at: number,
+    bitOffset: number,
+    bitSize: number,
+    type: number,
+  ): number | bigint {
     let n = 0n;
     for (let i = 0; i < bitSize; i++) {
       const bit = bitOffset + i;
@@ -269,7 +284,14 @@ class BtfWalker {
     return bitSize > 32 ? n : Number(n);
   }
 
-  private writeBits(v: DataView, at: number, bitOffset: number, bitSize: number, value: unknown, what: string): void {
+  private writeBits(
+    v: DataView,
+    at: number,
+    bitOffset: number,
+    bitSize: number,
+    value: unknown,
+    what: string,
+  ): void {
     const tmp = new DataView(new ArrayBuffer(8));
     writeInt(tmp, 0, 8, false, value, what);
     const n = tmp.getBigUint64(0, true);
@@ -316,7 +338,8 @@ class BtfWalker {
         return;
       }
       case 'float':
-        if (typeof value !== 'number') throw new ObjectError(`${what}: expected a number, got ${describe(value)}`, 'map');
+        if (typeof value !== 'number')
+          throw new ObjectError(`${what}: expected a number, got ${describe(value)}`, 'map');
         if (t.size === 4) v.setFloat32(at, value, true);
         else if (t.size === 8) v.setFloat64(at, value, true);
         else throw new ObjectError(`${what}: ${t.size}-byte floats: give a Uint8Array`, 'map');
@@ -328,13 +351,20 @@ class BtfWalker {
         if (this.isChar(t.elemType) && typeof value === 'string') {
           const bytes = new TextEncoder().encode(value);
           if (bytes.length > t.nelems)
-            throw new ObjectError(`${what}: '${value}' is ${bytes.length} bytes, the array holds ${t.nelems}`, 'map');
+            throw new ObjectError(
+              `${what}: '${value}' is ${bytes.length} bytes, the array holds ${t.nelems}`,
+              'map',
+            );
           new Uint8Array(v.buffer, v.byteOffset + at, bytes.length).set(bytes);
           return;
         }
-        if (!Array.isArray(value)) throw new ObjectError(`${what}: expected an array, got ${describe(value)}`, 'map');
+        if (!Array.isArray(value))
+          throw new ObjectError(`${what}: expected an array, got ${describe(value)}`, 'map');
         if (value.length > t.nelems)
-          throw new ObjectError(`${what}: ${value.length} elements given, the array holds ${t.nelems}`, 'map');
+          throw new ObjectError(
+            `${what}: ${value.length} elements given, the array holds ${t.nelems}`,
+            'map',
+          );
         const step = this.size(t.elemType);
         value.forEach((e, i) => {
           this.encode(t.elemType, e, v, at + i * step, `${what}[${i}]`);
@@ -362,7 +392,8 @@ class BtfWalker {
         });
         checkKeys(obj, new Set(vars.map((x) => x.name)), what);
         for (const x of vars)
-          if (obj[x.name] !== undefined) this.encode(x.type, obj[x.name], v, at + x.offset, `${what}.${x.name}`);
+          if (obj[x.name] !== undefined)
+            this.encode(x.type, obj[x.name], v, at + x.offset, `${what}.${x.name}`);
         return;
       }
       default:

@@ -1,4 +1,5 @@
 import { and, encode, exit, ldxw, mov, R0, R1 } from '@tbpf/isa';
+import type { Engine } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENGINE_ORDER, ENGINES, FilterLoadError } from './bpf-filter.js';
 import { netHost } from './testing/netsim.js';
@@ -143,7 +144,7 @@ describe('engine choice', () => {
   it('falls back in the documented order when an engine is unavailable, keeping the reasons', () => {
     const saved = { ...ENGINES };
     const unavailable = (name: 'wasm' | 'jit') => ({
-      ...saved[name],
+      ...(saved[name] as Engine),
       name,
       available: () => ({ ok: false as const, reason: `${name} switched off for this test` }),
     });
@@ -160,7 +161,7 @@ describe('engine choice', () => {
       expect(f.fallbacks).toHaveLength(2);
       expect(() =>
         host.setBpfFilter(kfreeSkb, { kind: 'asm', text: 'r0 = 1\nexit\n' }, { engine: 'jit' }),
-      ).toThrow(/no engine could run the program \(jit: jit switched off for this test\)/);
+      ).toThrow(/the jit engine cannot run the program: jit switched off for this test/);
       expect(host.read('events/skb/kfree_skb/filter')).toMatch(/engine=interp/);
     } finally {
       Object.assign(ENGINES, saved);

@@ -18,33 +18,18 @@
  * compile the program (the reasons are kept in `fallbacks`).
  */
 
-import { assemble, sectionProgramType } from '@tbpf/asm';
-import { decode, type Insn } from '@tbpf/isa';
-import { wasmEngine } from '@tbpf/jit-wasm';
-import { x64Engine } from '@tbpf/jit-x64';
-import {
-  helperSet,
-  kprobeType,
-  type MapInfo,
-  type ProgramType,
-  tracepointType,
-  verify,
-} from '@tbpf/verifier';
-import {
-  type BpfMap,
-  createMapFromSpec,
-  type Engine,
-  type EngineName,
-  interpreter,
-  loadInsns,
-  type PreparedProgram,
-} from '@tbpf/vm';
+import { LinkError, sectionProgramType } from '@tbpf/asm';
+import type { Insn } from '@tbpf/isa';
+import { AUTO_ENGINE_ORDER, ENGINES, ObjectSpec, type Program } from '@tbpf/object';
+import { helperSet, kprobeType, type ProgramType, tracepointType, VerifierError } from '@tbpf/verifier';
+import type { BpfMap, EngineName } from '@tbpf/vm';
 import type { BpfAttachment, TraceEvent } from './event.js';
 import { FilterLoadError, type FilterMapSpec, type FilterProgram } from './filter-program.js';
 
-export { FilterLoadError };
+/** Engines by name, as the loader sees them (tests may substitute): the object API's. */
+export { ENGINES, FilterLoadError };
 
-import { programFromC, programFromElf, programFromRfcImage } from './filter-sources.js';
+import { readFilterSource } from './filter-sources.js';
 import { BPF_ADDRESS_BASE } from './linear.js';
 import { PT_REGS, PT_REGS_SIZE } from './pt-regs.js';
 import type { TraceHost } from './trace-host.js';
@@ -75,7 +60,7 @@ export interface FilterOptions {
 }
 
 /** The default engine order (documented in the README). */
-export const DEFAULT_ENGINE_ORDER: readonly EngineName[] = ['wasm', 'jit', 'interp'];
+export const DEFAULT_ENGINE_ORDER: readonly EngineName[] = AUTO_ENGINE_ORDER;
 
 export interface LoadedFilter extends BpfAttachment {
   readonly engine: EngineName;
@@ -83,40 +68,6 @@ export interface LoadedFilter extends BpfAttachment {
   readonly verifierLog: string;
   /** Why earlier engines in the order were not used. */
   readonly fallbacks: readonly string[];
-}
-
-/** Engines by name, as the loader sees them (tests may substitute). */
-export const ENGINES: Record<EngineName, Engine> = { wasm: wasmEngine, jit: x64Engine, interp: interpreter };
-
-/** Turn a source into instructions and map specs. */
-export function readFilterSource(source: FilterSource): FilterProgram {
-  const parse = <T>(f: () => T): T => {
-    try {
-      return f();
-    } catch (e) {
-      if (e instanceof FilterLoadError) throw e;
-      throw new FilterLoadError(e instanceof Error ? e.message : String(e), undefined, 'parse');
-    }
-  };
-  switch (source.kind) {
-    case 'asm':
-      return parse(() => ({
-        name: 'filter',
-        insns: assemble(source.text, { fileName: 'filter.s' }).insns,
-        maps: [],
-        origin: 'asm',
-      }));
-    case 'raw':
-      return parse(() => ({ name: 'filter', insns: decode(source.bytes), maps: [], origin: 'raw' }));
-    case 'insns':
-      return { name: 'filter', insns: source.insns, maps: [], origin: 'insns' };
-    case 'elf':
-      return programFromElf(source.bytes, source.program);
-    case 'rfc':
-      return programFromRfcImage(source.bytes);
-    case 'c':
-      return programFromC(source.source, source.fileName, source.program);
-  }
 }
 
 /** The program type a filter on `ev` is verified against. */
@@ -144,56 +95,25 @@ export function loadFilter(
   const program = readFilterSource(source);
   const form = options.ctx ?? defaultForm(program);
   const type = programTypeFor(host, ev, form);
-  // The specs as they are: read-only data (.rodata) and initial values reach the verifier.
-  const maps: readonly MapInfo[] = program.maps;
-  const result = verify(program.insns, { type, maps, logLevel: options.logLevel ?? 1 });
-  if (!result.accepted) {
-    const where = result.error ? `insn ${result.error.insnIndex}: ` : '';
-    throw new FilterLoadError(
-      `verifier rejected the program: ${where}${result.error?.reason ?? 'rejected'}`,
-      result.log,
-      'verify',
-    );
-  }
-  let loaded: ReturnType<typeof loadInsns>;
+  // Verified (the specs as they are: .rodata read-only, initial values), maps created or
+  // reused, prepared on the engine asked for or the first of wasm, jit, interp that can.
+  let prog: Program;
   try {
-    const live = program.maps.map((m) => materialiseMap(host, m));
-    loaded = loadInsns(host.runtime, program.insns, {
-      name: program.name,
-      section: program.section,
-      maps: live,
-    });
+    prog = ObjectSpec.fromPrograms('raw', program.origin, [program])
+      .load({
+        runtime: host.runtime,
+        type,
+        engine: options.engine ?? 'auto',
+        logLevel: options.logLevel ?? 1,
+        ...(options.instructionLimit
+          ? { engineOptions: { instructionLimit: options.instructionLimit } }
+          : {}),
+        reuseMap: (m) => reusableMap(host, m),
+      })
+      .program();
   } catch (e) {
-    throw new FilterLoadError(e instanceof Error ? e.message : String(e), result.log, 'load');
+    throw loadError(e);
   }
-  const order = !options.engine || options.engine === 'auto' ? DEFAULT_ENGINE_ORDER : [options.engine];
-  const fallbacks: string[] = [];
-  let prepared: PreparedProgram | undefined;
-  for (const name of order) {
-    const engine = ENGINES[name];
-    const avail = engine.available();
-    if (!avail.ok) {
-      fallbacks.push(`${name}: ${avail.reason}`);
-      continue;
-    }
-    try {
-      // Compiled engines run verified programs without per-access checks (as Linux); the
-      // interpreter, the reference, keeps its region checks.
-      prepared = engine.prepare(loaded, {
-        boundsCheck: name === 'interp',
-        ...(options.instructionLimit ? { instructionLimit: options.instructionLimit } : {}),
-      });
-      break;
-    } catch (e) {
-      fallbacks.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
-  if (!prepared)
-    throw new FilterLoadError(
-      `no engine could run the program (${fallbacks.join('; ')})`,
-      result.log,
-      'engine',
-    );
   // Each filter owns its context region, read-only to the program. A static event's pt_regs
   // has di = the context's own address, as the RFC's captured registers did.
   const mem = host.runtime.memory;
@@ -208,7 +128,7 @@ export function loadFilter(
     regs[PT_REGS.di >> 2] = (BPF_ADDRESS_BASE + ctxOffset) >>> 0;
     regs[(PT_REGS.di >> 2) + 1] = Math.floor((BPF_ADDRESS_BASE + ctxOffset) / 2 ** 32);
   }
-  const run = prepared;
+  const run = prog.prepared;
   const origin = options.origin ?? program.origin;
   const description = `bpf: ${origin}${program.section && program.section !== origin && program.section !== '.text' ? ` ${program.section}` : ''}, ${program.insns.length} insns, ctx=${form === 'regs' ? 'pt_regs' : 'record'}, engine=${run.engine}`;
   let disposed = false;
@@ -217,38 +137,47 @@ export function loadFilter(
     ctxOffset,
     engine: run.engine,
     program,
-    verifierLog: result.log,
-    fallbacks,
+    verifierLog: prog.verifierLog,
+    fallbacks: prog.fallbacks,
     description,
     prepared: run,
     regs,
     dispose: () => {
       if (disposed) return;
       disposed = true;
-      run.dispose();
+      prog.dispose();
       mem.free(ctx);
     },
   };
 }
 
 /**
- * Create a program's map in the host's runtime, or reuse the map of the same name and shape
- * (so replacing a filter keeps its counters, as pinned maps do). Global data is per program.
+ * The map of the same name and shape in the host's runtime, if any: replacing a filter keeps
+ * its counters, as pinned maps do. Global data is per program.
  */
-function materialiseMap(host: TraceHost, spec: FilterMapSpec): BpfMap {
-  if (spec.origin !== 'global-data') {
-    const old = host.runtime.mapByName(spec.name);
-    if (
-      old &&
-      old.type === spec.type &&
-      old.keySize === spec.keySize &&
-      old.valueSize === spec.valueSize &&
-      old.maxEntries === spec.maxEntries
-    ) {
-      return old;
-    }
-  }
-  return createMapFromSpec(host.runtime, spec);
+function reusableMap(host: TraceHost, spec: FilterMapSpec): BpfMap | undefined {
+  if (spec.origin === 'global-data') return undefined;
+  const old = host.runtime.mapByName(spec.name);
+  const same =
+    old &&
+    old.type === spec.type &&
+    old.keySize === spec.keySize &&
+    old.valueSize === spec.valueSize &&
+    old.maxEntries === spec.maxEntries;
+  return same ? old : undefined;
+}
+
+/** A load failure as FilterLoadError: the verifier's rejection with its log, else the stage it failed in. */
+function loadError(e: unknown): FilterLoadError {
+  if (e instanceof VerifierError)
+    return new FilterLoadError(
+      `verifier rejected the program: insn ${e.insnIndex}: ${e.reason}`,
+      e.log,
+      'verify',
+    );
+  const stage =
+    (e as { stage?: string }).stage === 'engine' ? 'engine' : e instanceof LinkError ? 'link' : 'load';
+  return new FilterLoadError(e instanceof Error ? e.message : String(e), undefined, stage);
 }
 
 /**

@@ -1,8 +1,6 @@
 /** The program a filter source yields, and the error every filter stage throws. */
 
-import type { MapSpec } from '@tbpf/asm';
-import type { Insn } from '@tbpf/isa';
-import type { LineRef } from '@tbpf/verifier';
+import type { LinkedProgram, MapSpec } from '@tbpf/asm';
 
 export class FilterLoadError extends Error {
   override name = 'FilterLoadError';
@@ -19,15 +17,11 @@ export class FilterLoadError extends Error {
 /** A map the program uses, as ELF/RFC tables describe it (asm's MapSpec fits). */
 export type FilterMapSpec = MapSpec;
 
-/** A program in a form the loader can verify and run. */
-export interface FilterProgram {
-  name: string;
-  section?: string;
-  insns: readonly Insn[];
-  /** Maps the program's `map_idx` lddw refer to; created (or reused by name) once it verifies. */
-  maps: readonly FilterMapSpec[];
-  /** Source lines for verifier messages. */
-  lineInfo?: readonly LineRef[];
-  /** Where the program came from, for the `filter` file. */
+/**
+ * A program in a form the loader can verify and run: linked (asm's LinkedProgram — its maps
+ * are created, or reused by name, once it verifies; its line info names source lines in
+ * verifier messages), and where it came from, for the `filter` file.
+ */
+export interface FilterProgram extends LinkedProgram {
   origin: string;
 }

@@ -1,64 +1,73 @@
 /**
- * Filter sources that need the object layer: ELF objects (clang, GCC, tbpf's compiler) and
- * the RFC's "bpf\\0" images, translated to RFC 9669 on load. C source is compiled in process
- * by cc-frontend into an ELF object, then read like one.
+ * Filter sources, opened through the object API (@tbpf/object) like any object: ELF objects
+ * (clang, GCC, tbpf's compiler), C source compiled in process by cc-frontend, assembly, raw
+ * instruction bytes, and the RFC's "bpf\0" images (translated to RFC 9669). The program is
+ * chosen by the object API's one picker: by name, else the only one, else the first
+ * tracepoint or kprobe program, else the first.
  */
-import { type LinkedProgram, linkProgram, type ObjectFile, readObject, translateRfcImage } from '@tbpf/asm';
+import type { LinkedProgram } from '@tbpf/asm';
 import { type CompileOptions, compile } from '@tbpf/cc-frontend';
+import { type ObjectFormat, ObjectSpec, openObject } from '@tbpf/object';
+import type { FilterSource } from './bpf-filter.js';
 import { FilterLoadError, type FilterProgram } from './filter-program.js';
+
+const TRACED = /^(tracepoint|tp|kprobe|kretprobe|filter)\b/;
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-function fromLinked(linked: LinkedProgram, origin: string): FilterProgram {
+/** The stage a failure belongs to, from the error the layers below threw. */
+function stageOf(e: unknown): FilterLoadError['stage'] {
+  const stage = (e as { stage?: string }).stage;
+  if (stage === 'compile') return 'compile';
+  return (e as { name?: string }).name === 'LinkError' ? 'link' : 'parse';
+}
+
+const OPEN: Record<Exclude<FilterSource['kind'], 'insns'>, ObjectFormat> = {
+  elf: 'elf',
+  c: 'c',
+  asm: 'asm',
+  raw: 'raw',
+  rfc: 'rfc-image',
+};
+
+/** Open a filter source and link its program. Failures are FilterLoadError (parse, compile or link). */
+export function readFilterSource(source: FilterSource): FilterProgram {
+  try {
+    const spec =
+      source.kind === 'insns'
+        ? ObjectSpec.fromPrograms('raw', 'filter', [plainProgram(source.insns)])
+        : openObject(
+            source.kind === 'c' ? source.source : source.kind === 'asm' ? source.text : source.bytes,
+            {
+              format: OPEN[source.kind],
+              fileName: source.kind === 'c' ? (source.fileName ?? 'filter.c') : 'filter',
+            },
+          );
+    const name = source.kind === 'elf' || source.kind === 'c' ? source.program : undefined;
+    const linked = spec.program(name, { prefer: (p) => TRACED.test(p.section) }).link();
+    return { ...linked, origin: source.kind === 'insns' ? 'insns' : OPEN[source.kind] };
+  } catch (e) {
+    const { detail, location } = e as {
+      detail?: string;
+      location?: { file: string; line: number; column: number };
+    };
+    const where = location ? `${location.file}:${location.line}:${location.column}: ` : '';
+    throw new FilterLoadError(`${where}${message(e)}`, detail, stageOf(e));
+  }
+}
+
+function plainProgram(insns: readonly LinkedProgram['insns'][number][]): LinkedProgram {
   return {
-    name: linked.name,
-    section: linked.section,
-    insns: linked.insns,
-    maps: linked.maps,
-    lineInfo: linked.lineInfo.map((l) => ({
-      insnIndex: l.insnIndex,
-      file: l.file,
-      line: l.line,
-      column: l.column,
-      source: l.source,
-    })),
-    origin,
+    name: 'filter',
+    section: '',
+    insns: [...insns],
+    maps: [],
+    functionStarts: [{ name: 'filter', insnIndex: 0 }],
+    funcInfo: [],
+    lineInfo: [],
   };
-}
-
-/** Pick the program: by name, else the only one, else the first tracepoint/kprobe-looking one. */
-export function pickProgram(obj: ObjectFile, name?: string): string {
-  if (name) return name;
-  const progs = obj.programs;
-  if (progs.length === 0) throw new FilterLoadError('the object has no program sections', undefined, 'link');
-  if (progs.length === 1) return progs[0].name;
-  const traced = progs.find((p) => /^(tracepoint|tp|kprobe|kretprobe|filter)\b/.test(p.section));
-  return (traced ?? progs[0]).name;
-}
-
-export function programFromElf(bytes: Uint8Array, program?: string, origin = 'elf'): FilterProgram {
-  let obj: ObjectFile;
-  try {
-    obj = readObject(bytes);
-  } catch (e) {
-    throw new FilterLoadError(`not a usable BPF ELF object: ${message(e)}`, undefined, 'parse');
-  }
-  try {
-    return fromLinked(linkProgram(obj, pickProgram(obj, program)), origin);
-  } catch (e) {
-    if (e instanceof FilterLoadError) throw e;
-    throw new FilterLoadError(message(e), undefined, 'link');
-  }
-}
-
-export function programFromRfcImage(bytes: Uint8Array): FilterProgram {
-  try {
-    return fromLinked(translateRfcImage(bytes, { name: 'rfc_filter' }), 'rfc-image');
-  } catch (e) {
-    throw new FilterLoadError(`RFC image: ${message(e)}`, undefined, 'parse');
-  }
 }
 
 /**
@@ -79,9 +88,4 @@ export function compileFilterC(
     throw new FilterLoadError(`${where}${first?.message ?? 'compilation failed'}`, r.messages, 'compile');
   }
   return r.bytes;
-}
-
-/** C source, compiled in process by cc-frontend, then read as an ELF object. */
-export function programFromC(source: string, fileName = 'filter.c', program?: string): FilterProgram {
-  return programFromElf(compileFilterC(source, fileName), program, 'c');
 }

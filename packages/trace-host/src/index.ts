@@ -5,13 +5,7 @@ export * from './control-socket.js';
 export * from './event.js';
 export * from './field-types.js';
 export * from './filter-program.js';
-export {
-  compileFilterC,
-  pickProgram,
-  programFromC,
-  programFromElf,
-  programFromRfcImage,
-} from './filter-sources.js';
+export { compileFilterC, readFilterSource } from './filter-sources.js';
 export * from './function-registry.js';
 export * from './host-helpers.js';
 export * from './kprobe-events.js';

@@ -35,8 +35,9 @@ export function registerConformancePlugin(program: Command, io: Io): void {
           memoryBytes: 1 << 20,
           helpers: registerConformanceHelpers(standardHelpers()),
         });
-        // Compiled engines run unverified programs inside their 32-bit sandbox without region checks.
-        const prepared = engine.prepare(loadBytes(runtime, code), { boundsCheck: engine.name === 'interp' });
+        // Unverified, with each engine's own checks (its defaults): the interpreter's regions,
+        // the compiled engines' confinement to the linear memory.
+        const prepared = engine.prepare(loadBytes(runtime, code));
         const r1 = mem.length > 0 ? addressOf(runtime.allocData(mem, 'mem').start) : 0n;
         const r0 = prepared.run(r1, BigInt(mem.length));
         io.out(`${r0.toString(16)}\n`);

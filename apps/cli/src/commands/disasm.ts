@@ -121,9 +121,9 @@ export function registerDisasm(program: Command, io: Io): void {
       '--jited',
       'the x86-64 code the JIT generates instead (as bpftool prog dump jited; same as tbpf jited)',
     )
-    .action((input: string, opts: DisasmOptions) => {
+    .action(async (input: string, opts: DisasmOptions) => {
       if (opts.jited) {
-        io.out(jitedText(io, input, { section: opts.section }));
+        io.out(await jitedText(io, input, { section: opts.section, json: !!opts.json }));
         return;
       }
       if (!['llvm', 'kernel', 'asm', 'ubpf'].includes(opts.style)) {

@@ -5,8 +5,6 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../io.js';
 import { runCli } from '../program.js';
-import { parseHexBytes } from './hex.js';
-import { detectFormat } from './run.js';
 
 const argv = (...args: string[]) => ['node', 'tbpf', ...args];
 
@@ -33,7 +31,7 @@ describe('tbpf run', () => {
 
   it('reports --repeat timing and --json fields', async () => {
     const io = memoryIo({ 'p.s': 'mov %r0, -1\nexit\n' });
-    expect(await runCli(argv('run', 'p.s', '--repeat', '5', '--json'), io)).toBe(0);
+    expect(await runCli(argv('run', 'p.s', '--repeat', '5', '--json', '--engine', 'interp'), io)).toBe(0);
     const out = JSON.parse(io.stdout);
     expect(out).toMatchObject({
       r0: '0xffffffffffffffff',
@@ -44,8 +42,14 @@ describe('tbpf run', () => {
     });
     expect(typeof out.meanNs).toBe('number');
     const text = memoryIo({ 'p.s': 'mov %r0, 1\nexit\n' });
-    expect(await runCli(argv('run', 'p.s', '--repeat', '3'), text)).toBe(0);
+    expect(await runCli(argv('run', 'p.s', '--repeat', '3', '--engine', 'interp'), text)).toBe(0);
     expect(text.stdout).toMatch(/^0x1\nduration \(average\): \d+ns over 3 runs \(interp\)\n$/);
+    // auto picks WebAssembly, which does not count instructions: no count rather than -1.
+    const auto = memoryIo({ 'p.s': 'mov %r0, 1\nexit\n' });
+    expect(await runCli(argv('run', 'p.s', '--json'), auto)).toBe(0);
+    const out2 = JSON.parse(auto.stdout);
+    expect(out2).toMatchObject({ engine: 'wasm', fallbacks: [], verified: true });
+    expect(out2).not.toHaveProperty('instructions');
   });
 
   it('prints trace_printk lines on stderr', async () => {
@@ -66,15 +70,45 @@ describe('tbpf run', () => {
     expect(io.stdout).toBe('0x5\n');
   });
 
-  it('fails with the pc on a fault, and clearly for engines not wired in', async () => {
+  it('verifies before running: a rejection exits 1 with the verifier log', async () => {
     const io = memoryIo({ 'p.s': 'ldxw %r0, [%r1+0]\nexit\n' });
     expect(await runCli(argv('run', 'p.s'), io)).toBe(1);
+    expect(io.stderr).toMatch(/^tbpf: p\.s:insn 0: program p: R1 invalid mem access 'scalar'\n/);
+    expect(io.stderr).toMatch(/processed \d+ insns/);
+    for (const engine of ['jit', 'wasm', 'interp']) {
+      const e = memoryIo({ 'p.s': 'ldxw %r0, [%r1+0]\nexit\n' });
+      expect(await runCli(argv('run', 'p.s', '--engine', engine), e)).toBe(1);
+    }
+  });
+
+  it('--no-verify runs on the checked interpreter and fails with the pc on a fault', async () => {
+    const io = memoryIo({ 'p.s': 'ldxw %r0, [%r1+0]\nexit\n' });
+    expect(await runCli(argv('run', 'p.s', '--no-verify'), io)).toBe(1);
     expect(io.stderr).toMatch(
       /^tbpf: p\.s:insn 0: invalid read of 4 bytes at 0x0: is outside every memory region\n {2}0: r0 = \*\(u32 \*\)\(r1 \+ 0x0\)\n$/,
     );
-    const jit = memoryIo({ 'p.s': 'exit\n' });
-    expect(await runCli(argv('run', 'p.s', '--engine', 'nope'), jit)).toBe(2);
-    expect(jit.stderr).toContain("unknown engine 'nope'");
+    const bad = memoryIo({ 'p.s': 'mov %r0, 0\nexit\n' });
+    expect(await runCli(argv('run', 'p.s', '--engine', 'nope'), bad)).toBe(2);
+    expect(bad.stderr).toContain("unknown engine 'nope'");
+  });
+
+  it('--maps prints the maps after the run, decoded from BTF (--json: 64-bit values as strings)', async () => {
+    const src = [
+      '#include <tbpf/bpf_helpers.h>',
+      'struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 2); __type(key, __u32); __type(value, __u64); } hits SEC(".maps");',
+      'SEC("socket") int count(void *ctx) { __u32 k = 1; __u64 *v = bpf_map_lookup_elem(&hits, &k); if (v) *v += 5; return 0; }',
+    ].join('\n');
+    const io = memoryIo({ 'c.c': src });
+    expect(await runCli(argv('run', 'c.c', '--maps'), io)).toBe(0);
+    expect(io.stdout).toBe('0x0\nmap hits (array, 2 entries)\n  0: 0\n  1: 5\n');
+    const json = memoryIo({ 'c.c': src });
+    expect(await runCli(argv('run', 'c.c', '--maps', '--json'), json)).toBe(0);
+    expect(JSON.parse(json.stdout).maps).toEqual({
+      hits: [
+        { key: 0, value: '0' },
+        { key: 1, value: '5' },
+      ],
+    });
   });
 
   it('rejects bad input with a location', async () => {
@@ -115,19 +149,12 @@ describe('tbpf run', () => {
       expect(io.stdout).toBe('0x11\n');
       const bad = memoryIo({ 'g.o': obj });
       expect(await runCli(argv('run', 'g.o', '--section', 'socket/bad'), bad)).toBe(1);
-      expect(bad.stderr).toMatch(/invalid write of 4 bytes .*read-only/);
+      expect(bad.stderr).toMatch(/^tbpf: g\.o:insn \d+: program bad: write into map forbidden/);
       const none = memoryIo({ 'g.o': obj });
       expect(await runCli(argv('run', 'g.o', '--section', 'xdp'), none)).toBe(2);
-      expect(none.stderr).toContain("no program in section 'xdp'");
+      expect(none.stderr).toBe(
+        "tbpf: g.o: no program or section 'xdp' (programs: prog (socket), bad (socket/bad))\n",
+      );
     },
   );
-
-  it('detects formats by content', () => {
-    expect(detectFormat(Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 2]))).toBe('elf');
-    expect(detectFormat(Uint8Array.from([0x62, 0x70, 0x66, 0, 1]))).toBe('rfc-image');
-    expect(detectFormat(Uint8Array.from([0x95, 0, 0, 0, 0, 0, 0, 0]))).toBe('raw');
-    expect(detectFormat(new TextEncoder().encode('95 00 00 00 00 00 00 00\n'))).toBe('hex');
-    expect(detectFormat(new TextEncoder().encode('exit\n'))).toBe('asm');
-    expect([...parseHexBytes('0xaa bb,11', 'x')]).toEqual([0xaa, 0xbb, 0x11]);
-  });
 });

@@ -1,152 +1,127 @@
-import * as asm from '@tbpf/asm';
-import { addressOf, type LoadedProgram, loadBytes, loadInsns, loadLinked, Runtime, VmError } from '@tbpf/vm';
+import type { EngineChoice } from '@tbpf/object';
 import type { Command } from 'commander';
 import { cliErrorFrom } from '../errors.js';
 import { CliError, type Io } from '../io.js';
-import { pickEngine } from './engines.js';
-import { parseHexBytes } from './hex.js';
-
-export type ProgramFormat = 'elf' | 'rfc-image' | 'raw' | 'hex' | 'asm';
-
-/** Tell an ELF object, an RFC 2013 image, raw instruction bytes, hex text and asm text apart. */
-export function detectFormat(bytes: Uint8Array): ProgramFormat {
-  if (bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) return 'elf';
-  if (bytes[0] === 0x62 && bytes[1] === 0x70 && bytes[2] === 0x66 && bytes[3] === 0x00) return 'rfc-image';
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  const binary = /[\x00-\x08\x0e-\x1f]/.test(text) || text.includes('\uFFFD');
-  if (binary) return 'raw';
-  if (/^[\s0-9a-fA-F]+$/.test(text) && /[0-9a-fA-F]{2}/.test(text)) return 'hex';
-  return 'asm';
-}
-
-function loadObject(runtime: Runtime, bytes: Uint8Array, section: string | undefined): LoadedProgram {
-  const obj = asm.readObject(bytes);
-  if (obj.programs.length === 0) throw new CliError('the object has no programs');
-  const prog = section
-    ? obj.programs.find((p) => p.section === section || p.name === section)
-    : obj.programs[0];
-  if (!prog) {
-    const names = obj.programs.map((p) => `${p.section} (${p.name})`).join(', ');
-    throw new CliError(`no program in section '${section}'; the object has: ${names}`);
-  }
-  return loadLinked(runtime, asm.linkProgram(obj, prog.name));
-}
-
-/** Load PROG (any format) into `runtime`. */
-export function loadAny(
-  runtime: Runtime,
-  bytes: Uint8Array,
-  fileName: string,
-  section?: string,
-): LoadedProgram {
-  switch (detectFormat(bytes)) {
-    case 'elf':
-      return loadObject(runtime, bytes, section);
-    case 'rfc-image':
-      return loadLinked(runtime, asm.translateRfcImage(bytes));
-    case 'raw':
-      return loadBytes(runtime, bytes, { name: fileName });
-    case 'hex':
-      return loadBytes(runtime, parseHexBytes(new TextDecoder().decode(bytes), fileName), { name: fileName });
-    case 'asm': {
-      const program = asm.assemble(new TextDecoder().decode(bytes), { fileName });
-      return loadInsns(runtime, program.insns, { name: fileName });
-    }
-  }
-}
+import { jsonValue, mapListing, positiveInt } from './output.js';
 
 interface RunOptions {
   mem?: string;
   memFile?: string;
   section?: string;
+  type?: string;
   engine: string;
   repeat: string;
   limit?: string;
+  verify: boolean;
+  maps?: boolean;
   json?: boolean;
 }
 
-function positiveInt(text: string, what: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new CliError(`${what} must be a positive integer, got '${text}'`);
-  return n;
-}
-
 /**
- * `tbpf run PROG`: run a program once (or --repeat N times, reporting the mean duration like
- * `bpftool prog run`) with r1 = the input memory (--mem / --mem-file; 0 without) and r2 = its
- * length; prints r0 in hex. trace_printk lines go to standard error.
+ * `tbpf run PROG`: load a program like any object (verified unless --no-verify, on the engine
+ * asked for or the best one here), run it once (or --repeat N times, reporting the mean
+ * duration like `bpftool prog run`) with r1 = the context (--mem / --mem-file) and r2 its
+ * length; prints r0 in hex, and with --maps the maps afterwards. trace_printk lines go to
+ * standard error.
  */
 export function registerRun(program: Command, io: Io): void {
   program
     .command('run')
-    .description('run a BPF program (asm text, raw or hex bytes, ELF object, RFC image) and print r0')
-    .argument('<prog>', 'program file')
-    .option('--mem <hex>', 'input memory as hex bytes; r1 points at it, r2 is its length')
-    .option('--mem-file <file>', 'input memory from a file')
-    .option('--section <name>', 'ELF program section (or function name); default the first program')
-    .option('--engine <name>', 'interp, jit or wasm', 'interp')
+    .description(
+      'verify and run a BPF program (ELF object, C, asm text, raw or hex bytes, RFC image) and print r0',
+    )
+    .argument('<prog>', "program file ('-' for standard input)")
+    .option('--mem <hex>', 'the context as hex bytes; r1 points at it, r2 is its length')
+    .option('--mem-file <file>', 'the context from a file')
+    .option('--section <name>', 'the program (function or section name); default the first')
+    .option(
+      '--type <type>',
+      'verify as this program type (raw, kprobe, socket_filter; default: from the section)',
+    )
+    .option('--engine <name>', 'auto (wasm, else jit, else interp), interp, jit or wasm', 'auto')
     .option('--repeat <n>', 'run N times and report the mean time per run', '1')
-    .option('--limit <n>', 'stop after this many instructions (interpreter)')
+    .option('--limit <n>', 'stop after this many instructions (the interpreter counts them)')
+    .option('--no-verify', 'run without verifying (auto then uses the bounds-checked interpreter)')
+    .option('--maps', "print the program's maps after the run")
     .option('--json', 'machine-readable output')
     .action(async (file: string, opts: RunOptions) => {
       if (opts.mem !== undefined && opts.memFile !== undefined)
         throw new CliError('give --mem or --mem-file, not both');
+      if (!['auto', 'interp', 'jit', 'wasm'].includes(opts.engine))
+        throw new CliError(`unknown engine '${opts.engine}' (choose auto, interp, jit or wasm)`);
       const repeat = positiveInt(opts.repeat, '--repeat');
-      const engine = await pickEngine(opts.engine);
-      const printk: string[] = [];
-      const runtime = new Runtime({ printk: (line) => printk.push(line) });
-      const mem =
+      const limit = opts.limit === undefined ? undefined : positiveInt(opts.limit, '--limit');
+      const { openObject, parseHexBytes } = await import('@tbpf/object');
+      const { builtinType } = await import('@tbpf/verifier');
+      const ctx =
         opts.memFile !== undefined
           ? io.readFile(opts.memFile)
           : opts.mem !== undefined
             ? parseHexBytes(opts.mem, '--mem')
             : new Uint8Array();
-      let loaded: LoadedProgram | undefined;
+      const type = opts.type === undefined ? undefined : builtinType(opts.type, ctx.length);
+      if (opts.type !== undefined && !type)
+        throw new CliError(`unknown program type '${opts.type}' (choose raw, kprobe or socket_filter)`);
+      const bytes = io.readFile(file);
+      const printk: string[] = [];
+      let insnText: ((pc: number) => string) | undefined;
       try {
-        loaded = loadAny(runtime, io.readFile(file), file, opts.section);
-        const prepared = engine.prepare(loaded, {
-          // Compiled engines confine addresses to the linear memory instead of checking regions.
-          boundsCheck: engine.name === 'interp',
-          instructionLimit: opts.limit ? positiveInt(opts.limit, '--limit') : 0,
+        const spec = openObject(bytes, { fileName: file === '-' ? '' : file });
+        using obj = spec.load({
+          programs: [spec.program(opts.section).name],
+          engine: opts.engine as EngineChoice,
+          verify: opts.verify,
+          contextSize: ctx.length,
+          ...(type ? { type } : {}),
+          ...(limit ? { engineOptions: { instructionLimit: limit } } : {}),
+          runtimeOptions: { printk: (line) => printk.push(line) },
         });
-        const ctx = mem.length > 0 ? runtime.allocData(mem, 'mem') : undefined;
-        const r1 = ctx ? addressOf(ctx.start) : 0n;
+        const prog = obj.program();
+        const { formatInsn } = await import('@tbpf/asm');
+        insnText = (pc) => (prog.insns[pc] ? `  ${pc}: ${formatInsn(prog.insns[pc])}` : '');
+        // Like bpftool's test runs, repeated runs share one copy of the context.
+        const region = prog.allocContext(ctx);
         let r0 = 0n;
         const t0 = performance.now();
-        // Like bpftool's test runs, repeated runs share one copy of the input memory.
-        for (let i = 0; i < repeat; i++) r0 = prepared.run(r1, BigInt(mem.length));
+        for (let i = 0; i < repeat; i++) r0 = prog.run(region);
         const meanNs = ((performance.now() - t0) * 1e6) / repeat;
         const hex = `0x${r0.toString(16)}`;
+        const maps = opts.maps ? obj.maps : [];
         if (opts.json) {
-          io.out(
-            `${JSON.stringify(
-              {
-                r0: hex,
-                r0Signed: BigInt.asIntN(64, r0).toString(),
-                engine: engine.name,
-                instructions: prepared.lastInstructionCount,
-                runs: repeat,
-                meanNs: Math.round(meanNs),
-                printk,
-              },
-              null,
-              2,
-            )}\n`,
-          );
+          const result = {
+            r0: hex,
+            r0Signed: BigInt.asIntN(64, r0).toString(),
+            engine: prog.engine,
+            fallbacks: prog.fallbacks,
+            verified: prog.verified,
+            ...(prog.lastInstructionCount !== undefined ? { instructions: prog.lastInstructionCount } : {}),
+            runs: repeat,
+            meanNs: Math.round(meanNs),
+            printk,
+            ...(opts.maps
+              ? {
+                  maps: Object.fromEntries(
+                    maps.map((m) => [
+                      m.name,
+                      [...m].map(([key, value]) => ({ key: jsonValue(key), value: jsonValue(value) })),
+                    ]),
+                  ),
+                }
+              : {}),
+          };
+          io.out(`${JSON.stringify(result, null, 2)}\n`);
           return;
         }
         for (const line of printk) io.err(`${line}\n`);
         io.out(`${hex}\n`);
         if (repeat > 1)
-          io.out(`duration (average): ${Math.round(meanNs)}ns over ${repeat} runs (${engine.name})\n`);
+          io.out(`duration (average): ${Math.round(meanNs)}ns over ${repeat} runs (${prog.engine})\n`);
+        for (const m of maps) io.out(mapListing(m));
       } catch (e) {
         const error = cliErrorFrom(e, file);
-        const insn = e instanceof VmError && loaded && e.pc >= 0 ? loaded.insns[e.pc] : undefined;
-        if (!insn) throw error;
-        throw new CliError(error.message, {
-          ...error,
-          detail: `  ${e instanceof VmError ? e.pc : ''}: ${asm.formatInsn(insn)}`,
-        });
+        const pc = (e as { name?: string; pc?: number }).name === 'VmError' ? (e as { pc: number }).pc : -1;
+        const detail = pc >= 0 ? insnText?.(pc) : undefined;
+        throw detail ? new CliError(error.message, { ...error, detail }) : error;
       }
     });
 }

@@ -1,5 +1,6 @@
 import * as asm from '@tbpf/asm';
-import { decode, type Insn } from '@tbpf/isa';
+import type { Insn } from '@tbpf/isa';
+import { openObject } from '@tbpf/object';
 import {
   builtinType,
   type LineRef,
@@ -11,8 +12,6 @@ import {
 import type { Command } from 'commander';
 import { cliErrorFrom } from '../errors.js';
 import { CliError, type Io } from '../io.js';
-import { parseHexBytes } from './hex.js';
-import { detectFormat } from './run.js';
 
 interface VerifyCliOptions {
   type?: string;
@@ -53,35 +52,10 @@ function fromLinked(p: asm.LinkedProgram, impliedType?: string): Loaded {
 
 function load(bytes: Uint8Array, fileName: string, section: string | undefined): Loaded {
   try {
-    switch (detectFormat(bytes)) {
-      case 'elf': {
-        const obj = asm.readObject(bytes);
-        const prog = section
-          ? obj.programs.find((p) => p.section === section || p.name === section)
-          : obj.programs[0];
-        if (!prog) {
-          const names = obj.programs.map((p) => `${p.section} (${p.name})`).join(', ') || 'none';
-          throw new CliError(`no program in section '${section ?? ''}'; the object has: ${names}`);
-        }
-        return fromLinked(asm.linkProgram(obj, prog.name), typeFromSection(prog.section));
-      }
-      case 'rfc-image':
-        return fromLinked(asm.translateRfcImage(bytes), 'kprobe');
-      case 'raw':
-        return { insns: decode(bytes), maps: [], lineInfo: [] };
-      case 'hex':
-        return {
-          insns: decode(parseHexBytes(new TextDecoder().decode(bytes), fileName)),
-          maps: [],
-          lineInfo: [],
-        };
-      case 'asm':
-        return {
-          insns: asm.assemble(new TextDecoder().decode(bytes), { fileName }).insns,
-          maps: [],
-          lineInfo: [],
-        };
-    }
+    const spec = openObject(bytes, { fileName });
+    const prog = spec.program(section);
+    const implied = prog.type?.programType ?? (spec.format === 'rfc-image' ? 'kprobe' : undefined);
+    return fromLinked(prog.link(), implied);
   } catch (e) {
     throw cliErrorFrom(e, fileName);
   }
