@@ -14,6 +14,7 @@ import {
   assemble,
   isRfcImage,
   type LinkedProgram,
+  parseHexBytes as parseHex,
   readObject,
   translateRfcImage,
   writeAssembled,
@@ -56,18 +57,11 @@ export function detectFormat(input: Uint8Array | string, fileName = ''): ObjectF
 const asText = (input: Uint8Array | string) =>
   typeof input === 'string' ? input : new TextDecoder().decode(input);
 
-/** Hex bytes: "aa bb 11", "aabb11", optional 0x prefixes. */
+/** Hex bytes ("aa bb 11", "aabb11", optional 0x prefixes), or an ObjectError naming `what`. */
 export function parseHexBytes(text: string, what: string): Uint8Array {
-  const digits = text
-    .trim()
-    .split(/[\s,]+/)
-    .filter(Boolean)
-    .map((t) => t.replace(/^0x/i, ''))
-    .join('');
-  if (!/^[0-9a-fA-F]*$/.test(digits) || digits.length % 2 !== 0)
+  const bytes = parseHex(text);
+  if (!bytes)
     throw new ObjectError(`${what}: expected hex bytes like "aa bb 11", got '${text.slice(0, 40)}'`, 'open');
-  const bytes = new Uint8Array(digits.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = Number.parseInt(digits.slice(2 * i, 2 * i + 2), 16);
   return bytes;
 }
 

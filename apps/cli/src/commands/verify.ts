@@ -1,4 +1,4 @@
-import * as asm from '@tbpf/asm';
+import type { LinkedProgram } from '@tbpf/asm';
 import type { Insn } from '@tbpf/isa';
 import { openObject } from '@tbpf/object';
 import {
@@ -31,11 +31,7 @@ interface Loaded {
   impliedType?: string;
 }
 
-function typeFromSection(section: string): string | undefined {
-  return asm.sectionProgramType(section)?.programType;
-}
-
-function fromLinked(p: asm.LinkedProgram, impliedType?: string): Loaded {
+function fromLinked(p: LinkedProgram, impliedType?: string): Loaded {
   return {
     insns: p.insns,
     maps: p.maps,

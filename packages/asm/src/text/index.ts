@@ -6,6 +6,7 @@ export { formatKernel, type KernelFormatOptions } from './format-kernel.js';
 export { formatLlvm, type LlvmFormatOptions } from './format-llvm.js';
 export { formatUbpf } from './format-ubpf.js';
 export { linuxHelperId, linuxHelperName } from './helper-names.js';
+export { parseHexBytes } from './hex-bytes.js';
 export {
   type DataSectionInput,
   type DisasmSectionInput,
