@@ -4,9 +4,11 @@
  */
 import { formatLlvm } from '@tbpf/asm';
 import type { CompiledUnit } from './compile.js';
+import { sourceLines } from './source-lines.js';
 
 export function formatAssembly(unit: CompiledUnit): string {
   const out: string[] = [`\t.file\t${JSON.stringify(unit.fileName)}`];
+  const lineOf = sourceLines(unit.sources);
   let section = '';
   unit.functions.forEach((f, n) => {
     if (f.section !== section) {
@@ -21,7 +23,7 @@ export function formatAssembly(unit: CompiledUnit): string {
       const loc = f.locs[k];
       if (loc && loc.line !== line) {
         line = loc.line;
-        const text = unit.sources.get(loc.file)?.split('\n')[loc.line - 1]?.trim();
+        const text = lineOf(loc.file, loc.line).trim();
         if (text) out.push(`# ${text}`);
       }
       const r = relocAt.get(k);

@@ -33,6 +33,7 @@ export interface Func {
   loc: SourceLoc;
   isStatic: boolean;
   isInline: boolean;
+  alwaysInline: boolean;
   noInline: boolean;
   section?: string;
   params: Var[];

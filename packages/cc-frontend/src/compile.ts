@@ -4,7 +4,8 @@
  */
 import type { ObjectFile } from '@tbpf/asm';
 import type { Insn } from '@tbpf/isa';
-import type { Func, TranslationUnit, Var } from './ast.js';
+import type { Func, Stmt, TranslationUnit, Var } from './ast.js';
+import { astSize, walk } from './ast-walk.js';
 import {
   Abort,
   type Diagnostic,
@@ -148,30 +149,51 @@ function lower(
     kind: mapVars.has(v) ? ('map' as const) : ('data' as const),
     addend: 0,
   });
-  // Functions: programs (SEC), non-static functions, and static functions something calls.
-  const wanted = tu.funcs.filter(
-    (f) => f.body !== undefined && (f.section !== undefined || !f.isStatic || f.used),
-  );
+  // Functions: programs (SEC) and non-static functions, then the static functions their code
+  // still calls after inlining (as clang, a static function inlined everywhere is not emitted).
+  const calls = callGraph(tu.funcs);
+  const recursive = new Set(tu.funcs.filter((f) => reaches(calls, f, f)));
+  const callSites = new Map<Func, number>();
+  for (const callees of calls.values())
+    for (const g of callees) callSites.set(g, (callSites.get(g) ?? 0) + 1);
+  const wantsInline = (f: Func) =>
+    !recursive.has(f) &&
+    (f.alwaysInline ||
+      (level > 0 &&
+        f.isStatic &&
+        ((callSites.get(f) ?? 0) <= 1 || astSize(f.body as Stmt) <= SMALL_FUNCTION)));
+  const byName = new Map(tu.funcs.filter((f) => f.body !== undefined).map((f) => [f.name, f]));
+  const queue = tu.funcs.filter((f) => f.body !== undefined && (f.section !== undefined || !f.isStatic));
+  const queued = new Set(queue);
   const usedGlobals = new Set<Var>();
-  for (const f of wanted) {
+  const generated = new Map<Func, CompiledFunction>();
+  while (queue.length > 0) {
+    const f = queue.shift() as Func;
     const gen = new FuncGen(f, {
       diags,
       symbolOf: (v) => {
         usedGlobals.add(v);
         return symbolOf(v);
       },
+      wantsInline,
     });
+    checkCallable(f, diags);
     const ir = gen.generate();
     optimize(ir, level);
     const alloc = allocate(ir, diags);
     const emitted = emitFunction(ir, alloc);
-    unit.functions.push({
-      ...emitted,
-      section: f.section ?? '.text',
-      global: !f.isStatic,
-      loc: f.loc,
-      func: f,
-    });
+    generated.set(f, { ...emitted, section: f.section ?? '.text', global: !f.isStatic, loc: f.loc, func: f });
+    for (const r of emitted.relocs) {
+      const g = r.kind === 'call' ? byName.get(r.symbol) : undefined;
+      if (g && !queued.has(g)) {
+        queued.add(g);
+        queue.push(g);
+      }
+    }
+  }
+  for (const f of tu.funcs) {
+    const g = generated.get(f);
+    if (g) unit.functions.push(g);
   }
   checkRecursion(unit.functions, diags);
   for (const v of tu.globals) {
@@ -195,6 +217,54 @@ function lower(
     unit.data.push({ name: v.name, section, bytes, global: !v.isStatic, type: v.type });
   }
   return unit;
+}
+
+/** A function emitted as a BPF function: at most 5 parameters, no structs by value. */
+function checkCallable(f: Func, diags: DiagnosticBag): void {
+  const why =
+    f.params.length > 5
+      ? `has ${f.params.length} parameters; BPF passes at most 5`
+      : f.params.some((p) => p.type.kind === 'struct')
+        ? 'takes a struct by value, which a BPF function cannot'
+        : f.type.ret.kind === 'struct'
+          ? 'returns a struct by value, which a BPF function cannot'
+          : undefined;
+  if (why) diags.error(f.loc, `function '${f.name}' ${why} (make it static __always_inline)`);
+}
+
+/** Static functions of at most this many AST nodes are inlined wherever they are called. */
+const SMALL_FUNCTION = 40;
+
+/** Each function's calls: the callee of every call expression in its body, in order. */
+function callGraph(funcs: Func[]): Map<Func, Func[]> {
+  const calls = new Map<Func, Func[]>();
+  for (const f of funcs) {
+    const callees: Func[] = [];
+    if (f.body !== undefined)
+      walk(
+        f.body,
+        () => {},
+        (e) => {
+          if (e.kind === 'call') callees.push(e.callee);
+        },
+      );
+    calls.set(f, callees);
+  }
+  return calls;
+}
+
+/** Whether `to` is reachable from `from` through one or more calls. */
+function reaches(calls: Map<Func, Func[]>, from: Func, to: Func): boolean {
+  const seen = new Set<Func>();
+  const stack = [...(calls.get(from) ?? [])];
+  while (stack.length > 0) {
+    const g = stack.pop() as Func;
+    if (g === to) return true;
+    if (seen.has(g)) continue;
+    seen.add(g);
+    stack.push(...(calls.get(g) ?? []));
+  }
+  return false;
 }
 
 /** BPF has no recursion: report a call that closes a cycle (a → b → a) at the call. */

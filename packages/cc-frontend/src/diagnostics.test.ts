@@ -31,8 +31,8 @@ describe('what BPF cannot do is an error at the construct', () => {
     ],
     [
       'six arguments',
-      'static int g(int a, int b, int c, int d, int e, int f) { return a; }',
-      "1:53: function 'g' has 6 parameters; BPF passes at most 5",
+      '__attribute__((noinline)) static int g(int a, int b, int c, int d, int e, int f) { return a; }\nint h(void) { return g(1, 2, 3, 4, 5, 6); }',
+      "2:22: call to 'g' passes 6 arguments; BPF passes at most 5 (make 'g' static __always_inline)",
     ],
     [
       'unknown pointer call',

@@ -182,49 +182,69 @@ export function emitFunction(fn: IrFunction, alloc: Allocation): EmittedFunction
   };
 
   const order = layout(fn.blocks);
-  const start = new Map<Block, number>();
-  const fixups: { at: number; target: Block }[] = [];
-  const jump = (target: Block) => {
-    fixups.push({ at: insns.length, target });
-    out({ kind: 'ja', off: 0 });
-  };
-  order.forEach((b, k) => {
-    start.set(b, insns.length);
-    loc = b.insns[0]?.loc ?? loc;
-    for (const i of b.insns) lower(i);
-    const next = order[k + 1];
-    const t = b.term;
-    if (t.op === 'jmp') {
-      if (t.t !== next) jump(t.t);
-    } else if (t.op === 'ret') out({ kind: 'exit' });
-    else if (t.op === 'br') {
-      const cond = (cc: JmpOp, target: Block) => {
-        fixups.push({ at: insns.length, target });
-        out({ kind: 'jmp', width: t.w, op: cc, dst: R(t.a), ...aluSrc(t.b), off: 0 });
+  // Branches are emitted short; one whose target is beyond ±32767 slots becomes a `gotol` (an
+  // unconditional one in place, a conditional one as the inverted test over a `gotol`), and the
+  // function is laid out again until every offset fits.
+  const far = new Set<Block>();
+  for (;;) {
+    insns.length = 0;
+    locs.length = 0;
+    relocs.length = 0;
+    const start = new Map<Block, number>();
+    const fixups: { at: number; target: Block; from: Block }[] = [];
+    order.forEach((b, k) => {
+      start.set(b, insns.length);
+      loc = b.insns[0]?.loc ?? loc;
+      for (const i of b.insns) lower(i);
+      const next = order[k + 1];
+      const t = b.term;
+      const jump = (target: Block) => {
+        fixups.push({ at: insns.length, target, from: b });
+        out(far.has(b) ? { kind: 'gotol', imm: 0 } : { kind: 'ja', off: 0 });
       };
-      const inv = INVERT[t.cc];
-      if (t.t === next && inv) cond(inv, t.f);
-      else {
-        cond(t.cc, t.t);
-        if (t.f !== next) jump(t.f);
+      if (t.op === 'jmp') {
+        if (t.t !== next) jump(t.t);
+      } else if (t.op === 'ret') out({ kind: 'exit' });
+      else if (t.op === 'br') {
+        const cond = (cc: JmpOp, target: Block) => {
+          const inv = INVERT[cc];
+          if (far.has(b) && inv) {
+            out({ kind: 'jmp', width: t.w, op: inv, dst: R(t.a), ...aluSrc(t.b), off: 1 });
+            jump(target);
+            return;
+          }
+          fixups.push({ at: insns.length, target, from: b });
+          out({ kind: 'jmp', width: t.w, op: cc, dst: R(t.a), ...aluSrc(t.b), off: 0 });
+        };
+        const inv = INVERT[t.cc];
+        if (t.t === next && inv) cond(inv, t.f);
+        else {
+          cond(t.cc, t.t);
+          if (t.f !== next) jump(t.f);
+        }
       }
-    } else if (t.op === 'none') {
-      // Unreachable end (after a return inside a dead block): nothing to emit.
+      // A block ending in 'none' is an unreachable end (after a return in a dead block).
+    });
+    // Resolve jump offsets in slots (lddw is two slots).
+    const slotAt: number[] = [];
+    let slot = 0;
+    for (const i of insns) {
+      slotAt.push(slot);
+      slot += i.kind === 'lddw' ? 2 : 1;
     }
-  });
-  // Resolve jump offsets in slots (lddw is two slots).
-  const slotAt: number[] = [];
-  let slot = 0;
-  for (const i of insns) {
     slotAt.push(slot);
-    slot += i.kind === 'lddw' ? 2 : 1;
-  }
-  slotAt.push(slot);
-  for (const f of fixups) {
-    const targetIdx = start.get(f.target) as number;
-    const off = slotAt[targetIdx] - slotAt[f.at] - 1;
-    const insn = insns[f.at] as { off: number };
-    insn.off = off;
+    let grew = false;
+    for (const f of fixups) {
+      const off = slotAt[start.get(f.target) as number] - slotAt[f.at] - 1;
+      const insn = insns[f.at];
+      if (insn.kind === 'gotol') insn.imm = off;
+      else if (off >= -32768 && off <= 32767) (insn as { off: number }).off = off;
+      else if (!far.has(f.from)) {
+        far.add(f.from);
+        grew = true;
+      }
+    }
+    if (!grew) break;
   }
   return { name: fn.name, insns, relocs, locs, stackSize: size };
 }

@@ -6,6 +6,7 @@
  */
 import type { AluOp, JmpOp, Size } from '@tbpf/isa';
 import type { BinaryOp, Expr, Func, Stmt, Var } from './ast.js';
+import { astSize } from './ast-walk.js';
 import { Abort, type DiagnosticBag, type SourceLoc } from './diagnostics.js';
 import {
   type Block,
@@ -23,7 +24,25 @@ export interface IrGenContext {
   diags: DiagnosticBag;
   /** Symbol kind of a global: maps are referenced as maps, everything else as data. */
   symbolOf(v: Var): { symbol: string; kind: 'map' | 'data'; addend: number };
+  /** Whether a call to f should be inlined when possible (always_inline, or small/single-use static). */
+  wantsInline(f: Func): boolean;
 }
+
+/** One function body being generated in place of a call. */
+interface InlineFrame {
+  f: Func;
+  /** Where a `return` in the body continues. */
+  exit: Block;
+  /** The vreg receiving a scalar result (or the address of a struct result). */
+  result: number;
+  /** For a struct result: the caller-frame slot it is copied into. */
+  resultSlot?: number;
+  /** Slots this instance allocated; free for reuse once it is done. */
+  slots: number[];
+}
+
+/** Upper bound on AST nodes inlined into one function (beyond it, calls stay calls). */
+const MAX_INLINED_NODES = 200_000;
 
 type LValue =
   | { kind: 'reg'; r: number; type: Type }
@@ -99,6 +118,12 @@ export class FuncGen {
   private labels = new Map<string, Block>();
   private loc: SourceLoc;
   private caseBlocks = new Map<number, Block>();
+  private inlining: InlineFrame[] = [];
+  /** Parameters of inlined calls bound to a constant argument (and never assigned). */
+  private constParams = new Map<Var, bigint>();
+  /** Slots of finished inline instances, reusable by later ones. */
+  private freeSlots: number[] = [];
+  private inlinedNodes = 0;
 
   constructor(
     private readonly f: Func,
@@ -179,9 +204,19 @@ export class FuncGen {
             ? 8
             : Math.min(8, alignOf(v.type))
           : Math.min(8, alignOf(v.type));
-      s = this.slots.push({ size, align: Math.max(1, align) }) - 1;
+      s = this.newSlot(size, Math.max(1, align));
       this.slotOf.set(v, s);
     }
+    return s;
+  }
+
+  /** A frame slot; inside an inlined body a free one of the same shape is reused. */
+  private newSlot(size: number, align: number): number {
+    const frame = this.inlining[this.inlining.length - 1];
+    if (!frame) return this.slots.push({ size, align }) - 1;
+    const k = this.freeSlots.findIndex((i) => this.slots[i].size === size && this.slots[i].align === align);
+    const s = k >= 0 ? this.freeSlots.splice(k, 1)[0] : this.slots.push({ size, align }) - 1;
+    frame.slots.push(s);
     return s;
   }
 
@@ -302,6 +337,22 @@ export class FuncGen {
         this.stmt(s.body);
         return;
       case 'return': {
+        const frame = this.inlining[this.inlining.length - 1];
+        if (frame) {
+          if (s.e && frame.resultSlot !== undefined) {
+            const src = this.gen(s.e);
+            const size = sizeOf(frame.f.type.ret);
+            this.copy(
+              { base: FP, off: 0, slot: frame.resultSlot },
+              { base: src, off: 0 },
+              size,
+              this.slots[frame.resultSlot].align,
+            );
+          } else if (s.e) this.emit({ op: 'mov', w: 64, d: frame.result, s: { reg: this.gen(s.e) } });
+          this.terminate({ op: 'jmp', t: frame.exit });
+          this.cur = this.newBlock();
+          return;
+        }
         if (s.e) {
           const v = this.gen(s.e);
           this.emit({ op: 'mov', w: 64, d: 0, s: { reg: v } });
@@ -973,9 +1024,113 @@ export class FuncGen {
   }
 
   private call(e: Extract<Expr, { kind: 'call' }>): number {
+    const f = e.callee;
+    if (this.canInline(f)) return this.inline(e);
+    if (e.args.length > 5)
+      throw this.error(
+        e.loc,
+        `call to '${f.name}' passes ${e.args.length} arguments; BPF passes at most 5 (make '${f.name}' static __always_inline)`,
+      );
+    if (e.args.some((a) => a.type.kind === 'struct') || e.type.kind === 'struct')
+      throw this.error(
+        e.loc,
+        `call to '${f.name}' passes or returns a struct by value, which BPF cannot (make '${f.name}' static __always_inline)`,
+      );
     this.args(e.args);
-    this.emit({ op: 'calllocal', fn: e.callee.name, nargs: e.args.length });
+    this.emit({ op: 'calllocal', fn: f.name, nargs: e.args.length });
     return this.result(e.type, false);
+  }
+
+  private canInline(f: Func): boolean {
+    if (f.body === undefined || f.noInline || f === this.f || this.inlining.some((x) => x.f === f))
+      return false;
+    if (!this.ctx.wantsInline(f)) return false;
+    return this.inlinedNodes < MAX_INLINED_NODES;
+  }
+
+  /**
+   * Generates the callee's body in place: arguments evaluated first, parameters bound to fresh
+   * registers or slots, each `return` a jump to the continuation with the result in a vreg.
+   */
+  private inline(e: Extract<Expr, { kind: 'call' }>): number {
+    const f = e.callee;
+    this.inlinedNodes += astSize(f.body as Stmt);
+    const args = e.args.map((a) => this.gen(a));
+    const saved = { labels: this.labels, loc: this.loc };
+    const bindings = [...f.params, ...f.locals];
+    const before = bindings.map((v) => ({
+      v,
+      reg: this.regOf.get(v),
+      slot: this.slotOf.get(v),
+      c: this.constParams.get(v),
+    }));
+    for (const v of bindings) {
+      this.regOf.delete(v);
+      this.slotOf.delete(v);
+      this.constParams.delete(v);
+    }
+    const struct = f.type.ret.kind === 'struct';
+    const frame: InlineFrame = {
+      f,
+      exit: this.newBlock(),
+      result: this.vreg(),
+      resultSlot: struct
+        ? this.slots.push({ size: Math.max(1, sizeOf(f.type.ret)), align: 8 }) - 1
+        : undefined,
+      slots: [],
+    };
+    if (!struct && f.type.ret.kind !== 'void')
+      this.emit({ op: 'mov', w: 64, d: frame.result, s: { imm: 0 } });
+    this.inlining.push(frame);
+    this.labels = new Map();
+    f.params.forEach((p, i) => {
+      const a = args[i];
+      if (a === undefined) return;
+      const c = this.constantOf(e.args[i]);
+      if (c !== undefined && !writes(f.body as Stmt, p)) this.constParams.set(p, c);
+      if (this.inMemory(p)) {
+        const slot = this.slotFor(p);
+        const m: Mem = { base: FP, off: 0, slot };
+        if (p.type.kind === 'struct')
+          this.copy(m, { base: a, off: 0 }, sizeOf(p.type), this.slots[slot].align);
+        else this.emit({ op: 'st', size: sizeOf(p.type) as Size, m, s: { reg: a } });
+      } else this.emit({ op: 'mov', w: 64, d: this.regFor(p), s: { reg: a } });
+    });
+    this.stmt(f.body as Stmt);
+    this.startBlock(frame.exit);
+    this.inlining.pop();
+    this.freeSlots.push(...frame.slots);
+    this.labels = saved.labels;
+    this.loc = saved.loc;
+    for (const b of before) {
+      if (b.reg !== undefined) this.regOf.set(b.v, b.reg);
+      else this.regOf.delete(b.v);
+      if (b.slot !== undefined) this.slotOf.set(b.v, b.slot);
+      else this.slotOf.delete(b.v);
+      if (b.c !== undefined) this.constParams.set(b.v, b.c);
+      else this.constParams.delete(b.v);
+    }
+    if (frame.resultSlot !== undefined) {
+      const d = this.vreg();
+      this.emit({ op: 'addr', d, slot: frame.resultSlot, off: 0 });
+      return d;
+    }
+    if (f.type.ret.kind === 'void') return this.zero();
+    return frame.result;
+  }
+
+  /** The value of e when it is constant here (literals, and parameters of inlined calls bound to constants). */
+  constantOf(e: Expr): bigint | undefined {
+    const c = constValue(e);
+    if (c !== undefined) return c;
+    if (e.kind === 'var') return this.constParams.get(e.v);
+    if (e.kind === 'cast' && isInteger(e.type) && isInteger(e.e.type)) {
+      const inner = this.constantOf(e.e);
+      if (inner === undefined) return undefined;
+      const bits = e.type.size * 8;
+      return e.type.signed ? BigInt.asIntN(bits, inner) : BigInt.asUintN(bits, inner);
+    }
+    return undefined;
   }
 
   private helper(e: Extract<Expr, { kind: 'helper' }>): number {
@@ -990,6 +1145,11 @@ export class FuncGen {
       case '__builtin_unreachable':
       case '__builtin_trap':
         return this.zero();
+      case '__builtin_constant_p': {
+        const d = this.vreg();
+        this.emit({ op: 'mov', w: 32, d, s: { imm: this.constantOf(a[0]) !== undefined ? 1 : 0 } });
+        return d;
+      }
       case '__builtin_bswap16':
       case '__builtin_bswap32':
       case '__builtin_bswap64': {

@@ -6,6 +6,7 @@
  */
 import { type BtfType, type BtfVarSecInfo, ObjectBuilder, type ObjectFile, readObject } from '@tbpf/asm';
 import type { CompiledUnit } from './compile.js';
+import { sourceLines } from './source-lines.js';
 import { alignOf, type StructDef, sizeOf, type Type, typeToString } from './types.js';
 
 export interface ObjectResult {
@@ -60,6 +61,7 @@ export function buildObject(unit: CompiledUnit): ObjectResult {
     datasecVars(e.section).push({ type, offset: 0, size: sizeOf(e.type) });
   }
   for (const [section, vars] of datasecs) b.btf.datasec(section, 0, vars);
+  const lineOf = sourceLines(unit.sources);
   for (const f of unit.functions) {
     const first = b.addFunction(f.name, f.section, f.insns, { global: f.global });
     for (const r of f.relocs) b.addRelocation(f.section, first + r.insnIndex, r.symbol);
@@ -70,7 +72,7 @@ export function buildObject(unit: CompiledUnit): ObjectResult {
       if (!loc || (loc.line === lastLine && loc.file === lastFile)) return;
       lastLine = loc.line;
       lastFile = loc.file;
-      const source = unit.sources.get(loc.file)?.split('\n')[loc.line - 1] ?? '';
+      const source = lineOf(loc.file, loc.line);
       b.addLineInfo(f.section, first + k, { file: loc.file, source, line: loc.line, column: loc.col });
     });
   }

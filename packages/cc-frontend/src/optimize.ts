@@ -7,6 +7,7 @@ import {
   type Block,
   defs,
   FIRST_VREG,
+  FP,
   type IrFunction,
   type IrInsn,
   type Mem,
@@ -26,6 +27,7 @@ export function optimize(fn: IrFunction, level: number): void {
     for (const b of fn.blocks) changed = propagate(b) || changed;
     changed = foldBranches(fn) || changed;
     changed = deadCode(fn) || changed;
+    changed = deadSlotStores(fn) || changed;
     changed = coalesce(fn) || changed;
     simplifyCfg(fn);
     if (!changed) break;
@@ -132,6 +134,7 @@ function propagate(b: Block): boolean {
     known.delete(r);
     low32.delete(r);
     offsetOf.delete(r);
+    frameAddr.delete(r);
     for (const [k, v] of offsetOf) if (v.base === r) offsetOf.delete(k);
     for (const [k, v] of known) if ('copy' in v && v.copy === r) known.delete(k);
     for (const [k, v] of low32) if (v === r) low32.delete(k);
@@ -142,8 +145,12 @@ function propagate(b: Block): boolean {
   const symRegs = new Map<string, number>();
   /** d = base + k (64-bit): memory operands through d can use base with a larger offset. */
   const offsetOf = new Map<number, { base: number; k: number }>();
+  /** d = &slot + off: memory operands through d become frame-slot operands. */
+  const frameAddr = new Map<number, { slot: number; off: number }>();
   const foldMem = (m: Mem): Mem => {
     if (m.slot !== undefined) return m;
+    const a = frameAddr.get(m.base);
+    if (a) return { base: FP, off: a.off + m.off, slot: a.slot };
     const o = offsetOf.get(m.base);
     if (!o) return m;
     const off = m.off + o.k;
@@ -280,6 +287,21 @@ function propagate(b: Block): boolean {
       for (const [k, r] of symRegs) if (r === d) symRegs.delete(k);
     }
     if (i.op === 'sym' && i.d >= FIRST_VREG) symRegs.set(`${i.kind}:${i.symbol}:${i.addend}`, i.d);
+    if (i.op === 'addr' && i.d >= FIRST_VREG) frameAddr.set(i.d, { slot: i.slot, off: i.off });
+    else if (i.op === 'mov' && i.w === 64 && i.s.reg !== undefined && i.d >= FIRST_VREG && i.d !== i.s.reg) {
+      const a = frameAddr.get(i.s.reg);
+      if (a) frameAddr.set(i.d, a);
+    } else if (
+      i.op === 'alu' &&
+      i.w === 64 &&
+      i.alu === 'add' &&
+      i.b.imm !== undefined &&
+      i.d >= FIRST_VREG &&
+      i.a !== i.d
+    ) {
+      const a = frameAddr.get(i.a);
+      if (a) frameAddr.set(i.d, { slot: a.slot, off: a.off + i.b.imm });
+    }
     if (i.op === 'mov' && i.w === 32 && i.s.reg !== undefined && i.d >= FIRST_VREG && i.s.reg !== i.d)
       low32.set(i.d, i.s.reg);
     if (
@@ -455,6 +477,29 @@ function deadCode(fn: IrFunction): boolean {
       keep.push(i);
     }
     b.insns = keep.reverse();
+  }
+  return removed;
+}
+
+/**
+ * Stores to a frame slot that nothing reads are dropped: no load from the slot, and its
+ * address is not taken (no `addr` of it is left, so no pointer can reach it).
+ */
+function deadSlotStores(fn: IrFunction): boolean {
+  const read = new Set<number>();
+  for (const b of fn.blocks)
+    for (const i of b.insns) {
+      if (i.op === 'addr') read.add(i.slot);
+      else if ((i.op === 'ld' || i.op === 'atomic' || i.op === 'cmpxchg') && i.m.slot !== undefined)
+        read.add(i.m.slot);
+    }
+  let removed = false;
+  for (const b of fn.blocks) {
+    const keep = b.insns.filter((i) => !(i.op === 'st' && i.m.slot !== undefined && !read.has(i.m.slot)));
+    if (keep.length !== b.insns.length) {
+      b.insns = keep;
+      removed = true;
+    }
   }
   return removed;
 }

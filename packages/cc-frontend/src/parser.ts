@@ -336,6 +336,7 @@ export class Parser {
       loc,
       isStatic: spec.isStatic,
       isInline: spec.isInline || !!attrs.alwaysInline,
+      alwaysInline: !!attrs.alwaysInline,
       noInline: !!attrs.noInline,
       section: attrs.section,
       params: [],
@@ -850,18 +851,11 @@ export class Parser {
       if (p.name === '') this.diags.error(p.loc, 'parameter name omitted');
       else this.declare(p.name, { kind: 'var', v: p });
     });
-    if (params.length > 5)
-      this.diags.error(
-        params[5].loc,
-        `function '${f.name}' has ${params.length} parameters; BPF passes at most 5`,
-      );
+    // More than 5 parameters and structs by value are fine in a function that is always
+    // inlined: the back end reports them where a real BPF call would need them.
     for (const p of params) {
-      if (p.type.kind === 'struct')
-        this.diags.error(p.loc, 'passing structs by value is not supported by BPF');
       if (p.type.kind === 'float') this.diags.error(p.loc, 'floating point is not supported by BPF');
     }
-    if (f.type.ret.kind === 'struct')
-      this.diags.error(f.loc, 'returning a struct by value is not supported by BPF');
     if (f.type.ret.kind === 'float') this.diags.error(f.loc, 'floating point is not supported by BPF');
     try {
       f.body = this.block();
@@ -2130,7 +2124,8 @@ export class Parser {
       ftype = c.type.to;
       callee = c;
     }
-    if (args.length > 5)
+    // Calls of C functions are checked by the back end, which knows whether they are inlined.
+    if (args.length > 5 && callee.kind !== 'func')
       throw this.error(
         args[5].loc,
         `too many arguments: BPF passes at most 5 (this call has ${args.length})`,

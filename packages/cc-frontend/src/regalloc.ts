@@ -38,8 +38,33 @@ interface Interval {
   same?: number[];
 }
 
+/** Whether two lists of segments, each sorted by start and disjoint, share a position. */
 function overlaps(a: [number, number][], b: [number, number][]): boolean {
-  for (const [s1, e1] of a) for (const [s2, e2] of b) if (s1 <= e2 && s2 <= e1) return true;
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const [s1, e1] = a[i];
+    const [s2, e2] = b[j];
+    if (s1 <= e2 && s2 <= e1) return true;
+    if (e1 < e2) i++;
+    else j++;
+  }
+  return false;
+}
+
+/** Whether any of the sorted ranges overlaps one of the segments (binary search per segment). */
+function hitsRanges(ranges: [number, number][], segs: [number, number][], maxLen: number): boolean {
+  for (const [s, e] of segs) {
+    // First range that could reach s: ranges start at most maxLen before their end.
+    let lo = 0;
+    let hi = ranges.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ranges[mid][0] < s - maxLen) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < ranges.length && ranges[k][0] <= e; k++) if (ranges[k][1] >= s) return true;
+  }
   return false;
 }
 
@@ -171,13 +196,26 @@ function buildIntervals(
       const s0 = inn.has(v) ? start : (first.get(v) as number);
       const e0 = out.has(v) ? end : (last.get(v) ?? s0);
       const x = get(v);
-      x.segs.push([s0, e0]);
+      // Blocks are numbered in order: a segment continuing the previous one extends it.
+      const prev = x.segs[x.segs.length - 1];
+      if (prev && prev[1] + 1 >= s0) prev[1] = Math.max(prev[1], e0);
+      else x.segs.push([s0, e0]);
       x.start = Math.min(x.start, s0);
     }
   }
   const intervals = [...iv.values()].sort((a, b) => a.start - b.start || a.v - b.v);
   for (const x of intervals)
-    x.crossesCall = callPositions.some((p) => x.segs.some(([a, e]) => p > a && p <= e));
+    x.crossesCall = x.segs.some(([a, e]) => {
+      // callPositions increase: find the first call after a.
+      let lo = 0;
+      let hi = callPositions.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (callPositions[mid] <= a) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo < callPositions.length && callPositions[lo] <= e;
+    });
   // Copies between vregs: giving both the same register makes the copy disappear. When both
   // are defined once (d only by the copy), they hold the same value and never conflict.
   const partners = new Map<number, number[]>();
@@ -217,10 +255,16 @@ function scan(
   const reg = new Map<number, number>();
   const spilled: number[] = [];
   const occupants: Interval[][] = Array.from({ length: 10 }, () => []);
-  const blocked = (r: number, x: Interval) =>
-    fixed[r].some(([a, b]) => x.segs.some(([s0, e0]) => a <= e0 && b >= s0));
+  const sortedFixed = fixed.map((f) => [...f].sort((a, b) => a[0] - b[0]));
+  const maxLen = sortedFixed.map((f) => f.reduce((m, [a, b]) => Math.max(m, b - a), 0));
+  const blocked = (r: number, x: Interval) => hitsRanges(sortedFixed[r], x.segs, maxLen[r]);
   const allowed = (r: number, x: Interval) => !blocked(r, x) && (!x.crossesCall || r >= 6);
+  const endOf = (x: Interval) => x.segs[x.segs.length - 1]?.[1] ?? x.start;
   for (const x of intervals) {
+    // Intervals come by start: an occupant that ended before this one starts is done.
+    for (let r = 0; r < occupants.length; r++)
+      if (occupants[r].some((o) => endOf(o) < x.start))
+        occupants[r] = occupants[r].filter((o) => endOf(o) >= x.start);
     const conflicts = (o: Interval) => overlaps(o.segs, x.segs) && !x.same?.includes(o.v);
     const ok = (r: number) => allowed(r, x) && !occupants[r].some(conflicts);
     const preferred = (partners.get(x.v) ?? [])
