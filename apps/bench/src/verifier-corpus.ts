@@ -12,9 +12,15 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { type LinkedProgram, linkProgram, readObject } from '@tbpf/asm';
+import { type LinkedProgram, linkProgram, type ObjectFile, type ProgramSpec, readObject } from '@tbpf/asm';
 import { encode } from '@tbpf/isa';
-import { builtinType, type ProgramType, verify } from '@tbpf/verifier';
+import {
+  kernelTypeNumbers,
+  linuxProgramType,
+  type ProgramType,
+  programTypeForSection,
+  verify,
+} from '@tbpf/verifier';
 import { median } from './stats.js';
 
 export interface KernelVerdict {
@@ -48,70 +54,16 @@ export interface VerifierCorpusReport {
   peakRssMb: number;
 }
 
-/** Linux's enum bpf_prog_type, the numbers bpf(2) takes. */
-const PROG_TYPE = {
-  socket_filter: 1,
-  kprobe: 2,
-  sched_cls: 3,
-  sched_act: 4,
-  tracepoint: 5,
-  xdp: 6,
-  perf_event: 7,
-  cgroup_skb: 8,
-  cgroup_sock: 9,
-  lwt_in: 10,
-  lwt_out: 11,
-  lwt_xmit: 12,
-  sock_ops: 13,
-  sk_skb: 14,
-  cgroup_device: 15,
-  sk_msg: 16,
-  raw_tracepoint: 17,
-  cgroup_sock_addr: 18,
-  lwt_seg6local: 19,
-  sk_reuseport: 21,
-  flow_dissector: 22,
-  cgroup_sysctl: 23,
-  cgroup_sockopt: 25,
-  sk_lookup: 30,
-} as const;
-type KernelType = keyof typeof PROG_TYPE;
-
 /**
- * libbpf's section prefixes (legacy names included), longest first where they share a start.
- * Only for the measurement: the library's own section → program type mapping replaces it.
+ * The program type of a program: the library's section mapping (libbpf's rules), else what
+ * PREVAIL does with sections libbpf does not know — socket filters, except Cilium's objects,
+ * which its loader attaches with tc (`xdp` in the object's name: XDP).
  */
-const SECTION_TYPES: [RegExp, KernelType][] = [
-  [/^(socket|socket_filter)/, 'socket_filter'],
-  [/^(kprobe|kretprobe|uprobe|uretprobe)\b/, 'kprobe'],
-  [/^(tracepoint|tp)\//, 'tracepoint'],
-  [/^(raw_tracepoint|raw_tp)\//, 'raw_tracepoint'],
-  [/^(perf_event)/, 'perf_event'],
-  [/^xdp/, 'xdp'],
-  [/^(classifier|tc|sched_cls)/, 'sched_cls'],
-  [/^(action|sched_act)/, 'sched_act'],
-  [/^cgroup\/skb|^cgroup_skb\//, 'cgroup_skb'],
-  [/^cgroup\/(sock|post_bind)/, 'cgroup_sock'],
-  [/^cgroup\/dev/, 'cgroup_device'],
-  [/^(sockops|sock_ops)/, 'sock_ops'],
-  [/^sk_skb/, 'sk_skb'],
-  [/^sk_msg/, 'sk_msg'],
-  [/^lwt_in/, 'lwt_in'],
-  [/^lwt_out/, 'lwt_out'],
-  [/^lwt_xmit/, 'lwt_xmit'],
-  [/^lwt_seg6local/, 'lwt_seg6local'],
-  [/^flow_dissector/, 'flow_dissector'],
-];
-
-function kernelTypeOf(section: string): KernelType | undefined {
-  return SECTION_TYPES.find(([re]) => re.test(section))?.[1];
-}
-
-/** The tbpf program type for a kernel type, where tbpf has one. */
-function tbpfTypeOf(kernel: KernelType | undefined): ProgramType | undefined {
-  if (kernel === 'kprobe') return builtinType('kprobe');
-  if (kernel === 'socket_filter') return builtinType('socket_filter');
-  return undefined;
+function typeOf(object: string, section: string): ProgramType {
+  const known = programTypeForSection(section);
+  if (known) return known;
+  if (/cilium/.test(object)) return linuxProgramType(/xdp/.test(object) ? 'xdp' : 'sched_cls');
+  return linuxProgramType('socket_filter');
 }
 
 interface Row {
@@ -157,6 +109,20 @@ function listPrograms(dir: string): Row[] {
   return rows;
 }
 
+/**
+ * The function a row names: by section and name; PREVAIL names a section's only program after
+ * the section when it has no function symbol, so a name that matches nothing takes the
+ * section's first function.
+ */
+function findFunction(obj: ObjectFile, row: Row): ProgramSpec | string {
+  const inSection = obj.functions.filter((f) => f.section === row.section);
+  return (
+    inSection.find((f) => f.name === row.function) ??
+    inSection.find((f) => f.sectionOffset === 0) ??
+    row.function
+  );
+}
+
 /** Build the kernel oracle; undefined where bpf(2) cannot be used. */
 export function buildKernelOracle(repoRoot: string): string | undefined {
   if (process.getuid?.() !== 0) return undefined;
@@ -171,17 +137,17 @@ export function buildKernelOracle(repoRoot: string): string | undefined {
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-function kernelVerdict(
-  oracle: string,
-  kernelType: KernelType,
-  linked: LinkedProgram,
-): KernelVerdict | undefined {
+function kernelVerdict(oracle: string, type: ProgramType, linked: LinkedProgram): KernelVerdict | undefined {
+  const numbers = kernelTypeNumbers(type);
+  if (!numbers) return undefined;
   const maps = linked.maps.map((m) => {
     // perf_event_array with max_entries 0 means "one per CPU" to libbpf.
     const max = m.maxEntries === 0 && m.type === 4 ? 64 : m.maxEntries;
     return `map ${m.type} ${m.keySize} ${m.valueSize} ${max} ${m.flags}\n`;
   });
-  const input = `type ${PROG_TYPE[kernelType]}\n${maps.join('')}prog ${hex(encode(linked.insns))}\n`;
+  const attach = numbers.attachType === undefined ? '' : `attach ${numbers.attachType}\n`;
+  const flags = type.sleepable ? 'flags 16\n' : '';
+  const input = `type ${numbers.progType}\n${attach}${flags}${maps.join('')}prog ${hex(encode(linked.insns))}\n`;
   const run = spawnSync(oracle, [], { input, maxBuffer: 1 << 26 });
   if (run.status !== 0) return undefined;
   const [verdict, error, stats = '', time = ''] = run.stdout.toString().split('\n');
@@ -212,9 +178,8 @@ export function runVerifierCorpus(opts: VerifierCorpusOptions): VerifierCorpusRe
   const objects = new Map<string, ReturnType<typeof readObject> | Error>();
   rows.forEach((row, i) => {
     opts.progress?.(i, rows.length, `${row.object} ${row.section}`);
-    const kernelType = kernelTypeOf(row.section);
-    const type = tbpfTypeOf(kernelType);
-    const out: CorpusProgram = { ...row, type: type?.name ?? '' };
+    const type = typeOf(row.object, row.section);
+    const out: CorpusProgram = { ...row, type: type.name };
     programs.push(out);
     let obj = objects.get(row.object);
     if (!obj) {
@@ -231,17 +196,12 @@ export function runVerifierCorpus(opts: VerifierCorpusOptions): VerifierCorpusRe
     }
     let linked: LinkedProgram;
     try {
-      const name = obj.programs.find((p) => p.name === row.function && p.section === row.section)?.name;
-      linked = linkProgram(obj, name ?? row.function);
+      linked = linkProgram(obj, findFunction(obj, row));
     } catch (e) {
       out.loadError = e instanceof Error ? e.message : String(e);
       return;
     }
-    if (opts.oracle && kernelType) out.kernel = kernelVerdict(opts.oracle, kernelType, linked);
-    if (!type) {
-      out.loadError = `no tbpf program type for section '${row.section}'`;
-      return;
-    }
+    if (opts.oracle) out.kernel = kernelVerdict(opts.oracle, type, linked);
     const vopts = { type, maps: linked.maps };
     const result = verify(linked.insns, vopts);
     const times: number[] = [];
@@ -270,6 +230,65 @@ export function runVerifierCorpus(opts: VerifierCorpusOptions): VerifierCorpusRe
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 const pct = (a: number, b: number) => (b ? `${((a / b) * 100).toFixed(1)} %` : 'n/a');
 
+/** tbpf's verdict, a load error counting as a rejection (the program cannot be run). */
+const tbpfAccepts = (p: CorpusProgram): boolean => p.tbpf?.accepted ?? false;
+const tbpfReason = (p: CorpusProgram): string => p.loadError ?? p.tbpf?.error ?? '';
+
+/**
+ * The confusion of tbpf's verdicts with PREVAIL's expectations and the kernel's, and the
+ * properties issue 14 asks of them: as many accepted as PREVAIL passes, every reject_load refused,
+ * nothing accepted that PREVAIL (reject) and the kernel both reject, agreement with the kernel.
+ */
+function acceptanceLines(ps: CorpusProgram[]): string[] {
+  const lines: string[] = [''];
+  const kernelCell = (p: CorpusProgram) => (p.kernel ? (p.kernel.accepted ? 'k+' : 'k-') : 'k?');
+  const statuses = [...new Set(ps.map((p) => p.expected ?? '(none)'))].sort();
+  lines.push(
+    'confusion: PREVAIL status × tbpf (+ accepts, - rejects or cannot load) × kernel (k+ accepts, k- rejects, k? not loaded)',
+  );
+  lines.push(
+    `${'status'.padEnd(18)}${['+ k+', '+ k-', '+ k?', '- k+', '- k-', '- k?'].map((h) => h.padStart(7)).join('')}`,
+  );
+  for (const st of statuses) {
+    const row = ps.filter((p) => (p.expected ?? '(none)') === st);
+    const cell = (acc: boolean, k: string) =>
+      row.filter((p) => tbpfAccepts(p) === acc && kernelCell(p) === k).length;
+    const cells = [
+      cell(true, 'k+'),
+      cell(true, 'k-'),
+      cell(true, 'k?'),
+      cell(false, 'k+'),
+      cell(false, 'k-'),
+      cell(false, 'k?'),
+    ];
+    lines.push(`${st.padEnd(18)}${cells.map((c) => String(c).padStart(7)).join('')}`);
+  }
+  const accepted = ps.filter(tbpfAccepts).length;
+  const prevailPass = ps.filter((p) => p.expected === 'pass').length;
+  lines.push(`tbpf accepts ${accepted}; PREVAIL passes ${prevailPass}`);
+  const loadBad = ps.filter((p) => p.expected?.startsWith('reject_load'));
+  const loadAccepted = loadBad.filter(tbpfAccepts);
+  lines.push(`reject_load: ${loadBad.length - loadAccepted.length} of ${loadBad.length} refused`);
+  for (const p of loadAccepted) lines.push(`  ACCEPTED ${p.object} ${p.section}/${p.function}`);
+  const unsafe = ps.filter(
+    (p) => p.expected === 'reject' && p.kernel && !p.kernel.accepted && tbpfAccepts(p),
+  );
+  lines.push(`accepted although PREVAIL (reject) and the kernel reject: ${unsafe.length}`);
+  for (const p of unsafe) lines.push(`  ${p.object} ${p.section}/${p.function}: kernel: ${p.kernel?.error}`);
+  const both = ps.filter((p) => p.kernel);
+  const differ = both.filter((p) => tbpfAccepts(p) !== p.kernel!.accepted);
+  lines.push(
+    `kernel agreement: ${both.length - differ.length} of ${both.length} programs the kernel loaded or refused (${pct(both.length - differ.length, both.length)})`,
+  );
+  for (const p of differ) {
+    const why = tbpfAccepts(p)
+      ? `tbpf accepts; kernel: ${p.kernel?.error}`
+      : `tbpf: ${tbpfReason(p)}; kernel accepts`;
+    lines.push(`  ${p.object} ${p.section}/${p.function} [${p.type}]: ${why}`);
+  }
+  return lines;
+}
+
 /** The summary: verdicts, agreement with the kernel, processed-instruction ratios, speed. */
 export function verifierCorpusText(r: VerifierCorpusReport): string {
   const ps = r.programs;
@@ -291,6 +310,7 @@ export function verifierCorpusText(r: VerifierCorpusReport): string {
       `${k.padEnd(20)} ${String(a).padStart(12)} ${String(rj).padStart(8)} ${String(n).padStart(11)}`,
     );
 
+  lines.push(...acceptanceLines(ps));
   const withKernel = ps.filter((p) => p.kernel);
   if (withKernel.length) {
     const both = ps.filter((p) => p.tbpf && p.kernel);

@@ -1,12 +1,14 @@
 /* bpf-oracle: load one program into the running kernel's verifier and print its verdict.
  *
  * stdin:  "type socket|kprobe|N\n" (N: a BPF_PROG_TYPE_* number), optionally "attach N\n"
- *         (expected_attach_type), then "map TYPE KEY VALUE MAX FLAGS [INNER]\n" lines (INNER:
+ *         (expected_attach_type), "flags N\n" (prog_flags), "btf_id N\n" (attach_btf_id), then "map TYPE KEY VALUE MAX FLAGS [INNER]\n" lines (INNER:
  *         index of an earlier map used as the inner-map template of a map-in-map), then
  *         "prog HEX\n" (the instruction bytes, little-endian). lddw src 5 (map index) and
  *         src 6 (map index + value offset) are patched to the kernel's map fd forms.
  * stdout: "accept" or "reject"; the last log line before the statistics (empty when accepted);
  *         the kernel's "processed N insns ..." line; its "verification time N usec" line.
+ * batch:  "load HEX\n" lines instead of "prog": each is loaded at once (with the type and maps so
+ *         far) and answered with one line, "accept" or "reject<TAB>reason".
  * exit:   0 verdict printed, 2 the oracle itself cannot work here (no bpf(2), bad input,
  *         a map the kernel refuses to create). */
 #include <errno.h>
@@ -40,18 +42,75 @@ static const char *log_line(char *log, const char *prefix, char *out, size_t siz
   return out;
 }
 
+/* Patch map references (lddw src 5/6, or 1/2 with an index) to the kernel's fd forms. */
+static void patch_maps(struct bpf_insn *insns, size_t n, const int *fds, int nmaps) {
+  for (size_t i = 0; i + 1 < n; i++) {
+    if (insns[i].code != (BPF_LD | BPF_IMM | BPF_DW)) continue;
+    int src = insns[i].src_reg, idx = insns[i].imm;
+    if ((src == 5 || src == 6 || src == 1 || src == 2) && idx >= 0 && idx < nmaps) {
+      insns[i].src_reg = (src == 5 || src == 1) ? BPF_PSEUDO_MAP_FD : BPF_PSEUDO_MAP_VALUE;
+      insns[i].imm = fds[idx];
+    }
+    i++;
+  }
+}
+
+struct prog_opts {
+  int type, attach, flags;
+  unsigned btf_id;
+};
+
+/* Load the program; the verdict's reason, processed and time lines go to the buffers. */
+static int load(const struct prog_opts *o, struct bpf_insn *insns, size_t n, char *reason, size_t rsize,
+                char *processed, size_t psize, char *usec, size_t usize) {
+  union bpf_attr a;
+  memset(&a, 0, sizeof a);
+  a.prog_type = o->type;
+  if (o->attach >= 0) a.expected_attach_type = o->attach;
+  a.prog_flags = o->flags;
+  a.attach_btf_id = o->btf_id;
+  a.insns = (unsigned long)insns;
+  a.insn_cnt = (unsigned)n;
+  a.license = (unsigned long)"GPL";
+  a.log_buf = (unsigned long)log_buf;
+  a.log_size = sizeof log_buf;
+  /* Level 4 (BPF_LOG_STATS): errors and the statistics, without the per-instruction trace. */
+  a.log_level = 4;
+  log_buf[0] = 0;
+  int fd = (int)sys_bpf(BPF_PROG_LOAD, &a);
+  log_line(log_buf, NULL, reason, rsize);
+  log_line(log_buf, "processed ", processed, psize);
+  log_line(log_buf, "verification time", usec, usize);
+  if (fd < 0 && !reason[0]) snprintf(reason, rsize, "(no log: %s)", strerror(errno));
+  if (fd >= 0) close(fd);
+  return fd >= 0;
+}
+
+/* Hex text → bytes appended to *code. */
+static void read_hex(const char *p, unsigned char **code, size_t *len, size_t *cap) {
+  for (; p[0] && p[1]; p += 2) {
+    unsigned b;
+    if (sscanf(p, "%2x", &b) != 1) break;
+    if (*len == *cap) *code = realloc(*code, *cap *= 2);
+    (*code)[(*len)++] = (unsigned char)b;
+  }
+}
+
 int main(void) {
   char *line = NULL;
   size_t cap = 0;
-  int type = BPF_PROG_TYPE_SOCKET_FILTER, attach = -1;
+  struct prog_opts o = {.type = BPF_PROG_TYPE_SOCKET_FILTER, .attach = -1};
   int fds[MAX_MAPS], nmaps = 0;
   size_t len = 0, code_cap = 1 << 16;
   unsigned char *code = malloc(code_cap);
+  char reason[1024], processed[512], usec[256];
   while (getline(&line, &cap, stdin) > 0) {
-    if (!strncmp(line, "type kprobe", 11)) type = BPF_PROG_TYPE_KPROBE;
-    else if (!strncmp(line, "type socket", 11)) type = BPF_PROG_TYPE_SOCKET_FILTER;
-    else if (!strncmp(line, "type ", 5)) type = atoi(line + 5);
-    else if (!strncmp(line, "attach ", 7)) attach = atoi(line + 7);
+    if (!strncmp(line, "type kprobe", 11)) o.type = BPF_PROG_TYPE_KPROBE;
+    else if (!strncmp(line, "type socket", 11)) o.type = BPF_PROG_TYPE_SOCKET_FILTER;
+    else if (!strncmp(line, "type ", 5)) o.type = atoi(line + 5);
+    else if (!strncmp(line, "attach ", 7)) o.attach = atoi(line + 7);
+    else if (!strncmp(line, "flags ", 6)) o.flags = atoi(line + 6);
+    else if (!strncmp(line, "btf_id ", 7)) o.btf_id = (unsigned)atoi(line + 7);
     else if (!strncmp(line, "map ", 4)) {
       union bpf_attr a;
       memset(&a, 0, sizeof a);
@@ -68,42 +127,23 @@ int main(void) {
       }
       nmaps++;
     } else if (!strncmp(line, "prog ", 5)) {
-      for (char *p = line + 5; p[0] && p[1]; p += 2) {
-        unsigned b;
-        if (sscanf(p, "%2x", &b) != 1) break;
-        if (len == code_cap) code = realloc(code, code_cap *= 2);
-        code[len++] = (unsigned char)b;
-      }
+      read_hex(line + 5, &code, &len, &code_cap);
+    } else if (!strncmp(line, "load ", 5)) {
+      /* Batch mode: load this program now, one line "accept" or "reject<TAB>reason". */
+      size_t n0 = 0;
+      read_hex(line + 5, &code, &n0, &code_cap);
+      patch_maps((struct bpf_insn *)code, n0 / 8, fds, nmaps);
+      int ok = load(&o, (struct bpf_insn *)code, n0 / 8, reason, sizeof reason, processed, sizeof processed,
+                    usec, sizeof usec);
+      if (!ok && (errno == EPERM || errno == ENOSYS) && !strncmp(reason, "(no log", 7)) return 2;
+      printf(ok ? "accept\n" : "reject\t%s\n", reason);
+      fflush(stdout);
     }
   }
-  struct bpf_insn *insns = (struct bpf_insn *)code;
-  size_t n = len / 8;
-  for (size_t i = 0; i + 1 < n; i++) {
-    if (insns[i].code != (BPF_LD | BPF_IMM | BPF_DW)) continue;
-    int src = insns[i].src_reg, idx = insns[i].imm;
-    if ((src == 5 || src == 6 || src == 1 || src == 2) && idx >= 0 && idx < nmaps) {
-      insns[i].src_reg = (src == 5 || src == 1) ? BPF_PSEUDO_MAP_FD : BPF_PSEUDO_MAP_VALUE;
-      insns[i].imm = fds[idx];
-    }
-    i++;
-  }
-  union bpf_attr a;
-  memset(&a, 0, sizeof a);
-  a.prog_type = type;
-  if (attach >= 0) a.expected_attach_type = attach;
-  a.insns = (unsigned long)insns;
-  a.insn_cnt = (unsigned)n;
-  a.license = (unsigned long)"GPL";
-  a.log_buf = (unsigned long)log_buf;
-  a.log_size = sizeof log_buf;
-  /* Level 4 (BPF_LOG_STATS): errors and the statistics, without the per-instruction trace. */
-  a.log_level = 4;
-  int fd = (int)sys_bpf(BPF_PROG_LOAD, &a);
-  char reason[1024], processed[512], usec[256];
-  log_line(log_buf, NULL, reason, sizeof reason);
-  log_line(log_buf, "processed ", processed, sizeof processed);
-  log_line(log_buf, "verification time", usec, sizeof usec);
-  if (fd < 0 && !reason[0]) snprintf(reason, sizeof reason, "(no log: %s)", strerror(errno));
-  printf("%s\n%s\n%s\n%s\n", fd >= 0 ? "accept" : "reject", fd >= 0 ? "" : reason, processed, usec);
+  if (len == 0) return 0;
+  patch_maps((struct bpf_insn *)code, len / 8, fds, nmaps);
+  int ok = load(&o, (struct bpf_insn *)code, len / 8, reason, sizeof reason, processed, sizeof processed, usec,
+                sizeof usec);
+  printf("%s\n%s\n%s\n%s\n", ok ? "accept" : "reject", ok ? "" : reason, processed, usec);
   return 0;
 }

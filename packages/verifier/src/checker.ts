@@ -23,7 +23,7 @@ import {
   view,
 } from './bounds.js';
 import type { Structure } from './cfg.js';
-import { ctxAccess } from './ctx-access.js';
+import { ctxAccess, sockAccess } from './ctx-access.js';
 import { Reject } from './errors.js';
 import { checkHelperCall } from './helper-call.js';
 import { immBounds, scalarAlu, scalarEnd } from './scalar-alu.js';
@@ -70,6 +70,8 @@ const MAX_PENDING = 8192;
 const MAX_CALL_FRAMES = 8;
 const MAX_VAR_OFF = 1 << 29;
 const ARRAY_MAP = 2;
+/** Pointers no arithmetic may move (Linux: "pointer arithmetic on sock prohibited"). */
+const SOCKETS = new Set(['sock', 'sock_common', 'tcp_sock', 'xdp_sock']);
 
 interface Checkpoint {
   insn: number;
@@ -565,7 +567,7 @@ export class Checker {
       this.reject(`R${dst} pointer arithmetic with ${ALU_STR[op]} operator prohibited`);
     if (ptr.nullable)
       this.reject(`R${dst} pointer arithmetic on ${typeName(ptr)} prohibited, null-check it first`);
-    if (ptr.type === 'map_ptr' || ptr.type === 'pkt_end') {
+    if (ptr.type === 'map_ptr' || ptr.type === 'pkt_end' || SOCKETS.has(ptr.type)) {
       if (!(ptr.type === 'map_ptr' && isZeroConst(off) && op === 'add')) {
         this.reject(`R${dst} pointer arithmetic on ${typeName(ptr)} prohibited`);
       }
@@ -755,6 +757,7 @@ export class Checker {
         return undefined;
       case 'pkt':
       case 'pkt_meta':
+        if (kind === 'write' && !this.opts.type.pktWrite) this.reject(`cannot write into packet`);
         this.checkRegion(
           regno,
           reg,
@@ -767,6 +770,13 @@ export class Checker {
         return undefined;
       case 'ctx':
         return ctxAccess(this, regno, reg, off, size, kind);
+      case 'sock':
+      case 'sock_common':
+      case 'tcp_sock':
+      case 'xdp_sock':
+      case 'flow_keys':
+        sockAccess(this, regno, reg, off, size, kind);
+        return undefined;
       default:
         this.reject(`R${regno} invalid mem access '${typeName(reg)}'`);
     }
@@ -976,7 +986,9 @@ export class Checker {
     this.forEachReg((r) =>
       r.id === id && r.nullable ? (isNull ? constReg(0) : { ...r, nullable: false }) : undefined,
     );
-    if (isNull && ptr.refId) this.st.refs = this.st.refs.filter((x) => x.id !== ptr.refId);
+    // NULL from an acquiring helper holds no reference; a cast (sk_fullsock) keeps its source's.
+    if (isNull && ptr.refId && ptr.refId === ptr.id)
+      this.st.refs = this.st.refs.filter((x) => x.id !== ptr.refId);
   }
 
   /** `pkt + N` compared with `pkt_end`: on the edge where it is inside, N bytes are readable. */

@@ -1,17 +1,21 @@
 /**
  * Helper calls: each argument checked against the helper's prototype (Linux's
  * check_func_arg / check_helper_mem_access), then the call's effect on the state — clobbered
- * r1-r5, the return value, acquired and released references (check_helper_call).
+ * r1-r5, the return value, acquired and released references, packet pointers invalidated by
+ * helpers that move packet data (check_helper_call).
  */
+import { linuxHelperName, MAP_TYPES } from '@tbpf/asm';
 import type { ArgType, HelperPrototype } from '@tbpf/vm';
-import { constSigned, isConst, isConstValue, sminOf, umaxOf, uminOf } from './bounds.js';
+import { constBoundsOf, constSigned, isConst, isConstValue, sminOf, sync, umaxOf, uminOf } from './bounds.js';
 import type { Checker } from './checker.js';
+import { mapFitsHelper } from './helper-maps.js';
 import {
   isPointer,
   NOT_INIT,
   ownStack,
   ptrReg,
   type Reg,
+  type RegType,
   STACK_INVALID,
   STACK_MISC,
   STACK_SIZE,
@@ -20,143 +24,225 @@ import {
   typeName,
 } from './state.js';
 
-const RINGBUF_MAP = 27;
 const MAX_VAR_OFF = 1 << 29;
+const MAX_ERRNO = 4095;
+
+/** Argument kinds tbpf's verifier does not model yet: the call is refused, naming the feature. */
+const UNSUPPORTED_ARGS: Partial<Record<ArgType, string>> = {
+  ptr_to_func: 'callback functions',
+  ptr_to_stack_or_null: 'callback functions',
+  ptr_to_dynptr: 'dynptrs',
+  ptr_to_uninit_dynptr: 'dynptrs',
+  ptr_to_btf_id: 'BTF-typed kernel pointers',
+  ptr_to_btf_id_or_null: 'BTF-typed kernel pointers',
+  ptr_to_percpu_btf_id: 'per-CPU kernel variables (ksyms)',
+  kptr_xchg_dest: 'kptrs',
+  ptr_to_timer: 'bpf_timer',
+};
+
+/** Register types that hold socket pointers (Linux's sock_types / btf_id_sock_common_types). */
+const SOCK_TYPES: readonly RegType[] = ['sock_common', 'sock', 'tcp_sock', 'xdp_sock'];
+
+const MEM_TYPES = 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_';
+
+/** What one call learns from its arguments for the return value and the state change. */
+interface CallMeta {
+  mapIdx: number;
+  /** The memory argument waiting for its size argument. */
+  mem?: { regno: number; reg: Reg; write: boolean };
+  /** Largest value of the last size argument (msize_max_value). */
+  sizeMax: number;
+  /** Constant values of scalar arguments, by index. */
+  consts: (number | undefined)[];
+  /** Reference released by this call (0: none), and the reference of `castArg`. */
+  released: number;
+  castRef: number;
+}
+
+/** `bpf_<name>#<id>` as Linux prints a helper. */
+function helperLabel(id: number, proto?: HelperPrototype): string {
+  const name = proto ? `bpf_${proto.name}` : (linuxHelperName(id) ?? 'unknown');
+  return `${name}#${id}`;
+}
 
 export function checkHelperCall(c: Checker, id: number): void {
-  const proto = c.opts.type.helpers.get(id);
-  if (!proto) c.reject(`invalid func unknown#${id}`);
-  let mapIdx = -1;
-  let memArg: { regno: number; reg: Reg; write: boolean } | undefined;
-  let released = 0;
-  const constArg: (number | undefined)[] = [];
+  const type = c.opts.type;
+  const proto = type.helpers.get(id);
+  if (!proto) {
+    if (linuxHelperName(id)) c.reject(`program of this type cannot use helper ${helperLabel(id)}`);
+    c.reject(`invalid func unknown#${id}`);
+  }
+  if (proto.sleepable && !type.sleepable) c.reject('helper call might sleep in a non-sleepable prog');
+  const meta: CallMeta = { mapIdx: -1, sizeMax: 0, consts: [], released: 0, castRef: 0 };
   for (let i = 0; i < 5; i++) {
     const at: ArgType = proto.args[i] ?? 'dontcare';
-    const regno = i + 1;
     if (at === 'dontcare') continue;
-    const r = c.readReg(regno);
-    constArg[i] = r.type === 'scalar' && isConst(r) ? constSigned(r) : undefined;
-    const expected = (list: string) => c.reject(`R${regno} type=${typeName(r)} expected=${list}`);
-    const memTypes = 'fp, pkt, pkt_meta, map_key, map_value, mem';
-    switch (at) {
-      case 'anything':
-        if (c.unpriv && isPointer(r)) c.reject(`R${regno} leaks addr into helper function`);
-        break;
-      case 'scalar':
-        if (r.type !== 'scalar') expected('scalar');
-        break;
-      case 'const_map_ptr':
-        if (r.type !== 'map_ptr') expected('map_ptr');
-        mapIdx = r.map;
-        checkMapCompat(c, proto, mapIdx);
-        break;
-      case 'ptr_to_map_key':
-      case 'ptr_to_map_value': {
-        if (mapIdx < 0)
-          c.reject(`invalid map_ptr to access map->${at === 'ptr_to_map_key' ? 'key' : 'value'}`);
-        if (!isMemPtr(r)) expected('fp, pkt, pkt_meta, map_key, map_value');
-        const m = c.maps[mapIdx];
-        helperMem(c, regno, r, at === 'ptr_to_map_key' ? m.keySize : m.valueSize, 0, false, false);
-        break;
-      }
-      case 'ptr_to_mem':
-      case 'ptr_to_uninit_mem':
-        if (!isMemPtr(r)) expected(memTypes);
-        memArg = { regno, reg: r, write: at === 'ptr_to_uninit_mem' };
-        break;
-      case 'const_size':
-      case 'const_size_or_zero': {
-        if (r.type !== 'scalar') expected('scalar');
-        if (sminOf(r) < 0) c.reject(`R${regno} min value is negative, either use unsigned or 'var &= const'`);
-        if (umaxOf(r) === 0 && at === 'const_size') c.reject(`R${regno} invalid zero-sized read`);
-        if (umaxOf(r) >= MAX_VAR_OFF)
-          c.reject(`R${regno} unbounded memory access, use 'var &= const' or 'if (var < const)'`);
-        // Without a memory argument before it, the size is an allocation size (ringbuf_reserve).
-        if (memArg) {
-          helperMem(
-            c,
-            memArg.regno,
-            memArg.reg,
-            umaxOf(r),
-            uminOf(r),
-            memArg.write,
-            at === 'const_size_or_zero',
-          );
-        }
-        memArg = undefined;
-        break;
-      }
-      case 'ptr_to_ctx':
-        if (r.type !== 'ctx') expected('ctx');
-        if (r.off !== 0 || !isConstValue(r, 0))
-          c.reject(`dereference of modified ctx ptr R${regno} off=${r.off} disallowed`);
-        break;
-      case 'ptr_to_const_str':
-        checkConstStr(c, regno, r);
-        break;
-      case 'ptr_to_stack_str':
-        if (r.type !== 'fp') expected('fp');
-        checkStackStr(c, regno, r);
-        break;
-      case 'ptr_to_ringbuf_mem':
-        if (r.type !== 'mem' || !r.ringbuf || r.nullable) expected('ringbuf_mem');
-        if (r.off !== 0 || !isConstValue(r, 0))
-          c.reject(`R${regno} must have zero offset when passed to release func`);
-        if (!c.st.refs.some((x) => x.id === r.refId))
-          c.reject(`R${regno} reference has not been acquired before`);
-        released = r.refId;
-        break;
-    }
+    const r = c.readReg(i + 1);
+    meta.consts[i] = r.type === 'scalar' && isConst(r) ? constSigned(r) : undefined;
+    checkArg(c, proto, i, at, r, meta);
   }
-  if (released) {
-    c.st.refs = c.st.refs.filter((x) => x.id !== released);
-    c.forEachReg((r) => (r.refId === released ? scalarReg() : undefined));
-  }
+  if (meta.mem) c.reject(`internal: ${helperLabel(id, proto)} has no size for R${meta.mem.regno}`);
+  if (meta.released) releaseReference(c, meta.released);
   for (let r = 1; r <= 5; r++) c.setReg(r, NOT_INIT);
-  switch (proto.ret) {
-    case 'void':
-      c.setReg(0, NOT_INIT);
-      break;
-    case 'integer':
-      c.setReg(0, scalarReg());
-      break;
-    case 'map_value_or_null':
-      if (mapIdx < 0)
-        c.reject(
-          `kernel subsystem misconfigured verifier: ${proto.name} returns a map value without a map argument`,
-        );
-      c.setReg(
-        0,
-        ptrReg('map_value', {
-          map: mapIdx,
-          nullable: true,
-          id: c.newId(),
-          rdonly: !!c.maps[mapIdx].readOnly,
-        }),
-      );
-      break;
-    case 'ringbuf_mem_or_null': {
-      const sizeArg = proto.retSizeArg ?? 1;
-      const sz = constArg[sizeArg];
-      if (sz === undefined) c.reject(`R${sizeArg + 1} is not a known constant'`);
-      const id = c.newId();
-      c.st.refs = [...c.st.refs, { id, insn: c.pc }];
-      c.setReg(0, ptrReg('mem', { ringbuf: true, nullable: true, id, refId: id, size: sz }));
-      break;
-    }
+  if (proto.changesPktData) clearPacketPointers(c);
+  setReturn(c, proto, meta);
+}
+
+function checkArg(c: Checker, proto: HelperPrototype, i: number, at: ArgType, r: Reg, meta: CallMeta): void {
+  checkArgKind(c, proto, i, at, r, meta);
+  const regno = i + 1;
+  if (proto.releaseArg === i) {
+    if (!r.refId) c.reject(`R${regno} must be referenced when passed to release function`);
+    if (r.nullable) c.reject(`R${regno} type=${typeName(r)} expected=${typeName({ ...r, nullable: false })}`);
+    if (r.off !== 0 || !isConstValue(r, 0))
+      c.reject(`R${regno} must have zero offset when passed to release func`);
+    if (!c.st.refs.some((x) => x.id === r.refId))
+      c.reject(`R${regno} reference has not been acquired before`);
+    meta.released = r.refId;
   }
+  if (proto.castArg === i) meta.castRef = r.refId;
+}
+
+/** The argument's type, bounds and memory (check_func_arg's checks before reference handling). */
+function checkArgKind(
+  c: Checker,
+  proto: HelperPrototype,
+  i: number,
+  at: ArgType,
+  r: Reg,
+  meta: CallMeta,
+): void {
+  const regno = i + 1;
+  const expected = (list: string) => c.reject(`R${regno} type=${typeName(r)} expected=${list}`);
+  const isNull = r.type === 'scalar' && isConstValue(r, 0);
+  const unsupported = UNSUPPORTED_ARGS[at];
+  if (unsupported) {
+    c.reject(
+      `${helperLabel(proto.id, proto)}: ${unsupported} are not supported by tbpf's verifier (R${regno})`,
+    );
+  }
+  if (
+    isPointer(r) &&
+    (r.type === 'pkt' || r.type === 'pkt_meta') &&
+    !(proto.pktAccess && c.opts.type.pktHelpers)
+  ) {
+    c.reject('helper access to the packet is not allowed');
+  }
+  switch (at) {
+    case 'anything':
+      if (c.unpriv && isPointer(r)) c.reject(`R${regno} leaks addr into helper function`);
+      return;
+    case 'scalar':
+      if (r.type !== 'scalar') expected('scalar');
+      return;
+    case 'const_map_ptr': {
+      if (r.type !== 'map_ptr' || r.nullable) expected('map_ptr');
+      meta.mapIdx = r.map;
+      const map = c.maps[r.map];
+      if (!mapFitsHelper(map.type, proto.name))
+        c.reject(`cannot pass map_type ${map.type} into func ${helperLabel(proto.id, proto)}`);
+      return;
+    }
+    case 'ptr_to_map_key':
+    case 'ptr_to_map_value':
+    case 'ptr_to_uninit_map_value':
+    case 'ptr_to_map_value_or_null': {
+      if (meta.mapIdx < 0)
+        c.reject(`invalid map_ptr to access map->${at === 'ptr_to_map_key' ? 'key' : 'value'}`);
+      if (at === 'ptr_to_map_value_or_null' && isNull) return;
+      if (!isMemPtr(r)) expected('fp, pkt, pkt_meta, map_key, map_value');
+      const m = c.maps[meta.mapIdx];
+      const size = at === 'ptr_to_map_key' ? m.keySize : m.valueSize;
+      helperMem(c, regno, r, size, size, at === 'ptr_to_uninit_map_value', false);
+      return;
+    }
+    case 'ptr_to_mem':
+    case 'ptr_to_rw_mem':
+    case 'ptr_to_uninit_mem':
+    case 'ptr_to_mem_or_null':
+    case 'ptr_to_uninit_mem_or_null':
+      if (!(isNull && at.endsWith('_or_null')) && !isMemPtr(r)) expected(MEM_TYPES);
+      meta.mem = { regno, reg: r, write: at === 'ptr_to_uninit_mem' || at === 'ptr_to_uninit_mem_or_null' };
+      return;
+    case 'ptr_to_fixed_mem':
+    case 'ptr_to_uninit_fixed_mem': {
+      if (!isMemPtr(r)) expected(MEM_TYPES);
+      const size = proto.argSize?.[i] ?? 0;
+      helperMem(c, regno, r, size, size, at === 'ptr_to_uninit_fixed_mem', false);
+      return;
+    }
+    case 'const_size':
+    case 'const_size_or_zero':
+      checkSizeArg(c, regno, r, at === 'const_size_or_zero', meta);
+      return;
+    case 'const_alloc_size_or_zero':
+      if (r.type !== 'scalar') expected('scalar');
+      if (!isConst(r)) c.reject(`R${regno} is not a known constant'`);
+      meta.sizeMax = constSigned(r);
+      return;
+    case 'ptr_to_ctx':
+    case 'ptr_to_ctx_or_null':
+      if (at === 'ptr_to_ctx_or_null' && isNull) return;
+      if (r.type !== 'ctx') expected('ctx');
+      if (r.off !== 0 || !isConstValue(r, 0))
+        c.reject(`dereference of modified ctx ptr R${regno} off=${r.off} disallowed`);
+      return;
+    case 'ptr_to_sock_common':
+    case 'ptr_to_btf_id_sock_common':
+      if (r.nullable || !SOCK_TYPES.includes(r.type)) expected('sock_common, sock, tcp_sock, xdp_sock');
+      return;
+    case 'ptr_to_socket':
+    case 'ptr_to_socket_or_null':
+      if (at === 'ptr_to_socket_or_null' && isNull) return;
+      if (r.nullable || r.type !== 'sock') expected('sock');
+      return;
+    case 'ptr_to_spin_lock':
+      checkSpinLockArg(c, regno, r);
+      return;
+    case 'ptr_to_const_str':
+      checkConstStr(c, regno, r);
+      return;
+    case 'ptr_to_stack_str':
+      if (r.type !== 'fp') expected('fp');
+      checkStackStr(c, regno, r);
+      return;
+    case 'ptr_to_ringbuf_mem':
+      if (r.type !== 'mem' || !r.ringbuf || r.nullable) expected('ringbuf_mem');
+      return;
+    default:
+      c.reject(`internal: argument kind ${at} of ${helperLabel(proto.id, proto)}`);
+  }
+}
+
+/** A size argument: bounds it and checks the memory argument before it (check_mem_size_reg). */
+function checkSizeArg(c: Checker, regno: number, r: Reg, zeroOk: boolean, meta: CallMeta): void {
+  if (r.type !== 'scalar') c.reject(`R${regno} type=${typeName(r)} expected=scalar`);
+  if (sminOf(r) < 0) c.reject(`R${regno} min value is negative, either use unsigned or 'var &= const'`);
+  if (umaxOf(r) === 0 && !zeroOk) c.reject(`R${regno} invalid zero-sized read`);
+  if (umaxOf(r) >= MAX_VAR_OFF)
+    c.reject(`R${regno} unbounded memory access, use 'var &= const' or 'if (var < const)'`);
+  meta.sizeMax = umaxOf(r);
+  const mem = meta.mem;
+  meta.mem = undefined;
+  if (!mem) return;
+  const reg = mem.reg;
+  if (reg.type === 'scalar') {
+    // A NULL `_or_null` memory argument: only with a size of 0.
+    if (umaxOf(r) === 0) return;
+    c.reject(`R${mem.regno} type=scalar expected=fp`);
+  }
+  helperMem(c, mem.regno, reg, umaxOf(r), uminOf(r), mem.write, zeroOk);
 }
 
 function isMemPtr(r: Reg): boolean {
-  return !r.nullable && (r.type === 'fp' || r.type === 'map_value' || r.type === 'mem' || r.type === 'pkt');
-}
-
-function checkMapCompat(c: Checker, proto: HelperPrototype, mapIdx: number): void {
-  const ringbufHelper = proto.name.startsWith('ringbuf_');
-  const isRingbuf = c.maps[mapIdx].type === RINGBUF_MAP;
-  if (ringbufHelper !== isRingbuf) {
-    c.reject(`cannot pass map_type ${c.maps[mapIdx].type} into func bpf_${proto.name}#${proto.id}`);
-  }
+  return (
+    !r.nullable &&
+    (r.type === 'fp' ||
+      r.type === 'map_value' ||
+      r.type === 'mem' ||
+      r.type === 'pkt' ||
+      r.type === 'pkt_meta')
+  );
 }
 
 /** Memory passed to a helper: Linux's check_helper_mem_access. */
@@ -217,6 +303,8 @@ function helperMem(
       );
       return;
     case 'pkt':
+    case 'pkt_meta':
+      if (write && !c.opts.type.pktWrite) c.reject('cannot write into packet');
       c.checkRegion(
         regno,
         reg,
@@ -229,8 +317,19 @@ function helperMem(
       );
       return;
     default:
-      c.reject(`R${regno} type=${typeName(reg)} expected=fp, pkt, pkt_meta, map_key, map_value, mem`);
+      c.reject(`R${regno} type=${typeName(reg)} expected=${MEM_TYPES}`);
   }
+}
+
+function checkSpinLockArg(c: Checker, regno: number, r: Reg): void {
+  if (r.type !== 'map_value' || r.nullable) c.reject(`R${regno} type=${typeName(r)} expected=map_value`);
+  if (!isConst(r))
+    c.reject(`R${regno} doesn't have constant offset. bpf_spin_lock has to be at the constant offset`);
+  const map = c.maps[r.map];
+  const at = r.off + constSigned(r);
+  if (map.spinLockOff === undefined) c.reject(`map '${map.name ?? ''}' has no valid bpf_spin_lock`);
+  if (at !== map.spinLockOff)
+    c.reject(`off ${at} doesn't point to 'struct bpf_spin_lock' that is at ${map.spinLockOff}`);
 }
 
 function checkConstStr(c: Checker, regno: number, r: Reg): void {
@@ -259,4 +358,99 @@ function checkStackStr(c: Checker, regno: number, r: Reg): void {
     if (b === STACK_ZERO) return;
   }
   c.reject('string is not zero-terminated');
+}
+
+/** Every copy of a released reference becomes an unknown scalar (mark_reg_invalid). */
+function releaseReference(c: Checker, refId: number): void {
+  c.st.refs = c.st.refs.filter((x) => x.id !== refId);
+  c.forEachReg((r) => (r.refId === refId ? (c.unpriv ? NOT_INIT : scalarReg()) : undefined));
+}
+
+/** After a helper that may move packet data, no packet pointer is valid (clear_all_pkt_pointers). */
+function clearPacketPointers(c: Checker): void {
+  c.forEachReg((r) =>
+    r.type === 'pkt' || r.type === 'pkt_meta' || r.type === 'pkt_end'
+      ? c.unpriv
+        ? NOT_INIT
+        : scalarReg()
+      : undefined,
+  );
+}
+
+/** A new reference owned by the program (acquire_reference_state). */
+function acquire(c: Checker): number {
+  const id = c.newId();
+  c.st.refs = [...c.st.refs, { id, insn: c.pc }];
+  return id;
+}
+
+function setReturn(c: Checker, proto: HelperPrototype, meta: CallMeta): void {
+  const label = helperLabel(proto.id, proto);
+  switch (proto.ret) {
+    case 'void':
+      c.setReg(0, NOT_INIT);
+      return;
+    case 'integer': {
+      const r0 = scalarReg();
+      if (proto.retMaxArg !== undefined) {
+        // do_refine_retval_range: an errno, or at most the buffer's size.
+        const lo = constBoundsOf(-MAX_ERRNO);
+        const hi = constBoundsOf(meta.sizeMax);
+        r0.sminh = lo.sminh;
+        r0.sminl = lo.sminl;
+        r0.smaxh = hi.smaxh;
+        r0.smaxl = hi.smaxl;
+        r0.s32min = -MAX_ERRNO;
+        r0.s32max = meta.sizeMax;
+        sync(r0);
+      }
+      c.setReg(0, r0);
+      return;
+    }
+    case 'map_value_or_null':
+    case 'map_value': {
+      if (meta.mapIdx < 0)
+        c.reject(
+          `kernel subsystem misconfigured verifier: ${proto.name} returns a map value without a map argument`,
+        );
+      const nullable = proto.ret === 'map_value_or_null';
+      const map = c.maps[meta.mapIdx];
+      const id = nullable ? c.newId() : 0;
+      if (map.type === MAP_TYPES.array_of_maps || map.type === MAP_TYPES.hash_of_maps) {
+        // A lookup in a map of maps yields the inner map (its template), once checked for NULL.
+        const inner = map.inner ? c.maps.indexOf(map.inner) : -1;
+        if (inner < 0) c.reject(`map '${map.name ?? meta.mapIdx}' has no inner map template`);
+        c.setReg(0, ptrReg('map_ptr', { map: inner, nullable, id }));
+        return;
+      }
+      if (map.type === MAP_TYPES.xskmap) {
+        c.setReg(0, ptrReg('xdp_sock', { nullable, id }));
+        return;
+      }
+      c.setReg(0, ptrReg('map_value', { map: meta.mapIdx, nullable, id, rdonly: !!map.readOnly }));
+      return;
+    }
+    case 'ringbuf_mem_or_null': {
+      const size = meta.consts[proto.retSizeArg ?? 1];
+      if (size === undefined) c.reject(`R${(proto.retSizeArg ?? 1) + 1} is not a known constant'`);
+      const id = acquire(c);
+      c.setReg(0, ptrReg('mem', { ringbuf: true, nullable: true, id, refId: id, size }));
+      return;
+    }
+    case 'socket_or_null':
+    case 'tcp_sock_or_null':
+    case 'sock_common_or_null': {
+      const kind: RegType =
+        proto.ret === 'socket_or_null'
+          ? 'sock'
+          : proto.ret === 'tcp_sock_or_null'
+            ? 'tcp_sock'
+            : 'sock_common';
+      const refId = proto.acquire ? acquire(c) : meta.castRef;
+      c.setReg(0, ptrReg(kind, { nullable: true, id: refId && proto.acquire ? refId : c.newId(), refId }));
+      return;
+    }
+    default:
+      c.reject(`${label}: returning ${proto.ret} pointers is not supported by tbpf's verifier`);
+  }
 }

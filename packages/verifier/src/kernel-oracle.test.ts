@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { encode } from '@tbpf/isa';
 import { describe, expect, it } from 'vitest';
-import { socketFilterType, standardHelperSet, verify } from './index.js';
+import { socketFilterType, verify } from './index.js';
 import { parseCorpus } from './testing/corpus.js';
 import { randomProgram, rng } from './testing/soundness.js';
 
@@ -79,7 +79,7 @@ describe.skipIf(!oracle)('agreement with the Linux kernel verifier (bpf(2))', ()
   it('random programs: tbpf accepts nothing Linux rejects for another reason', () => {
     const known =
       /invalid shift|subtraction from stack pointer prohibited|math between (fp|ctx|map_value|mem) pointer and/;
-    const type = socketFilterType(standardHelperSet());
+    const type = socketFilterType();
     const maps = [{ name: 'values', type: 2, keySize: 4, valueSize: 24, maxEntries: 4 }];
     const rand = rng(7);
     const counts = { both: 0, tbpfOnly: 0, linuxOnly: 0, neither: 0 };

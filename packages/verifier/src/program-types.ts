@@ -1,9 +1,22 @@
 /**
  * Built-in program types, as data: what the context looks like, which helpers may be called,
- * what the return value means. Hosts build their own the same way.
+ * what the return value means. Linux's types live in ./program-types/; this file adds tbpf's
+ * own (`raw`), the host-described ones trace-host builds (kprobe pt_regs, tracepoint records),
+ * and the lookup by name. Hosts build their own the same way.
  */
+import type { ProgTypeName } from '@tbpf/asm';
 import { type HelperPrototype, standardHelpers } from '@tbpf/vm';
+import { ANY_SIZE, field } from './program-types/ctx-structs.js';
+import { LINUX_PROGRAM_TYPES, type LinuxTypeOptions, linuxProgramType } from './program-types/linux.js';
 import type { CtxField, ProgramType } from './types.js';
+
+export {
+  kernelTypeNumbers,
+  LINUX_PROGRAM_TYPES,
+  type LinuxTypeOptions,
+  linuxProgramType,
+  programTypeForSection,
+} from './program-types/linux.js';
 
 export type HelperSet = ReadonlyMap<number, HelperPrototype>;
 
@@ -67,9 +80,12 @@ export const PT_REGS_FIELDS = [
   'ss',
 ] as const;
 
-/** `kprobe`: the context is a read-only `struct pt_regs` (any aligned load inside a field). */
+/**
+ * `kprobe` with a host's helpers: the context is a read-only `struct pt_regs` (any aligned
+ * load inside a register, as Linux's kprobe_prog_is_valid_access).
+ */
 export function kprobeType(helpers: HelperSet): ProgramType {
-  const fields: CtxField[] = PT_REGS_FIELDS.map((name, i) => ({ name, off: i * 8, size: 8 }));
+  const fields: CtxField[] = PT_REGS_FIELDS.map((name, i) => field(name, i * 8, 8, { read: ANY_SIZE }));
   return { name: 'kprobe', ctx: { kind: 'fields', size: 168, fields }, helpers };
 }
 
@@ -80,60 +96,51 @@ export interface TraceField {
   size: number;
 }
 
-/** `tracepoint`: the context is the event record; each field is readable (read-only). */
+/** Power-of-two load sizes that fit a field of `size` bytes. */
+const sizesUpTo = (size: number): number[] => ANY_SIZE.filter((s) => s <= size);
+
+/**
+ * `tracepoint` for an event a host describes: the context is the event record; each field is
+ * readable (read-only) whole or in aligned parts.
+ */
 export function tracepointType(fields: readonly TraceField[], helpers: HelperSet): ProgramType {
   const size = fields.reduce((m, f) => Math.max(m, f.offset + f.size), 0);
   return {
     name: 'tracepoint',
-    ctx: { kind: 'fields', size, fields: fields.map((f) => ({ name: f.name, off: f.offset, size: f.size })) },
+    ctx: {
+      kind: 'fields',
+      size,
+      fields: fields.map((f) => field(f.name, f.offset, f.size, { read: sizesUpTo(f.size) })),
+    },
     helpers,
   };
 }
 
-/**
- * `socket_filter`: Linux's `struct __sk_buff` subset — `len` and friends read-only, `cb[5]`
- * writable, `data`/`data_end` (u32 loads at 76/80) give packet pointers. Returns the number of
- * bytes to keep; legacy ldabs/ldind are allowed.
- */
-export function socketFilterType(helpers: HelperSet): ProgramType {
-  const ro = (name: string, off: number, size = 4): CtxField => ({ name, off, size });
-  const fields: CtxField[] = [
-    ro('len', 0),
-    ro('pkt_type', 4),
-    ro('mark', 8),
-    ro('queue_mapping', 12),
-    ro('protocol', 16),
-    ro('vlan_present', 20),
-    ro('vlan_tci', 24),
-    ro('vlan_proto', 28),
-    ro('priority', 32),
-    ro('ingress_ifindex', 36),
-    ro('ifindex', 40),
-    ro('tc_index', 44),
-    { name: 'cb', off: 48, size: 20, write: true },
-    ro('hash', 68),
-    ro('tc_classid', 72),
-    { name: 'data', off: 76, size: 4, narrow: false, loads: 'pkt' },
-    { name: 'data_end', off: 80, size: 4, narrow: false, loads: 'pkt_end' },
-  ];
-  return { name: 'socket_filter', ctx: { kind: 'fields', size: 84, fields }, helpers, ldAbs: true };
+/** `socket_filter`: Linux's `struct __sk_buff` as socket filters see it. */
+export function socketFilterType(): ProgramType {
+  return linuxProgramType('socket_filter');
 }
 
-/** A built-in type by name, for the CLI: raw (with `memSize`), kprobe, socket_filter. */
-export function builtinType(
-  name: string,
-  memSize = 0,
-  helpers: HelperSet = standardHelperSet(),
-): ProgramType | undefined {
-  switch (name) {
-    case 'raw':
-      return rawType(memSize, helpers);
-    case 'kprobe':
-      return kprobeType(helpers);
-    case 'socket_filter':
-    case 'socket':
-      return socketFilterType(helpers);
-    default:
-      return undefined;
-  }
+/** Other names the CLI accepts for Linux's types (bpftool's and libbpf's spellings). */
+const ALIASES: Record<string, ProgTypeName> = {
+  socket: 'socket_filter',
+  tc: 'sched_cls',
+  classifier: 'sched_cls',
+  action: 'sched_act',
+  sockops: 'sock_ops',
+  raw_tp: 'raw_tracepoint',
+  tp: 'tracepoint',
+  fentry: 'tracing',
+};
+
+/**
+ * A built-in type by name, for the CLI: `raw` (with `memSize` bytes of memory), or any of
+ * Linux's program types (`xdp`, `sched_cls`, `kprobe`, …, or an alias such as `socket`, `tc`).
+ */
+export function builtinType(name: string, memSize = 0, opts: LinuxTypeOptions = {}): ProgramType | undefined {
+  if (name === 'raw') return rawType(memSize);
+  const linux = ALIASES[name] ?? name;
+  return (LINUX_PROGRAM_TYPES as string[]).includes(linux)
+    ? linuxProgramType(linux as ProgTypeName, opts)
+    : undefined;
 }

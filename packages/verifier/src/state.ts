@@ -25,7 +25,14 @@ export type RegType =
   | 'mem'
   | 'pkt'
   | 'pkt_end'
-  | 'pkt_meta';
+  | 'pkt_meta'
+  /** Socket pointers (Linux's PTR_TO_SOCKET, PTR_TO_SOCK_COMMON, PTR_TO_TCP_SOCK, PTR_TO_XDP_SOCK). */
+  | 'sock'
+  | 'sock_common'
+  | 'tcp_sock'
+  | 'xdp_sock'
+  /** The flow dissector's `struct bpf_flow_keys` (PTR_TO_FLOW_KEYS). */
+  | 'flow_keys';
 
 /**
  * A register: its type, and for pointers a fixed offset `off` plus a variable offset (the

@@ -5,29 +5,58 @@
 import type { CpuVersion } from '@tbpf/isa';
 import type { HelperPrototype } from '@tbpf/vm';
 
-/** One readable (optionally writable) range of the context. */
+/**
+ * What a load of a context field yields, when it is not a plain scalar: packet pointers, the
+ * socket kinds (Linux's PTR_TO_SOCK_COMMON_OR_NULL, PTR_TO_SOCKET[_OR_NULL]) and the flow
+ * dissector's keys.
+ */
+export type CtxPointer =
+  | 'pkt'
+  | 'pkt_end'
+  | 'pkt_meta'
+  | 'sock_common_or_null'
+  | 'socket'
+  | 'socket_or_null'
+  | 'flow_keys'
+  /** raw_tracepoint_writable's args[0]: the tracepoint's writable buffer (sized at attach). */
+  | 'tp_buffer';
+
+/**
+ * One range of the context and how it may be accessed. An access must be aligned (offset a
+ * multiple of its size) and lie inside the field; Linux's per-type `is_valid_access` rules are
+ * written as one or more such fields.
+ */
 export interface CtxField {
   name: string;
   off: number;
   size: number;
-  write?: boolean;
-  /** Loads of an aligned part of the field (Linux's "narrow" ctx loads); default true. */
-  narrow?: boolean;
+  /** Load sizes allowed (default: the field's size only). `[]`: not readable. */
+  read?: readonly number[];
+  /** Store sizes allowed (default: none, the field is read-only). */
+  write?: readonly number[];
   /** What a full-size load of the field yields (default: a scalar). */
-  loads?: 'pkt' | 'pkt_end' | 'pkt_meta';
+  loads?: CtxPointer;
+  /** Loads must start at the field's first byte (Linux matches the exact offset, not a range). */
+  atStart?: boolean;
 }
 
 /**
  * The context layout. `fields`: only the listed ranges are accessible (kprobe's pt_regs, a
  * tracepoint record, __sk_buff); `memory`: r1 is a plain block of `size` bytes that may be
- * indexed and moved like any memory pointer (the `raw` type; 0 bytes means r1 = 0).
+ * indexed and moved like any memory pointer (the `raw` type; 0 bytes means r1 = 0);
+ * `btf`: the context is the traced function's arguments, typed by BTF of the target (fentry,
+ * fexit, tp_btf, lsm) — `target` names it; without that BTF such programs cannot be verified.
  */
 export type CtxLayout =
   | { kind: 'fields'; size: number; fields: readonly CtxField[] }
-  | { kind: 'memory'; size: number; writable: boolean };
+  | { kind: 'memory'; size: number; writable: boolean }
+  | { kind: 'btf'; target: string };
 
 export interface ProgramType {
+  /** Linux's name for the type (`xdp`, `sched_cls`, …), or tbpf's (`raw`). */
   name: string;
+  /** Linux's expected attach type the layout and helpers were chosen for, when it matters. */
+  attach?: string;
   ctx: CtxLayout;
   /** r2 holds the context's length at entry (the `raw` type). */
   r2IsCtxLen?: boolean;
@@ -37,6 +66,12 @@ export interface ProgramType {
   ret?: { min: number; max: number };
   /** Legacy packet loads (ldabs/ldind) are allowed. */
   ldAbs?: boolean;
+  /** Stores through packet pointers are allowed (Linux's may_access_direct_pkt_data, write). */
+  pktWrite?: boolean;
+  /** Packet pointers may be passed to helpers that accept them (`pktAccess` prototypes). */
+  pktHelpers?: boolean;
+  /** Loaded with BPF_F_SLEEPABLE: sleepable-only helpers may be called. */
+  sleepable?: boolean;
 }
 
 /** What the verifier needs of a map (a structural subset of asm's `MapSpec`). */
@@ -49,6 +84,12 @@ export interface MapInfo {
   maxEntries: number;
   readOnly?: boolean;
   initialData?: Uint8Array;
+  /** Map-in-map (array_of_maps, hash_of_maps): the template every inner map matches. */
+  inner?: MapInfo;
+  /** Offset of the value's `struct bpf_spin_lock`, when it has one (from BTF). */
+  spinLockOff?: number;
+  /** Offset of the value's `struct bpf_timer`, when it has one (from BTF). */
+  timerOff?: number;
 }
 
 /** Source position of an instruction, from .BTF.ext line info. */

@@ -9,18 +9,30 @@ import { checkStructure, StructureError } from './cfg.js';
 import { Checker, helperName } from './checker.js';
 import { Reject, VerifierError } from './errors.js';
 import { constReg, newFrame, ptrReg, type State } from './state.js';
-import type { VerifyOptions, VerifyResult, VerifyStats } from './types.js';
+import type { MapInfo, VerifyOptions, VerifyResult, VerifyStats } from './types.js';
 
 const MAX_STACK = 512;
 
 function initialState(opts: VerifyOptions): State {
   const f = newFrame(-1, 0);
   const ctx = opts.type.ctx;
-  if (ctx.kind === 'fields') f.regs[1] = ptrReg('ctx', { size: ctx.size });
-  else f.regs[1] = ctx.size > 0 ? ptrReg('mem', { size: ctx.size, rdonly: !ctx.writable }) : constReg(0);
-  if (opts.type.r2IsCtxLen) f.regs[2] = constReg(ctx.size);
+  if (ctx.kind !== 'memory') f.regs[1] = ptrReg('ctx');
+  else {
+    f.regs[1] = ctx.size > 0 ? ptrReg('mem', { size: ctx.size, rdonly: !ctx.writable }) : constReg(0);
+    if (opts.type.r2IsCtxLen) f.regs[2] = constReg(ctx.size);
+  }
   f.regs[10] = ptrReg('fp', { frame: 0 });
   return { frames: [f], refs: [] };
+}
+
+/**
+ * The program's maps followed by the inner-map templates of its maps of maps, so that a
+ * lookup's result (the inner map) has an index like every other map.
+ */
+function withInnerMaps(maps: readonly MapInfo[]): MapInfo[] {
+  const all = [...maps];
+  for (const m of maps) if (m.inner && !all.includes(m.inner)) all.push(m.inner);
+  return all;
 }
 
 /** Linux rounds each frame to 32 bytes when summing a call chain (interpreter layout). */
@@ -61,7 +73,13 @@ export function verify(insns: readonly Insn[], opts: VerifyOptions): VerifyResul
     if (!(e instanceof StructureError)) throw e;
     return reject([], e.insnIndex, e.reason, emptyStats, limit, opts);
   }
-  const checker = new Checker(insns, structure, opts);
+  const ctx = opts.type.ctx;
+  if (ctx.kind === 'btf') {
+    const what = ctx.target ? `'${ctx.target}'` : 'its target';
+    const reason = `${opts.type.name} programs are verified against BTF of their target: needs BTF of ${what}`;
+    return reject([], 0, reason, emptyStats, limit, opts);
+  }
+  const checker = new Checker(insns, structure, { ...opts, maps: withInnerMaps(opts.maps ?? []) });
   try {
     checker.run(initialState(opts));
   } catch (e) {

@@ -2,6 +2,7 @@ export * from './engine.js';
 export * from './errors.js';
 export * from './helpers/conformance.js';
 export * from './helpers/ids.js';
+export * from './helpers/linux-prototypes.js';
 export * from './helpers/printk.js';
 export * from './helpers/prototype.js';
 export * from './helpers/registry.js';

@@ -22,10 +22,14 @@ export class LinkError extends Error {
   }
 }
 
-/** Link the program named `name` (a function of a program section) of `obj`. */
-export function linkProgram(obj: ObjectFile, name: string): LinkedProgram {
-  const entry = obj.programs.find((p) => p.name === name);
-  if (!entry) {
+/**
+ * Link the program named `name` (a function of a program section) of `obj` — or any function
+ * of the object given as its `ProgramSpec` (e.g. a `.text` function verified on its own).
+ */
+export function linkProgram(obj: ObjectFile, program: string | ProgramSpec): LinkedProgram {
+  const name = typeof program === 'string' ? program : program.name;
+  const entry = typeof program === 'string' ? obj.programs.find((p) => p.name === name) : program;
+  if (!entry || !obj.functions.includes(entry)) {
     const known = obj.programs.map((p) => p.name).join(', ') || 'none';
     throw new LinkError(`no such program (programs: ${known})`, name);
   }

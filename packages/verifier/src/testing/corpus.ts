@@ -15,7 +15,7 @@
  */
 import { assemble } from '@tbpf/asm';
 import type { CpuVersion, Insn } from '@tbpf/isa';
-import { builtinType, standardHelperSet, tracepointType } from '../program-types.js';
+import { builtinType, kprobeType, standardHelperSet, tracepointType } from '../program-types.js';
 import type { MapInfo, VerifyOptions } from '../types.js';
 
 const MAP_TYPE_IDS: Record<string, number> = { hash: 1, array: 2, percpu_array: 6, lru_hash: 9, ringbuf: 27 };
@@ -86,7 +86,9 @@ export function parseCorpus(text: string, fileName: string): CorpusProgram {
           }),
           helpers,
         )
-      : builtinType(typeName, Number(arg ?? 0), helpers);
+      : typeName === 'kprobe'
+        ? kprobeType(helpers)
+        : builtinType(typeName, Number(arg ?? 0));
   if (!type) throw new Error(`${fileName}: unknown program type ${typeName}`);
   return {
     expect,

@@ -1,6 +1,6 @@
 # expect: accept
 # what: packet read after a data_end check
-# type: socket_filter
+# type: sched_cls
 r2 = *(u32 *)(r1 + 76)
 r3 = *(u32 *)(r1 + 80)
 r4 = r2

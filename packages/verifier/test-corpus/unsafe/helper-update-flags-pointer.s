@@ -1,6 +1,7 @@
-# rule: the flags argument is a scalar
+# rule: unprivileged programs may not pass a pointer as the flags (ARG_ANYTHING)
 # map: m hash 4 8 16
-# expect: R4 type=fp expected=scalar
+# unprivileged
+# expect: R4 leaks addr into helper function
 r1 = m ll
 r2 = r10
 r2 += -8

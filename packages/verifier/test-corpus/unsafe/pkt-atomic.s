@@ -1,5 +1,5 @@
 # rule: no atomics on packet data
-# type: socket_filter
+# type: sched_cls
 # expect: BPF_ATOMIC stores into R2 pkt is not allowed
 r2 = *(u32 *)(r1 + 76)
 r3 = *(u32 *)(r1 + 80)

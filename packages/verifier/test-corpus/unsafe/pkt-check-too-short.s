@@ -1,5 +1,5 @@
 # rule: the check must cover the whole access
-# type: socket_filter
+# type: sched_cls
 # expect: invalid access to packet, off=0 size=8, R2(id=0,off=0,r=4)
 r2 = *(u32 *)(r1 + 76)
 r3 = *(u32 *)(r1 + 80)

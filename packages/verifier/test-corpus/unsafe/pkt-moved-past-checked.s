@@ -1,5 +1,5 @@
 # rule: the checked length counts from the packet start, also through a moved pointer
-# type: socket_filter
+# type: sched_cls
 # expect: invalid access to packet, off=4 size=4, R4(id=0,off=4,r=4)
 r2 = *(u32 *)(r1 + 76)
 r3 = *(u32 *)(r1 + 80)

@@ -1,5 +1,5 @@
 # rule: reads beyond the checked length are rejected
-# type: socket_filter
+# type: sched_cls
 # expect: invalid access to packet, off=4 size=4, R2(id=0,off=0,r=4)
 r2 = *(u32 *)(r1 + 76)
 r3 = *(u32 *)(r1 + 80)

@@ -1,5 +1,5 @@
 # rule: no arithmetic on data_end
-# type: socket_filter
+# type: sched_cls
 # expect: R2 pointer arithmetic on pkt_end prohibited
 r2 = *(u32 *)(r1 + 80)
 r2 += 1

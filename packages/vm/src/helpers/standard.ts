@@ -8,6 +8,7 @@ import { EFAULT, EINVAL, VmError } from '../errors.js';
 import { RingBuffer } from '../maps/ringbuf.js';
 import { BPF_ADDRESS_BASE } from '../memory.js';
 import { HELPER } from './ids.js';
+import { LINUX_HELPER_PROTOTYPES } from './linux-prototypes.js';
 import { formatPrintk, type PrintkArg } from './printk.js';
 import type { HelperPrototype } from './prototype.js';
 import { type HelperCall, type HelperFn, HelperRegistry } from './registry.js';
@@ -218,137 +219,31 @@ function ringbufCommit(discard: boolean): HelperFn {
 
 type Entry = [HelperPrototype, HelperFn];
 
+/** Linux's prototype for a Linux helper id (one table: linux-prototypes.ts). */
+function linux(id: number): HelperPrototype {
+  const proto = LINUX_HELPER_PROTOTYPES.get(id);
+  if (!proto) throw new Error(`internal: no Linux prototype for helper ${id}`);
+  return proto;
+}
+
 /** Prototypes and implementations of every standard helper. */
 export function standardHelperEntries(): Entry[] {
   return [
-    [
-      {
-        id: HELPER.map_lookup_elem,
-        name: 'map_lookup_elem',
-        args: ['const_map_ptr', 'ptr_to_map_key'],
-        ret: 'map_value_or_null',
-      },
-      mapLookup,
-    ],
-    [
-      {
-        id: HELPER.map_update_elem,
-        name: 'map_update_elem',
-        args: ['const_map_ptr', 'ptr_to_map_key', 'ptr_to_map_value', 'scalar'],
-        ret: 'integer',
-      },
-      mapUpdate,
-    ],
-    [
-      {
-        id: HELPER.map_delete_elem,
-        name: 'map_delete_elem',
-        args: ['const_map_ptr', 'ptr_to_map_key'],
-        ret: 'integer',
-      },
-      mapDelete,
-    ],
-    [
-      {
-        id: HELPER.probe_read,
-        name: 'probe_read',
-        args: ['ptr_to_uninit_mem', 'const_size_or_zero', 'anything'],
-        ret: 'integer',
-        gplOnly: true,
-      },
-      probeRead,
-    ],
-    [
-      { id: HELPER.ktime_get_ns, name: 'ktime_get_ns', args: [], ret: 'integer' },
-      (call) => call.runtime.clock(),
-    ],
-    [
-      {
-        id: HELPER.trace_printk,
-        name: 'trace_printk',
-        // Variadic like Linux's: only the format is checked; unused value registers may be
-        // uninitialised (clang passes only the arguments the call has).
-        args: ['ptr_to_mem', 'const_size', 'dontcare', 'dontcare', 'dontcare'],
-        ret: 'integer',
-        gplOnly: true,
-      },
-      tracePrintk,
-    ],
-    [
-      { id: HELPER.get_prandom_u32, name: 'get_prandom_u32', args: [], ret: 'integer' },
-      (call) => call.runtime.random() >>> 0,
-    ],
-    [
-      { id: HELPER.get_smp_processor_id, name: 'get_smp_processor_id', args: [], ret: 'integer' },
-      (call) => call.runtime.cpu,
-    ],
-    [
-      {
-        id: HELPER.probe_read_str,
-        name: 'probe_read_str',
-        args: ['ptr_to_uninit_mem', 'const_size_or_zero', 'anything'],
-        ret: 'integer',
-        gplOnly: true,
-      },
-      probeReadStr,
-    ],
-    [
-      {
-        id: HELPER.probe_read_kernel,
-        name: 'probe_read_kernel',
-        args: ['ptr_to_uninit_mem', 'const_size_or_zero', 'anything'],
-        ret: 'integer',
-        gplOnly: true,
-      },
-      probeRead,
-    ],
-    [
-      {
-        id: HELPER.probe_read_kernel_str,
-        name: 'probe_read_kernel_str',
-        args: ['ptr_to_uninit_mem', 'const_size_or_zero', 'anything'],
-        ret: 'integer',
-        gplOnly: true,
-      },
-      probeReadStr,
-    ],
-    [
-      {
-        id: HELPER.ringbuf_output,
-        name: 'ringbuf_output',
-        args: ['const_map_ptr', 'ptr_to_mem', 'const_size_or_zero', 'scalar'],
-        ret: 'integer',
-      },
-      ringbufOutput,
-    ],
-    [
-      {
-        id: HELPER.ringbuf_reserve,
-        name: 'ringbuf_reserve',
-        args: ['const_map_ptr', 'const_size', 'scalar'],
-        ret: 'ringbuf_mem_or_null',
-        retSizeArg: 1,
-      },
-      ringbufReserve,
-    ],
-    [
-      {
-        id: HELPER.ringbuf_submit,
-        name: 'ringbuf_submit',
-        args: ['ptr_to_ringbuf_mem', 'scalar'],
-        ret: 'void',
-      },
-      ringbufCommit(false),
-    ],
-    [
-      {
-        id: HELPER.ringbuf_discard,
-        name: 'ringbuf_discard',
-        args: ['ptr_to_ringbuf_mem', 'scalar'],
-        ret: 'void',
-      },
-      ringbufCommit(true),
-    ],
+    [linux(HELPER.map_lookup_elem), mapLookup],
+    [linux(HELPER.map_update_elem), mapUpdate],
+    [linux(HELPER.map_delete_elem), mapDelete],
+    [linux(HELPER.probe_read), probeRead],
+    [linux(HELPER.ktime_get_ns), (call) => call.runtime.clock()],
+    [linux(HELPER.trace_printk), tracePrintk],
+    [linux(HELPER.get_prandom_u32), (call) => call.runtime.random() >>> 0],
+    [linux(HELPER.get_smp_processor_id), (call) => call.runtime.cpu],
+    [linux(HELPER.probe_read_str), probeReadStr],
+    [linux(HELPER.probe_read_kernel), probeRead],
+    [linux(HELPER.probe_read_kernel_str), probeReadStr],
+    [linux(HELPER.ringbuf_output), ringbufOutput],
+    [linux(HELPER.ringbuf_reserve), ringbufReserve],
+    [linux(HELPER.ringbuf_submit), ringbufCommit(false)],
+    [linux(HELPER.ringbuf_discard), ringbufCommit(true)],
     [
       { id: HELPER.memcmp, name: 'memcmp', args: ['anything', 'ptr_to_mem', 'const_size'], ret: 'integer' },
       memcmp,
