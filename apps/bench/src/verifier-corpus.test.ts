@@ -30,7 +30,7 @@ object('sub/one.o', [
 object('two.o', [['pass', 'xdp', 'r0 = 2\nexit']]);
 
 describe('tbpf-bench verifier', () => {
-  test('lists every program, judges those with a type, reports speed and ratios', () => {
+  test('lists every program, judges it with its section\'s type, reports speed, ratios and the confusion table', () => {
     const oracle = buildKernelOracle(resolve(__dirname, '../../..'));
     const report = runVerifierCorpus({ dir, repeats: 1, oracle });
     const by = new Map(report.programs.map((p) => [p.function, p]));
@@ -40,7 +40,8 @@ describe('tbpf-bench verifier', () => {
       accepted: false,
       error: 'invalid bpf_context access off=1000 size=4',
     });
-    expect(by.get('pass')!.loadError).toMatch(/no tbpf program type/);
+    expect(by.get('pass')!.tbpf).toMatchObject({ accepted: true });
+    expect(by.get('pass')!.type).toBe('xdp');
     if (oracle) {
       expect(by.get('ok')!.kernel).toMatchObject({ accepted: true });
       expect(by.get('ok')?.kernel?.processed).toBeGreaterThan(0);
@@ -48,7 +49,8 @@ describe('tbpf-bench verifier', () => {
       expect(by.get('pass')!.kernel).toMatchObject({ accepted: true });
     }
     const text = verifierCorpusText(report);
-    expect(text).toMatch(/^3 programs in 2 objects; tbpf judged 2 \(accepted 1\)/);
+    expect(text).toMatch(/^3 programs in 2 objects; tbpf judged 3 \(accepted 2\)/);
     expect(text).toMatch(/insns\/s over the corpus/);
+    expect(text).toMatch(/tbpf accepts 2; PREVAIL passes 0/);
   });
 });

@@ -3,6 +3,7 @@ import type { Insn } from '@tbpf/isa';
 import { openObject } from '@tbpf/object';
 import {
   builtinType,
+  LINUX_PROGRAM_TYPES,
   type LineRef,
   type LogLevel,
   type MapInfo,
@@ -59,7 +60,8 @@ function load(bytes: Uint8Array, fileName: string, section: string | undefined):
 
 function pickType(name: string, memSize: number): ProgramType {
   const type = builtinType(name, memSize);
-  if (!type) throw new CliError(`unknown program type '${name}' (choose raw, kprobe or socket_filter)`);
+  if (!type)
+    throw new CliError(`unknown program type '${name}' (raw, or one of Linux's: ${LINUX_PROGRAM_TYPES.join(', ')})`);
   return type;
 }
 
@@ -75,7 +77,7 @@ export function registerVerify(program: Command, io: Io): void {
     .argument('<in>', 'program file')
     .option(
       '--type <type>',
-      'program type: raw, kprobe, socket_filter (default: from the ELF section, else raw)',
+      "program type: raw or one of Linux's (xdp, sched_cls, kprobe, …) (default: from the ELF section, else raw)",
     )
     .option('--section <name>', 'ELF program section (or function name); default the first program')
     .option('--mem-size <n>', 'raw type: size of the memory r1 points to', '0')
