@@ -8,15 +8,16 @@
  */
 import {
   type Availability,
+  type BpfMap,
   type Engine,
   HelperCall,
   type HelperRegistry,
   type LoadedProgram,
-  MAP_TYPE,
-  mapLayout,
   type PreparedProgram,
   type PrepareOptions,
   type Region,
+  RingBuffer,
+  SANDBOX_FAULT,
   STACK_SIZE,
   setReturn,
   standardHelpers,
@@ -37,12 +38,12 @@ import { type MemoryLayout, SCRATCH_BYTES } from './compile/layout.js';
 import { type CompiledProgram, compileProgram } from './compile/module.js';
 import type { NativeHelpers } from './compile/native.js';
 import { HOST_HELPERS, nativeHostHelpers } from './compile/native-host.js';
-import { DELETE, LOOKUP, nativeMapAt, nativeMapHelpers, UPDATE } from './compile/native-maps.js';
+import { DELETE, LOOKUP, nativeMapHelpers, nativeMapOf, UPDATE } from './compile/native-maps.js';
 import {
   combineNatives,
   MEMORY_HELPERS,
   nativeMemoryHelpers,
-  TABLE_BYTES,
+  REGION_TABLE_AT,
   writeRegionTable,
 } from './compile/native-memory.js';
 import {
@@ -156,7 +157,7 @@ class WasmProgram implements PreparedProgram {
     });
     this.regions = [stack, scratch];
     const providers: NativeHelpers[] = [];
-    let table: Region | undefined;
+    let tableUsed = false;
     if (options.nativeHelpers !== false) {
       const maps = mapNatives(program, helpers);
       if (maps) providers.push(maps);
@@ -166,10 +167,9 @@ class WasmProgram implements PreparedProgram {
       if (rings) providers.push(rings);
       const ids = memoryHelperIds(program, helpers);
       if (ids.size > 0) {
-        table = mem.alloc(TABLE_BYTES, { name: 'wasm region table', kind: 'scratch', writable: false });
-        this.regions.push(table);
-        writeRegionTable(mem.view, table.start, mem.regions);
-        providers.push(nativeMemoryHelpers(ids, table.start));
+        tableUsed = true;
+        writeRegionTable(mem.view, REGION_TABLE_AT, mem.regions);
+        providers.push(nativeMemoryHelpers(ids, REGION_TABLE_AT));
       }
     }
     const natives = providers.length > 0 ? combineNatives(...providers) : undefined;
@@ -211,7 +211,7 @@ class WasmProgram implements PreparedProgram {
       [IMPORT_CLOCK]: () => rt.clock(),
       [IMPORT_RANDOM]: () => rt.random(),
       [IMPORT_REFRESH]: () => {
-        if (table) writeRegionTable(mem.view, table.start, mem.regions);
+        if (tableUsed) writeRegionTable(mem.view, REGION_TABLE_AT, mem.regions);
       },
     };
     this.env = env;
@@ -259,10 +259,14 @@ class WasmProgram implements PreparedProgram {
     const pc = trapPc(e, this.pcMap);
     const insn = pc >= 0 ? this.program.insns[pc] : undefined;
     if (/out of bounds/i.test(e.message)) {
+      // The sandbox's fault (vm's memory.ts); WebAssembly does not say the address.
       const size = insn && 'size' in insn ? insn.size : undefined;
+      const what = insn
+        ? `invalid ${insn.kind === 'ldx' ? 'read' : 'write'} of ${size} byte${size === 1 ? '' : 's'}`
+        : 'invalid access';
       return new VmError(
         'out-of-bounds',
-        'memory access outside the linear memory (WebAssembly trap)',
+        `${what}: ${SANDBOX_FAULT} (WebAssembly trap)`,
         pc,
         undefined,
         size,
@@ -301,33 +305,26 @@ const STANDARD = standardHelpers();
 /** Native ring buffer helpers for the ring buffers the program references. */
 function ringNatives(program: LoadedProgram, helpers: HelperRegistry): NativeHelpers | undefined {
   const ids = new Set(RINGBUF_HELPERS.filter((id) => isStandard(helpers, id)));
-  const view = program.runtime.memory.view;
-  const rings = [...referencedMaps(program)].flatMap((d) =>
-    view.getUint32(d + mapLayout.DESC_TYPE, true) === MAP_TYPE.ringbuf
-      ? [
-          {
-            descriptor: d,
-            header: view.getUint32(d + mapLayout.DESC_DATA, true),
-            size: view.getUint32(d + mapLayout.DESC_CAPACITY, true),
-          },
-        ]
-      : [],
+  const rings = [...referencedMaps(program)].flatMap((m) =>
+    m instanceof RingBuffer ? [{ descriptor: m.descriptor.start, header: m.ring.start, size: m.size }] : [],
   );
   return ids.size > 0 && rings.length > 0 ? nativeRingHelpers(rings, ids) : undefined;
 }
 
-/** Descriptor offsets of the maps the program's lddw instructions reference. */
-function referencedMaps(program: LoadedProgram): Set<number> {
-  const descriptors = new Set<number>();
-  for (const k of program.constants) if (k?.map) descriptors.add(k.map.descriptor.start);
-  return descriptors;
+/**
+ * The maps the program's lddw instructions reference. Their layout constants come from these
+ * objects, never from the descriptors in the memory: a program may have written those.
+ */
+function referencedMaps(program: LoadedProgram): Set<BpfMap> {
+  const maps = new Set<BpfMap>();
+  for (const k of program.constants) if (k?.map) maps.add(k.map);
+  return maps;
 }
 
 /** The maps the program references, when helpers 1–3 are the standard ones. */
 function mapNatives(program: LoadedProgram, helpers: HelperRegistry): NativeHelpers | undefined {
   const ids = new Set([LOOKUP, UPDATE, DELETE].filter((id) => isStandard(helpers, id)));
-  const view = program.runtime.memory.view;
-  const maps = [...referencedMaps(program)].flatMap((d) => nativeMapAt(view, d) ?? []);
+  const maps = [...referencedMaps(program)].flatMap((m) => nativeMapOf(m) ?? []);
   return ids.size > 0 && maps.length > 0 ? nativeMapHelpers(maps, ids) : undefined;
 }
 

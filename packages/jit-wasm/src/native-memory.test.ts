@@ -1,6 +1,7 @@
 import { assemble } from '@tbpf/asm';
-import { addressOf, EFAULT, LinearMemory, loadInsns, Runtime } from '@tbpf/vm';
+import { addressOf, EFAULT, LinearMemory, loadInsns, NULL_GUARD, Runtime } from '@tbpf/vm';
 import { describe, expect, it, vi } from 'vitest';
+import { REGION_TABLE_AT, TABLE_BYTES } from './compile/native-memory.js';
 import { wasmEngine } from './engine.js';
 
 const nativeIds = (p: unknown) => (p as { compiled: { nativeHelpers: number[] } }).compiled.nativeHelpers;
@@ -19,6 +20,10 @@ const probe = `
   exit`;
 
 describe('native memory helpers', () => {
+  it("keep their region table inside the NULL guard, out of every program's reach", () => {
+    expect(REGION_TABLE_AT + TABLE_BYTES).toBeLessThanOrEqual(NULL_GUARD);
+  });
+
   it('probe_read finds regions allocated after prepare (one refresh) and faults on others', () => {
     const runtime = new Runtime({ memoryBytes: 1 << 16 });
     const prepared = wasmEngine.prepare(loadInsns(runtime, assemble(probe).insns));

@@ -25,10 +25,11 @@ void tbpf_set_regions(tbpf_memory *m, const double *d, size_t n) {
   }
 }
 
-void tbpf_set_maps(tbpf_memory *m, const uint32_t *offsets, size_t n) {
+void tbpf_set_maps(tbpf_memory *m, const uint32_t *w, size_t n) {
+  _Static_assert(sizeof(tbpf_map_info) == TBPF_MAP_INFO_WORDS * sizeof(uint32_t), "layout");
   free(m->maps);
-  m->maps = calloc(n + 1, sizeof(uint32_t));
-  memcpy(m->maps, offsets, n * sizeof(uint32_t));
+  m->maps = calloc(n + 1, sizeof(tbpf_map_info));
+  memcpy(m->maps, w, n * sizeof(tbpf_map_info));
   m->nmaps = (uint32_t)n;
 }
 
@@ -176,37 +177,43 @@ static int ring_of(tbpf_env *env, uint64_t ptr, map_view *v) {
   return descriptor_of(env, ptr, v) && v->type == MAP_RINGBUF;
 }
 
-/* A validated view of the map descriptor at `ptr` (hash, array or ring buffer). */
+/* The map whose descriptor is at `off`: the id in the descriptor is a hint, checked. */
+static tbpf_map_info *map_info_at(tbpf_memory *m, uint64_t off) {
+  if (off + DESC_SIZE > m->size) return NULL;
+  uint32_t id = U32(m, off + DESC_ID);
+  if (id >= 1 && id <= m->nmaps && m->maps[id - 1].desc == off) return &m->maps[id - 1];
+  for (uint32_t i = 0; i < m->nmaps; i++) {
+    if (m->maps[i].desc == off) return &m->maps[i];
+  }
+  return NULL;
+}
+
+/*
+ * A view of the map whose descriptor `ptr` addresses (hash, array or ring buffer). Its layout
+ * comes from the runtime's copy, never from the descriptor's bytes; only the counters (count,
+ * tombstones, LRU clock, ring positions) are read from the memory, and they only feed
+ * arithmetic whose results are masked or bounded before any access.
+ */
 static int descriptor_of(tbpf_env *env, uint64_t ptr, map_view *v) {
   tbpf_memory *m = tbpf_env_memory(env);
   int64_t off = offset_of(ptr);
-  if (off < 0 || (uint64_t)off + DESC_SIZE > m->size) return 0;
-  uint32_t id = U32(m, off + DESC_ID);
-  if (id == 0 || id > m->nmaps || m->maps[id - 1] != (uint32_t)off) {
-    if (!tbpf_refresh(env) || id == 0 || id > m->nmaps || m->maps[id - 1] != (uint32_t)off) return 0;
-  }
+  if (off < 0) return 0;
+  tbpf_map_info *info = map_info_at(m, (uint64_t)off);
+  if (!info && (!tbpf_refresh(env) || !(info = map_info_at(m, (uint64_t)off)))) return 0;
   v->m = m;
   v->desc = (uint64_t)off;
-  v->type = U32(m, off + DESC_TYPE);
-  v->key_size = U32(m, off + DESC_KEY_SIZE);
-  v->value_size = U32(m, off + DESC_VALUE_SIZE);
-  v->max_entries = U32(m, off + DESC_MAX_ENTRIES);
-  v->capacity = U32(m, off + DESC_CAPACITY);
-  v->data = U32(m, off + DESC_DATA);
-  v->stride = U32(m, off + DESC_STRIDE);
-  v->value_offset = U32(m, off + DESC_VALUE_OFFSET);
+  v->type = info->type;
+  v->key_size = info->key_size;
+  v->value_size = info->value_size;
+  v->max_entries = info->max_entries;
+  v->capacity = info->capacity;
+  v->data = info->data;
+  v->stride = info->stride;
+  v->value_offset = info->value_offset;
   v->hash = v->type == MAP_HASH || v->type == MAP_PERCPU_HASH || v->type == MAP_LRU_HASH || v->type == MAP_LRU_PERCPU_HASH;
   v->lru = v->type == MAP_LRU_HASH || v->type == MAP_LRU_PERCPU_HASH;
   int array = v->type == MAP_ARRAY || v->type == MAP_PERCPU_ARRAY;
-  if (v->type == MAP_RINGBUF) {
-    uint64_t size = v->capacity;
-    return size >= 16 && (size & (size - 1)) == 0 && (uint64_t)v->data + RING_HEADER + size <= m->size;
-  }
-  uint64_t entries = v->hash ? v->capacity : v->max_entries;
-  /* Only tables that lie inside the memory (never trust bytes more than bounds). */
-  if (!(v->hash || array) || (uint64_t)v->data + entries * v->stride > m->size) return 0;
-  if (v->hash && (v->capacity == 0 || (v->capacity & (v->capacity - 1)) != 0)) return 0;
-  return 1;
+  return v->hash || array || v->type == MAP_RINGBUF;
 }
 
 static uint32_t fnv1a(const uint8_t *p, uint32_t len) {
@@ -398,7 +405,7 @@ static int ring_of_record(tbpf_env *env, uint64_t ptr, map_view *v) {
   for (int attempt = 0; attempt < 2; attempt++) {
     tbpf_memory *m = tbpf_env_memory(env);
     for (uint32_t i = 0; i < m->nmaps; i++) {
-      if (ring_of(env, TBPF_ADDRESS_BASE + m->maps[i], v) && (uint64_t)at >= v->data + RING_HEADER &&
+      if (ring_of(env, TBPF_ADDRESS_BASE + m->maps[i].desc, v) && (uint64_t)at >= v->data + RING_HEADER &&
           (uint64_t)at < v->data + RING_HEADER + v->capacity)
         return 1;
     }

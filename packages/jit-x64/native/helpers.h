@@ -14,8 +14,17 @@ typedef struct {
 } tbpf_region;
 
 /*
+ * A map's layout as the runtime created it: the trusted copy native helpers use instead of the
+ * descriptor in the linear memory, which a program that was not verified can write.
+ */
+typedef struct {
+  uint32_t desc, type, key_size, value_size, max_entries, capacity, data, stride, value_offset;
+} tbpf_map_info;
+#define TBPF_MAP_INFO_WORDS 9
+
+/*
  * The linear memory a program runs on (BPF address = 2^32 + offset), with copies of the
- * runtime's region list and map descriptors. The copies may lag behind the runtime (regions or
+ * runtime's region list and map layouts (outside the memory: programs cannot change them). The copies may lag behind the runtime (regions or
  * maps created after loading): a helper that misses asks `tbpf_refresh` once, and whatever it
  * still cannot handle goes to the helper's TypeScript twin through `tbpf_fallback`.
  */
@@ -24,7 +33,7 @@ typedef struct {
   size_t size;
   tbpf_region *regions; /* sorted by start */
   uint32_t nregions;
-  uint32_t *maps; /* descriptor offset of map id i + 1 */
+  tbpf_map_info *maps; /* map id i + 1 */
   uint32_t nmaps;
   double clock_offset; /* CLOCK_MONOTONIC ns minus the runtime clock's ns */
 } tbpf_memory;
@@ -46,5 +55,6 @@ size_t tbpf_native_helper_count(void);
 const char *tbpf_native_helper_name(size_t i);
 /* Regions as float64 triples (offset, length, writable). */
 void tbpf_set_regions(tbpf_memory *m, const double *triples, size_t count);
-void tbpf_set_maps(tbpf_memory *m, const uint32_t *offsets, size_t count);
+/* Map layouts as TBPF_MAP_INFO_WORDS u32 words per map, by id order. */
+void tbpf_set_maps(tbpf_memory *m, const uint32_t *words, size_t count);
 #endif

@@ -264,7 +264,7 @@ int tbpf_refresh(tbpf_env *env) {
   }
   if (napi_get_element(nenv, result, 0, &regions) == napi_ok && napi_get_element(nenv, result, 1, &maps) == napi_ok) {
     if (get_bytes(nenv, regions, &data, &len)) tbpf_set_regions(&p->mem, data, len / (3 * sizeof(double)));
-    if (get_bytes(nenv, maps, &data, &len)) tbpf_set_maps(&p->mem, data, len / sizeof(uint32_t));
+    if (get_bytes(nenv, maps, &data, &len)) tbpf_set_maps(&p->mem, data, len / sizeof(tbpf_map_info));
     ok = 1;
   }
   napi_close_handle_scope(nenv, scope);
@@ -656,7 +656,7 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
   size_t tlen;
   if (get_bytes(env, get_named(env, spec, "regions"), &tdata, &tlen))
     tbpf_set_regions(&p->mem, tdata, tlen / (3 * sizeof(double)));
-  if (get_bytes(env, get_named(env, spec, "maps"), &tdata, &tlen)) tbpf_set_maps(&p->mem, tdata, tlen / sizeof(uint32_t));
+  if (get_bytes(env, get_named(env, spec, "maps"), &tdata, &tlen)) tbpf_set_maps(&p->mem, tdata, tlen / sizeof(tbpf_map_info));
   napi_value refresh = get_named(env, spec, "refresh");
   napi_typeof(env, refresh, &t);
   if (t == napi_function) napi_create_reference(env, refresh, 0, &p->refresh);

@@ -13,8 +13,10 @@
  * `boundsCheck: true` and instruction limits are refused.
  */
 import {
+  ArrayMap,
   BPF_ADDRESS_BASE,
   type Engine,
+  HashMap,
   HelperCall,
   type HelperRegistry,
   type LinearMemory,
@@ -22,6 +24,7 @@ import {
   type PreparedProgram,
   type PrepareOptions,
   type Region,
+  RingBuffer,
   type Runtime,
   SANDBOX_FAULT,
   setReturn,
@@ -52,9 +55,31 @@ export function regionTable(runtime: Runtime): Float64Array {
   return out;
 }
 
-/** Descriptor offset of each map of a runtime, by id - 1. */
+/** Words per map in `mapTable` (`tbpf_map_info` in native/helpers.h). */
+const MAP_INFO_WORDS = 9;
+
+/**
+ * Each map's layout as the runtime created it, by id - 1: descriptor offset, type, key size,
+ * value size, max entries, capacity, data offset, stride, value offset. Native helpers use this
+ * copy, never the descriptor's bytes (a program may have written them).
+ */
 function mapTable(runtime: Runtime): Uint32Array {
-  return Uint32Array.from(runtime.maps, (m) => m.descriptor.start);
+  const out = new Uint32Array(runtime.maps.length * MAP_INFO_WORDS);
+  runtime.maps.forEach((m, i) => {
+    const [capacity, data, stride, valueOffset] =
+      m instanceof ArrayMap
+        ? [m.maxEntries, m.values.start, m.stride, 0]
+        : m instanceof HashMap
+          ? [m.capacity, m.table.start, m.slotSize, m.valueAt]
+          : m instanceof RingBuffer
+            ? [m.size, m.ring.start, 0, 0]
+            : [0, 0, 0, 0];
+    out.set(
+      [m.descriptor.start, m.type, m.keySize, m.valueSize, m.maxEntries, capacity, data, stride, valueOffset],
+      i * MAP_INFO_WORDS,
+    );
+  });
+  return out;
 }
 
 /**

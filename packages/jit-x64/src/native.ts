@@ -32,7 +32,7 @@ export interface LoadSpec {
   dispatch?: Dispatch;
   /** Regions as (offset, length, writable) triples, for native helpers' range checks. */
   regions?: Float64Array;
-  /** Descriptor offset of each map, by id - 1 (native map helpers recognise map pointers). */
+  /** Each map's layout (9 u32 words: descriptor, type, key, value, max entries, capacity, data, stride, value offset), by id - 1. */
   maps?: Uint32Array;
   /** Fresh [regions, maps] when a native helper misses (created after loading). */
   refresh?: () => [Float64Array, Uint32Array];

@@ -6,7 +6,18 @@
  */
 import { spawnSync } from 'node:child_process';
 import { assemble } from '@tbpf/asm';
-import { interpreter, type LoadedProgram, NULL_GUARD, Runtime, standardHelpers, VmError } from '@tbpf/vm';
+import type { Insn } from '@tbpf/isa';
+import {
+  interpreter,
+  type LoadedProgram,
+  MAP_TYPE,
+  NULL_GUARD,
+  type RingBuffer,
+  Runtime,
+  standardHelpers,
+  VmError,
+} from '@tbpf/vm';
+import { SANDBOX_ESCAPES, SANDBOX_TEST_MEMORY } from '@tbpf/vm/testing';
 import { describe, expect, it } from 'vitest';
 import { JitEngine, x64Engine } from './engine.js';
 import { plainProgram } from './testing/conformance.js';
@@ -27,7 +38,7 @@ function same(a: bigint | VmError, b: bigint | VmError): void {
   else expect(b).toMatchObject({ kind: a.kind, pc: a.pc });
 }
 
-const MEM = 1 << 20;
+const MEM = SANDBOX_TEST_MEMORY;
 
 /** The WebAssembly API this test uses (the package compiles without DOM typings). */
 interface WasmApi {
@@ -36,41 +47,17 @@ interface WasmApi {
   RuntimeError: new () => Error;
 }
 
-/** Unverified programs that leave the window, each with the instruction that should fault. */
-const ESCAPES: [string, string][] = [
-  ['NULL + 8 load', 'ldxdw %r0, [%r1+8]\nexit'],
-  ['the last byte of the NULL guard', `lddw %r1, 0x100000000\nldxb %r0, [%r1+${NULL_GUARD - 1}]\nexit`],
-  ['a wild lddw address past the memory', 'lddw %r1, 0x100200000\nldxw %r0, [%r1+0]\nexit'],
-  ['a wild lddw store', 'lddw %r1, 0x1ffff0000\nstw [%r1+0], 1\nexit'],
-  ['the middle of the 4 GiB window', 'lddw %r1, 0x180000000\nstdw [%r1+0], 1\nexit'],
-  ['the end of the 4 GiB window', 'lddw %r1, 0x1fffffff8\nstdw [%r1+0], 1\nmov %r0, 1\nexit'],
-  ['a wrap past 4 GiB into the guard', 'lddw %r1, 0x1fffffff8\nldxb %r0, [%r1+16]\nexit'],
-  ['a negative wrap', 'mov %r1, 16\nldxw %r0, [%r1-32]\nexit'],
-  ['r10 moved far away', 'add %r10, 0x40000000\nstdw [%r10-8], 7\nexit'],
-  ['a far stack offset', 'stdw [%r10-32000], 7\nexit'],
-  ['an 8-byte store across the memory end', `lddw %r1, ${0x1_0000_0000 + MEM - 4}\nstdw [%r1+0], 7\nexit`],
-  ['atomic add', 'lddw %r1, 0x140000000\nmov %r2, 1\nlock add [%r1+0], %r2\nexit'],
-  ['atomic fetch_or (a cmpxchg loop)', 'mov %r1, 0\nmov %r2, 1\nlock fetch or [%r1+64], %r2\nexit'],
-  ['xchg', 'lddw %r1, 0x1f0000000\nmov %r2, 1\nlock xchg32 [%r1+0], %r2\nexit'],
-  ['cmpxchg', 'mov %r0, 0\nmov %r1, 0\nmov %r2, 1\nlock cmpxchg [%r1+0], %r2\nexit'],
-  ['in a BPF-to-BPF call', 'mov %r6, 5\ncall local f\nexit\nf:\nmov %r1, 8\nldxb %r0, [%r1+0]\nexit'],
-  [
-    'after a helper call',
-    'mov %r6, 1\nstdw [%r10-8], 1\ncall 5\nlddw %r1, 0x100300000\nldxdw %r0, [%r1+0]\nexit',
-  ],
-];
-
 describe.skipIf(!nativeAvailable())('the x86-64 JIT on programs that were not verified', () => {
   const runtime = new Runtime({ memoryBytes: MEM });
   const load = (src: string): LoadedProgram => plainProgram(runtime, assemble(src).insns);
 
-  it.each(ESCAPES)('faults like the interpreter: %s', (_, src) => {
+  it.each(SANDBOX_ESCAPES)('faults like the interpreter: %s', (_, src, pc) => {
     const program = load(src);
     const interp = interpreter.prepare(program, { boundsCheck: false });
     const jit = x64Engine.prepare(program, { boundsCheck: false });
     try {
       const want = outcome(() => interp.run(0n, 0n));
-      expect(want).toBeInstanceOf(VmError);
+      expect(want).toMatchObject({ kind: 'out-of-bounds', pc });
       const got = outcome(() => jit.run(0n, 0n));
       same(want, got);
       expect(got).toMatchObject({ kind: 'out-of-bounds', message: expect.stringMatching(/NULL guard/) });
@@ -141,6 +128,111 @@ describe.skipIf(!nativeAvailable())('the x86-64 JIT on programs that were not ve
     `;
     const r = spawnSync(process.execPath, ['-e', addonScript], { encoding: 'utf8', timeout: 20_000 });
     expect(r.signal).toBe('SIGSEGV');
+  });
+});
+
+describe.skipIf(!nativeAvailable())('native helpers trust nothing a program can write', () => {
+  /** The same program on a fresh runtime per engine: r0 (or the error) and every byte above the guard. */
+  function compare(setup: (rt: Runtime) => Insn[]): void {
+    const results = (['interp', 'jit'] as const).map((name) => {
+      const rt = new Runtime({ memoryBytes: MEM });
+      const program = plainProgram(rt, setup(rt));
+      const engine = name === 'interp' ? interpreter : x64Engine;
+      const prepared = engine.prepare(program, { boundsCheck: false });
+      const r = outcome(() => prepared.run());
+      prepared.dispose();
+      return { r, memory: rt.memory.bytes.slice(NULL_GUARD) };
+    });
+    same(results[0].r, results[1].r);
+    expect(Buffer.compare(results[0].memory, results[1].memory)).toBe(0);
+  }
+  const mapRef = (dst: number, id: number): Insn => ({
+    kind: 'lddw',
+    source: 'map_fd',
+    dst,
+    imm: id,
+    imm2: 0,
+  });
+  const asm = (text: string) => assemble(text).insns;
+
+  it.each([
+    ['array', MAP_TYPE.array],
+    ['hash', MAP_TYPE.hash],
+    ['LRU hash', MAP_TYPE.lru_hash],
+  ])('map descriptors: sizes, data and stride overwritten, then update and lookup (%s)', (_, type) => {
+    compare((rt) => {
+      const map = rt.createMap({ name: 'm', type, keySize: 4, valueSize: 8, maxEntries: 4 });
+      return [
+        mapRef(1, map.id),
+        ...asm(
+          [
+            'stdw [%r1+4], -1', // key_size, value_size = 0xffffffff
+            'stdw [%r1+20], -1', // capacity, count
+            'stdw [%r1+32], -16', // data = 0xfffffff0, stride = 0xffffffff
+            'stdw [%r1+40], -1', // value offset, LRU clock
+            'mov %r6, %r1',
+            'stw [%r10-4], 1',
+            'stdw [%r10-16], 77',
+            'mov %r2, %r10',
+            'add %r2, -4',
+            'mov %r3, %r10',
+            'add %r3, -16',
+            'mov %r4, 0',
+            'call 2', // update
+            'mov %r7, %r0',
+            'mov %r1, %r6',
+            'mov %r2, %r10',
+            'add %r2, -4',
+            'call 1', // lookup
+            'jeq %r0, 0, out',
+            'ldxdw %r0, [%r0+0]',
+            'out:',
+            'add %r0, %r7',
+            'exit',
+          ].join('\n'),
+        ),
+      ];
+    });
+  });
+
+  it('ring buffer: header positions and mask overwritten, then reserve, output, submit', () => {
+    compare((rt) => {
+      const ring = rt.createMap({
+        name: 'r',
+        type: MAP_TYPE.ringbuf,
+        keySize: 0,
+        valueSize: 0,
+        maxEntries: 4096,
+      });
+      const header = (ring as RingBuffer).ring.start;
+      return [
+        ...asm(`lddw %r1, ${0x1_0000_0000 + header}\nstdw [%r1+0], -8\nstdw [%r1+8], -1`), // positions, mask
+        mapRef(1, ring.id),
+        ...asm(
+          [
+            'stdw [%r1+20], -1', // capacity
+            'stdw [%r1+32], -1', // data
+            'mov %r6, %r1',
+            'mov %r2, 16',
+            'mov %r3, 0',
+            'call 131', // reserve
+            'jeq %r0, 0, skip',
+            'stdw [%r0+0], 5',
+            'mov %r1, %r0',
+            'mov %r2, 0',
+            'call 132', // submit
+            'skip:',
+            'mov %r1, %r6',
+            'mov %r2, %r10',
+            'add %r2, -8',
+            'mov %r3, 8',
+            'mov %r4, 0',
+            'call 130', // output
+            'exit',
+          ].join('\n'),
+        ),
+      ];
+    });
   });
 });
 

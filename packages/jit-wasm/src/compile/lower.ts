@@ -5,8 +5,11 @@
  * - shift counts are masked (WebAssembly masks them the same way: mod 32 / mod 64);
  * - division and modulo never trap: x / 0 = 0, x % 0 = x, INT_MIN / -1 = INT_MIN (as -x),
  *   INT_MIN % -1 = 0 (WebAssembly's rem_s already gives 0 there);
- * - a BPF address's low 32 bits are the wasm address; BPF offsets are signed, wasm memarg
- *   offsets unsigned, so a negative offset is added to the i32 address instead.
+ * - a BPF address's low 32 bits are the wasm address. An access is `load/store offset=GUARD
+ *   (i32.wrap(reg) + off − GUARD)` with GUARD = vm's NULL_GUARD: the i32 add wraps like every
+ *   engine's address arithmetic, and an offset inside the guard wraps to ~4 GiB, which with the
+ *   memarg's GUARD (added without wrapping) is out of bounds — so the NULL guard traps, and the
+ *   access faults exactly where vm's sandbox rule says, for one i32.add per access.
  * Atomics are a plain load/op/store: a JavaScript host runs one program at a time on one thread,
  * so no other agent can observe the memory between the load and the store.
  */
@@ -21,6 +24,7 @@ import type {
   StInsn,
   StxInsn,
 } from '@tbpf/isa';
+import { NULL_GUARD } from '@tbpf/vm';
 import { type Code, I32, I64 } from '../wasm/code.js';
 import { Op } from '../wasm/opcodes.js';
 
@@ -312,12 +316,11 @@ export function lowerCondition(c: Code, l: Locals, insn: JmpInsn): void {
   }
 }
 
-/** Push the i32 wasm address of `reg + off`; returns the memarg offset to use. */
+/** Push the i32 `reg + off − GUARD` (wrapping); returns the memarg offset to use: GUARD. */
 function address(c: Code, l: Locals, reg: number, off: number): number {
   c.localGet(l.reg[reg]).op(Op.i32WrapI64);
-  if (off >= 0) return off;
-  c.i32Const(off).op(Op.i32Add);
-  return 0;
+  c.i32Const(off - NULL_GUARD).op(Op.i32Add);
+  return NULL_GUARD;
 }
 
 const ALIGN: Record<number, number> = { 1: 0, 2: 1, 4: 2, 8: 3 };
@@ -363,37 +366,36 @@ export function lowerAtomic(c: Code, l: Locals, insn: AtomicInsn): void {
   const widen = (): void => {
     if (!wide) c.op(Op.i64ExtendI32U);
   };
-  const offset = address(c, l, insn.dst, insn.off);
-  if (offset !== 0) c.i32Const(offset).op(Op.i32Add);
+  const at = address(c, l, insn.dst, insn.off); // every load and store below uses memarg `at`
   c.localSet(a);
   switch (insn.op) {
     case 'xchg':
-      c.localGet(a).mem(load, align).localSet(old);
+      c.localGet(a).mem(load, align, at).localSet(old);
       c.localGet(a);
       value();
-      c.mem(store, align);
+      c.mem(store, align, at);
       c.localGet(old);
       widen();
       c.localSet(src);
       return;
     case 'cmpxchg':
-      c.localGet(a).mem(load, align).localTee(old);
+      c.localGet(a).mem(load, align, at).localTee(old);
       c.localGet(r0);
       if (!wide) c.op(Op.i32WrapI64);
       c.op(wide ? Op.i64Eq : Op.i32Eq).open(Op.if);
       c.localGet(a);
       value();
-      c.mem(store, align).end();
+      c.mem(store, align, at).end();
       c.localGet(old);
       widen();
       c.localSet(r0);
       return;
     default: {
-      c.localGet(a).localGet(a).mem(load, align);
+      c.localGet(a).localGet(a).mem(load, align, at);
       if (insn.fetch) c.localTee(old);
       value();
       c.op(wide ? RMW64[insn.op] : RMW32[insn.op]);
-      c.mem(store, align);
+      c.mem(store, align, at);
       if (insn.fetch) {
         c.localGet(old);
         widen();

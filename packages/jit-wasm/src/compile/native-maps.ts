@@ -10,7 +10,17 @@
  * a region for the program's whole life. Everything else — other pointers, ring buffers, an LRU
  * map that must evict — goes to the JavaScript helper, which also raises the errors.
  */
-import { BPF_ADDRESS_HIGH, E2BIG, EEXIST, EINVAL, ENOENT, mapLayout as L } from '@tbpf/vm';
+import {
+  ArrayMap,
+  BPF_ADDRESS_HIGH,
+  type BpfMap,
+  E2BIG,
+  EEXIST,
+  EINVAL,
+  ENOENT,
+  HashMap,
+  mapLayout as L,
+} from '@tbpf/vm';
 import { Code, I32, I64 } from '../wasm/code.js';
 import { Op } from '../wasm/opcodes.js';
 import type { BoundNatives, NativeContext, NativeHelpers } from './native.js';
@@ -46,29 +56,37 @@ export function nativeMapHelpers(maps: readonly NativeMap[], ids: ReadonlySet<nu
   return { bind: (ctx) => bindMaps(ctx, maps, ids) };
 }
 
-/** Read a map's constants from its descriptor (LAYOUT.md); undefined for maps handled in JavaScript. */
-export function nativeMapAt(view: DataView, descriptor: number): NativeMap | undefined {
-  const u32 = (field: number): number => view.getUint32(descriptor + field, true);
-  const type = u32(L.DESC_TYPE);
-  const kind =
-    type === 2 || type === 6
-      ? 'array'
-      : type === 1 || type === 5 || type === 9 || type === 10
-        ? 'hash'
-        : undefined;
-  if (!kind) return undefined;
-  return {
-    descriptor,
-    kind,
-    keySize: u32(L.DESC_KEY_SIZE),
-    valueSize: u32(L.DESC_VALUE_SIZE),
-    maxEntries: u32(L.DESC_MAX_ENTRIES),
-    capacity: u32(L.DESC_CAPACITY),
-    data: u32(L.DESC_DATA),
-    stride: u32(L.DESC_STRIDE),
-    valueAt: u32(L.DESC_VALUE_OFFSET),
-    lru: type === 9 || type === 10,
-  };
+/** A map's constants, from the map object (not its descriptor); undefined for maps handled in JavaScript. */
+export function nativeMapOf(map: BpfMap): NativeMap | undefined {
+  if (map instanceof ArrayMap) {
+    return {
+      descriptor: map.descriptor.start,
+      kind: 'array',
+      keySize: map.keySize,
+      valueSize: map.valueSize,
+      maxEntries: map.maxEntries,
+      capacity: map.maxEntries,
+      data: map.values.start,
+      stride: map.stride,
+      valueAt: 0,
+      lru: false,
+    };
+  }
+  if (map instanceof HashMap) {
+    return {
+      descriptor: map.descriptor.start,
+      kind: 'hash',
+      keySize: map.keySize,
+      valueSize: map.valueSize,
+      maxEntries: map.maxEntries,
+      capacity: map.capacity,
+      data: map.table.start,
+      stride: map.slotSize,
+      valueAt: map.valueAt,
+      lru: map.lru,
+    };
+  }
+  return undefined;
 }
 
 function bindMaps(ctx: NativeContext, maps: readonly NativeMap[], ids: ReadonlySet<number>): BoundNatives {

@@ -2,8 +2,10 @@
  * The RFC's hot memory helpers in WebAssembly: bpf_probe_read / probe_read_kernel (4, 113),
  * bpf_memcmp (1001) and bpf_load_pointer (1002). They check their pointers against the
  * memory's regions, which live in JavaScript; the module keeps a copy — a region table in the
- * linear memory — and asks JavaScript to rewrite it (`refresh`) only when a check fails, then
- * checks again (as jit-x64's native helpers do). So a region allocated after the last refresh is
+ * linear memory's NULL guard, which no program can reach on any engine (vm's memory.ts), so
+ * a program cannot widen what the helpers trust — and asks JavaScript to rewrite it (`refresh`)
+ * only when a check fails, then checks again (as jit-x64's native helpers do). One table per
+ * runtime, shared by its programs: it mirrors the runtime's regions. So a region allocated after the last refresh is
  * found at the cost of one refresh; a region freed since is still trusted until the next miss.
  * More regions than the table holds: every call goes to the JavaScript helper.
  */
@@ -17,6 +19,8 @@ export const TABLE_HEADER = 16;
 export const TABLE_ENTRY = 12;
 export const TABLE_CAPACITY = 256;
 export const TABLE_BYTES = TABLE_HEADER + TABLE_ENTRY * TABLE_CAPACITY;
+/** Where the table lives: inside the NULL guard, out of every program's reach. */
+export const REGION_TABLE_AT = 0;
 
 export const PROBE_READ = 4;
 export const PROBE_READ_KERNEL = 113;

@@ -5,6 +5,7 @@ import { MAX_CALL_FRAMES, STACK_SIZE } from '../limits.js';
 import { loadBytes, loadInsns, loadLinked } from '../loader.js';
 import { addressOf, BPF_ADDRESS_BASE, NULL_GUARD } from '../memory.js';
 import { newRuntime, program, runOn } from '../testing/run.js';
+import { SANDBOX_ESCAPES, SANDBOX_TEST_MEMORY } from '../testing/sandbox.js';
 import { interpreter } from './interpreter.js';
 
 /** The VmError a run throws (fails the test if it returns). */
@@ -110,6 +111,14 @@ describe('bad programs end in a typed VmError with the pc', () => {
     expect([...rt.memory.bytes.subarray(at, size)]).toEqual([0xaa, 0xaa, 0xaa, 0xaa]);
     // Wrapping: low half 0xffff_fff8 + 16 is offset 8, inside the guard.
     expect(failure(() => run('ldxb %r0, [%r1+16]\nexit', 0x1_ffff_fff8n))).toMatchObject({ pc: 0 });
+  });
+
+  it.each(
+    SANDBOX_ESCAPES,
+  )('with bounds checks off, a program leaving the window faults: %s', (_, src, pc) => {
+    const sandboxed = newRuntime({ memoryBytes: SANDBOX_TEST_MEMORY });
+    const e = failure(() => runOn(sandboxed, program(src), 0n, 0n, { boundsCheck: false }));
+    expect(e).toMatchObject({ kind: 'out-of-bounds', pc });
   });
 
   it('with bounds checks off, an access outside the linear memory is still a VmError', () => {
