@@ -21,6 +21,7 @@ function tool(name: string): boolean {
 
 const USE = `#include <tbpf/bpf_helpers.h>
 #include <tbpf/trace.h>
+#include <tbpf/node.h>
 struct { __uint(type, BPF_MAP_TYPE_HASH); __type(key, __u32); __type(value, __u64); __uint(max_entries, 1024); } counts SEC(".maps");
 struct bpf_map_def SEC("maps") legacy = { .type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 8, .max_entries = 1 };
 SEC("kprobe/x") int f(struct pt_regs *ctx) {
@@ -29,6 +30,7 @@ SEC("kprobe/x") int f(struct pt_regs *ctx) {
   if (v) __sync_fetch_and_add(v, 1);
   return bpf_memcmp((void *)ctx->si, &k, 4) == 0;
 }
+SEC("tracepoint/node/http_server_response_finish") int g(struct node_http_server_response_finish *ctx) { return ctx->status >= 500; }
 char LICENSE[] SEC("license") = "GPL";
 `;
 

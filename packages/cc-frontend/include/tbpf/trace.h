@@ -31,6 +31,15 @@ struct bpf_context {
   struct pt_regs regs;
 };
 
+/* The header of every event record (Linux's struct trace_entry): a tracepoint program's
+ * context starts with it, then the event's fields as its `format` file lists them. */
+struct trace_entry {
+  unsigned short type;
+  unsigned char flags;
+  unsigned char preempt_count;
+  int pid;
+};
+
 #define PT_REGS_PARM1(x) ((x)->di)
 #define PT_REGS_PARM2(x) ((x)->si)
 #define PT_REGS_PARM3(x) ((x)->dx)
