@@ -23,7 +23,7 @@ import type { Insn } from '@tbpf/isa';
 import { AUTO_ENGINE_ORDER, ENGINES, ObjectSpec, type Program } from '@tbpf/object';
 import { helperSet, kprobeType, type ProgramType, tracepointType, VerifierError } from '@tbpf/verifier';
 import type { BpfMap, EngineName } from '@tbpf/vm';
-import type { BpfAttachment, TraceEvent } from './event.js';
+import type { BpfAttachment, ContextForm, TraceEvent } from './event.js';
 import { FilterLoadError, type FilterMapSpec, type FilterProgram } from './filter-program.js';
 
 /** Engines by name, as the loader sees them (tests may substitute): the object API's. */
@@ -41,8 +41,6 @@ export type FilterSource =
   | { kind: 'raw'; bytes: Uint8Array }
   | { kind: 'rfc'; bytes: Uint8Array }
   | { kind: 'insns'; insns: readonly Insn[] };
-
-export type ContextForm = 'regs' | 'record';
 
 export interface FilterOptions {
   /** 'auto' (default): WebAssembly, then the x86-64 JIT, then the interpreter. */
@@ -80,7 +78,17 @@ export function programTypeFor(host: TraceHost, ev: TraceEvent, form: ContextFor
   );
 }
 
-function defaultForm(program: FilterProgram): ContextForm {
+/** The context a filter gets: the one asked for (if the event offers it), else the event's default. */
+function contextFor(ev: TraceEvent, program: FilterProgram, asked: ContextForm | undefined): ContextForm {
+  const offered = ev.options.contexts;
+  if (asked && offered && !offered.includes(asked))
+    throw new FilterLoadError(
+      `${ev.path} offers ctx=${offered.join('|')}, not ctx=${asked}`,
+      undefined,
+      'load',
+    );
+  if (asked) return asked;
+  if (offered) return offered[0];
   const type = program.section ? sectionProgramType(program.section)?.programType : undefined;
   return type === 'tracepoint' ? 'record' : 'regs';
 }
@@ -93,7 +101,7 @@ export function loadFilter(
   options: FilterOptions = {},
 ): LoadedFilter {
   const program = readFilterSource(source);
-  const form = options.ctx ?? defaultForm(program);
+  const form = contextFor(ev, program, options.ctx);
   const type = programTypeFor(host, ev, form);
   // Verified (the specs as they are: .rodata read-only, initial values), maps created or
   // reused, prepared on the engine asked for or the first of wasm, jit, interp that can.

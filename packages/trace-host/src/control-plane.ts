@@ -17,6 +17,8 @@
  *   maps, maps/<name>, maps/<name>/hist    bpftrace-style dumps (maps/<name>/json: entries as JSON); a ring buffer map is drained,
  *                                          one record per line in hex
  *   error_log                              parse errors and filter faults (write clears)
+ *   detach                                 write: disable every event, remove every filter and probe;
+ *                                          a process's host then closes its socket (tbpf's own)
  *
  * A filter write is a predicate, `0` (remove), or a BPF program: ELF (`\x7fELF…`), an RFC image
  * (`bpf\0…`), or text/bytes after a `#!bpf <lang> [engine=…] [section=…]` line, where lang is
@@ -78,6 +80,7 @@ export class ControlPlane {
         'available_events',
         'available_filter_functions',
         'buffer_stats',
+        'detach',
         'error_log',
         'events',
         'kprobe_events',
@@ -138,6 +141,8 @@ export class ControlPlane {
         return h.errorLog();
       case 'events/enable':
         return enableState(h.events());
+      case 'detach':
+        throw new ControlPlaneError('EACCES', p, 'write-only file');
       case 'events':
       case 'maps':
       case '':
@@ -189,6 +194,9 @@ export class ControlPlane {
         return;
       case 'error_log':
         h.errors.length = 0;
+        return;
+      case 'detach':
+        h.detach();
         return;
       case 'kprobe_events':
         try {

@@ -44,6 +44,8 @@ export interface ControlSocketOptions {
   maxBufferedBytes?: number;
   /** Replies a client has not read yet, per connection (default 16 MiB). */
   maxUnreadBytes?: number;
+  /** Do not keep the process alive for the listening socket (a host inside an application). */
+  unref?: boolean;
 }
 
 const DEFAULTS: Required<ControlSocketOptions> = {
@@ -53,6 +55,7 @@ const DEFAULTS: Required<ControlSocketOptions> = {
   frameTimeoutMs: 10_000,
   maxBufferedBytes: 64 * 1024 * 1024,
   maxUnreadBytes: 16 * 1024 * 1024,
+  unref: false,
 };
 
 export interface ControlServer {
@@ -148,6 +151,7 @@ export async function serveControlSocket(
     });
   });
   const ino = await bindOwnerOnly(server, path);
+  if (limits.unref) server.unref();
   const removeFile = () => removeSocketFile(path, ino);
   process.on('exit', removeFile);
   return {

@@ -47,12 +47,27 @@ export interface EventFieldSpec extends FieldSpec {
   display?: 'hex' | 'quoted';
 }
 
+/** What a BPF filter's context is: `struct pt_regs` (`regs`) or the event record (`record`). */
+export type ContextForm = 'regs' | 'record';
+
 export interface EventOptions {
   /**
    * Names of emit()'s arguments (TP_PROTO), at most 6. The RFC's pt_regs context holds
    * arguments 1–3 in si, dx, cx. Default: the field names.
    */
   args?: string[];
+  /**
+   * The filter contexts the event offers, the first being the default (default: both, `record`
+   * for ELF sections `tracepoint/…`, else `regs`). An event whose arguments are not numbers or
+   * arena addresses (e.g. JavaScript objects) offers `['record']` only.
+   */
+  contexts?: readonly ContextForm[];
+  /**
+   * Called when the event is switched on or off, before emit() sees the change: a source that
+   * costs something to watch (a diagnostics channel, a timer) subscribes only while enabled.
+   * If it throws, the switch stays as it was.
+   */
+  onEnable?: (on: boolean) => void;
 }
 
 /** Fills a record at `base` from the emit() arguments; `ret` is a probe's return value. */
@@ -102,11 +117,8 @@ export class TraceEvent {
   /** Events the filter dropped; filter faults. */
   filtered = 0;
   filterErrors = 0;
-  /**
-   * The switch emit() checks. Set it through the control plane (`events/<sys>/<event>/enable`)
-   * or `host.enable()`; it is a plain field so the disabled path is one load and one branch.
-   */
-  enabled = false;
+  /** The switch emit() checks: a plain field, so the disabled path is one load and one branch. */
+  private on = false;
   readonly fields: readonly EventField[];
   readonly recordSize: number;
   readonly args: readonly string[];
@@ -125,6 +137,7 @@ export class TraceEvent {
     fill: RecordFiller,
     /** Text before the fields in a trace line (kprobes print `(symbol+0x0)`). */
     readonly linePrefix = '',
+    readonly options: Pick<EventOptions, 'contexts' | 'onEnable'> = {},
   ) {
     this.fields = fields;
     this.recordSize = recordSize;
@@ -132,9 +145,23 @@ export class TraceEvent {
     this.fill = fill;
   }
 
+  /**
+   * On or off. Set it through the control plane (`events/<sys>/<event>/enable`) or
+   * `host.enable()`; the event's `onEnable` runs first (a source subscribes or unsubscribes).
+   */
+  get enabled(): boolean {
+    return this.on;
+  }
+
+  set enabled(on: boolean) {
+    if (on === this.on) return;
+    this.options.onEnable?.(on);
+    this.on = on;
+  }
+
   /** Fire the event. Costs one property check while the event is disabled. */
   emit(a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown, a4?: unknown, a5?: unknown): void {
-    if (!this.enabled) return;
+    if (!this.on) return;
     this.sink.fire(this, a0, a1, a2, a3, a4, a5);
   }
 

@@ -1,7 +1,7 @@
 /**
  * The `kprobe_events` language (Documentation/trace/kprobetrace.rst), for host functions:
  *
- *   p[:[GROUP/]EVENT] SYMBOL [NAME=]FETCHARG[:TYPE] …   probe on entry
+ *   p[:[GROUP/]EVENT] SYMBOL [NAME=]FETCHARG[:TYPE] …   probe on entry (SYMBOL: [MOD:]NAME)
  *   r[:[GROUP/]EVENT] SYMBOL [NAME=]FETCHARG[:TYPE] …   probe on return
  *   -:[GROUP/]EVENT                                     remove a probe
  *
@@ -9,6 +9,7 @@
  * \IMM, +|-OFFS(FETCHARG) (memory at the fetched address + OFFS). TYPE: u8…u64, s8…s64,
  * x8…x64, string. Errors name ftrace's reason and the column.
  */
+import { SYMBOL_PATTERN } from './function-registry.js';
 import { PT_REGS, type PtRegName } from './pt-regs.js';
 
 export type FetchArg =
@@ -111,8 +112,8 @@ export function parseKprobeCommand(line: string): KprobeCommand | null {
   }
   const sym = words[1];
   if (!sym) return fail('Invalid probed address or symbol', cmd.length + 2);
-  if (!/^[A-Za-z_$][\w$.]*(\+0x0|\+0)?$/.test(sym.text)) fail('Invalid probed address or symbol', sym.col);
   const symbol = sym.text.replace(/\+0x0$|\+0$/, '');
+  if (!SYMBOL_PATTERN.test(symbol)) fail('Invalid probed address or symbol', sym.col);
   const probe = type as 'p' | 'r';
   const args: ProbeArg[] = [];
   const used = new Set<string>();
@@ -155,7 +156,7 @@ export function parseKprobeCommand(line: string): KprobeCommand | null {
     op: 'add',
     probe,
     group: group ?? DEFAULT_KPROBE_GROUP,
-    event: event ?? `${probe}_${symbol}_0`,
+    event: event ?? `${probe}_${symbol.replace(/^.*:/, '').replace(/\W/g, '_')}_0`,
     symbol,
     args,
   };

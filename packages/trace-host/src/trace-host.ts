@@ -113,7 +113,11 @@ export class TraceHost implements EventSink {
   readonly errors: HostError[] = [];
   private readonly byPath = new Map<string, TraceEvent>();
   private readonly byId = new Map<number, TraceEvent>();
-  private readonly probes = new Map<string, { def: ProbeDefinition; hooks: ProbeHooks; ev: TraceEvent }>();
+  /** Probes by group/event; `fn` is the probed function's canonical name in the registry. */
+  private readonly probes = new Map<
+    string,
+    { def: ProbeDefinition; fn: string; hooks: ProbeHooks; ev: TraceEvent }
+  >();
   private readonly comms = new Map<number, string>();
   private nextId = FIRST_EVENT_ID;
   private readonly pid: number;
@@ -182,7 +186,7 @@ export class TraceHost implements EventSink {
     const args = options.args ?? specs.map((s) => s.name).slice(0, 6);
     if (args.length > 6) throw new Error(`event ${system}/${name}: at most 6 arguments`);
     const fill = compileTracepointFiller(id, laid, specs, this.runtime.memory);
-    const ev = new TraceEvent(this, 'tracepoint', system, name, id, laid, size, args, fill);
+    const ev = new TraceEvent(this, 'tracepoint', system, name, id, laid, size, args, fill, '', options);
     this.add(ev);
     return ev;
   }
@@ -405,9 +409,7 @@ export class TraceHost implements EventSink {
       const path = `${cmd.group}/${cmd.event}`;
       if (this.byPath.has(path))
         throw new Error(`Given group/event name is already used by another event: ${path}`);
-      const fn = this.registry.lookup(cmd.symbol);
-      if (!fn)
-        throw new Error(`Invalid probed address or symbol: ${cmd.symbol} is not a registered function`);
+      const fn = this.lookupFunction(cmd.symbol);
       const ev = compileKprobeEvent(this, cmd, this.nextId++, fn.address, this.runtime.memory, () =>
         this.seam.comm(),
       );
@@ -415,17 +417,29 @@ export class TraceHost implements EventSink {
         cmd.probe === 'p'
           ? { entry: (args) => ev.enabled && this.fireProbe(ev, args, undefined, fn.address) }
           : { exit: (args, ret) => ev.enabled && this.fireProbe(ev, args, ret, fn.address) };
-      this.registry.attach(cmd.symbol, hooks);
-      this.probes.set(path, { def: cmd, hooks, ev });
+      this.registry.attach(fn.name, hooks);
+      this.probes.set(path, { def: cmd, fn: fn.name, hooks, ev });
       this.add(ev);
     }
+  }
+
+  private lookupFunction(symbol: string): RegisteredFunction {
+    let fn: RegisteredFunction | undefined;
+    try {
+      fn = this.registry.lookup(symbol);
+    } catch (e) {
+      // A resolver's reason (module not loaded, not a function, …).
+      throw new Error(`Invalid probed address or symbol: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (!fn) throw new Error(`Invalid probed address or symbol: ${symbol} is not a registered function`);
+    return fn;
   }
 
   private removeProbe(path: string): void {
     const p = this.probes.get(path);
     if (!p) return;
     if (p.ev.enabled) throw new Error(`probe ${path} is enabled; disable it first (EBUSY)`);
-    this.registry.detach(p.def.symbol, p.hooks);
+    this.registry.detach(p.fn, p.hooks);
     this.clearFilter(p.ev);
     this.probes.delete(path);
     this.byPath.delete(path);
@@ -640,6 +654,15 @@ export class TraceHost implements EventSink {
 
   [Symbol.dispose](): void {
     this.dispose();
+  }
+
+  /** Set by whoever serves this host (e.g. a process's control socket, which then closes). */
+  onDetach: (() => void) | null = null;
+
+  /** The `detach` control file: dispose(), then let the server go (see onDetach). */
+  detach(): void {
+    this.dispose();
+    this.onDetach?.();
   }
 
   // ── control plane shortcuts ───────────────────────────────────────────────────────────────
