@@ -1,0 +1,258 @@
+import { execFile, execFileSync } from 'node:child_process';
+import dgram from 'node:dgram';
+import dc from 'node:diagnostics_channel';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Worker } from 'node:worker_threads';
+import { compile } from '@tbpf/cc-frontend';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { FilterLoadError } from '../bpf-filter.js';
+import { TraceHost } from '../trace-host.js';
+import { defineNodeEvents } from './node-events.js';
+import { nodeRecords } from './records.js';
+
+const includeDir = fileURLToPath(new URL('../../../cc-frontend/include', import.meta.url));
+
+function hasClang(): boolean {
+  try {
+    execFileSync('clang-19', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    if (process.env.CI) throw new Error('clang-19 is required in CI');
+    return false;
+  }
+}
+
+/** Every field of every Node event, as the `format` files say, checked by a C compiler. */
+function formatAsserts(host: TraceHost): string {
+  const lines = ['#include <tbpf/node.h>'];
+  for (const ev of host.events()) {
+    for (const f of ev.fields) {
+      if (f.name.startsWith('common_')) continue;
+      lines.push(
+        `_Static_assert(__builtin_offsetof(struct node_${ev.name}, ${f.name}) == ${f.offset}, "${ev.name}.${f.name} offset");`,
+        `_Static_assert(sizeof(((struct node_${ev.name} *)0)->${f.name}) == ${f.size}, "${ev.name}.${f.name} size");`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const STATUS_C = `#include <tbpf/bpf_helpers.h>
+#include <tbpf/node.h>
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __type(key, __u32);
+  __type(value, __u64);
+  __uint(max_entries, 64);
+} status_counts SEC(".maps");
+
+SEC("tracepoint/node/http_server_response_finish")
+int count_status(struct node_http_server_response_finish *ctx) {
+  __u32 status = ctx->status;
+  __u64 one = 1, *n = bpf_map_lookup_elem(&status_counts, &status);
+  if (n) __sync_fetch_and_add(n, 1);
+  else bpf_map_update_elem(&status_counts, &status, &one, BPF_NOEXIST);
+  return ctx->url[1] == 'o';
+}
+char LICENSE[] SEC("license") = "GPL";
+`;
+
+let server: http.Server;
+let port = 0;
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    res.statusCode = req.url === '/fail' ? 503 : 200;
+    res.end('hello');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  port = (server.address() as AddressInfo).port;
+});
+
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const hosts: TraceHost[] = [];
+afterEach(() => {
+  for (const h of hosts.splice(0)) h.dispose();
+});
+
+function nodeHost(): TraceHost {
+  const host = new TraceHost();
+  defineNodeEvents(host, { loopDelayIntervalMs: 20 });
+  hosts.push(host);
+  return host;
+}
+
+function get(path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      })
+      .on('error', reject);
+  });
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 30));
+/** The event names and fields of the lines in trace_pipe, without the line prefix. */
+const pipe = (host: TraceHost) => host.readPipe().map((l) => l.slice(l.indexOf(': ') + 2));
+
+describe('Node events', () => {
+  it('come from <tbpf/node.h>: one event per struct, the formats at the offsets C compilers give', () => {
+    const host = nodeHost();
+    expect(host.events().map((e) => e.name)).toEqual([...nodeRecords().keys()].sort());
+    const source = formatAsserts(host);
+    const r = compile(source, { fileName: 'asserts.c' });
+    expect(r.errorCount, r.messages).toBe(0);
+    if (!hasClang()) return;
+    execFileSync('clang-19', ['-target', 'bpf', '-fsyntax-only', '-I', includeDir, '-x', 'c', '-'], {
+      input: source,
+    });
+    // And the checks can fail: a wrong offset is an error.
+    expect(() =>
+      execFileSync('clang-19', ['-target', 'bpf', '-fsyntax-only', '-I', includeDir, '-x', 'c', '-'], {
+        input: source.replace(/== (\d+), "http_server_response_finish.status offset"/, '== 1$1, "x"'),
+        stdio: 'pipe',
+      }),
+    ).toThrow();
+  });
+
+  it('subscribe to their sources only while enabled', () => {
+    const host = nodeHost();
+    const watched = () => ({
+      finish: dc.hasSubscribers('http.server.response.finish'),
+      start: dc.hasSubscribers('http.server.request.start'),
+      warning: process.listenerCount('warning'),
+    });
+    const before = watched();
+    expect(before.finish).toBe(false);
+    host.write('events/node/http_server_response_finish/enable', '1');
+    host.write('events/node/warning/enable', '1');
+    expect(watched()).toEqual({ finish: true, start: true, warning: before.warning + 1 });
+    host.write('events/node/enable', '0');
+    expect(watched()).toEqual(before);
+  });
+
+  it('record HTTP requests and responses, sockets and fetch() from the objects Node publishes', async () => {
+    const host = nodeHost();
+    host.write('events/node/enable', '1');
+    expect(await get('/ok?x=1')).toBe(200);
+    expect(await get('/fail')).toBe(503);
+    await (await fetch(`http://127.0.0.1:${port}/fetched`)).text();
+    await settle();
+    host.write('events/node/enable', '0');
+    const lines = pipe(host);
+    const p = String(port);
+    expect(lines).toContain(`http_client_request_start: method=GET host=127.0.0.1 path=/ok?x=1 port=${p}`);
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^http_server_request_start: content_length=0 method=GET url=/fail remote_addr=127\\.0\\.0\\.1 remote_port=\\d+ local_port=${p}$`,
+        ),
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^http_server_response_finish: duration_ns=[1-9]\d* bytes=[1-9]\d* method=GET url=\/fail remote_addr=127\.0\.0\.1 remote_port=\d+ status=503$/,
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^http_client_response_finish: duration_ns=[1-9]\\d* content_length=5 method=GET host=127\\.0\\.0\\.1 path=/ok\\?x=1 port=${p} status=200$`,
+        ),
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^net_server_socket: remote_addr=127\\.0\\.0\\.1 remote_port=\\d+ local_port=${p} family=4$`,
+        ),
+      ),
+    );
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^net_client_socket: remote_addr=127\\.0\\.0\\.1 remote_port=${p} local_port=\\d+ family=4$`,
+        ),
+      ),
+    );
+    expect(lines).toContain(`undici_request_create: method=GET origin=http://127.0.0.1:${p} path=/fetched`);
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^undici_request_headers: duration_ns=[1-9]\\d* method=GET origin=http://127\\.0\\.0\\.1:${p} path=/fetched status=200$`,
+        ),
+      ),
+    );
+  });
+
+  it('record failed client requests, UDP sockets, child processes, workers, warnings and GC', async () => {
+    const host = nodeHost();
+    host.write('events/node/enable', '1');
+    await new Promise<void>((resolve) => {
+      http.get({ host: '127.0.0.1', port: 1, path: '/nothing' }).on('error', () => resolve());
+    });
+    dgram.createSocket('udp6').close();
+    await new Promise((r) => execFile('true', ['--flag'], r));
+    await new Promise((r) => new Worker('0', { eval: true }).on('exit', r));
+    process.emitWarning('careful', { code: 'TBPF_TEST' });
+    setFlagsFromString('--expose-gc');
+    (runInNewContext('gc') as () => void)();
+    await settle();
+    host.write('events/node/enable', '0');
+    const lines = pipe(host);
+    expect(lines).toContain(
+      'http_client_request_error: method=GET host=127.0.0.1 path=/nothing port=1 error=ECONNREFUSED',
+    );
+    expect(lines).toContain('udp_socket: type=udp6');
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^child_process: child_pid=[1-9]\d* file=true args=true --flag$/),
+    );
+    expect(lines).toContainEqual(expect.stringMatching(/^worker_threads: thread_id=[1-9]\d*$/));
+    expect(lines).toContain('warning: name=Warning code=TBPF_TEST message=careful');
+    expect(lines).toContainEqual(expect.stringMatching(/^gc: duration_ns=\d+ kind=[1248] flags=\d+$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^event_loop_delay: min_ns=\d+ max_ns=\d+ .* samples=[1-9]\d*$/),
+    );
+  });
+
+  it('take the same filters as every event: a C program on the record and the predicate status >= 500', async () => {
+    const host = nodeHost();
+    const ev = host.event('node/http_server_response_finish');
+    if (!ev) throw new Error('no event');
+    const loaded = host.setBpfFilter(ev, { kind: 'c', source: STATUS_C });
+    expect(loaded.description).toMatch(/ctx=record/);
+    host.write('events/node/http_server_response_finish/enable', '1');
+    for (const path of ['/ok', '/fail', '/ok', '/nope', '/fail', '/ok']) await get(path);
+    await settle();
+    expect(host.read('maps/status_counts').split('\n').filter(Boolean).sort()).toEqual([
+      '@status_counts[200]: 4',
+      '@status_counts[503]: 2',
+    ]);
+    // The program keeps only /ok: the others were dropped before any buffer work.
+    expect(pipe(host).map((l) => l.replace(/.* url=(\S+) .*/, '$1'))).toEqual(['/ok', '/ok', '/ok']);
+
+    host.write('events/node/http_server_response_finish/filter', 'status >= 500');
+    for (const path of ['/ok', '/fail', '/ok']) await get(path);
+    await settle();
+    expect(pipe(host).map((l) => l.replace(/.* url=(\S+) .*status=(\d+)$/, '$1 $2'))).toEqual(['/fail 503']);
+    expect(host.read('events/node/http_server_response_finish/stats')).toMatch(/^filtered: [1-9]/);
+  });
+
+  it('offer the record context only', () => {
+    const host = nodeHost();
+    expect(() =>
+      host.setBpfFilter('node/exit', { kind: 'asm', text: 'r0 = 1\nexit\n' }, { ctx: 'regs' }),
+    ).toThrow(FilterLoadError);
+    expect(() =>
+      host.setBpfFilter('node/exit', { kind: 'asm', text: 'r0 = 1\nexit\n' }, { ctx: 'regs' }),
+    ).toThrow(/offers ctx=record, not ctx=regs/);
+  });
+});

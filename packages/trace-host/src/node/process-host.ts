@@ -1,0 +1,97 @@
+/**
+ * The trace host of a Node.js process: one per process, with Node's events (events/node/…),
+ * probes on the functions its modules export (`p:NAME ./lib/db.js:query`), and the control
+ * socket in the per-user folder (./socket-dir.ts) that `tbpf trace -p PID` finds.
+ *
+ * Started by `node --import @tbpf/trace-host/register app.js` (mode 'preload') or injected
+ * into a running process by `tbpf trace attach PID` (mode 'attach'). Writing the `detach`
+ * control file disables every event and removes every filter and probe; an attached host then
+ * also closes its socket and forgets itself, leaving the process as it was (the module stays
+ * loaded, inert).
+ */
+import { unlinkSync } from 'node:fs';
+import { type ControlServer, serveControlSocket } from '../control-socket.js';
+import { FunctionRegistry } from '../function-registry.js';
+import { TraceHost } from '../trace-host.js';
+import { moduleFunctionResolver } from './module-functions.js';
+import { defineNodeEvents, type NodeEventsOptions } from './node-events.js';
+import { controlSocketPath, ensureControlSocketDir } from './socket-dir.js';
+
+export type ProcessHostMode = 'preload' | 'attach';
+
+export interface ProcessHostOptions extends NodeEventsOptions {
+  mode: ProcessHostMode;
+  /** Default: controlSocketPath(process.pid). */
+  socketPath?: string;
+}
+
+export interface ProcessHost {
+  readonly host: TraceHost;
+  readonly socketPath: string;
+  readonly mode: ProcessHostMode;
+  /** Remove every probe and filter, close the socket and forget this host. */
+  stop(): Promise<void>;
+}
+
+/** The process's host lives on globalThis so a second copy of this module finds it. */
+const KEY = Symbol.for('tbpf.trace-host.process');
+type Global = { [KEY]?: Promise<ProcessHost> };
+
+/** The running process host, if any. */
+export function currentProcessHost(): Promise<ProcessHost> | undefined {
+  return (globalThis as Global)[KEY];
+}
+
+/** Start this process's host, or return the one already running. */
+export function startProcessHost(options: ProcessHostOptions): Promise<ProcessHost> {
+  const g = globalThis as Global;
+  const running = g[KEY];
+  if (running) return running;
+  const starting = start(options);
+  g[KEY] = starting;
+  starting.catch(() => {
+    if (g[KEY] === starting) delete g[KEY];
+  });
+  return starting;
+}
+
+async function start(options: ProcessHostOptions): Promise<ProcessHost> {
+  const host = new TraceHost({ registry: new FunctionRegistry(moduleFunctionResolver()) });
+  defineNodeEvents(host, options);
+  const socketPath = options.socketPath ?? controlSocketPath();
+  ensureControlSocketDir(socketPath.slice(0, socketPath.lastIndexOf('/')));
+  const server: ControlServer = await serveControlSocket(host, socketPath, { unref: true });
+  // The socket file goes with the process (an exit handler is the last chance to unlink it).
+  const unlinkOnExit = () => removeSocket(socketPath);
+  process.on('exit', unlinkOnExit);
+  let stopped: Promise<void> | undefined;
+  const self: ProcessHost = {
+    host,
+    socketPath,
+    mode: options.mode,
+    stop: () => {
+      stopped ??= (async () => {
+        host.dispose();
+        host.onDetach = null;
+        process.off('exit', unlinkOnExit);
+        const g = globalThis as Global;
+        delete g[KEY];
+        await server.close();
+        removeSocket(socketPath);
+      })();
+      return stopped;
+    },
+  };
+  // An attached host leaves once detached; a preloaded one stays for the next session. The
+  // close waits a turn so the reply to the `detach` write goes out first.
+  host.onDetach = options.mode === 'attach' ? () => setImmediate(() => void self.stop()) : null;
+  return self;
+}
+
+function removeSocket(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Where a traced Node process's control socket lives, and how `tbpf trace -p PID` and
+ * `tbpf trace list-processes` find it:
+ *
+ *   $XDG_RUNTIME_DIR/tbpf/<pid>.sock            when XDG_RUNTIME_DIR is set (systemd's per-user
+ *                                               tmpfs, /run/user/<uid>)
+ *   <os.tmpdir()>/tbpf-<uid>/<pid>.sock          otherwise
+ *
+ * The folder is created owner-only (0700) and refused when it is a symlink, belongs to another
+ * user or is open to others — the socket itself is 0600. A client looks in its own folder,
+ * the folder the target's environment names (/proc/<pid>/environ, readable for one's own
+ * processes), /run/user/<uid>/tbpf and the fallback, in that order.
+ */
+import { lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+
+export class SocketDirError extends Error {
+  override name = 'SocketDirError';
+}
+
+const uid = () => process.getuid?.() ?? 0;
+
+/** The folder of this user's control sockets, for an environment. */
+export function controlSocketDir(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_RUNTIME_DIR;
+  if (xdg && isAbsolute(xdg)) return join(xdg, 'tbpf');
+  return join(tmpdir(), `tbpf-${uid()}`);
+}
+
+/** The control socket path of process `pid` (default: this one). */
+export function controlSocketPath(pid = process.pid, env: NodeJS.ProcessEnv = process.env): string {
+  return join(controlSocketDir(env), `${pid}.sock`);
+}
+
+/** Create the folder (0700) or check that an existing one is ours and closed to others. */
+export function ensureControlSocketDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (e) {
+    throw new SocketDirError(`cannot create ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  checkOwnDir(dir);
+}
+
+function checkOwnDir(dir: string): void {
+  const st = lstatSync(dir);
+  if (!st.isDirectory()) throw new SocketDirError(`${dir} is not a directory (a symlink?)`);
+  if (st.uid !== uid()) throw new SocketDirError(`${dir} belongs to uid ${st.uid}, not to this user`);
+  if ((st.mode & 0o077) !== 0)
+    throw new SocketDirError(`${dir} is open to other users (mode ${(st.mode & 0o777).toString(8)})`);
+}
+
+/** Folders to look in for other processes' sockets, most likely first, without repeats. */
+export function candidateDirs(pid?: number): string[] {
+  const dirs = [controlSocketDir()];
+  if (pid !== undefined) {
+    const env = processEnv(pid);
+    if (env) dirs.push(controlSocketDir(env));
+  }
+  dirs.push(join('/run/user', String(uid()), 'tbpf'), controlSocketDir({}));
+  return [...new Set(dirs)];
+}
+
+/** The environment of one of our processes (null when unreadable). */
+function processEnv(pid: number): NodeJS.ProcessEnv | null {
+  try {
+    const raw = readFileSync(`/proc/${pid}/environ`, 'latin1');
+    const env: NodeJS.ProcessEnv = {};
+    for (const kv of raw.split('\0')) {
+      const eq = kv.indexOf('=');
+      if (eq > 0) env[kv.slice(0, eq)] = kv.slice(eq + 1);
+    }
+    return env;
+  } catch {
+    return null;
+  }
+}
+
+function isOurSocket(path: string): boolean {
+  try {
+    const st = lstatSync(path);
+    return st.isSocket() && st.uid === uid();
+  } catch {
+    return false;
+  }
+}
+
+/** The control socket of process `pid`, or undefined when it has none we can use. */
+export function findControlSocket(pid: number): string | undefined {
+  for (const dir of candidateDirs(pid)) {
+    const p = join(dir, `${pid}.sock`);
+    if (isOurSocket(p)) return p;
+  }
+  return undefined;
+}
+
+export interface TracedProcess {
+  pid: number;
+  socket: string;
+  /** The command line (/proc/<pid>/cmdline), '' when unreadable. */
+  command: string;
+}
+
+/** Live processes of this user with a control socket (sockets of exited processes are skipped). */
+export function listTracedProcesses(): TracedProcess[] {
+  const seen = new Map<number, TracedProcess>();
+  for (const dir of candidateDirs()) {
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const m = /^(\d+)\.sock$/.exec(name);
+      if (!m) continue;
+      const pid = Number(m[1]);
+      const socket = join(dir, name);
+      if (seen.has(pid) || !isOurSocket(socket) || !isAlive(pid)) continue;
+      seen.set(pid, { pid, socket, command: commandLine(pid) });
+    }
+  }
+  return [...seen.values()].sort((a, b) => a.pid - b.pid);
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+  } catch {
+    return '';
+  }
+}
