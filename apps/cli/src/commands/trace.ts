@@ -1,23 +1,31 @@
 import { ControlClient, ControlClientError, compileFilterC } from '@tbpf/trace-host';
 import type { Command } from 'commander';
 import { CliError, type Io } from '../io.js';
+import { registerTraceProcesses, socketOfProcess } from './trace-processes.js';
 
 /**
- * `tbpf trace --socket PATH …`: drive the trace control plane of a running process that hosts
- * tbpf (`serveControlSocket(host, PATH)`): list and enable events, set predicate or BPF filters
- * (a C file is compiled here, in process), read trace / trace_pipe, edit kprobe_events, dump maps.
+ * `tbpf trace [-p PID | --socket PATH] …`: drive the trace control plane of a running process
+ * that hosts tbpf (a Node.js program under `--import @tbpf/trace-host/register`, one attached
+ * with `tbpf trace attach PID`, or any `serveControlSocket(host, PATH)`): list and enable
+ * events, set predicate or BPF filters (a C file is compiled here, in process), read trace /
+ * trace_pipe, edit kprobe_events, dump maps, detach.
  */
 export function registerTrace(program: Command, io: Io): void {
   const trace = program
     .command('trace')
     .description("drive a running process's trace control plane over its Unix socket")
+    .option('-p, --pid <pid>', 'the traced Node.js process (its socket is found in the per-user folder)')
     .option('-s, --socket <path>', 'control socket of the host process (default: $TBPF_TRACE_SOCKET)');
 
   const run =
     (fn: (c: ControlClient, ...args: never[]) => Promise<void>) =>
     async (...args: unknown[]) => {
-      const socket = (trace.opts() as { socket?: string }).socket ?? process.env.TBPF_TRACE_SOCKET;
-      if (!socket) throw new CliError('no control socket: pass --socket PATH (or set TBPF_TRACE_SOCKET)');
+      const opts = trace.opts() as { socket?: string; pid?: string };
+      const socket =
+        opts.socket ??
+        (opts.pid !== undefined ? await socketOfProcess(opts.pid) : process.env.TBPF_TRACE_SOCKET);
+      if (!socket)
+        throw new CliError('no control socket: pass -p PID or --socket PATH (or set TBPF_TRACE_SOCKET)');
       let client: ControlClient;
       try {
         client = await ControlClient.connect(socket);
@@ -169,6 +177,20 @@ export function registerTrace(program: Command, io: Io): void {
     .command('errors')
     .description('print error_log (parse errors, filter faults)')
     .action(run(async (c) => io.out(await c.read('error_log'))));
+
+  trace
+    .command('detach')
+    .description(
+      'disable every event and remove every filter and probe; an attached host also closes its socket',
+    )
+    .action(
+      run(async (c) => {
+        await c.write('detach', '1');
+        io.out('detached\n');
+      }),
+    );
+
+  registerTraceProcesses(trace, io);
 
   trace
     .command('cat <file>')

@@ -26,6 +26,7 @@ export {
   controlSocketPath,
   ensureControlSocketDir,
   findControlSocket,
+  isAlive,
   listTracedProcesses,
   SocketDirError,
   type TracedProcess,

@@ -1,0 +1,188 @@
+/**
+ * `tbpf trace -p PID`, `list-processes`, `attach` and `detach` against real Node.js processes:
+ * the trace-host test application (no tbpf code) under the preload, and attached to.
+ */
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type AppProcess,
+  appState,
+  bundleEntries,
+  type Entries,
+  get,
+  startApp,
+} from '../../../../packages/trace-host/src/testing/node-processes.js';
+import { memoryIo } from '../io.js';
+import { runCli } from '../program.js';
+
+/** Status counts in a hash map and a log2 histogram of latencies (µs) in an array map. */
+const STATUS_C = `#include <tbpf/bpf_helpers.h>
+#include <tbpf/node.h>
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __type(key, __u32);
+  __type(value, __u64);
+  __uint(max_entries, 64);
+} status_counts SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __type(key, __u32);
+  __type(value, __u64);
+  __uint(max_entries, 64);
+} latency_us_hist SEC(".maps");
+
+static __always_inline __u32 log2_u64(__u64 v) {
+  __u32 r = 0;
+  for (int i = 32; i > 0; i >>= 1) {
+    if (v >> i) {
+      v >>= i;
+      r += i;
+    }
+  }
+  return r;
+}
+
+SEC("tracepoint/node/http_server_response_finish")
+int count(struct node_http_server_response_finish *ctx) {
+  __u32 status = ctx->status;
+  __u64 one = 1, *n = bpf_map_lookup_elem(&status_counts, &status);
+  if (n) __sync_fetch_and_add(n, 1);
+  else bpf_map_update_elem(&status_counts, &status, &one, BPF_NOEXIST);
+  __u64 us = ctx->duration_ns / 1000;
+  __u32 slot = us ? log2_u64(us) + 1 : 0;
+  n = bpf_map_lookup_elem(&latency_us_hist, &slot);
+  if (n) __sync_fetch_and_add(n, 1);
+  return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+`;
+
+let entries: Entries;
+const apps: AppProcess[] = [];
+
+beforeAll(async () => {
+  entries = await bundleEntries();
+}, 60_000);
+
+afterEach(async () => {
+  await Promise.all(apps.splice(0).map((a) => a.stop()));
+});
+
+afterAll(() => rmSync(entries.dir, { recursive: true, force: true }));
+
+async function tbpf(files: Record<string, string>, ...args: string[]) {
+  const io = memoryIo(files);
+  const code = await runCli(['node', 'tbpf', 'trace', ...args], io);
+  return { code, out: io.stdout, err: io.stderr };
+}
+
+describe('tbpf trace on Node.js processes', () => {
+  it('finds a preloaded server by pid, lists it, counts statuses and latencies, and pipes status >= 500', async () => {
+    const a = await startApp({ nodeArgs: ['--import', entries.register] });
+    apps.push(a);
+    const saved = process.env.XDG_RUNTIME_DIR;
+    process.env.XDG_RUNTIME_DIR = a.runtimeDir;
+    try {
+      const listed = await tbpf({}, 'list-processes');
+      expect(listed.code).toBe(0);
+      expect(listed.out).toMatch(new RegExp(`^${a.pid}\\s+\\S+/tbpf/${a.pid}\\.sock\\s+.*server\\.js$`, 'm'));
+    } finally {
+      if (saved === undefined) delete process.env.XDG_RUNTIME_DIR;
+      else process.env.XDG_RUNTIME_DIR = saved;
+    }
+    const p = String(a.pid);
+    let r = await tbpf({}, '-p', p, 'list');
+    expect(r.out).toMatch(/^node:http_server_response_finish\s+disabled\s+filter: none$/m);
+    expect(r.out).toMatch(/^node:gc\s+disabled/m);
+    expect((await tbpf({}, '-p', p, 'format', 'node:http_server_response_finish')).out).toContain(
+      'field:unsigned short status;',
+    );
+
+    expect((await tbpf({}, '-p', p, 'enable', 'node:http_server_response_finish')).code).toBe(0);
+    r = await tbpf(
+      { 'status.c': STATUS_C },
+      '-p',
+      p,
+      'filter',
+      'node:http_server_response_finish',
+      '--file',
+      'status.c',
+    );
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(
+      /^bpf: status\.c tracepoint\/node\/http_server_response_finish, \d+ insns, ctx=record/,
+    );
+    for (let i = 0; i < 12; i++) await get(a.port, i % 4 === 3 ? '/fail' : '/users');
+    r = await tbpf({}, '-p', p, 'map', 'status_counts');
+    expect(r.out.split('\n').filter(Boolean).sort()).toEqual([
+      '@status_counts[200]: 9',
+      '@status_counts[500]: 3',
+    ]);
+    r = await tbpf({}, '-p', p, 'map', 'latency_us_hist');
+    const counted = [...r.out.matchAll(/^\[[^)]*\)\s+(\d+) \|/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    expect(counted).toBe(12);
+
+    expect(
+      (await tbpf({}, '-p', p, 'filter', 'node:http_server_response_finish', 'status >= 500')).code,
+    ).toBe(0);
+    await tbpf({}, '-p', p, 'cat', 'trace_pipe');
+    for (const path of ['/', '/fail', '/users']) await get(a.port, path);
+    r = await tbpf({}, '-p', p, 'pipe', '--count', '1', '--timeout', '10000');
+    expect(r.out).toMatch(/http_server_response_finish: .* url=\/fail .* status=500\n$/);
+  }, 60_000);
+
+  it('attaches to a running server, probes a module export, and detaches leaving it as it was', async () => {
+    const a = await startApp({ nodeArgs: ['--inspect-port=0'] });
+    apps.push(a);
+    const p = String(a.pid);
+    const before = await appState(a.port);
+    let r = await tbpf({}, '-p', p, 'list');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`process ${p} has no trace host`);
+
+    r = await tbpf({}, 'attach', p, '--host-module', entries.attachEntry);
+    expect(r.err).toMatch(/sending SIGUSR1/);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(
+      new RegExp(`^trace host in ${p} \\(inspector opened and closed again\\): \\S+/tbpf/${p}\\.sock$`, 'm'),
+    );
+    expect((await appState(a.port)).inspector).toBeNull();
+
+    r = await tbpf({}, '-p', p, 'kprobe', 'add', 'p:db/query ./lib/db.js:query sql=$arg1:string');
+    expect(r.err).toBe('');
+    await tbpf({}, '-p', p, 'enable', 'db:query');
+    await get(a.port, '/users');
+    r = await tbpf({}, '-p', p, 'pipe', '--count', '1', '--timeout', '10000');
+    expect(r.out).toMatch(/query: \(\.\/lib\/db\.js:query\+0x0\) sql="select \* from users"\n$/);
+
+    r = await tbpf({}, '-p', p, 'detach');
+    expect(r).toMatchObject({ code: 0, out: 'detached\n' });
+    let gone = false;
+    for (let i = 0; i < 100 && !gone; i++) {
+      gone = (await tbpf({}, '-p', p, 'list')).code === 2;
+      if (!gone) await new Promise((res) => setTimeout(res, 20));
+    }
+    expect(gone).toBe(true);
+    expect(await appState(a.port)).toEqual(before);
+  }, 60_000);
+
+  it('refuses what it cannot attach to, with the reason', async () => {
+    const sleeper = spawn('sleep', ['30']);
+    try {
+      const r = await tbpf({}, 'attach', String(sleeper.pid));
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/tbpf: process \d+ is not Node\.js \(sleep\)/);
+    } finally {
+      sleeper.kill();
+    }
+    let r = await tbpf({}, 'attach', '4194305');
+    expect(r).toMatchObject({ code: 2, err: 'tbpf: no process 4194305\n' });
+    r = await tbpf({}, '-p', '4194305', 'list');
+    expect(r).toMatchObject({ code: 2, err: 'tbpf: no process 4194305\n' });
+    r = await tbpf({}, 'attach', 'abc');
+    expect(r).toMatchObject({ code: 2, err: "tbpf: not a process id: 'abc'\n" });
+  });
+});
