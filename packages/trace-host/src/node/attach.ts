@@ -13,9 +13,10 @@
  *    attach-loader.cjs) — it serves the control socket as a preloaded host does;
  * 5. close the inspector again (only if this attach opened it) and check its port is gone.
  */
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { basename } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import type { AttachedHost } from './attach-entry.js';
 import { findControlSocket, isAlive } from './socket-dir.js';
@@ -35,7 +36,7 @@ export class AttachError extends Error {
 export interface AttachOptions {
   /**
    * The ES module the process loads (exports `attachHost`, see ./attach-entry.ts): a path or
-   * file URL. Default: this package's built `dist/node/attach-entry.js`.
+   * file URL. Default: the installed @tbpf/trace-host's built `dist/node/attach-entry.js`.
    */
   hostModule?: string;
   /** How long to wait for the inspector to open, and then for it to close (ms, default 5000). */
@@ -186,13 +187,21 @@ async function waitFor<T>(timeoutMs: number, probe: () => Promise<T | undefined>
   }
 }
 
-function hostModuleUrl(hostModule: string | undefined): string {
-  if (!hostModule) return new URL('./attach-entry.js', import.meta.url).href;
-  return hostModule.startsWith('file:') ? hostModule : pathToFileURL(hostModule).href;
+/**
+ * The installed package's folder: the loader and the built host module are files the target
+ * process loads, found the same way from this package's sources, its dist, or a bundle.
+ */
+function packageDir(): string {
+  return dirname(createRequire(import.meta.url).resolve('@tbpf/trace-host/package.json'));
 }
 
-/** attach-loader.cjs, beside package.json (same relative place from src/node and dist/node). */
-const LOADER = fileURLToPath(new URL('../../attach-loader.cjs', import.meta.url));
+function hostModuleUrl(hostModule: string | undefined): string {
+  if (hostModule) return hostModule.startsWith('file:') ? hostModule : pathToFileURL(hostModule).href;
+  const built = join(packageDir(), 'dist', 'node', 'attach-entry.js');
+  if (!existsSync(built))
+    throw new AttachError('EINJECT', `${built} is missing: build @tbpf/trace-host (pnpm build)`);
+  return pathToFileURL(built).href;
+}
 
 interface EvaluateReply {
   id: number;
@@ -217,7 +226,8 @@ async function inject(port: number, moduleUrl: string, closeInspector: boolean):
       ws.once('open', () => resolve());
       ws.once('error', reject);
     });
-    const expression = `require(${JSON.stringify(LOADER)})(${JSON.stringify(moduleUrl)}, ${JSON.stringify({ closeInspector })})`;
+    const loader = join(packageDir(), 'attach-loader.cjs');
+    const expression = `require(${JSON.stringify(loader)})(${JSON.stringify(moduleUrl)}, ${JSON.stringify({ closeInspector })})`;
     const reply = await new Promise<EvaluateReply>((resolve, reject) => {
       ws.on('message', (data) => {
         const m = JSON.parse(String(data)) as EvaluateReply;

@@ -9,7 +9,6 @@
  * also closes its socket and forgets itself, leaving the process as it was (the module stays
  * loaded, inert).
  */
-import { unlinkSync } from 'node:fs';
 import { type ControlServer, serveControlSocket } from '../control-socket.js';
 import { FunctionRegistry } from '../function-registry.js';
 import { TraceHost } from '../trace-host.js';
@@ -60,10 +59,8 @@ async function start(options: ProcessHostOptions): Promise<ProcessHost> {
   defineNodeEvents(host, options);
   const socketPath = options.socketPath ?? controlSocketPath();
   ensureControlSocketDir(socketPath.slice(0, socketPath.lastIndexOf('/')));
+  // The server removes its socket file when closed and when the process exits.
   const server: ControlServer = await serveControlSocket(host, socketPath, { unref: true });
-  // The socket file goes with the process (an exit handler is the last chance to unlink it).
-  const unlinkOnExit = () => removeSocket(socketPath);
-  process.on('exit', unlinkOnExit);
   let stopped: Promise<void> | undefined;
   const self: ProcessHost = {
     host,
@@ -73,11 +70,9 @@ async function start(options: ProcessHostOptions): Promise<ProcessHost> {
       stopped ??= (async () => {
         host.dispose();
         host.onDetach = null;
-        process.off('exit', unlinkOnExit);
         const g = globalThis as Global;
         delete g[KEY];
         await server.close();
-        removeSocket(socketPath);
       })();
       return stopped;
     },
@@ -86,12 +81,4 @@ async function start(options: ProcessHostOptions): Promise<ProcessHost> {
   // close waits a turn so the reply to the `detach` write goes out first.
   host.onDetach = options.mode === 'attach' ? () => setImmediate(() => void self.stop()) : null;
   return self;
-}
-
-function removeSocket(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // already gone
-  }
 }
