@@ -1,5 +1,5 @@
 /** The typed syntax tree the parser builds: every expression carries its C type. */
-import type { SourceLoc } from './diagnostics.js';
+import type { Diagnostic, SourceLoc } from './diagnostics.js';
 import type { FuncType, Member, Type } from './types.js';
 
 export interface GlobalInit {
@@ -25,6 +25,12 @@ export interface Var {
   used?: boolean;
   /** Set on parameters: their position (0-based). */
   paramIndex?: number;
+  /** `__attribute__((aligned(N)))` on the variable. */
+  aligned?: number;
+  /** `__attribute__((weak))` (`__weak`): an extern that may be missing at load time. */
+  weak?: boolean;
+  /** `btf_decl_tag("…")` attributes (`__arg_ctx` on parameters). */
+  btfDeclTags?: string[];
 }
 
 export interface Func {
@@ -32,14 +38,28 @@ export interface Func {
   type: FuncType;
   loc: SourceLoc;
   isStatic: boolean;
+  /** `inline` or `always_inline`. */
   isInline: boolean;
+  /** `__attribute__((always_inline))` (`__always_inline`). */
   alwaysInline: boolean;
   noInline: boolean;
+  /** Declared `extern` and never defined: a kfunc when `section` is '.ksyms'. */
+  isExtern: boolean;
+  weak?: boolean;
+  btfDeclTags?: string[];
+  /**
+   * Errors about what BPF cannot do, found in the body of a static function: reported only if
+   * the function is compiled (unused static helpers in headers are no error, as in clang).
+   */
+  deferredErrors?: Diagnostic[];
   section?: string;
   params: Var[];
   locals: Var[];
   body?: Stmt;
+  /** Referenced at file scope (a global initializer): compiled even when static. */
   used?: boolean;
+  /** Functions this one's body calls or takes the address of (the call graph). */
+  refs: Set<Func>;
 }
 
 interface E<K extends string> {
@@ -82,14 +102,30 @@ export type Expr =
   /** `++`/`--`: `delta` is already scaled for pointers. */
   | (E<'incdec'> & { prefix: boolean; delta: bigint; l: Expr })
   | (E<'cast'> & { e: Expr })
-  | (E<'deref'> & { e: Expr })
+  /** `*e`; `core` marks an array element that is part of a CO-RE access path. */
+  | (E<'deref'> & { e: Expr; core?: boolean })
   | (E<'addr'> & { e: Expr })
-  /** `base->member`: base is a pointer to the struct. */
-  | (E<'member'> & { base: Expr; member: Member; offset: number })
+  /**
+   * `base->member`: base is a pointer to the struct. `core`: the access is CO-RE relocatable
+   * (inside `__builtin_preserve_access_index`, or the struct has `preserve_access_index`).
+   */
+  | (E<'member'> & { base: Expr; member: Member; offset: number; core?: boolean })
   | (E<'call'> & { callee: Func; args: Expr[] })
   | (E<'helper'> & { id: number; args: Expr[]; name: string })
   | (E<'builtin'> & { name: string; args: Expr[] })
+  /**
+   * A CO-RE query answered by a relocation (clang's BPF builtins): `field` is
+   * `__builtin_preserve_field_info(access, flag)` (access: a member or array-element lvalue with
+   * `core` set along its path), `type` is `__builtin_preserve_type_info`, `typeid` is
+   * `__builtin_btf_type_id`, `enum` is `__builtin_preserve_enum_value` (enumerator of `target`).
+   */
+  | (E<'coreinfo'> & CoreInfo)
   | (E<'stmtexpr'> & { body: Stmt[]; result: Expr | undefined });
+
+export type CoreInfo =
+  | { what: 'field'; access: Expr; flag: number }
+  | { what: 'type' | 'typeid'; target: Type; flag: number }
+  | { what: 'enum'; target: Type; enumerator: string; value: bigint; flag: number };
 
 export type ExprKind = Expr['kind'];
 
@@ -100,6 +136,14 @@ export interface InitItem {
   value: Expr;
   bitOffset?: number;
   bitWidth?: number;
+}
+
+export interface AsmOperand {
+  /** `[name]` of `%[name]`. */
+  name?: string;
+  /** "r", "=r", "+r", "i", "0", … */
+  constraint: string;
+  e: Expr;
 }
 
 interface S<K extends string> {
@@ -131,6 +175,18 @@ export type Stmt =
   | (S<'goto'> & { label: string })
   | (S<'label'> & { name: string; body: Stmt })
   | (S<'return'> & { e: Expr | undefined })
+  /**
+   * GNU inline assembly. `template` is the string with `%0`/`%[name]` operand references;
+   * outputs are lvalues (a "+r" output is also read), inputs rvalues (an "i" input must be a
+   * constant once inlined). An asm without outputs is volatile.
+   */
+  | (S<'asm'> & {
+      template: string;
+      volatile: boolean;
+      outputs: AsmOperand[];
+      inputs: AsmOperand[];
+      clobbers: string[];
+    })
   /** Initialise a local: zero it (when `zero`), then store the items. */
   | (S<'init'> & { v: Var; items: InitItem[]; zero: boolean })
   | S<'empty'>;

@@ -10,6 +10,7 @@ import {
   Abort,
   type Diagnostic,
   DiagnosticBag,
+  DiagnosticPrinter,
   formatDiagnostic,
   type SourceLoc,
   type SourceMap,
@@ -22,16 +23,24 @@ import { optimize } from './optimize.js';
 import { Parser } from './parser.js';
 import { Preprocessor } from './preprocessor.js';
 import { allocate } from './regalloc.js';
+import type { CpuVersion } from './target-macros.js';
 import { isComplete, sizeOf, type Type } from './types.js';
 
 export interface CompileOptions {
   /** Name used in diagnostics, `__FILE__` and line info (default 'input.c'). */
   fileName?: string;
+  /** `-I`: searched before the bundled headers. */
   includeDirs?: readonly string[];
+  /** Searched after the bundled headers (the CLI passes /usr/include and `-idirafter` dirs). */
+  systemIncludeDirs?: readonly string[];
   /** `-D` definitions: ['NAME', 'NAME=VALUE'] or { NAME: 'VALUE' }. */
   defines?: Readonly<Record<string, string>> | readonly string[];
-  /** 0 (-O0) or 2 (-O2, default). */
-  optimize?: 0 | 2;
+  /** `-U` names, applied after `defines`. */
+  undefines?: readonly string[];
+  /** -O level (default 2); 1 and 3 currently optimise as 2. */
+  optimize?: 0 | 1 | 2 | 3;
+  /** `-mcpu=vN`: selects clang's predefined `__BPF_CPU_VERSION__` / `__BPF_FEATURE_*` (default 4). */
+  cpu?: CpuVersion;
   /** File access for #include (the CLI passes Node's fs); bundled headers need none. */
   readFile?: (path: string) => string | undefined;
 }
@@ -87,6 +96,12 @@ export interface FrontendResult {
 
 const MAP_SECTIONS = new Set(['.maps', 'maps']);
 
+/** All diagnostics, printed with one printer (linear in their number and the sources' size). */
+function formatAll(list: readonly Diagnostic[], pp: Preprocessor): string {
+  const printer = new DiagnosticPrinter(pp.sources, pp.includedFrom);
+  return list.map((d) => printer.format(d)).join('\n');
+}
+
 /** Compile C source to instructions and object contents (no ELF yet). */
 export function compileToUnit(source: string, opts: CompileOptions = {}): FrontendResult {
   const diags = new DiagnosticBag();
@@ -96,10 +111,13 @@ export function compileToUnit(source: string, opts: CompileOptions = {}): Fronte
     {
       fileName,
       includeDirs: opts.includeDirs,
+      systemIncludeDirs: opts.systemIncludeDirs,
       defines: opts.defines,
+      undefines: opts.undefines,
       readFile: opts.readFile,
       bundled: BUNDLED_HEADERS,
       optimize: level > 0,
+      cpu: opts.cpu,
     },
     diags,
   );
@@ -121,7 +139,7 @@ export function compileToUnit(source: string, opts: CompileOptions = {}): Fronte
   return {
     unit: errorCount === 0 ? unit : undefined,
     diagnostics: diags.list,
-    messages: diags.list.map((d) => formatDiagnostic(d, pp.sources)).join('\n'),
+    messages: formatAll(diags.list, pp),
     errorCount,
   };
 }
@@ -163,7 +181,10 @@ function lower(
         f.isStatic &&
         ((callSites.get(f) ?? 0) <= 1 || astSize(f.body as Stmt) <= SMALL_FUNCTION)));
   const byName = new Map(tu.funcs.filter((f) => f.body !== undefined).map((f) => [f.name, f]));
-  const queue = tu.funcs.filter((f) => f.body !== undefined && (f.section !== undefined || !f.isStatic));
+  if (!checkReached(tu.funcs, diags)) return unit;
+  const queue = tu.funcs.filter(
+    (f) => f.body !== undefined && (f.section !== undefined || !f.isStatic || f.used),
+  );
   const queued = new Set(queue);
   const usedGlobals = new Set<Var>();
   const generated = new Map<Func, CompiledFunction>();
@@ -217,6 +238,35 @@ function lower(
     unit.data.push({ name: v.name, section, bytes, global: !v.isStatic, type: v.type });
   }
   return unit;
+}
+
+/**
+ * Checks what compiled code reaches through calls and address references (Func.refs), from the
+ * programs (SEC), the non-static functions and functions referenced at file scope: the errors
+ * deferred in those static functions, and calls of functions without a body (kfuncs aside).
+ * Unreached static functions are skipped with their errors (unused header helpers), as clang
+ * does. Returns false when there were errors (their bodies may be incomplete: no code then).
+ */
+function checkReached(funcs: readonly Func[], diags: DiagnosticBag): boolean {
+  const before = diags.errorCount;
+  const reached = new Set<Func>();
+  const visit = (f: Func): void => {
+    if (reached.has(f)) return;
+    reached.add(f);
+    for (const g of f.refs) visit(g);
+  };
+  for (const f of funcs)
+    if (f.used || (f.body !== undefined && (f.section !== undefined || !f.isStatic))) visit(f);
+  for (const f of funcs) {
+    if (!reached.has(f)) continue;
+    for (const d of f.deferredErrors ?? []) diags.error(d.loc, d.message);
+    if (f.body === undefined && !(f.isExtern && f.section === '.ksyms'))
+      diags.error(
+        f.loc,
+        `function '${f.name}' is declared but not defined (BPF cannot call external functions)`,
+      );
+  }
+  return diags.errorCount === before;
 }
 
 /** A function emitted as a BPF function: at most 5 parameters, no structs by value. */

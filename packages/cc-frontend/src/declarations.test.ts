@@ -92,7 +92,7 @@ describe('parseDeclarations', () => {
       parseDeclarations('struct a { int x;\n  undefined_t y; };', { fileName: 'h.h' });
     } catch (e) {
       expect((e as Error).message).toBe(
-        "h.h:2:3: error: unknown type name 'undefined_t'\n  undefined_t y; };\n  ^",
+        "h.h:2:3: error: unknown type name 'undefined_t'\n    2 |   undefined_t y; };\n      |   ^",
       );
     }
   });

@@ -64,7 +64,9 @@ describe('diagnostics', () => {
     const r = compile('int f(void) {\n  int x = 1;\n  return x +;\n}\n', { fileName: 'p.c' });
     expect(r.errorCount).toBe(1);
     expect(r.bytes).toBeUndefined();
-    expect(r.messages).toBe('p.c:3:13: error: expected expression\n  return x +;\n            ^');
+    expect(r.messages).toBe(
+      'p.c:3:13: error: expected expression\n    3 |   return x +;\n      |             ^',
+    );
   });
 
   it('reports several errors in one run', () => {

@@ -1,4 +1,8 @@
-/** Source locations and clang-style diagnostics (`file:line:col: error: message`, line, caret). */
+/**
+ * Source locations and clang-style diagnostics: `file:line:col: error: message`, the source line
+ * with a caret, "In file included from" lines before a diagnostic in a header, and "expanded from
+ * macro" notes for tokens that came out of macros.
+ */
 
 export interface SourceLoc {
   file: string;
@@ -6,6 +10,15 @@ export interface SourceLoc {
   line: number;
   /** 1-based, in characters. */
   col: number;
+  /** Set when the token came from a macro's definition: where it was spelled there. */
+  macro?: MacroExpansion;
+}
+
+/** One level of macro expansion behind a location (clang's "expanded from macro" note). */
+export interface MacroExpansion {
+  name: string;
+  /** Where the token is written in the macro's definition. */
+  spelling: SourceLoc;
 }
 
 export type Severity = 'error' | 'warning' | 'note';
@@ -14,16 +27,21 @@ export interface Diagnostic {
   severity: Severity;
   message: string;
   loc: SourceLoc;
+  /** Notes printed right after this diagnostic ("to match this '{'"). */
+  notes?: Diagnostic[];
+  /** Printed as "fatal error" (the compilation stopped here). */
+  fatal?: boolean;
 }
 
 /** Thrown to abandon a construct after its diagnostic has been recorded. */
 export class CompileError extends Error {
   readonly diagnostics: Diagnostic[];
   constructor(diagnostics: Diagnostic[], sources?: SourceMap) {
+    const printer = new DiagnosticPrinter(sources ?? new Map());
     super(
       diagnostics
         .filter((d) => d.severity === 'error')
-        .map((d) => formatDiagnostic(d, sources))
+        .map((d) => printer.format(d))
         .join('\n') || 'compilation failed',
     );
     this.name = 'CompileError';
@@ -34,33 +52,149 @@ export class CompileError extends Error {
 /** The text of every file read during a compilation, for printing source lines. */
 export type SourceMap = Map<string, string>;
 
-export function formatDiagnostic(d: Diagnostic, sources?: SourceMap): string {
-  const head = `${d.loc.file}:${d.loc.line}:${d.loc.col}: ${d.severity}: ${d.message}`;
-  const text = sources?.get(d.loc.file);
-  if (text === undefined) return head;
-  const line = text.split('\n')[d.loc.line - 1];
-  if (line === undefined) return head;
-  const caret = `${line.slice(0, d.loc.col - 1).replace(/[^\t]/g, ' ')}^`;
-  return `${head}\n${line}\n${caret}`;
+/** Lines shown around the caret are cut to this many characters (binary input has huge lines). */
+const MAX_SHOWN_LINE = 240;
+
+/**
+ * Prints diagnostics as clang does. One printer per compilation: it indexes each file's line
+ * starts once, so printing N diagnostics costs O(N + size of the sources), and it prints the
+ * include chain only when the file changes from one diagnostic to the next.
+ */
+export class DiagnosticPrinter {
+  private lineStarts = new Map<string, number[]>();
+  private lastFile: string | undefined;
+
+  constructor(
+    private readonly sources: ReadonlyMap<string, string>,
+    /** Header → the `#include` that first brought it in. */
+    private readonly includedFrom: ReadonlyMap<string, SourceLoc> = new Map(),
+  ) {}
+
+  format(d: Diagnostic): string {
+    const out: string[] = [];
+    if (d.loc.file !== this.lastFile) {
+      this.lastFile = d.loc.file;
+      const seen = new Set<string>();
+      for (let at = this.includedFrom.get(d.loc.file); at && !seen.has(at.file); ) {
+        seen.add(at.file);
+        out.push(`In file included from ${at.file}:${at.line}:`);
+        at = this.includedFrom.get(at.file);
+      }
+    }
+    const severity = d.fatal ? 'fatal error' : d.severity;
+    out.push(this.located(d.loc, `${severity}: ${d.message}`));
+    for (const m of macroChain(d.loc))
+      out.push(this.located(m.spelling, `note: expanded from macro '${m.name}'`));
+    for (const n of d.notes ?? []) out.push(this.format(n));
+    return out.join('\n');
+  }
+
+  private located(loc: SourceLoc, text: string): string {
+    if (loc.file === '') return text; // not about a place in the source
+    const head = `${loc.file}:${loc.line}:${loc.col}: ${text}`;
+    const line = this.line(loc.file, loc.line);
+    if (line === undefined) return head;
+    const { shown, caret } = displayLine(line, loc.col);
+    const gutter = String(loc.line).padStart(5);
+    return `${head}\n${gutter} | ${shown}\n${' '.repeat(gutter.length)} | ${' '.repeat(caret)}^`;
+  }
+
+  private line(file: string, n: number): string | undefined {
+    const text = this.sources.get(file);
+    if (text === undefined) return undefined;
+    let starts = this.lineStarts.get(file);
+    if (!starts) {
+      starts = [0];
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.lineStarts.set(file, starts);
+    }
+    if (n < 1 || n > starts.length) return undefined;
+    const end = n < starts.length ? starts[n] - 1 : text.length;
+    return text.slice(starts[n - 1], end).replace(/\r$/, '');
+  }
 }
+
+/** Outermost expansion first, as clang prints the notes. */
+function macroChain(loc: SourceLoc): MacroExpansion[] {
+  const chain: MacroExpansion[] = [];
+  for (let m = loc.macro; m; m = m.spelling.macro) chain.push(m);
+  return chain;
+}
+
+/**
+ * The line as clang shows it (tabs expanded to 8 columns, unprintable characters as <U+XXXX>),
+ * cut to a window around the caret when it is very long; `caret` is the display column (0-based).
+ */
+function displayLine(line: string, col: number): { shown: string; caret: number } {
+  const parts: string[] = [];
+  let width = 0;
+  let caret = -1;
+  const limit = Math.max(col, 1) + MAX_SHOWN_LINE;
+  for (let i = 0; i < line.length && i < limit; i++) {
+    if (i === col - 1) caret = width;
+    const c = line.charCodeAt(i);
+    let s: string;
+    if (c === 9) s = ' '.repeat(8 - (width % 8));
+    else if (c < 0x20 || c === 0x7f || c === 0xfffd)
+      s = `<U+${c.toString(16).toUpperCase().padStart(4, '0')}>`;
+    else s = line[i];
+    parts.push(s);
+    width += s.length;
+  }
+  if (caret < 0) caret = width + Math.max(0, col - 1 - line.length);
+  let shown = parts.join('');
+  if (shown.length > MAX_SHOWN_LINE) {
+    const from = Math.max(0, Math.min(caret - MAX_SHOWN_LINE / 2, shown.length - MAX_SHOWN_LINE));
+    const cut = shown.slice(from, from + MAX_SHOWN_LINE);
+    shown = `${from > 0 ? '...' : ''}${cut}${from + MAX_SHOWN_LINE < shown.length ? '...' : ''}`;
+    caret = caret - from + (from > 0 ? 3 : 0);
+  }
+  return { shown, caret };
+}
+
+/** One diagnostic on its own (a printer per call; use DiagnosticPrinter for many). */
+export function formatDiagnostic(d: Diagnostic, sources?: SourceMap): string {
+  return new DiagnosticPrinter(sources ?? new Map()).format(d);
+}
+
+const MAX_WARNINGS = 1000;
 
 /** Collects diagnostics; `error` records and returns a throwable to abandon the construct. */
 export class DiagnosticBag {
   readonly list: Diagnostic[] = [];
   /** Errors past this count stop the compilation (as clang's -ferror-limit). */
   limit = 20;
+  private errors = 0;
 
   get errorCount(): number {
-    return this.list.filter((d) => d.severity === 'error').length;
+    return this.errors;
   }
 
-  error(loc: SourceLoc, message: string): Abort {
-    this.list.push({ severity: 'error', message, loc });
-    return new Abort(this.errorCount >= this.limit);
+  /** Records an error; the returned Abort is fatal once the error limit is reached. */
+  error(loc: SourceLoc, message: string, notes?: Diagnostic[]): Abort {
+    if (this.errors >= this.limit) return new Abort(true);
+    this.list.push(notes ? { severity: 'error', message, loc, notes } : { severity: 'error', message, loc });
+    this.errors++;
+    if (this.errors < this.limit) return new Abort(false);
+    this.list.push({
+      severity: 'error',
+      fatal: true,
+      message: 'too many errors emitted, stopping now [-ferror-limit=]',
+      loc: { file: '', line: 0, col: 0 },
+    });
+    return new Abort(true);
   }
 
+  /** An error after which nothing sensible can follow ('file not found'): stops the compilation. */
+  fatal(loc: SourceLoc, message: string): Abort {
+    this.list.push({ severity: 'error', fatal: true, message, loc });
+    this.errors++;
+    return new Abort(true);
+  }
+
+  /** Warnings past MAX_WARNINGS are dropped (binary input must not print without end). */
   warn(loc: SourceLoc, message: string): void {
-    this.list.push({ severity: 'warning', message, loc });
+    if (this.list.length - this.errors < MAX_WARNINGS) this.list.push({ severity: 'warning', message, loc });
   }
 }
 

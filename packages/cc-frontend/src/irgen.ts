@@ -361,6 +361,8 @@ export class FuncGen {
         this.cur = this.newBlock();
         return;
       }
+      case 'asm':
+        throw this.error(s.loc, 'inline assembly is not supported by tbpf cc');
     }
   }
 
@@ -693,6 +695,11 @@ export class FuncGen {
         if (e.result === undefined) return this.zero();
         return this.gen(e.result);
       }
+      case 'coreinfo':
+        throw this.error(
+          e.loc,
+          'CO-RE relocations (__builtin_preserve_*_info, __builtin_btf_type_id) are not supported by tbpf cc yet',
+        );
     }
   }
 
@@ -1388,7 +1395,8 @@ function writes(s: Stmt, v: Var): boolean {
     case 'init':
       return s.v === v || s.items.some((it) => e(it.value));
     case 'goto':
-      return true; // a jump out of (or into) the body: keep the loop
+    case 'asm':
+      return true; // a jump out of (or into) the body, or opaque writes: keep the loop
     default:
       return false;
   }

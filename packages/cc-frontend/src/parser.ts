@@ -5,6 +5,7 @@
  * next statement or declaration.
  */
 import type {
+  AsmOperand,
   BinaryOp,
   CaseStmt,
   Expr,
@@ -17,11 +18,16 @@ import type {
   Var,
 } from './ast.js';
 import { Abort, type DiagnosticBag, type SourceLoc } from './diagnostics.js';
+import { attributeName, BUILTIN_NAMES, hasAttribute, isBuiltinLike } from './features.js';
 import type { Token } from './lexer.js';
-import { BINARY_PRECEDENCE, decodeCharLiteral, decodeEscapes, parseIntegerLiteral } from './preprocessor.js';
+import { decodeCharLiteral, decodeEscapes, parseIntegerLiteral } from './literals.js';
+import { BINARY_PRECEDENCE } from './pp-condition.js';
+import { PRAGMA_ATTRIBUTE_POP, PRAGMA_ATTRIBUTE_PUSH, PRAGMA_END, PRAGMA_UNROLL } from './preprocessor.js';
 import {
   alignOf,
   arrayOf,
+  canonical,
+  type FieldDecl,
   type FuncType,
   findMember,
   type IntType,
@@ -57,7 +63,38 @@ interface DeclSpec {
   isStatic: boolean;
   isExtern: boolean;
   isInline: boolean;
+  /** `__auto_type`: the declared variable takes its initializer's type. */
+  autoType?: boolean;
   attrs: Attrs;
+}
+
+/** An enumeration constant is an int when its value fits, else it has the enum's type. */
+function enumConstType(value: bigint, base: IntType): IntType {
+  return value >= -0x80000000n && value <= 0x7fffffffn ? T.int : base;
+}
+
+function minOf(t: IntType): bigint {
+  return t.signed ? -(1n << BigInt(t.size * 8 - 1)) : 0n;
+}
+function maxOf(t: IntType): bigint {
+  return t.signed ? (1n << BigInt(t.size * 8 - 1)) - 1n : (1n << BigInt(t.size * 8)) - 1n;
+}
+
+const TYPEOF_KEYWORDS = new Set([
+  'typeof',
+  '__typeof__',
+  '__typeof',
+  'typeof_unqual',
+  '__typeof_unqual__',
+  '__typeof_unqual',
+]);
+
+/** The plain integer type of a size (for `mode(…)` attributes). */
+function intOfSize(size: 1 | 2 | 4 | 8, signed: boolean): IntType {
+  if (size === 1) return signed ? T.schar : T.uchar;
+  if (size === 2) return signed ? T.short : T.ushort;
+  if (size === 4) return signed ? T.int : T.uint;
+  return signed ? T.long : T.ulong;
 }
 
 interface Attrs {
@@ -66,9 +103,88 @@ interface Attrs {
   aligned?: number;
   alwaysInline?: boolean;
   noInline?: boolean;
+  weak?: boolean;
+  used?: boolean;
+  preserveAccessIndex?: boolean;
+  btfDeclTags?: string[];
+  btfTypeTags?: string[];
+  /** `mode(QI|HI|SI|DI|byte|word|pointer)`: the integer size in bytes. */
+  mode?: 1 | 2 | 4 | 8;
 }
 
+/** GCC machine modes that `__attribute__((mode(…)))` may name, by size in bytes. */
+const MODE_SIZES: Readonly<Record<string, 1 | 2 | 4 | 8>> = {
+  QI: 1,
+  byte: 1,
+  HI: 2,
+  SI: 4,
+  DI: 8,
+  word: 8,
+  pointer: 8,
+  unwind_word: 8,
+};
+
+/** Operators and keywords that start a unary expression (each level nests the parse). */
+const PREFIX_OPERATORS = new Set(['+', '-', '~', '!', '&', '*', '++', '--']);
+const PREFIX_KEYWORDS = new Set([
+  '__extension__',
+  'sizeof',
+  '_Alignof',
+  '__alignof__',
+  '__alignof',
+  'alignof',
+  '__builtin_offsetof',
+  'offsetof',
+]);
+
 const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '<<=', '>>=']);
+
+/**
+ * Statements, declarators and operators nested deeper than this are an error, not a stack
+ * overflow (here or in the passes that walk the tree recursively).
+ */
+const MAX_NESTING = 1000;
+
+/** Depth of an expression tree; depths of subtrees already measured come from `memo`. */
+function exprDepth(e: object, memo: WeakMap<object, number>): number {
+  const known = memo.get(e);
+  if (known !== undefined) return known;
+  let max = 0;
+  for (const [k, v] of Object.entries(e)) {
+    if (k === 'type' || k === 'loc' || v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) {
+      for (const x of v)
+        if (x && typeof x === 'object' && 'kind' in x) max = Math.max(max, exprDepth(x, memo));
+    } else if ('kind' in v && 'loc' in v) max = Math.max(max, exprDepth(v, memo));
+  }
+  memo.set(e, max + 1);
+  return max + 1;
+}
+
+interface Declarator {
+  name: string | undefined;
+  type: Type;
+  loc: SourceLoc;
+  paramVars?: Var[];
+  /** A K&R identifier list `f(a, b)` was read (not supported). */
+  knr?: boolean;
+}
+
+/** Specifiers and qualifiers that change nothing in BPF code. */
+const NO_EFFECT_SPECIFIERS = new Set([
+  'register',
+  'auto',
+  '_Noreturn',
+  '_Thread_local',
+  '__thread',
+  'restrict',
+  '__restrict',
+  '__restrict__',
+  '_Atomic',
+  '_Nullable',
+  '_Nonnull',
+  '_Null_unspecified',
+]);
 
 const TYPE_KEYWORDS = new Set([
   'void',
@@ -80,37 +196,34 @@ const TYPE_KEYWORDS = new Set([
   'float',
   'double',
   'signed',
-  'unsigned',
   '__signed__',
+  '__signed',
+  'unsigned',
   'struct',
   'union',
   'enum',
   'const',
-  'volatile',
-  'restrict',
-  '__restrict',
-  '__restrict__',
   '__const',
+  '__const__',
+  'volatile',
   '__volatile__',
+  '__volatile',
   'typedef',
   'static',
   'extern',
   'inline',
   '__inline',
   '__inline__',
-  'register',
-  'auto',
   '__attribute__',
   '__attribute',
   '_Alignas',
-  '__typeof__',
-  '__typeof',
-  'typeof',
-  '_Noreturn',
+  ...TYPEOF_KEYWORDS,
+  '__auto_type',
   '__extension__',
-  '_Thread_local',
   '__int128',
-  '_Atomic',
+  '_Complex',
+  '__complex__',
+  ...NO_EFFECT_SPECIFIERS,
 ]);
 
 export interface ParseOptions {
@@ -132,6 +245,18 @@ export class Parser {
   private labels = new Set<string>();
   private gotos: { label: string; loc: SourceLoc }[] = [];
   private strCount = 0;
+  /** Attributes pushed by `#pragma clang attribute push`, applied to every record defined. */
+  private pragmaAttrs: Attrs[] = [];
+  /** Inside `sizeof`, `typeof`, …: nothing is evaluated, so nothing is used. */
+  private unevaluatedDepth = 0;
+  /** Current depth of nested parsing (statements, declarators, prefix operators). */
+  private nesting = 0;
+  /** Inside `__builtin_preserve_access_index(…)` (or a CO-RE builtin's field argument). */
+  private coreDepth = 0;
+  /** The last enumeration constant read (for `__builtin_preserve_enum_value`). */
+  private lastEnumConst: { name: string; value: bigint } | undefined;
+  /** Depth of expression trees already checked (so each check is O(1) amortised). */
+  private depths = new WeakMap<object, number>();
   /** Every struct/union/enum declared at file scope, in order: for the layout API. */
   readonly tags: Type[] = [];
   readonly typedefs = new Map<string, Type>();
@@ -142,7 +267,14 @@ export class Parser {
   constructor(
     private readonly toks: Token[],
     private readonly diags: DiagnosticBag,
-  ) {}
+  ) {
+    // clang's predeclared types for the BPF target (va_list is a plain pointer there).
+    const builtin = (name: string, type: Type) =>
+      this.scopes[0].set(name, { kind: 'typedef', type: { ...type, typedef: { name, type } } as Type });
+    builtin('__builtin_va_list', pointerTo(T.void));
+    builtin('__int128_t', T.int128);
+    builtin('__uint128_t', T.uint128);
+  }
 
   // ---- tokens ----
 
@@ -165,16 +297,62 @@ export class Parser {
     }
     return false;
   }
+  /**
+   * Consumes `text` or reports it missing where clang does: a missing `;` (and anything missing
+   * at the end of the input) right after the previous token, anything else at the current one.
+   */
   private expect(text: string, what?: string): Token {
     if (this.is(text)) return this.take();
-    const t = this.peek();
-    throw this.error(
-      t.loc,
-      `expected '${text}'${what ? ` ${what}` : ''}${t.kind === 'eof' ? ' at end of input' : ''}`,
-    );
+    throw this.error(this.missingLoc(text), `expected '${text}'${what ? ` ${what}` : ''}`);
   }
+
+  /** Like expect, for the closing bracket of `open`, with clang's "to match this" note. */
+  private expectClosing(text: string, open: Token): Token {
+    if (this.is(text)) return this.take();
+    throw this.expectedClosing(text, open);
+  }
+
+  private expectedClosing(text: string, open: Token): Abort {
+    return this.diags.error(this.missingLoc(text), `expected '${text}'`, [
+      { severity: 'note', message: `to match this '${open.text}'`, loc: open.loc },
+    ]);
+  }
+
+  private missingLoc(text: string): SourceLoc {
+    const t = this.peek();
+    const prev = this.toks[this.pos - 1];
+    if (prev === undefined || (text !== ';' && t.kind !== 'eof')) return t.loc;
+    if (prev.loc.macro) return prev.loc;
+    return { file: prev.loc.file, line: prev.loc.line, col: prev.loc.col + prev.text.length };
+  }
+
   private error(loc: SourceLoc, message: string): Abort {
     return this.diags.error(loc, message);
+  }
+
+  /** Runs a nested parse, failing cleanly (not by stack overflow) past MAX_NESTING levels. */
+  private nest<R>(at: Token, f: () => R): R {
+    if (this.nesting >= MAX_NESTING)
+      throw this.diags.fatal(
+        at.loc,
+        `nesting too deep: more than ${MAX_NESTING} levels of statements, declarators or operators`,
+      );
+    this.nesting++;
+    try {
+      return f();
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  /** Expressions deeper than MAX_NESTING are an error (later passes walk them recursively). */
+  private checkDepth(e: Expr): Expr {
+    if (exprDepth(e, this.depths) > MAX_NESTING)
+      throw this.diags.fatal(
+        e.loc,
+        `expression nested too deeply: more than ${MAX_NESTING} levels of operators`,
+      );
+    return e;
   }
 
   // ---- scopes ----
@@ -228,13 +406,6 @@ export class Parser {
         this.recoverTopLevel(start);
       }
     }
-    for (const f of this.funcs) {
-      if (f.used && f.body === undefined)
-        this.diags.error(
-          f.loc,
-          `function '${f.name}' is declared but not defined (BPF cannot call external functions)`,
-        );
-    }
     return { globals: this.globals, funcs: this.funcs };
   }
 
@@ -259,18 +430,22 @@ export class Parser {
 
   private topLevel(opts: ParseOptions): void {
     if (this.accept(';')) return;
+    if (this.pragmaAttribute()) return;
     if (this.is('_Static_assert')) {
       this.staticAssert();
       return;
+    }
+    if (this.isAsmKeyword()) {
+      throw this.error(this.peek().loc, 'file-scope inline assembly is not supported by tbpf cc');
     }
     const spec = this.declSpec();
     if (this.accept(';')) return;
     for (let first = true; ; first = false) {
       const d = this.declarator(spec.type);
-      const attrs = { ...spec.attrs, ...this.attributes() };
+      const attrs = this.declaratorAttributes({ ...spec.attrs });
       if (spec.typedef) {
         if (d.name === undefined) throw this.error(d.loc, 'typedef requires a name');
-        this.declare(d.name, { kind: 'typedef', type: d.type });
+        this.declareTypedef(d.name, d.type, attrs);
       } else if (d.type.kind === 'func') {
         if (d.name === undefined) throw this.error(d.loc, 'function requires a name');
         const f = this.declareFunc(d.name, d.type, d.loc, spec, attrs, d.paramVars);
@@ -281,6 +456,11 @@ export class Parser {
           this.funcBody(f, d.paramVars ?? []);
           return;
         }
+        if (first && d.knr)
+          throw this.error(
+            d.loc,
+            `K&R-style (identifier-list) function definitions are not supported by tbpf cc; give the parameters their types in the parentheses, e.g. 'int ${d.name}(int a, int b)'`,
+          );
       } else {
         if (d.name === undefined) throw this.error(d.loc, 'declaration requires a name');
         this.globalVar(d.name, d.type, d.loc, spec, attrs);
@@ -289,6 +469,63 @@ export class Parser {
       this.expect(';', 'after top level declarator');
       return;
     }
+  }
+
+  /** `asm`, `__asm__` or `__asm`. */
+  private isAsmKeyword(k = 0): boolean {
+    const t = this.peek(k);
+    return t.kind === 'ident' && (t.text === 'asm' || t.text === '__asm__' || t.text === '__asm');
+  }
+
+  /** After a declarator: a GNU asm label (`asm("name")`, not supported) and attributes. */
+  private declaratorAttributes(into: Attrs): Attrs {
+    if (this.isAsmKeyword())
+      throw this.error(this.peek().loc, 'asm labels on declarations are not supported by tbpf cc');
+    return this.attributes(into);
+  }
+
+  private declareTypedef(name: string, type: Type, attrs: Attrs): void {
+    let t = type;
+    if (attrs.mode !== undefined && t.kind === 'int' && !t.bool) t = intOfSize(attrs.mode, t.signed);
+    if (attrs.aligned !== undefined && t.kind === 'struct' && attrs.aligned > t.def.align) {
+      // `typedef struct s __attribute__((aligned(16))) s16;`: the typedef's own alignment.
+      t = { ...t, def: { ...t.def, align: attrs.aligned, size: roundUp(t.def.size, attrs.aligned) } };
+    }
+    this.declare(name, { kind: 'typedef', type: { ...t, typedef: { name, type: t } } as Type });
+  }
+
+  /**
+   * `#pragma clang attribute push (__attribute__((…)), apply_to = …)` and `pop`, from the
+   * preprocessor as special tokens. Only `preserve_access_index` on records changes code.
+   */
+  private pragmaAttribute(): boolean {
+    const t = this.peek();
+    if (t.kind !== 'punct') return false;
+    if (t.text === PRAGMA_ATTRIBUTE_POP) {
+      this.take();
+      if (this.pragmaAttrs.pop() === undefined)
+        this.diags.warn(
+          t.loc,
+          "'#pragma clang attribute pop' with no matching '#pragma clang attribute push'",
+        );
+      return true;
+    }
+    if (t.text !== PRAGMA_ATTRIBUTE_PUSH) return false;
+    this.take();
+    const end = this.toks.findIndex((x, i) => i >= this.pos && x.kind === 'punct' && x.text === PRAGMA_END);
+    const stop = end < 0 ? this.toks.length - 1 : end;
+    const attrs: Attrs = {};
+    try {
+      if (this.accept('(')) {
+        this.attributes(attrs);
+        // `apply_to = record` / `any(record, …)`: only records take preserve_access_index.
+      }
+    } finally {
+      this.pos = stop;
+      this.accept(PRAGMA_END);
+    }
+    this.pragmaAttrs.push(attrs);
+    return true;
   }
 
   private staticAssert(): void {
@@ -324,9 +561,15 @@ export class Parser {
   ): Func {
     const prev = this.lookup(name);
     if (prev?.kind === 'func') {
-      if (attrs.section) prev.f.section = attrs.section;
-      if (params && prev.f.body === undefined) prev.f.type = type;
-      return prev.f;
+      const f = prev.f;
+      if (attrs.section) f.section = attrs.section;
+      if (attrs.alwaysInline) f.alwaysInline = f.isInline = true;
+      if (attrs.noInline) f.noInline = true;
+      if (attrs.weak) f.weak = true;
+      if (attrs.btfDeclTags) f.btfDeclTags = [...(f.btfDeclTags ?? []), ...attrs.btfDeclTags];
+      if (params && f.body === undefined) f.type = type;
+      f.isExtern = f.isExtern && spec.isExtern;
+      return f;
     }
     if (prev && this.scopes.length === 1)
       throw this.error(loc, `redefinition of '${name}' as a different kind of symbol`);
@@ -338,10 +581,14 @@ export class Parser {
       isInline: spec.isInline || !!attrs.alwaysInline,
       alwaysInline: !!attrs.alwaysInline,
       noInline: !!attrs.noInline,
+      isExtern: spec.isExtern,
       section: attrs.section,
       params: [],
       locals: [],
+      refs: new Set(),
     };
+    if (attrs.weak) f.weak = true;
+    if (attrs.btfDeclTags) f.btfDeclTags = attrs.btfDeclTags;
     this.funcs.push(f);
     this.scopes[0].set(name, { kind: 'func', f });
     return f;
@@ -380,6 +627,9 @@ export class Parser {
       this.declare(name, { kind: 'var', v });
     }
     if (attrs.section) v.section = attrs.section;
+    if (attrs.weak) v.weak = true;
+    if (attrs.aligned !== undefined) v.aligned = attrs.aligned;
+    if (attrs.btfDeclTags) v.btfDeclTags = [...(v.btfDeclTags ?? []), ...attrs.btfDeclTags];
     if (this.accept('=')) {
       if (v.init) throw this.error(loc, `redefinition of '${name}'`);
       this.globalInitializer(v);
@@ -397,6 +647,11 @@ export class Parser {
 
   // ---- declaration specifiers ----
 
+  /**
+   * GNU attributes (`__attribute__((a, b(x)))`), `_Alignas` and `__extension__`, merged into
+   * `into`. Attributes that change nothing in BPF code are accepted silently; unknown ones get
+   * clang's warning.
+   */
   private attributes(into: Attrs = {}): Attrs {
     for (;;) {
       if (this.is('__attribute__') || this.is('__attribute')) {
@@ -404,23 +659,8 @@ export class Parser {
         this.expect('(');
         this.expect('(');
         while (!this.is(')')) {
-          const name = this.take();
-          const n = name.text.replace(/^__(.*)__$/, '$1');
-          if (n === 'section') {
-            this.expect('(');
-            into.section = this.stringLiteralText();
-            this.expect(')');
-          } else if (n === 'aligned') {
-            if (this.accept('(')) {
-              into.aligned = Number(this.constExpr());
-              this.expect(')');
-            } else into.aligned = 8;
-          } else {
-            if (n === 'packed') into.packed = true;
-            else if (n === 'always_inline') into.alwaysInline = true;
-            else if (n === 'noinline') into.noInline = true;
-            if (this.is('(')) this.skipBalanced();
-          }
+          if (this.accept(',')) continue; // empty entries: `__attribute__((aligned(8), ,))`
+          this.attribute(into);
           if (!this.accept(',')) break;
         }
         this.expect(')');
@@ -433,6 +673,64 @@ export class Parser {
       } else if (this.is('__extension__')) this.take();
       else return into;
     }
+  }
+
+  private attribute(into: Attrs): void {
+    const nameTok = this.take();
+    if (nameTok.kind !== 'ident') throw this.error(nameTok.loc, 'expected identifier');
+    const n = attributeName(nameTok.text);
+    const stringArg = (): string => {
+      this.expect('(');
+      const s = this.stringLiteralText();
+      this.expect(')');
+      return s;
+    };
+    switch (n) {
+      case 'section':
+        into.section = stringArg();
+        return;
+      case 'aligned':
+        if (this.accept('(')) {
+          into.aligned = Number(this.constExpr());
+          this.expect(')');
+        } else into.aligned = 8; // the target's largest alignment
+        return;
+      case 'packed':
+        into.packed = true;
+        return;
+      case 'always_inline':
+        into.alwaysInline = true;
+        return;
+      case 'noinline':
+        into.noInline = true;
+        return;
+      case 'weak':
+        into.weak = true;
+        return;
+      case 'used':
+        into.used = true;
+        return;
+      case 'preserve_access_index':
+        into.preserveAccessIndex = true;
+        return;
+      case 'btf_decl_tag':
+        into.btfDeclTags = [...(into.btfDeclTags ?? []), stringArg()];
+        return;
+      case 'btf_type_tag':
+        into.btfTypeTags = [...(into.btfTypeTags ?? []), stringArg()];
+        return;
+      case 'mode': {
+        this.expect('(');
+        const m = this.take();
+        this.expect(')');
+        const size = MODE_SIZES[attributeName(m.text)];
+        if (size === undefined) throw this.error(m.loc, `unknown machine mode '${m.text}'`);
+        into.mode = size;
+        return;
+      }
+    }
+    if (!hasAttribute(n)) this.diags.warn(nameTok.loc, `unknown attribute '${nameTok.text}' ignored`);
+    if (this.is('(')) this.skipBalanced();
   }
 
   private skipBalanced(): void {
@@ -461,8 +759,14 @@ export class Parser {
     let short = false;
     let sawInt = false;
     let sawChar = false;
-    let quals: { const?: boolean; volatile?: boolean } = {};
+    let int128 = false;
+    let autoType = false;
+    const quals: { const?: boolean; volatile?: boolean } = {};
     let any = false;
+    const setBase = (t: Token, type: Type): void => {
+      if (base || int128) throw this.error(t.loc, 'cannot combine with previous type specifier');
+      base = type;
+    };
     for (;;) {
       const t = this.peek();
       if (t.kind !== 'ident') break;
@@ -475,34 +779,26 @@ export class Parser {
       else if (w === 'static') spec.isStatic = true;
       else if (w === 'extern') spec.isExtern = true;
       else if (w === 'inline' || w === '__inline' || w === '__inline__') spec.isInline = true;
-      else if (
-        w === 'register' ||
-        w === 'auto' ||
-        w === '_Noreturn' ||
-        w === '_Thread_local' ||
-        w === 'restrict' ||
-        w === '__restrict' ||
-        w === '__restrict__' ||
-        w === '_Atomic'
-      ) {
+      else if (NO_EFFECT_SPECIFIERS.has(w)) {
         // no effect on BPF code
-      } else if (w === 'const' || w === '__const') quals.const = true;
-      else if (w === 'volatile' || w === '__volatile__') quals.volatile = true;
-      else if (w === 'signed' || w === '__signed__') signed = true;
+      } else if (w === 'const' || w === '__const' || w === '__const__') quals.const = true;
+      else if (w === 'volatile' || w === '__volatile__' || w === '__volatile') quals.volatile = true;
+      else if (w === 'signed' || w === '__signed__' || w === '__signed') signed = true;
       else if (w === 'unsigned') signed = false;
       else if (w === 'short') short = true;
       else if (w === 'long') longs++;
       else if (w === 'int') sawInt = true;
       else if (w === 'char') sawChar = true;
-      else if (w === '__int128') throw this.error(t.loc, '__int128 is not supported by BPF');
-      else if (w === 'float' || w === 'double') {
-        this.take();
-        base = { kind: 'float', size: w === 'float' ? 4 : 8, name: w };
-        any = true;
-        continue;
-      } else if (w === 'void' || w === '_Bool') {
+      else if (w === '__int128') {
         if (base) throw this.error(t.loc, 'cannot combine with previous type specifier');
-        base = w === 'void' ? T.void : T.bool;
+        int128 = true;
+      } else if (w === 'float' || w === 'double') {
+        // BPF has no floating point: the type may be declared (headers do), not computed with.
+        setBase(t, { kind: 'float', size: w === 'float' ? 4 : 8, name: w });
+      } else if (w === '_Complex' || w === '__complex__') {
+        throw this.error(t.loc, 'complex numbers are not supported by BPF');
+      } else if (w === 'void' || w === '_Bool') {
+        setBase(t, w === 'void' ? T.void : T.bool);
       } else if (w === 'struct' || w === 'union') {
         if (base) throw this.error(t.loc, 'cannot combine with previous type specifier');
         this.take();
@@ -515,18 +811,25 @@ export class Parser {
         base = this.enumDecl();
         any = true;
         continue;
-      } else if (w === 'typeof' || w === '__typeof__' || w === '__typeof') {
+      } else if (TYPEOF_KEYWORDS.has(w)) {
+        if (base) throw this.error(t.loc, 'cannot combine with previous type specifier');
         this.take();
         this.expect('(');
-        base = this.isTypeName() ? this.typeName() : this.expr().type;
+        base = this.isTypeName() ? this.typeName() : this.unevaluated(() => this.expr()).type;
+        if (w.includes('unqual')) base = unqualified(base);
         this.expect(')');
         any = true;
         continue;
+      } else if (w === '__auto_type') {
+        if (base) throw this.error(t.loc, 'cannot combine with previous type specifier');
+        autoType = true;
+        base = T.int; // replaced by the initializer's type
       } else {
         const e = this.lookup(w);
         if (
           e?.kind === 'typedef' &&
           !base &&
+          !int128 &&
           signed === undefined &&
           longs === 0 &&
           !short &&
@@ -545,11 +848,23 @@ export class Parser {
         start.kind === 'eof' ? 'expected declaration' : `unknown type name '${start.text}'`,
       );
     let type: Type;
-    if (base) {
+    if (int128) {
+      if (short || longs || sawChar)
+        throw this.error(start.loc, 'cannot combine with previous type specifier');
+      type = signed === false ? T.uint128 : T.int128;
+    } else if (base) {
       if (signed !== undefined || longs || short || sawInt || sawChar) {
-        if (base.kind === 'float' && longs === 1) base = { kind: 'float', size: 16, name: 'long double' };
-        else if (base.kind !== 'float')
-          throw this.error(start.loc, 'cannot combine with previous type specifier');
+        if (
+          base.kind === 'float' &&
+          base.size === 8 &&
+          longs === 1 &&
+          !short &&
+          !sawInt &&
+          !sawChar &&
+          signed === undefined
+        )
+          base = { kind: 'float', size: 8, name: 'long double' }; // 8 bytes on BPF, as clang
+        else throw this.error(start.loc, 'cannot combine with previous type specifier');
       }
       type = base;
     } else if (sawChar) type = signed === undefined ? T.char : signed ? T.schar : T.uchar;
@@ -557,9 +872,13 @@ export class Parser {
     else if (longs >= 2) type = signed === false ? T.ullong : T.llong;
     else if (longs === 1) type = signed === false ? T.ulong : T.long;
     else type = signed === false ? T.uint : T.int;
+    if (spec.attrs.mode !== undefined && type.kind === 'int' && !type.bool)
+      type = intOfSize(spec.attrs.mode, type.signed);
     if (quals.const || quals.volatile) type = { ...type, ...quals } as Type;
+    if (spec.attrs.btfTypeTags)
+      type = { ...type, btfTypeTags: [...(type.btfTypeTags ?? []), ...spec.attrs.btfTypeTags] };
     spec.type = type;
-    quals = {};
+    spec.autoType = autoType;
     return spec;
   }
 
@@ -602,11 +921,12 @@ export class Parser {
       };
       if (tag !== undefined) this.tagScopes[this.tagScopes.length - 1].set(tag, t);
     }
-    this.expect('{');
-    const fields: { name: string | undefined; type: Type; bitWidth?: number; align?: number }[] = [];
+    const open = this.expect('{');
+    const fields: FieldDecl[] = [];
     const names = new Set<string>();
     while (!this.accept('}')) {
-      if (this.peek().kind === 'eof') throw this.error(this.peek().loc, `expected '}'`);
+      if (this.peek().kind === 'eof') throw this.expectedClosing('}', open);
+      if (this.accept(';')) continue;
       if (this.is('_Static_assert')) {
         this.staticAssert();
         continue;
@@ -646,8 +966,17 @@ export class Parser {
         if (d.type.kind === 'func') throw this.error(d.loc, `field '${d.name}' declared as a function`);
         if (!isComplete(d.type) && !(d.type.kind === 'array' && d.type.len === undefined))
           throw this.error(d.loc, `field has incomplete type '${typeToString(d.type)}'`);
-        if (d.type.kind === 'float') throw this.error(d.loc, 'floating point is not supported by BPF');
-        fields.push({ name: d.name, type: d.type, bitWidth, align: fattrs.aligned });
+        let ftype = d.type;
+        if (fattrs.mode !== undefined && ftype.kind === 'int' && !ftype.bool)
+          ftype = intOfSize(fattrs.mode, ftype.signed);
+        fields.push({
+          name: d.name,
+          type: ftype,
+          bitWidth,
+          align: fattrs.aligned,
+          packed: fattrs.packed || undefined,
+          btfDeclTags: fattrs.btfDeclTags,
+        });
         if (!this.accept(',')) break;
       }
       this.expect(';', 'at end of declaration list');
@@ -655,13 +984,15 @@ export class Parser {
     const after = this.attributes(attrs);
     t.def.packed = !!after.packed;
     if (after.aligned) t.def.align = after.aligned;
+    if (after.preserveAccessIndex || this.pragmaAttrs.some((a) => a.preserveAccessIndex))
+      t.def.preserveAccessIndex = true;
     layoutStruct(t.def, fields);
     if (this.scopes.length === 1) this.tags.push(t);
     return t;
   }
 
   private enumDecl(): Type {
-    this.attributes();
+    const attrs = this.attributes();
     let tag: string | undefined;
     const tagTok = this.peek();
     if (tagTok.kind === 'ident' && !this.is('{')) {
@@ -684,31 +1015,35 @@ export class Parser {
       this.attributes();
       if (this.accept('=')) value = this.constExpr();
       consts.push({ name: n.text, value });
+      // In scope from here on: later values may refer to it (`B = A + 1`).
+      this.declare(n.text, { kind: 'enumconst', value, type: enumConstType(value, T.long) });
       value++;
       if (!this.accept(',')) {
         this.expect('}');
         break;
       }
     }
+    this.attributes(attrs);
     // Underlying type as GCC/clang choose it: unsigned int if all values fit and none is
-    // negative, else int, else 64-bit.
+    // negative, else int, else 64-bit; `packed` or `mode(…)` make it the smallest that fits.
     const min = consts.reduce((m, c) => (c.value < m ? c.value : m), 0n);
     const max = consts.reduce((m, c) => (c.value > m ? c.value : m), 0n);
     let base: IntType;
-    if (min >= 0n && max <= 0xffffffffn) base = T.uint;
-    else if (min >= -0x80000000n && max <= 0x7fffffffn) base = T.int;
+    const fits = (t: IntType) => min >= minOf(t) && max <= maxOf(t);
+    if (attrs.mode !== undefined) base = intOfSize(attrs.mode, min < 0n);
+    else if (attrs.packed)
+      base = [T.uchar, T.schar, T.ushort, T.short, T.uint, T.int, T.ulong, T.long].find(fits) ?? T.long;
+    else if (min >= 0n && max <= 0xffffffffn) base = T.uint;
+    else if (fits(T.int)) base = T.int;
     else base = min < 0n ? T.long : T.ulong;
-    const t: IntType = { ...base, enumTag: tag ?? '(anonymous)' };
-    for (const c of consts) {
-      const ctype = c.value >= -0x80000000n && c.value <= 0x7fffffffn ? T.int : base;
-      this.declare(c.name, { kind: 'enumconst', value: c.value, type: ctype });
-    }
+    const t: IntType = { ...base, enumTag: tag ?? '(anonymous)', enumerators: consts };
+    for (const c of consts)
+      this.declare(c.name, { kind: 'enumconst', value: c.value, type: enumConstType(c.value, base) });
     if (tag !== undefined) this.tagScopes[this.tagScopes.length - 1].set(tag, t);
     if (this.scopes.length === 1) {
       this.tags.push(t);
       this.enums.push({ tag, consts: new Map(consts.map((c) => [c.name, c.value])) });
     }
-    this.attributes();
     return t;
   }
 
@@ -719,47 +1054,39 @@ export class Parser {
     while (this.accept('*')) {
       t = pointerTo(t);
       for (;;) {
-        if (this.is('const') || this.is('__const')) {
+        const w = this.peek().text;
+        if (this.peek().kind !== 'ident') break;
+        if (w === 'const' || w === '__const' || w === '__const__') {
           this.take();
           t = { ...t, const: true };
-        } else if (this.is('volatile') || this.is('__volatile__')) {
+        } else if (w === 'volatile' || w === '__volatile__' || w === '__volatile') {
           this.take();
           t = { ...t, volatile: true };
-        } else if (
-          this.is('restrict') ||
-          this.is('__restrict') ||
-          this.is('__restrict__') ||
-          this.is('_Nullable') ||
-          this.is('_Nonnull')
-        )
-          this.take();
-        else if (this.is('__attribute__')) this.attributes();
-        else break;
+        } else if (NO_EFFECT_SPECIFIERS.has(w)) this.take();
+        else if (w === '__attribute__' || w === '__attribute') {
+          const a = this.attributes();
+          if (a.btfTypeTags) t = { ...t, btfTypeTags: [...(t.btfTypeTags ?? []), ...a.btfTypeTags] };
+        } else break;
       }
     }
     return t;
   }
 
   /** Parses a (possibly abstract) declarator around `base`. */
-  private declarator(base: Type): {
-    name: string | undefined;
-    type: Type;
-    loc: SourceLoc;
-    paramVars?: Var[];
-  } {
+  private declarator(base: Type): Declarator {
     const t = this.pointers(base);
     this.attributes();
-    if (this.is('(') && !this.isTypeName(1) && !this.is(')', 1)) {
+    if (this.is('(') && !this.isTypeName(1) && !this.is(')', 1) && !this.isKnrList(1)) {
       // Nested declarator: parse it against a placeholder, then the suffixes, then re-parse.
-      this.take();
+      const open = this.take();
       const start = this.pos;
-      this.declarator(T.int);
-      this.expect(')');
+      this.nest(open, () => this.declarator(T.int));
+      this.expectClosing(')', open);
       const outer = this.suffixes(t);
       const end = this.pos;
       this.pos = start;
-      const inner = this.declarator(outer.type);
-      this.expect(')');
+      const inner = this.nest(open, () => this.declarator(outer.type));
+      this.expectClosing(')', open);
       this.pos = end;
       return inner;
     }
@@ -780,13 +1107,25 @@ export class Parser {
       name = this.take().text; // a typedef name redeclared as an identifier
     }
     const s = this.suffixes(t);
-    return { name, type: s.type, loc, paramVars: s.params };
+    return { name, type: s.type, loc, paramVars: s.params, knr: s.knr };
   }
 
-  private suffixes(type: Type): { type: Type; params?: Var[] } {
+  /** `(a, b)` of a K&R definition: identifiers that do not name types. */
+  private isKnrList(k: number): boolean {
+    const t = this.peek(k);
+    return (
+      t.kind === 'ident' &&
+      !this.isTypeName(k) &&
+      !this.isAsmKeyword(k) &&
+      (this.is(',', k + 1) || this.is(')', k + 1))
+    );
+  }
+
+  private suffixes(type: Type): { type: Type; params?: Var[]; knr?: boolean } {
     if (this.is('[')) {
       const lb = this.take();
       let len: number | undefined;
+      while (this.is('static') || this.is('const') || this.is('restrict') || this.is('volatile')) this.take();
       if (!this.is(']')) {
         const e = this.assign();
         const v = this.evalConst(e);
@@ -794,21 +1133,28 @@ export class Parser {
         if (v < 0n) throw this.error(e.loc, 'array has negative size');
         len = Number(v);
       }
-      this.expect(']');
+      this.expectClosing(']', lb);
       const inner = this.suffixes(type);
       if (inner.type.kind === 'func') throw this.error(lb.loc, 'array of functions is not allowed');
       return { type: arrayOf(inner.type, len) };
     }
     if (this.is('(')) {
-      this.take();
+      const open = this.take();
       const params: Var[] = [];
       const ptypes: { name: string | undefined; type: Type }[] = [];
       let variadic = false;
       let unprototyped = false;
+      let knr = false;
       if (this.is('void') && this.is(')', 1)) {
         this.take();
       } else if (this.is(')')) unprototyped = true;
-      else {
+      else if (this.isKnrList(0)) {
+        // K&R identifier list: read it so the caller can say what is wrong.
+        unprototyped = true;
+        knr = true;
+        do this.take();
+        while (this.accept(',') && this.peek().kind === 'ident');
+      } else {
         for (;;) {
           if (this.accept('...')) {
             variadic = true;
@@ -816,19 +1162,22 @@ export class Parser {
           }
           const spec = this.declSpec();
           const d = this.declarator(spec.type);
+          const attrs = this.attributes({ ...spec.attrs });
           let pt = d.type;
           if (pt.kind === 'array') pt = pointerTo(pt.of);
           else if (pt.kind === 'func') pt = pointerTo(pt);
           ptypes.push({ name: d.name, type: pt });
-          params.push(this.newVar(d.name ?? '', pt, d.loc, 'param'));
+          const v = this.newVar(d.name ?? '', pt, d.loc, 'param');
+          if (attrs.btfDeclTags) v.btfDeclTags = attrs.btfDeclTags;
+          params.push(v);
           if (!this.accept(',')) break;
         }
       }
-      this.expect(')');
+      this.expectClosing(')', open);
       const ret = this.suffixes(type).type;
       if (ret.kind === 'array' || ret.kind === 'func')
         throw this.error(this.peek().loc, 'function cannot return an array or a function');
-      return { type: { kind: 'func', ret, params: ptypes, variadic, unprototyped }, params };
+      return { type: { kind: 'func', ret, params: ptypes, variadic, unprototyped }, params, knr };
     }
     return { type };
   }
@@ -853,10 +1202,9 @@ export class Parser {
     });
     // More than 5 parameters and structs by value are fine in a function that is always
     // inlined: the back end reports them where a real BPF call would need them.
-    for (const p of params) {
-      if (p.type.kind === 'float') this.diags.error(p.loc, 'floating point is not supported by BPF');
-    }
-    if (f.type.ret.kind === 'float') this.diags.error(f.loc, 'floating point is not supported by BPF');
+    for (const p of params)
+      if (p.type.kind === 'float') this.unsupported(p.loc, 'floating point is not supported by BPF');
+    if (f.type.ret.kind === 'float') this.unsupported(f.loc, 'floating point is not supported by BPF');
     try {
       f.body = this.block();
     } finally {
@@ -867,15 +1215,36 @@ export class Parser {
       if (!this.labels.has(g.label)) this.diags.error(g.loc, `use of undeclared label '${g.label}'`);
   }
 
+  /**
+   * An error about what BPF cannot do. In a static function (emitted only if something calls
+   * it) it is kept with the function and reported only if the function is compiled, as clang
+   * reports such errors only for code it generates: headers are full of unused static inline
+   * helpers.
+   */
+  private unsupported(loc: SourceLoc, message: string): Abort {
+    const f = this.fn;
+    if (!f?.isStatic) return this.diags.error(loc, message);
+    f.deferredErrors = [...(f.deferredErrors ?? []), { severity: 'error', message, loc }];
+    return new Abort(false);
+  }
+
+  /** Reports what BPF cannot do and stands in for the value with a 0, so parsing goes on. */
+  private unsupportedValue(loc: SourceLoc, message: string): Expr {
+    const a = this.unsupported(loc, message);
+    if (a.fatal) throw a;
+    return num(0n, T.int, loc);
+  }
+
   private block(): Stmt {
     const lb = this.expect('{');
     this.enterScope();
     const items: Stmt[] = [];
     try {
       while (!this.is('}')) {
-        if (this.peek().kind === 'eof') throw this.error(this.peek().loc, "expected '}'");
+        if (this.peek().kind === 'eof') throw this.expectedClosing('}', lb);
         const start = this.pos;
         try {
+          if (this.pragmaAttribute()) continue;
           if (this.isDeclStart()) items.push(...this.localDecl());
           else items.push(this.stmt());
         } catch (e) {
@@ -891,26 +1260,49 @@ export class Parser {
   }
 
   private isDeclStart(): boolean {
+    if (this.is('_Static_assert')) return true;
+    if (this.is('__extension__')) {
+      // `__extension__` may start a declaration or an expression: look past it.
+      let k = 1;
+      while (this.is('__extension__', k)) k++;
+      return this.isTypeName(k) && !(this.peek(k).kind === 'ident' && this.is(':', k + 1));
+    }
     if (!this.isTypeName()) return false;
     // `T:` is a label, not a declaration.
     return !(this.peek().kind === 'ident' && this.is(':', 1));
   }
 
+  /**
+   * Skip the rest of a broken statement: rescan it from its start with bracket depth and stop
+   * after its `;` or its closing `}` (an `else` or a do-while's `while` continues it), never
+   * past the `}` of the enclosing block.
+   */
   private recoverStmt(start: number): void {
-    if (this.pos === start) this.pos++;
+    const failedAt = Math.max(this.pos, start + 1);
+    this.pos = start;
+    const isDo = this.is('do');
     let depth = 0;
     while (this.peek().kind !== 'eof') {
-      if (this.is('}') && depth === 0) return;
+      if (depth === 0 && this.is('}') && this.pos > start) return;
       const t = this.take();
-      if (t.text === '{' || t.text === '(') depth++;
-      else if (t.text === '}' || t.text === ')') {
-        depth--;
-        if (depth === 0 && t.text === '}') return;
-      } else if (t.text === ';' && depth <= 0) return;
+      if (t.kind !== 'punct') continue;
+      if (t.text === '(' || t.text === '[' || t.text === '{') depth++;
+      else if (t.text === ')' || t.text === ']' || t.text === '}') {
+        depth = Math.max(0, depth - 1);
+        if (
+          depth === 0 &&
+          t.text === '}' &&
+          this.pos > failedAt &&
+          !this.is('else') &&
+          !(isDo && this.is('while'))
+        )
+          return;
+      } else if (t.text === ';' && depth === 0 && this.pos > failedAt && !this.is('else')) return;
     }
   }
 
   private localDecl(): Stmt[] {
+    while (this.accept('__extension__'));
     if (this.is('_Static_assert')) {
       this.staticAssert();
       return [];
@@ -920,21 +1312,29 @@ export class Parser {
     if (this.accept(';')) return out;
     for (;;) {
       const d = this.declarator(spec.type);
-      const attrs = { ...spec.attrs, ...this.attributes() };
+      const attrs = this.declaratorAttributes({ ...spec.attrs });
       if (d.name === undefined) throw this.error(d.loc, 'declaration requires a name');
-      if (spec.typedef) this.declare(d.name, { kind: 'typedef', type: d.type });
+      if (spec.typedef) this.declareTypedef(d.name, d.type, attrs);
       else if (d.type.kind === 'func') this.declareFunc(d.name, d.type, d.loc, spec, attrs);
       else if (spec.isStatic || spec.isExtern) {
         const v = this.globalVar(`${this.fn?.name}.${d.name}`, d.type, d.loc, spec, attrs, true);
         this.declare(d.name, { kind: 'var', v });
       } else {
+        if (d.type.kind === 'float') throw this.unsupported(d.loc, 'floating point is not supported by BPF');
         this.checkVarType(d.type, d.loc);
         const v = this.newVar(d.name, d.type, d.loc, 'local');
+        if (attrs.aligned !== undefined) v.aligned = attrs.aligned;
         if (this.accept('=')) {
           // The name is in scope in its own initializer (`struct s *p = f(sizeof(*p))`).
           this.declare(d.name, { kind: 'var', v });
-          out.push(this.localInitializer(v));
+          const init = this.localInitializer(v, spec.autoType === true);
+          out.push(init);
         } else {
+          if (spec.autoType)
+            throw this.error(
+              d.loc,
+              "declaration of variable with deduced type '__auto_type' requires an initializer",
+            );
           if (d.type.kind === 'array' && d.type.len === undefined)
             throw this.error(
               d.loc,
@@ -954,8 +1354,12 @@ export class Parser {
 
   private stmt(): Stmt {
     const t = this.peek();
+    return this.nest(t, () => this.statement(t));
+  }
+
+  private statement(t: Token): Stmt {
     const loc = t.loc;
-    if (t.kind === 'punct' && t.text === '#pragma-unroll') {
+    if (t.kind === 'punct' && t.text === PRAGMA_UNROLL) {
       this.take();
       const s = this.stmt();
       const loop = s.kind === 'block' ? s.items[s.items.length - 1] : s;
@@ -966,46 +1370,46 @@ export class Parser {
       switch (t.text) {
         case 'if': {
           this.take();
-          this.expect('(');
+          const open = this.expect('(');
           const c = this.condition(this.expr());
-          this.expect(')');
+          this.expectClosing(')', open);
           const then = this.stmt();
           const els = this.accept('else') ? this.stmt() : undefined;
           return { kind: 'if', loc, c, then, else: els };
         }
         case 'while': {
           this.take();
-          this.expect('(');
+          const open = this.expect('(');
           const c = this.condition(this.expr());
-          this.expect(')');
+          this.expectClosing(')', open);
           const body = this.loopBody();
           return { kind: 'loop', loc, cond: c, step: undefined, body, doWhile: false, unroll: false };
         }
         case 'do': {
           this.take();
           const body = this.loopBody();
-          this.expect('while');
-          this.expect('(');
+          this.expect('while', 'in do/while loop');
+          const open = this.expect('(');
           const c = this.condition(this.expr());
-          this.expect(')');
-          this.expect(';');
+          this.expectClosing(')', open);
+          this.expect(';', 'after do/while statement');
           return { kind: 'loop', loc, cond: c, step: undefined, body, doWhile: true, unroll: false };
         }
         case 'for': {
           this.take();
-          this.expect('(');
+          const open = this.expect('(');
           this.enterScope();
           try {
             const init: Stmt[] = [];
             if (this.isDeclStart()) init.push(...this.localDecl());
             else if (!this.accept(';')) {
               init.push({ kind: 'expr', loc: this.peek().loc, e: this.expr() });
-              this.expect(';');
+              this.expect(';', "in 'for' statement specifier");
             }
             const cond = this.is(';') ? undefined : this.condition(this.expr());
-            this.expect(';');
+            this.expect(';', "in 'for' statement specifier");
             const step = this.is(')') ? undefined : this.expr();
-            this.expect(')');
+            this.expectClosing(')', open);
             const body = this.loopBody();
             const loop: Stmt = { kind: 'loop', loc, cond, step, body, doWhile: false, unroll: false };
             return init.length ? { kind: 'block', loc, items: [...init, loop] } : loop;
@@ -1015,7 +1419,7 @@ export class Parser {
         }
         case 'switch': {
           this.take();
-          this.expect('(');
+          const open = this.expect('(');
           let e = this.rvalue(this.expr());
           if (!isInteger(e.type))
             throw this.error(
@@ -1023,7 +1427,7 @@ export class Parser {
               `statement requires expression of integer type ('${typeToString(e.type)}' invalid)`,
             );
           e = this.convert(e, promote(e.type));
-          this.expect(')');
+          this.expectClosing(')', open);
           const sw = { cases: [] as SwitchCase[], default: undefined as CaseStmt | undefined, type: e.type };
           this.switches.push(sw);
           this.breakable++;
@@ -1036,43 +1440,24 @@ export class Parser {
           }
         }
         case 'case':
-        case 'default': {
-          this.take();
-          const sw = this.switches[this.switches.length - 1];
-          let value: bigint | undefined;
-          if (t.text === 'case') {
-            value = this.constExpr();
-            if (sw) value = truncate(value, sw.type as IntType);
-          }
-          this.expect(':');
-          if (!sw) throw this.error(loc, `'${t.text}' statement not in switch statement`);
-          const label: CaseStmt = { kind: 'case', loc, value, id: this.nextId++ };
-          if (value === undefined) {
-            if (sw.default) throw this.error(loc, 'multiple default labels in one switch');
-            sw.default = label;
-          } else {
-            if (sw.cases.some((c) => c.value === value))
-              throw this.error(loc, `duplicate case value '${value}'`);
-            sw.cases.push({ value, label });
-          }
-          return { kind: 'block', loc, items: [label, this.is('}') ? { kind: 'empty', loc } : this.stmt()] };
-        }
+        case 'default':
+          return this.labelled();
         case 'break':
           this.take();
-          this.expect(';');
+          this.expect(';', "after 'break'");
           if (this.breakable === 0)
             throw this.error(loc, "'break' statement not in loop or switch statement");
           return { kind: 'break', loc };
         case 'continue':
           this.take();
-          this.expect(';');
+          this.expect(';', "after 'continue'");
           if (this.continuable === 0) throw this.error(loc, "'continue' statement not in loop statement");
           return { kind: 'continue', loc };
         case 'goto': {
           this.take();
           const l = this.take();
           if (l.kind !== 'ident') throw this.error(l.loc, 'expected identifier');
-          this.expect(';');
+          this.expect(';', "after 'goto'");
           this.gotos.push({ label: l.text, loc: l.loc });
           return { kind: 'goto', loc, label: l.text };
         }
@@ -1085,7 +1470,7 @@ export class Parser {
             return { kind: 'return', loc, e: undefined };
           }
           let e = this.expr();
-          this.expect(';');
+          this.expect(';', 'after return statement');
           if (f.type.ret.kind === 'void') {
             if (this.rvalue(e).type.kind !== 'void')
               this.diags.error(e.loc, `void function '${f.name}' should not return a value`);
@@ -1104,23 +1489,137 @@ export class Parser {
         case 'asm':
         case '__asm__':
         case '__asm':
-          throw this.error(loc, 'inline assembly is not supported by tbpf cc');
+          return this.asmStatement();
+        case '__attribute__':
+        case '__attribute': {
+          // `__attribute__((fallthrough));`
+          this.attributes();
+          this.expect(';', 'after attribute');
+          return { kind: 'empty', loc };
+        }
       }
-      if (this.is(':', 1) && t.kind === 'ident') {
-        this.take();
-        this.take();
-        if (this.labels.has(t.text)) throw this.error(loc, `redefinition of label '${t.text}'`);
-        this.labels.add(t.text);
-        this.attributes();
-        const body = this.is('}') ? ({ kind: 'empty', loc } as Stmt) : this.stmt();
-        return { kind: 'label', loc, name: t.text, body };
-      }
+      if (this.is(':', 1)) return this.labelled();
     }
     if (this.is('{')) return this.block();
     if (this.accept(';')) return { kind: 'empty', loc };
     const e = this.expr();
     this.expect(';', 'after expression');
     return { kind: 'expr', loc, e };
+  }
+
+  /**
+   * `case X:`, `default:` and `name:` labels, however many in a row, then the statement they
+   * label (read in a loop: long runs of case labels must not recurse).
+   */
+  private labelled(): Stmt {
+    const items: Stmt[] = [];
+    const loc = this.peek().loc;
+    for (;;) {
+      const t = this.peek();
+      if (t.kind === 'ident' && (t.text === 'case' || t.text === 'default')) {
+        this.take();
+        const sw = this.switches[this.switches.length - 1];
+        let value: bigint | undefined;
+        if (t.text === 'case') {
+          value = this.constExpr();
+          if (this.accept('...'))
+            throw this.error(t.loc, "case ranges ('case a ... b:') are not supported by tbpf cc");
+          if (sw) value = truncate(value, sw.type as IntType);
+        }
+        this.expect(':', `after '${t.text}'`);
+        if (!sw) throw this.error(t.loc, `'${t.text}' statement not in switch statement`);
+        const label: CaseStmt = { kind: 'case', loc: t.loc, value, id: this.nextId++ };
+        if (value === undefined) {
+          if (sw.default) throw this.error(t.loc, 'multiple default labels in one switch');
+          sw.default = label;
+        } else {
+          if (sw.cases.some((c) => c.value === value))
+            throw this.error(t.loc, `duplicate case value '${value}'`);
+          sw.cases.push({ value, label });
+        }
+        items.push(label);
+      } else if (t.kind === 'ident' && this.is(':', 1) && !TYPE_KEYWORDS.has(t.text)) {
+        this.take();
+        this.take();
+        if (this.labels.has(t.text)) throw this.error(t.loc, `redefinition of label '${t.text}'`);
+        this.labels.add(t.text);
+        this.attributes();
+        items.push({ kind: 'label', loc: t.loc, name: t.text, body: { kind: 'empty', loc: t.loc } });
+      } else break;
+    }
+    items.push(this.is('}') ? { kind: 'empty', loc: this.peek().loc } : this.stmt());
+    return { kind: 'block', loc, items };
+  }
+
+  /**
+   * GNU inline assembly: `asm [volatile] [goto] ("template" : outputs : inputs : clobbers)`.
+   * Parsed into an `asm` statement; the back end compiles the BPF instruction forms it knows.
+   */
+  private asmStatement(): Stmt {
+    const kw = this.take();
+    let isVolatile = false;
+    for (;;) {
+      const w = this.peek().text;
+      if (
+        w === 'volatile' ||
+        w === '__volatile__' ||
+        w === '__volatile' ||
+        w === 'inline' ||
+        w === '__inline__'
+      ) {
+        this.take();
+        isVolatile = isVolatile || w.includes('volatile');
+      } else if (w === 'goto') throw this.error(this.peek().loc, "'asm goto' is not supported by tbpf cc");
+      else break;
+    }
+    const open = this.expect('(');
+    const template = this.stringLiteralText();
+    const outputs: AsmOperand[] = [];
+    const inputs: AsmOperand[] = [];
+    const clobbers: string[] = [];
+    const operands = (into: AsmOperand[], output: boolean): void => {
+      if (this.is(':') || this.is(')')) return;
+      for (;;) {
+        let name: string | undefined;
+        if (this.accept('[')) {
+          const n = this.take();
+          if (n.kind !== 'ident') throw this.error(n.loc, 'expected identifier');
+          name = n.text;
+          this.expect(']');
+        }
+        const constraint = this.stringLiteralText();
+        const lp = this.expect('(');
+        let e = this.expr();
+        this.expectClosing(')', lp);
+        if (output) this.checkLvalue(e, lp);
+        else e = this.rvalue(e);
+        into.push(name === undefined ? { constraint, e } : { name, constraint, e });
+        if (!this.accept(',')) return;
+      }
+    };
+    if (this.accept(':')) {
+      operands(outputs, true);
+      if (this.accept(':')) {
+        operands(inputs, false);
+        if (this.accept(':') && !this.is(')')) {
+          for (;;) {
+            clobbers.push(this.stringLiteralText());
+            if (!this.accept(',')) break;
+          }
+        }
+      }
+    }
+    this.expectClosing(')', open);
+    this.expect(';', 'after asm statement');
+    return {
+      kind: 'asm',
+      loc: kw.loc,
+      template,
+      volatile: isVolatile || outputs.length === 0,
+      outputs,
+      inputs,
+      clobbers,
+    };
   }
 
   private loopBody(): Stmt {
@@ -1142,15 +1641,20 @@ export class Parser {
         e.loc,
         `statement requires expression of scalar type ('${typeToString(r.type)}' invalid)`,
       );
-    if (r.type.kind === 'float') throw this.error(e.loc, 'floating point is not supported by BPF');
+    if (r.type.kind === 'float') throw this.unsupported(e.loc, 'floating point is not supported by BPF');
     return r;
   }
 
   // ---- initializers ----
 
-  private localInitializer(v: Var): Stmt {
+  private localInitializer(v: Var, autoType = false): Stmt {
     const loc = this.peek().loc;
     const items: InitItem[] = [];
+    if (autoType) {
+      const e = this.rvalue(this.assign());
+      v.type = unqualified(e.type);
+      return { kind: 'init', loc, v, items: [{ offset: 0, type: v.type, value: e }], zero: false };
+    }
     if (!this.is('{') && v.type.kind !== 'array') {
       const e = this.assignConvert(this.assign(), v.type, 'initializing');
       return { kind: 'init', loc, v, items: [{ offset: 0, type: v.type, value: e }], zero: false };
@@ -1415,16 +1919,27 @@ export class Parser {
     while (this.is(',')) {
       const loc = this.take().loc;
       const r = this.rvalue(this.assign());
-      e = { kind: 'comma', type: r.type, loc, l: e, r };
+      e = this.checkDepth({ kind: 'comma', type: r.type, loc, l: e, r });
     }
     return e;
   }
 
+  /** An integer constant expression (where clang requires one: `__builtin_constant_p` folds). */
   private constExpr(): bigint {
     const e = this.ternary();
-    const v = this.evalConst(e);
+    const v = evalConst(e, true);
     if (v === undefined) throw this.error(e.loc, 'expression is not an integer constant expression');
     return v;
+  }
+
+  /** Parses an operand that is not evaluated (`sizeof`, `typeof`): it uses nothing. */
+  private unevaluated<R>(f: () => R): R {
+    this.unevaluatedDepth++;
+    try {
+      return f();
+    } finally {
+      this.unevaluatedDepth--;
+    }
   }
 
   private assign(): Expr {
@@ -1432,7 +1947,7 @@ export class Parser {
     const opTok = this.peek();
     if (opTok.kind !== 'punct' || !ASSIGN_OPS.has(opTok.text)) return l;
     this.take();
-    const r = this.assign();
+    const r = this.nest(opTok, () => this.assign());
     this.checkLvalue(l, opTok);
     if (opTok.text === '=') {
       return {
@@ -1490,7 +2005,7 @@ export class Parser {
     // GNU `a ?: b`
     const a = this.is(':') ? cond : this.rvalue(this.expr());
     this.expect(':');
-    const b = this.rvalue(this.ternary());
+    const b = this.rvalue(this.nest(q, () => this.ternary()));
     let type: Type;
     if (isInteger(a.type) && isInteger(b.type)) type = usualArithmetic(a.type, b.type);
     else if (a.type.kind === 'void' || b.type.kind === 'void') type = T.void;
@@ -1503,7 +2018,7 @@ export class Parser {
         `incompatible operand types ('${typeToString(a.type)}' and '${typeToString(b.type)}')`,
       );
     const conv = (x: Expr) => (type.kind === 'void' || type.kind === 'struct' ? x : this.convert(x, type));
-    return { kind: 'cond', type, loc: q.loc, c: cond, a: conv(a), b: conv(b) };
+    return this.checkDepth({ kind: 'cond', type, loc: q.loc, c: cond, a: conv(a), b: conv(b) });
   }
 
   private binary(minPrec: number): Expr {
@@ -1514,7 +2029,7 @@ export class Parser {
       if (p === undefined || p <= minPrec) return lhs;
       this.take();
       const rhs = this.binary(p);
-      lhs = this.makeBinary(t.text, lhs, rhs, t.loc);
+      lhs = this.checkDepth(this.makeBinary(t.text, lhs, rhs, t.loc));
     }
   }
 
@@ -1545,7 +2060,7 @@ export class Parser {
     const l = this.rvalue(l0);
     const r = this.rvalue(r0);
     if (l.type.kind === 'float' || r.type.kind === 'float')
-      throw this.error(loc, 'floating point is not supported by BPF');
+      throw this.unsupported(loc, 'floating point is not supported by BPF');
     if (op === '&&' || op === '||') {
       const lc = this.condition(l);
       const rc = this.condition(r);
@@ -1643,7 +2158,7 @@ export class Parser {
         this.pos = save;
         return this.postfix();
       }
-      const e = this.rvalue(this.cast());
+      const e = this.rvalue(this.nest(lp, () => this.cast()));
       return this.explicitCast(e, type, lp.loc);
     }
     return this.unary();
@@ -1651,7 +2166,7 @@ export class Parser {
 
   private explicitCast(e: Expr, type: Type, loc: SourceLoc): Expr {
     if (type.kind === 'float' || e.type.kind === 'float')
-      throw this.error(loc, 'floating point is not supported by BPF');
+      throw this.unsupported(loc, 'floating point is not supported by BPF');
     if (type.kind === 'void') return { kind: 'cast', type: T.void, loc, e };
     if (!isScalar(type))
       throw this.error(loc, `used type '${typeToString(type)}' where arithmetic or pointer type is required`);
@@ -1665,6 +2180,16 @@ export class Parser {
 
   private unary(): Expr {
     const t = this.peek();
+    if (
+      (t.kind === 'punct' && PREFIX_OPERATORS.has(t.text)) ||
+      (t.kind === 'ident' && PREFIX_KEYWORDS.has(t.text))
+    )
+      return this.nest(t, () => this.prefixed(t));
+    return this.postfix();
+  }
+
+  /** A prefix operator or keyword and its operand. */
+  private prefixed(t: Token): Expr {
     const loc = t.loc;
     if (t.kind === 'punct') {
       switch (t.text) {
@@ -1679,7 +2204,7 @@ export class Parser {
         case '~': {
           this.take();
           const e = this.rvalue(this.cast());
-          if (e.type.kind === 'float') throw this.error(loc, 'floating point is not supported by BPF');
+          if (e.type.kind === 'float') throw this.unsupported(loc, 'floating point is not supported by BPF');
           if (!isInteger(e.type))
             throw this.error(loc, `invalid argument type '${typeToString(e.type)}' to unary expression`);
           const pt = promote(e.type);
@@ -1721,18 +2246,28 @@ export class Parser {
       }
     }
     if (t.kind === 'ident') {
-      if (t.text === 'sizeof' || t.text === '_Alignof' || t.text === '__alignof__' || t.text === 'alignof') {
+      if (t.text === '__extension__') {
+        this.take();
+        return this.cast();
+      }
+      if (
+        t.text === 'sizeof' ||
+        t.text === '_Alignof' ||
+        t.text === '__alignof__' ||
+        t.text === 'alignof' ||
+        t.text === '__alignof'
+      ) {
         this.take();
         let type: Type;
         if (this.is('(') && this.isTypeName(1)) {
-          this.take();
+          const lp = this.take();
           type = this.typeName();
-          this.expect(')');
+          this.expectClosing(')', lp);
           if (this.is('{')) {
             // sizeof of a compound literal: fall back to parsing it as an expression.
             throw this.error(this.peek().loc, 'sizeof a compound literal is not supported');
           }
-        } else type = this.unary().type;
+        } else type = this.unevaluated(() => this.unary()).type;
         if (type.kind === 'func') throw this.error(loc, "invalid application of 'sizeof' to a function type");
         if (!isComplete(type) && type.kind !== 'void')
           throw this.error(
@@ -1744,7 +2279,7 @@ export class Parser {
       }
       if (t.text === '__builtin_offsetof' || t.text === 'offsetof') {
         this.take();
-        this.expect('(');
+        const lp = this.expect('(');
         const type = this.typeName();
         this.expect(',');
         let off = 0;
@@ -1766,11 +2301,11 @@ export class Parser {
           off += f.offset;
           cur = f.member.type;
         }
-        this.expect(')');
+        this.expectClosing(')', lp);
         return num(BigInt(off), T.ulong, loc);
       }
     }
-    return this.postfix();
+    throw this.error(loc, 'expected expression');
   }
 
   private incdec(e: Expr, t: Token, prefix: boolean): Expr {
@@ -1798,6 +2333,7 @@ export class Parser {
       e = { kind: 'stmtexpr', type: v.type, loc: lp.loc, body: [init], result: ref };
     } else e = this.primary();
     for (;;) {
+      e = this.checkDepth(e);
       const t = this.peek();
       if (t.kind !== 'punct') return e;
       if (t.text === '(') {
@@ -1807,12 +2343,15 @@ export class Parser {
       if (t.text === '[') {
         this.take();
         const idx = this.expr();
-        this.expect(']');
+        this.expectClosing(']', t);
         const sum = this.makeBinary('+', e, idx, t.loc);
         if (sum.type.kind !== 'ptr') throw this.error(t.loc, 'subscripted value is not an array or pointer');
         if (sum.type.to.kind === 'void')
           throw this.error(t.loc, "subscript of pointer to incomplete type 'void'");
-        e = { kind: 'deref', type: sum.type.to, loc: t.loc, e: sum };
+        const d: Expr = { kind: 'deref', type: sum.type.to, loc: t.loc, e: sum };
+        // An array element inside a relocatable access is part of its CO-RE access path.
+        if (this.coreDepth > 0 && e.type.kind === 'array') d.core = true;
+        e = d;
         continue;
       }
       if (t.text === '.' || t.text === '->') {
@@ -1851,7 +2390,16 @@ export class Parser {
             const: st.const || mtype.const,
             volatile: st.volatile || mtype.volatile,
           } as Type;
-        e = { kind: 'member', type: mtype, loc: n.loc, base, member: found.member, offset: found.offset };
+        const m: Expr = {
+          kind: 'member',
+          type: mtype,
+          loc: n.loc,
+          base,
+          member: found.member,
+          offset: found.offset,
+        };
+        if (this.coreDepth > 0 || st.def.preserveAccessIndex) m.core = true;
+        e = m;
         continue;
       }
       if (t.text === '++' || t.text === '--') {
@@ -1891,7 +2439,7 @@ export class Parser {
         // GNU statement expression.
         if (!this.fn) throw this.error(loc, 'statement expression not allowed at file scope');
         const block = this.block();
-        this.expect(')');
+        this.expectClosing(')', t);
         const items = block.kind === 'block' ? block.items : [block];
         const last = items[items.length - 1];
         if (last?.kind === 'expr') {
@@ -1901,7 +2449,7 @@ export class Parser {
         return { kind: 'stmtexpr', type: T.void, loc, body: items, result: undefined };
       }
       const e = this.expr();
-      this.expect(')');
+      this.expectClosing(')', t);
       return e;
     }
     if (t.kind === 'num') return this.numberLiteral(t);
@@ -1915,16 +2463,14 @@ export class Parser {
       this.pos--;
       const bytes = this.stringBytes();
       bytes.push(0);
-      const v = this.newVar(`.str.${this.strCount++}`, arrayOf(T.char, bytes.length), loc, 'global', true);
-      v.type = { ...arrayOf({ ...T.char }, bytes.length) };
-      v.init = { bytes: new Uint8Array(bytes), relocs: [] };
-      v.section = '.rodata.str1.1';
-      this.globals.push(v);
-      return { kind: 'var', type: v.type, loc, v };
+      return this.stringLiteral(bytes, loc);
     }
     if (t.kind === 'ident') {
-      if (t.text.startsWith('__builtin_') || t.text.startsWith('__sync_') || t.text.startsWith('__atomic_'))
-        return this.builtin(t);
+      if (BUILTIN_NAMES.has(t.text) || isBuiltinLike(t.text)) return this.builtin(t);
+      if (t.text === '__func__' || t.text === '__FUNCTION__' || t.text === '__PRETTY_FUNCTION__') {
+        const name = this.fn?.name ?? '';
+        return this.stringLiteral([...new TextEncoder().encode(name), 0], loc);
+      }
       const e = this.lookup(t.text);
       if (!e) {
         if (this.is('('))
@@ -1939,8 +2485,14 @@ export class Parser {
           e.v.used = true;
           return { kind: 'var', type: e.v.type, loc, v: e.v };
         case 'enumconst':
+          this.lastEnumConst = { name: t.text, value: e.value };
           return num(e.value, e.type, loc);
         case 'func':
+          // Calls and address references make the call graph that decides what is compiled.
+          if (this.unevaluatedDepth === 0) {
+            if (this.fn) this.fn.refs.add(e.f);
+            else e.f.used = true;
+          }
           return { kind: 'func', type: e.f.type, loc, f: e.f };
         case 'typedef':
           throw this.error(loc, `unexpected type name '${t.text}': expected expression`);
@@ -1949,11 +2501,21 @@ export class Parser {
     throw this.error(loc, t.kind === 'eof' ? 'expected expression at end of input' : `expected expression`);
   }
 
+  /** A string literal: an unnamed `char[]` in `.rodata.str1.1`. */
+  private stringLiteral(bytes: number[], loc: SourceLoc): Expr {
+    const v = this.newVar(`.str.${this.strCount++}`, arrayOf(T.char, bytes.length), loc, 'global', true);
+    v.type = { ...arrayOf({ ...T.char }, bytes.length) };
+    v.init = { bytes: new Uint8Array(bytes), relocs: [] };
+    v.section = '.rodata.str1.1';
+    this.globals.push(v);
+    return { kind: 'var', type: v.type, loc, v };
+  }
+
   private numberLiteral(t: Token): Expr {
     const lit = parseIntegerLiteral(t.text);
     if (lit === undefined) {
       if (/^[0-9.]/.test(t.text) && /[.eEpP]|[fF]$/.test(t.text) && !/^0[xX][0-9a-fA-F]+$/.test(t.text))
-        throw this.error(t.loc, 'floating point is not supported by BPF');
+        throw this.unsupported(t.loc, 'floating point is not supported by BPF');
       throw this.error(t.loc, `invalid integer constant '${t.text}'`);
     }
     // C11 6.4.4.1: the first type that can represent the value.
@@ -1977,29 +2539,26 @@ export class Parser {
     throw this.error(t.loc, 'integer literal is too large to be represented in any integer type');
   }
 
+  /** Calls of compiler builtins (`__builtin_*`, `__sync_*`, `__atomic_*`); BUILTIN_NAMES lists them. */
   private builtin(t: Token): Expr {
     const name = t.text;
     const loc = t.loc;
-    this.expect('(');
+    if (!BUILTIN_NAMES.has(name)) {
+      // Skip the call and go on with a placeholder: the error may be deferred (static function).
+      if (this.is('(')) this.skipBalanced();
+      return this.unsupportedValue(loc, `builtin '${name}' is not supported by tbpf cc`);
+    }
+    const lp = this.expect('(');
+    const special = this.specialBuiltin(name, lp);
+    if (special) return special;
     const args: Expr[] = [];
-    if (name === '__builtin_types_compatible_p') {
-      const a = this.typeName();
-      this.expect(',');
-      const b = this.typeName();
-      this.expect(')');
-      return num(sameType(unqualified(a), unqualified(b)) ? 1n : 0n, T.int, loc);
-    }
-    if (name === '__builtin_offsetof') {
-      this.pos -= 2;
-      return this.unary();
-    }
     if (!this.is(')')) {
       for (;;) {
         args.push(this.rvalue(this.assign()));
         if (!this.accept(',')) break;
       }
     }
-    this.expect(')');
+    this.expectClosing(')', lp);
     const need = (n: number) => {
       if (args.length !== n)
         throw this.error(
@@ -2016,12 +2575,22 @@ export class Parser {
     switch (name) {
       case '__builtin_expect':
       case '__builtin_expect_with_probability':
-        return args[0] ?? num(0n, T.long, loc);
-      case '__builtin_constant_p':
+      case '__builtin_unpredictable':
+        if (args.length < 1) need(1);
+        return args[0];
+      case '__builtin_assume':
         need(1);
-        return num(this.evalConst(args[0]) !== undefined ? 1n : 0n, T.int, loc);
+        return { kind: 'cast', type: T.void, loc, e: num(0n, T.int, loc) };
+      case '__builtin_constant_p': {
+        need(1);
+        const v = this.evalConst(args[0]);
+        if (v !== undefined || !isScalar(args[0].type)) return num(v !== undefined ? 1n : 0n, T.int, loc);
+        // Not constant yet; may be after inlining (bpf_tail_call_static): the back end decides.
+        return { kind: 'builtin', type: T.int, loc, name, args };
+      }
       case '__builtin_unreachable':
       case '__builtin_trap':
+        need(0);
         return { kind: 'builtin', type: T.void, loc, name, args };
       case '__builtin_bswap16':
       case '__builtin_bswap32':
@@ -2051,45 +2620,236 @@ export class Parser {
             : this.requirePtr(args[1]);
         return {
           kind: 'builtin',
-          type: name === '__builtin_memcmp' ? T.int : name === '__builtin_memset' ? a.type : a.type,
+          type: name === '__builtin_memcmp' ? T.int : a.type,
           loc,
           name,
           args: [a, b, num(size, T.ulong, loc)],
         };
       }
-      case '__sync_fetch_and_add':
-      case '__sync_fetch_and_sub':
-      case '__sync_fetch_and_or':
-      case '__sync_fetch_and_and':
-      case '__sync_fetch_and_xor':
-      case '__sync_add_and_fetch':
-      case '__sync_sub_and_fetch':
-      case '__sync_or_and_fetch':
-      case '__sync_and_and_fetch':
-      case '__sync_xor_and_fetch':
-      case '__sync_lock_test_and_set':
-      case '__sync_val_compare_and_swap':
-      case '__sync_bool_compare_and_swap': {
-        need(name.includes('compare') ? 3 : 2);
-        const p = this.requirePtr(args[0]);
-        const vt = (p.type as PtrType).to;
-        if (!isInteger(vt) || (vt.size !== 4 && vt.size !== 8))
-          throw this.error(args[0].loc, `${name} needs a pointer to a 32- or 64-bit integer in BPF`);
-        const rest = args.slice(1).map((a) => this.convert(this.requireInt(a), unqualified(vt)));
+      case '__builtin_object_size': {
+        need(2);
+        // Nothing is known about object sizes here: -1 for types 0 and 1, 0 for 2 and 3.
+        return num((constArg(1, 'type') & 2n) === 0n ? -1n : 0n, T.ulong, loc);
+      }
+      case '__builtin_va_start':
+      case '__builtin_va_end':
+      case '__builtin_va_copy':
+        return this.unsupportedValue(loc, 'variable arguments are not supported by BPF');
+    }
+    if (name.startsWith('__atomic_')) return this.atomicBuiltin(name, args, loc);
+    return this.syncBuiltin(name, args, loc);
+  }
+
+  /** Builtins whose arguments are not plain expressions (types, fields, unevaluated choices). */
+  private specialBuiltin(name: string, lp: Token): Expr | undefined {
+    const loc = lp.loc;
+    const close = (): void => {
+      this.expectClosing(')', lp);
+    };
+    const flagArg = (): number => {
+      this.expect(',');
+      return Number(this.constExpr());
+    };
+    switch (name) {
+      case '__builtin_types_compatible_p': {
+        const a = this.typeName();
+        this.expect(',');
+        const b = this.typeName();
+        close();
+        return num(sameType(canonical(a), canonical(b)) ? 1n : 0n, T.int, loc);
+      }
+      case '__builtin_offsetof':
+        this.pos -= 2;
+        return this.unary();
+      case '__builtin_choose_expr': {
+        const c = this.constExpr();
+        this.expect(',');
+        const a = this.assign();
+        this.expect(',');
+        const b = this.assign();
+        close();
+        return c !== 0n ? a : b;
+      }
+      case '__builtin_va_arg': {
+        this.assign();
+        this.expect(',');
+        this.typeName();
+        close();
+        return this.unsupportedValue(loc, 'variable arguments are not supported by BPF');
+      }
+      case '__builtin_preserve_access_index': {
+        const e = this.core(() => this.assign());
+        close();
+        return e;
+      }
+      case '__builtin_preserve_field_info': {
+        const access = this.core(() => this.assign());
+        const flag = flagArg();
+        close();
+        if (!(access.kind === 'member' || (access.kind === 'deref' && access.core)))
+          throw this.error(access.loc, `__builtin_preserve_field_info argument 1 not a field access`);
+        if (access.kind === 'member') access.core = true;
+        return { kind: 'coreinfo', type: T.uint, loc, what: 'field', access, flag };
+      }
+      case '__builtin_preserve_type_info':
+      case '__builtin_btf_type_id': {
+        const e = this.unevaluated(() => this.assign());
+        const flag = flagArg();
+        close();
+        const what = name === '__builtin_btf_type_id' ? 'typeid' : 'type';
         return {
-          kind: 'builtin',
-          type: name === '__sync_bool_compare_and_swap' ? T.bool : unqualified(vt),
+          kind: 'coreinfo',
+          type: what === 'typeid' ? T.ulong : T.uint,
           loc,
-          name,
-          args: [p, ...rest],
+          what,
+          target: e.type,
+          flag,
         };
       }
-      case '__builtin_preserve_access_index':
-        need(1);
-        return args[0];
-      default:
-        throw this.error(loc, `builtin '${name}' is not supported by tbpf cc`);
+      case '__builtin_preserve_enum_value': {
+        // clang: `*(enum E *)ENUMERATOR`; GCC: `(enum E *)0, ENUMERATOR`.
+        this.lastEnumConst = undefined;
+        const e = this.unevaluated(() => this.assign());
+        let target: Type | undefined;
+        let constant = this.lastEnumConst as { name: string; value: bigint } | undefined;
+        if (e.kind === 'deref' && e.e.kind === 'num' && e.e.type.kind === 'ptr') target = e.e.type.to;
+        else if (e.type.kind === 'ptr' && this.is(',') && !this.is(')', 2)) {
+          target = e.type.to;
+          this.expect(',');
+          this.lastEnumConst = undefined;
+          this.unevaluated(() => this.assign());
+          constant = this.lastEnumConst;
+        }
+        const flag = flagArg();
+        close();
+        if (!target || !isInteger(target) || target.enumTag === undefined || !constant)
+          throw this.error(loc, '__builtin_preserve_enum_value argument 1 is not a valid enum value');
+        return {
+          kind: 'coreinfo',
+          type: T.ulong,
+          loc,
+          what: 'enum',
+          target,
+          enumerator: constant.name,
+          value: constant.value,
+          flag,
+        };
+      }
     }
+    return undefined;
+  }
+
+  /** Parses with member and array accesses marked CO-RE relocatable. */
+  private core<R>(f: () => R): R {
+    this.coreDepth++;
+    try {
+      return f();
+    } finally {
+      this.coreDepth--;
+    }
+  }
+
+  private syncBuiltin(name: string, args: Expr[], loc: SourceLoc): Expr {
+    const n = name.includes('compare') ? 3 : 2;
+    if (args.length !== n)
+      throw this.error(
+        loc,
+        `too ${args.length > n ? 'many' : 'few'} arguments to function call, expected ${n}, have ${args.length}`,
+      );
+    const p = this.requirePtr(args[0]);
+    const vt = (p.type as PtrType).to;
+    if (!isInteger(vt) || (vt.size !== 4 && vt.size !== 8))
+      throw this.error(args[0].loc, `${name} needs a pointer to a 32- or 64-bit integer in BPF`);
+    const rest = args.slice(1).map((a) => this.convert(this.requireInt(a), unqualified(vt)));
+    return {
+      kind: 'builtin',
+      type: name === '__sync_bool_compare_and_swap' ? T.bool : unqualified(vt),
+      loc,
+      name,
+      args: [p, ...rest],
+    };
+  }
+
+  /**
+   * The `__atomic_*` builtins, in terms of the `__sync_*` ones (BPF's atomics are all
+   * sequentially consistent, so the memory order arguments change nothing), plain loads and
+   * stores, and for compare-exchange a statement expression.
+   */
+  private atomicBuiltin(name: string, args: Expr[], loc: SourceLoc): Expr {
+    const want = (n: number): void => {
+      if (args.length !== n)
+        throw this.error(
+          loc,
+          `too ${args.length > n ? 'many' : 'few'} arguments to function call, expected ${n}, have ${args.length}`,
+        );
+    };
+    const op = /^__atomic_(fetch_(add|sub|and|or|xor)|(add|sub|and|or|xor)_fetch)$/.exec(name);
+    if (op) {
+      want(3);
+      const sync = op[2] ? `__sync_fetch_and_${op[2]}` : `__sync_${op[3]}_and_fetch`;
+      return this.syncBuiltin(sync, args.slice(0, 2), loc);
+    }
+    switch (name) {
+      case '__atomic_exchange_n':
+        want(3);
+        return this.syncBuiltin('__sync_lock_test_and_set', args.slice(0, 2), loc);
+      case '__atomic_load_n': {
+        want(2);
+        const p = this.requirePtr(args[0]);
+        return { kind: 'deref', type: unqualified((p.type as PtrType).to), loc, e: p };
+      }
+      case '__atomic_store_n': {
+        want(3);
+        const p = this.requirePtr(args[0]);
+        const to = (p.type as PtrType).to;
+        const l: Expr = { kind: 'deref', type: to, loc, e: p };
+        return { kind: 'assign', type: T.void, loc, l, r: this.assignConvert(args[1], to, 'assigning to') };
+      }
+      case '__atomic_compare_exchange_n': {
+        want(6);
+        return this.compareExchange(args[0], args[1], args[2], loc);
+      }
+      case '__atomic_thread_fence':
+      case '__atomic_signal_fence':
+        want(1);
+        return { kind: 'cast', type: T.void, loc, e: num(0n, T.int, loc) };
+    }
+    return this.unsupportedValue(loc, `builtin '${name}' is not supported by tbpf cc`);
+  }
+
+  /**
+   * `__atomic_compare_exchange_n(p, expected, desired, …)`:
+   * `({ T *e = expected; T old = __sync_val_compare_and_swap(p, *e, desired);
+   *    _Bool ok = old == *e; if (!ok) *e = old; ok; })`.
+   */
+  private compareExchange(p: Expr, expected: Expr, desired: Expr, loc: SourceLoc): Expr {
+    const fn = this.fn;
+    if (!fn) throw this.error(loc, '__atomic_compare_exchange_n outside a function');
+    const ep = this.requirePtr(expected);
+    const vt = unqualified((this.requirePtr(p).type as PtrType).to);
+    const temp = (type: Type, init: Expr): { v: Var; ref: Expr; decl: Stmt } => {
+      const v = this.newVar(`.atomic.${this.nextId}`, type, loc, 'local');
+      fn.locals.push(v);
+      const ref: Expr = { kind: 'var', type, loc, v };
+      return {
+        v,
+        ref,
+        decl: { kind: 'init', loc, v, items: [{ offset: 0, type, value: init }], zero: false },
+      };
+    };
+    const e = temp(ep.type, ep);
+    const derefE = (): Expr => ({ kind: 'deref', type: vt, loc, e: e.ref });
+    const old = temp(vt, this.syncBuiltin('__sync_val_compare_and_swap', [p, derefE(), desired], loc));
+    const ok = temp(T.int, this.makeBinary('==', old.ref, derefE(), loc));
+    const then: Stmt = { kind: 'expr', loc, e: { kind: 'assign', type: vt, loc, l: derefE(), r: old.ref } };
+    const store: Stmt = {
+      kind: 'if',
+      loc,
+      c: { kind: 'unary', type: T.int, loc, op: '!', e: ok.ref },
+      then,
+      else: undefined,
+    };
+    return { kind: 'stmtexpr', type: T.int, loc, body: [e.decl, old.decl, ok.decl, store], result: ok.ref };
   }
 
   private requirePtr(e: Expr): Expr {
@@ -2126,7 +2886,7 @@ export class Parser {
     }
     // Calls of C functions are checked by the back end, which knows whether they are inlined.
     if (args.length > 5 && callee.kind !== 'func')
-      throw this.error(
+      throw this.unsupported(
         args[5].loc,
         `too many arguments: BPF passes at most 5 (this call has ${args.length})`,
       );
@@ -2154,8 +2914,8 @@ export class Parser {
     const loc = callee0.loc;
     if (callee.kind === 'func') {
       const f = callee.f;
-      f.used = true;
-      if (f === this.fn) throw this.error(loc, `recursive call to '${f.name}': BPF does not allow recursion`);
+      if (f === this.fn)
+        throw this.unsupported(loc, `recursive call to '${f.name}': BPF does not allow recursion`);
       return { kind: 'call', type: ftype.ret, loc, callee: f, args: conv };
     }
     const id = this.helperIdOf(callee);
@@ -2186,6 +2946,8 @@ export class Parser {
 
   /** Lvalue-to-rvalue: arrays and functions decay to pointers. */
   rvalue(e: Expr): Expr {
+    if (e.type.kind === 'int' && e.type.size === 16)
+      throw this.unsupported(e.loc, '__int128 values are not supported by BPF (declaring them is)');
     if (e.type.kind === 'array') {
       if (e.kind === 'var') e.v.addressTaken = true;
       return { kind: 'addr', type: pointerTo(e.type.of), loc: e.loc, e };
@@ -2200,7 +2962,7 @@ export class Parser {
     const e = this.rvalue(e0);
     const target = unqualified(to);
     if (target.kind === 'float' || e.type.kind === 'float')
-      throw this.error(e.loc, 'floating point is not supported by BPF');
+      throw this.unsupported(e.loc, 'floating point is not supported by BPF');
     if (target.kind === 'struct') {
       if (e.type.kind !== 'struct' || e.type.def !== target.def)
         throw this.error(
@@ -2247,7 +3009,8 @@ export class Parser {
   fold(e: Expr): Expr {
     if (!isInteger(e.type) && e.type.kind !== 'ptr') return e;
     if (e.kind === 'num') return e;
-    const v = this.evalConst(e);
+    // Operands were folded when they were built: look one level down only (linear time).
+    const v = evalConst(e, false, 1);
     return v === undefined ? e : num(v, e.type, e.loc);
   }
 
@@ -2286,45 +3049,60 @@ function writeInt(view: DataView, offset: number, size: number, v: bigint): void
   else view.setBigUint64(offset, u, true);
 }
 
-/** Constant evaluation over the typed tree (no side effects, no addresses). */
-export function evalConst(e: Expr): bigint | undefined {
+/**
+ * Constant evaluation over the typed tree (no side effects). `ice`: an integer constant
+ * expression is required here, so `__builtin_constant_p` of a non-constant is 0 (as in clang).
+ * `depth` limits how far down operands are evaluated (fold looks at direct operands only).
+ */
+export function evalConst(e: Expr, ice = false, depth = Number.POSITIVE_INFINITY): bigint | undefined {
+  if (e.kind === 'num') return e.value;
+  if (depth <= 0) return undefined;
+  const sub = (x: Expr): bigint | undefined => evalConst(x, ice, depth - 1);
   switch (e.kind) {
-    case 'num':
-      return e.value;
     case 'cast': {
       if (e.type.kind === 'void') return undefined;
-      const v = evalConst(e.e);
+      const v = sub(e.e);
       if (v === undefined) return undefined;
       return isInteger(e.type) ? truncate(v, e.type) : BigInt.asUintN(64, v);
     }
     case 'unary': {
-      const v = evalConst(e.e);
+      const v = sub(e.e);
       if (v === undefined) return undefined;
       const r = e.op === '-' ? -v : e.op === '~' ? ~v : v === 0n ? 1n : 0n;
       return isInteger(e.type) ? truncate(r, e.type) : r;
     }
     case 'logand': {
-      const l = evalConst(e.l);
+      const l = sub(e.l);
       if (l === 0n) return 0n;
-      const r = evalConst(e.r);
+      const r = sub(e.r);
       return l === undefined || r === undefined ? undefined : r !== 0n ? 1n : 0n;
     }
     case 'logor': {
-      const l = evalConst(e.l);
+      const l = sub(e.l);
       if (l !== undefined && l !== 0n) return 1n;
-      const r = evalConst(e.r);
+      const r = sub(e.r);
       return l === undefined || r === undefined ? undefined : r !== 0n ? 1n : 0n;
     }
     case 'cond': {
-      const c = evalConst(e.c);
+      const c = sub(e.c);
       if (c === undefined) return undefined;
-      return evalConst(c !== 0n ? e.a : e.b);
+      return sub(c !== 0n ? e.a : e.b);
     }
+    case 'addr': {
+      // `&((T *)0)->m` (offsetof written by hand); not for CO-RE accesses, which relocate.
+      if (e.e.kind === 'member' && !e.e.core) {
+        const b = sub(e.e.base);
+        return b === undefined ? undefined : BigInt.asUintN(64, b + BigInt(e.e.offset));
+      }
+      return undefined;
+    }
+    case 'builtin':
+      return ice && e.name === '__builtin_constant_p' ? 0n : undefined;
     case 'comma':
       return undefined;
     case 'binary': {
-      const l = evalConst(e.l);
-      const r = evalConst(e.r);
+      const l = sub(e.l);
+      const r = sub(e.r);
       if (l === undefined || r === undefined) return undefined;
       const lt = e.l.type;
       const t = e.type;

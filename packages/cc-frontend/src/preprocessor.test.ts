@@ -45,13 +45,111 @@ describe('preprocessor', () => {
     expect(pp('#define L a \\\n b\nL').text).toBe('a b');
   });
 
-  it('reports errors with locations and keeps going', () => {
-    const r = pp('#error stop here\n#include <nope.h>\n#if 1\nx');
-    expect(r.errors).toEqual([
+  it('reports errors with locations and keeps going; a missing header stops (as in clang)', () => {
+    expect(pp('#error stop here\n#if 1\nx').errors).toEqual([
       '1:2: #error stop here',
-      "2:10: 'nope.h' file not found",
-      '3:1: unterminated conditional directive',
+      '2:1: unterminated conditional directive',
     ]);
+    expect(pp('#include <nope.h>\n#error not reached').errors).toEqual(["1:10: 'nope.h' file not found"]);
     expect(pp('#define F(a) a\nF(1, 2)').errors[0]).toContain('too many arguments');
+  });
+
+  it('opens the group of an #if whose condition is broken, so its #endif matches', () => {
+    const r = pp('#if 1 +\na\n#endif\nb');
+    expect(r.text).toBe('b');
+    expect(r.errors).toEqual(['1:8: expected value in expression']);
+  });
+
+  it('names GNU variadic parameters (args...) and knows __VA_OPT__', () => {
+    expect(pp('#define P(fmt, args...) p(fmt, ##args)\nP(1) P(1, 2, 3)').text).toBe(
+      'p ( 1 ) p ( 1 , 2 , 3 )',
+    );
+    expect(pp('#define Q(a, ...) q(a __VA_OPT__(,) __VA_ARGS__)\nQ(1) Q(1, 2)').text).toBe(
+      'q ( 1 ) q ( 1 , 2 )',
+    );
+  });
+
+  it("answers clang's __has_* queries in #if and #ifdef", () => {
+    const files = { 'inc/there.h': '' };
+    const src = [
+      '#if __has_attribute(preserve_access_index) && __has_attribute(__always_inline__) && !__has_attribute(nope)',
+      'a',
+      '#endif',
+      '#if __has_builtin(__builtin_preserve_field_info) && !__has_builtin(__builtin_nope)',
+      'b',
+      '#endif',
+      '#if __has_include(<there.h>) && !__has_include("absent.h") && __has_feature(c_static_assert)',
+      'c',
+      '#endif',
+      '#ifdef __has_include_next',
+      'd',
+      '#endif',
+    ].join('\n');
+    expect(pp(src, files).text).toBe('a b c d');
+  });
+
+  it('continues the search after the current directory with #include_next', () => {
+    const files = {
+      'inc/a.h': '#include_next <a.h>\nfirst',
+      'sys/a.h': 'second',
+    };
+    const diags = new DiagnosticBag();
+    const p = new Preprocessor(
+      {
+        fileName: 'main.c',
+        includeDirs: ['inc'],
+        systemIncludeDirs: ['sys'],
+        readFile: (f) => files[f as keyof typeof files],
+      },
+      diags,
+    );
+    expect(
+      p
+        .run('#include <a.h>')
+        .slice(0, -1)
+        .map((t) => t.text),
+    ).toEqual(['second', 'first']);
+    expect(p.includedFrom.get('sys/a.h')).toMatchObject({ file: 'inc/a.h', line: 1 });
+  });
+
+  it('evaluates #if in intmax_t/uintmax_t and does not divide on the side not taken', () => {
+    expect(pp('#if -1 > 0u\nu\n#endif\n#if 18446744073709551615UL > 0\nv\n#endif').text).toBe('u v');
+    expect(pp('#if 0 && 1 / 0\n#else\nw\n#endif\n#if 1 || 1 % 0\nx\n#endif').text).toBe('w x');
+  });
+
+  it('turns _Pragma into #pragma and passes loop and attribute pragmas to the parser', () => {
+    expect(pp('_Pragma("GCC diagnostic push") a _Pragma("unroll") b').text).toBe('a #pragma-unroll b');
+    expect(
+      pp('#pragma clang attribute push (__attribute__((x)), apply_to = record)\n#pragma clang attribute pop')
+        .text,
+    ).toBe(
+      '#pragma-attribute-push ( __attribute__ ( ( x ) ) , apply_to = record ) #pragma-end #pragma-attribute-pop',
+    );
+  });
+
+  it('predefines the macros clang-19 predefines for -target bpf, by CPU version', () => {
+    const macros = (cpu: 1 | 4) => {
+      const p = new Preprocessor({ fileName: 'm.c', cpu }, new DiagnosticBag());
+      return p
+        .run('__BPF_CPU_VERSION__ __clang_major__ __BPF_FEATURE_MOVSX')
+        .slice(0, -1)
+        .map((t) => t.text);
+    };
+    expect(macros(4)).toEqual(['4', '19', '1']);
+    expect(macros(1)).toEqual(['1', '19', '__BPF_FEATURE_MOVSX']);
+  });
+
+  it('stops at the error limit, also for errors of the lexer', () => {
+    const r = pp('\u0001'.repeat(100));
+    expect(r.errors).toHaveLength(21);
+    expect(r.errors[20]).toBe('0:0: too many errors emitted, stopping now [-ferror-limit=]');
+  });
+
+  it("bounds nesting: brackets (clang's -fbracket-depth) and macro arguments", () => {
+    expect(pp(`${'('.repeat(300)}1`).errors).toEqual([
+      '1:257: bracket nesting level exceeded maximum of 256',
+    ]);
+    const nested = `#define M(x) x\n${'M('.repeat(400)}1${')'.repeat(400)}`;
+    expect(pp(nested).errors[0]).toMatch(/^2:\d+: macro arguments nested too deeply$/);
   });
 });

@@ -1,36 +1,60 @@
 /**
- * The C preprocessor: directives, macro expansion with hide sets (Prosser's algorithm), and
- * conditional inclusion. File access goes through `readFile` so the package needs no `node:`.
+ * The C preprocessor: directives, macro expansion with hide sets (Prosser's algorithm), conditional
+ * inclusion with clang's `__has_*` queries, `#include_next`, `_Pragma`, and GNU named variadic
+ * parameters (`args...`). File access goes through `readFile` so the package needs no `node:`.
  */
 import { Abort, type DiagnosticBag, type SourceLoc } from './diagnostics.js';
+import { BUILTIN_NAMES, hasAttribute, hasFeature } from './features.js';
 import { type Token, tokenize } from './lexer.js';
+import { decodeEscapes } from './literals.js';
+import { evaluateCondition } from './pp-condition.js';
+import { type CpuVersion, predefinedMacros } from './target-macros.js';
 
 export interface PreprocessOptions {
   fileName: string;
+  /** `-I`: searched before the bundled headers. */
   includeDirs?: readonly string[];
+  /** Searched after the bundled headers (clang's /usr/include and `-idirafter` places). */
+  systemIncludeDirs?: readonly string[];
   /** `NAME` → `1`, `NAME=VALUE` → VALUE; a record maps names to values. */
   defines?: Readonly<Record<string, string>> | readonly string[];
+  /** `-U`: applied after the predefined macros and `defines`. */
+  undefines?: readonly string[];
   /** Returns a file's text, or undefined when it does not exist. */
   readFile?: (path: string) => string | undefined;
   /** Headers available without a file system (path relative to an include dir → text). */
   bundled?: ReadonlyMap<string, string>;
-  /** Predefine `__OPTIMIZE__`. */
+  /** Predefine `__OPTIMIZE__` (else `__NO_INLINE__`), as clang does for -O1 and up. */
   optimize?: boolean;
+  /** `-mcpu=vN`: `__BPF_CPU_VERSION__` and the `__BPF_FEATURE_*` macros (default 4). */
+  cpu?: CpuVersion;
 }
 
 interface Macro {
   name: string;
   params?: string[];
-  variadic?: boolean;
+  /** The name the variadic argument goes by: `__VA_ARGS__`, or `args` for GNU's `args...`. */
+  variadic?: string;
   body: Token[];
-  builtin?: (t: Token) => Token[];
+  /** Object-like macros computed at the use (`__LINE__`, `__COUNTER__`). */
+  dynamic?: (t: Token) => Token[];
+  /** Function-like queries (`__has_include(…)`): get the raw, unexpanded argument tokens. */
+  query?: (t: Token, args: Token[][]) => Token[];
+}
+
+/** A file being read: where its `#if` depth started and where in the search path it was found. */
+interface OpenFile {
+  name: string;
+  condDepth: number;
+  /** Index in the search path, or -1 (main file, found relative to its includer, absolute path). */
+  dirIndex: number;
 }
 
 interface Segment {
   toks: Token[];
   pos: number;
-  /** Set for a file's own tokens: where conditional state must balance at its end. */
-  file?: { name: string; condDepth: number };
+  /** Set for a file's own tokens (the last one is an end-of-file marker). */
+  file?: OpenFile;
 }
 
 interface Cond {
@@ -40,79 +64,72 @@ interface Cond {
   loc: SourceLoc;
 }
 
-/** Target macros, as `clang -target bpf -dM -E` prints them (CPU v4: tbpf emits v4 instructions). */
-export const PREDEFINED: Readonly<Record<string, string>> = {
-  __STDC__: '1',
-  __STDC_VERSION__: '201710L',
-  __STDC_HOSTED__: '0',
-  __BPF__: '1',
-  __bpf__: '1',
-  __BPF_CPU_VERSION__: '4',
-  __TBPF__: '1',
-  __GNUC__: '4',
-  __LP64__: '1',
-  _LP64: '1',
-  __CHAR_BIT__: '8',
-  __SIZEOF_POINTER__: '8',
-  __SIZEOF_LONG__: '8',
-  __SIZEOF_LONG_LONG__: '8',
-  __SIZEOF_INT__: '4',
-  __SIZEOF_SHORT__: '2',
-  __SIZEOF_SIZE_T__: '8',
-  __SIZEOF_PTRDIFF_T__: '8',
-  __SIZEOF_INT128__: '16',
-  __POINTER_WIDTH__: '64',
-  __SCHAR_MAX__: '127',
-  __SHRT_MAX__: '32767',
-  __INT_MAX__: '2147483647',
-  __LONG_MAX__: '9223372036854775807L',
-  __LONG_LONG_MAX__: '9223372036854775807LL',
-  __ORDER_LITTLE_ENDIAN__: '1234',
-  __ORDER_BIG_ENDIAN__: '4321',
-  __ORDER_PDP_ENDIAN__: '3412',
-  __BYTE_ORDER__: '__ORDER_LITTLE_ENDIAN__',
-  __SIZE_TYPE__: 'long unsigned int',
-  __PTRDIFF_TYPE__: 'long int',
-  __INTPTR_TYPE__: 'long int',
-  __UINTPTR_TYPE__: 'long unsigned int',
-  __INT8_TYPE__: 'signed char',
-  __INT16_TYPE__: 'short',
-  __INT32_TYPE__: 'int',
-  __INT64_TYPE__: 'long int',
-  __UINT8_TYPE__: 'unsigned char',
-  __UINT16_TYPE__: 'unsigned short',
-  __UINT32_TYPE__: 'unsigned int',
-  __UINT64_TYPE__: 'long unsigned int',
-};
+/** An include directory, or the bundled headers (which sit where clang's resource dir does). */
+type SearchDir = { dir: string } | { bundled: true };
+
+/** Target macros for the default CPU (v4: tbpf emits v4 instructions) with optimisation on. */
+export const PREDEFINED: Readonly<Record<string, string>> = Object.fromEntries(predefinedMacros(4, true));
 
 const MAX_INCLUDE_DEPTH = 200;
-const bundledTokens = new Map<string, Token[]>();
+/** Macro arguments nested deeper than this (`M(M(M(…)))`) are an error, not a stack overflow. */
+const MAX_ARGUMENT_NESTING = 256;
+/** Bounds on the work one compilation's macros may do (a "macro bomb" grows exponentially). */
+const MAX_EXPANSIONS = 2_000_000;
+const MAX_EXPANDED_TOKENS = 20_000_000;
+const END_OF_FILE = '<end-of-file>';
+
+/** Bundled headers are tokenized once per process (they never change). */
+const bundledTokens = new Map<string, { text: string; toks: Token[] }>();
+
+/** Special tokens the preprocessor hands the parser for pragmas that matter to it. */
+export const PRAGMA_UNROLL = '#pragma-unroll';
+export const PRAGMA_ATTRIBUTE_PUSH = '#pragma-attribute-push';
+export const PRAGMA_ATTRIBUTE_POP = '#pragma-attribute-pop';
+/** Ends the argument tokens of a PRAGMA_ATTRIBUTE_PUSH. */
+export const PRAGMA_END = '#pragma-end';
 
 export class Preprocessor {
   private macros = new Map<string, Macro>();
   private stack: Segment[] = [];
   private conds: Cond[] = [];
+  private openFiles: OpenFile[] = [];
   private onceFiles = new Set<string>();
-  private includeDepth = 0;
+  private searchPath: SearchDir[];
+  private expansions = 0;
+  private expandedTokens = 0;
+  private argumentNesting = 0;
+  private counter = 0;
+  private lastEof: Token | undefined;
   /** Every file read, by name: for printing source lines in diagnostics. */
   readonly sources = new Map<string, string>();
+  /** Each header → the `#include` that first brought it in (for "In file included from"). */
+  readonly includedFrom = new Map<string, SourceLoc>();
 
   constructor(
     private readonly opts: PreprocessOptions,
     private readonly diags: DiagnosticBag,
   ) {
-    for (const [k, v] of Object.entries(PREDEFINED)) this.defineText(k, v);
-    if (opts.optimize) this.defineText('__OPTIMIZE__', '1');
-    this.macros.set('__FILE__', {
-      name: '__FILE__',
-      body: [],
-      builtin: (t) => [{ ...t, kind: 'str', text: JSON.stringify(t.loc.file) }],
-    });
-    this.macros.set('__LINE__', {
-      name: '__LINE__',
-      body: [],
-      builtin: (t) => [{ ...t, kind: 'num', text: String(t.loc.line) }],
-    });
+    this.searchPath = [
+      ...(opts.includeDirs ?? []).map((dir) => ({ dir })),
+      { bundled: true as const },
+      ...(opts.systemIncludeDirs ?? []).map((dir) => ({ dir })),
+    ];
+    for (const [k, v] of predefinedMacros(opts.cpu ?? 4, opts.optimize ?? true)) this.defineText(k, v);
+    this.defineDynamic('__FILE__', (t) => [{ ...t, kind: 'str', text: JSON.stringify(t.loc.file) }]);
+    this.defineDynamic('__FILE_NAME__', (t) => [
+      { ...t, kind: 'str', text: JSON.stringify(t.loc.file.slice(t.loc.file.lastIndexOf('/') + 1)) },
+    ]);
+    this.defineDynamic('__BASE_FILE__', (t) => [{ ...t, kind: 'str', text: JSON.stringify(opts.fileName) }]);
+    this.defineDynamic('__LINE__', (t) => [{ ...t, kind: 'num', text: String(t.loc.line) }]);
+    this.defineDynamic('__COUNTER__', (t) => [{ ...t, kind: 'num', text: String(this.counter++) }]);
+    this.defineDynamic('__INCLUDE_LEVEL__', (t) => [
+      { ...t, kind: 'num', text: String(Math.max(0, this.openFiles.length - 1)) },
+    ]);
+    // Fixed, so that objects are reproducible (clang uses SOURCE_DATE_EPOCH the same way).
+    this.defineText('__DATE__', '"Jan  1 1970"');
+    this.defineText('__TIME__', '"00:00:00"');
+    this.defineText('__TIMESTAMP__', '"Thu Jan  1 00:00:00 1970"');
+    this.defineQueries();
     const defs = opts.defines ?? {};
     const pairs: [string, string][] = Array.isArray(defs)
       ? (defs as readonly string[]).map((d) => {
@@ -120,63 +137,146 @@ export class Preprocessor {
           return eq < 0 ? [d, '1'] : [d.slice(0, eq), d.slice(eq + 1)];
         })
       : Object.entries(defs as Record<string, string>);
-    for (const [k, v] of pairs) this.defineText(k, v);
+    for (const [k, v] of pairs) this.defineCommandLine(k, v);
+    for (const u of opts.undefines ?? []) this.macros.delete(u);
   }
 
   private defineText(name: string, value: string): void {
-    const body = tokenize(value, '<command line>', this.diags);
+    const body = tokenize(value, '<built-in>', this.diags);
     body.pop();
     this.macros.set(name, { name, body: body.map((t) => ({ ...t, bol: false })) });
   }
 
+  /** `-D NAME(args)=body` defines a function-like macro, as in clang. */
+  private defineCommandLine(name: string, value: string): void {
+    const toks = tokenize(`${name} ${value}`, '<command line>', this.diags);
+    toks.pop();
+    if (toks[0]?.kind !== 'ident') {
+      this.diags.error({ file: '<command line>', line: 1, col: 1 }, `invalid macro name '${name}'`);
+      return;
+    }
+    try {
+      this.define(toks[0], toks);
+    } catch (e) {
+      if (!(e instanceof Abort) || e.fatal) throw e;
+    }
+  }
+
+  private defineDynamic(name: string, dynamic: (t: Token) => Token[]): void {
+    this.macros.set(name, { name, body: [], dynamic });
+  }
+
+  /** clang's feature queries; `#ifdef __has_include` is true, as in clang. */
+  private defineQueries(): void {
+    const number = (t: Token, v: boolean | number): Token[] => [
+      { ...t, kind: 'num', text: String(typeof v === 'number' ? v : v ? 1 : 0) },
+    ];
+    const oneName = (t: Token, args: Token[][]): string => {
+      const a = args[0] ?? [];
+      // `__has_attribute(gnu::x)` / `clang::x`: the scoped forms name the same attributes.
+      const name = a[a.length - 1];
+      if (args.length !== 1 || name === undefined || name.kind !== 'ident')
+        throw this.diags.error(t.loc, `missing '(' after '${t.text}'`);
+      return name.text;
+    };
+    const queries: Record<string, (t: Token, args: Token[][]) => Token[]> = {
+      __has_attribute: (t, a) => number(t, hasAttribute(oneName(t, a))),
+      __has_c_attribute: (t, a) => number(t, hasAttribute(oneName(t, a)) ? 201904 : 0),
+      __has_cpp_attribute: (t) => number(t, 0),
+      __has_declspec_attribute: (t) => number(t, 0),
+      __has_builtin: (t, a) => number(t, BUILTIN_NAMES.has(oneName(t, a))),
+      __has_feature: (t, a) => number(t, hasFeature(oneName(t, a), false)),
+      __has_extension: (t, a) => number(t, hasFeature(oneName(t, a), true)),
+      __is_identifier: (t, a) => number(t, !BUILTIN_NAMES.has(oneName(t, a))),
+      __building_module: (t) => number(t, 0),
+      __has_include: (t, a) => number(t, this.hasInclude(t, a, false)),
+      __has_include_next: (t, a) => number(t, this.hasInclude(t, a, true)),
+      __has_warning: (t) => number(t, 0),
+    };
+    for (const [name, query] of Object.entries(queries)) this.macros.set(name, { name, body: [], query });
+  }
+
+  private hasInclude(t: Token, args: Token[][], next: boolean): boolean {
+    const spec = this.headerName(t, this.expandList(args[0] ?? []));
+    return this.findInclude(spec.path, spec.quoted, t.loc.file, next) !== undefined;
+  }
+
   /** Preprocess the main file's text; returns the token stream ending with `eof`. */
   run(source: string): Token[] {
-    this.pushFile(this.opts.fileName, source);
+    try {
+      this.pushFile(this.opts.fileName, source, -1, true);
+    } catch (e) {
+      if (e instanceof Abort) return [this.eofToken()];
+      throw e;
+    }
     const out: Token[] = [];
+    let depth = 0;
     for (;;) {
       let t: Token;
       try {
         t = this.next();
       } catch (e) {
         if (e instanceof Abort && !e.fatal) continue;
+        if (e instanceof Abort) return [...out, this.eofToken()];
         throw e;
       }
       out.push(t);
       if (t.kind === 'eof') return out;
+      // Bracket depth, as clang's -fbracket-depth: the parser recurses per level.
+      if (t.kind === 'punct') {
+        const c = t.text;
+        if (c === '(' || c === '[' || c === '{') {
+          if (++depth > 256) {
+            this.diags.fatal(t.loc, 'bracket nesting level exceeded maximum of 256');
+            out.pop();
+            return [...out, this.eofToken()];
+          }
+        } else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
+      }
     }
   }
 
-  private pushFile(name: string, text: string): void {
+  private eofToken(): Token {
+    return (
+      this.lastEof ?? {
+        kind: 'eof',
+        text: '',
+        loc: { file: this.opts.fileName, line: 1, col: 1 },
+        space: false,
+        bol: true,
+        hide: undefined,
+      }
+    );
+  }
+
+  private pushFile(name: string, text: string, dirIndex: number, main = false): void {
     this.sources.set(name, text);
     const toks = this.tokensOf(name, text);
     const eof = toks.pop() as Token;
-    toks.push({ ...eof, kind: 'punct', text: '<end-of-file>' });
-    this.stack.push({ toks, pos: 0, file: { name, condDepth: this.conds.length } });
+    if (main) {
+      this.lastEof = eof;
+      toks.push(eof);
+    } else toks.push({ ...eof, kind: 'punct', text: END_OF_FILE });
+    const file = { name, condDepth: this.conds.length, dirIndex };
+    this.openFiles.push(file);
+    this.stack.push({ toks, pos: 0, file });
   }
 
-  /** Tokens of a file; bundled headers are tokenized once per process (they never change). */
   private tokensOf(name: string, text: string): Token[] {
     if (!name.startsWith('<tbpf>/')) return tokenize(text, name, this.diags);
-    let toks = bundledTokens.get(text);
-    if (!toks) {
-      toks = tokenize(text, name, this.diags);
-      bundledTokens.set(text, toks);
+    let cached = bundledTokens.get(name);
+    if (cached?.text !== text) {
+      cached = { text, toks: tokenize(text, name, this.diags) };
+      bundledTokens.set(name, cached);
     }
-    return [...toks];
+    return [...cached.toks];
   }
 
   /** The next raw token (no expansion, no directives). */
   private raw(): Token {
     for (;;) {
       const seg = this.stack[this.stack.length - 1];
-      if (seg === undefined)
-        return {
-          kind: 'eof',
-          text: '',
-          loc: { file: this.opts.fileName, line: 0, col: 0 },
-          space: false,
-          bol: true,
-        };
+      if (seg === undefined) return this.eofToken();
       if (seg.pos < seg.toks.length) return seg.toks[seg.pos++];
       this.stack.pop();
     }
@@ -199,36 +299,38 @@ export class Preprocessor {
     for (;;) {
       const t = this.raw();
       if (t.kind === 'eof') {
-        if (this.conds.length > 0)
-          this.diags.error(this.conds[this.conds.length - 1].loc, 'unterminated conditional directive');
-        this.conds.length = 0;
+        if (this.conds.length > 0) {
+          const open = this.conds[this.conds.length - 1];
+          this.conds.length = 0;
+          throw this.diags.error(open.loc, 'unterminated conditional directive');
+        }
         return t;
       }
-      if (t.kind === 'punct' && t.text === '<end-of-file>') {
-        this.endFile(t);
-        continue;
+      if (t.kind === 'punct') {
+        if (t.text === END_OF_FILE) {
+          this.endFile();
+          continue;
+        }
+        if (t.bol && t.text === '#' && !t.hide) {
+          this.directive(t);
+          continue;
+        }
+      } else if (t.kind === 'ident') {
+        if (t.text === '_Pragma' && this.pragmaOperator(t)) continue;
+        if (this.expand(t)) continue;
       }
-      if (t.bol && t.kind === 'punct' && t.text === '#' && !t.hide) {
-        this.directive(t);
-        continue;
-      }
-      if (t.kind === 'ident' && this.expand(t)) continue;
       return t;
     }
   }
 
-  private endFile(t: Token): void {
-    // The file's segment is the one just exhausted; find its recorded depth.
-    const depth = this.fileDepths.pop() ?? 0;
-    if (this.conds.length > depth) {
-      this.diags.error(this.conds[this.conds.length - 1].loc, 'unterminated conditional directive');
-      this.conds.length = depth;
+  private endFile(): void {
+    const file = this.openFiles.pop();
+    if (file && this.conds.length > file.condDepth) {
+      const open = this.conds[this.conds.length - 1];
+      this.conds.length = file.condDepth;
+      throw this.diags.error(open.loc, 'unterminated conditional directive');
     }
-    this.includeDepth = Math.max(0, this.includeDepth - 1);
-    void t;
   }
-
-  private fileDepths: number[] = [0];
 
   /** Tokens up to the end of the directive's line. */
   private restOfLine(): Token[] {
@@ -247,51 +349,60 @@ export class Preprocessor {
     const args = line.slice(1);
     try {
       switch (name.text) {
-        case 'define': {
+        case 'define':
           this.define(name, args);
           return;
-        }
         case 'undef':
           if (args[0]?.kind !== 'ident') throw this.diags.error(name.loc, 'macro name missing');
           this.macros.delete(args[0].text);
           return;
-        case 'include': {
+        case 'include':
+        case 'include_next':
+        case 'import':
           this.include(name, args);
           return;
-        }
         case 'if': {
-          this.startCond(hash, this.evalCondition(name, args));
+          // Open the group before evaluating: a broken condition is false, and its #endif matches.
+          const cond = this.openCond(hash);
+          let value = false;
+          try {
+            value = this.evalCondition(name, args);
+          } finally {
+            if (value) cond.taken = true;
+            else this.skip(cond);
+          }
           return;
         }
         case 'ifdef':
         case 'ifndef': {
-          if (args[0]?.kind !== 'ident') throw this.diags.error(name.loc, 'macro name missing');
+          const cond = this.openCond(hash);
+          if (args[0]?.kind !== 'ident') {
+            this.skip(cond);
+            throw this.diags.error(name.loc, 'macro name missing');
+          }
           const defined = this.macros.has(args[0].text);
-          this.startCond(hash, name.text === 'ifdef' ? defined : !defined);
+          if (name.text === 'ifdef' ? defined : !defined) cond.taken = true;
+          else this.skip(cond);
           return;
         }
         case 'elif':
+        case 'elifdef':
+        case 'elifndef':
         case 'else':
-        case 'endif': {
-          this.continueCond(name, args);
+        case 'endif':
+          this.continueCond(name);
           return;
-        }
         case 'error':
-          throw this.diags.error(
-            name.loc,
-            `#error ${args
-              .map((a) => (a.space ? ` ${a.text}` : a.text))
-              .join('')
-              .trim()}`,
-          );
+          throw this.diags.error(name.loc, `#error ${joinTokens(args)}`.trimEnd());
         case 'warning':
-          this.diags.warn(name.loc, `#warning ${args.map((a) => a.text).join(' ')}`);
+          this.diags.warn(name.loc, `#warning ${joinTokens(args)}`.trimEnd());
           return;
-        case 'pragma': {
+        case 'pragma':
           this.pragma(name, args);
           return;
-        }
         case 'line':
+        case 'ident':
+        case 'sccs':
           return;
         default:
           throw this.diags.error(name.loc, `invalid preprocessing directive '#${name.text}'`);
@@ -301,16 +412,64 @@ export class Preprocessor {
     }
   }
 
-  private pragma(name: Token, args: Token[]): void {
-    if (args[0]?.text === 'once') {
-      this.onceFiles.add(name.loc.file);
+  /** `_Pragma("text")`: the same as `#pragma text`. Returns false when not followed by `(`. */
+  private pragmaOperator(t: Token): boolean {
+    if (this.peekRaw()?.text !== '(') return false;
+    this.raw();
+    const str = this.raw();
+    const close = this.raw();
+    if (str.kind !== 'str' || close.text !== ')')
+      throw this.diags.error(t.loc, '_Pragma takes a parenthesized string literal');
+    const bytes = decodeEscapes(str.text.slice(str.text.indexOf('"') + 1, -1));
+    const text = typeof bytes === 'string' ? '' : new TextDecoder().decode(new Uint8Array(bytes));
+    const toks = tokenize(text, t.loc.file, this.diags);
+    toks.pop();
+    this.pragma(
+      t,
+      toks.map((x) => ({ ...x, loc: t.loc, bol: false })),
+    );
+    return true;
+  }
+
+  private pragma(at: Token, args: Token[]): void {
+    const words = args.map((a) => a.text);
+    if (words[0] === 'once') {
+      this.onceFiles.add(at.loc.file);
       return;
     }
-    // Loop pragmas reach the parser as one token; others are ignored (as clang does).
-    const text = args.map((a) => a.text).join(' ');
-    if (/^unroll\b/.test(text) || /^clang loop unroll/.test(text) || /^GCC unroll/.test(text)) {
-      this.unget([{ kind: 'punct', text: '#pragma-unroll', loc: name.loc, space: false, bol: false }]);
+    const special = (text: string): Token => ({
+      kind: 'punct',
+      text,
+      loc: at.loc,
+      space: false,
+      bol: false,
+      hide: undefined,
+    });
+    // Loop pragmas reach the parser as one token; others that matter with their arguments.
+    if (words[0] === 'unroll' || words[0] === 'nounroll' || (words[0] === 'GCC' && words[1] === 'unroll')) {
+      this.unget([special(PRAGMA_UNROLL)]);
+      return;
     }
+    if (words[0] === 'clang' && words[1] === 'loop') {
+      if (/unroll/.test(words.join(' '))) this.unget([special(PRAGMA_UNROLL)]);
+      return;
+    }
+    if (words[0] === 'clang' && words[1] === 'attribute') {
+      // `push (__attribute__((…)), apply_to = …)`, `push`, `(…)` (a push onto the last), `pop`.
+      const rest = args.slice(2);
+      if (rest[0]?.text === 'pop') this.unget([special(PRAGMA_ATTRIBUTE_POP)]);
+      else {
+        const from = rest[0]?.text === 'push' ? 1 : 0;
+        this.unget([
+          special(PRAGMA_ATTRIBUTE_PUSH),
+          ...this.expandList(rest.slice(from)),
+          special(PRAGMA_END),
+        ]);
+      }
+      return;
+    }
+    // Others (GCC diagnostic, pack, …) do not change the code BPF gets; ignored as clang ignores
+    // the ones it does not know.
   }
 
   private define(name: Token, args: Token[]): void {
@@ -320,23 +479,29 @@ export class Preprocessor {
     const rest = args.slice(1);
     const macro: Macro = { name: id.text, body: [] };
     if (rest[0]?.text === '(' && !rest[0].space) {
-      macro.params = [];
+      const params: string[] = [];
+      macro.params = params;
       let i = 1;
       if (rest[i]?.text === ')') i++;
       else {
         for (;;) {
           const p = rest[i];
           if (p?.text === '...') {
-            macro.variadic = true;
+            macro.variadic = '__VA_ARGS__';
             i++;
+          } else if (p?.kind === 'ident') {
+            i++;
+            if (rest[i]?.text === '...') {
+              macro.variadic = p.text; // GNU: `args...` names the variadic argument
+              i++;
+            } else params.push(p.text);
+          } else throw this.diags.error(p?.loc ?? id.loc, 'invalid macro parameter name');
+          if (macro.variadic !== undefined) {
             if (rest[i]?.text !== ')')
               throw this.diags.error(rest[i]?.loc ?? p.loc, "missing ')' in macro parameter list");
             i++;
             break;
           }
-          if (p?.kind !== 'ident') throw this.diags.error(p?.loc ?? id.loc, 'invalid macro parameter');
-          macro.params.push(p.text);
-          i++;
           if (rest[i]?.text === ',') {
             i++;
             continue;
@@ -349,92 +514,106 @@ export class Preprocessor {
         }
       }
       macro.body = rest.slice(i);
-      const params = new Set(macro.params);
+      const names = new Set(params);
+      if (macro.variadic) names.add(macro.variadic);
       for (let k = 0; k < macro.body.length; k++) {
         const t = macro.body[k];
-        if (
-          t.text === '#' &&
-          !(t.kind === 'ident') &&
-          !params.has(macro.body[k + 1]?.text ?? '') &&
-          macro.body[k + 1]?.text !== '__VA_ARGS__'
-        )
+        const nextText = macro.body[k + 1]?.text ?? '';
+        if (t.kind === 'punct' && t.text === '#' && !names.has(nextText) && nextText !== '__VA_OPT__')
           throw this.diags.error(t.loc, "'#' is not followed by a macro parameter");
       }
     } else {
       macro.body = rest;
     }
-    const ends = macro.body;
-    if (ends[0]?.text === '##' || (ends.length > 0 && ends[ends.length - 1].text === '##'))
+    const body = macro.body;
+    if (body.length > 0 && (body[0].text === '##' || body[body.length - 1].text === '##'))
       throw this.diags.error(
-        ends[0].text === '##' ? ends[0].loc : ends[ends.length - 1].loc,
+        body[0].text === '##' ? body[0].loc : body[body.length - 1].loc,
         "'##' cannot appear at either end of a macro expansion",
       );
     this.macros.set(id.text, macro);
   }
 
-  private include(name: Token, args: Token[]): void {
-    let toks = args;
-    if (toks[0]?.kind === 'ident') toks = this.expandList(toks);
-    let path: string;
-    let quoted: boolean;
-    if (toks[0]?.kind === 'str') {
-      path = toks[0].text.slice(1, -1);
-      quoted = true;
-    } else if (toks[0]?.text === '<') {
+  /** The file name of `#include "x"` / `<x>` / a macro expanding to either. */
+  private headerName(at: Token, args: Token[]): { path: string; quoted: boolean; loc: SourceLoc } {
+    const toks = args[0]?.kind === 'ident' ? this.expandList(args) : args;
+    const first = toks[0];
+    if (first?.kind === 'str' && first.text.startsWith('"'))
+      return { path: first.text.slice(1, -1), quoted: true, loc: first.loc };
+    if (first?.text === '<') {
       const end = toks.findIndex((t) => t.text === '>');
-      if (end < 0) throw this.diags.error(toks[0].loc, "expected '>'");
-      path = toks
+      if (end < 0) throw this.diags.error(first.loc, "expected '>'");
+      const path = toks
         .slice(1, end)
         .map((t, k) => (t.space && k > 0 ? ` ${t.text}` : t.text))
         .join('');
-      quoted = false;
-    } else throw this.diags.error(toks[0]?.loc ?? name.loc, 'expected "FILENAME" or <FILENAME>');
-    const found = this.findInclude(path, quoted, name.loc.file);
-    if (found === undefined) throw this.diags.error(toks[0].loc, `'${path}' file not found`);
-    if (this.onceFiles.has(found.name)) return;
-    if (++this.includeDepth > MAX_INCLUDE_DEPTH) {
-      this.includeDepth--;
-      throw this.diags.error(name.loc, '#include nested too deeply');
+      return { path, quoted: false, loc: first.loc };
     }
-    this.fileDepths.push(this.conds.length);
-    this.pushFile(found.name, found.text);
+    throw this.diags.error(first?.loc ?? at.loc, 'expected "FILENAME" or <FILENAME>');
   }
 
+  private include(name: Token, args: Token[]): void {
+    const next = name.text === 'include_next';
+    const spec = this.headerName(name, args);
+    const found = this.findInclude(spec.path, spec.quoted, name.loc.file, next);
+    if (found === undefined) throw this.diags.fatal(spec.loc, `'${spec.path}' file not found`);
+    if (this.onceFiles.has(found.name) || (name.text === 'import' && this.sources.has(found.name))) return;
+    if (this.openFiles.length > MAX_INCLUDE_DEPTH)
+      throw this.diags.fatal(name.loc, '#include nested too deeply');
+    if (!this.includedFrom.has(found.name)) this.includedFrom.set(found.name, name.loc);
+    this.pushFile(found.name, found.text, found.dirIndex);
+  }
+
+  /**
+   * Resolves an include as clang does: `"x"` first next to the including file, then the search
+   * path (-I dirs, the bundled headers, the system dirs); `#include_next` continues the search
+   * after the directory where the current file was found.
+   */
   private findInclude(
     path: string,
     quoted: boolean,
     from: string,
-  ): { name: string; text: string } | undefined {
-    const read = this.opts.readFile;
-    const candidates: string[] = [];
-    if (path.startsWith('/')) candidates.push(path);
-    else {
-      if (quoted) {
-        const slash = from.lastIndexOf('/');
-        candidates.push(slash < 0 ? path : `${from.slice(0, slash)}/${path}`);
-      }
-      for (const dir of this.opts.includeDirs ?? []) candidates.push(`${dir.replace(/\/+$/, '')}/${path}`);
+    next: boolean,
+  ): { name: string; text: string; dirIndex: number } | undefined {
+    const read = (name: string): string | undefined => this.sources.get(name) ?? this.opts.readFile?.(name);
+    if (path.startsWith('/')) {
+      const text = read(path);
+      return text === undefined ? undefined : { name: path, text, dirIndex: -1 };
     }
-    if (read) {
-      for (const c of candidates) {
-        if (this.sources.has(c)) return { name: c, text: this.sources.get(c) as string };
-        const text = read(c);
-        if (text !== undefined) return { name: c, text };
-      }
+    let start = 0;
+    if (next) {
+      const current = this.openFiles[this.openFiles.length - 1];
+      start = current && current.dirIndex >= 0 ? current.dirIndex + 1 : 0;
+    } else if (quoted && !from.startsWith('<tbpf>/')) {
+      const slash = from.lastIndexOf('/');
+      const name = slash < 0 ? path : `${from.slice(0, slash)}/${path}`;
+      const text = read(name);
+      if (text !== undefined) return { name, text, dirIndex: -1 };
     }
-    const bundled = this.opts.bundled?.get(path);
-    if (bundled !== undefined) return { name: `<tbpf>/${path}`, text: bundled };
+    for (let i = start; i < this.searchPath.length; i++) {
+      const d = this.searchPath[i];
+      if ('bundled' in d) {
+        const text = this.opts.bundled?.get(path);
+        if (text !== undefined) return { name: `<tbpf>/${path}`, text, dirIndex: i };
+        continue;
+      }
+      const name = `${d.dir.replace(/\/+$/, '')}/${path}`;
+      const text = read(name);
+      if (text !== undefined) return { name, text, dirIndex: i };
+    }
     return undefined;
   }
 
-  private startCond(hash: Token, value: boolean): void {
-    this.conds.push({ taken: value, inElse: false, loc: hash.loc });
-    if (!value) this.skip();
+  private openCond(hash: Token): Cond {
+    const cond = { taken: false, inElse: false, loc: hash.loc };
+    this.conds.push(cond);
+    return cond;
   }
 
-  private continueCond(name: Token, args: Token[]): void {
+  private continueCond(name: Token): void {
     const cond = this.conds[this.conds.length - 1];
-    if (cond === undefined || this.conds.length <= (this.fileDepths[this.fileDepths.length - 1] ?? 0))
+    const fileDepth = this.openFiles[this.openFiles.length - 1]?.condDepth ?? 0;
+    if (cond === undefined || this.conds.length <= fileDepth)
       throw this.diags.error(name.loc, `#${name.text} without #if`);
     if (name.text === 'endif') {
       this.conds.pop();
@@ -443,13 +622,12 @@ export class Preprocessor {
     if (cond.inElse) throw this.diags.error(name.loc, `#${name.text} after #else`);
     // We were in a taken branch: everything up to #endif is skipped.
     if (name.text === 'else') cond.inElse = true;
-    void args;
-    this.skipGroup(cond);
+    cond.taken = true;
+    this.skip(cond);
   }
 
   /** Skip a group whose condition was false, then evaluate following #elif/#else. */
-  private skip(): void {
-    const cond = this.conds[this.conds.length - 1];
+  private skip(cond: Cond): void {
     for (;;) {
       const d = this.skipToDirective();
       if (d === undefined) return;
@@ -467,26 +645,22 @@ export class Preprocessor {
         }
         continue;
       }
-      // #elif
-      if (cond.inElse) this.diags.error(d.loc, '#elif after #else');
-      if (!cond.taken) {
-        let v = false;
-        try {
-          v = this.evalCondition(d, args);
-        } catch (e) {
-          if (!(e instanceof Abort) || e.fatal) throw e;
-        }
-        if (v) {
-          cond.taken = true;
-          return;
-        }
+      // #elif, #elifdef, #elifndef
+      if (cond.inElse) this.diags.error(d.loc, `#${d.text} after #else`);
+      if (cond.taken) continue;
+      let v = false;
+      try {
+        if (d.text === 'elif') v = this.evalCondition(d, args);
+        else if (args[0]?.kind !== 'ident') throw this.diags.error(d.loc, 'macro name missing');
+        else v = this.macros.has(args[0].text) === (d.text === 'elifdef');
+      } catch (e) {
+        if (!(e instanceof Abort) || e.fatal) throw e;
+      }
+      if (v) {
+        cond.taken = true;
+        return;
       }
     }
-  }
-
-  private skipGroup(cond: Cond): void {
-    cond.taken = true;
-    this.skip();
   }
 
   /** Skip tokens (honouring nested #if groups) to the next #elif/#else/#endif of this level. */
@@ -494,15 +668,19 @@ export class Preprocessor {
     let depth = 0;
     for (;;) {
       const t = this.peekRaw();
-      if (t === undefined || t.kind === 'eof' || (t.kind === 'punct' && t.text === '<end-of-file>'))
+      if (t === undefined || t.kind === 'eof' || (t.kind === 'punct' && t.text === END_OF_FILE))
         return undefined;
       this.raw();
       if (!(t.bol && t.text === '#')) continue;
       const d = this.peekRaw();
       if (d === undefined || d.bol) continue;
-      if (d.text === 'if' || d.text === 'ifdef' || d.text === 'ifndef') depth++;
-      else if (d.text === 'endif' && depth > 0) depth--;
-      else if (depth === 0 && (d.text === 'elif' || d.text === 'else' || d.text === 'endif')) {
+      const w = d.text;
+      if (w === 'if' || w === 'ifdef' || w === 'ifndef') depth++;
+      else if (w === 'endif' && depth > 0) depth--;
+      else if (
+        depth === 0 &&
+        (w === 'elif' || w === 'elifdef' || w === 'elifndef' || w === 'else' || w === 'endif')
+      ) {
         this.raw();
         return d;
       }
@@ -531,27 +709,27 @@ export class Preprocessor {
       t.kind === 'ident' ? { ...t, kind: 'num' as const, text: t.text === 'true' ? '1' : '0' } : t,
     );
     if (expanded.length === 0) throw this.diags.error(name.loc, `#${name.text} with no expression`);
-    return new CondEvaluator(expanded, this.diags, name.loc).evaluate() !== 0n;
+    const last = args[args.length - 1];
+    const end = last.loc.macro ? last.loc : { ...last.loc, col: last.loc.col + last.text.length };
+    return evaluateCondition(expanded, this.diags, end) !== 0n;
   }
 
   /** Fully macro-expand an isolated token list. */
   private expandList(toks: Token[]): Token[] {
+    if (this.argumentNesting >= MAX_ARGUMENT_NESTING) {
+      throw this.diags.fatal(toks[0]?.loc ?? this.eofToken().loc, 'macro arguments nested too deeply');
+    }
+    this.argumentNesting++;
     const saved = this.stack;
-    this.stack = [
-      {
-        toks: [
-          ...toks,
-          {
-            kind: 'eof',
-            text: '',
-            loc: toks[0]?.loc ?? { file: '', line: 0, col: 0 },
-            space: false,
-            bol: false,
-          },
-        ],
-        pos: 0,
-      },
-    ];
+    const end: Token = {
+      kind: 'eof',
+      text: '',
+      loc: toks[0]?.loc ?? { file: '', line: 0, col: 0 },
+      space: false,
+      bol: false,
+      hide: undefined,
+    };
+    this.stack = [{ toks: [...toks, end], pos: 0 }];
     const out: Token[] = [];
     try {
       for (;;) {
@@ -562,46 +740,55 @@ export class Preprocessor {
       }
     } finally {
       this.stack = saved;
+      this.argumentNesting--;
     }
     return out;
   }
-
-  private expansions = 0;
 
   /** If `t` names a macro that may expand here, push its expansion and return true. */
   private expand(t: Token): boolean {
     const m = this.macros.get(t.text);
     if (m === undefined || t.hide?.has(t.text)) return false;
-    if (++this.expansions > 1_000_000) throw this.diags.error(t.loc, 'macro expansion limit exceeded');
-    if (m.builtin) {
-      this.unget(m.builtin(t).map((x) => ({ ...x, bol: false, space: t.space })));
+    if (++this.expansions > MAX_EXPANSIONS) throw this.diags.fatal(t.loc, 'macro expansion limit exceeded');
+    if (m.dynamic) {
+      this.unget(m.dynamic(t).map((x) => ({ ...x, bol: false, space: t.space })));
       return true;
     }
-    if (m.params === undefined) {
-      const hide = withName(t.hide, m.name);
-      const body = this.substitute(m, [], t).map((x, k) => ({
-        ...x,
-        hide: union(x.hide, hide),
-        loc: t.loc,
-        bol: false,
+    let args: Token[][] = [];
+    let hide: ReadonlySet<string>;
+    if (m.params === undefined && !m.query) {
+      hide = withName(t.hide, m.name);
+    } else {
+      const p = this.peekRaw();
+      if (p?.text !== '(' || p.kind !== 'punct') return false;
+      this.raw();
+      const r = this.readArgs(m, t);
+      args = r.args;
+      hide = withName(intersect(t.hide, r.rparen.hide), m.name);
+    }
+    if (m.query) {
+      this.unget(m.query(t, args).map((x) => ({ ...x, bol: false, space: t.space, hide })));
+      return true;
+    }
+    const body = this.substitute(m, args, t);
+    this.expandedTokens += body.length;
+    if (this.expandedTokens > MAX_EXPANDED_TOKENS)
+      throw this.diags.fatal(t.loc, 'macro expansion limit exceeded');
+    const out: Token[] = new Array(body.length);
+    for (let k = 0; k < body.length; k++) {
+      const x = body[k];
+      out[k] = {
+        kind: x.kind,
+        text: x.text,
+        // Tokens from the definition are located at the use, remembering where they were spelled;
+        // tokens from the arguments keep their own place (as clang reports them).
+        loc: x.fromArgument ? x.loc : { ...t.loc, macro: { name: m.name, spelling: x.loc } },
         space: k === 0 ? t.space : x.space,
-      }));
-      this.unget(body);
-      return true;
+        bol: false,
+        hide: union(x.hide, hide),
+      };
     }
-    const p = this.peekRaw();
-    if (p?.text !== '(' || p.kind !== 'punct') return false;
-    this.raw();
-    const { args, rparen } = this.readArgs(m, t);
-    const hide = withName(intersect(t.hide, rparen.hide), m.name);
-    const body = this.substitute(m, args, t).map((x, k) => ({
-      ...x,
-      hide: union(x.hide, hide),
-      loc: t.loc,
-      bol: false,
-      space: k === 0 ? t.space : x.space,
-    }));
-    this.unget(body);
+    this.unget(out);
     return true;
   }
 
@@ -611,18 +798,19 @@ export class Preprocessor {
     const params = m.params ?? [];
     for (;;) {
       const t = this.raw();
-      if (t.kind === 'eof' || t.text === '<end-of-file>') {
-        if (t.text === '<end-of-file>') this.unget([t]);
+      if (t.kind === 'eof' || t.text === END_OF_FILE) {
+        if (t.text === END_OF_FILE) this.unget([t]);
         throw this.diags.error(name.loc, `unterminated function-like macro invocation '${m.name}'`);
       }
-      if (t.bol && t.text === '#') {
+      if (t.bol && t.text === '#' && t.kind === 'punct') {
         // A directive inside macro arguments: process it (as GCC and clang do).
         this.directive(t);
         continue;
       }
-      if (t.text === '(') depth++;
-      else if (t.text === ')') {
+      if (t.text === '(' && t.kind === 'punct') depth++;
+      else if (t.text === ')' && t.kind === 'punct') {
         if (depth === 0) {
+          if (m.query) return { args: args.length === 1 && args[0].length === 0 ? [] : args, rparen: t };
           if (args.length === 1 && args[0].length === 0 && params.length === 0 && !m.variadic) args.pop();
           const want = params.length + (m.variadic ? 1 : 0);
           if (m.variadic && args.length === params.length) args.push([]);
@@ -636,44 +824,81 @@ export class Preprocessor {
           return { args, rparen: t };
         }
         depth--;
-      } else if (t.text === ',' && depth === 0 && !(m.variadic && args.length > params.length)) {
+      } else if (
+        t.text === ',' &&
+        t.kind === 'punct' &&
+        depth === 0 &&
+        !(m.variadic && args.length > params.length)
+      ) {
         args.push([]);
         continue;
       }
-      args[args.length - 1].push({ ...t, bol: false });
+      args[args.length - 1].push(t.bol ? { ...t, bol: false } : t);
     }
   }
 
-  /** Replace parameters in the body: `#x` stringifies, `a##b` pastes, others expand first. */
-  private substitute(m: Macro, args: Token[][], site: Token): Token[] {
+  /**
+   * Replace parameters in the body: `#x` stringifies, `a##b` pastes, `__VA_OPT__(…)` appears when
+   * the variadic argument is not empty, other parameters are replaced by their expansion.
+   */
+  private substitute(m: Macro, args: Token[][], site: Token): BodyToken[] {
     const params = m.params ?? [];
     const argOf = (name: string): Token[] | undefined => {
-      if (name === '__VA_ARGS__' && m.variadic) return args[params.length];
+      if (m.variadic !== undefined && name === m.variadic) return args[params.length];
       const i = params.indexOf(name);
       return i < 0 ? undefined : args[i];
     };
+    const vaEmpty = m.variadic === undefined || (args[params.length]?.length ?? 0) === 0;
     const body = m.body;
-    const out: Token[] = [];
+    const out: BodyToken[] = [];
     const expandedCache = new Map<string, Token[]>();
+    const fromArg = (x: Token, space?: boolean): BodyToken => ({
+      ...x,
+      space: space ?? x.space,
+      fromArgument: true,
+    });
     for (let i = 0; i < body.length; i++) {
       const t = body[i];
-      if (m.params && t.text === '#' && t.kind === 'punct') {
+      if (m.params && t.kind === 'punct' && t.text === '#') {
         const a = argOf(body[i + 1]?.text ?? '');
         if (a !== undefined) {
-          out.push({ ...site, kind: 'str', text: stringify(a), space: t.space, hide: undefined });
+          out.push({ ...t, kind: 'str', text: stringify(a), hide: undefined, fromArgument: false });
           i++;
           continue;
         }
       }
-      if (t.text === '##' && t.kind === 'punct') {
+      if (
+        t.kind === 'ident' &&
+        t.text === '__VA_OPT__' &&
+        m.variadic !== undefined &&
+        body[i + 1]?.text === '('
+      ) {
+        // Find the matching ')' and splice the group in (or drop it).
+        let depth = 0;
+        let j = i + 1;
+        for (; j < body.length; j++) {
+          if (body[j].text === '(') depth++;
+          else if (body[j].text === ')' && --depth === 0) break;
+        }
+        const group = body.slice(i + 2, j);
+        if (!vaEmpty) {
+          const inner = this.substitute({ ...m, body: group }, args, site);
+          out.push(...inner);
+        }
+        i = j;
+        continue;
+      }
+      if (t.kind === 'punct' && t.text === '##') {
         const rhsTok = body[i + 1];
         i++;
         const rhsArg = argOf(rhsTok.text);
-        const rhs = rhsArg ?? [rhsTok];
+        const rhs: BodyToken[] = rhsArg
+          ? rhsArg.map((x) => fromArg(x))
+          : [{ ...rhsTok, fromArgument: false }];
         // GNU: `, ## __VA_ARGS__` drops the comma when the variadic argument is empty.
-        if (rhsTok.text === '__VA_ARGS__' && m.variadic && out[out.length - 1]?.text === ',') {
+        if (m.variadic !== undefined && rhsTok.text === m.variadic && out[out.length - 1]?.text === ',') {
           if (rhs.length === 0) out.pop();
-          else out.push(...this.expandList(rhs));
+          else out.push(...this.expandList(rhsArg ?? []).map((x) => fromArg(x)));
           continue;
         }
         if (rhs.length === 0) continue;
@@ -685,11 +910,12 @@ export class Preprocessor {
         out.push(this.paste(lhs, rhs[0]), ...rhs.slice(1));
         continue;
       }
-      const a = argOf(t.text);
-      if (a !== undefined && t.kind === 'ident') {
+      const a = t.kind === 'ident' ? argOf(t.text) : undefined;
+      if (a !== undefined) {
         if (body[i + 1]?.text === '##') {
-          out.push(...a.map((x, k) => (k === 0 ? { ...x, space: t.space } : x)));
-          if (a.length === 0) out.push({ ...t, kind: 'punct', text: '', hide: undefined }); // placemarker
+          out.push(...a.map((x, k) => fromArg(x, k === 0 ? t.space : undefined)));
+          if (a.length === 0)
+            out.push({ ...t, kind: 'punct', text: '', hide: undefined, fromArgument: false }); // placemarker
           continue;
         }
         let ex = expandedCache.get(t.text);
@@ -697,26 +923,36 @@ export class Preprocessor {
           ex = this.expandList(a);
           expandedCache.set(t.text, ex);
         }
-        out.push(...ex.map((x, k) => (k === 0 ? { ...x, space: t.space } : x)));
+        out.push(...ex.map((x, k) => fromArg(x, k === 0 ? t.space : undefined)));
         continue;
       }
-      out.push(t);
+      out.push({ ...t, fromArgument: false });
     }
     return out.filter((x) => !(x.kind === 'punct' && x.text === ''));
   }
 
-  private paste(a: Token, b: Token): Token {
-    const text = a.text + b.text;
+  private paste(a: BodyToken, b: BodyToken): BodyToken {
     if (a.text === '') return b;
     if (b.text === '') return a;
+    const text = a.text + b.text;
     const toks = tokenize(text, a.loc.file, this.diags);
     if (toks.length !== 2)
       throw this.diags.error(
         a.loc,
         `pasting "${a.text}" and "${b.text}" does not give a valid preprocessing token`,
       );
-    return { ...toks[0], loc: a.loc, space: a.space, bol: false, hide: a.hide };
+    return { ...toks[0], loc: a.loc, space: a.space, bol: false, hide: a.hide, fromArgument: a.fromArgument };
   }
+}
+
+/** A token of a macro's replacement, remembering whether it came from an argument. */
+type BodyToken = Token & { fromArgument: boolean };
+
+function joinTokens(toks: Token[]): string {
+  return toks
+    .map((a, k) => (a.space && k > 0 ? ` ${a.text}` : a.text))
+    .join('')
+    .trim();
 }
 
 function stringify(toks: Token[]): string {
@@ -734,7 +970,7 @@ function withName(set: ReadonlySet<string> | undefined, name: string): ReadonlyS
   return s;
 }
 function union(a: ReadonlySet<string> | undefined, b: ReadonlySet<string>): ReadonlySet<string> {
-  if (!a || a.size === 0) return b;
+  if (!a || a.size === 0 || a === b) return b;
   const s = new Set(a);
   for (const x of b) s.add(x);
   return s;
@@ -745,225 +981,4 @@ function intersect(
 ): ReadonlySet<string> {
   if (!a || !b) return new Set();
   return new Set([...a].filter((x) => b.has(x)));
-}
-
-/** C's binary operators by precedence (higher binds tighter); shared by `#if` and the parser. */
-export const BINARY_PRECEDENCE: Readonly<Record<string, number>> = {
-  '||': 1,
-  '&&': 2,
-  '|': 3,
-  '^': 4,
-  '&': 5,
-  '==': 6,
-  '!=': 6,
-  '<': 7,
-  '>': 7,
-  '<=': 7,
-  '>=': 7,
-  '<<': 8,
-  '>>': 8,
-  '+': 9,
-  '-': 9,
-  '*': 10,
-  '/': 10,
-  '%': 10,
-};
-
-/** Evaluates a `#if` expression in intmax_t (64-bit) arithmetic. */
-class CondEvaluator {
-  private i = 0;
-  constructor(
-    private readonly toks: Token[],
-    private readonly diags: DiagnosticBag,
-    private readonly loc: SourceLoc,
-  ) {}
-
-  evaluate(): bigint {
-    const v = this.ternary();
-    if (this.i < this.toks.length)
-      throw this.diags.error(
-        this.toks[this.i].loc,
-        'token is not a valid binary operator in a preprocessor subexpression',
-      );
-    return v;
-  }
-
-  private peek(): string | undefined {
-    return this.toks[this.i]?.text;
-  }
-
-  private ternary(): bigint {
-    const c = this.binary(0);
-    if (this.peek() !== '?') return c;
-    this.i++;
-    const a = this.ternary();
-    if (this.peek() !== ':') throw this.diags.error(this.toks[this.i]?.loc ?? this.loc, "expected ':'");
-    this.i++;
-    const b = this.ternary();
-    return c !== 0n ? a : b;
-  }
-
-  private binary(min: number): bigint {
-    let lhs = this.unary();
-    for (;;) {
-      const op = this.peek() ?? '';
-      const p = BINARY_PRECEDENCE[op];
-      if (p === undefined || p <= min) return lhs;
-      const opTok = this.toks[this.i++];
-      const rhs = this.binary(p);
-      lhs = BigInt.asIntN(64, this.apply(op, lhs, rhs, opTok));
-    }
-  }
-
-  private apply(op: string, a: bigint, b: bigint, t: Token): bigint {
-    const bool = (x: boolean) => (x ? 1n : 0n);
-    switch (op) {
-      case '||':
-        return bool(a !== 0n || b !== 0n);
-      case '&&':
-        return bool(a !== 0n && b !== 0n);
-      case '|':
-        return a | b;
-      case '^':
-        return a ^ b;
-      case '&':
-        return a & b;
-      case '==':
-        return bool(a === b);
-      case '!=':
-        return bool(a !== b);
-      case '<':
-        return bool(a < b);
-      case '>':
-        return bool(a > b);
-      case '<=':
-        return bool(a <= b);
-      case '>=':
-        return bool(a >= b);
-      case '<<':
-        return a << (b & 63n);
-      case '>>':
-        return a >> (b & 63n);
-      case '+':
-        return a + b;
-      case '-':
-        return a - b;
-      case '*':
-        return a * b;
-      default:
-        if (b === 0n) throw this.diags.error(t.loc, 'division by zero in preprocessor expression');
-        return op === '/' ? a / b : a % b;
-    }
-  }
-
-  private unary(): bigint {
-    const t = this.toks[this.i++];
-    if (t === undefined) throw this.diags.error(this.loc, 'expected value in expression');
-    switch (t.text) {
-      case '(': {
-        const v = this.ternary();
-        if (this.peek() !== ')')
-          throw this.diags.error(this.toks[this.i]?.loc ?? t.loc, "expected ')' in preprocessor expression");
-        this.i++;
-        return v;
-      }
-      case '!':
-        return this.unary() === 0n ? 1n : 0n;
-      case '-':
-        return BigInt.asIntN(64, -this.unary());
-      case '+':
-        return this.unary();
-      case '~':
-        return BigInt.asIntN(64, ~this.unary());
-    }
-    if (t.kind === 'num') {
-      const v = parseIntegerLiteral(t.text);
-      if (v === undefined)
-        throw this.diags.error(t.loc, `invalid integer constant '${t.text}' in preprocessor expression`);
-      return BigInt.asIntN(64, v.value);
-    }
-    if (t.kind === 'char') return BigInt(decodeCharLiteral(t.text) ?? 0);
-    throw this.diags.error(t.loc, 'invalid token at start of a preprocessor expression');
-  }
-}
-
-/** Parses a C integer literal; the suffix says unsigned (u) and long (l/ll). */
-export function parseIntegerLiteral(
-  text: string,
-): { value: bigint; unsigned: boolean; longs: number; decimal: boolean } | undefined {
-  const m =
-    /^(0[xX][0-9a-fA-F']+|0[bB][01']+|0[0-7']*|[1-9][0-9']*)((?:[uU](?:ll|LL|l|L)?)|(?:(?:ll|LL|l|L)[uU]?))?$/.exec(
-      text,
-    );
-  if (m === null) return undefined;
-  const body = m[1].replace(/'/g, '');
-  let value: bigint;
-  if (/^0[bB]/.test(body)) value = BigInt(body);
-  else if (/^0[xX]/.test(body)) value = BigInt(body);
-  else if (body.length > 1 && body[0] === '0') value = BigInt(`0o${body.slice(1)}`);
-  else value = BigInt(body);
-  const suffix = (m[2] ?? '').toLowerCase();
-  return {
-    value,
-    unsigned: suffix.includes('u'),
-    longs: suffix.includes('ll') ? 2 : suffix.includes('l') ? 1 : 0,
-    decimal: !/^0/.test(body) || body === '0',
-  };
-}
-
-/** Decodes escape sequences of a string or char literal's body into byte values. */
-export function decodeEscapes(body: string): number[] | string {
-  const out: number[] = [];
-  for (let i = 0; i < body.length; i++) {
-    const c = body.charCodeAt(i);
-    if (body[i] !== '\\') {
-      if (c < 0x80) out.push(c);
-      else
-        for (const b of new TextEncoder().encode(String.fromCodePoint(body.codePointAt(i) as number)))
-          out.push(b);
-      if (c >= 0xd800 && c <= 0xdbff) i++;
-      continue;
-    }
-    const e = body[++i];
-    const simple: Record<string, number> = {
-      n: 10,
-      t: 9,
-      r: 13,
-      '0': 0,
-      a: 7,
-      b: 8,
-      f: 12,
-      v: 11,
-      e: 27,
-      '\\': 92,
-      "'": 39,
-      '"': 34,
-      '?': 63,
-    };
-    if (e === 'x') {
-      let j = i + 1;
-      while (j < body.length && /[0-9a-fA-F]/.test(body[j])) j++;
-      if (j === i + 1) return '\\x used with no following hex digits';
-      out.push(Number.parseInt(body.slice(i + 1, j), 16) & 0xff);
-      i = j - 1;
-    } else if (e !== undefined && e >= '0' && e <= '7') {
-      let j = i;
-      while (j < body.length && j < i + 3 && body[j] >= '0' && body[j] <= '7') j++;
-      out.push(Number.parseInt(body.slice(i, j), 8) & 0xff);
-      i = j - 1;
-    } else if (e !== undefined && simple[e] !== undefined) out.push(simple[e]);
-    else return `unknown escape sequence '\\${e ?? ''}'`;
-  }
-  return out;
-}
-
-export function decodeCharLiteral(text: string): number | undefined {
-  const q = text.indexOf("'");
-  const bytes = decodeEscapes(text.slice(q + 1, -1));
-  if (typeof bytes === 'string' || bytes.length === 0) return undefined;
-  // Multi-char constants: big-endian packing, as GCC and clang do; plain char is signed.
-  if (bytes.length === 1) return (bytes[0] << 24) >> 24;
-  let v = 0;
-  for (const b of bytes.slice(-4)) v = (v << 8) | b;
-  return v | 0;
 }

@@ -7,17 +7,32 @@
 export interface Qualifiers {
   const?: boolean;
   volatile?: boolean;
+  /** The type was spelled through this typedef (its `type` may itself carry a typedef): for BTF. */
+  typedef?: Typedef;
+  /**
+   * `btf_type_tag("…")` attributes on this type (`char __user *p` tags `char`; `int *__tag p` tags
+   * the pointer): BTF TYPE_TAGs.
+   */
+  btfTypeTags?: readonly string[];
+}
+
+export interface Typedef {
+  name: string;
+  type: Type;
 }
 
 export interface IntType extends Qualifiers {
   kind: 'int';
-  size: 1 | 2 | 4 | 8;
+  /** 16: `__int128`, which BPF code can declare and lay out but not compute with. */
+  size: 1 | 2 | 4 | 8 | 16;
   signed: boolean;
   /** The spelling used in messages: 'int', 'unsigned char', '_Bool', … */
   name: string;
   bool?: boolean;
   /** Set for an enum type: its tag (for messages and layouts). */
   enumTag?: string;
+  /** Set for a defined enum type: its constants in order (for BTF). */
+  enumerators?: readonly { name: string; value: bigint }[];
 }
 
 export interface VoidType extends Qualifiers {
@@ -62,6 +77,8 @@ export interface Member {
   /** Bit-fields only: width in bits, and the bit offset from the start of the struct. */
   bitWidth?: number;
   bitOffset?: number;
+  /** `btf_decl_tag("…")` attributes on the member. */
+  btfDeclTags?: string[];
 }
 
 export interface StructDef {
@@ -72,9 +89,14 @@ export interface StructDef {
   align: number;
   complete: boolean;
   packed: boolean;
+  /**
+   * Member accesses through this type are CO-RE relocatable (`preserve_access_index`, given on
+   * the struct or by `#pragma clang attribute push`).
+   */
+  preserveAccessIndex?: boolean;
 }
 
-const int = (size: 1 | 2 | 4 | 8, signed: boolean, name: string): IntType => ({
+const int = (size: IntType['size'], signed: boolean, name: string): IntType => ({
   kind: 'int',
   size,
   signed,
@@ -95,6 +117,8 @@ export const T = {
   ulong: int(8, false, 'unsigned long'),
   llong: int(8, true, 'long long'),
   ullong: int(8, false, 'unsigned long long'),
+  int128: int(16, true, '__int128'),
+  uint128: int(16, false, 'unsigned __int128'),
 };
 
 export function pointerTo(t: Type): PtrType {
@@ -138,8 +162,9 @@ export function alignOf(t: Type): number {
       return alignOf(t.of);
     case 'struct':
       return t.def.align;
+    case 'int':
     case 'float':
-      return Math.min(t.size, 16);
+      return t.size; // __int128 is 16-aligned on BPF, as in clang's data layout
     default:
       return Math.min(sizeOf(t), 8);
   }
@@ -160,6 +185,13 @@ export function promote(t: IntType): IntType {
 export function unqualified<U extends Type>(t: U): U {
   if (!t.const && !t.volatile) return t;
   const { const: _c, volatile: _v, ...rest } = t;
+  return rest as unknown as U;
+}
+
+/** The type without the typedef it was spelled through (and without qualifiers). */
+export function canonical<U extends Type>(t: U): U {
+  if (!t.typedef && !t.const && !t.volatile) return t;
+  const { const: _c, volatile: _v, typedef: _t, ...rest } = t;
   return rest as unknown as U;
 }
 
@@ -229,25 +261,42 @@ export function typeToString(t: Type, name = ''): string {
   }
 }
 
+/** A member as declared, before layout. */
+export interface FieldDecl {
+  name: string | undefined;
+  type: Type;
+  bitWidth?: number;
+  /** `aligned(N)` on the member. */
+  align?: number;
+  /** `packed` on the member alone. */
+  packed?: boolean;
+  btfDeclTags?: string[];
+}
+
 /** Lays out members in declaration order; returns the completed definition. */
-export function layoutStruct(
-  def: StructDef,
-  fields: { name: string | undefined; type: Type; bitWidth?: number; align?: number }[],
-): StructDef {
+export function layoutStruct(def: StructDef, fields: FieldDecl[]): StructDef {
   let bit = 0; // current position in bits
   let align = 1;
   let size = 0;
   def.members = [];
   for (const f of fields) {
     const fsize = sizeOf(f.type);
-    const falign = def.packed ? (f.align ?? 1) : Math.max(alignOf(f.type), f.align ?? 1);
+    const falign = def.packed || f.packed ? (f.align ?? 1) : Math.max(alignOf(f.type), f.align ?? 1);
+    const tags = f.btfDeclTags ? { btfDeclTags: f.btfDeclTags } : {};
     if (f.bitWidth !== undefined) {
       const unitBits = fsize * 8;
       if (def.union) {
         if (f.name !== undefined) align = Math.max(align, falign);
         size = Math.max(size, Math.ceil(f.bitWidth / 8));
         if (f.name !== undefined && f.bitWidth > 0)
-          def.members.push({ name: f.name, type: f.type, offset: 0, bitWidth: f.bitWidth, bitOffset: 0 });
+          def.members.push({
+            name: f.name,
+            type: f.type,
+            offset: 0,
+            bitWidth: f.bitWidth,
+            bitOffset: 0,
+            ...tags,
+          });
         continue;
       }
       if (f.bitWidth === 0) {
@@ -267,6 +316,7 @@ export function layoutStruct(
           offset: unitStart,
           bitWidth: f.bitWidth,
           bitOffset: bit,
+          ...tags,
         });
       }
       bit += f.bitWidth;
@@ -274,12 +324,12 @@ export function layoutStruct(
     }
     align = Math.max(align, falign);
     if (def.union) {
-      def.members.push({ name: f.name, type: f.type, offset: 0 });
+      def.members.push({ name: f.name, type: f.type, offset: 0, ...tags });
       size = Math.max(size, fsize);
       continue;
     }
     bit = roundUp(bit, falign * 8);
-    def.members.push({ name: f.name, type: f.type, offset: bit / 8 });
+    def.members.push({ name: f.name, type: f.type, offset: bit / 8, ...tags });
     bit += fsize * 8;
   }
   if (!def.union) size = Math.ceil(bit / 8);

@@ -52,7 +52,7 @@ describe('tbpf cc', () => {
     expect(await runCli(['node', 'tbpf', 'cc', 'bad.c'], io)).toBe(2);
     expect(io.stderr).toMatch(/^tbpf: bad\.c:2:10: use of undeclared identifier 'x'\n/);
     expect(io.stderr).toContain(
-      "bad.c:2:10: error: use of undeclared identifier 'x'\n  return x + 1.5;\n         ^",
+      "bad.c:2:10: error: use of undeclared identifier 'x'\n    2 |   return x + 1.5;\n      |          ^",
     );
     expect(io.stderr).toContain('1 error generated.');
   });

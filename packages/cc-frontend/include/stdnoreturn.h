@@ -1,0 +1,5 @@
+/* tbpf cc's freestanding <stdnoreturn.h>. */
+#ifndef __STDNORETURN_H
+#define __STDNORETURN_H
+#define noreturn _Noreturn
+#endif
