@@ -100,7 +100,9 @@ export class Program {
    * is empty and no bytes are given. Free it with `runtime.memory.free`.
    */
   allocContext(ctx?: Uint8Array): Region | undefined {
-    const want = this.type.ctx.size;
+    const ctxType = this.type.ctx;
+    // A BTF-typed context (fentry, lsm) has no layout tbpf can build.
+    const want = ctxType.kind === 'btf' ? 0 : ctxType.size;
     const have = ctx?.length ?? 0;
     if (this.verified && have > want)
       throw new ObjectError(
@@ -121,7 +123,8 @@ export class Program {
 
   private contextWritable(): boolean {
     const ctx = this.type.ctx;
-    return ctx.kind === 'memory' ? ctx.writable : ctx.fields.some((f) => f.write);
+    if (ctx.kind === 'memory') return ctx.writable;
+    return ctx.kind === 'fields' && ctx.fields.some((f) => (f.write?.length ?? 0) > 0);
   }
 
   /** Release the engine's code and stack. */

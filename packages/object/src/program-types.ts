@@ -9,8 +9,7 @@
  *   kprobe — the RFC's `struct bpf_context` is `struct pt_regs`;
  * - a section libbpf does not know (`bind`, `test`): socket_filter, as PREVAIL reads them.
  */
-import { builtinType, type HelperSet, type ProgramType } from '@tbpf/verifier';
-import { ObjectError } from './errors.js';
+import { type HelperSet, linuxProgramType, type ProgramType, rawType } from '@tbpf/verifier';
 import type { ObjectSpec, ProgramInfo } from './spec.js';
 
 export function verifierType(
@@ -19,16 +18,15 @@ export function verifierType(
   helpers: HelperSet,
   contextSize: number,
 ): ProgramType {
-  if (program.section === '') return builtinType('raw', contextSize, helpers) as ProgramType;
-  const name =
-    program.type?.programType ??
-    (spec.format === 'rfc-image' || program.section === '.text' ? 'kprobe' : 'socket_filter');
-  const type = builtinType(name, contextSize, helpers);
-  if (!type)
-    throw new ObjectError(
-      `program type ${name} (section '${program.section}') is not one tbpf's verifier knows yet; pass LoadOptions.type`,
-      'verify',
-      { program: program.name },
-    );
-  return type;
+  if (program.section === '') return rawType(contextSize, helpers);
+  const section = program.type;
+  if (section)
+    return linuxProgramType(section.programType, {
+      ...(section.expectedAttachType ? { attach: section.expectedAttachType } : {}),
+      ...(section.sleepable ? { sleepable: true } : {}),
+      ...(section.target ? { target: section.target } : {}),
+    });
+  return linuxProgramType(
+    spec.format === 'rfc-image' || program.section === '.text' ? 'kprobe' : 'socket_filter',
+  );
 }
