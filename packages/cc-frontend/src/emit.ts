@@ -5,7 +5,7 @@
  */
 import type { Insn, JmpOp, Size } from '@tbpf/isa';
 import type { SourceLoc } from './diagnostics.js';
-import { type Block, FIRST_VREG, FP, type IrFunction, type IrInsn, type Mem, type Src } from './ir.js';
+import { type Block, type CoreRelo, FIRST_VREG, FP, type IrFunction, type IrInsn, type Mem, type Src } from './ir.js';
 import { INVERT } from './irgen.js';
 import type { Allocation } from './regalloc.js';
 
@@ -15,10 +15,18 @@ export interface EmittedReloc {
   kind: 'map' | 'data' | 'call';
 }
 
+/** A CO-RE relocation of instruction `insnIndex` (its offset or immediate). */
+export interface EmittedCoreRelo extends CoreRelo {
+  insnIndex: number;
+  /** The immediate is the local BTF id of `root` (filled in by the object writer). */
+  typeId?: boolean;
+}
+
 export interface EmittedFunction {
   name: string;
   insns: Insn[];
   relocs: EmittedReloc[];
+  coreRelos: EmittedCoreRelo[];
   /** Source location of each instruction (undefined where unknown). */
   locs: (SourceLoc | undefined)[];
   stackSize: number;
@@ -40,6 +48,7 @@ export function emitFunction(fn: IrFunction, alloc: Allocation): EmittedFunction
   const insns: Insn[] = [];
   const locs: (SourceLoc | undefined)[] = [];
   const relocs: EmittedReloc[] = [];
+  const coreRelos: EmittedCoreRelo[] = [];
   let loc: SourceLoc | undefined;
   const out = (i: Insn) => {
     insns.push(i);
@@ -47,6 +56,10 @@ export function emitFunction(fn: IrFunction, alloc: Allocation): EmittedFunction
   };
   const mem = (m: Mem): { reg: number; off: number } =>
     m.slot !== undefined ? { reg: FP, off: slotOff[m.slot] + m.off } : { reg: R(m.base), off: m.off };
+  /** The next instruction's offset is a CO-RE-relocated field offset. */
+  const core = (m: Mem) => {
+    if (m.core) coreRelos.push({ insnIndex: insns.length, ...m.core });
+  };
   const aluSrc = (s: Src) =>
     s.reg !== undefined
       ? { source: 'reg' as const, src: R(s.reg), imm: 0 }
@@ -88,6 +101,21 @@ export function emitFunction(fn: IrFunction, alloc: Allocation): EmittedFunction
         return mov(i.w, R(i.d), i.s);
       case 'const':
         return constant(R(i.d), i.v);
+      case 'coreconst': {
+        const { kind, root, access } = i.relo;
+        coreRelos.push({ insnIndex: insns.length, kind, root, access, typeId: i.typeId });
+        const u = BigInt.asUintN(64, i.v);
+        if (i.wide)
+          out({
+            kind: 'lddw',
+            source: 'imm64',
+            dst: R(i.d),
+            imm: Number(BigInt.asIntN(32, u)),
+            imm2: Number(BigInt.asIntN(32, u >> 32n)),
+          });
+        else out({ kind: 'alu', width: 64, op: 'mov', source: 'imm', dst: R(i.d), src: 0, imm: Number(BigInt.asIntN(32, u)) });
+        return;
+      }
       case 'alu': {
         const d = R(i.d);
         if (R(i.a) !== d || i.w === 32) {
@@ -121,11 +149,13 @@ export function emitFunction(fn: IrFunction, alloc: Allocation): EmittedFunction
       }
       case 'ld': {
         const m = mem(i.m);
+        core(i.m);
         out({ kind: 'ldx', size: i.size, signed: false, dst: R(i.d), src: m.reg, off: m.off });
         return;
       }
       case 'st': {
         const m = mem(i.m);
+        core(i.m);
         if (i.s.reg !== undefined)
           out({ kind: 'stx', size: i.size, dst: m.reg, src: R(i.s.reg), off: m.off });
         else out({ kind: 'st', size: i.size, dst: m.reg, off: m.off, imm: i.s.imm });
@@ -190,6 +220,7 @@ export function emitFunction(fn: IrFunction, alloc: Allocation): EmittedFunction
     insns.length = 0;
     locs.length = 0;
     relocs.length = 0;
+    coreRelos.length = 0;
     const start = new Map<Block, number>();
     const fixups: { at: number; target: Block; from: Block }[] = [];
     order.forEach((b, k) => {
@@ -246,7 +277,7 @@ export function emitFunction(fn: IrFunction, alloc: Allocation): EmittedFunction
     }
     if (!grew) break;
   }
-  return { name: fn.name, insns, relocs, locs, stackSize: size };
+  return { name: fn.name, insns, relocs, coreRelos, locs, stackSize: size };
 }
 
 /**

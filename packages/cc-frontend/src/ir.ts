@@ -5,6 +5,7 @@
  */
 import type { AluOp, AtomicOp, JmpOp, Size } from '@tbpf/isa';
 import type { SourceLoc } from './diagnostics.js';
+import type { Type } from './types.js';
 
 export const FIRST_VREG = 16;
 export const FP = 10;
@@ -14,17 +15,40 @@ export type Src = { reg: number; imm?: undefined } | { imm: number; reg?: undefi
 
 export type Width = 32 | 64;
 
-/** A memory operand: `base + off`, or a frame slot (`slot`, resolved after allocation) + off. */
+/**
+ * A CO-RE relocation (clang's BPF "preserve access index" records): the instruction's offset or
+ * immediate is the local value of `kind` for `access` ("0:1:2") from `root`, and libbpf/the
+ * loader rewrite it for the target kernel's types.
+ */
+export interface CoreRelo {
+  /** Index of CORE_RELO_KINDS (0 field_byte_offset … 12 type_matches). */
+  kind: number;
+  /** The type the access string starts from (a struct, union, array, enum or any type). */
+  root: Type;
+  access: string;
+}
+
+/**
+ * A memory operand: `base + off`, or a frame slot (`slot`, resolved after allocation) + off.
+ * With `core`, `off` is a field's CO-RE-relocated offset from `base` and must stay as it is.
+ */
 export interface Mem {
   base: number;
   off: number;
   slot?: number;
+  core?: CoreRelo;
 }
 
 export type IrInsn = (
   | { op: 'mov'; w: Width; d: number; s: Src }
   /** Any 64-bit constant (mov imm or lddw). */
   | { op: 'const'; d: number; v: bigint }
+  /**
+   * A constant the loader relocates (CO-RE): never folded. `wide` makes it an lddw (type ids
+   * and enum values, as clang writes them); `typeId` asks the object writer to put the local
+   * BTF id of `relo.root` in the immediate.
+   */
+  | { op: 'coreconst'; d: number; v: bigint; relo: CoreRelo; wide: boolean; typeId?: boolean }
   /** d = a op b */
   | { op: 'alu'; alu: AluOp; w: Width; d: number; a: number; b: Src }
   | { op: 'neg'; w: Width; d: number; a: number }
@@ -79,6 +103,7 @@ export function uses(i: IrInsn): number[] {
     case 'mov':
       return src(i.s);
     case 'const':
+    case 'coreconst':
     case 'addr':
     case 'sym':
       return [];
@@ -141,6 +166,7 @@ export function mapRegs(i: IrInsn, useMap: (r: number) => number, defMap: (r: nu
     case 'mov':
       return { ...i, d: defMap(i.d), s: src(i.s) };
     case 'const':
+    case 'coreconst':
     case 'addr':
     case 'sym':
       return { ...i, d: defMap(i.d) };

@@ -63,8 +63,17 @@ export function buildObject(unit: CompiledUnit): ObjectResult {
   for (const [section, vars] of datasecs) b.btf.datasec(section, 0, vars);
   const lineOf = sourceLines(unit.sources);
   for (const f of unit.functions) {
-    const first = b.addFunction(f.name, f.section, f.insns, { global: f.global });
+    const core = f.coreRelos.map((c) => ({ ...c, typeId: btf.id(c.root), localId: c.typeId }));
+    // __builtin_btf_type_id: the immediate is the local id (libbpf checks it).
+    const localIds = new Map(core.filter((c) => c.localId).map((c) => [c.insnIndex, c.typeId]));
+    const insns = f.insns.map((insn, k) => {
+      const id = localIds.get(k);
+      return id !== undefined && insn.kind === 'lddw' ? { ...insn, imm: id } : insn;
+    });
+    const first = b.addFunction(f.name, f.section, insns, { global: f.global });
     for (const r of f.relocs) b.addRelocation(f.section, first + r.insnIndex, r.symbol);
+    for (const c of core)
+      b.addCoreRelocation(f.section, first + c.insnIndex, { typeId: c.typeId, accessString: c.access, kind: c.kind });
     b.addFuncInfo(f.section, first, btf.func(f));
     let lastLine = -1;
     let lastFile = '';

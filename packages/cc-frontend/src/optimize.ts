@@ -148,7 +148,7 @@ function propagate(b: Block): boolean {
   /** d = &slot + off: memory operands through d become frame-slot operands. */
   const frameAddr = new Map<number, { slot: number; off: number }>();
   const foldMem = (m: Mem): Mem => {
-    if (m.slot !== undefined) return m;
+    if (m.slot !== undefined || m.core) return m;
     const a = frameAddr.get(m.base);
     if (a) return { base: FP, off: a.off + m.off, slot: a.slot };
     const o = offsetOf.get(m.base);
