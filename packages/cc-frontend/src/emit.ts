@@ -5,7 +5,16 @@
  */
 import type { Insn, JmpOp, Size } from '@tbpf/isa';
 import type { SourceLoc } from './diagnostics.js';
-import { type Block, type CoreRelo, FIRST_VREG, FP, type IrFunction, type IrInsn, type Mem, type Src } from './ir.js';
+import {
+  type Block,
+  type CoreRelo,
+  FIRST_VREG,
+  FP,
+  type IrFunction,
+  type IrInsn,
+  type Mem,
+  type Src,
+} from './ir.js';
 import { INVERT } from './irgen.js';
 import type { Allocation } from './regalloc.js';
 
@@ -113,7 +122,16 @@ export function emitFunction(fn: IrFunction, alloc: Allocation): EmittedFunction
             imm: Number(BigInt.asIntN(32, u)),
             imm2: Number(BigInt.asIntN(32, u >> 32n)),
           });
-        else out({ kind: 'alu', width: 64, op: 'mov', source: 'imm', dst: R(i.d), src: 0, imm: Number(BigInt.asIntN(32, u)) });
+        else
+          out({
+            kind: 'alu',
+            width: 64,
+            op: 'mov',
+            source: 'imm',
+            dst: R(i.d),
+            src: 0,
+            imm: Number(BigInt.asIntN(32, u)),
+          });
         return;
       }
       case 'alu': {

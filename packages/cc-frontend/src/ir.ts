@@ -55,8 +55,9 @@ export type IrInsn = (
   /** d = sign-extend the low `bits` of a (to 64 bits, or to 32 when w is 32). */
   | { op: 'movsx'; w: Width; bits: 8 | 16 | 32; d: number; a: number }
   | { op: 'bswap'; bits: 16 | 32 | 64; d: number; a: number }
-  | { op: 'ld'; size: Size; d: number; m: Mem }
-  | { op: 'st'; size: Size; m: Mem; s: Src }
+  /** `volatile`: a C volatile access, never merged with another. */
+  | { op: 'ld'; size: Size; d: number; m: Mem; volatile?: boolean }
+  | { op: 'st'; size: Size; m: Mem; s: Src; volatile?: boolean }
   /** d = the address of a frame slot plus off. */
   | { op: 'addr'; d: number; slot: number; off: number }
   /** d = &symbol + addend (a map or a global variable): lddw with a relocation. */

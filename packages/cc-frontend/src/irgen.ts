@@ -888,7 +888,7 @@ export class FuncGen {
     const t = lv.type;
     const size = sizeOf(t) as Size;
     const d = this.vreg();
-    this.emit({ op: 'ld', size, d, m: lv.m });
+    this.emit({ op: 'ld', size, d, m: lv.m, volatile: t.volatile });
     if (lv.member?.bitWidth !== undefined)
       return this.extractBits(d, t, lv.bitShift ?? 0, lv.member.bitWidth);
     if (isInteger(t) && t.signed && size < 4) {
@@ -937,7 +937,13 @@ export class FuncGen {
       this.storeBitfield(lv.m, lv.type, lv.bitShift ?? 0, lv.member.bitWidth, val);
       return;
     }
-    this.emit({ op: 'st', size: sizeOf(lv.type) as Size, m: lv.m, s: { reg: val } });
+    this.emit({
+      op: 'st',
+      size: sizeOf(lv.type) as Size,
+      m: lv.m,
+      s: { reg: val },
+      volatile: lv.type.volatile,
+    });
   }
 
   private assign(l: Expr, r: Expr): number {

@@ -141,9 +141,55 @@ SEC("kprobe/do_nanosleep") int probe(void *ctx) {
 char LICENSE[] SEC("license") = "GPL";
 `;
 
+/** bcc's execsnoop: a length checked on the value it loaded is then used as an index. */
+const EXECSNOOP = `#include <tbpf/bpf_helpers.h>
+#define ARGSIZE 128
+#define TOTAL_MAX_ARGS 60
+#define LAST_ARG (TOTAL_MAX_ARGS * ARGSIZE - ARGSIZE)
+struct syscall_trace_enter { unsigned long long common; long nr; unsigned long args[6]; };
+struct event { int pid; int args_count; unsigned int args_size; char args[TOTAL_MAX_ARGS * ARGSIZE]; };
+static const struct event empty_event = {};
+struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 64); __type(key, int); __type(value, struct event); } execs SEC(".maps");
+const volatile int max_args = 20;
+SEC("tracepoint/syscalls/sys_enter_execve")
+int enter_execve(struct syscall_trace_enter *ctx) {
+  const char **args = (const char **)(ctx->args[1]);
+  const char *argp;
+  int pid = (int)bpf_get_current_pid_tgid();
+  if (bpf_map_update_elem(&execs, &pid, &empty_event, BPF_NOEXIST)) return 0;
+  struct event *event = bpf_map_lookup_elem(&execs, &pid);
+  if (!event) return 0;
+  event->args_count = 0;
+  event->args_size = 0;
+  int ret = bpf_probe_read_user_str(event->args, ARGSIZE, (const char *)ctx->args[0]);
+  if (ret < 0) return 0;
+  if (ret <= ARGSIZE) event->args_size += ret;
+  else { event->args[0] = '\\0'; event->args_size++; }
+  event->args_count++;
+  for (int i = 1; i < TOTAL_MAX_ARGS && i < max_args; i++) {
+    ret = bpf_probe_read_user(&argp, sizeof(argp), &args[i]);
+    if (ret < 0) return 0;
+    if (event->args_size > LAST_ARG) return 0;
+    ret = bpf_probe_read_user_str(&event->args[event->args_size], ARGSIZE, argp);
+    if (ret < 0) return 0;
+    event->args_count++;
+    event->args_size += ret;
+  }
+  return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+`;
+
 describe.skipIf(!loader)('the kernel takes the objects whole (libbpf, bpf(2) as root)', () => {
   it('BTF, global data and .kconfig externs', () => {
     const results = load(tbpf('kconfig', KCONFIG));
     expect(results.map((r) => [r.section, r.ok, r.log])).toEqual([['kprobe/do_nanosleep', true, '']]);
+  });
+
+  it('a bounds-checked field used from the register it was checked in (execsnoop)', () => {
+    const results = load(tbpf('execsnoop', EXECSNOOP));
+    expect(results.map((r) => [r.section, r.ok, r.ok ? '' : r.log.slice(-400)])).toEqual([
+      ['tracepoint/syscalls/sys_enter_execve', true, ''],
+    ]);
   });
 });

@@ -73,7 +73,11 @@ export function buildObject(unit: CompiledUnit): ObjectResult {
     const first = b.addFunction(f.name, f.section, insns, { global: f.global });
     for (const r of f.relocs) b.addRelocation(f.section, first + r.insnIndex, r.symbol);
     for (const c of core)
-      b.addCoreRelocation(f.section, first + c.insnIndex, { typeId: c.typeId, accessString: c.access, kind: c.kind });
+      b.addCoreRelocation(f.section, first + c.insnIndex, {
+        typeId: c.typeId,
+        accessString: c.access,
+        kind: c.kind,
+      });
     b.addFuncInfo(f.section, first, btf.func(f));
     let lastLine = -1;
     let lastFile = '';

@@ -17,6 +17,7 @@ import {
   termUses,
   uses,
 } from './ir.js';
+import { forwardMemory } from './memory-forward.js';
 import { lateUses } from './regalloc.js';
 
 export function optimize(fn: IrFunction, level: number): void {
@@ -25,6 +26,7 @@ export function optimize(fn: IrFunction, level: number): void {
   for (let round = 0; round < 4; round++) {
     let changed = false;
     for (const b of fn.blocks) changed = propagate(b) || changed;
+    changed = forwardMemory(fn) || changed;
     changed = foldBranches(fn) || changed;
     changed = deadCode(fn) || changed;
     changed = deadSlotStores(fn) || changed;

@@ -1,0 +1,131 @@
+/**
+ * Load reuse across blocks: a load from an address whose value is already in a register —
+ * stored there, or loaded before — on every path since, with nothing in between that may have
+ * written it, becomes a copy of that register. (The verifier then sees the bounds the program
+ * checked on the register, as with clang, instead of an unknown value reloaded from memory.)
+ * Addresses are compared as (base register, offset, size) or (frame slot, offset, size); any
+ * store through a pointer, call or atomic operation forgets what may alias it.
+ */
+import { type Block, defs, FIRST_VREG, type IrFunction, type IrInsn, type Mem, successors } from './ir.js';
+
+/** What a memory location is known to hold: the register, and whether it is the exact loaded value. */
+interface Fact {
+  key: string;
+  m: Mem;
+  size: number;
+  reg: number;
+  /** true: `reg` holds exactly what a load gives; false: the low 32 bits (a 4-byte store). */
+  exact: boolean;
+}
+
+type Facts = Map<string, Fact>;
+
+const keyOf = (m: Mem, size: number) =>
+  m.slot !== undefined ? `s${m.slot}:${m.off}:${size}` : `r${m.base}:${m.off}:${size}`;
+
+function overlap(a: Fact, m: Mem, size: number): boolean {
+  return a.m.off < m.off + size && m.off < a.m.off + a.size;
+}
+
+/**
+ * Forget the facts a store to m may change: through a pointer, anything but other offsets of
+ * the same pointer and stack objects whose address was never taken; to a stack slot, that
+ * slot's overlapping facts, and pointer facts too when the slot's address was taken.
+ */
+function clobber(facts: Facts, m: Mem, size: number, escaped: Set<number>): void {
+  for (const [k, f] of facts) {
+    const hit =
+      m.slot !== undefined
+        ? f.m.slot === m.slot
+          ? overlap(f, m, size)
+          : f.m.slot === undefined && escaped.has(m.slot)
+        : f.m.slot !== undefined
+          ? escaped.has(f.m.slot)
+          : f.m.base !== m.base || overlap(f, m, size);
+    if (hit) facts.delete(k);
+  }
+}
+
+/** Apply one instruction to the facts; returns the instruction, rewritten when a load is reused. */
+function step(facts: Facts, i: IrInsn, escaped: Set<number>): IrInsn {
+  let out = i;
+  if (i.op === 'ld' && !i.volatile && i.d >= FIRST_VREG) {
+    const known = facts.get(keyOf(i.m, i.size));
+    if (known && known.reg !== i.d)
+      out = { op: 'mov', w: known.exact ? 64 : 32, d: i.d, s: { reg: known.reg }, loc: i.loc };
+  }
+  if (i.op === 'st') clobber(facts, i.m, i.size, escaped);
+  else if (i.op === 'call' || i.op === 'calllocal' || i.op === 'atomic' || i.op === 'cmpxchg') facts.clear();
+  for (const d of defs(out))
+    for (const [k, f] of facts)
+      if (f.reg === d || (f.m.slot === undefined && f.m.base === d)) facts.delete(k);
+  if (i.op === 'ld' && !i.volatile && i.d >= FIRST_VREG && (i.m.slot !== undefined || i.m.base !== i.d)) {
+    // The first register known to hold the value stays the one later loads copy.
+    const key = keyOf(i.m, i.size);
+    if (!facts.has(key)) facts.set(key, { key, m: i.m, size: i.size, reg: i.d, exact: true });
+  } else if (i.op === 'st' && !i.volatile && i.s.reg !== undefined && (i.size === 8 || i.size === 4)) {
+    if (i.s.reg >= FIRST_VREG && (i.m.slot !== undefined || i.m.base !== i.s.reg)) {
+      const key = keyOf(i.m, i.size);
+      facts.set(key, { key, m: i.m, size: i.size, reg: i.s.reg, exact: i.size === 8 });
+    }
+  }
+  return out;
+}
+
+function intersect(a: Facts, b: Facts): Facts {
+  const out: Facts = new Map();
+  for (const [k, f] of a) {
+    const g = b.get(k);
+    if (g && g.reg === f.reg && g.exact === f.exact) out.set(k, f);
+  }
+  return out;
+}
+
+export function forwardMemory(fn: IrFunction): boolean {
+  const escaped = new Set<number>();
+  for (const b of fn.blocks) for (const i of b.insns) if (i.op === 'addr') escaped.add(i.slot);
+  const preds = new Map<Block, Block[]>();
+  for (const b of fn.blocks) for (const s of successors(b)) preds.set(s, [...(preds.get(s) ?? []), b]);
+  // OUT facts per block; undefined = not computed yet (everything, for the intersection).
+  const out = new Map<Block, Facts>();
+  const entryFacts = (b: Block): Facts => {
+    if (b === fn.blocks[0]) return new Map();
+    let acc: Facts | undefined;
+    for (const p of preds.get(b) ?? []) {
+      const o = out.get(p);
+      if (o === undefined) continue;
+      acc = acc === undefined ? new Map(o) : intersect(acc, o);
+    }
+    return acc ?? new Map();
+  };
+  // Facts only shrink from round to round; a function that has not settled after many rounds
+  // (a very deep loop nest) is left as it is.
+  let settled = false;
+  for (let rounds = 0; !settled && rounds < 50; rounds++) {
+    settled = true;
+    for (const b of fn.blocks) {
+      const facts = entryFacts(b);
+      for (const i of b.insns) step(facts, i, escaped);
+      const old = out.get(b);
+      if (
+        !old ||
+        old.size !== facts.size ||
+        [...facts.keys()].some((k) => old.get(k)?.reg !== facts.get(k)?.reg)
+      ) {
+        out.set(b, facts);
+        settled = false;
+      }
+    }
+  }
+  if (!settled) return false;
+  let rewrote = false;
+  for (const b of fn.blocks) {
+    const facts = entryFacts(b);
+    b.insns = b.insns.map((i) => {
+      const r = step(facts, i, escaped);
+      if (r !== i) rewrote = true;
+      return r;
+    });
+  }
+  return rewrote;
+}
