@@ -43,6 +43,10 @@ export interface CompileOptions {
   cpu?: CpuVersion;
   /** File access for #include (the CLI passes Node's fs); bundled headers need none. */
   readFile?: (path: string) => string | undefined;
+  /** `-include FILE`: headers read before the source, in order. */
+  forceIncludes?: readonly string[];
+  /** Errors after which compilation stops (clang's -ferror-limit; default 20, 0: no limit). */
+  errorLimit?: number;
 }
 
 export interface CompiledFunction extends EmittedFunction {
@@ -96,31 +100,40 @@ export interface FrontendResult {
 
 const MAP_SECTIONS = new Set(['.maps', 'maps']);
 
-/** All diagnostics, printed with one printer (linear in their number and the sources' size). */
-function formatAll(list: readonly Diagnostic[], pp: Preprocessor): string {
-  const printer = new DiagnosticPrinter(pp.sources, pp.includedFrom);
-  return list.map((d) => printer.format(d)).join('\n');
-}
-
-/** Compile C source to instructions and object contents (no ELF yet). */
-export function compileToUnit(source: string, opts: CompileOptions = {}): FrontendResult {
+/** The preprocessor and diagnostics of one compilation, configured from the options. */
+export function newPreprocessor(opts: CompileOptions): { pp: Preprocessor; diags: DiagnosticBag } {
   const diags = new DiagnosticBag();
-  const fileName = opts.fileName ?? 'input.c';
-  const level = opts.optimize ?? 2;
+  if (opts.errorLimit !== undefined)
+    diags.limit = opts.errorLimit === 0 ? Number.POSITIVE_INFINITY : opts.errorLimit;
   const pp = new Preprocessor(
     {
-      fileName,
+      fileName: opts.fileName ?? 'input.c',
       includeDirs: opts.includeDirs,
       systemIncludeDirs: opts.systemIncludeDirs,
       defines: opts.defines,
       undefines: opts.undefines,
       readFile: opts.readFile,
       bundled: BUNDLED_HEADERS,
-      optimize: level > 0,
+      optimize: (opts.optimize ?? 2) > 0,
       cpu: opts.cpu,
+      forceIncludes: opts.forceIncludes,
     },
     diags,
   );
+  return { pp, diags };
+}
+
+/** All diagnostics, printed with one printer (linear in their number and the sources' size). */
+export function formatAll(list: readonly Diagnostic[], pp: Preprocessor): string {
+  const printer = new DiagnosticPrinter(pp.sources, pp.includedFrom);
+  return list.map((d) => printer.format(d)).join('\n');
+}
+
+/** Compile C source to instructions and object contents (no ELF yet). */
+export function compileToUnit(source: string, opts: CompileOptions = {}): FrontendResult {
+  const { pp, diags } = newPreprocessor(opts);
+  const fileName = opts.fileName ?? 'input.c';
+  const level = opts.optimize ?? 2;
   let unit: CompiledUnit | undefined;
   try {
     const toks = pp.run(source);

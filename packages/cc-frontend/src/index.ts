@@ -25,5 +25,7 @@ export {
   type SourceLoc,
 } from './diagnostics.js';
 export { BUNDLED_HEADERS } from './headers.generated.js';
+export { type PreprocessOnlyOptions, type PreprocessResult, preprocess } from './preprocess.js';
 export { PREDEFINED } from './preprocessor.js';
+export { type CpuVersion, predefinedMacros } from './target-macros.js';
 export type { Type } from './types.js';

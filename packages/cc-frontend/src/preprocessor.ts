@@ -28,6 +28,8 @@ export interface PreprocessOptions {
   optimize?: boolean;
   /** `-mcpu=vN`: `__BPF_CPU_VERSION__` and the `__BPF_FEATURE_*` macros (default 4). */
   cpu?: CpuVersion;
+  /** `-include FILE`: read before the main file, found as `#include "FILE"` from it would be. */
+  forceIncludes?: readonly string[];
 }
 
 interface Macro {
@@ -205,6 +207,18 @@ export class Preprocessor {
   run(source: string): Token[] {
     try {
       this.pushFile(this.opts.fileName, source, -1, true);
+      const forced = [...(this.opts.forceIncludes ?? [])].reverse();
+      for (const f of forced) {
+        const at: Token = {
+          kind: 'str',
+          text: JSON.stringify(f),
+          loc: { file: '<command line>', line: 1, col: 1 },
+          space: false,
+          bol: false,
+          hide: undefined,
+        };
+        this.include(at, [at]);
+      }
     } catch (e) {
       if (e instanceof Abort) return [this.eofToken()];
       throw e;

@@ -39,12 +39,38 @@ describe('tbpf cc', () => {
     expect(io.stderr).toBe('');
   });
 
-  it('prints assembly with -S', async () => {
-    const io = memoryIo({ 'a.c': 'int f(int *p) { return *p + 1; }\n' });
-    expect(await runCli(['node', 'tbpf', 'cc', 'a.c', '-S', '-O0'], io)).toBe(0);
+  it('writes assembly with -S (to a.s, as clang, or -o -)', async () => {
+    const io = memoryIo({ 'src/a.c': 'int f(int *p) { return *p + 1; }\n' });
+    expect(await runCli(['node', 'tbpf', 'cc', 'src/a.c', '-S', '-O0', '-o', '-'], io)).toBe(0);
     expect(io.stdout).toContain('f:\n');
     expect(io.stdout).toMatch(/w\d \+= 0x1/);
     expect(io.stdout).toContain('exit');
+    expect(await runCli(['node', 'tbpf', 'cc', '-S', 'src/a.c'], io)).toBe(0);
+    expect(io.files['a.s']).toContain('f:\n');
+  });
+
+  it("takes clang's BPF command line: -target bpf -g -O2 -c -Wall, object named after the input", async () => {
+    const io = memoryIo({ 'src/counter.c': COUNTER, 'inc/local.h': '#define LIMIT 8\n' });
+    const argv = '-g -O2 -target bpf -mcpu=v3 -D KEY=1 -Iinc -Wall -Wno-unused -c src/counter.c'.split(' ');
+    expect(await runCli(['node', 'tbpf', 'cc', ...argv], io)).toBe(0);
+    expect(readObject(io.files['counter.o'] as Uint8Array).programs.map((p) => p.section)).toEqual([
+      'kprobe/x',
+    ]);
+    expect(io.stderr).toBe('tbpf cc: note: accepted without effect: -g -Wall -Wno-unused\n');
+  });
+
+  it('preprocesses with -E (line markers; -P leaves them out)', async () => {
+    const io = memoryIo({ 'm.c': '#define TWICE(x) ((x) + (x))\nint y = TWICE(__BPF_CPU_VERSION__);\n' });
+    expect(await runCli(['node', 'tbpf', 'cc', '-E', '-mcpu=v2', 'm.c'], io)).toBe(0);
+    expect(io.stdout).toBe('# 2 "m.c"\nint y = ((2) + (2));\n');
+    expect(await runCli(['node', 'tbpf', 'cc', '-E', '-P', '-o', 'm.i', 'm.c'], io)).toBe(0);
+    expect(io.files['m.i']).toBe('int y = ((4) + (4));\n');
+  });
+
+  it('rejects what it cannot do with exit 2', async () => {
+    const io = memoryIo({ 'a.c': 'int x;\n' });
+    expect(await runCli(['node', 'tbpf', 'cc', '-target', 'x86_64', 'a.c'], io)).toBe(2);
+    expect(io.stderr).toContain("tbpf: unsupported target 'x86_64'");
   });
 
   it('reports the first error in the contract format, then every diagnostic clang-style, and exits 2', async () => {
@@ -54,6 +80,7 @@ describe('tbpf cc', () => {
     expect(io.stderr).toContain(
       "bad.c:2:10: error: use of undeclared identifier 'x'\n    2 |   return x + 1.5;\n      |          ^",
     );
+    expect(io.stderr.split('\n')[0]).toBe("tbpf: bad.c:2:10: use of undeclared identifier 'x'");
     expect(io.stderr).toContain('1 error generated.');
   });
 

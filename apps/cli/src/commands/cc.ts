@@ -1,73 +1,109 @@
-import { compile, compileToUnit, formatAssembly } from '@tbpf/cc-frontend';
+import { type CompileOptions, compile, compileToUnit, formatAssembly, preprocess } from '@tbpf/cc-frontend';
 import type { Command } from 'commander';
 import { CliError, type Io } from '../io.js';
+import { CC_HELP, type CcArgs, parseCcArgs } from './cc-args.js';
 
-interface CcOptions {
-  output?: string;
-  include: string[];
-  define: string[];
-  O?: string;
-  S?: boolean;
-  json?: boolean;
-}
+/** Where clang-19 looks for system headers on Linux (the bundled headers sit between the two). */
+const SYSTEM_BEFORE_BUNDLED = ['/usr/local/include'];
+const SYSTEM_AFTER_BUNDLED = ['/usr/include'];
 
-/** `tbpf cc`: compile restricted C to a BPF ELF object (or `-S` assembly) without clang. */
+/**
+ * `tbpf cc`: compile C to a BPF ELF object (or `-S` assembly, `-E` preprocessed text) without
+ * clang, taking clang's command line (cc-args.ts).
+ */
 export function registerCc(program: Command, io: Io): void {
-  program
+  const command = program
     .command('cc')
-    .description('compile restricted C to a BPF ELF object (no clang or gcc needed)')
-    .argument('<input>', "C source file ('-' for standard input)")
-    .option('-o, --output <file>', "output file, '-' for standard output (default: INPUT with .o)")
-    .option('-I, --include <dir>', 'add an include directory', (v: string, acc: string[]) => [...acc, v], [])
-    .option('-D, --define <name[=value]>', 'define a macro', (v: string, acc: string[]) => [...acc, v], [])
-    .option('-O <level>', 'optimisation level: 0 or 2 (default 2)')
-    .option('-S', 'LLVM-style assembly instead of an object (to standard output unless -o)')
-    .option('--json', 'print the result (output file, diagnostics) as JSON')
-    .action((input: string, opts: CcOptions) => {
-      const level = opts.O === undefined ? 2 : Number(opts.O);
-      if (level !== 0 && level !== 2) throw new CliError(`-O${opts.O}: only -O0 and -O2 are supported`);
-      if (input === '-' && !opts.output && !opts.S)
-        throw new CliError('reading standard input (-) needs -o OUT');
-      const source = new TextDecoder().decode(io.readFile(input));
-      const readFile = (path: string): string | undefined => {
-        try {
-          return new TextDecoder().decode(io.readFile(path));
-        } catch {
-          return undefined;
-        }
-      };
-      const options = {
-        fileName: input === '-' ? '<stdin>' : input,
-        includeDirs: opts.include,
-        defines: opts.define,
-        optimize: level as 0 | 2,
-        readFile,
-      };
-      const result = opts.S ? compileToUnit(source, options) : compile(source, options);
-      if (result.errorCount > 0) {
-        // The first error in the contract's format; every diagnostic, clang-style, below it.
-        const first = result.diagnostics.find((d) => d.severity === 'error');
-        const count = `${result.errorCount} error${result.errorCount === 1 ? '' : 's'} generated.`;
-        throw new CliError(first?.message ?? count, {
-          file: first?.loc.file ?? input,
-          ...(first ? { location: { line: first.loc.line, column: first.loc.col } } : {}),
-          code: 'compile',
-          detail: `${result.messages}\n${count}`,
-        });
-      }
-      if (result.messages && !opts.json) io.err(`${result.messages}\n`);
-      const base = input.replace(/\.[^./]*$/, '');
-      if (opts.S) {
-        const text = formatAssembly(result.unit as NonNullable<typeof result.unit>);
-        io.writeFile(opts.output ?? '-', text);
+    .description("compile C to a BPF ELF object, with clang-19's command line (no clang or gcc needed)")
+    .usage('[options] INPUT.c')
+    .argument('[args...]', "clang's options and the C source ('-' for standard input)")
+    .allowUnknownOption()
+    .helpOption(false)
+    .addHelpText('after', CC_HELP)
+    .action((argv: string[]) => {
+      const args = parseCcArgs(argv);
+      if (args.help) {
+        io.out(command.helpInformation() + CC_HELP.slice(1));
         return;
       }
-      const bytes = (result as ReturnType<typeof compile>).bytes as Uint8Array;
-      const output = opts.output ?? `${base}.o`;
-      io.writeFile(output, bytes);
-      if (opts.json)
-        io.out(
-          `${JSON.stringify({ output, bytes: bytes.length, diagnostics: result.diagnostics }, null, 2)}\n`,
+      if (args.ignored.length > 0 && !args.json)
+        io.err(`tbpf cc: note: accepted without effect: ${args.ignored.join(' ')}\n`);
+      if (args.inputs.length === 0) throw new CliError('no input file');
+      if (args.inputs.length > 1 && args.output !== undefined && args.mode !== 'preprocess')
+        throw new CliError(
+          "cannot specify -o with more than one input file ('-c' writes one object per input)",
         );
+      for (const input of args.inputs) compileOne(io, args, input);
     });
+}
+
+function compileOne(io: Io, args: CcArgs, input: string): void {
+  if (input === '-' && args.output === undefined && args.mode === 'object')
+    throw new CliError('reading standard input (-) needs -o OUT');
+  const source = new TextDecoder().decode(io.readFile(input));
+  const readFile = (path: string): string | undefined => {
+    try {
+      return new TextDecoder().decode(io.readFile(path));
+    } catch {
+      return undefined;
+    }
+  };
+  const options: CompileOptions = {
+    fileName: input === '-' ? '<stdin>' : input,
+    includeDirs: [...args.includeDirs, ...(args.noSystemDirs ? [] : SYSTEM_BEFORE_BUNDLED)],
+    systemIncludeDirs: [...(args.noSystemDirs ? [] : SYSTEM_AFTER_BUNDLED), ...args.afterDirs],
+    defines: args.defines,
+    undefines: args.undefines,
+    forceIncludes: args.forceIncludes,
+    optimize: args.optimize,
+    cpu: args.cpu,
+    errorLimit: args.errorLimit,
+    readFile,
+  };
+  if (args.mode === 'preprocess') {
+    const r = preprocess(source, { ...options, lineMarkers: !args.noLineMarkers });
+    failOnErrors(r, input);
+    if (r.messages && !args.json) io.err(`${r.messages}\n`);
+    io.writeFile(args.output ?? '-', r.text);
+    return;
+  }
+  const result = args.mode === 'assembly' ? compileToUnit(source, options) : compile(source, options);
+  failOnErrors(result, input);
+  if (result.messages && !args.json) io.err(`${result.messages}\n`);
+  // As clang: the input's base name with .o (.s for -S) in the current directory.
+  const base = input === '-' ? 'stdin' : (input.split('/').pop() ?? input).replace(/\.[^.]*$/, '');
+  if (args.mode === 'assembly') {
+    const text = formatAssembly(result.unit as NonNullable<typeof result.unit>);
+    io.writeFile(args.output ?? `${base}.s`, text);
+    return;
+  }
+  const bytes = (result as ReturnType<typeof compile>).bytes as Uint8Array;
+  const output = args.output ?? `${base}.o`;
+  io.writeFile(output, bytes);
+  if (args.json)
+    io.out(`${JSON.stringify({ output, bytes: bytes.length, diagnostics: result.diagnostics }, null, 2)}\n`);
+}
+
+/** Compile errors: the first in the CLI's format, every diagnostic clang-style below it (exit 2). */
+function failOnErrors(
+  result: {
+    errorCount: number;
+    diagnostics: readonly {
+      severity: string;
+      message: string;
+      loc: { file: string; line: number; col: number };
+    }[];
+    messages: string;
+  },
+  input: string,
+): void {
+  if (result.errorCount === 0) return;
+  const first = result.diagnostics.find((d) => d.severity === 'error');
+  const count = `${result.errorCount} error${result.errorCount === 1 ? '' : 's'} generated.`;
+  throw new CliError(first?.message ?? count, {
+    file: first?.loc.file || input,
+    ...(first && first.loc.line > 0 ? { location: { line: first.loc.line, column: first.loc.col } } : {}),
+    code: 'compile',
+    detail: `${result.messages}\n${count}`,
+  });
 }
