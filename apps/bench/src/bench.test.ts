@@ -43,12 +43,13 @@ describe('bench --quick', () => {
       'predicate',
       'bpf-interp',
       'bpf-jit',
+      'bpf-jit-unblinded',
       'bpf-wasm',
       'disabled',
     ]);
     expect(byId.get('record')!.recorded).toBe(5_000);
     expect(byId.get('none')!.recorded).toBe(0);
-    for (const id of ['predicate', 'bpf-interp', 'bpf-jit', 'bpf-wasm'] as const) {
+    for (const id of ['predicate', 'bpf-interp', 'bpf-jit', 'bpf-jit-unblinded', 'bpf-wasm'] as const) {
       expect(byId.get(id)!.dropped, id).toBe(5_000);
       expect(byId.get(id)!.recorded, id).toBe(0);
     }

@@ -38,6 +38,7 @@ export function rfcTableText(r: RfcTableReport): string {
     'BPF-filter overhead / recording overhead (RFC 0.57, target ≤ 0.5):',
     ...Object.entries(r.bpfOverRecord).map(([e, v]) => `  ${e.padEnd(7)} ${formatRatio(v)}`),
     `tracing disabled again vs no tracing: ${(r.disabledVsNone * 100).toFixed(1)} % (RFC −0.2 %, target within 2 %)`,
+    `x86-64 JIT filter overhead, constants blinded (the default) / not blinded: ${formatRatio(r.blindingCost)}`,
     `(RFC ratios computed from its table: ${formatRatio(RFC_RATIOS.bpfOverPredicate)} and ${formatRatio(RFC_RATIOS.bpfOverRecord)})`,
   ];
   return `${lines.join('\n')}\n`;
@@ -97,7 +98,24 @@ export function vmTableText(r: VmTableReport): string {
       ns(n.emptyNsPerCall, 1),
       ns(n.compile4096Ms, 2),
     ]);
-    rows.push(['jit (C, direct)', ns(n.loopNsPerInsnDirect, 3), ns(n.memNsPerInsnDirect, 3), '', '', '', '']);
+    rows.push([
+      'jit (C, no sandbox)',
+      ns(n.loopNsPerInsnDirect, 3),
+      ns(n.memNsPerInsnDirect, 3),
+      ns(n.filterNsPerCallDirect, 1),
+      '',
+      '',
+      '',
+    ]);
+    rows.push([
+      'jit (C, blinded)',
+      ns(n.loopNsPerInsnBlinded, 3),
+      ns(n.memNsPerInsnBlinded, 3),
+      ns(n.filterNsPerCallBlinded, 1),
+      '',
+      '',
+      '',
+    ]);
   }
   if (r.gccFilterNsPerCall !== undefined)
     rows.push(['gcc -O2 native', '', '', ns(r.gccFilterNsPerCall, 1), '', '', '']);
@@ -108,10 +126,15 @@ export function vmTableText(r: VmTableReport): string {
     'Engines are called from JavaScript through runFast(); "jit (C loop)" calls the JIT code N times from C',
     '(no JavaScript crossing); ubpf figures are interpreter / JIT from C on this machine kind.',
   ];
-  if (n)
+  if (n) {
     lines.push(
       `x86-64 JIT: JavaScript→native call overhead over the C loop ${ns(n.jsOverheadNs, 1)} ns (target ≤ 30 ns)`,
     );
+    const pct = (a: number, b: number) => `${((a / b - 1) * 100).toFixed(1)} %`;
+    lines.push(
+      `x86-64 JIT, same run, C loop: the sandbox costs loop ${pct(n.loopNsPerInsn, n.loopNsPerInsnDirect)}, mem ${pct(n.memNsPerInsn, n.memNsPerInsnDirect)}, filter ${pct(n.filterNsPerCall, n.filterNsPerCallDirect)} (target ≤ 5 %); constant blinding (the default) costs loop ${pct(n.loopNsPerInsnBlinded, n.loopNsPerInsn)}, mem ${pct(n.memNsPerInsnBlinded, n.memNsPerInsn)}, filter ${pct(n.filterNsPerCallBlinded, n.filterNsPerCall)}`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -11,7 +11,15 @@ import { createNetsim, type Netsim } from '@tbpf/demo/netsim';
 import type { EngineName } from '@tbpf/vm';
 import { cpuMs, median, ratio } from './stats.js';
 
-export type PhaseId = 'none' | 'record' | 'predicate' | 'bpf-interp' | 'bpf-jit' | 'bpf-wasm' | 'disabled';
+export type PhaseId =
+  | 'none'
+  | 'record'
+  | 'predicate'
+  | 'bpf-interp'
+  | 'bpf-jit'
+  | 'bpf-jit-unblinded'
+  | 'bpf-wasm'
+  | 'disabled';
 
 export interface PhaseSpec {
   id: PhaseId;
@@ -23,14 +31,14 @@ export interface PhaseSpec {
 
 const EVENT = 'events/skb/kfree_skb';
 
-function bpf(engine: EngineName, label: string, rfcUs?: number): PhaseSpec {
+function bpf(engine: EngineName, label: string, rfcUs?: number, blind?: false): PhaseSpec {
   return {
-    id: `bpf-${engine}` as PhaseId,
+    id: `bpf-${engine}${blind === false ? '-unblinded' : ''}` as PhaseId,
     label,
     rfcUs,
     setup(net, elf) {
       net.host.write(`${EVENT}/enable`, '1');
-      net.host.setBpfFilter('skb/kfree_skb', { kind: 'elf', bytes: elf }, { engine });
+      net.host.setBpfFilter('skb/kfree_skb', { kind: 'elf', bytes: elf }, { engine, blind });
     },
   };
 }
@@ -53,7 +61,8 @@ export const PHASES: readonly PhaseSpec[] = [
     },
   },
   bpf('interp', 'BPF filter, interpreter'),
-  bpf('jit', 'BPF filter, x86-64 JIT', 199_463),
+  bpf('jit', 'BPF filter, x86-64 JIT (constants blinded, the default)', 199_463),
+  bpf('jit', 'BPF filter, x86-64 JIT, constants not blinded', undefined, false),
   bpf('wasm', 'BPF filter, WebAssembly'),
   {
     id: 'disabled',
@@ -101,6 +110,8 @@ export interface RfcTableReport {
   bpfOverPredicate: Partial<Record<EngineName, number>>;
   /** BPF overhead / recording overhead, per engine (RFC: 0.57). */
   bpfOverRecord: Partial<Record<EngineName, number>>;
+  /** The x86-64 JIT filter's overhead with constant blinding (the default) / without. */
+  blindingCost: number;
   /** (disabled − none) / none (RFC: −0.2 %). */
   disabledVsNone: number;
 }
@@ -192,5 +203,6 @@ export function runRfcTable(options: RfcTableOptions): RfcTableReport {
     bpfOverPredicate,
     bpfOverRecord,
     disabledVsNone: ratio(over('disabled') ?? Number.NaN, none),
+    blindingCost: ratio(over('bpf-jit') ?? Number.NaN, over('bpf-jit-unblinded') ?? Number.NaN),
   };
 }

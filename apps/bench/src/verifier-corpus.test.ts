@@ -30,7 +30,7 @@ object('sub/one.o', [
 object('two.o', [['pass', 'xdp', 'r0 = 2\nexit']]);
 
 describe('tbpf-bench verifier', () => {
-  test('lists every program, judges it with its section\'s type, reports speed, ratios and the confusion table', () => {
+  test("lists every program, judges it with its section's type, reports speed, ratios and the confusion table", () => {
     const oracle = buildKernelOracle(resolve(__dirname, '../../..'));
     const report = runVerifierCorpus({ dir, repeats: 1, oracle });
     const by = new Map(report.programs.map((p) => [p.function, p]));

@@ -29,14 +29,19 @@ export interface X64BenchReport {
   /** ns per executed BPF instruction, C loop, confined addressing (the default). */
   loopNsPerInsn: number;
   memNsPerInsn: number;
-  /** The same without confinement (direct addressing): what confinement costs. */
+  /** The same without the sandbox (direct addressing: no confinement, no fault handling) — what the sandbox costs. */
   loopNsPerInsnDirect: number;
   memNsPerInsnDirect: number;
+  /** The same with constant blinding (the engine's default) — what blinding costs. */
+  loopNsPerInsnBlinded: number;
+  memNsPerInsnBlinded: number;
   /** The interpreter on the same programs, same process (reference). */
   loopNsPerInsnInterp: number;
   memNsPerInsnInterp: number;
-  /** ns per call from the C loop, contexts "eth5"/"eth6" alternating. */
+  /** ns per call from the C loop, contexts "eth5"/"eth6" alternating: sandboxed, unsandboxed, blinded. */
   filterNsPerCall: number;
+  filterNsPerCallDirect: number;
+  filterNsPerCallBlinded: number;
   emptyNsPerCall: number;
   /** ns per call of `runFast` from a JavaScript loop, and its excess over the C loop. */
   filterNsPerCallJs: number;
@@ -87,8 +92,10 @@ export function runX64Bench(options: X64BenchOptions): X64BenchReport {
   if (!status.ok) throw new Error(status.reason);
   const cpuNs = () => status.addon.threadCpuNs();
   const runtime = new Runtime({ memoryBytes: 1 << 20 });
-  const confined = new JitEngine();
-  const direct = new JitEngine({ confine: false });
+  // The plain figures are without blinding; the three variants run in the same process.
+  const confined = new JitEngine({ blind: false });
+  const direct = new JitEngine({ blind: false, confine: false });
+  const blinded = new JitEngine({ blind: true });
   const buf = runtime.allocData(
     Uint8Array.from({ length: 64 }, (_, i) => i * 3),
     'bench buffer',
@@ -98,23 +105,39 @@ export function runX64Bench(options: X64BenchOptions): X64BenchReport {
   const prep = (engine: JitEngine, name: string) =>
     engine.prepare(loadInsns(runtime, program(options.progsDir, name), { name }), { boundsCheck: false });
   const perInsn = (p: JitPrepared, at: number, len: number, executed: number) =>
-    median(Array.from({ length: repeats }, () => p.benchNative(at, at, len, 1))) / executed;
+    p.benchNative(at, at, len, 1) / executed;
   const executed = { loop: 10_000_004, mem: 10_000_011 };
 
   const report = {} as X64BenchReport;
   report.executed = executed;
-  for (const [engine, suffix] of [
+  const perCall = (p: JitPrepared) =>
+    median(Array.from({ length: repeats }, () => p.benchNative(eth5.start, eth6.start, 21, calls) / calls));
+  // Interleaved round by round, so the machine's load moves every variant alike.
+  const variants = [
     [confined, ''],
     [direct, 'Direct'],
-  ] as const) {
-    const loop = prep(engine, 'loop');
-    const mem = prep(engine, 'mem');
-    report[`loopNsPerInsn${suffix}` as 'loopNsPerInsn'] = perInsn(loop, 0, 0, executed.loop);
-    report[`memNsPerInsn${suffix}` as 'memNsPerInsn'] = perInsn(mem, buf.start, 64, executed.mem);
-    note(`loop/mem ${suffix || 'confined'}`);
-    loop.dispose();
-    mem.dispose();
+    [blinded, 'Blinded'],
+  ] as const;
+  const programs = variants.map(([engine]) => ({
+    loop: prep(engine, 'loop'),
+    mem: prep(engine, 'mem'),
+    filter: prep(engine, 'filter'),
+  }));
+  const samples = variants.map(() => ({ loop: [] as number[], mem: [] as number[], filter: [] as number[] }));
+  for (let round = 0; round < repeats; round++) {
+    programs.forEach((p, v) => {
+      samples[v].loop.push(perInsn(p.loop, 0, 0, executed.loop));
+      samples[v].mem.push(perInsn(p.mem, buf.start, 64, executed.mem));
+      samples[v].filter.push(perCall(p.filter));
+    });
+    note(`loop/mem/filter round ${round + 1}`);
   }
+  variants.forEach(([, suffix], v) => {
+    report[`loopNsPerInsn${suffix}` as 'loopNsPerInsn'] = median(samples[v].loop);
+    report[`memNsPerInsn${suffix}` as 'memNsPerInsn'] = median(samples[v].mem);
+    report[`filterNsPerCall${suffix}` as 'filterNsPerCall'] = median(samples[v].filter);
+    for (const p of Object.values(programs[v])) p.dispose();
+  });
   for (const [name, key, at, len] of [
     ['loop', 'loopNsPerInsnInterp', 0, 0],
     ['mem', 'memNsPerInsnInterp', buf.start, 64],
@@ -134,9 +157,6 @@ export function runX64Bench(options: X64BenchOptions): X64BenchReport {
 
   const filter = prep(confined, 'filter');
   const empty = prep(confined, 'empty');
-  report.filterNsPerCall = median(
-    Array.from({ length: repeats }, () => filter.benchNative(eth5.start, eth6.start, 21, calls) / calls),
-  );
   report.emptyNsPerCall = median(
     Array.from({ length: repeats }, () => empty.benchNative(0, 0, 0, calls) / calls),
   );

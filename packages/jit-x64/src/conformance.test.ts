@@ -19,10 +19,11 @@ describe.skipIf(!nativeAvailable())('bpf_conformance on the x86-64 JIT', () => {
   const helpers = registerConformanceHelpers(runtime.helpers.clone());
 
   describe.each([
-    { name: 'confined', engine: x64Engine },
-    { name: 'blinded', engine: new JitEngine({ blind: { seed: 7 } }) },
-    { name: 'direct', engine: new JitEngine({ confine: false }) },
-    { name: 'whole passes', engine: new JitEngine({ jumpSizing: 'passes' }) },
+    { name: 'default (confined, blinded)', engine: x64Engine },
+    { name: 'unblinded', engine: new JitEngine({ blind: false }) },
+    { name: 'blinded with a seed', engine: new JitEngine({ blind: { seed: 7 } }) },
+    { name: 'direct', engine: new JitEngine({ blind: false, confine: false }) },
+    { name: 'whole passes', engine: new JitEngine({ blind: false, jumpSizing: 'passes' }) },
   ])('$name', ({ engine }) => {
     it.each(files)('%s', (file) => {
       const t = parseConformanceData(readFileSync(path.join(testsDir, file), 'utf8'), file);

@@ -37,6 +37,12 @@ import { nativeHelperName } from './native-helpers.js';
 import { CONFINED_REACH, reservationProblem } from './reservation.js';
 
 export type JitOptions = Pick<CompileOptions, 'blind' | 'confine' | 'jumpSizing'> & {
+  /**
+   * Constant blinding (Linux's bpf_jit_harden): on by default — programs usually come from
+   * outside the host (trace-host's control plane, the CLI) and no immediate of theirs should
+   * reach executable memory verbatim. `false` for trusted programs; a `{ seed }` for tests.
+   */
+  blind?: CompileOptions['blind'];
   /** Run the standard helpers natively when the registry holds them (default true). */
   nativeHelpers?: boolean;
 };
@@ -254,7 +260,7 @@ export class JitEngine implements Engine {
   /** Compile only (no native code needed): what `prepare` would map, or why it cannot. */
   compile(program: LoadedProgram): CompiledProgram {
     const result = compile(program.insns, {
-      blind: this.options.blind,
+      blind: this.options.blind ?? true,
       confine: this.options.confine,
       jumpSizing: this.options.jumpSizing,
       resolveLddw: (_insn, i) => {

@@ -55,6 +55,12 @@ export interface FilterOptions {
   instructionLimit?: number;
   /** Where the program came from, shown in the `filter` file (e.g. the CLI's file name). */
   origin?: string;
+  /**
+   * The x86-64 JIT's constant blinding: on by default (filters come from outside the host, so
+   * none of their immediates reaches executable memory verbatim); `false` for the host's own,
+   * trusted filters.
+   */
+  blind?: boolean;
 }
 
 /** The default engine order (documented in the README). */
