@@ -11,6 +11,7 @@ import {
   type BpfMap,
   type Engine,
   HelperCall,
+  type HelperDef,
   type HelperRegistry,
   type LoadedProgram,
   type PreparedProgram,
@@ -21,6 +22,7 @@ import {
   STACK_SIZE,
   setReturn,
   standardHelpers,
+  unknownHelperError,
   VmError,
   WASM_PAGE,
 } from '@tbpf/vm';
@@ -34,7 +36,7 @@ import {
   IMPORT_RANDOM,
   IMPORT_REFRESH,
 } from './compile/imports.js';
-import { type MemoryLayout, SCRATCH_BYTES } from './compile/layout.js';
+import { CALLX_PC, type MemoryLayout, SCRATCH_BYTES } from './compile/layout.js';
 import { type CompiledProgram, compileProgram } from './compile/module.js';
 import type { NativeHelpers } from './compile/native.js';
 import { HOST_HELPERS, nativeHostHelpers } from './compile/native-host.js';
@@ -329,8 +331,18 @@ function mapNatives(program: LoadedProgram, helpers: HelperRegistry): NativeHelp
 }
 
 function callHelper(helpers: HelperRegistry, call: HelperCall, id: number, pc: number): void {
-  const def = helpers.get(id >>> 0);
-  if (!def) throw new VmError('unknown-helper', `unknown helper ${id >>> 0}`, pc);
+  let def: HelperDef | undefined;
+  if (pc & CALLX_PC) {
+    // callx: the called register's value is in r0's exchange slot.
+    pc &= ~CALLX_PC;
+    const lo = call.lo[0];
+    const hi = call.hi[0];
+    def = hi === 0 ? helpers.get(lo >>> 0) : undefined;
+    if (!def) throw unknownHelperError((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0), pc, true);
+  } else {
+    def = helpers.get(id >>> 0);
+    if (!def) throw unknownHelperError(id >>> 0, pc, false);
+  }
   call.pc = pc;
   let value: number | bigint | undefined;
   try {

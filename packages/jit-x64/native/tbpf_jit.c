@@ -42,7 +42,7 @@ typedef uint64_t (*entry_fn)(uint64_t r1, uint64_t r2, uint8_t *base, tbpf_env *
 
 /* The fields generated code reads; offsets mirrored by src/env-layout.ts and checked at load. */
 struct tbpf_env {
-  uint32_t pending_slot; /* helper-table slot of the call in flight (trampoline) */
+  uint32_t pending_pc; /* BPF pc of the helper call or callx in flight */
   uint32_t pad;
   uint64_t callx_id; /* helper id of a callx */
   helper_fn callx_fn; /* the callx dispatcher */
@@ -50,7 +50,7 @@ struct tbpf_env {
   tbpf_prog *prog;
   helper_fn helpers[]; /* one per slot */
 };
-_Static_assert(offsetof(tbpf_env, pending_slot) == 0, "layout");
+_Static_assert(offsetof(tbpf_env, pending_pc) == 0, "layout");
 _Static_assert(offsetof(tbpf_env, callx_id) == 8, "layout");
 _Static_assert(offsetof(tbpf_env, callx_fn) == 16, "layout");
 _Static_assert(offsetof(tbpf_env, entry_rsp) == 24, "layout");
@@ -80,6 +80,9 @@ struct tbpf_prog {
   /* helper slots */
   uint32_t nslots;
   uint64_t *slot_ids;
+  /* per BPF pc: the helper id a call there names, or CALLX_ID for a callx */
+  uint32_t ncall_ids;
+  uint64_t *call_ids;
   /* helpers with a native implementation, for callx */
   uint32_t nnatives;
   native_entry *natives;
@@ -184,18 +187,31 @@ static void unwind(tbpf_prog *p, uint64_t r0) {
 
 /* ---- the JavaScript trampoline ------------------------------------------------------- */
 
-static uint64_t call_js(tbpf_prog *p, uint64_t id, uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
-                        uint64_t r5) {
+#define CALLX_ID UINT64_MAX
+
+/*
+ * Run the helper call in flight in JavaScript: dispatch(id, pc, callx, r1..r5) with the id the
+ * program named (a callx's whole register, as a BigInt) and the call's pc, as the interpreter
+ * reports them.
+ */
+static uint64_t call_js(tbpf_env *tenv, uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5) {
+  tbpf_prog *p = tenv->prog;
   napi_env env = p->nenv;
+  uint32_t pc = tenv->pending_pc;
+  uint64_t site = pc < p->ncall_ids ? p->call_ids[pc] : CALLX_ID;
+  bool callx = site == CALLX_ID;
   napi_handle_scope scope; /* a program may call helpers millions of times in one run */
-  napi_value fn, global, argv[6], result;
+  napi_value fn, global, argv[8], result;
   uint64_t regs[5] = {r1, r2, r3, r4, r5};
   napi_open_handle_scope(env, &scope);
   napi_get_reference_value(env, p->dispatch, &fn);
   napi_get_global(env, &global);
-  napi_create_double(env, (double)id, &argv[0]);
-  for (int i = 0; i < 5; i++) napi_create_bigint_uint64(env, regs[i], &argv[i + 1]);
-  if (napi_call_function(env, global, fn, 6, argv, &result) != napi_ok) {
+  if (callx) napi_create_bigint_uint64(env, tenv->callx_id, &argv[0]);
+  else napi_create_double(env, (double)site, &argv[0]);
+  napi_create_uint32(env, pc, &argv[1]);
+  napi_get_boolean(env, callx, &argv[2]);
+  for (int i = 0; i < 5; i++) napi_create_bigint_uint64(env, regs[i], &argv[i + 3]);
+  if (napi_call_function(env, global, fn, 8, argv, &result) != napi_ok) {
     napi_close_handle_scope(env, scope); /* before leaving the frames: scopes must nest */
     p->threw = 1;
     unwind(p, 0);
@@ -215,24 +231,16 @@ static uint64_t call_js(tbpf_prog *p, uint64_t id, uint64_t r1, uint64_t r2, uin
   return r0;
 }
 
-#define CALLX_SLOT UINT32_MAX
-
-/* The helper id of the call in flight: its slot's, or the callx register's. */
-static uint64_t current_id(tbpf_env *env) {
-  return env->pending_slot == CALLX_SLOT ? env->callx_id : env->prog->slot_ids[env->pending_slot];
-}
-
 static uint64_t trampoline(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5, tbpf_env *env) {
-  return call_js(env->prog, current_id(env), r1, r2, r3, r4, r5);
+  return call_js(env, r1, r2, r3, r4, r5);
 }
 
 static uint64_t callx_dispatch(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5, tbpf_env *env) {
   tbpf_prog *p = env->prog;
-  env->pending_slot = CALLX_SLOT;
   for (uint32_t i = 0; i < p->nnatives; i++) {
     if (p->natives[i].id == env->callx_id) return p->natives[i].fn(r1, r2, r3, r4, r5, env);
   }
-  return call_js(p, env->callx_id, r1, r2, r3, r4, r5);
+  return call_js(env, r1, r2, r3, r4, r5);
 }
 
 /* ---- what native helpers ask of the executor ----------------------------------------- */
@@ -240,7 +248,7 @@ static uint64_t callx_dispatch(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r
 tbpf_memory *tbpf_env_memory(tbpf_env *env) { return &env->prog->mem; }
 
 uint64_t tbpf_fallback(tbpf_env *env, uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5) {
-  return call_js(env->prog, current_id(env), r1, r2, r3, r4, r5);
+  return call_js(env, r1, r2, r3, r4, r5);
 }
 
 static int get_bytes(napi_env env, napi_value v, void **data, size_t *len);
@@ -296,6 +304,7 @@ static void free_prog(tbpf_prog *p) {
   free(p->mem.regions);
   free(p->mem.maps);
   free(p->slot_ids);
+  free(p->call_ids);
   free(p->natives);
   free(p->env);
   free(p);
@@ -566,7 +575,7 @@ static void set_fn(napi_env env, napi_value obj, const char *name, napi_callback
 }
 
 /*
- * load({ code, memory, baseOffset, faultExit, reach, r10, slotIds, natives: [[id, name]...],
+ * load({ code, memory, baseOffset, faultExit, reach, r10, slotIds, callIds, natives: [[id, name]...],
  *        usesCallx, dispatch, regions?, maps?, refresh?, io?, clockOffset })
  *   → { run, runFast, runFastIo, bench, requestStop, free, codeAddress }
  *
@@ -638,6 +647,16 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
     }
     if (p->env->helpers[i] == trampoline) uses_js = 1;
   }
+  void *ids;
+  size_t ids_len;
+  if (get_bytes(env, get_named(env, spec, "callIds"), &ids, &ids_len)) {
+    p->ncall_ids = (uint32_t)(ids_len / sizeof(double));
+    p->call_ids = calloc(p->ncall_ids + 1, sizeof(uint64_t));
+    for (uint32_t i = 0; i < p->ncall_ids; i++) {
+      double id = ((double *)ids)[i];
+      p->call_ids[i] = id < 0 ? CALLX_ID : (uint64_t)id;
+    }
+  }
   bool callx = false;
   napi_get_value_bool(env, get_named(env, spec, "usesCallx"), &callx);
   /* Unwinding (a helper stopping the program, a JavaScript exception) needs a jump target. */
@@ -700,7 +719,7 @@ static napi_value js_layout(napi_env env, napi_callback_info info) {
 #define FIELD(js, c)                                        \
   napi_create_uint32(env, (uint32_t)offsetof(tbpf_env, c), &v); \
   napi_set_named_property(env, obj, js, v);
-  FIELD("pendingSlot", pending_slot)
+  FIELD("pendingPc", pending_pc)
   FIELD("callxId", callx_id)
   FIELD("callxFn", callx_fn)
   FIELD("entryRsp", entry_rsp)

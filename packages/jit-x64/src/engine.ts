@@ -28,6 +28,7 @@ import {
   type Runtime,
   SANDBOX_FAULT,
   setReturn,
+  unknownHelperError,
   VmError,
 } from '@tbpf/vm';
 import { type CompiledProgram, type CompileOptions, compile } from './codegen/compile.js';
@@ -219,7 +220,11 @@ function pcAt(insnOffsets: Int32Array, offset: number): number {
   return found;
 }
 
-/** A trampoline into the registry: the interpreter's HelperCall, r0 back as a BigInt. */
+/**
+ * A trampoline into the registry: the interpreter's HelperCall (with the call's pc), r0 back as
+ * a BigInt; errors as the interpreter raises them (an unknown id, named as it was called; a
+ * helper's own failure).
+ */
 function makeDispatch(
   runtime: Runtime,
   helpers: HelperRegistry,
@@ -229,18 +234,25 @@ function makeDispatch(
   const lo = new Int32Array(11);
   const hi = new Int32Array(11);
   const call = new HelperCall(runtime, lo, hi);
-  return (id, ...regs) => {
+  return (id, pc, callx, ...regs) => {
     counter.calls++;
-    const def = helpers.get(id);
-    if (!def) throw new VmError('unknown-helper', `call to unknown helper ${id}`);
+    const def = typeof id === 'number' ? helpers.get(id) : id < TWO32 ? helpers.get(Number(id)) : undefined;
+    if (!def) throw unknownHelperError(id, pc, callx);
     for (let n = 0; n < 5; n++) {
       lo[n + 1] = Number(BigInt.asIntN(32, regs[n]));
       hi[n + 1] = Number(BigInt.asIntN(32, regs[n] >> 32n));
     }
+    call.pc = pc;
     call.stopped = false;
     call.retLo = 0;
     call.retHi = 0;
-    const value = def.fn(call);
+    let value: ReturnType<typeof def.fn>;
+    try {
+      value = def.fn(call);
+    } catch (e) {
+      if (e instanceof VmError) throw e;
+      throw new VmError('helper-failed', `helper ${def.proto.id} failed: ${e instanceof Error ? e.message : String(e)}`, pc);
+    }
     setReturn(call, lo, hi, value);
     if (call.stopped) stop(BigInt.asUintN(64, BigInt(call.stopValue)));
     return BigInt(hi[0] >>> 0) * TWO32 + BigInt(lo[0] >>> 0);
@@ -330,6 +342,7 @@ function load(
     reach: CONFINED_REACH,
     r10,
     slotIds: compiled.helperSlots,
+    callIds: compiled.callIds,
     natives,
     usesCallx: compiled.usesCallx,
     dispatch,

@@ -4,8 +4,8 @@
  * reports its own offsets at load time and the executor refuses to run when they differ.
  */
 export const ENV_LAYOUT = {
-  /** u32: helper-table slot of the call in flight, for the JavaScript trampoline. */
-  pendingSlot: 0,
+  /** u32: the BPF pc of the helper call or callx in flight (the trampoline names its id and pc). */
+  pendingPc: 0,
   /** u64: helper id of a `callx`, for the dispatcher. */
   callxId: 8,
   /** Function pointer: the `callx` dispatcher. */

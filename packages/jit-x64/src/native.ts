@@ -9,8 +9,20 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENV_LAYOUT } from './env-layout.js';
 
-/** A JavaScript helper call from native code: helper id and r1..r5; returns r0. */
-export type Dispatch = (id: number, r1: bigint, r2: bigint, r3: bigint, r4: bigint, r5: bigint) => bigint;
+/**
+ * A JavaScript helper call from native code: the helper id as the program named it (a callx's
+ * whole register, as a BigInt), the call's pc, whether it is a callx, r1..r5; returns r0.
+ */
+export type Dispatch = (
+  id: number | bigint,
+  pc: number,
+  callx: boolean,
+  r1: bigint,
+  r2: bigint,
+  r3: bigint,
+  r4: bigint,
+  r5: bigint,
+) => bigint;
 
 export interface LoadSpec {
   code: Uint8Array;
@@ -26,6 +38,8 @@ export interface LoadSpec {
   r10: bigint;
   /** Helper id per slot of the code's helper table. */
   slotIds: number[];
+  /** Per BPF pc: the helper id a call there names, -1 for a callx (CompiledProgram.callIds). */
+  callIds: Float64Array;
   /** Helpers implemented natively: [id, native name]. Others go to `dispatch`. */
   natives: [number, string][];
   usesCallx: boolean;

@@ -76,6 +76,29 @@ describe.skipIf(!nativeAvailable())('the x86-64 JIT on programs that were not ve
     }
   });
 
+  it.each([
+    ['callx to an unregistered id', 'mov %r2, 77\ncallx %r2\nexit', 1],
+    ['callx with a high half', 'lddw %r2, 0x100000005\ncallx %r2\nexit', 1],
+    ['callx after a good one', 'mov %r2, 5\ncallx %r2\nmov %r2, 77\ncallx %r2\nexit', 3],
+    ['a call to an unregistered id', 'call 7777\nexit', 0],
+  ])('names the helper id that was called and its pc: %s', (_, src, pc) => {
+    const program = load(src);
+    const interp = interpreter.prepare(program, { boundsCheck: false });
+    const compiled = x64Engine.prepare(program, { boundsCheck: false });
+    try {
+      const want = outcome(() => interp.run(0n, 0n));
+      expect(want).toMatchObject({ kind: 'unknown-helper', pc });
+      expect(outcome(() => compiled.run(0n, 0n))).toMatchObject({
+        kind: 'unknown-helper',
+        pc,
+        message: (want as VmError).message,
+      });
+    } finally {
+      interp.dispose();
+      compiled.dispose();
+    }
+  });
+
   it('reaches every byte of the window, whatever the high half of the pointer', () => {
     const program = load(
       `lddw %r1, 0x7700000000\nadd %r1, ${NULL_GUARD}\nstb [%r1+0], 9\nlddw %r2, ${0x1_0000_0000 + MEM - 1}\nldxb %r0, [%r2+0]\nldxb %r3, [%r1+0]\nadd %r0, %r3\nexit`,

@@ -14,7 +14,7 @@ import { Op } from '../wasm/opcodes.js';
 import type { ControlFlow, Subprogram } from './cfg.js';
 import { WasmCompileError } from './errors.js';
 import { FailKind } from './imports.js';
-import type { MemoryLayout } from './layout.js';
+import { CALLX_PC, type MemoryLayout, scratchHi, scratchLo } from './layout.js';
 import {
   type Locals,
   lowerAlu,
@@ -241,13 +241,19 @@ class FunctionCompiler {
         if (insn.target === 'helper') this.callHelper(i, insn.imm);
         else this.callLocal(i);
         return;
-      case 'callx':
-        // A register whose high half is not 0 names no helper: id 0xffffffff is never registered.
-        this.trampoline(i, () => {
-          c.localGet(l.reg[insn.reg]).op(Op.i32WrapI64).i32Const(-1);
-          c.localGet(l.reg[insn.reg]).i64Const(32).op(Op.i64ShrU).op(Op.i64Eqz).op(Op.select);
-        });
+      case 'callx': {
+        // The whole register goes to JavaScript in r0's exchange slot (free until the helper
+        // returns), which looks the helper up as the interpreter does and names the full value.
+        const { scratch } = this.env.layout;
+        c.i32Const(0).localGet(l.reg[insn.reg]).mem(Op.i64Store32, 2, scratch + scratchLo(0));
+        c.i32Const(0)
+          .localGet(l.reg[insn.reg])
+          .i64Const(32)
+          .op(Op.i64ShrU)
+          .mem(Op.i64Store32, 2, scratch + scratchHi(0));
+        this.trampoline(i | CALLX_PC, () => c.i32Const(0));
         return;
+      }
       case 'ldabs':
       case 'ldind':
         lowerPacketLoad(c, l, insn, env.packet, () => {

@@ -18,6 +18,12 @@ export interface MemoryLayout {
   scratch: number;
 }
 
+/**
+ * Set in the pc a `callx` passes to the JavaScript helper trampoline: the helper id is then the
+ * 64-bit value in r0's exchange slot (the called register), not the id argument.
+ */
+export const CALLX_PC = 0x8000_0000 | 0;
+
 /** Byte offset of register n's low half in the exchange area. */
 export const scratchLo = (n: number): number => 4 * n;
 /** Byte offset of register n's high half in the exchange area. */

@@ -89,6 +89,8 @@ export interface CompiledProgram {
   helperSlots: number[];
   /** The program has a `callx` (a helper chosen at run time). */
   usesCallx: boolean;
+  /** Per instruction: the helper id a call there names, -1 for a callx, 0 elsewhere. */
+  callIds: Float64Array;
   /** `insnOffsets[i]`: byte offset of instruction i's code; the extra last entry is the code size. */
   insnOffsets: Int32Array;
   /** Byte offset of each BPF function's prologue. */
@@ -270,6 +272,9 @@ class Compiler {
       code,
       helperSlots: [...this.helperSlot.keys()],
       usesCallx: this.usesCallx,
+      callIds: Float64Array.from(this.insns, (insn) =>
+        insn.kind === 'callx' ? -1 : insn.kind === 'call' && insn.target === 'helper' ? insn.imm >>> 0 : 0,
+      ),
       insnOffsets: this.addrs.slice(),
       functionOffsets: Array.from(this.entryAddr),
       addressing: this.ctx.confined ? 'confined' : 'direct',
@@ -445,12 +450,13 @@ class Compiler {
         } else {
           const slot = this.helperSlot.get(insn.imm)!;
           loadQ(buf, ENV, RSP, 0); // mov r9, [rsp]: env, the helper's sixth argument
-          storeDImm(buf, ENV, ENV_LAYOUT.pendingSlot, slot); // mov dword [r9 + pendingSlot], slot
+          storeDImm(buf, ENV, ENV_LAYOUT.pendingPc, i); // mov dword [r9 + pendingPc], pc
           callMem(buf, ENV, ENV_LAYOUT.helpers + 8 * slot); // call [r9 + helpers + 8 * slot]
         }
         return;
       case 'callx':
         loadQ(buf, ENV, RSP, 0); // mov r9, [rsp]
+        storeDImm(buf, ENV, ENV_LAYOUT.pendingPc, i); // mov dword [r9 + pendingPc], pc
         storeQ(buf, ENV, ENV_LAYOUT.callxId, BPF_TO_X64[insn.reg]); // mov [r9 + callxId], reg
         callMem(buf, ENV, ENV_LAYOUT.callxFn); // call [r9 + callxFn]
         return;

@@ -3,6 +3,7 @@
  * the interpreter, and by JIT engines through a JavaScript trampoline for helpers they do not
  * implement natively). Ids are unbounded (a Map), so hosts register whatever they need.
  */
+import { VmError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import type { HelperPrototype } from './prototype.js';
 
@@ -86,6 +87,14 @@ export type HelperFn = (call: HelperCall) => number | bigint | undefined;
 export interface HelperDef {
   proto: HelperPrototype;
   fn: HelperFn;
+}
+
+/**
+ * The error every engine throws for a call (`callx`: a register's value) to a helper id that
+ * nobody registered, naming the id that was called.
+ */
+export function unknownHelperError(id: bigint | number, pc: number, callx: boolean): VmError {
+  return new VmError('unknown-helper', `${callx ? 'callx: ' : ''}no helper with id ${id}`, pc);
 }
 
 export class HelperRegistry {

@@ -17,7 +17,13 @@
  */
 import type { DebugHook, PreparedProgram, PrepareOptions } from '../engine.js';
 import { VmError } from '../errors.js';
-import { HelperCall, type HelperFn, type HelperRegistry, setReturn } from '../helpers/registry.js';
+import {
+  HelperCall,
+  type HelperFn,
+  type HelperRegistry,
+  setReturn,
+  unknownHelperError,
+} from '../helpers/registry.js';
 import { MAX_CALL_FRAMES, STACK_SIZE } from '../limits.js';
 import { NULL_GUARD, type Region, SANDBOX_FAULT } from '../memory.js';
 import type { LoadedProgram } from '../program.js';
@@ -1191,7 +1197,7 @@ export class InterpretedProgram implements PreparedProgram {
             const id = lo[d] >>> 0;
             const def = hi[d] === 0 ? this.registry.get(id) : undefined;
             if (!def)
-              throw new VmError('unknown-helper', `callx: no helper with id ${big(lo[d], hi[d])}`, pc);
+              throw unknownHelperError(big(lo[d], hi[d]), pc, true);
             this.invoke(def.fn, id, pc);
             if (call.stopped) {
               this.stopWith(call.stopValue);
@@ -1524,7 +1530,7 @@ export class InterpretedProgram implements PreparedProgram {
             const id = code[at + 4];
             if (code[at + 5] === 1)
               throw new VmError('unknown-helper', `kfunc calls are not supported (BTF id ${id})`, pc);
-            throw new VmError('unknown-helper', `no helper with id ${id}`, pc);
+            throw unknownHelperError(id, pc, false);
           }
           default:
             throw new VmError('unknown-opcode', `internal operation ${op} is not executable`, pc);
