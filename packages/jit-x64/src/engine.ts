@@ -251,7 +251,11 @@ function makeDispatch(
       value = def.fn(call);
     } catch (e) {
       if (e instanceof VmError) throw e;
-      throw new VmError('helper-failed', `helper ${def.proto.id} failed: ${e instanceof Error ? e.message : String(e)}`, pc);
+      throw new VmError(
+        'helper-failed',
+        `helper ${def.proto.id} failed: ${e instanceof Error ? e.message : String(e)}`,
+        pc,
+      );
     }
     setReturn(call, lo, hi, value);
     if (call.stopped) stop(BigInt.asUintN(64, BigInt(call.stopValue)));

@@ -245,7 +245,9 @@ class FunctionCompiler {
         // The whole register goes to JavaScript in r0's exchange slot (free until the helper
         // returns), which looks the helper up as the interpreter does and names the full value.
         const { scratch } = this.env.layout;
-        c.i32Const(0).localGet(l.reg[insn.reg]).mem(Op.i64Store32, 2, scratch + scratchLo(0));
+        c.i32Const(0)
+          .localGet(l.reg[insn.reg])
+          .mem(Op.i64Store32, 2, scratch + scratchLo(0));
         c.i32Const(0)
           .localGet(l.reg[insn.reg])
           .i64Const(32)

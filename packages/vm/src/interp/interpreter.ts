@@ -1196,8 +1196,7 @@ export class InterpretedProgram implements PreparedProgram {
             // callx: the register holds a helper id
             const id = lo[d] >>> 0;
             const def = hi[d] === 0 ? this.registry.get(id) : undefined;
-            if (!def)
-              throw unknownHelperError(big(lo[d], hi[d]), pc, true);
+            if (!def) throw unknownHelperError(big(lo[d], hi[d]), pc, true);
             this.invoke(def.fn, id, pc);
             if (call.stopped) {
               this.stopWith(call.stopValue);
