@@ -273,10 +273,13 @@ export class JitEngine implements Engine {
     return status.ok ? { ok: true } : { ok: false, reason: status.reason };
   }
 
-  /** Compile only (no native code needed): what `prepare` would map, or why it cannot. */
-  compile(program: LoadedProgram): CompiledProgram {
+  /**
+   * Compile only (no native code needed): what `prepare` would map, or why it cannot. `blind`
+   * overrides the engine's blinding for this program.
+   */
+  compile(program: LoadedProgram, blind?: boolean): CompiledProgram {
     const result = compile(program.insns, {
-      blind: this.options.blind ?? true,
+      blind: blind ?? this.options.blind ?? true,
       confine: this.options.confine,
       jumpSizing: this.options.jumpSizing,
       resolveLddw: (_insn, i) => {
@@ -300,7 +303,7 @@ export class JitEngine implements Engine {
     if (options.instructionLimit) {
       throw new VmError('load', 'the x86-64 JIT has no instruction limit: use the interpreter');
     }
-    const compiled = this.compile(program);
+    const compiled = this.compile(program, options.blind);
     const { runtime } = program;
     const problem = reservationProblem(status.addon, runtime.memory.buffer);
     if (problem) throw new VmError('load', `x86-64 JIT: no guard region behind the memory: ${problem}`);

@@ -119,9 +119,10 @@ export function loadFilter(
         type,
         engine: options.engine ?? 'auto',
         logLevel: options.logLevel ?? 1,
-        ...(options.instructionLimit
-          ? { engineOptions: { instructionLimit: options.instructionLimit } }
-          : {}),
+        engineOptions: {
+          ...(options.instructionLimit ? { instructionLimit: options.instructionLimit } : {}),
+          ...(options.blind === false ? { blind: false } : {}),
+        },
         reuseMap: (m) => reusableMap(host, m),
       })
       .program();

@@ -32,6 +32,11 @@ export interface PrepareOptions {
   debug?: DebugHook;
   /** Helpers to call (default: the runtime's registry). */
   helpers?: HelperRegistry;
+  /**
+   * Constant blinding in engines that emit machine code (the x86-64 JIT: on by default, for
+   * programs from outside the host; `false` for trusted ones). Other engines ignore it.
+   */
+  blind?: boolean;
 }
 
 /**
