@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { assemble } from '@tbpf/asm';
+import { assemble, readObject } from '@tbpf/asm';
 import { encode } from '@tbpf/isa';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../io.js';
@@ -56,13 +56,26 @@ describe('tbpf asm', () => {
     ).toBe(0);
   });
 
-  it('takes the license from a license data section and names data it cannot write', async () => {
+  it('writes data sections as they are: license, global data with its variables, addresses in data', async () => {
     const text = '\t.text\n\texit\n\t.section license,"aw",@progbits\n_license:\n\t.asciz "GPL"\n';
-    const io = memoryIo({ 'l.s': text, 'd.s': `${text}\t.data\nx:\n\t.quad 7\n` });
+    const io = memoryIo({
+      'l.s': text,
+      'd.s': `${text}\t.data\n\t.globl x\n\t.type x,@object\nx:\n\t.quad 7\n\t.size x, 8\np:\n\t.quad x+8\n`,
+    });
     expect(await runCli(['node', 'tbpf', 'asm', 'l.s', '--format', 'elf'], io)).toBe(0);
-    expect(new TextDecoder().decode(io.files['l.o'] as Uint8Array)).toContain('GPL\0');
-    expect(await runCli(['node', 'tbpf', 'asm', 'd.s', '--format', 'elf'], io)).toBe(2);
-    expect(io.stderr).toContain('data sections cannot be written to ELF yet: .data');
+    expect(readObject(io.files['l.o'] as Uint8Array).license).toBe('GPL');
+    expect(await runCli(['node', 'tbpf', 'asm', 'd.s', '--format', 'elf'], io)).toBe(0);
+    const obj = readObject(io.files['d.o'] as Uint8Array);
+    const data = obj.maps.find((m) => m.name === '.data');
+    expect(data?.variables).toEqual([{ name: 'x', offset: 0, size: 8, global: true }]);
+    expect([...(data?.initialData ?? [])]).toEqual([7, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0]);
+    // A pointer in data is kept (as a relocation), and reported unsupported for loading.
+    expect(obj.unsupported.map((u) => u.feature)).toEqual(['data-relocation']);
+    const twice = memoryIo({ 'l.s': text });
+    expect(await runCli(['node', 'tbpf', 'asm', 'l.s', '--format', 'elf', '--license', 'MIT'], twice)).toBe(
+      2,
+    );
+    expect(twice.stderr).toBe('tbpf: l.s:section license: the text has a license section already\n');
   });
 
   it('reads standard input with -', async () => {

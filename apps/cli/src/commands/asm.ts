@@ -37,20 +37,16 @@ function rawBytes(program: AsmProgram, section: string | undefined): Uint8Array 
 }
 
 /**
- * The ELF object. The writer takes code, plus the license: a `license` data section (as
- * `clang -S` writes it) becomes the object's license; other data sections cannot be written yet.
+ * The ELF object: code, data sections as written (`.data`, `.bss`, `.rodata`, `.maps`,
+ * `license`, `.BTF`, `.BTF.ext` — what `tbpf disasm --style asm` and `clang -S` print), symbols
+ * and relocations; `--license` adds a license section when the text has none.
  */
-function elfObject(program: AsmProgram, license: string | undefined): Uint8Array {
-  const licenseSection = program.data.find((d) => d.name === 'license');
-  const other = program.data.filter((d) => d !== licenseSection).map((d) => d.name);
-  if (other.length > 0) {
-    throw new CliError(
-      `data sections cannot be written to ELF yet: ${other.join(', ')} (the writer takes code, relocations and the license)`,
-    );
+function elfObject(program: AsmProgram, license: string | undefined, file: string): Uint8Array {
+  try {
+    return writeAssembled(program, license !== undefined ? { license } : {});
+  } catch (e) {
+    throw cliErrorFrom(e, file);
   }
-  const fromText = licenseSection && new TextDecoder().decode(licenseSection.bytes).replace(/\0+$/, '');
-  const chosen = license ?? fromText;
-  return writeAssembled(program, chosen !== undefined ? { license: chosen } : {});
 }
 
 /** `tbpf asm`: assemble ubpf or LLVM syntax into raw instruction bytes or an ELF object. */
@@ -93,7 +89,7 @@ export function registerAsm(program: Command, io: Io): void {
       const output =
         opts.output ?? `${input.replace(/\.[^./]*$/, '')}${opts.format === 'elf' ? '.o' : '.bin'}`;
       const bytes =
-        opts.format === 'elf' ? elfObject(program, opts.license) : rawBytes(program, opts.section);
+        opts.format === 'elf' ? elfObject(program, opts.license, input) : rawBytes(program, opts.section);
       io.writeFile(output, bytes);
       if (output === '-') return;
       const count = program.sections.reduce((n, s) => n + s.insns.length, 0);

@@ -68,6 +68,8 @@ export class ObjectBuilder {
 
   private readonly code = new Map<string, CodeSection>();
   private readonly data = new Map<string, { bytes?: Uint8Array; size: number }>();
+  private readonly raw: ElfOutSection[] = [];
+  private readonly dataRelocs: { section: string; offset: number; symbol: string; type: number }[] = [];
   private readonly symbols: ElfOutSymbol[] = [];
   private readonly relocs: PendingReloc[] = [];
   private readonly maps: MapDefinition[] = [];
@@ -166,6 +168,36 @@ export class ObjectBuilder {
       });
     }
     return offset;
+  }
+
+  /**
+   * A section written as given (an assembler's data section: `.maps`, `license`, `.BTF` …).
+   * A `.BTF` given this way is the object's: the builder then writes no BTF of its own, so it
+   * cannot be combined with BTF-defined maps or line info.
+   */
+  addSection(
+    name: string,
+    contents: { bytes: Uint8Array } | { nobitsSize: number },
+    flags: { alloc: boolean; writable: boolean },
+  ): void {
+    const nobits = 'nobitsSize' in contents;
+    this.raw.push({
+      name,
+      type: nobits ? SHT_NOBITS : undefined,
+      flags: (flags.alloc ? SHF_ALLOC : 0) | (flags.writable ? SHF_WRITE : 0),
+      data: nobits ? new Uint8Array(0) : contents.bytes,
+      ...(nobits ? { size: contents.nobitsSize } : {}),
+      align: /^\.BTF/.test(name) ? 4 : name === 'license' ? 1 : 8,
+    });
+  }
+
+  /**
+   * An address in data: the bytes at `offset` of data section `section` (REL: their value is
+   * the addend) relocated against `symbol` — a symbol, or a section's name — with `type`
+   * (R_BPF_64_ABS64, R_BPF_64_ABS32).
+   */
+  addDataRelocation(section: string, offset: number, symbol: string, type: number): void {
+    this.dataRelocs.push({ section, offset, symbol, type });
   }
 
   /** `.BTF.ext` func_info for the function starting at instruction `index` of `section`. */
@@ -268,6 +300,7 @@ export class ObjectBuilder {
         type: 'object',
       });
     }
+    sections.push(...this.raw);
     symbols.push(...this.symbols);
 
     const sectionNames = new Set(sections.map((s) => s.name));
@@ -329,6 +362,18 @@ export class ObjectBuilder {
       });
     }
 
+    for (const r of this.dataRelocs) {
+      if (!sectionNames.has(r.section)) throw new ElfError(`relocation in unknown section '${r.section}'`);
+      let symIndex =
+        defined.get(r.symbol) ??
+        (sectionNames.has(r.symbol) ? sectionSymbol(r.symbol) : undefinedSyms.get(r.symbol));
+      if (symIndex === undefined) {
+        symIndex = symbols.push({ name: r.symbol, value: 0, size: 0, binding: 'global', type: 'notype' }) - 1;
+        undefinedSyms.set(r.symbol, symIndex);
+      }
+      relocations.push({ section: r.section, offset: r.offset, type: r.type, symbol: symIndex });
+    }
+
     // Code bytes (after relocation imm adjustments).
     for (const s of sections) {
       const insns = insnsBySection.get(s.name);
@@ -336,6 +381,8 @@ export class ObjectBuilder {
     }
 
     const needBtf = this.forceBtf || this.maps.some((m) => (m.style ?? 'btf') === 'btf') || this.ext.size > 0;
+    if (needBtf && this.raw.some((r) => r.name === '.BTF'))
+      throw new ElfError('a .BTF section was given: BTF-defined maps and line info cannot be added to it');
     if (needBtf) {
       // libbpf sizes global-data maps from a DATASEC of the section's name: make sure one exists.
       for (const [name, d] of this.data) {

@@ -4,6 +4,7 @@
  */
 import type { Endian, Insn } from '@tbpf/isa';
 import { insnWidth } from '@tbpf/isa';
+import { R_BPF_64_ABS32, R_BPF_64_ABS64 } from '../elf/constants.js';
 import { ElfError } from '../elf/errors.js';
 import { type MapDefinition, ObjectBuilder } from './object-builder.js';
 import type { ObjectFile, ProgramSpec } from './types.js';
@@ -157,6 +158,22 @@ export interface AssembledInput {
     type: 'func' | 'notype';
   }[];
   relocations: { section: string; index: number; symbol: string }[];
+  /** Data sections, written as they are with their symbols (`AsmProgram.data` fits). */
+  data?: {
+    name: string;
+    bytes: Uint8Array;
+    nobits: boolean;
+    alloc: boolean;
+    writable: boolean;
+    symbols: {
+      name: string;
+      offset: number;
+      size: number;
+      binding: 'local' | 'global' | 'weak';
+      type: 'object' | 'notype';
+    }[];
+    relocations: { offset: number; symbol: string; type: 'R_BPF_64_ABS64' | 'R_BPF_64_ABS32' }[];
+  }[];
 }
 
 export interface WriteAssembledOptions {
@@ -168,8 +185,10 @@ export interface WriteAssembledOptions {
 
 /**
  * Assembler output → relocatable ELF object: one executable section per assembled section,
- * its functions and labels as symbols, unresolved names as relocations (against maps given in
- * `options.maps`, other functions, or undefined symbols), plus `license`.
+ * its functions and labels as symbols, its data sections as they are (`.data`, `.bss`,
+ * `.maps`, `license`, `.BTF` …) with their variables, unresolved names as relocations
+ * (against those variables, maps given in `options.maps`, other functions, or undefined
+ * symbols), plus `options.license` when the text has no `license` section.
  */
 export function writeAssembled(program: AssembledInput, options: WriteAssembledOptions = {}): Uint8Array {
   const b = new ObjectBuilder(options.endian ?? 'little');
@@ -184,8 +203,39 @@ export function writeAssembled(program: AssembledInput, options: WriteAssembledO
       type: sym.type,
     });
   }
-  for (const r of program.relocations) b.addRelocation(r.section, r.index, r.symbol);
+  for (const d of program.data ?? []) {
+    b.addSection(d.name, d.nobits ? { nobitsSize: d.bytes.length } : { bytes: d.bytes }, d);
+    for (const sym of d.symbols)
+      b.defineSymbol({
+        name: sym.name,
+        section: d.name,
+        value: sym.offset,
+        size: sym.size,
+        binding: sym.binding,
+        type: sym.type,
+      });
+    for (const r of d.relocations)
+      b.addDataRelocation(
+        d.name,
+        r.offset,
+        r.symbol,
+        r.type === 'R_BPF_64_ABS64' ? R_BPF_64_ABS64 : R_BPF_64_ABS32,
+      );
+  }
+  // A name that is a section's and no symbol's refers to the section (llvm-mc's reading).
+  const defined = new Set(
+    [...program.symbols, ...(program.data ?? []).flatMap((d) => d.symbols)].map((x) => x.name),
+  );
+  const sections = new Set([...program.sections, ...(program.data ?? [])].map((x) => x.name));
+  for (const r of program.relocations) {
+    const sectionSymbol = sections.has(r.symbol) && !defined.has(r.symbol);
+    b.addRelocation(r.section, r.index, r.symbol, { sectionSymbol });
+  }
   for (const m of options.maps ?? []) b.addMap(m);
-  if (options.license !== undefined) b.license = options.license;
+  const hasLicense = program.data?.some((d) => d.name === 'license');
+  if (options.license !== undefined) {
+    if (hasLicense) throw new ElfError('the text has a license section already', 'license');
+    b.license = options.license;
+  }
   return b.build();
 }

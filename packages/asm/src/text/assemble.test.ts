@@ -227,7 +227,7 @@ word:
   });
 
   it.each([
-    ['\t.data\n\t.quad sym', 'symbol references in data are not supported'],
+    ['\t.data\n\t.byte sym', 'an address in data takes .quad or .long'],
     ['\t.data\n\t.byte 1\n\texit', "instruction in data section '.data'"],
     ['\texit\n\t.byte 1', "data in code section '.text'"],
     ['\t.comm buf,8,8', "common symbol 'buf' is not supported"],

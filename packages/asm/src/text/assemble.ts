@@ -10,6 +10,7 @@ import { AsmError, type SourceLocation } from './errors.js';
 import { type Token, tokenize } from './lexer.js';
 import { parseLlvmLine } from './llvm-syntax.js';
 import type {
+  AsmDataRelocation,
   AsmDataSection,
   AsmDataSymbol,
   AsmProgram,
@@ -46,6 +47,10 @@ export interface PendingSection {
   dataLoc?: SourceLocation;
   /** `@nobits` sections (`.bss`): only the size counts. */
   nobits: boolean;
+  /** The ELF flags string of `.section NAME,"FLAGS"` ('aw', 'a', '' …), when one was given. */
+  flags?: string;
+  /** Symbols in data (`.quad sym`). */
+  dataRelocs: AsmDataRelocation[];
 }
 
 /** A fresh section. */
@@ -56,7 +61,19 @@ export function newSection(name: string): PendingSection {
     labels: new Map(),
     bytes: [],
     nobits: name === '.bss' || name.startsWith('.bss.'),
+    dataRelocs: [],
   };
+}
+
+/**
+ * A data section's ELF flags: as `.section` gave them, else by name — read-only `.rodata*`,
+ * non-allocated `.BTF*` and debug sections, writable everything else (`.data`, `.bss`, `.maps`).
+ */
+function dataFlags(pending: PendingSection): { alloc: boolean; writable: boolean } {
+  if (pending.flags !== undefined)
+    return { alloc: pending.flags.includes('a'), writable: pending.flags.includes('w') };
+  if (/^\.(BTF|debug)/.test(pending.name)) return { alloc: false, writable: false };
+  return { alloc: true, writable: !pending.name.startsWith('.rodata') };
 }
 
 /**
@@ -153,6 +170,8 @@ function dataSection(pending: PendingSection, state: DirectiveState): AsmDataSec
     labels,
     symbols,
     nobits: pending.nobits,
+    ...dataFlags(pending),
+    relocations: pending.dataRelocs,
   };
 }
 

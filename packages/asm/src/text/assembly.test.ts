@@ -9,6 +9,8 @@ import path from 'node:path';
 import { decode, type Insn } from '@tbpf/isa';
 import { describe, expect, it } from 'vitest';
 import { readElf } from '../elf/read-elf.js';
+import { linkProgram } from '../object/link.js';
+import { readObject } from '../object/read-object.js';
 import { writeAssembled } from '../object/write-object.js';
 import { assemble, formatAssembly, objectData, objectSections } from './index.js';
 import { haveTool, llvmMc, tempDir } from './tools.test-util.js';
@@ -62,7 +64,14 @@ describe('assembler text round trips', () => {
     expect(formatAssembly([code])).toContain(
       'r1 = 0x8 ll # relocated against section .bss, which this text does not hold',
     );
-    const bss = { name: '.bss', bytes: new Uint8Array(16), nobits: true, writable: true, symbols: [] };
+    const bss = {
+      name: '.bss',
+      bytes: new Uint8Array(16),
+      nobits: true,
+      alloc: true,
+      writable: true,
+      symbols: [],
+    };
     expect(formatAssembly([code], [bss])).toContain('\tr1 = .bss+8 ll\n');
     expect(formatAssembly([code], [bss])).toContain('\t.section\t.bss,"aw",@nobits\n\t.zero\t16\n');
   });
@@ -80,20 +89,19 @@ describe.skipIf(!canRun)('clang-19 objects through formatAssembly', { timeout: 1
     'objects/globals.c',
     'objects/legacy_maps.c',
   ];
-  /** Whose code refers to no data section, so our ELF writer (code only) can rebuild the object. */
-  const codeOnly = new Set(['text/c/arith.c', 'objects/subprogs.c', 'objects/loops.c']);
   const dir = canRun ? tempDir() : '';
   const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
   const relocs = (s: { relocations?: readonly { offset: number; type: string; symbol: string }[] }) =>
     (s.relocations ?? []).map(({ offset, type, symbol }) => `${offset} ${type} ${symbol}`).sort();
 
-  it.each(sources)('%s (clang-19 -O2 -mcpu=v4)', (source) => {
+  it.each(sources)('%s (clang-19 -O2 -g -mcpu=v4)', (source) => {
     const obj = path.join(dir, `${path.basename(source)}.o`);
     const include = path.join(corpus, 'objects');
     execFileSync('clang-19', [
       '-target',
       'bpf',
       '-O2',
+      '-g',
       '-mcpu=v4',
       '-I',
       include,
@@ -143,14 +151,24 @@ describe.skipIf(!canRun)('clang-19 objects through formatAssembly', { timeout: 1
         hex(d.bytes),
       );
 
-    // And through our ELF writer (code, symbols, relocations) when the code needs no data.
-    if (codeOnly.has(source)) {
-      const rebuilt = objectSections(readElf(writeAssembled(assemble(formatAssembly(sections)))));
-      for (const s of sections) {
-        const back = rebuilt.find((x) => x.name === s.name);
-        expect(hex(back?.bytes ?? new Uint8Array()), s.name).toBe(hex(s.bytes as Uint8Array));
-        expect(relocs(back ?? s), s.name).toEqual(relocs(s));
-      }
+    // And through our ELF writer: the same code, relocations and data (maps and their BTF
+    // included), so the object reads back as the same programs and maps.
+    const rebuiltElf = readElf(writeAssembled(ours));
+    const rebuilt = objectSections(rebuiltElf);
+    for (const s of sections) {
+      const back = rebuilt.find((x) => x.name === s.name);
+      expect(hex(back?.bytes ?? new Uint8Array()), s.name).toBe(hex(s.bytes as Uint8Array));
+      expect(relocs(back ?? s), s.name).toEqual(relocs(s));
     }
+    expect(objectData(rebuiltElf).map((d) => [d.name, hex(d.bytes), d.alloc, d.writable])).toEqual(
+      data.map((d) => [d.name, hex(d.bytes), d.alloc, d.writable]),
+    );
+    const again = readObject(writeAssembled(ours));
+    const original = readObject(new Uint8Array(readFileSync(obj)));
+    expect(again.maps).toEqual(original.maps);
+    expect(again.btf).toEqual(original.btf);
+    expect(again.programs.map((p) => linkProgram(again, p.name))).toEqual(
+      original.programs.map((p) => linkProgram(original, p.name)),
+    );
   });
 });

@@ -117,9 +117,24 @@ function sectionText(
   return { labels, lines };
 }
 
-/** Data as `.byte` lines (16 a line) and `.zero` runs, with the section's symbols as labels. */
-function dataText(d: DataSectionInput): string {
-  const flags = `"a${d.writable ? 'w' : ''}",${d.nobits ? '@nobits' : '@progbits'}`;
+const DATA_ADDRESS: Record<string, { width: number; directive: string }> = {
+  R_BPF_64_ABS64: { width: 8, directive: '.quad' },
+  R_BPF_64_ABS32: { width: 4, directive: '.long' },
+};
+
+/** The little-endian value of `bytes` (a REL relocation's addend). */
+function addendOf(bytes: Uint8Array): bigint {
+  let v = 0n;
+  for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]);
+  return BigInt.asIntN(bytes.length * 8, v);
+}
+
+/**
+ * Data as `.byte` lines (16 a line) and `.zero` runs, with the section's symbols as labels and
+ * addresses (`.quad sym+8`) where a relocation says the bytes hold one.
+ */
+function dataText(d: DataSectionInput, dataNames: ReadonlySet<string>): string {
+  const flags = `"${d.alloc ? 'a' : ''}${d.writable ? 'w' : ''}",${d.nobits ? '@nobits' : '@progbits'}`;
   let out = `\t.section\t${IDENT.test(d.name) ? d.name : JSON.stringify(d.name)},${flags}\n`;
   const symbols = d.symbols.filter((s) => IDENT.test(s.name));
   for (const s of symbols) {
@@ -127,14 +142,36 @@ function dataText(d: DataSectionInput): string {
     if (s.binding === 'weak') out += `\t.weak\t${s.name}\n`;
     if (s.type === 'object') out += `\t.type\t${s.name},@object\n`;
   }
+  // Addresses llvm-mc can write back: of a symbol, or of a section this text holds.
+  const addresses = new Map(
+    (d.alloc && !d.nobits ? (d.relocations ?? []) : [])
+      .filter(
+        (r) => DATA_ADDRESS[r.type] && IDENT.test(r.symbol) && (!r.sectionSymbol || dataNames.has(r.symbol)),
+      )
+      .map((r) => [r.offset, r]),
+  );
   const cuts = [
-    ...new Set([0, d.bytes.length, ...symbols.map((s) => s.offset).filter((o) => o <= d.bytes.length)]),
-  ].sort((a, b) => a - b);
+    ...new Set([
+      0,
+      d.bytes.length,
+      ...symbols.map((s) => s.offset),
+      ...[...addresses.values()].flatMap((r) => [r.offset, r.offset + DATA_ADDRESS[r.type].width]),
+    ]),
+  ]
+    .filter((o) => o <= d.bytes.length)
+    .sort((a, b) => a - b);
   for (let i = 0; i < cuts.length; i++) {
     for (const s of symbols) if (s.offset === cuts[i]) out += `${s.name}:\n`;
     const end = cuts[i + 1] ?? cuts[i];
     if (d.nobits) {
       if (end > cuts[i]) out += `\t.zero\t${end - cuts[i]}\n`;
+      continue;
+    }
+    const address = addresses.get(cuts[i]);
+    if (address) {
+      const { width, directive } = DATA_ADDRESS[address.type];
+      const addend = addendOf(d.bytes.subarray(cuts[i], cuts[i] + width));
+      out += `\t${directive}\t${address.symbol}${addend === 0n ? '' : addend < 0n ? addend : `+${addend}`}\n`;
       continue;
     }
     for (let at = cuts[i]; at < end; at += 16) {
@@ -175,6 +212,6 @@ export function formatAssembly(
       if (IDENT.test(s.name) && s.type === 'func' && s.size) out += `\t.size\t${s.name}, ${s.size}\n`;
     }
   });
-  for (const d of data) out += dataText(d);
+  for (const d of data) out += dataText(d, dataNames);
   return out;
 }

@@ -76,6 +76,8 @@ function enterSection(state: DirectiveState, name: string, flags = ''): void {
     state.sections.set(name, s);
   }
   if (flags.includes('@nobits')) s.nobits = true;
+  const quoted = /^"([^"]*)"/.exec(flags);
+  if (quoted) s.flags = quoted[1];
   state.current = s;
 }
 
@@ -101,6 +103,16 @@ function dataSection(d: Directive, state: DirectiveState): PendingSection {
   return s;
 }
 
+/** `sym`, `sym+N` or `sym-N` (for `.quad` and `.long`); undefined for anything else. */
+function symbolRef(toks: Token[]): { symbol: string; addend: bigint } | undefined {
+  if (toks.length === 0 || toks[0].kind !== 'ident') return undefined;
+  if (toks.length === 1) return { symbol: toks[0].text, addend: 0n };
+  const [, op, num] = toks;
+  if (toks.length !== 3 || (op.text !== '+' && op.text !== '-') || num.kind !== 'num') return undefined;
+  const n = parseIntLiteral(num.text, true);
+  return n === undefined ? undefined : { symbol: toks[0].text, addend: op.text === '-' ? -n : n };
+}
+
 /** A constant operand: an optionally signed integer literal. */
 function constant(d: Directive, toks: Token[] | undefined, what: string): bigint {
   const t = toks ?? [];
@@ -114,7 +126,7 @@ function constant(d: Directive, toks: Token[] | undefined, what: string): bigint
     fail(
       locOf(d, t[0]),
       symbolic
-        ? `symbol references in data are not supported: '${text}'`
+        ? `an address in data takes .quad or .long, not '${text}' here`
         : `expected ${what}, found '${text}'`,
       text,
       what,
@@ -176,7 +188,18 @@ function applyData(d: Directive, args: Token[][], state: DirectiveState): boolea
   const width = DATA_WIDTH[d.name];
   if (width) {
     const s = dataSection(d, state);
-    for (const a of args) emitInt(d, s, constant(d, a, 'an integer'), width, a[0]);
+    for (const a of args) {
+      const ref = width >= 4 ? symbolRef(a) : undefined;
+      if (ref) {
+        // An address in data: a relocation, its addend in the bytes (REL, as clang writes it).
+        s.dataRelocs.push({
+          offset: s.bytes.length,
+          symbol: ref.symbol,
+          type: width === 8 ? 'R_BPF_64_ABS64' : 'R_BPF_64_ABS32',
+        });
+        emitInt(d, s, ref.addend, width, a[0]);
+      } else emitInt(d, s, constant(d, a, 'an integer'), width, a[0]);
+    }
     return true;
   }
   switch (d.name) {

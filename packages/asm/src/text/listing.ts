@@ -46,13 +46,17 @@ export interface ListingRelocation {
   addend?: number;
 }
 
-/** A data section (SHF_ALLOC, not SHF_EXECINSTR), for `formatAssembly`. */
+/** A data section (not SHF_EXECINSTR), for `formatAssembly`. */
 export interface DataSectionInput {
   name: string;
   /** Contents; for `nobits` only the length counts. */
   bytes: Uint8Array;
   nobits: boolean;
+  /** SHF_ALLOC (false for `.BTF` and `.BTF.ext`). */
+  alloc: boolean;
   writable: boolean;
+  /** Addresses in the data (pointers in `.data`): printed as `.quad symbol`. */
+  relocations?: readonly ListingRelocation[];
   symbols: ListingSymbol[];
 }
 

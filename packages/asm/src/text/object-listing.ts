@@ -22,6 +22,7 @@ import {
   type DisasmSectionInput,
   type DisassembleOptions,
   disassemble,
+  type ListingRelocation,
 } from './listing.js';
 
 function symbolType(type: number): 'func' | 'object' | 'notype' {
@@ -68,6 +69,21 @@ function sectionSymbols(elf: ElfFile, index: number) {
     }));
 }
 
+/** The relocations of section `index`, as listing input. */
+function sectionRelocations(elf: ElfFile, index: number): ListingRelocation[] {
+  return elf.relocations
+    .filter((r) => r.target === index)
+    .flatMap((r) => r.entries)
+    .map((e) => {
+      const sym = elf.symbols[e.symbol];
+      const type = BPF_RELOC_NAMES[e.type] ?? `R_BPF_${e.type}`;
+      if (sym?.type === STT_SECTION) {
+        return { offset: e.offset, type, symbol: elf.sections[sym.shndx]?.name ?? '', sectionSymbol: true };
+      }
+      return { offset: e.offset, type, symbol: sym?.name ?? '' };
+    });
+}
+
 /** The non-empty executable sections of an object, as listing input. */
 export function objectSections(elf: ElfFile, options: ObjectListingOptions = {}): DisasmSectionInput[] {
   const lines = options.source ? btfLines(elf) : [];
@@ -75,22 +91,7 @@ export function objectSections(elf: ElfFile, options: ObjectListingOptions = {})
     .filter((s) => (s.flags & SHF_EXECINSTR) !== 0 && s.data.length > 0)
     .map((s) => {
       const symbols = sectionSymbols(elf, s.index);
-      const relocations = elf.relocations
-        .filter((r) => r.target === s.index)
-        .flatMap((r) => r.entries)
-        .map((e) => {
-          const sym = elf.symbols[e.symbol];
-          const type = BPF_RELOC_NAMES[e.type] ?? `R_BPF_${e.type}`;
-          if (sym?.type === STT_SECTION) {
-            return {
-              offset: e.offset,
-              type,
-              symbol: elf.sections[sym.shndx]?.name ?? '',
-              sectionSymbol: true,
-            };
-          }
-          return { offset: e.offset, type, symbol: sym?.name ?? '' };
-        });
+      const relocations = sectionRelocations(elf, s.index);
       const source = lines
         .filter((l) => l.section === s.name)
         .map((l) => ({ offset: l.insnOffset, text: l.source, file: l.file, line: l.line }));
@@ -112,15 +113,29 @@ export function disassembleObject(
   return options.style === 'kernel' ? listing : `\n${fileName}:\tfile format elf64-bpf\n${listing}`;
 }
 
-/** The non-empty allocated data sections of an object with their symbols. */
+/** BTF: not loaded with the program, but what defines its maps' types and its line info. */
+const BTF_SECTIONS = new Set(['.BTF', '.BTF.ext']);
+
+/**
+ * The non-empty allocated data sections of an object with their symbols, and its `.BTF` and
+ * `.BTF.ext` (what gives `.maps` entries their definitions): what an object is made of
+ * besides its code.
+ */
 export function objectData(elf: ElfFile): DataSectionInput[] {
   return elf.sections
-    .filter((s) => (s.flags & SHF_ALLOC) !== 0 && (s.flags & SHF_EXECINSTR) === 0 && s.size > 0)
+    .filter(
+      (s) =>
+        ((s.flags & SHF_ALLOC) !== 0 || BTF_SECTIONS.has(s.name)) &&
+        (s.flags & SHF_EXECINSTR) === 0 &&
+        s.size > 0,
+    )
     .map((s) => ({
       name: s.name,
       bytes: s.type === SHT_NOBITS ? new Uint8Array(s.size) : s.data,
       nobits: s.type === SHT_NOBITS,
+      alloc: (s.flags & SHF_ALLOC) !== 0,
       writable: (s.flags & SHF_WRITE) !== 0,
       symbols: sectionSymbols(elf, s.index),
+      relocations: sectionRelocations(elf, s.index),
     }));
 }

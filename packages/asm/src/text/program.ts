@@ -47,6 +47,19 @@ export interface AsmDataSection {
   symbols: AsmDataSymbol[];
   /** SHT_NOBITS (`.bss`): only the size is meaningful. */
   nobits: boolean;
+  /** SHF_ALLOC: loaded with the program (not so `.BTF`, `.BTF.ext`). */
+  alloc: boolean;
+  /** SHF_WRITE (`.data`, `.bss`, `.maps`; not `.rodata`). */
+  writable: boolean;
+  /** `.quad sym` / `.long sym` — an address in data; the addend is in the bytes (REL, as clang). */
+  relocations: AsmDataRelocation[];
+}
+
+export interface AsmDataRelocation {
+  /** Byte offset in the section. */
+  offset: number;
+  symbol: string;
+  type: 'R_BPF_64_ABS64' | 'R_BPF_64_ABS32';
 }
 
 /** A variable: a symbol in a data section. */
