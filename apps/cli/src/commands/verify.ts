@@ -61,7 +61,9 @@ function load(bytes: Uint8Array, fileName: string, section: string | undefined):
 function pickType(name: string, memSize: number): ProgramType {
   const type = builtinType(name, memSize);
   if (!type)
-    throw new CliError(`unknown program type '${name}' (raw, or one of Linux's: ${LINUX_PROGRAM_TYPES.join(', ')})`);
+    throw new CliError(
+      `unknown program type '${name}' (raw, or one of Linux's: ${LINUX_PROGRAM_TYPES.join(', ')})`,
+    );
   return type;
 }
 
