@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 /**
- * Builds the native executor (native/*.c → build/tbpf_jit.node) with the system C compiler,
- * or node-gyp when there is no `cc`. Never fails the installation: when the addon cannot be
+ * Builds the native executor (native/*.c → build/tbpf_jit.node) with the system C compiler and
+ * the running Node.js's headers, or with node-gyp when that fails. Never fails the installation: when the addon cannot be
  * built it writes the reason to build/unavailable.txt, which the JIT reports at run time
  * (and the runtime falls back to the interpreter).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,7 +18,12 @@ const sources = ['native/tbpf_jit.c', 'native/helpers.c'].map((s) => path.join(r
 
 function fail(reason) {
   writeFileSync(reasonFile, `${reason}\n`);
-  console.warn(`@tbpf/jit-x64: native executor not built (${reason}); the interpreter will be used`);
+  const retry = `node ${path.join(root, 'scripts', 'build-native.mjs')}`;
+  console.warn(
+    `@tbpf/jit-x64: the native executor was not built: ${reason}.\n` +
+      'The x86-64 JIT is unavailable and its callers fall back to the interpreter. To build it, ' +
+      `install a C compiler and Node.js's headers (or node-gyp), then run: ${retry}`,
+  );
   process.exit(0);
 }
 
@@ -26,25 +31,41 @@ function run(cmd, args) {
   execFileSync(cmd, args, { stdio: ['ignore', 'inherit', 'pipe'], cwd: root });
 }
 
+/** The first line a failed command wrote to stderr, or why it could not start. */
+function why(error, cmd) {
+  if (error.code === 'ENOENT') return `${cmd} not found (ENOENT)`;
+  return (String(error.stderr ?? '').trim() || error.message).split('\n')[0];
+}
+
 mkdirSync(buildDir, { recursive: true });
 rmSync(reasonFile, { force: true });
 if (process.platform !== 'linux' || process.arch !== 'x64') {
   fail(`the JIT targets x86-64 Linux; this is ${process.platform}-${process.arch}`);
 }
-const include = path.join(path.dirname(process.execPath), '..', 'include', 'node');
 const cc = process.env.CC || 'cc';
-try {
-  if (!existsSync(path.join(include, 'node_api.h'))) throw new Error(`no node_api.h in ${include}`);
-  run(cc, ['-O2', '-std=gnu11', '-Wall', '-shared', '-fPIC', `-I${include}`, ...sources, '-lm', '-o', out]);
+
+/** Build with the C compiler and the running Node.js's headers; the problem when that fails. */
+function buildWithCc() {
+  const include = path.join(path.dirname(process.execPath), '..', 'include', 'node');
+  if (!existsSync(path.join(include, 'node_api.h')))
+    return `Node.js's headers are missing (no ${include}/node_api.h)`;
+  try {
+    run(cc, ['-O2', '-std=gnu11', '-Wall', '-shared', '-fPIC', `-I${include}`, ...sources, '-lm', '-o', out]);
+    return undefined;
+  } catch (error) {
+    return `${cc} failed: ${why(error, cc)}`;
+  }
+}
+
+const ccProblem = buildWithCc();
+if (ccProblem === undefined) {
   console.log(`@tbpf/jit-x64: built ${path.relative(root, out)} with ${cc}`);
-} catch (ccError) {
+} else {
   try {
     run('node-gyp', ['rebuild']);
+    copyFileSync(path.join(root, 'build', 'Release', 'tbpf_jit.node'), out);
     console.log('@tbpf/jit-x64: built with node-gyp');
-    execFileSync('cp', [path.join(root, 'build', 'Release', 'tbpf_jit.node'), out]);
-  } catch {
-    // stderr names a compile error; without any (no compiler at all) the message says why.
-    const why = (String(ccError.stderr ?? '').trim() || ccError.message).split('\n')[0];
-    fail(`${cc} failed: ${why}; node-gyp unavailable`);
+  } catch (gypError) {
+    fail(`${ccProblem}; node-gyp failed: ${why(gypError, 'node-gyp')}`);
   }
 }
