@@ -6,7 +6,7 @@
  * `moduleResolution: nodenext`, and the `tbpf` command runs. Needs every package built (turbo
  * runs this package's tests after ^build).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -18,6 +18,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const root = resolve(__dirname, '..');
@@ -75,6 +76,9 @@ function pnpmCommand(): [string, string[]] {
 
 const run = (cmd: string, args: string[], cwd: string) =>
   execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+/** The same, without blocking the test worker for the minutes packing and installing take. */
+const runAsync = async (cmd: string, args: string[], cwd: string) =>
+  (await promisify(execFile)(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 << 20 })).stdout;
 
 describe('package metadata', () => {
   const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -125,12 +129,12 @@ describe('packed and installed like a consumer', () => {
   let work = '';
   const tarballs = new Map<string, string>();
 
-  beforeAll(() => {
+  beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'tbpf-pack-'));
     const [pnpm, pnpmArgs] = pnpmCommand();
     mkdirSync(join(work, 'tarballs'));
     for (const dir of published) {
-      const out = run(
+      const out = await runAsync(
         pnpm,
         [...pnpmArgs, 'pack', '--pack-destination', join(work, 'tarballs')],
         join(root, dir),
@@ -142,8 +146,12 @@ describe('packed and installed like a consumer', () => {
     const consumer = join(work, 'consumer');
     mkdirSync(consumer);
     writeFileSync(join(consumer, 'package.json'), '{ "name": "consumer", "private": true }\n');
-    // Offline: every dependency is one of the tarballs, nothing comes from a registry.
-    run('npm', ['install', '--offline', '--no-audit', '--no-fund', ...tarballs.values()], consumer);
+    // The @tbpf/* dependencies are satisfied by the tarballs; npm fetches only third-party ones.
+    await runAsync(
+      'npm',
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', ...tarballs.values()],
+      consumer,
+    );
   }, 600_000);
 
   afterAll(() => {
@@ -194,7 +202,7 @@ describe('packed and installed like a consumer', () => {
   test('every library imports from ESM and from CommonJS', () => {
     const consumer = join(work, 'consumer');
     const names = libraries.map((dir) => manifest(dir).name);
-    const check = (load: string) =>
+    const check = (load: (name: string) => string) =>
       names.map(
         (n) =>
           `{ const m = ${load(n)}; if (Object.keys(m).length === 0) throw new Error('${n}: no exports'); }`,
