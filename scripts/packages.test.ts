@@ -7,19 +7,12 @@
  * runs this package's tests after ^build).
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { workspaceDirs } from './workspaces.mjs';
 
 const root = resolve(__dirname, '..');
 
@@ -47,22 +40,8 @@ const withoutSource = (exports: Manifest['exports'] = {}) =>
     ]),
   );
 
-/** Workspace folders as pnpm-workspace.yaml lists them. */
-function workspaceDirs(): string[] {
-  const globs = [
-    ...readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8').matchAll(/^\s*-\s*"?([^"\n]+)"?/gm),
-  ];
-  return globs.flatMap(([, glob]) =>
-    glob.endsWith('/*')
-      ? readdirSync(join(root, glob.slice(0, -2)), { withFileTypes: true })
-          .filter((d) => d.isDirectory())
-          .map((d) => `${glob.slice(0, -2)}/${d.name}`)
-      : [glob],
-  );
-}
-
 const manifest = (dir: string): Manifest => JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
-const published = workspaceDirs().filter((dir) => !manifest(dir).private);
+const published = workspaceDirs(root).filter((dir) => !manifest(dir).private);
 const libraries = published.filter((dir) => !manifest(dir).bin);
 
 /** The pinned pnpm: the one running this test (npm_execpath), or the one scripts/run.mjs installed. */

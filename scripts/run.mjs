@@ -12,9 +12,10 @@
 //   node scripts/run.mjs turbo <args>        a turbo command (build, typecheck)
 //   node scripts/run.mjs pnpm <args>         the pinned pnpm
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { delimiter, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { workspaceDirs } from './workspaces.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -69,19 +70,8 @@ function ensureInstalled() {
 const turbo = join(root, 'node_modules', '.bin', 'turbo');
 const REPORT = '.vitest-report.json';
 
-/** Workspace folders, as pnpm-workspace.yaml lists them (`dir/*` or `dir`). */
-function workspaces() {
-  const globs = [
-    ...readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8').matchAll(/^\s*-\s*"?([^"\n]+)"?/gm),
-  ];
-  return globs.flatMap(([, glob]) => {
-    if (!glob.endsWith('/*')) return [join(root, glob)];
-    const dir = join(root, glob.slice(0, -2));
-    return readdirSync(dir, { withFileTypes: true })
-      .filter((d) => d.isDirectory())
-      .map((d) => join(dir, d.name));
-  });
-}
+/** Workspace folders, absolute. */
+const workspaces = () => workspaceDirs(root).map((dir) => join(root, dir));
 
 /** Run every package's tests, then print one closing line over all of them. */
 function test(extra) {
