@@ -78,7 +78,9 @@ describe('package metadata', () => {
     expect(m.bugs).toEqual({ url: `${repo}/issues` });
     expect(m.engines?.node).toBe('>=20.19'); // require() of ES modules (CommonJS consumers)
     expect(m.publishConfig?.access).toBe('public');
-    if (m.exports) expect(m.publishConfig?.exports).toEqual(withoutSource(m.exports));
+    // pnpm publishes publishConfig.exports: keep it equal to exports without the `source` condition.
+    if (m.exports)
+      expect(m.publishConfig?.exports, 'publishConfig.exports').toEqual(withoutSource(m.exports));
     expect(existsSync(join(root, dir, 'README.md'))).toBe(true);
   });
 
@@ -147,9 +149,7 @@ describe('packed and installed like a consumer', () => {
     const files = contents(dir);
     expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE']));
     const stray = files.filter((f) =>
-      /(^|\/)(testing|test-corpus|fixtures?|examples)\/|\.(test|test-util|bench)\.|\.tmp\.|tsconfig|vitest/.test(
-        f,
-      ),
+      /(^|\/)(test-corpus|fixtures?|examples)\/|\.(test|test-util|bench)\.|\.tmp\.|tsconfig|vitest/.test(f),
     );
     expect(stray).toEqual([]);
     // The manifest pnpm wrote: versions instead of workspace:*, exports without the sources.
