@@ -42,6 +42,9 @@ export function walk(s: Stmt, onStmt: (s: Stmt) => void, onExpr: (e: Expr) => vo
         for (const b of e.body) stmt(b);
         expr(e.result);
         return;
+      case 'coreinfo':
+        if (e.what === 'field') expr(e.access);
+        return;
       default:
         return;
     }

@@ -7,6 +7,7 @@
 import type { AluOp, JmpOp, Size } from '@tbpf/isa';
 import type { BinaryOp, Expr, Func, Stmt, Var } from './ast.js';
 import { astSize } from './ast-walk.js';
+import { coreAccess, ENUM_KINDS, FIELD_KINDS, fieldInfo, TYPE_ID_KINDS, TYPE_KINDS } from './core.js';
 import { Abort, type DiagnosticBag, type SourceLoc } from './diagnostics.js';
 import {
   type Block,
@@ -696,10 +697,51 @@ export class FuncGen {
         return this.gen(e.result);
       }
       case 'coreinfo':
-        throw this.error(
-          e.loc,
-          'CO-RE relocations (__builtin_preserve_*_info, __builtin_btf_type_id) are not supported by tbpf cc yet',
-        );
+        return this.coreInfo(e);
+    }
+  }
+
+  /** A CO-RE query (`__builtin_preserve_field_info` and friends): its local value, relocated. */
+  private coreInfo(e: Extract<Expr, { kind: 'coreinfo' }>): number {
+    const d = this.vreg();
+    const emit = (
+      kind: number | undefined,
+      root: Type,
+      access: string,
+      v: bigint,
+      wide: boolean,
+      typeId = false,
+    ) => {
+      if (kind === undefined) throw this.error(e.loc, `invalid flag ${e.flag} for this CO-RE builtin`);
+      this.emit({ op: 'coreconst', d, v, wide, typeId, relo: { kind, root: bare(root), access } });
+      return d;
+    };
+    switch (e.what) {
+      case 'field': {
+        // Evaluated for its relocation only: the access is not performed.
+        const a = coreAccess(e.access);
+        if (!a)
+          throw this.error(
+            e.access.loc,
+            'this access has no CO-RE access path (use a member or array element)',
+          );
+        const kind = FIELD_KINDS[e.flag];
+        return emit(kind, a.root, a.indices.join(':'), fieldInfo(a, e.access.type, kind ?? 0), false);
+      }
+      case 'type': {
+        const kind = TYPE_KINDS[e.flag];
+        return emit(kind, e.target, '0', kind === 9 ? BigInt(sizeOf(e.target)) : 1n, false);
+      }
+      case 'typeid':
+        return emit(TYPE_ID_KINDS[e.flag], e.target, '0', 0n, true, true);
+      case 'enum': {
+        const index = isInteger(e.target)
+          ? (e.target.enumerators ?? []).findIndex((x) => x.name === e.enumerator)
+          : -1;
+        if (index < 0) throw this.error(e.loc, `'${e.enumerator}' is not an enumerator of a defined enum`);
+        const kind = ENUM_KINDS[e.flag];
+        return emit(kind, e.target, String(index), kind === 11 ? e.value : 1n, true);
+      }
     }
   }
 
@@ -815,8 +857,16 @@ export class FuncGen {
         return { kind: 'mem', m: { base: d, off: 0 }, type: e.type };
       }
       case 'deref':
+        if (e.core) {
+          const lv = this.coreLValue(e);
+          if (lv) return lv;
+        }
         return { kind: 'mem', m: this.memOf(e.e), type: e.type };
       case 'member': {
+        if (e.core && e.member.bitWidth === undefined) {
+          const lv = this.coreLValue(e);
+          if (lv) return lv;
+        }
         const m = this.memOf(e.base);
         const lv: LValue = { kind: 'mem', m: { ...m, off: m.off + e.offset }, type: e.type };
         if (e.member.bitWidth !== undefined) {
@@ -836,11 +886,28 @@ export class FuncGen {
     }
   }
 
+  /**
+   * A relocatable access as clang emits it: the base pointer's register and the field's local
+   * offset, which the loader rewrites (FIELD_BYTE_OFFSET on the load or store itself).
+   */
+  private coreLValue(e: Expr): LValue | undefined {
+    const a = coreAccess(e);
+    if (!a) return undefined;
+    const base = this.gen(a.base);
+    const core = { kind: 0, root: bare(a.root), access: a.indices.join(':') };
+    return { kind: 'mem', m: { base, off: a.offset, core }, type: e.type };
+  }
+
+  /** m as a plain operand: a relocated field offset is added to its base in a register first. */
+  private plain(m: Mem): Mem {
+    return m.core ? { base: this.materialize(m, 0), off: 0 } : m;
+  }
+
   /** A memory operand for the address computed by pointer expression p (folds constant offsets). */
   private memOf(p: Expr): Mem {
     if (p.kind === 'addr') {
       const lv = this.lvalue(p.e);
-      if (lv.kind === 'mem' && lv.member?.bitWidth === undefined) return lv.m;
+      if (lv.kind === 'mem' && lv.member?.bitWidth === undefined) return this.plain(lv.m);
     }
     if (p.kind === 'binary' && (p.op === '+' || p.op === '-') && p.type.kind === 'ptr') {
       const c = constValue(p.r);
@@ -858,6 +925,14 @@ export class FuncGen {
 
   private materialize(m: Mem, extra: number): number {
     const d = this.vreg();
+    if (m.core) {
+      // clang's form: `rX = off` carrying the relocation, then `rD = base + rX`.
+      const off = this.vreg();
+      this.emit({ op: 'coreconst', d: off, v: BigInt(m.off), wide: false, relo: m.core });
+      this.emit({ op: 'alu', alu: 'add', w: 64, d, a: m.base, b: { reg: off } });
+      if (extra !== 0) this.emit({ op: 'alu', alu: 'add', w: 64, d, a: d, b: { imm: extra } });
+      return d;
+    }
     if (m.slot !== undefined) this.emit({ op: 'addr', d, slot: m.slot, off: m.off + extra });
     else {
       this.emit({ op: 'mov', w: 64, d, s: { reg: m.base } });
@@ -869,7 +944,7 @@ export class FuncGen {
 
   private addressOfLValue(lv: LValue): number {
     if (lv.kind === 'reg') throw new Error('internal: address of a register variable');
-    if (lv.m.slot === undefined && lv.m.off === 0) return lv.m.base;
+    if (lv.m.slot === undefined && lv.m.off === 0 && !lv.m.core) return lv.m.base;
     return this.materialize(lv.m, 0);
   }
 
@@ -1001,7 +1076,9 @@ export class FuncGen {
   }
 
   /** Inline copy of n bytes, widest accesses the alignment allows. */
-  private copy(dst: Mem, src: Mem, n: number, align: number): void {
+  private copy(dst0: Mem, src0: Mem, n: number, align: number): void {
+    const dst = this.plain(dst0);
+    const src = this.plain(src0);
     let i = 0;
     while (i < n) {
       let k: Size = 8;
@@ -1411,6 +1488,11 @@ function writes(s: Stmt, v: Var): boolean {
 function pointeeAlign(t: Type): number {
   if (t.kind !== 'ptr' || t.to.kind === 'void') return 1;
   return Math.min(8, alignOf(t.to));
+}
+
+/** A type as a relocation's root: without qualifiers (the typedef it was spelled through stays). */
+function bare(t: Type): Type {
+  return t.const || t.volatile ? { ...t, const: false, volatile: false } : t;
 }
 
 /** The value of a constant expression node (the parser already folded constants). */

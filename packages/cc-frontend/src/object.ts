@@ -7,7 +7,7 @@
 import { type BtfType, type BtfVarSecInfo, ObjectBuilder, type ObjectFile, readObject } from '@tbpf/asm';
 import type { CompiledUnit } from './compile.js';
 import { sourceLines } from './source-lines.js';
-import { alignOf, type StructDef, sizeOf, type Type, typeToString } from './types.js';
+import { alignOf, type StructDef, sizeOf, type Type, type Typedef, typeToString } from './types.js';
 
 export interface ObjectResult {
   bytes: Uint8Array;
@@ -154,7 +154,7 @@ class BtfConverter {
       case 'void':
         return 0;
       case 'int': {
-        const values = (t as { enumValues?: readonly { name: string; value: bigint }[] }).enumValues;
+        const values = t.enumerators;
         if (t.enumTag !== undefined && values)
           return this.memoised(this.key(t), () =>
             btf.add({
@@ -229,8 +229,8 @@ class BtfConverter {
 }
 
 /** The typedef name a type was spelled through (set by the parser), if any. */
-function typedefOf(t: Type): { name: string; type: Type } | undefined {
-  return (t as { typedef?: { name: string; type: Type } }).typedef;
+function typedefOf(t: Type): Typedef | undefined {
+  return t.typedef;
 }
 
 export { sizeOf, typeToString };

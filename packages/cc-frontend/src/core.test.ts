@@ -1,0 +1,148 @@
+/**
+ * CO-RE as clang emits it: the same relocation records (kind, root type, access path) as
+ * clang-19 for libbpf's bpf_core_read.h macros and the preserve_access_index attribute
+ * (read back with llvm-objdump-19 -r), and objects libbpf relocates against the running
+ * kernel's BTF and the kernel accepts (with a local struct layout unlike the kernel's).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { compile } from './compile.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'cc-core-'));
+// libbpf-dev's headers (bpf/bpf_helpers.h, bpf/bpf_core_read.h) and the UAPI headers under them.
+const SYSTEM = ['/usr/include/x86_64-linux-gnu', '/usr/include'];
+const haveHeaders = existsSync('/usr/include/bpf/bpf_core_read.h');
+const haveTools = (['clang-19', 'llvm-objdump-19'] as const).every(
+  (t) => spawnSync(t, ['--version'], { stdio: 'ignore' }).status === 0,
+);
+if (process.env.CI && !(haveHeaders && haveTools))
+  throw new Error('clang-19, llvm-objdump-19 and libbpf-dev are required in CI');
+
+const SOURCE = `#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
+typedef int pid_t;
+
+/* Not the kernel's layout: CO-RE finds the real offsets when the object is loaded. */
+struct task_struct {
+  long unused[3];
+  pid_t tgid;
+  pid_t pid;
+  struct task_struct *real_parent;
+  unsigned int flags;
+} __attribute__((preserve_access_index));
+
+enum pid_type { PIDTYPE_PID, PIDTYPE_TGID, PIDTYPE_PGID };
+
+struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 8); __type(key, __u32); __type(value, long); } out SEC(".maps");
+
+SEC("kprobe/do_nanosleep")
+int probe(void *ctx) {
+  struct task_struct *t = (struct task_struct *)bpf_get_current_task();
+  long v[6];
+  v[0] = BPF_CORE_READ(t, tgid);
+  v[1] = BPF_CORE_READ(t, real_parent, pid);
+  v[2] = bpf_core_field_exists(t->flags);
+  v[3] = bpf_core_field_size(t->pid);
+  v[4] = bpf_core_type_exists(struct task_struct);
+  v[5] = bpf_core_enum_value(enum pid_type, PIDTYPE_TGID);
+  for (__u32 i = 0; i < 6; i++) bpf_map_update_elem(&out, &i, &v[i], 0);
+  return 0;
+}
+char LICENSE[] SEC("license") = "GPL";
+`;
+
+/** clang's CO-RE builtins directly: arrays, anonymous members, bit-fields, type ids, enums. */
+const BUILTINS = `struct S { int a; int b[4]; struct { short c; long d; }; unsigned f:3, g:5; };
+enum E { E0, E1 = 7 };
+unsigned long f(struct S *p) {
+  unsigned long r = __builtin_preserve_field_info(p->b[2], 0) + __builtin_preserve_field_info(p->d, 1)
+    + __builtin_preserve_field_info(p->g, 4) + __builtin_preserve_field_info(p->g, 5)
+    + __builtin_preserve_field_info(p->g, 3) + __builtin_preserve_field_info(p->a, 2);
+  r += __builtin_btf_type_id(*p, 0) + __builtin_btf_type_id(*p, 1);
+  r += __builtin_preserve_type_info(*p, 0) + __builtin_preserve_type_info(*p, 1);
+  r += __builtin_preserve_enum_value(*(enum E *)E1, 1) + __builtin_preserve_enum_value(*(enum E *)E1, 0);
+  r += __builtin_preserve_access_index(p->d) + __builtin_preserve_access_index(p->b[1]);
+  return r;
+}
+`;
+
+function build(name = 'core', source = SOURCE): { tbpf: string; clang: string } {
+  const src = join(dir, `${name}.c`);
+  writeFileSync(src, source);
+  const clang = join(dir, `${name}.clang.o`);
+  execFileSync('clang-19', [
+    '-g',
+    '-O2',
+    '-target',
+    'bpf',
+    ...SYSTEM.map((d) => `-I${d}`),
+    '-c',
+    src,
+    '-o',
+    clang,
+  ]);
+  const r = compile(source, {
+    fileName: `${name}.c`,
+    includeDirs: SYSTEM,
+    readFile: (p) => (existsSync(p) ? readFileSync(p, 'utf8') : undefined),
+  });
+  expect(r.messages).toBe('');
+  const tbpf = join(dir, `${name}.tbpf.o`);
+  writeFileSync(tbpf, r.bytes as Uint8Array);
+  return { tbpf, clang };
+}
+
+/** The CO-RE relocations llvm-objdump prints, without type ids: `<byte_off> struct task_struct::tgid (0:1)`. */
+function relocations(file: string): string[] {
+  const out = execFileSync('llvm-objdump-19', ['-dr', file], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .filter((l) => l.includes('CO-RE'))
+    .map((l) => l.replace(/^.*CO-RE\s+/, '').replace(/\[\d+\] /, ''))
+    .sort();
+}
+
+describe.skipIf(!haveHeaders || !haveTools)('CO-RE relocations', () => {
+  const objects = haveHeaders && haveTools ? build() : undefined;
+
+  it('are the records clang-19 writes (bpf_core_read.h, preserve_access_index)', () => {
+    if (!objects) return;
+    const ours = relocations(objects.tbpf);
+    expect(ours.length).toBeGreaterThanOrEqual(7);
+    expect(ours).toEqual(relocations(objects.clang));
+  });
+
+  it('are the records clang-19 writes for each builtin and flag', () => {
+    const b = build('builtins', BUILTINS);
+    const ours = relocations(b.tbpf);
+    expect(ours.length).toBe(14);
+    expect(ours).toEqual(relocations(b.clang));
+  });
+
+  const loader = (() => {
+    if (process.getuid?.() !== 0) return undefined;
+    const bin = join(dir, 'load-object');
+    const c = new URL('../scripts/corpus/load-object.c', import.meta.url).pathname;
+    return spawnSync('gcc', ['-O1', '-o', bin, c, '-lbpf']).status === 0 ? bin : undefined;
+  })();
+
+  it.skipIf(!loader)(
+    'are resolved by libbpf against the kernel BTF and the kernel accepts the program',
+    () => {
+      if (!objects) return;
+      const run = (file: string) =>
+        execFileSync(loader as string, [file], { encoding: 'utf8' })
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { section: string; ok: boolean; log: string });
+      expect(run(objects.clang).map((p) => [p.section, p.ok])).toEqual([['kprobe/do_nanosleep', true]]);
+      expect(run(objects.tbpf).map((p) => [p.section, p.ok, p.log])).toEqual([
+        ['kprobe/do_nanosleep', true, ''],
+      ]);
+    },
+  );
+});
