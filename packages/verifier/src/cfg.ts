@@ -5,7 +5,6 @@
  */
 
 import { branchTargets, type CpuVersion, cpuVersion, encodeSlots, type Insn, slotStarts } from '@tbpf/isa';
-import { liveness } from './liveness.js';
 
 export class StructureError extends Error {
   constructor(
@@ -23,12 +22,14 @@ export interface Structure {
   subprogStarts: number[];
   /** Sub-program index of each instruction. */
   subprogOf: Int32Array;
-  /** Instructions where explored states are kept for pruning. */
+  /**
+   * Instructions where explored states are kept for pruning (Linux's prune points): every
+   * conditional jump and its target, jump targets, local calls and the instruction after any
+   * call.
+   */
   prunePoint: Uint8Array;
   /** Static call graph: callees of each sub-program. */
   callees: Set<number>[];
-  /** Registers live before each instruction (bit n = rn). */
-  liveIn: Uint16Array;
 }
 
 /** The opcode byte of an instruction, for messages and the kernel-style log. */
@@ -171,11 +172,10 @@ export function checkStructure(insns: readonly Insn[], cpu: CpuVersion, strictRf
     }
     const w = succ[nextEdge[t]++];
     const insn = insns[t];
-    if (insn.kind === 'jmp' || insn.kind === 'ja' || insn.kind === 'gotol') {
-      prunePoint[w] = 1;
-      if (insn.kind === 'jmp') prunePoint[t + 1] = 1;
-    }
-    if (insn.kind === 'call') prunePoint[t + 1] = 1;
+    if (insn.kind === 'jmp' || insn.kind === 'ja' || insn.kind === 'gotol') prunePoint[target[t]] = 1;
+    if (insn.kind === 'jmp') prunePoint[t] = 1;
+    if (insn.kind === 'call' || insn.kind === 'callx') prunePoint[t + 1] = 1;
+    if (insn.kind === 'call' && insn.target === 'local') prunePoint[t] = 1;
     if (color[w] === 0) {
       color[w] = 1;
       stack.push(w);
@@ -184,5 +184,5 @@ export function checkStructure(insns: readonly Insn[], cpu: CpuVersion, strictRf
     }
   }
   for (let i = 0; i < n; i++) if (color[i] === 0) throw new StructureError(i, `unreachable insn ${i}`);
-  return { target, subprogStarts, subprogOf, prunePoint, callees, liveIn: liveness(insns, target) };
+  return { target, subprogStarts, subprogOf, prunePoint, callees };
 }

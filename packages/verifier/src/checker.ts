@@ -24,10 +24,21 @@ import {
 } from './bounds.js';
 import type { Structure } from './cfg.js';
 import { ctxAccess, sockAccess } from './ctx-access.js';
+import { type LiveSets, regsKey, sameRegs, stateSafe } from './equivalence.js';
 import { Reject } from './errors.js';
 import { checkHelperCall } from './helper-call.js';
+import { liveness } from './liveness.js';
+import {
+  backtrack,
+  type Checkpoint,
+  type HistEntry,
+  LINKED_SLOT,
+  markAllPrecise,
+  Want,
+} from './precision.js';
 import { immBounds, scalarAlu, scalarEnd } from './scalar-alu.js';
 import { type Cond, negate, refineScalars } from './scalar-branch.js';
+import { StackLiveness } from './stack-liveness.js';
 import {
   constReg,
   constRegWords,
@@ -41,16 +52,13 @@ import {
   ownStack,
   ptrReg,
   type Reg,
-  regsKey,
   STACK_INVALID,
   STACK_MISC,
   STACK_SIZE,
   STACK_SPILL,
   STACK_ZERO,
   type State,
-  sameRegs,
   scalarReg,
-  stateSafe,
   typeName,
   withBounds,
 } from './state.js';
@@ -73,21 +81,30 @@ const ARRAY_MAP = 2;
 /** Pointers no arithmetic may move (Linux: "pointer arithmetic on sock prohibited"). */
 const SOCKETS = new Set(['sock', 'sock_common', 'tcp_sock', 'xdp_sock']);
 
-interface Checkpoint {
-  insn: number;
-  state: State;
-  key: string;
-  branches: number;
-  parent: Checkpoint | null;
-  hit: number;
-  miss: number;
-}
+/** Linux's BPF_COMPLEXITY_LIMIT_STATES: states kept per instruction without CAP_BPF. */
+const MAX_STATES_UNPRIV = 64;
+/** A path's jump history this long forces a checkpoint (bounds backtracking). */
+const MAX_HIST = 40;
 
+/** A branch still to explore: its state and where its path segment stands. */
 interface Pending {
   state: State;
   pc: number;
   from: number;
   parent: Checkpoint | null;
+  first: number;
+  hist: HistEntry[];
+}
+
+/** The arguments a helper reads, as a register mask (its prototype's non-dontcare args). */
+function helperArgMask(opts: VerifyOptions, id: number): number {
+  const proto = opts.type.helpers.get(id);
+  if (!proto) return 0b111110;
+  let mask = 0;
+  proto.args.forEach((a, i) => {
+    if (a !== 'dontcare') mask |= 1 << (i + 1);
+  });
+  return mask;
 }
 
 const ALU_STR: Record<string, string> = {
@@ -143,18 +160,29 @@ export class Checker {
   readonly unpriv: boolean;
   private readonly limit: number;
   readonly lines: string[] = [];
-  /** Fully explored checkpoints per instruction: candidates for pruning. */
-  private readonly done = new Map<number, Checkpoint[]>();
-  /** Checkpoints still being explored, by instruction and register signature. */
-  private readonly inProgress = new Map<number, Map<string, Checkpoint[]>>();
-  private readonly inProgressCount: Int32Array;
+  /**
+   * Checkpoints kept at each instruction, oldest first: complete ones are pruning candidates,
+   * those still being explored serve the infinite-loop check.
+   */
+  private readonly explored: (Checkpoint[] | undefined)[];
   private readonly pending: Pending[] = [];
   private idGen = 0;
   st!: State;
   pc = 0;
   private parent: Checkpoint | null = null;
-  private jmpsSinceCkpt = 0;
-  private insnsSinceCkpt = 0;
+  /** The current path segment: where it started (the parent's instruction) and its history. */
+  private segFirst = 0;
+  private hist: HistEntry[] = [];
+  /** The instruction executed before `pc` on this path (-1 at the entry). */
+  private prevInsn = -1;
+  /** Jump-class instructions processed (jumps, calls, exits), and both counts at the last checkpoint. */
+  private jmpsProcessed = 0;
+  private prevJmps = 0;
+  private prevInsns = 0;
+  /** Registers live before each instruction (static). */
+  private readonly liveRegs: Uint16Array;
+  private readonly stackLive: StackLiveness;
+  private readonly want = new Want();
   /** Deepest stack byte used by each sub-program. */
   readonly stackDepth: number[];
   readonly stats: VerifyStats = {
@@ -164,6 +192,7 @@ export class Checker {
     peakStates: 0,
     pruned: 0,
     stackDepth: 0,
+    markRead: 0,
   };
   private curStates = 0;
 
@@ -176,7 +205,9 @@ export class Checker {
     this.unpriv = opts.unprivileged ?? false;
     this.limit = opts.insnLimit ?? COMPLEXITY_LIMIT_INSNS;
     this.stackDepth = structure.subprogStarts.map(() => 0);
-    this.inProgressCount = new Int32Array(insns.length);
+    this.explored = new Array(insns.length);
+    this.liveRegs = liveness(insns, structure.target, (id) => helperArgMask(opts, id));
+    this.stackLive = new StackLiveness(insns, structure.target, structure.subprogStarts);
   }
 
   // ---- logging -------------------------------------------------------------------------
@@ -277,14 +308,22 @@ export class Checker {
   // ---- the walk --------------------------------------------------------------------------
 
   run(initial: State): void {
-    this.pending.push({ state: initial, pc: 0, from: -1, parent: null });
-    while (this.pending.length > 0) {
-      const p = this.pending.pop()!;
-      this.st = p.state;
-      this.pc = p.pc;
-      this.parent = p.parent;
-      if (p.from >= 0 && this.level >= 1) this.log(`from ${p.from} to ${p.pc}: ${this.formatState(this.st)}`);
-      this.walkPath();
+    this.pending.push({ state: initial, pc: 0, from: -1, parent: null, first: 0, hist: [] });
+    try {
+      while (this.pending.length > 0) {
+        const p = this.pending.pop()!;
+        this.st = p.state;
+        this.pc = p.pc;
+        this.parent = p.parent;
+        this.segFirst = p.first;
+        this.hist = p.hist;
+        this.prevInsn = p.from;
+        if (p.from >= 0 && this.level >= 1)
+          this.log(`from ${p.from} to ${p.pc}: ${this.formatState(this.st)}`);
+        this.walkPath();
+      }
+    } finally {
+      this.stats.markRead = this.stackLive.longestWalk;
     }
   }
 
@@ -293,6 +332,9 @@ export class Checker {
       if (++this.stats.processed > this.limit) {
         this.reject(`BPF program is too large. Processed ${this.stats.processed} insn`);
       }
+      // A jump, call or return led here: the history records where from.
+      if (this.prevInsn >= 0 && this.pc !== this.prevInsn + 1)
+        this.hist.push({ idx: this.pc, prev: this.prevInsn, slot: -1, linked: undefined });
       if (this.s.prunePoint[this.pc] && this.isStateVisited()) {
         this.endPath();
         return;
@@ -317,6 +359,7 @@ export class Checker {
         }
         this.log(line);
       }
+      this.prevInsn = at;
       if (next < 0) {
         this.endPath();
         return;
@@ -331,112 +374,218 @@ export class Checker {
     while (c) {
       c.branches--;
       if (c.branches > 0) break;
-      this.complete(c);
+      // Complete: a pruning candidate if still kept, else forgotten.
+      if (c.evicted) this.curStates--;
       c = c.parent;
     }
   }
 
-  /** Live registers of each frame at the current instruction (callers: at their return point). */
-  private liveMasks(): number[] {
+  /**
+   * What may still be read in each frame of the current state: in the innermost frame what is
+   * live here; in a caller, what its continuation from the return point reads, plus the slots
+   * its callees still read through pointers (r0-r5 are written by the return).
+   */
+  private liveSets(): LiveSets {
     const frames = this.st.frames;
-    return frames.map((_, f) =>
-      f === frames.length - 1 ? this.s.liveIn[this.pc] : this.s.liveIn[frames[f + 1].callsite + 1] & 0x7c0,
-    );
-  }
-
-  /** A checkpoint whose every continuation is explored becomes a pruning candidate. */
-  private complete(c: Checkpoint): void {
-    const byKey = this.inProgress.get(c.insn)!;
-    const same = byKey.get(c.key)!;
-    same.splice(same.indexOf(c), 1);
-    if (same.length === 0) byKey.delete(c.key);
-    this.inProgressCount[c.insn]--;
-    let list = this.done.get(c.insn);
-    if (!list) {
-      list = [];
-      this.done.set(c.insn, list);
+    const n = frames.length - 1;
+    const sets: LiveSets = { regs: [], slotsLo: [], slotsHi: [] };
+    for (let k = 0; k <= n; k++) {
+      sets.regs.push(k === n ? this.liveRegs[this.pc] : this.liveRegs[frames[k + 1].callsite + 1] & 0x7c0);
+      let lo = this.stackLive.liveWord(this.pc, n - k, 0);
+      let hi = this.stackLive.liveWord(this.pc, n - k, 1);
+      for (let j = k; j < n; j++) {
+        const ret = frames[j + 1].callsite + 1;
+        lo |= this.stackLive.liveWord(ret, j - k, 0);
+        hi |= this.stackLive.liveWord(ret, j - k, 1);
+      }
+      sets.slotsLo.push(lo);
+      sets.slotsHi.push(hi);
     }
-    list.push(c);
+    return sets;
   }
 
+  /**
+   * Linux's is_state_visited: prune when a fully explored state here covers the current one
+   * (its precise values are then needed on this path too); stop a loop that made no progress;
+   * otherwise keep the current state as a checkpoint, every few jumps and instructions.
+   */
   private isStateVisited(): boolean {
     const pc = this.pc;
     const key = regsKey(this.st);
-    let byKey = this.inProgress.get(pc);
-    // Same registers as a state still being explored on this path: no progress — an infinite loop.
-    for (const c of byKey?.get(key) ?? []) {
-      if (sameRegs(c.state, this.st) && stateSafe(c.state, this.st)) {
-        if (this.level >= 1) {
-          this.log(`cur state: ${this.formatState(this.st)}`);
-          this.log(`old state: ${this.formatState(c.state)}`);
+    const force = this.hist.length > MAX_HIST;
+    const jmps = this.jmpsProcessed - this.prevJmps;
+    const insns = this.stats.processed - this.prevInsns;
+    let addNew = force || (jmps >= 2 && insns >= 8);
+    let list = this.explored[pc];
+    let live: LiveSets | undefined;
+    const count = list?.length ?? 0;
+    // Newest first, as Linux's list.
+    for (let i = count - 1; list && i >= 0; i--) {
+      const c = list[i];
+      if (c.branches > 0) {
+        // Still being explored: we are in a loop. The same registers again: no progress.
+        if (
+          c.key === key &&
+          sameRegs(c.state, this.st) &&
+          stateSafe(c.state, this.st, undefined, true, true)
+        ) {
+          if (this.level >= 1) {
+            this.log(`cur state: ${this.formatState(this.st)}`);
+            this.log(`old state: ${this.formatState(c.state)}`);
+          }
+          this.reject(`infinite loop detected at insn ${pc}`);
         }
-        this.reject(`infinite loop detected at insn ${pc}`);
-      }
-    }
-    const list = this.done.get(pc);
-    let count = list?.length ?? 0;
-    const live = list?.length ? this.liveMasks() : undefined;
-    if (list) {
-      for (let i = 0; i < list.length; i++) {
-        const c = list[i];
-        if (stateSafe(c.state, this.st, live)) {
+        // Iterations differ and rarely help pruning, while every kept state costs.
+        if (!force && jmps < 20 && insns < 100) addNew = false;
+      } else {
+        live ??= this.liveSets();
+        if (stateSafe(c.state, this.st, live, false, this.unpriv)) {
           c.hit++;
           this.stats.pruned++;
           if (this.level >= 1) this.log(`${pc}: safe`);
+          this.propagatePrecision(c.state, live);
           return true;
         }
-        c.miss++;
-        // Drop states that keep failing to prune (Linux's miss_cnt heuristic).
-        if (c.miss > c.hit * 3 + 3) {
-          list.splice(i--, 1);
-          this.curStates--;
-        }
+      }
+      if (addNew) c.miss++;
+      // Drop states that keep failing to prune (Linux's miss_cnt heuristic); one still being
+      // explored lives on as the parent of its paths until they end.
+      if (c.miss > c.hit * 3 + 3) {
+        list.splice(i, 1);
+        if (c.branches > 0) c.evicted = true;
+        else this.curStates--;
       }
     }
-    count += this.inProgressCount[pc];
-    // Keep a new checkpoint only every few jumps and instructions, as Linux does; inside a loop
-    // (a state at this instruction is still being explored) far less often: iterations differ
-    // and rarely help pruning, while every kept state costs memory.
-    if (count > 0 && (this.jmpsSinceCkpt < 2 || this.insnsSinceCkpt < 8)) return false;
-    if (this.inProgressCount[pc] > 0 && this.jmpsSinceCkpt < 20 && this.insnsSinceCkpt < 100) return false;
-    this.jmpsSinceCkpt = 0;
-    this.insnsSinceCkpt = 0;
-    if (!byKey) {
-      byKey = new Map();
-      this.inProgress.set(pc, byKey);
-    }
+    if (count > this.stats.maxStatesPerInsn) this.stats.maxStatesPerInsn = count;
+    if (this.unpriv && count > MAX_STATES_UNPRIV) return false;
+    if (!addNew) return false;
+    this.prevJmps = this.jmpsProcessed;
+    this.prevInsns = this.stats.processed;
+    // The jump that led here starts the new segment's history.
+    const last = this.hist[this.hist.length - 1];
+    const into = last && last.idx === pc ? this.hist.pop() : undefined;
     const ckpt: Checkpoint = {
       insn: pc,
       state: copyState(this.st),
-      key,
-      branches: 1,
+      first: this.segFirst,
+      last: this.prevInsn,
+      hist: this.hist,
       parent: this.parent,
+      branches: 1,
       hit: 0,
       miss: 0,
+      key,
+      evicted: false,
     };
-    this.inProgressCount[pc]++;
-    const same = byKey.get(key);
-    if (same) same.push(ckpt);
-    else byKey.set(key, [ckpt]);
+    this.hist = into ? [into] : [];
+    this.segFirst = pc;
+    if (!list) {
+      list = [];
+      this.explored[pc] = list;
+    }
+    list.push(ckpt);
     this.parent = ckpt;
     this.stats.totalStates++;
     this.curStates++;
     this.stats.peakStates = Math.max(this.stats.peakStates, this.curStates);
-    this.stats.maxStatesPerInsn = Math.max(this.stats.maxStatesPerInsn, count + 1);
     return false;
+  }
+
+  // ---- precision ---------------------------------------------------------------------------
+
+  /** Walk the path back marking what `w` wants; give up to "everything precise" if it must. */
+  private runBacktrack(w: Want): void {
+    const pos = { pc: this.pc, first: this.segFirst, hist: this.hist, parent: this.parent };
+    if (backtrack(this.insns, pos, w) < 0) markAllPrecise(this.parent);
+  }
+
+  /** Add the scalars linked with `r` (same id) in the current state to `w`. */
+  private wantLinked(w: Want, r: Reg): void {
+    for (const x of this.linkedScalars(r)) {
+      if (x >= LINKED_SLOT) w.setSlot((x - LINKED_SLOT) >> 6, (x - LINKED_SLOT) & 63);
+      else w.setReg(x >> 4, x & 15);
+    }
+  }
+
+  /** Registers (frame * 16 + reg) and spills (LINKED_SLOT + frame * 64 + slot) sharing r's ids. */
+  private linkedScalars(r: Reg): number[] {
+    const out: number[] = [];
+    const linked = (x: Reg | undefined) =>
+      !!x && x.type === 'scalar' && ((r.id !== 0 && x.id === r.id) || (r.id32 !== 0 && x.id32 === r.id32));
+    this.st.frames.forEach((f, fi) => {
+      for (let i = 0; i < 11; i++) if (linked(f.regs[i])) out.push(fi * 16 + i);
+      for (let s = 0; s < 64; s++)
+        if (f.stack[s * 8] === STACK_SPILL && linked(f.spills[s])) out.push(LINKED_SLOT + fi * 64 + s);
+    });
+    return out;
+  }
+
+  /**
+   * A safety decision depends on the exact value of scalar register `regno` of the current
+   * frame, as it is before the current instruction (Linux's mark_chain_precision).
+   */
+  markPrecise(regno: number): void {
+    const r = this.frame.regs[regno];
+    if (this.unpriv || r.type !== 'scalar') return;
+    const w = this.want;
+    const f = this.st.frames.length - 1;
+    w.reset(f);
+    w.setReg(f, regno);
+    if (r.id || r.id32) this.wantLinked(w, r);
+    this.runBacktrack(w);
+  }
+
+  /** The current path was pruned by `old`: what `old` needed precise, this path needs too. */
+  private propagatePrecision(old: State, live: LiveSets): void {
+    if (this.unpriv) return;
+    const w = this.want;
+    w.reset(old.frames.length - 1);
+    old.frames.forEach((f, fi) => {
+      for (let r = 0; r < 10; r++) {
+        const reg = f.regs[r];
+        if (live.regs[fi] & (1 << r) && reg.type === 'scalar' && reg.precise) w.setReg(fi, r);
+      }
+      for (let s = 0; s < 64; s++) {
+        const sp = f.spills[s];
+        const isLive = ((s < 32 ? live.slotsLo[fi] : live.slotsHi[fi]) & (1 << (s & 31))) !== 0;
+        if (isLive && sp?.type === 'scalar' && sp.precise && f.stack[s * 8] === STACK_SPILL) w.setSlot(fi, s);
+      }
+    });
+    if (!w.empty()) this.runBacktrack(w);
+  }
+
+  /** Record a stack access of the current instruction in the history: a spill or fill of `slot`. */
+  private noteSlot(frame: number, slot: number): void {
+    const last = this.hist[this.hist.length - 1];
+    const entry = { idx: this.pc, prev: this.pc - 1, slot: frame * 64 + slot, linked: undefined };
+    if (last && last.idx === this.pc) this.hist[this.hist.length - 1] = { ...last, slot: entry.slot };
+    else this.hist.push(entry);
+  }
+
+  /** The current instruction reads stack bytes [lo, hi) (offsets from its frame pointer) of `reg`'s frame. */
+  noteStackRead(reg: Reg, lo: number, hi: number): void {
+    const depth = this.st.frames.length - 1 - reg.frame;
+    for (let s = (lo + STACK_SIZE) >> 3; s <= (hi - 1 + STACK_SIZE) >> 3; s++)
+      this.stackLive.read(this.pc, depth, s);
   }
 
   /** Continue the current path at `pc`; explore `other` later. */
   private fork(other: State, target: number): void {
     if (this.pending.length >= MAX_PENDING)
       this.reject(`The sequence of ${MAX_PENDING} jumps is too complex.`);
-    this.pending.push({ state: other, pc: target, from: this.pc, parent: this.parent });
+    this.pending.push({
+      state: other,
+      pc: target,
+      from: this.pc,
+      parent: this.parent,
+      first: this.segFirst,
+      hist: this.hist.slice(),
+    });
     if (this.parent) this.parent.branches++;
   }
 
   /** Execute one instruction abstractly; returns the next pc, or -1 when the path ends. */
   private step(insn: Insn): number {
-    this.insnsSinceCkpt++;
     switch (insn.kind) {
       case 'alu':
         this.checkAlu(insn);
@@ -466,22 +615,26 @@ export class Checker {
         return this.pc + 1;
       case 'ja':
       case 'gotol':
-        this.jmpsSinceCkpt++;
+        this.jmpsProcessed++;
         return this.s.target[this.pc];
       case 'jmp':
-        this.jmpsSinceCkpt++;
+        this.jmpsProcessed++;
         return this.checkCondJmp(insn);
       case 'call':
+        this.jmpsProcessed++;
         if (insn.target === 'local') return this.checkLocalCall();
         checkHelperCall(this, insn.imm);
         return this.pc + 1;
       case 'callx': {
+        this.jmpsProcessed++;
         const r = this.readReg(insn.reg);
+        this.markPrecise(insn.reg);
         if (r.type !== 'scalar' || !isConst(r)) this.reject(`callx R${insn.reg} is not a known helper id`);
         checkHelperCall(this, r.vl | 0);
         return this.pc + 1;
       }
       case 'exit':
+        this.jmpsProcessed++;
         return this.checkExit();
     }
   }
@@ -551,9 +704,12 @@ export class Checker {
     if (d.type === 'scalar') {
       // scalar + ptr: the result is the pointer moved by the scalar
       if (op === 'sub') this.reject(`R${dst} tried to subtract pointer from scalar`);
+      // The pointer's offset will be exactly this value's range.
+      this.markPrecise(dst);
       this.setReg(dst, this.ptrArith(op, width, src, d, dst));
       return;
     }
+    if (insn.source === 'reg') this.markPrecise(insn.src);
     this.setReg(dst, this.ptrArith(op, width, d, src, dst));
   }
 
@@ -847,6 +1003,7 @@ export class Checker {
     if (size === 8 && base % 8 === 0) {
       f.spills[base >> 3] = value;
       f.stack.fill(STACK_SPILL, base, base + 8);
+      this.noteSlot(reg.frame, base >> 3);
       return;
     }
     if (isPointer(value)) this.reject(`invalid size of register spill`);
@@ -860,6 +1017,7 @@ export class Checker {
   private stackRead(regno: number, reg: Reg, off: number, size: number, signed: boolean): Reg {
     const f = this.stackFrame(reg);
     const [lo, hi] = this.stackRange(regno, reg, off, size, 'read from');
+    this.noteStackRead(reg, lo, hi);
     if (!isConst(reg)) {
       for (let o = lo; o < hi; o++) {
         if (f.stack[o + STACK_SIZE] === STACK_INVALID) {
@@ -874,8 +1032,10 @@ export class Checker {
     const spill = f.spills[base >> 3];
     if (spill && f.stack[base] === STACK_SPILL) {
       const aligned = base % 8 === 0;
-      if (aligned && size === 8 && f.stack.subarray(base, base + 8).every((b) => b === STACK_SPILL))
+      if (aligned && size === 8 && f.stack.subarray(base, base + 8).every((b) => b === STACK_SPILL)) {
+        this.noteSlot(reg.frame, base >> 3);
         return spill;
+      }
       if (isPointer(spill)) this.reject('invalid size of register fill');
     }
     let allZero = true;
@@ -898,6 +1058,7 @@ export class Checker {
 
     // Null check of a maybe-null pointer: `if rX == 0` / `if rX != 0`.
     if (d.nullable && insn.width === 64 && isZeroConst(s) && (cond === 'jeq' || cond === 'jne')) {
+      if (insn.source === 'reg') this.markPrecise(insn.src);
       const other = copyState(this.st);
       const taken = this.st;
       // taken edge of jeq: null; of jne: non-null
@@ -914,6 +1075,12 @@ export class Checker {
       const yes = refineScalars(cond, d, s, insn.width);
       const no = refineScalars(negate(cond), d, s, insn.width);
       if (!yes && !no) this.reject('internal: both branches impossible');
+      this.noteLinked(insn, d, s);
+      if (!yes || !no) {
+        // The values decide the branch: pruning must not treat them as unknown.
+        this.markPrecise(insn.dst);
+        if (insn.source === 'reg') this.markPrecise(insn.src);
+      }
       if (yes && no) {
         const other = copyState(this.st);
         this.applyRefinement(other, insn, yes);
@@ -935,11 +1102,27 @@ export class Checker {
     }
     // A non-null pointer compared with 0 has a known outcome.
     if (isPointer(d) && !d.nullable && isZeroConst(s) && (cond === 'jeq' || cond === 'jne')) {
+      if (insn.source === 'reg') this.markPrecise(insn.src);
       return cond === 'jne' ? target : this.pc + 1;
     }
     if (this.pktCompare(insn, d, s, target)) return this.pc + 1;
     this.fork(copyState(this.st), target);
     return this.pc + 1;
+  }
+
+  /**
+   * Scalars sharing an id with a jump's operands are narrowed with them: the history records
+   * them, so that backtracking wants all of them when it wants one (Linux's linked_regs).
+   */
+  private noteLinked(insn: JmpInsn, d: Reg, s: Reg): void {
+    const linked = new Set<number>();
+    if (d.id || d.id32) for (const x of this.linkedScalars(d)) linked.add(x);
+    if (insn.source === 'reg' && (s.id || s.id32)) for (const x of this.linkedScalars(s)) linked.add(x);
+    if (linked.size < 2) return;
+    const last = this.hist[this.hist.length - 1];
+    const entry = { idx: this.pc, prev: this.pc - 1, slot: -1, linked: [...linked] };
+    if (last && last.idx === this.pc) this.hist[this.hist.length - 1] = { ...last, linked: entry.linked };
+    else this.hist.push(entry);
   }
 
   private applyRefinement(st: State, insn: JmpInsn, [nd, ns]: [Bounds, Bounds]): void {
@@ -984,7 +1167,12 @@ export class Checker {
   private markNull(ptr: Reg, isNull: boolean): void {
     const id = ptr.id;
     this.forEachReg((r) =>
-      r.id === id && r.nullable ? (isNull ? constReg(0) : { ...r, nullable: false }) : undefined,
+      // The id only linked the copies for this check (Linux resets it so pruning can match).
+      r.id === id && r.nullable
+        ? isNull
+          ? constReg(0)
+          : { ...r, nullable: false, id: 0, sig: undefined }
+        : undefined,
     );
     // NULL from an acquiring helper holds no reference; a cast (sk_fullsock) keeps its source's.
     if (isNull && ptr.refId && ptr.refId === ptr.id)
@@ -1060,6 +1248,7 @@ export class Checker {
           : 'R0 leaks addr as return value',
       );
     }
+    if (range) this.markPrecise(0);
     if (range && (sminOf(r0) < range.min || smaxOf(r0) > range.max)) {
       let has = '';
       if (!sminUnbounded(r0)) has += ` smin=${BigInt.asIntN(64, toBigInt(r0.sminh, r0.sminl))}`;

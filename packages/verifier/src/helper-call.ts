@@ -91,6 +91,8 @@ export function checkHelperCall(c: Checker, id: number): void {
 function checkArg(c: Checker, proto: HelperPrototype, i: number, at: ArgType, r: Reg, meta: CallMeta): void {
   checkArgKind(c, proto, i, at, r, meta);
   const regno = i + 1;
+  // The returned record's size is this argument's value: pruning must compare it exactly.
+  if (proto.retSizeArg === i) c.markPrecise(regno);
   if (proto.releaseArg === i) {
     if (!r.refId) c.reject(`R${regno} must be referenced when passed to release function`);
     if (r.nullable) c.reject(`R${regno} type=${typeName(r)} expected=${typeName({ ...r, nullable: false })}`);
@@ -178,6 +180,7 @@ function checkArgKind(
     case 'const_alloc_size_or_zero':
       if (r.type !== 'scalar') expected('scalar');
       if (!isConst(r)) c.reject(`R${regno} is not a known constant'`);
+      c.markPrecise(regno);
       meta.sizeMax = constSigned(r);
       return;
     case 'ptr_to_ctx':
@@ -217,6 +220,8 @@ function checkArgKind(
 /** A size argument: bounds it and checks the memory argument before it (check_mem_size_reg). */
 function checkSizeArg(c: Checker, regno: number, r: Reg, zeroOk: boolean, meta: CallMeta): void {
   if (r.type !== 'scalar') c.reject(`R${regno} type=${typeName(r)} expected=scalar`);
+  // The size's range decides what is checked: pruning must compare it exactly.
+  c.markPrecise(regno);
   if (sminOf(r) < 0) c.reject(`R${regno} min value is negative, either use unsigned or 'var &= const'`);
   if (umaxOf(r) === 0 && !zeroOk) c.reject(`R${regno} invalid zero-sized read`);
   if (umaxOf(r) >= MAX_VAR_OFF)
@@ -268,6 +273,7 @@ function helperMem(
         }
         return;
       }
+      c.noteStackRead(reg, lo, hi);
       for (let o = lo; o < hi; o++) {
         if (f.stack[o + STACK_SIZE] === STACK_INVALID) {
           c.reject(`invalid indirect read from stack R${regno} off ${lo}+${o - lo} size ${size}`);
@@ -355,7 +361,10 @@ function checkStackStr(c: Checker, regno: number, r: Reg): void {
     const b = f.stack[o + STACK_SIZE];
     if (b === STACK_INVALID)
       c.reject(`invalid indirect read from stack R${regno} off ${start}+${o - start} size ${-start}`);
-    if (b === STACK_ZERO) return;
+    if (b === STACK_ZERO) {
+      c.noteStackRead(r, start, o + 1);
+      return;
+    }
   }
   c.reject('string is not zero-terminated');
 }

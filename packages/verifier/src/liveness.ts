@@ -1,8 +1,7 @@
 /**
- * Static register liveness (backward dataflow over the CFG): which registers may still be read
- * before being written, per instruction. State comparison ignores dead registers — their values
- * cannot matter — which lets far more paths be pruned at joins (Linux tracks the same
- * dynamically with REG_LIVE_READ).
+ * Static register liveness (backward dataflow over the CFG, Linux's compute_live_registers):
+ * which registers may still be read before being written, per instruction. State comparison
+ * ignores dead registers — their values cannot matter.
  */
 import type { Insn } from '@tbpf/isa';
 
@@ -10,8 +9,11 @@ const R = (...regs: number[]) => regs.reduce((m, r) => m | (1 << r), 0);
 const ARGS = R(1, 2, 3, 4, 5);
 const CALLER_SAVED = R(0, 1, 2, 3, 4, 5);
 
-/** Registers read and written by one instruction, as bit masks (bit n = rn). */
-function useDef(insn: Insn): [number, number] {
+/**
+ * Registers read and written by one instruction, as bit masks (bit n = rn). `helperArgs(id)`
+ * is the mask of the registers a helper reads (its arguments).
+ */
+function useDef(insn: Insn, helperArgs: (id: number) => number): [number, number] {
   switch (insn.kind) {
     case 'alu': {
       const mov = insn.op === 'mov' || insn.op.startsWith('movsx');
@@ -22,7 +24,8 @@ function useDef(insn: Insn): [number, number] {
     case 'jmp':
       return [R(insn.dst) | (insn.source === 'reg' ? R(insn.src) : 0), 0];
     case 'call':
-      return [ARGS, CALLER_SAVED];
+      // Local calls: the callee's arguments are added by `liveness` from its entry.
+      return [insn.target === 'helper' ? helperArgs(insn.imm) : 0, CALLER_SAVED];
     case 'callx':
       return [ARGS | R(insn.reg), CALLER_SAVED];
     case 'exit':
@@ -48,24 +51,29 @@ function useDef(insn: Insn): [number, number] {
 }
 
 /**
- * `liveIn[i]`: registers live before instruction i. Local calls continue at i + 1 in the
- * caller's view (the callee is analysed as its own function, its arguments counted as used).
+ * `liveIn[i]`: registers live before instruction i (r10 always). A local call continues at
+ * i + 1 in the caller's view and reads the arguments its callee reads.
  */
-export function liveness(insns: readonly Insn[], target: Int32Array): Uint16Array {
+export function liveness(
+  insns: readonly Insn[],
+  target: Int32Array,
+  helperArgs: (id: number) => number,
+): Uint16Array {
   const n = insns.length;
   const liveIn = new Uint16Array(n);
-  const ud = insns.map(useDef);
+  const ud = insns.map((insn) => useDef(insn, helperArgs));
   let changed = true;
   while (changed) {
     changed = false;
     for (let i = n - 1; i >= 0; i--) {
       const insn = insns[i];
       let out = 0;
+      let use = ud[i][0];
       if (insn.kind === 'ja' || insn.kind === 'gotol') out = liveIn[target[i]];
       else if (insn.kind === 'jmp') out = liveIn[i + 1] | liveIn[target[i]];
       else if (insn.kind !== 'exit' && i + 1 < n) out = liveIn[i + 1];
-      const [use, def] = ud[i];
-      const v = use | (out & ~def) | R(10);
+      if (insn.kind === 'call' && insn.target === 'local') use |= liveIn[target[i]] & ARGS;
+      const v = use | (out & ~ud[i][1]) | R(10);
       if (v !== liveIn[i]) {
         liveIn[i] = v;
         changed = true;

@@ -59,6 +59,11 @@ export interface Reg extends Bounds {
   range: number;
   /** fp: the call frame the stack pointer points into. */
   frame: number;
+  /**
+   * Scalars: a safety decision depended on the exact value, so pruning compares it (Linux's
+   * `precise`); imprecise scalars compare as unknown. Set on explored states by backtracking.
+   */
+  precise: boolean;
   /** Cached signature for `regsKey`. */
   sig: string | undefined;
 }
@@ -78,6 +83,7 @@ export function withBounds(r: Omit<Reg, keyof Bounds>, b: Bounds): Reg {
     ringbuf: r.ringbuf,
     range: r.range,
     frame: r.frame,
+    precise: r.precise,
     sig: undefined,
     vh: b.vh,
     vl: b.vl,
@@ -111,6 +117,7 @@ const BASE: Omit<Reg, keyof Bounds> = {
   ringbuf: false,
   range: 0,
   frame: 0,
+  precise: false,
   sig: undefined,
 };
 
@@ -218,133 +225,6 @@ export function copyState(s: State): State {
 }
 
 export const curFrame = (s: State): Frame => s.frames[s.frames.length - 1];
-
-/** Maps ids of an old state to ids of a new one; they must correspond one way consistently. */
-class IdMap {
-  private readonly map = new Map<number, number>();
-  private fake = 0;
-  check(old: number, cur: number): boolean {
-    if (old === 0) return true;
-    const c = cur === 0 ? -++this.fake : cur;
-    const seen = this.map.get(old);
-    if (seen === undefined) {
-      this.map.set(old, c);
-      return true;
-    }
-    return seen === c;
-  }
-}
-
-/** Every behaviour possible from `cur` is possible from `old` (Linux's regsafe). */
-function regSafe(old: Reg, cur: Reg, ids: IdMap): boolean {
-  if (old.type === 'not_init') return true;
-  if (cur.type !== old.type) return false;
-  if (old.type === 'scalar')
-    return boundsWithin(old, cur) && ids.check(old.id, cur.id) && ids.check(old.id32, cur.id32);
-  return (
-    old.nullable === cur.nullable &&
-    old.off === cur.off &&
-    old.map === cur.map &&
-    old.size === cur.size &&
-    old.rdonly === cur.rdonly &&
-    old.ringbuf === cur.ringbuf &&
-    old.frame === cur.frame &&
-    old.range <= cur.range &&
-    boundsWithin(old, cur) &&
-    ids.check(old.id, cur.id) &&
-    ids.check(old.refId, cur.refId)
-  );
-}
-
-function stackSafe(old: Frame, cur: Frame, ids: IdMap): boolean {
-  for (let i = 0; i < STACK_SIZE; i++) {
-    const o = old.stack[i];
-    if (o === STACK_INVALID) continue;
-    const c = cur.stack[i];
-    if (o === STACK_SPILL) {
-      if (c !== STACK_SPILL) return false;
-      if (i % 8 === 0) {
-        const os = old.spills[i >> 3];
-        const cs = cur.spills[i >> 3];
-        if (!os || !cs || !regSafe(os, cs, ids)) return false;
-      }
-      continue;
-    }
-    if (o === STACK_ZERO) {
-      if (c === STACK_ZERO) continue;
-      const cs = cur.spills[i >> 3];
-      if (c === STACK_SPILL && cs && cs.type === 'scalar' && isConstValue(cs, 0)) continue;
-      return false;
-    }
-    // old MISC: any initialised non-pointer byte will do
-    if (c === STACK_MISC || c === STACK_ZERO) continue;
-    if (c === STACK_SPILL && cur.spills[i >> 3]?.type === 'scalar') continue;
-    return false;
-  }
-  return true;
-}
-
-/**
- * True when `old` (fully explored and safe) covers every concrete state of `cur`. `live[f]` is
- * the mask of registers of frame f that may still be read; the others are not compared.
- */
-export function stateSafe(old: State, cur: State, live?: readonly number[]): boolean {
-  if (old.frames.length !== cur.frames.length || old.refs.length !== cur.refs.length) return false;
-  const ids = new IdMap();
-  for (let f = 0; f < old.frames.length; f++) {
-    const of = old.frames[f];
-    const cf = cur.frames[f];
-    if (of.callsite !== cf.callsite) return false;
-    const mask = live ? live[f] : 0x7ff;
-    for (let r = 0; r < 11; r++) {
-      if (mask & (1 << r) && !regSafe(of.regs[r], cf.regs[r], ids)) return false;
-    }
-    if (!stackSafe(of, cf, ids)) return false;
-  }
-  for (let i = 0; i < old.refs.length; i++) if (!ids.check(old.refs[i].id, cur.refs[i].id)) return false;
-  return true;
-}
-
-function regEqual(a: Reg, b: Reg): boolean {
-  if (a.type !== b.type) return false;
-  if (a.type === 'not_init') return true;
-  return (
-    a.nullable === b.nullable &&
-    a.off === b.off &&
-    a.id === b.id &&
-    a.id32 === b.id32 &&
-    a.refId === b.refId &&
-    a.map === b.map &&
-    a.size === b.size &&
-    a.range === b.range &&
-    a.frame === b.frame &&
-    boundsEqual(a, b)
-  );
-}
-
-/** Registers of the innermost frame identical (Linux's states_maybe_looping). */
-export function sameRegs(old: State, cur: State): boolean {
-  if (old.frames.length !== cur.frames.length) return false;
-  const a = curFrame(old).regs;
-  const b = curFrame(cur).regs;
-  for (let r = 0; r < 11; r++) if (!regEqual(a[r], b[r])) return false;
-  return true;
-}
-
-/** A short signature of the innermost frame's registers, to skip most exact comparisons. */
-export function regsKey(s: State): string {
-  const regs = curFrame(s).regs;
-  let k = `${s.frames.length}`;
-  for (const r of regs) {
-    if (r.type === 'not_init') k += '|-';
-    else {
-      // Cached on the (immutable) register: a hash only, equality is checked by sameRegs.
-      r.sig ??= `${r.type[0]}${r.off},${r.vh},${r.vl}`;
-      k += `|${r.sig}`;
-    }
-  }
-  return k;
-}
 
 /** One register as Linux prints it: `scalar(...)`, `ctx()`, `fp-8`, `map_value(map=m,ks=4,vs=8)`. */
 export function formatReg(

@@ -136,6 +136,11 @@ export interface VerifyStats {
   pruned: number;
   /** Deepest stack use of any call chain, in bytes. */
   stackDepth: number;
+  /**
+   * Longest spread of one stack read mark through the program, in instructions (Linux's
+   * `mark_read`, the longest read-mark walk; Linux 6.18's static liveness prints 0).
+   */
+  markRead: number;
 }
 
 export interface VerifyErrorInfo {

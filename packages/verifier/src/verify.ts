@@ -52,7 +52,7 @@ function checkStackChains(callees: Set<number>[], depth: number[]): { max: numbe
 }
 
 function statsLine(s: VerifyStats, limit: number): string {
-  return `processed ${s.processed} insns (limit ${limit}) max_states_per_insn ${s.maxStatesPerInsn} total_states ${s.totalStates} peak_states ${s.peakStates} mark_read 0`;
+  return `processed ${s.processed} insns (limit ${limit}) max_states_per_insn ${s.maxStatesPerInsn} total_states ${s.totalStates} peak_states ${s.peakStates} mark_read ${s.markRead}`;
 }
 
 /** Verify a program against a program type. Never throws for a bad program: see `accepted`. */
@@ -65,6 +65,7 @@ export function verify(insns: readonly Insn[], opts: VerifyOptions): VerifyResul
     peakStates: 0,
     pruned: 0,
     stackDepth: 0,
+    markRead: 0,
   };
   let structure: ReturnType<typeof checkStructure>;
   try {

@@ -1,0 +1,202 @@
+/**
+ * State equivalence for pruning (Linux's states_equal / regsafe / stacksafe / refsafe): a path
+ * can stop when a fully explored state `old` at the same instruction covers every concrete
+ * state the current one stands for. Only what may still matter is compared: live registers
+ * and stack slots, and of scalars only the precise ones (the others compare as unknown);
+ * ranges and tnums by inclusion; ids (copies, packet-range groups, references) mapped
+ * consistently.
+ */
+import { boundsEqual, boundsWithin, isConstValue } from './bounds.js';
+import {
+  curFrame,
+  type Frame,
+  NOT_INIT,
+  type Reg,
+  STACK_INVALID,
+  STACK_MISC,
+  STACK_SPILL,
+  STACK_ZERO,
+  type State,
+  scalarReg,
+} from './state.js';
+
+/** What is live in each frame of a state: registers (bit n = rn) and stack slots (two words). */
+export interface LiveSets {
+  regs: number[];
+  slotsLo: number[];
+  slotsHi: number[];
+}
+
+/**
+ * Ids of `old` mapped to ids of `cur`, both ways one-to-one (Linux's check_ids); a scalar's id 0
+ * ("linked to nothing") is a fresh id of its own each time (check_scalar_ids).
+ */
+class IdMap {
+  private readonly old: number[] = [];
+  private readonly cur: number[] = [];
+  private n = 0;
+  private fresh = 0;
+
+  reset(): void {
+    this.n = 0;
+    this.fresh = 0;
+  }
+
+  check(o: number, c: number): boolean {
+    if ((o === 0) !== (c === 0)) return false;
+    if (o === 0) return true;
+    for (let i = 0; i < this.n; i++) {
+      if (this.old[i] === o) return this.cur[i] === c;
+      if (this.cur[i] === c) return false;
+    }
+    this.old[this.n] = o;
+    this.cur[this.n] = c;
+    this.n++;
+    return true;
+  }
+
+  checkScalar(o: number, c: number): boolean {
+    return this.check(o || -++this.fresh, c || -++this.fresh);
+  }
+}
+
+const ids = new IdMap();
+const UNKNOWN: Reg = Object.freeze(scalarReg());
+
+/**
+ * Every behaviour possible from `cur` is possible from `old` (Linux's regsafe). `exact`: the
+ * loop check — nothing is skipped for being uninitialised or imprecise.
+ */
+function regSafe(old: Reg, cur: Reg, exact: boolean, allPrecise: boolean): boolean {
+  if (old.type === 'not_init') return !exact || cur.type === 'not_init';
+  if (cur.type !== old.type) return false;
+  if (old.type === 'scalar') {
+    if (!exact && !allPrecise && !old.precise) return true;
+    return boundsWithin(old, cur) && ids.checkScalar(old.id, cur.id) && ids.checkScalar(old.id32, cur.id32);
+  }
+  return (
+    old.nullable === cur.nullable &&
+    old.off === cur.off &&
+    old.map === cur.map &&
+    old.size === cur.size &&
+    old.rdonly === cur.rdonly &&
+    old.ringbuf === cur.ringbuf &&
+    old.frame === cur.frame &&
+    old.range <= cur.range &&
+    // Stack pointers must be exact: a narrower variable offset writes fewer slots.
+    (old.type === 'fp' ? boundsEqual(old, cur) : boundsWithin(old, cur)) &&
+    ids.check(old.id, cur.id) &&
+    ids.check(old.refId, cur.refId)
+  );
+}
+
+/** A slot read as a 64-bit scalar: a spilled scalar, or eight bytes of unknown data. */
+function slotScalar(f: Frame, slot: number): Reg | undefined {
+  const base = slot * 8;
+  const spill = f.spills[slot];
+  if (spill && f.stack[base] === STACK_SPILL) return spill.type === 'scalar' ? spill : undefined;
+  for (let i = base; i < base + 8; i++) if (f.stack[i] !== STACK_MISC) return undefined;
+  return UNKNOWN;
+}
+
+function slotSafe(old: Frame, cur: Frame, slot: number, exact: boolean, allPrecise: boolean): boolean {
+  const base = slot * 8;
+  if (exact) {
+    for (let i = base; i < base + 8; i++) if (old.stack[i] !== cur.stack[i]) return false;
+    const os = old.spills[slot];
+    return !(os && old.stack[base] === STACK_SPILL) || regSafe(os, cur.spills[slot] ?? NOT_INIT, true, true);
+  }
+  let used = false;
+  for (let i = base; i < base + 8; i++) if (old.stack[i] !== STACK_INVALID) used = true;
+  if (!used) return true;
+  const os = slotScalar(old, slot);
+  const cs = os && slotScalar(cur, slot);
+  if (os && cs) return regSafe(os, cs, false, allPrecise);
+  const cspill = cur.stack[base] === STACK_SPILL ? cur.spills[slot] : undefined;
+  for (let i = base; i < base + 8; i++) {
+    const o = old.stack[i];
+    const c = cur.stack[i];
+    if (o === STACK_INVALID || o === c) continue;
+    // Unknown data in old covers any initialised non-pointer byte; zero covers a spilled 0.
+    if (o === STACK_MISC && (c === STACK_ZERO || (c === STACK_SPILL && cspill?.type === 'scalar'))) continue;
+    if (o === STACK_ZERO && c === STACK_SPILL && cspill?.type === 'scalar' && isConstValue(cspill, 0))
+      continue;
+    return false;
+  }
+  const ospill = old.stack[base] === STACK_SPILL ? old.spills[slot] : undefined;
+  return !ospill || !cspill || regSafe(ospill, cspill, false, allPrecise);
+}
+
+/**
+ * True when `old` covers `cur`. `live`: what may still be read in each frame (undefined with
+ * `exact`, the loop check, which compares everything). `allPrecise`: every scalar is compared
+ * exactly (programs without CAP_BPF, as Linux).
+ */
+export function stateSafe(
+  old: State,
+  cur: State,
+  live: LiveSets | undefined,
+  exact: boolean,
+  allPrecise: boolean,
+): boolean {
+  if (old.frames.length !== cur.frames.length || old.refs.length !== cur.refs.length) return false;
+  ids.reset();
+  for (let i = 0; i < old.refs.length; i++) if (!ids.check(old.refs[i].id, cur.refs[i].id)) return false;
+  for (let f = 0; f < old.frames.length; f++) {
+    const of = old.frames[f];
+    const cf = cur.frames[f];
+    if (of.callsite !== cf.callsite) return false;
+    const regs = live ? live.regs[f] : 0x7ff;
+    for (let r = 0; r < 11; r++) {
+      if (regs & (1 << r) && !regSafe(of.regs[r], cf.regs[r], exact, allPrecise)) return false;
+    }
+    const lo = live ? live.slotsLo[f] : -1;
+    const hi = live ? live.slotsHi[f] : -1;
+    for (let s = 0; s < 64; s++) {
+      if (((s < 32 ? lo : hi) & (1 << (s & 31))) === 0) continue;
+      if (!slotSafe(of, cf, s, exact, allPrecise)) return false;
+    }
+  }
+  return true;
+}
+
+function regEqual(a: Reg, b: Reg): boolean {
+  if (a.type !== b.type) return false;
+  if (a.type === 'not_init') return true;
+  return (
+    a.nullable === b.nullable &&
+    a.off === b.off &&
+    a.id === b.id &&
+    a.id32 === b.id32 &&
+    a.refId === b.refId &&
+    a.map === b.map &&
+    a.size === b.size &&
+    a.range === b.range &&
+    a.frame === b.frame &&
+    boundsEqual(a, b)
+  );
+}
+
+/** Registers of the innermost frame identical (Linux's states_maybe_looping). */
+export function sameRegs(old: State, cur: State): boolean {
+  if (old.frames.length !== cur.frames.length) return false;
+  const a = curFrame(old).regs;
+  const b = curFrame(cur).regs;
+  for (let r = 0; r < 11; r++) if (!regEqual(a[r], b[r])) return false;
+  return true;
+}
+
+/** A short signature of the innermost frame's registers, to skip most exact comparisons. */
+export function regsKey(s: State): string {
+  const regs = curFrame(s).regs;
+  let k = `${s.frames.length}`;
+  for (const r of regs) {
+    if (r.type === 'not_init') k += '|-';
+    else {
+      // Cached on the (immutable) register: a hash only, equality is checked by sameRegs.
+      r.sig ??= `${r.type[0]}${r.off},${r.vh},${r.vl}`;
+      k += `|${r.sig}`;
+    }
+  }
+  return k;
+}

@@ -1,0 +1,300 @@
+/**
+ * Precision tracking (Linux's mark_chain_precision): scalars start imprecise — pruning compares
+ * them as unknown — and become precise in an explored state only when a later safety decision
+ * depends on their exact value (a pointer offset, a size, a branch decided by their range, a
+ * return value). The dependency is found by walking the path backwards, instruction by
+ * instruction, through the jump history of the current path and of each explored state it
+ * descends from, and every explored state on the way gets the registers and stack slots the
+ * value came from marked precise.
+ */
+import type { Insn } from '@tbpf/isa';
+import { ownStack, type Reg, STACK_SPILL, type State } from './state.js';
+
+/**
+ * One entry of a path's jump history, for the instruction `idx`: the instruction executed just
+ * before it (`idx - 1` unless a jump, call or return led there), the stack slot it spilled to or
+ * filled from, and the scalars linked with a conditional jump's operands (narrowed together).
+ */
+export interface HistEntry {
+  idx: number;
+  prev: number;
+  /** frame * 64 + slot, or -1. */
+  slot: number;
+  /** Linked registers (frame * 16 + reg) and spills (LINKED_SLOT + frame * 64 + slot). */
+  linked: readonly number[] | undefined;
+}
+
+export const LINKED_SLOT = 1024;
+
+/** A kept state and the path segment that led to it from its parent (Linux's verifier state list entry). */
+export interface Checkpoint {
+  insn: number;
+  state: State;
+  /** The parent's instruction (0 for the root), the one before `insn`, and the history between. */
+  first: number;
+  last: number;
+  hist: HistEntry[];
+  parent: Checkpoint | null;
+  /** Paths from here still being explored: 0 once complete (then a pruning candidate). */
+  branches: number;
+  hit: number;
+  miss: number;
+  /** regsKey of the state, for the infinite-loop check. */
+  key: string;
+  /** No longer kept for pruning (it missed too often); still a parent until complete. */
+  evicted: boolean;
+}
+
+/** A position on the current path: where it is, where its segment starts, its history. */
+export interface PathPosition {
+  pc: number;
+  first: number;
+  hist: readonly HistEntry[];
+  parent: Checkpoint | null;
+}
+
+const FRAMES = 8;
+const CALLER_SAVED_ARGS = 0b111110;
+
+/** What still needs precision while walking backwards: registers and slots per frame. */
+export class Want {
+  frame = 0;
+  readonly regs = new Int32Array(FRAMES);
+  readonly lo = new Int32Array(FRAMES);
+  readonly hi = new Int32Array(FRAMES);
+
+  reset(frame: number): void {
+    this.frame = frame;
+    this.regs.fill(0);
+    this.lo.fill(0);
+    this.hi.fill(0);
+  }
+
+  empty(): boolean {
+    for (let f = 0; f < FRAMES; f++) if (this.regs[f] | this.lo[f] | this.hi[f]) return false;
+    return true;
+  }
+
+  hasReg(f: number, r: number): boolean {
+    return (this.regs[f] & (1 << r)) !== 0;
+  }
+  setReg(f: number, r: number): void {
+    this.regs[f] |= 1 << r;
+  }
+  clearReg(f: number, r: number): void {
+    this.regs[f] &= ~(1 << r);
+  }
+  hasSlot(f: number, s: number): boolean {
+    return ((s < 32 ? this.lo[f] : this.hi[f]) & (1 << (s & 31))) !== 0;
+  }
+  setSlot(f: number, s: number): void {
+    if (s < 32) this.lo[f] |= 1 << s;
+    else this.hi[f] |= 1 << (s & 31);
+  }
+  clearSlot(f: number, s: number): void {
+    if (s < 32) this.lo[f] &= ~(1 << s);
+    else this.hi[f] &= ~(1 << (s & 31));
+  }
+
+  private hasLinked(x: number): boolean {
+    return x >= LINKED_SLOT
+      ? this.hasSlot((x - LINKED_SLOT) >> 6, (x - LINKED_SLOT) & 63)
+      : this.hasReg(x >> 4, x & 15);
+  }
+
+  /** When one of a set of linked scalars is wanted, all are (they were narrowed together). */
+  syncLinked(linked: readonly number[] | undefined): void {
+    if (!linked || !linked.some((x) => this.hasLinked(x))) return;
+    for (const x of linked) {
+      if (x >= LINKED_SLOT) this.setSlot((x - LINKED_SLOT) >> 6, (x - LINKED_SLOT) & 63);
+      else this.setReg(x >> 4, x & 15);
+    }
+  }
+}
+
+/**
+ * What is wanted before `insn` given what is wanted after it (Linux's backtrack_insn). `next`
+ * is the instruction executed after it on this path. False when the dependency cannot be
+ * followed (the caller then marks every scalar precise).
+ */
+function backtrackInsn(
+  insn: Insn,
+  insns: readonly Insn[],
+  next: number,
+  e: HistEntry | undefined,
+  w: Want,
+): boolean {
+  w.syncLinked(e?.linked);
+  const f = w.frame;
+  switch (insn.kind) {
+    case 'alu':
+      if (!w.hasReg(f, insn.dst) || insn.op === 'neg') break;
+      if (insn.op === 'mov' || insn.op.startsWith('movsx')) {
+        // dst = src: src is wanted instead; dst = imm: a constant, nothing before it matters
+        w.clearReg(f, insn.dst);
+        if (insn.source === 'reg' && insn.src !== 10) w.setReg(f, insn.src);
+      } else if (insn.source === 'reg' && insn.src !== 10) w.setReg(f, insn.src);
+      break;
+    case 'end':
+      break;
+    case 'lddw':
+      w.clearReg(f, insn.dst);
+      break;
+    case 'ldx':
+      if (!w.hasReg(f, insn.dst)) break;
+      w.clearReg(f, insn.dst);
+      // A fill restores a spilled scalar: the slot is wanted. Other loads give unknown values.
+      if (e && e.slot >= 0) w.setSlot(e.slot >> 6, e.slot & 63);
+      break;
+    case 'st':
+    case 'stx':
+      // A scalar used as a base address: pointer arithmetic this walk cannot follow.
+      if (w.hasReg(f, insn.dst)) return false;
+      if (!e || e.slot < 0 || !w.hasSlot(e.slot >> 6, e.slot & 63)) break;
+      w.clearSlot(e.slot >> 6, e.slot & 63);
+      if (insn.kind === 'stx') w.setReg(f, insn.src);
+      break;
+    case 'atomic':
+      if (w.hasReg(f, insn.dst)) return false;
+      // Fetched old values are unknown loads.
+      if (insn.op === 'cmpxchg') w.clearReg(f, 0);
+      else if (insn.fetch) w.clearReg(f, insn.src);
+      break;
+    case 'ldabs':
+    case 'ldind':
+      if (w.hasReg(f, 0)) return false;
+      break;
+    case 'call':
+      if (insn.target === 'local') {
+        // Walking out of the callee into its caller: only arguments can still be wanted.
+        if (w.regs[f] & ~CALLER_SAVED_ARGS || w.lo[f] || w.hi[f] || f === 0) return false;
+        for (let r = 1; r <= 5; r++) {
+          if (!w.hasReg(f, r)) continue;
+          w.clearReg(f, r);
+          w.setReg(f - 1, r);
+        }
+        w.frame = f - 1;
+        break;
+      }
+      w.clearReg(f, 0);
+      if (w.regs[f] & CALLER_SAVED_ARGS) return false;
+      break;
+    case 'callx':
+      w.clearReg(f, 0);
+      if (w.regs[f] & CALLER_SAVED_ARGS) return false;
+      break;
+    case 'exit': {
+      // Walking back from the caller into the callee that returned: r0 moves into the callee.
+      if (w.regs[f] & CALLER_SAVED_ARGS || f + 1 >= FRAMES) return false;
+      const call = insns[next - 1];
+      const r0 = w.hasReg(f, 0) && call?.kind === 'call' && call.target === 'local';
+      w.clearReg(f, 0);
+      w.frame = f + 1;
+      if (r0) w.setReg(f + 1, 0);
+      break;
+    }
+    case 'jmp':
+      if (insn.source === 'reg' && (w.hasReg(f, insn.dst) || w.hasReg(f, insn.src))) {
+        w.setReg(f, insn.dst);
+        w.setReg(f, insn.src);
+      }
+      break;
+    default:
+      break;
+  }
+  w.syncLinked(e?.linked);
+  return true;
+}
+
+/** Replace register `r` of frame `f` by a precise copy. */
+function markReg(st: State, f: number, r: number): void {
+  const regs = st.frames[f].regs;
+  regs[r] = { ...regs[r], precise: true };
+}
+
+function markSpill(st: State, f: number, s: number): void {
+  const frame = st.frames[f];
+  ownStack(frame);
+  frame.spills[s] = { ...(frame.spills[s] as Reg), precise: true };
+}
+
+/** The spilled scalar of slot `s`, if the slot holds one. */
+function spilledScalar(st: State, f: number, s: number): Reg | undefined {
+  const frame = st.frames[f];
+  const sp = frame.spills[s];
+  return sp && frame.stack[s * 8] === STACK_SPILL && sp.type === 'scalar' ? sp : undefined;
+}
+
+/**
+ * Walk backwards from `pos` (its instruction not yet executed, so not walked) marking what `w`
+ * wants in every explored state on the way, until nothing is wanted. Returns the number of
+ * instructions walked, or -1 when the walk had to give up (see `markAllPrecise`).
+ */
+export function backtrack(insns: readonly Insn[], pos: PathPosition, w: Want): number {
+  let i = pos.pc;
+  let first = pos.first;
+  let hist = pos.hist;
+  let h = hist.length;
+  let parent = pos.parent;
+  let next = -1;
+  let walked = 0;
+  let skip = true;
+  for (;;) {
+    for (;;) {
+      const e = h > 0 && hist[h - 1].idx === i ? hist[h - 1] : undefined;
+      if (skip) skip = false;
+      else {
+        walked++;
+        if (!backtrackInsn(insns[i], insns, next, e, w)) return -1;
+        if (w.empty()) return walked;
+      }
+      if (i === first && (h === 0 || (h === 1 && hist[0].idx === i))) break;
+      next = i;
+      if (e) {
+        i = e.prev;
+        h--;
+      } else i--;
+    }
+    if (!parent) break;
+    const st = parent.state;
+    for (let f = w.frame; f >= 0; f--) {
+      for (let r = 0; r < 11; r++) {
+        if (!w.hasReg(f, r)) continue;
+        const reg = st.frames[f].regs[r];
+        if (reg.type !== 'scalar' || reg.precise) w.clearReg(f, r);
+        else markReg(st, f, r);
+      }
+      for (let s = 0; s < 64; s++) {
+        if (!w.hasSlot(f, s)) continue;
+        const sp = spilledScalar(st, f, s);
+        if (!sp || sp.precise) w.clearSlot(f, s);
+        else markSpill(st, f, s);
+      }
+    }
+    if (w.empty()) return walked;
+    next = first;
+    i = parent.last;
+    first = parent.first;
+    hist = parent.hist;
+    h = hist.length;
+    parent = parent.parent;
+  }
+  return w.empty() ? walked : -1;
+}
+
+/** The fallback when backtracking cannot follow a value: every scalar of every explored state above is precise. */
+export function markAllPrecise(parent: Checkpoint | null): void {
+  for (let c = parent; c; c = c.parent) {
+    const st = c.state;
+    for (let f = 0; f < st.frames.length; f++) {
+      for (let r = 0; r < 11; r++) {
+        const reg = st.frames[f].regs[r];
+        if (reg.type === 'scalar' && !reg.precise) markReg(st, f, r);
+      }
+      for (let s = 0; s < 64; s++) {
+        const sp = spilledScalar(st, f, s);
+        if (sp && !sp.precise) markSpill(st, f, s);
+      }
+    }
+  }
+}

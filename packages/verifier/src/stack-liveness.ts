@@ -1,0 +1,113 @@
+/**
+ * Stack-slot liveness, path-insensitive as Linux 6.18's: every stack read the walk performs is
+ * recorded at its instruction (the 8-byte slot, and the frame as a depth relative to the frame
+ * running the instruction: 0 its own, 1 its caller's, …). A slot is live before an instruction
+ * when some path from there may read it before an 8-byte store through r10 overwrites it.
+ *
+ * Reads are only ever added, so liveness only grows, and it is kept up to date incrementally:
+ * a new read spreads backwards over the control-flow graph until it meets a store that kills it
+ * or instructions where it is already live; reaching a sub-program's entry it continues, one
+ * frame shallower, from every call of that sub-program. When a fully explored state is
+ * compared, every read of its continuation has been recorded, so the slots it did not find
+ * live cannot matter.
+ */
+import type { Insn } from '@tbpf/isa';
+
+/** Frames a read can reach (Linux's MAX_CALL_FRAMES). */
+export const MAX_DEPTH = 8;
+const SLOTS = 64;
+
+export class StackLiveness {
+  /** live[(insn * MAX_DEPTH + depth) * 2 + w]: slot bits (w 0: slots 0-31, w 1: 32-63). */
+  private readonly live: Uint32Array;
+  /** Predecessors of each instruction inside its sub-program (calls fall through). */
+  private readonly preds: number[][];
+  /** Slot fully written through r10 by each instruction (its own frame), or -1. */
+  private readonly kills: Int16Array;
+  /** Calls of each sub-program start, by start instruction. */
+  private readonly callers = new Map<number, number[]>();
+  private readonly work: number[] = [];
+  /** Longest spread of one read beyond its instruction, in instructions (the log's `mark_read`). */
+  longestWalk = 0;
+
+  constructor(insns: readonly Insn[], target: Int32Array, subprogStarts: readonly number[]) {
+    const n = insns.length;
+    this.live = new Uint32Array(n * MAX_DEPTH * 2);
+    this.kills = new Int16Array(n).fill(-1);
+    this.preds = Array.from({ length: n }, () => []);
+    for (const s of subprogStarts) this.callers.set(s, []);
+    for (let i = 0; i < n; i++) {
+      const insn = insns[i];
+      const add = (succ: number) => {
+        if (succ < n) this.preds[succ].push(i);
+      };
+      switch (insn.kind) {
+        case 'exit':
+          break;
+        case 'ja':
+        case 'gotol':
+          add(target[i]);
+          break;
+        case 'jmp':
+          add(i + 1);
+          if (target[i] !== i + 1) add(target[i]);
+          break;
+        case 'call':
+          if (insn.target === 'local') this.callers.get(target[i])?.push(i);
+          add(i + 1);
+          break;
+        default:
+          add(i + 1);
+      }
+      if (
+        (insn.kind === 'stx' || insn.kind === 'st') &&
+        insn.dst === 10 &&
+        insn.size === 8 &&
+        insn.off % 8 === 0
+      )
+        this.kills[i] = (insn.off + 512) / 8;
+    }
+  }
+
+  private isLive(i: number, depth: number, slot: number): boolean {
+    return (this.live[(i * MAX_DEPTH + depth) * 2 + (slot >> 5)] & (1 << (slot & 31))) !== 0;
+  }
+
+  private setLive(i: number, depth: number, slot: number): void {
+    this.live[(i * MAX_DEPTH + depth) * 2 + (slot >> 5)] |= 1 << (slot & 31);
+  }
+
+  /** Instruction `insn` read `slot` of the frame `depth` levels above its own. */
+  read(insn: number, depth: number, slot: number): void {
+    if (depth >= MAX_DEPTH || slot < 0 || slot >= SLOTS || this.isLive(insn, depth, slot)) return;
+    const work = this.work;
+    this.setLive(insn, depth, slot);
+    work.push(insn, depth);
+    let walked = -1;
+    while (work.length > 0) {
+      const d = work.pop()!;
+      const i = work.pop()!;
+      walked++;
+      for (const p of this.preds[i]) {
+        if ((d === 0 && this.kills[p] === slot) || this.isLive(p, d, slot)) continue;
+        this.setLive(p, d, slot);
+        work.push(p, d);
+      }
+      // At a sub-program's entry a caller's slot is read by the call instruction.
+      const calls = d > 0 ? this.callers.get(i) : undefined;
+      if (calls) {
+        for (const c of calls) {
+          if (this.isLive(c, d - 1, slot)) continue;
+          this.setLive(c, d - 1, slot);
+          work.push(c, d - 1);
+        }
+      }
+    }
+    if (walked > this.longestWalk) this.longestWalk = walked;
+  }
+
+  /** Live slots before `insn` of the frame `depth` levels above its own, as [slots 0-31, 32-63]. */
+  liveWord(insn: number, depth: number, w: 0 | 1): number {
+    return depth >= MAX_DEPTH ? 0 : this.live[(insn * MAX_DEPTH + depth) * 2 + w];
+  }
+}
