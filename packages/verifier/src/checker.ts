@@ -86,6 +86,9 @@ const MAX_STATES_UNPRIV = 64;
 /** A path's jump history this long forces a checkpoint (bounds backtracking). */
 const MAX_HIST = 40;
 
+/** How pruning works: Linux's policy, a checkpoint at every prune point, or none (see verifyPruned). */
+export type PruningMode = 'linux' | 'every-prune-point' | 'off';
+
 /** A branch still to explore: its state and where its path segment stands. */
 interface Pending {
   state: State;
@@ -183,6 +186,8 @@ export class Checker {
   private readonly liveRegs: Uint16Array;
   private readonly stackLive: StackLiveness;
   private readonly want = new Want();
+  /** The current store wrote zero bytes to the stack because its value is known (see checkStore). */
+  private wroteZeroBytes = false;
   /** Deepest stack byte used by each sub-program. */
   readonly stackDepth: number[];
   readonly stats: VerifyStats = {
@@ -196,7 +201,12 @@ export class Checker {
   };
   private curStates = 0;
 
-  constructor(insns: readonly Insn[], structure: Structure, opts: VerifyOptions) {
+  constructor(
+    insns: readonly Insn[],
+    structure: Structure,
+    opts: VerifyOptions,
+    private readonly pruning: PruningMode = 'linux',
+  ) {
     this.insns = insns;
     this.s = structure;
     this.opts = opts;
@@ -412,7 +422,7 @@ export class Checker {
   private isStateVisited(): boolean {
     const pc = this.pc;
     const key = regsKey(this.st);
-    const force = this.hist.length > MAX_HIST;
+    const force = this.hist.length > MAX_HIST || this.pruning === 'every-prune-point';
     const jmps = this.jmpsProcessed - this.prevJmps;
     const insns = this.stats.processed - this.prevInsns;
     let addNew = force || (jmps >= 2 && insns >= 8);
@@ -437,7 +447,7 @@ export class Checker {
         }
         // Iterations differ and rarely help pruning, while every kept state costs.
         if (!force && jmps < 20 && insns < 100) addNew = false;
-      } else {
+      } else if (this.pruning !== 'off') {
         live ??= this.liveSets();
         if (stateSafe(c.state, this.st, live, false, this.unpriv)) {
           c.hit++;
@@ -799,6 +809,9 @@ export class Checker {
       );
     }
     this.checkMemAccess(insn.dst, base, insn.off, insn.size, 'write', value, false);
+    // Zero bytes written from a register's known value: that value matters exactly.
+    if (base.type === 'fp' && insn.kind === 'stx' && this.wroteZeroBytes) this.markPrecise(insn.src);
+    this.wroteZeroBytes = false;
   }
 
   private checkAtomic(insn: AtomicInsn): void {
@@ -997,6 +1010,7 @@ export class Checker {
         this.scrubSlot(f, i);
         if (f.stack[i] === STACK_ZERO && !isZeroConst(value)) f.stack[i] = STACK_MISC;
       }
+      this.wroteZeroBytes = isZeroConst(value);
       return;
     }
     const base = lo + STACK_SIZE;
@@ -1011,6 +1025,7 @@ export class Checker {
     for (let k = 0; k < size; k++) {
       const byte = isConst(value) ? ((k < 4 ? value.vl : value.vh) >>> (8 * (k & 3))) & 0xff : 1;
       f.stack[base + k] = byte === 0 ? STACK_ZERO : STACK_MISC;
+      if (byte === 0) this.wroteZeroBytes = true;
     }
   }
 

@@ -117,6 +117,8 @@ function checkArgKind(
   const regno = i + 1;
   const expected = (list: string) => c.reject(`R${regno} type=${typeName(r)} expected=${list}`);
   const isNull = r.type === 'scalar' && isConstValue(r, 0);
+  // A NULL accepted for an `_or_null` argument: the value must be exactly 0 on every path pruned here.
+  if (isNull && at.endsWith('_or_null')) c.markPrecise(regno);
   const unsupported = UNSUPPORTED_ARGS[at];
   if (unsupported) {
     c.reject(

@@ -255,7 +255,8 @@ export function backtrack(insns: readonly Insn[], pos: PathPosition, w: Want): n
         h--;
       } else i--;
     }
-    if (!parent) break;
+    // At the program's entry what is still wanted is the initial state, the same on every path.
+    if (!parent) return walked;
     const st = parent.state;
     for (let f = w.frame; f >= 0; f--) {
       for (let r = 0; r < 11; r++) {
@@ -271,7 +272,7 @@ export function backtrack(insns: readonly Insn[], pos: PathPosition, w: Want): n
         else markSpill(st, f, s);
       }
     }
-    if (w.empty()) return walked;
+    if (w.empty() || parent.last < 0) return walked;
     next = first;
     i = parent.last;
     first = parent.first;
@@ -279,7 +280,6 @@ export function backtrack(insns: readonly Insn[], pos: PathPosition, w: Want): n
     h = hist.length;
     parent = parent.parent;
   }
-  return w.empty() ? walked : -1;
 }
 
 /** The fallback when backtracking cannot follow a value: every scalar of every explored state above is precise. */

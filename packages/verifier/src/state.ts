@@ -3,17 +3,7 @@
  * `Reg` values are treated as immutable once stored in a state, so copying a state copies
  * arrays of references, not registers.
  */
-import {
-  type Bounds,
-  boundsEqual,
-  boundsWithin,
-  constBounds,
-  constBoundsOf,
-  formatBounds,
-  isConst,
-  isConstValue,
-  unknownBounds,
-} from './bounds.js';
+import { type Bounds, constBounds, constBoundsOf, formatBounds, isConst, unknownBounds } from './bounds.js';
 
 export type RegType =
   | 'not_init'

@@ -6,7 +6,7 @@
 import { formatKernel } from '@tbpf/asm';
 import type { Insn } from '@tbpf/isa';
 import { checkStructure, StructureError } from './cfg.js';
-import { Checker, helperName } from './checker.js';
+import { Checker, helperName, type PruningMode } from './checker.js';
 import { Reject, VerifierError } from './errors.js';
 import { constReg, newFrame, ptrReg, type State } from './state.js';
 import type { MapInfo, VerifyOptions, VerifyResult, VerifyStats } from './types.js';
@@ -57,6 +57,19 @@ function statsLine(s: VerifyStats, limit: number): string {
 
 /** Verify a program against a program type. Never throws for a bad program: see `accepted`. */
 export function verify(insns: readonly Insn[], opts: VerifyOptions): VerifyResult {
+  return verifyPruned(insns, opts, 'linux');
+}
+
+/**
+ * `verify` with a pruning mode, for tests of pruning itself: `linux` (what `verify` does),
+ * `every-prune-point` (a checkpoint at every prune point, as Linux's BPF_F_TEST_STATE_FREQ:
+ * the most pruning) or `off` (every path walked to its end).
+ */
+export function verifyPruned(
+  insns: readonly Insn[],
+  opts: VerifyOptions,
+  pruning: PruningMode,
+): VerifyResult {
   const limit = opts.insnLimit ?? 1_000_000;
   const emptyStats: VerifyStats = {
     processed: 0,
@@ -80,7 +93,7 @@ export function verify(insns: readonly Insn[], opts: VerifyOptions): VerifyResul
     const reason = `${opts.type.name} programs are verified against BTF of their target: needs BTF of ${what}`;
     return reject([], 0, reason, emptyStats, limit, opts);
   }
-  const checker = new Checker(insns, structure, { ...opts, maps: withInnerMaps(opts.maps ?? []) });
+  const checker = new Checker(insns, structure, { ...opts, maps: withInnerMaps(opts.maps ?? []) }, pruning);
   try {
     checker.run(initialState(opts));
   } catch (e) {

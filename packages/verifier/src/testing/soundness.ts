@@ -8,7 +8,8 @@
 import { type Insn, R0, R1, R10, slotStarts } from '@tbpf/isa';
 import { addressOf, interpreter, loadInsns, Runtime, VmError } from '@tbpf/vm';
 import { rawType, standardHelperSet } from '../program-types.js';
-import { verify } from '../verify.js';
+import { verify, verifyPruned } from '../verify.js';
+import { branchyProgram } from './branchy.js';
 
 const helpers = standardHelperSet();
 /** The campaign's one map: an array of 4 values of 24 bytes. */
@@ -51,9 +52,10 @@ const SIZES = [1, 2, 4, 8] as const;
 /**
  * A random program for the raw type (with `loops`, some jumps go backwards) with `memSize` bytes behind r1. The generator
  * loosely tracks which registers hold pointers so that most programs are plausible; the
- * offsets and bounds it picks are near the edges, so many are still rejected.
+ * offsets and bounds it picks are near the edges, so many are still rejected. `maxSteps`
+ * bounds the number of generated steps (each one or a few instructions).
  */
-export function randomProgram(rand: () => number, memSize: number, loops = false): Insn[] {
+export function randomProgram(rand: () => number, memSize: number, loops = false, maxSteps = 20): Insn[] {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
   const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const kind = new Map<number, 'scalar' | 'mem' | 'fp'>([
@@ -93,7 +95,7 @@ export function randomProgram(rand: () => number, memSize: number, loops = false
     slots.push(-8 * int(1, 8));
     body.push({ kind: 'st', size: 8, dst: R10, off: slots[slots.length - 1], imm: smallImm() });
   }
-  const n = int(4, 20);
+  const n = int(4, maxSteps);
   for (let i = 0; i < n; i++) {
     const r = rand();
     if (r < 0.1) {
@@ -356,6 +358,52 @@ export function checkSoundness(
     } finally {
       prepared?.dispose();
       runtime.memory.free(mem);
+    }
+  }
+  return report;
+}
+
+/** Rejections that depend on how much was explored, not on what is safe. */
+const BUDGET = /^(BPF program is too large|The sequence of \d+ jumps is too complex)/;
+
+export interface PruningReport {
+  generated: number;
+  /** Programs the exhaustive walk accepted (each also accepted with pruning). */
+  accepted: number;
+  /** Programs where pruning kept states / pruned paths (so the property said something). */
+  pruned: number;
+  failures: string[];
+}
+
+/**
+ * Pruning is sound when it never changes a verdict: each random program is verified walking
+ * every path (`off`), with Linux's policy and with a checkpoint at every prune point (the most
+ * pruning); verdicts and reasons must agree, except where the exhaustive walk ran out of budget.
+ * This tests liveness, precision and state equivalence on paths the interpreter may never take.
+ */
+export function checkPruning(seed: number, count: number): PruningReport {
+  const rand = rng(seed);
+  const report: PruningReport = { generated: 0, accepted: 0, pruned: 0, failures: [] };
+  for (let p = 0; p < count; p++) {
+    const memSize = [16, 32, 64][p % 3];
+    const insns = p % 4 === 0 ? randomProgram(rand, memSize, true, 45) : branchyProgram(rand, memSize);
+    report.generated++;
+    const opts = { type: rawType(memSize, helpers), maps: MAPS, insnLimit: 20_000 };
+    const off = verifyPruned(insns, opts, 'off');
+    if (!off.accepted && BUDGET.test(off.error?.reason ?? '')) continue;
+    if (off.accepted) report.accepted++;
+    // Where a loop is found to make no progress depends on where states were kept.
+    const verdict = (r: typeof off) =>
+      r.accepted
+        ? 'accepted'
+        : `rejected: ${r.error?.reason.replace(/(infinite loop detected at insn) \d+/, '$1')}`;
+    for (const mode of ['linux', 'every-prune-point'] as const) {
+      const r = verifyPruned(insns, opts, mode);
+      if (r.stats.pruned > 0) report.pruned++;
+      if (verdict(r) !== verdict(off))
+        report.failures.push(
+          `seed ${seed} program ${p}: ${mode} ${verdict(r)}, exhaustive ${verdict(off)}\n${JSON.stringify(insns)}`,
+        );
     }
   }
   return report;
