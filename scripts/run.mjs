@@ -33,7 +33,7 @@ const env = {
   DO_NOT_TRACK: '1',
 };
 
-/** Run a command; `stdout: 2` sends its output to our stderr (build chatter before a CLI's output). */
+/** Run a command; `stdout: 2` sends its output to our stderr (install and build chatter stays out of a command's output). */
 function run(cmd, args, { cwd = root, stdout = 'inherit' } = {}) {
   const r = spawnSync(cmd, args, { cwd, stdio: ['inherit', stdout, 'inherit'], env });
   if (r.error) throw r.error;
@@ -53,7 +53,7 @@ function ensurePnpm() {
   );
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const args = ['install', '--prefix', pnpmHome, '--no-save', '--no-package-lock', '--no-audit', '--no-fund'];
-  const status = run(npm, [...args, '--loglevel=error', `pnpm@${pnpmVersion}`]);
+  const status = run(npm, [...args, '--loglevel=error', `pnpm@${pnpmVersion}`], { stdout: 2 });
   if (status !== 0) process.exit(status);
 }
 
@@ -63,7 +63,7 @@ function ensureInstalled() {
   const lock = join(root, 'pnpm-lock.yaml');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
   say('installing the workspace: pnpm install --frozen-lockfile');
-  const status = run(pnpm, ['install', '--frozen-lockfile']);
+  const status = run(pnpm, ['install', '--frozen-lockfile'], { stdout: 2 });
   if (status !== 0) process.exit(status);
 }
 
