@@ -20,4 +20,5 @@ export const COMMANDS: Record<string, () => Promise<RegisterCommand>> = {
   cc: async () => (await import('./cc.js')).registerCc,
   jited: async () => (await import('./jited.js')).registerJited,
   verify: async () => (await import('./verify.js')).registerVerify,
+  btf: async () => (await import('./btf.js')).registerBtf,
 };

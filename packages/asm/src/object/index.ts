@@ -17,6 +17,7 @@ export {
   StringTable,
   writeElf,
 } from '../elf/write-elf.js';
+export { btfJson, formatBtf, formatBtfC } from './btf-dump.js';
 export { type BtfExt, btfSizeOf, CORE_RELO_KINDS, readBtf, readBtfExt, skipModifiers } from './btf-read.js';
 export * from './btf-types.js';
 export { BtfBuilder, type BtfCoreRelo, type BtfExtSection, encodeBtf } from './btf-write.js';
