@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { assemble } from '@tbpf/asm';
+import { compile } from '@tbpf/cc-frontend';
 import { encode } from '@tbpf/isa';
+import { openObject } from '@tbpf/object';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../io.js';
 import { runCli } from '../program.js';
@@ -153,5 +155,25 @@ describe('tbpf disasm', () => {
         expect(io.stdout).toBe(objdump(theirs));
       });
     }
+  });
+});
+
+describe('tbpf disasm --style kernel of an object', () => {
+  it('names maps as bpftool does for a loaded program, with the ids the object API gives them', async () => {
+    const source = readFileSync(
+      path.resolve(__dirname, '../../../../packages/object/test-corpus/counts.c'),
+      'utf8',
+    );
+    const bytes = compile(source, { fileName: 'counts.c' }).bytes as Uint8Array;
+    const io = memoryIo({ 'c.o': bytes });
+    expect(await runCli(['node', 'tbpf', 'disasm', '--style', 'kernel', 'c.o'], io)).toBe(0);
+    using obj = openObject(bytes).load({ engine: 'interp' });
+    for (const m of obj.maps)
+      expect(io.stdout).toContain(`; map[id:${m.raw.id}] ${m.name}: ${m.typeName}  key ${m.raw.keySize}B`);
+    const ids = (name: string) => obj.map(name).raw.id;
+    expect(io.stdout).toContain(`(18) r1 = map[id:${ids('counts')}]\n`);
+    expect(io.stdout).toContain(`(18) r1 = map[id:${ids('stats')}]\n`);
+    expect(io.stdout).toMatch(new RegExp(`\\(18\\) r\\d = map\\[id:${ids('.rodata')}\\]\\[0\\]\\+0\\n`));
+    expect(io.stdout).not.toMatch(/r\d = 0x0\n/);
   });
 });

@@ -9,9 +9,11 @@ import {
   isRfcImage,
   linuxHelperName,
   listSection,
+  type MapSpec,
   objectData,
   objectSections,
   readElf,
+  readObject,
   TBPF_RFC_HELPER_IDS,
   translateRfcImage,
 } from '@tbpf/asm';
@@ -98,6 +100,37 @@ const RFC_HELPER_NAMES = new Map<number, string>(
 /** Helper names for kernel-style listings: Linux's, and tbpf's ids for the RFC-only helpers. */
 const helperName = (id: number) => RFC_HELPER_NAMES.get(id) ?? linuxHelperName(id);
 
+/**
+ * An object's maps as bpftool knows a loaded program's: numbered from 1 in the object's order
+ * (the ids `tbpf run` gives them), with a `; map[id:N] name: type …` line for each, and the
+ * resolver that makes a relocated `lddw` read `map[id:N]` (`map[id:N][0]+off` for global data).
+ */
+function objectMaps(bytes: Uint8Array, file: string) {
+  let maps: MapSpec[];
+  try {
+    maps = readObject(bytes).maps;
+  } catch (e) {
+    throw cliErrorFrom(e, file);
+  }
+  const header = maps
+    .map(
+      (m, i) =>
+        `; map[id:${i + 1}] ${m.name}: ${m.typeName}  key ${m.keySize}B  value ${m.valueSize}B  max_entries ${m.maxEntries}\n`,
+    )
+    .join('');
+  const mapOf = (symbol: string, sectionSymbol: boolean) => {
+    const i = sectionSymbol
+      ? maps.findIndex((m) => m.origin === 'global-data' && m.section === symbol)
+      : maps.findIndex((m) => m.origin !== 'global-data' && m.name === symbol);
+    if (i >= 0) return { id: i + 1, ...(sectionSymbol ? { valueOffset: 0 } : {}) };
+    const data = maps.findIndex((m) => m.variables?.some((v) => v.name === symbol));
+    if (data < 0) return undefined;
+    const variable = maps[data].variables?.find((v) => v.name === symbol);
+    return { id: data + 1, valueOffset: variable?.offset ?? 0 };
+  };
+  return { header, mapOf };
+}
+
 /** `tbpf disasm`: list an ELF object, an RFC draft image or raw instruction bytes. */
 export function registerDisasm(program: Command, io: Io): void {
   program
@@ -129,7 +162,8 @@ export function registerDisasm(program: Command, io: Io): void {
       if (!['llvm', 'kernel', 'asm', 'ubpf'].includes(opts.style)) {
         throw new CliError(`--style must be llvm, kernel, asm or ubpf, not '${opts.style}'`);
       }
-      const { format, sections: all, data } = load(io.readFile(input), input, !!opts.source);
+      const bytes = io.readFile(input);
+      const { format, sections: all, data } = load(bytes, input, !!opts.source);
       const sections = opts.section ? all.filter((s) => s.name === opts.section) : all;
       if (opts.section && sections.length === 0) {
         const names = all.map((s) => s.name).join(', ') || 'none';
@@ -151,13 +185,16 @@ export function registerDisasm(program: Command, io: Io): void {
         );
         return;
       }
+      const maps = style === 'kernel' && format === 'elf' ? objectMaps(bytes, input) : undefined;
       const listing = disassemble(sections, {
         style,
         helperName,
         alu32: !!opts.alu32,
         rawBytes: !!opts.rawBytes,
         showRelocations: !!opts.relocs,
+        ...(maps ? { mapOf: maps.mapOf } : {}),
       });
+      if (maps?.header) io.out(maps.header);
       if (style === 'llvm' && format === 'elf') io.out(`\n${input}:\tfile format elf64-bpf\n`);
       io.out(listing.endsWith('\n') ? listing : `${listing}\n`);
     });

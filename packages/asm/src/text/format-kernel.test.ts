@@ -30,7 +30,7 @@ const have: [string, string][] = [
   ['r0 = *(u8 *)skb[r3]', '(50) r0 = *(u8 *)skb[r3 + 0]'],
   ['r1 = 0x1122334455667788 ll', '(18) r1 = 0x1122334455667788'],
   ['r1 = -1 ll', '(18) r1 = 0xffffffffffffffff'],
-  ['ld_pseudo r1, 1, 3', '(18) r1 = map[fd:3]'],
+  ['ld_pseudo r1, 1, 3', '(18) r1 = map[id:3]'],
   ['call 1', '(85) call bpf_map_lookup_elem#1'],
   ['call 6', '(85) call bpf_trace_printk#6'],
   ['call 999', '(85) call unknown#999'],

@@ -1,7 +1,8 @@
 /**
  * The kernel's "xlated" instruction text, as `bpftool prog dump xlated` and verifier logs
  * print it (kernel/bpf/disasm.c): `(61) r1 = *(u32 *)(r1 +4)`, `(15) if r0 == 0x0 goto pc+1`,
- * `(85) call bpf_map_lookup_elem#1`, `(18) r1 = 0x…`.
+ * `(85) call bpf_map_lookup_elem#1`, `(18) r1 = 0x…`; map references as bpftool prints them,
+ * `r1 = map[id:3]`, `r1 = map[id:3][0]+8`.
  */
 import { encodeSlots, type Insn } from '@tbpf/isa';
 import { JMP_TEXT } from './format-llvm.js';
@@ -68,14 +69,15 @@ function text(insn: Insn, options: KernelFormatOptions): string {
       const lo = insn.imm >>> 0;
       const hi = insn.imm2 >>> 0;
       switch (insn.source) {
+        // bpftool's forms (xlated_dumper.c): after loading, a map's fd is its id.
         case 'map_fd':
-          return `r${insn.dst} = map[fd:${lo}]`;
+          return `r${insn.dst} = map[id:${lo}]`;
         case 'map_value':
-          return `r${insn.dst} = map[fd:${lo}][0]+${hi}`;
+          return `r${insn.dst} = map[id:${lo}][0]+${hi}`;
         case 'map_idx':
           return `r${insn.dst} = map[idx:${lo}]`;
         case 'map_idx_value':
-          return `r${insn.dst} = map[idx:${lo}][0]+${hi}`;
+          return `r${insn.dst} = map[idx:${lo}]+${hi}`;
         case 'code_addr':
           return `r${insn.dst} = subprog[${plus(insn.imm)}]`;
         default:

@@ -97,6 +97,12 @@ export interface DisassembleOptions extends FormatInsnOptions {
   rawBytes?: boolean;
   /** Print relocations under their instructions, like `llvm-objdump -dr`. Default false. */
   showRelocations?: boolean;
+  /**
+   * Kernel style: the map a relocated `lddw` loads, by the relocation's symbol — its id and,
+   * for global data, the variable's offset in the map's value — so that the listing reads
+   * `r1 = map[id:1]` / `r1 = map[id:3][0]+8` as bpftool prints a loaded program.
+   */
+  mapOf?: (symbol: string, sectionSymbol: boolean) => { id: number; valueOffset?: number } | undefined;
 }
 
 /**
@@ -279,6 +285,7 @@ function llvmSection(section: DisasmSectionInput, options: DisassembleOptions): 
 }
 
 function kernelSection(section: DisasmSectionInput, options: DisassembleOptions): string {
+  const relocs = new Map((section.relocations ?? []).map((r) => [r.offset, r]));
   const names = new Map<number, string>();
   for (const s of sortSymbols(section.name, section.symbols ?? []))
     if (s.rank >= 0) names.set(s.offset, s.name);
@@ -290,9 +297,18 @@ function kernelSection(section: DisasmSectionInput, options: DisassembleOptions)
     if (e.zeros) out += `${index}: (00) ...\n`;
     else if (!e.insn)
       out += `${index}: (${(e.bytes[0] ?? 0).toString(16).padStart(2, '0')}) BUG: ${e.error}\n`;
-    else out += `${index}: ${formatKernel(e.insn, options)}\n`;
+    else out += `${index}: ${formatKernel(asLoaded(e.insn, relocs.get(e.offset), options), options)}\n`;
   }
   return out;
+}
+
+/** A relocated `lddw` as the kernel holds it once loaded: the map's id, or a map value's address. */
+function asLoaded(insn: Insn, reloc: ListingRelocation | undefined, options: DisassembleOptions): Insn {
+  if (!reloc || !options.mapOf || insn.kind !== 'lddw' || insn.source !== 'imm64') return insn;
+  const map = options.mapOf(reloc.symbol, !!reloc.sectionSymbol);
+  if (!map) return insn;
+  if (map.valueOffset === undefined) return { ...insn, source: 'map_fd', imm: map.id, imm2: 0 };
+  return { ...insn, source: 'map_value', imm: map.id, imm2: map.valueOffset + insn.imm };
 }
 
 /**
