@@ -173,11 +173,15 @@ function findTypeColon(s: string): number {
   return -1;
 }
 
+/** Nested dereferences in one argument (Linux: FETCH_INSN_MAX operations per argument). */
+export const MAX_DEREF_DEPTH = 16;
+
 function parseFetch(
   s: string,
   col: number,
   probe: 'p' | 'r',
   fail: (reason: string, col: number) => never,
+  depth = 0,
 ): FetchArg {
   if (s.startsWith('%')) {
     const reg = s.slice(1);
@@ -206,7 +210,8 @@ function parseFetch(
     const offText = s.slice(1, open).replace(/^u/, '');
     if (!/^(0x[0-9a-fA-F]+|\d+)$/.test(offText)) fail('Invalid dereference offset', col + 1);
     const off = s[0] === '-' ? -Number(offText) : Number(offText);
-    const inner = parseFetch(s.slice(open + 1, -1), col + open + 1, probe, fail);
+    if (depth + 1 > MAX_DEREF_DEPTH) fail('Dereference is too much nested', col);
+    const inner = parseFetch(s.slice(open + 1, -1), col + open + 1, probe, fail, depth + 1);
     return { kind: 'deref', offset: off, base: inner };
   }
   return fail('Invalid fetch argument', col);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KprobeEventError, parseKprobeCommand } from './kprobe-events.js';
+import { KprobeEventError, MAX_DEREF_DEPTH, parseKprobeCommand } from './kprobe-events.js';
 import { netHost } from './testing/netsim.js';
 import { RecordingRegistry } from './testing.js';
 
@@ -58,6 +58,19 @@ describe('kprobe_events', () => {
     expect(err).toBeInstanceOf(KprobeEventError);
     expect((err as KprobeEventError).reason).toBe(reason);
     expect((err as KprobeEventError).column).toBe(column);
+  });
+
+  it('bounds dereference nesting with a typed error (10,000 levels: no stack overflow)', () => {
+    const nested = (n: number) => `p:x f a=${'+0('.repeat(n)}%di${')'.repeat(n)}`;
+    expect(parseKprobeCommand(nested(MAX_DEREF_DEPTH))).not.toBeNull();
+    let err: unknown;
+    try {
+      parseKprobeCommand(nested(10_000));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(KprobeEventError);
+    expect(err).toMatchObject({ reason: 'Dereference is too much nested', column: 9 + 3 * MAX_DEREF_DEPTH });
   });
 
   it('wraps a registered function while probed and unwraps on removal', () => {

@@ -1,9 +1,10 @@
 /**
  * Compile a parsed predicate into closures over a record (DataView + bytes + base offset):
  * each term reads its field once, with the literal pre-encoded, so evaluation does no
- * parsing or allocation (glob terms decode the string, as ftrace's regex match walks it).
+ * parsing or allocation (glob terms decode the string and match it as ftrace's glob_match).
  */
 import type { EventField } from './event.js';
+import { globMatch } from './glob.js';
 import { type PredNode, type PredOp, parsePredicate } from './predicate-parse.js';
 
 export type RecordPredicate = (dv: DataView, u8: Uint8Array, base: number) => boolean;
@@ -17,17 +18,25 @@ export function compilePredicate(text: string, fields: readonly EventField[]): C
   return { text: text.trim(), match: compileNode(parsePredicate(text, fields)) };
 }
 
+/**
+ * A node as a closure. A chain of `&&` (or `||`) becomes one closure over an array of operands,
+ * evaluated in a loop, so a long chain costs no stack depth — neither here nor when an event
+ * is filtered; only parentheses and `!` nest, and the parser bounds their depth.
+ */
 function compileNode(n: PredNode): RecordPredicate {
   switch (n.kind) {
-    case 'and': {
-      const l = compileNode(n.left);
-      const r = compileNode(n.right);
-      return (dv, u8, b) => l(dv, u8, b) && r(dv, u8, b);
-    }
+    case 'and':
     case 'or': {
-      const l = compileNode(n.left);
-      const r = compileNode(n.right);
-      return (dv, u8, b) => l(dv, u8, b) || r(dv, u8, b);
+      const parts = chain(n).map(compileNode);
+      return n.kind === 'and'
+        ? (dv, u8, b) => {
+            for (const p of parts) if (!p(dv, u8, b)) return false;
+            return true;
+          }
+        : (dv, u8, b) => {
+            for (const p of parts) if (p(dv, u8, b)) return true;
+            return false;
+          };
     }
     case 'not': {
       const o = compileNode(n.operand);
@@ -40,18 +49,29 @@ function compileNode(n: PredNode): RecordPredicate {
   }
 }
 
+/** The operands of a left-deep chain of the same operator, in order, found without recursion. */
+function chain(n: PredNode & { kind: 'and' | 'or' }): PredNode[] {
+  const rights: PredNode[] = [];
+  let node: PredNode = n;
+  while (node.kind === n.kind) {
+    const link = node as PredNode & { kind: 'and' | 'or' };
+    rights.push(link.right);
+    node = link.left;
+  }
+  return [node, ...rights.reverse()];
+}
+
 const encoder = new TextEncoder();
 
 function compileString(f: EventField, op: PredOp, value: string): RecordPredicate {
   const off = f.offset;
   const size = f.size;
   if (op === '~') {
-    const re = globToRegExp(value);
     return (_dv, u8, b) => {
       let s = '';
       for (let i = b + off, end = b + off + size; i < end && u8[i] !== 0; i++)
         s += String.fromCharCode(u8[i]);
-      return re.test(s);
+      return globMatch(value, s);
     };
   }
   const lit = encoder.encode(value);
@@ -65,26 +85,6 @@ function compileString(f: EventField, op: PredOp, value: string): RecordPredicat
           return n === size || u8[o + n] === 0;
         };
   return op === '==' ? eq : (dv, u8, b) => !eq(dv, u8, b);
-}
-
-/** A shell glob (`*`, `?`, `[...]`) as an anchored RegExp, like ftrace's `~`. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 1);
-      if (end < 0) re += '\\[';
-      else {
-        const body = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
-        re += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 's');
 }
 
 function compileNumber(f: EventField, op: PredOp, value: bigint): RecordPredicate {

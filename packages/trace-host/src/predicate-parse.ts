@@ -25,6 +25,9 @@ export const PARSE_ERRORS = {
   INVALID_FILTER: 'Meaningless filter expression',
   INVALID_VALUE: 'Invalid value (did you forget quotes)?',
   EXPECT_FIELD: 'Expecting field name',
+  TOO_MANY_PREDS: 'Too many terms in predicate expression',
+  /** tbpf's own: Linux's parser keeps its stack on the heap; ours recurses, so it is bounded. */
+  TOO_DEEP: 'Too many nested parentheses or negations',
 } as const;
 export type ParseErrorCode = keyof typeof PARSE_ERRORS;
 
@@ -52,6 +55,10 @@ type Tok =
   | { t: 'end'; col: number };
 
 const MAX_OPERAND = 256;
+/** Terms in one expression, as Linux's MAX_FILTER_PRED. */
+export const MAX_PREDICATE_TERMS = 16384;
+/** Nesting of parentheses and `!` (each level is a stack frame here and when filtering). */
+export const MAX_PREDICATE_NESTING = 128;
 const OPS = ['&&', '||', '==', '!=', '<=', '>=', '<', '>', '&', '~', '!', '(', ')', '='];
 
 function lex(src: string): Tok[] {
@@ -98,6 +105,9 @@ export function parsePredicate(src: string, fields: readonly EventField[]): Pred
   const toks = lex(src);
   let p = 0;
   let depth = 0;
+  /** Parentheses and negations open around the current position. */
+  let nesting = 0;
+  let terms = 0;
   const peek = () => toks[p];
   const fail = (code: ParseErrorCode, col: number): never => {
     throw new PredicateError(code, col, src);
@@ -121,14 +131,19 @@ export function parsePredicate(src: string, fields: readonly EventField[]): Pred
   };
   const parseUnary = (): PredNode => {
     const t = peek();
+    if (t.t === 'op' && (t.v === '!' || t.v === '(') && ++nesting > MAX_PREDICATE_NESTING)
+      fail('TOO_DEEP', t.col);
     if (t.t === 'op' && t.v === '!') {
       p++;
-      return { kind: 'not', operand: parseUnary() };
+      const operand = parseUnary();
+      nesting--;
+      return { kind: 'not', operand };
     }
     if (t.t === 'op' && t.v === '(') {
       p++;
       depth++;
       const inner = parseOr();
+      nesting--;
       const close = peek();
       if (close.t !== 'op' || close.v !== ')')
         fail(close.t === 'end' ? 'TOO_MANY_OPEN' : 'INVALID_FILTER', close.col);
@@ -141,6 +156,7 @@ export function parsePredicate(src: string, fields: readonly EventField[]): Pred
   const parseTerm = (): PredNode => {
     const ft = peek();
     if (ft.t === 'end') return fail('INVALID_FILTER', ft.col);
+    if (++terms > MAX_PREDICATE_TERMS) return fail('TOO_MANY_PREDS', ft.col);
     if (ft.t === 'op' && ft.v === ')') return fail('TOO_MANY_CLOSE', ft.col);
     if (ft.t !== 'word') return fail('EXPECT_FIELD', ft.col);
     p++;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { layoutFields } from './event.js';
 import { compilePredicate } from './predicate-compile.js';
-import { PredicateError } from './predicate-parse.js';
+import { MAX_PREDICATE_NESTING, MAX_PREDICATE_TERMS, PredicateError } from './predicate-parse.js';
 import { fakeSeam } from './testing.js';
 import { TraceHost } from './trace-host.js';
 
@@ -93,5 +93,57 @@ describe('predicate filters', () => {
     const pe = err as PredicateError;
     expect([pe.message, pe.column]).toEqual([`parse_error: ${message} at column ${column}`, column]);
     expect(pe.display()).toBe(`${expr}\n${' '.repeat(column - 1)}^\nparse_error: ${message}\n`);
+  });
+
+  it.each<[string, string[]]>([
+    ['name ~ "[z-a]*"', []], // a reversed range matches nothing (Linux's glob_match), no SyntaxError
+    ['name ~ "[!e]*"', ['lo', 'wlan0']],
+    ['name ~ "[a-f]th*"', ['eth5', 'eth50']],
+    ['name ~ "*[0-9]"', ['eth5', 'eth50', 'wlan0']],
+    ['name ~ "[]lo]o"', ['lo']],
+    ['name ~ "[lo"', []], // no closing bracket: a literal [
+    ['name ~ "\\eth5"', ['eth5']],
+    ['name ~ "*a*n*0"', ['wlan0']],
+    ['name ~ "(.*)"', []], // RegExp syntax is literal text here
+  ])('globs cannot fail to compile: %s', (expr, want) => {
+    expect(matches(expr)).toEqual(want);
+  });
+
+  it('bounds nesting and terms with typed errors, and long chains cost no stack', () => {
+    const { fields } = layoutFields([{ name: 'len', type: 'unsigned int' }]);
+    const error = (expr: string) => {
+      try {
+        compilePredicate(expr, fields);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    const deep = `${'('.repeat(10_000)}len > 1${')'.repeat(10_000)}`;
+    expect(error(deep)).toMatchObject({ code: 'TOO_DEEP', column: MAX_PREDICATE_NESTING + 1 });
+    expect(error(`${'!'.repeat(10_000)}len > 1`)).toMatchObject({ code: 'TOO_DEEP' });
+    expect(
+      error(
+        Array(MAX_PREDICATE_TERMS + 1)
+          .fill('len > 1')
+          .join(' && '),
+      ),
+    ).toMatchObject({
+      code: 'TOO_MANY_PREDS',
+    });
+    const ok = `${'('.repeat(MAX_PREDICATE_NESTING)}len > 1${')'.repeat(MAX_PREDICATE_NESTING)}`;
+    expect(error(ok)).toBeUndefined();
+    // The longest chain is one loop when an event is filtered.
+    const host = new TraceHost({ seam: fakeSeam(), memoryBytes: 1 << 20, arenaBytes: 4096 });
+    const ev = host.defineEvent('t', 'e', 'unsigned int len;');
+    host.enable(ev);
+    host.setPredicate(ev, [...Array(MAX_PREDICATE_TERMS - 1).fill('len > 1'), 'len > 5'].join(' && '));
+    ev.emit(3);
+    ev.emit(9);
+    expect(host.consumeRecords().map((r) => r.text.replace(/.*len=(\d+).*/, '$1'))).toEqual(['9']);
+    host.setPredicate(ev, [...Array(MAX_PREDICATE_TERMS - 1).fill('len == 1'), 'len == 3'].join(' || '));
+    ev.emit(3);
+    ev.emit(9);
+    expect(host.consumeRecords().map((r) => r.text.replace(/.*len=(\d+).*/, '$1'))).toEqual(['3']);
   });
 });

@@ -153,4 +153,23 @@ describe('trace ring buffer under random load (seeded)', () => {
     for (let e = rb.consume(); e; e = rb.consume()) check(e.offset, e.length);
     expect(rb.stats().used).toBe(0);
   });
+
+  it('drop-new counts only the events a predicate would have kept', () => {
+    const host = new TraceHost({
+      seam: fakeSeam(),
+      memoryBytes: 1 << 20,
+      arenaBytes: 4096,
+      bufferBytes: 512,
+      overflow: 'drop-new',
+    });
+    const ev = host.defineEvent('t', 'e', 'unsigned long a; unsigned long b;');
+    host.enable(ev);
+    host.setPredicate(ev, 'a & 1');
+    for (let i = 0; i < 80; i++) ev.emit(i, i); // 40 odd: 12 fit, 28 are lost; 40 even are filtered
+    const st = host.buffer.stats();
+    expect(st.entries).toBe(12);
+    expect(st.dropped).toBe(28);
+    expect(ev.filtered).toBe(40);
+    expect(host.readPipe()[0]).toBe('CPU:0 [LOST 28 EVENTS]');
+  });
 });

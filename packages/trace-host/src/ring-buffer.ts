@@ -64,20 +64,21 @@ export class TraceRingBuffer {
 
   /**
    * Reserve room for a payload of `length` bytes stamped `ts`; returns the payload's offset in
-   * `bytes`, or -1 when the entry is refused (counted as dropped).
+   * `bytes`, or -1 when the entry is refused — counted as dropped unless `countDrop` is false
+   * (the caller then decides, with `drop()`, whether the event was really lost).
    */
-  reserve(length: number, ts: number): number {
+  reserve(length: number, ts: number, countDrop = true): number {
     const need = (ENTRY_HEADER + length + 7) & ~7;
     const cap = this.capacity;
     if (need > cap) {
-      this.drop();
+      if (countDrop) this.drop();
       return -1;
     }
     if (this.used === 0) this.head = this.tail = 0;
     let pad = this.tail + need > cap ? cap - this.tail : 0;
     while (cap - this.used < pad + need) {
       if (this.mode === 'drop-new' || !this.evictOldest()) {
-        this.drop();
+        if (countDrop) this.drop();
         return -1;
       }
       if (this.used === 0) {
@@ -121,7 +122,8 @@ export class TraceRingBuffer {
     }
   }
 
-  private drop(): void {
+  /** Count an entry that was refused and really lost. */
+  drop(): void {
     this.dropped++;
     this.lostSinceRead++;
   }

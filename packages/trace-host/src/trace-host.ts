@@ -39,7 +39,7 @@ import { hostHelpers } from './host-helpers.js';
 import { compileKprobeEvent } from './kprobe-event.js';
 import { type ProbeDefinition, parseKprobeCommand } from './kprobe-events.js';
 import { latin1 } from './linear.js';
-import { compilePredicate } from './predicate-compile.js';
+import { compilePredicate, type RecordPredicate } from './predicate-compile.js';
 import { ARG_REGS, PT_REGS } from './pt-regs.js';
 import { type EntryRef, type OverflowMode, TraceRingBuffer } from './ring-buffer.js';
 import { defaultSeam, type HostSeam } from './seam.js';
@@ -123,6 +123,9 @@ export class TraceHost implements EventSink {
   private readonly pid: number;
   private readonly cpu: number;
   private pipeWaiters: (() => void)[] = [];
+  /** Where a record is built to evaluate a predicate when the ring buffer has no room. */
+  private scratch = new Uint8Array(0);
+  private scratchView = new DataView(this.scratch.buffer);
   /** The tracefs-shaped tree (see ./control-plane.ts). */
   readonly control: ControlPlane = new ControlPlane(this, (host, ev, data) => {
     const { source, options } = parseFilterWrite(data);
@@ -320,16 +323,41 @@ export class TraceHost implements EventSink {
   ): void {
     if (!this.tracingOn) return;
     const rb = this.buffer;
-    const off = rb.reserve(ev.recordSize, this.seam.now());
-    if (off < 0) return;
-    ev.fill(rb.view, rb.bytes, off, this.pid, a0, a1, a2, a3, a4, a5, ret);
     const pred = ev.predicate;
+    const off = rb.reserve(ev.recordSize, this.seam.now(), pred === null);
+    if (off < 0) {
+      // No room: with a predicate, only an event it keeps is lost (as Linux's per-CPU
+      // temporary buffer decides) — evaluate it on a scratch copy of the record.
+      if (pred !== null) this.dropUnlessFiltered(ev, pred, a0, a1, a2, a3, a4, a5, ret);
+      return;
+    }
+    ev.fill(rb.view, rb.bytes, off, this.pid, a0, a1, a2, a3, a4, a5, ret);
     if (pred !== null && !pred(rb.view, rb.bytes, off)) {
       rb.discard(off);
       ev.filtered++;
       return;
     }
     rb.commit(off);
+  }
+
+  private dropUnlessFiltered(
+    ev: TraceEvent,
+    pred: RecordPredicate,
+    a0: unknown,
+    a1: unknown,
+    a2: unknown,
+    a3: unknown,
+    a4: unknown,
+    a5: unknown,
+    ret: unknown,
+  ): void {
+    if (this.scratch.length < ev.recordSize) {
+      this.scratch = new Uint8Array(ev.recordSize);
+      this.scratchView = new DataView(this.scratch.buffer);
+    }
+    ev.fill(this.scratchView, this.scratch, 0, this.pid, a0, a1, a2, a3, a4, a5, ret);
+    if (pred(this.scratchView, this.scratch, 0)) this.buffer.drop();
+    else ev.filtered++;
   }
 
   private copyRecord(ev: TraceEvent, ctxOffset: number): void {
