@@ -4,12 +4,14 @@
  * the programs prepared on their engines.
  */
 import type { LinkedProgram, MapSpec } from '@tbpf/asm';
+import type { Insn } from '@tbpf/isa';
 import {
   helperSet,
   type LogLevel,
   type ProgramType,
   VerifierError,
   type VerifyOptions,
+  type VerifyResult,
   verify,
 } from '@tbpf/verifier';
 import {
@@ -41,6 +43,11 @@ export interface LoadOptions {
   engineOptions?: PrepareOptions;
   /** Verify every program before loading (default true — libbpf and cilium/ebpf always do). */
   verify?: boolean;
+  /**
+   * How to verify (default: @tbpf/verifier's `verify`). A host that verified the program
+   * elsewhere — in a worker, with time and memory limits — passes that verdict back here.
+   */
+  verifyWith?: (insns: readonly Insn[], options: VerifyOptions) => VerifyResult;
   /** Detail of the verifier log kept on each program (0, 1 (default) or 2). */
   logLevel?: LogLevel;
   /** The verifier's program type: one for all, or per program (default: from the section, see program-types.ts). */
@@ -76,7 +83,7 @@ export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): Bpf
       verifierType(info, spec, helpers, options.contextSize ?? 0);
     let log = '';
     if (verifyFirst) {
-      const result = verify(linked.insns, {
+      const result = (options.verifyWith ?? verify)(linked.insns, {
         ...options.verifier,
         type,
         maps: linked.maps,

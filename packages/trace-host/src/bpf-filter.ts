@@ -21,8 +21,16 @@
 import { LinkError, sectionProgramType } from '@tbpf/asm';
 import type { Insn } from '@tbpf/isa';
 import { AUTO_ENGINE_ORDER, ENGINES, ObjectSpec, type Program } from '@tbpf/object';
-import { helperSet, kprobeType, type ProgramType, tracepointType, VerifierError } from '@tbpf/verifier';
-import type { BpfMap, EngineName } from '@tbpf/vm';
+import {
+  helperSet,
+  kprobeType,
+  type ProgramType,
+  tracepointType,
+  VerifierError,
+  type VerifyResult,
+  verify,
+} from '@tbpf/verifier';
+import type { BpfMap, EngineName, HelperPrototype } from '@tbpf/vm';
 import type { BpfAttachment, ContextForm, TraceEvent } from './event.js';
 import { FilterLoadError, type FilterMapSpec, type FilterProgram } from './filter-program.js';
 
@@ -74,22 +82,82 @@ export interface LoadedFilter extends BpfAttachment {
   readonly fallbacks: readonly string[];
 }
 
-/** The program type a filter on `ev` is verified against. */
-export function programTypeFor(host: TraceHost, ev: TraceEvent, form: ContextForm): ProgramType {
-  const helpers = helperSet(host.runtime.helpers.list().map((h) => h.proto));
-  if (form === 'regs') return kprobeType(helpers);
-  return tracepointType(
-    ev.fields.map((f) => ({ name: f.name, offset: f.offset, size: f.size })),
-    helpers,
-  );
+/**
+ * What the expensive half of loading a filter needs — reading the source (C is compiled) and
+ * verifying — as plain data, so it can run in a worker (./filter-planner.ts).
+ */
+export interface FilterPlanRequest {
+  source: FilterSource;
+  /** The context asked for, if any. */
+  ctx?: ContextForm;
+  /** The event's path, and the contexts it offers (default: both, `regs` first). */
+  eventPath: string;
+  contexts?: readonly ContextForm[];
+  /** The event record's fields (the `record` context's layout). */
+  fields: readonly { name: string; offset: number; size: number }[];
+  /** The helpers the host's runtime has. */
+  helpers: readonly HelperPrototype[];
+  logLevel: 0 | 1 | 2;
+}
+
+/** A filter read and verified: everything loading needs that costs time. */
+export interface FilterPlan {
+  program: FilterProgram;
+  form: ContextForm;
+  type: ProgramType;
+  /** The verifier's (accepting) verdict. */
+  verdict: VerifyResult;
+}
+
+/** The plan request for a filter of `ev` from `source`. */
+export function planRequest(
+  host: TraceHost,
+  ev: TraceEvent,
+  source: FilterSource,
+  options: FilterOptions,
+): FilterPlanRequest {
+  return {
+    source,
+    ctx: options.ctx,
+    eventPath: ev.path,
+    contexts: ev.options.contexts,
+    fields: ev.fields.map((f) => ({ name: f.name, offset: f.offset, size: f.size })),
+    helpers: host.runtime.helpers.list().map((h) => h.proto),
+    logLevel: options.logLevel ?? 1,
+  };
+}
+
+/**
+ * Read the source and verify it against the event's program type (the specs as they are:
+ * .rodata read-only, initial values). Plain data in and out; throws FilterLoadError.
+ */
+export function planFilter(req: FilterPlanRequest): FilterPlan {
+  const program = readFilterSource(req.source);
+  const form = contextFor(req, program);
+  const helpers = helperSet(req.helpers);
+  const type = form === 'regs' ? kprobeType(helpers) : tracepointType([...req.fields], helpers);
+  const verdict = verify(program.insns, {
+    type,
+    maps: program.maps,
+    logLevel: req.logLevel,
+    lineInfo: program.lineInfo,
+  });
+  if (!verdict.accepted) {
+    throw new FilterLoadError(
+      `verifier rejected the program: insn ${verdict.error?.insnIndex}: ${verdict.error?.reason}`,
+      verdict.log,
+      'verify',
+    );
+  }
+  return { program, form, type, verdict };
 }
 
 /** The context a filter gets: the one asked for (if the event offers it), else the event's default. */
-function contextFor(ev: TraceEvent, program: FilterProgram, asked: ContextForm | undefined): ContextForm {
-  const offered = ev.options.contexts;
+function contextFor(req: FilterPlanRequest, program: FilterProgram): ContextForm {
+  const { ctx: asked, contexts: offered } = req;
   if (asked && offered && !offered.includes(asked))
     throw new FilterLoadError(
-      `${ev.path} offers ctx=${offered.join('|')}, not ctx=${asked}`,
+      `${req.eventPath} offers ctx=${offered.join('|')}, not ctx=${asked}`,
       undefined,
       'load',
     );
@@ -106,11 +174,19 @@ export function loadFilter(
   source: FilterSource,
   options: FilterOptions = {},
 ): LoadedFilter {
-  const program = readFilterSource(source);
-  const form = contextFor(ev, program, options.ctx);
-  const type = programTypeFor(host, ev, form);
-  // Verified (the specs as they are: .rodata read-only, initial values), maps created or
-  // reused, prepared on the engine asked for or the first of wasm, jit, interp that can.
+  return loadPlannedFilter(host, ev, planFilter(planRequest(host, ev, source, options)), options);
+}
+
+/** The cheap half of loading: maps created or reused, the program prepared on an engine, its context. */
+export function loadPlannedFilter(
+  host: TraceHost,
+  ev: TraceEvent,
+  plan: FilterPlan,
+  options: FilterOptions = {},
+): LoadedFilter {
+  const { program, form, type } = plan;
+  // Maps created or reused, prepared on the engine asked for or the first of wasm, jit, interp
+  // that can. The verdict is the plan's: the verifier does not run again here.
   let prog: Program;
   try {
     prog = ObjectSpec.fromPrograms('raw', program.origin, [program])
@@ -119,6 +195,7 @@ export function loadFilter(
         type,
         engine: options.engine ?? 'auto',
         logLevel: options.logLevel ?? 1,
+        verifyWith: () => plan.verdict,
         engineOptions: {
           ...(options.instructionLimit ? { instructionLimit: options.instructionLimit } : {}),
           ...(options.blind === false ? { blind: false } : {}),

@@ -47,8 +47,16 @@ export class ControlPlaneError extends Error {
   }
 }
 
-/** Loads a BPF filter for an event from a `filter` write (see ./bpf-filter.ts). */
-export type BpfFilterLoader = (host: TraceHost, ev: TraceEvent, data: Uint8Array) => void;
+/** Loads BPF filters from `filter` writes (see ./bpf-filter.ts, ./filter-planner.ts). */
+export interface BpfFilterLoader {
+  /** Read, verify, prepare and attach, in the calling thread. */
+  load(ev: TraceEvent, data: Uint8Array): void;
+  /**
+   * Read and verify off the main thread; resolves with the step that prepares and attaches
+   * the filter (cheap), to run only if no later write to the same `filter` came meanwhile.
+   */
+  plan(ev: TraceEvent, data: Uint8Array): Promise<() => void>;
+}
 
 export type FileData = string | Uint8Array;
 
@@ -65,11 +73,42 @@ export function isBpfFilterData(data: FileData): boolean {
 }
 
 export class ControlPlane {
+  /** Writes to each event's `filter` so far: a filter planned off-thread attaches only if it is still the latest. */
+  private readonly filterWrites = new WeakMap<TraceEvent, number>();
+
   constructor(
     readonly host: TraceHost,
-    /** Set once BPF loading is available (see `attachBpfLoader`). */
+    /** Null where BPF loading is not available. */
     public bpfLoader: BpfFilterLoader | null = null,
   ) {}
+
+  /**
+   * `write`, except that a BPF program written to a `filter` file is read (C compiled) and
+   * verified off the main thread (./filter-planner.ts) while the event's old filter keeps
+   * running; the new one is attached when it is ready, unless a later write to the same
+   * `filter` came meanwhile (then this write has no effect). Every other write is `write`.
+   */
+  async writeAsync(path: string, data: FileData): Promise<void> {
+    const p = norm(path);
+    const parts = p.split('/');
+    if (!(parts[0] === 'events' && parts.length === 4 && parts[3] === 'filter' && isBpfFilterData(data))) {
+      this.write(path, data);
+      return;
+    }
+    const ev = this.eventAt(p, parts);
+    const loader = this.bpfLoader;
+    if (!loader) throw new ControlPlaneError('EINVAL', p, 'BPF filters are not available in this host');
+    const seq = this.bumpFilterWrites(ev);
+    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+    let attach: () => void;
+    try {
+      attach = await loader.plan(ev, bytes);
+      if (this.filterWrites.get(ev) !== seq) return; // a later write won
+      attach();
+    } catch (e) {
+      throw this.filterError(p, e);
+    }
+  }
 
   /** Entries of a directory. */
   list(path = ''): string[] {
@@ -255,19 +294,31 @@ export class ControlPlane {
     );
   }
 
+  private bumpFilterWrites(ev: TraceEvent): number {
+    const seq = (this.filterWrites.get(ev) ?? 0) + 1;
+    this.filterWrites.set(ev, seq);
+    return seq;
+  }
+
+  /** A failed BPF filter write: logged, and a ControlPlaneError with the verifier's log. */
+  private filterError(p: string, e: unknown): ControlPlaneError {
+    const msg = e instanceof Error ? e.message : String(e);
+    const log = (e as { log?: string }).log;
+    this.host.logError('event filter', `bpf: ${msg}`);
+    return new ControlPlaneError('EINVAL', p, msg, log);
+  }
+
   private writeFilter(p: string, ev: TraceEvent, data: FileData): void {
     const h = this.host;
+    this.bumpFilterWrites(ev);
     if (isBpfFilterData(data)) {
       if (!this.bpfLoader)
         throw new ControlPlaneError('EINVAL', p, 'BPF filters are not available in this host');
       const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
       try {
-        this.bpfLoader(h, ev, bytes);
+        this.bpfLoader.load(ev, bytes);
       } catch (e) {
-        const msg = e instanceof Error ? e.message : String(e);
-        const log = (e as { log?: string }).log;
-        h.logError('event filter', `bpf: ${msg}`);
-        throw new ControlPlaneError('EINVAL', p, msg, log);
+        throw this.filterError(p, e);
       }
       return;
     }

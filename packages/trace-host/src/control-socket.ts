@@ -89,6 +89,10 @@ export async function serveControlSocket(
     connections.add(sock);
     const reader = new FrameReader(limits.maxFrameBytes);
     const pipes = new Set<AbortController>();
+    // Requests other than pipe are answered in order, one at a time (a filter write may wait
+    // for its worker); `busy` counts those not answered yet.
+    let queue = Promise.resolve();
+    let busy = 0;
     let frameTimer: NodeJS.Timeout | undefined;
     const send = (r: ControlResponse) => {
       if (sock.destroyed) return;
@@ -105,7 +109,7 @@ export async function serveControlSocket(
     };
     sock.setTimeout(limits.idleTimeoutMs);
     sock.on('timeout', () => {
-      if (pipes.size === 0) drop('ETIMEDOUT', `no request for ${limits.idleTimeoutMs} ms`);
+      if (pipes.size === 0 && busy === 0) drop('ETIMEDOUT', `no request for ${limits.idleTimeoutMs} ms`);
     });
     sock.on('close', () => {
       connections.delete(sock);
@@ -132,7 +136,11 @@ export async function serveControlSocket(
             void pipe(host, req, send, ac.signal).finally(() => pipes.delete(ac));
             return;
           }
-          send(handle(host, req));
+          busy++;
+          queue = queue.then(async () => {
+            send(await handle(host, req));
+            busy--;
+          });
         });
       } catch (e) {
         if (!(e instanceof FrameError)) throw e;
@@ -172,7 +180,8 @@ function failure(id: number, code: string, message: string, detail?: string): Co
   return detail === undefined ? { id, ok: false, code, message } : { id, ok: false, code, message, detail };
 }
 
-function handle(host: TraceHost, req: ControlRequest): ControlResponse {
+/** Answer one request; never throws. A BPF filter write is read and verified off the main thread. */
+async function handle(host: TraceHost, req: ControlRequest): Promise<ControlResponse> {
   try {
     switch (req.op) {
       case 'list':
@@ -181,7 +190,7 @@ function handle(host: TraceHost, req: ControlRequest): ControlResponse {
         return { id: req.id, ok: true, data: host.control.read(req.path ?? '') };
       case 'write': {
         const data = req.base64 ? new Uint8Array(Buffer.from(req.data ?? '', 'base64')) : (req.data ?? '');
-        host.control.write(req.path ?? '', data);
+        await host.control.writeAsync(req.path ?? '', data);
         return { id: req.id, ok: true };
       }
       case 'pipe':

@@ -16,7 +16,9 @@ import {
   type FilterSource,
   type LoadedFilter,
   loadFilter,
+  loadPlannedFilter,
   parseFilterWrite,
+  planRequest,
 } from './bpf-filter.js';
 import { ControlPlane, type FileData } from './control-plane.js';
 import {
@@ -29,6 +31,7 @@ import {
   normaliseFieldSpecs,
   TraceEvent,
 } from './event.js';
+import { FilterPlanner, type FilterPlannerOptions } from './filter-planner.js';
 import {
   FunctionRegistry,
   type ProbeHooks,
@@ -65,6 +68,11 @@ export interface TraceHostOptions {
   faultPolicy?: FaultPolicy;
   /** Helpers programs may call (default: vm's standard set plus the host's). */
   helpers?: HelperRegistry;
+  /**
+   * How BPF filters written to the control plane are read and verified off the main thread:
+   * the worker script, time and memory limits, concurrency (./filter-planner.ts).
+   */
+  filterPlanner?: FilterPlannerOptions;
 }
 
 /** One entry of the trace buffer, decoded. */
@@ -123,13 +131,22 @@ export class TraceHost implements EventSink {
   private readonly pid: number;
   private readonly cpu: number;
   private pipeWaiters: (() => void)[] = [];
+  /** Reads and verifies BPF filters written to the control plane, off the main thread. */
+  readonly filterPlanner: FilterPlanner;
   /** Where a record is built to evaluate a predicate when the ring buffer has no room. */
   private scratch = new Uint8Array(0);
   private scratchView = new DataView(this.scratch.buffer);
   /** The tracefs-shaped tree (see ./control-plane.ts). */
-  readonly control: ControlPlane = new ControlPlane(this, (host, ev, data) => {
-    const { source, options } = parseFilterWrite(data);
-    host.setBpfFilter(ev, source, options);
+  readonly control: ControlPlane = new ControlPlane(this, {
+    load: (ev, data) => {
+      const { source, options } = parseFilterWrite(data);
+      this.setBpfFilter(ev, source, options);
+    },
+    plan: async (ev, data) => {
+      const { source, options } = parseFilterWrite(data);
+      const plan = await this.filterPlanner.plan(planRequest(this, ev, source, options));
+      return () => this.attachBpf(ev, loadPlannedFilter(this, ev, plan, options));
+    },
   });
 
   constructor(options: TraceHostOptions = {}) {
@@ -154,6 +171,7 @@ export class TraceHost implements EventSink {
     this.buffer = new TraceRingBuffer(options.bufferBytes ?? 1 << 20, options.overflow ?? 'overwrite');
     this.registry = options.registry ?? new FunctionRegistry();
     this.faultPolicy = options.faultPolicy ?? 'keep';
+    this.filterPlanner = new FilterPlanner(options.filterPlanner);
   }
 
   /**
@@ -703,6 +721,11 @@ export class TraceHost implements EventSink {
   /** Write a control file, e.g. `events/skb/kfree_skb/filter`; throws ControlPlaneError. */
   write(path: string, data: FileData): void {
     this.control.write(path, data);
+  }
+
+  /** `write`, with BPF filters read and verified off the main thread (ControlPlane.writeAsync). */
+  writeAsync(path: string, data: FileData): Promise<void> {
+    return this.control.writeAsync(path, data);
   }
 
   // ── errors ────────────────────────────────────────────────────────────────────────────────
