@@ -136,8 +136,7 @@ export function compileToUnit(source: string, opts: CompileOptions = {}): Fronte
   const level = opts.optimize ?? 2;
   let unit: CompiledUnit | undefined;
   try {
-    const toks = pp.run(source);
-    const tu = new Parser(toks, diags).parse();
+    const tu = new Parser(pp.stream(source), diags).parse();
     if (diags.errorCount === 0) unit = lower(tu, diags, level, pp.sources, fileName);
   } catch (e) {
     if (!(e instanceof Abort)) {

@@ -56,8 +56,7 @@ export function parseDeclarations(source: string, opts: DeclarationOptions = {})
   const diags = new DiagnosticBag();
   const fileName = opts.fileName ?? '<declarations>';
   const pp = new Preprocessor({ ...opts, fileName, bundled: BUNDLED_HEADERS }, diags);
-  const toks = pp.run(source);
-  const parser = new Parser(toks, diags);
+  const parser = new Parser(pp.stream(source), diags);
   if (diags.errorCount === 0) {
     try {
       parser.parse({ functions: false });

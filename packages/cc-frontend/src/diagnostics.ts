@@ -52,6 +52,8 @@ export class CompileError extends Error {
 /** The text of every file read during a compilation, for printing source lines. */
 export type SourceMap = Map<string, string>;
 
+const MACRO_BACKTRACE_LIMIT = 6;
+
 /** Lines shown around the caret are cut to this many characters (binary input has huge lines). */
 const MAX_SHOWN_LINE = 240;
 

@@ -8,16 +8,74 @@ import type { DiagnosticBag, SourceLoc } from './diagnostics.js';
 
 export type TokenKind = 'ident' | 'num' | 'char' | 'str' | 'punct' | 'eof';
 
-export interface Token {
-  kind: TokenKind;
-  text: string;
-  loc: SourceLoc;
-  /** Whitespace precedes the token (matters for `#` stringification and function-like macros). */
-  space: boolean;
-  /** First token of a logical line (a `#` here starts a directive). */
-  bol: boolean;
-  /** Macro names that must not be expanded again inside this token (the hide set). */
-  hide: ReadonlySet<string> | undefined;
+/** What a copy of a token may change. */
+export interface TokenChanges {
+  kind?: TokenKind;
+  text?: string;
+  loc?: SourceLoc;
+  space?: boolean;
+  bol?: boolean;
+  hide?: ReadonlySet<string> | undefined;
+}
+
+/**
+ * A token. Its place is kept as plain fields and `loc` is made on first use (most tokens are
+ * never asked): a big header is ~600,000 tokens, so their size is the preprocessor's memory.
+ * Copy with `with(…)`, never with an object spread (it would lose `loc`).
+ */
+export class Token {
+  /** The location object, once made (or as given, when it carries macro expansions). */
+  private cachedLoc: SourceLoc | undefined;
+  private readonly file: string;
+  /** line * 4096 + col (a small integer), or -1 when `cachedLoc` holds the location. */
+  private readonly pos: number;
+
+  constructor(
+    public kind: TokenKind,
+    public text: string,
+    loc: SourceLoc,
+    /** Whitespace precedes the token (matters for `#` stringification and function-like macros). */
+    public space: boolean,
+    /** First token of a logical line (a `#` here starts a directive). */
+    public bol: boolean,
+    /** Macro names that must not be expanded again inside this token (the hide set). */
+    public hide: ReadonlySet<string> | undefined = undefined,
+  ) {
+    this.file = loc.file;
+    // The lexer's scratch location is copied; any other object is kept (the parser compares
+    // token locations by identity), as are places that do not fit the packed form.
+    if (loc instanceof PlainLoc && loc.col < 4096 && loc.line < 500_000) {
+      this.pos = loc.line * 4096 + loc.col;
+      this.cachedLoc = undefined;
+    } else {
+      this.pos = -1;
+      this.cachedLoc = loc instanceof PlainLoc ? { file: loc.file, line: loc.line, col: loc.col } : loc;
+    }
+  }
+
+  get loc(): SourceLoc {
+    if (this.cachedLoc === undefined)
+      this.cachedLoc = { file: this.file, line: Math.floor(this.pos / 4096), col: this.pos % 4096 };
+    return this.cachedLoc;
+  }
+
+  with(c: TokenChanges): Token {
+    return new Token(
+      c.kind ?? this.kind,
+      c.text ?? this.text,
+      c.loc ?? this.loc,
+      c.space ?? this.space,
+      c.bol ?? this.bol,
+      'hide' in c ? c.hide : this.hide,
+    );
+  }
+}
+
+/** The lexer's reusable location (copied into the token's fields, not kept). */
+class PlainLoc implements SourceLoc {
+  file = '';
+  line = 0;
+  col = 0;
 }
 
 // Character codes used by the scanner.
@@ -63,6 +121,79 @@ const PUNCTUATORS: ReadonlyMap<number, readonly string[]> = (() => {
   return m;
 })();
 
+/**
+ * Words the parser and preprocessor compare tokens with: interning identifiers to these very
+ * strings (constants of the program, so internalized by V8) makes those comparisons pointer tests.
+ */
+// biome-ignore format: a table
+const KEYWORDS: readonly string[] = [
+  'auto', 'break', 'case', 'char', 'const', 'continue', 'default', 'do', 'double', 'else', 'enum',
+  'extern', 'float', 'for', 'goto', 'if', 'inline', 'int', 'long', 'register', 'restrict', 'return',
+  'short', 'signed', 'sizeof', 'static', 'struct', 'switch', 'typedef', 'union', 'unsigned', 'void',
+  'volatile', 'while', '_Alignas', '_Alignof', '_Atomic', '_Bool', '_Noreturn', '_Static_assert',
+  '_Thread_local', '__attribute__', '__attribute', '__extension__', '__inline', '__inline__',
+  '__const', '__volatile__', '__restrict', '__restrict__', '__signed__', 'typeof', '__typeof__',
+  '__typeof', 'asm', '__asm__', '__asm', '__int128', 'define', 'undef', 'include', 'ifdef', 'ifndef',
+  'elif', 'endif', 'defined', 'pragma', 'error', 'packed', 'aligned', 'section', 'preserve_access_index',
+];
+
+/**
+ * Identifiers, one string per distinct name: less memory, and the parser's keyword tests compare
+ * pointers (the keywords are this program's own, internalized, strings). Open addressing on a
+ * hash computed while scanning, so a name seen before costs no new string and no rehash.
+ */
+export class NameTable {
+  private keys: (string | undefined)[] = new Array(1024).fill(undefined);
+  private hashes = new Int32Array(1024);
+  private count = 0;
+
+  constructor() {
+    for (const k of KEYWORDS) {
+      let h = k.charCodeAt(0);
+      for (let j = 1; j < k.length; j++) h = (h * 31 + k.charCodeAt(j)) | 0;
+      this.insert(k, h);
+    }
+  }
+
+  intern(text: string, start: number, end: number, h: number): string {
+    const mask = this.keys.length - 1;
+    const len = end - start;
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const k = this.keys[slot];
+      if (k === undefined) break;
+      if (this.hashes[slot] === h && k.length === len && text.startsWith(k, start)) return k;
+    }
+    const word = text.slice(start, end);
+    this.insert(word, h);
+    return word;
+  }
+
+  private insert(word: string, h: number): void {
+    if (++this.count * 2 > this.keys.length) this.grow();
+    const mask = this.keys.length - 1;
+    let slot = h & mask;
+    while (this.keys[slot] !== undefined) slot = (slot + 1) & mask;
+    this.keys[slot] = word;
+    this.hashes[slot] = h;
+  }
+
+  private grow(): void {
+    const keys = this.keys;
+    const hashes = this.hashes;
+    this.keys = new Array(keys.length * 2).fill(undefined);
+    this.hashes = new Int32Array(keys.length * 2);
+    const mask = this.keys.length - 1;
+    for (let j = 0; j < keys.length; j++) {
+      const k = keys[j];
+      if (k === undefined) continue;
+      let slot = hashes[j] & mask;
+      while (this.keys[slot] !== undefined) slot = (slot + 1) & mask;
+      this.keys[slot] = k;
+      this.hashes[slot] = hashes[j];
+    }
+  }
+}
+
 /** A character as clang prints an unexpected one: itself if printable, else `<U+XXXX>`. */
 export function printableChar(c: string): string {
   const code = c.codePointAt(0) ?? 0;
@@ -94,130 +225,191 @@ function splice(source: string): { text: string; splices: number[] } {
  * Tokenizes one file. Ends with an `eof` token located just past the last character. An error
  * beyond the error limit throws the fatal `Abort` (the caller stops the compilation).
  */
-export function tokenize(source: string, file: string, diags: DiagnosticBag): Token[] {
-  const { text, splices } = splice(source);
-  const n = text.length;
-
-  // Locations are asked for in increasing offsets: walk forward over newlines and splices.
-  let line = 1;
-  let lineStart = 0; // offset (in `text`) where column 1 of `line` is
-  let nextNl = text.indexOf('\n');
-  let spliceIdx = 0;
-  const locAt = (i: number): SourceLoc => {
-    for (;;) {
-      const nl = nextNl >= 0 && nextNl < i ? nextNl + 1 : -1;
-      const sp = spliceIdx < splices.length && splices[spliceIdx] <= i ? splices[spliceIdx] : -1;
-      if (nl < 0 && sp < 0) break;
-      if (sp >= 0 && (nl < 0 || sp < nl)) {
-        spliceIdx++;
-        line++;
-        lineStart = sp;
-      } else {
-        line++;
-        lineStart = nl;
-        nextNl = text.indexOf('\n', nl);
-      }
-    }
-    return { file, line, col: i - lineStart + 1 };
-  };
-  const error = (at: number, message: string): void => {
-    const a = diags.error(locAt(at), message);
-    if (a.fatal) throw a;
-  };
-
+/** All tokens of a text, ending with `eof` (for small texts: macro values, pastes, `_Pragma`). */
+export function tokenize(source: string, file: string, diags: DiagnosticBag, names?: NameTable): Token[] {
+  const lexer = new Lexer(source, file, diags, names);
   const tokens: Token[] = [];
-  let bol = true;
-  let space = false;
-  let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
-    if (c === NL) {
-      bol = true;
-      space = false;
-      i++;
-      continue;
-    }
-    if (c === SPACE || c === TAB || c === CR || c === VT || c === FF) {
-      space = true;
-      i++;
-      continue;
-    }
-    if (c === SLASH && text.charCodeAt(i + 1) === SLASH) {
-      const end = text.indexOf('\n', i);
-      i = end < 0 ? n : end;
-      space = true;
-      continue;
-    }
-    if (c === SLASH && text.charCodeAt(i + 1) === STAR) {
-      const end = text.indexOf('*/', i + 2);
-      if (end < 0) {
-        error(i, 'unterminated /* comment');
-        i = n;
-      } else i = end + 2;
-      space = true;
-      continue;
-    }
-    const start = i;
-    let kind: TokenKind;
-    const c1 = text.charCodeAt(i + 1);
-    if (isDigitCode(c) || (c === DOT && isDigitCode(c1))) {
-      // pp-number: digits, letters, '.', digit separators, and exponent signs.
-      i++;
-      while (i < n) {
-        const d = text.charCodeAt(i);
-        if (d === 43 || d === 45) {
-          const e = text.charCodeAt(i - 1) | 0x20; // '+'/'-' after e, E, p or P
-          if (e === 101 || e === 112) i++;
-          else break;
-        } else if (isIdentCode(d) || d === DOT || d === SQUOTE) i++;
-        else break;
+  for (;;) {
+    const t = lexer.next();
+    tokens.push(t);
+    if (t.kind === 'eof') return tokens;
+  }
+}
+
+/**
+ * Tokens of one file, made as they are asked for: the preprocessor reads a big header without
+ * holding all of its tokens. After the last token, `next()` keeps returning an `eof` token located
+ * just past the last character.
+ */
+export class Lexer {
+  private readonly text: string;
+  private readonly splices: number[];
+  private readonly n: number;
+  private i = 0;
+  private bol = true;
+  private space = false;
+  // Locations are asked for in increasing offsets: walk forward over newlines and splices.
+  private line = 1;
+  /** Offset (in `text`) where column 1 of `line` is. */
+  private lineStart = 0;
+  private nextNl: number;
+  private spliceIdx = 0;
+  private readonly scratch = new PlainLoc();
+  constructor(
+    source: string,
+    private readonly file: string,
+    private readonly diags: DiagnosticBag,
+    /** Shared by the files of one compilation. */
+    private readonly names = new NameTable(),
+  ) {
+    const s = splice(source);
+    this.text = s.text;
+    this.splices = s.splices;
+    this.n = this.text.length;
+    this.nextNl = this.text.indexOf('\n');
+    this.scratch.file = file;
+  }
+
+  private locAt(i: number): SourceLoc {
+    const splices = this.splices;
+    for (;;) {
+      const nl = this.nextNl >= 0 && this.nextNl < i ? this.nextNl + 1 : -1;
+      const sp =
+        this.spliceIdx < splices.length && splices[this.spliceIdx] <= i ? splices[this.spliceIdx] : -1;
+      if (nl < 0 && sp < 0) break;
+      this.line++;
+      if (sp >= 0 && (nl < 0 || sp < nl)) {
+        this.spliceIdx++;
+        this.lineStart = sp;
+      } else {
+        this.lineStart = nl;
+        this.nextNl = this.text.indexOf('\n', nl);
       }
-      kind = 'num';
-    } else if (
-      c === DQUOTE ||
-      c === SQUOTE ||
-      ((c === 76 || c === 117 || c === 85) && (c1 === DQUOTE || c1 === SQUOTE)) || // L" u" U"
-      (c === 117 && c1 === 56 && text.charCodeAt(i + 2) === DQUOTE) // u8"
-    ) {
-      while (text.charCodeAt(i) !== DQUOTE && text.charCodeAt(i) !== SQUOTE) i++;
-      const quote = text.charCodeAt(i);
-      i++;
-      for (;;) {
-        const d = text.charCodeAt(i);
-        if (i >= n || d === quote || d === NL) break;
-        i += d === BACKSLASH && text.charCodeAt(i + 1) !== NL ? 2 : 1;
-      }
-      if (i < n && text.charCodeAt(i) === quote) i++;
-      else error(start, `missing terminating ${quote === DQUOTE ? '"' : "'"} character`);
-      kind = quote === DQUOTE ? 'str' : 'char';
-    } else if (isIdentCode(c) && !isDigitCode(c)) {
-      i++;
-      while (i < n && isIdentCode(text.charCodeAt(i))) i++;
-      kind = 'ident';
-    } else {
-      const list = PUNCTUATORS.get(c);
-      const p = list?.find((q) => q.length === 1 || text.startsWith(q, i));
-      if (p === undefined) {
-        if (c === 0xfeff && i === 0) {
-          i++; // byte order mark
-          continue;
-        }
-        if (c === 0) {
-          diags.warn(locAt(i), 'null character ignored');
-        } else {
-          error(i, `unexpected character ${printableChar(String.fromCodePoint(text.codePointAt(i) ?? c))}`);
-        }
-        i += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
-        space = true;
+    }
+    this.scratch.line = this.line;
+    this.scratch.col = i - this.lineStart + 1;
+    return this.scratch;
+  }
+
+  private error(at: number, message: string): void {
+    const a = this.diags.error({ ...this.locAt(at) }, message);
+    if (a.fatal) throw a;
+  }
+
+  private token(kind: TokenKind, text: string, start: number): Token {
+    const t = new Token(kind, text, this.locAt(start), this.space, this.bol);
+    this.bol = false;
+    this.space = false;
+    return t;
+  }
+
+  next(): Token {
+    const text = this.text;
+    const n = this.n;
+    let i = this.i;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (c === NL) {
+        this.bol = true;
+        this.space = false;
+        i++;
         continue;
       }
-      i += p.length;
-      kind = 'punct';
+      if (c === SPACE || c === TAB || c === CR || c === VT || c === FF) {
+        this.space = true;
+        i++;
+        continue;
+      }
+      if (c === SLASH && text.charCodeAt(i + 1) === SLASH) {
+        const end = text.indexOf('\n', i);
+        i = end < 0 ? n : end;
+        this.space = true;
+        continue;
+      }
+      if (c === SLASH && text.charCodeAt(i + 1) === STAR) {
+        const end = text.indexOf('*/', i + 2);
+        if (end < 0) {
+          this.i = n;
+          this.error(i, 'unterminated /* comment');
+          return this.next();
+        }
+        i = end + 2;
+        this.space = true;
+        continue;
+      }
+      const start = i;
+      let kind: TokenKind;
+      const c1 = text.charCodeAt(i + 1);
+      if (isDigitCode(c) || (c === DOT && isDigitCode(c1))) {
+        // pp-number: digits, letters, '.', digit separators, and exponent signs.
+        i++;
+        while (i < n) {
+          const d = text.charCodeAt(i);
+          if (d === 43 || d === 45) {
+            const e = text.charCodeAt(i - 1) | 0x20; // '+'/'-' after e, E, p or P
+            if (e === 101 || e === 112) i++;
+            else break;
+          } else if (isIdentCode(d) || d === DOT || d === SQUOTE) i++;
+          else break;
+        }
+        kind = 'num';
+      } else if (
+        c === DQUOTE ||
+        c === SQUOTE ||
+        ((c === 76 || c === 117 || c === 85) && (c1 === DQUOTE || c1 === SQUOTE)) || // L" u" U"
+        (c === 117 && c1 === 56 && text.charCodeAt(i + 2) === DQUOTE) // u8"
+      ) {
+        while (text.charCodeAt(i) !== DQUOTE && text.charCodeAt(i) !== SQUOTE) i++;
+        const quote = text.charCodeAt(i);
+        i++;
+        for (;;) {
+          const d = text.charCodeAt(i);
+          if (i >= n || d === quote || d === NL) break;
+          i += d === BACKSLASH && text.charCodeAt(i + 1) !== NL ? 2 : 1;
+        }
+        if (i < n && text.charCodeAt(i) === quote) i++;
+        else {
+          this.i = i;
+          this.error(start, `missing terminating ${quote === DQUOTE ? '"' : "'"} character`);
+        }
+        kind = quote === DQUOTE ? 'str' : 'char';
+      } else if (isIdentCode(c) && !isDigitCode(c)) {
+        // Hash while scanning; the name table gives the one string for this name.
+        let h = c;
+        i++;
+        for (let d = text.charCodeAt(i); i < n && isIdentCode(d); d = text.charCodeAt(++i))
+          h = (h * 31 + d) | 0;
+        this.i = i;
+        return this.token('ident', this.names.intern(text, start, i, h), start);
+      } else {
+        const list = PUNCTUATORS.get(c);
+        let p: string | undefined;
+        if (list)
+          for (let k = 0; k < list.length; k++)
+            if (list[k].length === 1 || text.startsWith(list[k], i)) {
+              p = list[k];
+              break;
+            }
+        if (p === undefined) {
+          i += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
+          this.i = i;
+          this.space = true;
+          if (c === 0xfeff && start === 0) continue; // byte order mark
+          if (c === 0) this.diags.warn({ ...this.locAt(start) }, 'null character ignored');
+          else
+            this.error(
+              start,
+              `unexpected character ${printableChar(String.fromCodePoint(text.codePointAt(start) ?? c))}`,
+            );
+          continue;
+        }
+        this.i = i + p.length;
+        return this.token('punct', p, start);
+      }
+      this.i = i;
+      return this.token(kind, text.slice(start, i), start);
     }
-    tokens.push({ kind, text: text.slice(start, i), loc: locAt(start), space, bol, hide: undefined });
-    bol = false;
-    space = false;
+    this.i = n;
+    return new Token('eof', '', this.locAt(n), this.space, true);
   }
-  tokens.push({ kind: 'eof', text: '', loc: locAt(n), space, bol: true, hide: undefined });
-  return tokens;
 }

@@ -112,6 +112,12 @@ interface Attrs {
   mode?: 1 | 2 | 4 | 8;
 }
 
+const FLOAT: Type = { kind: 'float', size: 4, name: 'float' };
+const DOUBLE: Type = { kind: 'float', size: 8, name: 'double' };
+
+/** What `attributes()` gives when there are none (never changed). */
+const NO_ATTRS: Readonly<Attrs> = Object.freeze({});
+
 /** GCC machine modes that `__attribute__((mode(…)))` may name, by size in bytes. */
 const MODE_SIZES: Readonly<Record<string, 1 | 2 | 4 | 8>> = {
   QI: 1,
@@ -146,28 +152,67 @@ const ASSIGN_OPS = new Set(['=', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=',
 const MAX_NESTING = 1000;
 
 /** Depth of an expression tree; depths of subtrees already measured come from `memo`. */
-function exprDepth(e: object, memo: WeakMap<object, number>): number {
+function exprDepth(e: Expr, memo: WeakMap<Expr, number>): number {
   const known = memo.get(e);
   if (known !== undefined) return known;
-  let max = 0;
-  for (const [k, v] of Object.entries(e)) {
-    if (k === 'type' || k === 'loc' || v === null || typeof v !== 'object') continue;
-    if (Array.isArray(v)) {
-      for (const x of v)
-        if (x && typeof x === 'object' && 'kind' in x) max = Math.max(max, exprDepth(x, memo));
-    } else if ('kind' in v && 'loc' in v) max = Math.max(max, exprDepth(v, memo));
+  const d = (x: Expr | undefined): number => (x === undefined ? 0 : exprDepth(x, memo));
+  let below: number;
+  switch (e.kind) {
+    case 'num':
+    case 'var':
+    case 'func':
+    case 'coreinfo':
+      return 1;
+    case 'unary':
+    case 'cast':
+    case 'deref':
+    case 'addr':
+      below = d(e.e);
+      break;
+    case 'member':
+      below = d(e.base);
+      break;
+    case 'incdec':
+      below = d(e.l);
+      break;
+    case 'binary':
+    case 'logand':
+    case 'logor':
+    case 'comma':
+    case 'assign':
+    case 'opassign':
+      below = Math.max(d(e.l), d(e.r));
+      break;
+    case 'cond':
+      below = Math.max(d(e.c), d(e.a), d(e.b));
+      break;
+    case 'call':
+    case 'helper':
+    case 'builtin':
+      below = e.args.reduce((m, x) => Math.max(m, d(x)), 0);
+      break;
+    case 'stmtexpr':
+      below = d(e.result); // its statements were checked as statements
+      break;
   }
-  memo.set(e, max + 1);
-  return max + 1;
+  memo.set(e, below + 1);
+  return below + 1;
 }
 
-interface Declarator {
-  name: string | undefined;
-  type: Type;
-  loc: SourceLoc;
-  paramVars?: Var[];
-  /** A K&R identifier list `f(a, b)` was read (not supported). */
-  knr?: boolean;
+/** A declarator read: its name, the type it declares, and where it is (made when asked for). */
+class Declarator {
+  constructor(
+    readonly name: string | undefined,
+    readonly type: Type,
+    private readonly at: Token,
+    readonly paramVars?: Var[],
+    /** A K&R identifier list `f(a, b)` was read (not supported). */
+    readonly knr?: boolean,
+  ) {}
+
+  get loc(): SourceLoc {
+    return this.at.loc;
+  }
 }
 
 /** Specifiers and qualifiers that change nothing in BPF code. */
@@ -232,7 +277,13 @@ export interface ParseOptions {
 }
 
 export class Parser {
+  /** Absolute index of the current token. */
   private pos = 0;
+  /** Tokens from absolute index `base` on (see `tok`). */
+  private buf: Token[] = [];
+  private base = 0;
+  private ended = false;
+  private readonly pull: () => Token;
   private scopes: Map<string, Entity>[] = [new Map()];
   private tagScopes: Map<string, Type>[] = [new Map()];
   private globals: Var[] = [];
@@ -256,7 +307,7 @@ export class Parser {
   /** The last enumeration constant read (for `__builtin_preserve_enum_value`). */
   private lastEnumConst: { name: string; value: bigint } | undefined;
   /** Depth of expression trees already checked (so each check is O(1) amortised). */
-  private depths = new WeakMap<object, number>();
+  private depths = new WeakMap<Expr, number>();
   /** Every struct/union/enum declared at file scope, in order: for the layout API. */
   readonly tags: Type[] = [];
   readonly typedefs = new Map<string, Type>();
@@ -264,10 +315,16 @@ export class Parser {
   /** File-scope enums with their constants, in declaration order. */
   readonly enums: { tag: string | undefined; consts: Map<string, bigint> }[] = [];
 
+  /** `source`: all tokens, or a function giving the next one (the preprocessor's stream). */
   constructor(
-    private readonly toks: Token[],
+    source: Token[] | (() => Token),
     private readonly diags: DiagnosticBag,
   ) {
+    if (typeof source === 'function') this.pull = source;
+    else {
+      let i = 0;
+      this.pull = () => source[Math.min(i++, source.length - 1)];
+    }
     // clang's predeclared types for the BPF target (va_list is a plain pointer there).
     const builtin = (name: string, type: Type) =>
       this.scopes[0].set(name, { kind: 'typedef', type: { ...type, typedef: { name, type } } as Type });
@@ -278,8 +335,30 @@ export class Parser {
 
   // ---- tokens ----
 
+  /**
+   * The token at absolute index `i`. Tokens are pulled from the source as needed and kept from
+   * the start of the current top-level declaration on (recovery and a few constructs read a
+   * declaration again); earlier ones are dropped, so memory holds one declaration's tokens.
+   */
+  private tok(i: number): Token {
+    while (i - this.base >= this.buf.length && !this.ended) {
+      const t = this.pull();
+      this.buf.push(t);
+      if (t.kind === 'eof') this.ended = true;
+    }
+    return this.buf[Math.min(i - this.base, this.buf.length - 1)];
+  }
+
+  /** Forget the tokens before `at` (the start of a top-level declaration). */
+  private release(at: number): void {
+    const n = at - this.base;
+    if (n < 256) return;
+    this.buf.splice(0, n);
+    this.base = at;
+  }
+
   private peek(k = 0): Token {
-    return this.toks[Math.min(this.pos + k, this.toks.length - 1)];
+    return this.tok(this.pos + k);
   }
   private is(text: string, k = 0): boolean {
     const t = this.peek(k);
@@ -320,7 +399,7 @@ export class Parser {
 
   private missingLoc(text: string): SourceLoc {
     const t = this.peek();
-    const prev = this.toks[this.pos - 1];
+    const prev = this.pos > this.base ? this.tok(this.pos - 1) : undefined;
     if (prev === undefined || (text !== ';' && t.kind !== 'eof')) return t.loc;
     if (prev.loc.macro) return prev.loc;
     return { file: prev.loc.file, line: prev.loc.line, col: prev.loc.col + prev.text.length };
@@ -399,6 +478,7 @@ export class Parser {
   parse(opts: ParseOptions = {}): TranslationUnit {
     while (this.peek().kind !== 'eof') {
       const start = this.pos;
+      this.release(start);
       try {
         this.topLevel(opts);
       } catch (e) {
@@ -442,7 +522,7 @@ export class Parser {
     if (this.accept(';')) return;
     for (let first = true; ; first = false) {
       const d = this.declarator(spec.type);
-      const attrs = this.declaratorAttributes({ ...spec.attrs });
+      const attrs = this.declaratorAttributes(spec.attrs);
       if (spec.typedef) {
         if (d.name === undefined) throw this.error(d.loc, 'typedef requires a name');
         this.declareTypedef(d.name, d.type, attrs);
@@ -478,10 +558,10 @@ export class Parser {
   }
 
   /** After a declarator: a GNU asm label (`asm("name")`, not supported) and attributes. */
-  private declaratorAttributes(into: Attrs): Attrs {
+  private declaratorAttributes(spec: Attrs): Attrs {
     if (this.isAsmKeyword())
       throw this.error(this.peek().loc, 'asm labels on declarations are not supported by tbpf cc');
-    return this.attributes(into);
+    return this.atAttribute() ? this.attributes({ ...spec }) : spec;
   }
 
   private declareTypedef(name: string, type: Type, attrs: Attrs): void {
@@ -512,8 +592,9 @@ export class Parser {
     }
     if (t.text !== PRAGMA_ATTRIBUTE_PUSH) return false;
     this.take();
-    const end = this.toks.findIndex((x, i) => i >= this.pos && x.kind === 'punct' && x.text === PRAGMA_END);
-    const stop = end < 0 ? this.toks.length - 1 : end;
+    let stop = this.pos;
+    for (let t = this.tok(stop); t.kind !== 'eof' && !(t.kind === 'punct' && t.text === PRAGMA_END); )
+      t = this.tok(++stop);
     const attrs: Attrs = {};
     try {
       if (this.accept('(')) {
@@ -652,7 +733,9 @@ export class Parser {
    * `into`. Attributes that change nothing in BPF code are accepted silently; unknown ones get
    * clang's warning.
    */
-  private attributes(into: Attrs = {}): Attrs {
+  private attributes(into?: Attrs): Attrs {
+    if (!this.atAttribute()) return into ?? NO_ATTRS;
+    const attrs = into === undefined || into === NO_ATTRS ? {} : into;
     for (;;) {
       if (this.is('__attribute__') || this.is('__attribute')) {
         this.take();
@@ -660,7 +743,7 @@ export class Parser {
         this.expect('(');
         while (!this.is(')')) {
           if (this.accept(',')) continue; // empty entries: `__attribute__((aligned(8), ,))`
-          this.attribute(into);
+          this.attribute(attrs);
           if (!this.accept(',')) break;
         }
         this.expect(')');
@@ -668,11 +751,19 @@ export class Parser {
       } else if (this.is('_Alignas')) {
         this.take();
         this.expect('(');
-        into.aligned = this.isTypeName() ? alignOf(this.typeName()) : Number(this.constExpr());
+        attrs.aligned = this.isTypeName() ? alignOf(this.typeName()) : Number(this.constExpr());
         this.expect(')');
       } else if (this.is('__extension__')) this.take();
-      else return into;
+      else return attrs;
     }
+  }
+
+  /** The next token starts an attribute, `_Alignas` or `__extension__`. */
+  private atAttribute(): boolean {
+    const t = this.peek();
+    if (t.kind !== 'ident') return false;
+    const w = t.text;
+    return w === '__attribute__' || w === '__attribute' || w === '_Alignas' || w === '__extension__';
   }
 
   private attribute(into: Attrs): void {
@@ -750,7 +841,7 @@ export class Parser {
       isStatic: false,
       isExtern: false,
       isInline: false,
-      attrs: {},
+      attrs: NO_ATTRS,
     };
     const start = this.peek();
     let base: Type | undefined;
@@ -761,18 +852,15 @@ export class Parser {
     let sawChar = false;
     let int128 = false;
     let autoType = false;
-    const quals: { const?: boolean; volatile?: boolean } = {};
+    let isConst = false;
+    let isVolatile = false;
     let any = false;
-    const setBase = (t: Token, type: Type): void => {
-      if (base || int128) throw this.error(t.loc, 'cannot combine with previous type specifier');
-      base = type;
-    };
     for (;;) {
       const t = this.peek();
       if (t.kind !== 'ident') break;
       const w = t.text;
       if (w === '__attribute__' || w === '__attribute' || w === '_Alignas' || w === '__extension__') {
-        this.attributes(spec.attrs);
+        spec.attrs = this.attributes(spec.attrs === NO_ATTRS ? undefined : spec.attrs);
         continue;
       }
       if (w === 'typedef') spec.typedef = true;
@@ -781,8 +869,8 @@ export class Parser {
       else if (w === 'inline' || w === '__inline' || w === '__inline__') spec.isInline = true;
       else if (NO_EFFECT_SPECIFIERS.has(w)) {
         // no effect on BPF code
-      } else if (w === 'const' || w === '__const' || w === '__const__') quals.const = true;
-      else if (w === 'volatile' || w === '__volatile__' || w === '__volatile') quals.volatile = true;
+      } else if (w === 'const' || w === '__const' || w === '__const__') isConst = true;
+      else if (w === 'volatile' || w === '__volatile__' || w === '__volatile') isVolatile = true;
       else if (w === 'signed' || w === '__signed__' || w === '__signed') signed = true;
       else if (w === 'unsigned') signed = false;
       else if (w === 'short') short = true;
@@ -794,11 +882,13 @@ export class Parser {
         int128 = true;
       } else if (w === 'float' || w === 'double') {
         // BPF has no floating point: the type may be declared (headers do), not computed with.
-        setBase(t, { kind: 'float', size: w === 'float' ? 4 : 8, name: w });
+        if (base || int128) throw this.error(t.loc, 'cannot combine with previous type specifier');
+        base = w === 'float' ? FLOAT : DOUBLE;
       } else if (w === '_Complex' || w === '__complex__') {
         throw this.error(t.loc, 'complex numbers are not supported by BPF');
       } else if (w === 'void' || w === '_Bool') {
-        setBase(t, w === 'void' ? T.void : T.bool);
+        if (base || int128) throw this.error(t.loc, 'cannot combine with previous type specifier');
+        base = w === 'void' ? T.void : T.bool;
       } else if (w === 'struct' || w === 'union') {
         if (base) throw this.error(t.loc, 'cannot combine with previous type specifier');
         this.take();
@@ -874,7 +964,12 @@ export class Parser {
     else type = signed === false ? T.uint : T.int;
     if (spec.attrs.mode !== undefined && type.kind === 'int' && !type.bool)
       type = intOfSize(spec.attrs.mode, type.signed);
-    if (quals.const || quals.volatile) type = { ...type, ...quals } as Type;
+    if (isConst || isVolatile)
+      type = {
+        ...type,
+        ...(isConst ? { const: true } : {}),
+        ...(isVolatile ? { volatile: true } : {}),
+      } as Type;
     if (spec.attrs.btfTypeTags)
       type = { ...type, btfTypeTags: [...(type.btfTypeTags ?? []), ...spec.attrs.btfTypeTags] };
     spec.type = type;
@@ -958,7 +1053,7 @@ export class Parser {
           if (bitWidth === 0 && d.name !== undefined)
             throw this.error(wTok.loc, `named bit-field '${d.name}' has zero width`);
         }
-        const fattrs = this.attributes({ ...spec.attrs });
+        const fattrs = this.atAttribute() ? this.attributes({ ...spec.attrs }) : spec.attrs;
         if (d.name !== undefined) {
           if (names.has(d.name)) throw this.error(d.loc, `duplicate member '${d.name}'`);
           names.add(d.name);
@@ -992,7 +1087,7 @@ export class Parser {
   }
 
   private enumDecl(): Type {
-    const attrs = this.attributes();
+    let attrs = this.attributes();
     let tag: string | undefined;
     const tagTok = this.peek();
     if (tagTok.kind === 'ident' && !this.is('{')) {
@@ -1023,7 +1118,7 @@ export class Parser {
         break;
       }
     }
-    this.attributes(attrs);
+    attrs = this.attributes(attrs);
     // Underlying type as GCC/clang choose it: unsigned int if all values fit and none is
     // negative, else int, else 64-bit; `packed` or `mode(…)` make it the smallest that fits.
     const min = consts.reduce((m, c) => (c.value < m ? c.value : m), 0n);
@@ -1091,7 +1186,7 @@ export class Parser {
       return inner;
     }
     let name: string | undefined;
-    const loc = this.peek().loc;
+    const at = this.peek();
     if (this.peek().kind === 'ident' && !this.isTypeName()) name = this.take().text;
     else if (
       this.peek().kind === 'ident' &&
@@ -1107,7 +1202,7 @@ export class Parser {
       name = this.take().text; // a typedef name redeclared as an identifier
     }
     const s = this.suffixes(t);
-    return { name, type: s.type, loc, paramVars: s.params, knr: s.knr };
+    return new Declarator(name, s.type, at, s.params, s.knr);
   }
 
   /** `(a, b)` of a K&R definition: identifiers that do not name types. */
@@ -1162,7 +1257,7 @@ export class Parser {
           }
           const spec = this.declSpec();
           const d = this.declarator(spec.type);
-          const attrs = this.attributes({ ...spec.attrs });
+          const attrs = this.atAttribute() ? this.attributes({ ...spec.attrs }) : spec.attrs;
           let pt = d.type;
           if (pt.kind === 'array') pt = pointerTo(pt.of);
           else if (pt.kind === 'func') pt = pointerTo(pt);
@@ -1312,7 +1407,7 @@ export class Parser {
     if (this.accept(';')) return out;
     for (;;) {
       const d = this.declarator(spec.type);
-      const attrs = this.declaratorAttributes({ ...spec.attrs });
+      const attrs = this.declaratorAttributes(spec.attrs);
       if (d.name === undefined) throw this.error(d.loc, 'declaration requires a name');
       if (spec.typedef) this.declareTypedef(d.name, d.type, attrs);
       else if (d.type.kind === 'func') this.declareFunc(d.name, d.type, d.loc, spec, attrs);
@@ -1816,7 +1911,7 @@ export class Parser {
 
   private posOf(e: Expr): number {
     // Re-parse from an expression's first token (used for brace elision).
-    for (let i = this.pos - 1; i >= 0; i--) if (this.toks[i].loc === e.loc) return i;
+    for (let i = this.pos - 1; i >= this.base; i--) if (this.tok(i).loc === e.loc) return i;
     return this.pos;
   }
 
@@ -2512,6 +2607,9 @@ export class Parser {
   }
 
   private numberLiteral(t: Token): Expr {
+    // Most literals are small decimals: no regular expression, no BigInt parsing.
+    if (t.text.length < 10 && /^(0|[1-9][0-9]*)$/.test(t.text))
+      return num(BigInt(Number(t.text)), T.int, t.loc);
     const lit = parseIntegerLiteral(t.text);
     if (lit === undefined) {
       if (/^[0-9.]/.test(t.text) && /[.eEpP]|[fF]$/.test(t.text) && !/^0[xX][0-9a-fA-F]+$/.test(t.text))

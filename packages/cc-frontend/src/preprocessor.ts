@@ -5,9 +5,9 @@
  */
 import { Abort, type DiagnosticBag, type SourceLoc } from './diagnostics.js';
 import { BUILTIN_NAMES, hasAttribute, hasFeature } from './features.js';
-import { type Token, tokenize } from './lexer.js';
+import { Lexer, NameTable, Token, tokenize } from './lexer.js';
 import { decodeEscapes } from './literals.js';
-import { evaluateCondition } from './pp-condition.js';
+import { evaluateCondition, MAX_BRACKET_DEPTH } from './pp-condition.js';
 import { type CpuVersion, predefinedMacros } from './target-macros.js';
 
 export interface PreprocessOptions {
@@ -52,11 +52,18 @@ interface OpenFile {
   dirIndex: number;
 }
 
+/**
+ * Where raw tokens come from: a list (a macro's expansion), or a file's lexer, which makes them
+ * as they are read (a big header is never all in memory). A file ends with an end-of-file
+ * marker (the main file with the real `eof`).
+ */
 interface Segment {
   toks: Token[];
   pos: number;
-  /** Set for a file's own tokens (the last one is an end-of-file marker). */
-  file?: OpenFile;
+  lexer?: Lexer;
+  /** The lexer's next token, when it was peeked at. */
+  ahead?: Token;
+  main?: boolean;
 }
 
 interface Cond {
@@ -80,9 +87,6 @@ const MAX_EXPANSIONS = 2_000_000;
 const MAX_EXPANDED_TOKENS = 20_000_000;
 const END_OF_FILE = '<end-of-file>';
 
-/** Bundled headers are tokenized once per process (they never change). */
-const bundledTokens = new Map<string, { text: string; toks: Token[] }>();
-
 /** Special tokens the preprocessor hands the parser for pragmas that matter to it. */
 export const PRAGMA_UNROLL = '#pragma-unroll';
 export const PRAGMA_ATTRIBUTE_PUSH = '#pragma-attribute-push';
@@ -92,6 +96,8 @@ export const PRAGMA_END = '#pragma-end';
 
 export class Preprocessor {
   private macros = new Map<string, Macro>();
+  /** One string per identifier across the compilation's files. */
+  private readonly names = new NameTable();
   private stack: Segment[] = [];
   private conds: Cond[] = [];
   private openFiles: OpenFile[] = [];
@@ -117,15 +123,17 @@ export class Preprocessor {
       ...(opts.systemIncludeDirs ?? []).map((dir) => ({ dir })),
     ];
     for (const [k, v] of predefinedMacros(opts.cpu ?? 4, opts.optimize ?? true)) this.defineText(k, v);
-    this.defineDynamic('__FILE__', (t) => [{ ...t, kind: 'str', text: JSON.stringify(t.loc.file) }]);
+    this.defineDynamic('__FILE__', (t) => [t.with({ kind: 'str', text: JSON.stringify(t.loc.file) })]);
     this.defineDynamic('__FILE_NAME__', (t) => [
-      { ...t, kind: 'str', text: JSON.stringify(t.loc.file.slice(t.loc.file.lastIndexOf('/') + 1)) },
+      t.with({ kind: 'str', text: JSON.stringify(t.loc.file.slice(t.loc.file.lastIndexOf('/') + 1)) }),
     ]);
-    this.defineDynamic('__BASE_FILE__', (t) => [{ ...t, kind: 'str', text: JSON.stringify(opts.fileName) }]);
-    this.defineDynamic('__LINE__', (t) => [{ ...t, kind: 'num', text: String(t.loc.line) }]);
-    this.defineDynamic('__COUNTER__', (t) => [{ ...t, kind: 'num', text: String(this.counter++) }]);
+    this.defineDynamic('__BASE_FILE__', (t) => [
+      t.with({ kind: 'str', text: JSON.stringify(opts.fileName) }),
+    ]);
+    this.defineDynamic('__LINE__', (t) => [t.with({ kind: 'num', text: String(t.loc.line) })]);
+    this.defineDynamic('__COUNTER__', (t) => [t.with({ kind: 'num', text: String(this.counter++) })]);
     this.defineDynamic('__INCLUDE_LEVEL__', (t) => [
-      { ...t, kind: 'num', text: String(Math.max(0, this.openFiles.length - 1)) },
+      t.with({ kind: 'num', text: String(Math.max(0, this.openFiles.length - 1)) }),
     ]);
     // Fixed, so that objects are reproducible (clang uses SOURCE_DATE_EPOCH the same way).
     this.defineText('__DATE__', '"Jan  1 1970"');
@@ -144,14 +152,14 @@ export class Preprocessor {
   }
 
   private defineText(name: string, value: string): void {
-    const body = tokenize(value, '<built-in>', this.diags);
+    const body = tokenize(value, '<built-in>', this.diags, this.names);
     body.pop();
-    this.macros.set(name, { name, body: body.map((t) => ({ ...t, bol: false })) });
+    this.macros.set(name, { name, body: body.map((t) => t.with({ bol: false })) });
   }
 
   /** `-D NAME(args)=body` defines a function-like macro, as in clang. */
   private defineCommandLine(name: string, value: string): void {
-    const toks = tokenize(`${name} ${value}`, '<command line>', this.diags);
+    const toks = tokenize(`${name} ${value}`, '<command line>', this.diags, this.names);
     toks.pop();
     if (toks[0]?.kind !== 'ident') {
       this.diags.error({ file: '<command line>', line: 1, col: 1 }, `invalid macro name '${name}'`);
@@ -171,7 +179,7 @@ export class Preprocessor {
   /** clang's feature queries; `#ifdef __has_include` is true, as in clang. */
   private defineQueries(): void {
     const number = (t: Token, v: boolean | number): Token[] => [
-      { ...t, kind: 'num', text: String(typeof v === 'number' ? v : v ? 1 : 0) },
+      t.with({ kind: 'num', text: String(typeof v === 'number' ? v : v ? 1 : 0) }),
     ];
     const oneName = (t: Token, args: Token[][]): string => {
       const a = args[0] ?? [];
@@ -205,85 +213,87 @@ export class Preprocessor {
 
   /** Preprocess the main file's text; returns the token stream ending with `eof`. */
   run(source: string): Token[] {
-    try {
-      this.pushFile(this.opts.fileName, source, -1, true);
-      const forced = [...(this.opts.forceIncludes ?? [])].reverse();
-      for (const f of forced) {
-        const at: Token = {
-          kind: 'str',
-          text: JSON.stringify(f),
-          loc: { file: '<command line>', line: 1, col: 1 },
-          space: false,
-          bol: false,
-          hide: undefined,
-        };
-        this.include(at, [at]);
-      }
-    } catch (e) {
-      if (e instanceof Abort) return [this.eofToken()];
-      throw e;
-    }
+    const next = this.stream(source);
     const out: Token[] = [];
-    let depth = 0;
     for (;;) {
-      let t: Token;
-      try {
-        t = this.next();
-      } catch (e) {
-        if (e instanceof Abort && !e.fatal) continue;
-        if (e instanceof Abort) return [...out, this.eofToken()];
-        throw e;
-      }
+      const t = next();
       out.push(t);
       if (t.kind === 'eof') return out;
-      // Bracket depth, as clang's -fbracket-depth: the parser recurses per level.
-      if (t.kind === 'punct') {
-        const c = t.text;
-        if (c === '(' || c === '[' || c === '{') {
-          if (++depth > 256) {
-            this.diags.fatal(t.loc, 'bracket nesting level exceeded maximum of 256');
-            out.pop();
-            return [...out, this.eofToken()];
-          }
-        } else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
-      }
     }
   }
 
-  private eofToken(): Token {
-    return (
-      this.lastEof ?? {
-        kind: 'eof',
-        text: '',
-        loc: { file: this.opts.fileName, line: 1, col: 1 },
-        space: false,
-        bol: true,
-        hide: undefined,
+  /**
+   * Preprocess the main file's text one token at a time (the parser pulls them, so the tokens of
+   * a big header need not all exist at once). After `eof`, keeps returning `eof`; errors are in
+   * the diagnostics (a fatal one ends the stream).
+   */
+  stream(source: string): () => Token {
+    let done = false;
+    try {
+      this.pushFile(this.opts.fileName, source, -1, true);
+      for (const f of [...(this.opts.forceIncludes ?? [])].reverse()) {
+        const at = new Token(
+          'str',
+          JSON.stringify(f),
+          { file: '<command line>', line: 1, col: 1 },
+          false,
+          false,
+        );
+        this.include(at, [at]);
       }
-    );
+    } catch (e) {
+      if (!(e instanceof Abort)) throw e;
+      done = true;
+    }
+    let depth = 0;
+    return () => {
+      while (!done) {
+        let t: Token;
+        try {
+          t = this.next();
+        } catch (e) {
+          if (e instanceof Abort && !e.fatal) continue;
+          if (!(e instanceof Abort)) throw e;
+          break;
+        }
+        if (t.kind === 'eof') break;
+        // Bracket depth, as clang's -fbracket-depth: the parser recurses per level.
+        if (t.kind === 'punct') {
+          const c = t.text;
+          if (c === '(' || c === '[' || c === '{') {
+            if (++depth > MAX_BRACKET_DEPTH) {
+              this.diags.fatal(t.loc, `bracket nesting level exceeded maximum of ${MAX_BRACKET_DEPTH}`);
+              break;
+            }
+          } else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth--;
+        }
+        return t;
+      }
+      done = true;
+      return this.eofToken();
+    };
+  }
+
+  private eofToken(): Token {
+    return this.lastEof ?? new Token('eof', '', { file: this.opts.fileName, line: 1, col: 1 }, false, true);
   }
 
   private pushFile(name: string, text: string, dirIndex: number, main = false): void {
     this.sources.set(name, text);
-    const toks = this.tokensOf(name, text);
-    const eof = toks.pop() as Token;
-    if (main) {
-      this.lastEof = eof;
-      toks.push(eof);
-    } else toks.push({ ...eof, kind: 'punct', text: END_OF_FILE });
-    const file = { name, condDepth: this.conds.length, dirIndex };
-    this.openFiles.push(file);
-    this.stack.push({ toks, pos: 0, file });
+    this.openFiles.push({ name, condDepth: this.conds.length, dirIndex });
+    this.stack.push({ toks: [], pos: 0, lexer: new Lexer(text, name, this.diags, this.names), main });
   }
 
-  private tokensOf(name: string, text: string): Token[] {
-    if (!name.startsWith('<tbpf>/')) return tokenize(text, name, this.diags);
-    let cached = bundledTokens.get(name);
-    if (cached?.text !== text) {
-      cached = { text, toks: tokenize(text, name, this.diags) };
-      bundledTokens.set(name, cached);
+  /** The next token of a file segment's lexer; at its end, the end-of-file marker (or `eof`). */
+  private fromLexer(seg: Segment, lexer: Lexer): Token {
+    const t = lexer.next();
+    if (t.kind !== 'eof') return t;
+    seg.lexer = undefined;
+    if (seg.main) {
+      this.lastEof = t;
+      return t;
     }
-    return [...cached.toks];
+    return t.with({ kind: 'punct', text: END_OF_FILE });
   }
 
   /** The next raw token (no expansion, no directives). */
@@ -291,6 +301,12 @@ export class Preprocessor {
     for (;;) {
       const seg = this.stack[this.stack.length - 1];
       if (seg === undefined) return this.eofToken();
+      if (seg.ahead) {
+        const t = seg.ahead;
+        seg.ahead = undefined;
+        return t;
+      }
+      if (seg.lexer) return this.fromLexer(seg, seg.lexer);
       if (seg.pos < seg.toks.length) return seg.toks[seg.pos++];
       this.stack.pop();
     }
@@ -299,6 +315,11 @@ export class Preprocessor {
   private peekRaw(): Token | undefined {
     for (let s = this.stack.length - 1; s >= 0; s--) {
       const seg = this.stack[s];
+      if (seg.ahead) return seg.ahead;
+      if (seg.lexer) {
+        seg.ahead = this.fromLexer(seg, seg.lexer);
+        return seg.ahead;
+      }
       if (seg.pos < seg.toks.length) return seg.toks[seg.pos];
     }
     return undefined;
@@ -436,11 +457,11 @@ export class Preprocessor {
       throw this.diags.error(t.loc, '_Pragma takes a parenthesized string literal');
     const bytes = decodeEscapes(str.text.slice(str.text.indexOf('"') + 1, -1));
     const text = typeof bytes === 'string' ? '' : new TextDecoder().decode(new Uint8Array(bytes));
-    const toks = tokenize(text, t.loc.file, this.diags);
+    const toks = tokenize(text, t.loc.file, this.diags, this.names);
     toks.pop();
     this.pragma(
       t,
-      toks.map((x) => ({ ...x, loc: t.loc, bol: false })),
+      toks.map((x) => x.with({ loc: t.loc, bol: false })),
     );
     return true;
   }
@@ -451,14 +472,7 @@ export class Preprocessor {
       this.onceFiles.add(at.loc.file);
       return;
     }
-    const special = (text: string): Token => ({
-      kind: 'punct',
-      text,
-      loc: at.loc,
-      space: false,
-      bol: false,
-      hide: undefined,
-    });
+    const special = (text: string): Token => new Token('punct', text, at.loc, false, false);
     // Loop pragmas reach the parser as one token; others that matter with their arguments.
     if (words[0] === 'unroll' || words[0] === 'nounroll' || (words[0] === 'GCC' && words[1] === 'unroll')) {
       this.unget([special(PRAGMA_UNROLL)]);
@@ -715,12 +729,12 @@ export class Preprocessor {
         }
         if (id?.kind !== 'ident') throw this.diags.error(t.loc, "macro name missing after 'defined'");
         if (paren && args[i + 3]?.text !== ')') throw this.diags.error(id.loc, "missing ')' after 'defined'");
-        resolved.push({ ...t, kind: 'num', text: this.macros.has(id.text) ? '1' : '0' });
+        resolved.push(t.with({ kind: 'num', text: this.macros.has(id.text) ? '1' : '0' }));
         i += paren ? 3 : 1;
       } else resolved.push(t);
     }
     const expanded = this.expandList(resolved).map((t) =>
-      t.kind === 'ident' ? { ...t, kind: 'num' as const, text: t.text === 'true' ? '1' : '0' } : t,
+      t.kind === 'ident' ? t.with({ kind: 'num', text: t.text === 'true' ? '1' : '0' }) : t,
     );
     if (expanded.length === 0) throw this.diags.error(name.loc, `#${name.text} with no expression`);
     const last = args[args.length - 1];
@@ -735,14 +749,7 @@ export class Preprocessor {
     }
     this.argumentNesting++;
     const saved = this.stack;
-    const end: Token = {
-      kind: 'eof',
-      text: '',
-      loc: toks[0]?.loc ?? { file: '', line: 0, col: 0 },
-      space: false,
-      bol: false,
-      hide: undefined,
-    };
+    const end = new Token('eof', '', toks[0]?.loc ?? { file: '', line: 0, col: 0 }, false, false);
     this.stack = [{ toks: [...toks, end], pos: 0 }];
     const out: Token[] = [];
     try {
@@ -765,7 +772,7 @@ export class Preprocessor {
     if (m === undefined || t.hide?.has(t.text)) return false;
     if (++this.expansions > MAX_EXPANSIONS) throw this.diags.fatal(t.loc, 'macro expansion limit exceeded');
     if (m.dynamic) {
-      this.unget(m.dynamic(t).map((x) => ({ ...x, bol: false, space: t.space })));
+      this.unget(m.dynamic(t).map((x) => x.with({ bol: false, space: t.space })));
       return true;
     }
     let args: Token[][] = [];
@@ -781,7 +788,7 @@ export class Preprocessor {
       hide = withName(intersect(t.hide, r.rparen.hide), m.name);
     }
     if (m.query) {
-      this.unget(m.query(t, args).map((x) => ({ ...x, bol: false, space: t.space, hide })));
+      this.unget(m.query(t, args).map((x) => x.with({ bol: false, space: t.space, hide })));
       return true;
     }
     const body = this.substitute(m, args, t);
@@ -790,17 +797,17 @@ export class Preprocessor {
       throw this.diags.fatal(t.loc, 'macro expansion limit exceeded');
     const out: Token[] = new Array(body.length);
     for (let k = 0; k < body.length; k++) {
-      const x = body[k];
-      out[k] = {
-        kind: x.kind,
-        text: x.text,
-        // Tokens from the definition are located at the use, remembering where they were spelled;
-        // tokens from the arguments keep their own place (as clang reports them).
-        loc: x.fromArgument ? x.loc : { ...t.loc, macro: { name: m.name, spelling: x.loc } },
-        space: k === 0 ? t.space : x.space,
-        bol: false,
-        hide: union(x.hide, hide),
-      };
+      const { t: x, arg } = body[k];
+      // Tokens from the definition are located at the use, remembering where they were spelled;
+      // tokens from the arguments keep their own place (as clang reports them).
+      out[k] = new Token(
+        x.kind,
+        x.text,
+        arg ? x.loc : expansionLoc(t.loc, m.name, x.loc),
+        k === 0 ? t.space : x.space,
+        false,
+        union(x.hide, hide),
+      );
     }
     this.unget(out);
     return true;
@@ -847,7 +854,7 @@ export class Preprocessor {
         args.push([]);
         continue;
       }
-      args[args.length - 1].push(t.bol ? { ...t, bol: false } : t);
+      args[args.length - 1].push(t.bol ? t.with({ bol: false }) : t);
     }
   }
 
@@ -867,16 +874,16 @@ export class Preprocessor {
     const out: BodyToken[] = [];
     const expandedCache = new Map<string, Token[]>();
     const fromArg = (x: Token, space?: boolean): BodyToken => ({
-      ...x,
-      space: space ?? x.space,
-      fromArgument: true,
+      t: space === undefined || space === x.space ? x : x.with({ space }),
+      arg: true,
     });
+    const own = (t: Token): BodyToken => ({ t, arg: false });
     for (let i = 0; i < body.length; i++) {
       const t = body[i];
       if (m.params && t.kind === 'punct' && t.text === '#') {
         const a = argOf(body[i + 1]?.text ?? '');
         if (a !== undefined) {
-          out.push({ ...t, kind: 'str', text: stringify(a), hide: undefined, fromArgument: false });
+          out.push(own(t.with({ kind: 'str', text: stringify(a), hide: undefined })));
           i++;
           continue;
         }
@@ -895,10 +902,7 @@ export class Preprocessor {
           else if (body[j].text === ')' && --depth === 0) break;
         }
         const group = body.slice(i + 2, j);
-        if (!vaEmpty) {
-          const inner = this.substitute({ ...m, body: group }, args, site);
-          out.push(...inner);
-        }
+        if (!vaEmpty) out.push(...this.substitute({ ...m, body: group }, args, site));
         i = j;
         continue;
       }
@@ -906,11 +910,9 @@ export class Preprocessor {
         const rhsTok = body[i + 1];
         i++;
         const rhsArg = argOf(rhsTok.text);
-        const rhs: BodyToken[] = rhsArg
-          ? rhsArg.map((x) => fromArg(x))
-          : [{ ...rhsTok, fromArgument: false }];
+        const rhs: BodyToken[] = rhsArg ? rhsArg.map((x) => fromArg(x)) : [own(rhsTok)];
         // GNU: `, ## __VA_ARGS__` drops the comma when the variadic argument is empty.
-        if (m.variadic !== undefined && rhsTok.text === m.variadic && out[out.length - 1]?.text === ',') {
+        if (m.variadic !== undefined && rhsTok.text === m.variadic && out[out.length - 1]?.t.text === ',') {
           if (rhs.length === 0) out.pop();
           else out.push(...this.expandList(rhsArg ?? []).map((x) => fromArg(x)));
           continue;
@@ -928,8 +930,7 @@ export class Preprocessor {
       if (a !== undefined) {
         if (body[i + 1]?.text === '##') {
           out.push(...a.map((x, k) => fromArg(x, k === 0 ? t.space : undefined)));
-          if (a.length === 0)
-            out.push({ ...t, kind: 'punct', text: '', hide: undefined, fromArgument: false }); // placemarker
+          if (a.length === 0) out.push(own(t.with({ kind: 'punct', text: '', hide: undefined }))); // placemarker
           continue;
         }
         let ex = expandedCache.get(t.text);
@@ -940,27 +941,49 @@ export class Preprocessor {
         out.push(...ex.map((x, k) => fromArg(x, k === 0 ? t.space : undefined)));
         continue;
       }
-      out.push({ ...t, fromArgument: false });
+      out.push(own(t));
     }
-    return out.filter((x) => !(x.kind === 'punct' && x.text === ''));
+    return out.filter((x) => !(x.t.kind === 'punct' && x.t.text === ''));
   }
 
   private paste(a: BodyToken, b: BodyToken): BodyToken {
-    if (a.text === '') return b;
-    if (b.text === '') return a;
-    const text = a.text + b.text;
-    const toks = tokenize(text, a.loc.file, this.diags);
+    if (a.t.text === '') return b;
+    if (b.t.text === '') return a;
+    const toks = tokenize(a.t.text + b.t.text, a.t.loc.file, this.diags, this.names);
     if (toks.length !== 2)
       throw this.diags.error(
-        a.loc,
-        `pasting "${a.text}" and "${b.text}" does not give a valid preprocessing token`,
+        a.t.loc,
+        `pasting "${a.t.text}" and "${b.t.text}" does not give a valid preprocessing token`,
       );
-    return { ...toks[0], loc: a.loc, space: a.space, bol: false, hide: a.hide, fromArgument: a.fromArgument };
+    return { t: toks[0].with({ loc: a.t.loc, space: a.t.space, bol: false, hide: a.t.hide }), arg: a.arg };
   }
 }
 
-/** A token of a macro's replacement, remembering whether it came from an argument. */
-type BodyToken = Token & { fromArgument: boolean };
+/** A token of a macro's replacement, and whether it came from an argument. */
+interface BodyToken {
+  t: Token;
+  arg: boolean;
+}
+
+/** Macro expansions deeper than this are remembered for notes only down to this depth. */
+const MAX_MACRO_TRACE = 32;
+
+/**
+ * Where a token of macro `name`'s definition, spelled at `spelling`, is located when the macro is
+ * used at `site` (which may itself come from expansions): the site, with the chain of
+ * expansions down to the spelling for clang's "expanded from macro" notes.
+ */
+function expansionLoc(site: SourceLoc, name: string, spelling: SourceLoc, depth = 0): SourceLoc {
+  const { file, line, col } = site;
+  if (site.macro === undefined || depth >= MAX_MACRO_TRACE)
+    return { file, line, col, macro: { name, spelling } };
+  return {
+    file,
+    line,
+    col,
+    macro: { name: site.macro.name, spelling: expansionLoc(site.macro.spelling, name, spelling, depth + 1) },
+  };
+}
 
 function joinTokens(toks: Token[]): string {
   return toks

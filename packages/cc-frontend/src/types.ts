@@ -282,7 +282,6 @@ export function layoutStruct(def: StructDef, fields: FieldDecl[]): StructDef {
   for (const f of fields) {
     const fsize = sizeOf(f.type);
     const falign = def.packed || f.packed ? (f.align ?? 1) : Math.max(alignOf(f.type), f.align ?? 1);
-    const tags = f.btfDeclTags ? { btfDeclTags: f.btfDeclTags } : {};
     if (f.bitWidth !== undefined) {
       const unitBits = fsize * 8;
       if (def.union) {
@@ -295,7 +294,6 @@ export function layoutStruct(def: StructDef, fields: FieldDecl[]): StructDef {
             offset: 0,
             bitWidth: f.bitWidth,
             bitOffset: 0,
-            ...tags,
           });
         continue;
       }
@@ -316,7 +314,6 @@ export function layoutStruct(def: StructDef, fields: FieldDecl[]): StructDef {
           offset: unitStart,
           bitWidth: f.bitWidth,
           bitOffset: bit,
-          ...tags,
         });
       }
       bit += f.bitWidth;
@@ -324,13 +321,18 @@ export function layoutStruct(def: StructDef, fields: FieldDecl[]): StructDef {
     }
     align = Math.max(align, falign);
     if (def.union) {
-      def.members.push({ name: f.name, type: f.type, offset: 0, ...tags });
+      def.members.push({ name: f.name, type: f.type, offset: 0 });
       size = Math.max(size, fsize);
       continue;
     }
     bit = roundUp(bit, falign * 8);
-    def.members.push({ name: f.name, type: f.type, offset: bit / 8, ...tags });
+    def.members.push({ name: f.name, type: f.type, offset: bit / 8 });
     bit += fsize * 8;
+  }
+  for (const f of fields) {
+    if (f.btfDeclTags === undefined || f.name === undefined) continue;
+    const m = def.members.find((x) => x.name === f.name);
+    if (m) m.btfDeclTags = f.btfDeclTags;
   }
   if (!def.union) size = Math.ceil(bit / 8);
   def.align = Math.max(def.align, align);
