@@ -86,3 +86,60 @@ int count_packets(struct pt_regs *ctx)
 
 char LICENSE[] SEC("license") = "GPL";
 `;
+
+/**
+ * The Node.js demo's filter: on every finished HTTP response (Node's own event, its record
+ * declared in <tbpf/node.h>), count responses per status code in a hash map and add the
+ * latency to a log2 histogram of microseconds (key k counts [2^(k-1), 2^k) µs, key 0 a latency
+ * under 1 µs). It drops every event: the maps are the product.
+ */
+export const NODE_HTTP_C = `#include <tbpf/bpf_helpers.h>
+#include <tbpf/node.h>
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __type(key, __u32);
+  __type(value, __u64);
+  __uint(max_entries, 64);
+} status_counts SEC(".maps");
+
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __type(key, __u32);
+  __type(value, __u64);
+  __uint(max_entries, 64);
+} latency_hist SEC(".maps");
+
+static __always_inline __u32 log2_u64(__u64 v)
+{
+  __u32 r = 0;
+  for (int i = 32; i > 0; i >>= 1) {
+    if (v >> i) {
+      v >>= i;
+      r += i;
+    }
+  }
+  return r;
+}
+
+SEC("tracepoint/node/http_server_response_finish")
+int http_stats(struct node_http_server_response_finish *ctx)
+{
+  __u32 status = ctx->status;
+  __u64 one = 1, *n;
+  __u64 us = ctx->duration_ns / 1000;
+  __u32 slot = us ? log2_u64(us) + 1 : 0;
+
+  n = bpf_map_lookup_elem(&status_counts, &status);
+  if (n)
+    __sync_fetch_and_add(n, 1);
+  else
+    bpf_map_update_elem(&status_counts, &status, &one, BPF_NOEXIST);
+  n = bpf_map_lookup_elem(&latency_hist, &slot);
+  if (n)
+    __sync_fetch_and_add(n, 1);
+  return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";
+`;

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { runNodeDemo } from './node-story.js';
 import { runDemo } from './story.js';
 
 const program = new Command('tbpf-demo')
@@ -12,6 +13,15 @@ const program = new Command('tbpf-demo')
   .option('--packets <n>', 'packets per device', (v) => Number.parseInt(v, 10), 4)
   .action((opts: { clang?: boolean; engine: 'auto' | 'wasm' | 'jit' | 'interp'; packets: number }) => {
     runDemo(opts, (t) => process.stdout.write(t));
+  });
+
+program
+  .command('node')
+  .description('a real Node.js HTTP service: its own events under the preload and attached to while it runs')
+  .option('--requests <n>', 'requests of the load phase', (v) => Number.parseInt(v, 10), 2000)
+  .option('--concurrency <n>', 'requests in flight', (v) => Number.parseInt(v, 10), 16)
+  .action(async (opts: { requests: number; concurrency: number }) => {
+    await runNodeDemo(opts, (t) => process.stdout.write(t));
   });
 
 try {
