@@ -1,13 +1,15 @@
 /**
- * Smoke test of both benchmarks (tiny sizes): they run, the filters drop every loopback packet,
- * and the JSON and SVG they write are valid. Timings are never asserted.
+ * Smoke test of the benchmarks (tiny sizes): they run, the filters drop every loopback packet
+ * (every 200 response), and the JSON and SVG they write are valid. Timings are never asserted.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchPrograms } from '@tbpf/third-party';
 import { afterAll, describe, expect, test } from 'vitest';
-import { rfc, vm } from './commands.js';
+import { bundleEntries } from '../../../packages/trace-host/src/testing/node-processes.js';
+import { node, rfc, vm } from './commands.js';
+import type { NodeTableReport } from './node-table.js';
 import type { RfcTableReport } from './rfc-table.js';
 import type { VmTableReport } from './vm-table.js';
 
@@ -72,4 +74,27 @@ describe('bench --quick', () => {
     expect(report.engines.find((e) => e.engine === 'wasm')!.available).toBe(true);
     svgOk(readFileSync(join(out, 'vm-table.svg'), 'utf8'));
   });
+
+  test('the Node.js table: both servers, every phase, filters drop every response, recording records them', async () => {
+    const entries = await bundleEntries();
+    const restore = quiet();
+    try {
+      await node({ out, requests: 200, repeats: 1, concurrency: 4, register: entries.register });
+    } finally {
+      restore();
+      rmSync(entries.dir, { recursive: true, force: true });
+    }
+    const report = JSON.parse(readFileSync(join(out, 'node-table.json'), 'utf8')) as NodeTableReport;
+    const byId = new Map(report.phases.map((p) => [p.id, p]));
+    expect([...byId.keys()]).toEqual(['none', 'disabled', 'record', 'predicate', 'bpf-wasm', 'bpf-jit', 'bpf-interp']);
+    expect(byId.get('disabled')).toMatchObject({ dropped: 0, recorded: 0 });
+    expect(byId.get('record')).toMatchObject({ dropped: 0, recorded: 200 });
+    for (const id of ['predicate', 'bpf-wasm', 'bpf-jit', 'bpf-interp'] as const)
+      expect(byId.get(id), id).toMatchObject({ dropped: 200, recorded: 0 });
+    for (const p of report.phases) {
+      expect(p.runs).toHaveLength(1);
+      expect(p.cpuNsPerRequest, p.id).toBeGreaterThan(0);
+    }
+    svgOk(readFileSync(join(out, 'node-table.svg'), 'utf8'));
+  }, 120_000);
 });

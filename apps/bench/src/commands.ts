@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { benchPrograms } from '@tbpf/third-party';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { rfcTableSvg, rfcTableText, vmTableSvg, vmTableText } from './report.js';
+import { runNodeTable } from './node-table.js';
+import { nodeTableSvg, nodeTableText, rfcTableSvg, rfcTableText, vmTableSvg, vmTableText } from './report.js';
 import { runRfcTable } from './rfc-table.js';
 import { buildKernelOracle, runVerifierCorpus, verifierCorpusText } from './verifier-corpus.js';
 import { runVmTable } from './vm-table.js';
@@ -69,6 +70,31 @@ export function vm(opts: Common & { progs: string }): void {
   save(opts.out, 'vm-table', report, vmTableSvg(report));
 }
 
+export async function node(
+  opts: Common & { requests?: number; concurrency?: number; register?: string },
+): Promise<void> {
+  const requests = opts.requests ?? (opts.quick ? 3_000 : 20_000);
+  const repeats = opts.repeats ?? (opts.quick ? 3 : 7);
+  const concurrency = opts.concurrency ?? 16;
+  process.stdout.write(
+    `The demo's HTTP service under load: ${requests.toLocaleString('en')} requests per run, ${repeats} interleaved runs per phase\n`,
+  );
+  const bar = progressBar(1);
+  const report = await runNodeTable({
+    requests,
+    repeats,
+    concurrency,
+    register: opts.register,
+    progress: (done, total, label) => {
+      bar.setTotal(total);
+      bar.update(done, { label });
+    },
+  });
+  bar.stop();
+  process.stdout.write(`\n${nodeTableText(report)}`);
+  save(opts.out, 'node-table', report, nodeTableSvg(report));
+}
+
 export function verifier(
   dir: string,
   opts: { out: string; repeats: string; kernel: boolean; filter?: string },
@@ -111,6 +137,16 @@ program
   .option('--progs <dir>', 'benchmark programs', benchPrograms)
   .option('--out <dir>', 'where to write JSON and SVG', join(root, 'bench-results'))
   .action(vm);
+program
+  .command('node')
+  .description(
+    "the RFC's table for a real program: the demo's HTTP service with no preload, the preload with events disabled, recording, the predicate, the BPF filter on each engine",
+  )
+  .option('--quick', 'a short run')
+  .option('--requests <n>', 'requests per run', (v) => Number.parseInt(v, 10))
+  .option('--concurrency <n>', 'requests in flight', (v) => Number.parseInt(v, 10))
+  .option('--out <dir>', 'where to write JSON and SVG', join(root, 'bench-results'))
+  .action(node);
 program
   .command('verifier')
   .description(

@@ -1,4 +1,5 @@
-/** Text and SVG renderings of the two bench reports. */
+/** Text and SVG renderings of the bench reports. */
+import type { NodeTableReport } from './node-table.js';
 import type { RfcTableReport } from './rfc-table.js';
 import { RFC_RATIOS } from './rfc-table.js';
 import { formatRatio } from './stats.js';
@@ -160,5 +161,55 @@ export function vmTableSvg(r: VmTableReport): string {
     unit: 'ns',
     labels,
     series: engines.map((e) => ({ name: e.engine, color: colors[e.engine] ?? '#333', values: pick(e) })),
+  });
+}
+
+const pct = (r: number) => (Number.isFinite(r) ? `${r >= 1 ? '+' : '−'}${Math.abs((r - 1) * 100).toFixed(1)} %` : 'n/a');
+
+export function nodeTableText(r: NodeTableReport): string {
+  const rows = r.phases.map((p) => [
+    p.label,
+    Math.round(p.requestsPerSecond).toLocaleString('en'),
+    (p.cpuNsPerRequest / 1000).toFixed(1),
+    p.overheadNs === undefined ? '–' : Math.round(p.overheadNs).toLocaleString('en'),
+    p.id === 'none' ? '' : String(p.dropped),
+    p.id === 'none' ? '' : String(p.recorded),
+  ]);
+  const table = formatTable(
+    ['phase (demo HTTP service)', 'req/s', 'CPU µs/req', 'overhead ns/req', 'dropped', 'recorded'],
+    rows,
+  );
+  const fmt = (o: Record<string, number>) =>
+    Object.entries(o).map(([e, v]) => `  ${e.padEnd(7)} ${formatRatio(v)}`);
+  const lines = [
+    table,
+    '',
+    `medians of ${r.repeats} interleaved runs of ${r.requests.toLocaleString('en')} requests (${r.concurrency} in flight, loopback), Node ${r.node};`,
+    `CPU is the server's (all threads, schedstat); overheads are over the preloaded server with every event disabled;`,
+    `dropped/recorded: events of the last run the filter dropped / records written to the trace buffer.`,
+    `load average ${r.loadAverage.start.map((v) => v.toFixed(2)).join(' ')} at the start, ${r.loadAverage.end.map((v) => v.toFixed(2)).join(' ')} at the end`,
+    '',
+    `preload with every event disabled vs no preload: req/s ${pct(r.disabledVsNone.requestsPerSecond)}, CPU per request ${pct(r.disabledVsNone.cpuNsPerRequest)} (target: within 1 %)`,
+    'BPF-filter overhead / predicate-filter overhead (the RFC: 0.34):',
+    ...fmt(r.bpfOverPredicate),
+    'BPF-filter overhead / recording overhead (the RFC: 0.57):',
+    ...fmt(r.bpfOverRecord),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export function nodeTableSvg(r: NodeTableReport): string {
+  const phases = r.phases.filter((p) => p.overheadNs !== undefined);
+  return barChartSvg({
+    title: "Per-request overhead on a Node.js HTTP service, node:http_server_response_finish (CPU ns over 'preload, disabled')",
+    unit: 'ns',
+    labels: phases.map((p) => p.label),
+    series: [
+      {
+        name: `tbpf (medians of ${r.repeats} runs × ${r.requests.toLocaleString('en')} requests)`,
+        color: '#3366cc',
+        values: phases.map((p) => Math.max(0, p.overheadNs ?? 0)),
+      },
+    ],
   });
 }

@@ -37,13 +37,16 @@ describe('the Node.js demo', () => {
     expect([...report.load.statuses.keys()].sort()).toEqual([200, 404, 500]);
     expect(report.histogramTotal).toBe(300);
     expect(report.errorLines).toHaveLength(5);
-    for (const l of report.errorLines) expect(l).toMatch(/http_server_response_finish: .* url=\/orders\/\d+ .* status=500$/);
+    for (const l of report.errorLines)
+      expect(l).toMatch(/http_server_response_finish: .* url=\/orders\/\d+ .* status=500$/);
     expect(report.attachedLines).toEqual([
       expect.stringMatching(/http_server_request_start: .* url=\/products /),
       expect.stringMatching(/query: \(\.\/lib\/db\.js:query\+0x0\) sql="SELECT \* FROM products"$/),
       expect.stringMatching(/query_done: \(<js> <- \.\/lib\/db\.js:query\)$/),
       expect.stringMatching(/http_server_request_start: .* url=\/orders\/42 /),
-      expect.stringMatching(/query: \(\.\/lib\/db\.js:query\+0x0\) sql="SELECT \* FROM orders WHERE id = \?"$/),
+      expect.stringMatching(
+        /query: \(\.\/lib\/db\.js:query\+0x0\) sql="SELECT \* FROM orders WHERE id = \?"$/,
+      ),
       expect.stringMatching(/query_done: /),
     ]);
     expect(report.detachedCleanly).toBe(true);

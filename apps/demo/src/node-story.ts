@@ -5,17 +5,11 @@
  * runs. Each step shows the `tbpf trace` command it stands for and does what that command does,
  * through the same library calls.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ControlClient, compileFilterC } from '@tbpf/trace-host';
 import { attachProcess, findControlSocket, listTracedProcesses } from '@tbpf/trace-host/node';
 import { NODE_HTTP_C } from './filters.js';
 import { generateLoad, type LoadResult } from './load.js';
-
-/** The demo service (plain CommonJS, run by `node` as it is). */
-export const NODE_APP_DIR = fileURLToPath(new URL('../node-app', import.meta.url));
-export const NODE_APP_SERVER = path.join(NODE_APP_DIR, 'server.js');
+import { type NodeApp, startNodeApp } from './node-app.js';
 
 export interface NodeDemoOptions {
   /** Requests of the load phase (default 2000). */
@@ -53,53 +47,6 @@ const indent = (text: string) =>
     .map((l) => `    ${l}`)
     .join('\n');
 
-interface Server {
-  proc: ChildProcess;
-  pid: number;
-  port: number;
-  stop(): Promise<void>;
-}
-
-/** Start the service with `nodeArgs`; resolves when it listens. */
-async function startServer(nodeArgs: string[]): Promise<Server> {
-  const proc = spawn(process.execPath, [...nodeArgs, NODE_APP_SERVER], {
-    cwd: NODE_APP_DIR,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
-  let output = '';
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the service did not start:\n${output}`)), 30_000);
-    const onData = (d: Buffer) => {
-      output += String(d);
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(output);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    };
-    proc.stdout?.on('data', onData);
-    proc.stderr?.on('data', (d) => {
-      output += String(d);
-    });
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the service exited with ${code}:\n${output}`));
-    });
-  });
-  return {
-    proc,
-    pid: proc.pid as number,
-    port,
-    stop: async () => {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      const exited = new Promise((r) => proc.once('exit', r));
-      proc.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
 /** Request i of the load: the catalogue, health checks, and orders (some missing, some failing). */
 const shopPath = (i: number) =>
   i % 5 === 0 ? '/health' : i % 5 === 1 ? '/products' : `/orders/${(i * 7) % 1000}`;
@@ -126,19 +73,21 @@ export async function runNodeDemo(options: NodeDemoOptions, out: Out): Promise<N
   const requests = options.requests ?? 2000;
   const concurrency = options.concurrency ?? 16;
   const register = options.register ?? '@tbpf/trace-host/register';
-  const servers: Server[] = [];
+  const servers: NodeApp[] = [];
   try {
     out('tbpf on a real Node.js service: its own HTTP events, filtered by a verified BPF program,\n');
     out('without a change to its code, in a process started with the preload and in one attached to.\n');
 
     rule(out, '1. start the service under the preload');
     out(`$ node --import @tbpf/trace-host/register server.js\n`);
-    const a = await startServer(['--import', register]);
+    const a = await startNodeApp(['--import', register]);
     servers.push(a);
     out(`    listening on http://127.0.0.1:${a.port} (pid ${a.pid})\n`);
     out('$ tbpf trace list-processes\n');
     for (const p of listTracedProcesses().filter((t) => t.pid === a.pid))
-      out(`    ${String(p.pid).padEnd(8)} ${p.socket}  ${p.command.replace(/ --import \S+/, ' --import …')}\n`);
+      out(
+        `    ${String(p.pid).padEnd(8)} ${p.socket}  ${p.command.replace(/ --import \S+/, ' --import …')}\n`,
+      );
 
     const ca = await client(a.pid);
     const event = 'events/node/http_server_response_finish';
@@ -150,7 +99,13 @@ export async function runNodeDemo(options: NodeDemoOptions, out: Out): Promise<N
       rule(out, '3. a BPF filter in C: requests per status code and a log2 latency histogram');
       out(`${indent(NODE_HTTP_C)}\n`);
       out(`$ tbpf trace -p ${a.pid} filter node:http_server_response_finish --file http_stats.c\n`);
-      await ca.write(`${event}/filter`, compileFilterC(NODE_HTTP_C, 'http_stats.c'));
+      // As the CLI writes it: an options line naming the file, then the object.
+      const object = compileFilterC(NODE_HTTP_C, 'http_stats.c');
+      const head = new TextEncoder().encode('#!bpf from=http_stats.c\n');
+      const payload = new Uint8Array(head.length + object.length);
+      payload.set(head);
+      payload.set(object, head.length);
+      await ca.write(`${event}/filter`, payload);
       out(`$ tbpf trace -p ${a.pid} enable node:http_server_response_finish\n`);
       await ca.write(`${event}/enable`, '1');
       out(`${indent(await ca.read(`${event}/filter`))}\n`);
@@ -176,7 +131,10 @@ export async function runNodeDemo(options: NodeDemoOptions, out: Out): Promise<N
       out(`$ tbpf trace -p ${a.pid} map latency_hist          # microseconds\n`);
       const hist = await ca.read('maps/latency_hist');
       out(`${indent(hist)}\n`);
-      const histogramTotal = [...hist.matchAll(/^\[[^\n]*?\)\s+(\d+) \|/gm)].reduce((n, m) => n + Number(m[1]), 0);
+      const histogramTotal = [...hist.matchAll(/^\[[^\n]*?\)\s+(\d+) \|/gm)].reduce(
+        (n, m) => n + Number(m[1]),
+        0,
+      );
       out('Every response was counted by the filter inside the service, and no trace record was\n');
       out('written: the program returns 0, so each event stops before any buffer work.\n');
 
@@ -193,12 +151,15 @@ export async function runNodeDemo(options: NodeDemoOptions, out: Out): Promise<N
 
       rule(out, '6. a second copy, started without tbpf, attached to while it runs');
       out('$ node server.js\n');
-      const b = await startServer([]);
+      const b = await startNodeApp([]);
       servers.push(b);
       out(`    listening on http://127.0.0.1:${b.port} (pid ${b.pid})\n`);
       const warm = generateLoad({ port: b.port, requests: 300, concurrency: 4, path: shopPath });
       out(`$ tbpf trace attach ${b.pid}\n`);
-      const attached = await attachProcess(b.pid, { hostModule: options.hostModule, log: (l) => out(`    ${l}\n`) });
+      const attached = await attachProcess(b.pid, {
+        hostModule: options.hostModule,
+        log: (l) => out(`    ${l}\n`),
+      });
       await warm;
       const cb = await client(b.pid);
       let attachedLines: string[] = [];
@@ -214,7 +175,12 @@ export async function runNodeDemo(options: NodeDemoOptions, out: Out): Promise<N
         out(`$ tbpf trace -p ${b.pid} enable shop node:http_server_request_start\n`);
         await cb.write('events/shop/enable', '1');
         await cb.write('events/node/http_server_request_start/enable', '1');
-        await generateLoad({ port: b.port, requests: 2, concurrency: 1, path: (i) => (i ? '/orders/42' : '/products') });
+        await generateLoad({
+          port: b.port,
+          requests: 2,
+          concurrency: 1,
+          path: (i) => (i ? '/orders/42' : '/products'),
+        });
         out(`$ tbpf trace -p ${b.pid} pipe --count 6\n`);
         attachedLines = await pipeLines(cb, 6);
         out(`${indent(attachedLines.join('\n'))}\n`);
