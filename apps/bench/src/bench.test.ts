@@ -86,7 +86,15 @@ describe('bench --quick', () => {
     }
     const report = JSON.parse(readFileSync(join(out, 'node-table.json'), 'utf8')) as NodeTableReport;
     const byId = new Map(report.phases.map((p) => [p.id, p]));
-    expect([...byId.keys()]).toEqual(['none', 'disabled', 'record', 'predicate', 'bpf-wasm', 'bpf-jit', 'bpf-interp']);
+    expect([...byId.keys()]).toEqual([
+      'none',
+      'disabled',
+      'record',
+      'predicate',
+      'bpf-wasm',
+      'bpf-jit',
+      'bpf-interp',
+    ]);
     expect(byId.get('disabled')).toMatchObject({ dropped: 0, recorded: 0 });
     expect(byId.get('record')).toMatchObject({ dropped: 0, recorded: 200 });
     for (const id of ['predicate', 'bpf-wasm', 'bpf-jit', 'bpf-interp'] as const)

@@ -25,7 +25,14 @@ import { ControlClient, compileFilterC } from '@tbpf/trace-host';
 import { findControlSocket } from '@tbpf/trace-host/node';
 import { median, ratio } from './stats.js';
 
-export type NodePhaseId = 'none' | 'disabled' | 'record' | 'predicate' | 'bpf-wasm' | 'bpf-jit' | 'bpf-interp';
+export type NodePhaseId =
+  | 'none'
+  | 'disabled'
+  | 'record'
+  | 'predicate'
+  | 'bpf-wasm'
+  | 'bpf-jit'
+  | 'bpf-interp';
 
 const EVENT = 'events/node/http_server_response_finish';
 
@@ -206,7 +213,8 @@ export async function runNodeTable(options: NodeTableOptions): Promise<NodeTable
     });
     const by = new Map(phases.map((p) => [p.id, p]));
     const base = by.get('disabled') as NodePhaseResult;
-    for (const p of phases) if (p.id !== 'none' && p.id !== 'disabled') p.overheadNs = p.cpuNsPerRequest - base.cpuNsPerRequest;
+    for (const p of phases)
+      if (p.id !== 'none' && p.id !== 'disabled') p.overheadNs = p.cpuNsPerRequest - base.cpuNsPerRequest;
     const none = by.get('none') as NodePhaseResult;
     const over = (id: NodePhaseId) => by.get(id)?.overheadNs ?? Number.NaN;
     const engines = ['wasm', 'jit', 'interp'] as const;
@@ -221,7 +229,9 @@ export async function runNodeTable(options: NodeTableOptions): Promise<NodeTable
         requestsPerSecond: ratio(base.requestsPerSecond, none.requestsPerSecond),
         cpuNsPerRequest: ratio(base.cpuNsPerRequest, none.cpuNsPerRequest),
       },
-      bpfOverPredicate: Object.fromEntries(engines.map((e) => [e, ratio(over(`bpf-${e}`), over('predicate'))])),
+      bpfOverPredicate: Object.fromEntries(
+        engines.map((e) => [e, ratio(over(`bpf-${e}`), over('predicate'))]),
+      ),
       bpfOverRecord: Object.fromEntries(engines.map((e) => [e, ratio(over(`bpf-${e}`), over('record'))])),
     };
   } finally {

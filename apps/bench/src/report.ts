@@ -164,7 +164,8 @@ export function vmTableSvg(r: VmTableReport): string {
   });
 }
 
-const pct = (r: number) => (Number.isFinite(r) ? `${r >= 1 ? '+' : '−'}${Math.abs((r - 1) * 100).toFixed(1)} %` : 'n/a');
+const pct = (r: number) =>
+  Number.isFinite(r) ? `${r >= 1 ? '+' : '−'}${Math.abs((r - 1) * 100).toFixed(1)} %` : 'n/a';
 
 export function nodeTableText(r: NodeTableReport): string {
   const rows = r.phases.map((p) => [
@@ -201,7 +202,8 @@ export function nodeTableText(r: NodeTableReport): string {
 export function nodeTableSvg(r: NodeTableReport): string {
   const phases = r.phases.filter((p) => p.overheadNs !== undefined);
   return barChartSvg({
-    title: "Per-request overhead on a Node.js HTTP service, node:http_server_response_finish (CPU ns over 'preload, disabled')",
+    title:
+      "Per-request overhead on a Node.js HTTP service, node:http_server_response_finish (CPU ns over 'preload, disabled')",
     unit: 'ns',
     labels: phases.map((p) => p.label),
     series: [

@@ -9,7 +9,7 @@
  */
 import type { LineInfo, LinkedProgram } from '@tbpf/asm';
 import type { Insn } from '@tbpf/isa';
-import type { ProgramType } from '@tbpf/verifier';
+import type { CtxReads, ProgramType } from '@tbpf/verifier';
 import {
   addressOf,
   type EngineName,
@@ -38,6 +38,8 @@ export class Program {
     readonly prepared: PreparedProgram,
     /** Why engines before the chosen one were not used ('wasm: …'). */
     readonly fallbacks: readonly string[],
+    /** What the verifier saw it read of its context ('all' when not verified). */
+    readonly ctxReads: CtxReads = 'all',
   ) {}
 
   get name(): string {

@@ -6,6 +6,7 @@
 import type { LinkedProgram, MapSpec } from '@tbpf/asm';
 import type { Insn } from '@tbpf/isa';
 import {
+  type CtxReads,
   helperSet,
   type LogLevel,
   type ProgramType,
@@ -82,6 +83,7 @@ export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): Bpf
       (typeof options.type === 'function' ? options.type(info) : options.type) ??
       verifierType(info, spec, helpers, options.contextSize ?? 0);
     let log = '';
+    let ctxReads: CtxReads = 'all';
     if (verifyFirst) {
       const result = (options.verifyWith ?? verify)(linked.insns, {
         ...options.verifier,
@@ -92,8 +94,9 @@ export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): Bpf
       });
       if (!result.accepted) throw new VerifierError(result, info.name);
       log = result.log;
+      ctxReads = result.ctxReads ?? 'all';
     }
-    return { info, linked, type, log };
+    return { info, linked, type, log, ctxReads };
   });
 
   // 2. Maps: those the programs use; loading the whole object, also its other maps that tbpf
@@ -118,7 +121,7 @@ export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): Bpf
   // 3. Programs on their engines.
   const programs: Program[] = [];
   try {
-    for (const { info, linked, type, log } of checked) {
+    for (const { info, linked, type, log, ctxReads } of checked) {
       const loaded = loadInsns(runtime, linked.insns, {
         name: linked.name,
         section: linked.section,
@@ -131,7 +134,7 @@ export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): Bpf
         options.engineOptions ?? {},
         verifyFirst,
       );
-      programs.push(new Program(info, linked, type, verifyFirst, log, prepared, fallbacks));
+      programs.push(new Program(info, linked, type, verifyFirst, log, prepared, fallbacks, ctxReads));
     }
   } catch (e) {
     for (const p of programs) p.dispose();

@@ -63,13 +63,28 @@ describe.each(ENGINE_NAMES)('BPF filters on %s', (engine) => {
     host.enable(kfreeSkb);
     const len = kfreeSkb.field('len')?.offset;
     const asm = `r2 = *(u32 *)(r1 + ${len})\nr0 = 0\nif r2 < 70 goto out\nr0 = 1\nout:\nexit\n`;
-    host.setBpfFilter(kfreeSkb, { kind: 'asm', text: asm }, { engine, ctx: 'record' });
+    // It reads len only: the context gets len (and the header) before each run, a kept event
+    // its whole record in the buffer.
+    const f = host.setBpfFilter(kfreeSkb, { kind: 'asm', text: asm }, { engine, ctx: 'record' });
+    expect(f.partial).toBe(true);
     traffic(net, devices, 1);
     expect(host.consumeRecords().map((r) => r.text.replace(/.*name=(\S+) len=(\d+).*/, '$1:$2'))).toEqual([
       'eth4:70',
       'eth5:71',
       'eth6:72',
     ]);
+  });
+
+  it('fills the whole record when the program hands the context to a helper', () => {
+    const { host, devices, net, kfreeSkb } = netHost();
+    host.enable(kfreeSkb);
+    const name = kfreeSkb.field('name')?.offset;
+    // bpf_probe_read_kernel(fp-16, 16, ctx + name): keep eth5 ("eth5" = 0x35687465).
+    const asm = `r3 = r1\nr3 += ${name}\nr1 = r10\nr1 += -16\nr2 = 16\ncall 113\nr1 = *(u32 *)(r10 - 16)\nr0 = 0\nif r1 != 0x35687465 goto out\nr0 = 1\nout:\nexit\n`;
+    const f = host.setBpfFilter(kfreeSkb, { kind: 'asm', text: asm }, { engine, ctx: 'record' });
+    expect(f.partial).toBe(false);
+    traffic(net, devices, 1);
+    expect(host.consumeRecords().map((r) => r.text.replace(/.*name=(\S+).*/, '$1'))).toEqual(['eth5']);
   });
 });
 

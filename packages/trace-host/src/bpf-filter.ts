@@ -220,6 +220,11 @@ export function loadPlannedFilter(
     regs[PT_REGS.di >> 2] = (BPF_ADDRESS_BASE + ctxOffset) >>> 0;
     regs[(PT_REGS.di >> 2) + 1] = Math.floor((BPF_ADDRESS_BASE + ctxOffset) / 2 ** 32);
   }
+  // A record context is filled before each run: with only what the verifier saw the program read.
+  const partial = form === 'record' && prog.ctxReads !== 'all';
+  const fill = partial
+    ? ev.fillerFor(prog.ctxReads as readonly { offset: number; size: number }[])
+    : undefined;
   const run = prog.prepared;
   const origin = options.origin ?? program.origin;
   const description = `bpf: ${origin}${program.section && program.section !== origin && program.section !== '.text' ? ` ${program.section}` : ''}, ${program.insns.length} insns, ctx=${form === 'regs' ? 'pt_regs' : 'record'}, engine=${run.engine}`;
@@ -234,6 +239,8 @@ export function loadPlannedFilter(
     description,
     prepared: run,
     regs,
+    fill,
+    partial,
     dispose: () => {
       if (disposed) return;
       disposed = true;

@@ -102,6 +102,13 @@ export interface BpfAttachment {
   readonly prepared: { runFast(r1Offset: number, r2: number): number };
   /** For `regs`: the pt_regs context as u32 halves (the host writes the registers here). */
   readonly regs: Uint32Array | null;
+  /**
+   * For `record`: fills the context before a run — the event's whole filler, or one of only
+   * what the program reads (then `partial`: a kept event's record is filled again, whole, into
+   * the buffer instead of being copied from the context).
+   */
+  readonly fill?: RecordFiller;
+  readonly partial?: boolean;
   /** What the `filter` file reads back. */
   readonly description: string;
   dispose(): void;
@@ -122,7 +129,7 @@ export class TraceEvent {
   readonly fields: readonly EventField[];
   readonly recordSize: number;
   readonly args: readonly string[];
-  /** Written into a record after the common fields. */
+  /** Fills a whole record. */
   readonly fill: RecordFiller;
 
   constructor(
@@ -134,7 +141,8 @@ export class TraceEvent {
     fields: readonly EventField[],
     recordSize: number,
     args: readonly string[],
-    fill: RecordFiller,
+    /** Compiles a filler of the record's fields (of the named ones only, given `only`). */
+    private readonly filler: (only?: ReadonlySet<string>) => RecordFiller,
     /** Text before the fields in a trace line (kprobes print `(symbol+0x0)`). */
     readonly linePrefix = '',
     readonly options: Pick<EventOptions, 'contexts' | 'onEnable'> = {},
@@ -142,7 +150,21 @@ export class TraceEvent {
     this.fields = fields;
     this.recordSize = recordSize;
     this.args = args;
-    this.fill = fill;
+    this.fill = filler();
+  }
+
+  /**
+   * A filler of the common header and the fields overlapping the given byte ranges — what a
+   * BPF filter on the record reads — so a filter that looks at two numbers does not pay for
+   * copying the strings.
+   */
+  fillerFor(ranges: readonly { offset: number; size: number }[]): RecordFiller {
+    const names = new Set(
+      this.fields
+        .filter((f) => ranges.some((r) => r.offset < f.offset + f.size && f.offset < r.offset + r.size))
+        .map((f) => f.name),
+    );
+    return this.filler(names);
   }
 
   /**
@@ -276,8 +298,14 @@ export function writeStringField(
 ): void {
   let n = 0;
   if (typeof v === 'string') {
-    const r = textEncoder.encodeInto(v, u8.subarray(at, at + size - 1));
-    n = r.written;
+    // ASCII byte by byte (no view to allocate); the rest, if any, through the UTF-8 encoder.
+    const max = Math.min(v.length, size - 1);
+    while (n < max) {
+      const c = v.charCodeAt(n);
+      if (c >= 0x80) break;
+      u8[at + n++] = c;
+    }
+    if (n < max) n += textEncoder.encodeInto(v.slice(n), u8.subarray(at + n, at + size - 1)).written;
   } else if (v instanceof Uint8Array) {
     n = Math.min(v.length, size - 1);
     u8.set(v.subarray(0, n), at);
@@ -291,8 +319,9 @@ export function writeStringField(
       while (i < end && src[i] !== 0) u8[at + n++] = src[i++];
     }
   }
-  // A short loop beats fill() for the few bytes of a name.
-  for (let i = at + n, end = at + size; i < end; i++) u8[i] = 0;
+  // A short loop beats fill() for the few bytes of a name; fill() wins for a long tail.
+  if (size - n > 32) u8.fill(0, at + n, at + size);
+  else for (let i = at + n, end = at + size; i < end; i++) u8[i] = 0;
 }
 
 const scratch = new Uint32Array(2);
@@ -312,6 +341,8 @@ export function compileTracepointFiller(
   fields: readonly EventField[],
   specs: readonly EventFieldSpec[],
   mem: LinearView | undefined,
+  /** Fill only these fields (the common header always). */
+  only?: ReadonlySet<string>,
 ): RecordFiller {
   const fns: FieldAssign[] = [];
   const body: string[] = [
@@ -319,6 +350,7 @@ export function compileTracepointFiller(
     'dv.setInt32(base + 4, pid, true);',
   ];
   specs.forEach((s, i) => {
+    if (only && !only.has(s.name)) return;
     const f = fields.find((x) => x.name === s.name) as EventField;
     const from = s.from ?? i;
     let expr: string;

@@ -56,7 +56,7 @@ export function compileKprobeEvent(
     }
   }
   const { fields, size } = layoutFields(specs);
-  const fill = compileTracepointFiller(id, fields, specs, mem);
+  const filler = (only?: ReadonlySet<string>) => compileTracepointFiller(id, fields, specs, mem, only);
   const prefix = def.probe === 'p' ? `(${def.symbol}+0x0)` : `(<js> <- ${def.symbol})`;
   return new TraceEvent(
     sink,
@@ -67,7 +67,7 @@ export function compileKprobeEvent(
     fields,
     size,
     [],
-    fill,
+    filler,
     prefix,
   );
 }

@@ -206,8 +206,9 @@ export class TraceHost implements EventSink {
     const id = this.nextId++;
     const args = options.args ?? specs.map((s) => s.name).slice(0, 6);
     if (args.length > 6) throw new Error(`event ${system}/${name}: at most 6 arguments`);
-    const fill = compileTracepointFiller(id, laid, specs, this.runtime.memory);
-    const ev = new TraceEvent(this, 'tracepoint', system, name, id, laid, size, args, fill, '', options);
+    const mem = this.runtime.memory;
+    const filler = (only?: ReadonlySet<string>) => compileTracepointFiller(id, laid, specs, mem, only);
+    const ev = new TraceEvent(this, 'tracepoint', system, name, id, laid, size, args, filler, '', options);
     this.add(ev);
     return ev;
   }
@@ -317,10 +318,22 @@ export class TraceHost implements EventSink {
         } else this.setReg(r, PT_REGS.cx, a2);
       } else {
         const mem = this.runtime.memory;
-        ev.fill(mem.view, mem.bytes, bpf.ctxOffset, this.pid, a0, a1, a2, a3, a4, a5, undefined);
+        (bpf.fill ?? ev.fill)(
+          mem.view,
+          mem.bytes,
+          bpf.ctxOffset,
+          this.pid,
+          a0,
+          a1,
+          a2,
+          a3,
+          a4,
+          a5,
+          undefined,
+        );
       }
       if (!this.runFilter(ev, bpf)) return;
-      if (bpf.form === 'record') {
+      if (bpf.form === 'record' && !bpf.partial) {
         this.copyRecord(ev, bpf.ctxOffset);
         return;
       }
@@ -509,7 +522,7 @@ export class TraceHost implements EventSink {
           this.setReg(r, PT_REGS.ip, ip);
         } else {
           const mem = this.runtime.memory;
-          ev.fill(
+          (bpf.fill ?? ev.fill)(
             mem.view,
             mem.bytes,
             bpf.ctxOffset,
@@ -524,7 +537,7 @@ export class TraceHost implements EventSink {
           );
         }
         if (!this.runFilter(ev, bpf)) return;
-        if (bpf.form === 'record') {
+        if (bpf.form === 'record' && !bpf.partial) {
           this.copyRecord(ev, bpf.ctxOffset);
           return;
         }

@@ -63,7 +63,7 @@ import {
   withBounds,
 } from './state.js';
 import { tnumStr } from './tnum.js';
-import type { MapInfo, VerifyOptions, VerifyStats } from './types.js';
+import type { CtxRange, CtxReads, MapInfo, VerifyOptions, VerifyStats } from './types.js';
 import { toBigInt } from './u64.js';
 
 /** `bpf_<name>` of a helper the program type knows, for the log. */
@@ -190,6 +190,9 @@ export class Checker {
   private wroteZeroBytes = false;
   /** Deepest stack byte used by each sub-program. */
   readonly stackDepth: number[];
+  /** Context loads seen (`offset:size`), and whether the context pointer reached a helper. */
+  private readonly ctxLoads = new Map<string, CtxRange>();
+  private ctxEscaped = false;
   readonly stats: VerifyStats = {
     processed: 0,
     maxStatesPerInsn: 0,
@@ -647,6 +650,21 @@ export class Checker {
         this.jmpsProcessed++;
         return this.checkExit();
     }
+  }
+
+  /** A load of `size` bytes at ctx + `offset` (ctx-access.ts). */
+  noteCtxRead(offset: number, size: number): void {
+    this.ctxLoads.set(`${offset}:${size}`, { offset, size });
+  }
+
+  /** The context pointer is a helper's argument: the helper may read any of it (helper-call.ts). */
+  noteCtxEscape(): void {
+    this.ctxEscaped = true;
+  }
+
+  get ctxReads(): CtxReads {
+    if (this.ctxEscaped) return 'all';
+    return [...this.ctxLoads.values()].sort((a, b) => a.offset - b.offset || a.size - b.size);
   }
 
   // ---- ALU -------------------------------------------------------------------------------

@@ -72,6 +72,7 @@ export function ctxAccess(
   if (!isConstValue(reg, 0)) c.reject(`variable ctx access var_off=${tnumStr(reg)} disallowed`);
   if (layout.kind === 'fields') {
     const f = findField(layout.fields, off, size, kind);
+    if (f && kind === 'read') c.noteCtxRead(off, size);
     if (f) return kind === 'read' && f.loads && size === f.size ? loaded(c, f.loads) : undefined;
   }
   c.reject(`invalid bpf_context access off=${off} size=${size}`);

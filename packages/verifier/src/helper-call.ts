@@ -78,6 +78,7 @@ export function checkHelperCall(c: Checker, id: number): void {
     const at: ArgType = proto.args[i] ?? 'dontcare';
     if (at === 'dontcare') continue;
     const r = c.readReg(i + 1);
+    if (r.type === 'ctx') c.noteCtxEscape();
     meta.consts[i] = r.type === 'scalar' && isConst(r) ? constSigned(r) : undefined;
     checkArg(c, proto, i, at, r, meta);
   }

@@ -150,9 +150,24 @@ export interface VerifyErrorInfo {
   reason: string;
 }
 
+/** A byte range of the context a program reads at a constant offset. */
+export interface CtxRange {
+  offset: number;
+  size: number;
+}
+
+/**
+ * What an accepted program reads of its context: the ranges its loads reach on every explored
+ * path, or 'all' when the context pointer is passed to a helper (which may read any of it). A
+ * host may fill only these bytes of a context it builds per run (trace-host's event records).
+ */
+export type CtxReads = readonly CtxRange[] | 'all';
+
 export interface VerifyResult {
   accepted: boolean;
   error?: VerifyErrorInfo;
   log: string;
   stats: VerifyStats;
+  /** Accepted programs: what they read of the context. */
+  ctxReads?: CtxReads;
 }

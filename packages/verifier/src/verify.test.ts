@@ -8,15 +8,26 @@ import {
   jgt,
   lddwPseudo,
   ldxdw,
+  ldxh,
   mov,
   R0,
   R1,
   R2,
+  R3,
+  R6,
   stdw,
   stw,
 } from '@tbpf/isa';
 import { describe, expect, it } from 'vitest';
-import { kprobeType, rawType, standardHelperSet, VerifierError, verify, verifyOrThrow } from './index.js';
+import {
+  kprobeType,
+  rawType,
+  standardHelperSet,
+  tracepointType,
+  VerifierError,
+  verify,
+  verifyOrThrow,
+} from './index.js';
 
 const helpers = standardHelperSet();
 const maps = [{ name: 'counts', type: 1, keySize: 4, valueSize: 8, maxEntries: 16 }];
@@ -32,6 +43,56 @@ const lookup = [
   mov.imm(R0, 0),
   exit(),
 ];
+
+describe('what a program reads of its context', () => {
+  const type = tracepointType(
+    [
+      { name: 'common_type', offset: 0, size: 2 },
+      { name: 'duration_ns', offset: 8, size: 8 },
+      { name: 'url', offset: 16, size: 128 },
+      { name: 'status', offset: 144, size: 2 },
+    ],
+    helpers,
+  );
+
+  it('lists the ranges loaded on every path, the context kept in another register too', () => {
+    const r = verify(
+      [
+        mov.reg(R6, R1),
+        ldxh(R0, R6, 144),
+        jgt.imm(R0, 499, 2),
+        ldxdw(R0, R1, 8),
+        exit(),
+        ldxdw(R0, R6, 16),
+        exit(),
+      ],
+      { type },
+    );
+    expect(r.accepted).toBe(true);
+    expect(r.ctxReads).toEqual([
+      { offset: 8, size: 8 },
+      { offset: 16, size: 8 },
+      { offset: 144, size: 2 },
+    ]);
+  });
+
+  it("is 'all' once the context pointer is a helper's argument", () => {
+    const r = verify(
+      [
+        mov.reg(R3, R1),
+        mov.reg(R1, FP),
+        add.imm(R1, -8),
+        mov.imm(R2, 8),
+        call(113), // bpf_probe_read_kernel(fp-8, 8, ctx)
+        mov.imm(R0, 0),
+        exit(),
+      ],
+      { type },
+    );
+    expect(r.accepted).toBe(true);
+    expect(r.ctxReads).toBe('all');
+  });
+});
 
 describe('verify', () => {
   it('accepts a safe program and reports the kernel statistics line', () => {
