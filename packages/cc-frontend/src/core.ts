@@ -38,7 +38,14 @@ export function coreAccess(e: Expr): CoreAccess | undefined {
       member: e.member,
     };
   }
-  if (e.kind === 'deref' && e.core && e.e.kind === 'binary' && e.e.op === '+' && e.e.l.kind === 'addr') {
+  // An element of a relocatable array (a member of a preserve_access_index struct, or inside
+  // __builtin_preserve_access_index) is part of the path. Element 0: the parser leaves
+  // `&array` itself as the element's address.
+  if (e.kind === 'deref' && e.e.kind === 'addr' && e.e.e.type.kind === 'array') {
+    const inner = coreAccess(e.e.e);
+    return inner && { ...inner, indices: [...inner.indices, 0], member: undefined };
+  }
+  if (e.kind === 'deref' && e.e.kind === 'binary' && e.e.op === '+' && e.e.l.kind === 'addr') {
     const array = e.e.l.e;
     if (array.type.kind !== 'array' || e.e.r.kind !== 'num') return undefined;
     const inner = coreAccess(array);

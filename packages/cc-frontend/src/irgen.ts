@@ -856,12 +856,11 @@ export class FuncGen {
         this.emit({ op: 'sym', d, ...sym });
         return { kind: 'mem', m: { base: d, off: 0 }, type: e.type };
       }
-      case 'deref':
-        if (e.core) {
-          const lv = this.coreLValue(e);
-          if (lv) return lv;
-        }
+      case 'deref': {
+        const lv = this.coreLValue(e);
+        if (lv) return lv;
         return { kind: 'mem', m: this.memOf(e.e), type: e.type };
+      }
       case 'member': {
         if (e.core && e.member.bitWidth === undefined) {
           const lv = this.coreLValue(e);

@@ -6,6 +6,7 @@
  */
 import { type BtfType, type BtfVarSecInfo, ObjectBuilder, type ObjectFile, readObject } from '@tbpf/asm';
 import type { CompiledUnit } from './compile.js';
+import type { SourceLoc } from './diagnostics.js';
 import { sourceLines } from './source-lines.js';
 import { alignOf, type StructDef, sizeOf, type Type, type Typedef, typeToString } from './types.js';
 
@@ -79,12 +80,11 @@ export function buildObject(unit: CompiledUnit): ObjectResult {
         kind: c.kind,
       });
     b.addFuncInfo(f.section, first, btf.func(f));
-    let lastLine = -1;
-    let lastFile = '';
+    // One line_info record where the statement (file, line and column) changes, as clang does.
+    let last: SourceLoc | undefined;
     f.locs.forEach((loc, k) => {
-      if (!loc || (loc.line === lastLine && loc.file === lastFile)) return;
-      lastLine = loc.line;
-      lastFile = loc.file;
+      if (!loc || (last && loc.line === last.line && loc.col === last.col && loc.file === last.file)) return;
+      last = loc;
       const source = lineOf(loc.file, loc.line);
       b.addLineInfo(f.section, first + k, { file: loc.file, source, line: loc.line, column: loc.col });
     });
@@ -104,6 +104,7 @@ class BtfConverter {
   /** Memo by a structural key; structs by definition (they may refer to themselves). */
   private readonly memo = new Map<string, number>();
   private readonly structs = new Map<StructDef, number>();
+  private readonly enums = new Map<readonly unknown[], number>();
 
   constructor(private readonly b: ObjectBuilder) {}
 
@@ -134,7 +135,7 @@ class BtfConverter {
       case 'void':
         return `${q}void`;
       case 'int':
-        return `${q}i${t.enumTag !== undefined ? `e${t.enumTag}` : t.name}`;
+        return `${q}i${t.enumerators ? `e${this.plain(t)}` : t.enumTag !== undefined ? `e${t.enumTag}` : t.name}`;
       case 'float':
         return `${q}f${t.name}`;
       case 'ptr':
@@ -155,16 +156,21 @@ class BtfConverter {
         return 0;
       case 'int': {
         const values = t.enumerators;
-        if (t.enumTag !== undefined && values)
-          return this.memoised(this.key(t), () =>
-            btf.add({
-              kind: 'enum',
-              name: t.enumTag ?? '',
+        if (t.enumTag !== undefined && values) {
+          // One ENUM per definition (its list of constants); anonymous ones have no name.
+          let id = this.enums.get(values);
+          if (id === undefined) {
+            id = btf.add({
+              kind: values.some((v) => v.value > 0xffffffffn || v.value < -0x80000000n) ? 'enum64' : 'enum',
+              name: t.enumTag === '(anonymous)' ? '' : t.enumTag,
               size: t.size,
-              signed: t.signed,
+              signed: values.some((v) => v.value < 0n),
               values: values.map((v) => ({ name: v.name, value: v.value })),
-            }),
-          );
+            });
+            this.enums.set(values, id);
+          }
+          return id;
+        }
         const name = t.enumTag !== undefined ? (t.signed ? 'int' : 'unsigned int') : t.name;
         return this.memoised(`i${name}`, () =>
           btf.int(name, t.size as 1 | 2 | 4 | 8 | 16, t.signed, { bool: !!t.bool }),

@@ -76,16 +76,6 @@ function errorClasses(stderr) {
   return [...classes];
 }
 
-// TEMPORARY (until tbpf cc takes clang's flags): drop the flags it refuses.
-function compat(args) {
-  const out = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '-target') i++;
-    else if (!['-g', '-c'].includes(args[i]) && !args[i].startsWith('-mcpu')) out.push(args[i]);
-  }
-  return out;
-}
-
 async function pool(items, jobs, work) {
   const results = new Array(items.length);
   let next = 0;
@@ -146,8 +136,7 @@ async function main() {
     const clangObj = join(work, `${k}.clang.o`);
     const tbpfObj = join(work, `${k}.tbpf.o`);
     const clang = await run('clang-19', [...args, '-o', clangObj], { cwd: opts.corpus, timeout: 120_000 });
-    const tbpfArgs = process.env.TBPF_COMPAT ? compat(args) : args;
-    const mine = await run('node', [tbpf, 'cc', ...tbpfArgs, '-o', tbpfObj], {
+    const mine = await run('node', [tbpf, 'cc', ...args, '-o', tbpfObj], {
       cwd: opts.corpus,
       timeout: 300_000,
     });
