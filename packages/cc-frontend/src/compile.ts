@@ -83,7 +83,10 @@ export interface CompiledUnit {
   functions: CompiledFunction[];
   maps: CompiledMap[];
   data: CompiledData[];
-  /** `__kconfig` / `__ksym` variables the code refers to (libbpf resolves them at load). */
+  /**
+   * `__kconfig` / `__ksym` variables and `__ksym` functions (kfuncs) the code refers to
+   * (libbpf resolves them at load).
+   */
   externs: { name: string; section: string; type: Type }[];
   license?: string;
   sources: SourceMap;
@@ -193,6 +196,12 @@ function lower(
         f.isStatic &&
         ((callSites.get(f) ?? 0) <= 1 || astSize(f.body as Stmt) <= SMALL_FUNCTION)));
   const byName = new Map(tu.funcs.filter((f) => f.body !== undefined).map((f) => [f.name, f]));
+  const kfuncs = new Map(
+    tu.funcs
+      .filter((f) => f.body === undefined && f.isExtern && f.section === '.ksyms')
+      .map((f) => [f.name, f]),
+  );
+  const usedKfuncs = new Set<Func>();
   if (!checkReached(tu.funcs, diags)) return unit;
   const queue = tu.funcs.filter(
     (f) => f.body !== undefined && (f.section !== undefined || !f.isStatic || f.used),
@@ -217,6 +226,8 @@ function lower(
     const emitted = emitFunction(ir, alloc);
     generated.set(f, { ...emitted, section: f.section ?? '.text', global: !f.isStatic, loc: f.loc, func: f });
     for (const r of emitted.relocs) {
+      const k = kfuncs.get(r.symbol);
+      if (k) usedKfuncs.add(k);
       const g = r.kind === 'call' ? byName.get(r.symbol) : undefined;
       if (g && !queued.has(g)) {
         queued.add(g);
@@ -229,6 +240,8 @@ function lower(
     if (g) unit.functions.push(g);
   }
   checkRecursion(unit.functions, diags);
+  for (const f of tu.funcs)
+    if (usedKfuncs.has(f)) unit.externs.push({ name: f.name, section: '.ksyms', type: f.type });
   for (const v of tu.globals) {
     if (v.isExtern && v.section !== undefined && usedGlobals.has(v) && v.type.kind !== 'func')
       unit.externs.push({ name: v.name, section: v.section, type: v.type });

@@ -633,7 +633,7 @@ export class FuncGen {
       case 'addr':
         return this.addressOf(e.e);
       case 'func':
-        throw this.error(e.loc, 'taking the address of a function is not supported');
+        return this.functionAddress(e);
       case 'cast':
         return this.convert(e.e, e.type);
       case 'unary': {
@@ -743,6 +743,19 @@ export class FuncGen {
         return emit(kind, e.target, String(index), kind === 11 ? e.value : 1n, true);
       }
     }
+  }
+
+  /**
+   * The address of a kfunc (`bpf_ksym_exists(f)` tests it): an lddw relocated against the
+   * extern, which libbpf resolves (0 when a __weak kfunc is missing). Other functions' addresses
+   * are not supported.
+   */
+  private functionAddress(e: Extract<Expr, { kind: 'func' }>): number {
+    if (!(e.f.isExtern && e.f.body === undefined && e.f.section === '.ksyms'))
+      throw this.error(e.loc, 'taking the address of a function is not supported');
+    const d = this.vreg();
+    this.emit({ op: 'sym', d, symbol: e.f.name, kind: 'data', addend: 0 });
+    return d;
   }
 
   private zero(): number {
@@ -953,7 +966,7 @@ export class FuncGen {
       this.emit({ op: 'sym', d, ...this.ctx.symbolOf(e.v) });
       return d;
     }
-    if (e.kind === 'func') throw this.error(e.loc, 'taking the address of a function is not supported');
+    if (e.kind === 'func') return this.functionAddress(e);
     return this.addressOfLValue(this.lvalue(e));
   }
 
@@ -1208,6 +1221,14 @@ export class FuncGen {
     return frame.result;
   }
 
+  /** The size argument of a memory builtin, constant once inlined (the copy is expanded inline). */
+  private constantSize(e: Extract<Expr, { kind: 'builtin' }>): number {
+    const n = this.constantOf(e.args[2]);
+    if (n === undefined || n < 0n || n > 0x10000n)
+      throw this.error(e.args[2].loc, `${e.name} needs a constant size in BPF (it is expanded inline)`);
+    return Number(n);
+  }
+
   /** The value of e when it is constant here (literals, and parameters of inlined calls bound to constants). */
   constantOf(e: Expr): bigint | undefined {
     const c = constValue(e);
@@ -1249,7 +1270,7 @@ export class FuncGen {
       }
       case '__builtin_memcpy':
       case '__builtin_memmove': {
-        const n = Number(constValue(a[2]) ?? 0n);
+        const n = this.constantSize(e);
         const dst = this.memOf(a[0]);
         const src = this.memOf(a[1]);
         const align = Math.min(pointeeAlign(a[0].type), pointeeAlign(a[1].type));
@@ -1271,7 +1292,7 @@ export class FuncGen {
         return this.gen(a[0]);
       }
       case '__builtin_memset': {
-        const n = Number(constValue(a[2]) ?? 0n);
+        const n = this.constantSize(e);
         const dst = this.memOf(a[0]);
         const c = constValue(a[1]);
         const align = pointeeAlign(a[0].type);
@@ -1286,7 +1307,7 @@ export class FuncGen {
       }
       case '__builtin_memcmp': {
         // Byte by byte: the first difference decides (as unsigned chars).
-        const n = Number(constValue(a[2]) ?? 0n);
+        const n = this.constantSize(e);
         const pa = this.memOf(a[0]);
         const pb = this.memOf(a[1]);
         const d = this.vreg();

@@ -97,7 +97,27 @@ extern unsigned int LINUX_KERNEL_VERSION __attribute__((section(".kconfig")));
 int get(struct sample *p) { counter++; return p->a + current.e + wanted + LINUX_KERNEL_VERSION; }
 `;
 
+const KFUNCS = `
+struct task_struct { int pid; char comm[16]; };
+extern struct task_struct *bpf_task_from_pid(int pid) __attribute__((section(".ksyms"), weak));
+extern void bpf_task_release(struct task_struct *p) __attribute__((section(".ksyms")));
+int get(void) {
+  if (!bpf_task_from_pid) return -1;
+  struct task_struct *t = bpf_task_from_pid(1);
+  if (!t) return 0;
+  int pid = t->pid;
+  bpf_task_release(t);
+  return pid;
+}
+`;
+
 describe('BTF is what clang-19 writes', () => {
+  it.skipIf(!have('clang-19'))('for kfuncs: extern FUNCs in DATASEC .ksyms', () => {
+    const mine = readObject(readFileSync(tbpf('kfuncs', KFUNCS)));
+    const theirs = readObject(readFileSync(clang('kfuncs', KFUNCS)));
+    expect(describeBtf(mine.btf as BtfSpec)).toEqual(describeBtf(theirs.btf as BtfSpec));
+  });
+
   it.skipIf(!have('clang-19'))('for globals, .kconfig externs, char/bool encodings and qualifiers', () => {
     const mine = readObject(readFileSync(tbpf('globals', GLOBALS)));
     const theirs = readObject(readFileSync(clang('globals', GLOBALS)));

@@ -57,7 +57,15 @@ export function buildObject(unit: CompiledUnit): ObjectResult {
   }
   // `__kconfig` / `__ksym` externs: VARs of linkage extern in DATASEC .kconfig / .ksyms, which
   // libbpf fills in from the running kernel (offsets and sizes are its business).
+  // kfuncs: FUNCs of linkage extern in DATASEC .ksyms (size 0), as clang writes them.
   for (const e of unit.externs) {
+    if (e.type.kind === 'func') {
+      // clang leaves the parameters of an extern's prototype unnamed.
+      const proto = btf.id({ ...e.type, params: e.type.params.map((p) => ({ ...p, name: undefined })) });
+      const type = b.btf.func(e.name, proto, 'extern');
+      datasecVars(e.section).push({ type, offset: 0, size: 0 });
+      continue;
+    }
     const type = btf.variable(e.name, e.type, 'extern');
     datasecVars(e.section).push({ type, offset: 0, size: sizeOf(e.type) });
   }
