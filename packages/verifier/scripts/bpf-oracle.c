@@ -1,8 +1,10 @@
 /* bpf-oracle: load one program into the running kernel's verifier and print its verdict.
  *
  * stdin:  "type socket|kprobe|N\n" (N: a BPF_PROG_TYPE_* number), optionally "attach N\n"
- *         (expected_attach_type), "flags N\n" (prog_flags), "btf_id N\n" (attach_btf_id), then "map TYPE KEY VALUE MAX FLAGS [INNER]\n" lines (INNER:
- *         index of an earlier map used as the inner-map template of a map-in-map), then
+ *         (expected_attach_type), "flags N\n" (prog_flags), "btf_id N\n" (attach_btf_id), then
+ *         "map TYPE KEY VALUE MAX FLAGS [INNER]\n" lines (INNER: index of an earlier map used as
+ *         the inner-map template of a map-in-map, or -(k+1) for the k-th "template TYPE KEY
+ *         VALUE MAX FLAGS\n" line, a map created only as a template), then
  *         "prog HEX\n" (the instruction bytes, little-endian). lddw src 5 (map index) and
  *         src 6 (map index + value offset) are patched to the kernel's map fd forms.
  * stdout: "accept" or "reject"; the last log line before the statistics (empty when accepted);
@@ -100,7 +102,7 @@ int main(void) {
   char *line = NULL;
   size_t cap = 0;
   struct prog_opts o = {.type = BPF_PROG_TYPE_SOCKET_FILTER, .attach = -1};
-  int fds[MAX_MAPS], nmaps = 0;
+  int fds[MAX_MAPS], nmaps = 0, templates[MAX_MAPS], ntemplates = 0;
   size_t len = 0, code_cap = 1 << 16;
   unsigned char *code = malloc(code_cap);
   char reason[1024], processed[512], usec[256];
@@ -111,7 +113,20 @@ int main(void) {
     else if (!strncmp(line, "attach ", 7)) o.attach = atoi(line + 7);
     else if (!strncmp(line, "flags ", 6)) o.flags = atoi(line + 6);
     else if (!strncmp(line, "btf_id ", 7)) o.btf_id = (unsigned)atoi(line + 7);
-    else if (!strncmp(line, "map ", 4)) {
+    else if (!strncmp(line, "template ", 9)) {
+      /* An inner-map template: created, not counted among the program's maps. */
+      union bpf_attr a;
+      memset(&a, 0, sizeof a);
+      unsigned t, k, v, m, f;
+      if (sscanf(line + 9, "%u %u %u %u %u", &t, &k, &v, &m, &f) != 5 || ntemplates == MAX_MAPS) return 2;
+      a.map_type = t, a.key_size = k, a.value_size = v, a.max_entries = m, a.map_flags = f;
+      templates[ntemplates] = (int)sys_bpf(BPF_MAP_CREATE, &a);
+      if (templates[ntemplates] < 0) {
+        perror("template map create");
+        return 2;
+      }
+      ntemplates++;
+    } else if (!strncmp(line, "map ", 4)) {
       union bpf_attr a;
       memset(&a, 0, sizeof a);
       unsigned t, k, v, m, f;
@@ -120,6 +135,7 @@ int main(void) {
       if (got < 5 || nmaps == MAX_MAPS) return 2;
       a.map_type = t, a.key_size = k, a.value_size = v, a.max_entries = m, a.map_flags = f;
       if (got == 6 && inner >= 0 && inner < nmaps) a.inner_map_fd = fds[inner];
+      if (got == 6 && inner < 0 && -inner - 1 < ntemplates) a.inner_map_fd = templates[-inner - 1];
       fds[nmaps] = (int)sys_bpf(BPF_MAP_CREATE, &a);
       if (fds[nmaps] < 0) {
         perror("map create");

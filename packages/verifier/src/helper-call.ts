@@ -48,8 +48,11 @@ const MEM_TYPES = 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf,
 /** What one call learns from its arguments for the return value and the state change. */
 interface CallMeta {
   mapIdx: number;
-  /** The memory argument waiting for its size argument. */
-  mem?: { regno: number; reg: Reg; write: boolean };
+  /**
+   * Memory arguments waiting for their size argument: Linux's helpers give each its own, right
+   * after it; the builtins (memcpy(dst, src, n)) share one.
+   */
+  mem: { regno: number; reg: Reg; write: boolean }[];
   /** Largest value of the last size argument (msize_max_value). */
   sizeMax: number;
   /** Constant values of scalar arguments, by index. */
@@ -73,7 +76,7 @@ export function checkHelperCall(c: Checker, id: number): void {
     c.reject(`invalid func unknown#${id}`);
   }
   if (proto.sleepable && !type.sleepable) c.reject('helper call might sleep in a non-sleepable prog');
-  const meta: CallMeta = { mapIdx: -1, sizeMax: 0, consts: [], released: 0, castRef: 0 };
+  const meta: CallMeta = { mapIdx: -1, mem: [], sizeMax: 0, consts: [], released: 0, castRef: 0 };
   for (let i = 0; i < 5; i++) {
     const at: ArgType = proto.args[i] ?? 'dontcare';
     if (at === 'dontcare') continue;
@@ -82,7 +85,7 @@ export function checkHelperCall(c: Checker, id: number): void {
     meta.consts[i] = r.type === 'scalar' && isConst(r) ? constSigned(r) : undefined;
     checkArg(c, proto, i, at, r, meta);
   }
-  if (meta.mem) c.reject(`internal: ${helperLabel(id, proto)} has no size for R${meta.mem.regno}`);
+  if (meta.mem.length) c.reject(`internal: ${helperLabel(id, proto)} has no size for R${meta.mem[0].regno}`);
   if (meta.released) releaseReference(c, meta.released);
   for (let r = 1; r <= 5; r++) c.setReg(r, NOT_INIT);
   if (proto.changesPktData) clearPacketPointers(c);
@@ -167,7 +170,11 @@ function checkArgKind(
     case 'ptr_to_mem_or_null':
     case 'ptr_to_uninit_mem_or_null':
       if (!(isNull && at.endsWith('_or_null')) && !isMemPtr(r)) expected(MEM_TYPES);
-      meta.mem = { regno, reg: r, write: at === 'ptr_to_uninit_mem' || at === 'ptr_to_uninit_mem_or_null' };
+      meta.mem.push({
+        regno,
+        reg: r,
+        write: at === 'ptr_to_uninit_mem' || at === 'ptr_to_uninit_mem_or_null',
+      });
       return;
     case 'ptr_to_fixed_mem':
     case 'ptr_to_uninit_fixed_mem': {
@@ -230,16 +237,16 @@ function checkSizeArg(c: Checker, regno: number, r: Reg, zeroOk: boolean, meta: 
   if (umaxOf(r) >= MAX_VAR_OFF)
     c.reject(`R${regno} unbounded memory access, use 'var &= const' or 'if (var < const)'`);
   meta.sizeMax = umaxOf(r);
-  const mem = meta.mem;
-  meta.mem = undefined;
-  if (!mem) return;
-  const reg = mem.reg;
-  if (reg.type === 'scalar') {
-    // A NULL `_or_null` memory argument: only with a size of 0.
-    if (umaxOf(r) === 0) return;
-    c.reject(`R${mem.regno} type=scalar expected=fp`);
+  for (const mem of meta.mem) {
+    const reg = mem.reg;
+    if (reg.type === 'scalar') {
+      // A NULL `_or_null` memory argument: only with a size of 0.
+      if (umaxOf(r) === 0) continue;
+      c.reject(`R${mem.regno} type=scalar expected=fp`);
+    }
+    helperMem(c, mem.regno, reg, umaxOf(r), uminOf(r), mem.write, zeroOk);
   }
-  helperMem(c, mem.regno, reg, umaxOf(r), uminOf(r), mem.write, zeroOk);
+  meta.mem = [];
 }
 
 function isMemPtr(r: Reg): boolean {

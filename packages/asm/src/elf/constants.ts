@@ -7,6 +7,8 @@ export const ELFDATA2MSB = 2;
 export const EV_CURRENT = 1;
 export const ET_REL = 1;
 export const EM_BPF = 247;
+/** What LLVM before 3.9 wrote into BPF objects. */
+export const EM_NONE = 0;
 
 export const EHDR_SIZE = 64;
 export const SHDR_SIZE = 64;

@@ -110,6 +110,13 @@ describe.each(COMPILERS)('readElf agrees with llvm-readelf-19 on %s objects', (c
   });
 });
 
+it.skipIf(!haveTool('clang-19'))('reads EM_NONE objects as old LLVM wrote them', () => {
+  const bytes = readBytes(compile('subprogs.c', 'clang'));
+  const old = Object.assign(bytes.slice(), { 18: 0, 19: 0 });
+  expect(readElf(old).machine).toBe(0);
+  expect(readElf(old).sections.map((s) => s.name)).toEqual(readElf(bytes).sections.map((s) => s.name));
+});
+
 describe('readElf rejects malformed input with ElfError', () => {
   const cases: [string, (b: Uint8Array) => Uint8Array, RegExp][] = [
     ['empty', () => new Uint8Array(0), /too short/],

@@ -10,6 +10,7 @@ import {
   ELFDATA2LSB,
   ELFDATA2MSB,
   EM_BPF,
+  EM_NONE,
   ET_REL,
   REL_SIZE,
   RELA_SIZE,
@@ -105,7 +106,9 @@ export function readElf(bytes: Uint8Array): ElfFile {
   const machine = file.u16(18);
   if (type !== ET_REL)
     throw new ElfError(`ELF type ${type} is not ET_REL (a relocatable object)`, undefined, 16);
-  if (machine !== EM_BPF) throw new ElfError(`machine ${machine} is not EM_BPF (247)`, undefined, 18);
+  // Old LLVM releases wrote EM_NONE (0) into BPF objects; libbpf accepts those as well.
+  if (machine !== EM_BPF && machine !== EM_NONE)
+    throw new ElfError(`machine ${machine} is neither EM_BPF (247) nor EM_NONE (0, old LLVM)`, undefined, 18);
   const flags = file.u32(48);
   const shoff = file.u64(40, 'e_shoff');
   const shentsize = file.u16(58);

@@ -21,7 +21,7 @@ export { btfJson, formatBtf, formatBtfC } from './btf-dump.js';
 export { type BtfExt, btfSizeOf, CORE_RELO_KINDS, readBtf, readBtfExt, skipModifiers } from './btf-read.js';
 export * from './btf-types.js';
 export { BtfBuilder, type BtfCoreRelo, type BtfExtSection, encodeBtf } from './btf-write.js';
-export { LinkError, linkAll, linkProgram } from './link.js';
+export { BUILTIN_HELPERS, LinkError, linkAll, linkProgram } from './link.js';
 export { type MapDefinition, ObjectBuilder } from './object-builder.js';
 export { isGlobalDataSection, MAX_GLOBAL_DATA } from './read-maps.js';
 export { readObject } from './read-object.js';

@@ -13,7 +13,7 @@ import {
   readBytes,
 } from '../../test-corpus/objects/toolchain.js';
 import { readElf } from '../elf/read-elf.js';
-import { LinkError, linkProgram } from './link.js';
+import { BUILTIN_HELPERS, LinkError, linkProgram } from './link.js';
 import { ObjectBuilder } from './object-builder.js';
 import { readObject } from './read-object.js';
 import { type LinkedProgram, MAP_TYPES } from './types.js';
@@ -131,6 +131,39 @@ describe('scale', () => {
     expect(p.maps.map((m) => m.name)).toEqual(['m']);
     expect(callGraph(p).length).toBe(n + 1);
   }, 60_000);
+});
+
+describe('objects from any era', () => {
+  it('turns calls of an undefined memset/memcpy/memmove into tbpf builtin helper calls', () => {
+    const b = new ObjectBuilder();
+    const call = { kind: 'call', target: 'local', imm: -1 } as const;
+    b.addFunction('p', 'kprobe/x', [call, call, call, exit()]);
+    b.addRelocation('kprobe/x', 0, 'memset');
+    b.addRelocation('kprobe/x', 1, 'memcpy');
+    b.addRelocation('kprobe/x', 2, 'memmove');
+    const p = linkProgram(readObject(b.build()), 'p');
+    expect(p.insns.slice(0, 3)).toEqual([
+      { kind: 'call', target: 'helper', imm: BUILTIN_HELPERS.memset },
+      { kind: 'call', target: 'helper', imm: BUILTIN_HELPERS.memcpy },
+      { kind: 'call', target: 'helper', imm: BUILTIN_HELPERS.memmove },
+    ]);
+  });
+
+  it('still refuses other undefined functions, naming them', () => {
+    const b = new ObjectBuilder();
+    b.addFunction('p', 'kprobe/x', [{ kind: 'call', target: 'local', imm: -1 }, exit()]);
+    b.addRelocation('kprobe/x', 0, 'strlen');
+    expect(() => linkProgram(readObject(b.build()), 'p')).toThrow(/unresolved reference to 'strlen'/);
+  });
+
+  it('links any function of the object as an entry, .text ones included', () => {
+    const b = new ObjectBuilder();
+    b.addFunction('entry', 'xdp', [mov.imm(R0, 2), exit()]);
+    b.addFunction('helper', '.text', [mov.imm(R0, 1), exit()], { global: true });
+    const obj = readObject(b.build());
+    const fn = obj.functions.find((f) => f.name === 'helper')!;
+    expect(linkProgram(obj, fn)).toMatchObject({ name: 'helper', section: '.text' });
+  });
 });
 
 describe('linkProgram errors', () => {

@@ -7,6 +7,13 @@
 import { type Insn, insnWidth } from '@tbpf/isa';
 import type { FuncInfo, LineInfo, LinkedProgram, MapSpec, ObjectFile, ProgramSpec } from './types.js';
 
+/**
+ * tbpf's helper ids for the C library functions compilers call for large copies and fills:
+ * `memset(dst, c, n)`, `memcpy(dst, src, n)`, `memmove(dst, src, n)` (in tbpf's own range,
+ * DESIGN.md §3). The linker turns a call of the undefined symbol into a call of the helper.
+ */
+export const BUILTIN_HELPERS = { memset: 1010, memcpy: 1011, memmove: 1012 } as const;
+
 /** Why a program could not be linked; names the program, and the function/instruction if known. */
 export class LinkError extends Error {
   override readonly name = 'LinkError';
@@ -114,10 +121,18 @@ export function linkProgram(obj: ObjectFile, program: string | ProgramSpec): Lin
           }
           break;
         }
-        case 'extern':
+        case 'extern': {
+          // Old compilers leave calls to memset/memcpy/memmove for large copies: they become
+          // calls of tbpf's builtin helpers (PREVAIL checks them as builtins too).
+          const builtin = BUILTIN_HELPERS[rel.symbol as keyof typeof BUILTIN_HELPERS];
+          if (builtin !== undefined && insn.kind === 'call' && insn.target === 'local' && !rel.section) {
+            own[rel.insnIndex] = { kind: 'call', target: 'helper', imm: builtin };
+            break;
+          }
           fail(
             `unresolved reference to '${rel.symbol}'${rel.section ? ` in section '${rel.section}'` : ' (an extern symbol)'}`,
           );
+        }
       }
     }
     insns.push(...own);

@@ -57,6 +57,7 @@ export function readMaps(
       )
       .sort((a, b) => a.value - b.value);
 
+  const legacy: { map: MapSpec; section: ElfSection; sym: ElfSymbol }[] = [];
   for (const section of elf.sections) {
     if (section.name === '.maps') {
       for (const sym of symbolsIn(section)) {
@@ -64,10 +65,10 @@ export function readMaps(
         maps.push(map);
         at.set(key(section.index, sym.value), map);
       }
-    } else if (section.name === 'maps') {
-      const syms = symbolsIn(section);
-      for (const sym of syms) {
-        const map = legacyMap(elf, sym, section, syms.length);
+    } else if (isLegacyMapSection(section.name)) {
+      for (const sym of symbolsIn(section)) {
+        const map = legacyMap(elf, sym, section, symbolsIn(section).length);
+        legacy.push({ map, section, sym });
         maps.push(map);
         at.set(key(section.index, sym.value), map);
       }
@@ -102,8 +103,23 @@ export function readMaps(
       });
     }
   }
+  // inner_map_idx counts the legacy definitions of every `maps*` section, in order.
+  legacy.forEach(({ map, section, sym }, i) => {
+    const inner = innerIndex.get(map);
+    if (!isMapOfMaps(map.type) || inner === undefined) return;
+    if (!legacy[inner] || inner === i)
+      throw new ElfError(
+        `map '${map.name}': inner_map_idx ${inner} names no other map`,
+        section.name,
+        sym.value,
+      );
+    map.inner = legacy[inner].map;
+  });
   return { maps, mapAt: (shndx, offset) => at.get(key(shndx, offset)) };
 }
+
+/** The legacy map sections: `maps`, and the `maps/<name>` sections some loaders accept. */
+export const isLegacyMapSection = (name: string): boolean => name === 'maps' || name.startsWith('maps/');
 
 /** A `.maps` entry in an object without BTF (clang without -g): the definition is unknowable. */
 function undefinedMap(sym: ElfSymbol, section: ElfSection, unsupported: UnsupportedFeature[]): MapSpec {
@@ -125,6 +141,11 @@ function undefinedMap(sym: ElfSymbol, section: ElfSection, unsupported: Unsuppor
   };
 }
 
+const isMapOfMaps = (type: number) => type === MAP_TYPES.array_of_maps || type === MAP_TYPES.hash_of_maps;
+
+/** Legacy definitions' inner_map_idx (samples/bpf's bpf_map_def), until the section is read. */
+const innerIndex = new WeakMap<MapSpec, number>();
+
 function legacyMap(elf: ElfFile, sym: ElfSymbol, section: ElfSection, count: number): MapSpec {
   // libbpf: every definition has the same size, section size / number of maps.
   const defSize = sym.size > 0 ? sym.size : Math.floor(section.size / Math.max(count, 1));
@@ -138,7 +159,7 @@ function legacyMap(elf: ElfFile, sym: ElfSymbol, section: ElfSection, count: num
   r.check(sym.value, Math.min(defSize, 20), `definition of map '${sym.name}'`);
   const field = (i: number) => (i * 4 + 4 <= defSize ? r.u32(sym.value + i * 4) : 0);
   const type = field(0);
-  return {
+  const map: MapSpec = {
     name: sym.name,
     type,
     typeName: mapTypeName(type),
@@ -149,6 +170,9 @@ function legacyMap(elf: ElfFile, sym: ElfSymbol, section: ElfSection, count: num
     origin: 'legacy',
     section: section.name,
   };
+  // samples/bpf's struct bpf_map_def: inner_map_idx after map_flags.
+  if (defSize >= 24) innerIndex.set(map, field(5));
+  return map;
 }
 
 /**
@@ -169,8 +193,23 @@ function btfMap(
   if (varId === undefined) fail('no BTF variable of this name in the .maps DATASEC');
   const v = btf.types[varId!];
   if (v.kind !== 'var') fail('BTF entry is not a VAR');
-  const def = btf.types[skipModifiers(btf, (v as { type: number }).type)];
-  if (!def || def.kind !== 'struct') fail('BTF type of the definition is not a struct');
+  return btfMapFromStruct(btf, (v as { type: number }).type, sym.name, section.name, fail, unsupported);
+}
+
+/** A map definition from its BTF struct (a `.maps` variable's type, or an inner map's). */
+function btfMapFromStruct(
+  btf: BtfData,
+  structType: number,
+  name: string,
+  sectionName: string,
+  fail: (why: string) => never,
+  unsupported: UnsupportedFeature[],
+): MapSpec {
+  const sym = { name };
+  const section = { name: sectionName };
+  const def = btf.types[skipModifiers(btf, structType)];
+  if (!def || (def.kind !== 'struct' && def.kind !== 'union'))
+    fail('BTF type of the definition is not a struct');
   const map: MapSpec = {
     name: sym.name,
     type: 0,
@@ -228,6 +267,16 @@ function btfMap(
       case 'map_extra':
         uintValue();
         break;
+      case 'values': {
+        // __array(values, struct inner): a map of maps' inner-map template (prog arrays name
+        // programs here: their initial slots, which tbpf does not fill).
+        const arr = btf.types[skipModifiers(btf, m.type)];
+        const ptr = arr?.kind === 'array' ? btf.types[skipModifiers(btf, arr.elemType)] : undefined;
+        const target = ptr?.kind === 'ptr' ? btf.types[skipModifiers(btf, ptr.type)] : undefined;
+        if (target?.kind === 'struct' && ptr?.kind === 'ptr')
+          map.inner = btfMapFromStruct(btf, ptr.type, `${name}.inner`, sectionName, fail, unsupported);
+        break;
+      }
       default:
         unsupported.push({
           feature: `map-${m.name}`,

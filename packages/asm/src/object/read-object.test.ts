@@ -102,6 +102,18 @@ describe('readObject details', () => {
   });
 
   it.skipIf(!clang)(
+    'gives maps of maps their inner-map template (BTF __array(values), legacy inner_map_idx)',
+    () => {
+      const obj = readObject(readBytes(compile('map_in_map.c', 'clang-g')));
+      const byName = new Map(obj.maps.map((m) => [m.name, m]));
+      const template = byName.get('outer')?.inner;
+      expect(template && pick(template)).toEqual(['outer.inner', 'array', 4, 8, 4, 0, 'btf']);
+      expect(byName.get('legacy_outer')!.inner).toBe(byName.get('legacy_inner'));
+      expect(byName.get('legacy_inner')!.inner).toBeUndefined();
+    },
+  );
+
+  it.skipIf(!clang)(
     'attaches .BTF.ext func_info and line_info with file, line, column and source text',
     () => {
       const obj = readObject(readBytes(compile('loops.c', 'clang-g')));

@@ -9,6 +9,7 @@ import {
   BPF_RELOC_NAMES,
   R_BPF_64_32,
   R_BPF_64_64,
+  R_BPF_NONE,
   SHF_ALLOC,
   SHF_EXECINSTR,
   SHN_UNDEF,
@@ -21,7 +22,7 @@ import {
 import { ElfError } from '../elf/errors.js';
 import { type ElfFile, type ElfSection, type ElfSymbol, readElf } from '../elf/read-elf.js';
 import { type BtfData, type BtfExt, readBtf, readBtfExt } from './btf-read.js';
-import { readMaps } from './read-maps.js';
+import { isLegacyMapSection, readMaps } from './read-maps.js';
 import type {
   FuncInfo,
   LineInfo,
@@ -250,7 +251,8 @@ function addRelocation(
   }
   if (!targetSection) fail(`symbol section ${sym.shndx} is not a section of this object`);
   if (insn.kind === 'call') {
-    if (type !== R_BPF_64_32) fail('calls take R_BPF_64_32 relocations');
+    // LLVM before 3.9 wrote R_BPF_NONE for every relocation (libbpf does not look at the type).
+    if (type !== R_BPF_64_32 && type !== R_BPF_NONE) fail('calls take R_BPF_64_32 relocations');
     if (insn.target !== 'local') fail('the call is not a BPF-to-BPF call (src must be 1)');
     // Section symbols (static functions): imm says where; function symbols: the symbol does
     // (clang writes imm = -1, GCC writes other values there).
@@ -265,7 +267,8 @@ function addRelocation(
     return;
   }
   if (insn.kind !== 'lddw') fail(`a ${insn.kind} instruction cannot be relocated`);
-  if (type !== R_BPF_64_64) fail('64-bit immediate loads take R_BPF_64_64 relocations');
+  if (type !== R_BPF_64_64 && type !== R_BPF_NONE)
+    fail('64-bit immediate loads take R_BPF_64_64 relocations');
   if (insn.source !== 'imm64') fail(`the lddw already has source '${insn.source}'`);
   const addr = symbolAddress(sym, insn.imm, ctx.gcc);
   const map = mapAt(sym.shndx, addr);
@@ -296,7 +299,7 @@ function addRelocation(
     fn.relocations.push({ ...base, kind: 'global-data', section: targetSection.name, offset: addr });
     return;
   }
-  if (targetSection.name === '.maps' || targetSection.name === 'maps')
+  if (targetSection.name === '.maps' || isLegacyMapSection(targetSection.name))
     fail(`no map is defined at offset ${addr}`);
   unsupported.push({
     feature: 'relocation-target',

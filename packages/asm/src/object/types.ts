@@ -185,6 +185,11 @@ export interface MapSpec {
   variables?: GlobalVariable[];
   /** Global-data maps from .rodata*: frozen after loading, read-only to programs. */
   readOnly?: boolean;
+  /**
+   * Maps of maps: the template inner maps must match — the legacy definition's inner_map_idx, or
+   * the BTF definition's `__array(values, struct …)`.
+   */
+  inner?: MapSpec;
   /** BTF type ids of key and value when the definition names them (`__type(key, T)`). */
   btfKeyType?: number;
   btfValueType?: number;

@@ -7,6 +7,7 @@
 import {
   ATTACH_TYPES,
   type AttachTypeName,
+  BUILTIN_HELPERS,
   PROG_TYPES,
   type ProgTypeName,
   sectionProgramType,
@@ -76,12 +77,13 @@ function helpersFor(name: ProgTypeName, attach: AttachTypeName | undefined): Map
     const proto = LINUX_HELPER_PROTOTYPES.get(id);
     if (proto) map.set(id, proto);
   }
-  if (name === 'kprobe' || name === 'tracepoint') {
-    // The 2013 RFC's filters (bpf_memcmp, bpf_load_pointer, …) run as kprobe/tracepoint programs.
-    for (const h of standardHelpers().list()) {
-      const id = h.proto.id;
-      if (id >= TBPF_HELPER_RANGE.first && id <= TBPF_HELPER_RANGE.last) map.set(id, h.proto);
-    }
+  // tbpf's own helpers: the builtins the linker makes of memset/memcpy/memmove for every type;
+  // the 2013 RFC's (bpf_memcmp, bpf_load_pointer, …) for kprobe/tracepoint programs.
+  const builtins = new Set<number>(Object.values(BUILTIN_HELPERS));
+  for (const h of standardHelpers().list()) {
+    const id = h.proto.id;
+    const rfc = id >= TBPF_HELPER_RANGE.first && id <= TBPF_HELPER_RANGE.last && !builtins.has(id);
+    if (builtins.has(id) || (rfc && (name === 'kprobe' || name === 'tracepoint'))) map.set(id, h.proto);
   }
   return map;
 }

@@ -352,3 +352,39 @@ describe('the registry', () => {
     });
   });
 });
+
+describe("memset / memcpy / memmove builtins (what the linker makes of old compilers' calls)", () => {
+  it('fill and copy stack bytes, overlapping copies as memmove', () => {
+    const rt = newRuntime();
+    const insns = program(`
+      mov %r1, %r10
+      add %r1, -16
+      mov %r2, 0x41
+      mov %r3, 8
+      call ${HELPER.memset}
+      lddw %r4, 0x0102030405060708
+      stxdw [%r10-8], %r4
+      mov %r1, %r10
+      add %r1, -16
+      mov %r2, %r10
+      add %r2, -8
+      mov %r3, 4
+      call ${HELPER.memcpy}
+      mov %r1, %r10
+      add %r1, -15
+      mov %r2, %r10
+      add %r2, -16
+      mov %r3, 4
+      call ${HELPER.memmove}
+      ldxdw %r0, [%r10-16]
+      exit`);
+    // memset: 41 x8; memcpy: 08 07 06 05 41 41 41 41; memmove(-15 <- -16, 4): 08 08 07 06 05 41 41 41
+    expect(runOn(rt, insns)).toBe(0x4141410506070808n);
+  });
+
+  it('a bad destination is a fault of the program', () => {
+    const rt = newRuntime();
+    const insns = program(`mov %r1, 64\nmov %r2, 0\nmov %r3, 8\ncall ${HELPER.memset}\nexit`);
+    expect(() => runOn(rt, insns)).toThrow(VmError);
+  });
+});

@@ -1,3 +1,5 @@
+import { BUILTIN_HELPERS } from '@tbpf/asm';
+
 /**
  * Helper ids. Linux's numbers wherever Linux has the helper, so clang/GCC-built objects run
  * unchanged; the 2013 RFC's own helpers live in tbpf's range 1000–1099 (DESIGN.md §3).
@@ -26,6 +28,12 @@ export const HELPER = {
   dump_stack: 1003,
   /** The RFC cover letter's form: bpf_trace_printk(fmt, a1, a2, a3, a4), fmt NUL-terminated. */
   rfc_trace_printk: 1004,
+  /** void *memset(void *dst, int c, size_t n) — what the linker makes of an undefined memset. */
+  memset: BUILTIN_HELPERS.memset,
+  /** void *memcpy(void *dst, const void *src, size_t n). */
+  memcpy: BUILTIN_HELPERS.memcpy,
+  /** void *memmove(void *dst, const void *src, size_t n). */
+  memmove: BUILTIN_HELPERS.memmove,
 } as const;
 
 /** First and last id of tbpf's own helper range. */

@@ -162,6 +162,25 @@ const memcmp: HelperFn = (call) => {
   return 0;
 };
 
+/** memset(dst, c, n): fills n bytes (the builtin old compilers call; the verifier checked dst). */
+const memset: HelperFn = (call) => {
+  const size = call.num(3);
+  if (size === 0) return call.u64(1);
+  const dst = required(call, 1, size, 'dst', true);
+  call.runtime.memory.bytes.fill(call.lo[2] & 0xff, dst, dst + size);
+  return call.u64(1);
+};
+
+/** memcpy / memmove(dst, src, n): copies n bytes; overlapping ranges copy as memmove does. */
+const memmove: HelperFn = (call) => {
+  const size = call.num(3);
+  if (size === 0) return call.u64(1);
+  const dst = required(call, 1, size, 'dst', true);
+  const src = required(call, 2, size, 'src');
+  call.runtime.memory.bytes.copyWithin(dst, src, src + size);
+  return call.u64(1);
+};
+
 /** RFC bpf_load_pointer(unsafe_ptr): the 8 bytes at the address, or 0 if unreadable. */
 const loadPointer: HelperFn = (call) => {
   const at = checked(call, 1, 8);
@@ -249,6 +268,33 @@ export function standardHelperEntries(): Entry[] {
       memcmp,
     ],
     [{ id: HELPER.load_pointer, name: 'load_pointer', args: ['anything'], ret: 'integer' }, loadPointer],
+    [
+      {
+        id: HELPER.memset,
+        name: 'memset',
+        args: ['ptr_to_uninit_mem', 'anything', 'const_size_or_zero'],
+        ret: 'integer',
+      },
+      memset,
+    ],
+    [
+      {
+        id: HELPER.memcpy,
+        name: 'memcpy',
+        args: ['ptr_to_uninit_mem', 'ptr_to_mem', 'const_size_or_zero'],
+        ret: 'integer',
+      },
+      memmove,
+    ],
+    [
+      {
+        id: HELPER.memmove,
+        name: 'memmove',
+        args: ['ptr_to_uninit_mem', 'ptr_to_mem', 'const_size_or_zero'],
+        ret: 'integer',
+      },
+      memmove,
+    ],
     [
       { id: HELPER.dump_stack, name: 'dump_stack', args: ['ptr_to_ctx'], ret: 'void' },
       (call) => {
