@@ -9,7 +9,7 @@ export {
 } from './engines.js';
 export { ObjectError, type ObjectErrorDetails, type ObjectStage } from './errors.js';
 export type { LoadOptions } from './load.js';
-export { detectFormat, type ObjectFormat, type OpenOptions, openObject, parseHexBytes } from './open.js';
+export { compileC, type OpenOptions, openObject, parseHexBytes } from './open.js';
 export { type MapInfo, ObjectSpec, type PickOptions, type ProgramInfo, pickProgram } from './spec.js';
 export { TypedMap, type UpdateFlag } from './typed-map.js';
 export { type BtfValue, btfCodec, sizeCodec, type ValueCodec, variablesCodec } from './value-codec.js';

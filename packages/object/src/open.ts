@@ -12,8 +12,10 @@
 import {
   type AsmProgram,
   assemble,
-  isRfcImage,
+  detectFormat,
   type LinkedProgram,
+  type ObjectFile,
+  type ObjectFormat,
   parseHexBytes as parseHex,
   readObject,
   translateRfcImage,
@@ -24,34 +26,13 @@ import { decode } from '@tbpf/isa';
 import { ObjectError } from './errors.js';
 import { ObjectSpec } from './spec.js';
 
-export type ObjectFormat = 'elf' | 'c' | 'asm' | 'rfc-image' | 'raw' | 'hex';
-
 export interface OpenOptions {
   /** The input's name, for messages, line info and sectionless programs (default by format). */
   fileName?: string;
-  /**
-   * Default: detected — ELF and RFC images by their magic, other bytes are raw instructions;
-   * text is C when `fileName` ends in `.c`, hex when it is only hex digits, else assembly.
-   */
+  /** Default: detected by `detectFormat` (@tbpf/asm). */
   format?: ObjectFormat;
   /** C only: include directories, defines, file access, optimisation level. */
   compile?: Omit<CompileOptions, 'fileName'>;
-}
-
-const ELF_MAGIC = [0x7f, 0x45, 0x4c, 0x46];
-
-/** What `input` holds, judged from its bytes and file name. */
-export function detectFormat(input: Uint8Array | string, fileName = ''): ObjectFormat {
-  if (typeof input !== 'string') {
-    if (ELF_MAGIC.every((b, i) => input[i] === b)) return 'elf';
-    if (isRfcImage(input)) return 'rfc-image';
-    const text = new TextDecoder('utf-8', { fatal: false }).decode(input);
-    if (/[\x00-\x08\x0e-\x1f]/.test(text) || text.includes('\uFFFD')) return 'raw';
-    return detectFormat(text, fileName);
-  }
-  if (/\.[ch]$/.test(fileName)) return 'c';
-  if (/^[\s0-9a-fA-F]+$/.test(input) && /[0-9a-fA-F]{2}/.test(input)) return 'hex';
-  return 'asm';
 }
 
 const asText = (input: Uint8Array | string) =>
@@ -63,6 +44,27 @@ export function parseHexBytes(text: string, what: string): Uint8Array {
   if (!bytes)
     throw new ObjectError(`${what}: expected hex bytes like "aa bb 11", got '${text.slice(0, 40)}'`, 'open');
   return bytes;
+}
+
+/**
+ * C source compiled in process by cc-frontend, to an ELF object (`bytes`) and its spec. Code
+ * that does not compile throws ObjectError (stage 'compile') at the first error, every
+ * diagnostic clang-style in `detail`.
+ */
+export function compileC(
+  source: string,
+  fileName: string,
+  options: OpenOptions['compile'] = {},
+): { bytes: Uint8Array; object: ObjectFile } {
+  const r = compile(source, { ...options, fileName });
+  if (!r.bytes || !r.object || r.errorCount > 0) {
+    const first = r.diagnostics.find((d) => d.severity === 'error');
+    throw new ObjectError(first?.message ?? 'compilation failed', 'compile', {
+      detail: r.messages || (first ? formatDiagnostic(first) : ''),
+      ...(first ? { location: { file: first.loc.file, line: first.loc.line, column: first.loc.col } } : {}),
+    });
+  }
+  return { bytes: r.bytes, object: r.object };
 }
 
 /** A sectionless program: instructions only, named after the input. */
@@ -112,20 +114,12 @@ export function openObject(input: Uint8Array | string, options: OpenOptions = {}
       const bytes = typeof input === 'string' ? new TextEncoder().encode(input) : input;
       return ObjectSpec.fromObject(format, fileName, readObject(bytes));
     }
-    case 'c': {
-      const file = fileName || 'input.c';
-      const r = compile(asText(input), { ...options.compile, fileName: file });
-      if (!r.object || r.errorCount > 0) {
-        const first = r.diagnostics.find((d) => d.severity === 'error');
-        throw new ObjectError(first?.message ?? 'compilation failed', 'compile', {
-          detail: r.messages || (first ? formatDiagnostic(first) : ''),
-          ...(first
-            ? { location: { file: first.loc.file, line: first.loc.line, column: first.loc.col } }
-            : {}),
-        });
-      }
-      return ObjectSpec.fromObject(format, fileName, r.object);
-    }
+    case 'c':
+      return ObjectSpec.fromObject(
+        format,
+        fileName,
+        compileC(asText(input), fileName || 'input.c', options.compile).object,
+      );
     case 'asm': {
       const text = asText(input);
       const program = assemble(text, { fileName: fileName || 'input.s' });

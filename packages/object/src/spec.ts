@@ -10,13 +10,13 @@ import {
   linkProgram,
   type MapSpec,
   type ObjectFile,
+  type ObjectFormat,
   type SectionProgramType,
   sectionProgramType,
 } from '@tbpf/asm';
 import type { BpfObject } from './bpf-object.js';
 import { ObjectError } from './errors.js';
 import { type LoadOptions, loadObjectSpec } from './load.js';
-import type { ObjectFormat } from './open.js';
 
 export interface ProgramInfo {
   /** The entry function's name (for sectionless input: the file's base name). */

@@ -5,9 +5,9 @@
  * chosen by the object API's one picker: by name, else the only one, else the first
  * tracepoint or kprobe program, else the first.
  */
-import type { LinkedProgram } from '@tbpf/asm';
+import type { LinkedProgram, ObjectFormat } from '@tbpf/asm';
 import { type CompileOptions, compile } from '@tbpf/cc-frontend';
-import { type ObjectFormat, ObjectSpec, openObject } from '@tbpf/object';
+import { ObjectSpec, openObject } from '@tbpf/object';
 import type { FilterSource } from './bpf-filter.js';
 import { FilterLoadError, type FilterProgram } from './filter-program.js';
 

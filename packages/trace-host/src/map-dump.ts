@@ -44,11 +44,15 @@ function formatValue(v: Uint8Array): string {
   return n !== null ? n.toString() : [...v].map((b) => b.toString(16).padStart(2, '0')).join(' ');
 }
 
-/** Entries as JSON: integers as numbers (strings above 2^53), printable strings, else hex. */
+/**
+ * Entries as JSON. A value's JSON type follows its size, never its magnitude: 1, 2 and 4 bytes
+ * are numbers, 8 bytes decimal strings (a u64 does not fit a JSON number), printable strings
+ * as text, other bytes as hex.
+ */
 export function formatMapJson(map: DumpableMap): string {
   const conv = (b: Uint8Array): number | string => {
     const n = readUint(b);
-    if (n !== null) return n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n.toString();
+    if (n !== null) return b.length === 8 ? n.toString() : Number(n);
     return formatKey(b);
   };
   return `${JSON.stringify(map.entries().map(([k, v]) => ({ key: conv(k), value: conv(v) })))}\n`;

@@ -1,12 +1,13 @@
 import {
+  assemble,
   type DataSectionInput,
   type DisasmSectionInput,
   type DisasmStyle,
+  detectFormat,
   disassemble,
   disassembleJson,
   formatAssembly,
   formatUbpf,
-  isRfcImage,
   linuxHelperName,
   listSection,
   type MapSpec,
@@ -16,10 +17,12 @@ import {
   readObject,
   TBPF_RFC_HELPER_IDS,
   translateRfcImage,
+  writeAssembled,
 } from '@tbpf/asm';
 import type { Command } from 'commander';
 import { cliErrorFrom } from '../errors.js';
 import { CliError, type Io } from '../io.js';
+import { parseHexBytes } from './hex.js';
 import { jitedText } from './jited.js';
 
 interface DisasmOptions {
@@ -47,33 +50,35 @@ function ubpfListing(sections: DisasmSectionInput[]): string {
     .join('');
 }
 
-/** What the input holds, found from its first bytes. */
-export function detectFormat(bytes: Uint8Array): 'elf' | 'rfc-image' | 'raw' {
-  if (bytes[0] === 0x7f && bytes[1] === 0x45 && bytes[2] === 0x4c && bytes[3] === 0x46) return 'elf';
-  if (isRfcImage(bytes)) return 'rfc-image';
-  return 'raw';
-}
-
-function load(
+async function load(
   bytes: Uint8Array,
   file: string,
   source: boolean,
-): { format: string; sections: DisasmSectionInput[]; data: DataSectionInput[] } {
-  const format = detectFormat(bytes);
+): Promise<{ format: string; object: Uint8Array; sections: DisasmSectionInput[]; data: DataSectionInput[] }> {
+  const format = detectFormat(bytes, file);
   try {
-    if (format === 'elf') {
-      const elf = readElf(bytes);
-      return { format, sections: objectSections(elf, { source }), data: objectData(elf) };
+    if (format === 'elf' || format === 'asm' || format === 'c') {
+      // Assembly and C list as the objects `tbpf asm --format elf` and `tbpf cc` write.
+      const object = format === 'elf' ? bytes : await toObject(format, new TextDecoder().decode(bytes), file);
+      const elf = readElf(object);
+      return { format: 'elf', object, sections: objectSections(elf, { source }), data: objectData(elf) };
     }
     if (format === 'rfc-image') {
       const translated = translateRfcImage(bytes);
-      return { format, sections: [{ name: '.text', insns: translated.insns }], data: [] };
+      return { format, object: bytes, sections: [{ name: '.text', insns: translated.insns }], data: [] };
     }
   } catch (e) {
-    // The readers throw their own typed errors (ElfError, RfcImageError) with locations.
-    throw cliErrorFrom(e, file);
+    // The readers throw their own typed errors (ElfError, AsmError, RfcImageError) with locations.
+    throw cliErrorFrom(e, file, format === 'asm' ? new TextDecoder().decode(bytes) : undefined);
   }
-  return { format, sections: [{ name: '.text', bytes }], data: [] };
+  const code = format === 'hex' ? parseHexBytes(new TextDecoder().decode(bytes), file) : bytes;
+  return { format, object: code, sections: [{ name: '.text', bytes: code }], data: [] };
+}
+
+async function toObject(format: 'asm' | 'c', text: string, file: string): Promise<Uint8Array> {
+  if (format === 'asm') return writeAssembled(assemble(text, { fileName: file }));
+  const { compileC } = await import('@tbpf/object');
+  return compileC(text, file).bytes;
 }
 
 /** Code that does not decode is an input error (exit 2), not a listing of `<unknown>` lines. */
@@ -162,8 +167,7 @@ export function registerDisasm(program: Command, io: Io): void {
       if (!['llvm', 'kernel', 'asm', 'ubpf'].includes(opts.style)) {
         throw new CliError(`--style must be llvm, kernel, asm or ubpf, not '${opts.style}'`);
       }
-      const bytes = io.readFile(input);
-      const { format, sections: all, data } = load(bytes, input, !!opts.source);
+      const { format, object, sections: all, data } = await load(io.readFile(input), input, !!opts.source);
       const sections = opts.section ? all.filter((s) => s.name === opts.section) : all;
       if (opts.section && sections.length === 0) {
         const names = all.map((s) => s.name).join(', ') || 'none';
@@ -185,7 +189,7 @@ export function registerDisasm(program: Command, io: Io): void {
         );
         return;
       }
-      const maps = style === 'kernel' && format === 'elf' ? objectMaps(bytes, input) : undefined;
+      const maps = style === 'kernel' && format === 'elf' ? objectMaps(object, input) : undefined;
       const listing = disassemble(sections, {
         style,
         helperName,

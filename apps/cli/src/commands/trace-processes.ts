@@ -53,7 +53,8 @@ export function registerTraceProcesses(trace: Command, io: Io): void {
     )
     .option('--timeout <ms>', 'how long to wait for the inspector', '5000')
     .addOption(new Option('--host-module <file>', 'the trace host module to load (tests)').hideHelp())
-    .action(async (pidText: string, opts: { timeout: string; hostModule?: string }) => {
+    .option('--json', 'machine-readable output')
+    .action(async (pidText: string, opts: { timeout: string; hostModule?: string; json?: boolean }) => {
       const pid = parsePid(pidText);
       const timeoutMs = Number(opts.timeout);
       if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
@@ -65,6 +66,10 @@ export function registerTraceProcesses(trace: Command, io: Io): void {
           hostModule: opts.hostModule,
           log: (line) => io.err(`${line}\n`),
         });
+        if (opts.json) {
+          io.out(`${JSON.stringify({ pid, socket: r.socketPath, inspector: r.inspector }, null, 2)}\n`);
+          return;
+        }
         const how =
           r.inspector === 'opened-and-closed'
             ? 'inspector opened and closed again'

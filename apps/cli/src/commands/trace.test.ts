@@ -204,6 +204,6 @@ describe('tbpf trace against a live host process', () => {
   it('fails cleanly without a reachable socket', async () => {
     const io = memoryIo();
     expect(await runCli(['node', 'tbpf', 'trace', '--socket', '/nonexistent/sock', 'list'], io)).toBe(2);
-    expect(io.stderr).toMatch(/cannot connect to \/nonexistent\/sock/);
+    expect(io.stderr).toMatch(/^tbpf: \/nonexistent\/sock: cannot connect: /);
   });
 });

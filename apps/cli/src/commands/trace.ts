@@ -17,9 +17,15 @@ export function registerTrace(program: Command, io: Io): void {
     .option('-p, --pid <pid>', 'the traced Node.js process (its socket is found in the per-user folder)')
     .option('-s, --socket <path>', 'control socket of the host process (default: $TBPF_TRACE_SOCKET)');
 
+  /**
+   * A subcommand's body on a connected client. With --json, a subcommand that prints text
+   * (all but those that print JSON themselves) prints `{"lines": [...]}` instead.
+   */
   const run =
     (fn: (c: ControlClient, ...args: never[]) => Promise<void>) =>
     async (...args: unknown[]) => {
+      const command = args[args.length - 1] as Command;
+      const json = !!(command.opts() as { json?: boolean }).json && !PRINTS_JSON.has(command.name());
       const opts = trace.opts() as { socket?: string; pid?: string };
       const socket =
         opts.socket ??
@@ -30,19 +36,32 @@ export function registerTrace(program: Command, io: Io): void {
       try {
         client = await ControlClient.connect(socket);
       } catch (e) {
-        throw new CliError(`cannot connect to ${socket}: ${e instanceof Error ? e.message : String(e)}`);
+        throw new CliError(`cannot connect: ${e instanceof Error ? e.message : String(e)}`, {
+          file: socket,
+          code: 'connect',
+        });
       }
+      const out = io.out;
+      let text = '';
+      if (json) io.out = (t) => void (text += t);
       try {
         await (fn as (c: ControlClient, ...a: unknown[]) => Promise<void>)(client, ...args);
       } catch (e) {
-        if (e instanceof ControlClientError) {
-          if (e.detail) io.err(e.detail.endsWith('\n') ? e.detail : `${e.detail}\n`);
-          throw new CliError(e.message, 1);
-        }
+        if (e instanceof ControlClientError)
+          throw new CliError(e.message, {
+            exitCode: 1,
+            code: 'refused',
+            ...(e.detail ? { detail: e.detail.replace(/\n$/, '') } : {}),
+          });
         throw e;
       } finally {
+        io.out = out;
         client.close();
       }
+      if (json)
+        io.out(
+          `${JSON.stringify({ lines: text.split('\n').filter((l, i, all) => l !== '' || i < all.length - 1) }, null, 2)}\n`,
+        );
     };
 
   trace
@@ -201,7 +220,15 @@ export function registerTrace(program: Command, io: Io): void {
     .command('write <file> <data...>')
     .description('write any control file (e.g. tracing_on 0)')
     .action(run(async (c, file: string, data: string[]) => c.write(file, data.join(' '))));
+
+  // The contract: --json on every command.
+  const leaves = (c: Command): Command[] => (c.commands.length ? c.commands.flatMap(leaves) : [c]);
+  for (const c of leaves(trace))
+    if (!c.options.some((o) => o.long === '--json')) c.option('--json', 'machine-readable output');
 }
+
+/** Subcommands that print JSON of their own with --json. */
+const PRINTS_JSON = new Set(['list', 'map']);
 
 /** `skb:kfree_skb` → `skb/kfree_skb`; a bare system name stays. */
 function eventPath(name: string): string {
