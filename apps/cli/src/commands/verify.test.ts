@@ -82,14 +82,59 @@ describe('tbpf verify', () => {
     async () => {
       const ok = memoryIo({ 'ok.o': compile('c/ringbuf.c') });
       expect(await runCli(argv('verify', 'ok.o'), ok)).toBe(0);
-      expect(ok.stdout).toContain('ok.o: accepted');
+      expect(ok.stdout).toBe('kprobe/do_event/emit: accepted\n');
       const bad = memoryIo({ 'bad.o': compile('c-unsafe/missing_null_check.c') });
       expect(await runCli(argv('verify', 'bad.o'), bad)).toBe(1);
       expect(bad.stdout).toMatch(
-        /bad\.o: rejected at insn \d+ \(.*missing_null_check\.c:\d+: return \*count;\): R0 invalid mem access 'map_value_or_null'/,
+        /^kprobe\/do_work\/peek: rejected: R0 invalid mem access 'map_value_or_null' \(insn \d+, .*missing_null_check\.c:\d+: return \*count;\)\n$/,
+      );
+      const one = memoryIo({ 'bad.o': compile('c-unsafe/missing_null_check.c') });
+      expect(await runCli(argv('verify', 'bad.o', '--section', 'peek'), one)).toBe(1);
+      expect(one.stdout).toMatch(
+        /bad\.o: rejected at insn \d+ .*: R0 invalid mem access 'map_value_or_null'/,
       );
     },
   );
+
+  it("verifies every program of an object, each with its section's type; --json is an array", async () => {
+    const text = `.section xdp,"ax"
+.globl pass
+pass:
+r0 = 2
+exit
+.section socket1,"ax"
+.globl bad
+bad:
+r0 = *(u32 *)(r1 + 76)
+exit
+.section tc,"ax"
+.globl tc_ok
+tc_ok:
+r2 = *(u32 *)(r1 + 76)
+r0 = 0
+exit
+`;
+    const io = memoryIo({ 'multi.s': text });
+    expect(await runCli(argv('verify', 'multi.s'), io)).toBe(1);
+    expect(io.stdout).toBe(
+      'xdp/pass: accepted\nsocket1/bad: rejected: invalid bpf_context access off=76 size=4 (insn 0)\ntc/tc_ok: accepted\n',
+    );
+    const json = memoryIo({ 'multi.s': text });
+    expect(await runCli(argv('verify', 'multi.s', '--json'), json)).toBe(1);
+    expect(JSON.parse(json.stdout)).toEqual([
+      { section: 'xdp', function: 'pass', type: 'xdp', verdict: 'accepted', processed: 2 },
+      {
+        section: 'socket1',
+        function: 'bad',
+        type: 'socket_filter',
+        verdict: 'rejected',
+        processed: 1,
+        error: 'invalid bpf_context access off=76 size=4',
+        insn: 0,
+      },
+      { section: 'tc', function: 'tc_ok', type: 'sched_cls', verdict: 'accepted', processed: 3 },
+    ]);
+  });
 
   it('exits 2 on unreadable input', async () => {
     const io = memoryIo({ 'x.s': 'this is not bpf\n' });

@@ -1,13 +1,11 @@
-import type { LinkedProgram } from '@tbpf/asm';
-import type { Insn } from '@tbpf/isa';
-import { openObject } from '@tbpf/object';
+import { type ObjectSpec, openObject, type ProgramInfo, verifierType } from '@tbpf/object';
 import {
   builtinType,
   LINUX_PROGRAM_TYPES,
-  type LineRef,
   type LogLevel,
-  type MapInfo,
   type ProgramType,
+  standardHelperSet,
+  type VerifyResult,
   verify,
 } from '@tbpf/verifier';
 import type { Command } from 'commander';
@@ -24,38 +22,22 @@ interface VerifyCliOptions {
   json?: boolean;
 }
 
-interface Loaded {
-  insns: Insn[];
-  maps: MapInfo[];
-  lineInfo: LineRef[];
-  /** Program type the input implies (ELF section, RFC image), when --type is absent. */
-  impliedType?: string;
+interface Settings {
+  level: LogLevel;
+  memSize: number;
+  opts: VerifyCliOptions;
 }
 
-function fromLinked(p: LinkedProgram, impliedType?: string): Loaded {
-  return {
-    insns: p.insns,
-    maps: p.maps,
-    lineInfo: p.lineInfo.map((l) => ({
-      insnIndex: l.insnIndex,
-      file: l.file,
-      line: l.line,
-      column: l.column,
-      source: l.source,
-    })),
-    ...(impliedType ? { impliedType } : {}),
-  };
-}
-
-function load(bytes: Uint8Array, fileName: string, section: string | undefined): Loaded {
-  try {
-    const spec = openObject(bytes, { fileName });
-    const prog = spec.program(section);
-    const implied = prog.type?.programType ?? (spec.format === 'rfc-image' ? 'kprobe' : undefined);
-    return fromLinked(prog.link(), implied);
-  } catch (e) {
-    throw cliErrorFrom(e, fileName);
-  }
+/** One program's verdict, as `--json` prints it for a whole object. */
+interface Verdict {
+  section: string;
+  function: string;
+  type: string;
+  verdict: 'accepted' | 'rejected';
+  processed: number;
+  error?: string;
+  insn?: number;
+  source?: string;
 }
 
 function pickType(name: string, memSize: number): ProgramType {
@@ -67,26 +49,118 @@ function pickType(name: string, memSize: number): ProgramType {
   return type;
 }
 
+/** The program type: --type, else the one the object layer gives the program (its section). */
+function typeOf(info: ProgramInfo, spec: ObjectSpec, s: Settings): ProgramType {
+  if (s.opts.type) return pickType(s.opts.type, s.memSize);
+  return verifierType(info, spec, standardHelperSet(), s.memSize);
+}
+
+/** Link and verify one program; a program that cannot be linked is a rejection, with the reason. */
+function check(
+  info: ProgramInfo,
+  spec: ObjectSpec,
+  s: Settings,
+): { type: ProgramType; result: VerifyResult } {
+  const type = typeOf(info, spec, s);
+  const linked = info.link();
+  const result = verify(linked.insns, {
+    type,
+    maps: linked.maps,
+    logLevel: s.level,
+    strictRfc: !!s.opts.strictRfc,
+    unprivileged: !!s.opts.unprivileged,
+    lineInfo: linked.lineInfo,
+  });
+  return { type, result };
+}
+
+function verdictOf(info: ProgramInfo, s: Settings, spec: ObjectSpec, file: string): Verdict {
+  const base = { section: info.section, function: info.name };
+  let checked: ReturnType<typeof check>;
+  try {
+    checked = check(info, spec, s);
+  } catch (e) {
+    const err = cliErrorFrom(e, file);
+    return {
+      ...base,
+      type: s.opts.type ?? info.type?.programType ?? '',
+      verdict: 'rejected',
+      processed: 0,
+      error: err.message,
+    };
+  }
+  const { type, result } = checked;
+  const err = result.error;
+  return {
+    ...base,
+    type: type.name,
+    verdict: result.accepted ? 'accepted' : 'rejected',
+    processed: result.stats.processed,
+    ...(err ? { error: err.reason, insn: err.insnIndex } : {}),
+    ...(err?.sourceLine ? { source: err.sourceLine } : {}),
+  };
+}
+
+/** Every program of an object: one line each, `section/function: accepted|rejected: first error`. */
+function verifyAll(spec: ObjectSpec, file: string, s: Settings, io: Io): void {
+  const verdicts = spec.programs.map((info) => verdictOf(info, s, spec, file));
+  if (s.opts.json) io.out(`${JSON.stringify(verdicts, null, 2)}\n`);
+  else {
+    for (const v of verdicts) {
+      const name = v.section ? `${v.section}/${v.function}` : v.function;
+      const where = v.insn !== undefined ? ` (insn ${v.insn}${v.source ? `, ${v.source}` : ''})` : '';
+      io.out(v.verdict === 'accepted' ? `${name}: accepted\n` : `${name}: rejected: ${v.error}${where}\n`);
+    }
+  }
+  if (verdicts.some((v) => v.verdict === 'rejected')) io.exitCode = 1;
+}
+
+/** One program, with the verifier's log. */
+function verifyOne(info: ProgramInfo, spec: ObjectSpec, file: string, s: Settings, io: Io): void {
+  let checked: ReturnType<typeof check>;
+  try {
+    checked = check(info, spec, s);
+  } catch (e) {
+    throw cliErrorFrom(e, file);
+  }
+  const { type, result } = checked;
+  if (s.opts.json) io.out(`${JSON.stringify({ file, type: type.name, ...result }, null, 2)}\n`);
+  else {
+    io.out(result.log);
+    const err = result.error;
+    const where = err ? `insn ${err.insnIndex}${err.sourceLine ? ` (${err.sourceLine})` : ''}` : '';
+    io.out(result.accepted ? `${file}: accepted\n` : `${file}: rejected at ${where}: ${err?.reason}\n`);
+  }
+  if (!result.accepted) io.exitCode = 1;
+}
+
 /**
- * `tbpf verify IN`: check a program offline, as the kernel's verifier would, against a program
- * type. Prints the log (--log-level 0 reason, 1 branch states, 2 every instruction); exit 0 when
- * accepted, 1 when rejected, 2 when the input cannot be read.
+ * `tbpf verify IN`: check programs offline, as the kernel's verifier would. An object file's
+ * programs are all checked (one line each; exit 0 only when every one is accepted) unless
+ * --section picks one; a single program (assembly, bytes, --section) prints the log
+ * (--log-level 0 the reason, 1 branch states, 2 every instruction). Exit 0 accepted, 1 rejected,
+ * 2 when the input cannot be read.
  */
 export function registerVerify(program: Command, io: Io): void {
   program
     .command('verify')
-    .description('statically check a BPF program (asm text, raw or hex bytes, ELF object, RFC image)')
+    .description(
+      'statically check BPF programs (ELF object: every program; asm text, raw or hex bytes, RFC image)',
+    )
     .argument('<in>', 'program file')
     .option(
       '--type <type>',
-      "program type: raw or one of Linux's (xdp, sched_cls, kprobe, …) (default: from the ELF section, else raw)",
+      "program type: raw or one of Linux's (xdp, sched_cls, kprobe, …) (default: from each ELF section, else raw)",
     )
-    .option('--section <name>', 'ELF program section (or function name); default the first program')
+    .option('--section <name>', 'only this ELF program (section or function name), with its log')
     .option('--mem-size <n>', 'raw type: size of the memory r1 points to', '0')
     .option('--log-level <n>', '0: the reason only, 1: branch states, 2: every instruction', '0')
     .option('--strict-rfc', "the RFC's rule: no loops at all")
     .option('--unprivileged', "Linux's checks for programs loaded without CAP_BPF (no pointer leaks)")
-    .option('--json', 'print the result as JSON')
+    .option(
+      '--json',
+      'print the result as JSON (an object: an array with section, function, type, verdict, processed, error)',
+    )
     .action((file: string, opts: VerifyCliOptions) => {
       const level = Number(opts.logLevel);
       if (level !== 0 && level !== 1 && level !== 2)
@@ -94,23 +168,18 @@ export function registerVerify(program: Command, io: Io): void {
       const memSize = Number(opts.memSize);
       if (!Number.isInteger(memSize) || memSize < 0)
         throw new CliError(`--mem-size must be a non-negative integer, got '${opts.memSize}'`);
-      const loaded = load(io.readFile(file), file, opts.section);
-      const type = pickType(opts.type ?? loaded.impliedType ?? 'raw', memSize);
-      const result = verify(loaded.insns, {
-        type,
-        maps: loaded.maps,
-        logLevel: level as LogLevel,
-        strictRfc: !!opts.strictRfc,
-        unprivileged: !!opts.unprivileged,
-        lineInfo: loaded.lineInfo,
-      });
-      if (opts.json) io.out(`${JSON.stringify({ file, type: type.name, ...result }, null, 2)}\n`);
-      else {
-        io.out(result.log);
-        const err = result.error;
-        const where = err ? `insn ${err.insnIndex}${err.sourceLine ? ` (${err.sourceLine})` : ''}` : '';
-        io.out(result.accepted ? `${file}: accepted\n` : `${file}: rejected at ${where}: ${err?.reason}\n`);
+      if (opts.type) pickType(opts.type, memSize);
+      const s: Settings = { level: level as LogLevel, memSize, opts };
+      let spec: ObjectSpec;
+      let picked: ProgramInfo | undefined;
+      try {
+        spec = openObject(io.readFile(file), { fileName: file });
+        const whole = spec.format === 'elf' || spec.format === 'c' || spec.programs.length > 1;
+        if (opts.section !== undefined || !whole) picked = spec.program(opts.section);
+      } catch (e) {
+        throw cliErrorFrom(e, file);
       }
-      if (!result.accepted) io.exitCode = 1;
+      if (picked) verifyOne(picked, spec, file, s, io);
+      else verifyAll(spec, file, s, io);
     });
 }
