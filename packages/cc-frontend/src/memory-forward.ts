@@ -8,14 +8,17 @@
  */
 import { type Block, defs, FIRST_VREG, type IrFunction, type IrInsn, type Mem, successors } from './ir.js';
 
-/** What a memory location is known to hold: the register, and whether it is the exact loaded value. */
+/**
+ * What a memory location is known to hold: a register (`exact`: what a load gives; otherwise
+ * the low 32 bits of a 4-byte store's register) or a constant (`value`: what a load gives).
+ */
 interface Fact {
   key: string;
   m: Mem;
   size: number;
   reg: number;
-  /** true: `reg` holds exactly what a load gives; false: the low 32 bits (a 4-byte store). */
   exact: boolean;
+  value?: bigint;
 }
 
 type Facts = Map<string, Fact>;
@@ -46,12 +49,17 @@ function clobber(facts: Facts, m: Mem, size: number, escaped: Set<number>): void
   }
 }
 
-/** Apply one instruction to the facts; returns the instruction, rewritten when a load is reused. */
-function step(facts: Facts, i: IrInsn, escaped: Set<number>): IrInsn {
+/**
+ * Apply one instruction to the facts; returns the instruction, rewritten when a load is reused.
+ * `consts`: registers holding known constants in this block (a constant stored from a register
+ * is known piece by piece, so narrower loads of it fold too).
+ */
+function step(facts: Facts, i: IrInsn, escaped: Set<number>, consts: Map<number, bigint>): IrInsn {
   let out = i;
   if (i.op === 'ld' && !i.volatile && i.d >= FIRST_VREG) {
     const known = facts.get(keyOf(i.m, i.size));
-    if (known && known.reg !== i.d)
+    if (known?.value !== undefined) out = { op: 'const', d: i.d, v: known.value, loc: i.loc };
+    else if (known && known.reg !== i.d)
       out = { op: 'mov', w: known.exact ? 64 : 32, d: i.d, s: { reg: known.reg }, loc: i.loc };
   }
   if (i.op === 'st') clobber(facts, i.m, i.size, escaped);
@@ -63,12 +71,26 @@ function step(facts: Facts, i: IrInsn, escaped: Set<number>): IrInsn {
     // The first register known to hold the value stays the one later loads copy.
     const key = keyOf(i.m, i.size);
     if (!facts.has(key)) facts.set(key, { key, m: i.m, size: i.size, reg: i.d, exact: true });
+  } else if (i.op === 'st' && !i.volatile && (i.s.imm !== undefined || consts.has(i.s.reg))) {
+    // A constant stored (st sign-extends imm to 8 bytes): each aligned piece is known.
+    const v = i.s.imm !== undefined ? BigInt(i.s.imm) : (consts.get(i.s.reg) as bigint);
+    for (let k = 1; k <= i.size; k *= 2)
+      for (let at = 0; at < i.size; at += k) {
+        const m = { ...i.m, off: i.m.off + at };
+        const key = keyOf(m, k);
+        const value = BigInt.asUintN(k * 8, v >> BigInt(8 * at));
+        facts.set(key, { key, m, size: k, reg: -1, exact: true, value });
+      }
   } else if (i.op === 'st' && !i.volatile && i.s.reg !== undefined && (i.size === 8 || i.size === 4)) {
     if (i.s.reg >= FIRST_VREG && (i.m.slot !== undefined || i.m.base !== i.s.reg)) {
       const key = keyOf(i.m, i.size);
       facts.set(key, { key, m: i.m, size: i.size, reg: i.s.reg, exact: i.size === 8 });
     }
   }
+  for (const d of defs(out)) consts.delete(d);
+  if (out.op === 'const') consts.set(out.d, BigInt.asUintN(64, out.v));
+  else if (out.op === 'mov' && out.w === 64 && out.s.imm !== undefined)
+    consts.set(out.d, BigInt.asUintN(64, BigInt(out.s.imm)));
   return out;
 }
 
@@ -76,7 +98,7 @@ function intersect(a: Facts, b: Facts): Facts {
   const out: Facts = new Map();
   for (const [k, f] of a) {
     const g = b.get(k);
-    if (g && g.reg === f.reg && g.exact === f.exact) out.set(k, f);
+    if (g && g.reg === f.reg && g.exact === f.exact && g.value === f.value) out.set(k, f);
   }
   return out;
 }
@@ -105,7 +127,8 @@ export function forwardMemory(fn: IrFunction): boolean {
     settled = true;
     for (const b of fn.blocks) {
       const facts = entryFacts(b);
-      for (const i of b.insns) step(facts, i, escaped);
+      const consts = new Map<number, bigint>();
+      for (const i of b.insns) step(facts, i, escaped, consts);
       const old = out.get(b);
       if (
         !old ||
@@ -121,8 +144,9 @@ export function forwardMemory(fn: IrFunction): boolean {
   let rewrote = false;
   for (const b of fn.blocks) {
     const facts = entryFacts(b);
+    const consts = new Map<number, bigint>();
     b.insns = b.insns.map((i) => {
-      const r = step(facts, i, escaped);
+      const r = step(facts, i, escaped, consts);
       if (r !== i) rewrote = true;
       return r;
     });

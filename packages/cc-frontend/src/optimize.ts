@@ -25,7 +25,8 @@ export function optimize(fn: IrFunction, level: number): void {
   if (level <= 0) return;
   for (let round = 0; round < 4; round++) {
     let changed = false;
-    for (const b of fn.blocks) changed = propagate(b) || changed;
+    const entry = constantsAtEntry(fn);
+    for (const b of fn.blocks) changed = propagate(b, entry.get(b)) || changed;
     changed = forwardMemory(fn) || changed;
     changed = foldBranches(fn) || changed;
     changed = deadCode(fn) || changed;
@@ -113,6 +114,8 @@ export function simplifyCfg(fn: IrFunction): void {
 
 type Known = { c: bigint } | { copy: number };
 
+const COMMUTATIVE = new Set(['add', 'mul', 'and', 'or', 'xor']);
+
 function slotKey(m: Mem, size: number): string {
   return `${m.slot}:${m.off}:${size}`;
 }
@@ -127,8 +130,9 @@ function srcOf(i: IrInsn): Src | undefined {
 }
 
 /** Within a block: replace uses of registers holding known constants or copies. */
-function propagate(b: Block): boolean {
+function propagate(b: Block, entry?: Map<number, bigint>): boolean {
   const known = new Map<number, Known>();
+  for (const [r, c] of entry ?? []) known.set(r, { c });
   /** d = (u32)s: 32-bit consumers can read s instead. */
   const low32 = new Map<number, number>();
   let changed = false;
@@ -187,6 +191,12 @@ function propagate(b: Block): boolean {
     );
     const srcBefore = srcOf(i);
     const aBefore = 'a' in i ? i.a : undefined;
+    if (i.op === 'alu' && COMMUTATIVE.has(i.alu) && i.b.reg !== undefined) {
+      // A constant first operand goes second, where it can be an immediate: `d = k * x` → `d = x * k`.
+      const ka = known.get(i.a);
+      const kb = known.get(i.b.reg);
+      if (ka && 'c' in ka && !(kb && 'c' in kb)) i = { ...i, a: i.b.reg, b: { reg: i.a } };
+    }
     if (i.op === 'alu' || i.op === 'setcc') {
       i = { ...i, b: toSrc(i.b, i.w) };
       if (i.w === 32) {
@@ -344,6 +354,69 @@ function propagate(b: Block): boolean {
     }
   }
   return changed;
+}
+
+/** The constant a register holds after an instruction, when the instruction makes it one. */
+function constantDef(i: IrInsn, known: Map<number, bigint>): bigint | undefined {
+  if (i.op === 'const') return BigInt.asUintN(64, i.v);
+  if (i.op === 'mov' && i.s.imm !== undefined)
+    return i.w === 64 ? BigInt.asUintN(64, BigInt(i.s.imm)) : BigInt(i.s.imm >>> 0);
+  if (i.op === 'mov' && i.s.reg !== undefined) {
+    const c = known.get(i.s.reg);
+    if (c !== undefined) return i.w === 64 ? c : BigInt.asUintN(32, c);
+  }
+  return undefined;
+}
+
+/**
+ * Cross-block constant propagation: the vregs holding the same constant at the end of every
+ * predecessor hold it on entry to a block (a forward data-flow problem, solved by iteration;
+ * the IR is not SSA, so a vreg assigned on some path is not constant after the join).
+ */
+function constantsAtEntry(fn: IrFunction): Map<Block, Map<number, bigint>> {
+  const preds = new Map<Block, Block[]>();
+  for (const b of fn.blocks) for (const x of successors(b)) preds.set(x, [...(preds.get(x) ?? []), b]);
+  const out = new Map<Block, Map<number, bigint>>();
+  const entryOf = (b: Block): Map<number, bigint> => {
+    if (b === fn.blocks[0]) return new Map();
+    let acc: Map<number, bigint> | undefined;
+    for (const p of preds.get(b) ?? []) {
+      const o = out.get(p);
+      if (o === undefined) continue;
+      if (acc === undefined) acc = new Map(o);
+      else for (const [r, c] of acc) if (o.get(r) !== c) acc.delete(r);
+    }
+    return acc ?? new Map();
+  };
+  for (let round = 0, settled = false; !settled; round++) {
+    if (round > 50) return new Map(); // not settled: no cross-block facts
+    settled = true;
+    for (const b of fn.blocks) {
+      const known = entryOf(b);
+      for (const i of b.insns) {
+        const c = constantDef(i, known);
+        for (const d of defs(i)) known.delete(d);
+        if (
+          c !== undefined &&
+          i.op !== 'st' &&
+          i.op !== 'call' &&
+          i.op !== 'calllocal' &&
+          'd' in i &&
+          i.d !== undefined &&
+          i.d >= FIRST_VREG
+        )
+          known.set(i.d, c);
+      }
+      const old = out.get(b);
+      if (!old || old.size !== known.size || [...known].some(([r, c]) => old.get(r) !== c)) {
+        out.set(b, known);
+        settled = false;
+      }
+    }
+  }
+  const entry = new Map<Block, Map<number, bigint>>();
+  for (const b of fn.blocks) entry.set(b, entryOf(b));
+  return entry;
 }
 
 function foldAlu(op: string, w: 32 | 64, a: bigint, b0: bigint): bigint | undefined {

@@ -1,0 +1,48 @@
+/**
+ * What the optimiser removes, checked on the emitted instructions: constant local arrays
+ * folded into their uses, constants carried across blocks, loads of known values reused.
+ */
+import { formatLlvm } from '@tbpf/asm';
+import { describe, expect, it } from 'vitest';
+import { compileToUnit } from './compile.js';
+
+function listing(source: string): string[] {
+  const r = compileToUnit(source, { fileName: 'opt.c' });
+  expect(r.messages).toBe('');
+  return (r.unit?.functions ?? []).flatMap((f) => f.insns.map((i) => formatLlvm(i)));
+}
+
+describe('optimiser', () => {
+  it('folds a constant local array indexed by an unrolled loop (no stack left)', () => {
+    const insns = listing(`int f(int *ctx) {
+      const int table[4] = { 3, 5, 7, 11 };
+      int s = 0;
+      #pragma unroll
+      for (int i = 0; i < 4; i++) s += table[i] * ctx[i];
+      return s;
+    }`);
+    expect(insns.filter((i) => i.includes('r10'))).toEqual([]);
+    expect(insns).toContain('w2 *= 0x3');
+    expect(insns.length).toBeLessThanOrEqual(14);
+  });
+
+  it('carries a constant across blocks and folds the branch on it', () => {
+    const insns = listing(`int f(int *ctx) {
+      int mode = 2;
+      if (ctx[0] > 5) ctx[1] = 1;
+      if (mode == 2) return ctx[2];
+      return ctx[3];
+    }`);
+    expect(insns.some((i) => i.includes('0xc)'))).toBe(false); // ctx[3] is never read
+  });
+
+  it('reuses a stored value instead of loading it again in a later block', () => {
+    const insns = listing(`struct s { int len; char buf[64]; };
+    int f(struct s *p, int n) {
+      p->len = n & 31;
+      if (n > 100) return 0;
+      return p->buf[p->len];
+    }`);
+    expect(insns.filter((i) => i.includes('*(u32 *)(r1 + 0x0)') && i.startsWith('r'))).toEqual([]);
+  });
+});
