@@ -63,7 +63,15 @@ import {
   withBounds,
 } from './state.js';
 import { tnumStr } from './tnum.js';
-import type { CtxRange, CtxReads, MapInfo, VerifyOptions, VerifyStats } from './types.js';
+import type {
+  CtxRange,
+  CtxReads,
+  FrameState,
+  InsnState,
+  MapInfo,
+  VerifyOptions,
+  VerifyStats,
+} from './types.js';
 import { toBigInt } from './u64.js';
 
 /** `bpf_<name>` of a helper the program type knows, for the log. */
@@ -236,28 +244,41 @@ export class Checker {
     return formatReg(r, this.mapName, this.mapSizes);
   }
 
-  /** Linux's print_verifier_state: initialised registers, then non-empty stack slots. */
-  formatState(st: State): string {
-    const parts: string[] = [];
-    st.frames.forEach((f, fi) => {
-      if (st.frames.length > 1) parts.push(`frame${fi}:`);
-      f.regs.forEach((r, i) => {
-        if (r.type !== 'not_init') parts.push(`R${i}=${this.fmt(r)}`);
+  /** The state as plain data: each frame's initialised registers, then its non-empty stack slots. */
+  stateView(st: State): InsnState {
+    const frames = st.frames.map((f): FrameState => {
+      const regs: FrameState['regs'][number][] = [];
+      f.regs.forEach((r, regno) => {
+        if (r.type !== 'not_init') regs.push({ regno, value: this.fmt(r) });
       });
+      const stack: FrameState['stack'][number][] = [];
       for (let slot = STACK_SIZE / 8 - 1; slot >= 0; slot--) {
         const bytes = f.stack.subarray(slot * 8, slot * 8 + 8);
         if (bytes.every((b) => b === STACK_INVALID)) continue;
         const off = slot * 8 - STACK_SIZE;
         const spill = f.spills[slot];
-        if (bytes[0] === STACK_SPILL && spill) parts.push(`fp${off}=${this.fmt(spill)}`);
-        else
-          parts.push(
-            `fp${off}=${[...bytes]
-              .reverse()
-              .map((b) => '?m0s'[b])
-              .join('')}`,
-          );
+        const value =
+          bytes[0] === STACK_SPILL && spill
+            ? this.fmt(spill)
+            : [...bytes]
+                .reverse()
+                .map((b) => '?m0s'[b])
+                .join('');
+        stack.push({ off, value });
       }
+      return { regs, stack };
+    });
+    return { frames };
+  }
+
+  /** Linux's print_verifier_state: initialised registers, then non-empty stack slots. */
+  formatState(st: State): string {
+    const { frames } = this.stateView(st);
+    const parts: string[] = [];
+    frames.forEach((f, fi) => {
+      if (frames.length > 1) parts.push(`frame${fi}:`);
+      for (const r of f.regs) parts.push(`R${r.regno}=${r.value}`);
+      for (const s of f.stack) parts.push(`fp${s.off}=${s.value}`);
     });
     return parts.join(' ');
   }
@@ -359,6 +380,10 @@ export class Checker {
       if (this.level >= 1) {
         const src = this.opts.lineInfo ? this.sourceOf(at) : undefined;
         if (src && this.sourceOf(at - 1) !== src) this.log(`; ${src}`);
+      }
+      if (this.opts.onInsn) {
+        const st = this.st;
+        this.opts.onInsn(at, () => this.stateView(st));
       }
       const next = this.step(insn);
       if (this.level >= 1) {

@@ -123,6 +123,25 @@ export interface VerifyOptions {
   insnLimit?: number;
   /** Line info, to name the source line of a rejected instruction. */
   lineInfo?: readonly LineRef[];
+  /**
+   * Called before each instruction the walk processes (once per path that reaches it and is
+   * not pruned there), with the state it is reached in. `state()` formats it (as the log
+   * does); call it during the callback — the state changes once the walk moves on.
+   */
+  onInsn?: (insnIndex: number, state: () => InsnState) => void;
+}
+
+/** The verifier's state at an instruction on one path, as the log prints it (`R1=ctx()`, `fp-8=mmmm????`). */
+export interface InsnState {
+  /** Call frames, the entry function's first. */
+  frames: readonly FrameState[];
+}
+
+export interface FrameState {
+  /** The initialised registers. */
+  regs: readonly { regno: number; value: string }[];
+  /** Stack slots that hold something, from fp-8 down (`m` data, `0` zero, `?` unset, `s` spilled part). */
+  stack: readonly { off: number; value: string }[];
 }
 
 export interface VerifyStats {

@@ -120,6 +120,32 @@ describe('verify', () => {
     expect(r.log).toMatch(/^2: \(07\) r2 \+= -8 +; R2_w=fp-8$/m);
   });
 
+  it('onInsn gives the state each path reaches an instruction in, as the log prints it', () => {
+    const seen = new Map<number, string[]>();
+    const r = verify(lookup, {
+      type: kprobeType(helpers),
+      maps,
+      logLevel: 1,
+      onInsn: (pc, state) => {
+        const text = state()
+          .frames.flatMap((f) => [
+            ...f.regs.map((x) => `R${x.regno}=${x.value}`),
+            ...f.stack.map((x) => `fp${x.off}=${x.value}`),
+          ])
+          .join(' ');
+        seen.set(pc, [...(seen.get(pc) ?? []), text]);
+      },
+    });
+    expect(r.accepted).toBe(true);
+    expect(seen.get(0)).toEqual(['R1=ctx() R10=fp0']);
+    expect(seen.get(5)).toEqual(['R0=map_value_or_null(id=1,map=counts,ks=4,vs=8) R10=fp0 fp-8=????0000']);
+    // Insn 7 on the fall-through path; the branch from 5 is pruned there (`7: safe`), not reported.
+    expect(seen.get(7)).toEqual(['R0=scalar() R10=fp0 fp-8=????0000']);
+    expect(r.log).toMatch(/^7: safe$/m);
+    const reported = [...seen.values()].reduce((n, v) => n + v.length, 0);
+    expect(reported + r.stats.pruned).toBe(r.stats.processed);
+  });
+
   it('rejects with the instruction index, the reason as the log line before the statistics, and the source line', () => {
     const prog = [ldxdw(R0, FP, -8), exit()];
     const r = verify(prog, {

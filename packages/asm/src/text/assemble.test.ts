@@ -95,6 +95,14 @@ describe('ubpf syntax', () => {
     expect(p.symbols).toContainEqual(expect.objectContaining({ name: 'f', type: 'func', index: 2 }));
   });
 
+  it('says where each instruction is in the text', () => {
+    const p = assemble('# comment\n  mov %r0, 1\n\nout:  exit\n', { syntax: 'ubpf' });
+    expect(p.sections[0].lines).toEqual([
+      { line: 2, column: 3 },
+      { line: 4, column: 7 },
+    ]);
+  });
+
   it('makes lddw of a name a relocation', () => {
     const p = assemble('lddw %r1, my_map\nexit');
     expect(p.relocations).toEqual([

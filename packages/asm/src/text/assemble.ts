@@ -262,7 +262,8 @@ export function assemble(text: string, options: AssembleOptions = {}): AsmProgra
         type,
       });
     }
-    sections.push({ name: pending.name, insns, labels });
+    const lines = pending.items.map(({ loc }) => ({ line: loc.line, column: loc.column }));
+    sections.push({ name: pending.name, insns, labels, lines });
   }
   for (const size of state.sizes) {
     const sym =

@@ -34,6 +34,8 @@ export interface AsmSection {
   insns: Insn[];
   /** Every label of the section (including `.L` temporaries) → instruction index. */
   labels: Record<string, number>;
+  /** Where each instruction is in the text (1-based line and column), by instruction index. */
+  lines: { line: number; column: number }[];
 }
 
 /** A data section (`.data`, `.rodata`, `.bss`, `.maps`, `license` …) built from data directives. */
