@@ -4,7 +4,7 @@
  * `tbpf: FILE[:LOCATION]: message` line on standard error (detail may follow; never a stack
  * trace or a class-name prefix); with --json, success is JSON on standard output and an error
  * is `{"error": {...}}` there, with nothing on standard error. (`conformance-plugin` speaks
- * bpf_conformance's plugin protocol instead, by design.)
+ * bpf_conformance's plugin protocol instead, by design, except with --json.)
  */
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from './io.js';
@@ -147,6 +147,17 @@ describe('commands without a file argument', () => {
     const j = await tbpf({}, 'trace', '--socket', '/nonexistent/sock', 'kprobe', 'list', '--json');
     expect(j.code).toBe(2);
     expect(JSON.parse(j.stdout).error.code).toBe('connect');
+  });
+});
+
+describe('conformance-plugin --json', () => {
+  it('r0 as JSON, a fault as {"error": {...}} with exit 1', async () => {
+    const ok = memoryIo({}, 'b7 00 00 00 2a 00 00 00 95 00 00 00 00 00 00 00\n');
+    expect(await runCli(['node', 'tbpf', 'conformance-plugin', '--json'], ok)).toBe(0);
+    expect(JSON.parse(ok.stdout)).toEqual({ r0: '0x2a' });
+    const bad = memoryIo({}, '61 10 00 00 00 00 00 00 95 00 00 00 00 00 00 00\n');
+    expect(await runCli(['node', 'tbpf', 'conformance-plugin', '--json'], bad)).toBe(1);
+    expect(JSON.parse(bad.stdout).error).toMatchObject({ code: 'out-of-bounds', insn: 0 });
   });
 });
 

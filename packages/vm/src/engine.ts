@@ -21,9 +21,11 @@ export type DebugHook = (pc: number, lo: Int32Array, hi: Int32Array) => boolean 
 export interface PrepareOptions {
   /**
    * Check every load and store against the memory's regions (writes: writable regions only)
-   * and fault with VmError('out-of-bounds') naming pc, address and size. Default true (the
-   * interpreter); compiled engines may only support false for verified programs and must say so
-   * in `prepare`'s error.
+   * and fault with VmError('out-of-bounds') naming pc, address and size. Default: each engine's
+   * own — the interpreter checks; compiled engines confine accesses to the linear memory
+   * instead, which is safe for verified programs. Engine-generic code leaves it out; `true` on
+   * a compiled engine is refused by `prepare` with the reason (the object API's `auto` then
+   * moves on to the interpreter).
    */
   boundsCheck?: boolean;
   /** Stop with VmError('instruction-limit') after this many instructions; 0 = no limit (default). */

@@ -1,5 +1,6 @@
 import { addressOf, loadBytes, Runtime, registerConformanceHelpers, standardHelpers } from '@tbpf/vm';
 import type { Command } from 'commander';
+import { cliErrorFrom } from '../errors.js';
 import type { Io } from '../io.js';
 import { pickEngine } from './engines.js';
 import { parseHexBytes } from './hex.js';
@@ -8,6 +9,7 @@ interface PluginOptions {
   interpret?: boolean;
   jit?: boolean;
   wasm?: boolean;
+  json?: boolean;
 }
 
 /**
@@ -16,7 +18,8 @@ interface PluginOptions {
  * standard input as one line of hex bytes; the input memory (if any) is the first argument;
  * r1 points at a copy of it and r2 is its length. Prints r0 in hex and exits 0, or prints the
  * error alone on standard error (the runner compares that text) and exits 1. Helper 5 is the
- * suite's "unwind"; CALLX calls the helper whose id is in the register.
+ * suite's "unwind"; CALLX calls the helper whose id is in the register. With --json (outside
+ * the plugin protocol) it follows the CLI's contract: `{"r0": "0x…"}`, or `{"error": {...}}`.
  */
 export function registerConformancePlugin(program: Command, io: Io): void {
   program
@@ -26,6 +29,7 @@ export function registerConformancePlugin(program: Command, io: Io): void {
     .option('--interpret', 'run on the interpreter (default)')
     .option('--jit', 'run on the x86-64 JIT')
     .option('--wasm', 'run on the WebAssembly JIT')
+    .option('--json', 'r0 as JSON, errors as the CLI\'s {"error": {...}} (not the plugin protocol)')
     .action(async (memory: string | undefined, opts: PluginOptions) => {
       try {
         const engine = await pickEngine(opts.jit ? 'jit' : opts.wasm ? 'wasm' : 'interp');
@@ -40,8 +44,9 @@ export function registerConformancePlugin(program: Command, io: Io): void {
         const prepared = engine.prepare(loadBytes(runtime, code));
         const r1 = mem.length > 0 ? addressOf(runtime.allocData(mem, 'mem').start) : 0n;
         const r0 = prepared.run(r1, BigInt(mem.length));
-        io.out(`${r0.toString(16)}\n`);
+        io.out(opts.json ? `${JSON.stringify({ r0: `0x${r0.toString(16)}` })}\n` : `${r0.toString(16)}\n`);
       } catch (e) {
+        if (opts.json) throw cliErrorFrom(e);
         io.err(`${e instanceof Error ? e.message : String(e)}\n`);
         io.exitCode = 1;
       }
