@@ -50,9 +50,19 @@ describe('what BPF cannot do is an error at the construct', () => {
       "1:5: stack size of 600 bytes in function 'f' exceeds BPF's limit of 512 bytes",
     ],
     [
-      'inline asm',
-      'int f(void) { asm("r0 = 0"); return 0; }',
-      '1:15: inline assembly is not supported by tbpf cc',
+      'inline asm with a memory operand',
+      'int f(int *p) { asm volatile("" : : "m"(*p)); return 0; }',
+      '1:17: inline assembly: input constraint "m" is not supported by tbpf cc',
+    ],
+    [
+      'inline asm changing a callee-saved register',
+      'int f(void) { asm volatile("r6 = 0"); return 0; }',
+      "1:15: inline assembly: writing r6 (r6–r10 are not the asm's to change) is not supported by tbpf cc",
+    ],
+    [
+      'inline asm immediate that is not constant',
+      'int f(int x) { asm volatile("r0 = %0" : : "i"(x)); return 0; }',
+      '1:47: asm operand with constraint "i" must be a constant',
     ],
   ])('%s', (_name, src, message) => {
     expect(errors(src)).toContain(message);

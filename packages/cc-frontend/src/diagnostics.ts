@@ -76,17 +76,28 @@ export class DiagnosticPrinter {
     const out: string[] = [];
     if (d.loc.file !== this.lastFile) {
       this.lastFile = d.loc.file;
+      // Outermost file first, as clang prints them.
+      const chain: string[] = [];
       const seen = new Set<string>();
       for (let at = this.includedFrom.get(d.loc.file); at && !seen.has(at.file); ) {
         seen.add(at.file);
-        out.push(`In file included from ${at.file}:${at.line}:`);
+        chain.unshift(`In file included from ${at.file}:${at.line}:`);
         at = this.includedFrom.get(at.file);
       }
+      out.push(...chain);
     }
     const severity = d.fatal ? 'fatal error' : d.severity;
     out.push(this.located(d.loc, `${severity}: ${d.message}`));
-    for (const m of macroChain(d.loc))
-      out.push(this.located(m.spelling, `note: expanded from macro '${m.name}'`));
+    const chain = macroChain(d.loc);
+    chain.forEach((m, k) => {
+      // As clang's default -fmacro-backtrace-limit=6: the outer and inner three, the rest skipped.
+      const skip = chain.length > MACRO_BACKTRACE_LIMIT && k >= 3 && k < chain.length - 3;
+      if (!skip) out.push(this.located(m.spelling, `note: expanded from macro '${m.name}'`));
+      else if (k === 3)
+        out.push(
+          `note: (skipping ${chain.length - 6} expansions in backtrace; use -fmacro-backtrace-limit=0 to see all)`,
+        );
+    });
     for (const n of d.notes ?? []) out.push(this.format(n));
     return out.join('\n');
   }
@@ -159,7 +170,7 @@ export function formatDiagnostic(d: Diagnostic, sources?: SourceMap): string {
   return new DiagnosticPrinter(sources ?? new Map()).format(d);
 }
 
-const MAX_WARNINGS = 1000;
+const MAX_WARNINGS = 100;
 
 /** Collects diagnostics; `error` records and returns a throwable to abandon the construct. */
 export class DiagnosticBag {

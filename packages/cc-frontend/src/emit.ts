@@ -13,6 +13,7 @@ import {
   type IrFunction,
   type IrInsn,
   type Mem,
+  mapInsnRegs,
   type Src,
 } from './ir.js';
 import { INVERT } from './irgen.js';
@@ -219,6 +220,9 @@ export function emitFunction(fn: IrFunction, alloc: Allocation): EmittedFunction
         });
         return;
       }
+      case 'asm':
+        for (const x of i.insns) out(mapInsnRegs(x, R));
+        return;
       case 'setcc': {
         const d = R(i.d);
         out({ kind: 'alu', width: 64, op: 'mov', source: 'imm', dst: d, src: 0, imm: 1 });

@@ -3,7 +3,7 @@
  * over virtual registers (numbers >= FIRST_VREG) and physical registers (0–10, used for the
  * calling convention). Not SSA: a variable kept in a register is one vreg assigned many times.
  */
-import type { AluOp, AtomicOp, JmpOp, Size } from '@tbpf/isa';
+import type { AluOp, AtomicOp, Insn, JmpOp, Size } from '@tbpf/isa';
 import type { SourceLoc } from './diagnostics.js';
 import type { Type } from './types.js';
 
@@ -71,6 +71,12 @@ export type IrInsn = (
   | { op: 'cmpxchg'; size: 4 | 8; m: Mem; s: number }
   /** d = (a cc b) ? 1 : 0 */
   | { op: 'setcc'; cc: JmpOp; w: Width; d: number; a: number; b: Src }
+  /**
+   * Inline assembly (inline-asm.ts): BPF instructions emitted as they are, whose register fields
+   * hold vregs (the operands) or physical registers. Reads `reads` (never in a register it writes
+   * or clobbers), writes `writes`, overwrites `clobbers`; a barrier for memory and optimisation.
+   */
+  | { op: 'asm'; insns: Insn[]; reads: number[]; writes: number[]; clobbers: number[] }
 ) & { loc?: SourceLoc };
 
 export type Terminator =
@@ -126,6 +132,8 @@ export function uses(i: IrInsn): number[] {
       return [...mem(i.m), i.s];
     case 'cmpxchg':
       return [...mem(i.m), i.s, 0];
+    case 'asm':
+      return i.reads;
   }
 }
 
@@ -141,6 +149,8 @@ export function defs(i: IrInsn): number[] {
       return i.d === undefined ? [] : [i.d];
     case 'cmpxchg':
       return [0];
+    case 'asm':
+      return [...i.writes, ...i.clobbers];
     default:
       return [i.d];
   }
@@ -189,5 +199,39 @@ export function mapRegs(i: IrInsn, useMap: (r: number) => number, defMap: (r: nu
       return { ...i, m: mem(i.m), s: useMap(i.s), d: i.d === undefined ? undefined : defMap(i.d) };
     case 'cmpxchg':
       return { ...i, m: mem(i.m), s: useMap(i.s) };
+    case 'asm': {
+      // An operand both read and written keeps one register (written wins if the maps differ).
+      const writes = new Set(i.writes);
+      const reg = (r: number) => (writes.has(r) ? defMap(r) : useMap(r));
+      return {
+        ...i,
+        insns: i.insns.map((x) => mapInsnRegs(x, reg)),
+        reads: i.reads.map(reg),
+        writes: i.writes.map(defMap),
+      };
+    }
+  }
+}
+
+/** The instruction with every register field passed through `f` (fields that hold registers only). */
+export function mapInsnRegs(insn: Insn, f: (r: number) => number): Insn {
+  switch (insn.kind) {
+    case 'alu':
+    case 'jmp':
+      return { ...insn, dst: f(insn.dst), src: insn.source === 'reg' ? f(insn.src) : insn.src };
+    case 'ldx':
+    case 'stx':
+    case 'atomic':
+      return { ...insn, dst: f(insn.dst), src: f(insn.src) };
+    case 'end':
+    case 'lddw':
+    case 'st':
+      return { ...insn, dst: f(insn.dst) };
+    case 'ldind':
+      return { ...insn, src: f(insn.src) };
+    case 'callx':
+      return { ...insn, reg: f(insn.reg) };
+    default:
+      return insn;
   }
 }

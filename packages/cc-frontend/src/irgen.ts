@@ -9,6 +9,7 @@ import type { BinaryOp, Expr, Func, Stmt, Var } from './ast.js';
 import { astSize } from './ast-walk.js';
 import { coreAccess, ENUM_KINDS, FIELD_KINDS, fieldInfo, TYPE_ID_KINDS, TYPE_KINDS } from './core.js';
 import { Abort, type DiagnosticBag, type SourceLoc } from './diagnostics.js';
+import { lowerAsm } from './inline-asm.js';
 import {
   type Block,
   FIRST_VREG,
@@ -363,7 +364,15 @@ export class FuncGen {
         return;
       }
       case 'asm':
-        throw this.error(s.loc, 'inline assembly is not supported by tbpf cc');
+        lowerAsm(s, {
+          value: (e) => this.gen(e),
+          constant: (e) => this.constantOf(e),
+          vreg: () => this.vreg(),
+          emit: (i) => this.emit(i),
+          store: (e, v, from) => this.store(this.lvalue(e), this.convertReg(v, from, e.type)),
+          error: (loc, message) => this.error(loc, message),
+        });
+        return;
     }
   }
 
@@ -1497,9 +1506,12 @@ function writes(s: Stmt, v: Var): boolean {
       return e(s.e);
     case 'init':
       return s.v === v || s.items.some((it) => e(it.value));
-    case 'goto':
     case 'asm':
-      return true; // a jump out of (or into) the body, or opaque writes: keep the loop
+      return (
+        s.outputs.some((o) => (o.e.kind === 'var' && o.e.v === v) || e(o.e)) || s.inputs.some((o) => e(o.e))
+      );
+    case 'goto':
+      return true; // a jump out of (or into) the body: keep the loop
     default:
       return false;
   }

@@ -93,15 +93,18 @@ const DQUOTE = 34;
 const SQUOTE = 39;
 
 /**
- * Identifier characters: letters, digits, `_`, `$`, and non-ASCII characters (UTF-8 names), except
- * U+FFFD (what undecodable bytes became) and the byte order mark.
+ * Identifier characters: letters, digits, `_`, `$`, and non-ASCII characters Unicode allows in
+ * identifiers (C11 and clang accept UTF-8 names), surrogates included (the pair is checked as a
+ * whole by nobody: names are rare outside ASCII). Binary input's bytes are mostly not letters.
  */
 const IDENT = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
   const ch = String.fromCharCode(c);
   if (/[A-Za-z0-9_$]/.test(ch)) IDENT[c] = 1;
 }
-const isIdentCode = (c: number): boolean => (c < 128 ? IDENT[c] === 1 : c !== 0xfffd && c !== 0xfeff);
+const ID_CONTINUE = /\p{ID_Continue}/u;
+const isIdentCode = (c: number): boolean =>
+  c < 128 ? IDENT[c] === 1 : (c >= 0xd800 && c <= 0xdfff) || ID_CONTINUE.test(String.fromCharCode(c));
 const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
 
 /** Punctuators by first character, longest first. */
@@ -257,7 +260,7 @@ export class Lexer {
   private readonly scratch = new PlainLoc();
   constructor(
     source: string,
-    private readonly file: string,
+    file: string,
     private readonly diags: DiagnosticBag,
     /** Shared by the files of one compilation. */
     private readonly names = new NameTable(),

@@ -63,7 +63,14 @@ function step(facts: Facts, i: IrInsn, escaped: Set<number>, consts: Map<number,
       out = { op: 'mov', w: known.exact ? 64 : 32, d: i.d, s: { reg: known.reg }, loc: i.loc };
   }
   if (i.op === 'st') clobber(facts, i.m, i.size, escaped);
-  else if (i.op === 'call' || i.op === 'calllocal' || i.op === 'atomic' || i.op === 'cmpxchg') facts.clear();
+  else if (
+    i.op === 'call' ||
+    i.op === 'calllocal' ||
+    i.op === 'atomic' ||
+    i.op === 'cmpxchg' ||
+    i.op === 'asm'
+  )
+    facts.clear();
   for (const d of defs(out))
     for (const [k, f] of facts)
       if (f.reg === d || (f.m.slot === undefined && f.m.base === d)) facts.delete(k);

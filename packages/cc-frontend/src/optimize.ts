@@ -291,7 +291,13 @@ function propagate(b: Block, entry?: Map<number, bigint>): boolean {
         for (const k of [...stored.keys()]) if (overlapsKey(k, i.m, i.size)) stored.delete(k);
         if (i.size === 8 || i.size === 4) stored.set(slotKey(i.m, i.size), i.s);
       }
-    } else if (i.op === 'call' || i.op === 'calllocal' || i.op === 'atomic' || i.op === 'cmpxchg')
+    } else if (
+      i.op === 'call' ||
+      i.op === 'calllocal' ||
+      i.op === 'atomic' ||
+      i.op === 'cmpxchg' ||
+      i.op === 'asm'
+    )
       stored.clear();
     for (const d of defs(i)) {
       kill(d);
@@ -537,7 +543,12 @@ function deadCode(fn: IrFunction): boolean {
       let i = b.insns[j];
       const ds = defs(i);
       const pure =
-        i.op !== 'st' && i.op !== 'call' && i.op !== 'calllocal' && i.op !== 'atomic' && i.op !== 'cmpxchg';
+        i.op !== 'st' &&
+        i.op !== 'call' &&
+        i.op !== 'calllocal' &&
+        i.op !== 'atomic' &&
+        i.op !== 'cmpxchg' &&
+        i.op !== 'asm';
       const physDef = ds.some((d) => d < FIRST_VREG);
       if (pure && !physDef && ds.every((d) => !live.has(d))) {
         removed = true;
@@ -608,6 +619,7 @@ function coalesce(fn: IrFunction): boolean {
         prev.op !== 'call' &&
         prev.op !== 'calllocal' &&
         prev.op !== 'cmpxchg' &&
+        prev.op !== 'asm' &&
         prev.op !== 'st' &&
         defs(prev).length === 1 &&
         defs(prev)[0] === i.s.reg &&

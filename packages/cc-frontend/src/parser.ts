@@ -89,6 +89,11 @@ const TYPEOF_KEYWORDS = new Set([
   '__typeof_unqual',
 ]);
 
+/** `__int128` and `unsigned __int128`. */
+function isWide(t: Type): boolean {
+  return t.kind === 'int' && t.size === 16;
+}
+
 /** The plain integer type of a size (for `mode(…)` attributes). */
 function intOfSize(size: 1 | 2 | 4 | 8, signed: boolean): IntType {
   if (size === 1) return signed ? T.schar : T.uchar;
@@ -1368,31 +1373,32 @@ export class Parser {
   }
 
   /**
-   * Skip the rest of a broken statement: rescan it from its start with bracket depth and stop
-   * after its `;` or its closing `}` (an `else` or a do-while's `while` continues it), never
-   * past the `}` of the enclosing block.
+   * Skip the rest of a broken statement, as clang does: rescan it from its start, skipping
+   * whole `{…}` groups, and stop after a `;` outside braces (an unclosed `(` does not hide it) or
+   * after the closing `}` of a compound statement (unless `else` or a do-while's `while`
+   * continues it), never past the `}` of the enclosing block.
    */
   private recoverStmt(start: number): void {
     const failedAt = Math.max(this.pos, start + 1);
     this.pos = start;
     const isDo = this.is('do');
-    let depth = 0;
+    let braces = 0;
     while (this.peek().kind !== 'eof') {
-      if (depth === 0 && this.is('}') && this.pos > start) return;
+      if (braces === 0 && this.is('}') && this.pos > start) return;
       const t = this.take();
       if (t.kind !== 'punct') continue;
-      if (t.text === '(' || t.text === '[' || t.text === '{') depth++;
-      else if (t.text === ')' || t.text === ']' || t.text === '}') {
-        depth = Math.max(0, depth - 1);
+      if (t.text === '{') braces++;
+      else if (t.text === '}') {
+        braces = Math.max(0, braces - 1);
         if (
-          depth === 0 &&
-          t.text === '}' &&
+          braces === 0 &&
           this.pos > failedAt &&
           !this.is('else') &&
-          !(isDo && this.is('while'))
+          !(isDo && this.is('while')) &&
+          !this.is(')')
         )
           return;
-      } else if (t.text === ';' && depth === 0 && this.pos > failedAt && !this.is('else')) return;
+      } else if (t.text === ';' && braces === 0 && this.pos > failedAt && !this.is('else')) return;
     }
   }
 
@@ -2044,6 +2050,7 @@ export class Parser {
     this.take();
     const r = this.nest(opTok, () => this.assign());
     this.checkLvalue(l, opTok);
+    if (opTok.text === '=' && isWide(l.type)) return this.wideAssign(l, r, opTok.loc);
     if (opTok.text === '=') {
       return {
         kind: 'assign',
@@ -2128,6 +2135,50 @@ export class Parser {
     }
   }
 
+  /**
+   * The two 64-bit halves of an `__int128` lvalue (in memory) or of an integer constant: BPF
+   * code compares them (`if (tuple->saddr_v6 == 0)`) and assigns them, which is as far as tbpf
+   * cc goes with 128-bit values.
+   */
+  private halves(e: Expr, loc: SourceLoc): [Expr, Expr] {
+    const c = isInteger(e.type) ? this.evalConst(e) : undefined;
+    if (c !== undefined) {
+      const v = BigInt.asUintN(128, c);
+      return [num(v & 0xffffffffffffffffn, T.ulong, loc), num(v >> 64n, T.ulong, loc)];
+    }
+    if (!isWide(e.type) || (e.kind !== 'var' && e.kind !== 'deref' && e.kind !== 'member'))
+      throw this.unsupported(
+        e.loc,
+        '__int128 values are not supported by BPF beyond comparing and assigning them',
+      );
+    const p: Expr = { kind: 'cast', type: pointerTo(T.ulong), loc, e: this.addressOf(e, loc) };
+    const at = (k: number): Expr => {
+      const q = k === 0 ? p : this.makeBinary('+', p, num(BigInt(k), T.long, loc), loc);
+      return { kind: 'deref', type: T.ulong, loc, e: q };
+    };
+    return [at(0), at(1)];
+  }
+
+  private wideEquality(op: '==' | '!=', l: Expr, r: Expr, loc: SourceLoc): Expr {
+    const [a0, a1] = this.halves(l, loc);
+    const [b0, b1] = this.halves(r, loc);
+    const diff = this.makeBinary(
+      '|',
+      this.makeBinary('^', a0, b0, loc),
+      this.makeBinary('^', a1, b1, loc),
+      loc,
+    );
+    return this.makeBinary(op, diff, num(0n, T.ulong, loc), loc);
+  }
+
+  private wideAssign(l: Expr, r: Expr, loc: SourceLoc): Expr {
+    const [a0, a1] = this.halves(l, loc);
+    const [b0, b1] = this.halves(r, loc);
+    const first: Expr = { kind: 'assign', type: T.ulong, loc, l: a0, r: b0 };
+    const second: Expr = { kind: 'assign', type: T.ulong, loc, l: a1, r: b1 };
+    return { kind: 'comma', type: T.void, loc, l: first, r: { kind: 'cast', type: T.void, loc, e: second } };
+  }
+
   private pointeeSize(t: PtrType, loc: SourceLoc): number {
     if (t.to.kind === 'struct' && !t.to.def.complete)
       throw this.error(loc, `arithmetic on a pointer to an incomplete type '${typeToString(t.to)}'`);
@@ -2152,6 +2203,8 @@ export class Parser {
   }
 
   makeBinary(op: string, l0: Expr, r0: Expr, loc: SourceLoc): Expr {
+    if ((op === '==' || op === '!=') && (isWide(l0.type) || isWide(r0.type)))
+      return this.wideEquality(op, l0, r0, loc);
     const l = this.rvalue(l0);
     const r = this.rvalue(r0);
     if (l.type.kind === 'float' || r.type.kind === 'float')
@@ -2968,7 +3021,7 @@ export class Parser {
         if (!this.accept(',')) break;
       }
     }
-    this.expect(')');
+    this.expectClosing(')', lp);
     let callee = callee0;
     let ftype: FuncType;
     if (callee.kind === 'func') ftype = callee.f.type;

@@ -77,6 +77,8 @@ export function lateUses(i: IrInsn): number[] {
       return [i.a, ...(i.b.reg !== undefined ? [i.b.reg] : [])];
     case 'atomic':
       return i.m.slot === undefined ? [i.m.base] : [];
+    case 'asm':
+      return i.reads;
     default:
       return [];
   }
