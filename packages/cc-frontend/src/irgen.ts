@@ -1113,8 +1113,19 @@ export class FuncGen {
 
   // ---- calls ----
 
+  /**
+   * Arguments into r1–r5. Constants and global addresses have no side effects and cost one
+   * instruction: they are made last, next to the call, so they do not hold registers while
+   * the others are computed (C leaves the order of evaluation open).
+   */
   private args(args: Expr[]): void {
-    const regs = args.map((a) => this.gen(a));
+    const regs: number[] = [];
+    args.forEach((a, i) => {
+      if (!isTrivial(a)) regs[i] = this.gen(a);
+    });
+    args.forEach((a, i) => {
+      if (isTrivial(a)) regs[i] = this.gen(a);
+    });
     regs.forEach((r, i) => {
       this.emit({ op: 'mov', w: 64, d: i + 1, s: { reg: r } });
     });
@@ -1520,6 +1531,13 @@ function writes(s: Stmt, v: Var): boolean {
 function pointeeAlign(t: Type): number {
   if (t.kind !== 'ptr' || t.to.kind === 'void') return 1;
   return Math.min(8, alignOf(t.to));
+}
+
+/** A constant or the address of a global: no side effects, one instruction. */
+function isTrivial(e: Expr): boolean {
+  if (e.kind === 'num') return true;
+  if (e.kind === 'cast') return isTrivial(e.e);
+  return e.kind === 'addr' && e.e.kind === 'var' && e.e.v.storage === 'global';
 }
 
 /** A type as a relocation's root: without qualifiers (the typedef it was spelled through stays). */

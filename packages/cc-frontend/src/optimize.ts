@@ -210,6 +210,8 @@ function propagate(b: Block, entry?: Map<number, bigint>): boolean {
       i = { ...i, s: toSrc(i.s, i.size === 8 ? 64 : 32) };
       if (i.size <= 4 && i.s.reg !== undefined) i = { ...i, s: { reg: narrow(i.s.reg) } };
     }
+    // A sign extension reads only the low bits: `d = (u32)a; e = (s32)d` → `e = (s32)a`.
+    if (i.op === 'movsx' && narrow(i.a) !== i.a) i = { ...i, a: narrow(i.a) };
     if (i.op === 'ld' || i.op === 'st' || i.op === 'atomic' || i.op === 'cmpxchg') {
       const m = foldMem(i.m);
       if (m !== i.m) {
