@@ -10,8 +10,10 @@ import * as refBranch from './testing/reference/scalar-branch.js';
 import { tnumRange, tnumStr } from './tnum.js';
 import { fromBigInt, hi, toBigInt } from './u64.js';
 
-/** The BigInt reference's form of fast bounds, and back. */
+/** The BigInt reference's form of fast bounds, and back. Every word must be stored as an int32. */
 function toRef(b: Bounds): ref.Bounds {
+  for (const [k, v] of Object.entries(b))
+    if (v !== (v | 0)) throw new Error(`${k} = ${v} is not an int32 word`);
   return {
     v: toBigInt(b.vh, b.vl),
     m: toBigInt(b.mh, b.ml),
@@ -19,8 +21,8 @@ function toRef(b: Bounds): ref.Bounds {
     umax: toBigInt(b.umaxh, b.umaxl),
     smin: BigInt.asIntN(64, toBigInt(b.sminh, b.sminl)),
     smax: BigInt.asIntN(64, toBigInt(b.smaxh, b.smaxl)),
-    u32min: BigInt(b.u32min),
-    u32max: BigInt(b.u32max),
+    u32min: BigInt(b.u32min >>> 0),
+    u32max: BigInt(b.u32max >>> 0),
     s32min: BigInt(b.s32min),
     s32max: BigInt(b.s32max),
   };
@@ -51,8 +53,8 @@ function fromRef(r: ref.Bounds): Bounds {
     sminl,
     smaxh,
     smaxl,
-    u32min: Number(r.u32min),
-    u32max: Number(r.u32max),
+    u32min: Number(r.u32min) | 0,
+    u32max: Number(r.u32max) | 0,
     s32min: Number(r.s32min),
     s32max: Number(r.s32max),
   };

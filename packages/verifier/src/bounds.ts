@@ -4,13 +4,14 @@
  * nine facts agree with each other (Linux's reg_bounds_sync); every transfer function is
  * written for one operation width through a `View` (the 32- or 64-bit projection).
  *
- * 64-bit quantities are pairs of unsigned 32-bit words (`…h`/`…l`, see ./u64.ts) so that no
- * BigInt is needed; the 32-bit bounds are plain numbers (u32 in [0, 2^32), s32 in int32 range).
+ * 64-bit quantities are pairs of 32-bit words (`…h`/`…l`) and the 32-bit bounds single words,
+ * all stored as int32 (see ./u64.ts: no BigInt, no boxed numbers); u32min/u32max are unsigned
+ * quantities stored that way too, s32min/s32max are plain int32.
  * The results are bit for bit those of the BigInt formulation in ./testing/reference (a
  * property test compares them).
  */
-import { type Tnum, tnumIntersect, tnumRange, tnumStr, U32 } from './tnum.js';
-import { sle, slt, toBigInt, toNumber, toSignedNumber, ule, ult } from './u64.js';
+import { type Tnum, tnumIntersect, tnumRange, tnumStr } from './tnum.js';
+import { ONES, SIGN, sle, slt, toBigInt, toNumber, toSignedNumber, ule, ult, ult32 } from './u64.js';
 
 export interface Bounds extends Tnum {
   uminh: number;
@@ -42,26 +43,28 @@ export interface View extends Tnum {
   smaxl: number;
 }
 
-const SIGN = 0x80000000;
 const S32_MIN = -0x80000000;
 const S32_MAX = 0x7fffffff;
+/** max / min of two words read unsigned. */
+const umax32 = (a: number, b: number): number => (ult32(a, b) ? b : a);
+const umin32 = (a: number, b: number): number => (ult32(a, b) ? a : b);
 
 export function unknownBounds(): Bounds {
   return {
     vh: 0,
     vl: 0,
-    mh: U32,
-    ml: U32,
+    mh: ONES,
+    ml: ONES,
     uminh: 0,
     uminl: 0,
-    umaxh: U32,
-    umaxl: U32,
+    umaxh: ONES,
+    umaxl: ONES,
     sminh: SIGN,
     sminl: 0,
     smaxh: S32_MAX,
-    smaxl: U32,
+    smaxl: ONES,
     u32min: 0,
-    u32max: U32,
+    u32max: ONES,
     s32min: S32_MIN,
     s32max: S32_MAX,
   };
@@ -89,10 +92,32 @@ export function constBounds(h: number, l: number): Bounds {
   };
 }
 
+/** A copy of the bounds of `b` alone (a register's other fields left out). */
+export function boundsCopy(b: Bounds): Bounds {
+  return {
+    vh: b.vh,
+    vl: b.vl,
+    mh: b.mh,
+    ml: b.ml,
+    uminh: b.uminh,
+    uminl: b.uminl,
+    umaxh: b.umaxh,
+    umaxl: b.umaxl,
+    sminh: b.sminh,
+    sminl: b.sminl,
+    smaxh: b.smaxh,
+    smaxl: b.smaxl,
+    u32min: b.u32min,
+    u32max: b.u32max,
+    s32min: b.s32min,
+    s32max: b.s32max,
+  };
+}
+
 /** The bounds of a small integer (|x| < 2^53), e.g. an offset or an immediate. */
 export function constBoundsOf(x: number): Bounds {
   const h = Math.floor(x / 4294967296);
-  return constBounds(h >>> 0, (x - h * 4294967296) >>> 0);
+  return constBounds(h | 0, (x - h * 4294967296) | 0);
 }
 
 export const isConst = (b: Tnum): boolean => b.mh === 0 && b.ml === 0;
@@ -108,7 +133,7 @@ export const smaxOf = (b: Bounds): number => toSignedNumber(b.smaxh, b.smaxl);
 export const constSigned = (b: Tnum): number => toSignedNumber(b.vh, b.vl);
 /** smin is S64_MIN: nothing is known below. */
 export const sminUnbounded = (b: Bounds): boolean => b.sminh === SIGN && b.sminl === 0;
-export const smaxUnbounded = (b: Bounds): boolean => b.smaxh === S32_MAX && b.smaxl === U32;
+export const smaxUnbounded = (b: Bounds): boolean => b.smaxh === S32_MAX && b.smaxl === ONES;
 /** The constant is `x` (a small integer). */
 export const isConstValue = (b: Tnum, x: number): boolean =>
   b.mh === 0 && b.ml === 0 && toSignedNumber(b.vh, b.vl) === x;
@@ -117,7 +142,7 @@ function feasible(b: Bounds): boolean {
   return (
     ule(b.uminh, b.uminl, b.umaxh, b.umaxl) &&
     sle(b.sminh, b.sminl, b.smaxh, b.smaxl) &&
-    b.u32min <= b.u32max &&
+    !ult32(b.u32max, b.u32min) &&
     b.s32min <= b.s32max
   );
 }
@@ -140,28 +165,28 @@ export function sync(b: Bounds): boolean {
       b.uminh = b.vh;
       b.uminl = b.vl;
     }
-    let th = (b.vh | b.mh) >>> 0;
-    let tl = (b.vl | b.ml) >>> 0;
+    let th = b.vh | b.mh;
+    let tl = b.vl | b.ml;
     if (ult(th, tl, b.umaxh, b.umaxl)) {
       b.umaxh = th;
       b.umaxl = tl;
     }
-    th = (b.vh | (b.mh & SIGN)) >>> 0;
+    th = b.vh | (b.mh & SIGN);
     tl = b.vl;
     if (slt(b.sminh, b.sminl, th, tl)) {
       b.sminh = th;
       b.sminl = tl;
     }
-    th = (b.vh | (b.mh & S32_MAX)) >>> 0;
-    tl = (b.vl | b.ml) >>> 0;
+    th = b.vh | (b.mh & S32_MAX);
+    tl = b.vl | b.ml;
     if (slt(th, tl, b.smaxh, b.smaxl)) {
       b.smaxh = th;
       b.smaxl = tl;
     }
     const lv = b.vl;
     const lm = b.ml;
-    b.u32min = Math.max(b.u32min, lv);
-    b.u32max = Math.min(b.u32max, (lv | lm) >>> 0);
+    b.u32min = umax32(b.u32min, lv);
+    b.u32max = umin32(b.u32max, lv | lm);
     b.s32min = Math.max(b.s32min, lv | (lm & SIGN));
     b.s32max = Math.min(b.s32max, lv | (lm & S32_MAX));
     if (!feasible(b)) return false;
@@ -191,18 +216,18 @@ export function sync(b: Bounds): boolean {
       b.s32max = Math.min(b.s32max, b.u32max | 0);
     }
     if (b.s32min < 0 === b.s32max < 0) {
-      b.u32min = Math.max(b.u32min, b.s32min >>> 0);
-      b.u32max = Math.min(b.u32max, b.s32max >>> 0);
+      b.u32min = umax32(b.u32min, b.s32min);
+      b.u32max = umin32(b.u32max, b.s32max);
     }
     if (!feasible(b)) return false;
     // 64 → 32: when every value shares its upper half, the low halves form a range
     if (b.uminh === b.umaxh) {
-      b.u32min = Math.max(b.u32min, b.uminl);
-      b.u32max = Math.min(b.u32max, b.umaxl);
+      b.u32min = umax32(b.u32min, b.uminl);
+      b.u32max = umin32(b.u32max, b.umaxl);
     }
     if (b.sminh === b.smaxh) {
-      b.u32min = Math.max(b.u32min, b.sminl);
-      b.u32max = Math.min(b.u32max, b.smaxl);
+      b.u32min = umax32(b.u32min, b.sminl);
+      b.u32max = umin32(b.u32max, b.smaxl);
     }
     // 32 → 64: when the upper half is known
     if (b.mh === 0) {
@@ -220,7 +245,7 @@ export function sync(b: Bounds): boolean {
     tnumRange(scratch, b.uminh, b.uminl, b.umaxh, b.umaxl, 64);
     if (!tnumIntersect(scratch, b, scratch)) return false;
     tnumRange(scratch2, 0, b.u32min, 0, b.u32max, 32);
-    scratch2.mh = U32;
+    scratch2.mh = ONES;
     if (!tnumIntersect(b, scratch, scratch2)) return false;
     // A round that changed nothing has reached the fixed point.
     if (
@@ -254,7 +279,7 @@ function syncConst(b: Bounds): boolean {
   if (ult(h, l, b.uminh, b.uminl) || ult(b.umaxh, b.umaxl, h, l)) return false;
   if (slt(h, l, b.sminh, b.sminl) || slt(b.smaxh, b.smaxl, h, l)) return false;
   const s = l | 0;
-  if (l < b.u32min || l > b.u32max || s < b.s32min || s > b.s32max) return false;
+  if (ult32(l, b.u32min) || ult32(b.u32max, l) || s < b.s32min || s > b.s32max) return false;
   b.uminh = b.umaxh = b.sminh = b.smaxh = h;
   b.uminl = b.umaxl = b.sminl = b.smaxl = l;
   b.u32min = b.u32max = l;
@@ -262,41 +287,71 @@ function syncConst(b: Bounds): boolean {
   return true;
 }
 
+export const newView = (): View => ({
+  vh: 0,
+  vl: 0,
+  mh: 0,
+  ml: 0,
+  uminh: 0,
+  uminl: 0,
+  umaxh: 0,
+  umaxl: 0,
+  sminh: 0,
+  sminl: 0,
+  smaxh: 0,
+  smaxl: 0,
+});
+
+/** `b`'s projection to `bits`, written into `out` (which is returned). */
+export function viewInto(b: Bounds, bits: 32 | 64, out: View): View {
+  if (bits === 64) {
+    out.vh = b.vh;
+    out.vl = b.vl;
+    out.mh = b.mh;
+    out.ml = b.ml;
+    out.uminh = b.uminh;
+    out.uminl = b.uminl;
+    out.umaxh = b.umaxh;
+    out.umaxl = b.umaxl;
+    out.sminh = b.sminh;
+    out.sminl = b.sminl;
+    out.smaxh = b.smaxh;
+    out.smaxl = b.smaxl;
+    return out;
+  }
+  out.vh = 0;
+  out.vl = b.vl;
+  out.mh = 0;
+  out.ml = b.ml;
+  out.uminh = 0;
+  out.uminl = b.u32min;
+  out.umaxh = 0;
+  out.umaxl = b.u32max;
+  out.sminh = b.s32min < 0 ? ONES : 0;
+  out.sminl = b.s32min;
+  out.smaxh = b.s32max < 0 ? ONES : 0;
+  out.smaxl = b.s32max;
+  return out;
+}
+
 export function view(b: Bounds, bits: 32 | 64): View {
-  if (bits === 64)
-    return {
-      vh: b.vh,
-      vl: b.vl,
-      mh: b.mh,
-      ml: b.ml,
-      uminh: b.uminh,
-      uminl: b.uminl,
-      umaxh: b.umaxh,
-      umaxl: b.umaxl,
-      sminh: b.sminh,
-      sminl: b.sminl,
-      smaxh: b.smaxh,
-      smaxl: b.smaxl,
-    };
-  return {
-    vh: 0,
-    vl: b.vl,
-    mh: 0,
-    ml: b.ml,
-    uminh: 0,
-    uminl: b.u32min,
-    umaxh: 0,
-    umaxl: b.u32max,
-    sminh: b.s32min < 0 ? U32 : 0,
-    sminl: b.s32min >>> 0,
-    smaxh: b.s32max < 0 ? U32 : 0,
-    smaxl: b.s32max >>> 0,
-  };
+  return viewInto(b, bits, newView());
 }
 
 /** A result computed at `bits` width as a full register value (32-bit results are zero-extended). */
-export function fromView(w: View, bits: 32 | 64): Bounds {
-  const b = unknownBounds();
+/** `b` set to the single value (h, l) (and returned). */
+export function setConst(b: Bounds, h: number, l: number): Bounds {
+  b.vh = b.uminh = b.umaxh = b.sminh = b.smaxh = h;
+  b.vl = b.uminl = b.umaxl = b.sminl = b.smaxl = b.u32min = b.u32max = b.s32min = b.s32max = l;
+  b.mh = b.ml = 0;
+  return b;
+}
+
+/**
+ * A result computed at `bits` width as a full register value (32-bit results are zero-extended),
+ * written into `b` (a new Bounds by default) and returned.
+ */
+export function fromView(w: View, bits: 32 | 64, b: Bounds = unknownBounds()): Bounds {
   b.vh = w.vh;
   b.vl = w.vl;
   b.mh = w.mh;
@@ -310,17 +365,23 @@ export function fromView(w: View, bits: 32 | 64): Bounds {
     b.sminl = w.sminl;
     b.smaxh = w.smaxh;
     b.smaxl = w.smaxl;
+    b.u32min = 0;
+    b.u32max = ONES;
+    b.s32min = S32_MIN;
+    b.s32max = S32_MAX;
   } else {
+    b.uminh = 0;
+    b.uminl = 0;
     b.u32min = w.uminl;
     b.u32max = w.umaxl;
     b.s32min = w.sminl | 0;
     b.s32max = w.smaxl | 0;
     b.umaxh = 0;
-    b.umaxl = U32;
+    b.umaxl = ONES;
     b.sminh = 0;
     b.sminl = 0;
     b.smaxh = 0;
-    b.smaxl = U32;
+    b.smaxl = ONES;
   }
   if (!sync(b)) throw new Error('internal: infeasible ALU result');
   return b;
@@ -349,15 +410,17 @@ export function narrow(b: Bounds, w: View, bits: 32 | 64): boolean {
   } else {
     scratch.vh = 0;
     scratch.vl = w.vl;
-    scratch.mh = U32;
+    scratch.mh = ONES;
     scratch.ml = w.ml;
     if (!tnumIntersect(b, b, scratch)) return false;
     // The view's bounds may lie just outside 32 bits (an edge made empty): compare as numbers.
-    b.u32min = Math.max(b.u32min, toNumber(w.uminh, w.uminl));
-    b.u32max = Math.min(b.u32max, toNumber(w.umaxh, w.umaxl));
+    const u32min = Math.max(b.u32min >>> 0, toNumber(w.uminh, w.uminl));
+    const u32max = Math.min(b.u32max >>> 0, toNumber(w.umaxh, w.umaxl));
     b.s32min = Math.max(b.s32min, toSignedNumber(w.sminh, w.sminl));
     b.s32max = Math.min(b.s32max, toSignedNumber(w.smaxh, w.smaxl));
-    if (b.u32min > b.u32max || b.s32min > b.s32max) return false;
+    if (u32min > u32max || b.s32min > b.s32max) return false;
+    b.u32min = u32min | 0;
+    b.u32max = u32max | 0;
   }
   return sync(b);
 }
@@ -376,11 +439,11 @@ export function formatBounds(b: Bounds, id = 0): string {
     { name: 'smin', val: smin, omit: sminUnbounded(b) },
     { name: 'smax', val: smax, omit: smaxUnbounded(b) },
     { name: 'umin', val: big(b.uminh, b.uminl), omit: b.uminh === 0 && b.uminl === 0 },
-    { name: 'umax', val: big(b.umaxh, b.umaxl), omit: b.umaxh === U32 && b.umaxl === U32 },
+    { name: 'umax', val: big(b.umaxh, b.umaxl), omit: b.umaxh === ONES && b.umaxl === ONES },
     { name: 'smin32', val: BigInt(b.s32min), omit: b.s32min === S32_MIN },
     { name: 'smax32', val: BigInt(b.s32max), omit: b.s32max === S32_MAX },
-    { name: 'umin32', val: BigInt(b.u32min), omit: b.u32min === 0 },
-    { name: 'umax32', val: BigInt(b.u32max), omit: b.u32max === U32 },
+    { name: 'umin32', val: BigInt(b.u32min >>> 0), omit: b.u32min === 0 },
+    { name: 'umax32', val: BigInt(b.u32max >>> 0), omit: b.u32max === ONES },
   ];
   const parts: string[] = id ? [`id=${id}`] : [];
   for (let i = 0; i < items.length; i++) {
@@ -396,7 +459,7 @@ export function formatBounds(b: Bounds, id = 0): string {
     }
     parts.push(`${names}=${m1.val}`);
   }
-  if (b.mh !== U32 || b.ml !== U32) parts.push(`var_off=${tnumStr(b)}`);
+  if (b.mh !== ONES || b.ml !== ONES) parts.push(`var_off=${tnumStr(b)}`);
   return `scalar(${parts.join(',')})`;
 }
 
@@ -414,14 +477,14 @@ export function boundsWithin(old: Bounds, cur: Bounds): boolean {
     ule(cur.umaxh, cur.umaxl, old.umaxh, old.umaxl) &&
     sle(old.sminh, old.sminl, cur.sminh, cur.sminl) &&
     sle(cur.smaxh, cur.smaxl, old.smaxh, old.smaxl) &&
-    old.u32min <= cur.u32min &&
-    cur.u32max <= old.u32max &&
+    !ult32(cur.u32min, old.u32min) &&
+    !ult32(old.u32max, cur.u32max) &&
     old.s32min <= cur.s32min &&
     cur.s32max <= old.s32max &&
     (cur.mh & ~old.mh) === 0 &&
     (cur.ml & ~old.ml) === 0 &&
-    (cur.vh & ~old.mh) >>> 0 === old.vh &&
-    (cur.vl & ~old.ml) >>> 0 === old.vl
+    (cur.vh & ~old.mh) === old.vh &&
+    (cur.vl & ~old.ml) === old.vl
   );
 }
 

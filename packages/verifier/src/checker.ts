@@ -6,13 +6,15 @@
  */
 
 import { formatKernel } from '@tbpf/asm';
-import type { AluInsn, AtomicInsn, Insn, JmpInsn, LdxInsn, StInsn, StxInsn } from '@tbpf/isa';
+import type { AluInsn, AluOp, AtomicInsn, Insn, JmpInsn, LdxInsn, StInsn, StxInsn } from '@tbpf/isa';
 import {
   type Bounds,
+  boundsCopy,
   constSigned,
   isConst,
   isConstValue,
   narrow,
+  setConst,
   smaxOf,
   smaxUnbounded,
   sminOf,
@@ -36,7 +38,7 @@ import {
   markAllPrecise,
   Want,
 } from './precision.js';
-import { immBounds, scalarAlu, scalarEnd } from './scalar-alu.js';
+import { scalarAlu, scalarEnd } from './scalar-alu.js';
 import { type Cond, negate, refineScalars } from './scalar-branch.js';
 import { StackLiveness } from './stack-liveness.js';
 import {
@@ -136,28 +138,38 @@ const ALU_STR: Record<string, string> = {
   arsh: 's>>=',
 };
 
+/**
+ * The value a load of `size` bytes gives (zero- or sign-extended). Shared: registers are never
+ * modified once stored in a state.
+ */
 function loadedScalar(size: number, signed: boolean): Reg {
+  const i = size + (signed ? 8 : 0);
+  return (LOADED[i] ??= loadedScalarOf(size, signed));
+}
+const LOADED: Reg[] = [];
+
+function loadedScalarOf(size: number, signed: boolean): Reg {
   if (size === 8) return scalarReg();
   const bits = size * 8;
   const b = unknownBounds();
   if (signed) {
     // [-2^(bits-1), 2^(bits-1) - 1], sign-extended
-    b.sminh = 0xffffffff;
-    b.sminl = -(2 ** (bits - 1)) >>> 0;
+    b.sminh = -1;
+    b.sminl = -(2 ** (bits - 1)) | 0;
     b.smaxh = 0;
     b.smaxl = 2 ** (bits - 1) - 1;
   } else {
     b.umaxh = 0;
-    b.umaxl = bits === 32 ? 0xffffffff : 2 ** bits - 1;
+    b.umaxl = bits === 32 ? -1 : 2 ** bits - 1;
   }
   return scalarFrom(b);
 }
 
 /** A scalar from partially set bounds, with every other fact derived. */
 function scalarFrom(b: Bounds): Reg {
-  const r = scalarReg({ ...b });
-  if (!sync(r)) throw new Error('internal: infeasible scalar');
-  return r;
+  const c = boundsCopy(b);
+  if (!sync(c)) throw new Error('internal: infeasible scalar');
+  return scalarReg(c);
 }
 
 const isZeroConst = (r: Reg): boolean => r.type === 'scalar' && isConstValue(r, 0);
@@ -194,6 +206,9 @@ export class Checker {
   private readonly liveRegs: Uint16Array;
   private readonly stackLive: StackLiveness;
   private readonly want = new Want();
+  private readonly immScratch = scalarReg(unknownBounds());
+  /** Registers of the current frame the current instruction set (for the level-2 log). */
+  private written = 0;
   /** The current store wrote zero bytes to the stack because its value is known (see checkStore). */
   private wroteZeroBytes = false;
   /** Deepest stack byte used by each sub-program. */
@@ -314,6 +329,7 @@ export class Checker {
 
   setReg(n: number, r: Reg): void {
     this.frame.regs[n] = r;
+    this.written |= 1 << n;
   }
 
   newId(): number {
@@ -375,6 +391,7 @@ export class Checker {
       }
       const insn = this.insns[this.pc];
       const before = this.level >= 2 ? this.frame.regs.slice() : undefined;
+      this.written = 0;
       const framesBefore = this.st.frames.length;
       const at = this.pc;
       if (this.level >= 1) {
@@ -391,7 +408,8 @@ export class Checker {
         if (before && this.st.frames.length === framesBefore && next !== -1) {
           const changed: string[] = [];
           this.frame.regs.forEach((r, i) => {
-            if (r !== before[i] && r.type !== 'not_init') changed.push(`R${i}_w=${this.fmt(r)}`);
+            const w = r !== before[i] || (this.written & (1 << i)) !== 0;
+            if (w && r.type !== 'not_init') changed.push(`R${i}_w=${this.fmt(r)}`);
           });
           if (changed.length) line = `${line.padEnd(40)}; ${changed.join(' ')}`;
         }
@@ -694,10 +712,25 @@ export class Checker {
 
   // ---- ALU -------------------------------------------------------------------------------
 
+  /** A new scalar register holding `d op s`. */
+  private aluResult(op: AluOp, d: Reg, s: Reg, width: 32 | 64): Reg {
+    const r = scalarReg();
+    scalarAlu(op, d, s, width, r);
+    return r;
+  }
+
+  /**
+   * The immediate operand as a scalar register — one reused object: an operand is only read,
+   * never stored in a state.
+   */
+  private immediate(imm: number, width: 32 | 64): Reg {
+    return setConst(this.immScratch, width === 64 && imm < 0 ? -1 : 0, imm | 0) as Reg;
+  }
+
   private checkAlu(insn: AluInsn): void {
     const { dst, op, width } = insn;
     const isMov = op === 'mov' || op.startsWith('movsx');
-    const src: Reg = insn.source === 'reg' ? this.readReg(insn.src) : scalarReg(immBounds(insn.imm, width));
+    const src: Reg = insn.source === 'reg' ? this.readReg(insn.src) : this.immediate(insn.imm, width);
     if (isMov) {
       if (op === 'mov' && isPointer(src)) {
         if (width === 64) {
@@ -706,11 +739,11 @@ export class Checker {
         }
         // A 32-bit copy of a pointer keeps no pointer: an unknown 32-bit scalar.
         if (this.unpriv) this.reject(`R${insn.src} partial copy of pointer`);
-        this.setReg(dst, scalarReg(scalarAlu('mov', unknownBounds(), unknownBounds(), 32)));
+        this.setReg(dst, this.aluResult('mov', this.immediate(0, 32), scalarReg(), 32));
         return;
       }
       if (isPointer(src)) this.reject(`R${insn.src} sign-extension of pointer prohibited`);
-      const res = scalarAlu(op, src, src, width);
+      const res = this.aluResult(op, src, src, width);
       if (op === 'mov' && width === 64 && insn.source === 'reg' && !isConst(src)) {
         // Link the copies so a later range check on one narrows both (find_equal_scalars).
         let id = src.id;
@@ -718,30 +751,28 @@ export class Checker {
           id = this.newId();
           this.setReg(insn.src, { ...src, id });
         }
-        this.setReg(dst, { ...scalarReg(res, id), id32: src.id32 });
-        return;
-      }
-      if (op === 'mov' && width === 32 && insn.source === 'reg' && !isConst(src)) {
+        res.id = id;
+        res.id32 = src.id32;
+      } else if (op === 'mov' && width === 32 && insn.source === 'reg' && !isConst(src)) {
         // w1 = w2: equal low halves, so a 32-bit range check on one narrows the other.
         let id32 = src.id32;
         if (!id32) {
           id32 = this.newId();
           this.setReg(insn.src, { ...src, id32 });
         }
-        this.setReg(dst, { ...scalarReg(res), id32 });
-        return;
+        res.id32 = id32;
       }
-      this.setReg(dst, scalarReg(res));
+      this.setReg(dst, res);
       return;
     }
     const d = this.readReg(dst);
     if (op === 'neg') {
       if (d.type !== 'scalar') this.reject(`R${dst} pointer arithmetic prohibited`);
-      this.setReg(dst, scalarReg(scalarAlu('neg', d, d, width)));
+      this.setReg(dst, this.aluResult('neg', d, d, width));
       return;
     }
     if (d.type === 'scalar' && src.type === 'scalar') {
-      this.setReg(dst, scalarReg(scalarAlu(op, d, src, width)));
+      this.setReg(dst, this.aluResult(op, d, src, width));
       return;
     }
     if (isPointer(d) && isPointer(src)) {
@@ -813,7 +844,7 @@ export class Checker {
 
   private checkLddw(insn: Extract<Insn, { kind: 'lddw' }>): void {
     if (insn.source === 'imm64') {
-      this.setReg(insn.dst, constRegWords(insn.imm2 >>> 0, insn.imm >>> 0));
+      this.setReg(insn.dst, constRegWords(insn.imm2 | 0, insn.imm | 0));
       return;
     }
     const idx = insn.imm;
@@ -1111,7 +1142,7 @@ export class Checker {
   private checkCondJmp(insn: JmpInsn): number {
     const target = this.s.target[this.pc];
     const d = this.readReg(insn.dst);
-    const s = insn.source === 'reg' ? this.readReg(insn.src) : scalarReg(immBounds(insn.imm, insn.width));
+    const s = insn.source === 'reg' ? this.readReg(insn.src) : this.immediate(insn.imm, insn.width);
     const cond: Cond = insn.op;
 
     // Null check of a maybe-null pointer: `if rX == 0` / `if rX != 0`.

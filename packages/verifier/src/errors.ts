@@ -1,13 +1,15 @@
 import type { VerifyResult } from './types.js';
 
-/** A rejection inside the walk: the reason is the log's last line. */
-export class Reject extends Error {
+/**
+ * A rejection inside the walk: the reason is the log's last line. Not an `Error`: it never
+ * leaves `verify`, and capturing a stack trace for every rejected program costs more than
+ * verifying a small one.
+ */
+export class Reject {
   constructor(
     readonly insnIndex: number,
     readonly reason: string,
-  ) {
-    super(reason);
-  }
+  ) {}
 }
 
 /**

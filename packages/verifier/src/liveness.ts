@@ -7,6 +7,7 @@ import type { Insn } from '@tbpf/isa';
 
 const R = (...regs: number[]) => regs.reduce((m, r) => m | (1 << r), 0);
 const ARGS = R(1, 2, 3, 4, 5);
+const R10 = R(10);
 const CALLER_SAVED = R(0, 1, 2, 3, 4, 5);
 
 /**
@@ -61,19 +62,21 @@ export function liveness(
 ): Uint16Array {
   const n = insns.length;
   const liveIn = new Uint16Array(n);
-  const ud = insns.map((insn) => useDef(insn, helperArgs));
+  const uses = new Uint16Array(n);
+  const defs = new Uint16Array(n);
+  for (let i = 0; i < n; i++) [uses[i], defs[i]] = useDef(insns[i], helperArgs);
   let changed = true;
   while (changed) {
     changed = false;
     for (let i = n - 1; i >= 0; i--) {
       const insn = insns[i];
       let out = 0;
-      let use = ud[i][0];
+      let use = uses[i];
       if (insn.kind === 'ja' || insn.kind === 'gotol') out = liveIn[target[i]];
       else if (insn.kind === 'jmp') out = liveIn[i + 1] | liveIn[target[i]];
       else if (insn.kind !== 'exit' && i + 1 < n) out = liveIn[i + 1];
       if (insn.kind === 'call' && insn.target === 'local') use |= liveIn[target[i]] & ARGS;
-      const v = use | (out & ~ud[i][1]) | R(10);
+      const v = use | (out & ~defs[i]) | R10;
       if (v !== liveIn[i]) {
         liveIn[i] = v;
         changed = true;

@@ -6,7 +6,16 @@
  * these functions reproduce bit for bit.
  */
 import type { AluOp, EndOp } from '@tbpf/isa';
-import { type Bounds, constBounds, fromView, isConst, type View, view } from './bounds.js';
+import {
+  type Bounds,
+  constBounds,
+  fromView,
+  isConst,
+  newView,
+  setConst,
+  type View,
+  viewInto,
+} from './bounds.js';
 import {
   highMask,
   tnumAdd,
@@ -18,7 +27,6 @@ import {
   tnumRshift,
   tnumSub,
   tnumXor,
-  U32,
 } from './tnum.js';
 import {
   add,
@@ -30,6 +38,8 @@ import {
   mul,
   mulOverflows,
   neg,
+  ONES,
+  SIGN,
   sar,
   shl,
   shr,
@@ -41,41 +51,31 @@ import {
   ult,
 } from './u64.js';
 
-const SIGN = 0x80000000;
 const S32_MIN = -0x80000000;
 const S32_MAX = 0x7fffffff;
 
-function unknownView(bits: 32 | 64): View {
-  return bits === 64
-    ? {
-        vh: 0,
-        vl: 0,
-        mh: U32,
-        ml: U32,
-        uminh: 0,
-        uminl: 0,
-        umaxh: U32,
-        umaxl: U32,
-        sminh: SIGN,
-        sminl: 0,
-        smaxh: S32_MAX,
-        smaxl: U32,
-      }
-    : {
-        vh: 0,
-        vl: 0,
-        mh: 0,
-        ml: U32,
-        uminh: 0,
-        uminl: 0,
-        umaxh: 0,
-        umaxl: U32,
-        sminh: U32,
-        sminl: SIGN,
-        smaxh: 0,
-        smaxl: S32_MAX,
-      };
+/** `r` set to the unknown value of `bits` width (and returned). */
+function unknownView(bits: 32 | 64, r: View = newView()): View {
+  const h = bits === 64 ? ONES : 0;
+  r.vh = 0;
+  r.vl = 0;
+  r.mh = h;
+  r.ml = ONES;
+  r.uminh = 0;
+  r.uminl = 0;
+  r.umaxh = h;
+  r.umaxl = ONES;
+  r.sminh = bits === 64 ? SIGN : ONES;
+  r.sminl = bits === 64 ? 0 : SIGN;
+  r.smaxh = bits === 64 ? S32_MAX : 0;
+  r.smaxl = bits === 64 ? ONES : S32_MAX;
+  return r;
 }
+
+// Views of the operands and the result, reused by every operation (fromView copies the result).
+const VA = newView();
+const VB = newView();
+const VR = newView();
 
 // ---- exact operations on concrete values --------------------------------------------------
 
@@ -83,7 +83,7 @@ function unknownView(bits: 32 | 64): View {
 function udivmod(ah: number, al: number, bh: number, bl: number, mod: boolean): number {
   if (ah === 0 && bh === 0) {
     hi.h = 0;
-    return mod ? al % bl : Math.floor(al / bl);
+    return (mod ? (al >>> 0) % (bl >>> 0) : Math.floor((al >>> 0) / (bl >>> 0))) | 0;
   }
   const a = toBigInt(ah, al);
   const b = toBigInt(bh, bl);
@@ -104,8 +104,8 @@ function sdivmod(ah: number, al: number, bh: number, bl: number, mod: boolean): 
 /** The low `n` bits of (h, l) sign-extended to 64 bits (n = 8, 16, 32). */
 function signExtend(l: number, n: number): number {
   const x = n === 32 ? l | 0 : (l << (32 - n)) >> (32 - n);
-  hi.h = x < 0 ? U32 : 0;
-  return x >>> 0;
+  hi.h = x < 0 ? ONES : 0;
+  return x;
 }
 
 /**
@@ -114,8 +114,8 @@ function signExtend(l: number, n: number): number {
  */
 export function evalAlu(op: AluOp, xh: number, xl: number, yh: number, yl: number, bits: 32 | 64): number {
   const w = highMask(bits);
-  const ah = (xh & w) >>> 0;
-  const bh = (yh & w) >>> 0;
+  const ah = xh & w;
+  const bh = yh & w;
   const a = xl;
   const b = yl;
   const sh = b & (bits - 1);
@@ -149,21 +149,21 @@ export function evalAlu(op: AluOp, xh: number, xl: number, yh: number, yl: numbe
         return op === 'smod' ? a : 0;
       }
       if (bits === 32) {
-        const x = sdivmod(a & SIGN ? U32 : 0, a, b & SIGN ? U32 : 0, b, op === 'smod');
+        const x = sdivmod(a < 0 ? ONES : 0, a, b < 0 ? ONES : 0, b, op === 'smod');
         hi.h = 0;
         return x;
       }
       return sdivmod(ah, a, bh, b, op === 'smod');
     }
     case 'or':
-      hi.h = (ah | bh) >>> 0;
-      return (a | b) >>> 0;
+      hi.h = ah | bh;
+      return a | b;
     case 'and':
-      hi.h = (ah & bh) >>> 0;
-      return (a & b) >>> 0;
+      hi.h = ah & bh;
+      return a & b;
     case 'xor':
-      hi.h = (ah ^ bh) >>> 0;
-      return (a ^ b) >>> 0;
+      hi.h = ah ^ bh;
+      return a ^ b;
     case 'lsh':
       l = shl(ah, a, sh);
       break;
@@ -172,7 +172,7 @@ export function evalAlu(op: AluOp, xh: number, xl: number, yh: number, yl: numbe
     case 'arsh':
       if (bits === 32) {
         hi.h = 0;
-        return ((a | 0) >> sh) >>> 0;
+        return a >> sh;
       }
       return sar(ah, a, sh);
     case 'neg':
@@ -191,65 +191,70 @@ export function evalAlu(op: AluOp, xh: number, xl: number, yh: number, yl: numbe
       l = signExtend(b, 32);
       break;
   }
-  hi.h = (hi.h & w) >>> 0;
+  hi.h = hi.h & w;
   return l;
 }
 
 // ---- bounds arithmetic with overflow detection ---------------------------------------------
 
-/** a + b (unsigned) when it fits in `bits` bits: the low word (high in hi.h); -1 otherwise. */
-function uaddFit(ah: number, al: number, bh: number, bl: number, bits: 32 | 64): number {
-  if (bits === 32) {
-    const x = al + bl;
-    hi.h = 0;
-    return x > U32 ? -1 : x;
-  }
-  return addCarries(ah, al, bh, bl) ? -1 : add(ah, al, bh, bl);
+/** The result words of the `…Fit` functions below (valid when they return true). */
+const R = { h: 0, l: 0 };
+
+function setR(l: number): true {
+  R.l = l;
+  R.h = hi.h;
+  return true;
 }
 
-/** a + b (signed) when it fits in `bits` bits: the low word (high in hi.h); -1 otherwise. */
-function saddFit(ah: number, al: number, bh: number, bl: number, bits: 32 | 64): number {
+/** a + b (unsigned) into R when it fits in `bits` bits. */
+function uaddFit(ah: number, al: number, bh: number, bl: number, bits: 32 | 64): boolean {
+  if (bits === 32) {
+    const x = (al >>> 0) + (bl >>> 0);
+    hi.h = 0;
+    return x <= 0xffffffff && setR(x | 0);
+  }
+  return !addCarries(ah, al, bh, bl) && setR(add(ah, al, bh, bl));
+}
+
+/** a + b (signed) into R when it fits in `bits` bits. */
+function saddFit(ah: number, al: number, bh: number, bl: number, bits: 32 | 64): boolean {
   if (bits === 32) {
     const x = toSignedNumber(ah, al) + toSignedNumber(bh, bl);
-    return x < S32_MIN || x > S32_MAX ? -1 : fromNumber(x);
+    return x >= S32_MIN && x <= S32_MAX && setR(fromNumber(x));
   }
   const l = add(ah, al, bh, bl);
-  return ((ah ^ bh) & SIGN) === 0 && ((ah ^ hi.h) & SIGN) !== 0 ? -1 : l;
+  return !(((ah ^ bh) & SIGN) === 0 && ((ah ^ hi.h) & SIGN) !== 0) && setR(l);
 }
 
-/** a - b (signed) when it fits in `bits` bits: the low word (high in hi.h); -1 otherwise. */
-function ssubFit(ah: number, al: number, bh: number, bl: number, bits: 32 | 64): number {
+/** a - b (signed) into R when it fits in `bits` bits. */
+function ssubFit(ah: number, al: number, bh: number, bl: number, bits: 32 | 64): boolean {
   if (bits === 32) {
     const x = toSignedNumber(ah, al) - toSignedNumber(bh, bl);
-    return x < S32_MIN || x > S32_MAX ? -1 : fromNumber(x);
+    return x >= S32_MIN && x <= S32_MAX && setR(fromNumber(x));
   }
   const l = sub(ah, al, bh, bl);
-  return ((ah ^ bh) & SIGN) !== 0 && ((ah ^ hi.h) & SIGN) !== 0 ? -1 : l;
+  return !(((ah ^ bh) & SIGN) !== 0 && ((ah ^ hi.h) & SIGN) !== 0) && setR(l);
 }
 
-/** a * b (signed) when it fits in `bits` bits: the low word (high in hi.h); -1 otherwise. */
-function smulFit(ah: number, al: number, bh: number, bl: number, bits: 32 | 64): number {
+/** a * b (signed) into R when it fits in `bits` bits. */
+function smulFit(ah: number, al: number, bh: number, bl: number, bits: 32 | 64): boolean {
   if (bits === 32) {
     const x = toSignedNumber(ah, al) * toSignedNumber(bh, bl);
-    return x < S32_MIN || x > S32_MAX ? -1 : fromNumber(x);
+    return x >= S32_MIN && x <= S32_MAX && setR(fromNumber(x));
   }
-  const negA = (ah & SIGN) !== 0;
-  const negB = (bh & SIGN) !== 0;
+  const negA = ah < 0;
+  const negB = bh < 0;
   const mal = negA ? neg(ah, al) : al;
   const mah = negA ? hi.h : ah;
   const mbl = negB ? neg(bh, bl) : bl;
   const mbh = negB ? hi.h : bh;
-  if (mulOverflows(mah, mal, mbh, mbl)) return -1;
+  if (mulOverflows(mah, mal, mbh, mbl)) return false;
   const pl = mul(mah, mal, mbh, mbl);
   const ph = hi.h;
-  if (negA !== negB) {
-    // |product| ≤ 2^63
-    if (ph > SIGN || (ph === SIGN && pl !== 0)) return -1;
-    return neg(ph, pl);
-  }
-  if (ph >= SIGN) return -1;
+  // The magnitude must fit: below 2^63, or exactly 2^63 for a negative product.
+  if (negA !== negB) return (ph >= 0 || (ph === SIGN && pl === 0)) && setR(neg(ph, pl));
   hi.h = ph;
-  return pl;
+  return ph >= 0 && setR(pl);
 }
 
 /** Set r's unsigned bounds. */
@@ -270,17 +275,16 @@ function setS(r: View, minh: number, minl: number, maxh: number, maxl: number): 
 
 function viewAdd(r: View, a: View, b: View, bits: 32 | 64): void {
   tnumAdd(r, a, b, bits);
-  const maxl = uaddFit(a.umaxh, a.umaxl, b.umaxh, b.umaxl, bits);
-  if (maxl >= 0) {
-    const maxh = hi.h;
+  if (uaddFit(a.umaxh, a.umaxl, b.umaxh, b.umaxl, bits)) {
+    const maxh = R.h;
+    const maxl = R.l;
     const minl = add(a.uminh, a.uminl, b.uminh, b.uminl);
     setU(r, hi.h, minl, maxh, maxl);
   }
-  const sminl = saddFit(a.sminh, a.sminl, b.sminh, b.sminl, bits);
-  const sminh = hi.h;
-  if (sminl < 0) return;
-  const smaxl = saddFit(a.smaxh, a.smaxl, b.smaxh, b.smaxl, bits);
-  if (smaxl >= 0) setS(r, sminh, sminl, hi.h, smaxl);
+  if (!saddFit(a.sminh, a.sminl, b.sminh, b.sminl, bits)) return;
+  const sminh = R.h;
+  const sminl = R.l;
+  if (saddFit(a.smaxh, a.smaxl, b.smaxh, b.smaxl, bits)) setS(r, sminh, sminl, R.h, R.l);
 }
 
 function viewSub(r: View, a: View, b: View, bits: 32 | 64): void {
@@ -291,16 +295,22 @@ function viewSub(r: View, a: View, b: View, bits: 32 | 64): void {
     const maxl = sub(a.umaxh, a.umaxl, b.uminh, b.uminl);
     setU(r, minh, minl, hi.h, maxl);
   }
-  const sminl = ssubFit(a.sminh, a.sminl, b.smaxh, b.smaxl, bits);
-  const sminh = hi.h;
-  if (sminl < 0) return;
-  const smaxl = ssubFit(a.smaxh, a.smaxl, b.sminh, b.sminl, bits);
-  if (smaxl >= 0) setS(r, sminh, sminl, hi.h, smaxl);
+  if (!ssubFit(a.sminh, a.sminl, b.smaxh, b.smaxl, bits)) return;
+  const sminh = R.h;
+  const sminl = R.l;
+  if (ssubFit(a.smaxh, a.smaxl, b.sminh, b.sminl, bits)) setS(r, sminh, sminl, R.h, R.l);
 }
+
+// The signed corners of a product (high and low words), reused.
+const CH = [0, 0, 0, 0];
+const CL = [0, 0, 0, 0];
 
 function viewMul(r: View, a: View, b: View, bits: 32 | 64): void {
   tnumMul(r, a, b, bits);
-  const fitsU = bits === 32 ? a.umaxl * b.umaxl <= U32 : !mulOverflows(a.umaxh, a.umaxl, b.umaxh, b.umaxl);
+  const fitsU =
+    bits === 32
+      ? (a.umaxl >>> 0) * (b.umaxl >>> 0) <= 0xffffffff
+      : !mulOverflows(a.umaxh, a.umaxl, b.umaxh, b.umaxl);
   if (fitsU) {
     const minl = mul(a.uminh, a.uminl, b.uminh, b.uminl);
     const minh = hi.h;
@@ -308,27 +318,33 @@ function viewMul(r: View, a: View, b: View, bits: 32 | 64): void {
     setU(r, minh, minl, hi.h, maxl);
   }
   // The four corners of the signed ranges, all of which must fit.
-  const ch: number[] = [0, 0, 0, 0];
-  const cl: number[] = [0, 0, 0, 0];
-  const xs = [a.sminh, a.sminl, a.sminh, a.sminl, a.smaxh, a.smaxl, a.smaxh, a.smaxl];
-  const ys = [b.sminh, b.sminl, b.smaxh, b.smaxl, b.sminh, b.sminl, b.smaxh, b.smaxl];
   for (let i = 0; i < 4; i++) {
-    const l = smulFit(xs[2 * i], xs[2 * i + 1], ys[2 * i], ys[2 * i + 1], bits);
-    if (l < 0) return;
-    ch[i] = hi.h;
-    cl[i] = l;
+    const x = i < 2;
+    const y = i % 2 === 0;
+    if (
+      !smulFit(
+        x ? a.sminh : a.smaxh,
+        x ? a.sminl : a.smaxl,
+        y ? b.sminh : b.smaxh,
+        y ? b.sminl : b.smaxl,
+        bits,
+      )
+    )
+      return;
+    CH[i] = R.h;
+    CL[i] = R.l;
   }
   let lo = 0;
-  let hiI = 0;
+  let top = 0;
   for (let i = 1; i < 4; i++) {
-    if (slt(ch[i], cl[i], ch[lo], cl[lo])) lo = i;
-    if (slt(ch[hiI], cl[hiI], ch[i], cl[i])) hiI = i;
+    if (slt(CH[i], CL[i], CH[lo], CL[lo])) lo = i;
+    if (slt(CH[top], CL[top], CH[i], CL[i])) top = i;
   }
-  setS(r, ch[lo], cl[lo], ch[hiI], cl[hiI]);
+  setS(r, CH[lo], CL[lo], CH[top], CL[top]);
 }
 
 function viewOp(op: AluOp, a: View, b: View, bits: 32 | 64): View {
-  const r = unknownView(bits);
+  const r = unknownView(bits, VR);
   switch (op) {
     case 'add':
       viewAdd(r, a, b, bits);
@@ -348,13 +364,7 @@ function viewOp(op: AluOp, a: View, b: View, bits: 32 | 64): View {
     case 'or': {
       tnumOr(r, a, b);
       const aLarger = ult(b.uminh, b.uminl, a.uminh, a.uminl);
-      setU(
-        r,
-        aLarger ? a.uminh : b.uminh,
-        aLarger ? a.uminl : b.uminl,
-        (r.vh | r.mh) >>> 0,
-        (r.vl | r.ml) >>> 0,
-      );
+      setU(r, aLarger ? a.uminh : b.uminh, aLarger ? a.uminl : b.uminl, r.vh | r.mh, r.vl | r.ml);
       return r;
     }
     case 'xor':
@@ -421,7 +431,7 @@ function viewOp(op: AluOp, a: View, b: View, bits: 32 | 64): View {
       return r;
     case 'neg': {
       tnumSub(r, { vh: 0, vl: 0, mh: 0, ml: 0 }, a, bits);
-      const atMin = bits === 64 ? a.sminh === SIGN && a.sminl === 0 : a.sminh === U32 && a.sminl === SIGN;
+      const atMin = bits === 64 ? a.sminh === SIGN && a.sminl === 0 : a.sminh === ONES && a.sminl === SIGN;
       if (!atMin) {
         const minl = neg(a.smaxh, a.smaxl);
         const minh = hi.h;
@@ -437,16 +447,16 @@ function viewOp(op: AluOp, a: View, b: View, bits: 32 | 64): View {
     case 'movsx32': {
       const n = op === 'movsx8' ? 8 : op === 'movsx16' ? 16 : 32;
       const lim = 2 ** (n - 1);
-      const lowMask = n === 32 ? U32 : 2 ** n - 1;
+      const lowMask = n === 32 ? ONES : 2 ** n - 1;
       // Sign bit known clear: the value is the zero-extended low bits.
       if (((b.vl | b.ml) & lim) === 0) {
         r.vh = 0;
-        r.vl = (b.vl & lowMask) >>> 0;
+        r.vl = b.vl & lowMask;
         r.mh = 0;
-        r.ml = (b.ml & lowMask) >>> 0;
+        r.ml = b.ml & lowMask;
         setU(r, 0, 0, 0, lim - 1);
         setS(r, 0, 0, 0, lim - 1);
-      } else setS(r, U32, -lim >>> 0, 0, lim - 1);
+      } else setS(r, ONES, -lim | 0, 0, lim - 1);
       return r;
     }
     default:
@@ -456,7 +466,11 @@ function viewOp(op: AluOp, a: View, b: View, bits: 32 | 64): View {
 }
 
 /** `dst = dst op src` at `bits` width for scalar operands. */
-export function scalarAlu(op: AluOp, dst: Bounds, src: Bounds, bits: 32 | 64): Bounds {
+/**
+ * `dst = dst op src` at `bits` width for scalar operands, written into `out` (a new Bounds by
+ * default; it may be a fresh register) and returned.
+ */
+export function scalarAlu(op: AluOp, dst: Bounds, src: Bounds, bits: 32 | 64, out?: Bounds): Bounds {
   // RFC 9669 masks shift amounts to the operation's width.
   if ((op === 'lsh' || op === 'rsh' || op === 'arsh') && isConst(src))
     src = constBounds(0, src.vl & (bits - 1));
@@ -465,26 +479,26 @@ export function scalarAlu(op: AluOp, dst: Bounds, src: Bounds, bits: 32 | 64): B
     isConst(src)
   ) {
     const l = evalAlu(op, dst.vh, dst.vl, src.vh, src.vl, bits);
-    return constBounds(hi.h, l);
+    return out ? setConst(out, hi.h, l) : constBounds(hi.h, l);
   }
   if (op === 'neg' && isConst(dst)) {
     const l = evalAlu(op, dst.vh, dst.vl, 0, 0, bits);
-    return constBounds(hi.h, l);
+    return out ? setConst(out, hi.h, l) : constBounds(hi.h, l);
   }
-  return fromView(viewOp(op, view(dst, bits), view(src, bits), bits), bits);
+  return fromView(viewOp(op, viewInto(dst, bits, VA), viewInto(src, bits, VB), bits), bits, out);
 }
 
 const swap16 = (x: number): number => ((x & 0xff) << 8) | ((x >>> 8) & 0xff);
 const swap32 = (x: number): number =>
-  (((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24)) >>> 0;
+  ((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | (x >>> 24);
 
 /** `dst = le/be/bswap(dst)` for a scalar, on a little-endian machine. */
 export function scalarEnd(op: EndOp, bitsN: 16 | 32 | 64, dst: Bounds): Bounds {
-  const lowMask = bitsN === 16 ? 0xffff : U32;
+  const lowMask = bitsN === 16 ? 0xffff : ONES;
   if (op === 'le') {
     if (bitsN === 64) return dst;
     const low = constBounds(0, lowMask);
-    return fromView(viewOp('and', view(dst, 64), view(low, 64), 64), 64);
+    return fromView(viewOp('and', viewInto(dst, 64, VA), viewInto(low, 64, VB), 64), 64);
   }
   if (isConst(dst)) {
     if (bitsN === 16) return constBounds(0, swap16(dst.vl));
@@ -499,9 +513,4 @@ export function scalarEnd(op: EndOp, bitsN: 16 | 32 | 64, dst: Bounds): Bounds {
     setS(r, 0, 0, 0, lowMask);
   }
   return fromView(r, 64);
-}
-
-/** The immediate operand of an ALU instruction as a scalar (sign-extended for 64-bit ops). */
-export function immBounds(imm: number, bits: 32 | 64): Bounds {
-  return constBounds(bits === 64 && imm < 0 ? U32 : 0, imm >>> 0);
 }

@@ -4,9 +4,9 @@
  * a branch is found to be always or never taken. Values are 64-bit word pairs (./u64.ts).
  */
 import type { JmpOp } from '@tbpf/isa';
-import { type Bounds, narrow, type View, view } from './bounds.js';
-import { highMask, tnumIntersect, U32 } from './tnum.js';
-import { add, hi, sle, slt, sub, ule, ult } from './u64.js';
+import { type Bounds, boundsCopy, narrow, newView, type View, viewInto } from './bounds.js';
+import { highMask, tnumIntersect } from './tnum.js';
+import { add, hi, ONES, SIGN, sle, slt, sub, ule, ult } from './u64.js';
 
 /** A jump condition or its negation. `jnset` is "not (a & b)". */
 export type Cond = JmpOp | 'jnset';
@@ -28,29 +28,18 @@ const NEGATE: Record<Cond, Cond> = {
 
 export const negate = (c: Cond): Cond => NEGATE[c];
 
-const SIGN = 0x80000000;
-
 /** Largest unsigned / signed and smallest signed value of a `bits`-wide view, as words. */
-const isUmax = (h: number, l: number, bits: 32 | 64): boolean => h === highMask(bits) && l === U32;
+const isUmax = (h: number, l: number, bits: 32 | 64): boolean => h === highMask(bits) && l === ONES;
 const isSmax = (h: number, l: number, bits: 32 | 64): boolean =>
-  bits === 64 ? h === 0x7fffffff && l === U32 : h === 0 && l === 0x7fffffff;
+  bits === 64 ? h === 0x7fffffff && l === ONES : h === 0 && l === 0x7fffffff;
 const isSmin = (h: number, l: number, bits: 32 | 64): boolean =>
-  bits === 64 ? h === SIGN && l === 0 : h === U32 && l === SIGN;
+  bits === 64 ? h === SIGN && l === 0 : h === ONES && l === SIGN;
 
-const copyView = (v: View): View => ({
-  vh: v.vh,
-  vl: v.vl,
-  mh: v.mh,
-  ml: v.ml,
-  uminh: v.uminh,
-  uminl: v.uminl,
-  umaxh: v.umaxh,
-  umaxl: v.umaxl,
-  sminh: v.sminh,
-  sminl: v.sminl,
-  smaxh: v.smaxh,
-  smaxl: v.smaxl,
-});
+// The operands' views and their narrowed copies, reused by every jump.
+const VA = newView();
+const VB = newView();
+const NA = newView();
+const NB = newView();
 
 // Each `x OP= y ± 1` below first rules out the ±1 leaving the width's range: that edge is then
 // impossible (the BigInt formulation finds the same when the narrowed bounds cross).
@@ -150,7 +139,7 @@ function refineViews(c: Cond, a: View, b: View, A: View, B: View, bits: 32 | 64)
         const l = sub(b.vh, b.vl, 0, 1);
         // A single bit (or none): it must be set.
         if (((b.vh & hi.h) | (b.vl & l)) === 0) {
-          const bit = { vh: b.vh, vl: b.vl, mh: (highMask(bits) & ~b.vh) >>> 0, ml: (U32 & ~b.vl) >>> 0 };
+          const bit = { vh: b.vh, vl: b.vl, mh: highMask(bits) & ~b.vh, ml: ~b.vl };
           if (!tnumIntersect(A, a, bit)) return false;
         }
       }
@@ -159,7 +148,7 @@ function refineViews(c: Cond, a: View, b: View, A: View, B: View, bits: 32 | 64)
     case 'jnset': {
       if ((a.vh & b.vh) !== 0 || (a.vl & b.vl) !== 0) return false;
       if (b.mh === 0 && b.ml === 0) {
-        const clear = { vh: 0, vl: 0, mh: (highMask(bits) & ~b.vh) >>> 0, ml: (U32 & ~b.vl) >>> 0 };
+        const clear = { vh: 0, vl: 0, mh: highMask(bits) & ~b.vh, ml: ~b.vl };
         if (!tnumIntersect(A, a, clear)) return false;
       }
       return true;
@@ -173,7 +162,7 @@ function excludeConst(x: View, k: View, bits: 32 | 64): boolean {
   const ch = k.vh;
   const cl = k.vl;
   // The signed reading of k at this width (sign-extended at 32 bits).
-  const sh = bits === 64 ? ch : cl & SIGN ? U32 : 0;
+  const sh = bits === 64 ? ch : cl < 0 ? ONES : 0;
   if (x.mh === 0 && x.ml === 0 && x.vh === ch && x.vl === cl) return false;
   if (x.uminh === ch && x.uminl === cl) {
     if (isUmax(ch, cl, bits)) return false;
@@ -201,8 +190,8 @@ function excludeConst(x: View, k: View, bits: 32 | 64): boolean {
 /** The condition on two known values. */
 function constHolds(c: Cond, ah: number, al: number, bh: number, bl: number, bits: 32 | 64): boolean {
   if (bits === 32) {
-    ah = al & SIGN ? U32 : 0;
-    bh = bl & SIGN ? U32 : 0;
+    ah = al < 0 ? ONES : 0;
+    bh = bl < 0 ? ONES : 0;
   }
   // At 32 bits the high words are the sign extension: unsigned order of the low words is
   // what matters, so compare unsigned on the low words alone.
@@ -243,13 +232,13 @@ function constHolds(c: Cond, ah: number, al: number, bh: number, bl: number, bit
 export function refineScalars(c: Cond, a: Bounds, b: Bounds, bits: 32 | 64): [Bounds, Bounds] | undefined {
   if (a.mh === 0 && a.ml === 0 && b.mh === 0 && b.ml === 0)
     return constHolds(c, a.vh, a.vl, b.vh, b.vl, bits) ? [a, b] : undefined;
-  const va = view(a, bits);
-  const vb = view(b, bits);
-  const A = copyView(va);
-  const B = copyView(vb);
+  const va = viewInto(a, bits, VA);
+  const vb = viewInto(b, bits, VB);
+  const A = viewInto(a, bits, NA);
+  const B = viewInto(b, bits, NB);
   if (!refineViews(c, va, vb, A, B, bits)) return undefined;
-  const na = { ...a };
-  const nb = { ...b };
+  const na = boundsCopy(a);
+  const nb = boundsCopy(b);
   if (!narrow(na, A, bits) || !narrow(nb, B, bits)) return undefined;
   return [na, nb];
 }

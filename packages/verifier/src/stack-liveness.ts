@@ -18,12 +18,15 @@ export const MAX_DEPTH = 8;
 const SLOTS = 64;
 
 export class StackLiveness {
-  /** live[(insn * MAX_DEPTH + depth) * 2 + w]: slot bits (w 0: slots 0-31, w 1: 32-63). */
-  private readonly live: Uint32Array;
-  /** Predecessors of each instruction inside its sub-program (calls fall through). */
-  private readonly preds: number[][];
+  /** Frames a read can reach here: at most one per sub-program on a call chain. */
+  private readonly depths: number;
+  /** live[(insn * depths + depth) * 2 + w]: slot bits (w 0: slots 0-31, w 1: 32-63). */
+  private readonly live: Int32Array;
+  /** Predecessors inside each instruction's sub-program (calls fall through), as CSR lists. */
+  private readonly predStart: Int32Array;
+  private readonly preds: Int32Array;
   /** Slot fully written through r10 by each instruction (its own frame), or -1. */
-  private readonly kills: Int16Array;
+  private readonly kills: Int8Array;
   /** Calls of each sub-program start, by start instruction. */
   private readonly callers = new Map<number, number[]>();
   private readonly work: number[] = [];
@@ -32,54 +35,69 @@ export class StackLiveness {
 
   constructor(insns: readonly Insn[], target: Int32Array, subprogStarts: readonly number[]) {
     const n = insns.length;
-    this.live = new Uint32Array(n * MAX_DEPTH * 2);
-    this.kills = new Int16Array(n).fill(-1);
-    this.preds = Array.from({ length: n }, () => []);
+    this.depths = Math.min(MAX_DEPTH, subprogStarts.length);
+    this.live = new Int32Array(n * this.depths * 2);
+    this.kills = new Int8Array(n).fill(-1);
     for (const s of subprogStarts) this.callers.set(s, []);
+    // Successors within the sub-program (up to two), then the predecessor lists.
+    const succ = new Int32Array(2 * n).fill(-1);
+    const count = new Int32Array(n + 1);
+    const add = (i: number, k: number, to: number) => {
+      if (to >= n) return;
+      succ[2 * i + k] = to;
+      count[to + 1]++;
+    };
     for (let i = 0; i < n; i++) {
       const insn = insns[i];
-      const add = (succ: number) => {
-        if (succ < n) this.preds[succ].push(i);
-      };
       switch (insn.kind) {
         case 'exit':
           break;
         case 'ja':
         case 'gotol':
-          add(target[i]);
+          add(i, 0, target[i]);
           break;
         case 'jmp':
-          add(i + 1);
-          if (target[i] !== i + 1) add(target[i]);
+          add(i, 0, i + 1);
+          if (target[i] !== i + 1) add(i, 1, target[i]);
           break;
         case 'call':
           if (insn.target === 'local') this.callers.get(target[i])?.push(i);
-          add(i + 1);
+          add(i, 0, i + 1);
           break;
         default:
-          add(i + 1);
+          add(i, 0, i + 1);
       }
       if (
         (insn.kind === 'stx' || insn.kind === 'st') &&
         insn.dst === 10 &&
         insn.size === 8 &&
-        insn.off % 8 === 0
+        insn.off % 8 === 0 &&
+        insn.off >= -512 &&
+        insn.off < 0
       )
         this.kills[i] = (insn.off + 512) / 8;
+    }
+    for (let i = 0; i < n; i++) count[i + 1] += count[i];
+    this.predStart = count;
+    this.preds = new Int32Array(count[n]);
+    const fill = count.slice(0, n);
+    for (let i = 0; i < 2 * n; i++) {
+      const to = succ[i];
+      if (to >= 0) this.preds[fill[to]++] = i >> 1;
     }
   }
 
   private isLive(i: number, depth: number, slot: number): boolean {
-    return (this.live[(i * MAX_DEPTH + depth) * 2 + (slot >> 5)] & (1 << (slot & 31))) !== 0;
+    return (this.live[(i * this.depths + depth) * 2 + (slot >> 5)] & (1 << (slot & 31))) !== 0;
   }
 
   private setLive(i: number, depth: number, slot: number): void {
-    this.live[(i * MAX_DEPTH + depth) * 2 + (slot >> 5)] |= 1 << (slot & 31);
+    this.live[(i * this.depths + depth) * 2 + (slot >> 5)] |= 1 << (slot & 31);
   }
 
   /** Instruction `insn` read `slot` of the frame `depth` levels above its own. */
   read(insn: number, depth: number, slot: number): void {
-    if (depth >= MAX_DEPTH || slot < 0 || slot >= SLOTS || this.isLive(insn, depth, slot)) return;
+    if (depth >= this.depths || slot < 0 || slot >= SLOTS || this.isLive(insn, depth, slot)) return;
     const work = this.work;
     this.setLive(insn, depth, slot);
     work.push(insn, depth);
@@ -88,7 +106,8 @@ export class StackLiveness {
       const d = work.pop()!;
       const i = work.pop()!;
       walked++;
-      for (const p of this.preds[i]) {
+      for (let k = this.predStart[i]; k < this.predStart[i + 1]; k++) {
+        const p = this.preds[k];
         if ((d === 0 && this.kills[p] === slot) || this.isLive(p, d, slot)) continue;
         this.setLive(p, d, slot);
         work.push(p, d);
@@ -108,6 +127,6 @@ export class StackLiveness {
 
   /** Live slots before `insn` of the frame `depth` levels above its own, as [slots 0-31, 32-63]. */
   liveWord(insn: number, depth: number, w: 0 | 1): number {
-    return depth >= MAX_DEPTH ? 0 : this.live[(insn * MAX_DEPTH + depth) * 2 + w];
+    return depth >= this.depths ? 0 : this.live[(insn * this.depths + depth) * 2 + w];
   }
 }

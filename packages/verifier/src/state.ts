@@ -114,8 +114,9 @@ const BASE: Omit<Reg, keyof Bounds> = {
 export const NOT_INIT: Reg = Object.freeze(withBounds(BASE, unknownBounds()));
 
 const SCALAR: Omit<Reg, keyof Bounds> = { ...BASE, type: 'scalar' };
+const UNKNOWN: Bounds = Object.freeze(unknownBounds());
 
-export function scalarReg(b: Bounds = unknownBounds(), id = 0): Reg {
+export function scalarReg(b: Bounds = UNKNOWN, id = 0): Reg {
   const r = withBounds(SCALAR, b);
   r.id = id;
   return r;
@@ -126,7 +127,7 @@ export function constReg(x: number): Reg {
   return scalarReg(constBoundsOf(x));
 }
 
-/** A known 64-bit value given as two 32-bit words. */
+/** A known 64-bit value given as two 32-bit words (int32, see ./u64.ts). */
 export function constRegWords(h: number, l: number): Reg {
   return scalarReg(constBounds(h, l));
 }

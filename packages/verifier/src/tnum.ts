@@ -1,10 +1,11 @@
 /**
  * Tristate numbers (Linux's `tnum`): a value whose bits are each 0, 1 or unknown. `v` holds the
  * known-1 bits, `m` the unknown bits; a bit set in both never happens. 64-bit quantities are
- * two 32-bit words (`vh`/`vl`, `mh`/`ml`, see ./u64.ts); at 32-bit width the high words are 0.
+ * two 32-bit words stored as int32 (`vh`/`vl`, `mh`/`ml`, see ./u64.ts); at 32-bit width the
+ * high words are 0.
  * The operations write their result into `out` (which may be one of the operands).
  */
-import { add, bitLength, hi, mul, sar, shl, shr, sub } from './u64.js';
+import { add, bitLength, hi, mul, ONES, sar, shl, shr, sub } from './u64.js';
 
 export interface Tnum {
   vh: number;
@@ -13,10 +14,8 @@ export interface Tnum {
   ml: number;
 }
 
-export const U32 = 0xffffffff;
-
-/** The high word of the mask of a `bits`-wide quantity. */
-export const highMask = (bits: 32 | 64): number => (bits === 64 ? U32 : 0);
+/** The high word of the mask of a `bits`-wide quantity (all ones, as an int32). */
+export const highMask = (bits: 32 | 64): number => (bits === 64 ? ONES : 0);
 
 function setTnum(out: Tnum, vh: number, vl: number, mh: number, ml: number): void {
   out.vh = vh;
@@ -34,69 +33,69 @@ export function tnumRange(
   maxl: number,
   bits: 32 | 64,
 ): void {
-  const n = bitLength((minh ^ maxh) >>> 0, (minl ^ maxl) >>> 0);
+  const n = bitLength(minh ^ maxh, minl ^ maxl);
   if (n >= bits) {
-    setTnum(out, 0, 0, highMask(bits), U32);
+    setTnum(out, 0, 0, highMask(bits), ONES);
     return;
   }
   // delta = 2^n - 1
-  const dl = n >= 32 ? U32 : n === 0 ? 0 : (U32 >>> (32 - n)) >>> 0;
-  const dh = n > 32 ? (U32 >>> (64 - n)) >>> 0 : 0;
-  setTnum(out, (minh & ~dh & highMask(bits)) >>> 0, (minl & ~dl) >>> 0, dh, dl);
+  const dl = n >= 32 ? ONES : n === 0 ? 0 : ONES >>> (32 - n);
+  const dh = n > 32 ? ONES >>> (64 - n) : 0;
+  setTnum(out, minh & ~dh & highMask(bits), minl & ~dl, dh, dl);
 }
 
 export function tnumAdd(out: Tnum, a: Tnum, b: Tnum, bits: 32 | 64): void {
   const w = highMask(bits);
   const sml = add(a.mh, a.ml, b.mh, b.ml);
-  const smh = (hi.h & w) >>> 0;
+  const smh = hi.h & w;
   const svl = add(a.vh, a.vl, b.vh, b.vl);
-  const svh = (hi.h & w) >>> 0;
+  const svh = hi.h & w;
   const sigl = add(smh, sml, svh, svl);
-  const sigh = (hi.h & w) >>> 0;
-  const muHi = ((sigh ^ svh) | a.mh | b.mh) >>> 0;
-  const muLo = ((sigl ^ svl) | a.ml | b.ml) >>> 0;
-  setTnum(out, (svh & ~muHi) >>> 0, (svl & ~muLo) >>> 0, (muHi & w) >>> 0, muLo);
+  const sigh = hi.h & w;
+  const muHi = (sigh ^ svh) | a.mh | b.mh;
+  const muLo = (sigl ^ svl) | a.ml | b.ml;
+  setTnum(out, svh & ~muHi, svl & ~muLo, muHi & w, muLo);
 }
 
 export function tnumSub(out: Tnum, a: Tnum, b: Tnum, bits: 32 | 64): void {
   const w = highMask(bits);
   const dvl = sub(a.vh, a.vl, b.vh, b.vl);
-  const dvh = (hi.h & w) >>> 0;
+  const dvh = hi.h & w;
   const alphal = add(dvh, dvl, a.mh, a.ml);
-  const alphah = (hi.h & w) >>> 0;
+  const alphah = hi.h & w;
   const betal = sub(dvh, dvl, b.mh, b.ml);
-  const betah = (hi.h & w) >>> 0;
-  const muHi = ((alphah ^ betah) | a.mh | b.mh) >>> 0;
-  const muLo = ((alphal ^ betal) | a.ml | b.ml) >>> 0;
-  setTnum(out, (dvh & ~muHi) >>> 0, (dvl & ~muLo) >>> 0, (muHi & w) >>> 0, muLo);
+  const betah = hi.h & w;
+  const muHi = (alphah ^ betah) | a.mh | b.mh;
+  const muLo = (alphal ^ betal) | a.ml | b.ml;
+  setTnum(out, dvh & ~muHi, dvl & ~muLo, muHi & w, muLo);
 }
 
 export function tnumAnd(out: Tnum, a: Tnum, b: Tnum): void {
-  const vh = (a.vh & b.vh) >>> 0;
-  const vl = (a.vl & b.vl) >>> 0;
-  const mh = ((a.vh | a.mh) & (b.vh | b.mh) & ~vh) >>> 0;
-  const ml = ((a.vl | a.ml) & (b.vl | b.ml) & ~vl) >>> 0;
+  const vh = a.vh & b.vh;
+  const vl = a.vl & b.vl;
+  const mh = (a.vh | a.mh) & (b.vh | b.mh) & ~vh;
+  const ml = (a.vl | a.ml) & (b.vl | b.ml) & ~vl;
   setTnum(out, vh, vl, mh, ml);
 }
 
 export function tnumOr(out: Tnum, a: Tnum, b: Tnum): void {
-  const vh = (a.vh | b.vh) >>> 0;
-  const vl = (a.vl | b.vl) >>> 0;
-  setTnum(out, vh, vl, ((a.mh | b.mh) & ~vh) >>> 0, ((a.ml | b.ml) & ~vl) >>> 0);
+  const vh = a.vh | b.vh;
+  const vl = a.vl | b.vl;
+  setTnum(out, vh, vl, (a.mh | b.mh) & ~vh, (a.ml | b.ml) & ~vl);
 }
 
 export function tnumXor(out: Tnum, a: Tnum, b: Tnum): void {
-  const mh = (a.mh | b.mh) >>> 0;
-  const ml = (a.ml | b.ml) >>> 0;
-  setTnum(out, ((a.vh ^ b.vh) & ~mh) >>> 0, ((a.vl ^ b.vl) & ~ml) >>> 0, mh, ml);
+  const mh = a.mh | b.mh;
+  const ml = a.ml | b.ml;
+  setTnum(out, (a.vh ^ b.vh) & ~mh, (a.vl ^ b.vl) & ~ml, mh, ml);
 }
 
 export function tnumLshift(out: Tnum, a: Tnum, k: number, bits: 32 | 64): void {
   const w = highMask(bits);
   const vl = shl(a.vh, a.vl, k);
-  const vh = (hi.h & w) >>> 0;
+  const vh = hi.h & w;
   const ml = shl(a.mh, a.ml, k);
-  setTnum(out, vh, vl, (hi.h & w) >>> 0, ml);
+  setTnum(out, vh, vl, hi.h & w, ml);
 }
 
 export function tnumRshift(out: Tnum, a: Tnum, k: number): void {
@@ -108,7 +107,7 @@ export function tnumRshift(out: Tnum, a: Tnum, k: number): void {
 
 export function tnumArshift(out: Tnum, a: Tnum, k: number, bits: 32 | 64): void {
   if (bits === 32) {
-    setTnum(out, 0, ((a.vl | 0) >> k) >>> 0, 0, ((a.ml | 0) >> k) >>> 0);
+    setTnum(out, 0, a.vl >> k, 0, a.ml >> k);
     return;
   }
   const vl = sar(a.vh, a.vl, k);
@@ -122,7 +121,7 @@ export function tnumMul(out: Tnum, a: Tnum, b: Tnum, bits: 32 | 64): void {
   const w = highMask(bits);
   // accV = (a.value * b.value) & w
   const pl = mul(a.vh, a.vl, b.vh, b.vl);
-  const prod: Tnum = { vh: (hi.h & w) >>> 0, vl: pl, mh: 0, ml: 0 };
+  const prod: Tnum = { vh: hi.h & w, vl: pl, mh: 0, ml: 0 };
   if (a.mh === 0 && a.ml === 0 && b.mh === 0 && b.ml === 0) {
     setTnum(out, prod.vh, prod.vl, 0, 0);
     return;
@@ -136,7 +135,7 @@ export function tnumMul(out: Tnum, a: Tnum, b: Tnum, bits: 32 | 64): void {
       setTnum(term, 0, 0, y.mh, y.ml);
       tnumAdd(acc, acc, term, bits);
     } else if (x.ml & 1) {
-      setTnum(term, 0, 0, (y.vh | y.mh) >>> 0, (y.vl | y.ml) >>> 0);
+      setTnum(term, 0, 0, y.vh | y.mh, y.vl | y.ml);
       tnumAdd(acc, acc, term, bits);
     }
     tnumRshift(x, x, 1);
@@ -148,14 +147,14 @@ export function tnumMul(out: Tnum, a: Tnum, b: Tnum, bits: 32 | 64): void {
 /** Both constraints at once into `out`; false (and `out` untouched) when they contradict. */
 export function tnumIntersect(out: Tnum, a: Tnum, b: Tnum): boolean {
   if (((a.vh ^ b.vh) & ~(a.mh | b.mh)) !== 0 || ((a.vl ^ b.vl) & ~(a.ml | b.ml)) !== 0) return false;
-  const mh = (a.mh & b.mh) >>> 0;
-  const ml = (a.ml & b.ml) >>> 0;
-  setTnum(out, ((a.vh | b.vh) & ~mh) >>> 0, ((a.vl | b.vl) & ~ml) >>> 0, mh, ml);
+  const mh = a.mh & b.mh;
+  const ml = a.ml & b.ml;
+  setTnum(out, (a.vh | b.vh) & ~mh, (a.vl | b.vl) & ~ml, mh, ml);
   return true;
 }
 
 const hex = (h: number, l: number): string =>
-  h === 0 ? l.toString(16) : h.toString(16) + l.toString(16).padStart(8, '0');
+  h === 0 ? (l >>> 0).toString(16) : (h >>> 0).toString(16) + (l >>> 0).toString(16).padStart(8, '0');
 
 /** Linux's `(value; mask)` text, e.g. `(0x0; 0xff)`. */
 export function tnumStr(a: Tnum): string {
