@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { linkProgram, readObject } from '@tbpf/asm';
 import { kprobeType, rawType, standardHelperSet, verify } from '@tbpf/verifier';
-import { addressOf, interpreter, loadObject, Runtime } from '@tbpf/vm';
+import { addressOf, interpreter, loadLinked, Runtime } from '@tbpf/vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile } from './compile.js';
 
@@ -71,7 +71,7 @@ const mask = (p: Program, v: bigint) => (p.ret32 ? v & 0xffffffffn : BigInt.asUi
 
 function runObject(p: Program, bytes: Uint8Array): bigint[] {
   const runtime = new Runtime({ memoryBytes: 1 << 22, clock: () => 12345, seed: 7 });
-  const prog = interpreter.prepare(loadObject(runtime, readObject(bytes), 'f'), {
+  const prog = interpreter.prepare(loadLinked(runtime, linkProgram(readObject(bytes), 'f')), {
     instructionLimit: 1_000_000,
   });
   return p.inputs.map((vals) =>

@@ -7,7 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addressOf, interpreter, loadObject, Runtime } from '@tbpf/vm';
+import { linkProgram } from '@tbpf/asm';
+import { addressOf, interpreter, loadLinked, Runtime } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
 import { compile } from './compile.js';
 
@@ -192,7 +193,9 @@ function differential(sources: string[]): void {
     const r = compile(`${HEADER}${src}`, { fileName: `p${i}.c` });
     if (!r.object) throw new Error(`${r.messages}\n${src}`);
     const runtime = new Runtime({ memoryBytes: 1 << 20 });
-    const prog = interpreter.prepare(loadObject(runtime, { ...r.object, programs: r.object.functions }, 'f'));
+    const prog = interpreter.prepare(
+      loadLinked(runtime, linkProgram({ ...r.object, programs: r.object.functions }, 'f')),
+    );
     INPUTS.forEach((vals, k) => {
       const ctx = new Uint8Array(64);
       for (const [j, v] of vals.entries())

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { linkProgram } from '@tbpf/asm';
 import { rfcCoverLetterFilter } from '@tbpf/third-party';
 import { kprobeType, standardHelperSet, verify } from '@tbpf/verifier';
-import { interpreter, loadObject, Runtime } from '@tbpf/vm';
+import { interpreter, loadLinked, Runtime } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
 import { compile } from './compile.js';
 
@@ -59,7 +59,7 @@ describe("the RFC's filter", () => {
     const lines: string[] = [];
     for (const name of ['eth5', 'lo', 'eth50']) {
       const runtime = new Runtime({ printk: (l) => lines.push(l) });
-      const prog = interpreter.prepare(loadObject(runtime, r.object, 'filter'));
+      const prog = interpreter.prepare(loadLinked(runtime, linkProgram(r.object, 'filter')));
       const { ctx, dev } = regsWithDevice(runtime, name);
       prog.run(ctx);
       if (name !== 'lo') expect(lines.pop()).toBe(`skb 0x0 dev 0x${dev.toString(16)} eth5`);
@@ -83,7 +83,7 @@ describe('filter_ex2 (per-device packet counter in a hash map)', () => {
     expect(v.accepted, v.log).toBe(true);
 
     const runtime = new Runtime({ printk: () => {} });
-    const prog = interpreter.prepare(loadObject(runtime, r.object, 'filter'));
+    const prog = interpreter.prepare(loadLinked(runtime, linkProgram(r.object, 'filter')));
     const a = regsWithDevice(runtime, 'eth0');
     const b = regsWithDevice(runtime, 'eth1');
     for (let i = 0; i < 5; i++) prog.run(a.ctx);

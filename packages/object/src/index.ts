@@ -10,7 +10,7 @@ export {
 export { ObjectError, type ObjectErrorDetails, type ObjectStage } from './errors.js';
 export type { LoadOptions } from './load.js';
 export { compileC, type OpenOptions, openObject, parseHexBytes } from './open.js';
-export { type MapInfo, ObjectSpec, type PickOptions, type ProgramInfo, pickProgram } from './spec.js';
 export { verifierType } from './program-types.js';
+export { type MapInfo, ObjectSpec, type PickOptions, type ProgramInfo, pickProgram } from './spec.js';
 export { TypedMap, type UpdateFlag } from './typed-map.js';
 export { type BtfValue, btfCodec, sizeCodec, type ValueCodec, variablesCodec } from './value-codec.js';

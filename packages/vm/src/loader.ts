@@ -12,14 +12,7 @@
  *   tbpf has no callback helpers yet;
  * - var_addr (3): rejected (no kernel variables).
  */
-import {
-  type AssembleOptions,
-  assemble,
-  type LinkedProgram,
-  linkProgram,
-  type MapSpec,
-  type ObjectFile,
-} from '@tbpf/asm';
+import { type AssembleOptions, assemble, type LinkedProgram, type MapSpec } from '@tbpf/asm';
 import { decode, type Insn, IsaError, rowOf } from '@tbpf/isa';
 import { VmError } from './errors.js';
 import { ArrayMap } from './maps/array.js';
@@ -185,26 +178,6 @@ export function loadLinked(runtime: Runtime, linked: LinkedProgram): LoadedProgr
     maps,
     functionStarts: linked.functionStarts,
   });
-}
-
-/**
- * Link program `name` (default: the first program) of an ObjectFile, create its maps and bind
- * it. Link problems (unsupported relocations, …) are VmError('load') naming the section.
- */
-export function loadObject(runtime: Runtime, obj: ObjectFile, name?: string): LoadedProgram {
-  const spec =
-    name === undefined ? obj.programs[0] : obj.programs.find((p) => p.name === name || p.section === name);
-  if (!spec) {
-    const have = obj.programs.map((p) => `${p.section}:${p.name}`).join(', ') || 'none';
-    throw new VmError('load', `no program '${name ?? ''}' in the object (programs: ${have})`);
-  }
-  let linked: LinkedProgram;
-  try {
-    linked = linkProgram(obj, spec.name);
-  } catch (e) {
-    throw new VmError('load', `${spec.section}: ${e instanceof Error ? e.message : String(e)}`);
-  }
-  return loadLinked(runtime, linked);
 }
 
 /** Assemble text (either syntax) and bind it. Assembly errors are @tbpf/asm's AsmError, with line:column. */
