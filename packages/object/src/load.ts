@@ -20,12 +20,14 @@ import {
   createMapFromSpec,
   loadInsns,
   MAP_TYPE,
+  missingHelpers,
   type PrepareOptions,
   Runtime,
   type RuntimeOptions,
 } from '@tbpf/vm';
 import { BpfObject, Program } from './bpf-object.js';
 import { type EngineChoice, prepareProgram } from './engines.js';
+import { ObjectError } from './errors.js';
 import { verifierType } from './program-types.js';
 import type { ObjectSpec, ProgramInfo } from './spec.js';
 import { TypedMap } from './typed-map.js';
@@ -65,6 +67,12 @@ export interface LoadOptions {
   reuseMap?: (spec: MapSpec) => BpfMap | undefined;
 }
 
+/** `bpf_name#id` of a helper, as the verifier's type names it. */
+function helperLabel(type: ProgramType, id: number): string {
+  const name = type.helpers.get(id)?.name;
+  return name ? `bpf_${name}#${id}` : `helper #${id}`;
+}
+
 /** How a linked program refers to one of the object's maps: global data by section, others by name. */
 const mapKey = (m: MapSpec) => (m.origin === 'global-data' ? `section ${m.section}` : `map ${m.name}`);
 
@@ -95,6 +103,16 @@ export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): Bpf
       if (!result.accepted) throw new VerifierError(result, info.name);
       log = result.log;
       ctxReads = result.ctxReads ?? 'all';
+      // Verified against the program type's helpers (Linux's): the runtime must have them all.
+      const missing = missingHelpers(options.engineOptions?.helpers ?? runtime.helpers, linked.insns);
+      if (missing.length > 0) {
+        const names = missing.map((id) => `${helperLabel(type, id)}`).join(', ');
+        throw new ObjectError(
+          `program '${info.name}' calls ${names}, which this runtime does not provide (it runs outside a kernel)`,
+          'load',
+          { program: info.name },
+        );
+      }
     }
     return { info, linked, type, log, ctxReads };
   });

@@ -119,6 +119,14 @@ describe('load', () => {
     expect(v.log).toMatch(/processed \d+ insns/);
   });
 
+  it('a program calling a helper the runtime cannot provide verifies, and its load names the helper', () => {
+    const spec = openObject('.section kprobe/x,"ax"\n.globl f\nf:\ncall 35\nexit\n', { fileName: 'task.s' });
+    expect(() => spec.load()).toThrow(ObjectError);
+    expect(() => spec.load()).toThrow(
+      "program 'f' calls bpf_get_current_task#35, which this runtime does not provide (it runs outside a kernel)",
+    );
+  });
+
   it('runs sectionless assembly with a memory context of contextSize bytes', () => {
     using obj = openObject('ldxb %r0, [%r1+2]\nadd %r0, %r2\nexit\n').load({ contextSize: 4 });
     expect(obj.program().run(Uint8Array.of(0, 1, 0x40, 3))).toBe(0x44n);

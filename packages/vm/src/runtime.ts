@@ -14,6 +14,15 @@ import { LinearMemory, type Region, type RegionKind } from './memory.js';
 /** How many trace_printk lines the default sink keeps. */
 export const PRINTK_LOG_LINES = 10_000;
 
+/** Who a program runs for, as the get_current_* helpers report it. */
+export interface TaskIdentity {
+  pid: number;
+  tgid: number;
+  uid: number;
+  gid: number;
+  comm: string;
+}
+
 export interface RuntimeOptions {
   /** Linear memory size in bytes (default 16 MiB, rounded up to 64 KiB pages). */
   memoryBytes?: number;
@@ -29,6 +38,11 @@ export interface RuntimeOptions {
   seed?: number;
   /** bpf_get_smp_processor_id (default 0). */
   cpu?: number;
+  /**
+   * The "current task" of bpf_get_current_pid_tgid / _uid_gid / _comm (default: pid, tgid,
+   * uid and gid 0, comm '' — a runtime outside a kernel has no task of its own; hosts set theirs).
+   */
+  task?: Partial<TaskIdentity>;
   /** The RFC's bpf_dump_stack (helper 1003); default: a line through the printk sink. */
   dumpStack?: () => void;
 }
@@ -42,6 +56,7 @@ export class Runtime {
   readonly clock: () => number;
   readonly random: () => number;
   readonly cpu: number;
+  readonly task: TaskIdentity;
   readonly dumpStack: () => void;
   private readonly mapList: BpfMap[] = [];
   private readonly byDescriptor = new Map<number, BpfMap>();
@@ -57,6 +72,7 @@ export class Runtime {
     this.clock = options.clock ?? defaultClock;
     this.random = options.random ?? xorshift32(options.seed ?? 1);
     this.cpu = options.cpu ?? 0;
+    this.task = { pid: 0, tgid: 0, uid: 0, gid: 0, comm: '', ...options.task };
     this.dumpStack = options.dumpStack ?? (() => this.printk('<dump_stack>'));
   }
 

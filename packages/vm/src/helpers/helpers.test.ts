@@ -388,3 +388,27 @@ describe("memset / memcpy / memmove builtins (what the linker makes of old compi
     expect(() => runOn(rt, insns)).toThrow(VmError);
   });
 });
+
+describe('the current task (get_current_pid_tgid / _uid_gid / _comm)', () => {
+  it("reports the runtime's task, tgid and gid in the upper halves", () => {
+    const rt = newRuntime({ task: { pid: 7, tgid: 5, uid: 1000, gid: 100, comm: 'worker-name-longer' } });
+    expect(runOn(rt, program(`call ${HELPER.get_current_pid_tgid}\nexit`))).toBe((5n << 32n) | 7n);
+    expect(runOn(rt, program(`call ${HELPER.get_current_uid_gid}\nexit`))).toBe((100n << 32n) | 1000n);
+    const comm = program(`
+      mov %r1, %r10
+      add %r1, -8
+      mov %r2, 8
+      call ${HELPER.get_current_comm}
+      ldxdw %r0, [%r10-8]
+      exit`);
+    // 7 bytes of the name and a NUL: "worker-" little-endian.
+    expect(runOn(rt, comm)).toBe(0x002d72656b726f77n);
+  });
+
+  it('is nobody by default, and the clocks agree', () => {
+    const rt = newRuntime({ clock: () => 1234 });
+    expect(runOn(rt, program(`call ${HELPER.get_current_pid_tgid}\nexit`))).toBe(0n);
+    for (const id of [HELPER.ktime_get_boot_ns, HELPER.ktime_get_coarse_ns, HELPER.ktime_get_tai_ns])
+      expect(runOn(rt, program(`call ${id}\nexit`))).toBe(1234n);
+  });
+});

@@ -3,6 +3,8 @@
  * the interpreter, and by JIT engines through a JavaScript trampoline for helpers they do not
  * implement natively). Ids are unbounded (a Map), so hosts register whatever they need.
  */
+
+import type { Insn } from '@tbpf/isa';
 import { VmError } from '../errors.js';
 import type { Runtime } from '../runtime.js';
 import type { HelperPrototype } from './prototype.js';
@@ -130,6 +132,19 @@ export class HelperRegistry {
     for (const def of this.byId.values()) copy.register(def.proto, def.fn);
     return copy;
   }
+}
+
+/**
+ * The helper ids `insns` call (`call` of a helper) that `registry` does not provide, in order of
+ * first use: a verified program that needs one cannot run on this runtime.
+ */
+export function missingHelpers(registry: HelperRegistry, insns: readonly Insn[]): number[] {
+  const missing: number[] = [];
+  for (const insn of insns) {
+    if (insn.kind !== 'call' || insn.target !== 'helper') continue;
+    if (!registry.has(insn.imm) && !missing.includes(insn.imm)) missing.push(insn.imm);
+  }
+  return missing;
 }
 
 /** Split a helper's return value into r0's halves: writes lo[0] and hi[0]. */

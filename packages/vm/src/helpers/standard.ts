@@ -162,6 +162,24 @@ const memcmp: HelperFn = (call) => {
   return 0;
 };
 
+/** get_current_comm(buf, size): the task's name, NUL-terminated and zero-padded to `size`. */
+const getCurrentComm: HelperFn = (call) => {
+  const size = call.num(2);
+  const dst = checked(call, 1, size, true);
+  if (size === 0 || dst < 0) return -EINVAL;
+  const name = new TextEncoder().encode(call.runtime.task.comm).subarray(0, size - 1);
+  const bytes = call.runtime.memory.bytes;
+  bytes.fill(0, dst, dst + size);
+  bytes.set(name, dst);
+  return 0;
+};
+
+/** Two u32s as one u64: `hi` in the upper half (get_current_pid_tgid's tgid << 32 | pid). */
+const pair = (call: HelperCall, hi: number, lo: number) => {
+  call.set64(lo, hi);
+  return undefined;
+};
+
 /** memset(dst, c, n): fills n bytes (the builtin old compilers call; the verifier checked dst). */
 const memset: HelperFn = (call) => {
   const size = call.num(3);
@@ -257,6 +275,18 @@ export function standardHelperEntries(): Entry[] {
     [linux(HELPER.get_prandom_u32), (call) => call.runtime.random() >>> 0],
     [linux(HELPER.get_smp_processor_id), (call) => call.runtime.cpu],
     [linux(HELPER.probe_read_str), probeReadStr],
+    [linux(HELPER.probe_read_user), probeRead],
+    [linux(HELPER.probe_read_user_str), probeReadStr],
+    [linux(HELPER.get_current_pid_tgid), (call) => pair(call, call.runtime.task.tgid, call.runtime.task.pid)],
+    [linux(HELPER.get_current_uid_gid), (call) => pair(call, call.runtime.task.gid, call.runtime.task.uid)],
+    [linux(HELPER.get_current_comm), getCurrentComm],
+    [linux(HELPER.get_numa_node_id), () => 0],
+    // A runtime runs one program at a time to completion: a lock is always free.
+    [linux(HELPER.spin_lock), () => 0],
+    [linux(HELPER.spin_unlock), () => 0],
+    [linux(HELPER.ktime_get_boot_ns), (call) => call.runtime.clock()],
+    [linux(HELPER.ktime_get_coarse_ns), (call) => call.runtime.clock()],
+    [linux(HELPER.ktime_get_tai_ns), (call) => call.runtime.clock()],
     [linux(HELPER.probe_read_kernel), probeRead],
     [linux(HELPER.probe_read_kernel_str), probeReadStr],
     [linux(HELPER.ringbuf_output), ringbufOutput],
