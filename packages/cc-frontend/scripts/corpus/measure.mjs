@@ -142,6 +142,7 @@ async function main() {
     });
     const r = {
       id: p.id,
+      set: p.set,
       clangCompiled: clang.ok,
       tbpfCompiled: mine.ok,
       tbpfMs: Math.round(mine.ms),
@@ -173,25 +174,38 @@ async function main() {
     return r;
   });
 
-  // Summary.
-  const compiled = results.filter((r) => r.tbpfCompiled).length;
-  const clangCompiled = results.filter((r) => r.clangCompiled).length;
-  const sections = results.flatMap((r) => r.sections.filter((s) => s.clangOk));
-  const accepted = sections.filter((s) => s.tbpfOk);
-  const ratios = accepted.filter((s) => s.clangInsns > 0).map((s) => s.tbpfInsns / s.clangInsns);
-  const geo = ratios.length ? Math.exp(ratios.reduce((a, x) => a + Math.log(x), 0) / ratios.length) : NaN;
+  // Summary, per set (the main corpus and the held-out one) and over everything run.
+  const summary = (label, rs) => {
+    const compiled = rs.filter((r) => r.tbpfCompiled).length;
+    const clangCompiled = rs.filter((r) => r.clangCompiled).length;
+    const sections = rs.flatMap((r) => r.sections.filter((s) => s.clangOk));
+    const accepted = sections.filter((s) => s.tbpfOk);
+    const ratios = accepted.filter((s) => s.clangInsns > 0).map((s) => s.tbpfInsns / s.clangInsns);
+    const geo = ratios.length
+      ? Math.exp(ratios.reduce((a, x) => a + Math.log(x), 0) / ratios.length)
+      : Number.NaN;
+    const pct = (a, b) => (b ? `${((100 * a) / b).toFixed(1)} %` : 'n/a');
+    console.log(`\n${label}:`);
+    console.log(`  clang-19 compiles            ${clangCompiled}/${rs.length}`);
+    console.log(`  tbpf cc compiles unchanged   ${compiled}/${rs.length} (${pct(compiled, rs.length)})`);
+    console.log(
+      `  kernel accepts tbpf's section where it accepts clang's: ${accepted.length}/${sections.length} (${pct(accepted.length, sections.length)})`,
+    );
+    console.log(
+      `  instructions tbpf/clang (geometric mean over ${ratios.length} sections): ${geo.toFixed(3)}`,
+    );
+    return geo;
+  };
+  const sets = [...new Set(programs.map((p) => p.set))];
+  if (sets.length > 1)
+    for (const set of sets)
+      summary(
+        `set '${set}'`,
+        results.filter((_, k) => programs[k].set === set),
+      );
+  const geo = summary(`all ${results.length} programs`, results);
   const classes = new Map();
   for (const r of results) for (const c of r.errors) classes.set(c, (classes.get(c) ?? 0) + 1);
-  const pct = (a, b) => (b ? `${((100 * a) / b).toFixed(1)} %` : 'n/a');
-  console.log('');
-  console.log(`clang-19 compiles            ${clangCompiled}/${results.length}`);
-  console.log(
-    `tbpf cc compiles unchanged   ${compiled}/${results.length} (${pct(compiled, results.length)})`,
-  );
-  console.log(
-    `kernel accepts tbpf's section where it accepts clang's: ${accepted.length}/${sections.length} (${pct(accepted.length, sections.length)})`,
-  );
-  console.log(`instructions tbpf/clang (geometric mean over ${ratios.length} sections): ${geo.toFixed(3)}`);
   if (classes.size) {
     console.log('\ntbpf cc error classes (programs affected):');
     for (const [c, n] of [...classes].sort((a, b) => b[1] - a[1]))
