@@ -1244,8 +1244,9 @@ export class FuncGen {
   /** The size argument of a memory builtin, constant once inlined (the copy is expanded inline). */
   private constantSize(e: Extract<Expr, { kind: 'builtin' }>): number {
     const n = this.constantOf(e.args[2]);
-    if (n === undefined || n < 0n || n > 0x10000n)
+    if (n === undefined)
       throw this.error(e.args[2].loc, `${e.name} needs a constant size in BPF (it is expanded inline)`);
+    if (n < 0n || n > 512n) throw this.error(e.args[2].loc, `${e.name} size ${n} is out of range`);
     return Number(n);
   }
 

@@ -45,4 +45,16 @@ describe('optimiser', () => {
     }`);
     expect(insns.filter((i) => i.includes('*(u32 *)(r1 + 0x0)') && i.startsWith('r'))).toEqual([]);
   });
+
+  it('expands a memcpy whose size is constant only once inlined, and reports one that never is', () => {
+    const source = (
+      n: string,
+    ) => `static __attribute__((always_inline)) void cp(char *d, const char *s, unsigned long n) {
+      __builtin_memcpy(d, s, n);
+    }
+    int f(char *ctx, unsigned long k) { char buf[16]; cp(buf, ctx, ${n}); return buf[3]; }`;
+    expect(listing(source('12')).filter((i) => i.includes('r10')).length).toBeGreaterThan(0);
+    const bad = compileToUnit(source('k'), { fileName: 'opt.c' });
+    expect(bad.messages).toContain('__builtin_memcpy needs a constant size in BPF (it is expanded inline)');
+  });
 });

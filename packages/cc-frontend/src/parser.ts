@@ -2762,8 +2762,10 @@ export class Parser {
       case '__builtin_memset':
       case '__builtin_memcmp': {
         need(3);
-        const size = constArg(2, 'size');
-        if (size < 0n || size > 512n) throw this.error(args[2].loc, `${name} size ${size} is out of range`);
+        // The size may become constant only once inlined (a parameter): the back end checks it then.
+        const size = this.evalConst(args[2]);
+        if (size !== undefined && (size < 0n || size > 512n))
+          throw this.error(args[2].loc, `${name} size ${size} is out of range`);
         const a = this.requirePtr(args[0]);
         const b =
           name === '__builtin_memset'
@@ -2774,7 +2776,11 @@ export class Parser {
           type: name === '__builtin_memcmp' ? T.int : a.type,
           loc,
           name,
-          args: [a, b, num(size, T.ulong, loc)],
+          args: [
+            a,
+            b,
+            size !== undefined ? num(size, T.ulong, loc) : this.convert(this.requireInt(args[2]), T.ulong),
+          ],
         };
       }
       case '__builtin_object_size': {
