@@ -169,9 +169,18 @@ export async function runNodeTable(options: NodeTableOptions): Promise<NodeTable
     throw e;
   });
   const socket = findControlSocket(traced.pid);
-  const c = socket ? await ControlClient.connect(socket) : undefined;
+  // A connection per use: the host closes connections idle for a minute, and a run on the
+  // plain server can take that long.
+  const control = async <T>(fn: (c: ControlClient) => Promise<T>): Promise<T> => {
+    if (!socket) throw new Error(`the preloaded server (pid ${traced.pid}) has no control socket`);
+    const c = await ControlClient.connect(socket);
+    try {
+      return await fn(c);
+    } finally {
+      c.close();
+    }
+  };
   try {
-    if (!c) throw new Error(`the preloaded server (pid ${traced.pid}) has no control socket`);
     const runs = new Map<NodePhaseId, NodeRun[]>(NODE_PHASES.map((p) => [p.id, []]));
     const stats = new Map<NodePhaseId, { dropped: number; recorded: number }>();
     const total = NODE_PHASES.length * (options.repeats + 1);
@@ -181,15 +190,17 @@ export async function runNodeTable(options: NodeTableOptions): Promise<NodeTable
       for (const phase of NODE_PHASES) {
         options.progress?.(done++, total, phase.label);
         const app = phase.traced ? traced : plain;
-        if (phase.traced) {
-          await reset(c);
-          await phase.setup(c, elf);
-        }
-        const before = phase.traced ? await counters(c) : undefined;
+        const before = phase.traced
+          ? await control(async (c) => {
+              await reset(c);
+              await phase.setup(c, elf);
+              return counters(c);
+            })
+          : undefined;
         const run = await measure(app, options.requests, options.concurrency);
         if (round > 0) runs.get(phase.id)?.push(run);
         if (before) {
-          const after = await counters(c);
+          const after = await control(counters);
           stats.set(phase.id, {
             dropped: after.filtered - before.filtered,
             recorded: after.written - before.written,
@@ -198,7 +209,7 @@ export async function runNodeTable(options: NodeTableOptions): Promise<NodeTable
       }
     }
     options.progress?.(total, total, 'done');
-    await reset(c);
+    await control(reset);
     const phases: NodePhaseResult[] = NODE_PHASES.map((p) => {
       const r = runs.get(p.id) ?? [];
       return {
@@ -235,7 +246,6 @@ export async function runNodeTable(options: NodeTableOptions): Promise<NodeTable
       bpfOverRecord: Object.fromEntries(engines.map((e) => [e, ratio(over(`bpf-${e}`), over('record'))])),
     };
   } finally {
-    c?.close();
     await Promise.all([plain.stop(), traced.stop()]);
   }
 }
