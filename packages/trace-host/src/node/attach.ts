@@ -3,8 +3,8 @@
  * without the preload, through Node's inspector (Linux):
  *
  * 1. refuse a process of another user, a process that is not Node.js, and one that does not
- *    handle SIGUSR1 (its inspector is disabled — `--disable-sigusr1` — and the signal would
- *    kill it);
+ *    handle SIGUSR1 (its inspector is disabled — `--disable-sigusr1`, the permission model — and
+ *    the signal would kill it);
  * 2. a process that already has a control socket needs nothing;
  * 3. send SIGUSR1, which opens the inspector on the loopback interface, and find its port
  *    among the process's listening sockets (/proc/<pid>/fd × /proc/<pid>/net/tcp{,6}); an inspector
@@ -120,7 +120,7 @@ function checkTarget(pid: number): void {
   if (!caught || (BigInt(`0x${caught}`) & (1n << BigInt(SIGUSR1 - 1))) === 0n)
     throw new AttachError(
       'EINSPECTOR',
-      `process ${pid} does not handle SIGUSR1: its inspector is disabled (--disable-sigusr1?), and the signal would end it`,
+      `process ${pid} does not handle SIGUSR1: its inspector is disabled (--disable-sigusr1, the permission model), and the signal would end it`,
     );
 }
 

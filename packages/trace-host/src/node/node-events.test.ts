@@ -103,7 +103,7 @@ const settle = () => new Promise((r) => setTimeout(r, 30));
 /** The event names and fields of the lines in trace_pipe, without the line prefix. */
 const pipe = (host: TraceHost) => host.readPipe().map((l) => l.slice(l.indexOf(': ') + 2));
 
-describe('Node events', () => {
+describe('Node events', { timeout: 60_000 }, () => {
   it('come from <tbpf/node.h>: one event per struct, the formats at the offsets C compilers give', () => {
     const host = nodeHost();
     expect(host.events().map((e) => e.name)).toEqual([...nodeRecords().keys()].sort());
