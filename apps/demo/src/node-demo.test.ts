@@ -27,7 +27,13 @@ describe('the Node.js demo', () => {
   test('counts what the client saw, pipes only errors, traces the attached copy and detaches', async () => {
     let text = '';
     const report = await runNodeDemo(
-      { requests: 300, concurrency: 8, register: entries.register, hostModule: entries.attachEntry },
+      {
+        requests: 300,
+        concurrency: 8,
+        register: entries.register,
+        hostModule: entries.attachEntry,
+        inspectPort: 0,
+      },
       (t) => {
         text += t;
       },

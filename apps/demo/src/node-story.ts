@@ -20,6 +20,11 @@ export interface NodeDemoOptions {
   register?: string;
   /** The module `tbpf trace attach` injects (default: the installed @tbpf/trace-host's). */
   hostModule?: string;
+  /**
+   * `--inspect-port` of the copy attached to (default: Node's 9229, which SIGUSR1 opens; tests
+   * pass 0, any free port, so they never meet another process's inspector).
+   */
+  inspectPort?: number;
 }
 
 export interface NodeDemoReport {
@@ -151,7 +156,9 @@ export async function runNodeDemo(options: NodeDemoOptions, out: Out): Promise<N
 
       rule(out, '6. a second copy, started without tbpf, attached to while it runs');
       out('$ node server.js\n');
-      const b = await startNodeApp([]);
+      const b = await startNodeApp(
+        options.inspectPort === undefined ? [] : [`--inspect-port=${options.inspectPort}`],
+      );
       servers.push(b);
       out(`    listening on http://127.0.0.1:${b.port} (pid ${b.pid})\n`);
       const warm = generateLoad({ port: b.port, requests: 300, concurrency: 4, path: shopPath });

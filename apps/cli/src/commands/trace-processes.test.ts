@@ -150,6 +150,8 @@ describe('tbpf trace on Node.js processes', () => {
       new RegExp(`^trace host in ${p} \\(inspector opened and closed again\\): \\S+/tbpf/${p}\\.sock$`, 'm'),
     );
     expect((await appState(a.port)).inspector).toBeNull();
+    r = await tbpf({}, 'attach', p, '--json');
+    expect(JSON.parse(r.out)).toMatchObject({ pid: a.pid, inspector: 'not-needed' });
 
     r = await tbpf({}, '-p', p, 'kprobe', 'add', 'p:db/query ./lib/db.js:query sql=$arg1:string');
     expect(r.err).toBe('');

@@ -64,7 +64,7 @@ export function registerTraceProcesses(trace: Command, io: Io): void {
         const r = await attachProcess(pid, {
           timeoutMs,
           hostModule: opts.hostModule,
-          log: (line) => io.err(`${line}\n`),
+          log: opts.json ? undefined : (line) => io.err(`${line}\n`),
         });
         if (opts.json) {
           io.out(`${JSON.stringify({ pid, socket: r.socketPath, inspector: r.inspector }, null, 2)}\n`);
