@@ -79,7 +79,7 @@ describe('bench --quick', () => {
     const entries = await bundleEntries();
     const restore = quiet();
     try {
-      await node({ out, requests: 200, repeats: 1, concurrency: 4, register: entries.register });
+      await node({ out, requests: 200, rounds: 2, concurrency: 4, register: entries.register });
     } finally {
       restore();
       rmSync(entries.dir, { recursive: true, force: true });
@@ -96,11 +96,11 @@ describe('bench --quick', () => {
       'bpf-interp',
     ]);
     expect(byId.get('disabled')).toMatchObject({ dropped: 0, recorded: 0 });
-    expect(byId.get('record')).toMatchObject({ dropped: 0, recorded: 200 });
+    expect(byId.get('record')).toMatchObject({ dropped: 0, recorded: 400 });
     for (const id of ['predicate', 'bpf-wasm', 'bpf-jit', 'bpf-interp'] as const)
-      expect(byId.get(id), id).toMatchObject({ dropped: 200, recorded: 0 });
+      expect(byId.get(id), id).toMatchObject({ dropped: 400, recorded: 0 });
     for (const p of report.phases) {
-      expect(p.runs).toHaveLength(1);
+      expect(p.runs).toHaveLength(2);
       expect(p.cpuNsPerRequest, p.id).toBeGreaterThan(0);
     }
     svgOk(readFileSync(join(out, 'node-table.svg'), 'utf8'));

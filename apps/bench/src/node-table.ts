@@ -9,12 +9,15 @@
  *   BPF filter (C), per engine         the demo's status/latency filter, before any buffer work
  *
  * The load is GET /products and /health (all 200, no timers), so the predicate and the BPF
- * filter drop every event, as the RFC's filters dropped every loopback packet. Two servers: one
- * plain, one preloaded that every traced phase reconfigures over its control socket. Phases are
- * warmed up, then interleaved run by run. Measured per run: requests per second (wall clock)
- * and the server's CPU time per request (the sum of its threads' schedstat run time, in ns — a
- * busy machine does not inflate it with preemption). Overheads are CPU ns per request over the
- * preloaded server with events disabled.
+ * filter drop every event, as the RFC's filters dropped every loopback packet.
+ *
+ * Built for a busy shared machine: one server per phase, configured once over its control
+ * socket and warmed up (no filter is compiled again between runs); then rounds, each running
+ * every phase once in an order that rotates from round to round. Per run: requests per second
+ * (wall clock) and the server's CPU time per request (the sum of its threads' schedstat run
+ * time, ns). A phase's overhead is the median over rounds of its CPU per request minus that of
+ * the preloaded server with events disabled in the same round (paired, so a slow round does not
+ * count against one phase); the spread is the interquartile range of those differences.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -39,16 +42,14 @@ const EVENT = 'events/node/http_server_response_finish';
 interface NodePhaseSpec {
   id: NodePhaseId;
   label: string;
-  /** Runs on the preloaded server. */
-  traced: boolean;
-  setup(c: ControlClient, filterElf: Uint8Array): Promise<void>;
+  /** How the phase's preloaded server is configured (undefined: no preload). */
+  setup?(c: ControlClient, filterElf: Uint8Array): Promise<void>;
 }
 
 function bpf(engine: 'wasm' | 'jit' | 'interp', label: string): NodePhaseSpec {
   return {
     id: `bpf-${engine}`,
     label,
-    traced: true,
     async setup(c, elf) {
       const head = new TextEncoder().encode(`#!bpf engine=${engine} from=http_stats.c\n`);
       const payload = new Uint8Array(head.length + elf.length);
@@ -61,18 +62,12 @@ function bpf(engine: 'wasm' | 'jit' | 'interp', label: string): NodePhaseSpec {
 }
 
 export const NODE_PHASES: readonly NodePhaseSpec[] = [
-  { id: 'none', label: 'no preload', traced: false, setup: async () => {} },
-  { id: 'disabled', label: 'preload, every event disabled', traced: true, setup: async () => {} },
-  {
-    id: 'record',
-    label: 'every response recorded',
-    traced: true,
-    setup: (c) => c.write(`${EVENT}/enable`, '1'),
-  },
+  { id: 'none', label: 'no preload' },
+  { id: 'disabled', label: 'preload, every event disabled', setup: async () => {} },
+  { id: 'record', label: 'every response recorded', setup: (c) => c.write(`${EVENT}/enable`, '1') },
   {
     id: 'predicate',
     label: 'predicate status >= 500',
-    traced: true,
     async setup(c) {
       await c.write(`${EVENT}/filter`, 'status >= 500');
       await c.write(`${EVENT}/enable`, '1');
@@ -86,7 +81,7 @@ export const NODE_PHASES: readonly NodePhaseSpec[] = [
 export interface NodeTableOptions {
   /** Requests per run. */
   requests: number;
-  /** Runs per phase (interleaved). */
+  /** Rounds (each runs every phase once). */
   repeats: number;
   /** Requests in flight. */
   concurrency: number;
@@ -103,12 +98,13 @@ export interface NodeRun {
 export interface NodePhaseResult {
   id: NodePhaseId;
   label: string;
-  /** Medians over the runs. */
+  /** Medians over the rounds. */
   requestsPerSecond: number;
   cpuNsPerRequest: number;
-  /** CPU ns per request over `disabled` (for the traced phases). */
+  /** Median over rounds of CPU ns per request minus `disabled`'s in the same round; and the IQR of those. */
   overheadNs?: number;
-  /** Events the filter dropped in the last run, and records written (from the host's stats). */
+  overheadIqrNs?: [number, number];
+  /** Over all measured runs: events the filter dropped, records written to the trace buffer. */
   dropped: number;
   recorded: number;
   runs: NodeRun[];
@@ -122,8 +118,16 @@ export interface NodeTableReport {
   /** 1, 5 and 15 minute load averages at the start and at the end. */
   loadAverage: { start: number[]; end: number[] };
   phases: NodePhaseResult[];
-  /** preload with events disabled / no preload (1.0 = no cost). */
-  disabledVsNone: { requestsPerSecond: number; cpuNsPerRequest: number };
+  /**
+   * The preload with every event disabled against no preload: medians over rounds of the paired
+   * ratios (1 = no cost), with their interquartile ranges.
+   */
+  disabledVsNone: {
+    requestsPerSecond: number;
+    requestsPerSecondIqr: [number, number];
+    cpuNsPerRequest: number;
+    cpuNsPerRequestIqr: [number, number];
+  };
   /** BPF-filter overhead / predicate overhead, and / recording overhead, per engine. */
   bpfOverPredicate: Record<string, number>;
   bpfOverRecord: Record<string, number>;
@@ -145,12 +149,6 @@ export function processCpuNs(pid: number): number {
 /** The load: the catalogue and health checks, all 200, nothing waiting on a timer. */
 const benchPath = (i: number) => (i % 2 ? '/products' : '/health');
 
-async function reset(c: ControlClient): Promise<void> {
-  await c.write(`${EVENT}/enable`, '0');
-  await c.write(`${EVENT}/filter`, '0');
-  await c.write('trace', '');
-}
-
 async function measure(app: NodeApp, requests: number, concurrency: number): Promise<NodeRun> {
   const cpu0 = processCpuNs(app.pid);
   const load = await generateLoad({ port: app.port, requests, concurrency, path: benchPath });
@@ -159,75 +157,94 @@ async function measure(app: NodeApp, requests: number, concurrency: number): Pro
   return { requestsPerSecond: requests / load.seconds, cpuNsPerRequest: cpu / requests };
 }
 
+/** Run `fn` on a fresh connection to `app`'s host (the host closes connections idle for a minute). */
+async function control<T>(app: NodeApp, fn: (c: ControlClient) => Promise<T>): Promise<T> {
+  const socket = findControlSocket(app.pid);
+  if (!socket) throw new Error(`the preloaded server (pid ${app.pid}) has no control socket`);
+  const c = await ControlClient.connect(socket);
+  try {
+    return await fn(c);
+  } finally {
+    c.close();
+  }
+}
+
+/** Events the filter dropped so far, and records written to the buffer so far. */
+async function counters(c: ControlClient): Promise<{ filtered: number; written: number }> {
+  const filtered = /^filtered: (\d+)/m.exec(await c.read(`${EVENT}/stats`))?.[1];
+  const written = /^written: (\d+)/m.exec(await c.read('buffer_stats'))?.[1];
+  return { filtered: Number(filtered ?? 0), written: Number(written ?? 0) };
+}
+
+/** The 25th and 75th percentiles. */
+function iqr(values: readonly number[]): [number, number] {
+  const s = [...values].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))];
+  return [at(0.25), at(0.75)];
+}
+
 export async function runNodeTable(options: NodeTableOptions): Promise<NodeTableReport> {
   const register = options.register ?? '@tbpf/trace-host/register';
   const elf = compileFilterC(NODE_HTTP_C, 'http_stats.c');
   const start = loadavg();
-  const plain = await startNodeApp([]);
-  const traced = await startNodeApp(['--import', register]).catch(async (e) => {
-    await plain.stop();
-    throw e;
-  });
-  const socket = findControlSocket(traced.pid);
-  // A connection per use: the host closes connections idle for a minute, and a run on the
-  // plain server can take that long.
-  const control = async <T>(fn: (c: ControlClient) => Promise<T>): Promise<T> => {
-    if (!socket) throw new Error(`the preloaded server (pid ${traced.pid}) has no control socket`);
-    const c = await ControlClient.connect(socket);
-    try {
-      return await fn(c);
-    } finally {
-      c.close();
-    }
-  };
+  const servers = new Map<NodePhaseId, NodeApp>();
   try {
-    const runs = new Map<NodePhaseId, NodeRun[]>(NODE_PHASES.map((p) => [p.id, []]));
-    const stats = new Map<NodePhaseId, { dropped: number; recorded: number }>();
+    for (const phase of NODE_PHASES) {
+      const app = await startNodeApp(phase.setup ? ['--import', register] : []);
+      servers.set(phase.id, app);
+      if (phase.setup)
+        await control(app, (c) => (phase.setup as NonNullable<NodePhaseSpec['setup']>)(c, elf));
+    }
+    const server = (id: NodePhaseId) => servers.get(id) as NodeApp;
     const total = NODE_PHASES.length * (options.repeats + 1);
     let done = 0;
-    // Round 0 warms every phase up (JIT tiers, connections, maps); it is not counted.
-    for (let round = 0; round <= options.repeats; round++) {
-      for (const phase of NODE_PHASES) {
+    // Round 0 warms every server up (JIT tiers, connections, maps); it is not counted.
+    for (const phase of NODE_PHASES) {
+      options.progress?.(done++, total, `warm-up: ${phase.label}`);
+      await measure(server(phase.id), options.requests, options.concurrency);
+    }
+    const before = new Map<NodePhaseId, { filtered: number; written: number }>();
+    for (const p of NODE_PHASES) if (p.setup) before.set(p.id, await control(server(p.id), counters));
+    const rounds: Map<NodePhaseId, NodeRun>[] = [];
+    for (let round = 0; round < options.repeats; round++) {
+      const runs = new Map<NodePhaseId, NodeRun>();
+      const shift = round % NODE_PHASES.length;
+      const order = [...NODE_PHASES.slice(shift), ...NODE_PHASES.slice(0, shift)];
+      for (const phase of order) {
         options.progress?.(done++, total, phase.label);
-        const app = phase.traced ? traced : plain;
-        const before = phase.traced
-          ? await control(async (c) => {
-              await reset(c);
-              await phase.setup(c, elf);
-              return counters(c);
-            })
-          : undefined;
-        const run = await measure(app, options.requests, options.concurrency);
-        if (round > 0) runs.get(phase.id)?.push(run);
-        if (before) {
-          const after = await control(counters);
-          stats.set(phase.id, {
-            dropped: after.filtered - before.filtered,
-            recorded: after.written - before.written,
-          });
-        }
+        runs.set(phase.id, await measure(server(phase.id), options.requests, options.concurrency));
       }
+      rounds.push(runs);
     }
     options.progress?.(total, total, 'done');
-    await control(reset);
+    const after = new Map<NodePhaseId, { filtered: number; written: number }>();
+    for (const p of NODE_PHASES) if (p.setup) after.set(p.id, await control(server(p.id), counters));
+
+    const runsOf = (id: NodePhaseId) => rounds.map((r) => r.get(id) as NodeRun);
+    const paired = (id: NodePhaseId, f: (x: NodeRun, base: NodeRun) => number, base: NodePhaseId) =>
+      rounds.map((r) => f(r.get(id) as NodeRun, r.get(base) as NodeRun));
     const phases: NodePhaseResult[] = NODE_PHASES.map((p) => {
-      const r = runs.get(p.id) ?? [];
-      return {
+      const runs = runsOf(p.id);
+      const result: NodePhaseResult = {
         id: p.id,
         label: p.label,
-        requestsPerSecond: median(r.map((x) => x.requestsPerSecond)),
-        cpuNsPerRequest: median(r.map((x) => x.cpuNsPerRequest)),
-        dropped: stats.get(p.id)?.dropped ?? 0,
-        recorded: stats.get(p.id)?.recorded ?? 0,
-        runs: r,
+        requestsPerSecond: median(runs.map((x) => x.requestsPerSecond)),
+        cpuNsPerRequest: median(runs.map((x) => x.cpuNsPerRequest)),
+        dropped: (after.get(p.id)?.filtered ?? 0) - (before.get(p.id)?.filtered ?? 0),
+        recorded: (after.get(p.id)?.written ?? 0) - (before.get(p.id)?.written ?? 0),
+        runs,
       };
+      if (p.id !== 'none' && p.id !== 'disabled') {
+        const d = paired(p.id, (x, b) => x.cpuNsPerRequest - b.cpuNsPerRequest, 'disabled');
+        result.overheadNs = median(d);
+        result.overheadIqrNs = iqr(d);
+      }
+      return result;
     });
     const by = new Map(phases.map((p) => [p.id, p]));
-    const base = by.get('disabled') as NodePhaseResult;
-    for (const p of phases)
-      if (p.id !== 'none' && p.id !== 'disabled') p.overheadNs = p.cpuNsPerRequest - base.cpuNsPerRequest;
-    const none = by.get('none') as NodePhaseResult;
     const over = (id: NodePhaseId) => by.get(id)?.overheadNs ?? Number.NaN;
+    const rps = paired('disabled', (x, b) => x.requestsPerSecond / b.requestsPerSecond, 'none');
+    const cpu = paired('disabled', (x, b) => x.cpuNsPerRequest / b.cpuNsPerRequest, 'none');
     const engines = ['wasm', 'jit', 'interp'] as const;
     return {
       requests: options.requests,
@@ -237,8 +254,10 @@ export async function runNodeTable(options: NodeTableOptions): Promise<NodeTable
       loadAverage: { start, end: loadavg() },
       phases,
       disabledVsNone: {
-        requestsPerSecond: ratio(base.requestsPerSecond, none.requestsPerSecond),
-        cpuNsPerRequest: ratio(base.cpuNsPerRequest, none.cpuNsPerRequest),
+        requestsPerSecond: median(rps),
+        requestsPerSecondIqr: iqr(rps),
+        cpuNsPerRequest: median(cpu),
+        cpuNsPerRequestIqr: iqr(cpu),
       },
       bpfOverPredicate: Object.fromEntries(
         engines.map((e) => [e, ratio(over(`bpf-${e}`), over('predicate'))]),
@@ -246,13 +265,6 @@ export async function runNodeTable(options: NodeTableOptions): Promise<NodeTable
       bpfOverRecord: Object.fromEntries(engines.map((e) => [e, ratio(over(`bpf-${e}`), over('record'))])),
     };
   } finally {
-    await Promise.all([plain.stop(), traced.stop()]);
+    await Promise.all([...servers.values()].map((s) => s.stop()));
   }
-}
-
-/** Events the filter dropped so far, and records written to the buffer so far. */
-async function counters(c: ControlClient): Promise<{ filtered: number; written: number }> {
-  const filtered = /^filtered: (\d+)/m.exec(await c.read(`${EVENT}/stats`))?.[1];
-  const written = /^written: (\d+)/m.exec(await c.read('buffer_stats'))?.[1];
-  return { filtered: Number(filtered ?? 0), written: Number(written ?? 0) };
 }

@@ -166,31 +166,38 @@ export function vmTableSvg(r: VmTableReport): string {
 
 const pct = (r: number) =>
   Number.isFinite(r) ? `${r >= 1 ? '+' : '−'}${Math.abs((r - 1) * 100).toFixed(1)} %` : 'n/a';
+const range = ([lo, hi]: [number, number], f: (v: number) => string) => `${f(lo)} … ${f(hi)}`;
+const int = (v: number) => Math.round(v).toLocaleString('en');
 
 export function nodeTableText(r: NodeTableReport): string {
   const rows = r.phases.map((p) => [
     p.label,
-    Math.round(p.requestsPerSecond).toLocaleString('en'),
+    int(p.requestsPerSecond),
     (p.cpuNsPerRequest / 1000).toFixed(1),
-    p.overheadNs === undefined ? '–' : Math.round(p.overheadNs).toLocaleString('en'),
+    p.overheadNs === undefined ? '–' : int(p.overheadNs),
+    p.overheadIqrNs === undefined ? '' : range(p.overheadIqrNs, int),
     p.id === 'none' ? '' : String(p.dropped),
     p.id === 'none' ? '' : String(p.recorded),
   ]);
   const table = formatTable(
-    ['phase (demo HTTP service)', 'req/s', 'CPU µs/req', 'overhead ns/req', 'dropped', 'recorded'],
+    ['phase (demo HTTP service)', 'req/s', 'CPU µs/req', 'overhead ns/req', 'IQR', 'dropped', 'recorded'],
     rows,
   );
   const fmt = (o: Record<string, number>) =>
     Object.entries(o).map(([e, v]) => `  ${e.padEnd(7)} ${formatRatio(v)}`);
+  const d = r.disabledVsNone;
   const lines = [
     table,
     '',
-    `medians of ${r.repeats} interleaved runs of ${r.requests.toLocaleString('en')} requests (${r.concurrency} in flight, loopback), Node ${r.node};`,
-    `CPU is the server's (all threads, schedstat); overheads are over the preloaded server with every event disabled;`,
-    `dropped/recorded: events of the last run the filter dropped / records written to the trace buffer.`,
+    `${r.repeats} rounds of ${r.requests.toLocaleString('en')} requests per phase (${r.concurrency} in flight, loopback), one server per phase, Node ${r.node};`,
+    `req/s and CPU: medians; CPU is the server's (all threads, schedstat); overhead: median over rounds of the CPU per request`,
+    `minus that of the preloaded server with every event disabled in the same round, IQR its interquartile range;`,
+    `dropped/recorded: over the measured rounds, events the filter dropped / records written to the trace buffer.`,
     `load average ${r.loadAverage.start.map((v) => v.toFixed(2)).join(' ')} at the start, ${r.loadAverage.end.map((v) => v.toFixed(2)).join(' ')} at the end`,
     '',
-    `preload with every event disabled vs no preload: req/s ${pct(r.disabledVsNone.requestsPerSecond)}, CPU per request ${pct(r.disabledVsNone.cpuNsPerRequest)} (target: within 1 %)`,
+    `preload with every event disabled vs no preload (paired by round; target: within 1 %):`,
+    `  req/s              ${pct(d.requestsPerSecond)}   (IQR ${range(d.requestsPerSecondIqr, pct)})`,
+    `  CPU per request    ${pct(d.cpuNsPerRequest)}   (IQR ${range(d.cpuNsPerRequestIqr, pct)})`,
     'BPF-filter overhead / predicate-filter overhead (the RFC: 0.34):',
     ...fmt(r.bpfOverPredicate),
     'BPF-filter overhead / recording overhead (the RFC: 0.57):',
@@ -208,7 +215,7 @@ export function nodeTableSvg(r: NodeTableReport): string {
     labels: phases.map((p) => p.label),
     series: [
       {
-        name: `tbpf (medians of ${r.repeats} runs × ${r.requests.toLocaleString('en')} requests)`,
+        name: `tbpf (medians of ${r.repeats} paired rounds × ${r.requests.toLocaleString('en')} requests)`,
         color: '#3366cc',
         values: phases.map((p) => Math.max(0, p.overheadNs ?? 0)),
       },
