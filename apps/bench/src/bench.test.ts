@@ -79,7 +79,7 @@ describe('bench --quick', () => {
     const entries = await bundleEntries();
     const restore = quiet();
     try {
-      await node({ out, requests: 200, rounds: 2, concurrency: 4, register: entries.register });
+      await node({ out, requests: 200, rounds: 2, calls: 500, concurrency: 4, register: entries.register });
     } finally {
       restore();
       rmSync(entries.dir, { recursive: true, force: true });
@@ -103,6 +103,15 @@ describe('bench --quick', () => {
       expect(p.runs).toHaveLength(2);
       expect(p.cpuNsPerRequest, p.id).toBeGreaterThan(0);
     }
+    expect(report.eventPath.map((e) => e.id)).toEqual([
+      'disabled',
+      'record',
+      'predicate',
+      'bpf-wasm',
+      'bpf-jit',
+      'bpf-interp',
+    ]);
+    for (const e of report.eventPath) expect(e.ns, e.id).toBeGreaterThan(0);
     svgOk(readFileSync(join(out, 'node-table.svg'), 'utf8'));
   }, 120_000);
 });

@@ -83,6 +83,8 @@ export async function node(
   const report = await runNodeTable({
     requests,
     repeats,
+    eventPathCalls: opts.calls ?? (opts.quick ? 20_000 : 200_000),
+    eventPathRepeats: opts.quick ? 5 : 15,
     concurrency,
     register: opts.register,
     progress: (done, total, label) => {

@@ -26,6 +26,7 @@ import { generateLoad } from '@tbpf/demo/load';
 import { type NodeApp, startNodeApp } from '@tbpf/demo/node-app';
 import { ControlClient, compileFilterC } from '@tbpf/trace-host';
 import { findControlSocket } from '@tbpf/trace-host/node';
+import { type EventPathResult, runEventPath } from './node-event-path.js';
 import { median, ratio } from './stats.js';
 
 export type NodePhaseId =
@@ -81,6 +82,9 @@ export const NODE_PHASES: readonly NodePhaseSpec[] = [
 export interface NodeTableOptions {
   /** Requests per run. */
   requests: number;
+  /** The in-process event path: emits per batch, batches per variant. */
+  eventPathCalls: number;
+  eventPathRepeats: number;
   /** Rounds (each runs every phase once). */
   repeats: number;
   /** Requests in flight. */
@@ -131,6 +135,10 @@ export interface NodeTableReport {
   /** BPF-filter overhead / predicate overhead, and / recording overhead, per engine. */
   bpfOverPredicate: Record<string, number>;
   bpfOverRecord: Record<string, number>;
+  /** The event path in process (./node-event-path.ts), and its calls × repeats. */
+  eventPath: EventPathResult[];
+  eventPathCalls: number;
+  eventPathRepeats: number;
 }
 
 /** CPU time of every thread of `pid`, in ns (schedstat's run time). */
@@ -246,6 +254,11 @@ export async function runNodeTable(options: NodeTableOptions): Promise<NodeTable
     const rps = paired('disabled', (x, b) => x.requestsPerSecond / b.requestsPerSecond, 'none');
     const cpu = paired('disabled', (x, b) => x.cpuNsPerRequest / b.cpuNsPerRequest, 'none');
     const engines = ['wasm', 'jit', 'interp'] as const;
+    options.progress?.(total, total, 'the event path in process');
+    const eventPath = await runEventPath({
+      calls: options.eventPathCalls,
+      repeats: options.eventPathRepeats,
+    });
     return {
       requests: options.requests,
       repeats: options.repeats,
@@ -263,6 +276,9 @@ export async function runNodeTable(options: NodeTableOptions): Promise<NodeTable
         engines.map((e) => [e, ratio(over(`bpf-${e}`), over('predicate'))]),
       ),
       bpfOverRecord: Object.fromEntries(engines.map((e) => [e, ratio(over(`bpf-${e}`), over('record'))])),
+      eventPath,
+      eventPathCalls: options.eventPathCalls,
+      eventPathRepeats: options.eventPathRepeats,
     };
   } finally {
     await Promise.all([...servers.values()].map((s) => s.stop()));

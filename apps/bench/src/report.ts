@@ -202,6 +202,23 @@ export function nodeTableText(r: NodeTableReport): string {
     ...fmt(r.bpfOverPredicate),
     'BPF-filter overhead / recording overhead (the RFC: 0.57):',
     ...fmt(r.bpfOverRecord),
+    '',
+    formatTable(
+      ['the event path in this process', 'ns/event', '/ predicate', '/ recorded'],
+      r.eventPath.map((e) => {
+        const p = r.eventPath.find((x) => x.id === 'predicate')?.ns ?? Number.NaN;
+        const rec = r.eventPath.find((x) => x.id === 'record')?.ns ?? Number.NaN;
+        const bpf = e.id.startsWith('bpf-');
+        return [
+          e.label,
+          e.ns.toFixed(0),
+          bpf ? formatRatio(e.ns / p) : '',
+          bpf ? formatRatio(e.ns / rec) : '',
+        ];
+      }),
+    ),
+    `(node:http_server_response_finish emitted ${r.eventPathCalls.toLocaleString('en')} times per batch with one real response's message,`,
+    ` CPU time of the fastest of ${r.eventPathRepeats} batches: from Node's message to the filter's verdict or the committed record)`,
   ];
   return `${lines.join('\n')}\n`;
 }
