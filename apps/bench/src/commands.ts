@@ -74,7 +74,7 @@ export async function node(
   opts: Common & { requests?: number; rounds?: number; concurrency?: number; register?: string },
 ): Promise<void> {
   const requests = opts.requests ?? (opts.quick ? 1_000 : 4_000);
-  const repeats = opts.rounds ?? opts.repeats ?? (opts.quick ? 5 : 21);
+  const repeats = opts.rounds ?? opts.repeats ?? (opts.quick ? 5 : 15);
   const concurrency = opts.concurrency ?? 16;
   process.stdout.write(
     `The demo's HTTP service under load: ${repeats} rounds of ${requests.toLocaleString('en')} requests per phase\n`,
@@ -82,6 +82,7 @@ export async function node(
   const bar = progressBar(1);
   const report = await runNodeTable({
     requests,
+    warmup: Math.max(200, requests >> 1),
     repeats,
     eventPathCalls: opts.calls ?? (opts.quick ? 20_000 : 200_000),
     eventPathRepeats: opts.quick ? 5 : 15,

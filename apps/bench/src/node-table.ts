@@ -11,12 +11,13 @@
  * The load is GET /products and /health (all 200, no timers), so the predicate and the BPF
  * filter drop every event, as the RFC's filters dropped every loopback packet.
  *
- * Built for a busy shared machine: one server per phase, configured once over its control
- * socket and warmed up (no filter is compiled again between runs); then rounds, each running
- * every phase once in an order that rotates from round to round. Per run: requests per second
- * (wall clock) and the server's CPU time per request (the sum of its threads' schedstat run
- * time, ns). A phase's overhead is the median over rounds of its CPU per request minus that of
- * the preloaded server with events disabled in the same round (paired, so a slow round does not
+ * Built for a busy shared machine: every run is a fresh server process — started, configured
+ * over its control socket, warmed up, measured, stopped — so that no process's own luck (its
+ * code layout, its JIT's choices) counts for one phase in every round. Rounds run every phase
+ * once, in an order that rotates from round to round. Per run: requests per second (wall
+ * clock) and the server's CPU time per request (the sum of its threads' schedstat run time,
+ * ns). A phase's overhead is the median over rounds of its CPU per request minus that of the
+ * preloaded server with events disabled in the same round (paired, so a slow round does not
  * count against one phase); the spread is the interquartile range of those differences.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -80,8 +81,9 @@ export const NODE_PHASES: readonly NodePhaseSpec[] = [
 ];
 
 export interface NodeTableOptions {
-  /** Requests per run. */
+  /** Requests per run, and before it to warm the fresh server up. */
   requests: number;
+  warmup: number;
   /** The in-process event path: emits per batch, batches per variant. */
   eventPathCalls: number;
   eventPathRepeats: number;
@@ -108,7 +110,7 @@ export interface NodePhaseResult {
   /** Median over rounds of CPU ns per request minus `disabled`'s in the same round; and the IQR of those. */
   overheadNs?: number;
   overheadIqrNs?: [number, number];
-  /** Over all measured runs: events the filter dropped, records written to the trace buffer. */
+  /** Over all measured runs (not the warm-ups): events the filter dropped, records written to the trace buffer. */
   dropped: number;
   recorded: number;
   runs: NodeRun[];
@@ -191,96 +193,97 @@ function iqr(values: readonly number[]): [number, number] {
   return [at(0.25), at(0.75)];
 }
 
+/** One run: a fresh server for the phase, configured, warmed up, measured, stopped. */
+async function runPhase(
+  phase: NodePhaseSpec,
+  options: NodeTableOptions,
+  register: string,
+  elf: Uint8Array,
+): Promise<{ run: NodeRun; dropped: number; recorded: number }> {
+  const app = await startNodeApp(phase.setup ? ['--import', register] : []);
+  try {
+    const setup = phase.setup;
+    if (setup) await control(app, (c) => setup(c, elf));
+    await measure(app, options.warmup, options.concurrency);
+    const before = setup ? await control(app, counters) : undefined;
+    const run = await measure(app, options.requests, options.concurrency);
+    const after = setup ? await control(app, counters) : undefined;
+    return {
+      run,
+      dropped: before && after ? after.filtered - before.filtered : 0,
+      recorded: before && after ? after.written - before.written : 0,
+    };
+  } finally {
+    await app.stop();
+  }
+}
+
 export async function runNodeTable(options: NodeTableOptions): Promise<NodeTableReport> {
   const register = options.register ?? '@tbpf/trace-host/register';
   const elf = compileFilterC(NODE_HTTP_C, 'http_stats.c');
   const start = loadavg();
-  const servers = new Map<NodePhaseId, NodeApp>();
-  try {
-    for (const phase of NODE_PHASES) {
-      const app = await startNodeApp(phase.setup ? ['--import', register] : []);
-      servers.set(phase.id, app);
-      if (phase.setup)
-        await control(app, (c) => (phase.setup as NonNullable<NodePhaseSpec['setup']>)(c, elf));
+  const total = NODE_PHASES.length * options.repeats;
+  let done = 0;
+  const rounds: Map<NodePhaseId, NodeRun>[] = [];
+  const counts = new Map<NodePhaseId, { dropped: number; recorded: number }>();
+  for (let round = 0; round < options.repeats; round++) {
+    const runs = new Map<NodePhaseId, NodeRun>();
+    const shift = round % NODE_PHASES.length;
+    for (const phase of [...NODE_PHASES.slice(shift), ...NODE_PHASES.slice(0, shift)]) {
+      options.progress?.(done++, total, phase.label);
+      const r = await runPhase(phase, options, register, elf);
+      runs.set(phase.id, r.run);
+      const c = counts.get(phase.id) ?? { dropped: 0, recorded: 0 };
+      counts.set(phase.id, { dropped: c.dropped + r.dropped, recorded: c.recorded + r.recorded });
     }
-    const server = (id: NodePhaseId) => servers.get(id) as NodeApp;
-    const total = NODE_PHASES.length * (options.repeats + 1);
-    let done = 0;
-    // Round 0 warms every server up (JIT tiers, connections, maps); it is not counted.
-    for (const phase of NODE_PHASES) {
-      options.progress?.(done++, total, `warm-up: ${phase.label}`);
-      await measure(server(phase.id), options.requests, options.concurrency);
-    }
-    const before = new Map<NodePhaseId, { filtered: number; written: number }>();
-    for (const p of NODE_PHASES) if (p.setup) before.set(p.id, await control(server(p.id), counters));
-    const rounds: Map<NodePhaseId, NodeRun>[] = [];
-    for (let round = 0; round < options.repeats; round++) {
-      const runs = new Map<NodePhaseId, NodeRun>();
-      const shift = round % NODE_PHASES.length;
-      const order = [...NODE_PHASES.slice(shift), ...NODE_PHASES.slice(0, shift)];
-      for (const phase of order) {
-        options.progress?.(done++, total, phase.label);
-        runs.set(phase.id, await measure(server(phase.id), options.requests, options.concurrency));
-      }
-      rounds.push(runs);
-    }
-    options.progress?.(total, total, 'done');
-    const after = new Map<NodePhaseId, { filtered: number; written: number }>();
-    for (const p of NODE_PHASES) if (p.setup) after.set(p.id, await control(server(p.id), counters));
-
-    const runsOf = (id: NodePhaseId) => rounds.map((r) => r.get(id) as NodeRun);
-    const paired = (id: NodePhaseId, f: (x: NodeRun, base: NodeRun) => number, base: NodePhaseId) =>
-      rounds.map((r) => f(r.get(id) as NodeRun, r.get(base) as NodeRun));
-    const phases: NodePhaseResult[] = NODE_PHASES.map((p) => {
-      const runs = runsOf(p.id);
-      const result: NodePhaseResult = {
-        id: p.id,
-        label: p.label,
-        requestsPerSecond: median(runs.map((x) => x.requestsPerSecond)),
-        cpuNsPerRequest: median(runs.map((x) => x.cpuNsPerRequest)),
-        dropped: (after.get(p.id)?.filtered ?? 0) - (before.get(p.id)?.filtered ?? 0),
-        recorded: (after.get(p.id)?.written ?? 0) - (before.get(p.id)?.written ?? 0),
-        runs,
-      };
-      if (p.id !== 'none' && p.id !== 'disabled') {
-        const d = paired(p.id, (x, b) => x.cpuNsPerRequest - b.cpuNsPerRequest, 'disabled');
-        result.overheadNs = median(d);
-        result.overheadIqrNs = iqr(d);
-      }
-      return result;
-    });
-    const by = new Map(phases.map((p) => [p.id, p]));
-    const over = (id: NodePhaseId) => by.get(id)?.overheadNs ?? Number.NaN;
-    const rps = paired('disabled', (x, b) => x.requestsPerSecond / b.requestsPerSecond, 'none');
-    const cpu = paired('disabled', (x, b) => x.cpuNsPerRequest / b.cpuNsPerRequest, 'none');
-    const engines = ['wasm', 'jit', 'interp'] as const;
-    options.progress?.(total, total, 'the event path in process');
-    const eventPath = await runEventPath({
-      calls: options.eventPathCalls,
-      repeats: options.eventPathRepeats,
-    });
-    return {
-      requests: options.requests,
-      repeats: options.repeats,
-      concurrency: options.concurrency,
-      node: process.version,
-      loadAverage: { start, end: loadavg() },
-      phases,
-      disabledVsNone: {
-        requestsPerSecond: median(rps),
-        requestsPerSecondIqr: iqr(rps),
-        cpuNsPerRequest: median(cpu),
-        cpuNsPerRequestIqr: iqr(cpu),
-      },
-      bpfOverPredicate: Object.fromEntries(
-        engines.map((e) => [e, ratio(over(`bpf-${e}`), over('predicate'))]),
-      ),
-      bpfOverRecord: Object.fromEntries(engines.map((e) => [e, ratio(over(`bpf-${e}`), over('record'))])),
-      eventPath,
-      eventPathCalls: options.eventPathCalls,
-      eventPathRepeats: options.eventPathRepeats,
-    };
-  } finally {
-    await Promise.all([...servers.values()].map((s) => s.stop()));
+    rounds.push(runs);
   }
+
+  const runsOf = (id: NodePhaseId) => rounds.map((r) => r.get(id) as NodeRun);
+  const paired = (id: NodePhaseId, f: (x: NodeRun, base: NodeRun) => number, base: NodePhaseId) =>
+    rounds.map((r) => f(r.get(id) as NodeRun, r.get(base) as NodeRun));
+  const phases: NodePhaseResult[] = NODE_PHASES.map((p) => {
+    const runs = runsOf(p.id);
+    const result: NodePhaseResult = {
+      id: p.id,
+      label: p.label,
+      requestsPerSecond: median(runs.map((x) => x.requestsPerSecond)),
+      cpuNsPerRequest: median(runs.map((x) => x.cpuNsPerRequest)),
+      dropped: counts.get(p.id)?.dropped ?? 0,
+      recorded: counts.get(p.id)?.recorded ?? 0,
+      runs,
+    };
+    if (p.id !== 'none' && p.id !== 'disabled') {
+      const d = paired(p.id, (x, b) => x.cpuNsPerRequest - b.cpuNsPerRequest, 'disabled');
+      result.overheadNs = median(d);
+      result.overheadIqrNs = iqr(d);
+    }
+    return result;
+  });
+  const by = new Map(phases.map((p) => [p.id, p]));
+  const over = (id: NodePhaseId) => by.get(id)?.overheadNs ?? Number.NaN;
+  const rps = paired('disabled', (x, b) => x.requestsPerSecond / b.requestsPerSecond, 'none');
+  const cpu = paired('disabled', (x, b) => x.cpuNsPerRequest / b.cpuNsPerRequest, 'none');
+  const engines = ['wasm', 'jit', 'interp'] as const;
+  options.progress?.(total, total, 'the event path in process');
+  const eventPath = await runEventPath({ calls: options.eventPathCalls, repeats: options.eventPathRepeats });
+  return {
+    requests: options.requests,
+    repeats: options.repeats,
+    concurrency: options.concurrency,
+    node: process.version,
+    loadAverage: { start, end: loadavg() },
+    phases,
+    disabledVsNone: {
+      requestsPerSecond: median(rps),
+      requestsPerSecondIqr: iqr(rps),
+      cpuNsPerRequest: median(cpu),
+      cpuNsPerRequestIqr: iqr(cpu),
+    },
+    bpfOverPredicate: Object.fromEntries(engines.map((e) => [e, ratio(over(`bpf-${e}`), over('predicate'))])),
+    bpfOverRecord: Object.fromEntries(engines.map((e) => [e, ratio(over(`bpf-${e}`), over('record'))])),
+    eventPath,
+    eventPathCalls: options.eventPathCalls,
+    eventPathRepeats: options.eventPathRepeats,
+  };
 }

@@ -189,7 +189,7 @@ export function nodeTableText(r: NodeTableReport): string {
   const lines = [
     table,
     '',
-    `${r.repeats} rounds of ${r.requests.toLocaleString('en')} requests per phase (${r.concurrency} in flight, loopback), one server per phase, Node ${r.node};`,
+    `${r.repeats} rounds of ${r.requests.toLocaleString('en')} requests per phase (${r.concurrency} in flight, loopback), each run a fresh warmed-up server, Node ${r.node};`,
     `req/s and CPU: medians; CPU is the server's (all threads, schedstat); overhead: median over rounds of the CPU per request`,
     `minus that of the preloaded server with every event disabled in the same round, IQR its interquartile range;`,
     `dropped/recorded: over the measured rounds, events the filter dropped / records written to the trace buffer.`,
