@@ -8,6 +8,7 @@
 //   node scripts/run.mjs test [turbo args]   every package's tests, then one summary line
 //   node scripts/run.mjs demo [args]         the RFC's story end to end
 //   node scripts/run.mjs bench [args]        the RFC's table (--quick for a short run)
+//   node scripts/run.mjs playground [args]   build the playground and serve it (prints the URL)
 //   node scripts/run.mjs tbpf [args]         build the CLI and run `tbpf args`
 //   node scripts/run.mjs turbo <args>        a turbo command (build, typecheck)
 //   node scripts/run.mjs pnpm <args>         the pinned pnpm
@@ -110,6 +111,9 @@ function build(name) {
   if (status !== 0) process.exit(status);
 }
 
+/** pnpm passes a `--` before the arguments through (npm drops it). */
+const stripDashes = (args) => (args[0] === '--' ? args.slice(1) : args);
+
 const [task, ...rest] = process.argv.slice(2);
 ensurePnpm();
 ensureInstalled();
@@ -122,11 +126,17 @@ switch (task) {
     build(`@tbpf/${task}`);
     process.exit(run(process.execPath, [join(root, 'apps', task, 'dist', 'main.js'), ...rest]));
     break;
+  case 'playground':
+    build('@tbpf/playground');
+    process.exit(
+      run(process.execPath, [join(root, 'apps', 'playground', 'dist', 'serve.js'), ...stripDashes(rest)]),
+    );
+    break;
   case 'tbpf': {
     build('@tbpf/cli');
-    // pnpm passes a `--` before the arguments through (npm drops it); tbpf would read it as "no
-    // more options". Relative paths in the arguments are the caller's: run where npm was called.
-    const args = rest[0] === '--' ? rest.slice(1) : rest;
+    // A `--` would be read by tbpf as "no more options". Relative paths in the arguments are the
+    // caller's: run where npm was called.
+    const args = stripDashes(rest);
     const cwd = process.env.INIT_CWD ?? process.cwd();
     process.exit(run(process.execPath, [join(root, 'apps', 'cli', 'bin', 'tbpf.js'), ...args], { cwd }));
     break;
@@ -138,6 +148,6 @@ switch (task) {
     process.exit(run(pnpm, rest));
     break;
   default:
-    console.error('usage: node scripts/run.mjs test|demo|bench|tbpf|turbo|pnpm [args]');
+    console.error('usage: node scripts/run.mjs test|demo|bench|playground|tbpf|turbo|pnpm [args]');
     process.exit(2);
 }

@@ -1,0 +1,109 @@
+import { readFileSync } from 'node:fs';
+import { rfcCoverLetterFilter } from '@tbpf/third-party';
+import { describe, expect, it } from 'vitest';
+import { analyse } from './analyse.js';
+import { EXAMPLES, type Example, RFC_FILTER } from './examples.js';
+import type { AnalyseRequest } from './protocol.js';
+
+function request(e: Example, over: Partial<AnalyseRequest> = {}): AnalyseRequest {
+  return {
+    source: e.source,
+    lang: e.lang,
+    type: e.type,
+    logLevel: 2,
+    execute: true,
+    timingBudgetMs: 0,
+    run: { engine: 'wasm', fields: e.fields ?? {}, ctxHex: e.ctxHex ?? '', repeat: e.repeat ?? 1 },
+    ...over,
+  };
+}
+const example = (id: string) => EXAMPLES.find((e) => e.id === id)!;
+
+describe('examples', () => {
+  it("the RFC's filter is the cover letter's, after one #include", () => {
+    const letter = readFileSync(rfcCoverLetterFilter, 'utf8');
+    expect(RFC_FILTER).toBe(`#include <tbpf/rfc2013.h>\n\n${letter}`);
+  });
+
+  it.each(
+    EXAMPLES.map((e) => [e.id, e] as const),
+  )('%s compiles, and verifies unless meant to be rejected', (id, e) => {
+    const a = analyse(request(e)).analysis;
+    expect(a.diagnostics.filter((d) => d.source !== 'verifier' && d.severity === 'error')).toEqual([]);
+    expect(a.verifier?.accepted).toBe(id !== 'rejected');
+    expect(a.listing.some((l) => l.kind === 'insn')).toBe(true);
+    if (id !== 'rejected') expect(a.run?.error).toBeUndefined();
+  });
+});
+
+describe('analyse', () => {
+  it("runs the RFC's filter: trace_printk only for eth5, on both engines", () => {
+    for (const engine of ['wasm', 'interp'] as const) {
+      const e = example('rfc-filter');
+      const hit = analyse(
+        request(e, { run: { engine, fields: { si: '"eth5"' }, ctxHex: '', repeat: 1 } }),
+      ).analysis;
+      expect(hit.typeName).toBe('kprobe');
+      expect(hit.run).toMatchObject({ r0: '0', engine, runs: 1 });
+      expect(hit.run?.printk).toHaveLength(1);
+      expect(hit.run?.printk[0]).toMatch(/skb .* dev .* eth5/);
+      const miss = analyse(
+        request(e, { run: { engine, fields: { si: '"eth0"' }, ctxHex: '', repeat: 1 } }),
+      ).analysis;
+      expect(miss.run?.printk).toEqual([]);
+    }
+  });
+
+  it("shows the counter's maps after the runs, decoded from BTF", () => {
+    const a = analyse(
+      request(example('rfc-counter'), {
+        run: { engine: 'wasm', fields: { si: '"eth5"', dx: '1500' }, ctxHex: '', repeat: 3 },
+      }),
+    ).analysis;
+    const pkts = a.run?.maps.find((m) => m.name === 'pkts');
+    expect(pkts?.entries).toEqual([['{ name: "eth5" }', '3']]);
+    const hist = a.run?.maps.find((m) => m.name === 'len_log2');
+    expect(hist?.entries[10]).toEqual(['10', '3']); // 1500 is in [1024, 2048)
+    expect(a.maps.find((m) => m.name === 'pkts')?.entries).toEqual([]); // before the run
+  });
+
+  it('puts a rejection on the source line of the rejected instruction, with the state there', () => {
+    const e = example('rejected');
+    const s = analyse(request(e));
+    const a = s.analysis;
+    const line = e.source.split('\n').findIndex((l) => l.includes('*count += 1;')) + 1;
+    expect(a.verifier?.accepted).toBe(false);
+    expect(a.verifier?.reason).toMatch(/invalid mem access 'map_value_or_null'/);
+    expect(a.verifier?.line).toBe(line);
+    expect(a.diagnostics).toContainEqual(
+      expect.objectContaining({ source: 'verifier', severity: 'error', line }),
+    );
+    const insn = a.verifier?.insn ?? -1;
+    expect(a.listing.find((l) => l.kind === 'insn' && l.insn === insn)).toMatchObject({ line });
+    const states = s.states(insn);
+    expect(states.visits).toBe(1);
+    expect(states.states[0][0].regs.find((r) => r.regno === 0)?.value).toMatch(/^map_value_or_null/);
+    expect(a.verifier?.log.filter((l) => l.kind === 'error').map((l) => l.insn)).toEqual([insn]);
+  });
+
+  it('links assembly instructions to their lines, and reports assembler errors at line:column', () => {
+    const e = example('asm-ubpf');
+    const a = analyse(request(e)).analysis;
+    expect(a.typeName).toBe('raw');
+    expect(a.run?.r0).toBe('1');
+    const lines = a.listing.flatMap((l) => (l.kind === 'insn' ? [l.line] : []));
+    expect(lines).toEqual([2, 3, 4, 5, 7, 8]);
+    const bad = analyse(request(e, { source: 'mov %r0, 1\nldxw %r0, [%x1+0]\nexit\n' })).analysis;
+    expect(bad.diagnostics).toEqual([
+      expect.objectContaining({ source: 'assembler', severity: 'error', line: 2, column: 12 }),
+    ]);
+  });
+
+  it('reports compiler errors at line:column and verifies as the type asked for', () => {
+    const bad = analyse(request(example('loop'), { source: 'int f(void) { return x; }\n' })).analysis;
+    expect(bad.diagnostics[0]).toMatchObject({ source: 'compiler', severity: 'error', line: 1, column: 22 });
+    const xdp = analyse(request(example('asm-ubpf'), { type: 'xdp' })).analysis;
+    expect(xdp.typeName).toBe('xdp');
+    expect(xdp.context.kind).toBe('fields');
+  });
+});
