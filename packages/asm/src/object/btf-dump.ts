@@ -111,67 +111,33 @@ export function btfJson(btf: BtfSpec): { types: Record<string, unknown>[] } {
   return { types: btf.types.slice(1).map((_, i) => typeJson(btf, i + 1)) };
 }
 
-/** `bpftool btf dump file X`: one type per line, members and parameters below it. */
+/** `bpftool btf dump file X`: one type per line (the JSON's fields in order), members, parameters, values and variables below it. */
 export function formatBtf(btf: BtfSpec): string {
   let out = '';
-  btf.types.forEach((t, id) => {
-    if (id === 0) return;
-    let line = `[${id}] ${KIND_NAME[t.kind]} '${anon(t.name)}'`;
-    switch (t.kind) {
-      case 'int':
-        line += ` size=${t.size} bits_offset=${t.offset} nr_bits=${t.bits} encoding=${intEncoding(t)}`;
-        break;
-      case 'ptr':
-      case 'typedef':
-      case 'volatile':
-      case 'const':
-      case 'restrict':
-      case 'type_tag':
-        line += ` type_id=${t.type}`;
-        break;
-      case 'array':
-        line += ` type_id=${t.elemType} index_type_id=${t.indexType} nr_elems=${t.nelems}`;
-        break;
-      case 'struct':
-      case 'union':
-        line += ` size=${t.size} vlen=${t.members.length}`;
-        for (const m of t.members)
-          line += `\n\t'${anon(m.name)}' type_id=${m.type} bits_offset=${m.bitOffset}${m.bitSize ? ` bitfield_size=${m.bitSize}` : ''}`;
-        break;
-      case 'enum':
-      case 'enum64': {
-        line += ` encoding=${t.signed ? 'SIGNED' : 'UNSIGNED'} size=${t.size} vlen=${t.values.length}`;
-        const suffix = t.kind === 'enum64' ? (t.signed ? 'LL' : 'ULL') : '';
-        for (const v of t.values) line += `\n\t'${v.name}' val=${v.value}${suffix}`;
-        break;
-      }
-      case 'fwd':
-        line += ` fwd_kind=${t.union ? 'union' : 'struct'}`;
-        break;
-      case 'func':
-        line += ` type_id=${t.type} linkage=${t.linkage}`;
-        break;
-      case 'func_proto':
-        line += ` ret_type_id=${t.returnType} vlen=${t.params.length}`;
-        for (const p of t.params) line += `\n\t'${anon(p.name)}' type_id=${p.type}`;
-        break;
-      case 'var':
-        line += ` type_id=${t.type}, linkage=${t.linkage}`;
-        break;
-      case 'datasec':
-        line += ` size=${t.size} vlen=${t.vars.length}`;
-        for (const v of t.vars)
-          line += `\n\ttype_id=${v.type} offset=${v.offset} size=${v.size} (VAR '${anon(btf.types[v.type]?.name ?? '')}')`;
-        break;
-      case 'float':
-        line += ` size=${t.size}`;
-        break;
-      case 'decl_tag':
-        line += ` type_id=${t.type} component_idx=${t.componentIdx}`;
-        break;
-    }
-    out += `${line}\n`;
-  });
+  for (const t of btfJson(btf).types) {
+    const { id, kind, name, members, params, values, vars, ...fields } = t as Record<string, unknown>;
+    const pairs = Object.entries(fields).map(([k, v]) => `${k}=${v}`);
+    // VAR alone separates its linkage with a comma.
+    const head = kind === 'VAR' ? pairs.join(', ') : pairs.join(' ');
+    let lines = `[${id}] ${kind} '${name}' ${head}`;
+    const sub = (rows: unknown, line: (r: Record<string, unknown>) => string) => {
+      for (const r of (rows as Record<string, unknown>[] | undefined) ?? []) lines += `\n\t${line(r)}`;
+    };
+    sub(
+      members,
+      (m) =>
+        `'${m.name}' type_id=${m.type_id} bits_offset=${m.bits_offset}${m.bitfield_size ? ` bitfield_size=${m.bitfield_size}` : ''}`,
+    );
+    sub(params, (p) => `'${p.name}' type_id=${p.type_id}`);
+    const suffix = kind === 'ENUM64' ? (fields.encoding === 'SIGNED' ? 'LL' : 'ULL') : '';
+    sub(values, (v) => `'${v.name}' val=${v.val}${suffix}`);
+    sub(
+      vars,
+      (v) =>
+        `type_id=${v.type_id} offset=${v.offset} size=${v.size} (VAR '${anon(btf.types[v.type_id as number]?.name ?? '')}')`,
+    );
+    out += `${lines}\n`;
+  }
   return out;
 }
 
