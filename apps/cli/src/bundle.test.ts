@@ -92,8 +92,23 @@ describe('the bundled tbpf', () => {
       'cc',
       'jited',
       'verify',
+      'btf',
     ]) {
       expect(r.stdout).toContain(`  ${name} `);
+    }
+  });
+
+  test('a closed pipe ends the command quietly (tbpf opcodes | head -1)', () => {
+    for (let i = 0; i < 5; i++) {
+      const r = spawnSync(
+        'sh',
+        ['-c', `"${process.execPath}" "${path.join(outdir, 'main.js')}" opcodes | head -1`],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(r.stdout).toBe('opcode  selector        group     cpu  instruction\n');
+      expect(r.stderr).toBe('');
     }
   });
 });
