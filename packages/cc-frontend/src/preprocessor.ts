@@ -834,7 +834,10 @@ export class Preprocessor {
           if (m.query) return { args: args.length === 1 && args[0].length === 0 ? [] : args, rparen: t };
           if (args.length === 1 && args[0].length === 0 && params.length === 0 && !m.variadic) args.pop();
           const want = params.length + (m.variadic ? 1 : 0);
-          if (m.variadic && args.length === params.length) args.push([]);
+          if (m.variadic && args.length === params.length) args.push(OMITTED);
+          // `E()` of `E(...)` counts as leaving the variadic argument out (GCC and clang).
+          else if (m.variadic && params.length === 0 && args.length === 1 && args[0].length === 0)
+            args[0] = OMITTED;
           if (args.length !== want && !(want === 1 && args.length === 0 && params.length === 1)) {
             throw this.diags.error(
               name.loc,
@@ -869,7 +872,9 @@ export class Preprocessor {
       const i = params.indexOf(name);
       return i < 0 ? undefined : args[i];
     };
-    const vaEmpty = m.variadic === undefined || (args[params.length]?.length ?? 0) === 0;
+    // __VA_OPT__ looks at the variadic argument after expansion (as clang, C23 and C++20).
+    const vaEmpty = (): boolean =>
+      m.variadic === undefined || this.expandList(args[params.length] ?? []).length === 0;
     const body = m.body;
     const out: BodyToken[] = [];
     const expandedCache = new Map<string, Token[]>();
@@ -902,7 +907,7 @@ export class Preprocessor {
           else if (body[j].text === ')' && --depth === 0) break;
         }
         const group = body.slice(i + 2, j);
-        if (!vaEmpty) out.push(...this.substitute({ ...m, body: group }, args, site));
+        if (!vaEmpty()) out.push(...this.substitute({ ...m, body: group }, args, site));
         i = j;
         continue;
       }
@@ -911,10 +916,12 @@ export class Preprocessor {
         i++;
         const rhsArg = argOf(rhsTok.text);
         const rhs: BodyToken[] = rhsArg ? rhsArg.map((x) => fromArg(x)) : [own(rhsTok)];
-        // GNU: `, ## __VA_ARGS__` drops the comma when the variadic argument is empty.
+        // GNU: `, ## __VA_ARGS__` drops the comma when the variadic argument is left out (an
+        // empty one, `M(a,)`, keeps it, as in clang and GCC).
         if (m.variadic !== undefined && rhsTok.text === m.variadic && out[out.length - 1]?.t.text === ',') {
-          if (rhs.length === 0) out.pop();
-          else out.push(...this.expandList(rhsArg ?? []).map((x) => fromArg(x)));
+          // An operand of ## is not expanded first: the rescan expands it, under this macro's hide set.
+          if (rhsArg === OMITTED) out.pop();
+          else out.push(...(rhsArg ?? []).map((x) => fromArg(x)));
           continue;
         }
         if (rhs.length === 0) continue;
@@ -958,6 +965,9 @@ export class Preprocessor {
     return { t: toks[0].with({ loc: a.t.loc, space: a.t.space, bol: false, hide: a.t.hide }), arg: a.arg };
   }
 }
+
+/** The variadic argument of an invocation that gave none (`M(a)` for `M(x, ...)`). */
+const OMITTED: Token[] = [];
 
 /** A token of a macro's replacement, and whether it came from an argument. */
 interface BodyToken {

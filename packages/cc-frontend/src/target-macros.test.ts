@@ -1,0 +1,49 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { type CpuVersion, predefinedMacros } from './target-macros.js';
+
+function haveClang(): boolean {
+  try {
+    execFileSync('clang-19', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    if (process.env.CI) throw new Error('clang-19 is required in CI');
+    return false;
+  }
+}
+
+/** `clang-19 -target bpf -dM -E` as a map from name to replacement text. */
+function clangMacros(args: string[]): Map<string, string> {
+  const out = execFileSync('clang-19', ['-target', 'bpf', ...args, '-dM', '-E', '-x', 'c', '-'], {
+    input: '',
+    encoding: 'utf8',
+  });
+  const m = new Map<string, string>();
+  for (const line of out.trim().split('\n')) {
+    const [, name, value] = /^#define (\S+) ?(.*)$/.exec(line) ?? [];
+    if (name) m.set(name, value);
+  }
+  return m;
+}
+
+/** Ours differ on purpose: the version strings name tbpf, and __TBPF__ is ours. */
+const OWN = new Set(['__VERSION__', '__clang_version__', '__TBPF__']);
+
+describe("predefined macros are clang-19's for -target bpf", () => {
+  it.each([
+    [1, true],
+    [2, true],
+    [3, true],
+    [4, true],
+    [4, false],
+  ] as [CpuVersion, boolean][])('-mcpu=v%i, optimising %s', (cpu, optimize) => {
+    if (!haveClang()) return;
+    const clang = clangMacros([`-mcpu=v${cpu}`, optimize ? '-O2' : '-O0']);
+    const ours = predefinedMacros(cpu, optimize);
+    for (const k of OWN) {
+      clang.delete(k);
+      ours.delete(k);
+    }
+    expect(Object.fromEntries([...ours].sort())).toEqual(Object.fromEntries([...clang].sort()));
+  });
+});
