@@ -379,7 +379,8 @@ export function parseLog(result: VerifyResult): LogLine[] {
     if (m) return { text: t, insn: Number(m[1]), kind: 'insn' };
     m = /^from \d+ to (\d+): /.exec(t);
     if (m) return { text: t, insn: Number(m[1]), kind: 'branch' };
-    if (t.startsWith('; ')) return { text: t, kind: 'source' };
+    m = /^; [^:]*:(\d+)/.exec(t);
+    if (m) return { text: t, line: Number(m[1]), kind: 'source' };
     if (/^processed \d+ insns/.test(t)) return { text: t, kind: 'stats' };
     if (i === reasonAt) return { text: t, insn: result.error?.insnIndex, kind: 'error' };
     return { text: t, kind: 'other' };

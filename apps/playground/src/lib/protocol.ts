@@ -64,6 +64,8 @@ export interface LogLine {
   text: string;
   /** `N: (op) …` and `N: safe` lines: N; `from X to Y:` lines: Y. */
   insn?: number;
+  /** `; FILE:LINE: source` lines: LINE. */
+  line?: number;
   kind: 'insn' | 'branch' | 'source' | 'safe' | 'error' | 'stats' | 'other';
 }
 

@@ -127,6 +127,8 @@ export interface SourceEditor {
   markLines(marks: LineMarks): void;
   /** Put the cursor on a line and scroll it into view. */
   reveal(line: number): void;
+  /** Scroll a line into view, leaving the cursor where it is. */
+  scrollTo(line: number): void;
 }
 
 export function createEditor(
@@ -197,6 +199,9 @@ export function createEditor(
     },
     markLines(m) {
       view.dispatch({ effects: setMarks.of(m) });
+    },
+    scrollTo(line) {
+      view.dispatch({ effects: EditorView.scrollIntoView(pos(line, 1).from, { y: 'nearest' }) });
     },
     reveal(line) {
       const { from } = pos(line, 1);

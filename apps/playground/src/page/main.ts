@@ -43,7 +43,8 @@ const fromExample = (e: Example): PageState => ({
   run: { engine: 'wasm', fields: { ...e.fields }, ctxHex: e.ctxHex ?? '', repeat: e.repeat ?? 1 },
 });
 
-const state: PageState = (await decodeState(location.hash)) ?? fromExample(EXAMPLES[0]);
+const shared = await decodeState(location.hash);
+const state: PageState = shared ?? fromExample(EXAMPLES[0]);
 let analysis: Analysis | undefined;
 let selected: number | undefined;
 let shownShape = '';
@@ -161,8 +162,14 @@ function select(insn: number): void {
   const line = analysis?.listing.find((l) => l.kind === 'insn' && l.insn === insn);
   const sourceLine = line?.kind === 'insn' ? line.line : undefined;
   markEditor(sourceLine);
-  if (sourceLine) editor.reveal(sourceLine);
+  if (sourceLine) editor.scrollTo(sourceLine);
   post({ kind: 'states', id: 0, insn });
+}
+
+/** Show a source line: the cursor goes there (which marks its instructions in the listing). */
+function revealSource(line: number): void {
+  editor.reveal(line);
+  editor.view.focus();
 }
 
 function markEditor(linked?: number): void {
@@ -173,13 +180,10 @@ function markEditor(linked?: number): void {
 function show(a: Analysis): void {
   analysis = a;
   editor.showDiagnostics(a.diagnostics);
-  renderProblems(byId('problems'), a.diagnostics, (line) => {
-    editor.reveal(line);
-    editor.view.focus();
-  });
-  renderListing(byId('listing'), a, select);
+  renderProblems(byId('problems'), a.diagnostics, revealSource);
+  renderListing(byId('listing'), a, select, revealSource);
   renderVerdict(byId('verdict'), a, select);
-  renderLog(byId('log'), a, select);
+  renderLog(byId('log'), a, select, revealSource);
   fillPrograms(a);
   typeAuto(a);
   showContext(a.context);
@@ -243,6 +247,7 @@ exampleSelect.replaceChildren(
   h('option', { value: '' }, 'Examples…'),
   ...EXAMPLES.map((e) => h('option', { value: e.id }, e.title)),
 );
+if (!shared) exampleSelect.value = EXAMPLES[0].id;
 exampleSelect.addEventListener('change', () => {
   const e = EXAMPLES.find((x) => x.id === exampleSelect.value);
   if (!e) return;

@@ -26,11 +26,24 @@ export function renderProblems(
   el.hidden = diagnostics.length === 0;
 }
 
-export function renderListing(el: HTMLElement, a: Analysis, select: (insn: number) => void) {
+/** A line of the listing or the log that quotes the source: click to see it in the editor. */
+function sourceRow(text: string, line: number | undefined, cls: string, reveal: (line: number) => void) {
+  const row = h('div', { class: cls, title: line ? `line ${line}` : undefined }, text);
+  if (line) row.addEventListener('click', () => reveal(line));
+  return row;
+}
+
+export function renderListing(
+  el: HTMLElement,
+  a: Analysis,
+  select: (insn: number) => void,
+  reveal: (line: number) => void,
+) {
   const rejected = a.verifier?.accepted === false ? a.verifier.insn : undefined;
   const visits = a.verifier?.visits ?? [];
   el.replaceChildren(
     ...a.listing.map((l) => {
+      if (l.kind === 'source') return sourceRow(l.text, l.line || undefined, 'ln source', reveal);
       if (l.kind !== 'insn') return h('div', { class: `ln ${l.kind}` }, l.text);
       const tab = l.text.indexOf('\t');
       const n = visits[l.insn] ?? 0;
@@ -101,9 +114,15 @@ export function renderVerdict(el: HTMLElement, a: Analysis, select: (insn: numbe
   );
 }
 
-export function renderLog(el: HTMLElement, a: Analysis, select: (insn: number) => void) {
+export function renderLog(
+  el: HTMLElement,
+  a: Analysis,
+  select: (insn: number) => void,
+  reveal: (line: number) => void,
+) {
   el.replaceChildren(
     ...(a.verifier?.log ?? []).map((l) => {
+      if (l.kind === 'source') return sourceRow(l.text, l.line, 'ln log source', reveal);
       const row = h('div', { class: `ln log ${l.kind}`, 'data-insn': l.insn }, l.text);
       if (l.insn !== undefined) {
         const insn = l.insn;
