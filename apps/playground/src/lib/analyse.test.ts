@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { rfcCoverLetterFilter } from '@tbpf/third-party';
 import { describe, expect, it } from 'vitest';
 import { analyse } from './analyse.js';
-import { EXAMPLES, type Example, RFC_FILTER } from './examples.js';
+import { EXAMPLES, type Example } from './examples.js';
 import type { AnalyseRequest } from './protocol.js';
 
 function request(e: Example, over: Partial<AnalyseRequest> = {}): AnalyseRequest {
@@ -22,7 +22,7 @@ const example = (id: string) => EXAMPLES.find((e) => e.id === id)!;
 describe('examples', () => {
   it("the RFC's filter is the cover letter's, after one #include", () => {
     const letter = readFileSync(rfcCoverLetterFilter, 'utf8');
-    expect(RFC_FILTER).toBe(`#include <tbpf/rfc2013.h>\n\n${letter}`);
+    expect(example('rfc-filter').source).toBe(`#include <tbpf/rfc2013.h>\n\n${letter}`);
   });
 
   it.each(

@@ -1,4 +1,5 @@
 /** The examples the page offers: each is a program, its language and what to run it with. */
+import { RFC_FILTER_C } from '@tbpf/demo/filters';
 import type { Lang } from './protocol.js';
 
 export interface Example {
@@ -13,25 +14,6 @@ export interface Example {
   ctxHex?: string;
   repeat?: number;
 }
-
-/**
- * The filter of the 2013 RFC's cover letter exactly as posted (the test compares it with
- * third_party/rfc2013/filter.c), after one line that declares what the letter assumed.
- */
-export const RFC_FILTER = `#include <tbpf/rfc2013.h>
-
-void filter(struct bpf_context *ctx)
-{
-char devname[4] = "eth5";
-struct net_device *dev;
-struct sk_buff *skb = 0;
-dev = (struct net_device *)ctx->regs.si;
-if (bpf_memcmp(dev->name, devname, 4) == 0) {
-char fmt[] = "skb %p dev %p eth5\\n";
-bpf_trace_printk(fmt, skb, dev, 0, 0);
-}
-}
-`;
 
 const COUNTER = `// The RFC's second example (filter_ex2) in today's terms: count packets per
 // device in a hash map and keep a log2 histogram of their lengths in an array.
@@ -202,7 +184,7 @@ export const EXAMPLES: readonly Example[] = [
     title: "The RFC's filter (2013)",
     lang: 'c',
     type: 'auto',
-    source: RFC_FILTER,
+    source: RFC_FILTER_C,
     fields: { si: '"eth5"' },
   },
   {
