@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { rfcCoverLetterFilter } from '@tbpf/third-party';
 import { describe, expect, it } from 'vitest';
-import { analyse } from './analyse.js';
+import { analyse, LOG_HEAD, LOG_TAIL } from './analyse.js';
 import { EXAMPLES, type Example } from './examples.js';
 import type { AnalyseRequest } from './protocol.js';
 
@@ -97,6 +97,23 @@ describe('analyse', () => {
     expect(bad.diagnostics).toEqual([
       expect.objectContaining({ source: 'assembler', severity: 'error', line: 2, column: 12 }),
     ]);
+  });
+
+  it('keeps the head and the tail of a long log, and the states of the first visits of a loop', () => {
+    const loop = example('loop');
+    const s = analyse(
+      request(loop, { source: loop.source.replace('n > 64', 'n > 2000').replace('n = 64', 'n = 2000') }),
+    );
+    const v = s.analysis.verifier;
+    expect(v?.accepted).toBe(true);
+    expect(v?.log).toHaveLength(LOG_HEAD + 1 + LOG_TAIL);
+    expect(v?.log[LOG_HEAD].text).toMatch(/^… \d+ lines not shown …$/);
+    expect(v?.log.at(-1)?.kind).toBe('stats');
+    const body = Math.max(...(v?.visits ?? []));
+    expect(body).toBeGreaterThan(1000);
+    const hot = v?.visits.indexOf(body) ?? -1;
+    expect(s.states(hot)).toMatchObject({ visits: body });
+    expect(s.states(hot).states).toHaveLength(8);
   });
 
   it('reports compiler errors at line:column and verifies as the type asked for', () => {

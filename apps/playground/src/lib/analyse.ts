@@ -368,21 +368,33 @@ function verdict(
   };
 }
 
+/** Log lines shown: the first LOG_HEAD and the last LOG_TAIL (a long walk logs every step). */
+export const LOG_HEAD = 3000;
+export const LOG_TAIL = 1000;
+
 /** The kernel-shaped log, each line linked to the instruction it is about. */
-export function parseLog(result: VerifyResult): LogLine[] {
+function parseLog(result: VerifyResult): LogLine[] {
   const text = result.log.replace(/\n$/, '').split('\n');
   const reasonAt = result.accepted ? -1 : text.length - 2;
-  return text.map((t, i): LogLine => {
-    let m = /^(\d+): safe$/.exec(t);
-    if (m) return { text: t, insn: Number(m[1]), kind: 'safe' };
-    m = /^(\d+): /.exec(t);
-    if (m) return { text: t, insn: Number(m[1]), kind: 'insn' };
-    m = /^from \d+ to (\d+): /.exec(t);
-    if (m) return { text: t, insn: Number(m[1]), kind: 'branch' };
-    m = /^; [^:]*:(\d+)/.exec(t);
-    if (m) return { text: t, line: Number(m[1]), kind: 'source' };
-    if (/^processed \d+ insns/.test(t)) return { text: t, kind: 'stats' };
-    if (i === reasonAt) return { text: t, insn: result.error?.insnIndex, kind: 'error' };
-    return { text: t, kind: 'other' };
-  });
+  return text.length <= LOG_HEAD + LOG_TAIL
+    ? text.map((t, i) => logLine(t, i === reasonAt, result))
+    : [
+        ...text.slice(0, LOG_HEAD).map((t) => logLine(t, false, result)),
+        { text: `… ${text.length - LOG_HEAD - LOG_TAIL} lines not shown …`, kind: 'other' as const },
+        ...text.slice(-LOG_TAIL).map((t, i) => logLine(t, text.length - LOG_TAIL + i === reasonAt, result)),
+      ];
+}
+
+function logLine(t: string, isReason: boolean, result: VerifyResult): LogLine {
+  let m = /^(\d+): safe$/.exec(t);
+  if (m) return { text: t, insn: Number(m[1]), kind: 'safe' };
+  m = /^(\d+): /.exec(t);
+  if (m) return { text: t, insn: Number(m[1]), kind: 'insn' };
+  m = /^from \d+ to (\d+): /.exec(t);
+  if (m) return { text: t, insn: Number(m[1]), kind: 'branch' };
+  m = /^; [^:]*:(\d+)/.exec(t);
+  if (m) return { text: t, line: Number(m[1]), kind: 'source' };
+  if (/^processed \d+ insns/.test(t)) return { text: t, kind: 'stats' };
+  if (isReason) return { text: t, insn: result.error?.insnIndex, kind: 'error' };
+  return { text: t, kind: 'other' };
 }
