@@ -88,6 +88,14 @@ const MAX_PENDING = 8192;
 const MAX_CALL_FRAMES = 8;
 const MAX_VAR_OFF = 1 << 29;
 const ARRAY_MAP = 2;
+/** Linux's BPF_FUNC_tail_call and BPF_FUNC_spin_unlock. */
+const HELPER_TAIL_CALL = 12;
+const HELPER_SPIN_UNLOCK = 94;
+/** Linux's MAX_PACKET_OFF: variable packet offsets beyond it prove nothing. */
+const MAX_PACKET_OFF = 0xffff;
+/** Ranges of a packet pointer known to be beyond / at the packet's end (Linux's values). */
+const BEYOND_PKT_END = -2;
+const AT_PKT_END = -1;
 /** Pointers no arithmetic may move (Linux: "pointer arithmetic on sock prohibited"). */
 const SOCKETS = new Set(['sock', 'sock_common', 'tcp_sock', 'xdp_sock']);
 
@@ -144,7 +152,12 @@ const ALU_STR: Record<string, string> = {
  */
 function loadedScalar(size: number, signed: boolean): Reg {
   const i = size + (signed ? 8 : 0);
-  return (LOADED[i] ??= loadedScalarOf(size, signed));
+  let r = LOADED[i];
+  if (!r) {
+    r = loadedScalarOf(size, signed);
+    LOADED[i] = r;
+  }
+  return r;
 }
 const LOADED: Reg[] = [];
 
@@ -173,6 +186,20 @@ function scalarFrom(b: Bounds): Reg {
 }
 
 const isZeroConst = (r: Reg): boolean => r.type === 'scalar' && isConstValue(r, 0);
+
+/**
+ * The address `reg + fixed` is a multiple of `size` for every value of the variable part
+ * (Linux's tnum_is_aligned(tnum_add(var_off, fixed), size)); only the low bits matter.
+ */
+function stackAligned(reg: Reg, fixed: number, size: number): boolean {
+  const sv = (reg.vl + fixed) | 0;
+  const mu = ((reg.ml + sv) ^ sv) | reg.ml;
+  return (((sv & ~mu) | mu) & (size - 1)) === 0;
+}
+
+/** A known value as Linux's tnum_strn prints a constant: `0`, or hexadecimal. */
+const formatConstHex = (r: Reg): string =>
+  r.vh === 0 && r.vl === 0 ? '0' : `0x${toBigInt(r.vh, r.vl).toString(16)}`;
 
 export class Checker {
   private readonly insns: readonly Insn[];
@@ -618,6 +645,27 @@ export class Checker {
     else this.hist.push(entry);
   }
 
+  /**
+   * A helper reads stack bytes [lo, hi) through `reg` (Linux's check_stack_range_initialized):
+   * every byte must be initialised, and without CAP_BPF no spilled pointer may be read (it would
+   * leak to the helper).
+   */
+  helperStackRead(regno: number, reg: Reg, lo: number, hi: number, size: number): void {
+    this.noteStackRead(reg, lo, hi);
+    const f = this.stackFrame(reg);
+    for (let o = lo; o < hi; o++) {
+      const i = o + STACK_SIZE;
+      const b = f.stack[i];
+      if (b === STACK_MISC || b === STACK_ZERO) continue;
+      if (b === STACK_SPILL && (!this.unpriv || f.spills[i >> 3]?.type === 'scalar')) continue;
+      this.reject(
+        isConst(reg)
+          ? `invalid read from stack R${regno} off ${lo}+${o - lo} size ${size}`
+          : `invalid read from stack R${regno} var_off ${tnumStr(reg)}+${o - lo} size ${size}`,
+      );
+    }
+  }
+
   /** The current instruction reads stack bytes [lo, hi) (offsets from its frame pointer) of `reg`'s frame. */
   noteStackRead(reg: Reg, lo: number, hi: number): void {
     const depth = this.st.frames.length - 1 - reg.frame;
@@ -679,6 +727,7 @@ export class Checker {
       case 'call':
         this.jmpsProcessed++;
         if (insn.target === 'local') return this.checkLocalCall();
+        this.beforeHelperCall(insn.imm);
         checkHelperCall(this, insn.imm);
         return this.pc + 1;
       case 'callx': {
@@ -686,6 +735,7 @@ export class Checker {
         const r = this.readReg(insn.reg);
         this.markPrecise(insn.reg);
         if (r.type !== 'scalar' || !isConst(r)) this.reject(`callx R${insn.reg} is not a known helper id`);
+        this.beforeHelperCall(r.vl | 0);
         checkHelperCall(this, r.vl | 0);
         return this.pc + 1;
       }
@@ -776,9 +826,10 @@ export class Checker {
       return;
     }
     if (isPointer(d) && isPointer(src)) {
-      if (op === 'sub' && width === 64 && !this.unpriv) {
+      if (op === 'sub' && !this.unpriv) {
         // ptr - ptr is a distance: a scalar (allowed for privileged programs in Linux).
-        if (d.type === src.type && d.type === 'fp' && isConst(d) && isConst(src) && d.frame === src.frame) {
+        const sameFrame = d.type === 'fp' && src.type === 'fp' && d.frame === src.frame;
+        if (width === 64 && sameFrame && isConst(d) && isConst(src)) {
           this.setReg(dst, constReg(d.off - src.off));
         } else this.setReg(dst, scalarReg());
         return;
@@ -799,7 +850,11 @@ export class Checker {
 
   /** Linux's adjust_ptr_min_max_vals. */
   private ptrArith(op: string, width: 32 | 64, ptr: Reg, off: Reg, dst: number): Reg {
-    if (width === 32) this.reject(`R${dst} 32-bit pointer arithmetic prohibited`);
+    if (width === 32) {
+      // Privileged programs may subtract: the result is a meaningless scalar (as in Linux).
+      if (op === 'sub' && !this.unpriv) return scalarReg();
+      this.reject(`R${dst} 32-bit pointer arithmetic prohibited`);
+    }
     if (op === 'and' || op === 'or' || op === 'xor') {
       this.reject(`R${dst} bitwise operator ${ALU_STR[op]} on pointer prohibited`);
     }
@@ -827,6 +882,8 @@ export class Checker {
         `value ${BigInt.asIntN(64, toBigInt(off.sminh, off.sminl))} makes ${tn} pointer be out of bounds`,
       );
     }
+    // JITs may not cope with subtraction from the frame pointer (Linux refuses it).
+    if (op === 'sub' && ptr.type === 'fp') this.reject(`R${dst} subtraction from stack pointer prohibited`);
     if (known) {
       const n = op === 'add' ? ptr.off + val : ptr.off - val;
       if (n >= MAX_VAR_OFF || n <= -MAX_VAR_OFF) this.reject(`${tn} pointer offset ${n} is not allowed`);
@@ -874,7 +931,6 @@ export class Checker {
     let value: Reg;
     if (insn.kind === 'stx') value = this.readReg(insn.src);
     else {
-      if (base.type === 'ctx') this.reject(`BPF_ST stores into R${insn.dst} ctx is not allowed`);
       value = constReg(insn.imm | 0);
     }
     if (this.unpriv && insn.kind === 'stx' && isPointer(value) && base.type !== 'fp') {
@@ -908,6 +964,8 @@ export class Checker {
 
   private checkLdAbs(src: number, size: number): void {
     if (!this.opts.type.ldAbs) this.reject('BPF_LD_[ABS|IND] instructions not allowed for this program type');
+    // A legacy packet load may end the program (a packet too short): nothing may be held.
+    this.checkResourceLeak('BPF_LD_[ABS|IND]', true);
     const r6 = this.readReg(6);
     if (r6.type !== 'ctx') this.reject('at the time of BPF_LD_ABS|IND R6 != pointer to skb');
     if (src >= 0 && this.readReg(src).type !== 'scalar') this.reject(`R${src} leaks addr into packet load`);
@@ -1001,15 +1059,7 @@ export class Checker {
       case 'pkt':
       case 'pkt_meta':
         if (kind === 'write' && !this.opts.type.pktWrite) this.reject(`cannot write into packet`);
-        this.checkRegion(
-          regno,
-          reg,
-          off,
-          size,
-          reg.range,
-          (o) =>
-            `invalid access to packet, off=${o} size=${size}, R${regno}(id=${reg.id},off=${reg.off},r=${reg.range})`,
-        );
+        this.checkPacketAccess(regno, reg, off, size, false);
         return undefined;
       case 'ctx':
         return ctxAccess(this, regno, reg, off, size, kind);
@@ -1034,13 +1084,16 @@ export class Checker {
   /** Byte range [lo, hi) (offsets from the frame pointer) a stack access may touch. */
   stackRange(regno: number, reg: Reg, off: number, size: number, what: string): [number, number] {
     const fixed = reg.off + off;
+    // Loads and stores must be aligned on the stack, whatever the offset (Linux's strict
+    // alignment for stack pointers); helpers' accesses need not be.
+    if (what !== 'indirect access to' && !stackAligned(reg, fixed, size)) {
+      const varOff = isConst(reg) ? formatConstHex(reg) : tnumStr(reg);
+      this.reject(`misaligned stack access off ${varOff}+${reg.off}+${off} size ${size}`);
+    }
     if (isConst(reg)) {
       const o = fixed + constSigned(reg);
       if (o < -STACK_SIZE || o + size > 0 || size <= 0)
         this.reject(`invalid ${what} stack R${regno} off=${o} size=${size}`);
-      if (o % size !== 0 && what !== 'indirect access to') {
-        this.reject(`misaligned stack access off (0x0; 0x0)+${reg.off}+${off} size ${size}`);
-      }
       this.noteDepth(reg, -o);
       return [o, o + size];
     }
@@ -1194,7 +1247,8 @@ export class Checker {
       if (insn.source === 'reg') this.markPrecise(insn.src);
       return cond === 'jne' ? target : this.pc + 1;
     }
-    if (this.pktCompare(insn, d, s, target)) return this.pc + 1;
+    const next = this.pktCompare(insn, d, s, target);
+    if (next !== undefined) return next;
     this.fork(copyState(this.st), target);
     return this.pc + 1;
   }
@@ -1252,15 +1306,20 @@ export class Checker {
     if (insn.source === 'reg') set(insn.src, ns);
   }
 
+  private holdsSpinLock(r: Reg): boolean {
+    return r.type === 'map_value' && this.maps[r.map]?.spinLockOff !== undefined;
+  }
+
   /** On one edge of a null check: every copy of the pointer becomes NULL (0) or non-null. */
   private markNull(ptr: Reg, isNull: boolean): void {
     const id = ptr.id;
     this.forEachReg((r) =>
-      // The id only linked the copies for this check (Linux resets it so pruning can match).
+      // The id only linked the copies for this check (Linux resets it so pruning can match),
+      // unless it names a value holding a bpf_spin_lock (locks are matched by it).
       r.id === id && r.nullable
         ? isNull
           ? constReg(0)
-          : { ...r, nullable: false, id: 0, sig: undefined }
+          : { ...r, nullable: false, id: this.holdsSpinLock(r) ? r.id : 0, sig: undefined }
         : undefined,
     );
     // NULL from an acquiring helper holds no reference; a cast (sk_fullsock) keeps its source's.
@@ -1268,37 +1327,126 @@ export class Checker {
       this.st.refs = this.st.refs.filter((x) => x.id !== ptr.refId);
   }
 
-  /** `pkt + N` compared with `pkt_end`: on the edge where it is inside, N bytes are readable. */
-  private pktCompare(insn: JmpInsn, d: Reg, s: Reg, target: number): boolean {
-    if (insn.width !== 64 || insn.source !== 'reg') return false;
-    let pkt: Reg;
+  /**
+   * A packet access (Linux's check_packet_access). A packet pointer's range counts from the
+   * pointer's variable part, which every pointer of its id shares (the constant offsets apart):
+   * only the fixed offset is checked against it.
+   */
+  checkPacketAccess(regno: number, reg: Reg, off: number, size: number, zeroOk: boolean): void {
+    if (sminOf(reg) < 0)
+      this.reject(`R${regno} min value is negative, either use unsigned index or do a if (index >=0) check.`);
+    const o = off + reg.off;
+    if (o >= 0 && (size > 0 || zeroOk) && o + size <= reg.range) return;
+    this.log(
+      `invalid access to packet, off=${o} size=${size}, R${regno}(id=${reg.id},off=${o},r=${reg.range})`,
+    );
+    this.reject(`R${regno} offset is outside of the packet`);
+  }
+
+  /**
+   * A packet pointer compared with the packet's end (or a metadata pointer with the packet's
+   * start): on the edge where it lies within, every pointer of its id gets that many bytes
+   * (Linux's try_match_pkt_pointers / find_good_pkt_pointers); on the other, the pointer
+   * itself is known to be at or beyond the end (mark_pkt_end), which decides a later compare.
+   */
+  private pktCompare(insn: JmpInsn, d: Reg, s: Reg, target: number): number | undefined {
+    if (insn.width !== 64 || insn.source !== 'reg') return undefined;
+    // `low op high`, the pointer to grant first: pkt' against pkt_end, pkt_meta' against pkt.
+    const isStart = (r: Reg) => r.type === 'pkt' && r.id === 0 && r.off === 0 && isConstValue(r, 0);
+    const pair = (p: Reg, q: Reg) =>
+      (p.type === 'pkt' && q.type === 'pkt_end') || (p.type === 'pkt_meta' && isStart(q));
+    let ptr: Reg;
+    let ptrReg: number;
     let cond: Cond = insn.op;
-    if (d.type === 'pkt' && s.type === 'pkt_end') pkt = d;
-    else if (d.type === 'pkt_end' && s.type === 'pkt') {
-      pkt = s;
+    if (pair(d, s)) {
+      ptr = d;
+      ptrReg = insn.dst;
+    } else if (pair(s, d)) {
+      ptr = s;
+      ptrReg = insn.src;
       const swap: Partial<Record<Cond, Cond>> = { jgt: 'jlt', jge: 'jle', jlt: 'jgt', jle: 'jge' };
       cond = swap[cond] ?? cond;
-    } else return false;
-    if (!['jgt', 'jge', 'jlt', 'jle'].includes(cond) || !isConst(pkt)) return false;
-    // pkt > end or pkt >= end: the fall-through edge (pkt <= end) is safe; jlt/jle: the taken edge.
-    const bytes = pkt.off + constSigned(pkt) - (cond === 'jge' || cond === 'jlt' ? 1 : 0);
-    const inside = cond === 'jgt' || cond === 'jge' ? 'fallthrough' : 'taken';
+    } else return undefined;
+    if (cond !== 'jgt' && cond !== 'jge' && cond !== 'jlt' && cond !== 'jle') return undefined;
+    // A pointer known beyond (or at) the end decides the compare (Linux's is_pkt_ptr_branch_taken).
+    if (ptr.type === 'pkt' && ptr.range < 0) {
+      // The written condition is `ptr cond end` (operands swapped with the condition).
+      if (cond === 'jge' || cond === 'jlt') return cond === 'jge' ? target : this.pc + 1;
+      if (ptr.range === BEYOND_PKT_END) return cond === 'jgt' ? target : this.pc + 1;
+    }
+    // On the edge where ptr <= end (closed) or ptr < end (open) the pointer's bytes are inside.
+    const insideTaken = cond === 'jlt' || cond === 'jle';
+    const open = cond === 'jge' || cond === 'jlt';
     const other = copyState(this.st);
-    const grant = (st: State) => {
-      for (const f of st.frames) {
-        for (let i = 0; i < 11; i++) {
-          const r = f.regs[i];
-          if (r.type === 'pkt' && r.id === pkt.id && isConst(r) && bytes > r.range)
-            f.regs[i] = { ...r, range: Math.max(r.range, bytes) };
+    const inside = insideTaken ? other : this.st;
+    const outside = insideTaken ? this.st : other;
+    this.grantRange(inside, ptr, open);
+    if (ptr.type === 'pkt') {
+      // The pointer is at (ptr >= end) or beyond (ptr > end) the end on the other edge.
+      const f = curFrame(outside);
+      f.regs[ptrReg] = { ...ptr, range: open ? AT_PKT_END : BEYOND_PKT_END, sig: undefined };
+    }
+    this.fork(other, target);
+    return this.pc + 1;
+  }
+
+  /** find_good_pkt_pointers: every pointer of `ptr`'s type and id gets `ptr.off` (+1 when open) bytes. */
+  private grantRange(st: State, ptr: Reg, open: boolean): void {
+    if (ptr.off < 0 || (ptr.off === 0 && open)) return;
+    // A variable part that might wrap around the packet proves nothing.
+    if (umaxOf(ptr) > MAX_PACKET_OFF || umaxOf(ptr) + ptr.off > MAX_PACKET_OFF) return;
+    const range = ptr.off + (open ? 1 : 0);
+    const grant = (r: Reg): Reg | undefined =>
+      r.type === ptr.type && r.id === ptr.id && r.range < range ? { ...r, range, sig: undefined } : undefined;
+    for (const f of st.frames) {
+      for (let i = 0; i < 11; i++) {
+        const n = grant(f.regs[i]);
+        if (n) f.regs[i] = n;
+      }
+      for (let i = 0; i < f.spills.length; i++) {
+        const sp = f.spills[i];
+        const n = sp && f.stack[i * 8] === STACK_SPILL ? grant(sp) : undefined;
+        if (n) {
+          ownStack(f);
+          f.spills[i] = n;
         }
       }
-    };
-    grant(inside === 'taken' ? other : this.st);
-    this.fork(other, target);
-    return true;
+    }
   }
 
   // ---- calls -----------------------------------------------------------------------------
+
+  /** What no helper call may do: run inside a bpf_spin_lock region, or tail-call while holding references. */
+  private beforeHelperCall(id: number): void {
+    if (this.st.lock && id !== HELPER_SPIN_UNLOCK)
+      this.reject('function calls are not allowed while holding a lock');
+    if (id === HELPER_TAIL_CALL) this.checkResourceLeak('tail_call', true);
+  }
+
+  /**
+   * Leaving the program (`prefix` says how) holding a lock or an acquired reference (a socket, a
+   * ring buffer record) is refused (Linux's check_resource_leak), every reference named.
+   */
+  private checkResourceLeak(prefix: string, checkLock: boolean): void {
+    if (checkLock && this.st.lock) this.reject(`${prefix} cannot be used inside bpf_spin_lock-ed region`);
+    if (this.st.refs.length === 0) return;
+    for (const ref of this.st.refs) this.log(`Unreleased reference id=${ref.id} alloc_insn=${ref.insn}`);
+    this.reject(`${prefix} would lead to reference leak`);
+  }
+
+  /** bpf_spin_lock on the lock inside the map value `reg` points to. */
+  lockAcquire(reg: Reg): void {
+    if (this.st.lock) this.reject('Locking two bpf_spin_locks are not allowed');
+    this.st.lock = { map: reg.map, id: reg.id };
+  }
+
+  /** bpf_spin_unlock: the same lock (same map, same value pointer) must be held. */
+  lockRelease(reg: Reg): void {
+    const held = this.st.lock;
+    if (!held) this.reject('bpf_spin_unlock without taking a lock');
+    if (held.map !== reg.map || held.id !== reg.id) this.reject('bpf_spin_unlock of different lock');
+    this.st.lock = undefined;
+  }
 
   private checkLocalCall(): number {
     const target = this.s.target[this.pc];
@@ -1324,10 +1472,7 @@ export class Checker {
       for (let r = 1; r <= 5; r++) caller.regs[r] = NOT_INIT;
       return callee.callsite + 1;
     }
-    if (this.st.refs.length > 0) {
-      const ref = this.st.refs[0];
-      this.reject(`Unreleased reference id=${ref.id} alloc_insn=${ref.insn}`);
-    }
+    this.checkResourceLeak('BPF_EXIT instruction in main prog', true);
     const r0 = this.readReg(0);
     const range = this.opts.type.ret;
     if (r0.type !== 'scalar') {

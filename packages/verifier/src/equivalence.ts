@@ -82,7 +82,8 @@ function regSafe(old: Reg, cur: Reg, exact: boolean, allPrecise: boolean): boole
     old.rdonly === cur.rdonly &&
     old.ringbuf === cur.ringbuf &&
     old.frame === cur.frame &&
-    old.range <= cur.range &&
+    // A packet pointer's bytes known inside must be there still; at/beyond the end (negative) exactly.
+    (old.range < 0 || cur.range < 0 ? old.range === cur.range : old.range <= cur.range) &&
     // Stack pointers must be exact: a narrower variable offset writes fewer slots.
     (old.type === 'fp' ? boundsEqual(old, cur) : boundsWithin(old, cur)) &&
     ids.check(old.id, cur.id) &&
@@ -142,6 +143,12 @@ export function stateSafe(
   if (old.frames.length !== cur.frames.length || old.refs.length !== cur.refs.length) return false;
   ids.reset();
   for (let i = 0; i < old.refs.length; i++) if (!ids.check(old.refs[i].id, cur.refs[i].id)) return false;
+  // The same lock held (Linux's refsafe: active lock, its map and its id mapped), or none.
+  const ol = old.lock;
+  const cl = cur.lock;
+  if (ol || cl) {
+    if (!ol || !cl || ol.map !== cl.map || !ids.check(ol.id, cl.id)) return false;
+  }
   for (let f = 0; f < old.frames.length; f++) {
     const of = old.frames[f];
     const cf = cur.frames[f];

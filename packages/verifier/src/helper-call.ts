@@ -25,6 +25,9 @@ import {
 } from './state.js';
 
 const MAX_VAR_OFF = 1 << 29;
+/** Linux's BPF_FUNC_spin_lock and BPF_FUNC_spin_unlock. */
+const HELPER_SPIN_LOCK = 93;
+const HELPER_SPIN_UNLOCK = 94;
 const MAX_ERRNO = 4095;
 
 /** Argument kinds tbpf's verifier does not model yet: the call is refused, naming the feature. */
@@ -211,6 +214,8 @@ function checkArgKind(
       return;
     case 'ptr_to_spin_lock':
       checkSpinLockArg(c, regno, r);
+      if (proto.id === HELPER_SPIN_LOCK) c.lockAcquire(r);
+      else if (proto.id === HELPER_SPIN_UNLOCK) c.lockRelease(r);
       return;
     case 'ptr_to_const_str':
       checkConstStr(c, regno, r);
@@ -283,12 +288,7 @@ function helperMem(
         }
         return;
       }
-      c.noteStackRead(reg, lo, hi);
-      for (let o = lo; o < hi; o++) {
-        if (f.stack[o + STACK_SIZE] === STACK_INVALID) {
-          c.reject(`invalid indirect read from stack R${regno} off ${lo}+${o - lo} size ${size}`);
-        }
-      }
+      c.helperStackRead(regno, reg, lo, hi, size);
       return;
     }
     case 'map_value': {
@@ -321,16 +321,7 @@ function helperMem(
     case 'pkt':
     case 'pkt_meta':
       if (write && !c.opts.type.pktWrite) c.reject('cannot write into packet');
-      c.checkRegion(
-        regno,
-        reg,
-        0,
-        size,
-        reg.range,
-        (o) =>
-          `invalid access to packet, off=${o} size=${size}, R${regno}(id=${reg.id},off=${reg.off},r=${reg.range})`,
-        zeroOk,
-      );
+      c.checkPacketAccess(regno, reg, 0, size, zeroOk);
       return;
     default:
       c.reject(`R${regno} type=${typeName(reg)} expected=${MEM_TYPES}`);
@@ -370,7 +361,7 @@ function checkStackStr(c: Checker, regno: number, r: Reg): void {
   for (let o = start; o < 0; o++) {
     const b = f.stack[o + STACK_SIZE];
     if (b === STACK_INVALID)
-      c.reject(`invalid indirect read from stack R${regno} off ${start}+${o - start} size ${-start}`);
+      c.reject(`invalid read from stack R${regno} off ${start}+${o - start} size ${-start}`);
     if (b === STACK_ZERO) {
       c.noteStackRead(r, start, o + 1);
       return;

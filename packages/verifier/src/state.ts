@@ -181,9 +181,16 @@ export interface RefState {
   insn: number;
 }
 
+/** The bpf_spin_lock a path holds: the map whose value has it, and the value pointer's id. */
+export interface LockState {
+  map: number;
+  id: number;
+}
+
 export interface State {
   frames: Frame[];
   refs: RefState[];
+  lock: LockState | undefined;
 }
 
 export function newFrame(callsite: number, subprog: number): Frame {
@@ -212,6 +219,7 @@ export function copyState(s: State): State {
       };
     }),
     refs: s.refs.slice(),
+    lock: s.lock,
   };
 }
 

@@ -22,7 +22,7 @@ function initialState(opts: VerifyOptions): State {
     if (opts.type.r2IsCtxLen) f.regs[2] = constReg(ctx.size);
   }
   f.regs[10] = ptrReg('fp', { frame: 0 });
-  return { frames: [f], refs: [] };
+  return { frames: [f], refs: [], lock: undefined };
 }
 
 /**

@@ -3,7 +3,8 @@
  *
  *   # expect: R0 !read_ok            the rejection reason (unsafe corpus), or `accept`
  *   # type: raw 16 | kprobe | socket_filter | tracepoint name:off:size,...
- *   # map: name hash|array|ringbuf keySize valueSize maxEntries [rdonly]
+ *   # map: name hash|array|ringbuf keySize valueSize maxEntries [rdonly | lock@OFF]
+ *                                    (lock@OFF: the value holds a bpf_spin_lock at OFF)
  *   # strict                         the RFC's no-loops rule
  *   # unprivileged                   Linux's checks for programs without CAP_BPF
  *   # cpu: 2                         instruction-set version
@@ -59,6 +60,8 @@ export function parseCorpus(text: string, fileName: string): CorpusProgram {
         valueSize: Number(vs),
         maxEntries: Number(max),
       };
+      const lock = /^lock@(\d+)$/.exec(flag ?? '');
+      if (lock) map.spinLockOff = Number(lock[1]);
       if (flag === 'rdonly') {
         map.readOnly = true;
         map.initialData = new Uint8Array(map.valueSize).fill(0x41);

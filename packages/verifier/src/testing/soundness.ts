@@ -133,7 +133,8 @@ export function randomProgram(rand: () => number, memSize: number, loops = false
       body.push({
         kind: 'alu',
         width: 64,
-        op: rand() < 0.8 ? 'add' : 'sub',
+        // Linux refuses any subtraction from a stack pointer.
+        op: rand() < 0.8 || kind.get(p) === 'fp' ? 'add' : 'sub',
         source: viaReg ? 'reg' : 'imm',
         dst: p,
         src: viaReg ? scalar() : 0,

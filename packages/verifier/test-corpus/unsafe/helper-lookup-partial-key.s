@@ -1,6 +1,6 @@
 # rule: every key byte must be initialised
 # map: m hash 8 8 16
-# expect: invalid indirect read from stack R2 off -8+4 size 8
+# expect: invalid read from stack R2 off -8+4 size 8
 r1 = m ll
 r2 = r10
 r2 += -8

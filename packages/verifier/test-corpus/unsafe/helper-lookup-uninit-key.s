@@ -1,6 +1,6 @@
 # rule: the key must be initialised
 # map: m hash 4 8 16
-# expect: invalid indirect read from stack R2 off -8+0 size 4
+# expect: invalid read from stack R2 off -8+0 size 4
 r1 = m ll
 r2 = r10
 r2 += -8

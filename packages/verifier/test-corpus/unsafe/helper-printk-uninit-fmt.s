@@ -1,5 +1,5 @@
 # rule: helper reads need initialised memory
-# expect: invalid indirect read from stack R1 off -8+0 size 8
+# expect: invalid read from stack R1 off -8+0 size 8
 r1 = r10
 r1 += -8
 r2 = 8

@@ -1,6 +1,6 @@
 # rule: the value must be initialised
 # map: m hash 4 8 16
-# expect: invalid indirect read from stack R3 off -16+0 size 8
+# expect: invalid read from stack R3 off -16+0 size 8
 r1 = m ll
 r2 = r10
 r2 += -8

@@ -1,6 +1,6 @@
 # rule: the check must cover the whole access
 # type: sched_cls
-# expect: invalid access to packet, off=0 size=8, R2(id=0,off=0,r=4)
+# expect: R2 offset is outside of the packet
 r2 = *(u32 *)(r1 + 76)
 r3 = *(u32 *)(r1 + 80)
 r4 = r2

@@ -1,6 +1,6 @@
 # rule: the checked length counts from the packet start, also through a moved pointer
 # type: sched_cls
-# expect: invalid access to packet, off=4 size=4, R4(id=0,off=4,r=4)
+# expect: R4 offset is outside of the packet
 r2 = *(u32 *)(r1 + 76)
 r3 = *(u32 *)(r1 + 80)
 r4 = r2

@@ -1,6 +1,6 @@
 # rule: reads beyond the checked length are rejected
 # type: sched_cls
-# expect: invalid access to packet, off=4 size=4, R2(id=0,off=0,r=4)
+# expect: R2 offset is outside of the packet
 r2 = *(u32 *)(r1 + 76)
 r3 = *(u32 *)(r1 + 80)
 r4 = r2

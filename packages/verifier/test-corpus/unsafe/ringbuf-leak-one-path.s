@@ -1,7 +1,7 @@
 # rule: records are released on every path
 # map: rb ringbuf 0 0 4096
 # type: kprobe
-# expect: Unreleased reference id=1 alloc_insn=4
+# expect: BPF_EXIT instruction in main prog would lead to reference leak
 r6 = *(u64 *)(r1 + 112)
 r1 = rb ll
 r2 = 8

@@ -1,6 +1,6 @@
 # rule: reserved records are submitted or discarded
 # map: rb ringbuf 0 0 4096
-# expect: Unreleased reference id=1 alloc_insn=3
+# expect: BPF_EXIT instruction in main prog would lead to reference leak
 r1 = rb ll
 r2 = 8
 r3 = 0

@@ -1,6 +1,6 @@
 # rule: ringbuf_output reads initialised data
 # map: rb ringbuf 0 0 4096
-# expect: invalid indirect read from stack R2 off -8+0 size 8
+# expect: invalid read from stack R2 off -8+0 size 8
 r1 = rb ll
 r2 = r10
 r2 += -8
