@@ -84,7 +84,11 @@ export function variablesCodec(size: number, vars: readonly GlobalVariable[], wh
       if (value instanceof Uint8Array) return exactBytes(value, size, what);
       const out = new Uint8Array(size);
       const obj = asObject(value, what);
-      checkKeys(obj, new Set(vars.map((v) => v.name)), what);
+      checkKeys(
+        obj,
+        vars.map((v) => v.name),
+        what,
+      );
       for (const { v, codec } of parts)
         if (obj[v.name] !== undefined) out.set(codec.encode(obj[v.name]), v.offset);
       return out;
@@ -115,21 +119,35 @@ function writeInt(
   value: unknown,
   what: string,
 ): void {
+  if (typeof value === 'boolean') value = value ? 1 : 0;
+  const small = size <= 4 && size !== 3;
+  if (small && typeof value === 'number' && Number.isInteger(value)) {
+    const bits = size * 8;
+    if (value < -(2 ** (bits - 1)) || value >= 2 ** bits) throw tooBig(value, size, signed, what);
+    if (size === 1) v.setUint8(at, value & 0xff);
+    else if (size === 2) v.setUint16(at, value & 0xffff, true);
+    else v.setUint32(at, value >>> 0, true);
+    return;
+  }
   let n: bigint;
   if (typeof value === 'bigint') n = value;
   else if (typeof value === 'number' && Number.isInteger(value)) n = BigInt(value);
-  else if (typeof value === 'boolean') n = value ? 1n : 0n;
   else throw new ObjectError(`${what}: expected an integer, got ${describe(value)}`, 'map');
   const bits = BigInt(size * 8);
-  const min = -(1n << (bits - 1n));
-  const max = (1n << bits) - 1n;
-  if (n < min || n > max)
-    throw new ObjectError(
-      `${what}: ${n} does not fit in ${size} byte${size === 1 ? '' : 's'}${signed ? ' (signed)' : ''}`,
-      'map',
-    );
+  if (n < -(1n << (bits - 1n)) || n > (1n << bits) - 1n) throw tooBig(n, size, signed, what);
+  if (size === 8) {
+    v.setBigUint64(at, BigInt.asUintN(64, n), true);
+    return;
+  }
   const u = BigInt.asUintN(size * 8, n);
   for (let i = 0; i < size; i++) v.setUint8(at + i, Number((u >> BigInt(8 * i)) & 0xffn));
+}
+
+function tooBig(n: number | bigint, size: number, signed: boolean, what: string): ObjectError {
+  return new ObjectError(
+    `${what}: ${n} does not fit in ${size} byte${size === 1 ? '' : 's'}${signed ? ' (signed)' : ''}`,
+    'map',
+  );
 }
 
 function describe(value: unknown): string {
@@ -144,14 +162,31 @@ function asObject(value: unknown, what: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function checkKeys(obj: Record<string, unknown>, known: Set<string>, what: string): void {
-  for (const k of Object.keys(obj))
-    if (!known.has(k))
-      throw new ObjectError(`${what}: no member '${k}' (members: ${[...known].join(', ')})`, 'map');
+function checkKeys(obj: Record<string, unknown>, known: readonly string[], what: string): void {
+  for (const k in obj)
+    if (!known.includes(k))
+      throw new ObjectError(`${what}: no member '${k}' (members: ${known.join(', ')})`, 'map');
 }
 
-/** Walks BTF types over a DataView. */
+const utf8 = new TextDecoder();
+const toUtf8 = new TextEncoder();
+
+/** The text before the first NUL, as UTF-8 (ASCII without a decoder: names are short). */
+function cString(bytes: Uint8Array): string {
+  const nul = bytes.indexOf(0);
+  const text = nul < 0 ? bytes : bytes.subarray(0, nul);
+  for (const b of text) if (b >= 0x80) return utf8.decode(text);
+  return String.fromCharCode(...text);
+}
+
+type Member = { name: string; type: number; bitOffset: number; bitSize: number };
+
+/** Walks BTF types over a DataView; what it works out per type (resolution, members, sizes) is kept. */
 class BtfWalker {
+  private readonly resolved = new Map<number, number>();
+  private readonly memberLists = new Map<number, Member[]>();
+  private readonly sizes = new Map<number, number>();
+
   constructor(
     private readonly btf: BtfSpec,
     private readonly what: string,
@@ -165,6 +200,15 @@ class BtfWalker {
 
   /** Follow typedefs and qualifiers. */
   private resolve(id: number): number {
+    let r = this.resolved.get(id);
+    if (r === undefined) {
+      r = this.follow(id);
+      this.resolved.set(id, r);
+    }
+    return r;
+  }
+
+  private follow(id: number): number {
     for (let hops = 0; hops < 64; hops++) {
       const t = this.type(id);
       if (
@@ -182,7 +226,12 @@ class BtfWalker {
   }
 
   private size(id: number): number {
-    return btfSizeOf(this.btf, id) ?? 0;
+    let n = this.sizes.get(id);
+    if (n === undefined) {
+      n = btfSizeOf(this.btf, id) ?? 0;
+      this.sizes.set(id, n);
+    }
+    return n;
   }
 
   /**
@@ -195,12 +244,21 @@ class BtfWalker {
   }
 
   /** Struct/union members, with anonymous members' members merged in. */
-  private members(t: Extract<BtfType, { kind: 'struct' | 'union' }>, bitBase: number) {
-    const out: { name: string; type: number; bitOffset: number; bitSize: number }[] = [];
+  private members(id: number): Member[] {
+    let list = this.memberLists.get(id);
+    if (!list) {
+      list = this.flatten(this.type(id) as Extract<BtfType, { kind: 'struct' | 'union' }>, 0);
+      this.memberLists.set(id, list);
+    }
+    return list;
+  }
+
+  private flatten(t: Extract<BtfType, { kind: 'struct' | 'union' }>, bitBase: number): Member[] {
+    const out: Member[] = [];
     for (const m of t.members) {
       const inner = this.type(this.resolve(m.type));
       if (m.name === '' && (inner.kind === 'struct' || inner.kind === 'union'))
-        out.push(...this.members(inner, bitBase + m.bitOffset));
+        out.push(...this.flatten(inner, bitBase + m.bitOffset));
       else out.push({ ...m, bitOffset: bitBase + m.bitOffset });
     }
     return out;
@@ -232,9 +290,7 @@ class BtfWalker {
         return v.getBigUint64(at, true);
       case 'array': {
         if (this.isChar(t.elemType)) {
-          const raw = this.bytes(v, at, t.nelems);
-          const nul = raw.indexOf(0);
-          return new TextDecoder().decode(nul < 0 ? raw : raw.subarray(0, nul));
+          return cString(new Uint8Array(v.buffer, v.byteOffset + at, t.nelems));
         }
         const step = this.size(t.elemType);
         return Array.from({ length: t.nelems }, (_, i) => this.decode(t.elemType, v, at + i * step));
@@ -242,7 +298,7 @@ class BtfWalker {
       case 'struct':
       case 'union': {
         const obj: { [name: string]: BtfValue } = {};
-        for (const m of this.members(t, 0)) {
+        for (const m of this.members(rid)) {
           obj[m.name] =
             m.bitSize > 0
               ? this.readBits(v, at, m.bitOffset, m.bitSize, m.type)
@@ -349,13 +405,12 @@ class BtfWalker {
         return;
       case 'array': {
         if (this.isChar(t.elemType) && typeof value === 'string') {
-          const bytes = new TextEncoder().encode(value);
-          if (bytes.length > t.nelems)
+          const { read } = toUtf8.encodeInto(value, new Uint8Array(v.buffer, v.byteOffset + at, t.nelems));
+          if (read < value.length)
             throw new ObjectError(
-              `${what}: '${value}' is ${bytes.length} bytes, the array holds ${t.nelems}`,
+              `${what}: '${value}' is ${toUtf8.encode(value).length} bytes, the array holds ${t.nelems}`,
               'map',
             );
-          new Uint8Array(v.buffer, v.byteOffset + at, bytes.length).set(bytes);
           return;
         }
         if (!Array.isArray(value))
@@ -374,8 +429,12 @@ class BtfWalker {
       case 'struct':
       case 'union': {
         const obj = asObject(value, what);
-        const members = this.members(t, 0);
-        checkKeys(obj, new Set(members.map((m) => m.name)), what);
+        const members = this.members(rid);
+        checkKeys(
+          obj,
+          members.map((m) => m.name),
+          what,
+        );
         for (const m of members) {
           const mv = obj[m.name];
           if (mv === undefined) continue;
@@ -390,7 +449,11 @@ class BtfWalker {
           const vt = this.type(s.type);
           return vt.kind === 'var' ? [{ name: vt.name, type: vt.type, offset: s.offset }] : [];
         });
-        checkKeys(obj, new Set(vars.map((x) => x.name)), what);
+        checkKeys(
+          obj,
+          vars.map((x) => x.name),
+          what,
+        );
         for (const x of vars)
           if (obj[x.name] !== undefined)
             this.encode(x.type, obj[x.name], v, at + x.offset, `${what}.${x.name}`);
