@@ -4,8 +4,10 @@ import { benchPrograms } from '@tbpf/third-party';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { runNodeTable } from './node-table.js';
+import { parserCampaignText, parsersChild, runParserCampaign } from './parser-campaign.js';
 import { nodeTableSvg, nodeTableText, rfcTableSvg, rfcTableText, vmTableSvg, vmTableText } from './report.js';
 import { runRfcTable } from './rfc-table.js';
+import { runSandboxCampaign, sandboxCampaignText, sandboxChild } from './sandbox-campaign.js';
 import { buildKernelOracle, runVerifierCorpus, verifierCorpusText } from './verifier-corpus.js';
 import { runVmTable } from './vm-table.js';
 
@@ -162,3 +164,63 @@ program
   .option('--filter <text>', 'only objects whose path contains this text')
   .option('--out <dir>', 'where to write the JSON report', join(root, 'bench-results'))
   .action(verifier);
+program
+  .command('sandbox')
+  .description(
+    'programs that were not verified on every engine, in child processes: agreement, crashes and hangs counted',
+  )
+  .option('--count <n>', 'programs', '100000')
+  .option('--seed <n>', 'the first seed', '1')
+  .option('--jobs <n>', 'child processes at once', '2')
+  .option('--out <dir>', 'where to write the JSON report', join(root, 'bench-results'))
+  .action(async (opts: { count: string; seed: string; jobs: string; out: string }) => {
+    const count = Number(opts.count);
+    const bar = progressBar(count);
+    const report = await runSandboxCampaign({
+      count,
+      seed: Number(opts.seed),
+      jobs: Number(opts.jobs),
+      script: process.argv[1],
+      progress: (done) => bar.update(done),
+    });
+    bar.stop();
+    process.stdout.write(sandboxCampaignText(report));
+    mkdirSync(opts.out, { recursive: true });
+    writeFileSync(join(opts.out, 'sandbox-campaign.json'), `${JSON.stringify(report, null, 2)}\n`);
+    if (report.disagreements.length + report.crashes.length + report.hangs.length > 0) process.exitCode = 1;
+  });
+program
+  .command('sandbox-child', { hidden: true })
+  .argument('<from>')
+  .argument('<count>')
+  .action((from: string, count: string) => sandboxChild(Number(from), Number(count)));
+program
+  .command('parsers')
+  .description(
+    'hostile inputs to every parser a control-plane client reaches, each in a child with a time and heap limit',
+  )
+  .option('--count <n>', 'inputs', '100000')
+  .option('--seed <n>', 'the first seed', '1')
+  .option('--jobs <n>', 'child processes at once', '2')
+  .option('--out <dir>', 'where to write the JSON report', join(root, 'bench-results'))
+  .action(async (opts: { count: string; seed: string; jobs: string; out: string }) => {
+    const count = Number(opts.count);
+    const bar = progressBar(count);
+    const report = await runParserCampaign({
+      count,
+      seed: Number(opts.seed),
+      jobs: Number(opts.jobs),
+      script: process.argv[1],
+      progress: (done) => bar.update(done),
+    });
+    bar.stop();
+    process.stdout.write(parserCampaignText(report));
+    mkdirSync(opts.out, { recursive: true });
+    writeFileSync(join(opts.out, 'parser-campaign.json'), `${JSON.stringify(report, null, 2)}\n`);
+    if (report.findings.length > 0) process.exitCode = 1;
+  });
+program
+  .command('parsers-child', { hidden: true })
+  .argument('<from>')
+  .argument('<count>')
+  .action((from: string, count: string) => parsersChild(Number(from), Number(count)));

@@ -42,6 +42,14 @@ export interface PrepareOptions {
 }
 
 /**
+ * After a helper call (`call` of a helper id, `callx`) r1–r5 are 0 on every engine. Linux leaves
+ * them undefined and its verifier never lets a program read them; defining them makes the
+ * engines agree on programs that were not verified, and keeps whatever a native helper left in
+ * those machine registers (host pointers) out of the program's reach.
+ */
+export const HELPER_CLOBBERS_ZEROED = [1, 2, 3, 4, 5] as const;
+
+/**
  * A program ready to run on one engine. Not reentrant: a helper must not run the same prepared
  * program again while it is running (prepare it twice instead).
  */

@@ -8,7 +8,7 @@
  * function's plan (./structure.ts): nested blocks and loops, or the basic-block dispatcher.
  */
 import type { Insn } from '@tbpf/isa';
-import { BPF_ADDRESS_HIGH } from '@tbpf/vm';
+import { BPF_ADDRESS_HIGH, HELPER_CLOBBERS_ZEROED, MAX_CALL_FRAMES } from '@tbpf/vm';
 import { Code, I32, I64 } from '../wasm/code.js';
 import { Op } from '../wasm/opcodes.js';
 import type { ControlFlow, Subprogram } from './cfg.js';
@@ -54,6 +54,8 @@ export interface FunctionEnv {
   nativeHelper(id: number): number | undefined;
   /** Globals holding the run's packet (legacy ldabs/ldind): offset (i32) and length (i64). */
   packet: { off: number; len: number };
+  /** Global holding the number of BPF-to-BPF calls in progress (i32). */
+  callDepth: number;
   /** Compile every function with the dispatcher (measurement). */
   dispatchOnly?: boolean;
   /** Resolved lddw values by instruction index (map pointers, global data addresses). */
@@ -90,6 +92,8 @@ export function compileFunction(env: FunctionEnv, sub: Subprogram, shape: Functi
     }
   }
   if (shape !== 'callee') c.i64Const(env.layout.stackTop | 0, BPF_ADDRESS_HIGH).localSet(reg[10]);
+  // A run starts at depth 0 (a trap or a helper's stop may have left the last run's depth).
+  if (shape !== 'callee') c.i32Const(0).globalSet(env.callDepth);
   const locals: Locals = { reg, t64: c.local(I64), a32: c.local(I32), t32: c.local(I32) };
   const fn = new FunctionCompiler(env, c, locals, shape);
   const plan = planFunction(env.insns, env.cf, sub, env.dispatchOnly);
@@ -273,6 +277,12 @@ class FunctionCompiler {
     }
     for (let n = 1; n <= 5; n++) this.c.localGet(this.l.reg[n]);
     this.c.i32Const(i).call(native).localSet(this.l.reg[0]);
+    this.zeroHelperClobbers();
+  }
+
+  /** After a helper call r1–r5 are 0 (vm's engine contract). */
+  private zeroHelperClobbers(): void {
+    for (const r of HELPER_CLOBBERS_ZEROED) this.c.i64Const(0).localSet(this.l.reg[r]);
   }
 
   /** Call a JavaScript helper through the module's `slow` function. */
@@ -282,23 +292,25 @@ class FunctionCompiler {
     c.i32Const(i);
     for (let n = 1; n <= 5; n++) c.localGet(l.reg[n]);
     c.call(this.env.slowPath).localSet(l.reg[0]);
+    this.zeroHelperClobbers();
   }
 
   private callLocal(i: number): void {
     const { c, l, env } = this;
-    const { frameSize, stackBottom } = env.layout;
+    const { frameSize } = env.layout;
     const fp = l.reg[10];
-    // The callee's frame is [fp - 2 * frameSize, fp - frameSize): it must stay in the stack region.
-    c.localGet(fp)
-      .op(Op.i32WrapI64)
-      .i32Const(stackBottom + 2 * frameSize)
-      .op(Op.i32LtU)
+    // Frames are counted, as the interpreter counts them (r10 may have been moved).
+    c.globalGet(env.callDepth)
+      .i32Const(MAX_CALL_FRAMES - 1)
+      .op(Op.i32GeU)
       .open(Op.if);
     c.i32Const(FailKind.CallDepth).i32Const(i).call(env.failImport);
     c.end();
+    c.globalGet(env.callDepth).i32Const(1).op(Op.i32Add).globalSet(env.callDepth);
     for (let n = 0; n <= 9; n++) c.localGet(l.reg[n]);
     c.localGet(fp).i64Const(frameSize).op(Op.i64Sub);
     c.call(env.funcOf(env.cf.owner[env.cf.target[i]]));
     for (let n = 5; n >= 0; n--) c.localSet(l.reg[n]);
+    c.globalGet(env.callDepth).i32Const(1).op(Op.i32Sub).globalSet(env.callDepth);
   }
 }

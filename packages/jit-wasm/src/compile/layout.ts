@@ -7,7 +7,7 @@ export interface MemoryLayout {
   pages: number;
   /** Offset one past the entry frame: the entry function's r10 (low half). */
   stackTop: number;
-  /** Lowest offset of the stack region: a call whose frame would start below it fails. */
+  /** Lowest offset of the stack region (native helpers check that pointers lie in the stack). */
   stackBottom: number;
   /** Bytes per BPF frame (512). */
   frameSize: number;

@@ -79,6 +79,7 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
   const fastCopy = !entryCalled && entrySize <= FAST_COPY_MAX ? m.func([I32, I32], [I32]) : -1;
   const usesPacket = insns.some((x) => x.kind === 'ldabs' || x.kind === 'ldind');
   const packet = { off: m.global(I32, true), len: m.global(I64, true) };
+  const callDepth = m.global(I32, true);
   const slowPath = defineSlowPath(m, helperImport, layout.scratch);
   const nativeIds = new Set<number>();
   const natives = (options.natives ?? noNativeHelpers).bind({
@@ -104,6 +105,7 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
     },
     constants: options.constants ?? [],
     packet,
+    callDepth,
     dispatchOnly: options.controlFlow === 'dispatch',
   };
   const compiled = cf.subprograms.map((sub, k) => compileFunction(env, sub, shapeOf(k)));
@@ -120,7 +122,7 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
   const fpLo = layout.stackTop | 0;
   /** Push the entry's arguments (r1, r2; all of r0..r10 when BPF code calls it too). */
   const entryArgs = (c: Code, r1: () => void, r2: () => void): void => {
-    if (entryCalled) c.i64Const(0);
+    if (entryCalled) c.i32Const(0).globalSet(callDepth).i64Const(0);
     r1();
     r2();
     if (!entryCalled) return;

@@ -13,6 +13,7 @@
  * agree, remains as a fallback.)
  */
 import { type Insn, type LddwInsn, lddwValue } from '@tbpf/isa';
+import { HELPER_CLOBBERS_ZEROED } from '@tbpf/vm';
 import { ENV_LAYOUT } from '../env-layout.js';
 import { CodeBuffer } from '../x64/code-buffer.js';
 import { isInt8 } from '../x64/encoding.js';
@@ -358,6 +359,11 @@ class Compiler {
     ret(buf);
   }
 
+  /** After a helper call r1–r5 are 0 (vm's engine contract): nothing a C helper left in them reaches the program. */
+  private zeroHelperClobbers(): void {
+    for (const r of HELPER_CLOBBERS_ZEROED) aluRR(this.ctx.buf, 'xor', false, BPF_TO_X64[r], BPF_TO_X64[r]); // xor r32, r32
+  }
+
   /**
    * jmp/jcc to a code address, short when it fits. A forward target's address is from the
    * previous pass, so the distance is measured in that pass's layout (as Linux does); it is
@@ -452,6 +458,7 @@ class Compiler {
           loadQ(buf, ENV, RSP, 0); // mov r9, [rsp]: env, the helper's sixth argument
           storeDImm(buf, ENV, ENV_LAYOUT.pendingPc, i); // mov dword [r9 + pendingPc], pc
           callMem(buf, ENV, ENV_LAYOUT.helpers + 8 * slot); // call [r9 + helpers + 8 * slot]
+          this.zeroHelperClobbers();
         }
         return;
       case 'callx':
@@ -459,6 +466,7 @@ class Compiler {
         storeDImm(buf, ENV, ENV_LAYOUT.pendingPc, i); // mov dword [r9 + pendingPc], pc
         storeQ(buf, ENV, ENV_LAYOUT.callxId, BPF_TO_X64[insn.reg]); // mov [r9 + callxId], reg
         callMem(buf, ENV, ENV_LAYOUT.callxFn); // call [r9 + callxFn]
+        this.zeroHelperClobbers();
         return;
       case 'ldabs':
       case 'ldind':

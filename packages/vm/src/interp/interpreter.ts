@@ -15,7 +15,7 @@
  * run started with (r1 = data, r2 = length); an access outside it ends the program with r0 = 0,
  * as in Linux.
  */
-import type { DebugHook, PreparedProgram, PrepareOptions } from '../engine.js';
+import { type DebugHook, HELPER_CLOBBERS_ZEROED, type PreparedProgram, type PrepareOptions } from '../engine.js';
 import { VmError } from '../errors.js';
 import {
   HelperCall,
@@ -1588,12 +1588,16 @@ export class InterpretedProgram implements PreparedProgram {
     throw new VmError('out-of-bounds', `invalid ${what}: ${why}`, pc, address, size);
   }
 
-  /** Call a helper; anything it throws other than a VmError becomes VmError('helper-failed'). */
+  /**
+   * Call a helper; anything it throws other than a VmError becomes VmError('helper-failed').
+   * Afterwards r1–r5 are 0, as on every engine (engine.ts).
+   */
   private invoke(fn: HelperFn, id: number, pc: number): void {
     const call = this.call;
     call.pc = pc;
     try {
       setReturn(call, this.lo, this.hi, fn(call));
+      for (const r of HELPER_CLOBBERS_ZEROED) this.lo[r] = this.hi[r] = 0;
     } catch (e) {
       if (e instanceof VmError) throw e;
       throw new VmError(
