@@ -23,7 +23,7 @@ export interface ChildCampaignOptions<Line extends { seed: number }> {
   /** Time allowed for one seed. */
   itemMs: number;
   onLine: (line: Line) => void;
-  /** A seed whose child died (`how`: the signal or exit status) or hung. */
+  /** A seed whose child died (`how`: out of memory, the signal or the exit status) or hung. */
   onFailure: (seed: number, how: 'hang' | string) => void;
 }
 
@@ -92,10 +92,12 @@ function child<Line extends { seed: number }>(
       else if (hung) resolve({ reached, failure: 'hang' });
       else {
         const last = stderr.trim().split('\n').pop() ?? '';
-        resolve({
-          reached,
-          failure: signal ? `killed by ${signal}` : `exit ${code}${last ? `: ${last}` : ''}`,
-        });
+        const how = /heap out of memory|Reached heap limit/.test(stderr)
+          ? 'out of memory (heap limit)'
+          : signal
+            ? `killed by ${signal}`
+            : `exit ${code}${last ? `: ${last}` : ''}`;
+        resolve({ reached, failure: how });
       }
     });
   });

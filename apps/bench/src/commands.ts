@@ -1,8 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { benchPrograms } from '@tbpf/third-party';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
+import { controlCampaignText, controlHost, runControlCampaign } from './control-campaign.js';
 import { runNodeTable } from './node-table.js';
 import { parserCampaignText, parsersChild, runParserCampaign } from './parser-campaign.js';
 import { nodeTableSvg, nodeTableText, rfcTableSvg, rfcTableText, vmTableSvg, vmTableText } from './report.js';
@@ -224,3 +226,32 @@ program
   .argument('<from>')
   .argument('<count>')
   .action((from: string, count: string) => parsersChild(Number(from), Number(count)));
+program
+  .command('control')
+  .description(
+    "hostile clients against a live host's control socket; a well-behaved client must be answered after every round",
+  )
+  .option('--requests <n>', 'hostile clients', '10000')
+  .option('--seed <n>', 'seed', '1')
+  .option('--out <dir>', 'where to write the JSON report', join(root, 'bench-results'))
+  .action(async (opts: { requests: string; seed: string; out: string }) => {
+    const requests = Number(opts.requests);
+    const bar = progressBar(requests);
+    const dir = mkdtempSync(join(tmpdir(), 'tbpf-control-'));
+    const report = await runControlCampaign({
+      requests,
+      seed: Number(opts.seed),
+      script: process.argv[1],
+      socketPath: join(dir, 'host.sock'),
+      progress: (done) => bar.update(done),
+    });
+    bar.stop();
+    process.stdout.write(controlCampaignText(report));
+    mkdirSync(opts.out, { recursive: true });
+    writeFileSync(join(opts.out, 'control-campaign.json'), `${JSON.stringify(report, null, 2)}\n`);
+    if (report.failures.length > 0) process.exitCode = 1;
+  });
+program
+  .command('control-host', { hidden: true })
+  .argument('<socket>')
+  .action((socket: string) => controlHost(socket));

@@ -3,9 +3,10 @@
  * host parse — ftrace predicates, kprobe_events lines, and `filter` writes carrying programs
  * (the `#!bpf` header, assembly, C through the compiler and its preprocessor, raw bytes, mutated
  * ELF objects and RFC images, then the verifier). Each input runs in a child process with a heap
- * limit and a time limit: an input may only end in a result or a typed error. A plain `Error`, a
- * `TypeError`/`RangeError` (a stack overflow included), a crash, running out of memory or time
- * is a finding, with its seed.
+ * limit and a time limit, as the host's filter worker bounds them. An input ends in a result, a
+ * typed error, or its bound (stopped — counted and listed: what the host's worker would stop);
+ * a finding is anything else: a plain `Error`, a `TypeError`/`RangeError` (a stack overflow
+ * included), a JavaScript engine's message inside a typed error, a crash.
  */
 
 import { filterEx1Image } from '@tbpf/asm';
@@ -177,7 +178,7 @@ const C_SNIPPETS = [
   'struct s { struct s x; };',
   'int f(void *ctx) { for (;;) {} }',
   'int f(void *ctx) { return f(ctx); }',
-  'int f(void *ctx) { char s[] = "' + 'x'.repeat(100) + '"; return s[1]; }',
+  `int f(void *ctx) { char s[] = "${'x'.repeat(100)}"; return s[1]; }`,
   '#if 1/0\n#endif',
   '#include "/etc/passwd"',
   '#include <nope.h>',
@@ -291,6 +292,8 @@ export interface ParserCampaignReport {
   timeMsPerInput: number;
   heapMbPerInput: number;
   byParser: Record<string, { ok: number; typed: number }>;
+  /** Inputs stopped by their time or heap bound. */
+  bounded: { seed: number; parser: string; what: string }[];
   findings: { seed: number; parser?: string; what: string }[];
 }
 
@@ -311,6 +314,7 @@ export async function runParserCampaign(o: {
     timeMsPerInput: timeMs,
     heapMbPerInput: heapMb,
     byParser: {},
+    bounded: [],
     findings: [],
   };
   let done = 0;
@@ -324,18 +328,19 @@ export async function runParserCampaign(o: {
     chunk: 500,
     itemMs: timeMs,
     onLine: ({ seed, parser, outcome }) => {
-      const counts = (report.byParser[parser] ??= { ok: 0, typed: 0 });
+      report.byParser[parser] ??= { ok: 0, typed: 0 };
+      const counts = report.byParser[parser];
       if (outcome === 'ok') counts.ok++;
       else if (outcome === 'typed') counts.typed++;
       else report.findings.push({ seed, parser, what: outcome });
       o.progress?.(++done);
     },
     onFailure: (seed, how) => {
-      report.findings.push({
-        seed,
-        parser: PARSERS[seed % PARSERS.length],
-        what: how === 'hang' ? `took longer than ${timeMs} ms` : `the process died (${how})`,
-      });
+      const parser = PARSERS[seed % PARSERS.length];
+      if (how === 'hang') report.bounded.push({ seed, parser, what: `stopped after ${timeMs} ms` });
+      else if (/heap limit|out of memory/i.test(how))
+        report.bounded.push({ seed, parser, what: `stopped at the ${heapMb} MiB heap` });
+      else report.findings.push({ seed, parser, what: `the process died (${how})` });
       o.progress?.(++done);
     },
   });
@@ -349,8 +354,10 @@ export function parserCampaignText(r: ParserCampaignReport): string {
     ...Object.entries(r.byParser).map(
       ([p, c]) => `  ${p.padEnd(11)} ${c.ok} parsed, ${c.typed} typed errors`,
     ),
-    `  findings (untyped errors, crashes, out of time or memory): ${r.findings.length}`,
-    ...r.findings.slice(0, 20).map((f) => `  seed ${f.seed} (${f.parser}): ${f.what}`),
+    `  stopped by their bound (as the host's filter worker stops them): ${r.bounded.length}`,
+    ...r.bounded.slice(0, 10).map((f) => `    seed ${f.seed} (${f.parser}): ${f.what}`),
+    `  findings (untyped errors, engine messages, crashes): ${r.findings.length}`,
+    ...r.findings.slice(0, 20).map((f) => `    seed ${f.seed} (${f.parser}): ${f.what}`),
   ];
   return `${lines.join('\n')}\n`;
 }

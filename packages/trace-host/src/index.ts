@@ -1,5 +1,6 @@
 export * from './arena.js';
 export * from './bpf-filter.js';
+export * from './control-frames.js';
 export * from './control-plane.js';
 export * from './control-socket.js';
 export * from './event.js';
