@@ -184,15 +184,11 @@ describe('control socket', () => {
     });
   });
 
-  it('drops stalled and idle connections, and connections over the limit', async () => {
-    await withServer({ frameTimeoutMs: 50, idleTimeoutMs: 150, maxConnections: 3 }, async (socketPath) => {
+  it('drops stalled and idle connections', async () => {
+    await withServer({ frameTimeoutMs: 150, idleTimeoutMs: 300 }, async (socketPath) => {
       const stalled = await RawClient.connect(socketPath);
       stalled.sock.write(encodeFrame({ id: 1, op: 'list' }).subarray(0, 9)); // half a frame, then nothing
       const idle = await RawClient.connect(socketPath);
-      const third = await RawClient.connect(socketPath);
-      const over = await RawClient.connect(socketPath); // the fourth
-      await over.closed;
-      expect(over.frames[0]).toMatchObject({ code: 'EBUSY' });
       await stalled.closed;
       expect(stalled.frames[0]).toMatchObject({ code: 'ETIMEDOUT', message: expect.stringMatching(/whole/) });
       await stillServes(socketPath);
@@ -201,7 +197,47 @@ describe('control socket', () => {
         code: 'ETIMEDOUT',
         message: expect.stringMatching(/no request/),
       });
-      third.sock.destroy();
+    });
+  });
+
+  it('makes room for a new connection at the limit by dropping a quiet one', async () => {
+    await withServer({ maxConnections: 3 }, async (socketPath) => {
+      const stalled = await RawClient.connect(socketPath);
+      stalled.sock.write(encodeFrame({ id: 1, op: 'list' }).subarray(0, 9));
+      const idle = await RawClient.connect(socketPath);
+      const streaming = await RawClient.connect(socketPath);
+      streaming.send({ id: 3, op: 'pipe', timeoutMs: 10_000 });
+      await new Promise((r) => setTimeout(r, 50));
+      const fourth = await RawClient.connect(socketPath);
+      fourth.send({ id: 5, op: 'list', path: 'events/skb' });
+      expect(await fourth.reply(5)).toMatchObject({ ok: true });
+      // One of the quiet ones went; the one with a pipe in flight stayed.
+      await Promise.race([stalled.closed, idle.closed]);
+      const dropped = [stalled, idle].find((c) => c.sock.destroyed || c.frames.length > 0);
+      expect(dropped?.frames[0]).toMatchObject({
+        code: 'EBUSY',
+        message: expect.stringMatching(/make room/),
+      });
+      expect(streaming.sock.destroyed).toBe(false);
+      for (const c of [stalled, idle, streaming, fourth]) c.sock.destroy();
+    });
+  });
+
+  it('refuses a connection only when every connection has work in flight', async () => {
+    await withServer({ maxConnections: 2 }, async (socketPath) => {
+      const a = await RawClient.connect(socketPath);
+      const b = await RawClient.connect(socketPath);
+      a.send({ id: 1, op: 'pipe', timeoutMs: 5000 });
+      b.send({ id: 2, op: 'pipe', timeoutMs: 5000 });
+      await new Promise((r) => setTimeout(r, 50));
+      const c = await RawClient.connect(socketPath);
+      await c.closed;
+      expect(c.frames[0]).toMatchObject({
+        code: 'EBUSY',
+        message: expect.stringMatching(/busy connections/),
+      });
+      a.sock.destroy();
+      b.sock.destroy();
     });
   });
 

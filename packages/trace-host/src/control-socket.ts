@@ -76,17 +76,37 @@ export async function serveControlSocket(
   options: ControlSocketOptions = {},
 ): Promise<ControlServer> {
   const limits = { ...DEFAULTS, ...options };
-  const connections = new Set<Socket>();
+  /**
+   * Every connection, in order of its last activity (a Map keeps insertion order: a connection
+   * is re-inserted when it acts), with what to call to drop it and whether it has work in
+   * flight. At the limit, a new connection takes the place of the longest-quiet one that has
+   * none (idle, or stalled in the middle of a frame) — so stalled clients cannot lock others
+   * out; with every connection busy it is refused.
+   */
+  const connections = new Map<
+    Socket,
+    { working: () => boolean; drop: (code: string, message: string) => void }
+  >();
   let buffered = 0;
+  const makeRoom = (): boolean => {
+    if (connections.size < limits.maxConnections) return true;
+    for (const [, c] of connections) {
+      if (c.working()) continue;
+      c.drop('EBUSY', `dropped to make room: the host serves ${limits.maxConnections} connections at most`);
+      return true;
+    }
+    return false;
+  };
   const server: Server = createServer((sock) => {
-    if (connections.size >= limits.maxConnections) {
+    if (!makeRoom()) {
       sock.end(
-        encodeFrame(failure(-1, 'EBUSY', `the host serves ${limits.maxConnections} connections already`)),
+        encodeFrame(
+          failure(-1, 'EBUSY', `the host serves ${limits.maxConnections} busy connections already`),
+        ),
       );
       sock.on('error', () => sock.destroy());
       return;
     }
-    connections.add(sock);
     const reader = new FrameReader(limits.maxFrameBytes);
     const pipes = new Set<AbortController>();
     // Requests other than pipe are answered in order, one at a time (a filter write may wait
@@ -106,7 +126,10 @@ export async function serveControlSocket(
       send(failure(-1, code, message));
       sock.end();
       sock.destroy();
+      connections.delete(sock);
     };
+    const entry = { working: () => busy > 0 || pipes.size > 0, drop };
+    connections.set(sock, entry);
     sock.setTimeout(limits.idleTimeoutMs);
     sock.on('timeout', () => {
       if (pipes.size === 0 && busy === 0) drop('ETIMEDOUT', `no request for ${limits.idleTimeoutMs} ms`);
@@ -119,6 +142,8 @@ export async function serveControlSocket(
     });
     sock.on('error', () => sock.destroy());
     sock.on('data', (chunk: Buffer) => {
+      connections.delete(sock); // most recently active: to the end of the order
+      if (!sock.destroyed) connections.set(sock, entry);
       const before = reader.buffered;
       try {
         reader.push(chunk, (frame) => {
@@ -167,7 +192,7 @@ export async function serveControlSocket(
     close: () =>
       new Promise<void>((resolve) => {
         process.off('exit', removeFile);
-        for (const s of connections) s.destroy();
+        for (const s of connections.keys()) s.destroy();
         server.close(() => {
           removeFile();
           resolve();
