@@ -15,7 +15,12 @@
  * run started with (r1 = data, r2 = length); an access outside it ends the program with r0 = 0,
  * as in Linux.
  */
-import { type DebugHook, HELPER_CLOBBERS_ZEROED, type PreparedProgram, type PrepareOptions } from '../engine.js';
+import {
+  type DebugHook,
+  HELPER_CLOBBERS_ZEROED,
+  type PreparedProgram,
+  type PrepareOptions,
+} from '../engine.js';
 import { VmError } from '../errors.js';
 import {
   HelperCall,
