@@ -157,7 +157,11 @@ describe.skipIf(!haveChromium)('the playground in Chromium', () => {
     await shot('4-state-at-call');
   });
 
-  it('puts the program and settings in a link that reproduces them', async () => {
+  it('runs on Ctrl-Enter, and puts the program and settings in a link that reproduces them', async () => {
+    const before = await analysed();
+    await page.click('.cm-content');
+    await page.keyboard.press('Control+Enter');
+    await nextAnalysis(before);
     await page.click('#share');
     await page.waitForFunction(() => location.hash.startsWith('#z='), undefined, WAIT);
     const url = page.url();

@@ -131,12 +131,19 @@ export interface SourceEditor {
   scrollTo(line: number): void;
 }
 
+export interface EditorEvents {
+  onChange(): void;
+  /** The cursor moved to another line. */
+  onCursorLine(line: number): void;
+  /** Ctrl-Enter (Cmd-Enter). */
+  onRun(): void;
+}
+
 export function createEditor(
   parent: HTMLElement,
   text: string,
   lang: Lang,
-  onChange: () => void,
-  onCursorLine: (line: number) => void,
+  events: EditorEvents,
 ): SourceEditor {
   const language = new Compartment();
   const langExt = (l: Lang) => (l === 'c' ? cLang : bpfAsm);
@@ -158,13 +165,24 @@ export function createEditor(
         syntaxHighlighting(highlight),
         theme,
         marks,
-        keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
+        keymap.of([
+          {
+            key: 'Mod-Enter',
+            run: () => {
+              events.onRun();
+              return true;
+            },
+          },
+          ...defaultKeymap,
+          ...historyKeymap,
+          indentWithTab,
+        ]),
         EditorView.updateListener.of((u) => {
-          if (u.docChanged) onChange();
+          if (u.docChanged) events.onChange();
           const line = u.state.doc.lineAt(u.state.selection.main.head).number;
           if ((u.selectionSet || u.docChanged) && line !== cursorLine) {
             cursorLine = line;
-            onCursorLine(line);
+            events.onCursorLine(line);
           }
         }),
       ],

@@ -83,11 +83,13 @@ function request(execute: boolean, timing: number): void {
   };
   const id = nextId++;
   const timer = setTimeout(() => {
-    // Still busy: a verification near its budget. Start afresh rather than wait.
+    // Still busy: a verification near its budget. Start afresh rather than wait; an edit made
+    // meanwhile is analysed by the new worker.
     worker.terminate();
     inFlight = undefined;
-    setStatus('the analysis took too long; the worker was restarted', 'error');
     startWorker();
+    setStatus(`no answer after ${WORKER_TIMEOUT_MS / 1000} s: the worker was restarted`, 'error');
+    sendQueued();
   }, WORKER_TIMEOUT_MS);
   inFlight = { id, sent: performance.now(), timer };
   setStatus('analysing…', 'busy');
@@ -119,11 +121,14 @@ function onReply(m: WorkerReply): void {
     document.body.dataset.renderedMs = rendered.toFixed(2);
     if (m.id === 1) performance.mark('tbpf:first-analysis');
   }
-  if (queued) {
-    const q = queued;
-    queued = undefined;
-    request(q.execute, q.timing);
-  }
+  sendQueued();
+}
+
+function sendQueued(): void {
+  if (!queued) return;
+  const q = queued;
+  queued = undefined;
+  request(q.execute, q.timing);
 }
 
 // ---- the page ----------------------------------------------------------------------------
@@ -140,7 +145,16 @@ function edited(): void {
   debounce = setTimeout(() => request(true, EDIT_TIMING_MS), DEBOUNCE_MS);
 }
 
-const editor = createEditor(byId('editor'), state.source, state.lang, edited, (line) => linkCursor(line));
+function runNow(): void {
+  clearTimeout(debounce);
+  request(true, RUN_TIMING_MS);
+}
+
+const editor = createEditor(byId('editor'), state.source, state.lang, {
+  onChange: edited,
+  onCursorLine: (line) => linkCursor(line),
+  onRun: runNow,
+});
 
 function linkCursor(line: number): void {
   let first: Element | undefined;
@@ -321,10 +335,7 @@ repeatInput.addEventListener('input', () => {
     edited();
   }
 });
-byId('run').addEventListener('click', () => {
-  clearTimeout(debounce);
-  request(true, RUN_TIMING_MS);
-});
+byId('run').addEventListener('click', runNow);
 byId('share').addEventListener('click', async () => {
   const fragment = await encodeState({ ...state, source: editor.text() });
   history.replaceState(null, '', `#${fragment}`);
