@@ -218,6 +218,20 @@ async function runPhase(
   }
 }
 
+/**
+ * A run again, in a new server, when it failed (at most 3 tries): on a busy machine a fresh
+ * host's filter can exceed the host's time limit for loading it.
+ */
+async function retry<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (e) {
+      if (attempt === 3) throw e;
+    }
+  }
+}
+
 export async function runNodeTable(options: NodeTableOptions): Promise<NodeTableReport> {
   const register = options.register ?? '@tbpf/trace-host/register';
   const elf = compileFilterC(NODE_HTTP_C, 'http_stats.c');
@@ -231,7 +245,7 @@ export async function runNodeTable(options: NodeTableOptions): Promise<NodeTable
     const shift = round % NODE_PHASES.length;
     for (const phase of [...NODE_PHASES.slice(shift), ...NODE_PHASES.slice(0, shift)]) {
       options.progress?.(done++, total, phase.label);
-      const r = await runPhase(phase, options, register, elf);
+      const r = await retry(() => runPhase(phase, options, register, elf));
       runs.set(phase.id, r.run);
       const c = counts.get(phase.id) ?? { dropped: 0, recorded: 0 };
       counts.set(phase.id, { dropped: c.dropped + r.dropped, recorded: c.recorded + r.recorded });
