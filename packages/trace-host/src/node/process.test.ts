@@ -15,6 +15,7 @@ import {
   type Entries,
   get,
   NODE_APP_DIR,
+  STATUS_COUNTS_C,
   startApp,
 } from '../testing/node-processes.js';
 import { AttachError, attachProcess } from './attach.js';
@@ -57,25 +58,6 @@ async function pipe(c: ControlClient, max: number): Promise<string[]> {
 /** A process that only waits (ready at once). */
 const IDLE = 'console.log("listening 0"); setInterval(() => {}, 1000);';
 
-const COUNT_C = `#include <tbpf/bpf_helpers.h>
-#include <tbpf/node.h>
-struct {
-  __uint(type, BPF_MAP_TYPE_HASH);
-  __type(key, __u32);
-  __type(value, __u64);
-  __uint(max_entries, 64);
-} status_counts SEC(".maps");
-SEC("tracepoint/node/http_server_response_finish")
-int count(struct node_http_server_response_finish *ctx) {
-  __u32 k = ctx->status;
-  __u64 one = 1, *n = bpf_map_lookup_elem(&status_counts, &k);
-  if (n) __sync_fetch_and_add(n, 1);
-  else bpf_map_update_elem(&status_counts, &k, &one, BPF_NOEXIST);
-  return 0;
-}
-char LICENSE[] SEC("license") = "GPL";
-`;
-
 describe('a server started under the preload', { timeout: 60_000 }, () => {
   it('serves its control socket owner-only in the per-user folder, and is listed', async () => {
     const a = await app({ nodeArgs: ['--import', entries.register] });
@@ -107,7 +89,7 @@ describe('a server started under the preload', { timeout: 60_000 }, () => {
     try {
       const event = 'events/node/http_server_response_finish';
       await c.write(`${event}/enable`, '1');
-      await c.write(`${event}/filter`, compileFilterC(COUNT_C, 'count.c'));
+      await c.write(`${event}/filter`, compileFilterC(STATUS_COUNTS_C, 'count.c'));
       for (const p of ['/', '/fail', '/', '/users', '/fail']) await get(a.port, p);
       const counts = (await c.read('maps/status_counts')).split('\n').filter(Boolean).sort();
       expect(counts).toEqual(['@status_counts[200]: 3', '@status_counts[500]: 2']);

@@ -13,6 +13,31 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+/**
+ * A C filter on node:http_server_response_finish: responses per status code in a hash map
+ * (`status_counts`); it keeps the failures (status >= 500) and drops the rest.
+ */
+export const STATUS_COUNTS_C = `#include <tbpf/bpf_helpers.h>
+#include <tbpf/node.h>
+
+struct {
+  __uint(type, BPF_MAP_TYPE_HASH);
+  __type(key, __u32);
+  __type(value, __u64);
+  __uint(max_entries, 64);
+} status_counts SEC(".maps");
+
+SEC("tracepoint/node/http_server_response_finish")
+int count_status(struct node_http_server_response_finish *ctx) {
+  __u32 status = ctx->status;
+  __u64 one = 1, *n = bpf_map_lookup_elem(&status_counts, &status);
+  if (n) __sync_fetch_and_add(n, 1);
+  else bpf_map_update_elem(&status_counts, &status, &one, BPF_NOEXIST);
+  return ctx->status >= 500;
+}
+char LICENSE[] SEC("license") = "GPL";
+`;
 export const NODE_APP_DIR = path.join(here, 'node-app');
 
 export interface Entries {
