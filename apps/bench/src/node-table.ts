@@ -219,7 +219,7 @@ async function runPhase(
 }
 
 /**
- * A run again, in a new server, when it failed (at most 3 tries): on a busy machine a fresh
+ * A run again, in a new server, when it failed (at most 5 tries): on a busy machine a fresh
  * host's filter can exceed the host's time limit for loading it.
  */
 async function retry<T>(run: () => Promise<T>): Promise<T> {
@@ -227,7 +227,7 @@ async function retry<T>(run: () => Promise<T>): Promise<T> {
     try {
       return await run();
     } catch (e) {
-      if (attempt === 3) throw e;
+      if (attempt === 5) throw e;
     }
   }
 }
