@@ -116,6 +116,23 @@ describe('analyse', () => {
     expect(s.states(hot).states).toHaveLength(8);
   });
 
+  it('lists every program of an object and analyses the one asked for', () => {
+    const source = [
+      '#include <tbpf/bpf_helpers.h>',
+      'SEC("xdp") int pass(void *ctx) { return 2; }',
+      'SEC("socket") int keep(void *ctx) { return 64; }',
+    ].join('\n');
+    const base = request(example('loop'), { source });
+    expect(analyse(base).analysis).toMatchObject({ program: { name: 'pass' }, typeName: 'xdp' });
+    const second = analyse({ ...base, program: 'keep' }).analysis;
+    expect(second.programs).toEqual([
+      { name: 'pass', section: 'xdp' },
+      { name: 'keep', section: 'socket' },
+    ]);
+    expect(second).toMatchObject({ program: { name: 'keep', section: 'socket' }, typeName: 'socket_filter' });
+    expect(second.run?.r0).toBe('64');
+  });
+
   it('reports compiler errors at line:column and verifies as the type asked for', () => {
     const bad = analyse(request(example('loop'), { source: 'int f(void) { return x; }\n' })).analysis;
     expect(bad.diagnostics[0]).toMatchObject({ source: 'compiler', severity: 'error', line: 1, column: 22 });
