@@ -85,10 +85,12 @@ export const compilers = [
   /** Built on first use, once. */
   objects: (() => {
     let made: { source: string; bytes: Uint8Array }[] | undefined;
-    return () =>
-      (made ??= sources.flatMap((source) => {
+    return () => {
+      made ??= sources.flatMap((source) => {
         const bytes = build(source);
         return bytes ? [{ source, bytes }] : [];
-      }));
+      });
+      return made;
+    };
   })(),
 }));

@@ -43,7 +43,10 @@ export function registerTrace(program: Command, io: Io): void {
       }
       const out = io.out;
       let text = '';
-      if (json) io.out = (t) => void (text += t);
+      if (json)
+        io.out = (t) => {
+          text += t;
+        };
       try {
         await (fn as (c: ControlClient, ...a: unknown[]) => Promise<void>)(client, ...args);
       } catch (e) {
