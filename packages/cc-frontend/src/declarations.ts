@@ -59,7 +59,7 @@ export function parseDeclarations(source: string, opts: DeclarationOptions = {})
   const parser = new Parser(pp.stream(source), diags);
   if (diags.errorCount === 0) {
     try {
-      parser.parse({ functions: false });
+      parser.parse({ functions: false, collectDeclarations: true });
     } catch (e) {
       if (!(e instanceof Object && 'fatal' in e)) throw e;
     }

@@ -24,6 +24,8 @@ export interface TokenChanges {
  * Copy with `with(…)`, never with an object spread (it would lose `loc`).
  */
 export class Token {
+  /** Kind (index in KINDS), `space` (bit 3) and `bol` (bit 4) in one small integer. */
+  private readonly bits: number;
   /** The location object, once made (or as given, when it carries macro expansions). */
   private cachedLoc: SourceLoc | undefined;
   private readonly file: string;
@@ -31,16 +33,17 @@ export class Token {
   private readonly pos: number;
 
   constructor(
-    public kind: TokenKind,
-    public text: string,
+    kind: TokenKind,
+    readonly text: string,
     loc: SourceLoc,
     /** Whitespace precedes the token (matters for `#` stringification and function-like macros). */
-    public space: boolean,
+    space: boolean,
     /** First token of a logical line (a `#` here starts a directive). */
-    public bol: boolean,
+    bol: boolean,
     /** Macro names that must not be expanded again inside this token (the hide set). */
-    public hide: ReadonlySet<string> | undefined = undefined,
+    readonly hide: ReadonlySet<string> | undefined = undefined,
   ) {
+    this.bits = KIND_INDEX[kind] | (space ? 8 : 0) | (bol ? 16 : 0);
     this.file = loc.file;
     // The lexer's scratch location is copied; any other object is kept (the parser compares
     // token locations by identity), as are places that do not fit the packed form.
@@ -51,6 +54,18 @@ export class Token {
       this.pos = -1;
       this.cachedLoc = loc instanceof PlainLoc ? { file: loc.file, line: loc.line, col: loc.col } : loc;
     }
+  }
+
+  get kind(): TokenKind {
+    return KINDS[this.bits & 7];
+  }
+
+  get space(): boolean {
+    return (this.bits & 8) !== 0;
+  }
+
+  get bol(): boolean {
+    return (this.bits & 16) !== 0;
   }
 
   get loc(): SourceLoc {
@@ -70,6 +85,16 @@ export class Token {
     );
   }
 }
+
+const KINDS: readonly TokenKind[] = ['ident', 'num', 'char', 'str', 'punct', 'eof'];
+const KIND_INDEX: Readonly<Record<TokenKind, number>> = {
+  ident: 0,
+  num: 1,
+  char: 2,
+  str: 3,
+  punct: 4,
+  eof: 5,
+};
 
 /** The lexer's reusable location (copied into the token's fields, not kept). */
 class PlainLoc implements SourceLoc {
@@ -146,14 +171,14 @@ const KEYWORDS: readonly string[] = [
  * hash computed while scanning, so a name seen before costs no new string and no rehash.
  */
 export class NameTable {
-  private keys: (string | undefined)[] = new Array(1024).fill(undefined);
-  private hashes = new Int32Array(1024);
+  private keys: (string | undefined)[] = new Array(8192).fill(undefined);
+  private hashes = new Int32Array(8192);
   private count = 0;
 
   constructor() {
     for (const k of KEYWORDS) {
       let h = k.charCodeAt(0);
-      for (let j = 1; j < k.length; j++) h = (h * 31 + k.charCodeAt(j)) | 0;
+      for (let j = 1; j < k.length; j++) h = Math.imul(h ^ k.charCodeAt(j), 0x01000193);
       this.insert(k, h);
     }
   }
@@ -381,7 +406,7 @@ export class Lexer {
         let h = c;
         i++;
         for (let d = text.charCodeAt(i); i < n && isIdentCode(d); d = text.charCodeAt(++i))
-          h = (h * 31 + d) | 0;
+          h = Math.imul(h ^ d, 0x01000193); // FNV-1a
         this.i = i;
         return this.token('ident', this.names.intern(text, start, i, h), start);
       } else {

@@ -279,6 +279,8 @@ const TYPE_KEYWORDS = new Set([
 export interface ParseOptions {
   /** Allow function bodies (false for layout-only parsing of declarations). */
   functions?: boolean;
+  /** Keep file-scope tags, typedefs and enums in `tags`, `typedefs`, `enums` (the layout API). */
+  collectDeclarations?: boolean;
 }
 
 export class Parser {
@@ -313,10 +315,10 @@ export class Parser {
   private lastEnumConst: { name: string; value: bigint } | undefined;
   /** Depth of expression trees already checked (so each check is O(1) amortised). */
   private depths = new WeakMap<Expr, number>();
+  private collect = false;
   /** Every struct/union/enum declared at file scope, in order: for the layout API. */
   readonly tags: Type[] = [];
   readonly typedefs = new Map<string, Type>();
-  readonly enumConsts = new Map<string, bigint>();
   /** File-scope enums with their constants, in declaration order. */
   readonly enums: { tag: string | undefined; consts: Map<string, bigint> }[] = [];
 
@@ -465,10 +467,7 @@ export class Parser {
   }
   private declare(name: string, e: Entity): void {
     this.scopes[this.scopes.length - 1].set(name, e);
-    if (this.scopes.length === 1) {
-      if (e.kind === 'typedef') this.typedefs.set(name, e.type);
-      if (e.kind === 'enumconst') this.enumConsts.set(name, e.value);
-    }
+    if (this.collect && this.scopes.length === 1 && e.kind === 'typedef') this.typedefs.set(name, e.type);
   }
 
   private isTypeName(k = 0): boolean {
@@ -481,6 +480,7 @@ export class Parser {
   // ---- translation unit ----
 
   parse(opts: ParseOptions = {}): TranslationUnit {
+    this.collect = opts.collectDeclarations === true;
     while (this.peek().kind !== 'eof') {
       const start = this.pos;
       this.release(start);
@@ -1087,7 +1087,7 @@ export class Parser {
     if (after.preserveAccessIndex || this.pragmaAttrs.some((a) => a.preserveAccessIndex))
       t.def.preserveAccessIndex = true;
     layoutStruct(t.def, fields);
-    if (this.scopes.length === 1) this.tags.push(t);
+    if (this.collect && this.scopes.length === 1) this.tags.push(t);
     return t;
   }
 
@@ -1140,7 +1140,7 @@ export class Parser {
     for (const c of consts)
       this.declare(c.name, { kind: 'enumconst', value: c.value, type: enumConstType(c.value, base) });
     if (tag !== undefined) this.tagScopes[this.tagScopes.length - 1].set(tag, t);
-    if (this.scopes.length === 1) {
+    if (this.collect && this.scopes.length === 1) {
       this.tags.push(t);
       this.enums.push({ tag, consts: new Map(consts.map((c) => [c.name, c.value])) });
     }
