@@ -618,6 +618,29 @@ export class Checker {
     this.runBacktrack(w);
   }
 
+  /**
+   * The constant a helper's key argument points to on the stack, if the program's stack holds
+   * one there (Linux's get_constant_map_key): all zero bytes, or an 8-byte spill of a known
+   * scalar — whose exact value then matters (precision). Privileged programs only.
+   */
+  constStackKey(reg: Reg, size: number): number | undefined {
+    if (this.unpriv || reg.type !== 'fp' || !isConst(reg)) return undefined;
+    const f = this.stackFrame(reg);
+    const start = reg.off + constSigned(reg) + STACK_SIZE;
+    if (start < 0 || start + size > STACK_SIZE) return undefined;
+    let zeros = true;
+    for (let i = start; i < start + size; i++) if (f.stack[i] !== STACK_ZERO) zeros = false;
+    if (zeros) return 0;
+    const spill = f.spills[start >> 3];
+    if (size !== 8 || start % 8 !== 0 || f.stack[start] !== STACK_SPILL || !spill) return undefined;
+    if (spill.type !== 'scalar' || !isConst(spill)) return undefined;
+    const w = this.want;
+    w.reset(this.st.frames.length - 1);
+    w.setSlot(reg.frame, start >> 3);
+    this.runBacktrack(w);
+    return constSigned(spill);
+  }
+
   /** The current path was pruned by `old`: what `old` needed precise, this path needs too. */
   private propagatePrecision(old: State, live: LiveSets): void {
     if (this.unpriv) return;

@@ -25,7 +25,8 @@ import {
 } from './state.js';
 
 const MAX_VAR_OFF = 1 << 29;
-/** Linux's BPF_FUNC_spin_lock and BPF_FUNC_spin_unlock. */
+/** Linux's BPF_FUNC_map_lookup_elem, BPF_FUNC_spin_lock and BPF_FUNC_spin_unlock. */
+const HELPER_MAP_LOOKUP = 1;
 const HELPER_SPIN_LOCK = 93;
 const HELPER_SPIN_UNLOCK = 94;
 const MAX_ERRNO = 4095;
@@ -63,6 +64,8 @@ interface CallMeta {
   /** Reference released by this call (0: none), and the reference of `castArg`. */
   released: number;
   castRef: number;
+  /** The map key argument's value, when the stack holds a known one (see Checker.constStackKey). */
+  constKey?: number;
 }
 
 /** `bpf_<name>#<id>` as Linux prints a helper. */
@@ -165,6 +168,7 @@ function checkArgKind(
       const m = c.maps[meta.mapIdx];
       const size = at === 'ptr_to_map_key' ? m.keySize : m.valueSize;
       helperMem(c, regno, r, size, size, at === 'ptr_to_uninit_map_value', false);
+      if (at === 'ptr_to_map_key') meta.constKey = c.constStackKey(r, size);
       return;
     }
     case 'ptr_to_mem':
@@ -423,8 +427,16 @@ function setReturn(c: Checker, proto: HelperPrototype, meta: CallMeta): void {
         c.reject(
           `kernel subsystem misconfigured verifier: ${proto.name} returns a map value without a map argument`,
         );
-      const nullable = proto.ret === 'map_value_or_null';
       const map = c.maps[meta.mapIdx];
+      // An array element looked up by a known, in-range key exists (Linux elides the NULL).
+      const key = meta.constKey;
+      const present =
+        proto.id === HELPER_MAP_LOOKUP &&
+        (map.type === MAP_TYPES.array || map.type === MAP_TYPES.percpu_array) &&
+        key !== undefined &&
+        key >= 0 &&
+        key < map.maxEntries;
+      const nullable = proto.ret === 'map_value_or_null' && !present;
       const id = nullable ? c.newId() : 0;
       if (map.type === MAP_TYPES.array_of_maps || map.type === MAP_TYPES.hash_of_maps) {
         // A lookup in a map of maps yields the inner map (its template), once checked for NULL.
