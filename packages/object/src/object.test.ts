@@ -1,3 +1,4 @@
+import { filterEx1Image } from '@tbpf/asm';
 import { VerifierError } from '@tbpf/verifier';
 import { type EngineName, VmError } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
@@ -96,6 +97,37 @@ describe.each(compilers('counts.c'))('an object built by $compiler', ({ bytes })
     expect(() => stats.set({ pid: 1, comm: 'x' }, { count: 1n, nope: 1 })).toThrow(/no member 'nope'/);
     expect(() => stats.set({ pid: 2 ** 32, comm: 'x' }, {})).toThrow(/does not fit in 4 bytes/);
     expect(() => obj.map('.rodata').set(0, { limit: 1 })).toThrow(ObjectError);
+  });
+});
+
+describe('open', () => {
+  it("opens the RFC's draft image as a kprobe program with its helper table translated", () => {
+    const spec = openObject(filterEx1Image());
+    expect(spec.format).toBe('rfc-image');
+    using obj = spec.load({ engine: 'interp' });
+    expect(obj.program().type.name).toBe('kprobe');
+    expect(obj.program().verified).toBe(true);
+  });
+
+  it('opens raw and hex instruction bytes as one sectionless program', () => {
+    const raw = Uint8Array.of(0xb7, 0, 0, 0, 0x2a, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0);
+    expect(openObject(raw, { fileName: 'p.bin' }).programs.map((p) => [p.name, p.section])).toEqual([
+      ['p', ''],
+    ]);
+    using hex = openObject('b7 00 00 00 2a 00 00 00 95 00 00 00 00 00 00 00\n').load();
+    expect(hex.program().run()).toBe(42n);
+  });
+
+  it('reports C that does not compile at its first error, every diagnostic in detail', () => {
+    let error: ObjectError | undefined;
+    try {
+      openObject('int f(void) {\n  return x;\n}\n', { fileName: 'bad.c' });
+    } catch (e) {
+      error = e as ObjectError;
+    }
+    expect(error).toBeInstanceOf(ObjectError);
+    expect(error).toMatchObject({ stage: 'compile', location: { file: 'bad.c', line: 2, column: 10 } });
+    expect(error?.detail).toContain("bad.c:2:10: error: use of undeclared identifier 'x'");
   });
 });
 
