@@ -4,7 +4,7 @@
  * r1-r5, the return value, acquired and released references, packet pointers invalidated by
  * helpers that move packet data (check_helper_call).
  */
-import { linuxHelperName, MAP_TYPES } from '@tbpf/asm';
+import { linuxHelperName, MAP_TYPES, POISON_HELPER } from '@tbpf/asm';
 import type { ArgType, HelperPrototype } from '@tbpf/vm';
 import { constBoundsOf, constSigned, isConst, isConstValue, sminOf, sync, umaxOf, uminOf } from './bounds.js';
 import type { Checker } from './checker.js';
@@ -78,6 +78,10 @@ export function checkHelperCall(c: Checker, id: number): void {
   const type = c.opts.type;
   const proto = type.helpers.get(id);
   if (!proto) {
+    if (id === POISON_HELPER)
+      c.reject(
+        `bad CO-RE relocation: the target's BTF has no such field or type (call 0x${id.toString(16)})`,
+      );
     if (linuxHelperName(id)) c.reject(`program of this type cannot use helper ${helperLabel(id)}`);
     c.reject(`invalid func unknown#${id}`);
   }

@@ -13,6 +13,8 @@ import {
   readBytes,
 } from '../../test-corpus/objects/toolchain.js';
 import { readElf } from '../elf/read-elf.js';
+import type { BtfSpec, BtfType } from './btf-types.js';
+import { POISON_HELPER } from './core-relocations.js';
 import { BUILTIN_HELPERS, LinkError, linkProgram } from './link.js';
 import { ObjectBuilder } from './object-builder.js';
 import { readObject } from './read-object.js';
@@ -185,10 +187,49 @@ describe('linkProgram errors', () => {
     expect(() => linkProgram(obj, 'nope')).toThrow(LinkError);
     expect(() => linkProgram(obj, 'nope')).toThrow(/programs: prog_a, prog_a2, prog_b/);
   });
-  it.skipIf(!clang)('refuses a program with a CO-RE relocation, naming it', () => {
-    const obj = readObject(readBytes(compile('core.c', 'clang-g')));
-    expect(() => linkProgram(obj, 'read_tgid')).toThrow(/unsupported: CO-RE field_byte_offset/);
-  });
+  it.skipIf(!clang)(
+    'resolves CO-RE relocations: its own BTF by default, a target where the field moved',
+    () => {
+      const obj = readObject(readBytes(compile('core.c', 'clang-g')));
+      const [rel] = obj.programs[0].coreRelocations ?? [];
+      const load = (p: LinkedProgram) => p.insns[rel.insnIndex] as { off: number };
+      expect(load(linkProgram(obj, 'read_tgid')).off).toBe(4);
+      const int = {
+        kind: 'int',
+        name: 'int',
+        size: 4,
+        bits: 32,
+        offset: 0,
+        signed: true,
+        char: false,
+        bool: false,
+      } as const;
+      const moved: BtfSpec = {
+        types: [
+          { kind: 'void', name: '' },
+          int,
+          {
+            kind: 'struct',
+            name: 'task_struct',
+            size: 24,
+            members: [
+              { name: 'state', type: 1, bitOffset: 0, bitSize: 0 },
+              { name: 'tgid', type: 1, bitOffset: 128, bitSize: 0 },
+              { name: 'pid', type: 1, bitOffset: 160, bitSize: 0 },
+            ],
+          },
+        ],
+      };
+      expect(load(linkProgram(obj, 'read_tgid', { targetBtf: moved })).off).toBe(16);
+      // A target without the field: the instruction is poisoned, as libbpf does.
+      const gone: BtfSpec = { types: [moved.types[0], int, { ...moved.types[2], members: [] } as BtfType] };
+      expect(linkProgram(obj, 'read_tgid', { targetBtf: gone }).insns[rel.insnIndex]).toEqual({
+        kind: 'call',
+        target: 'helper',
+        imm: POISON_HELPER,
+      });
+    },
+  );
   it.skipIf(!clang)('refuses maps whose definition is unknown (no BTF)', () => {
     const obj = readObject(readBytes(compile('maps_btf.c', 'clang')));
     expect(() => linkProgram(obj, 'count_calls')).toThrow(/map 'counts' has no definition/);

@@ -5,6 +5,8 @@
  * map-index pseudo sources.
  */
 import { type Insn, insnWidth } from '@tbpf/isa';
+import type { BtfSpec } from './btf-types.js';
+import { applyCoreRelocations } from './core-relocations.js';
 import type { FuncInfo, LineInfo, LinkedProgram, MapSpec, ObjectFile, ProgramSpec } from './types.js';
 
 /**
@@ -29,11 +31,24 @@ export class LinkError extends Error {
   }
 }
 
+export interface LinkOptions {
+  /**
+   * BTF of the target the program will run against (the kernel's, or a host's declared
+   * structs), for its CO-RE relocations; default the object's own BTF (the types it was
+   * compiled with).
+   */
+  targetBtf?: BtfSpec;
+}
+
 /**
  * Link the program named `name` (a function of a program section) of `obj` — or any function
  * of the object given as its `ProgramSpec` (e.g. a `.text` function verified on its own).
  */
-export function linkProgram(obj: ObjectFile, program: string | ProgramSpec): LinkedProgram {
+export function linkProgram(
+  obj: ObjectFile,
+  program: string | ProgramSpec,
+  options: LinkOptions = {},
+): LinkedProgram {
   const name = typeof program === 'string' ? program : program.name;
   const entry = typeof program === 'string' ? obj.programs.find((p) => p.name === name) : program;
   if (!entry || !obj.functions.includes(entry)) {
@@ -42,10 +57,6 @@ export function linkProgram(obj: ObjectFile, program: string | ProgramSpec): Lin
   }
   const index = indexFunctions(obj);
   const order = reachableFunctions(index, entry);
-  for (const fn of order) {
-    const bad = obj.unsupported.find((u) => u.where === fn.name && u.feature === 'co-re-relocation');
-    if (bad) throw new LinkError(`unsupported: ${bad.detail}`, name, fn.name);
-  }
 
   // Slot where each function starts in the linked program.
   const startSlot = new Map<ProgramSpec, number>();
@@ -72,6 +83,15 @@ export function linkProgram(obj: ObjectFile, program: string | ProgramSpec): Lin
   for (const fn of order) {
     const base = startIndex.get(fn)!;
     const own = fn.insns.map((insn) => ({ ...insn }) as Insn);
+    if (fn.coreRelocations?.length) {
+      const local = obj.btf;
+      if (!local) throw new LinkError("CO-RE relocations without the object's BTF", name, fn.name);
+      try {
+        applyCoreRelocations(own, fn.coreRelocations, local, options.targetBtf ?? local);
+      } catch (e) {
+        throw new LinkError(`CO-RE: ${(e as Error).message}`, name, fn.name);
+      }
+    }
     const slotOf = slotIndexer(own, startSlot.get(fn)!);
     for (const rel of fn.relocations) {
       const insn = own[rel.insnIndex];

@@ -269,7 +269,9 @@ function btfMapFromStruct(
         break;
       case 'values': {
         // __array(values, struct inner): a map of maps' inner-map template (prog arrays name
-        // programs here: their initial slots, which tbpf does not fill).
+        // programs here: their initial slots, which tbpf does not fill). The value is a map or
+        // program fd: 4 bytes, as libbpf sets it.
+        map.valueSize ||= 4;
         const arr = btf.types[skipModifiers(btf, m.type)];
         const ptr = arr?.kind === 'array' ? btf.types[skipModifiers(btf, arr.elemType)] : undefined;
         const target = ptr?.kind === 'ptr' ? btf.types[skipModifiers(btf, ptr.type)] : undefined;

@@ -127,15 +127,20 @@ describe('readObject details', () => {
     },
   );
 
-  it.skipIf(!clang)('reports CO-RE relocations by name instead of ignoring them', () => {
+  it.skipIf(!clang)("reads clang's CO-RE relocations onto their instructions", () => {
     const obj = readObject(readBytes(compile('core.c', 'clang-g')));
-    expect(obj.unsupported).toEqual([
-      expect.objectContaining({
-        feature: 'co-re-relocation',
-        where: 'read_tgid',
-        detail: expect.stringMatching(/field_byte_offset .*task_struct.*0:1/),
-      }),
+    const [prog] = obj.programs;
+    expect(prog.coreRelocations).toEqual([
+      {
+        insnIndex: expect.any(Number),
+        typeId: expect.any(Number),
+        accessString: '0:1',
+        kind: 'field_byte_offset',
+      },
     ]);
+    const t = obj.btf?.types[prog.coreRelocations![0].typeId];
+    expect(t && 'name' in t ? t.name : '').toBe('task_struct');
+    expect(obj.unsupported).toEqual([]);
   });
 
   it.skipIf(!clang)('takes global .text functions as programs when no SEC() section exists', () => {

@@ -113,7 +113,7 @@ export function readObject(bytes: Uint8Array): ObjectFile {
     }
   }
   for (const cs of code) addUnrelocatedLocalCalls(cs);
-  if (ext) attachBtfExt(ext, code, btf!, unsupported);
+  if (ext) attachBtfExt(ext, code, btf!);
   reportUndefinedSymbols(elf, unsupported);
 
   const functions = code.flatMap((c) => c.functions);
@@ -355,12 +355,7 @@ function addUnrelocatedLocalCalls(cs: CodeSection): void {
   }
 }
 
-function attachBtfExt(
-  ext: BtfExt,
-  code: CodeSection[],
-  btf: BtfData,
-  unsupported: UnsupportedFeature[],
-): void {
+function attachBtfExt(ext: BtfExt, code: CodeSection[], btf: BtfData): void {
   const find = (section: string) => code.find((c) => c.section.name === section);
   for (const fi of ext.funcInfo) {
     const cs = find(fi.section);
@@ -385,21 +380,17 @@ function attachBtfExt(
   }
   for (const cr of ext.coreRelos) {
     const cs = find(cr.section);
-    const at = cs ? safeLocate(cs, cr.insnOffset) : undefined;
-    const t = btf.types[cr.typeId];
-    unsupported.push({
-      feature: 'co-re-relocation',
-      where: at ? at.fn.name : cr.section,
-      detail: `CO-RE ${cr.kind} relocation of '${t && 'name' in t && t.name ? t.name : `type ${cr.typeId}`}' (access ${cr.accessString})${at ? ` at instruction ${at.index}` : ''}`,
+    if (!cs)
+      throw new ElfError(`CO-RE relocation names section '${cr.section}', which has no code`, '.BTF.ext');
+    const { fn, index } = locate(cs, cr.insnOffset, 'CO-RE relocation');
+    if (!btf.types[cr.typeId])
+      throw new ElfError(`CO-RE relocation names BTF type ${cr.typeId}, which does not exist`, '.BTF.ext');
+    (fn.coreRelocations ??= []).push({
+      insnIndex: index,
+      typeId: cr.typeId,
+      accessString: cr.accessString,
+      kind: cr.kind,
     });
-  }
-}
-
-function safeLocate(cs: CodeSection, offset: number): { fn: ProgramSpec; index: number } | undefined {
-  try {
-    return locate(cs, offset, 'CO-RE relocation');
-  } catch {
-    return undefined;
   }
 }
 

@@ -9,6 +9,7 @@
  */
 import type { Endian, Insn } from '@tbpf/isa';
 import type { BtfSpec } from './btf-types.js';
+import type { CoreRelocation } from './core-relocations.js';
 
 export type { BtfSpec } from './btf-types.js';
 
@@ -102,6 +103,8 @@ export interface ProgramSpec {
   relocations: Relocation[];
   funcInfo: FuncInfo[];
   lineInfo: LineInfo[];
+  /** CO-RE relocations from `.BTF.ext`, resolved when the program is linked. */
+  coreRelocations?: CoreRelocation[];
 }
 
 /** Linux map type numbers (enum bpf_map_type), by readable name. */

@@ -203,9 +203,9 @@ describe('CO-RE relocations written by ObjectBuilder', () => {
     b.addCoreRelocation('kprobe/x', 1, { typeId: task, accessString: '0:1', kind: 0 });
     b.addCoreRelocation('kprobe/x', 2, { typeId: task, accessString: '0:0', kind: 2 });
     const obj = readObject(b.build());
-    expect(obj.unsupported.filter((u) => u.feature === 'co-re-relocation').map((u) => u.detail)).toEqual([
-      "CO-RE field_byte_offset relocation of 'task_struct' (access 0:1) at instruction 1",
-      "CO-RE field_exists relocation of 'task_struct' (access 0:0) at instruction 2",
+    expect(obj.programs[0].coreRelocations).toEqual([
+      { insnIndex: 1, typeId: task, accessString: '0:1', kind: 'field_byte_offset' },
+      { insnIndex: 2, typeId: task, accessString: '0:0', kind: 'field_exists' },
     ]);
   });
 });

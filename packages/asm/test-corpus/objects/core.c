@@ -1,4 +1,4 @@
-/* A CO-RE field access: clang records a .BTF.ext field_byte_offset relocation, which tbpf reports as unsupported. */
+/* A CO-RE field access: clang records a .BTF.ext field_byte_offset relocation, resolved when linking. */
 #include "tbpf_helpers.h"
 
 struct task_struct {
