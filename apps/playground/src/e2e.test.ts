@@ -104,7 +104,8 @@ describe.skipIf(!haveChromium)('the playground in Chromium', () => {
     expect(await page.textContent('#run-result')).toMatch(/rejected/);
     await shot('2-rejected');
 
-    // Fix it: a NULL check after the lookup.
+    // Fix it: a NULL check after the lookup. Half-typed, it does not compile: the error shows
+    // inline and the panels keep the last program, dimmed.
     const before = await analysed();
     await page
       .locator('.cm-line')
@@ -112,9 +113,17 @@ describe.skipIf(!haveChromium)('the playground in Chromium', () => {
       .click();
     await page.keyboard.press('End');
     await page.keyboard.press('Enter');
-    await page.keyboard.type('if (!total) return 0;');
+    await page.keyboard.type('if (!total');
     await nextAnalysis(before);
+    await page.waitForSelector('body.stale', WAIT);
+    await page.waitForSelector('.cm-lintRange-error', WAIT);
+    expect(await page.textContent('#problems')).toMatch(/compiler/);
+    expect(await page.locator('#listing .insn').count()).toBeGreaterThan(0);
+    const halfTyped = await analysed();
+    await page.keyboard.type(') return 0;');
+    await nextAnalysis(halfTyped);
     await page.waitForSelector('.verdict.accepted', WAIT);
+    expect(await page.locator('body.stale').count()).toBe(0);
     expect(await page.locator('.cm-line.cm-rejected-line').count()).toBe(0);
 
     // Run it: dx = 1500, three times.

@@ -192,9 +192,14 @@ function markEditor(linked?: number): void {
 }
 
 function show(a: Analysis): void {
-  analysis = a;
   editor.showDiagnostics(a.diagnostics);
   renderProblems(byId('problems'), a.diagnostics, revealSource);
+  // Mid-edit the source often does not compile: keep the last program's panels, dimmed, until it does.
+  const stale = a.listing.length === 0 && (analysis?.listing.length ?? 0) > 0;
+  document.body.classList.toggle('stale', stale);
+  setChip(a);
+  if (stale) return;
+  analysis = a;
   renderListing(byId('listing'), a, select, revealSource);
   renderVerdict(byId('verdict'), a, select);
   renderLog(byId('log'), a, select, revealSource);
@@ -215,15 +220,6 @@ function show(a: Analysis): void {
         ? 'as loaded (not run yet)'
         : 'as declared (the program was not loaded)',
   );
-  const chip = byId('verdict-chip');
-  chip.textContent = a.verifier
-    ? a.verifier.accepted
-      ? 'accepted'
-      : 'rejected'
-    : a.diagnostics.some((d) => d.severity === 'error')
-      ? 'errors'
-      : '';
-  chip.className = `chip ${chip.textContent}`;
   // Keep the selection where it still means something; else point at the rejection.
   const insnCount = a.verifier?.visits.length ?? 0;
   if (a.verifier && !a.verifier.accepted && a.verifier.insn !== undefined) select(a.verifier.insn);
@@ -234,6 +230,18 @@ function show(a: Analysis): void {
     renderState(byId('state'), undefined);
     markEditor();
   }
+}
+
+function setChip(a: Analysis): void {
+  const chip = byId('verdict-chip');
+  chip.textContent = a.verifier
+    ? a.verifier.accepted
+      ? 'accepted'
+      : 'rejected'
+    : a.diagnostics.some((d) => d.severity === 'error')
+      ? 'errors'
+      : '';
+  chip.className = `chip ${chip.textContent}`;
 }
 
 function showContext(shape: ContextShape): void {
