@@ -133,16 +133,16 @@ const REJECTED = `// Rejected: bpf_map_lookup_elem returns NULL when the key is 
 #include <tbpf/trace.h>
 
 struct {
-  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __uint(type, BPF_MAP_TYPE_HASH);
   __type(key, __u32);
   __type(value, __u64);
-  __uint(max_entries, 4);
+  __uint(max_entries, 64);
 } counts SEC(".maps");
 
 SEC("kprobe/do_sys_open")
 int count_opens(struct pt_regs *ctx)
 {
-  __u32 key = 0;
+  __u32 key = ctx->di;
   __u64 *count = bpf_map_lookup_elem(&counts, &key);
 
   *count += 1;
