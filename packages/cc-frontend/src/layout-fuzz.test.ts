@@ -1,6 +1,6 @@
 /**
  * Seeded random struct and union definitions (every integer width, __int128, pointers, arrays,
- * nested and anonymous aggregates, bit-fields, packed and aligned, mode() and packed enums):
+ * nested and anonymous aggregates, bit-fields, packed and aligned, `#pragma pack`, packed enums):
  * the sizes, alignments and member offsets tbpf computes are checked by clang-19 itself, as
  * _Static_asserts compiled for -target bpf.
  */
@@ -74,7 +74,9 @@ function definitions(seed: number, count: number): string {
     }
     const kw = r(5) === 0 ? 'union' : 'struct';
     const attrs = pick(['', '', ' __attribute__((packed))', ' __attribute__((aligned(16)))']);
-    out.push(`${kw} s${k}_t { ${fields.join(' ')} }${attrs};`.replace(`${kw} s${k}_t`, `struct s${k}_t`));
+    const def = `${kw} s${k}_t { ${fields.join(' ')} }${attrs};`.replace(`${kw} s${k}_t`, `struct s${k}_t`);
+    if (r(6) === 0) out.push(`#pragma pack(push, ${pick([1, 2, 4, 8])})`, def, '#pragma pack(pop)');
+    else out.push(def);
   }
   return out.join('\n');
 }

@@ -22,7 +22,13 @@ import { attributeName, BUILTIN_NAMES, hasAttribute, isBuiltinLike } from './fea
 import type { Token } from './lexer.js';
 import { decodeCharLiteral, decodeEscapes, parseIntegerLiteral } from './literals.js';
 import { BINARY_PRECEDENCE } from './pp-condition.js';
-import { PRAGMA_ATTRIBUTE_POP, PRAGMA_ATTRIBUTE_PUSH, PRAGMA_END, PRAGMA_UNROLL } from './preprocessor.js';
+import {
+  PRAGMA_ATTRIBUTE_POP,
+  PRAGMA_ATTRIBUTE_PUSH,
+  PRAGMA_END,
+  PRAGMA_PACK,
+  PRAGMA_UNROLL,
+} from './preprocessor.js';
 import {
   alignOf,
   arrayOf,
@@ -88,6 +94,21 @@ const TYPEOF_KEYWORDS = new Set([
   '__typeof_unqual__',
   '__typeof_unqual',
 ]);
+
+/** A bit-counting builtin of a constant (`bits` wide, already truncated to it). */
+function bitCount(name: string, v: bigint, bits: number): number {
+  let pop = 0;
+  for (let x = v; x !== 0n; x &= x - 1n) pop++;
+  let low = 0;
+  while (low < bits && ((v >> BigInt(low)) & 1n) === 0n) low++;
+  let high = 0;
+  while (high < bits && ((v >> BigInt(bits - 1 - high)) & 1n) === 0n) high++;
+  if (name.startsWith('__builtin_popcount')) return pop;
+  if (name.startsWith('__builtin_parity')) return pop & 1;
+  if (name.startsWith('__builtin_clz')) return high;
+  if (name.startsWith('__builtin_ctz')) return low;
+  return v === 0n ? 0 : low + 1; // ffs
+}
 
 /** `__int128` and `unsigned __int128`. */
 function isWide(t: Type): boolean {
@@ -303,6 +324,9 @@ export class Parser {
   private labels = new Set<string>();
   private gotos: { label: string; loc: SourceLoc }[] = [];
   private strCount = 0;
+  /** `#pragma pack(N)`: the largest member alignment of structs defined from here, and the stack. */
+  private pack: number | undefined;
+  private packStack: (number | undefined)[] = [];
   /** Attributes pushed by `#pragma clang attribute push`, applied to every record defined. */
   private pragmaAttrs: Attrs[] = [];
   /** Inside `sizeof`, `typeof`, …: nothing is evaluated, so nothing is used. */
@@ -579,6 +603,30 @@ export class Parser {
     this.declare(name, { kind: 'typedef', type: { ...t, typedef: { name, type: t } } as Type });
   }
 
+  /** `#pragma pack(N)`, `(push[, N])`, `(pop[, N])`, `()`: as GCC and clang. */
+  private pragmaPack(at: Token): void {
+    const words: string[] = [];
+    while (!(this.peek().kind === 'punct' && this.peek().text === PRAGMA_END) && this.peek().kind !== 'eof') {
+      const w = this.take();
+      if (w.text !== '(' && w.text !== ')' && w.text !== ',') words.push(w.text);
+    }
+    this.accept(PRAGMA_END);
+    const n = words.find((w) => /^\d+$/.test(w));
+    const value = n === undefined ? undefined : Number(n);
+    if (value !== undefined && ![1, 2, 4, 8, 16].includes(value)) {
+      this.diags.warn(at.loc, `expected #pragma pack parameter to be '1', '2', '4', '8', or '16'`);
+      return;
+    }
+    if (words[0] === 'push') {
+      this.packStack.push(this.pack);
+      if (value !== undefined) this.pack = value;
+    } else if (words[0] === 'pop') {
+      this.pack = value ?? this.packStack.pop();
+    } else if (words[0] === 'show') {
+      // prints the current value in clang; nothing to do for the code
+    } else this.pack = value;
+  }
+
   /**
    * `#pragma clang attribute push (__attribute__((…)), apply_to = …)` and `pop`, from the
    * preprocessor as special tokens. Only `preserve_access_index` on records changes code.
@@ -586,6 +634,11 @@ export class Parser {
   private pragmaAttribute(): boolean {
     const t = this.peek();
     if (t.kind !== 'punct') return false;
+    if (t.text === PRAGMA_PACK) {
+      this.take();
+      this.pragmaPack(t);
+      return true;
+    }
     if (t.text === PRAGMA_ATTRIBUTE_POP) {
       this.take();
       if (this.pragmaAttrs.pop() === undefined)
@@ -1086,7 +1139,7 @@ export class Parser {
     if (after.aligned) t.def.align = after.aligned;
     if (after.preserveAccessIndex || this.pragmaAttrs.some((a) => a.preserveAccessIndex))
       t.def.preserveAccessIndex = true;
-    layoutStruct(t.def, fields);
+    layoutStruct(t.def, fields, this.pack);
     if (this.collect && this.scopes.length === 1) this.tags.push(t);
     return t;
   }
@@ -2783,6 +2836,23 @@ export class Parser {
           ],
         };
       }
+      case '__builtin_popcount':
+      case '__builtin_popcountl':
+      case '__builtin_popcountll':
+      case '__builtin_clz':
+      case '__builtin_clzl':
+      case '__builtin_clzll':
+      case '__builtin_ctz':
+      case '__builtin_ctzl':
+      case '__builtin_ctzll':
+      case '__builtin_ffs':
+      case '__builtin_ffsl':
+      case '__builtin_ffsll':
+      case '__builtin_parity':
+      case '__builtin_parityl':
+      case '__builtin_parityll':
+        need(1);
+        return this.bitBuiltin(name, this.requireInt(args[0]), loc);
       case '__builtin_object_size': {
         need(2);
         // Nothing is known about object sizes here: -1 for types 0 and 1, 0 for 2 and 3.
@@ -2972,6 +3042,59 @@ export class Parser {
         return { kind: 'cast', type: T.void, loc, e: num(0n, T.int, loc) };
     }
     return this.unsupportedValue(loc, `builtin '${name}' is not supported by tbpf cc`);
+  }
+
+  /**
+   * The bit-counting builtins, which BPF has no instruction for, as clang expands them: branch-free
+   * on a 64-bit copy of the operand (population count by halving sums; clz counts the zeros
+   * above the highest set bit after smearing it down; ctz the ones below the lowest after
+   * isolating it). clz and ctz of 0 are undefined, as in C; ffs(0) is 0.
+   */
+  private bitBuiltin(name: string, arg: Expr, loc: SourceLoc): Expr {
+    const bits = name.endsWith('ll') || name.endsWith('l') ? 64 : 32;
+    const c = this.evalConst(arg);
+    if (c !== undefined) return num(BigInt(bitCount(name, BigInt.asUintN(bits, c), bits)), T.int, loc);
+    const fn = this.fn;
+    if (!fn) throw this.error(loc, `${name} outside a function needs a constant argument`);
+    const width = bits === 64 ? T.ulong : T.uint;
+    const n = (v: bigint) => num(v, T.ulong, loc);
+    const bin = (op: string, a: Expr, b: Expr) => this.makeBinary(op, a, b, loc);
+    const body: Stmt[] = [];
+    const temp = (init: Expr): Expr => {
+      const v = this.newVar(`.bits.${this.nextId}`, T.ulong, loc, 'local');
+      fn.locals.push(v);
+      body.push({
+        kind: 'init',
+        loc,
+        v,
+        items: [{ offset: 0, type: T.ulong, value: this.convert(init, T.ulong) }],
+        zero: false,
+      });
+      return { kind: 'var', type: T.ulong, loc, v };
+    };
+    const popcount = (x0: Expr): Expr => {
+      let x = temp(x0);
+      x = temp(bin('-', x, bin('&', bin('>>', x, n(1n)), n(0x5555555555555555n))));
+      x = temp(
+        bin('+', bin('&', x, n(0x3333333333333333n)), bin('&', bin('>>', x, n(2n)), n(0x3333333333333333n))),
+      );
+      x = temp(bin('&', bin('+', x, bin('>>', x, n(4n))), n(0x0f0f0f0f0f0f0f0fn)));
+      return bin('>>', bin('*', x, n(0x0101010101010101n)), n(56n));
+    };
+    const x = temp(this.convert(arg, width));
+    let result: Expr;
+    if (name.startsWith('__builtin_popcount')) result = popcount(x);
+    else if (name.startsWith('__builtin_parity')) result = bin('&', popcount(x), n(1n));
+    else if (name.startsWith('__builtin_clz')) {
+      let v = x;
+      for (const k of [1n, 2n, 4n, 8n, 16n, 32n]) v = temp(bin('|', v, bin('>>', v, n(k))));
+      result = bin('-', n(BigInt(bits)), popcount(v));
+    } else {
+      const below = bin('-', bin('&', x, bin('-', n(0n), x)), n(1n)); // ones below the lowest set bit
+      const ctz = popcount(bin('&', below, n(bits === 64 ? 0xffffffffffffffffn : 0xffffffffn)));
+      result = name.startsWith('__builtin_ctz') ? ctz : bin('*', bin('!=', x, n(0n)), bin('+', ctz, n(1n)));
+    }
+    return { kind: 'stmtexpr', type: T.int, loc, body, result: this.convert(result, T.int) };
   }
 
   /**

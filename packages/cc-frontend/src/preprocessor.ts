@@ -91,7 +91,8 @@ const END_OF_FILE = '<end-of-file>';
 export const PRAGMA_UNROLL = '#pragma-unroll';
 export const PRAGMA_ATTRIBUTE_PUSH = '#pragma-attribute-push';
 export const PRAGMA_ATTRIBUTE_POP = '#pragma-attribute-pop';
-/** Ends the argument tokens of a PRAGMA_ATTRIBUTE_PUSH. */
+export const PRAGMA_PACK = '#pragma-pack';
+/** Ends the argument tokens of a PRAGMA_ATTRIBUTE_PUSH or PRAGMA_PACK. */
 export const PRAGMA_END = '#pragma-end';
 
 export class Preprocessor {
@@ -496,8 +497,12 @@ export class Preprocessor {
       }
       return;
     }
-    // Others (GCC diagnostic, pack, …) do not change the code BPF gets; ignored as clang ignores
-    // the ones it does not know.
+    if (words[0] === 'pack') {
+      this.unget([special(PRAGMA_PACK), ...this.expandList(args.slice(1)), special(PRAGMA_END)]);
+      return;
+    }
+    // Others (GCC diagnostic, …) do not change the code BPF gets; ignored as clang ignores the
+    // ones it does not know.
   }
 
   private define(name: Token, args: Token[]): void {

@@ -273,15 +273,19 @@ export interface FieldDecl {
   btfDeclTags?: string[];
 }
 
-/** Lays out members in declaration order; returns the completed definition. */
-export function layoutStruct(def: StructDef, fields: FieldDecl[]): StructDef {
+/**
+ * Lays out members in declaration order; returns the completed definition. `maxAlign` is a
+ * `#pragma pack(N)` in force: no member is aligned more than N.
+ */
+export function layoutStruct(def: StructDef, fields: FieldDecl[], maxAlign?: number): StructDef {
   let bit = 0; // current position in bits
   let align = 1;
   let size = 0;
   def.members = [];
   for (const f of fields) {
     const fsize = sizeOf(f.type);
-    const falign = def.packed || f.packed ? (f.align ?? 1) : Math.max(alignOf(f.type), f.align ?? 1);
+    const natural = def.packed || f.packed ? (f.align ?? 1) : Math.max(alignOf(f.type), f.align ?? 1);
+    const falign = maxAlign === undefined ? natural : Math.min(natural, maxAlign);
     if (f.bitWidth !== undefined) {
       const unitBits = fsize * 8;
       if (def.union) {
@@ -307,6 +311,10 @@ export function layoutStruct(def: StructDef, fields: FieldDecl[]): StructDef {
       }
       if (f.name !== undefined) {
         align = Math.max(align, falign);
+        // clang: under #pragma pack, a packed record still takes its bit-fields' type alignment
+        // (capped by the pack) as its own.
+        if (maxAlign !== undefined && (def.packed || f.packed))
+          align = Math.max(align, Math.min(alignOf(f.type), maxAlign));
         const unitStart = def.packed ? Math.floor(bit / 8) : Math.floor(bit / (falign * 8)) * falign;
         def.members.push({
           name: f.name,
