@@ -1,53 +1,47 @@
 /** Generic traversal of the typed tree: every statement and expression node under a statement. */
 import type { Expr, Stmt } from './ast.js';
 
+/** The expressions directly under e (statement-expression bodies are statements: see walk). */
+export function childExprs(e: Expr): Expr[] {
+  switch (e.kind) {
+    case 'unary':
+    case 'cast':
+    case 'deref':
+    case 'addr':
+      return [e.e];
+    case 'binary':
+    case 'logand':
+    case 'logor':
+    case 'comma':
+    case 'assign':
+    case 'opassign':
+      return [e.l, e.r];
+    case 'incdec':
+      return [e.l];
+    case 'cond':
+      return [e.c, e.a, e.b];
+    case 'member':
+      return [e.base];
+    case 'call':
+    case 'helper':
+    case 'builtin':
+      return e.args;
+    case 'stmtexpr':
+      return e.result ? [e.result] : [];
+    case 'coreinfo':
+      return e.what === 'field' ? [e.access] : [];
+    default:
+      return [];
+  }
+}
+
 /** Calls onStmt / onExpr for each node under s (s included), parents before children. */
 export function walk(s: Stmt, onStmt: (s: Stmt) => void, onExpr: (e: Expr) => void): void {
   const expr = (e: Expr | undefined): void => {
     if (!e) return;
     onExpr(e);
-    switch (e.kind) {
-      case 'unary':
-      case 'cast':
-      case 'deref':
-      case 'addr':
-        expr(e.e);
-        return;
-      case 'binary':
-      case 'logand':
-      case 'logor':
-      case 'comma':
-      case 'assign':
-      case 'opassign':
-        expr(e.l);
-        expr(e.r);
-        return;
-      case 'incdec':
-        expr(e.l);
-        return;
-      case 'cond':
-        expr(e.c);
-        expr(e.a);
-        expr(e.b);
-        return;
-      case 'member':
-        expr(e.base);
-        return;
-      case 'call':
-      case 'helper':
-      case 'builtin':
-        for (const a of e.args) expr(a);
-        return;
-      case 'stmtexpr':
-        for (const b of e.body) stmt(b);
-        expr(e.result);
-        return;
-      case 'coreinfo':
-        if (e.what === 'field') expr(e.access);
-        return;
-      default:
-        return;
-    }
+    if (e.kind === 'stmtexpr') for (const b of e.body) stmt(b);
+    for (const c of childExprs(e)) expr(c);
   };
   const stmt = (x: Stmt): void => {
     onStmt(x);
@@ -80,6 +74,9 @@ export function walk(s: Stmt, onStmt: (s: Stmt) => void, onExpr: (e: Expr) => vo
         return;
       case 'init':
         for (const it of x.items) expr(it.value);
+        return;
+      case 'asm':
+        for (const o of [...x.outputs, ...x.inputs]) expr(o.e);
         return;
       default:
         return;
