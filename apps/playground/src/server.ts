@@ -30,7 +30,13 @@ export function serveSite(dir: string, port = 0, host = '127.0.0.1'): Promise<Si
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('bad request\n');
+      return;
+    }
     const file = normalize(join(root, path.endsWith('/') ? `${path}index.html` : path));
     let size = -1;
     try {
