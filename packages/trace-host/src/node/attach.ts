@@ -227,7 +227,9 @@ async function inject(port: number, moduleUrl: string, closeInspector: boolean):
       ws.once('error', reject);
     });
     const loader = join(packageDir(), 'attach-loader.cjs');
-    const expression = `require(${JSON.stringify(loader)})(${JSON.stringify(moduleUrl)}, ${JSON.stringify({ closeInspector })})`;
+    // The loader closes the inspector when it is done; if it cannot even be required, this does.
+    const close = closeInspector ? "setImmediate(() => require('node:inspector').close());" : '';
+    const expression = `(() => { try { return require(${JSON.stringify(loader)})(${JSON.stringify(moduleUrl)}, ${JSON.stringify({ closeInspector })}); } catch (e) { ${close} throw e; } })()`;
     const reply = await new Promise<EvaluateReply>((resolve, reject) => {
       ws.on('message', (data) => {
         const m = JSON.parse(String(data)) as EvaluateReply;

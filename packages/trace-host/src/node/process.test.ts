@@ -191,6 +191,18 @@ describe('tbpf trace attach through the inspector', { timeout: 60_000 }, () => {
     expect(a.proc.exitCode).toBeNull();
   });
 
+  it('closes the inspector again when the host cannot be loaded', async () => {
+    const a = await app({ nodeArgs: ['--inspect-port=0'] });
+    const err = await attachProcess(a.pid, { hostModule: '/nonexistent/attach-entry.mjs' }).catch((e) => e);
+    expect(err).toBeInstanceOf(AttachError);
+    expect((err as AttachError).code).toBe('EINJECT');
+    expect((err as AttachError).message).toMatch(/loading the trace host failed: .*nonexistent/);
+    for (let i = 0; i < 100 && (await appState(a.port)).inspector; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(await appState(a.port)).toMatchObject({ inspector: null, subscribed: [], wrapped: [] });
+    expect(findControlSocket(a.pid)).toBeUndefined();
+  });
+
   it('uses an inspector that was already open and leaves it open', async () => {
     const a = await app({ nodeArgs: ['--inspect=127.0.0.1:0'] });
     const url = (await appState(a.port)).inspector;
