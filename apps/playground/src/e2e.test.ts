@@ -91,6 +91,7 @@ describe.skipIf(!haveChromium)('the playground in Chromium', () => {
       if (i < TYPED.length - 1) await page.keyboard.press('Enter');
     }
     await page.waitForSelector('.verdict.rejected', WAIT);
+    expect(await page.inputValue('#example')).toBe(''); // no longer the example it started from
     expect(await page.textContent('.verdict .reason')).toMatch(/invalid mem access 'map_value_or_null'/);
     const marked = page.locator('.cm-line.cm-rejected-line');
     await expect.poll(() => marked.count(), WAIT).toBe(1);

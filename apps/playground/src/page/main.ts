@@ -145,13 +145,20 @@ function edited(): void {
   debounce = setTimeout(() => request(true, EDIT_TIMING_MS), DEBOUNCE_MS);
 }
 
+const exampleSelect = byId<HTMLSelectElement>('example');
+
 function runNow(): void {
   clearTimeout(debounce);
   request(true, RUN_TIMING_MS);
 }
 
 const editor = createEditor(byId('editor'), state.source, state.lang, {
-  onChange: edited,
+  onChange() {
+    // Once edited, the source is no longer the example the selector names.
+    const example = EXAMPLES.find((e) => e.id === exampleSelect.value);
+    if (example && example.source !== editor.text()) exampleSelect.value = '';
+    edited();
+  },
   onCursorLine: (line) => linkCursor(line),
   onRun: runNow,
 });
@@ -257,7 +264,6 @@ function showContext(shape: ContextShape): void {
 
 // ---- toolbar -------------------------------------------------------------------------------
 
-const exampleSelect = byId<HTMLSelectElement>('example');
 const langSelect = byId<HTMLSelectElement>('lang');
 const typeSelect = byId<HTMLSelectElement>('type');
 const programSelect = byId<HTMLSelectElement>('program');
