@@ -100,6 +100,15 @@ export function vmTableText(r: VmTableReport): string {
       ns(n.compile4096Ms, 2),
     ]);
     rows.push([
+      'jit (C, lea-confined)',
+      ns(n.loopNsPerInsnConfined, 3),
+      ns(n.memNsPerInsnConfined, 3),
+      ns(n.filterNsPerCallConfined, 1),
+      '',
+      '',
+      '',
+    ]);
+    rows.push([
       'jit (C, no sandbox)',
       ns(n.loopNsPerInsnDirect, 3),
       ns(n.memNsPerInsnDirect, 3),
@@ -133,7 +142,7 @@ export function vmTableText(r: VmTableReport): string {
     );
     const pct = (a: number, b: number) => `${((a / b - 1) * 100).toFixed(1)} %`;
     lines.push(
-      `x86-64 JIT, same run, C loop: the sandbox costs loop ${pct(n.loopNsPerInsn, n.loopNsPerInsnDirect)}, mem ${pct(n.memNsPerInsn, n.memNsPerInsnDirect)}, filter ${pct(n.filterNsPerCall, n.filterNsPerCallDirect)} (target ≤ 5 %); constant blinding (the default) costs loop ${pct(n.loopNsPerInsnBlinded, n.loopNsPerInsn)}, mem ${pct(n.memNsPerInsnBlinded, n.memNsPerInsn)}, filter ${pct(n.filterNsPerCallBlinded, n.filterNsPerCall)}`,
+      `x86-64 JIT, same run, C loop: the sandbox (${n.addressing} addressing) costs loop ${pct(n.loopNsPerInsn, n.loopNsPerInsnDirect)}, mem ${pct(n.memNsPerInsn, n.memNsPerInsnDirect)}, filter ${pct(n.filterNsPerCall, n.filterNsPerCallDirect)} (target ≤ 5 %; lea-confined: loop ${pct(n.loopNsPerInsnConfined, n.loopNsPerInsnDirect)}, mem ${pct(n.memNsPerInsnConfined, n.memNsPerInsnDirect)}, filter ${pct(n.filterNsPerCallConfined, n.filterNsPerCallDirect)}); constant blinding (the default) costs loop ${pct(n.loopNsPerInsnBlinded, n.loopNsPerInsn)}, mem ${pct(n.memNsPerInsnBlinded, n.memNsPerInsn)}, filter ${pct(n.filterNsPerCallBlinded, n.filterNsPerCall)}`,
     );
   }
   return `${lines.join('\n')}\n`;

@@ -24,6 +24,9 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <asm/prctl.h>
+#include <sys/auxv.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <ucontext.h>
 #include <stddef.h>
@@ -72,6 +75,7 @@ struct tbpf_prog {
   int faulted;
   uint64_t fault_rip; /* code offset of the faulting instruction */
   uint64_t fault_addr; /* native address that faulted */
+  uint64_t gs; /* the GS base segment-addressed code needs (memory + guard), or 0 */
   int running; /* a run is in progress (runs do not nest: not reentrant) */
   int free_pending; /* free() came during the run: unmap once it returns */
   tbpf_memory mem;
@@ -104,6 +108,28 @@ struct tbpf_prog {
 /* The program running on this thread (the fault handler's only candidate), innermost first. */
 static __thread tbpf_prog *running_prog __attribute__((tls_model("initial-exec")));
 
+/*
+ * The GS base segment-addressed code reads its memory through (codegen/memory.ts). Nothing
+ * else in a Node.js process on x86-64 Linux uses GS (glibc's thread pointer is FS); the
+ * executor sets it per thread only when a program needs another value than it last set, with
+ * wrgsbase where the kernel allows it (FSGSBASE), else arch_prctl.
+ */
+static __thread uint64_t thread_gs __attribute__((tls_model("initial-exec")));
+static int have_fsgsbase;
+
+static void set_gs(uint64_t v) {
+  if (have_fsgsbase) __asm__ volatile("wrgsbase %0" ::"r"(v));
+  else syscall(SYS_arch_prctl, ARCH_SET_GS, v);
+  thread_gs = v;
+}
+
+static uint64_t current_gs(void) {
+  uint64_t v = 0;
+  if (have_fsgsbase) __asm__ volatile("rdgsbase %0" : "=r"(v));
+  else syscall(SYS_arch_prctl, ARCH_GET_GS, &v);
+  return v;
+}
+
 static uint64_t call_entry(tbpf_prog *p, uint64_t r1, uint64_t r2) {
   if (!p->needs_unwind) return p->entry(r1, r2, p->base_arg, p->env, p->r10);
   sigjmp_buf jb;
@@ -121,11 +147,14 @@ static uint64_t call_entry(tbpf_prog *p, uint64_t r1, uint64_t r2) {
 
 static uint64_t run_prog(tbpf_prog *p, uint64_t r1, uint64_t r2) {
   tbpf_prog *outer = running_prog;
+  if (p->gs && p->gs != thread_gs) set_gs(p->gs);
   running_prog = p;
   p->running = 1;
   uint64_t r0 = call_entry(p, r1, r2);
   p->running = 0;
   running_prog = outer;
+  /* A run nested in a helper of an outer run on another memory: give the outer one its GS back. */
+  if (outer && outer->gs && outer->gs != thread_gs) set_gs(outer->gs);
   return r0;
 }
 
@@ -491,6 +520,7 @@ static napi_value js_bench(napi_env env, napi_callback_info info) {
     tbpf_env *tenv = p->env;
     uint64_t r10 = p->r10;
     tbpf_prog *outer = running_prog;
+    if (p->gs && p->gs != thread_gs) set_gs(p->gs);
     running_prog = p;
     p->running = 1;
     t0 = thread_cpu_ns();
@@ -498,6 +528,7 @@ static napi_value js_bench(napi_env env, napi_callback_info info) {
     t1 = thread_cpu_ns();
     p->running = 0;
     running_prog = outer;
+    if (outer && outer->gs && outer->gs != thread_gs) set_gs(outer->gs);
   } else {
     t0 = thread_cpu_ns();
     for (int64_t i = 0; i < n && !p->faulted && !p->threw; i++) acc += run_prog(p, r1[i & 1], r2);
@@ -614,6 +645,9 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
   p->mem.base = mem;
   p->mem.size = mem_len;
   p->base_arg = (uint8_t *)mem + (int64_t)base_offset;
+  bool segment = false;
+  napi_get_value_bool(env, get_named(env, spec, "segment"), &segment);
+  p->gs = segment ? (uint64_t)(uintptr_t)p->base_arg : 0;
   p->fault_exit = (int64_t)fault_exit;
   p->window_lo = (uintptr_t)mem;
   p->window_hi = (uintptr_t)mem + (uint64_t)reach;
@@ -789,6 +823,17 @@ static napi_value js_window_problem(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/*
+ * segmentAvailable(): whether segment-addressed code can run on this thread — GS is unused
+ * (base 0) or is the executor's own.
+ */
+static napi_value js_segment_available(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  napi_get_boolean(env, thread_gs != 0 ? current_gs() == thread_gs : current_gs() == 0, &out);
+  return out;
+}
+
 /* nop(a, b): the cheapest N-API call, the floor the benchmarks compare runFast with */
 static napi_value js_nop(napi_env env, napi_callback_info info) {
   (void)env;
@@ -806,7 +851,10 @@ static napi_value js_thread_cpu(napi_env env, napi_callback_info info) {
 
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   install_fault_handler();
+  have_fsgsbase = (getauxval(AT_HWCAP2) & 2) != 0; /* HWCAP2_FSGSBASE */
   napi_value fn;
+  napi_create_function(env, "segmentAvailable", NAPI_AUTO_LENGTH, js_segment_available, NULL, &fn);
+  napi_set_named_property(env, exports, "segmentAvailable", fn);
   napi_create_function(env, "windowProblem", NAPI_AUTO_LENGTH, js_window_problem, NULL, &fn);
   napi_set_named_property(env, exports, "windowProblem", fn);
   napi_create_function(env, "nop", NAPI_AUTO_LENGTH, js_nop, NULL, &fn);

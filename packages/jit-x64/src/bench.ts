@@ -32,6 +32,9 @@ export interface X64BenchReport {
   /** The same without the sandbox (direct addressing: no confinement, no fault handling) — what the sandbox costs. */
   loopNsPerInsnDirect: number;
   memNsPerInsnDirect: number;
+  /** The same with `lea` confinement (where GS cannot be used). */
+  loopNsPerInsnConfined: number;
+  memNsPerInsnConfined: number;
   /** The same with constant blinding (the engine's default) — what blinding costs. */
   loopNsPerInsnBlinded: number;
   memNsPerInsnBlinded: number;
@@ -41,7 +44,10 @@ export interface X64BenchReport {
   /** ns per call from the C loop, contexts "eth5"/"eth6" alternating: sandboxed, unsandboxed, blinded. */
   filterNsPerCall: number;
   filterNsPerCallDirect: number;
+  filterNsPerCallConfined: number;
   filterNsPerCallBlinded: number;
+  /** The default addressing on this machine ('segment' where GS is free). */
+  addressing: string;
   emptyNsPerCall: number;
   /** ns per call of `runFast` from a JavaScript loop, and its excess over the C loop. */
   filterNsPerCallJs: number;
@@ -92,9 +98,10 @@ export function runX64Bench(options: X64BenchOptions): X64BenchReport {
   if (!status.ok) throw new Error(status.reason);
   const cpuNs = () => status.addon.threadCpuNs();
   const runtime = new Runtime({ memoryBytes: 1 << 20 });
-  // The plain figures are without blinding; the three variants run in the same process.
-  const confined = new JitEngine({ blind: false });
-  const direct = new JitEngine({ blind: false, confine: false });
+  // The plain figures are without blinding, in the default addressing; the variants run in the same process.
+  const plain = new JitEngine({ blind: false });
+  const direct = new JitEngine({ blind: false, addressing: 'direct' });
+  const leaConfined = new JitEngine({ blind: false, addressing: 'confined' });
   const blinded = new JitEngine({ blind: true });
   const buf = runtime.allocData(
     Uint8Array.from({ length: 64 }, (_, i) => i * 3),
@@ -114,8 +121,9 @@ export function runX64Bench(options: X64BenchOptions): X64BenchReport {
     median(Array.from({ length: repeats }, () => p.benchNative(eth5.start, eth6.start, 21, calls) / calls));
   // Interleaved round by round, so the machine's load moves every variant alike.
   const variants = [
-    [confined, ''],
+    [plain, ''],
     [direct, 'Direct'],
+    [leaConfined, 'Confined'],
     [blinded, 'Blinded'],
   ] as const;
   const programs = variants.map(([engine]) => ({
@@ -155,8 +163,9 @@ export function runX64Bench(options: X64BenchOptions): X64BenchReport {
     note(`${name} interpreter`);
   }
 
-  const filter = prep(confined, 'filter');
-  const empty = prep(confined, 'empty');
+  const filter = prep(plain, 'filter');
+  const empty = prep(plain, 'empty');
+  report.addressing = filter.compiled.addressing;
   report.emptyNsPerCall = median(
     Array.from({ length: repeats }, () => empty.benchNative(0, 0, 0, calls) / calls),
   );

@@ -32,12 +32,18 @@ import {
   VmError,
 } from '@tbpf/vm';
 import { type CompiledProgram, type CompileOptions, compile } from './codegen/compile.js';
+import type { Addressing } from './codegen/context.js';
 import { CONFINED_BASE_OFFSET } from './codegen/memory.js';
 import { type Addon, type Dispatch, type NativeProgram, nativeAddon } from './native.js';
 import { nativeHelperName } from './native-helpers.js';
 import { CONFINED_REACH, reservationProblem } from './reservation.js';
 
-export type JitOptions = Pick<CompileOptions, 'blind' | 'confine' | 'jumpSizing'> & {
+export type JitOptions = Pick<CompileOptions, 'blind' | 'jumpSizing'> & {
+  /**
+   * How accesses reach the linear memory (codegen/memory.ts): 'segment' (the default where
+   * this thread's GS is free), else 'confined'; 'direct' has no sandbox (measurements only).
+   */
+  addressing?: Addressing;
   /**
    * Constant blinding (Linux's bpf_jit_harden): on by default — programs usually come from
    * outside the host (trace-host's control plane, the CLI) and no immediate of theirs should
@@ -280,7 +286,7 @@ export class JitEngine implements Engine {
   compile(program: LoadedProgram, blind?: boolean): CompiledProgram {
     const result = compile(program.insns, {
       blind: blind ?? this.options.blind ?? true,
-      confine: this.options.confine,
+      addressing: this.options.addressing ?? defaultAddressing(),
       jumpSizing: this.options.jumpSizing,
       resolveLddw: (_insn, i) => {
         const c = program.constants[i];
@@ -345,6 +351,7 @@ function load(
     code: compiled.code,
     memory: runtime.memory.buffer,
     baseOffset: compiled.addressing === 'direct' ? -(2 ** 32) : CONFINED_BASE_OFFSET,
+    segment: compiled.addressing === 'segment',
     faultExit: compiled.faultExit,
     reach: CONFINED_REACH,
     r10,
@@ -378,6 +385,12 @@ function clockOffset(addon: Addon, runtime: Runtime): number {
     }
   }
   return offset;
+}
+
+/** Segment addressing where this thread's GS is free for it (the executor's own), else `lea` confinement. */
+function defaultAddressing(): Addressing {
+  const status = nativeAddon();
+  return status.ok && status.addon.segmentAvailable() ? 'segment' : 'confined';
 }
 
 /** The x86-64 JIT engine with default options. */

@@ -1,5 +1,6 @@
 export { largeProgram, runX64Bench, type X64BenchOptions, type X64BenchReport } from './bench.js';
 export { type CompiledProgram, type CompileOptions, type CompileResult, compile } from './codegen/compile.js';
+export type { Addressing } from './codegen/context.js';
 export { JitError, type JitErrorCode } from './codegen/errors.js';
 export { JitEngine, type JitOptions, JitPrepared, regionTable, x64Engine } from './engine.js';
 export { ENV_LAYOUT } from './env-layout.js';

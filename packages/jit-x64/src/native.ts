@@ -30,6 +30,8 @@ export interface LoadSpec {
   memory: ArrayBuffer;
   /** What the code expects in r12 relative to the memory's start: CONFINED_BASE_OFFSET, or -2^32 for direct addressing. */
   baseOffset: number;
+  /** Segment addressing: the executor sets GS to the memory's start + baseOffset for every run. */
+  segment: boolean;
   /** CompiledProgram.faultExit: where a faulting access resumes (-1: the program cannot fault). */
   faultExit: number;
   /** Faults at [memory, memory + reach) are the program's own (the guard region it can reach). */
@@ -81,6 +83,8 @@ export interface Addon {
   nativeHelpers: string[];
   /** The native address of a buffer's bytes (tests: W^X and the memory's reservation). */
   bufferAddress(buffer: ArrayBuffer): bigint;
+  /** Whether segment-addressed code can run on this thread (GS unused, or the executor's own). */
+  segmentAvailable(): boolean;
   /** Undefined when everything from the buffer's end to `reach` bytes past its start is mapped and inaccessible, else why not. */
   windowProblem(buffer: ArrayBuffer, reach: number): string | undefined;
   /** Does nothing: the cost of the cheapest N-API call (benchmark reference). */

@@ -287,6 +287,32 @@ describe.skipIf(!nativeAvailable())('lifetimes', () => {
     expect(() => prepared?.run()).toThrow(expect.objectContaining({ kind: 'load' }));
   });
 
+  it('a run nested in a helper, on another memory, leaves the outer run its own memory (segment base restored)', () => {
+    const outer = new Runtime({ memoryBytes: MEM, helpers: standardHelpers() });
+    const inner = new Runtime({ memoryBytes: MEM });
+    const a = outer.allocData(Uint8Array.of(11, 0, 0, 0, 0, 0, 0, 0), 'a');
+    const b = inner.allocData(Uint8Array.of(22, 0, 0, 0, 0, 0, 0, 0), 'b');
+    const innerProgram = x64Engine.prepare(plainProgram(inner, assemble('ldxdw %r0, [%r1+0]\nexit').insns), {
+      boundsCheck: false,
+    });
+    outer.helpers.register({ id: 7001, name: 'run_inner', args: [], ret: 'integer' }, () =>
+      innerProgram.run(BigInt(0x1_0000_0000 + b.start)),
+    );
+    const outerProgram = x64Engine.prepare(
+      plainProgram(
+        outer,
+        assemble('mov %r6, %r1\ncall 7001\nldxdw %r1, [%r6+0]\nmul %r1, 100\nadd %r0, %r1\nexit').insns,
+      ),
+      { boundsCheck: false },
+    );
+    expect(outerProgram.compiled.addressing).toBe(innerProgram.compiled.addressing);
+    expect(outerProgram.run(BigInt(0x1_0000_0000 + a.start))).toBe(22n + 1100n);
+    expect(innerProgram.run(BigInt(0x1_0000_0000 + b.start))).toBe(22n);
+    expect(outerProgram.run(BigInt(0x1_0000_0000 + a.start))).toBe(1122n);
+    innerProgram.dispose();
+    outerProgram.dispose();
+  });
+
   it('creates and disposes 50,000 programs, each on its own runtime', () => {
     const engine = new JitEngine({ blind: true });
     const insns = assemble('stdw [%r10-8], 1\nldxdw %r0, [%r10-8]\nexit').insns;

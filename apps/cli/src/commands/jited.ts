@@ -29,7 +29,10 @@ export async function jitedText(io: Io, input: string, opts: JitedOptions): Prom
       runtimeOptions: { memoryBytes: 1 << 20 },
     });
     const prog = obj.program();
-    const compiled = new JitEngine({ blind: !!opts.blind, confine: !opts.direct }).compile(prog.loaded);
+    const compiled = new JitEngine({
+      blind: !!opts.blind,
+      ...(opts.direct ? { addressing: 'direct' as const } : {}),
+    }).compile(prog.loaded);
     if (!opts.json) return jitedListing(compiled, prog.insns, (insn) => formatInsn(insn));
     const result = {
       program: prog.name,

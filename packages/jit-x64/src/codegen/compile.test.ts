@@ -30,6 +30,7 @@ import {
 } from '@tbpf/isa';
 import { describe, expect, it } from 'vitest';
 import { largeProgram } from '../bench.js';
+import { objdumpX64 } from '../listing.js';
 import { compile } from './compile.js';
 
 function errorOf(insns: Insn[], options = {}) {
@@ -137,6 +138,28 @@ describe('compile', () => {
     expect(a.program.code).toEqual(b.program.code);
     expect(c.program.code).not.toEqual(d.program.code);
   });
+
+  it.skipIf(objdumpX64(new Uint8Array([0xc3])) === undefined)(
+    'addresses memory through GS with 32-bit address arithmetic in segment mode (objdump)',
+    () => {
+      const insns: Insn[] = [
+        ldxw(R0, R1, 16),
+        stdw(R10, -8, 7),
+        { kind: 'atomic', op: 'add', fetch: false, size: 8, dst: R10, src: R1, off: -8 },
+        { kind: 'atomic', op: 'or', fetch: true, size: 4, dst: R2, src: R1, off: 4 },
+        exit(),
+      ];
+      const r = compile(insns, { addressing: 'segment' });
+      if (!r.ok) throw r.error;
+      const text = (objdumpX64(r.program.code) ?? []).map((l) => l.text).join('\n');
+      expect(text).toContain('mov eax,DWORD PTR gs:[edi-0x7ff0]');
+      expect(text).toContain('mov QWORD PTR gs:[ebp-0x8008],0x7');
+      expect(text).toContain('lock add QWORD PTR gs:[r11d],rdi');
+      expect(text).toMatch(/lock cmpxchg DWORD PTR gs:\[r11d\],r10d/);
+      expect(text).not.toMatch(/\[r12/); // no base register in any access
+      expect(text).not.toMatch(/mov r12,rdx/); // nor set up
+    },
+  );
 
   it('lists helper slots in first-use order and flags callx', () => {
     const r = compile([call(6), call(1), call(6), { kind: 'callx', reg: R1 }, exit()]);

@@ -56,7 +56,14 @@ import {
   RSP,
 } from '../x64/registers.js';
 import { lowerAlu, lowerEnd } from './alu.js';
-import { blindedOperand, type Ctx, cryptoRandom, movImm64, seededRandom } from './context.js';
+import {
+  type Addressing,
+  blindedOperand,
+  type Ctx,
+  cryptoRandom,
+  movImm64,
+  seededRandom,
+} from './context.js';
 import { JitError } from './errors.js';
 import { analyse, type ProgramShape } from './functions.js';
 import { assembleRelaxed, type JumpLayout, newJumpLayout } from './jump-sizing.js';
@@ -65,8 +72,12 @@ import { lowerAtomic, lowerLdx, lowerSt, lowerStx } from './memory.js';
 export interface CompileOptions {
   /** Constant blinding (Linux's bpf_jit_harden): true for fresh randomness, or a seed for tests. */
   blind?: boolean | { seed: number };
-  /** Confine memory accesses to base .. base + 4 GiB with 32-bit address arithmetic (default true). */
-  confine?: boolean;
+  /**
+   * How accesses reach the linear memory (./memory.ts): 'segment' — GS-relative 32-bit
+   * addresses, no extra instruction (the executor sets GS); 'confined' (default) — `lea` into a
+   * 32-bit index; 'direct' — no sandbox, for measurements on verified programs.
+   */
+  addressing?: Addressing;
   /** Deepest chain of BPF-to-BPF frames allowed (default 8, as Linux's MAX_CALL_FRAMES). */
   maxFrames?: number;
   /** Bytes of BPF stack per frame: a local call moves R10 down by this much (default 512). */
@@ -96,8 +107,11 @@ export interface CompiledProgram {
   insnOffsets: Int32Array;
   /** Byte offset of each BPF function's prologue. */
   functionOffsets: number[];
-  /** 'confined': the executor passes the memory base + CONFINED_BASE_OFFSET; 'direct': base - 2^32. */
-  addressing: 'confined' | 'direct';
+  /**
+   * 'segment': the executor sets GS to the memory's base + CONFINED_BASE_OFFSET; 'confined': r12
+   * gets that value; 'direct': r12 gets base - 2^32.
+   */
+  addressing: Addressing;
   /**
    * Where a faulting access resumes: the byte offset of the entry function's epilogue, entered
    * with the rsp the prologue stored at env.entryRsp; -1 when the program accesses no memory
@@ -179,7 +193,7 @@ class Compiler {
     this.ctx = {
       buf: new CodeBuffer(insns.length * 8 + 64),
       random: null,
-      confined: options.confine ?? true,
+      addressing: options.addressing ?? 'confined',
     };
     this.prescan();
     const n = insns.length;
@@ -249,8 +263,10 @@ class Compiler {
       [8, R14],
       [9, R15],
     ];
+    // r12 is the memory's base, except in segment mode (GS is); with calls all six stay.
+    const needsBase = this.ctx.addressing !== 'segment';
     this.savedRegs = calleeSaved
-      .filter(([bpf]) => this.calls || bpf < 0 || (this.used >> bpf) & 1)
+      .filter(([bpf]) => this.calls || (bpf < 0 ? needsBase : (this.used >> bpf) & 1))
       .map(([, x]) => x);
     let code: Uint8Array | undefined;
     let passes = 0;
@@ -278,7 +294,7 @@ class Compiler {
       ),
       insnOffsets: this.addrs.slice(),
       functionOffsets: Array.from(this.entryAddr),
-      addressing: this.ctx.confined ? 'confined' : 'direct',
+      addressing: this.ctx.addressing,
       faultExit: this.accesses ? this.exitAddr[0] : -1,
       frames: this.shape.frames,
       frameSize: this.frameSize,
@@ -327,7 +343,7 @@ class Compiler {
     for (const r of this.savedRegs) push(buf, r); // push callee-saved
     if (this.calls) push(buf, RCX); // push env: [rsp] = env, rsp 16-byte aligned
     if (this.accesses) storeQ(buf, RCX, ENV_LAYOUT.entryRsp, RSP); // mov [env + entryRsp], rsp: a fault resumes here
-    movRR(buf, true, MEM_BASE, RDX); // mov r12, base
+    if (this.ctx.addressing !== 'segment') movRR(buf, true, MEM_BASE, RDX); // mov r12, base
     if (this.calls || (this.used >> 10) & 1) movRR(buf, true, RBP, R8); // mov rbp, r10 (the frame pointer)
     // Registers start at 0 as in the interpreter, and no host value (pointers included) is
     // visible in a register the program may read.

@@ -8,12 +8,15 @@ import type { CodeBuffer } from '../x64/code-buffer.js';
 import { aluRI32, aluRR, loadImm, movabs, movRI32, movRIsx } from '../x64/instructions.js';
 import { AUX } from '../x64/registers.js';
 
+/** See ./memory.ts. */
+export type Addressing = 'segment' | 'confined' | 'direct';
+
 export interface Ctx {
   buf: CodeBuffer;
   /** A source of random 32-bit values when blinding, otherwise null. */
   random: (() => number) | null;
-  /** Memory accesses go through `lea r11d, [reg + off]` (confined to base..base+4 GiB). */
-  confined: boolean;
+  /** How memory accesses find the linear memory (see ./memory.ts). */
+  addressing: Addressing;
 }
 
 /** xorshift32: deterministic per seed, for reproducible blinded code in tests. */

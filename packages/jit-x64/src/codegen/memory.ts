@@ -1,19 +1,23 @@
 /**
- * Loads, stores and atomics. Every access is `[r12 + index + disp]`:
- * - confined (default): r12 holds base + NULL_GUARD and the index is `lea r11d, [reg + off -
- *   NULL_GUARD]` — 32-bit arithmetic, so whatever the register holds the access lands in
- *   base + NULL_GUARD .. base + NULL_GUARD + 4 GiB + 7. An offset o = (reg + off) mod 2^32 at or
- *   above the guard is base + o; one inside the guard wraps to base + 2^32 + o. The executor
- *   checks that everything past the memory's end up to that reach is mapped inaccessible
- *   (WebAssembly.Memory's own reservation), so every access outside the sandbox's window
- *   (vm's memory.ts) faults — and the fault becomes a VmError at its pc (native/tbpf_jit.c) —
- *   at no cost over the plain `lea r11d, [reg + off]`.
+ * Loads, stores and atomics, in one of three addressing modes (CompileOptions.addressing):
+ * - segment: `gs: addr32 [reg32 + off - NULL_GUARD]` — the address-size prefix makes the
+ *   processor compute `(low half of reg + off - guard) mod 2^32`, and the executor sets the GS
+ *   base to base + NULL_GUARD, so an access lands in base + NULL_GUARD .. + 4 GiB + 7 whatever
+ *   the register holds, at no cost but two prefix bytes;
+ * - confined: the same address through `lea r11d, [reg + off - NULL_GUARD]` and `[r12 + r11]`
+ *   with r12 = base + NULL_GUARD — one extra instruction per access, where GS cannot be used;
  * - direct: r12 holds base - 2^32 and the BPF register itself is the index: no confinement at
- *   all, for measuring what confinement costs on verified programs. Never for programs that were
- *   not verified.
+ *   all, for measuring what confinement costs on verified programs. Never for programs that
+ *   were not verified.
+ * In the first two, an offset o = (reg + off) mod 2^32 at or above the guard is base + o; one
+ * inside the guard wraps to base + 2^32 + o. The executor checks that everything past the
+ * memory's end up to that reach is mapped inaccessible (WebAssembly.Memory's own reservation),
+ * so every access outside the sandbox's window (vm's memory.ts) faults — and the fault becomes
+ * a VmError at its pc (native/tbpf_jit.c).
  */
 import type { AtomicInsn, LdxInsn, StInsn, StxInsn } from '@tbpf/isa';
 import { NULL_GUARD } from '@tbpf/vm';
+import { NO_INDEX } from '../x64/encoding.js';
 import {
   aluRR,
   jcc,
@@ -31,81 +35,114 @@ import {
 import { ADDR, AUX, BPF_TO_X64, ENV, MEM_BASE, RAX } from '../x64/registers.js';
 import { type Ctx, movImm } from './context.js';
 
-/** What r12 holds, relative to the memory's base: the executor adds it. */
+/** What GS (segment) or r12 (confined) holds, relative to the memory's base: the executor adds it. */
 export const CONFINED_BASE_OFFSET = NULL_GUARD;
 
 interface Operand {
+  base: number;
   index: number;
   disp: number;
 }
 
+/** The segment-override and address-size prefixes of a GS-relative 32-bit address. */
+function segmentPrefixes(ctx: Ctx): void {
+  ctx.buf.emit1(0x65); // gs
+  ctx.buf.emit1(0x67); // addr32
+}
+
+/** The operand of an access at `reg + off`; emits what must come first (the lea, the prefixes). */
 function address(ctx: Ctx, reg: number, off: number): Operand {
-  if (!ctx.confined) return { index: reg, disp: off };
-  lea32(ctx.buf, ADDR, reg, off - CONFINED_BASE_OFFSET); // lea r11d, [reg + off - guard]
-  return { index: ADDR, disp: 0 };
+  switch (ctx.addressing) {
+    case 'direct':
+      return { base: MEM_BASE, index: reg, disp: off };
+    case 'confined':
+      lea32(ctx.buf, ADDR, reg, off - CONFINED_BASE_OFFSET); // lea r11d, [reg + off - guard]
+      return { base: MEM_BASE, index: ADDR, disp: 0 };
+    case 'segment':
+      segmentPrefixes(ctx);
+      return { base: reg, index: NO_INDEX, disp: off - CONFINED_BASE_OFFSET }; // gs: [reg32 + off - guard]
+  }
 }
 
 export function lowerLdx(ctx: Ctx, insn: LdxInsn): void {
   const a = address(ctx, BPF_TO_X64[insn.src], insn.off);
-  load(ctx.buf, insn.size, insn.signed, BPF_TO_X64[insn.dst], MEM_BASE, a.index, a.disp);
+  load(ctx.buf, insn.size, insn.signed, BPF_TO_X64[insn.dst], a.base, a.index, a.disp);
 }
 
 export function lowerStx(ctx: Ctx, insn: StxInsn): void {
   const a = address(ctx, BPF_TO_X64[insn.dst], insn.off);
-  store(ctx.buf, insn.size, MEM_BASE, a.index, a.disp, BPF_TO_X64[insn.src]);
+  store(ctx.buf, insn.size, a.base, a.index, a.disp, BPF_TO_X64[insn.src]);
 }
 
 export function lowerSt(ctx: Ctx, insn: StInsn): void {
+  if (ctx.random) movImm(ctx, insn.size === 8, AUX, insn.imm); // blinded value in r10, before the prefixes
   const a = address(ctx, BPF_TO_X64[insn.dst], insn.off);
-  if (ctx.random) {
-    movImm(ctx, insn.size === 8, AUX, insn.imm); // blinded value in r10
-    store(ctx.buf, insn.size, MEM_BASE, a.index, a.disp, AUX);
-  } else {
-    storeImm(ctx.buf, insn.size, MEM_BASE, a.index, a.disp, insn.imm);
-  }
+  if (ctx.random) store(ctx.buf, insn.size, a.base, a.index, a.disp, AUX);
+  else storeImm(ctx.buf, insn.size, a.base, a.index, a.disp, insn.imm);
 }
 
-/** The atomic operand is always `[r12 + r11]`: cmpxchg loops clobber rax, which may be the address. */
-function atomicAddress(ctx: Ctx, reg: number, off: number): void {
-  if (ctx.confined)
-    lea32(ctx.buf, ADDR, reg, off - CONFINED_BASE_OFFSET); // lea r11d, [reg + off - guard]
-  else leaQ(ctx.buf, ADDR, reg, off); // lea r11, [reg + off]
+/**
+ * The atomic operand is the address in r11 (cmpxchg loops clobber rax, which may be the
+ * address register): `[r12 + r11]`, or `gs: addr32 [r11d]` in segment mode.
+ */
+function atomicAddress(ctx: Ctx, reg: number, off: number): Operand {
+  if (ctx.addressing === 'direct') {
+    leaQ(ctx.buf, ADDR, reg, off); // lea r11, [reg + off]
+    return { base: MEM_BASE, index: ADDR, disp: 0 };
+  }
+  lea32(ctx.buf, ADDR, reg, off - CONFINED_BASE_OFFSET); // lea r11d, [reg + off - guard]
+  return ctx.addressing === 'segment'
+    ? { base: ADDR, index: NO_INDEX, disp: 0 }
+    : { base: MEM_BASE, index: ADDR, disp: 0 };
+}
+
+/** Emit what an access through `a` needs before its instruction (segment prefixes). */
+function before(ctx: Ctx): void {
+  if (ctx.addressing === 'segment') segmentPrefixes(ctx);
 }
 
 export function lowerAtomic(ctx: Ctx, insn: AtomicInsn): void {
   const { buf } = ctx;
   const w64 = insn.size === 8;
   const s = BPF_TO_X64[insn.src];
-  atomicAddress(ctx, BPF_TO_X64[insn.dst], insn.off);
+  const a = atomicAddress(ctx, BPF_TO_X64[insn.dst], insn.off);
   switch (insn.op) {
     case 'xchg':
-      xchgMem(buf, w64, MEM_BASE, ADDR, s); // xchg [r12 + r11], s
+      before(ctx);
+      xchgMem(buf, w64, a.base, a.index, s); // xchg [a], s
       return;
     case 'cmpxchg':
-      lockCmpxchg(buf, w64, MEM_BASE, ADDR, s); // lock cmpxchg [r12 + r11], s
+      before(ctx);
+      lockCmpxchg(buf, w64, a.base, a.index, s); // lock cmpxchg [a], s
       if (!w64) movRR(buf, false, RAX, RAX); // R0 = zero-extended old value even when equal
       return;
     case 'add':
+      before(ctx);
       if (insn.fetch)
-        lockXadd(buf, w64, MEM_BASE, ADDR, s); // lock xadd [r12 + r11], s
-      else lockAlu(buf, 'add', w64, MEM_BASE, ADDR, s); // lock add [r12 + r11], s
+        lockXadd(buf, w64, a.base, a.index, s); // lock xadd [a], s
+      else lockAlu(buf, 'add', w64, a.base, a.index, s); // lock add [a], s
       return;
     default:
-      if (insn.fetch) fetchLoop(ctx, insn.op, w64, s);
-      else lockAlu(buf, insn.op, w64, MEM_BASE, ADDR, s); // lock op [r12 + r11], s
+      if (insn.fetch) fetchLoop(ctx, insn.op, w64, s, a);
+      else {
+        before(ctx);
+        lockAlu(buf, insn.op, w64, a.base, a.index, s); // lock op [a], s
+      }
   }
 }
 
 /** fetch_or/and/xor: a cmpxchg loop through rax (R0, saved in r9 unless it is the source). */
-function fetchLoop(ctx: Ctx, op: 'or' | 'and' | 'xor', w64: boolean, s: number): void {
+function fetchLoop(ctx: Ctx, op: 'or' | 'and' | 'xor', w64: boolean, s: number, a: Operand): void {
   const { buf } = ctx;
   const operand = s === RAX ? ENV : s;
   movRR(buf, true, ENV, RAX); // mov r9, rax
-  load(buf, w64 ? 8 : 4, false, RAX, MEM_BASE, ADDR, 0); // mov rax, [r12 + r11]
+  before(ctx);
+  load(buf, w64 ? 8 : 4, false, RAX, a.base, a.index, 0); // mov rax, [a]
   const retry = buf.len;
   movRR(buf, w64, AUX, RAX); // retry: mov r10, rax
   aluRR(buf, op, w64, AUX, operand); // op r10, s
-  lockCmpxchg(buf, w64, MEM_BASE, ADDR, AUX); // lock cmpxchg [r12 + r11], r10
+  before(ctx);
+  lockCmpxchg(buf, w64, a.base, a.index, AUX); // lock cmpxchg [a], r10
   jcc(buf, 'ne', true, retry - (buf.len + 2)); // jne retry
   movRR(buf, w64, s, RAX); // mov s, rax (the old value)
   if (s !== RAX) movRR(buf, true, RAX, ENV); // mov rax, r9
