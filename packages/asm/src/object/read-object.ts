@@ -385,7 +385,8 @@ function attachBtfExt(ext: BtfExt, code: CodeSection[], btf: BtfData): void {
     const { fn, index } = locate(cs, cr.insnOffset, 'CO-RE relocation');
     if (!btf.types[cr.typeId])
       throw new ElfError(`CO-RE relocation names BTF type ${cr.typeId}, which does not exist`, '.BTF.ext');
-    (fn.coreRelocations ??= []).push({
+    fn.coreRelocations ??= [];
+    fn.coreRelocations.push({
       insnIndex: index,
       typeId: cr.typeId,
       accessString: cr.accessString,
