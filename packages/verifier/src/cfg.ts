@@ -43,40 +43,41 @@ function opcodeOf(insn: Insn): number {
 
 const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
 
-function regsOf(insn: Insn): { read: number[]; write: number[] } {
+/** The register an instruction writes (-1: none) and the ones it reads (-1: none). */
+function regsOf(insn: Insn): [write: number, read1: number, read2: number] {
   switch (insn.kind) {
     case 'alu':
-      return { read: insn.source === 'reg' ? [insn.src] : [], write: [insn.dst] };
+      return [insn.dst, insn.source === 'reg' ? insn.src : -1, -1];
     case 'end':
-      return { read: [], write: [insn.dst] };
-    case 'jmp':
-      return { read: insn.source === 'reg' ? [insn.dst, insn.src] : [insn.dst], write: [] };
-    case 'callx':
-      return { read: [insn.reg], write: [] };
     case 'lddw':
-      return { read: [], write: [insn.dst] };
+      return [insn.dst, -1, -1];
+    case 'jmp':
+      return [-1, insn.dst, insn.source === 'reg' ? insn.src : -1];
+    case 'callx':
+      return [-1, insn.reg, -1];
     case 'ldind':
-      return { read: [insn.src], write: [] };
+      return [-1, insn.src, -1];
     case 'ldx':
-      return { read: [insn.src], write: [insn.dst] };
+      return [insn.dst, insn.src, -1];
     case 'st':
-      return { read: [insn.dst], write: [] };
+      return [-1, insn.dst, -1];
     case 'stx':
     case 'atomic':
-      return { read: [insn.dst, insn.src], write: [] };
+      return [-1, insn.dst, insn.src];
     default:
-      return { read: [], write: [] };
+      return [-1, -1, -1];
   }
 }
+
+const validReg = (r: number): boolean => r === -1 || (Number.isInteger(r) && r >= 0 && r <= 10);
 
 function checkInsn(insn: Insn, i: number, cpu: CpuVersion): void {
   const v = cpuVersion(insn);
   if (v === undefined || v > cpu) throw new StructureError(i, `unknown opcode ${hex2(opcodeOf(insn))}`);
-  const { read, write } = regsOf(insn);
-  for (const r of [...read, ...write]) {
-    if (!Number.isInteger(r) || r < 0 || r > 10) throw new StructureError(i, `R${r} is invalid`);
-  }
-  for (const r of write) if (r === 10) throw new StructureError(i, 'frame pointer is read only');
+  const [write, read1, read2] = regsOf(insn);
+  const bad = !validReg(read1) ? read1 : !validReg(read2) ? read2 : !validReg(write) ? write : -1;
+  if (bad !== -1) throw new StructureError(i, `R${bad} is invalid`);
+  if (write === 10) throw new StructureError(i, 'frame pointer is read only');
   if (insn.kind === 'call' && insn.target === 'kfunc') {
     throw new StructureError(i, 'calling kernel functions is not supported');
   }
@@ -154,23 +155,24 @@ export function checkStructure(insns: readonly Insn[], cpu: CpuVersion, strictRf
   const stack: number[] = [0];
   const nextEdge = new Int32Array(n);
   color[0] = 1;
-  const successors = (i: number): number[] => {
+  /** The k-th successor of instruction i, or -1 when it has no more. */
+  const successor = (i: number, k: number): number => {
     const insn = insns[i];
-    if (insn.kind === 'exit') return [];
-    if (insn.kind === 'ja' || insn.kind === 'gotol') return [target[i]];
-    if (isCondJump(insn)) return [i + 1, target[i]];
-    if (insn.kind === 'call' && insn.target === 'local') return [i + 1, target[i]];
-    return [i + 1];
+    if (insn.kind === 'exit') return -1;
+    if (insn.kind === 'ja' || insn.kind === 'gotol') return k === 0 ? target[i] : -1;
+    if (isCondJump(insn) || (insn.kind === 'call' && insn.target === 'local'))
+      return k === 0 ? i + 1 : k === 1 ? target[i] : -1;
+    return k === 0 ? i + 1 : -1;
   };
   while (stack.length > 0) {
     const t = stack[stack.length - 1];
-    const succ = successors(t);
-    if (nextEdge[t] >= succ.length) {
+    const w = successor(t, nextEdge[t]);
+    if (w < 0) {
       color[t] = 2;
       stack.pop();
       continue;
     }
-    const w = succ[nextEdge[t]++];
+    nextEdge[t]++;
     const insn = insns[t];
     if (insn.kind === 'jmp' || insn.kind === 'ja' || insn.kind === 'gotol') prunePoint[target[t]] = 1;
     if (insn.kind === 'jmp') prunePoint[t] = 1;

@@ -42,6 +42,7 @@ import { scalarAlu, scalarEnd } from './scalar-alu.js';
 import { type Cond, negate, refineScalars } from './scalar-branch.js';
 import { StackLiveness } from './stack-liveness.js';
 import {
+  byteAt,
   constReg,
   constRegWords,
   copyState,
@@ -54,6 +55,9 @@ import {
   ownStack,
   ptrReg,
   type Reg,
+  SLOT_INVALID,
+  SLOT_MISC,
+  SLOT_SPILL,
   STACK_INVALID,
   STACK_MISC,
   STACK_SIZE,
@@ -61,6 +65,7 @@ import {
   STACK_ZERO,
   type State,
   scalarReg,
+  setByte,
   typeName,
   withBounds,
 } from './state.js';
@@ -233,6 +238,7 @@ export class Checker {
   private readonly liveRegs: Uint16Array;
   private readonly stackLive: StackLiveness;
   private readonly want = new Want();
+  private readonly live: LiveSets = { regs: [], slotsLo: [], slotsHi: [] };
   private readonly immScratch = scalarReg(unknownBounds());
   /** Registers of the current frame the current instruction set (for the level-2 log). */
   private written = 0;
@@ -295,17 +301,12 @@ export class Checker {
       });
       const stack: FrameState['stack'][number][] = [];
       for (let slot = STACK_SIZE / 8 - 1; slot >= 0; slot--) {
-        const bytes = f.stack.subarray(slot * 8, slot * 8 + 8);
-        if (bytes.every((b) => b === STACK_INVALID)) continue;
+        if (f.slots[slot] === SLOT_INVALID) continue;
         const off = slot * 8 - STACK_SIZE;
         const spill = f.spills[slot];
-        const value =
-          bytes[0] === STACK_SPILL && spill
-            ? this.fmt(spill)
-            : [...bytes]
-                .reverse()
-                .map((b) => '?m0s'[b])
-                .join('');
+        let value = '';
+        if (f.slots[slot] === SLOT_SPILL && spill) value = this.fmt(spill);
+        else for (let k = 7; k >= 0; k--) value += '?m0s'[byteAt(f, slot * 8 + k)];
         stack.push({ off, value });
       }
       return { regs, stack };
@@ -471,7 +472,9 @@ export class Checker {
   private liveSets(): LiveSets {
     const frames = this.st.frames;
     const n = frames.length - 1;
-    const sets: LiveSets = { regs: [], slotsLo: [], slotsHi: [] };
+    // One object reused: the sets are consumed by the comparison that asked for them.
+    const sets = this.live;
+    sets.regs.length = sets.slotsLo.length = sets.slotsHi.length = 0;
     for (let k = 0; k <= n; k++) {
       sets.regs.push(k === n ? this.liveRegs[this.pc] : this.liveRegs[frames[k + 1].callsite + 1] & 0x7c0);
       let lo = this.stackLive.liveWord(this.pc, n - k, 0);
@@ -598,7 +601,7 @@ export class Checker {
     this.st.frames.forEach((f, fi) => {
       for (let i = 0; i < 11; i++) if (linked(f.regs[i])) out.push(fi * 16 + i);
       for (let s = 0; s < 64; s++)
-        if (f.stack[s * 8] === STACK_SPILL && linked(f.spills[s])) out.push(LINKED_SLOT + fi * 64 + s);
+        if (f.slots[s] === SLOT_SPILL && linked(f.spills[s])) out.push(LINKED_SLOT + fi * 64 + s);
     });
     return out;
   }
@@ -629,10 +632,10 @@ export class Checker {
     const start = reg.off + constSigned(reg) + STACK_SIZE;
     if (start < 0 || start + size > STACK_SIZE) return undefined;
     let zeros = true;
-    for (let i = start; i < start + size; i++) if (f.stack[i] !== STACK_ZERO) zeros = false;
+    for (let i = start; i < start + size; i++) if (byteAt(f, i) !== STACK_ZERO) zeros = false;
     if (zeros) return 0;
     const spill = f.spills[start >> 3];
-    if (size !== 8 || start % 8 !== 0 || f.stack[start] !== STACK_SPILL || !spill) return undefined;
+    if (size !== 8 || start % 8 !== 0 || f.slots[start >> 3] !== SLOT_SPILL || !spill) return undefined;
     if (spill.type !== 'scalar' || !isConst(spill)) return undefined;
     const w = this.want;
     w.reset(this.st.frames.length - 1);
@@ -654,7 +657,7 @@ export class Checker {
       for (let s = 0; s < 64; s++) {
         const sp = f.spills[s];
         const isLive = ((s < 32 ? live.slotsLo[fi] : live.slotsHi[fi]) & (1 << (s & 31))) !== 0;
-        if (isLive && sp?.type === 'scalar' && sp.precise && f.stack[s * 8] === STACK_SPILL) w.setSlot(fi, s);
+        if (isLive && sp?.type === 'scalar' && sp.precise && f.slots[s] === SLOT_SPILL) w.setSlot(fi, s);
       }
     });
     if (!w.empty()) this.runBacktrack(w);
@@ -678,7 +681,7 @@ export class Checker {
     const f = this.stackFrame(reg);
     for (let o = lo; o < hi; o++) {
       const i = o + STACK_SIZE;
-      const b = f.stack[i];
+      const b = byteAt(f, i);
       if (b === STACK_MISC || b === STACK_ZERO) continue;
       if (b === STACK_SPILL && (!this.unpriv || f.spills[i >> 3]?.type === 'scalar')) continue;
       this.reject(
@@ -910,7 +913,7 @@ export class Checker {
     if (known) {
       const n = op === 'add' ? ptr.off + val : ptr.off - val;
       if (n >= MAX_VAR_OFF || n <= -MAX_VAR_OFF) this.reject(`${tn} pointer offset ${n} is not allowed`);
-      return { ...ptr, off: n, sig: undefined };
+      return { ...ptr, off: n };
     }
     if (this.unpriv && ptr.type === 'fp')
       this.reject(`R${dst} variable stack access prohibited for !root, off=${ptr.off}`);
@@ -1143,7 +1146,7 @@ export class Checker {
     if (this.unpriv && isPointer(f.spills[slot]!)) this.reject('attempt to corrupt spilled pointer on stack');
     ownStack(f);
     f.spills[slot] = undefined;
-    for (let j = slot * 8; j < slot * 8 + 8; j++) if (f.stack[j] === STACK_SPILL) f.stack[j] = STACK_MISC;
+    if (f.slots[slot] === SLOT_SPILL) f.slots[slot] = SLOT_MISC;
   }
 
   private stackWrite(regno: number, reg: Reg, off: number, size: number, value: Reg): void {
@@ -1158,7 +1161,7 @@ export class Checker {
       for (let o = lo; o < hi; o++) {
         const i = o + STACK_SIZE;
         this.scrubSlot(f, i);
-        if (f.stack[i] === STACK_ZERO && !isZeroConst(value)) f.stack[i] = STACK_MISC;
+        if (byteAt(f, i) === STACK_ZERO && !isZeroConst(value)) setByte(f, i, STACK_MISC);
       }
       this.wroteZeroBytes = isZeroConst(value);
       return;
@@ -1166,7 +1169,7 @@ export class Checker {
     const base = lo + STACK_SIZE;
     if (size === 8 && base % 8 === 0) {
       f.spills[base >> 3] = value;
-      f.stack.fill(STACK_SPILL, base, base + 8);
+      f.slots[base >> 3] = SLOT_SPILL;
       this.noteSlot(reg.frame, base >> 3);
       return;
     }
@@ -1174,7 +1177,7 @@ export class Checker {
     for (let i = base; i < base + size; i++) this.scrubSlot(f, i);
     for (let k = 0; k < size; k++) {
       const byte = isConst(value) ? ((k < 4 ? value.vl : value.vh) >>> (8 * (k & 3))) & 0xff : 1;
-      f.stack[base + k] = byte === 0 ? STACK_ZERO : STACK_MISC;
+      setByte(f, base + k, byte === 0 ? STACK_ZERO : STACK_MISC);
       if (byte === 0) this.wroteZeroBytes = true;
     }
   }
@@ -1185,7 +1188,7 @@ export class Checker {
     this.noteStackRead(reg, lo, hi);
     if (!isConst(reg)) {
       for (let o = lo; o < hi; o++) {
-        if (f.stack[o + STACK_SIZE] === STACK_INVALID) {
+        if (byteAt(f, o + STACK_SIZE) === STACK_INVALID) {
           this.reject(
             `invalid variable-offset read from stack R${regno} var_off=${tnumStr(reg)}+${reg.off + off} size=${size}`,
           );
@@ -1195,9 +1198,8 @@ export class Checker {
     }
     const base = lo + STACK_SIZE;
     const spill = f.spills[base >> 3];
-    if (spill && f.stack[base] === STACK_SPILL) {
-      const aligned = base % 8 === 0;
-      if (aligned && size === 8 && f.stack.subarray(base, base + 8).every((b) => b === STACK_SPILL)) {
+    if (spill && f.slots[base >> 3] === SLOT_SPILL) {
+      if (base % 8 === 0 && size === 8) {
         this.noteSlot(reg.frame, base >> 3);
         return spill;
       }
@@ -1205,7 +1207,7 @@ export class Checker {
     }
     let allZero = true;
     for (let i = 0; i < size; i++) {
-      const b = f.stack[base + i];
+      const b = byteAt(f, base + i);
       if (b === STACK_INVALID) this.reject(`invalid read from stack off ${lo}+${i} size ${size}`);
       if (b === STACK_SPILL && isPointer(f.spills[(base + i) >> 3]!)) this.reject('corrupted spill memory');
       if (b !== STACK_ZERO) allZero = false;
@@ -1342,7 +1344,7 @@ export class Checker {
       r.id === id && r.nullable
         ? isNull
           ? constReg(0)
-          : { ...r, nullable: false, id: this.holdsSpinLock(r) ? r.id : 0, sig: undefined }
+          : { ...r, nullable: false, id: this.holdsSpinLock(r) ? r.id : 0 }
         : undefined,
     );
     // NULL from an acquiring helper holds no reference; a cast (sk_fullsock) keeps its source's.
@@ -1407,7 +1409,7 @@ export class Checker {
     if (ptr.type === 'pkt') {
       // The pointer is at (ptr >= end) or beyond (ptr > end) the end on the other edge.
       const f = curFrame(outside);
-      f.regs[ptrReg] = { ...ptr, range: open ? AT_PKT_END : BEYOND_PKT_END, sig: undefined };
+      f.regs[ptrReg] = { ...ptr, range: open ? AT_PKT_END : BEYOND_PKT_END };
     }
     this.fork(other, target);
     return this.pc + 1;
@@ -1420,7 +1422,7 @@ export class Checker {
     if (umaxOf(ptr) > MAX_PACKET_OFF || umaxOf(ptr) + ptr.off > MAX_PACKET_OFF) return;
     const range = ptr.off + (open ? 1 : 0);
     const grant = (r: Reg): Reg | undefined =>
-      r.type === ptr.type && r.id === ptr.id && r.range < range ? { ...r, range, sig: undefined } : undefined;
+      r.type === ptr.type && r.id === ptr.id && r.range < range ? { ...r, range } : undefined;
     for (const f of st.frames) {
       for (let i = 0; i < 11; i++) {
         const n = grant(f.regs[i]);
@@ -1428,7 +1430,7 @@ export class Checker {
       }
       for (let i = 0; i < f.spills.length; i++) {
         const sp = f.spills[i];
-        const n = sp && f.stack[i * 8] === STACK_SPILL ? grant(sp) : undefined;
+        const n = sp && f.slots[i] === SLOT_SPILL ? grant(sp) : undefined;
         if (n) {
           ownStack(f);
           f.spills[i] = n;

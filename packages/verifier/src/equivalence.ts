@@ -8,10 +8,14 @@
  */
 import { boundsEqual, boundsWithin, isConstValue } from './bounds.js';
 import {
+  byteAt,
   curFrame,
   type Frame,
   NOT_INIT,
   type Reg,
+  SLOT_INVALID,
+  SLOT_MISC,
+  SLOT_SPILL,
   STACK_INVALID,
   STACK_MISC,
   STACK_SPILL,
@@ -93,30 +97,26 @@ function regSafe(old: Reg, cur: Reg, exact: boolean, allPrecise: boolean): boole
 
 /** A slot read as a 64-bit scalar: a spilled scalar, or eight bytes of unknown data. */
 function slotScalar(f: Frame, slot: number): Reg | undefined {
-  const base = slot * 8;
   const spill = f.spills[slot];
-  if (spill && f.stack[base] === STACK_SPILL) return spill.type === 'scalar' ? spill : undefined;
-  for (let i = base; i < base + 8; i++) if (f.stack[i] !== STACK_MISC) return undefined;
-  return UNKNOWN;
+  if (spill && f.slots[slot] === SLOT_SPILL) return spill.type === 'scalar' ? spill : undefined;
+  return f.slots[slot] === SLOT_MISC ? UNKNOWN : undefined;
 }
 
 function slotSafe(old: Frame, cur: Frame, slot: number, exact: boolean, allPrecise: boolean): boolean {
   const base = slot * 8;
   if (exact) {
-    for (let i = base; i < base + 8; i++) if (old.stack[i] !== cur.stack[i]) return false;
+    if (old.slots[slot] !== cur.slots[slot]) return false;
     const os = old.spills[slot];
-    return !(os && old.stack[base] === STACK_SPILL) || regSafe(os, cur.spills[slot] ?? NOT_INIT, true, true);
+    return !(os && old.slots[slot] === SLOT_SPILL) || regSafe(os, cur.spills[slot] ?? NOT_INIT, true, true);
   }
-  let used = false;
-  for (let i = base; i < base + 8; i++) if (old.stack[i] !== STACK_INVALID) used = true;
-  if (!used) return true;
+  if (old.slots[slot] === SLOT_INVALID) return true;
   const os = slotScalar(old, slot);
   const cs = os && slotScalar(cur, slot);
   if (os && cs) return regSafe(os, cs, false, allPrecise);
-  const cspill = cur.stack[base] === STACK_SPILL ? cur.spills[slot] : undefined;
+  const cspill = cur.slots[slot] === SLOT_SPILL ? cur.spills[slot] : undefined;
   for (let i = base; i < base + 8; i++) {
-    const o = old.stack[i];
-    const c = cur.stack[i];
+    const o = byteAt(old, i);
+    const c = byteAt(cur, i);
     if (o === STACK_INVALID || o === c) continue;
     // Unknown data in old covers any initialised non-pointer byte; zero covers a spilled 0.
     if (o === STACK_MISC && (c === STACK_ZERO || (c === STACK_SPILL && cspill?.type === 'scalar'))) continue;
@@ -124,7 +124,7 @@ function slotSafe(old: Frame, cur: Frame, slot: number, exact: boolean, allPreci
       continue;
     return false;
   }
-  const ospill = old.stack[base] === STACK_SPILL ? old.spills[slot] : undefined;
+  const ospill = old.slots[slot] === SLOT_SPILL ? old.spills[slot] : undefined;
   return !ospill || !cspill || regSafe(ospill, cspill, false, allPrecise);
 }
 
@@ -193,17 +193,14 @@ export function sameRegs(old: State, cur: State): boolean {
   return true;
 }
 
-/** A short signature of the innermost frame's registers, to skip most exact comparisons. */
-export function regsKey(s: State): string {
+/** A hash of the innermost frame's registers, to skip most exact comparisons (see sameRegs). */
+export function regsKey(s: State): number {
   const regs = curFrame(s).regs;
-  let k = `${s.frames.length}`;
-  for (const r of regs) {
-    if (r.type === 'not_init') k += '|-';
-    else {
-      // Cached on the (immutable) register: a hash only, equality is checked by sameRegs.
-      r.sig ??= `${r.type[0]}${r.off},${r.vh},${r.vl}`;
-      k += `|${r.sig}`;
-    }
+  let k = s.frames.length;
+  for (let i = 0; i < 11; i++) {
+    const r = regs[i];
+    k = Math.imul(k ^ (r.type.length + 31 * r.type.charCodeAt(0)), 0x9e3779b1);
+    k = Math.imul(k ^ r.off ^ r.vh ^ Math.imul(r.vl, 0x85ebca6b), 0xc2b2ae35);
   }
   return k;
 }

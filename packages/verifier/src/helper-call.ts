@@ -10,6 +10,7 @@ import { constBoundsOf, constSigned, isConst, isConstValue, sminOf, sync, umaxOf
 import type { Checker } from './checker.js';
 import { mapFitsHelper } from './helper-maps.js';
 import {
+  byteAt,
   isPointer,
   NOT_INIT,
   ownStack,
@@ -21,6 +22,7 @@ import {
   STACK_SIZE,
   STACK_ZERO,
   scalarReg,
+  setByte,
   typeName,
 } from './state.js';
 
@@ -292,7 +294,7 @@ function helperMem(
         ownStack(f);
         for (let o = lo; o < hi; o++) c.scrubSlot(f, o + STACK_SIZE);
         if (isConst(reg)) {
-          for (let o = lo; o < lo + minSize; o++) f.stack[o + STACK_SIZE] = STACK_MISC;
+          for (let o = lo; o < lo + minSize; o++) setByte(f, o + STACK_SIZE, STACK_MISC);
         }
         return;
       }
@@ -367,7 +369,7 @@ function checkStackStr(c: Checker, regno: number, r: Reg): void {
     c.reject(`invalid indirect access to stack R${regno} off=${start} size=1`);
   c.noteDepth(r, -start);
   for (let o = start; o < 0; o++) {
-    const b = f.stack[o + STACK_SIZE];
+    const b = byteAt(f, o + STACK_SIZE);
     if (b === STACK_INVALID)
       c.reject(`invalid read from stack R${regno} off ${start}+${o - start} size ${-start}`);
     if (b === STACK_ZERO) {

@@ -8,7 +8,7 @@
  * value came from marked precise.
  */
 import type { Insn } from '@tbpf/isa';
-import { ownStack, type Reg, STACK_SPILL, type State } from './state.js';
+import { ownStack, type Reg, SLOT_SPILL, type State } from './state.js';
 
 /**
  * One entry of a path's jump history, for the instruction `idx`: the instruction executed just
@@ -40,7 +40,7 @@ export interface Checkpoint {
   hit: number;
   miss: number;
   /** regsKey of the state, for the infinite-loop check. */
-  key: string;
+  key: number;
   /** No longer kept for pruning (it missed too often); still a parent until complete. */
   evicted: boolean;
 }
@@ -222,7 +222,7 @@ function markSpill(st: State, f: number, s: number): void {
 function spilledScalar(st: State, f: number, s: number): Reg | undefined {
   const frame = st.frames[f];
   const sp = frame.spills[s];
-  return sp && frame.stack[s * 8] === STACK_SPILL && sp.type === 'scalar' ? sp : undefined;
+  return sp && frame.slots[s] === SLOT_SPILL && sp.type === 'scalar' ? sp : undefined;
 }
 
 /**

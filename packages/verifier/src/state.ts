@@ -54,8 +54,6 @@ export interface Reg extends Bounds {
    * `precise`); imprecise scalars compare as unknown. Set on explored states by backtracking.
    */
   precise: boolean;
-  /** Cached signature for `regsKey`. */
-  sig: string | undefined;
 }
 
 /** A register with `r`'s type fields and the bounds `b` (one literal shape, for V8's sake). */
@@ -74,7 +72,6 @@ export function withBounds(r: Omit<Reg, keyof Bounds>, b: Bounds): Reg {
     range: r.range,
     frame: r.frame,
     precise: r.precise,
-    sig: undefined,
     vh: b.vh,
     vl: b.vl,
     mh: b.mh,
@@ -108,7 +105,6 @@ const BASE: Omit<Reg, keyof Bounds> = {
   range: 0,
   frame: 0,
   precise: false,
-  sig: undefined,
 };
 
 export const NOT_INIT: Reg = Object.freeze(withBounds(BASE, unknownBounds()));
@@ -155,10 +151,20 @@ export const STACK_ZERO = 2;
 export const STACK_SPILL = 3;
 export const STACK_SIZE = 512;
 
+/** A whole 8-byte slot in one state, as `Frame.slots` packs it (2 bits per byte). */
+export const SLOT_INVALID = 0;
+export const SLOT_MISC = 0x5555;
+export const SLOT_ZERO = 0xaaaa;
+export const SLOT_SPILL = 0xffff;
+
 export interface Frame {
   regs: Reg[];
-  /** Per byte, index = 512 + (offset from the frame pointer). */
-  stack: Uint8Array;
+  /**
+   * The state of each stack byte (byte index = 512 + offset from the frame pointer), packed 2
+   * bits per byte, one number per 8-byte slot (a plain array: cheap to copy). A spill always
+   * covers its whole slot. Read and write bytes with `byteAt` / `setByte`.
+   */
+  slots: number[];
   /** Spilled registers per 8-byte slot (slot = index / 8). */
   spills: (Reg | undefined)[];
   /** Instruction index of the call that created this frame (-1 for the entry). */
@@ -171,9 +177,18 @@ export interface Frame {
 /** Make a frame's stack arrays its own before writing to them (copy-on-write). */
 export function ownStack(f: Frame): void {
   if (!f.shared) return;
-  f.stack = f.stack.slice();
+  f.slots = f.slots.slice();
   f.spills = f.spills.slice();
   f.shared = false;
+}
+
+/** The state of stack byte `i` (512 + offset from the frame pointer). */
+export const byteAt = (f: Frame, i: number): number => (f.slots[i >> 3] >> ((i & 7) << 1)) & 3;
+
+/** Set the state of stack byte `i` (the frame's stack must be its own: see `ownStack`). */
+export function setByte(f: Frame, i: number, t: number): void {
+  const k = (i & 7) << 1;
+  f.slots[i >> 3] = (f.slots[i >> 3] & ~(3 << k)) | (t << k);
 }
 
 export interface RefState {
@@ -196,7 +211,7 @@ export interface State {
 export function newFrame(callsite: number, subprog: number): Frame {
   return {
     regs: new Array<Reg>(11).fill(NOT_INIT),
-    stack: new Uint8Array(STACK_SIZE),
+    slots: new Array<number>(STACK_SIZE / 8).fill(SLOT_INVALID),
     spills: new Array<Reg | undefined>(STACK_SIZE / 8).fill(undefined),
     callsite,
     subprog,
@@ -211,7 +226,7 @@ export function copyState(s: State): State {
       f.shared = true;
       return {
         regs: f.regs.slice(),
-        stack: f.stack,
+        slots: f.slots,
         spills: f.spills,
         callsite: f.callsite,
         subprog: f.subprog,
