@@ -10,16 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile, compileToUnit } from './compile.js';
 import { parseDeclarations } from './declarations.js';
-
-function haveClang(): boolean {
-  try {
-    execFileSync('clang-19', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.CI) throw new Error('clang-19 is required in CI');
-    return false;
-  }
-}
+import { haveTool } from './tools.test-util.js';
 
 /** Compiles with clang-19 -target bpf; returns its error output ('' when it compiled). */
 function clang(source: string): string {
@@ -71,7 +62,7 @@ describe('declarations headers make (vmlinux.h, stddef.h)', () => {
     expect(d.structs.get('wide')).toMatchObject({ size: 48, align: 16 });
     expect(d.structs.get('enums')?.fields.map((f) => f.size)).toEqual([1, 1, 8, 1]);
     expect(d.enums.get('big')?.get('B3')).toBe((1n << 40n) + 1n);
-    if (haveClang()) expect(clang(`${LAYOUTS}\n${asserts.join('\n')}\n`)).toBe('');
+    if (haveTool('clang-19')) expect(clang(`${LAYOUTS}\n${asserts.join('\n')}\n`)).toBe('');
   });
 
   it('accepts in unused static functions what BPF cannot run, as clang does', () => {
@@ -104,7 +95,7 @@ describe('declarations headers make (vmlinux.h, stddef.h)', () => {
         return x + y + __atomic_load_n(&p->a, __ATOMIC_RELAXED);
       }`;
     expect(compile(src, { fileName: 'x.c' }).messages).toBe('');
-    if (haveClang()) expect(clang(src)).toBe('');
+    if (haveTool('clang-19')) expect(clang(src)).toBe('');
   });
 
   it('marks CO-RE accesses: preserve_access_index on the struct, by pragma, or by the builtin', () => {

@@ -6,18 +6,9 @@ import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script without types
 import { renderEmbeddedHeaders } from '../scripts/embed-headers.mjs';
 import { BUNDLED_HEADERS } from './headers.generated.js';
+import { haveTool } from './tools.test-util.js';
 
 const includeDir = fileURLToPath(new URL('../include', import.meta.url));
-
-function tool(name: string): boolean {
-  try {
-    execFileSync(name, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.CI) throw new Error(`${name} is required in CI`);
-    return false;
-  }
-}
 
 const USE = `#include <tbpf/bpf_helpers.h>
 #include <tbpf/trace.h>
@@ -46,7 +37,7 @@ describe('bundled headers', () => {
   });
 
   it.each(['clang-19', 'bpf-gcc'])('build with %s', (cc) => {
-    if (!tool(cc)) return;
+    if (!haveTool(cc)) return;
     const args =
       cc === 'clang-19'
         ? ['-target', 'bpf', '-fsyntax-only', '-Wall', '-Werror']

@@ -10,27 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDeclarations } from './declarations.js';
-
-function haveClang(): boolean {
-  try {
-    execFileSync('clang-19', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.CI) throw new Error('clang-19 is required in CI');
-    return false;
-  }
-}
-
-function rng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) % n) | 0;
-  };
-}
+import { haveTool, seededRandom } from './tools.test-util.js';
 
 const SCALARS = [
   ['char', 8],
@@ -48,7 +28,7 @@ const SCALARS = [
 
 /** Random aggregates s0…sN; each may use the ones before it. */
 function definitions(seed: number, count: number): string {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[r(xs.length)];
   const out = ['enum e8 { E8A, E8B = 100 } __attribute__((packed));', 'enum e32 { E32A = 1 << 20 };'];
   for (let k = 0; k < count; k++) {
@@ -83,7 +63,7 @@ function definitions(seed: number, count: number): string {
 
 describe('struct layout (fuzz against clang-19)', () => {
   it('agrees with clang on 600 random aggregates', () => {
-    if (!haveClang()) return;
+    if (!haveTool('clang-19')) return;
     const source = definitions(20131202, 600);
     const d = parseDeclarations(source);
     const asserts: string[] = [];

@@ -4,7 +4,7 @@
  * macros naming each other, recursion) used with random arguments must expand to the same
  * tokens as clang's; random conditionals must select the same lines.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,34 +12,13 @@ import { describe, expect, it } from 'vitest';
 import { DiagnosticBag } from './diagnostics.js';
 import { tokenize } from './lexer.js';
 import { preprocess } from './preprocess.js';
-
-function haveClang(): boolean {
-  try {
-    execFileSync('clang-19', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.CI) throw new Error('clang-19 is required in CI');
-    return false;
-  }
-}
-
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) % n) | 0;
-  };
-}
+import { haveTool, seededRandom } from './tools.test-util.js';
 
 const NAMES = ['M0', 'M1', 'M2', 'M3', 'M4'];
 
 /** One random program: macro definitions, then lines using them, then #undefs. */
 function program(seed: number): string {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[r(xs.length)];
   const lines: string[] = [];
   /** Function-like macros: their parameter count, whether variadic, whether they paste. */
@@ -108,7 +87,7 @@ function programsOf(text: string): string[] {
 
 describe('preprocessor (fuzz against clang-19 -E)', () => {
   it('expands 3000 random macro programs as clang does, and rejects the ones clang rejects', () => {
-    if (!haveClang()) return;
+    if (!haveTool('clang-19')) return;
     const seeds = Array.from({ length: 3000 }, (_, k) => 20261207 + k);
     const programs = seeds.map((s) => `__SEP__\n${program(s)}`);
     const source = programs.join('\n');

@@ -1,16 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { type CpuVersion, predefinedMacros } from './target-macros.js';
-
-function haveClang(): boolean {
-  try {
-    execFileSync('clang-19', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.CI) throw new Error('clang-19 is required in CI');
-    return false;
-  }
-}
+import { haveTool } from './tools.test-util.js';
 
 /** `clang-19 -target bpf -dM -E` as a map from name to replacement text. */
 function clangMacros(args: string[]): Map<string, string> {
@@ -37,7 +28,7 @@ describe("predefined macros are clang-19's for -target bpf", () => {
     [4, true],
     [4, false],
   ] as [CpuVersion, boolean][])('-mcpu=v%i, optimising %s', (cpu, optimize) => {
-    if (!haveClang()) return;
+    if (!haveTool('clang-19')) return;
     const clang = clangMacros([`-mcpu=v${cpu}`, optimize ? '-O2' : '-O0']);
     const ours = predefinedMacros(cpu, optimize);
     for (const k of OWN) {
