@@ -26,6 +26,7 @@ import {
   linuxProgramType,
   type ProgramType,
   programTypeForSection,
+  programTypeForUnknownSection,
   type VerifyOptions,
   verify,
 } from '@tbpf/verifier';
@@ -66,15 +67,16 @@ export interface VerifierCorpusReport {
 }
 
 /**
- * The program type of a program: the library's section mapping (libbpf's rules), else what
- * PREVAIL does with sections libbpf does not know — socket filters, except Cilium's objects,
- * which its loader attaches with tc (`xdp` in the object's name: XDP).
+ * The program type of a program: the library's section mapping (libbpf's rules) and its rule for
+ * sections libbpf does not know — except Cilium's objects, which PREVAIL types by file name
+ * (`xdp` in it: XDP, else a tc program), as their loader does.
  */
-function typeOf(object: string, section: string): ProgramType {
+function typeOf(object: string, section: string, linked: LinkedProgram): ProgramType {
   const known = programTypeForSection(section);
   if (known) return known;
   if (/cilium/.test(object)) return linuxProgramType(/xdp/.test(object) ? 'xdp' : 'sched_cls');
-  return linuxProgramType('socket_filter');
+  if (section === '.text') return linuxProgramType('socket_filter');
+  return programTypeForUnknownSection(linked.insns);
 }
 
 interface Row {
@@ -192,8 +194,7 @@ export function runVerifierCorpus(opts: VerifierCorpusOptions): VerifierCorpusRe
   const timed: { out: CorpusProgram; insns: LinkedProgram['insns']; vopts: VerifyOptions }[] = [];
   rows.forEach((row, i) => {
     opts.progress?.(i, rows.length, `${row.object} ${row.section}`);
-    const type = typeOf(row.object, row.section);
-    const out: CorpusProgram = { ...row, type: type.name };
+    const out: CorpusProgram = { ...row, type: programTypeForSection(row.section)?.name ?? '' };
     programs.push(out);
     let obj = objects.get(row.object);
     if (!obj) {
@@ -215,6 +216,8 @@ export function runVerifierCorpus(opts: VerifierCorpusOptions): VerifierCorpusRe
       out.loadError = e instanceof Error ? e.message : String(e);
       return;
     }
+    const type = typeOf(row.object, row.section, linked);
+    out.type = type.name;
     // Calls of tbpf's own helpers (the memset/memcpy builtins) are not Linux's: the kernel
     // cannot load those instructions, so it does not judge them.
     const tbpfOnly = linked.insns.some((i) => i.kind === 'call' && i.target === 'helper' && i.imm >= 1000);

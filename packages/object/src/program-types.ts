@@ -7,9 +7,16 @@
  *   socket_filter, …), when the verifier has it;
  * - RFC images and objects whose programs have no `SEC()` (the RFC's one-function filters):
  *   kprobe — the RFC's `struct bpf_context` is `struct pt_regs`;
- * - a section libbpf does not know (`bind`, `test`): socket_filter, as PREVAIL reads them.
+ * - a section libbpf does not know (`bind`, `tc_mark`): sched_cls when the program uses what only
+ *   tc programs have (iproute2's tc loads any section), else socket_filter (PREVAIL's reading).
  */
-import { type HelperSet, linuxProgramType, type ProgramType, rawType } from '@tbpf/verifier';
+import {
+  type HelperSet,
+  linuxProgramType,
+  type ProgramType,
+  programTypeForUnknownSection,
+  rawType,
+} from '@tbpf/verifier';
 import type { ObjectSpec, ProgramInfo } from './spec.js';
 
 export function verifierType(
@@ -26,7 +33,6 @@ export function verifierType(
       ...(section.sleepable ? { sleepable: true } : {}),
       ...(section.target ? { target: section.target } : {}),
     });
-  return linuxProgramType(
-    spec.format === 'rfc-image' || program.section === '.text' ? 'kprobe' : 'socket_filter',
-  );
+  if (spec.format === 'rfc-image' || program.section === '.text') return linuxProgramType('kprobe');
+  return programTypeForUnknownSection(program.link().insns);
 }

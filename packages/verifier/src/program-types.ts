@@ -16,6 +16,7 @@ export {
   type LinuxTypeOptions,
   linuxProgramType,
   programTypeForSection,
+  programTypeForUnknownSection,
 } from './program-types/linux.js';
 
 export type HelperSet = ReadonlyMap<number, HelperPrototype>;

@@ -12,6 +12,7 @@ import {
   type ProgTypeName,
   sectionProgramType,
 } from '@tbpf/asm';
+import type { Insn } from '@tbpf/isa';
 import { type HelperPrototype, LINUX_HELPER_PROTOTYPES, standardHelpers, TBPF_HELPER_RANGE } from '@tbpf/vm';
 import type { CtxField, CtxLayout, ProgramType } from '../types.js';
 import {
@@ -311,4 +312,41 @@ export function kernelTypeNumbers(type: ProgramType): { progType: number; attach
   if (progType === undefined) return undefined;
   const attachType = type.attach ? (ATTACH_TYPES as Record<string, number>)[type.attach] : undefined;
   return attachType === undefined ? { progType } : { progType, attachType };
+}
+
+/**
+ * The type of a program in a section libbpf does not know (`classifier_x`, `tc_mark`,
+ * `from-netdev`, `bind`). Two loaders take arbitrary section names: iproute2's `tc … bpf obj F
+ * sec S` loads them as sched_cls, samples/bpf's and PREVAIL's as socket filters. A program that
+ * calls a helper only tc programs have, or loads a `__sk_buff` field socket filters cannot see
+ * (tc_classid, data, data_end, data_meta), is a tc program; any other is a socket filter.
+ */
+export function programTypeForUnknownSection(insns: readonly Insn[]): ProgramType {
+  const socket = linuxProgramType('socket_filter');
+  const tc = linuxProgramType('sched_cls');
+  const tcOnlyHelper = insns.some(
+    (i) => i.kind === 'call' && i.target === 'helper' && tc.helpers.has(i.imm) && !socket.helpers.has(i.imm),
+  );
+  return tcOnlyHelper || loadsTcOnlyField(insns) ? tc : socket;
+}
+
+/** `__sk_buff` offsets tc programs read that socket filters may not: tc_classid, data, data_end, data_meta. */
+const TC_ONLY_FIELDS = new Set([72, 76, 80, 140]);
+
+/**
+ * Does the program load one of TC_ONLY_FIELDS through the context pointer? A forward scan that
+ * follows r1 through register copies and forgets a register when anything else writes it.
+ */
+function loadsTcOnlyField(insns: readonly Insn[]): boolean {
+  const ctx = new Set<number>([1]);
+  for (const i of insns) {
+    if (i.kind === 'ldx' && ctx.has(i.src) && TC_ONLY_FIELDS.has(i.off)) return true;
+    if (i.kind === 'alu' && i.op === 'mov' && i.width === 64 && i.source === 'reg') {
+      if (ctx.has(i.src)) ctx.add(i.dst);
+      else ctx.delete(i.dst);
+    } else if (i.kind === 'alu' || i.kind === 'ldx' || i.kind === 'lddw' || i.kind === 'end')
+      ctx.delete(i.dst);
+    else if (i.kind === 'call') for (let r = 0; r <= 5; r++) ctx.delete(r);
+  }
+  return false;
 }

@@ -66,8 +66,8 @@ h(25, [CTX, MAP, ANY, MEM, SIZE0]); // perf_event_output
 h(26, [CTX, ANY, OUT, SIZE]); // skb_load_bytes
 h(27, [CTX, MAP, ANY]); // get_stackid
 h(28, ['ptr_to_mem_or_null', SIZE0, 'ptr_to_mem_or_null', SIZE0, ANY], 'integer', PKT); // csum_diff
-h(29, [CTX, OUT, SIZE, ANY]); // skb_get_tunnel_opt
-h(30, [CTX, MEM, SIZE, ANY]); // skb_set_tunnel_opt
+h(29, [CTX, OUT, SIZE]); // skb_get_tunnel_opt
+h(30, [CTX, MEM, SIZE]); // skb_set_tunnel_opt
 h(31, [CTX, ANY, ANY], 'integer', MOVES_PKT); // skb_change_proto
 h(32, [CTX, ANY]); // skb_change_type
 h(33, [CTX, MAP, ANY]); // skb_under_cgroup
