@@ -288,7 +288,27 @@ function btfMapFromStruct(
     }
   }
   map.typeName = mapTypeName(map.type);
+  if (map.btfValueType !== undefined) {
+    const lock = specialField(btf, map.btfValueType, 'bpf_spin_lock');
+    const timer = specialField(btf, map.btfValueType, 'bpf_timer');
+    if (lock !== undefined) map.spinLockOff = lock;
+    if (timer !== undefined) map.timerOff = timer;
+  }
   return map;
+}
+
+/**
+ * Byte offset of a member of struct type `name` (`bpf_spin_lock`, `bpf_timer`) at the top level
+ * of a map's value struct — where the kernel looks for them (one of each per value).
+ */
+function specialField(btf: BtfData, valueType: number, name: string): number | undefined {
+  const v = btf.types[skipModifiers(btf, valueType)];
+  if (v?.kind !== 'struct') return undefined;
+  for (const m of v.members) {
+    const t = btf.types[skipModifiers(btf, m.type)];
+    if (t?.kind === 'struct' && t.name === name) return m.bitOffset / 8;
+  }
+  return undefined;
 }
 
 function findVar(btf: BtfSpec, datasec: string, name: string): number | undefined {

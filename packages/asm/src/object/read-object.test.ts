@@ -127,6 +127,11 @@ describe('readObject details', () => {
     },
   );
 
+  it.skipIf(!clang)('finds the spin lock and timer in a map value by its BTF', () => {
+    const obj = readObject(readBytes(compile('spin_lock.c', 'clang-g')));
+    expect(obj.maps.find((m) => m.name === 'counters')).toMatchObject({ spinLockOff: 4, timerOff: 8 });
+  });
+
   it.skipIf(!clang)("reads clang's CO-RE relocations onto their instructions", () => {
     const obj = readObject(readBytes(compile('core.c', 'clang-g')));
     const [prog] = obj.programs;

@@ -193,6 +193,10 @@ export interface MapSpec {
    * the BTF definition's `__array(values, struct …)`.
    */
   inner?: MapSpec;
+  /** Byte offset of the value's `struct bpf_spin_lock` (from the value's BTF), when it has one. */
+  spinLockOff?: number;
+  /** Byte offset of the value's `struct bpf_timer`, when it has one. */
+  timerOff?: number;
   /** BTF type ids of key and value when the definition names them (`__type(key, T)`). */
   btfKeyType?: number;
   btfValueType?: number;
