@@ -6,14 +6,20 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchPrograms } from '@tbpf/third-party';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bundleEntries } from '../../../packages/trace-host/src/testing/node-processes.js';
+import { campaignScript } from './campaign-bundle.test-util.js';
 import { node, rfc, vm } from './commands.js';
 import type { NodeTableReport } from './node-table.js';
 import type { RfcTableReport } from './rfc-table.js';
 import type { VmTableReport } from './vm-table.js';
 
 const out = mkdtempSync(join(tmpdir(), 'tbpf-bench-test-'));
+/** This app's script, built from the sources: the tables measure in its child processes. */
+let script = '';
+beforeAll(async () => {
+  script = await campaignScript();
+}, 120_000);
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 const quiet = () => {
   const write = process.stdout.write;
@@ -30,50 +36,62 @@ function svgOk(text: string) {
 }
 
 describe('bench --quick', () => {
-  test('the RFC table: every phase runs, filters drop every lo packet, JSON and SVG written', () => {
-    const restore = quiet();
-    try {
-      rfc({ out, iterations: 5_000, repeats: 2 });
-    } finally {
-      restore();
-    }
-    const report = JSON.parse(readFileSync(join(out, 'rfc-table.json'), 'utf8')) as RfcTableReport;
-    const byId = new Map(report.phases.map((p) => [p.id, p]));
-    expect([...byId.keys()]).toEqual([
-      'none',
-      'record',
-      'predicate',
-      'bpf-interp',
-      'bpf-jit',
-      'bpf-jit-unblinded',
-      'bpf-wasm',
-      'disabled',
-    ]);
-    expect(byId.get('record')!.recorded).toBe(5_000);
-    expect(byId.get('none')!.recorded).toBe(0);
-    for (const id of ['predicate', 'bpf-interp', 'bpf-jit', 'bpf-jit-unblinded', 'bpf-wasm'] as const) {
-      expect(byId.get(id)!.dropped, id).toBe(5_000);
-      expect(byId.get(id)!.recorded, id).toBe(0);
-    }
-    for (const p of report.phases) expect(p.runs).toHaveLength(2);
-    svgOk(readFileSync(join(out, 'rfc-table.svg'), 'utf8'));
-  });
+  test(
+    'the RFC table: every phase runs, filters drop every lo packet, JSON and SVG written',
+    { timeout: 300_000 },
+    () => {
+      const restore = quiet();
+      try {
+        rfc({ out, iterations: 5_000, repeats: 2, rounds: 1, script });
+      } finally {
+        restore();
+      }
+      const report = JSON.parse(readFileSync(join(out, 'rfc-table.json'), 'utf8')) as RfcTableReport;
+      const byId = new Map(report.phases.map((p) => [p.id, p]));
+      expect([...byId.keys()]).toEqual([
+        'none',
+        'record',
+        'predicate',
+        'bpf-interp',
+        'bpf-jit',
+        'bpf-jit-unblinded',
+        'bpf-wasm',
+        'disabled',
+      ]);
+      expect(byId.get('record')!.recorded).toBe(5_000);
+      expect(byId.get('none')!.recorded).toBe(0);
+      for (const id of ['predicate', 'bpf-interp', 'bpf-jit', 'bpf-jit-unblinded', 'bpf-wasm'] as const) {
+        expect(byId.get(id)!.dropped, id).toBe(5_000);
+        expect(byId.get(id)!.recorded, id).toBe(0);
+      }
+      // The common phases ran in each BPF engine's process, each BPF phase in its own.
+      for (const p of report.phases) expect(p.runs, p.id).toHaveLength(p.id.startsWith('bpf-') ? 1 : 4);
+      for (const id of ['bpf-interp', 'bpf-jit', 'bpf-wasm'] as const)
+        expect(report.bpfOverPredicate[id]?.median, id).toBeGreaterThan(0);
+      svgOk(readFileSync(join(out, 'rfc-table.svg'), 'utf8'));
+    },
+  );
 
-  test('the engine table: every available engine measured, JSON and SVG written', () => {
+  test('the engine table: every available engine measured in its own processes, JSON and SVG written', () => {
     const restore = quiet();
     try {
-      vm({ out, progs: benchPrograms, repeats: 1, calls: 2_000 });
+      vm({ out, progs: benchPrograms, rounds: 1, repeats: 1, calls: 2_000, script });
     } finally {
       restore();
     }
     const report = JSON.parse(readFileSync(join(out, 'vm-table.json'), 'utf8')) as VmTableReport;
-    const interp = report.engines.find((e) => e.engine === 'interp')!;
-    for (const p of ['empty', 'filter', 'filter_branchy', 'loop', 'mem'] as const) {
-      expect(interp.figures[p], p).toBeGreaterThan(0);
+    for (const id of ['interp', 'interp-unchecked', 'wasm'] as const) {
+      const v = report.variants.find((e) => e.id === id)!;
+      expect(v.available, id).toBe(true);
+      for (const p of ['empty', 'filter', 'filter_branchy', 'loop', 'mem'] as const) {
+        expect(v.figures[p]?.median, `${id} ${p}`).toBeGreaterThan(0);
+      }
     }
-    expect(report.engines.find((e) => e.engine === 'wasm')!.available).toBe(true);
+    const wasm = report.variants.find((e) => e.id === 'wasm')!;
+    expect(wasm.compile4096Ms?.median).toBeGreaterThan(0);
+    expect(wasm.firstProgramMs?.median).toBeGreaterThan(0);
     svgOk(readFileSync(join(out, 'vm-table.svg'), 'utf8'));
-  });
+  }, 300_000);
 
   test('the Node.js table: both servers, every phase, filters drop every response, recording records them', async () => {
     const entries = await bundleEntries();

@@ -8,9 +8,10 @@ import { controlCampaignText, controlHost, runControlCampaign } from './control-
 import { runNodeTable } from './node-table.js';
 import { parserCampaignText, parsersChild, runParserCampaign } from './parser-campaign.js';
 import { nodeTableSvg, nodeTableText, rfcTableSvg, rfcTableText, vmTableSvg, vmTableText } from './report.js';
-import { runRfcTable } from './rfc-table.js';
+import { rfcChild, runRfcTable } from './rfc-table.js';
 import { runSandboxCampaign, sandboxCampaignText, sandboxChild } from './sandbox-campaign.js';
 import { buildKernelOracle, runVerifierCorpus, verifierCorpusText } from './verifier-corpus.js';
+import { vmChild } from './vm-child.js';
 import { runVmTable } from './vm-table.js';
 
 interface Common {
@@ -40,34 +41,47 @@ function save(out: string, name: string, json: unknown, svg: string): void {
   process.stdout.write(`\nwrote ${join(out, `${name}.json`)} and ${join(out, `${name}.svg`)}\n`);
 }
 
-export function rfc(opts: Common): void {
-  const iterations = opts.iterations ?? (opts.quick ? 50_000 : 1_000_000);
-  const repeats = opts.repeats ?? (opts.quick ? 3 : 7);
+export function rfc(opts: Common & { rounds?: number; script?: string }): void {
+  const iterations = opts.iterations ?? (opts.quick ? 200_000 : 1_000_000);
+  const repeats = opts.repeats ?? (opts.quick ? 3 : 5);
+  const rounds = opts.rounds ?? (opts.quick ? 1 : 3);
   process.stdout.write(
-    `The RFC's table: ${iterations.toLocaleString('en')} skb alloc/free per phase, ${repeats} interleaved runs\n`,
+    `The RFC's table: ${iterations.toLocaleString('en')} skb alloc/free per phase, ${repeats} interleaved runs in each of ${rounds} processes per BPF engine\n`,
   );
-  const bar = progressBar(7 * repeats);
+  const bar = progressBar(1);
   const report = runRfcTable({
     iterations,
     repeats,
-    progress: (done, _t, label) => bar.update(done, { label }),
+    rounds,
+    script: opts.script,
+    progress: (done, total, label) => {
+      bar.setTotal(total);
+      bar.update(done, { label });
+    },
   });
   bar.stop();
-  process.stdout.write(`\n${rfcTableText(report)}`);
+  process.stdout.write(`\n${rfcTableText(report, opts.quick === true)}`);
   save(opts.out, 'rfc-table', report, rfcTableSvg(report));
 }
 
-export function vm(opts: Common & { progs: string }): void {
-  const repeats = opts.repeats ?? (opts.quick ? 3 : 11);
+export function vm(opts: Common & { progs: string; rounds?: number; script?: string }): void {
+  const rounds = opts.rounds ?? (opts.quick ? 2 : 5);
+  const repeats = opts.repeats ?? (opts.quick ? 3 : 5);
   const calls = opts.calls ?? (opts.quick ? 200_000 : 2_000_000);
-  process.stdout.write(`The shared benchmark programs on every engine (${repeats} repeats, medians)\n`);
-  const bar = progressBar(17);
-  let step = 0;
+  process.stdout.write(
+    `The shared benchmark programs on every engine: each figure in a process of its own, ${rounds} rounds of ${repeats} samples\n`,
+  );
+  const bar = progressBar(1);
   const report = runVmTable({
     progsDir: opts.progs,
+    rounds,
     repeats,
     calls,
-    progress: (label) => bar.update(++step, { label }),
+    script: opts.script,
+    progress: (done, total, label) => {
+      bar.setTotal(total);
+      bar.update(done, { label });
+    },
   });
   bar.stop();
   process.stdout.write(`\n${vmTableText(report)}`);
@@ -135,15 +149,31 @@ program
   .command('rfc', { isDefault: true })
   .description("the RFC's 1M skb alloc/free table: no tracing, recording, predicate, BPF on each engine")
   .option('--quick', 'a short run (CI smoke test)')
+  .option('--rounds <n>', 'processes per BPF engine', (v) => Number.parseInt(v, 10))
   .option('--out <dir>', 'where to write JSON and SVG', join(root, 'bench-results'))
   .action(rfc);
 program
+  .command('rfc-child', { hidden: true })
+  .argument('<task>')
+  .action((task: string) => {
+    process.stdout.write(`${JSON.stringify(rfcChild(JSON.parse(task)))}\n`);
+  });
+program
   .command('vm')
-  .description('the shared benchmark programs on each engine: ns/insn, ns/call, compile time')
+  .description(
+    'the shared benchmark programs on each engine, each in its own process: ns/insn, ns/call, compile time (ubpf beside them when TBPF_UBPF names a built ubpf)',
+  )
   .option('--quick', 'a short run')
   .option('--progs <dir>', 'benchmark programs', benchPrograms)
+  .option('--rounds <n>', 'rounds of child processes', (v) => Number.parseInt(v, 10))
   .option('--out <dir>', 'where to write JSON and SVG', join(root, 'bench-results'))
   .action(vm);
+program
+  .command('vm-child', { hidden: true })
+  .argument('<task>')
+  .action((task: string) => {
+    process.stdout.write(`${JSON.stringify(vmChild(JSON.parse(task)))}\n`);
+  });
 program
   .command('node')
   .description(

@@ -1,15 +1,21 @@
 /** Text and SVG renderings of the bench reports. */
 import type { NodeTableReport } from './node-table.js';
-import type { RfcTableReport } from './rfc-table.js';
+import type { BpfPhaseId, RfcTableReport, Spread } from './rfc-table.js';
 import { RFC_RATIOS } from './rfc-table.js';
 import { formatRatio } from './stats.js';
 import { barChartSvg } from './svg.js';
 import { formatTable } from './table.js';
-import type { VmTableReport } from './vm-table.js';
+import type { Figure, ProgramName, UbpfFigures, VmTableReport } from './vm-table.js';
 
 const ms = (v: number | undefined) => (v === undefined ? '' : v.toFixed(1));
 
-export function rfcTableText(r: RfcTableReport): string {
+/** The issue-18 targets for the ratios (none for the unblinded JIT, a comparison only). */
+const RATIO_TARGETS: Record<'bpfOverPredicate' | 'bpfOverRecord', Partial<Record<BpfPhaseId, number>>> = {
+  bpfOverPredicate: { 'bpf-interp': 0.9, 'bpf-jit': 0.3, 'bpf-wasm': 0.2 },
+  bpfOverRecord: { 'bpf-jit': 0.25, 'bpf-wasm': 0.15 },
+};
+
+export function rfcTableText(r: RfcTableReport, quick = false): string {
   const rows = r.phases.map((p) => [
     p.label,
     ms(p.ms),
@@ -29,19 +35,35 @@ export function rfcTableText(r: RfcTableReport): string {
     ],
     rows,
   );
+  const label = (id: string) => r.phases.find((p) => p.id === id)?.label.replace(/^BPF filter, /, '') ?? id;
+  const ratioLines = (key: 'bpfOverPredicate' | 'bpfOverRecord') => {
+    const entries = Object.entries(r[key]) as [BpfPhaseId, Spread][];
+    const width = Math.max(...entries.map(([id]) => label(id).length));
+    return entries.map(([id, v]) => {
+      const target = RATIO_TARGETS[key][id];
+      return `  ${label(id).padEnd(width)}  ${formatRatio(v.median)}  [${formatRatio(v.min)}–${formatRatio(v.max)}]${target === undefined ? '' : `  target ≤ ${target}`}`;
+    });
+  };
   const lines = [
     table,
     '',
-    `medians of ${r.repeats} interleaved runs per phase${r.iterations !== 1_000_000 ? ` (RFC figures are for 1M; compare overhead ratios)` : ''}`,
+    `CPU time; each BPF engine ran in ${r.rounds} process${r.rounds === 1 ? '' : 'es'} of its own beside the other phases, ${r.repeats} interleaved runs per phase;`,
+    `a phase's ms and overhead are medians over processes${r.iterations !== 1_000_000 ? ' (RFC figures are for 1M; compare overhead ratios)' : ''}.`,
+    `load average ${r.loadAverage.start.map((v) => v.toFixed(1)).join(' ')} at the start, ${r.loadAverage.end.map((v) => v.toFixed(1)).join(' ')} at the end`,
     '',
-    'BPF-filter overhead / predicate-filter overhead (RFC 0.34, target ≤ 0.25):',
-    ...Object.entries(r.bpfOverPredicate).map(([e, v]) => `  ${e.padEnd(7)} ${formatRatio(v)}`),
-    'BPF-filter overhead / recording overhead (RFC 0.57, target ≤ 0.5):',
-    ...Object.entries(r.bpfOverRecord).map(([e, v]) => `  ${e.padEnd(7)} ${formatRatio(v)}`),
+    `BPF-filter overhead / predicate-filter overhead, each process against its own predicate (median [lowest–highest process]; RFC ${formatRatio(RFC_RATIOS.bpfOverPredicate)}):`,
+    ...ratioLines('bpfOverPredicate'),
+    `BPF-filter overhead / recording overhead, likewise (RFC ${formatRatio(RFC_RATIOS.bpfOverRecord)}):`,
+    ...ratioLines('bpfOverRecord'),
     `tracing disabled again vs no tracing: ${(r.disabledVsNone * 100).toFixed(1)} % (RFC −0.2 %, target within 2 %)`,
     `x86-64 JIT filter overhead, constants blinded (the default) / not blinded: ${formatRatio(r.blindingCost)}`,
-    `(RFC ratios computed from its table: ${formatRatio(RFC_RATIOS.bpfOverPredicate)} and ${formatRatio(RFC_RATIOS.bpfOverRecord)})`,
   ];
+  if (quick)
+    lines.push(
+      '',
+      'A --quick run (shorter runs, fewer processes): its ratios are not to be read — they move by more than ±0.05',
+      'from run to run. Run without --quick for the table.',
+    );
   return `${lines.join('\n')}\n`;
 }
 
@@ -74,19 +96,21 @@ export function vmTableText(r: VmTableReport): string {
     'branchy ns/call',
     'empty ns/call',
     'compile 4096 ms',
+    'first program ms',
   ];
-  const rows = r.engines.map((e) =>
+  const m = (f: Figure | undefined) => f?.median;
+  const programRow = (label: string, f: Partial<Record<ProgramName, Figure>>) => [
+    label,
+    ns(m(f.loop), 3),
+    ns(m(f.mem), 3),
+    ns(m(f.filter), 1),
+    ns(m(f.filter_branchy), 1),
+    ns(m(f.empty), 1),
+  ];
+  const rows = r.variants.map((e) =>
     e.available
-      ? [
-          e.engine,
-          ns(e.figures.loop, 3),
-          ns(e.figures.mem, 3),
-          ns(e.figures.filter, 1),
-          ns(e.figures.filter_branchy, 1),
-          ns(e.figures.empty, 1),
-          ns(e.compile4096Ms, 2),
-        ]
-      : [e.engine, `unavailable: ${e.reason ?? ''}`, '', '', '', '', ''],
+      ? [...programRow(e.label, e.figures), ns(m(e.compile4096Ms), 2), ns(m(e.firstProgramMs), 2)]
+      : [e.label, `unavailable: ${e.reason ?? ''}`, '', '', '', '', '', ''],
   );
   const n = r.x64Native;
   if (n) {
@@ -129,13 +153,36 @@ export function vmTableText(r: VmTableReport): string {
   }
   if (r.gccFilterNsPerCall !== undefined)
     rows.push(['gcc -O2 native', '', '', ns(r.gccFilterNsPerCall, 1), '', '', '']);
-  rows.push(['ubpf (bench README)', '3.4 / 0.115', '4.3 / 0.128', '85 / 3.2', '', '25 / 2.9', '1.3–1.9']);
+  const u = r.ubpf;
+  if (u) {
+    rows.push([
+      ...programRow('ubpf JIT (from C)', u.jit),
+      ns(u.compile4096Ms.median, 2),
+      ns(u.firstProgramMs.median, 2),
+    ]);
+    rows.push([...programRow('ubpf JIT, constants blinded (from C)', u.jitBlinded), '', '']);
+    rows.push([...programRow('ubpf interpreter (bounds checks, its default)', u.interp), '', '']);
+  }
+  const spreads = r.variants.flatMap((e) =>
+    Object.entries(e.figures).map(([p, f]) => ({ what: `${e.id} ${p}`, spread: (f.max - f.min) / f.median })),
+  );
+  const widest = spreads.sort((a, b) => b.spread - a.spread)[0];
   const lines = [
     formatTable(header, rows),
     '',
-    'Engines are called from JavaScript through runFast(); "jit (C loop)" calls the JIT code N times from C',
-    '(no JavaScript crossing); ubpf figures are interpreter / JIT from C on this machine kind.',
+    `Each tbpf figure is measured in a process of its own (one engine, one program), called from JavaScript through`,
+    `runFast(); CPU time; the median over ${r.rounds} rounds of processes, each the median of ${r.repeats} samples` +
+      (widest
+        ? ` (widest round-to-round spread: ${(widest.spread * 100).toFixed(0)} %, ${widest.what}).`
+        : '.'),
+    'compile 4096: load + prepare a 4,096-instruction program, warm; first program: the same as the first thing a fresh',
+    'process does (runtime created, modules already imported). "jit (C loop)" calls the JIT code N times from C.',
+    u
+      ? `ubpf ${u.commit ?? ''} (${u.dir}) measured in the same rounds, from C; compile = ubpf_create + ubpf_load + ubpf_compile.`
+      : `No ubpf row: ${r.ubpfMissing ?? 'not measured'} (point TBPF_UBPF at a built ubpf checkout to measure it in the same run).`,
+    `load average ${r.loadAverage.start.map((v) => v.toFixed(1)).join(' ')} at the start, ${r.loadAverage.end.map((v) => v.toFixed(1)).join(' ')} at the end`,
   ];
+  if (u) lines.push('', ...ubpfRatios(r, u));
   if (n) {
     lines.push(
       `x86-64 JIT: JavaScript→native call overhead over the C loop ${ns(n.jsOverheadNs, 1)} ns (target ≤ 30 ns)`,
@@ -149,7 +196,7 @@ export function vmTableText(r: VmTableReport): string {
 }
 
 export function vmTableSvg(r: VmTableReport): string {
-  const engines = r.engines.filter((e) => e.available);
+  const engines = r.variants.filter((e) => e.available);
   const labels = [
     'filter ns/call',
     'branchy ns/call',
@@ -157,20 +204,58 @@ export function vmTableSvg(r: VmTableReport): string {
     'loop ns/insn ×10',
     'mem ns/insn ×10',
   ];
-  const pick = (e: (typeof engines)[number]) => [
-    e.figures.filter,
-    e.figures.filter_branchy,
-    e.figures.empty,
-    (e.figures.loop ?? 0) * 10,
-    (e.figures.mem ?? 0) * 10,
+  const pick = (f: Partial<Record<ProgramName, Figure>>) => [
+    f.filter?.median,
+    f.filter_branchy?.median,
+    f.empty?.median,
+    f.loop === undefined ? undefined : f.loop.median * 10,
+    f.mem === undefined ? undefined : f.mem.median * 10,
   ];
-  const colors: Record<string, string> = { interp: '#999999', jit: '#dc7633', wasm: '#3366cc' };
+  const colors: Record<string, string> = {
+    interp: '#999999',
+    'interp-unchecked': '#cccccc',
+    jit: '#dc7633',
+    wasm: '#3366cc',
+  };
+  const series = engines.map((e) => ({
+    name: e.label,
+    color: colors[e.id] ?? '#333',
+    values: pick(e.figures),
+  }));
+  if (r.ubpf) series.push({ name: 'ubpf JIT (from C)', color: '#2e8b57', values: pick(r.ubpf.jit) });
   return barChartSvg({
     title: 'tbpf engines on the shared benchmark programs (called from JavaScript)',
     unit: 'ns',
     labels,
-    series: engines.map((e) => ({ name: e.engine, color: colors[e.engine] ?? '#333', values: pick(e) })),
+    series,
   });
+}
+
+/** tbpf's figures over ubpf's, same run. */
+function ubpfRatios(r: VmTableReport, u: UbpfFigures): string[] {
+  const by = (id: string) => r.variants.find((v) => v.id === id && v.available);
+  const x = (a: Figure | undefined, b: Figure | undefined) =>
+    a && b ? `${(a.median / b.median).toFixed(2)}×` : 'n/a';
+  const jit = by('jit');
+  const wasm = by('wasm');
+  const interp = by('interp');
+  const out = ['tbpf / ubpf, same run (tbpf from JavaScript, ubpf from C):'];
+  for (const p of ['loop', 'mem'] as const) {
+    out.push(
+      `  ${p} ns/insn: JIT ${x(jit?.figures[p], u.jit[p])} of ubpf's JIT (${x(jit?.figures[p], u.jitBlinded[p])} of its blinded JIT), ` +
+        `wasm ${x(wasm?.figures[p], u.jit[p])}, interpreter ${x(interp?.figures[p], u.interp[p])} (both with bounds checks)`,
+    );
+  }
+  for (const p of ['filter', 'empty'] as const) {
+    out.push(
+      `  ${p} ns/call: JIT ${x(jit?.figures[p], u.jit[p])}, wasm ${x(wasm?.figures[p], u.jit[p])} of ubpf's JIT called from C`,
+    );
+  }
+  out.push(
+    `  compile 4096 (warm): JIT ${x(jit?.compile4096Ms, u.compile4096Ms)}, wasm ${x(wasm?.compile4096Ms, u.compile4096Ms)}; ` +
+      `first program: JIT ${x(jit?.firstProgramMs, u.firstProgramMs)}, wasm ${x(wasm?.firstProgramMs, u.firstProgramMs)}`,
+  );
+  return out;
 }
 
 const pct = (r: number) =>

@@ -1,119 +1,119 @@
 /**
- * The benchmark programs (third_party/bench) on every engine, measured the same way
- * through the engine contract: ns per executed instruction for the loops, ns per call for the
- * filters (contexts "eth5" and "eth6" alternating, as the bench README asks), and compile time.
- * Where the x86-64 JIT's addon is built, its own report adds the native C-loop figures; where
- * gcc is installed, a gcc -O2 native filter is the physical-limit reference.
+ * The benchmark programs (third_party/bench) on every engine: ns per executed instruction for
+ * the loops, ns per call from JavaScript for the filters (contexts "eth5" and "eth6"
+ * alternating, as the bench README asks), the time to prepare a 4,096-instruction program warm
+ * and as the first program of a fresh process.
+ *
+ * Each figure is measured in a child process of its own (./vm-child.ts) — one engine, one
+ * program, one call site — so that no figure depends on what else ran in the process (V8
+ * optimises a call site for the engines it has seen there). The children run in rounds, in a
+ * rotating order, and the table gives the median over rounds (each round's figure is itself
+ * a median of `repeats` samples). The same rounds run ubpf's harness when TBPF_UBPF points to
+ * a built ubpf (./ubpf-reference.ts); where the x86-64 JIT's addon is built its C-loop figures
+ * are added, and where gcc is installed a gcc -O2 native filter is the physical-limit reference.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assemble } from '@tbpf/asm';
 import type { Insn } from '@tbpf/isa';
-import { wasmEngine } from '@tbpf/jit-wasm';
 import { largeProgram, runX64Bench, type X64BenchReport, x64Engine } from '@tbpf/jit-x64';
-import { type Engine, type EngineName, interpreter, loadInsns, Runtime } from '@tbpf/vm';
-import { cpuMs, median } from './stats.js';
+import type { EngineName } from '@tbpf/vm';
+import { median } from './stats.js';
+import { buildUbpfHarness, runUbpfHarness, type UbpfHarness, ubpfProgramFile } from './ubpf-reference.js';
+import {
+  type ChildResult,
+  EXECUTED,
+  PROGRAMS,
+  type ProgramName,
+  VARIANTS,
+  type VariantId,
+  type VmTask,
+} from './vm-child.js';
 
-export const PROGRAMS = ['empty', 'filter', 'filter_branchy', 'loop', 'mem'] as const;
-export type ProgramName = (typeof PROGRAMS)[number];
-
-/** Executed instructions per run (third_party/bench/README.md). */
-const EXECUTED: Partial<Record<ProgramName, number>> = { loop: 10_000_004, mem: 10_000_011 };
+export { PROGRAMS, type ProgramName };
 
 export interface VmTableOptions {
   progsDir: string;
+  /** Rounds of child processes (the figure is the median over rounds). */
+  rounds: number;
+  /** Samples per child (the child reports their median). */
   repeats: number;
-  /** Calls per repeat for the per-call programs. */
+  /** Calls per sample for the per-call programs. */
   calls: number;
-  progress?: (label: string) => void;
+  /** This app's script, which runs `vm-child` (default: the running script). */
+  script?: string;
+  /** Environment for ubpf (TBPF_UBPF); default process.env. */
+  env?: NodeJS.ProcessEnv;
+  progress?: (done: number, total: number, label: string) => void;
 }
 
-export interface EngineFigures {
+/** Median over rounds, and the lowest and highest round. */
+export interface Figure {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export interface VariantFigures {
+  id: VariantId;
+  label: string;
   engine: EngineName;
   available: boolean;
   reason?: string;
-  /** ns per executed instruction (loop, mem) or ns per call (the others), medians. */
-  figures: Partial<Record<ProgramName, number>>;
-  /** Milliseconds to prepare (compile) a 4,096-instruction program. */
-  compile4096Ms?: number;
+  /** ns per executed instruction (loop, mem) or ns per call from JavaScript (the others). */
+  figures: Partial<Record<ProgramName, Figure>>;
+  /** Milliseconds (CPU) to load and prepare a 4,096-instruction program, warm. */
+  compile4096Ms?: Figure;
+  /** The same as the first thing a fresh process does (runtime created, modules already imported). */
+  firstProgramMs?: Figure;
+}
+
+export interface UbpfFigures {
+  dir: string;
+  commit?: string;
+  /** ns per executed instruction / per call from C: JIT, JIT with constant blinding, interpreter (bounds checks on, its default). */
+  jit: Partial<Record<ProgramName, Figure>>;
+  jitBlinded: Partial<Record<ProgramName, Figure>>;
+  interp: Partial<Record<ProgramName, Figure>>;
+  /** ubpf_create + ubpf_load + ubpf_compile of the same 4,096 instructions: warm, and first in a fresh process. */
+  compile4096Ms: Figure;
+  firstProgramMs: Figure;
 }
 
 export interface VmTableReport {
-  engines: EngineFigures[];
+  rounds: number;
+  repeats: number;
+  calls: number;
+  loadAverage: { start: number[]; end: number[] };
+  variants: VariantFigures[];
+  /** ubpf measured in the same rounds, or why not. */
+  ubpf?: UbpfFigures;
+  ubpfMissing?: string;
   /** The x86-64 JIT's own report: C-loop (native) figures and the JS crossing. */
   x64Native?: X64BenchReport;
   /** A gcc -O2 C function doing filter.asm's test, ns per call from a C loop. */
   gccFilterNsPerCall?: number;
 }
 
-const ENGINES: readonly Engine[] = [interpreter, x64Engine, wasmEngine];
-
 function load(progsDir: string, name: ProgramName): Insn[] {
   return assemble(readFileSync(join(progsDir, `${name}.asm`), 'utf8'), { fileName: `${name}.asm` }).insns;
 }
 
-/** Input memory per program: 64 bytes for mem, a 24-byte context with the name at +16 for the filters. */
-function contexts(runtime: Runtime, name: ProgramName): { offset: number; size: number }[] {
-  if (name === 'empty' || name === 'loop') return [{ offset: 0, size: 0 }];
-  const make = (fill: (b: Uint8Array) => void, size: number) => {
-    const r = runtime.memory.alloc(size, { name: 'ctx', kind: 'context', writable: true });
-    const b = new Uint8Array(size);
-    fill(b);
-    runtime.memory.write(r.start, b);
-    return { offset: r.start, size };
-  };
-  if (name === 'mem') {
-    return [
-      make((b) => {
-        for (let i = 0; i < b.length; i++) b[i] = i * 7;
-      }, 64),
-    ];
-  }
-  const ctx = (dev: string) => make((b) => b.set(new TextEncoder().encode(`${dev}\0`), 16), 24);
-  return [ctx('eth5'), ctx('eth6')];
+export function figure(values: readonly number[]): Figure {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
 }
 
-function measure(engine: Engine, insns: Insn[], name: ProgramName, opts: VmTableOptions): number {
-  const runtime = new Runtime();
-  const prepared = engine.prepare(loadInsns(runtime, insns), { boundsCheck: false });
-  try {
-    const ctxs = contexts(runtime, name);
-    const executed = EXECUTED[name];
-    const calls = executed ? 1 : opts.calls;
-    const samples: number[] = [];
-    const [a, b] = [ctxs[0], ctxs[ctxs.length - 1]];
-    for (let rep = 0; rep <= opts.repeats; rep++) {
-      const ms = cpuMs(() => {
-        for (let i = 0; i < calls; i += 2) {
-          prepared.runFast(a.offset, a.size);
-          prepared.runFast(b.offset, b.size);
-        }
-      });
-      const ns = (ms * 1e6) / (executed ? 2 * executed : calls);
-      if (rep > 0) samples.push(ns); // the first round is warm-up
-    }
-    return median(samples);
-  } finally {
-    prepared.dispose();
-  }
-}
-
-function compileTime(engine: Engine, repeats: number): number {
-  const insns = largeProgram(4096);
-  const samples: number[] = [];
-  for (let rep = 0; rep <= repeats; rep++) {
-    const runtime = new Runtime();
-    const loaded = loadInsns(runtime, insns);
-    let p: ReturnType<Engine['prepare']> | undefined;
-    const ms = cpuMs(() => {
-      p = engine.prepare(loaded, { boundsCheck: false });
-    });
-    p?.dispose();
-    if (rep > 0) samples.push(ms);
-  }
-  return median(samples);
+/** One child process: `script vm-child JSON` prints one JSON result line. */
+function runChild(script: string, task: VmTask): ChildResult {
+  const r = spawnSync(process.execPath, [script, 'vm-child', JSON.stringify(task)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  if (r.status !== 0)
+    throw new Error(`vm-child ${JSON.stringify(task)} failed: ${r.stderr || r.error?.message}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as ChildResult;
 }
 
 /** filter.asm's test as a C function, compiled by gcc -O2, timed in a C loop. */
@@ -135,9 +135,9 @@ int main(void) {
   volatile unsigned long sink = 0;
   const unsigned char *volatile pa = a, *volatile pb = b;
   struct timespec t0, t1;
-  clock_gettime(CLOCK_MONOTONIC, &t0);
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
   for (long i = 0; i < ${calls}L; i += 2) { sink += filter(pa); sink += filter(pb); }
-  clock_gettime(CLOCK_MONOTONIC, &t1);
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
   printf("%f\\n", ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) / ${calls}.0);
   return sink == ${calls / 2}UL ? 0 : 1;
 }
@@ -153,33 +153,149 @@ int main(void) {
   }
 }
 
+type Job =
+  | { kind: 'tbpf'; task: VmTask; label: string }
+  | { kind: 'ubpf'; args: string[]; program?: ProgramName; label: string };
+
 export function runVmTable(opts: VmTableOptions): VmTableReport {
-  const engines: EngineFigures[] = [];
-  for (const engine of ENGINES) {
-    const ok = engine.available();
-    if (!ok.ok) {
-      engines.push({ engine: engine.name, available: false, reason: ok.reason, figures: {} });
-      continue;
+  const loadStart = loadavg();
+  const script = opts.script ?? process.argv[1];
+  const { harness, reason: ubpfMissing } = buildUbpfHarness(opts.env ?? process.env);
+  const variants: VariantFigures[] = VARIANTS.map((v) => {
+    const ok = v.engine === 'jit' ? x64Engine.available() : { ok: true as const };
+    return {
+      id: v.id,
+      label: v.label,
+      engine: v.engine,
+      available: ok.ok,
+      ...(ok.ok ? {} : { reason: ok.reason }),
+      figures: {},
+    };
+  });
+  const jobs: Job[] = [];
+  for (const v of variants.filter((x) => x.available)) {
+    for (const program of PROGRAMS) {
+      jobs.push({
+        kind: 'tbpf',
+        task: {
+          kind: 'program',
+          variant: v.id,
+          program,
+          progsDir: opts.progsDir,
+          repeats: opts.repeats,
+          calls: opts.calls,
+        },
+        label: `${v.id} ${program}`,
+      });
     }
-    const figures: Partial<Record<ProgramName, number>> = {};
-    for (const name of PROGRAMS) {
-      figures[name] = measure(engine, load(opts.progsDir, name), name, opts);
-      opts.progress?.(`${engine.name} ${name}`);
+    if (v.engine !== 'interp') {
+      jobs.push({
+        kind: 'tbpf',
+        task: { kind: 'compile', variant: v.id, repeats: opts.repeats * 4 },
+        label: `${v.id} compile`,
+      });
+      jobs.push({ kind: 'tbpf', task: { kind: 'first', variant: v.id }, label: `${v.id} first program` });
     }
-    const compile4096Ms = engine.name === 'interp' ? undefined : compileTime(engine, opts.repeats);
-    engines.push({
-      engine: engine.name,
-      available: true,
-      figures,
-      ...(compile4096Ms ? { compile4096Ms } : {}),
-    });
   }
-  const report: VmTableReport = { engines };
+  if (harness) {
+    for (const program of PROGRAMS) {
+      const file = ubpfProgramFile(harness, program, load(opts.progsDir, program));
+      const executed = EXECUTED[program];
+      const args = executed
+        ? ['insn', file, String(opts.repeats), String(executed)]
+        : ['call', file, String(opts.repeats), String(opts.calls)];
+      jobs.push({ kind: 'ubpf', args, program, label: `ubpf ${program}` });
+    }
+    const large = ubpfProgramFile(harness, 'large4096', largeProgram(4096));
+    jobs.push({ kind: 'ubpf', args: ['compile', large, String(opts.repeats * 4)], label: 'ubpf compile' });
+  }
+
+  const samples = new Map<string, number[]>();
+  const add = (key: string, v: number) => {
+    const list = samples.get(key) ?? [];
+    list.push(v);
+    samples.set(key, list);
+  };
+  // Every engine must compute the same r0 (sums of two runs) for each program.
+  const results = new Map<ProgramName, { variant: string; r0: number }>();
+  const total = jobs.length * opts.rounds + 2;
+  let done = 0;
+  for (let round = 0; round < opts.rounds; round++) {
+    // A rotating order, so that no job always runs right after the same neighbour.
+    const shift = Math.floor((round * jobs.length) / opts.rounds);
+    for (const job of [...jobs.slice(shift), ...jobs.slice(0, shift)]) {
+      if (job.kind === 'tbpf') {
+        const r = runChild(script, job.task);
+        const t = job.task;
+        add(`${t.variant} ${t.kind === 'program' ? t.program : t.kind}`, r.value);
+        if (t.kind === 'program' && EXECUTED[t.program] !== undefined) {
+          const seen = results.get(t.program) ?? { variant: t.variant, r0: r.r0 as number };
+          if (seen.r0 !== r.r0)
+            throw new Error(`${t.program}: ${t.variant} returned ${r.r0}, ${seen.variant} ${seen.r0}`);
+          results.set(t.program, seen);
+        }
+      } else {
+        const out = runUbpfHarness(harness as UbpfHarness, job.args);
+        if (job.program && EXECUTED[job.program] === undefined && job.program.startsWith('filter')) {
+          const expected = (opts.calls / 2) * (opts.repeats + 1);
+          if (out.kept !== expected) throw new Error(`ubpf ${job.program} kept ${out.kept}, not ${expected}`);
+        }
+        for (const [k, v] of Object.entries(out)) {
+          if (!k.startsWith('kept')) add(`ubpf ${k} ${job.program ?? ''}`.trim(), v);
+        }
+      }
+      opts.progress?.(++done, total, job.label);
+    }
+  }
+  const fig = (key: string) => {
+    const list = samples.get(key);
+    return list ? figure(list) : undefined;
+  };
+  for (const v of variants.filter((x) => x.available)) {
+    for (const program of PROGRAMS) {
+      const f = fig(`${v.id} ${program}`);
+      if (f) v.figures[program] = f;
+    }
+    const compile = fig(`${v.id} compile`);
+    const first = fig(`${v.id} first`);
+    if (compile) v.compile4096Ms = compile;
+    if (first) v.firstProgramMs = first;
+  }
+  const report: VmTableReport = {
+    rounds: opts.rounds,
+    repeats: opts.repeats,
+    calls: opts.calls,
+    loadAverage: { start: loadStart, end: [] },
+    variants,
+  };
+  if (harness) {
+    const per = (name: string) =>
+      Object.fromEntries(
+        PROGRAMS.flatMap((p) => {
+          const f = fig(`ubpf ${name} ${p}`);
+          return f ? [[p, f]] : [];
+        }),
+      ) as Partial<Record<ProgramName, Figure>>;
+    report.ubpf = {
+      dir: harness.dir,
+      ...(harness.commit ? { commit: harness.commit } : {}),
+      jit: per('jit'),
+      jitBlinded: per('jit-blinded'),
+      interp: per('interp'),
+      compile4096Ms: fig('ubpf compile') as Figure,
+      firstProgramMs: fig('ubpf first') as Figure,
+    };
+    rmSync(harness.work, { recursive: true, force: true });
+  } else {
+    report.ubpfMissing = ubpfMissing;
+  }
   if (x64Engine.available().ok) {
     report.x64Native = runX64Bench({ progsDir: opts.progsDir, repeats: opts.repeats, calls: opts.calls });
-    opts.progress?.('x86-64 native loop');
   }
+  opts.progress?.(++done, total, 'x86-64 native loop');
   const gcc = gccFilterReference(Math.max(opts.calls, 1_000_000));
   if (gcc !== undefined) report.gccFilterNsPerCall = gcc;
+  opts.progress?.(++done, total, 'gcc -O2');
+  report.loadAverage.end = loadavg();
   return report;
 }

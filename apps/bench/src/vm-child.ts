@@ -1,0 +1,163 @@
+/**
+ * One measurement of the engine table, made in a child process of its own (`tbpf-bench
+ * vm-child TASK`): one engine and one program per process, so that V8 sees a single engine at
+ * the call site, as a host with one filter does. Prints one JSON line, `ChildResult`.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { assemble } from '@tbpf/asm';
+import { wasmEngine } from '@tbpf/jit-wasm';
+import { largeProgram, x64Engine } from '@tbpf/jit-x64';
+import {
+  type Engine,
+  type EngineName,
+  interpreter,
+  loadInsns,
+  type PreparedProgram,
+  type PrepareOptions,
+  Runtime,
+} from '@tbpf/vm';
+import { cpuMs, median } from './stats.js';
+
+export const PROGRAMS = ['empty', 'filter', 'filter_branchy', 'loop', 'mem'] as const;
+export type ProgramName = (typeof PROGRAMS)[number];
+
+/** Executed instructions per run (third_party/bench/README.md). */
+export const EXECUTED: Partial<Record<ProgramName, number>> = { loop: 10_000_004, mem: 10_000_011 };
+
+export type VariantId = 'interp' | 'interp-unchecked' | 'jit' | 'wasm';
+
+/** The engines as users run them (each engine's defaults), and the interpreter unchecked beside them. */
+export const VARIANTS: readonly {
+  id: VariantId;
+  label: string;
+  engine: EngineName;
+  options: PrepareOptions;
+}[] = [
+  { id: 'interp', label: 'interpreter (bounds checks, its default)', engine: 'interp', options: {} },
+  {
+    id: 'interp-unchecked',
+    label: 'interpreter, unchecked (boundsCheck: false)',
+    engine: 'interp',
+    options: { boundsCheck: false },
+  },
+  { id: 'jit', label: 'x86-64 JIT (constants blinded, its default)', engine: 'jit', options: {} },
+  { id: 'wasm', label: 'WebAssembly', engine: 'wasm', options: {} },
+];
+
+const ENGINES: Record<EngineName, Engine> = { interp: interpreter, jit: x64Engine, wasm: wasmEngine };
+
+export type VmTask =
+  | {
+      kind: 'program';
+      variant: VariantId;
+      program: ProgramName;
+      progsDir: string;
+      repeats: number;
+      calls: number;
+    }
+  | { kind: 'compile'; variant: VariantId; repeats: number }
+  | { kind: 'first'; variant: VariantId };
+
+export interface ChildResult {
+  /** ns per executed instruction, ns per call, or ms. */
+  value: number;
+  /** r0 of the last run (program tasks): the parent checks that engines agree. */
+  r0?: number;
+}
+
+function variant(id: VariantId) {
+  const v = VARIANTS.find((x) => x.id === id);
+  if (!v) throw new Error(`unknown variant ${id}`);
+  return { ...v, engine: ENGINES[v.engine] };
+}
+
+/** Input memory per program: 64 bytes for mem, a 24-byte context with the name at +16 for the filters. */
+function contexts(runtime: Runtime, name: ProgramName): { offset: number; size: number }[] {
+  if (name === 'empty' || name === 'loop') return [{ offset: 0, size: 0 }];
+  const make = (fill: (b: Uint8Array) => void, size: number) => {
+    const b = new Uint8Array(size);
+    fill(b);
+    const r = runtime.allocData(b, 'ctx');
+    return { offset: r.start, size };
+  };
+  if (name === 'mem') {
+    return [
+      make((b) => {
+        for (let i = 0; i < b.length; i++) b[i] = i * 7;
+      }, 64),
+    ];
+  }
+  const ctx = (dev: string) => make((b) => b.set(new TextEncoder().encode(`${dev}\0`), 16), 24);
+  return [ctx('eth5'), ctx('eth6')];
+}
+
+/** ns per call (two contexts alternating) or per executed instruction; the filters must keep every eth5. */
+function measureProgram(
+  p: PreparedProgram,
+  runtime: Runtime,
+  task: VmTask & { kind: 'program' },
+): ChildResult {
+  const ctxs = contexts(runtime, task.program);
+  const executed = EXECUTED[task.program];
+  const calls = executed ? 2 : task.calls;
+  const [a, b] = [ctxs[0], ctxs[ctxs.length - 1]];
+  let r0 = 0;
+  const sample = () => {
+    let kept = 0;
+    const ms = cpuMs(() => {
+      for (let i = 0; i < calls; i += 2) {
+        kept += p.runFast(a.offset, a.size);
+        kept += p.runFast(b.offset, b.size);
+      }
+    });
+    r0 = kept;
+    if (task.program.startsWith('filter') && kept !== calls / 2)
+      throw new Error(`${task.program} kept ${kept} of ${calls} calls, not every eth5`);
+    return (ms * 1e6) / (executed ? 2 * executed : calls);
+  };
+  sample(); // warm-up: V8 optimises the loop and, for wasm, tiers the module up
+  const samples = Array.from({ length: task.repeats }, sample);
+  return { value: median(samples), r0 };
+}
+
+/** ms to load and prepare `insns`, warm: after 20 unmeasured rounds, the median of `repeats`. */
+function measureCompile(engine: Engine, options: PrepareOptions, repeats: number): number {
+  const insns = largeProgram(4096);
+  const runtime = new Runtime();
+  const once = () => {
+    let p: PreparedProgram | undefined;
+    const ms = cpuMs(() => {
+      p = engine.prepare(loadInsns(runtime, insns), options);
+    });
+    p?.dispose();
+    return ms;
+  };
+  for (let i = 0; i < 20; i++) once();
+  return median(Array.from({ length: repeats }, once));
+}
+
+export function vmChild(task: VmTask): ChildResult {
+  const v = variant(task.variant);
+  if (task.kind === 'first') {
+    // The first program of this process: a runtime, 4,096 instructions loaded and prepared.
+    const insns = largeProgram(4096);
+    let p: PreparedProgram | undefined;
+    const ms = cpuMs(() => {
+      p = v.engine.prepare(loadInsns(new Runtime(), insns), v.options);
+    });
+    p?.dispose();
+    return { value: ms };
+  }
+  if (task.kind === 'compile') return { value: measureCompile(v.engine, v.options, task.repeats) };
+  const insns = assemble(readFileSync(join(task.progsDir, `${task.program}.asm`), 'utf8'), {
+    fileName: `${task.program}.asm`,
+  }).insns;
+  const runtime = new Runtime();
+  const p = v.engine.prepare(loadInsns(runtime, insns), v.options);
+  try {
+    return measureProgram(p, runtime, task);
+  } finally {
+    p.dispose();
+  }
+}
