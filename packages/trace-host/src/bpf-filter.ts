@@ -239,6 +239,7 @@ export function loadPlannedFilter(
     description,
     prepared: run,
     regs,
+    ctxReads: prog.ctxReads,
     fill,
     partial,
     dispose: () => {

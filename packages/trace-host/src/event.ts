@@ -85,9 +85,24 @@ export type RecordFiller = (
   ret: unknown,
 ) => void;
 
+/** What an enabled event does when it fires, for its current filter (see EventSink.pathFor). */
+export type EventPath = (
+  a0: unknown,
+  a1: unknown,
+  a2: unknown,
+  a3: unknown,
+  a4: unknown,
+  a5: unknown,
+) => void;
+
 /** What the host does with an enabled event; the event only knows this seam. */
 export interface EventSink {
-  fire(ev: TraceEvent, a0: unknown, a1: unknown, a2: unknown, a3: unknown, a4: unknown, a5: unknown): void;
+  /**
+   * The function emit() calls while the event is enabled, made for the event's filter as it is
+   * now (none, a predicate, a BPF program on one engine and one context form): the event asks
+   * again whenever its filter changes, so each path stays small and sees one kind of filter.
+   */
+  pathFor(ev: TraceEvent): EventPath;
 }
 
 export type EventKind = 'tracepoint' | 'kprobe' | 'kretprobe';
@@ -103,6 +118,11 @@ export interface BpfAttachment {
   /** For `regs`: the pt_regs context as u32 halves (the host writes the registers here). */
   readonly regs: Uint32Array | null;
   /**
+   * The context bytes the program may read, as the verifier found them ('all' when it passes
+   * the context to a helper): the host fills only these.
+   */
+  readonly ctxReads: 'all' | readonly { offset: number; size: number }[];
+  /**
    * For `record`: fills the context before a run — the event's whole filler, or one of only
    * what the program reads (then `partial`: a kept event's record is filled again, whole, into
    * the buffer instead of being copied from the context).
@@ -115,10 +135,10 @@ export interface BpfAttachment {
 }
 
 export class TraceEvent {
-  /** The predicate filter (ftrace's order: reserve, fill, evaluate, discard), or null. */
-  predicate: ((dv: DataView, u8: Uint8Array, base: number) => boolean) | null = null;
-  /** The BPF filter (runs on the context before any buffer work), or null. */
-  bpf: BpfAttachment | null = null;
+  private pred: ((dv: DataView, u8: Uint8Array, base: number) => boolean) | null = null;
+  private prog: BpfAttachment | null = null;
+  /** What emit() calls while the event is on: the sink's path for the current filter. */
+  private firePath: EventPath;
   /** The `filter` file's text: `none`, the predicate, or the BPF program's description. */
   filterText = 'none';
   /** Events the filter dropped; filter faults. */
@@ -151,6 +171,27 @@ export class TraceEvent {
     this.recordSize = recordSize;
     this.args = args;
     this.fill = filler();
+    this.firePath = sink.pathFor(this);
+  }
+
+  /** The predicate filter (ftrace's order: reserve, fill, evaluate, discard), or null. */
+  get predicate(): ((dv: DataView, u8: Uint8Array, base: number) => boolean) | null {
+    return this.pred;
+  }
+
+  set predicate(p: ((dv: DataView, u8: Uint8Array, base: number) => boolean) | null) {
+    this.pred = p;
+    this.firePath = this.sink.pathFor(this);
+  }
+
+  /** The BPF filter (runs on the context before any buffer work), or null. */
+  get bpf(): BpfAttachment | null {
+    return this.prog;
+  }
+
+  set bpf(b: BpfAttachment | null) {
+    this.prog = b;
+    this.firePath = this.sink.pathFor(this);
   }
 
   /**
@@ -184,7 +225,7 @@ export class TraceEvent {
   /** Fire the event. Costs one property check while the event is disabled. */
   emit(a0?: unknown, a1?: unknown, a2?: unknown, a3?: unknown, a4?: unknown, a5?: unknown): void {
     if (!this.on) return;
-    this.sink.fire(this, a0, a1, a2, a3, a4, a5);
+    this.firePath(a0, a1, a2, a3, a4, a5);
   }
 
   get path(): string {

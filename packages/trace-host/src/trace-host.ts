@@ -26,6 +26,7 @@ import {
   compileTracepointFiller,
   type EventFieldSpec,
   type EventOptions,
+  type EventPath,
   type EventSink,
   layoutFields,
   normaliseFieldSpecs,
@@ -296,49 +297,92 @@ export class TraceHost implements EventSink {
 
   // ── the event path ────────────────────────────────────────────────────────────────────────
 
-  /** Called by emit() on an enabled tracepoint. */
-  fire(ev: TraceEvent, a0: unknown, a1: unknown, a2: unknown, a3: unknown, a4: unknown, a5: unknown): void {
+  /**
+   * What an enabled tracepoint does when it fires, for its filter as it is now (EventSink): a
+   * closure per filter, so the path a BPF filter takes knows its engine, its context form and
+   * the registers it reads, and V8 optimises it for that filter alone.
+   */
+  pathFor(ev: TraceEvent): EventPath {
     const bpf = ev.bpf;
-    if (bpf !== null) {
-      if (bpf.form === 'regs') {
-        // The RFC's static-event context: arguments 1–3 in si, dx, cx (numbers inline, the
-        // common case; anything else through setReg).
-        const r = bpf.regs as Uint32Array;
+    if (bpf === null) {
+      return (a0, a1, a2, a3, a4, a5) => this.record(ev, a0, a1, a2, a3, a4, a5, undefined);
+    }
+    return bpf.regs === null ? this.recordContextPath(ev, bpf) : this.regsContextPath(ev, bpf, bpf.regs);
+  }
+
+  /**
+   * The RFC's static-event context: arguments 1–3 in si, dx, cx — only the registers the
+   * program reads (numbers inline, the common case; anything else through setReg).
+   */
+  private regsContextPath(ev: TraceEvent, bpf: BpfAttachment, r: Uint32Array): EventPath {
+    const reads = (reg: number) =>
+      bpf.ctxReads === 'all' || bpf.ctxReads.some((x) => x.offset < reg + 8 && reg < x.offset + x.size);
+    const si = reads(PT_REGS.si);
+    const dx = reads(PT_REGS.dx);
+    const cx = reads(PT_REGS.cx);
+    const prepared = bpf.prepared;
+    const ctx = bpf.ctxOffset;
+    return (a0, a1, a2, a3, a4, a5) => {
+      if (si) {
         if (typeof a0 === 'number') {
           r[SI] = a0 >>> 0;
           r[SI + 1] = Math.floor(a0 / 4294967296) >>> 0;
         } else this.setReg(r, PT_REGS.si, a0);
+      }
+      if (dx) {
         if (typeof a1 === 'number') {
           r[DX] = a1 >>> 0;
           r[DX + 1] = Math.floor(a1 / 4294967296) >>> 0;
         } else this.setReg(r, PT_REGS.dx, a1);
+      }
+      if (cx) {
         if (typeof a2 === 'number') {
           r[CX] = a2 >>> 0;
           r[CX + 1] = Math.floor(a2 / 4294967296) >>> 0;
         } else this.setReg(r, PT_REGS.cx, a2);
-      } else {
-        const mem = this.runtime.memory;
-        (bpf.fill ?? ev.fill)(
-          mem.view,
-          mem.bytes,
-          bpf.ctxOffset,
-          this.pid,
-          a0,
-          a1,
-          a2,
-          a3,
-          a4,
-          a5,
-          undefined,
-        );
       }
-      if (!this.runFilter(ev, bpf)) return;
-      if (bpf.form === 'record' && !bpf.partial) {
-        this.copyRecord(ev, bpf.ctxOffset);
+      let r0: number;
+      try {
+        r0 = prepared.runFast(ctx, 0);
+      } catch (e) {
+        if (this.filterFault(ev, e)) this.record(ev, a0, a1, a2, a3, a4, a5, undefined);
         return;
       }
-    }
-    this.record(ev, a0, a1, a2, a3, a4, a5, undefined);
+      if (r0 === 0) {
+        ev.filtered++;
+        return;
+      }
+      this.record(ev, a0, a1, a2, a3, a4, a5, undefined);
+    };
+  }
+
+  /**
+   * Linux's tracepoint-program context: the event record, filled before the run (with only
+   * what the program reads when `fill` is partial). A kept event's record is the context
+   * itself, copied, unless it was filled partially.
+   */
+  private recordContextPath(ev: TraceEvent, bpf: BpfAttachment): EventPath {
+    const fill = bpf.fill ?? ev.fill;
+    const mem = this.runtime.memory;
+    const prepared = bpf.prepared;
+    const ctx = bpf.ctxOffset;
+    const copy = !bpf.partial;
+    return (a0, a1, a2, a3, a4, a5) => {
+      fill(mem.view, mem.bytes, ctx, this.pid, a0, a1, a2, a3, a4, a5, undefined);
+      let r0: number;
+      try {
+        r0 = prepared.runFast(ctx, 0);
+      } catch (e) {
+        if (!this.filterFault(ev, e)) return;
+        r0 = 1;
+      }
+      if (r0 === 0) {
+        ev.filtered++;
+        return;
+      }
+      if (copy) this.copyRecord(ev, ctx);
+      else this.record(ev, a0, a1, a2, a3, a4, a5, undefined);
+    };
   }
 
   /** Reserve, fill, evaluate the predicate, commit or discard — ftrace's order. */
@@ -406,16 +450,21 @@ export class TraceHost implements EventSink {
     try {
       r0 = bpf.prepared.runFast(bpf.ctxOffset, 0);
     } catch (e) {
-      ev.filterErrors++;
-      this.filterFaults++;
-      this.logError(`filter ${ev.path}`, e instanceof Error ? e.message : String(e));
-      return this.faultPolicy === 'keep';
+      return this.filterFault(ev, e);
     }
     if (r0 === 0) {
       ev.filtered++;
       return false;
     }
     return true;
+  }
+
+  /** A filter faulted: counted and logged; true when the fault policy keeps the event. */
+  private filterFault(ev: TraceEvent, e: unknown): boolean {
+    ev.filterErrors++;
+    this.filterFaults++;
+    this.logError(`filter ${ev.path}`, e instanceof Error ? e.message : String(e));
+    return this.faultPolicy === 'keep';
   }
 
   private setReg(r: Uint32Array, off: number, v: unknown): void {
