@@ -1,5 +1,5 @@
 import { assemble } from '@tbpf/asm';
-import { addressOf, EFAULT, LinearMemory, loadInsns, NULL_GUARD, Runtime } from '@tbpf/vm';
+import { addressOf, EFAULT, interpreter, LinearMemory, loadInsns, NULL_GUARD, Runtime } from '@tbpf/vm';
 import { describe, expect, it, vi } from 'vitest';
 import { REGION_TABLE_AT, TABLE_BYTES } from './compile/native-memory.js';
 import { wasmEngine } from './engine.js';
@@ -78,6 +78,30 @@ describe('native memory helpers', () => {
     expect(js).not.toHaveBeenCalled();
     vi.restoreAllMocks();
     prepared.dispose();
+  });
+
+  it('bpf_memcmp agrees with the JavaScript helper at every size and first difference (word steps, then bytes)', () => {
+    const runtime = new Runtime({ memoryBytes: 1 << 16 });
+    const a = runtime.allocData(new Uint8Array(64), 'a', 'host');
+    const b = runtime.allocData(new Uint8Array(64), 'b', 'host');
+    // r0 = memcmp(r1 = a, r2 = b, r3 = r2's size argument): run(a, n).
+    const text = `mov %r3, %r2\nlddw %r2, ${addressOf(b.start)}\ncall 1001\nexit`;
+    const wasm = wasmEngine.prepare(loadInsns(runtime, assemble(text).insns));
+    const interp = interpreter.prepare(loadInsns(runtime, assemble(text).insns));
+    expect(nativeIds(wasm)).toEqual([1001]);
+    for (let n = 0; n < 64; n++) {
+      for (const at of [-1, 0, n >> 1, n - 1, n]) {
+        const x = Uint8Array.from({ length: 64 }, (_, i) => (i * 37 + 11) & 0xff);
+        const y = x.slice();
+        if (at >= 0 && at < 64) y[at] = (y[at] + 1 + (at & 1) * 0x80) & 0xff;
+        runtime.memory.write(a.start, x);
+        runtime.memory.write(b.start, y);
+        const args = [addressOf(a.start), BigInt(n)] as const;
+        expect(wasm.run(...args), `n ${n}, difference at ${at}`).toBe(interp.run(...args));
+      }
+    }
+    wasm.dispose();
+    interp.dispose();
   });
 
   it('probe_read_str copies up to a NUL or size - 1 bytes, and faults on strings that run off their region', () => {

@@ -14,8 +14,13 @@ import { Code, I32, I64 } from '../wasm/code.js';
 import { Op } from '../wasm/opcodes.js';
 import type { BoundNatives, NativeContext, NativeHelpers } from './native.js';
 
-/** Region table: u32 count, u32 overflow flag, 8 reserved bytes, then (start, end, writable) u32 triples. */
+/**
+ * Region table: u32 count, u32 overflow flag, u32 index of the entry that satisfied the last
+ * check (where the next check looks first), 4 reserved bytes, then (start, end, writable) u32
+ * triples.
+ */
 export const TABLE_HEADER = 16;
+const TABLE_LAST_HIT = 8;
 export const TABLE_ENTRY = 12;
 export const TABLE_CAPACITY = 256;
 export const TABLE_BYTES = TABLE_HEADER + TABLE_ENTRY * TABLE_CAPACITY;
@@ -51,6 +56,7 @@ export function writeRegionTable(view: DataView, table: number, regions: readonl
   const overflow = regions.length > TABLE_CAPACITY;
   view.setUint32(table, overflow ? 0 : regions.length, true);
   view.setUint32(table + 4, overflow ? 1 : 0, true);
+  view.setUint32(table + TABLE_LAST_HIT, 0, true);
   if (overflow) return;
   regions.forEach((r, i) => {
     const at = table + TABLE_HEADER + TABLE_ENTRY * i;
@@ -89,11 +95,11 @@ export function nativeMemoryHelpers(ids: ReadonlySet<number>, table: number): Na
         },
         finish() {
           if (checkedCode) {
-            defineChecked(checkedCode, table, ctx.refreshImport, 'offset');
+            defineChecked(checkedCode, table, ctx, 'offset');
             ctx.m.define(checked, checkedCode);
           }
           if (regionEndCode) {
-            defineChecked(regionEndCode, table, ctx.refreshImport, 'end');
+            defineChecked(regionEndCode, table, ctx, 'end');
             ctx.m.define(regionEnd, regionEndCode);
           }
           for (const [id, d] of declared) {
@@ -106,20 +112,79 @@ export function nativeMemoryHelpers(ids: ReadonlySet<number>, table: number): Na
   };
 }
 
+/** Scratch locals of a range check: the range's offset and end, and a table entry's offset. */
+interface RangeLocals {
+  off: number;
+  end: number;
+  entry: number;
+}
+
+function rangeLocals(c: Code): RangeLocals {
+  return { off: c.local(I32), end: c.local(I64), entry: c.local(I32) };
+}
+
+/** off = addr's offset, end = off + max(1, size) as a 64-bit value (no wrap). Needs addr's high half 1. */
+function setRange(c: Code, l: RangeLocals, addr: () => void, size: () => void): void {
+  addr();
+  c.op(Op.i32WrapI64).localSet(l.off);
+  c.localGet(l.off).op(Op.i64ExtendI32U).i64Const(1);
+  size();
+  size();
+  c.op(Op.i64Eqz).op(Op.select).op(Op.i64Add).localSet(l.end);
+}
+
+/** i32: the range lies in the program's own stack (bounds fixed with the module; always writable). */
+function inStack(c: Code, l: RangeLocals, layout: NativeContext['layout']): void {
+  c.localGet(l.off).i32Const(layout.stackBottom).op(Op.i32GeU);
+  c.localGet(l.end).i64Const(layout.stackTop).op(Op.i64LeU).op(Op.i32And);
+}
+
+/** i32: the range lies in the region at `entry` (writable, if `write` pushes non-zero). */
+function inEntry(c: Code, l: RangeLocals, write: () => void): void {
+  c.localGet(l.off).localGet(l.entry).mem(Op.i32Load, 2, 0).op(Op.i32GeU);
+  c.localGet(l.end).localGet(l.entry).mem(Op.i64Load32U, 2, 4).op(Op.i64LeU).op(Op.i32And);
+  write();
+  c.op(Op.i32Eqz).localGet(l.entry).mem(Op.i32Load, 2, 8).op(Op.i32Or).op(Op.i32And);
+}
+
+/**
+ * i32: the range lies in the region that satisfied the last check. The index is below the
+ * count (the table may have shrunk since); every index the table can hold is inside it.
+ */
+function inLastHit(c: Code, l: RangeLocals, table: number, write: () => void): void {
+  c.i32Const(0).mem(Op.i32Load, 2, table + TABLE_LAST_HIT);
+  c.i32Const(TABLE_ENTRY)
+    .op(Op.i32Mul)
+    .i32Const(table + TABLE_HEADER)
+    .op(Op.i32Add)
+    .localSet(l.entry);
+  inEntry(c, l, write);
+  c.i32Const(0).mem(Op.i32Load, 2, table + TABLE_LAST_HIT);
+  c.i32Const(0).mem(Op.i32Load, 2, table).op(Op.i32LtU).op(Op.i32And);
+}
+
 /**
  * `checked(addr: i64, size: i64, write: i32) → offset or -1`: vm's `checked` — the offset of
  * [addr, addr + max(1, size)) if it lies inside one region (a writable one when `write`).
- * With `result: 'end'` the function returns that region's end offset instead.
+ * With `result: 'end'` the function returns that region's end offset instead. The helpers
+ * try the fast paths inline first (`checkInline`); this looks them up again, then searches
+ * the table, refreshing it once on a miss.
  */
-function defineChecked(c: Code, table: number, refreshImport: number, result: 'offset' | 'end'): void {
+function defineChecked(c: Code, table: number, ctx: NativeContext, result: 'offset' | 'end'): void {
+  const { refreshImport, layout } = ctx;
   const [addr, size, write] = [0, 1, 2];
-  const off = c.local(I32);
+  const l = rangeLocals(c);
   const lo = c.local(I32);
   const hi = c.local(I32);
   const mid = c.local(I32);
-  const entry = c.local(I32);
   const attempt = c.local(I32);
-  const end = c.local(I64);
+  const pushWrite = () => c.localGet(write);
+  const found = (): void => {
+    c.open(Op.if);
+    if (result === 'offset') c.localGet(l.off);
+    else c.localGet(l.entry).mem(Op.i32Load, 2, 4);
+    c.op(Op.return).end();
+  };
   c.localGet(addr)
     .i64Const(32)
     .op(Op.i64ShrU)
@@ -127,12 +192,21 @@ function defineChecked(c: Code, table: number, refreshImport: number, result: 'o
     .op(Op.i64Ne)
     .open(Op.if)
     .i32Const(-1)
-    .op(Op.return)
-    .end();
-  c.localGet(addr).op(Op.i32WrapI64).localSet(off);
-  // end = off + max(1, size), compared as 64-bit values (no wrap).
-  c.localGet(off).op(Op.i64ExtendI32U).i64Const(1).localGet(size).localGet(size).op(Op.i64Eqz).op(Op.select);
-  c.op(Op.i64Add).localSet(end);
+    .op(Op.return);
+  c.end();
+  setRange(
+    c,
+    l,
+    () => c.localGet(addr),
+    () => c.localGet(size),
+  );
+  inStack(c, l, layout);
+  c.open(Op.if);
+  if (result === 'offset') c.localGet(l.off);
+  else c.i32Const(layout.stackTop);
+  c.op(Op.return).end();
+  inLastHit(c, l, table, pushWrite);
+  found();
   c.open(Op.loop);
   c.i32Const(0).localSet(lo);
   c.i32Const(0).mem(Op.i32Load, 2, table).i32Const(1).op(Op.i32Sub).localSet(hi);
@@ -144,20 +218,19 @@ function defineChecked(c: Code, table: number, refreshImport: number, result: 'o
     .op(Op.i32Mul)
     .i32Const(table + TABLE_HEADER)
     .op(Op.i32Add)
-    .localSet(entry);
-  c.localGet(off).localGet(entry).mem(Op.i32Load, 2, 0).op(Op.i32LtU).open(Op.if);
+    .localSet(l.entry);
+  c.localGet(l.off).localGet(l.entry).mem(Op.i32Load, 2, 0).op(Op.i32LtU).open(Op.if);
   c.localGet(mid).i32Const(1).op(Op.i32Sub).localSet(hi).br(1);
   c.end();
-  c.localGet(off).localGet(entry).mem(Op.i32Load, 2, 4).op(Op.i32GeU).open(Op.if);
+  c.localGet(l.off).localGet(l.entry).mem(Op.i32Load, 2, 4).op(Op.i32GeU).open(Op.if);
   c.localGet(mid).i32Const(1).op(Op.i32Add).localSet(lo).br(1);
   c.end();
-  // The region holding off: the range must end inside it, and be writable if asked.
-  c.localGet(end).localGet(entry).mem(Op.i64Load32U, 2, 4).op(Op.i64LeU);
-  c.localGet(write).op(Op.i32Eqz).localGet(entry).mem(Op.i32Load, 2, 8).op(Op.i32Or).op(Op.i32And);
-  c.open(Op.if);
-  if (result === 'offset') c.localGet(off);
-  else c.localGet(entry).mem(Op.i32Load, 2, 4);
-  c.op(Op.return).end();
+  // The region holding off: remembered for the next check; the range must end inside it.
+  c.i32Const(0)
+    .localGet(mid)
+    .mem(Op.i32Store, 2, table + TABLE_LAST_HIT);
+  inEntry(c, l, pushWrite);
+  found();
   c.br(1);
   c.end();
   c.end();
@@ -169,6 +242,40 @@ function defineChecked(c: Code, table: number, refreshImport: number, result: 'o
   c.i32Const(-1);
 }
 
+/**
+ * Push `checked(addr, size, write)`'s result, trying the fast paths (the stack, the last
+ * region) inline: most checks then cost a few compares and no call.
+ */
+function checkInline(
+  c: Code,
+  l: RangeLocals,
+  ctx: NativeContext,
+  table: number,
+  checked: number,
+  addr: () => void,
+  size: () => void,
+  write: 0 | 1,
+): void {
+  const pushWrite = () => c.i32Const(write);
+  c.open(Op.block, I32);
+  c.i32Const(-1);
+  addr();
+  c.i64Const(32).op(Op.i64ShrU).i64Const(1).op(Op.i64Ne).brIf(0);
+  c.op(Op.drop);
+  setRange(c, l, addr, size);
+  c.localGet(l.off);
+  inStack(c, l, ctx.layout);
+  c.brIf(0).op(Op.drop);
+  c.localGet(l.off);
+  inLastHit(c, l, table, pushWrite);
+  c.brIf(0).op(Op.drop);
+  addr();
+  size();
+  pushWrite();
+  c.call(checked);
+  c.end();
+}
+
 function defineHelper(
   c: Code,
   id: number,
@@ -178,6 +285,11 @@ function defineHelper(
   regionEnd: number,
 ): void {
   const [r1, r2, r3, pc] = [0, 1, 2, 5];
+  let range: RangeLocals | undefined;
+  const check = (addr: number, size: () => void, write: 0 | 1): void => {
+    range ??= rangeLocals(c);
+    checkInline(c, range, ctx, table, checked, () => c.localGet(addr), size, write);
+  };
   // A table too small for the memory's regions: leave it all to JavaScript.
   c.i32Const(0)
     .mem(Op.i32Load, 2, table + 4)
@@ -197,10 +309,12 @@ function defineHelper(
     c.localGet(r2).i64Const(0x7fffffff).op(Op.i64GtU).open(Op.if);
     ret(-EINVAL);
     c.end();
-    c.localGet(r1).localGet(r2).i32Const(1).call(checked).localTee(dst).i32Const(0).op(Op.i32LtS).open(Op.if);
+    check(r1, () => c.localGet(r2), 1);
+    c.localTee(dst).i32Const(0).op(Op.i32LtS).open(Op.if);
     ret(-EFAULT);
     c.end();
-    c.localGet(r3).localGet(r2).i32Const(0).call(checked).localTee(src).i32Const(0).op(Op.i32LtS).open(Op.if);
+    check(r3, () => c.localGet(r2), 0);
+    c.localTee(src).i32Const(0).op(Op.i32LtS).open(Op.if);
     c.localGet(dst).i32Const(0).localGet(r2).op(Op.i32WrapI64).memoryFill();
     ret(-EFAULT);
     c.end();
@@ -222,7 +336,8 @@ function defineHelper(
     c.localGet(r2).i64Const(0x7fffffff).op(Op.i64GtU).open(Op.if);
     ret(-EINVAL);
     c.end();
-    c.localGet(r1).localGet(r2).i32Const(1).call(checked).localTee(dst).i32Const(0).op(Op.i32LtS).open(Op.if);
+    check(r1, () => c.localGet(r2), 1);
+    c.localTee(dst).i32Const(0).op(Op.i32LtS).open(Op.if);
     ret(-EFAULT);
     c.end();
     c.localGet(r2).op(Op.i32WrapI64).i32Const(1).op(Op.i32Sub).localSet(last);
@@ -269,11 +384,15 @@ function defineHelper(
     c.localGet(r3).op(Op.i64Eqz).open(Op.if);
     ret(0);
     c.end();
-    c.localGet(r1).localGet(r3).i32Const(0).call(checked).localSet(a);
-    c.localGet(r2).localGet(r3).i32Const(0).call(checked).localSet(b);
+    check(r1, () => c.localGet(r3), 0);
+    c.localSet(a);
+    check(r2, () => c.localGet(r3), 0);
+    c.localSet(b);
     c.localGet(a).localGet(b).op(Op.i32Or).i32Const(0).op(Op.i32LtS).open(Op.if);
     ret(-EFAULT);
     c.end();
+    // Byte by byte: the bytes were often just stored one at a time (a string on the stack),
+    // and a wider load across such stores would wait for them (no store forwarding).
     c.open(Op.block).open(Op.loop);
     c.localGet(a).localGet(i).op(Op.i32Add).mem(Op.i32Load8U, 0);
     c.localGet(b).localGet(i).op(Op.i32Add).mem(Op.i32Load8U, 0);
@@ -285,7 +404,8 @@ function defineHelper(
   }
   // LOAD_POINTER: the 8 bytes at r1, or 0 when unreadable.
   const at = c.local(I32);
-  c.localGet(r1).i64Const(8).i32Const(0).call(checked).localTee(at).i32Const(0).op(Op.i32LtS).open(Op.if);
+  check(r1, () => c.i64Const(8), 0);
+  c.localTee(at).i32Const(0).op(Op.i32LtS).open(Op.if);
   ret(0);
   c.end();
   c.localGet(at).mem(Op.i64Load, 0);
