@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { SANDBOX_ESCAPES } from '@tbpf/vm/testing';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../io.js';
 import { runCli } from '../program.js';
@@ -90,6 +91,22 @@ describe('tbpf run', () => {
     const bad = memoryIo({ 'p.s': 'mov %r0, 0\nexit\n' });
     expect(await runCli(argv('run', 'p.s', '--engine', 'nope'), bad)).toBe(2);
     expect(bad.stderr).toContain("unknown engine 'nope'");
+  });
+
+  it.each([
+    'jit',
+    'wasm',
+    'interp',
+  ])('--engine %s --no-verify: a program leaving the sandbox ends in a typed fault with its pc (exit 1), never a crash', async (engine) => {
+    // The CLI's memory is 16 MiB, not the escapes' 1 MiB; assembly with a local function is not
+    // an object the CLI can open.
+    const escapes = SANDBOX_ESCAPES.filter(([what]) => !/memory end|BPF-to-BPF/.test(what));
+    expect(escapes.length).toBeGreaterThan(12);
+    for (const [what, src, pc] of escapes) {
+      const io = memoryIo({ 'p.s': `${src}\n` });
+      expect(await runCli(argv('run', 'p.s', '--engine', engine, '--no-verify'), io), what).toBe(1);
+      expect(io.stderr, what).toMatch(new RegExp(`^tbpf: p\\.s:insn ${pc}: invalid `));
+    }
   });
 
   it('--maps prints the maps after the run, decoded from BTF (--json: 64-bit values as strings)', async () => {
