@@ -196,66 +196,73 @@ program
   .option('--filter <text>', 'only objects whose path contains this text')
   .option('--out <dir>', 'where to write the JSON report', join(root, 'bench-results'))
   .action(verifier);
-program
-  .command('sandbox')
-  .description(
-    'programs that were not verified on every engine, in child processes: agreement, crashes and hangs counted',
-  )
-  .option('--count <n>', 'programs', '100000')
-  .option('--seed <n>', 'the first seed', '1')
-  .option('--jobs <n>', 'child processes at once', '2')
-  .option('--out <dir>', 'where to write the JSON report', join(root, 'bench-results'))
-  .action(async (opts: { count: string; seed: string; jobs: string; out: string }) => {
-    const count = Number(opts.count);
-    const bar = progressBar(count);
-    const report = await runSandboxCampaign({
-      count,
-      seed: Number(opts.seed),
-      jobs: Number(opts.jobs),
-      script: process.argv[1],
-      progress: (done) => bar.update(done),
+/**
+ * A seeded campaign run in child processes (`NAME`), and its child's hidden command
+ * (`NAME-child FROM COUNT`): progress, the text report, the JSON report, exit 1 on a finding.
+ */
+function childCampaign<R>(
+  name: string,
+  description: string,
+  unit: string,
+  run: (o: {
+    count: number;
+    seed: number;
+    jobs: number;
+    script: string;
+    progress: (done: number) => void;
+  }) => Promise<R>,
+  text: (report: R) => string,
+  findings: (report: R) => number,
+  child: (from: number, count: number) => void,
+): void {
+  program
+    .command(name)
+    .description(description)
+    .option('--count <n>', unit, '100000')
+    .option('--seed <n>', 'the first seed', '1')
+    .option('--jobs <n>', 'child processes at once', '2')
+    .option('--out <dir>', 'where to write the JSON report', join(root, 'bench-results'))
+    .action(async (opts: { count: string; seed: string; jobs: string; out: string }) => {
+      const count = Number(opts.count);
+      const bar = progressBar(count);
+      const report = await run({
+        count,
+        seed: Number(opts.seed),
+        jobs: Number(opts.jobs),
+        script: process.argv[1],
+        progress: (done) => bar.update(done),
+      });
+      bar.stop();
+      process.stdout.write(text(report));
+      mkdirSync(opts.out, { recursive: true });
+      writeFileSync(join(opts.out, `${name}-campaign.json`), `${JSON.stringify(report, null, 2)}\n`);
+      if (findings(report) > 0) process.exitCode = 1;
     });
-    bar.stop();
-    process.stdout.write(sandboxCampaignText(report));
-    mkdirSync(opts.out, { recursive: true });
-    writeFileSync(join(opts.out, 'sandbox-campaign.json'), `${JSON.stringify(report, null, 2)}\n`);
-    if (report.disagreements.length + report.crashes.length + report.hangs.length > 0) process.exitCode = 1;
-  });
-program
-  .command('sandbox-child', { hidden: true })
-  .argument('<from>')
-  .argument('<count>')
-  .action((from: string, count: string) => sandboxChild(Number(from), Number(count)));
-program
-  .command('parsers')
-  .description(
-    'hostile inputs to every parser a control-plane client reaches, each in a child with a time and heap limit',
-  )
-  .option('--count <n>', 'inputs', '100000')
-  .option('--seed <n>', 'the first seed', '1')
-  .option('--jobs <n>', 'child processes at once', '2')
-  .option('--out <dir>', 'where to write the JSON report', join(root, 'bench-results'))
-  .action(async (opts: { count: string; seed: string; jobs: string; out: string }) => {
-    const count = Number(opts.count);
-    const bar = progressBar(count);
-    const report = await runParserCampaign({
-      count,
-      seed: Number(opts.seed),
-      jobs: Number(opts.jobs),
-      script: process.argv[1],
-      progress: (done) => bar.update(done),
-    });
-    bar.stop();
-    process.stdout.write(parserCampaignText(report));
-    mkdirSync(opts.out, { recursive: true });
-    writeFileSync(join(opts.out, 'parser-campaign.json'), `${JSON.stringify(report, null, 2)}\n`);
-    if (report.findings.length > 0) process.exitCode = 1;
-  });
-program
-  .command('parsers-child', { hidden: true })
-  .argument('<from>')
-  .argument('<count>')
-  .action((from: string, count: string) => parsersChild(Number(from), Number(count)));
+  program
+    .command(`${name}-child`, { hidden: true })
+    .argument('<from>')
+    .argument('<count>')
+    .action((from: string, count: string) => child(Number(from), Number(count)));
+}
+
+childCampaign(
+  'sandbox',
+  'programs that were not verified on every engine, in child processes: agreement, crashes and hangs counted',
+  'programs',
+  runSandboxCampaign,
+  sandboxCampaignText,
+  (r) => r.disagreements.length + r.crashes.length + r.hangs.length,
+  sandboxChild,
+);
+childCampaign(
+  'parsers',
+  'hostile inputs to every parser a control-plane client reaches, each in a child with a time and heap limit',
+  'inputs',
+  runParserCampaign,
+  parserCampaignText,
+  (r) => r.findings.length,
+  parsersChild,
+);
 program
   .command('control')
   .description(

@@ -123,33 +123,21 @@ export function vmTableText(r: VmTableReport): string {
       ns(n.emptyNsPerCall, 1),
       ns(n.compile4096Ms, 2),
     ]);
-    rows.push([
-      'jit (C, lea-confined)',
-      ns(n.loopNsPerInsnConfined, 3),
-      ns(n.memNsPerInsnConfined, 3),
-      ns(n.filterNsPerCallConfined, 1),
-      '',
-      '',
-      '',
-    ]);
-    rows.push([
-      'jit (C, no sandbox)',
-      ns(n.loopNsPerInsnDirect, 3),
-      ns(n.memNsPerInsnDirect, 3),
-      ns(n.filterNsPerCallDirect, 1),
-      '',
-      '',
-      '',
-    ]);
-    rows.push([
-      'jit (C, blinded)',
-      ns(n.loopNsPerInsnBlinded, 3),
-      ns(n.memNsPerInsnBlinded, 3),
-      ns(n.filterNsPerCallBlinded, 1),
-      '',
-      '',
-      '',
-    ]);
+    for (const [label, v] of [
+      ['jit (C, lea-confined)', 'Confined'],
+      ['jit (C, no sandbox)', 'Direct'],
+      ['jit (C, blinded)', 'Blinded'],
+    ] as const) {
+      rows.push([
+        label,
+        ns(n[`loopNsPerInsn${v}`], 3),
+        ns(n[`memNsPerInsn${v}`], 3),
+        ns(n[`filterNsPerCall${v}`], 1),
+        '',
+        '',
+        '',
+      ]);
+    }
   }
   if (r.gccFilterNsPerCall !== undefined)
     rows.push(['gcc -O2 native', '', '', ns(r.gccFilterNsPerCall, 1), '', '', '']);

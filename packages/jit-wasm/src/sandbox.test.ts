@@ -3,60 +3,32 @@
  * memory above the NULL guard traps, at the same pc as the interpreter's `boundsCheck: false`.
  */
 import { assemble } from '@tbpf/asm';
-import { interpreter, loadInsns, NULL_GUARD, Runtime, VmError } from '@tbpf/vm';
-import { SANDBOX_ESCAPES, SANDBOX_TEST_MEMORY } from '@tbpf/vm/testing';
+import { loadInsns, NULL_GUARD, Runtime, type VmError } from '@tbpf/vm';
+import {
+  againstInterpreter,
+  SANDBOX_ESCAPES,
+  SANDBOX_TEST_MEMORY,
+  UNKNOWN_HELPER_CALLS,
+} from '@tbpf/vm/testing';
 import { describe, expect, it } from 'vitest';
 import { wasmEngine } from './engine.js';
-
-function outcome(run: () => bigint): bigint | VmError {
-  try {
-    return run();
-  } catch (e) {
-    if (e instanceof VmError) return e;
-    throw e;
-  }
-}
 
 describe('WebAssembly on programs that were not verified', () => {
   const runtime = new Runtime({ memoryBytes: SANDBOX_TEST_MEMORY });
   const load = (src: string) => loadInsns(runtime, assemble(src).insns);
 
   it.each(SANDBOX_ESCAPES)('faults like the interpreter: %s', (_, src, pc) => {
-    const program = load(src);
-    const interp = interpreter.prepare(program, { boundsCheck: false });
-    const wasm = wasmEngine.prepare(program, { boundsCheck: false });
-    try {
-      expect(outcome(() => interp.run(0n, 0n))).toMatchObject({ kind: 'out-of-bounds', pc });
-      const got = outcome(() => wasm.run(0n, 0n));
-      expect(got).toMatchObject({ kind: 'out-of-bounds', pc, message: expect.stringMatching(/NULL guard/) });
-      expect(outcome(() => BigInt(wasm.runFast(0, 0)))).toMatchObject({ kind: 'out-of-bounds', pc });
-    } finally {
-      interp.dispose();
-      wasm.dispose();
-    }
+    const { interp, runs } = againstInterpreter(wasmEngine, src);
+    expect(interp).toMatchObject({ kind: 'out-of-bounds', pc });
+    for (const r of runs)
+      expect(r).toMatchObject({ kind: 'out-of-bounds', pc, message: expect.stringMatching(/NULL guard/) });
   });
 
-  it.each([
-    ['callx to an unregistered id', 'mov %r2, 77\ncallx %r2\nexit', 1],
-    ['callx with a high half', 'lddw %r2, 0x100000005\ncallx %r2\nexit', 1],
-    ['callx after a good one', 'mov %r2, 5\ncallx %r2\nmov %r2, 77\ncallx %r2\nexit', 3],
-    ['a call to an unregistered id', 'call 7777\nexit', 0],
-  ])('names the helper id that was called and its pc: %s', (_, src, pc) => {
-    const program = load(src);
-    const interp = interpreter.prepare(program, { boundsCheck: false });
-    const compiled = wasmEngine.prepare(program, { boundsCheck: false });
-    try {
-      const want = outcome(() => interp.run(0n, 0n));
-      expect(want).toMatchObject({ kind: 'unknown-helper', pc });
-      expect(outcome(() => compiled.run(0n, 0n))).toMatchObject({
-        kind: 'unknown-helper',
-        pc,
-        message: (want as VmError).message,
-      });
-    } finally {
-      interp.dispose();
-      compiled.dispose();
-    }
+  it.each(UNKNOWN_HELPER_CALLS)('names the helper id that was called and its pc: %s', (_, src, pc) => {
+    const { interp, runs } = againstInterpreter(wasmEngine, src);
+    expect(interp).toMatchObject({ kind: 'unknown-helper', pc });
+    for (const r of runs)
+      expect(r).toMatchObject({ kind: 'unknown-helper', pc, message: (interp as VmError).message });
   });
 
   it('reaches every byte of the window, whatever the high half of the pointer', () => {

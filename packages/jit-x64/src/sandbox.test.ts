@@ -15,23 +15,19 @@ import {
   type RingBuffer,
   Runtime,
   standardHelpers,
-  VmError,
+  type VmError,
 } from '@tbpf/vm';
-import { SANDBOX_ESCAPES, SANDBOX_TEST_MEMORY } from '@tbpf/vm/testing';
+import {
+  againstInterpreter,
+  outcome,
+  SANDBOX_ESCAPES,
+  SANDBOX_TEST_MEMORY,
+  UNKNOWN_HELPER_CALLS,
+} from '@tbpf/vm/testing';
 import { describe, expect, it } from 'vitest';
 import { JitEngine, x64Engine } from './engine.js';
 import { plainProgram } from './testing/conformance.js';
 import { nativeAvailable } from './testing/native.js';
-
-/** r0 or the VmError of a run. */
-function outcome(run: () => bigint): bigint | VmError {
-  try {
-    return run();
-  } catch (e) {
-    if (e instanceof VmError) return e;
-    throw e;
-  }
-}
 
 function same(a: bigint | VmError, b: bigint | VmError): void {
   if (typeof a === 'bigint') expect(b).toBe(a);
@@ -52,51 +48,17 @@ describe.skipIf(!nativeAvailable())('the x86-64 JIT on programs that were not ve
   const load = (src: string): LoadedProgram => plainProgram(runtime, assemble(src).insns);
 
   it.each(SANDBOX_ESCAPES)('faults like the interpreter: %s', (_, src, pc) => {
-    const program = load(src);
-    const interp = interpreter.prepare(program, { boundsCheck: false });
-    const jit = x64Engine.prepare(program, { boundsCheck: false });
-    try {
-      const want = outcome(() => interp.run(0n, 0n));
-      expect(want).toMatchObject({ kind: 'out-of-bounds', pc });
-      const got = outcome(() => jit.run(0n, 0n));
-      same(want, got);
-      expect(got).toMatchObject({ kind: 'out-of-bounds', message: expect.stringMatching(/NULL guard/) });
-      // runFast, and again: the fault left nothing behind.
-      same(
-        want,
-        outcome(() => BigInt(jit.runFast(0, 0))),
-      );
-      same(
-        want,
-        outcome(() => jit.run(0n, 0n)),
-      );
-    } finally {
-      interp.dispose();
-      jit.dispose();
-    }
+    const { interp, runs } = againstInterpreter(x64Engine, src);
+    expect(interp).toMatchObject({ kind: 'out-of-bounds', pc });
+    for (const r of runs)
+      expect(r).toMatchObject({ kind: 'out-of-bounds', pc, message: expect.stringMatching(/NULL guard/) });
   });
 
-  it.each([
-    ['callx to an unregistered id', 'mov %r2, 77\ncallx %r2\nexit', 1],
-    ['callx with a high half', 'lddw %r2, 0x100000005\ncallx %r2\nexit', 1],
-    ['callx after a good one', 'mov %r2, 5\ncallx %r2\nmov %r2, 77\ncallx %r2\nexit', 3],
-    ['a call to an unregistered id', 'call 7777\nexit', 0],
-  ])('names the helper id that was called and its pc: %s', (_, src, pc) => {
-    const program = load(src);
-    const interp = interpreter.prepare(program, { boundsCheck: false });
-    const compiled = x64Engine.prepare(program, { boundsCheck: false });
-    try {
-      const want = outcome(() => interp.run(0n, 0n));
-      expect(want).toMatchObject({ kind: 'unknown-helper', pc });
-      expect(outcome(() => compiled.run(0n, 0n))).toMatchObject({
-        kind: 'unknown-helper',
-        pc,
-        message: (want as VmError).message,
-      });
-    } finally {
-      interp.dispose();
-      compiled.dispose();
-    }
+  it.each(UNKNOWN_HELPER_CALLS)('names the helper id that was called and its pc: %s', (_, src, pc) => {
+    const { interp, runs } = againstInterpreter(x64Engine, src);
+    expect(interp).toMatchObject({ kind: 'unknown-helper', pc });
+    for (const r of runs)
+      expect(r).toMatchObject({ kind: 'unknown-helper', pc, message: (interp as VmError).message });
   });
 
   it('reaches every byte of the window, whatever the high half of the pointer', () => {

@@ -1,2 +1,8 @@
 /** Test support for engines built on the vm (`@tbpf/vm/testing`). */
-export { SANDBOX_ESCAPES, SANDBOX_TEST_MEMORY } from './sandbox.js';
+export {
+  againstInterpreter,
+  outcome,
+  SANDBOX_ESCAPES,
+  SANDBOX_TEST_MEMORY,
+  UNKNOWN_HELPER_CALLS,
+} from './sandbox.js';

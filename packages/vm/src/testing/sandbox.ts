@@ -4,7 +4,13 @@
  * against the interpreter; ubpf assembly. Every address is outside any memory (≥ 2 GiB) or in
  * the NULL guard, except 'across the memory end', which assumes SANDBOX_TEST_MEMORY bytes.
  */
+import { assemble } from '@tbpf/asm';
+import type { Engine } from '../engine.js';
+import { VmError } from '../errors.js';
+import { interpreter } from '../interp/interpreter.js';
+import { loadInsns } from '../loader.js';
 import { NULL_GUARD } from '../memory.js';
+import { Runtime } from '../runtime.js';
 
 /** Memory size the escapes assume (1 MiB). */
 export const SANDBOX_TEST_MEMORY = 1 << 20;
@@ -37,3 +43,49 @@ export const SANDBOX_ESCAPES: readonly (readonly [string, string, number])[] = [
     4,
   ],
 ];
+
+/** Calls of helper ids nobody registered: [what, ubpf assembly, pc of the failing call]. */
+export const UNKNOWN_HELPER_CALLS: readonly (readonly [string, string, number])[] = [
+  ['callx to an unregistered id', 'mov %r2, 77\ncallx %r2\nexit', 1],
+  ['callx with a high half', 'lddw %r2, 0x100000005\ncallx %r2\nexit', 1],
+  ['callx after a good one', 'mov %r2, 5\ncallx %r2\nmov %r2, 77\ncallx %r2\nexit', 3],
+  ['a call to an unregistered id', 'call 7777\nexit', 0],
+];
+
+/** r0, or the VmError a run throws. */
+export function outcome(run: () => bigint): bigint | VmError {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof VmError) return e;
+    throw e;
+  }
+}
+
+/**
+ * A program (ubpf assembly) on a fresh runtime of SANDBOX_TEST_MEMORY bytes: its outcome on the
+ * interpreter (`boundsCheck: false`), and on `engine` through `run`, `runFast`, then `run` again
+ * (a fault must leave nothing behind).
+ */
+export function againstInterpreter(
+  engine: Engine,
+  src: string,
+): { interp: bigint | VmError; runs: (bigint | VmError)[] } {
+  const runtime = new Runtime({ memoryBytes: SANDBOX_TEST_MEMORY });
+  const program = loadInsns(runtime, assemble(src).insns);
+  const interp = interpreter.prepare(program, { boundsCheck: false });
+  const compiled = engine.prepare(program, { boundsCheck: false });
+  try {
+    return {
+      interp: outcome(() => interp.run(0n, 0n)),
+      runs: [
+        outcome(() => compiled.run(0n, 0n)),
+        outcome(() => BigInt(compiled.runFast(0, 0))),
+        outcome(() => compiled.run(0n, 0n)),
+      ],
+    };
+  } finally {
+    interp.dispose();
+    compiled.dispose();
+  }
+}
