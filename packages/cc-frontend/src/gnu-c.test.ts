@@ -168,12 +168,21 @@ describe('bad input ends quickly with bounded output', () => {
       `int f(int x) { return ${'(int)'.repeat(20000)}x; }`,
       `int f(int x) { return x${' + x'.repeat(20000)}; }`,
       `int f(int x) { ${'if (x) x++; else '.repeat(5000)} return x; }`,
+      `int ${'*'.repeat(100000)}p;`,
+      `int a${'[1]'.repeat(20000)};`,
+      `${Array.from({ length: 20000 }, (_, i) => `#define A${i} A${i + 1}`).join('\n')}\nint A0;`,
+      `typedef int t0;\n${Array.from({ length: 20000 }, (_, i) => `typedef t${i} t${i + 1};`).join('\n')}\nt20000 x;`,
     ]) {
       const r = compileToUnit(src, { fileName: 'deep.c' });
       expect(r.errorCount).toBeGreaterThan(0);
       expect(r.messages).not.toContain('internal compiler error');
       expect(r.messages).toMatch(/nest|exceeded maximum/);
     }
+  });
+
+  it('reads nested declarators once (time linear in their depth)', () => {
+    const src = `int ${'(*'.repeat(200)}f${')(void)'.repeat(200)};`; // 2^200 if read twice per level
+    expect(compileToUnit(src, { fileName: 'x.c' }).messages).toBe('');
   });
 
   it('stops binary input at the error limit, printing a bounded amount', () => {

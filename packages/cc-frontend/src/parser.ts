@@ -52,6 +52,7 @@ import {
   sizeOf,
   T,
   type Type,
+  type Typedef,
   typeToString,
   unqualified,
   usualArithmetic,
@@ -225,6 +226,36 @@ function exprDepth(e: Expr, memo: WeakMap<Expr, number>): number {
   return below + 1;
 }
 
+/** A pointer level of a declarator: its qualifiers and type tags. */
+interface Star {
+  const?: boolean;
+  volatile?: boolean;
+  btfTypeTags?: readonly string[];
+}
+
+/** An array or function suffix of a declarator (`[N]`, `(params)`). */
+type Suffix =
+  | { kind: 'array'; len: number | undefined; at: Token }
+  | {
+      kind: 'func';
+      at: Token;
+      params: Var[];
+      ptypes: { name: string | undefined; type: Type }[];
+      variadic: boolean;
+      unprototyped: boolean;
+      knr: boolean;
+    };
+
+/** A declarator read, before its base type is known. */
+interface Shape {
+  name: string | undefined;
+  at: Token;
+  /** A function definition's parameters (from the suffix right after the name). */
+  params: Var[] | undefined;
+  knr: boolean | undefined;
+  build(base: Type): Type;
+}
+
 /** A declarator read: its name, the type it declares, and where it is (made when asked for). */
 class Declarator {
   constructor(
@@ -337,6 +368,8 @@ export class Parser {
   private coreDepth = 0;
   /** The last enumeration constant read (for `__builtin_preserve_enum_value`). */
   private lastEnumConst: { name: string; value: bigint } | undefined;
+  /** How many typedefs deep each typedef is (later passes walk the chain recursively). */
+  private typedefDepth = new WeakMap<Typedef, number>();
   /** Depth of expression trees already checked (so each check is O(1) amortised). */
   private depths = new WeakMap<Expr, number>();
   private collect = false;
@@ -600,7 +633,15 @@ export class Parser {
       // `typedef struct s __attribute__((aligned(16))) s16;`: the typedef's own alignment.
       t = { ...t, def: { ...t.def, align: attrs.aligned, size: roundUp(t.def.size, attrs.aligned) } };
     }
-    this.declare(name, { kind: 'typedef', type: { ...t, typedef: { name, type: t } } as Type });
+    const typedef = { name, type: t };
+    const depth = (t.typedef ? (this.typedefDepth.get(t.typedef) ?? 1) : 0) + 1;
+    if (depth > MAX_NESTING)
+      throw this.diags.fatal(
+        this.peek().loc,
+        `nesting too deep: more than ${MAX_NESTING} typedefs of typedefs`,
+      );
+    this.typedefDepth.set(typedef, depth);
+    this.declare(name, { kind: 'typedef', type: { ...t, typedef } as Type });
   }
 
   /** `#pragma pack(N)`, `(push[, N])`, `(pop[, N])`, `()`: as GCC and clang. */
@@ -1202,50 +1243,59 @@ export class Parser {
 
   // ---- declarators ----
 
-  private pointers(type: Type): Type {
-    let t = type;
-    while (this.accept('*')) {
-      t = pointerTo(t);
+  /** `* const * volatile …`: each star with its qualifiers and type tags, outermost first. */
+  private pointerList(): Star[] {
+    const stars: Star[] = [];
+    while (this.is('*')) {
+      const star = this.take();
+      if (stars.length >= MAX_NESTING)
+        throw this.diags.fatal(star.loc, `nesting too deep: more than ${MAX_NESTING} levels of pointers`);
+      const q: Star = {};
       for (;;) {
         const w = this.peek().text;
         if (this.peek().kind !== 'ident') break;
         if (w === 'const' || w === '__const' || w === '__const__') {
           this.take();
-          t = { ...t, const: true };
+          q.const = true;
         } else if (w === 'volatile' || w === '__volatile__' || w === '__volatile') {
           this.take();
-          t = { ...t, volatile: true };
+          q.volatile = true;
         } else if (NO_EFFECT_SPECIFIERS.has(w)) this.take();
         else if (w === '__attribute__' || w === '__attribute') {
           const a = this.attributes();
-          if (a.btfTypeTags) t = { ...t, btfTypeTags: [...(t.btfTypeTags ?? []), ...a.btfTypeTags] };
+          if (a.btfTypeTags) q.btfTypeTags = [...(q.btfTypeTags ?? []), ...a.btfTypeTags];
         } else break;
       }
+      stars.push(q);
     }
-    return t;
+    return stars;
   }
 
   /** Parses a (possibly abstract) declarator around `base`. */
   private declarator(base: Type): Declarator {
-    const t = this.pointers(base);
+    const d = this.declaratorShape();
+    return new Declarator(d.name, d.build(base), d.at, d.params, d.knr);
+  }
+
+  /**
+   * A declarator read once, in one pass: its name and a function building its type from the
+   * base type (`int (*f)(void)`: the suffixes after the parentheses apply before the pointer
+   * inside them, so the type is built after all is read; reading the inner part again for that
+   * would take time exponential in the nesting).
+   */
+  private declaratorShape(): Shape {
+    const stars = this.pointerList();
     this.attributes();
-    if (this.is('(') && !this.isTypeName(1) && !this.is(')', 1) && !this.isKnrList(1)) {
-      // Nested declarator: parse it against a placeholder, then the suffixes, then re-parse.
-      const open = this.take();
-      const start = this.pos;
-      this.nest(open, () => this.declarator(T.int));
-      this.expectClosing(')', open);
-      const outer = this.suffixes(t);
-      const end = this.pos;
-      this.pos = start;
-      const inner = this.nest(open, () => this.declarator(outer.type));
-      this.expectClosing(')', open);
-      this.pos = end;
-      return inner;
-    }
+    let inner: Shape | undefined;
     let name: string | undefined;
-    const at = this.peek();
-    if (this.peek().kind === 'ident' && !this.isTypeName()) name = this.take().text;
+    let at = this.peek();
+    if (this.is('(') && !this.isTypeName(1) && !this.is(')', 1) && !this.isKnrList(1)) {
+      const open = this.take();
+      inner = this.nest(open, () => this.declaratorShape());
+      this.expectClosing(')', open);
+      at = inner.at;
+      name = inner.name;
+    } else if (this.peek().kind === 'ident' && !this.isTypeName()) name = this.take().text;
     else if (
       this.peek().kind === 'ident' &&
       this.lookup(this.peek().text)?.kind === 'typedef' &&
@@ -1259,8 +1309,21 @@ export class Parser {
     ) {
       name = this.take().text; // a typedef name redeclared as an identifier
     }
-    const s = this.suffixes(t);
-    return new Declarator(name, s.type, at, s.params, s.knr);
+    const suffixes = this.suffixList();
+    const first = suffixes[0];
+    const own = first?.kind === 'func' ? first : undefined;
+    return {
+      name,
+      at,
+      params: inner ? inner.params : own?.params,
+      knr: inner ? inner.knr : own?.knr,
+      build: (base) => {
+        let t = base;
+        for (const q of stars) t = { ...pointerTo(t), ...q } as Type;
+        t = this.applySuffixes(t, suffixes);
+        return inner ? inner.build(t) : t;
+      },
+    };
   }
 
   /** `(a, b)` of a K&R definition: identifiers that do not name types. */
@@ -1274,65 +1337,94 @@ export class Parser {
     );
   }
 
-  private suffixes(type: Type): { type: Type; params?: Var[]; knr?: boolean } {
-    if (this.is('[')) {
-      const lb = this.take();
-      let len: number | undefined;
-      while (this.is('static') || this.is('const') || this.is('restrict') || this.is('volatile')) this.take();
-      if (!this.is(']')) {
-        const e = this.assign();
-        const v = this.evalConst(e);
-        if (v === undefined) throw this.error(lb.loc, 'variable length arrays are not supported by BPF');
-        if (v < 0n) throw this.error(e.loc, 'array has negative size');
-        len = Number(v);
-      }
-      this.expectClosing(']', lb);
-      const inner = this.suffixes(type);
-      if (inner.type.kind === 'func') throw this.error(lb.loc, 'array of functions is not allowed');
-      return { type: arrayOf(inner.type, len) };
-    }
-    if (this.is('(')) {
-      const open = this.take();
-      const params: Var[] = [];
-      const ptypes: { name: string | undefined; type: Type }[] = [];
-      let variadic = false;
-      let unprototyped = false;
-      let knr = false;
-      if (this.is('void') && this.is(')', 1)) {
-        this.take();
-      } else if (this.is(')')) unprototyped = true;
-      else if (this.isKnrList(0)) {
-        // K&R identifier list: read it so the caller can say what is wrong.
-        unprototyped = true;
-        knr = true;
-        do this.take();
-        while (this.accept(',') && this.peek().kind === 'ident');
-      } else {
-        for (;;) {
-          if (this.accept('...')) {
-            variadic = true;
-            break;
-          }
-          const spec = this.declSpec();
-          const d = this.declarator(spec.type);
-          const attrs = this.atAttribute() ? this.attributes({ ...spec.attrs }) : spec.attrs;
-          let pt = d.type;
-          if (pt.kind === 'array') pt = pointerTo(pt.of);
-          else if (pt.kind === 'func') pt = pointerTo(pt);
-          ptypes.push({ name: d.name, type: pt });
-          const v = this.newVar(d.name ?? '', pt, d.loc, 'param');
-          if (attrs.btfDeclTags) v.btfDeclTags = attrs.btfDeclTags;
-          params.push(v);
-          if (!this.accept(',')) break;
+  /** Array and function suffixes of a declarator, in source order. */
+  private suffixList(): Suffix[] {
+    const out: Suffix[] = [];
+    for (;;) {
+      if (out.length >= MAX_NESTING)
+        throw this.diags.fatal(
+          this.peek().loc,
+          `nesting too deep: more than ${MAX_NESTING} array or function suffixes`,
+        );
+      if (this.is('[')) {
+        const lb = this.take();
+        let len: number | undefined;
+        while (this.is('static') || this.is('const') || this.is('restrict') || this.is('volatile'))
+          this.take();
+        if (!this.is(']')) {
+          const e = this.assign();
+          const v = this.evalConst(e);
+          if (v === undefined) throw this.error(lb.loc, 'variable length arrays are not supported by BPF');
+          if (v < 0n) throw this.error(e.loc, 'array has negative size');
+          len = Number(v);
         }
-      }
-      this.expectClosing(')', open);
-      const ret = this.suffixes(type).type;
-      if (ret.kind === 'array' || ret.kind === 'func')
-        throw this.error(this.peek().loc, 'function cannot return an array or a function');
-      return { type: { kind: 'func', ret, params: ptypes, variadic, unprototyped }, params, knr };
+        this.expectClosing(']', lb);
+        out.push({ kind: 'array', len, at: lb });
+      } else if (this.is('(')) out.push(this.functionSuffix());
+      else return out;
     }
-    return { type };
+  }
+
+  private functionSuffix(): Suffix & { kind: 'func' } {
+    const open = this.take();
+    const params: Var[] = [];
+    const ptypes: { name: string | undefined; type: Type }[] = [];
+    let variadic = false;
+    let unprototyped = false;
+    let knr = false;
+    if (this.is('void') && this.is(')', 1)) {
+      this.take();
+    } else if (this.is(')')) unprototyped = true;
+    else if (this.isKnrList(0)) {
+      // K&R identifier list: read it so the caller can say what is wrong.
+      unprototyped = true;
+      knr = true;
+      do this.take();
+      while (this.accept(',') && this.peek().kind === 'ident');
+    } else {
+      for (;;) {
+        if (this.accept('...')) {
+          variadic = true;
+          break;
+        }
+        const spec = this.declSpec();
+        const d = this.declarator(spec.type);
+        const attrs = this.atAttribute() ? this.attributes({ ...spec.attrs }) : spec.attrs;
+        let pt = d.type;
+        if (pt.kind === 'array') pt = pointerTo(pt.of);
+        else if (pt.kind === 'func') pt = pointerTo(pt);
+        ptypes.push({ name: d.name, type: pt });
+        const v = this.newVar(d.name ?? '', pt, d.loc, 'param');
+        if (attrs.btfDeclTags) v.btfDeclTags = attrs.btfDeclTags;
+        params.push(v);
+        if (!this.accept(',')) break;
+      }
+    }
+    this.expectClosing(')', open);
+    return { kind: 'func', at: open, params, ptypes, variadic, unprototyped, knr };
+  }
+
+  /** The type of `t` followed by the suffixes (the last applies first: `a[2][3]` is 2 of 3). */
+  private applySuffixes(base: Type, suffixes: Suffix[]): Type {
+    let t = base;
+    for (let k = suffixes.length - 1; k >= 0; k--) {
+      const sfx = suffixes[k];
+      if (sfx.kind === 'array') {
+        if (t.kind === 'func') throw this.error(sfx.at.loc, 'array of functions is not allowed');
+        t = arrayOf(t, sfx.len);
+      } else {
+        if (t.kind === 'array' || t.kind === 'func')
+          throw this.error(sfx.at.loc, 'function cannot return an array or a function');
+        t = {
+          kind: 'func',
+          ret: t,
+          params: sfx.ptypes,
+          variadic: sfx.variadic,
+          unprototyped: sfx.unprototyped,
+        };
+      }
+    }
+    return t;
   }
 
   typeName(): Type {

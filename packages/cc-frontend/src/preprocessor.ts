@@ -82,6 +82,11 @@ export const PREDEFINED: Readonly<Record<string, string>> = Object.fromEntries(p
 const MAX_INCLUDE_DEPTH = 200;
 /** Macro arguments nested deeper than this (`M(M(M(…)))`) are an error, not a stack overflow. */
 const MAX_ARGUMENT_NESTING = 256;
+/**
+ * Macros expanding inside each other deeper than this are an error: each level's hide set holds
+ * the names above it, so a chain of n macros costs n² (20,000 would need gigabytes).
+ */
+const MAX_MACRO_NESTING = 1000;
 /** Bounds on the work one compilation's macros may do (a "macro bomb" grows exponentially). */
 const MAX_EXPANSIONS = 2_000_000;
 const MAX_EXPANDED_TOKENS = 20_000_000;
@@ -792,6 +797,11 @@ export class Preprocessor {
       args = r.args;
       hide = withName(intersect(t.hide, r.rparen.hide), m.name);
     }
+    if (hide.size > MAX_MACRO_NESTING)
+      throw this.diags.fatal(
+        t.loc,
+        `macro expansion nested too deeply (more than ${MAX_MACRO_NESTING} macros inside each other)`,
+      );
     if (m.query) {
       this.unget(m.query(t, args).map((x) => x.with({ bol: false, space: t.space, hide })));
       return true;
