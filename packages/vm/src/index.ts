@@ -16,6 +16,7 @@ export { HashMap, type HashMapOptions } from './maps/hash.js';
 export * as mapLayout from './maps/layout.js';
 export { BPF_ANY, BPF_EXIST, BPF_NOEXIST, fnv1a } from './maps/layout.js';
 export { BpfMap, type MapDefinition } from './maps/map.js';
+export { PERF_SLOT_RECORDS, PerfEventArray, type PerfRecord } from './maps/perf-event-array.js';
 export { EAGAIN, RingBuffer } from './maps/ringbuf.js';
 export * from './memory.js';
 export * from './program.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { EFAULT, EINVAL, VmError } from '../errors.js';
+import { E2BIG, EFAULT, EINVAL, ENOSPC, VmError } from '../errors.js';
 import { MAP_TYPE } from '../maps/create.js';
+import { PERF_SLOT_RECORDS, type PerfEventArray } from '../maps/perf-event-array.js';
 import type { RingBuffer } from '../maps/ringbuf.js';
 import { addressOf } from '../memory.js';
 import { lddwMap, newRuntime, program, runOn } from '../testing/run.js';
@@ -410,5 +411,66 @@ describe('the current task (get_current_pid_tgid / _uid_gid / _comm)', () => {
     expect(runOn(rt, program(`call ${HELPER.get_current_pid_tgid}\nexit`))).toBe(0n);
     for (const id of [HELPER.ktime_get_boot_ns, HELPER.ktime_get_coarse_ns, HELPER.ktime_get_tai_ns])
       expect(runOn(rt, program(`call ${id}\nexit`))).toBe(1234n);
+  });
+});
+
+describe('perf_event_output into a perf event array', () => {
+  it("appends a copy of the record to the slot the flags name (BPF_F_CURRENT_CPU: the runtime's)", () => {
+    const rt = newRuntime({ cpu: 2 });
+    const events = rt.createMap({
+      name: 'events',
+      type: MAP_TYPE.perf_event_array,
+      keySize: 4,
+      valueSize: 4,
+      maxEntries: 0,
+    });
+    const insns = program(
+      `
+      stdw [%r10-8], 0x1234
+      mov %r1, 0
+      lddw %r3, 0xffffffff
+      mov %r4, %r10
+      add %r4, -8
+      mov %r5, 8
+      call ${HELPER.perf_event_output}
+      exit`,
+      [lddwMap(2, events)],
+    );
+    expect(runOn(rt, insns)).toBe(0n);
+    expect((events as PerfEventArray).take()).toEqual([
+      { index: 2, data: Uint8Array.of(0x34, 0x12, 0, 0, 0, 0, 0, 0) },
+    ]);
+    expect((events as PerfEventArray).take()).toEqual([]);
+  });
+
+  it('refuses a slot past max_entries (-E2BIG), flags beyond the index (-EINVAL) and a full slot (-ENOSPC)', () => {
+    const rt = newRuntime();
+    const events = rt.createMap({
+      name: 'events',
+      type: MAP_TYPE.perf_event_array,
+      keySize: 4,
+      valueSize: 4,
+      maxEntries: 2,
+    }) as PerfEventArray;
+    const output = (flags: string) =>
+      program(
+        `
+        stdw [%r10-8], 1
+        mov %r1, 0
+        lddw %r3, ${flags}
+        mov %r4, %r10
+        add %r4, -8
+        mov %r5, 8
+        call ${HELPER.perf_event_output}
+        exit`,
+        [lddwMap(2, events)],
+      );
+    expect(runOn(rt, output('2'))).toBe(neg(E2BIG));
+    expect(runOn(rt, output('0x100000000'))).toBe(neg(EINVAL));
+    const toSlot1 = output('1');
+    for (let i = 0; i < PERF_SLOT_RECORDS; i++) expect(runOn(rt, toSlot1)).toBe(0n);
+    expect(runOn(rt, toSlot1)).toBe(neg(ENOSPC));
+    expect(events.lost).toBe(1);
+    expect(events.take()).toHaveLength(PERF_SLOT_RECORDS);
   });
 });

@@ -16,6 +16,7 @@ export const HELPER = {
   get_current_pid_tgid: 14,
   get_current_uid_gid: 15,
   get_current_comm: 16,
+  perf_event_output: 25,
   get_numa_node_id: 42,
   spin_lock: 93,
   spin_unlock: 94,

@@ -5,6 +5,7 @@
  * every region stop the program with VmError('out-of-bounds') — a verified program never does.
  */
 import { EFAULT, EINVAL, VmError } from '../errors.js';
+import { PerfEventArray } from '../maps/perf-event-array.js';
 import { RingBuffer } from '../maps/ringbuf.js';
 import { BPF_ADDRESS_BASE } from '../memory.js';
 import { HELPER } from './ids.js';
@@ -162,6 +163,21 @@ const memcmp: HelperFn = (call) => {
   return 0;
 };
 
+/** BPF_F_CURRENT_CPU: the slot of the CPU the program runs on. */
+const CURRENT_CPU = 0xffffffff;
+
+/** perf_event_output(ctx, map, flags, data, size): a record into the slot `flags` names. */
+const perfEventOutput: HelperFn = (call) => {
+  const map = call.runtime.mapOfPointer(call.lo[2], call.hi[2], call.pc);
+  if (!(map instanceof PerfEventArray))
+    throw new VmError('helper-failed', `map ${map.name} is not a perf event array`, call.pc);
+  if (call.hi[3] !== 0) return -EINVAL;
+  const index = call.u32(3) === CURRENT_CPU ? call.runtime.cpu : call.u32(3);
+  const size = call.num(5);
+  const data = size === 0 ? 0 : required(call, 4, size, 'data');
+  return map.output(index, call.runtime.memory.bytes.slice(data, data + size));
+};
+
 /** get_current_comm(buf, size): the task's name, NUL-terminated and zero-padded to `size`. */
 const getCurrentComm: HelperFn = (call) => {
   const size = call.num(2);
@@ -280,6 +296,7 @@ export function standardHelperEntries(): Entry[] {
     [linux(HELPER.get_current_pid_tgid), (call) => pair(call, call.runtime.task.tgid, call.runtime.task.pid)],
     [linux(HELPER.get_current_uid_gid), (call) => pair(call, call.runtime.task.gid, call.runtime.task.uid)],
     [linux(HELPER.get_current_comm), getCurrentComm],
+    [linux(HELPER.perf_event_output), perfEventOutput],
     [linux(HELPER.get_numa_node_id), () => 0],
     // A runtime runs one program at a time to completion: a lock is always free.
     [linux(HELPER.spin_lock), () => 0],

@@ -4,6 +4,7 @@ import { ArrayMap } from './array.js';
 import { HashMap } from './hash.js';
 import { DESC_SIZE, nextPow2, RING_HEADER, round8, SLOT_HEADER } from './layout.js';
 import type { BpfMap, MapDefinition } from './map.js';
+import { PerfEventArray } from './perf-event-array.js';
 import { RingBuffer } from './ringbuf.js';
 
 /** Linux BPF_MAP_TYPE_* numbers of the map types tbpf implements. */
@@ -14,6 +15,7 @@ export const MAP_TYPE = {
   percpu_array: 6,
   lru_hash: 9,
   lru_percpu_hash: 10,
+  perf_event_array: 4,
   ringbuf: 27,
 } as const;
 
@@ -23,6 +25,8 @@ export interface CreateMapOptions {
 }
 
 const U32_MAX = 0xffff_ffff;
+/** Slots of a perf event array declared with max_entries 0 ("one per CPU"). */
+const PERF_CPUS = 64;
 
 /**
  * Bytes a map's descriptor and tables take in the linear memory (ints up to ~2^66: exact enough
@@ -44,6 +48,8 @@ function bytesNeeded(def: MapDefinition): number | undefined {
       );
     case MAP_TYPE.ringbuf:
       return DESC_SIZE + RING_HEADER + def.maxEntries;
+    case MAP_TYPE.perf_event_array:
+      return DESC_SIZE;
     default:
       return undefined;
   }
@@ -56,8 +62,10 @@ export function createMap(
   id: number,
   options: CreateMapOptions = {},
 ): BpfMap {
+  // max_entries 0 on a perf event array means one slot per CPU to libbpf.
+  if (def.type === MAP_TYPE.perf_event_array && def.maxEntries === 0) def = { ...def, maxEntries: PERF_CPUS };
   const sizes: [string, number][] =
-    def.type === MAP_TYPE.ringbuf
+    def.type === MAP_TYPE.ringbuf || def.type === MAP_TYPE.perf_event_array
       ? [['max_entries', def.maxEntries]]
       : [
           ['key_size', def.keySize],
@@ -88,6 +96,8 @@ export function createMap(
       return new HashMap(mem, def, id, { lru: true });
     case MAP_TYPE.ringbuf:
       return new RingBuffer(mem, def, id);
+    case MAP_TYPE.perf_event_array:
+      return new PerfEventArray(mem, def, id);
     default:
       throw new VmError('map', `map ${def.name}: map type ${def.type} is not supported`);
   }
