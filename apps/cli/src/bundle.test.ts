@@ -35,8 +35,8 @@ function outputOf(source: string): string {
   return found[0];
 }
 
-/** Workspace packages whose code a process evaluates after loading these outputs (static imports only). */
-function packagesLoaded(...entries: string[]): string[] {
+/** Source files whose code a process evaluates after loading these outputs (static imports only). */
+function inputsLoaded(...entries: string[]): string[] {
   const seen = new Set<string>();
   const todo = [...entries];
   for (let out = todo.pop(); out !== undefined; out = todo.pop()) {
@@ -45,10 +45,20 @@ function packagesLoaded(...entries: string[]): string[] {
     for (const i of outputs[out].imports)
       if (i.kind === 'import-statement' && i.path in outputs) todo.push(i.path);
   }
-  const packages = [...seen].flatMap((out) =>
-    Object.keys(outputs[out].inputs).flatMap((input) => /(?:^|\/)packages\/([^/]+)\//.exec(input)?.[1] ?? []),
+  return [...seen].flatMap((out) => Object.keys(outputs[out].inputs));
+}
+
+/** Workspace packages whose code a process evaluates after loading these outputs. */
+function packagesLoaded(...entries: string[]): string[] {
+  const packages = inputsLoaded(...entries).flatMap(
+    (input) => /(?:^|\/)packages\/([^/]+)\//.exec(input)?.[1] ?? [],
   );
   return [...new Set(packages)].sort();
+}
+
+/** npm packages (the option parser) among them. */
+function dependenciesLoaded(...entries: string[]): string[] {
+  return inputsLoaded(...entries).filter((input) => input.includes('node_modules/'));
 }
 
 function tbpf(args: string[], input = '') {
@@ -58,8 +68,9 @@ function tbpf(args: string[], input = '') {
 const PROGRAM = 'b7 00 00 00 2a 00 00 00 95 00 00 00 00 00 00 00'; // mov r0, 42; exit
 
 describe('the bundled tbpf', () => {
-  test('--version loads no package', () => {
+  test('--version loads no package and not the option parser', () => {
     expect(packagesLoaded(outputOf('src/main.ts'))).toEqual([]);
+    expect(dependenciesLoaded(outputOf('src/main.ts'))).toEqual([]);
     const r = tbpf(['--version']);
     expect([r.status, r.stdout, r.stderr]).toEqual([0, 'bundle-test\n', '']);
   });
@@ -67,8 +78,14 @@ describe('the bundled tbpf', () => {
   test('conformance-plugin loads the interpreter and the layers below it only', () => {
     const plugin = outputOf('src/commands/conformance-plugin.ts');
     expect(packagesLoaded(outputOf('src/main.ts'), plugin)).toEqual(['asm', 'isa', 'vm']);
+    expect(dependenciesLoaded(outputOf('src/main.ts'), plugin)).toEqual([]);
     const r = tbpf(['conformance-plugin'], `${PROGRAM}\n`);
     expect([r.status, r.stdout, r.stderr]).toEqual([0, '2a\n', '']);
+    // What the fast path leaves to the option parser: help, --json's contract, a wrong option.
+    expect(tbpf(['conformance-plugin', '--help']).stdout).toContain('Usage: tbpf conformance-plugin');
+    expect(tbpf(['conformance-plugin', '--json'], PROGRAM).stdout).toBe('{"r0":"0x2a"}\n');
+    const wrong = tbpf(['conformance-plugin', '--jitt'], PROGRAM);
+    expect([wrong.status, wrong.stderr]).toEqual([2, expect.stringContaining("unknown option '--jitt'")]);
   });
 
   test('conformance-plugin --wasm and --jit load their engines when asked', () => {

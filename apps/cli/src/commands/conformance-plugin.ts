@@ -12,6 +12,14 @@ interface PluginOptions {
   json?: boolean;
 }
 
+/** The plugin's flags: one table for commander's help and for the fast path below. */
+const PLUGIN_FLAGS = {
+  interpret: 'run on the interpreter (default)',
+  jit: 'run on the x86-64 JIT',
+  wasm: 'run on the WebAssembly JIT',
+  json: 'r0 as JSON, errors as the CLI\'s {"error": {...}} (not the plugin protocol)',
+} as const satisfies Record<keyof PluginOptions, string>;
+
 /**
  * `tbpf conformance-plugin [MEMORY_HEX] [--interpret|--jit|--wasm]`: the bpf_conformance plugin
  * contract, as `bpf_conformance_runner --plugin_path` calls plugins. The program arrives on
@@ -22,33 +30,55 @@ interface PluginOptions {
  * the plugin protocol) it follows the CLI's contract: `{"r0": "0x…"}`, or `{"error": {...}}`.
  */
 export function registerConformancePlugin(program: Command, io: Io): void {
-  program
+  const command = program
     .command('conformance-plugin')
     .description('bpf_conformance plugin: program as hex on stdin, memory as the first argument, prints r0')
-    .argument('[memory]', 'input memory as hex bytes separated by spaces')
-    .option('--interpret', 'run on the interpreter (default)')
-    .option('--jit', 'run on the x86-64 JIT')
-    .option('--wasm', 'run on the WebAssembly JIT')
-    .option('--json', 'r0 as JSON, errors as the CLI\'s {"error": {...}} (not the plugin protocol)')
-    .action(async (memory: string | undefined, opts: PluginOptions) => {
-      try {
-        const engine = await pickEngine(opts.jit ? 'jit' : opts.wasm ? 'wasm' : 'interp');
-        const code = parseHexBytes((await io.readStdin()).split('\n')[0] ?? '', 'program');
-        const mem = memory ? parseHexBytes(memory, 'memory') : new Uint8Array();
-        const runtime = new Runtime({
-          memoryBytes: 1 << 20,
-          helpers: registerConformanceHelpers(standardHelpers()),
-        });
-        // Unverified, with each engine's own checks (its defaults): the interpreter's regions,
-        // the compiled engines' confinement to the linear memory.
-        const prepared = engine.prepare(loadBytes(runtime, code));
-        const r1 = mem.length > 0 ? addressOf(runtime.allocData(mem, 'mem').start) : 0n;
-        const r0 = prepared.run(r1, BigInt(mem.length));
-        io.out(opts.json ? `${JSON.stringify({ r0: `0x${r0.toString(16)}` })}\n` : `${r0.toString(16)}\n`);
-      } catch (e) {
-        if (opts.json) throw cliErrorFrom(e);
-        io.err(`${e instanceof Error ? e.message : String(e)}\n`);
-        io.exitCode = 1;
-      }
+    .argument('[memory]', 'input memory as hex bytes separated by spaces');
+  for (const [flag, help] of Object.entries(PLUGIN_FLAGS)) command.option(`--${flag}`, help);
+  command.action((memory: string | undefined, opts: PluginOptions) => runConformancePlugin(memory, opts, io));
+}
+
+/**
+ * The plugin's arguments (after `conformance-plugin`) parsed without the option parser, or
+ * undefined when they need it (help, --json's error contract, an unknown option, a second
+ * operand). The upstream runner starts one process per test, so the plugin's start-up is the
+ * suite's running time.
+ */
+export function pluginArguments(args: string[]): { memory?: string; opts: PluginOptions } | undefined {
+  const opts: PluginOptions = {};
+  let memory: string | undefined;
+  for (const arg of args) {
+    const flag = arg.startsWith('--') ? arg.slice(2) : undefined;
+    if (flag !== undefined && Object.hasOwn(PLUGIN_FLAGS, flag)) opts[flag as keyof PluginOptions] = true;
+    else if (arg.startsWith('-') || memory !== undefined) return undefined;
+    else memory = arg;
+  }
+  return opts.json ? undefined : { memory, opts };
+}
+
+/** Run one conformance test: see registerConformancePlugin. */
+export async function runConformancePlugin(
+  memory: string | undefined,
+  opts: PluginOptions,
+  io: Io,
+): Promise<void> {
+  try {
+    const engine = await pickEngine(opts.jit ? 'jit' : opts.wasm ? 'wasm' : 'interp');
+    const code = parseHexBytes((await io.readStdin()).split('\n')[0] ?? '', 'program');
+    const mem = memory ? parseHexBytes(memory, 'memory') : new Uint8Array();
+    const runtime = new Runtime({
+      memoryBytes: 1 << 20,
+      helpers: registerConformanceHelpers(standardHelpers()),
     });
+    // Unverified, with each engine's own checks (its defaults): the interpreter's regions,
+    // the compiled engines' confinement to the linear memory.
+    const prepared = engine.prepare(loadBytes(runtime, code));
+    const r1 = mem.length > 0 ? addressOf(runtime.allocData(mem, 'mem').start) : 0n;
+    const r0 = prepared.run(r1, BigInt(mem.length));
+    io.out(opts.json ? `${JSON.stringify({ r0: `0x${r0.toString(16)}` })}\n` : `${r0.toString(16)}\n`);
+  } catch (e) {
+    if (opts.json) throw cliErrorFrom(e);
+    io.err(`${e instanceof Error ? e.message : String(e)}\n`);
+    io.exitCode = 1;
+  }
 }
