@@ -74,6 +74,29 @@ export const HELPER_SETS: Partial<Record<ProgTypeName, string>> = {
     '1-3,5-8,12,14-17,22,35,37,42,55,80,87-89,93-94,105-106,109,112-115,117-118,120,123,125,130-134,141,148-149,153-154,156-158,164-165,169-172,175-177,180-182,191,194-195,197-203,208-211',
 };
 
+/**
+ * Helpers Linux's func_proto tables offer that the probing kernel's build refuses — its
+ * configuration, not Linux's rules — added to the probed sets (tbpf judges as a stock kernel):
+ * - 36 probe_write_user, in bpf_tracing_func_proto (every tracing-based type): refused only under
+ *   lockdown (LOCKED_DOWN_BPF_WRITE_USER); the probing kernel is built with lockdown=integrity forced.
+ * - 58 override_return (kprobe): compiled in with CONFIG_BPF_KPROBE_OVERRIDE, unset there.
+ * - 54 xdp_adjust_meta: in xdp_func_proto with no condition (net/core/filter.c); the probing
+ *   kernel refuses it for every attach type and flag, a change of that build.
+ * `kernel-program-types.test.ts` expects exactly these to differ from the running kernel.
+ */
+const WRITE_USER = '36';
+export const NOT_ON_PROBING_KERNEL: Partial<Record<ProgTypeName, string>> = {
+  kprobe: `${WRITE_USER},58`,
+  tracepoint: WRITE_USER,
+  perf_event: WRITE_USER,
+  raw_tracepoint: WRITE_USER,
+  raw_tracepoint_writable: WRITE_USER,
+  tracing: WRITE_USER,
+  lsm: WRITE_USER,
+  syscall: WRITE_USER,
+  xdp: '54',
+};
+
 /** Attach types whose helper set differs from their program type's default. */
 export const HELPER_SET_CHANGES: Partial<Record<AttachTypeName, { add?: string; remove?: string }>> = {
   cgroup_inet4_connect: { add: '64' },

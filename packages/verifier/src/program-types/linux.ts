@@ -33,7 +33,7 @@ import {
   sysctlFields,
   xdpMdFields,
 } from './ctx-structs.js';
-import { HELPER_SET_CHANGES, HELPER_SETS, helperIds } from './helper-sets.js';
+import { HELPER_SET_CHANGES, HELPER_SETS, helperIds, NOT_ON_PROBING_KERNEL } from './helper-sets.js';
 
 export interface LinuxTypeOptions {
   /** Expected attach type (default: the one libbpf's section names give the type first). */
@@ -69,7 +69,7 @@ const RAW_TP_ARGS = 12; // MAX_BPF_FUNC_ARGS
 
 /** The helpers a type may call: Linux's set for it, with tbpf's RFC helpers for tracing types. */
 function helpersFor(name: ProgTypeName, attach: AttachTypeName | undefined): Map<number, HelperPrototype> {
-  const ids = new Set(helperIds(HELPER_SETS[name] ?? ''));
+  const ids = new Set(helperIds(`${HELPER_SETS[name] ?? ''},${NOT_ON_PROBING_KERNEL[name] ?? ''}`));
   const change = attach ? HELPER_SET_CHANGES[attach] : undefined;
   for (const id of helperIds(change?.add ?? '')) ids.add(id);
   for (const id of helperIds(change?.remove ?? '')) ids.delete(id);
