@@ -46,7 +46,7 @@ export function rfc(opts: Common & { rounds?: number; script?: string }): void {
   const repeats = opts.repeats ?? (opts.quick ? 3 : 5);
   const rounds = opts.rounds ?? (opts.quick ? 1 : 3);
   process.stdout.write(
-    `The RFC's table: ${iterations.toLocaleString('en')} skb alloc/free per phase, ${repeats} interleaved runs in each of ${rounds} processes per BPF engine\n`,
+    `The RFC's table: ${iterations.toLocaleString('en')} skb alloc/free per run, each phase in ${rounds} process${rounds === 1 ? '' : 'es'} of its own (${repeats} runs alternating with no tracing)\n`,
   );
   const bar = progressBar(1);
   const report = runRfcTable({
@@ -149,7 +149,7 @@ program
   .command('rfc', { isDefault: true })
   .description("the RFC's 1M skb alloc/free table: no tracing, recording, predicate, BPF on each engine")
   .option('--quick', 'a short run (CI smoke test)')
-  .option('--rounds <n>', 'processes per BPF engine', (v) => Number.parseInt(v, 10))
+  .option('--rounds <n>', 'processes per phase', (v) => Number.parseInt(v, 10))
   .option('--out <dir>', 'where to write JSON and SVG', join(root, 'bench-results'))
   .action(rfc);
 program

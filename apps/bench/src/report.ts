@@ -47,13 +47,13 @@ export function rfcTableText(r: RfcTableReport, quick = false): string {
   const lines = [
     table,
     '',
-    `CPU time; each BPF engine ran in ${r.rounds} process${r.rounds === 1 ? '' : 'es'} of its own beside the other phases, ${r.repeats} interleaved runs per phase;`,
-    `a phase's ms and overhead are medians over processes${r.iterations !== 1_000_000 ? ' (RFC figures are for 1M; compare overhead ratios)' : ''}.`,
+    `CPU time; each phase ran in ${r.rounds} process${r.rounds === 1 ? '' : 'es'} of its own, ${r.repeats} runs alternating with no tracing; ms: median over`,
+    `processes; overhead: the phase minus no tracing in the same process, median over processes${r.iterations !== 1_000_000 ? ' (RFC figures are for 1M; compare overhead ratios)' : ''}.`,
     `load average ${r.loadAverage.start.map((v) => v.toFixed(1)).join(' ')} at the start, ${r.loadAverage.end.map((v) => v.toFixed(1)).join(' ')} at the end`,
     '',
-    `BPF-filter overhead / predicate-filter overhead, each process against its own predicate (median [lowest–highest process]; RFC ${formatRatio(RFC_RATIOS.bpfOverPredicate)}):`,
+    `BPF-filter overhead / predicate-filter overhead (of the medians [extreme processes]; RFC ${formatRatio(RFC_RATIOS.bpfOverPredicate)}):`,
     ...ratioLines('bpfOverPredicate'),
-    `BPF-filter overhead / recording overhead, likewise (RFC ${formatRatio(RFC_RATIOS.bpfOverRecord)}):`,
+    `BPF-filter overhead / recording overhead (RFC ${formatRatio(RFC_RATIOS.bpfOverRecord)}):`,
     ...ratioLines('bpfOverRecord'),
     `tracing disabled again vs no tracing: ${(r.disabledVsNone * 100).toFixed(1)} % (RFC −0.2 %, target within 2 %)`,
     `x86-64 JIT filter overhead, constants blinded (the default) / not blinded: ${formatRatio(r.blindingCost)}`,
@@ -61,7 +61,7 @@ export function rfcTableText(r: RfcTableReport, quick = false): string {
   if (quick)
     lines.push(
       '',
-      'A --quick run (shorter runs, fewer processes): its ratios are not to be read — they move by more than ±0.05',
+      'A --quick run (shorter runs, one process per phase): its ratios are not to be read — they move by more than ±0.05',
       'from run to run. Run without --quick for the table.',
     );
   return `${lines.join('\n')}\n`;

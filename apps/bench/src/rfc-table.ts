@@ -2,10 +2,11 @@
  * The RFC's one measured claim, reproduced: 1,000,000 skb alloc/free per phase on the loopback
  * device, with the tracepoint off, on (every event recorded), filtered by ftrace's predicate
  * `name == "eth5"`, filtered by the cover letter's BPF program on each engine, and off again.
- * Each BPF phase runs in processes of its own beside the other phases (a host runs one engine;
- * V8 optimises the host's filter call for the engines it has seen there), phases interleaved
- * and repeated; the report gives medians, overheads over no tracing and the ratios the RFC
- * quotes, each process's BPF phase against the predicate and recording it measured itself.
+ * Each phase runs in processes of its own, alternating with no tracing run by run (a host runs
+ * one configuration for long stretches, and V8 optimises the event path for what it has seen:
+ * phases sharing a process would each pay for the others); the report gives medians, each
+ * phase's overhead over no tracing in its own processes, and the ratios the RFC quotes, next to
+ * its own figures.
  */
 import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -80,18 +81,25 @@ export const PHASES: readonly PhaseSpec[] = [
   },
 ];
 
-/** The BPF phases; each runs in processes of its own, beside the phases every process runs. */
+/** The phases measured against no tracing, each in processes of its own. */
+export type MeasuredPhaseId = Exclude<PhaseId, 'none'>;
 export type BpfPhaseId = Extract<PhaseId, `bpf-${string}`>;
-export const BPF_PHASES: readonly BpfPhaseId[] = ['bpf-interp', 'bpf-jit', 'bpf-jit-unblinded', 'bpf-wasm'];
-/** Every process runs these, so each BPF phase has its references measured beside it. */
-const COMMON_PHASES: readonly PhaseId[] = ['none', 'record', 'predicate', 'disabled'];
+const MEASURED: readonly MeasuredPhaseId[] = [
+  'record',
+  'predicate',
+  'bpf-interp',
+  'bpf-jit',
+  'bpf-jit-unblinded',
+  'bpf-wasm',
+  'disabled',
+];
 
 export interface RfcTableOptions {
   /** skb alloc/free pairs per phase run (the RFC: 1,000,000). */
   iterations: number;
-  /** Runs per phase in each process; phases are interleaved run by run. */
+  /** Runs of the phase and of no tracing in each process, alternating. */
   repeats: number;
-  /** Processes per BPF phase (rounds over the BPF phases). */
+  /** Processes per phase (rounds over the phases, in rotating order). */
   rounds: number;
   /** Phases to leave out (e.g. an engine that is not available). */
   skip?: ReadonlySet<PhaseId>;
@@ -110,12 +118,14 @@ export interface Spread {
 export interface PhaseResult {
   id: PhaseId;
   label: string;
-  /** Milliseconds per `iterations` pairs: the median over processes of each process's median. */
+  /** Milliseconds per `iterations` pairs: the median over the phase's processes of each process's median. */
   ms: number;
   /** Each process's median. */
   runs: number[];
   /** ms minus the no-tracing median of the same process, median over processes. */
   overheadMs: number;
+  /** The lowest and highest process's overhead. */
+  overheadRange: [number, number];
   rfcMs?: number;
   rfcOverheadMs?: number;
   /** Events the filter dropped in the last run (sanity: a filter must drop every lo packet). */
@@ -130,7 +140,7 @@ export interface RfcTableReport {
   rounds: number;
   loadAverage: { start: number[]; end: number[] };
   phases: PhaseResult[];
-  /** BPF overhead / predicate overhead, per engine, each process against its own predicate (RFC: 0.34). */
+  /** BPF overhead / predicate overhead, per engine: medians over each phase's processes (RFC: 0.34). */
   bpfOverPredicate: Partial<Record<BpfPhaseId, Spread>>;
   /** BPF overhead / recording overhead, likewise (RFC: 0.57). */
   bpfOverRecord: Partial<Record<BpfPhaseId, Spread>>;
@@ -165,54 +175,55 @@ export function rfcFilterObject(): Uint8Array {
 }
 
 export interface RfcChildTask {
-  bpf: BpfPhaseId;
+  phase: MeasuredPhaseId;
   iterations: number;
   repeats: number;
 }
 
-/** What one process measured: each phase's runs (ms) and its last run's counts. */
-export type RfcChildResult = Record<PhaseId, { runs: number[]; dropped: number; recorded: number }>;
+/** What one process measured: runs (ms) with no tracing and with the phase, and the phase's last counts. */
+export interface RfcChildResult {
+  none: number[];
+  phase: number[];
+  dropped: number;
+  recorded: number;
+}
 
 /**
- * One process of the table (`tbpf-bench rfc-child`): the common phases and one BPF phase,
- * warmed up, then interleaved run by run. One host serves them all, as the RFC had one kernel:
- * before each run the event is reset and the phase's settings are written through the control
- * plane — the filter compiled, verified and prepared again.
+ * One process of the table (`tbpf-bench rfc-child`): no tracing and one phase, alternating run
+ * by run. The phase is set up once, as the RFC set up each of its runs — its filter compiled,
+ * verified and prepared through the control plane — and the runs switch the event on and off
+ * (`enable`). 'disabled' instead sets the predicate, switches the event on and off again before
+ * each of its runs, and clears the filter before each no-tracing run.
  */
 export function rfcChild(task: RfcChildTask): RfcChildResult {
-  const phases = PHASES.filter((p) => COMMON_PHASES.includes(p.id) || p.id === task.bpf);
   const elf = rfcFilterObject();
   const net = createNetsim();
-  const select = (phase: PhaseSpec) => {
-    net.host.write(`${EVENT}/enable`, '0');
-    net.host.write(`${EVENT}/filter`, '0');
-    phase.setup(net, elf);
+  const spec = PHASES.find((p) => p.id === task.phase) as PhaseSpec;
+  const enable = (on: boolean) => net.host.write(`${EVENT}/enable`, on ? '1' : '0');
+  const none = () => {
+    if (task.phase === 'disabled') net.host.write(`${EVENT}/filter`, '0');
+    enable(false);
   };
-  // Warm-up. Every phase is set up twice before anything runs hot: V8 treats an object field
-  // written only once as a constant in optimised code, and the first rewrite (the next
-  // filter) then deoptimises the whole event path — after which the interpreter's loop can
-  // stay in baseline code for the rest of the process, 3× slower (seen on Node 20). A host
-  // that has replaced a filter once is in the steady state measured here.
-  for (const phase of phases) {
-    select(phase);
-    select(phase);
+  const phase = () => {
+    if (task.phase === 'disabled') spec.setup(net, elf);
+    else enable(true);
+  };
+  if (task.phase !== 'disabled') spec.setup(net, elf);
+  const out: RfcChildResult = { none: [], phase: [], dropped: 0, recorded: 0 };
+  // Warm-up: V8 optimises both states' paths.
+  for (const state of [none, phase, none, phase]) {
+    state();
+    skbLoop(net, Math.min(20_000, task.iterations));
   }
-  for (const phase of phases) {
-    select(phase);
-    skbLoop(net, Math.min(20_000, task.iterations)); // let V8 optimise every phase's path
-  }
-  const out = {} as RfcChildResult;
-  for (const p of phases) out[p.id] = { runs: [], dropped: 0, recorded: 0 };
   for (let rep = 0; rep < task.repeats; rep++) {
-    for (const phase of phases) {
-      select(phase);
-      const dropped0 = net.kfreeSkb.filtered;
-      const written0 = net.host.buffer.stats().written;
-      const o = out[phase.id];
-      o.runs.push(skbLoop(net, task.iterations));
-      o.dropped = net.kfreeSkb.filtered - dropped0;
-      o.recorded = net.host.buffer.stats().written - written0;
-    }
+    none();
+    out.none.push(skbLoop(net, task.iterations));
+    phase();
+    const dropped0 = net.kfreeSkb.filtered;
+    const written0 = net.host.buffer.stats().written;
+    out.phase.push(skbLoop(net, task.iterations));
+    out.dropped = net.kfreeSkb.filtered - dropped0;
+    out.recorded = net.host.buffer.stats().written - written0;
   }
   return out;
 }
@@ -222,7 +233,7 @@ function runChild(script: string, task: RfcChildTask): RfcChildResult {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
   });
-  if (r.status !== 0) throw new Error(`rfc-child ${task.bpf} failed: ${r.stderr || r.error?.message}`);
+  if (r.status !== 0) throw new Error(`rfc-child ${task.phase} failed: ${r.stderr || r.error?.message}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() as string) as RfcChildResult;
 }
 
@@ -233,53 +244,77 @@ const spread = (xs: readonly number[]): Spread => ({
 });
 
 /**
- * The table: for each BPF phase `rounds` processes (in rotating order), each running the
- * common phases beside it. Ratios are per process — a BPF phase against the predicate and the
- * recording measured in the same process — and the table gives their median over processes.
+ * The table: for each phase `rounds` processes (in rotating order), each measuring the phase
+ * against no tracing in the same process. Ratios divide the median overheads over each phase's
+ * processes; their range pairs the lowest and highest processes.
  */
 export function runRfcTable(options: RfcTableOptions): RfcTableReport {
   const loadStart = loadavg();
   const script = options.script ?? process.argv[1];
-  const bpfPhases = BPF_PHASES.filter((id) => !options.skip?.has(id));
-  const children: { bpf: BpfPhaseId; result: RfcChildResult }[] = [];
-  const total = bpfPhases.length * options.rounds;
+  const measured = MEASURED.filter((id) => !options.skip?.has(id));
+  const children = new Map<MeasuredPhaseId, RfcChildResult[]>(measured.map((id) => [id, []]));
+  const total = measured.length * options.rounds;
+  let done = 0;
   for (let round = 0; round < options.rounds; round++) {
-    const shift = round % bpfPhases.length;
-    for (const bpf of [...bpfPhases.slice(shift), ...bpfPhases.slice(0, shift)]) {
-      const result = runChild(script, { bpf, iterations: options.iterations, repeats: options.repeats });
-      children.push({ bpf, result });
-      options.progress?.(children.length, total, PHASES.find((p) => p.id === bpf)?.label ?? bpf);
+    const shift = round % measured.length;
+    for (const phase of [...measured.slice(shift), ...measured.slice(0, shift)]) {
+      const result = runChild(script, { phase, iterations: options.iterations, repeats: options.repeats });
+      if (dropsEverything(phase) && result.dropped !== options.iterations)
+        throw new Error(`${phase}: the filter dropped ${result.dropped} of ${options.iterations} events`);
+      children.get(phase)?.push(result);
+      options.progress?.(++done, total, PHASES.find((p) => p.id === phase)?.label ?? phase);
     }
   }
-  const med = (c: RfcChildResult, id: PhaseId) => median(c[id].runs);
-  const over = (c: RfcChildResult, id: PhaseId) => med(c, id) - med(c, 'none');
-  const phases: PhaseResult[] = PHASES.filter(
-    (p) =>
-      !options.skip?.has(p.id) && (COMMON_PHASES.includes(p.id) || bpfPhases.includes(p.id as BpfPhaseId)),
-  ).map((p) => {
-    const mine = children.filter((c) => c.result[p.id] !== undefined).map((c) => c.result);
-    const last = mine[mine.length - 1][p.id];
+  const all = [...children.values()].flat();
+  const noneRuns = all.map((c) => median(c.none));
+  const overheads = (id: MeasuredPhaseId) =>
+    (children.get(id) ?? []).map((c) => median(c.phase) - median(c.none));
+  const phases: PhaseResult[] = PHASES.filter((p) => p.id === 'none' || measured.includes(p.id)).map((p) => {
     const rfcMs = p.rfcUs === undefined ? undefined : p.rfcUs / 1000;
+    const rfc = rfcMs === undefined ? {} : { rfcMs, rfcOverheadMs: rfcMs - 145.179 };
+    if (p.id === 'none') {
+      return {
+        id: p.id,
+        label: p.label,
+        ms: median(noneRuns),
+        runs: noneRuns,
+        overheadMs: 0,
+        overheadRange: [0, 0],
+        ...rfc,
+        dropped: 0,
+        recorded: 0,
+      };
+    }
+    const mine = children.get(p.id) as RfcChildResult[];
+    const over = overheads(p.id);
+    const last = mine[mine.length - 1];
     return {
       id: p.id,
       label: p.label,
-      ms: median(mine.map((c) => med(c, p.id))),
-      runs: mine.map((c) => med(c, p.id)),
-      overheadMs: median(mine.map((c) => over(c, p.id))),
-      ...(rfcMs === undefined ? {} : { rfcMs, rfcOverheadMs: rfcMs - 145.179 }),
+      ms: median(mine.map((c) => median(c.phase))),
+      runs: mine.map((c) => median(c.phase)),
+      overheadMs: median(over),
+      overheadRange: [Math.min(...over), Math.max(...over)],
+      ...rfc,
       dropped: last.dropped,
       recorded: last.recorded,
     };
   });
+  const overhead = (id: PhaseId) => phases.find((r) => r.id === id)?.overheadMs ?? Number.NaN;
+  const range = (id: PhaseId) => phases.find((r) => r.id === id)?.overheadRange ?? [Number.NaN, Number.NaN];
+  const ratioSpread = (id: BpfPhaseId, ref: PhaseId): Spread => ({
+    median: ratio(overhead(id), overhead(ref)),
+    min: ratio(range(id)[0], range(ref)[1]),
+    max: ratio(range(id)[1], range(ref)[0]),
+  });
   const bpfOverPredicate: Partial<Record<BpfPhaseId, Spread>> = {};
   const bpfOverRecord: Partial<Record<BpfPhaseId, Spread>> = {};
-  for (const id of bpfPhases) {
-    const mine = children.filter((c) => c.bpf === id).map((c) => c.result);
-    bpfOverPredicate[id] = spread(mine.map((c) => ratio(over(c, id), over(c, 'predicate'))));
-    bpfOverRecord[id] = spread(mine.map((c) => ratio(over(c, id), over(c, 'record'))));
+  for (const id of measured) {
+    if (!id.startsWith('bpf-')) continue;
+    bpfOverPredicate[id as BpfPhaseId] = ratioSpread(id as BpfPhaseId, 'predicate');
+    bpfOverRecord[id as BpfPhaseId] = ratioSpread(id as BpfPhaseId, 'record');
   }
-  const overhead = (id: PhaseId) => phases.find((r) => r.id === id)?.overheadMs ?? Number.NaN;
-  const none = phases.find((r) => r.id === 'none')?.ms ?? Number.NaN;
+  const none = median(noneRuns);
   return {
     iterations: options.iterations,
     repeats: options.repeats,
@@ -291,4 +326,9 @@ export function runRfcTable(options: RfcTableOptions): RfcTableReport {
     disabledVsNone: ratio(overhead('disabled'), none),
     blindingCost: ratio(overhead('bpf-jit'), overhead('bpf-jit-unblinded')),
   };
+}
+
+/** Phases whose filter must drop every loopback event. */
+function dropsEverything(phase: MeasuredPhaseId): boolean {
+  return phase === 'predicate' || phase.startsWith('bpf-');
 }
