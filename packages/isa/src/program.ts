@@ -18,10 +18,13 @@ export function slotStarts(insns: readonly Insn[]): Int32Array {
 
 /** Map from slot to instruction index; -1 for the second slot of an lddw. */
 export function indexOfSlot(insns: readonly Insn[]): Int32Array {
-  const starts = slotStarts(insns);
-  const total = starts[insns.length];
-  const map = new Int32Array(total).fill(-1);
-  for (let i = 0; i < insns.length; i++) map[starts[i]] = i;
+  return slotIndex(slotStarts(insns));
+}
+
+function slotIndex(starts: Int32Array): Int32Array {
+  const n = starts.length - 1;
+  const map = new Int32Array(starts[n]).fill(-1);
+  for (let i = 0; i < n; i++) map[starts[i]] = i;
   return map;
 }
 
@@ -49,16 +52,24 @@ export type BranchTarget =
  * instructions without a branch.
  */
 export function branchTargets(insns: readonly Insn[]): (BranchTarget | undefined)[] {
+  const n = insns.length;
   const starts = slotStarts(insns);
-  const bySlot = indexOfSlot(insns);
-  return insns.map((insn, i) => {
-    const off = branchOffset(insn);
-    if (off === undefined) return undefined;
-    const slot = starts[i] + insnWidth(insn) + off;
-    if (slot < 0 || slot >= bySlot.length) return { ok: false, slot, reason: 'out-of-range' };
-    const index = bySlot[slot];
-    return index < 0 ? { ok: false, slot, reason: 'lddw-middle' } : { ok: true, index };
-  });
+  const total = starts[n];
+  const bySlot = slotIndex(starts);
+  // A plain loop: every program load resolves its branches, so no closure or entry per
+  // instruction without a branch.
+  const out = new Array<BranchTarget | undefined>(n).fill(undefined);
+  for (let i = 0; i < n; i++) {
+    const off = branchOffset(insns[i]);
+    if (off === undefined) continue;
+    const slot = starts[i + 1] + off;
+    const index = slot >= 0 && slot < total ? bySlot[slot] : -2;
+    out[i] =
+      index >= 0
+        ? { ok: true, index }
+        : { ok: false, slot, reason: index === -1 ? 'lddw-middle' : 'out-of-range' };
+  }
+  return out;
 }
 
 /** The slot offset that makes instruction `from` branch to instruction `to`. */

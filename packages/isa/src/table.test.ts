@@ -56,6 +56,18 @@ describe('OPCODE_TABLE', () => {
     expect(v('end.bswap32')).toEqual(['base32', 4]);
   });
 
+  test('rowOf finds every row by its shape, and nothing for shapes no row has', () => {
+    for (const r of OPCODE_TABLE) expect(rowOf(r.shape), r.key).toBe(r);
+    const odd = [
+      { kind: 'alu', width: 16, op: 'add', source: 'imm' },
+      { kind: 'alu', width: 64, op: 'toString', source: 'imm' },
+      { kind: 'jmp', width: 32, op: 'jeq', source: 'mem' },
+      { kind: 'ldx', size: 3, signed: false },
+      { kind: 'st', size: 16 },
+    ];
+    for (const s of odd) expect(rowOf(s as never), JSON.stringify(s)).toBeUndefined();
+  });
+
   test('instructions report their group and version; impossible combinations have none', () => {
     const insn = instantiate({ kind: 'atomic', size: 8, op: 'cmpxchg', fetch: true }, operands);
     expect(conformanceGroup(insn)).toBe('atomic64');

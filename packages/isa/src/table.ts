@@ -311,8 +311,81 @@ for (const r of OPCODE_TABLE) {
   BY_OPCODE.set(r.opcode, list);
 }
 
+/**
+ * Rows of the most common shapes by a number computed from the fields, so that looking up an
+ * instruction (every program load checks each one) builds no key string. Made on first use,
+ * from the keyed rows: indices `(op · 2 + 64-bit) · 2 + register source` for ALU and jumps,
+ * `size index · 2 + signed` for loads, the size index for stores.
+ */
+interface FastRows {
+  aluOp: Map<string, number>;
+  jmpOp: Map<string, number>;
+  alu: (OpcodeRow | undefined)[];
+  jmp: (OpcodeRow | undefined)[];
+  ldx: (OpcodeRow | undefined)[];
+  st: (OpcodeRow | undefined)[];
+  stx: (OpcodeRow | undefined)[];
+}
+
+let fast: FastRows | undefined;
+
+function fastRows(): FastRows {
+  const f: FastRows = {
+    aluOp: new Map(ALU_OPS.map((op, i) => [op, i])),
+    jmpOp: new Map(JMP_OPS.map((op, i) => [op, i])),
+    alu: [],
+    jmp: [],
+    ldx: [],
+    st: [],
+    stx: [],
+  };
+  for (const width of [32, 64] as const) {
+    for (const source of ['imm', 'reg'] as const) {
+      const at = (i: number) => (i * 2 + (width === 64 ? 1 : 0)) * 2 + (source === 'reg' ? 1 : 0);
+      ALU_OPS.forEach((op, i) => {
+        f.alu[at(i)] = BY_KEY.get(rowKey({ kind: 'alu', width, op, source }));
+      });
+      JMP_OPS.forEach((op, i) => {
+        f.jmp[at(i)] = BY_KEY.get(rowKey({ kind: 'jmp', width, op, source }));
+      });
+    }
+  }
+  SIZES.forEach((size, i) => {
+    f.ldx[i * 2] = BY_KEY.get(rowKey({ kind: 'ldx', size, signed: false }));
+    f.ldx[i * 2 + 1] = BY_KEY.get(rowKey({ kind: 'ldx', size, signed: true }));
+    f.st[i] = BY_KEY.get(rowKey({ kind: 'st', size }));
+    f.stx[i] = BY_KEY.get(rowKey({ kind: 'stx', size }));
+  });
+  return f;
+}
+
+/** log2 of an access size, or -1 for anything else. */
+const sizeIndex = (size: unknown): number => (size === 1 ? 0 : size === 2 ? 1 : size === 4 ? 2 : size === 8 ? 3 : -1);
+
 /** The row of an instruction, or undefined if the combination does not exist (e.g. neg with a register source). */
 export function rowOf(insn: Insn | Shape): OpcodeRow | undefined {
+  fast ??= fastRows();
+  switch (insn.kind) {
+    case 'alu':
+    case 'jmp': {
+      const op = (insn.kind === 'alu' ? fast.aluOp : fast.jmpOp).get(insn.op);
+      const w = insn.width === 64 ? 1 : insn.width === 32 ? 0 : -1;
+      const r = insn.source === 'reg' ? 1 : insn.source === 'imm' ? 0 : -1;
+      if (op === undefined || w < 0 || r < 0) break;
+      return (insn.kind === 'alu' ? fast.alu : fast.jmp)[(op * 2 + w) * 2 + r];
+    }
+    case 'ldx': {
+      const i = sizeIndex(insn.size);
+      if (i < 0 || typeof insn.signed !== 'boolean') break;
+      return fast.ldx[i * 2 + (insn.signed ? 1 : 0)];
+    }
+    case 'st':
+    case 'stx': {
+      const i = sizeIndex(insn.size);
+      if (i < 0) break;
+      return fast[insn.kind][i];
+    }
+  }
   return BY_KEY.get(rowKey(insn));
 }
 

@@ -79,7 +79,8 @@ export interface CompiledFunction {
 export type FunctionShape = 'callee' | 'entry' | 'fast';
 
 export function compileFunction(env: FunctionEnv, sub: Subprogram, shape: FunctionShape): CompiledFunction {
-  const c = new Code(shape === 'callee' ? FUNC_PARAMS.length : 2);
+  // About 12 bytes of WebAssembly per instruction: room enough that the buffer rarely grows.
+  const c = new Code(shape === 'callee' ? FUNC_PARAMS.length : 2, 64 + 12 * (sub.end - sub.start));
   let reg = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   if (shape === 'entry') reg = [c.local(I64), 0, 1, ...Array.from({ length: 8 }, () => c.local(I64))];
   if (shape === 'fast') reg = Array.from({ length: 11 }, () => c.local(I64));
@@ -136,11 +137,14 @@ class FunctionCompiler {
         c.end();
         stack.pop();
       }
-      if (stack.some((k) => k.end === p)) throw new WasmCompileError('internal: constructs do not nest', p);
       if (p === sub.end) break;
       for (; next < constructs.length && constructs[next].start === p; next++) {
-        c.open(constructs[next].kind === 'block' ? Op.block : Op.loop);
-        stack.push(constructs[next]);
+        const k = constructs[next];
+        // Each construct ends inside the one around it, so only the innermost can end next.
+        if (stack.length > 0 && k.end > stack[stack.length - 1].end)
+          throw new WasmCompileError('internal: constructs do not nest', p);
+        c.open(k.kind === 'block' ? Op.block : Op.loop);
+        stack.push(k);
       }
       this.insn(p, branch);
     }

@@ -172,19 +172,26 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
   }
 
   const encoded = m.encode();
-  // Every function holding BPF code: the subprograms and the fast copy of the entry.
+  // Every function holding BPF code: the subprograms and the fast copy of the entry, in the
+  // order of their function indices — the order of their code — so the marks come ascending.
   const bpf = compiled.map((f, k) => ({ f, defined: funcs[k] - funcs[0] }));
   if (fastFn) bpf.push({ f: fastFn, defined: fastCopy - funcs[0] });
-  const marks: [number, number][] = [];
+  let count = 0;
+  for (const { f } of bpf) count += f.marks.length >> 1;
+  const offsets = new Int32Array(count);
+  const pcs = new Int32Array(count);
+  let at = 0;
   for (const { f, defined } of bpf) {
     const base = encoded.codeStarts[defined];
-    for (let n = 0; n < f.marks.length; n += 2) marks.push([base + f.marks[n], f.marks[n + 1]]);
+    for (let n = 0; n < f.marks.length; n += 2, at++) {
+      offsets[at] = base + f.marks[n];
+      pcs[at] = f.marks[n + 1];
+    }
   }
-  marks.sort((a, b) => a[0] - b[0]);
   return {
     bytes: encoded.bytes,
-    offsets: Int32Array.from(marks, (x) => x[0]),
-    pcs: Int32Array.from(marks, (x) => x[1]),
+    offsets,
+    pcs,
     plans: compiled.map((f) => f.plan),
     nativeHelpers: [...nativeIds].sort((a, b) => a - b),
     ranges: bpf.map(({ defined }) => [encoded.codeStarts[defined], encoded.codeEnds[defined]]),

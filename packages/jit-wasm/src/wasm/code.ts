@@ -7,12 +7,20 @@ import { pushI32, pushI64, pushU32 } from './leb128.js';
 import { FcOp, I32, I64, Op, type ValType, VOID } from './opcodes.js';
 
 export class Code {
-  readonly bytes = new ByteWriter(1024);
+  readonly bytes: ByteWriter;
   /** Types of the locals after the parameters, in order. */
   private readonly extraLocals: ValType[] = [];
 
-  /** @param paramCount number of parameters: the first local index handed out by `local`. */
-  constructor(private readonly paramCount: number) {}
+  /**
+   * @param paramCount number of parameters: the first local index handed out by `local`.
+   * @param capacity the bytes to make room for at first.
+   */
+  constructor(
+    private readonly paramCount: number,
+    capacity = 256,
+  ) {
+    this.bytes = new ByteWriter(capacity);
+  }
 
   /** Declare a new local and return its index. */
   local(type: ValType): number {
@@ -122,23 +130,25 @@ export class Code {
 
   /** The encoded body: local declarations (run-length grouped) followed by the code and `end`. */
   encode(): Uint8Array {
-    const out = new ByteWriter(this.bytes.length + 32);
+    const head = new ByteWriter(32);
     const groups: [number, ValType][] = [];
     for (const t of this.extraLocals) {
       const last = groups[groups.length - 1];
       if (last && last[1] === t) last[0]++;
       else groups.push([1, t]);
     }
-    pushU32(out, groups.length);
+    pushU32(head, groups.length);
     for (const [n, t] of groups) {
-      pushU32(out, n);
-      out.push(t);
+      pushU32(head, n);
+      head.push(t);
     }
-    const header = out.length;
-    out.pushBytes(this.bytes.view());
-    out.push(Op.end);
-    this.headerSize = header;
-    return out.view();
+    const body = this.bytes.view();
+    const out = new Uint8Array(head.length + body.length + 1);
+    out.set(head.view());
+    out.set(body, head.length);
+    out[out.length - 1] = Op.end;
+    this.headerSize = head.length;
+    return out;
   }
 
   /** Size of the local declarations in the last `encode()` (instruction offsets follow it). */

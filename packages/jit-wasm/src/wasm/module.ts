@@ -172,7 +172,8 @@ export class ModuleBuilder {
       if (!f.code) throw new Error(`function ${this.importedFuncs + i} has no body`);
       return { bytes: f.code.encode(), header: f.code.headerSize };
     });
-    const content = new ByteWriter(4096);
+    // Sized for the bodies and their LEB128 lengths: no copying as it fills.
+    const content = new ByteWriter(5 + bodies.reduce((n, b) => n + 5 + b.bytes.length, 0));
     pushU32(content, bodies.length);
     const relStarts: number[] = [];
     const relEnds: number[] = [];
@@ -212,8 +213,10 @@ function vec(out: ByteWriter, types: readonly ValType[]): void {
   for (const t of types) out.push(t);
 }
 
+const utf8 = new TextEncoder();
+
 function name(out: ByteWriter, text: string): void {
-  const bytes = new TextEncoder().encode(text);
+  const bytes = utf8.encode(text);
   pushU32(out, bytes.length);
   out.pushBytes(bytes);
 }
