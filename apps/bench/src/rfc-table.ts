@@ -237,12 +237,6 @@ function runChild(script: string, task: RfcChildTask): RfcChildResult {
   return JSON.parse(r.stdout.trim().split('\n').pop() as string) as RfcChildResult;
 }
 
-const spread = (xs: readonly number[]): Spread => ({
-  median: median(xs),
-  min: Math.min(...xs),
-  max: Math.max(...xs),
-});
-
 /**
  * The table: for each phase `rounds` processes (in rotating order), each measuring the phase
  * against no tracing in the same process. Ratios divide the median overheads over each phase's

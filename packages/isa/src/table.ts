@@ -360,7 +360,8 @@ function fastRows(): FastRows {
 }
 
 /** log2 of an access size, or -1 for anything else. */
-const sizeIndex = (size: unknown): number => (size === 1 ? 0 : size === 2 ? 1 : size === 4 ? 2 : size === 8 ? 3 : -1);
+const sizeIndex = (size: unknown): number =>
+  size === 1 ? 0 : size === 2 ? 1 : size === 4 ? 2 : size === 8 ? 3 : -1;
 
 /** The row of an instruction, or undefined if the combination does not exist (e.g. neg with a register source). */
 export function rowOf(insn: Insn | Shape): OpcodeRow | undefined {
