@@ -56,8 +56,6 @@ import {
   ptrReg,
   type Reg,
   SLOT_INVALID,
-  SLOT_MISC,
-  SLOT_SPILL,
   STACK_INVALID,
   STACK_MISC,
   STACK_SIZE,
@@ -65,7 +63,10 @@ import {
   STACK_ZERO,
   type State,
   scalarReg,
+  scrubbedSlot,
   setByte,
+  spillOf,
+  spillWidth,
   typeName,
   withBounds,
 } from './state.js';
@@ -192,6 +193,9 @@ function scalarFrom(b: Bounds): Reg {
 
 const isZeroConst = (r: Reg): boolean => r.type === 'scalar' && isConstValue(r, 0);
 
+/** Bits needed for a scalar's largest unsigned value (Linux's get_reg_width, fls64(umax)). */
+const umaxBits = (r: Reg): number => (r.umaxh !== 0 ? 64 - Math.clz32(r.umaxh) : 32 - Math.clz32(r.umaxl));
+
 /**
  * The address `reg + fixed` is a multiple of `size` for every value of the variable part
  * (Linux's tnum_is_aligned(tnum_add(var_off, fixed), size)); only the low bits matter.
@@ -303,10 +307,13 @@ export class Checker {
       for (let slot = STACK_SIZE / 8 - 1; slot >= 0; slot--) {
         if (f.slots[slot] === SLOT_INVALID) continue;
         const off = slot * 8 - STACK_SIZE;
-        const spill = f.spills[slot];
+        const spill = spillOf(f, slot);
+        // Bytes that are not the spill's (the highest address first), then the spilled register
+        // (Linux prints the bytes above a narrow spill the same way).
+        const width = spill ? spillWidth(f, slot) : 0;
         let value = '';
-        if (f.slots[slot] === SLOT_SPILL && spill) value = this.fmt(spill);
-        else for (let k = 7; k >= 0; k--) value += '?m0s'[byteAt(f, slot * 8 + k)];
+        for (let k = 7; k >= width; k--) value += '?m0s'[byteAt(f, slot * 8 + k)];
+        if (spill) value += this.fmt(spill);
         stack.push({ off, value });
       }
       return { regs, stack };
@@ -600,8 +607,7 @@ export class Checker {
       !!x && x.type === 'scalar' && ((r.id !== 0 && x.id === r.id) || (r.id32 !== 0 && x.id32 === r.id32));
     this.st.frames.forEach((f, fi) => {
       for (let i = 0; i < 11; i++) if (linked(f.regs[i])) out.push(fi * 16 + i);
-      for (let s = 0; s < 64; s++)
-        if (f.slots[s] === SLOT_SPILL && linked(f.spills[s])) out.push(LINKED_SLOT + fi * 64 + s);
+      for (let s = 0; s < 64; s++) if (linked(spillOf(f, s))) out.push(LINKED_SLOT + fi * 64 + s);
     });
     return out;
   }
@@ -634,14 +640,36 @@ export class Checker {
     let zeros = true;
     for (let i = start; i < start + size; i++) if (byteAt(f, i) !== STACK_ZERO) zeros = false;
     if (zeros) return 0;
-    const spill = f.spills[start >> 3];
-    if (size !== 8 || start % 8 !== 0 || f.slots[start >> 3] !== SLOT_SPILL || !spill) return undefined;
+    // A spill of the key's size at the key's address.
+    const spill = spillOf(f, start >> 3);
+    if (start % 8 !== 0 || !spill || spillWidth(f, start >> 3) !== size) return undefined;
     if (spill.type !== 'scalar' || !isConst(spill)) return undefined;
     const w = this.want;
     w.reset(this.st.frames.length - 1);
     w.setSlot(reg.frame, start >> 3);
     this.runBacktrack(w);
     return constSigned(spill);
+  }
+
+  /**
+   * Stack byte `i` (512 + offset) of the frame `reg` points into is known to be zero: a zero
+   * byte, or a zero byte of a spilled constant (whose value then matters: precision).
+   */
+  zeroByte(reg: Reg, i: number): boolean {
+    const f = this.stackFrame(reg);
+    const b = byteAt(f, i);
+    if (b === STACK_ZERO) return true;
+    const spill = b === STACK_SPILL ? spillOf(f, i >> 3) : undefined;
+    if (spill?.type !== 'scalar' || !isConst(spill)) return false;
+    const k = i & 7;
+    if ((((k < 4 ? spill.vl : spill.vh) >>> (8 * (k & 3))) & 0xff) !== 0) return false;
+    if (!this.unpriv) {
+      const w = this.want;
+      w.reset(this.st.frames.length - 1);
+      w.setSlot(reg.frame, i >> 3);
+      this.runBacktrack(w);
+    }
+    return true;
   }
 
   /** The current path was pruned by `old`: what `old` needed precise, this path needs too. */
@@ -655,9 +683,9 @@ export class Checker {
         if (live.regs[fi] & (1 << r) && reg.type === 'scalar' && reg.precise) w.setReg(fi, r);
       }
       for (let s = 0; s < 64; s++) {
-        const sp = f.spills[s];
+        const sp = spillOf(f, s);
         const isLive = ((s < 32 ? live.slotsLo[fi] : live.slotsHi[fi]) & (1 << (s & 31))) !== 0;
-        if (isLive && sp?.type === 'scalar' && sp.precise && f.slots[s] === SLOT_SPILL) w.setSlot(fi, s);
+        if (isLive && sp?.type === 'scalar' && sp.precise) w.setSlot(fi, s);
       }
     });
     if (!w.empty()) this.runBacktrack(w);
@@ -863,21 +891,24 @@ export class Checker {
       this.reject(`R${dst} pointer ${ALU_STR[op]} pointer prohibited`);
     }
     if (d.type === 'scalar') {
-      // scalar + ptr: the result is the pointer moved by the scalar
-      if (op === 'sub') this.reject(`R${dst} tried to subtract pointer from scalar`);
-      // The pointer's offset will be exactly this value's range.
+      // scalar op ptr: the pointer moved by the scalar. The pointer's offset will be exactly
+      // this value's range.
       this.markPrecise(dst);
-      this.setReg(dst, this.ptrArith(op, width, src, d, dst));
+      this.setReg(dst, this.ptrArith(op, width, src, d, dst, true));
       return;
     }
     if (insn.source === 'reg') this.markPrecise(insn.src);
     this.setReg(dst, this.ptrArith(op, width, d, src, dst));
   }
 
-  /** Linux's adjust_ptr_min_max_vals. */
-  private ptrArith(op: string, width: 32 | 64, ptr: Reg, off: Reg, dst: number): Reg {
+  /**
+   * Linux's adjust_ptr_min_max_vals; `reversed`: the pointer is the source operand (dst is the
+   * scalar `off`).
+   */
+  private ptrArith(op: string, width: 32 | 64, ptr: Reg, off: Reg, dst: number, reversed = false): Reg {
     if (width === 32) {
-      // Privileged programs may subtract: the result is a meaningless scalar (as in Linux).
+      // Privileged programs may subtract: the result is a meaningless scalar (as in Linux,
+      // which checks the width first, so w1 -= w2 with a pointer in w2 passes too).
       if (op === 'sub' && !this.unpriv) return scalarReg();
       this.reject(`R${dst} 32-bit pointer arithmetic prohibited`);
     }
@@ -908,6 +939,7 @@ export class Checker {
         `value ${BigInt.asIntN(64, toBigInt(off.sminh, off.sminl))} makes ${tn} pointer be out of bounds`,
       );
     }
+    if (reversed && op === 'sub') this.reject(`R${dst} tried to subtract pointer from scalar`);
     // JITs may not cope with subtraction from the frame pointer (Linux refuses it).
     if (op === 'sub' && ptr.type === 'fp') this.reject(`R${dst} subtraction from stack pointer prohibited`);
     if (known) {
@@ -963,6 +995,21 @@ export class Checker {
       this.reject(
         `R${insn.src} leaks addr into ${base.type === 'map_value' ? 'map' : base.type === 'ctx' ? 'ctx' : 'mem'}`,
       );
+    }
+    // A spilled scalar that fits is linked with its register (Linux's assign_scalar_id_before_mov).
+    if (
+      insn.kind === 'stx' &&
+      base.type === 'fp' &&
+      value.type === 'scalar' &&
+      !this.unpriv &&
+      !value.id &&
+      !isConst(value) &&
+      isConst(base) &&
+      (base.off + constSigned(base) + insn.off) % 8 === 0 &&
+      umaxBits(value) <= insn.size * 8
+    ) {
+      value = { ...value, id: this.newId() };
+      this.setReg(insn.src, value);
     }
     this.checkMemAccess(insn.dst, base, insn.off, insn.size, 'write', value, false);
     // Zero bytes written from a register's known value: that value matters exactly.
@@ -1142,11 +1189,29 @@ export class Checker {
   /** Turn the spilled register of the slot holding byte `i` into plain initialised bytes. */
   scrubSlot(f: Frame, i: number): void {
     const slot = i >> 3;
-    if (!f.spills[slot]) return;
-    if (this.unpriv && isPointer(f.spills[slot]!)) this.reject('attempt to corrupt spilled pointer on stack');
+    const spill = spillOf(f, slot);
+    if (!spill) return;
+    if (this.unpriv && isPointer(spill)) this.reject('attempt to corrupt spilled pointer on stack');
     ownStack(f);
     f.spills[slot] = undefined;
-    if (f.slots[slot] === SLOT_SPILL) f.slots[slot] = SLOT_MISC;
+    f.slots[slot] = scrubbedSlot(f.slots[slot]);
+  }
+
+  /**
+   * Spill `value` into the first `size` bytes of `slot` (Linux's save_register_state): bytes of
+   * an earlier spill beyond them become unknown data.
+   */
+  private spill(f: Frame, slot: number, value: Reg, size: number): void {
+    const v = f.slots[slot];
+    let out = 0;
+    for (let k = 0; k < 16; k += 2) {
+      let t = (v >> k) & 3;
+      if (k < size * 2) t = STACK_SPILL;
+      else if (t === STACK_SPILL) t = STACK_MISC;
+      out |= t << k;
+    }
+    f.slots[slot] = out;
+    f.spills[slot] = value;
   }
 
   private stackWrite(regno: number, reg: Reg, off: number, size: number, value: Reg): void {
@@ -1167,14 +1232,25 @@ export class Checker {
       return;
     }
     const base = lo + STACK_SIZE;
-    if (size === 8 && base % 8 === 0) {
-      f.spills[base >> 3] = value;
-      f.slots[base >> 3] = SLOT_SPILL;
-      this.noteSlot(reg.frame, base >> 3);
+    const slot = base >> 3;
+    // A scalar stored at the start of a slot is kept as a spill, narrow ones too with CAP_BPF
+    // (Linux); without it only whole 8-byte ones, where Linux keeps none (tbpf is more precise).
+    if (value.type === 'scalar' && base % 8 === 0 && (size === 8 || !this.unpriv)) {
+      // A narrowing spill is linked with nothing (Linux breaks the relation).
+      const narrowing = size < 8 && (value.id || value.id32) && umaxBits(value) > size * 8;
+      this.spill(f, slot, narrowing ? { ...value, id: 0, id32: 0 } : value, size);
+      this.noteSlot(reg.frame, slot);
       return;
     }
-    if (isPointer(value)) this.reject(`invalid size of register spill`);
-    for (let i = base; i < base + size; i++) this.scrubSlot(f, i);
+    if (isPointer(value)) {
+      if (size !== 8) this.reject('invalid size of register spill');
+      this.spill(f, slot, value, 8);
+      this.noteSlot(reg.frame, slot);
+      return;
+    }
+    // Plain data: a spilled register there is no more. The zero bytes of a known value are
+    // tracked (Linux only tracks a whole zero value; tbpf's string helpers look for the NUL).
+    this.scrubSlot(f, base);
     for (let k = 0; k < size; k++) {
       const byte = isConst(value) ? ((k < 4 ? value.vl : value.vh) >>> (8 * (k & 3))) & 0xff : 1;
       setByte(f, base + k, byte === 0 ? STACK_ZERO : STACK_MISC);
@@ -1197,22 +1273,55 @@ export class Checker {
       return loadedScalar(size, signed);
     }
     const base = lo + STACK_SIZE;
-    const spill = f.spills[base >> 3];
-    if (spill && f.slots[base >> 3] === SLOT_SPILL) {
-      if (base % 8 === 0 && size === 8) {
-        this.noteSlot(reg.frame, base >> 3);
+    const slot = base >> 3;
+    const spill = spillOf(f, slot);
+    let spilled = 0;
+    if (spill) {
+      const width = spillWidth(f, slot);
+      if (size === 8 && width === 8) {
+        this.noteSlot(reg.frame, slot);
         return spill;
       }
-      if (isPointer(spill)) this.reject('invalid size of register fill');
+      if (spill.type !== 'scalar') this.reject('invalid size of register fill');
+      if (base % 8 === 0 && size <= width) {
+        // A narrow fill of a spilled scalar: its value, truncated (Linux's coerce_reg_to_size).
+        this.noteSlot(reg.frame, slot);
+        return this.narrowFill(f, slot, spill, size, signed);
+      }
+      spilled = width;
     }
     let allZero = true;
+    let allSpill = true;
     for (let i = 0; i < size; i++) {
       const b = byteAt(f, base + i);
       if (b === STACK_INVALID) this.reject(`invalid read from stack off ${lo}+${i} size ${size}`);
-      if (b === STACK_SPILL && isPointer(f.spills[(base + i) >> 3]!)) this.reject('corrupted spill memory');
       if (b !== STACK_ZERO) allZero = false;
+      if (b !== STACK_SPILL) allSpill = false;
     }
-    return allZero ? constReg(0) : loadedScalar(size, signed);
+    if (allZero || (spilled && allSpill && isZeroConst(spill!))) return constReg(0);
+    return loadedScalar(size, signed);
+  }
+
+  /** The register a fill of `size` bytes at the start of `slot` gives from its spilled scalar. */
+  private narrowFill(f: Frame, slot: number, spill: Reg, size: number, signed: boolean): Reg {
+    const fits = umaxBits(spill) <= size * 8;
+    // A 4-byte fill of a 4-byte spill that fits links the two (Linux's assign_scalar_id_before_mov).
+    if (!this.unpriv && size === 4 && fits && !spill.id && !isConst(spill) && spillWidth(f, slot) === 4) {
+      spill = { ...spill, id: this.newId() };
+      ownStack(f);
+      f.spills[slot] = spill;
+    }
+    let r: Reg;
+    if (signed) r = this.aluResult(`movsx${size * 8}` as AluOp, spill, spill, 64);
+    else if (size === 4) r = this.aluResult('mov', spill, spill, 32);
+    else r = this.aluResult('and', spill, constReg(size === 1 ? 0xff : 0xffff), 64);
+    if (r === spill) return r;
+    // The truncated value equals the spilled one only when that fits: then they stay linked.
+    if (fits && !signed) {
+      r.id = spill.id;
+      r.id32 = spill.id32;
+    } else if (size >= 4 && !signed) r.id32 = spill.id32;
+    return r;
   }
 
   // ---- jumps -----------------------------------------------------------------------------
@@ -1430,7 +1539,7 @@ export class Checker {
       }
       for (let i = 0; i < f.spills.length; i++) {
         const sp = f.spills[i];
-        const n = sp && f.slots[i] === SLOT_SPILL ? grant(sp) : undefined;
+        const n = sp ? grant(sp) : undefined;
         if (n) {
           ownStack(f);
           f.spills[i] = n;

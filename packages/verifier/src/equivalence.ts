@@ -6,9 +6,8 @@
  * ranges and tnums by inclusion; ids (copies, packet-range groups, references) mapped
  * consistently.
  */
-import { boundsEqual, boundsWithin, isConstValue } from './bounds.js';
+import { boundsEqual, boundsWithin } from './bounds.js';
 import {
-  byteAt,
   curFrame,
   type Frame,
   NOT_INIT,
@@ -22,6 +21,7 @@ import {
   STACK_ZERO,
   type State,
   scalarReg,
+  spillOf,
 } from './state.js';
 
 /** What is live in each frame of a state: registers (bit n = rn) and stack slots (two words). */
@@ -95,36 +95,38 @@ function regSafe(old: Reg, cur: Reg, exact: boolean, allPrecise: boolean): boole
   );
 }
 
-/** A slot read as a 64-bit scalar: a spilled scalar, or eight bytes of unknown data. */
+/** A slot read as a 64-bit scalar: an 8-byte spilled scalar, or eight bytes of unknown data (Linux's scalar_reg_for_stack). */
 function slotScalar(f: Frame, slot: number): Reg | undefined {
-  const spill = f.spills[slot];
-  if (spill && f.slots[slot] === SLOT_SPILL) return spill.type === 'scalar' ? spill : undefined;
-  return f.slots[slot] === SLOT_MISC ? UNKNOWN : undefined;
+  const v = f.slots[slot];
+  if (v === SLOT_SPILL) return f.spills[slot]?.type === 'scalar' ? f.spills[slot] : undefined;
+  return v === SLOT_MISC ? UNKNOWN : undefined;
 }
 
+/** Linux's stacksafe for one slot. */
 function slotSafe(old: Frame, cur: Frame, slot: number, exact: boolean, allPrecise: boolean): boolean {
-  const base = slot * 8;
+  const ov = old.slots[slot];
+  const cv = cur.slots[slot];
   if (exact) {
-    if (old.slots[slot] !== cur.slots[slot]) return false;
-    const os = old.spills[slot];
-    return !(os && old.slots[slot] === SLOT_SPILL) || regSafe(os, cur.spills[slot] ?? NOT_INIT, true, true);
+    if (ov !== cv) return false;
+    const os = spillOf(old, slot);
+    return !os || regSafe(os, cur.spills[slot] ?? NOT_INIT, true, true);
   }
-  if (old.slots[slot] === SLOT_INVALID) return true;
+  if (ov === SLOT_INVALID) return true;
   const os = slotScalar(old, slot);
   const cs = os && slotScalar(cur, slot);
   if (os && cs) return regSafe(os, cs, false, allPrecise);
-  const cspill = cur.slots[slot] === SLOT_SPILL ? cur.spills[slot] : undefined;
-  for (let i = base; i < base + 8; i++) {
-    const o = byteAt(old, i);
-    const c = byteAt(cur, i);
+  const cspill = spillOf(cur, slot);
+  for (let k = 0; k < 16; k += 2) {
+    const o = (ov >> k) & 3;
+    const c = (cv >> k) & 3;
     if (o === STACK_INVALID || o === c) continue;
-    // Unknown data in old covers any initialised non-pointer byte; zero covers a spilled 0.
+    // Unknown data in old covers zeros and the bytes of a spilled scalar (reads of them give
+    // data no narrower than unknown); a zero does not cover a spilled 0 (a read mixing spilled
+    // and zero bytes is unknown, as Linux reads it).
     if (o === STACK_MISC && (c === STACK_ZERO || (c === STACK_SPILL && cspill?.type === 'scalar'))) continue;
-    if (o === STACK_ZERO && c === STACK_SPILL && cspill?.type === 'scalar' && isConstValue(cspill, 0))
-      continue;
     return false;
   }
-  const ospill = old.slots[slot] === SLOT_SPILL ? old.spills[slot] : undefined;
+  const ospill = spillOf(old, slot);
   return !ospill || !cspill || regSafe(ospill, cspill, false, allPrecise);
 }
 

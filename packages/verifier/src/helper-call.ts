@@ -20,7 +20,6 @@ import {
   STACK_INVALID,
   STACK_MISC,
   STACK_SIZE,
-  STACK_ZERO,
   scalarReg,
   setByte,
   typeName,
@@ -372,7 +371,7 @@ function checkStackStr(c: Checker, regno: number, r: Reg): void {
     const b = byteAt(f, o + STACK_SIZE);
     if (b === STACK_INVALID)
       c.reject(`invalid read from stack R${regno} off ${start}+${o - start} size ${-start}`);
-    if (b === STACK_ZERO) {
+    if (c.zeroByte(r, o + STACK_SIZE)) {
       c.noteStackRead(r, start, o + 1);
       return;
     }

@@ -8,7 +8,7 @@
  * value came from marked precise.
  */
 import type { Insn } from '@tbpf/isa';
-import { ownStack, type Reg, SLOT_SPILL, type State } from './state.js';
+import { ownStack, type Reg, type State, spillOf } from './state.js';
 
 /**
  * One entry of a path's jump history, for the instruction `idx`: the instruction executed just
@@ -220,9 +220,8 @@ function markSpill(st: State, f: number, s: number): void {
 
 /** The spilled scalar of slot `s`, if the slot holds one. */
 function spilledScalar(st: State, f: number, s: number): Reg | undefined {
-  const frame = st.frames[f];
-  const sp = frame.spills[s];
-  return sp && frame.slots[s] === SLOT_SPILL && sp.type === 'scalar' ? sp : undefined;
+  const sp = spillOf(st.frames[f], s);
+  return sp?.type === 'scalar' ? sp : undefined;
 }
 
 /**

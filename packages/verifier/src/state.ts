@@ -161,11 +161,15 @@ export interface Frame {
   regs: Reg[];
   /**
    * The state of each stack byte (byte index = 512 + offset from the frame pointer), packed 2
-   * bits per byte, one number per 8-byte slot (a plain array: cheap to copy). A spill always
-   * covers its whole slot. Read and write bytes with `byteAt` / `setByte`.
+   * bits per byte, one number per 8-byte slot (a plain array: cheap to copy). A spill covers
+   * the slot's first 1, 2, 4 or 8 bytes (Linux's narrow spills of scalars). Read and write bytes
+   * with `byteAt` / `setByte`; `spillOf` gives a slot's spilled register.
    */
   slots: number[];
-  /** Spilled registers per 8-byte slot (slot = index / 8). */
+  /**
+   * Spilled registers per 8-byte slot (slot = index / 8): set exactly when the slot's first
+   * byte is STACK_SPILL.
+   */
   spills: (Reg | undefined)[];
   /** Instruction index of the call that created this frame (-1 for the entry). */
   callsite: number;
@@ -189,6 +193,28 @@ export const byteAt = (f: Frame, i: number): number => (f.slots[i >> 3] >> ((i &
 export function setByte(f: Frame, i: number, t: number): void {
   const k = (i & 7) << 1;
   f.slots[i >> 3] = (f.slots[i >> 3] & ~(3 << k)) | (t << k);
+}
+
+/** The register spilled into `slot` (its first byte is STACK_SPILL), or undefined. */
+export const spillOf = (f: Frame, slot: number): Reg | undefined =>
+  (f.slots[slot] & 3) === STACK_SPILL ? f.spills[slot] : undefined;
+
+/** How many bytes of `slot`, from its first, hold its spilled register (0 to 8). */
+export function spillWidth(f: Frame, slot: number): number {
+  const v = f.slots[slot];
+  let n = 0;
+  while (n < 8 && ((v >> (n << 1)) & 3) === STACK_SPILL) n++;
+  return n;
+}
+
+/**
+ * The slot's bytes that are not part of a spill turned into unknown data, as Linux's regular
+ * write over a spilled register does (scrub_spilled_slot): uninitialised bytes stay so.
+ */
+export function scrubbedSlot(v: number): number {
+  let out = 0;
+  for (let k = 0; k < 16; k += 2) if ((v >> k) & 3) out |= STACK_MISC << k;
+  return out;
 }
 
 export interface RefState {
@@ -246,7 +272,7 @@ export function formatReg(
   mapName: (i: number) => string,
   maps: (i: number) => [number, number],
 ): string {
-  if (r.type === 'scalar') return formatBounds(r, r.id);
+  if (r.type === 'scalar') return r.precise ? `P${formatBounds(r, r.id)}` : formatBounds(r, r.id);
   if (r.type === 'fp' && isConst(r)) return `fp${r.off}`;
   const parts: string[] = [];
   if (r.id) parts.push(`id=${r.id}`);

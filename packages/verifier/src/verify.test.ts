@@ -108,7 +108,7 @@ describe('verify', () => {
   it('level 1 shows each instruction and the state of every branch explored later', () => {
     const r = verify(lookup, { type: kprobeType(helpers), maps, logLevel: 1 });
     expect(r.log).toContain('4: (85) call bpf_map_lookup_elem#1');
-    expect(r.log).toMatch(/^from 5 to 7: R0=0 R10=fp0 fp-8=\?\?\?\?0000$/m);
+    expect(r.log).toMatch(/^from 5 to 7: R0=0 R10=fp0 fp-8=\?\?\?\?0$/m);
     expect(r.log).toMatch(/^7: safe$/m);
   });
 
@@ -138,9 +138,9 @@ describe('verify', () => {
     });
     expect(r.accepted).toBe(true);
     expect(seen.get(0)).toEqual(['R1=ctx() R10=fp0']);
-    expect(seen.get(5)).toEqual(['R0=map_value_or_null(id=1,map=counts,ks=4,vs=8) R10=fp0 fp-8=????0000']);
+    expect(seen.get(5)).toEqual(['R0=map_value_or_null(id=1,map=counts,ks=4,vs=8) R10=fp0 fp-8=????0']);
     // Insn 7 on the fall-through path; the branch from 5 is pruned there (`7: safe`), not reported.
-    expect(seen.get(7)).toEqual(['R0=scalar() R10=fp0 fp-8=????0000']);
+    expect(seen.get(7)).toEqual(['R0=scalar() R10=fp0 fp-8=????0']);
     expect(r.log).toMatch(/^7: safe$/m);
     const reported = [...seen.values()].reduce((n, v) => n + v.length, 0);
     expect(reported + r.stats.pruned).toBe(r.stats.processed);
