@@ -32,19 +32,26 @@ describe('tbpf run', () => {
 
   it('reports --repeat timing and --json fields', async () => {
     const io = memoryIo({ 'p.s': 'mov %r0, -1\nexit\n' });
-    expect(await runCli(argv('run', 'p.s', '--repeat', '5', '--json', '--engine', 'interp'), io)).toBe(0);
+    expect(await runCli(argv('run', 'p.s', '--repeat', '100', '--json', '--engine', 'interp'), io)).toBe(0);
     const out = JSON.parse(io.stdout);
     expect(out).toMatchObject({
       r0: '0xffffffffffffffff',
       r0Signed: '-1',
       engine: 'interp',
-      runs: 5,
+      runs: 100,
       instructions: 2,
+      // 99 runs through runFast: 9 to warm up, then 10 timed batches of 9; the last through run().
+      timing: { batches: 10, batchRuns: 9, warmupRuns: 9 },
     });
-    expect(typeof out.meanNs).toBe('number');
+    expect(out.timing.nsPerRun).toBeGreaterThanOrEqual(0);
     const text = memoryIo({ 'p.s': 'mov %r0, 1\nexit\n' });
-    expect(await runCli(argv('run', 'p.s', '--repeat', '3', '--engine', 'interp'), text)).toBe(0);
-    expect(text.stdout).toMatch(/^0x1\nduration \(average\): \d+ns over 3 runs \(interp\)\n$/);
+    expect(await runCli(argv('run', 'p.s', '--repeat', '12', '--engine', 'interp'), text)).toBe(0);
+    expect(text.stdout).toMatch(
+      /^0x1\nduration: \d+\.\d ns CPU per run \(interp, runFast; median of 10 batches of 1 after 1 warm-up runs\)\n$/,
+    );
+    const few = memoryIo({ 'p.s': 'mov %r0, 1\nexit\n' });
+    expect(await runCli(argv('run', 'p.s', '--repeat', '11', '--engine', 'interp'), few)).toBe(0);
+    expect(few.stdout).toBe('0x1\n11 runs (time them with --repeat 12 or more)\n');
     // auto picks WebAssembly, which does not count instructions: no count rather than -1.
     const auto = memoryIo({ 'p.s': 'mov %r0, 1\nexit\n' });
     expect(await runCli(argv('run', 'p.s', '--json'), auto)).toBe(0);
@@ -126,6 +133,18 @@ describe('tbpf run', () => {
         { key: 1, value: '5' },
       ],
     });
+    // --repeat runs exactly N times, timed or not (warm-up runs are among the N).
+    for (const [engine, n] of [
+      ['interp', 5],
+      ['wasm', 23],
+      ['jit', 23],
+    ] as const) {
+      const rep = memoryIo({ 'c.c': src });
+      expect(await runCli(argv('run', 'c.c', '--maps', '--repeat', String(n), '--engine', engine), rep)).toBe(
+        0,
+      );
+      expect(rep.stdout, engine).toContain(`  1: ${5 * n}\n`);
+    }
   });
 
   it('rejects bad input with a location', async () => {

@@ -3,6 +3,10 @@ import type { Command } from 'commander';
 import { cliErrorFrom } from '../errors.js';
 import { CliError, type Io } from '../io.js';
 import { jsonValue, mapListing, positiveInt } from './output.js';
+import { TIMED_RUNS_MIN, timeRuns } from './run-timing.js';
+
+/** The fewest --repeat that is timed: the last run goes through run() for r0's 64 bits. */
+const TIMED_REPEAT_MIN = TIMED_RUNS_MIN + 1;
 
 interface RunOptions {
   mem?: string;
@@ -19,10 +23,10 @@ interface RunOptions {
 
 /**
  * `tbpf run PROG`: load a program like any object (verified unless --no-verify, on the engine
- * asked for or the best one here), run it once (or --repeat N times, reporting the mean
- * duration like `bpftool prog run`) with r1 = the context (--mem / --mem-file) and r2 its
- * length; prints r0 in hex, and with --maps the maps afterwards. trace_printk lines go to
- * standard error.
+ * asked for or the best one here), run it once (or --repeat N times like `bpftool prog run`,
+ * reporting the CPU time per run of the engine's hot path: see run-timing.ts) with r1 = the
+ * context (--mem / --mem-file) and r2 its length; prints r0 (of the last run) in hex, and with
+ * --maps the maps afterwards. trace_printk lines go to standard error.
  */
 export function registerRun(program: Command, io: Io): void {
   program
@@ -39,7 +43,11 @@ export function registerRun(program: Command, io: Io): void {
       'verify as this program type (raw, kprobe, socket_filter; default: from the section)',
     )
     .option('--engine <name>', 'auto (wasm, else jit, else interp), interp, jit or wasm', 'auto')
-    .option('--repeat <n>', 'run N times and report the mean time per run', '1')
+    .option(
+      '--repeat <n>',
+      `run N times and report the CPU time per run through runFast (median of batches after a warm-up; N >= ${TIMED_REPEAT_MIN})`,
+      '1',
+    )
     .option('--limit <n>', 'stop after this many instructions (the interpreter counts them)')
     .option('--no-verify', 'run without verifying (auto then uses the bounds-checked interpreter)')
     .option('--maps', "print the program's maps after the run")
@@ -81,10 +89,11 @@ export function registerRun(program: Command, io: Io): void {
         insnText = (pc) => (prog.insns[pc] ? `  ${pc}: ${formatInsn(prog.insns[pc])}` : '');
         // Like bpftool's test runs, repeated runs share one copy of the context.
         const region = prog.allocContext(ctx);
-        let r0 = 0n;
-        const t0 = performance.now();
-        for (let i = 0; i < repeat; i++) r0 = prog.run(region);
-        const meanNs = ((performance.now() - t0) * 1e6) / repeat;
+        // All runs but the last through the hot path (timed when there are enough), the last
+        // through run() for r0's 64 bits.
+        const timing = timeRuns(prog, region, repeat - 1);
+        if (!timing) for (let i = 1; i < repeat; i++) prog.run(region);
+        const r0 = prog.run(region);
         const hex = `0x${r0.toString(16)}`;
         const maps = opts.maps ? obj.maps : [];
         if (opts.json) {
@@ -96,7 +105,7 @@ export function registerRun(program: Command, io: Io): void {
             verified: prog.verified,
             ...(prog.lastInstructionCount !== undefined ? { instructions: prog.lastInstructionCount } : {}),
             runs: repeat,
-            meanNs: Math.round(meanNs),
+            ...(timing ? { timing: { ...timing, nsPerRun: Math.round(timing.nsPerRun * 10) / 10 } } : {}),
             printk,
             ...(opts.maps
               ? {
@@ -114,8 +123,11 @@ export function registerRun(program: Command, io: Io): void {
         }
         for (const line of printk) io.err(`${line}\n`);
         io.out(`${hex}\n`);
-        if (repeat > 1)
-          io.out(`duration (average): ${Math.round(meanNs)}ns over ${repeat} runs (${prog.engine})\n`);
+        if (timing)
+          io.out(
+            `duration: ${timing.nsPerRun.toFixed(1)} ns CPU per run (${prog.engine}, runFast; median of ${timing.batches} batches of ${timing.batchRuns} after ${timing.warmupRuns} warm-up runs)\n`,
+          );
+        else if (repeat > 1) io.out(`${repeat} runs (time them with --repeat ${TIMED_REPEAT_MIN} or more)\n`);
         for (const m of maps) io.out(mapListing(m));
       } catch (e) {
         const error = cliErrorFrom(e, file);
