@@ -55,10 +55,11 @@ int probe(void *ctx) {
 char LICENSE[] SEC("license") = "GPL";
 `;
 
-/** clang's CO-RE builtins directly: arrays, anonymous members, bit-fields, type ids, enums. */
+/** clang's CO-RE builtins directly: arrays (and element addresses), anonymous members, bit-fields, type ids, enums. */
 const BUILTINS = `struct S { int a; int b[4]; struct { short c; long d; }; unsigned f:3, g:5; };
+struct U { int x; int y[4]; } __attribute__((preserve_access_index));
 enum E { E0, E1 = 7 };
-unsigned long f(struct S *p) {
+unsigned long f(struct S *p, struct U *q) {
   unsigned long r = __builtin_preserve_field_info(p->b[2], 0) + __builtin_preserve_field_info(p->d, 1)
     + __builtin_preserve_field_info(p->g, 4) + __builtin_preserve_field_info(p->g, 5)
     + __builtin_preserve_field_info(p->g, 3) + __builtin_preserve_field_info(p->a, 2);
@@ -66,6 +67,7 @@ unsigned long f(struct S *p) {
   r += __builtin_preserve_type_info(*p, 0) + __builtin_preserve_type_info(*p, 1);
   r += __builtin_preserve_enum_value(*(enum E *)E1, 1) + __builtin_preserve_enum_value(*(enum E *)E1, 0);
   r += __builtin_preserve_access_index(p->d) + __builtin_preserve_access_index(p->b[1]);
+  r += (unsigned long)__builtin_preserve_access_index(&p->b[3]) + (unsigned long)&q->y[2] + q->y[3];
   return r;
 }
 `;
@@ -119,7 +121,7 @@ describe.skipIf(!haveHeaders || !haveTools)('CO-RE relocations', () => {
   it('are the records clang-19 writes for each builtin and flag', () => {
     const b = build('builtins', BUILTINS);
     const ours = relocations(b.tbpf);
-    expect(ours.length).toBe(14);
+    expect(ours.length).toBe(17);
     expect(ours).toEqual(relocations(b.clang));
   });
 

@@ -2517,7 +2517,7 @@ export class Parser {
             throw this.error(loc, `cannot take the address of an rvalue of type '${typeToString(e.type)}'`);
           if (e.kind === 'member' && e.member.bitWidth !== undefined)
             throw this.error(loc, 'address of bit-field requested');
-          if (e.kind === 'deref') return { ...e.e, type: pointerTo(e.type), loc } as Expr;
+          if (e.kind === 'deref') return this.addressOf(e, loc);
           if (e.kind === 'var') e.v.addressTaken = true;
           return { kind: 'addr', type: pointerTo(e.type), loc, e };
         }
@@ -2642,8 +2642,13 @@ export class Parser {
         if (sum.type.to.kind === 'void')
           throw this.error(t.loc, "subscript of pointer to incomplete type 'void'");
         const d: Expr = { kind: 'deref', type: sum.type.to, loc: t.loc, e: sum };
-        // An array element inside a relocatable access is part of its CO-RE access path.
-        if (this.coreDepth > 0 && e.type.kind === 'array') d.core = true;
+        // An array element inside a relocatable access is part of its CO-RE access path (an
+        // array member of a preserve_access_index struct is one, outside the builtin too).
+        if (
+          e.type.kind === 'array' &&
+          (this.coreDepth > 0 || ((e.kind === 'member' || e.kind === 'deref') && e.core))
+        )
+          d.core = true;
         e = d;
         continue;
       }
@@ -2705,7 +2710,12 @@ export class Parser {
   }
 
   private addressOf(e: Expr, loc: SourceLoc): Expr {
-    if (e.kind === 'deref') return e.e;
+    // `&*p` is p, except for an element of a relocatable array: `&p->b[3]` keeps the element in
+    // its CO-RE access path (0:1:3, as clang), where p + 12 would relocate p->b only.
+    if (e.kind === 'deref')
+      return e.core
+        ? { kind: 'addr', type: pointerTo(e.type), loc, e }
+        : { ...e.e, type: pointerTo(e.type), loc };
     if (e.kind === 'var') {
       e.v.addressTaken = true;
       return { kind: 'addr', type: pointerTo(e.type), loc, e };
