@@ -1,4 +1,5 @@
 /** The typed syntax tree the parser builds: every expression carries its C type. */
+import type { SymbolVisibility } from '@tbpf/asm';
 import type { Diagnostic, SourceLoc } from './diagnostics.js';
 import type { FuncType, Member, Type } from './types.js';
 
@@ -29,6 +30,8 @@ export interface Var {
   aligned?: number;
   /** `__attribute__((weak))` (`__weak`): an extern that may be missing at load time. */
   weak?: boolean;
+  /** `__attribute__((visibility("…")))` (`__hidden`), for the ELF symbol. */
+  visibility?: SymbolVisibility;
   /** `btf_decl_tag("…")` attributes (`__arg_ctx` on parameters). */
   btfDeclTags?: string[];
 }
@@ -45,7 +48,10 @@ export interface Func {
   noInline: boolean;
   /** Declared `extern` and never defined: a kfunc when `section` is '.ksyms'. */
   isExtern: boolean;
+  /** `__weak`: an ELF weak symbol. */
   weak?: boolean;
+  /** `__hidden`: libbpf verifies a hidden global function like a static one (with its callers' context). */
+  visibility?: SymbolVisibility;
   btfDeclTags?: string[];
   /**
    * Errors about what BPF cannot do, found in the body of a static function: reported only if

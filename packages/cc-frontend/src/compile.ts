@@ -76,6 +76,8 @@ export interface CompiledData {
   bytes: Uint8Array;
   global: boolean;
   type: Type;
+  /** The C declaration (weak, visibility), for the ELF symbol. */
+  v: Var;
 }
 
 /** Everything compiled from one translation unit, before it becomes an ELF object. */
@@ -260,7 +262,7 @@ function lower(
     const bytes = v.init?.bytes ?? new Uint8Array(sizeOf(v.type));
     const ro = v.type.const || (v.type.kind === 'array' && v.type.of.const);
     const section = v.section ?? (ro ? '.rodata' : bytes.some((b) => b !== 0) ? '.data' : '.bss');
-    unit.data.push({ name: v.name, section, bytes, global: !v.isStatic, type: v.type });
+    unit.data.push({ name: v.name, section, bytes, global: !v.isStatic, type: v.type, v });
   }
   return unit;
 }

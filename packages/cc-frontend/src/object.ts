@@ -50,7 +50,12 @@ export function buildObject(unit: CompiledUnit): ObjectResult {
     const pad = (align - (at % align)) % align;
     const bss = d.section.startsWith('.bss');
     if (pad) b.addData(d.section, bss ? pad : new Uint8Array(pad));
-    b.addData(d.section, bss ? d.bytes.length : d.bytes, { name: d.name, global: d.global });
+    b.addData(d.section, bss ? d.bytes.length : d.bytes, {
+      name: d.name,
+      global: d.global,
+      weak: d.v.weak,
+      visibility: d.v.visibility,
+    });
     sectionSize.set(d.section, at + pad + d.bytes.length);
     const type = btf.variable(d.name, d.type, d.global ? 'global' : 'static');
     datasecVars(d.section).push({ type, offset: at + pad, size: d.bytes.length });
@@ -79,7 +84,11 @@ export function buildObject(unit: CompiledUnit): ObjectResult {
       const id = localIds.get(k);
       return id !== undefined && insn.kind === 'lddw' ? { ...insn, imm: id } : insn;
     });
-    const first = b.addFunction(f.name, f.section, insns, { global: f.global });
+    const first = b.addFunction(f.name, f.section, insns, {
+      global: f.global,
+      weak: f.func.weak,
+      visibility: f.func.visibility,
+    });
     for (const r of f.relocs) b.addRelocation(f.section, first + r.insnIndex, r.symbol);
     for (const c of core)
       b.addCoreRelocation(f.section, first + c.insnIndex, {

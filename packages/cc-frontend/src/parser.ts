@@ -4,6 +4,7 @@
  * arithmetic conversions made explicit as casts. Errors are recorded and parsing resumes at the
  * next statement or declaration.
  */
+import type { SymbolVisibility } from '@tbpf/asm';
 import type {
   AsmOperand,
   BinaryOp,
@@ -131,6 +132,7 @@ interface Attrs {
   alwaysInline?: boolean;
   noInline?: boolean;
   weak?: boolean;
+  visibility?: SymbolVisibility;
   used?: boolean;
   preserveAccessIndex?: boolean;
   btfDeclTags?: string[];
@@ -138,6 +140,8 @@ interface Attrs {
   /** `mode(QI|HI|SI|DI|byte|word|pointer)`: the integer size in bytes. */
   mode?: 1 | 2 | 4 | 8;
 }
+
+const VISIBILITIES: readonly SymbolVisibility[] = ['default', 'hidden', 'internal', 'protected'];
 
 const FLOAT: Type = { kind: 'float', size: 4, name: 'float' };
 const DOUBLE: Type = { kind: 'float', size: 8, name: 'double' };
@@ -746,6 +750,7 @@ export class Parser {
       if (attrs.alwaysInline) f.alwaysInline = f.isInline = true;
       if (attrs.noInline) f.noInline = true;
       if (attrs.weak) f.weak = true;
+      if (attrs.visibility) f.visibility = attrs.visibility;
       if (attrs.btfDeclTags) f.btfDeclTags = [...(f.btfDeclTags ?? []), ...attrs.btfDeclTags];
       if (params && f.body === undefined) f.type = type;
       f.isExtern = f.isExtern && spec.isExtern;
@@ -768,6 +773,7 @@ export class Parser {
       refs: new Set(),
     };
     if (attrs.weak) f.weak = true;
+    if (attrs.visibility) f.visibility = attrs.visibility;
     if (attrs.btfDeclTags) f.btfDeclTags = attrs.btfDeclTags;
     this.funcs.push(f);
     this.scopes[0].set(name, { kind: 'func', f });
@@ -808,6 +814,7 @@ export class Parser {
     }
     if (attrs.section) v.section = attrs.section;
     if (attrs.weak) v.weak = true;
+    if (attrs.visibility) v.visibility = attrs.visibility;
     if (attrs.aligned !== undefined) v.aligned = attrs.aligned;
     if (attrs.btfDeclTags) v.btfDeclTags = [...(v.btfDeclTags ?? []), ...attrs.btfDeclTags];
     if (this.accept('=')) {
@@ -897,6 +904,12 @@ export class Parser {
       case 'weak':
         into.weak = true;
         return;
+      case 'visibility': {
+        const v = stringArg();
+        if (VISIBILITIES.includes(v as SymbolVisibility)) into.visibility = v as SymbolVisibility;
+        else this.diags.warn(nameTok.loc, `unknown visibility '${v}'`);
+        return;
+      }
       case 'used':
         into.used = true;
         return;

@@ -49,6 +49,8 @@ export interface ElfOutSection {
 }
 
 export type SymbolBinding = 'local' | 'global' | 'weak';
+/** ELF symbol visibility (st_other): libbpf verifies a `hidden` global function as a static one. */
+export type SymbolVisibility = 'default' | 'internal' | 'hidden' | 'protected';
 export type SymbolType = 'notype' | 'object' | 'func' | 'section' | 'file';
 
 export interface ElfOutSymbol {
@@ -59,6 +61,7 @@ export interface ElfOutSymbol {
   size: number;
   binding: SymbolBinding;
   type: SymbolType;
+  visibility?: SymbolVisibility;
 }
 
 export interface ElfOutRelocation {
@@ -79,6 +82,7 @@ export interface ElfOutput {
 }
 
 const BINDINGS: Record<SymbolBinding, number> = { local: STB_LOCAL, global: STB_GLOBAL, weak: STB_WEAK };
+const VISIBILITIES: Record<SymbolVisibility, number> = { default: 0, internal: 1, hidden: 2, protected: 3 };
 const TYPES: Record<SymbolType, number> = {
   notype: STT_NOTYPE,
   object: STT_OBJECT,
@@ -254,7 +258,7 @@ export function writeElf(out: ElfOutput): Uint8Array {
     }
     sv.setUint32(at, s.type === 'section' ? 0 : strtab.add(s.name), le);
     sv.setUint8(at + 4, (BINDINGS[s.binding] << 4) | TYPES[s.type]);
-    sv.setUint8(at + 5, 0);
+    sv.setUint8(at + 5, VISIBILITIES[s.visibility ?? 'default']);
     sv.setUint16(at + 6, shndx, le);
     sv.setBigUint64(at + 8, BigInt(s.value), le);
     sv.setBigUint64(at + 16, BigInt(s.size), le);

@@ -15,6 +15,7 @@ export {
   type ElfOutSection,
   type ElfOutSymbol,
   StringTable,
+  type SymbolVisibility,
   writeElf,
 } from '../elf/write-elf.js';
 export { btfJson, formatBtf, formatBtfC } from './btf-dump.js';
@@ -23,7 +24,7 @@ export * from './btf-types.js';
 export { BtfBuilder, type BtfCoreRelo, type BtfExtSection, encodeBtf } from './btf-write.js';
 export { type CoreRelocation, POISON_HELPER } from './core-relocations.js';
 export { BUILTIN_HELPERS, LinkError, type LinkOptions, linkAll, linkProgram } from './link.js';
-export { type MapDefinition, ObjectBuilder } from './object-builder.js';
+export { type MapDefinition, ObjectBuilder, type SymbolOptions } from './object-builder.js';
 export { isGlobalDataSection, MAX_GLOBAL_DATA } from './read-maps.js';
 export { readObject } from './read-object.js';
 export * from './section-types.js';

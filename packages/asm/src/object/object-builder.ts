@@ -26,7 +26,13 @@ import {
   SHT_NOBITS,
 } from '../elf/constants.js';
 import { ElfError } from '../elf/errors.js';
-import { type ElfOutRelocation, type ElfOutSection, type ElfOutSymbol, writeElf } from '../elf/write-elf.js';
+import {
+  type ElfOutRelocation,
+  type ElfOutSection,
+  type ElfOutSymbol,
+  type SymbolVisibility,
+  writeElf,
+} from '../elf/write-elf.js';
 import type { BtfVarSecInfo } from './btf-types.js';
 import { BtfBuilder, type BtfExtSection, encodeBtf } from './btf-write.js';
 
@@ -42,6 +48,18 @@ export interface MapDefinition {
   /** BTF type ids (in `builder.btf`) of key and value, for `__type(key, T)` definitions. */
   btfKeyType?: number;
   btfValueType?: number;
+}
+
+/** How a function or variable symbol is bound: global (default), local, or weak; its visibility. */
+export interface SymbolOptions {
+  global?: boolean;
+  weak?: boolean;
+  visibility?: SymbolVisibility;
+}
+
+function symbolKind(o: SymbolOptions): Pick<ElfOutSymbol, 'binding' | 'visibility'> {
+  const binding = o.global === false ? 'local' : o.weak ? 'weak' : 'global';
+  return o.visibility && o.visibility !== 'default' ? { binding, visibility: o.visibility } : { binding };
 }
 
 interface CodeSection {
@@ -93,23 +111,11 @@ export class ObjectBuilder {
   }
 
   /** Append a function to a section and define its symbol. Returns the index of its first instruction. */
-  addFunction(
-    name: string,
-    section: string,
-    insns: readonly Insn[],
-    opts: { global?: boolean } = {},
-  ): number {
+  addFunction(name: string, section: string, insns: readonly Insn[], opts: SymbolOptions = {}): number {
     const offset = this.code.get(section)?.size ?? 0;
     const first = this.addCode(section, insns);
     const size = this.code.get(section)!.size - offset;
-    this.defineSymbol({
-      name,
-      section,
-      value: offset,
-      size,
-      binding: opts.global === false ? 'local' : 'global',
-      type: 'func',
-    });
+    this.defineSymbol({ name, section, value: offset, size, type: 'func', ...symbolKind(opts) });
     return first;
   }
 
@@ -141,11 +147,7 @@ export class ObjectBuilder {
    * Add global data: `.data*`/`.rodata*` with contents, `.bss*` with a size (zeros). Returns the
    * section's previous size (the offset where `bytes` were placed).
    */
-  addData(
-    section: string,
-    bytes: Uint8Array | number,
-    variable?: { name: string; global?: boolean },
-  ): number {
+  addData(section: string, bytes: Uint8Array | number, variable?: { name: string } & SymbolOptions): number {
     const cur = this.data.get(section) ?? { size: 0 };
     const offset = cur.size;
     const size = typeof bytes === 'number' ? bytes : bytes.length;
@@ -163,8 +165,8 @@ export class ObjectBuilder {
         section,
         value: offset,
         size,
-        binding: variable.global === false ? 'local' : 'global',
         type: 'object',
+        ...symbolKind(variable),
       });
     }
     return offset;
