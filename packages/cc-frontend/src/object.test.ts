@@ -89,6 +89,69 @@ describe('ELF objects', () => {
     expect(readFileSync(file).length).toBe(r.bytes.length);
   });
 
+  it('bind and show symbols as clang-19 does (weak, hidden: libbpf verifies hidden functions as static)', () => {
+    if (!tool('clang-19') || !tool('llvm-readelf-19')) return;
+    const source = `#define __hidden __attribute__((visibility("hidden")))
+__attribute__((weak)) __hidden int get(int *p) { *p = 1; return 0; }
+__attribute__((weak)) int plain(int x) { return x + 1; }
+__hidden int seen = 3;
+__attribute__((weak)) int maybe = 4;
+__attribute__((section("xdp"))) int prog(void *ctx) { int v = 0; get(&v); return plain(v) + seen + maybe; }
+`;
+    const dir = mkdtempSync(join(tmpdir(), 'cc-sym-'));
+    writeFileSync(join(dir, 's.c'), source);
+    execFileSync('clang-19', ['-O2', '-target', 'bpf', '-c', join(dir, 's.c'), '-o', join(dir, 'clang.o')]);
+    const x = compile(source, { fileName: 's.c' });
+    expect(x.messages).toBe('');
+    writeFileSync(join(dir, 'tbpf.o'), x.bytes as Uint8Array);
+    // Name, type, binding and visibility of the named functions and variables.
+    const symbols = (file: string) =>
+      execFileSync('llvm-readelf-19', ['-sW', join(dir, file)], { encoding: 'utf8' })
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/))
+        .filter((c) => c.length === 8 && (c[3] === 'FUNC' || c[3] === 'OBJECT'))
+        .map((c) => `${c[7]} ${c[3]} ${c[4]} ${c[5]}`)
+        .sort();
+    expect(symbols('tbpf.o')).toEqual(symbols('clang.o'));
+    expect(symbols('tbpf.o')).toContain('get FUNC WEAK HIDDEN');
+  });
+
+  it('pass int arguments of variadic helpers unwidened, as clang-19 (bpf_trace_printk)', () => {
+    if (!tool('clang-19') || !tool('llvm-objdump-19')) return;
+    const source = `#include <tbpf/bpf_helpers.h>
+SEC("kprobe/x") int p(void *ctx) {
+  int a = bpf_get_smp_processor_id();
+  unsigned int b = bpf_get_prandom_u32();
+  static const char fmt[] = "%d %u";
+  bpf_trace_printk(fmt, sizeof(fmt), a * 3, b + 1);
+  return 0;
+}
+`;
+    const dir = mkdtempSync(join(tmpdir(), 'cc-va-'));
+    const include = new URL('../include', import.meta.url).pathname;
+    writeFileSync(join(dir, 'p.c'), source);
+    execFileSync('clang-19', [
+      '-O2',
+      '-target',
+      'bpf',
+      `-I${include}`,
+      '-c',
+      join(dir, 'p.c'),
+      '-o',
+      join(dir, 'clang.o'),
+    ]);
+    const x = compile(source, { fileName: 'p.c' });
+    expect(x.messages).toBe('');
+    writeFileSync(join(dir, 'tbpf.o'), x.bytes as Uint8Array);
+    const insns = (file: string) =>
+      execFileSync('llvm-objdump-19', ['-d', '--no-show-raw-insn', join(dir, file)], { encoding: 'utf8' })
+        .split('\n')
+        .filter((l) => /^\s+\d+:\t/.test(l));
+    const ours = insns('tbpf.o');
+    expect(ours.some((l) => /s>>=|<<=|= \(s32\)/.test(l))).toBe(false);
+    expect(ours.length).toBeLessThanOrEqual(insns('clang.o').length);
+  });
+
   it('-S assembly re-assembles with llvm-mc-19 to the same instructions', () => {
     if (!tool('llvm-mc-19') || !tool('llvm-objdump-19')) return;
     const unit = compileToUnit(SOURCE, { fileName: 'probe.c' }).unit;

@@ -1027,19 +1027,12 @@ export class Parser {
         autoType = true;
         base = T.int; // replaced by the initializer's type
       } else {
+        // A typedef name only where no type was given yet (else it is the declarator's name):
+        // asked in that order, as the scope lookup is the costly part of a big header's parse.
+        if (base || int128 || signed !== undefined || longs !== 0 || short || sawInt || sawChar) break;
         const e = this.lookup(w);
-        if (
-          e?.kind === 'typedef' &&
-          !base &&
-          !int128 &&
-          signed === undefined &&
-          longs === 0 &&
-          !short &&
-          !sawInt &&
-          !sawChar
-        ) {
-          base = e.type;
-        } else break;
+        if (e?.kind !== 'typedef') break;
+        base = e.type;
       }
       any = true;
       this.take();
@@ -1308,19 +1301,10 @@ export class Parser {
       this.expectClosing(')', open);
       at = inner.at;
       name = inner.name;
-    } else if (this.peek().kind === 'ident' && !this.isTypeName()) name = this.take().text;
-    else if (
-      this.peek().kind === 'ident' &&
-      this.lookup(this.peek().text)?.kind === 'typedef' &&
-      !this.is('(', 1) &&
-      (this.is(';', 1) ||
-        this.is('[', 1) ||
-        this.is(',', 1) ||
-        this.is('=', 1) ||
-        this.is(')', 1) ||
-        this.is(':', 1))
-    ) {
-      name = this.take().text; // a typedef name redeclared as an identifier
+    } else if (this.peek().kind === 'ident' && !TYPE_KEYWORDS.has(this.peek().text)) {
+      // The declarator's name — a typedef name too where a name must be (`long T;`: a typedef
+      // name redeclared as an identifier), which needs no scope lookup.
+      if (this.endsName(1) || this.lookup(this.peek().text)?.kind !== 'typedef') name = this.take().text;
     }
     const suffixes = this.suffixList();
     const first = suffixes[0];
@@ -1337,6 +1321,14 @@ export class Parser {
         return inner ? inner.build(t) : t;
       },
     };
+  }
+
+  /** Token k ends a declarator's name: `;`, `[`, `,`, `=`, `)` or `:`. */
+  private endsName(k: number): boolean {
+    const t = this.peek(k);
+    if (t.kind !== 'punct') return false;
+    const p = t.text;
+    return p === ';' || p === '[' || p === ',' || p === '=' || p === ')' || p === ':';
   }
 
   /** `(a, b)` of a K&R definition: identifiers that do not name types. */
@@ -3299,12 +3291,9 @@ export class Parser {
       const r = this.rvalue(a);
       if (r.type.kind === 'struct')
         throw this.error(a.loc, 'passing structs by value is not supported by BPF');
-      return isInteger(r.type)
-        ? this.convert(
-            r,
-            promote(r.type).size < 8 ? (promote(r.type).signed ? T.long : T.ulong) : promote(r.type),
-          )
-        : r;
+      // The default argument promotions only, as clang: an int goes in its register as it is
+      // (the helper reads the width its format says), not widened to 64 bits.
+      return isInteger(r.type) ? this.convert(r, promote(r.type)) : r;
     });
     const loc = callee0.loc;
     if (callee.kind === 'func') {
