@@ -4,5 +4,6 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'] } },
-  test: { include: ['src/**/*.test.ts'] },
+  // Many tests run clang-19, gcc or the kernel's verifier: 5 s is too short on a loaded machine.
+  test: { include: ['src/**/*.test.ts'], testTimeout: 30_000 },
 });
