@@ -141,6 +141,10 @@ interface Attrs {
   mode?: 1 | 2 | 4 | 8;
 }
 
+/** An empty list of declarator parts (shared: never changed). */
+const NONE: readonly never[] = [];
+const unchanged = (t: Type): Type => t;
+
 const VISIBILITIES: readonly SymbolVisibility[] = ['default', 'hidden', 'internal', 'protected'];
 
 const FLOAT: Type = { kind: 'float', size: 4, name: 'float' };
@@ -1250,7 +1254,8 @@ export class Parser {
   // ---- declarators ----
 
   /** `* const * volatile …`: each star with its qualifiers and type tags, outermost first. */
-  private pointerList(): Star[] {
+  private pointerList(): readonly Star[] {
+    if (!this.is('*')) return NONE; // most declarators: no allocation
     const stars: Star[] = [];
     while (this.is('*')) {
       const star = this.take();
@@ -1314,12 +1319,15 @@ export class Parser {
       at,
       params: inner ? inner.params : own?.params,
       knr: inner ? inner.knr : own?.knr,
-      build: (base) => {
-        let t = base;
-        for (const q of stars) t = { ...pointerTo(t), ...q } as Type;
-        t = this.applySuffixes(t, suffixes);
-        return inner ? inner.build(t) : t;
-      },
+      build:
+        stars.length === 0 && suffixes.length === 0 && !inner
+          ? unchanged
+          : (base) => {
+              let t = base;
+              for (const q of stars) t = { ...pointerTo(t), ...q } as Type;
+              t = this.applySuffixes(t, suffixes);
+              return inner ? inner.build(t) : t;
+            },
     };
   }
 
@@ -1343,7 +1351,8 @@ export class Parser {
   }
 
   /** Array and function suffixes of a declarator, in source order. */
-  private suffixList(): Suffix[] {
+  private suffixList(): readonly Suffix[] {
+    if (!this.is('[') && !this.is('(')) return NONE;
     const out: Suffix[] = [];
     for (;;) {
       if (out.length >= MAX_NESTING)
@@ -1410,7 +1419,7 @@ export class Parser {
   }
 
   /** The type of `t` followed by the suffixes (the last applies first: `a[2][3]` is 2 of 3). */
-  private applySuffixes(base: Type, suffixes: Suffix[]): Type {
+  private applySuffixes(base: Type, suffixes: readonly Suffix[]): Type {
     let t = base;
     for (let k = suffixes.length - 1; k >= 0; k--) {
       const sfx = suffixes[k];
