@@ -101,7 +101,7 @@ export function prng(seed: number): () => number {
   };
 }
 
-/** Helper ids called: the standard hot ones, printk, tail_call (12, not registered), unknown ids. */
+/** Helper ids called: the standard hot ones, printk, tail_call (12: wild map pointers, runs not driven by runProgram), unknown ids. */
 const HELPERS = [1, 2, 3, 4, 5, 6, 7, 12, 14, 45, 113, 115, 130, 131, 132, 133, 1001, 1002, 999, 0];
 const OFFSETS = [0, 8, -8, 1, -1, 16, 63, 64, -512, 32767, -32768, 4096, -4096];
 

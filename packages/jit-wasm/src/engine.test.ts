@@ -1,6 +1,7 @@
 import { assemble } from '@tbpf/asm';
 import { callLocal, exit, lddw, ldxw, mov } from '@tbpf/isa';
-import { BPF_ADDRESS_BASE, loadInsns, Runtime, VmError } from '@tbpf/vm';
+import { BPF_ADDRESS_BASE, interpreter, loadInsns, Runtime, VmError } from '@tbpf/vm';
+import { tailCallScenario } from '@tbpf/vm/testing';
 import { describe, expect, it } from 'vitest';
 import { syntheticProgram } from './bench/measure.js';
 import { wasmEngine } from './engine.js';
@@ -140,6 +141,10 @@ describe('wasm engine: helpers through the JavaScript trampoline', () => {
     expect(p.run()).toBe(2n ** 64n - 7n);
     expect(p.runFast(0, 0)).toBe(2 ** 32 - 7);
     p.dispose();
+  });
+
+  it("tail calls (runProgram) give the interpreter's results: the chain limit, the context passed on", () => {
+    expect(tailCallScenario(wasmEngine)).toEqual(tailCallScenario(interpreter));
   });
 });
 

@@ -21,7 +21,8 @@ import {
   stxdw,
   sub,
 } from '@tbpf/isa';
-import { BPF_ADDRESS_BASE, HELPER, MAP_TYPE, Runtime, VmError } from '@tbpf/vm';
+import { BPF_ADDRESS_BASE, HELPER, interpreter, MAP_TYPE, Runtime, VmError } from '@tbpf/vm';
+import { tailCallScenario } from '@tbpf/vm/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { x64Engine } from './engine.js';
 import { nativeAddon } from './native.js';
@@ -217,6 +218,10 @@ describe.skipIf(!nativeAvailable())('native executor', () => {
     expect(() => p.run()).toThrow(
       expect.objectContaining({ kind: 'load', message: 'the prepared program was disposed' }),
     );
+  });
+
+  it("tail calls (runProgram) give the interpreter's results: the chain limit, the context passed on", () => {
+    expect(tailCallScenario(x64Engine)).toEqual(tailCallScenario(interpreter));
   });
 
   it('runs N calls in a C loop for benchmarks', () => {

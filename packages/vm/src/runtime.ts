@@ -10,6 +10,7 @@ import { STACK_REGION_SIZE } from './limits.js';
 import { type CreateMapOptions, createMap } from './maps/create.js';
 import type { BpfMap, MapDefinition } from './maps/map.js';
 import { LinearMemory, type Region, type RegionKind } from './memory.js';
+import { TailCalls } from './tail-call.js';
 
 /** How many trace_printk lines the default sink keeps. */
 export const PRINTK_LOG_LINES = 10_000;
@@ -58,6 +59,8 @@ export class Runtime {
   readonly cpu: number;
   readonly task: TaskIdentity;
   readonly dumpStack: () => void;
+  /** bpf_tail_call's state during a run (./tail-call.ts). */
+  readonly tailCalls = new TailCalls();
   private readonly mapList: BpfMap[] = [];
   private readonly byDescriptor = new Map<number, BpfMap>();
 

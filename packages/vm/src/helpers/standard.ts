@@ -6,8 +6,10 @@
  */
 import { EFAULT, EINVAL, VmError } from '../errors.js';
 import { PerfEventArray } from '../maps/perf-event-array.js';
+import { ProgArray } from '../maps/prog-array.js';
 import { RingBuffer } from '../maps/ringbuf.js';
 import { BPF_ADDRESS_BASE } from '../memory.js';
+import { MAX_TAIL_CALLS } from '../tail-call.js';
 import { HELPER } from './ids.js';
 import { LINUX_HELPER_PROTOTYPES } from './linux-prototypes.js';
 import { formatPrintk, type PrintkArg } from './printk.js';
@@ -178,6 +180,27 @@ const perfEventOutput: HelperFn = (call) => {
   return map.output(index, call.runtime.memory.bytes.slice(data, data + size));
 };
 
+/**
+ * tail_call(ctx, prog_array, index): when slot `index` holds a program and fewer than
+ * MAX_TAIL_CALLS were taken, stop here and have `runProgram` start it with r1 = ctx; otherwise
+ * fall through to the next instruction, as in Linux.
+ */
+const tailCall: HelperFn = (call) => {
+  const map = call.runtime.mapOfPointer(call.lo[2], call.hi[2], call.pc);
+  if (!(map instanceof ProgArray))
+    throw new VmError('helper-failed', `map ${map.name} is not a program array`, call.pc);
+  const state = call.runtime.tailCalls;
+  if (!state.driving)
+    throw new VmError('helper-failed', 'bpf_tail_call needs the run to go through runProgram', call.pc);
+  const target = map.get(call.u32(3));
+  if (!target || state.count >= MAX_TAIL_CALLS) return 0;
+  state.count++;
+  // A verified caller passes its context: an address in the linear memory (or NULL).
+  state.pending = { program: target, ctx: call.offset(1) === -1 ? 0 : call.offset(1) };
+  call.stop(0);
+  return 0;
+};
+
 /** get_current_comm(buf, size): the task's name, NUL-terminated and zero-padded to `size`. */
 const getCurrentComm: HelperFn = (call) => {
   const size = call.num(2);
@@ -293,6 +316,7 @@ export function standardHelperEntries(): Entry[] {
     [linux(HELPER.probe_read_str), probeReadStr],
     [linux(HELPER.probe_read_user), probeRead],
     [linux(HELPER.probe_read_user_str), probeReadStr],
+    [linux(HELPER.tail_call), tailCall],
     [linux(HELPER.get_current_pid_tgid), (call) => pair(call, call.runtime.task.tgid, call.runtime.task.pid)],
     [linux(HELPER.get_current_uid_gid), (call) => pair(call, call.runtime.task.gid, call.runtime.task.uid)],
     [linux(HELPER.get_current_comm), getCurrentComm],

@@ -5,17 +5,19 @@ import { HashMap } from './hash.js';
 import { DESC_SIZE, nextPow2, RING_HEADER, round8, SLOT_HEADER } from './layout.js';
 import type { BpfMap, MapDefinition } from './map.js';
 import { PerfEventArray } from './perf-event-array.js';
+import { ProgArray } from './prog-array.js';
 import { RingBuffer } from './ringbuf.js';
 
 /** Linux BPF_MAP_TYPE_* numbers of the map types tbpf implements. */
 export const MAP_TYPE = {
   hash: 1,
   array: 2,
+  prog_array: 3,
+  perf_event_array: 4,
   percpu_hash: 5,
   percpu_array: 6,
   lru_hash: 9,
   lru_percpu_hash: 10,
-  perf_event_array: 4,
   ringbuf: 27,
 } as const;
 
@@ -49,6 +51,7 @@ function bytesNeeded(def: MapDefinition): number | undefined {
     case MAP_TYPE.ringbuf:
       return DESC_SIZE + RING_HEADER + def.maxEntries;
     case MAP_TYPE.perf_event_array:
+    case MAP_TYPE.prog_array:
       return DESC_SIZE;
     default:
       return undefined;
@@ -65,7 +68,9 @@ export function createMap(
   // max_entries 0 on a perf event array means one slot per CPU to libbpf.
   if (def.type === MAP_TYPE.perf_event_array && def.maxEntries === 0) def = { ...def, maxEntries: PERF_CPUS };
   const sizes: [string, number][] =
-    def.type === MAP_TYPE.ringbuf || def.type === MAP_TYPE.perf_event_array
+    def.type === MAP_TYPE.ringbuf ||
+    def.type === MAP_TYPE.perf_event_array ||
+    def.type === MAP_TYPE.prog_array
       ? [['max_entries', def.maxEntries]]
       : [
           ['key_size', def.keySize],
@@ -98,6 +103,8 @@ export function createMap(
       return new RingBuffer(mem, def, id);
     case MAP_TYPE.perf_event_array:
       return new PerfEventArray(mem, def, id);
+    case MAP_TYPE.prog_array:
+      return new ProgArray(mem, def, id);
     default:
       throw new VmError('map', `map ${def.name}: map type ${def.type} is not supported`);
   }

@@ -5,9 +5,8 @@
  * Programs cannot look into the map (the verifier allows only the perf helpers), so nothing lives
  * in the linear memory but the descriptor.
  */
-import { E2BIG, EINVAL, ENOSPC } from '../errors.js';
-import type { LinearMemory } from '../memory.js';
-import { BpfMap, type MapDefinition } from './map.js';
+import { E2BIG, ENOSPC } from '../errors.js';
+import { HostMap } from './host-map.js';
 
 /** Records a slot holds before the host takes them; more are lost (counted in `lost`, as perf does). */
 export const PERF_SLOT_RECORDS = 4096;
@@ -18,15 +17,11 @@ export interface PerfRecord {
   data: Uint8Array;
 }
 
-export class PerfEventArray extends BpfMap {
+export class PerfEventArray extends HostMap {
   /** Records waiting per slot; a slot appears when first written (max_entries may be 2^32 - 1). */
   private readonly slots = new Map<number, Uint8Array[]>();
   /** Records refused because their slot was full. */
   lost = 0;
-
-  constructor(mem: LinearMemory, def: MapDefinition, id: number) {
-    super(mem, { ...def, keySize: 4, valueSize: 4 }, id);
-  }
 
   /**
    * bpf_perf_event_output: append `data` to slot `index`. 0, -E2BIG past max_entries, or -ENOSPC
@@ -54,28 +49,7 @@ export class PerfEventArray extends BpfMap {
     return out;
   }
 
-  lookupAt(): number {
-    return 0;
-  }
-  updateAt(): number {
-    return -EINVAL;
-  }
-  deleteAt(): number {
-    return -EINVAL;
-  }
-  keys(): Uint8Array[] {
-    return [];
-  }
   clear(): void {
     this.slots.clear();
-  }
-  protected find(): number {
-    return 0;
-  }
-  protected put(): number {
-    return -EINVAL;
-  }
-  protected remove(): number {
-    return -EINVAL;
   }
 }

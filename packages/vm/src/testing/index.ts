@@ -6,3 +6,4 @@ export {
   SANDBOX_TEST_MEMORY,
   UNKNOWN_HELPER_CALLS,
 } from './sandbox.js';
+export { tailCallScenario } from './tail-calls.js';
