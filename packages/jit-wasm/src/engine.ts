@@ -280,9 +280,8 @@ class WasmProgram implements PreparedProgram {
 
 /** The memory helpers the program calls that still have their standard implementations. */
 function memoryHelperIds(program: LoadedProgram, helpers: HelperRegistry): Set<number> {
-  const called = new Set(
-    program.insns.flatMap((x) => (x.kind === 'call' && x.target === 'helper' ? [x.imm] : [])),
-  );
+  const called = new Set<number>();
+  for (const x of program.insns) if (x.kind === 'call' && x.target === 'helper') called.add(x.imm);
   return new Set(MEMORY_HELPERS.filter((id) => called.has(id) && isStandard(helpers, id)));
 }
 

@@ -69,7 +69,15 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
   const refreshImport = m.importFunc('env', IMPORT_REFRESH, [], []);
   const clockImport = m.importFunc('env', IMPORT_CLOCK, [], [F64]);
   const randomImport = m.importFunc('env', IMPORT_RANDOM, [], [I32]);
-  const entryCalled = insns.some((x, i) => x.kind === 'call' && x.target === 'local' && cf.target[i] === 0);
+  // One pass for both: every `kind` read over a whole program's differently shaped
+  // instructions is a megamorphic load, so passes over the instructions add up.
+  let entryCalled = false;
+  let usesPacket = false;
+  for (let i = 0; i < insns.length; i++) {
+    const x = insns[i];
+    if (x.kind === 'ldabs' || x.kind === 'ldind') usesPacket = true;
+    else if (x.kind === 'call' && x.target === 'local' && cf.target[i] === 0) entryCalled = true;
+  }
   const shapeOf = (k: number): FunctionShape => (k > 0 || entryCalled ? 'callee' : 'entry');
   const funcs = cf.subprograms.map((_, k) =>
     shapeOf(k) === 'callee' ? m.func(FUNC_PARAMS, CALLEE_RESULTS) : m.func(ENTRY_PARAMS, [I64]),
@@ -77,7 +85,6 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
   // Small entries get a second copy that is `runFast` itself: no wrapper call per run.
   const entrySize = cf.subprograms[0].end - cf.subprograms[0].start;
   const fastCopy = !entryCalled && entrySize <= FAST_COPY_MAX ? m.func([I32, I32], [I32]) : -1;
-  const usesPacket = insns.some((x) => x.kind === 'ldabs' || x.kind === 'ldind');
   const packet = { off: m.global(I32, true), len: m.global(I64, true) };
   const callDepth = m.global(I32, true);
   const slowPath = defineSlowPath(m, helperImport, layout.scratch);
