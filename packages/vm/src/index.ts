@@ -19,6 +19,7 @@ export { BPF_ANY, BPF_EXIST, BPF_NOEXIST, fnv1a } from './maps/layout.js';
 export { BpfMap, type MapDefinition } from './maps/map.js';
 export { PERF_SLOT_RECORDS, PerfEventArray, type PerfRecord } from './maps/perf-event-array.js';
 export { ProgArray } from './maps/prog-array.js';
+export { QueueStackMap } from './maps/queue-stack.js';
 export { EAGAIN, RingBuffer } from './maps/ringbuf.js';
 export * from './memory.js';
 export * from './program.js';

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { E2BIG, EFAULT, EINVAL, ENOSPC, VmError } from '../errors.js';
+import { E2BIG, EFAULT, EINVAL, ENOENT, ENOSPC, VmError } from '../errors.js';
 import { MAP_TYPE } from '../maps/create.js';
+import { BPF_EXIST, BPF_NOEXIST } from '../maps/layout.js';
 import { PERF_SLOT_RECORDS, type PerfEventArray } from '../maps/perf-event-array.js';
+import type { QueueStackMap } from '../maps/queue-stack.js';
 import type { RingBuffer } from '../maps/ringbuf.js';
 import { addressOf } from '../memory.js';
 import { lddwMap, newRuntime, program, runOn } from '../testing/run.js';
@@ -472,5 +474,56 @@ describe('perf_event_output into a perf event array', () => {
     expect(runOn(rt, toSlot1)).toBe(neg(ENOSPC));
     expect(events.lost).toBe(1);
     expect(events.take()).toHaveLength(PERF_SLOT_RECORDS);
+  });
+});
+
+describe('queues and stacks (map_push_elem / map_pop_elem / map_peek_elem)', () => {
+  const ops = (rt: ReturnType<typeof newRuntime>, map: QueueStackMap) => {
+    const push = (v: number, flags = 0) =>
+      runOn(
+        rt,
+        program(
+          `stdw [%r10-8], ${v}\nmov %r2, %r10\nadd %r2, -8\nmov %r3, ${flags}\ncall ${HELPER.map_push_elem}\nexit`,
+          [lddwMap(1, map)],
+        ),
+      );
+    // r0 = the value taken, or the helper's negative errno.
+    const take = (id: number) =>
+      runOn(
+        rt,
+        program(`mov %r2, %r10\nadd %r2, -8\ncall ${id}\njslt %r0, 0, +1\nldxdw %r0, [%r10-8]\nexit`, [
+          lddwMap(1, map),
+        ]),
+      );
+    return { push, pop: () => take(HELPER.map_pop_elem), peek: () => take(HELPER.map_peek_elem) };
+  };
+  const create = (rt: ReturnType<typeof newRuntime>, type: number) =>
+    rt.createMap({ name: 'q', type, keySize: 0, valueSize: 8, maxEntries: 2 }) as QueueStackMap;
+
+  it('a queue gives values oldest first; full: -E2BIG, or BPF_EXIST drops the oldest; empty: -ENOENT', () => {
+    const rt = newRuntime();
+    const { push, pop, peek } = ops(rt, create(rt, MAP_TYPE.queue));
+    expect([push(1), push(2), push(3)]).toEqual([0n, 0n, neg(E2BIG)]);
+    expect(push(3, BPF_EXIST)).toBe(0n);
+    expect([peek(), pop(), pop(), pop()]).toEqual([2n, 2n, 3n, neg(ENOENT)]);
+    expect(push(1, BPF_NOEXIST)).toBe(neg(EINVAL));
+  });
+
+  it('a stack gives the newest first', () => {
+    const rt = newRuntime();
+    const stack = create(rt, MAP_TYPE.stack);
+    const { push, pop, peek } = ops(rt, stack);
+    expect([push(1), push(2)]).toEqual([0n, 0n]);
+    expect([peek(), pop(), stack.size, pop(), peek()]).toEqual([2n, 2n, 1, 1n, neg(ENOENT)]);
+  });
+
+  it('refuses a key and sizes past the linear memory', () => {
+    const rt = newRuntime();
+    expect(() =>
+      rt.createMap({ name: 'k', type: MAP_TYPE.queue, keySize: 4, valueSize: 8, maxEntries: 2 }),
+    ).toThrow(/key_size 0/);
+    expect(() =>
+      rt.createMap({ name: 'big', type: MAP_TYPE.stack, keySize: 0, valueSize: 4096, maxEntries: 1 << 20 }),
+    ).toThrow(/linear memory holds/);
   });
 });

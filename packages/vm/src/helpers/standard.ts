@@ -7,6 +7,7 @@
 import { EFAULT, EINVAL, VmError } from '../errors.js';
 import { PerfEventArray } from '../maps/perf-event-array.js';
 import { ProgArray } from '../maps/prog-array.js';
+import { QueueStackMap } from '../maps/queue-stack.js';
 import { RingBuffer } from '../maps/ringbuf.js';
 import { BPF_ADDRESS_BASE } from '../memory.js';
 import { MAX_TAIL_CALLS } from '../tail-call.js';
@@ -64,6 +65,33 @@ const mapDelete: HelperFn = (call) => {
   const map = call.runtime.mapOfPointer(call.lo[1], call.hi[1], call.pc);
   return map.deleteAt(required(call, 2, map.keySize, 'key'));
 };
+
+/** The queue or stack map behind r1 (map_push/pop/peek_elem take no other). */
+function queueOf(call: HelperCall): QueueStackMap {
+  const map = call.runtime.mapOfPointer(call.lo[1], call.hi[1], call.pc);
+  if (!(map instanceof QueueStackMap))
+    throw new VmError('helper-failed', `map ${map.name} is not a queue or a stack`, call.pc);
+  return map;
+}
+
+/** map_push_elem(map, value, flags). */
+const mapPush: HelperFn = (call) => {
+  const map = queueOf(call);
+  const value = required(call, 2, map.valueSize, 'value');
+  return map.push(call.runtime.memory.bytes.subarray(value, value + map.valueSize), call.num(3));
+};
+
+/** map_pop_elem(map, value) / map_peek_elem(map, value): the value into r2, or -ENOENT. */
+const mapTake =
+  (pop: boolean): HelperFn =>
+  (call) => {
+    const map = queueOf(call);
+    const out = required(call, 2, map.valueSize, 'value', true);
+    const value = pop ? map.pop() : map.peek();
+    if (typeof value === 'number') return value;
+    call.runtime.memory.bytes.set(value, out);
+    return 0;
+  };
 
 /** probe_read(dst, size, unsafe_ptr): copy or zero-fill dst and return -EFAULT. */
 const probeRead: HelperFn = (call) => {
@@ -322,6 +350,9 @@ export function standardHelperEntries(): Entry[] {
     [linux(HELPER.get_current_comm), getCurrentComm],
     [linux(HELPER.perf_event_output), perfEventOutput],
     [linux(HELPER.get_numa_node_id), () => 0],
+    [linux(HELPER.map_push_elem), mapPush],
+    [linux(HELPER.map_pop_elem), mapTake(true)],
+    [linux(HELPER.map_peek_elem), mapTake(false)],
     // A runtime runs one program at a time to completion: a lock is always free.
     [linux(HELPER.spin_lock), () => 0],
     [linux(HELPER.spin_unlock), () => 0],

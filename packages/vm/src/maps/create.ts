@@ -6,6 +6,7 @@ import { DESC_SIZE, nextPow2, RING_HEADER, round8, SLOT_HEADER } from './layout.
 import type { BpfMap, MapDefinition } from './map.js';
 import { PerfEventArray } from './perf-event-array.js';
 import { ProgArray } from './prog-array.js';
+import { QueueStackMap } from './queue-stack.js';
 import { RingBuffer } from './ringbuf.js';
 
 /** Linux BPF_MAP_TYPE_* numbers of the map types tbpf implements. */
@@ -18,6 +19,8 @@ export const MAP_TYPE = {
   percpu_array: 6,
   lru_hash: 9,
   lru_percpu_hash: 10,
+  queue: 22,
+  stack: 23,
   ringbuf: 27,
 } as const;
 
@@ -53,6 +56,10 @@ function bytesNeeded(def: MapDefinition): number | undefined {
     case MAP_TYPE.perf_event_array:
     case MAP_TYPE.prog_array:
       return DESC_SIZE;
+    case MAP_TYPE.queue:
+    case MAP_TYPE.stack:
+      // The values live on the JavaScript side; bounding them by the memory keeps a full map finite.
+      return DESC_SIZE + def.valueSize * def.maxEntries;
     default:
       return undefined;
   }
@@ -67,13 +74,16 @@ export function createMap(
 ): BpfMap {
   // max_entries 0 on a perf event array means one slot per CPU to libbpf.
   if (def.type === MAP_TYPE.perf_event_array && def.maxEntries === 0) def = { ...def, maxEntries: PERF_CPUS };
+  const keyless = def.type === MAP_TYPE.queue || def.type === MAP_TYPE.stack;
+  if (keyless && def.keySize !== 0)
+    throw new VmError('map', `map ${def.name}: a queue or stack has key_size 0, got ${def.keySize}`);
   const sizes: [string, number][] =
     def.type === MAP_TYPE.ringbuf ||
     def.type === MAP_TYPE.perf_event_array ||
     def.type === MAP_TYPE.prog_array
       ? [['max_entries', def.maxEntries]]
       : [
-          ['key_size', def.keySize],
+          ...(keyless ? [] : [['key_size', def.keySize] as [string, number]]),
           ['value_size', def.valueSize],
           ['max_entries', def.maxEntries],
         ];
@@ -105,6 +115,9 @@ export function createMap(
       return new PerfEventArray(mem, def, id);
     case MAP_TYPE.prog_array:
       return new ProgArray(mem, def, id);
+    case MAP_TYPE.queue:
+    case MAP_TYPE.stack:
+      return new QueueStackMap(mem, def, id, def.type === MAP_TYPE.stack);
     default:
       throw new VmError('map', `map ${def.name}: map type ${def.type} is not supported`);
   }

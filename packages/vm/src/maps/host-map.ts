@@ -1,18 +1,14 @@
 /**
- * The base of maps programs cannot look into (perf event arrays, program arrays): Linux's
+ * The base of maps programs cannot look into (perf event arrays, program arrays, queues, stacks,
+ * bloom filters): Linux's
  * verifier lets programs pass them only to their own helpers, so nothing lives in the linear
  * memory but the descriptor, and the byte-level map operations find nothing and change nothing.
  * Subclasses keep their entries as JavaScript objects and give the host its own API.
  */
 import { EINVAL } from '../errors.js';
-import type { LinearMemory } from '../memory.js';
-import { BpfMap, type MapDefinition } from './map.js';
+import { BpfMap } from './map.js';
 
 export abstract class HostMap extends BpfMap {
-  constructor(mem: LinearMemory, def: MapDefinition, id: number) {
-    super(mem, { ...def, keySize: 4, valueSize: 4 }, id);
-  }
-
   lookupAt(): number {
     return 0;
   }

@@ -6,7 +6,9 @@
  * in the linear memory but the descriptor.
  */
 import { E2BIG, ENOSPC } from '../errors.js';
+import type { LinearMemory } from '../memory.js';
 import { HostMap } from './host-map.js';
+import type { MapDefinition } from './map.js';
 
 /** Records a slot holds before the host takes them; more are lost (counted in `lost`, as perf does). */
 export const PERF_SLOT_RECORDS = 4096;
@@ -22,6 +24,10 @@ export class PerfEventArray extends HostMap {
   private readonly slots = new Map<number, Uint8Array[]>();
   /** Records refused because their slot was full. */
   lost = 0;
+
+  constructor(mem: LinearMemory, def: MapDefinition, id: number) {
+    super(mem, { ...def, keySize: 4, valueSize: 4 }, id);
+  }
 
   /**
    * bpf_perf_event_output: append `data` to slot `index`. 0, -E2BIG past max_entries, or -ENOSPC

@@ -5,10 +5,16 @@
  */
 import type { PreparedProgram } from '../engine.js';
 import { VmError } from '../errors.js';
+import type { LinearMemory } from '../memory.js';
 import { HostMap } from './host-map.js';
+import type { MapDefinition } from './map.js';
 
 export class ProgArray extends HostMap {
   private readonly slots = new Map<number, PreparedProgram>();
+
+  constructor(mem: LinearMemory, def: MapDefinition, id: number) {
+    super(mem, { ...def, keySize: 4, valueSize: 4 }, id);
+  }
 
   /** Put `program` in slot `index` (undefined empties it). */
   set(index: number, program: PreparedProgram | undefined): void {
