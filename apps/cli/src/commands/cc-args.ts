@@ -31,6 +31,8 @@ export interface CcArgs {
   errorLimit?: number;
   json: boolean;
   help: boolean;
+  /** -v: print the include search list as clang does (Makefiles read it with sed). */
+  verbose: boolean;
   /** Options accepted without effect, for the note. */
   ignored: string[];
 }
@@ -71,6 +73,7 @@ export function parseCcArgs(argv: readonly string[]): CcArgs {
     noLineMarkers: false,
     json: false,
     help: false,
+    verbose: false,
     ignored: [],
   };
   const macroOps: { define: boolean; text: string }[] = [];
@@ -156,6 +159,9 @@ export function parseCcArgs(argv: readonly string[]): CcArgs {
       case '--json':
         a.json = true;
         continue;
+      case '-v':
+        a.verbose = true;
+        continue;
       case '-h':
       case '--help':
         a.help = true;
@@ -206,7 +212,6 @@ export function parseCcArgs(argv: readonly string[]): CcArgs {
       /^-std=/.test(arg) ||
       /^-M(D|MD|P|G)?$/.test(arg) ||
       arg === '-pipe' ||
-      arg === '-v' ||
       arg === '-Qunused-arguments'
     ) {
       a.ignored.push(arg);
@@ -249,5 +254,7 @@ Takes clang-19's command line for BPF, so that \`make CC="tbpf cc"\` builds work
   -g, -W…, -w, -f…, -std=…, -M…: accepted without effect (one note names them); BTF and line
                          information are always written
   -ferror-limit=N        stop after N errors (default 20)
+  -v                     print the include search list as clang does (libbpf-bootstrap's Makefile
+                         reads it with \`$(CLANG) -v -E - </dev/null\`)
   --json                 the result (output file, diagnostics) as JSON
 `;

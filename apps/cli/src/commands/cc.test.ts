@@ -67,6 +67,20 @@ describe('tbpf cc', () => {
     expect(io.files['m.i']).toBe('int y = ((4) + (4));\n');
   });
 
+  it('-v prints the include search list as clang does (what a Makefile turns into -idirafter)', async () => {
+    const io = memoryIo({ 'm.c': 'int x;\n' });
+    expect(await runCli(['node', 'tbpf', 'cc', '-v', '-E', '-Iinc', '-idirafter', 'late', 'm.c'], io)).toBe(
+      0,
+    );
+    // libbpf-bootstrap: sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }'
+    const lines = io.stderr.split('\n');
+    const from = lines.indexOf('#include <...> search starts here:');
+    const to = lines.indexOf('End of search list.');
+    expect(from).toBeGreaterThan(0);
+    expect(lines.slice(from + 1, to)).toEqual([' inc', ' /usr/local/include', ' /usr/include', ' late']);
+    expect(io.stderr).not.toContain('accepted without effect');
+  });
+
   it('rejects what it cannot do with exit 2', async () => {
     const io = memoryIo({ 'a.c': 'int x;\n' });
     expect(await runCli(['node', 'tbpf', 'cc', '-target', 'x86_64', 'a.c'], io)).toBe(2);

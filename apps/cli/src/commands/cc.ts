@@ -28,6 +28,7 @@ export function registerCc(program: Command, io: Io): void {
       }
       if (args.ignored.length > 0 && !args.json)
         io.err(`tbpf cc: note: accepted without effect: ${args.ignored.join(' ')}\n`);
+      if (args.verbose) io.err(searchList(args));
       if (args.inputs.length === 0) throw new CliError('no input file');
       if (args.inputs.length > 1 && args.output !== undefined && args.mode !== 'preprocess')
         throw new CliError(
@@ -35,6 +36,21 @@ export function registerCc(program: Command, io: Io): void {
         );
       for (const input of args.inputs) compileOne(io, args, input);
     });
+}
+
+/**
+ * The directories `#include <…>` searches, in clang's -v format. The bundled headers sit
+ * between /usr/local/include and /usr/include (where clang's resource directory is); they are
+ * not files, so they are named in the header line, not listed.
+ */
+function searchList(args: CcArgs): string {
+  const dirs = [
+    ...args.includeDirs,
+    ...(args.noSystemDirs ? [] : SYSTEM_BEFORE_BUNDLED),
+    ...(args.noSystemDirs ? [] : SYSTEM_AFTER_BUNDLED),
+    ...args.afterDirs,
+  ];
+  return `tbpf cc (BPF target; bundled headers searched after /usr/local/include)\n#include "..." search starts here:\n#include <...> search starts here:\n${dirs.map((d) => ` ${d}\n`).join('')}End of search list.\n`;
 }
 
 function compileOne(io: Io, args: CcArgs, input: string): void {
