@@ -55,6 +55,7 @@ import {
   ownStack,
   ptrReg,
   type Reg,
+  type RegType,
   SLOT_INVALID,
   STACK_INVALID,
   STACK_MISC,
@@ -104,6 +105,8 @@ const BEYOND_PKT_END = -2;
 const AT_PKT_END = -1;
 /** Pointers no arithmetic may move (Linux: "pointer arithmetic on sock prohibited"). */
 const SOCKETS = new Set(['sock', 'sock_common', 'tcp_sock', 'xdp_sock']);
+/** Pointers whose accesses Linux rewrites after verification (reg_type_mismatch_ok is false). */
+const CONVERTED_PTRS = new Set<RegType>(['ctx', 'sock', 'sock_common', 'tcp_sock', 'xdp_sock']);
 
 /** Linux's BPF_COMPLEXITY_LIMIT_STATES: states kept per instruction without CAP_BPF. */
 const MAX_STATES_UNPRIV = 64;
@@ -253,6 +256,11 @@ export class Checker {
   /** Context loads seen (`offset:size`), and whether the context pointer reached a helper. */
   private readonly ctxLoads = new Map<string, CtxRange>();
   private ctxEscaped = false;
+  /**
+   * The pointer type each load/store instruction dereferenced (Linux's insn_aux_data ptr_type),
+   * by instruction index: what convert_ctx_access needs after verification.
+   */
+  private readonly insnPtr: (RegType | undefined)[] = [];
   readonly stats: VerifyStats = {
     processed: 0,
     maxStatesPerInsn: 0,
@@ -799,6 +807,27 @@ export class Checker {
     }
   }
 
+  /**
+   * Linux's save_aux_ptr_type: one load/store instruction dereferences one kind of pointer when
+   * that kind is rewritten after verification (the context, sockets): the rewrite is per
+   * instruction, so another pointer reaching it on another path is refused.
+   */
+  private notePtrType(base: Reg): void {
+    const prev = this.insnPtr[this.pc];
+    if (prev === undefined) this.insnPtr[this.pc] = base.type;
+    else if (prev !== base.type && (CONVERTED_PTRS.has(prev) || CONVERTED_PTRS.has(base.type)))
+      this.reject('same insn cannot be used with different pointers');
+  }
+
+  /** Indices of the loads and stores that dereference the context pointer (ascending). */
+  get ctxInsns(): number[] {
+    const out: number[] = [];
+    this.insnPtr.forEach((t, i) => {
+      if (t === 'ctx') out.push(i);
+    });
+    return out;
+  }
+
   /** A load of `size` bytes at ctx + `offset` (ctx-access.ts). */
   noteCtxRead(offset: number, size: number): void {
     this.ctxLoads.set(`${offset}:${size}`, { offset, size });
@@ -980,12 +1009,14 @@ export class Checker {
 
   private checkLdx(insn: LdxInsn): void {
     const base = this.readReg(insn.src);
+    this.notePtrType(base);
     const value = this.checkMemAccess(insn.src, base, insn.off, insn.size, 'read', undefined, insn.signed);
     this.setReg(insn.dst, value ?? loadedScalar(insn.size, insn.signed));
   }
 
   private checkStore(insn: StInsn | StxInsn): void {
     const base = this.readReg(insn.dst);
+    this.notePtrType(base);
     let value: Reg;
     if (insn.kind === 'stx') value = this.readReg(insn.src);
     else {

@@ -189,4 +189,10 @@ export interface VerifyResult {
   stats: VerifyStats;
   /** Accepted programs: what they read of the context. */
   ctxReads?: CtxReads;
+  /**
+   * Accepted programs: indices of the loads and stores through the context pointer (Linux's
+   * insn_aux_data ptr_type), ascending — the instructions a runtime rewrites when its context
+   * layout differs from the one the program sees (convert_ctx_access).
+   */
+  ctxInsns?: readonly number[];
 }

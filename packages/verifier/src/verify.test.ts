@@ -94,6 +94,35 @@ describe('what a program reads of its context', () => {
   });
 });
 
+describe('which instructions dereference the context (for convert_ctx_access)', () => {
+  const type = tracepointType([{ name: 'a', offset: 8, size: 8 }], helpers);
+
+  it('lists every load and store through the context, wherever the pointer was copied', () => {
+    const r = verify(
+      [mov.reg(R6, R1), stdw(FP, -8, 0), ldxdw(R0, R6, 8), ldxdw(R2, FP, -8), ldxdw(R0, R1, 8), exit()],
+      { type },
+    );
+    expect(r.ctxInsns).toEqual([2, 4]);
+  });
+
+  it('refuses one instruction dereferencing the context on one path and the stack on another', () => {
+    const r = verify(
+      [
+        stdw(FP, -8, 0),
+        mov.reg(R2, R1),
+        ldxdw(R0, R1, 8),
+        jeq.imm(R0, 0, 2),
+        mov.reg(R2, FP),
+        add.imm(R2, -16),
+        ldxdw(R0, R2, 8),
+        exit(),
+      ],
+      { type },
+    );
+    expect(r.error?.reason).toBe('same insn cannot be used with different pointers');
+  });
+});
+
 describe('verify', () => {
   it('accepts a safe program and reports the kernel statistics line', () => {
     const r = verify(lookup, { type: kprobeType(helpers), maps });

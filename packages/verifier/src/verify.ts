@@ -107,7 +107,13 @@ export function verifyPruned(
   if (chains.error) return reject(checker.lines, 0, chains.error, checker.stats, limit, opts);
   const lines = (opts.logLevel ?? 0) >= 1 ? checker.lines : [];
   lines.push(statsLine(checker.stats, limit));
-  return { accepted: true, log: `${lines.join('\n')}\n`, stats: checker.stats, ctxReads: checker.ctxReads };
+  return {
+    accepted: true,
+    log: `${lines.join('\n')}\n`,
+    stats: checker.stats,
+    ctxReads: checker.ctxReads,
+    ctxInsns: checker.ctxInsns,
+  };
 }
 
 function describe(insns: readonly Insn[], i: number, opts: VerifyOptions): string {
