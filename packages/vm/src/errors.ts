@@ -22,6 +22,8 @@ export type VmErrorKind =
   | 'out-of-memory'
   /** A map operation was given bad arguments (wrong key size, …) from user space. */
   | 'map'
+  /** A packet or packet context a program type cannot run with (too short, bad ctx fields). */
+  | 'packet'
   /** The debug hook asked to stop. */
   | 'stopped'
   /** A bug in the vm itself (an unexpected JavaScript exception), reported with the pc. */

@@ -10,6 +10,7 @@ import { STACK_REGION_SIZE } from './limits.js';
 import { type CreateMapOptions, createMap } from './maps/create.js';
 import type { BpfMap, MapDefinition } from './maps/map.js';
 import { LinearMemory, type Region, type RegionKind } from './memory.js';
+import type { PacketContext } from './packet/context.js';
 import { TailCalls } from './tail-call.js';
 
 /** How many trace_printk lines the default sink keeps. */
@@ -59,6 +60,10 @@ export class Runtime {
   readonly cpu: number;
   readonly task: TaskIdentity;
   readonly dumpStack: () => void;
+  /** Live packet contexts by the offset of their context region (what r1 points at). */
+  readonly packets = new Map<number, PacketContext>();
+  /** The packet context whose run is in progress (for helpers with no context argument). */
+  packetInFlight: PacketContext | undefined;
   /** bpf_tail_call's state during a run (./tail-call.ts). */
   readonly tailCalls = new TailCalls();
   private readonly mapList: BpfMap[] = [];

@@ -44,6 +44,13 @@ export const HELPER = {
   dump_stack: 1003,
   /** The RFC cover letter's form: bpf_trace_printk(fmt, a1, a2, a3, a4), fmt NUL-terminated. */
   rfc_trace_printk: 1004,
+  /**
+   * Linux's bpf_skb_load_helper_{8,16,32}(skb, offset): what loading turns the legacy packet
+   * loads (ld_abs, ld_ind) of skb programs into (packet/convert.ts). Not for programs to call.
+   */
+  ld_abs_8: 1100,
+  ld_abs_16: 1101,
+  ld_abs_32: 1102,
   /** void *memset(void *dst, int c, size_t n) — what the linker makes of an undefined memset. */
   memset: BUILTIN_HELPERS.memset,
   /** void *memcpy(void *dst, const void *src, size_t n). */

@@ -10,7 +10,9 @@ import { ProgArray } from '../maps/prog-array.js';
 import { QueueStackMap } from '../maps/queue-stack.js';
 import { RingBuffer } from '../maps/ringbuf.js';
 import { BPF_ADDRESS_BASE } from '../memory.js';
+import { packetHelperEntries } from '../packet/helpers.js';
 import { MAX_TAIL_CALLS } from '../tail-call.js';
+import { checked, required } from './args.js';
 import { HELPER } from './ids.js';
 import { LINUX_HELPER_PROTOTYPES } from './linux-prototypes.js';
 import { formatPrintk, type PrintkArg } from './printk.js';
@@ -21,29 +23,6 @@ import { type HelperCall, type HelperFn, HelperRegistry } from './registry.js';
 const MAX_STRING = 255;
 /** bpf_memcmp compares at most this many bytes; size ≥ 64 returns -1 (the RFC's buffer). */
 export const MEMCMP_MAX = 64;
-
-/** Offset of [rn, rn + size) if it lies in one region (and a writable one if asked), else -1. */
-function checked(call: HelperCall, n: number, size: number, write = false): number {
-  const off = call.offset(n);
-  if (off < 0) return -1;
-  const region = call.runtime.memory.regionAt(off, Math.max(1, size));
-  return region && (!write || region.writable) ? off : -1;
-}
-
-/** Like `checked`, but a bad pointer is a fault of the program (map and ring buffer helpers). */
-function required(call: HelperCall, n: number, size: number, what: string, write = false): number {
-  const off = checked(call, n, size, write);
-  if (off < 0) {
-    throw new VmError(
-      'out-of-bounds',
-      `helper argument r${n} (${what}, ${size} bytes${write ? ', written' : ''}) is outside the memory regions`,
-      call.pc,
-      call.u64(n),
-      size,
-    );
-  }
-  return off;
-}
 
 function address(offset: number): number {
   return offset === 0 ? 0 : BPF_ADDRESS_BASE + offset;
@@ -414,6 +393,7 @@ export function standardHelperEntries(): Entry[] {
       },
       rfcTracePrintk,
     ],
+    ...packetHelperEntries(),
   ];
 }
 
