@@ -12,15 +12,37 @@ import type { Insn } from '@tbpf/isa';
 import type { CtxReads, ProgramType } from '@tbpf/verifier';
 import {
   addressOf,
+  createPacketContext,
   type EngineName,
+  encodePacketCtx,
+  ETH_HLEN,
   type LoadedProgram,
+  type PacketCtxFields,
+  type PacketKind,
+  type PacketRunResult,
+  packetKindOf,
   type PreparedProgram,
   type Region,
   type Runtime,
+  VmError,
 } from '@tbpf/vm';
 import { ObjectError } from './errors.js';
 import { type ObjectSpec, type ProgramInfo, pickProgram } from './spec.js';
 import type { TypedMap } from './typed-map.js';
+
+/** How `Program.runPacket` runs: BPF_PROG_TEST_RUN's ctx_in and repeat. */
+export interface PacketRunOptions {
+  /**
+   * ctx_in: the context struct's bytes (`struct __sk_buff`, `struct xdp_md`, `struct
+   * bpf_flow_keys`) or its fields by name (`{ mark: 1, cb: [7] }`); only the fields a test run
+   * takes may be set (skb: mark, priority, ingress_ifindex, ifindex, cb, tstamp, wire_len,
+   * gso_segs, gso_size, hwtstamp; xdp: data (metadata length), data_end, ingress_ifindex,
+   * rx_queue_index; flow keys: flags).
+   */
+  ctx?: Uint8Array | PacketCtxFields;
+  /** Run this many times on the same packet (what one run changes, the next sees); default 1. */
+  repeat?: number;
+}
 
 export class Program {
   private disposed = false;
@@ -40,6 +62,12 @@ export class Program {
     readonly fallbacks: readonly string[],
     /** What the verifier saw it read of its context ('all' when not verified). */
     readonly ctxReads: CtxReads = 'all',
+    /**
+     * Packet programs: the original instruction of each loaded one (their context accesses
+     * were rewritten for the runtime's context, see vm's packet/convert.ts); faults name the
+     * original. Undefined when the instructions were loaded as they are.
+     */
+    readonly origin?: readonly number[],
   ) {}
 
   get name(): string {
@@ -76,24 +104,79 @@ export class Program {
     return n >= 0 ? n : undefined;
   }
 
+  /** The kind of packet context the program runs with (skb, xdp, flow_dissector), if it runs on packets. */
+  get packetKind(): PacketKind | undefined {
+    return packetKindOf(this.type.name);
+  }
+
   /**
    * Run once and return r0 (unsigned 64-bit). r1 points to the context: `ctx` bytes copied
    * into a fresh region the size of the program type's context (zero-padded; read-only unless
    * the type lets the program write it), or a Region of the runtime used in place; r2 is the
    * context's size. No context: r1 = r2 = 0 when the type's context is empty, else a zeroed one.
-   * Faults are VmError with the instruction index.
+   * Packet programs (`packetKind`): `ctx` bytes are the packet, run as `runPacket` runs it (no
+   * bytes: an all-zero 14-byte Ethernet header). Faults are VmError with the instruction index.
    */
   run(ctx?: Uint8Array | Region): bigint {
     if (this.disposed) throw new ObjectError('the program was disposed', 'run', { program: this.name });
-    if (ctx !== undefined && !(ctx instanceof Uint8Array))
-      return this.prepared.run(addressOf(ctx.start), BigInt(ctx.size));
+    if (this.packetKind && (ctx === undefined || ctx instanceof Uint8Array))
+      return this.runPacket(ctx ?? new Uint8Array(ETH_HLEN)).r0;
+    if (ctx !== undefined && !(ctx instanceof Uint8Array)) return this.runPrepared(addressOf(ctx.start), BigInt(ctx.size));
     const region = this.allocContext(ctx);
-    if (!region) return this.prepared.run(0n, 0n);
+    if (!region) return this.runPrepared(0n, 0n);
     try {
-      return this.prepared.run(addressOf(region.start), BigInt(region.size));
+      return this.runPrepared(addressOf(region.start), BigInt(region.size));
     } finally {
       this.runtime.memory.free(region);
     }
+  }
+
+  /**
+   * Run a packet program on `data` as Linux's BPF_PROG_TEST_RUN does: the packet and the
+   * context built as the kernel builds them for the program's type (skb: 64 bytes of headroom,
+   * eth_type_trans, tc programs from the MAC header and the others from the network header;
+   * xdp: 256 bytes of headroom in a page), then r0 (`retval` = its low 32 bits), the packet
+   * afterwards (`data`, data_out: adjust_head/tail, store_bytes, checksum changes), the context
+   * afterwards (`ctx`, ctx_out) and the redirect a helper asked for. Input the kernel refuses
+   * is a VmError('packet') naming its errno.
+   */
+  runPacket(data: Uint8Array, options: PacketRunOptions = {}): PacketRunResult {
+    if (this.disposed) throw new ObjectError('the program was disposed', 'run', { program: this.name });
+    const kind = this.packetKind;
+    if (!kind)
+      throw new ObjectError(`program type ${this.type.name} does not run on packets`, 'run', { program: this.name });
+    if (!this.origin)
+      throw new ObjectError(
+        'a packet program runs only once verified: loading rewrites its context accesses with what the verifier saw',
+        'run',
+        { program: this.name },
+      );
+    const ctxIn = options.ctx instanceof Uint8Array || options.ctx === undefined ? options.ctx : encodePacketCtx(kind, options.ctx);
+    const packet = createPacketContext(this.runtime, this.type.name, data, ctxIn);
+    if (!packet) throw new ObjectError(`program type ${this.type.name} does not run on packets`, 'run');
+    try {
+      let result = packet.run(this.prepared);
+      for (let i = 1; i < (options.repeat ?? 1); i++) result = packet.run(this.prepared);
+      return result;
+    } catch (e) {
+      throw this.originalPc(e);
+    } finally {
+      packet.dispose();
+    }
+  }
+
+  private runPrepared(r1: bigint, r2: bigint): bigint {
+    try {
+      return this.prepared.run(r1, r2);
+    } catch (e) {
+      throw this.originalPc(e);
+    }
+  }
+
+  /** A fault at a rewritten instruction, named by the original one. */
+  private originalPc(e: unknown): unknown {
+    if (!(e instanceof VmError) || !this.origin || e.pc < 0 || this.origin[e.pc] === e.pc) return e;
+    return new VmError(e.kind, e.reason, this.origin[e.pc] ?? e.pc, e.address, e.size);
   }
 
   /**

@@ -1,4 +1,4 @@
-export { BpfObject, Program } from './bpf-object.js';
+export { BpfObject, type PacketRunOptions, Program } from './bpf-object.js';
 export {
   AUTO_ENGINE_ORDER,
   ENGINES,

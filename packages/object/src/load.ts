@@ -17,10 +17,12 @@ import {
 } from '@tbpf/verifier';
 import {
   type BpfMap,
+  convertCtxAccesses,
   createMapFromSpec,
   loadInsns,
   MAP_TYPE,
   missingHelpers,
+  packetKindOf,
   type PrepareOptions,
   Runtime,
   type RuntimeOptions,
@@ -92,6 +94,7 @@ export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): Bpf
       verifierType(info, spec, helpers, options.contextSize ?? 0);
     let log = '';
     let ctxReads: CtxReads = 'all';
+    let ctxInsns: readonly number[] | undefined;
     if (verifyFirst) {
       const result = (options.verifyWith ?? verify)(linked.insns, {
         ...options.verifier,
@@ -103,6 +106,7 @@ export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): Bpf
       if (!result.accepted) throw new VerifierError(result, info.name);
       log = result.log;
       ctxReads = result.ctxReads ?? 'all';
+      ctxInsns = result.ctxInsns;
       // Verified against the program type's helpers (Linux's): the runtime must have them all.
       const missing = missingHelpers(options.engineOptions?.helpers ?? runtime.helpers, linked.insns);
       if (missing.length > 0) {
@@ -114,7 +118,7 @@ export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): Bpf
         );
       }
     }
-    return { info, linked, type, log, ctxReads };
+    return { info, linked, type, log, ctxReads, ctxInsns };
   });
 
   // 2. Maps: those the programs use; loading the whole object, also its other maps that tbpf
@@ -139,12 +143,18 @@ export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): Bpf
   // 3. Programs on their engines.
   const programs: Program[] = [];
   try {
-    for (const { info, linked, type, log, ctxReads } of checked) {
-      const loaded = loadInsns(runtime, linked.insns, {
+    for (const { info, linked, type, log, ctxReads, ctxInsns } of checked) {
+      // Packet programs see Linux's context structs; the runtime's differ (vm's packet/convert.ts).
+      const kind = packetKindOf(type.name);
+      const converted = kind && ctxInsns ? convertCtxAccesses(linked.insns, ctxInsns, kind) : undefined;
+      const loaded = loadInsns(runtime, converted?.insns ?? linked.insns, {
         name: linked.name,
         section: linked.section,
         maps: mapsOf(linked),
-        functionStarts: linked.functionStarts,
+        functionStarts: linked.functionStarts.map((f) => ({
+          ...f,
+          insnIndex: converted ? converted.start[f.insnIndex] : f.insnIndex,
+        })),
       });
       const { prepared, fallbacks } = prepareProgram(
         loaded,
@@ -152,7 +162,9 @@ export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): Bpf
         options.engineOptions ?? {},
         verifyFirst,
       );
-      programs.push(new Program(info, linked, type, verifyFirst, log, prepared, fallbacks, ctxReads));
+      programs.push(
+        new Program(info, linked, type, verifyFirst, log, prepared, fallbacks, ctxReads, converted?.origin),
+      );
     }
   } catch (e) {
     for (const p of programs) p.dispose();

@@ -25,6 +25,7 @@ export * from './memory.js';
 export * from './packet/context.js';
 export * from './packet/convert.js';
 export * from './packet/create.js';
+export * from './packet/ctx-fields.js';
 export { FlowDissectorContext } from './packet/flow-dissector.js';
 export * from './packet/layout.js';
 export { SkbContext } from './packet/skb.js';
