@@ -11,9 +11,13 @@
  *                                      "error ERRNO"
  *   get MAP KEY                        map lookup → "value HEX" or "none"
  *   set MAP KEY VALUE                  map update → "ok" or "error ERRNO"
+ *   dump MAP                           every entry: "entry KEY VALUE" lines, then "end"
+ * The process runs on CPU 0 only, so per-CPU map values are CPU 0's (dump prints that one).
  * exit: 0 at the end of input; 2 when the oracle cannot work here (no bpf(2), bad input). */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <linux/bpf.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +77,10 @@ int main(void) {
   int type = BPF_PROG_TYPE_SOCKET_FILTER, attach = -1, flags = 0, prog = -1;
   int fds[MAX_MAPS], nmaps = 0;
   static unsigned char buf[MAX_BYTES], buf2[MAX_BYTES], buf3[MAX_BYTES];
+  cpu_set_t cpus;
+  CPU_ZERO(&cpus);
+  CPU_SET(0, &cpus);
+  if (sched_setaffinity(0, sizeof cpus, &cpus) < 0) return 2;
   while (getline(&line, &cap, stdin) > 0) {
     const char *p = line;
     if (!strncmp(line, "type ", 5)) type = atoi(line + 5);
@@ -156,6 +164,7 @@ int main(void) {
       int idx = atoi(word(&p));
       if (idx < 0 || idx >= nmaps) return 2;
       read_hex(word(&p), buf, sizeof buf);
+      memset(buf3, 0, 1 << 16);
       if (set) read_hex(word(&p), buf3, sizeof buf3);
       union bpf_attr a;
       memset(&a, 0, sizeof a);
@@ -182,6 +191,40 @@ int main(void) {
           putchar('\n');
         }
       }
+    } else if (!strncmp(line, "dump ", 5)) {
+      int idx = atoi(line + 5);
+      if (idx < 0 || idx >= nmaps) return 2;
+      union bpf_attr info;
+      struct bpf_map_info mi;
+      memset(&info, 0, sizeof info);
+      memset(&mi, 0, sizeof mi);
+      info.info.bpf_fd = fds[idx];
+      info.info.info_len = sizeof mi;
+      info.info.info = (unsigned long)&mi;
+      if (sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &info) < 0) return 2;
+      /* buf: the current key, buf2: the next one, buf3: its value. */
+      union bpf_attr a;
+      memset(&a, 0, sizeof a);
+      a.map_fd = fds[idx];
+      a.key = 0;
+      a.next_key = (unsigned long)buf2;
+      while (sys_bpf(BPF_MAP_GET_NEXT_KEY, &a) == 0) {
+        memcpy(buf, buf2, mi.key_size);
+        union bpf_attr l;
+        memset(&l, 0, sizeof l);
+        l.map_fd = fds[idx];
+        l.key = (unsigned long)buf;
+        l.value = (unsigned long)buf3;
+        if (sys_bpf(BPF_MAP_LOOKUP_ELEM, &l) == 0) {
+          fputs("entry ", stdout);
+          print_hex(buf, mi.key_size);
+          putchar(' ');
+          print_hex(buf3, mi.value_size);
+          putchar('\n');
+        }
+        a.key = (unsigned long)buf;
+      }
+      puts("end");
     } else {
       return 2;
     }

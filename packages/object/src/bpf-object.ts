@@ -14,14 +14,14 @@ import {
   addressOf,
   createPacketContext,
   type EngineName,
-  encodePacketCtx,
   ETH_HLEN,
+  encodePacketCtx,
   type LoadedProgram,
   type PacketCtxFields,
   type PacketKind,
   type PacketRunResult,
-  packetKindOf,
   type PreparedProgram,
+  packetKindOf,
   type Region,
   type Runtime,
   VmError,
@@ -121,7 +121,8 @@ export class Program {
     if (this.disposed) throw new ObjectError('the program was disposed', 'run', { program: this.name });
     if (this.packetKind && (ctx === undefined || ctx instanceof Uint8Array))
       return this.runPacket(ctx ?? new Uint8Array(ETH_HLEN)).r0;
-    if (ctx !== undefined && !(ctx instanceof Uint8Array)) return this.runPrepared(addressOf(ctx.start), BigInt(ctx.size));
+    if (ctx !== undefined && !(ctx instanceof Uint8Array))
+      return this.runPrepared(addressOf(ctx.start), BigInt(ctx.size));
     const region = this.allocContext(ctx);
     if (!region) return this.runPrepared(0n, 0n);
     try {
@@ -144,14 +145,19 @@ export class Program {
     if (this.disposed) throw new ObjectError('the program was disposed', 'run', { program: this.name });
     const kind = this.packetKind;
     if (!kind)
-      throw new ObjectError(`program type ${this.type.name} does not run on packets`, 'run', { program: this.name });
+      throw new ObjectError(`program type ${this.type.name} does not run on packets`, 'run', {
+        program: this.name,
+      });
     if (!this.origin)
       throw new ObjectError(
         'a packet program runs only once verified: loading rewrites its context accesses with what the verifier saw',
         'run',
         { program: this.name },
       );
-    const ctxIn = options.ctx instanceof Uint8Array || options.ctx === undefined ? options.ctx : encodePacketCtx(kind, options.ctx);
+    const ctxIn =
+      options.ctx instanceof Uint8Array || options.ctx === undefined
+        ? options.ctx
+        : encodePacketCtx(kind, options.ctx);
     const packet = createPacketContext(this.runtime, this.type.name, data, ctxIn);
     if (!packet) throw new ObjectError(`program type ${this.type.name} does not run on packets`, 'run');
     try {

@@ -22,8 +22,8 @@ import {
   loadInsns,
   MAP_TYPE,
   missingHelpers,
-  packetKindOf,
   type PrepareOptions,
+  packetKindOf,
   Runtime,
   type RuntimeOptions,
 } from '@tbpf/vm';

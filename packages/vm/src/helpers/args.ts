@@ -27,4 +27,3 @@ export function required(call: HelperCall, n: number, size: number, what: string
   }
   return off;
 }
-

@@ -135,7 +135,11 @@ export abstract class PacketContext {
     const shift = Math.max(0, head - haveHead);
     const extraTail = Math.max(0, tail - haveTail);
     const mem = this.runtime.memory;
-    const next = mem.alloc(this.buf.size + shift + extraTail, { name: 'packet', kind: 'data', writable: true });
+    const next = mem.alloc(this.buf.size + shift + extraTail, {
+      name: 'packet',
+      kind: 'data',
+      writable: true,
+    });
     mem.bytes.copyWithin(next.start + shift, this.buf.start, this.buf.end);
     mem.free(this.buf);
     this.buf = next;

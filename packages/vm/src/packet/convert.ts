@@ -21,14 +21,14 @@ import {
   call,
   type Insn,
   insnWidth,
+  ja,
+  jge,
   type LdAbsInsn,
   type LdIndInsn,
   type LdxInsn,
+  mov,
   type StInsn,
   type StxInsn,
-  jge,
-  ja,
-  mov,
   slotStarts,
 } from '@tbpf/isa';
 import { VmError } from '../errors.js';
@@ -70,7 +70,7 @@ function convertStore(kind: PacketKind, insn: StInsn | StxInsn): Insn[] {
     case SKB.tc_classid:
       return [{ ...insn, size: 2 }];
     case SKB.queue_mapping:
-      if (insn.kind === 'st') return (insn.imm >>> 0) >= NO_QUEUE_MAPPING ? [ja(0)] : [{ ...insn, size: 2 }];
+      if (insn.kind === 'st') return insn.imm >>> 0 >= NO_QUEUE_MAPPING ? [ja(0)] : [{ ...insn, size: 2 }];
       return [jge.imm(insn.src, NO_QUEUE_MAPPING, 1), { ...insn, size: 2 }];
     default:
       return [insn];

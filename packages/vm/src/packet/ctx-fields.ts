@@ -4,7 +4,15 @@
  * the UAPI's (`struct __sk_buff`, `struct xdp_md`, `struct bpf_flow_keys`).
  */
 import { VmError } from '../errors.js';
-import { FLOW_KEYS_SIZE, type PacketKind, SKB, SKB_CB_SIZE, SKB_SIZE, XDP_MD, XDP_MD_SIZE } from './layout.js';
+import {
+  FLOW_KEYS_SIZE,
+  type PacketKind,
+  SKB,
+  SKB_CB_SIZE,
+  SKB_SIZE,
+  XDP_MD,
+  XDP_MD_SIZE,
+} from './layout.js';
 
 /** A field's value: a number (u32), a bigint (u64 fields), or an array of u32s (`cb`). */
 export type PacketCtxValue = number | bigint | readonly number[];
@@ -79,15 +87,24 @@ export function encodePacketCtx(kind: PacketKind, fields: PacketCtxFields): Uint
   for (const [name, value] of Object.entries(fields)) {
     const def = defs[name];
     if (!def)
-      throw new VmError('packet', `no context field '${name}' (fields: ${packetCtxFieldNames(kind).join(', ')})`);
+      throw new VmError(
+        'packet',
+        `no context field '${name}' (fields: ${packetCtxFieldNames(kind).join(', ')})`,
+      );
     const values = Array.isArray(value) ? value : [value];
     if (def.array ? values.length > def.size / 4 : Array.isArray(value))
-      throw new VmError('packet', `context field '${name}' takes ${def.array ? `up to ${def.size / 4} u32s` : 'one value'}`);
+      throw new VmError(
+        'packet',
+        `context field '${name}' takes ${def.array ? `up to ${def.size / 4} u32s` : 'one value'}`,
+      );
     values.forEach((v, i) => {
       const max = def.array ? 2 ** 32 : 2 ** (8 * def.size);
       const n = typeof v === 'bigint' ? v : BigInt(v as number);
       if (n < 0n || n >= BigInt(max) || (typeof v === 'number' && !Number.isInteger(v)))
-        throw new VmError('packet', `context field '${name}': ${v} is not an unsigned ${def.array ? 32 : 8 * def.size}-bit value`);
+        throw new VmError(
+          'packet',
+          `context field '${name}': ${v} is not an unsigned ${def.array ? 32 : 8 * def.size}-bit value`,
+        );
       const at = def.off + 4 * i;
       if (def.size === 8) view.setBigUint64(at, n, true);
       else if (def.size === 4 || def.array) view.setUint32(at, Number(n), true);
@@ -104,7 +121,8 @@ export function decodePacketCtx(kind: PacketKind, bytes: Uint8Array): Record<str
   const out: Record<string, PacketCtxValue> = {};
   for (const [name, def] of Object.entries(FIELDS[kind].fields)) {
     if (def.off + def.size > bytes.length) continue;
-    if (def.array) out[name] = Array.from({ length: def.size / 4 }, (_, i) => view.getUint32(def.off + 4 * i, true));
+    if (def.array)
+      out[name] = Array.from({ length: def.size / 4 }, (_, i) => view.getUint32(def.off + 4 * i, true));
     else if (def.size === 8) out[name] = view.getBigUint64(def.off, true);
     else if (def.size === 4) out[name] = view.getUint32(def.off, true);
     else if (def.size === 2) out[name] = view.getUint16(def.off, true);

@@ -22,7 +22,10 @@ export class FlowDissectorContext extends PacketContext {
     const keys = new Uint8Array(FLOW_KEYS_SIZE);
     if (ctxIn) {
       if (ctxIn.subarray(FLOW_KEYS_SIZE).some((x) => x !== 0))
-        badInput('E2BIG', `bpf_flow_keys is ${FLOW_KEYS_SIZE} bytes; the context has non-zero bytes after them`);
+        badInput(
+          'E2BIG',
+          `bpf_flow_keys is ${FLOW_KEYS_SIZE} bytes; the context has non-zero bytes after them`,
+        );
       keys.set(ctxIn.subarray(0, FLOW_KEYS_SIZE));
       if (keys.some((x, i) => x !== 0 && (i < KEYS.flags || i >= KEYS.flags + 4)))
         badInput('EINVAL', 'bpf_flow_keys: a test run takes only flags');

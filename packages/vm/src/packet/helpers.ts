@@ -5,11 +5,11 @@
  * the program with VmError('helper-failed') — a verified program never passes one.
  */
 import { EFAULT, EINVAL, ENOMEM, VmError } from '../errors.js';
+import { required } from '../helpers/args.js';
 import { HELPER } from '../helpers/ids.js';
 import { LINUX_HELPER_PROTOTYPES } from '../helpers/linux-prototypes.js';
 import type { HelperPrototype } from '../helpers/prototype.js';
 import type { HelperCall, HelperFn } from '../helpers/registry.js';
-import { required } from '../helpers/args.js';
 import {
   csumPartial,
   csumReplace2,
@@ -188,7 +188,8 @@ const l3CsumReplace: HelperFn = (call) => {
 
 const l4CsumReplace: HelperFn = (call) => {
   const skb = skbOf(call);
-  const allowed = BPF_F_MARK_MANGLED_0 | BPF_F_MARK_ENFORCE | BPF_F_PSEUDO_HDR | BPF_F_HDR_FIELD_MASK | BPF_F_IPV6;
+  const allowed =
+    BPF_F_MARK_MANGLED_0 | BPF_F_MARK_ENFORCE | BPF_F_PSEUDO_HDR | BPF_F_HDR_FIELD_MASK | BPF_F_IPV6;
   if (flagsOutside(call, 5, allowed)) return -EINVAL;
   const at = checksumField(call, skb);
   if (at < 0) return at;
@@ -214,7 +215,8 @@ const csumDiff: HelperFn = (call) => {
   const from = fromSize ? required(call, 1, fromSize, 'from') : 0;
   const to = toSize ? required(call, 3, toSize, 'to') : 0;
   let ret = call.u32(5);
-  if (fromSize && toSize) ret = csumSub(csumPartial(bytes, to, toSize, ret), csumPartial(bytes, from, fromSize, 0));
+  if (fromSize && toSize)
+    ret = csumSub(csumPartial(bytes, to, toSize, ret), csumPartial(bytes, from, fromSize, 0));
   else if (toSize) ret = csumPartial(bytes, to, toSize, ret);
   else if (fromSize) ret = ~csumPartial(bytes, from, fromSize, ~ret >>> 0) >>> 0;
   return from32to16(ret);
@@ -368,7 +370,8 @@ function netShrink(skb: SkbContext, off: number, len: number, flags: number): nu
   if (flags & ~(ADJ_ROOM.FIXED_GSO | DECAP_L3_MASK | ADJ_ROOM.NO_CSUM_RESET)) return -EINVAL;
   if (!netHdrPop(skb, off, len)) return -ENOMEM;
   if (skb.protocol === htons(ETH_P_IP) && flags & ADJ_ROOM.DECAP_L3_IPV6) skb.protocol = htons(ETH_P_IPV6);
-  else if (skb.protocol === htons(ETH_P_IPV6) && flags & ADJ_ROOM.DECAP_L3_IPV4) skb.protocol = htons(ETH_P_IP);
+  else if (skb.protocol === htons(ETH_P_IPV6) && flags & ADJ_ROOM.DECAP_L3_IPV4)
+    skb.protocol = htons(ETH_P_IP);
   return 0;
 }
 
@@ -390,7 +393,8 @@ function netGrow(skb: SkbContext, off: number, len: number, flags: number, inner
     if (flags & (ADJ_ROOM.ENCAP_L4_GRE | ADJ_ROOM.ENCAP_L4_UDP))
       skb.transport = skb.network + (flags & ADJ_ROOM.ENCAP_L3_IPV6 ? 40 : 20);
     if (skb.protocol === htons(ETH_P_IP) && flags & ADJ_ROOM.ENCAP_L3_IPV6) skb.protocol = htons(ETH_P_IPV6);
-    else if (skb.protocol === htons(ETH_P_IPV6) && flags & ADJ_ROOM.ENCAP_L3_IPV4) skb.protocol = htons(ETH_P_IP);
+    else if (skb.protocol === htons(ETH_P_IPV6) && flags & ADJ_ROOM.ENCAP_L3_IPV4)
+      skb.protocol = htons(ETH_P_IP);
   }
   return 0;
 }
@@ -548,7 +552,8 @@ function ldAbs(size: 1 | 2 | 4): HelperFn {
     if (k >= 0) {
       if (k + size <= skb.len) at = skb.data + k;
     } else {
-      const p = k >= SKF_NET_OFF ? skb.network + k - SKF_NET_OFF : k >= SKF_LL_OFF ? skb.mac + k - SKF_LL_OFF : -1;
+      const p =
+        k >= SKF_NET_OFF ? skb.network + k - SKF_NET_OFF : k >= SKF_LL_OFF ? skb.mac + k - SKF_LL_OFF : -1;
       if (p >= 0 && p + size <= skb.dataEnd) at = p;
     }
     if (at < 0) {

@@ -10,7 +10,8 @@ import { convertCtxAccesses } from './convert.js';
 import { createPacketContext } from './create.js';
 import { type PacketKind, SKB, XDP_MD } from './layout.js';
 
-const hex = (s: string) => Uint8Array.from(s.replace(/\s+/g, '').match(/../g) ?? [], (b) => Number.parseInt(b, 16));
+const hex = (s: string) =>
+  Uint8Array.from(s.replace(/\s+/g, '').match(/../g) ?? [], (b) => Number.parseInt(b, 16));
 const toHex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
 
 /** Ethernet (dst 00:..:00) + IPv4 (20 bytes, UDP, 10.0.0.1 → 10.0.0.2) + UDP 53 → 53 + 4 bytes. */
@@ -28,7 +29,8 @@ function run(text: string, type: string, data: Uint8Array, ctx?: Uint8Array) {
   const rt = newRuntime();
   const insns = assemble(text).insns;
   const viaCtx = insns.flatMap((x: Insn, i) =>
-    (x.kind === 'ldx' && (x.src === 1 || x.src === 6)) || ((x.kind === 'stx' || x.kind === 'st') && (x.dst === 1 || x.dst === 6))
+    (x.kind === 'ldx' && (x.src === 1 || x.src === 6)) ||
+    ((x.kind === 'stx' || x.kind === 'st') && (x.dst === 1 || x.dst === 6))
       ? [i]
       : [],
   );
@@ -60,7 +62,8 @@ describe('packet contexts', () => {
   });
 
   it('reads the skb fields a test run sets: len, protocol (big-endian), pkt_type, ifindex', () => {
-    const field = (off: number, size = 'u32') => run(`r0 = *(${size} *)(r1 + ${off})\nexit`, 'socket_filter', UDP_PACKET).retval;
+    const field = (off: number, size = 'u32') =>
+      run(`r0 = *(${size} *)(r1 + ${off})\nexit`, 'socket_filter', UDP_PACKET).retval;
     expect(field(SKB.len)).toBe(UDP_PACKET.length - 14);
     expect(field(SKB.protocol)).toBe(0x0008);
     expect(field(SKB.protocol, 'u8')).toBe(0x08);

@@ -173,7 +173,8 @@ export class SkbContext extends PacketContext {
     const sock = PACKET_CTX.skb.sock;
     const b = this.bytes;
     const ip = this.network;
-    const copyAddr = (at: number, to: number, n: number) => mem.set(b.subarray(at, at + n), this.ctx.start + to);
+    const copyAddr = (at: number, to: number, n: number) =>
+      mem.set(b.subarray(at, at + n), this.ctx.start + to);
     let family = 0;
     if (this.protocol === htons(ETH_P_IP)) {
       family = AF_INET;
@@ -221,7 +222,8 @@ export class SkbContext extends PacketContext {
     if (!this.l2) this.data += ETH_HLEN;
     const ctx = this.ctxIn.slice();
     const mem = this.runtime.memory.bytes;
-    for (const [off, size] of CTX_OUT_FIELDS) ctx.set(mem.subarray(this.ctx.start + off, this.ctx.start + off + size), off);
+    for (const [off, size] of CTX_OUT_FIELDS)
+      ctx.set(mem.subarray(this.ctx.start + off, this.ctx.start + off + size), off);
     return { data, ctx };
   }
 

@@ -33,18 +33,32 @@ export class XdpContext extends PacketContext {
     if (ctx) {
       const dataEnd = ctx.getUint32(XDP_MD.data_end, true);
       if (ctx.getUint32(XDP_MD.data_meta, true) !== 0 || dataEnd > input.length || meta > dataEnd)
-        badInput('EINVAL', `xdp_md: data_meta must be 0 and data ≤ data_end ≤ the packet's ${input.length} bytes`);
-      if (xdpMetaLenInvalid(meta)) badInput('EINVAL', `xdp_md: data ${meta} (metadata) is not a multiple of 4 up to 252`);
+        badInput(
+          'EINVAL',
+          `xdp_md: data_meta must be 0 and data ≤ data_end ≤ the packet's ${input.length} bytes`,
+        );
+      if (xdpMetaLenInvalid(meta))
+        badInput('EINVAL', `xdp_md: data ${meta} (metadata) is not a multiple of 4 up to 252`);
       if (dataEnd < input.length)
-        badInput('EINVAL', 'xdp_md: data_end below the input size asks for a multi-buffer packet, which tbpf does not build');
-      if (ctx.getUint32(XDP_MD.egress_ifindex, true) !== 0) badInput('EINVAL', 'xdp_md: egress_ifindex must be 0');
-      if (ctx.getUint32(XDP_MD.ingress_ifindex, true) === 0 && ctx.getUint32(XDP_MD.rx_queue_index, true) !== 0)
+        badInput(
+          'EINVAL',
+          'xdp_md: data_end below the input size asks for a multi-buffer packet, which tbpf does not build',
+        );
+      if (ctx.getUint32(XDP_MD.egress_ifindex, true) !== 0)
+        badInput('EINVAL', 'xdp_md: egress_ifindex must be 0');
+      if (
+        ctx.getUint32(XDP_MD.ingress_ifindex, true) === 0 &&
+        ctx.getUint32(XDP_MD.rx_queue_index, true) !== 0
+      )
         badInput('EINVAL', 'xdp_md: rx_queue_index needs an ingress_ifindex');
     }
     const headroom = XDP_PACKET_HEADROOM - meta;
     const max = PAGE_SIZE - headroom - SHARED_INFO_SIZE;
     if (input.length - meta < ETH_HLEN || input.length > max)
-      badInput('EINVAL', `an xdp packet is ${ETH_HLEN} to ${max} bytes (one page), got ${input.length - meta}`);
+      badInput(
+        'EINVAL',
+        `an xdp packet is ${ETH_HLEN} to ${max} bytes (one page), got ${input.length - meta}`,
+      );
     super(runtime, 'xdp', 'xdp', PAGE_SIZE, headroom);
     this.ctxIn = ctx ? new Uint8Array(ctx.buffer) : undefined;
     this.bytes.set(input, headroom);
