@@ -147,6 +147,41 @@ describe('tbpf run', () => {
     }
   });
 
+  it('--packet runs a packet program on that packet as BPF_PROG_TEST_RUN does: retval, data_out, redirect', async () => {
+    // XDP: r0 = data_end - data (the packet's length), through the rewritten context loads.
+    const len = 'ldxw %r2, [%r1+4]\nldxw %r1, [%r1+0]\nmov %r0, %r2\nsub %r0, %r1\nexit\n';
+    const io = memoryIo({ 'p.s': len });
+    expect(await runCli(argv('run', 'p.s', '--type', 'xdp', '--packet', '00'.repeat(60)), io)).toBe(0);
+    expect(io.stdout).toBe(`0x3c\nretval: 60\npacket: ${'00'.repeat(60)} (60 bytes)\n`);
+    const src = [
+      '#include <tbpf/bpf_helpers.h>',
+      'static long (*bpf_xdp_adjust_head)(void *ctx, int delta) = (void *)44;',
+      'static long (*bpf_redirect)(__u32 ifindex, __u64 flags) = (void *)23;',
+      'struct xdp_md { __u32 data, data_end; };',
+      'SEC("xdp") int pop(struct xdp_md *ctx) { if (bpf_xdp_adjust_head(ctx, 14) < 0) return 1; return bpf_redirect(3, 0); }',
+    ].join('\n');
+    const frame = `${'ff'.repeat(12)}0800${'45'.repeat(20)}`;
+    const c = memoryIo({ 'x.c': src });
+    expect(await runCli(argv('run', 'x.c', '--packet', frame, '--packet-out', 'out.bin'), c)).toBe(0);
+    expect(c.stdout).toBe(
+      `0x4\nretval: 4\npacket: ${'45'.repeat(20)} (20 bytes)\nredirect: {"helper":"redirect","ifindex":3,"flags":0}\n`,
+    );
+    expect(c.files['out.bin']).toEqual(new Uint8Array(20).fill(0x45));
+    const json = memoryIo({ 'x.c': src });
+    expect(await runCli(argv('run', 'x.c', '--packet', frame, '--json', '--engine', 'interp'), json)).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      r0: '0x4',
+      packet: { retval: 4, data: '45'.repeat(20), redirect: { helper: 'redirect', ifindex: 3 } },
+    });
+    // A packet the kernel would refuse (shorter than an Ethernet header) is an error, exit 1.
+    const short = memoryIo({ 'x.c': src });
+    expect(await runCli(argv('run', 'x.c', '--packet', 'ff'.repeat(13)), short)).toBe(1);
+    expect(short.stderr).toMatch(/EINVAL/);
+    const notPacket = memoryIo({ 'p.s': 'mov %r0, 0\nexit\n' });
+    expect(await runCli(argv('run', 'p.s', '--packet', '00'), notPacket)).toBe(2);
+    expect(notPacket.stderr).toContain('does not run on packets');
+  });
+
   it('rejects bad input with a location', async () => {
     const io = memoryIo({ 'p.s': 'mov %r0, 1\nfrob %r1\n' });
     expect(await runCli(argv('run', 'p.s'), io)).toBe(2);

@@ -1,9 +1,10 @@
 import type { EngineChoice } from '@tbpf/object';
+import type { PacketRunResult } from '@tbpf/vm';
 import type { Command } from 'commander';
 import { cliErrorFrom } from '../errors.js';
 import { CliError, type Io } from '../io.js';
 import { jsonValue, mapListing, positiveInt } from './output.js';
-import { TIMED_RUNS_MIN, timeRuns } from './run-timing.js';
+import { type RunTiming, TIMED_RUNS_MIN, timeRuns } from './run-timing.js';
 
 /** The fewest --repeat that is timed: the last run goes through run() for r0's 64 bits. */
 const TIMED_REPEAT_MIN = TIMED_RUNS_MIN + 1;
@@ -11,6 +12,9 @@ const TIMED_REPEAT_MIN = TIMED_RUNS_MIN + 1;
 interface RunOptions {
   mem?: string;
   memFile?: string;
+  packet?: string;
+  packetFile?: string;
+  packetOut?: string;
   section?: string;
   type?: string;
   engine: string;
@@ -26,7 +30,10 @@ interface RunOptions {
  * asked for or the best one here), run it once (or --repeat N times like `bpftool prog run`,
  * reporting the CPU time per run of the engine's hot path: see run-timing.ts) with r1 = the
  * context (--mem / --mem-file) and r2 its length; prints r0 (of the last run) in hex, and with
- * --maps the maps afterwards. trace_printk lines go to standard error.
+ * --maps the maps afterwards. trace_printk lines go to standard error. Packet programs (xdp,
+ * tc, socket filters, …) run like `bpftool prog run`'s BPF_PROG_TEST_RUN: --packet is data_in
+ * (default an all-zero Ethernet header), --mem ctx_in, --repeat runs on the same packet
+ * (untimed); with --packet, the packet afterwards (data_out) and a redirect follow r0.
  */
 export function registerRun(program: Command, io: Io): void {
   program
@@ -37,6 +44,9 @@ export function registerRun(program: Command, io: Io): void {
     .argument('<prog>', "program file ('-' for standard input)")
     .option('--mem <hex>', 'the context as hex bytes; r1 points at it, r2 is its length')
     .option('--mem-file <file>', 'the context from a file')
+    .option('--packet <hex>', 'packet programs: the packet (data_in) as hex bytes; --mem is then ctx_in')
+    .option('--packet-file <file>', 'packet programs: the packet from a file')
+    .option('--packet-out <file>', 'packet programs: write the packet after the run (data_out) to a file')
     .option('--section <name>', 'the program (function or section name); default the first')
     .option(
       '--type <type>',
@@ -55,6 +65,8 @@ export function registerRun(program: Command, io: Io): void {
     .action(async (file: string, opts: RunOptions) => {
       if (opts.mem !== undefined && opts.memFile !== undefined)
         throw new CliError('give --mem or --mem-file, not both');
+      if (opts.packet !== undefined && opts.packetFile !== undefined)
+        throw new CliError('give --packet or --packet-file, not both');
       if (!['auto', 'interp', 'jit', 'wasm'].includes(opts.engine))
         throw new CliError(`unknown engine '${opts.engine}' (choose auto, interp, jit or wasm)`);
       const repeat = positiveInt(opts.repeat, '--repeat');
@@ -67,9 +79,17 @@ export function registerRun(program: Command, io: Io): void {
           : opts.mem !== undefined
             ? parseHexBytes(opts.mem, '--mem')
             : new Uint8Array();
+      const packet =
+        opts.packetFile !== undefined
+          ? io.readFile(opts.packetFile)
+          : opts.packet !== undefined
+            ? parseHexBytes(opts.packet, '--packet')
+            : undefined;
       const type = opts.type === undefined ? undefined : builtinType(opts.type, ctx.length);
       if (opts.type !== undefined && !type)
-        throw new CliError(`unknown program type '${opts.type}' (choose raw, kprobe or socket_filter)`);
+        throw new CliError(
+          `unknown program type '${opts.type}' (raw, kprobe, socket_filter, xdp, sched_cls, …)`,
+        );
       const bytes = io.readFile(file);
       const printk: string[] = [];
       let insnText: ((pc: number) => string) | undefined;
@@ -87,14 +107,32 @@ export function registerRun(program: Command, io: Io): void {
         const prog = obj.program();
         const { formatInsn } = await import('@tbpf/asm');
         insnText = (pc) => (prog.insns[pc] ? `  ${pc}: ${formatInsn(prog.insns[pc])}` : '');
-        // Like bpftool's test runs, repeated runs share one copy of the context.
-        const region = prog.allocContext(ctx);
-        // All runs but the last through the hot path (timed when there are enough), the last
-        // through run() for r0's 64 bits.
-        const timing = timeRuns(prog, region, repeat - 1);
-        if (!timing) for (let i = 1; i < repeat; i++) prog.run(region);
-        const r0 = prog.run(region);
+        if (packet && !prog.packetKind)
+          throw new CliError(`--packet: program type ${prog.type.name} does not run on packets`);
+        if (opts.packetOut !== undefined && !prog.packetKind)
+          throw new CliError(`--packet-out: program type ${prog.type.name} does not run on packets`);
+        let r0: bigint;
+        let timing: RunTiming | undefined;
+        let packetRun: PacketRunResult | undefined;
+        if (prog.packetKind) {
+          const { ETH_HLEN } = await import('@tbpf/vm');
+          // BPF_PROG_TEST_RUN's repeat: every run on the same packet and context.
+          packetRun = prog.runPacket(packet ?? new Uint8Array(ETH_HLEN), {
+            ...(opts.mem !== undefined || opts.memFile !== undefined ? { ctx } : {}),
+            repeat,
+          });
+          r0 = packetRun.r0;
+        } else {
+          // Like bpftool's test runs, repeated runs share one copy of the context.
+          const region = prog.allocContext(ctx);
+          // All runs but the last through the hot path (timed when there are enough), the last
+          // through run() for r0's 64 bits.
+          timing = timeRuns(prog, region, repeat - 1);
+          if (!timing) for (let i = 1; i < repeat; i++) prog.run(region);
+          r0 = prog.run(region);
+        }
         const hex = `0x${r0.toString(16)}`;
+        if (packetRun && opts.packetOut !== undefined) io.writeFile(opts.packetOut, packetRun.data);
         const maps = opts.maps ? obj.maps : [];
         if (opts.json) {
           const result = {
@@ -107,6 +145,7 @@ export function registerRun(program: Command, io: Io): void {
             runs: repeat,
             ...(timing ? { timing: { ...timing, nsPerRun: Math.round(timing.nsPerRun * 10) / 10 } } : {}),
             printk,
+            ...(packetRun ? { packet: packetJson(packetRun) } : {}),
             ...(opts.maps
               ? {
                   maps: Object.fromEntries(
@@ -123,10 +162,13 @@ export function registerRun(program: Command, io: Io): void {
         }
         for (const line of printk) io.err(`${line}\n`);
         io.out(`${hex}\n`);
+        if (packetRun && packet) io.out(packetText(packetRun));
         if (timing)
           io.out(
             `duration: ${timing.nsPerRun.toFixed(1)} ns CPU per run (${prog.engine}, runFast; median of ${timing.batches} batches of ${timing.batchRuns} after ${timing.warmupRuns} warm-up runs)\n`,
           );
+        else if (packetRun && repeat > 1)
+          io.out(`${repeat} runs on the same packet (packet runs are not timed)\n`);
         else if (repeat > 1) io.out(`${repeat} runs (time them with --repeat ${TIMED_REPEAT_MIN} or more)\n`);
         for (const m of maps) io.out(mapListing(m));
       } catch (e) {
@@ -136,4 +178,22 @@ export function registerRun(program: Command, io: Io): void {
         throw detail ? new CliError(error.message, { ...error, detail }) : error;
       }
     });
+}
+
+/** A packet run after r0: the packet afterwards (data_out), the redirect and clones asked for. */
+function packetText(run: PacketRunResult): string {
+  let text = `retval: ${run.retval}\npacket: ${jsonValue(run.data)} (${run.data.length} bytes)\n`;
+  if (run.redirect) text += `redirect: ${JSON.stringify(run.redirect)}\n`;
+  for (const clone of run.clones) text += `clone: ${JSON.stringify(jsonValue(clone))}\n`;
+  return text;
+}
+
+function packetJson(run: PacketRunResult) {
+  return {
+    retval: run.retval,
+    data: jsonValue(run.data),
+    ctx: jsonValue(run.ctx),
+    ...(run.redirect ? { redirect: run.redirect } : {}),
+    clones: run.clones.map((c) => jsonValue(c)),
+  };
 }
