@@ -1043,7 +1043,7 @@ export class Checker {
       this.setReg(insn.src, value);
     }
     this.checkMemAccess(insn.dst, base, insn.off, insn.size, 'write', value, false);
-    // Zero bytes written from a register's known value: that value matters exactly.
+    // Zero bytes written from a register holding 0: that value matters exactly.
     if (base.type === 'fp' && insn.kind === 'stx' && this.wroteZeroBytes) this.markPrecise(insn.src);
     this.wroteZeroBytes = false;
   }
@@ -1279,11 +1279,14 @@ export class Checker {
       this.noteSlot(reg.frame, slot);
       return;
     }
-    // Plain data: a spilled register there is no more. The zero bytes of a known value are
-    // tracked (Linux only tracks a whole zero value; tbpf's string helpers look for the NUL).
+    // Plain data: a spilled register there is no more. A register holding 0 writes zero bytes
+    // (and becomes precise, as in Linux); other registers write unknown data (Linux), since
+    // tracking their zero bytes would make their values precise. An immediate is the same on
+    // every path: its zero bytes are tracked (tbpf's stack strings look for the NUL).
     this.scrubSlot(f, base);
+    const known = isConst(value) && (isZeroConst(value) || this.insns[this.pc].kind === 'st');
     for (let k = 0; k < size; k++) {
-      const byte = isConst(value) ? ((k < 4 ? value.vl : value.vh) >>> (8 * (k & 3))) & 0xff : 1;
+      const byte = known ? ((k < 4 ? value.vl : value.vh) >>> (8 * (k & 3))) & 0xff : 1;
       setByte(f, base + k, byte === 0 ? STACK_ZERO : STACK_MISC);
       if (byte === 0) this.wroteZeroBytes = true;
     }

@@ -159,11 +159,14 @@ export function stateSafe(
     for (let r = 0; r < 11; r++) {
       if (regs & (1 << r) && !regSafe(of.regs[r], cf.regs[r], exact, allPrecise)) return false;
     }
-    const lo = live ? live.slotsLo[f] : -1;
-    const hi = live ? live.slotsHi[f] : -1;
-    for (let s = 0; s < 64; s++) {
-      if (((s < 32 ? lo : hi) & (1 << (s & 31))) === 0) continue;
-      if (!slotSafe(of, cf, s, exact, allPrecise)) return false;
+    // Live slots only, lowest first: each set bit of the two words.
+    for (let half = 0; half < 2; half++) {
+      let bits = live ? (half === 0 ? live.slotsLo[f] : live.slotsHi[f]) : -1;
+      while (bits !== 0) {
+        const bit = 31 - Math.clz32(bits & -bits);
+        bits &= bits - 1;
+        if (!slotSafe(of, cf, half * 32 + bit, exact, allPrecise)) return false;
+      }
     }
   }
   return true;
