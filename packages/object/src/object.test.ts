@@ -159,6 +159,23 @@ describe('load', () => {
     );
   });
 
+  it.skipIf(!engineAvailability('jit').ok)(
+    'blinds constants on the JIT unless told the program is trusted (tbpf run loads through here)',
+    () => {
+      const SPRAY = Buffer.from(Uint32Array.of(0x1badc0de).buffer);
+      const code = (blind?: boolean) => {
+        using obj = openObject('mov %r0, 0x1badc0de\nexit\n').load({
+          engine: 'jit',
+          ...(blind === undefined ? {} : { engineOptions: { blind } }),
+        });
+        const prepared = obj.program().prepared as unknown as { compiled: { code: Uint8Array } };
+        return Buffer.from(prepared.compiled.code);
+      };
+      expect(code().includes(SPRAY)).toBe(false);
+      expect(code(false).includes(SPRAY)).toBe(true);
+    },
+  );
+
   it('runs sectionless assembly with a memory context of contextSize bytes', () => {
     using obj = openObject('ldxb %r0, [%r1+2]\nadd %r0, %r2\nexit\n').load({ contextSize: 4 });
     expect(obj.program().run(Uint8Array.of(0, 1, 0x40, 3))).toBe(0x44n);

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { and, encode, exit, ldxw, mov, R0, R1 } from '@tbpf/isa';
+import { JitPrepared } from '@tbpf/jit-x64';
 import type { Engine } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ENGINE_ORDER, ENGINES, FilterLoadError } from './bpf-filter.js';
@@ -128,6 +130,41 @@ int f(void *ctx) {
         message: expect.stringMatching(/write into map forbidden/),
       }),
     );
+  });
+});
+
+describe('hardening', () => {
+  /** An immediate the JIT would otherwise copy into executable memory as these 4 bytes. */
+  const SPRAY = 0x1badc0de;
+  const code = (f: { prepared: unknown } | null) => {
+    if (!(f?.prepared instanceof JitPrepared)) throw new Error('not on the JIT');
+    return Buffer.from(f.prepared.compiled.code);
+  };
+  const sprayed = (bytes: Buffer) => bytes.includes(Buffer.from(Uint32Array.of(SPRAY).buffer));
+  const text = `r0 = ${SPRAY}\nr0 &= 1\nexit\n`;
+
+  it('blinds the constants of a filter written to the control plane on the JIT', () => {
+    const { host, kfreeSkb } = netHost();
+    host.write('events/skb/kfree_skb/filter', `#!bpf asm engine=jit\n${text}`);
+    expect(sprayed(code(kfreeSkb.bpf))).toBe(false);
+    // The host's own filters may opt out; then the constant is there verbatim.
+    const own = host.setBpfFilter(kfreeSkb, { kind: 'asm', text }, { engine: 'jit', blind: false });
+    expect(sprayed(code(own))).toBe(true);
+  });
+
+  it('maps the JIT code of a filter write-xor-execute', () => {
+    const { host, kfreeSkb } = netHost();
+    host.write('events/skb/kfree_skb/filter', `#!bpf asm engine=jit\n${text}`);
+    const prepared = kfreeSkb.bpf?.prepared as JitPrepared;
+    const at = prepared.codeAddress;
+    const mapping = readFileSync('/proc/self/maps', 'utf8')
+      .split('\n')
+      .map((l) => l.split(' '))
+      .find(([range]) => {
+        const [lo, hi] = (range ?? '').split('-').map((x) => BigInt(`0x${x || 0}`));
+        return lo <= at && at < hi;
+      });
+    expect(mapping?.[1]).toBe('r-xp');
   });
 });
 

@@ -95,6 +95,13 @@ describe('filters written to the control plane are planned in a worker', () => {
     expect(host.read('error_log')).toMatch(/took longer than 300 ms/);
   }, 30_000);
 
+  it("counts the filter's time from the worker's start-up, which has a limit of its own", async () => {
+    const { host } = netHost({ filterPlanner: { worker, startMs: 1 } });
+    const e = await failure(host.writeAsync('events/skb/kfree_skb/filter', KEEP_ETH5));
+    expect(e.message).toMatch(/starting the filter worker took longer than 1 ms/);
+    expect(host.read('events/skb/kfree_skb/filter')).toBe('none\n');
+  });
+
   it('stops a filter that needs too much memory', async () => {
     const { host } = netHost({ filterPlanner: { worker, memoryMb: 48, timeMs: 60_000 } });
     const e = await failure(host.writeAsync('events/skb/kfree_skb/filter', MACRO_BOMB));

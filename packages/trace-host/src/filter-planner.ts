@@ -18,8 +18,13 @@ import { FilterLoadError } from './filter-program.js';
 export interface FilterPlannerOptions {
   /** The worker script (default: filter-worker.js beside this module); false: plan in the calling thread. */
   worker?: string | URL | false;
-  /** Wall-clock limit per plan (default 10 s). */
+  /** Wall-clock limit per plan, counted once the worker is ready (default 10 s). */
   timeMs?: number;
+  /**
+   * Wall-clock limit on a worker's start-up — loading its modules, seconds on a busy machine;
+   * not counted in `timeMs`, which measures the filter (default 60 s).
+   */
+  startMs?: number;
   /** Heap limit of each worker in MiB (default 256). */
   memoryMb?: number;
   /** Plans running at once (default 2). */
@@ -27,6 +32,7 @@ export interface FilterPlannerOptions {
 }
 
 type Reply =
+  | { ready: true }
   | { ok: true; plan: FilterPlan }
   | { ok: false; message: string; log?: string; stage: FilterLoadError['stage'] };
 
@@ -35,6 +41,7 @@ export class FilterPlanner {
   readonly inThread: string | undefined;
   private readonly script: URL | undefined;
   private readonly timeMs: number;
+  private readonly startMs: number;
   private readonly memoryMb: number;
   private readonly concurrency: number;
   private running = 0;
@@ -42,6 +49,7 @@ export class FilterPlanner {
 
   constructor(options: FilterPlannerOptions = {}) {
     this.timeMs = options.timeMs ?? 10_000;
+    this.startMs = options.startMs ?? 60_000;
     this.memoryMb = options.memoryMb ?? 256;
     this.concurrency = options.concurrency ?? 2;
     const worker = options.worker ?? new URL('./filter-worker.js', import.meta.url);
@@ -99,24 +107,27 @@ export class FilterPlanner {
         void worker.terminate();
         f();
       };
-      const timer = setTimeout(
-        () =>
-          settle(() =>
-            reject(
-              new FilterLoadError(
-                `reading and verifying the filter took longer than ${this.timeMs} ms`,
-                undefined,
-                'compile',
-              ),
+      const limit = (ms: number, what: string) =>
+        setTimeout(
+          () =>
+            settle(() =>
+              reject(new FilterLoadError(`${what} took longer than ${ms} ms`, undefined, 'compile')),
             ),
-          ),
-        this.timeMs,
-      );
-      worker.once('message', (reply: Reply) =>
+          ms,
+        );
+      // The filter's time starts when the worker is ready for it.
+      let timer = limit(this.startMs, 'starting the filter worker');
+      worker.on('message', (reply: Reply) => {
+        if ('ready' in reply) {
+          clearTimeout(timer);
+          timer = limit(this.timeMs, 'reading and verifying the filter');
+          worker.postMessage(req);
+          return;
+        }
         settle(() =>
           reply.ok ? resolve(reply.plan) : reject(new FilterLoadError(reply.message, reply.log, reply.stage)),
-        ),
-      );
+        );
+      });
       worker.once('error', (e: Error & { code?: string }) =>
         settle(() =>
           reject(
@@ -135,7 +146,6 @@ export class FilterPlanner {
           reject(new FilterLoadError(`the filter worker exited (code ${code})`, undefined, 'compile')),
         ),
       );
-      worker.postMessage(req);
     });
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The worker that reads and verifies a filter written to the control plane (./filter-planner.ts
- * starts it, with time and memory limits): one request in, one plan or error out.
+ * starts it, with time and memory limits): 'ready' out, one request in, one plan or error out.
  */
 import { parentPort } from 'node:worker_threads';
 import { type FilterPlanRequest, planFilter } from './bpf-filter.js';
@@ -15,3 +15,5 @@ parentPort?.once('message', (req: FilterPlanRequest) => {
     parentPort?.postMessage({ ok: false, message: err.message, log: err.log, stage: err.stage });
   }
 });
+// Modules loaded: the planner starts the filter's time limit now.
+parentPort?.postMessage({ ready: true });
