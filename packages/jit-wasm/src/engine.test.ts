@@ -58,6 +58,8 @@ describe('wasm engine: faults become VmError with the BPF pc', () => {
     expect([vmError(() => p.run()).kind, vmError(() => p.run()).pc]).toEqual(['unknown-helper', 1]);
     const q = prepare('mov %r3, 777777\nmov %r0, 0\ncall %r3\nexit');
     expect(vmError(() => q.runFast(0, 0)).pc).toBe(2);
+    expect(vmError(() => q.run()).message).toMatch(/callx: no helper with id 777777\b/);
+    expect(vmError(() => p.run()).message).toMatch(/no helper with id 424242\b/);
     p.dispose();
     q.dispose();
   });

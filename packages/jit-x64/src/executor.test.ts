@@ -206,7 +206,12 @@ describe.skipIf(!nativeAvailable())('native executor', () => {
     expect(() => p.run()).toThrow(/boom/);
     expect(() => p.runFast(0, 0)).toThrow(/boom/);
     const q = prepare([mov.imm(R1, 9999), callx(R1), exit()]);
-    expect(() => q.run()).toThrowError(expect.objectContaining({ kind: 'unknown-helper' }));
+    expect(() => q.run()).toThrowError(
+      expect.objectContaining({
+        kind: 'unknown-helper',
+        message: expect.stringMatching(/callx: no helper with id 9999\b/),
+      }),
+    );
   });
 
   it('refuses bounds checking and instruction limits, and cannot run after dispose', () => {
