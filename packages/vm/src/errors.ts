@@ -57,3 +57,4 @@ export const EEXIST = 17;
 export const EINVAL = 22;
 export const ENOSPC = 28;
 export const ERANGE = 34;
+export const EOPNOTSUPP = 95;

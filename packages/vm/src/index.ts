@@ -21,6 +21,7 @@ export { PERF_SLOT_RECORDS, PerfEventArray, type PerfRecord } from './maps/perf-
 export { ProgArray } from './maps/prog-array.js';
 export { QueueStackMap } from './maps/queue-stack.js';
 export { EAGAIN, RingBuffer } from './maps/ringbuf.js';
+export { StackTraceMap } from './maps/stack-trace.js';
 export * from './memory.js';
 export * from './packet/context.js';
 export * from './packet/convert.js';

@@ -45,6 +45,12 @@ export interface RuntimeOptions {
    * uid and gid 0, comm '' — a runtime outside a kernel has no task of its own; hosts set theirs).
    */
   task?: Partial<TaskIdentity>;
+  /**
+   * The call chain bpf_get_stack / bpf_get_stackid report (`user`: the user-space one), innermost
+   * first, as instruction addresses (default: none — a runtime outside a kernel has no stack of
+   * its own; hosts give theirs).
+   */
+  stack?: (user: boolean) => readonly bigint[];
   /** The RFC's bpf_dump_stack (helper 1003); default: a line through the printk sink. */
   dumpStack?: () => void;
 }
@@ -64,6 +70,7 @@ export class Runtime {
   readonly packets = new Map<number, PacketContext>();
   /** The packet context whose run is in progress (for helpers with no context argument). */
   packetInFlight: PacketContext | undefined;
+  readonly stack: (user: boolean) => readonly bigint[];
   /** bpf_tail_call's state during a run (./tail-call.ts). */
   readonly tailCalls = new TailCalls();
   private readonly mapList: BpfMap[] = [];
@@ -82,6 +89,7 @@ export class Runtime {
     this.cpu = options.cpu ?? 0;
     this.task = { pid: 0, tgid: 0, uid: 0, gid: 0, comm: '', ...options.task };
     this.dumpStack = options.dumpStack ?? (() => this.printk('<dump_stack>'));
+    this.stack = options.stack ?? (() => []);
   }
 
   /** Create a map; its id (the `fd` for lddw map_fd) is 1 + the number of maps before it. */

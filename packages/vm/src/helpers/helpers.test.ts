@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { E2BIG, EFAULT, EINVAL, ENOENT, ENOSPC, VmError } from '../errors.js';
+import { E2BIG, EEXIST, EFAULT, EINVAL, ENOENT, ENOSPC, EOPNOTSUPP, VmError } from '../errors.js';
 import { MAP_TYPE } from '../maps/create.js';
 import { BPF_EXIST, BPF_NOEXIST } from '../maps/layout.js';
 import { PERF_SLOT_RECORDS, type PerfEventArray } from '../maps/perf-event-array.js';
 import type { QueueStackMap } from '../maps/queue-stack.js';
 import type { RingBuffer } from '../maps/ringbuf.js';
+import type { StackTraceMap } from '../maps/stack-trace.js';
 import { addressOf } from '../memory.js';
 import { lddwMap, newRuntime, program, runOn } from '../testing/run.js';
 import { HELPER } from './ids.js';
@@ -525,5 +526,59 @@ describe('queues and stacks (map_push_elem / map_pop_elem / map_peek_elem)', () 
     expect(() =>
       rt.createMap({ name: 'big', type: MAP_TYPE.stack, keySize: 0, valueSize: 4096, maxEntries: 1 << 20 }),
     ).toThrow(/linear memory holds/);
+  });
+});
+
+describe("call chains (get_stack / get_stackid) from the runtime's `stack` hook", () => {
+  const KERNEL = [0xffffffff81000010n, 0xffffffff81000020n, 0xffffffff81000030n];
+  const USER = [0x401000n];
+  const hooked = () => newRuntime({ stack: (user) => (user ? USER : KERNEL) });
+  /** get_stack into fp-32 with `flags`; r0 = its result, or with `read` the 8 bytes at fp-32+read.at. */
+  const getStack = (rt: ReturnType<typeof newRuntime>, flags: number, size = 32, read?: { at: number }) =>
+    runOn(
+      rt,
+      program(
+        `mov %r2, %r10\nadd %r2, -32\nmov %r3, ${size}\nmov %r4, ${flags}\ncall ${HELPER.get_stack}\n` +
+          (read ? `ldxdw %r0, [%r10${read.at - 32}]\n` : '') +
+          'exit',
+      ),
+    );
+
+  it('get_stack writes the frames (skipping the asked number), zeroes the rest and returns the bytes', () => {
+    expect(getStack(hooked(), 0)).toBe(24n);
+    expect(getStack(hooked(), 1)).toBe(16n);
+    expect(getStack(hooked(), 1 << 8)).toBe(8n); // BPF_F_USER_STACK
+    expect(getStack(hooked(), 0, 16)).toBe(16n); // as many frames as fit
+    expect(getStack(hooked(), 1, 32, { at: 0 })).toBe(KERNEL[1]);
+    expect(getStack(hooked(), 1, 32, { at: 16 })).toBe(0n); // zeroed past the frames
+    expect(getStack(newRuntime(), 0)).toBe(0n); // no hook: no frames
+    expect(getStack(hooked(), 0, 12)).toBe(neg(EINVAL)); // not whole frames
+    expect(getStack(hooked(), 1 << 11)).toBe(neg(EINVAL)); // kernel build ids do not exist
+    expect(getStack(hooked(), (1 << 11) | (1 << 8))).toBe(neg(EOPNOTSUPP)); // tbpf has no build ids
+  });
+
+  it('get_stackid stores a chain once and names it by id; another chain in its bucket is -EEXIST unless reused', () => {
+    let frames = KERNEL;
+    const rt = newRuntime({ stack: () => frames });
+    const map = rt.createMap({
+      name: 'stacks',
+      type: MAP_TYPE.stack_trace,
+      keySize: 4,
+      valueSize: 16,
+      maxEntries: 1,
+    });
+    const stackid = (flags: number) =>
+      runOn(rt, program(`mov %r3, ${flags}\ncall ${HELPER.get_stackid}\nexit`, [lddwMap(2, map)]));
+    expect(stackid(0)).toBe(0n);
+    expect(stackid(0)).toBe(0n);
+    expect((map as StackTraceMap).stack(0)).toEqual(KERNEL.slice(0, 2)); // depth 2 (value_size 16)
+    frames = USER;
+    expect(stackid(0)).toBe(neg(EEXIST)); // one bucket: taken by another chain
+    expect(stackid(1 << 10)).toBe(0n); // BPF_F_REUSE_STACKID
+    expect((map as StackTraceMap).stack(0)).toEqual(USER);
+    expect(stackid(1)).toBe(neg(EFAULT)); // nothing left after skipping
+    expect(() =>
+      rt.createMap({ name: 'odd', type: MAP_TYPE.stack_trace, keySize: 4, valueSize: 12, maxEntries: 1 }),
+    ).toThrow(/8 bytes per frame/);
   });
 });

@@ -4,11 +4,12 @@
  * return -EFAULT (or 0) instead of faulting; map and ring buffer helpers given a pointer outside
  * every region stop the program with VmError('out-of-bounds') — a verified program never does.
  */
-import { EFAULT, EINVAL, VmError } from '../errors.js';
+import { EFAULT, EINVAL, EOPNOTSUPP, VmError } from '../errors.js';
 import { PerfEventArray } from '../maps/perf-event-array.js';
 import { ProgArray } from '../maps/prog-array.js';
 import { QueueStackMap } from '../maps/queue-stack.js';
 import { RingBuffer } from '../maps/ringbuf.js';
+import { StackTraceMap } from '../maps/stack-trace.js';
 import { BPF_ADDRESS_BASE } from '../memory.js';
 import { packetHelperEntries } from '../packet/helpers.js';
 import { MAX_TAIL_CALLS } from '../tail-call.js';
@@ -71,6 +72,45 @@ const mapTake =
     call.runtime.memory.bytes.set(value, out);
     return 0;
   };
+
+/** get_stack / get_stackid flags: frames to skip, the user-space chain, build ids, reuse. */
+const SKIP_MASK = 0xff;
+const USER_STACK = 1 << 8;
+const FAST_STACK_CMP = 1 << 9;
+const REUSE_STACKID = 1 << 10;
+const USER_BUILD_ID = 1 << 11;
+
+/** The runtime's call chain for `flags`: user or kernel, the skipped frames dropped. */
+function chain(call: HelperCall, flags: number): readonly bigint[] {
+  return call.runtime.stack((flags & USER_STACK) !== 0).slice(flags & SKIP_MASK);
+}
+
+/** get_stack(ctx, buf, size, flags): frames into buf, the rest zeroed; bytes written or -errno. */
+const getStack: HelperFn = (call) => {
+  const size = call.num(3);
+  const buf = size === 0 ? 0 : required(call, 2, size, 'buf', true);
+  const bytes = call.runtime.memory.bytes;
+  bytes.fill(0, buf, buf + size);
+  if (call.hi[4] !== 0 || call.u32(4) & ~(SKIP_MASK | USER_STACK | USER_BUILD_ID)) return -EINVAL;
+  if (call.u32(4) & USER_BUILD_ID) return call.u32(4) & USER_STACK ? -EOPNOTSUPP : -EINVAL;
+  if (size % 8 !== 0) return -EINVAL;
+  const ips = chain(call, call.u32(4)).slice(0, size / 8);
+  const view = call.runtime.memory.view;
+  for (let i = 0; i < ips.length; i++) view.setBigUint64(buf + i * 8, ips[i], true);
+  return ips.length * 8;
+};
+
+/** get_stackid(ctx, map, flags): the id of the chain in a stack trace map, or -errno. */
+const getStackid: HelperFn = (call) => {
+  const map = call.runtime.mapOfPointer(call.lo[2], call.hi[2], call.pc);
+  if (!(map instanceof StackTraceMap))
+    throw new VmError('helper-failed', `map ${map.name} is not a stack trace map`, call.pc);
+  const flags = call.u32(3);
+  if (call.hi[3] !== 0 || flags & ~(SKIP_MASK | USER_STACK | FAST_STACK_CMP | REUSE_STACKID)) return -EINVAL;
+  const ips = chain(call, flags);
+  if (ips.length === 0) return -EFAULT;
+  return map.store(ips, (flags & REUSE_STACKID) !== 0);
+};
 
 /** probe_read(dst, size, unsafe_ptr): copy or zero-fill dst and return -EFAULT. */
 const probeRead: HelperFn = (call) => {
@@ -328,7 +368,9 @@ export function standardHelperEntries(): Entry[] {
     [linux(HELPER.get_current_uid_gid), (call) => pair(call, call.runtime.task.gid, call.runtime.task.uid)],
     [linux(HELPER.get_current_comm), getCurrentComm],
     [linux(HELPER.perf_event_output), perfEventOutput],
+    [linux(HELPER.get_stackid), getStackid],
     [linux(HELPER.get_numa_node_id), () => 0],
+    [linux(HELPER.get_stack), getStack],
     [linux(HELPER.map_push_elem), mapPush],
     [linux(HELPER.map_pop_elem), mapTake(true)],
     [linux(HELPER.map_peek_elem), mapTake(false)],

@@ -8,6 +8,7 @@ import { PerfEventArray } from './perf-event-array.js';
 import { ProgArray } from './prog-array.js';
 import { QueueStackMap } from './queue-stack.js';
 import { RingBuffer } from './ringbuf.js';
+import { StackTraceMap } from './stack-trace.js';
 
 /** Linux BPF_MAP_TYPE_* numbers of the map types tbpf implements. */
 export const MAP_TYPE = {
@@ -17,6 +18,7 @@ export const MAP_TYPE = {
   perf_event_array: 4,
   percpu_hash: 5,
   percpu_array: 6,
+  stack_trace: 7,
   lru_hash: 9,
   lru_percpu_hash: 10,
   queue: 22,
@@ -56,6 +58,9 @@ function bytesNeeded(def: MapDefinition): number | undefined {
     case MAP_TYPE.perf_event_array:
     case MAP_TYPE.prog_array:
       return DESC_SIZE;
+    case MAP_TYPE.stack_trace:
+      // The chains live on the JavaScript side; bounding them by the memory keeps a full map finite.
+      return DESC_SIZE + def.valueSize * def.maxEntries;
     case MAP_TYPE.queue:
     case MAP_TYPE.stack:
       // The values live on the JavaScript side; bounding them by the memory keeps a full map finite.
@@ -118,6 +123,13 @@ export function createMap(
     case MAP_TYPE.queue:
     case MAP_TYPE.stack:
       return new QueueStackMap(mem, def, id, def.type === MAP_TYPE.stack);
+    case MAP_TYPE.stack_trace:
+      if (def.valueSize % 8 !== 0)
+        throw new VmError(
+          'map',
+          `stack trace map ${def.name}: value_size ${def.valueSize} is not 8 bytes per frame`,
+        );
+      return new StackTraceMap(mem, def, id);
     default:
       throw new VmError('map', `map ${def.name}: map type ${def.type} is not supported`);
   }
