@@ -26,6 +26,7 @@
 #include <stdatomic.h>
 #include <asm/prctl.h>
 #include <sys/auxv.h>
+#include <sys/random.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <ucontext.h>
@@ -841,6 +842,28 @@ static napi_value js_nop(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/*
+ * randomFill(typedArray): the kernel's random bytes (getrandom), for constant blinding — so
+ * that blinding does not load Node's crypto module (milliseconds in a fresh process).
+ */
+static napi_value js_random_fill(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  void *data;
+  size_t len;
+  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+  if (argc < 1 || !get_bytes(env, argv[0], &data, &len)) return throw_error(env, "randomFill(typedArray)");
+  for (size_t done = 0; done < len;) {
+    ssize_t n = getrandom((char *)data + done, len - done, 0);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return throw_error(env, "randomFill: getrandom failed");
+    }
+    done += (size_t)n;
+  }
+  return NULL;
+}
+
 /* threadCpuNs(): CPU time of the calling thread in ns */
 static napi_value js_thread_cpu(napi_env env, napi_callback_info info) {
   (void)info;
@@ -859,6 +882,8 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_set_named_property(env, exports, "windowProblem", fn);
   napi_create_function(env, "nop", NAPI_AUTO_LENGTH, js_nop, NULL, &fn);
   napi_set_named_property(env, exports, "nop", fn);
+  napi_create_function(env, "randomFill", NAPI_AUTO_LENGTH, js_random_fill, NULL, &fn);
+  napi_set_named_property(env, exports, "randomFill", fn);
   napi_create_function(env, "threadCpuNs", NAPI_AUTO_LENGTH, js_thread_cpu, NULL, &fn);
   napi_set_named_property(env, exports, "threadCpuNs", fn);
   napi_create_function(env, "bufferAddress", NAPI_AUTO_LENGTH, js_buffer_address, NULL, &fn);

@@ -32,7 +32,7 @@ import {
   VmError,
 } from '@tbpf/vm';
 import { type CompiledProgram, type CompileOptions, compile } from './codegen/compile.js';
-import type { Addressing } from './codegen/context.js';
+import type { Addressing, RandomFill } from './codegen/context.js';
 import { CONFINED_BASE_OFFSET } from './codegen/memory.js';
 import { type Addon, type Dispatch, type NativeProgram, nativeAddon } from './native.js';
 import { nativeHelperName } from './native-helpers.js';
@@ -286,6 +286,7 @@ export class JitEngine implements Engine {
   compile(program: LoadedProgram, blind?: boolean): CompiledProgram {
     const result = compile(program.insns, {
       blind: blind ?? this.options.blind ?? true,
+      randomFill: addonRandomFill(),
       addressing: this.options.addressing ?? defaultAddressing(),
       jumpSizing: this.options.jumpSizing,
       resolveLddw: (_insn, i) => {
@@ -347,6 +348,10 @@ function load(
       if (name) natives.push([def.proto.id, name]);
     }
   }
+  // Only native ktime needs the runtime clock's offset (reading that clock can load Node's
+  // perf_hooks: a millisecond in a fresh process).
+  const ktime = natives.find(([, name]) => name === 'ktime_get_ns');
+  const readsClock = ktime !== undefined && (compiled.usesCallx || compiled.helperSlots.includes(ktime[0]));
   return addon.load({
     code: compiled.code,
     memory: runtime.memory.buffer,
@@ -364,8 +369,14 @@ function load(
     regions: regionTable(runtime),
     maps: mapTable(runtime),
     refresh: () => [regionTable(runtime), mapTable(runtime)],
-    clockOffset: clockOffset(addon, runtime),
+    clockOffset: readsClock ? clockOffset(addon, runtime) : 0,
   });
+}
+
+/** The addon's getrandom where it is loaded (older builds lack it): blinding without Node's crypto module. */
+function addonRandomFill(): RandomFill | undefined {
+  const status = nativeAddon();
+  return status.ok && typeof status.addon.randomFill === 'function' ? status.addon.randomFill : undefined;
 }
 
 /**

@@ -76,6 +76,16 @@ describe.skipIf(!nativeAvailable())('native executor', () => {
     expect(writableExecutable(after)).toEqual(before);
   });
 
+  it("fills blinding's random values from getrandom", () => {
+    const a = new Int32Array(1024);
+    const b = new Int32Array(1024);
+    addon.addon.randomFill(a);
+    addon.addon.randomFill(b);
+    expect(new Set(a).size).toBeGreaterThan(1000);
+    expect(a).not.toEqual(b);
+    expect(() => addon.addon.randomFill(1 as never)).toThrow('randomFill(typedArray)');
+  });
+
   it('confines every access: the memory is followed by 4 GiB of reserved address space', () => {
     const base = addon.addon.bufferAddress(runtime.memory.buffer);
     const ms = mappings().sort((a, b) => (a.start < b.start ? -1 : 1));

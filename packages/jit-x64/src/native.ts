@@ -89,6 +89,8 @@ export interface Addon {
   windowProblem(buffer: ArrayBuffer, reach: number): string | undefined;
   /** Does nothing: the cost of the cheapest N-API call (benchmark reference). */
   nop(a: number, b: number): void;
+  /** Fill with the kernel's random bytes (getrandom): blinding's randomness without Node's crypto module. */
+  randomFill(values: Int32Array): void;
   /** CPU time of the calling thread in ns (benchmarks on a shared machine). */
   threadCpuNs(): number;
   /** CLOCK_MONOTONIC in ns (as a double). */

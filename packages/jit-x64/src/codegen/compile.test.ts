@@ -139,6 +139,21 @@ describe('compile', () => {
     expect(c.program.code).not.toEqual(d.program.code);
   });
 
+  it('draws blinding values from randomFill when given', () => {
+    const insns = [mov.imm(R0, 0x3a5c1f77), exit()];
+    let fills = 0;
+    const fixed = (values: Int32Array) => {
+      fills++;
+      values.fill(0x01020304);
+    };
+    const a = compile(insns, { blind: true, randomFill: fixed });
+    const b = compile(insns, { blind: true, randomFill: fixed });
+    if (!a.ok || !b.ok) throw new Error('compile failed');
+    expect(fills).toBe(2);
+    expect(a.program.code).toEqual(b.program.code);
+    expect(contains(a.program.code, 0x3a5c1f77 ^ 0x01020304)).toBe(true);
+  });
+
   it.skipIf(objdumpX64(new Uint8Array([0xc3])) === undefined)(
     'addresses memory through GS with 32-bit address arithmetic in segment mode (objdump)',
     () => {

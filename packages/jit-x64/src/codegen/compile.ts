@@ -62,6 +62,7 @@ import {
   type Ctx,
   cryptoRandom,
   movImm64,
+  type RandomFill,
   seededRandom,
 } from './context.js';
 import { JitError } from './errors.js';
@@ -78,6 +79,11 @@ export interface CompileOptions {
    * 32-bit index; 'direct' — no sandbox, for measurements on verified programs.
    */
   addressing?: Addressing;
+  /**
+   * Where blinding's random values come from (default Web Crypto's getRandomValues, which
+   * loads Node's crypto module on first use; the engine passes the addon's getrandom).
+   */
+  randomFill?: RandomFill;
   /** Deepest chain of BPF-to-BPF frames allowed (default 8, as Linux's MAX_CALL_FRAMES). */
   maxFrames?: number;
   /** Bytes of BPF stack per frame: a local call moves R10 down by this much (default 512). */
@@ -314,7 +320,11 @@ class Compiler {
     const { starts, functionOf } = this.shape;
     const blind = this.options.blind;
     // Same random stream every pass, so blinded bytes are those of the final pass's sizes.
-    this.ctx.random = blind ? (this.seed !== undefined ? seededRandom(this.seed) : cryptoRandom()) : null;
+    this.ctx.random = blind
+      ? this.seed !== undefined
+        ? seededRandom(this.seed)
+        : cryptoRandom(this.options.randomFill)
+      : null;
     buf.reset();
     this.changed = false;
     const n = this.insns.length;

@@ -19,6 +19,13 @@ export interface Ctx {
   addressing: Addressing;
 }
 
+/** Fills an array with cryptographically random values. */
+export type RandomFill = (values: Int32Array) => void;
+
+const webCryptoFill: RandomFill = (values) => {
+  globalThis.crypto.getRandomValues(values);
+};
+
 /** xorshift32: deterministic per seed, for reproducible blinded code in tests. */
 export function seededRandom(seed: number): () => number {
   let s = seed >>> 0 || 0x9e3779b9;
@@ -32,12 +39,13 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export function cryptoRandom(): () => number {
-  const pool = new Int32Array(256);
+/** Random values for blinding from `fill` (default Web Crypto's getRandomValues), drawn in batches. */
+export function cryptoRandom(fill: RandomFill = webCryptoFill): () => number {
+  const pool = new Int32Array(1024);
   let next = pool.length;
   return () => {
     if (next === pool.length) {
-      globalThis.crypto.getRandomValues(pool);
+      fill(pool);
       next = 0;
     }
     return pool[next++];
