@@ -41,7 +41,7 @@ function runOne(engine: Engine, seed: number): SandboxOutcome {
   }
   if (prepared) {
     try {
-      result = `r0=${prepared.run(BigInt(0x1_0000_0000 + world.ctx), BigInt(CTX_SIZE))}`;
+      result = `r0=${prepared.run(world.ctx, CTX_SIZE)}`;
     } catch (e) {
       if (!(e instanceof VmError)) throw e;
       result = `fault ${e.kind} at ${e.pc}`;

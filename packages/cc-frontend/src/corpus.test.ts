@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { linkProgram, readObject } from '@tbpf/asm';
 import { kprobeType, rawType, standardHelperSet, verify } from '@tbpf/verifier';
-import { addressOf, interpreter, loadLinked, Runtime } from '@tbpf/vm';
+import { interpreter, loadLinked, Runtime } from '@tbpf/vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile } from './compile.js';
 
@@ -74,9 +74,7 @@ function runObject(p: Program, bytes: Uint8Array): bigint[] {
   const prog = interpreter.prepare(loadLinked(runtime, linkProgram(readObject(bytes), 'f')), {
     instructionLimit: 1_000_000,
   });
-  return p.inputs.map((vals) =>
-    mask(p, prog.run(addressOf(runtime.allocData(ctxBytes(vals, p.kind), 'ctx').start))),
-  );
+  return p.inputs.map((vals) => mask(p, prog.run(runtime.allocData(ctxBytes(vals, p.kind), 'ctx').start)));
 }
 
 const tbpfObjects = new Map<string, Uint8Array>();

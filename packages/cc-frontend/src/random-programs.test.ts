@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { linkProgram } from '@tbpf/asm';
-import { addressOf, interpreter, loadLinked, Runtime } from '@tbpf/vm';
+import { interpreter, loadLinked, Runtime } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
 import { compile } from './compile.js';
 
@@ -201,7 +201,7 @@ function differential(sources: string[]): void {
       const ctx = new Uint8Array(64);
       for (const [j, v] of vals.entries())
         new DataView(ctx.buffer).setBigInt64(j * 8, BigInt.asIntN(64, v), true);
-      const got = prog.run(addressOf(runtime.allocData(ctx, 'ctx').start));
+      const got = prog.run(runtime.allocData(ctx, 'ctx').start);
       const want = native[i * INPUTS.length + k];
       if (got !== want) expect(`${src}\ninput ${k}: ${got}`).toBe(`${src}\ninput ${k}: ${want}`);
       compared++;

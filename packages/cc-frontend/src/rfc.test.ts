@@ -31,15 +31,15 @@ function verifyKprobe(obj: ReturnType<typeof compileOk>['object'], name: string)
   });
 }
 
-/** A pt_regs context (168 bytes) with si pointing at a struct net_device named `dev`. */
-function regsWithDevice(runtime: Runtime, devName: string): { ctx: bigint; dev: bigint } {
+/** A pt_regs context (168 bytes, `ctx` its offset) with si pointing at a struct net_device named `dev`. */
+function regsWithDevice(runtime: Runtime, devName: string): { ctx: number; dev: bigint } {
   const dev = new Uint8Array(16);
   dev.set(new TextEncoder().encode(devName));
   const devRegion = runtime.allocData(dev, 'net_device', 'context', false);
   const devAddr = BigInt(0x1_0000_0000 + devRegion.start);
   const regs = new Uint8Array(168);
   new DataView(regs.buffer).setBigUint64(104, devAddr, true);
-  const ctx = BigInt(0x1_0000_0000 + runtime.allocData(regs, 'regs', 'context', false).start);
+  const ctx = runtime.allocData(regs, 'regs', 'context', false).start;
   return { ctx, dev: devAddr };
 }
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { assemble, parseConformanceData } from '@tbpf/asm';
 import { bpfConformanceTests as testsDir } from '@tbpf/third-party';
-import { BPF_ADDRESS_BASE, loadInsns, Runtime, registerConformanceHelpers } from '@tbpf/vm';
+import { loadInsns, Runtime, registerConformanceHelpers } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
 import { WasmEngine, wasmEngine } from './engine.js';
 
@@ -30,9 +30,7 @@ describe.each([
     });
     const ctx = t.mem.length > 0 ? runtime.allocData(t.mem, 'conformance input') : undefined;
     try {
-      const r1 = ctx ? BigInt(BPF_ADDRESS_BASE + ctx.start) : 0n;
-      const r2 = BigInt(t.mem.length);
-      expect(prepared.run(r1, r2)).toBe(BigInt.asUintN(64, t.result ?? 0n));
+      expect(prepared.run(ctx?.start, t.mem.length)).toBe(BigInt.asUintN(64, t.result ?? 0n));
       if (ctx) {
         runtime.memory.write(ctx.start, t.mem);
         expect(prepared.runFast(ctx.start, t.mem.length)).toBe(Number(BigInt.asUintN(32, t.result ?? 0n)));

@@ -63,7 +63,7 @@ class Stop {
 }
 
 interface Exports {
-  run(r1: bigint, r2: bigint): bigint;
+  run(ctx: number, len: number): bigint;
   runFast(ctx: number, len: number): number;
 }
 
@@ -233,18 +233,18 @@ class WasmProgram implements PreparedProgram {
     }
   }
 
-  run(r1 = 0n, r2 = 0n): bigint {
+  run(ctx = 0, len = 0): bigint {
     try {
-      return BigInt.asUintN(64, this.exports.run(r1, r2));
+      return BigInt.asUintN(64, this.exports.run(ctx, len));
     } catch (e) {
       if (e instanceof Stop) return BigInt.asUintN(64, BigInt(e.value));
       throw this.translate(e);
     }
   }
 
-  runFast(r1Offset: number, r2: number): number {
+  runFast(ctx: number, len: number): number {
     try {
-      return this.exports.runFast(r1Offset, r2) >>> 0;
+      return this.exports.runFast(ctx, len) >>> 0;
     } catch (e) {
       if (e instanceof Stop) return e.value >>> 0;
       throw this.translate(e);

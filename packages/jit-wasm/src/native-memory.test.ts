@@ -36,12 +36,16 @@ describe('native memory helpers', () => {
     const qword = 0x0807060504030201n;
     // The JavaScript helper would look regions up with regionAt; the WebAssembly one does not.
     const js = vi.spyOn(LinearMemory.prototype, 'regionAt');
-    expect(prepared.run(addressOf(later.start))).toBe(2n * qword);
+    expect(prepared.run(later.start)).toBe(2n * qword);
     expect(js).not.toHaveBeenCalled();
     vi.restoreAllMocks();
     // Crossing the region's end, and a pointer outside every region: -EFAULT, destination zeroed.
-    expect(prepared.run(addressOf(later.start + 8))).toBe(BigInt.asUintN(64, BigInt(-EFAULT)));
-    expect(prepared.run(0x2_0000_0000n)).toBe(BigInt.asUintN(64, BigInt(-EFAULT)));
+    expect(prepared.run(later.start + 8)).toBe(BigInt.asUintN(64, BigInt(-EFAULT)));
+    const outside = wasmEngine.prepare(
+      loadInsns(runtime, assemble(probe.replace('mov %r6, %r1', 'lddw %r6, 0x200000000')).insns),
+    );
+    expect(outside.run()).toBe(BigInt.asUintN(64, BigInt(-EFAULT)));
+    outside.dispose();
     prepared.dispose();
   });
 
@@ -74,7 +78,7 @@ describe('native memory helpers', () => {
     expect(nativeIds(prepared)).toEqual([1001, 1002]);
     // '5' - '6' = -1; size 64 → -1 (<< 8); load_pointer's byte 4 is the NUL → 0.
     const js = vi.spyOn(LinearMemory.prototype, 'regionAt');
-    expect(prepared.run(addressOf(data.start))).toBe(BigInt.asUintN(64, -1n + (-1n << 8n)));
+    expect(prepared.run(data.start)).toBe(BigInt.asUintN(64, -1n + (-1n << 8n)));
     expect(js).not.toHaveBeenCalled();
     vi.restoreAllMocks();
     prepared.dispose();
@@ -96,7 +100,7 @@ describe('native memory helpers', () => {
         if (at >= 0 && at < 64) y[at] = (y[at] + 1 + (at & 1) * 0x80) & 0xff;
         runtime.memory.write(a.start, x);
         runtime.memory.write(b.start, y);
-        const args = [addressOf(a.start), BigInt(n)] as const;
+        const args = [a.start, n] as const;
         expect(wasm.run(...args), `n ${n}, difference at ${at}`).toBe(interp.run(...args));
       }
     }
@@ -115,14 +119,14 @@ describe('native memory helpers', () => {
     const s = runtime.allocData(new TextEncoder().encode('eth5\0xyzw'), 'name', 'host');
     const open = runtime.allocData(new TextEncoder().encode('abcd'), 'unterminated', 'host');
     const js = vi.spyOn(LinearMemory.prototype, 'regionAt');
-    expect(prepared.run(addressOf(s.start), 16n)).toBe(5n);
+    expect(prepared.run(s.start, 16)).toBe(5n);
     expect(dst()).toBe('eth5\0\0');
-    expect(prepared.run(addressOf(s.start), 3n)).toBe(3n);
+    expect(prepared.run(s.start, 3)).toBe(3n);
     expect(dst()).toBe('et\0' + '5\0\0');
-    expect(prepared.run(addressOf(open.start), 3n)).toBe(3n);
+    expect(prepared.run(open.start, 3)).toBe(3n);
     expect(dst()).toBe('ab\0' + '5\0\0');
     // No NUL before the region ends: -EFAULT and the destination zeroed.
-    expect(prepared.run(addressOf(open.start), 16n)).toBe(BigInt.asUintN(64, BigInt(-EFAULT)));
+    expect(prepared.run(open.start, 16)).toBe(BigInt.asUintN(64, BigInt(-EFAULT)));
     expect(dst()).toBe('\0'.repeat(6));
     expect(js).not.toHaveBeenCalled();
     vi.restoreAllMocks();
@@ -138,7 +142,7 @@ describe('native memory helpers', () => {
       'src',
       'host',
     );
-    expect(prepared.run(addressOf(src.start))).toBe(2n * 0x0303030303030303n);
+    expect(prepared.run(src.start)).toBe(2n * 0x0303030303030303n);
     prepared.dispose();
   });
 });

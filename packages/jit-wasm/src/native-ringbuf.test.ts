@@ -5,12 +5,12 @@ import { describe, expect, it, vi } from 'vitest';
 import { wasmEngine } from './engine.js';
 
 /**
- * Per run: r6 = r1's low byte picks sizes. reserve(len) → fill → submit or discard (alternating),
+ * Per run: r6 = r2's low byte picks sizes. reserve(len) → fill → submit or discard (alternating),
  * then ringbuf_output of 24 stack bytes, a reserve with flags (must fail) and one of size 0.
  * r0 accumulates every result so failures (NULL, -EAGAIN) show.
  */
 const text = `
-  mov %r6, %r1
+  mov %r6, %r2
   and %r6, 0xff
   mov %r7, 0
   mov %r8, 0
@@ -94,10 +94,9 @@ describe('native ring buffer helpers', () => {
     const scratch = b.runtime.memory.regions.filter((r) => r.kind === 'scratch');
     const results: bigint[] = [];
     for (let n = 0; n < 40; n++) {
-      const r1 = BigInt(n * 37);
-      const want = pa.run(r1);
+      const want = pa.run(0, n * 37);
       const js = [vi.spyOn(RingBuffer.prototype, 'reserve'), vi.spyOn(RingBuffer.prototype, 'submit')];
-      expect(pb.run(r1)).toBe(want);
+      expect(pb.run(0, n * 37)).toBe(want);
       // Every call stayed in WebAssembly.
       expect(js.map((spy) => spy.mock.calls.length)).toEqual([0, 0]);
       vi.restoreAllMocks();

@@ -1,5 +1,5 @@
 import { assemble } from '@tbpf/asm';
-import { addressOf, loadInsns, Runtime } from '@tbpf/vm';
+import { loadInsns, Runtime } from '@tbpf/vm';
 import { expect, it } from 'vitest';
 import { wasmEngine } from './index.js';
 
@@ -9,6 +9,6 @@ it('the README example runs as documented', () => {
   const prepared = wasmEngine.prepare(program);
   const ctx = runtime.allocData(new TextEncoder().encode('................eth5'), 'ctx');
   expect(prepared.runFast(ctx.start, 20)).toBe(102);
-  expect(prepared.run(addressOf(ctx.start), 20n)).toBe(102n);
+  expect(prepared.run(ctx.start, 20)).toBe(102n);
   prepared.dispose();
 });

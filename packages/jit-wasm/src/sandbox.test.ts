@@ -5,6 +5,7 @@
 import { assemble } from '@tbpf/asm';
 import { loadInsns, NULL_GUARD, Runtime, type VmError } from '@tbpf/vm';
 import {
+  addressConvention,
   againstInterpreter,
   SANDBOX_ESCAPES,
   SANDBOX_TEST_MEMORY,
@@ -12,6 +13,11 @@ import {
 } from '@tbpf/vm/testing';
 import { describe, expect, it } from 'vitest';
 import { wasmEngine } from './engine.js';
+
+it('run and runFast take the context as an offset (0: r1 = 0) and r2', () => {
+  const { got, want } = addressConvention(wasmEngine);
+  expect(got).toEqual(want);
+});
 
 describe('WebAssembly on programs that were not verified', () => {
   const runtime = new Runtime({ memoryBytes: SANDBOX_TEST_MEMORY });

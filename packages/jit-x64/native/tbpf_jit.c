@@ -101,7 +101,7 @@ struct tbpf_prog {
   uint64_t stop_r0;
   int threw;
   tbpf_env *env;
-  uint32_t *io; /* runFastIo's argument block: [r1 offset, r2, r0 low 32 bits] (a Uint32Array) */
+  uint32_t *io; /* runFastIo's argument block: [ctx offset, len, r0 low 32 bits] (a Uint32Array) */
 };
 
 /* ---- running ------------------------------------------------------------------------- */
@@ -447,8 +447,14 @@ static napi_value js_run(napi_env env, napi_callback_info info) {
 }
 
 /*
- * runFast(r1Offset, r2): the hot path of the Engine contract — r1 = 2^32 + r1Offset (a BPF
- * address in the linear memory), r2 zero-extended; returns r0's low 32 bits. No BigInt.
+ * The Engine contract's r1 for a context at offset `ctx` of the linear memory: its BPF address
+ * (2^32 + ctx), or 0 (NULL) for ctx 0, which lies in the NULL guard and means "no context".
+ */
+static inline uint64_t ctx_address(uint32_t ctx) { return ctx ? TBPF_ADDRESS_BASE + ctx : 0; }
+
+/*
+ * runFast(ctx, len): the hot path of the Engine contract — r1 = ctx_address(ctx), r2 = len
+ * zero-extended; returns r0's low 32 bits. No BigInt.
  */
 static napi_value js_run_fast(napi_env env, napi_callback_info info) {
   size_t argc = 2;
@@ -460,7 +466,7 @@ static napi_value js_run_fast(napi_env env, napi_callback_info info) {
   uint32_t off = 0, r2 = 0;
   if (argc > 0) napi_get_value_uint32(env, argv[0], &off);
   if (argc > 1) napi_get_value_uint32(env, argv[1], &r2);
-  uint64_t r0 = run_prog(p, TBPF_ADDRESS_BASE + off, r2);
+  uint64_t r0 = run_prog(p, ctx_address(off), r2);
   if (!finish_run(env, p)) return NULL;
   napi_value out;
   napi_create_uint32(env, (uint32_t)r0, &out);
@@ -469,7 +475,7 @@ static napi_value js_run_fast(napi_env env, napi_callback_info info) {
 
 /*
  * runFastIo(): runFast with its arguments and result in a Uint32Array shared with JavaScript
- * (io[0] = r1 offset, io[1] = r2 → io[2] = r0's low 32 bits). N-API converts no value either
+ * (io[0] = ctx, io[1] = len → io[2] = r0's low 32 bits). N-API converts no value either
  * way, so the crossing costs little more than the cheapest N-API call.
  */
 static napi_value js_run_fast_io(napi_env env, napi_callback_info info) {
@@ -478,7 +484,7 @@ static napi_value js_run_fast_io(napi_env env, napi_callback_info info) {
   tbpf_prog *p = data;
   if (!can_run(env, p)) return NULL;
   uint32_t *io = p->io;
-  uint64_t r0 = run_prog(p, TBPF_ADDRESS_BASE + io[0], io[1]);
+  uint64_t r0 = run_prog(p, ctx_address(io[0]), io[1]);
   if (!finish_run(env, p)) return NULL;
   io[2] = (uint32_t)r0;
   return NULL;

@@ -132,9 +132,9 @@ export class JitPrepared implements PreparedProgram {
     stackRegistry(program.runtime.memory).register(this, stack, this);
   }
 
-  run(r1 = 0n, r2 = 0n): bigint {
+  run(ctx = 0, len = 0): bigint {
     try {
-      return this.native.run(BigInt.asUintN(64, r1), BigInt.asUintN(64, r2));
+      return this.native.run(ctx === 0 ? 0n : BigInt(BPF_ADDRESS_BASE + ctx), BigInt(len >>> 0));
     } catch (e) {
       throw this.failure(e);
     } finally {
@@ -147,12 +147,12 @@ export class JitPrepared implements PreparedProgram {
     return this.native.codeAddress;
   }
 
-  runFast(r1Offset: number, r2: number): number {
+  runFast(ctx: number, len: number): number {
     // Arguments and result travel through a Uint32Array the addon shares: no N-API value
     // conversions on the hot path.
     const io = this.io;
-    io[0] = r1Offset;
-    io[1] = r2;
+    io[0] = ctx;
+    io[1] = len;
     try {
       this.native.runFastIo();
     } catch (e) {
@@ -163,11 +163,11 @@ export class JitPrepared implements PreparedProgram {
     return io[2];
   }
 
-  /** Total ns of `n` runs in a C loop (no JavaScript crossing), r1 alternating between two offsets. */
-  benchNative(r1OffsetA: number, r1OffsetB: number, r2: number, n: number): number {
+  /** Total ns of `n` runs in a C loop (no JavaScript crossing), the context alternating between two offsets. */
+  benchNative(ctxA: number, ctxB: number, len: number, n: number): number {
     const base = BigInt(BPF_ADDRESS_BASE);
     try {
-      return this.native.bench(base + BigInt(r1OffsetA), base + BigInt(r1OffsetB), BigInt(r2), n);
+      return this.native.bench(base + BigInt(ctxA), base + BigInt(ctxB), BigInt(len), n);
     } catch (e) {
       throw this.failure(e);
     }

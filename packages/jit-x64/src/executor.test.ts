@@ -115,7 +115,7 @@ describe.skipIf(!nativeAvailable())('native executor', () => {
       add.reg(R0, R2),
       exit(),
     ]);
-    expect(p.run(BigInt(BPF_ADDRESS_BASE + region.start), 1n)).toBe(0x0806_0605_0403_0202n);
+    expect(p.run(region.start, 1)).toBe(0x0806_0605_0403_0202n);
     expect(p.runFast(region.start, 1)).toBe(0x0403_0202);
     runtime.memory.free(region);
   });

@@ -19,7 +19,7 @@ describe('jitWithFallback', () => {
       const a = engine.prepare(loadInsns(runtime, legacy, { name: 'a' }));
       const b = engine.prepare(loadInsns(runtime, legacy, { name: 'a' }));
       expect([a.engine, b.engine]).toEqual(['interp', 'interp']);
-      expect(a.run(0n, 0n)).toBe(0n); // ld_abs outside the (empty) packet ends the program with 0
+      expect(a.run()).toBe(0n); // ld_abs outside the (empty) packet ends the program with 0
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatch(/legacy packet loads.*runs on the interpreter/);
       for (const p of [ok, a, b]) p.dispose();

@@ -127,12 +127,12 @@ describe.skipIf(!nativeAvailable())('native helpers = their TypeScript twins', (
       a.runtime.memory.write(a.ctx.start, ctx);
       b.runtime.memory.write(b.ctx.start, ctx);
       try {
-        r0a = a.programs.get(op)!.run(BigInt(ctxAddr));
+        r0a = a.programs.get(op)!.run(a.ctx.start);
       } catch (e) {
         r0a = (e as Error).message;
       }
       try {
-        r0b = b.programs.get(op)!.run(BigInt(ctxAddr));
+        r0b = b.programs.get(op)!.run(a.ctx.start); // the same layout as a's
       } catch (e) {
         r0b = (e as Error).message;
       }
@@ -212,7 +212,7 @@ describe.skipIf(!nativeAvailable())('native helpers = their TypeScript twins', (
       b.runtime.memory.write(b.ctx.start, ctx);
       const outcome = (p: JitPrepared, start: number) => {
         try {
-          return p.run(BigInt(BPF_ADDRESS_BASE + start));
+          return p.run(start);
         } catch (e) {
           return (e as Error).message;
         }

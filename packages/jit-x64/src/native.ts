@@ -61,8 +61,9 @@ export interface LoadSpec {
 /** One loaded program: code mapped read+execute, bound to its memory and helpers. */
 export interface NativeProgram {
   run(r1: bigint, r2: bigint): bigint;
-  runFast(r1Offset: number, r2: number): number;
-  /** runFast through `LoadSpec.io`: io[0] = r1 offset, io[1] = r2 → io[2] = r0's low 32 bits. */
+  /** The Engine contract's runFast: r1 = the BPF address of offset `ctx` (0: r1 = 0), r2 = len. */
+  runFast(ctx: number, len: number): number;
+  /** runFast through `LoadSpec.io`: io[0] = ctx, io[1] = len → io[2] = r0's low 32 bits. */
   runFastIo(): void;
   /** Thread CPU nanoseconds of `n` calls in a C loop, r1 alternating between r1a and r1b. */
   bench(r1a: bigint, r1b: bigint, r2: bigint, n: number): number;

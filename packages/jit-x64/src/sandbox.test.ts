@@ -18,6 +18,7 @@ import {
   type VmError,
 } from '@tbpf/vm';
 import {
+  addressConvention,
   againstInterpreter,
   outcome,
   SANDBOX_ESCAPES,
@@ -46,6 +47,11 @@ interface WasmApi {
 describe.skipIf(!nativeAvailable())('the x86-64 JIT on programs that were not verified', () => {
   const runtime = new Runtime({ memoryBytes: MEM });
   const load = (src: string): LoadedProgram => plainProgram(runtime, assemble(src).insns);
+
+  it('run and runFast take the context as an offset (0: r1 = 0) and r2', () => {
+    const { got, want } = addressConvention(x64Engine);
+    expect(got).toEqual(want);
+  });
 
   it.each(SANDBOX_ESCAPES)('faults like the interpreter: %s', (_, src, pc) => {
     const { interp, runs } = againstInterpreter(x64Engine, src);
@@ -258,7 +264,7 @@ describe.skipIf(!nativeAvailable())('lifetimes', () => {
       boundsCheck: false,
     });
     outer.helpers.register({ id: 7001, name: 'run_inner', args: [], ret: 'integer' }, () =>
-      innerProgram.run(BigInt(0x1_0000_0000 + b.start)),
+      innerProgram.run(b.start),
     );
     const outerProgram = x64Engine.prepare(
       plainProgram(
@@ -268,9 +274,9 @@ describe.skipIf(!nativeAvailable())('lifetimes', () => {
       { boundsCheck: false },
     );
     expect(outerProgram.compiled.addressing).toBe(innerProgram.compiled.addressing);
-    expect(outerProgram.run(BigInt(0x1_0000_0000 + a.start))).toBe(22n + 1100n);
-    expect(innerProgram.run(BigInt(0x1_0000_0000 + b.start))).toBe(22n);
-    expect(outerProgram.run(BigInt(0x1_0000_0000 + a.start))).toBe(1122n);
+    expect(outerProgram.run(a.start)).toBe(22n + 1100n);
+    expect(innerProgram.run(b.start)).toBe(22n);
+    expect(outerProgram.run(a.start)).toBe(1122n);
     innerProgram.dispose();
     outerProgram.dispose();
   });

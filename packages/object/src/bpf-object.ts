@@ -5,13 +5,12 @@
  * Addresses. The host names memory by `Region` (an offset and a size in `runtime.memory`);
  * programs see BPF addresses (`BPF_ADDRESS_BASE + offset`) in their registers. `Program.run`
  * takes bytes or a Region — never an address — and `Program.prepared` is the engine's own
- * object for hot paths (`runFast(offset, r2)`, offsets as everywhere on the host side).
+ * object for hot paths (`runFast(ctx, len)`: offsets, as everywhere on the host side).
  */
 import type { LineInfo, LinkedProgram } from '@tbpf/asm';
 import type { Insn } from '@tbpf/isa';
 import type { CtxReads, ProgramType } from '@tbpf/verifier';
 import {
-  addressOf,
   createPacketContext,
   type EngineName,
   ETH_HLEN,
@@ -121,12 +120,11 @@ export class Program {
     if (this.disposed) throw new ObjectError('the program was disposed', 'run', { program: this.name });
     if (this.packetKind && (ctx === undefined || ctx instanceof Uint8Array))
       return this.runPacket(ctx ?? new Uint8Array(ETH_HLEN)).r0;
-    if (ctx !== undefined && !(ctx instanceof Uint8Array))
-      return this.runPrepared(addressOf(ctx.start), BigInt(ctx.size));
+    if (ctx !== undefined && !(ctx instanceof Uint8Array)) return this.runPrepared(ctx.start, ctx.size);
     const region = this.allocContext(ctx);
-    if (!region) return this.runPrepared(0n, 0n);
+    if (!region) return this.runPrepared();
     try {
-      return this.runPrepared(addressOf(region.start), BigInt(region.size));
+      return this.runPrepared(region.start, region.size);
     } finally {
       this.runtime.memory.free(region);
     }
@@ -171,9 +169,9 @@ export class Program {
     }
   }
 
-  private runPrepared(r1: bigint, r2: bigint): bigint {
+  private runPrepared(ctx?: number, len?: number): bigint {
     try {
-      return this.prepared.run(r1, r2);
+      return this.prepared.run(ctx, len);
     } catch (e) {
       throw this.originalPc(e);
     }

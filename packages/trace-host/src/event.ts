@@ -114,7 +114,7 @@ export interface BpfAttachment {
   /** Offset of the context in the linear memory (r1 = its BPF address). */
   readonly ctxOffset: number;
   /** The prepared program (vm's PreparedProgram): `runFast(ctxOffset, 0)` runs the filter. */
-  readonly prepared: { runFast(r1Offset: number, r2: number): number };
+  readonly prepared: { runFast(ctx: number, len: number): number };
   /** For `regs`: the pt_regs context as u32 halves (the host writes the registers here). */
   readonly regs: Uint32Array | null;
   /**

@@ -57,18 +57,22 @@ export interface PreparedProgram {
   readonly engine: EngineName;
   readonly program: LoadedProgram;
   /**
-   * Run once with r1, r2 as given (default 0) and r10 at the top of a fresh frame; returns r0
-   * as an unsigned 64-bit value. Throws VmError on a fault.
+   * Run once; returns r0 as an unsigned 64-bit value (the exact path). Throws VmError on a fault.
+   *
+   * THE HOST'S ADDRESS CONVENTION (every engine, `run` and `runFast` alike): the host names
+   * memory by offsets into the linear memory (`Region.start`), never by BPF addresses.
+   * `ctx` is the offset of the context: r1 = its BPF address (`BPF_ADDRESS_BASE + ctx`), or
+   * r1 = 0 (NULL) when `ctx` is 0 — offset 0 lies in the NULL guard, never in a region, so it
+   * is free to mean "no context". `len` is r2, an integer 0..2^32-1 (zero-extended). r10 is the
+   * top of a fresh frame; every other register starts at 0.
    */
-  run(r1?: bigint, r2?: bigint): bigint;
+  run(ctx?: number, len?: number): bigint;
   /**
-   * The hot path (trace filters): r1 = BPF address of `r1Offset` in the linear memory
-   * (BPF_ADDRESS_BASE + r1Offset), r2 = `r2` (a non-negative integer < 2^32, zero-extended);
-   * returns r0's LOW 32 BITS as an unsigned number (0..2^32-1) — exactly what Linux's
-   * `bpf_prog_run()` returns (u32), so a filter keeps the event iff the result is non-zero.
-   * No BigInt anywhere on this path. Throws VmError on a fault.
+   * The hot path (trace filters): `run`'s arguments, but returns r0's LOW 32 BITS as an
+   * unsigned number (0..2^32-1) — exactly what Linux's `bpf_prog_run()` returns (u32), so a
+   * filter keeps the event iff the result is non-zero. No BigInt anywhere on this path.
    */
-  runFast(r1Offset: number, r2: number): number;
+  runFast(ctx: number, len: number): number;
   /** Instructions executed by the last run (the interpreter counts; compiled engines may return -1). */
   readonly lastInstructionCount: number;
   /** Release what `prepare` allocated (stack region, code). The object is unusable afterwards. */

@@ -27,7 +27,7 @@ describe('the 2013 RFC filter_ex1 on the interpreter', () => {
 
   it('prints the skb and the device when the device is "lo"', () => {
     const { rt, prepared, ctx, skb, dev } = setup('lo');
-    expect(prepared.run(addressOf(ctx.start))).toBe(0n);
+    expect(prepared.run(ctx.start)).toBe(0n);
     expect(rt.printkLog).toEqual([
       `skb 0x${addressOf(skb.start).toString(16)} dev 0x${addressOf(dev.start).toString(16)} `,
     ]);
@@ -35,7 +35,7 @@ describe('the 2013 RFC filter_ex1 on the interpreter', () => {
 
   it('stays silent for another device', () => {
     const { rt, prepared, ctx } = setup('eth5');
-    expect(prepared.run(addressOf(ctx.start))).toBe(0n);
+    expect(prepared.run(ctx.start)).toBe(0n);
     expect(rt.printkLog).toEqual([]);
   });
 });

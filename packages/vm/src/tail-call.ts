@@ -5,7 +5,6 @@
  * target with the same context — so the engines need no tail-call code of their own.
  */
 import type { PreparedProgram } from './engine.js';
-import { addressOf } from './memory.js';
 
 /** Linux's MAX_TAIL_CALL_CNT: how many tail calls one run may chain; the next one falls through. */
 export const MAX_TAIL_CALLS = 33;
@@ -38,7 +37,7 @@ export function runProgram(prepared: PreparedProgram, ctx = 0, len = 0): bigint 
   state.driving = true;
   state.count = 0;
   state.pending = undefined;
-  const run = (p: PreparedProgram, at: number) => p.run(at === 0 ? 0n : addressOf(at), BigInt(len));
+  const run = (p: PreparedProgram, at: number) => p.run(at, len);
   try {
     let r0 = run(prepared, ctx);
     for (let next = state.take(); next; next = state.take()) r0 = run(next.program, next.ctx);

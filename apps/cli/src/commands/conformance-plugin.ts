@@ -1,4 +1,4 @@
-import { addressOf, loadBytes, Runtime, registerConformanceHelpers, standardHelpers } from '@tbpf/vm';
+import { loadBytes, Runtime, registerConformanceHelpers, standardHelpers } from '@tbpf/vm';
 import type { Command } from 'commander';
 import { cliErrorFrom } from '../errors.js';
 import type { Io } from '../io.js';
@@ -73,8 +73,8 @@ export async function runConformancePlugin(
     // Unverified, with each engine's own checks (its defaults): the interpreter's regions,
     // the compiled engines' confinement to the linear memory.
     const prepared = engine.prepare(loadBytes(runtime, code));
-    const r1 = mem.length > 0 ? addressOf(runtime.allocData(mem, 'mem').start) : 0n;
-    const r0 = prepared.run(r1, BigInt(mem.length));
+    const ctx = mem.length > 0 ? runtime.allocData(mem, 'mem').start : 0;
+    const r0 = prepared.run(ctx, mem.length);
     io.out(opts.json ? `${JSON.stringify({ r0: `0x${r0.toString(16)}` })}\n` : `${r0.toString(16)}\n`);
   } catch (e) {
     if (opts.json) throw cliErrorFrom(e);

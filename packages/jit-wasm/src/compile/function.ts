@@ -78,20 +78,36 @@ export interface CompiledFunction {
  */
 export type FunctionShape = 'callee' | 'entry' | 'fast';
 
+/**
+ * Set r1, r2 and the legacy packet from `(ctx: i32, len: i32)` parameters by the host's address
+ * convention (vm's engine.ts): r1 = the BPF address of offset `ctx`, or 0 (NULL) when ctx is 0;
+ * r2 = len zero-extended; the packet is r1/r2 when there is a context, else empty.
+ */
+export function enterContext(
+  c: Code,
+  env: Pick<FunctionEnv, 'usesPacket' | 'packet'>,
+  ctx: number,
+  len: number,
+  r1: number,
+  r2: number,
+): void {
+  c.localGet(ctx).op(Op.i64ExtendI32U);
+  c.i64Const(0, BPF_ADDRESS_HIGH).i64Const(0).localGet(ctx).op(Op.select);
+  c.op(Op.i64Or).localSet(r1);
+  c.localGet(len).op(Op.i64ExtendI32U).localSet(r2);
+  if (env.usesPacket) {
+    c.localGet(ctx).globalSet(env.packet.off);
+    c.localGet(r2).i64Const(0).localGet(ctx).op(Op.select).globalSet(env.packet.len);
+  }
+}
+
 export function compileFunction(env: FunctionEnv, sub: Subprogram, shape: FunctionShape): CompiledFunction {
   // About 12 bytes of WebAssembly per instruction: room enough that the buffer rarely grows.
   const c = new Code(shape === 'callee' ? FUNC_PARAMS.length : 2, 64 + 12 * (sub.end - sub.start));
   let reg = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
   if (shape === 'entry') reg = [c.local(I64), 0, 1, ...Array.from({ length: 8 }, () => c.local(I64))];
   if (shape === 'fast') reg = Array.from({ length: 11 }, () => c.local(I64));
-  if (shape === 'fast') {
-    c.localGet(0).op(Op.i64ExtendI32U).i64Const(0, BPF_ADDRESS_HIGH).op(Op.i64Or).localSet(reg[1]);
-    c.localGet(1).op(Op.i64ExtendI32U).localSet(reg[2]);
-    if (env.usesPacket) {
-      c.localGet(0).globalSet(env.packet.off);
-      c.localGet(reg[2]).globalSet(env.packet.len);
-    }
-  }
+  if (shape === 'fast') enterContext(c, env, 0, 1, reg[1], reg[2]);
   if (shape !== 'callee') c.i64Const(env.layout.stackTop | 0, BPF_ADDRESS_HIGH).localSet(reg[10]);
   // A run starts at depth 0 (a trap or a helper's stop may have left the last run's depth).
   if (shape !== 'callee') c.i32Const(0).globalSet(env.callDepth);

@@ -1,21 +1,23 @@
 /**
  * A whole BPF program → one WebAssembly module. Imports: the runtime's linear memory, the
  * JavaScript helper trampoline and the failure reporter. Exports:
- * - `run(r1: i64, r2: i64) → i64` — exact, BigInt at the JavaScript boundary;
- * - `runFast(ctx: i32, len: i32) → i32` — r1 = the BPF address of linear-memory offset `ctx`,
- *   r2 = len (zero-extended), returns the low 32 bits of r0: no BigInt crosses the boundary.
+ * - `run(ctx: i32, len: i32) → i64` — r0 exact, a BigInt at the JavaScript boundary;
+ * - `runFast(ctx: i32, len: i32) → i32` — the low 32 bits of r0: no BigInt crosses the boundary.
+ * Both take the host's address convention (vm's engine.ts): r1 = the BPF address of
+ * linear-memory offset `ctx` (0: r1 = 0, no context), r2 = len zero-extended.
  */
 
 import type { Insn } from '@tbpf/isa';
 import { BPF_ADDRESS_HIGH } from '@tbpf/vm';
 import { Code, I32, I64 } from '../wasm/code.js';
 import { ModuleBuilder } from '../wasm/module.js';
-import { F64, Op } from '../wasm/opcodes.js';
+import { F64, Op, type ValType } from '../wasm/opcodes.js';
 import { analyse } from './cfg.js';
 import {
   CALLEE_RESULTS,
   compileFunction,
   ENTRY_PARAMS,
+  enterContext,
   FUNC_PARAMS,
   type FunctionEnv,
   type FunctionShape,
@@ -137,46 +139,24 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
     c.i64Const(fpLo, BPF_ADDRESS_HIGH);
   };
 
-  const run = new Code(2);
-  if (usesPacket) {
-    // The packet is r1/r2 when r1 is a pointer into the linear memory, else empty.
-    const valid = (): void => {
-      run.localGet(0).i64Const(32).op(Op.i64ShrU).i64Const(BPF_ADDRESS_HIGH).op(Op.i64Eq);
-    };
-    run.localGet(0).op(Op.i32WrapI64).i32Const(0);
-    valid();
-    run.op(Op.select).globalSet(packet.off);
-    run.localGet(1).i64Const(-1, 0).op(Op.i64And).i64Const(0);
-    valid();
-    run.op(Op.select).globalSet(packet.len);
-  }
-  entryArgs(
-    run,
-    () => run.localGet(0),
-    () => run.localGet(1),
-  );
-  run.call(entry);
-  dropScratch(run);
-  m.exportFunc('run', m.funcWithBody([I64, I64], [I64], run));
-
-  if (fastFn) {
-    m.exportFunc('runFast', fastCopy);
-  } else {
-    const fast = new Code(2);
-    if (usesPacket) {
-      fast.localGet(0).globalSet(packet.off);
-      fast.localGet(1).op(Op.i64ExtendI32U).globalSet(packet.len);
-    }
+  /** An exported entry `(ctx: i32, len: i32)` → r0 (i64), or its low 32 bits (i32). */
+  const wrapper = (result: ValType): number => {
+    const c = new Code(2);
+    const r1 = c.local(I64);
+    const r2 = c.local(I64);
+    enterContext(c, env, 0, 1, r1, r2);
     entryArgs(
-      fast,
-      () => fast.localGet(0).op(Op.i64ExtendI32U).i64Const(0, BPF_ADDRESS_HIGH).op(Op.i64Or),
-      () => fast.localGet(1).op(Op.i64ExtendI32U),
+      c,
+      () => c.localGet(r1),
+      () => c.localGet(r2),
     );
-    fast.call(entry);
-    dropScratch(fast);
-    fast.op(Op.i32WrapI64);
-    m.exportFunc('runFast', m.funcWithBody([I32, I32], [I32], fast));
-  }
+    c.call(entry);
+    dropScratch(c);
+    if (result === I32) c.op(Op.i32WrapI64);
+    return m.funcWithBody([I32, I32], [result], c);
+  };
+  m.exportFunc('run', wrapper(I64));
+  m.exportFunc('runFast', fastFn ? fastCopy : wrapper(I32));
 
   const encoded = m.encode();
   // Every function holding BPF code: the subprograms and the fast copy of the entry, in the

@@ -5,7 +5,6 @@
  */
 import type { Insn } from '@tbpf/isa';
 import {
-  BPF_ADDRESS_BASE,
   type Engine,
   type HelperRegistry,
   interpreter,
@@ -102,7 +101,7 @@ export function outcome(engine: Engine, insns: Insn[], seed: number): Outcome {
   };
   // run (exact) then runFast (the hot path) on the memory the first run left.
   const result = [
-    attempt(() => prepared.run(BigInt(BPF_ADDRESS_BASE + w.ctx), BigInt(CTX_BYTES))),
+    attempt(() => prepared.run(w.ctx, CTX_BYTES)),
     attempt(() => prepared.runFast(w.ctx, CTX_BYTES)),
   ].join(' ');
   const memory = w.runtime.memory.bytes.slice();

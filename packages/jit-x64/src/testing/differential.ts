@@ -4,7 +4,7 @@
  * tracing helper's call log and every byte of the linear memory.
  */
 import { type Insn, splitImm64 } from '@tbpf/isa';
-import { BPF_ADDRESS_BASE, type BpfMap, type HelperRegistry, interpreter, MAP_TYPE, Runtime } from '@tbpf/vm';
+import { type BpfMap, type HelperRegistry, interpreter, MAP_TYPE, Runtime } from '@tbpf/vm';
 import { JitEngine, type JitOptions } from '../engine.js';
 import { plainProgram } from './conformance.js';
 import { CTX_SIZE, randomProgram, TRACE_HELPER } from './random-program.js';
@@ -65,7 +65,7 @@ export class Differential {
       const ctx = s.runtime.allocData(ctxBytes, 'ctx');
       s.trace.length = 0;
       try {
-        return prepared.run(BigInt(BPF_ADDRESS_BASE + ctx.start), BigInt(CTX_SIZE));
+        return prepared.run(ctx.start, CTX_SIZE);
       } catch (e) {
         return `error: ${(e as Error).message}`;
       } finally {

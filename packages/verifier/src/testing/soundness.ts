@@ -6,7 +6,7 @@
  * registers and stack bytes hold defined values.
  */
 import { type Insn, R0, R1, R10, slotStarts } from '@tbpf/isa';
-import { addressOf, interpreter, loadInsns, Runtime, VmError } from '@tbpf/vm';
+import { interpreter, loadInsns, Runtime, VmError } from '@tbpf/vm';
 import { rawType, standardHelperSet } from '../program-types.js';
 import { verify, verifyPruned } from '../verify.js';
 import { branchyProgram } from './branchy.js';
@@ -347,7 +347,7 @@ export function checkSoundness(
         fault = '';
         report.runs++;
         try {
-          prepared.run(addressOf(mem.start), BigInt(memSize));
+          prepared.run(mem.start, memSize);
         } catch (e) {
           fault = e instanceof VmError ? `${e.kind}: ${e.message}` : String(e);
         }

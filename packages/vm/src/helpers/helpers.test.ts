@@ -105,12 +105,12 @@ describe('probe reads', () => {
   const rt = newRuntime();
   const data = rt.allocData(new TextEncoder().encode('abcdefgh\0zz'), 'host', 'host', false);
   const base = addressOf(data.start);
-  // probe_read(r10-16, 8, r1) → r0; then r0 = r0 + first 8 bytes read (as u64) when 0.
-  const read = (id: number, size: number) =>
+  // probe_read(r10-16, 8, from) → r0; then r0 = r0 + first 8 bytes read (as u64) when 0.
+  const read = (id: number, size: number, from: bigint) =>
     program(
       [
         'stdw [%r10-16], -1',
-        'mov %r3, %r1',
+        `lddw %r3, 0x${from.toString(16)}`,
         'mov %r1, %r10',
         'add %r1, -16',
         `mov %r2, ${size}`,
@@ -128,13 +128,13 @@ describe('probe reads', () => {
     );
 
   it('copies readable memory', () => {
-    expect(runOn(rt, read(HELPER.probe_read, 8), base)).toBe(0x6867666564636261n);
-    expect(runOn(rt, read(HELPER.probe_read_kernel, 8), base)).toBe(0x6867666564636261n);
+    expect(runOn(rt, read(HELPER.probe_read, 8, base))).toBe(0x6867666564636261n);
+    expect(runOn(rt, read(HELPER.probe_read_kernel, 8, base))).toBe(0x6867666564636261n);
   });
 
   it('returns -EFAULT outside any region and zero-fills the destination', () => {
     for (const bad of [0n, 8n, base - 4n, base + 8n, 0xffff_ffff_ffff_fff0n, addressOf(100)]) {
-      expect(runOn(rt, read(HELPER.probe_read, 8), bad)).toBe(0x7777n);
+      expect(runOn(rt, read(HELPER.probe_read, 8, bad))).toBe(0x7777n);
     }
   });
 
@@ -144,7 +144,7 @@ describe('probe reads', () => {
         rt,
         program(
           [
-            'mov %r3, %r1',
+            `lddw %r3, 0x${at.toString(16)}`,
             'mov %r1, %r10',
             'add %r1, -16',
             `mov %r2, ${size}`,
@@ -155,7 +155,6 @@ describe('probe reads', () => {
             'exit',
           ].join('\n'),
         ),
-        at,
       );
     expect(str(16, base)).toBe((9n << 56n) | 0x6867666564636261n);
     expect(str(4, base)).toBe((4n << 56n) | 0x636261n);
@@ -186,7 +185,7 @@ describe('RFC helpers', () => {
           'exit',
         ].join('\n'),
       ),
-      addressOf(dev.start),
+      dev.start,
     );
 
   it('bpf_memcmp compares an unsafe pointer with a stack buffer', () => {
@@ -209,7 +208,8 @@ describe('RFC helpers', () => {
   });
 
   it('bpf_load_pointer reads 8 bytes, 0 on a fault', () => {
-    const load = (at: bigint) => runOn(rt, program(`call ${HELPER.load_pointer}\nexit`), at);
+    const load = (at: bigint) =>
+      runOn(rt, program(`lddw %r1, 0x${at.toString(16)}\ncall ${HELPER.load_pointer}\nexit`));
     expect(load(addressOf(ptr.start))).toBe(addressOf(dev.start));
     expect(load(0n)).toBe(0n);
     expect(load(addressOf(dev.start))).toBe(0n); // only 5 bytes in that region

@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { registerConformanceHelpers } from '../helpers/conformance.js';
 import { standardHelpers } from '../helpers/standard.js';
 import { loadBytes, loadInsns } from '../loader.js';
-import { addressOf } from '../memory.js';
 import { Runtime } from '../runtime.js';
 import { interpreter } from './interpreter.js';
 
@@ -23,9 +22,8 @@ function runFile(file: string, useRaw: boolean): { r0?: bigint; error?: string }
     const program =
       useRaw && data.raw ? loadBytes(runtime, data.raw) : loadInsns(runtime, assemble(data.asm!).insns);
     const prepared = interpreter.prepare(program);
-    let r1 = 0n;
-    if (data.mem.length > 0) r1 = addressOf(runtime.allocData(data.mem, 'mem').start);
-    return { r0: prepared.run(r1, BigInt(data.mem.length)) };
+    const ctx = data.mem.length > 0 ? runtime.allocData(data.mem, 'mem').start : 0;
+    return { r0: prepared.run(ctx, data.mem.length) };
   } catch (e) {
     return { error: e instanceof Error ? e.message : String(e) };
   }

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { VmError } from '../errors.js';
 import { MAX_CALL_FRAMES, STACK_SIZE } from '../limits.js';
 import { loadBytes, loadInsns, loadLinked } from '../loader.js';
-import { addressOf, BPF_ADDRESS_BASE, NULL_GUARD } from '../memory.js';
+import { addressOf, NULL_GUARD } from '../memory.js';
 import { newRuntime, program, runOn } from '../testing/run.js';
+import { addressConvention } from '../testing/convention.js';
 import { SANDBOX_ESCAPES, SANDBOX_TEST_MEMORY } from '../testing/sandbox.js';
 import { interpreter } from './interpreter.js';
 
@@ -18,6 +19,11 @@ function failure(run: () => unknown): VmError {
   }
   throw new Error('the run did not fail');
 }
+
+it('run and runFast take the context as an offset (0: r1 = 0) and r2', () => {
+  const { got, want } = addressConvention(interpreter);
+  expect(got).toEqual(want);
+});
 
 describe('bad programs end in a typed VmError with the pc', () => {
   const rt = newRuntime();
@@ -35,7 +41,7 @@ describe('bad programs end in a typed VmError with the pc', () => {
   });
 
   it('instruction limit', () => {
-    const e = failure(() => runOn(rt, program('l:\nja l\nexit'), 0n, 0n, { instructionLimit: 1000 }));
+    const e = failure(() => runOn(rt, program('l:\nja l\nexit'), 0, 0, { instructionLimit: 1000 }));
     expect(e).toMatchObject({ kind: 'instruction-limit', pc: 0 });
   });
 
@@ -46,11 +52,11 @@ describe('bad programs end in a typed VmError with the pc', () => {
   });
 
   it('out-of-bounds reads and writes name pc, address and size', () => {
-    const read = failure(() => runOn(rt, program('mov %r0, 1\nldxdw %r0, [%r1+8]\nexit'), 0n));
+    const read = failure(() => runOn(rt, program('mov %r0, 1\nldxdw %r0, [%r1+8]\nexit')));
     expect(read).toMatchObject({ kind: 'out-of-bounds', pc: 1, address: 8n, size: 8 });
     expect(read.message).toBe('pc 1: invalid read of 8 bytes at 0x8: is outside every memory region');
     const ctx = rt.allocData(new Uint8Array(4), 'ctx');
-    const cross = failure(() => runOn(rt, program('ldxw %r0, [%r1+2]\nexit'), addressOf(ctx.start)));
+    const cross = failure(() => runOn(rt, program('ldxw %r0, [%r1+2]\nexit'), ctx.start));
     expect(cross.message).toMatch(
       /^pc 0: invalid read of 4 bytes at 0x1[0-9a-f]{8}: crosses the end of region 'ctx'$/,
     );
@@ -60,7 +66,7 @@ describe('bad programs end in a typed VmError with the pc', () => {
     const moved = failure(() => runOn(rt, program('lddw %r10, 0x100000010\nstb [%r10-8], 1\nexit')));
     expect(moved).toMatchObject({ kind: 'out-of-bounds', pc: 1, address: 0x100000008n });
     const hooked = failure(() =>
-      runOn(rt, program('stb [%r10-8], 1\nexit'), 0n, 0n, {
+      runOn(rt, program('stb [%r10-8], 1\nexit'), 0, 0, {
         debug: (_pc, lo) => {
           lo[10] = 16;
           return true;
@@ -69,9 +75,9 @@ describe('bad programs end in a typed VmError with the pc', () => {
     );
     expect(hooked).toMatchObject({ kind: 'out-of-bounds', pc: 0 });
     const ro = rt.allocData(new Uint8Array(8), 'ro', 'host', false);
-    const write = failure(() => runOn(rt, program('stxw [%r1+0], %r1\nexit'), addressOf(ro.start)));
+    const write = failure(() => runOn(rt, program('stxw [%r1+0], %r1\nexit'), ro.start));
     expect(write.message).toMatch(/region 'ro' is read-only/);
-    expect(runOn(rt, program('ldxw %r0, [%r1+4]\nexit'), addressOf(ro.start))).toBe(0n);
+    expect(runOn(rt, program('ldxw %r0, [%r1+4]\nexit'), ro.start)).toBe(0n);
   });
 
   it('running past the end', () => {
@@ -93,9 +99,11 @@ describe('bad programs end in a typed VmError with the pc', () => {
   it('with bounds checks off, the sandbox rule: any byte above the NULL guard, nothing else', () => {
     const sandbox = { boundsCheck: false } as const;
     const size = rt.memory.size;
-    const run = (src: string, r1 = 0n) => runOn(rt, program(src), r1, 0n, sandbox);
+    // r1 = any 64-bit value: set by an lddw, so each access below is at pc 1.
+    const run = (src: string, r1 = 0n) =>
+      runOn(rt, program(`lddw %r1, 0x${r1.toString(16)}\n${src}`), 0, 0, sandbox);
     // NULL + 8 and the whole guard fault, as on the JITs.
-    expect(failure(() => run('ldxdw %r0, [%r1+8]\nexit'))).toMatchObject({ kind: 'out-of-bounds', pc: 0 });
+    expect(failure(() => run('ldxdw %r0, [%r1+8]\nexit'))).toMatchObject({ kind: 'out-of-bounds', pc: 1 });
     expect(failure(() => run(`ldxb %r0, [%r1+${NULL_GUARD - 1}]\nexit`, addressOf(0)))).toMatchObject({
       kind: 'out-of-bounds',
     });
@@ -106,24 +114,24 @@ describe('bad programs end in a typed VmError with the pc', () => {
     const at = size - 4;
     rt.memory.bytes.fill(0xaa, at, size);
     const e = failure(() => run('stdw [%r1+0], 0\nexit', addressOf(at)));
-    expect(e).toMatchObject({ kind: 'out-of-bounds', pc: 0, size: 8 });
+    expect(e).toMatchObject({ kind: 'out-of-bounds', pc: 1, size: 8 });
     expect(e.message).toMatch(/outside the linear memory or inside its NULL guard/);
     expect([...rt.memory.bytes.subarray(at, size)]).toEqual([0xaa, 0xaa, 0xaa, 0xaa]);
     // Wrapping: low half 0xffff_fff8 + 16 is offset 8, inside the guard.
-    expect(failure(() => run('ldxb %r0, [%r1+16]\nexit', 0x1_ffff_fff8n))).toMatchObject({ pc: 0 });
+    expect(failure(() => run('ldxb %r0, [%r1+16]\nexit', 0x1_ffff_fff8n))).toMatchObject({ pc: 1 });
   });
 
   it.each(
     SANDBOX_ESCAPES,
   )('with bounds checks off, a program leaving the window faults: %s', (_, src, pc) => {
     const sandboxed = newRuntime({ memoryBytes: SANDBOX_TEST_MEMORY });
-    const e = failure(() => runOn(sandboxed, program(src), 0n, 0n, { boundsCheck: false }));
+    const e = failure(() => runOn(sandboxed, program(src), 0, 0, { boundsCheck: false }));
     expect(e).toMatchObject({ kind: 'out-of-bounds', pc });
   });
 
   it('with bounds checks off, an access outside the linear memory is still a VmError', () => {
     const e = failure(() =>
-      runOn(rt, program('lddw %r1, 0x17fffff00\nldxdw %r0, [%r1+0]\nexit'), 0n, 0n, { boundsCheck: false }),
+      runOn(rt, program('lddw %r1, 0x17fffff00\nldxdw %r0, [%r1+0]\nexit'), 0, 0, { boundsCheck: false }),
     );
     expect(e).toMatchObject({ kind: 'out-of-bounds', pc: 1 });
   });
@@ -204,7 +212,7 @@ describe('switches', () => {
       loadInsns(rt, program('ldxw %r0, [%r1+0]\nlsh %r0, 8\nadd %r0, %r2\nexit')),
     );
     expect(p.runFast(ctx.start, 0x10)).toBe(0x03020110);
-    expect(p.run(addressOf(ctx.start), 0x10n)).toBe(0x0403020110n);
+    expect(p.run(ctx.start, 0x10)).toBe(0x0403020110n);
     const hi = interpreter.prepare(loadInsns(rt, program('lddw %r0, 0x1ffffffff\nexit')));
     expect(hi.runFast(ctx.start, 0)).toBe(0xffffffff);
     p.dispose();
@@ -215,19 +223,19 @@ describe('switches', () => {
     const rt = newRuntime();
     const pkt = rt.allocData(Uint8Array.of(0x45, 0, 0, 0x54, 0xaa, 0xbb), 'pkt');
     const ldabs: Insn[] = [{ kind: 'ldabs', size: 2, imm: 2 }, { kind: 'exit' }];
-    expect(runOn(rt, ldabs, addressOf(pkt.start), 6n)).toBe(0x0054n);
+    expect(runOn(rt, ldabs, pkt.start, 6)).toBe(0x0054n);
     const ldind: Insn[] = [
       { kind: 'alu', width: 64, op: 'mov', source: 'imm', dst: 7, src: 0, imm: 1 },
       { kind: 'ldind', size: 4, src: 7, imm: 1 },
       { kind: 'exit' },
     ];
-    expect(runOn(rt, ldind, addressOf(pkt.start), 6n)).toBe(0x0054aabbn);
+    expect(runOn(rt, ldind, pkt.start, 6)).toBe(0x0054aabbn);
     const outside: Insn[] = [
       { kind: 'alu', width: 64, op: 'mov', source: 'imm', dst: 0, src: 0, imm: 9 },
       { kind: 'ldabs', size: 4, imm: 4 },
       { kind: 'exit' },
     ];
-    expect(runOn(rt, outside, addressOf(pkt.start), 6n)).toBe(0n);
+    expect(runOn(rt, outside, pkt.start, 6)).toBe(0n);
   });
 });
 
@@ -394,7 +402,7 @@ describe('seeded fuzz: random programs end in a result or a VmError', () => {
       try {
         const prepared = interpreter.prepare(loadInsns(rt, insns), { instructionLimit: 5_000 });
         try {
-          prepared.run(BigInt(BPF_ADDRESS_BASE + ctx.start), 64n);
+          prepared.run(ctx.start, 64);
           results++;
         } finally {
           prepared.dispose();

@@ -120,32 +120,29 @@ export class InterpretedProgram implements PreparedProgram {
     this.stack = runtime.allocStack();
   }
 
-  run(r1 = 0n, r2 = 0n): bigint {
-    const lo = this.lo;
-    const hi = this.hi;
-    lo[1] = Number(BigInt.asIntN(32, r1));
-    hi[1] = Number(BigInt.asIntN(32, r1 >> 32n));
-    lo[2] = Number(BigInt.asIntN(32, r2));
-    hi[2] = Number(BigInt.asIntN(32, r2 >> 32n));
-    this.exec();
-    return big(lo[0], hi[0]);
+  run(ctx = 0, len = 0): bigint {
+    this.enter(ctx, len);
+    return big(this.lo[0], this.hi[0]);
   }
 
-  runFast(r1Offset: number, r2: number): number {
-    const lo = this.lo;
-    const hi = this.hi;
-    lo[1] = r1Offset;
-    hi[1] = 1;
-    lo[2] = r2;
-    hi[2] = 0;
-    this.exec();
-    return lo[0] >>> 0;
+  runFast(ctx: number, len: number): number {
+    this.enter(ctx, len);
+    return this.lo[0] >>> 0;
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     this.program.runtime.memory.free(this.stack);
+  }
+
+  /** Set r1, r2 by the host's address convention (engine.ts) and run. */
+  private enter(ctx: number, len: number): void {
+    this.lo[1] = ctx;
+    this.hi[1] = ctx === 0 ? 0 : 1;
+    this.lo[2] = len;
+    this.hi[2] = 0;
+    this.exec();
   }
 
   /** Registers are r1, r2 as set by the caller; everything else starts at 0, r10 at the stack top. */

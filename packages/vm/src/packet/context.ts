@@ -184,7 +184,7 @@ export abstract class PacketContext {
     runtime.packetInFlight = this;
     let r0: bigint;
     try {
-      r0 = prepared.run(addressOf(this.ctx.start), 0n);
+      r0 = prepared.run(this.ctx.start);
     } finally {
       runtime.packetInFlight = outer;
     }

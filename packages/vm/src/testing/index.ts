@@ -6,4 +6,5 @@ export {
   SANDBOX_TEST_MEMORY,
   UNKNOWN_HELPER_CALLS,
 } from './sandbox.js';
+export { addressConvention } from './convention.js';
 export { tailCallScenario } from './tail-calls.js';

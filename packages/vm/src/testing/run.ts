@@ -17,11 +17,14 @@ export function program(text: string, before: Insn[] = []): Insn[] {
   return [...before, ...assemble(text).insns];
 }
 
-/** Run on the interpreter with r1/r2; returns r0. The prepared program is disposed afterwards. */
-export function runOn(rt: Runtime, insns: Insn[], r1 = 0n, r2 = 0n, options: PrepareOptions = {}): bigint {
+/**
+ * Run on the interpreter with the context at offset `ctx` (0: none) and r2 = `len`; returns r0.
+ * The prepared program is disposed afterwards.
+ */
+export function runOn(rt: Runtime, insns: Insn[], ctx = 0, len = 0, options: PrepareOptions = {}): bigint {
   const prepared = interpreter.prepare(loadInsns(rt, insns), options);
   try {
-    return prepared.run(r1, r2);
+    return prepared.run(ctx, len);
   } finally {
     prepared.dispose();
   }

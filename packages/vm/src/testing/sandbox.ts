@@ -77,11 +77,11 @@ export function againstInterpreter(
   const compiled = engine.prepare(program, { boundsCheck: false });
   try {
     return {
-      interp: outcome(() => interp.run(0n, 0n)),
+      interp: outcome(() => interp.run()),
       runs: [
-        outcome(() => compiled.run(0n, 0n)),
+        outcome(() => compiled.run()),
         outcome(() => BigInt(compiled.runFast(0, 0))),
-        outcome(() => compiled.run(0n, 0n)),
+        outcome(() => compiled.run()),
       ],
     };
   } finally {
