@@ -4,8 +4,8 @@ import { VmError } from '../errors.js';
 import { MAX_CALL_FRAMES, STACK_SIZE } from '../limits.js';
 import { loadBytes, loadInsns, loadLinked } from '../loader.js';
 import { addressOf, NULL_GUARD } from '../memory.js';
-import { newRuntime, program, runOn } from '../testing/run.js';
 import { addressConvention } from '../testing/convention.js';
+import { newRuntime, program, runOn } from '../testing/run.js';
 import { SANDBOX_ESCAPES, SANDBOX_TEST_MEMORY } from '../testing/sandbox.js';
 import { interpreter } from './interpreter.js';
 

@@ -1,4 +1,6 @@
 /** Test support for engines built on the vm (`@tbpf/vm/testing`). */
+
+export { addressConvention } from './convention.js';
 export {
   againstInterpreter,
   outcome,
@@ -6,5 +8,4 @@ export {
   SANDBOX_TEST_MEMORY,
   UNKNOWN_HELPER_CALLS,
 } from './sandbox.js';
-export { addressConvention } from './convention.js';
 export { tailCallScenario } from './tail-calls.js';
