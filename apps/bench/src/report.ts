@@ -77,7 +77,7 @@ export function rfcTableSvg(r: RfcTableReport): string {
       {
         name: `tbpf (${r.iterations.toLocaleString('en')} iterations, scaled to 1M)`,
         color: '#3366cc',
-        values: phases.map((p) => Math.max(0, p.overheadMs) * (1e6 / r.iterations)),
+        values: phases.map((p) => p.overheadMs * (1e6 / r.iterations)),
       },
       { name: 'RFC 2013 (kernel, x86-64)', color: '#dc7633', values: phases.map((p) => p.rfcOverheadMs) },
     ],
@@ -316,7 +316,7 @@ export function nodeTableSvg(r: NodeTableReport): string {
       {
         name: `tbpf (medians of ${r.repeats} paired rounds × ${r.requests.toLocaleString('en')} requests)`,
         color: '#3366cc',
-        values: phases.map((p) => Math.max(0, p.overheadNs ?? 0)),
+        values: phases.map((p) => p.overheadNs),
       },
     ],
   });

@@ -1,4 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { rfcTableSvg } from './report.js';
+import type { RfcTableReport } from './rfc-table.js';
 import { median } from './stats.js';
 import { axisTicks, barChartSvg, textWidth } from './svg.js';
 import { formatTable } from './table.js';
@@ -50,6 +52,22 @@ describe('bench output', () => {
     expect(nx + nw).toBeCloseTo(px, 1);
     expect(nw).toBeCloseTo(130, 1);
     expect(pw).toBeCloseTo(390, 1);
+  });
+
+  test("the RFC chart draws tbpf's negative overheads as they were measured", () => {
+    const phase = (id: string, overheadMs: number, rfcOverheadMs?: number) => ({
+      id,
+      label: id,
+      overheadMs,
+      rfcOverheadMs,
+    });
+    const report = {
+      iterations: 1_000_000,
+      phases: [phase('none', 0), phase('record', 118, 95.2), phase('disabled', -0.4, -0.3)],
+    } as unknown as RfcTableReport;
+    const svg = rfcTableSvg(report);
+    expect(svg).toContain('>-0.4 ms<');
+    expect(svg).toContain('>-0.3 ms<');
   });
 
   test('legend entries are as wide as their names and wrap', () => {
