@@ -169,6 +169,35 @@ export function successors(b: Block): Block[] {
   return [];
 }
 
+/**
+ * The blocks in reverse postorder from the entry (each block before its successors, loops
+ * aside), then any unreachable ones: forward data-flow passes settle in one round on code
+ * without loops in this order. Iterative (functions may have many thousands of blocks).
+ */
+export function reversePostorder(fn: IrFunction): Block[] {
+  const order: Block[] = [];
+  const seen = new Set<Block>([fn.blocks[0]]);
+  const stack: { b: Block; next: Block[]; k: number }[] = [
+    { b: fn.blocks[0], next: successors(fn.blocks[0]), k: 0 },
+  ];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (top.k < top.next.length) {
+      const s = top.next[top.k++];
+      if (!seen.has(s)) {
+        seen.add(s);
+        stack.push({ b: s, next: successors(s), k: 0 });
+      }
+    } else {
+      order.push(top.b);
+      stack.pop();
+    }
+  }
+  order.reverse();
+  for (const b of fn.blocks) if (!seen.has(b)) order.push(b);
+  return order;
+}
+
 /** Rewrites every register an instruction mentions. */
 export function mapRegs(i: IrInsn, useMap: (r: number) => number, defMap: (r: number) => number): IrInsn {
   const src = (s: Src): Src => (s.reg !== undefined ? { reg: useMap(s.reg) } : s);

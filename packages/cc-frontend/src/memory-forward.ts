@@ -6,7 +6,16 @@
  * Addresses are compared as (base register, offset, size) or (frame slot, offset, size); any
  * store through a pointer, call or atomic operation forgets what may alias it.
  */
-import { type Block, defs, FIRST_VREG, type IrFunction, type IrInsn, type Mem, successors } from './ir.js';
+import {
+  type Block,
+  defs,
+  FIRST_VREG,
+  type IrFunction,
+  type IrInsn,
+  type Mem,
+  reversePostorder,
+  successors,
+} from './ir.js';
 
 /**
  * What a memory location is known to hold: a register (`exact`: what a load gives; otherwise
@@ -114,7 +123,12 @@ export function forwardMemory(fn: IrFunction): boolean {
   const escaped = new Set<number>();
   for (const b of fn.blocks) for (const i of b.insns) if (i.op === 'addr') escaped.add(i.slot);
   const preds = new Map<Block, Block[]>();
-  for (const b of fn.blocks) for (const s of successors(b)) preds.set(s, [...(preds.get(s) ?? []), b]);
+  for (const b of fn.blocks)
+    for (const s of successors(b)) {
+      const list = preds.get(s);
+      if (list) list.push(b);
+      else preds.set(s, [b]);
+    }
   // OUT facts per block; undefined = not computed yet (everything, for the intersection).
   const out = new Map<Block, Facts>();
   const entryFacts = (b: Block): Facts => {
@@ -128,11 +142,14 @@ export function forwardMemory(fn: IrFunction): boolean {
     return acc ?? new Map();
   };
   // Facts only shrink from round to round; a function that has not settled after many rounds
-  // (a very deep loop nest) is left as it is.
+  // (a very deep loop nest) is left as it is. In reverse postorder, code without loops settles
+  // in one round (in layout order, a chain of n if/else needed n rounds: long functions never
+  // settled within the bound, cost 50 rounds and kept their loads).
+  const order = reversePostorder(fn);
   let settled = false;
   for (let rounds = 0; !settled && rounds < 50; rounds++) {
     settled = true;
-    for (const b of fn.blocks) {
+    for (const b of order) {
       const facts = entryFacts(b);
       const consts = new Map<number, bigint>();
       for (const i of b.insns) step(facts, i, escaped, consts);

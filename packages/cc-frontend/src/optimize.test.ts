@@ -46,6 +46,17 @@ describe('optimiser', () => {
     expect(insns.filter((i) => i.includes('*(u32 *)(r1 + 0x0)') && i.startsWith('r'))).toEqual([]);
   });
 
+  it('reuses loads in a long function too (a chain of 200 if/else: 400 loads without reuse)', () => {
+    const body = Array.from(
+      { length: 200 },
+      (_, i) => `if (ctx->a[${i % 8}] > ${i}) x += ctx->a[${(i * 3) % 8}] ^ ${i}; else x -= ${i};`,
+    ).join('\n');
+    const insns = listing(`struct ctx { long a[8]; };
+    long f(struct ctx *ctx) { long x = 0;\n${body}\nreturn x; }`);
+    // 8 fields: a few loads each (one made in a single branch is not known after the join).
+    expect(insns.filter((i) => /= \*\(u64 \*\)\(r1 \+/.test(i)).length).toBeLessThanOrEqual(16);
+  });
+
   it('expands a memcpy whose size is constant only once inlined, and reports one that never is', () => {
     const source = (
       n: string,
