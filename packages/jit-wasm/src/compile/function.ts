@@ -109,8 +109,9 @@ export function compileFunction(env: FunctionEnv, sub: Subprogram, shape: Functi
   if (shape === 'fast') reg = Array.from({ length: 11 }, () => c.local(I64));
   if (shape === 'fast') enterContext(c, env, 0, 1, reg[1], reg[2]);
   if (shape !== 'callee') c.i64Const(env.layout.stackTop | 0, BPF_ADDRESS_HIGH).localSet(reg[10]);
-  // A run starts at depth 0 (a trap or a helper's stop may have left the last run's depth).
-  if (shape !== 'callee') c.i32Const(0).globalSet(env.callDepth);
+  // A run starts at depth 0 (a trap or a helper's stop may have left the last run's depth);
+  // only BPF-to-BPF calls read the depth, so a program without them skips the store.
+  if (shape !== 'callee' && env.cf.subprograms.length > 1) c.i32Const(0).globalSet(env.callDepth);
   const locals: Locals = { reg, t64: c.local(I64), a32: c.local(I32), t32: c.local(I32) };
   const fn = new FunctionCompiler(env, c, locals, shape);
   const plan = planFunction(env.insns, env.cf, sub, env.dispatchOnly);
