@@ -23,6 +23,7 @@ import {
   packetKindOf,
   type Region,
   type Runtime,
+  runProgram,
   VmError,
 } from '@tbpf/vm';
 import { ObjectError } from './errors.js';
@@ -122,7 +123,7 @@ export class Program {
       return this.runPacket(ctx ?? new Uint8Array(ETH_HLEN)).r0;
     if (ctx !== undefined && !(ctx instanceof Uint8Array)) return this.runPrepared(ctx.start, ctx.size);
     const region = this.allocContext(ctx);
-    if (!region) return this.runPrepared();
+    if (!region) return this.runPrepared(0, 0);
     try {
       return this.runPrepared(region.start, region.size);
     } finally {
@@ -169,9 +170,10 @@ export class Program {
     }
   }
 
-  private runPrepared(ctx?: number, len?: number): bigint {
+  /** Run with the context at offset `ctx` (0: none) and r2 = `len`, following tail calls. */
+  private runPrepared(ctx: number, len: number): bigint {
     try {
-      return this.prepared.run(ctx, len);
+      return runProgram(this.prepared, ctx, len);
     } catch (e) {
       throw this.originalPc(e);
     }

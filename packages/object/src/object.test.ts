@@ -1,6 +1,6 @@
 import { filterEx1Image } from '@tbpf/asm';
 import { VerifierError } from '@tbpf/verifier';
-import { type EngineName, VmError } from '@tbpf/vm';
+import { type EngineName, type ProgArray, VmError } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
 import { compilers } from './compilers.test-util.js';
 import { engineAvailability, ObjectError, openObject } from './index.js';
@@ -149,6 +149,24 @@ describe('load', () => {
     expect(v.message).toMatch(/^program f: invalid bpf_context access off=400 size=4/);
     expect(v.sourceLine).toBe('bad.c:4: return *(int *)(ctx + 400);');
     expect(v.log).toMatch(/processed \d+ insns/);
+  });
+
+  it('tail calls: a program array the host fills with loaded programs; run follows the jump', () => {
+    const spec = openObject(
+      `#include <tbpf/bpf_helpers.h>
+struct { __uint(type, BPF_MAP_TYPE_PROG_ARRAY); __uint(max_entries, 2); __type(key, __u32); __type(value, __u32); } jumps SEC(".maps");
+SEC("kprobe/target") int target(void *ctx) { return 42; }
+SEC("kprobe/caller") int caller(void *ctx) { bpf_tail_call(ctx, &jumps, 1); return 7; }
+`,
+      { fileName: 'tail.c' },
+    );
+    for (const engine of ENGINE_NAMES.filter((e) => engineAvailability(e).ok)) {
+      using obj = spec.load({ engine });
+      const jumps = obj.map('jumps').raw as ProgArray;
+      expect(obj.program('caller').run()).toBe(7n); // an empty slot: the call falls through
+      jumps.set(1, obj.program('target').prepared);
+      expect(obj.program('caller').run()).toBe(42n);
+    }
   });
 
   it('a program calling a helper the runtime cannot provide verifies, and its load names the helper', () => {
