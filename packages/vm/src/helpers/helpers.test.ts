@@ -418,20 +418,21 @@ describe('the current task (get_current_pid_tgid / _uid_gid / _comm)', () => {
 });
 
 describe('perf_event_output into a perf event array', () => {
-  it("appends a copy of the record to the slot the flags name (BPF_F_CURRENT_CPU: the runtime's)", () => {
-    const rt = newRuntime({ cpu: 2 });
-    const events = rt.createMap({
+  const perfArray = (rt: ReturnType<typeof newRuntime>, maxEntries: number) =>
+    rt.createMap({
       name: 'events',
       type: MAP_TYPE.perf_event_array,
       keySize: 4,
       valueSize: 4,
-      maxEntries: 0,
-    });
-    const insns = program(
+      maxEntries,
+    }) as PerfEventArray;
+  /** Output the 8 bytes `value` from fp-8 with `flags`. */
+  const output = (events: PerfEventArray, flags: string, value = '1') =>
+    program(
       `
-      stdw [%r10-8], 0x1234
+      stdw [%r10-8], ${value}
       mov %r1, 0
-      lddw %r3, 0xffffffff
+      lddw %r3, ${flags}
       mov %r4, %r10
       add %r4, -8
       mov %r5, 8
@@ -439,38 +440,21 @@ describe('perf_event_output into a perf event array', () => {
       exit`,
       [lddwMap(2, events)],
     );
-    expect(runOn(rt, insns)).toBe(0n);
-    expect((events as PerfEventArray).take()).toEqual([
-      { index: 2, data: Uint8Array.of(0x34, 0x12, 0, 0, 0, 0, 0, 0) },
-    ]);
-    expect((events as PerfEventArray).take()).toEqual([]);
+
+  it("appends a copy of the record to the slot the flags name (BPF_F_CURRENT_CPU: the runtime's)", () => {
+    const rt = newRuntime({ cpu: 2 });
+    const events = perfArray(rt, 0);
+    expect(runOn(rt, output(events, '0xffffffff', '0x1234'))).toBe(0n);
+    expect(events.take()).toEqual([{ index: 2, data: Uint8Array.of(0x34, 0x12, 0, 0, 0, 0, 0, 0) }]);
+    expect(events.take()).toEqual([]);
   });
 
   it('refuses a slot past max_entries (-E2BIG), flags beyond the index (-EINVAL) and a full slot (-ENOSPC)', () => {
     const rt = newRuntime();
-    const events = rt.createMap({
-      name: 'events',
-      type: MAP_TYPE.perf_event_array,
-      keySize: 4,
-      valueSize: 4,
-      maxEntries: 2,
-    }) as PerfEventArray;
-    const output = (flags: string) =>
-      program(
-        `
-        stdw [%r10-8], 1
-        mov %r1, 0
-        lddw %r3, ${flags}
-        mov %r4, %r10
-        add %r4, -8
-        mov %r5, 8
-        call ${HELPER.perf_event_output}
-        exit`,
-        [lddwMap(2, events)],
-      );
-    expect(runOn(rt, output('2'))).toBe(neg(E2BIG));
-    expect(runOn(rt, output('0x100000000'))).toBe(neg(EINVAL));
-    const toSlot1 = output('1');
+    const events = perfArray(rt, 2);
+    expect(runOn(rt, output(events, '2'))).toBe(neg(E2BIG));
+    expect(runOn(rt, output(events, '0x100000000'))).toBe(neg(EINVAL));
+    const toSlot1 = output(events, '1');
     for (let i = 0; i < PERF_SLOT_RECORDS; i++) expect(runOn(rt, toSlot1)).toBe(0n);
     expect(runOn(rt, toSlot1)).toBe(neg(ENOSPC));
     expect(events.lost).toBe(1);
