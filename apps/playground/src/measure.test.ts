@@ -92,7 +92,7 @@ it.runIf(process.env.PLAYGROUND_MEASURE && chromiumInstalled())(
           logLevel: 2,
           execute: true,
           timingBudgetMs: 3,
-          run: { engine: 'wasm', fields: e.fields ?? {}, ctxHex: '', repeat: 1 },
+          run: { engine: 'wasm', fields: e.fields ?? {}, ctxHex: '', packetHex: '', repeat: 1 },
         });
         node.push(performance.now() - start);
       }

@@ -13,7 +13,13 @@ function request(e: Example, over: Partial<AnalyseRequest> = {}): AnalyseRequest
     logLevel: 2,
     execute: true,
     timingBudgetMs: 0,
-    run: { engine: 'wasm', fields: e.fields ?? {}, ctxHex: e.ctxHex ?? '', repeat: e.repeat ?? 1 },
+    run: {
+      engine: 'wasm',
+      fields: e.fields ?? {},
+      ctxHex: e.ctxHex ?? '',
+      packetHex: e.packetHex ?? '',
+      repeat: e.repeat ?? 1,
+    },
     ...over,
   };
 }
@@ -41,14 +47,14 @@ describe('analyse', () => {
     for (const engine of ['wasm', 'interp'] as const) {
       const e = example('rfc-filter');
       const hit = analyse(
-        request(e, { run: { engine, fields: { si: '"eth5"' }, ctxHex: '', repeat: 1 } }),
+        request(e, { run: { engine, fields: { si: '"eth5"' }, ctxHex: '', packetHex: '', repeat: 1 } }),
       ).analysis;
       expect(hit.typeName).toBe('kprobe');
       expect(hit.run).toMatchObject({ r0: '0', engine, runs: 1 });
       expect(hit.run?.printk).toHaveLength(1);
       expect(hit.run?.printk[0]).toMatch(/skb .* dev .* eth5/);
       const miss = analyse(
-        request(e, { run: { engine, fields: { si: '"eth0"' }, ctxHex: '', repeat: 1 } }),
+        request(e, { run: { engine, fields: { si: '"eth0"' }, ctxHex: '', packetHex: '', repeat: 1 } }),
       ).analysis;
       expect(miss.run?.printk).toEqual([]);
     }
@@ -57,7 +63,7 @@ describe('analyse', () => {
   it("shows the counter's maps after the runs, decoded from BTF", () => {
     const a = analyse(
       request(example('rfc-counter'), {
-        run: { engine: 'wasm', fields: { si: '"eth5"', dx: '1500' }, ctxHex: '', repeat: 3 },
+        run: { engine: 'wasm', fields: { si: '"eth5"', dx: '1500' }, ctxHex: '', packetHex: '', repeat: 3 },
       }),
     ).analysis;
     const pkts = a.run?.maps.find((m) => m.name === 'pkts');
@@ -65,6 +71,31 @@ describe('analyse', () => {
     const hist = a.run?.maps.find((m) => m.name === 'len_log2');
     expect(hist?.entries[10]).toEqual(['10', '3']); // 1500 is in [1024, 2048)
     expect(a.maps.find((m) => m.name === 'pkts')?.entries).toEqual([]); // before the run
+  });
+
+  it('runs the XDP example on its packet: TTL decremented with a right checksum, protocols counted, port 53 dropped', () => {
+    const e = example('xdp');
+    const packetHex = e.packetHex ?? '';
+    for (const engine of ['wasm', 'interp'] as const) {
+      const run = (hex: string, fields: Record<string, string> = {}) =>
+        analyse(request(e, { run: { engine, fields, ctxHex: '', packetHex: hex, repeat: 2 } })).analysis;
+      const a = run(packetHex);
+      expect(a.typeName).toBe('xdp');
+      expect(a.context).toMatchObject({ kind: 'packet', packet: 'xdp' });
+      expect(a.run).toMatchObject({ r0: '3', packet: { retval: 3 } }); // XDP_TX
+      const out = Uint8Array.from(a.run?.packet?.data.split(' ') ?? [], (b) => Number.parseInt(b, 16));
+      expect(out[22]).toBe(63); // TTL 64 → 63
+      let sum = 0; // the IPv4 header's one's-complement sum is 0xffff when its checksum is right
+      for (let i = 14; i < 34; i += 2) sum += (out[i] << 8) | out[i + 1];
+      while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+      expect(sum).toBe(0xffff);
+      expect(a.run?.maps.find((m) => m.name === 'protocols')?.entries).toContainEqual(['17', '2']);
+      const dns = run(packetHex.replace('12 b5', '00 35'));
+      expect(dns.run?.packet?.retval).toBe(1); // XDP_DROP
+      // ctx_in fields as the kernel checks them: xdp_md.data is the metadata's length.
+      expect(run(packetHex, { data: '3' }).run?.error).toMatch(/multiple of 4/);
+      expect(run('00 11').run?.error).toMatch(/EINVAL/);
+    }
   });
 
   it('puts a rejection on the source line of the rejected instruction, with the state there', () => {
@@ -138,6 +169,6 @@ describe('analyse', () => {
     expect(bad.diagnostics[0]).toMatchObject({ source: 'compiler', severity: 'error', line: 1, column: 22 });
     const xdp = analyse(request(example('asm-ubpf'), { type: 'xdp' })).analysis;
     expect(xdp.typeName).toBe('xdp');
-    expect(xdp.context.kind).toBe('fields');
+    expect(xdp.context.kind).toBe('packet');
   });
 });

@@ -12,6 +12,8 @@ export interface Example {
   /** Run inputs: context fields by name, or context bytes (hex) for raw programs. */
   fields?: Record<string, string>;
   ctxHex?: string;
+  /** The packet (hex) for packet programs. */
+  packetHex?: string;
   repeat?: number;
 }
 
@@ -178,6 +180,59 @@ mov %r0, 0
 exit
 `;
 
+const XDP = `// An XDP program: parse Ethernet and IPv4 with direct packet access (every read
+// bounds-checked against data_end, or the verifier refuses), count packets per IP
+// protocol, drop UDP to port 53, decrement the TTL of the rest (fixing the checksum).
+// Run it on the packet below (Ethernet + IPv4 + UDP): edit the port, the TTL, the bytes.
+#include <tbpf/bpf_helpers.h>
+
+struct xdp_md { __u32 data, data_end, data_meta, ingress_ifindex, rx_queue_index; };
+struct ethhdr { __u8 dst[6], src[6]; __be16 proto; } __attribute__((packed));
+struct iphdr { __u8 ihl_version, tos; __be16 len, id, frag; __u8 ttl, protocol; __u16 check; __be32 saddr, daddr; };
+struct udphdr { __be16 source, dest, len, check; };
+
+struct {
+  __uint(type, BPF_MAP_TYPE_ARRAY);
+  __type(key, __u32);
+  __type(value, __u64);
+  __uint(max_entries, 256);
+} protocols SEC(".maps");
+
+#define XDP_DROP 1
+#define XDP_PASS 2
+#define XDP_TX 3
+
+SEC("xdp")
+int firewall(struct xdp_md *ctx) {
+  void *data = (void *)(long)ctx->data;
+  void *end = (void *)(long)ctx->data_end;
+  struct ethhdr *eth = data;
+  if ((void *)(eth + 1) > end) return XDP_DROP;
+  if (eth->proto != 0x0008) return XDP_PASS; // not IPv4 (0x0800, big-endian)
+  struct iphdr *ip = (void *)(eth + 1);
+  if ((void *)(ip + 1) > end) return XDP_DROP;
+  __u32 key = ip->protocol;
+  __u64 *count = bpf_map_lookup_elem(&protocols, &key);
+  if (count) *count += 1;
+  if (ip->protocol == 17) {
+    struct udphdr *udp = (void *)(ip + 1);
+    if ((void *)(udp + 1) > end) return XDP_DROP;
+    if (udp->dest == 0x3500) return XDP_DROP; // port 53
+  }
+  if (ip->ttl <= 1) return XDP_DROP;
+  ip->ttl -= 1;
+  __u32 sum = ip->check + 0x0001; // RFC 1624: the TTL is the high byte of its 16-bit word
+  ip->check = sum + (sum >> 16);
+  return XDP_TX;
+}
+`;
+
+/** Ethernet + IPv4 (TTL 64, checksum right) + UDP 4000 → 4789 + 8 bytes. */
+const UDP_PACKET =
+  '02 00 00 00 00 02 02 00 00 00 00 01 08 00 ' +
+  '45 00 00 24 12 34 40 00 40 11 14 93 0a 00 00 01 0a 00 00 02 ' +
+  '0f a0 12 b5 00 10 00 00 de ad be ef 01 02 03 04';
+
 export const EXAMPLES: readonly Example[] = [
   {
     id: 'rfc-filter',
@@ -206,6 +261,7 @@ export const EXAMPLES: readonly Example[] = [
     repeat: 3,
   },
   { id: 'rejected', title: 'Rejected: a missing NULL check', lang: 'c', type: 'auto', source: REJECTED },
+  { id: 'xdp', title: 'XDP on a packet', lang: 'c', type: 'auto', source: XDP, packetHex: UDP_PACKET },
   {
     id: 'asm-llvm',
     title: 'Assembly, LLVM syntax',

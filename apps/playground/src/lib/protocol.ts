@@ -13,6 +13,8 @@ export interface RunSettings {
   fields: Record<string, string>;
   /** Context bytes as hex, for memory contexts (`raw`): r1 points at them, r2 is their length. */
   ctxHex: string;
+  /** The packet as hex, for packet programs (xdp, tc, socket filters): BPF_PROG_TEST_RUN's data_in. */
+  packetHex: string;
   /** Runs per Run (like `bpftool prog run repeat N`); the maps show the state after all of them. */
   repeat: number;
 }
@@ -80,6 +82,8 @@ export interface ContextField {
 export type ContextShape =
   | { kind: 'fields'; size: number; fields: ContextField[] }
   | { kind: 'memory'; writable: boolean }
+  /** A packet and the context fields a test run takes (`cb`: up to five u32s, "1, 2"). */
+  | { kind: 'packet'; packet: 'skb' | 'xdp' | 'flow_dissector'; fields: string[] }
   | { kind: 'none'; reason: string };
 
 export interface MapView {
@@ -108,6 +112,8 @@ export interface RunResult {
   /** Instructions the last run executed (the interpreter counts; the JIT does not). */
   instructions?: number;
   maps: MapView[];
+  /** Packet programs: the verdict (r0's low 32 bits), the packet after the last run, a redirect. */
+  packet?: { retval: number; data: string; redirect?: string };
   error?: string;
 }
 

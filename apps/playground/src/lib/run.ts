@@ -4,7 +4,15 @@
  */
 import type { Program, TypedMap } from '@tbpf/object';
 import { type ProgramType, PT_REGS_FIELDS } from '@tbpf/verifier';
-import { addressOf, type Region } from '@tbpf/vm';
+import {
+  addressOf,
+  ETH_HLEN,
+  type PacketCtxFields,
+  type PacketRunResult,
+  packetCtxFieldNames,
+  packetKindOf,
+  type Region,
+} from '@tbpf/vm';
 import type { ContextField, ContextShape, RunResult, RunSettings } from './protocol.js';
 import { mapViews } from './values.js';
 
@@ -17,6 +25,8 @@ const MAX_SLOTS = 16;
  * `struct pt_regs` by register (`si`, `di`, …), other arrays by 8-byte slot (`args[0]`, …).
  */
 export function contextShape(type: ProgramType): ContextShape {
+  const packet = packetKindOf(type.name);
+  if (packet) return { kind: 'packet', packet, fields: packetCtxFieldNames(packet) };
   const ctx = type.ctx;
   if (ctx.kind === 'memory') return { kind: 'memory', writable: ctx.writable };
   if (ctx.kind === 'btf')
@@ -67,6 +77,7 @@ function contextBytes(
   held: Region[],
 ): Uint8Array | undefined {
   if (shape.kind === 'none') throw new InputError(shape.reason);
+  if (shape.kind === 'packet') throw new Error('internal: a packet program runs through packetInput');
   if (shape.kind === 'memory') {
     const bytes = parseHex(settings.ctxHex);
     if (!bytes)
@@ -116,6 +127,38 @@ function contextBytes(
 }
 
 /**
+ * The packet (an all-zero Ethernet header when empty) and ctx_in from the fields given (none:
+ * no ctx_in). An xdp_md's data_end defaults to the packet's length, as a test run wants it.
+ */
+function packetInput(
+  settings: RunSettings,
+  shape: Extract<ContextShape, { kind: 'packet' }>,
+): { data: Uint8Array; ctx?: PacketCtxFields } {
+  const hexData = parseHex(settings.packetHex);
+  if (!hexData)
+    throw new InputError(
+      `packet: expected hex like "ff ff ff ff ff ff …", got '${settings.packetHex.slice(0, 40)}'`,
+    );
+  const data = hexData.length ? hexData : new Uint8Array(ETH_HLEN);
+  const ctx: Record<string, number | bigint | number[]> = {};
+  for (const name of shape.fields) {
+    const text = settings.fields[name]?.trim();
+    if (!text) continue;
+    const values = text.split(',').map((t) => parseInteger(t));
+    if (values.some((v) => v === undefined || v < 0n))
+      throw new InputError(
+        `${name}: expected an unsigned integer (42, 0x2a)${name === 'cb' ? ' or a list (1, 2)' : ''}, got '${text}'`,
+      );
+    const numbers = values as bigint[];
+    ctx[name] =
+      name === 'cb' ? numbers.map(Number) : numbers[0] > 0xffffffffn ? numbers[0] : Number(numbers[0]);
+  }
+  if (Object.keys(ctx).length === 0) return { data };
+  if (shape.packet === 'xdp' && ctx.data_end === undefined) ctx.data_end = data.length;
+  return { data, ctx };
+}
+
+/**
  * Run `settings.repeat` times (r0 of the last run, maps after all of them, trace_printk lines),
  * then keep running for `timingBudgetMs` to measure the mean time per run.
  */
@@ -130,15 +173,25 @@ export function runProgram(
   const held: Region[] = [];
   const memory = program.runtime.memory;
   const base = { runs: 0, engine: program.engine, printk: printk.lines, r0: '', r0Signed: '' };
-  let region: Region | undefined;
   try {
-    region = program.allocContext(contextBytes(program, shape, settings, held));
-    if (region) held.push(region);
-    const ctx = region;
-    const once = () => (ctx ? program.run(ctx) : program.run());
+    let once: () => bigint;
+    let last: PacketRunResult | undefined;
+    if (shape.kind === 'packet') {
+      const { data, ctx } = packetInput(settings, shape);
+      // Each run on a fresh copy of the packet, as BPF_PROG_TEST_RUN makes one per call.
+      once = () => {
+        last = program.runPacket(data, ctx ? { ctx } : {});
+        return last.r0;
+      };
+    } else {
+      const region = program.allocContext(contextBytes(program, shape, settings, held));
+      if (region) held.push(region);
+      once = () => (region ? program.run(region) : program.run());
+    }
     let r0 = 0n;
     const repeat = Math.max(1, Math.min(settings.repeat | 0, 1_000_000));
     for (let i = 0; i < repeat; i++) r0 = once();
+    const packet = last && packetView(last);
     const result: RunResult = {
       ...base,
       runs: repeat,
@@ -146,6 +199,7 @@ export function runProgram(
       r0Signed: BigInt.asIntN(64, r0).toString(),
       maps: mapViews(maps),
       ...(program.lastInstructionCount !== undefined ? { instructions: program.lastInstructionCount } : {}),
+      ...(packet ? { packet } : {}),
     };
     printk.on = false;
     if (timingBudgetMs > 0) {
@@ -169,4 +223,19 @@ export function runProgram(
     printk.on = false;
     for (const r of held) memory.free(r);
   }
+}
+
+const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
+
+function packetView(run: PacketRunResult): NonNullable<RunResult['packet']> {
+  const r = run.redirect;
+  return {
+    retval: run.retval,
+    data: hex(run.data),
+    ...(r
+      ? {
+          redirect: `${r.helper} to ${r.map ? `${r.map}[${r.key}]` : `ifindex ${r.ifindex}`}, flags ${r.flags}`,
+        }
+      : {}),
+  };
 }

@@ -9,7 +9,7 @@ describe('share links', () => {
     type: 'kprobe',
     program: 'count_packets',
     logLevel: 1,
-    run: { engine: 'interp', fields: { si: '"eth5"', dx: '1500' }, ctxHex: '', repeat: 3 },
+    run: { engine: 'interp', fields: { si: '"eth5"', dx: '1500' }, ctxHex: '', packetHex: '', repeat: 3 },
   };
 
   it('round-trip the program and every setting, compressed and URL-safe', async () => {

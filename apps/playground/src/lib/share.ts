@@ -56,6 +56,7 @@ export async function decodeState(fragment: string): Promise<PageState | undefin
         engine: s.run?.engine === 'interp' ? 'interp' : 'wasm',
         fields: typeof s.run?.fields === 'object' && s.run.fields ? s.run.fields : {},
         ctxHex: typeof s.run?.ctxHex === 'string' ? s.run.ctxHex : '',
+        packetHex: typeof s.run?.packetHex === 'string' ? s.run.packetHex : '',
         repeat: Number.isInteger(s.run?.repeat) && s.run.repeat > 0 ? s.run.repeat : 1,
       },
     };

@@ -40,7 +40,13 @@ const fromExample = (e: Example): PageState => ({
   source: e.source,
   type: e.type,
   logLevel: 2,
-  run: { engine: 'wasm', fields: { ...e.fields }, ctxHex: e.ctxHex ?? '', repeat: e.repeat ?? 1 },
+  run: {
+    engine: 'wasm',
+    fields: { ...e.fields },
+    ctxHex: e.ctxHex ?? '',
+    packetHex: e.packetHex ?? '',
+    repeat: e.repeat ?? 1,
+  },
 });
 
 const shared = await decodeState(location.hash);
@@ -255,9 +261,9 @@ function showContext(shape: ContextShape): void {
   const key = JSON.stringify(shape);
   if (key === shownShape) return;
   shownShape = key;
-  renderContextInputs(byId('ctx'), shape, state.run.fields, state.run.ctxHex, (name, value) => {
-    if (name === undefined) state.run.ctxHex = value;
-    else state.run.fields[name] = value;
+  renderContextInputs(byId('ctx'), shape, state.run, (what, value) => {
+    if ('hex' in what) state.run[what.hex] = value;
+    else state.run.fields[what.field] = value;
     edited();
   });
 }

@@ -1,5 +1,13 @@
 /** The panels that show an analysis: listing, verifier verdict and log, state, run results, maps. */
-import type { Analysis, ContextShape, Diagnostic, MapView, RunResult, StatesReply } from '../lib/protocol.js';
+import type {
+  Analysis,
+  ContextShape,
+  Diagnostic,
+  MapView,
+  RunResult,
+  RunSettings,
+  StatesReply,
+} from '../lib/protocol.js';
 import { h } from './dom.js';
 
 const fmtMs = (ms: number) => (ms < 10 ? ms.toFixed(1) : ms.toFixed(0));
@@ -181,30 +189,64 @@ export function renderState(el: HTMLElement, s: StatesReply | undefined) {
   );
 }
 
+/** Which run input changed: a context field by name, or one of the hex texts. */
+export type RunInput = { field: string } | { hex: 'ctxHex' | 'packetHex' };
+
+function hexArea(id: string, value: string, placeholder: string, onInput: (value: string) => void) {
+  const area = h('textarea', { id, rows: 3, spellcheck: 'false', placeholder });
+  area.value = value;
+  area.addEventListener('input', () => onInput(area.value));
+  return area;
+}
+
+function fieldInput(name: string, value: string, title: string, onInput: (value: string) => void) {
+  const input = h('input', { 'data-field': name, spellcheck: 'false', placeholder: '0', title });
+  input.value = value;
+  input.addEventListener('input', () => onInput(input.value));
+  return h('label', { class: 'field' }, h('span', {}, name), input);
+}
+
 /** Inputs for the context the program type takes; `values` are kept by field name. */
 export function renderContextInputs(
   el: HTMLElement,
   shape: ContextShape,
-  fields: Record<string, string>,
-  ctxHex: string,
-  onInput: (name: string | undefined, value: string) => void,
+  run: Pick<RunSettings, 'fields' | 'ctxHex' | 'packetHex'>,
+  onInput: (what: RunInput, value: string) => void,
 ) {
+  const fields = run.fields;
   if (shape.kind === 'none') {
     el.replaceChildren(h('div', { class: 'hint' }, shape.reason));
     return;
   }
   if (shape.kind === 'memory') {
-    const area = h('textarea', {
-      id: 'ctx-hex',
-      rows: 3,
-      spellcheck: 'false',
-      placeholder: 'context bytes in hex, e.g. 2a 00 00 00 (r1 points at them, r2 is their length)',
-    });
-    area.value = ctxHex;
-    area.addEventListener('input', () => onInput(undefined, area.value));
     el.replaceChildren(
       h('label', { class: 'ctx-label' }, `context bytes${shape.writable ? ' (writable)' : ''}`),
-      area,
+      hexArea(
+        'ctx-hex',
+        run.ctxHex,
+        'context bytes in hex, e.g. 2a 00 00 00 (r1 points at them, r2 is their length)',
+        (v) => onInput({ hex: 'ctxHex' }, v),
+      ),
+    );
+    return;
+  }
+  if (shape.kind === 'packet') {
+    const struct = { skb: 'struct __sk_buff', xdp: 'struct xdp_md', flow_dissector: 'struct bpf_flow_keys' };
+    el.replaceChildren(
+      h('label', { class: 'ctx-label' }, "packet (hex), run as the kernel's BPF_PROG_TEST_RUN runs it"),
+      hexArea('packet-hex', run.packetHex, 'ff ff ff ff ff ff … (empty: an all-zero Ethernet header)', (v) =>
+        onInput({ hex: 'packetHex' }, v),
+      ),
+      h('div', { class: 'hint' }, `${struct[shape.packet]} fields a test run takes (ctx_in; cb: "1, 2")`),
+      h(
+        'div',
+        { class: 'fields' },
+        ...shape.fields.map((name) =>
+          fieldInput(name, fields[name] ?? '', `${struct[shape.packet]}.${name}`, (v) =>
+            onInput({ field: name }, v),
+          ),
+        ),
+      ),
     );
     return;
   }
@@ -217,17 +259,14 @@ export function renderContextInputs(
     h(
       'div',
       { class: 'fields' },
-      ...shape.fields.map((f) => {
-        const input = h('input', {
-          'data-field': f.name,
-          spellcheck: 'false',
-          placeholder: '0',
-          title: `offset ${f.off}, ${f.size} byte${f.size === 1 ? '' : 's'}${f.writable ? ', writable' : ''}`,
-        });
-        input.value = fields[f.name] ?? '';
-        input.addEventListener('input', () => onInput(f.name, input.value));
-        return h('label', { class: 'field' }, h('span', {}, f.name), input);
-      }),
+      ...shape.fields.map((f) =>
+        fieldInput(
+          f.name,
+          fields[f.name] ?? '',
+          `offset ${f.off}, ${f.size} byte${f.size === 1 ? '' : 's'}${f.writable ? ', writable' : ''}`,
+          (v) => onInput({ field: f.name }, v),
+        ),
+      ),
     ),
   );
 }
@@ -263,6 +302,19 @@ export function renderRunResult(el: HTMLElement, run: RunResult | undefined, rea
       run.instructions !== undefined ? h('span', {}, `${run.instructions} insns executed`) : undefined,
       time ? h('span', { id: 'time-per-run' }, time) : undefined,
     ),
+    ...(run.packet
+      ? [
+          h(
+            'div',
+            { class: 'packet-out' },
+            h('div', { class: 'printk-title' }, `retval ${run.packet.retval} — the packet after the run`),
+            h('pre', { id: 'packet-out', class: 'printk' }, run.packet.data || '(empty)'),
+            run.packet.redirect
+              ? h('div', { id: 'redirect', class: 'dim' }, `redirect: ${run.packet.redirect}`)
+              : undefined,
+          ),
+        ]
+      : []),
     h('div', { class: 'printk-title' }, `trace_printk (${run.printk.length})`),
     h('pre', { id: 'printk', class: 'printk' }, run.printk.join('\n') || '—'),
   );
