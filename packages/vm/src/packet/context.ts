@@ -14,6 +14,7 @@ import type { PreparedProgram } from '../engine.js';
 import { VmError } from '../errors.js';
 import { addressOf, type Region } from '../memory.js';
 import type { Runtime } from '../runtime.js';
+import { runProgram } from '../tail-call.js';
 import { PACKET_CTX, type PacketKind } from './layout.js';
 
 /** Where a redirect helper asked the packet to go (Linux's per-CPU bpf_redirect_info). */
@@ -184,7 +185,8 @@ export abstract class PacketContext {
     runtime.packetInFlight = this;
     let r0: bigint;
     try {
-      r0 = prepared.run(this.ctx.start);
+      // Through runProgram: a tail call continues with the target on the same context.
+      r0 = runProgram(prepared, this.ctx.start, 0);
     } finally {
       runtime.packetInFlight = outer;
     }

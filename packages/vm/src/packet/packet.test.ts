@@ -2,9 +2,12 @@ import { assemble } from '@tbpf/asm';
 import type { Insn } from '@tbpf/isa';
 import { describe, expect, it } from 'vitest';
 import { VmError } from '../errors.js';
+import { HELPER } from '../helpers/ids.js';
 import { interpreter } from '../interp/interpreter.js';
 import { loadInsns } from '../loader.js';
-import { newRuntime } from '../testing/run.js';
+import { MAP_TYPE } from '../maps/create.js';
+import type { ProgArray } from '../maps/prog-array.js';
+import { lddwMap, newRuntime } from '../testing/run.js';
 import { csumFold, csumPartial } from './checksum.js';
 import { convertCtxAccesses } from './convert.js';
 import { createPacketContext } from './create.js';
@@ -47,6 +50,36 @@ function run(text: string, type: string, data: Uint8Array, ctx?: Uint8Array) {
 }
 
 describe('packet contexts', () => {
+  it('a tail call continues on the same packet context; an empty slot falls through', () => {
+    const rt = newRuntime();
+    const jumps = rt.createMap({
+      name: 'jumps',
+      type: MAP_TYPE.prog_array,
+      keySize: 4,
+      valueSize: 4,
+      maxEntries: 2,
+    }) as ProgArray;
+    const packet = createPacketContext(rt, 'sched_cls', UDP_PACKET);
+    if (!packet) throw new Error('sched_cls is a packet type');
+    const prepare = (text: string, before: Insn[] = []) => {
+      const insns = [...before, ...assemble(text).insns];
+      const viaCtx = insns.flatMap((x, i) => (x.kind === 'ldx' && x.src === 1 ? [i] : []));
+      return interpreter.prepare(loadInsns(rt, convertCtxAccesses(insns, viaCtx, 'skb').insns));
+    };
+    // The target: data_end - data through the rewritten context loads.
+    jumps.set(
+      1,
+      prepare(
+        `r2 = *(u32 *)(r1 + ${SKB.data})\nr3 = *(u32 *)(r1 + ${SKB.data_end})\nr0 = r3\nr0 -= r2\nexit`,
+      ),
+    );
+    const caller = (slot: number) =>
+      prepare(`r3 = ${slot}\ncall ${HELPER.tail_call}\nr0 = 7\nexit`, [lddwMap(2, jumps)]);
+    expect(packet.run(caller(1)).retval).toBe(UDP_PACKET.length);
+    expect(packet.run(caller(0)).retval).toBe(7);
+    packet.dispose();
+  });
+
   it('gives a tc program 64-bit packet pointers: data_end - data is the packet length', () => {
     const r = run(
       `r2 = *(u32 *)(r1 + ${SKB.data})
