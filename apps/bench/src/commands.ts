@@ -1,11 +1,13 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildTestRunOracle } from '@tbpf/object/testing';
 import { benchPrograms } from '@tbpf/third-party';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { controlCampaignText, controlHost, runControlCampaign } from './control-campaign.js';
 import { runNodeTable } from './node-table.js';
+import { packetCorpusText, runPacketCorpus } from './packet-corpus.js';
 import { parserCampaignText, parsersChild, runParserCampaign } from './parser-campaign.js';
 import { nodeTableSvg, nodeTableText, rfcTableSvg, rfcTableText, vmTableSvg, vmTableText } from './report.js';
 import { rfcChild, runRfcTable } from './rfc-table.js';
@@ -141,6 +143,35 @@ export function verifier(
   process.stdout.write(`\nwrote ${join(opts.out, 'verifier-corpus.json')}\n`);
 }
 
+export function packets(
+  dir: string,
+  opts: { out: string; random: string; seed: string; filter?: string },
+): void {
+  const oracle = buildTestRunOracle(join(root, 'packages/object/scripts/bpf-test-run.c'));
+  if (!('bin' in oracle)) {
+    process.stderr.write(`the kernel oracle is unavailable: ${oracle.reason}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const bar = progressBar(1);
+  const report = runPacketCorpus({
+    dir: resolve(dir),
+    bin: oracle.bin,
+    random: Number(opts.random),
+    seed: Number(opts.seed),
+    ...(opts.filter ? { filter: opts.filter } : {}),
+    progress: (done, total, label) => {
+      bar.setTotal(total);
+      bar.update(done, { label });
+    },
+  });
+  bar.stop();
+  process.stdout.write(packetCorpusText(report));
+  mkdirSync(opts.out, { recursive: true });
+  writeFileSync(join(opts.out, 'packet-corpus.json'), `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`\nwrote ${join(opts.out, 'packet-corpus.json')}\n`);
+}
+
 export const program = new Command('tbpf-bench').description(
   "tbpf's benchmarks: the RFC's skb table, the engines, the verifier on a corpus",
 );
@@ -196,6 +227,17 @@ program
   .option('--filter <text>', 'only objects whose path contains this text')
   .option('--out <dir>', 'where to write the JSON report', join(root, 'bench-results'))
   .action(verifier);
+program
+  .command('packets')
+  .description(
+    "the packet programs of a corpus of ELF objects against the kernel's BPF_PROG_TEST_RUN on every engine (root)",
+  )
+  .argument('<corpus>', 'folder of objects')
+  .option('--random <n>', 'random packets beside the standard ones', '24')
+  .option('--seed <n>', 'seed of the random packets', '1')
+  .option('--filter <text>', 'only objects whose path contains this text')
+  .option('--out <dir>', 'where to write the JSON report', join(root, 'bench-results'))
+  .action(packets);
 /**
  * A seeded campaign run in child processes (`NAME`), and its child's hidden command
  * (`NAME-child FROM COUNT`): progress, the text report, the JSON report, exit 1 on a finding.

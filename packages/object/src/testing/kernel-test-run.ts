@@ -10,14 +10,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MapSpec } from '@tbpf/asm';
 
-const source = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../scripts/bpf-test-run.c');
+/** scripts/bpf-test-run.c of this package (from src/testing or dist/testing; a bundle passes its own). */
+const packageSource = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../scripts/bpf-test-run.c',
+);
 
 export const toHex = (b: Uint8Array): string => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
 export const fromHex = (s: string): Uint8Array =>
   s === '-' ? new Uint8Array() : Uint8Array.from(s.match(/../g) ?? [], (b) => Number.parseInt(b, 16));
 
 /** The oracle's executable, or why there is none (not root, no gcc, no bpf(2)). */
-export function buildTestRunOracle(): { bin: string } | { reason: string } {
+export function buildTestRunOracle(source = packageSource): { bin: string } | { reason: string } {
   if (process.getuid?.() !== 0) return { reason: 'BPF_PROG_TEST_RUN needs root' };
   const bin = path.join(mkdtempSync(path.join(tmpdir(), 'bpf-test-run-')), 'oracle');
   try {
