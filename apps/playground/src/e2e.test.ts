@@ -184,4 +184,29 @@ describe.skipIf(!haveChromium)('the playground in Chromium', () => {
     expect(await other.inputValue('input[data-field="dx"]')).toBe('1500');
     await other.close();
   });
+
+  it('runs the XDP example on a packet, and on the packet edited', async () => {
+    const before = await analysed();
+    await page.selectOption('#example', 'xdp');
+    await nextAnalysis(before);
+    await page.waitForSelector('.verdict.accepted', WAIT);
+    await page.waitForSelector('#packet-hex', WAIT);
+    // XDP_TX, the TTL (byte 22) 0x40 → 0x3f and the checksum 0x1493 → 0x1593.
+    await page.waitForFunction(() => document.querySelector('#r0')?.textContent === '3', undefined, WAIT);
+    const out = ((await page.textContent('#packet-out')) ?? '').split(' ');
+    expect(out[22]).toBe('3f');
+    expect(out.slice(24, 26)).toEqual(['15', '93']);
+    const udp = page.locator('.map[data-map="protocols"] tr', {
+      has: page.locator('td.key', { hasText: /^17$/ }),
+    });
+    expect(await udp.locator('td.value').textContent()).toBe('1');
+    // To port 53: dropped.
+    const packet = await page.inputValue('#packet-hex');
+    const edited = await analysed();
+    await page.fill('#packet-hex', packet.replace('12 b5', '00 35'));
+    await nextAnalysis(edited);
+    await page.waitForFunction(() => document.querySelector('#r0')?.textContent === '1', undefined, WAIT);
+    expect(await page.textContent('#run-result')).toMatch(/retval 1/);
+    await shot('5-xdp-packet');
+  });
 });
