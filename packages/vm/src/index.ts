@@ -20,6 +20,7 @@ export { BpfMap, type MapDefinition } from './maps/map.js';
 export { PERF_SLOT_RECORDS, PerfEventArray, type PerfRecord } from './maps/perf-event-array.js';
 export { ProgArray } from './maps/prog-array.js';
 export { QueueStackMap } from './maps/queue-stack.js';
+export { RedirectMap } from './maps/redirect-map.js';
 export { EAGAIN, RingBuffer } from './maps/ringbuf.js';
 export { StackTraceMap } from './maps/stack-trace.js';
 export * from './memory.js';

@@ -7,6 +7,7 @@ import type { BpfMap, MapDefinition } from './map.js';
 import { PerfEventArray } from './perf-event-array.js';
 import { ProgArray } from './prog-array.js';
 import { QueueStackMap } from './queue-stack.js';
+import { RedirectMap } from './redirect-map.js';
 import { RingBuffer } from './ringbuf.js';
 import { StackTraceMap } from './stack-trace.js';
 
@@ -21,8 +22,12 @@ export const MAP_TYPE = {
   stack_trace: 7,
   lru_hash: 9,
   lru_percpu_hash: 10,
+  devmap: 14,
+  cpumap: 16,
+  xskmap: 17,
   queue: 22,
   stack: 23,
+  devmap_hash: 25,
   ringbuf: 27,
 } as const;
 
@@ -57,6 +62,10 @@ function bytesNeeded(def: MapDefinition): number | undefined {
       return DESC_SIZE + RING_HEADER + def.maxEntries;
     case MAP_TYPE.perf_event_array:
     case MAP_TYPE.prog_array:
+    case MAP_TYPE.devmap:
+    case MAP_TYPE.devmap_hash:
+    case MAP_TYPE.cpumap:
+    case MAP_TYPE.xskmap:
       return DESC_SIZE;
     case MAP_TYPE.stack_trace:
       // The chains live on the JavaScript side; bounding them by the memory keeps a full map finite.
@@ -120,6 +129,11 @@ export function createMap(
       return new PerfEventArray(mem, def, id);
     case MAP_TYPE.prog_array:
       return new ProgArray(mem, def, id);
+    case MAP_TYPE.devmap:
+    case MAP_TYPE.devmap_hash:
+    case MAP_TYPE.cpumap:
+    case MAP_TYPE.xskmap:
+      return new RedirectMap(mem, def, id);
     case MAP_TYPE.queue:
     case MAP_TYPE.stack:
       return new QueueStackMap(mem, def, id, def.type === MAP_TYPE.stack);

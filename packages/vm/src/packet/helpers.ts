@@ -10,6 +10,8 @@ import { HELPER } from '../helpers/ids.js';
 import { LINUX_HELPER_PROTOTYPES } from '../helpers/linux-prototypes.js';
 import type { HelperPrototype } from '../helpers/prototype.js';
 import type { HelperCall, HelperFn } from '../helpers/registry.js';
+import { MAP_TYPE } from '../maps/create.js';
+import { RedirectMap } from '../maps/redirect-map.js';
 import {
   csumPartial,
   csumReplace2,
@@ -444,6 +446,36 @@ const redirect: HelperFn = (call) => {
   return TC_ACT_REDIRECT;
 };
 
+/** XDP verdicts bpf_redirect_map's flags may name as its answer when the key has no entry. */
+const XDP_ACTION_MASK = 3;
+const BPF_F_BROADCAST = 1 << 3;
+const BPF_F_EXCLUDE_INGRESS = 1 << 4;
+
+/**
+ * redirect_map(map, key, flags): XDP_REDIRECT to the map's entry for `key` (a device, CPU or
+ * AF_XDP socket); without one, the verdict in flags' low bits. Devmaps also take BPF_F_BROADCAST
+ * (every entry: no lookup) and BPF_F_EXCLUDE_INGRESS. Other flags: XDP_ABORTED.
+ */
+const redirectMap: HelperFn = (call) => {
+  const ctx = inFlight(call);
+  const map = call.runtime.mapOfPointer(call.lo[1], call.hi[1], call.pc);
+  if (!(map instanceof RedirectMap))
+    throw new VmError('helper-failed', `map ${map.name} is not a devmap, cpumap or xskmap`, call.pc);
+  const devmap = map.type === MAP_TYPE.devmap || map.type === MAP_TYPE.devmap_hash;
+  const allowed = XDP_ACTION_MASK | (devmap ? BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS : 0);
+  if (flagsOutside(call, 3, allowed)) return XDP_ABORTED;
+  const flags = call.u32(3);
+  const key = call.u32(2);
+  const target = map.get(key);
+  if (target === undefined && !(flags & BPF_F_BROADCAST)) {
+    // Linux forgets an earlier lookup: the last one decides.
+    ctx.redirect = undefined;
+    return flags & XDP_ACTION_MASK;
+  }
+  ctx.redirect = { helper: 'redirect_map', ifindex: target ?? 0, flags, map: map.name, key };
+  return XDP_REDIRECT;
+};
+
 const redirectPeer: HelperFn = (call) => {
   const ctx = inFlight(call);
   if (call.lo[2] !== 0 || call.hi[2] !== 0) return TC_ACT_SHOT;
@@ -604,6 +636,7 @@ export function packetHelperEntries(): [HelperPrototype, HelperFn][] {
     [43, skbChangeHead],
     [44, xdpAdjustHead],
     [48, setHash],
+    [51, redirectMap],
     [50, skbAdjustRoom],
     [54, xdpAdjustMeta],
     [65, xdpAdjustTail],

@@ -7,6 +7,7 @@ import { interpreter } from '../interp/interpreter.js';
 import { loadInsns } from '../loader.js';
 import { MAP_TYPE } from '../maps/create.js';
 import type { ProgArray } from '../maps/prog-array.js';
+import type { RedirectMap } from '../maps/redirect-map.js';
 import { lddwMap, newRuntime } from '../testing/run.js';
 import { csumFold, csumPartial } from './checksum.js';
 import { convertCtxAccesses } from './convert.js';
@@ -50,6 +51,38 @@ function run(text: string, type: string, data: Uint8Array, ctx?: Uint8Array) {
 }
 
 describe('packet contexts', () => {
+  it('redirect_map: XDP_REDIRECT to an entry; without one the verdict in the flags; bad flags abort', () => {
+    const rt = newRuntime();
+    const devices = rt.createMap({
+      name: 'devices',
+      type: MAP_TYPE.devmap,
+      keySize: 4,
+      valueSize: 4,
+      maxEntries: 8,
+    }) as RedirectMap;
+    devices.set(1, 7);
+    const packet = createPacketContext(rt, 'xdp', UDP_PACKET);
+    if (!packet) throw new Error('xdp is a packet type');
+    const redirect = (key: number, flags: number) =>
+      packet.run(
+        interpreter.prepare(
+          loadInsns(rt, [
+            lddwMap(1, devices),
+            ...assemble(`r2 = ${key}\nr3 = ${flags}\ncall 51\nexit`).insns,
+          ]),
+        ),
+      );
+    const hit = redirect(1, 0);
+    expect(hit.retval).toBe(4);
+    expect(hit.redirect).toEqual({ helper: 'redirect_map', ifindex: 7, flags: 0, map: 'devices', key: 1 });
+    const miss = redirect(2, 2);
+    expect(miss.retval).toBe(2); // XDP_PASS from the flags
+    expect(miss.redirect).toBeUndefined();
+    expect(redirect(2, 8).retval).toBe(4); // BPF_F_BROADCAST: no lookup
+    expect(redirect(1, 0x20).retval).toBe(0); // an unknown flag: XDP_ABORTED
+    packet.dispose();
+  });
+
   it('a tail call continues on the same packet context; an empty slot falls through', () => {
     const rt = newRuntime();
     const jumps = rt.createMap({
