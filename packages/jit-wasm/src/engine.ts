@@ -2,9 +2,9 @@
  * The WebAssembly engine: `wasmEngine.prepare(program)` compiles a loaded program to a module
  * over the runtime's own linear memory and returns a PreparedProgram (vm's Engine contract).
  *
- * Checks: WebAssembly's bounds confine every access to the linear memory, but accesses are not
- * checked against the memory's regions — prepare verified programs (`boundsCheck: false`).
- * Asking for `boundsCheck: true` or an instruction limit is refused with VmError('load').
+ * Checks: WebAssembly's bounds confine every access to the linear memory (vm's sandbox rule,
+ * every engine's default); accesses are not checked against the memory's regions, so
+ * `boundsCheck: true` is refused with VmError('load'), as is an instruction limit.
  */
 import {
   type Availability,
@@ -117,8 +117,7 @@ export class WasmEngine implements Engine {
     if (options.boundsCheck === true) {
       throw new VmError(
         'load',
-        'the wasm engine does not check accesses against memory regions (WebAssembly bounds only): ' +
-          'prepare verified programs with boundsCheck: false, or use the interpreter',
+        'the wasm engine has no region checks (boundsCheck: true): WebAssembly confines accesses to the linear memory; use the interpreter',
       );
     }
     if (options.instructionLimit) {

@@ -5,12 +5,11 @@
  * ktime) run without JavaScript; every other helper goes through a trampoline into the
  * registry with the same `HelperCall` the interpreter passes.
  *
- * Like jit-wasm, compiled code does not check each access against the regions — prepare
- * verified programs (`boundsCheck: false`). A program that was not verified still cannot reach
+ * Like jit-wasm, compiled code does not check each access against the regions (`boundsCheck:
+ * true` is refused, as are instruction limits). A program that was not verified still cannot reach
  * outside the linear memory: every access is confined to the sandbox's window (vm's memory.ts,
  * codegen/memory.ts) and one outside it faults, which the executor turns into a VmError at the
- * access's pc — the interpreter's `boundsCheck: false` result, bit for bit or fault for fault.
- * `boundsCheck: true` and instruction limits are refused.
+ * access's pc — the interpreter's result (without region checks), bit for bit or fault for fault.
  */
 import {
   ArrayMap,
@@ -304,7 +303,7 @@ export class JitEngine implements Engine {
     if (options.boundsCheck === true) {
       throw new VmError(
         'load',
-        'the x86-64 JIT does not check each access against the regions: prepare verified programs with boundsCheck: false, or use the interpreter',
+        'the x86-64 JIT has no region checks (boundsCheck: true): its code confines accesses to the linear memory; use the interpreter',
       );
     }
     if (options.instructionLimit) {

@@ -37,7 +37,7 @@ export function jitWithFallback(options: FallbackOptions = {}): Engine {
         return interpreter.prepare(program, prepareOptions);
       }
       try {
-        return jit.prepare(program, { ...prepareOptions, boundsCheck: false });
+        return jit.prepare(program, prepareOptions);
       } catch (e) {
         if (!(e instanceof VmError) || e.kind !== 'load') throw e;
         once(`tbpf: ${e.message}; ${program.name} runs on the interpreter`);

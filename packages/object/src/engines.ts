@@ -2,7 +2,7 @@
  * Choosing an engine: one named, or `auto` — WebAssembly, then the x86-64 JIT, then the
  * interpreter — falling back when one is unavailable here or refuses the program or the
  * options, with every reason kept. Every engine takes the same options object (vm's
- * `PrepareOptions`); defaults are each engine's own, so generic code passes only what it means.
+ * `PrepareOptions`) with the same defaults; an engine refuses what it cannot honour.
  */
 import { wasmEngine } from '@tbpf/jit-wasm';
 import {
@@ -42,8 +42,9 @@ export interface Prepared {
 }
 
 /**
- * Prepare `loaded` on `choice`. A program that was not verified runs only on the interpreter
- * under `auto` (its region checks are the only safety it has); naming an engine overrides that.
+ * Prepare `loaded` on `choice`. A program that was not verified gets region checks
+ * (`boundsCheck: true`) unless the options say otherwise or a compiled engine is named: under
+ * `auto` the compiled engines refuse them, so it runs on the interpreter, the reasons kept.
  */
 export function prepareProgram(
   loaded: LoadedProgram,
@@ -56,19 +57,18 @@ export function prepareProgram(
       program: loaded.name,
     });
   const order = choice === 'auto' ? AUTO_ENGINE_ORDER : [choice];
+  const checked =
+    !verified && options.boundsCheck === undefined && (choice === 'auto' || choice === 'interp');
+  const prepareOptions = checked ? { ...options, boundsCheck: true } : options;
   const fallbacks: string[] = [];
   for (const name of order) {
-    if (choice === 'auto' && !verified && name !== 'interp') {
-      fallbacks.push(`${name}: the program was not verified (only the interpreter checks every access)`);
-      continue;
-    }
     const avail = engineAvailability(name);
     if (!avail.ok) {
       fallbacks.push(`${name}: ${avail.reason}`);
       continue;
     }
     try {
-      return { prepared: (ENGINES[name] as Engine).prepare(loaded, options), fallbacks };
+      return { prepared: (ENGINES[name] as Engine).prepare(loaded, prepareOptions), fallbacks };
     } catch (e) {
       fallbacks.push(`${name}: ${e instanceof Error ? e.message : String(e)}`);
     }

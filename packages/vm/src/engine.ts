@@ -20,11 +20,12 @@ export type DebugHook = (pc: number, lo: Int32Array, hi: Int32Array) => boolean 
 
 export interface PrepareOptions {
   /**
-   * Check every load and store against the memory's regions (writes: writable regions only)
-   * and fault with VmError('out-of-bounds') naming pc, address and size. Default: each engine's
-   * own — the interpreter checks; compiled engines confine accesses to the linear memory
-   * instead, which is safe for verified programs. Engine-generic code leaves it out; `true` on
-   * a compiled engine is refused by `prepare` with the reason (the object API's `auto` then
+   * Region checks: every load and store checked against the memory's regions (writes: writable
+   * regions only), a fault a VmError('out-of-bounds') naming pc, address and size — diagnostics
+   * for programs that were not verified. Default false on EVERY engine: the sandbox rule
+   * (memory.ts), which confines accesses to the linear memory and gives the same result or the
+   * same fault on every engine. Only the interpreter checks regions; the compiled engines refuse
+   * `true` with the reason, as they refuse an instruction limit (the object API's `auto` then
    * moves on to the interpreter).
    */
   boundsCheck?: boolean;

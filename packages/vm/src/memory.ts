@@ -12,13 +12,13 @@
  * - offsets 0..`NULL_GUARD`-1 belong to no region, so a pointer whose low half is small (NULL
  *   plus a field offset, after 32-bit wrapping) faults on every engine.
  *
- * THE SANDBOX (what every engine does for a program that was not verified, `boundsCheck:
- * false`): an access of `size` bytes through register R with offset `off` is at offset
+ * THE SANDBOX (what every engine does unless asked for region checks, `boundsCheck: true`,
+ * which only the interpreter offers): an access of `size` bytes through register R with offset `off` is at offset
  * `(low 32 bits of R + off) mod 2^32` — R's high half is ignored — and it faults with
  * VmError('out-of-bounds') at its pc unless `NULL_GUARD ≤ offset` and `offset + size ≤ size of
  * the memory`. Inside that window any byte may be read or written: regions and their
  * read-only flag are the verifier's business (and the checked interpreter's, `boundsCheck:
- * true`, the interpreter's default). So the interpreter, the x86-64 JIT and WebAssembly give the
+ * true`). So the interpreter, the x86-64 JIT and WebAssembly give the
  * same result or the same fault for the same program, and nothing outside the linear memory is
  * ever touched. `NULL_GUARD` is 32 KiB, the reach of a negative BPF offset, which makes the rule
  * hold for WebAssembly's unwrapped `address + offset` too.

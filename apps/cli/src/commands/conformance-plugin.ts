@@ -70,8 +70,8 @@ export async function runConformancePlugin(
       memoryBytes: 1 << 20,
       helpers: registerConformanceHelpers(standardHelpers()),
     });
-    // Unverified, with each engine's own checks (its defaults): the interpreter's regions,
-    // the compiled engines' confinement to the linear memory.
+    // Unverified, with every engine's default: the sandbox rule (vm's memory.ts), the same result
+    // or fault on every engine.
     const prepared = engine.prepare(loadBytes(runtime, code));
     const ctx = mem.length > 0 ? runtime.allocData(mem, 'mem').start : 0;
     const r0 = prepared.run(ctx, mem.length);

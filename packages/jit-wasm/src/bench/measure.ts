@@ -57,7 +57,7 @@ function prepareAll(
       const runtime = new Runtime({ memoryBytes: 1 << 20 });
       setup?.(runtime);
       const offsets = inputs.map((bytes, n) => runtime.allocData(bytes, `input ${n}`).start);
-      const prepared = engine.prepare(loadInsns(runtime, insns), { boundsCheck: engine.name === 'interp' });
+      const prepared = engine.prepare(loadInsns(runtime, insns));
       return { engine: engine.name, prepared, offsets };
     });
 }
@@ -161,7 +161,7 @@ export function compileTime(
       let cold = 0;
       for (let r = 0; r < rounds + 1; r++) {
         const t0 = now();
-        const prepared = engine.prepare(program, { boundsCheck: engine.name === 'interp' });
+        const prepared = engine.prepare(program);
         prepared.runFast(ctx, 64);
         const dt = now() - t0;
         prepared.dispose();

@@ -89,7 +89,7 @@ export function outcome(engine: Engine, insns: Insn[], seed: number): Outcome {
   const w = world(seed);
   const program = loadInsns(w.runtime, insns);
   const before = new Set(w.runtime.memory.regions);
-  const prepared = engine.prepare(program, { boundsCheck: engine.name === 'interp', helpers: w.helpers });
+  const prepared = engine.prepare(program, { helpers: w.helpers });
   // The wasm engine's private regions (exchange area, region table) come after the stack.
   const attempt = (run: () => bigint | number): string => {
     try {

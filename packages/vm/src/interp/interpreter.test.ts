@@ -51,22 +51,26 @@ describe('bad programs end in a typed VmError with the pc', () => {
     expect(e.message).toContain(`more than ${MAX_CALL_FRAMES} nested calls`);
   });
 
-  it('out-of-bounds reads and writes name pc, address and size', () => {
-    const read = failure(() => runOn(rt, program('mov %r0, 1\nldxdw %r0, [%r1+8]\nexit')));
+  it('with region checks, out-of-bounds reads and writes name pc, address and size', () => {
+    const checked = { boundsCheck: true } as const;
+    const read = failure(() => runOn(rt, program('mov %r0, 1\nldxdw %r0, [%r1+8]\nexit'), 0, 0, checked));
     expect(read).toMatchObject({ kind: 'out-of-bounds', pc: 1, address: 8n, size: 8 });
     expect(read.message).toBe('pc 1: invalid read of 8 bytes at 0x8: is outside every memory region');
     const ctx = rt.allocData(new Uint8Array(4), 'ctx');
-    const cross = failure(() => runOn(rt, program('ldxw %r0, [%r1+2]\nexit'), ctx.start));
+    const cross = failure(() => runOn(rt, program('ldxw %r0, [%r1+2]\nexit'), ctx.start, 0, checked));
     expect(cross.message).toMatch(
       /^pc 0: invalid read of 4 bytes at 0x1[0-9a-f]{8}: crosses the end of region 'ctx'$/,
     );
-    const stack = failure(() => runOn(rt, program('stb [%r10+0], 1\nexit')));
+    const stack = failure(() => runOn(rt, program('stb [%r10+0], 1\nexit'), 0, 0, checked));
     expect(stack).toMatchObject({ kind: 'out-of-bounds', pc: 0, size: 1 });
     // Constant-offset frame accesses skip the check only while nothing can move r10.
-    const moved = failure(() => runOn(rt, program('lddw %r10, 0x100000010\nstb [%r10-8], 1\nexit')));
+    const moved = failure(() =>
+      runOn(rt, program('lddw %r10, 0x100000010\nstb [%r10-8], 1\nexit'), 0, 0, checked),
+    );
     expect(moved).toMatchObject({ kind: 'out-of-bounds', pc: 1, address: 0x100000008n });
     const hooked = failure(() =>
       runOn(rt, program('stb [%r10-8], 1\nexit'), 0, 0, {
+        ...checked,
         debug: (_pc, lo) => {
           lo[10] = 16;
           return true;
@@ -75,9 +79,18 @@ describe('bad programs end in a typed VmError with the pc', () => {
     );
     expect(hooked).toMatchObject({ kind: 'out-of-bounds', pc: 0 });
     const ro = rt.allocData(new Uint8Array(8), 'ro', 'host', false);
-    const write = failure(() => runOn(rt, program('stxw [%r1+0], %r1\nexit'), ro.start));
+    const write = failure(() => runOn(rt, program('stxw [%r1+0], %r1\nexit'), ro.start, 0, checked));
     expect(write.message).toMatch(/region 'ro' is read-only/);
-    expect(runOn(rt, program('ldxw %r0, [%r1+4]\nexit'), ro.start)).toBe(0n);
+    expect(runOn(rt, program('ldxw %r0, [%r1+4]\nexit'), ro.start, 0, checked)).toBe(0n);
+  });
+
+  it('without region checks (the default on every engine), the sandbox rule: a read-only region is writable', () => {
+    const ro = rt.allocData(new Uint8Array(8), 'ro default', 'host', false);
+    expect(runOn(rt, program('stw [%r1+4], 7\nldxw %r0, [%r1+4]\nexit'), ro.start)).toBe(7n);
+    expect(failure(() => runOn(rt, program('ldxdw %r0, [%r1+8]\nexit')))).toMatchObject({
+      kind: 'out-of-bounds',
+      message: expect.stringMatching(/NULL guard/),
+    });
   });
 
   it('running past the end', () => {

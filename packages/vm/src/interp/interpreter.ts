@@ -91,7 +91,7 @@ export class InterpretedProgram implements PreparedProgram {
   private readonly limit: number;
   private readonly hook: DebugHook | undefined;
   private readonly registry: HelperRegistry;
-  /** boundsCheck: false — only the sandbox's window is checked, not the regions (see `region`). */
+  /** Without boundsCheck (the default) only the sandbox's window is checked, not the regions (see `region`). */
   private readonly sandbox: boolean;
   /** The window every access lies in without region checks: the memory above its NULL guard. */
   private readonly window: Region;
@@ -104,7 +104,7 @@ export class InterpretedProgram implements PreparedProgram {
     const runtime = program.runtime;
     this.registry = options.helpers ?? runtime.helpers;
     this.compiled = compile(program, this.registry, options.debug === undefined);
-    this.sandbox = options.boundsCheck === false;
+    this.sandbox = options.boundsCheck !== true;
     const size = runtime.memory.size;
     this.window = {
       name: 'linear memory',
@@ -1551,7 +1551,7 @@ export class InterpretedProgram implements PreparedProgram {
 
   /**
    * The region for an access of `size` bytes at register (regLo, regHi) + off, or a VmError.
-   * Without region checks (`boundsCheck: false`) the sandbox's rule, the one every engine
+   * Without region checks (`boundsCheck` not true, the default) the sandbox's rule, the one every engine
    * follows: the access is at offset (regLo + off) mod 2^32 whatever regHi holds, and faults
    * unless it lies in the memory above the NULL guard (then `window` is the "region").
    */
