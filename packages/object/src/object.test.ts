@@ -1,6 +1,6 @@
 import { filterEx1Image } from '@tbpf/asm';
 import { VerifierError } from '@tbpf/verifier';
-import { type EngineName, type ProgArray, } from '@tbpf/vm';
+import type { EngineName, ProgArray } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
 import { compilers } from './compilers.test-util.js';
 import { engineAvailability, ObjectError, openObject } from './index.js';
