@@ -1,14 +1,23 @@
 /**
  * The sandbox campaign: random programs that were not verified (./sandbox-programs.ts) on the
  * interpreter (`boundsCheck: false`), the x86-64 JIT and WebAssembly, each on a fresh, identical
- * runtime. They must agree — the same r0 or the same fault kind at the same pc, the same bytes
+ * runtime, run through `runProgram` (its tail calls go to the program itself). They must agree — the same r0 or the same fault kind at the same pc, the same bytes
  * in the memory above the NULL guard, the same trace_printk lines — and the process must
  * survive. Programs run in child processes (`tbpf-bench sandbox-child`), so a crash or a hang
  * is counted (and its seed kept) instead of ending the campaign.
  */
 import { wasmEngine } from '@tbpf/jit-wasm';
 import { x64Engine } from '@tbpf/jit-x64';
-import { type Engine, type EngineName, interpreter, loadInsns, NULL_GUARD, VmError } from '@tbpf/vm';
+import {
+  type Engine,
+  type EngineName,
+  interpreter,
+  loadInsns,
+  NULL_GUARD,
+  type PreparedProgram,
+  runProgram,
+  VmError,
+} from '@tbpf/vm';
 import { runInChildren } from './campaign-runner.js';
 import { CTX_SIZE, sandboxProgram, sandboxWorld } from './sandbox-programs.js';
 
@@ -33,15 +42,17 @@ function runOne(engine: Engine, seed: number): SandboxOutcome {
   const { runtime } = world;
   const insns = sandboxProgram(seed, world);
   let result: string;
-  let prepared: ReturnType<Engine['prepare']> | undefined;
+  let prepared: PreparedProgram | undefined;
   try {
     prepared = engine.prepare(loadInsns(runtime, insns, { maps: world.maps }), { boundsCheck: false });
+    world.progs.set(0, prepared);
+    world.progs.set(1, prepared);
   } catch (e) {
     result = `refused: ${e instanceof Error ? e.message : String(e)}`;
   }
   if (prepared) {
     try {
-      result = `r0=${prepared.run(world.ctx, CTX_SIZE)}`;
+      result = `r0=${runProgram(prepared, world.ctx, CTX_SIZE)}`;
     } catch (e) {
       if (!(e instanceof VmError)) throw e;
       result = `fault ${e.kind} at ${e.pc}`;
@@ -51,6 +62,7 @@ function runOne(engine: Engine, seed: number): SandboxOutcome {
   const privateRanges = runtime.memory.regions
     .filter((r) => PRIVATE_REGIONS.has(r.name))
     .map((r): [number, number] => [r.start - NULL_GUARD, r.end - NULL_GUARD]);
+  world.progs.clear();
   prepared?.dispose();
   return { engine: engine.name, result: result!, memory, privateRanges, printk: [...runtime.printkLog] };
 }

@@ -1,7 +1,8 @@
 /**
  * Random programs that were not verified, aimed at the sandbox: wild and edge addresses (the
  * NULL guard, the memory's end, the 4 GiB window, map descriptors, read-only data, ring buffer
- * headers, the stack), atomics, helper calls with wild arguments, callx, tail calls, deep
+ * headers, the stack), atomics, helper calls with wild arguments, callx, tail calls (into a
+ * program array holding the program itself: chains up to Linux's limit, empty slots), deep
  * BPF-to-BPF calls and a moved r10. Every program terminates (jumps only go forward, calls
  * only to later functions), so a hang is a bug; seeded and deterministic.
  */
@@ -19,9 +20,11 @@ import {
 import {
   type ArrayMap,
   type BpfMap,
+  HELPER,
   MAP_TYPE,
   mapLayout,
   NULL_GUARD,
+  type ProgArray,
   type RingBuffer,
   Runtime,
 } from '@tbpf/vm';
@@ -34,14 +37,22 @@ export interface SandboxWorld {
   runtime: Runtime;
   ctx: number;
   maps: BpfMap[];
+  /** The program array tail calls go through (slots filled by the campaign on each engine). */
+  progs: ProgArray;
   /** Offset of .rodata's value (read-only), of the ring buffer's header. */
   rodata: number;
   ring: number;
 }
 
 export const CTX_SIZE = 64;
+/**
+ * Program array slots: 0 and 1 hold the program itself, the rest are empty. (One prepared
+ * program per world: engines lay out a second one's regions differently — WebAssembly puts a
+ * helper exchange region after each program's stack —, so its bytes would not compare.)
+ */
+export const TAIL_SLOTS = 4;
 
-/** A fresh runtime with a context, an array, a hash, an LRU hash, a ring buffer and .rodata. */
+/** A fresh runtime with a context, an array, a hash, an LRU hash, a ring buffer, .rodata and a program array. */
 export function sandboxWorld(): SandboxWorld {
   const runtime = new Runtime({ memoryBytes: SANDBOX_MEMORY, seed: 7, clock: () => 123_456 });
   const ctxBytes = Uint8Array.from({ length: CTX_SIZE }, (_, i) => (i * 37 + 11) & 0xff);
@@ -78,12 +89,20 @@ export function sandboxWorld(): SandboxWorld {
     { name: '.rodata', type: MAP_TYPE.array, keySize: 4, valueSize: 16, maxEntries: 1 },
     { readOnly: true },
   );
+  const progs = runtime.createMap({
+    name: 'progs',
+    type: MAP_TYPE.prog_array,
+    keySize: 4,
+    valueSize: 4,
+    maxEntries: TAIL_SLOTS,
+  }) as ProgArray;
   const rodataValue = (rodata as ArrayMap).values.start;
   runtime.memory.write(rodataValue, Uint8Array.of(5, 0, 0, 0));
   return {
     runtime,
     ctx,
-    maps: [array, hash, lru, ring, rodata],
+    maps: [array, hash, lru, ring, rodata, progs],
+    progs,
     rodata: rodataValue,
     ring: (ring as RingBuffer).ring.start,
   };
@@ -101,9 +120,11 @@ export function prng(seed: number): () => number {
   };
 }
 
-/** Helper ids called: the standard hot ones, printk, tail_call (12: wild map pointers, runs not driven by runProgram), unknown ids. */
+/** Helper ids called with wild arguments: the standard hot ones, printk, tail_call, unknown ids. */
 const HELPERS = [1, 2, 3, 4, 5, 6, 7, 12, 14, 45, 113, 115, 130, 131, 132, 133, 1001, 1002, 999, 0];
 const OFFSETS = [0, 8, -8, 1, -1, 16, 63, 64, -512, 32767, -32768, 4096, -4096];
+/** The share of actions that are tail calls (the rest as before). */
+const TAIL_SHARE = 0.03;
 
 type Item = { insn: Insn; label?: undefined; to?: number } | { label: number };
 
@@ -190,6 +211,26 @@ class Gen {
     return this.pick([1, 2, 4, 8] as const);
   }
 
+  /** A tail call through the program array: the context or a wild r1, a full or empty slot, or a wild index. */
+  tailCall(): void {
+    if (this.chance(0.5))
+      this.emit({ kind: 'alu', op: 'mov', width: 64, source: 'reg', dst: 1, src: 6, imm: 0 });
+    else this.value(1);
+    this.emit(lddwPseudo('map_fd', 2, this.world.progs.id));
+    if (this.chance(0.8))
+      this.emit({
+        kind: 'alu',
+        op: 'mov',
+        width: 64,
+        source: 'imm',
+        dst: 3,
+        src: 0,
+        imm: this.pick([0, 1, 0, 1, 2, TAIL_SLOTS]),
+      });
+    else this.value(3);
+    this.emit({ kind: 'call', target: 'helper', imm: HELPER.tail_call });
+  }
+
   action(funcs: number[], depthLabel: number | undefined): void {
     const r = this.rnd();
     const d = this.reg();
@@ -248,7 +289,9 @@ class Gen {
       // A helper call with arguments aimed at the sandbox's edges and at what helpers trust.
       for (const a of [1, 2, 3, 4, 5] as Reg[]) if (this.chance(0.6)) this.value(a);
       this.emit({ kind: 'call', target: 'helper', imm: this.pick(HELPERS) });
-    } else if (r < 0.84) {
+    } else if (r < 0.8 + TAIL_SHARE) {
+      this.tailCall();
+    } else if (r < 0.84 + TAIL_SHARE) {
       const reg = this.reg();
       if (this.chance(0.7))
         this.emit({
@@ -261,7 +304,7 @@ class Gen {
           imm: this.pick(HELPERS),
         });
       this.emit({ kind: 'callx', reg });
-    } else if (r < 0.87) {
+    } else if (r < 0.87 + TAIL_SHARE) {
       this.emit({
         kind: 'alu',
         op: 'add',
@@ -271,7 +314,7 @@ class Gen {
         src: 0,
         imm: this.pick([-8, 8, 4096, -4096, 0x10000000]),
       });
-    } else if (r < 0.93 && funcs.length > 0) {
+    } else if (r < 0.93 + TAIL_SHARE && funcs.length > 0) {
       this.emit({ kind: 'call', target: 'local', imm: 0 }, this.pick(funcs));
     } else if (depthLabel !== undefined) {
       this.emit({ kind: 'call', target: 'local', imm: 0 }, depthLabel);
@@ -311,6 +354,9 @@ export function sandboxProgram(seed: number, world: SandboxWorld): Insn[] {
     g.emit({ kind: 'alu', op: 'mov', width: 64, source: 'reg', dst: 0, src: g.reg(), imm: 0 });
     g.emit({ kind: 'exit' });
   };
+  // r6 = the context, for tail calls that pass it on (the program may overwrite r6 later).
+  g.emit({ kind: 'alu', op: 'mov', width: 64, source: 'reg', dst: 6, src: 1, imm: 0 });
+  if (g.chance(0.3)) g.tailCall(); // most programs fault early: some tail-call first
   body(funcLabels, chain[0], 5 + g.int(40));
   funcLabels.forEach((label, f) => {
     g.place(label);

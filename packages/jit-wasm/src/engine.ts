@@ -169,7 +169,7 @@ class WasmProgram implements PreparedProgram {
       const ids = memoryHelperIds(program, helpers);
       if (ids.size > 0) {
         tableUsed = true;
-        writeRegionTable(mem.view, REGION_TABLE_AT, mem.regions);
+        writeRegionTable(mem.view, REGION_TABLE_AT, mem.programRegions);
         providers.push(nativeMemoryHelpers(ids, REGION_TABLE_AT));
       }
     }
@@ -212,7 +212,7 @@ class WasmProgram implements PreparedProgram {
       [IMPORT_CLOCK]: () => rt.clock(),
       [IMPORT_RANDOM]: () => rt.random(),
       [IMPORT_REFRESH]: () => {
-        if (tableUsed) writeRegionTable(mem.view, REGION_TABLE_AT, mem.regions);
+        if (tableUsed) writeRegionTable(mem.view, REGION_TABLE_AT, mem.programRegions);
       },
     };
     this.env = env;

@@ -3,7 +3,17 @@
  * memory above the NULL guard traps, at the same pc as the interpreter's `boundsCheck: false`.
  */
 import { assemble } from '@tbpf/asm';
-import { loadInsns, NULL_GUARD, Runtime, type VmError } from '@tbpf/vm';
+import { lddwPseudo } from '@tbpf/isa';
+import {
+  type Engine,
+  HELPER,
+  interpreter,
+  loadInsns,
+  MAP_TYPE,
+  NULL_GUARD,
+  Runtime,
+  VmError,
+} from '@tbpf/vm';
 import {
   addressConvention,
   againstInterpreter,
@@ -12,7 +22,7 @@ import {
   UNKNOWN_HELPER_CALLS,
 } from '@tbpf/vm/testing';
 import { describe, expect, it } from 'vitest';
-import { wasmEngine } from './engine.js';
+import { WasmEngine, wasmEngine } from './engine.js';
 
 it('run and runFast take the context as an offset (0: r1 = 0) and r2', () => {
   const { got, want } = addressConvention(wasmEngine);
@@ -46,5 +56,39 @@ describe('WebAssembly on programs that were not verified', () => {
     const wasm = wasmEngine.prepare(program, { boundsCheck: false });
     expect(wasm.run()).toBe(12n);
     wasm.dispose();
+  });
+
+  /**
+   * Just above the stack's top is WebAssembly's helper exchange (engine-private bytes); on the
+   * interpreter, nothing. A helper argument there is outside the memory's regions on both.
+   */
+  it.each([
+    ['native helpers', wasmEngine],
+    ['JavaScript helpers', new WasmEngine({ nativeHelpers: false })],
+  ])("helper arguments never reach the engine's private bytes (%s)", (_, engine: Engine) => {
+    const run = (e: Engine, src: string) => {
+      const rt = new Runtime({ memoryBytes: SANDBOX_TEST_MEMORY });
+      const map = rt.createMap({ name: 'a', type: MAP_TYPE.array, keySize: 4, valueSize: 8, maxEntries: 1 });
+      const p = e.prepare(
+        loadInsns(rt, [lddwPseudo('map_fd', 1, map.id), ...assemble(src).insns], { maps: [map] }),
+        {
+          boundsCheck: false,
+        },
+      );
+      try {
+        return p.run();
+      } catch (err) {
+        if (err instanceof VmError) return `${err.kind} at ${err.pc}`;
+        throw err;
+      } finally {
+        p.dispose();
+      }
+    };
+    const keyAtTop = `mov %r2, %r10\ncall ${HELPER.map_lookup_elem}\nexit`;
+    const readAtTop = `mov %r1, %r10\nadd %r1, -8\nmov %r2, 8\nmov %r3, %r10\ncall ${HELPER.probe_read_kernel}\nexit`;
+    expect(run(interpreter, keyAtTop)).toMatch(/^out-of-bounds at/);
+    expect(run(engine, keyAtTop)).toBe(run(interpreter, keyAtTop));
+    expect(run(interpreter, readAtTop)).toBe(BigInt.asUintN(64, -14n));
+    expect(run(engine, readAtTop)).toBe(BigInt.asUintN(64, -14n));
   });
 });

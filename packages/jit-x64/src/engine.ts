@@ -55,9 +55,9 @@ export type JitOptions = Pick<CompileOptions, 'blind' | 'jumpSizing'> & {
 
 const TWO32 = 2n ** 32n;
 
-/** The regions of a runtime's memory as (offset, length, writable) triples. */
+/** The regions of a runtime's memory programs may reach as (offset, length, writable) triples. */
 export function regionTable(runtime: Runtime): Float64Array {
-  const regions = runtime.memory.regions;
+  const regions = runtime.memory.programRegions;
   const out = new Float64Array(regions.length * 3);
   regions.forEach((r, i) => {
     out[3 * i] = r.start;

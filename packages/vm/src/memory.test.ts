@@ -24,6 +24,16 @@ describe('LinearMemory', () => {
     expect(mem.regionAt(b.start, 16)).toBe(b);
   });
 
+  it("keeps an engine's private ('scratch') regions out of reach of programs and helpers", () => {
+    const mem = new LinearMemory({ bytes: 65536 });
+    const a = mem.alloc(16, { name: 'a', kind: 'stack', writable: true });
+    const x = mem.alloc(16, { name: 'x', kind: 'scratch', writable: true });
+    expect(mem.regions).toEqual([a, x]);
+    expect(mem.programRegions).toEqual([a]);
+    expect(mem.regionAt(x.start)).toBeUndefined();
+    expect(mem.regionOfAddress(addressOf(x.start), 8)).toBeUndefined();
+  });
+
   it('reuses freed space first-fit and zeroes it', () => {
     const mem = new LinearMemory({ bytes: 65536 });
     const a = mem.alloc(64, { name: 'a', kind: 'data', writable: true });

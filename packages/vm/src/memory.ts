@@ -42,7 +42,12 @@ export const WASM_PAGE = 65536;
 /** Default memory size: 16 MiB. */
 export const DEFAULT_MEMORY_BYTES = 16 * 1024 * 1024;
 
-/** What a region holds; informational (error messages, debuggers, the verifier's pointer types). */
+/**
+ * What a region holds; informational (error messages, debuggers, the verifier's pointer types),
+ * except 'scratch': an engine's private bytes (WebAssembly's helper exchange), which no program
+ * reaches — `regionAt` and `programRegions` leave them out, so neither a bounds-checked access nor
+ * a helper argument can name them.
+ */
 export type RegionKind = 'context' | 'stack' | 'map' | 'ringbuf' | 'host' | 'data' | 'scratch';
 
 /** A contiguous, bounds-checked part of the linear memory. */
@@ -136,6 +141,11 @@ export class LinearMemory {
     return this.list;
   }
 
+  /** The regions programs may reach (engine-private 'scratch' left out), sorted by start offset. */
+  get programRegions(): readonly Region[] {
+    return this.list.filter((r) => r.kind !== 'scratch');
+  }
+
   /** Carve out a zero-filled region of `size` bytes (first fit). Throws VmError('out-of-memory'). */
   alloc(size: number, options: AllocOptions): Region {
     if (!Number.isInteger(size) || size <= 0) {
@@ -178,7 +188,7 @@ export class LinearMemory {
     if (at >= 0) this.list.splice(at, 1);
   }
 
-  /** The region containing [offset, offset + size), or undefined. Binary search. */
+  /** The region programs may reach containing [offset, offset + size), or undefined. Binary search. */
   regionAt(offset: number, size = 1): Region | undefined {
     let lo = 0;
     let hi = this.list.length - 1;
@@ -187,7 +197,7 @@ export class LinearMemory {
       const r = this.list[mid];
       if (offset < r.start) hi = mid - 1;
       else if (offset >= r.end) lo = mid + 1;
-      else return offset + size <= r.end ? r : undefined;
+      else return offset + size <= r.end && r.kind !== 'scratch' ? r : undefined;
     }
     return undefined;
   }
