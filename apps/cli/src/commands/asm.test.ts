@@ -46,10 +46,14 @@ describe('tbpf asm', () => {
   it('refuses raw output for several sections or unresolved symbols, naming them', async () => {
     const io = memoryIo({ 'prog.s': progS });
     expect(await runCli(['node', 'tbpf', 'asm', 'prog.s'], io)).toBe(2);
-    expect(io.stderr).toContain('raw output holds one section and the input has 2 (.text, kprobe/sys_write)');
+    expect(io.stderr).toMatch(
+      /^tbpf: prog\.s: raw output holds one section and the input has 2 \(\.text, kprobe\/sys_write\)/,
+    );
     const io2 = memoryIo({ 'prog.s': progS });
     expect(await runCli(['node', 'tbpf', 'asm', 'prog.s', '--section', '.text'], io2)).toBe(2);
-    expect(io2.stderr).toContain("cannot refer to symbols defined elsewhere: 'counters' (instruction 1)");
+    expect(io2.stderr).toMatch(
+      /^tbpf: prog\.s: raw output cannot refer to symbols defined elsewhere: 'counters' \(instruction 1\)/,
+    );
     const io3 = memoryIo({ 'prog.s': progS });
     expect(
       await runCli(['node', 'tbpf', 'asm', 'prog.s', '--section', 'kprobe/sys_write', '-o', 'k.bin'], io3),

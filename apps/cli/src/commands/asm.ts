@@ -13,7 +13,8 @@ interface AsmOptions {
   license?: string;
 }
 
-function rawBytes(program: AsmProgram, section: string | undefined): Uint8Array {
+/** The one section's instruction bytes; errors name `file` (the input) as every CLI error does. */
+function rawBytes(program: AsmProgram, section: string | undefined, file: string): Uint8Array {
   const code = program.sections.filter((s) => s.insns.length > 0);
   const chosen = section
     ? program.sections.find((s) => s.name === section)
@@ -26,12 +27,15 @@ function rawBytes(program: AsmProgram, section: string | undefined): Uint8Array 
       section
         ? `no section '${section}' (sections: ${names})`
         : `raw output holds one section and the input has ${code.length} (${names}); use --section or --format elf`,
+      { file },
     );
   }
   const relocs = program.relocations.filter((r) => r.section === chosen.name);
   if (relocs.length > 0) {
     const list = relocs.map((r) => `'${r.symbol}' (instruction ${r.index})`).join(', ');
-    throw new CliError(`raw output cannot refer to symbols defined elsewhere: ${list}; use --format elf`);
+    throw new CliError(`raw output cannot refer to symbols defined elsewhere: ${list}; use --format elf`, {
+      file,
+    });
   }
   return encode(chosen.insns);
 }
@@ -89,7 +93,9 @@ export function registerAsm(program: Command, io: Io): void {
       const output =
         opts.output ?? `${input.replace(/\.[^./]*$/, '')}${opts.format === 'elf' ? '.o' : '.bin'}`;
       const bytes =
-        opts.format === 'elf' ? elfObject(program, opts.license, input) : rawBytes(program, opts.section);
+        opts.format === 'elf'
+          ? elfObject(program, opts.license, input)
+          : rawBytes(program, opts.section, input);
       io.writeFile(output, bytes);
       if (output === '-') return;
       const count = program.sections.reduce((n, s) => n + s.insns.length, 0);
