@@ -40,6 +40,15 @@ describe('WebAssembly on programs that were not verified', () => {
       expect(r).toMatchObject({ kind: 'out-of-bounds', pc, message: expect.stringMatching(/NULL guard/) });
   });
 
+  it('gives the caller its own r10 back after a callee moved it, as the interpreter does', () => {
+    // Verified programs cannot write r10; one that was not verified moves it 256 MiB in a callee.
+    const src =
+      'call local f\nstdw [%r10-8], 7\nldxdw %r0, [%r10-8]\nexit\nf:\nadd %r10, 0x10000000\nmov %r0, 0\nexit';
+    const { interp, runs } = againstInterpreter(wasmEngine, src);
+    expect(interp).toBe(7n);
+    expect(runs).toEqual([7n, 7n, 7n]);
+  });
+
   it.each(UNKNOWN_HELPER_CALLS)('names the helper id that was called and its pc: %s', (_, src, pc) => {
     const { interp, runs } = againstInterpreter(wasmEngine, src);
     expect(interp).toMatchObject({ kind: 'unknown-helper', pc });

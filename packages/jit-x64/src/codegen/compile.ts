@@ -369,19 +369,22 @@ class Compiler {
     ret(buf);
   }
 
-  /** A BPF function: R6–R9 belong to the caller, R10 moves down one frame. */
+  /**
+   * A BPF function: R6–R9 and R10 belong to the caller (R10 is saved, not recomputed, so a
+   * program that was not verified and moved R10 in the callee gets the caller's back, as in the
+   * interpreter), R10 moves down one frame. R10 is pushed twice to keep rsp 16-byte aligned.
+   */
   private functionPrologue(): void {
     const { buf } = this.ctx;
-    for (const r of [RBX, R13, R14, R15]) push(buf, r); // push R6–R9
-    pushMem(buf, RSP, 40); // push qword [rsp + 40]: the caller's env, at [rsp] here too
+    for (const r of [RBX, R13, R14, R15, RBP, RBP]) push(buf, r); // push R6–R9, R10 (twice)
+    pushMem(buf, RSP, 56); // push qword [rsp + 56]: the caller's env, at [rsp] here too
     aluRI(buf, 'sub', true, RBP, this.frameSize); // sub rbp, frameSize
   }
 
   private functionEpilogue(): void {
     const { buf } = this.ctx;
-    aluRI(buf, 'add', true, RBP, this.frameSize); // add rbp, frameSize
     pop(buf, R11); // drop env
-    for (const r of [R15, R14, R13, RBX]) pop(buf, r); // pop R6–R9
+    for (const r of [RBP, RBP, R15, R14, R13, RBX]) pop(buf, r); // pop R10 (twice), R6–R9
     ret(buf);
   }
 
