@@ -36,7 +36,7 @@ import {
   IMPORT_RANDOM,
   IMPORT_REFRESH,
 } from './compile/imports.js';
-import { CALLX_PC, type MemoryLayout, SCRATCH_BYTES } from './compile/layout.js';
+import { CALLX_PC, type MemoryLayout } from './compile/layout.js';
 import { type CompiledProgram, compileProgram } from './compile/module.js';
 import type { NativeHelpers } from './compile/native.js';
 import { HOST_HELPERS, nativeHostHelpers } from './compile/native-host.js';
@@ -54,6 +54,7 @@ import {
   RINGBUF_HELPERS,
   RINGBUF_SUBMIT,
 } from './compile/native-ringbuf.js';
+import { type Exchange, takeExchange } from './exchange.js';
 import { type PcMap, trapPc } from './trap.js';
 import { type WasmApi, wasmApi } from './wasm/host.js';
 
@@ -140,6 +141,7 @@ class WasmProgram implements PreparedProgram {
   private exports!: Exports;
   private readonly env: Record<string, unknown>;
   private readonly regions: Region[];
+  private exchange: Exchange | undefined;
   private readonly pcMap: PcMap;
 
   constructor(
@@ -151,12 +153,9 @@ class WasmProgram implements PreparedProgram {
     const rt = program.runtime;
     const mem = rt.memory;
     const stack = rt.allocStack();
-    const scratch = mem.alloc(SCRATCH_BYTES, {
-      name: 'wasm helper exchange',
-      kind: 'scratch',
-      writable: true,
-    });
-    this.regions = [stack, scratch];
+    const scratch = takeExchange(mem);
+    this.regions = [stack];
+    this.exchange = scratch;
     const providers: NativeHelpers[] = [];
     let tableUsed = false;
     if (options.nativeHelpers !== false) {
@@ -179,7 +178,7 @@ class WasmProgram implements PreparedProgram {
       stackTop: stack.end,
       stackBottom: stack.start,
       frameSize: STACK_SIZE,
-      scratch: scratch.start,
+      scratch: scratch.at,
     };
     try {
       this.compiled = compileProgram(program.insns, {
@@ -200,8 +199,8 @@ class WasmProgram implements PreparedProgram {
     };
     const call = new HelperCall(
       rt,
-      new Int32Array(mem.buffer, scratch.start, 11),
-      new Int32Array(mem.buffer, scratch.start + 44, 11),
+      new Int32Array(mem.buffer, scratch.at, 11),
+      new Int32Array(mem.buffer, scratch.at + 44, 11),
     );
     const env = {
       [IMPORT_MEMORY]: mem.memory,
@@ -253,6 +252,8 @@ class WasmProgram implements PreparedProgram {
   dispose(): void {
     for (const r of this.regions) this.program.runtime.memory.free(r);
     this.regions.length = 0;
+    this.exchange?.free();
+    this.exchange = undefined;
   }
 
   private translate(e: unknown): unknown {

@@ -49,6 +49,23 @@ describe('WebAssembly on programs that were not verified', () => {
     expect(runs).toEqual([7n, 7n, 7n]);
   });
 
+  it('keeps its helper exchange out of the window: above the stack top it reads what the interpreter reads', () => {
+    // After a helper call in JavaScript (through the exchange), a load at the stack's top.
+    const src = `call ${HELPER.ktime_get_ns}\nldxdw %r0, [%r10+0]\nexit`;
+    const run = (e: Engine) => {
+      const rt = new Runtime({ memoryBytes: SANDBOX_TEST_MEMORY, clock: () => 0x1234_5678 });
+      const p = e.prepare(loadInsns(rt, assemble(src).insns), { boundsCheck: false });
+      try {
+        return p.run();
+      } finally {
+        p.dispose();
+      }
+    };
+    expect(run(interpreter)).toBe(0n);
+    expect(run(new WasmEngine({ nativeHelpers: false }))).toBe(0n);
+    expect(run(wasmEngine)).toBe(0n);
+  });
+
   it.each(UNKNOWN_HELPER_CALLS)('names the helper id that was called and its pc: %s', (_, src, pc) => {
     const { interp, runs } = againstInterpreter(wasmEngine, src);
     expect(interp).toMatchObject({ kind: 'unknown-helper', pc });
