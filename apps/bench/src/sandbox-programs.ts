@@ -45,11 +45,7 @@ export interface SandboxWorld {
 }
 
 export const CTX_SIZE = 64;
-/**
- * Program array slots: 0 and 1 hold the program itself, the rest are empty. (One prepared
- * program per world: engines lay out a second one's regions differently — WebAssembly puts a
- * helper exchange region after each program's stack —, so its bytes would not compare.)
- */
+/** Program array slots: 0 and 1 hold the program itself, the rest are empty. */
 export const TAIL_SLOTS = 4;
 
 /** A fresh runtime with a context, an array, a hash, an LRU hash, a ring buffer, .rodata and a program array. */

@@ -106,7 +106,7 @@ export function outcome(engine: Engine, insns: Insn[], seed: number): Outcome {
   ].join(' ');
   const memory = w.runtime.memory.bytes.slice();
   // The interpreter and the wasm engine both allocate the stack first; anything else an engine
-  // allocated (the wasm helper exchange area) is private to it.
+  // allocated (the wasm helper exchange, when the NULL guard has no slot left) is private to it.
   for (const r of w.runtime.memory.regions) {
     if (!before.has(r) && r.kind !== 'stack') memory.fill(0, r.start, r.end);
   }
