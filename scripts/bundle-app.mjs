@@ -1,4 +1,4 @@
-// Bundle an app (src/main.ts → dist/main.js) with esbuild, in one of two ways:
+// Bundle an app (src/main.ts → dist/main.js, or another entry) with esbuild, in one of two ways:
 // - by default only the app's own code: workspace packages (@tbpf/*) and npm packages stay
 //   external and load from their built `dist` (turbo builds them first);
 // - `selfContained`: everything, workspace packages from their sources, split into chunks at each
@@ -14,15 +14,21 @@ const REQUIRE_SHIM =
 
 /**
  * @param {string} appDir the app's folder
- * @param {{ define?: Record<string, string>, selfContained?: boolean, metafile?: boolean, outdir?: string }} [options]
- *   outdir: where to write (default the app's dist folder)
+ * @param {{ define?: Record<string, string>, selfContained?: boolean, metafile?: boolean, outdir?: string, entry?: string }} [options]
+ *   outdir: where to write (default the app's dist folder); entry: the source file's name in src (default main)
  * @returns the app's package.json and esbuild's result
  */
 export async function bundleApp(appDir, options = {}) {
-  const { define = {}, selfContained = false, metafile = false, outdir = join(appDir, 'dist') } = options;
+  const {
+    define = {},
+    selfContained = false,
+    metafile = false,
+    outdir = join(appDir, 'dist'),
+    entry = 'main',
+  } = options;
   const pkg = JSON.parse(readFileSync(join(appDir, 'package.json'), 'utf8'));
   const common = {
-    entryPoints: [join(appDir, 'src', 'main.ts')],
+    entryPoints: [join(appDir, 'src', `${entry}.ts`)],
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -42,7 +48,7 @@ export async function bundleApp(appDir, options = {}) {
           conditions: ['source'],
           banner: { js: REQUIRE_SHIM },
         }
-      : { ...common, outfile: join(outdir, 'main.js'), external: Object.keys(pkg.dependencies ?? {}) },
+      : { ...common, outfile: join(outdir, `${entry}.js`), external: Object.keys(pkg.dependencies ?? {}) },
   );
   return { pkg, result };
 }

@@ -1,11 +1,12 @@
 /**
- * The built `tbpf`: one self-contained bundle split into chunks per command. It runs from the
- * bundle (the x86-64 JIT still finds its addon), and a command loads only the code it needs —
- * checked on esbuild's metafile, not on timings: `--version` evaluates no package at all and
- * `conformance-plugin` (a process per test under the upstream runner) no compiler, verifier or JIT.
+ * The built `tbpf`: one self-contained bundle split into chunks per command, and the conformance
+ * plugin's own, run through bin/tbpf.js as installed. It runs from the bundles (the x86-64 JIT
+ * still finds its addon), and a command loads only the code it needs — checked on esbuild's
+ * metafile, not on timings: `--version` evaluates no package at all and `conformance-plugin` (a
+ * process per test under the upstream runner) no compiler, verifier, JIT or option parser.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { nativeAddon } from '@tbpf/jit-x64';
 import type { Metafile } from 'esbuild';
@@ -21,9 +22,19 @@ beforeAll(async () => {
   const cache = path.join(cliDir, 'node_modules', '.cache');
   mkdirSync(cache, { recursive: true });
   outdir = mkdtempSync(path.join(cache, 'bundle-test-'));
+  mkdirSync(path.join(outdir, 'bin'));
+  copyFileSync(path.join(cliDir, 'bin', 'tbpf.js'), path.join(outdir, 'bin', 'tbpf.js'));
   const define = { TBPF_VERSION: JSON.stringify('bundle-test') };
-  const { result } = await bundleApp(cliDir, { define, selfContained: true, metafile: true, outdir });
-  outputs = result.metafile?.outputs ?? {};
+  const dist = path.join(outdir, 'dist');
+  const main = await bundleApp(cliDir, { define, selfContained: true, metafile: true, outdir: dist });
+  const plugin = await bundleApp(cliDir, {
+    define,
+    selfContained: true,
+    metafile: true,
+    entry: 'plugin',
+    outdir: path.join(dist, 'plugin'),
+  });
+  outputs = { ...main.result.metafile?.outputs, ...plugin.result.metafile?.outputs };
 }, 120_000);
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -62,7 +73,10 @@ function dependenciesLoaded(...entries: string[]): string[] {
 }
 
 function tbpf(args: string[], input = '') {
-  return spawnSync(process.execPath, [path.join(outdir, 'main.js'), ...args], { input, encoding: 'utf8' });
+  return spawnSync(process.execPath, [path.join(outdir, 'bin', 'tbpf.js'), ...args], {
+    input,
+    encoding: 'utf8',
+  });
 }
 
 const PROGRAM = 'b7 00 00 00 2a 00 00 00 95 00 00 00 00 00 00 00'; // mov r0, 42; exit
@@ -76,9 +90,9 @@ describe('the bundled tbpf', () => {
   });
 
   test('conformance-plugin loads the interpreter and the layers below it only', () => {
-    const plugin = outputOf('src/commands/conformance-plugin.ts');
-    expect(packagesLoaded(outputOf('src/main.ts'), plugin)).toEqual(['asm', 'isa', 'vm']);
-    expect(dependenciesLoaded(outputOf('src/main.ts'), plugin)).toEqual([]);
+    const plugin = outputOf('src/plugin.ts');
+    expect(packagesLoaded(plugin)).toEqual(['asm', 'isa', 'vm']);
+    expect(dependenciesLoaded(plugin)).toEqual([]);
     const r = tbpf(['conformance-plugin'], `${PROGRAM}\n`);
     expect([r.status, r.stdout, r.stderr]).toEqual([0, '2a\n', '']);
     // What the fast path leaves to the option parser: help, --json's contract, a wrong option.
@@ -119,7 +133,7 @@ describe('the bundled tbpf', () => {
     for (let i = 0; i < 5; i++) {
       const r = spawnSync(
         'sh',
-        ['-c', `"${process.execPath}" "${path.join(outdir, 'main.js')}" opcodes | head -1`],
+        ['-c', `"${process.execPath}" "${path.join(outdir, 'bin', 'tbpf.js')}" opcodes | head -1`],
         {
           encoding: 'utf8',
         },
