@@ -1,8 +1,11 @@
 /**
  * trace-host's view of the runtime's linear memory (DESIGN.md §4): one buffer whose backing
- * store never moves, addressed by BPF addresses = BASE + offset so that 0 is never valid.
+ * store never moves, addressed by BPF addresses = vm's BPF_ADDRESS_BASE + offset so that 0 is
+ * never valid.
  */
-export const BPF_ADDRESS_BASE = 0x1_0000_0000;
+import { BPF_ADDRESS_BASE } from '@tbpf/vm';
+
+export { BPF_ADDRESS_BASE };
 
 export interface LinearView {
   readonly bytes: Uint8Array;
