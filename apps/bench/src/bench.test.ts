@@ -66,8 +66,10 @@ describe('bench --quick', () => {
       }
       // One process per phase (rounds: 1), no tracing measured in each of them.
       for (const p of report.phases) expect(p.runs, p.id).toHaveLength(p.id === 'none' ? 7 : 1);
+      // A ratio for each engine; its value is a measurement (a few thousand events can put an
+      // engine's overhead under the no-tracing runs'), never asserted.
       for (const id of ['bpf-interp', 'bpf-jit', 'bpf-wasm'] as const)
-        expect(report.bpfOverPredicate[id]?.median, id).toBeGreaterThan(0);
+        expect(Number.isFinite(report.bpfOverPredicate[id]?.median), id).toBe(true);
       svgOk(readFileSync(join(out, 'rfc-table.svg'), 'utf8'));
     },
   );
