@@ -25,8 +25,11 @@ export class ControlSocketError extends Error {
   }
 }
 
-/** Whether a process accepts connections on the socket at `socketPath`. */
-function answers(socketPath: string): Promise<boolean> {
+/**
+ * Whether a process accepts connections on the socket at `socketPath` — false for a stale socket
+ * (its process died, and its pid may since belong to another process).
+ */
+export function socketAnswers(socketPath: string): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = createConnection(socketPath);
     sock.once('connect', () => {
@@ -46,7 +49,7 @@ async function claim(socketPath: string): Promise<void> {
     return; // absent
   }
   if (!isSocket) throw new ControlSocketError('EEXIST', socketPath, 'exists and is not a socket');
-  if (await answers(socketPath)) {
+  if (await socketAnswers(socketPath)) {
     throw new ControlSocketError('EADDRINUSE', socketPath, 'a live process serves this control socket');
   }
   try {

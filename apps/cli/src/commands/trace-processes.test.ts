@@ -2,8 +2,9 @@
  * `tbpf trace -p PID`, `list-processes`, `attach` and `detach` against real Node.js processes:
  * the trace-host test application (no tbpf code) under the preload, and attached to.
  */
-import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type AppProcess,
@@ -98,6 +99,21 @@ describe('tbpf trace on Node.js processes', () => {
     let r = await tbpf({}, '-p', p, 'list');
     expect(r.code).toBe(2);
     expect(r.err).toContain(`process ${p} has no trace host`);
+
+    // A stale socket under its pid (left by an earlier process that had the pid and died
+    // without removing it): nobody answers, so the server still has no trace host, and
+    // attaching takes the path over.
+    const dir = path.join(a.runtimeDir, 'tbpf');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const bound = spawnSync('python3', [
+      '-c',
+      'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])',
+      path.join(dir, `${p}.sock`),
+    ]);
+    expect(bound.status).toBe(0);
+    r = await tbpf({}, '-p', p, 'list');
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(`process ${p} has no trace host (${path.join(dir, `${p}.sock`)} is stale`);
 
     r = await tbpf({}, 'attach', p, '--host-module', entries.attachEntry);
     expect(r.err).toMatch(/sending SIGUSR1/);

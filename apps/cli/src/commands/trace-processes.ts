@@ -14,15 +14,17 @@ function parsePid(text: string): number {
   return pid;
 }
 
-/** The control socket of process `pid`, or a CliError saying how to get one. */
+/** The control socket process `pid` serves, or a CliError saying how to get one. */
 export async function socketOfProcess(pidText: string): Promise<string> {
   const pid = parsePid(pidText);
-  const { findControlSocket, isAlive } = await node();
-  const socket = findControlSocket(pid);
+  const { findControlSocket, isAlive, servedControlSocket } = await node();
+  const socket = await servedControlSocket(pid);
   if (socket) return socket;
   if (!isAlive(pid)) throw new CliError(`no process ${pid}`);
+  const found = findControlSocket(pid);
+  const stale = found ? ` (${found} is stale: nobody answers on it)` : '';
   throw new CliError(
-    `process ${pid} has no trace host: start it with \`node --import @tbpf/trace-host/register\`, or run \`tbpf trace attach ${pid}\``,
+    `process ${pid} has no trace host${stale}: start it with \`node --import @tbpf/trace-host/register\`, or run \`tbpf trace attach ${pid}\``,
   );
 }
 

@@ -19,7 +19,7 @@ import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import type { AttachedHost } from './attach-entry.js';
-import { findControlSocket, isAlive } from './socket-dir.js';
+import { isAlive, servedControlSocket } from './socket-dir.js';
 
 export type AttachErrorCode = 'ESRCH' | 'EPERM' | 'ENOTNODE' | 'EINSPECTOR' | 'EINJECT';
 
@@ -57,7 +57,7 @@ export async function attachProcess(pid: number, options: AttachOptions = {}): P
   const log = options.log ?? (() => {});
   const timeoutMs = options.timeoutMs ?? 5000;
   checkTarget(pid);
-  const socket = findControlSocket(pid);
+  const socket = await servedControlSocket(pid);
   if (socket) {
     log(`process ${pid} already has a trace host (${socket})`);
     return { pid, socketPath: socket, mode: 'preload', existing: true, inspector: 'not-needed' };

@@ -29,5 +29,6 @@ export {
   isAlive,
   listTracedProcesses,
   SocketDirError,
+  servedControlSocket,
   type TracedProcess,
 } from './socket-dir.js';

@@ -14,6 +14,7 @@
 import { lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { socketAnswers } from '../control-socket-file.js';
 
 export class SocketDirError extends Error {
   override name = 'SocketDirError';
@@ -93,6 +94,16 @@ export function findControlSocket(pid: number): string | undefined {
     if (isOurSocket(p)) return p;
   }
   return undefined;
+}
+
+/**
+ * The control socket process `pid` serves: found as findControlSocket finds it, and answering.
+ * A socket nobody answers on is stale — left by a process that died, whose pid may since have
+ * been given to another process.
+ */
+export async function servedControlSocket(pid: number): Promise<string | undefined> {
+  const socket = findControlSocket(pid);
+  return socket !== undefined && (await socketAnswers(socket)) ? socket : undefined;
 }
 
 export interface TracedProcess {
