@@ -66,10 +66,10 @@ describe('bench --quick', () => {
       }
       // One process per phase (rounds: 1), no tracing measured in each of them.
       for (const p of report.phases) expect(p.runs, p.id).toHaveLength(p.id === 'none' ? 7 : 1);
-      // A ratio for each engine; its value is a measurement (a few thousand events can put an
-      // engine's overhead under the no-tracing runs'), never asserted.
+      // A ratio for each engine; its value is a measurement, never asserted (a few thousand
+      // events can put an overhead under the no-tracing runs': then it is n/a, null in JSON).
       for (const id of ['bpf-interp', 'bpf-jit', 'bpf-wasm'] as const)
-        expect(Number.isFinite(report.bpfOverPredicate[id]?.median), id).toBe(true);
+        expect(report.bpfOverPredicate[id], id).toHaveProperty('median');
       svgOk(readFileSync(join(out, 'rfc-table.svg'), 'utf8'));
     },
   );
