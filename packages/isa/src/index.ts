@@ -5,6 +5,7 @@ export { encode, encodeSlots, slotCount } from './encode.js';
 export { IsaError, type IsaErrorCode } from './errors.js';
 export * from './fields.js';
 export * from './insn.js';
+export * from './packed.js';
 export * from './program.js';
 export { type Endian, type RawSlot, readSlot, readSlots, SLOT_BYTES, writeSlot, writeSlots } from './raw.js';
 export * from './table.js';

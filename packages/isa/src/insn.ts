@@ -241,6 +241,30 @@ export type Insn =
 
 export type InsnKind = Insn['kind'];
 
+/** Every instruction kind; a kind's index here is its number in packed programs (./packed.ts). */
+export const INSN_KINDS = [
+  'alu',
+  'end',
+  'jmp',
+  'ja',
+  'gotol',
+  'call',
+  'callx',
+  'exit',
+  'lddw',
+  'ldabs',
+  'ldind',
+  'ldx',
+  'st',
+  'stx',
+  'atomic',
+] as const satisfies readonly InsnKind[];
+
+/** Byte-order operations in the order of their numbers in packed programs. */
+export const END_OPS = ['le', 'be', 'bswap'] as const satisfies readonly EndOp[];
+/** Call targets in the order of their numbers in packed programs (also the wire's src field). */
+export const CALL_TARGETS = ['helper', 'local', 'kfunc'] as const satisfies readonly CallTarget[];
+
 /** Number of 8-byte slots an instruction occupies: 2 for lddw, 1 otherwise. */
 export function insnWidth(insn: Insn): 1 | 2 {
   return insn.kind === 'lddw' ? 2 : 1;

@@ -14,8 +14,11 @@ import {
   type AluOp,
   ATOMIC_OPS,
   type AtomicOp,
+  CALL_TARGETS,
   type CallTarget,
+  END_OPS,
   type EndOp,
+  INSN_KINDS,
   type Insn,
   JMP_OPS,
   type JmpOp,
@@ -63,6 +66,8 @@ export type Shape =
   | { kind: 'atomic'; size: 4 | 8; op: AtomicOp; fetch: boolean };
 
 export interface OpcodeRow {
+  /** The row's index in OPCODE_TABLE: the numeric `op` of a packed instruction (./packed.ts). */
+  id: number;
   /** Unique name of the row, e.g. `alu64.add.imm`, `atomic32.fetch_or`, `lddw.map_value`. */
   key: string;
   opcode: number;
@@ -161,7 +166,7 @@ function row(
   cpu: CpuVersion,
   select?: OpcodeRow['select'],
 ): OpcodeRow {
-  return { key: rowKey(shape), opcode, zero, shape, group, cpu, ...(select ? { select } : {}) };
+  return { id: -1, key: rowKey(shape), opcode, zero, shape, group, cpu, ...(select ? { select } : {}) };
 }
 
 function aluRows(): OpcodeRow[] {
@@ -232,8 +237,7 @@ function jmpRows(): OpcodeRow[] {
   }
   rows.push(row({ kind: 'ja' }, Class.JMP | JmpCode.JA, ['dst', 'src', 'imm'], 'base32', 1));
   rows.push(row({ kind: 'gotol' }, Class.JMP32 | JmpCode.JA, ['dst', 'src', 'off'], 'base32', 4));
-  const targets: CallTarget[] = ['helper', 'local', 'kfunc'];
-  targets.forEach((target, src) => {
+  CALL_TARGETS.forEach((target, src) => {
     rows.push(
       row({ kind: 'call', target }, Class.JMP | JmpCode.CALL, ['dst', 'off'], 'base32', 1, {
         field: 'src',
@@ -296,12 +300,9 @@ function memRows(): OpcodeRow[] {
 }
 
 /** Every valid instruction encoding of RFC 9669. */
-export const OPCODE_TABLE: readonly OpcodeRow[] = Object.freeze([
-  ...aluRows(),
-  ...endRows(),
-  ...jmpRows(),
-  ...memRows(),
-]);
+export const OPCODE_TABLE: readonly OpcodeRow[] = Object.freeze(
+  [...aluRows(), ...endRows(), ...jmpRows(), ...memRows()].map((r, id) => ({ ...r, id })),
+);
 
 const BY_KEY = new Map<string, OpcodeRow>(OPCODE_TABLE.map((r) => [r.key, r]));
 const BY_OPCODE = new Map<number, OpcodeRow[]>();
@@ -312,82 +313,79 @@ for (const r of OPCODE_TABLE) {
 }
 
 /**
- * Rows of the most common shapes by a number computed from the fields, so that looking up an
- * instruction (every program load checks each one) builds no key string. Made on first use,
- * from the keyed rows: indices `(op · 2 + 64-bit) · 2 + register source` for ALU and jumps,
- * `size index · 2 + signed` for loads, the size index for stores.
+ * Row ids by a number computed from a shape's fields (no key string: every program load looks up
+ * each instruction): the kind's number · 128 plus an index within the kind (`shapeIndex`).
  */
-interface FastRows {
-  aluOp: Map<string, number>;
-  jmpOp: Map<string, number>;
-  alu: (OpcodeRow | undefined)[];
-  jmp: (OpcodeRow | undefined)[];
-  ldx: (OpcodeRow | undefined)[];
-  st: (OpcodeRow | undefined)[];
-  stx: (OpcodeRow | undefined)[];
-}
-
-let fast: FastRows | undefined;
-
-function fastRows(): FastRows {
-  const f: FastRows = {
-    aluOp: new Map(ALU_OPS.map((op, i) => [op, i])),
-    jmpOp: new Map(JMP_OPS.map((op, i) => [op, i])),
-    alu: [],
-    jmp: [],
-    ldx: [],
-    st: [],
-    stx: [],
-  };
-  for (const width of [32, 64] as const) {
-    for (const source of ['imm', 'reg'] as const) {
-      const at = (i: number) => (i * 2 + (width === 64 ? 1 : 0)) * 2 + (source === 'reg' ? 1 : 0);
-      ALU_OPS.forEach((op, i) => {
-        f.alu[at(i)] = BY_KEY.get(rowKey({ kind: 'alu', width, op, source }));
-      });
-      JMP_OPS.forEach((op, i) => {
-        f.jmp[at(i)] = BY_KEY.get(rowKey({ kind: 'jmp', width, op, source }));
-      });
-    }
-  }
-  SIZES.forEach((size, i) => {
-    f.ldx[i * 2] = BY_KEY.get(rowKey({ kind: 'ldx', size, signed: false }));
-    f.ldx[i * 2 + 1] = BY_KEY.get(rowKey({ kind: 'ldx', size, signed: true }));
-    f.st[i] = BY_KEY.get(rowKey({ kind: 'st', size }));
-    f.stx[i] = BY_KEY.get(rowKey({ kind: 'stx', size }));
-  });
-  return f;
-}
+const SHAPE_SPAN = 128;
+const index = <T>(list: readonly T[]) => new Map<unknown, number>(list.map((v, i) => [v, i]));
+const KIND_INDEX = index(INSN_KINDS);
+const ALU_INDEX = index(ALU_OPS);
+const JMP_INDEX = index(JMP_OPS);
+const ATOMIC_INDEX = index(ATOMIC_OPS);
+const END_INDEX = index(END_OPS);
+const CALL_INDEX = index(CALL_TARGETS);
+const LDDW_INDEX = index(LDDW_SOURCES);
 
 /** log2 of an access size, or -1 for anything else. */
 const sizeIndex = (size: unknown): number =>
   size === 1 ? 0 : size === 2 ? 1 : size === 4 ? 2 : size === 8 ? 3 : -1;
+const bit = (flag: unknown): number => (flag === true ? 1 : flag === false ? 0 : -1);
+
+/** A shape's index within its kind, or -1 when a field has no valid value. */
+function shapeIndex(s: Shape | Insn): number {
+  switch (s.kind) {
+    case 'alu':
+    case 'jmp': {
+      const op = (s.kind === 'alu' ? ALU_INDEX : JMP_INDEX).get(s.op) ?? -1;
+      const w = s.width === 64 ? 1 : s.width === 32 ? 0 : -1;
+      const r = s.source === 'reg' ? 1 : s.source === 'imm' ? 0 : -1;
+      return op < 0 || w < 0 || r < 0 ? -1 : op * 4 + w * 2 + r;
+    }
+    case 'end': {
+      const op = END_INDEX.get(s.op) ?? -1;
+      const b = s.bits === 16 ? 0 : s.bits === 32 ? 1 : s.bits === 64 ? 2 : -1;
+      return op < 0 || b < 0 ? -1 : op * 3 + b;
+    }
+    case 'call':
+      return CALL_INDEX.get(s.target) ?? -1;
+    case 'lddw':
+      return LDDW_INDEX.get(s.source) ?? -1;
+    case 'ldabs':
+    case 'ldind':
+    case 'st':
+    case 'stx':
+      return sizeIndex(s.size);
+    case 'ldx': {
+      const i = sizeIndex(s.size);
+      const signed = bit(s.signed);
+      return i < 0 || signed < 0 ? -1 : i * 2 + signed;
+    }
+    case 'atomic': {
+      const op = ATOMIC_INDEX.get(s.op) ?? -1;
+      const fetch = bit(s.fetch);
+      const w = s.size === 8 ? 1 : s.size === 4 ? 0 : -1;
+      return op < 0 || fetch < 0 || w < 0 ? -1 : (op * 2 + fetch) * 2 + w;
+    }
+    default:
+      return 0;
+  }
+}
+
+const ROW_BY_SHAPE = new Int16Array(INSN_KINDS.length * SHAPE_SPAN).fill(-1);
+for (const r of OPCODE_TABLE)
+  ROW_BY_SHAPE[KIND_INDEX.get(r.shape.kind)! * SHAPE_SPAN + shapeIndex(r.shape)] = r.id;
+
+/** The id (OPCODE_TABLE index) of an instruction's or a shape's row; -1 if the combination does not exist. */
+export function rowIdOf(insn: Insn | Shape): number {
+  const kind = KIND_INDEX.get(insn.kind);
+  const at = shapeIndex(insn);
+  return kind === undefined || at < 0 ? -1 : ROW_BY_SHAPE[kind * SHAPE_SPAN + at];
+}
 
 /** The row of an instruction, or undefined if the combination does not exist (e.g. neg with a register source). */
 export function rowOf(insn: Insn | Shape): OpcodeRow | undefined {
-  fast ??= fastRows();
-  switch (insn.kind) {
-    case 'alu':
-    case 'jmp': {
-      const op = (insn.kind === 'alu' ? fast.aluOp : fast.jmpOp).get(insn.op);
-      const w = insn.width === 64 ? 1 : insn.width === 32 ? 0 : -1;
-      const r = insn.source === 'reg' ? 1 : insn.source === 'imm' ? 0 : -1;
-      if (op === undefined || w < 0 || r < 0) break;
-      return (insn.kind === 'alu' ? fast.alu : fast.jmp)[(op * 2 + w) * 2 + r];
-    }
-    case 'ldx': {
-      const i = sizeIndex(insn.size);
-      if (i < 0 || typeof insn.signed !== 'boolean') break;
-      return fast.ldx[i * 2 + (insn.signed ? 1 : 0)];
-    }
-    case 'st':
-    case 'stx': {
-      const i = sizeIndex(insn.size);
-      if (i < 0) break;
-      return fast[insn.kind][i];
-    }
-  }
-  return BY_KEY.get(rowKey(insn));
+  const id = rowIdOf(insn);
+  return id >= 0 ? OPCODE_TABLE[id] : undefined;
 }
 
 /** Rows sharing an opcode byte (empty when the byte is no valid opcode). */

@@ -1,5 +1,5 @@
 import { assemble } from '@tbpf/asm';
-import { callLocal, exit, lddw, ldxw, mov } from '@tbpf/isa';
+import { callLocal, exit, lddw, ldxw, mov, packInsns } from '@tbpf/isa';
 import { BPF_ADDRESS_BASE, interpreter, loadInsns, Runtime, VmError } from '@tbpf/vm';
 import { tailCallScenario } from '@tbpf/vm/testing';
 import { describe, expect, it } from 'vitest';
@@ -81,10 +81,16 @@ describe('wasm engine: faults become VmError with the BPF pc', () => {
 
   it('refuses unresolved lddw pseudo sources and kfunc calls naming the instruction', () => {
     // Built by hand: the loader itself would reject the unknown map fd.
+    const insns = [
+      mov.imm(0, 0),
+      { kind: 'lddw', source: 'map_fd', dst: 1, imm: 3, imm2: 0 } as const,
+      exit(),
+    ];
     const map = {
       name: 'unresolved',
       runtime,
-      insns: [mov.imm(0, 0), { kind: 'lddw', source: 'map_fd', dst: 1, imm: 3, imm2: 0 } as const, exit()],
+      insns,
+      code: packInsns(insns),
       constants: [],
       maps: [],
       functionStarts: [],

@@ -76,5 +76,19 @@ describe('loading', () => {
       { kind: 'ldx', size: 3, signed: false, dst: 0, src: 1, off: 0 },
     ] as never;
     expect(() => loadInsns(rt, malformed)).toThrow(expect.objectContaining({ kind: 'load', pc: 1 }));
+    const r11 = [
+      { kind: 'exit' },
+      { kind: 'alu', width: 64, op: 'mov', source: 'imm', dst: 11, src: 0, imm: 0 },
+    ];
+    expect(() => loadInsns(rt, r11 as never)).toThrow(expect.objectContaining({ kind: 'load', pc: 1 }));
+  });
+
+  it('packs the instructions for the engines (isa packed.ts)', () => {
+    const loaded = loadText(newRuntime(), 'r1 = 0x100000002 ll\nr0 = r1\nexit');
+    expect(Array.from(loaded.code.imm)).toEqual([2, 0, 0]);
+    expect(Array.from(loaded.code.imm2)).toEqual([1, 0, 0]);
+    expect(Array.from(loaded.code.dst)).toEqual([1, 0, 0]);
+    expect(Array.from(loaded.code.src)).toEqual([0, 1, 0]);
+    expect(loaded.code.length).toBe(3);
   });
 });

@@ -13,7 +13,17 @@
  * - var_addr (3): rejected (no kernel variables).
  */
 import { type AssembleOptions, assemble, type LinkedProgram, type MapSpec } from '@tbpf/asm';
-import { decode, type Insn, IsaError, rowOf } from '@tbpf/isa';
+import {
+  decode,
+  type Insn,
+  IsaError,
+  KIND_LDDW,
+  type LddwInsn,
+  OP_KIND,
+  type PackedInsns,
+  packedBranchTargets,
+  packInsns,
+} from '@tbpf/isa';
 import { VmError } from './errors.js';
 import { ArrayMap } from './maps/array.js';
 import type { BpfMap } from './maps/map.js';
@@ -50,10 +60,14 @@ function valueAddress(map: BpfMap, offset: number, pc: number): number {
 function resolve(
   runtime: Runtime,
   insns: readonly Insn[],
+  code: PackedInsns,
   maps: readonly BpfMap[],
 ): (LddwConstant | undefined)[] {
-  return insns.map((insn, pc) => {
-    if (insn.kind !== 'lddw') return undefined;
+  const constants = new Array<LddwConstant | undefined>(code.length).fill(undefined);
+  let slots: Int32Array | undefined;
+  for (let pc = 0; pc < code.length; pc++) {
+    if (OP_KIND[code.op[pc]] !== KIND_LDDW) continue;
+    const insn = insns[pc] as LddwInsn;
     const byIndex = (): BpfMap => {
       const map = maps[insn.imm];
       if (!map)
@@ -67,70 +81,74 @@ function resolve(
     };
     switch (insn.source) {
       case 'imm64':
-        return { source: insn.source, lo: insn.imm, hi: insn.imm2 };
+        constants[pc] = { source: insn.source, lo: insn.imm, hi: insn.imm2 };
+        break;
       case 'map_fd':
       case 'map_idx': {
         const map = insn.source === 'map_fd' ? byFd() : byIndex();
-        return { source: insn.source, ...split(map.pointer), map };
+        constants[pc] = { source: insn.source, ...split(map.pointer), map };
+        break;
       }
       case 'map_value':
       case 'map_idx_value': {
         const map = insn.source === 'map_value' ? byFd() : byIndex();
-        return {
+        constants[pc] = {
           source: insn.source,
           ...split(valueAddress(map, insn.imm2, pc)),
           map,
           valueOffset: insn.imm2,
         };
+        break;
       }
       case 'code_addr': {
-        const target = codeTarget(insns, pc);
-        return { source: insn.source, lo: target, hi: 0, target };
+        slots ??= packedBranchTargets(code).slot;
+        const target = codeTarget(slots, pc, insn.imm);
+        constants[pc] = { source: insn.source, lo: target, hi: 0, target };
+        break;
       }
       default:
         throw new VmError('load', `lddw: pseudo source '${insn.source}' is not supported`, pc);
     }
-  });
+  }
+  return constants;
 }
 
 /** code_addr: the kernel's BPF_PSEUDO_FUNC convention, target slot = the lddw's slot + imm + 1. */
-function codeTarget(insns: readonly Insn[], pc: number): number {
-  let slot = 0;
-  for (let i = 0; i < pc; i++) slot += insns[i].kind === 'lddw' ? 2 : 1;
-  const want = slot + (insns[pc] as { imm: number }).imm + 1;
-  let s = 0;
-  for (let i = 0; i < insns.length; i++) {
-    if (s === want) return i;
-    s += insns[i].kind === 'lddw' ? 2 : 1;
-  }
+function codeTarget(slots: Int32Array, pc: number, imm: number): number {
+  const want = slots[pc] + imm + 1;
+  for (let i = 0; i < slots.length - 1; i++) if (slots[i] === want) return i;
   throw new VmError('load', 'lddw: code address outside the program', pc);
 }
 
-/**
- * Reject instruction objects with no RFC 9669 encoding (an impossible operation/size/source
- * combination) with their index. Immediates are not range-checked: engines use their low 32 bits.
- */
-function checkShapes(insns: readonly Insn[]): void {
-  insns.forEach((insn, i) => {
-    if (!rowOf(insn)) throw new VmError('load', `no encoding for ${JSON.stringify(insn)}`, i);
-  });
+/** Pack instructions; one with no encoding (or a register outside r0–r10) is rejected with its index. */
+function pack(insns: readonly Insn[]): PackedInsns {
+  try {
+    return packInsns(insns);
+  } catch (e) {
+    if (e instanceof IsaError) throw new VmError('load', e.reason, e.index);
+    throw e;
+  }
 }
 
-/** Bind instructions to a runtime. Instructions that have no encoding are rejected with their index. */
+/**
+ * Bind instructions to a runtime. Instructions that have no encoding are rejected with their
+ * index; the program is also packed (`LoadedProgram.code`) for the engines.
+ */
 export function loadInsns(
   runtime: Runtime,
   insns: readonly Insn[],
   options: LoadOptions = {},
 ): LoadedProgram {
   if (insns.length === 0) throw new VmError('load', 'the program has no instructions');
-  checkShapes(insns);
+  const code = pack(insns);
   const maps = options.maps ?? [];
   return {
     name: options.name ?? 'prog',
     section: options.section,
     runtime,
     insns,
-    constants: resolve(runtime, insns, maps),
+    code,
+    constants: resolve(runtime, insns, code, maps),
     maps,
     functionStarts: options.functionStarts ?? [{ name: options.name ?? 'prog', insnIndex: 0 }],
   };

@@ -3,7 +3,7 @@
  * to a 64-bit constant (map pointers and map value addresses are BPF addresses in the linear
  * memory). Engines only read `constants[i].lo/hi`; the verifier also reads `.map` and `.source`.
  */
-import type { Insn, LddwSource } from '@tbpf/isa';
+import type { Insn, LddwSource, PackedInsns } from '@tbpf/isa';
 import type { BpfMap } from './maps/map.js';
 import type { Runtime } from './runtime.js';
 
@@ -28,6 +28,8 @@ export interface LoadedProgram {
   readonly section?: string;
   readonly runtime: Runtime;
   readonly insns: readonly Insn[];
+  /** The same instructions as numbers (isa's packed.ts): what engines' passes read. */
+  readonly code: PackedInsns;
   /** `constants[i]` for every lddw at index i; undefined elsewhere. */
   readonly constants: readonly (LddwConstant | undefined)[];
   /** Maps referenced by index (`map_idx`), in the LinkedProgram's order. */
