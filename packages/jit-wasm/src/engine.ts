@@ -138,7 +138,9 @@ class WasmProgram implements PreparedProgram {
   readonly lastInstructionCount = -1;
   /** The compiled module's bytes and control-flow plans (for tools and tests). */
   readonly compiled: CompiledProgram;
-  private exports!: Exports;
+  /** The module's exports, held one by one: the hot paths call them without a lookup. */
+  private runExport!: Exports['run'];
+  private runFastExport!: Exports['runFast'];
   private readonly env: Record<string, unknown>;
   private readonly regions: Region[];
   private exchange: Exchange | undefined;
@@ -221,7 +223,9 @@ class WasmProgram implements PreparedProgram {
   attach(make: (wasm: WasmApi) => object): void {
     try {
       const module = make(this.wasm);
-      this.exports = new this.wasm.Instance(module, { env: this.env }).exports as unknown as Exports;
+      const exports = new this.wasm.Instance(module, { env: this.env }).exports as unknown as Exports;
+      this.runExport = exports.run;
+      this.runFastExport = exports.runFast;
     } catch (e) {
       this.dispose();
       throw new VmError(
@@ -232,20 +236,25 @@ class WasmProgram implements PreparedProgram {
   }
 
   run(ctx = 0, len = 0): bigint {
+    const run = this.runExport;
     try {
-      return BigInt.asUintN(64, this.exports.run(ctx, len));
+      return BigInt.asUintN(64, run(ctx, len));
     } catch (e) {
-      if (e instanceof Stop) return BigInt.asUintN(64, BigInt(e.value));
-      throw this.translate(e);
+      return BigInt.asUintN(64, BigInt(this.stopped(e)));
     }
   }
 
+  /**
+   * The hot path. Its shape is measured (`npm run bench -- vm`): the export is read from a
+   * field into a local before the try, and the catch is a call — the less the inlined try/catch
+   * holds, the less a host's loop around it pays per call.
+   */
   runFast(ctx: number, len: number): number {
+    const runFast = this.runFastExport;
     try {
-      return this.exports.runFast(ctx, len) >>> 0;
+      return runFast(ctx, len) >>> 0;
     } catch (e) {
-      if (e instanceof Stop) return e.value >>> 0;
-      throw this.translate(e);
+      return this.stopped(e) >>> 0;
     }
   }
 
@@ -254,6 +263,12 @@ class WasmProgram implements PreparedProgram {
     this.regions.length = 0;
     this.exchange?.free();
     this.exchange = undefined;
+  }
+
+  /** A helper's stop() ends the run with its value; anything else thrown is rethrown as VmError. */
+  private stopped(e: unknown): number {
+    if (e instanceof Stop) return e.value;
+    throw this.translate(e);
   }
 
   private translate(e: unknown): unknown {
