@@ -19,12 +19,19 @@ export interface ControlFlow {
   subprograms: Subprogram[];
   /** For each instruction: the index of its subprogram in `subprograms`. */
   owner: Int32Array;
+  /**
+   * For each instruction: non-zero if it lies between a backward jump and its target, so may
+   * run more than once per call (a backward BPF-to-BPF call counts too: an over-approximation).
+   */
+  inLoop: Uint8Array;
 }
 
 export function analyse(insns: readonly Insn[]): ControlFlow {
   if (insns.length === 0) throw new WasmCompileError('empty program');
   const target = new Int32Array(insns.length).fill(-1);
   const starts = new Set<number>([0]);
+  // +1 at a backward jump's target, -1 after the jump: the running sum counts the loops around.
+  const loopEdges = new Int32Array(insns.length + 1);
   const resolved = branchTargets(insns);
   for (let i = 0; i < insns.length; i++) {
     const t = resolved[i];
@@ -34,6 +41,10 @@ export function analyse(insns: readonly Insn[]): ControlFlow {
       throw new WasmCompileError(`branch ${why} (slot ${t.slot})`, i);
     }
     target[i] = t.index;
+    if (t.index <= i) {
+      loopEdges[t.index]++;
+      loopEdges[i + 1]--;
+    }
     const insn = insns[i];
     if (insn.kind === 'call') starts.add(t.index);
   }
@@ -46,5 +57,10 @@ export function analyse(insns: readonly Insn[]): ControlFlow {
     if (target[i] < 0 || insn.kind === 'call') continue;
     if (owner[target[i]] !== owner[i]) throw new WasmCompileError('jump out of its function', i);
   }
-  return { target, subprograms, owner };
+  const inLoop = new Uint8Array(insns.length);
+  for (let i = 0, depth = 0; i < insns.length; i++) {
+    depth += loopEdges[i];
+    inLoop[i] = depth > 0 ? 1 : 0;
+  }
+  return { target, subprograms, owner, inLoop };
 }

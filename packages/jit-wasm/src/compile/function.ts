@@ -220,7 +220,7 @@ class FunctionCompiler {
         lowerEnd(c, l, insn);
         return;
       case 'ldx':
-        lowerLdx(c, l, insn);
+        lowerLdx(c, l, insn, env.cf.inLoop[i] === 0);
         return;
       case 'st':
         lowerSt(c, l, insn);

@@ -32,6 +32,11 @@ export const SANDBOX_ESCAPES: readonly (readonly [string, string, number])[] = [
     `lddw %r1, ${0x1_0000_0000 + SANDBOX_TEST_MEMORY - 4}\nstdw [%r1+0], 7\nexit`,
     1,
   ],
+  [
+    'an 8-byte load across the memory end',
+    `lddw %r1, ${0x1_0000_0000 + SANDBOX_TEST_MEMORY - 4}\nldxdw %r0, [%r1+0]\nexit`,
+    1,
+  ],
   ['atomic add', 'lddw %r1, 0x140000000\nmov %r2, 1\nlock add [%r1+0], %r2\nexit', 2],
   ['atomic fetch_or (a cmpxchg loop on x86)', 'mov %r1, 0\nmov %r2, 1\nlock fetch or [%r1+64], %r2\nexit', 2],
   ['xchg', 'lddw %r1, 0x1f0000000\nmov %r2, 1\nlock xchg32 [%r1+0], %r2\nexit', 2],
