@@ -3,7 +3,9 @@
 //   external and load from their built `dist` (turbo builds them first);
 // - `selfContained`: everything, workspace packages from their sources, split into chunks at each
 //   dynamic import() so that a process loads only the code its path reaches (the CLI: start-up in
-//   tens of ms). @tbpf/jit-x64 finds its native addon through its installed package either way.
+//   tens of ms). @tbpf/jit-x64 finds its native addon through its installed package either way;
+// - `commonJs` (with selfContained): one CommonJS file, dist/<entry>.cjs, for a path whose start-up
+//   is everything (Node loads CommonJS faster than modules); it must reach no dynamic import().
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -14,7 +16,7 @@ const REQUIRE_SHIM =
 
 /**
  * @param {string} appDir the app's folder
- * @param {{ define?: Record<string, string>, selfContained?: boolean, metafile?: boolean, outdir?: string, entry?: string }} [options]
+ * @param {{ define?: Record<string, string>, selfContained?: boolean, commonJs?: boolean, metafile?: boolean, outdir?: string, entry?: string }} [options]
  *   outdir: where to write (default the app's dist folder); entry: the source file's name in src (default main)
  * @returns the app's package.json and esbuild's result
  */
@@ -22,6 +24,7 @@ export async function bundleApp(appDir, options = {}) {
   const {
     define = {},
     selfContained = false,
+    commonJs = false,
     metafile = false,
     outdir = join(appDir, 'dist'),
     entry = 'main',
@@ -39,16 +42,18 @@ export async function bundleApp(appDir, options = {}) {
     logLevel: 'warning',
   };
   const result = await build(
-    selfContained
-      ? {
-          ...common,
-          outdir,
-          splitting: true,
-          chunkNames: 'chunks/[name]-[hash]',
-          conditions: ['source'],
-          banner: { js: REQUIRE_SHIM },
-        }
-      : { ...common, outfile: join(outdir, `${entry}.js`), external: Object.keys(pkg.dependencies ?? {}) },
+    selfContained && commonJs
+      ? { ...common, format: 'cjs', outfile: join(outdir, `${entry}.cjs`), conditions: ['source'] }
+      : selfContained
+        ? {
+            ...common,
+            outdir,
+            splitting: true,
+            chunkNames: 'chunks/[name]-[hash]',
+            conditions: ['source'],
+            banner: { js: REQUIRE_SHIM },
+          }
+        : { ...common, outfile: join(outdir, `${entry}.js`), external: Object.keys(pkg.dependencies ?? {}) },
   );
   return { pkg, result };
 }

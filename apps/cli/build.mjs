@@ -1,7 +1,7 @@
 // The tbpf command as self-contained bundles, split into chunks that load per command
-// (dist/main.js and dist/chunks/), and the conformance plugin's own (dist/plugin/plugin.js): the
-// upstream runner starts a process per test, and a bundle of its own holds only the code the
-// plugin runs. Stale chunks of an earlier build are removed first.
+// (dist/main.js and dist/chunks/), and the conformance plugin's own (dist/plugin.cjs, CommonJS):
+// the upstream runner starts a process per test, and a bundle of its own holds only the code the
+// plugin runs on the interpreter. Stale chunks of an earlier build are removed first.
 import { readFileSync, rmSync } from 'node:fs';
 import { bundleApp } from '../../scripts/bundle-app.mjs';
 
@@ -10,9 +10,4 @@ const { version } = JSON.parse(readFileSync(new URL('./package.json', import.met
 const define = { TBPF_VERSION: JSON.stringify(version) };
 rmSync(new URL('./dist', import.meta.url), { recursive: true, force: true });
 await bundleApp(dir, { define, selfContained: true });
-await bundleApp(dir, {
-  define,
-  selfContained: true,
-  entry: 'plugin',
-  outdir: new URL('./dist/plugin', import.meta.url).pathname,
-});
+await bundleApp(dir, { define, selfContained: true, commonJs: true, entry: 'plugin' });

@@ -6,7 +6,7 @@
  * process per test under the upstream runner) no compiler, verifier, JIT or option parser.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { nativeAddon } from '@tbpf/jit-x64';
 import type { Metafile } from 'esbuild';
@@ -23,16 +23,19 @@ beforeAll(async () => {
   mkdirSync(cache, { recursive: true });
   outdir = mkdtempSync(path.join(cache, 'bundle-test-'));
   mkdirSync(path.join(outdir, 'bin'));
-  copyFileSync(path.join(cliDir, 'bin', 'tbpf.js'), path.join(outdir, 'bin', 'tbpf.js'));
+  for (const file of ['tbpf.js', 'package.json'])
+    copyFileSync(path.join(cliDir, 'bin', file), path.join(outdir, 'bin', file));
+  writeFileSync(path.join(outdir, 'package.json'), JSON.stringify({ version: 'bundle-test' }));
   const define = { TBPF_VERSION: JSON.stringify('bundle-test') };
   const dist = path.join(outdir, 'dist');
   const main = await bundleApp(cliDir, { define, selfContained: true, metafile: true, outdir: dist });
   const plugin = await bundleApp(cliDir, {
     define,
     selfContained: true,
+    commonJs: true,
     metafile: true,
     entry: 'plugin',
-    outdir: path.join(dist, 'plugin'),
+    outdir: dist,
   });
   outputs = { ...main.result.metafile?.outputs, ...plugin.result.metafile?.outputs };
 }, 120_000);
@@ -82,15 +85,22 @@ function tbpf(args: string[], input = '') {
 const PROGRAM = 'b7 00 00 00 2a 00 00 00 95 00 00 00 00 00 00 00'; // mov r0, 42; exit
 
 describe('the bundled tbpf', () => {
-  test('--version loads no package and not the option parser', () => {
-    expect(packagesLoaded(outputOf('src/main.ts'))).toEqual([]);
-    expect(dependenciesLoaded(outputOf('src/main.ts'))).toEqual([]);
-    const r = tbpf(['--version']);
-    expect([r.status, r.stdout, r.stderr]).toEqual([0, 'bundle-test\n', '']);
+  test('--version is answered from package.json without loading any bundle', () => {
+    const bare = mkdtempSync(path.join(outdir, 'bare-'));
+    cpSync(path.join(outdir, 'bin'), path.join(bare, 'bin'), { recursive: true });
+    copyFileSync(path.join(outdir, 'package.json'), path.join(bare, 'package.json'));
+    for (const flag of ['--version', '-V']) {
+      const r = spawnSync(process.execPath, [path.join(bare, 'bin', 'tbpf.js'), flag], { encoding: 'utf8' });
+      expect([r.status, r.stdout, r.stderr]).toEqual([0, 'bundle-test\n', '']);
+    }
+    // With other arguments the option parser answers, with the version the bundle was built with.
+    expect(tbpf(['-V', 'opcodes']).stdout).toBe('bundle-test\n');
   });
 
-  test('conformance-plugin loads the interpreter and the layers below it only', () => {
+  test('conformance-plugin runs from one CommonJS file: the interpreter and the layers below it', () => {
     const plugin = outputOf('src/plugin.ts');
+    expect(plugin).toMatch(/plugin\.cjs$/);
+    expect(outputs[plugin].imports.filter((i) => i.path in outputs)).toEqual([]);
     expect(packagesLoaded(plugin)).toEqual(['asm', 'isa', 'vm']);
     expect(dependenciesLoaded(plugin)).toEqual([]);
     const r = tbpf(['conformance-plugin'], `${PROGRAM}\n`);
@@ -102,7 +112,7 @@ describe('the bundled tbpf', () => {
     expect([wrong.status, wrong.stderr]).toEqual([2, expect.stringContaining("unknown option '--jitt'")]);
   });
 
-  test('conformance-plugin --wasm and --jit load their engines when asked', () => {
+  test('conformance-plugin --wasm and --jit go to the whole CLI, which loads their engines', () => {
     expect(tbpf(['conformance-plugin', '--wasm'], PROGRAM).stdout).toBe('2a\n');
     const native = nativeAddon();
     if (!native.ok && !process.env.CI) return; // no addon here: nothing to find (CI must have it)

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, writeSync } from 'node:fs';
 
 /** The CLI's window on the world, swappable in tests. */
 export interface Io {
@@ -111,12 +111,8 @@ function fileError(verb: string, path: string, e: unknown): CliError {
 
 /** The real process. A closed stdout (`tbpf … | head -1`) ends the process silently. */
 export const nodeIo: Io = {
-  out: (t) => {
-    process.stdout.write(t);
-  },
-  err: (t) => {
-    process.stderr.write(t);
-  },
+  out: (t) => writeStd(1, t),
+  err: (t) => writeStd(2, t),
   readFile: (p) => {
     try {
       return new Uint8Array(readFileSync(p === '-' ? 0 : p));
@@ -125,10 +121,7 @@ export const nodeIo: Io = {
     }
   },
   writeFile: (p, d) => {
-    if (p === '-') {
-      process.stdout.write(d);
-      return;
-    }
+    if (p === '-') return writeStd(1, d);
     try {
       writeFileSync(p, d);
     } catch (e) {
@@ -149,17 +142,39 @@ export const nodeIo: Io = {
   },
 };
 
+/** Descriptors whose writes go through Node's stream since one would have blocked. */
+const streamed = { 1: false, 2: false };
+
 /**
- * Exit quietly when the reader of standard output goes away (EPIPE), as `cat` does: the rest
- * of the output has nowhere to go. Other stream errors are reported.
+ * Write to standard output (1) or standard error (2) synchronously: a process loads none of
+ * the stream machinery (the conformance runner starts one per test) and loses nothing at exit.
+ * A reader that went away (EPIPE) ends the process quietly, as `cat` does. A descriptor that
+ * would block (a non-blocking pipe) hands this write's rest and every later one to the stream,
+ * in order.
  */
-export function exitQuietlyOnClosedPipe(): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw e;
-    });
+function writeStd(fd: 1 | 2, data: string | Uint8Array): void {
+  // process.stdout/stderr are getters that build the stream: touch them only when needed.
+  const stream = () => (fd === 1 ? process.stdout : process.stderr);
+  let rest = data;
+  if (!streamed[fd]) {
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    let done = 0;
+    try {
+      while (done < bytes.length) done += writeSync(fd, bytes, done);
+      return;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      if (code !== 'EAGAIN') throw e;
+      streamed[fd] = true;
+      stream().on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+        throw err;
+      });
+      rest = bytes.subarray(done);
+    }
   }
+  stream().write(rest);
 }
 
 /** An Io that records output, for tests; `-` reads `stdin` and writes to `stdout`. */

@@ -1,24 +1,13 @@
-import { loadBytes, Runtime, registerConformanceHelpers, standardHelpers } from '@tbpf/vm';
+import type { Engine } from '@tbpf/vm';
 import type { Command } from 'commander';
-import { cliErrorFrom } from '../errors.js';
 import type { Io } from '../io.js';
+import {
+  PLUGIN_FLAGS,
+  type PluginOptions,
+  reportPluginError,
+  runConformanceTest,
+} from './conformance-test.js';
 import { pickEngine } from './engines.js';
-import { parseHexBytes } from './hex.js';
-
-interface PluginOptions {
-  interpret?: boolean;
-  jit?: boolean;
-  wasm?: boolean;
-  json?: boolean;
-}
-
-/** The plugin's flags: one table for commander's help and for the fast path below. */
-const PLUGIN_FLAGS = {
-  interpret: 'run on the interpreter (default)',
-  jit: 'run on the x86-64 JIT',
-  wasm: 'run on the WebAssembly JIT',
-  json: 'r0 as JSON, errors as the CLI\'s {"error": {...}} (not the plugin protocol)',
-} as const satisfies Record<keyof PluginOptions, string>;
 
 /**
  * `tbpf conformance-plugin [MEMORY_HEX] [--interpret|--jit|--wasm]`: the bpf_conformance plugin
@@ -38,47 +27,17 @@ export function registerConformancePlugin(program: Command, io: Io): void {
   command.action((memory: string | undefined, opts: PluginOptions) => runConformancePlugin(memory, opts, io));
 }
 
-/**
- * The plugin's arguments (after `conformance-plugin`) parsed without the option parser, or
- * undefined when they need it (help, --json's error contract, an unknown option, a second
- * operand). The upstream runner starts one process per test, so the plugin's start-up is the
- * suite's running time.
- */
-export function pluginArguments(args: string[]): { memory?: string; opts: PluginOptions } | undefined {
-  const opts: PluginOptions = {};
-  let memory: string | undefined;
-  for (const arg of args) {
-    const flag = arg.startsWith('--') ? arg.slice(2) : undefined;
-    if (flag !== undefined && Object.hasOwn(PLUGIN_FLAGS, flag)) opts[flag as keyof PluginOptions] = true;
-    else if (arg.startsWith('-') || memory !== undefined) return undefined;
-    else memory = arg;
-  }
-  return opts.json ? undefined : { memory, opts };
-}
-
-/** Run one conformance test: see registerConformancePlugin. */
+/** Run one conformance test on the engine the options pick: see registerConformancePlugin. */
 export async function runConformancePlugin(
   memory: string | undefined,
   opts: PluginOptions,
   io: Io,
 ): Promise<void> {
+  let engine: Engine;
   try {
-    const engine = await pickEngine(opts.jit ? 'jit' : opts.wasm ? 'wasm' : 'interp');
-    const code = parseHexBytes((await io.readStdin()).split('\n')[0] ?? '', 'program');
-    const mem = memory ? parseHexBytes(memory, 'memory') : new Uint8Array();
-    const runtime = new Runtime({
-      memoryBytes: 1 << 20,
-      helpers: registerConformanceHelpers(standardHelpers()),
-    });
-    // Unverified, with every engine's default: the sandbox rule (vm's memory.ts), the same result
-    // or fault on every engine.
-    const prepared = engine.prepare(loadBytes(runtime, code));
-    const ctx = mem.length > 0 ? runtime.allocData(mem, 'mem').start : 0;
-    const r0 = prepared.run(ctx, mem.length);
-    io.out(opts.json ? `${JSON.stringify({ r0: `0x${r0.toString(16)}` })}\n` : `${r0.toString(16)}\n`);
+    engine = await pickEngine(opts.jit ? 'jit' : opts.wasm ? 'wasm' : 'interp');
   } catch (e) {
-    if (opts.json) throw cliErrorFrom(e);
-    io.err(`${e instanceof Error ? e.message : String(e)}\n`);
-    io.exitCode = 1;
+    return reportPluginError(e, opts, io);
   }
+  await runConformanceTest(engine, memory, opts, io);
 }
