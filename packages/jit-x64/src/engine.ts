@@ -283,15 +283,12 @@ export class JitEngine implements Engine {
    * overrides the engine's blinding for this program.
    */
   compile(program: LoadedProgram, blind?: boolean): CompiledProgram {
-    const result = compile(program.insns, {
+    const result = compile(program.code, {
       blind: blind ?? this.options.blind ?? true,
       randomFill: addonRandomFill(),
       addressing: this.options.addressing ?? defaultAddressing(),
       jumpSizing: this.options.jumpSizing,
-      resolveLddw: (_insn, i) => {
-        const c = program.constants[i];
-        return c ? BigInt(c.hi >>> 0) * TWO32 + BigInt(c.lo >>> 0) : undefined;
-      },
+      resolveLddw: (i) => program.constants[i],
     });
     if (!result.ok) throw new VmError('load', `x86-64 JIT: ${result.error.message}`, result.error.index);
     return result.program;

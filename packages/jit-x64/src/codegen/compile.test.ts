@@ -75,7 +75,7 @@ describe('compile', () => {
 
   it('resolves map references through the loader', () => {
     const insns: Insn[] = [{ kind: 'lddw', source: 'map_fd', dst: 1, imm: 3, imm2: 0 }, exit()];
-    const r = compile(insns, { resolveLddw: () => 0x1_0000_2000n });
+    const r = compile(insns, { resolveLddw: () => ({ lo: 0x2000, hi: 1 }) });
     expect(r.ok).toBe(true);
   });
 

@@ -12,15 +12,46 @@
  * position-independent. (The `iterate` mode, Linux's addrs[] loop of whole passes until two
  * agree, remains as a fallback.)
  */
-import { type Insn, type LddwInsn, lddwValue } from '@tbpf/isa';
+import {
+  CALL_TARGET,
+  type Insn,
+  IsaError,
+  JMP_OP,
+  JMP_OPS,
+  KIND_ALU,
+  KIND_ATOMIC,
+  KIND_CALL,
+  KIND_CALLX,
+  KIND_END,
+  KIND_EXIT,
+  KIND_GOTOL,
+  KIND_JA,
+  KIND_JMP,
+  KIND_LDABS,
+  KIND_LDDW,
+  KIND_LDIND,
+  KIND_LDX,
+  KIND_ST,
+  KIND_STX,
+  LDDW_SOURCE,
+  LDDW_SOURCES,
+  OP_KIND,
+  OP_REG,
+  OP_SUB,
+  OP_WIDE,
+  type PackedInsns,
+  packInsns,
+} from '@tbpf/isa';
 import { HELPER_CLOBBERS_ZEROED } from '@tbpf/vm';
 import { ENV_LAYOUT } from '../env-layout.js';
 import { CodeBuffer } from '../x64/code-buffer.js';
-import { isInt8 } from '../x64/encoding.js';
+import { isInt8, NO_INDEX } from '../x64/encoding.js';
 import {
+  ALU_EXT,
+  ALU_RR,
   aluRI,
   aluRR,
-  type Cc,
+  CC,
   callMem,
   callRel32,
   JCC_NEAR,
@@ -95,10 +126,11 @@ export interface CompileOptions {
    */
   jumpSizing?: 'relax' | 'passes';
   /**
-   * The value of an `lddw` whose source is not a plain constant (map or global-data
-   * references), as the loader resolved it; undefined means it cannot be compiled.
+   * The value of the `lddw` at an instruction index whose source is not a plain constant (map
+   * or global-data references) as 32-bit halves, as the loader resolved it (vm's
+   * LoadedProgram.constants); undefined means it cannot be compiled.
    */
-  resolveLddw?: (insn: LddwInsn, index: number) => bigint | undefined;
+  resolveLddw?: (index: number) => { lo: number; hi: number } | undefined;
 }
 
 export interface CompiledProgram {
@@ -132,37 +164,59 @@ export interface CompiledProgram {
 
 export type CompileResult = { ok: true; program: CompiledProgram } | { ok: false; error: JitError };
 
-const JMP_CC: Record<string, Cc> = {
-  jeq: 'e',
-  jne: 'ne',
-  jset: 'ne',
-  jgt: 'a',
-  jge: 'ae',
-  jlt: 'b',
-  jle: 'be',
-  jsgt: 'g',
-  jsge: 'ge',
-  jslt: 'l',
-  jsle: 'le',
-};
+/** The x86 condition code of each jump operation (isa's OP_SUB). */
+const JMP_CC = new Uint8Array(JMP_OPS.length);
+JMP_CC[JMP_OP.jeq] = CC.e;
+JMP_CC[JMP_OP.jne] = CC.ne;
+JMP_CC[JMP_OP.jset] = CC.ne;
+JMP_CC[JMP_OP.jgt] = CC.a;
+JMP_CC[JMP_OP.jge] = CC.ae;
+JMP_CC[JMP_OP.jlt] = CC.b;
+JMP_CC[JMP_OP.jle] = CC.be;
+JMP_CC[JMP_OP.jsgt] = CC.g;
+JMP_CC[JMP_OP.jsge] = CC.ge;
+JMP_CC[JMP_OP.jslt] = CC.l;
+JMP_CC[JMP_OP.jsle] = CC.le;
+
+/** No condition: an unconditional jmp (`jumpTo`). */
+const ALWAYS = -1;
 
 const MAX_PASSES = 20;
 
-export function compile(insns: readonly Insn[], options: CompileOptions = {}): CompileResult {
+/** Compile a program: instruction objects, or the packed form (vm's LoadedProgram.code). */
+export function compile(program: readonly Insn[] | PackedInsns, options: CompileOptions = {}): CompileResult {
   try {
-    return { ok: true, program: new Compiler(insns, options).run() };
+    const code = Array.isArray(program) ? pack(program) : (program as PackedInsns);
+    return { ok: true, program: new Compiler(code, options).run() };
   } catch (e) {
     if (e instanceof JitError) return { ok: false, error: e };
     throw e;
   }
 }
 
+function pack(insns: readonly Insn[]): PackedInsns {
+  try {
+    return packInsns(insns);
+  } catch (e) {
+    if (!(e instanceof IsaError)) throw e;
+    throw new JitError(e.code === 'bad-register' ? 'bad-register' : 'no-encoding', e.reason, e.index);
+  }
+}
+
+/** Bytes a buffer must have free before one instruction (or a prologue/epilogue) is lowered: more than any emits. */
+const MAX_INSN_BYTES = 128;
+
 class Compiler {
   private readonly ctx: Ctx;
   private readonly shape: ProgramShape;
   private readonly frameSize: number;
+  /** Helper id → slot in the environment's helper table. */
   private readonly helperSlot = new Map<number, number>();
-  private readonly lddwValues = new Map<number, bigint>();
+  /** Per instruction: the lddw's value (low and high halves). */
+  private readonly lddwLo: Int32Array;
+  private readonly lddwHi: Int32Array;
+  /** Per instruction: the helper id a call there names, -1 for a callx, 0 elsewhere. */
+  private readonly callIds: Float64Array;
   private usesCallx = false;
   /** BPF registers the program names anywhere, as a bit mask (R0 always: exit returns it). */
   private used = 1;
@@ -189,20 +243,24 @@ class Compiler {
   private readonly seed: number | undefined;
 
   constructor(
-    private readonly insns: readonly Insn[],
+    private readonly code: PackedInsns,
     private readonly options: CompileOptions,
   ) {
-    this.shape = analyse(insns, options.maxFrames ?? 8);
+    const n = code.length;
+    this.shape = analyse(code, options.maxFrames ?? 8);
     this.frameSize = options.frameSize ?? 512;
     const blind = options.blind;
     this.seed = typeof blind === 'object' ? blind.seed : undefined;
     this.ctx = {
-      buf: new CodeBuffer(insns.length * 8 + 64),
+      buf: new CodeBuffer(n * 16 + 256),
+      operand: { base: 0, index: NO_INDEX, disp: 0 },
       random: null,
       addressing: options.addressing ?? 'confined',
     };
+    this.lddwLo = new Int32Array(n);
+    this.lddwHi = new Int32Array(n);
+    this.callIds = new Float64Array(n);
     this.prescan();
-    const n = insns.length;
     const nf = this.shape.starts.length;
     // Over-estimates for whole passes: the first chooses near jumps, later ones only shrink.
     this.addrs = new Int32Array(n + 1);
@@ -216,46 +274,73 @@ class Compiler {
     this.layout = newJumpLayout(this.shape, this.addrs, this.entryAddr, this.exitAddr);
   }
 
-  /** Checks that do not depend on code addresses, and the helper slots. */
+  /** Checks that do not depend on code addresses, the registers used, helper slots, lddw values. */
   private prescan(): void {
-    this.insns.forEach((insn, i) => {
-      this.used |= registerMask(insn, i);
-      if (insn.kind === 'call' || insn.kind === 'callx') this.calls = true;
-      if (insn.kind === 'ldx' || insn.kind === 'st' || insn.kind === 'stx' || insn.kind === 'atomic') {
-        this.accesses = true;
+    const { length: n, op, dst, src, imm } = this.code;
+    let used = this.used;
+    for (let i = 0; i < n; i++) {
+      const id = op[i];
+      // Fields an instruction does not have are 0 in the packed form, and R0 is always used.
+      if (dst[i] > 10 || src[i] > 10) {
+        throw new JitError('bad-register', `no register r${Math.max(dst[i], src[i])}`, i);
       }
-      switch (insn.kind) {
-        case 'ldabs':
-        case 'ldind':
+      used |= (1 << dst[i]) | (1 << src[i]);
+      switch (OP_KIND[id]) {
+        case KIND_LDX:
+        case KIND_ST:
+        case KIND_STX:
+        case KIND_ATOMIC:
+          this.accesses = true;
+          break;
+        case KIND_LDABS:
+        case KIND_LDIND:
           throw new JitError(
             'legacy-packet-load',
             'legacy packet loads (ld_abs/ld_ind) are interpreter-only',
             i,
           );
-        case 'call':
-          if (insn.target === 'kfunc') throw new JitError('kfunc-call', `kfunc call ${insn.imm}`, i);
-          if (insn.target === 'helper' && !this.helperSlot.has(insn.imm)) {
-            this.helperSlot.set(insn.imm, this.helperSlot.size);
+        case KIND_CALL: {
+          this.calls = true;
+          const target = OP_SUB[id];
+          if (target === CALL_TARGET.kfunc) throw new JitError('kfunc-call', `kfunc call ${imm[i]}`, i);
+          if (target === CALL_TARGET.helper) {
+            const helper = imm[i] >>> 0;
+            if (!this.helperSlot.has(helper)) this.helperSlot.set(helper, this.helperSlot.size);
+            this.callIds[i] = helper;
           }
-          return;
-        case 'callx':
-          this.usesCallx = true;
-          return;
-        case 'lddw': {
-          const value =
-            this.options.resolveLddw?.(insn, i) ?? (insn.source === 'imm64' ? lddwValue(insn) : undefined);
-          if (value === undefined) {
-            throw new JitError(
-              'unresolved-lddw',
-              `lddw ${insn.source} ${insn.imm} was not resolved by the loader`,
-              i,
-            );
-          }
-          this.lddwValues.set(i, value);
-          return;
+          break;
         }
+        case KIND_CALLX:
+          this.calls = true;
+          this.usesCallx = true;
+          this.callIds[i] = -1;
+          break;
+        case KIND_LDDW:
+          this.lddw(i);
+          break;
       }
-    });
+    }
+    this.used = used;
+  }
+
+  /** Record the value of the lddw at i: a plain constant, or what the loader resolved. */
+  private lddw(i: number): void {
+    const { op, imm, imm2 } = this.code;
+    const source = OP_SUB[op[i]];
+    const resolved = this.options.resolveLddw?.(i);
+    if (resolved) {
+      this.lddwLo[i] = resolved.lo;
+      this.lddwHi[i] = resolved.hi;
+    } else if (source === LDDW_SOURCE.imm64) {
+      this.lddwLo[i] = imm[i];
+      this.lddwHi[i] = imm2[i];
+    } else {
+      throw new JitError(
+        'unresolved-lddw',
+        `lddw ${LDDW_SOURCES[source]} ${imm[i]} was not resolved by the loader`,
+        i,
+      );
+    }
   }
 
   run(): CompiledProgram {
@@ -279,7 +364,7 @@ class Compiler {
     if (this.options.jumpSizing !== 'passes') {
       this.mode = 'layout';
       this.pass();
-      code = assembleRelaxed(this.layout, this.ctx.buf.finish());
+      code = assembleRelaxed(this.layout, this.ctx.buf.bytes, this.ctx.buf.len);
       passes = 1;
     }
     this.mode = 'iterate';
@@ -295,9 +380,7 @@ class Compiler {
       code,
       helperSlots: [...this.helperSlot.keys()],
       usesCallx: this.usesCallx,
-      callIds: Float64Array.from(this.insns, (insn) =>
-        insn.kind === 'callx' ? -1 : insn.kind === 'call' && insn.target === 'helper' ? insn.imm >>> 0 : 0,
-      ),
+      callIds: this.callIds,
       insnOffsets: this.addrs.slice(),
       functionOffsets: Array.from(this.entryAddr),
       addressing: this.ctx.addressing,
@@ -327,25 +410,30 @@ class Compiler {
       : null;
     buf.reset();
     this.changed = false;
-    const n = this.insns.length;
+    const n = this.code.length;
+    const oneFunction = starts.length === 1;
     for (let i = 0; i < n; i++) {
-      const f = functionOf[i];
+      buf.ensure(MAX_INSN_BYTES);
+      const f = oneFunction ? 0 : functionOf[i];
       if (starts[f] === i) {
         this.setAddr(this.entryAddr, f, buf.len);
         if (f === 0) this.mainPrologue();
         else this.functionPrologue();
+        buf.ensure(MAX_INSN_BYTES);
       }
       this.shift = this.addrs[i] - buf.len;
       this.setAddr(this.addrs, i, buf.len);
       this.current = i;
       this.lower(i);
-      if (i + 1 === n || functionOf[i + 1] !== f) {
+      if (i + 1 === n || (!oneFunction && functionOf[i + 1] !== f)) {
+        buf.ensure(MAX_INSN_BYTES);
         this.setAddr(this.exitAddr, f, buf.len);
         if (f === 0) this.mainEpilogue();
         else this.functionEpilogue();
       }
     }
     this.setAddr(this.addrs, n, buf.len);
+    buf.checkOverrun();
   }
 
   private mainPrologue(): void {
@@ -358,7 +446,8 @@ class Compiler {
     // Registers start at 0 as in the interpreter, and no host value (pointers included) is
     // visible in a register the program may read.
     for (const bpf of [0, 3, 4, 5, 6, 7, 8, 9]) {
-      if (this.calls || (this.used >> bpf) & 1) aluRR(buf, 'xor', false, BPF_TO_X64[bpf], BPF_TO_X64[bpf]); // xor r32, r32
+      if (this.calls || (this.used >> bpf) & 1)
+        aluRR(buf, ALU_RR.xor, false, BPF_TO_X64[bpf], BPF_TO_X64[bpf]); // xor r32, r32
     }
   }
 
@@ -378,7 +467,7 @@ class Compiler {
     const { buf } = this.ctx;
     for (const r of [RBX, R13, R14, R15, RBP, RBP]) push(buf, r); // push R6–R9, R10 (twice)
     pushMem(buf, RSP, 56); // push qword [rsp + 56]: the caller's env, at [rsp] here too
-    aluRI(buf, 'sub', true, RBP, this.frameSize); // sub rbp, frameSize
+    aluRI(buf, ALU_EXT.sub, true, RBP, this.frameSize); // sub rbp, frameSize
   }
 
   private functionEpilogue(): void {
@@ -390,19 +479,21 @@ class Compiler {
 
   /** After a helper call r1–r5 are 0 (vm's engine contract): nothing a C helper left in them reaches the program. */
   private zeroHelperClobbers(): void {
-    for (const r of HELPER_CLOBBERS_ZEROED) aluRR(this.ctx.buf, 'xor', false, BPF_TO_X64[r], BPF_TO_X64[r]); // xor r32, r32
+    for (const r of HELPER_CLOBBERS_ZEROED)
+      aluRR(this.ctx.buf, ALU_RR.xor, false, BPF_TO_X64[r], BPF_TO_X64[r]); // xor r32, r32
   }
 
   /**
-   * jmp/jcc to a code address, short when it fits. A forward target's address is from the
-   * previous pass, so the distance is measured in that pass's layout (as Linux does); it is
-   * exact once a pass changes nothing.
+   * jmp (cc ALWAYS) or jcc to a code address, short when it fits. A forward target's address
+   * is from the previous pass, so the distance is measured in that pass's layout (as Linux
+   * does); it is exact once a pass changes nothing.
    */
-  private jumpTo(cc: Cc | null, target: number): void {
+  private jumpTo(cc: number, target: number): void {
     const { buf } = this.ctx;
     const i = this.current;
-    const shortLen = cc ? JCC_SHORT : JMP_SHORT;
-    const nearLen = cc ? JCC_NEAR : JMP_NEAR;
+    const always = cc === ALWAYS;
+    const shortLen = always ? JMP_SHORT : JCC_SHORT;
+    const nearLen = always ? JMP_NEAR : JCC_NEAR;
     const to = target >= 0 ? this.addrs[target] : this.exitAddr[-target - 1];
     let short: boolean;
     let from = buf.len;
@@ -416,119 +507,96 @@ class Compiler {
       short = !this.forceNear && isInt8(to - (from + shortLen));
     }
     const rel = to - (from + (short ? shortLen : nearLen));
-    if (cc) jcc(buf, cc, short, rel);
-    else jmp(buf, short, rel);
+    if (always) jmp(buf, short, rel);
+    else jcc(buf, cc, short, rel);
   }
 
   private lower(i: number): void {
-    const insn = this.insns[i];
+    const { op, dst, src, off, imm } = this.code;
+    const id = op[i];
     const { ctx } = this;
     const { buf } = ctx;
-    switch (insn.kind) {
-      case 'alu':
-        lowerAlu(ctx, insn);
+    switch (OP_KIND[id]) {
+      case KIND_ALU:
+        lowerAlu(ctx, id, dst[i], src[i], imm[i]);
         return;
-      case 'end':
-        lowerEnd(ctx, insn);
+      case KIND_LDX:
+        lowerLdx(ctx, id, dst[i], src[i], off[i]);
         return;
-      case 'ldx':
-        lowerLdx(ctx, insn);
+      case KIND_STX:
+        lowerStx(ctx, id, dst[i], src[i], off[i]);
         return;
-      case 'stx':
-        lowerStx(ctx, insn);
+      case KIND_JMP:
+        this.lowerJmp(i, id);
         return;
-      case 'st':
-        lowerSt(ctx, insn);
+      case KIND_ST:
+        lowerSt(ctx, id, dst[i], off[i], imm[i]);
         return;
-      case 'atomic':
-        lowerAtomic(ctx, insn);
+      case KIND_END:
+        lowerEnd(ctx, id, dst[i]);
         return;
-      case 'lddw': {
-        const v = BigInt.asUintN(64, this.lddwValues.get(i)!);
-        movImm64(ctx, BPF_TO_X64[insn.dst], Number(v & 0xffffffffn) | 0, Number(v >> 32n) | 0);
+      case KIND_ATOMIC:
+        lowerAtomic(ctx, id, dst[i], src[i], off[i]);
         return;
-      }
-      case 'ja':
-      case 'gotol': {
+      case KIND_LDDW:
+        movImm64(ctx, BPF_TO_X64[dst[i]], this.lddwLo[i], this.lddwHi[i]);
+        return;
+      case KIND_JA:
+      case KIND_GOTOL: {
         const t = this.shape.target[i];
-        if (t !== i + 1) this.jumpTo(null, t);
+        if (t !== i + 1) this.jumpTo(ALWAYS, t);
         return;
       }
-      case 'jmp': {
-        const t = this.shape.target[i];
-        if (t === i + 1) return; // a branch to the next instruction does nothing
-        const w64 = insn.width === 64;
-        const d = BPF_TO_X64[insn.dst];
-        if (insn.source === 'reg') {
-          aluRR(buf, insn.op === 'jset' ? 'test' : 'cmp', w64, d, BPF_TO_X64[insn.src]);
-        } else {
-          const blinded = blindedOperand(ctx, w64, insn.imm);
-          if (blinded >= 0) aluRR(buf, insn.op === 'jset' ? 'test' : 'cmp', w64, d, blinded);
-          else if (insn.op === 'jset') testRI(buf, w64, d, insn.imm);
-          else if (insn.imm === 0 && (insn.op === 'jeq' || insn.op === 'jne')) aluRR(buf, 'test', w64, d, d);
-          else aluRI(buf, 'cmp', w64, d, insn.imm);
-        }
-        this.jumpTo(JMP_CC[insn.op], t);
-        return;
-      }
-      case 'exit': {
+      case KIND_EXIT: {
         const f = this.shape.functionOf[i];
-        const last = i + 1 === this.insns.length || this.shape.functionOf[i + 1] !== f;
-        if (!last) this.jumpTo(null, -(f + 1));
+        const last = i + 1 === this.code.length || this.shape.functionOf[i + 1] !== f;
+        if (!last) this.jumpTo(ALWAYS, -(f + 1));
         return;
       }
-      case 'call':
-        if (insn.target === 'local') {
+      case KIND_CALL:
+        if (OP_SUB[id] === CALL_TARGET.local) {
           const callee = this.shape.functionOf[this.shape.target[i]];
-          if (this.mode === 'layout') this.layout.callSites.push([buf.len, i, callee]);
+          if (this.mode === 'layout') this.layout.callSites.push(buf.len, i, callee);
           callRel32(buf, this.entryAddr[callee] - (buf.len + 5)); // call function
         } else {
-          const slot = this.helperSlot.get(insn.imm)!;
+          const slot = this.helperSlot.get(imm[i] >>> 0)!;
           loadQ(buf, ENV, RSP, 0); // mov r9, [rsp]: env, the helper's sixth argument
           storeDImm(buf, ENV, ENV_LAYOUT.pendingPc, i); // mov dword [r9 + pendingPc], pc
           callMem(buf, ENV, ENV_LAYOUT.helpers + 8 * slot); // call [r9 + helpers + 8 * slot]
           this.zeroHelperClobbers();
         }
         return;
-      case 'callx':
+      case KIND_CALLX:
         loadQ(buf, ENV, RSP, 0); // mov r9, [rsp]
         storeDImm(buf, ENV, ENV_LAYOUT.pendingPc, i); // mov dword [r9 + pendingPc], pc
-        storeQ(buf, ENV, ENV_LAYOUT.callxId, BPF_TO_X64[insn.reg]); // mov [r9 + callxId], reg
+        storeQ(buf, ENV, ENV_LAYOUT.callxId, BPF_TO_X64[dst[i]]); // mov [r9 + callxId], reg
         callMem(buf, ENV, ENV_LAYOUT.callxFn); // call [r9 + callxFn]
         this.zeroHelperClobbers();
         return;
-      case 'ldabs':
-      case 'ldind':
+      default:
         throw new JitError('legacy-packet-load', 'legacy packet loads are interpreter-only', i);
     }
   }
-}
 
-/** A register number, checked, as a bit. */
-function bit(r: number, i: number): number {
-  if (!(r >= 0 && r <= 10)) throw new JitError('bad-register', `no register r${r}`, i);
-  return 1 << r;
-}
-
-/** The registers an instruction names, as a bit mask (no allocation: this runs per instruction). */
-function registerMask(insn: Insn, i: number): number {
-  switch (insn.kind) {
-    case 'alu':
-    case 'jmp':
-      return bit(insn.dst, i) | (insn.source === 'reg' ? bit(insn.src, i) : 0);
-    case 'end':
-    case 'lddw':
-    case 'st':
-      return bit(insn.dst, i);
-    case 'ldx':
-    case 'stx':
-    case 'atomic':
-      return bit(insn.dst, i) | bit(insn.src, i);
-    case 'ldind':
-      return bit(insn.src, i);
-    case 'callx':
-      return bit(insn.reg, i);
-    default:
-      return 0;
+  private lowerJmp(i: number, id: number): void {
+    const t = this.shape.target[i];
+    if (t === i + 1) return; // a branch to the next instruction does nothing
+    const { ctx } = this;
+    const { buf } = ctx;
+    const w64 = OP_WIDE[id] === 1;
+    const jop = OP_SUB[id];
+    const d = BPF_TO_X64[this.code.dst[i]];
+    const test = jop === JMP_OP.jset;
+    if (OP_REG[id] === 1) {
+      aluRR(buf, test ? ALU_RR.test : ALU_RR.cmp, w64, d, BPF_TO_X64[this.code.src[i]]);
+    } else {
+      const imm = this.code.imm[i];
+      const blinded = blindedOperand(ctx, w64, imm);
+      if (blinded >= 0) aluRR(buf, test ? ALU_RR.test : ALU_RR.cmp, w64, d, blinded);
+      else if (test) testRI(buf, w64, d, imm);
+      else if (imm === 0 && (jop === JMP_OP.jeq || jop === JMP_OP.jne)) aluRR(buf, ALU_RR.test, w64, d, d);
+      else aluRI(buf, ALU_EXT.cmp, w64, d, imm);
+    }
+    this.jumpTo(JMP_CC[jop], t);
   }
 }

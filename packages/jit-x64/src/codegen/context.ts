@@ -5,14 +5,26 @@
  * verbatim in executable memory. Blinded sequences have a fixed size whatever the values.
  */
 import type { CodeBuffer } from '../x64/code-buffer.js';
-import { aluRI32, aluRR, loadImm, movabs, movRI32, movRIsx } from '../x64/instructions.js';
+import { ALU_EXT, ALU_RR, aluRI32, aluRR, loadImm, movabs, movRI32, movRIsx } from '../x64/instructions.js';
 import { AUX } from '../x64/registers.js';
 
 /** See ./memory.ts. */
 export type Addressing = 'segment' | 'confined' | 'direct';
 
+/**
+ * A memory operand: base and index registers (index NO_INDEX for none) and displacement. Each
+ * compilation has one, which every access overwrites (./memory.ts).
+ */
+export interface Operand {
+  base: number;
+  index: number;
+  disp: number;
+}
+
 export interface Ctx {
   buf: CodeBuffer;
+  /** The operand of the access being lowered. */
+  operand: Operand;
   /** A source of random 32-bit values when blinding, otherwise null. */
   random: (() => number) | null;
   /** How memory accesses find the linear memory (see ./memory.ts). */
@@ -62,10 +74,10 @@ export function movImm(ctx: Ctx, w64: boolean, dst: number, imm: number): void {
   const r = random();
   if (w64) {
     movRIsx(buf, dst, imm ^ r); // mov dst, sext(imm ^ r)
-    aluRI32(buf, 'xor', true, dst, r); // xor dst, sext(r)
+    aluRI32(buf, ALU_EXT.xor, true, dst, r); // xor dst, sext(r)
   } else {
     movRI32(buf, dst, imm ^ r); // mov dst32, imm ^ r
-    aluRI32(buf, 'xor', false, dst, r); // xor dst32, r
+    aluRI32(buf, ALU_EXT.xor, false, dst, r); // xor dst32, r
   }
 }
 
@@ -87,7 +99,7 @@ export function movImm64(ctx: Ctx, dst: number, lo: number, hi: number): void {
     const rhi = random();
     movabs(buf, dst, lo ^ rlo, hi ^ rhi); // movabs dst, v ^ r
     movabs(buf, AUX, rlo, rhi); // movabs r10, r
-    aluRR(buf, 'xor', true, dst, AUX); // xor dst, r10
+    aluRR(buf, ALU_RR.xor, true, dst, AUX); // xor dst, r10
   } else if (hi === 0) {
     loadImm(buf, false, dst, lo);
   } else if (hi === -1 && lo < 0) {

@@ -2,6 +2,7 @@
 export type JitErrorCode =
   | 'empty-program'
   | 'bad-register'
+  | 'no-encoding'
   | 'bad-jump'
   | 'cross-function-jump'
   | 'falls-off-function'

@@ -2,8 +2,21 @@
  * Split a program into its BPF functions (index 0 and every local-call target) and check what
  * native code generation relies on: branches stay inside their function, every function ends
  * in exit or an unconditional jump, calls do not recurse and nest at most `maxFrames` deep.
+ * Branches are resolved by isa (packedBranchTargets).
  */
-import { branchOffset, type Insn, insnWidth, slotStarts } from '@tbpf/isa';
+import {
+  BRANCH_OUT_OF_RANGE,
+  CALL_TARGET,
+  KIND_CALL,
+  KIND_EXIT,
+  KIND_GOTOL,
+  KIND_JA,
+  OP_KIND,
+  OP_SUB,
+  type PackedInsns,
+  packedBranchOffset,
+  packedBranchTargets,
+} from '@tbpf/isa';
 import { JitError } from './errors.js';
 
 export interface ProgramShape {
@@ -17,51 +30,70 @@ export interface ProgramShape {
   frames: number;
 }
 
-export function analyse(insns: readonly Insn[], maxFrames: number): ProgramShape {
-  if (insns.length === 0) throw new JitError('empty-program', 'the program has no instructions');
-  const n = insns.length;
-  const target = new Int32Array(n).fill(-1);
-  const entries = new Set<number>([0]);
-  const starts0 = slotStarts(insns);
-  const bySlot = new Int32Array(starts0[n]).fill(-1);
-  for (let i = 0; i < n; i++) bySlot[starts0[i]] = i;
+const isLocalCall = (id: number): boolean => OP_KIND[id] === KIND_CALL && OP_SUB[id] === CALL_TARGET.local;
+
+export function analyse(code: PackedInsns, maxFrames: number): ProgramShape {
+  const { length: n, op } = code;
+  if (n === 0) throw new JitError('empty-program', 'the program has no instructions');
+  const { target, slot } = packedBranchTargets(code);
+  let entry: Uint8Array | undefined;
   for (let i = 0; i < n; i++) {
-    const off = branchOffset(insns[i]);
-    if (off === undefined) continue;
-    const slot = starts0[i] + insnWidth(insns[i]) + off;
-    const t = slot >= 0 && slot < bySlot.length ? bySlot[slot] : -2;
-    if (t < 0) {
+    const t = target[i];
+    if (t < -1) {
+      const to = slot[i + 1] + (packedBranchOffset(code, i) ?? 0);
+      const why = t === BRANCH_OUT_OF_RANGE ? 'out-of-range' : 'lddw-middle';
+      throw new JitError('bad-jump', `branch to slot ${to} (${why})`, i);
+    }
+    if (t >= 0 && isLocalCall(op[i])) {
+      entry ??= new Uint8Array(n);
+      entry[t] = 1;
+    }
+  }
+  const starts = [0];
+  const functionOf = new Int32Array(n);
+  if (entry) {
+    for (let i = 1; i < n; i++) {
+      if (entry[i]) starts.push(i);
+      functionOf[i] = starts.length - 1;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const t = target[i];
+    if (t >= 0 && functionOf[t] !== functionOf[i] && !isLocalCall(op[i])) {
+      throw new JitError('cross-function-jump', `jump to instruction ${t} in another function`, i);
+    }
+  }
+  for (let f = 0; f < starts.length; f++) {
+    const last = (starts[f + 1] ?? n) - 1;
+    const k = OP_KIND[op[last]];
+    if (!(k === KIND_EXIT || k === KIND_JA || k === KIND_GOTOL)) {
       throw new JitError(
-        'bad-jump',
-        `branch to slot ${slot} (${t === -2 ? 'out-of-range' : 'lddw-middle'})`,
-        i,
+        'falls-off-function',
+        'the last instruction of a function is not exit or a jump',
+        last,
       );
     }
-    target[i] = t;
-    if (insns[i].kind === 'call') entries.add(t);
   }
-  const starts = [...entries].sort((a, b) => a - b);
-  const functionOf = new Int32Array(n);
-  for (let f = 0; f < starts.length; f++) functionOf.fill(f, starts[f], starts[f + 1] ?? n);
-
-  const callees: Set<number>[] = starts.map(() => new Set());
-  for (let i = 0; i < n; i++) {
-    const insn = insns[i];
-    const isCall = insn.kind === 'call' && insn.target === 'local';
-    if (target[i] >= 0 && !isCall && functionOf[target[i]] !== functionOf[i]) {
-      throw new JitError('cross-function-jump', `jump to instruction ${target[i]} in another function`, i);
-    }
-    if (isCall) callees[functionOf[i]].add(functionOf[target[i]]);
-    const last = i + 1 === n || functionOf[i + 1] !== functionOf[i];
-    if (last && !(insn.kind === 'exit' || insn.kind === 'ja' || insn.kind === 'gotol')) {
-      throw new JitError('falls-off-function', 'the last instruction of a function is not exit or a jump', i);
-    }
-  }
-  return { target, starts, functionOf, frames: callDepth(callees, starts, maxFrames) };
+  return {
+    target,
+    starts,
+    functionOf,
+    frames: entry ? callDepth(code, target, starts, functionOf, maxFrames) : 1,
+  };
 }
 
 /** Depth of the call graph from function 0; a cycle is recursion. */
-function callDepth(callees: Set<number>[], starts: number[], maxFrames: number): number {
+function callDepth(
+  code: PackedInsns,
+  target: Int32Array,
+  starts: number[],
+  functionOf: Int32Array,
+  maxFrames: number,
+): number {
+  const callees: Set<number>[] = starts.map(() => new Set());
+  for (let i = 0; i < code.length; i++) {
+    if (isLocalCall(code.op[i])) callees[functionOf[i]].add(functionOf[target[i]]);
+  }
   const depth = new Int32Array(callees.length); // 0 unvisited, -1 on the current path
   const visit = (f: number): number => {
     if (depth[f] === -1) throw new JitError('recursion', 'recursive BPF-to-BPF call', starts[f]);

@@ -7,7 +7,7 @@
  */
 import { CodeBuffer } from '../x64/code-buffer.js';
 import { isInt8 } from '../x64/encoding.js';
-import { JCC_NEAR, JCC_SHORT, JMP_NEAR, JMP_SHORT, jccCode, jmp } from '../x64/instructions.js';
+import { JCC_NEAR, JCC_SHORT, JMP_NEAR, JMP_SHORT, jcc, jmp } from '../x64/instructions.js';
 import type { ProgramShape } from './functions.js';
 
 export interface JumpLayout {
@@ -22,8 +22,8 @@ export interface JumpLayout {
   jumpTarget: Int32Array;
   /** Per instruction: the layout offset of its jump. */
   jumpAt: Int32Array;
-  /** Local calls: [layout offset of the call, instruction, callee function]. */
-  callSites: [number, number, number][];
+  /** Local calls, three numbers each: layout offset of the call, instruction, callee function. */
+  callSites: number[];
 }
 
 export function newJumpLayout(
@@ -50,11 +50,15 @@ export function newJumpLayout(
  * the layout pass's bytes. Undefined if the result does not have the predicted size (the
  * caller then sizes jumps with whole passes).
  */
-export function assembleRelaxed(layout: JumpLayout, bytes: Uint8Array): Uint8Array | undefined {
+export function assembleRelaxed(
+  layout: JumpLayout,
+  bytes: Uint8Array,
+  length: number,
+): Uint8Array | undefined {
   const { short, shrunk } = relax(layout);
   const { addrs, entryAddr, exitAddr, jumpSaving, jumpTarget, jumpAt } = layout;
   const n = jumpSaving.length;
-  const out = new CodeBuffer(bytes.length);
+  const out = new CodeBuffer(length);
   let from = 0;
   for (let i = 0; i < n; i++) {
     if (jumpSaving[i] === 0) continue;
@@ -65,14 +69,17 @@ export function assembleRelaxed(layout: JumpLayout, bytes: Uint8Array): Uint8Arr
     const isJcc = jumpSaving[i] === JCC_NEAR - JCC_SHORT;
     const isShort = short[i] === 1;
     const len = isJcc ? (isShort ? JCC_SHORT : JCC_NEAR) : isShort ? JMP_SHORT : JMP_NEAR;
+    out.ensure(len);
     if (isJcc)
-      jccCode(out, bytes[at + 1] & 0x0f, isShort, to - (out.len + len)); // condition of the near jcc 0f 8x
+      jcc(out, bytes[at + 1] & 0x0f, isShort, to - (out.len + len)); // condition of the near jcc 0f 8x
     else jmp(out, isShort, to - (out.len + len));
     from = at + (isJcc ? JCC_NEAR : JMP_NEAR);
   }
-  out.copy(bytes, from, bytes.length);
+  out.copy(bytes, from, length);
   if (out.len !== addrs[n]) return undefined;
-  for (const [at, i, f] of layout.callSites) {
+  const calls = layout.callSites;
+  for (let k = 0; k < calls.length; k += 3) {
+    const [at, i, f] = [calls[k], calls[k + 1], calls[k + 2]];
     const pos = at - shrunk[i];
     out.patch4(pos + 1, entryAddr[f] - (pos + 5)); // call rel32
   }

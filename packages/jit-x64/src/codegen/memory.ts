@@ -15,11 +15,14 @@
  * so every access outside the sandbox's window (vm's memory.ts) faults — and the fault becomes
  * a VmError at its pc (native/tbpf_jit.c).
  */
-import type { AtomicInsn, LdxInsn, StInsn, StxInsn } from '@tbpf/isa';
+import { ATOMIC_OP, OP_FLAG, OP_SIZE, OP_SUB, OP_WIDE, type Size } from '@tbpf/isa';
 import { NULL_GUARD } from '@tbpf/vm';
 import { NO_INDEX } from '../x64/encoding.js';
 import {
+  ALU_RR,
+  type AluRR,
   aluRR,
+  CC,
   jcc,
   lea32,
   leaQ,
@@ -33,15 +36,16 @@ import {
   xchgMem,
 } from '../x64/instructions.js';
 import { ADDR, AUX, BPF_TO_X64, ENV, MEM_BASE, RAX } from '../x64/registers.js';
-import { type Ctx, movImm } from './context.js';
+import { type Ctx, movImm, type Operand } from './context.js';
 
 /** What GS (segment) or r12 (confined) holds, relative to the memory's base: the executor adds it. */
 export const CONFINED_BASE_OFFSET = NULL_GUARD;
 
-interface Operand {
-  base: number;
-  index: number;
-  disp: number;
+function set(a: Operand, base: number, index: number, disp: number): Operand {
+  a.base = base;
+  a.index = index;
+  a.disp = disp;
+  return a;
 }
 
 /** The segment-override and address-size prefixes of a GS-relative 32-bit address. */
@@ -52,33 +56,38 @@ function segmentPrefixes(ctx: Ctx): void {
 
 /** The operand of an access at `reg + off`; emits what must come first (the lea, the prefixes). */
 function address(ctx: Ctx, reg: number, off: number): Operand {
+  const a = ctx.operand;
   switch (ctx.addressing) {
     case 'direct':
-      return { base: MEM_BASE, index: reg, disp: off };
+      return set(a, MEM_BASE, reg, off);
     case 'confined':
       lea32(ctx.buf, ADDR, reg, off - CONFINED_BASE_OFFSET); // lea r11d, [reg + off - guard]
-      return { base: MEM_BASE, index: ADDR, disp: 0 };
+      return set(a, MEM_BASE, ADDR, 0);
     case 'segment':
       segmentPrefixes(ctx);
-      return { base: reg, index: NO_INDEX, disp: off - CONFINED_BASE_OFFSET }; // gs: [reg32 + off - guard]
+      return set(a, reg, NO_INDEX, off - CONFINED_BASE_OFFSET); // gs: [reg32 + off - guard]
   }
 }
 
-export function lowerLdx(ctx: Ctx, insn: LdxInsn): void {
-  const a = address(ctx, BPF_TO_X64[insn.src], insn.off);
-  load(ctx.buf, insn.size, insn.signed, BPF_TO_X64[insn.dst], a.base, a.index, a.disp);
+/** A load: row `id` (size, sign extension) from `src + off` into `dst`. */
+export function lowerLdx(ctx: Ctx, id: number, dst: number, src: number, off: number): void {
+  const a = address(ctx, BPF_TO_X64[src], off);
+  load(ctx.buf, OP_SIZE[id] as Size, OP_FLAG[id] === 1, BPF_TO_X64[dst], a.base, a.index, a.disp);
 }
 
-export function lowerStx(ctx: Ctx, insn: StxInsn): void {
-  const a = address(ctx, BPF_TO_X64[insn.dst], insn.off);
-  store(ctx.buf, insn.size, a.base, a.index, a.disp, BPF_TO_X64[insn.src]);
+/** A register store: row `id` (size), `src` to `dst + off`. */
+export function lowerStx(ctx: Ctx, id: number, dst: number, src: number, off: number): void {
+  const a = address(ctx, BPF_TO_X64[dst], off);
+  store(ctx.buf, OP_SIZE[id] as Size, a.base, a.index, a.disp, BPF_TO_X64[src]);
 }
 
-export function lowerSt(ctx: Ctx, insn: StInsn): void {
-  if (ctx.random) movImm(ctx, insn.size === 8, AUX, insn.imm); // blinded value in r10, before the prefixes
-  const a = address(ctx, BPF_TO_X64[insn.dst], insn.off);
-  if (ctx.random) store(ctx.buf, insn.size, a.base, a.index, a.disp, AUX);
-  else storeImm(ctx.buf, insn.size, a.base, a.index, a.disp, insn.imm);
+/** An immediate store: row `id` (size), `imm` to `dst + off`. */
+export function lowerSt(ctx: Ctx, id: number, dst: number, off: number, imm: number): void {
+  const size = OP_SIZE[id] as Size;
+  if (ctx.random) movImm(ctx, size === 8, AUX, imm); // blinded value in r10, before the prefixes
+  const a = address(ctx, BPF_TO_X64[dst], off);
+  if (ctx.random) store(ctx.buf, size, a.base, a.index, a.disp, AUX);
+  else storeImm(ctx.buf, size, a.base, a.index, a.disp, imm);
 }
 
 /**
@@ -88,12 +97,12 @@ export function lowerSt(ctx: Ctx, insn: StInsn): void {
 function atomicAddress(ctx: Ctx, reg: number, off: number): Operand {
   if (ctx.addressing === 'direct') {
     leaQ(ctx.buf, ADDR, reg, off); // lea r11, [reg + off]
-    return { base: MEM_BASE, index: ADDR, disp: 0 };
+    return set(ctx.operand, MEM_BASE, ADDR, 0);
   }
   lea32(ctx.buf, ADDR, reg, off - CONFINED_BASE_OFFSET); // lea r11d, [reg + off - guard]
   return ctx.addressing === 'segment'
-    ? { base: ADDR, index: NO_INDEX, disp: 0 }
-    : { base: MEM_BASE, index: ADDR, disp: 0 };
+    ? set(ctx.operand, ADDR, NO_INDEX, 0)
+    : set(ctx.operand, MEM_BASE, ADDR, 0);
 }
 
 /** Emit what an access through `a` needs before its instruction (segment prefixes). */
@@ -101,38 +110,48 @@ function before(ctx: Ctx): void {
   if (ctx.addressing === 'segment') segmentPrefixes(ctx);
 }
 
-export function lowerAtomic(ctx: Ctx, insn: AtomicInsn): void {
+/** Per atomic operation (isa's OP_SUB): the x86 opcode of its `lock op [a], s` form. */
+const LOCK_CODE = new Uint8Array(6);
+LOCK_CODE[ATOMIC_OP.add] = ALU_RR.add;
+LOCK_CODE[ATOMIC_OP.or] = ALU_RR.or;
+LOCK_CODE[ATOMIC_OP.and] = ALU_RR.and;
+LOCK_CODE[ATOMIC_OP.xor] = ALU_RR.xor;
+
+/** An atomic: row `id` (operation, size, fetch) on `dst + off` with `src`. */
+export function lowerAtomic(ctx: Ctx, id: number, dst: number, src: number, off: number): void {
   const { buf } = ctx;
-  const w64 = insn.size === 8;
-  const s = BPF_TO_X64[insn.src];
-  const a = atomicAddress(ctx, BPF_TO_X64[insn.dst], insn.off);
-  switch (insn.op) {
-    case 'xchg':
+  const w64 = OP_WIDE[id] === 1;
+  const fetch = OP_FLAG[id] === 1;
+  const op = OP_SUB[id];
+  const s = BPF_TO_X64[src];
+  const a = atomicAddress(ctx, BPF_TO_X64[dst], off);
+  switch (op) {
+    case ATOMIC_OP.xchg:
       before(ctx);
       xchgMem(buf, w64, a.base, a.index, s); // xchg [a], s
       return;
-    case 'cmpxchg':
+    case ATOMIC_OP.cmpxchg:
       before(ctx);
       lockCmpxchg(buf, w64, a.base, a.index, s); // lock cmpxchg [a], s
       if (!w64) movRR(buf, false, RAX, RAX); // R0 = zero-extended old value even when equal
       return;
-    case 'add':
+    case ATOMIC_OP.add:
       before(ctx);
-      if (insn.fetch)
+      if (fetch)
         lockXadd(buf, w64, a.base, a.index, s); // lock xadd [a], s
-      else lockAlu(buf, 'add', w64, a.base, a.index, s); // lock add [a], s
+      else lockAlu(buf, ALU_RR.add, w64, a.base, a.index, s); // lock add [a], s
       return;
     default:
-      if (insn.fetch) fetchLoop(ctx, insn.op, w64, s, a);
+      if (fetch) fetchLoop(ctx, LOCK_CODE[op] as AluRR, w64, s, a);
       else {
         before(ctx);
-        lockAlu(buf, insn.op, w64, a.base, a.index, s); // lock op [a], s
+        lockAlu(buf, LOCK_CODE[op] as AluRR, w64, a.base, a.index, s); // lock op [a], s
       }
   }
 }
 
 /** fetch_or/and/xor: a cmpxchg loop through rax (R0, saved in r9 unless it is the source). */
-function fetchLoop(ctx: Ctx, op: 'or' | 'and' | 'xor', w64: boolean, s: number, a: Operand): void {
+function fetchLoop(ctx: Ctx, op: AluRR, w64: boolean, s: number, a: Operand): void {
   const { buf } = ctx;
   const operand = s === RAX ? ENV : s;
   movRR(buf, true, ENV, RAX); // mov r9, rax
@@ -143,7 +162,7 @@ function fetchLoop(ctx: Ctx, op: 'or' | 'and' | 'xor', w64: boolean, s: number, 
   aluRR(buf, op, w64, AUX, operand); // op r10, s
   before(ctx);
   lockCmpxchg(buf, w64, a.base, a.index, AUX); // lock cmpxchg [a], r10
-  jcc(buf, 'ne', true, retry - (buf.len + 2)); // jne retry
+  jcc(buf, CC.ne, true, retry - (buf.len + 2)); // jne retry
   movRR(buf, w64, s, RAX); // mov s, rax (the old value)
   if (s !== RAX) movRR(buf, true, RAX, ENV); // mov rax, r9
 }

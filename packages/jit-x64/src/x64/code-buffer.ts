@@ -1,6 +1,8 @@
 /**
  * A growable byte buffer: the lowest emitter layer (`emit1/2/4/8`). Everything above it
- * writes machine code through these four calls only.
+ * writes machine code through these four calls only. They do not check the capacity: the
+ * code generator calls `ensure` with a bound on what one instruction emits before lowering it
+ * (one check per instruction instead of one per byte).
  */
 export class CodeBuffer {
   bytes: Uint8Array;
@@ -14,7 +16,8 @@ export class CodeBuffer {
     this.len = 0;
   }
 
-  private reserve(n: number): void {
+  /** Make room for at least `n` more bytes. */
+  ensure(n: number): void {
     if (this.len + n <= this.bytes.length) return;
     const bigger = new Uint8Array(Math.max(this.bytes.length * 2, this.len + n));
     bigger.set(this.bytes.subarray(0, this.len));
@@ -22,20 +25,17 @@ export class CodeBuffer {
   }
 
   emit1(b: number): void {
-    this.reserve(1);
     this.bytes[this.len++] = b;
   }
 
   /** Little-endian 16-bit value. */
   emit2(v: number): void {
-    this.reserve(2);
     this.bytes[this.len++] = v;
     this.bytes[this.len++] = v >>> 8;
   }
 
   /** Little-endian 32-bit value (signed or unsigned). */
   emit4(v: number): void {
-    this.reserve(4);
     const b = this.bytes;
     b[this.len++] = v;
     b[this.len++] = v >>> 8;
@@ -51,7 +51,7 @@ export class CodeBuffer {
 
   /** Append bytes[start, end) of another buffer. */
   copy(bytes: Uint8Array, start: number, end: number): void {
-    this.reserve(end - start);
+    this.ensure(end - start);
     const out = this.bytes;
     let at = this.len;
     // Runs between jumps are short: a loop beats creating a subarray view for each.
@@ -73,8 +73,14 @@ export class CodeBuffer {
     this.bytes[at] = b;
   }
 
+  /** Throws if more was emitted than `ensure` made room for (those bytes were lost). */
+  checkOverrun(): void {
+    if (this.len > this.bytes.length) throw new Error('internal: code buffer overrun');
+  }
+
   /** A copy of the bytes emitted so far. */
   finish(): Uint8Array {
+    this.checkOverrun();
     return this.bytes.slice(0, this.len);
   }
 }

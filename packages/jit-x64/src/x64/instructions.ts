@@ -18,15 +18,18 @@ export const ALU_RR = {
   cmp: 0x39,
   test: 0x85,
 } as const;
-export type AluRR = keyof typeof ALU_RR;
+/** One of ALU_RR's opcodes. */
+export type AluRR = (typeof ALU_RR)[keyof typeof ALU_RR];
 
 /** The /digit of the 0x81/0x83 immediate group. */
 export const ALU_EXT = { add: 0, or: 1, and: 4, sub: 5, xor: 6, cmp: 7 } as const;
-export type AluExt = keyof typeof ALU_EXT;
+/** One of ALU_EXT's digits. */
+export type AluExt = (typeof ALU_EXT)[keyof typeof ALU_EXT];
 
 /** The /digit of the shift group 0xc1/0xd3. */
 export const SHIFT_EXT = { rol: 0, ror: 1, shl: 4, shr: 5, sar: 7 } as const;
-export type ShiftExt = keyof typeof SHIFT_EXT;
+/** One of SHIFT_EXT's digits. */
+export type ShiftExt = (typeof SHIFT_EXT)[keyof typeof SHIFT_EXT];
 
 /** Condition codes (the low nibble of jcc). */
 export const CC = {
@@ -41,27 +44,28 @@ export const CC = {
   le: 0xe,
   g: 0xf,
 } as const;
-export type Cc = keyof typeof CC;
+/** One of CC's condition codes. */
+export type Cc = (typeof CC)[keyof typeof CC];
 
 /** add/or/and/sub/xor/cmp/test dst, src */
 export function aluRR(buf: CodeBuffer, op: AluRR, w64: boolean, dst: number, src: number): void {
-  opReg(buf, ALU_RR[op], w(w64), src, dst);
+  opReg(buf, op, w(w64), src, dst);
 }
 
 /** add/or/and/sub/xor/cmp dst, imm (imm8 form 0x83 when it fits, else 0x81 imm32; sign-extended) */
 export function aluRI(buf: CodeBuffer, op: AluExt, w64: boolean, dst: number, imm: number): void {
   if (isInt8(imm)) {
-    opReg(buf, 0x83, w(w64), ALU_EXT[op], dst);
+    opReg(buf, 0x83, w(w64), op, dst);
     buf.emit1(imm);
   } else {
-    opReg(buf, 0x81, w(w64), ALU_EXT[op], dst);
+    opReg(buf, 0x81, w(w64), op, dst);
     buf.emit4(imm);
   }
 }
 
 /** add/…/cmp dst, imm32 — always the 4-byte immediate (blinded code keeps a fixed size). */
 export function aluRI32(buf: CodeBuffer, op: AluExt, w64: boolean, dst: number, imm: number): void {
-  opReg(buf, 0x81, w(w64), ALU_EXT[op], dst);
+  opReg(buf, 0x81, w(w64), op, dst);
   buf.emit4(imm);
 }
 
@@ -99,7 +103,7 @@ export function movabs(buf: CodeBuffer, dst: number, lo: number, hi: number): vo
 /** The shortest way to put a sign-extended imm32 (64-bit) or an imm32 (32-bit) in a register. */
 export function loadImm(buf: CodeBuffer, w64: boolean, dst: number, imm: number): void {
   if (imm === 0)
-    aluRR(buf, 'xor', false, dst, dst); // xor dst32, dst32
+    aluRR(buf, ALU_RR.xor, false, dst, dst); // xor dst32, dst32
   else if (!w64 || imm > 0) movRI32(buf, dst, imm);
   else movRIsx(buf, dst, imm);
 }
@@ -122,13 +126,13 @@ export function imulRI(buf: CodeBuffer, w64: boolean, dst: number, imm: number):
 
 /** shl/shr/sar/rol/ror dst, imm8 (0xc1 /ext) */
 export function shiftRI(buf: CodeBuffer, op: ShiftExt, w64: boolean, dst: number, count: number): void {
-  opReg(buf, 0xc1, w(w64), SHIFT_EXT[op], dst);
+  opReg(buf, 0xc1, w(w64), op, dst);
   buf.emit1(count);
 }
 
 /** shl/shr/sar dst, cl (0xd3 /ext) */
 export function shiftRCL(buf: CodeBuffer, op: ShiftExt, w64: boolean, dst: number): void {
-  opReg(buf, 0xd3, w(w64), SHIFT_EXT[op], dst);
+  opReg(buf, 0xd3, w(w64), op, dst);
 }
 
 /** ror dst16, 8 (swap the two low bytes) */
@@ -248,13 +252,13 @@ export function storeDImm(buf: CodeBuffer, base: number, disp: number, imm: numb
 /** lock add/or/and/xor [base + index], src */
 export function lockAlu(
   buf: CodeBuffer,
-  op: 'add' | 'or' | 'and' | 'xor',
+  op: AluRR,
   w64: boolean,
   base: number,
   index: number,
   src: number,
 ): void {
-  opMem(buf, ALU_RR[op], LOCK | w(w64), src, base, index, 0);
+  opMem(buf, op, LOCK | w(w64), src, base, index, 0);
 }
 
 /** lock xadd [base + index], src (0x0f 0xc1) */
@@ -322,13 +326,8 @@ export function jmp(buf: CodeBuffer, short: boolean, rel: number): void {
   }
 }
 
-/** jcc rel8 (0x70+cc) / jcc rel32 (0x0f 0x80+cc) */
-export function jcc(buf: CodeBuffer, cc: Cc, short: boolean, rel: number): void {
-  jccCode(buf, CC[cc], short, rel);
-}
-
-/** jcc with the condition as its 4-bit code. */
-export function jccCode(buf: CodeBuffer, code: number, short: boolean, rel: number): void {
+/** jcc rel8 (0x70+cc) / jcc rel32 (0x0f 0x80+cc); `code` is the condition's 4-bit code (CC). */
+export function jcc(buf: CodeBuffer, code: number, short: boolean, rel: number): void {
   if (short) {
     buf.emit1(0x70 | code);
     buf.emit1(rel);
