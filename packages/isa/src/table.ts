@@ -314,11 +314,11 @@ for (const r of OPCODE_TABLE) {
 
 /**
  * Row ids by a number computed from a shape's fields (no key string: every program load looks up
- * each instruction): the kind's number · 128 plus an index within the kind (`shapeIndex`).
+ * each instruction): the kind's index in INSN_KINDS · 128 plus an index within the kind.
  */
 const SHAPE_SPAN = 128;
-const index = <T>(list: readonly T[]) => new Map<unknown, number>(list.map((v, i) => [v, i]));
-const KIND_INDEX = index(INSN_KINDS);
+const index = <T extends string>(list: readonly T[]): Record<string, number> =>
+  Object.assign(Object.create(null), Object.fromEntries(list.map((v, i) => [v, i])));
 const ALU_INDEX = index(ALU_OPS);
 const JMP_INDEX = index(JMP_OPS);
 const ATOMIC_INDEX = index(ATOMIC_OPS);
@@ -330,56 +330,82 @@ const LDDW_INDEX = index(LDDW_SOURCES);
 const sizeIndex = (size: unknown): number =>
   size === 1 ? 0 : size === 2 ? 1 : size === 4 ? 2 : size === 8 ? 3 : -1;
 const bit = (flag: unknown): number => (flag === true ? 1 : flag === false ? 0 : -1);
+/** An operation's index in its list, -1 for a name not in it. */
+const named = (table: Record<string, number>, name: unknown): number =>
+  typeof name === 'string' ? (table[name] ?? -1) : -1;
 
-/** A shape's index within its kind, or -1 when a field has no valid value. */
-function shapeIndex(s: Shape | Insn): number {
+/** `kind · SHAPE_SPAN + index within the kind` of a shape, or -1 when a field has no valid value. */
+function shapeNumber(s: Shape | Insn): number {
+  // The kind's number is its index in INSN_KINDS (written out: a switch on literals is the fast path).
   switch (s.kind) {
     case 'alu':
     case 'jmp': {
-      const op = (s.kind === 'alu' ? ALU_INDEX : JMP_INDEX).get(s.op) ?? -1;
+      const op = named(s.kind === 'alu' ? ALU_INDEX : JMP_INDEX, s.op);
       const w = s.width === 64 ? 1 : s.width === 32 ? 0 : -1;
       const r = s.source === 'reg' ? 1 : s.source === 'imm' ? 0 : -1;
-      return op < 0 || w < 0 || r < 0 ? -1 : op * 4 + w * 2 + r;
+      if (op < 0 || w < 0 || r < 0) return -1;
+      return (s.kind === 'alu' ? 0 : 2) * SHAPE_SPAN + op * 4 + w * 2 + r;
     }
     case 'end': {
-      const op = END_INDEX.get(s.op) ?? -1;
+      const op = named(END_INDEX, s.op);
       const b = s.bits === 16 ? 0 : s.bits === 32 ? 1 : s.bits === 64 ? 2 : -1;
-      return op < 0 || b < 0 ? -1 : op * 3 + b;
+      return op < 0 || b < 0 ? -1 : 1 * SHAPE_SPAN + op * 3 + b;
     }
-    case 'call':
-      return CALL_INDEX.get(s.target) ?? -1;
-    case 'lddw':
-      return LDDW_INDEX.get(s.source) ?? -1;
+    case 'ja':
+      return 3 * SHAPE_SPAN;
+    case 'gotol':
+      return 4 * SHAPE_SPAN;
+    case 'call': {
+      const t = named(CALL_INDEX, s.target);
+      return t < 0 ? -1 : 5 * SHAPE_SPAN + t;
+    }
+    case 'callx':
+      return 6 * SHAPE_SPAN;
+    case 'exit':
+      return 7 * SHAPE_SPAN;
+    case 'lddw': {
+      const source = named(LDDW_INDEX, s.source);
+      return source < 0 ? -1 : 8 * SHAPE_SPAN + source;
+    }
     case 'ldabs':
-    case 'ldind':
-    case 'st':
-    case 'stx':
-      return sizeIndex(s.size);
+    case 'ldind': {
+      const i = sizeIndex(s.size);
+      return i < 0 ? -1 : (s.kind === 'ldabs' ? 9 : 10) * SHAPE_SPAN + i;
+    }
     case 'ldx': {
       const i = sizeIndex(s.size);
       const signed = bit(s.signed);
-      return i < 0 || signed < 0 ? -1 : i * 2 + signed;
+      return i < 0 || signed < 0 ? -1 : 11 * SHAPE_SPAN + i * 2 + signed;
+    }
+    case 'st':
+    case 'stx': {
+      const i = sizeIndex(s.size);
+      return i < 0 ? -1 : (s.kind === 'st' ? 12 : 13) * SHAPE_SPAN + i;
     }
     case 'atomic': {
-      const op = ATOMIC_INDEX.get(s.op) ?? -1;
+      const op = named(ATOMIC_INDEX, s.op);
       const fetch = bit(s.fetch);
       const w = s.size === 8 ? 1 : s.size === 4 ? 0 : -1;
-      return op < 0 || fetch < 0 || w < 0 ? -1 : (op * 2 + fetch) * 2 + w;
+      return op < 0 || fetch < 0 || w < 0 ? -1 : 14 * SHAPE_SPAN + (op * 2 + fetch) * 2 + w;
     }
     default:
-      return 0;
+      return -1;
   }
 }
 
 const ROW_BY_SHAPE = new Int16Array(INSN_KINDS.length * SHAPE_SPAN).fill(-1);
-for (const r of OPCODE_TABLE)
-  ROW_BY_SHAPE[KIND_INDEX.get(r.shape.kind)! * SHAPE_SPAN + shapeIndex(r.shape)] = r.id;
+for (const r of OPCODE_TABLE) {
+  const at = shapeNumber(r.shape);
+  if (Math.floor(at / SHAPE_SPAN) !== INSN_KINDS.indexOf(r.shape.kind)) {
+    throw new Error(`internal: shape number of ${r.key} is not under its kind's index`);
+  }
+  ROW_BY_SHAPE[at] = r.id;
+}
 
 /** The id (OPCODE_TABLE index) of an instruction's or a shape's row; -1 if the combination does not exist. */
 export function rowIdOf(insn: Insn | Shape): number {
-  const kind = KIND_INDEX.get(insn.kind);
-  const at = shapeIndex(insn);
-  return kind === undefined || at < 0 ? -1 : ROW_BY_SHAPE[kind * SHAPE_SPAN + at];
+  const at = shapeNumber(insn);
+  return at < 0 ? -1 : ROW_BY_SHAPE[at];
 }
 
 /** The row of an instruction, or undefined if the combination does not exist (e.g. neg with a register source). */

@@ -339,8 +339,10 @@ function load(
 ): NativeProgram {
   const natives: [number, string][] = [];
   if (options.nativeHelpers !== false) {
-    for (const def of helpers.list()) {
-      const name = nativeHelperName(def, runtime, addon.nativeHelpers);
+    // The helpers the program names, or any with a callx.
+    const defs = compiled.usesCallx ? helpers.list() : compiled.helperSlots.map((id) => helpers.get(id));
+    for (const def of defs) {
+      const name = def && nativeHelperName(def, runtime, addon.nativeHelpers);
       if (name) natives.push([def.proto.id, name]);
     }
   }

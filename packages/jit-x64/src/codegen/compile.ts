@@ -203,6 +203,19 @@ function pack(insns: readonly Insn[]): PackedInsns {
   }
 }
 
+/**
+ * The buffer passes emit into, shared by every compilation (they run one at a time, and the
+ * result is always copied out of it): one allocation per process, not one per program.
+ */
+let scratch: CodeBuffer | undefined;
+
+function scratchBuffer(): CodeBuffer {
+  // A huge program's buffer is not kept for the next one.
+  if (!scratch || scratch.bytes.length > 1 << 22) scratch = new CodeBuffer(1 << 16);
+  scratch.reset();
+  return scratch;
+}
+
 /** Bytes a buffer must have free before one instruction (or a prologue/epilogue) is lowered: more than any emits. */
 const MAX_INSN_BYTES = 128;
 
@@ -252,7 +265,7 @@ class Compiler {
     const blind = options.blind;
     this.seed = typeof blind === 'object' ? blind.seed : undefined;
     this.ctx = {
-      buf: new CodeBuffer(n * 16 + 256),
+      buf: scratchBuffer(),
       operand: { base: 0, index: NO_INDEX, disp: 0 },
       random: null,
       addressing: options.addressing ?? 'confined',

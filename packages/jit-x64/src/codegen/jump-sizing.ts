@@ -83,7 +83,7 @@ export function assembleRelaxed(
     const pos = at - shrunk[i];
     out.patch4(pos + 1, entryAddr[f] - (pos + 5)); // call rel32
   }
-  return out.finish();
+  return out.view(); // the buffer is this program's own: no copy
 }
 
 /** Decide which jumps are short; shrunk[i] = bytes saved before instruction i. */

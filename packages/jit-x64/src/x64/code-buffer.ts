@@ -78,6 +78,12 @@ export class CodeBuffer {
     if (this.len > this.bytes.length) throw new Error('internal: code buffer overrun');
   }
 
+  /** The bytes emitted so far, without a copy (a view of the buffer). */
+  view(): Uint8Array {
+    this.checkOverrun();
+    return this.bytes.subarray(0, this.len);
+  }
+
   /** A copy of the bytes emitted so far. */
   finish(): Uint8Array {
     this.checkOverrun();
