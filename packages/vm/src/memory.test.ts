@@ -45,6 +45,27 @@ describe('LinearMemory', () => {
     expect(mem.bytes[c.start]).toBe(0);
   });
 
+  it('finds regions again after freeing and reusing the ones it found last', () => {
+    const mem = new LinearMemory({ bytes: 65536 });
+    const [a, b, c] = ['a', 'b', 'c'].map((name) => mem.alloc(64, { name, kind: 'data', writable: true }));
+    for (let i = 0; i < 3; i++) {
+      expect(mem.regionAt(a.start + 8, 8)).toBe(a);
+      expect(mem.regionAt(b.start, 64)).toBe(b);
+      expect(mem.regionAt(b.start + 60, 8)).toBeUndefined();
+      expect(mem.regionAt(c.end - 1)).toBe(c);
+    }
+    mem.free(c);
+    mem.free(b);
+    expect(mem.regionAt(b.start)).toBeUndefined();
+    expect(mem.regionAt(c.start)).toBeUndefined();
+    const x = mem.alloc(32, { name: 'x', kind: 'scratch', writable: true });
+    const d = mem.alloc(32, { name: 'd', kind: 'data', writable: false });
+    expect(x.start).toBe(b.start);
+    expect(mem.regionAt(x.start)).toBeUndefined();
+    expect(mem.regionAt(d.start + 4)).toBe(d);
+    expect(mem.regionAt(a.start)).toBe(a);
+  });
+
   it('reports exhaustion as a typed error', () => {
     const mem = new LinearMemory({ bytes: 65536 });
     expect(() => mem.alloc(65536, { name: 'big', kind: 'host', writable: true })).toThrow(VmError);

@@ -124,6 +124,13 @@ export class LinearMemory {
   readonly size: number;
   /** Live regions sorted by start. */
   private readonly list: Region[] = [];
+  /**
+   * The last two regions `regionAt` searched for (the newer first): a helper's pointer pairs (the
+   * RFC's memcmp: a device name and the stack) and an interpreter checking regions ask for the
+   * same few regions run after run. Never 'scratch'; a freed region leaves them.
+   */
+  private hit0: Region | undefined;
+  private hit1: Region | undefined;
 
   constructor(options: LinearMemoryOptions = {}) {
     const pages = Math.max(1, Math.ceil((options.bytes ?? DEFAULT_MEMORY_BYTES) / WASM_PAGE));
@@ -186,10 +193,23 @@ export class LinearMemory {
   free(region: Region): void {
     const at = this.list.indexOf(region);
     if (at >= 0) this.list.splice(at, 1);
+    if (this.hit0 === region) this.hit0 = undefined;
+    if (this.hit1 === region) this.hit1 = undefined;
   }
 
-  /** The region programs may reach containing [offset, offset + size), or undefined. Binary search. */
+  /**
+   * The region programs may reach containing [offset, offset + size), or undefined: one of the
+   * last two found, else a binary search.
+   */
   regionAt(offset: number, size = 1): Region | undefined {
+    const h0 = this.hit0;
+    if (h0 !== undefined && offset >= h0.start && offset < h0.end) {
+      return offset + size <= h0.end ? h0 : undefined;
+    }
+    const h1 = this.hit1;
+    if (h1 !== undefined && offset >= h1.start && offset < h1.end) {
+      return offset + size <= h1.end ? h1 : undefined;
+    }
     let lo = 0;
     let hi = this.list.length - 1;
     while (lo <= hi) {
@@ -197,7 +217,12 @@ export class LinearMemory {
       const r = this.list[mid];
       if (offset < r.start) hi = mid - 1;
       else if (offset >= r.end) lo = mid + 1;
-      else return offset + size <= r.end && r.kind !== 'scratch' ? r : undefined;
+      else if (r.kind === 'scratch') return undefined;
+      else {
+        this.hit1 = h0;
+        this.hit0 = r;
+        return offset + size <= r.end ? r : undefined;
+      }
     }
     return undefined;
   }

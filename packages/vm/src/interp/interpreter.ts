@@ -164,14 +164,18 @@ export class InterpretedProgram implements PreparedProgram {
     const limit = this.limit;
     const hook = this.hook;
     // One comparison per instruction covers both the limit and the hook (check = 0: every time).
-    const check = hook === undefined ? limit : 0;
+    // A small integer, so that V8 compares integers: past 2^31 - 1 instructions without a limit
+    // that high, every instruction takes the branch below and finds nothing to do.
+    const check = hook === undefined ? Math.min(limit, 0x7fffffff) : 0;
     const pktOff = hi[1] === 1 ? lo[1] >>> 0 : 0;
     const pktLen = hi[1] === 1 ? lo[2] >>> 0 : 0;
-    // Last region that satisfied a read (rs..re) and a write (ws..we).
-    let rs = 0;
-    let re = 0;
-    let ws = 0;
-    let we = 0;
+    // Last region that satisfied a read (rs..re) and a write (ws..we); without region checks
+    // the one "region" is the sandbox's window, known before the first access.
+    const window = this.sandbox ? this.window : undefined;
+    let rs = window ? window.start : 0;
+    let re = window ? window.end : 0;
+    let ws = rs;
+    let we = re;
     let depth = 0;
     let count = 0;
     let pc = 0;
