@@ -158,8 +158,10 @@ export function setReturn(
     lo[0] = call.retLo;
     hi[0] = call.retHi;
   } else if (typeof value === 'number') {
-    lo[0] = value | 0;
-    hi[0] = Math.floor(value / TWO32) | 0;
+    const l = value | 0;
+    lo[0] = l;
+    // Most helpers return a small integer: its high half is its sign, no division needed.
+    hi[0] = l === value ? l >> 31 : Math.floor(value / TWO32) | 0;
   } else {
     lo[0] = Number(BigInt.asIntN(32, value));
     hi[0] = Number(BigInt.asIntN(32, value >> 32n));

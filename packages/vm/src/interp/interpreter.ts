@@ -150,8 +150,23 @@ export class InterpretedProgram implements PreparedProgram {
     if (this.disposed) throw new VmError('load', 'the prepared program was disposed');
     const lo = this.lo;
     const hi = this.hi;
-    lo[0] = hi[0] = 0;
-    for (let r = 3; r < 10; r++) lo[r] = hi[r] = 0;
+    // Written out: V8 compiles a loop of these stores with a map and a bounds check each.
+    lo[0] = 0;
+    hi[0] = 0;
+    lo[3] = 0;
+    hi[3] = 0;
+    lo[4] = 0;
+    hi[4] = 0;
+    lo[5] = 0;
+    hi[5] = 0;
+    lo[6] = 0;
+    hi[6] = 0;
+    lo[7] = 0;
+    hi[7] = 0;
+    lo[8] = 0;
+    hi[8] = 0;
+    lo[9] = 0;
+    hi[9] = 0;
     lo[10] = this.stack.end;
     hi[10] = 1;
     const code = this.compiled.code;
@@ -166,7 +181,7 @@ export class InterpretedProgram implements PreparedProgram {
     // One comparison per instruction covers both the limit and the hook (check = 0: every time).
     // A small integer, so that V8 compares integers: past 2^31 - 1 instructions without a limit
     // that high, every instruction takes the branch below and finds nothing to do.
-    const check = hook === undefined ? Math.min(limit, 0x7fffffff) : 0;
+    const check = hook === undefined ? Math.min(limit, 0x7fffffff) | 0 : 0;
     const pktOff = hi[1] === 1 ? lo[1] >>> 0 : 0;
     const pktLen = hi[1] === 1 ? lo[2] >>> 0 : 0;
     // Last region that satisfied a read (rs..re) and a write (ws..we); without region checks
