@@ -169,6 +169,18 @@ export function successors(b: Block): Block[] {
   return [];
 }
 
+/** Each block's predecessors (a block once per edge kind, as successors() lists them). */
+export function predecessors(fn: IrFunction): Map<Block, Block[]> {
+  const preds = new Map<Block, Block[]>();
+  for (const b of fn.blocks)
+    for (const s of successors(b)) {
+      const list = preds.get(s);
+      if (list) list.push(b);
+      else preds.set(s, [b]);
+    }
+  return preds;
+}
+
 /**
  * The blocks in reverse postorder from the entry (each block before its successors, loops
  * aside), then any unreachable ones: forward data-flow passes settle in one round on code

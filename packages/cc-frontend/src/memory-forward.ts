@@ -13,8 +13,8 @@ import {
   type IrFunction,
   type IrInsn,
   type Mem,
+  predecessors,
   reversePostorder,
-  successors,
 } from './ir.js';
 
 /**
@@ -122,13 +122,7 @@ function intersect(a: Facts, b: Facts): Facts {
 export function forwardMemory(fn: IrFunction): boolean {
   const escaped = new Set<number>();
   for (const b of fn.blocks) for (const i of b.insns) if (i.op === 'addr') escaped.add(i.slot);
-  const preds = new Map<Block, Block[]>();
-  for (const b of fn.blocks)
-    for (const s of successors(b)) {
-      const list = preds.get(s);
-      if (list) list.push(b);
-      else preds.set(s, [b]);
-    }
+  const preds = predecessors(fn);
   // OUT facts per block; undefined = not computed yet (everything, for the intersection).
   const out = new Map<Block, Facts>();
   const entryFacts = (b: Block): Facts => {

@@ -12,6 +12,7 @@ import {
   type IrInsn,
   type Mem,
   mapRegs,
+  predecessors,
   type Src,
   successors,
   termUses,
@@ -80,25 +81,21 @@ export function simplifyCfg(fn: IrFunction): void {
     stack.push(...successors(b));
   }
   fn.blocks = fn.blocks.filter((b) => reach.has(b));
-  // Merge a block into its only predecessor when that predecessor jumps only to it.
-  const preds = new Map<Block, Block[]>();
-  for (const b of fn.blocks) for (const s of successors(b)) preds.set(s, [...(preds.get(s) ?? []), b]);
+  // Merge a block into its only predecessor when that predecessor jumps only to it. (A merge
+  // keeps every other block's number of predecessors: b takes over next's edges.)
+  const predCount = new Map<Block, number>();
+  for (const b of fn.blocks) for (const s of successors(b)) predCount.set(s, (predCount.get(s) ?? 0) + 1);
   for (const b of fn.blocks) {
     for (;;) {
       const t = b.term;
       if (t.op !== 'jmp' || t.t === b || t.t === fn.blocks[0]) break;
       const next = t.t;
-      if ((preds.get(next) ?? []).length !== 1) break;
-      b.insns.push(...next.insns);
+      if (predCount.get(next) !== 1) break;
+      for (const i of next.insns) b.insns.push(i);
       b.term = next.term;
-      for (const s of successors(next))
-        preds.set(
-          s,
-          (preds.get(s) ?? []).map((p) => (p === next ? b : p)),
-        );
       next.insns = [];
       next.term = { op: 'none' };
-      preds.set(next, []);
+      predCount.set(next, 0);
     }
   }
   const live = new Set<Block>();
@@ -116,13 +113,51 @@ type Known = { c: bigint } | { copy: number };
 
 const COMMUTATIVE = new Set(['add', 'mul', 'and', 'or', 'xor']);
 
-function slotKey(m: Mem, size: number): string {
-  return `${m.slot}:${m.off}:${size}`;
+function slotKey(slot: number | undefined, off: number, size: number): string {
+  return `${slot}:${off}:${size}`;
 }
 
-function overlapsKey(key: string, m: Mem, size: number): boolean {
-  const [slot, off, n] = key.split(':').map(Number);
-  return slot === m.slot && off < m.off + size && m.off < off + n;
+/**
+ * Facts about registers (or keys) that mention another register: `k → value`, with a reverse
+ * index from the register a value mentions to the keys holding such values, so that forgetting
+ * every fact about a register that was written costs the facts about it — not a scan of all
+ * facts (a scan per write is quadratic in a long basic block).
+ */
+class Facts<K, V> {
+  private readonly map = new Map<K, V>();
+  private readonly mentionedBy = new Map<number, K[]>();
+  constructor(private readonly mentions: (v: V) => number | undefined) {}
+  get(k: K): V | undefined {
+    return this.map.get(k);
+  }
+  has(k: K): boolean {
+    return this.map.has(k);
+  }
+  set(k: K, v: V): void {
+    this.map.set(k, v);
+    const r = this.mentions(v);
+    if (r === undefined) return;
+    const ks = this.mentionedBy.get(r);
+    if (ks) ks.push(k);
+    else this.mentionedBy.set(r, [k]);
+  }
+  delete(k: K): void {
+    this.map.delete(k);
+  }
+  clear(): void {
+    this.map.clear();
+    this.mentionedBy.clear();
+  }
+  /** Forgets the facts whose value mentions register r (stale index entries are skipped). */
+  forgetMentionsOf(r: number): void {
+    const ks = this.mentionedBy.get(r);
+    if (!ks) return;
+    this.mentionedBy.delete(r);
+    for (const k of ks) {
+      const v = this.map.get(k);
+      if (v !== undefined && this.mentions(v) === r) this.map.delete(k);
+    }
+  }
 }
 
 function srcOf(i: IrInsn): Src | undefined {
@@ -131,26 +166,33 @@ function srcOf(i: IrInsn): Src | undefined {
 
 /** Within a block: replace uses of registers holding known constants or copies. */
 function propagate(b: Block, entry?: Map<number, bigint>): boolean {
-  const known = new Map<number, Known>();
+  const known = new Facts<number, Known>((v) => ('copy' in v ? v.copy : undefined));
   for (const [r, c] of entry ?? []) known.set(r, { c });
   /** d = (u32)s: 32-bit consumers can read s instead. */
-  const low32 = new Map<number, number>();
+  const low32 = new Facts<number, number>((v) => v);
   let changed = false;
   const kill = (r: number) => {
     known.delete(r);
     low32.delete(r);
     offsetOf.delete(r);
     frameAddr.delete(r);
-    for (const [k, v] of offsetOf) if (v.base === r) offsetOf.delete(k);
-    for (const [k, v] of known) if ('copy' in v && v.copy === r) known.delete(k);
-    for (const [k, v] of low32) if (v === r) low32.delete(k);
+    offsetOf.forgetMentionsOf(r);
+    known.forgetMentionsOf(r);
+    low32.forgetMentionsOf(r);
   };
   const narrow = (r: number) => low32.get(r) ?? r;
-  /** What this block stored in frame slots: `slot:off:size` → value. */
-  const stored = new Map<string, Src>();
-  const symRegs = new Map<string, number>();
+  /** What this block stored in frame slots: `slot:off:size` → value (4 or 8 bytes). */
+  const stored = new Facts<string, Src>((v) => v.reg);
+  /** Forgets what was stored in bytes [off, off + size) of a slot (entries are 4 or 8 bytes). */
+  const overwrite = (m: Mem, size: number) => {
+    for (let off = m.off - 7; off < m.off + size; off++) {
+      if (off + 8 > m.off) stored.delete(slotKey(m.slot, off, 8));
+      if (off + 4 > m.off) stored.delete(slotKey(m.slot, off, 4));
+    }
+  };
+  const symRegs = new Facts<string, number>((r) => r);
   /** d = base + k (64-bit): memory operands through d can use base with a larger offset. */
-  const offsetOf = new Map<number, { base: number; k: number }>();
+  const offsetOf = new Facts<number, { base: number; k: number }>((v) => v.base);
   /** d = &slot + off: memory operands through d become frame-slot operands. */
   const frameAddr = new Map<number, { slot: number; off: number }>();
   const foldMem = (m: Mem): Mem => {
@@ -263,7 +305,7 @@ function propagate(b: Block, entry?: Map<number, bigint>): boolean {
       changed = true;
     // Stack slots: a load of what this block just stored becomes a copy of the stored value.
     if (i.op === 'ld' && i.m.slot !== undefined && i.d >= FIRST_VREG && (i.size === 8 || i.size === 4)) {
-      const v = stored.get(slotKey(i.m, i.size));
+      const v = stored.get(slotKey(i.m.slot, i.m.off, i.size));
       if (v !== undefined) {
         i =
           v.imm !== undefined
@@ -290,8 +332,8 @@ function propagate(b: Block, entry?: Map<number, bigint>): boolean {
       if (i.m.slot === undefined)
         stored.clear(); // may alias any slot whose address escaped
       else {
-        for (const k of [...stored.keys()]) if (overlapsKey(k, i.m, i.size)) stored.delete(k);
-        if (i.size === 8 || i.size === 4) stored.set(slotKey(i.m, i.size), i.s);
+        overwrite(i.m, i.size);
+        if (i.size === 8 || i.size === 4) stored.set(slotKey(i.m.slot, i.m.off, i.size), i.s);
       }
     } else if (
       i.op === 'call' ||
@@ -303,8 +345,8 @@ function propagate(b: Block, entry?: Map<number, bigint>): boolean {
       stored.clear();
     for (const d of defs(i)) {
       kill(d);
-      for (const [k, v] of stored) if (v.reg === d) stored.delete(k);
-      for (const [k, r] of symRegs) if (r === d) symRegs.delete(k);
+      stored.forgetMentionsOf(d);
+      symRegs.forgetMentionsOf(d);
     }
     if (i.op === 'sym' && i.d >= FIRST_VREG) symRegs.set(`${i.kind}:${i.symbol}:${i.addend}`, i.d);
     if (i.op === 'addr' && i.d >= FIRST_VREG) frameAddr.set(i.d, { slot: i.slot, off: i.off });
@@ -382,8 +424,7 @@ function constantDef(i: IrInsn, known: Map<number, bigint>): bigint | undefined 
  * the IR is not SSA, so a vreg assigned on some path is not constant after the join).
  */
 function constantsAtEntry(fn: IrFunction): Map<Block, Map<number, bigint>> {
-  const preds = new Map<Block, Block[]>();
-  for (const b of fn.blocks) for (const x of successors(b)) preds.set(x, [...(preds.get(x) ?? []), b]);
+  const preds = predecessors(fn);
   const out = new Map<Block, Map<number, bigint>>();
   const entryOf = (b: Block): Map<number, bigint> => {
     if (b === fn.blocks[0]) return new Map();
