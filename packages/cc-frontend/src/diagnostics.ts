@@ -178,6 +178,8 @@ export class DiagnosticBag {
   /** Errors past this count stop the compilation (as clang's -ferror-limit). */
   limit = 20;
   private errors = 0;
+  /** A fatal error was reported: later errors (the parser meeting the end of the input) are not. */
+  private stopped = false;
 
   get errorCount(): number {
     return this.errors;
@@ -185,7 +187,7 @@ export class DiagnosticBag {
 
   /** Records an error; the returned Abort is fatal once the error limit is reached. */
   error(loc: SourceLoc, message: string, notes?: Diagnostic[]): Abort {
-    if (this.errors >= this.limit) return new Abort(true);
+    if (this.errors >= this.limit || this.stopped) return new Abort(true);
     this.list.push(notes ? { severity: 'error', message, loc, notes } : { severity: 'error', message, loc });
     this.errors++;
     if (this.errors < this.limit) return new Abort(false);
@@ -200,8 +202,10 @@ export class DiagnosticBag {
 
   /** An error after which nothing sensible can follow ('file not found'): stops the compilation. */
   fatal(loc: SourceLoc, message: string): Abort {
+    if (this.stopped) return new Abort(true);
     this.list.push({ severity: 'error', fatal: true, message, loc });
     this.errors++;
+    this.stopped = true;
     return new Abort(true);
   }
 

@@ -5,6 +5,7 @@
  * like any other (binary input stops after the limit, not after every byte).
  */
 import type { DiagnosticBag, SourceLoc } from './diagnostics.js';
+import type { HideSet } from './hide-set.js';
 
 export type TokenKind = 'ident' | 'num' | 'char' | 'str' | 'punct' | 'eof';
 
@@ -15,7 +16,21 @@ export interface TokenChanges {
   loc?: SourceLoc;
   space?: boolean;
   bol?: boolean;
-  hide?: ReadonlySet<string> | undefined;
+  hide?: HideSet | undefined;
+}
+
+/**
+ * The place of a token of macro `name`'s definition (spelled at `spelling`) in the expansion of
+ * the macro name token `site`: made into a SourceLoc (the site's place with the chain of
+ * expansions) only when asked, which is rare — building it for every expanded token costs a
+ * chain of up to MAX_MACRO_TRACE objects per token.
+ */
+export class ExpandedFrom {
+  constructor(
+    readonly site: Token,
+    readonly name: string,
+    readonly spelling: SourceLoc,
+  ) {}
 }
 
 /**
@@ -26,33 +41,48 @@ export interface TokenChanges {
 export class Token {
   /** Kind (index in KINDS), `space` (bit 3) and `bol` (bit 4) in one small integer. */
   private readonly bits: number;
-  /** The location object, once made (or as given, when it carries macro expansions). */
-  private cachedLoc: SourceLoc | undefined;
+  /**
+   * The location object once made (or as given); before that, for a token made by macro
+   * expansion, where to make it from: the token whose place this one shares, or an ExpandedFrom.
+   */
+  private place: SourceLoc | Token | ExpandedFrom | undefined;
   private readonly file: string;
-  /** line * 4096 + col (a small integer), or -1 when `cachedLoc` holds the location. */
+  /** line * 4096 + col (a small integer), or -1 when `place` holds or makes the location. */
   private readonly pos: number;
 
   constructor(
     kind: TokenKind,
     readonly text: string,
-    loc: SourceLoc,
+    /** The place, or a token with the same place, or where an expanded token comes from. */
+    loc: SourceLoc | Token | ExpandedFrom,
     /** Whitespace precedes the token (matters for `#` stringification and function-like macros). */
     space: boolean,
     /** First token of a logical line (a `#` here starts a directive). */
     bol: boolean,
     /** Macro names that must not be expanded again inside this token (the hide set). */
-    readonly hide: ReadonlySet<string> | undefined = undefined,
+    readonly hide: HideSet | undefined = undefined,
   ) {
     this.bits = KIND_INDEX[kind] | (space ? 8 : 0) | (bol ? 16 : 0);
-    this.file = loc.file;
+    if (loc instanceof Token && loc.place === undefined) {
+      this.file = loc.file;
+      this.pos = loc.pos;
+      this.place = undefined;
+      return;
+    }
+    this.file = loc instanceof Token || loc instanceof ExpandedFrom ? '' : loc.file;
     // The lexer's scratch location is copied; any other object is kept (the parser compares
     // token locations by identity), as are places that do not fit the packed form.
     if (loc instanceof PlainLoc && loc.col < 4096 && loc.line < 500_000) {
       this.pos = loc.line * 4096 + loc.col;
-      this.cachedLoc = undefined;
+      this.place = undefined;
     } else {
       this.pos = -1;
-      this.cachedLoc = loc instanceof PlainLoc ? { file: loc.file, line: loc.line, col: loc.col } : loc;
+      this.place =
+        loc instanceof PlainLoc
+          ? { file: loc.file, line: loc.line, col: loc.col }
+          : loc instanceof Token && !(loc.place instanceof Token || loc.place instanceof ExpandedFrom)
+            ? loc.place
+            : loc;
     }
   }
 
@@ -69,21 +99,60 @@ export class Token {
   }
 
   get loc(): SourceLoc {
-    if (this.cachedLoc === undefined)
-      this.cachedLoc = { file: this.file, line: Math.floor(this.pos / 4096), col: this.pos % 4096 };
-    return this.cachedLoc;
+    const p = this.place;
+    if (p === undefined) {
+      const loc = { file: this.file, line: Math.floor(this.pos / 4096), col: this.pos % 4096 };
+      this.place = loc;
+      return loc;
+    }
+    if (!(p instanceof Token || p instanceof ExpandedFrom)) return p;
+    // Tokens whose places are made from other tokens' places, innermost first; made in the
+    // reverse order, each from a place already made (no recursion, however long the chain).
+    const pending: Token[] = [];
+    for (let t: Token = this; ; ) {
+      const q = t.place;
+      if (!(q instanceof Token || q instanceof ExpandedFrom)) break;
+      pending.push(t);
+      t = q instanceof Token ? q : q.site;
+    }
+    for (let k = pending.length - 1; k >= 0; k--) {
+      const t = pending[k];
+      const q = t.place as Token | ExpandedFrom;
+      t.place = q instanceof Token ? q.loc : expansionLoc(q.site.loc, q.name, q.spelling);
+    }
+    return this.place as SourceLoc;
   }
 
   with(c: TokenChanges): Token {
     return new Token(
       c.kind ?? this.kind,
       c.text ?? this.text,
-      c.loc ?? this.loc,
+      c.loc ?? this,
       c.space ?? this.space,
       c.bol ?? this.bol,
       'hide' in c ? c.hide : this.hide,
     );
   }
+}
+
+/** Macro expansions deeper than this are remembered for notes only down to this depth. */
+const MAX_MACRO_TRACE = 32;
+
+/**
+ * Where a token of macro `name`'s definition, spelled at `spelling`, is located when the macro is
+ * used at `site` (which may itself come from expansions): the site, with the chain of
+ * expansions down to the spelling for clang's "expanded from macro" notes.
+ */
+function expansionLoc(site: SourceLoc, name: string, spelling: SourceLoc, depth = 0): SourceLoc {
+  const { file, line, col } = site;
+  if (site.macro === undefined || depth >= MAX_MACRO_TRACE)
+    return { file, line, col, macro: { name, spelling } };
+  return {
+    file,
+    line,
+    col,
+    macro: { name: site.macro.name, spelling: expansionLoc(site.macro.spelling, name, spelling, depth + 1) },
+  };
 }
 
 const KINDS: readonly TokenKind[] = ['ident', 'num', 'char', 'str', 'punct', 'eof'];

@@ -152,4 +152,20 @@ describe('preprocessor', () => {
     const nested = `#define M(x) x\n${'M('.repeat(400)}1${')'.repeat(400)}`;
     expect(pp(nested).errors[0]).toMatch(/^2:\d+: macro arguments nested too deeply$/);
   });
+
+  it('stops a macro bomb at the expansion limit: many expansions, or one argument used many times', () => {
+    const errors = (src: string) => {
+      const diags = new DiagnosticBag();
+      const next = new Preprocessor({ fileName: 'main.c' }, diags).stream(src);
+      while (next().kind !== 'eof');
+      return diags.list.map((d) => `${d.loc.line}:${d.loc.col}: ${d.message}`);
+    };
+    const levels = Array.from({ length: 34 }, (_, i) => `#define A${i + 1} A${i} A${i}`);
+    expect(errors(`#define A0 x\n${levels.join('\n')}\nA34`)).toEqual([
+      '36:1: macro expansion limit exceeded',
+    ]);
+    const args = errors(`#define B(x) x x\n${'B('.repeat(40)}y${')'.repeat(40)}`);
+    expect(args).toHaveLength(1);
+    expect(args[0]).toMatch(/^2:\d+: macro expansion limit exceeded$/);
+  });
 });

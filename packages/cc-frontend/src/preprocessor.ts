@@ -5,7 +5,8 @@
  */
 import { Abort, type DiagnosticBag, type SourceLoc } from './diagnostics.js';
 import { BUILTIN_NAMES, hasAttribute, hasFeature } from './features.js';
-import { Lexer, NameTable, Token, tokenize } from './lexer.js';
+import { type HideSet, HideSets } from './hide-set.js';
+import { ExpandedFrom, Lexer, NameTable, Token, tokenize } from './lexer.js';
 import { decodeEscapes } from './literals.js';
 import { evaluateCondition, MAX_BRACKET_DEPTH } from './pp-condition.js';
 import { type CpuVersion, predefinedMacros } from './target-macros.js';
@@ -87,9 +88,13 @@ const MAX_ARGUMENT_NESTING = 256;
  * the names above it, so a chain of n macros costs n² (20,000 would need gigabytes).
  */
 const MAX_MACRO_NESTING = 1000;
-/** Bounds on the work one compilation's macros may do (a "macro bomb" grows exponentially). */
-const MAX_EXPANSIONS = 2_000_000;
-const MAX_EXPANDED_TOKENS = 20_000_000;
+/**
+ * Bounds on the work one compilation's macros may do (a "macro bomb" grows exponentially): a
+ * hundred times what real programs need (bcc's libbpf-tools with vmlinux.h and libbpf's headers:
+ * at most 1,600 expansions and 21,000 expanded tokens), and reached in about a second.
+ */
+const MAX_EXPANSIONS = 500_000;
+const MAX_EXPANDED_TOKENS = 2_000_000;
 const END_OF_FILE = '<end-of-file>';
 
 /** Special tokens the preprocessor hands the parser for pragmas that matter to it. */
@@ -109,6 +114,7 @@ export class Preprocessor {
   private openFiles: OpenFile[] = [];
   private onceFiles = new Set<string>();
   private searchPath: SearchDir[];
+  private readonly hideSets = new HideSets();
   private expansions = 0;
   private expandedTokens = 0;
   private argumentNesting = 0;
@@ -786,16 +792,16 @@ export class Preprocessor {
       return true;
     }
     let args: Token[][] = [];
-    let hide: ReadonlySet<string>;
+    let hide: HideSet;
     if (m.params === undefined && !m.query) {
-      hide = withName(t.hide, m.name);
+      hide = this.hideSets.with(t.hide, m.name);
     } else {
       const p = this.peekRaw();
       if (p?.text !== '(' || p.kind !== 'punct') return false;
       this.raw();
       const r = this.readArgs(m, t);
       args = r.args;
-      hide = withName(intersect(t.hide, r.rparen.hide), m.name);
+      hide = this.hideSets.with(this.hideSets.intersect(t.hide, r.rparen.hide), m.name);
     }
     if (hide.size > MAX_MACRO_NESTING)
       throw this.diags.fatal(
@@ -818,10 +824,10 @@ export class Preprocessor {
       out[k] = new Token(
         x.kind,
         x.text,
-        arg ? x.loc : expansionLoc(t.loc, m.name, x.loc),
+        arg ? x : new ExpandedFrom(t, m.name, x.loc),
         k === 0 ? t.space : x.space,
         false,
-        union(x.hide, hide),
+        this.hideSets.union(x.hide, hide),
       );
     }
     this.unget(out);
@@ -922,7 +928,7 @@ export class Preprocessor {
           else if (body[j].text === ')' && --depth === 0) break;
         }
         const group = body.slice(i + 2, j);
-        if (!vaEmpty()) out.push(...this.substitute({ ...m, body: group }, args, site));
+        if (!vaEmpty()) for (const x of this.substitute({ ...m, body: group }, args, site)) out.push(x);
         i = j;
         continue;
       }
@@ -936,22 +942,23 @@ export class Preprocessor {
         if (m.variadic !== undefined && rhsTok.text === m.variadic && out[out.length - 1]?.t.text === ',') {
           // An operand of ## is not expanded first: the rescan expands it, under this macro's hide set.
           if (rhsArg === OMITTED) out.pop();
-          else out.push(...(rhsArg ?? []).map((x) => fromArg(x)));
+          else for (const x of rhsArg ?? []) out.push(fromArg(x));
           continue;
         }
         if (rhs.length === 0) continue;
         const lhs = out.pop();
         if (lhs === undefined) {
-          out.push(...rhs);
+          for (const x of rhs) out.push(x);
           continue;
         }
-        out.push(this.paste(lhs, rhs[0]), ...rhs.slice(1));
+        out.push(this.paste(lhs, rhs[0]));
+        for (let k = 1; k < rhs.length; k++) out.push(rhs[k]);
         continue;
       }
       const a = t.kind === 'ident' ? argOf(t.text) : undefined;
       if (a !== undefined) {
         if (body[i + 1]?.text === '##') {
-          out.push(...a.map((x, k) => fromArg(x, k === 0 ? t.space : undefined)));
+          a.forEach((x, k) => out.push(fromArg(x, k === 0 ? t.space : undefined)));
           if (a.length === 0) out.push(own(t.with({ kind: 'punct', text: '', hide: undefined }))); // placemarker
           continue;
         }
@@ -960,7 +967,10 @@ export class Preprocessor {
           ex = this.expandList(a);
           expandedCache.set(t.text, ex);
         }
-        out.push(...ex.map((x, k) => fromArg(x, k === 0 ? t.space : undefined)));
+        // An argument used many times multiplies its tokens: stop before making them.
+        if (this.expandedTokens + out.length + ex.length > MAX_EXPANDED_TOKENS)
+          throw this.diags.fatal(site.loc, 'macro expansion limit exceeded');
+        ex.forEach((x, k) => out.push(fromArg(x, k === 0 ? t.space : undefined)));
         continue;
       }
       out.push(own(t));
@@ -990,26 +1000,6 @@ interface BodyToken {
   arg: boolean;
 }
 
-/** Macro expansions deeper than this are remembered for notes only down to this depth. */
-const MAX_MACRO_TRACE = 32;
-
-/**
- * Where a token of macro `name`'s definition, spelled at `spelling`, is located when the macro is
- * used at `site` (which may itself come from expansions): the site, with the chain of
- * expansions down to the spelling for clang's "expanded from macro" notes.
- */
-function expansionLoc(site: SourceLoc, name: string, spelling: SourceLoc, depth = 0): SourceLoc {
-  const { file, line, col } = site;
-  if (site.macro === undefined || depth >= MAX_MACRO_TRACE)
-    return { file, line, col, macro: { name, spelling } };
-  return {
-    file,
-    line,
-    col,
-    macro: { name: site.macro.name, spelling: expansionLoc(site.macro.spelling, name, spelling, depth + 1) },
-  };
-}
-
 function joinTokens(toks: Token[]): string {
   return toks
     .map((a, k) => (a.space && k > 0 ? ` ${a.text}` : a.text))
@@ -1024,23 +1014,4 @@ function stringify(toks: Token[]): string {
     s += t.kind === 'str' || t.kind === 'char' ? t.text.replace(/\\/g, '\\\\').replace(/"/g, '\\"') : t.text;
   });
   return `"${s}"`;
-}
-
-function withName(set: ReadonlySet<string> | undefined, name: string): ReadonlySet<string> {
-  const s = new Set(set);
-  s.add(name);
-  return s;
-}
-function union(a: ReadonlySet<string> | undefined, b: ReadonlySet<string>): ReadonlySet<string> {
-  if (!a || a.size === 0 || a === b) return b;
-  const s = new Set(a);
-  for (const x of b) s.add(x);
-  return s;
-}
-function intersect(
-  a: ReadonlySet<string> | undefined,
-  b: ReadonlySet<string> | undefined,
-): ReadonlySet<string> {
-  if (!a || !b) return new Set();
-  return new Set([...a].filter((x) => b.has(x)));
 }
