@@ -958,7 +958,7 @@ export class Preprocessor {
       const a = t.kind === 'ident' ? argOf(t.text) : undefined;
       if (a !== undefined) {
         if (body[i + 1]?.text === '##') {
-          a.forEach((x, k) => out.push(fromArg(x, k === 0 ? t.space : undefined)));
+          for (let k = 0; k < a.length; k++) out.push(fromArg(a[k], k === 0 ? t.space : undefined));
           if (a.length === 0) out.push(own(t.with({ kind: 'punct', text: '', hide: undefined }))); // placemarker
           continue;
         }
@@ -970,7 +970,7 @@ export class Preprocessor {
         // An argument used many times multiplies its tokens: stop before making them.
         if (this.expandedTokens + out.length + ex.length > MAX_EXPANDED_TOKENS)
           throw this.diags.fatal(site.loc, 'macro expansion limit exceeded');
-        ex.forEach((x, k) => out.push(fromArg(x, k === 0 ? t.space : undefined)));
+        for (let k = 0; k < ex.length; k++) out.push(fromArg(ex[k], k === 0 ? t.space : undefined));
         continue;
       }
       out.push(own(t));
