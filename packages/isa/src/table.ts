@@ -317,8 +317,7 @@ for (const r of OPCODE_TABLE) {
  * each instruction): the kind's index in INSN_KINDS · 128 plus an index within the kind.
  */
 const SHAPE_SPAN = 128;
-const index = <T extends string>(list: readonly T[]): Record<string, number> =>
-  Object.assign(Object.create(null), Object.fromEntries(list.map((v, i) => [v, i])));
+const index = (list: readonly string[]): Map<unknown, number> => new Map(list.map((v, i) => [v, i]));
 const ALU_INDEX = index(ALU_OPS);
 const JMP_INDEX = index(JMP_OPS);
 const ATOMIC_INDEX = index(ATOMIC_OPS);
@@ -331,8 +330,7 @@ const sizeIndex = (size: unknown): number =>
   size === 1 ? 0 : size === 2 ? 1 : size === 4 ? 2 : size === 8 ? 3 : -1;
 const bit = (flag: unknown): number => (flag === true ? 1 : flag === false ? 0 : -1);
 /** An operation's index in its list, -1 for a name not in it. */
-const named = (table: Record<string, number>, name: unknown): number =>
-  typeof name === 'string' ? (table[name] ?? -1) : -1;
+const named = (table: Map<unknown, number>, name: unknown): number => table.get(name) ?? -1;
 
 /** `kind · SHAPE_SPAN + index within the kind` of a shape, or -1 when a field has no valid value. */
 function shapeNumber(s: Shape | Insn): number {

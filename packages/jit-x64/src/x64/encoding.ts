@@ -17,14 +17,6 @@ export function isInt8(v: number): boolean {
   return v >= -128 && v <= 127;
 }
 
-export function modrm(buf: CodeBuffer, mod: number, reg: number, rm: number): void {
-  buf.emit1((mod << 6) | ((reg & 7) << 3) | (rm & 7));
-}
-
-export function sib(buf: CodeBuffer, scale: number, index: number, base: number): void {
-  buf.emit1((scale << 6) | ((index & 7) << 3) | (base & 7));
-}
-
 /**
  * REX = 0100WRXB, omitted when it would be plain 0x40 — unless a byte-register operand is
  * 4–7 (`byteRm` says whether rm is a register operand too), which without REX would mean
@@ -42,23 +34,22 @@ export function rex(
   if (v !== 0x40 || (flags & BYTE_REGS && ((reg & 7) >= 4 || (byteRm && (base & 7) >= 4)))) buf.emit1(v);
 }
 
-function prefixes(buf: CodeBuffer, flags: number): void {
-  if (flags & LOCK) buf.emit1(0xf0); // lock
-  if (flags & P66) buf.emit1(0x66); // operand-size override
-}
-
-/** One opcode, or a two-byte opcode written as 0x0fXX. */
-function opcode(buf: CodeBuffer, op: number): void {
-  if (op > 0xff) buf.emit1(op >> 8);
-  buf.emit1(op & 0xff);
-}
-
-/** `op reg, rm` with both operands registers (ModRM mod = 11). */
+/**
+ * `op reg, rm` with both operands registers (ModRM mod = 11). This and `opMem` write their bytes
+ * straight into the buffer (no call per byte): every instruction the code generator emits goes
+ * through one of them, so they are the hottest code of a compilation, cold or warm.
+ */
 export function opReg(buf: CodeBuffer, op: number, flags: number, reg: number, rm: number): void {
-  prefixes(buf, flags);
-  rex(buf, flags, reg, 0, rm, true);
-  opcode(buf, op);
-  modrm(buf, 3, reg, rm);
+  const b = buf.bytes;
+  let at = buf.len;
+  if (flags & LOCK) b[at++] = 0xf0; // lock
+  if (flags & P66) b[at++] = 0x66; // operand-size override
+  const rexv = 0x40 | (flags & W64 ? 8 : 0) | ((reg >> 3) << 2) | (rm >> 3);
+  if (rexv !== 0x40 || (flags & BYTE_REGS && ((reg & 7) >= 4 || (rm & 7) >= 4))) b[at++] = rexv;
+  if (op > 0xff) b[at++] = op >> 8;
+  b[at++] = op & 0xff;
+  b[at++] = 0xc0 | ((reg & 7) << 3) | (rm & 7);
+  buf.len = at;
 }
 
 /**
@@ -74,19 +65,32 @@ export function opMem(
   index: number,
   disp: number,
 ): void {
-  prefixes(buf, flags);
-  rex(buf, flags, reg, index === NO_INDEX ? 0 : index, base, false);
-  opcode(buf, op);
+  const b = buf.bytes;
+  let at = buf.len;
+  if (flags & LOCK) b[at++] = 0xf0; // lock
+  if (flags & P66) b[at++] = 0x66; // operand-size override
+  const x = index === NO_INDEX ? 0 : index;
+  const rexv = 0x40 | (flags & W64 ? 8 : 0) | ((reg >> 3) << 2) | ((x >> 3) << 1) | (base >> 3);
+  if (rexv !== 0x40 || (flags & BYTE_REGS && (reg & 7) >= 4)) b[at++] = rexv;
+  if (op > 0xff) b[at++] = op >> 8;
+  b[at++] = op & 0xff;
   const mod = disp === 0 && (base & 7) !== 5 ? 0 : isInt8(disp) ? 1 : 2;
+  const r = (reg & 7) << 3;
   if (index !== NO_INDEX) {
-    modrm(buf, mod, reg, 4);
-    sib(buf, 0, index, base);
+    b[at++] = (mod << 6) | r | 4;
+    b[at++] = ((index & 7) << 3) | (base & 7); // SIB, scale 1
   } else if ((base & 7) === 4) {
-    modrm(buf, mod, reg, 4);
-    sib(buf, 0, 4, base);
+    b[at++] = (mod << 6) | r | 4;
+    b[at++] = (4 << 3) | (base & 7); // SIB: no index
   } else {
-    modrm(buf, mod, reg, base);
+    b[at++] = (mod << 6) | r | (base & 7);
   }
-  if (mod === 1) buf.emit1(disp);
-  else if (mod === 2) buf.emit4(disp);
+  if (mod === 1) b[at++] = disp;
+  else if (mod === 2) {
+    b[at++] = disp;
+    b[at++] = disp >>> 8;
+    b[at++] = disp >>> 16;
+    b[at++] = disp >>> 24;
+  }
+  buf.len = at;
 }
