@@ -95,11 +95,21 @@ describe('bench --quick', () => {
     svgOk(readFileSync(join(out, 'vm-table.svg'), 'utf8'));
   }, 300_000);
 
-  test('the Node.js table: both servers, every phase, filters drop every response, recording records them', async () => {
+  test('the Node.js table: a server per phase in each group, filters drop every response, recording records them', async () => {
     const entries = await bundleEntries();
     const restore = quiet();
     try {
-      await node({ out, requests: 200, rounds: 2, calls: 500, concurrency: 4, register: entries.register });
+      await node({
+        out,
+        groups: 2,
+        rounds: 2,
+        requests: 100,
+        warmup: 200,
+        calls: 500,
+        concurrency: 4,
+        register: entries.register,
+        resamples: 200,
+      });
     } finally {
       restore();
       rmSync(entries.dir, { recursive: true, force: true });
@@ -108,6 +118,7 @@ describe('bench --quick', () => {
     const byId = new Map(report.phases.map((p) => [p.id, p]));
     expect([...byId.keys()]).toEqual([
       'none',
+      'none-again',
       'disabled',
       'record',
       'predicate',
@@ -116,13 +127,22 @@ describe('bench --quick', () => {
       'bpf-interp',
     ]);
     expect(byId.get('disabled')).toMatchObject({ dropped: 0, recorded: 0 });
-    expect(byId.get('record')).toMatchObject({ dropped: 0, recorded: 400 });
+    // 2 groups × (200 warm-up + 2 rounds × 100) requests per phase
+    expect(report.warmup).toBe(200);
+    expect(byId.get('record')).toMatchObject({ dropped: 0, recorded: 800 });
     for (const id of ['predicate', 'bpf-wasm', 'bpf-jit', 'bpf-interp'] as const)
-      expect(byId.get(id), id).toMatchObject({ dropped: 400, recorded: 0 });
+      expect(byId.get(id), id).toMatchObject({ dropped: 800, recorded: 0 });
+    expect(report.runs).toHaveLength(2);
+    for (const group of report.runs) expect(group).toHaveLength(2);
     for (const p of report.phases) {
-      expect(p.runs).toHaveLength(2);
       expect(p.cpuNsPerRequest, p.id).toBeGreaterThan(0);
+      for (const e of [p.cpuVsNone, p.requestsPerSecondVsNone, p.overheadNs])
+        if (e) expect(e.ci[0], p.id).toBeLessThanOrEqual(e.ci[1]);
     }
+    expect(byId.get('none')?.cpuVsNone).toBeUndefined();
+    expect(byId.get('disabled')?.cpuVsNone?.value).toBeGreaterThan(0);
+    expect(byId.get('disabled')?.overheadNs).toBeUndefined();
+    expect(byId.get('bpf-wasm')?.overheadNs).toBeDefined();
     expect(report.eventPath.map((e) => e.id)).toEqual([
       'disabled',
       'record',

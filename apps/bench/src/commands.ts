@@ -6,7 +6,7 @@ import { benchPrograms } from '@tbpf/third-party';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import { controlCampaignText, controlHost, runControlCampaign } from './control-campaign.js';
-import { runNodeTable } from './node-table.js';
+import { type NodePhaseId, runNodeTable, selectPhases } from './node-table.js';
 import { packetCorpusText, runPacketCorpus } from './packet-corpus.js';
 import { parserCampaignText, parsersChild, runParserCampaign } from './parser-campaign.js';
 import { nodeTableSvg, nodeTableText, rfcTableSvg, rfcTableText, vmTableSvg, vmTableText } from './report.js';
@@ -91,22 +91,35 @@ export function vm(opts: Common & { progs: string; rounds?: number; script?: str
 }
 
 export async function node(
-  opts: Common & { requests?: number; rounds?: number; concurrency?: number; register?: string },
+  opts: Common & {
+    requests?: number;
+    groups?: number;
+    rounds?: number;
+    warmup?: number;
+    phases?: NodePhaseId[];
+    concurrency?: number;
+    register?: string;
+    resamples?: number;
+  },
 ): Promise<void> {
-  const requests = opts.requests ?? (opts.quick ? 1_000 : 4_000);
-  const repeats = opts.rounds ?? opts.repeats ?? (opts.quick ? 5 : 15);
+  const groups = opts.groups ?? (opts.quick ? 2 : 12);
+  const rounds = opts.rounds ?? (opts.quick ? 8 : 24);
+  const requests = opts.requests ?? (opts.quick ? 200 : 400);
   const concurrency = opts.concurrency ?? 16;
   process.stdout.write(
-    `The demo's HTTP service under load: ${repeats} rounds of ${requests.toLocaleString('en')} requests per phase\n`,
+    `The demo's HTTP service under load: ${groups} groups of ${selectPhases(opts.phases).length} servers, ${rounds} rounds of ${requests.toLocaleString('en')} requests to each\n`,
   );
   const bar = progressBar(1);
   const report = await runNodeTable({
+    groups,
+    rounds,
     requests,
-    warmup: Math.max(200, requests >> 1),
-    repeats,
+    warmup: opts.warmup ?? (opts.quick ? 2_000 : 6_000),
+    concurrency,
     eventPathCalls: opts.calls ?? (opts.quick ? 20_000 : 200_000),
     eventPathRepeats: opts.quick ? 5 : 15,
-    concurrency,
+    phases: opts.phases,
+    resamples: opts.resamples,
     register: opts.register,
     progress: (done, total, label) => {
       bar.setTotal(total);
@@ -211,9 +224,16 @@ program
     "the RFC's table for a real program: the demo's HTTP service with no preload, the preload with events disabled, recording, the predicate, the BPF filter on each engine",
   )
   .option('--quick', 'a short run')
-  .option('--requests <n>', 'requests per run', (v) => Number.parseInt(v, 10))
-  .option('--rounds <n>', 'rounds (each runs every phase once)', (v) => Number.parseInt(v, 10))
+  .option('--groups <n>', 'groups of fresh servers, one per phase', (v) => Number.parseInt(v, 10))
+  .option('--rounds <n>', 'rounds per group (a burst to each server)', (v) => Number.parseInt(v, 10))
+  .option('--requests <n>', 'requests per burst', (v) => Number.parseInt(v, 10))
+  .option('--warmup <n>', 'requests to each server before the rounds', (v) => Number.parseInt(v, 10))
   .option('--concurrency <n>', 'requests in flight', (v) => Number.parseInt(v, 10))
+  .option(
+    '--phases <ids>',
+    "comma-separated phases (none, none-again, disabled, record, predicate, bpf-wasm, bpf-jit, bpf-interp; 'none' and, for traced phases, 'disabled' are added)",
+    (v) => v.split(',') as NodePhaseId[],
+  )
   .option('--out <dir>', 'where to write JSON and SVG', join(root, 'bench-results'))
   .action(node);
 program

@@ -3,6 +3,7 @@
  * code) under a bounded loopback load, in these phases —
  *
  *   no preload                         `node server.js`
+ *   no preload, a second server        the same again: the A/A check of the method
  *   preload, every event disabled      `node --import @tbpf/trace-host/register server.js`
  *   every response recorded            node:http_server_response_finish enabled, no filter
  *   predicate status >= 500            ftrace's slow path: reserve, fill, test, discard
@@ -11,14 +12,18 @@
  * The load is GET /products and /health (all 200, no timers), so the predicate and the BPF
  * filter drop every event, as the RFC's filters dropped every loopback packet.
  *
- * Built for a busy shared machine: every run is a fresh server process — started, configured
- * over its control socket, warmed up, measured, stopped — so that no process's own luck (its
- * code layout, its JIT's choices) counts for one phase in every round. Rounds run every phase
- * once, in an order that rotates from round to round. Per run: requests per second (wall
- * clock) and the server's CPU time per request (the sum of its threads' schedstat run time,
- * ns). A phase's overhead is the median over rounds of its CPU per request minus that of the
- * preloaded server with events disabled in the same round (paired, so a slow round does not
- * count against one phase); the spread is the interquartile range of those differences.
+ * Built to resolve about 1 % on a busy shared machine. The measure is the server's CPU time per
+ * request (the sum of its threads' schedstat run time), which other processes' load does not
+ * count, beside wall-clock requests per second. The load on a shared machine changes from second
+ * to second, so the phases are compared in short bursts close together: a group starts a fresh
+ * server per phase, all running at once, warms them up, then runs rounds of one burst of a fixed
+ * number of requests to each server, back to back, in an order that rotates from round to round.
+ * A phase's figure is paired with another phase's in the same round (its ratio to no preload, its
+ * overhead in ns over the preload with events disabled). Fresh processes differ from one another
+ * by a few per cent (code layout, JIT decisions), which rounds within one group cannot average
+ * away, so several groups are run and the interval is a two-stage bootstrap over groups and their
+ * rounds (./paired.ts). The second server without the preload shows what the method reports for
+ * no difference at all.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -28,10 +33,12 @@ import { type NodeApp, startNodeApp } from '@tbpf/demo/node-app';
 import { ControlClient, compileFilterC } from '@tbpf/trace-host';
 import { findControlSocket } from '@tbpf/trace-host/node';
 import { type EventPathResult, runEventPath } from './node-event-path.js';
+import { type Estimate, pairedEstimate, pairedRatio } from './paired.js';
 import { median, ratio } from './stats.js';
 
 export type NodePhaseId =
   | 'none'
+  | 'none-again'
   | 'disabled'
   | 'record'
   | 'predicate'
@@ -44,7 +51,15 @@ const EVENT = 'events/node/http_server_response_finish';
 interface NodePhaseSpec {
   id: NodePhaseId;
   label: string;
-  /** How the phase's preloaded server is configured (undefined: no preload). */
+  /** Started with `--import` the preload. */
+  preload: boolean;
+  /**
+   * How the preloaded server is configured, over its control socket. A server without it is not
+   * connected to before its counters are read at the end: a control connection makes V8 give up
+   * its optimised code for Node's stream functions (their objects' shapes change with the pipe's
+   * socket), which costs the application CPU for a few thousand requests until it is optimised
+   * again; the warm-up covers that for the servers that need one.
+   */
   setup?(c: ControlClient, filterElf: Uint8Array): Promise<void>;
 }
 
@@ -52,6 +67,7 @@ function bpf(engine: 'wasm' | 'jit' | 'interp', label: string): NodePhaseSpec {
   return {
     id: `bpf-${engine}`,
     label,
+    preload: true,
     async setup(c, elf) {
       const head = new TextEncoder().encode(`#!bpf engine=${engine} from=http_stats.c\n`);
       const payload = new Uint8Array(head.length + elf.length);
@@ -64,12 +80,19 @@ function bpf(engine: 'wasm' | 'jit' | 'interp', label: string): NodePhaseSpec {
 }
 
 export const NODE_PHASES: readonly NodePhaseSpec[] = [
-  { id: 'none', label: 'no preload' },
-  { id: 'disabled', label: 'preload, every event disabled', setup: async () => {} },
-  { id: 'record', label: 'every response recorded', setup: (c) => c.write(`${EVENT}/enable`, '1') },
+  { id: 'none', label: 'no preload', preload: false },
+  { id: 'none-again', label: 'no preload, a second server (A/A check)', preload: false },
+  { id: 'disabled', label: 'preload, every event disabled', preload: true },
+  {
+    id: 'record',
+    label: 'every response recorded',
+    preload: true,
+    setup: (c) => c.write(`${EVENT}/enable`, '1'),
+  },
   {
     id: 'predicate',
     label: 'predicate status >= 500',
+    preload: true,
     async setup(c) {
       await c.write(`${EVENT}/filter`, 'status >= 500');
       await c.write(`${EVENT}/enable`, '1');
@@ -81,21 +104,31 @@ export const NODE_PHASES: readonly NodePhaseSpec[] = [
 ];
 
 export interface NodeTableOptions {
-  /** Requests per run, and before it to warm the fresh server up. */
+  /** Groups: each starts a fresh server per phase, all running at once. */
+  groups: number;
+  /** Rounds per group: one burst of `requests` to each server, back to back, in a rotating order. */
+  rounds: number;
   requests: number;
+  /** Requests to each fresh server before the rounds (in whole bursts, rotating like the rounds). */
   warmup: number;
+  /** Requests in flight. */
+  concurrency: number;
   /** The in-process event path: emits per batch, batches per variant. */
   eventPathCalls: number;
   eventPathRepeats: number;
-  /** Rounds (each runs every phase once). */
-  repeats: number;
-  /** Requests in flight. */
-  concurrency: number;
+  /**
+   * The phases to run (default every one). 'none' is always among them (the reference of the
+   * ratios), and 'disabled' whenever a traced phase is (the reference of the overheads).
+   */
+  phases?: readonly NodePhaseId[];
+  /** Bootstrap resamples for the confidence intervals (default 4,000). */
+  resamples?: number;
   /** The preload to `--import` (default @tbpf/trace-host/register). */
   register?: string;
   progress?: (done: number, total: number, phase: string) => void;
 }
 
+/** One burst to one server. */
 export interface NodeRun {
   requestsPerSecond: number;
   cpuNsPerRequest: number;
@@ -104,39 +137,35 @@ export interface NodeRun {
 export interface NodePhaseResult {
   id: NodePhaseId;
   label: string;
-  /** Medians over the rounds. */
+  /** Medians over every burst. */
   requestsPerSecond: number;
   cpuNsPerRequest: number;
-  /** Median over rounds of CPU ns per request minus `disabled`'s in the same round; and the IQR of those. */
-  overheadNs?: number;
-  overheadIqrNs?: [number, number];
-  /** Over all measured runs (not the warm-ups): events the filter dropped, records written to the trace buffer. */
+  /** CPU ns per request minus `disabled`'s, paired by round (./paired.ts): estimate and 95 % interval. */
+  overheadNs?: Estimate;
+  /** CPU per request and req/s over `none`'s, paired by round: ratios and 95 % intervals. */
+  cpuVsNone?: Estimate;
+  requestsPerSecondVsNone?: Estimate;
+  /** Over every burst, the warm-ups included: events the filter dropped, records written to the trace buffer. */
   dropped: number;
   recorded: number;
-  runs: NodeRun[];
 }
 
 export interface NodeTableReport {
+  groups: number;
+  rounds: number;
   requests: number;
-  repeats: number;
+  warmup: number;
   concurrency: number;
+  resamples: number;
   node: string;
   /** 1, 5 and 15 minute load averages at the start and at the end. */
   loadAverage: { start: number[]; end: number[] };
   phases: NodePhaseResult[];
-  /**
-   * The preload with every event disabled against no preload: medians over rounds of the paired
-   * ratios (1 = no cost), with their interquartile ranges.
-   */
-  disabledVsNone: {
-    requestsPerSecond: number;
-    requestsPerSecondIqr: [number, number];
-    cpuNsPerRequest: number;
-    cpuNsPerRequestIqr: [number, number];
-  };
   /** BPF-filter overhead / predicate overhead, and / recording overhead, per engine. */
   bpfOverPredicate: Record<string, number>;
   bpfOverRecord: Record<string, number>;
+  /** Every burst: runs[group][round][phase]. */
+  runs: Record<NodePhaseId, NodeRun>[][];
   /** The event path in process (./node-event-path.ts), and its calls × repeats. */
   eventPath: EventPathResult[];
   eventPathCalls: number;
@@ -186,41 +215,22 @@ async function counters(c: ControlClient): Promise<{ filtered: number; written: 
   return { filtered: Number(filtered ?? 0), written: Number(written ?? 0) };
 }
 
-/** The 25th and 75th percentiles. */
-function iqr(values: readonly number[]): [number, number] {
-  const s = [...values].sort((a, b) => a - b);
-  const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.round(q * (s.length - 1))))];
-  return [at(0.25), at(0.75)];
-}
-
-/** One run: a fresh server for the phase, configured, warmed up, measured, stopped. */
-async function runPhase(
-  phase: NodePhaseSpec,
-  options: NodeTableOptions,
-  register: string,
-  elf: Uint8Array,
-): Promise<{ run: NodeRun; dropped: number; recorded: number }> {
-  const app = await startNodeApp(phase.setup ? ['--import', register] : []);
+/** A fresh server for the phase, configured; stopped again if configuring it fails. */
+async function startPhase(phase: NodePhaseSpec, register: string, elf: Uint8Array): Promise<NodeApp> {
+  const app = await startNodeApp(phase.preload ? ['--import', register] : []);
   try {
     const setup = phase.setup;
     if (setup) await control(app, (c) => setup(c, elf));
-    await measure(app, options.warmup, options.concurrency);
-    const before = setup ? await control(app, counters) : undefined;
-    const run = await measure(app, options.requests, options.concurrency);
-    const after = setup ? await control(app, counters) : undefined;
-    return {
-      run,
-      dropped: before && after ? after.filtered - before.filtered : 0,
-      recorded: before && after ? after.written - before.written : 0,
-    };
-  } finally {
+    return app;
+  } catch (e) {
     await app.stop();
+    throw e;
   }
 }
 
 /**
- * A run again, in a new server, when it failed (at most 5 tries): on a busy machine a fresh
- * host's filter can exceed the host's time limit for loading it.
+ * Again, in a new server, when it failed (at most 5 tries): on a busy machine a fresh host's
+ * filter can exceed the host's time limit for loading it.
  */
 async function retry<T>(run: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -232,70 +242,132 @@ async function retry<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Round r's order: the phases rotated by r, so each phase takes each place equally often. */
+const rotated = <T>(list: readonly T[], r: number) => {
+  const k = r % list.length;
+  return [...list.slice(k), ...list.slice(0, k)];
+};
+
+/** The phases `options` asks for, with the references they need, in table order. */
+export function selectPhases(ids: readonly NodePhaseId[] | undefined): readonly NodePhaseSpec[] {
+  if (!ids) return NODE_PHASES;
+  for (const id of ids)
+    if (!NODE_PHASES.some((p) => p.id === id))
+      throw new Error(`no phase '${id}' (phases: ${NODE_PHASES.map((p) => p.id).join(', ')})`);
+  const want = new Set<NodePhaseId>(['none', ...ids]);
+  if (ids.some((id) => id !== 'none' && id !== 'none-again' && id !== 'disabled')) want.add('disabled');
+  return NODE_PHASES.filter((p) => want.has(p.id));
+}
+
+/** The warm-up in whole bursts (at least one). */
+const warmupBursts = (o: NodeTableOptions) => Math.max(1, Math.round(o.warmup / o.requests));
+
+/** One group: a server per phase, all running; warmed up, then `rounds` rounds of one burst each. */
+async function runGroup(
+  phases: readonly NodePhaseSpec[],
+  options: NodeTableOptions,
+  register: string,
+  elf: Uint8Array,
+  step: (label: string) => void,
+): Promise<{
+  rounds: Record<NodePhaseId, NodeRun>[];
+  counts: Map<NodePhaseId, { dropped: number; recorded: number }>;
+}> {
+  const apps = new Map<NodePhaseSpec, NodeApp>();
+  try {
+    for (const phase of phases) apps.set(phase, await retry(() => startPhase(phase, register, elf)));
+    for (let r = 0; r < warmupBursts(options); r++)
+      for (const phase of rotated(phases, r))
+        await measure(apps.get(phase) as NodeApp, options.requests, options.concurrency);
+    const rounds: Record<NodePhaseId, NodeRun>[] = [];
+    for (let r = 0; r < options.rounds; r++) {
+      step(`round ${r + 1}`);
+      const round = {} as Record<NodePhaseId, NodeRun>;
+      for (const phase of rotated(phases, r))
+        round[phase.id] = await measure(apps.get(phase) as NodeApp, options.requests, options.concurrency);
+      rounds.push(round);
+    }
+    const counts = new Map<NodePhaseId, { dropped: number; recorded: number }>();
+    for (const p of phases.filter((p) => p.preload)) {
+      const c = await control(apps.get(p) as NodeApp, counters);
+      counts.set(p.id, { dropped: c.filtered, recorded: c.written });
+    }
+    return { rounds, counts };
+  } finally {
+    await Promise.all([...apps.values()].map((a) => a.stop()));
+  }
+}
+
 export async function runNodeTable(options: NodeTableOptions): Promise<NodeTableReport> {
   const register = options.register ?? '@tbpf/trace-host/register';
+  const resamples = options.resamples ?? 4000;
+  const phases = selectPhases(options.phases);
   const elf = compileFilterC(NODE_HTTP_C, 'http_stats.c');
   const start = loadavg();
-  const total = NODE_PHASES.length * options.repeats;
+  const total = options.groups * options.rounds;
   let done = 0;
-  const rounds: Map<NodePhaseId, NodeRun>[] = [];
+  const runs: Record<NodePhaseId, NodeRun>[][] = [];
   const counts = new Map<NodePhaseId, { dropped: number; recorded: number }>();
-  for (let round = 0; round < options.repeats; round++) {
-    const runs = new Map<NodePhaseId, NodeRun>();
-    const shift = round % NODE_PHASES.length;
-    for (const phase of [...NODE_PHASES.slice(shift), ...NODE_PHASES.slice(0, shift)]) {
-      options.progress?.(done++, total, phase.label);
-      const r = await retry(() => runPhase(phase, options, register, elf));
-      runs.set(phase.id, r.run);
-      const c = counts.get(phase.id) ?? { dropped: 0, recorded: 0 };
-      counts.set(phase.id, { dropped: c.dropped + r.dropped, recorded: c.recorded + r.recorded });
+  for (let g = 0; g < options.groups; g++) {
+    options.progress?.(done, total, `group ${g + 1}: starting ${phases.length} servers`);
+    const group = await runGroup(phases, options, register, elf, (label) =>
+      options.progress?.(done++, total, `group ${g + 1}, ${label}`),
+    );
+    runs.push(group.rounds);
+    for (const [id, c] of group.counts) {
+      const sum = counts.get(id) ?? { dropped: 0, recorded: 0 };
+      counts.set(id, { dropped: sum.dropped + c.dropped, recorded: sum.recorded + c.recorded });
     }
-    rounds.push(runs);
   }
 
-  const runsOf = (id: NodePhaseId) => rounds.map((r) => r.get(id) as NodeRun);
-  const paired = (id: NodePhaseId, f: (x: NodeRun, base: NodeRun) => number, base: NodePhaseId) =>
-    rounds.map((r) => f(r.get(id) as NodeRun, r.get(base) as NodeRun));
-  const phases: NodePhaseResult[] = NODE_PHASES.map((p) => {
-    const runs = runsOf(p.id);
+  const all = (id: NodePhaseId) => runs.flat().map((r) => r[id]);
+  const paired = (id: NodePhaseId, base: NodePhaseId, f: (x: NodeRun, b: NodeRun) => number) =>
+    runs.map((group) => group.map((r) => f(r[id], r[base])));
+  const boot = { resamples };
+  const results: NodePhaseResult[] = phases.map((p) => {
     const result: NodePhaseResult = {
       id: p.id,
       label: p.label,
-      requestsPerSecond: median(runs.map((x) => x.requestsPerSecond)),
-      cpuNsPerRequest: median(runs.map((x) => x.cpuNsPerRequest)),
+      requestsPerSecond: median(all(p.id).map((x) => x.requestsPerSecond)),
+      cpuNsPerRequest: median(all(p.id).map((x) => x.cpuNsPerRequest)),
       dropped: counts.get(p.id)?.dropped ?? 0,
       recorded: counts.get(p.id)?.recorded ?? 0,
-      runs,
     };
-    if (p.id !== 'none' && p.id !== 'disabled') {
-      const d = paired(p.id, (x, b) => x.cpuNsPerRequest - b.cpuNsPerRequest, 'disabled');
-      result.overheadNs = median(d);
-      result.overheadIqrNs = iqr(d);
+    if (p.id !== 'none') {
+      result.cpuVsNone = pairedRatio(
+        paired(p.id, 'none', (x, b) => x.cpuNsPerRequest / b.cpuNsPerRequest),
+        boot,
+      );
+      result.requestsPerSecondVsNone = pairedRatio(
+        paired(p.id, 'none', (x, b) => x.requestsPerSecond / b.requestsPerSecond),
+        boot,
+      );
     }
+    if (p.preload && p.id !== 'disabled')
+      result.overheadNs = pairedEstimate(
+        paired(p.id, 'disabled', (x, b) => x.cpuNsPerRequest - b.cpuNsPerRequest),
+        boot,
+      );
     return result;
   });
-  const by = new Map(phases.map((p) => [p.id, p]));
-  const over = (id: NodePhaseId) => by.get(id)?.overheadNs ?? Number.NaN;
-  const rps = paired('disabled', (x, b) => x.requestsPerSecond / b.requestsPerSecond, 'none');
-  const cpu = paired('disabled', (x, b) => x.cpuNsPerRequest / b.cpuNsPerRequest, 'none');
+  const by = new Map(results.map((p) => [p.id, p]));
+  const over = (id: NodePhaseId) => by.get(id)?.overheadNs?.value ?? Number.NaN;
   const engines = ['wasm', 'jit', 'interp'] as const;
   options.progress?.(total, total, 'the event path in process');
   const eventPath = await runEventPath({ calls: options.eventPathCalls, repeats: options.eventPathRepeats });
   return {
+    groups: options.groups,
+    rounds: options.rounds,
     requests: options.requests,
-    repeats: options.repeats,
+    warmup: warmupBursts(options) * options.requests,
     concurrency: options.concurrency,
+    resamples,
     node: process.version,
     loadAverage: { start, end: loadavg() },
-    phases,
-    disabledVsNone: {
-      requestsPerSecond: median(rps),
-      requestsPerSecondIqr: iqr(rps),
-      cpuNsPerRequest: median(cpu),
-      cpuNsPerRequestIqr: iqr(cpu),
-    },
+    phases: results,
     bpfOverPredicate: Object.fromEntries(engines.map((e) => [e, ratio(over(`bpf-${e}`), over('predicate'))])),
     bpfOverRecord: Object.fromEntries(engines.map((e) => [e, ratio(over(`bpf-${e}`), over('record'))])),
+    runs,
     eventPath,
     eventPathCalls: options.eventPathCalls,
     eventPathRepeats: options.eventPathRepeats,

@@ -1,5 +1,6 @@
 /** Text and SVG renderings of the bench reports. */
-import type { NodeTableReport } from './node-table.js';
+import type { NodePhaseResult, NodeTableReport } from './node-table.js';
+import type { Estimate } from './paired.js';
 import type { BpfPhaseId, RfcTableReport, Spread } from './rfc-table.js';
 import { RFC_RATIOS } from './rfc-table.js';
 import { formatRatio } from './stats.js';
@@ -251,39 +252,70 @@ const pct = (r: number) =>
 const range = ([lo, hi]: [number, number], f: (v: number) => string) => `${f(lo)} … ${f(hi)}`;
 const int = (v: number) => Math.round(v).toLocaleString('en');
 
+/** An estimate and its interval: "+0.4 % (−0.3 … +1.1 %)" for ratios, "812 (640 … 990)" for ns. */
+const estimate = (e: Estimate | undefined, f: (v: number) => string) =>
+  e === undefined ? '–' : `${f(e.value)} (${range(e.ci, f)})`;
+
+/** A phase against no preload: CPU per request and req/s, each with its interval. */
+const versus = (p: NodePhaseResult | undefined, title: string) =>
+  p
+    ? [
+        title,
+        `  CPU per request    ${estimate(p.cpuVsNone, pct)}`,
+        `  req/s              ${estimate(p.requestsPerSecondVsNone, pct)}`,
+      ]
+    : [];
+
 export function nodeTableText(r: NodeTableReport): string {
   const rows = r.phases.map((p) => [
     p.label,
     int(p.requestsPerSecond),
     (p.cpuNsPerRequest / 1000).toFixed(1),
-    p.overheadNs === undefined ? '–' : int(p.overheadNs),
-    p.overheadIqrNs === undefined ? '' : range(p.overheadIqrNs, int),
-    p.id === 'none' ? '' : String(p.dropped),
-    p.id === 'none' ? '' : String(p.recorded),
+    estimate(p.cpuVsNone, pct),
+    estimate(p.requestsPerSecondVsNone, pct),
+    estimate(p.overheadNs, int),
+    p.id.startsWith('none') ? '' : String(p.dropped),
+    p.id.startsWith('none') ? '' : String(p.recorded),
   ]);
   const table = formatTable(
-    ['phase (demo HTTP service)', 'req/s', 'CPU µs/req', 'overhead ns/req', 'IQR', 'dropped', 'recorded'],
+    [
+      'phase (demo HTTP service)',
+      'req/s',
+      'CPU µs/req',
+      'CPU/req vs no preload',
+      'req/s vs no preload',
+      'overhead ns/req',
+      'dropped',
+      'recorded',
+    ],
     rows,
   );
   const fmt = (o: Record<string, number>) =>
     Object.entries(o).map(([e, v]) => `  ${e.padEnd(7)} ${formatRatio(v)}`);
-  const d = r.disabledVsNone;
+  const by = new Map(r.phases.map((p) => [p.id, p]));
+  const disabled = by.get('disabled');
+  const aa = by.get('none-again');
   const lines = [
     table,
     '',
-    `${r.repeats} rounds of ${r.requests.toLocaleString('en')} requests per phase (${r.concurrency} in flight, loopback), each run a fresh warmed-up server, Node ${r.node};`,
-    `req/s and CPU: medians; CPU is the server's (all threads, schedstat); overhead: median over rounds of the CPU per request`,
-    `minus that of the preloaded server with every event disabled in the same round, IQR its interquartile range;`,
-    `dropped/recorded: over the measured rounds, events the filter dropped / records written to the trace buffer.`,
+    `${r.groups} groups of fresh servers, one per phase, all running at once; in each, ${r.warmup.toLocaleString('en')} warm-up requests to each server,`,
+    `then ${r.rounds} rounds of one burst of ${r.requests.toLocaleString('en')} requests to each (${r.concurrency} in flight, loopback), in a rotating order; Node ${r.node}.`,
+    `req/s and CPU µs/req: medians of every burst; CPU is the server's (all threads, schedstat).`,
+    `vs no preload, overhead (CPU ns/req over the preload with every event disabled): paired by round, mean over groups of`,
+    `the median over rounds, with the 95 % interval of a bootstrap over groups and rounds (${r.resamples.toLocaleString('en')} resamples).`,
+    `dropped/recorded: over every burst (warm-ups included), events the filter dropped / records written to the trace buffer.`,
     `load average ${r.loadAverage.start.map((v) => v.toFixed(2)).join(' ')} at the start, ${r.loadAverage.end.map((v) => v.toFixed(2)).join(' ')} at the end`,
     '',
-    `preload with every event disabled vs no preload (paired by round; target: within 1 %):`,
-    `  req/s              ${pct(d.requestsPerSecond)}   (IQR ${range(d.requestsPerSecondIqr, pct)})`,
-    `  CPU per request    ${pct(d.cpuNsPerRequest)}   (IQR ${range(d.cpuNsPerRequestIqr, pct)})`,
-    'BPF-filter overhead / predicate-filter overhead (the RFC: 0.34):',
-    ...fmt(r.bpfOverPredicate),
-    'BPF-filter overhead / recording overhead (the RFC: 0.57):',
-    ...fmt(r.bpfOverRecord),
+    ...versus(disabled, 'preload with every event disabled vs no preload (target: within 1 %):'),
+    ...versus(aa, "a second server without the preload vs the first (the method's A/A check, expected 0):"),
+    ...(by.has('predicate') || by.has('record')
+      ? [
+          'BPF-filter overhead / predicate-filter overhead (the RFC: 0.34):',
+          ...fmt(r.bpfOverPredicate),
+          'BPF-filter overhead / recording overhead (the RFC: 0.57):',
+          ...fmt(r.bpfOverRecord),
+        ]
+      : []),
     '',
     formatTable(
       ['the event path in this process', 'ns/event', '/ predicate', '/ recorded'],
@@ -314,9 +346,9 @@ export function nodeTableSvg(r: NodeTableReport): string {
     labels: phases.map((p) => p.label),
     series: [
       {
-        name: `tbpf (medians of ${r.repeats} paired rounds × ${r.requests.toLocaleString('en')} requests)`,
+        name: `tbpf (${r.groups} groups × ${r.rounds} paired rounds × ${r.requests.toLocaleString('en')} requests)`,
         color: '#3366cc',
-        values: phases.map((p) => p.overheadNs),
+        values: phases.map((p) => p.overheadNs?.value),
       },
     ],
   });

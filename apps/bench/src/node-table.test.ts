@@ -1,0 +1,30 @@
+import { describe, expect, test } from 'vitest';
+import { selectPhases } from './node-table.js';
+
+describe('selectPhases', () => {
+  const ids = (list: readonly { id: string }[]) => list.map((p) => p.id);
+
+  test('every phase by default', () => {
+    expect(ids(selectPhases(undefined))).toEqual([
+      'none',
+      'none-again',
+      'disabled',
+      'record',
+      'predicate',
+      'bpf-wasm',
+      'bpf-jit',
+      'bpf-interp',
+    ]);
+  });
+
+  test("adds the references: 'none' always, 'disabled' for traced phases; keeps table order", () => {
+    expect(ids(selectPhases(['disabled', 'none-again']))).toEqual(['none', 'none-again', 'disabled']);
+    expect(ids(selectPhases(['bpf-jit']))).toEqual(['none', 'disabled', 'bpf-jit']);
+  });
+
+  test('refuses an unknown phase, naming the known ones', () => {
+    expect(() => selectPhases(['bpf-ebpf' as never])).toThrow(
+      /no phase 'bpf-ebpf' \(phases: none, none-again/,
+    );
+  });
+});
