@@ -264,6 +264,7 @@ const warmupBursts = (o: NodeTableOptions) => Math.max(1, Math.round(o.warmup / 
 
 /** One group: a server per phase, all running; warmed up, then `rounds` rounds of one burst each. */
 async function runGroup(
+  group: number,
   phases: readonly NodePhaseSpec[],
   options: NodeTableOptions,
   register: string,
@@ -275,7 +276,9 @@ async function runGroup(
 }> {
   const apps = new Map<NodePhaseSpec, NodeApp>();
   try {
-    for (const phase of phases) apps.set(phase, await retry(() => startPhase(phase, register, elf)));
+    // Started in a rotated order too (by group), so no phase is always the first to start.
+    for (const phase of rotated(phases, group))
+      apps.set(phase, await retry(() => startPhase(phase, register, elf)));
     for (let r = 0; r < warmupBursts(options); r++)
       for (const phase of rotated(phases, r))
         await measure(apps.get(phase) as NodeApp, options.requests, options.concurrency);
@@ -310,7 +313,7 @@ export async function runNodeTable(options: NodeTableOptions): Promise<NodeTable
   const counts = new Map<NodePhaseId, { dropped: number; recorded: number }>();
   for (let g = 0; g < options.groups; g++) {
     options.progress?.(done, total, `group ${g + 1}: starting ${phases.length} servers`);
-    const group = await runGroup(phases, options, register, elf, (label) =>
+    const group = await runGroup(g, phases, options, register, elf, (label) =>
       options.progress?.(done++, total, `group ${g + 1}, ${label}`),
     );
     runs.push(group.rounds);
