@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bundleEntries } from '../../../packages/trace-host/src/testing/node-processes.js';
 import { campaignScript } from './campaign-bundle.test-util.js';
 import { node, rfc, vm } from './commands.js';
-import type { NodeTableReport } from './node-table.js';
+import { NODE_PHASES, type NodeTableReport } from './node-table.js';
 import type { RfcTableReport } from './rfc-table.js';
 import type { VmTableReport } from './vm-table.js';
 
@@ -116,16 +116,7 @@ describe('bench --quick', () => {
     }
     const report = JSON.parse(readFileSync(join(out, 'node-table.json'), 'utf8')) as NodeTableReport;
     const byId = new Map(report.phases.map((p) => [p.id, p]));
-    expect([...byId.keys()]).toEqual([
-      'none',
-      'none-again',
-      'disabled',
-      'record',
-      'predicate',
-      'bpf-wasm',
-      'bpf-jit',
-      'bpf-interp',
-    ]);
+    expect([...byId.keys()]).toEqual(NODE_PHASES.map((p) => p.id));
     expect(byId.get('disabled')).toMatchObject({ dropped: 0, recorded: 0 });
     // 2 groups × (200 warm-up + 2 rounds × 100) requests per phase
     expect(report.warmup).toBe(200);

@@ -10,6 +10,7 @@
  * the rounds within each — so that the spread between processes is in the interval as well as
  * the spread between rounds.
  */
+import { prng } from './sandbox-programs.js';
 import { median } from './stats.js';
 
 export interface Estimate {
@@ -25,18 +26,6 @@ export interface BootstrapOptions {
   confidence?: number;
   /** Seed of the resampling (default 1): the same data give the same interval. */
   seed?: number;
-}
-
-/** A small seeded generator (mulberry32): uniform in [0, 1). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
@@ -57,7 +46,7 @@ export function pairedEstimate(
   const groups = samples.filter((g) => g.length > 0);
   if (groups.length === 0) throw new Error('a paired estimate of no samples');
   const value = mean(groups.map(median));
-  const rand = random(options.seed ?? 1);
+  const rand = prng(options.seed ?? 1);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)];
   const stats: number[] = [];
   for (let i = 0; i < (options.resamples ?? 4000); i++) {
