@@ -6,6 +6,7 @@
  * every engine's default); accesses are not checked against the memory's regions, so
  * `boundsCheck: true` is refused with VmError('load'), as is an instruction limit.
  */
+import { CALL_TARGET, KIND_CALL, OP_KIND, OP_SUB } from '@tbpf/isa';
 import {
   type Availability,
   type BpfMap,
@@ -161,11 +162,12 @@ class WasmProgram implements PreparedProgram {
     const providers: NativeHelpers[] = [];
     let tableUsed = false;
     if (options.nativeHelpers !== false) {
-      const maps = mapNatives(program, helpers);
+      const referenced = referencedMaps(program);
+      const maps = mapNatives(referenced, helpers);
       if (maps) providers.push(maps);
       const host = new Set(HOST_HELPERS.filter((id) => isStandard(helpers, id)));
       if (host.size > 0) providers.push(nativeHostHelpers(host, rt.cpu));
-      const rings = ringNatives(program, helpers);
+      const rings = ringNatives(referenced, helpers);
       if (rings) providers.push(rings);
       const ids = memoryHelperIds(program, helpers);
       if (ids.size > 0) {
@@ -183,7 +185,7 @@ class WasmProgram implements PreparedProgram {
       scratch: scratch.at,
     };
     try {
-      this.compiled = compileProgram(program.insns, {
+      this.compiled = compileProgram(program, {
         layout,
         constants: program.constants,
         natives,
@@ -296,7 +298,11 @@ class WasmProgram implements PreparedProgram {
 /** The memory helpers the program calls that still have their standard implementations. */
 function memoryHelperIds(program: LoadedProgram, helpers: HelperRegistry): Set<number> {
   const called = new Set<number>();
-  for (const x of program.insns) if (x.kind === 'call' && x.target === 'helper') called.add(x.imm);
+  const { code } = program;
+  for (let i = 0; i < code.length; i++) {
+    const op = code.op[i];
+    if (OP_KIND[op] === KIND_CALL && OP_SUB[op] === CALL_TARGET.helper) called.add(code.imm[i]);
+  }
   return new Set(MEMORY_HELPERS.filter((id) => called.has(id) && isStandard(helpers, id)));
 }
 
@@ -318,10 +324,10 @@ function isStandard(helpers: HelperRegistry, id: number): boolean {
 
 const STANDARD = standardHelpers();
 
-/** Native ring buffer helpers for the ring buffers the program references. */
-function ringNatives(program: LoadedProgram, helpers: HelperRegistry): NativeHelpers | undefined {
+/** Native ring buffer helpers for the ring buffers among `maps` (the ones the program references). */
+function ringNatives(maps: Set<BpfMap>, helpers: HelperRegistry): NativeHelpers | undefined {
   const ids = new Set(RINGBUF_HELPERS.filter((id) => isStandard(helpers, id)));
-  const rings = [...referencedMaps(program)].flatMap((m) =>
+  const rings = [...maps].flatMap((m) =>
     m instanceof RingBuffer ? [{ descriptor: m.descriptor.start, header: m.ring.start, size: m.size }] : [],
   );
   return ids.size > 0 && rings.length > 0 ? nativeRingHelpers(rings, ids) : undefined;
@@ -333,15 +339,19 @@ function ringNatives(program: LoadedProgram, helpers: HelperRegistry): NativeHel
  */
 function referencedMaps(program: LoadedProgram): Set<BpfMap> {
   const maps = new Set<BpfMap>();
-  for (const k of program.constants) if (k?.map) maps.add(k.map);
+  const { constants } = program;
+  for (let i = 0; i < constants.length; i++) {
+    const map = constants[i]?.map;
+    if (map) maps.add(map);
+  }
   return maps;
 }
 
-/** The maps the program references, when helpers 1–3 are the standard ones. */
-function mapNatives(program: LoadedProgram, helpers: HelperRegistry): NativeHelpers | undefined {
+/** Native map helpers for the array and hash maps among `maps`, when helpers 1–3 are the standard ones. */
+function mapNatives(maps: Set<BpfMap>, helpers: HelperRegistry): NativeHelpers | undefined {
   const ids = new Set([LOOKUP, UPDATE, DELETE].filter((id) => isStandard(helpers, id)));
-  const maps = [...referencedMaps(program)].flatMap((m) => nativeMapOf(m) ?? []);
-  return ids.size > 0 && maps.length > 0 ? nativeMapHelpers(maps, ids) : undefined;
+  const native = [...maps].flatMap((m) => nativeMapOf(m) ?? []);
+  return ids.size > 0 && native.length > 0 ? nativeMapHelpers(native, ids) : undefined;
 }
 
 function callHelper(helpers: HelperRegistry, call: HelperCall, id: number, pc: number): void {

@@ -7,7 +7,36 @@
  * The entry function returns r0 alone unless the program calls it. Control flow follows the
  * function's plan (./structure.ts): nested blocks and loops, or the basic-block dispatcher.
  */
-import type { Insn } from '@tbpf/isa';
+import {
+  type AluInsn,
+  type AtomicInsn,
+  type CallInsn,
+  type CallxInsn,
+  type EndInsn,
+  type Insn,
+  type JmpInsn,
+  KIND_ALU,
+  KIND_ATOMIC,
+  KIND_CALL,
+  KIND_CALLX,
+  KIND_END,
+  KIND_EXIT,
+  KIND_GOTOL,
+  KIND_JA,
+  KIND_JMP,
+  KIND_LDABS,
+  KIND_LDDW,
+  KIND_LDIND,
+  KIND_LDX,
+  KIND_ST,
+  KIND_STX,
+  type LdAbsInsn,
+  type LddwInsn,
+  type LdIndInsn,
+  type LdxInsn,
+  type StInsn,
+  type StxInsn,
+} from '@tbpf/isa';
 import { BPF_ADDRESS_HIGH, HELPER_CLOBBERS_ZEROED, MAX_CALL_FRAMES } from '@tbpf/vm';
 import { Code, I32, I64 } from '../wasm/code.js';
 import { Op } from '../wasm/opcodes.js';
@@ -114,7 +143,7 @@ export function compileFunction(env: FunctionEnv, sub: Subprogram, shape: Functi
   if (shape !== 'callee' && env.cf.subprograms.length > 1) c.i32Const(0).globalSet(env.callDepth);
   const locals: Locals = { reg, t64: c.local(I64), a32: c.local(I32), t32: c.local(I32) };
   const fn = new FunctionCompiler(env, c, locals, shape);
-  const plan = planFunction(env.insns, env.cf, sub, env.dispatchOnly);
+  const plan = planFunction(env.cf, sub, env.dispatchOnly);
   if (plan.kind === 'structured') fn.structured(sub, plan.constructs);
   else fn.dispatch(sub, plan.leaders, c.local(I32));
   return { code: c, marks: fn.marks, plan: plan.kind };
@@ -212,78 +241,83 @@ class FunctionCompiler {
     const { c, l, env } = this;
     const insn = env.insns[i];
     this.marks.push(c.offset, i);
-    switch (insn.kind) {
-      case 'alu':
-        lowerAlu(c, l, insn);
+    // The kind from the packed program: `insn.kind` across every shape is a megamorphic read.
+    switch (env.cf.kind[i]) {
+      case KIND_ALU:
+        lowerAlu(c, l, insn as AluInsn);
         return;
-      case 'end':
-        lowerEnd(c, l, insn);
+      case KIND_END:
+        lowerEnd(c, l, insn as EndInsn);
         return;
-      case 'ldx':
-        lowerLdx(c, l, insn, env.cf.inLoop[i] === 0);
+      case KIND_LDX:
+        lowerLdx(c, l, insn as LdxInsn, env.cf.inLoop[i] === 0);
         return;
-      case 'st':
-        lowerSt(c, l, insn);
+      case KIND_ST:
+        lowerSt(c, l, insn as StInsn);
         return;
-      case 'stx':
-        lowerStx(c, l, insn);
+      case KIND_STX:
+        lowerStx(c, l, insn as StxInsn);
         return;
-      case 'atomic':
-        lowerAtomic(c, l, insn);
+      case KIND_ATOMIC:
+        lowerAtomic(c, l, insn as AtomicInsn);
         return;
-      case 'lddw': {
+      case KIND_LDDW: {
+        const lddw = insn as LddwInsn;
         const k = env.constants[i];
         if (k) {
-          lowerLddw(c, l, insn.dst, k.lo, k.hi);
+          lowerLddw(c, l, lddw.dst, k.lo, k.hi);
           return;
         }
-        if (insn.source !== 'imm64') {
+        if (lddw.source !== 'imm64') {
           throw new WasmCompileError(
-            `lddw ${insn.source} must be resolved by the loader before compiling`,
+            `lddw ${lddw.source} must be resolved by the loader before compiling`,
             i,
           );
         }
-        lowerLddw(c, l, insn.dst, insn.imm, insn.imm2);
+        lowerLddw(c, l, lddw.dst, lddw.imm, lddw.imm2);
         return;
       }
-      case 'jmp':
+      case KIND_JMP:
         if (env.cf.target[i] === i + 1) return;
-        lowerCondition(c, l, insn);
+        lowerCondition(c, l, insn as JmpInsn);
         branch(i, env.cf.target[i], true);
         return;
-      case 'ja':
-      case 'gotol':
+      case KIND_JA:
+      case KIND_GOTOL:
         if (env.cf.target[i] === i + 1) return;
         branch(i, env.cf.target[i], false);
         return;
-      case 'exit':
+      case KIND_EXIT:
         for (let n = 0; n <= (this.shape === 'callee' ? 5 : 0); n++) c.localGet(l.reg[n]);
         if (this.shape === 'fast') c.op(Op.i32WrapI64);
         c.op(Op.return);
         return;
-      case 'call':
-        if (insn.target === 'kfunc') throw new WasmCompileError('kfunc calls are not supported', i);
-        if (insn.target === 'helper') this.callHelper(i, insn.imm);
+      case KIND_CALL: {
+        const call = insn as CallInsn;
+        if (call.target === 'kfunc') throw new WasmCompileError('kfunc calls are not supported', i);
+        if (call.target === 'helper') this.callHelper(i, call.imm);
         else this.callLocal(i);
         return;
-      case 'callx': {
+      }
+      case KIND_CALLX: {
+        const reg = (insn as CallxInsn).reg;
         // The whole register goes to JavaScript in r0's exchange slot (free until the helper
         // returns), which looks the helper up as the interpreter does and names the full value.
         const { scratch } = this.env.layout;
         c.i32Const(0)
-          .localGet(l.reg[insn.reg])
+          .localGet(l.reg[reg])
           .mem(Op.i64Store32, 2, scratch + scratchLo(0));
         c.i32Const(0)
-          .localGet(l.reg[insn.reg])
+          .localGet(l.reg[reg])
           .i64Const(32)
           .op(Op.i64ShrU)
           .mem(Op.i64Store32, 2, scratch + scratchHi(0));
         this.trampoline(i | CALLX_PC, () => c.i32Const(0));
         return;
       }
-      case 'ldabs':
-      case 'ldind':
-        lowerPacketLoad(c, l, insn, env.packet, () => {
+      case KIND_LDABS:
+      case KIND_LDIND:
+        lowerPacketLoad(c, l, insn as LdAbsInsn | LdIndInsn, env.packet, () => {
           c.i32Const(FailKind.PacketEnd).i32Const(i).call(env.failImport);
         });
         return;

@@ -7,7 +7,15 @@
  * linear-memory offset `ctx` (0: r1 = 0, no context), r2 = len zero-extended.
  */
 
-import type { Insn } from '@tbpf/isa';
+import {
+  CALL_TARGET,
+  type Insn,
+  KIND_CALL,
+  KIND_LDABS,
+  KIND_LDIND,
+  OP_SUB,
+  type PackedInsns,
+} from '@tbpf/isa';
 import { BPF_ADDRESS_HIGH } from '@tbpf/vm';
 import { Code, I32, I64 } from '../wasm/code.js';
 import { ModuleBuilder } from '../wasm/module.js';
@@ -61,9 +69,16 @@ export interface CompiledProgram {
   ranges: [number, number][];
 }
 
-export function compileProgram(insns: readonly Insn[], options: CompileOptions): CompiledProgram {
+/** A program twice over: its instructions, and the same packed as numbers (isa's packInsns). */
+export interface ProgramCode {
+  insns: readonly Insn[];
+  code: PackedInsns;
+}
+
+export function compileProgram(program: ProgramCode, options: CompileOptions): CompiledProgram {
   const { layout } = options;
-  const cf = analyse(insns);
+  const { insns, code } = program;
+  const cf = analyse(code);
   const m = new ModuleBuilder();
   m.importMemory('env', IMPORT_MEMORY, layout.pages, layout.pages);
   const helperImport = m.importFunc('env', IMPORT_HELPER, [I32, I32], []);
@@ -71,14 +86,13 @@ export function compileProgram(insns: readonly Insn[], options: CompileOptions):
   const refreshImport = m.importFunc('env', IMPORT_REFRESH, [], []);
   const clockImport = m.importFunc('env', IMPORT_CLOCK, [], [F64]);
   const randomImport = m.importFunc('env', IMPORT_RANDOM, [], [I32]);
-  // One pass for both: every `kind` read over a whole program's differently shaped
-  // instructions is a megamorphic load, so passes over the instructions add up.
   let entryCalled = false;
   let usesPacket = false;
-  for (let i = 0; i < insns.length; i++) {
-    const x = insns[i];
-    if (x.kind === 'ldabs' || x.kind === 'ldind') usesPacket = true;
-    else if (x.kind === 'call' && x.target === 'local' && cf.target[i] === 0) entryCalled = true;
+  for (let i = 0; i < code.length; i++) {
+    const k = cf.kind[i];
+    if (k === KIND_LDABS || k === KIND_LDIND) usesPacket = true;
+    else if (k === KIND_CALL && OP_SUB[code.op[i]] === CALL_TARGET.local && cf.target[i] === 0)
+      entryCalled = true;
   }
   const shapeOf = (k: number): FunctionShape => (k > 0 || entryCalled ? 'callee' : 'entry');
   const funcs = cf.subprograms.map((_, k) =>

@@ -10,8 +10,8 @@
  * layout). Such functions use the dispatcher instead: one `loop` around a `br_table` over basic
  * blocks, where forward jumps are still direct branches and only backward jumps dispatch.
  */
-import type { Insn } from '@tbpf/isa';
-import type { ControlFlow, Subprogram } from './cfg.js';
+import { KIND_EXIT } from '@tbpf/isa';
+import { type ControlFlow, isJump, type Subprogram } from './cfg.js';
 
 export interface Construct {
   kind: 'block' | 'loop';
@@ -25,23 +25,13 @@ export type Plan =
   | { kind: 'structured'; constructs: Construct[] }
   | { kind: 'dispatch' /** Sorted first instructions of the basic blocks. */; leaders: number[] };
 
-/** Is instruction i a jump inside its function (not a call)? */
-export function isJump(insn: Insn): boolean {
-  return insn.kind === 'jmp' || insn.kind === 'ja' || insn.kind === 'gotol';
-}
-
 /** `dispatchOnly`: skip nesting and use the dispatcher (to measure what structure buys). */
-export function planFunction(
-  insns: readonly Insn[],
-  cf: ControlFlow,
-  sub: Subprogram,
-  dispatchOnly = false,
-): Plan {
-  if (dispatchOnly) return { kind: 'dispatch', leaders: leaders(insns, cf, sub) };
+export function planFunction(cf: ControlFlow, sub: Subprogram, dispatchOnly = false): Plan {
+  if (dispatchOnly) return { kind: 'dispatch', leaders: leaders(cf, sub) };
   const blocks = new Map<number, Construct>();
   const loops = new Map<number, Construct>();
   for (let i = sub.start; i < sub.end; i++) {
-    if (!isJump(insns[i])) continue;
+    if (!isJump(cf.kind[i])) continue;
     const t = cf.target[i];
     if (t === i + 1) continue;
     if (t > i) {
@@ -55,7 +45,7 @@ export function planFunction(
     }
   }
   const constructs = [...loops.values(), ...blocks.values()];
-  if (!nest(constructs)) return { kind: 'dispatch', leaders: leaders(insns, cf, sub) };
+  if (!nest(constructs)) return { kind: 'dispatch', leaders: leaders(cf, sub) };
   constructs.sort(openingOrder);
   return { kind: 'structured', constructs };
 }
@@ -87,12 +77,12 @@ export function openingOrder(a: Construct, b: Construct): number {
   return a.start - b.start || b.end - a.end || (a.kind === b.kind ? 0 : a.kind === 'loop' ? -1 : 1);
 }
 
-function leaders(insns: readonly Insn[], cf: ControlFlow, sub: Subprogram): number[] {
+function leaders(cf: ControlFlow, sub: Subprogram): number[] {
   const set = new Set<number>([sub.start]);
   for (let i = sub.start; i < sub.end; i++) {
-    const insn = insns[i];
-    if (isJump(insn)) set.add(cf.target[i]);
-    if ((isJump(insn) || insn.kind === 'exit') && i + 1 < sub.end) set.add(i + 1);
+    const k = cf.kind[i];
+    if (isJump(k)) set.add(cf.target[i]);
+    if ((isJump(k) || k === KIND_EXIT) && i + 1 < sub.end) set.add(i + 1);
   }
   return [...set].sort((a, b) => a - b);
 }
