@@ -190,6 +190,7 @@ class WasmProgram implements PreparedProgram {
         constants: program.constants,
         natives,
         controlFlow: options.controlFlow,
+        zeroedStacks: program.zeroedStacks,
       });
     } catch (e) {
       this.dispose();

@@ -20,6 +20,8 @@ import {
   SANDBOX_ESCAPES,
   SANDBOX_TEST_MEMORY,
   UNKNOWN_HELPER_CALLS,
+  ZEROED_STACK_FAULT,
+  zeroedStackRuns,
 } from '@tbpf/vm/testing';
 import { describe, expect, it } from 'vitest';
 import { WasmEngine, wasmEngine } from './engine.js';
@@ -27,6 +29,18 @@ import { WasmEngine, wasmEngine } from './engine.js';
 it('run and runFast take the context as an offset (0: r1 = 0) and r2', () => {
   const { got, want } = addressConvention(wasmEngine);
   expect(got).toEqual(want);
+});
+
+it('zeroes the stacks asked for when their functions are entered, and only those', () => {
+  const { got, want } = zeroedStackRuns(wasmEngine);
+  expect(got).toEqual(want);
+});
+
+it('zeroing a stack from a moved r10 faults at the call like the interpreter', () => {
+  const [, src, pc, zeroedStacks] = ZEROED_STACK_FAULT;
+  const { interp, runs } = againstInterpreter(wasmEngine, src, { zeroedStacks });
+  expect(interp).toMatchObject({ kind: 'out-of-bounds', pc });
+  for (const r of runs) expect(r).toMatchObject({ kind: 'out-of-bounds', pc });
 });
 
 describe('WebAssembly on programs that were not verified', () => {

@@ -288,6 +288,7 @@ export class JitEngine implements Engine {
       randomFill: addonRandomFill(),
       addressing: this.options.addressing ?? defaultAddressing(),
       jumpSizing: this.options.jumpSizing,
+      zeroedStacks: program.zeroedStacks,
       resolveLddw: (i) => program.constants[i],
     });
     if (!result.ok) throw new VmError('load', `x86-64 JIT: ${result.error.message}`, result.error.index);

@@ -24,6 +24,8 @@ import {
   SANDBOX_ESCAPES,
   SANDBOX_TEST_MEMORY,
   UNKNOWN_HELPER_CALLS,
+  ZEROED_STACK_FAULT,
+  zeroedStackRuns,
 } from '@tbpf/vm/testing';
 import { describe, expect, it } from 'vitest';
 import { JitEngine, x64Engine } from './engine.js';
@@ -51,6 +53,18 @@ describe.skipIf(!nativeAvailable())('the x86-64 JIT on programs that were not ve
   it('run and runFast take the context as an offset (0: r1 = 0) and r2', () => {
     const { got, want } = addressConvention(x64Engine);
     expect(got).toEqual(want);
+  });
+
+  it('zeroes the stacks asked for when their functions are entered, and only those', () => {
+    const { got, want } = zeroedStackRuns(x64Engine);
+    expect(got).toEqual(want);
+  });
+
+  it('zeroing a stack from a moved r10 faults at the call like the interpreter', () => {
+    const [, src, pc, zeroedStacks] = ZEROED_STACK_FAULT;
+    const { interp, runs } = againstInterpreter(x64Engine, src, { zeroedStacks });
+    expect(interp).toMatchObject({ kind: 'out-of-bounds', pc });
+    for (const r of runs) expect(r).toMatchObject({ kind: 'out-of-bounds', pc });
   });
 
   it.each(SANDBOX_ESCAPES)('faults like the interpreter: %s', (_, src, pc) => {

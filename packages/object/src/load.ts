@@ -26,6 +26,7 @@ import {
   packetKindOf,
   Runtime,
   type RuntimeOptions,
+  type ZeroedStack,
 } from '@tbpf/vm';
 import { BpfObject, Program } from './bpf-object.js';
 import { type EngineChoice, prepareProgram } from './engines.js';
@@ -95,6 +96,7 @@ export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): Bpf
     let log = '';
     let ctxReads: CtxReads = 'all';
     let ctxInsns: readonly number[] | undefined;
+    let zeroedStacks: readonly ZeroedStack[] | undefined;
     if (verifyFirst) {
       const result = (options.verifyWith ?? verify)(linked.insns, {
         ...options.verifier,
@@ -107,6 +109,7 @@ export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): Bpf
       log = result.log;
       ctxReads = result.ctxReads ?? 'all';
       ctxInsns = result.ctxInsns;
+      zeroedStacks = result.zeroedStacks;
       // Verified against the program type's helpers (Linux's): the runtime must have them all.
       const missing = missingHelpers(options.engineOptions?.helpers ?? runtime.helpers, linked.insns);
       if (missing.length > 0) {
@@ -118,7 +121,7 @@ export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): Bpf
         );
       }
     }
-    return { info, linked, type, log, ctxReads, ctxInsns };
+    return { info, linked, type, log, ctxReads, ctxInsns, zeroedStacks };
   });
 
   // 2. Maps: those the programs use; loading the whole object, also its other maps that tbpf
@@ -143,7 +146,7 @@ export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): Bpf
   // 3. Programs on their engines.
   const programs: Program[] = [];
   try {
-    for (const { info, linked, type, log, ctxReads, ctxInsns } of checked) {
+    for (const { info, linked, type, log, ctxReads, ctxInsns, zeroedStacks } of checked) {
       // Packet programs see Linux's context structs; the runtime's differ (vm's packet/convert.ts).
       const kind = packetKindOf(type.name);
       const converted = kind && ctxInsns ? convertCtxAccesses(linked.insns, ctxInsns, kind) : undefined;
@@ -154,6 +157,10 @@ export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): Bpf
         functionStarts: linked.functionStarts.map((f) => ({
           ...f,
           insnIndex: converted ? converted.start[f.insnIndex] : f.insnIndex,
+        })),
+        zeroedStacks: zeroedStacks?.map((z) => ({
+          ...z,
+          insnIndex: converted ? converted.start[z.insnIndex] : z.insnIndex,
         })),
       });
       const { prepared, fallbacks } = prepareProgram(

@@ -216,6 +216,18 @@ SEC("kprobe/caller") int caller(void *ctx) { bpf_tail_call(ctx, &jumps, 1); retu
     expect(() => wasm.program().run()).toThrow(/NULL guard/);
   });
 
+  it('a program reading stack it did not write reads zeros on every engine: the verifier names it, the engine zeroes it', () => {
+    const src = 'ldxdw %r0, [%r10-8]\nstdw [%r10-8], 7\nexit\n';
+    for (const engine of ENGINE_NAMES.filter((e) => engineAvailability(e).ok)) {
+      using obj = openObject(src).load({ engine });
+      const prog = obj.program();
+      expect([prog.run(), prog.run()], engine).toEqual([0n, 0n]);
+    }
+    // Unverified, nothing is zeroed: the second run reads what the first left.
+    using raw = openObject(src).load({ verify: false });
+    expect([raw.program().run(), raw.program().run()]).toEqual([0n, 7n]);
+  });
+
   it('names the programs when asked for one that does not exist', () => {
     expect(() => openObject('exit\n', { fileName: 'p.s' }).load({ programs: ['nope'] })).toThrow(
       "no program or section 'nope' (programs: p)",

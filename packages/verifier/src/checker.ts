@@ -26,7 +26,7 @@ import {
 } from './bounds.js';
 import type { Structure } from './cfg.js';
 import { ctxAccess, sockAccess } from './ctx-access.js';
-import { type LiveSets, regsKey, sameRegs, stateSafe } from './equivalence.js';
+import { type LiveSets, regsKey, sameRegs, stateSafe, uninitCoveredFrames } from './equivalence.js';
 import { Reject } from './errors.js';
 import { checkHelperCall } from './helper-call.js';
 import { liveness } from './liveness.js';
@@ -253,6 +253,8 @@ export class Checker {
   private wroteZeroBytes = false;
   /** Deepest stack byte used by each sub-program. */
   readonly stackDepth: number[];
+  /** Sub-programs whose stack may be read where no path wrote it (see `uninitStackRead`). */
+  readonly readsUninitStack: boolean[];
   /** Context loads seen (`offset:size`), and whether the context pointer reached a helper. */
   private readonly ctxLoads = new Map<string, CtxRange>();
   private ctxEscaped = false;
@@ -286,6 +288,7 @@ export class Checker {
     this.unpriv = opts.unprivileged ?? false;
     this.limit = opts.insnLimit ?? COMPLEXITY_LIMIT_INSNS;
     this.stackDepth = structure.subprogStarts.map(() => 0);
+    this.readsUninitStack = structure.subprogStarts.map(() => false);
     this.explored = new Array(insns.length);
     this.liveRegs = liveness(insns, structure.target, (id) => helperArgMask(opts, id));
     this.stackLive = new StackLiveness(insns, structure.target, structure.subprogStarts);
@@ -541,6 +544,10 @@ export class Checker {
       } else if (this.pruning !== 'off') {
         live ??= this.liveSets();
         if (stateSafe(c.state, this.st, live, false, this.unpriv)) {
+          // Reads of bytes this path left uninitialised, where the explored path had written them.
+          const covered = uninitCoveredFrames();
+          for (let f = 0; f < this.st.frames.length; f++)
+            if (covered & (1 << f)) this.readsUninitStack[this.st.frames[f].subprog] = true;
           c.hit++;
           this.stats.pruned++;
           if (this.level >= 1) this.log(`${pc}: safe`);
@@ -720,12 +727,23 @@ export class Checker {
       const b = byteAt(f, i);
       if (b === STACK_MISC || b === STACK_ZERO) continue;
       if (b === STACK_SPILL && (!this.unpriv || f.spills[i >> 3]?.type === 'scalar')) continue;
-      this.reject(
-        isConst(reg)
-          ? `invalid read from stack R${regno} off ${lo}+${o - lo} size ${size}`
-          : `invalid read from stack R${regno} var_off ${tnumStr(reg)}+${o - lo} size ${size}`,
-      );
+      const reason = isConst(reg)
+        ? `invalid read from stack R${regno} off ${lo}+${o - lo} size ${size}`
+        : `invalid read from stack R${regno} var_off ${tnumStr(reg)}+${o - lo} size ${size}`;
+      if (b === STACK_INVALID) this.uninitStackRead(reg.frame, reason);
+      else this.reject(reason);
     }
+  }
+
+  /**
+   * The current instruction reads stack bytes of call frame `frame` that nothing wrote on this
+   * path. Without CAP_PERFMON that is refused with `reason`; with it (Linux's allow_uninit_stack)
+   * the bytes are unknown data, and the frame's function gets its stack zeroed when entered
+   * (VerifyResult.zeroedStacks), so what it reads is defined and the same on every engine.
+   */
+  uninitStackRead(frame: number, reason: string): void {
+    if (this.unpriv) this.reject(reason);
+    this.readsUninitStack[this.st.frames[frame].subprog] = true;
   }
 
   /** The current instruction reads stack bytes [lo, hi) (offsets from its frame pointer) of `reg`'s frame. */
@@ -1299,7 +1317,8 @@ export class Checker {
     if (!isConst(reg)) {
       for (let o = lo; o < hi; o++) {
         if (byteAt(f, o + STACK_SIZE) === STACK_INVALID) {
-          this.reject(
+          this.uninitStackRead(
+            reg.frame,
             `invalid variable-offset read from stack R${regno} var_off=${tnumStr(reg)}+${reg.off + off} size=${size}`,
           );
         }
@@ -1328,7 +1347,8 @@ export class Checker {
     let allSpill = true;
     for (let i = 0; i < size; i++) {
       const b = byteAt(f, base + i);
-      if (b === STACK_INVALID) this.reject(`invalid read from stack off ${lo}+${i} size ${size}`);
+      if (b === STACK_INVALID)
+        this.uninitStackRead(reg.frame, `invalid read from stack off ${lo}+${i} size ${size}`);
       if (b !== STACK_ZERO) allZero = false;
       if (b !== STACK_SPILL) allSpill = false;
     }

@@ -95,15 +95,32 @@ function regSafe(old: Reg, cur: Reg, exact: boolean, allPrecise: boolean): boole
   );
 }
 
-/** A slot read as a 64-bit scalar: an 8-byte spilled scalar, or eight bytes of unknown data (Linux's scalar_reg_for_stack). */
-function slotScalar(f: Frame, slot: number): Reg | undefined {
+/**
+ * A slot read as a 64-bit scalar (Linux's scalar_reg_for_stack): an 8-byte spilled scalar, or
+ * eight bytes of unknown data — with CAP_PERFMON uninitialised bytes read as unknown data too
+ * (no byte of the slot is zero or spilled: bit 1 of every 2-bit byte state is clear).
+ */
+function slotScalar(f: Frame, slot: number, unpriv: boolean): Reg | undefined {
   const v = f.slots[slot];
   if (v === SLOT_SPILL) return f.spills[slot]?.type === 'scalar' ? f.spills[slot] : undefined;
-  return v === SLOT_MISC ? UNKNOWN : undefined;
+  return v === SLOT_MISC || (!unpriv && (v & 0xaaaa) === 0) ? UNKNOWN : undefined;
 }
 
-/** Linux's stacksafe for one slot. */
-function slotSafe(old: Frame, cur: Frame, slot: number, exact: boolean, allPrecise: boolean): boolean {
+/** Bit 2k set when byte k of a packed slot is initialised (its state is not STACK_INVALID). */
+const initialised = (v: number): number => (v | (v >> 1)) & 0x5555;
+
+/**
+ * Frames (bit f = frame f) of the last `stateSafe` comparison where `cur` has uninitialised
+ * bytes in live slots that `old` had initialised: a path pruned there may read them (see
+ * `stateSafe`).
+ */
+let uninitCovered = 0;
+
+/**
+ * Linux's stacksafe for one slot. `unpriv`: every scalar compared exactly, and unknown data
+ * does not cover uninitialised bytes (without CAP_PERFMON reading them is refused).
+ */
+function slotSafe(old: Frame, cur: Frame, slot: number, exact: boolean, unpriv: boolean): boolean {
   const ov = old.slots[slot];
   const cv = cur.slots[slot];
   if (exact) {
@@ -112,38 +129,42 @@ function slotSafe(old: Frame, cur: Frame, slot: number, exact: boolean, allPreci
     return !os || regSafe(os, cur.spills[slot] ?? NOT_INIT, true, true);
   }
   if (ov === SLOT_INVALID) return true;
-  const os = slotScalar(old, slot);
-  const cs = os && slotScalar(cur, slot);
-  if (os && cs) return regSafe(os, cs, false, allPrecise);
+  const os = slotScalar(old, slot, unpriv);
+  const cs = os && slotScalar(cur, slot, unpriv);
+  if (os && cs) return regSafe(os, cs, false, unpriv);
   const cspill = spillOf(cur, slot);
   for (let k = 0; k < 16; k += 2) {
     const o = (ov >> k) & 3;
     const c = (cv >> k) & 3;
     if (o === STACK_INVALID || o === c) continue;
-    // Unknown data in old covers zeros and the bytes of a spilled scalar (reads of them give
-    // data no narrower than unknown); a zero does not cover a spilled 0 (a read mixing spilled
-    // and zero bytes is unknown, as Linux reads it).
-    if (o === STACK_MISC && (c === STACK_ZERO || (c === STACK_SPILL && cspill?.type === 'scalar'))) continue;
+    // Unknown data in old covers zeros, the bytes of a spilled scalar and, with CAP_PERFMON,
+    // uninitialised bytes (reads of them give data no narrower than unknown); a zero does not
+    // cover a spilled 0 (a read mixing spilled and zero bytes is unknown, as Linux reads it).
+    if (o === STACK_MISC && (c === STACK_ZERO || (c === STACK_INVALID && !unpriv))) continue;
+    if (o === STACK_MISC && c === STACK_SPILL && cspill?.type === 'scalar') continue;
     return false;
   }
   const ospill = spillOf(old, slot);
-  return !ospill || !cspill || regSafe(ospill, cspill, false, allPrecise);
+  return !ospill || !cspill || regSafe(ospill, cspill, false, unpriv);
 }
 
 /**
  * True when `old` covers `cur`. `live`: what may still be read in each frame (undefined with
- * `exact`, the loop check, which compares everything). `allPrecise`: every scalar is compared
- * exactly (programs without CAP_BPF, as Linux).
+ * `exact`, the loop check, which compares everything). `unpriv`: Linux's rules without
+ * CAP_BPF/CAP_PERFMON — every scalar compared exactly, uninitialised stack never covered.
+ * When true, `uninitCoveredFrames()` tells which frames of `cur` had uninitialised bytes
+ * covered: the pruned path may read them, so those frames' stacks must be defined.
  */
 export function stateSafe(
   old: State,
   cur: State,
   live: LiveSets | undefined,
   exact: boolean,
-  allPrecise: boolean,
+  unpriv: boolean,
 ): boolean {
   if (old.frames.length !== cur.frames.length || old.refs.length !== cur.refs.length) return false;
   ids.reset();
+  uninitCovered = 0;
   for (let i = 0; i < old.refs.length; i++) if (!ids.check(old.refs[i].id, cur.refs[i].id)) return false;
   // The same lock held (Linux's refsafe: active lock, its map and its id mapped), or none.
   const ol = old.lock;
@@ -157,7 +178,7 @@ export function stateSafe(
     if (of.callsite !== cf.callsite) return false;
     const regs = live ? live.regs[f] : 0x7ff;
     for (let r = 0; r < 11; r++) {
-      if (regs & (1 << r) && !regSafe(of.regs[r], cf.regs[r], exact, allPrecise)) return false;
+      if (regs & (1 << r) && !regSafe(of.regs[r], cf.regs[r], exact, unpriv)) return false;
     }
     // Live slots only, lowest first: each set bit of the two words.
     for (let half = 0; half < 2; half++) {
@@ -165,12 +186,17 @@ export function stateSafe(
       while (bits !== 0) {
         const bit = 31 - Math.clz32(bits & -bits);
         bits &= bits - 1;
-        if (!slotSafe(of, cf, half * 32 + bit, exact, allPrecise)) return false;
+        const slot = half * 32 + bit;
+        if (!slotSafe(of, cf, slot, exact, unpriv)) return false;
+        if (initialised(of.slots[slot]) & ~initialised(cf.slots[slot])) uninitCovered |= 1 << f;
       }
     }
   }
   return true;
 }
+
+/** After `stateSafe` returned true: the frames of `cur` whose uninitialised bytes it covered (bit f = frame f). */
+export const uninitCoveredFrames = (): number => uninitCovered;
 
 function regEqual(a: Reg, b: Reg): boolean {
   if (a.type !== b.type) return false;

@@ -369,8 +369,12 @@ function checkStackStr(c: Checker, regno: number, r: Reg): void {
   c.noteDepth(r, -start);
   for (let o = start; o < 0; o++) {
     const b = byteAt(f, o + STACK_SIZE);
+    // An uninitialised byte (allowed with CAP_PERFMON) is unknown: not the terminating NUL.
     if (b === STACK_INVALID)
-      c.reject(`invalid read from stack R${regno} off ${start}+${o - start} size ${-start}`);
+      c.uninitStackRead(
+        r.frame,
+        `invalid read from stack R${regno} off ${start}+${o - start} size ${-start}`,
+      );
     if (c.zeroByte(r, o + STACK_SIZE)) {
       c.noteStackRead(r, start, o + 1);
       return;

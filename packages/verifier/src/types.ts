@@ -3,7 +3,7 @@
  * maps it references, options, and the result.
  */
 import type { CpuVersion } from '@tbpf/isa';
-import type { HelperPrototype } from '@tbpf/vm';
+import type { HelperPrototype, ZeroedStack } from '@tbpf/vm';
 
 /**
  * What a load of a context field yields, when it is not a plain scalar: packet pointers, the
@@ -195,4 +195,12 @@ export interface VerifyResult {
    * layout differs from the one the program sees (convert_ctx_access).
    */
   ctxInsns?: readonly number[];
+  /**
+   * Accepted programs: the functions that may read stack bytes no path wrote before (allowed
+   * with CAP_PERFMON, as Linux's allow_uninit_stack), each with the bytes below its frame
+   * pointer it uses. Engines zero those bytes when the function is entered (vm's
+   * `LoadOptions.zeroedStacks`), so every read is defined; other functions pay nothing. Empty
+   * for programs that never read uninitialised stack (and always without CAP_PERFMON).
+   */
+  zeroedStacks?: readonly ZeroedStack[];
 }

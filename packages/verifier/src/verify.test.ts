@@ -1,6 +1,7 @@
 import {
   add,
   call,
+  callLocal,
   exit,
   FP,
   type Insn,
@@ -17,6 +18,7 @@ import {
   R6,
   stdw,
   stw,
+  stxdw,
 } from '@tbpf/isa';
 import { describe, expect, it } from 'vitest';
 import {
@@ -28,6 +30,7 @@ import {
   verify,
   verifyOrThrow,
 } from './index.js';
+import { verifyPruned } from './verify.js';
 
 const helpers = standardHelperSet();
 const maps = [{ name: 'counts', type: 1, keySize: 4, valueSize: 8, maxEntries: 16 }];
@@ -179,6 +182,7 @@ describe('verify', () => {
     const prog = [ldxdw(R0, FP, -8), exit()];
     const r = verify(prog, {
       type: rawType(0),
+      unprivileged: true,
       lineInfo: [{ insnIndex: 0, file: 'f.c', line: 7, source: '  return *p;' }],
     });
     expect(r.accepted).toBe(false);
@@ -231,5 +235,46 @@ describe('verify', () => {
     expect(verify(prog, { type: rawType(0) }).accepted).toBe(true);
     const r = verify(prog, { type: rawType(0), insnLimit: 500 });
     expect(r.error?.reason).toBe('BPF program is too large. Processed 501 insn');
+  });
+});
+
+describe('stack that may be read before it is written (privileged: zeroed on entry)', () => {
+  const type = rawType(0, helpers);
+
+  it('none when every read stack byte was written first', () => {
+    const r = verify([stdw(FP, -8, 1), ldxdw(R0, FP, -8), exit()], { type });
+    expect(r.zeroedStacks).toEqual([]);
+  });
+
+  it('the entry, with the stack bytes it uses, when it reads a byte no path wrote', () => {
+    const r = verify([stdw(FP, -24, 1), ldxdw(R0, FP, -8), exit()], { type });
+    expect(r.accepted).toBe(true);
+    expect(r.zeroedStacks).toEqual([{ insnIndex: 0, bytes: 24 }]);
+  });
+
+  it('without CAP_PERFMON the read is refused', () => {
+    const r = verify([ldxdw(R0, FP, -8), exit()], { type, unprivileged: true });
+    expect(r.error?.reason).toBe('invalid read from stack off -8+0 size 8');
+  });
+
+  it('the function whose frame is read: a callee reading its own stack, or the caller through a pointer', () => {
+    // 0: call f; 1: exit; f (2): reads its own fp-16.
+    const own = verify([callLocal(1), exit(), ldxdw(R0, FP, -16), exit()], { type });
+    expect(own.zeroedStacks).toEqual([{ insnIndex: 2, bytes: 16 }]);
+    // The callee reads the caller's fp-8 through r1, which the caller never wrote.
+    const caller = verify(
+      [mov.reg(R1, FP), add.imm(R1, -8), callLocal(1), exit(), ldxdw(R0, R1, 0), exit()],
+      { type },
+    );
+    expect(caller.zeroedStacks).toEqual([{ insnIndex: 0, bytes: 8 }]);
+  });
+
+  it('a path pruned where the explored one had written the stack counts as reading it', () => {
+    // The fall-through writes fp-8 and reads it at 4; the jump reaches 3 without writing it
+    // and is pruned there by the explored state, so its read is never walked.
+    const prog = [call(7), jeq.imm(R0, 0, 1), stxdw(FP, R0, -8), mov.imm(R0, 0), ldxdw(R0, FP, -8), exit()];
+    const r = verifyPruned(prog, { type }, 'every-prune-point');
+    expect(r.stats.pruned).toBeGreaterThan(0);
+    expect(r.zeroedStacks).toEqual([{ insnIndex: 0, bytes: 8 }]);
   });
 });

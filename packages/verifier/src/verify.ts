@@ -5,6 +5,7 @@
 
 import { formatKernel } from '@tbpf/asm';
 import type { Insn } from '@tbpf/isa';
+import type { ZeroedStack } from '@tbpf/vm';
 import { checkStructure, StructureError } from './cfg.js';
 import { Checker, helperName, type PruningMode } from './checker.js';
 import { Reject, VerifierError } from './errors.js';
@@ -113,7 +114,17 @@ export function verifyPruned(
     stats: checker.stats,
     ctxReads: checker.ctxReads,
     ctxInsns: checker.ctxInsns,
+    zeroedStacks: zeroedStacks(structure.subprogStarts, checker),
   };
+}
+
+/** The functions that may read stack bytes no path wrote, with the stack bytes they use (whole slots). */
+function zeroedStacks(starts: readonly number[], checker: Checker): ZeroedStack[] {
+  return starts.flatMap((insnIndex, sub) =>
+    checker.readsUninitStack[sub]
+      ? [{ insnIndex, bytes: Math.min(MAX_STACK, Math.ceil(checker.stackDepth[sub] / 8) * 8) }]
+      : [],
+  );
 }
 
 function describe(insns: readonly Insn[], i: number, opts: VerifyOptions): string {

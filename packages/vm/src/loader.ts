@@ -25,10 +25,11 @@ import {
   packInsns,
 } from '@tbpf/isa';
 import { VmError } from './errors.js';
+import { STACK_SIZE } from './limits.js';
 import { ArrayMap } from './maps/array.js';
 import type { BpfMap } from './maps/map.js';
 import { BPF_ADDRESS_BASE } from './memory.js';
-import type { LddwConstant, LoadedProgram } from './program.js';
+import type { LddwConstant, LoadedProgram, ZeroedStack } from './program.js';
 import type { Runtime } from './runtime.js';
 
 export interface LoadOptions {
@@ -37,6 +38,8 @@ export interface LoadOptions {
   /** Maps that `map_idx` / `map_idx_value` refer to, by index. */
   maps?: readonly BpfMap[];
   functionStarts?: readonly { name: string; insnIndex: number }[];
+  /** Functions whose stack engines zero on entry (the verifier's `zeroedStacks`). */
+  zeroedStacks?: readonly ZeroedStack[];
 }
 
 function split(address: number): { lo: number; hi: number } {
@@ -141,6 +144,7 @@ export function loadInsns(
 ): LoadedProgram {
   if (insns.length === 0) throw new VmError('load', 'the program has no instructions');
   const code = pack(insns);
+  checkZeroedStacks(insns, options.zeroedStacks ?? []);
   const maps = options.maps ?? [];
   return {
     name: options.name ?? 'prog',
@@ -151,7 +155,22 @@ export function loadInsns(
     constants: resolve(runtime, insns, code, maps),
     maps,
     functionStarts: options.functionStarts ?? [{ name: options.name ?? 'prog', insnIndex: 0 }],
+    zeroedStacks: options.zeroedStacks,
   };
+}
+
+/** Each zeroed stack names an instruction of the program and whole 8-byte slots of one frame. */
+function checkZeroedStacks(insns: readonly Insn[], zeroed: readonly ZeroedStack[]): void {
+  for (const { insnIndex, bytes } of zeroed) {
+    if (!Number.isInteger(insnIndex) || insnIndex < 0 || insnIndex >= insns.length)
+      throw new VmError('load', `zeroed stack: no instruction ${insnIndex}`);
+    if (!Number.isInteger(bytes) || bytes < 0 || bytes > STACK_SIZE || bytes % 8 !== 0)
+      throw new VmError(
+        'load',
+        `zeroed stack: ${bytes} bytes is not a multiple of 8 up to ${STACK_SIZE}`,
+        insnIndex,
+      );
+  }
 }
 
 /** Decode little-endian program bytes and bind them. Bad bytes: VmError with the instruction index. */

@@ -22,6 +22,22 @@ export interface LddwConstant {
   target?: number;
 }
 
+/**
+ * Stack bytes an engine zeroes when a function is entered: `bytes` (a multiple of 8, at most
+ * STACK_SIZE) below the frame pointer of the function starting at `insnIndex` — the entry at
+ * the start of every run, any other function at each local call to it. The verifier asks for
+ * this where a program may read stack bytes it never wrote (VerifyResult.zeroedStacks, Linux's
+ * allow_uninit_stack), so what it reads is defined and the same on every engine; other
+ * functions' stacks are left as they are (they keep what earlier runs and calls wrote there).
+ * The zeroing is the stores `*(u64 *)(r10 - 8) = 0`, `*(u64 *)(r10 - 16) = 0`, … in that order,
+ * under the sandbox rule (./memory.ts): with a frame pointer an unverified program moved, a
+ * store outside the linear memory faults at the local call.
+ */
+export interface ZeroedStack {
+  insnIndex: number;
+  bytes: number;
+}
+
 export interface LoadedProgram {
   readonly name: string;
   /** ELF section / program type hint, when known (e.g. `kprobe/sys_write`). */
@@ -36,4 +52,16 @@ export interface LoadedProgram {
   readonly maps: readonly BpfMap[];
   /** Where each function starts (entry first), when known. */
   readonly functionStarts: readonly { name: string; insnIndex: number }[];
+  /** Functions whose stack is zeroed on entry (see `ZeroedStack`); none when absent. */
+  readonly zeroedStacks?: readonly ZeroedStack[];
+}
+
+/**
+ * `zeroedStacks` as a table: entry i is the number of stack bytes zeroed when the function
+ * starting at instruction i is entered (0 for most).
+ */
+export function zeroedStackTable(program: LoadedProgram): Int32Array {
+  const table = new Int32Array(program.insns.length);
+  for (const z of program.zeroedStacks ?? []) table[z.insnIndex] = z.bytes;
+  return table;
 }

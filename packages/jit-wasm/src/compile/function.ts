@@ -55,6 +55,7 @@ import {
   lowerPacketLoad,
   lowerSt,
   lowerStx,
+  lowerZeroStack,
 } from './lower.js';
 import { type Construct, type Plan, planFunction } from './structure.js';
 
@@ -89,6 +90,8 @@ export interface FunctionEnv {
   dispatchOnly?: boolean;
   /** Resolved lddw values by instruction index (map pointers, global data addresses). */
   constants: readonly ({ lo: number; hi: number } | undefined)[];
+  /** Stack bytes zeroed on entering the function at each instruction (vm's ZeroedStack; 0 for most). */
+  zeroed: Int32Array;
 }
 
 export interface CompiledFunction {
@@ -142,6 +145,7 @@ export function compileFunction(env: FunctionEnv, sub: Subprogram, shape: Functi
   // only BPF-to-BPF calls read the depth, so a program without them skips the store.
   if (shape !== 'callee' && env.cf.subprograms.length > 1) c.i32Const(0).globalSet(env.callDepth);
   const locals: Locals = { reg, t64: c.local(I64), a32: c.local(I32), t32: c.local(I32) };
+  if (shape !== 'callee') lowerZeroStack(c, reg[10], 0, env.zeroed[sub.start]);
   const fn = new FunctionCompiler(env, c, locals, shape);
   const plan = planFunction(env.cf, sub, env.dispatchOnly);
   if (plan.kind === 'structured') fn.structured(sub, plan.constructs);
@@ -362,6 +366,8 @@ class FunctionCompiler {
     c.i32Const(FailKind.CallDepth).i32Const(i).call(env.failImport);
     c.end();
     c.globalGet(env.callDepth).i32Const(1).op(Op.i32Add).globalSet(env.callDepth);
+    // The callee's frame is r10 - frameSize; zeroed here, so a trap is the call's.
+    lowerZeroStack(c, fp, -frameSize, env.zeroed[env.cf.target[i]]);
     for (let n = 0; n <= 9; n++) c.localGet(l.reg[n]);
     c.localGet(fp).i64Const(frameSize).op(Op.i64Sub);
     c.call(env.funcOf(env.cf.owner[env.cf.target[i]]));

@@ -353,6 +353,19 @@ export function lowerSt(c: Code, l: Locals, insn: StInsn): void {
   c.mem(STORE[insn.size], ALIGN[insn.size], offset);
 }
 
+/**
+ * Zero `bytes` of stack below local `fp` + `off` on entering a function (vm's ZeroedStack): 8-byte
+ * stores of 0 at fp + off - 8, - 16, …, in that order, each trapping like any store.
+ */
+export function lowerZeroStack(c: Code, fp: number, off: number, bytes: number): void {
+  for (let k = 8; k <= bytes; k += 8) {
+    c.localGet(fp).op(Op.i32WrapI64);
+    c.i32Const(off - k - NULL_GUARD).op(Op.i32Add);
+    c.i64Const(0);
+    c.mem(Op.i64Store, ALIGN[8], NULL_GUARD);
+  }
+}
+
 export function lowerStx(c: Code, l: Locals, insn: StxInsn): void {
   const offset = address(c, l, insn.dst, insn.off);
   c.localGet(l.reg[insn.src]);

@@ -16,7 +16,7 @@ import {
   OP_SUB,
   type PackedInsns,
 } from '@tbpf/isa';
-import { BPF_ADDRESS_HIGH } from '@tbpf/vm';
+import { BPF_ADDRESS_HIGH, type ZeroedStack } from '@tbpf/vm';
 import { Code, I32, I64 } from '../wasm/code.js';
 import { ModuleBuilder } from '../wasm/module.js';
 import { F64, Op, type ValType } from '../wasm/opcodes.js';
@@ -43,6 +43,7 @@ import {
   IMPORT_REFRESH,
 } from './imports.js';
 import type { MemoryLayout } from './layout.js';
+import { lowerZeroStack } from './lower.js';
 import { type NativeHelpers, noNativeHelpers } from './native.js';
 import { defineSlowPath } from './trampoline.js';
 
@@ -54,6 +55,8 @@ export interface CompileOptions {
   controlFlow?: 'structured' | 'dispatch';
   /** WebAssembly implementations of helpers (default: none, every helper goes to JavaScript). */
   natives?: NativeHelpers;
+  /** Functions whose stack is zeroed on entry (vm's ZeroedStack). */
+  zeroedStacks?: readonly ZeroedStack[];
 }
 
 export interface CompiledProgram {
@@ -113,6 +116,8 @@ export function compileProgram(program: ProgramCode, options: CompileOptions): C
     clockImport,
     randomImport,
   });
+  const zeroed = new Int32Array(insns.length);
+  for (const z of options.zeroedStacks ?? []) zeroed[z.insnIndex] = z.bytes;
   const env: FunctionEnv = {
     insns,
     cf,
@@ -127,6 +132,7 @@ export function compileProgram(program: ProgramCode, options: CompileOptions): C
       return index;
     },
     constants: options.constants ?? [],
+    zeroed,
     packet,
     callDepth,
     dispatchOnly: options.controlFlow === 'dispatch',
@@ -159,6 +165,12 @@ export function compileProgram(program: ProgramCode, options: CompileOptions): C
     const r1 = c.local(I64);
     const r2 = c.local(I64);
     enterContext(c, env, 0, 1, r1, r2);
+    if (entryCalled && zeroed[0] !== 0) {
+      // The entry has the callee shape (BPF code calls it too): its stack is zeroed here.
+      const fp = c.local(I64);
+      c.i64Const(fpLo, BPF_ADDRESS_HIGH).localSet(fp);
+      lowerZeroStack(c, fp, 0, zeroed[0]);
+    }
     entryArgs(
       c,
       () => c.localGet(r1),

@@ -42,7 +42,7 @@ import {
   type PackedInsns,
   packInsns,
 } from '@tbpf/isa';
-import { HELPER_CLOBBERS_ZEROED } from '@tbpf/vm';
+import { HELPER_CLOBBERS_ZEROED, type ZeroedStack } from '@tbpf/vm';
 import { ENV_LAYOUT } from '../env-layout.js';
 import { CodeBuffer } from '../x64/code-buffer.js';
 import { isInt8, NO_INDEX } from '../x64/encoding.js';
@@ -99,7 +99,7 @@ import {
 import { JitError } from './errors.js';
 import { analyse, type ProgramShape } from './functions.js';
 import { assembleRelaxed, type JumpLayout, newJumpLayout } from './jump-sizing.js';
-import { lowerAtomic, lowerLdx, lowerSt, lowerStx } from './memory.js';
+import { lowerAtomic, lowerLdx, lowerSt, lowerStx, lowerZeroStack } from './memory.js';
 
 export interface CompileOptions {
   /** Constant blinding (Linux's bpf_jit_harden): true for fresh randomness, or a seed for tests. */
@@ -125,6 +125,8 @@ export interface CompileOptions {
    * should relaxation's prediction ever miss).
    */
   jumpSizing?: 'relax' | 'passes';
+  /** Functions whose stack is zeroed on entry (vm's ZeroedStack): the entry's in its prologue, others' at each call. */
+  zeroedStacks?: readonly ZeroedStack[];
   /**
    * The value of the `lddw` at an instruction index whose source is not a plain constant (map
    * or global-data references) as 32-bit halves, as the loader resolved it (vm's
@@ -230,6 +232,8 @@ class Compiler {
   private readonly lddwHi: Int32Array;
   /** Per instruction: the helper id a call there names, -1 for a callx, 0 elsewhere. */
   private readonly callIds: Float64Array;
+  /** Stack bytes zeroed on entering the function at each instruction (0 for most). */
+  private readonly zeroed: Int32Array;
   private usesCallx = false;
   /** BPF registers the program names anywhere, as a bit mask (R0 always: exit returns it). */
   private used = 1;
@@ -273,6 +277,8 @@ class Compiler {
     this.lddwLo = new Int32Array(n);
     this.lddwHi = new Int32Array(n);
     this.callIds = new Float64Array(n);
+    this.zeroed = new Int32Array(n);
+    for (const z of options.zeroedStacks ?? []) this.zeroed[z.insnIndex] = z.bytes;
     this.prescan();
     const nf = this.shape.starts.length;
     // Over-estimates for whole passes: the first chooses near jumps, later ones only shrink.
@@ -291,6 +297,11 @@ class Compiler {
   private prescan(): void {
     const { length: n, op, dst, src, imm } = this.code;
     let used = this.used;
+    // Zeroing a stack stores through R10 (and may fault, at a call from a moved R10).
+    if (this.zeroed.some((bytes) => bytes > 0)) {
+      used |= 1 << 10;
+      this.accesses = true;
+    }
     for (let i = 0; i < n; i++) {
       const id = op[i];
       // Fields an instruction does not have are 0 in the packed form, and R0 is always used.
@@ -462,6 +473,7 @@ class Compiler {
       if (this.calls || (this.used >> bpf) & 1)
         aluRR(buf, ALU_RR.xor, false, BPF_TO_X64[bpf], BPF_TO_X64[bpf]); // xor r32, r32
     }
+    lowerZeroStack(this.ctx, 0, this.zeroed[0]);
   }
 
   private mainEpilogue(): void {
@@ -569,6 +581,8 @@ class Compiler {
       case KIND_CALL:
         if (OP_SUB[id] === CALL_TARGET.local) {
           const callee = this.shape.functionOf[this.shape.target[i]];
+          // The callee's frame is R10 - frameSize; zeroed here, so a fault is the call's.
+          lowerZeroStack(this.ctx, -this.frameSize, this.zeroed[this.shape.target[i]]);
           if (this.mode === 'layout') this.layout.callSites.push(buf.len, i, callee);
           callRel32(buf, this.entryAddr[callee] - (buf.len + 5)); // call function
         } else {

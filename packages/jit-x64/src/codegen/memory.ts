@@ -91,6 +91,17 @@ export function lowerSt(ctx: Ctx, id: number, dst: number, off: number, imm: num
 }
 
 /**
+ * Zero `bytes` of stack below R10 + `off` on entering a function (vm's ZeroedStack): 8-byte
+ * stores of 0 at R10 + off - 8, - 16, …, in that order, each confined like any store.
+ */
+export function lowerZeroStack(ctx: Ctx, off: number, bytes: number): void {
+  for (let k = 8; k <= bytes; k += 8) {
+    const a = address(ctx, BPF_TO_X64[10], off - k);
+    storeImm(ctx.buf, 8, a.base, a.index, a.disp, 0); // mov qword [r10 + off - k], 0
+  }
+}
+
+/**
  * The atomic operand is the address in r11 (cmpxchg loops clobber rax, which may be the
  * address register): `[r12 + r11]`, or `gs: addr32 [r11d]` in segment mode.
  */

@@ -6,14 +6,15 @@
  * registers and stack bytes hold defined values.
  */
 import { type Insn, R0, R1, R10, slotStarts } from '@tbpf/isa';
-import { interpreter, loadInsns, Runtime, VmError } from '@tbpf/vm';
+import { BPF_ADDRESS_BASE, interpreter, loadInsns, Runtime, VmError } from '@tbpf/vm';
 import { rawType, standardHelperSet } from '../program-types.js';
+import type { VerifyResult } from '../types.js';
 import { verify, verifyPruned } from '../verify.js';
 import { branchyProgram } from './branchy.js';
 
 const helpers = standardHelperSet();
 /** The campaign's one map: an array of 4 values of 24 bytes. */
-const MAPS = [{ name: 'values', type: 2, keySize: 4, valueSize: 24, maxEntries: 4 }];
+export const CAMPAIGN_MAPS = [{ name: 'values', type: 2, keySize: 4, valueSize: 24, maxEntries: 4 }];
 
 /** Budget of the verifier in the campaign: small programs, so loops beyond it are rejected. */
 const FUZZ_INSN_LIMIT = 4_000;
@@ -230,6 +231,8 @@ export interface SoundnessReport {
   acceptedWithLoops: number;
   /** Accepted programs that look up the map and use the value. */
   acceptedWithMaps: number;
+  /** Accepted programs that may read stack they did not write (their stack is zeroed on entry). */
+  acceptedZeroed: number;
   runs: number;
   failures: string[];
 }
@@ -254,26 +257,37 @@ function regsRead(insn: Insn): number[] {
   }
 }
 
+/** What the campaign needs of a verdict: acceptance, and the stacks the engines must zero. */
+export type Verdict = Pick<VerifyResult, 'accepted' | 'zeroedStacks'>;
+
+/** The campaign's verifier: privileged (tbpf's default), every fifth program unprivileged. */
+function verifyForCampaign(insns: Insn[], memSize: number, p: number): Verdict {
+  const type = rawType(memSize, helpers);
+  return verify(insns, { type, maps: CAMPAIGN_MAPS, insnLimit: FUZZ_INSN_LIMIT, unprivileged: p % 5 === 4 });
+}
+
 /**
  * Generate `count` programs from `seed`; run each accepted one `runsPerProgram` times on random
- * memory and check the property. Failures are described, never thrown.
+ * memory (the stack too: what earlier runs could have left) and check the property. A read of
+ * a stack byte the run did not write is allowed only where the verifier asked for the stack to
+ * be zeroed, and must then read 0. Failures are described, never thrown.
  */
 export function checkSoundness(
   seed: number,
   count: number,
   runsPerProgram = 2,
-  accepts: (insns: Insn[], memSize: number) => boolean = (insns, memSize) =>
-    verify(insns, { type: rawType(memSize, helpers), maps: MAPS, insnLimit: FUZZ_INSN_LIMIT }).accepted,
+  judge: (insns: Insn[], memSize: number, p: number) => Verdict = verifyForCampaign,
   loops = true,
 ): SoundnessReport {
   const rand = rng(seed);
   const runtime = new Runtime({ memoryBytes: 1 << 20, seed });
-  const map = runtime.createMap(MAPS[0]);
+  const map = runtime.createMap(CAMPAIGN_MAPS[0]);
   const report: SoundnessReport = {
     generated: 0,
     accepted: 0,
     acceptedWithLoops: 0,
     acceptedWithMaps: 0,
+    acceptedZeroed: 0,
     runs: 0,
     failures: [],
   };
@@ -281,17 +295,26 @@ export function checkSoundness(
     const memSize = [8, 16, 32][p % 3];
     const insns = randomProgram(rand, memSize, loops && p % 2 === 1);
     report.generated++;
-    if (!accepts(insns, memSize)) continue;
+    const verdict = judge(insns, memSize, p);
+    if (!verdict.accepted) continue;
     report.accepted++;
     if (insns.some((i) => i.kind === 'jmp' && i.off < 0)) report.acceptedWithLoops++;
     if (insns.some((i) => i.kind === 'call' && i.imm === 1)) report.acceptedWithMaps++;
+    if (verdict.zeroedStacks?.length) report.acceptedZeroed++;
     const mem = runtime.allocData(new Uint8Array(memSize), 'mem');
     let prepared: ReturnType<typeof interpreter.prepare> | undefined;
     try {
-      const program = loadInsns(runtime, insns, { maps: [map] });
+      const program = loadInsns(runtime, insns, { maps: [map], zeroedStacks: verdict.zeroedStacks });
+      const zeroed = verdict.zeroedStacks?.find((z) => z.insnIndex === 0)?.bytes ?? 0;
       const init = new Uint8Array(11);
       let stackInit = new Uint8Array(512);
       let fault = '';
+      /** A stack byte the run did not write: only where the stack was zeroed, and then 0. */
+      const unwritten = (pc: number, what: string, a: number, fp: number) => {
+        if (a < fp - zeroed) fault = `pc ${pc}: ${what} uninitialised stack byte fp${a - fp}`;
+        else if (runtime.memory.bytes[a - BPF_ADDRESS_BASE] !== 0)
+          fault = `pc ${pc}: ${what} stack byte fp${a - fp}, which was not zeroed on entry`;
+      };
       const debug = (pc: number, lo: Int32Array, hi: Int32Array) => {
         const insn = insns[pc];
         for (const r of regsRead(insn)) if (!init[r] && !fault) fault = `pc ${pc}: reads uninitialised r${r}`;
@@ -302,8 +325,7 @@ export function checkSoundness(
           const base = insn.kind === 'ldx' ? insn.src : insn.dst;
           const a = addr(base, insn.off);
           for (let b = 0; b < insn.size; b++) {
-            if (inStack(a + b) && !stackInit[a + b - (fp - 512)] && !fault)
-              fault = `pc ${pc}: reads uninitialised stack byte fp${a + b - fp}`;
+            if (inStack(a + b) && !stackInit[a + b - (fp - 512)] && !fault) unwritten(pc, 'reads', a + b, fp);
           }
         }
         if (insn.kind === 'st' || insn.kind === 'stx') {
@@ -316,7 +338,7 @@ export function checkSoundness(
           const key = addr(2, 0);
           for (let b = 0; b < 4; b++) {
             if (inStack(key + b) && !stackInit[key + b - (fp - 512)] && !fault)
-              fault = `pc ${pc}: helper reads uninitialised stack byte fp${key + b - fp}`;
+              unwritten(pc, 'helper reads', key + b, fp);
           }
         }
         if (insn.kind === 'alu' || insn.kind === 'ldx' || insn.kind === 'lddw') init[insn.dst] = 1;
@@ -336,9 +358,12 @@ export function checkSoundness(
         );
         continue;
       }
+      const stack = runtime.memory.regions.find((r) => r.kind === 'stack')!;
       for (let run = 0; run < runsPerProgram; run++) {
         const bytes = runtime.memory.bytes.subarray(mem.start, mem.start + memSize);
         for (let i = 0; i < memSize; i++) bytes[i] = Math.floor(rand() * 256);
+        const frame = runtime.memory.bytes.subarray(stack.end - 512, stack.end);
+        for (let i = 0; i < 512; i++) frame[i] = Math.floor(rand() * 256);
         init.fill(0);
         init[R1] = 1;
         init[2] = 1;
@@ -389,7 +414,7 @@ export function checkPruning(seed: number, count: number): PruningReport {
     const memSize = [16, 32, 64][p % 3];
     const insns = p % 4 === 0 ? randomProgram(rand, memSize, true, 45) : branchyProgram(rand, memSize);
     report.generated++;
-    const opts = { type: rawType(memSize, helpers), maps: MAPS, insnLimit: 20_000 };
+    const opts = { type: rawType(memSize, helpers), maps: CAMPAIGN_MAPS, insnLimit: 20_000 };
     const off = verifyPruned(insns, opts, 'off');
     if (!off.accepted && BUDGET.test(off.error?.reason ?? '')) continue;
     if (off.accepted) report.accepted++;
@@ -404,6 +429,15 @@ export function checkPruning(seed: number, count: number): PruningReport {
       if (verdict(r) !== verdict(off))
         report.failures.push(
           `seed ${seed} program ${p}: ${mode} ${verdict(r)}, exhaustive ${verdict(off)}\n${JSON.stringify(insns)}`,
+        );
+      // A pruned path may read stack it did not write: the stacks to zero must cover every
+      // function some path of the exhaustive walk read so.
+      const missed = (off.zeroedStacks ?? []).filter(
+        (z) => !r.zeroedStacks?.some((y) => y.insnIndex === z.insnIndex && y.bytes >= z.bytes),
+      );
+      if (r.accepted && missed.length > 0)
+        report.failures.push(
+          `seed ${seed} program ${p}: ${mode} does not zero the stack of ${JSON.stringify(missed)}\n${JSON.stringify(insns)}`,
         );
     }
   }

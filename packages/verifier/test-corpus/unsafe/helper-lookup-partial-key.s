@@ -1,4 +1,5 @@
-# rule: every key byte must be initialised
+# rule: without CAP_PERFMON, every key byte must be initialised
+# unprivileged
 # map: m hash 8 8 16
 # expect: invalid read from stack R2 off -8+4 size 8
 r1 = m ll

@@ -1,4 +1,5 @@
-# rule: the value must be initialised
+# rule: without CAP_PERFMON, the value must be initialised
+# unprivileged
 # map: m hash 4 8 16
 # expect: invalid read from stack R3 off -16+0 size 8
 r1 = m ll

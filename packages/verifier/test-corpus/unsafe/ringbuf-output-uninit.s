@@ -1,4 +1,5 @@
-# rule: ringbuf_output reads initialised data
+# rule: without CAP_PERFMON, ringbuf_output reads initialised data
+# unprivileged
 # map: rb ringbuf 0 0 4096
 # expect: invalid read from stack R2 off -8+0 size 8
 r1 = rb ll

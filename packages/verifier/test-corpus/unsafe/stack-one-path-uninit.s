@@ -1,4 +1,5 @@
-# rule: stack must be initialised on every path
+# rule: without CAP_PERFMON, stack must be initialised on every path
+# unprivileged
 # type: kprobe
 # expect: invalid read from stack off -8+0 size 8
 r2 = *(u64 *)(r1 + 112)

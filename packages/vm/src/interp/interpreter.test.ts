@@ -6,7 +6,8 @@ import { loadBytes, loadInsns, loadLinked } from '../loader.js';
 import { addressOf, NULL_GUARD } from '../memory.js';
 import { addressConvention } from '../testing/convention.js';
 import { newRuntime, program, runOn } from '../testing/run.js';
-import { SANDBOX_ESCAPES, SANDBOX_TEST_MEMORY } from '../testing/sandbox.js';
+import { againstInterpreter, SANDBOX_ESCAPES, SANDBOX_TEST_MEMORY } from '../testing/sandbox.js';
+import { ZEROED_STACK_FAULT, zeroedStackRuns } from '../testing/zeroed-stacks.js';
 import { interpreter } from './interpreter.js';
 
 /** The VmError a run throws (fails the test if it returns). */
@@ -23,6 +24,33 @@ function failure(run: () => unknown): VmError {
 it('run and runFast take the context as an offset (0: r1 = 0) and r2', () => {
   const { got, want } = addressConvention(interpreter);
   expect(got).toEqual(want);
+});
+
+describe('stacks zeroed on entry (LoadOptions.zeroedStacks)', () => {
+  it('zeroes the stacks asked for when their functions are entered, and only those', () => {
+    const { got, want } = zeroedStackRuns(interpreter);
+    expect(got).toEqual(want);
+  });
+
+  it('zeroing from a moved r10 faults at the call, as a store there would', () => {
+    const [, src, pc, zeroedStacks] = ZEROED_STACK_FAULT;
+    const { interp } = againstInterpreter(interpreter, src, { zeroedStacks });
+    expect(interp).toMatchObject({ kind: 'out-of-bounds', pc });
+  });
+
+  it('refuses a zeroed stack that names no instruction or is not whole slots of one frame', () => {
+    const rt = newRuntime();
+    const insns = program('mov %r0, 0\nexit');
+    expect(() => loadInsns(rt, insns, { zeroedStacks: [{ insnIndex: 2, bytes: 8 }] })).toThrow(
+      'zeroed stack: no instruction 2',
+    );
+    expect(() => loadInsns(rt, insns, { zeroedStacks: [{ insnIndex: 0, bytes: 12 }] })).toThrow(
+      'zeroed stack: 12 bytes is not a multiple of 8 up to 512',
+    );
+    expect(() => loadInsns(rt, insns, { zeroedStacks: [{ insnIndex: 0, bytes: 520 }] })).toThrow(
+      'zeroed stack: 520 bytes',
+    );
+  });
 });
 
 describe('bad programs end in a typed VmError with the pc', () => {

@@ -31,7 +31,7 @@ import {
 } from '../helpers/registry.js';
 import { MAX_CALL_FRAMES, STACK_SIZE } from '../limits.js';
 import { NULL_GUARD, type Region, SANDBOX_FAULT } from '../memory.js';
-import type { LoadedProgram } from '../program.js';
+import { type LoadedProgram, zeroedStackTable } from '../program.js';
 import { type Compiled, compile } from './compile.js';
 
 const TWO32 = 4294967296;
@@ -88,6 +88,8 @@ export class InterpretedProgram implements PreparedProgram {
   private readonly frames = new Int32Array(MAX_CALL_FRAMES * FRAME_WORDS);
   private readonly call: HelperCall;
   private readonly stack: Region;
+  /** Stack bytes zeroed on entering the function at each instruction (program.ts's ZeroedStack). */
+  private readonly zeroed: Int32Array;
   private readonly limit: number;
   private readonly hook: DebugHook | undefined;
   private readonly registry: HelperRegistry;
@@ -118,6 +120,7 @@ export class InterpretedProgram implements PreparedProgram {
     this.hook = options.debug;
     this.call = new HelperCall(runtime, this.lo, this.hi);
     this.stack = runtime.allocStack();
+    this.zeroed = zeroedStackTable(program);
   }
 
   run(ctx = 0, len = 0): bigint {
@@ -169,6 +172,8 @@ export class InterpretedProgram implements PreparedProgram {
     hi[9] = 0;
     lo[10] = this.stack.end;
     hi[10] = 1;
+    const zeroed = this.zeroed;
+    if (zeroed[0] !== 0) this.zeroStack(0, zeroed[0]);
     const code = this.compiled.code;
     const helpers: HelperFn[] = this.compiled.helpers;
     const call = this.call;
@@ -1210,6 +1215,7 @@ export class InterpretedProgram implements PreparedProgram {
             frames[f + 10] = pc + 1;
             depth++;
             lo[10] = lo[10] - STACK_SIZE;
+            if (zeroed[code[at + 3]] !== 0) this.zeroStack(pc, zeroed[code[at + 3]]);
             pc = code[at + 3];
             continue;
           }
@@ -1607,6 +1613,21 @@ export class InterpretedProgram implements PreparedProgram {
     const inside = regHi === 1 && a >= 0 ? mem.regionAt(a) : undefined;
     const why = inside ? `crosses the end of region '${inside.name}'` : 'is outside every memory region';
     throw new VmError('out-of-bounds', `invalid ${what}: ${why}`, pc, address, size);
+  }
+
+  /**
+   * Zero `bytes` of the stack below r10 on entering a function (program.ts's ZeroedStack): the
+   * 8-byte stores of 0 at r10 - 8, r10 - 16, …, each checked as a store at `pc` would be.
+   */
+  private zeroStack(pc: number, bytes: number): void {
+    const { lo, hi } = this;
+    const view = this.program.runtime.memory.view;
+    for (let k = 8; k <= bytes; k += 8) {
+      this.region(pc, lo[10], hi[10], -k, 8, true);
+      const a = (lo[10] - k) | 0;
+      view.setInt32(a, 0, true);
+      view.setInt32(a + 4, 0, true);
+    }
   }
 
   /**

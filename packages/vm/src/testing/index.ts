@@ -9,3 +9,4 @@ export {
   UNKNOWN_HELPER_CALLS,
 } from './sandbox.js';
 export { tailCallScenario } from './tail-calls.js';
+export { ZEROED_STACK_FAULT, zeroedStackRuns } from './zeroed-stacks.js';

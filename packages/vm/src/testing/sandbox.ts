@@ -8,7 +8,7 @@ import { assemble } from '@tbpf/asm';
 import type { Engine } from '../engine.js';
 import { VmError } from '../errors.js';
 import { interpreter } from '../interp/interpreter.js';
-import { loadInsns } from '../loader.js';
+import { type LoadOptions, loadInsns } from '../loader.js';
 import { NULL_GUARD } from '../memory.js';
 import { Runtime } from '../runtime.js';
 
@@ -68,16 +68,17 @@ export function outcome(run: () => bigint): bigint | VmError {
 }
 
 /**
- * A program (ubpf assembly) on a fresh runtime of SANDBOX_TEST_MEMORY bytes: its outcome on the
+ * A program (ubpf assembly, loaded with `options`) on a fresh runtime of SANDBOX_TEST_MEMORY bytes: its outcome on the
  * interpreter (`boundsCheck: false`), and on `engine` through `run`, `runFast`, then `run` again
  * (a fault must leave nothing behind).
  */
 export function againstInterpreter(
   engine: Engine,
   src: string,
+  options: LoadOptions = {},
 ): { interp: bigint | VmError; runs: (bigint | VmError)[] } {
   const runtime = new Runtime({ memoryBytes: SANDBOX_TEST_MEMORY });
-  const program = loadInsns(runtime, assemble(src).insns);
+  const program = loadInsns(runtime, assemble(src).insns, options);
   const interp = interpreter.prepare(program, { boundsCheck: false });
   const compiled = engine.prepare(program, { boundsCheck: false });
   try {
