@@ -199,14 +199,18 @@ export function packedBranchTargets(code: PackedInsns): { target: Int32Array; sl
     s += i < n && OP_KIND[op[i]] === KIND_LDDW ? 2 : 1;
   }
   const total = slot[n];
-  const bySlot = new Int32Array(total).fill(BRANCH_LDDW_MIDDLE);
-  for (let i = 0; i < n; i++) bySlot[slot[i]] = i;
+  // Without an lddw, slot and index are the same.
+  let bySlot: Int32Array | undefined;
+  if (total !== n) {
+    bySlot = new Int32Array(total).fill(BRANCH_LDDW_MIDDLE);
+    for (let i = 0; i < n; i++) bySlot[slot[i]] = i;
+  }
   const target = new Int32Array(n).fill(NO_BRANCH);
   for (let i = 0; i < n; i++) {
     const o = packedBranchOffset(code, i);
     if (o === undefined) continue;
     const t = slot[i + 1] + o;
-    target[i] = t >= 0 && t < total ? bySlot[t] : BRANCH_OUT_OF_RANGE;
+    target[i] = !(t >= 0 && t < total) ? BRANCH_OUT_OF_RANGE : bySlot ? bySlot[t] : t;
   }
   return { target, slot };
 }

@@ -257,7 +257,9 @@ class Compiler {
   private current = 0;
   /** What the layout pass records for relaxation. */
   private readonly layout: JumpLayout;
-  private readonly seed: number | undefined;
+  /** Where blinding's random values come from (null without blinding), and those drawn so far. */
+  private readonly source: (() => number) | null;
+  private readonly drawn: number[] = [];
 
   constructor(
     private readonly code: PackedInsns,
@@ -267,7 +269,11 @@ class Compiler {
     this.shape = analyse(code, options.maxFrames ?? 8);
     this.frameSize = options.frameSize ?? 512;
     const blind = options.blind;
-    this.seed = typeof blind === 'object' ? blind.seed : undefined;
+    this.source = !blind
+      ? null
+      : typeof blind === 'object'
+        ? seededRandom(blind.seed)
+        : cryptoRandom(options.randomFill);
     this.ctx = {
       buf: scratchBuffer(),
       operand: { base: 0, index: NO_INDEX, disp: 0 },
@@ -425,12 +431,14 @@ class Compiler {
   private pass(): void {
     const { buf } = this.ctx;
     const { starts, functionOf } = this.shape;
-    const blind = this.options.blind;
-    // Same random stream every pass, so blinded bytes are those of the final pass's sizes.
-    this.ctx.random = blind
-      ? this.seed !== undefined
-        ? seededRandom(this.seed)
-        : cryptoRandom(this.options.randomFill)
+    // Every pass sees the same random values, so blinded bytes are those of the final pass's sizes.
+    const { drawn, source } = this;
+    let k = 0;
+    this.ctx.random = source
+      ? () => {
+          if (k === drawn.length) drawn.push(source());
+          return drawn[k++];
+        }
       : null;
     buf.reset();
     this.changed = false;
@@ -523,6 +531,7 @@ class Compiler {
     let short: boolean;
     let from = buf.len;
     if (this.mode === 'layout') {
+      this.layout.jumps.push(i);
       this.layout.jumpSaving[i] = nearLen - shortLen;
       this.layout.jumpTarget[i] = target;
       this.layout.jumpAt[i] = buf.len;

@@ -51,16 +51,26 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/** Random values for blinding from `fill` (default Web Crypto's getRandomValues), drawn in batches. */
+/**
+ * Random values for blinding from `fill` (default Web Crypto's getRandomValues), in batches: one
+ * pool per fill function, shared by every compilation (each value is used once), so a small
+ * program takes a few values rather than a fill of its own.
+ */
+const pools = new WeakMap<RandomFill, { values: Int32Array; next: number }>();
+
 export function cryptoRandom(fill: RandomFill = webCryptoFill): () => number {
-  const pool = new Int32Array(1024);
-  let next = pool.length;
+  let pool = pools.get(fill);
+  if (!pool) {
+    pool = { values: new Int32Array(1024), next: 1024 };
+    pools.set(fill, pool);
+  }
+  const p = pool;
   return () => {
-    if (next === pool.length) {
-      fill(pool);
-      next = 0;
+    if (p.next === p.values.length) {
+      fill(p.values);
+      p.next = 0;
     }
-    return pool[next++];
+    return p.values[p.next++];
   };
 }
 

@@ -39,6 +39,7 @@ export function analyse(code: PackedInsns, maxFrames: number): ProgramShape {
   let entry: Uint8Array | undefined;
   for (let i = 0; i < n; i++) {
     const t = target[i];
+    if (t === -1) continue;
     if (t < -1) {
       const to = slot[i + 1] + (packedBranchOffset(code, i) ?? 0);
       const why = t === BRANCH_OUT_OF_RANGE ? 'out-of-range' : 'lddw-middle';
@@ -57,7 +58,7 @@ export function analyse(code: PackedInsns, maxFrames: number): ProgramShape {
       functionOf[i] = starts.length - 1;
     }
   }
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; entry && i < n; i++) {
     const t = target[i];
     if (t >= 0 && functionOf[t] !== functionOf[i] && !isLocalCall(op[i])) {
       throw new JitError('cross-function-jump', `jump to instruction ${t} in another function`, i);

@@ -22,6 +22,8 @@ export interface JumpLayout {
   jumpTarget: Int32Array;
   /** Per instruction: the layout offset of its jump. */
   jumpAt: Int32Array;
+  /** The instructions with a jump, ascending (relaxation and assembly visit only these). */
+  jumps: number[];
   /** Local calls, three numbers each: layout offset of the call, instruction, callee function. */
   callSites: number[];
 }
@@ -41,6 +43,7 @@ export function newJumpLayout(
     jumpSaving: new Int8Array(n),
     jumpTarget: new Int32Array(n),
     jumpAt: new Int32Array(n),
+    jumps: [],
     callSites: [],
   };
 }
@@ -56,12 +59,11 @@ export function assembleRelaxed(
   length: number,
 ): Uint8Array | undefined {
   const { short, shrunk } = relax(layout);
-  const { addrs, entryAddr, exitAddr, jumpSaving, jumpTarget, jumpAt } = layout;
+  const { addrs, entryAddr, exitAddr, jumpSaving, jumpTarget, jumpAt, jumps } = layout;
   const n = jumpSaving.length;
   const out = new CodeBuffer(length);
   let from = 0;
-  for (let i = 0; i < n; i++) {
-    if (jumpSaving[i] === 0) continue;
+  for (const i of jumps) {
     const at = jumpAt[i];
     out.copy(bytes, from, at);
     const t = jumpTarget[i];
@@ -88,28 +90,41 @@ export function assembleRelaxed(
 
 /** Decide which jumps are short; shrunk[i] = bytes saved before instruction i. */
 function relax(layout: JumpLayout): { short: Uint8Array; shrunk: Int32Array } {
-  const { shape, addrs, entryAddr, exitAddr, jumpSaving, jumpTarget } = layout;
+  const { shape, addrs, entryAddr, exitAddr, jumpSaving, jumpTarget, jumps } = layout;
   const { starts, functionOf } = shape;
   const n = jumpSaving.length;
+  const m = jumps.length;
   const lastOf = (f: number) => (starts[f + 1] ?? n) - 1;
   const endOf = (i: number) =>
     i + 1 === n || functionOf[i + 1] !== functionOf[i] ? exitAddr[functionOf[i]] : addrs[i + 1];
+  // Bytes saved before instruction i = saved[before[i]]: before[i] counts the jumps ahead of
+  // i, saved[k] sums the savings of the short ones among the first k jumps. Each round of
+  // relaxation then costs a pass over the jumps, not over the program.
+  const before = new Int32Array(n + 1);
+  for (let i = 0, k = 0; i <= n; i++) {
+    while (k < m && jumps[k] < i) k++;
+    before[i] = k;
+  }
   const short = new Uint8Array(n);
-  const shrunk = new Int32Array(n + 1);
+  const saved = new Int32Array(m + 1);
   for (let changed = true; changed; ) {
     changed = false;
-    for (let i = 0; i < n; i++) shrunk[i + 1] = shrunk[i] + (short[i] ? jumpSaving[i] : 0);
-    for (let i = 0; i < n; i++) {
-      if (jumpSaving[i] === 0 || short[i]) continue;
+    for (let k = 0; k < m; k++) saved[k + 1] = saved[k] + (short[jumps[k]] ? jumpSaving[jumps[k]] : 0);
+    for (let k = 0; k < m; k++) {
+      const i = jumps[k];
+      if (short[i]) continue;
       const t = jumpTarget[i];
-      const to = t >= 0 ? addrs[t] - shrunk[t] : exitAddr[-t - 1] - shrunk[lastOf(-t - 1) + 1];
-      const shortEnd = endOf(i) - shrunk[i] - jumpSaving[i];
+      const to = t >= 0 ? addrs[t] - saved[before[t]] : exitAddr[-t - 1] - saved[before[lastOf(-t - 1) + 1]];
+      const shortEnd = endOf(i) - saved[k] - jumpSaving[i];
       if (isInt8(to - shortEnd)) {
         short[i] = 1;
         changed = true;
       }
     }
   }
+  for (let k = 0; k < m; k++) saved[k + 1] = saved[k] + (short[jumps[k]] ? jumpSaving[jumps[k]] : 0);
+  const shrunk = new Int32Array(n + 1);
+  for (let i = 0; i <= n; i++) shrunk[i] = saved[before[i]];
   for (let f = 0; f < starts.length; f++) {
     entryAddr[f] -= shrunk[starts[f]];
     exitAddr[f] -= shrunk[lastOf(f) + 1];
