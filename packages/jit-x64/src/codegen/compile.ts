@@ -432,7 +432,8 @@ class Compiler {
     const { buf } = this.ctx;
     const { starts, functionOf } = this.shape;
     // Every pass sees the same random values, so blinded bytes are those of the final pass's sizes.
-    const { drawn, source } = this;
+    const drawn = this.drawn;
+    const source = this.source;
     let k = 0;
     this.ctx.random = source
       ? () => {
