@@ -74,10 +74,14 @@ export function cryptoRandom(fill: RandomFill = webCryptoFill): () => number {
   };
 }
 
-/** Put `imm` (sign-extended to 64 bits, or a 32-bit value) in `dst`, blinded when requested. */
+/**
+ * Put `imm` (sign-extended to 64 bits, or a 32-bit value) in `dst`, blinded when requested. A
+ * zero has nothing to blind (Linux's blinding turns `mov dst, 0` into `xor dst, dst` too): no
+ * immediate reaches the code for it.
+ */
 export function movImm(ctx: Ctx, w64: boolean, dst: number, imm: number): void {
   const { buf, random } = ctx;
-  if (!random) {
+  if (!random || imm === 0) {
     loadImm(buf, w64, dst, imm);
     return;
   }
@@ -92,11 +96,12 @@ export function movImm(ctx: Ctx, w64: boolean, dst: number, imm: number): void {
 }
 
 /**
- * With blinding, materialise an immediate operand in AUX and return AUX; without, return -1
- * and the caller uses the instruction's immediate form.
+ * With blinding, materialise an immediate operand in AUX and return AUX; without (or for a
+ * zero, which has nothing to blind), return -1 and the caller uses the instruction's immediate
+ * form.
  */
 export function blindedOperand(ctx: Ctx, w64: boolean, imm: number): number {
-  if (!ctx.random) return -1;
+  if (!ctx.random || imm === 0) return -1;
   movImm(ctx, w64, AUX, imm);
   return AUX;
 }
@@ -104,7 +109,7 @@ export function blindedOperand(ctx: Ctx, w64: boolean, imm: number): number {
 /** dst = the 64-bit constant hi:lo, in the shortest form, blinded when requested. */
 export function movImm64(ctx: Ctx, dst: number, lo: number, hi: number): void {
   const { buf, random } = ctx;
-  if (random) {
+  if (random && (lo | hi) !== 0) {
     const rlo = random();
     const rhi = random();
     movabs(buf, dst, lo ^ rlo, hi ^ rhi); // movabs dst, v ^ r
