@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleApp } from '../../../../scripts/bundle-app.mjs';
 import { memoryIo } from '../io.js';
 import { runCli } from '../program.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const HOST_SCRIPT = path.resolve(here, '../../../../packages/trace-host/src/testing/socket-host.ts');
+const TRACE_HOST_DIR = path.resolve(here, '../../../../packages/trace-host');
 
 /** A filter in C, compiled by the CLI: counts packets per device and keeps eth5's events only. */
 const ETH5_C = `
@@ -43,23 +44,10 @@ char LICENSE[] SEC("license") = "GPL";
 let child: ChildProcess | undefined;
 let socket = '';
 
+/** The socket host as one self-contained script (the CLI's own bundling), run by a Node of its own. */
 async function bundleHost(dir: string): Promise<string> {
-  const esbuild = await import('esbuild');
-  const out = path.join(dir, 'socket-host.mjs');
-  await esbuild.build({
-    entryPoints: [HOST_SCRIPT],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    conditions: ['source'],
-    outfile: out,
-    logLevel: 'silent',
-    banner: {
-      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-    },
-  });
-  return out;
+  await bundleApp(TRACE_HOST_DIR, { selfContained: true, entry: 'testing/socket-host', outdir: dir });
+  return path.join(dir, 'socket-host.js');
 }
 
 beforeAll(async () => {
