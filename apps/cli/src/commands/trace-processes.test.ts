@@ -37,6 +37,19 @@ async function tbpf(files: Record<string, string>, ...args: string[]) {
   return { code, out: io.stdout, err: io.stderr };
 }
 
+/** The pids `list-processes --json` shows with `runtimeDir` as this user's XDG_RUNTIME_DIR. */
+async function listedPids(runtimeDir: string): Promise<number[]> {
+  const saved = process.env.XDG_RUNTIME_DIR;
+  process.env.XDG_RUNTIME_DIR = runtimeDir;
+  try {
+    const r = await tbpf({}, 'list-processes', '--json');
+    return (JSON.parse(r.out) as { pid: number }[]).map((p) => p.pid);
+  } finally {
+    if (saved === undefined) delete process.env.XDG_RUNTIME_DIR;
+    else process.env.XDG_RUNTIME_DIR = saved;
+  }
+}
+
 describe('tbpf trace on Node.js processes', () => {
   it('finds a preloaded server by pid, lists it, counts statuses, and pipes status >= 500', async () => {
     const a = await startApp({ nodeArgs: ['--import', entries.register] });
@@ -114,6 +127,8 @@ describe('tbpf trace on Node.js processes', () => {
     r = await tbpf({}, '-p', p, 'list');
     expect(r.code).toBe(2);
     expect(r.err).toContain(`process ${p} has no trace host (${path.join(dir, `${p}.sock`)} is stale`);
+    // Not listed either: the process is alive, but it does not listen on a control socket.
+    expect(await listedPids(a.runtimeDir)).not.toContain(a.pid);
 
     r = await tbpf({}, 'attach', p, '--host-module', entries.attachEntry);
     expect(r.err).toMatch(/sending SIGUSR1/);
@@ -122,6 +137,7 @@ describe('tbpf trace on Node.js processes', () => {
       new RegExp(`^trace host in ${p} \\(inspector opened and closed again\\): \\S+/tbpf/${p}\\.sock$`, 'm'),
     );
     expect((await appState(a.port)).inspector).toBeNull();
+    expect(await listedPids(a.runtimeDir)).toContain(a.pid);
     r = await tbpf({}, 'attach', p, '--json');
     expect(JSON.parse(r.out)).toMatchObject({ pid: a.pid, inspector: 'not-needed' });
 

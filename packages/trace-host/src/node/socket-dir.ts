@@ -11,9 +11,9 @@
  * the folder the target's environment names (/proc/<pid>/environ, readable for one's own
  * processes), /run/user/<uid>/tbpf and the fallback, in that order.
  */
-import { lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { socketAnswers } from '../control-socket-file.js';
 
 export class SocketDirError extends Error {
@@ -113,8 +113,13 @@ export interface TracedProcess {
   command: string;
 }
 
-/** Live processes of this user with a control socket (sockets of exited processes are skipped). */
+/**
+ * Live processes of this user that serve a control socket. A socket file whose process died
+ * without removing it is skipped, also when its pid has since been given to another process:
+ * the process must listen on a control socket bound in that folder (see listensIn).
+ */
 export function listTracedProcesses(): TracedProcess[] {
+  const listening = listeningSockets();
   const seen = new Map<number, TracedProcess>();
   for (const dir of candidateDirs()) {
     let names: string[];
@@ -129,10 +134,58 @@ export function listTracedProcesses(): TracedProcess[] {
       const pid = Number(m[1]);
       const socket = join(dir, name);
       if (seen.has(pid) || !isOurSocket(socket) || !isAlive(pid)) continue;
+      if (listening && !listensIn(pid, dir, listening)) continue;
       seen.set(pid, { pid, socket, command: commandLine(pid) });
     }
   }
   return [...seen.values()].sort((a, b) => a.pid - b.pid);
+}
+
+/**
+ * The listening Unix sockets of this network namespace: socket inode → the path it was bound
+ * at (/proc/net/unix), or null where that is unreadable (not Linux).
+ */
+function listeningSockets(): Map<number, string> | null {
+  let text: string;
+  try {
+    text = readFileSync('/proc/net/unix', 'utf8');
+  } catch {
+    return null;
+  }
+  const map = new Map<number, string>();
+  // Num RefCount Protocol Flags Type St Inode Path; flag 0x10000 is __SO_ACCEPTCON (listening)
+  for (const line of text.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length >= 8 && (Number.parseInt(f[3], 16) & 0x10000) !== 0) map.set(Number(f[6]), f[7]);
+  }
+  return map;
+}
+
+/**
+ * Whether process `pid` listens on a socket bound in `dir` — a control socket is bound at a
+ * temporary path there (`.tbpfXXXXXX/s`, see ../control-socket-file.ts) and then linked to
+ * `<pid>.sock`. Read from /proc, without connecting: a connection costs the traced application
+ * (V8 re-optimises Node's stream code when it first meets the pipe's socket).
+ */
+function listensIn(pid: number, dir: string, listening: Map<number, string>): boolean {
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return false;
+  }
+  for (const fd of fds) {
+    let target: string;
+    try {
+      target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+    } catch {
+      continue; // closed meanwhile
+    }
+    const m = /^socket:\[(\d+)\]$/.exec(target);
+    const bound = m ? listening.get(Number(m[1])) : undefined;
+    if (bound !== undefined && dirname(dirname(bound)) === dir) return true;
+  }
+  return false;
 }
 
 export function isAlive(pid: number): boolean {
