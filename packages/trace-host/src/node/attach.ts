@@ -7,8 +7,9 @@
  *    the signal would kill it);
  * 2. a process that already has a control socket needs nothing;
  * 3. send SIGUSR1, which opens the inspector on the loopback interface, and find its port
- *    among the process's listening sockets (/proc/<pid>/fd × /proc/<pid>/net/tcp{,6}); an inspector
- *    that was already open is used as it is;
+ *    among the process's new listening sockets (/proc/<pid>/fd × /proc/<pid>/net/tcp{,6}), so no
+ *    request goes to the application's own servers; an inspector the command line opened
+ *    (--inspect) is used as it is;
  * 4. through the inspector, load the host module (./attach-entry.ts, by way of
  *    attach-loader.cjs) — it serves the control socket as a preloaded host does;
  * 5. close the inspector again (only if this attach opened it) and check its port is gone.
@@ -62,12 +63,24 @@ export async function attachProcess(pid: number, options: AttachOptions = {}): P
     log(`process ${pid} already has a trace host (${socket})`);
     return { pid, socketPath: socket, mode: 'preload', existing: true, inspector: 'not-needed' };
   }
-  let port = await findInspector(pid);
-  const opened = port === undefined;
+  // The application's own listeners are not asked whether they are an inspector (that would be
+  // a request to the application, in its logs): an inspector already open is looked for among
+  // them only when the command line opens one, or when SIGUSR1 opens none.
+  const own = loopbackListeners(pid);
+  let port = startsInspector(pid) ? await findInspector(pid, own) : undefined;
+  let opened = false;
   if (port === undefined) {
     log(`sending SIGUSR1 to ${pid} to open its inspector`);
     process.kill(pid, 'SIGUSR1');
-    port = await waitFor(timeoutMs, () => findInspector(pid));
+    port = await waitFor(timeoutMs, () =>
+      findInspector(
+        pid,
+        loopbackListeners(pid).filter((p) => !own.includes(p)),
+      ),
+    );
+    opened = port !== undefined;
+    // SIGUSR1 opens none when one is open already (inspector.open() in the application).
+    port ??= await findInspector(pid, own);
     if (port === undefined)
       throw new AttachError(
         'EINSPECTOR',
@@ -83,7 +96,7 @@ export async function attachProcess(pid: number, options: AttachOptions = {}): P
     );
   if (opened) {
     const closed = await waitFor(timeoutMs, async () =>
-      (await findInspector(pid)) === undefined ? true : undefined,
+      loopbackListeners(pid).includes(port) ? undefined : true,
     );
     if (!closed) log(`warning: the inspector of ${pid} is still open on port ${port}`);
   }
@@ -124,19 +137,34 @@ function checkTarget(pid: number): void {
     );
 }
 
-/** The port of an inspector listening on the loopback interface in `pid`, if any. */
-async function findInspector(pid: number): Promise<number | undefined> {
+/** Of `ports` (loopback listeners of `pid`), the one its inspector answers on, if any. */
+async function findInspector(pid: number, ports: readonly number[]): Promise<number | undefined> {
   if (!isAlive(pid)) throw new AttachError('ESRCH', `process ${pid} exited`);
-  for (const port of loopbackListeners(pid)) {
+  for (const port of ports) {
     try {
       const r = await fetch(`http://127.0.0.1:${port}/json/version`, { signal: AbortSignal.timeout(1000) });
       const v = (await r.json()) as { Browser?: string };
       if (typeof v.Browser === 'string' && v.Browser.startsWith('node.js')) return port;
     } catch {
-      // not an inspector (or not answering): the application's own listener
+      // not an inspector (or not answering)
     }
   }
   return undefined;
+}
+
+/** Whether `pid`'s command line or NODE_OPTIONS opens the inspector (--inspect, -brk, -wait). */
+function startsInspector(pid: number): boolean {
+  const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  const nodeOptions = /(?:^|\0)NODE_OPTIONS=([^\0]*)/.exec(readProc(`/proc/${pid}/environ`))?.[1] ?? '';
+  return [...args, ...nodeOptions.split(/\s+/)].some((a) => /^--inspect(?:-brk|-wait)?(?:=|$)/.test(a));
+}
+
+function readProc(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** Ports `pid` listens on at 127.0.0.1 or ::1 (its socket inodes matched in its /proc/<pid>/net/tcp{,6}). */

@@ -163,12 +163,14 @@ export function get(port: number, urlPath: string): Promise<{ status: number; bo
   });
 }
 
-/** What the app reports about itself: channels with subscribers, listeners, wrapped exports, inspector. */
+/** What the app reports about itself: channels with subscribers, listeners, wrapped exports, inspector, stray requests. */
 export interface AppState {
   subscribed: string[];
   listeners: number[];
   wrapped: string[];
   inspector: string | null;
+  /** Requests for paths the app does not serve. */
+  strays: string[];
 }
 
 export async function appState(port: number): Promise<AppState> {

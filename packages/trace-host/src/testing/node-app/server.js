@@ -1,12 +1,14 @@
 // A plain HTTP server with no tbpf code in it: the tests start it under the preload, or
 // attach to it while it runs. GET /state reports what tracing could have changed, so a test can
-// check that detaching leaves the process as it was.
+// check that detaching leaves the process as it was, and that attaching sent it no request.
 const dc = require('node:diagnostics_channel');
 const http = require('node:http');
 const inspector = require('node:inspector');
 const db = require('./lib/db.js');
 
 const original = { query: db.query, count: db.count };
+// Requests for paths this app does not serve (an attach must not send any).
+const strays = [];
 const CHANNELS = [
   'http.server.request.start',
   'http.server.response.finish',
@@ -22,6 +24,7 @@ function state() {
     listeners: ['exit', 'warning', 'uncaughtExceptionMonitor'].map((e) => process.listenerCount(e)),
     wrapped: Object.keys(original).filter((k) => db[k] !== original[k]),
     inspector: inspector.url() ?? null,
+    strays,
   };
 }
 
@@ -37,6 +40,7 @@ const server = http.createServer(async (req, res) => {
     return;
   }
   if (req.url === '/fail') res.statusCode = 500;
+  else if (req.url !== '/') strays.push(req.url);
   res.end('ok\n');
 });
 
