@@ -128,40 +128,12 @@ export function packInsns(insns: readonly Insn[]): PackedInsns {
     const id = rowIdOf(insn);
     if (id < 0) throw new IsaError('bad-selector', `no encoding for ${JSON.stringify(insn)}`, i);
     op[i] = id;
+    // Cases in order of how common the kinds are.
     switch (insn.kind) {
       case 'alu':
         dst[i] = register(insn.dst, 'destination', i);
         if (insn.source === 'reg') src[i] = register(insn.src, 'source', i);
         else imm[i] = insn.imm;
-        break;
-      case 'jmp':
-        dst[i] = register(insn.dst, 'destination', i);
-        if (insn.source === 'reg') src[i] = register(insn.src, 'source', i);
-        else imm[i] = insn.imm;
-        off[i] = insn.off;
-        break;
-      case 'end':
-        dst[i] = register(insn.dst, 'destination', i);
-        break;
-      case 'ja':
-        off[i] = insn.off;
-        break;
-      case 'gotol':
-      case 'call':
-      case 'ldabs':
-        imm[i] = insn.imm;
-        break;
-      case 'callx':
-        dst[i] = register(insn.reg, 'call', i);
-        break;
-      case 'lddw':
-        dst[i] = register(insn.dst, 'destination', i);
-        imm[i] = insn.imm;
-        imm2[i] = insn.imm2;
-        break;
-      case 'ldind':
-        src[i] = register(insn.src, 'source', i);
-        imm[i] = insn.imm;
         break;
       case 'ldx':
       case 'stx':
@@ -170,9 +142,40 @@ export function packInsns(insns: readonly Insn[]): PackedInsns {
         src[i] = register(insn.src, 'source', i);
         off[i] = insn.off;
         break;
+      case 'jmp':
+        dst[i] = register(insn.dst, 'destination', i);
+        if (insn.source === 'reg') src[i] = register(insn.src, 'source', i);
+        else imm[i] = insn.imm;
+        off[i] = insn.off;
+        break;
       case 'st':
         dst[i] = register(insn.dst, 'destination', i);
         off[i] = insn.off;
+        imm[i] = insn.imm;
+        break;
+      case 'lddw':
+        dst[i] = register(insn.dst, 'destination', i);
+        imm[i] = insn.imm;
+        imm2[i] = insn.imm2;
+        break;
+      case 'gotol':
+      case 'call':
+      case 'ldabs':
+        imm[i] = insn.imm;
+        break;
+      case 'exit':
+        break;
+      case 'ja':
+        off[i] = insn.off;
+        break;
+      case 'end':
+        dst[i] = register(insn.dst, 'destination', i);
+        break;
+      case 'callx':
+        dst[i] = register(insn.reg, 'call', i);
+        break;
+      case 'ldind':
+        src[i] = register(insn.src, 'source', i);
         imm[i] = insn.imm;
         break;
     }

@@ -334,7 +334,8 @@ const named = (table: Map<unknown, number>, name: unknown): number => table.get(
 
 /** `kind · SHAPE_SPAN + index within the kind` of a shape, or -1 when a field has no valid value. */
 function shapeNumber(s: Shape | Insn): number {
-  // The kind's number is its index in INSN_KINDS (written out: a switch on literals is the fast path).
+  // The kind's number is its index in INSN_KINDS, written out: a switch on literals is the fast
+  // path, its cases in order of how common the kinds are.
   switch (s.kind) {
     case 'alu':
     case 'jmp': {
@@ -344,47 +345,47 @@ function shapeNumber(s: Shape | Insn): number {
       if (op < 0 || w < 0 || r < 0) return -1;
       return (s.kind === 'alu' ? 0 : 2) * SHAPE_SPAN + op * 4 + w * 2 + r;
     }
-    case 'end': {
-      const op = named(END_INDEX, s.op);
-      const b = s.bits === 16 ? 0 : s.bits === 32 ? 1 : s.bits === 64 ? 2 : -1;
-      return op < 0 || b < 0 ? -1 : 1 * SHAPE_SPAN + op * 3 + b;
-    }
-    case 'ja':
-      return 3 * SHAPE_SPAN;
-    case 'gotol':
-      return 4 * SHAPE_SPAN;
-    case 'call': {
-      const t = named(CALL_INDEX, s.target);
-      return t < 0 ? -1 : 5 * SHAPE_SPAN + t;
-    }
-    case 'callx':
-      return 6 * SHAPE_SPAN;
-    case 'exit':
-      return 7 * SHAPE_SPAN;
-    case 'lddw': {
-      const source = named(LDDW_INDEX, s.source);
-      return source < 0 ? -1 : 8 * SHAPE_SPAN + source;
-    }
-    case 'ldabs':
-    case 'ldind': {
-      const i = sizeIndex(s.size);
-      return i < 0 ? -1 : (s.kind === 'ldabs' ? 9 : 10) * SHAPE_SPAN + i;
-    }
     case 'ldx': {
       const i = sizeIndex(s.size);
       const signed = bit(s.signed);
       return i < 0 || signed < 0 ? -1 : 11 * SHAPE_SPAN + i * 2 + signed;
     }
-    case 'st':
-    case 'stx': {
+    case 'stx':
+    case 'st': {
       const i = sizeIndex(s.size);
       return i < 0 ? -1 : (s.kind === 'st' ? 12 : 13) * SHAPE_SPAN + i;
+    }
+    case 'lddw': {
+      const source = named(LDDW_INDEX, s.source);
+      return source < 0 ? -1 : 8 * SHAPE_SPAN + source;
+    }
+    case 'call': {
+      const t = named(CALL_INDEX, s.target);
+      return t < 0 ? -1 : 5 * SHAPE_SPAN + t;
+    }
+    case 'exit':
+      return 7 * SHAPE_SPAN;
+    case 'ja':
+      return 3 * SHAPE_SPAN;
+    case 'end': {
+      const op = named(END_INDEX, s.op);
+      const b = s.bits === 16 ? 0 : s.bits === 32 ? 1 : s.bits === 64 ? 2 : -1;
+      return op < 0 || b < 0 ? -1 : 1 * SHAPE_SPAN + op * 3 + b;
     }
     case 'atomic': {
       const op = named(ATOMIC_INDEX, s.op);
       const fetch = bit(s.fetch);
       const w = s.size === 8 ? 1 : s.size === 4 ? 0 : -1;
       return op < 0 || fetch < 0 || w < 0 ? -1 : 14 * SHAPE_SPAN + (op * 2 + fetch) * 2 + w;
+    }
+    case 'gotol':
+      return 4 * SHAPE_SPAN;
+    case 'callx':
+      return 6 * SHAPE_SPAN;
+    case 'ldabs':
+    case 'ldind': {
+      const i = sizeIndex(s.size);
+      return i < 0 ? -1 : (s.kind === 'ldabs' ? 9 : 10) * SHAPE_SPAN + i;
     }
     default:
       return -1;

@@ -232,8 +232,8 @@ class Compiler {
   private readonly lddwHi: Int32Array;
   /** Per instruction: the helper id a call there names, -1 for a callx, 0 elsewhere. */
   private readonly callIds: Float64Array;
-  /** Stack bytes zeroed on entering the function at each instruction (0 for most). */
-  private readonly zeroed: Int32Array;
+  /** Stack bytes zeroed on entering the function at each instruction (0 for most; none without zeroed stacks). */
+  private readonly zeroed: Int32Array | undefined;
   private usesCallx = false;
   /** BPF registers the program names anywhere, as a bit mask (R0 always: exit returns it). */
   private used = 1;
@@ -283,8 +283,9 @@ class Compiler {
     this.lddwLo = new Int32Array(n);
     this.lddwHi = new Int32Array(n);
     this.callIds = new Float64Array(n);
-    this.zeroed = new Int32Array(n);
-    for (const z of options.zeroedStacks ?? []) this.zeroed[z.insnIndex] = z.bytes;
+    const zeroedStacks = options.zeroedStacks?.filter((z) => z.bytes > 0) ?? [];
+    this.zeroed = zeroedStacks.length > 0 ? new Int32Array(n) : undefined;
+    for (const z of zeroedStacks) this.zeroed![z.insnIndex] = z.bytes;
     this.prescan();
     const nf = this.shape.starts.length;
     // Over-estimates for whole passes: the first chooses near jumps, later ones only shrink.
@@ -304,7 +305,7 @@ class Compiler {
     const { length: n, op, dst, src, imm } = this.code;
     let used = this.used;
     // Zeroing a stack stores through R10 (and may fault, at a call from a moved R10).
-    if (this.zeroed.some((bytes) => bytes > 0)) {
+    if (this.zeroed) {
       used |= 1 << 10;
       this.accesses = true;
     }
@@ -411,7 +412,7 @@ class Compiler {
       helperSlots: [...this.helperSlot.keys()],
       usesCallx: this.usesCallx,
       callIds: this.callIds,
-      insnOffsets: this.addrs.slice(),
+      insnOffsets: this.addrs, // this compilation's own
       functionOffsets: Array.from(this.entryAddr),
       addressing: this.ctx.addressing,
       faultExit: this.accesses ? this.exitAddr[0] : -1,
@@ -482,7 +483,7 @@ class Compiler {
       if (this.calls || (this.used >> bpf) & 1)
         aluRR(buf, ALU_RR.xor, false, BPF_TO_X64[bpf], BPF_TO_X64[bpf]); // xor r32, r32
     }
-    lowerZeroStack(this.ctx, 0, this.zeroed[0]);
+    if (this.zeroed) lowerZeroStack(this.ctx, 0, this.zeroed[0]);
   }
 
   private mainEpilogue(): void {
@@ -532,10 +533,11 @@ class Compiler {
     let short: boolean;
     let from = buf.len;
     if (this.mode === 'layout') {
-      this.layout.jumps.push(i);
-      this.layout.jumpSaving[i] = nearLen - shortLen;
-      this.layout.jumpTarget[i] = target;
-      this.layout.jumpAt[i] = buf.len;
+      const { layout } = this;
+      layout.jumps.push(i);
+      layout.jumpSaving.push(nearLen - shortLen);
+      layout.jumpTarget.push(target);
+      layout.jumpAt.push(buf.len);
       short = false;
     } else {
       if (target < 0 || target > i) from += this.shift; // a forward target: previous pass's layout
@@ -592,7 +594,7 @@ class Compiler {
         if (OP_SUB[id] === CALL_TARGET.local) {
           const callee = this.shape.functionOf[this.shape.target[i]];
           // The callee's frame is R10 - frameSize; zeroed here, so a fault is the call's.
-          lowerZeroStack(this.ctx, -this.frameSize, this.zeroed[this.shape.target[i]]);
+          if (this.zeroed) lowerZeroStack(this.ctx, -this.frameSize, this.zeroed[this.shape.target[i]]);
           if (this.mode === 'layout') this.layout.callSites.push(buf.len, i, callee);
           callRel32(buf, this.entryAddr[callee] - (buf.len + 5)); // call function
         } else {

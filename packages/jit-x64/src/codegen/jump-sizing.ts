@@ -16,14 +16,14 @@ export interface JumpLayout {
   addrs: Int32Array;
   entryAddr: Int32Array;
   exitAddr: Int32Array;
-  /** Per instruction: 0 without a jump, else the bytes its short form saves (3 for jmp, 4 for jcc). */
-  jumpSaving: Int8Array;
-  /** Per instruction: the jump's target, an instruction index, or -(f + 1) for function f's exit. */
-  jumpTarget: Int32Array;
-  /** Per instruction: the layout offset of its jump. */
-  jumpAt: Int32Array;
-  /** The instructions with a jump, ascending (relaxation and assembly visit only these). */
+  /** Per jump, in program order: its instruction (at most one jump each). */
   jumps: number[];
+  /** Per jump: the bytes its short form saves (3 for jmp, 4 for jcc). */
+  jumpSaving: number[];
+  /** Per jump: its target, an instruction index, or -(f + 1) for function f's exit. */
+  jumpTarget: number[];
+  /** Per jump: its layout offset. */
+  jumpAt: number[];
   /** Local calls, three numbers each: layout offset of the call, instruction, callee function. */
   callSites: number[];
 }
@@ -34,16 +34,15 @@ export function newJumpLayout(
   entryAddr: Int32Array,
   exitAddr: Int32Array,
 ): JumpLayout {
-  const n = shape.functionOf.length;
   return {
     shape,
     addrs,
     entryAddr,
     exitAddr,
-    jumpSaving: new Int8Array(n),
-    jumpTarget: new Int32Array(n),
-    jumpAt: new Int32Array(n),
     jumps: [],
+    jumpSaving: [],
+    jumpTarget: [],
+    jumpAt: [],
     callSites: [],
   };
 }
@@ -60,16 +59,16 @@ export function assembleRelaxed(
 ): Uint8Array | undefined {
   const { short, shrunk } = relax(layout);
   const { addrs, entryAddr, exitAddr, jumpSaving, jumpTarget, jumpAt, jumps } = layout;
-  const n = jumpSaving.length;
+  const n = addrs.length - 1;
   const out = new CodeBuffer(length);
   let from = 0;
-  for (const i of jumps) {
-    const at = jumpAt[i];
+  for (let k = 0; k < jumps.length; k++) {
+    const at = jumpAt[k];
     out.copy(bytes, from, at);
-    const t = jumpTarget[i];
+    const t = jumpTarget[k];
     const to = t >= 0 ? addrs[t] : exitAddr[-t - 1];
-    const isJcc = jumpSaving[i] === JCC_NEAR - JCC_SHORT;
-    const isShort = short[i] === 1;
+    const isJcc = jumpSaving[k] === JCC_NEAR - JCC_SHORT;
+    const isShort = short[k] === 1;
     const len = isJcc ? (isShort ? JCC_SHORT : JCC_NEAR) : isShort ? JMP_SHORT : JMP_NEAR;
     out.ensure(len);
     if (isJcc)
@@ -80,19 +79,19 @@ export function assembleRelaxed(
   out.copy(bytes, from, length);
   if (out.len !== addrs[n]) return undefined;
   const calls = layout.callSites;
-  for (let k = 0; k < calls.length; k += 3) {
-    const [at, i, f] = [calls[k], calls[k + 1], calls[k + 2]];
+  for (let c = 0; c < calls.length; c += 3) {
+    const [at, i, f] = [calls[c], calls[c + 1], calls[c + 2]];
     const pos = at - shrunk[i];
     out.patch4(pos + 1, entryAddr[f] - (pos + 5)); // call rel32
   }
   return out.view(); // the buffer is this program's own: no copy
 }
 
-/** Decide which jumps are short; shrunk[i] = bytes saved before instruction i. */
+/** Decide which jumps are short (per jump); shrunk[i] = bytes saved before instruction i. */
 function relax(layout: JumpLayout): { short: Uint8Array; shrunk: Int32Array } {
   const { shape, addrs, entryAddr, exitAddr, jumpSaving, jumpTarget, jumps } = layout;
   const { starts, functionOf } = shape;
-  const n = jumpSaving.length;
+  const n = addrs.length - 1;
   const m = jumps.length;
   const lastOf = (f: number) => (starts[f + 1] ?? n) - 1;
   const endOf = (i: number) =>
@@ -105,24 +104,23 @@ function relax(layout: JumpLayout): { short: Uint8Array; shrunk: Int32Array } {
     while (k < m && jumps[k] < i) k++;
     before[i] = k;
   }
-  const short = new Uint8Array(n);
+  const short = new Uint8Array(m);
   const saved = new Int32Array(m + 1);
   for (let changed = true; changed; ) {
     changed = false;
-    for (let k = 0; k < m; k++) saved[k + 1] = saved[k] + (short[jumps[k]] ? jumpSaving[jumps[k]] : 0);
+    for (let k = 0; k < m; k++) saved[k + 1] = saved[k] + (short[k] ? jumpSaving[k] : 0);
     for (let k = 0; k < m; k++) {
-      const i = jumps[k];
-      if (short[i]) continue;
-      const t = jumpTarget[i];
+      if (short[k]) continue;
+      const t = jumpTarget[k];
       const to = t >= 0 ? addrs[t] - saved[before[t]] : exitAddr[-t - 1] - saved[before[lastOf(-t - 1) + 1]];
-      const shortEnd = endOf(i) - saved[k] - jumpSaving[i];
+      const shortEnd = endOf(jumps[k]) - saved[k] - jumpSaving[k];
       if (isInt8(to - shortEnd)) {
-        short[i] = 1;
+        short[k] = 1;
         changed = true;
       }
     }
   }
-  for (let k = 0; k < m; k++) saved[k + 1] = saved[k] + (short[jumps[k]] ? jumpSaving[jumps[k]] : 0);
+  for (let k = 0; k < m; k++) saved[k + 1] = saved[k] + (short[k] ? jumpSaving[k] : 0);
   const shrunk = new Int32Array(n + 1);
   for (let i = 0; i <= n; i++) shrunk[i] = saved[before[i]];
   for (let f = 0; f < starts.length; f++) {
