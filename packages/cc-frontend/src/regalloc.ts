@@ -12,6 +12,7 @@ import {
   FP,
   type IrFunction,
   type IrInsn,
+  type Mem,
   mapRegs,
   successors,
   termUses,
@@ -97,7 +98,11 @@ export function allocate(fn: IrFunction, diags: DiagnosticBag): Allocation {
       );
       return { reg: result.reg };
     }
-    for (const v of result.spilled) if (!temps.has(v)) spill(fn, v, temps);
+    spill(
+      fn,
+      result.spilled.filter((v) => !temps.has(v)),
+      temps,
+    );
   }
 }
 
@@ -305,39 +310,71 @@ function scan(
 }
 
 /** Rewrites vreg v to live in a new frame slot: reload before each use, store after each def. */
-function spill(fn: IrFunction, v: number, temps: Set<number>): void {
-  const slot = fn.slots.push({ size: 8, align: 8 }) - 1;
-  const m = { base: FP, off: 0, slot };
+/**
+ * Spills each of `vs` to a slot of its own: every instruction reading one reloads it into a fresh
+ * temp first, every instruction writing one stores its temp after. One pass over the function
+ * for all of them (one pass each is quadratic when thousands spill). The result is the one of
+ * spilling them one at a time in this order: slots and temps numbered per value in order,
+ * reloads in this order before an instruction, stores in the reverse order after it.
+ */
+function spill(fn: IrFunction, vs: readonly number[], temps: Set<number>): void {
+  const mem = new Map<number, Mem>();
+  for (const v of vs) {
+    const slot = fn.slots.push({ size: 8, align: 8 }) - 1;
+    if (!mem.has(v)) mem.set(v, { base: FP, off: 0, slot });
+  }
+  const rank = new Map([...mem.keys()].map((v, k) => [v, k]));
+  const byRank = (a: number, b: number) => (rank.get(a) as number) - (rank.get(b) as number);
+  // The spilled values an instruction (or a terminator) touches, in spill order.
+  const touched = (regs: readonly number[]): number[] => {
+    const out: number[] = [];
+    for (const r of regs) if (rank.has(r) && !out.includes(r)) out.push(r);
+    return out.sort(byRank);
+  };
+  // Temps per value, numbered as one spill at a time would: all of the first value's, then …
+  const count = new Map<number, number>();
+  const bump = (v: number) => count.set(v, (count.get(v) ?? 0) + 1);
+  for (const b of fn.blocks) {
+    for (const i of b.insns) for (const v of touched([...uses(i), ...defs(i)])) bump(v);
+    for (const v of touched(termUses(b.term))) bump(v);
+  }
+  const nextTemp = new Map<number, number>();
+  for (const v of mem.keys()) {
+    nextTemp.set(v, fn.nextVreg);
+    fn.nextVreg += count.get(v) ?? 0;
+  }
+  const temp = (v: number): number => {
+    const t = nextTemp.get(v) as number;
+    nextTemp.set(v, t + 1);
+    temps.add(t);
+    return t;
+  };
   for (const b of fn.blocks) {
     const out: IrInsn[] = [];
     for (const i of b.insns) {
-      const usesV = uses(i).includes(v);
-      const defsV = defs(i).includes(v);
-      let t = -1;
-      if (usesV || defsV) {
-        t = fn.nextVreg++;
-        temps.add(t);
+      const u = uses(i);
+      const d = defs(i);
+      const vsHere = touched([...u, ...d]);
+      if (vsHere.length === 0) {
+        out.push(i);
+        continue;
       }
-      if (usesV) out.push({ op: 'ld', size: 8, d: t, m, loc: i.loc });
-      out.push(
-        usesV || defsV
-          ? {
-              ...mapRegs(
-                i,
-                (r) => (r === v ? t : r),
-                (r) => (r === v ? t : r),
-              ),
-              loc: i.loc,
-            }
-          : i,
-      );
-      if (defsV) out.push({ op: 'st', size: 8, m, s: { reg: t }, loc: i.loc });
+      const tOf = new Map(vsHere.map((v) => [v, temp(v)]));
+      for (const v of vsHere)
+        if (u.includes(v))
+          out.push({ op: 'ld', size: 8, d: tOf.get(v) as number, m: mem.get(v) as Mem, loc: i.loc });
+      const map = (r: number) => tOf.get(r) ?? r;
+      out.push({ ...mapRegs(i, map, map), loc: i.loc });
+      for (let k = vsHere.length - 1; k >= 0; k--) {
+        const v = vsHere[k];
+        if (d.includes(v))
+          out.push({ op: 'st', size: 8, m: mem.get(v) as Mem, s: { reg: tOf.get(v) as number }, loc: i.loc });
+      }
     }
     b.insns = out;
-    if (termUses(b.term).includes(v)) {
-      const t = fn.nextVreg++;
-      temps.add(t);
-      b.insns.push({ op: 'ld', size: 8, d: t, m });
+    for (const v of touched(termUses(b.term))) {
+      const t = temp(v);
+      b.insns.push({ op: 'ld', size: 8, d: t, m: mem.get(v) as Mem });
       const term = b.term;
       if (term.op === 'br')
         b.term = { ...term, a: term.a === v ? t : term.a, b: term.b.reg === v ? { reg: t } : term.b };

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * Benchmark (not a test): how tbpf cc's compile time grows with function length. One function of
- * N statements `x = x * k + (ctx->a[i % 8] ^ i);` (straight-line code, one basic block) and one
- * of N/4 `if (…) x += …; else x ^= …;` statements (N/4 branches), compiled whole (preprocess,
+ * N statements `x = x * k + (ctx->a[i % 8] ^ i);` (straight-line code, one basic block), one of
+ * N statement pairs storing to and loading from a stack array (thousands of spilled values), and
+ * one of N/4 `if (…) x += …; else x ^= …;` statements (N/4 branches), compiled whole (preprocess,
  * parse, optimise, allocate, emit) for each N, every compile in a fresh process.
  *
  *   node packages/cc-frontend/scripts/bench/compile-scaling.mjs [--sizes 4000,16000,65000] [--runs N]
@@ -32,6 +33,11 @@ const shapes = {
     const body = [];
     for (let i = 0; i < n; i++) body.push(`  x = x * ${(i % 13) + 3} + (ctx->a[${i} % 8] ^ ${i});`);
     return `struct c { unsigned long a[8]; };\nunsigned long f(struct c *ctx) {\n  unsigned long x = ctx->a[1];\n${body.join('\n')}\n  return x;\n}\n`;
+  },
+  'stack-array': (n) => {
+    const body = [];
+    for (let i = 0; i < n; i++) body.push(`  buf[${i % 64}] = x + ${i}; x ^= buf[${(i * 7) % 64}];`);
+    return `struct c { unsigned long a[8]; };\nunsigned long f(struct c *ctx) {\n  unsigned long x = ctx->a[1];\n  unsigned long buf[64] = {};\n${body.join('\n')}\n  return x;\n}\n`;
   },
   branches: (n) => {
     const body = [];
