@@ -12,8 +12,8 @@ import { readFileSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { loadavg } from 'node:os';
 import { createNetsim } from '@tbpf/demo/netsim';
+import { seededRandom } from '@tbpf/isa/testing';
 import { ControlClient, encodeFrame, serveControlSocket } from '@tbpf/trace-host';
-import { prng } from './sandbox-programs.js';
 
 /** The host side (hidden command `control-host`): netsim traffic and the control socket. */
 export async function controlHost(socketPath: string): Promise<void> {
@@ -234,7 +234,7 @@ export async function runControlCampaign(o: {
       }
     });
   });
-  const rnd = prng(o.seed);
+  const rnd = seededRandom(o.seed);
   const report: ControlCampaignReport = {
     requests: 0,
     stalledClients: 0,

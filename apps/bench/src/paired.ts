@@ -10,7 +10,7 @@
  * the rounds within each — so that the spread between processes is in the interval as well as
  * the spread between rounds.
  */
-import { prng } from './sandbox-programs.js';
+import { seededRandom } from '@tbpf/isa/testing';
 import { median } from './stats.js';
 
 export interface Estimate {
@@ -46,7 +46,7 @@ export function pairedEstimate(
   const groups = samples.filter((g) => g.length > 0);
   if (groups.length === 0) throw new Error('a paired estimate of no samples');
   const value = mean(groups.map(median));
-  const rand = prng(options.seed ?? 1);
+  const rand = seededRandom(options.seed ?? 1);
   const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)];
   const stats: number[] = [];
   for (let i = 0; i < (options.resamples ?? 4000); i++) {

@@ -11,6 +11,7 @@
 
 import { filterEx1Image } from '@tbpf/asm';
 import { compile } from '@tbpf/cc-frontend';
+import { seededRandom } from '@tbpf/isa/testing';
 import {
   compilePredicate,
   layoutFields,
@@ -20,7 +21,6 @@ import {
 } from '@tbpf/trace-host';
 import { standardHelpers } from '@tbpf/vm';
 import { runInChildren } from './campaign-runner.js';
-import { prng } from './sandbox-programs.js';
 
 export const PARSERS = [
   'predicate',
@@ -231,7 +231,7 @@ function mutateBytes(g: Input, bytes: Uint8Array): Uint8Array {
 
 /** The input of `seed`, and what parses it. */
 export function parserInput(seed: number): { parser: ParserName; run: () => void } {
-  const g = new Input(prng(seed));
+  const g = new Input(seededRandom(seed));
   const parser = PARSERS[seed % PARSERS.length];
   const filter = (data: Uint8Array) => () => {
     const { source, options } = parseFilterWrite(data);

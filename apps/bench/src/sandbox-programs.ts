@@ -17,6 +17,7 @@ import {
   type Reg,
   type Size,
 } from '@tbpf/isa';
+import { seededRandom } from '@tbpf/isa/testing';
 import {
   type ArrayMap,
   type BpfMap,
@@ -101,18 +102,6 @@ export function sandboxWorld(): SandboxWorld {
     progs,
     rodata: rodataValue,
     ring: (ring as RingBuffer).ring.start,
-  };
-}
-
-/** mulberry32. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
@@ -341,7 +330,7 @@ class Gen {
  * ones), and sometimes a chain of ten nested calls (past the 8-frame limit).
  */
 export function sandboxProgram(seed: number, world: SandboxWorld): Insn[] {
-  const g = new Gen(prng(seed), world);
+  const g = new Gen(seededRandom(seed), world);
   const nfuncs = g.int(3);
   const funcLabels = Array.from({ length: nfuncs }, () => g.label());
   const chain = g.chance(0.1) ? Array.from({ length: 10 }, () => g.label()) : [];

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseDeclarations } from './declarations.js';
-import { haveTool, seededRandom } from './tools.test-util.js';
+import { haveTool, seededInts } from './tools.test-util.js';
 
 const SCALARS = [
   ['char', 8],
@@ -28,7 +28,7 @@ const SCALARS = [
 
 /** Random aggregates s0…sN; each may use the ones before it. */
 function definitions(seed: number, count: number): string {
-  const r = seededRandom(seed);
+  const r = seededInts(seed);
   const pick = <T>(xs: readonly T[]): T => xs[r(xs.length)];
   const out = ['enum e8 { E8A, E8B = 100 } __attribute__((packed));', 'enum e32 { E32A = 1 << 20 };'];
   for (let k = 0; k < count; k++) {

@@ -12,13 +12,13 @@ import { describe, expect, it } from 'vitest';
 import { DiagnosticBag } from './diagnostics.js';
 import { tokenize } from './lexer.js';
 import { preprocess } from './preprocess.js';
-import { haveTool, seededRandom } from './tools.test-util.js';
+import { haveTool, seededInts } from './tools.test-util.js';
 
 const NAMES = ['M0', 'M1', 'M2', 'M3', 'M4'];
 
 /** One random program: macro definitions, then lines using them, then #undefs. */
 function program(seed: number): string {
-  const r = seededRandom(seed);
+  const r = seededInts(seed);
   const pick = <T>(xs: readonly T[]): T => xs[r(xs.length)];
   const lines: string[] = [];
   /** Function-like macros: their parameter count, whether variadic, whether they paste. */

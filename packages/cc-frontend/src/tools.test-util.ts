@@ -1,5 +1,6 @@
 /** Helpers of the front end's tests: external oracles and seeded randomness. */
 import { spawnSync } from 'node:child_process';
+import { seededRandom } from '@tbpf/isa/testing';
 
 /** True if the tool runs. In CI a missing tool is a failure, not a skip. */
 export function haveTool(name: string): boolean {
@@ -8,14 +9,8 @@ export function haveTool(name: string): boolean {
   return found;
 }
 
-/** A small deterministic PRNG (mulberry32): `r(n)` is an integer in [0, n). */
-export function seededRandom(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) % n) | 0;
-  };
+/** Seeded integers: `r(n)` is an integer in [0, n). */
+export function seededInts(seed: number): (n: number) => number {
+  const next = seededRandom(seed);
+  return (n) => Math.floor(next() * n);
 }

@@ -9,7 +9,7 @@ import { describe, expect, test } from 'vitest';
 import { encode } from './encode.js';
 import type { Insn } from './insn.js';
 import { OPCODE_TABLE } from './table.js';
-import { instantiate } from './testing/instantiate.js';
+import { instantiate, seededRandom } from './testing/index.js';
 
 const LLVM_MC = 'llvm-mc-19';
 const available = spawnSync(LLVM_MC, ['--version']).status === 0;
@@ -108,19 +108,8 @@ function llvmText(insn: Insn): string | undefined {
 }
 
 /** A small seeded PRNG so the corpus is the same on every run. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 function corpus(): Insn[] {
-  const rnd = prng(2024);
+  const rnd = seededRandom(2024);
   const int = (min: number, max: number) => Math.floor(min + rnd() * (max - min + 1));
   const out: Insn[] = [];
   for (const row of OPCODE_TABLE) {

@@ -3,6 +3,7 @@
  * mutated input gives a result or our typed error — never another exception, never a hang.
  */
 import { add, exit, lddw, mov, R0, R1 } from '@tbpf/isa';
+import { seededRandom } from '@tbpf/isa/testing';
 import { describe, expect, it } from 'vitest';
 import { CORPUS_SOURCES, compile, haveTool, readBytes } from '../../test-corpus/objects/toolchain.js';
 import { ElfError } from '../elf/errors.js';
@@ -17,16 +18,9 @@ import { readObject } from './read-object.js';
 import { MAP_TYPES } from './types.js';
 import { writeObject } from './write-object.js';
 
-/** mulberry32: a small seeded PRNG. */
+/** Seeded numbers: floats in [0, 1) and integers in [0, n). */
 function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return { next, int: (n: number) => Math.floor(next() * n) };
 }
 

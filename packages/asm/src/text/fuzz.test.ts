@@ -5,20 +5,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { encode } from '@tbpf/isa';
+import { seededRandom } from '@tbpf/isa/testing';
 import { bpfConformanceTests as testsDir } from '@tbpf/third-party';
 import { describe, expect, it } from 'vitest';
 import { AsmError, assemble } from './index.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const seeds = readdirSync(testsDir)
   .filter((f) => f.endsWith('.data'))
@@ -126,7 +116,7 @@ function soup(r: () => number): string {
 
 describe('fuzzing the assembler (seeded)', () => {
   it('gives a program or an AsmError for 12,000 mutated and random texts', () => {
-    const r = rng(0x7bdf);
+    const r = seededRandom(0x7bdf);
     let programs = 0;
     let errors = 0;
     for (let i = 0; i < 12000; i++) {

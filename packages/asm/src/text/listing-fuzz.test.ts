@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { seededRandom } from '@tbpf/isa/testing';
 import { describe, expect, it } from 'vitest';
 import { ElfError } from '../elf/errors.js';
 import { readElf } from '../elf/read-elf.js';
@@ -11,22 +12,11 @@ import { writeAssembled } from '../object/write-object.js';
 import { assemble, disassemble, disassembleJson, disassembleObject, formatAssembly } from './index.js';
 import { objectSections } from './object-listing.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const progS = readFileSync(path.resolve(__dirname, '../../test-corpus/text/prog.s'), 'utf8');
 
 describe('fuzzing the listings (seeded)', { timeout: 120_000 }, () => {
   it('lists 3,000 random byte strings in every style without throwing', () => {
-    const r = rng(1);
+    const r = seededRandom(1);
     for (let i = 0; i < 3000; i++) {
       const bytes = Uint8Array.from({ length: Math.floor(r() * 96) }, () =>
         r() < 0.3 ? 0 : Math.floor(r() * 256),
@@ -41,7 +31,7 @@ describe('fuzzing the listings (seeded)', { timeout: 120_000 }, () => {
 
   it('lists 3,000 mutated ELF objects or rejects them with ElfError', () => {
     const seed = writeAssembled(assemble(progS), { license: 'GPL' });
-    const r = rng(2);
+    const r = seededRandom(2);
     let listed = 0;
     let rejected = 0;
     for (let i = 0; i < 3000; i++) {

@@ -5,21 +5,10 @@
  * llvm-objdump-19 -d prints (default and --mattr=+alu32), after whitespace normalisation.
  */
 import { encode, type Insn, OPCODE_TABLE, type OpcodeRow, rowKey } from '@tbpf/isa';
+import { seededRandom } from '@tbpf/isa/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assemble, disassemble, formatLlvm } from './index.js';
 import { haveTool, llvmMc, normalizeListing, objdump, sectionBytes, tempDir } from './tools.test-util.js';
-
-/** A small seeded generator (mulberry32), so the corpus is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Rows whose instructions LLVM's assembly syntax cannot write. */
 const INEXPRESSIBLE: Record<string, string> = {
@@ -80,7 +69,7 @@ function sample(row: OpcodeRow, r: () => number, variant: number): Insn {
   }
 }
 
-const r = rng(2013);
+const r = seededRandom(2013);
 const rows = OPCODE_TABLE.filter((row) => !(row.key in INEXPRESSIBLE));
 const corpus: Insn[] = rows.flatMap((row) => [0, 1, 2].map((v) => sample(row, r, v)));
 const text = `${corpus.map((i) => `\t${formatLlvm(i, { alu32: true })}`).join('\n')}\n`;
