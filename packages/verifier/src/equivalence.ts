@@ -33,34 +33,59 @@ export interface LiveSets {
 
 /**
  * Ids of `old` mapped to ids of `cur`, both ways one-to-one (Linux's check_ids); a scalar's id 0
- * ("linked to nothing") is a fresh id of its own each time (check_scalar_ids).
+ * ("linked to nothing") is a fresh id of its own each time (check_scalar_ids). Ids are small
+ * positive integers (a verification's counter), so the two directions are arrays indexed by id,
+ * valid for the current comparison when their stamp is the comparison's (no clearing, no scan).
  */
 class IdMap {
-  private readonly old: number[] = [];
-  private readonly cur: number[] = [];
-  private n = 0;
-  private fresh = 0;
+  private toCur = new Int32Array(256);
+  private oldStamp = new Int32Array(256);
+  private curStamp = new Int32Array(256);
+  private stamp = 1;
 
   reset(): void {
-    this.n = 0;
-    this.fresh = 0;
+    if (++this.stamp === 0x7fffffff) {
+      this.stamp = 1;
+      this.oldStamp.fill(0);
+      this.curStamp.fill(0);
+    }
+  }
+
+  private grow(id: number): void {
+    let n = this.toCur.length;
+    while (n <= id) n *= 2;
+    const bigger = (a: Int32Array) => {
+      const b = new Int32Array(n);
+      b.set(a);
+      return b;
+    };
+    this.toCur = bigger(this.toCur);
+    this.oldStamp = bigger(this.oldStamp);
+    this.curStamp = bigger(this.curStamp);
+  }
+
+  /** Map `o` to `c` (0 on either side: a fresh id, which no later pair can name). */
+  private pair(o: number, c: number): boolean {
+    if (o >= this.toCur.length || c >= this.toCur.length) this.grow(Math.max(o, c));
+    const oldSeen = o !== 0 && this.oldStamp[o] === this.stamp;
+    if (oldSeen) return c !== 0 && this.toCur[o] === c;
+    if (c !== 0 && this.curStamp[c] === this.stamp) return false;
+    if (o !== 0) {
+      this.oldStamp[o] = this.stamp;
+      this.toCur[o] = c;
+    }
+    if (c !== 0) this.curStamp[c] = this.stamp;
+    return true;
   }
 
   check(o: number, c: number): boolean {
     if ((o === 0) !== (c === 0)) return false;
-    if (o === 0) return true;
-    for (let i = 0; i < this.n; i++) {
-      if (this.old[i] === o) return this.cur[i] === c;
-      if (this.cur[i] === c) return false;
-    }
-    this.old[this.n] = o;
-    this.cur[this.n] = c;
-    this.n++;
-    return true;
+    return o === 0 || this.pair(o, c);
   }
 
   checkScalar(o: number, c: number): boolean {
-    return this.check(o || -++this.fresh, c || -++this.fresh);
+    // Two fresh ids: a pair nothing else can name, nothing to record.
+    return (o === 0 && c === 0) || this.pair(o, c);
   }
 }
 

@@ -104,7 +104,10 @@ export class Want {
 
   /** When one of a set of linked scalars is wanted, all are (they were narrowed together). */
   syncLinked(linked: readonly number[] | undefined): void {
-    if (!linked || !linked.some((x) => this.hasLinked(x))) return;
+    if (!linked) return;
+    let any = false;
+    for (let i = 0; i < linked.length && !any; i++) any = this.hasLinked(linked[i]);
+    if (!any) return;
     for (const x of linked) {
       if (x >= LINKED_SLOT) this.setSlot((x - LINKED_SLOT) >> 6, (x - LINKED_SLOT) & 63);
       else this.setReg(x >> 4, x & 15);
