@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -25,19 +26,21 @@ afterAll(() => {
 
 describe('the Node.js demo', () => {
   test('counts what the client saw, pipes only errors, traces the attached copy and detaches', async () => {
+    // Node's inspector port taken (by this test, or by whoever has it): the copy attached to is
+    // told to take any free port instead.
+    const holder = createServer();
+    await new Promise<void>((resolve) => {
+      holder.once('error', () => resolve());
+      holder.listen(9229, '127.0.0.1', () => resolve());
+    });
     let text = '';
     const report = await runNodeDemo(
-      {
-        requests: 300,
-        concurrency: 8,
-        register: entries.register,
-        hostModule: entries.attachEntry,
-        inspectPort: 0,
-      },
+      { requests: 300, concurrency: 8, register: entries.register, hostModule: entries.attachEntry },
       (t) => {
         text += t;
       },
-    );
+    ).finally(() => holder.close());
+    expect(text).toContain('$ node --inspect-port=0 server.js    # 9229 is taken\n');
     // The filter inside the service counted exactly the responses the load generator received.
     expect(report.counts).toEqual(report.load.statuses);
     expect([...report.load.statuses.keys()].sort()).toEqual([200, 404, 500]);

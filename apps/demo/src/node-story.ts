@@ -5,6 +5,7 @@
  * runs. Each step shows the `tbpf trace` command it stands for and does what that command does,
  * through the same library calls.
  */
+import { createServer } from 'node:net';
 import { ControlClient, compileFilterC } from '@tbpf/trace-host';
 import { attachProcess, findControlSocket, listTracedProcesses } from '@tbpf/trace-host/node';
 import { NODE_HTTP_C } from './filters.js';
@@ -21,8 +22,8 @@ export interface NodeDemoOptions {
   /** The module `tbpf trace attach` injects (default: the installed @tbpf/trace-host's). */
   hostModule?: string;
   /**
-   * `--inspect-port` of the copy attached to (default: Node's 9229, which SIGUSR1 opens; tests
-   * pass 0, any free port, so they never meet another process's inspector).
+   * `--inspect-port` of the copy attached to (default: Node's 9229, which SIGUSR1 opens, or 0 —
+   * any free port — when another process listens on 9229; tests pass 0).
    */
   inspectPort?: number;
 }
@@ -66,6 +67,15 @@ async function pipeLines(c: ControlClient, max: number, timeoutMs = 5000): Promi
   const lines: string[] = [];
   await c.pipe((l) => lines.push(l), { max, timeoutMs });
   return lines;
+}
+
+/** Whether nothing listens on 127.0.0.1:`port` (we can bind it). */
+function loopbackPortFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
 }
 
 function parseCounts(dump: string): Map<number, number> {
@@ -155,10 +165,14 @@ export async function runNodeDemo(options: NodeDemoOptions, out: Out): Promise<N
       out(`${indent(await ca.read(`${event}/stats`))}\n`);
 
       rule(out, '6. a second copy, started without tbpf, attached to while it runs');
-      out('$ node server.js\n');
-      const b = await startNodeApp(
-        options.inspectPort === undefined ? [] : [`--inspect-port=${options.inspectPort}`],
+      // SIGUSR1 opens the inspector on 9229; where another process's inspector has it, this copy
+      // is told to take any free port instead (attach finds it either way).
+      const inspectPort = options.inspectPort ?? ((await loopbackPortFree(9229)) ? undefined : 0);
+      const bArgs = inspectPort === undefined ? [] : [`--inspect-port=${inspectPort}`];
+      out(
+        `$ node ${[...bArgs, 'server.js'].join(' ')}${inspectPort === 0 && options.inspectPort === undefined ? '    # 9229 is taken' : ''}\n`,
       );
+      const b = await startNodeApp(bArgs);
       servers.push(b);
       out(`    listening on http://127.0.0.1:${b.port} (pid ${b.pid})\n`);
       const warm = generateLoad({ port: b.port, requests: 300, concurrency: 4, path: shopPath });
