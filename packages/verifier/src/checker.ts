@@ -56,6 +56,7 @@ import {
   ptrReg,
   type Reg,
   type RegType,
+  regPrecise,
   SLOT_INVALID,
   STACK_INVALID,
   STACK_MISC,
@@ -67,6 +68,7 @@ import {
   scrubbedSlot,
   setByte,
   spillOf,
+  spillPrecise,
   spillWidth,
   typeName,
   withBounds,
@@ -303,8 +305,8 @@ export class Checker {
     this.maps[i]?.valueSize ?? 0,
   ];
 
-  private fmt(r: Reg): string {
-    return formatReg(r, this.mapName, this.mapSizes);
+  private fmt(r: Reg, precise = false): string {
+    return formatReg(r, this.mapName, this.mapSizes, precise);
   }
 
   /** The state as plain data: each frame's initialised registers, then its non-empty stack slots. */
@@ -312,7 +314,7 @@ export class Checker {
     const frames = st.frames.map((f): FrameState => {
       const regs: FrameState['regs'][number][] = [];
       f.regs.forEach((r, regno) => {
-        if (r.type !== 'not_init') regs.push({ regno, value: this.fmt(r) });
+        if (r.type !== 'not_init') regs.push({ regno, value: this.fmt(r, regPrecise(f, regno)) });
       });
       const stack: FrameState['stack'][number][] = [];
       for (let slot = STACK_SIZE / 8 - 1; slot >= 0; slot--) {
@@ -324,7 +326,7 @@ export class Checker {
         const width = spill ? spillWidth(f, slot) : 0;
         let value = '';
         for (let k = 7; k >= width; k--) value += '?m0s'[byteAt(f, slot * 8 + k)];
-        if (spill) value += this.fmt(spill);
+        if (spill) value += this.fmt(spill, spillPrecise(f, slot));
         stack.push({ off, value });
       }
       return { regs, stack };
@@ -455,7 +457,7 @@ export class Checker {
           const changed: string[] = [];
           this.frame.regs.forEach((r, i) => {
             const w = r !== before[i] || (this.written & (1 << i)) !== 0;
-            if (w && r.type !== 'not_init') changed.push(`R${i}_w=${this.fmt(r)}`);
+            if (w && r.type !== 'not_init') changed.push(`R${i}_w=${this.fmt(r, regPrecise(this.frame, i))}`);
           });
           if (changed.length) line = `${line.padEnd(40)}; ${changed.join(' ')}`;
         }
@@ -693,14 +695,11 @@ export class Checker {
     const w = this.want;
     w.reset(old.frames.length - 1);
     old.frames.forEach((f, fi) => {
-      for (let r = 0; r < 10; r++) {
-        const reg = f.regs[r];
-        if (live.regs[fi] & (1 << r) && reg.type === 'scalar' && reg.precise) w.setReg(fi, r);
-      }
+      const regs = live.regs[fi] & f.precise & 0x3ff;
+      for (let r = 0; r < 10; r++) if (regs & (1 << r) && f.regs[r].type === 'scalar') w.setReg(fi, r);
       for (let s = 0; s < 64; s++) {
-        const sp = spillOf(f, s);
         const isLive = ((s < 32 ? live.slotsLo[fi] : live.slotsHi[fi]) & (1 << (s & 31))) !== 0;
-        if (isLive && sp?.type === 'scalar' && sp.precise) w.setSlot(fi, s);
+        if (isLive && spillPrecise(f, s) && spillOf(f, s)?.type === 'scalar') w.setSlot(fi, s);
       }
     });
     if (!w.empty()) this.runBacktrack(w);

@@ -12,6 +12,7 @@ import {
   type Frame,
   NOT_INIT,
   type Reg,
+  regPrecise,
   SLOT_INVALID,
   SLOT_MISC,
   SLOT_SPILL,
@@ -22,6 +23,7 @@ import {
   type State,
   scalarReg,
   spillOf,
+  spillPrecise,
 } from './state.js';
 
 /** What is live in each frame of a state: registers (bit n = rn) and stack slots (two words). */
@@ -94,13 +96,16 @@ const UNKNOWN: Reg = Object.freeze(scalarReg());
 
 /**
  * Every behaviour possible from `cur` is possible from `old` (Linux's regsafe). `exact`: the
- * loop check — nothing is skipped for being uninitialised or imprecise.
+ * loop check — nothing is skipped for being uninitialised or imprecise. `precise`: a scalar
+ * `old` is compared exactly (it is precise, or every scalar is).
  */
-function regSafe(old: Reg, cur: Reg, exact: boolean, allPrecise: boolean): boolean {
+function regSafe(old: Reg, cur: Reg, exact: boolean, precise: boolean): boolean {
+  // The same register (never modified once in a state) linked to nothing covers itself.
+  if (old === cur && (old.id | old.id32 | old.refId) === 0) return true;
   if (old.type === 'not_init') return !exact || cur.type === 'not_init';
   if (cur.type !== old.type) return false;
   if (old.type === 'scalar') {
-    if (!exact && !allPrecise && !old.precise) return true;
+    if (!exact && !precise) return true;
     return boundsWithin(old, cur) && ids.checkScalar(old.id, cur.id) && ids.checkScalar(old.id32, cur.id32);
   }
   return (
@@ -156,7 +161,7 @@ function slotSafe(old: Frame, cur: Frame, slot: number, exact: boolean, unpriv: 
   if (ov === SLOT_INVALID) return true;
   const os = slotScalar(old, slot, unpriv);
   const cs = os && slotScalar(cur, slot, unpriv);
-  if (os && cs) return regSafe(os, cs, false, unpriv);
+  if (os && cs) return regSafe(os, cs, false, unpriv || (os !== UNKNOWN && spillPrecise(old, slot)));
   const cspill = spillOf(cur, slot);
   for (let k = 0; k < 16; k += 2) {
     const o = (ov >> k) & 3;
@@ -170,7 +175,7 @@ function slotSafe(old: Frame, cur: Frame, slot: number, exact: boolean, unpriv: 
     return false;
   }
   const ospill = spillOf(old, slot);
-  return !ospill || !cspill || regSafe(ospill, cspill, false, unpriv);
+  return !ospill || !cspill || regSafe(ospill, cspill, false, unpriv || spillPrecise(old, slot));
 }
 
 /**
@@ -203,7 +208,8 @@ export function stateSafe(
     if (of.callsite !== cf.callsite) return false;
     const regs = live ? live.regs[f] : 0x7ff;
     for (let r = 0; r < 11; r++) {
-      if (regs & (1 << r) && !regSafe(of.regs[r], cf.regs[r], exact, unpriv)) return false;
+      if (regs & (1 << r) && !regSafe(of.regs[r], cf.regs[r], exact, unpriv || regPrecise(of, r)))
+        return false;
     }
     // Live slots only, lowest first: each set bit of the two words.
     for (let half = 0; half < 2; half++) {

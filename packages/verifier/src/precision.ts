@@ -8,7 +8,7 @@
  * value came from marked precise.
  */
 import type { Insn } from '@tbpf/isa';
-import { ownStack, type Reg, type State, spillOf } from './state.js';
+import { markRegPrecise, markSpillPrecise, regPrecise, type State, spillOf, spillPrecise } from './state.js';
 
 /**
  * One entry of a path's jump history, for the instruction `idx`: the instruction executed just
@@ -209,22 +209,9 @@ function backtrackInsn(
   return true;
 }
 
-/** Replace register `r` of frame `f` by a precise copy. */
-function markReg(st: State, f: number, r: number): void {
-  const regs = st.frames[f].regs;
-  regs[r] = { ...regs[r], precise: true };
-}
-
-function markSpill(st: State, f: number, s: number): void {
-  const frame = st.frames[f];
-  ownStack(frame);
-  frame.spills[s] = { ...(frame.spills[s] as Reg), precise: true };
-}
-
-/** The spilled scalar of slot `s`, if the slot holds one. */
-function spilledScalar(st: State, f: number, s: number): Reg | undefined {
-  const sp = spillOf(st.frames[f], s);
-  return sp?.type === 'scalar' ? sp : undefined;
+/** Slot `s` of frame `f` holds a spilled scalar. */
+function spilledScalar(st: State, f: number, s: number): boolean {
+  return spillOf(st.frames[f], s)?.type === 'scalar';
 }
 
 /**
@@ -263,15 +250,14 @@ export function backtrack(insns: readonly Insn[], pos: PathPosition, w: Want): n
     for (let f = w.frame; f >= 0; f--) {
       for (let r = 0; r < 11; r++) {
         if (!w.hasReg(f, r)) continue;
-        const reg = st.frames[f].regs[r];
-        if (reg.type !== 'scalar' || reg.precise) w.clearReg(f, r);
-        else markReg(st, f, r);
+        const frame = st.frames[f];
+        if (frame.regs[r].type !== 'scalar' || regPrecise(frame, r)) w.clearReg(f, r);
+        else markRegPrecise(frame, r);
       }
       for (let s = 0; s < 64; s++) {
         if (!w.hasSlot(f, s)) continue;
-        const sp = spilledScalar(st, f, s);
-        if (!sp || sp.precise) w.clearSlot(f, s);
-        else markSpill(st, f, s);
+        if (!spilledScalar(st, f, s) || spillPrecise(st.frames[f], s)) w.clearSlot(f, s);
+        else markSpillPrecise(st.frames[f], s);
       }
     }
     if (w.empty() || parent.last < 0) return walked;
@@ -289,14 +275,9 @@ export function markAllPrecise(parent: Checkpoint | null): void {
   for (let c = parent; c; c = c.parent) {
     const st = c.state;
     for (let f = 0; f < st.frames.length; f++) {
-      for (let r = 0; r < 11; r++) {
-        const reg = st.frames[f].regs[r];
-        if (reg.type === 'scalar' && !reg.precise) markReg(st, f, r);
-      }
-      for (let s = 0; s < 64; s++) {
-        const sp = spilledScalar(st, f, s);
-        if (sp && !sp.precise) markSpill(st, f, s);
-      }
+      const frame = st.frames[f];
+      for (let r = 0; r < 11; r++) if (frame.regs[r].type === 'scalar') markRegPrecise(frame, r);
+      for (let s = 0; s < 64; s++) if (spilledScalar(st, f, s)) markSpillPrecise(frame, s);
     }
   }
 }

@@ -49,11 +49,6 @@ export interface Reg extends Bounds {
   range: number;
   /** fp: the call frame the stack pointer points into. */
   frame: number;
-  /**
-   * Scalars: a safety decision depended on the exact value, so pruning compares it (Linux's
-   * `precise`); imprecise scalars compare as unknown. Set on explored states by backtracking.
-   */
-  precise: boolean;
 }
 
 /** A register with `r`'s type fields and the bounds `b` (one literal shape, for V8's sake). */
@@ -71,7 +66,6 @@ export function withBounds(r: Omit<Reg, keyof Bounds>, b: Bounds): Reg {
     ringbuf: r.ringbuf,
     range: r.range,
     frame: r.frame,
-    precise: r.precise,
     vh: b.vh,
     vl: b.vl,
     mh: b.mh,
@@ -104,7 +98,6 @@ const BASE: Omit<Reg, keyof Bounds> = {
   ringbuf: false,
   range: 0,
   frame: 0,
-  precise: false,
 };
 
 export const NOT_INIT: Reg = Object.freeze(withBounds(BASE, unknownBounds()));
@@ -176,6 +169,31 @@ export interface Frame {
   subprog: number;
   /** `stack`/`spills` are shared with another state: copy them before writing (see `ownStack`). */
   shared: boolean;
+  /**
+   * Scalars whose exact value a later safety decision depended on, so pruning compares them
+   * (Linux's `precise`; imprecise scalars compare as unknown): registers (bit n = rn) and spilled
+   * registers (bit s of `preciseLo` / `preciseHi` for slot s, s - 32). Set on explored states by
+   * backtracking (precision.ts) — bits, so that marking copies no register and no stack.
+   */
+  precise: number;
+  preciseLo: number;
+  preciseHi: number;
+}
+
+/** Register `r` of the frame is precise. */
+export const regPrecise = (f: Frame, r: number): boolean => ((f.precise >> r) & 1) !== 0;
+
+/** The register spilled in `slot` of the frame is precise. */
+export const spillPrecise = (f: Frame, slot: number): boolean =>
+  (((slot < 32 ? f.preciseLo : f.preciseHi) >> (slot & 31)) & 1) !== 0;
+
+export function markRegPrecise(f: Frame, r: number): void {
+  f.precise |= 1 << r;
+}
+
+export function markSpillPrecise(f: Frame, slot: number): void {
+  if (slot < 32) f.preciseLo |= 1 << slot;
+  else f.preciseHi |= 1 << (slot & 31);
 }
 
 /** Make a frame's stack arrays its own before writing to them (copy-on-write). */
@@ -242,6 +260,9 @@ export function newFrame(callsite: number, subprog: number): Frame {
     callsite,
     subprog,
     shared: false,
+    precise: 0,
+    preciseLo: 0,
+    preciseHi: 0,
   };
 }
 
@@ -257,6 +278,9 @@ export function copyState(s: State): State {
         callsite: f.callsite,
         subprog: f.subprog,
         shared: true,
+        precise: f.precise,
+        preciseLo: f.preciseLo,
+        preciseHi: f.preciseHi,
       };
     }),
     refs: s.refs.slice(),
@@ -266,13 +290,17 @@ export function copyState(s: State): State {
 
 export const curFrame = (s: State): Frame => s.frames[s.frames.length - 1];
 
-/** One register as Linux prints it: `scalar(...)`, `ctx()`, `fp-8`, `map_value(map=m,ks=4,vs=8)`. */
+/**
+ * One register as Linux prints it: `scalar(...)`, `ctx()`, `fp-8`, `map_value(map=m,ks=4,vs=8)`;
+ * a precise scalar (see `Frame.precise`) with `P`.
+ */
 export function formatReg(
   r: Reg,
   mapName: (i: number) => string,
   maps: (i: number) => [number, number],
+  precise = false,
 ): string {
-  if (r.type === 'scalar') return r.precise ? `P${formatBounds(r, r.id)}` : formatBounds(r, r.id);
+  if (r.type === 'scalar') return precise ? `P${formatBounds(r, r.id)}` : formatBounds(r, r.id);
   if (r.type === 'fp' && isConst(r)) return `fp${r.off}`;
   const parts: string[] = [];
   if (r.id) parts.push(`id=${r.id}`);
