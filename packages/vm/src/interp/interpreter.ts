@@ -83,6 +83,11 @@ export class InterpretedProgram implements PreparedProgram {
   readonly engine = 'interp' as const;
   lastInstructionCount = 0;
   private readonly compiled: Compiled;
+  /** What every run reads, one load each (not through compiled, program.runtime.memory, stack). */
+  private readonly code: Int32Array;
+  private readonly helpers: HelperFn[];
+  private readonly view: DataView;
+  private readonly stackTop: number;
   private readonly lo = new Int32Array(11);
   private readonly hi = new Int32Array(11);
   private readonly frames = new Int32Array(MAX_CALL_FRAMES * FRAME_WORDS);
@@ -120,6 +125,10 @@ export class InterpretedProgram implements PreparedProgram {
     this.hook = options.debug;
     this.call = new HelperCall(runtime, this.lo, this.hi);
     this.stack = runtime.allocStack();
+    this.code = this.compiled.code;
+    this.helpers = this.compiled.helpers;
+    this.view = runtime.memory.view;
+    this.stackTop = this.stack.end;
     this.zeroed = zeroedStackTable(program);
   }
 
@@ -170,16 +179,15 @@ export class InterpretedProgram implements PreparedProgram {
     hi[8] = 0;
     lo[9] = 0;
     hi[9] = 0;
-    lo[10] = this.stack.end;
+    lo[10] = this.stackTop;
     hi[10] = 1;
     const zeroed = this.zeroed;
     if (zeroed[0] !== 0) this.zeroStack(0, zeroed[0]);
-    const code = this.compiled.code;
-    const helpers: HelperFn[] = this.compiled.helpers;
+    const code = this.code;
+    const helpers: HelperFn[] = this.helpers;
     const call = this.call;
     call.stopped = false;
-    const mem = this.program.runtime.memory;
-    const view = mem.view;
+    const view = this.view;
     const frames = this.frames;
     const limit = this.limit;
     const hook = this.hook;
