@@ -328,7 +328,7 @@ export function checkSoundness(
             if (inStack(a + b) && !stackInit[a + b - (fp - 512)] && !fault) unwritten(pc, 'reads', a + b, fp);
           }
         }
-        if (insn.kind === 'st' || insn.kind === 'stx') {
+        if (insn.kind === 'st' || insn.kind === 'stx' || insn.kind === 'atomic') {
           const a = addr(insn.dst, insn.off);
           for (let b = 0; b < insn.size; b++) if (inStack(a + b)) stackInit[a + b - (fp - 512)] = 1;
         }
