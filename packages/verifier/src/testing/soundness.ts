@@ -418,11 +418,17 @@ export function checkPruning(seed: number, count: number): PruningReport {
     const off = verifyPruned(insns, opts, 'off');
     if (!off.accepted && BUDGET.test(off.error?.reason ?? '')) continue;
     if (off.accepted) report.accepted++;
-    // Where a loop is found to make no progress depends on where states were kept.
-    const verdict = (r: typeof off) =>
-      r.accepted
-        ? 'accepted'
-        : `rejected: ${r.error?.reason.replace(/(infinite loop detected at insn) \d+/, '$1')}`;
+    // Where a loop is found to make no progress depends on where states were kept, and so
+    // does whether an endless loop is caught by that check or runs into the budget (a loop
+    // whose every iteration differs, as with a fresh id per spill, is caught only by the budget
+    // when fewer states are kept): either way the program is rejected for not ending.
+    const verdict = (r: typeof off) => {
+      if (r.accepted) return 'accepted';
+      const reason = r.error?.reason ?? '';
+      return /^infinite loop detected/.test(reason) || BUDGET.test(reason)
+        ? 'rejected: endless'
+        : `rejected: ${reason}`;
+    };
     for (const mode of ['linux', 'every-prune-point'] as const) {
       const r = verifyPruned(insns, opts, mode);
       if (r.stats.pruned > 0) report.pruned++;
