@@ -3,7 +3,7 @@
  * and verified first (nothing is created when one is rejected), then the maps are created and
  * the programs prepared on their engines.
  */
-import type { LinkedProgram, MapSpec } from '@tbpf/asm';
+import { type BtfSpec, type LinkedProgram, type MapSpec, POISON_HELPER } from '@tbpf/asm';
 import type { Insn } from '@tbpf/isa';
 import {
   type CtxReads,
@@ -60,6 +60,11 @@ export interface LoadOptions {
   type?: ProgramType | ((program: ProgramInfo) => ProgramType | undefined);
   /** Sectionless programs (assembly, raw): the size of the memory r1 points to (default 0: r1 = 0). */
   contextSize?: number;
+  /**
+   * BTF of the target the programs run against (a host's declared structs), for their CO-RE
+   * relocations (default: each object's own BTF, the types it was compiled with).
+   */
+  targetBtf?: BtfSpec;
   /** More verifier switches. */
   verifier?: Pick<VerifyOptions, 'strictRfc' | 'unprivileged' | 'cpu' | 'insnLimit'>;
   /** Load into this runtime (its memory, helpers and maps); default: a new one. */
@@ -89,7 +94,7 @@ export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): Bpf
 
   // 1. Link and verify every program: nothing is created when one fails.
   const checked = chosen.map((info) => {
-    const linked = info.link();
+    const linked = info.link({ targetBtf: options.targetBtf });
     const type =
       (typeof options.type === 'function' ? options.type(info) : options.type) ??
       verifierType(info, spec, helpers, options.contextSize ?? 0);
@@ -104,6 +109,7 @@ export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): Bpf
         maps: linked.maps,
         logLevel: options.logLevel ?? 1,
         lineInfo: linked.lineInfo,
+        corePoisons: linked.corePoisons,
       });
       if (!result.accepted) throw new VerifierError(result, info.name);
       log = result.log;
@@ -111,7 +117,10 @@ export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): Bpf
       ctxInsns = result.ctxInsns;
       zeroedStacks = result.zeroedStacks;
       // Verified against the program type's helpers (Linux's): the runtime must have them all.
-      const missing = missingHelpers(options.engineOptions?.helpers ?? runtime.helpers, linked.insns);
+      // Calls of the CO-RE poison helper that the verifier accepted are dead code.
+      const missing = missingHelpers(options.engineOptions?.helpers ?? runtime.helpers, linked.insns).filter(
+        (id) => id !== POISON_HELPER,
+      );
       if (missing.length > 0) {
         const names = missing.map((id) => `${helperLabel(type, id)}`).join(', ');
         throw new ObjectError(

@@ -7,6 +7,7 @@ import {
   type BtfSpec,
   type BtfType,
   type LinkedProgram,
+  type LinkOptions,
   linkProgram,
   type MapSpec,
   type ObjectFile,
@@ -25,8 +26,11 @@ export interface ProgramInfo {
   readonly section: string;
   /** The program type the section name implies (libbpf's rules); undefined when it says none. */
   readonly type?: SectionProgramType;
-  /** Resolve calls, maps and global data into one self-contained program (throws LinkError). */
-  link(): LinkedProgram;
+  /**
+   * Resolve calls, maps and global data into one self-contained program (throws LinkError).
+   * CO-RE relocations are resolved against `targetBtf` (default: the object's own BTF).
+   */
+  link(options?: LinkOptions): LinkedProgram;
 }
 
 export interface MapInfo extends MapSpec {
@@ -96,7 +100,7 @@ export class ObjectSpec {
         name: p.name,
         section: p.section,
         ...withType(p.section),
-        link: () => linkProgram(object, p.name),
+        link: (options?: LinkOptions) => linkProgram(object, p.name, options),
       }),
     );
     return new ObjectSpec(

@@ -79,10 +79,12 @@ export function checkHelperCall(c: Checker, id: number): void {
   const type = c.opts.type;
   const proto = type.helpers.get(id);
   if (!proto) {
-    if (id === POISON_HELPER)
+    if (id === POISON_HELPER) {
+      const failed = c.opts.corePoisons?.find((p) => p.insnIndex === c.pc);
       c.reject(
-        `bad CO-RE relocation: the target's BTF has no such field or type (call 0x${id.toString(16)})`,
+        `invalid CO-RE relocation: ${failed?.message ?? `the target's BTF has no such field or type (call 0x${id.toString(16)})`}`,
       );
+    }
     if (linuxHelperName(id)) c.reject(`program of this type cannot use helper ${helperLabel(id)}`);
     c.reject(`invalid func unknown#${id}`);
   }

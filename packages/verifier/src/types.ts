@@ -124,6 +124,11 @@ export interface VerifyOptions {
   /** Line info, to name the source line of a rejected instruction. */
   lineInfo?: readonly LineRef[];
   /**
+   * Instructions the linker poisoned for CO-RE relocations the target could not satisfy
+   * (asm's LinkedProgram.corePoisons): reaching one rejects the program with its relocation.
+   */
+  corePoisons?: readonly { insnIndex: number; message: string }[];
+  /**
    * Called before each instruction the walk processes (once per path that reaches it and is
    * not pruned there), with the state it is reached in. `state()` formats it (as the log
    * does); call it during the callback — the state changes once the walk moves on.

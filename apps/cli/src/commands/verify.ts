@@ -70,6 +70,7 @@ function check(
     strictRfc: !!s.opts.strictRfc,
     unprivileged: !!s.opts.unprivileged,
     lineInfo: linked.lineInfo,
+    corePoisons: linked.corePoisons,
   });
   return { type, result };
 }

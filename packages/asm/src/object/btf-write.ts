@@ -108,6 +108,17 @@ export class BtfBuilder {
     return this.add({ kind: 'datasec', name, size, vars });
   }
 
+  /**
+   * Add every type of `spec` (but its void) after the types already here, with its type
+   * references moved along; returns the new id of each old one (`id => id + shift`, 0 stays 0).
+   */
+  append(spec: BtfSpec): (id: number) => number {
+    const shift = this.spec.types.length - 1;
+    const to = (id: number) => (id === 0 ? 0 : id + shift);
+    for (const t of spec.types.slice(1)) this.add(movedType(t, to));
+    return to;
+  }
+
   private indexTypeId = 0;
   /** The `__ARRAY_SIZE_TYPE__` int clang uses as every array's index type. */
   private indexType(): number {
@@ -144,6 +155,40 @@ export class BtfBuilder {
     if (def.value !== undefined) typed('value', def.value);
     else if (def.valueSize !== undefined) uint('value_size', def.valueSize);
     return this.struct('', members.length * 8, members);
+  }
+}
+
+/** A copy of `t` whose type references go through `to`. */
+function movedType(t: BtfType, to: (id: number) => number): BtfType {
+  switch (t.kind) {
+    case 'ptr':
+    case 'typedef':
+    case 'volatile':
+    case 'const':
+    case 'restrict':
+    case 'type_tag':
+    case 'func':
+    case 'var':
+    case 'decl_tag':
+      return { ...t, type: to(t.type) };
+    case 'array':
+      return { ...t, elemType: to(t.elemType), indexType: to(t.indexType) };
+    case 'struct':
+    case 'union':
+      return { ...t, members: t.members.map((m) => ({ ...m, type: to(m.type) })) };
+    case 'func_proto':
+      return {
+        ...t,
+        returnType: to(t.returnType),
+        params: t.params.map((p) => ({ ...p, type: to(p.type) })),
+      };
+    case 'datasec':
+      return { ...t, vars: t.vars.map((v) => ({ ...v, type: to(v.type) })) };
+    case 'enum':
+    case 'enum64':
+      return { ...t, values: t.values.map((v) => ({ ...v })) };
+    default:
+      return { ...t };
   }
 }
 

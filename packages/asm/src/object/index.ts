@@ -22,7 +22,13 @@ export { btfJson, formatBtf, formatBtfC } from './btf-dump.js';
 export { type BtfExt, btfSizeOf, CORE_RELO_KINDS, readBtf, readBtfExt, skipModifiers } from './btf-read.js';
 export * from './btf-types.js';
 export { BtfBuilder, type BtfCoreRelo, type BtfExtSection, encodeBtf } from './btf-write.js';
-export { type CoreRelocation, POISON_HELPER } from './core-relocations.js';
+export {
+  type CorePoison,
+  type CoreRelocation,
+  CoreRelocationError,
+  essentialName,
+  POISON_HELPER,
+} from './core-relocations.js';
 export { BUILTIN_HELPERS, LinkError, type LinkOptions, linkAll, linkProgram } from './link.js';
 export { type MapDefinition, ObjectBuilder, type SymbolOptions } from './object-builder.js';
 export { isGlobalDataSection, MAX_GLOBAL_DATA } from './read-maps.js';

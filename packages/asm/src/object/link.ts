@@ -6,7 +6,7 @@
  */
 import { type Insn, insnWidth } from '@tbpf/isa';
 import type { BtfSpec } from './btf-types.js';
-import { applyCoreRelocations } from './core-relocations.js';
+import { applyCoreRelocations, type CorePoison, CoreRelocationError } from './core-relocations.js';
 import type { FuncInfo, LineInfo, LinkedProgram, MapSpec, ObjectFile, ProgramSpec } from './types.js';
 
 /**
@@ -57,6 +57,7 @@ export function linkProgram(
   }
   const index = indexFunctions(obj);
   const order = reachableFunctions(index, entry);
+  const relocated = new Map(order.map((fn) => [fn, relocateCore(obj, fn, name, options)]));
 
   // Slot where each function starts in the linked program.
   const startSlot = new Map<ProgramSpec, number>();
@@ -66,8 +67,9 @@ export function linkProgram(
   for (const fn of order) {
     startSlot.set(fn, slots);
     startIndex.set(fn, count);
-    for (const insn of fn.insns) slots += insnWidth(insn);
-    count += fn.insns.length;
+    const own = relocated.get(fn)!.insns;
+    for (const insn of own) slots += insnWidth(insn);
+    count += own.length;
   }
 
   const maps: MapSpec[] = [];
@@ -80,23 +82,17 @@ export function linkProgram(
   const insns: Insn[] = [];
   const funcInfo: FuncInfo[] = [];
   const lineInfo: LineInfo[] = [];
+  const corePoisons: NonNullable<LinkedProgram['corePoisons']> = [];
   for (const fn of order) {
     const base = startIndex.get(fn)!;
-    const own = fn.insns.map((insn) => ({ ...insn }) as Insn);
-    if (fn.coreRelocations?.length) {
-      const local = obj.btf;
-      if (!local) throw new LinkError("CO-RE relocations without the object's BTF", name, fn.name);
-      try {
-        applyCoreRelocations(own, fn.coreRelocations, local, options.targetBtf ?? local);
-      } catch (e) {
-        throw new LinkError(`CO-RE: ${(e as Error).message}`, name, fn.name);
-      }
-    }
+    const { insns: own, at, poisons } = relocated.get(fn)!;
+    for (const p of poisons) corePoisons.push({ insnIndex: p.insnIndex + base, message: p.message });
     const slotOf = slotIndexer(own, startSlot.get(fn)!);
-    for (const rel of fn.relocations) {
+    for (const original of fn.relocations) {
+      const rel = { ...original, insnIndex: at(original.insnIndex) };
       const insn = own[rel.insnIndex];
       const fail = (why: string): never => {
-        throw new LinkError(why, name, fn.name, rel.insnIndex);
+        throw new LinkError(why, name, fn.name, original.insnIndex);
       };
       if (!insn)
         fail(`relocation of instruction ${rel.insnIndex}, past the end (${own.length} instructions)`);
@@ -156,8 +152,8 @@ export function linkProgram(
       }
     }
     insns.push(...own);
-    for (const f of fn.funcInfo) funcInfo.push({ ...f, insnIndex: f.insnIndex + base });
-    for (const l of fn.lineInfo) lineInfo.push({ ...l, insnIndex: l.insnIndex + base });
+    for (const f of fn.funcInfo) funcInfo.push({ ...f, insnIndex: at(f.insnIndex) + base });
+    for (const l of fn.lineInfo) lineInfo.push({ ...l, insnIndex: at(l.insnIndex) + base });
   }
   const linked: LinkedProgram = {
     name,
@@ -169,7 +165,41 @@ export function linkProgram(
     lineInfo,
   };
   if (obj.license !== undefined) linked.license = obj.license;
+  if (corePoisons.length) linked.corePoisons = corePoisons;
   return linked;
+}
+
+/**
+ * A function's instructions (a copy) with its CO-RE relocations applied against the target.
+ * A poisoned lddw keeps its two slots as two poisoned calls (libbpf poisons both halves), so
+ * the instructions after it move by one: `at` maps an index of `fn.insns` to the copy's.
+ */
+function relocateCore(
+  obj: ObjectFile,
+  fn: ProgramSpec,
+  program: string,
+  options: LinkOptions,
+): { insns: Insn[]; at: (index: number) => number; poisons: CorePoison[] } {
+  const insns = fn.insns.map((insn) => ({ ...insn }) as Insn);
+  if (!fn.coreRelocations?.length) return { insns, at: (i) => i, poisons: [] };
+  const local = obj.btf;
+  if (!local) throw new LinkError("CO-RE relocations without the object's BTF", program, fn.name);
+  let poisons: CorePoison[];
+  try {
+    poisons = applyCoreRelocations(insns, fn.coreRelocations, local, options.targetBtf ?? local);
+  } catch (e) {
+    if (!(e instanceof CoreRelocationError)) throw e;
+    throw new LinkError(`CO-RE ${e.message}`, program, fn.name);
+  }
+  const split = poisons.filter((p) => p.lddw).map((p) => p.insnIndex);
+  if (!split.length) return { insns, at: (i) => i, poisons };
+  const at = (i: number) => i + split.filter((s) => s < i).length;
+  const out: Insn[] = [];
+  insns.forEach((insn, i) => {
+    out.push(insn);
+    if (split.includes(i)) out.push({ ...insn });
+  });
+  return { insns: out, at, poisons: poisons.map((p) => ({ ...p, insnIndex: at(p.insnIndex) })) };
 }
 
 /** Link every program of the object. */

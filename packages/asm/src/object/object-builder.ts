@@ -265,13 +265,14 @@ export class ObjectBuilder {
       const bss = name.startsWith('.bss');
       const ro = name.startsWith('.rodata');
       const str = /^\.rodata\.str/.test(name);
+      const text = str || name === 'license';
       sections.push({
         name,
         type: bss ? SHT_NOBITS : undefined,
         flags: SHF_ALLOC | (ro ? 0 : SHF_WRITE) | (str ? SHF_MERGE | SHF_STRINGS : 0),
         data: d.bytes ?? new Uint8Array(d.size),
         size: d.size,
-        align: str ? 1 : 8,
+        align: text ? 1 : 8,
         entsize: str ? 1 : 0,
       });
     }

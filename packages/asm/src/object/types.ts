@@ -244,4 +244,9 @@ export interface LinkedProgram {
   funcInfo: FuncInfo[];
   lineInfo: LineInfo[];
   license?: string;
+  /**
+   * Instructions poisoned by CO-RE relocations the target could not satisfy (calls of
+   * POISON_HELPER), with the relocation each failed — for the verifier's message if one can run.
+   */
+  corePoisons?: { insnIndex: number; message: string }[];
 }
