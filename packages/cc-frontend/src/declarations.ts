@@ -3,6 +3,8 @@
  * typedefs) and get each struct's layout as clang/GCC lay it out for BPF (LP64, SysV rules,
  * bit-fields included). trace-host uses it to declare host data structures in C.
  */
+import { BtfBuilder, type BtfSpec } from '@tbpf/asm';
+import { BtfConverter } from './btf.js';
 import { CompileError, type Diagnostic, DiagnosticBag } from './diagnostics.js';
 import { BUNDLED_HEADERS } from './headers.generated.js';
 import { Parser } from './parser.js';
@@ -41,6 +43,11 @@ export interface Declarations {
   typedefs: Map<string, { ctype: string; size: number; align: number; type: Type }>;
   /** Enum tag (or '(anonymous)') → constants. */
   enums: Map<string, Map<string, bigint>>;
+  /**
+   * The declared types as BTF (every struct, union and enum tag, every typedef), as clang
+   * would describe them: the target a loader resolves CO-RE relocations against.
+   */
+  btf: BtfSpec;
   diagnostics: Diagnostic[];
 }
 
@@ -82,7 +89,11 @@ export function parseDeclarations(source: string, opts: DeclarationOptions = {})
     for (const [k, v] of e.consts) into.set(k, v);
     enums.set(key, into);
   }
-  return { structs, typedefs, enums, diagnostics: diags.list };
+  const btf = new BtfConverter(new BtfBuilder());
+  for (const t of parser.tags) btf.id(t);
+  // A typedef's type carries its name (Qualifiers.typedef): described as a TYPEDEF.
+  for (const type of parser.typedefs.values()) btf.id(type);
+  return { structs, typedefs, enums, btf: btf.builder.spec, diagnostics: diags.list };
 }
 
 function layoutOf(name: string, def: StructDef): StructLayout {

@@ -4,11 +4,12 @@
  * license, BTF for maps and functions, and `.BTF.ext` func and line info (so verifier messages
  * can point at C lines).
  */
-import { type BtfType, type BtfVarSecInfo, ObjectBuilder, type ObjectFile, readObject } from '@tbpf/asm';
+import { type BtfVarSecInfo, ObjectBuilder, type ObjectFile, readObject } from '@tbpf/asm';
+import { BtfConverter } from './btf.js';
 import type { CompiledUnit } from './compile.js';
 import type { SourceLoc } from './diagnostics.js';
 import { sourceLines } from './source-lines.js';
-import { alignOf, type StructDef, sizeOf, type Type, type Typedef, typeToString } from './types.js';
+import { alignOf, sizeOf, typeToString } from './types.js';
 
 export interface ObjectResult {
   bytes: Uint8Array;
@@ -18,7 +19,7 @@ export interface ObjectResult {
 export function buildObject(unit: CompiledUnit): ObjectResult {
   const b = new ObjectBuilder();
   b.forceBtf = true;
-  const btf = new BtfConverter(b);
+  const btf = new BtfConverter(b.btf);
   for (const m of unit.maps) {
     b.addMap({
       name: m.name,
@@ -106,154 +107,9 @@ export function buildObject(unit: CompiledUnit): ObjectResult {
       b.addLineInfo(f.section, first + k, { file: loc.file, source, line: loc.line, column: loc.col });
     });
   }
-  if (unit.license !== undefined) b.license = unit.license;
+  if (unit.license !== undefined && !unit.data.some((d) => d.section === 'license')) b.license = unit.license;
   const bytes = b.build();
   return { bytes, object: readObject(bytes) };
-}
-
-/**
- * Converts C types to BTF type ids the way clang-19 describes them: one entry per distinct type,
- * `char` and `signed char` SIGNED, `unsigned char` without encoding (the kernel refuses
- * SIGNED|CHAR), `_Bool` BOOL, enums as ENUM with their values, typedef names as TYPEDEF and
- * qualifiers as CONST/VOLATILE (const outermost, as clang writes `const volatile int`).
- */
-class BtfConverter {
-  /** Memo by a structural key; structs by definition (they may refer to themselves). */
-  private readonly memo = new Map<string, number>();
-  private readonly structs = new Map<StructDef, number>();
-  private readonly enums = new Map<readonly unknown[], number>();
-
-  constructor(private readonly b: ObjectBuilder) {}
-
-  id(t: Type): number {
-    const named = typedefOf(t);
-    if (t.const) return this.memoised(this.key(t), () => this.b.btf.const(this.id({ ...t, const: false })));
-    if (t.volatile)
-      return this.memoised(this.key(t), () => this.b.btf.volatile(this.id({ ...t, volatile: false })));
-    if (named) return this.memoised(this.key(t), () => this.b.btf.typedef(named.name, this.id(named.type)));
-    return this.plain(t);
-  }
-
-  private memoised(key: string, make: () => number): number {
-    let id = this.memo.get(key);
-    if (id === undefined) {
-      id = make();
-      this.memo.set(key, id);
-    }
-    return id;
-  }
-
-  /** A key that is equal for types BTF does not tell apart. */
-  private key(t: Type): string {
-    const q = `${t.const ? 'c' : ''}${t.volatile ? 'v' : ''}`;
-    const named = typedefOf(t);
-    if (named) return `${q}T${named.name}:${this.key(named.type)}`;
-    switch (t.kind) {
-      case 'void':
-        return `${q}void`;
-      case 'int':
-        return `${q}i${t.enumerators ? `e${this.plain(t)}` : t.enumTag !== undefined ? `e${t.enumTag}` : t.name}`;
-      case 'float':
-        return `${q}f${t.name}`;
-      case 'ptr':
-        return `${q}*${this.key(t.to)}`;
-      case 'array':
-        return `${q}[${t.len ?? 0}]${this.key(t.of)}`;
-      case 'struct':
-        return `${q}s${this.structId(t.def)}`;
-      case 'func':
-        return `${q}(${t.params.map((p) => `${p.name ?? ''}:${this.key(p.type)}`).join(',')}${t.variadic ? ',...' : ''})${this.key(t.ret)}`;
-    }
-  }
-
-  private plain(t: Type): number {
-    const btf = this.b.btf;
-    switch (t.kind) {
-      case 'void':
-        return 0;
-      case 'int': {
-        const values = t.enumerators;
-        if (t.enumTag !== undefined && values) {
-          // One ENUM per definition (its list of constants); anonymous ones have no name.
-          let id = this.enums.get(values);
-          if (id === undefined) {
-            id = btf.add({
-              kind: values.some((v) => v.value > 0xffffffffn || v.value < -0x80000000n) ? 'enum64' : 'enum',
-              name: t.enumTag === '(anonymous)' ? '' : t.enumTag,
-              size: t.size,
-              signed: values.some((v) => v.value < 0n),
-              values: values.map((v) => ({ name: v.name, value: v.value })),
-            });
-            this.enums.set(values, id);
-          }
-          return id;
-        }
-        const name = t.enumTag !== undefined ? (t.signed ? 'int' : 'unsigned int') : t.name;
-        return this.memoised(`i${name}`, () =>
-          btf.int(name, t.size as 1 | 2 | 4 | 8 | 16, t.signed, { bool: !!t.bool }),
-        );
-      }
-      case 'float':
-        return this.memoised(this.key(t), () => btf.add({ kind: 'float', name: t.name, size: t.size }));
-      case 'ptr':
-        return this.memoised(this.key(t), () => btf.ptr(this.id(t.to)));
-      case 'array':
-        return this.memoised(this.key(t), () => btf.array(this.id(t.of), t.len ?? 0));
-      case 'func':
-        return this.memoised(this.key(t), () =>
-          btf.funcProto(
-            this.id(t.ret),
-            t.params.map((p) => ({ name: p.name ?? '', type: this.id(p.type) })),
-          ),
-        );
-      case 'struct':
-        return this.structId(t.def);
-    }
-  }
-
-  private structId(def: StructDef): number {
-    const known = this.structs.get(def);
-    if (known !== undefined) return known;
-    const btf = this.b.btf;
-    if (!def.complete) {
-      const id = btf.add({ kind: 'fwd', name: def.tag ?? '', union: def.union });
-      this.structs.set(def, id);
-      return id;
-    }
-    const entry: BtfType = {
-      kind: def.union ? 'union' : 'struct',
-      name: def.tag ?? '',
-      size: def.size,
-      members: [],
-    };
-    const id = btf.add(entry);
-    this.structs.set(def, id);
-    entry.members = def.members.map((m) => ({
-      name: m.name ?? '',
-      type: this.id(m.type),
-      bitOffset: m.bitOffset ?? m.offset * 8,
-      bitSize: m.bitWidth ?? 0,
-    }));
-    return id;
-  }
-
-  func(f: CompiledUnit['functions'][number]): number {
-    const proto = this.b.btf.funcProto(
-      this.id(f.func.type.ret),
-      f.func.params.map((p) => ({ name: p.name, type: this.id(p.type) })),
-    );
-    return this.b.btf.func(f.name, proto, f.global ? 'global' : 'static');
-  }
-
-  /** A VAR for a global variable (linkage as clang: static, global or extern). */
-  variable(name: string, type: Type, linkage: 'static' | 'global' | 'extern'): number {
-    return this.b.btf.var(name, this.id(type), linkage);
-  }
-}
-
-/** The typedef name a type was spelled through (set by the parser), if any. */
-function typedefOf(t: Type): Typedef | undefined {
-  return t.typedef;
 }
 
 export { sizeOf, typeToString };
