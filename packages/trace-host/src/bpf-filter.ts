@@ -18,7 +18,7 @@
  * compile the program (the reasons are kept in `fallbacks`).
  */
 
-import { LinkError, sectionProgramType } from '@tbpf/asm';
+import { type BtfSpec, LinkError, sectionProgramType } from '@tbpf/asm';
 import type { Insn } from '@tbpf/isa';
 import { AUTO_ENGINE_ORDER, ENGINES, ObjectSpec, type Program } from '@tbpf/object';
 import {
@@ -38,6 +38,7 @@ import { FilterLoadError, type FilterMapSpec, type FilterProgram } from './filte
 export { ENGINES, FilterLoadError };
 
 import { readFilterSource } from './filter-sources.js';
+import { hostBtf } from './host-btf.js';
 import { BPF_ADDRESS_BASE } from './linear.js';
 import { PT_REGS, PT_REGS_SIZE } from './pt-regs.js';
 import type { TraceHost } from './trace-host.js';
@@ -98,6 +99,8 @@ export interface FilterPlanRequest {
   /** The helpers the host's runtime has. */
   helpers: readonly HelperPrototype[];
   logLevel: 0 | 1 | 2;
+  /** The host's types (./host-btf.ts): the program's CO-RE relocations are resolved against them. */
+  targetBtf: BtfSpec;
 }
 
 /** A filter read and verified: everything loading needs that costs time. */
@@ -124,6 +127,7 @@ export function planRequest(
     fields: ev.fields.map((f) => ({ name: f.name, offset: f.offset, size: f.size })),
     helpers: host.runtime.helpers.list().map((h) => h.proto),
     logLevel: options.logLevel ?? 1,
+    targetBtf: hostBtf(host.declaredBtf(), ev),
   };
 }
 
@@ -132,7 +136,7 @@ export function planRequest(
  * .rodata read-only, initial values). Plain data in and out; throws FilterLoadError.
  */
 export function planFilter(req: FilterPlanRequest): FilterPlan {
-  const program = readFilterSource(req.source);
+  const program = readFilterSource(req.source, req.targetBtf);
   const form = contextFor(req, program);
   const helpers = helperSet(req.helpers);
   const type = form === 'regs' ? kprobeType(helpers) : tracepointType([...req.fields], helpers);
@@ -141,6 +145,7 @@ export function planFilter(req: FilterPlanRequest): FilterPlan {
     maps: program.maps,
     logLevel: req.logLevel,
     lineInfo: program.lineInfo,
+    corePoisons: program.corePoisons,
   });
   if (!verdict.accepted) {
     throw new FilterLoadError(

@@ -5,7 +5,7 @@
  * chosen by the object API's one picker: by name, else the only one, else the first
  * tracepoint or kprobe program, else the first.
  */
-import type { LinkedProgram, ObjectFormat } from '@tbpf/asm';
+import type { BtfSpec, LinkedProgram, ObjectFormat } from '@tbpf/asm';
 import { type CompileOptions, compile } from '@tbpf/cc-frontend';
 import { ObjectSpec, openObject } from '@tbpf/object';
 import type { FilterSource } from './bpf-filter.js';
@@ -32,8 +32,12 @@ const OPEN: Record<Exclude<FilterSource['kind'], 'insns'>, ObjectFormat> = {
   rfc: 'rfc-image',
 };
 
-/** Open a filter source and link its program. Failures are FilterLoadError (parse, compile or link). */
-export function readFilterSource(source: FilterSource): FilterProgram {
+/**
+ * Open a filter source and link its program, its CO-RE relocations resolved against
+ * `targetBtf` (the host's types; default the object's own). Failures are FilterLoadError
+ * (parse, compile or link).
+ */
+export function readFilterSource(source: FilterSource, targetBtf?: BtfSpec): FilterProgram {
   try {
     const spec =
       source.kind === 'insns'
@@ -46,7 +50,7 @@ export function readFilterSource(source: FilterSource): FilterProgram {
             },
           );
     const name = source.kind === 'elf' || source.kind === 'c' ? source.program : undefined;
-    const linked = spec.program(name, { prefer: (p) => TRACED.test(p.section) }).link();
+    const linked = spec.program(name, { prefer: (p) => TRACED.test(p.section) }).link({ targetBtf });
     return { ...linked, origin: source.kind === 'insns' ? 'insns' : OPEN[source.kind] };
   } catch (e) {
     const { detail, location } = e as {

@@ -8,6 +8,7 @@
  *          └─ tracing_on? reserve → fill → predicate? (discard on mismatch) → commit
  */
 
+import type { BtfSpec } from '@tbpf/asm';
 import { parseDeclarations } from '@tbpf/cc-frontend';
 import { type HelperRegistry, Runtime, standardHelpers } from '@tbpf/vm';
 import { Arena } from './arena.js';
@@ -183,8 +184,16 @@ export class TraceHost implements EventSink {
   declare(header: string): string[] {
     const decls = parseDeclarations(header, { fileName: 'host.h' });
     this.arena.declare(decls.structs.values());
+    this.declared.push(decls.btf);
     return [...decls.structs.keys()];
   }
+
+  /** BTF of every header declared so far: with each event's record, its filters' CO-RE target (./host-btf.ts). */
+  declaredBtf(): readonly BtfSpec[] {
+    return this.declared;
+  }
+
+  private readonly declared: BtfSpec[] = [];
 
   // ── events ────────────────────────────────────────────────────────────────────────────────
 

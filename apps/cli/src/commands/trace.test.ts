@@ -124,6 +124,29 @@ describe('tbpf trace against a live host process', () => {
     expect(JSON.parse((await tbpf({}, 'map', 'counts', '--json')).out)).toHaveLength(8);
   });
 
+  it("relocates a CO-RE filter written against another layout to the host's struct (CLI-compiled C)", async () => {
+    // The filter's author had net_device's fields in another order; the host declared its own.
+    const core = ETH5_C.replace(
+      'struct net_device { char name[16]; int ifindex; unsigned int mtu; };',
+      'struct net_device { unsigned int mtu; int ifindex; char name[16]; } __attribute__((preserve_access_index));',
+    ).replaceAll('counts', 'core_counts');
+    let r = await tbpf({ 'core.c': core }, 'filter', 'skb:kfree_skb', '--file', 'core.c');
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    await tbpf({}, 'cat', 'trace_pipe');
+    r = await tbpf({}, 'pipe', '--count', '2', '--timeout', '10000');
+    expect(
+      r.out
+        .trim()
+        .split('\n')
+        .map((l) => l.replace(/.*name=(\S+).*/, '$1')),
+    ).toEqual(['eth5', 'eth5']);
+    const keys = JSON.parse((await tbpf({}, 'map', 'core_counts', '--json')).out).map(
+      (e: { key: number }) => e.key,
+    );
+    expect(keys.sort((a: number, b: number) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
   it('sets predicate filters and reports a syntax error with its column', async () => {
     let r = await tbpf({}, 'filter', 'skb:kfree_skb', 'name', '==', 'eth2');
     expect(r.code).toBe(0);
