@@ -248,10 +248,10 @@ function lower(
     if (v.isExtern && v.section !== undefined && usedGlobals.has(v) && v.type.kind !== 'func')
       unit.externs.push({ name: v.name, section: v.section, type: v.type });
     if (mapVars.has(v) || v.helperId !== undefined || v.isExtern) continue;
-    if (v.section === 'license') {
+    // The license stays a variable of section "license" (with its BTF VAR, as clang writes it:
+    // libbpf's static linker — `bpftool gen object` — wants BTF for every global symbol).
+    if (v.section === 'license')
       unit.license = new TextDecoder().decode(v.init?.bytes ?? new Uint8Array()).replace(/\0.*$/s, '');
-      continue;
-    }
     if (v.isStatic && !usedGlobals.has(v) && !v.used) continue;
     if (v.type.kind === 'ptr' && v.type.to.kind === 'func') continue;
     if (!isComplete(v.type)) continue;

@@ -33,6 +33,8 @@ export interface CcArgs {
   help: boolean;
   /** -v: print the include search list as clang does (Makefiles read it with sed). */
   verbose: boolean;
+  /** `-target` was given (without it, clang's -v describes the host target). */
+  explicitTarget: boolean;
   /** Options accepted without effect, for the note. */
   ignored: string[];
 }
@@ -74,6 +76,7 @@ export function parseCcArgs(argv: readonly string[]): CcArgs {
     json: false,
     help: false,
     verbose: false,
+    explicitTarget: false,
     ignored: [],
   };
   const macroOps: { define: boolean; text: string }[] = [];
@@ -133,6 +136,7 @@ export function parseCcArgs(argv: readonly string[]): CcArgs {
         const t = next();
         if (!TARGETS.has(t))
           throw new CliError(`unsupported target '${t}': tbpf cc compiles for bpf (little-endian) only`);
+        a.explicitTarget = true;
         continue;
       }
       case '-x': {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readObject } from '@tbpf/asm';
@@ -69,16 +69,32 @@ describe('tbpf cc', () => {
 
   it('-v prints the include search list as clang does (what a Makefile turns into -idirafter)', async () => {
     const io = memoryIo({ 'm.c': 'int x;\n' });
-    expect(await runCli(['node', 'tbpf', 'cc', '-v', '-E', '-Iinc', '-idirafter', 'late', 'm.c'], io)).toBe(
-      0,
-    );
-    // libbpf-bootstrap: sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }'
-    const lines = io.stderr.split('\n');
-    const from = lines.indexOf('#include <...> search starts here:');
-    const to = lines.indexOf('End of search list.');
-    expect(from).toBeGreaterThan(0);
-    expect(lines.slice(from + 1, to)).toEqual([' inc', ' /usr/local/include', ' /usr/include', ' late']);
-    expect(io.stderr).not.toContain('accepted without effect');
+    const searched = async (...target: string[]) => {
+      io.stderr = '';
+      const argv = ['-v', '-E', ...target, '-Iinc', '-idirafter', 'late', 'm.c'];
+      expect(await runCli(['node', 'tbpf', 'cc', ...argv], io)).toBe(0);
+      expect(io.stderr).not.toContain('accepted without effect');
+      // libbpf-bootstrap: sed -n '/<...> search starts here:/,/End of search list./{ s| \(/.*\)|-idirafter \1|p }'
+      const lines = io.stderr.split('\n');
+      const from = lines.indexOf('#include <...> search starts here:');
+      expect(from).toBeGreaterThan(0);
+      return lines.slice(from + 1, lines.indexOf('End of search list.'));
+    };
+    expect(await searched('-target', 'bpf')).toEqual([
+      ' inc',
+      ' /usr/local/include',
+      ' /usr/include',
+      ' late',
+    ]);
+    // Without -target, clang describes the host: Debian's multiarch directory when there is one.
+    const multiarch = process.arch === 'x64' && existsSync('/usr/include/x86_64-linux-gnu');
+    expect(await searched()).toEqual([
+      ' inc',
+      ' /usr/local/include',
+      ...(multiarch ? [' /usr/include/x86_64-linux-gnu'] : []),
+      ' /usr/include',
+      ' late',
+    ]);
   });
 
   it('rejects what it cannot do with exit 2', async () => {

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { type CompileOptions, compile, compileToUnit, formatAssembly, preprocess } from '@tbpf/cc-frontend';
 import type { Command } from 'commander';
 import { CliError, type Io } from '../io.js';
@@ -38,16 +39,31 @@ export function registerCc(program: Command, io: Io): void {
     });
 }
 
+/** Debian's multiarch include directory of the host, by Node's process.arch. */
+const MULTIARCH: Partial<Record<NodeJS.Architecture, string>> = {
+  x64: 'x86_64-linux-gnu',
+  arm64: 'aarch64-linux-gnu',
+  ia32: 'i386-linux-gnu',
+  arm: 'arm-linux-gnueabihf',
+  ppc64: 'powerpc64le-linux-gnu',
+  riscv64: 'riscv64-linux-gnu',
+  s390x: 's390x-linux-gnu',
+  loong64: 'loongarch64-linux-gnu',
+};
+
 /**
  * The directories `#include <…>` searches, in clang's -v format. The bundled headers sit
  * between /usr/local/include and /usr/include (where clang's resource directory is); they are
- * not files, so they are named in the header line, not listed.
+ * not files, so they are named in the header line, not listed. Without `-target`, clang
+ * describes its default target, the host: its multiarch directory (asm/types.h…) is listed too
+ * — libbpf-bootstrap's Makefile runs `$(CLANG) -v -E -` to add exactly those as -idirafter.
  */
 function searchList(args: CcArgs): string {
+  const multiarch = `/usr/include/${MULTIARCH[process.arch] ?? ''}`;
+  const host = !args.explicitTarget && MULTIARCH[process.arch] && existsSync(multiarch) ? [multiarch] : [];
   const dirs = [
     ...args.includeDirs,
-    ...(args.noSystemDirs ? [] : SYSTEM_BEFORE_BUNDLED),
-    ...(args.noSystemDirs ? [] : SYSTEM_AFTER_BUNDLED),
+    ...(args.noSystemDirs ? [] : [...SYSTEM_BEFORE_BUNDLED, ...host, ...SYSTEM_AFTER_BUNDLED]),
     ...args.afterDirs,
   ];
   return `tbpf cc (BPF target; bundled headers searched after /usr/local/include)\n#include "..." search starts here:\n#include <...> search starts here:\n${dirs.map((d) => ` ${d}\n`).join('')}End of search list.\n`;
