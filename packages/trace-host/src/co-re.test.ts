@@ -65,6 +65,7 @@ int xmit(struct trace_event_raw_xmit *ctx) {
 /** A host struct read through bpf_probe_read_kernel at relocated addresses (the RFC's pt_regs form). */
 const ARENA_FILTER = `${PRELUDE}
 struct conn { unsigned int id; unsigned short port; char tag[4]; } CORE;
+enum conn_state { CONN_OPEN = 1, CONN_CLOSED = 2 };
 
 SEC("kprobe/conn_open")
 int conn_open(struct pt_regs *ctx) {
@@ -78,6 +79,8 @@ int conn_open(struct pt_regs *ctx) {
   PUT(0, id);
   PUT(1, port);
   PUT(2, t);
+  PUT(3, __builtin_preserve_enum_value(*(enum conn_state *)CONN_CLOSED, 1));
+  PUT(4, __builtin_preserve_type_info(*(struct conn *)0, 1));
   return 1;
 }
 `;
@@ -167,12 +170,23 @@ describe('CO-RE against the host: the event record', () => {
 });
 
 describe('CO-RE against the host: declared structs in the arena', () => {
+  // Each layout with its size and its value of CONN_CLOSED (the enum's values differ too).
   const layouts = {
-    declared: 'struct conn { unsigned int id; unsigned short port; char tag[4]; };',
-    reordered: 'struct conn { char tag[8]; unsigned long created; unsigned short port; unsigned int id; };',
+    declared: {
+      header:
+        'struct conn { unsigned int id; unsigned short port; char tag[4]; }; enum conn_state { CONN_OPEN = 1, CONN_CLOSED = 2 };',
+      size: 12,
+      closed: 2,
+    },
+    reordered: {
+      header:
+        'struct conn { char tag[8]; unsigned long created; unsigned short port; unsigned int id; }; enum conn_state { CONN_NEW, CONN_OPEN = 10, CONN_CLOSED = 20 };',
+      size: 24,
+      closed: 20,
+    },
   };
   for (const [compiler, bytes] of objects(ARENA_FILTER))
-    for (const [layout, header] of Object.entries(layouts))
+    for (const [layout, { header, size, closed }] of Object.entries(layouts))
       it(`${compiler} object, ${layout} struct conn: the right fields on every engine`, () => {
         for (const engine of ENGINES) {
           const host = new TraceHost({ seam: fakeSeam() });
@@ -190,7 +204,13 @@ describe('CO-RE against the host: declared structs in the arena', () => {
           host.setBpfFilter(ev, { kind: 'elf', bytes }, { engine, ctx: 'regs' });
           host.enable(ev);
           ev.emit(c);
-          expect(outMap(host)).toEqual({ 0: String(0xc0ffee), 1: '8080', 2: String('c'.charCodeAt(0)) });
+          expect(outMap(host)).toEqual({
+            0: String(0xc0ffee),
+            1: '8080',
+            2: String('c'.charCodeAt(0)),
+            3: String(closed),
+            4: String(size),
+          });
         }
       });
 });
