@@ -8,6 +8,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type BtfSpec, linkProgram, type ObjectFile, POISON_HELPER, readBtf, readObject } from '@tbpf/asm';
+import { slotStarts } from '@tbpf/isa';
 import { describe, expect, it } from 'vitest';
 import { compile } from './compile.js';
 
@@ -147,4 +149,77 @@ describe.skipIf(!haveHeaders || !haveTools)('CO-RE relocations', () => {
       ]);
     },
   );
+
+  // libbpf (through bpftool -d) prints each patch it makes: the differential oracle for tbpf's
+  // own resolver (@tbpf/asm linkProgram with the running kernel's BTF as the target).
+  const kernelBtf = '/sys/kernel/btf/vmlinux';
+  const canLoad =
+    process.getuid?.() === 0 && existsSync(kernelBtf) && spawnSync('bpftool', ['version']).status === 0;
+
+  it.skipIf(!canLoad)(
+    "patch the same instructions with the same values as libbpf against the running kernel's BTF",
+    () => {
+      if (!objects) return;
+      const kernel = readBtf(new Uint8Array(readFileSync(kernelBtf)), 'little');
+      const builtins = build(
+        'builtins',
+        `${BUILTINS}\n#define SEC(n) __attribute__((section(n), used))\nSEC("kprobe/x") int k(void *c) { return f(c, c); }\n`,
+      );
+      for (const file of [objects.clang, objects.tbpf, builtins.clang, builtins.tbpf]) {
+        const theirs = libbpfPatches(file);
+        expect(theirs.size).toBeGreaterThan(3);
+        expect(tbpfPatches(readObject(new Uint8Array(readFileSync(file))), kernel)).toEqual(theirs);
+      }
+    },
+  );
 });
+
+/**
+ * `function:slot` → the value libbpf patched in (`poison` for an instruction it poisoned). libbpf
+ * relocates each function (.text ones too) in its own instructions, before appending callees.
+ */
+function libbpfPatches(file: string): Map<string, string> {
+  const pin = join('/sys/fs/bpf', `tbpf-core-${process.pid}`);
+  const r = spawnSync('bpftool', ['-d', 'prog', 'loadall', file, pin], { encoding: 'utf8' });
+  spawnSync('rm', ['-rf', pin]);
+  const out = new Map<string, string>();
+  for (const line of r.stderr.split('\n')) {
+    const patched =
+      /prog '(\w+)': relo #\d+: patched insn #(\d+) \([^)]*\) (off|imm|imm64|mem_sz) \d+ -> (\d+)/.exec(line);
+    if (patched) out.set(`${patched[1]}:${patched[2]}${patched[3] === 'mem_sz' ? ':size' : ''}`, patched[4]);
+    const poisoned = /prog '(\w+)': relo #\d+: substituting insn #(\d+) w\/ invalid insn/.exec(line);
+    if (poisoned) out.set(`${poisoned[1]}:${poisoned[2]}`, 'poison');
+  }
+  return out;
+}
+
+/** The same map from tbpf's linker: each function linked as an entry against `target`. */
+function tbpfPatches(obj: ObjectFile, target: BtfSpec): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const fn of obj.functions) {
+    if (!fn.coreRelocations?.length) continue;
+    const own = linkProgram(obj, fn);
+    const linked = linkProgram(obj, fn, { targetBtf: target });
+    // Slots are the same in both links (a poisoned lddw stays two slots); indices are not.
+    const ownSlots = slotStarts(own.insns);
+    const linkedSlots = slotStarts(linked.insns);
+    for (const r of fn.coreRelocations) {
+      const slot = ownSlots[r.insnIndex];
+      const before = own.insns[r.insnIndex];
+      const insn = linked.insns[linkedSlots.indexOf(slot)];
+      const key = `${fn.name}:${slot}`;
+      if (insn.kind === 'call' && insn.imm === POISON_HELPER) {
+        out.set(key, 'poison');
+        if (before.kind === 'lddw') out.set(`${fn.name}:${slot + 1}`, 'poison');
+      } else if (insn.kind === 'lddw')
+        out.set(key, String(BigInt(insn.imm >>> 0) | (BigInt(insn.imm2 >>> 0) << 32n)));
+      else if (insn.kind === 'alu') out.set(key, String(BigInt.asUintN(64, BigInt(insn.imm))));
+      else if ('off' in insn) {
+        out.set(key, String(insn.off));
+        if ('size' in insn && 'size' in before && insn.size !== before.size)
+          out.set(`${key}:size`, String(insn.size));
+      }
+    }
+  }
+  return out;
+}

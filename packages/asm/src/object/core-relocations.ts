@@ -618,7 +618,9 @@ function resolve(
     throw new Refused(`a ${r.kind} relocation of an anonymous type`);
   let cands = cache.get(r.typeId);
   if (!cands) {
-    cands = findCandidates(local, target, r.typeId);
+    // Against its own BTF a program keeps the types it was compiled with: its root type is the
+    // one candidate (its other flavors, task_struct___v2 next to task_struct, are not).
+    cands = target === local ? [r.typeId] : findCandidates(local, target, r.typeId);
     cache.set(r.typeId, cands);
   }
   let best: { res: Result; spec: Spec } | undefined;
