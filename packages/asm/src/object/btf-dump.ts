@@ -5,6 +5,7 @@
  * version bpftool 7.1 links, libbpf 1.1), between the same `__VMLINUX_H__` guards.
  */
 import type { BtfSpec, BtfType } from './btf-types.js';
+import { withTypeRefs } from './btf-write.js';
 
 const KIND_NAME: Record<BtfType['kind'], string> = {
   void: 'UNKN',
@@ -194,29 +195,12 @@ class CDumper {
   }
 
   private refs(t: BtfType): number[] {
-    switch (t.kind) {
-      case 'ptr':
-      case 'typedef':
-      case 'volatile':
-      case 'const':
-      case 'restrict':
-      case 'type_tag':
-      case 'func':
-      case 'var':
-      case 'decl_tag':
-        return [t.type];
-      case 'array':
-        return [t.elemType, t.indexType];
-      case 'struct':
-      case 'union':
-        return t.members.map((m) => m.type);
-      case 'func_proto':
-        return [t.returnType, ...t.params.map((p) => p.type)];
-      case 'datasec':
-        return t.vars.map((v) => v.type);
-      default:
-        return [];
-    }
+    const ids: number[] = [];
+    withTypeRefs(t, (id) => {
+      ids.push(id);
+      return id;
+    });
+    return ids;
   }
 
   dumpAll(): string {

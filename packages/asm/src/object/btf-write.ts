@@ -115,7 +115,7 @@ export class BtfBuilder {
   append(spec: BtfSpec): (id: number) => number {
     const shift = this.spec.types.length - 1;
     const to = (id: number) => (id === 0 ? 0 : id + shift);
-    for (const t of spec.types.slice(1)) this.add(movedType(t, to));
+    for (const t of spec.types.slice(1)) this.add(withTypeRefs(t, to));
     return to;
   }
 
@@ -158,8 +158,8 @@ export class BtfBuilder {
   }
 }
 
-/** A copy of `t` whose type references go through `to`. */
-function movedType(t: BtfType, to: (id: number) => number): BtfType {
+/** A copy of `t` whose type references (member, element, pointee… ids) go through `to`. */
+export function withTypeRefs(t: BtfType, to: (id: number) => number): BtfType {
   switch (t.kind) {
     case 'ptr':
     case 'typedef':

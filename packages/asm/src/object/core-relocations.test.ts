@@ -124,7 +124,7 @@ describe.skipIf(!clang)('CO-RE resolution (libbpf semantics) on clang-19 objects
   it('checks that the instruction holds what the local BTF says (libbpf validates before patching)', () => {
     const tampered: ObjectFile = structuredClone(obj);
     const fn = tampered.programs[0];
-    const rel = fn.coreRelocations.find((r) => r.kind === 'field_byte_offset')!;
+    const rel = (fn.coreRelocations ?? []).find((r) => r.kind === 'field_byte_offset')!;
     (fn.insns[rel.insnIndex] as { off: number }).off = 6;
     const program = tampered.functions.find((f) => f.name === 'p')!;
     program.insns = fn.insns;

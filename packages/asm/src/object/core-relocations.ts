@@ -15,7 +15,7 @@
  * ambiguous target is an error (`CoreRelocationError`), as it fails libbpf's load.
  */
 import type { Insn, Size } from '@tbpf/isa';
-import { btfSizeOf, skipModifiers } from './btf-read.js';
+import { btfSizeOf, CORE_RELO_KINDS, skipModifiers } from './btf-read.js';
 import type { BtfSpec, BtfType } from './btf-types.js';
 
 /** libbpf's poison helper id (0xbad2310, "bad relo") for relocations the target cannot satisfy. */
@@ -47,16 +47,10 @@ export class CoreRelocationError extends Error {
   override readonly name = 'CoreRelocationError';
 }
 
-const FIELD_KINDS = new Set([
-  'field_byte_offset',
-  'field_byte_size',
-  'field_exists',
-  'field_signed',
-  'field_lshift_u64',
-  'field_rshift_u64',
-]);
-const TYPE_KINDS = new Set(['type_id_local', 'type_id_target', 'type_exists', 'type_size', 'type_matches']);
-const ENUM_KINDS = new Set(['enumval_exists', 'enumval_value']);
+// CORE_RELO_KINDS in enum bpf_core_relo_kind's order: fields 0–5, types 6–9 and 12, enum values 10–11.
+const FIELD_KINDS = new Set(CORE_RELO_KINDS.slice(0, 6));
+const TYPE_KINDS = new Set([...CORE_RELO_KINDS.slice(6, 10), CORE_RELO_KINDS[12]]);
+const ENUM_KINDS = new Set(CORE_RELO_KINDS.slice(10, 12));
 
 /** One step of a spec: a named member (`name`), or an array element / the root index. */
 interface Accessor {
