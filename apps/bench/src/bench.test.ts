@@ -124,6 +124,8 @@ describe('bench --quick', () => {
     for (const id of ['predicate', 'bpf-wasm', 'bpf-jit', 'bpf-interp'] as const)
       expect(byId.get(id), id).toMatchObject({ dropped: 800, recorded: 0 });
     expect(report.runs).toHaveLength(2);
+    // Kept after each group, so a long run that is stopped keeps what it measured.
+    expect(JSON.parse(readFileSync(join(out, 'node-table.partial.json'), 'utf8')).runs).toEqual(report.runs);
     for (const group of report.runs) expect(group).toHaveLength(2);
     for (const p of report.phases) {
       expect(p.cpuNsPerRequest, p.id).toBeGreaterThan(0);

@@ -119,6 +119,10 @@ export async function node(
     eventPathCalls: opts.calls ?? (opts.quick ? 20_000 : 200_000),
     eventPathRepeats: opts.quick ? 5 : 15,
     phases: opts.phases,
+    onGroup: (runs) => {
+      mkdirSync(opts.out, { recursive: true });
+      writeFileSync(join(opts.out, 'node-table.partial.json'), `${JSON.stringify({ runs })}\n`);
+    },
     resamples: opts.resamples,
     register: opts.register,
     progress: (done, total, label) => {

@@ -126,6 +126,8 @@ export interface NodeTableOptions {
   /** The preload to `--import` (default @tbpf/trace-host/register). */
   register?: string;
   progress?: (done: number, total: number, phase: string) => void;
+  /** Called with every burst so far after each group (long runs keep what they measured). */
+  onGroup?: (runs: readonly Record<NodePhaseId, NodeRun>[][]) => void;
 }
 
 /** One burst to one server. */
@@ -317,6 +319,7 @@ export async function runNodeTable(options: NodeTableOptions): Promise<NodeTable
       options.progress?.(done++, total, `group ${g + 1}, ${label}`),
     );
     runs.push(group.rounds);
+    options.onGroup?.(runs);
     for (const [id, c] of group.counts) {
       const sum = counts.get(id) ?? { dropped: 0, recorded: 0 };
       counts.set(id, { dropped: sum.dropped + c.dropped, recorded: sum.recorded + c.recorded });
