@@ -517,7 +517,8 @@ export class Checker {
    */
   private isStateVisited(): boolean {
     const pc = this.pc;
-    const key = regsKey(this.st);
+    // regsKey of the current state, computed when first needed (loop check, new checkpoint).
+    let key: number | undefined;
     const force = this.hist.length > MAX_HIST || this.pruning === 'every-prune-point';
     const jmps = this.jmpsProcessed - this.prevJmps;
     const insns = this.stats.processed - this.prevInsns;
@@ -530,6 +531,7 @@ export class Checker {
       const c = list[i];
       if (c.branches > 0) {
         // Still being explored: we are in a loop. The same registers again: no progress.
+        key ??= regsKey(this.st);
         if (
           c.key === key &&
           sameRegs(c.state, this.st) &&
@@ -561,7 +563,8 @@ export class Checker {
       // Drop states that keep failing to prune (Linux's miss_cnt heuristic); one still being
       // explored lives on as the parent of its paths until they end.
       if (c.miss > c.hit * 3 + 3) {
-        list.splice(i, 1);
+        for (let j = i + 1; j < list.length; j++) list[j - 1] = list[j];
+        list.pop();
         if (c.branches > 0) c.evicted = true;
         else this.curStates--;
       }
@@ -584,7 +587,7 @@ export class Checker {
       branches: 1,
       hit: 0,
       miss: 0,
-      key,
+      key: key ?? regsKey(this.st),
       evicted: false,
     };
     this.hist = into ? [into] : [];
