@@ -27,30 +27,36 @@ object('sub/one.o', [
   ['ok', 'kprobe/sys_open', 'r0 = 0\nif r1 == 0 goto +1\nr0 = 1\nexit'],
   ['bad', 'socket1', 'r0 = *(u32 *)(r1 + 1000)\nexit'],
 ]);
-object('two.o', [['pass', 'xdp', 'r0 = 2\nexit']]);
+object('two.o', [
+  ['pass', 'xdp', 'r0 = 2\nexit'],
+  ['uninit', 'xdp', 'r1 = *(u64 *)(r10 - 16)\nr0 = 2\nexit'],
+]);
 
 describe('tbpf-bench verifier', () => {
   test("lists every program, judges it with its section's type, reports speed, ratios and the confusion table", () => {
     const oracle = buildKernelOracle(resolve(__dirname, '../../..'));
     const report = runVerifierCorpus({ dir, repeats: 1, oracle });
     const by = new Map(report.programs.map((p) => [p.function, p]));
-    expect([...by.keys()].sort()).toEqual(['bad', 'ok', 'pass']);
+    expect([...by.keys()].sort()).toEqual(['bad', 'ok', 'pass', 'uninit']);
     expect(by.get('ok')!.tbpf).toMatchObject({ accepted: true, processed: 4 });
     expect(by.get('bad')!.tbpf).toMatchObject({
       accepted: false,
       error: 'invalid bpf_context access off=1000 size=4',
     });
-    expect(by.get('pass')!.tbpf).toMatchObject({ accepted: true });
+    expect(by.get('pass')!.tbpf).toMatchObject({ accepted: true, zeroedBytes: 0 });
+    expect(by.get('uninit')!.tbpf).toMatchObject({ accepted: true, zeroedBytes: 16 });
     expect(by.get('pass')!.type).toBe('xdp');
     if (oracle) {
       expect(by.get('ok')!.kernel).toMatchObject({ accepted: true });
       expect(by.get('ok')?.kernel?.processed).toBeGreaterThan(0);
       expect(by.get('bad')!.kernel).toMatchObject({ accepted: false });
       expect(by.get('pass')!.kernel).toMatchObject({ accepted: true });
+      expect(by.get('uninit')!.kernel).toMatchObject({ accepted: true });
     }
     const text = verifierCorpusText(report);
-    expect(text).toMatch(/^3 programs in 2 objects; tbpf judged 3 \(accepted 2\)/);
+    expect(text).toMatch(/^4 programs in 2 objects; tbpf judged 4 \(accepted 3\)/);
+    expect(text).toMatch(/zeroed on entry\): 1 of 3 accepted programs, 16 bytes in all/);
     expect(text).toMatch(/insns\/s; per program median/);
-    expect(text).toMatch(/tbpf accepts 2; PREVAIL passes 0/);
+    expect(text).toMatch(/tbpf accepts 3; PREVAIL passes 0/);
   });
 });

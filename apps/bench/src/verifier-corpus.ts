@@ -50,7 +50,15 @@ export interface CorpusProgram {
   type: string;
   /** Why the program could not be given to the verifier (object or link error, unknown type). */
   loadError?: string;
-  tbpf?: { accepted: boolean; error?: string; processed: number; states: number; ms: number };
+  tbpf?: {
+    accepted: boolean;
+    error?: string;
+    processed: number;
+    states: number;
+    ms: number;
+    /** Stack bytes the engines zero on entry (the program may read stack it did not write). */
+    zeroedBytes: number;
+  };
   kernel?: KernelVerdict;
 }
 
@@ -234,6 +242,7 @@ export function runVerifierCorpus(opts: VerifierCorpusOptions): VerifierCorpusRe
       processed: result.stats.processed,
       states: result.stats.totalStates,
       ms: Number.NaN,
+      zeroedBytes: (result.zeroedStacks ?? []).reduce((n, z) => n + z.bytes, 0),
     };
     let code: Uint8Array | LinkedProgram['insns'];
     try {
@@ -401,6 +410,12 @@ export function verifierCorpusText(r: VerifierCorpusReport): string {
   }
 
   if (judged.length) {
+    const accepted = judged.filter((p) => p.tbpf!.accepted);
+    const zeroed = accepted.filter((p) => p.tbpf!.zeroedBytes > 0);
+    lines.push(
+      '',
+      `reading stack they did not write (zeroed on entry): ${zeroed.length} of ${accepted.length} accepted programs, ${fmtInt(zeroed.reduce((n, p) => n + p.tbpf!.zeroedBytes, 0))} bytes in all`,
+    );
     const processed = judged.reduce((s, p) => s + p.tbpf!.processed, 0);
     const ms = r.passMs;
     const rates = judged.filter((p) => p.tbpf!.ms > 0).map((p) => p.tbpf!.processed / p.tbpf!.ms);
