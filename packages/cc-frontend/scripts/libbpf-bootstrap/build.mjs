@@ -230,8 +230,9 @@ async function runOne(dir, app, seconds) {
   const early = await Promise.race([exited, activity(until).then(() => undefined)]);
   let end = early;
   if (!end) {
+    // Ctrl-C lets an example clean up (tc removes the clsact qdisc it added to lo): give it time.
     child.kill('SIGINT');
-    end = await Promise.race([exited, sleep(2000).then(() => undefined)]);
+    end = await Promise.race([exited, sleep(10_000).then(() => undefined)]);
     if (!end) {
       child.kill('SIGKILL');
       end = await exited;
