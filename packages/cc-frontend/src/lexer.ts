@@ -63,26 +63,26 @@ export class Token {
     readonly hide: HideSet | undefined = undefined,
   ) {
     this.bits = KIND_INDEX[kind] | (space ? 8 : 0) | (bol ? 16 : 0);
-    if (loc instanceof Token && loc.place === undefined) {
-      this.file = loc.file;
-      this.pos = loc.pos;
-      this.place = undefined;
-      return;
-    }
-    this.file = loc instanceof Token || loc instanceof ExpandedFrom ? '' : loc.file;
     // The lexer's scratch location is copied; any other object is kept (the parser compares
     // token locations by identity), as are places that do not fit the packed form.
-    if (loc instanceof PlainLoc && loc.col < 4096 && loc.line < 500_000) {
-      this.pos = loc.line * 4096 + loc.col;
-      this.place = undefined;
+    if (loc instanceof PlainLoc) {
+      this.file = loc.file;
+      if (loc.col < 4096 && loc.line < 500_000) {
+        this.pos = loc.line * 4096 + loc.col;
+        this.place = undefined;
+      } else {
+        this.pos = -1;
+        this.place = { file: loc.file, line: loc.line, col: loc.col };
+      }
+    } else if (loc instanceof Token) {
+      // The same place as that token: its packed place or location object, or made from it.
+      this.file = loc.file;
+      this.pos = loc.pos;
+      this.place = loc.place instanceof Token || loc.place instanceof ExpandedFrom ? loc : loc.place;
     } else {
+      this.file = '';
       this.pos = -1;
-      this.place =
-        loc instanceof PlainLoc
-          ? { file: loc.file, line: loc.line, col: loc.col }
-          : loc instanceof Token && !(loc.place instanceof Token || loc.place instanceof ExpandedFrom)
-            ? loc.place
-            : loc;
+      this.place = loc;
     }
   }
 
