@@ -339,7 +339,7 @@ function reaches(calls: Map<Func, Func[]>, from: Func, to: Func): boolean {
     if (g === to) return true;
     if (seen.has(g)) continue;
     seen.add(g);
-    stack.push(...(calls.get(g) ?? []));
+    for (const h of calls.get(g) ?? []) stack.push(h);
   }
   return false;
 }

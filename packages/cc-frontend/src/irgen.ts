@@ -1221,7 +1221,7 @@ export class FuncGen {
     this.stmt(f.body as Stmt);
     this.startBlock(frame.exit);
     this.inlining.pop();
-    this.freeSlots.push(...frame.slots);
+    for (const s of frame.slots) this.freeSlots.push(s);
     this.labels = saved.labels;
     this.loc = saved.loc;
     for (const b of before) {

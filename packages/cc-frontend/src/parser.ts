@@ -1504,7 +1504,7 @@ export class Parser {
         const start = this.pos;
         try {
           if (this.pragmaAttribute()) continue;
-          if (this.isDeclStart()) items.push(...this.localDecl());
+          if (this.isDeclStart()) for (const d of this.localDecl()) items.push(d);
           else items.push(this.stmt());
         } catch (e) {
           if (!(e instanceof Abort) || e.fatal) throw e;
@@ -1661,7 +1661,7 @@ export class Parser {
           this.enterScope();
           try {
             const init: Stmt[] = [];
-            if (this.isDeclStart()) init.push(...this.localDecl());
+            if (this.isDeclStart()) for (const d of this.localDecl()) init.push(d);
             else if (!this.accept(';')) {
               init.push({ kind: 'expr', loc: this.peek().loc, e: this.expr() });
               this.expect(';', "in 'for' statement specifier");
@@ -2098,7 +2098,7 @@ export class Parser {
         throw this.error(t.loc, 'wide string literals are not supported');
       const b = decodeEscapes(t.text.slice(t.text.indexOf('"') + 1, -1));
       if (typeof b === 'string') throw this.error(t.loc, b);
-      out.push(...b);
+      for (const x of b) out.push(x);
     }
     return out;
   }
