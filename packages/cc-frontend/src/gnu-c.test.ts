@@ -180,6 +180,11 @@ describe('bad input ends quickly with bounded output', () => {
     }
   });
 
+  it('takes long lists without a stack overflow (no list is spread into a call)', () => {
+    const src = `int f(void *c) { const char *s = "${'x'.repeat(300_000)}"; return s[1]; }`;
+    expect(compileToUnit(src, { fileName: 'long.c' }).messages).toBe('');
+  });
+
   it('reads nested declarators once (time linear in their depth)', () => {
     const src = `int ${'(*'.repeat(200)}f${')(void)'.repeat(200)};`; // 2^200 if read twice per level
     expect(compileToUnit(src, { fileName: 'x.c' }).messages).toBe('');
