@@ -14,6 +14,7 @@ import { compile } from '@tbpf/cc-frontend';
 import { seededRandom } from '@tbpf/isa/testing';
 import {
   compilePredicate,
+  hostBtf,
   layoutFields,
   parseFilterWrite,
   parseKprobeCommand,
@@ -33,12 +34,15 @@ export const PARSERS = [
 ] as const;
 export type ParserName = (typeof PARSERS)[number];
 
-const FIELDS = layoutFields([
+const LAYOUT = layoutFields([
   { name: 'name', type: 'char[16]' },
   { name: 'len', type: 'unsigned int' },
   { name: 'delta', type: 'int' },
   { name: 'big', type: 'long' },
-]).fields;
+]);
+const FIELDS = LAYOUT.fields;
+/** The host's types a filter's CO-RE relocations resolve against (the event's record). */
+const TARGET_BTF = hostBtf([], { name: 'kfree_skb', fields: FIELDS, recordSize: LAYOUT.size });
 const HELPERS = standardHelpers()
   .list()
   .map((h) => h.proto);
@@ -242,6 +246,7 @@ export function parserInput(seed: number): { parser: ParserName; run: () => void
       fields: FIELDS,
       helpers: HELPERS,
       logLevel: 1,
+      targetBtf: TARGET_BTF,
     });
   };
   switch (parser) {

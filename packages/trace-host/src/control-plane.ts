@@ -26,26 +26,14 @@
  */
 
 import { RingBuffer } from '@tbpf/vm';
+import { type ControlErrorCode, ControlPlaneError } from './control-error.js';
 import type { TraceEvent } from './event.js';
 import { formatProbeDefinition, KprobeEventError } from './kprobe-events.js';
 import { formatMap, formatMapHistogram, formatMapJson, formatRingRecords } from './map-dump.js';
 import { PredicateError } from './predicate-parse.js';
 import type { TraceHost } from './trace-host.js';
 
-export type ControlErrorCode = 'ENOENT' | 'EINVAL' | 'EBUSY' | 'EISDIR' | 'EACCES' | 'ENOTDIR';
-
-export class ControlPlaneError extends Error {
-  constructor(
-    readonly code: ControlErrorCode,
-    readonly path: string,
-    message: string,
-    /** The verifier log or parse display, when there is one. */
-    readonly detail?: string,
-  ) {
-    super(`${path}: ${message}`);
-    this.name = 'ControlPlaneError';
-  }
-}
+export { type ControlErrorCode, ControlPlaneError } from './control-error.js';
 
 /** Loads BPF filters from `filter` writes (see ./bpf-filter.ts, ./filter-planner.ts). */
 export interface BpfFilterLoader {

@@ -17,8 +17,8 @@
  * exceed the connection limit. Unexpected failures answer `EIO` and go to the host's error_log.
  */
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { ControlPlaneError } from './control-error.js';
 import { encodeFrame, FrameError, FrameReader } from './control-frames.js';
-import { ControlPlaneError } from './control-plane.js';
 import { type ControlRequest, parseRequest, type RequestError } from './control-request.js';
 import { bindOwnerOnly, removeSocketFile } from './control-socket-file.js';
 import type { TraceHost } from './trace-host.js';
@@ -65,17 +65,28 @@ export interface ControlServer {
 }
 
 /**
+ * A trace host, or what makes one when the first request arrives: a preloaded process then
+ * loads the trace host only once someone uses its socket (connecting alone does not).
+ */
+export type HostSource = TraceHost | (() => Promise<TraceHost>);
+
+/**
  * Serve `host`'s control plane on a Unix socket at `path` (mode 0600). Rejects with
  * ControlSocketError when a live process already serves `path` (`EADDRINUSE`) or `path` is not
  * a socket (`EEXIST`); a stale socket is replaced. The file is removed by `close()` and when
  * the process exits.
  */
 export async function serveControlSocket(
-  host: TraceHost,
+  host: HostSource,
   path: string,
   options: ControlSocketOptions = {},
 ): Promise<ControlServer> {
   const limits = { ...DEFAULTS, ...options };
+  let made: Promise<TraceHost> | undefined;
+  const hostNow = (): Promise<TraceHost> => {
+    made ??= typeof host === 'function' ? host() : Promise.resolve(host);
+    return made;
+  };
   /**
    * Every connection, in order of its last activity (a Map keeps insertion order: a connection
    * is re-inserted when it acts), with what to call to drop it and whether it has work in
@@ -158,12 +169,22 @@ export async function serveControlSocket(
           if (req.op === 'pipe') {
             const ac = new AbortController();
             pipes.add(ac);
-            void pipe(host, req, send, ac.signal).finally(() => pipes.delete(ac));
+            void hostNow()
+              .then(
+                (h) => pipe(h, req, send, ac.signal),
+                (e) => send(unavailable(req, e)),
+              )
+              .finally(() => pipes.delete(ac));
             return;
           }
           busy++;
           queue = queue.then(async () => {
-            send(await handle(host, req));
+            send(
+              await hostNow().then(
+                (h) => handle(h, req),
+                (e) => unavailable(req, e),
+              ),
+            );
             busy--;
           });
         });
@@ -199,6 +220,15 @@ export async function serveControlSocket(
         });
       }),
   };
+}
+
+/** The answer to every request when the host could not be made (its modules failed to load). */
+function unavailable(req: ControlRequest, e: unknown): ControlResponse {
+  return failure(
+    req.id,
+    'EIO',
+    `the trace host could not start: ${e instanceof Error ? e.message : String(e)}`,
+  );
 }
 
 function failure(id: number, code: string, message: string, detail?: string): ControlResponse {

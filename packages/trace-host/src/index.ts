@@ -8,6 +8,7 @@ export * from './field-types.js';
 export * from './filter-program.js';
 export { compileFilterC, readFilterSource } from './filter-sources.js';
 export * from './function-registry.js';
+export * from './host-btf.js';
 export * from './host-helpers.js';
 export * from './kprobe-events.js';
 export { BPF_ADDRESS_BASE, type HostValue } from './linear.js';

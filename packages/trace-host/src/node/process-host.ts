@@ -4,16 +4,18 @@
  * socket in the per-user folder (./socket-dir.ts) that `tbpf trace -p PID` finds.
  *
  * Started by `node --import @tbpf/trace-host/register app.js` (mode 'preload') or injected
- * into a running process by `tbpf trace attach PID` (mode 'attach'). Writing the `detach`
+ * into a running process by `tbpf trace attach PID` (mode 'attach'). A preloaded process only
+ * binds its socket: the trace host (./node-host.ts, the verifier, the engines, the compiler)
+ * loads when the first request arrives, so an application nobody traces carries none of it —
+ * measured, loading it costs the application several per cent of CPU per request even with
+ * every event disabled (apps/bench `node`). Writing the `detach`
  * control file disables every event and removes every filter and probe; an attached host then
  * also closes its socket and forgets itself, leaving the process as it was (the module stays
  * loaded, inert).
  */
 import { type ControlServer, serveControlSocket } from '../control-socket.js';
-import { FunctionRegistry } from '../function-registry.js';
-import { TraceHost } from '../trace-host.js';
-import { moduleFunctionResolver } from './module-functions.js';
-import { defineNodeEvents, type NodeEventsOptions } from './node-events.js';
+import type { TraceHost } from '../trace-host.js';
+import type { NodeEventsOptions } from './node-events.js';
 import { controlSocketPath, ensureControlSocketDir } from './socket-dir.js';
 
 export type ProcessHostMode = 'preload' | 'attach';
@@ -25,7 +27,8 @@ export interface ProcessHostOptions extends NodeEventsOptions {
 }
 
 export interface ProcessHost {
-  readonly host: TraceHost;
+  /** The trace host, made when first asked for (a preloaded one: by the first control request). */
+  host(): Promise<TraceHost>;
   readonly socketPath: string;
   readonly mode: ProcessHostMode;
   /** Remove every probe and filter, close the socket and forget this host. */
@@ -55,8 +58,19 @@ export function startProcessHost(options: ProcessHostOptions): Promise<ProcessHo
 }
 
 async function start(options: ProcessHostOptions): Promise<ProcessHost> {
-  const host = new TraceHost({ registry: new FunctionRegistry(moduleFunctionResolver()) });
-  defineNodeEvents(host, options);
+  let made: Promise<TraceHost> | undefined;
+  const host = (): Promise<TraceHost> => {
+    made ??= import('./node-host.js').then(({ createNodeHost }) => {
+      const h = createNodeHost(options);
+      // An attached host leaves once detached; a preloaded one stays for the next session. The
+      // close waits a turn so the reply to the `detach` write goes out first.
+      h.onDetach = options.mode === 'attach' ? () => setImmediate(() => void self.stop()) : null;
+      return h;
+    });
+    return made;
+  };
+  // Attaching loads the host at once: whoever attached is about to use it.
+  if (options.mode === 'attach') await host();
   const socketPath = options.socketPath ?? controlSocketPath();
   ensureControlSocketDir(socketPath.slice(0, socketPath.lastIndexOf('/')));
   // The server removes its socket file when closed and when the process exits.
@@ -68,17 +82,19 @@ async function start(options: ProcessHostOptions): Promise<ProcessHost> {
     mode: options.mode,
     stop: () => {
       stopped ??= (async () => {
-        host.dispose();
-        host.onDetach = null;
         const g = globalThis as Global;
         delete g[KEY];
+        await made?.then(
+          (h) => {
+            h.dispose();
+            h.onDetach = null;
+          },
+          () => {}, // never made: nothing to remove
+        );
         await server.close();
       })();
       return stopped;
     },
   };
-  // An attached host leaves once detached; a preloaded one stays for the next session. The
-  // close waits a turn so the reply to the `detach` write goes out first.
-  host.onDetach = options.mode === 'attach' ? () => setImmediate(() => void self.stop()) : null;
   return self;
 }

@@ -3,7 +3,7 @@
  * preload and plain, driven over its control socket from this process.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ControlClient } from '../control-socket.js';
@@ -80,6 +80,34 @@ describe('a server started under the preload', { timeout: 60_000 }, () => {
     }
     // Nothing is watched until an event is enabled.
     expect(await appState(a.port)).toMatchObject({ subscribed: [], wrapped: [], inspector: null });
+  });
+
+  it('loads the trace host only when its socket is first used', async () => {
+    // A module hook that prints every file the process loads.
+    const hook = path.join(entries.dir, 'log-loads.mjs');
+    writeFileSync(
+      hook,
+      `import { register } from 'node:module';
+register('data:text/javascript,' + encodeURIComponent(\`
+export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context);
+  if (r.url.startsWith('file:')) process.stderr.write('loaded ' + r.url + '\\\\n');
+  return r;
+}\`));`,
+    );
+    const a = await app({ nodeArgs: ['--import', hook, '--import', entries.register] });
+    const hostLoaded = () => /loaded \S*\/chunks\/node-host-/.test(a.output());
+    // (The hooks run in a thread of their own: their lines can arrive a little later.)
+    await expect.poll(a.output).toMatch(/loaded \S*\/register\.mjs/);
+    expect(hostLoaded()).toBe(false);
+    const c = await connect(a.pid);
+    try {
+      expect(hostLoaded()).toBe(false); // connecting alone loads nothing
+      expect((await c.read('available_events')).split('\n')).toContain('node:http_server_request_start');
+      await expect.poll(hostLoaded).toBe(true);
+    } finally {
+      c.close();
+    }
   });
 
   it('traces HTTP events with a C filter and a predicate, then detaches and stays served', async () => {

@@ -48,28 +48,33 @@ export interface Entries {
   dir: string;
 }
 
-/** Bundle register.ts and node/attach-entry.ts (source condition) into a temporary folder. */
+/**
+ * Bundle register.ts and node/attach-entry.ts (source condition) into a temporary folder, as
+ * one build split into chunks at each dynamic import() — so that, as from the package's dist,
+ * a preloaded process loads the trace host only when it is first used.
+ */
 export async function bundleEntries(): Promise<Entries> {
   const esbuild = await import('esbuild');
   const dir = mkdtempSync(path.join(tmpdir(), 'tbpf-entries-'));
-  const build = (entry: string, out: string) =>
-    esbuild.build({
-      entryPoints: [path.join(here, '..', entry)],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      conditions: ['source'],
-      outfile: path.join(dir, out),
-      logLevel: 'silent',
-      banner: {
-        js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-      },
-    });
-  await Promise.all([
-    build('register.ts', 'register.mjs'),
-    build('node/attach-entry.ts', 'attach-entry.mjs'),
-  ]);
+  await esbuild.build({
+    entryPoints: {
+      register: path.join(here, '..', 'register.ts'),
+      'attach-entry': path.join(here, '..', 'node', 'attach-entry.ts'),
+    },
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    conditions: ['source'],
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    logLevel: 'silent',
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+  });
   return { register: path.join(dir, 'register.mjs'), attachEntry: path.join(dir, 'attach-entry.mjs'), dir };
 }
 
