@@ -10,10 +10,11 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { encode } from '@tbpf/isa';
+import { seededRandom } from '@tbpf/isa/testing';
 import { describe, expect, it } from 'vitest';
 import { kernelTypeNumbers, socketFilterType, verify } from './index.js';
 import { parseCorpus } from './testing/corpus.js';
-import { randomProgram, rng } from './testing/soundness.js';
+import { randomProgram } from './testing/soundness.js';
 
 const corpusDir = path.resolve(__dirname, '../test-corpus');
 const source = path.resolve(__dirname, '../scripts/bpf-oracle.c');
@@ -87,7 +88,7 @@ describe.skipIf(!oracle)('agreement with the Linux kernel verifier (bpf(2))', ()
     const known = /invalid shift|math between (fp|ctx|map_value|mem) pointer and/;
     const type = socketFilterType();
     const maps = [{ name: 'values', type: 2, keySize: 4, valueSize: 24, maxEntries: 4 }];
-    const rand = rng(7);
+    const rand = seededRandom(7);
     const counts = { both: 0, tbpfOnly: 0, linuxOnly: 0, neither: 0 };
     const unexplained: string[] = [];
     for (let p = 0; p < 500; p++) {

@@ -4,6 +4,7 @@
  * r0 (or the error), the whole linear memory and the helper-call trace are compared.
  */
 import type { Insn } from '@tbpf/isa';
+import { seededRandom } from '@tbpf/isa/testing';
 import {
   type Engine,
   type HelperRegistry,
@@ -14,7 +15,7 @@ import {
   Runtime,
   VmError,
 } from '@tbpf/vm';
-import { CTX_BYTES, type FuzzEnv, prng } from './random-program.js';
+import { CTX_BYTES, type FuzzEnv } from './random-program.js';
 
 export const TRACE_HELPER = 900;
 
@@ -63,7 +64,7 @@ export function world(seed: number): World {
     valueSize: 16,
     maxEntries: 4,
   });
-  const rnd = prng(seed ^ 0x5eed);
+  const rnd = seededRandom(seed ^ 0x5eed);
   const bytes = Uint8Array.from({ length: CTX_BYTES }, () => Math.floor(rnd() * 256));
   const ctx = runtime.allocData(bytes, 'ctx').start;
   return {

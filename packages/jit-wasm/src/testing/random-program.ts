@@ -20,18 +20,7 @@ import {
   type Reg,
   type Size,
 } from '@tbpf/isa';
-
-/** mulberry32: a small seeded generator. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '@tbpf/isa/testing';
 
 export interface FuzzEnv {
   /** Map ids (fds) with 16-byte values: an array (u32 key, 4 entries) first, then hash maps (8-byte keys). */
@@ -357,7 +346,7 @@ class Gen {
 
 /** A random program: a main function and up to three callees, each ending in exit. */
 export function randomProgram(seed: number, env: FuzzEnv, size = 40): Insn[] {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const funcs = 1 + Math.floor(rnd() * 3);
   // Global label ids: function k's entry label is 1_000_000 + k.
   const funcLabels = Array.from({ length: funcs }, (_, k) => 1_000_000 + k);

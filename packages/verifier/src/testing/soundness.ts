@@ -6,6 +6,7 @@
  * registers and stack bytes hold defined values.
  */
 import { type Insn, R0, R1, R10, slotStarts } from '@tbpf/isa';
+import { seededRandom } from '@tbpf/isa/testing';
 import { BPF_ADDRESS_BASE, interpreter, loadInsns, Runtime, VmError } from '@tbpf/vm';
 import { rawType, standardHelperSet } from '../program-types.js';
 import type { VerifyResult } from '../types.js';
@@ -18,18 +19,6 @@ export const CAMPAIGN_MAPS = [{ name: 'values', type: 2, keySize: 4, valueSize: 
 
 /** Budget of the verifier in the campaign: small programs, so loops beyond it are rejected. */
 const FUZZ_INSN_LIMIT = 4_000;
-
-/** mulberry32: a small seeded generator. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALU = [
   'add',
@@ -279,7 +268,7 @@ export function checkSoundness(
   judge: (insns: Insn[], memSize: number, p: number) => Verdict = verifyForCampaign,
   loops = true,
 ): SoundnessReport {
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const runtime = new Runtime({ memoryBytes: 1 << 20, seed });
   const map = runtime.createMap(CAMPAIGN_MAPS[0]);
   const report: SoundnessReport = {
@@ -408,7 +397,7 @@ export interface PruningReport {
  * This tests liveness, precision and state equivalence on paths the interpreter may never take.
  */
 export function checkPruning(seed: number, count: number): PruningReport {
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const report: PruningReport = { generated: 0, accepted: 0, pruned: 0, failures: [] };
   for (let p = 0; p < count; p++) {
     const memSize = [16, 32, 64][p % 3];
