@@ -82,6 +82,16 @@ async function tbpf(files: Record<string, string> = {}, ...args: string[]) {
   return { code, out: io.stdout, err: io.stderr };
 }
 
+/** The device names of the next `count` events in trace_pipe (what was recorded before is dropped). */
+async function nextDeviceNames(count: number): Promise<string[]> {
+  await tbpf({}, 'cat', 'trace_pipe');
+  const r = await tbpf({}, 'pipe', '--count', String(count), '--timeout', '10000');
+  return r.out
+    .trim()
+    .split('\n')
+    .map((l) => l.replace(/.*name=(\S+).*/, '$1'));
+}
+
 describe('tbpf trace against a live host process', () => {
   it('creates the control socket owner-only', () => {
     expect(statSync(socket).mode & 0o777).toBe(0o600);
@@ -130,17 +140,10 @@ describe('tbpf trace against a live host process', () => {
       'struct net_device { char name[16]; int ifindex; unsigned int mtu; };',
       'struct net_device { unsigned int mtu; int ifindex; char name[16]; } __attribute__((preserve_access_index));',
     ).replaceAll('counts', 'core_counts');
-    let r = await tbpf({ 'core.c': core }, 'filter', 'skb:kfree_skb', '--file', 'core.c');
+    const r = await tbpf({ 'core.c': core }, 'filter', 'skb:kfree_skb', '--file', 'core.c');
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    await tbpf({}, 'cat', 'trace_pipe');
-    r = await tbpf({}, 'pipe', '--count', '2', '--timeout', '10000');
-    expect(
-      r.out
-        .trim()
-        .split('\n')
-        .map((l) => l.replace(/.*name=(\S+).*/, '$1')),
-    ).toEqual(['eth5', 'eth5']);
+    expect(await nextDeviceNames(2)).toEqual(['eth5', 'eth5']);
     const keys = JSON.parse((await tbpf({}, 'map', 'core_counts', '--json')).out).map(
       (e: { key: number }) => e.key,
     );
@@ -150,14 +153,7 @@ describe('tbpf trace against a live host process', () => {
   it('sets predicate filters and reports a syntax error with its column', async () => {
     let r = await tbpf({}, 'filter', 'skb:kfree_skb', 'name', '==', 'eth2');
     expect(r.code).toBe(0);
-    await tbpf({}, 'cat', 'trace_pipe');
-    r = await tbpf({}, 'pipe', '--count', '2', '--timeout', '10000');
-    expect(
-      r.out
-        .trim()
-        .split('\n')
-        .map((l) => l.replace(/.*name=(\S+).*/, '$1')),
-    ).toEqual(['eth2', 'eth2']);
+    expect(await nextDeviceNames(2)).toEqual(['eth2', 'eth2']);
 
     r = await tbpf({}, 'filter', 'skb:kfree_skb', 'nme == 1');
     expect(r.code).toBe(1);
