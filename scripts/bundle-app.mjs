@@ -14,6 +14,12 @@ import { build } from 'esbuild';
 const REQUIRE_SHIM =
   "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);";
 
+/** The self-contained bundle's form: one CommonJS file, or modules split into chunks. */
+function selfContainedForm(entry, outdir, commonJs) {
+  if (commonJs) return { format: 'cjs', outfile: join(outdir, `${entry}.cjs`) };
+  return { outdir, splitting: true, chunkNames: 'chunks/[name]-[hash]', banner: { js: REQUIRE_SHIM } };
+}
+
 /**
  * @param {string} appDir the app's folder
  * @param {{ define?: Record<string, string>, selfContained?: boolean, commonJs?: boolean, metafile?: boolean, outdir?: string, entry?: string }} [options]
@@ -42,18 +48,9 @@ export async function bundleApp(appDir, options = {}) {
     logLevel: 'warning',
   };
   const result = await build(
-    selfContained && commonJs
-      ? { ...common, format: 'cjs', outfile: join(outdir, `${entry}.cjs`), conditions: ['source'] }
-      : selfContained
-        ? {
-            ...common,
-            outdir,
-            splitting: true,
-            chunkNames: 'chunks/[name]-[hash]',
-            conditions: ['source'],
-            banner: { js: REQUIRE_SHIM },
-          }
-        : { ...common, outfile: join(outdir, `${entry}.js`), external: Object.keys(pkg.dependencies ?? {}) },
+    selfContained
+      ? { ...common, conditions: ['source'], ...selfContainedForm(entry, outdir, commonJs) }
+      : { ...common, outfile: join(outdir, `${entry}.js`), external: Object.keys(pkg.dependencies ?? {}) },
   );
   return { pkg, result };
 }

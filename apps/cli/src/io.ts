@@ -163,18 +163,19 @@ function writeStd(fd: 1 | 2, data: string | Uint8Array): void {
       while (done < bytes.length) done += writeSync(fd, bytes, done);
       return;
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      if (code !== 'EAGAIN') throw e;
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') endOrThrow(e);
       streamed[fd] = true;
-      stream().on('error', (err: NodeJS.ErrnoException) => {
-        if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-        throw err;
-      });
+      stream().on('error', endOrThrow);
       rest = bytes.subarray(done);
     }
   }
   stream().write(rest);
+}
+
+/** A write's failure: the reader went away (EPIPE) ends the process quietly; anything else is thrown. */
+function endOrThrow(e: unknown): never {
+  if ((e as NodeJS.ErrnoException).code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
 }
 
 /** An Io that records output, for tests; `-` reads `stdin` and writes to `stdout`. */
