@@ -17,6 +17,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleSources } from './bundle-sources.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkg = resolve(here, '../..');
@@ -47,18 +48,8 @@ const shapes = {
   },
 };
 
-// The compiler from its sources, bundled once (no build needed).
 const work = mkdtempSync(join(tmpdir(), 'tbpf-scaling-bench-'));
-const bundle = join(work, 'compiler.mjs');
-const { buildSync } = await import('esbuild');
-buildSync({
-  entryPoints: [join(pkg, 'src/index.ts')],
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  outfile: bundle,
-  logLevel: 'warning',
-});
+const bundle = await bundleSources(work, join(pkg, 'src/index.ts'), 'compiler.mjs');
 const child = join(work, 'child.mjs');
 writeFileSync(
   child,

@@ -16,6 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleSources } from './bundle-sources.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkg = resolve(here, '../..');
@@ -29,9 +30,8 @@ if (!header) {
 }
 const headerPath = resolve(header);
 
-// The front end from its sources, bundled once (no build needed).
+// The front end's parts the benchmark drives, from their sources.
 const work = mkdtempSync(join(tmpdir(), 'tbpf-parse-bench-'));
-const bundle = join(work, 'frontend.mjs');
 const entry = join(work, 'entry.ts');
 writeFileSync(
   entry,
@@ -40,15 +40,7 @@ export { Preprocessor } from ${JSON.stringify(join(pkg, 'src/preprocessor.ts'))}
 export { Parser } from ${JSON.stringify(join(pkg, 'src/parser.ts'))};
 `,
 );
-const { buildSync } = await import('esbuild');
-buildSync({
-  entryPoints: [entry],
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  outfile: bundle,
-  logLevel: 'warning',
-});
+const bundle = await bundleSources(work, entry, 'frontend.mjs');
 const child = join(work, 'child.mjs');
 writeFileSync(
   child,
