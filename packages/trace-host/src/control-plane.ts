@@ -26,7 +26,7 @@
  */
 
 import { RingBuffer } from '@tbpf/vm';
-import { type ControlErrorCode, ControlPlaneError } from './control-error.js';
+import { ControlPlaneError } from './control-error.js';
 import type { TraceEvent } from './event.js';
 import { formatProbeDefinition, KprobeEventError } from './kprobe-events.js';
 import { formatMap, formatMapHistogram, formatMapJson, formatRingRecords } from './map-dump.js';
