@@ -13,18 +13,10 @@ import { describe, expect, it } from 'vitest';
 import type { FilterSource } from './bpf-filter.js';
 import { FilterLoadError } from './filter-program.js';
 import { fakeSeam } from './testing.js';
+import { haveTool } from './tools.test-util.js';
 import { TraceHost } from './trace-host.js';
 
-function haveClang(): boolean {
-  try {
-    execFileSync('clang-19', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.CI) throw new Error('clang-19 is required in CI');
-    return false;
-  }
-}
-const clang = haveClang();
+const clang = haveTool('clang-19');
 
 const PRELUDE = `
 typedef unsigned long long u64;

@@ -5,16 +5,7 @@ import { join } from 'node:path';
 import { filterEx1Image } from '@tbpf/asm';
 import { describe, expect, it } from 'vitest';
 import { netHost } from './testing/netsim.js';
-
-function haveTool(name: string): boolean {
-  try {
-    execFileSync(name, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.CI) throw new Error(`${name} is required in CI`);
-    return false;
-  }
-}
+import { haveTool } from './tools.test-util.js';
 
 /** A Linux-style kprobe program (pt_regs context) that counts per ifindex and keeps eth5 only. */
 export const COUNT_ETH5_C = `
