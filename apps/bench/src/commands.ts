@@ -36,11 +36,28 @@ function progressBar(total: number) {
   return bar;
 }
 
-function save(out: string, name: string, json: unknown, svg: string): void {
+/** The progress bar as the `progress` callback the runners take, for a run of unknown length. */
+function progressReporter() {
+  const bar = progressBar(1);
+  return {
+    progress: (done: number, total: number, label: string) => {
+      bar.setTotal(total);
+      bar.update(done, { label });
+    },
+    stop: () => bar.stop(),
+  };
+}
+
+/** Write `<name>.json` (and `<name>.svg` when there is a chart) to `out`, and say so. */
+function save(out: string, name: string, json: unknown, svg?: string): void {
   mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, `${name}.json`), `${JSON.stringify(json, null, 2)}\n`);
-  writeFileSync(join(out, `${name}.svg`), svg);
-  process.stdout.write(`\nwrote ${join(out, `${name}.json`)} and ${join(out, `${name}.svg`)}\n`);
+  const written = [join(out, `${name}.json`)];
+  writeFileSync(written[0], `${JSON.stringify(json, null, 2)}\n`);
+  if (svg !== undefined) {
+    written.push(join(out, `${name}.svg`));
+    writeFileSync(written[1], svg);
+  }
+  process.stdout.write(`\nwrote ${written.join(' and ')}\n`);
 }
 
 export function rfc(opts: Common & { rounds?: number; script?: string }): void {
@@ -50,16 +67,13 @@ export function rfc(opts: Common & { rounds?: number; script?: string }): void {
   process.stdout.write(
     `The RFC's table: ${iterations.toLocaleString('en')} skb alloc/free per run, each phase in ${rounds} process${rounds === 1 ? '' : 'es'} of its own (${repeats} runs alternating with no tracing)\n`,
   );
-  const bar = progressBar(1);
+  const bar = progressReporter();
   const report = runRfcTable({
     iterations,
     repeats,
     rounds,
     script: opts.script,
-    progress: (done, total, label) => {
-      bar.setTotal(total);
-      bar.update(done, { label });
-    },
+    progress: bar.progress,
   });
   bar.stop();
   process.stdout.write(`\n${rfcTableText(report, opts.quick === true)}`);
@@ -73,17 +87,14 @@ export function vm(opts: Common & { progs: string; rounds?: number; script?: str
   process.stdout.write(
     `The shared benchmark programs on every engine: each figure in a process of its own, ${rounds} rounds of ${repeats} samples\n`,
   );
-  const bar = progressBar(1);
+  const bar = progressReporter();
   const report = runVmTable({
     progsDir: opts.progs,
     rounds,
     repeats,
     calls,
     script: opts.script,
-    progress: (done, total, label) => {
-      bar.setTotal(total);
-      bar.update(done, { label });
-    },
+    progress: bar.progress,
   });
   bar.stop();
   process.stdout.write(`\n${vmTableText(report)}`);
@@ -109,7 +120,7 @@ export async function node(
   process.stdout.write(
     `The demo's HTTP service under load: ${groups} groups of ${selectPhases(opts.phases).length} servers, ${rounds} rounds of ${requests.toLocaleString('en')} requests to each\n`,
   );
-  const bar = progressBar(1);
+  const bar = progressReporter();
   const report = await runNodeTable({
     groups,
     rounds,
@@ -125,10 +136,7 @@ export async function node(
     },
     resamples: opts.resamples,
     register: opts.register,
-    progress: (done, total, label) => {
-      bar.setTotal(total);
-      bar.update(done, { label });
-    },
+    progress: bar.progress,
   });
   bar.stop();
   process.stdout.write(`\n${nodeTableText(report)}`);
@@ -142,22 +150,17 @@ export function verifier(
   const oracle = opts.kernel ? buildKernelOracle(root) : undefined;
   if (opts.kernel && !oracle)
     process.stderr.write('kernel oracle unavailable (needs root, gcc and bpf(2))\n');
-  const bar = progressBar(1);
+  const bar = progressReporter();
   const report = runVerifierCorpus({
     dir: resolve(dir),
     repeats: Number(opts.repeats),
     oracle,
     ...(opts.filter ? { filter: opts.filter } : {}),
-    progress: (done, total, label) => {
-      bar.setTotal(total);
-      bar.update(done, { label });
-    },
+    progress: bar.progress,
   });
   bar.stop();
   process.stdout.write(verifierCorpusText(report));
-  mkdirSync(opts.out, { recursive: true });
-  writeFileSync(join(opts.out, 'verifier-corpus.json'), `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`\nwrote ${join(opts.out, 'verifier-corpus.json')}\n`);
+  save(opts.out, 'verifier-corpus', report);
 }
 
 export function packets(
@@ -170,23 +173,18 @@ export function packets(
     process.exitCode = 2;
     return;
   }
-  const bar = progressBar(1);
+  const bar = progressReporter();
   const report = runPacketCorpus({
     dir: resolve(dir),
     bin: oracle.bin,
     random: Number(opts.random),
     seed: Number(opts.seed),
     ...(opts.filter ? { filter: opts.filter } : {}),
-    progress: (done, total, label) => {
-      bar.setTotal(total);
-      bar.update(done, { label });
-    },
+    progress: bar.progress,
   });
   bar.stop();
   process.stdout.write(packetCorpusText(report));
-  mkdirSync(opts.out, { recursive: true });
-  writeFileSync(join(opts.out, 'packet-corpus.json'), `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`\nwrote ${join(opts.out, 'packet-corpus.json')}\n`);
+  save(opts.out, 'packet-corpus', report);
 }
 
 export const program = new Command('tbpf-bench').description(
