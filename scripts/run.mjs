@@ -74,7 +74,31 @@ const REPORT = '.vitest-report.json';
 /** Workspace folders, absolute. */
 const workspaces = () => workspaceDirs(root).map((dir) => join(root, dir));
 
-/** Run every package's tests, then print one closing line over all of them. */
+const MAX_FAILURES_SHOWN = 20;
+
+/** A vitest JSON report's failed tests and failed files: the test's name and its message's first lines. */
+function failuresOf(report, ws) {
+  const out = [];
+  const excerpt = (messages) =>
+    (messages ?? [])
+      .join('\n')
+      .split('\n')
+      .filter((l) => l.trim() && !(/^\s+at /.test(l) && /node_modules|node:internal|<anonymous>/.test(l)))
+      .slice(0, 6)
+      .map((l) => `    ${l.slice(0, 200)}`)
+      .join('\n');
+  for (const file of report.testResults ?? []) {
+    const name = relative(root, file.name);
+    const tests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+    for (const t of tests) out.push(`  ${name} > ${t.fullName}\n${excerpt(t.failureMessages)}`);
+    if (tests.length === 0 && file.status === 'failed') out.push(`  ${name}\n${excerpt([file.message])}`);
+  }
+  return out.length > 0 || report.success !== false
+    ? out
+    : [`  ${relative(root, ws)}: the run failed outside any test`];
+}
+
+/** Run every package's tests, then print one closing line over all of them (after the failures, if any). */
 function test(extra) {
   for (const ws of workspaces()) rmSync(join(ws, REPORT), { force: true });
   const status = run(turbo, [
@@ -91,6 +115,7 @@ function test(extra) {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
+  const failures = [];
   for (const ws of workspaces()) {
     const file = join(ws, REPORT);
     if (!existsSync(file)) continue;
@@ -98,7 +123,11 @@ function test(extra) {
     passed += r.numPassedTests;
     failed += r.numFailedTests;
     skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+    failures.push(...failuresOf(r, ws));
   }
+  // Repeated at the end, where a CI log that keeps only its tail still shows them.
+  if (failures.length > 0) console.log(`\nfailed:\n${failures.slice(0, MAX_FAILURES_SHOWN).join('\n')}`);
+  if (failures.length > MAX_FAILURES_SHOWN) console.log(`… and ${failures.length - MAX_FAILURES_SHOWN} more`);
   console.log('');
   console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
   return status !== 0 || failed > 0 || passed === 0 ? 1 : 0;

@@ -79,9 +79,26 @@ function get(path: string): Promise<number> {
   });
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 30));
 /** The event names and fields of the lines in trace_pipe, without the line prefix. */
 const pipe = (host: TraceHost) => host.readPipe().map((l) => l.slice(l.indexOf(': ') + 2));
+
+/**
+ * trace_pipe's lines, read until each of `patterns` matches one of them (or 10 s pass): Node
+ * publishes some events after the client has its answer (a server's response finish, GC, the
+ * loop-delay interval), later still on a loaded machine.
+ */
+async function pipeUntil(host: TraceHost, patterns: RegExp[]): Promise<string[]> {
+  const lines: string[] = [];
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    lines.push(...pipe(host));
+    if (patterns.every((p) => lines.some((l) => p.test(l))) || Date.now() > deadline) return lines;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** The status_counts map's lines, sorted. */
+const statusCounts = (host: TraceHost) => host.read('maps/status_counts').split('\n').filter(Boolean).sort();
 
 describe('Node events', { timeout: 60_000 }, () => {
   it('come from <tbpf/node.h>: one event per struct, the formats at the offsets C compilers give', () => {
@@ -125,9 +142,17 @@ describe('Node events', { timeout: 60_000 }, () => {
     expect(await get('/ok?x=1')).toBe(200);
     expect(await get('/fail')).toBe(503);
     await (await fetch(`http://127.0.0.1:${port}/fetched`)).text();
-    await settle();
+    const lines = await pipeUntil(host, [
+      /^http_client_request_start: .* path=\/ok/,
+      /^http_server_request_start: .* url=\/fail /,
+      /^http_server_response_finish: .* url=\/fail /,
+      /^http_client_response_finish: .* path=\/ok/,
+      /^net_server_socket: /,
+      /^net_client_socket: /,
+      /^undici_request_create: /,
+      /^undici_request_headers: /,
+    ]);
     host.write('events/node/enable', '0');
-    const lines = pipe(host);
     const p = String(port);
     expect(lines).toContain(`http_client_request_start: method=GET host=127.0.0.1 path=/ok?x=1 port=${p}`);
     expect(lines).toContainEqual(
@@ -185,9 +210,16 @@ describe('Node events', { timeout: 60_000 }, () => {
     process.emitWarning('careful', { code: 'TBPF_TEST' });
     setFlagsFromString('--expose-gc');
     (runInNewContext('gc') as () => void)();
-    await settle();
+    const lines = await pipeUntil(host, [
+      /^http_client_request_error: /,
+      /^udp_socket: /,
+      /^child_process: /,
+      /^worker_threads: /,
+      /^warning: /,
+      /^gc: /,
+      /^event_loop_delay: /,
+    ]);
     host.write('events/node/enable', '0');
-    const lines = pipe(host);
     expect(lines).toContain(
       'http_client_request_error: method=GET host=127.0.0.1 path=/nothing port=1 error=ECONNREFUSED',
     );
@@ -211,11 +243,10 @@ describe('Node events', { timeout: 60_000 }, () => {
     expect(loaded.description).toMatch(/ctx=record/);
     host.write('events/node/http_server_response_finish/enable', '1');
     for (const path of ['/ok', '/fail', '/ok', '/nope', '/fail', '/ok']) await get(path);
-    await settle();
-    expect(host.read('maps/status_counts').split('\n').filter(Boolean).sort()).toEqual([
-      '@status_counts[200]: 4',
-      '@status_counts[503]: 2',
-    ]);
+    // (A server's response finishes after its client has the answer: wait for the last ones.)
+    await expect
+      .poll(() => statusCounts(host), { timeout: 10_000 })
+      .toEqual(['@status_counts[200]: 4', '@status_counts[503]: 2']);
     // The program keeps the failures only: the others were dropped before any buffer work (it
     // reads the status alone, so only that was filled in its context; a kept event is recorded whole).
     expect(pipe(host).map((l) => l.replace(/.* url=(\S+) .* status=(\d+)$/, '$1 $2'))).toEqual([
@@ -225,10 +256,16 @@ describe('Node events', { timeout: 60_000 }, () => {
     expect(loaded.partial).toBe(true);
 
     host.write('events/node/http_server_response_finish/filter', 'status >= 500');
+    const filtered = () =>
+      Number(/^filtered: (\d+)/.exec(host.read('events/node/http_server_response_finish/stats'))?.[1]);
+    const before = filtered();
     for (const path of ['/ok', '/fail', '/ok']) await get(path);
-    await settle();
-    expect(pipe(host).map((l) => l.replace(/.* url=(\S+) .*status=(\d+)$/, '$1 $2'))).toEqual(['/fail 503']);
-    expect(host.read('events/node/http_server_response_finish/stats')).toMatch(/^filtered: [1-9]/);
+    await expect.poll(filtered, { timeout: 10_000 }).toBe(before + 2);
+    expect(
+      (await pipeUntil(host, [/ url=\/fail /])).map((l) =>
+        l.replace(/.* url=(\S+) .*status=(\d+)$/, '$1 $2'),
+      ),
+    ).toEqual(['/fail 503']);
   });
 
   it('offer the record context only', () => {
