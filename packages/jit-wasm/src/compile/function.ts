@@ -8,13 +8,7 @@
  * function's plan (./structure.ts): nested blocks and loops, or the basic-block dispatcher.
  */
 import {
-  type AluInsn,
-  type AtomicInsn,
-  type CallInsn,
-  type CallxInsn,
-  type EndInsn,
-  type Insn,
-  type JmpInsn,
+  CALL_TARGET,
   KIND_ALU,
   KIND_ATOMIC,
   KIND_CALL,
@@ -30,12 +24,10 @@ import {
   KIND_LDX,
   KIND_ST,
   KIND_STX,
-  type LdAbsInsn,
-  type LddwInsn,
-  type LdIndInsn,
-  type LdxInsn,
-  type StInsn,
-  type StxInsn,
+  LDDW_SOURCE,
+  LDDW_SOURCES,
+  OP_SUB,
+  type PackedInsns,
 } from '@tbpf/isa';
 import { BPF_ADDRESS_HIGH, HELPER_CLOBBERS_ZEROED, MAX_CALL_FRAMES } from '@tbpf/vm';
 import { Code, I32, I64 } from '../wasm/code.js';
@@ -67,7 +59,7 @@ export const ENTRY_PARAMS: readonly (typeof I64)[] = [I64, I64];
 export const CALLEE_RESULTS: readonly (typeof I64)[] = Array(6).fill(I64);
 
 export interface FunctionEnv {
-  insns: readonly Insn[];
+  code: PackedInsns;
   cf: ControlFlow;
   layout: MemoryLayout;
   /** Wasm function index of subprogram k. */
@@ -243,53 +235,52 @@ class FunctionCompiler {
 
   private insn(i: number, branch: Branch): void {
     const { c, l, env } = this;
-    const insn = env.insns[i];
+    const { code, cf } = env;
     this.marks.push(c.offset, i);
-    // The kind from the packed program: `insn.kind` across every shape is a megamorphic read.
-    switch (env.cf.kind[i]) {
+    switch (cf.kind[i]) {
       case KIND_ALU:
-        lowerAlu(c, l, insn as AluInsn);
+        lowerAlu(c, l, code, i);
         return;
       case KIND_END:
-        lowerEnd(c, l, insn as EndInsn);
+        lowerEnd(c, l, code, i);
         return;
       case KIND_LDX:
-        lowerLdx(c, l, insn as LdxInsn, env.cf.inLoop[i] === 0);
+        lowerLdx(c, l, code, i, cf.inLoop[i] === 0);
         return;
       case KIND_ST:
-        lowerSt(c, l, insn as StInsn);
+        lowerSt(c, l, code, i);
         return;
       case KIND_STX:
-        lowerStx(c, l, insn as StxInsn);
+        lowerStx(c, l, code, i);
         return;
       case KIND_ATOMIC:
-        lowerAtomic(c, l, insn as AtomicInsn);
+        lowerAtomic(c, l, code, i);
         return;
       case KIND_LDDW: {
-        const lddw = insn as LddwInsn;
         const k = env.constants[i];
         if (k) {
-          lowerLddw(c, l, lddw.dst, k.lo, k.hi);
+          lowerLddw(c, l, code.dst[i], k.lo, k.hi);
           return;
         }
-        if (lddw.source !== 'imm64') {
+        const source = OP_SUB[code.op[i]];
+        if (source !== LDDW_SOURCE.imm64) {
           throw new WasmCompileError(
-            `lddw ${lddw.source} must be resolved by the loader before compiling`,
+            `lddw ${LDDW_SOURCES[source]} must be resolved by the loader before compiling`,
             i,
           );
         }
-        lowerLddw(c, l, lddw.dst, lddw.imm, lddw.imm2);
+        lowerLddw(c, l, code.dst[i], code.imm[i], code.imm2[i]);
         return;
       }
       case KIND_JMP:
-        if (env.cf.target[i] === i + 1) return;
-        lowerCondition(c, l, insn as JmpInsn);
-        branch(i, env.cf.target[i], true);
+        if (cf.target[i] === i + 1) return;
+        lowerCondition(c, l, code, i);
+        branch(i, cf.target[i], true);
         return;
       case KIND_JA:
       case KIND_GOTOL:
-        if (env.cf.target[i] === i + 1) return;
-        branch(i, env.cf.target[i], false);
+        if (cf.target[i] === i + 1) return;
+        branch(i, cf.target[i], false);
         return;
       case KIND_EXIT:
         for (let n = 0; n <= (this.shape === 'callee' ? 5 : 0); n++) c.localGet(l.reg[n]);
@@ -297,14 +288,14 @@ class FunctionCompiler {
         c.op(Op.return);
         return;
       case KIND_CALL: {
-        const call = insn as CallInsn;
-        if (call.target === 'kfunc') throw new WasmCompileError('kfunc calls are not supported', i);
-        if (call.target === 'helper') this.callHelper(i, call.imm);
+        const target = OP_SUB[code.op[i]];
+        if (target === CALL_TARGET.kfunc) throw new WasmCompileError('kfunc calls are not supported', i);
+        if (target === CALL_TARGET.helper) this.callHelper(i, code.imm[i]);
         else this.callLocal(i);
         return;
       }
       case KIND_CALLX: {
-        const reg = (insn as CallxInsn).reg;
+        const reg = code.dst[i]; // callx's register is in dst, as on the wire
         // The whole register goes to JavaScript in r0's exchange slot (free until the helper
         // returns), which looks the helper up as the interpreter does and names the full value.
         const { scratch } = this.env.layout;
@@ -321,7 +312,7 @@ class FunctionCompiler {
       }
       case KIND_LDABS:
       case KIND_LDIND:
-        lowerPacketLoad(c, l, insn as LdAbsInsn | LdIndInsn, env.packet, () => {
+        lowerPacketLoad(c, l, code, i, env.packet, () => {
           c.i32Const(FailKind.PacketEnd).i32Const(i).call(env.failImport);
         });
         return;

@@ -13,31 +13,55 @@
  * Atomics are a plain load/op/store: a JavaScript host runs one program at a time on one thread,
  * so no other agent can observe the memory between the load and the store.
  */
-import type {
-  AluInsn,
-  AtomicInsn,
-  EndInsn,
-  JmpInsn,
-  LdAbsInsn,
-  LdIndInsn,
-  LdxInsn,
-  StInsn,
-  StxInsn,
+import {
+  ALU_OP,
+  ATOMIC_OP,
+  END_OP,
+  JMP_OP,
+  KIND_LDIND,
+  OP_FLAG,
+  OP_KIND,
+  OP_REG,
+  OP_SIZE,
+  OP_SUB,
+  OP_WIDE,
+  type PackedInsns,
 } from '@tbpf/isa';
 import { NULL_GUARD } from '@tbpf/vm';
 import { type Code, I32, I64 } from '../wasm/code.js';
+import { writeI32, writeI64, writeU32 } from '../wasm/leb128.js';
 import { Op } from '../wasm/opcodes.js';
 
 /** Local indices of the registers and temporaries of one BPF function. */
 export interface Locals {
-  /** reg[n] = local index of rn. */
+  /**
+   * reg[n] = local index of rn. Every local index of a BPF function is below 128 (eleven
+   * registers and a few temporaries), so the common lowerings below write each as one byte.
+   */
   reg: readonly number[];
   t64: number;
   a32: number;
   t32: number;
 }
 
-const ALU64: Partial<Record<AluInsn['op'], number>> = {
+/**
+ * Room for the longest sequence the common lowerings write directly into the code buffer (an
+ * 8-byte load as two halves: 28 bytes).
+ */
+const ROOM = 40;
+
+/** A table indexed by an operation's number (isa's ALU_OP, JMP_OP…); 0 = no entry. */
+function bySub<K extends string>(
+  numbers: Readonly<Record<K, number>>,
+  entries: Partial<Record<K, number>>,
+): Uint8Array {
+  const t = new Uint8Array(Object.keys(numbers).length);
+  for (const name in entries) t[numbers[name]] = entries[name] as number;
+  return t;
+}
+
+/** The ALU operations that are one WebAssembly instruction (the rest: `lowerAluOther`). */
+const ALU64 = bySub(ALU_OP, {
   add: Op.i64Add,
   sub: Op.i64Sub,
   mul: Op.i64Mul,
@@ -47,9 +71,9 @@ const ALU64: Partial<Record<AluInsn['op'], number>> = {
   lsh: Op.i64Shl,
   rsh: Op.i64ShrU,
   arsh: Op.i64ShrS,
-};
+});
 
-const ALU32: Partial<Record<AluInsn['op'], number>> = {
+const ALU32 = bySub(ALU_OP, {
   add: Op.i32Add,
   sub: Op.i32Sub,
   mul: Op.i32Mul,
@@ -59,85 +83,122 @@ const ALU32: Partial<Record<AluInsn['op'], number>> = {
   lsh: Op.i32Shl,
   rsh: Op.i32ShrU,
   arsh: Op.i32ShrS,
-};
+});
 
-/** Push the second operand of a 64-bit operation (imm is sign-extended). */
-function operand64(c: Code, l: Locals, insn: AluInsn | JmpInsn): void {
-  if (insn.source === 'reg') c.localGet(l.reg[insn.src]);
-  else c.i64Const(insn.imm);
+/**
+ * An ALU instruction: dst = dst op operand, 32-bit results zero-extended. `mov` and the
+ * operations that are one WebAssembly instruction are written directly (most of any program).
+ */
+export function lowerAlu(c: Code, l: Locals, code: PackedInsns, i: number): void {
+  const op = code.op[i];
+  const sub = OP_SUB[op];
+  const wide = OP_WIDE[op] === 1;
+  const simple = wide ? ALU64[sub] : ALU32[sub];
+  if (simple === 0 && sub !== ALU_OP.mov) {
+    lowerAluOther(c, l, code, i);
+    return;
+  }
+  const dst = l.reg[code.dst[i]];
+  const w = c.bytes;
+  w.ensure(ROOM);
+  const b = w.buf;
+  let p = w.length;
+  if (simple !== 0) {
+    b[p++] = Op.localGet;
+    b[p++] = dst;
+    if (!wide) b[p++] = Op.i32WrapI64;
+  }
+  if (OP_REG[op] === 1) {
+    b[p++] = Op.localGet;
+    b[p++] = l.reg[code.src[i]];
+    if (!wide) {
+      if (simple !== 0) b[p++] = Op.i32WrapI64;
+      else {
+        // mov32 from a register: the low half, zero-extended.
+        b[p++] = Op.i64Const;
+        p = writeI64(b, p, -1, 0);
+        b[p++] = Op.i64And;
+      }
+    }
+  } else if (wide) {
+    b[p++] = Op.i64Const;
+    p = writeI32(b, p, code.imm[i]); // sign-extended
+  } else if (simple !== 0) {
+    b[p++] = Op.i32Const;
+    p = writeI32(b, p, code.imm[i]);
+  } else {
+    b[p++] = Op.i64Const; // mov32 of an immediate: zero-extended
+    p = writeI64(b, p, code.imm[i], 0);
+  }
+  if (simple !== 0) {
+    b[p++] = simple;
+    if (!wide) b[p++] = Op.i64ExtendI32U;
+  }
+  b[p++] = Op.localSet;
+  b[p++] = dst;
+  w.length = p;
 }
 
-/** Push the second operand of a 32-bit operation. */
-function operand32(c: Code, l: Locals, insn: AluInsn | JmpInsn): void {
-  if (insn.source === 'reg') c.localGet(l.reg[insn.src]).op(Op.i32WrapI64);
-  else c.i32Const(insn.imm);
-}
-
-export function lowerAlu(c: Code, l: Locals, insn: AluInsn): void {
-  const dst = l.reg[insn.dst];
-  if (insn.width === 64) lowerAlu64(c, l, insn, dst);
-  else lowerAlu32(c, l, insn, dst);
+/** The ALU operations of more than one WebAssembly instruction: neg, div, mod, movsx. */
+function lowerAluOther(c: Code, l: Locals, code: PackedInsns, i: number): void {
+  const dst = l.reg[code.dst[i]];
+  if (OP_WIDE[code.op[i]] === 1) lowerAlu64(c, l, code, i, dst);
+  else lowerAlu32(c, l, code, i, dst);
   c.localSet(dst);
 }
 
-function lowerAlu64(c: Code, l: Locals, insn: AluInsn, dst: number): void {
-  const simple = ALU64[insn.op];
-  if (simple !== undefined) {
-    c.localGet(dst);
-    operand64(c, l, insn);
-    c.op(simple);
-    return;
-  }
-  const imm = insn.source === 'imm';
-  switch (insn.op) {
-    case 'mov':
-      operand64(c, l, insn);
-      return;
-    case 'neg':
+function lowerAlu64(c: Code, l: Locals, code: PackedInsns, i: number, dst: number): void {
+  const sub = OP_SUB[code.op[i]];
+  const imm = OP_REG[code.op[i]] === 0;
+  const k = code.imm[i];
+  const src = l.reg[code.src[i]];
+  switch (sub) {
+    case ALU_OP.neg:
       c.i64Const(0).localGet(dst).op(Op.i64Sub);
       return;
-    case 'movsx8':
-    case 'movsx16':
-    case 'movsx32':
-      c.localGet(l.reg[insn.src]);
-      c.op(insn.op === 'movsx8' ? Op.i64Extend8S : insn.op === 'movsx16' ? Op.i64Extend16S : Op.i64Extend32S);
+    case ALU_OP.movsx8:
+    case ALU_OP.movsx16:
+    case ALU_OP.movsx32:
+      c.localGet(src);
+      c.op(
+        sub === ALU_OP.movsx8 ? Op.i64Extend8S : sub === ALU_OP.movsx16 ? Op.i64Extend16S : Op.i64Extend32S,
+      );
       return;
-    case 'div':
-    case 'mod': {
-      const opcode = insn.op === 'div' ? Op.i64DivU : Op.i64RemU;
-      if (imm && insn.imm !== 0) {
-        c.localGet(dst).i64Const(insn.imm).op(opcode);
+    case ALU_OP.div:
+    case ALU_OP.mod: {
+      const div = sub === ALU_OP.div;
+      const opcode = div ? Op.i64DivU : Op.i64RemU;
+      if (imm && k !== 0) {
+        c.localGet(dst).i64Const(k).op(opcode);
       } else if (imm) {
-        if (insn.op === 'div') c.i64Const(0);
+        if (div) c.i64Const(0);
         else c.localGet(dst);
       } else {
         // src == 0 ? (div: 0, mod: dst) : dst op src
-        const src = l.reg[insn.src];
         c.localGet(src).op(Op.i64Eqz).open(Op.if, I64);
-        if (insn.op === 'div') c.i64Const(0);
+        if (div) c.i64Const(0);
         else c.localGet(dst);
         c.op(Op.else).localGet(dst).localGet(src).op(opcode).end();
       }
       return;
     }
-    case 'sdiv':
-    case 'smod': {
-      const div = insn.op === 'sdiv';
+    case ALU_OP.sdiv:
+    case ALU_OP.smod: {
+      const div = sub === ALU_OP.sdiv;
       if (imm) {
-        if (insn.imm === 0) {
+        if (k === 0) {
           if (div) c.i64Const(0);
           else c.localGet(dst);
-        } else if (insn.imm === -1) {
+        } else if (k === -1) {
           if (div) c.i64Const(0).localGet(dst).op(Op.i64Sub);
           else c.i64Const(0);
         } else {
           c.localGet(dst)
-            .i64Const(insn.imm)
+            .i64Const(k)
             .op(div ? Op.i64DivS : Op.i64RemS);
         }
         return;
       }
-      const src = l.reg[insn.src];
       c.localGet(src).op(Op.i64Eqz).open(Op.if, I64);
       if (div) c.i64Const(0);
       else c.localGet(dst);
@@ -154,96 +215,87 @@ function lowerAlu64(c: Code, l: Locals, insn: AluInsn, dst: number): void {
       return;
     }
     default:
-      throw new Error(`unhandled alu64 op ${insn.op}`);
+      throw new Error(`unhandled alu64 op ${sub}`);
   }
 }
 
-function lowerAlu32(c: Code, l: Locals, insn: AluInsn, dst: number): void {
-  const simple = ALU32[insn.op];
-  const imm = insn.source === 'imm';
-  if (simple !== undefined) {
-    c.localGet(dst).op(Op.i32WrapI64);
-    operand32(c, l, insn);
-    c.op(simple);
-  } else {
-    switch (insn.op) {
-      case 'mov':
-        if (imm) {
-          c.i64Const(insn.imm, 0);
-          return;
-        }
-        c.localGet(l.reg[insn.src]).i64Const(-1, 0).op(Op.i64And);
-        return;
-      case 'neg':
-        c.i32Const(0).localGet(dst).op(Op.i32WrapI64).op(Op.i32Sub);
-        break;
-      case 'movsx8':
-      case 'movsx16':
-        c.localGet(l.reg[insn.src]).op(Op.i32WrapI64);
-        c.op(insn.op === 'movsx8' ? Op.i32Extend8S : Op.i32Extend16S);
-        break;
-      case 'div':
-      case 'mod': {
-        const opcode = insn.op === 'div' ? Op.i32DivU : Op.i32RemU;
-        if (imm && insn.imm !== 0) {
-          c.localGet(dst).op(Op.i32WrapI64).i32Const(insn.imm).op(opcode);
-        } else if (imm) {
-          if (insn.op === 'div') c.i32Const(0);
-          else c.localGet(dst).op(Op.i32WrapI64);
-        } else {
-          c.localGet(l.reg[insn.src]).op(Op.i32WrapI64).localTee(l.t32).op(Op.i32Eqz).open(Op.if, I32);
-          if (insn.op === 'div') c.i32Const(0);
-          else c.localGet(dst).op(Op.i32WrapI64);
-          c.op(Op.else).localGet(dst).op(Op.i32WrapI64).localGet(l.t32).op(opcode).end();
-        }
-        break;
-      }
-      case 'sdiv':
-      case 'smod': {
-        const div = insn.op === 'sdiv';
-        if (imm) {
-          if (insn.imm === 0) {
-            if (div) c.i32Const(0);
-            else c.localGet(dst).op(Op.i32WrapI64);
-          } else if (insn.imm === -1) {
-            if (div) c.i32Const(0).localGet(dst).op(Op.i32WrapI64).op(Op.i32Sub);
-            else c.i32Const(0);
-          } else {
-            c.localGet(dst)
-              .op(Op.i32WrapI64)
-              .i32Const(insn.imm)
-              .op(div ? Op.i32DivS : Op.i32RemS);
-          }
-          break;
-        }
-        c.localGet(l.reg[insn.src]).op(Op.i32WrapI64).localTee(l.t32).op(Op.i32Eqz).open(Op.if, I32);
+function lowerAlu32(c: Code, l: Locals, code: PackedInsns, i: number, dst: number): void {
+  const sub = OP_SUB[code.op[i]];
+  const imm = OP_REG[code.op[i]] === 0;
+  const k = code.imm[i];
+  const src = l.reg[code.src[i]];
+  switch (sub) {
+    case ALU_OP.neg:
+      c.i32Const(0).localGet(dst).op(Op.i32WrapI64).op(Op.i32Sub);
+      break;
+    case ALU_OP.movsx8:
+    case ALU_OP.movsx16:
+      c.localGet(src).op(Op.i32WrapI64);
+      c.op(sub === ALU_OP.movsx8 ? Op.i32Extend8S : Op.i32Extend16S);
+      break;
+    case ALU_OP.div:
+    case ALU_OP.mod: {
+      const div = sub === ALU_OP.div;
+      const opcode = div ? Op.i32DivU : Op.i32RemU;
+      if (imm && k !== 0) {
+        c.localGet(dst).op(Op.i32WrapI64).i32Const(k).op(opcode);
+      } else if (imm) {
         if (div) c.i32Const(0);
         else c.localGet(dst).op(Op.i32WrapI64);
-        c.op(Op.else);
-        if (div) {
-          c.localGet(l.t32).i32Const(-1).op(Op.i32Eq).open(Op.if, I32);
-          c.i32Const(0).localGet(dst).op(Op.i32WrapI64).op(Op.i32Sub);
-          c.op(Op.else).localGet(dst).op(Op.i32WrapI64).localGet(l.t32).op(Op.i32DivS).end();
+      } else {
+        c.localGet(src).op(Op.i32WrapI64).localTee(l.t32).op(Op.i32Eqz).open(Op.if, I32);
+        if (div) c.i32Const(0);
+        else c.localGet(dst).op(Op.i32WrapI64);
+        c.op(Op.else).localGet(dst).op(Op.i32WrapI64).localGet(l.t32).op(opcode).end();
+      }
+      break;
+    }
+    case ALU_OP.sdiv:
+    case ALU_OP.smod: {
+      const div = sub === ALU_OP.sdiv;
+      if (imm) {
+        if (k === 0) {
+          if (div) c.i32Const(0);
+          else c.localGet(dst).op(Op.i32WrapI64);
+        } else if (k === -1) {
+          if (div) c.i32Const(0).localGet(dst).op(Op.i32WrapI64).op(Op.i32Sub);
+          else c.i32Const(0);
         } else {
-          c.localGet(dst).op(Op.i32WrapI64).localGet(l.t32).op(Op.i32RemS);
+          c.localGet(dst)
+            .op(Op.i32WrapI64)
+            .i32Const(k)
+            .op(div ? Op.i32DivS : Op.i32RemS);
         }
-        c.end();
         break;
       }
-      default:
-        throw new Error(`unhandled alu32 op ${insn.op}`);
+      c.localGet(src).op(Op.i32WrapI64).localTee(l.t32).op(Op.i32Eqz).open(Op.if, I32);
+      if (div) c.i32Const(0);
+      else c.localGet(dst).op(Op.i32WrapI64);
+      c.op(Op.else);
+      if (div) {
+        c.localGet(l.t32).i32Const(-1).op(Op.i32Eq).open(Op.if, I32);
+        c.i32Const(0).localGet(dst).op(Op.i32WrapI64).op(Op.i32Sub);
+        c.op(Op.else).localGet(dst).op(Op.i32WrapI64).localGet(l.t32).op(Op.i32DivS).end();
+      } else {
+        c.localGet(dst).op(Op.i32WrapI64).localGet(l.t32).op(Op.i32RemS);
+      }
+      c.end();
+      break;
     }
+    default:
+      throw new Error(`unhandled alu32 op ${sub}`);
   }
   c.op(Op.i64ExtendI32U);
 }
 
 /** Byte order: on a little-endian machine `le` truncates and `be`/`bswap` reverse the bytes. */
-export function lowerEnd(c: Code, l: Locals, insn: EndInsn): void {
-  const dst = l.reg[insn.dst];
-  const swap = insn.op !== 'le';
-  if (insn.bits === 64 && !swap) return;
+export function lowerEnd(c: Code, l: Locals, code: PackedInsns, i: number): void {
+  const dst = l.reg[code.dst[i]];
+  const swap = OP_SUB[code.op[i]] !== END_OP.le;
+  const bits = OP_SIZE[code.op[i]] * 8;
+  if (bits === 64 && !swap) return;
   c.localGet(dst);
-  if (insn.bits === 64) {
+  if (bits === 64) {
     c.localSet(l.t64);
     // Swap adjacent bytes, then adjacent 16-bit halves, then the two 32-bit halves.
     c.localGet(l.t64).i64Const(8).op(Op.i64ShrU).i64Const(0x00ff00ff, 0x00ff00ff).op(Op.i64And);
@@ -252,7 +304,7 @@ export function lowerEnd(c: Code, l: Locals, insn: EndInsn): void {
     c.localGet(l.t64).i64Const(16).op(Op.i64ShrU).i64Const(0x0000ffff, 0x0000ffff).op(Op.i64And);
     c.localGet(l.t64).i64Const(0x0000ffff, 0x0000ffff).op(Op.i64And).i64Const(16).op(Op.i64Shl);
     c.op(Op.i64Or).i64Const(32).op(Op.i64Rotl);
-  } else if (insn.bits === 32) {
+  } else if (bits === 32) {
     c.op(Op.i32WrapI64);
     if (swap) {
       c.localSet(l.t32);
@@ -276,7 +328,8 @@ export function lowerEnd(c: Code, l: Locals, insn: EndInsn): void {
   c.localSet(dst);
 }
 
-const JMP64: Record<Exclude<JmpInsn['op'], 'jset'>, number> = {
+/** Comparisons by jump operation; jset (a test, not a comparison) has none. */
+const JMP64 = bySub(JMP_OP, {
   jeq: Op.i64Eq,
   jne: Op.i64Ne,
   jgt: Op.i64GtU,
@@ -287,9 +340,9 @@ const JMP64: Record<Exclude<JmpInsn['op'], 'jset'>, number> = {
   jsge: Op.i64GeS,
   jslt: Op.i64LtS,
   jsle: Op.i64LeS,
-};
+});
 
-const JMP32: Record<Exclude<JmpInsn['op'], 'jset'>, number> = {
+const JMP32 = bySub(JMP_OP, {
   jeq: Op.i32Eq,
   jne: Op.i32Ne,
   jgt: Op.i32GtU,
@@ -300,33 +353,64 @@ const JMP32: Record<Exclude<JmpInsn['op'], 'jset'>, number> = {
   jsge: Op.i32GeS,
   jslt: Op.i32LtS,
   jsle: Op.i32LeS,
-};
+});
 
 /** Push the branch condition of a conditional jump as an i32 (non-zero = taken). */
-export function lowerCondition(c: Code, l: Locals, insn: JmpInsn): void {
-  c.localGet(l.reg[insn.dst]);
-  if (insn.width === 64) {
-    operand64(c, l, insn);
-    if (insn.op === 'jset') c.op(Op.i64And).op(Op.i64Eqz).op(Op.i32Eqz);
-    else c.op(JMP64[insn.op]);
+export function lowerCondition(c: Code, l: Locals, code: PackedInsns, i: number): void {
+  const op = code.op[i];
+  const wide = OP_WIDE[op] === 1;
+  const jset = OP_SUB[op] === JMP_OP.jset;
+  const w = c.bytes;
+  w.ensure(ROOM);
+  const b = w.buf;
+  let p = w.length;
+  b[p++] = Op.localGet;
+  b[p++] = l.reg[code.dst[i]];
+  if (!wide) b[p++] = Op.i32WrapI64;
+  if (OP_REG[op] === 1) {
+    b[p++] = Op.localGet;
+    b[p++] = l.reg[code.src[i]];
+    if (!wide) b[p++] = Op.i32WrapI64;
   } else {
-    c.op(Op.i32WrapI64);
-    operand32(c, l, insn);
-    c.op(insn.op === 'jset' ? Op.i32And : JMP32[insn.op]);
+    b[p++] = wide ? Op.i64Const : Op.i32Const; // a 64-bit operand's imm is sign-extended
+    p = writeI32(b, p, code.imm[i]);
   }
+  if (!jset) b[p++] = (wide ? JMP64 : JMP32)[OP_SUB[op]];
+  else if (!wide) b[p++] = Op.i32And;
+  else {
+    b[p++] = Op.i64And;
+    b[p++] = Op.i64Eqz;
+    b[p++] = Op.i32Eqz;
+  }
+  w.length = p;
 }
 
-/** Push the i32 `reg + off − GUARD` (wrapping); returns the memarg offset to use: GUARD. */
-function address(c: Code, l: Locals, reg: number, off: number): number {
-  c.localGet(l.reg[reg]).op(Op.i32WrapI64);
-  c.i32Const(off - NULL_GUARD).op(Op.i32Add);
-  return NULL_GUARD;
+/**
+ * Write the i32 `reg + off − GUARD` (wrapping): the address of an access whose memarg offset is
+ * GUARD (see the file comment).
+ */
+function address(b: Uint8Array, p: number, local: number, off: number): number {
+  b[p] = Op.localGet;
+  b[p + 1] = local;
+  b[p + 2] = Op.i32WrapI64;
+  b[p + 3] = Op.i32Const;
+  p = writeI32(b, p + 4, off - NULL_GUARD);
+  b[p] = Op.i32Add;
+  return p + 1;
 }
 
-const ALIGN: Record<number, number> = { 1: 0, 2: 1, 4: 2, 8: 3 };
-const LOAD_U: Record<number, number> = { 1: Op.i64Load8U, 2: Op.i64Load16U, 4: Op.i64Load32U, 8: Op.i64Load };
-const LOAD_S: Record<number, number> = { 1: Op.i64Load8S, 2: Op.i64Load16S, 4: Op.i64Load32S };
-const STORE: Record<number, number> = { 1: Op.i64Store8, 2: Op.i64Store16, 4: Op.i64Store32, 8: Op.i64Store };
+/** Write a load or store opcode with its memarg: alignment hint (log2 of the size) and GUARD + `extra`. */
+function access(b: Uint8Array, p: number, opcode: number, size: number, extra: number): number {
+  b[p] = opcode;
+  b[p + 1] = ALIGN[size];
+  return writeU32(b, p + 2, NULL_GUARD + extra);
+}
+
+/** By access size (1, 2, 4, 8): log2 of the size, and the i64 loads and stores. */
+const ALIGN = Uint8Array.of(0, 0, 1, 0, 2, 0, 0, 0, 3);
+const LOAD_U = Uint8Array.of(0, Op.i64Load8U, Op.i64Load16U, 0, Op.i64Load32U, 0, 0, 0, Op.i64Load);
+const LOAD_S = Uint8Array.of(0, Op.i64Load8S, Op.i64Load16S, 0, Op.i64Load32S);
+const STORE = Uint8Array.of(0, Op.i64Store8, Op.i64Store16, 0, Op.i64Store32, 0, 0, 0, Op.i64Store);
 
 /**
  * `halves`: an 8-byte load as two 4-byte loads. A JavaScript host writes a 64-bit field (a
@@ -335,22 +419,52 @@ const STORE: Record<number, number> = { 1: Op.i64Store8, 2: Op.i64Store16, 4: Op
  * filter, whose first load reads the context the host wrote just before the run. Two loads
  * are each forwarded. Function.ts asks for halves outside loops, where a load runs once.
  */
-export function lowerLdx(c: Code, l: Locals, insn: LdxInsn, halves: boolean): void {
-  const offset = address(c, l, insn.src, insn.off);
-  if (insn.size === 8 && halves) {
-    c.localTee(l.a32).mem(Op.i64Load32U, 2, offset);
-    c.localGet(l.a32).mem(Op.i64Load32U, 2, offset + 4);
-    c.i64Const(32).op(Op.i64Shl).op(Op.i64Or);
+export function lowerLdx(c: Code, l: Locals, code: PackedInsns, i: number, halves: boolean): void {
+  const op = code.op[i];
+  const size = OP_SIZE[op];
+  const w = c.bytes;
+  w.ensure(ROOM);
+  const b = w.buf;
+  let p = address(b, w.length, l.reg[code.src[i]], code.off[i]);
+  if (size === 8 && halves) {
+    b[p++] = Op.localTee;
+    b[p++] = l.a32;
+    p = access(b, p, Op.i64Load32U, 4, 0);
+    b[p++] = Op.localGet;
+    b[p++] = l.a32;
+    p = access(b, p, Op.i64Load32U, 4, 4);
+    b[p++] = Op.i64Const;
+    b[p++] = 32;
+    b[p++] = Op.i64Shl;
+    b[p++] = Op.i64Or;
   } else {
-    c.mem((insn.signed ? LOAD_S : LOAD_U)[insn.size], ALIGN[insn.size], offset);
+    p = access(b, p, (OP_FLAG[op] === 1 ? LOAD_S : LOAD_U)[size], size, 0);
   }
-  c.localSet(l.reg[insn.dst]);
+  b[p++] = Op.localSet;
+  b[p++] = l.reg[code.dst[i]];
+  w.length = p;
 }
 
-export function lowerSt(c: Code, l: Locals, insn: StInsn): void {
-  const offset = address(c, l, insn.dst, insn.off);
-  c.i64Const(insn.imm);
-  c.mem(STORE[insn.size], ALIGN[insn.size], offset);
+export function lowerSt(c: Code, l: Locals, code: PackedInsns, i: number): void {
+  const size = OP_SIZE[code.op[i]];
+  const w = c.bytes;
+  w.ensure(ROOM);
+  const b = w.buf;
+  let p = address(b, w.length, l.reg[code.dst[i]], code.off[i]);
+  b[p++] = Op.i64Const;
+  p = writeI32(b, p, code.imm[i]);
+  w.length = access(b, p, STORE[size], size, 0);
+}
+
+export function lowerStx(c: Code, l: Locals, code: PackedInsns, i: number): void {
+  const size = OP_SIZE[code.op[i]];
+  const w = c.bytes;
+  w.ensure(ROOM);
+  const b = w.buf;
+  let p = address(b, w.length, l.reg[code.dst[i]], code.off[i]);
+  b[p++] = Op.localGet;
+  b[p++] = l.reg[code.src[i]];
+  w.length = access(b, p, STORE[size], size, 0);
 }
 
 /**
@@ -358,28 +472,26 @@ export function lowerSt(c: Code, l: Locals, insn: StInsn): void {
  * stores of 0 at fp + off - 8, - 16, …, in that order, each trapping like any store.
  */
 export function lowerZeroStack(c: Code, fp: number, off: number, bytes: number): void {
+  const w = c.bytes;
   for (let k = 8; k <= bytes; k += 8) {
-    c.localGet(fp).op(Op.i32WrapI64);
-    c.i32Const(off - k - NULL_GUARD).op(Op.i32Add);
-    c.i64Const(0);
-    c.mem(Op.i64Store, ALIGN[8], NULL_GUARD);
+    w.ensure(ROOM);
+    const b = w.buf;
+    let p = address(b, w.length, fp, off - k);
+    b[p++] = Op.i64Const;
+    b[p++] = 0;
+    w.length = access(b, p, Op.i64Store, 8, 0);
   }
 }
 
-export function lowerStx(c: Code, l: Locals, insn: StxInsn): void {
-  const offset = address(c, l, insn.dst, insn.off);
-  c.localGet(l.reg[insn.src]);
-  c.mem(STORE[insn.size], ALIGN[insn.size], offset);
-}
+const RMW64 = bySub(ATOMIC_OP, { add: Op.i64Add, or: Op.i64Or, and: Op.i64And, xor: Op.i64Xor });
+const RMW32 = bySub(ATOMIC_OP, { add: Op.i32Add, or: Op.i32Or, and: Op.i32And, xor: Op.i32Xor });
 
-const RMW64 = { add: Op.i64Add, or: Op.i64Or, and: Op.i64And, xor: Op.i64Xor } as const;
-const RMW32 = { add: Op.i32Add, or: Op.i32Or, and: Op.i32And, xor: Op.i32Xor } as const;
-
-export function lowerAtomic(c: Code, l: Locals, insn: AtomicInsn): void {
+export function lowerAtomic(c: Code, l: Locals, code: PackedInsns, i: number): void {
+  const op = code.op[i];
   const a = l.a32;
-  const src = l.reg[insn.src];
+  const src = l.reg[code.src[i]];
   const r0 = l.reg[0];
-  const wide = insn.size === 8;
+  const wide = OP_WIDE[op] === 1;
   const load = wide ? Op.i64Load : Op.i32Load;
   const store = wide ? Op.i64Store : Op.i32Store;
   const align = wide ? 3 : 2;
@@ -392,10 +504,14 @@ export function lowerAtomic(c: Code, l: Locals, insn: AtomicInsn): void {
   const widen = (): void => {
     if (!wide) c.op(Op.i64ExtendI32U);
   };
-  const at = address(c, l, insn.dst, insn.off); // every load and store below uses memarg `at`
+  const w = c.bytes;
+  w.ensure(ROOM);
+  w.length = address(w.buf, w.length, l.reg[code.dst[i]], code.off[i]);
+  const at = NULL_GUARD; // every load and store below uses memarg GUARD
   c.localSet(a);
-  switch (insn.op) {
-    case 'xchg':
+  const sub = OP_SUB[op];
+  switch (sub) {
+    case ATOMIC_OP.xchg:
       c.localGet(a).mem(load, align, at).localSet(old);
       c.localGet(a);
       value();
@@ -404,7 +520,7 @@ export function lowerAtomic(c: Code, l: Locals, insn: AtomicInsn): void {
       widen();
       c.localSet(src);
       return;
-    case 'cmpxchg':
+    case ATOMIC_OP.cmpxchg:
       c.localGet(a).mem(load, align, at).localTee(old);
       c.localGet(r0);
       if (!wide) c.op(Op.i32WrapI64);
@@ -417,12 +533,13 @@ export function lowerAtomic(c: Code, l: Locals, insn: AtomicInsn): void {
       c.localSet(r0);
       return;
     default: {
+      const fetch = OP_FLAG[op] === 1;
       c.localGet(a).localGet(a).mem(load, align, at);
-      if (insn.fetch) c.localTee(old);
+      if (fetch) c.localTee(old);
       value();
-      c.op(wide ? RMW64[insn.op] : RMW32[insn.op]);
+      c.op((wide ? RMW64 : RMW32)[sub]);
       c.mem(store, align, at);
-      if (insn.fetch) {
+      if (fetch) {
         c.localGet(old);
         widen();
         c.localSet(src);
@@ -444,22 +561,25 @@ export function lowerLddw(c: Code, l: Locals, dst: number, lo: number, hi: numbe
 export function lowerPacketLoad(
   c: Code,
   l: Locals,
-  insn: LdAbsInsn | LdIndInsn,
+  code: PackedInsns,
+  i: number,
   packet: { off: number; len: number },
   outside: () => void,
 ): void {
   const k = l.t64;
-  c.i64Const(insn.imm);
-  if (insn.kind === 'ldind') c.localGet(l.reg[insn.src]).i64Const(-1, 0).op(Op.i64And).op(Op.i64Add);
+  const size = OP_SIZE[code.op[i]];
+  c.i64Const(code.imm[i]);
+  if (OP_KIND[code.op[i]] === KIND_LDIND)
+    c.localGet(l.reg[code.src[i]]).i64Const(-1, 0).op(Op.i64And).op(Op.i64Add);
   c.localTee(k).i64Const(0).op(Op.i64LtS);
-  c.localGet(k).i64Const(insn.size).op(Op.i64Add).globalGet(packet.len).op(Op.i64GtU);
+  c.localGet(k).i64Const(size).op(Op.i64Add).globalGet(packet.len).op(Op.i64GtU);
   c.op(Op.i32Or).open(Op.if);
   outside();
   c.end();
   c.globalGet(packet.off).localGet(k).op(Op.i32WrapI64).op(Op.i32Add);
-  if (insn.size === 1) {
+  if (size === 1) {
     c.mem(Op.i32Load8U, 0);
-  } else if (insn.size === 2) {
+  } else if (size === 2) {
     c.mem(Op.i32Load16U, 1).localSet(l.t32);
     c.localGet(l.t32).i32Const(8).op(Op.i32Shl).i32Const(0xff00).op(Op.i32And);
     c.localGet(l.t32).i32Const(8).op(Op.i32ShrU).op(Op.i32Or);

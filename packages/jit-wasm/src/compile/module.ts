@@ -7,15 +7,7 @@
  * linear-memory offset `ctx` (0: r1 = 0, no context), r2 = len zero-extended.
  */
 
-import {
-  CALL_TARGET,
-  type Insn,
-  KIND_CALL,
-  KIND_LDABS,
-  KIND_LDIND,
-  OP_SUB,
-  type PackedInsns,
-} from '@tbpf/isa';
+import { CALL_TARGET, KIND_CALL, KIND_LDABS, KIND_LDIND, OP_SUB, type PackedInsns } from '@tbpf/isa';
 import { BPF_ADDRESS_HIGH, type ZeroedStack } from '@tbpf/vm';
 import { Code, I32, I64 } from '../wasm/code.js';
 import { ModuleBuilder } from '../wasm/module.js';
@@ -72,15 +64,14 @@ export interface CompiledProgram {
   ranges: [number, number][];
 }
 
-/** A program twice over: its instructions, and the same packed as numbers (isa's packInsns). */
+/** A program packed as numbers (isa's packInsns; vm's LoadedProgram has it). */
 export interface ProgramCode {
-  insns: readonly Insn[];
   code: PackedInsns;
 }
 
 export function compileProgram(program: ProgramCode, options: CompileOptions): CompiledProgram {
   const { layout } = options;
-  const { insns, code } = program;
+  const { code } = program;
   const cf = analyse(code);
   const m = new ModuleBuilder();
   m.importMemory('env', IMPORT_MEMORY, layout.pages, layout.pages);
@@ -116,10 +107,10 @@ export function compileProgram(program: ProgramCode, options: CompileOptions): C
     clockImport,
     randomImport,
   });
-  const zeroed = new Int32Array(insns.length);
+  const zeroed = new Int32Array(code.length);
   for (const z of options.zeroedStacks ?? []) zeroed[z.insnIndex] = z.bytes;
   const env: FunctionEnv = {
-    insns,
+    code,
     cf,
     layout,
     funcOf: (k) => funcs[k],

@@ -1,10 +1,11 @@
-/** A growable byte buffer: what every encoder here writes into (cheaper than a number[]). */
-export interface ByteSink {
-  push(byte: number): void;
-}
+import { writeI32, writeI64, writeU32 } from './leb128.js';
 
-export class ByteWriter implements ByteSink {
-  private buf: Uint8Array;
+/**
+ * A growable byte buffer: what every encoder here writes into. Hot code writes `buf` directly
+ * at `length` after `ensure(n)`, and sets `length` after.
+ */
+export class ByteWriter {
+  buf: Uint8Array;
   length = 0;
 
   constructor(capacity = 256) {
@@ -12,14 +13,29 @@ export class ByteWriter implements ByteSink {
   }
 
   push(byte: number): void {
-    if (this.length === this.buf.length) this.reserve(1);
+    if (this.length === this.buf.length) this.ensure(1);
     this.buf[this.length++] = byte;
   }
 
   pushBytes(bytes: Uint8Array): void {
-    this.reserve(bytes.length);
+    this.ensure(bytes.length);
     this.buf.set(bytes, this.length);
     this.length += bytes.length;
+  }
+
+  pushU32(value: number): void {
+    this.ensure(5);
+    this.length = writeU32(this.buf, this.length, value);
+  }
+
+  pushI32(value: number): void {
+    this.ensure(5);
+    this.length = writeI32(this.buf, this.length, value);
+  }
+
+  pushI64(lo: number, hi: number): void {
+    this.ensure(10);
+    this.length = writeI64(this.buf, this.length, lo, hi);
   }
 
   /** A view of the bytes written so far (valid until the next write). */
@@ -27,7 +43,8 @@ export class ByteWriter implements ByteSink {
     return this.buf.subarray(0, this.length);
   }
 
-  private reserve(n: number): void {
+  /** Make room for `n` more bytes. */
+  ensure(n: number): void {
     if (this.length + n <= this.buf.length) return;
     const next = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
     next.set(this.buf.subarray(0, this.length));

@@ -3,7 +3,7 @@
  * instruction shape; the caller keeps track of the operand stack (as in hand-written wasm).
  */
 import { ByteWriter } from './bytes.js';
-import { pushI32, pushI64, pushU32 } from './leb128.js';
+import { writeI32, writeI64, writeU32 } from './leb128.js';
 import { FcOp, I32, I64, Op, type ValType, VOID } from './opcodes.js';
 
 export class Code {
@@ -39,15 +39,19 @@ export class Code {
   }
 
   i32Const(value: number): this {
-    this.bytes.push(Op.i32Const);
-    pushI32(this.bytes, value);
+    const w = this.bytes;
+    w.ensure(6);
+    w.buf[w.length] = Op.i32Const;
+    w.length = writeI32(w.buf, w.length + 1, value);
     return this;
   }
 
   /** i64.const of the value `hi:lo` (signed 32-bit halves); `hi` defaults to the sign of `lo`. */
   i64Const(lo: number, hi: number = lo < 0 ? -1 : 0): this {
-    this.bytes.push(Op.i64Const);
-    pushI64(this.bytes, lo, hi);
+    const w = this.bytes;
+    w.ensure(11);
+    w.buf[w.length] = Op.i64Const;
+    w.length = writeI64(w.buf, w.length + 1, lo, hi);
     return this;
   }
 
@@ -85,9 +89,9 @@ export class Code {
 
   brTable(depths: readonly number[], fallback: number): this {
     this.bytes.push(Op.brTable);
-    pushU32(this.bytes, depths.length);
-    for (const d of depths) pushU32(this.bytes, d);
-    pushU32(this.bytes, fallback);
+    this.bytes.pushU32(depths.length);
+    for (const d of depths) this.bytes.pushU32(d);
+    this.bytes.pushU32(fallback);
     return this;
   }
 
@@ -105,9 +109,11 @@ export class Code {
 
   /** A load or store with its memarg: log2 of the alignment hint and an unsigned offset. */
   mem(opcode: number, alignLog2: number, offset = 0): this {
-    this.bytes.push(opcode);
-    this.bytes.push(alignLog2);
-    pushU32(this.bytes, offset);
+    const w = this.bytes;
+    w.ensure(7);
+    w.buf[w.length] = opcode;
+    w.buf[w.length + 1] = alignLog2;
+    w.length = writeU32(w.buf, w.length + 2, offset);
     return this;
   }
 
@@ -137,9 +143,9 @@ export class Code {
       if (last && last[1] === t) last[0]++;
       else groups.push([1, t]);
     }
-    pushU32(head, groups.length);
+    head.pushU32(groups.length);
     for (const [n, t] of groups) {
-      pushU32(head, n);
+      head.pushU32(n);
       head.push(t);
     }
     const body = this.bytes.view();
@@ -155,8 +161,10 @@ export class Code {
   headerSize = 0;
 
   private indexed(opcode: number, index: number): this {
-    this.bytes.push(opcode);
-    pushU32(this.bytes, index);
+    const w = this.bytes;
+    w.ensure(6);
+    w.buf[w.length] = opcode;
+    w.length = writeU32(w.buf, w.length + 1, index);
     return this;
   }
 }

@@ -6,7 +6,6 @@
 
 import { ByteWriter } from './bytes.js';
 import type { Code } from './code.js';
-import { pushI32, pushU32 } from './leb128.js';
 import { I32, type ValType } from './opcodes.js';
 
 export interface FuncType {
@@ -113,7 +112,7 @@ export class ModuleBuilder {
     for (const b of [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]) out.push(b);
 
     section(out, Section.Type, (s) => {
-      pushU32(s, this.types.length);
+      s.pushU32(this.types.length);
       for (const t of this.types) {
         s.push(0x60);
         vec(s, t.params);
@@ -123,13 +122,13 @@ export class ModuleBuilder {
 
     if (this.imports.length > 0) {
       section(out, Section.Import, (s) => {
-        pushU32(s, this.imports.length);
+        s.pushU32(this.imports.length);
         for (const imp of this.imports) {
           name(s, imp.module);
           name(s, imp.name);
           if (imp.kind === 'func') {
             s.push(0x00);
-            pushU32(s, imp.typeIndex);
+            s.pushU32(imp.typeIndex);
           } else {
             s.push(0x02);
             limits(s, imp.minPages, imp.maxPages);
@@ -139,18 +138,18 @@ export class ModuleBuilder {
     }
 
     section(out, Section.Function, (s) => {
-      pushU32(s, this.funcs.length);
-      for (const f of this.funcs) pushU32(s, f.typeIndex);
+      s.pushU32(this.funcs.length);
+      for (const f of this.funcs) s.pushU32(f.typeIndex);
     });
 
     if (this.globals.length > 0) {
       section(out, Section.Global, (s) => {
-        pushU32(s, this.globals.length);
+        s.pushU32(this.globals.length);
         for (const g of this.globals) {
           s.push(g.type);
           s.push(g.mutable ? 1 : 0);
           s.push(g.type === I32 ? 0x41 : 0x42);
-          pushI32(s, g.init);
+          s.pushI32(g.init);
           s.push(0x0b);
         }
       });
@@ -158,11 +157,11 @@ export class ModuleBuilder {
 
     if (this.exports.length > 0) {
       section(out, Section.Export, (s) => {
-        pushU32(s, this.exports.length);
+        s.pushU32(this.exports.length);
         for (const e of this.exports) {
           name(s, e.name);
           s.push(e.kind);
-          pushU32(s, e.index);
+          s.pushU32(e.index);
         }
       });
     }
@@ -174,17 +173,17 @@ export class ModuleBuilder {
     });
     // Sized for the bodies and their LEB128 lengths: no copying as it fills.
     const content = new ByteWriter(5 + bodies.reduce((n, b) => n + 5 + b.bytes.length, 0));
-    pushU32(content, bodies.length);
+    content.pushU32(bodies.length);
     const relStarts: number[] = [];
     const relEnds: number[] = [];
     for (const b of bodies) {
-      pushU32(content, b.bytes.length);
+      content.pushU32(b.bytes.length);
       relStarts.push(content.length + b.header);
       content.pushBytes(b.bytes);
       relEnds.push(content.length);
     }
     out.push(Section.Code);
-    pushU32(out, content.length);
+    out.pushU32(content.length);
     const base = out.length;
     out.pushBytes(content.view());
 
@@ -204,12 +203,12 @@ function section(out: ByteWriter, id: number, fill: (s: ByteWriter) => void): vo
   const s = new ByteWriter();
   fill(s);
   out.push(id);
-  pushU32(out, s.length);
+  out.pushU32(s.length);
   out.pushBytes(s.view());
 }
 
 function vec(out: ByteWriter, types: readonly ValType[]): void {
-  pushU32(out, types.length);
+  out.pushU32(types.length);
   for (const t of types) out.push(t);
 }
 
@@ -217,17 +216,17 @@ const utf8 = new TextEncoder();
 
 function name(out: ByteWriter, text: string): void {
   const bytes = utf8.encode(text);
-  pushU32(out, bytes.length);
+  out.pushU32(bytes.length);
   out.pushBytes(bytes);
 }
 
 function limits(out: ByteWriter, min: number, max?: number): void {
   if (max === undefined) {
     out.push(0x00);
-    pushU32(out, min);
+    out.pushU32(min);
   } else {
     out.push(0x01);
-    pushU32(out, min);
-    pushU32(out, max);
+    out.pushU32(min);
+    out.pushU32(max);
   }
 }
