@@ -26,7 +26,15 @@ import {
 } from './bounds.js';
 import type { Structure } from './cfg.js';
 import { ctxAccess, sockAccess } from './ctx-access.js';
-import { type LiveSets, regsKey, sameRegs, stateSafe, uninitCoveredFrames } from './equivalence.js';
+import {
+  type LiveSets,
+  noteFailure,
+  regsKey,
+  sameRegs,
+  stateSafe,
+  stillUnsafe,
+  uninitCoveredFrames,
+} from './equivalence.js';
 import { Reject } from './errors.js';
 import { checkHelperCall } from './helper-call.js';
 import { liveness } from './liveness.js';
@@ -247,7 +255,11 @@ export class Checker {
   private readonly liveRegs: Uint16Array;
   private readonly stackLive: StackLiveness;
   private readonly want = new Want();
-  private readonly live: LiveSets = { regs: [], slotsLo: [], slotsHi: [] };
+  private readonly live: LiveSets = {
+    regs: new Int32Array(MAX_CALL_FRAMES),
+    slotsLo: new Int32Array(MAX_CALL_FRAMES),
+    slotsHi: new Int32Array(MAX_CALL_FRAMES),
+  };
   private readonly immScratch = scalarReg(unknownBounds());
   /** Registers of the current frame the current instruction set (for the level-2 log). */
   private written = 0;
@@ -492,11 +504,10 @@ export class Checker {
   private liveSets(): LiveSets {
     const frames = this.st.frames;
     const n = frames.length - 1;
-    // One object reused: the sets are consumed by the comparison that asked for them.
+    // One object reused (entry k for frame k): the sets are consumed by the comparison that asked for them.
     const sets = this.live;
-    sets.regs.length = sets.slotsLo.length = sets.slotsHi.length = 0;
     for (let k = 0; k <= n; k++) {
-      sets.regs.push(k === n ? this.liveRegs[this.pc] : this.liveRegs[frames[k + 1].callsite + 1] & 0x7c0);
+      sets.regs[k] = k === n ? this.liveRegs[this.pc] : this.liveRegs[frames[k + 1].callsite + 1] & 0x7c0;
       let lo = this.stackLive.liveWord(this.pc, n - k, 0);
       let hi = this.stackLive.liveWord(this.pc, n - k, 1);
       for (let j = k; j < n; j++) {
@@ -504,8 +515,8 @@ export class Checker {
         lo |= this.stackLive.liveWord(ret, j - k, 0);
         hi |= this.stackLive.liveWord(ret, j - k, 1);
       }
-      sets.slotsLo.push(lo);
-      sets.slotsHi.push(hi);
+      sets.slotsLo[k] = lo;
+      sets.slotsHi[k] = hi;
     }
     return sets;
   }
@@ -547,16 +558,20 @@ export class Checker {
         if (!force && jmps < 20 && insns < 100) addNew = false;
       } else if (this.pruning !== 'off') {
         live ??= this.liveSets();
-        if (stateSafe(c.state, this.st, live, false, this.unpriv)) {
-          // Reads of bytes this path left uninitialised, where the explored path had written them.
-          const covered = uninitCoveredFrames();
-          for (let f = 0; f < this.st.frames.length; f++)
-            if (covered & (1 << f)) this.readsUninitStack[this.st.frames[f].subprog] = true;
-          c.hit++;
-          this.stats.pruned++;
-          if (this.level >= 1) this.log(`${pc}: safe`);
-          this.propagatePrecision(c.state, live);
-          return true;
+        // Most comparisons fail, often where they failed last time: that is checked first.
+        if (!stillUnsafe(c, this.st, live, this.unpriv)) {
+          if (stateSafe(c.state, this.st, live, false, this.unpriv)) {
+            // Reads of bytes this path left uninitialised, where the explored path had written them.
+            const covered = uninitCoveredFrames();
+            for (let f = 0; f < this.st.frames.length; f++)
+              if (covered & (1 << f)) this.readsUninitStack[this.st.frames[f].subprog] = true;
+            c.hit++;
+            this.stats.pruned++;
+            if (this.level >= 1) this.log(`${pc}: safe`);
+            this.propagatePrecision(c.state, live);
+            return true;
+          }
+          noteFailure(c);
         }
       }
       if (addNew) c.miss++;
@@ -589,6 +604,10 @@ export class Checker {
       miss: 0,
       key: key ?? regsKey(this.st),
       evicted: false,
+      unsafeItem: -1,
+      unsafeReg: null,
+      unsafePrecise: false,
+      unsafeFrame: null,
     };
     this.hist = into ? [into] : [];
     this.segFirst = pc;

@@ -28,9 +28,9 @@ import {
 
 /** What is live in each frame of a state: registers (bit n = rn) and stack slots (two words). */
 export interface LiveSets {
-  regs: number[];
-  slotsLo: number[];
-  slotsHi: number[];
+  regs: Int32Array;
+  slotsLo: Int32Array;
+  slotsHi: Int32Array;
 }
 
 /**
@@ -192,6 +192,7 @@ export function stateSafe(
   exact: boolean,
   unpriv: boolean,
 ): boolean {
+  lastFailure.unsafeItem = -1;
   if (old.frames.length !== cur.frames.length || old.refs.length !== cur.refs.length) return false;
   ids.reset();
   uninitCovered = 0;
@@ -208,8 +209,12 @@ export function stateSafe(
     if (of.callsite !== cf.callsite) return false;
     const regs = live ? live.regs[f] : 0x7ff;
     for (let r = 0; r < 11; r++) {
-      if (regs & (1 << r) && !regSafe(of.regs[r], cf.regs[r], exact, unpriv || regPrecise(of, r)))
+      if ((regs & (1 << r)) === 0) continue;
+      const precise = unpriv || regPrecise(of, r);
+      if (!regSafe(of.regs[r], cf.regs[r], exact, precise)) {
+        failed((f << 7) | r, of.regs[r], precise, null);
         return false;
+      }
     }
     // Live slots only, lowest first: each set bit of the two words.
     for (let half = 0; half < 2; half++) {
@@ -218,12 +223,69 @@ export function stateSafe(
         const bit = 31 - Math.clz32(bits & -bits);
         bits &= bits - 1;
         const slot = half * 32 + bit;
-        if (!slotSafe(of, cf, slot, exact, unpriv)) return false;
+        if (!slotSafe(of, cf, slot, exact, unpriv)) {
+          failed((f << 7) | (SLOT_ITEM + slot), null, false, of);
+          return false;
+        }
         if (initialised(of.slots[slot]) & ~initialised(cf.slots[slot])) uninitCovered |= 1 << f;
       }
     }
   }
   return true;
+}
+
+/**
+ * Where an old state last failed to cover a current one (see `stateSafe`), to be checked first
+ * next time (consecutive visits often fail on the same register or slot): `unsafeItem` is
+ * frame << 7 | register, or frame << 7 | SLOT_ITEM + slot, or -1 (it failed on something else:
+ * frames, references, lock, call sites; or never). A register is kept as the old register itself
+ * with its precision then, a slot as the old frame.
+ */
+export interface UnsafeAt {
+  unsafeItem: number;
+  unsafeReg: Reg | null;
+  unsafePrecise: boolean;
+  unsafeFrame: Frame | null;
+}
+const SLOT_ITEM = 16;
+const lastFailure: UnsafeAt = { unsafeItem: -1, unsafeReg: null, unsafePrecise: false, unsafeFrame: null };
+
+function failed(item: number, reg: Reg | null, precise: boolean, frame: Frame | null): void {
+  lastFailure.unsafeItem = item;
+  lastFailure.unsafeReg = reg;
+  lastFailure.unsafePrecise = precise;
+  lastFailure.unsafeFrame = frame;
+}
+
+/** Record where the last `stateSafe` that returned false failed, in `out`. */
+export function noteFailure(out: UnsafeAt): void {
+  out.unsafeItem = lastFailure.unsafeItem;
+  out.unsafeReg = lastFailure.unsafeReg;
+  out.unsafePrecise = lastFailure.unsafePrecise;
+  out.unsafeFrame = lastFailure.unsafeFrame;
+}
+
+/**
+ * The item where an old state failed to cover an earlier current state (see `noteFailure`)
+ * fails to cover `cur` too, so `stateSafe(old, cur, live, false, unpriv)` is false. It is the
+ * check `stateSafe` makes of that item: old registers never change and their precision only
+ * grows (a register precise then is precise now; one imprecise then is compared as imprecise,
+ * which can only find fewer failures), and an item that fails alone fails among the others too
+ * (ids it pairs inconsistently stay inconsistent with more pairs recorded).
+ */
+export function stillUnsafe(at: UnsafeAt, cur: State, live: LiveSets, unpriv: boolean): boolean {
+  const item = at.unsafeItem;
+  if (item < 0) return false;
+  const f = item >> 7;
+  const k = item & 127;
+  if (f >= cur.frames.length) return false;
+  const cf = cur.frames[f];
+  ids.reset();
+  if (k < SLOT_ITEM)
+    return (live.regs[f] & (1 << k)) !== 0 && !regSafe(at.unsafeReg!, cf.regs[k], false, at.unsafePrecise);
+  const slot = k - SLOT_ITEM;
+  const bits = slot < 32 ? live.slotsLo[f] : live.slotsHi[f];
+  return (bits & (1 << (slot & 31))) !== 0 && !slotSafe(at.unsafeFrame!, cf, slot, false, unpriv);
 }
 
 /** After `stateSafe` returned true: the frames of `cur` whose uninitialised bytes it covered (bit f = frame f). */

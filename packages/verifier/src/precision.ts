@@ -8,6 +8,7 @@
  * value came from marked precise.
  */
 import type { Insn } from '@tbpf/isa';
+import type { UnsafeAt } from './equivalence.js';
 import { markRegPrecise, markSpillPrecise, regPrecise, type State, spillOf, spillPrecise } from './state.js';
 
 /**
@@ -27,7 +28,7 @@ export interface HistEntry {
 export const LINKED_SLOT = 1024;
 
 /** A kept state and the path segment that led to it from its parent (Linux's verifier state list entry). */
-export interface Checkpoint {
+export interface Checkpoint extends UnsafeAt {
   insn: number;
   state: State;
   /** The parent's instruction (0 for the root), the one before `insn`, and the history between. */
@@ -62,16 +63,19 @@ export class Want {
   readonly regs = new Int32Array(FRAMES);
   readonly lo = new Int32Array(FRAMES);
   readonly hi = new Int32Array(FRAMES);
+  /** No frame above this one has anything wanted (`empty` looks no further). */
+  private top = 0;
 
   reset(frame: number): void {
     this.frame = frame;
+    this.top = frame;
     this.regs.fill(0);
     this.lo.fill(0);
     this.hi.fill(0);
   }
 
   empty(): boolean {
-    for (let f = 0; f < FRAMES; f++) if (this.regs[f] | this.lo[f] | this.hi[f]) return false;
+    for (let f = 0; f <= this.top; f++) if (this.regs[f] | this.lo[f] | this.hi[f]) return false;
     return true;
   }
 
@@ -80,6 +84,7 @@ export class Want {
   }
   setReg(f: number, r: number): void {
     this.regs[f] |= 1 << r;
+    if (f > this.top) this.top = f;
   }
   clearReg(f: number, r: number): void {
     this.regs[f] &= ~(1 << r);
@@ -90,6 +95,7 @@ export class Want {
   setSlot(f: number, s: number): void {
     if (s < 32) this.lo[f] |= 1 << s;
     else this.hi[f] |= 1 << (s & 31);
+    if (f > this.top) this.top = f;
   }
   clearSlot(f: number, s: number): void {
     if (s < 32) this.lo[f] &= ~(1 << s);
@@ -248,16 +254,19 @@ export function backtrack(insns: readonly Insn[], pos: PathPosition, w: Want): n
     if (!parent) return walked;
     const st = parent.state;
     for (let f = w.frame; f >= 0; f--) {
-      for (let r = 0; r < 11; r++) {
-        if (!w.hasReg(f, r)) continue;
+      // Each wanted register and slot: the set bits of the want's words.
+      for (let bits = w.regs[f]; bits !== 0; bits &= bits - 1) {
+        const r = 31 - Math.clz32(bits & -bits);
         const frame = st.frames[f];
         if (frame.regs[r].type !== 'scalar' || regPrecise(frame, r)) w.clearReg(f, r);
         else markRegPrecise(frame, r);
       }
-      for (let s = 0; s < 64; s++) {
-        if (!w.hasSlot(f, s)) continue;
-        if (!spilledScalar(st, f, s) || spillPrecise(st.frames[f], s)) w.clearSlot(f, s);
-        else markSpillPrecise(st.frames[f], s);
+      for (let half = 0; half < 2; half++) {
+        for (let bits = half === 0 ? w.lo[f] : w.hi[f]; bits !== 0; bits &= bits - 1) {
+          const s = half * 32 + 31 - Math.clz32(bits & -bits);
+          if (!spilledScalar(st, f, s) || spillPrecise(st.frames[f], s)) w.clearSlot(f, s);
+          else markSpillPrecise(st.frames[f], s);
+        }
       }
     }
     if (w.empty() || parent.last < 0) return walked;
