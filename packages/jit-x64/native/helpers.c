@@ -18,6 +18,7 @@ void tbpf_set_regions(tbpf_memory *m, const double *d, size_t n) {
   free(m->regions);
   m->regions = calloc(n + 1, sizeof(tbpf_region));
   m->nregions = (uint32_t)n;
+  m->hit[0] = m->hit[1] = (uint32_t)n; /* the zero entry: holds nothing */
   for (size_t i = 0; i < n; i++) {
     m->regions[i].start = (uint64_t)d[3 * i];
     m->regions[i].end = (uint64_t)d[3 * i] + (uint64_t)d[3 * i + 1];
@@ -33,7 +34,7 @@ void tbpf_set_maps(tbpf_memory *m, const uint32_t *w, size_t n) {
   m->nmaps = (uint32_t)n;
 }
 
-/* The region containing [off, off + size) (LinearMemory.regionAt), or NULL. */
+/* The region containing [off, off + size) (LinearMemory.regionAt), or NULL; remembers where it found it. */
 static tbpf_region *region_at(tbpf_memory *m, uint64_t off, uint64_t size) {
   int64_t lo = 0, hi = (int64_t)m->nregions - 1;
   while (lo <= hi) {
@@ -41,28 +42,51 @@ static tbpf_region *region_at(tbpf_memory *m, uint64_t off, uint64_t size) {
     tbpf_region *r = &m->regions[mid];
     if (off < r->start) hi = mid - 1;
     else if (off >= r->end) lo = mid + 1;
-    else return off + size <= r->end ? r : NULL;
+    else {
+      m->hit[1] = m->hit[0];
+      m->hit[0] = (uint32_t)mid;
+      return off + size <= r->end ? r : NULL;
+    }
   }
   return NULL;
 }
 
 /* HelperCall.offset: the low half when the high half is 1, else -1. */
-static int64_t offset_of(uint64_t addr) {
+static inline int64_t offset_of(uint64_t addr) {
   return (addr >> 32) == 1 ? (int64_t)(uint32_t)addr : -1;
 }
 
-/* standard.ts `checked`: offset of [addr, addr + size) inside one region, else -1. */
-static int64_t checked(tbpf_env *env, uint64_t addr, uint64_t size, int write) {
+/* Whether region r holds [off, off + len) and allows the access. */
+static inline int region_allows(const tbpf_region *r, uint64_t off, uint64_t len, int write) {
+  return off - r->start < r->end - r->start && off + len <= r->end && (!write || r->writable);
+}
+
+/* checked's search, and the refresh when it misses. */
+static int64_t checked_search(tbpf_env *env, uint64_t off, uint64_t len, int write) {
   tbpf_memory *m = tbpf_env_memory(env);
-  int64_t off = offset_of(addr);
-  if (off < 0) return -1;
-  uint64_t len = size ? size : 1;
   for (int attempt = 0; attempt < 2; attempt++) {
-    tbpf_region *r = region_at(m, (uint64_t)off, len);
-    if (r && (!write || r->writable)) return off;
+    tbpf_region *r = region_at(m, off, len);
+    if (r && (!write || r->writable)) return (int64_t)off;
     if (attempt == 0 && !tbpf_refresh(env)) break;
   }
   return -1;
+}
+
+/*
+ * standard.ts `checked`: offset of [addr, addr + size) inside one region, else -1. The regions
+ * do not overlap, so a remembered region holding the range is the search's answer too: the
+ * last two found are tried first (a helper's pointers usually point into the same regions run
+ * after run), and only a miss pays for the search's calls and branches.
+ */
+static inline int64_t checked(tbpf_env *env, uint64_t addr, uint64_t size, int write) {
+  int64_t off = offset_of(addr);
+  if (off < 0) return -1;
+  uint64_t len = size ? size : 1;
+  tbpf_memory *m = tbpf_env_memory(env);
+  if (region_allows(&m->regions[m->hit[0]], (uint64_t)off, len, write) ||
+      region_allows(&m->regions[m->hit[1]], (uint64_t)off, len, write))
+    return off;
+  return checked_search(env, (uint64_t)off, len, write);
 }
 
 #define U32(m, off) (*(uint32_t *)((m)->base + (off)))

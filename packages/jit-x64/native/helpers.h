@@ -31,8 +31,9 @@ typedef struct {
 typedef struct {
   uint8_t *base;
   size_t size;
-  tbpf_region *regions; /* sorted by start */
+  tbpf_region *regions; /* sorted by start; never NULL (a zero entry past the last) */
   uint32_t nregions;
+  uint32_t hit[2]; /* the last two regions found (indices), tried before the search */
   tbpf_map_info *maps; /* map id i + 1 */
   uint32_t nmaps;
   double clock_offset; /* CLOCK_MONOTONIC ns minus the runtime clock's ns */
@@ -40,9 +41,41 @@ typedef struct {
 
 #define TBPF_ADDRESS_BASE 0x100000000ULL
 
+typedef struct tbpf_prog tbpf_prog;
+
+/*
+ * The environment every program and helper gets: the fields generated code reads (offsets
+ * mirrored by src/env-layout.ts and checked at load), then the executor's and the helpers'.
+ */
+struct tbpf_env {
+  uint32_t pending_pc; /* BPF pc of the helper call or callx in flight */
+  /*
+   * Non-zero: a helper ended the run (a JavaScript helper threw or asked to stop). The code
+   * tests it after every helper call and leaves through the entry function's epilogue, with
+   * the rsp stored in entry_rsp: no longjmp out of helpers, so runs need no sigsetjmp.
+   */
+  uint32_t unwinding;
+  uint64_t callx_id; /* helper id of a callx */
+  helper_fn callx_fn; /* the callx dispatcher */
+  uint64_t entry_rsp; /* rsp after the entry prologue, stored by programs that access memory or call */
+  tbpf_prog *prog;
+  tbpf_memory *mem; /* the program's linear memory (&prog->mem) */
+  helper_fn helpers[]; /* one per slot */
+};
+_Static_assert(offsetof(tbpf_env, pending_pc) == 0, "layout");
+_Static_assert(offsetof(tbpf_env, unwinding) == 4, "layout");
+_Static_assert(offsetof(tbpf_env, callx_id) == 8, "layout");
+_Static_assert(offsetof(tbpf_env, callx_fn) == 16, "layout");
+_Static_assert(offsetof(tbpf_env, entry_rsp) == 24, "layout");
+_Static_assert(offsetof(tbpf_env, helpers) == 48, "layout");
+
+static inline tbpf_memory *tbpf_env_memory(tbpf_env *env) { return env->mem; }
+
 /* Provided by tbpf_jit.c. */
-tbpf_memory *tbpf_env_memory(tbpf_env *env);
-/* Re-read regions and maps from the runtime; 0 when nothing could be refreshed. */
+/*
+ * Re-read regions and maps from the runtime; 0 when nothing could be refreshed (or the
+ * runtime threw: then the run is unwinding and the helper's result is not used).
+ */
 int tbpf_refresh(tbpf_env *env);
 /* Run the current helper call in JavaScript (its TypeScript implementation) instead. */
 uint64_t tbpf_fallback(tbpf_env *env, uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5);

@@ -21,7 +21,6 @@
 #include <node_api.h>
 
 #include <errno.h>
-#include <setjmp.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <asm/prctl.h>
@@ -41,24 +40,7 @@
 
 #include "helpers.h"
 
-typedef struct tbpf_prog tbpf_prog;
 typedef uint64_t (*entry_fn)(uint64_t r1, uint64_t r2, uint8_t *base, tbpf_env *env, uint64_t r10);
-
-/* The fields generated code reads; offsets mirrored by src/env-layout.ts and checked at load. */
-struct tbpf_env {
-  uint32_t pending_pc; /* BPF pc of the helper call or callx in flight */
-  uint32_t pad;
-  uint64_t callx_id; /* helper id of a callx */
-  helper_fn callx_fn; /* the callx dispatcher */
-  uint64_t entry_rsp; /* rsp after the entry prologue, stored by programs that access memory */
-  tbpf_prog *prog;
-  helper_fn helpers[]; /* one per slot */
-};
-_Static_assert(offsetof(tbpf_env, pending_pc) == 0, "layout");
-_Static_assert(offsetof(tbpf_env, callx_id) == 8, "layout");
-_Static_assert(offsetof(tbpf_env, callx_fn) == 16, "layout");
-_Static_assert(offsetof(tbpf_env, entry_rsp) == 24, "layout");
-_Static_assert(offsetof(tbpf_env, helpers) == 40, "layout");
 
 typedef struct {
   uint64_t id;
@@ -81,7 +63,6 @@ struct tbpf_prog {
   int free_pending; /* free() came during the run: unmap once it returns */
   tbpf_memory mem;
   uint64_t r10;
-  int needs_unwind;
   /* helper slots */
   uint32_t nslots;
   uint64_t *slot_ids;
@@ -95,8 +76,7 @@ struct tbpf_prog {
   napi_env nenv;
   napi_ref dispatch; /* (id, r1, r2, r3, r4, r5) => bigint */
   napi_ref refresh;  /* () => [regions: Float64Array, maps: Uint32Array] */
-  sigjmp_buf *unwind;
-  uint64_t unwind_r0;
+  uint64_t unwind_r0; /* r0 of a run a helper ended (env->unwinding) */
   int stop_requested;
   uint64_t stop_r0;
   int threw;
@@ -131,22 +111,17 @@ static uint64_t current_gs(void) {
   return v;
 }
 
-static uint64_t call_entry(tbpf_prog *p, uint64_t r1, uint64_t r2) {
-  if (!p->needs_unwind) return p->entry(r1, r2, p->base_arg, p->env, p->r10);
-  sigjmp_buf jb;
-  sigjmp_buf *prev = p->unwind;
-  uint64_t r0;
-  p->unwind = &jb;
-  if (sigsetjmp(jb, 0) == 0) {
-    r0 = p->entry(r1, r2, p->base_arg, p->env, p->r10);
-  } else {
+/* The call itself; a run a helper ended returns the r0 that helper chose. */
+static inline __attribute__((always_inline)) uint64_t call_entry(tbpf_prog *p, uint64_t r1, uint64_t r2) {
+  uint64_t r0 = p->entry(r1, r2, p->base_arg, p->env, p->r10);
+  if (__builtin_expect(p->env->unwinding, 0)) {
+    p->env->unwinding = 0;
     r0 = p->unwind_r0;
   }
-  p->unwind = prev;
   return r0;
 }
 
-static uint64_t run_prog(tbpf_prog *p, uint64_t r1, uint64_t r2) {
+static inline __attribute__((always_inline)) uint64_t run_prog(tbpf_prog *p, uint64_t r1, uint64_t r2) {
   tbpf_prog *outer = running_prog;
   if (p->gs && p->gs != thread_gs) set_gs(p->gs);
   running_prog = p;
@@ -209,10 +184,14 @@ static void install_fault_handler(void) {
   sigaction(SIGBUS, &sa, &prev_bus);
 }
 
-/* Leave the running program from inside a helper: no JIT frame needs cleanup. */
+/*
+ * End the running program from inside a helper: the code leaves once the helper returns
+ * (env.unwinding), with r0 as the run's result. Helpers called after this (a native helper
+ * falling back to JavaScript) return 0 at once.
+ */
 static void unwind(tbpf_prog *p, uint64_t r0) {
   p->unwind_r0 = r0;
-  siglongjmp(*p->unwind, 1);
+  p->env->unwinding = 1;
 }
 
 /* ---- the JavaScript trampoline ------------------------------------------------------- */
@@ -226,6 +205,7 @@ static void unwind(tbpf_prog *p, uint64_t r0) {
  */
 static uint64_t call_js(tbpf_env *tenv, uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5) {
   tbpf_prog *p = tenv->prog;
+  if (tenv->unwinding) return 0; /* an exception is pending: no more JavaScript in this run */
   napi_env env = p->nenv;
   uint32_t pc = tenv->pending_pc;
   uint64_t site = pc < p->ncall_ids ? p->call_ids[pc] : CALLX_ID;
@@ -242,9 +222,10 @@ static uint64_t call_js(tbpf_env *tenv, uint64_t r1, uint64_t r2, uint64_t r3, u
   napi_get_boolean(env, callx, &argv[2]);
   for (int i = 0; i < 5; i++) napi_create_bigint_uint64(env, regs[i], &argv[i + 3]);
   if (napi_call_function(env, global, fn, 8, argv, &result) != napi_ok) {
-    napi_close_handle_scope(env, scope); /* before leaving the frames: scopes must nest */
+    napi_close_handle_scope(env, scope);
     p->threw = 1;
     unwind(p, 0);
+    return 0;
   }
   uint64_t r0 = 0;
   bool lossless;
@@ -257,6 +238,7 @@ static uint64_t call_js(tbpf_env *tenv, uint64_t r1, uint64_t r2, uint64_t r3, u
   if (p->stop_requested) {
     p->stop_requested = 0;
     unwind(p, p->stop_r0);
+    return 0;
   }
   return r0;
 }
@@ -275,8 +257,6 @@ static uint64_t callx_dispatch(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r
 
 /* ---- what native helpers ask of the executor ----------------------------------------- */
 
-tbpf_memory *tbpf_env_memory(tbpf_env *env) { return &env->prog->mem; }
-
 uint64_t tbpf_fallback(tbpf_env *env, uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5) {
   return call_js(env, r1, r2, r3, r4, r5);
 }
@@ -285,7 +265,7 @@ static int get_bytes(napi_env env, napi_value v, void **data, size_t *len);
 
 int tbpf_refresh(tbpf_env *env) {
   tbpf_prog *p = env->prog;
-  if (!p->refresh) return 0;
+  if (!p->refresh || env->unwinding) return 0;
   napi_env nenv = p->nenv;
   napi_handle_scope scope;
   napi_value fn, global, result, regions, maps;
@@ -299,6 +279,7 @@ int tbpf_refresh(tbpf_env *env) {
     napi_close_handle_scope(nenv, scope);
     p->threw = 1;
     unwind(p, 0);
+    return 0;
   }
   if (napi_get_element(nenv, result, 0, &regions) == napi_ok && napi_get_element(nenv, result, 1, &maps) == napi_ok) {
     if (get_bytes(nenv, regions, &data, &len)) tbpf_set_regions(&p->mem, data, len / (3 * sizeof(double)));
@@ -519,28 +500,24 @@ static napi_value js_bench(napi_env env, napi_callback_info info) {
   uint64_t r2 = arg_u64(env, argv[2]);
   int64_t n = (int64_t)arg_u64(env, argv[3]);
   uint64_t acc = 0;
-  double t0, t1;
-  if (!p->needs_unwind) {
-    /* The common case, hoisted: nothing but the call in the loop (a fault ends the loop). */
-    entry_fn entry = p->entry;
-    uint8_t *base = p->base_arg;
-    tbpf_env *tenv = p->env;
-    uint64_t r10 = p->r10;
-    tbpf_prog *outer = running_prog;
-    if (p->gs && p->gs != thread_gs) set_gs(p->gs);
-    running_prog = p;
-    p->running = 1;
-    t0 = thread_cpu_ns();
-    for (int64_t i = 0; i < n && !p->faulted; i++) acc += entry(r1[i & 1], r2, base, tenv, r10);
-    t1 = thread_cpu_ns();
-    p->running = 0;
-    running_prog = outer;
-    if (outer && outer->gs && outer->gs != thread_gs) set_gs(outer->gs);
-  } else {
-    t0 = thread_cpu_ns();
-    for (int64_t i = 0; i < n && !p->faulted && !p->threw; i++) acc += run_prog(p, r1[i & 1], r2);
-    t1 = thread_cpu_ns();
+  /* Nothing but the call in the loop (a fault or a helper's exception ends it). */
+  entry_fn entry = p->entry;
+  uint8_t *base = p->base_arg;
+  tbpf_env *tenv = p->env;
+  uint64_t r10 = p->r10;
+  tbpf_prog *outer = running_prog;
+  if (p->gs && p->gs != thread_gs) set_gs(p->gs);
+  running_prog = p;
+  p->running = 1;
+  double t0 = thread_cpu_ns();
+  for (int64_t i = 0; i < n && !p->faulted && !p->threw; i++) {
+    acc += entry(r1[i & 1], r2, base, tenv, r10);
+    if (tenv->unwinding) tenv->unwinding = 0; /* a helper's stop ends that run only */
   }
+  double t1 = thread_cpu_ns();
+  p->running = 0;
+  running_prog = outer;
+  if (outer && outer->gs && outer->gs != thread_gs) set_gs(outer->gs);
   volatile uint64_t sink = acc; /* keep the calls */
   (void)sink;
   if (!finish_run(env, p)) return NULL;
@@ -647,6 +624,7 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
   p->slot_ids = calloc(nslots + 1, sizeof(uint64_t));
   p->natives = calloc(nnat + 1, sizeof(native_entry));
   p->env->prog = p;
+  p->env->mem = &p->mem;
   p->env->callx_fn = callx_dispatch;
   p->nslots = nslots;
   p->mem.base = mem;
@@ -677,7 +655,6 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
     p->natives[p->nnatives].id = arg_u64(env, idv);
     p->natives[p->nnatives++].fn = fn;
   }
-  int uses_js = 0;
   for (uint32_t i = 0; i < nslots; i++) {
     napi_value v;
     napi_get_element(env, slot_ids, i, &v);
@@ -686,7 +663,6 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
     for (uint32_t k = 0; k < p->nnatives; k++) {
       if (p->natives[k].id == p->slot_ids[i]) p->env->helpers[i] = p->natives[k].fn;
     }
-    if (p->env->helpers[i] == trampoline) uses_js = 1;
   }
   void *ids;
   size_t ids_len;
@@ -700,8 +676,6 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
   }
   bool callx = false;
   napi_get_value_bool(env, get_named(env, spec, "usesCallx"), &callx);
-  /* Unwinding (a helper stopping the program, a JavaScript exception) needs a jump target. */
-  p->needs_unwind = uses_js || callx || nslots > 0; /* native helpers may fall back to JavaScript */
 
   napi_value dispatch = get_named(env, spec, "dispatch");
   napi_valuetype t;
@@ -716,6 +690,7 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
   size_t tlen;
   if (get_bytes(env, get_named(env, spec, "regions"), &tdata, &tlen))
     tbpf_set_regions(&p->mem, tdata, tlen / (3 * sizeof(double)));
+  else tbpf_set_regions(&p->mem, NULL, 0);
   if (get_bytes(env, get_named(env, spec, "maps"), &tdata, &tlen)) tbpf_set_maps(&p->mem, tdata, tlen / sizeof(tbpf_map_info));
   napi_value refresh = get_named(env, spec, "refresh");
   napi_typeof(env, refresh, &t);
@@ -761,6 +736,7 @@ static napi_value js_layout(napi_env env, napi_callback_info info) {
   napi_create_uint32(env, (uint32_t)offsetof(tbpf_env, c), &v); \
   napi_set_named_property(env, obj, js, v);
   FIELD("pendingPc", pending_pc)
+  FIELD("unwinding", unwinding)
   FIELD("callxId", callx_id)
   FIELD("callxFn", callx_fn)
   FIELD("entryRsp", entry_rsp)

@@ -50,7 +50,19 @@ function buildWithCc() {
   if (!existsSync(path.join(include, 'node_api.h')))
     return `Node.js's headers are missing (no ${include}/node_api.h)`;
   try {
-    run(cc, ['-O2', '-std=gnu11', '-Wall', '-shared', '-fPIC', `-I${include}`, ...sources, '-lm', '-o', out]);
+    run(cc, [
+      '-O2',
+      '-std=gnu11',
+      '-Wall',
+      '-shared',
+      '-fPIC',
+      '-fvisibility=hidden',
+      `-I${include}`,
+      ...sources,
+      '-lm',
+      '-o',
+      out,
+    ]);
     return undefined;
   } catch (error) {
     return `${cc} failed: ${why(error, cc)}`;

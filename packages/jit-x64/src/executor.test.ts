@@ -16,9 +16,11 @@ import {
   R2,
   R6,
   R7,
+  R9,
   R10,
   stw,
   stxdw,
+  stxw,
   sub,
 } from '@tbpf/isa';
 import { BPF_ADDRESS_BASE, HELPER, interpreter, MAP_TYPE, Runtime, VmError } from '@tbpf/vm';
@@ -225,6 +227,58 @@ describe.skipIf(!nativeAvailable())('native executor', () => {
         message: expect.stringMatching(/callx: no helper with id 9999\b/),
       }),
     );
+  });
+
+  it('leaves a run a helper ended from inside a BPF function, as the interpreter does, and runs again', () => {
+    // A helper that throws or stops the program makes the code leave from the callee's frame
+    // (env.unwinding): the caller must not go on (it counts in the context what it did after
+    // f), and the next runs must find the stack and the caller's registers intact.
+    let mode: 'ok' | 'throw' | 'stop' = 'ok';
+    const counter = runtime.allocData(new Uint8Array(4), 'counter');
+    const after = () => runtime.memory.view.getUint32(counter.start, true);
+    const helpers = runtime.helpers.clone();
+    helpers.register({ id: 77, name: 'maybe', args: [], ret: 'integer' }, (c) => {
+      if (mode === 'throw') throw new VmError('helper-failed', 'boom');
+      if (mode === 'stop') c.stop(42);
+      return 1;
+    });
+    // main: r6 = ctx; r0 = f(); *(u32 *)r6 += 1; r0 += 7. f: r6 = 100; r0 = maybe() + r6.
+    const program = plainProgram(runtime, [
+      mov.reg(R6, R1),
+      callLocal(5),
+      ldxw(R9, R6, 0),
+      add.imm(R9, 1),
+      stxw(R6, R9, 0),
+      add.imm(R0, 7),
+      exit(),
+      mov.imm(R6, 100),
+      call(77),
+      add.reg(R0, R6),
+      exit(),
+    ]);
+    const runs = (engine: typeof x64Engine | typeof interpreter) => {
+      const p = engine.prepare(program, { boundsCheck: false, helpers });
+      const out: string[] = [];
+      runtime.memory.view.setUint32(counter.start, 0, true);
+      for (const m of ['ok', 'throw', 'ok', 'stop', 'ok', 'throw', 'stop', 'ok'] as const) {
+        mode = m;
+        try {
+          out.push(`${m}: ${p.run(counter.start)} ${p.runFast(counter.start, 0)} after ${after()}`);
+        } catch (e) {
+          out.push(`${m}: ${(e as Error).message} after ${after()}`);
+        }
+      }
+      p.dispose();
+      return out;
+    };
+    const jit = runs(x64Engine);
+    expect(jit).toEqual(runs(interpreter));
+    expect(jit.slice(0, 4)).toEqual([
+      'ok: 108 108 after 2',
+      expect.stringMatching(/boom.* after 2$/),
+      'ok: 108 108 after 4',
+      'stop: 42 42 after 4',
+    ]);
   });
 
   it('refuses bounds checking and instruction limits, and cannot run after dispose', () => {

@@ -54,6 +54,8 @@ import {
   CC,
   callMem,
   callRel32,
+  cmovLoadQ,
+  cmpDMemImm8,
   JCC_NEAR,
   JCC_SHORT,
   JMP_NEAR,
@@ -71,6 +73,7 @@ import {
   testRI,
 } from '../x64/instructions.js';
 import {
+  ADDR,
   BPF_TO_X64,
   ENV,
   MEM_BASE,
@@ -241,6 +244,8 @@ class Compiler {
   private calls = false;
   /** Any load, store or atomic: the program can fault, so the prologue records rsp. */
   private accesses = false;
+  /** Any helper call or callx: a helper can end the run, so the prologue records rsp. */
+  private helperCalls = false;
   /** Callee-saved registers the main prologue saves, in push order. */
   private savedRegs: number[] = [];
   /** Addresses from the pass before (forward references) or this pass (backward ones). */
@@ -335,6 +340,7 @@ class Compiler {
           const target = OP_SUB[id];
           if (target === CALL_TARGET.kfunc) throw new JitError('kfunc-call', `kfunc call ${imm[i]}`, i);
           if (target === CALL_TARGET.helper) {
+            this.helperCalls = true;
             const helper = imm[i] >>> 0;
             if (!this.helperSlot.has(helper)) this.helperSlot.set(helper, this.helperSlot.size);
             this.callIds[i] = helper;
@@ -343,6 +349,7 @@ class Compiler {
         }
         case KIND_CALLX:
           this.calls = true;
+          this.helperCalls = true;
           this.usesCallx = true;
           this.callIds[i] = -1;
           break;
@@ -474,7 +481,7 @@ class Compiler {
     const { buf } = this.ctx;
     for (const r of this.savedRegs) push(buf, r); // push callee-saved
     if (this.calls) push(buf, RCX); // push env: [rsp] = env, rsp 16-byte aligned
-    if (this.accesses) storeQ(buf, RCX, ENV_LAYOUT.entryRsp, RSP); // mov [env + entryRsp], rsp: a fault resumes here
+    if (this.accesses || this.helperCalls) storeQ(buf, RCX, ENV_LAYOUT.entryRsp, RSP); // mov [env + entryRsp], rsp: a fault or unwinding leaves from here
     if (this.ctx.addressing !== 'segment') movRR(buf, true, MEM_BASE, RDX); // mov r12, base
     if (this.calls || (this.used >> 10) & 1) movRR(buf, true, RBP, R8); // mov rbp, r10 (the frame pointer)
     // Registers start at 0 as in the interpreter, and no host value (pointers included) is
@@ -512,10 +519,19 @@ class Compiler {
     ret(buf);
   }
 
-  /** After a helper call r1–r5 are 0 (vm's engine contract): nothing a C helper left in them reaches the program. */
-  private zeroHelperClobbers(): void {
-    for (const r of HELPER_CLOBBERS_ZEROED)
-      aluRR(this.ctx.buf, ALU_RR.xor, false, BPF_TO_X64[r], BPF_TO_X64[r]); // xor r32, r32
+  /**
+   * After a helper call: r1–r5 are 0 (vm's engine contract: nothing a C helper left in them
+   * reaches the program), and a helper that ended the run (env.unwinding: a JavaScript helper
+   * threw or asked to stop) makes the program leave through the entry function's epilogue —
+   * from a BPF function's frame after restoring the rsp the entry prologue stored.
+   */
+  private afterHelperCall(): void {
+    const { buf } = this.ctx;
+    for (const r of HELPER_CLOBBERS_ZEROED) aluRR(buf, ALU_RR.xor, false, BPF_TO_X64[r], BPF_TO_X64[r]); // xor r32, r32
+    loadQ(buf, ADDR, RSP, 0); // mov r11, [rsp]: env
+    cmpDMemImm8(buf, ADDR, ENV_LAYOUT.unwinding, 0); // cmp dword [r11 + unwinding], 0
+    if (this.shape.functionOf[this.current] !== 0) cmovLoadQ(buf, CC.ne, RSP, ADDR, ENV_LAYOUT.entryRsp); // cmovne rsp, [r11 + entryRsp]
+    this.jumpTo(CC.ne, -1); // jne the entry function's epilogue
   }
 
   /**
@@ -602,7 +618,7 @@ class Compiler {
           loadQ(buf, ENV, RSP, 0); // mov r9, [rsp]: env, the helper's sixth argument
           storeDImm(buf, ENV, ENV_LAYOUT.pendingPc, i); // mov dword [r9 + pendingPc], pc
           callMem(buf, ENV, ENV_LAYOUT.helpers + 8 * slot); // call [r9 + helpers + 8 * slot]
-          this.zeroHelperClobbers();
+          this.afterHelperCall();
         }
         return;
       case KIND_CALLX:
@@ -610,7 +626,7 @@ class Compiler {
         storeDImm(buf, ENV, ENV_LAYOUT.pendingPc, i); // mov dword [r9 + pendingPc], pc
         storeQ(buf, ENV, ENV_LAYOUT.callxId, BPF_TO_X64[dst[i]]); // mov [r9 + callxId], reg
         callMem(buf, ENV, ENV_LAYOUT.callxFn); // call [r9 + callxFn]
-        this.zeroHelperClobbers();
+        this.afterHelperCall();
         return;
       default:
         throw new JitError('legacy-packet-load', 'legacy packet loads are interpreter-only', i);

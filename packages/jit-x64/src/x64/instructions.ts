@@ -249,6 +249,17 @@ export function storeDImm(buf: CodeBuffer, base: number, disp: number, imm: numb
   buf.emit4(imm);
 }
 
+/** cmp dword [base + disp], imm8 (0x83 /7 ib) */
+export function cmpDMemImm8(buf: CodeBuffer, base: number, disp: number, imm: number): void {
+  opMem(buf, 0x83, 0, 7, base, NO_INDEX, disp);
+  buf.emit1(imm);
+}
+
+/** cmovcc dst, qword [base + disp] (0x0f 0x40+cc) */
+export function cmovLoadQ(buf: CodeBuffer, cc: Cc, dst: number, base: number, disp: number): void {
+  opMem(buf, 0x0f40 | cc, W64, dst, base, NO_INDEX, disp);
+}
+
 /** lock add/or/and/xor [base + index], src */
 export function lockAlu(
   buf: CodeBuffer,
