@@ -11,21 +11,12 @@ import { compile } from '@tbpf/cc-frontend';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FilterLoadError } from '../bpf-filter.js';
 import { STATUS_COUNTS_C } from '../testing/node-processes.js';
+import { haveTool } from '../tools.test-util.js';
 import { TraceHost } from '../trace-host.js';
 import { defineNodeEvents } from './node-events.js';
 import { nodeRecords } from './records.js';
 
 const includeDir = fileURLToPath(new URL('../../../cc-frontend/include', import.meta.url));
-
-function hasClang(): boolean {
-  try {
-    execFileSync('clang-19', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.CI) throw new Error('clang-19 is required in CI');
-    return false;
-  }
-}
 
 /** Every field of every Node event, as the `format` files say, checked by a C compiler. */
 function formatAsserts(host: TraceHost): string {
@@ -107,7 +98,7 @@ describe('Node events', { timeout: 60_000 }, () => {
     const source = formatAsserts(host);
     const r = compile(source, { fileName: 'asserts.c' });
     expect(r.errorCount, r.messages).toBe(0);
-    if (!hasClang()) return;
+    if (!haveTool('clang-19')) return;
     execFileSync('clang-19', ['-target', 'bpf', '-fsyntax-only', '-I', includeDir, '-x', 'c', '-'], {
       input: source,
     });

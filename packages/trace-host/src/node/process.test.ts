@@ -2,8 +2,8 @@
  * Real processes: the test application (src/testing/node-app, no tbpf code) started under the
  * preload and plain, driven over its control socket from this process.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ControlClient } from '../control-socket.js';
@@ -19,7 +19,12 @@ import {
   startApp,
 } from '../testing/node-processes.js';
 import { AttachError, attachProcess } from './attach.js';
-import { findControlSocket, listTracedProcesses } from './socket-dir.js';
+import {
+  controlSocketPath,
+  ensureControlSocketDir,
+  findControlSocket,
+  listTracedProcesses,
+} from './socket-dir.js';
 
 let entries: Entries;
 const apps: AppProcess[] = [];
@@ -55,6 +60,9 @@ async function pipe(c: ControlClient, max: number): Promise<string[]> {
   return lines;
 }
 
+/** Binds a Unix socket at argv[1] and exits without removing it: a stale control socket. */
+const BIND_UNIX_SOCKET = 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])';
+
 /** A process that only waits (ready at once). */
 const IDLE = 'console.log("listening 0"); setInterval(() => {}, 1000);';
 
@@ -67,6 +75,17 @@ describe('a server started under the preload', { timeout: 60_000 }, () => {
     expect(statSync(socket).mode & 0o777).toBe(0o600);
     // Found through the process's own environment, as `tbpf trace -p PID` does.
     expect(findControlSocket(a.pid)).toBe(socket);
+    // Also when this user's own folder holds a stale socket under the same pid (left by an
+    // earlier process that had the pid and was killed): the one the process listens on.
+    const stale = controlSocketPath(a.pid);
+    ensureControlSocketDir(path.dirname(stale));
+    const bound = spawnSync('python3', ['-c', BIND_UNIX_SOCKET, stale]);
+    try {
+      expect(bound.status).toBe(0);
+      expect(findControlSocket(a.pid)).toBe(socket);
+    } finally {
+      rmSync(stale, { force: true });
+    }
     const saved = process.env.XDG_RUNTIME_DIR;
     process.env.XDG_RUNTIME_DIR = a.runtimeDir;
     try {

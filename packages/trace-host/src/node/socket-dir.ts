@@ -87,13 +87,18 @@ function isOurSocket(path: string): boolean {
   }
 }
 
-/** The control socket of process `pid`, or undefined when it has none we can use. */
+/**
+ * The control socket of process `pid`, or undefined when it has none we can use. Where several
+ * folders hold a `<pid>.sock` — one of them left by an earlier process that had the same pid and
+ * was killed before it could remove it — the one the process listens on.
+ */
 export function findControlSocket(pid: number): string | undefined {
-  for (const dir of candidateDirs(pid)) {
-    const p = join(dir, `${pid}.sock`);
-    if (isOurSocket(p)) return p;
-  }
-  return undefined;
+  const found = candidateDirs(pid)
+    .map((dir) => join(dir, `${pid}.sock`))
+    .filter(isOurSocket);
+  if (found.length <= 1) return found[0];
+  const listening = listeningSockets();
+  return (listening && found.find((p) => listensIn(pid, dirname(p), listening))) || found[0];
 }
 
 /**
