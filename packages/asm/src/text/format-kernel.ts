@@ -5,8 +5,8 @@
  * `r1 = map[id:3]`, `r1 = map[id:3][0]+8`.
  */
 import { encodeSlots, type Insn } from '@tbpf/isa';
-import { JMP_TEXT } from './format-llvm.js';
 import { linuxHelperName } from './helper-names.js';
+import { ALU_OPERATOR, JMP_OPERATOR } from './operators.js';
 
 export interface KernelFormatOptions {
   /**
@@ -15,23 +15,6 @@ export interface KernelFormatOptions {
    */
   helperName?: (id: number) => string | undefined;
 }
-
-const ALU_TEXT: Record<string, string> = {
-  add: '+=',
-  sub: '-=',
-  mul: '*=',
-  div: '/=',
-  sdiv: 's/=',
-  or: '|=',
-  and: '&=',
-  lsh: '<<=',
-  rsh: '>>=',
-  mod: '%=',
-  smod: 's%=',
-  xor: '^=',
-  mov: '=',
-  arsh: 's>>=',
-};
 
 /** printf's `%+d`. */
 const plus = (n: number) => (n < 0 ? `${n}` : `+${n}`);
@@ -44,14 +27,15 @@ function text(insn: Insn, options: KernelFormatOptions): string {
       const d = `${p}${insn.dst}`;
       if (insn.op === 'neg') return `${d} = -${d}`;
       if (insn.op.startsWith('movsx')) return `${d} = (s${insn.op.slice(5)})${p}${insn.src}`;
-      return `${d} ${ALU_TEXT[insn.op]} ${insn.source === 'reg' ? `${p}${insn.src}` : insn.imm}`;
+      const operator = insn.op === 'mov' ? '=' : ALU_OPERATOR[insn.op];
+      return `${d} ${operator} ${insn.source === 'reg' ? `${p}${insn.src}` : insn.imm}`;
     }
     case 'end':
       return `r${insn.dst} = ${insn.op}${insn.bits} r${insn.dst}`;
     case 'jmp': {
       const p = insn.width === 32 ? 'w' : 'r';
       const s = insn.source === 'reg' ? `${p}${insn.src}` : hex32(insn.imm);
-      return `if ${p}${insn.dst} ${JMP_TEXT[insn.op]} ${s} goto pc${plus(insn.off)}`;
+      return `if ${p}${insn.dst} ${JMP_OPERATOR[insn.op]} ${s} goto pc${plus(insn.off)}`;
     }
     case 'ja':
       return `goto pc${plus(insn.off)}`;
@@ -100,7 +84,7 @@ function text(insn: Insn, options: KernelFormatOptions): string {
       const w = insn.size === 8 ? '64' : '';
       if (insn.op === 'cmpxchg') return `r0 = atomic${w}_cmpxchg(${mem}, r0, r${insn.src})`;
       if (insn.op === 'xchg') return `r${insn.src} = atomic${w}_xchg(${mem}, r${insn.src})`;
-      if (!insn.fetch) return `lock *${mem} ${ALU_TEXT[insn.op]} r${insn.src}`;
+      if (!insn.fetch) return `lock *${mem} ${ALU_OPERATOR[insn.op]} r${insn.src}`;
       return `r${insn.src} = atomic${w}_fetch_${insn.op}(${mem}, r${insn.src})`;
     }
   }

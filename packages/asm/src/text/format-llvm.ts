@@ -8,44 +8,13 @@
  * print `<unknown>`. `alu32: true` copies `llvm-objdump -d --mattr=+alu32`, which prints them
  * all (`w2 = atomic_fetch_xor((u32 *)(r1 - 0x8), w2)`) — that form also reassembles exactly.
  */
-import { type AluOp, type Insn, type JmpOp, LDDW_SOURCES, lddwValue } from '@tbpf/isa';
+import { type Insn, LDDW_SOURCES, lddwValue } from '@tbpf/isa';
+import { ALU_OPERATOR, ATOMIC_OPERATOR, JMP_OPERATOR } from './operators.js';
 
 export interface LlvmFormatOptions {
   /** Print like `llvm-objdump --mattr=+alu32` (w registers for 32-bit memory ops). Default false. */
   alu32?: boolean;
 }
-
-const ALU_TEXT: Partial<Record<AluOp, string>> = {
-  add: '+=',
-  sub: '-=',
-  mul: '*=',
-  div: '/=',
-  sdiv: 's/=',
-  or: '|=',
-  and: '&=',
-  lsh: '<<=',
-  rsh: '>>=',
-  mod: '%=',
-  smod: 's%=',
-  xor: '^=',
-  arsh: 's>>=',
-};
-
-export const JMP_TEXT: Record<JmpOp, string> = {
-  jeq: '==',
-  jgt: '>',
-  jge: '>=',
-  jset: '&',
-  jne: '!=',
-  jsgt: 's>',
-  jsge: 's>=',
-  jlt: '<',
-  jle: '<=',
-  jslt: 's<',
-  jsle: 's<=',
-};
-
-const ATOMIC_TEXT = { add: '+=', or: '|=', and: '&=', xor: '^=' } as const;
 
 /** `0x1f`, `-0x1`: LLVM's signed hex. */
 export function signedHex(n: number | bigint): string {
@@ -75,14 +44,14 @@ export function formatLlvm(insn: Insn, options: LlvmFormatOptions = {}): string 
       if (insn.op === 'neg') return `${d} = -${d}`;
       if (insn.op === 'mov') return `${d} = ${s}`;
       if (insn.op.startsWith('movsx')) return `${d} = (s${insn.op.slice(5)})${p}${insn.src}`;
-      return `${d} ${ALU_TEXT[insn.op]} ${s}`;
+      return `${d} ${ALU_OPERATOR[insn.op]} ${s}`;
     }
     case 'end':
       return `r${insn.dst} = ${insn.op}${insn.bits} r${insn.dst}`;
     case 'jmp': {
       const p = insn.width === 32 ? 'w' : 'r';
       const s = insn.source === 'reg' ? `${p}${insn.src}` : signedHex(insn.imm);
-      return `if ${p}${insn.dst} ${JMP_TEXT[insn.op]} ${s} goto ${branchHex(insn.off)}`;
+      return `if ${p}${insn.dst} ${JMP_OPERATOR[insn.op]} ${s} goto ${branchHex(insn.off)}`;
     }
     case 'ja':
       return `goto ${branchHex(insn.off)}`;
@@ -126,7 +95,7 @@ export function formatLlvm(insn: Insn, options: LlvmFormatOptions = {}): string 
       if (insn.op === 'cmpxchg') {
         return `${p}0 = cmpxchg${wide ? '' : '32'}_${bits(insn.size)}(${mem}, ${p}0, ${p}${insn.src})`;
       }
-      if (!insn.fetch) return `lock *(${type} *)(${mem}) ${ATOMIC_TEXT[insn.op]} ${p}${insn.src}`;
+      if (!insn.fetch) return `lock *(${type} *)(${mem}) ${ATOMIC_OPERATOR[insn.op]} ${p}${insn.src}`;
       return `${p}${insn.src} = atomic_fetch_${insn.op}((${type} *)(${mem}), ${p}${insn.src})`;
     }
   }

@@ -14,7 +14,6 @@ import {
   type AluOp,
   type AtomicOp,
   type Insn,
-  type JmpOp,
   LDDW_SOURCES,
   type Reg,
   rowOf,
@@ -23,42 +22,12 @@ import {
   type Width,
 } from '@tbpf/isa';
 import { type Token, unquote } from './lexer.js';
+import { ALU_OP_OF_OPERATOR, ATOMIC_OP_OF_OPERATOR, JMP_OP_OF_OPERATOR } from './operators.js';
 import type { Statement, SymbolRef } from './statements.js';
 import { fitSigned, type TokenCursor } from './tokens.js';
 
 type Parsed = { insn: Insn; ref?: SymbolRef };
 
-const ASSIGN_OPS: Record<string, AluOp> = {
-  '+=': 'add',
-  '-=': 'sub',
-  '*=': 'mul',
-  '/=': 'div',
-  's/=': 'sdiv',
-  '|=': 'or',
-  '&=': 'and',
-  '<<=': 'lsh',
-  '>>=': 'rsh',
-  '%=': 'mod',
-  's%=': 'smod',
-  '^=': 'xor',
-  's>>=': 'arsh',
-};
-
-const COMPARE_OPS: Record<string, JmpOp> = {
-  '==': 'jeq',
-  '>': 'jgt',
-  '>=': 'jge',
-  '&': 'jset',
-  '!=': 'jne',
-  's>': 'jsgt',
-  's>=': 'jsge',
-  '<': 'jlt',
-  '<=': 'jle',
-  's<': 'jslt',
-  's<=': 'jsle',
-};
-
-const LOCK_OPS: Record<string, AtomicOp> = { '+=': 'add', '|=': 'or', '&=': 'and', '^=': 'xor' };
 const SIZES: Record<string, Size> = { u8: 1, u16: 2, u32: 4, u64: 8 };
 
 interface RegOperand {
@@ -134,7 +103,7 @@ const withRef = (insn: Insn, ref: SymbolRef | undefined): Parsed => (ref ? { ins
 function conditional(cur: TokenCursor): Parsed {
   const dst = register(cur);
   const opTok = cur.next();
-  const op = opTok ? COMPARE_OPS[opTok.text] : undefined;
+  const op = opTok ? JMP_OP_OF_OPERATOR[opTok.text] : undefined;
   if (!op) cur.fail('a comparison (==, !=, >, >=, <, <=, &, s>, s>=, s<, s<=)', opTok);
   const src = regOf(cur.peek()) ? register(cur, dst.width) : undefined;
   const imm = src ? 0 : imm32(cur);
@@ -161,7 +130,7 @@ function lock(cur: TokenCursor): Insn {
     cur.error('atomic operations are 32 or 64 bits wide', cur.peek(), 'u32 or u64');
   const mem = address(cur);
   const opTok = cur.next();
-  const op = opTok ? LOCK_OPS[opTok.text] : undefined;
+  const op = opTok ? ATOMIC_OP_OF_OPERATOR[opTok.text] : undefined;
   if (!op) cur.fail('+=, |=, &= or ^=', opTok);
   const src = register(cur, size === 4 ? 32 : 64);
   return { kind: 'atomic', size, op, fetch: false, dst: mem.reg, src: src.n, off: mem.off };
@@ -316,7 +285,7 @@ function instruction(cur: TokenCursor): Parsed {
     cur.next();
     const opTok = cur.next();
     if (opTok?.text === '=') return assignment(cur, dst);
-    const op = opTok ? ASSIGN_OPS[opTok.text] : undefined;
+    const op = opTok ? ALU_OP_OF_OPERATOR[opTok.text] : undefined;
     if (!op) cur.fail("'=' or a compound assignment such as '+='", opTok);
     const src = regOf(cur.peek()) ? register(cur, dst.width) : undefined;
     const insn: Insn = src
