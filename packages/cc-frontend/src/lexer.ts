@@ -201,22 +201,88 @@ const isIdentCode = (c: number): boolean =>
   c < 128 ? IDENT[c] === 1 : (c >= 0xd800 && c <= 0xdfff) || ID_CONTINUE.test(String.fromCharCode(c));
 const isDigitCode = (c: number): boolean => c >= 48 && c <= 57;
 
-/** Punctuators by first character, longest first. */
-const PUNCTUATORS: ReadonlyMap<number, readonly string[]> = (() => {
-  const all = [
-    '<<=', '>>=', '...', '->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '*=', '/=',
-    '%=', '+=', '-=', '&=', '^=', '|=', '##', '[', ']', '(', ')', '{', '}', '.', '&', '*', '+', '-',
-    '~', '!', '/', '%', '<', '>', '^', '|', '?', ':', ';', '=', ',', '#',
-  ]; // biome-ignore format: a table
-  const m = new Map<number, string[]>();
-  for (const p of all) {
-    const list = m.get(p.charCodeAt(0)) ?? [];
-    list.push(p);
-    m.set(p.charCodeAt(0), list);
+/**
+ * The punctuator starting at `i` (whose code is `c`), longest first, or undefined. Each result is
+ * a string constant of this program, so the parser's comparisons with it are pointer tests.
+ */
+function punctuator(text: string, i: number, c: number): string | undefined {
+  const c1 = text.charCodeAt(i + 1);
+  switch (c) {
+    case 40:
+      return '(';
+    case 41:
+      return ')';
+    case 44:
+      return ',';
+    case 59:
+      return ';';
+    case 123:
+      return '{';
+    case 125:
+      return '}';
+    case 91:
+      return '[';
+    case 93:
+      return ']';
+    case 42:
+      return c1 === 61 ? '*=' : '*';
+    case 58:
+      return ':';
+    case 61:
+      return c1 === 61 ? '==' : '=';
+    case 45:
+      return c1 === 62 ? '->' : c1 === 45 ? '--' : c1 === 61 ? '-=' : '-';
+    case 43:
+      return c1 === 43 ? '++' : c1 === 61 ? '+=' : '+';
+    case 38:
+      return c1 === 38 ? '&&' : c1 === 61 ? '&=' : '&';
+    case 124:
+      return c1 === 124 ? '||' : c1 === 61 ? '|=' : '|';
+    case 60:
+      if (c1 === 60) return text.charCodeAt(i + 2) === 61 ? '<<=' : '<<';
+      return c1 === 61 ? '<=' : '<';
+    case 62:
+      if (c1 === 62) return text.charCodeAt(i + 2) === 61 ? '>>=' : '>>';
+      return c1 === 61 ? '>=' : '>';
+    case 46:
+      return c1 === 46 && text.charCodeAt(i + 2) === 46 ? '...' : '.';
+    case 33:
+      return c1 === 61 ? '!=' : '!';
+    case 47:
+      return c1 === 61 ? '/=' : '/';
+    case 37:
+      return c1 === 61 ? '%=' : '%';
+    case 94:
+      return c1 === 61 ? '^=' : '^';
+    case 35:
+      return c1 === 35 ? '##' : '#';
+    case 126:
+      return '~';
+    case 63:
+      return '?';
   }
-  for (const list of m.values()) list.sort((a, b) => b.length - a.length);
-  return m;
-})();
+  return undefined;
+}
+
+/** What the scanner does with an ASCII character first (anything else: `scanOther`). */
+const enum Scan {
+  Other,
+  Space,
+  Newline,
+  Ident,
+  Digit,
+  Punct,
+}
+const SCAN = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (c === SPACE || c === TAB || c === CR || c === VT || c === FF) SCAN[c] = Scan.Space;
+  else if (c === NL) SCAN[c] = Scan.Newline;
+  else if (/[0-9]/.test(ch)) SCAN[c] = Scan.Digit;
+  // L, u and U may start a string or character literal: scanOther looks at them.
+  else if (/[A-Za-z_$]/.test(ch) && !/[LuU]/.test(ch)) SCAN[c] = Scan.Ident;
+  else if (/[()[\]{},;:=*+\-&|<>!%^#~?]/.test(ch)) SCAN[c] = Scan.Punct;
+}
 
 /**
  * Words the parser and preprocessor compare tokens with: interning identifiers to these very
@@ -403,110 +469,134 @@ export class Lexer {
   next(): Token {
     const text = this.text;
     const n = this.n;
-    let i = this.i;
-    while (i < n) {
+    for (let i = this.i; i < n; i = this.i) {
       const c = text.charCodeAt(i);
-      if (c === NL) {
+      const scan = c < 128 ? SCAN[c] : Scan.Other;
+      if (scan === Scan.Space) {
+        this.space = true;
+        this.i = i + 1;
+      } else if (scan === Scan.Newline) {
         this.bol = true;
         this.space = false;
-        i++;
-        continue;
-      }
-      if (c === SPACE || c === TAB || c === CR || c === VT || c === FF) {
-        this.space = true;
-        i++;
-        continue;
-      }
-      if (c === SLASH && text.charCodeAt(i + 1) === SLASH) {
-        const end = text.indexOf('\n', i);
-        i = end < 0 ? n : end;
-        this.space = true;
-        continue;
-      }
-      if (c === SLASH && text.charCodeAt(i + 1) === STAR) {
-        const end = text.indexOf('*/', i + 2);
-        if (end < 0) {
-          this.i = n;
-          this.error(i, 'unterminated /* comment');
-          return this.next();
-        }
-        i = end + 2;
-        this.space = true;
-        continue;
-      }
-      const start = i;
-      let kind: TokenKind;
-      const c1 = text.charCodeAt(i + 1);
-      if (isDigitCode(c) || (c === DOT && isDigitCode(c1))) {
-        // pp-number: digits, letters, '.', digit separators, and exponent signs.
-        i++;
-        while (i < n) {
-          const d = text.charCodeAt(i);
-          if (d === 43 || d === 45) {
-            const e = text.charCodeAt(i - 1) | 0x20; // '+'/'-' after e, E, p or P
-            if (e === 101 || e === 112) i++;
-            else break;
-          } else if (isIdentCode(d) || d === DOT || d === SQUOTE) i++;
-          else break;
-        }
-        kind = 'num';
-      } else if (
-        c === DQUOTE ||
-        c === SQUOTE ||
-        ((c === 76 || c === 117 || c === 85) && (c1 === DQUOTE || c1 === SQUOTE)) || // L" u" U"
-        (c === 117 && c1 === 56 && text.charCodeAt(i + 2) === DQUOTE) // u8"
-      ) {
-        while (text.charCodeAt(i) !== DQUOTE && text.charCodeAt(i) !== SQUOTE) i++;
-        const quote = text.charCodeAt(i);
-        i++;
-        for (;;) {
-          const d = text.charCodeAt(i);
-          if (i >= n || d === quote || d === NL) break;
-          i += d === BACKSLASH && text.charCodeAt(i + 1) !== NL ? 2 : 1;
-        }
-        if (i < n && text.charCodeAt(i) === quote) i++;
-        else {
-          this.i = i;
-          this.error(start, `missing terminating ${quote === DQUOTE ? '"' : "'"} character`);
-        }
-        kind = quote === DQUOTE ? 'str' : 'char';
-      } else if (isIdentCode(c) && !isDigitCode(c)) {
-        // Hash while scanning; the name table gives the one string for this name.
-        let h = c;
-        i++;
-        for (let d = text.charCodeAt(i); i < n && isIdentCode(d); d = text.charCodeAt(++i))
-          h = Math.imul(h ^ d, 0x01000193); // FNV-1a
-        this.i = i;
-        return this.token('ident', this.names.intern(text, start, i, h), start);
-      } else {
-        const list = PUNCTUATORS.get(c);
-        let p: string | undefined;
-        if (list)
-          for (let k = 0; k < list.length; k++)
-            if (list[k].length === 1 || text.startsWith(list[k], i)) {
-              p = list[k];
-              break;
-            }
-        if (p === undefined) {
-          i += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
-          this.i = i;
-          this.space = true;
-          if (c === 0xfeff && start === 0) continue; // byte order mark
-          if (c === 0) this.diags.warn({ ...this.locAt(start) }, 'null character ignored');
-          else
-            this.error(
-              start,
-              `unexpected character ${printableChar(String.fromCodePoint(text.codePointAt(start) ?? c))}`,
-            );
-          continue;
-        }
+        this.i = i + 1;
+      } else if (scan === Scan.Ident) return this.identifier(i);
+      else if (scan === Scan.Punct) {
+        const p = punctuator(text, i, c) as string;
         this.i = i + p.length;
-        return this.token('punct', p, start);
+        return this.token('punct', p, i);
+      } else if (scan === Scan.Digit) return this.number(i);
+      else {
+        const t = this.scanOther(i, c);
+        if (t !== undefined) return t;
       }
-      this.i = i;
-      return this.token(kind, text.slice(start, i), start);
     }
     this.i = n;
     return new Token('eof', '', this.locAt(n), this.space, true);
+  }
+
+  /** An identifier from `start`; the name table gives the one string for this name. */
+  private identifier(start: number): Token {
+    const text = this.text;
+    const n = this.n;
+    let i = start;
+    let h = text.charCodeAt(i++);
+    for (
+      let d = text.charCodeAt(i);
+      i < n && (d < 128 ? IDENT[d] === 1 : isIdentCode(d));
+      d = text.charCodeAt(++i)
+    )
+      h = Math.imul(h ^ d, 0x01000193); // FNV-1a, hashed while scanning
+    this.i = i;
+    return this.token('ident', this.names.intern(text, start, i, h), start);
+  }
+
+  /** A pp-number from `start`: digits, letters, `.`, digit separators, and exponent signs. */
+  private number(start: number): Token {
+    const text = this.text;
+    const n = this.n;
+    let i = start + 1;
+    while (i < n) {
+      const d = text.charCodeAt(i);
+      if (d === 43 || d === 45) {
+        const e = text.charCodeAt(i - 1) | 0x20; // '+'/'-' after e, E, p or P
+        if (e === 101 || e === 112) i++;
+        else break;
+      } else if (isIdentCode(d) || d === DOT || d === SQUOTE) i++;
+      else break;
+    }
+    this.i = i;
+    return this.token('num', text.slice(start, i), start);
+  }
+
+  /**
+   * What the common cases do not cover: comments and `/`, `.` and numbers starting with it,
+   * string and character literals (with their prefixes), identifiers starting with L, u, U or a
+   * non-ASCII letter, and characters that start no token. Returns the token, or undefined after
+   * skipping a comment or a bad character (`this.i` moved past it).
+   */
+  private scanOther(i: number, c: number): Token | undefined {
+    const text = this.text;
+    const n = this.n;
+    const c1 = text.charCodeAt(i + 1);
+    if (c === SLASH && c1 === SLASH) {
+      const end = text.indexOf('\n', i);
+      this.i = end < 0 ? n : end;
+      this.space = true;
+      return undefined;
+    }
+    if (c === SLASH && c1 === STAR) {
+      const end = text.indexOf('*/', i + 2);
+      if (end < 0) {
+        this.i = n;
+        this.error(i, 'unterminated /* comment');
+        return undefined;
+      }
+      this.i = end + 2;
+      this.space = true;
+      return undefined;
+    }
+    if (c === DOT && isDigitCode(c1)) return this.number(i);
+    if (
+      c === DQUOTE ||
+      c === SQUOTE ||
+      ((c === 76 || c === 117 || c === 85) && (c1 === DQUOTE || c1 === SQUOTE)) || // L" u" U"
+      (c === 117 && c1 === 56 && text.charCodeAt(i + 2) === DQUOTE) // u8"
+    )
+      return this.literal(i);
+    if (isIdentCode(c) && !isDigitCode(c)) return this.identifier(i);
+    const p = punctuator(text, i, c);
+    if (p !== undefined) {
+      this.i = i + p.length;
+      return this.token('punct', p, i);
+    }
+    this.i = i + (c >= 0xd800 && c <= 0xdbff ? 2 : 1);
+    this.space = true;
+    if (c === 0xfeff && i === 0) return undefined; // byte order mark
+    if (c === 0) this.diags.warn({ ...this.locAt(i) }, 'null character ignored');
+    else
+      this.error(i, `unexpected character ${printableChar(String.fromCodePoint(text.codePointAt(i) ?? c))}`);
+    return undefined;
+  }
+
+  /** A string or character literal from `start` (its prefix included). */
+  private literal(start: number): Token {
+    const text = this.text;
+    const n = this.n;
+    let i = start;
+    while (text.charCodeAt(i) !== DQUOTE && text.charCodeAt(i) !== SQUOTE) i++;
+    const quote = text.charCodeAt(i);
+    i++;
+    for (;;) {
+      const d = text.charCodeAt(i);
+      if (i >= n || d === quote || d === NL) break;
+      i += d === BACKSLASH && text.charCodeAt(i + 1) !== NL ? 2 : 1;
+    }
+    if (i < n && text.charCodeAt(i) === quote) i++;
+    else {
+      this.i = i;
+      this.error(start, `missing terminating ${quote === DQUOTE ? '"' : "'"} character`);
+    }
+    this.i = i;
+    return this.token(quote === DQUOTE ? 'str' : 'char', text.slice(start, i), start);
   }
 }

@@ -76,6 +76,20 @@ interface DeclSpec {
   attrs: Attrs;
 }
 
+/** A struct or union not yet defined (all definitions share this shape). */
+function newStructDef(tag: string | undefined, union: boolean): StructDef {
+  return {
+    tag,
+    union,
+    members: [],
+    size: 0,
+    align: 1,
+    complete: false,
+    packed: false,
+    preserveAccessIndex: false,
+  };
+}
+
 /** An enumeration constant is an int when its value fits, else it has the enum's type. */
 function enumConstType(value: bigint, base: IntType): IntType {
   return value >= -0x80000000n && value <= 0x7fffffffn ? T.int : base;
@@ -112,6 +126,17 @@ function bitCount(name: string, v: bigint, bits: number): number {
   return v === 0n ? 0 : low + 1; // ffs
 }
 
+/** A decimal literal without suffix below 10^9 (an `int`): `0` or digits not starting with 0. */
+function isSmallDecimal(text: string): boolean {
+  const n = text.length;
+  if (n >= 10 || (n > 1 && text.charCodeAt(0) === 48)) return false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** `__int128` and `unsigned __int128`. */
 function isWide(t: Type): boolean {
   return t.kind === 'int' && t.size === 16;
@@ -125,20 +150,30 @@ function intOfSize(size: 1 | 2 | 4 | 8, signed: boolean): IntType {
   return signed ? T.long : T.ulong;
 }
 
-interface Attrs {
-  section?: string;
-  packed?: boolean;
-  aligned?: number;
-  alwaysInline?: boolean;
-  noInline?: boolean;
-  weak?: boolean;
-  visibility?: SymbolVisibility;
-  used?: boolean;
-  preserveAccessIndex?: boolean;
-  btfDeclTags?: string[];
-  btfTypeTags?: string[];
+/**
+ * Attributes read. A class with every field present: all attribute sets share one shape, so the
+ * parser's hot functions reading them stay monomorphic (object literals with different fields
+ * each had their own shape, and reading them deoptimized those functions again and again).
+ */
+class Attrs {
+  section: string | undefined = undefined;
+  packed: boolean | undefined = undefined;
+  aligned: number | undefined = undefined;
+  alwaysInline: boolean | undefined = undefined;
+  noInline: boolean | undefined = undefined;
+  weak: boolean | undefined = undefined;
+  visibility: SymbolVisibility | undefined = undefined;
+  used: boolean | undefined = undefined;
+  preserveAccessIndex: boolean | undefined = undefined;
+  btfDeclTags: string[] | undefined = undefined;
+  btfTypeTags: string[] | undefined = undefined;
   /** `mode(QI|HI|SI|DI|byte|word|pointer)`: the integer size in bytes. */
-  mode?: 1 | 2 | 4 | 8;
+  mode: 1 | 2 | 4 | 8 | undefined = undefined;
+
+  /** A copy to add to (the attributes after a declarator add to its specifiers'). */
+  copy(): Attrs {
+    return Object.assign(new Attrs(), this);
+  }
 }
 
 /** An empty list of declarator parts (shared: never changed). */
@@ -151,7 +186,7 @@ const FLOAT: Type = { kind: 'float', size: 4, name: 'float' };
 const DOUBLE: Type = { kind: 'float', size: 8, name: 'double' };
 
 /** What `attributes()` gives when there are none (never changed). */
-const NO_ATTRS: Readonly<Attrs> = Object.freeze({});
+const NO_ATTRS: Readonly<Attrs> = Object.freeze(new Attrs());
 
 /** GCC machine modes that `__attribute__((mode(…)))` may name, by size in bytes. */
 const MODE_SIZES: Readonly<Record<string, 1 | 2 | 4 | 8>> = {
@@ -631,7 +666,7 @@ export class Parser {
   private declaratorAttributes(spec: Attrs): Attrs {
     if (this.isAsmKeyword())
       throw this.error(this.peek().loc, 'asm labels on declarations are not supported by tbpf cc');
-    return this.atAttribute() ? this.attributes({ ...spec }) : spec;
+    return this.atAttribute() ? this.attributes(spec.copy()) : spec;
   }
 
   private declareTypedef(name: string, type: Type, attrs: Attrs): void {
@@ -702,7 +737,7 @@ export class Parser {
     let stop = this.pos;
     for (let t = this.tok(stop); t.kind !== 'eof' && !(t.kind === 'punct' && t.text === PRAGMA_END); )
       t = this.tok(++stop);
-    const attrs: Attrs = {};
+    const attrs = new Attrs();
     try {
       if (this.accept('(')) {
         this.attributes(attrs);
@@ -845,7 +880,7 @@ export class Parser {
    */
   private attributes(into?: Attrs): Attrs {
     if (!this.atAttribute()) return into ?? NO_ATTRS;
-    const attrs = into === undefined || into === NO_ATTRS ? {} : into;
+    const attrs = into === undefined || into === NO_ATTRS ? new Attrs() : into;
     for (;;) {
       if (this.is('__attribute__') || this.is('__attribute')) {
         this.take();
@@ -1105,8 +1140,7 @@ export class Parser {
           );
         return existing;
       }
-      const def: StructDef = { tag, union, members: [], size: 0, align: 1, complete: false, packed: false };
-      const t: StructType = { kind: 'struct', def };
+      const t: StructType = { kind: 'struct', def: newStructDef(tag, union) };
       this.tagScopes[this.tagScopes.length - 1].set(tag, t);
       return t;
     }
@@ -1119,13 +1153,22 @@ export class Parser {
         throw this.error(tagTok.loc, `redefinition of '${kw} ${tag}'`);
     }
     if (!t) {
-      t = {
-        kind: 'struct',
-        def: { tag, union, members: [], size: 0, align: 1, complete: false, packed: false },
-      };
+      t = { kind: 'struct', def: newStructDef(tag, union) };
       if (tag !== undefined) this.tagScopes[this.tagScopes.length - 1].set(tag, t);
     }
-    const open = this.expect('{');
+    const fields = this.structFields(this.expect('{'));
+    const after = this.attributes(attrs);
+    t.def.packed = !!after.packed;
+    if (after.aligned) t.def.align = after.aligned;
+    if (after.preserveAccessIndex || this.pragmaAttrs.some((a) => a.preserveAccessIndex))
+      t.def.preserveAccessIndex = true;
+    layoutStruct(t.def, fields, this.pack);
+    if (this.collect && this.scopes.length === 1) this.tags.push(t);
+    return t;
+  }
+
+  /** The member declarations of a struct or union body, up to and with its `}`. */
+  private structFields(open: Token): FieldDecl[] {
     const fields: FieldDecl[] = [];
     const names = new Set<string>();
     while (!this.accept('}')) {
@@ -1138,61 +1181,66 @@ export class Parser {
       const spec = this.declSpec();
       if (this.accept(';')) {
         if (spec.type.kind === 'struct' && spec.type.def.tag === undefined)
-          fields.push({ name: undefined, type: spec.type });
+          fields.push({
+            name: undefined,
+            type: spec.type,
+            bitWidth: undefined,
+            align: undefined,
+            packed: undefined,
+            btfDeclTags: undefined,
+          });
         continue;
       }
       for (;;) {
-        let d: { name: string | undefined; type: Type; loc: SourceLoc };
-        if (this.is(':')) d = { name: undefined, type: spec.type, loc: this.peek().loc };
-        else d = this.declarator(spec.type);
-        let bitWidth: number | undefined;
-        if (this.accept(':')) {
-          const wTok = this.peek();
-          bitWidth = Number(this.constExpr());
-          if (!isInteger(d.type))
-            throw this.error(
-              d.loc,
-              `bit-field '${d.name ?? ''}' has non-integral type '${typeToString(d.type)}'`,
-            );
-          if (bitWidth < 0 || bitWidth > sizeOf(d.type) * 8)
-            throw this.error(
-              wTok.loc,
-              `width of bit-field '${d.name ?? ''}' (${bitWidth} bits) exceeds the width of its type`,
-            );
-          if (bitWidth === 0 && d.name !== undefined)
-            throw this.error(wTok.loc, `named bit-field '${d.name}' has zero width`);
-        }
-        const fattrs = this.atAttribute() ? this.attributes({ ...spec.attrs }) : spec.attrs;
-        if (d.name !== undefined) {
-          if (names.has(d.name)) throw this.error(d.loc, `duplicate member '${d.name}'`);
-          names.add(d.name);
-        }
-        if (d.type.kind === 'func') throw this.error(d.loc, `field '${d.name}' declared as a function`);
-        if (!isComplete(d.type) && !(d.type.kind === 'array' && d.type.len === undefined))
-          throw this.error(d.loc, `field has incomplete type '${typeToString(d.type)}'`);
-        let ftype = d.type;
-        if (fattrs.mode !== undefined && ftype.kind === 'int' && !ftype.bool)
-          ftype = intOfSize(fattrs.mode, ftype.signed);
-        fields.push({
-          name: d.name,
-          type: ftype,
-          bitWidth,
-          align: fattrs.aligned,
-          packed: fattrs.packed || undefined,
-          btfDeclTags: fattrs.btfDeclTags,
-        });
+        fields.push(this.structField(spec, names));
         if (!this.accept(',')) break;
       }
       this.expect(';', 'at end of declaration list');
     }
-    const after = this.attributes(attrs);
-    t.def.packed = !!after.packed;
-    if (after.aligned) t.def.align = after.aligned;
-    if (after.preserveAccessIndex || this.pragmaAttrs.some((a) => a.preserveAccessIndex))
-      t.def.preserveAccessIndex = true;
-    layoutStruct(t.def, fields, this.pack);
-    if (this.collect && this.scopes.length === 1) this.tags.push(t);
-    return t;
+    return fields;
+  }
+
+  /** One member declarator (with its bit-field width and attributes); `names` so far. */
+  private structField(spec: DeclSpec, names: Set<string>): FieldDecl {
+    let d: { name: string | undefined; type: Type; loc: SourceLoc };
+    if (this.is(':')) d = { name: undefined, type: spec.type, loc: this.peek().loc };
+    else d = this.declarator(spec.type);
+    let bitWidth: number | undefined;
+    if (this.accept(':')) {
+      const wTok = this.peek();
+      bitWidth = Number(this.constExpr());
+      if (!isInteger(d.type))
+        throw this.error(
+          d.loc,
+          `bit-field '${d.name ?? ''}' has non-integral type '${typeToString(d.type)}'`,
+        );
+      if (bitWidth < 0 || bitWidth > sizeOf(d.type) * 8)
+        throw this.error(
+          wTok.loc,
+          `width of bit-field '${d.name ?? ''}' (${bitWidth} bits) exceeds the width of its type`,
+        );
+      if (bitWidth === 0 && d.name !== undefined)
+        throw this.error(wTok.loc, `named bit-field '${d.name}' has zero width`);
+    }
+    const fattrs = this.atAttribute() ? this.attributes(spec.attrs.copy()) : spec.attrs;
+    if (d.name !== undefined) {
+      if (names.has(d.name)) throw this.error(d.loc, `duplicate member '${d.name}'`);
+      names.add(d.name);
+    }
+    if (d.type.kind === 'func') throw this.error(d.loc, `field '${d.name}' declared as a function`);
+    if (!isComplete(d.type) && !(d.type.kind === 'array' && d.type.len === undefined))
+      throw this.error(d.loc, `field has incomplete type '${typeToString(d.type)}'`);
+    let ftype = d.type;
+    if (fattrs.mode !== undefined && ftype.kind === 'int' && !ftype.bool)
+      ftype = intOfSize(fattrs.mode, ftype.signed);
+    return {
+      name: d.name,
+      type: ftype,
+      bitWidth,
+      align: fattrs.aligned,
+      packed: fattrs.packed || undefined,
+      btfDeclTags: fattrs.btfDeclTags,
+    };
   }
 
   private enumDecl(): Type {
@@ -1217,7 +1265,7 @@ export class Parser {
       const n = this.take();
       if (n.kind !== 'ident') throw this.error(n.loc, 'expected identifier');
       this.attributes();
-      if (this.accept('=')) value = this.constExpr();
+      if (this.accept('=')) value = this.enumValue();
       consts.push({ name: n.text, value });
       // In scope from here on: later values may refer to it (`B = A + 1`).
       this.declare(n.text, { kind: 'enumconst', value, type: enumConstType(value, T.long) });
@@ -1249,6 +1297,25 @@ export class Parser {
       this.enums.push({ tag, consts: new Map(consts.map((c) => [c.name, c.value])) });
     }
     return t;
+  }
+
+  /**
+   * An enumerator's value. Most are a plain decimal (vmlinux.h: 24,000 of them): read directly,
+   * the same value the expression parser would give, without building an expression.
+   */
+  private enumValue(): bigint {
+    const t = this.peek();
+    if (t.kind === 'num' && this.endsEnumerator(1) && isSmallDecimal(t.text)) {
+      this.pos++;
+      return BigInt(Number(t.text));
+    }
+    return this.constExpr();
+  }
+
+  /** Token k ends an enumerator's value: `,` or `}`. */
+  private endsEnumerator(k: number): boolean {
+    const t = this.peek(k);
+    return t.kind === 'punct' && (t.text === ',' || t.text === '}');
   }
 
   // ---- declarators ----
@@ -1403,7 +1470,7 @@ export class Parser {
         }
         const spec = this.declSpec();
         const d = this.declarator(spec.type);
-        const attrs = this.atAttribute() ? this.attributes({ ...spec.attrs }) : spec.attrs;
+        const attrs = this.atAttribute() ? this.attributes(spec.attrs.copy()) : spec.attrs;
         let pt = d.type;
         if (pt.kind === 'array') pt = pointerTo(pt.of);
         else if (pt.kind === 'func') pt = pointerTo(pt);
@@ -2829,9 +2896,8 @@ export class Parser {
   }
 
   private numberLiteral(t: Token): Expr {
-    // Most literals are small decimals: no regular expression, no BigInt parsing.
-    if (t.text.length < 10 && /^(0|[1-9][0-9]*)$/.test(t.text))
-      return num(BigInt(Number(t.text)), T.int, t.loc);
+    // Most literals are small decimals: no BigInt parsing.
+    if (isSmallDecimal(t.text)) return num(BigInt(Number(t.text)), T.int, t.loc);
     const lit = parseIntegerLiteral(t.text);
     if (lit === undefined) {
       if (/^[0-9.]/.test(t.text) && /[.eEpP]|[fF]$/.test(t.text) && !/^0[xX][0-9a-fA-F]+$/.test(t.text))
