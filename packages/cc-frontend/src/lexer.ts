@@ -264,24 +264,22 @@ function punctuator(text: string, i: number, c: number): string | undefined {
   return undefined;
 }
 
-/** What the scanner does with an ASCII character first (anything else: `scanOther`). */
-const enum Scan {
-  Other,
-  Space,
-  Newline,
-  Ident,
-  Digit,
-  Punct,
-}
+// What the scanner does with an ASCII character first (anything else: `scanOther`).
+const OTHER = 0;
+const SKIP_SPACE = 1;
+const NEWLINE = 2;
+const IDENTIFIER = 3;
+const DIGIT = 4;
+const PUNCT = 5;
 const SCAN = new Uint8Array(128);
 for (let c = 0; c < 128; c++) {
   const ch = String.fromCharCode(c);
-  if (c === SPACE || c === TAB || c === CR || c === VT || c === FF) SCAN[c] = Scan.Space;
-  else if (c === NL) SCAN[c] = Scan.Newline;
-  else if (/[0-9]/.test(ch)) SCAN[c] = Scan.Digit;
+  if (c === SPACE || c === TAB || c === CR || c === VT || c === FF) SCAN[c] = SKIP_SPACE;
+  else if (c === NL) SCAN[c] = NEWLINE;
+  else if (/[0-9]/.test(ch)) SCAN[c] = DIGIT;
   // L, u and U may start a string or character literal: scanOther looks at them.
-  else if (/[A-Za-z_$]/.test(ch) && !/[LuU]/.test(ch)) SCAN[c] = Scan.Ident;
-  else if (/[()[\]{},;:=*+\-&|<>!%^#~?]/.test(ch)) SCAN[c] = Scan.Punct;
+  else if (/[A-Za-z_$]/.test(ch) && !/[LuU]/.test(ch)) SCAN[c] = IDENTIFIER;
+  else if (/[()[\]{},;:=*+\-&|<>!%^#~?]/.test(ch)) SCAN[c] = PUNCT;
 }
 
 /**
@@ -471,20 +469,20 @@ export class Lexer {
     const n = this.n;
     for (let i = this.i; i < n; i = this.i) {
       const c = text.charCodeAt(i);
-      const scan = c < 128 ? SCAN[c] : Scan.Other;
-      if (scan === Scan.Space) {
+      const scan = c < 128 ? SCAN[c] : OTHER;
+      if (scan === SKIP_SPACE) {
         this.space = true;
         this.i = i + 1;
-      } else if (scan === Scan.Newline) {
+      } else if (scan === NEWLINE) {
         this.bol = true;
         this.space = false;
         this.i = i + 1;
-      } else if (scan === Scan.Ident) return this.identifier(i);
-      else if (scan === Scan.Punct) {
+      } else if (scan === IDENTIFIER) return this.identifier(i);
+      else if (scan === PUNCT) {
         const p = punctuator(text, i, c) as string;
         this.i = i + p.length;
         return this.token('punct', p, i);
-      } else if (scan === Scan.Digit) return this.number(i);
+      } else if (scan === DIGIT) return this.number(i);
       else {
         const t = this.scanOther(i, c);
         if (t !== undefined) return t;
