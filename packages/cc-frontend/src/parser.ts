@@ -1289,8 +1289,11 @@ export class Parser {
     else if (fits(T.int)) base = T.int;
     else base = min < 0n ? T.long : T.ulong;
     const t: IntType = { ...base, enumTag: tag ?? '(anonymous)', enumerators: consts };
-    for (const c of consts)
-      this.declare(c.name, { kind: 'enumconst', value: c.value, type: enumConstType(c.value, base) });
+    // Constants outside int's range take the enum's type now that it is known (the others are
+    // int, as declared already).
+    if (!fits(T.int))
+      for (const c of consts)
+        this.declare(c.name, { kind: 'enumconst', value: c.value, type: enumConstType(c.value, base) });
     if (tag !== undefined) this.tagScopes[this.tagScopes.length - 1].set(tag, t);
     if (this.collect && this.scopes.length === 1) {
       this.tags.push(t);

@@ -278,75 +278,87 @@ export interface FieldDecl {
  * `#pragma pack(N)` in force: no member is aligned more than N.
  */
 export function layoutStruct(def: StructDef, fields: FieldDecl[], maxAlign?: number): StructDef {
-  let bit = 0; // current position in bits
-  let align = 1;
-  let size = 0;
+  const layout = new RecordLayout(def, maxAlign);
   def.members = [];
-  for (const f of fields) {
-    const fsize = sizeOf(f.type);
-    const natural = def.packed || f.packed ? (f.align ?? 1) : Math.max(alignOf(f.type), f.align ?? 1);
-    const falign = maxAlign === undefined ? natural : Math.min(natural, maxAlign);
-    if (f.bitWidth !== undefined) {
-      const unitBits = fsize * 8;
-      if (def.union) {
-        if (f.name !== undefined) align = Math.max(align, falign);
-        size = Math.max(size, Math.ceil(f.bitWidth / 8));
-        if (f.name !== undefined && f.bitWidth > 0)
-          def.members.push({
-            name: f.name,
-            type: f.type,
-            offset: 0,
-            bitWidth: f.bitWidth,
-            bitOffset: 0,
-          });
-        continue;
-      }
-      if (f.bitWidth === 0) {
-        bit = roundUp(bit, alignOf(f.type) * 8);
-        continue;
-      }
-      // Start a new storage unit if the field would straddle one of its type's alignment.
-      if (!def.packed && Math.floor(bit / unitBits) !== Math.floor((bit + f.bitWidth - 1) / unitBits)) {
-        bit = roundUp(bit, falign * 8);
-      }
-      if (f.name !== undefined) {
-        align = Math.max(align, falign);
-        // clang: under #pragma pack, a packed record still takes its bit-fields' type alignment
-        // (capped by the pack) as its own.
-        if (maxAlign !== undefined && (def.packed || f.packed))
-          align = Math.max(align, Math.min(alignOf(f.type), maxAlign));
-        const unitStart = def.packed ? Math.floor(bit / 8) : Math.floor(bit / (falign * 8)) * falign;
-        def.members.push({
-          name: f.name,
-          type: f.type,
-          offset: unitStart,
-          bitWidth: f.bitWidth,
-          bitOffset: bit,
-        });
-      }
-      bit += f.bitWidth;
-      continue;
-    }
-    align = Math.max(align, falign);
-    if (def.union) {
-      def.members.push({ name: f.name, type: f.type, offset: 0 });
-      size = Math.max(size, fsize);
-      continue;
-    }
-    bit = roundUp(bit, falign * 8);
-    def.members.push({ name: f.name, type: f.type, offset: bit / 8 });
-    bit += fsize * 8;
-  }
+  for (const f of fields) layout.add(f);
   for (const f of fields) {
     if (f.btfDeclTags === undefined || f.name === undefined) continue;
     const m = def.members.find((x) => x.name === f.name);
     if (m) m.btfDeclTags = f.btfDeclTags;
   }
-  if (!def.union) size = Math.ceil(bit / 8);
-  def.align = Math.max(def.align, align);
-  def.size = roundUp(size, def.align);
+  if (!def.union) layout.size = Math.ceil(layout.bit / 8);
+  def.align = Math.max(def.align, layout.align);
+  def.size = roundUp(layout.size, def.align);
   def.complete = true;
   return def;
+}
+
+/**
+ * The layout of one struct or union as its members are added. Bit-fields are placed by their
+ * own (rarely run) method, which keeps the common path small.
+ */
+class RecordLayout {
+  /** Current position in bits. */
+  bit = 0;
+  align = 1;
+  size = 0;
+
+  constructor(
+    private readonly def: StructDef,
+    private readonly maxAlign: number | undefined,
+  ) {}
+
+  add(f: FieldDecl): void {
+    const def = this.def;
+    const fsize = sizeOf(f.type);
+    const natural = def.packed || f.packed ? (f.align ?? 1) : Math.max(alignOf(f.type), f.align ?? 1);
+    const falign = this.maxAlign === undefined ? natural : Math.min(natural, this.maxAlign);
+    if (f.bitWidth !== undefined) {
+      this.addBitField(f, f.bitWidth, fsize, falign);
+      return;
+    }
+    this.align = Math.max(this.align, falign);
+    if (def.union) {
+      def.members.push({ name: f.name, type: f.type, offset: 0 });
+      this.size = Math.max(this.size, fsize);
+      return;
+    }
+    this.bit = roundUp(this.bit, falign * 8);
+    def.members.push({ name: f.name, type: f.type, offset: this.bit / 8 });
+    this.bit += fsize * 8;
+  }
+
+  private addBitField(f: FieldDecl, bitWidth: number, fsize: number, falign: number): void {
+    const def = this.def;
+    const maxAlign = this.maxAlign;
+    const unitBits = fsize * 8;
+    if (def.union) {
+      if (f.name !== undefined) this.align = Math.max(this.align, falign);
+      this.size = Math.max(this.size, Math.ceil(bitWidth / 8));
+      if (f.name !== undefined && bitWidth > 0)
+        def.members.push({ name: f.name, type: f.type, offset: 0, bitWidth, bitOffset: 0 });
+      return;
+    }
+    if (bitWidth === 0) {
+      this.bit = roundUp(this.bit, alignOf(f.type) * 8);
+      return;
+    }
+    let bit = this.bit;
+    // Start a new storage unit if the field would straddle one of its type's alignment.
+    if (!def.packed && Math.floor(bit / unitBits) !== Math.floor((bit + bitWidth - 1) / unitBits)) {
+      bit = roundUp(bit, falign * 8);
+    }
+    if (f.name !== undefined) {
+      this.align = Math.max(this.align, falign);
+      // clang: under #pragma pack, a packed record still takes its bit-fields' type alignment
+      // (capped by the pack) as its own.
+      if (maxAlign !== undefined && (def.packed || f.packed))
+        this.align = Math.max(this.align, Math.min(alignOf(f.type), maxAlign));
+      const unitStart = def.packed ? Math.floor(bit / 8) : Math.floor(bit / (falign * 8)) * falign;
+      def.members.push({ name: f.name, type: f.type, offset: unitStart, bitWidth, bitOffset: bit });
+    }
+    this.bit = bit + bitWidth;
+  }
 }
 
 export function roundUp(n: number, to: number): number {
