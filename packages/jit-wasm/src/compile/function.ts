@@ -49,7 +49,7 @@ import {
   lowerStx,
   lowerZeroStack,
 } from './lower.js';
-import { type Construct, type Plan, planFunction } from './structure.js';
+import { type Plan, planFunction } from './structure.js';
 
 /** Parameters of every BPF function: r0..r10. */
 export const FUNC_PARAMS: readonly (typeof I64)[] = Array(11).fill(I64);
@@ -140,7 +140,7 @@ export function compileFunction(env: FunctionEnv, sub: Subprogram, shape: Functi
   if (shape !== 'callee') lowerZeroStack(c, reg[10], 0, env.zeroed[sub.start]);
   const fn = new FunctionCompiler(env, c, locals, shape);
   const plan = planFunction(env.cf, sub, env.dispatchOnly);
-  if (plan.kind === 'structured') fn.structured(sub, plan.constructs);
+  if (plan.kind === 'structured') fn.structured(sub, plan);
   else fn.dispatch(sub, plan.leaders, c.local(I32));
   return { code: c, marks: fn.marks, plan: plan.kind };
 }
@@ -158,35 +158,36 @@ class FunctionCompiler {
     private readonly shape: FunctionShape,
   ) {}
 
-  structured(sub: Subprogram, constructs: Construct[]): void {
+  structured(sub: Subprogram, plan: Plan & { kind: 'structured' }): void {
     const c = this.c;
-    const stack: Construct[] = [];
-    const blocks = new Map<number, Construct>();
-    const loops = new Map<number, Construct>();
-    for (const k of constructs)
-      (k.kind === 'block' ? blocks : loops).set(k.kind === 'block' ? k.end : k.start, k);
+    const { constructs, blockEnding, loopStarting } = plan;
+    // The open constructs, innermost last: their indices, and each one's label position.
+    const stack = new Int32Array(constructs.length);
+    const labelOf = new Int32Array(constructs.length).fill(-1);
+    let open = 0;
     const branch: Branch = (i, t, conditional) => {
-      const k = t > i ? blocks.get(t) : loops.get(t);
-      const at = k ? stack.lastIndexOf(k) : -1;
+      const k = (t > i ? blockEnding : loopStarting)[t - sub.start] - 1;
+      const at = k >= 0 ? labelOf[k] : -1;
       if (at < 0) throw new WasmCompileError('internal: no label for branch target', i);
-      const depth = stack.length - 1 - at;
+      const depth = open - 1 - at;
       if (conditional) c.brIf(depth);
       else c.br(depth);
     };
     let next = 0;
     for (let p = sub.start; p <= sub.end; p++) {
-      while (stack.length > 0 && stack[stack.length - 1].end === p) {
+      while (open > 0 && constructs[stack[open - 1]].end === p) {
         c.end();
-        stack.pop();
+        labelOf[stack[--open]] = -1;
       }
       if (p === sub.end) break;
       for (; next < constructs.length && constructs[next].start === p; next++) {
         const k = constructs[next];
         // Each construct ends inside the one around it, so only the innermost can end next.
-        if (stack.length > 0 && k.end > stack[stack.length - 1].end)
+        if (open > 0 && k.end > constructs[stack[open - 1]].end)
           throw new WasmCompileError('internal: constructs do not nest', p);
         c.open(k.kind === 'block' ? Op.block : Op.loop);
-        stack.push(k);
+        labelOf[next] = open;
+        stack[open++] = next;
       }
       this.insn(p, branch);
     }

@@ -22,32 +22,50 @@ export interface Construct {
 }
 
 export type Plan =
-  | { kind: 'structured'; constructs: Construct[] }
+  | {
+      kind: 'structured';
+      /** In opening order (`openingOrder`). */
+      constructs: Construct[];
+      /**
+       * By instruction index − the function's start: 1 + the index in `constructs` of the block
+       * ending before that instruction / of the loop starting at it; 0 where there is none.
+       */
+      blockEnding: Int32Array;
+      loopStarting: Int32Array;
+    }
   | { kind: 'dispatch' /** Sorted first instructions of the basic blocks. */; leaders: number[] };
 
 /** `dispatchOnly`: skip nesting and use the dispatcher (to measure what structure buys). */
 export function planFunction(cf: ControlFlow, sub: Subprogram, dispatchOnly = false): Plan {
   if (dispatchOnly) return { kind: 'dispatch', leaders: leaders(cf, sub) };
-  const blocks = new Map<number, Construct>();
-  const loops = new Map<number, Construct>();
-  for (let i = sub.start; i < sub.end; i++) {
-    if (!isJump(cf.kind[i])) continue;
-    const t = cf.target[i];
+  const { kind, target } = cf;
+  const base = sub.start;
+  // The construct for each target while collecting (1 + its index in `constructs`, 0 = none).
+  const blockEnding = new Int32Array(sub.end - base + 1);
+  const loopStarting = new Int32Array(sub.end - base + 1);
+  const constructs: Construct[] = [];
+  for (let i = base; i < sub.end; i++) {
+    if (!isJump(kind[i])) continue;
+    const t = target[i];
     if (t === i + 1) continue;
     if (t > i) {
-      const b = blocks.get(t);
-      if (b) b.start = Math.min(b.start, i);
-      else blocks.set(t, { kind: 'block', start: i, end: t });
+      // The first jump to t starts its block: later ones come after it.
+      if (blockEnding[t - base] === 0)
+        blockEnding[t - base] = constructs.push({ kind: 'block', start: i, end: t });
     } else {
-      const l = loops.get(t);
-      if (l) l.end = Math.max(l.end, i + 1);
-      else loops.set(t, { kind: 'loop', start: t, end: i + 1 });
+      const l = loopStarting[t - base];
+      if (l !== 0) constructs[l - 1].end = i + 1;
+      else loopStarting[t - base] = constructs.push({ kind: 'loop', start: t, end: i + 1 });
     }
   }
-  const constructs = [...loops.values(), ...blocks.values()];
   if (!nest(constructs)) return { kind: 'dispatch', leaders: leaders(cf, sub) };
   constructs.sort(openingOrder);
-  return { kind: 'structured', constructs };
+  for (let k = 0; k < constructs.length; k++) {
+    const c = constructs[k];
+    if (c.kind === 'block') blockEnding[c.end - base] = k + 1;
+    else loopStarting[c.start - base] = k + 1;
+  }
+  return { kind: 'structured', constructs, blockEnding, loopStarting };
 }
 
 /** Widen ranges until no two cross; false when a crossing cannot be repaired. */
