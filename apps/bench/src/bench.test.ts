@@ -92,6 +92,7 @@ describe('bench --quick', () => {
     const wasm = report.variants.find((e) => e.id === 'wasm')!;
     expect(wasm.compile4096Ms?.median).toBeGreaterThan(0);
     expect(wasm.firstProgramMs?.median).toBeGreaterThan(0);
+    expect(wasm.firstRunMs?.median).toBeGreaterThan(0);
     svgOk(readFileSync(join(out, 'vm-table.svg'), 'utf8'));
   }, 300_000);
 

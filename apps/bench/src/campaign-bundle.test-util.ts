@@ -13,5 +13,7 @@ const appDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export async function campaignScript(): Promise<string> {
   const outdir = path.join(appDir, 'node_modules', '.cache', `tbpf-bench-${process.pid}`);
   await bundleApp(appDir, { selfContained: true, outdir });
+  // The engine table's first-program child, next to main.js.
+  await bundleApp(appDir, { selfContained: true, outdir, entry: 'first-program' });
   return path.join(outdir, 'main.js');
 }

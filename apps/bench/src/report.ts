@@ -88,6 +88,12 @@ export function rfcTableSvg(r: RfcTableReport): string {
 const ns = (v: number | undefined, digits = 2) =>
   v === undefined || !Number.isFinite(v) ? '' : v.toFixed(digits);
 
+/** The first run after the first program, per engine (WebAssembly compiles a function on its first call). */
+function firstRuns(r: VmTableReport): string {
+  const runs = r.variants.flatMap((v) => (v.firstRunMs ? [`${v.id} ${ns(v.firstRunMs.median, 2)}`] : []));
+  return runs.length > 0 ? `; its first run then takes (ms): ${runs.join(', ')}` : '';
+}
+
 export function vmTableText(r: VmTableReport): string {
   const header = [
     'engine',
@@ -164,8 +170,10 @@ export function vmTableText(r: VmTableReport): string {
       (widest
         ? ` (widest round-to-round spread: ${(widest.spread * 100).toFixed(0)} %, ${widest.what}).`
         : '.'),
-    'compile 4096: load + prepare a 4,096-instruction program, warm; first program: the same as the first thing a fresh',
-    'process does (runtime created, modules already imported). "jit (C loop)" calls the JIT code N times from C.',
+    'compile 4096: load + prepare a 4,096-instruction program, warm (a program not compiled before, after 200 rounds);',
+    'first program: decode its bytes + create a runtime + load + prepare, the first thing a fresh process does after',
+    'importing @tbpf/isa, @tbpf/vm and the engine (CPU time of every thread: V8 optimising the code in the background',
+    `counts)${firstRuns(r)}. "jit (C loop)" calls the JIT code N times from C.`,
     u
       ? `ubpf ${u.commit ?? ''} (${u.dir}) measured in the same rounds, from C; compile = ubpf_create + ubpf_load + ubpf_compile.`
       : `No ubpf row: ${r.ubpfMissing ?? 'not measured'} (point TBPF_UBPF at a built ubpf checkout to measure it in the same run).`,

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assemble } from '@tbpf/asm';
+import type { Insn } from '@tbpf/isa';
 import { wasmEngine } from '@tbpf/jit-wasm';
 import { largeProgram, x64Engine } from '@tbpf/jit-x64';
 import {
@@ -18,37 +19,13 @@ import {
   Runtime,
 } from '@tbpf/vm';
 import { cpuMs, median } from './stats.js';
+import { type VariantId, variant } from './variants.js';
 
 export const PROGRAMS = ['empty', 'filter', 'filter_branchy', 'loop', 'mem'] as const;
 export type ProgramName = (typeof PROGRAMS)[number];
 
 /** Executed instructions per run (third_party/bench/README.md). */
 export const EXECUTED: Partial<Record<ProgramName, number>> = { loop: 10_000_004, mem: 10_000_011 };
-
-export type VariantId = 'interp' | 'interp-unchecked' | 'jit' | 'wasm';
-
-/** The engines as users run them (their defaults), and the interpreter with region checks beside them (as ubpf's). */
-export const VARIANTS: readonly {
-  id: VariantId;
-  label: string;
-  engine: EngineName;
-  options: PrepareOptions;
-}[] = [
-  {
-    id: 'interp',
-    label: 'interpreter, region checks (boundsCheck: true)',
-    engine: 'interp',
-    options: { boundsCheck: true },
-  },
-  {
-    id: 'interp-unchecked',
-    label: 'interpreter (its default: the sandbox rule)',
-    engine: 'interp',
-    options: {},
-  },
-  { id: 'jit', label: 'x86-64 JIT (constants blinded, its default)', engine: 'jit', options: {} },
-  { id: 'wasm', label: 'WebAssembly', engine: 'wasm', options: {} },
-];
 
 const ENGINES: Record<EngineName, Engine> = { interp: interpreter, jit: x64Engine, wasm: wasmEngine };
 
@@ -61,20 +38,13 @@ export type VmTask =
       repeats: number;
       calls: number;
     }
-  | { kind: 'compile'; variant: VariantId; repeats: number }
-  | { kind: 'first'; variant: VariantId };
+  | { kind: 'compile'; variant: VariantId; repeats: number };
 
 export interface ChildResult {
   /** ns per executed instruction, ns per call, or ms. */
   value: number;
   /** r0 of the last run (program tasks): the parent checks that engines agree. */
   r0?: number;
-}
-
-function variant(id: VariantId) {
-  const v = VARIANTS.find((x) => x.id === id);
-  if (!v) throw new Error(`unknown variant ${id}`);
-  return { ...v, engine: ENGINES[v.engine] };
 }
 
 /** Input memory per program: 64 bytes for mem, a 24-byte context with the name at +16 for the filters. */
@@ -144,11 +114,19 @@ function measureProgram(
   return { value: median(samples), r0 };
 }
 
-/** ms to load and prepare `insns`, warm: after 20 unmeasured rounds, the median of `repeats`. */
+/**
+ * ms to load and prepare a 4,096-instruction program, warm: the median of `repeats` rounds after
+ * WARM_UP unmeasured ones, enough for V8 to have optimised the code generator (its background
+ * compilation would count as CPU time otherwise). Every round compiles a program of its own (a
+ * different first immediate): V8 caches compiled WebAssembly by its bytes, and a host compiles
+ * programs it has not compiled before.
+ */
 function measureCompile(engine: Engine, options: PrepareOptions, repeats: number): number {
-  const insns = largeProgram(4096);
+  const base = largeProgram(4096);
   const runtime = new Runtime();
+  let round = 0;
   const once = () => {
+    const insns = [{ ...base[0], imm: round++ } as Insn, ...base.slice(1)];
     let p: PreparedProgram | undefined;
     const ms = cpuMs(() => {
       p = engine.prepare(loadInsns(runtime, insns), options);
@@ -156,28 +134,21 @@ function measureCompile(engine: Engine, options: PrepareOptions, repeats: number
     p?.dispose();
     return ms;
   };
-  for (let i = 0; i < 20; i++) once();
+  for (let i = 0; i < WARM_UP; i++) once();
   return median(Array.from({ length: repeats }, once));
 }
 
+const WARM_UP = 200;
+
 export function vmChild(task: VmTask): ChildResult {
   const v = variant(task.variant);
-  if (task.kind === 'first') {
-    // The first program of this process: a runtime, 4,096 instructions loaded and prepared.
-    const insns = largeProgram(4096);
-    let p: PreparedProgram | undefined;
-    const ms = cpuMs(() => {
-      p = v.engine.prepare(loadInsns(new Runtime(), insns), v.options);
-    });
-    p?.dispose();
-    return { value: ms };
-  }
-  if (task.kind === 'compile') return { value: measureCompile(v.engine, v.options, task.repeats) };
+  const engine = ENGINES[v.engine];
+  if (task.kind === 'compile') return { value: measureCompile(engine, v.options, task.repeats) };
   const insns = assemble(readFileSync(join(task.progsDir, `${task.program}.asm`), 'utf8'), {
     fileName: `${task.program}.asm`,
   }).insns;
   const runtime = new Runtime();
-  const p = v.engine.prepare(loadInsns(runtime, insns), v.options);
+  const p = engine.prepare(loadInsns(runtime, insns), v.options);
   try {
     return measureProgram(p, runtime, task);
   } finally {

@@ -15,22 +15,15 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { assemble } from '@tbpf/asm';
-import type { Insn } from '@tbpf/isa';
+import { encode, type Insn } from '@tbpf/isa';
 import { largeProgram, runX64Bench, type X64BenchReport, x64Engine } from '@tbpf/jit-x64';
 import type { EngineName } from '@tbpf/vm';
 import { median } from './stats.js';
 import { buildUbpfHarness, runUbpfHarness, type UbpfHarness, ubpfProgramFile } from './ubpf-reference.js';
-import {
-  type ChildResult,
-  EXECUTED,
-  PROGRAMS,
-  type ProgramName,
-  VARIANTS,
-  type VariantId,
-  type VmTask,
-} from './vm-child.js';
+import { VARIANTS, type VariantId } from './variants.js';
+import { type ChildResult, EXECUTED, PROGRAMS, type ProgramName, type VmTask } from './vm-child.js';
 
 export { PROGRAMS, type ProgramName };
 
@@ -66,8 +59,12 @@ export interface VariantFigures {
   figures: Partial<Record<ProgramName, Figure>>;
   /** Milliseconds (CPU) to load and prepare a 4,096-instruction program, warm. */
   compile4096Ms?: Figure;
-  /** The same as the first thing a fresh process does (runtime created, modules already imported). */
+  /**
+   * The first thing a fresh process does (./first-program.ts): decode the 4,096 instructions'
+   * bytes, create a runtime, load, prepare; and the first run after it.
+   */
   firstProgramMs?: Figure;
+  firstRunMs?: Figure;
 }
 
 export interface UbpfFigures {
@@ -105,15 +102,21 @@ export function figure(values: readonly number[]): Figure {
   return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
 }
 
-/** One child process: `script vm-child JSON` prints one JSON result line. */
+/** One child process (`node ARGS`), which prints one JSON result line. */
+function runNode<T>(args: readonly string[]): T {
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr || r.error?.message}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as T;
+}
+
+/** `script vm-child TASK`. */
 function runChild(script: string, task: VmTask): ChildResult {
-  const r = spawnSync(process.execPath, [script, 'vm-child', JSON.stringify(task)], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
-  if (r.status !== 0)
-    throw new Error(`vm-child ${JSON.stringify(task)} failed: ${r.stderr || r.error?.message}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as ChildResult;
+  return runNode<ChildResult>([script, 'vm-child', JSON.stringify(task)]);
+}
+
+/** The first program of a fresh process: first-program.js (built next to `script`) on the program in `file`. */
+function runFirstProgram(script: string, variant: VariantId, file: string): { value: number; runMs: number } {
+  return runNode([join(dirname(script), 'first-program.js'), variant, file]);
 }
 
 /** filter.asm's test as a C function, compiled by gcc -O2, timed in a C loop. */
@@ -155,6 +158,7 @@ int main(void) {
 
 type Job =
   | { kind: 'tbpf'; task: VmTask; label: string }
+  | { kind: 'first'; variant: VariantId; label: string }
   | { kind: 'ubpf'; args: string[]; program?: ProgramName; label: string };
 
 export function runVmTable(opts: VmTableOptions): VmTableReport {
@@ -172,6 +176,10 @@ export function runVmTable(opts: VmTableOptions): VmTableReport {
       figures: {},
     };
   });
+  // The first-program children read the 4,096 instructions as bytes, as ubpf's harness does.
+  const work = mkdtempSync(join(tmpdir(), 'tbpf-vm-'));
+  const largeFile = join(work, 'large4096.bin');
+  writeFileSync(largeFile, encode(largeProgram(4096)));
   const jobs: Job[] = [];
   for (const v of variants.filter((x) => x.available)) {
     for (const program of PROGRAMS) {
@@ -194,7 +202,7 @@ export function runVmTable(opts: VmTableOptions): VmTableReport {
         task: { kind: 'compile', variant: v.id, repeats: opts.repeats * 4 },
         label: `${v.id} compile`,
       });
-      jobs.push({ kind: 'tbpf', task: { kind: 'first', variant: v.id }, label: `${v.id} first program` });
+      jobs.push({ kind: 'first', variant: v.id, label: `${v.id} first program` });
     }
   }
   if (harness) {
@@ -224,7 +232,11 @@ export function runVmTable(opts: VmTableOptions): VmTableReport {
     // A rotating order, so that no job always runs right after the same neighbour.
     const shift = Math.floor((round * jobs.length) / opts.rounds);
     for (const job of [...jobs.slice(shift), ...jobs.slice(0, shift)]) {
-      if (job.kind === 'tbpf') {
+      if (job.kind === 'first') {
+        const r = runFirstProgram(script, job.variant, largeFile);
+        add(`${job.variant} first`, r.value);
+        add(`${job.variant} first run`, r.runMs);
+      } else if (job.kind === 'tbpf') {
         const r = runChild(script, job.task);
         const t = job.task;
         add(`${t.variant} ${t.kind === 'program' ? t.program : t.kind}`, r.value);
@@ -258,8 +270,10 @@ export function runVmTable(opts: VmTableOptions): VmTableReport {
     }
     const compile = fig(`${v.id} compile`);
     const first = fig(`${v.id} first`);
+    const firstRun = fig(`${v.id} first run`);
     if (compile) v.compile4096Ms = compile;
     if (first) v.firstProgramMs = first;
+    if (firstRun) v.firstRunMs = firstRun;
   }
   const report: VmTableReport = {
     rounds: opts.rounds,
@@ -296,6 +310,7 @@ export function runVmTable(opts: VmTableOptions): VmTableReport {
   const gcc = gccFilterReference(Math.max(opts.calls, 1_000_000));
   if (gcc !== undefined) report.gccFilterNsPerCall = gcc;
   opts.progress?.(++done, total, 'gcc -O2');
+  rmSync(work, { recursive: true, force: true });
   report.loadAverage.end = loadavg();
   return report;
 }
