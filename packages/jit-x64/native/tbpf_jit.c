@@ -81,10 +81,48 @@ struct tbpf_prog {
   uint64_t stop_r0;
   int threw;
   tbpf_env *env;
-  uint32_t *io; /* runFastIo's argument block: [ctx offset, len, r0 low 32 bits] (a Uint32Array) */
+  uint32_t run_index; /* where runIo finds it (run_table) */
 };
 
 /* ---- running ------------------------------------------------------------------------- */
+
+/*
+ * runIo's programs, per thread (as the programs' handles are): JavaScript names the program to
+ * run by its index here, in the thread's io block. So runIo is one function with no
+ * per-program data, and a run skips napi_get_cb_info, which costs more than the rest of the
+ * call's own work.
+ */
+static __thread tbpf_prog **run_table __attribute__((tls_model("initial-exec")));
+static __thread uint32_t run_table_size __attribute__((tls_model("initial-exec")));
+static __thread uint32_t run_table_cap __attribute__((tls_model("initial-exec")));
+static __thread uint32_t *run_free __attribute__((tls_model("initial-exec"))); /* indices to reuse */
+static __thread uint32_t run_nfree __attribute__((tls_model("initial-exec")));
+/* The thread's io block: [index, ctx offset, len] → [3] = r0's low 32 bits. */
+static __thread uint32_t *run_io __attribute__((tls_model("initial-exec")));
+
+static bool run_table_add(tbpf_prog *p) {
+  if (run_nfree > 0) {
+    p->run_index = run_free[--run_nfree];
+  } else {
+    if (run_table_size == run_table_cap) {
+      uint32_t cap = run_table_cap ? 2 * run_table_cap : 64;
+      tbpf_prog **table = realloc(run_table, cap * sizeof *table);
+      uint32_t *free_list = realloc(run_free, cap * sizeof *free_list);
+      if (table) run_table = table;
+      if (free_list) run_free = free_list;
+      if (!table || !free_list) return false;
+      run_table_cap = cap;
+    }
+    p->run_index = run_table_size++;
+  }
+  run_table[p->run_index] = p;
+  return true;
+}
+
+static void run_table_remove(tbpf_prog *p) {
+  run_table[p->run_index] = NULL;
+  run_free[run_nfree++] = p->run_index;
+}
 
 /* The program running on this thread (the fault handler's only candidate), innermost first. */
 static __thread tbpf_prog *running_prog __attribute__((tls_model("initial-exec")));
@@ -455,19 +493,24 @@ static napi_value js_run_fast(napi_env env, napi_callback_info info) {
 }
 
 /*
- * runFastIo(): runFast with its arguments and result in a Uint32Array shared with JavaScript
- * (io[0] = ctx, io[1] = len → io[2] = r0's low 32 bits). N-API converts no value either
- * way, so the crossing costs little more than the cheapest N-API call.
+ * runIo(): runFast with its arguments and result in the thread's io block, a Uint32Array
+ * shared with JavaScript (io[0] = the program's runIndex, io[1] = ctx, io[2] = len → io[3] =
+ * r0's low 32 bits). N-API converts no value either way and looks up no callback data, so the
+ * crossing costs little more than the cheapest N-API call.
  */
-static napi_value js_run_fast_io(napi_env env, napi_callback_info info) {
-  void *data;
-  napi_get_cb_info(env, info, NULL, NULL, NULL, &data);
-  tbpf_prog *p = data;
+static napi_value js_run_io(napi_env env, napi_callback_info info) {
+  (void)info;
+  uint32_t *io = run_io;
+  uint32_t at = io[0];
+  tbpf_prog *p = at < run_table_size ? run_table[at] : NULL;
+  if (!p) {
+    napi_throw_error(env, "TBPF_FREED", "tbpf_jit: no program at this index");
+    return NULL;
+  }
   if (!can_run(env, p)) return NULL;
-  uint32_t *io = p->io;
-  uint64_t r0 = run_prog(p, ctx_address(io[0]), io[1]);
+  uint64_t r0 = run_prog(p, ctx_address(io[1]), io[2]);
   if (!finish_run(env, p)) return NULL;
-  io[2] = (uint32_t)r0;
+  io[3] = (uint32_t)r0;
   return NULL;
 }
 
@@ -558,6 +601,7 @@ static napi_value js_free(napi_env env, napi_callback_info info) {
 static void finalize_prog(napi_env env, void *data, void *hint) {
   (void)env;
   (void)hint;
+  run_table_remove(data);
   free_prog(data);
 }
 
@@ -591,10 +635,10 @@ static void set_fn(napi_env env, napi_value obj, const char *name, napi_callback
 
 /*
  * load({ code, memory, baseOffset, faultExit, reach, r10, slotIds, callIds, natives: [[id, name]...],
- *        usesCallx, dispatch, regions?, maps?, refresh?, io?, clockOffset })
- *   → { run, runFast, runFastIo, bench, requestStop, free, codeAddress }
+ *        usesCallx, dispatch, regions?, maps?, refresh?, clockOffset })
+ *   → { run, runFast, bench, requestStop, free, codeAddress, runIndex }
  *
- * The handle keeps what the native program points into (memory, io) and calls (dispatch,
+ * The handle keeps what the native program points into (memory) and calls (dispatch,
  * refresh) as its own properties; the native side holds only weak references, so a program
  * nobody references any more — handle, closures, runtime and all — can be collected, and the
  * finaliser frees the rest.
@@ -697,29 +741,30 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
   if (t == napi_function) napi_create_reference(env, refresh, 0, &p->refresh);
   napi_get_value_double(env, get_named(env, spec, "clockOffset"), &p->mem.clock_offset);
 
-  void *io;
-  size_t io_len;
-  if (get_bytes(env, get_named(env, spec, "io"), &io, &io_len) && io_len >= 3 * sizeof(uint32_t)) p->io = io;
-
   p->code = map_code(code, code_len, &p->code_size);
   if (!p->code) {
     free_prog(p);
     return throw_error(env, "load: mmap/mprotect failed");
   }
   p->entry = (entry_fn)p->code;
+  if (!run_table_add(p)) {
+    free_prog(p);
+    return throw_error(env, "load: out of memory");
+  }
 
   napi_value obj;
   CHECK(napi_create_object(env, &obj));
   set_fn(env, obj, "run", js_run, p);
   set_fn(env, obj, "runFast", js_run_fast, p);
   set_fn(env, obj, "bench", js_bench, p);
-  if (p->io) set_fn(env, obj, "runFastIo", js_run_fast_io, p);
   set_fn(env, obj, "requestStop", js_request_stop, p);
   set_fn(env, obj, "free", js_free, p);
-  napi_value addr;
+  napi_value addr, index;
   napi_create_bigint_uint64(env, (uint64_t)(uintptr_t)p->code, &addr);
   napi_set_named_property(env, obj, "codeAddress", addr);
-  const char *kept[] = {"memory", "io", "dispatch", "refresh"};
+  napi_create_uint32(env, p->run_index, &index);
+  napi_set_named_property(env, obj, "runIndex", index);
+  const char *kept[] = {"memory", "dispatch", "refresh"};
   for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
     napi_set_named_property(env, obj, kept[i], get_named(env, spec, kept[i]));
   }
@@ -874,6 +919,17 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   napi_set_named_property(env, exports, "monotonicNs", fn);
   napi_create_function(env, "load", NAPI_AUTO_LENGTH, js_load, NULL, &fn);
   napi_set_named_property(env, exports, "load", fn);
+  napi_create_function(env, "runIo", NAPI_AUTO_LENGTH, js_run_io, NULL, &fn);
+  napi_set_named_property(env, exports, "runIo", fn);
+  /* This thread's io block (each thread's environment initialises the module once). */
+  napi_value block, io;
+  void *io_data;
+  napi_ref keep;
+  napi_create_arraybuffer(env, 4 * sizeof(uint32_t), &io_data, &block);
+  napi_create_reference(env, block, 1, &keep); /* the thread's for good */
+  run_io = io_data;
+  napi_create_typedarray(env, napi_uint32_array, 4, block, 0, &io);
+  napi_set_named_property(env, exports, "runIoBlock", io);
   napi_create_function(env, "layout", NAPI_AUTO_LENGTH, js_layout, NULL, &fn);
   napi_set_named_property(env, exports, "layout", fn);
   napi_value names, name;

@@ -52,8 +52,6 @@ export interface LoadSpec {
   maps?: Uint32Array;
   /** Fresh [regions, maps] when a native helper misses (created after loading). */
   refresh?: () => [Float64Array, Uint32Array];
-  /** runFastIo's argument block, a Uint32Array(4) (kept alive by the program). */
-  io?: Uint32Array;
   /** CLOCK_MONOTONIC ns minus this = the runtime clock's ns (native ktime_get_ns). */
   clockOffset?: number;
 }
@@ -63,8 +61,6 @@ export interface NativeProgram {
   run(r1: bigint, r2: bigint): bigint;
   /** The Engine contract's runFast: r1 = the BPF address of offset `ctx` (0: r1 = 0), r2 = len. */
   runFast(ctx: number, len: number): number;
-  /** runFast through `LoadSpec.io`: io[0] = ctx, io[1] = len → io[2] = r0's low 32 bits. */
-  runFastIo(): void;
   /** Thread CPU nanoseconds of `n` calls in a C loop, r1 alternating between r1a and r1b. */
   bench(r1a: bigint, r1b: bigint, r2: bigint, n: number): number;
   /** From inside a JavaScript helper: end the program with r0 once the helper returns. */
@@ -75,10 +71,19 @@ export interface NativeProgram {
    */
   free(): boolean;
   readonly codeAddress: bigint;
+  /** The program's index for `Addon.runIo` (per thread, reused once the handle is collected). */
+  readonly runIndex: number;
 }
 
 export interface Addon {
   load(spec: LoadSpec): NativeProgram;
+  /**
+   * runFast through the thread's io block: runIoBlock[0] = a program's runIndex, [1] = ctx,
+   * [2] = len → [3] = r0's low 32 bits. One function for every program, with no values to
+   * convert: the cheapest crossing N-API offers.
+   */
+  runIo(): void;
+  runIoBlock: Uint32Array;
   layout(): Record<keyof typeof ENV_LAYOUT, number>;
   /** Names of the helpers the addon implements natively. */
   nativeHelpers: string[];

@@ -382,8 +382,9 @@ class Compiler {
   }
 
   run(): CompiledProgram {
-    // With calls, save all six (an even count, so env's push realigns the stack); without,
-    // only r12 and the registers the program touches.
+    // Save the callee-saved registers the program touches (R6–R9 anywhere in it: BPF
+    // functions save their caller's themselves), R10's rbp when it is used or there are calls,
+    // and r12 when it holds the memory's base.
     const calleeSaved: [number, number][] = [
       [6, RBX],
       [10, RBP],
@@ -392,10 +393,11 @@ class Compiler {
       [8, R14],
       [9, R15],
     ];
-    // r12 is the memory's base, except in segment mode (GS is); with calls all six stay.
+    // r12 is the memory's base, except in segment mode (GS is).
     const needsBase = this.ctx.addressing !== 'segment';
+    const used = this.used | (this.calls ? 1 << 10 : 0);
     this.savedRegs = calleeSaved
-      .filter(([bpf]) => this.calls || (bpf < 0 ? needsBase : (this.used >> bpf) & 1))
+      .filter(([bpf]) => (bpf < 0 ? needsBase : (used >> bpf) & 1))
       .map(([, x]) => x);
     let code: Uint8Array | undefined;
     let passes = 0;
@@ -477,17 +479,22 @@ class Compiler {
     buf.checkOverrun();
   }
 
+  /** With calls, env's slot at [rsp] is pushed twice when an odd number of registers is saved: rsp stays 16-byte aligned. */
+  private envSlots(): number {
+    return this.calls ? 1 + (this.savedRegs.length & 1) : 0;
+  }
+
   private mainPrologue(): void {
     const { buf } = this.ctx;
     for (const r of this.savedRegs) push(buf, r); // push callee-saved
-    if (this.calls) push(buf, RCX); // push env: [rsp] = env, rsp 16-byte aligned
+    for (let k = this.envSlots(); k > 0; k--) push(buf, RCX); // push env: [rsp] = env, rsp 16-byte aligned
     if (this.accesses || this.helperCalls) storeQ(buf, RCX, ENV_LAYOUT.entryRsp, RSP); // mov [env + entryRsp], rsp: a fault or unwinding leaves from here
     if (this.ctx.addressing !== 'segment') movRR(buf, true, MEM_BASE, RDX); // mov r12, base
     if (this.calls || (this.used >> 10) & 1) movRR(buf, true, RBP, R8); // mov rbp, r10 (the frame pointer)
     // Registers start at 0 as in the interpreter, and no host value (pointers included) is
-    // visible in a register the program may read.
+    // visible in a register the program may read — or pass to a helper (R0–R5 with calls).
     for (const bpf of [0, 3, 4, 5, 6, 7, 8, 9]) {
-      if (this.calls || (this.used >> bpf) & 1)
+      if ((this.calls && bpf <= 5) || (this.used >> bpf) & 1)
         aluRR(buf, ALU_RR.xor, false, BPF_TO_X64[bpf], BPF_TO_X64[bpf]); // xor r32, r32
     }
     if (this.zeroed) lowerZeroStack(this.ctx, 0, this.zeroed[0]);
@@ -495,7 +502,7 @@ class Compiler {
 
   private mainEpilogue(): void {
     const { buf } = this.ctx;
-    if (this.calls) pop(buf, R11); // drop env
+    for (let k = this.envSlots(); k > 0; k--) pop(buf, R11); // drop env
     for (let k = this.savedRegs.length - 1; k >= 0; k--) pop(buf, this.savedRegs[k]); // pop callee-saved
     ret(buf);
   }
