@@ -161,6 +161,10 @@ export function verifier(
   bar.stop();
   process.stdout.write(verifierCorpusText(report));
   save(opts.out, 'verifier-corpus', report);
+  // Every phase of the command, the report's text and JSON included.
+  process.stdout.write(
+    `peak RSS of the whole command: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB\n`,
+  );
 }
 
 export function packets(

@@ -58,5 +58,28 @@ describe('tbpf-bench verifier', () => {
     expect(text).toMatch(/zeroed on entry\): 1 of 3 accepted programs, 16 bytes in all/);
     expect(text).toMatch(/insns\/s; per program median/);
     expect(text).toMatch(/tbpf accepts 3; PREVAIL passes 0/);
+    expect(report.peakRssMbByPhase.verdicts).toBeGreaterThan(0);
+    expect(report.peakRssMb).toBeGreaterThanOrEqual(report.peakRssMbByPhase.timed);
+  });
+
+  test("with PREVAIL's expectations.tsv, its rows name the programs and their status", () => {
+    const tsvDir = mkdtempSync(join(dir, 'tsv-'));
+    mkdirSync(join(tsvDir, 'p'));
+    const b = new ObjectBuilder();
+    b.addFunction('a', 'xdp', assemble('r0 = 2\nexit').insns, { global: true });
+    b.addFunction('b', 'socket1', assemble('r0 = 0\nexit').insns, { global: true });
+    b.license = 'GPL';
+    writeFileSync(join(tsvDir, 'p/x.o'), b.build());
+    writeFileSync(
+      join(tsvDir, 'expectations.tsv'),
+      'project\tobject\tsection\tfunction\tstatus\np\tx.o\tsocket1\tb\tpass\np\tmissing.o\txdp\ta\tpass\np\tx.o\txdp\ta\treject\n',
+    );
+    const report = runVerifierCorpus({ dir: tsvDir, repeats: 1 });
+    expect(report.programs.map((p) => [p.object, p.function, p.expected, p.tbpf?.accepted])).toEqual([
+      ['p/x.o', 'b', 'pass', true],
+      ['p/missing.o', 'a', 'pass', undefined],
+      ['p/x.o', 'a', 'reject', true],
+    ]);
+    expect(report.programs[1].loadError).toMatch(/ENOENT/);
   });
 });

@@ -70,8 +70,10 @@ export interface VerifierCorpusReport {
   passMs: number;
   loadAverage: number[];
   programs: CorpusProgram[];
-  /** Largest resident set of this process during the run, in MB. */
+  /** Largest resident set of this whole process (Node itself, code, heap, buffers) from its start to the end of the run, in MB. */
   peakRssMb: number;
+  /** The same figure at the end of each phase: the verdict pass (objects read one at a time), the timed passes. */
+  peakRssMbByPhase: { verdicts: number; timed: number };
 }
 
 /**
@@ -94,40 +96,42 @@ interface Row {
   expected?: string;
 }
 
-/** The programs to measure: expectations.tsv's rows, else every program of every object. */
-function listPrograms(dir: string): Row[] {
+/**
+ * The objects to measure, in order, each with the rows naming its programs: expectations.tsv's
+ * rows (consecutive rows of one object form one entry), else every `*.o` below the folder with no
+ * rows — its programs are listed when it is read, so no object is read twice.
+ */
+function listObjects(dir: string): { object: string; rows?: Row[] }[] {
   const tsv = join(dir, 'expectations.tsv');
   if (existsSync(tsv)) {
     const [header, ...lines] = readFileSync(tsv, 'utf8').trim().split('\n');
     const cols = header.split('\t');
     const at = (cells: string[], name: string) => cells[cols.indexOf(name)] ?? '';
-    return lines.map((l) => {
+    const objects: { object: string; rows: Row[] }[] = [];
+    for (const l of lines) {
       const c = l.split('\t');
-      return {
+      const row: Row = {
         object: `${at(c, 'project')}/${at(c, 'object')}`,
         section: at(c, 'section'),
         function: at(c, 'function'),
         expected: at(c, 'status'),
       };
-    });
+      const last = objects.at(-1);
+      if (last?.object === row.object) last.rows.push(row);
+      else objects.push({ object: row.object, rows: [row] });
+    }
+    return objects;
   }
-  const rows: Row[] = [];
+  const objects: { object: string }[] = [];
   const walk = (d: string) => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.o')) {
-        try {
-          for (const prog of readObject(readFileSync(p)).programs)
-            rows.push({ object: relative(dir, p), section: prog.section, function: prog.name });
-        } catch {
-          rows.push({ object: relative(dir, p), section: '', function: '' });
-        }
-      }
+      else if (e.name.endsWith('.o')) objects.push({ object: relative(dir, p) });
     }
   };
   walk(dir);
-  return rows;
+  return objects;
 }
 
 /**
@@ -195,63 +199,37 @@ export interface VerifierCorpusOptions {
   progress?: (done: number, total: number, label: string) => void;
 }
 
+/** The largest resident set of this process so far, in MB (the whole process: Node, code, heap, buffers). */
+const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
+
 export function runVerifierCorpus(opts: VerifierCorpusOptions): VerifierCorpusReport {
-  const rows = listPrograms(opts.dir).filter((r) => !opts.filter || r.object.includes(opts.filter));
+  const objects = listObjects(opts.dir).filter((o) => !opts.filter || o.object.includes(opts.filter));
   const programs: CorpusProgram[] = [];
-  // Only the object being read is kept, and the timed programs encoded (8 bytes an instruction,
-  // not an object each): the run's peak memory is then the verifier's, not the corpus's.
-  const objects = new Map<string, ReturnType<typeof readObject> | Error>();
+  // One object at a time, its programs judged while it is read; the timed programs are kept
+  // encoded (8 bytes an instruction, not an object each): the run's peak memory is then the
+  // verifier's, not the corpus's.
   const timed: { out: CorpusProgram; code: Uint8Array | LinkedProgram['insns']; vopts: VerifyOptions }[] = [];
-  rows.forEach((row, i) => {
-    opts.progress?.(i, rows.length, `${row.object} ${row.section}`);
-    const out: CorpusProgram = { ...row, type: programTypeForSection(row.section)?.name ?? '' };
-    programs.push(out);
-    let obj = objects.get(row.object);
-    if (!obj) {
-      objects.clear();
-      try {
-        obj = readObject(readFileSync(join(opts.dir, row.object)));
-      } catch (e) {
-        obj = e instanceof Error ? e : new Error(String(e));
-      }
-      objects.set(row.object, obj);
-    }
-    if (obj instanceof Error) {
-      out.loadError = obj.message;
-      return;
-    }
-    let linked: LinkedProgram;
+  objects.forEach(({ object, rows }, k) => {
+    opts.progress?.(k, objects.length, object);
+    let obj: ObjectFile | Error;
     try {
-      linked = linkProgram(obj, findFunction(obj, row));
+      obj = readObject(readFileSync(join(opts.dir, object)));
     } catch (e) {
-      out.loadError = e instanceof Error ? e.message : String(e);
-      return;
+      obj = e instanceof Error ? e : new Error(String(e));
     }
-    const type = typeOf(row.object, row.section, linked);
-    out.type = type.name;
-    // Calls of tbpf's own helpers (the memset/memcpy builtins) are not Linux's: the kernel
-    // cannot load those instructions, so it does not judge them.
-    const tbpfOnly = linked.insns.some((i) => i.kind === 'call' && i.target === 'helper' && i.imm >= 1000);
-    if (opts.oracle && !tbpfOnly) out.kernel = kernelVerdict(opts.oracle, type, linked);
-    // The verdict; this pass over the corpus is also the JIT's warm-up.
-    const vopts = { type, maps: linked.maps };
-    const result = verify(linked.insns, vopts);
-    out.tbpf = {
-      accepted: result.accepted,
-      ...(result.error ? { error: result.error.reason } : {}),
-      processed: result.stats.processed,
-      states: result.stats.totalStates,
-      ms: Number.NaN,
-      zeroedBytes: (result.zeroedStacks ?? []).reduce((n, z) => n + z.bytes, 0),
-    };
-    let code: Uint8Array | LinkedProgram['insns'];
-    try {
-      code = encode(linked.insns);
-    } catch {
-      code = linked.insns;
+    const listed =
+      rows ??
+      (obj instanceof Error
+        ? [{ object, section: '', function: '' }]
+        : obj.programs.map((p) => ({ object, section: p.section, function: p.name })));
+    for (const row of listed) {
+      const out: CorpusProgram = { ...row, type: programTypeForSection(row.section)?.name ?? '' };
+      programs.push(out);
+      const t = judge(obj, row, out, opts.oracle);
+      if (t) timed.push(t);
     }
-    timed.push({ out, code, vopts });
   });
+  const peakRssMbByPhase = { verdicts: maxRssMb(), timed: Number.NaN };
   // Timed passes over the whole corpus, CPU time (user + system): other load on a shared
   // machine does not count. Per program and per pass: the medians are reported.
   const times = timed.map((): number[] => []);
@@ -273,6 +251,7 @@ export function runVerifierCorpus(opts: VerifierCorpusOptions): VerifierCorpusRe
     });
     passes.push(pass);
   }
+  peakRssMbByPhase.timed = maxRssMb();
   timed.forEach((t, i) => {
     if (t.out.tbpf && times[i].length) t.out.tbpf.ms = median(times[i]);
   });
@@ -282,8 +261,56 @@ export function runVerifierCorpus(opts: VerifierCorpusOptions): VerifierCorpusRe
     passMs: passes.length ? median(passes) : Number.NaN,
     loadAverage: loadavg(),
     programs,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    peakRssMb: maxRssMb(),
+    peakRssMbByPhase,
   };
+}
+
+/**
+ * One program of an object: linked, typed, judged by tbpf (and the kernel when there is an
+ * oracle) into `out`; returns what the timed passes need, or undefined when it cannot be verified.
+ */
+function judge(
+  obj: ObjectFile | Error,
+  row: Row,
+  out: CorpusProgram,
+  oracle: string | undefined,
+): { out: CorpusProgram; code: Uint8Array | LinkedProgram['insns']; vopts: VerifyOptions } | undefined {
+  if (obj instanceof Error) {
+    out.loadError = obj.message;
+    return undefined;
+  }
+  let linked: LinkedProgram;
+  try {
+    linked = linkProgram(obj, findFunction(obj, row));
+  } catch (e) {
+    out.loadError = e instanceof Error ? e.message : String(e);
+    return undefined;
+  }
+  const type = typeOf(row.object, row.section, linked);
+  out.type = type.name;
+  // Calls of tbpf's own helpers (the memset/memcpy builtins) are not Linux's: the kernel
+  // cannot load those instructions, so it does not judge them.
+  const tbpfOnly = linked.insns.some((i) => i.kind === 'call' && i.target === 'helper' && i.imm >= 1000);
+  if (oracle && !tbpfOnly) out.kernel = kernelVerdict(oracle, type, linked);
+  // The verdict; this pass over the corpus is also the JIT's warm-up.
+  const vopts = { type, maps: linked.maps };
+  const result = verify(linked.insns, vopts);
+  out.tbpf = {
+    accepted: result.accepted,
+    ...(result.error ? { error: result.error.reason } : {}),
+    processed: result.stats.processed,
+    states: result.stats.totalStates,
+    ms: Number.NaN,
+    zeroedBytes: (result.zeroedStacks ?? []).reduce((n, z) => n + z.bytes, 0),
+  };
+  let code: Uint8Array | LinkedProgram['insns'];
+  try {
+    code = encode(linked.insns);
+  } catch {
+    code = linked.insns;
+  }
+  return { out, code, vopts };
 }
 
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -427,7 +454,7 @@ export function verifierCorpusText(r: VerifierCorpusReport): string {
     );
   }
   lines.push(
-    `peak RSS ${r.peakRssMb.toFixed(0)} MB; CPU time, medians of ${r.repeats} timed pass(es) after an untimed one; load average ${r.loadAverage.map((x) => x.toFixed(2)).join(' ')}`,
+    `peak RSS ${r.peakRssMb.toFixed(0)} MB (whole process; ${r.peakRssMbByPhase.verdicts.toFixed(0)} MB by the end of the verdict pass); CPU time, medians of ${r.repeats} timed pass(es) after an untimed one; load average ${r.loadAverage.map((x) => x.toFixed(2)).join(' ')}`,
   );
   return `${lines.join('\n')}\n`;
 }
