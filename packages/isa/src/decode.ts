@@ -1,6 +1,6 @@
 import { IsaError } from './errors.js';
 import type { Insn } from './insn.js';
-import { type Endian, type RawSlot, readSlots } from './raw.js';
+import { type Endian, type RawSlot, readSlotInto, SLOT_BYTES, slotView } from './raw.js';
 import { type OpcodeRow, rowsForOpcode, type Shape } from './table.js';
 
 function hex(n: number, width = 2): string {
@@ -21,10 +21,15 @@ function pickRow(raw: RawSlot, index: number, slot: number): OpcodeRow {
   const rows = rowsForOpcode(raw.opcode);
   if (rows.length === 0)
     throw new IsaError('unknown-opcode', `unknown opcode ${hex(raw.opcode)}`, index, slot);
-  const plain = rows.find((r) => !r.select);
-  const chosen = rows.find((r) => r.select && raw[r.select.field] === r.select.value);
-  if (chosen) return chosen;
-  const r0 = rows.find((r) => r.select) ?? rows[0];
+  // Plain loops: this runs once per instruction and allocates nothing.
+  let plain: OpcodeRow | undefined;
+  let r0: OpcodeRow | undefined;
+  for (const r of rows) {
+    if (!r.select) plain ??= r;
+    else if (raw[r.select.field] === r.select.value) return r;
+    else r0 ??= r;
+  }
+  r0 ??= rows[0];
   const field = r0.select?.field;
   // A plain row applies unless its selector field carries a value some other row would select on.
   if (plain && (!field || raw[field] === 0 || !plain.zero.includes(field))) return plain;
@@ -106,15 +111,10 @@ function build(shape: Shape, raw: RawSlot): Insn {
 }
 
 /**
- * Decode the instruction starting at `slots[slot]`. Returns the instruction and its width.
- * `index` (the instruction index) only labels errors.
+ * The instruction whose first slot is `raw`; `next` is the slot after it (undefined at the end),
+ * read only by lddw. `index` (the instruction index) and `slot` only label errors.
  */
-export function decodeAt(
-  slots: readonly RawSlot[],
-  slot: number,
-  index = slot,
-): { insn: Insn; width: 1 | 2 } {
-  const raw = slots[slot];
+function decodeRaw(raw: RawSlot, next: RawSlot | undefined, index: number, slot: number): Insn {
   const row = pickRow(raw, index, slot);
   if (raw.dst > 10)
     throw new IsaError('bad-register', `invalid destination register r${raw.dst}`, index, slot);
@@ -133,8 +133,7 @@ export function decodeAt(
     }
   }
   const insn = build(row.shape, raw);
-  if (insn.kind !== 'lddw') return { insn, width: 1 };
-  const next = slots[slot + 1];
+  if (insn.kind !== 'lddw') return insn;
   if (!next) throw new IsaError('lddw-second-slot', 'lddw without its second slot', index, slot);
   if (next.opcode !== 0 || next.dst !== 0 || next.src !== 0 || next.off !== 0) {
     throw new IsaError(
@@ -145,24 +144,58 @@ export function decodeAt(
     );
   }
   insn.imm2 = next.imm;
-  return { insn, width: 2 };
+  return insn;
+}
+
+/**
+ * Decode the instruction starting at `slots[slot]`. Returns the instruction and its width.
+ * `index` (the instruction index) only labels errors.
+ */
+export function decodeAt(
+  slots: readonly RawSlot[],
+  slot: number,
+  index = slot,
+): { insn: Insn; width: 1 | 2 } {
+  const insn = decodeRaw(slots[slot], slots[slot + 1], index, slot);
+  return { insn, width: insn.kind === 'lddw' ? 2 : 1 };
 }
 
 /** Decode a whole program from raw slots. */
 export function decodeSlots(slots: readonly RawSlot[]): Insn[] {
   const insns: Insn[] = [];
   for (let slot = 0; slot < slots.length; ) {
-    const { insn, width } = decodeAt(slots, slot, insns.length);
+    const insn = decodeRaw(slots[slot], slots[slot + 1], insns.length, slot);
     insns.push(insn);
-    slot += width;
+    slot += insn.kind === 'lddw' ? 2 : 1;
   }
   return insns;
 }
 
 /**
  * Decode program bytes. Throws only `IsaError`, naming the instruction index and the reason,
- * for any input.
+ * for any input. Slots are read into two reused objects: only the instructions are allocated.
  */
 export function decode(bytes: Uint8Array, endian: Endian = 'little'): Insn[] {
-  return decodeSlots(readSlots(bytes, endian));
+  const view = slotView(bytes);
+  const count = bytes.length / SLOT_BYTES;
+  const insns: Insn[] = [];
+  let cur: RawSlot = { opcode: 0, dst: 0, src: 0, off: 0, imm: 0 };
+  let next: RawSlot = { opcode: 0, dst: 0, src: 0, off: 0, imm: 0 };
+  if (count > 0) readSlotInto(cur, view, 0, endian);
+  for (let slot = 0; slot < count; ) {
+    const hasNext = slot + 1 < count;
+    if (hasNext) readSlotInto(next, view, slot + 1, endian);
+    const insn = decodeRaw(cur, hasNext ? next : undefined, insns.length, slot);
+    insns.push(insn);
+    if (insn.kind === 'lddw') {
+      slot += 2;
+      if (slot < count) readSlotInto(cur, view, slot, endian);
+    } else {
+      slot += 1;
+      const t = cur;
+      cur = next;
+      next = t;
+    }
+  }
+  return insns;
 }

@@ -8,6 +8,8 @@ import { ElfError } from './errors.js';
 export class ByteReader {
   private readonly view: DataView;
   private readonly le: boolean;
+  /** Strings read by `cstring`, by offset. */
+  private strings?: Map<number, string>;
 
   constructor(
     readonly bytes: Uint8Array,
@@ -53,14 +55,16 @@ export class ByteReader {
     return this.view.getInt32(offset, this.le);
   }
 
-  /** A u64 that must fit in a JavaScript number (offsets, sizes, symbol values). */
+  /** A u64 that must fit in a JavaScript number (offsets, sizes, symbol values); read as two words, no BigInt. */
   u64(offset: number, what = 'u64'): number {
     this.check(offset, 8, what);
-    const v = this.view.getBigUint64(offset, this.le);
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) {
+    const low = this.view.getUint32(this.le ? offset : offset + 4, this.le);
+    const high = this.view.getUint32(this.le ? offset + 4 : offset, this.le);
+    if (high > 0x1fffff) {
+      const v = (BigInt(high) << 32n) | BigInt(low);
       throw new ElfError(`${what} 0x${v.toString(16)} is too large`, this.section, offset);
     }
-    return Number(v);
+    return high * 2 ** 32 + low;
   }
 
   i64(offset: number, what = 'i64'): bigint {
@@ -73,14 +77,22 @@ export class ByteReader {
     return this.bytes.subarray(offset, offset + size);
   }
 
-  /** A NUL-terminated string starting at `offset`. */
+  /**
+   * A NUL-terminated string starting at `offset`. Each offset is decoded once: string tables
+   * name the same file, source line or type many times (line info), and those share one string.
+   */
   cstring(offset: number, what = 'string'): string {
+    const known = this.strings?.get(offset);
+    if (known !== undefined) return known;
     this.check(offset, 0, what);
     if (offset >= this.bytes.length)
       throw new ElfError(`${what} offset is outside the string table`, this.section, offset);
     const end = this.bytes.indexOf(0, offset);
     if (end < 0) throw new ElfError(`${what} is not NUL-terminated`, this.section, offset);
-    return decodeText(this.bytes.subarray(offset, end));
+    const text = decodeText(this.bytes.subarray(offset, end));
+    this.strings ??= new Map();
+    this.strings.set(offset, text);
+    return text;
   }
 }
 

@@ -38,16 +38,23 @@ function isDebugOrBtf(name: string): boolean {
   return name === '.BTF' || name === '.BTF.ext' || name.startsWith('.debug') || name.startsWith('.rel.debug');
 }
 
-/** A decoded executable section: instructions plus byte offset ↔ index maps. */
+/** A decoded executable section: instructions plus the index of the instruction at each slot. */
 interface CodeSection {
   section: ElfSection;
   insns: Insn[];
-  /** Byte offset of each instruction; the extra last entry is the section size. */
-  starts: number[];
-  /** Section instruction index by byte offset (instruction starts and the end). */
-  indexAt: Map<number, number>;
+  /**
+   * Section instruction index by slot (byte offset / 8), one more entry for the end (the
+   * instruction count); -1 at the second slot of an lddw.
+   */
+  indexBySlot: Int32Array;
   /** Functions in the section, sorted by offset, each at a distinct offset. */
   functions: ProgramSpec[];
+}
+
+/** The section instruction index at byte `offset` (the count at the end), -1 where no instruction starts. */
+function indexAt(cs: CodeSection, offset: number): number {
+  if (offset % 8 !== 0 || offset < 0 || offset / 8 >= cs.indexBySlot.length) return -1;
+  return cs.indexBySlot[offset / 8];
 }
 
 /** What relocation processing needs to know about the whole object. */
@@ -92,8 +99,9 @@ export function readObject(bytes: Uint8Array): ObjectFile {
 
   const funcNames = new Map<string, string>();
   for (const sym of elf.symbols) {
+    if (sym.type !== STT_FUNC) continue;
     const key = `${sym.shndx}:${sym.value}`;
-    if (sym.type === STT_FUNC && !funcNames.has(key)) funcNames.set(key, sym.name);
+    if (!funcNames.has(key)) funcNames.set(key, sym.name);
   }
   const comment = byName('.comment');
   const gcc = comment !== undefined && decodeText(comment.data).includes('GCC:');
@@ -147,33 +155,30 @@ function decodeSection(elf: ElfFile, section: ElfSection): CodeSection {
       throw new ElfError(`instruction ${e.index}: ${e.reason}`, section.name, Math.max(0, e.slot) * 8);
     throw e;
   }
-  const starts: number[] = [];
-  const indexAt = new Map<number, number>();
-  let at = 0;
-  for (const insn of insns) {
-    indexAt.set(at, starts.length);
-    starts.push(at);
-    at += insnWidth(insn) * 8;
-  }
-  indexAt.set(at, starts.length);
-  starts.push(at);
+  const indexBySlot = new Int32Array(section.size / 8 + 1).fill(-1);
+  let slot = 0;
+  insns.forEach((insn, i) => {
+    indexBySlot[slot] = i;
+    slot += insnWidth(insn);
+  });
+  indexBySlot[slot] = insns.length;
+  const cs: CodeSection = { section, insns, indexBySlot, functions: [] };
   const inSection = elf.symbols.filter((s) => s.shndx === section.index);
   let symbols = inSection.filter((s) => s.type === STT_FUNC);
   // Hand-written assembly may mark entry points only with `.globl`: use those if no FUNC exists.
   if (symbols.length === 0)
     symbols = inSection.filter((s) => s.type === STT_NOTYPE && s.bind !== STB_LOCAL && s.name !== '');
   symbols.sort((a, b) => a.value - b.value);
-  const functions: ProgramSpec[] = [];
   const seen = new Set<number>();
   const fn = (name: string, offset: number, global: boolean, next: number) => {
-    const first = indexAt.get(offset) ?? -1;
+    const first = indexAt(cs, offset);
     if (first < 0 || first >= insns.length) {
       throw new ElfError(`function '${name}' does not start on an instruction`, section.name, offset);
     }
-    let end = indexAt.get(next) ?? -1;
+    let end = indexAt(cs, next);
     if (end < 0) throw new ElfError(`function '${name}' does not end on an instruction`, section.name, next);
     if (end <= first) end = insns.length;
-    functions.push({
+    cs.functions.push({
       name,
       section: section.name,
       sectionOffset: offset,
@@ -199,14 +204,17 @@ function decodeSection(elf: ElfFile, section: ElfSection): CodeSection {
       throw new ElfError(`function '${s.name}' starts past the end`, section.name, s.value);
     fn(s.name, s.value, s.bind !== STB_LOCAL, next);
   });
-  return { section, insns, starts, indexAt, functions };
+  return cs;
 }
 
-/** The function holding byte `offset` of the section and the instruction index inside it. */
-function locate(cs: CodeSection, offset: number, what: string): { fn: ProgramSpec; index: number } {
-  const sectionIndex = cs.indexAt.get(offset) ?? -1;
+/**
+ * The function holding byte `offset` of the section and the instruction index inside it; the
+ * error names `what()` (built only then: there is one call per relocation and line record).
+ */
+function locate(cs: CodeSection, offset: number, what: () => string): { fn: ProgramSpec; index: number } {
+  const sectionIndex = indexAt(cs, offset);
   if (sectionIndex < 0 || sectionIndex >= cs.insns.length) {
-    throw new ElfError(`${what} is not at an instruction boundary`, cs.section.name, offset);
+    throw new ElfError(`${what()} is not at an instruction boundary`, cs.section.name, offset);
   }
   // The last function starting at or before `offset` (binary search; functions are sorted).
   let lo = 0;
@@ -221,10 +229,10 @@ function locate(cs: CodeSection, offset: number, what: string): { fn: ProgramSpe
   }
   const fn = cs.functions[found];
   if (fn) {
-    const index = sectionIndex - cs.indexAt.get(fn.sectionOffset)!;
+    const index = sectionIndex - indexAt(cs, fn.sectionOffset);
     if (index < fn.insns.length) return { fn, index };
   }
-  throw new ElfError(`${what} is not inside any function`, cs.section.name, offset);
+  throw new ElfError(`${what()} is not inside any function`, cs.section.name, offset);
 }
 
 function addRelocation(
@@ -237,12 +245,12 @@ function addRelocation(
   const { elf, maps, mapAt, unsupported } = ctx;
   const functionAt = (shndx: number, at: number) => ctx.funcNames.get(`${shndx}:${at}`);
   const typeName = BPF_RELOC_NAMES[type] ?? `type ${type}`;
-  const { fn, index } = locate(cs, offset, `${typeName} relocation against '${sym.name}'`);
+  const { fn, index } = locate(cs, offset, () => `${typeName} relocation against '${sym.name}'`);
   const insn = fn.insns[index];
-  const where = `${typeName} relocation at instruction ${index} of '${fn.name}' against '${sym.name}'`;
-  function fail(why: string): never {
-    throw new ElfError(`${where}: ${why}`, cs.section.name, offset);
-  }
+  const where = () => `${typeName} relocation at instruction ${index} of '${fn.name}' against '${sym.name}'`;
+  const fail: (why: string) => never = (why) => {
+    throw new ElfError(`${where()}: ${why}`, cs.section.name, offset);
+  };
   const targetSection = elf.sections[sym.shndx];
   const base = { insnIndex: index, symbol: sym.name, elfType: type };
   if (sym.shndx === SHN_UNDEF) {
@@ -304,7 +312,7 @@ function addRelocation(
   unsupported.push({
     feature: 'relocation-target',
     where: fn.name,
-    detail: `${where}: section '${targetSection.name}' is neither code, maps nor global data`,
+    detail: `${where()}: section '${targetSection.name}' is neither code, maps nor global data`,
   });
   fn.relocations.push({ ...base, kind: 'extern', section: targetSection.name, offset: addr });
 }
@@ -355,12 +363,17 @@ function addUnrelocatedLocalCalls(cs: CodeSection): void {
   }
 }
 
+const funcInfoRecord = () => 'func_info record';
+const lineInfoRecord = () => 'line_info record';
+const coreRelocation = () => 'CO-RE relocation';
+
 function attachBtfExt(ext: BtfExt, code: CodeSection[], btf: BtfData): void {
-  const find = (section: string) => code.find((c) => c.section.name === section);
+  const byName = new Map(code.map((c) => [c.section.name, c]));
+  const find = (section: string) => byName.get(section);
   for (const fi of ext.funcInfo) {
     const cs = find(fi.section);
     if (!cs) throw new ElfError(`func_info names section '${fi.section}', which has no code`, '.BTF.ext');
-    const { fn, index } = locate(cs, fi.insnOffset, 'func_info record');
+    const { fn, index } = locate(cs, fi.insnOffset, funcInfoRecord);
     const t = btf.types[fi.typeId];
     const info: FuncInfo = { insnIndex: index, typeId: fi.typeId, name: t?.kind === 'func' ? t.name : '' };
     fn.funcInfo.push(info);
@@ -368,7 +381,7 @@ function attachBtfExt(ext: BtfExt, code: CodeSection[], btf: BtfData): void {
   for (const li of ext.lineInfo) {
     const cs = find(li.section);
     if (!cs) throw new ElfError(`line_info names section '${li.section}', which has no code`, '.BTF.ext');
-    const { fn, index } = locate(cs, li.insnOffset, 'line_info record');
+    const { fn, index } = locate(cs, li.insnOffset, lineInfoRecord);
     const info: LineInfo = {
       insnIndex: index,
       file: li.file,
@@ -382,7 +395,7 @@ function attachBtfExt(ext: BtfExt, code: CodeSection[], btf: BtfData): void {
     const cs = find(cr.section);
     if (!cs)
       throw new ElfError(`CO-RE relocation names section '${cr.section}', which has no code`, '.BTF.ext');
-    const { fn, index } = locate(cs, cr.insnOffset, 'CO-RE relocation');
+    const { fn, index } = locate(cs, cr.insnOffset, coreRelocation);
     if (!btf.types[cr.typeId])
       throw new ElfError(`CO-RE relocation names BTF type ${cr.typeId}, which does not exist`, '.BTF.ext');
     fn.coreRelocations ??= [];
