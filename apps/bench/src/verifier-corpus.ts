@@ -202,31 +202,31 @@ export interface VerifierCorpusOptions {
 /** The largest resident set of this process so far, in MB (the whole process: Node, code, heap, buffers). */
 const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
 
+/** A program ready for tbpf: its row of the report, its code, the options to verify it with. */
+interface Prepared {
+  out: CorpusProgram;
+  /** Encoded (8 bytes an instruction, not an object each); the instructions when they cannot be encoded. */
+  code: Uint8Array | LinkedProgram['insns'];
+  vopts: VerifyOptions;
+}
+
+const insnsOf = (p: Prepared) => (p.code instanceof Uint8Array ? decode(p.code) : p.code);
+
 export function runVerifierCorpus(opts: VerifierCorpusOptions): VerifierCorpusReport {
   const objects = listObjects(opts.dir).filter((o) => !opts.filter || o.object.includes(opts.filter));
   const programs: CorpusProgram[] = [];
-  // One object at a time, its programs judged while it is read; the timed programs are kept
-  // encoded (8 bytes an instruction, not an object each): the run's peak memory is then the
-  // verifier's, not the corpus's.
-  const timed: { out: CorpusProgram; code: Uint8Array | LinkedProgram['insns']; vopts: VerifyOptions }[] = [];
+  // One object at a time: its programs are linked (and judged by the kernel), the object is
+  // dropped, then tbpf judges them. Only encoded programs are kept for the timed passes: the
+  // run's peak memory is then the verifier's, not the corpus's.
+  const timed: Prepared[] = [];
   objects.forEach(({ object, rows }, k) => {
     opts.progress?.(k, objects.length, object);
-    let obj: ObjectFile | Error;
-    try {
-      obj = readObject(readFileSync(join(opts.dir, object)));
-    } catch (e) {
-      obj = e instanceof Error ? e : new Error(String(e));
-    }
-    const listed =
-      rows ??
-      (obj instanceof Error
-        ? [{ object, section: '', function: '' }]
-        : obj.programs.map((p) => ({ object, section: p.section, function: p.name })));
-    for (const row of listed) {
-      const out: CorpusProgram = { ...row, type: programTypeForSection(row.section)?.name ?? '' };
-      programs.push(out);
-      const t = judge(obj, row, out, opts.oracle);
-      if (t) timed.push(t);
+    for (const p of prepareObject(opts.dir, object, rows, opts.oracle)) {
+      programs.push('out' in p ? p.out : p);
+      if ('out' in p) {
+        firstVerdict(p);
+        timed.push(p);
+      }
     }
   });
   const peakRssMbByPhase = { verdicts: maxRssMb(), timed: Number.NaN };
@@ -237,7 +237,7 @@ export function runVerifierCorpus(opts: VerifierCorpusOptions): VerifierCorpusRe
   for (let k = 0; k < opts.repeats; k++) {
     let pass = 0;
     timed.forEach((t, i) => {
-      const insns = t.code instanceof Uint8Array ? decode(t.code) : t.code;
+      const insns = insnsOf(t);
       const t0 = process.cpuUsage();
       const r = verify(insns, t.vopts);
       const d = process.cpuUsage(t0);
@@ -267,36 +267,56 @@ export function runVerifierCorpus(opts: VerifierCorpusOptions): VerifierCorpusRe
 }
 
 /**
- * One program of an object: linked, typed, judged by tbpf (and the kernel when there is an
- * oracle) into `out`; returns what the timed passes need, or undefined when it cannot be verified.
+ * The programs of one object (its rows, else every program it has): each linked, typed and
+ * judged by the kernel when there is an oracle; a program that cannot be verified (object or
+ * link error) is only its report row, with `loadError`.
  */
-function judge(
-  obj: ObjectFile | Error,
-  row: Row,
-  out: CorpusProgram,
+function prepareObject(
+  dir: string,
+  object: string,
+  rows: Row[] | undefined,
   oracle: string | undefined,
-): { out: CorpusProgram; code: Uint8Array | LinkedProgram['insns']; vopts: VerifyOptions } | undefined {
-  if (obj instanceof Error) {
-    out.loadError = obj.message;
-    return undefined;
-  }
-  let linked: LinkedProgram;
+): (Prepared | CorpusProgram)[] {
+  let obj: ObjectFile | Error;
   try {
-    linked = linkProgram(obj, findFunction(obj, row));
+    obj = readObject(readFileSync(join(dir, object)));
   } catch (e) {
-    out.loadError = e instanceof Error ? e.message : String(e);
-    return undefined;
+    obj = e instanceof Error ? e : new Error(String(e));
   }
-  const type = typeOf(row.object, row.section, linked);
-  out.type = type.name;
-  // Calls of tbpf's own helpers (the memset/memcpy builtins) are not Linux's: the kernel
-  // cannot load those instructions, so it does not judge them.
-  const tbpfOnly = linked.insns.some((i) => i.kind === 'call' && i.target === 'helper' && i.imm >= 1000);
-  if (oracle && !tbpfOnly) out.kernel = kernelVerdict(oracle, type, linked);
-  // The verdict; this pass over the corpus is also the JIT's warm-up.
-  const vopts = { type, maps: linked.maps };
-  const result = verify(linked.insns, vopts);
-  out.tbpf = {
+  const listed =
+    rows ??
+    (obj instanceof Error
+      ? [{ object, section: '', function: '' }]
+      : obj.programs.map((p) => ({ object, section: p.section, function: p.name })));
+  return listed.map((row) => {
+    const out: CorpusProgram = { ...row, type: programTypeForSection(row.section)?.name ?? '' };
+    if (obj instanceof Error) return { ...out, loadError: obj.message };
+    let linked: LinkedProgram;
+    try {
+      linked = linkProgram(obj, findFunction(obj, row));
+    } catch (e) {
+      return { ...out, loadError: e instanceof Error ? e.message : String(e) };
+    }
+    const type = typeOf(row.object, row.section, linked);
+    out.type = type.name;
+    // Calls of tbpf's own helpers (the memset/memcpy builtins) are not Linux's: the kernel
+    // cannot load those instructions, so it does not judge them.
+    const tbpfOnly = linked.insns.some((i) => i.kind === 'call' && i.target === 'helper' && i.imm >= 1000);
+    if (oracle && !tbpfOnly) out.kernel = kernelVerdict(oracle, type, linked);
+    let code: Prepared['code'];
+    try {
+      code = encode(linked.insns);
+    } catch {
+      code = linked.insns;
+    }
+    return { out, code, vopts: { type, maps: linked.maps } };
+  });
+}
+
+/** tbpf's verdict on a prepared program; this pass over the corpus is also the JIT's warm-up. */
+function firstVerdict(p: Prepared): void {
+  const result = verify(insnsOf(p), p.vopts);
+  p.out.tbpf = {
     accepted: result.accepted,
     ...(result.error ? { error: result.error.reason } : {}),
     processed: result.stats.processed,
@@ -304,13 +324,6 @@ function judge(
     ms: Number.NaN,
     zeroedBytes: (result.zeroedStacks ?? []).reduce((n, z) => n + z.bytes, 0),
   };
-  let code: Uint8Array | LinkedProgram['insns'];
-  try {
-    code = encode(linked.insns);
-  } catch {
-    code = linked.insns;
-  }
-  return { out, code, vopts };
 }
 
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
