@@ -162,14 +162,16 @@ class WasmProgram implements PreparedProgram {
     const providers: NativeHelpers[] = [];
     let tableUsed = false;
     if (options.nativeHelpers !== false) {
+      // Only helpers the program calls by id: a module without native helpers imports less.
+      const standard = standardCalled(program, helpers);
       const referenced = referencedMaps(program);
-      const maps = mapNatives(referenced, helpers);
+      const maps = mapNatives(referenced, standard);
       if (maps) providers.push(maps);
-      const host = new Set(HOST_HELPERS.filter((id) => isStandard(helpers, id)));
+      const host = new Set(HOST_HELPERS.filter(standard));
       if (host.size > 0) providers.push(nativeHostHelpers(host, rt.cpu));
-      const rings = ringNatives(referenced, helpers);
+      const rings = ringNatives(referenced, standard);
       if (rings) providers.push(rings);
-      const ids = memoryHelperIds(program, helpers);
+      const ids = new Set(MEMORY_HELPERS.filter(standard));
       if (ids.size > 0) {
         tableUsed = true;
         writeRegionTable(mem.view, REGION_TABLE_AT, mem.programRegions);
@@ -296,15 +298,18 @@ class WasmProgram implements PreparedProgram {
   }
 }
 
-/** The memory helpers the program calls that still have their standard implementations. */
-function memoryHelperIds(program: LoadedProgram, helpers: HelperRegistry): Set<number> {
+/**
+ * Is helper `id` one the program calls by id (`call` with a helper id; `callx` always goes to
+ * JavaScript) and still vm's standard implementation in `helpers`?
+ */
+function standardCalled(program: LoadedProgram, helpers: HelperRegistry): (id: number) => boolean {
   const called = new Set<number>();
   const { code } = program;
   for (let i = 0; i < code.length; i++) {
     const op = code.op[i];
     if (OP_KIND[op] === KIND_CALL && OP_SUB[op] === CALL_TARGET.helper) called.add(code.imm[i]);
   }
-  return new Set(MEMORY_HELPERS.filter((id) => called.has(id) && isStandard(helpers, id)));
+  return (id) => called.has(id) && isStandard(helpers, id);
 }
 
 /** Standard helpers that vm creates as a fresh closure per registry. */
@@ -326,8 +331,8 @@ function isStandard(helpers: HelperRegistry, id: number): boolean {
 const STANDARD = standardHelpers();
 
 /** Native ring buffer helpers for the ring buffers among `maps` (the ones the program references). */
-function ringNatives(maps: Set<BpfMap>, helpers: HelperRegistry): NativeHelpers | undefined {
-  const ids = new Set(RINGBUF_HELPERS.filter((id) => isStandard(helpers, id)));
+function ringNatives(maps: Set<BpfMap>, standard: (id: number) => boolean): NativeHelpers | undefined {
+  const ids = new Set(RINGBUF_HELPERS.filter(standard));
   const rings = [...maps].flatMap((m) =>
     m instanceof RingBuffer ? [{ descriptor: m.descriptor.start, header: m.ring.start, size: m.size }] : [],
   );
@@ -348,9 +353,9 @@ function referencedMaps(program: LoadedProgram): Set<BpfMap> {
   return maps;
 }
 
-/** Native map helpers for the array and hash maps among `maps`, when helpers 1–3 are the standard ones. */
-function mapNatives(maps: Set<BpfMap>, helpers: HelperRegistry): NativeHelpers | undefined {
-  const ids = new Set([LOOKUP, UPDATE, DELETE].filter((id) => isStandard(helpers, id)));
+/** Native map helpers for the array and hash maps among `maps`, for the calls of helpers 1–3 that are standard. */
+function mapNatives(maps: Set<BpfMap>, standard: (id: number) => boolean): NativeHelpers | undefined {
+  const ids = new Set([LOOKUP, UPDATE, DELETE].filter(standard));
   const native = [...maps].flatMap((m) => nativeMapOf(m) ?? []);
   return ids.size > 0 && native.length > 0 ? nativeMapHelpers(native, ids) : undefined;
 }

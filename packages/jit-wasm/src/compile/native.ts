@@ -33,6 +33,5 @@ export interface NativeHelpers {
   bind(ctx: NativeContext): BoundNatives;
 }
 
-export const noNativeHelpers: NativeHelpers = {
-  bind: () => ({ get: () => undefined, finish: () => {} }),
-};
+/** No helper compiled to WebAssembly: every call goes to JavaScript. */
+export const NO_NATIVES: BoundNatives = { get: () => undefined, finish: () => {} };
