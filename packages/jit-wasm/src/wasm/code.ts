@@ -134,8 +134,11 @@ export class Code {
     return this;
   }
 
-  /** The encoded body: local declarations (run-length grouped) followed by the code and `end`. */
-  encode(): Uint8Array {
+  /**
+   * The body's local declarations (run-length grouped); the body is these, the instruction
+   * bytes (`bytes.view()`) and `end` — the module encoder writes them out.
+   */
+  localDeclarations(): Uint8Array {
     const head = new ByteWriter(32);
     const groups: [number, ValType][] = [];
     for (const t of this.extraLocals) {
@@ -148,17 +151,8 @@ export class Code {
       head.pushU32(n);
       head.push(t);
     }
-    const body = this.bytes.view();
-    const out = new Uint8Array(head.length + body.length + 1);
-    out.set(head.view());
-    out.set(body, head.length);
-    out[out.length - 1] = Op.end;
-    this.headerSize = head.length;
-    return out;
+    return head.view();
   }
-
-  /** Size of the local declarations in the last `encode()` (instruction offsets follow it). */
-  headerSize = 0;
 
   private indexed(opcode: number, index: number): this {
     const w = this.bytes;

@@ -6,6 +6,7 @@
 
 import { ByteWriter } from './bytes.js';
 import type { Code } from './code.js';
+import { writeU32 } from './leb128.js';
 import { I32, type ValType } from './opcodes.js';
 
 export interface FuncType {
@@ -166,33 +167,45 @@ export class ModuleBuilder {
       });
     }
 
-    // The code section is written by hand to learn each body's final offset.
-    const bodies = this.funcs.map((f, i) => {
+    // The code section, written by hand into the output, sized exactly: each body is its size,
+    // its local declarations, its instructions (copied once, from the function's buffer) and end.
+    const heads = this.funcs.map((f, i) => {
       if (!f.code) throw new Error(`function ${this.importedFuncs + i} has no body`);
-      return { bytes: f.code.encode(), header: f.code.headerSize };
+      return f.code.localDeclarations();
     });
-    // Sized for the bodies and their LEB128 lengths: no copying as it fills.
-    const content = new ByteWriter(5 + bodies.reduce((n, b) => n + 5 + b.bytes.length, 0));
-    content.pushU32(bodies.length);
-    const relStarts: number[] = [];
-    const relEnds: number[] = [];
-    for (const b of bodies) {
-      content.pushU32(b.bytes.length);
-      relStarts.push(content.length + b.header);
-      content.pushBytes(b.bytes);
-      relEnds.push(content.length);
+    let content = u32Size(heads.length);
+    for (let i = 0; i < heads.length; i++) {
+      const size = heads[i].length + (this.funcs[i].code as Code).bytes.length + 1;
+      content += u32Size(size) + size;
     }
-    out.push(Section.Code);
-    out.pushU32(content.length);
-    const base = out.length;
-    out.pushBytes(content.view());
-
-    return {
-      bytes: out.view().slice(),
-      codeStarts: relStarts.map((r) => base + r),
-      codeEnds: relEnds.map((r) => base + r),
-    };
+    const bytes = new Uint8Array(out.length + 1 + u32Size(content) + content);
+    bytes.set(out.view());
+    let p = out.length;
+    bytes[p++] = Section.Code;
+    p = writeU32(bytes, p, content);
+    p = writeU32(bytes, p, heads.length);
+    const codeStarts: number[] = [];
+    const codeEnds: number[] = [];
+    for (let i = 0; i < heads.length; i++) {
+      const body = (this.funcs[i].code as Code).bytes.view();
+      p = writeU32(bytes, p, heads[i].length + body.length + 1);
+      bytes.set(heads[i], p);
+      p += heads[i].length;
+      codeStarts.push(p);
+      bytes.set(body, p);
+      p += body.length;
+      bytes[p++] = 0x0b; // end
+      codeEnds.push(p);
+    }
+    return { bytes, codeStarts, codeEnds };
   }
+}
+
+/** Bytes of `v` as unsigned LEB128. */
+function u32Size(v: number): number {
+  let n = 1;
+  for (let x = v >>> 7; x !== 0; x >>>= 7) n++;
+  return n;
 }
 
 function same(a: readonly ValType[], b: readonly ValType[]): boolean {
