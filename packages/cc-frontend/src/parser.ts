@@ -178,7 +178,6 @@ class Attrs {
 
 /** An empty list of declarator parts (shared: never changed). */
 const NONE: readonly never[] = [];
-const unchanged = (t: Type): Type => t;
 
 const VISIBILITIES: readonly SymbolVisibility[] = ['default', 'hidden', 'internal', 'protected'];
 
@@ -276,6 +275,9 @@ interface Star {
   btfTypeTags?: readonly string[];
 }
 
+/** A pointer level without qualifiers or tags (most are; shared, never changed). */
+const PLAIN_STAR: Readonly<Star> = Object.freeze({});
+
 /** An array or function suffix of a declarator (`[N]`, `(params)`). */
 type Suffix =
   | { kind: 'array'; len: number | undefined; at: Token }
@@ -296,7 +298,10 @@ interface Shape {
   /** A function definition's parameters (from the suffix right after the name). */
   params: Var[] | undefined;
   knr: boolean | undefined;
-  build(base: Type): Type;
+  /** Pointer levels, outermost first; then array/function suffixes; then the parenthesized part. */
+  stars: readonly Star[];
+  suffixes: readonly Suffix[];
+  inner: Shape | undefined;
 }
 
 /** A declarator read: its name, the type it declares, and where it is (made when asked for). */
@@ -448,12 +453,18 @@ export class Parser {
    * declaration again); earlier ones are dropped, so memory holds one declaration's tokens.
    */
   private tok(i: number): Token {
-    while (i - this.base >= this.buf.length && !this.ended) {
+    const j = i - this.base;
+    return j < this.buf.length ? this.buf[j] : this.pullTo(j);
+  }
+
+  /** Pulls tokens up to buffer index `j` (or the end) and returns the one there (or `eof`). */
+  private pullTo(j: number): Token {
+    while (j >= this.buf.length && !this.ended) {
       const t = this.pull();
       this.buf.push(t);
       if (t.kind === 'eof') this.ended = true;
     }
-    return this.buf[Math.min(i - this.base, this.buf.length - 1)];
+    return this.buf[Math.min(j, this.buf.length - 1)];
   }
 
   /** Forget the tokens before `at` (the start of a top-level declaration). */
@@ -467,9 +478,12 @@ export class Parser {
   private peek(k = 0): Token {
     return this.tok(this.pos + k);
   }
+  /**
+   * Token k is the punctuator or keyword `text` (a string or character literal never is: its
+   * text starts with a quote or an encoding prefix and a quote).
+   */
   private is(text: string, k = 0): boolean {
-    const t = this.peek(k);
-    return t.text === text && t.kind !== 'str' && t.kind !== 'char';
+    return this.peek(k).text === text;
   }
   private take(): Token {
     const t = this.peek();
@@ -927,7 +941,7 @@ export class Parser {
         return;
       case 'aligned':
         if (this.accept('(')) {
-          into.aligned = Number(this.constExpr());
+          into.aligned = this.plainDecimalBefore(')') ?? Number(this.constExpr());
           this.expect(')');
         } else into.aligned = 8; // the target's largest alignment
         return;
@@ -1208,7 +1222,7 @@ export class Parser {
     let bitWidth: number | undefined;
     if (this.accept(':')) {
       const wTok = this.peek();
-      bitWidth = Number(this.constExpr());
+      bitWidth = this.plainDecimalBefore(';', ',') ?? Number(this.constExpr());
       if (!isInteger(d.type))
         throw this.error(
           d.loc,
@@ -1307,18 +1321,23 @@ export class Parser {
    * the same value the expression parser would give, without building an expression.
    */
   private enumValue(): bigint {
-    const t = this.peek();
-    if (t.kind === 'num' && this.endsEnumerator(1) && isSmallDecimal(t.text)) {
-      this.pos++;
-      return BigInt(Number(t.text));
-    }
-    return this.constExpr();
+    const v = this.plainDecimalBefore(',', '}');
+    return v !== undefined ? BigInt(v) : this.constExpr();
   }
 
-  /** Token k ends an enumerator's value: `,` or `}`. */
-  private endsEnumerator(k: number): boolean {
-    const t = this.peek(k);
-    return t.kind === 'punct' && (t.text === ',' || t.text === '}');
+  /**
+   * A plain decimal constant followed by `end` or `end2` (most enumerator values, array sizes,
+   * bit-field widths and alignments in headers; vmlinux.h has 60,000): read directly, the value
+   * the expression parser would give, without building an expression. Undefined (nothing read)
+   * for anything else.
+   */
+  private plainDecimalBefore(end: string, end2: string = end): number | undefined {
+    const t = this.peek();
+    if (t.kind !== 'num' || !isSmallDecimal(t.text)) return undefined;
+    const n = this.peek(1);
+    if (n.kind !== 'punct' || (n.text !== end && n.text !== end2)) return undefined;
+    this.pos++;
+    return Number(t.text);
   }
 
   // ---- declarators ----
@@ -1331,20 +1350,20 @@ export class Parser {
       const star = this.take();
       if (stars.length >= MAX_NESTING)
         throw this.diags.fatal(star.loc, `nesting too deep: more than ${MAX_NESTING} levels of pointers`);
-      const q: Star = {};
+      let q: Star = PLAIN_STAR;
       for (;;) {
         const w = this.peek().text;
         if (this.peek().kind !== 'ident') break;
         if (w === 'const' || w === '__const' || w === '__const__') {
           this.take();
-          q.const = true;
+          q = { ...q, const: true };
         } else if (w === 'volatile' || w === '__volatile__' || w === '__volatile') {
           this.take();
-          q.volatile = true;
+          q = { ...q, volatile: true };
         } else if (NO_EFFECT_SPECIFIERS.has(w)) this.take();
         else if (w === '__attribute__' || w === '__attribute') {
           const a = this.attributes();
-          if (a.btfTypeTags) q.btfTypeTags = [...(q.btfTypeTags ?? []), ...a.btfTypeTags];
+          if (a.btfTypeTags) q = { ...q, btfTypeTags: [...(q.btfTypeTags ?? []), ...a.btfTypeTags] };
         } else break;
       }
       stars.push(q);
@@ -1354,15 +1373,21 @@ export class Parser {
 
   /** Parses a (possibly abstract) declarator around `base`. */
   private declarator(base: Type): Declarator {
+    // Most declarators are a lone name (`int x;`, `u32 a, b`, `struct s s : 3`): no shape needed.
+    const t = this.peek();
+    if (t.kind === 'ident' && this.endsLoneName(1) && !TYPE_KEYWORDS.has(t.text)) {
+      this.pos++;
+      return new Declarator(t.text, base, t);
+    }
     const d = this.declaratorShape();
-    return new Declarator(d.name, d.build(base), d.at, d.params, d.knr);
+    return new Declarator(d.name, this.shapeType(d, base), d.at, d.params, d.knr);
   }
 
   /**
-   * A declarator read once, in one pass: its name and a function building its type from the
-   * base type (`int (*f)(void)`: the suffixes after the parentheses apply before the pointer
-   * inside them, so the type is built after all is read; reading the inner part again for that
-   * would take time exponential in the nesting).
+   * A declarator read once, in one pass: its name and its parts, from which `shapeType` builds
+   * its type around the base type (`int (*f)(void)`: the suffixes after the parentheses apply
+   * before the pointer inside them, so the type is built after all is read; reading the inner
+   * part again for that would take time exponential in the nesting).
    */
   private declaratorShape(): Shape {
     const stars = this.pointerList();
@@ -1389,16 +1414,21 @@ export class Parser {
       at,
       params: inner ? inner.params : own?.params,
       knr: inner ? inner.knr : own?.knr,
-      build:
-        stars.length === 0 && suffixes.length === 0 && !inner
-          ? unchanged
-          : (base) => {
-              let t = base;
-              for (const q of stars) t = { ...pointerTo(t), ...q } as Type;
-              t = this.applySuffixes(t, suffixes);
-              return inner ? inner.build(t) : t;
-            },
+      stars,
+      suffixes,
+      inner,
     };
+  }
+
+  /**
+   * The type a declarator's shape declares around `base` (`int (*f)(void)`: the suffixes after
+   * the parentheses apply before the pointer inside them).
+   */
+  private shapeType(d: Shape, base: Type): Type {
+    let t = base;
+    for (const q of d.stars) t = q === PLAIN_STAR ? pointerTo(t) : ({ ...pointerTo(t), ...q } as Type);
+    if (d.suffixes.length > 0) t = this.applySuffixes(t, d.suffixes);
+    return d.inner ? this.shapeType(d.inner, t) : t;
   }
 
   /** Token k ends a declarator's name: `;`, `[`, `,`, `=`, `)` or `:`. */
@@ -1407,6 +1437,14 @@ export class Parser {
     if (t.kind !== 'punct') return false;
     const p = t.text;
     return p === ';' || p === '[' || p === ',' || p === '=' || p === ')' || p === ':';
+  }
+
+  /** Token k ends a declarator that is a lone name: `;`, `,`, `=`, `)` or `:` (not `[`). */
+  private endsLoneName(k: number): boolean {
+    const t = this.peek(k);
+    if (t.kind !== 'punct') return false;
+    const p = t.text;
+    return p === ';' || p === ',' || p === '=' || p === ')' || p === ':';
   }
 
   /** `(a, b)` of a K&R definition: identifiers that do not name types. */
@@ -1435,7 +1473,9 @@ export class Parser {
         let len: number | undefined;
         while (this.is('static') || this.is('const') || this.is('restrict') || this.is('volatile'))
           this.take();
-        if (!this.is(']')) {
+        const plain = this.plainDecimalBefore(']');
+        if (plain !== undefined) len = plain;
+        else if (!this.is(']')) {
           const e = this.assign();
           const v = this.evalConst(e);
           if (v === undefined) throw this.error(lb.loc, 'variable length arrays are not supported by BPF');
