@@ -12,6 +12,8 @@ import {
   KIND_GOTOL,
   KIND_JA,
   KIND_JMP,
+  KIND_LDABS,
+  KIND_LDIND,
   NO_BRANCH,
   OP_KIND,
   type PackedInsns,
@@ -40,6 +42,10 @@ export interface ControlFlow {
    * run more than once per call (a backward BPF-to-BPF call counts too: an over-approximation).
    */
   inLoop: Uint8Array;
+  /** The program has legacy packet loads (ldabs/ldind). */
+  usesPacket: boolean;
+  /** A BPF-to-BPF call targets instruction 0: the entry is also a callee. */
+  entryCalled: boolean;
 }
 
 /** Is the instruction of kind `k` a jump inside its function (not a call)? */
@@ -50,13 +56,17 @@ export function isJump(k: number): boolean {
 export function analyse(code: PackedInsns): ControlFlow {
   const n = code.length;
   if (n === 0) throw new WasmCompileError('empty program');
-  const kind = new Uint8Array(n);
-  for (let i = 0; i < n; i++) kind[i] = OP_KIND[code.op[i]];
   const { target, slot } = packedBranchTargets(code);
+  const kind = new Uint8Array(n);
   const starts = new Set<number>([0]);
   // +1 at a backward jump's target, -1 after the jump: the running sum counts the loops around.
   const loopEdges = new Int32Array(n + 1);
+  let usesPacket = false;
+  let entryCalled = false;
   for (let i = 0; i < n; i++) {
+    const k = OP_KIND[code.op[i]];
+    kind[i] = k;
+    if (k === KIND_LDABS || k === KIND_LDIND) usesPacket = true;
     const t = target[i];
     if (t === NO_BRANCH) continue;
     if (t === BRANCH_OUT_OF_RANGE || t === BRANCH_LDDW_MIDDLE) {
@@ -68,20 +78,22 @@ export function analyse(code: PackedInsns): ControlFlow {
       loopEdges[t]++;
       loopEdges[i + 1]--;
     }
-    if (kind[i] === KIND_CALL) starts.add(t);
+    if (k === KIND_CALL) {
+      starts.add(t); // a local call: helper calls have no target
+      if (t === 0) entryCalled = true;
+    }
   }
   const sorted = [...starts].sort((a, b) => a - b);
   const subprograms = sorted.map((start, k) => ({ start, end: sorted[k + 1] ?? n }));
   const owner = new Int32Array(n);
-  for (const [k, s] of subprograms.entries()) owner.fill(k, s.start, s.end);
-  for (let i = 0; i < n; i++) {
-    if (target[i] < 0 || kind[i] === KIND_CALL) continue;
-    if (owner[target[i]] !== owner[i]) throw new WasmCompileError('jump out of its function', i);
-  }
   const inLoop = new Uint8Array(n);
+  for (const [k, s] of subprograms.entries()) owner.fill(k, s.start, s.end);
   for (let i = 0, depth = 0; i < n; i++) {
     depth += loopEdges[i];
     inLoop[i] = depth > 0 ? 1 : 0;
+    // Checked where there are several functions (one function owns every target).
+    if (subprograms.length > 1 && target[i] >= 0 && kind[i] !== KIND_CALL && owner[target[i]] !== owner[i])
+      throw new WasmCompileError('jump out of its function', i);
   }
-  return { kind, target, subprograms, owner, inLoop };
+  return { kind, target, subprograms, owner, inLoop, usesPacket, entryCalled };
 }

@@ -82,14 +82,14 @@ export interface FunctionEnv {
   dispatchOnly?: boolean;
   /** Resolved lddw values by instruction index (map pointers, global data addresses). */
   constants: readonly ({ lo: number; hi: number } | undefined)[];
-  /** Stack bytes zeroed on entering the function at each instruction (vm's ZeroedStack; 0 for most). */
-  zeroed: Int32Array;
+  /** Stack bytes zeroed on entering the function at instruction i (vm's ZeroedStack; 0 for most). */
+  zeroed(i: number): number;
 }
 
 export interface CompiledFunction {
   code: Code;
-  /** Pairs (code offset, instruction index) at the start of each instruction's code. */
-  marks: number[];
+  /** Code offset of each instruction's code, by instruction index − the function's start. */
+  marks: Int32Array;
   plan: Plan['kind'];
 }
 
@@ -137,8 +137,8 @@ export function compileFunction(env: FunctionEnv, sub: Subprogram, shape: Functi
   // only BPF-to-BPF calls read the depth, so a program without them skips the store.
   if (shape !== 'callee' && env.cf.subprograms.length > 1) c.i32Const(0).globalSet(env.callDepth);
   const locals: Locals = { reg, t64: c.local(I64), a32: c.local(I32), t32: c.local(I32) };
-  if (shape !== 'callee') lowerZeroStack(c, reg[10], 0, env.zeroed[sub.start]);
-  const fn = new FunctionCompiler(env, c, locals, shape);
+  if (shape !== 'callee') lowerZeroStack(c, reg[10], 0, env.zeroed(sub.start));
+  const fn = new FunctionCompiler(env, c, locals, shape, sub.start, sub.end);
   const plan = planFunction(env.cf, sub, env.dispatchOnly);
   if (plan.kind === 'structured') fn.structured(sub, plan);
   else fn.dispatch(sub, plan.leaders, c.local(I32));
@@ -149,14 +149,18 @@ export function compileFunction(env: FunctionEnv, sub: Subprogram, shape: Functi
 type Branch = (i: number, t: number, conditional: boolean) => void;
 
 class FunctionCompiler {
-  readonly marks: number[] = [];
+  readonly marks: Int32Array;
 
   constructor(
     private readonly env: FunctionEnv,
     private readonly c: Code,
     private readonly l: Locals,
     private readonly shape: FunctionShape,
-  ) {}
+    private readonly start: number,
+    end: number,
+  ) {
+    this.marks = new Int32Array(end - start);
+  }
 
   structured(sub: Subprogram, plan: Plan & { kind: 'structured' }): void {
     const c = this.c;
@@ -237,7 +241,7 @@ class FunctionCompiler {
   private insn(i: number, branch: Branch): void {
     const { c, l, env } = this;
     const { code, cf } = env;
-    this.marks.push(c.offset, i);
+    this.marks[i - this.start] = c.offset;
     switch (cf.kind[i]) {
       case KIND_ALU:
         lowerAlu(c, l, code, i);
@@ -359,7 +363,7 @@ class FunctionCompiler {
     c.end();
     c.globalGet(env.callDepth).i32Const(1).op(Op.i32Add).globalSet(env.callDepth);
     // The callee's frame is r10 - frameSize; zeroed here, so a trap is the call's.
-    lowerZeroStack(c, fp, -frameSize, env.zeroed[env.cf.target[i]]);
+    lowerZeroStack(c, fp, -frameSize, env.zeroed(env.cf.target[i]));
     for (let n = 0; n <= 9; n++) c.localGet(l.reg[n]);
     c.localGet(fp).i64Const(frameSize).op(Op.i64Sub);
     c.call(env.funcOf(env.cf.owner[env.cf.target[i]]));

@@ -7,7 +7,7 @@
  * linear-memory offset `ctx` (0: r1 = 0, no context), r2 = len zero-extended.
  */
 
-import { CALL_TARGET, KIND_CALL, KIND_LDABS, KIND_LDIND, OP_SUB, type PackedInsns } from '@tbpf/isa';
+import type { PackedInsns } from '@tbpf/isa';
 import { BPF_ADDRESS_HIGH, type ZeroedStack } from '@tbpf/vm';
 import { Code, I32, I64 } from '../wasm/code.js';
 import { ModuleBuilder } from '../wasm/module.js';
@@ -84,14 +84,7 @@ export function compileProgram(program: ProgramCode, options: CompileOptions): C
     clockImport: m.importFunc('env', IMPORT_CLOCK, [], [F64]),
     randomImport: m.importFunc('env', IMPORT_RANDOM, [], [I32]),
   };
-  let entryCalled = false;
-  let usesPacket = false;
-  for (let i = 0; i < code.length; i++) {
-    const k = cf.kind[i];
-    if (k === KIND_LDABS || k === KIND_LDIND) usesPacket = true;
-    else if (k === KIND_CALL && OP_SUB[code.op[i]] === CALL_TARGET.local && cf.target[i] === 0)
-      entryCalled = true;
-  }
+  const { entryCalled, usesPacket } = cf;
   const shapeOf = (k: number): FunctionShape => (k > 0 || entryCalled ? 'callee' : 'entry');
   const funcs = cf.subprograms.map((_, k) =>
     shapeOf(k) === 'callee' ? m.func(FUNC_PARAMS, CALLEE_RESULTS) : m.func(ENTRY_PARAMS, [I64]),
@@ -107,8 +100,8 @@ export function compileProgram(program: ProgramCode, options: CompileOptions): C
     options.natives && hostImports
       ? options.natives.bind({ m, layout, slowPath, ...hostImports })
       : NO_NATIVES;
-  const zeroed = new Int32Array(code.length);
-  for (const z of options.zeroedStacks ?? []) zeroed[z.insnIndex] = z.bytes;
+  const zeroedAt = new Map((options.zeroedStacks ?? []).map((z) => [z.insnIndex, z.bytes]));
+  const zeroed = (i: number): number => zeroedAt.get(i) ?? 0;
   const env: FunctionEnv = {
     code,
     cf,
@@ -156,11 +149,11 @@ export function compileProgram(program: ProgramCode, options: CompileOptions): C
     const r1 = c.local(I64);
     const r2 = c.local(I64);
     enterContext(c, env, 0, 1, r1, r2);
-    if (entryCalled && zeroed[0] !== 0) {
+    if (entryCalled && zeroed(0) !== 0) {
       // The entry has the callee shape (BPF code calls it too): its stack is zeroed here.
       const fp = c.local(I64);
       c.i64Const(fpLo, BPF_ADDRESS_HIGH).localSet(fp);
-      lowerZeroStack(c, fp, 0, zeroed[0]);
+      lowerZeroStack(c, fp, 0, zeroed(0));
     }
     entryArgs(
       c,
@@ -177,19 +170,19 @@ export function compileProgram(program: ProgramCode, options: CompileOptions): C
 
   const encoded = m.encode();
   // Every function holding BPF code: the subprograms and the fast copy of the entry, in the
-  // order of their function indices — the order of their code — so the marks come ascending.
-  const bpf = compiled.map((f, k) => ({ f, defined: funcs[k] - funcs[0] }));
-  if (fastFn) bpf.push({ f: fastFn, defined: fastCopy - funcs[0] });
+  // order of their function indices — the order of their code — so the offsets come ascending.
+  const bpf = compiled.map((f, k) => ({ f, defined: funcs[k] - funcs[0], start: cf.subprograms[k].start }));
+  if (fastFn) bpf.push({ f: fastFn, defined: fastCopy - funcs[0], start: cf.subprograms[0].start });
   let count = 0;
-  for (const { f } of bpf) count += f.marks.length >> 1;
+  for (const { f } of bpf) count += f.marks.length;
   const offsets = new Int32Array(count);
   const pcs = new Int32Array(count);
   let at = 0;
-  for (const { f, defined } of bpf) {
+  for (const { f, defined, start } of bpf) {
     const base = encoded.codeStarts[defined];
-    for (let n = 0; n < f.marks.length; n += 2, at++) {
+    for (let n = 0; n < f.marks.length; n++, at++) {
       offsets[at] = base + f.marks[n];
-      pcs[at] = f.marks[n + 1];
+      pcs[at] = start + n;
     }
   }
   return {
