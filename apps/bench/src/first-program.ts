@@ -11,12 +11,11 @@
  * first call). Prints one JSON line.
  */
 import { readFileSync } from 'node:fs';
-import { decode } from '@tbpf/isa';
 import {
   type Engine,
   type EngineName,
   interpreter,
-  loadInsns,
+  loadBytes,
   type PreparedProgram,
   Runtime,
 } from '@tbpf/vm';
@@ -38,7 +37,7 @@ let runtime: Runtime | undefined;
 let prepared: PreparedProgram | undefined;
 const ms = cpuMs(() => {
   runtime = new Runtime();
-  prepared = engine.prepare(loadInsns(runtime, decode(bytes)), v.options);
+  prepared = engine.prepare(loadBytes(runtime, bytes), v.options);
 });
 const p = prepared as PreparedProgram;
 const ctx = (runtime as Runtime).allocData(new Uint8Array(64), 'context').start;

@@ -6,13 +6,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assemble } from '@tbpf/asm';
-import type { Insn } from '@tbpf/isa';
+import { encode, type Insn } from '@tbpf/isa';
 import { wasmEngine } from '@tbpf/jit-wasm';
 import { largeProgram, x64Engine } from '@tbpf/jit-x64';
 import {
   type Engine,
   type EngineName,
   interpreter,
+  loadBytes,
   loadInsns,
   type PreparedProgram,
   type PrepareOptions,
@@ -115,21 +116,22 @@ function measureProgram(
 }
 
 /**
- * ms to load and prepare a 4,096-instruction program, warm: the median of `repeats` rounds after
- * WARM_UP unmeasured ones, enough for V8 to have optimised the code generator (its background
- * compilation would count as CPU time otherwise). Every round compiles a program of its own (a
- * different first immediate): V8 caches compiled WebAssembly by its bytes, and a host compiles
- * programs it has not compiled before.
+ * ms to load and prepare a 4,096-instruction program, warm, from its bytes (as ubpf's figure
+ * loads its bytes): the median of `repeats` rounds after WARM_UP unmeasured ones, enough for V8
+ * to have optimised the code generator (its background compilation would count as CPU time
+ * otherwise). Every round compiles a program of its own (a different first immediate): V8
+ * caches compiled WebAssembly by its bytes, and a host compiles programs it has not compiled
+ * before.
  */
 function measureCompile(engine: Engine, options: PrepareOptions, repeats: number): number {
   const base = largeProgram(4096);
   const runtime = new Runtime();
   let round = 0;
   const once = () => {
-    const insns = [{ ...base[0], imm: round++ } as Insn, ...base.slice(1)];
+    const bytes = encode([{ ...base[0], imm: round++ } as Insn, ...base.slice(1)]);
     let p: PreparedProgram | undefined;
     const ms = cpuMs(() => {
-      p = engine.prepare(loadInsns(runtime, insns), options);
+      p = engine.prepare(loadBytes(runtime, bytes), options);
     });
     p?.dispose();
     return ms;

@@ -1,5 +1,6 @@
 export * from './builders.js';
 export { decode, decodeAt, decodeSlots } from './decode.js';
+export { decodePacked } from './decode-packed.js';
 export { type DraftOp, decodeDraftOpcode, draftOpcodes } from './draft.js';
 export { encode, encodeSlots, slotCount } from './encode.js';
 export { IsaError, type IsaErrorCode } from './errors.js';

@@ -393,7 +393,7 @@ static uint64_t arg_u64(napi_env env, napi_value v) {
 }
 
 /* Before a run: refuse a disposed program and a run nested in a run of the same program. */
-static bool can_run(napi_env env, tbpf_prog *p) {
+static inline __attribute__((always_inline)) bool can_run(napi_env env, tbpf_prog *p) {
   if (!p->code || p->free_pending) {
     napi_throw_error(env, "TBPF_FREED", "tbpf_jit: the program was disposed");
     return false;
@@ -433,7 +433,7 @@ static void throw_fault(napi_env env, tbpf_prog *p) {
  * After a run: unmap a program disposed during it; report a fault or let a JavaScript helper's
  * exception propagate. False when an exception is pending. One branch when all went well.
  */
-static bool finish_run(napi_env env, tbpf_prog *p) {
+static inline __attribute__((always_inline)) bool finish_run(napi_env env, tbpf_prog *p) {
   if (__builtin_expect(!(p->faulted | p->threw | p->free_pending), 1)) return true;
   if (p->free_pending) release_code(p);
   if (p->faulted) {

@@ -15,11 +15,13 @@
 import { type AssembleOptions, assemble, type LinkedProgram, type MapSpec } from '@tbpf/asm';
 import {
   decode,
+  decodePacked,
   type Insn,
   IsaError,
   KIND_LDDW,
-  type LddwInsn,
+  LDDW_SOURCES,
   OP_KIND,
+  OP_SUB,
   type PackedInsns,
   packedBranchTargets,
   packInsns,
@@ -60,57 +62,49 @@ function valueAddress(map: BpfMap, offset: number, pc: number): number {
   return BPF_ADDRESS_BASE + map.valueOffset(0) + offset;
 }
 
-function resolve(
-  runtime: Runtime,
-  insns: readonly Insn[],
-  code: PackedInsns,
-  maps: readonly BpfMap[],
-): (LddwConstant | undefined)[] {
+function resolve(runtime: Runtime, code: PackedInsns, maps: readonly BpfMap[]): (LddwConstant | undefined)[] {
   const constants = new Array<LddwConstant | undefined>(code.length).fill(undefined);
   let slots: Int32Array | undefined;
   for (let pc = 0; pc < code.length; pc++) {
     if (OP_KIND[code.op[pc]] !== KIND_LDDW) continue;
-    const insn = insns[pc] as LddwInsn;
+    const source = LDDW_SOURCES[OP_SUB[code.op[pc]]];
+    const imm = code.imm[pc];
+    const imm2 = code.imm2[pc];
     const byIndex = (): BpfMap => {
-      const map = maps[insn.imm];
+      const map = maps[imm];
       if (!map)
-        throw new VmError('load', `lddw: no map at index ${insn.imm} (the program has ${maps.length})`, pc);
+        throw new VmError('load', `lddw: no map at index ${imm} (the program has ${maps.length})`, pc);
       return map;
     };
     const byFd = (): BpfMap => {
-      const map = runtime.mapById(insn.imm);
-      if (!map) throw new VmError('load', `lddw: no map with fd ${insn.imm}`, pc);
+      const map = runtime.mapById(imm);
+      if (!map) throw new VmError('load', `lddw: no map with fd ${imm}`, pc);
       return map;
     };
-    switch (insn.source) {
+    switch (source) {
       case 'imm64':
-        constants[pc] = { source: insn.source, lo: insn.imm, hi: insn.imm2 };
+        constants[pc] = { source, lo: imm, hi: imm2 };
         break;
       case 'map_fd':
       case 'map_idx': {
-        const map = insn.source === 'map_fd' ? byFd() : byIndex();
-        constants[pc] = { source: insn.source, ...split(map.pointer), map };
+        const map = source === 'map_fd' ? byFd() : byIndex();
+        constants[pc] = { source, ...split(map.pointer), map };
         break;
       }
       case 'map_value':
       case 'map_idx_value': {
-        const map = insn.source === 'map_value' ? byFd() : byIndex();
-        constants[pc] = {
-          source: insn.source,
-          ...split(valueAddress(map, insn.imm2, pc)),
-          map,
-          valueOffset: insn.imm2,
-        };
+        const map = source === 'map_value' ? byFd() : byIndex();
+        constants[pc] = { source, ...split(valueAddress(map, imm2, pc)), map, valueOffset: imm2 };
         break;
       }
       case 'code_addr': {
         slots ??= packedBranchTargets(code).slot;
-        const target = codeTarget(slots, pc, insn.imm);
-        constants[pc] = { source: insn.source, lo: target, hi: 0, target };
+        const target = codeTarget(slots, pc, imm);
+        constants[pc] = { source, lo: target, hi: 0, target };
         break;
       }
       default:
-        throw new VmError('load', `lddw: pseudo source '${insn.source}' is not supported`, pc);
+        throw new VmError('load', `lddw: pseudo source '${source}' is not supported`, pc);
     }
   }
   return constants;
@@ -143,16 +137,32 @@ export function loadInsns(
   options: LoadOptions = {},
 ): LoadedProgram {
   if (insns.length === 0) throw new VmError('load', 'the program has no instructions');
-  const code = pack(insns);
-  checkZeroedStacks(insns, options.zeroedStacks ?? []);
+  return bind(runtime, pack(insns), () => insns, options);
+}
+
+/**
+ * The LoadedProgram of a packed program. `insns` gives its instruction objects, asked for only
+ * when someone reads `LoadedProgram.insns` (engines read `code`).
+ */
+function bind(
+  runtime: Runtime,
+  code: PackedInsns,
+  insns: () => readonly Insn[],
+  options: LoadOptions,
+): LoadedProgram {
+  checkZeroedStacks(code.length, options.zeroedStacks ?? []);
   const maps = options.maps ?? [];
+  let objects: readonly Insn[] | undefined;
   return {
     name: options.name ?? 'prog',
     section: options.section,
     runtime,
-    insns,
+    get insns() {
+      objects ??= insns();
+      return objects;
+    },
     code,
-    constants: resolve(runtime, insns, code, maps),
+    constants: resolve(runtime, code, maps),
     maps,
     functionStarts: options.functionStarts ?? [{ name: options.name ?? 'prog', insnIndex: 0 }],
     zeroedStacks: options.zeroedStacks,
@@ -160,9 +170,9 @@ export function loadInsns(
 }
 
 /** Each zeroed stack names an instruction of the program and whole 8-byte slots of one frame. */
-function checkZeroedStacks(insns: readonly Insn[], zeroed: readonly ZeroedStack[]): void {
+function checkZeroedStacks(length: number, zeroed: readonly ZeroedStack[]): void {
   for (const { insnIndex, bytes } of zeroed) {
-    if (!Number.isInteger(insnIndex) || insnIndex < 0 || insnIndex >= insns.length)
+    if (!Number.isInteger(insnIndex) || insnIndex < 0 || insnIndex >= length)
       throw new VmError('load', `zeroed stack: no instruction ${insnIndex}`);
     if (!Number.isInteger(bytes) || bytes < 0 || bytes > STACK_SIZE || bytes % 8 !== 0)
       throw new VmError(
@@ -173,18 +183,24 @@ function checkZeroedStacks(insns: readonly Insn[], zeroed: readonly ZeroedStack[
   }
 }
 
-/** Decode little-endian program bytes and bind them. Bad bytes: VmError with the instruction index. */
+/**
+ * Decode little-endian program bytes and bind them. Bad bytes: VmError with the instruction
+ * index. The bytes go straight to the packed form; instruction objects are decoded only if
+ * someone reads `LoadedProgram.insns`.
+ */
 export function loadBytes(runtime: Runtime, bytes: Uint8Array, options: LoadOptions = {}): LoadedProgram {
-  let insns: Insn[];
+  let code: PackedInsns;
   try {
-    insns = decode(bytes);
+    code = decodePacked(bytes);
   } catch (e) {
     if (e instanceof IsaError) {
       throw new VmError(e.code === 'unknown-opcode' ? 'unknown-opcode' : 'load', e.reason, e.index);
     }
     throw e;
   }
-  return loadInsns(runtime, insns, options);
+  if (code.length === 0) throw new VmError('load', 'the program has no instructions');
+  const copy = bytes.slice(); // insns are decoded later: from the bytes as they are now
+  return bind(runtime, code, () => decode(copy), options);
 }
 
 /** Create a map from an ELF/compiler MapSpec (global data initialised, .rodata read-only). */

@@ -61,7 +61,7 @@ export interface LoadedProgram {
  * starting at instruction i is entered (0 for most).
  */
 export function zeroedStackTable(program: LoadedProgram): Int32Array {
-  const table = new Int32Array(program.insns.length);
+  const table = new Int32Array(program.code.length);
   for (const z of program.zeroedStacks ?? []) table[z.insnIndex] = z.bytes;
   return table;
 }
