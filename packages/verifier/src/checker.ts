@@ -189,10 +189,10 @@ function loadedScalarOf(size: number, signed: boolean): Reg {
     b.sminh = -1;
     b.sminl = -(2 ** (bits - 1)) | 0;
     b.smaxh = 0;
-    b.smaxl = 2 ** (bits - 1) - 1;
+    b.smaxl = (2 ** (bits - 1) - 1) | 0; // int32, see Reg
   } else {
     b.umaxh = 0;
-    b.umaxl = bits === 32 ? -1 : 2 ** bits - 1;
+    b.umaxl = bits === 32 ? -1 : (2 ** bits - 1) | 0; // int32, see Reg
   }
   return scalarFrom(b);
 }
@@ -1013,7 +1013,7 @@ export class Checker {
     if (known) {
       const n = op === 'add' ? ptr.off + val : ptr.off - val;
       if (n >= MAX_VAR_OFF || n <= -MAX_VAR_OFF) this.reject(`${tn} pointer offset ${n} is not allowed`);
-      return { ...ptr, off: n };
+      return { ...ptr, off: n | 0 }; // int32, see Reg
     }
     if (this.unpriv && ptr.type === 'fp')
       this.reject(`R${dst} variable stack access prohibited for !root, off=${ptr.off}`);

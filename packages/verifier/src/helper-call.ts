@@ -426,7 +426,7 @@ function setReturn(c: Checker, proto: HelperPrototype, meta: CallMeta): void {
         r0.smaxh = hi.smaxh;
         r0.smaxl = hi.smaxl;
         r0.s32min = -MAX_ERRNO;
-        r0.s32max = meta.sizeMax;
+        r0.s32max = meta.sizeMax | 0; // int32, see Reg
         sync(r0);
       }
       c.setReg(0, r0);

@@ -26,7 +26,10 @@ export type RegType =
 
 /**
  * A register: its type, and for pointers a fixed offset `off` plus a variable offset (the
- * bounds); for scalars the bounds are the value.
+ * bounds); for scalars the bounds are the value. Every number in it is an int32 value computed
+ * as one (`x | 0` where it comes from floating-point arithmetic such as `**` or ./u64.ts's
+ * number views): V8 keeps such fields unboxed, and one non-small-integer stored into a field
+ * makes it box that field in every register from then on (an allocation per field per register).
  */
 export interface Reg extends Bounds {
   type: RegType;
