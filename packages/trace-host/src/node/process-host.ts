@@ -16,7 +16,7 @@
 import { type ControlServer, serveControlSocket } from '../control-socket.js';
 import type { TraceHost } from '../trace-host.js';
 import type { NodeEventsOptions } from './node-events.js';
-import { controlSocketPath, ensureControlSocketDir } from './socket-dir.js';
+import { controlSocketPath, ensureControlSocketDir, removeDeadSockets } from './socket-dir.js';
 
 export type ProcessHostMode = 'preload' | 'attach';
 
@@ -72,7 +72,9 @@ async function start(options: ProcessHostOptions): Promise<ProcessHost> {
   // Attaching loads the host at once: whoever attached is about to use it.
   if (options.mode === 'attach') await host();
   const socketPath = options.socketPath ?? controlSocketPath();
-  ensureControlSocketDir(socketPath.slice(0, socketPath.lastIndexOf('/')));
+  const dir = socketPath.slice(0, socketPath.lastIndexOf('/'));
+  ensureControlSocketDir(dir);
+  removeDeadSockets(dir);
   // The server removes its socket file when closed and when the process exits.
   const server: ControlServer = await serveControlSocket(host, socketPath, { unref: true });
   let stopped: Promise<void> | undefined;

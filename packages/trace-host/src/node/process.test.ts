@@ -3,7 +3,8 @@
  * preload and plain, driven over its control socket from this process.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ControlClient } from '../control-socket.js';
@@ -99,6 +100,23 @@ describe('a server started under the preload', { timeout: 60_000 }, () => {
     }
     // Nothing is watched until an event is enabled.
     expect(await appState(a.port)).toMatchObject({ subscribed: [], wrapped: [], inspector: null });
+  });
+
+  it('removes the sockets of dead processes from its folder when it starts, and only those', async () => {
+    const runtimeDir = mkdtempSync(path.join(tmpdir(), 'tbpf-xdg-'));
+    try {
+      const dir = path.join(runtimeDir, 'tbpf');
+      ensureControlSocketDir(dir);
+      const dead = spawnSync('true').pid as number; // exited: nothing has this pid now
+      const left = [`${process.pid}.sock`, 'notes.txt'].map((n) => path.join(dir, n));
+      for (const file of [path.join(dir, `${dead}.sock`), left[0]])
+        expect(spawnSync('python3', ['-c', BIND_UNIX_SOCKET, file]).status).toBe(0);
+      writeFileSync(left[1], '');
+      const a = await app({ nodeArgs: ['--import', entries.register], env: { XDG_RUNTIME_DIR: runtimeDir } });
+      expect(readdirSync(dir).sort()).toEqual([`${a.pid}.sock`, `${process.pid}.sock`, 'notes.txt'].sort());
+    } finally {
+      rmSync(runtimeDir, { recursive: true, force: true });
+    }
   });
 
   it('loads the trace host only when its socket is first used', async () => {

@@ -9,9 +9,10 @@
  * The folder is created owner-only (0700) and refused when it is a symlink, belongs to another
  * user or is open to others — the socket itself is 0600. A client looks in its own folder,
  * the folder the target's environment names (/proc/<pid>/environ, readable for one's own
- * processes), /run/user/<uid>/tbpf and the fallback, in that order.
+ * processes), /run/user/<uid>/tbpf and the fallback, in that order. A host that starts removes
+ * the sockets of dead processes from its folder.
  */
-import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { socketAnswers } from '../control-socket-file.js';
@@ -50,6 +51,31 @@ function checkOwnDir(dir: string): void {
   if (st.uid !== uid()) throw new SocketDirError(`${dir} belongs to uid ${st.uid}, not to this user`);
   if ((st.mode & 0o077) !== 0)
     throw new SocketDirError(`${dir} is open to other users (mode ${(st.mode & 0o777).toString(8)})`);
+}
+
+/**
+ * Remove this user's sockets in `dir` whose process is gone: a process killed by a signal cannot
+ * remove its own.
+ */
+export function removeDeadSockets(dir: string): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^(\d+)\.sock$/.exec(name)?.[1] ?? 0);
+    if (pid === 0 || isAlive(pid)) continue;
+    const path = join(dir, name);
+    try {
+      const st = lstatSync(path);
+      // (The pid is asked again last: a new process may have been given it meanwhile.)
+      if (st.isSocket() && st.uid === uid() && !isAlive(pid)) unlinkSync(path);
+    } catch {
+      // gone meanwhile
+    }
+  }
 }
 
 /** Folders to look in for other processes' sockets, most likely first, without repeats. */
