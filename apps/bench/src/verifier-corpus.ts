@@ -77,16 +77,35 @@ export interface VerifierCorpusReport {
 }
 
 /**
+ * One ProgramType object per section and per default type, shared by the programs that have it:
+ * each is several KB (its helper set, its context layout) and the run keeps the type of every
+ * program it times.
+ */
+const types = new Map<string, ProgramType | undefined>();
+function shared(key: string, make: () => ProgramType | undefined): ProgramType | undefined {
+  if (!types.has(key)) types.set(key, make());
+  return types.get(key);
+}
+
+/** The library's type for a section (libbpf's rules); undefined for a section libbpf does not know. */
+const sectionType = (section: string) => shared(`section ${section}`, () => programTypeForSection(section));
+
+/**
  * The program type of a program: the library's section mapping (libbpf's rules) and its rule for
  * sections libbpf does not know — except Cilium's objects, which PREVAIL types by file name
  * (`xdp` in it: XDP, else a tc program), as their loader does.
  */
 function typeOf(object: string, section: string, linked: LinkedProgram): ProgramType {
-  const known = programTypeForSection(section);
+  const known = sectionType(section);
   if (known) return known;
-  if (/cilium/.test(object)) return linuxProgramType(/xdp/.test(object) ? 'xdp' : 'sched_cls');
-  if (section === '.text') return linuxProgramType('socket_filter');
-  return programTypeForUnknownSection(linked.insns);
+  if (/cilium/.test(object)) {
+    const name = /xdp/.test(object) ? 'xdp' : 'sched_cls';
+    return shared(name, () => linuxProgramType(name))!;
+  }
+  if (section === '.text') return shared('socket_filter', () => linuxProgramType('socket_filter'))!;
+  // The rule picks one of two types by name, with no options: the same object as by that name.
+  const chosen = programTypeForUnknownSection(linked.insns);
+  return shared(chosen.name, () => chosen)!;
 }
 
 interface Row {
@@ -289,7 +308,7 @@ function prepareObject(
       ? [{ object, section: '', function: '' }]
       : obj.programs.map((p) => ({ object, section: p.section, function: p.name })));
   return listed.map((row) => {
-    const out: CorpusProgram = { ...row, type: programTypeForSection(row.section)?.name ?? '' };
+    const out: CorpusProgram = { ...row, type: sectionType(row.section)?.name ?? '' };
     if (obj instanceof Error) return { ...out, loadError: obj.message };
     let linked: LinkedProgram;
     try {
