@@ -1,6 +1,7 @@
 // Bundle an app (src/main.ts → dist/main.js, or another entry) with esbuild, in one of two ways:
 // - by default only the app's own code: workspace packages (@tbpf/*) and npm packages stay
-//   external and load from their built `dist` (turbo builds them first);
+//   external and load from their built `dist` (turbo builds them first); with `splitting`, split
+//   into chunks at each dynamic import() as below (a command imports its packages when it runs);
 // - `selfContained`: everything, workspace packages from their sources, split into chunks at each
 //   dynamic import() so that a process loads only the code its path reaches (the CLI: start-up in
 //   tens of ms). @tbpf/jit-x64 finds its native addon through its installed package either way;
@@ -22,7 +23,7 @@ function selfContainedForm(entry, outdir, commonJs) {
 
 /**
  * @param {string} appDir the app's folder
- * @param {{ define?: Record<string, string>, selfContained?: boolean, commonJs?: boolean, metafile?: boolean, outdir?: string, entry?: string }} [options]
+ * @param {{ define?: Record<string, string>, selfContained?: boolean, splitting?: boolean, commonJs?: boolean, metafile?: boolean, outdir?: string, entry?: string }} [options]
  *   outdir: where to write (default the app's dist folder); entry: the source file's name in src (default main)
  * @returns the app's package.json and esbuild's result
  */
@@ -30,6 +31,7 @@ export async function bundleApp(appDir, options = {}) {
   const {
     define = {},
     selfContained = false,
+    splitting = false,
     commonJs = false,
     metafile = false,
     outdir = join(appDir, 'dist'),
@@ -47,10 +49,13 @@ export async function bundleApp(appDir, options = {}) {
     metafile,
     logLevel: 'warning',
   };
+  const external = Object.keys(pkg.dependencies ?? {});
   const result = await build(
     selfContained
       ? { ...common, conditions: ['source'], ...selfContainedForm(entry, outdir, commonJs) }
-      : { ...common, outfile: join(outdir, `${entry}.js`), external: Object.keys(pkg.dependencies ?? {}) },
+      : splitting
+        ? { ...common, outdir, splitting: true, chunkNames: 'chunks/[name]-[hash]', external }
+        : { ...common, outfile: join(outdir, `${entry}.js`), external },
   );
   return { pkg, result };
 }

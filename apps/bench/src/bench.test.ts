@@ -39,10 +39,10 @@ describe('bench --quick', () => {
   test(
     'the RFC table: every phase runs, filters drop every lo packet, JSON and SVG written',
     { timeout: 300_000 },
-    () => {
+    async () => {
       const restore = quiet();
       try {
-        rfc({ out, iterations: 5_000, repeats: 2, rounds: 1, script });
+        await rfc({ out, iterations: 5_000, repeats: 2, rounds: 1, script });
       } finally {
         restore();
       }
@@ -74,10 +74,10 @@ describe('bench --quick', () => {
     },
   );
 
-  test('the engine table: every available engine measured in its own processes, JSON and SVG written', () => {
+  test('the engine table: every available engine measured in its own processes, JSON and SVG written', async () => {
     const restore = quiet();
     try {
-      vm({ out, progs: benchPrograms, rounds: 1, repeats: 1, calls: 2_000, script });
+      await vm({ out, progs: benchPrograms, rounds: 1, repeats: 1, calls: 2_000, script });
     } finally {
       restore();
     }

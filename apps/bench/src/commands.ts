@@ -1,20 +1,14 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildTestRunOracle } from '@tbpf/object/testing';
 import { benchPrograms } from '@tbpf/third-party';
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
-import { controlCampaignText, controlHost, runControlCampaign } from './control-campaign.js';
-import { type NodePhaseId, runNodeTable, selectPhases } from './node-table.js';
-import { packetCorpusText, runPacketCorpus } from './packet-corpus.js';
-import { parserCampaignText, parsersChild, runParserCampaign } from './parser-campaign.js';
-import { nodeTableSvg, nodeTableText, rfcTableSvg, rfcTableText, vmTableSvg, vmTableText } from './report.js';
-import { rfcChild, runRfcTable } from './rfc-table.js';
-import { runSandboxCampaign, sandboxCampaignText, sandboxChild } from './sandbox-campaign.js';
-import { buildKernelOracle, runVerifierCorpus, verifierCorpusText } from './verifier-corpus.js';
-import { vmChild } from './vm-child.js';
-import { runVmTable } from './vm-table.js';
+import type { NodePhaseId } from './node-table.js';
+
+// Each command imports what it runs when it runs (a chunk of its own in dist): a process loads
+// only its command's packages — the verifier's corpus run does not hold the trace host, the
+// JITs and the C compiler in its memory.
 
 interface Common {
   quick?: boolean;
@@ -60,7 +54,9 @@ function save(out: string, name: string, json: unknown, svg?: string): void {
   process.stdout.write(`\nwrote ${written.join(' and ')}\n`);
 }
 
-export function rfc(opts: Common & { rounds?: number; script?: string }): void {
+export async function rfc(opts: Common & { rounds?: number; script?: string }): Promise<void> {
+  const { runRfcTable } = await import('./rfc-table.js');
+  const { rfcTableSvg, rfcTableText } = await import('./report.js');
   const iterations = opts.iterations ?? (opts.quick ? 200_000 : 1_000_000);
   const repeats = opts.repeats ?? (opts.quick ? 3 : 5);
   const rounds = opts.rounds ?? (opts.quick ? 1 : 3);
@@ -80,7 +76,9 @@ export function rfc(opts: Common & { rounds?: number; script?: string }): void {
   save(opts.out, 'rfc-table', report, rfcTableSvg(report));
 }
 
-export function vm(opts: Common & { progs: string; rounds?: number; script?: string }): void {
+export async function vm(opts: Common & { progs: string; rounds?: number; script?: string }): Promise<void> {
+  const { runVmTable } = await import('./vm-table.js');
+  const { vmTableSvg, vmTableText } = await import('./report.js');
   const rounds = opts.rounds ?? (opts.quick ? 2 : 5);
   const repeats = opts.repeats ?? (opts.quick ? 3 : 5);
   const calls = opts.calls ?? (opts.quick ? 200_000 : 2_000_000);
@@ -113,6 +111,8 @@ export async function node(
     resamples?: number;
   },
 ): Promise<void> {
+  const { runNodeTable, selectPhases } = await import('./node-table.js');
+  const { nodeTableSvg, nodeTableText } = await import('./report.js');
   const groups = opts.groups ?? (opts.quick ? 2 : 12);
   const rounds = opts.rounds ?? (opts.quick ? 8 : 24);
   const requests = opts.requests ?? (opts.quick ? 200 : 400);
@@ -143,10 +143,11 @@ export async function node(
   save(opts.out, 'node-table', report, nodeTableSvg(report));
 }
 
-export function verifier(
+export async function verifier(
   dir: string,
   opts: { out: string; repeats: string; kernel: boolean; filter?: string },
-): void {
+): Promise<void> {
+  const { buildKernelOracle, runVerifierCorpus, verifierCorpusText } = await import('./verifier-corpus.js');
   const oracle = opts.kernel ? buildKernelOracle(root) : undefined;
   if (opts.kernel && !oracle)
     process.stderr.write('kernel oracle unavailable (needs root, gcc and bpf(2))\n');
@@ -167,10 +168,12 @@ export function verifier(
   );
 }
 
-export function packets(
+export async function packets(
   dir: string,
   opts: { out: string; random: string; seed: string; filter?: string },
-): void {
+): Promise<void> {
+  const { buildTestRunOracle } = await import('@tbpf/object/testing');
+  const { packetCorpusText, runPacketCorpus } = await import('./packet-corpus.js');
   const oracle = buildTestRunOracle(join(root, 'packages/object/scripts/bpf-test-run.c'));
   if (!('bin' in oracle)) {
     process.stderr.write(`the kernel oracle is unavailable: ${oracle.reason}\n`);
@@ -205,7 +208,8 @@ program
 program
   .command('rfc-child', { hidden: true })
   .argument('<task>')
-  .action((task: string) => {
+  .action(async (task: string) => {
+    const { rfcChild } = await import('./rfc-table.js');
     process.stdout.write(`${JSON.stringify(rfcChild(JSON.parse(task)))}\n`);
   });
 program
@@ -221,7 +225,8 @@ program
 program
   .command('vm-child', { hidden: true })
   .argument('<task>')
-  .action((task: string) => {
+  .action(async (task: string) => {
+    const { vmChild } = await import('./vm-child.js');
     process.stdout.write(`${JSON.stringify(vmChild(JSON.parse(task)))}\n`);
   });
 program
@@ -264,6 +269,20 @@ program
   .option('--filter <text>', 'only objects whose path contains this text')
   .option('--out <dir>', 'where to write the JSON report', join(root, 'bench-results'))
   .action(packets);
+/** A campaign's parts, from its module (imported when the command runs). */
+interface Campaign<R> {
+  run: (o: {
+    count: number;
+    seed: number;
+    jobs: number;
+    script: string;
+    progress: (done: number) => void;
+  }) => Promise<R>;
+  text: (report: R) => string;
+  findings: (report: R) => number;
+  child: (from: number, count: number) => void;
+}
+
 /**
  * A seeded campaign run in child processes (`NAME`), and its child's hidden command
  * (`NAME-child FROM COUNT`): progress, the text report, the JSON report, exit 1 on a finding.
@@ -272,16 +291,7 @@ function childCampaign<R>(
   name: string,
   description: string,
   unit: string,
-  run: (o: {
-    count: number;
-    seed: number;
-    jobs: number;
-    script: string;
-    progress: (done: number) => void;
-  }) => Promise<R>,
-  text: (report: R) => string,
-  findings: (report: R) => number,
-  child: (from: number, count: number) => void,
+  load: () => Promise<Campaign<R>>,
 ): void {
   program
     .command(name)
@@ -291,6 +301,7 @@ function childCampaign<R>(
     .option('--jobs <n>', 'child processes at once', '2')
     .option('--out <dir>', 'where to write the JSON report', join(root, 'bench-results'))
     .action(async (opts: { count: string; seed: string; jobs: string; out: string }) => {
+      const { run, text, findings } = await load();
       const count = Number(opts.count);
       const bar = progressBar(count);
       const report = await run({
@@ -310,26 +321,36 @@ function childCampaign<R>(
     .command(`${name}-child`, { hidden: true })
     .argument('<from>')
     .argument('<count>')
-    .action((from: string, count: string) => child(Number(from), Number(count)));
+    .action(async (from: string, count: string) => (await load()).child(Number(from), Number(count)));
 }
 
 childCampaign(
   'sandbox',
   'programs that were not verified on every engine, in child processes: agreement, crashes and hangs counted',
   'programs',
-  runSandboxCampaign,
-  sandboxCampaignText,
-  (r) => r.disagreements.length + r.crashes.length + r.hangs.length,
-  sandboxChild,
+  async () => {
+    const m = await import('./sandbox-campaign.js');
+    return {
+      run: m.runSandboxCampaign,
+      text: m.sandboxCampaignText,
+      findings: (r) => r.disagreements.length + r.crashes.length + r.hangs.length,
+      child: m.sandboxChild,
+    };
+  },
 );
 childCampaign(
   'parsers',
   'hostile inputs to every parser a control-plane client reaches, each in a child with a time and heap limit',
   'inputs',
-  runParserCampaign,
-  parserCampaignText,
-  (r) => r.findings.length,
-  parsersChild,
+  async () => {
+    const m = await import('./parser-campaign.js');
+    return {
+      run: m.runParserCampaign,
+      text: m.parserCampaignText,
+      findings: (r) => r.findings.length,
+      child: m.parsersChild,
+    };
+  },
 );
 program
   .command('control')
@@ -340,6 +361,7 @@ program
   .option('--seed <n>', 'seed', '1')
   .option('--out <dir>', 'where to write the JSON report', join(root, 'bench-results'))
   .action(async (opts: { requests: string; seed: string; out: string }) => {
+    const { controlCampaignText, runControlCampaign } = await import('./control-campaign.js');
     const requests = Number(opts.requests);
     const bar = progressBar(requests);
     const dir = mkdtempSync(join(tmpdir(), 'tbpf-control-'));
@@ -359,4 +381,4 @@ program
 program
   .command('control-host', { hidden: true })
   .argument('<socket>')
-  .action((socket: string) => controlHost(socket));
+  .action(async (socket: string) => (await import('./control-campaign.js')).controlHost(socket));
