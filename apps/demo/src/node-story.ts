@@ -11,6 +11,7 @@ import { attachProcess, findControlSocket, listTracedProcesses } from '@tbpf/tra
 import { NODE_HTTP_C } from './filters.js';
 import { generateLoad, type LoadResult } from './load.js';
 import { type NodeApp, startNodeApp } from './node-app.js';
+import { indent, type Out, rule } from './text.js';
 
 export interface NodeDemoOptions {
   /** Requests of the load phase (default 2000). */
@@ -41,17 +42,6 @@ export interface NodeDemoReport {
   /** The attached server still answers after detach, and has no socket. */
   detachedCleanly: boolean;
 }
-
-type Out = (text: string) => void;
-
-const rule = (out: Out, title: string) =>
-  out(`\n── ${title} ${'─'.repeat(Math.max(0, 72 - title.length))}\n`);
-const indent = (text: string) =>
-  text
-    .trimEnd()
-    .split('\n')
-    .map((l) => `    ${l}`)
-    .join('\n');
 
 /** Request i of the load: the catalogue, health checks, and orders (some missing, some failing). */
 const shopPath = (i: number) =>

@@ -18,6 +18,7 @@ import { helperSet, kprobeType, verify } from '@tbpf/verifier';
 import { type EngineName, loadLinked, Runtime } from '@tbpf/vm';
 import { COUNTER_C, RFC_FILTER_C } from './filters.js';
 import { createNetsim, DEVICE_NAMES, generateTraffic, NETSIM_H, type Netsim } from './netsim/index.js';
+import { indent, type Out, rule } from './text.js';
 
 export interface DemoOptions {
   /** Build the filters with clang-19 instead of tbpf's compiler. */
@@ -39,17 +40,6 @@ export interface DemoReport {
   predicateLines: string[];
   engine: EngineName;
 }
-
-type Out = (text: string) => void;
-
-const rule = (out: Out, title: string) =>
-  out(`\n── ${title} ${'─'.repeat(Math.max(0, 72 - title.length))}\n`);
-const indent = (text: string, by = '    ') =>
-  text
-    .trimEnd()
-    .split('\n')
-    .map((l) => by + l)
-    .join('\n');
 
 /** Compile C to an ELF object: in process by default, or with clang-19 (`-target bpf -O2`). */
 function buildObject(source: string, fileName: string, clang: boolean): { bytes: Uint8Array; ms: number } {
