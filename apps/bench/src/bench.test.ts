@@ -93,6 +93,7 @@ describe('bench --quick', () => {
     expect(wasm.compile4096Ms?.median).toBeGreaterThan(0);
     expect(wasm.firstProgramMs?.median).toBeGreaterThan(0);
     expect(wasm.firstRunMs?.median).toBeGreaterThan(0);
+    expect(wasm.firstProgramParts?.prepareMs.median).toBeGreaterThan(0);
     svgOk(readFileSync(join(out, 'vm-table.svg'), 'utf8'));
   }, 300_000);
 

@@ -88,10 +88,16 @@ export function rfcTableSvg(r: RfcTableReport): string {
 const ns = (v: number | undefined, digits = 2) =>
   v === undefined || !Number.isFinite(v) ? '' : v.toFixed(digits);
 
-/** The first run after the first program, per engine (WebAssembly compiles a function on its first call). */
+/** The first program's parts and the first run after it, per engine (WebAssembly compiles a function on its first call). */
 function firstRuns(r: VmTableReport): string {
-  const runs = r.variants.flatMap((v) => (v.firstRunMs ? [`${v.id} ${ns(v.firstRunMs.median, 2)}`] : []));
-  return runs.length > 0 ? `; its first run then takes (ms): ${runs.join(', ')}` : '';
+  const runs = r.variants.flatMap((v) => {
+    const p = v.firstProgramParts;
+    if (!p || !v.firstRunMs) return [];
+    return [
+      `${v.id}: load ${ns(p.loadMs.median, 2)} + prepare ${ns(p.prepareMs.median, 2)}, first run ${ns(v.firstRunMs.median, 2)}`,
+    ];
+  });
+  return runs.length > 0 ? ` — in ms, ${runs.join('; ')}` : '';
 }
 
 export function vmTableText(r: VmTableReport): string {
@@ -170,8 +176,8 @@ export function vmTableText(r: VmTableReport): string {
       (widest
         ? ` (widest round-to-round spread: ${(widest.spread * 100).toFixed(0)} %, ${widest.what}).`
         : '.'),
-    'compile 4096: load + prepare a 4,096-instruction program, warm (a program not compiled before, after 200 rounds);',
-    'first program: decode its bytes + create a runtime + load + prepare, the first thing a fresh process does after',
+    'compile 4096: load its bytes + prepare a 4,096-instruction program, warm (one not compiled before, after 200 rounds);',
+    'first program: create a runtime + load its bytes + prepare, the first thing a fresh process does after',
     'importing @tbpf/isa, @tbpf/vm and the engine (CPU time of every thread: V8 optimising the code in the background',
     `counts)${firstRuns(r)}. "jit (C loop)" calls the JIT code N times from C.`,
     u

@@ -20,6 +20,7 @@ import { assemble } from '@tbpf/asm';
 import { encode, type Insn } from '@tbpf/isa';
 import { largeProgram, runX64Bench, type X64BenchReport, x64Engine } from '@tbpf/jit-x64';
 import type { EngineName } from '@tbpf/vm';
+import type { FirstProgramResult } from './first-program.js';
 import { median } from './stats.js';
 import { buildUbpfHarness, runUbpfHarness, type UbpfHarness, ubpfProgramFile } from './ubpf-reference.js';
 import { VARIANTS, type VariantId } from './variants.js';
@@ -64,6 +65,8 @@ export interface VariantFigures {
    * bytes, create a runtime, load, prepare; and the first run after it.
    */
   firstProgramMs?: Figure;
+  /** Its parts: runtime + loadBytes, the engine's prepare. */
+  firstProgramParts?: { loadMs: Figure; prepareMs: Figure };
   firstRunMs?: Figure;
 }
 
@@ -115,7 +118,7 @@ function runChild(script: string, task: VmTask): ChildResult {
 }
 
 /** The first program of a fresh process: first-program.js (built next to `script`) on the program in `file`. */
-function runFirstProgram(script: string, variant: VariantId, file: string): { value: number; runMs: number } {
+function runFirstProgram(script: string, variant: VariantId, file: string): FirstProgramResult {
   return runNode([join(dirname(script), 'first-program.js'), variant, file]);
 }
 
@@ -235,6 +238,8 @@ export function runVmTable(opts: VmTableOptions): VmTableReport {
       if (job.kind === 'first') {
         const r = runFirstProgram(script, job.variant, largeFile);
         add(`${job.variant} first`, r.value);
+        add(`${job.variant} first load`, r.loadMs);
+        add(`${job.variant} first prepare`, r.prepareMs);
         add(`${job.variant} first run`, r.runMs);
       } else if (job.kind === 'tbpf') {
         const r = runChild(script, job.task);
@@ -274,6 +279,8 @@ export function runVmTable(opts: VmTableOptions): VmTableReport {
     if (compile) v.compile4096Ms = compile;
     if (first) v.firstProgramMs = first;
     if (firstRun) v.firstRunMs = firstRun;
+    const [loadMs, prepareMs] = ['load', 'prepare'].map((p) => fig(`${v.id} first ${p}`));
+    if (loadMs && prepareMs) v.firstProgramParts = { loadMs, prepareMs };
   }
   const report: VmTableReport = {
     rounds: opts.rounds,
