@@ -42,7 +42,7 @@ describe('decodePacked = packInsns(decode(bytes))', () => {
     const values = [0, 1, -1, 0x7fff, -0x8000, 0x7fffffff, ...selectors];
     let accepted = 0;
     let rejected = 0;
-    for (let round = 0; round < 20_000; round++) {
+    for (let round = 0; round < 6_000; round++) {
       const insns = Array.from({ length: 1 + int(5) }, () =>
         instantiate(pick(OPCODE_TABLE).shape, {
           dst: int(11),
@@ -65,9 +65,9 @@ describe('decodePacked = packInsns(decode(bytes))', () => {
       else accepted++;
     }
     // The sample holds both valid programs and errors.
-    expect(accepted).toBeGreaterThan(5_000);
-    expect(rejected).toBeGreaterThan(2_000);
-  });
+    expect(accepted).toBeGreaterThan(1_500);
+    expect(rejected).toBeGreaterThan(600);
+  }, 30_000);
 
   test('lengths that are no multiple of 8 and big-endian bytes go through decode', () => {
     expect(fast(new Uint8Array(12))).toEqual(exact(new Uint8Array(12)));

@@ -26,6 +26,7 @@ import {
   OP_REG,
   type PackedInsns,
   packInsns,
+  zeroPacked,
 } from './packed.js';
 import type { Endian } from './raw.js';
 import { type Field, OPCODE_TABLE } from './table.js';
@@ -98,12 +99,8 @@ export function decodePacked(bytes: Uint8Array, endian: Endian = 'little'): Pack
   const { plain, selectField, selectStart, selectValue, selectId, zero, selectsSrc, irregular } = rows;
   const slots = bytes.length >> 3;
   // Sized for one instruction per slot, then trimmed to the count (lddw takes two slots).
-  const op = new Uint8Array(slots);
-  const dst = new Uint8Array(slots);
-  const src = new Uint8Array(slots);
-  const off = new Int32Array(slots);
-  const imm = new Int32Array(slots);
-  const imm2 = new Int32Array(slots);
+  const code = zeroPacked(slots);
+  const { op, dst, src, off, imm, imm2 } = code;
   let n = 0;
   for (let s = 0; s < slots; s++, n++) {
     const at = s << 3;
@@ -191,7 +188,7 @@ export function decodePacked(bytes: Uint8Array, endian: Endian = 'little'): Pack
         break;
     }
   }
-  if (n === slots) return { length: n, op, dst, src, off, imm, imm2 };
+  if (n === slots) return code;
   return {
     length: n,
     op: op.slice(0, n),

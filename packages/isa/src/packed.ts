@@ -110,6 +110,19 @@ function register(value: number, what: string, index: number): number {
   return value;
 }
 
+/** Columns for `n` instructions, all 0 (the value of a field an instruction lacks). */
+export function zeroPacked(n: number): PackedInsns {
+  return {
+    length: n,
+    op: new Uint8Array(n),
+    dst: new Uint8Array(n),
+    src: new Uint8Array(n),
+    off: new Int32Array(n),
+    imm: new Int32Array(n),
+    imm2: new Int32Array(n),
+  };
+}
+
 /**
  * Pack instruction objects. An instruction with no encoding (an impossible combination, a
  * register outside r0–r10) is an IsaError with its index. Immediates and offsets keep their low
@@ -117,12 +130,8 @@ function register(value: number, what: string, index: number): number {
  */
 export function packInsns(insns: readonly Insn[]): PackedInsns {
   const n = insns.length;
-  const op = new Uint8Array(n);
-  const dst = new Uint8Array(n);
-  const src = new Uint8Array(n);
-  const off = new Int32Array(n);
-  const imm = new Int32Array(n);
-  const imm2 = new Int32Array(n);
+  const code = zeroPacked(n);
+  const { op, dst, src, off, imm, imm2 } = code;
   for (let i = 0; i < n; i++) {
     const insn = insns[i];
     const id = rowIdOf(insn);
@@ -180,7 +189,7 @@ export function packInsns(insns: readonly Insn[]): PackedInsns {
         break;
     }
   }
-  return { length: n, op, dst, src, off, imm, imm2 };
+  return code;
 }
 
 /** Branch resolution results that are not an instruction index (see `packedBranchTargets`). */
