@@ -5,7 +5,10 @@ import {
   callLocal,
   callx,
   exit,
+  ja,
+  jeq,
   jne,
+  jne32,
   lddw,
   ldxdw,
   ldxw,
@@ -279,6 +282,55 @@ describe.skipIf(!nativeAvailable())('native executor', () => {
       'ok: 108 108 after 4',
       'stop: 42 42 after 4',
     ]);
+  });
+
+  it("gives the interpreter's results where a jump's test reuses flags, or must not", () => {
+    const programs = [
+      // 64-bit result 2^32: its low half is 0, so a 32-bit jne is not taken, a 64-bit one is.
+      [
+        lddw(R1, 0x1_0000_0001n),
+        sub.imm(R1, 1),
+        jne32.imm(R1, 0, 2),
+        mov.imm(R0, 7),
+        exit(),
+        mov.imm(R0, 9),
+        exit(),
+      ],
+      [
+        lddw(R1, 0x1_0000_0001n),
+        sub.imm(R1, 1),
+        jne.imm(R1, 0, 2),
+        mov.imm(R0, 7),
+        exit(),
+        mov.imm(R0, 9),
+        exit(),
+      ],
+      // The jne is reached by a jump from where the sub's flags do not hold: r1 = 1, and the
+      // flags are those of zeroing r2.
+      [
+        mov.imm(R1, 1),
+        mov.imm(R2, 0),
+        ja(1),
+        sub.imm(R1, 1),
+        jne.imm(R1, 0, 2),
+        mov.imm(R0, 7),
+        exit(),
+        mov.imm(R0, 9),
+        exit(),
+      ],
+      // r0 = 0 needs no code at the start; r0 = 0 after a branch lands there does.
+      [mov.imm(R0, 0), mov32.imm(R0, 0), exit()],
+      [mov.imm(R0, 0), add.imm(R0, 5), add.imm(R6, 1), jeq.imm(R6, 1, -4), exit()],
+    ];
+    for (const insns of programs) {
+      const program = plainProgram(runtime, insns);
+      const p = x64Engine.prepare(program, { boundsCheck: false });
+      prepared.push(p);
+      expect(
+        p.run(),
+        JSON.stringify(insns, (_, v) => (typeof v === 'bigint' ? `${v}` : v)),
+      ).toBe(interpreter.prepare(program).run());
+    }
   });
 
   it('refuses bounds checking and instruction limits, and cannot run after dispose', () => {

@@ -10,6 +10,8 @@ import {
   ja,
   jeq,
   jgt32,
+  jne,
+  jne32,
   ldabs,
   lddw,
   ldxw,
@@ -89,6 +91,34 @@ describe('compile', () => {
     expect(code[insnOffsets[0] + 3] & 0xf0).toBe(0x70);
     // cmp edi,esi (2 bytes) then ja rel32 (0f 87)
     expect([code[insnOffsets[2] + 2], code[insnOffsets[2] + 3]]).toEqual([0x0f, 0x87]);
+  });
+
+  it('tests a register against 0 with the flags of the add/sub/… that wrote it, where only that code reaches the jump', () => {
+    const size = (insns: Insn[], i: number) => {
+      const r = compile(insns);
+      if (!r.ok) throw r.error;
+      return r.program.insnOffsets[i + 1] - r.program.insnOffsets[i];
+    };
+    // sub rdi, 1; jne rel8 — no test between them (sub and jne fuse)
+    expect(size([mov.imm(R1, 5), sub.imm(R1, 1), jne.imm(R1, 0, -2), exit()], 2)).toBe(2);
+    // a 32-bit test after a 64-bit result, another register, a jump landing on it: test edi, edi stays
+    expect(size([mov.imm(R1, 5), sub.imm(R1, 1), jne32.imm(R1, 0, -2), exit()], 2)).toBe(4);
+    expect(size([mov.imm(R1, 5), sub.imm(R2, 1), jne.imm(R1, 0, -2), exit()], 2)).toBe(5);
+    expect(size([mov.imm(R1, 5), sub.imm(R1, 1), jne.imm(R1, 0, -2), ja(-2), exit()], 2)).toBe(5);
+  });
+
+  it('emits nothing for a mov of 0 into a register the entry prologue zeroed, at the start only', () => {
+    const offsets = (insns: Insn[]) => {
+      const r = compile(insns);
+      if (!r.ok) throw r.error;
+      return Array.from(r.program.insnOffsets);
+    };
+    const [a, b, c] = offsets([mov.imm(R0, 0), mov32.imm(R0, 0), mov.imm(R0, 1), exit()]);
+    expect([a, b]).toEqual([b, c]); // both movs of 0: no code
+    const [x, y] = offsets([mov.imm(R0, 0), jeq.imm(R1, 0, -2), exit()]);
+    expect(y).toBeGreaterThan(x); // a branch lands on it: the mov stays
+    const [, p, q] = offsets([mov.imm(R0, 1), mov.imm(R0, 0), exit()]);
+    expect(q).toBeGreaterThan(p); // after other code
   });
 
   it('sizes the jumps of a 4,096-instruction program in one pass, as small as whole passes do', () => {

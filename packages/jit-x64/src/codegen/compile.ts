@@ -13,6 +13,8 @@
  * agree, remains as a fallback.)
  */
 import {
+  ALU_OP,
+  ALU_OPS,
   CALL_TARGET,
   type Insn,
   IsaError,
@@ -183,6 +185,10 @@ JMP_CC[JMP_OP.jsge] = CC.ge;
 JMP_CC[JMP_OP.jslt] = CC.l;
 JMP_CC[JMP_OP.jsle] = CC.le;
 
+/** ALU operations (isa's OP_SUB) whose x86 form ends with an instruction setting the zero flag from the result. */
+const SETS_ZERO_FLAG = new Uint8Array(ALU_OPS.length);
+for (const op of [ALU_OP.add, ALU_OP.sub, ALU_OP.and, ALU_OP.or, ALU_OP.xor]) SETS_ZERO_FLAG[op] = 1;
+
 /** No condition: an unconditional jmp (`jumpTo`). */
 const ALWAYS = -1;
 
@@ -260,6 +266,17 @@ class Compiler {
   private mode: 'layout' | 'iterate' = 'layout';
   /** The instruction being lowered. */
   private current = 0;
+  /**
+   * What the zero flag says after the instruction just lowered: the BPF register it tests
+   * (× 2, + 1 for a 64-bit result) when that instruction ended with an add/sub/and/or/xor
+   * writing the register, else -1. A jeq/jne against 0 right after it needs no `test`.
+   */
+  private zeroFlag = -1;
+  /**
+   * BPF registers the code knows hold 0 (bit mask): those the entry prologue zeroed, while the
+   * program starts with `mov reg, 0`s — which then need no code. Anything else ends it.
+   */
+  private zeroRegs = 0;
   /** What the layout pass records for relaxation. */
   private readonly layout: JumpLayout;
   /** Where blinding's random values come from (null without blinding), and those drawn so far. */
@@ -460,6 +477,7 @@ class Compiler {
       const f = oneFunction ? 0 : functionOf[i];
       if (starts[f] === i) {
         this.setAddr(this.entryAddr, f, buf.len);
+        this.zeroFlag = -1; // the prologue's code comes between
         if (f === 0) this.mainPrologue();
         else this.functionPrologue();
         buf.ensure(MAX_INSN_BYTES);
@@ -493,9 +511,12 @@ class Compiler {
     if (this.calls || (this.used >> 10) & 1) movRR(buf, true, RBP, R8); // mov rbp, r10 (the frame pointer)
     // Registers start at 0 as in the interpreter, and no host value (pointers included) is
     // visible in a register the program may read — or pass to a helper (R0–R5 with calls).
+    this.zeroRegs = 0;
     for (const bpf of [0, 3, 4, 5, 6, 7, 8, 9]) {
-      if ((this.calls && bpf <= 5) || (this.used >> bpf) & 1)
+      if ((this.calls && bpf <= 5) || (this.used >> bpf) & 1) {
         aluRR(buf, ALU_RR.xor, false, BPF_TO_X64[bpf], BPF_TO_X64[bpf]); // xor r32, r32
+        this.zeroRegs |= 1 << bpf;
+      }
     }
     if (this.zeroed) lowerZeroStack(this.ctx, 0, this.zeroed[0]);
   }
@@ -576,9 +597,20 @@ class Compiler {
     const id = op[i];
     const { ctx } = this;
     const { buf } = ctx;
+    const zeroFlag = this.zeroFlag;
+    this.zeroFlag = -1;
+    if (this.zeroRegs !== 0) {
+      const movZero =
+        OP_KIND[id] === KIND_ALU && OP_SUB[id] === ALU_OP.mov && OP_REG[id] === 0 && imm[i] === 0;
+      if (!movZero || this.shape.joins[i] === 1) this.zeroRegs = 0;
+      else if ((this.zeroRegs >> dst[i]) & 1)
+        return; // already 0
+      else this.zeroRegs |= 1 << dst[i];
+    }
     switch (OP_KIND[id]) {
       case KIND_ALU:
         lowerAlu(ctx, id, dst[i], src[i], imm[i]);
+        if (SETS_ZERO_FLAG[OP_SUB[id]]) this.zeroFlag = dst[i] * 2 + OP_WIDE[id];
         return;
       case KIND_LDX:
         lowerLdx(ctx, id, dst[i], src[i], off[i]);
@@ -587,7 +619,7 @@ class Compiler {
         lowerStx(ctx, id, dst[i], src[i], off[i]);
         return;
       case KIND_JMP:
-        this.lowerJmp(i, id);
+        this.lowerJmp(i, id, zeroFlag);
         return;
       case KIND_ST:
         lowerSt(ctx, id, dst[i], off[i], imm[i]);
@@ -640,7 +672,8 @@ class Compiler {
     }
   }
 
-  private lowerJmp(i: number, id: number): void {
+  /** A conditional jump; `zeroFlag` is what the instruction before left in the zero flag (see `zeroFlag`). */
+  private lowerJmp(i: number, id: number, zeroFlag: number): void {
     const t = this.shape.target[i];
     if (t === i + 1) return; // a branch to the next instruction does nothing
     const { ctx } = this;
@@ -656,8 +689,12 @@ class Compiler {
       const blinded = blindedOperand(ctx, w64, imm);
       if (blinded >= 0) aluRR(buf, test ? ALU_RR.test : ALU_RR.cmp, w64, d, blinded);
       else if (test) testRI(buf, w64, d, imm);
-      else if (imm === 0 && (jop === JMP_OP.jeq || jop === JMP_OP.jne)) aluRR(buf, ALU_RR.test, w64, d, d);
-      else aluRI(buf, ALU_EXT.cmp, w64, d, imm);
+      else if (imm === 0 && (jop === JMP_OP.jeq || jop === JMP_OP.jne)) {
+        // The flags of an add/sub/and/or/xor that just wrote this register already say whether it
+        // is 0 — unless a branch also arrives here, or the jump is 32-bit after a 64-bit result.
+        const flagsSay = zeroFlag >> 1 === this.code.dst[i] && (w64 || (zeroFlag & 1) === 0);
+        if (!(flagsSay && zeroFlag >= 0 && this.shape.joins[i] === 0)) aluRR(buf, ALU_RR.test, w64, d, d);
+      } else aluRI(buf, ALU_EXT.cmp, w64, d, imm);
     }
     this.jumpTo(JMP_CC[jop], t);
   }
