@@ -72,7 +72,7 @@ interface DeclSpec {
   isExtern: boolean;
   isInline: boolean;
   /** `__auto_type`: the declared variable takes its initializer's type. */
-  autoType?: boolean;
+  autoType: boolean;
   attrs: Attrs;
 }
 
@@ -1006,6 +1006,7 @@ export class Parser {
       isStatic: false,
       isExtern: false,
       isInline: false,
+      autoType: false,
       attrs: NO_ATTRS,
     };
     const start = this.peek();
@@ -1122,12 +1123,9 @@ export class Parser {
     else type = signed === false ? T.uint : T.int;
     if (spec.attrs.mode !== undefined && type.kind === 'int' && !type.bool)
       type = intOfSize(spec.attrs.mode, type.signed);
-    if (isConst || isVolatile)
-      type = {
-        ...type,
-        ...(isConst ? { const: true } : {}),
-        ...(isVolatile ? { volatile: true } : {}),
-      } as Type;
+    if (isConst && isVolatile) type = { ...type, const: true, volatile: true };
+    else if (isConst) type = { ...type, const: true };
+    else if (isVolatile) type = { ...type, volatile: true };
     if (spec.attrs.btfTypeTags)
       type = { ...type, btfTypeTags: [...(type.btfTypeTags ?? []), ...spec.attrs.btfTypeTags] };
     spec.type = type;
