@@ -62,7 +62,7 @@ export class Token {
     /** Macro names that must not be expanded again inside this token (the hide set). */
     readonly hide: HideSet | undefined = undefined,
   ) {
-    this.bits = KIND_INDEX[kind] | (space ? 8 : 0) | (bol ? 16 : 0);
+    this.bits = kindIndex(kind) | (space ? 8 : 0) | (bol ? 16 : 0);
     // The lexer's scratch location is copied; any other object is kept (the parser compares
     // token locations by identity), as are places that do not fit the packed form.
     if (loc instanceof PlainLoc) {
@@ -156,14 +156,15 @@ function expansionLoc(site: SourceLoc, name: string, spelling: SourceLoc, depth 
 }
 
 const KINDS: readonly TokenKind[] = ['ident', 'num', 'char', 'str', 'punct', 'eof'];
-const KIND_INDEX: Readonly<Record<TokenKind, number>> = {
-  ident: 0,
-  num: 1,
-  char: 2,
-  str: 3,
-  punct: 4,
-  eof: 5,
-};
+/** A kind's index in KINDS (compared as constants: a keyed lookup here was megamorphic). */
+function kindIndex(kind: TokenKind): number {
+  if (kind === 'ident') return 0;
+  if (kind === 'punct') return 4;
+  if (kind === 'num') return 1;
+  if (kind === 'str') return 3;
+  if (kind === 'char') return 2;
+  return 5;
+}
 
 /** The lexer's reusable location (copied into the token's fields, not kept). */
 class PlainLoc implements SourceLoc {
