@@ -41,6 +41,7 @@ import { liveness } from './liveness.js';
 import {
   backtrack,
   type Checkpoint,
+  decidingRegs,
   type HistEntry,
   LINKED_SLOT,
   markAllPrecise,
@@ -206,6 +207,16 @@ function scalarFrom(b: Bounds): Reg {
 
 const isZeroConst = (r: Reg): boolean => r.type === 'scalar' && isConstValue(r, 0);
 
+/** Append `x` to `out` unless it is among its first `known` items. */
+function addNew(out: number[], known: number, x: number): void {
+  for (let k = 0; k < known; k++) if (out[k] === x) return;
+  out.push(x);
+}
+
+/** `x` is a scalar sharing an id (64- or 32-bit) with `r`. */
+const linkedTo = (r: Reg, x: Reg | undefined): boolean =>
+  !!x && x.type === 'scalar' && ((r.id !== 0 && x.id === r.id) || (r.id32 !== 0 && x.id32 === r.id32));
+
 /** Bits needed for a scalar's largest unsigned value (Linux's get_reg_width, fls64(umax)). */
 const umaxBits = (r: Reg): number => (r.umaxh !== 0 ? 64 - Math.clz32(r.umaxh) : 32 - Math.clz32(r.umaxl));
 
@@ -253,6 +264,8 @@ export class Checker {
   private prevInsns = 0;
   /** Registers live before each instruction (static). */
   private readonly liveRegs: Uint16Array;
+  /** What backtracking needs to know of each instruction first (see `decidingRegs`). */
+  private readonly decidingRegs: Int8Array;
   private readonly stackLive: StackLiveness;
   private readonly want = new Want();
   private readonly live: LiveSets = {
@@ -305,6 +318,7 @@ export class Checker {
     this.readsUninitStack = structure.subprogStarts.map(() => false);
     this.explored = new Array(insns.length);
     this.liveRegs = liveness(insns, structure.target, (id) => helperArgMask(opts, id));
+    this.decidingRegs = decidingRegs(insns);
     this.stackLive = new StackLiveness(insns, structure.target, structure.subprogStarts);
   }
 
@@ -628,26 +642,30 @@ export class Checker {
   /** Walk the path back marking what `w` wants; give up to "everything precise" if it must. */
   private runBacktrack(w: Want): void {
     const pos = { pc: this.pc, first: this.segFirst, hist: this.hist, parent: this.parent };
-    if (backtrack(this.insns, pos, w) < 0) markAllPrecise(this.parent);
+    if (backtrack(this.insns, this.decidingRegs, pos, w) < 0) markAllPrecise(this.parent);
   }
 
   /** Add the scalars linked with `r` (same id) in the current state to `w`. */
   private wantLinked(w: Want, r: Reg): void {
-    for (const x of this.linkedScalars(r)) {
+    for (const x of this.linkedScalars(r, [])) {
       if (x >= LINKED_SLOT) w.setSlot((x - LINKED_SLOT) >> 6, (x - LINKED_SLOT) & 63);
       else w.setReg(x >> 4, x & 15);
     }
   }
 
-  /** Registers (frame * 16 + reg) and spills (LINKED_SLOT + frame * 64 + slot) sharing r's ids. */
-  private linkedScalars(r: Reg): number[] {
-    const out: number[] = [];
-    const linked = (x: Reg | undefined) =>
-      !!x && x.type === 'scalar' && ((r.id !== 0 && x.id === r.id) || (r.id32 !== 0 && x.id32 === r.id32));
-    this.st.frames.forEach((f, fi) => {
-      for (let i = 0; i < 11; i++) if (linked(f.regs[i])) out.push(fi * 16 + i);
-      for (let s = 0; s < 64; s++) if (linked(spillOf(f, s))) out.push(LINKED_SLOT + fi * 64 + s);
-    });
+  /**
+   * Registers (frame * 16 + reg) and spills (LINKED_SLOT + frame * 64 + slot) sharing r's ids,
+   * added to `out` (those not in it already), which is returned.
+   */
+  private linkedScalars(r: Reg, out: number[]): number[] {
+    const known = out.length;
+    const frames = this.st.frames;
+    for (let fi = 0; fi < frames.length; fi++) {
+      const f = frames[fi];
+      for (let i = 0; i < 11; i++) if (linkedTo(r, f.regs[i])) addNew(out, known, fi * 16 + i);
+      for (let s = 0; s < 64; s++)
+        if (linkedTo(r, spillOf(f, s))) addNew(out, known, LINKED_SLOT + fi * 64 + s);
+    }
     return out;
   }
 
@@ -1467,52 +1485,54 @@ export class Checker {
    * them, so that backtracking wants all of them when it wants one (Linux's linked_regs).
    */
   private noteLinked(insn: JmpInsn, d: Reg, s: Reg): void {
-    const linked = new Set<number>();
-    if (d.id || d.id32) for (const x of this.linkedScalars(d)) linked.add(x);
-    if (insn.source === 'reg' && (s.id || s.id32)) for (const x of this.linkedScalars(s)) linked.add(x);
-    if (linked.size < 2) return;
+    const linked: number[] = [];
+    if (d.id || d.id32) this.linkedScalars(d, linked);
+    if (insn.source === 'reg' && (s.id || s.id32)) this.linkedScalars(s, linked);
+    if (linked.length < 2) return;
     const last = this.hist[this.hist.length - 1];
-    const entry = { idx: this.pc, prev: this.pc - 1, slot: -1, linked: [...linked] };
+    const entry = { idx: this.pc, prev: this.pc - 1, slot: -1, linked };
     if (last && last.idx === this.pc) this.hist[this.hist.length - 1] = { ...last, linked: entry.linked };
     else this.hist.push(entry);
   }
 
   private applyRefinement(st: State, insn: JmpInsn, [nd, ns]: [Bounds, Bounds]): void {
+    this.refineReg(st, insn.dst, nd);
+    if (insn.source === 'reg') this.refineReg(st, insn.src, ns);
+  }
+
+  /** Register `n` of the innermost frame gets the bounds `b`, and so do the scalars linked with it. */
+  private refineReg(st: State, n: number, b: Bounds): void {
     const f = curFrame(st);
-    const set = (n: number, b: Bounds) => {
-      const old = f.regs[n];
-      const r: Reg = withBounds(old, b);
-      f.regs[n] = r;
-      if (old.id) {
-        // Registers linked to it (copies) learn the same range.
-        for (const fr of st.frames) {
-          for (let i = 0; i < 11; i++)
-            if (fr.regs[i].type === 'scalar' && fr.regs[i].id === old.id)
-              fr.regs[i] = withBounds(fr.regs[i], b);
-          for (let i = 0; i < fr.spills.length; i++) {
-            const sp = fr.spills[i];
-            if (sp && sp.type === 'scalar' && sp.id === old.id) {
-              ownStack(fr);
-              fr.spills[i] = withBounds(sp, b);
-            }
+    const old = f.regs[n];
+    const r: Reg = withBounds(old, b);
+    f.regs[n] = r;
+    if (old.id) {
+      // Registers linked to it (copies) learn the same range.
+      for (const fr of st.frames) {
+        for (let i = 0; i < 11; i++)
+          if (fr.regs[i].type === 'scalar' && fr.regs[i].id === old.id)
+            fr.regs[i] = withBounds(fr.regs[i], b);
+        for (let i = 0; i < fr.spills.length; i++) {
+          const sp = fr.spills[i];
+          if (sp && sp.type === 'scalar' && sp.id === old.id) {
+            ownStack(fr);
+            fr.spills[i] = withBounds(sp, b);
           }
         }
       }
-      if (old.id32) {
-        // Registers with the same low half learn its 32-bit range.
-        const low = view(b, 32);
-        for (const fr of st.frames) {
-          for (let i = 0; i < 11; i++) {
-            const x = fr.regs[i];
-            if (x.type !== 'scalar' || x.id32 !== old.id32 || x === f.regs[n]) continue;
-            const nb = withBounds(x, x);
-            if (narrow(nb, low, 32)) fr.regs[i] = nb;
-          }
+    }
+    if (old.id32) {
+      // Registers with the same low half learn its 32-bit range.
+      const low = view(b, 32);
+      for (const fr of st.frames) {
+        for (let i = 0; i < 11; i++) {
+          const x = fr.regs[i];
+          if (x.type !== 'scalar' || x.id32 !== old.id32 || x === f.regs[n]) continue;
+          const nb = withBounds(x, x);
+          if (narrow(nb, low, 32)) fr.regs[i] = nb;
         }
       }
-    };
-    set(insn.dst, nd);
-    if (insn.source === 'reg') set(insn.src, ns);
+    }
   }
 
   private holdsSpinLock(r: Reg): boolean {

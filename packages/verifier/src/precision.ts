@@ -225,7 +225,44 @@ function spilledScalar(st: State, f: number, s: number): boolean {
  * wants in every explored state on the way, until nothing is wanted. Returns the number of
  * instructions walked, or -1 when the walk had to give up (see `markAllPrecise`).
  */
-export function backtrack(insns: readonly Insn[], pos: PathPosition, w: Want): number {
+/** `decidingRegs`: the instruction changes nothing wanted, whatever is wanted. */
+const NO_REG = 16;
+
+/**
+ * For each instruction, the register whose being wanted is the only way walking back through
+ * it without a history entry changes what is wanted (see backtrackInsn): the destination of an
+ * ALU operation or load, the base of a store; NO_REG for instructions that change nothing; -1
+ * for those always walked in full (calls, exits, atomics, register jumps, …). Lets `backtrack`
+ * skip most instructions by reading one byte instead of the instruction.
+ */
+export function decidingRegs(insns: readonly Insn[]): Int8Array {
+  const out = new Int8Array(insns.length).fill(-1);
+  for (let i = 0; i < insns.length; i++) {
+    const insn = insns[i];
+    switch (insn.kind) {
+      case 'alu':
+      case 'ldx':
+      case 'lddw':
+      case 'st':
+      case 'stx':
+        out[i] = insn.dst;
+        break;
+      case 'end':
+      case 'ja':
+      case 'gotol':
+        out[i] = NO_REG;
+        break;
+      case 'jmp':
+        if (insn.source !== 'reg') out[i] = NO_REG;
+        break;
+      default:
+        break;
+    }
+  }
+  return out;
+}
+
+export function backtrack(insns: readonly Insn[], deciding: Int8Array, pos: PathPosition, w: Want): number {
   let i = pos.pc;
   let first = pos.first;
   let hist = pos.hist;
@@ -240,8 +277,12 @@ export function backtrack(insns: readonly Insn[], pos: PathPosition, w: Want): n
       if (skip) skip = false;
       else {
         walked++;
-        if (!backtrackInsn(insns[i], insns, next, e, w)) return -1;
-        if (w.empty()) return walked;
+        const d = deciding[i];
+        // Without a history entry most instructions matter only when one register is wanted.
+        if (e || d < 0 || w.hasReg(w.frame, d)) {
+          if (!backtrackInsn(insns[i], insns, next, e, w)) return -1;
+          if (w.empty()) return walked;
+        }
       }
       if (i === first && (h === 0 || (h === 1 && hist[0].idx === i))) break;
       next = i;
