@@ -1,5 +1,6 @@
 import { ALU_OPS, ATOMIC_OPS, encode, type Insn, JMP_OPS } from '@tbpf/isa';
 import { describe, expect, it } from 'vitest';
+import { HELPER_CLOBBERS_ZEROED } from '../engine.js';
 import { VmError } from '../errors.js';
 import { MAX_CALL_FRAMES, STACK_SIZE } from '../limits.js';
 import { loadBytes, loadInsns, loadLinked } from '../loader.js';
@@ -20,6 +21,14 @@ function failure(run: () => unknown): VmError {
   }
   throw new Error('the run did not fail');
 }
+
+it('a helper call leaves r1–r5 zero (HELPER_CLOBBERS_ZEROED, written out in invoke) and r6 as it was', () => {
+  expect(HELPER_CLOBBERS_ZEROED).toEqual([1, 2, 3, 4, 5]);
+  const regs = [1, 2, 3, 4, 5, 6].map((r) => `mov %r${r}, ${r}`).join('\n');
+  const after = [1, 2, 3, 4, 5].map((r) => `or %r0, %r${r}`).join('\n');
+  const insns = program(`${regs}\ncall 5\nmov %r0, 0\n${after}\nlsh %r6, 8\nor %r0, %r6\nexit`);
+  expect(runOn(newRuntime(), insns)).toBe(0x600n);
+});
 
 it('run and runFast take the context as an offset (0: r1 = 0) and r2', () => {
   const { got, want } = addressConvention(interpreter);

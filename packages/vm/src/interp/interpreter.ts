@@ -15,12 +15,7 @@
  * run started with (r1 = data, r2 = length); an access outside it ends the program with r0 = 0,
  * as in Linux.
  */
-import {
-  type DebugHook,
-  HELPER_CLOBBERS_ZEROED,
-  type PreparedProgram,
-  type PrepareOptions,
-} from '../engine.js';
+import type { DebugHook, PreparedProgram, PrepareOptions } from '../engine.js';
 import { VmError } from '../errors.js';
 import {
   HelperCall,
@@ -1643,11 +1638,13 @@ export class InterpretedProgram implements PreparedProgram {
    * Afterwards r1–r5 are 0, as on every engine (engine.ts).
    */
   private invoke(fn: HelperFn, id: number, pc: number): void {
-    const call = this.call;
+    const { call, lo, hi } = this;
     call.pc = pc;
     try {
-      setReturn(call, this.lo, this.hi, fn(call));
-      for (const r of HELPER_CLOBBERS_ZEROED) this.lo[r] = this.hi[r] = 0;
+      setReturn(call, lo, hi, fn(call));
+      // HELPER_CLOBBERS_ZEROED (r1–r5; a test checks the list), written out: a loop over the
+      // list costs the RFC filter about 10 ns per call.
+      lo[1] = hi[1] = lo[2] = hi[2] = lo[3] = hi[3] = lo[4] = hi[4] = lo[5] = hi[5] = 0;
     } catch (e) {
       if (e instanceof VmError) throw e;
       throw new VmError(
