@@ -89,7 +89,7 @@ export interface CompiledUnit {
    * `__kconfig` / `__ksym` variables and `__ksym` functions (kfuncs) the code refers to
    * (libbpf resolves them at load).
    */
-  externs: { name: string; section: string; type: Type }[];
+  externs: { name: string; section: string; type: Type; weak: boolean }[];
   license?: string;
   sources: SourceMap;
   fileName: string;
@@ -243,10 +243,11 @@ function lower(
   }
   checkRecursion(unit.functions, diags);
   for (const f of tu.funcs)
-    if (usedKfuncs.has(f)) unit.externs.push({ name: f.name, section: '.ksyms', type: f.type });
+    if (usedKfuncs.has(f))
+      unit.externs.push({ name: f.name, section: '.ksyms', type: f.type, weak: !!f.weak });
   for (const v of tu.globals) {
     if (v.isExtern && v.section !== undefined && usedGlobals.has(v) && v.type.kind !== 'func')
-      unit.externs.push({ name: v.name, section: v.section, type: v.type });
+      unit.externs.push({ name: v.name, section: v.section, type: v.type, weak: !!v.weak });
     if (mapVars.has(v) || v.helperId !== undefined || v.isExtern) continue;
     // The license stays a variable of section "license" (with its BTF VAR, as clang writes it:
     // libbpf's static linker — `bpftool gen object` — wants BTF for every global symbol).

@@ -65,6 +65,8 @@ export function buildObject(unit: CompiledUnit): ObjectResult {
   // libbpf fills in from the running kernel (offsets and sizes are its business).
   // kfuncs: FUNCs of linkage extern in DATASEC .ksyms (size 0), as clang writes them.
   for (const e of unit.externs) {
+    // An undefined symbol, weak for `__weak` (libbpf then leaves it 0 when it finds no value).
+    b.defineSymbol({ name: e.name, value: 0, size: 0, binding: e.weak ? 'weak' : 'global', type: 'notype' });
     if (e.type.kind === 'func') {
       // clang leaves the parameters of an extern's prototype unnamed.
       const proto = btf.id({ ...e.type, params: e.type.params.map((p) => ({ ...p, name: undefined })) });

@@ -3,7 +3,7 @@
  * and verified first (nothing is created when one is rejected), then the maps are created and
  * the programs prepared on their engines.
  */
-import { type BtfSpec, type LinkedProgram, type MapSpec, POISON_HELPER } from '@tbpf/asm';
+import { type BtfSpec, type KconfigValues, type LinkedProgram, type MapSpec, POISON_HELPER } from '@tbpf/asm';
 import type { Insn } from '@tbpf/isa';
 import {
   type CtxReads,
@@ -28,6 +28,7 @@ import {
   type RuntimeOptions,
   type ZeroedStack,
 } from '@tbpf/vm';
+import { hostKconfig } from '#host-kconfig';
 import { BpfObject, Program } from './bpf-object.js';
 import { type EngineChoice, prepareProgram } from './engines.js';
 import { ObjectError } from './errors.js';
@@ -65,6 +66,12 @@ export interface LoadOptions {
    * relocations (default: each object's own BTF, the types it was compiled with).
    */
   targetBtf?: BtfSpec;
+  /**
+   * Values of `__kconfig` externs (LINUX_KERNEL_VERSION, CONFIG_*: see asm's KconfigValues),
+   * over the host's — in Node.js what libbpf would read on this machine (uname, the kernel's
+   * config file), in browsers none. Weak externs without a value read 0; a strong one is an error.
+   */
+  kconfig?: KconfigValues;
   /** More verifier switches. */
   verifier?: Pick<VerifyOptions, 'strictRfc' | 'unprivileged' | 'cpu' | 'insnLimit'>;
   /** Load into this runtime (its memory, helpers and maps); default: a new one. */
@@ -91,10 +98,13 @@ export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): Bpf
   const helpers = helperSet(runtime.helpers.list().map((h) => h.proto));
   const chosen = options.programs ? options.programs.map((n) => spec.program(n)) : spec.programs;
   const verifyFirst = options.verify !== false;
+  const kconfig = spec.object?.externs?.some((e) => e.kind === 'kconfig')
+    ? { ...hostKconfig(), ...options.kconfig }
+    : undefined;
 
   // 1. Link and verify every program: nothing is created when one fails.
   const checked = chosen.map((info) => {
-    const linked = info.link({ targetBtf: options.targetBtf });
+    const linked = info.link({ targetBtf: options.targetBtf, kconfig });
     const type =
       (typeof options.type === 'function' ? options.type(info) : options.type) ??
       verifierType(info, spec, helpers, options.contextSize ?? 0);
@@ -136,6 +146,8 @@ export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): Bpf
   // 2. Maps: those the programs use; loading the whole object, also its other maps that tbpf
   // implements (as libbpf creates every map of an object).
   const used = new Set(checked.flatMap((c) => c.linked.maps.map(mapKey)));
+  // Global data as the linker left it: the `.kconfig` map's value holds the extern values.
+  const linkedData = new Map(checked.flatMap((c) => c.linked.maps.map((m) => [mapKey(m), m.initialData])));
   const live = new Map<string, BpfMap>();
   const unloadedMaps: { name: string; reason: string }[] = [];
   for (const m of spec.maps) {
@@ -148,7 +160,8 @@ export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): Bpf
       unloadedMaps.push({ name: m.name, reason: `map type ${m.typeName} is not implemented` });
       continue;
     }
-    live.set(key, options.reuseMap?.(m) ?? createMapFromSpec(runtime, m));
+    const initialData = linkedData.get(key) ?? m.initialData;
+    live.set(key, options.reuseMap?.(m) ?? createMapFromSpec(runtime, { ...m, initialData }));
   }
   const mapsOf = (l: LinkedProgram) => l.maps.map((m) => live.get(mapKey(m)) as BpfMap);
 

@@ -29,6 +29,17 @@ export {
   essentialName,
   POISON_HELPER,
 } from './core-relocations.js';
+export {
+  type ExternSpec,
+  KCONFIG_SECTION,
+  KconfigError,
+  type KconfigLayout,
+  type KconfigType,
+  type KconfigValues,
+  KSYMS_SECTION,
+  kconfigData,
+  LINUX_KCONFIG_NAMES,
+} from './externs.js';
 export { BUILTIN_HELPERS, LinkError, type LinkOptions, linkAll, linkProgram } from './link.js';
 export { type MapDefinition, ObjectBuilder, type SymbolOptions } from './object-builder.js';
 export { isGlobalDataSection, MAX_GLOBAL_DATA } from './read-maps.js';

@@ -6,7 +6,13 @@
  */
 import { type Insn, insnWidth } from '@tbpf/isa';
 import type { BtfSpec } from './btf-types.js';
-import { applyCoreRelocations, type CorePoison, CoreRelocationError } from './core-relocations.js';
+import {
+  applyCoreRelocations,
+  type CorePoison,
+  CoreRelocationError,
+  POISON_HELPER,
+} from './core-relocations.js';
+import { KCONFIG_SECTION, KconfigError, type KconfigValues, kconfigData } from './externs.js';
 import type { FuncInfo, LineInfo, LinkedProgram, MapSpec, ObjectFile, ProgramSpec } from './types.js';
 
 /**
@@ -38,6 +44,11 @@ export interface LinkOptions {
    * compiled with).
    */
   targetBtf?: BtfSpec;
+  /**
+   * Values of the object's `__kconfig` externs (LINUX_KERNEL_VERSION, CONFIG_*, …); weak ones
+   * missing read 0, a strong one missing is a LinkError naming it (as libbpf refuses to load).
+   */
+  kconfig?: KconfigValues;
 }
 
 /**
@@ -77,6 +88,24 @@ export function linkProgram(
     let i = maps.indexOf(map);
     if (i < 0) i = maps.push(map) - 1;
     return i;
+  };
+
+  // The `.kconfig` map with the values filled in (every extern checked, as libbpf does), once.
+  let kconfig: MapSpec | undefined;
+  const kconfigMap = (): MapSpec => {
+    if (kconfig) return kconfig;
+    const spec = obj.maps.find((m) => m.origin === 'global-data' && m.section === KCONFIG_SECTION);
+    if (!spec) throw new LinkError(`kconfig externs without a ${KCONFIG_SECTION} map`, name);
+    try {
+      kconfig = {
+        ...spec,
+        initialData: kconfigData(obj.externs ?? [], spec.valueSize, options.kconfig ?? {}),
+      };
+    } catch (e) {
+      if (e instanceof KconfigError) throw new LinkError(e.message, name);
+      throw e;
+    }
+    return kconfig;
   };
 
   const insns: Insn[] = [];
@@ -138,6 +167,32 @@ export function linkProgram(
           break;
         }
         case 'extern': {
+          const ext = obj.externs?.find((e) => e.name === rel.symbol);
+          if (ext?.kind === 'kconfig') {
+            if (insn.kind !== 'lddw') fail(`extern (kcfg) '${ext.name}' used by a ${insn.kind} instruction`);
+            else {
+              insn.source = 'map_idx_value';
+              insn.imm = mapIndex(kconfigMap());
+              insn.imm2 = ext.kconfig!.offset;
+            }
+            break;
+          }
+          if (ext?.kind === 'ksym') {
+            const what = ext.func ? 'kfunc' : 'ksym';
+            if (!ext.weak)
+              fail(`extern (${what}) '${ext.name}': kernel symbols do not exist outside a kernel`);
+            // Unresolved weak ksyms, as libbpf leaves them: the address is 0 (bpf_ksym_exists()
+            // is false); a call is poisoned, refused by the verifier only where it can run.
+            if (insn.kind === 'lddw') Object.assign(insn, { source: 'imm64', imm: 0, imm2: 0 });
+            else if (insn.kind === 'call') {
+              own[rel.insnIndex] = { kind: 'call', target: 'helper', imm: POISON_HELPER };
+              corePoisons.push({
+                insnIndex: base + rel.insnIndex,
+                message: `weak kfunc '${ext.name}' is not resolved (kernel functions do not exist outside a kernel)`,
+              });
+            } else fail(`extern (${what}) '${ext.name}' used by a ${insn.kind} instruction`);
+            break;
+          }
           // Old compilers leave calls to memset/memcpy/memmove for large copies: they become
           // calls of tbpf's builtin helpers (PREVAIL checks them as builtins too).
           const builtin = BUILTIN_HELPERS[rel.symbol as keyof typeof BUILTIN_HELPERS];

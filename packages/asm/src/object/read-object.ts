@@ -22,6 +22,7 @@ import {
 import { ElfError } from '../elf/errors.js';
 import { type ElfFile, type ElfSection, type ElfSymbol, readElf } from '../elf/read-elf.js';
 import { type BtfData, type BtfExt, readBtf, readBtfExt } from './btf-read.js';
+import { readExterns } from './externs.js';
 import { isLegacyMapSection, readMaps } from './read-maps.js';
 import type {
   FuncInfo,
@@ -93,6 +94,8 @@ export function readObject(bytes: Uint8Array): ObjectFile {
       : undefined;
 
   const { maps, mapAt } = readMaps(elf, btf, unsupported);
+  const { externs, kconfigMap } = readExterns(elf.symbols, btf);
+  if (kconfigMap) maps.push(kconfigMap);
   const code = elf.sections
     .filter((s) => (s.flags & SHF_EXECINSTR) !== 0 && s.type === SHT_PROGBITS && s.size > 0)
     .map((s) => decodeSection(elf, s));
@@ -122,7 +125,7 @@ export function readObject(bytes: Uint8Array): ObjectFile {
   }
   for (const cs of code) addUnrelocatedLocalCalls(cs);
   if (ext) attachBtfExt(ext, code, btf!);
-  reportUndefinedSymbols(elf, unsupported);
+  reportUndefinedSymbols(elf, new Set(externs.map((e) => e.name)), unsupported);
 
   const functions = code.flatMap((c) => c.functions);
   const obj: ObjectFile = {
@@ -136,6 +139,7 @@ export function readObject(bytes: Uint8Array): ObjectFile {
   if (license !== undefined) obj.license = license;
   if (kernelVersion !== undefined) obj.kernelVersion = kernelVersion;
   if (btf) obj.btf = { types: btf.types };
+  if (externs.length > 0) obj.externs = externs;
   return obj;
 }
 
@@ -408,13 +412,18 @@ function attachBtfExt(ext: BtfExt, code: CodeSection[], btf: BtfData): void {
   }
 }
 
-function reportUndefinedSymbols(elf: ElfFile, unsupported: UnsupportedFeature[]): void {
+/** Undefined symbols that are not `__kconfig`/`__ksym` externs (no BTF says what they are). */
+function reportUndefinedSymbols(
+  elf: ElfFile,
+  externs: ReadonlySet<string>,
+  unsupported: UnsupportedFeature[],
+): void {
   for (const s of elf.symbols) {
-    if (s.index === 0 || s.shndx !== SHN_UNDEF || s.name === '') continue;
+    if (s.index === 0 || s.shndx !== SHN_UNDEF || s.name === '' || externs.has(s.name)) continue;
     unsupported.push({
       feature: 'extern',
       where: s.name,
-      detail: `extern symbol '${s.name}' (kfuncs, kconfig and ksyms are not supported)`,
+      detail: `extern symbol '${s.name}' without BTF in DATASEC .kconfig or .ksyms (not a __kconfig or __ksym extern)`,
     });
   }
 }

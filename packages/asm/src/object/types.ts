@@ -10,6 +10,7 @@
 import type { Endian, Insn } from '@tbpf/isa';
 import type { BtfSpec } from './btf-types.js';
 import type { CoreRelocation } from './core-relocations.js';
+import type { ExternSpec } from './externs.js';
 
 export type { BtfSpec } from './btf-types.js';
 
@@ -39,7 +40,10 @@ export type RelocationKind =
   | 'call'
   /** `lddw rX, &function` — the address of a function (callbacks), src = 4 after linking. */
   | 'func-addr'
-  /** A reference to an undefined symbol (an `extern`, a kfunc, …): unsupported by the linker. */
+  /**
+   * A reference to an undefined symbol: a `__kconfig` extern (linked as global data of the
+   * `.kconfig` map), a `__ksym` (weak: 0), or an unknown one (a link error).
+   */
   | 'extern';
 
 export interface Relocation {
@@ -217,6 +221,11 @@ export interface ObjectFile {
   /** The legacy `version` section (kernel version), when present. */
   kernelVersion?: number;
   btf?: BtfSpec;
+  /**
+   * `__kconfig` / `__ksym` externs (undefined symbols the BTF places in DATASEC `.kconfig` /
+   * `.ksyms`); kconfig ones are read through the `.kconfig` global-data map in `maps`.
+   */
+  externs?: ExternSpec[];
   unsupported: UnsupportedFeature[];
 }
 

@@ -6,6 +6,7 @@ import type { Endian, Insn } from '@tbpf/isa';
 import { insnWidth } from '@tbpf/isa';
 import { R_BPF_64_ABS32, R_BPF_64_ABS64 } from '../elf/constants.js';
 import { ElfError } from '../elf/errors.js';
+import { KCONFIG_SECTION } from './externs.js';
 import { type MapDefinition, ObjectBuilder } from './object-builder.js';
 import type { ObjectFile, ProgramSpec } from './types.js';
 
@@ -21,6 +22,9 @@ export function writeObject(obj: ObjectFile): Uint8Array {
     b.btf.spec.types.push(...structuredClone(obj.btf.types.slice(1)));
     b.forceBtf = true;
   }
+  // Externs stay undefined symbols (weak ones weak); their `.kconfig` map is the reader's.
+  for (const e of obj.externs ?? [])
+    b.defineSymbol({ name: e.name, value: 0, size: 0, binding: e.weak ? 'weak' : 'global', type: 'notype' });
   // New layout: section → functions in order, with byte offsets.
   const bySection = new Map<string, ProgramSpec[]>();
   for (const fn of obj.functions) {
@@ -117,6 +121,7 @@ export function writeObject(obj: ObjectFile): Uint8Array {
   }
 
   for (const m of obj.maps) {
+    if (m.origin === 'global-data' && m.section === KCONFIG_SECTION) continue;
     if (m.origin === 'global-data') {
       b.addData(
         m.section,
