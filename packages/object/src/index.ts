@@ -8,6 +8,7 @@ export {
   prepareProgram,
 } from './engines.js';
 export { ObjectError, type ObjectErrorDetails, type ObjectStage } from './errors.js';
+export { kconfigFor } from './kconfig.js';
 export type { LoadOptions } from './load.js';
 export { compileC, type OpenOptions, openObject, parseHexBytes } from './open.js';
 export { verifierType } from './program-types.js';

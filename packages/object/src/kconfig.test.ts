@@ -73,7 +73,7 @@ describe.each(compilers('kconfig.c'))('kconfig externs in an object built by $co
     });
   });
 
-  it('refuses a strong extern without a value, a value its type cannot hold, a name libbpf does not know', () => {
+  it('refuses a strong extern without a value and values their types cannot hold', () => {
     const spec = openObject(bytes());
     const link = (kconfig: Record<string, string | number>) => () => spec.program().link({ kconfig });
     expect(link({ CONFIG_BPF_SYSCALL: 'y' })).toThrow(

@@ -28,10 +28,10 @@ import {
   type RuntimeOptions,
   type ZeroedStack,
 } from '@tbpf/vm';
-import { hostKconfig } from '#host-kconfig';
 import { BpfObject, Program } from './bpf-object.js';
 import { type EngineChoice, prepareProgram } from './engines.js';
 import { ObjectError } from './errors.js';
+import { kconfigFor } from './kconfig.js';
 import { verifierType } from './program-types.js';
 import type { ObjectSpec, ProgramInfo } from './spec.js';
 import { TypedMap } from './typed-map.js';
@@ -98,9 +98,7 @@ export function loadObjectSpec(spec: ObjectSpec, options: LoadOptions = {}): Bpf
   const helpers = helperSet(runtime.helpers.list().map((h) => h.proto));
   const chosen = options.programs ? options.programs.map((n) => spec.program(n)) : spec.programs;
   const verifyFirst = options.verify !== false;
-  const kconfig = spec.object?.externs?.some((e) => e.kind === 'kconfig')
-    ? { ...hostKconfig(), ...options.kconfig }
-    : undefined;
+  const kconfig = kconfigFor(spec, options.kconfig);
 
   // 1. Link and verify every program: nothing is created when one fails.
   const checked = chosen.map((info) => {

@@ -3,6 +3,7 @@ import type { PacketRunResult } from '@tbpf/vm';
 import type { Command } from 'commander';
 import { cliErrorFrom } from '../errors.js';
 import { CliError, type Io } from '../io.js';
+import { collectKconfig, KCONFIG_HELP, parseKconfig } from './kconfig-option.js';
 import { jsonValue, mapListing, positiveInt } from './output.js';
 import { type RunTiming, TIMED_RUNS_MIN, timeRuns } from './run-timing.js';
 
@@ -23,6 +24,7 @@ interface RunOptions {
   verify: boolean;
   maps?: boolean;
   json?: boolean;
+  kconfig: string[];
 }
 
 /**
@@ -60,6 +62,7 @@ export function registerRun(program: Command, io: Io): void {
     )
     .option('--limit <n>', 'stop after this many instructions (the interpreter counts them)')
     .option('--no-verify', 'run without verifying (auto then uses the bounds-checked interpreter)')
+    .option('--kconfig <NAME=VALUE>', KCONFIG_HELP, collectKconfig, [])
     .option('--maps', "print the program's maps after the run")
     .option('--json', 'machine-readable output')
     .action(async (file: string, opts: RunOptions) => {
@@ -71,6 +74,7 @@ export function registerRun(program: Command, io: Io): void {
         throw new CliError(`unknown engine '${opts.engine}' (choose auto, interp, jit or wasm)`);
       const repeat = positiveInt(opts.repeat, '--repeat');
       const limit = opts.limit === undefined ? undefined : positiveInt(opts.limit, '--limit');
+      const kconfig = parseKconfig(opts.kconfig);
       const { openObject, parseHexBytes } = await import('@tbpf/object');
       const { builtinType } = await import('@tbpf/verifier');
       const ctx =
@@ -100,6 +104,7 @@ export function registerRun(program: Command, io: Io): void {
           engine: opts.engine as EngineChoice,
           verify: opts.verify,
           contextSize: ctx.length,
+          kconfig,
           ...(type ? { type } : {}),
           ...(limit ? { engineOptions: { instructionLimit: limit } } : {}),
           runtimeOptions: { printk: (line) => printk.push(line) },

@@ -1,4 +1,4 @@
-import { type ObjectSpec, openObject, type ProgramInfo, verifierType } from '@tbpf/object';
+import { kconfigFor, type ObjectSpec, openObject, type ProgramInfo, verifierType } from '@tbpf/object';
 import {
   builtinType,
   LINUX_PROGRAM_TYPES,
@@ -11,6 +11,7 @@ import {
 import type { Command } from 'commander';
 import { cliErrorFrom } from '../errors.js';
 import { CliError, type Io } from '../io.js';
+import { collectKconfig, KCONFIG_HELP, parseKconfig } from './kconfig-option.js';
 
 interface VerifyCliOptions {
   type?: string;
@@ -20,6 +21,7 @@ interface VerifyCliOptions {
   strictRfc?: boolean;
   unprivileged?: boolean;
   json?: boolean;
+  kconfig: string[];
 }
 
 interface Settings {
@@ -62,7 +64,7 @@ function check(
   s: Settings,
 ): { type: ProgramType; result: VerifyResult } {
   const type = typeOf(info, spec, s);
-  const linked = info.link();
+  const linked = info.link({ kconfig: kconfigFor(spec, parseKconfig(s.opts.kconfig)) });
   const result = verify(linked.insns, {
     type,
     maps: linked.maps,
@@ -158,6 +160,7 @@ export function registerVerify(program: Command, io: Io): void {
     .option('--log-level <n>', '0: the reason only, 1: branch states, 2: every instruction', '0')
     .option('--strict-rfc', "the RFC's rule: no loops at all")
     .option('--unprivileged', "Linux's checks for programs loaded without CAP_BPF (no pointer leaks)")
+    .option('--kconfig <NAME=VALUE>', KCONFIG_HELP, collectKconfig, [])
     .option(
       '--json',
       'print the result as JSON (an object: an array with section, function, type, verdict, processed, error)',
@@ -170,6 +173,7 @@ export function registerVerify(program: Command, io: Io): void {
       if (!Number.isInteger(memSize) || memSize < 0)
         throw new CliError(`--mem-size must be a non-negative integer, got '${opts.memSize}'`);
       if (opts.type) pickType(opts.type, memSize);
+      parseKconfig(opts.kconfig);
       const s: Settings = { level: level as LogLevel, memSize, opts };
       let spec: ObjectSpec;
       let picked: ProgramInfo | undefined;
