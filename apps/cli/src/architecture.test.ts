@@ -26,7 +26,10 @@ const ALLOWED: Record<string, readonly string[]> = {
 };
 const BROWSER = ['isa', 'asm', 'vm', 'verifier', 'jit-wasm', 'cc-frontend', 'object'];
 /** Files a browser build never loads: the Node side of an import condition. */
-const NODE_SIDE = new Set([join(root, 'packages', 'object', 'src', 'native-engine-x64.ts')]);
+const NODE_SIDE = new Set([
+  join(root, 'packages', 'object', 'src', 'native-engine-x64.ts'),
+  join(root, 'packages', 'object', 'src', 'host-kconfig-node.ts'),
+]);
 const NODE_BUILTINS = new Set(builtinModules);
 
 /** The sources a package ships: not tests, test utilities (`*.test-util.ts`, `src/testing/`) or benches. */

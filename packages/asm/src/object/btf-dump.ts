@@ -132,11 +132,12 @@ export function formatBtf(btf: BtfSpec): string {
     sub(params, (p) => `'${p.name}' type_id=${p.type_id}`);
     const suffix = kind === 'ENUM64' ? (fields.encoding === 'SIGNED' ? 'LL' : 'ULL') : '';
     sub(values, (v) => `'${v.name}' val=${v.val}${suffix}`);
-    sub(
-      vars,
-      (v) =>
-        `type_id=${v.type_id} offset=${v.offset} size=${v.size} (VAR '${anon(btf.types[v.type_id as number]?.name ?? '')}')`,
-    );
+    sub(vars, (v) => {
+      // A DATASEC lists VARs, and FUNCs for kfuncs (`.ksyms`): bpftool prints the kind.
+      const t = btf.types[v.type_id as number];
+      const kind = t?.kind === 'func' ? 'FUNC' : 'VAR';
+      return `type_id=${v.type_id} offset=${v.offset} size=${v.size} (${kind} '${anon(t?.name ?? '')}')`;
+    });
     out += `${lines}\n`;
   }
   return out;

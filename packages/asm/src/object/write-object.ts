@@ -163,6 +163,8 @@ export interface AssembledInput {
     type: 'func' | 'notype';
   }[];
   relocations: { section: string; index: number; symbol: string }[];
+  /** Names declared weak and defined nowhere (`AsmProgram.weakUndefined`). */
+  weakUndefined?: readonly string[];
   /** Data sections, written as they are with their symbols (`AsmProgram.data` fits). */
   data?: {
     name: string;
@@ -227,6 +229,8 @@ export function writeAssembled(program: AssembledInput, options: WriteAssembledO
         r.type === 'R_BPF_64_ABS64' ? R_BPF_64_ABS64 : R_BPF_64_ABS32,
       );
   }
+  for (const name of program.weakUndefined ?? [])
+    b.defineSymbol({ name, value: 0, size: 0, binding: 'weak', type: 'notype' });
   // A name that is a section's and no symbol's refers to the section (llvm-mc's reading).
   const defined = new Set(
     [...program.symbols, ...(program.data ?? []).flatMap((d) => d.symbols)].map((x) => x.name),

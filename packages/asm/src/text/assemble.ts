@@ -272,5 +272,18 @@ export function assemble(text: string, options: AssembleOptions = {}): AsmProgra
     if (sym) sym.size = size.resolve();
   }
   const first = sections[0] ?? { insns: [], labels: {} };
-  return { syntax, insns: first.insns, labels: first.labels, sections, data, symbols, relocations };
+  const defined = new Set([...symbols, ...data.flatMap((d) => d.symbols)].map((s) => s.name));
+  const weakUndefined = [...state.symbols]
+    .filter(([name, attrs]) => attrs.binding === 'weak' && !defined.has(name))
+    .map(([name]) => name);
+  return {
+    syntax,
+    insns: first.insns,
+    labels: first.labels,
+    sections,
+    data,
+    symbols,
+    relocations,
+    weakUndefined,
+  };
 }

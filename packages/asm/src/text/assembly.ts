@@ -213,5 +213,10 @@ export function formatAssembly(
     }
   });
   for (const d of data) out += dataText(d, dataNames);
+  // Weak undefined symbols (`__weak` externs), as clang's assembly output declares them.
+  const weak = new Set(
+    sections.flatMap((s) => (s.relocations ?? []).filter((r) => r.weakUndefined).map((r) => r.symbol)),
+  );
+  for (const name of weak) if (IDENT.test(name)) out += `\t.weak\t${name}\n`;
   return out;
 }

@@ -44,6 +44,8 @@ export interface ListingRelocation {
   /** The relocation is against a section symbol (how llvm-mc refers to local symbols). */
   sectionSymbol?: boolean;
   addend?: number;
+  /** The symbol is undefined and weak (a `__weak` extern): assembly text declares it `.weak`. */
+  weakUndefined?: boolean;
 }
 
 /** A data section (not SHF_EXECINSTR), for `formatAssembly`. */

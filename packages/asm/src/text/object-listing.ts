@@ -7,6 +7,7 @@ import {
   SHF_ALLOC,
   SHF_EXECINSTR,
   SHF_WRITE,
+  SHN_UNDEF,
   SHT_NOBITS,
   STB_GLOBAL,
   STB_WEAK,
@@ -80,7 +81,8 @@ function sectionRelocations(elf: ElfFile, index: number): ListingRelocation[] {
       if (sym?.type === STT_SECTION) {
         return { offset: e.offset, type, symbol: elf.sections[sym.shndx]?.name ?? '', sectionSymbol: true };
       }
-      return { offset: e.offset, type, symbol: sym?.name ?? '' };
+      const weakUndefined = sym !== undefined && sym.shndx === SHN_UNDEF && sym.bind === STB_WEAK;
+      return { offset: e.offset, type, symbol: sym?.name ?? '', ...(weakUndefined ? { weakUndefined } : {}) };
     });
 }
 

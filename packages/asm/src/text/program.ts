@@ -87,4 +87,6 @@ export interface AsmProgram {
   /** The code sections' labels and functions, in definition order, except `.L` temporaries. */
   symbols: AsmSymbol[];
   relocations: AsmRelocation[];
+  /** Names declared `.weak` and defined nowhere: weak undefined symbols (`__weak` externs). */
+  weakUndefined: string[];
 }
