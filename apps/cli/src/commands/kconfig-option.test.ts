@@ -38,41 +38,23 @@ describe('--kconfig NAME=VALUE', () => {
   });
 
   it('verify: a strong extern without a value rejects the program naming it; given, it is accepted', async () => {
-    const io = memoryIo({ 'k.c': SOURCE });
-    expect(await runCli(argv('verify', 'k.c', '--kconfig', 'LINUX_KERNEL_VERSION=1'), io)).toBe(1);
-    expect(io.stdout).toContain("extern (kcfg) 'CONFIG_TBPF_TEST_STRONG': value not found");
-    const given = memoryIo({ 'k.c': SOURCE });
-    expect(
-      await runCli(
-        argv(
-          'verify',
-          'k.c',
-          '--kconfig',
-          'CONFIG_TBPF_TEST_STRONG=y',
-          '--kconfig',
-          'LINUX_KERNEL_VERSION=1',
-        ),
-        given,
-      ),
-    ).toBe(1);
-    expect(given.stdout).toContain(
+    const verifyWith = async (...values: string[]) => {
+      const io = memoryIo({ 'k.c': SOURCE });
+      const code = await runCli(argv('verify', 'k.c', ...values.flatMap((v) => ['--kconfig', v])), io);
+      return { code, stdout: io.stdout };
+    };
+    const missing = await verifyWith('LINUX_KERNEL_VERSION=1');
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toContain("extern (kcfg) 'CONFIG_TBPF_TEST_STRONG': value not found");
+    const wrong = await verifyWith('CONFIG_TBPF_TEST_STRONG=y', 'LINUX_KERNEL_VERSION=1');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toContain(
       "'CONFIG_TBPF_TEST_STRONG': value 'y' implies bool, tristate, or char type",
     );
-    const ok = memoryIo({ 'k.c': SOURCE });
-    expect(
-      await runCli(
-        argv(
-          'verify',
-          'k.c',
-          '--kconfig',
-          'CONFIG_TBPF_TEST_STRONG=3',
-          '--kconfig',
-          'LINUX_KERNEL_VERSION=1',
-        ),
-        ok,
-      ),
-    ).toBe(0);
-    expect(ok.stdout).toBe('kprobe/sys_bpf/version: accepted\nkprobe/sys_bpf/strong: accepted\n');
+    expect(await verifyWith('CONFIG_TBPF_TEST_STRONG=3', 'LINUX_KERNEL_VERSION=1')).toEqual({
+      code: 0,
+      stdout: 'kprobe/sys_bpf/version: accepted\nkprobe/sys_bpf/strong: accepted\n',
+    });
   });
 
   it('refuses an argument without NAME=', async () => {
