@@ -9,6 +9,8 @@ import {
   BRANCH_LDDW_MIDDLE,
   BRANCH_OUT_OF_RANGE,
   KIND_CALL,
+  KIND_CALLX,
+  KIND_EXIT,
   KIND_GOTOL,
   KIND_JA,
   KIND_JMP,
@@ -46,6 +48,15 @@ export interface ControlFlow {
   usesPacket: boolean;
   /** A BPF-to-BPF call targets instruction 0: the entry is also a callee. */
   entryCalled: boolean;
+  /** The program calls a helper (by id or callx). */
+  callsHelpers: boolean;
+  /** A function's last instruction can continue past it (`fell-off` is reachable). */
+  fallsOff: boolean;
+}
+
+/** Is the instruction of kind `k` one after which nothing runs in order (exit, ja, gotol)? */
+export function endsFlow(k: number): boolean {
+  return k === KIND_EXIT || k === KIND_JA || k === KIND_GOTOL;
 }
 
 /** Is the instruction of kind `k` a jump inside its function (not a call)? */
@@ -63,12 +74,16 @@ export function analyse(code: PackedInsns): ControlFlow {
   const loopEdges = new Int32Array(n + 1);
   let usesPacket = false;
   let entryCalled = false;
+  let callsHelpers = false;
   for (let i = 0; i < n; i++) {
     const k = OP_KIND[code.op[i]];
     kind[i] = k;
     if (k === KIND_LDABS || k === KIND_LDIND) usesPacket = true;
     const t = target[i];
-    if (t === NO_BRANCH) continue;
+    if (t === NO_BRANCH) {
+      if (k === KIND_CALL || k === KIND_CALLX) callsHelpers = true; // a call without a target
+      continue;
+    }
     if (t === BRANCH_OUT_OF_RANGE || t === BRANCH_LDDW_MIDDLE) {
       const why = t === BRANCH_LDDW_MIDDLE ? 'into the middle of an lddw' : 'out of the program';
       const to = slot[i + 1] + (packedBranchOffset(code, i) as number);
@@ -95,5 +110,6 @@ export function analyse(code: PackedInsns): ControlFlow {
     if (subprograms.length > 1 && target[i] >= 0 && kind[i] !== KIND_CALL && owner[target[i]] !== owner[i])
       throw new WasmCompileError('jump out of its function', i);
   }
-  return { kind, target, subprograms, owner, inLoop, usesPacket, entryCalled };
+  const fallsOff = subprograms.some((s) => !endsFlow(kind[s.end - 1]));
+  return { kind, target, subprograms, owner, inLoop, usesPacket, entryCalled, callsHelpers, fallsOff };
 }

@@ -32,7 +32,7 @@ import {
 import { BPF_ADDRESS_HIGH, HELPER_CLOBBERS_ZEROED, MAX_CALL_FRAMES } from '@tbpf/vm';
 import { Code, I32, I64 } from '../wasm/code.js';
 import { Op } from '../wasm/opcodes.js';
-import type { ControlFlow, Subprogram } from './cfg.js';
+import { type ControlFlow, endsFlow, type Subprogram } from './cfg.js';
 import { WasmCompileError } from './errors.js';
 import { FailKind } from './imports.js';
 import { CALLX_PC, type MemoryLayout, scratchHi, scratchLo } from './layout.js';
@@ -66,8 +66,9 @@ export interface FunctionEnv {
   funcOf(sub: number): number;
   /** Whether the program uses legacy packet loads (the fast entry then sets the packet globals). */
   usesPacket: boolean;
-  /** `slow(id: i32, pc: i32, r1..r5: i64) → r0`: a JavaScript helper call (./trampoline.ts). */
+  /** `slow(id: i32, pc: i32, r1..r5: i64) → r0`: a JavaScript helper call (./trampoline.ts); -1 without helper calls. */
   slowPath: number;
+  /** The `fail` import; -1 where nothing can fail (cfg: no fell-off, packet load or local call). */
   failImport: number;
   /**
    * Wasm function index of a WebAssembly implementation of helper `id`
@@ -233,9 +234,14 @@ class FunctionCompiler {
     c.end().op(Op.unreachable);
   }
 
-  /** Running past the function's last instruction is an error, reported at that instruction. */
+  /**
+   * Running past the function's last instruction is an error, reported at that instruction;
+   * after an exit or a jump nothing gets here (cfg's `fallsOff`: the module may not import fail).
+   */
   private fellOff(pc: number): void {
-    this.c.i32Const(FailKind.FellOff).i32Const(pc).call(this.env.failImport).op(Op.unreachable);
+    if (!endsFlow(this.env.cf.kind[pc]))
+      this.c.i32Const(FailKind.FellOff).i32Const(pc).call(this.env.failImport);
+    this.c.op(Op.unreachable);
   }
 
   private insn(i: number, branch: Branch): void {

@@ -75,10 +75,12 @@ export function compileProgram(program: ProgramCode, options: CompileOptions): C
   const cf = analyse(code);
   const m = new ModuleBuilder();
   m.importMemory('env', IMPORT_MEMORY, layout.pages, layout.pages);
-  const helperImport = m.importFunc('env', IMPORT_HELPER, [I32, I32], []);
-  const failImport = m.importFunc('env', IMPORT_FAIL, [I32, I32], []);
-  // The imports only native helpers call, only when there are native helpers: V8 makes a wrapper
-  // for each imported signature of each module (about 0.05 ms each).
+  // Functions are imported only where the program can call them: V8 makes a wrapper for each
+  // imported signature of each module (about 0.05 ms each). -1: not imported, never called.
+  const helperImport =
+    cf.callsHelpers || options.natives ? m.importFunc('env', IMPORT_HELPER, [I32, I32], []) : -1;
+  const mayFail = cf.fallsOff || cf.usesPacket || cf.subprograms.length > 1 || cf.entryCalled;
+  const failImport = mayFail ? m.importFunc('env', IMPORT_FAIL, [I32, I32], []) : -1;
   const hostImports = options.natives && {
     refreshImport: m.importFunc('env', IMPORT_REFRESH, [], []),
     clockImport: m.importFunc('env', IMPORT_CLOCK, [], [F64]),
@@ -94,7 +96,7 @@ export function compileProgram(program: ProgramCode, options: CompileOptions): C
   const fastCopy = !entryCalled && entrySize <= FAST_COPY_MAX ? m.func([I32, I32], [I32]) : -1;
   const packet = { off: m.global(I32, true), len: m.global(I64, true) };
   const callDepth = m.global(I32, true);
-  const slowPath = defineSlowPath(m, helperImport, layout.scratch);
+  const slowPath = helperImport >= 0 ? defineSlowPath(m, helperImport, layout.scratch) : -1;
   const nativeIds = new Set<number>();
   const natives =
     options.natives && hostImports
