@@ -198,6 +198,14 @@ function loadedScalarOf(size: number, signed: boolean): Reg {
   return scalarFrom(b);
 }
 
+/** The constant a load of `size` bytes at `at` of a read-only map's value gives (little-endian). */
+function directRead(data: Uint8Array, at: number, size: number, signed: boolean): Reg {
+  let v = 0n;
+  for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(data[at + i] ?? 0);
+  const u = BigInt.asUintN(64, signed ? BigInt.asIntN(size * 8, v) : v);
+  return constRegWords(Number(u >> 32n) | 0, Number(u & 0xffffffffn) | 0);
+}
+
 /** A scalar from partially set bounds, with every other fact derived. */
 function scalarFrom(b: Bounds): Reg {
   const c = boundsCopy(b);
@@ -1204,6 +1212,11 @@ export class Checker {
           map.valueSize,
           (o) => `invalid access to map value, value_size=${map.valueSize} off=${o} size=${size}`,
         );
+        // A frozen read-only map (libbpf freezes .rodata and .kconfig; tbpf's are never written
+        // after loading): a load at a constant offset gives the value itself, as Linux's
+        // bpf_map_direct_read does — so `if (LINUX_HAS_SYSCALL_WRAPPER)` takes one branch.
+        if (kind === 'read' && map.readOnly && map.initialData && isConst(reg))
+          return directRead(map.initialData, reg.off + constSigned(reg) + off, size, signed);
         return undefined;
       }
       case 'mem':
