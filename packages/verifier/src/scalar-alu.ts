@@ -456,6 +456,10 @@ function viewOp(op: AluOp, a: View, b: View, bits: 32 | 64): View {
         r.ml = b.ml & lowMask;
         setU(r, 0, 0, 0, lim - 1);
         setS(r, 0, 0, 0, lim - 1);
+      } else if (b.sminl >= -lim && b.smaxl <= lim - 1) {
+        // (b is the 32-bit view: its signed bounds are int32s.) Every value already has its n-bit
+        // sign extension's value: the range passes through (Linux's coerce_reg_to_size_sx).
+        setS(r, b.sminh, b.sminl, b.smaxh, b.smaxl);
       } else setS(r, ONES, -lim | 0, 0, lim - 1);
       return r;
     }
@@ -485,7 +489,9 @@ export function scalarAlu(op: AluOp, dst: Bounds, src: Bounds, bits: 32 | 64, ou
     const l = evalAlu(op, dst.vh, dst.vl, 0, 0, bits);
     return out ? setConst(out, hi.h, l) : constBounds(hi.h, l);
   }
-  return fromView(viewOp(op, viewInto(dst, bits, VA), viewInto(src, bits, VB), bits), bits, out);
+  // movsx reads at most the low 32 bits: their view keeps the 32-bit signed range.
+  const srcBits = op === 'movsx8' || op === 'movsx16' || op === 'movsx32' ? 32 : bits;
+  return fromView(viewOp(op, viewInto(dst, bits, VA), viewInto(src, srcBits, VB), bits), bits, out);
 }
 
 const swap16 = (x: number): number => ((x & 0xff) << 8) | ((x >>> 8) & 0xff);

@@ -14,6 +14,8 @@ import {
   ldxh,
   ldxw,
   mov,
+  movsx,
+  movsx32,
   R0,
   R1,
   R2,
@@ -238,6 +240,33 @@ describe('verify', () => {
     expect(verify(prog, { type: rawType(0) }).accepted).toBe(true);
     const r = verify(prog, { type: rawType(0), insnLimit: 500 });
     expect(r.error?.reason).toBe('BPF program is too large. Processed 501 insn');
+  });
+});
+
+describe('sign-extending moves (Linux coerce_reg_to_size_sx)', () => {
+  it('keep a range the narrower type already holds: a short read into a long indexes a 64 KiB value', () => {
+    // w6 = (s16)w6; r6 = (s32)r6 — how clang and tbpf cc widen a `short` (libbpf's usdt.bpf.h)
+    const big = [{ name: 'big', type: 2, keySize: 4, valueSize: 65536, maxEntries: 1 }];
+    const program = [
+      ldxdw(R6, R1, 0),
+      movsx32(16, R6, R6),
+      movsx(32, R6, R6),
+      add.imm(R6, 32768),
+      stw(FP, -4, 0),
+      lddwPseudo('map_fd', R1, 0),
+      mov.reg(R2, FP),
+      add.imm(R2, -4),
+      call(1),
+      jne.imm(R0, 0, 2),
+      mov.imm(R0, 0),
+      exit(),
+      add.reg(R0, R6),
+      ldxb(R0, R0, 0),
+      exit(),
+    ];
+    const r = verify(program, { type: kprobeType(helpers), maps: big, logLevel: 2 });
+    expect(r.error?.reason).toBeUndefined();
+    expect(r.log).toMatch(/^2: \(bf\) r6 = \(s32\)r6 +; R6_w=scalar\(smin=-32768,smax=32767\)$/m);
   });
 });
 

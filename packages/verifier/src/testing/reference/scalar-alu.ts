@@ -188,7 +188,8 @@ function viewOp(op: AluOp, a: View, b: View, bits: 32 | 64): View {
         r.t = { value: b.t.value & lowMask, mask: b.t.mask & lowMask };
         [r.umin, r.umax] = [0n, lim - 1n];
         [r.smin, r.smax] = [0n, lim - 1n];
-      } else [r.smin, r.smax] = [-lim, lim - 1n];
+      } else if (b.smin >= -lim && b.smax <= lim - 1n) [r.smin, r.smax] = [b.smin, b.smax];
+      else [r.smin, r.smax] = [-lim, lim - 1n];
       return r;
     }
     default:
@@ -208,7 +209,9 @@ export function scalarAlu(op: AluOp, dst: Bounds, src: Bounds, bits: 32 | 64): B
       : constBounds(evalAlu(op, dst.v, src.v, 32));
   }
   if (op === 'neg' && isConst(dst)) return constBounds(evalAlu(op, dst.v, 0n, bits));
-  return fromView(viewOp(op, view(dst, bits), view(src, bits), bits), bits);
+  // movsx reads at most the low 32 bits: their view keeps the 32-bit signed range.
+  const srcBits = op.startsWith('movsx') ? 32 : bits;
+  return fromView(viewOp(op, view(dst, bits), view(src, srcBits), bits), bits);
 }
 
 /** `dst = le/be/bswap(dst)` for a scalar, on a little-endian machine. */
