@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 /**
  * Builds the native executor (native/*.c → build/tbpf_jit.node) with the system C compiler and
- * the running Node.js's headers, or with node-gyp when that fails. Never fails the installation: when the addon cannot be
+ * the running Node.js's headers, or with node-gyp when that fails. `--if-stale` (the package's
+ * build) does nothing when the addon is newer than every file in native/, so a checkout that
+ * pulled a change to the executor rebuilds it with the TypeScript that expects it. Never fails the installation: when the addon cannot be
  * built it writes the reason to build/unavailable.txt, which the JIT reports at run time
  * (and the runtime falls back to the interpreter).
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -37,6 +39,15 @@ function why(error, cmd) {
   return (String(error.stderr ?? '').trim() || error.message).split('\n')[0];
 }
 
+/** Whether the addon was built after the last change to any file in native/. */
+function upToDate() {
+  if (!existsSync(out)) return false;
+  const native = path.join(root, 'native');
+  const newest = Math.max(...readdirSync(native).map((f) => statSync(path.join(native, f)).mtimeMs));
+  return statSync(out).mtimeMs >= newest;
+}
+
+if (process.argv.includes('--if-stale') && upToDate()) process.exit(0);
 mkdirSync(buildDir, { recursive: true });
 rmSync(reasonFile, { force: true });
 if (process.platform !== 'linux' || process.arch !== 'x64') {
