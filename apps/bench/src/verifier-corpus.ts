@@ -189,7 +189,15 @@ function kernelVerdict(oracle: string, type: ProgramType, linked: LinkedProgram)
   const def = (m: MapSpec) => `${m.type} ${m.keySize} ${m.valueSize} ${m.maxEntries || 64} ${m.flags}`;
   const templates = linked.maps.flatMap((m) => (m.inner ? [`template ${def(m.inner)}\n`] : []));
   let template = 0;
-  const maps = linked.maps.map((m) => `map ${def(m)}${m.inner ? ` ${-++template}` : ''}\n`);
+  // Global data as libbpf loads it: the value written, .rodata and .kconfig frozen (the
+  // kernel then reads their constants, as tbpf does).
+  const data = (m: MapSpec) => {
+    if (!m.initialData) return '';
+    const value = new Uint8Array(m.valueSize);
+    value.set(m.initialData.subarray(0, m.valueSize));
+    return `init ${hex(value)}\n${m.readOnly ? 'freeze\n' : ''}`;
+  };
+  const maps = linked.maps.map((m) => `map ${def(m)}${m.inner ? ` ${-++template}` : ''}\n${data(m)}`);
   maps.unshift(...templates);
   const attach = numbers.attachType === undefined ? '' : `attach ${numbers.attachType}\n`;
   const flags = type.sleepable ? 'flags 16\n' : '';

@@ -4,7 +4,9 @@
  *         (expected_attach_type), "flags N\n" (prog_flags), "btf_id N\n" (attach_btf_id), then
  *         "map TYPE KEY VALUE MAX FLAGS [INNER]\n" lines (INNER: index of an earlier map used as
  *         the inner-map template of a map-in-map, or -(k+1) for the k-th "template TYPE KEY
- *         VALUE MAX FLAGS\n" line, a map created only as a template), then
+ *         VALUE MAX FLAGS\n" line, a map created only as a template), each map optionally
+ *         followed by "init HEX\n" (the value of its key 0: global data, as libbpf writes it)
+ *         and "freeze\n" (BPF_MAP_FREEZE, as libbpf freezes .rodata and .kconfig), then
  *         "prog HEX\n" (the instruction bytes, little-endian). lddw src 5 (map index) and
  *         src 6 (map index + value offset) are patched to the kernel's map fd forms.
  * stdout: "accept" or "reject"; the last log line before the statistics (empty when accepted);
@@ -105,6 +107,8 @@ int main(void) {
   int fds[MAX_MAPS], nmaps = 0, templates[MAX_MAPS], ntemplates = 0;
   size_t len = 0, code_cap = 1 << 16;
   unsigned char *code = malloc(code_cap);
+  size_t value_cap = 1 << 16;
+  unsigned char *value = malloc(value_cap);
   char reason[1024], processed[512], usec[256];
   while (getline(&line, &cap, stdin) > 0) {
     if (!strncmp(line, "type kprobe", 11)) o.type = BPF_PROG_TYPE_KPROBE;
@@ -142,6 +146,27 @@ int main(void) {
         return 2;
       }
       nmaps++;
+    } else if (!strncmp(line, "init ", 5)) {
+      size_t n = 0;
+      read_hex(line + 5, &value, &n, &value_cap);
+      union bpf_attr a;
+      memset(&a, 0, sizeof a);
+      unsigned key = 0;
+      a.map_fd = nmaps > 0 ? (unsigned)fds[nmaps - 1] : 0;
+      a.key = (unsigned long)&key;
+      a.value = (unsigned long)value;
+      if (nmaps == 0 || sys_bpf(BPF_MAP_UPDATE_ELEM, &a) < 0) {
+        perror("map init");
+        return 2;
+      }
+    } else if (!strncmp(line, "freeze", 6)) {
+      union bpf_attr a;
+      memset(&a, 0, sizeof a);
+      a.map_fd = nmaps > 0 ? (unsigned)fds[nmaps - 1] : 0;
+      if (nmaps == 0 || sys_bpf(BPF_MAP_FREEZE, &a) < 0) {
+        perror("map freeze");
+        return 2;
+      }
     } else if (!strncmp(line, "prog ", 5)) {
       read_hex(line + 5, &code, &len, &code_cap);
     } else if (!strncmp(line, "load ", 5)) {
