@@ -3,33 +3,12 @@
  * its verifier used in error messages): `code_d9 r6 = *(u64 *)(r1 +104)`,
  * `code_55 if r0 != 0x0 goto pc+11`, `code_85 call bpf_memcmp`, `code_06 ret`.
  */
+
+import { ALU_OPERATOR, JMP_OPERATOR } from '../text/operators.js';
 import type { DraftInsn } from './draft-insn.js';
 import { draftOpcode } from './draft-insn.js';
 import { strtabName } from './image.js';
 
-const ALU: Record<string, string> = {
-  add: '+=',
-  sub: '-=',
-  mul: '*=',
-  div: '/=',
-  or: '|=',
-  and: '&=',
-  lsh: '<<=',
-  rsh: '>>=',
-  mod: '%=',
-  xor: '^=',
-  mov: '=',
-  arsh: 's>>=',
-};
-const JMP: Record<string, string> = {
-  jeq: '==',
-  jgt: '>',
-  jge: '>=',
-  jset: '&',
-  jne: '!=',
-  jsgt: 's>',
-  jsge: 's>=',
-};
 const SIZE: Record<number, string> = { 1: 'u8', 2: 'u16', 4: 'u32', 8: 'u64' };
 
 const signed = (n: number) => (n < 0 ? `${n}` : `+${n}`);
@@ -44,7 +23,8 @@ export function formatDraftInsn(insn: DraftInsn, strtab?: Uint8Array): string {
   switch (op.kind) {
     case 'alu':
       if (op.op === 'neg') text = `r${dst} = -r${dst}`;
-      else text = `r${dst} ${ALU[op.op]} ${op.source === 'reg' ? `r${src}` : imm}`;
+      else
+        text = `r${dst} ${op.op === 'mov' ? '=' : ALU_OPERATOR[op.op]} ${op.source === 'reg' ? `r${src}` : imm}`;
       break;
     case 'bswap':
       text = `r${dst} = bswap${op.bits} r${dst}`;
@@ -62,7 +42,7 @@ export function formatDraftInsn(insn: DraftInsn, strtab?: Uint8Array): string {
       text = `lock *(${SIZE[op.size]} *)(r${dst} ${signed(off)}) += r${src}`;
       break;
     case 'jmp':
-      text = `if r${dst} ${JMP[op.op]} ${op.source === 'reg' ? `r${src}` : hex(imm)} goto pc${signed(off)}`;
+      text = `if r${dst} ${JMP_OPERATOR[op.op]} ${op.source === 'reg' ? `r${src}` : hex(imm)} goto pc${signed(off)}`;
       break;
     case 'ja':
       text = `goto pc${signed(off)}`;
