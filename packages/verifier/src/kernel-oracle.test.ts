@@ -9,10 +9,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { encode, exit, jne, lddwPseudo, ldxb, ldxw, mov, R0, R1 } from '@tbpf/isa';
+import { encode } from '@tbpf/isa';
 import { seededRandom } from '@tbpf/isa/testing';
 import { describe, expect, it } from 'vitest';
-import { kernelTypeNumbers, socketFilterType, verify } from './index.js';
+import { kernelTypeNumbers, type MapInfo, socketFilterType, verify } from './index.js';
+import { globalDataMap, READS_VALUE_1 } from './read-only-map.test-util.js';
 import { parseCorpus } from './testing/corpus.js';
 import { randomProgram } from './testing/soundness.js';
 
@@ -34,6 +35,11 @@ function buildOracle(): string | undefined {
 const oracle = buildOracle();
 const hex = (b: Uint8Array) => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
 
+/** A map as the oracle creates it; global data as libbpf loads it: written, read-only ones frozen. */
+const oracleMap = (m: MapInfo) =>
+  `map ${m.type} ${m.keySize} ${m.valueSize} ${m.maxEntries} ${m.readOnly ? 0x80 : 0}\n` +
+  (m.initialData ? `init ${hex(m.initialData)}\n${m.readOnly ? 'freeze\n' : ''}` : '');
+
 // Each test makes hundreds of bpf(2) loads: minutes on a loaded machine (hence the timeouts).
 describe.skipIf(!oracle)('agreement with the Linux kernel verifier (bpf(2))', () => {
   it('loads the corpus and reports the agreement of verdicts', () => {
@@ -54,12 +60,7 @@ describe.skipIf(!oracle)('agreement with the Linux kernel verifier (bpf(2))', ()
         } catch {
           continue;
         }
-        // A read-only map with data is loaded as libbpf loads .rodata: written, then frozen.
-        const maps = (p.options.maps ?? []).map(
-          (m) =>
-            `map ${m.type} ${m.keySize} ${m.valueSize} ${m.maxEntries} ${m.readOnly ? 0x80 : 0}\n` +
-            (m.readOnly && m.initialData ? `init ${hex(m.initialData)}\nfreeze\n` : ''),
-        );
+        const maps = (p.options.maps ?? []).map(oracleMap);
         // The program's own type; `raw` (no Linux counterpart) is loaded as a socket filter.
         const numbers = kernelTypeNumbers(p.options.type) ?? { progType: 1 };
         const attach = numbers.attachType === undefined ? '' : `attach ${numbers.attachType}\n`;
@@ -81,34 +82,14 @@ describe.skipIf(!oracle)('agreement with the Linux kernel verifier (bpf(2))', ()
   }, 180_000);
 
   it('a frozen global-data map is read as constants, by Linux and by tbpf (libbpf freezes .rodata and .kconfig)', () => {
-    // r1 = &value[1]; r0 = *(u8 *)r1; if r0 != 0 goto +1; r1 = 0; r0 = *(u32 *)r1 — the NULL
-    // load is reached only if value[1] can be 0.
-    const insns = [
-      lddwPseudo('map_idx_value', R1, 0, 1),
-      ldxb(R0, R1, 0),
-      jne.imm(R0, 0, 1),
-      mov.imm(R1, 0),
-      ldxw(R0, R1, 0),
-      exit(),
-    ];
-    const initialData = Uint8Array.of(0, 1, 0, 0, 0, 0, 0, 0);
     for (const frozen of [true, false]) {
-      const map = {
-        name: '.rodata',
-        type: 2,
-        keySize: 4,
-        valueSize: 8,
-        maxEntries: 1,
-        readOnly: frozen,
-        initialData,
-      };
-      const data = `init ${hex(initialData)}\n${frozen ? 'freeze\n' : ''}`;
+      const map = globalDataMap(frozen);
       const run = spawnSync(oracle!, [], {
-        input: `type socket\nmap 2 4 8 1 ${frozen ? 0x80 : 0}\n${data}prog ${hex(encode(insns))}\n`,
+        input: `type socket\n${oracleMap(map)}prog ${hex(encode(READS_VALUE_1))}\n`,
       });
       const linux = run.stdout.toString().split('\n')[0] === 'accept';
       expect({ frozen, linux }).toEqual({ frozen, linux: frozen });
-      expect(verify(insns, { type: socketFilterType(), maps: [map] }).accepted).toBe(linux);
+      expect(verify(READS_VALUE_1, { type: socketFilterType(), maps: [map] }).accepted).toBe(linux);
     }
   });
 

@@ -12,7 +12,6 @@ import {
   ldxb,
   ldxdw,
   ldxh,
-  ldxw,
   mov,
   movsx,
   movsx32,
@@ -35,6 +34,7 @@ import {
   verify,
   verifyOrThrow,
 } from './index.js';
+import { globalDataMap, READS_VALUE_1 } from './read-only-map.test-util.js';
 import { verifyPruned } from './verify.js';
 
 const helpers = standardHelperSet();
@@ -271,33 +271,14 @@ describe('sign-extending moves (Linux coerce_reg_to_size_sx)', () => {
 });
 
 describe('loads from a read-only map (.rodata, .kconfig: frozen by libbpf)', () => {
-  // r1 = &value[1]; r0 = *(u8 *)r1; if r0 != 0 goto +1 (r1 = NULL is then never read); r0 = *r1
-  const program = [
-    lddwPseudo('map_idx_value', R1, 0, 1),
-    ldxb(R0, R1, 0),
-    jne.imm(R0, 0, 1),
-    mov.imm(R1, 0),
-    ldxw(R0, R1, 0),
-    exit(),
-  ];
-  const map = (readOnly: boolean) => ({
-    name: '.kconfig',
-    type: 2,
-    keySize: 4,
-    valueSize: 8,
-    maxEntries: 1,
-    readOnly,
-    initialData: Uint8Array.of(0, 1, 0, 0, 0, 0, 0, 0),
-  });
-
   it('give the value itself at a constant offset, as Linux reads a frozen map: one branch is explored', () => {
-    const r = verify(program, { type: kprobeType(helpers), maps: [map(true)], logLevel: 2 });
+    const r = verify(READS_VALUE_1, { type: kprobeType(helpers), maps: [globalDataMap(true)], logLevel: 2 });
     expect(r.accepted).toBe(true);
     expect(r.log).toMatch(/^1: \(71\) r0 = \*\(u8 \*\)\(r1 \+0\) +; R0_w=1$/m);
   });
 
   it('give an unknown value from a writable map (both branches, the NULL one rejected)', () => {
-    const r = verify(program, { type: kprobeType(helpers), maps: [map(false)] });
+    const r = verify(READS_VALUE_1, { type: kprobeType(helpers), maps: [globalDataMap(false)] });
     expect(r.accepted).toBe(false);
     expect(r.error?.reason).toMatch(/R1 invalid mem access 'scalar'/);
   });
