@@ -3,9 +3,10 @@
  * Builds the native executor (native/*.c → build/tbpf_jit.node) with the system C compiler and
  * the running Node.js's headers, or with node-gyp when that fails. `--if-stale` (the package's
  * build) does nothing when the addon is newer than every file in native/, so a checkout that
- * pulled a change to the executor rebuilds it with the TypeScript that expects it. Never fails the installation: when the addon cannot be
- * built it writes the reason to build/unavailable.txt, which the JIT reports at run time
- * (and the runtime falls back to the interpreter).
+ * pulled a change to the executor rebuilds it with the TypeScript that expects it. Never fails
+ * the installation: when the addon cannot be built it writes the reason to
+ * build/unavailable.txt, which the JIT reports at run time (and the runtime falls back to the
+ * interpreter).
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';

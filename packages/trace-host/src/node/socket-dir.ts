@@ -53,25 +53,30 @@ function checkOwnDir(dir: string): void {
     throw new SocketDirError(`${dir} is open to other users (mode ${(st.mode & 0o777).toString(8)})`);
 }
 
+/** The `<pid>.sock` files in `dir` (none when it cannot be read). */
+function pidSocketFiles(dir: string): { pid: number; path: string }[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    const m = /^(\d+)\.sock$/.exec(name);
+    return m ? [{ pid: Number(m[1]), path: join(dir, name) }] : [];
+  });
+}
+
 /**
  * Remove this user's sockets in `dir` whose process is gone: a process killed by a signal cannot
  * remove its own.
  */
 export function removeDeadSockets(dir: string): void {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    const pid = Number(/^(\d+)\.sock$/.exec(name)?.[1] ?? 0);
-    if (pid === 0 || isAlive(pid)) continue;
-    const path = join(dir, name);
+  for (const { pid, path } of pidSocketFiles(dir)) {
+    // (The pid is asked last, just before the removal: a new process may have been given it.)
+    if (!isOurSocket(path) || isAlive(pid)) continue;
     try {
-      const st = lstatSync(path);
-      // (The pid is asked again last: a new process may have been given it meanwhile.)
-      if (st.isSocket() && st.uid === uid() && !isAlive(pid)) unlinkSync(path);
+      unlinkSync(path);
     } catch {
       // gone meanwhile
     }
@@ -153,17 +158,7 @@ export function listTracedProcesses(): TracedProcess[] {
   const listening = listeningSockets();
   const seen = new Map<number, TracedProcess>();
   for (const dir of candidateDirs()) {
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      continue;
-    }
-    for (const name of names) {
-      const m = /^(\d+)\.sock$/.exec(name);
-      if (!m) continue;
-      const pid = Number(m[1]);
-      const socket = join(dir, name);
+    for (const { pid, path: socket } of pidSocketFiles(dir)) {
       if (seen.has(pid) || !isOurSocket(socket) || !isAlive(pid)) continue;
       if (listening && !listensIn(pid, dir, listening)) continue;
       seen.set(pid, { pid, socket, command: commandLine(pid) });
