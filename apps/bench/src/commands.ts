@@ -174,7 +174,7 @@ export async function packets(
 ): Promise<void> {
   const { buildTestRunOracle } = await import('@tbpf/object/testing');
   const { packetCorpusText, runPacketCorpus } = await import('./packet-corpus.js');
-  const oracle = buildTestRunOracle(join(root, 'packages/object/scripts/bpf-test-run.c'));
+  const oracle = buildTestRunOracle(join(root, 'packages/verifier/scripts/bpf-oracle.c'));
   if (!('bin' in oracle)) {
     process.stderr.write(`the kernel oracle is unavailable: ${oracle.reason}\n`);
     process.exitCode = 2;

@@ -1,37 +1,36 @@
 /**
- * The running kernel as an oracle for packet programs: scripts/bpf-test-run.c loads a program
- * with bpf(2) and runs it with BPF_PROG_TEST_RUN (root or CAP_BPF + CAP_NET_ADMIN needed).
- * `buildTestRunOracle` says why it cannot work here instead of failing.
+ * The running kernel as an oracle for packet programs: the verifier's kernel oracle
+ * (`@tbpf/verifier/scripts/bpf-oracle.c`) loads a program with bpf(2) and runs it with
+ * BPF_PROG_TEST_RUN (root or CAP_BPF + CAP_NET_ADMIN needed). `buildTestRunOracle` says why it
+ * cannot work here instead of failing.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { MapSpec } from '@tbpf/asm';
 
-/** scripts/bpf-test-run.c of this package (from src/testing or dist/testing; a bundle passes its own). */
-const packageSource = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../scripts/bpf-test-run.c',
-);
+/** The oracle's C source as @tbpf/verifier ships it (a bundle passes its own path). */
+const oracleSource = (): string =>
+  createRequire(import.meta.url).resolve('@tbpf/verifier/scripts/bpf-oracle.c');
 
 export const toHex = (b: Uint8Array): string => [...b].map((x) => x.toString(16).padStart(2, '0')).join('');
 export const fromHex = (s: string): Uint8Array =>
   s === '-' ? new Uint8Array() : Uint8Array.from(s.match(/../g) ?? [], (b) => Number.parseInt(b, 16));
 
 /** The oracle's executable, or why there is none (not root, no gcc, no bpf(2)). */
-export function buildTestRunOracle(source = packageSource): { bin: string } | { reason: string } {
+export function buildTestRunOracle(source = oracleSource()): { bin: string } | { reason: string } {
   if (process.getuid?.() !== 0) return { reason: 'BPF_PROG_TEST_RUN needs root' };
-  const bin = path.join(mkdtempSync(path.join(tmpdir(), 'bpf-test-run-')), 'oracle');
+  const bin = path.join(mkdtempSync(path.join(tmpdir(), 'bpf-oracle-')), 'oracle');
   try {
     execFileSync('gcc', ['-O2', '-o', bin, source], { stdio: 'pipe' });
   } catch (e) {
-    return { reason: `gcc could not build bpf-test-run.c: ${(e as Error).message.split('\n')[0]}` };
+    return { reason: `gcc could not build bpf-oracle.c: ${(e as Error).message.split('\n')[0]}` };
   }
   // XDP_PASS on a 14-byte frame: bpf(2) and test runs work here.
   const probe = spawnSync(bin, [], {
-    input: `type 6\nprog b7000000020000009500000000000000\nrun ${'00'.repeat(14)} -\n`,
+    input: `type 6\nload b7000000020000009500000000000000\nrun ${'00'.repeat(14)} -\n`,
   });
   const out = probe.stdout?.toString() ?? '';
   return probe.status === 0 && out.includes('ok 2 ')
@@ -70,20 +69,18 @@ export function kernelTestRun(
   if (program.attachType !== undefined) lines.push(`attach ${program.attachType}`);
   program.maps.forEach((m) => {
     lines.push(`map ${m.type} ${m.keySize} ${m.valueSize} ${m.maxEntries} ${m.flags}`);
+    if (m.initialData) lines.push(`init ${toHex(m.initialData.subarray(0, m.valueSize))}`);
   });
-  const sets = program.maps.flatMap((m, i) =>
-    m.initialData ? [`set ${i} 00000000 ${toHex(m.initialData.subarray(0, m.valueSize)) || '-'}`] : [],
-  );
-  lines.push(...sets, `prog ${toHex(program.insns)}`);
+  lines.push(`load ${toHex(program.insns)}`);
   for (const input of inputs)
     lines.push(`run ${toHex(input.data) || '-'} ${input.ctx ? toHex(input.ctx) : '-'}`);
   program.maps.forEach((_, i) => {
     lines.push(`dump ${i}`);
   });
   const r = spawnSync(bin, [], { input: `${lines.join('\n')}\n`, maxBuffer: 256 << 20 });
-  if (r.status !== 0) throw new Error(`bpf-test-run failed (${r.status}): ${r.stderr?.toString().trim()}`);
+  if (r.status !== 0) throw new Error(`bpf-oracle failed (${r.status}): ${r.stderr?.toString().trim()}`);
   const out = r.stdout.toString().split('\n');
-  let at = sets.length;
+  let at = 0;
   const load = out[at++] ?? '';
   const session: KernelSession = { runs: [], maps: [] };
   if (load.startsWith('reject')) session.rejected = load.split('\t')[1] ?? '';
