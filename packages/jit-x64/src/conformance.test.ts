@@ -24,7 +24,6 @@ describe.skipIf(!nativeAvailable())('bpf_conformance on the x86-64 JIT', () => {
     { name: 'blinded with a seed', engine: new JitEngine({ blind: { seed: 7 } }) },
     { name: 'direct', engine: new JitEngine({ blind: false, addressing: 'direct' }) },
     { name: 'confined', engine: new JitEngine({ blind: false, addressing: 'confined' }) },
-    { name: 'whole passes', engine: new JitEngine({ blind: false, jumpSizing: 'passes' }) },
   ])('$name', ({ engine }) => {
     it.each(files)('%s', (file) => {
       const t = parseConformanceData(readFileSync(path.join(testsDir, file), 'utf8'), file);

@@ -37,7 +37,7 @@ import { type Addon, type Dispatch, type NativeProgram, nativeAddon } from './na
 import { nativeHelperName } from './native-helpers.js';
 import { CONFINED_REACH, reservationProblem } from './reservation.js';
 
-export type JitOptions = Pick<CompileOptions, 'blind' | 'jumpSizing'> & {
+export type JitOptions = Pick<CompileOptions, 'blind'> & {
   /**
    * How accesses reach the linear memory (codegen/memory.ts): 'segment' (the default where
    * this thread's GS is free), else 'confined'; 'direct' has no sandbox (measurements only).
@@ -303,7 +303,6 @@ export class JitEngine implements Engine {
       blind: blind ?? this.options.blind ?? true,
       randomFill: addonRandomFill(),
       addressing: this.options.addressing ?? defaultAddressing(),
-      jumpSizing: this.options.jumpSizing,
       zeroedStacks: program.zeroedStacks,
       resolveLddw: (i) => program.constants[i],
     });

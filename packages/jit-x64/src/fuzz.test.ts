@@ -13,13 +13,7 @@ const FIRST_SEED = Number(process.env.FUZZ_SEED ?? 1);
 
 describe.skipIf(!nativeAvailable())('JIT = interpreter on random programs', () => {
   // {} is the engine's default: confined and blinded.
-  const configs: JitOptions[] = [
-    {},
-    { blind: false },
-    { addressing: 'confined' },
-    { addressing: 'direct' },
-    { jumpSizing: 'passes' },
-  ];
+  const configs: JitOptions[] = [{}, { blind: false }, { addressing: 'confined' }, { addressing: 'direct' }];
   for (const config of configs) {
     const share = Object.keys(config).length === 0 ? COUNT : Math.ceil(COUNT / 6);
     it(`${share} programs ${JSON.stringify(config)}`, { timeout: 0 }, async () => {

@@ -5,12 +5,12 @@
  * R1 and R2 arrive where BPF wants them; `base` goes to r12 (minus 2^32 in direct mode, which
  * the executor arranges), `env` is kept at [rsp] in every frame, and r10 becomes R10.
  *
- * Jump sizes: one layout pass emits every jump near and records where each one is and goes;
- * branch relaxation on those sizes (no emission) shrinks every jump whose short form reaches
- * (sizes only shrink, so it converges); then the code is assembled from the layout pass's
- * bytes with each jump re-encoded and each local call re-aimed — everything else is
- * position-independent. (The `iterate` mode, Linux's addrs[] loop of whole passes until two
- * agree, remains as a fallback.)
+ * One pass emits the code into a buffer sized once from per-instruction bounds
+ * (./size-bounds.ts). A backward jump knows its distance and is short when that fits; a forward
+ * one is short when the bounds of the instructions it skips sum to at most 127 bytes, near
+ * otherwise, and its displacement (like a local call's) is patched when the pass ends. Should
+ * a short one not reach after all (a bound too small), the program is emitted once more with
+ * every forward jump near.
  */
 import {
   ALU_OP,
@@ -103,8 +103,8 @@ import {
 } from './context.js';
 import { JitError } from './errors.js';
 import { analyse, type ProgramShape } from './functions.js';
-import { assembleRelaxed, type JumpLayout, newJumpLayout } from './jump-sizing.js';
 import { lowerAtomic, lowerLdx, lowerSt, lowerStx, lowerZeroStack } from './memory.js';
+import { FUNCTION_BOUND, sizeBounds } from './size-bounds.js';
 
 export interface CompileOptions {
   /** Constant blinding (Linux's bpf_jit_harden): true for fresh randomness, or a seed for tests. */
@@ -124,12 +124,6 @@ export interface CompileOptions {
   maxFrames?: number;
   /** Bytes of BPF stack per frame: a local call moves R10 down by this much (default 512). */
   frameSize?: number;
-  /**
-   * How jump sizes are chosen: 'relax' (default) — one layout pass, branch relaxation, assembly
-   * from the layout bytes; 'passes' — Linux's whole passes until two agree (also the fallback
-   * should relaxation's prediction ever miss).
-   */
-  jumpSizing?: 'relax' | 'passes';
   /** Functions whose stack is zeroed on entry (vm's ZeroedStack): the entry's in its prologue, others' at each call. */
   zeroedStacks?: readonly ZeroedStack[];
   /**
@@ -166,6 +160,7 @@ export interface CompiledProgram {
   /** Deepest chain of frames: the stack region must hold frames × frameSize bytes. */
   frames: number;
   frameSize: number;
+  /** Emission passes: 1, or 2 when a forward jump sized short by the bounds did not reach. */
   passes: number;
 }
 
@@ -192,7 +187,10 @@ for (const op of [ALU_OP.add, ALU_OP.sub, ALU_OP.and, ALU_OP.or, ALU_OP.xor]) SE
 /** No condition: an unconditional jmp (`jumpTo`). */
 const ALWAYS = -1;
 
-const MAX_PASSES = 20;
+/** What a displacement to patch points at (`Compiler.fixups`). */
+const TO_INSN = 0;
+const TO_EXIT = 1;
+const TO_ENTRY = 2;
 
 /** Compile a program: instruction objects, or the packed form (vm's LoadedProgram.code). */
 export function compile(program: readonly Insn[] | PackedInsns, options: CompileOptions = {}): CompileResult {
@@ -215,20 +213,18 @@ function pack(insns: readonly Insn[]): PackedInsns {
 }
 
 /**
- * The buffer passes emit into, shared by every compilation (they run one at a time, and the
- * result is always copied out of it): one allocation per process, not one per program.
+ * The buffer the code is emitted into, shared by every compilation (they run one at a time, and
+ * the result is always copied out of it): one allocation per process, not one per program.
  */
 let scratch: CodeBuffer | undefined;
 
-function scratchBuffer(): CodeBuffer {
+function scratchBuffer(capacity: number): CodeBuffer {
   // A huge program's buffer is not kept for the next one.
   if (!scratch || scratch.bytes.length > 1 << 22) scratch = new CodeBuffer(1 << 16);
   scratch.reset();
+  scratch.ensure(capacity);
   return scratch;
 }
-
-/** Bytes a buffer must have free before one instruction (or a prologue/epilogue) is lowered: more than any emits. */
-const MAX_INSN_BYTES = 128;
 
 class Compiler {
   private readonly ctx: Ctx;
@@ -254,18 +250,27 @@ class Compiler {
   private helperCalls = false;
   /** Callee-saved registers the main prologue saves, in push order. */
   private savedRegs: number[] = [];
-  /** Addresses from the pass before (forward references) or this pass (backward ones). */
+  /**
+   * `bound[i]`: the sum of the size bounds of instructions 0..i-1 (./size-bounds.ts); the bytes
+   * between two instructions of one function are at most the difference.
+   */
+  private readonly bound: Int32Array;
+  /** Code offset of each instruction (the extra last entry: the end), of each function's prologue and epilogue. */
   private readonly addrs: Int32Array;
   private readonly entryAddr: Int32Array;
   private readonly exitAddr: Int32Array;
-  private changed = false;
-  /** Where the current instruction started in the previous pass, minus where it starts now. */
-  private shift = 0;
-  private forceNear = false;
-  /** 'layout' emits every jump near and records it; 'iterate' is a whole pass of the fallback. */
-  private mode: 'layout' | 'iterate' = 'layout';
-  /** The instruction being lowered. */
+  /** Whether forward jumps may be short (false on the second pass). */
+  private shortForward = true;
+  /**
+   * Displacements to patch once every address is known, three numbers each: where the
+   * displacement is, its width (1 or 4) × 4 + what it points at (TO_INSN, TO_EXIT, TO_ENTRY),
+   * and the instruction or function.
+   */
+  private fixups = new Int32Array(192);
+  private fixupCount = 0;
+  /** The instruction being lowered, and the function it is in. */
   private current = 0;
+  private currentFunction = 0;
   /**
    * What the zero flag says after the instruction just lowered: the BPF register it tests
    * (× 2, + 1 for a 64-bit result) when that instruction ended with an add/sub/and/or/xor
@@ -277,11 +282,6 @@ class Compiler {
    * program starts with `mov reg, 0`s — which then need no code. Anything else ends it.
    */
   private zeroRegs = 0;
-  /** What the layout pass records for relaxation. */
-  private readonly layout: JumpLayout;
-  /** Where blinding's random values come from (null without blinding), and those drawn so far. */
-  private readonly source: (() => number) | null;
-  private readonly drawn: number[] = [];
 
   constructor(
     private readonly code: PackedInsns,
@@ -291,48 +291,52 @@ class Compiler {
     this.shape = analyse(code, options.maxFrames ?? 8);
     this.frameSize = options.frameSize ?? 512;
     const blind = options.blind;
-    this.source = !blind
-      ? null
-      : typeof blind === 'object'
-        ? seededRandom(blind.seed)
-        : cryptoRandom(options.randomFill);
-    this.ctx = {
-      buf: scratchBuffer(),
-      operand: { base: 0, index: NO_INDEX, disp: 0 },
-      random: null,
-      addressing: options.addressing ?? 'confined',
-    };
+    const addressing = options.addressing ?? 'confined';
     this.lddwLo = new Int32Array(n);
     this.lddwHi = new Int32Array(n);
     this.callIds = new Float64Array(n);
+    this.bound = new Int32Array(n + 1);
     const zeroedStacks = options.zeroedStacks?.filter((z) => z.bytes > 0) ?? [];
     this.zeroed = zeroedStacks.length > 0 ? new Int32Array(n) : undefined;
     for (const z of zeroedStacks) this.zeroed![z.insnIndex] = z.bytes;
-    this.prescan();
+    this.prescan(sizeBounds(!!blind, addressing));
     const nf = this.shape.starts.length;
-    // Over-estimates for whole passes: the first chooses near jumps, later ones only shrink.
+    let functionBytes = nf * FUNCTION_BOUND;
+    if (this.zeroed) for (const f of this.shape.starts) functionBytes += 2 * this.zeroed[f];
+    this.ctx = {
+      buf: scratchBuffer(this.bound[n] + functionBytes),
+      operand: { base: 0, index: NO_INDEX, disp: 0 },
+      random: !blind
+        ? null
+        : typeof blind === 'object'
+          ? seededRandom(blind.seed)
+          : cryptoRandom(options.randomFill),
+      addressing,
+    };
     this.addrs = new Int32Array(n + 1);
-    for (let i = 0; i <= n; i++) this.addrs[i] = (i + 1) * 64;
     this.entryAddr = new Int32Array(nf);
     this.exitAddr = new Int32Array(nf);
-    for (let f = 0; f < nf; f++) {
-      this.entryAddr[f] = this.shape.starts[f] * 64;
-      this.exitAddr[f] = ((this.shape.starts[f + 1] ?? n) + 1) * 64;
-    }
-    this.layout = newJumpLayout(this.shape, this.addrs, this.entryAddr, this.exitAddr);
   }
 
-  /** Checks that do not depend on code addresses, the registers used, helper slots, lddw values. */
-  private prescan(): void {
+  /**
+   * Checks that do not depend on code addresses, the registers used, helper slots, lddw
+   * values, and the running sum of the size bounds.
+   */
+  private prescan(bounds: Uint8Array): void {
     const { length: n, op, dst, src, imm } = this.code;
+    const { bound, zeroed } = this;
+    const { target } = this.shape;
     let used = this.used;
     // Zeroing a stack stores through R10 (and may fault, at a call from a moved R10).
-    if (this.zeroed) {
+    if (zeroed) {
       used |= 1 << 10;
       this.accesses = true;
     }
+    let sum = 0;
     for (let i = 0; i < n; i++) {
       const id = op[i];
+      bound[i] = sum;
+      sum += bounds[id];
       // Fields an instruction does not have are 0 in the packed form, and R0 is always used.
       if (dst[i] > 10 || src[i] > 10) {
         throw new JitError('bad-register', `no register r${Math.max(dst[i], src[i])}`, i);
@@ -354,14 +358,14 @@ class Compiler {
           );
         case KIND_CALL: {
           this.calls = true;
-          const target = OP_SUB[id];
-          if (target === CALL_TARGET.kfunc) throw new JitError('kfunc-call', `kfunc call ${imm[i]}`, i);
-          if (target === CALL_TARGET.helper) {
+          const kind = OP_SUB[id];
+          if (kind === CALL_TARGET.kfunc) throw new JitError('kfunc-call', `kfunc call ${imm[i]}`, i);
+          if (kind === CALL_TARGET.helper) {
             this.helperCalls = true;
             const helper = imm[i] >>> 0;
             if (!this.helperSlot.has(helper)) this.helperSlot.set(helper, this.helperSlot.size);
             this.callIds[i] = helper;
-          }
+          } else if (zeroed) sum += 2 * zeroed[target[i]]; // the callee's stack, zeroed at the call
           break;
         }
         case KIND_CALLX:
@@ -375,6 +379,7 @@ class Compiler {
           break;
       }
     }
+    bound[n] = sum;
     this.used = used;
   }
 
@@ -416,29 +421,21 @@ class Compiler {
     this.savedRegs = calleeSaved
       .filter(([bpf]) => (bpf < 0 ? needsBase : (used >> bpf) & 1))
       .map(([, x]) => x);
-    let code: Uint8Array | undefined;
-    let passes = 0;
-    if (this.options.jumpSizing !== 'passes') {
-      this.mode = 'layout';
-      this.pass();
-      code = assembleRelaxed(this.layout, this.ctx.buf.bytes, this.ctx.buf.len);
-      passes = 1;
-    }
-    this.mode = 'iterate';
-    this.changed = code === undefined;
-    while (this.changed && passes < MAX_PASSES + 3) {
-      if (passes === MAX_PASSES) this.forceNear = true; // sizes no longer depend on distances
+    let passes = 1;
+    this.pass();
+    if (!this.patch()) {
+      this.shortForward = false;
       this.pass();
       passes++;
+      if (!this.patch()) throw new Error('internal: a near jump does not reach');
     }
-    if (this.changed) throw new Error('internal: jump sizes did not converge');
-    code ??= this.ctx.buf.finish();
+    this.ctx.buf.checkOverrun();
     return {
-      code,
+      code: this.ctx.buf.finish(),
       helperSlots: [...this.helperSlot.keys()],
       usesCallx: this.usesCallx,
       callIds: this.callIds,
-      insnOffsets: this.addrs, // this compilation's own
+      insnOffsets: this.addrs,
       functionOffsets: Array.from(this.entryAddr),
       addressing: this.ctx.addressing,
       faultExit: this.accesses ? this.exitAddr[0] : -1,
@@ -448,53 +445,67 @@ class Compiler {
     };
   }
 
-  private setAddr(table: Int32Array, i: number, value: number): void {
-    if (table[i] !== value) {
-      table[i] = value;
-      this.changed = true;
-    }
-  }
-
   private pass(): void {
     const { buf } = this.ctx;
     const { starts, functionOf } = this.shape;
-    // Every pass sees the same random values, so blinded bytes are those of the final pass's sizes.
-    const drawn = this.drawn;
-    const source = this.source;
-    let k = 0;
-    this.ctx.random = source
-      ? () => {
-          if (k === drawn.length) drawn.push(source());
-          return drawn[k++];
-        }
-      : null;
+    const { addrs } = this;
     buf.reset();
-    this.changed = false;
+    this.fixupCount = 0;
     const n = this.code.length;
     const oneFunction = starts.length === 1;
     for (let i = 0; i < n; i++) {
-      buf.ensure(MAX_INSN_BYTES);
       const f = oneFunction ? 0 : functionOf[i];
       if (starts[f] === i) {
-        this.setAddr(this.entryAddr, f, buf.len);
+        this.currentFunction = f;
+        this.entryAddr[f] = buf.len;
         this.zeroFlag = -1; // the prologue's code comes between
         if (f === 0) this.mainPrologue();
         else this.functionPrologue();
-        buf.ensure(MAX_INSN_BYTES);
       }
-      this.shift = this.addrs[i] - buf.len;
-      this.setAddr(this.addrs, i, buf.len);
+      addrs[i] = buf.len;
       this.current = i;
       this.lower(i);
       if (i + 1 === n || (!oneFunction && functionOf[i + 1] !== f)) {
-        buf.ensure(MAX_INSN_BYTES);
-        this.setAddr(this.exitAddr, f, buf.len);
+        this.exitAddr[f] = buf.len;
         if (f === 0) this.mainEpilogue();
         else this.functionEpilogue();
       }
     }
-    this.setAddr(this.addrs, n, buf.len);
-    buf.checkOverrun();
+    addrs[n] = buf.len;
+  }
+
+  /** Patch every recorded displacement; false when a short one does not reach. */
+  private patch(): boolean {
+    const { fixups, addrs, entryAddr, exitAddr } = this;
+    const { buf } = this.ctx;
+    for (let k = 0; k < this.fixupCount * 3; k += 3) {
+      const at = fixups[k];
+      const how = fixups[k + 1];
+      const to = fixups[k + 2];
+      const kind = how & 3;
+      const dest = kind === TO_INSN ? addrs[to] : kind === TO_EXIT ? exitAddr[to] : entryAddr[to];
+      if (how >> 2 === 1) {
+        const rel = dest - (at + 1);
+        if (!isInt8(rel)) return false;
+        buf.patch1(at, rel);
+      } else {
+        buf.patch4(at, dest - (at + 4));
+      }
+    }
+    return true;
+  }
+
+  /** Record a displacement of `width` bytes ending the code so far, to patch when `kind` `to` is placed. */
+  private fixup(width: number, kind: number, to: number): void {
+    if (this.fixupCount * 3 === this.fixups.length) {
+      const bigger = new Int32Array(this.fixups.length * 2);
+      bigger.set(this.fixups);
+      this.fixups = bigger;
+    }
+    const k = this.fixupCount++ * 3;
+    this.fixups[k] = this.ctx.buf.len - width;
+    this.fixups[k + 1] = width * 4 + kind;
+    this.fixups[k + 2] = to;
   }
 
   /** With calls, env's slot at [rsp] is pushed twice when an odd number of registers is saved: rsp stays 16-byte aligned. */
@@ -563,33 +574,32 @@ class Compiler {
   }
 
   /**
-   * jmp (cc ALWAYS) or jcc to a code address, short when it fits. A forward target's address
-   * is from the previous pass, so the distance is measured in that pass's layout (as Linux
-   * does); it is exact once a pass changes nothing.
+   * jmp (cc ALWAYS) or jcc to instruction `target`, or to function -(target + 1)'s epilogue —
+   * always the last code of the instruction being lowered. Backward: the distance is known.
+   * Forward: short when the bounds of everything in between sum to at most 127 bytes, the
+   * displacement patched at the end of the pass.
    */
   private jumpTo(cc: number, target: number): void {
     const { buf } = this.ctx;
-    const i = this.current;
     const always = cc === ALWAYS;
     const shortLen = always ? JMP_SHORT : JCC_SHORT;
     const nearLen = always ? JMP_NEAR : JCC_NEAR;
-    const to = target >= 0 ? this.addrs[target] : this.exitAddr[-target - 1];
-    let short: boolean;
-    let from = buf.len;
-    if (this.mode === 'layout') {
-      const { layout } = this;
-      layout.jumps.push(i);
-      layout.jumpSaving.push(nearLen - shortLen);
-      layout.jumpTarget.push(target);
-      layout.jumpAt.push(buf.len);
-      short = false;
-    } else {
-      if (target < 0 || target > i) from += this.shift; // a forward target: previous pass's layout
-      short = !this.forceNear && isInt8(to - (from + shortLen));
+    const g = -target - 1; // the function whose epilogue is the target
+    if (target >= 0 ? target <= this.current : g < this.currentFunction) {
+      const to = target >= 0 ? this.addrs[target] : this.exitAddr[g];
+      const short = isInt8(to - (buf.len + shortLen));
+      const rel = to - (buf.len + (short ? shortLen : nearLen));
+      if (always) jmp(buf, short, rel);
+      else jcc(buf, cc, short, rel);
+      return;
     }
-    const rel = to - (from + (short ? shortLen : nearLen));
-    if (always) jmp(buf, short, rel);
-    else jcc(buf, cc, short, rel);
+    // The bytes between this jump's end and the target: at most those of the instructions after
+    // this one up to the target (exclusive), or to the end of the function (its epilogue).
+    const until = target >= 0 ? target : (this.shape.starts[g + 1] ?? this.code.length);
+    const short = this.shortForward && this.bound[until] - this.bound[this.current + 1] <= 127;
+    if (always) jmp(buf, short, 0);
+    else jcc(buf, cc, short, 0);
+    this.fixup(short ? 1 : 4, target >= 0 ? TO_INSN : TO_EXIT, target >= 0 ? target : g);
   }
 
   private lower(i: number): void {
@@ -650,8 +660,8 @@ class Compiler {
           const callee = this.shape.functionOf[this.shape.target[i]];
           // The callee's frame is R10 - frameSize; zeroed here, so a fault is the call's.
           if (this.zeroed) lowerZeroStack(this.ctx, -this.frameSize, this.zeroed[this.shape.target[i]]);
-          if (this.mode === 'layout') this.layout.callSites.push(buf.len, i, callee);
           callRel32(buf, this.entryAddr[callee] - (buf.len + 5)); // call function
+          if (callee > this.currentFunction) this.fixup(4, TO_ENTRY, callee); // not placed yet
         } else {
           const slot = this.helperSlot.get(imm[i] >>> 0)!;
           loadQ(buf, ENV, RSP, 0); // mov r9, [rsp]: env, the helper's sixth argument

@@ -92,10 +92,10 @@ export function lowerSt(ctx: Ctx, id: number, dst: number, off: number, imm: num
 
 /**
  * Zero `bytes` of stack below R10 + `off` on entering a function (vm's ZeroedStack): 8-byte
- * stores of 0 at R10 + off - 8, - 16, …, in that order, each confined like any store.
+ * stores of 0 at R10 + off - 8, - 16, …, in that order, each confined like any store: at most
+ * 16 bytes of code per store (the size bounds count 2 bytes per byte zeroed).
  */
 export function lowerZeroStack(ctx: Ctx, off: number, bytes: number): void {
-  ctx.buf.ensure(2 * bytes); // each 8-byte store takes at most 16 bytes of code: more than an instruction's bound
   for (let k = 8; k <= bytes; k += 8) {
     const a = address(ctx, BPF_TO_X64[10], off - k);
     storeImm(ctx.buf, 8, a.base, a.index, a.disp, 0); // mov qword [r10 + off - k], 0

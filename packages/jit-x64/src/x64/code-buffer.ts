@@ -1,8 +1,8 @@
 /**
  * A growable byte buffer: the lowest emitter layer (`emit1/2/4/8`). Everything above it
  * writes machine code through these four calls only. They do not check the capacity: the
- * code generator calls `ensure` with a bound on what one instruction emits before lowering it
- * (one check per instruction instead of one per byte).
+ * code generator calls `ensure` once with a bound on everything it will emit
+ * (codegen/size-bounds.ts), and `checkOverrun` afterwards.
  */
 export class CodeBuffer {
   bytes: Uint8Array;
@@ -49,16 +49,6 @@ export class CodeBuffer {
     this.emit4(hi);
   }
 
-  /** Append bytes[start, end) of another buffer. */
-  copy(bytes: Uint8Array, start: number, end: number): void {
-    this.ensure(end - start);
-    const out = this.bytes;
-    let at = this.len;
-    // Runs between jumps are short: a loop beats creating a subarray view for each.
-    for (let i = start; i < end; i++) out[at++] = bytes[i];
-    this.len = at;
-  }
-
   /** Overwrite a little-endian 32-bit value already emitted. */
   patch4(at: number, v: number): void {
     const b = this.bytes;
@@ -76,12 +66,6 @@ export class CodeBuffer {
   /** Throws if more was emitted than `ensure` made room for (those bytes were lost). */
   checkOverrun(): void {
     if (this.len > this.bytes.length) throw new Error('internal: code buffer overrun');
-  }
-
-  /** The bytes emitted so far, without a copy (a view of the buffer). */
-  view(): Uint8Array {
-    this.checkOverrun();
-    return this.bytes.subarray(0, this.len);
   }
 
   /** A copy of the bytes emitted so far. */
