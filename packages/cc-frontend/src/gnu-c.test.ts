@@ -7,10 +7,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { describe, expect, it } from 'vitest';
 import { compile, compileToUnit } from './compile.js';
 import { parseDeclarations } from './declarations.js';
-import { haveTool } from './tools.test-util.js';
 
 /** Compiles with clang-19 -target bpf; returns its error output ('' when it compiled). */
 function clang(source: string): string {

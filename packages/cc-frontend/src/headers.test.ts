@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script without types
 import { renderEmbeddedHeaders } from '../scripts/embed-headers.mjs';
 import { BUNDLED_HEADERS } from './headers.generated.js';
-import { haveTool } from './tools.test-util.js';
 
 const includeDir = fileURLToPath(new URL('../include', import.meta.url));
 

@@ -8,9 +8,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { describe, expect, it } from 'vitest';
 import { parseDeclarations } from './declarations.js';
-import { haveTool, seededInts } from './tools.test-util.js';
+import { seededInts } from './tools.test-util.js';
 
 const SCALARS = [
   ['char', 8],

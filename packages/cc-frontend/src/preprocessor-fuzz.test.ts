@@ -8,11 +8,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { describe, expect, it } from 'vitest';
 import { DiagnosticBag } from './diagnostics.js';
 import { tokenize } from './lexer.js';
 import { preprocess } from './preprocess.js';
-import { haveTool, seededInts } from './tools.test-util.js';
+import { seededInts } from './tools.test-util.js';
 
 const NAMES = ['M0', 'M1', 'M2', 'M3', 'M4'];
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { describe, expect, it } from 'vitest';
 import { type CpuVersion, predefinedMacros } from './target-macros.js';
-import { haveTool } from './tools.test-util.js';
 
 /** `clang-19 -target bpf -dM -E` as a map from name to replacement text. */
 function clangMacros(args: string[]): Map<string, string> {

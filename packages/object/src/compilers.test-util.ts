@@ -1,18 +1,13 @@
 /** The test corpus compiled by clang-19 (skipped where it is missing, required in CI) and by tbpf's compiler. */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { compile } from '@tbpf/cc-frontend';
+import { haveTool } from '@tbpf/isa/testing/tools';
 
 export const corpus = path.resolve(__dirname, '../test-corpus');
 const include = path.resolve(__dirname, '../../cc-frontend/include');
-
-export function haveTool(tool: string): boolean {
-  const ok = spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0;
-  if (!ok && process.env.CI) throw new Error(`${tool} is required in CI`);
-  return ok;
-}
 
 export const haveClang = haveTool('clang-19');
 

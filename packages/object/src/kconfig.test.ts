@@ -8,9 +8,10 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LinkError } from '@tbpf/asm';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import type { EngineName } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
-import { clangObject, compilers, haveTool } from './compilers.test-util.js';
+import { clangObject, compilers } from './compilers.test-util.js';
 import { parseKconfig } from './host-kconfig-node.js';
 import { engineAvailability, openObject } from './index.js';
 

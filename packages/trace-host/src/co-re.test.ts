@@ -9,11 +9,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compile } from '@tbpf/cc-frontend';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { describe, expect, it } from 'vitest';
 import type { FilterSource } from './bpf-filter.js';
 import { FilterLoadError } from './filter-program.js';
 import { fakeSeam } from './testing.js';
-import { haveTool } from './tools.test-util.js';
 import { TraceHost } from './trace-host.js';
 
 const clang = haveTool('clang-19');

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { filterEx1Image } from '@tbpf/asm';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { describe, expect, it } from 'vitest';
 import { netHost } from './testing/netsim.js';
-import { haveTool } from './tools.test-util.js';
 
 /** A Linux-style kprobe program (pt_regs context) that counts per ifindex and keeps eth5 only. */
 export const COUNT_ETH5_C = `

@@ -1,10 +1,10 @@
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { describe, expect, it } from 'vitest';
 import {
   CORPUS_SOURCES,
   type Compiler,
   compile,
   compilerTool,
-  haveTool,
   readBytes,
   run,
 } from '../../test-corpus/objects/toolchain.js';

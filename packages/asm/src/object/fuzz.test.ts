@@ -4,8 +4,9 @@
  */
 import { add, exit, lddw, mov, R0, R1 } from '@tbpf/isa';
 import { seededRandom } from '@tbpf/isa/testing';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { describe, expect, it } from 'vitest';
-import { CORPUS_SOURCES, compile, haveTool, readBytes } from '../../test-corpus/objects/toolchain.js';
+import { CORPUS_SOURCES, compile, readBytes } from '../../test-corpus/objects/toolchain.js';
 import { ElfError } from '../elf/errors.js';
 import { draft } from '../rfc-image/draft-insn.js';
 import { RfcImageError } from '../rfc-image/errors.js';

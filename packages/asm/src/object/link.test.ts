@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { branchTargets, encode, exit, type Insn, lddw, mov, R0, R1, slotStarts } from '@tbpf/isa';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { describe, expect, it } from 'vitest';
 import {
   CORPUS_DIR,
@@ -8,7 +9,6 @@ import {
   type Compiler,
   compile,
   compilerTool,
-  haveTool,
   kernelAtLeast,
   readBytes,
 } from '../../test-corpus/objects/toolchain.js';

@@ -1,11 +1,6 @@
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { describe, expect, it } from 'vitest';
-import {
-  type Compiler,
-  compile,
-  compilerTool,
-  haveTool,
-  readBytes,
-} from '../../test-corpus/objects/toolchain.js';
+import { type Compiler, compile, compilerTool, readBytes } from '../../test-corpus/objects/toolchain.js';
 import { ElfError } from '../elf/errors.js';
 import { readObject } from './read-object.js';
 import type { MapSpec } from './types.js';

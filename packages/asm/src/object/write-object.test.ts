@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { add, branchTargets, exit, lddw, mov, R0, R1, R2 } from '@tbpf/isa';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { describe, expect, it } from 'vitest';
 import {
   CORPUS_DIR,
@@ -9,7 +10,6 @@ import {
   type Compiler,
   compile,
   compilerTool,
-  haveTool,
   kernelAtLeast,
   readBytes,
   run,

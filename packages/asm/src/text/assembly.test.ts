@@ -7,13 +7,14 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { decode, type Insn } from '@tbpf/isa';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { describe, expect, it } from 'vitest';
 import { readElf } from '../elf/read-elf.js';
 import { linkProgram } from '../object/link.js';
 import { readObject } from '../object/read-object.js';
 import { writeAssembled } from '../object/write-object.js';
 import { assemble, formatAssembly, objectData, objectSections } from './index.js';
-import { haveTool, llvmMc, tempDir } from './tools.test-util.js';
+import { llvmMc, tempDir } from './tools.test-util.js';
 
 const corpus = path.resolve(__dirname, '../../test-corpus');
 const progS = readFileSync(path.join(corpus, 'text/prog.s'), 'utf8');

@@ -6,9 +6,10 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { disassembleObject } from './index.js';
-import { haveTool, tempDir } from './tools.test-util.js';
+import { tempDir } from './tools.test-util.js';
 
 const corpus = path.resolve(__dirname, '../../test-corpus');
 /** Ours, plus the object reader's corpus (read-only) for more variety. */

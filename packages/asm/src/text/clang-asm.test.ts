@@ -10,10 +10,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { decode, type Insn } from '@tbpf/isa';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readElf } from '../elf/read-elf.js';
 import { assemble, objectSections } from './index.js';
-import { haveTool, tempDir } from './tools.test-util.js';
+import { tempDir } from './tools.test-util.js';
 
 const corpus = path.resolve(__dirname, '../../test-corpus');
 const SOURCES = [

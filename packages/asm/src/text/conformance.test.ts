@@ -1,11 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { encode, type Insn } from '@tbpf/isa';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { bpfConformanceTests as testsDir } from '@tbpf/third-party';
 import { describe, expect, it } from 'vitest';
 import { parseConformanceData } from '../conformance/data-file.js';
 import { assemble, formatLlvm, formatUbpf } from './index.js';
-import { haveTool, llvmMc, sectionBytes, tempDir } from './tools.test-util.js';
+import { llvmMc, sectionBytes, tempDir } from './tools.test-util.js';
 
 const files = readdirSync(testsDir).filter((f) => f.endsWith('.data'));
 

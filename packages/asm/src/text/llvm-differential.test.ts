@@ -6,9 +6,10 @@
  */
 import { encode, type Insn, OPCODE_TABLE, type OpcodeRow, rowKey } from '@tbpf/isa';
 import { seededRandom } from '@tbpf/isa/testing';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { assemble, disassemble, formatLlvm } from './index.js';
-import { haveTool, llvmMc, normalizeListing, objdump, sectionBytes, tempDir } from './tools.test-util.js';
+import { llvmMc, normalizeListing, objdump, sectionBytes, tempDir } from './tools.test-util.js';
 
 /** Rows whose instructions LLVM's assembly syntax cannot write. */
 const INEXPRESSIBLE: Record<string, string> = {

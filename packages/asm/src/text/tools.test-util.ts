@@ -1,15 +1,8 @@
 /** External oracles for tests: LLVM 19's llvm-mc, llvm-objdump, llvm-objcopy, clang, and bpf-gcc. */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-
-/** True if the tool runs. In CI a missing tool is a failure, not a skip. */
-export function haveTool(name: string): boolean {
-  const found = spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0;
-  if (!found && process.env.CI) throw new Error(`${name} is required in CI but was not found`);
-  return found;
-}
 
 export function tempDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'tbpf-asm-'));

@@ -29,19 +29,6 @@ const COMMANDS: Record<Compiler, { tool: string; args: string[] }> = {
   'gcc-btf': { tool: 'bpf-gcc', args: ['-O2', '-gbtf'] },
 };
 
-const available = new Map<string, boolean>();
-
-/** Whether a tool runs; with CI set, a missing tool is an error. */
-export function haveTool(tool: string): boolean {
-  let ok = available.get(tool);
-  if (ok === undefined) {
-    ok = spawnSync(tool, ['--version'], { stdio: 'ignore' }).status === 0;
-    available.set(tool, ok);
-  }
-  if (!ok && process.env.CI) throw new Error(`${tool} is required in CI but is not installed`);
-  return ok;
-}
-
 let workDir: string | undefined;
 export function scratchDir(): string {
   workDir ??= mkdtempSync(path.join(tmpdir(), 'tbpf-asm-objects-'));
