@@ -61,7 +61,6 @@ import {
   isPointer,
   NOT_INIT,
   newFrame,
-  ownStack,
   ptrReg,
   type Reg,
   type RegType,
@@ -76,6 +75,9 @@ import {
   scalarReg,
   scrubbedSlot,
   setByte,
+  setSlot,
+  setSpill,
+  slotAt,
   spillOf,
   spillPrecise,
   spillWidth,
@@ -352,7 +354,7 @@ export class Checker {
       });
       const stack: FrameState['stack'][number][] = [];
       for (let slot = STACK_SIZE / 8 - 1; slot >= 0; slot--) {
-        if (f.slots[slot] === SLOT_INVALID) continue;
+        if (slotAt(f, slot) === SLOT_INVALID) continue;
         const off = slot * 8 - STACK_SIZE;
         const spill = spillOf(f, slot);
         // Bytes that are not the spill's (the highest address first), then the spilled register
@@ -429,10 +431,7 @@ export class Checker {
         const sp = f.spills[i];
         if (!sp) continue;
         const n = fn(sp);
-        if (n) {
-          ownStack(f);
-          f.spills[i] = n;
-        }
+        if (n) setSpill(f, i, n);
       }
     }
   }
@@ -1293,9 +1292,8 @@ export class Checker {
     const spill = spillOf(f, slot);
     if (!spill) return;
     if (this.unpriv && isPointer(spill)) this.reject('attempt to corrupt spilled pointer on stack');
-    ownStack(f);
-    f.spills[slot] = undefined;
-    f.slots[slot] = scrubbedSlot(f.slots[slot]);
+    setSpill(f, slot, undefined);
+    setSlot(f, slot, scrubbedSlot(slotAt(f, slot)));
   }
 
   /**
@@ -1303,7 +1301,7 @@ export class Checker {
    * an earlier spill beyond them become unknown data.
    */
   private spill(f: Frame, slot: number, value: Reg, size: number): void {
-    const v = f.slots[slot];
+    const v = slotAt(f, slot);
     let out = 0;
     for (let k = 0; k < 16; k += 2) {
       let t = (v >> k) & 3;
@@ -1311,8 +1309,8 @@ export class Checker {
       else if (t === STACK_SPILL) t = STACK_MISC;
       out |= t << k;
     }
-    f.slots[slot] = out;
-    f.spills[slot] = value;
+    setSlot(f, slot, out);
+    setSpill(f, slot, value);
   }
 
   private stackWrite(regno: number, reg: Reg, off: number, size: number, value: Reg): void {
@@ -1321,7 +1319,6 @@ export class Checker {
       this.reject('cannot spill pointers to stack into stack frame of the caller');
     }
     const [lo, hi] = this.stackRange(regno, reg, off, size, 'write to');
-    ownStack(f);
     if (!isConst(reg)) {
       // Any byte may or may not be written: initialised bytes stay initialised (as unknown data).
       for (let o = lo; o < hi; o++) {
@@ -1414,8 +1411,7 @@ export class Checker {
     // A 4-byte fill of a 4-byte spill that fits links the two (Linux's assign_scalar_id_before_mov).
     if (!this.unpriv && size === 4 && fits && !spill.id && !isConst(spill) && spillWidth(f, slot) === 4) {
       spill = { ...spill, id: this.newId() };
-      ownStack(f);
-      f.spills[slot] = spill;
+      setSpill(f, slot, spill);
     }
     let r: Reg;
     if (signed) r = this.aluResult(`movsx${size * 8}` as AluOp, spill, spill, 64);
@@ -1527,10 +1523,7 @@ export class Checker {
             fr.regs[i] = withBounds(fr.regs[i], b);
         for (let i = 0; i < fr.spills.length; i++) {
           const sp = fr.spills[i];
-          if (sp && sp.type === 'scalar' && sp.id === old.id) {
-            ownStack(fr);
-            fr.spills[i] = withBounds(sp, b);
-          }
+          if (sp && sp.type === 'scalar' && sp.id === old.id) setSpill(fr, i, withBounds(sp, b));
         }
       }
     }
@@ -1648,10 +1641,7 @@ export class Checker {
       for (let i = 0; i < f.spills.length; i++) {
         const sp = f.spills[i];
         const n = sp ? grant(sp) : undefined;
-        if (n) {
-          ownStack(f);
-          f.spills[i] = n;
-        }
+        if (n) setSpill(f, i, n);
       }
     }
   }

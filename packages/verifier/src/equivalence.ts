@@ -22,6 +22,7 @@ import {
   STACK_ZERO,
   type State,
   scalarReg,
+  slotAt,
   spillOf,
   spillPrecise,
 } from './state.js';
@@ -131,7 +132,7 @@ function regSafe(old: Reg, cur: Reg, exact: boolean, precise: boolean): boolean 
  * (no byte of the slot is zero or spilled: bit 1 of every 2-bit byte state is clear).
  */
 function slotScalar(f: Frame, slot: number, unpriv: boolean): Reg | undefined {
-  const v = f.slots[slot];
+  const v = slotAt(f, slot);
   if (v === SLOT_SPILL) return f.spills[slot]?.type === 'scalar' ? f.spills[slot] : undefined;
   return v === SLOT_MISC || (!unpriv && (v & 0xaaaa) === 0) ? UNKNOWN : undefined;
 }
@@ -151,8 +152,8 @@ let uninitCovered = 0;
  * does not cover uninitialised bytes (without CAP_PERFMON reading them is refused).
  */
 function slotSafe(old: Frame, cur: Frame, slot: number, exact: boolean, unpriv: boolean): boolean {
-  const ov = old.slots[slot];
-  const cv = cur.slots[slot];
+  const ov = slotAt(old, slot);
+  const cv = slotAt(cur, slot);
   if (exact) {
     if (ov !== cv) return false;
     const os = spillOf(old, slot);
@@ -227,7 +228,7 @@ export function stateSafe(
           failed((f << 7) | (SLOT_ITEM + slot), null, false, of);
           return false;
         }
-        if (initialised(of.slots[slot]) & ~initialised(cf.slots[slot])) uninitCovered |= 1 << f;
+        if (initialised(slotAt(of, slot)) & ~initialised(slotAt(cf, slot))) uninitCovered |= 1 << f;
       }
     }
   }

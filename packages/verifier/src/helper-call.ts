@@ -13,7 +13,6 @@ import {
   byteAt,
   isPointer,
   NOT_INIT,
-  ownStack,
   ptrReg,
   type Reg,
   type RegType,
@@ -292,7 +291,6 @@ function helperMem(
       const f = c.stackFrame(reg);
       const [lo, hi] = c.stackRange(regno, reg, 0, size, 'indirect access to');
       if (write) {
-        ownStack(f);
         for (let o = lo; o < hi; o++) c.scrubSlot(f, o + STACK_SIZE);
         if (isConst(reg)) {
           for (let o = lo; o < lo + minSize; o++) setByte(f, o + STACK_SIZE, STACK_MISC);

@@ -157,21 +157,27 @@ export interface Frame {
   regs: Reg[];
   /**
    * The state of each stack byte (byte index = 512 + offset from the frame pointer), packed 2
-   * bits per byte, one number per 8-byte slot (a plain array: cheap to copy). A spill covers
-   * the slot's first 1, 2, 4 or 8 bytes (Linux's narrow spills of scalars). Read and write bytes
-   * with `byteAt` / `setByte`; `spillOf` gives a slot's spilled register.
+   * bits per byte: 16 bits per 8-byte slot, two slots per number (slot s in bits 16 * (s & 1)
+   * of word s >> 1; a plain array of small integers, cheap to copy and to keep in a checkpoint).
+   * A spill covers the slot's first 1, 2, 4 or 8 bytes (Linux's narrow spills of scalars). Read
+   * with `slotAt` / `byteAt`, write with `setSlot` / `setByte`; `spillOf` gives a slot's spilled
+   * register.
    */
   slots: number[];
   /**
    * Spilled registers per 8-byte slot (slot = index / 8): set exactly when the slot's first
-   * byte is STACK_SPILL.
+   * byte is STACK_SPILL. Write with `setSpill`.
    */
   spills: (Reg | undefined)[];
   /** Instruction index of the call that created this frame (-1 for the entry). */
   callsite: number;
   subprog: number;
-  /** `stack`/`spills` are shared with another state: copy them before writing (see `ownStack`). */
-  shared: boolean;
+  /**
+   * `slots` / `spills` are shared with another state: the setters copy them before writing
+   * (copy-on-write, each array on its own: most stack writes change no spilled register).
+   */
+  slotsShared: boolean;
+  spillsShared: boolean;
   /**
    * Scalars whose exact value a later safety decision depended on, so pruning compares them
    * (Linux's `precise`; imprecise scalars compare as unknown): registers (bit n = rn) and spilled
@@ -199,30 +205,50 @@ export function markSpillPrecise(f: Frame, slot: number): void {
   else f.preciseHi |= 1 << (slot & 31);
 }
 
-/** Make a frame's stack arrays its own before writing to them (copy-on-write). */
-export function ownStack(f: Frame): void {
-  if (!f.shared) return;
-  f.slots = f.slots.slice();
-  f.spills = f.spills.slice();
-  f.shared = false;
+/** The packed byte states of stack slot `slot` (see `Frame.slots`). */
+export const slotAt = (f: Frame, slot: number): number => (f.slots[slot >> 1] >> ((slot & 1) << 4)) & 0xffff;
+
+/** Set the packed byte states of stack slot `slot`. */
+export function setSlot(f: Frame, slot: number, v: number): void {
+  if (f.slotsShared) {
+    f.slots = f.slots.slice();
+    f.slotsShared = false;
+  }
+  const k = (slot & 1) << 4;
+  const w = slot >> 1;
+  f.slots[w] = (f.slots[w] & ~(0xffff << k)) | (v << k);
 }
 
 /** The state of stack byte `i` (512 + offset from the frame pointer). */
-export const byteAt = (f: Frame, i: number): number => (f.slots[i >> 3] >> ((i & 7) << 1)) & 3;
+export const byteAt = (f: Frame, i: number): number => (f.slots[i >> 4] >> ((i & 15) << 1)) & 3;
 
-/** Set the state of stack byte `i` (the frame's stack must be its own: see `ownStack`). */
+/** Set the state of stack byte `i`. */
 export function setByte(f: Frame, i: number, t: number): void {
-  const k = (i & 7) << 1;
-  f.slots[i >> 3] = (f.slots[i >> 3] & ~(3 << k)) | (t << k);
+  if (f.slotsShared) {
+    f.slots = f.slots.slice();
+    f.slotsShared = false;
+  }
+  const k = (i & 15) << 1;
+  const w = i >> 4;
+  f.slots[w] = (f.slots[w] & ~(3 << k)) | (t << k);
+}
+
+/** Set the register spilled into `slot` (undefined: none). */
+export function setSpill(f: Frame, slot: number, r: Reg | undefined): void {
+  if (f.spillsShared) {
+    f.spills = f.spills.slice();
+    f.spillsShared = false;
+  }
+  f.spills[slot] = r;
 }
 
 /** The register spilled into `slot` (its first byte is STACK_SPILL), or undefined. */
 export const spillOf = (f: Frame, slot: number): Reg | undefined =>
-  (f.slots[slot] & 3) === STACK_SPILL ? f.spills[slot] : undefined;
+  (slotAt(f, slot) & 3) === STACK_SPILL ? f.spills[slot] : undefined;
 
 /** How many bytes of `slot`, from its first, hold its spilled register (0 to 8). */
 export function spillWidth(f: Frame, slot: number): number {
-  const v = f.slots[slot];
+  const v = slotAt(f, slot);
   let n = 0;
   while (n < 8 && ((v >> (n << 1)) & 3) === STACK_SPILL) n++;
   return n;
@@ -251,44 +277,50 @@ export interface LockState {
 
 export interface State {
   frames: Frame[];
-  refs: RefState[];
+  /** Acquired references, oldest first: replaced on change, never changed in place (states share it). */
+  refs: readonly RefState[];
   lock: LockState | undefined;
 }
 
 export function newFrame(callsite: number, subprog: number): Frame {
   return {
     regs: new Array<Reg>(11).fill(NOT_INIT),
-    slots: new Array<number>(STACK_SIZE / 8).fill(SLOT_INVALID),
+    slots: new Array<number>(STACK_SIZE / 16).fill(SLOT_INVALID),
     spills: new Array<Reg | undefined>(STACK_SIZE / 8).fill(undefined),
     callsite,
     subprog,
-    shared: false,
+    slotsShared: false,
+    spillsShared: false,
     precise: 0,
     preciseLo: 0,
     preciseHi: 0,
   };
 }
 
-/** A copy of a state; the stacks are shared until either side writes (copy-on-write). */
-export function copyState(s: State): State {
+/** A copy of a frame; its stack arrays become shared by both (copy-on-write). */
+function copyFrame(f: Frame): Frame {
+  f.slotsShared = true;
+  f.spillsShared = true;
   return {
-    frames: s.frames.map((f) => {
-      f.shared = true;
-      return {
-        regs: f.regs.slice(),
-        slots: f.slots,
-        spills: f.spills,
-        callsite: f.callsite,
-        subprog: f.subprog,
-        shared: true,
-        precise: f.precise,
-        preciseLo: f.preciseLo,
-        preciseHi: f.preciseHi,
-      };
-    }),
-    refs: s.refs.slice(),
-    lock: s.lock,
+    regs: f.regs.slice(),
+    slots: f.slots,
+    spills: f.spills,
+    callsite: f.callsite,
+    subprog: f.subprog,
+    slotsShared: true,
+    spillsShared: true,
+    precise: f.precise,
+    preciseLo: f.preciseLo,
+    preciseHi: f.preciseHi,
   };
+}
+
+/**
+ * A copy of a state; the stacks are shared until either side writes (copy-on-write), the
+ * references always (`State.refs` is replaced, never changed in place).
+ */
+export function copyState(s: State): State {
+  return { frames: s.frames.map(copyFrame), refs: s.refs, lock: s.lock };
 }
 
 export const curFrame = (s: State): Frame => s.frames[s.frames.length - 1];
