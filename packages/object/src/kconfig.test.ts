@@ -95,6 +95,16 @@ describe.each(compilers('kconfig.c'))('kconfig externs in an object built by $co
   });
 });
 
+describe.each(compilers('kfunc-unguarded.c'))('an unresolved weak kfunc in an object built by $compiler', ({
+  bytes,
+}) => {
+  it("is refused where its call can run, in libbpf's words", () => {
+    expect(() => openObject(bytes()).load({ engine: 'interp' })).toThrow(
+      /invalid kfunc call: kfunc 'bpf_missing_kfunc' is referenced but wasn't resolved/,
+    );
+  });
+});
+
 // libbpf fills the `.kconfig` map from this host (uname, /boot/config-*, /proc/config.gz, kernel
 // probes); tbpf's default values must give the same bytes.
 const kernel =

@@ -81,7 +81,8 @@ export function checkHelperCall(c: Checker, id: number): void {
     if (id === POISON_HELPER) {
       const failed = c.opts.corePoisons?.find((p) => p.insnIndex === c.pc);
       c.reject(
-        `invalid CO-RE relocation: ${failed?.message ?? `the target's BTF has no such field or type (call 0x${id.toString(16)})`}`,
+        failed?.message ??
+          `invalid CO-RE relocation: the target's BTF has no such field or type (call 0x${id.toString(16)})`,
       );
     }
     if (linuxHelperName(id)) c.reject(`program of this type cannot use helper ${helperLabel(id)}`);

@@ -124,8 +124,8 @@ export interface VerifyOptions {
   /** Line info, to name the source line of a rejected instruction. */
   lineInfo?: readonly LineRef[];
   /**
-   * Instructions the linker poisoned for CO-RE relocations the target could not satisfy
-   * (asm's LinkedProgram.corePoisons): reaching one rejects the program with its relocation.
+   * Instructions the linker poisoned (asm's LinkedProgram.corePoisons: failed CO-RE relocations,
+   * unresolved weak kfuncs): reaching one rejects the program with its message.
    */
   corePoisons?: readonly { insnIndex: number; message: string }[];
   /**

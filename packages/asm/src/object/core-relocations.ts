@@ -38,7 +38,7 @@ export interface CorePoison {
   insnIndex: number;
   /** The instruction was an lddw: its second slot must become a poisoned call too. */
   lddw: boolean;
-  /** libbpf's wording: `failed to resolve CO-RE relocation <field_byte_offset> [5] struct s.f (0:1 @ offset 4)`. */
+  /** The verifier's message where the call can run, in libbpf's wording: `invalid CO-RE relocation: relo #0: failed to resolve CO-RE relocation <field_byte_offset> [5] struct s.f (0:1 @ offset 4)`. */
   message: string;
 }
 
@@ -714,7 +714,7 @@ export function applyCoreRelocations(
         poisoned.push({
           insnIndex: r.insnIndex,
           lddw: insns[r.insnIndex].kind === 'lddw',
-          message: `relo #${k}: ${why}`,
+          message: `invalid CO-RE relocation: relo #${k}: ${why}`,
         });
         insns[r.insnIndex] = { kind: 'call', target: 'helper', imm: POISON_HELPER };
       }

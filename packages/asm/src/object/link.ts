@@ -188,7 +188,7 @@ export function linkProgram(
               own[rel.insnIndex] = { kind: 'call', target: 'helper', imm: POISON_HELPER };
               corePoisons.push({
                 insnIndex: base + rel.insnIndex,
-                message: `weak kfunc '${ext.name}' is not resolved (kernel functions do not exist outside a kernel)`,
+                message: `invalid kfunc call: kfunc '${ext.name}' is referenced but wasn't resolved (a weak __ksym: kernel functions do not exist outside a kernel)`,
               });
             } else fail(`extern (${what}) '${ext.name}' used by a ${insn.kind} instruction`);
             break;

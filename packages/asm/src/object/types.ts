@@ -254,8 +254,9 @@ export interface LinkedProgram {
   lineInfo: LineInfo[];
   license?: string;
   /**
-   * Instructions poisoned by CO-RE relocations the target could not satisfy (calls of
-   * POISON_HELPER), with the relocation each failed — for the verifier's message if one can run.
+   * Instructions poisoned as libbpf poisons them (calls of POISON_HELPER): CO-RE relocations the
+   * target could not satisfy and calls of unresolved weak kfuncs, each with the verifier's
+   * message if it can run.
    */
   corePoisons?: { insnIndex: number; message: string }[];
 }
