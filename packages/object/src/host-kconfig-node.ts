@@ -1,6 +1,7 @@
 /**
  * The values libbpf gives `__kconfig` externs on this host (Node.js): LINUX_KERNEL_VERSION
- * from uname's release, LINUX_HAS_BPF_COOKIE and LINUX_HAS_SYSCALL_WRAPPER from the kernel
+ * from Ubuntu's /proc/version_signature where it exists (the upstream version Ubuntu's release
+ * string does not carry), else uname's release; LINUX_HAS_BPF_COOKIE and LINUX_HAS_SYSCALL_WRAPPER from the kernel
  * version and architecture, CONFIG_* from /boot/config-$(uname -r), else /proc/config.gz (the
  * files libbpf reads, in its order). Browsers get ./host-kconfig-none.ts.
  */
@@ -12,8 +13,22 @@ import type { KconfigValues } from '@tbpf/asm';
 let cached: KconfigValues | undefined;
 
 export function hostKconfig(): KconfigValues {
-  cached ??= { ...configFile(), ...linuxValues(release(), machine()) };
+  cached ??= { ...configFile(), ...linuxValues(kernelRelease(), machine()) };
   return cached;
+}
+
+/** The release libbpf takes the kernel version from: the third word of /proc/version_signature, else uname's. */
+function kernelRelease(): string {
+  try {
+    return ubuntuRelease(readFileSync('/proc/version_signature', 'utf8')) ?? release();
+  } catch {
+    return release();
+  }
+}
+
+/** "Ubuntu 5.4.0-42.46-generic 5.4.44" → "5.4.44" (undefined if the text has no third word). */
+export function ubuntuRelease(signature: string): string | undefined {
+  return signature.trim().split(/\s+/)[2];
 }
 
 /** libbpf's KERNEL_VERSION(a, b, c) of a release string (the patch level saturates at 255). */

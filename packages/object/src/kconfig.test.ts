@@ -12,7 +12,7 @@ import { haveTool } from '@tbpf/isa/testing/tools';
 import type { EngineName } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
 import { clangObject, compilers } from './compilers.test-util.js';
-import { parseKconfig } from './host-kconfig-node.js';
+import { kernelVersionCode, parseKconfig, ubuntuRelease } from './host-kconfig-node.js';
 import { engineAvailability, openObject } from './index.js';
 
 const ENGINE_NAMES: EngineName[] = ['interp', 'jit', 'wasm'];
@@ -142,6 +142,16 @@ describe.skipIf(!kernel || !haveTool('clang-19'))('the host values, libbpf as th
       rmSync(pin, { recursive: true, force: true });
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the kernel version', () => {
+  it("is libbpf's KERNEL_VERSION of Ubuntu's upstream version where /proc/version_signature gives one", () => {
+    // Ubuntu's uname release (5.4.0-42-generic) hides the upstream patch level 44.
+    expect(kernelVersionCode(ubuntuRelease('Ubuntu 5.4.0-42.46-generic 5.4.44\n') ?? '')).toBe(0x05042c);
+    expect(ubuntuRelease('Ubuntu')).toBeUndefined();
+    expect(kernelVersionCode('6.18.0-1-amd64')).toBe(0x061200);
+    expect(kernelVersionCode('4.19.300')).toBe(0x0413ff); // the patch level saturates at 255
   });
 });
 
