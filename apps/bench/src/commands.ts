@@ -25,6 +25,9 @@ function progressBar(total: number) {
     stream: process.stderr,
     hideCursor: true,
     clearOnComplete: true,
+    // Piped into a file, a long run still says where it is: a line every 10 s.
+    noTTYOutput: true,
+    notTTYSchedule: 10_000,
   });
   bar.start(total, 0, { label: '' });
   return bar;
