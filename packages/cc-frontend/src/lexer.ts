@@ -39,7 +39,12 @@ export class ExpandedFrom {
  * Copy with `with(…)`, never with an object spread (it would lose `loc`).
  */
 export class Token {
-  /** Kind (index in KINDS), `space` (bit 3) and `bol` (bit 4) in one small integer. */
+  /**
+   * A field, not a getter: the parser and preprocessor test it several times per token, and
+   * before V8 optimises them (most of a header's cold parse) each getter call is a real call.
+   */
+  readonly kind: TokenKind;
+  /** `space` (bit 0) and `bol` (bit 1). */
   private readonly bits: number;
   /**
    * The location object once made (or as given); before that, for a token made by macro
@@ -62,7 +67,8 @@ export class Token {
     /** Macro names that must not be expanded again inside this token (the hide set). */
     readonly hide: HideSet | undefined = undefined,
   ) {
-    this.bits = kindIndex(kind) | (space ? 8 : 0) | (bol ? 16 : 0);
+    this.kind = kind;
+    this.bits = (space ? 1 : 0) | (bol ? 2 : 0);
     // The lexer's scratch location is copied; any other object is kept (the parser compares
     // token locations by identity), as are places that do not fit the packed form.
     if (loc instanceof PlainLoc) {
@@ -86,16 +92,12 @@ export class Token {
     }
   }
 
-  get kind(): TokenKind {
-    return KINDS[this.bits & 7];
-  }
-
   get space(): boolean {
-    return (this.bits & 8) !== 0;
+    return (this.bits & 1) !== 0;
   }
 
   get bol(): boolean {
-    return (this.bits & 16) !== 0;
+    return (this.bits & 2) !== 0;
   }
 
   get loc(): SourceLoc {
@@ -153,17 +155,6 @@ function expansionLoc(site: SourceLoc, name: string, spelling: SourceLoc, depth 
     col,
     macro: { name: site.macro.name, spelling: expansionLoc(site.macro.spelling, name, spelling, depth + 1) },
   };
-}
-
-const KINDS: readonly TokenKind[] = ['ident', 'num', 'char', 'str', 'punct', 'eof'];
-/** A kind's index in KINDS (compared as constants: a keyed lookup here was megamorphic). */
-function kindIndex(kind: TokenKind): number {
-  if (kind === 'ident') return 0;
-  if (kind === 'punct') return 4;
-  if (kind === 'num') return 1;
-  if (kind === 'str') return 3;
-  if (kind === 'char') return 2;
-  return 5;
 }
 
 /** The lexer's reusable location (copied into the token's fields, not kept). */

@@ -92,8 +92,42 @@ function newStructDef(tag: string | undefined, union: boolean): StructDef {
 
 /** An enumeration constant is an int when its value fits, else it has the enum's type. */
 function enumConstType(value: bigint, base: IntType): IntType {
-  return value >= -0x80000000n && value <= 0x7fffffffn ? T.int : base;
+  const x = Number(value); // exact near int's bounds; no BigInt comparison (see enumDecl)
+  return x >= -0x80000000 && x <= 0x7fffffff ? T.int : base;
 }
+
+/**
+ * An enum's underlying type as GCC/clang choose it: unsigned int if all values fit and none is
+ * negative, else int, else 64-bit; `packed` or `mode(…)` make it the smallest that fits. `lo` and
+ * `hi` are the least and greatest values as numbers (exact up to 2^53, which decides all but
+ * 64-bit enums; those are decided on the values themselves).
+ */
+function enumBase(consts: readonly { value: bigint }[], attrs: Attrs, lo: number, hi: number): IntType {
+  if (attrs.mode !== undefined) return intOfSize(attrs.mode, lo < 0);
+  if (lo >= -0x80000000 && hi <= 0xffffffff) {
+    const fits = (t: IntType) => t.size === 8 || (lo >= Number(minOf(t)) && hi <= Number(maxOf(t)));
+    if (attrs.packed) return ENUM_PACKED_ORDER.find(fits) ?? T.long;
+    if (lo >= 0) return T.uint;
+    return fits(T.int) ? T.int : T.long;
+  }
+  const min = consts.reduce((m, c) => (c.value < m ? c.value : m), 0n);
+  const max = consts.reduce((m, c) => (c.value > m ? c.value : m), 0n);
+  const fits = (t: IntType) => min >= minOf(t) && max <= maxOf(t);
+  if (attrs.packed) return ENUM_PACKED_ORDER.find(fits) ?? T.long;
+  return min < 0n ? T.long : T.ulong;
+}
+
+/** The types a `packed` enum may have, smallest first. */
+const ENUM_PACKED_ORDER: readonly IntType[] = [
+  T.uchar,
+  T.schar,
+  T.ushort,
+  T.short,
+  T.uint,
+  T.int,
+  T.ulong,
+  T.long,
+];
 
 function minOf(t: IntType): bigint {
   return t.signed ? -(1n << BigInt(t.size * 8 - 1)) : 0n;
@@ -475,23 +509,29 @@ export class Parser {
     this.base = at;
   }
 
+  // peek, is, take and accept read the buffer themselves (not through tok): they run several
+  // times per token, much of a big header's parse before V8 optimises them, when each call costs.
   private peek(k = 0): Token {
-    return this.tok(this.pos + k);
+    const j = this.pos + k - this.base;
+    return j < this.buf.length ? this.buf[j] : this.pullTo(j);
   }
   /**
    * Token k is the punctuator or keyword `text` (a string or character literal never is: its
    * text starts with a quote or an encoding prefix and a quote).
    */
   private is(text: string, k = 0): boolean {
-    return this.peek(k).text === text;
+    const j = this.pos + k - this.base;
+    return (j < this.buf.length ? this.buf[j] : this.pullTo(j)).text === text;
   }
   private take(): Token {
-    const t = this.peek();
+    const j = this.pos - this.base;
+    const t = j < this.buf.length ? this.buf[j] : this.pullTo(j);
     if (t.kind !== 'eof') this.pos++;
     return t;
   }
   private accept(text: string): boolean {
-    if (this.is(text)) {
+    const j = this.pos - this.base;
+    if ((j < this.buf.length ? this.buf[j] : this.pullTo(j)).text === text) {
       this.pos++;
       return true;
     }
@@ -1271,39 +1311,56 @@ export class Parser {
       return t;
     }
     this.expect('{');
-    let value = 0n;
+    // Values are tracked as numbers too (`x`): the range tests below then compare numbers, and
+    // BigInt arithmetic runs only for values beyond 2^53 (rare; V8's optimised code assumes
+    // 64-bit BigInts at a site that has seen only those, and is thrown away at a larger one).
+    let next = 0;
+    let nextBig: bigint | undefined;
+    let lo = 0;
+    let hi = 0;
     const consts: { name: string; value: bigint }[] = [];
     while (!this.accept('}')) {
       const n = this.take();
       if (n.kind !== 'ident') throw this.error(n.loc, 'expected identifier');
       this.attributes();
-      if (this.accept('=')) value = this.enumValue();
+      let value: bigint;
+      let x: number;
+      if (this.accept('=')) {
+        const plain = this.plainDecimalBefore(',', '}');
+        if (plain !== undefined) {
+          x = plain;
+          value = BigInt(plain);
+        } else {
+          value = this.constExpr();
+          x = Number(value);
+        }
+      } else if (nextBig === undefined) {
+        x = next;
+        value = BigInt(next);
+      } else {
+        value = nextBig;
+        x = Number(value);
+      }
       consts.push({ name: n.text, value });
       // In scope from here on: later values may refer to it (`B = A + 1`).
       this.declare(n.text, { kind: 'enumconst', value, type: enumConstType(value, T.long) });
-      value++;
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+      if (Number.isSafeInteger(x + 1)) {
+        next = x + 1;
+        nextBig = undefined;
+      } else nextBig = value + 1n;
       if (!this.accept(',')) {
         this.expect('}');
         break;
       }
     }
     attrs = this.attributes(attrs);
-    // Underlying type as GCC/clang choose it: unsigned int if all values fit and none is
-    // negative, else int, else 64-bit; `packed` or `mode(…)` make it the smallest that fits.
-    const min = consts.reduce((m, c) => (c.value < m ? c.value : m), 0n);
-    const max = consts.reduce((m, c) => (c.value > m ? c.value : m), 0n);
-    let base: IntType;
-    const fits = (t: IntType) => min >= minOf(t) && max <= maxOf(t);
-    if (attrs.mode !== undefined) base = intOfSize(attrs.mode, min < 0n);
-    else if (attrs.packed)
-      base = [T.uchar, T.schar, T.ushort, T.short, T.uint, T.int, T.ulong, T.long].find(fits) ?? T.long;
-    else if (min >= 0n && max <= 0xffffffffn) base = T.uint;
-    else if (fits(T.int)) base = T.int;
-    else base = min < 0n ? T.long : T.ulong;
+    const base = enumBase(consts, attrs, lo, hi);
     const t: IntType = { ...base, enumTag: tag ?? '(anonymous)', enumerators: consts };
     // Constants outside int's range take the enum's type now that it is known (the others are
     // int, as declared already).
-    if (!fits(T.int))
+    if (lo < -0x80000000 || hi > 0x7fffffff)
       for (const c of consts)
         this.declare(c.name, { kind: 'enumconst', value: c.value, type: enumConstType(c.value, base) });
     if (tag !== undefined) this.tagScopes[this.tagScopes.length - 1].set(tag, t);
@@ -1312,15 +1369,6 @@ export class Parser {
       this.enums.push({ tag, consts: new Map(consts.map((c) => [c.name, c.value])) });
     }
     return t;
-  }
-
-  /**
-   * An enumerator's value. Most are a plain decimal (vmlinux.h: 24,000 of them): read directly,
-   * the same value the expression parser would give, without building an expression.
-   */
-  private enumValue(): bigint {
-    const v = this.plainDecimalBefore(',', '}');
-    return v !== undefined ? BigInt(v) : this.constExpr();
   }
 
   /**
