@@ -37,6 +37,8 @@ import {
   type FieldDecl,
   type FuncType,
   findMember,
+  floatType,
+  funcType,
   type IntType,
   isComplete,
   isInteger,
@@ -51,6 +53,7 @@ import {
   type StructType,
   sameType,
   sizeOf,
+  structType,
   T,
   type Type,
   type Typedef,
@@ -215,11 +218,14 @@ const NONE: readonly never[] = [];
 
 const VISIBILITIES: readonly SymbolVisibility[] = ['default', 'hidden', 'internal', 'protected'];
 
-const FLOAT: Type = { kind: 'float', size: 4, name: 'float' };
-const DOUBLE: Type = { kind: 'float', size: 8, name: 'double' };
+const FLOAT: Type = floatType(4, 'float');
+const DOUBLE: Type = floatType(8, 'double');
 
-/** What `attributes()` gives when there are none (never changed). */
-const NO_ATTRS: Readonly<Attrs> = Object.freeze(new Attrs());
+/**
+ * What `attributes()` gives when there are none (never changed; not frozen, which would give it
+ * a layout of its own, and the functions reading attribute sets would be optimised for two).
+ */
+const NO_ATTRS: Readonly<Attrs> = new Attrs();
 
 /** GCC machine modes that `__attribute__((mode(…)))` may name, by size in bytes. */
 const MODE_SIZES: Readonly<Record<string, 1 | 2 | 4 | 8>> = {
@@ -1152,7 +1158,7 @@ export class Parser {
           !sawChar &&
           signed === undefined
         )
-          base = { kind: 'float', size: 8, name: 'long double' }; // 8 bytes on BPF, as clang
+          base = floatType(8, 'long double'); // 8 bytes on BPF, as clang
         else throw this.error(start.loc, 'cannot combine with previous type specifier');
       }
       type = base;
@@ -1192,7 +1198,7 @@ export class Parser {
           );
         return existing;
       }
-      const t: StructType = { kind: 'struct', def: newStructDef(tag, union) };
+      const t: StructType = structType(newStructDef(tag, union));
       this.tagScopes[this.tagScopes.length - 1].set(tag, t);
       return t;
     }
@@ -1205,7 +1211,7 @@ export class Parser {
         throw this.error(tagTok.loc, `redefinition of '${kw} ${tag}'`);
     }
     if (!t) {
-      t = { kind: 'struct', def: newStructDef(tag, union) };
+      t = structType(newStructDef(tag, union));
       if (tag !== undefined) this.tagScopes[this.tagScopes.length - 1].set(tag, t);
     }
     const fields = this.structFields(this.expect('{'));
@@ -1585,13 +1591,7 @@ export class Parser {
       } else {
         if (t.kind === 'array' || t.kind === 'func')
           throw this.error(sfx.at.loc, 'function cannot return an array or a function');
-        t = {
-          kind: 'func',
-          ret: t,
-          params: sfx.ptypes,
-          variadic: sfx.variadic,
-          unprototyped: sfx.unprototyped,
-        };
+        t = funcType(t, sfx.ptypes, sfx.variadic, sfx.unprototyped);
       }
     }
     return t;

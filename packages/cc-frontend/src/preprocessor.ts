@@ -58,13 +58,14 @@ interface OpenFile {
  * as they are read (a big header is never all in memory). A file ends with an end-of-file
  * marker (the main file with the real `eof`).
  */
+/** Every segment has every field (one object layout: `raw()` reads them for every token). */
 interface Segment {
   toks: Token[];
   pos: number;
-  lexer?: Lexer;
+  lexer: Lexer | undefined;
   /** The lexer's next token, when it was peeked at. */
-  ahead?: Token;
-  main?: boolean;
+  ahead: Token | undefined;
+  main: boolean;
 }
 
 interface Cond {
@@ -104,6 +105,11 @@ export const PRAGMA_ATTRIBUTE_POP = '#pragma-attribute-pop';
 export const PRAGMA_PACK = '#pragma-pack';
 /** Ends the argument tokens of a PRAGMA_ATTRIBUTE_PUSH or PRAGMA_PACK. */
 export const PRAGMA_END = '#pragma-end';
+
+/** A segment reading a list of tokens. */
+function tokenSegment(toks: Token[]): Segment {
+  return { toks, pos: 0, lexer: undefined, ahead: undefined, main: false };
+}
 
 export class Preprocessor {
   private macros = new Map<string, Macro>();
@@ -293,7 +299,13 @@ export class Preprocessor {
   private pushFile(name: string, text: string, dirIndex: number, main = false): void {
     this.sources.set(name, text);
     this.openFiles.push({ name, condDepth: this.conds.length, dirIndex });
-    this.stack.push({ toks: [], pos: 0, lexer: new Lexer(text, name, this.diags, this.names), main });
+    this.stack.push({
+      toks: [],
+      pos: 0,
+      lexer: new Lexer(text, name, this.diags, this.names),
+      ahead: undefined,
+      main,
+    });
   }
 
   /** The next token of a file segment's lexer; at its end, the end-of-file marker (or `eof`). */
@@ -338,7 +350,7 @@ export class Preprocessor {
   }
 
   private unget(toks: Token[]): void {
-    if (toks.length > 0) this.stack.push({ toks, pos: 0 });
+    if (toks.length > 0) this.stack.push(tokenSegment(toks));
   }
 
   /** The next token after directives and macro expansion. */
@@ -766,7 +778,7 @@ export class Preprocessor {
     this.argumentNesting++;
     const saved = this.stack;
     const end = new Token('eof', '', toks[0]?.loc ?? { file: '', line: 0, col: 0 }, false, false);
-    this.stack = [{ toks: [...toks, end], pos: 0 }];
+    this.stack = [tokenSegment([...toks, end])];
     const out: Token[] = [];
     try {
       for (;;) {

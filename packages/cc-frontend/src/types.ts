@@ -96,16 +96,77 @@ export interface StructDef {
   preserveAccessIndex?: boolean;
 }
 
-const int = (size: IntType['size'], signed: boolean, name: string): IntType => ({
+// One object layout per kind of type: every type object of a kind has all of that kind's fields
+// and the qualifier fields, undefined when absent, in the order below (copies with `{ ...t, … }`
+// keep it). Functions reading types (sizeOf, alignOf, the parser's) then see one V8 map per kind;
+// types with and without a typedef or qualifier had different maps, and each new one met by
+// optimised code threw that code away.
+
+const int = (size: IntType['size'], signed: boolean, name: string, bool?: true): IntType => ({
   kind: 'int',
   size,
   signed,
   name,
+  bool,
+  enumTag: undefined,
+  enumerators: undefined,
+  const: undefined,
+  volatile: undefined,
+  typedef: undefined,
+  btfTypeTags: undefined,
 });
 
+export function floatType(size: FloatType['size'], name: string): FloatType {
+  return {
+    kind: 'float',
+    size,
+    name,
+    const: undefined,
+    volatile: undefined,
+    typedef: undefined,
+    btfTypeTags: undefined,
+  };
+}
+
+export function structType(def: StructDef): StructType {
+  return {
+    kind: 'struct',
+    def,
+    const: undefined,
+    volatile: undefined,
+    typedef: undefined,
+    btfTypeTags: undefined,
+  };
+}
+
+export function funcType(
+  ret: Type,
+  params: FuncType['params'],
+  variadic: boolean,
+  unprototyped: boolean,
+): FuncType {
+  return {
+    kind: 'func',
+    ret,
+    params,
+    variadic,
+    unprototyped,
+    const: undefined,
+    volatile: undefined,
+    typedef: undefined,
+    btfTypeTags: undefined,
+  };
+}
+
 export const T = {
-  void: { kind: 'void' } as VoidType,
-  bool: { kind: 'int', size: 1, signed: false, name: '_Bool', bool: true } as IntType,
+  void: {
+    kind: 'void',
+    const: undefined,
+    volatile: undefined,
+    typedef: undefined,
+    btfTypeTags: undefined,
+  } as VoidType,
+  bool: int(1, false, '_Bool', true),
   char: int(1, true, 'char'),
   schar: int(1, true, 'signed char'),
   uchar: int(1, false, 'unsigned char'),
@@ -122,10 +183,25 @@ export const T = {
 };
 
 export function pointerTo(t: Type): PtrType {
-  return { kind: 'ptr', to: t };
+  return {
+    kind: 'ptr',
+    to: t,
+    const: undefined,
+    volatile: undefined,
+    typedef: undefined,
+    btfTypeTags: undefined,
+  };
 }
 export function arrayOf(t: Type, len: number | undefined): ArrayType {
-  return { kind: 'array', of: t, len };
+  return {
+    kind: 'array',
+    of: t,
+    len,
+    const: undefined,
+    volatile: undefined,
+    typedef: undefined,
+    btfTypeTags: undefined,
+  };
 }
 
 export function isInteger(t: Type): t is IntType {
@@ -184,15 +260,13 @@ export function promote(t: IntType): IntType {
 
 export function unqualified<U extends Type>(t: U): U {
   if (!t.const && !t.volatile) return t;
-  const { const: _c, volatile: _v, ...rest } = t;
-  return rest as unknown as U;
+  return { ...t, const: undefined, volatile: undefined } as U;
 }
 
 /** The type without the typedef it was spelled through (and without qualifiers). */
 export function canonical<U extends Type>(t: U): U {
   if (!t.typedef && !t.const && !t.volatile) return t;
-  const { const: _c, volatile: _v, typedef: _t, ...rest } = t;
-  return rest as unknown as U;
+  return { ...t, const: undefined, volatile: undefined, typedef: undefined } as U;
 }
 
 /** The usual arithmetic conversions for two integer operands. */
@@ -319,12 +393,12 @@ class RecordLayout {
     }
     this.align = Math.max(this.align, falign);
     if (def.union) {
-      def.members.push({ name: f.name, type: f.type, offset: 0 });
+      def.members.push(member(f, 0, undefined, undefined));
       this.size = Math.max(this.size, fsize);
       return;
     }
     this.bit = roundUp(this.bit, falign * 8);
-    def.members.push({ name: f.name, type: f.type, offset: this.bit / 8 });
+    def.members.push(member(f, this.bit / 8, undefined, undefined));
     this.bit += fsize * 8;
   }
 
@@ -335,8 +409,7 @@ class RecordLayout {
     if (def.union) {
       if (f.name !== undefined) this.align = Math.max(this.align, falign);
       this.size = Math.max(this.size, Math.ceil(bitWidth / 8));
-      if (f.name !== undefined && bitWidth > 0)
-        def.members.push({ name: f.name, type: f.type, offset: 0, bitWidth, bitOffset: 0 });
+      if (f.name !== undefined && bitWidth > 0) def.members.push(member(f, 0, bitWidth, 0));
       return;
     }
     if (bitWidth === 0) {
@@ -355,10 +428,20 @@ class RecordLayout {
       if (maxAlign !== undefined && (def.packed || f.packed))
         this.align = Math.max(this.align, Math.min(alignOf(f.type), maxAlign));
       const unitStart = def.packed ? Math.floor(bit / 8) : Math.floor(bit / (falign * 8)) * falign;
-      def.members.push({ name: f.name, type: f.type, offset: unitStart, bitWidth, bitOffset: bit });
+      def.members.push(member(f, unitStart, bitWidth, bit));
     }
     this.bit = bit + bitWidth;
   }
+}
+
+/** A member laid out (every member has every field: one object layout). */
+function member(
+  f: FieldDecl,
+  offset: number,
+  bitWidth: number | undefined,
+  bitOffset: number | undefined,
+): Member {
+  return { name: f.name, type: f.type, offset, bitWidth, bitOffset, btfDeclTags: undefined };
 }
 
 export function roundUp(n: number, to: number): number {
