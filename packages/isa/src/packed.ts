@@ -197,14 +197,25 @@ export const NO_BRANCH = -1;
 export const BRANCH_OUT_OF_RANGE = -2;
 export const BRANCH_LDDW_MIDDLE = -3;
 
+/** Where an op's branch offset is (OP_BRANCH): none, the offset field (jumps), the immediate (gotol, local calls). */
+const BRANCH_NONE = 0;
+const BRANCH_OFF = 1;
+const BRANCH_IMM = 2;
+const OP_BRANCH = Uint8Array.from(OPCODE_TABLE, (r) => {
+  const s = r.shape;
+  if (s.kind === 'jmp' || s.kind === 'ja') return BRANCH_OFF;
+  return s.kind === 'gotol' || (s.kind === 'call' && s.target === 'local') ? BRANCH_IMM : BRANCH_NONE;
+});
+
 /**
  * Every branch (jumps, gotol, local calls) resolved to an instruction index; NO_BRANCH where
  * there is none, BRANCH_OUT_OF_RANGE / BRANCH_LDDW_MIDDLE where the target slot is outside the
  * program or the second slot of an lddw. `slot` gets each instruction's first slot, plus the
- * total at the end (the target slot of a branch at i is `slot[i + 1] + offset`).
+ * total at the end (the target slot of a branch at i is `slot[i + 1] + offset`). The loops read
+ * tables only (no call per instruction): a fresh process runs them unoptimised.
  */
 export function packedBranchTargets(code: PackedInsns): { target: Int32Array; slot: Int32Array } {
-  const { length: n, op } = code;
+  const { length: n, op, off, imm } = code;
   const slot = new Int32Array(n + 1);
   for (let i = 0, s = 0; i <= n; i++) {
     slot[i] = s;
@@ -219,9 +230,9 @@ export function packedBranchTargets(code: PackedInsns): { target: Int32Array; sl
   }
   const target = new Int32Array(n).fill(NO_BRANCH);
   for (let i = 0; i < n; i++) {
-    const o = packedBranchOffset(code, i);
-    if (o === undefined) continue;
-    const t = slot[i + 1] + o;
+    const where = OP_BRANCH[op[i]];
+    if (where === BRANCH_NONE) continue;
+    const t = slot[i + 1] + (where === BRANCH_OFF ? off[i] : imm[i]);
     target[i] = !(t >= 0 && t < total) ? BRANCH_OUT_OF_RANGE : bySlot ? bySlot[t] : t;
   }
   return { target, slot };
@@ -229,16 +240,7 @@ export function packedBranchTargets(code: PackedInsns): { target: Int32Array; sl
 
 /** The slot offset of instruction i's branch (jumps, gotol, local calls), undefined without one. */
 export function packedBranchOffset(code: PackedInsns, i: number): number | undefined {
-  const id = code.op[i];
-  switch (OP_KIND[id]) {
-    case KIND_JMP:
-    case KIND_JA:
-      return code.off[i];
-    case KIND_GOTOL:
-      return code.imm[i];
-    case KIND_CALL:
-      return OP_SUB[id] === CALL_TARGET.local ? code.imm[i] : undefined;
-    default:
-      return undefined;
-  }
+  const where = OP_BRANCH[code.op[i]];
+  if (where === BRANCH_NONE) return undefined;
+  return where === BRANCH_OFF ? code.off[i] : code.imm[i];
 }

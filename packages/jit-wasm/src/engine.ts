@@ -345,11 +345,10 @@ function ringNatives(maps: Set<BpfMap>, standard: (id: number) => boolean): Nati
  */
 function referencedMaps(program: LoadedProgram): Set<BpfMap> {
   const maps = new Set<BpfMap>();
-  const { constants } = program;
-  for (let i = 0; i < constants.length; i++) {
-    const map = constants[i]?.map;
-    if (map) maps.add(map);
-  }
+  // forEach visits the lddws only: the loader leaves holes elsewhere.
+  program.constants.forEach((c) => {
+    if (c?.map) maps.add(c.map);
+  });
   return maps;
 }
 

@@ -3,10 +3,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { linkProgram, readObject } from '@tbpf/asm';
+import { encode, type Insn } from '@tbpf/isa';
 import { describe, expect, it } from 'vitest';
 import { VmError } from './errors.js';
 import { interpreter } from './interp/interpreter.js';
-import { loadInsns, loadLinked, loadText } from './loader.js';
+import { loadBytes, loadInsns, loadLinked, loadText } from './loader.js';
 import { newRuntime } from './testing/run.js';
 
 function haveClang(): boolean {
@@ -90,5 +91,24 @@ describe('loading', () => {
     expect(Array.from(loaded.code.dst)).toEqual([1, 0, 0]);
     expect(Array.from(loaded.code.src)).toEqual([0, 1, 0]);
     expect(loaded.code.length).toBe(3);
+  });
+
+  it('loads bytes to the same constants as instructions, with and without an lddw', () => {
+    const programs: Insn[][] = [
+      [
+        { kind: 'lddw', source: 'imm64', dst: 1, imm: 7, imm2: 1 },
+        { kind: 'lddw', source: 'code_addr', dst: 2, imm: 1, imm2: 0 },
+        { kind: 'exit' },
+        { kind: 'exit' },
+      ],
+      [{ kind: 'alu', width: 64, op: 'mov', source: 'imm', dst: 0, src: 0, imm: 1 }, { kind: 'exit' }],
+    ];
+    for (const insns of programs) {
+      const rt = newRuntime();
+      const fromBytes = loadBytes(rt, encode(insns));
+      expect(fromBytes.constants).toEqual(loadInsns(rt, insns).constants);
+      expect(fromBytes.constants.length).toBe(insns.length);
+    }
+    expect(loadBytes(newRuntime(), encode(programs[0])).constants[1]).toMatchObject({ target: 2 });
   });
 });

@@ -62,52 +62,71 @@ function valueAddress(map: BpfMap, offset: number, pc: number): number {
   return BPF_ADDRESS_BASE + map.valueOffset(0) + offset;
 }
 
-function resolve(runtime: Runtime, code: PackedInsns, maps: readonly BpfMap[]): (LddwConstant | undefined)[] {
-  const constants = new Array<LddwConstant | undefined>(code.length).fill(undefined);
+/**
+ * The resolved constant of every lddw, by instruction index. Other instructions have holes
+ * (read as undefined), so a pass over the constants (forEach) visits the lddws only. `lddwFree`:
+ * the caller knows the program has none (each lddw takes two slots), and nothing is scanned.
+ */
+function resolve(
+  runtime: Runtime,
+  code: PackedInsns,
+  maps: readonly BpfMap[],
+  lddwFree: boolean,
+): (LddwConstant | undefined)[] {
+  const constants = new Array<LddwConstant | undefined>(code.length);
+  if (lddwFree) return constants;
   let slots: Int32Array | undefined;
+  const slotOf = (): Int32Array => {
+    slots ??= packedBranchTargets(code).slot;
+    return slots;
+  };
   for (let pc = 0; pc < code.length; pc++) {
-    if (OP_KIND[code.op[pc]] !== KIND_LDDW) continue;
-    const source = LDDW_SOURCES[OP_SUB[code.op[pc]]];
-    const imm = code.imm[pc];
-    const imm2 = code.imm2[pc];
-    const byIndex = (): BpfMap => {
-      const map = maps[imm];
-      if (!map)
-        throw new VmError('load', `lddw: no map at index ${imm} (the program has ${maps.length})`, pc);
-      return map;
-    };
-    const byFd = (): BpfMap => {
-      const map = runtime.mapById(imm);
-      if (!map) throw new VmError('load', `lddw: no map with fd ${imm}`, pc);
-      return map;
-    };
-    switch (source) {
-      case 'imm64':
-        constants[pc] = { source, lo: imm, hi: imm2 };
-        break;
-      case 'map_fd':
-      case 'map_idx': {
-        const map = source === 'map_fd' ? byFd() : byIndex();
-        constants[pc] = { source, ...split(map.pointer), map };
-        break;
-      }
-      case 'map_value':
-      case 'map_idx_value': {
-        const map = source === 'map_value' ? byFd() : byIndex();
-        constants[pc] = { source, ...split(valueAddress(map, imm2, pc)), map, valueOffset: imm2 };
-        break;
-      }
-      case 'code_addr': {
-        slots ??= packedBranchTargets(code).slot;
-        const target = codeTarget(slots, pc, imm);
-        constants[pc] = { source, lo: target, hi: 0, target };
-        break;
-      }
-      default:
-        throw new VmError('load', `lddw: pseudo source '${source}' is not supported`, pc);
-    }
+    if (OP_KIND[code.op[pc]] === KIND_LDDW) constants[pc] = lddwConstant(runtime, code, maps, pc, slotOf);
   }
   return constants;
+}
+
+/** The 64-bit constant of the lddw at `pc` (its pseudo source resolved); `slotOf` gives each instruction's slot. */
+function lddwConstant(
+  runtime: Runtime,
+  code: PackedInsns,
+  maps: readonly BpfMap[],
+  pc: number,
+  slotOf: () => Int32Array,
+): LddwConstant {
+  const source = LDDW_SOURCES[OP_SUB[code.op[pc]]];
+  const imm = code.imm[pc];
+  const imm2 = code.imm2[pc];
+  const byIndex = (): BpfMap => {
+    const map = maps[imm];
+    if (!map) throw new VmError('load', `lddw: no map at index ${imm} (the program has ${maps.length})`, pc);
+    return map;
+  };
+  const byFd = (): BpfMap => {
+    const map = runtime.mapById(imm);
+    if (!map) throw new VmError('load', `lddw: no map with fd ${imm}`, pc);
+    return map;
+  };
+  switch (source) {
+    case 'imm64':
+      return { source, lo: imm, hi: imm2 };
+    case 'map_fd':
+    case 'map_idx': {
+      const map = source === 'map_fd' ? byFd() : byIndex();
+      return { source, ...split(map.pointer), map };
+    }
+    case 'map_value':
+    case 'map_idx_value': {
+      const map = source === 'map_value' ? byFd() : byIndex();
+      return { source, ...split(valueAddress(map, imm2, pc)), map, valueOffset: imm2 };
+    }
+    case 'code_addr': {
+      const target = codeTarget(slotOf(), pc, imm);
+      return { source, lo: target, hi: 0, target };
+    }
+    default:
+      throw new VmError('load', `lddw: pseudo source '${source}' is not supported`, pc);
+  }
 }
 
 /** code_addr: the kernel's BPF_PSEUDO_FUNC convention, target slot = the lddw's slot + imm + 1. */
@@ -137,18 +156,19 @@ export function loadInsns(
   options: LoadOptions = {},
 ): LoadedProgram {
   if (insns.length === 0) throw new VmError('load', 'the program has no instructions');
-  return bind(runtime, pack(insns), () => insns, options);
+  return bind(runtime, pack(insns), () => insns, options, false);
 }
 
 /**
  * The LoadedProgram of a packed program. `insns` gives its instruction objects, asked for only
- * when someone reads `LoadedProgram.insns` (engines read `code`).
+ * when someone reads `LoadedProgram.insns` (engines read `code`); `lddwFree` as in `resolve`.
  */
 function bind(
   runtime: Runtime,
   code: PackedInsns,
   insns: () => readonly Insn[],
   options: LoadOptions,
+  lddwFree: boolean,
 ): LoadedProgram {
   checkZeroedStacks(code.length, options.zeroedStacks ?? []);
   const maps = options.maps ?? [];
@@ -162,7 +182,7 @@ function bind(
       return objects;
     },
     code,
-    constants: resolve(runtime, code, maps),
+    constants: resolve(runtime, code, maps, lddwFree),
     maps,
     functionStarts: options.functionStarts ?? [{ name: options.name ?? 'prog', insnIndex: 0 }],
     zeroedStacks: options.zeroedStacks,
@@ -200,7 +220,7 @@ export function loadBytes(runtime: Runtime, bytes: Uint8Array, options: LoadOpti
   }
   if (code.length === 0) throw new VmError('load', 'the program has no instructions');
   const copy = bytes.slice(); // insns are decoded later: from the bytes as they are now
-  return bind(runtime, code, () => decode(copy), options);
+  return bind(runtime, code, () => decode(copy), options, code.length * 8 === bytes.length);
 }
 
 /** Create a map from an ELF/compiler MapSpec (global data initialised, .rodata read-only). */

@@ -8,6 +8,7 @@
 import {
   BRANCH_LDDW_MIDDLE,
   BRANCH_OUT_OF_RANGE,
+  INSN_KINDS,
   KIND_CALL,
   KIND_CALLX,
   KIND_EXIT,
@@ -59,9 +60,14 @@ export function endsFlow(k: number): boolean {
   return k === KIND_EXIT || k === KIND_JA || k === KIND_GOTOL;
 }
 
+/** By kind: 1 for a jump inside its function (not a call) — a table, read per instruction unoptimised. */
+export const JUMP_KIND = Uint8Array.from({ length: INSN_KINDS.length }, (_, k) =>
+  k === KIND_JMP || k === KIND_JA || k === KIND_GOTOL ? 1 : 0,
+);
+
 /** Is the instruction of kind `k` a jump inside its function (not a call)? */
 export function isJump(k: number): boolean {
-  return k === KIND_JMP || k === KIND_JA || k === KIND_GOTOL;
+  return JUMP_KIND[k] === 1;
 }
 
 export function analyse(code: PackedInsns): ControlFlow {

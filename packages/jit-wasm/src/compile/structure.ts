@@ -11,7 +11,7 @@
  * blocks, where forward jumps are still direct branches and only backward jumps dispatch.
  */
 import { KIND_EXIT } from '@tbpf/isa';
-import { type ControlFlow, isJump, type Subprogram } from './cfg.js';
+import { type ControlFlow, isJump, JUMP_KIND, type Subprogram } from './cfg.js';
 
 export interface Construct {
   kind: 'block' | 'loop';
@@ -45,7 +45,7 @@ export function planFunction(cf: ControlFlow, sub: Subprogram, dispatchOnly = fa
   const loopStarting = new Int32Array(sub.end - base + 1);
   const constructs: Construct[] = [];
   for (let i = base; i < sub.end; i++) {
-    if (!isJump(kind[i])) continue;
+    if (JUMP_KIND[kind[i]] === 0) continue;
     const t = target[i];
     if (t === i + 1) continue;
     if (t > i) {
