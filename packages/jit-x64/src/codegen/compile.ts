@@ -12,6 +12,8 @@
  * a short one not reach after all (a bound too small), the program is emitted once more with
  * every forward jump near.
  */
+
+import * as isa from '@tbpf/isa';
 import {
   ALU_OP,
   ALU_OPS,
@@ -20,21 +22,6 @@ import {
   IsaError,
   JMP_OP,
   JMP_OPS,
-  KIND_ALU,
-  KIND_ATOMIC,
-  KIND_CALL,
-  KIND_CALLX,
-  KIND_END,
-  KIND_EXIT,
-  KIND_GOTOL,
-  KIND_JA,
-  KIND_JMP,
-  KIND_LDABS,
-  KIND_LDDW,
-  KIND_LDIND,
-  KIND_LDX,
-  KIND_ST,
-  KIND_STX,
   LDDW_SOURCE,
   LDDW_SOURCES,
   OP_KIND,
@@ -106,6 +93,29 @@ import { analyse, type ProgramShape } from './functions.js';
 import { lowerAtomic, lowerLdx, lowerSt, lowerStx, lowerZeroStack } from './memory.js';
 import { FUNCTION_BOUND, sizeBounds } from './size-bounds.js';
 
+/**
+ * isa's instruction kinds as this module's own constants: V8 folds a module's consts into
+ * optimised code but reloads an imported binding at every use, so a switch over imported
+ * constants compares case by case instead of jumping (the prescan's loop took 2.3 times as long).
+ */
+const {
+  KIND_ALU,
+  KIND_ATOMIC,
+  KIND_CALL,
+  KIND_CALLX,
+  KIND_END,
+  KIND_EXIT,
+  KIND_GOTOL,
+  KIND_JA,
+  KIND_JMP,
+  KIND_LDABS,
+  KIND_LDDW,
+  KIND_LDIND,
+  KIND_LDX,
+  KIND_ST,
+  KIND_STX,
+} = isa;
+
 export interface CompileOptions {
   /** Constant blinding (Linux's bpf_jit_harden): true for fresh randomness, or a seed for tests. */
   blind?: boolean | { seed: number };
@@ -140,7 +150,7 @@ export interface CompiledProgram {
   helperSlots: number[];
   /** The program has a `callx` (a helper chosen at run time). */
   usesCallx: boolean;
-  /** Per instruction: the helper id a call there names, -1 for a callx, 0 elsewhere. */
+  /** Per instruction: the helper id a call there names, -1 for a callx, 0 elsewhere; empty when the program calls no helper. */
   callIds: Float64Array;
   /** `insnOffsets[i]`: byte offset of instruction i's code; the extra last entry is the code size. */
   insnOffsets: Int32Array;
@@ -187,6 +197,9 @@ for (const op of [ALU_OP.add, ALU_OP.sub, ALU_OP.and, ALU_OP.or, ALU_OP.xor]) SE
 /** No condition: an unconditional jmp (`jumpTo`). */
 const ALWAYS = -1;
 
+/** CompiledProgram.callIds of a program that calls no helper. */
+const NO_CALLS = new Float64Array(0);
+
 /** What a displacement to patch points at (`Compiler.fixups`). */
 const TO_INSN = 0;
 const TO_EXIT = 1;
@@ -213,10 +226,15 @@ function pack(insns: readonly Insn[]): PackedInsns {
 }
 
 /**
- * The buffer the code is emitted into, shared by every compilation (they run one at a time, and
- * the result is always copied out of it): one allocation per process, not one per program.
+ * The buffer the code is emitted into and the per-instruction tables only the compiler reads,
+ * shared by every compilation (they run one at a time, and what a result keeps is copied out):
+ * a handful of allocations per process rather than per program, which at a few microseconds
+ * each are a visible part of compiling a large program.
  */
 let scratch: CodeBuffer | undefined;
+let boundScratch = new Int32Array(0);
+let joinsScratch = new Uint8Array(0);
+let fixupScratch = new Int32Array(192);
 
 function scratchBuffer(capacity: number): CodeBuffer {
   // A huge program's buffer is not kept for the next one.
@@ -226,17 +244,19 @@ function scratchBuffer(capacity: number): CodeBuffer {
   return scratch;
 }
 
+/** A table of at least n entries, the old one when it is large enough (and not huge). */
+function atLeast<T extends Int32Array | Uint8Array>(old: T, n: number, make: (n: number) => T): T {
+  return old.length >= n && old.length <= Math.max(n * 4, 1 << 16) ? old : make(Math.max(n, 1024));
+}
+
 class Compiler {
   private readonly ctx: Ctx;
   private readonly shape: ProgramShape;
   private readonly frameSize: number;
   /** Helper id → slot in the environment's helper table. */
   private readonly helperSlot = new Map<number, number>();
-  /** Per instruction: the lddw's value (low and high halves). */
-  private readonly lddwLo: Int32Array;
-  private readonly lddwHi: Int32Array;
-  /** Per instruction: the helper id a call there names, -1 for a callx, 0 elsewhere. */
-  private readonly callIds: Float64Array;
+  /** Per instruction: the helper id a call there names, -1 for a callx, 0 elsewhere (empty without any). */
+  private callIds = NO_CALLS;
   /** Stack bytes zeroed on entering the function at each instruction (0 for most; none without zeroed stacks). */
   private readonly zeroed: Int32Array | undefined;
   private usesCallx = false;
@@ -266,8 +286,10 @@ class Compiler {
    * displacement is, its width (1 or 4) × 4 + what it points at (TO_INSN, TO_EXIT, TO_ENTRY),
    * and the instruction or function.
    */
-  private fixups = new Int32Array(192);
+  private fixups = fixupScratch;
   private fixupCount = 0;
+  /** `joins[i]`: 1 when a branch or local call goes to instruction i (it is not only fallen into). */
+  private readonly joins: Uint8Array;
   /** The instruction being lowered, and the function it is in. */
   private current = 0;
   private currentFunction = 0;
@@ -292,10 +314,11 @@ class Compiler {
     this.frameSize = options.frameSize ?? 512;
     const blind = options.blind;
     const addressing = options.addressing ?? 'confined';
-    this.lddwLo = new Int32Array(n);
-    this.lddwHi = new Int32Array(n);
-    this.callIds = new Float64Array(n);
-    this.bound = new Int32Array(n + 1);
+    boundScratch = atLeast(boundScratch, n + 1, (k) => new Int32Array(k));
+    this.bound = boundScratch;
+    joinsScratch = atLeast(joinsScratch, n, (k) => new Uint8Array(k));
+    this.joins = joinsScratch;
+    this.joins.fill(0, 0, n);
     const zeroedStacks = options.zeroedStacks?.filter((z) => z.bytes > 0) ?? [];
     this.zeroed = zeroedStacks.length > 0 ? new Int32Array(n) : undefined;
     for (const z of zeroedStacks) this.zeroed![z.insnIndex] = z.bytes;
@@ -324,7 +347,7 @@ class Compiler {
    */
   private prescan(bounds: Uint8Array): void {
     const { length: n, op, dst, src, imm } = this.code;
-    const { bound, zeroed } = this;
+    const { bound, zeroed, joins } = this;
     const { target } = this.shape;
     let used = this.used;
     // Zeroing a stack stores through R10 (and may fault, at a call from a moved R10).
@@ -342,6 +365,8 @@ class Compiler {
         throw new JitError('bad-register', `no register r${Math.max(dst[i], src[i])}`, i);
       }
       used |= (1 << dst[i]) | (1 << src[i]);
+      const t = target[i];
+      if (t >= 0) joins[t] = 1;
       switch (OP_KIND[id]) {
         case KIND_LDX:
         case KIND_ST:
@@ -364,18 +389,17 @@ class Compiler {
             this.helperCalls = true;
             const helper = imm[i] >>> 0;
             if (!this.helperSlot.has(helper)) this.helperSlot.set(helper, this.helperSlot.size);
+            if (this.callIds === NO_CALLS) this.callIds = new Float64Array(n);
             this.callIds[i] = helper;
-          } else if (zeroed) sum += 2 * zeroed[target[i]]; // the callee's stack, zeroed at the call
+          } else if (zeroed) sum += 2 * zeroed[t]; // the callee's stack, zeroed at the call
           break;
         }
         case KIND_CALLX:
           this.calls = true;
           this.helperCalls = true;
           this.usesCallx = true;
+          if (this.callIds === NO_CALLS) this.callIds = new Float64Array(n);
           this.callIds[i] = -1;
-          break;
-        case KIND_LDDW:
-          this.lddw(i);
           break;
       }
     }
@@ -383,21 +407,16 @@ class Compiler {
     this.used = used;
   }
 
-  /** Record the value of the lddw at i: a plain constant, or what the loader resolved. */
-  private lddw(i: number): void {
-    const { op, imm, imm2 } = this.code;
-    const source = OP_SUB[op[i]];
+  /** dst = the lddw at i's value: a plain constant, or what the loader resolved. */
+  private lowerLddw(i: number): void {
+    const { op, dst, imm, imm2 } = this.code;
     const resolved = this.options.resolveLddw?.(i);
-    if (resolved) {
-      this.lddwLo[i] = resolved.lo;
-      this.lddwHi[i] = resolved.hi;
-    } else if (source === LDDW_SOURCE.imm64) {
-      this.lddwLo[i] = imm[i];
-      this.lddwHi[i] = imm2[i];
-    } else {
+    if (resolved) movImm64(this.ctx, BPF_TO_X64[dst[i]], resolved.lo, resolved.hi);
+    else if (OP_SUB[op[i]] === LDDW_SOURCE.imm64) movImm64(this.ctx, BPF_TO_X64[dst[i]], imm[i], imm2[i]);
+    else {
       throw new JitError(
         'unresolved-lddw',
-        `lddw ${LDDW_SOURCES[source]} ${imm[i]} was not resolved by the loader`,
+        `lddw ${LDDW_SOURCES[OP_SUB[op[i]]]} ${imm[i]} was not resolved by the loader`,
         i,
       );
     }
@@ -452,9 +471,8 @@ class Compiler {
     buf.reset();
     this.fixupCount = 0;
     const n = this.code.length;
-    const oneFunction = starts.length === 1;
     for (let i = 0; i < n; i++) {
-      const f = oneFunction ? 0 : functionOf[i];
+      const f = functionOf ? functionOf[i] : 0;
       if (starts[f] === i) {
         this.currentFunction = f;
         this.entryAddr[f] = buf.len;
@@ -465,7 +483,7 @@ class Compiler {
       addrs[i] = buf.len;
       this.current = i;
       this.lower(i);
-      if (i + 1 === n || (!oneFunction && functionOf[i + 1] !== f)) {
+      if (i + 1 === n || (functionOf && functionOf[i + 1] !== f)) {
         this.exitAddr[f] = buf.len;
         if (f === 0) this.mainEpilogue();
         else this.functionEpilogue();
@@ -501,6 +519,7 @@ class Compiler {
       const bigger = new Int32Array(this.fixups.length * 2);
       bigger.set(this.fixups);
       this.fixups = bigger;
+      if (bigger.length <= 1 << 16) fixupScratch = bigger;
     }
     const k = this.fixupCount++ * 3;
     this.fixups[k] = this.ctx.buf.len - width;
@@ -569,7 +588,7 @@ class Compiler {
     for (const r of HELPER_CLOBBERS_ZEROED) aluRR(buf, ALU_RR.xor, false, BPF_TO_X64[r], BPF_TO_X64[r]); // xor r32, r32
     loadQ(buf, ADDR, RSP, 0); // mov r11, [rsp]: env
     cmpDMemImm8(buf, ADDR, ENV_LAYOUT.unwinding, 0); // cmp dword [r11 + unwinding], 0
-    if (this.shape.functionOf[this.current] !== 0) cmovLoadQ(buf, CC.ne, RSP, ADDR, ENV_LAYOUT.entryRsp); // cmovne rsp, [r11 + entryRsp]
+    if (this.currentFunction !== 0) cmovLoadQ(buf, CC.ne, RSP, ADDR, ENV_LAYOUT.entryRsp); // cmovne rsp, [r11 + entryRsp]
     this.jumpTo(CC.ne, -1); // jne the entry function's epilogue
   }
 
@@ -612,7 +631,7 @@ class Compiler {
     if (this.zeroRegs !== 0) {
       const movZero =
         OP_KIND[id] === KIND_ALU && OP_SUB[id] === ALU_OP.mov && OP_REG[id] === 0 && imm[i] === 0;
-      if (!movZero || this.shape.joins[i] === 1) this.zeroRegs = 0;
+      if (!movZero || this.joins[i] === 1) this.zeroRegs = 0;
       else if ((this.zeroRegs >> dst[i]) & 1)
         return; // already 0
       else this.zeroRegs |= 1 << dst[i];
@@ -641,7 +660,7 @@ class Compiler {
         lowerAtomic(ctx, id, dst[i], src[i], off[i]);
         return;
       case KIND_LDDW:
-        movImm64(ctx, BPF_TO_X64[dst[i]], this.lddwLo[i], this.lddwHi[i]);
+        this.lowerLddw(i);
         return;
       case KIND_JA:
       case KIND_GOTOL: {
@@ -650,14 +669,14 @@ class Compiler {
         return;
       }
       case KIND_EXIT: {
-        const f = this.shape.functionOf[i];
-        const last = i + 1 === this.code.length || this.shape.functionOf[i + 1] !== f;
+        const f = this.currentFunction;
+        const last = i + 1 === (this.shape.starts[f + 1] ?? this.code.length);
         if (!last) this.jumpTo(ALWAYS, -(f + 1));
         return;
       }
       case KIND_CALL:
         if (OP_SUB[id] === CALL_TARGET.local) {
-          const callee = this.shape.functionOf[this.shape.target[i]];
+          const callee = this.shape.functionOf![this.shape.target[i]];
           // The callee's frame is R10 - frameSize; zeroed here, so a fault is the call's.
           if (this.zeroed) lowerZeroStack(this.ctx, -this.frameSize, this.zeroed[this.shape.target[i]]);
           callRel32(buf, this.entryAddr[callee] - (buf.len + 5)); // call function
@@ -703,7 +722,7 @@ class Compiler {
         // The flags of an add/sub/and/or/xor that just wrote this register already say whether it
         // is 0 — unless a branch also arrives here, or the jump is 32-bit after a 64-bit result.
         const flagsSay = zeroFlag >> 1 === this.code.dst[i] && (w64 || (zeroFlag & 1) === 0);
-        if (!(flagsSay && zeroFlag >= 0 && this.shape.joins[i] === 0)) aluRR(buf, ALU_RR.test, w64, d, d);
+        if (!(flagsSay && zeroFlag >= 0 && this.joins[i] === 0)) aluRR(buf, ALU_RR.test, w64, d, d);
       } else aluRI(buf, ALU_EXT.cmp, w64, d, imm);
     }
     this.jumpTo(JMP_CC[jop], t);

@@ -22,12 +22,10 @@ import { JitError } from './errors.js';
 export interface ProgramShape {
   /** `target[i]`: the instruction index a branch or local call at i goes to, -1 otherwise. */
   target: Int32Array;
-  /** `joins[i]`: 1 when a branch or local call goes to instruction i (it is not only fallen into). */
-  joins: Uint8Array;
   /** First instruction of each function, ascending; `starts[0]` is 0. */
   starts: number[];
-  /** `functionOf[i]`: index into `starts` of the function instruction i belongs to. */
-  functionOf: Int32Array;
+  /** `functionOf[i]`: index into `starts` of the function instruction i belongs to; undefined for one function. */
+  functionOf: Int32Array | undefined;
   /** Deepest chain of frames (1 = no local calls). */
   frames: number;
 }
@@ -39,11 +37,9 @@ export function analyse(code: PackedInsns, maxFrames: number): ProgramShape {
   if (n === 0) throw new JitError('empty-program', 'the program has no instructions');
   const { target, slot } = packedBranchTargets(code);
   let entry: Uint8Array | undefined;
-  const joins = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     const t = target[i];
     if (t === -1) continue;
-    if (t >= 0) joins[t] = 1;
     if (t < -1) {
       const to = slot[i + 1] + (packedBranchOffset(code, i) ?? 0);
       const why = t === BRANCH_OUT_OF_RANGE ? 'out-of-range' : 'lddw-middle';
@@ -55,14 +51,14 @@ export function analyse(code: PackedInsns, maxFrames: number): ProgramShape {
     }
   }
   const starts = [0];
-  const functionOf = new Int32Array(n);
-  if (entry) {
+  const functionOf = entry ? new Int32Array(n) : undefined;
+  if (functionOf) {
     for (let i = 1; i < n; i++) {
-      if (entry[i]) starts.push(i);
+      if (entry![i]) starts.push(i);
       functionOf[i] = starts.length - 1;
     }
   }
-  for (let i = 0; entry && i < n; i++) {
+  for (let i = 0; functionOf && i < n; i++) {
     const t = target[i];
     if (t >= 0 && functionOf[t] !== functionOf[i] && !isLocalCall(op[i])) {
       throw new JitError('cross-function-jump', `jump to instruction ${t} in another function`, i);
@@ -81,10 +77,9 @@ export function analyse(code: PackedInsns, maxFrames: number): ProgramShape {
   }
   return {
     target,
-    joins,
     starts,
     functionOf,
-    frames: entry ? callDepth(code, target, starts, functionOf, maxFrames) : 1,
+    frames: functionOf ? callDepth(code, target, starts, functionOf, maxFrames) : 1,
   };
 }
 
