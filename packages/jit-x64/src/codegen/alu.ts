@@ -3,7 +3,7 @@
  * write); shift counts are masked as RFC 9669 says (x86 masks `cl` the same way); division and
  * modulo follow RFC 9669 for zero and INT_MIN / -1 and never reach a CPU trap.
  */
-import { ALU_OP, ALU_OPS, END_OP, OP_REG, OP_SIZE, OP_SUB, OP_WIDE } from '@tbpf/isa';
+import * as isa from '@tbpf/isa';
 import {
   ALU_EXT,
   ALU_RR,
@@ -32,6 +32,9 @@ import {
 } from '../x64/instructions.js';
 import { ADDR, AUX, BPF_TO_X64, ENV, RAX, RCX, RDX } from '../x64/registers.js';
 import { blindedOperand, type Ctx, movImm } from './context.js';
+
+/** isa's tables as this module's own constants (V8 folds those, not imported bindings: see compile.ts). */
+const { ALU_OP, ALU_OPS, END_OP, OP_REG, OP_SIZE, OP_SUB, OP_WIDE } = isa;
 
 /** Per ALU operation (isa's OP_SUB): the x86 register-register opcode, the immediate group's digit, the shift's digit. */
 const RR_CODE = new Uint8Array(ALU_OPS.length);

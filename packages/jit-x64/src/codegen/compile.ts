@@ -24,10 +24,6 @@ import {
   JMP_OPS,
   LDDW_SOURCE,
   LDDW_SOURCES,
-  OP_KIND,
-  OP_REG,
-  OP_SUB,
-  OP_WIDE,
   type PackedInsns,
   packInsns,
 } from '@tbpf/isa';
@@ -94,11 +90,16 @@ import { lowerAtomic, lowerLdx, lowerSt, lowerStx, lowerZeroStack } from './memo
 import { FUNCTION_BOUND, sizeBounds } from './size-bounds.js';
 
 /**
- * isa's instruction kinds as this module's own constants: V8 folds a module's consts into
- * optimised code but reloads an imported binding at every use, so a switch over imported
- * constants compares case by case instead of jumping (the prescan's loop took 2.3 times as long).
+ * isa's opcode-row tables and instruction kinds as this module's own constants: V8 folds a
+ * module's consts into optimised code but reloads an imported binding at every use, so a switch
+ * over imported constants compares case by case instead of jumping (the prescan's loop took 2.3
+ * times as long) and every table read loads the binding and checks it first.
  */
 const {
+  OP_KIND,
+  OP_REG,
+  OP_SUB,
+  OP_WIDE,
   KIND_ALU,
   KIND_ATOMIC,
   KIND_CALL,
