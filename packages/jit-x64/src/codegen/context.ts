@@ -5,7 +5,7 @@
  * verbatim in executable memory. Blinded sequences have a fixed size whatever the values.
  */
 import type { CodeBuffer } from '../x64/code-buffer.js';
-import { ALU_EXT, ALU_RR, aluRI32, aluRR, loadImm, movabs, movRI32, movRIsx } from '../x64/instructions.js';
+import { ALU_RR, aluRR, loadImm, movabs, movRIsx, movXorImm } from '../x64/instructions.js';
 import { AUX } from '../x64/registers.js';
 
 /** See ./memory.ts. */
@@ -86,13 +86,7 @@ export function movImm(ctx: Ctx, w64: boolean, dst: number, imm: number): void {
     return;
   }
   const r = random();
-  if (w64) {
-    movRIsx(buf, dst, imm ^ r); // mov dst, sext(imm ^ r)
-    aluRI32(buf, ALU_EXT.xor, true, dst, r); // xor dst, sext(r)
-  } else {
-    movRI32(buf, dst, imm ^ r); // mov dst32, imm ^ r
-    aluRI32(buf, ALU_EXT.xor, false, dst, r); // xor dst32, r
-  }
+  movXorImm(buf, w64, dst, imm ^ r, r); // mov dst, imm ^ r; xor dst, r (64-bit: both sign-extended)
 }
 
 /**

@@ -228,6 +228,21 @@ describe.skipIf(!hasObjdump())('x86-64 encodings (objdump is the oracle)', () =>
     expect(all.length).toBeGreaterThan(1500);
   });
 
+  it('movXorImm emits the mov and the xor it stands for', () => {
+    for (let d = 0; d < 16; d++) {
+      for (const w64 of [false, true]) {
+        const [a, b] = [0x89abcdef | 0, 0x1234567];
+        const one = new CodeBuffer(32);
+        x.movXorImm(one, w64, d, a, b);
+        const two = new CodeBuffer(32);
+        if (w64) x.movRIsx(two, d, a);
+        else x.movRI32(two, d, a);
+        x.aluRI32(two, x.ALU_EXT.xor, w64, d, b);
+        expect(one.finish()).toEqual(two.finish());
+      }
+    }
+  });
+
   it('jumps and calls reach the intended targets', () => {
     const cs = jumpCases();
     const buf = new CodeBuffer();

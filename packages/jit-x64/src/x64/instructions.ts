@@ -93,6 +93,38 @@ export function movRIsx(buf: CodeBuffer, dst: number, imm: number): void {
   buf.emit4(imm);
 }
 
+/**
+ * mov dst, a; xor dst, b — a blinded constant (codegen/context.ts) in one call, written byte by
+ * byte: `movRIsx` + `aluRI32(xor)` (64-bit, both immediates sign-extended) or `movRI32` +
+ * `aluRI32(xor)` (32-bit), always with 4-byte immediates.
+ */
+export function movXorImm(buf: CodeBuffer, w64: boolean, dst: number, a: number, b: number): void {
+  const bytes = buf.bytes;
+  let at = buf.len;
+  const rexv = (w64 ? 0x48 : 0x40) | (dst >> 3);
+  const low = dst & 7;
+  if (w64) {
+    bytes[at++] = rexv;
+    bytes[at++] = 0xc7;
+    bytes[at++] = 0xc0 | low;
+  } else {
+    if (rexv !== 0x40) bytes[at++] = rexv;
+    bytes[at++] = 0xb8 + low;
+  }
+  bytes[at++] = a;
+  bytes[at++] = a >>> 8;
+  bytes[at++] = a >>> 16;
+  bytes[at++] = a >>> 24;
+  if (rexv !== 0x40) bytes[at++] = rexv;
+  bytes[at++] = 0x81;
+  bytes[at++] = 0xf0 | low; // /6: xor
+  bytes[at++] = b;
+  bytes[at++] = b >>> 8;
+  bytes[at++] = b >>> 16;
+  bytes[at++] = b >>> 24;
+  buf.len = at;
+}
+
 /** movabs dst, imm64 (REX.W 0xb8+r) */
 export function movabs(buf: CodeBuffer, dst: number, lo: number, hi: number): void {
   rex(buf, W64, 0, 0, dst, false);
