@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BPF_ADDRESS_BASE } from './linear.js';
 import { netHost } from './testing/netsim.js';
+import { TraceHost } from './trace-host.js';
 
 describe('arena', () => {
   it('lays out structs from the C header and reads/writes fields in the linear memory', () => {
@@ -30,6 +31,27 @@ describe('arena', () => {
     expect(mem.bytes[skb.offset + 22]).toBe(5 | 8);
     devices[1].name = 'a-very-long-device-name';
     expect(devices[1].name).toBe('a-very-long-devi');
+  });
+
+  it('reads and writes pointers at any alignment (packed structs, structs at unaligned addresses)', () => {
+    const host = new TraceHost();
+    host.declare(`struct inner { void *p; unsigned int n; };
+struct outer { char c; void *q; struct inner in; } __attribute__((packed));`);
+    const view = host.runtime.memory.view;
+    const u64At = (off: number) => view.getUint32(off, true) + view.getUint32(off + 4, true) * 2 ** 32;
+    const o = host.arena.alloc('outer');
+    o.q = 0x1_2345_6789;
+    expect([o.q, u64At(o.offset + 1)]).toEqual([0x1_2345_6789, 0x1_2345_6789]);
+    const inner = o.in; // at offset 9 of the packed struct
+    expect(inner.offset % 4).toBe(1);
+    inner.p = 0xa_bcde_f012;
+    expect([inner.p, u64At(o.offset + 9)]).toEqual([0xa_bcde_f012, 0xa_bcde_f012]);
+    expect(host.arena.at('inner', inner.address)?.p).toBe(0xa_bcde_f012);
+    // Aligned, the same struct is read by words: both views agree.
+    const aligned = host.arena.alloc('inner');
+    aligned.p = host.arena.at('inner', inner.address);
+    expect(u64At(aligned.offset)).toBe(inner.address);
+    expect(host.arena.at('inner', aligned.address)?.p).toBe(inner.address);
   });
 
   it('reuses released structs zeroed', () => {

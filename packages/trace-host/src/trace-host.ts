@@ -45,7 +45,8 @@ import { compileKprobeEvent } from './kprobe-event.js';
 import { type ProbeDefinition, parseKprobeCommand } from './kprobe-events.js';
 import { latin1 } from './linear.js';
 import { compilePredicate, type RecordPredicate } from './predicate-compile.js';
-import { ARG_REGS, PT_REGS } from './pt-regs.js';
+import { ARG_REGS, PT_REGS, TRACEPOINT_ARG_REGS } from './pt-regs.js';
+import { compileRegsPath, setU64 } from './regs-path.js';
 import { type EntryRef, type OverflowMode, TraceRingBuffer } from './ring-buffer.js';
 import { defaultSeam, type HostSeam } from './seam.js';
 import { linePrefix, lostLine, traceHeader } from './trace-format.js';
@@ -103,10 +104,6 @@ export interface HostError {
 export const PRINTK_TYPE = 5;
 export const STACK_TYPE = 6;
 const FIRST_EVENT_ID = 100;
-/** u32 indices of si, dx, cx in the pt_regs context. */
-const SI = PT_REGS.si >> 2;
-const DX = PT_REGS.dx >> 2;
-const CX = PT_REGS.cx >> 2;
 const MAX_ERRORS = 64;
 
 export class TraceHost implements EventSink {
@@ -319,50 +316,21 @@ export class TraceHost implements EventSink {
     return bpf.regs === null ? this.recordContextPath(ev, bpf) : this.regsContextPath(ev, bpf, bpf.regs);
   }
 
-  /**
-   * The RFC's static-event context: arguments 1–3 in si, dx, cx — only the registers the
-   * program reads (numbers inline, the common case; anything else through setReg).
-   */
-  private regsContextPath(ev: TraceEvent, bpf: BpfAttachment, r: Uint32Array): EventPath {
+  /** The RFC's static-event context: the registers the program reads, then the run (./regs-path.ts). */
+  private regsContextPath(ev: TraceEvent, bpf: BpfAttachment, regs: Uint32Array): EventPath {
     const reads = (reg: number) =>
       bpf.ctxReads === 'all' || bpf.ctxReads.some((x) => x.offset < reg + 8 && reg < x.offset + x.size);
-    const si = reads(PT_REGS.si);
-    const dx = reads(PT_REGS.dx);
-    const cx = reads(PT_REGS.cx);
-    const prepared = bpf.prepared;
-    const ctx = bpf.ctxOffset;
-    return (a0, a1, a2, a3, a4, a5) => {
-      if (si) {
-        if (typeof a0 === 'number') {
-          r[SI] = a0 >>> 0;
-          r[SI + 1] = Math.floor(a0 / 4294967296) >>> 0;
-        } else this.setReg(r, PT_REGS.si, a0);
-      }
-      if (dx) {
-        if (typeof a1 === 'number') {
-          r[DX] = a1 >>> 0;
-          r[DX + 1] = Math.floor(a1 / 4294967296) >>> 0;
-        } else this.setReg(r, PT_REGS.dx, a1);
-      }
-      if (cx) {
-        if (typeof a2 === 'number') {
-          r[CX] = a2 >>> 0;
-          r[CX + 1] = Math.floor(a2 / 4294967296) >>> 0;
-        } else this.setReg(r, PT_REGS.cx, a2);
-      }
-      let r0: number;
-      try {
-        r0 = prepared.runFast(ctx, 0);
-      } catch (e) {
+    return compileRegsPath({
+      regs,
+      reads: TRACEPOINT_ARG_REGS.map((name) => reads(PT_REGS[name])),
+      prepared: bpf.prepared,
+      ctxOffset: bpf.ctxOffset,
+      event: ev,
+      kept: (a0, a1, a2, a3, a4, a5) => this.record(ev, a0, a1, a2, a3, a4, a5, undefined),
+      faulted: (e, a0, a1, a2, a3, a4, a5) => {
         if (this.filterFault(ev, e)) this.record(ev, a0, a1, a2, a3, a4, a5, undefined);
-        return;
-      }
-      if (r0 === 0) {
-        ev.filtered++;
-        return;
-      }
-      this.record(ev, a0, a1, a2, a3, a4, a5, undefined);
-    };
+      },
+    });
   }
 
   /**
@@ -476,28 +444,6 @@ export class TraceHost implements EventSink {
     return this.faultPolicy === 'keep';
   }
 
-  private setReg(r: Uint32Array, off: number, v: unknown): void {
-    const i = off >> 2;
-    if (typeof v === 'number') {
-      r[i] = v >>> 0;
-      r[i + 1] = Math.floor(v / 4294967296) >>> 0;
-    } else if (
-      typeof v === 'object' &&
-      v !== null &&
-      typeof (v as { address?: unknown }).address === 'number'
-    ) {
-      const a = (v as { address: number }).address;
-      r[i] = a >>> 0;
-      r[i + 1] = Math.floor(a / 4294967296) >>> 0;
-    } else if (typeof v === 'bigint') {
-      r[i] = Number(BigInt.asUintN(32, v));
-      r[i + 1] = Number(BigInt.asUintN(32, v >> 32n));
-    } else {
-      r[i] = v === true ? 1 : 0;
-      r[i + 1] = 0;
-    }
-  }
-
   // ── kprobe-style probes ───────────────────────────────────────────────────────────────────
 
   /** Make `obj[key]` probe-able as `name` (wrapped only while a probe is attached). */
@@ -575,9 +521,9 @@ export class TraceHost implements EventSink {
       if (bpf !== null) {
         const r = bpf.regs;
         if (r !== null) {
-          for (let i = 0; i < 6; i++) this.setReg(r, PT_REGS[ARG_REGS[i]], args[i]);
-          this.setReg(r, PT_REGS.ax, ret);
-          this.setReg(r, PT_REGS.ip, ip);
+          for (let i = 0; i < 6; i++) setU64(r, PT_REGS[ARG_REGS[i]] >> 2, args[i]);
+          setU64(r, PT_REGS.ax >> 2, ret);
+          setU64(r, PT_REGS.ip >> 2, ip);
         } else {
           const mem = this.runtime.memory;
           (bpf.fill ?? ev.fill)(
