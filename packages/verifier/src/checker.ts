@@ -54,6 +54,7 @@ import {
   byteAt,
   constReg,
   constRegWords,
+  copyFrames,
   copyState,
   curFrame,
   type Frame,
@@ -125,6 +126,8 @@ const CONVERTED_PTRS = new Set<RegType>(['ctx', 'sock', 'sock_common', 'tcp_sock
 const MAX_STATES_UNPRIV = 64;
 /** A path's jump history this long forces a checkpoint (bounds backtracking). */
 const MAX_HIST = 40;
+/** The history of a complete checkpoint: nothing walks it any more (shared, never written). */
+const NO_HIST: HistEntry[] = [];
 
 /** How pruning works: Linux's policy, a checkpoint at every prune point, or none (see verifyPruned). */
 export type PruningMode = 'linux' | 'every-prune-point' | 'off';
@@ -513,8 +516,35 @@ export class Checker {
       if (c.branches > 0) break;
       // Complete: a pruning candidate if still kept, else forgotten.
       if (c.evicted) this.curStates--;
-      c = c.parent;
+      const up = c.parent;
+      this.keepForComparison(c);
+      c = up;
     }
+  }
+
+  /**
+   * A complete checkpoint is only ever compared from now on (no path descends from it, so
+   * backtracking never walks it and the loop check never looks at it again), and a comparison
+   * reads only its live registers: its dead registers, history and parent link are dropped so
+   * that what only they kept can be collected.
+   */
+  private keepForComparison(c: Checkpoint): void {
+    c.parent = null;
+    c.hist = NO_HIST;
+    const frames = c.frames;
+    for (let k = 0; k < frames.length; k++) {
+      const live = this.frameLiveRegs(frames, k, c.insn);
+      const regs = frames[k].regs;
+      for (let r = 0; r < 11; r++) if ((live & (1 << r)) === 0) regs[r] = NOT_INIT;
+    }
+  }
+
+  /**
+   * The registers live in frame `k` of a state at `pc`: in the innermost frame those read from
+   * `pc` on; in a caller, the callee-saved ones its continuation from the return point reads.
+   */
+  private frameLiveRegs(frames: readonly Frame[], k: number, pc: number): number {
+    return k === frames.length - 1 ? this.liveRegs[pc] : this.liveRegs[frames[k + 1].callsite + 1] & 0x7c0;
   }
 
   /**
@@ -528,7 +558,7 @@ export class Checker {
     // One object reused (entry k for frame k): the sets are consumed by the comparison that asked for them.
     const sets = this.live;
     for (let k = 0; k <= n; k++) {
-      sets.regs[k] = k === n ? this.liveRegs[this.pc] : this.liveRegs[frames[k + 1].callsite + 1] & 0x7c0;
+      sets.regs[k] = this.frameLiveRegs(frames, k, this.pc);
       let lo = this.stackLive.liveWord(this.pc, n - k, 0);
       let hi = this.stackLive.liveWord(this.pc, n - k, 1);
       for (let j = k; j < n; j++) {
@@ -564,14 +594,10 @@ export class Checker {
       if (c.branches > 0) {
         // Still being explored: we are in a loop. The same registers again: no progress.
         key ??= regsKey(this.st);
-        if (
-          c.key === key &&
-          sameRegs(c.state, this.st) &&
-          stateSafe(c.state, this.st, undefined, true, true)
-        ) {
+        if (c.key === key && sameRegs(c, this.st) && stateSafe(c, this.st, undefined, true, true)) {
           if (this.level >= 1) {
             this.log(`cur state: ${this.formatState(this.st)}`);
-            this.log(`old state: ${this.formatState(c.state)}`);
+            this.log(`old state: ${this.formatState(c)}`);
           }
           this.reject(`infinite loop detected at insn ${pc}`);
         }
@@ -581,7 +607,7 @@ export class Checker {
         live ??= this.liveSets();
         // Most comparisons fail, often where they failed last time: that is checked first.
         if (!stillUnsafe(c, this.st, live, this.unpriv)) {
-          if (stateSafe(c.state, this.st, live, false, this.unpriv)) {
+          if (stateSafe(c, this.st, live, false, this.unpriv)) {
             // Reads of bytes this path left uninitialised, where the explored path had written them.
             const covered = uninitCoveredFrames();
             for (let f = 0; f < this.st.frames.length; f++)
@@ -589,7 +615,7 @@ export class Checker {
             c.hit++;
             this.stats.pruned++;
             if (this.level >= 1) this.log(`${pc}: safe`);
-            this.propagatePrecision(c.state, live);
+            this.propagatePrecision(c, live);
             return true;
           }
           noteFailure(c);
@@ -614,8 +640,10 @@ export class Checker {
     const last = this.hist[this.hist.length - 1];
     const into = last && last.idx === pc ? this.hist.pop() : undefined;
     const ckpt: Checkpoint = {
+      frames: copyFrames(this.st),
+      refs: this.st.refs,
+      lock: this.st.lock,
       insn: pc,
-      state: copyState(this.st),
       first: this.segFirst,
       last: this.prevInsn,
       hist: this.hist,

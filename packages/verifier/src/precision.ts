@@ -27,10 +27,13 @@ export interface HistEntry {
 
 export const LINKED_SLOT = 1024;
 
-/** A kept state and the path segment that led to it from its parent (Linux's verifier state list entry). */
-export interface Checkpoint extends UnsafeAt {
+/**
+ * A kept state and the path segment that led to it from its parent (Linux's verifier state list
+ * entry). It is the state itself (one object less per checkpoint, one pointer less to follow
+ * when walking a list of them).
+ */
+export interface Checkpoint extends UnsafeAt, State {
   insn: number;
-  state: State;
   /** The parent's instruction (0 for the root), the one before `insn`, and the history between. */
   first: number;
   last: number;
@@ -293,7 +296,7 @@ export function backtrack(insns: readonly Insn[], deciding: Int8Array, pos: Path
     }
     // At the program's entry what is still wanted is the initial state, the same on every path.
     if (!parent) return walked;
-    const st = parent.state;
+    const st: State = parent;
     for (let f = w.frame; f >= 0; f--) {
       // Each wanted register and slot: the set bits of the want's words.
       for (let bits = w.regs[f]; bits !== 0; bits &= bits - 1) {
@@ -323,7 +326,7 @@ export function backtrack(insns: readonly Insn[], deciding: Int8Array, pos: Path
 /** The fallback when backtracking cannot follow a value: every scalar of every explored state above is precise. */
 export function markAllPrecise(parent: Checkpoint | null): void {
   for (let c = parent; c; c = c.parent) {
-    const st = c.state;
+    const st: State = c;
     for (let f = 0; f < st.frames.length; f++) {
       const frame = st.frames[f];
       for (let r = 0; r < 11; r++) if (frame.regs[r].type === 'scalar') markRegPrecise(frame, r);

@@ -320,8 +320,11 @@ function copyFrame(f: Frame): Frame {
  * references always (`State.refs` is replaced, never changed in place).
  */
 export function copyState(s: State): State {
-  return { frames: s.frames.map(copyFrame), refs: s.refs, lock: s.lock };
+  return { frames: copyFrames(s), refs: s.refs, lock: s.lock };
 }
+
+/** Copies of a state's frames (see `copyState`). */
+export const copyFrames = (s: State): Frame[] => s.frames.map(copyFrame);
 
 export const curFrame = (s: State): Frame => s.frames[s.frames.length - 1];
 
