@@ -7,9 +7,9 @@ const DX = PT_REGS.dx >> 2;
 const CX = PT_REGS.cx >> 2;
 
 /** A path over a fake program that returns `result` (or throws it), with what it saw. */
-function path(reads: boolean[], result: number | Error) {
+function path(reads: boolean[], result: number | Error, keepFaults = false) {
   const regs = new Uint32Array(PT_REGS_SIZE / 4).fill(0xeeeeeeee);
-  const seen = { runs: [] as [number, number][], kept: [] as unknown[][], faults: [] as unknown[][] };
+  const seen = { runs: [] as [number, number][], kept: [] as unknown[][], faults: [] as unknown[] };
   const event = { filtered: 0 };
   const parts: RegsPathParts = {
     regs,
@@ -24,7 +24,10 @@ function path(reads: boolean[], result: number | Error) {
     ctxOffset: 4096,
     event,
     kept: (...args) => seen.kept.push(args),
-    faulted: (e, ...args) => seen.faults.push([e, ...args]),
+    faulted: (e) => {
+      seen.faults.push(e);
+      return keepFaults ? 1 : -1;
+    },
   };
   return { run: compileRegsPath(parts), regs, seen, event };
 }
@@ -41,11 +44,12 @@ describe('the pt_regs event path', () => {
     expect([u64(p.regs, SI), u64(p.regs, CX)]).toEqual([2n ** 33n + 1n, 1n]);
     p.run(-1, 0, undefined, 0, 0, 0);
     expect([u64(p.regs, SI), u64(p.regs, CX)]).toEqual([2n ** 64n - 1n, 0n]);
-    expect(p.seen.runs).toEqual([
-      [4096, 0],
-      [4096, 0],
-      [4096, 0],
-    ]);
+    p.run(-(2 ** 32) - 1, 0, 2 ** 53 - 1, 0, 0, 0);
+    expect([u64(p.regs, SI), u64(p.regs, CX)]).toEqual([2n ** 64n - 2n ** 32n - 1n, 2n ** 53n - 1n]);
+    p.run(-1.5, 0, 1.5, 0, 0, 0); // as Math.floor: lo = trunc mod 2^32, hi = floor(v / 2^32)
+    expect([u64(p.regs, SI), u64(p.regs, CX)]).toEqual([2n ** 64n - 1n, 1n]);
+    expect(p.seen.runs).toHaveLength(5);
+    expect(p.seen.runs[0]).toEqual([4096, 0]);
   });
 
   it('counts a dropped event, hands a kept one its arguments, and a fault its error', () => {
@@ -58,9 +62,12 @@ describe('the pt_regs event path', () => {
     expect([kept.event.filtered, kept.seen.kept]).toEqual([0, [[1, 2, 3, 4, 5, 6]]]);
 
     const boom = new Error('boom');
-    const faulted = path([true, false, false], boom);
-    faulted.run(1, 2, 3, 4, 5, 6);
-    expect(faulted.seen.faults).toEqual([[boom, 1, 2, 3, 4, 5, 6]]);
-    expect([faulted.event.filtered, faulted.seen.kept.length]).toEqual([0, 0]);
+    const dropFault = path([true, false, false], boom);
+    dropFault.run(1, 2, 3, 4, 5, 6);
+    expect(dropFault.seen.faults).toEqual([boom]);
+    expect([dropFault.event.filtered, dropFault.seen.kept.length]).toEqual([0, 0]);
+    const keepFault = path([true, false, false], boom, true);
+    keepFault.run(1, 2, 3, 4, 5, 6);
+    expect([keepFault.event.filtered, keepFault.seen.kept]).toEqual([0, [[1, 2, 3, 4, 5, 6]]]);
   });
 });

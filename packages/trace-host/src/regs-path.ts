@@ -6,7 +6,8 @@
  * writes of the registers its program reads. That keeps its bytecode small: TurboFan then
  * inlines it, within its per-function budget, into the code that emits the event — with the
  * arguments unboxed and no call before the engine's. Everything off the common case (an
- * argument that is not a number, a kept event, a fault) is a call.
+ * argument that is not a number, a kept event, a fault) is a call, and the arguments are not
+ * used on the fault path (a catch block that reads them makes TurboFan keep them boxed).
  */
 import type { EventPath } from './event.js';
 import { PT_REGS, TRACEPOINT_ARG_REGS } from './pt-regs.js';
@@ -14,8 +15,9 @@ import { PT_REGS, TRACEPOINT_ARG_REGS } from './pt-regs.js';
 /** Write a host value into a u64 of a pt_regs context held as u32 halves (`i`, `i + 1`). */
 export function setU64(r: Uint32Array, i: number, v: unknown): void {
   if (typeof v === 'number') {
-    r[i] = v >>> 0;
-    r[i + 1] = Math.floor(v / 4294967296) >>> 0;
+    const lo = v >>> 0;
+    r[i] = lo;
+    r[i + 1] = ((v - lo) / 4294967296) >>> 0; // floor(v / 2^32), two's complement for v < 0
   } else setU64Slow(r, i, v);
 }
 
@@ -44,8 +46,8 @@ export interface RegsPathParts {
   event: { filtered: number };
   /** The filter returned non-zero: record the event. */
   kept: EventPath;
-  /** The filter threw: count it, and record the event if the fault policy keeps it. */
-  faulted: (e: unknown, a0: unknown, a1: unknown, a2: unknown, a3: unknown, a4: unknown, a5: unknown) => void;
+  /** The filter threw: count it; 1 when the fault policy keeps the event, -1 when it drops it. */
+  faulted: (e: unknown) => 1 | -1;
 }
 
 export function compileRegsPath(parts: RegsPathParts): EventPath {
@@ -54,7 +56,7 @@ export function compileRegsPath(parts: RegsPathParts): EventPath {
     const i = PT_REGS[name] >> 2;
     const a = `a${arg}`;
     return [
-      `if (typeof ${a} === 'number') { r[${i}] = ${a} >>> 0; r[${i + 1}] = Math.floor(${a} / 4294967296) >>> 0; } else setU64Slow(r, ${i}, ${a});`,
+      `if (typeof ${a} === 'number') { const lo = ${a} >>> 0; r[${i}] = lo; r[${i + 1}] = ((${a} - lo) / 4294967296) >>> 0; } else setU64Slow(r, ${i}, ${a});`,
     ];
   });
   const make = new Function(
@@ -68,9 +70,9 @@ export function compileRegsPath(parts: RegsPathParts): EventPath {
     `return function regsPath(a0, a1, a2, a3, a4, a5) {
 ${writes.join('\n')}
 let r0;
-try { r0 = prepared.runFast(ctx, 0); } catch (e) { faulted(e, a0, a1, a2, a3, a4, a5); return; }
+try { r0 = prepared.runFast(ctx, 0); } catch (e) { r0 = faulted(e); }
 if (r0 === 0) ev.filtered++;
-else kept(a0, a1, a2, a3, a4, a5);
+else if (r0 > 0) kept(a0, a1, a2, a3, a4, a5);
 };`,
   );
   return make(

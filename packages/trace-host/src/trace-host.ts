@@ -327,9 +327,7 @@ export class TraceHost implements EventSink {
       ctxOffset: bpf.ctxOffset,
       event: ev,
       kept: (a0, a1, a2, a3, a4, a5) => this.record(ev, a0, a1, a2, a3, a4, a5, undefined),
-      faulted: (e, a0, a1, a2, a3, a4, a5) => {
-        if (this.filterFault(ev, e)) this.record(ev, a0, a1, a2, a3, a4, a5, undefined);
-      },
+      faulted: (e) => (this.filterFault(ev, e) ? 1 : -1),
     });
   }
 
