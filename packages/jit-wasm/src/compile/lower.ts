@@ -30,7 +30,7 @@ import {
 import { NULL_GUARD } from '@tbpf/vm';
 import { type Code, I32, I64 } from '../wasm/code.js';
 import { writeI32, writeI64, writeU32 } from '../wasm/leb128.js';
-import { Op } from '../wasm/opcodes.js';
+import { Op, type ValType } from '../wasm/opcodes.js';
 
 /** Local indices of the registers and temporaries of one BPF function. */
 export interface Locals {
@@ -139,114 +139,109 @@ export function lowerAlu(c: Code, l: Locals, code: PackedInsns, i: number): void
   w.length = p;
 }
 
-/** The ALU operations of more than one WebAssembly instruction: neg, div, mod, movsx. */
-function lowerAluOther(c: Code, l: Locals, code: PackedInsns, i: number): void {
-  const dst = l.reg[code.dst[i]];
-  if (OP_WIDE[code.op[i]] === 1) lowerAlu64(c, l, code, i, dst);
-  else lowerAlu32(c, l, code, i, dst);
-  c.localSet(dst);
+/**
+ * What differs between the 64- and 32-bit forms of the ALU operations below: the 32-bit ones
+ * work on the registers' low halves (i32) and zero-extend the result.
+ */
+interface AluWidth {
+  type: ValType;
+  constant(c: Code, k: number): void;
+  sub: number;
+  eqz: number;
+  eq: number;
+  divU: number;
+  remU: number;
+  divS: number;
+  remS: number;
+  /** movsx8, movsx16, movsx32 (the last 64-bit only). */
+  extend: readonly number[];
 }
 
-function lowerAlu64(c: Code, l: Locals, code: PackedInsns, i: number, dst: number): void {
-  const sub = OP_SUB[code.op[i]];
-  const imm = OP_REG[code.op[i]] === 0;
+const ALU_WIDTH_64: AluWidth = {
+  type: I64,
+  constant: (c, k) => c.i64Const(k),
+  sub: Op.i64Sub,
+  eqz: Op.i64Eqz,
+  eq: Op.i64Eq,
+  divU: Op.i64DivU,
+  remU: Op.i64RemU,
+  divS: Op.i64DivS,
+  remS: Op.i64RemS,
+  extend: [Op.i64Extend8S, Op.i64Extend16S, Op.i64Extend32S],
+};
+
+const ALU_WIDTH_32: AluWidth = {
+  type: I32,
+  constant: (c, k) => c.i32Const(k),
+  sub: Op.i32Sub,
+  eqz: Op.i32Eqz,
+  eq: Op.i32Eq,
+  divU: Op.i32DivU,
+  remU: Op.i32RemU,
+  divS: Op.i32DivS,
+  remS: Op.i32RemS,
+  extend: [Op.i32Extend8S, Op.i32Extend16S],
+};
+
+/** The ALU operations of more than one WebAssembly instruction: neg, div, mod, movsx. */
+function lowerAluOther(c: Code, l: Locals, code: PackedInsns, i: number): void {
+  const op = code.op[i];
+  const wide = OP_WIDE[op] === 1;
+  const w = wide ? ALU_WIDTH_64 : ALU_WIDTH_32;
+  const sub = OP_SUB[op];
+  const imm = OP_REG[op] === 0;
   const k = code.imm[i];
+  const dst = l.reg[code.dst[i]];
   const src = l.reg[code.src[i]];
+  const dstValue = (): void => {
+    c.localGet(dst);
+    if (!wide) c.op(Op.i32WrapI64);
+  };
+  /** The source's value, kept for `srcAgain` (32-bit: its low half, in t32). */
+  const srcFirst = (): void => {
+    c.localGet(src);
+    if (!wide) c.op(Op.i32WrapI64).localTee(l.t32);
+  };
+  const srcAgain = (): void => {
+    c.localGet(wide ? src : l.t32);
+  };
+  /** What division by zero gives: 0, and what modulo by zero gives: dst. */
+  const byZero = (div: boolean): void => {
+    if (div) w.constant(c, 0);
+    else dstValue();
+  };
   switch (sub) {
     case ALU_OP.neg:
-      c.i64Const(0).localGet(dst).op(Op.i64Sub);
-      return;
+      w.constant(c, 0);
+      dstValue();
+      c.op(w.sub);
+      break;
     case ALU_OP.movsx8:
     case ALU_OP.movsx16:
     case ALU_OP.movsx32:
       c.localGet(src);
-      c.op(
-        sub === ALU_OP.movsx8 ? Op.i64Extend8S : sub === ALU_OP.movsx16 ? Op.i64Extend16S : Op.i64Extend32S,
-      );
-      return;
+      if (!wide) c.op(Op.i32WrapI64);
+      c.op(w.extend[sub - ALU_OP.movsx8]);
+      break;
     case ALU_OP.div:
     case ALU_OP.mod: {
       const div = sub === ALU_OP.div;
-      const opcode = div ? Op.i64DivU : Op.i64RemU;
+      const opcode = div ? w.divU : w.remU;
       if (imm && k !== 0) {
-        c.localGet(dst).i64Const(k).op(opcode);
+        dstValue();
+        w.constant(c, k);
+        c.op(opcode);
       } else if (imm) {
-        if (div) c.i64Const(0);
-        else c.localGet(dst);
+        byZero(div);
       } else {
         // src == 0 ? (div: 0, mod: dst) : dst op src
-        c.localGet(src).op(Op.i64Eqz).open(Op.if, I64);
-        if (div) c.i64Const(0);
-        else c.localGet(dst);
-        c.op(Op.else).localGet(dst).localGet(src).op(opcode).end();
-      }
-      return;
-    }
-    case ALU_OP.sdiv:
-    case ALU_OP.smod: {
-      const div = sub === ALU_OP.sdiv;
-      if (imm) {
-        if (k === 0) {
-          if (div) c.i64Const(0);
-          else c.localGet(dst);
-        } else if (k === -1) {
-          if (div) c.i64Const(0).localGet(dst).op(Op.i64Sub);
-          else c.i64Const(0);
-        } else {
-          c.localGet(dst)
-            .i64Const(k)
-            .op(div ? Op.i64DivS : Op.i64RemS);
-        }
-        return;
-      }
-      c.localGet(src).op(Op.i64Eqz).open(Op.if, I64);
-      if (div) c.i64Const(0);
-      else c.localGet(dst);
-      c.op(Op.else);
-      if (div) {
-        // INT_MIN / -1 traps in WebAssembly; -x gives RFC 9669's wrapped result.
-        c.localGet(src).i64Const(-1).op(Op.i64Eq).open(Op.if, I64);
-        c.i64Const(0).localGet(dst).op(Op.i64Sub);
-        c.op(Op.else).localGet(dst).localGet(src).op(Op.i64DivS).end();
-      } else {
-        c.localGet(dst).localGet(src).op(Op.i64RemS);
-      }
-      c.end();
-      return;
-    }
-    default:
-      throw new Error(`unhandled alu64 op ${sub}`);
-  }
-}
-
-function lowerAlu32(c: Code, l: Locals, code: PackedInsns, i: number, dst: number): void {
-  const sub = OP_SUB[code.op[i]];
-  const imm = OP_REG[code.op[i]] === 0;
-  const k = code.imm[i];
-  const src = l.reg[code.src[i]];
-  switch (sub) {
-    case ALU_OP.neg:
-      c.i32Const(0).localGet(dst).op(Op.i32WrapI64).op(Op.i32Sub);
-      break;
-    case ALU_OP.movsx8:
-    case ALU_OP.movsx16:
-      c.localGet(src).op(Op.i32WrapI64);
-      c.op(sub === ALU_OP.movsx8 ? Op.i32Extend8S : Op.i32Extend16S);
-      break;
-    case ALU_OP.div:
-    case ALU_OP.mod: {
-      const div = sub === ALU_OP.div;
-      const opcode = div ? Op.i32DivU : Op.i32RemU;
-      if (imm && k !== 0) {
-        c.localGet(dst).op(Op.i32WrapI64).i32Const(k).op(opcode);
-      } else if (imm) {
-        if (div) c.i32Const(0);
-        else c.localGet(dst).op(Op.i32WrapI64);
-      } else {
-        c.localGet(src).op(Op.i32WrapI64).localTee(l.t32).op(Op.i32Eqz).open(Op.if, I32);
-        if (div) c.i32Const(0);
-        else c.localGet(dst).op(Op.i32WrapI64);
-        c.op(Op.else).localGet(dst).op(Op.i32WrapI64).localGet(l.t32).op(opcode).end();
+        srcFirst();
+        c.op(w.eqz).open(Op.if, w.type);
+        byZero(div);
+        c.op(Op.else);
+        dstValue();
+        srcAgain();
+        c.op(opcode).end();
       }
       break;
     }
@@ -255,37 +250,48 @@ function lowerAlu32(c: Code, l: Locals, code: PackedInsns, i: number, dst: numbe
       const div = sub === ALU_OP.sdiv;
       if (imm) {
         if (k === 0) {
-          if (div) c.i32Const(0);
-          else c.localGet(dst).op(Op.i32WrapI64);
+          byZero(div);
         } else if (k === -1) {
-          if (div) c.i32Const(0).localGet(dst).op(Op.i32WrapI64).op(Op.i32Sub);
-          else c.i32Const(0);
+          w.constant(c, 0);
+          if (div) {
+            dstValue();
+            c.op(w.sub);
+          }
         } else {
-          c.localGet(dst)
-            .op(Op.i32WrapI64)
-            .i32Const(k)
-            .op(div ? Op.i32DivS : Op.i32RemS);
+          dstValue();
+          w.constant(c, k);
+          c.op(div ? w.divS : w.remS);
         }
         break;
       }
-      c.localGet(src).op(Op.i32WrapI64).localTee(l.t32).op(Op.i32Eqz).open(Op.if, I32);
-      if (div) c.i32Const(0);
-      else c.localGet(dst).op(Op.i32WrapI64);
+      srcFirst();
+      c.op(w.eqz).open(Op.if, w.type);
+      byZero(div);
       c.op(Op.else);
       if (div) {
-        c.localGet(l.t32).i32Const(-1).op(Op.i32Eq).open(Op.if, I32);
-        c.i32Const(0).localGet(dst).op(Op.i32WrapI64).op(Op.i32Sub);
-        c.op(Op.else).localGet(dst).op(Op.i32WrapI64).localGet(l.t32).op(Op.i32DivS).end();
+        // INT_MIN / -1 traps in WebAssembly; -x gives RFC 9669's wrapped result.
+        srcAgain();
+        w.constant(c, -1);
+        c.op(w.eq).open(Op.if, w.type);
+        w.constant(c, 0);
+        dstValue();
+        c.op(w.sub).op(Op.else);
+        dstValue();
+        srcAgain();
+        c.op(w.divS).end();
       } else {
-        c.localGet(dst).op(Op.i32WrapI64).localGet(l.t32).op(Op.i32RemS);
+        dstValue();
+        srcAgain();
+        c.op(w.remS);
       }
       c.end();
       break;
     }
     default:
-      throw new Error(`unhandled alu32 op ${sub}`);
+      throw new Error(`unhandled alu${wide ? 64 : 32} op ${sub}`);
   }
-  c.op(Op.i64ExtendI32U);
+  if (!wide) c.op(Op.i64ExtendI32U);
+  c.localSet(dst);
 }
 
 /** Byte order: on a little-endian machine `le` truncates and `be`/`bswap` reverse the bytes. */
