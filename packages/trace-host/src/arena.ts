@@ -177,8 +177,8 @@ export class Arena {
   }
 
   private allocIn(b: Binding): StructView {
-    const off = b.free.length > 0 ? this.zeroed(b.free.pop() as number, b.stride) : this.bump(b.stride);
-    return new b.View(off);
+    const off = b.free.pop();
+    return new b.View(off === undefined ? this.bump(b.stride) : this.zeroed(off, b.stride));
   }
 
   /** Return a struct's bytes for reuse (the view must not be used afterwards). */
@@ -511,8 +511,10 @@ function intAccessor(
  */
 function makeViewClass(l: StructLayout, arena: Arena, aligned = true): ViewClass {
   const View = class {
-    readonly offset: number;
-    readonly address: number;
+    // Declared only: class fields would add an initializer to every allocation (and to the
+    // bytecode TurboFan weighs when it inlines an allocation into a host's hot loop).
+    declare readonly offset: number;
+    declare readonly address: number;
     constructor(offset: number) {
       this.offset = offset;
       this.address = BPF_ADDRESS_BASE + offset;

@@ -12,12 +12,18 @@
 import type { EventPath } from './event.js';
 import { PT_REGS, TRACEPOINT_ARG_REGS } from './pt-regs.js';
 
-/** Write a host value into a u64 of a pt_regs context held as u32 halves (`i`, `i + 1`). */
+/**
+ * Write a host value into a u64 of a pt_regs context held as u32 halves (`i`, `i + 1`). The
+ * high half is floor(v / 2^32) (two's complement below 0), written as a constant for a BPF
+ * address of the linear memory (2^32 + offset, the common argument): the store then does not
+ * wait for a division, nor does the program's load of the register after it.
+ */
 export function setU64(r: Uint32Array, i: number, v: unknown): void {
   if (typeof v === 'number') {
     const lo = v >>> 0;
+    const high = v - lo;
     r[i] = lo;
-    r[i + 1] = ((v - lo) / 4294967296) >>> 0; // floor(v / 2^32), two's complement for v < 0
+    r[i + 1] = high === 4294967296 ? 1 : (high / 4294967296) >>> 0;
   } else setU64Slow(r, i, v);
 }
 
@@ -56,7 +62,7 @@ export function compileRegsPath(parts: RegsPathParts): EventPath {
     const i = PT_REGS[name] >> 2;
     const a = `a${arg}`;
     return [
-      `if (typeof ${a} === 'number') { const lo = ${a} >>> 0; r[${i}] = lo; r[${i + 1}] = ((${a} - lo) / 4294967296) >>> 0; } else setU64Slow(r, ${i}, ${a});`,
+      `if (typeof ${a} === 'number') { const lo = ${a} >>> 0; const high = ${a} - lo; r[${i}] = lo; r[${i + 1}] = high === 4294967296 ? 1 : (high / 4294967296) >>> 0; } else setU64Slow(r, ${i}, ${a});`,
     ];
   });
   const make = new Function(
