@@ -274,79 +274,6 @@ for (let c = 0; c < 128; c++) {
   else if (/[()[\]{},;:=*+\-&|<>!%^#~?]/.test(ch)) SCAN[c] = PUNCT;
 }
 
-/**
- * Words the parser and preprocessor compare tokens with: interning identifiers to these very
- * strings (constants of the program, so internalized by V8) makes those comparisons pointer tests.
- */
-// biome-ignore format: a table
-const KEYWORDS: readonly string[] = [
-  'auto', 'break', 'case', 'char', 'const', 'continue', 'default', 'do', 'double', 'else', 'enum',
-  'extern', 'float', 'for', 'goto', 'if', 'inline', 'int', 'long', 'register', 'restrict', 'return',
-  'short', 'signed', 'sizeof', 'static', 'struct', 'switch', 'typedef', 'union', 'unsigned', 'void',
-  'volatile', 'while', '_Alignas', '_Alignof', '_Atomic', '_Bool', '_Noreturn', '_Static_assert',
-  '_Thread_local', '__attribute__', '__attribute', '__extension__', '__inline', '__inline__',
-  '__const', '__volatile__', '__restrict', '__restrict__', '__signed__', 'typeof', '__typeof__',
-  '__typeof', 'asm', '__asm__', '__asm', '__int128', 'define', 'undef', 'include', 'ifdef', 'ifndef',
-  'elif', 'endif', 'defined', 'pragma', 'error', 'packed', 'aligned', 'section', 'preserve_access_index',
-];
-
-/**
- * Identifiers, one string per distinct name: less memory, and the parser's keyword tests compare
- * pointers (the keywords are this program's own, internalized, strings). Open addressing on a
- * hash computed while scanning, so a name seen before costs no new string and no rehash.
- */
-export class NameTable {
-  private keys: (string | undefined)[] = new Array(8192).fill(undefined);
-  private hashes = new Int32Array(8192);
-  private count = 0;
-
-  constructor() {
-    for (const k of KEYWORDS) {
-      let h = k.charCodeAt(0);
-      for (let j = 1; j < k.length; j++) h = Math.imul(h ^ k.charCodeAt(j), 0x01000193);
-      this.insert(k, h);
-    }
-  }
-
-  intern(text: string, start: number, end: number, h: number): string {
-    const mask = this.keys.length - 1;
-    const len = end - start;
-    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const k = this.keys[slot];
-      if (k === undefined) break;
-      if (this.hashes[slot] === h && k.length === len && text.startsWith(k, start)) return k;
-    }
-    const word = text.slice(start, end);
-    this.insert(word, h);
-    return word;
-  }
-
-  private insert(word: string, h: number): void {
-    if (++this.count * 2 > this.keys.length) this.grow();
-    const mask = this.keys.length - 1;
-    let slot = h & mask;
-    while (this.keys[slot] !== undefined) slot = (slot + 1) & mask;
-    this.keys[slot] = word;
-    this.hashes[slot] = h;
-  }
-
-  private grow(): void {
-    const keys = this.keys;
-    const hashes = this.hashes;
-    this.keys = new Array(keys.length * 2).fill(undefined);
-    this.hashes = new Int32Array(keys.length * 2);
-    const mask = this.keys.length - 1;
-    for (let j = 0; j < keys.length; j++) {
-      const k = keys[j];
-      if (k === undefined) continue;
-      let slot = hashes[j] & mask;
-      while (this.keys[slot] !== undefined) slot = (slot + 1) & mask;
-      this.keys[slot] = k;
-      this.hashes[slot] = hashes[j];
-    }
-  }
-}
-
 /** A character as clang prints an unexpected one: itself if printable, else `<U+XXXX>`. */
 export function printableChar(c: string): string {
   const code = c.codePointAt(0) ?? 0;
@@ -379,8 +306,8 @@ function splice(source: string): { text: string; splices: number[] } {
  * beyond the error limit throws the fatal `Abort` (the caller stops the compilation).
  */
 /** All tokens of a text, ending with `eof` (for small texts: macro values, pastes, `_Pragma`). */
-export function tokenize(source: string, file: string, diags: DiagnosticBag, names?: NameTable): Token[] {
-  const lexer = new Lexer(source, file, diags, names);
+export function tokenize(source: string, file: string, diags: DiagnosticBag): Token[] {
+  const lexer = new Lexer(source, file, diags);
   const tokens: Token[] = [];
   for (;;) {
     const t = lexer.next();
@@ -412,8 +339,6 @@ export class Lexer {
     source: string,
     file: string,
     private readonly diags: DiagnosticBag,
-    /** Shared by the files of one compilation. */
-    private readonly names = new NameTable(),
   ) {
     const s = splice(source);
     this.text = s.text;
@@ -484,20 +409,22 @@ export class Lexer {
     return new Token('eof', '', this.locAt(n), this.space, true);
   }
 
-  /** An identifier from `start`; the name table gives the one string for this name. */
+  /**
+   * An identifier from `start`: a slice of the text (not interned in a table of names: keeping
+   * every distinct name of a big header alive cost more in garbage collection than the pointer
+   * comparisons and shared strings saved; a keyword test with a slice compares lengths first).
+   */
   private identifier(start: number): Token {
     const text = this.text;
     const n = this.n;
-    let i = start;
-    let h = text.charCodeAt(i++);
-    for (
-      let d = text.charCodeAt(i);
-      i < n && (d < 128 ? IDENT[d] === 1 : isIdentCode(d));
-      d = text.charCodeAt(++i)
-    )
-      h = Math.imul(h ^ d, 0x01000193); // FNV-1a, hashed while scanning
+    let i = start + 1;
+    while (i < n) {
+      const d = text.charCodeAt(i);
+      if (d < 128 ? IDENT[d] !== 1 : !isIdentCode(d)) break;
+      i++;
+    }
     this.i = i;
-    return this.token('ident', this.names.intern(text, start, i, h), start);
+    return this.token('ident', text.slice(start, i), start);
   }
 
   /** A pp-number from `start`: digits, letters, `.`, digit separators, and exponent signs. */

@@ -6,7 +6,7 @@
 import { Abort, type DiagnosticBag, type SourceLoc } from './diagnostics.js';
 import { BUILTIN_NAMES, hasAttribute, hasFeature } from './features.js';
 import { type HideSet, HideSets } from './hide-set.js';
-import { ExpandedFrom, Lexer, NameTable, Token, tokenize } from './lexer.js';
+import { ExpandedFrom, Lexer, Token, tokenize } from './lexer.js';
 import { decodeEscapes } from './literals.js';
 import { evaluateCondition, MAX_BRACKET_DEPTH } from './pp-condition.js';
 import { type CpuVersion, predefinedMacros } from './target-macros.js';
@@ -113,8 +113,6 @@ function tokenSegment(toks: Token[]): Segment {
 
 export class Preprocessor {
   private macros = new Map<string, Macro>();
-  /** One string per identifier across the compilation's files. */
-  private readonly names = new NameTable();
   private stack: Segment[] = [];
   private conds: Cond[] = [];
   private openFiles: OpenFile[] = [];
@@ -170,14 +168,14 @@ export class Preprocessor {
   }
 
   private defineText(name: string, value: string): void {
-    const body = tokenize(value, '<built-in>', this.diags, this.names);
+    const body = tokenize(value, '<built-in>', this.diags);
     body.pop();
     this.macros.set(name, { name, body: body.map((t) => t.with({ bol: false })) });
   }
 
   /** `-D NAME(args)=body` defines a function-like macro, as in clang. */
   private defineCommandLine(name: string, value: string): void {
-    const toks = tokenize(`${name} ${value}`, '<command line>', this.diags, this.names);
+    const toks = tokenize(`${name} ${value}`, '<command line>', this.diags);
     toks.pop();
     if (toks[0]?.kind !== 'ident') {
       this.diags.error({ file: '<command line>', line: 1, col: 1 }, `invalid macro name '${name}'`);
@@ -302,7 +300,7 @@ export class Preprocessor {
     this.stack.push({
       toks: [],
       pos: 0,
-      lexer: new Lexer(text, name, this.diags, this.names),
+      lexer: new Lexer(text, name, this.diags),
       ahead: undefined,
       main,
     });
@@ -481,7 +479,7 @@ export class Preprocessor {
       throw this.diags.error(t.loc, '_Pragma takes a parenthesized string literal');
     const bytes = decodeEscapes(str.text.slice(str.text.indexOf('"') + 1, -1));
     const text = typeof bytes === 'string' ? '' : new TextDecoder().decode(new Uint8Array(bytes));
-    const toks = tokenize(text, t.loc.file, this.diags, this.names);
+    const toks = tokenize(text, t.loc.file, this.diags);
     toks.pop();
     this.pragma(
       t,
@@ -993,7 +991,7 @@ export class Preprocessor {
   private paste(a: BodyToken, b: BodyToken): BodyToken {
     if (a.t.text === '') return b;
     if (b.t.text === '') return a;
-    const toks = tokenize(a.t.text + b.t.text, a.t.loc.file, this.diags, this.names);
+    const toks = tokenize(a.t.text + b.t.text, a.t.loc.file, this.diags);
     if (toks.length !== 2)
       throw this.diags.error(
         a.t.loc,
