@@ -24,7 +24,10 @@ import {
   JMP_OPS,
   LDDW_SOURCE,
   LDDW_SOURCES,
+  BRANCH_OUT_OF_RANGE,
   type PackedInsns,
+  packedBranchOffset,
+  packedBranchTargets,
   packInsns,
 } from '@tbpf/isa';
 import { HELPER_CLOBBERS_ZEROED, type ZeroedStack } from '@tbpf/vm';
@@ -85,7 +88,7 @@ import {
   seededRandom,
 } from './context.js';
 import { JitError } from './errors.js';
-import { analyse, type ProgramShape } from './functions.js';
+import { type ProgramShape, splitFunctions } from './functions.js';
 import { lowerAtomic, lowerLdx, lowerSt, lowerStx, lowerZeroStack } from './memory.js';
 import { FUNCTION_BOUND, sizeBounds } from './size-bounds.js';
 
@@ -311,7 +314,8 @@ class Compiler {
     private readonly options: CompileOptions,
   ) {
     const n = code.length;
-    this.shape = analyse(code, options.maxFrames ?? 8);
+    if (n === 0) throw new JitError('empty-program', 'the program has no instructions');
+    const branches = packedBranchTargets(code);
     this.frameSize = options.frameSize ?? 512;
     const blind = options.blind;
     const addressing = options.addressing ?? 'confined';
@@ -323,7 +327,8 @@ class Compiler {
     const zeroedStacks = options.zeroedStacks?.filter((z) => z.bytes > 0) ?? [];
     this.zeroed = zeroedStacks.length > 0 ? new Int32Array(n) : undefined;
     for (const z of zeroedStacks) this.zeroed![z.insnIndex] = z.bytes;
-    this.prescan(sizeBounds(!!blind, addressing));
+    const entry = this.prescan(branches, sizeBounds(!!blind, addressing));
+    this.shape = splitFunctions(code, branches.target, entry, options.maxFrames ?? 8);
     const nf = this.shape.starts.length;
     let functionBytes = nf * FUNCTION_BOUND;
     if (this.zeroed) for (const f of this.shape.starts) functionBytes += 2 * this.zeroed[f];
@@ -343,13 +348,15 @@ class Compiler {
   }
 
   /**
-   * Checks that do not depend on code addresses, the registers used, helper slots, lddw
-   * values, and the running sum of the size bounds.
+   * Checks that do not depend on code addresses (every branch resolved), the registers used,
+   * helper slots, where branches land, and the running sum of the size bounds. Returns the
+   * local calls' targets (undefined without any).
    */
-  private prescan(bounds: Uint8Array): void {
+  private prescan(branches: { target: Int32Array; slot: Int32Array }, bounds: Uint8Array): Uint8Array | undefined {
     const { length: n, op, dst, src, imm } = this.code;
     const { bound, zeroed, joins } = this;
-    const { target } = this.shape;
+    const { target } = branches;
+    let entry: Uint8Array | undefined;
     let used = this.used;
     // Zeroing a stack stores through R10 (and may fault, at a call from a moved R10).
     if (zeroed) {
@@ -368,6 +375,11 @@ class Compiler {
       used |= (1 << dst[i]) | (1 << src[i]);
       const t = target[i];
       if (t >= 0) joins[t] = 1;
+      else if (t < -1) {
+        const to = branches.slot[i + 1] + (packedBranchOffset(this.code, i) ?? 0);
+        const why = t === BRANCH_OUT_OF_RANGE ? 'out-of-range' : 'lddw-middle';
+        throw new JitError('bad-jump', `branch to slot ${to} (${why})`, i);
+      }
       switch (OP_KIND[id]) {
         case KIND_LDX:
         case KIND_ST:
@@ -392,7 +404,11 @@ class Compiler {
             if (!this.helperSlot.has(helper)) this.helperSlot.set(helper, this.helperSlot.size);
             if (this.callIds === NO_CALLS) this.callIds = new Float64Array(n);
             this.callIds[i] = helper;
-          } else if (zeroed) sum += 2 * zeroed[t]; // the callee's stack, zeroed at the call
+          } else {
+            entry ??= new Uint8Array(n);
+            entry[t] = 1;
+            if (zeroed) sum += 2 * zeroed[t]; // the callee's stack, zeroed at the call
+          }
           break;
         }
         case KIND_CALLX:
@@ -406,6 +422,7 @@ class Compiler {
     }
     bound[n] = sum;
     this.used = used;
+    return entry;
   }
 
   /** dst = the lddw at i's value: a plain constant, or what the loader resolved. */

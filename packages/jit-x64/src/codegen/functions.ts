@@ -2,10 +2,10 @@
  * Split a program into its BPF functions (index 0 and every local-call target) and check what
  * native code generation relies on: branches stay inside their function, every function ends
  * in exit or an unconditional jump, calls do not recurse and nest at most `maxFrames` deep.
- * Branches are resolved by isa (packedBranchTargets).
+ * Branches are resolved by isa (packedBranchTargets); the compiler's prescan checks that each
+ * resolved and marks the local calls' targets, in its one loop over the program.
  */
 import {
-  BRANCH_OUT_OF_RANGE,
   CALL_TARGET,
   KIND_CALL,
   KIND_EXIT,
@@ -14,8 +14,6 @@ import {
   OP_KIND,
   OP_SUB,
   type PackedInsns,
-  packedBranchOffset,
-  packedBranchTargets,
 } from '@tbpf/isa';
 import { JitError } from './errors.js';
 
@@ -32,24 +30,14 @@ export interface ProgramShape {
 
 const isLocalCall = (id: number): boolean => OP_KIND[id] === KIND_CALL && OP_SUB[id] === CALL_TARGET.local;
 
-export function analyse(code: PackedInsns, maxFrames: number): ProgramShape {
+/** The program's functions, from its branch targets and the local calls' targets (`entry[i]` = 1; undefined without local calls). */
+export function splitFunctions(
+  code: PackedInsns,
+  target: Int32Array,
+  entry: Uint8Array | undefined,
+  maxFrames: number,
+): ProgramShape {
   const { length: n, op } = code;
-  if (n === 0) throw new JitError('empty-program', 'the program has no instructions');
-  const { target, slot } = packedBranchTargets(code);
-  let entry: Uint8Array | undefined;
-  for (let i = 0; i < n; i++) {
-    const t = target[i];
-    if (t === -1) continue;
-    if (t < -1) {
-      const to = slot[i + 1] + (packedBranchOffset(code, i) ?? 0);
-      const why = t === BRANCH_OUT_OF_RANGE ? 'out-of-range' : 'lddw-middle';
-      throw new JitError('bad-jump', `branch to slot ${to} (${why})`, i);
-    }
-    if (t >= 0 && isLocalCall(op[i])) {
-      entry ??= new Uint8Array(n);
-      entry[t] = 1;
-    }
-  }
   const starts = [0];
   const functionOf = entry ? new Int32Array(n) : undefined;
   if (functionOf) {
