@@ -58,7 +58,7 @@ DIV_OP[ALU_OP.mod] = MOD;
 DIV_OP[ALU_OP.sdiv] = SDIV;
 DIV_OP[ALU_OP.smod] = SMOD;
 
-/** An ALU instruction: row `id` (isa's packed form) with its operands. */
+/** An ALU instruction: row `id` (isa's packed form) with its operands; the common operations here. */
 export function lowerAlu(ctx: Ctx, id: number, dst: number, src: number, imm: number): void {
   const { buf } = ctx;
   const w64 = OP_WIDE[id] === 1;
@@ -85,6 +85,23 @@ export function lowerAlu(ctx: Ctx, id: number, dst: number, src: number, imm: nu
       else aluRI(buf, EXT_CODE[op] as AluExt, w64, d, imm);
       return;
     }
+    default:
+      lowerAluOther(ctx, op, w64, byImm, d, s, imm);
+  }
+}
+
+/** The ALU operations `lowerAlu` leaves (kept apart so that V8 inlines `lowerAlu`, which only small functions get). */
+function lowerAluOther(
+  ctx: Ctx,
+  op: number,
+  w64: boolean,
+  byImm: boolean,
+  d: number,
+  s: number,
+  imm: number,
+): void {
+  const { buf } = ctx;
+  switch (op) {
     case ALU_OP.mul: {
       if (!byImm) {
         imulRR(buf, w64, d, s);

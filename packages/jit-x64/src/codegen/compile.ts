@@ -17,6 +17,7 @@ import * as isa from '@tbpf/isa';
 import {
   ALU_OP,
   ALU_OPS,
+  BRANCH_OUT_OF_RANGE,
   CALL_TARGET,
   type Insn,
   IsaError,
@@ -24,7 +25,6 @@ import {
   JMP_OPS,
   LDDW_SOURCE,
   LDDW_SOURCES,
-  BRANCH_OUT_OF_RANGE,
   type PackedInsns,
   packedBranchOffset,
   packedBranchTargets,
@@ -352,7 +352,10 @@ class Compiler {
    * helper slots, where branches land, and the running sum of the size bounds. Returns the
    * local calls' targets (undefined without any).
    */
-  private prescan(branches: { target: Int32Array; slot: Int32Array }, bounds: Uint8Array): Uint8Array | undefined {
+  private prescan(
+    branches: { target: Int32Array; slot: Int32Array },
+    bounds: Uint8Array,
+  ): Uint8Array | undefined {
     const { length: n, op, dst, src, imm } = this.code;
     const { bound, zeroed, joins } = this;
     const { target } = branches;
@@ -639,21 +642,17 @@ class Compiler {
     this.fixup(short ? 1 : 4, target >= 0 ? TO_INSN : TO_EXIT, target >= 0 ? target : g);
   }
 
+  /**
+   * Lower instruction i. The common kinds are lowered here and the rest in `lowerOther`:
+   * V8 inlines only small functions, and this one is called once per instruction.
+   */
   private lower(i: number): void {
     const { op, dst, src, off, imm } = this.code;
     const id = op[i];
     const { ctx } = this;
-    const { buf } = ctx;
     const zeroFlag = this.zeroFlag;
     this.zeroFlag = -1;
-    if (this.zeroRegs !== 0) {
-      const movZero =
-        OP_KIND[id] === KIND_ALU && OP_SUB[id] === ALU_OP.mov && OP_REG[id] === 0 && imm[i] === 0;
-      if (!movZero || this.joins[i] === 1) this.zeroRegs = 0;
-      else if ((this.zeroRegs >> dst[i]) & 1)
-        return; // already 0
-      else this.zeroRegs |= 1 << dst[i];
-    }
+    if (this.zeroRegs !== 0 && this.knownZero(i)) return;
     switch (OP_KIND[id]) {
       case KIND_ALU:
         lowerAlu(ctx, id, dst[i], src[i], imm[i]);
@@ -671,6 +670,36 @@ class Compiler {
       case KIND_ST:
         lowerSt(ctx, id, dst[i], off[i], imm[i]);
         return;
+      default:
+        this.lowerOther(i, id);
+    }
+  }
+
+  /**
+   * While the program starts with `mov reg, 0`s into registers the entry prologue zeroed, they
+   * need no code: true for such a mov (and the registers known to be 0 stay known). Anything
+   * else ends it.
+   */
+  private knownZero(i: number): boolean {
+    const id = this.code.op[i];
+    const dst = this.code.dst[i];
+    const movZero =
+      OP_KIND[id] === KIND_ALU && OP_SUB[id] === ALU_OP.mov && OP_REG[id] === 0 && this.code.imm[i] === 0;
+    if (!movZero || this.joins[i] === 1) {
+      this.zeroRegs = 0;
+      return false;
+    }
+    if ((this.zeroRegs >> dst) & 1) return true;
+    this.zeroRegs |= 1 << dst;
+    return false;
+  }
+
+  /** The kinds `lower` leaves: byte order, atomics, lddw, jumps, exits, calls. */
+  private lowerOther(i: number, id: number): void {
+    const { dst, src, off, imm } = this.code;
+    const { ctx } = this;
+    const { buf } = ctx;
+    switch (OP_KIND[id]) {
       case KIND_END:
         lowerEnd(ctx, id, dst[i]);
         return;
