@@ -473,27 +473,6 @@ static napi_value js_run(napi_env env, napi_callback_info info) {
 static inline uint64_t ctx_address(uint32_t ctx) { return ctx ? TBPF_ADDRESS_BASE + ctx : 0; }
 
 /*
- * runFast(ctx, len): the hot path of the Engine contract — r1 = ctx_address(ctx), r2 = len
- * zero-extended; returns r0's low 32 bits. No BigInt.
- */
-static napi_value js_run_fast(napi_env env, napi_callback_info info) {
-  size_t argc = 2;
-  napi_value argv[2];
-  void *data;
-  napi_get_cb_info(env, info, &argc, argv, NULL, &data);
-  tbpf_prog *p = data;
-  if (!can_run(env, p)) return NULL;
-  uint32_t off = 0, r2 = 0;
-  if (argc > 0) napi_get_value_uint32(env, argv[0], &off);
-  if (argc > 1) napi_get_value_uint32(env, argv[1], &r2);
-  uint64_t r0 = run_prog(p, ctx_address(off), r2);
-  if (!finish_run(env, p)) return NULL;
-  napi_value out;
-  napi_create_uint32(env, (uint32_t)r0, &out);
-  return out;
-}
-
-/*
  * runIo(): runFast with its arguments and result in the thread's io block, a Uint32Array
  * shared with JavaScript (io[0] = the program's runIndex, io[1] = ctx, io[2] = len → io[3] =
  * r0's low 32 bits). N-API converts no value either way and looks up no callback data, so the
@@ -637,7 +616,7 @@ static void set_fn(napi_env env, napi_value obj, const char *name, napi_callback
 /*
  * load({ code, memory, baseOffset, faultExit, reach, r10, slotIds, callIds, natives: [[id, name]...],
  *        usesCallx, dispatch, regions?, maps?, refresh?, clockOffset })
- *   → { run, runFast, bench, requestStop, free, codeAddress, runIndex }
+ *   → { run, bench, requestStop, free, codeAddress, runIndex }
  *
  * The handle keeps what the native program points into (memory) and calls (dispatch,
  * refresh) as its own properties; the native side holds only weak references, so a program
@@ -756,7 +735,6 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
   napi_value obj;
   CHECK(napi_create_object(env, &obj));
   set_fn(env, obj, "run", js_run, p);
-  set_fn(env, obj, "runFast", js_run_fast, p);
   set_fn(env, obj, "bench", js_bench, p);
   set_fn(env, obj, "requestStop", js_request_stop, p);
   set_fn(env, obj, "free", js_free, p);

@@ -59,8 +59,6 @@ export interface LoadSpec {
 /** One loaded program: code mapped read+execute, bound to its memory and helpers. */
 export interface NativeProgram {
   run(r1: bigint, r2: bigint): bigint;
-  /** The Engine contract's runFast: r1 = the BPF address of offset `ctx` (0: r1 = 0), r2 = len. */
-  runFast(ctx: number, len: number): number;
   /** Thread CPU nanoseconds of `n` calls in a C loop, r1 alternating between r1a and r1b. */
   bench(r1a: bigint, r1b: bigint, r2: bigint, n: number): number;
   /** From inside a JavaScript helper: end the program with r0 once the helper returns. */
