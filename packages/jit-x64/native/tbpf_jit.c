@@ -372,10 +372,17 @@ static napi_value throw_error(napi_env env, const char *msg) {
   return NULL;
 }
 
-static tbpf_prog *prog_of(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
+/* The program a NativeProgram method was called on (its `this`, wrapped by js_load); NULL if none. */
+static tbpf_prog *this_prog(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
+  napi_value self;
   void *data = NULL;
-  if (napi_get_cb_info(env, info, argc, argv, NULL, &data) != napi_ok) return NULL;
-  tbpf_prog *p = data;
+  if (napi_get_cb_info(env, info, argc, argv, &self, NULL) != napi_ok) return NULL;
+  if (napi_unwrap(env, self, &data) != napi_ok) return NULL;
+  return data;
+}
+
+static tbpf_prog *prog_of(napi_env env, napi_callback_info info, size_t *argc, napi_value *argv) {
+  tbpf_prog *p = this_prog(env, info, argc, argv);
   if (!p || !p->code) {
     napi_throw_error(env, "TBPF_FREED", "tbpf_jit: the program was disposed");
     return NULL;
@@ -395,7 +402,7 @@ static uint64_t arg_u64(napi_env env, napi_value v) {
 
 /* Before a run: refuse a disposed program and a run nested in a run of the same program. */
 static inline __attribute__((always_inline)) bool can_run(napi_env env, tbpf_prog *p) {
-  if (!p->code || p->free_pending) {
+  if (!p || !p->code || p->free_pending) {
     napi_throw_error(env, "TBPF_FREED", "tbpf_jit: the program was disposed");
     return false;
   }
@@ -453,9 +460,7 @@ static inline __attribute__((always_inline)) bool finish_run(napi_env env, tbpf_
 static napi_value js_run(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
-  void *data;
-  napi_get_cb_info(env, info, &argc, argv, NULL, &data);
-  tbpf_prog *p = data;
+  tbpf_prog *p = this_prog(env, info, &argc, argv);
   if (!can_run(env, p)) return NULL;
   uint64_t r1 = argc > 0 ? arg_u64(env, argv[0]) : 0;
   uint64_t r2 = argc > 1 ? arg_u64(env, argv[1]) : 0;
@@ -514,9 +519,7 @@ static double thread_cpu_ns(void) {
 static napi_value js_bench(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
-  void *data;
-  napi_get_cb_info(env, info, &argc, argv, NULL, &data);
-  tbpf_prog *p = data;
+  tbpf_prog *p = this_prog(env, info, &argc, argv);
   if (!can_run(env, p)) return NULL;
   if (argc < 4) return throw_error(env, "bench(r1a, r1b, r2, n)");
   uint64_t r1[2] = {arg_u64(env, argv[0]), arg_u64(env, argv[1])};
@@ -566,9 +569,8 @@ static napi_value js_request_stop(napi_env env, napi_callback_info info) {
  * rest of the program is released when the handle is collected.
  */
 static napi_value js_free(napi_env env, napi_callback_info info) {
-  void *data;
-  napi_get_cb_info(env, info, NULL, NULL, NULL, &data);
-  tbpf_prog *p = data;
+  tbpf_prog *p = this_prog(env, info, NULL, NULL);
+  if (!p) return throw_error(env, "free: not a loaded program");
   p->nenv = env;
   bool now = !p->running;
   if (now) release_code(p);
@@ -607,10 +609,13 @@ static napi_value get_named(napi_env env, napi_value obj, const char *name) {
   return v;
 }
 
-static void set_fn(napi_env env, napi_value obj, const char *name, napi_callback cb, tbpf_prog *p) {
-  napi_value fn;
-  napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, p, &fn);
-  napi_set_named_property(env, obj, name, fn);
+/* The NativeProgram class js_load makes instances of (per thread: each thread's environment initialises the module). */
+static __thread napi_ref program_class;
+
+static napi_value js_program_new(napi_env env, napi_callback_info info) {
+  napi_value self;
+  napi_get_cb_info(env, info, NULL, NULL, &self, NULL);
+  return self;
 }
 
 /*
@@ -732,12 +737,10 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
     return throw_error(env, "load: out of memory");
   }
 
-  napi_value obj;
-  CHECK(napi_create_object(env, &obj));
-  set_fn(env, obj, "run", js_run, p);
-  set_fn(env, obj, "bench", js_bench, p);
-  set_fn(env, obj, "requestStop", js_request_stop, p);
-  set_fn(env, obj, "free", js_free, p);
+  /* An instance of the NativeProgram class (its methods made once, at module init), wrapping p. */
+  napi_value ctor, obj;
+  CHECK(napi_get_reference_value(env, program_class, &ctor));
+  CHECK(napi_new_instance(env, ctor, 0, NULL, &obj));
   napi_value addr, index;
   napi_create_bigint_uint64(env, (uint64_t)(uintptr_t)p->code, &addr);
   napi_set_named_property(env, obj, "codeAddress", addr);
@@ -747,7 +750,7 @@ static napi_value js_load(napi_env env, napi_callback_info info) {
   for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
     napi_set_named_property(env, obj, kept[i], get_named(env, spec, kept[i]));
   }
-  CHECK(napi_add_finalizer(env, obj, p, finalize_prog, NULL, NULL));
+  CHECK(napi_wrap(env, obj, p, finalize_prog, NULL, NULL));
   return obj;
 }
 
@@ -909,6 +912,16 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   run_io = io_data;
   napi_create_typedarray(env, napi_uint32_array, 4, block, 0, &io);
   napi_set_named_property(env, exports, "runIoBlock", io);
+  /* A program's methods are the class's, made here once: creating functions per program cost more than the rest of loading it. */
+  napi_property_descriptor methods[] = {
+      {"run", NULL, js_run, NULL, NULL, NULL, napi_default_method, NULL},
+      {"bench", NULL, js_bench, NULL, NULL, NULL, napi_default_method, NULL},
+      {"requestStop", NULL, js_request_stop, NULL, NULL, NULL, napi_default_method, NULL},
+      {"free", NULL, js_free, NULL, NULL, NULL, napi_default_method, NULL},
+  };
+  napi_value cls;
+  napi_define_class(env, "NativeProgram", NAPI_AUTO_LENGTH, js_program_new, NULL, 4, methods, &cls);
+  napi_create_reference(env, cls, 1, &program_class);
   napi_create_function(env, "layout", NAPI_AUTO_LENGTH, js_layout, NULL, &fn);
   napi_set_named_property(env, exports, "layout", fn);
   napi_value names, name;
