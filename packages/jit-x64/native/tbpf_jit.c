@@ -3,7 +3,8 @@
  *
  * It maps generated x86-64 code write-xor-execute (mmap RW, copy, mprotect RX; never both),
  * calls it on the runtime's linear memory, runs the hot helpers natively and the others
- * through a JavaScript trampoline, and frees the code with munmap. N-API only (node_api.h).
+ * through a JavaScript trampoline, and frees the code (a few mappings are kept inaccessible for
+ * the next programs on the thread, the rest unmapped). N-API only (node_api.h).
  *
  * Generated code's entry: u64 entry(u64 r1, u64 r2, u8 *base, tbpf_env *env, u64 r10).
  * Helpers: u64 helper(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5, tbpf_env *env).
@@ -330,12 +331,51 @@ int tbpf_refresh(tbpf_env *env) {
 
 /* ---- code mapping (W^X) -------------------------------------------------------------- */
 
-static void *map_code(const uint8_t *code, size_t size, size_t *mapped) {
-  size_t page = (size_t)sysconf(_SC_PAGESIZE);
-  size_t len = (size + page - 1) / page * page;
+/*
+ * Code mappings of disposed programs, kept inaccessible (PROT_NONE) for the next load on this
+ * thread: reusing one costs two mprotect calls, where a fresh one costs an mmap that allocates and
+ * zeroes its pages and an munmap that frees them again.
+ */
+#define CODE_POOL 8
+static __thread struct {
+  void *mem;
+  size_t len;
+} code_pool[CODE_POOL];
+static __thread int code_pooled;
+
+/* Unmap code, or keep its mapping for map_code (inaccessible meanwhile). */
+static void unmap_code(void *mem, size_t len) {
+  if (code_pooled < CODE_POOL && len <= ((size_t)1 << 20) && mprotect(mem, len, PROT_NONE) == 0) {
+    code_pool[code_pooled].mem = mem;
+    code_pool[code_pooled++].len = len;
+    return;
+  }
+  munmap(mem, len);
+}
+
+/* A writable mapping of at least `len` bytes (and at most twice that): a pooled one, else a fresh one. */
+static void *writable_pages(size_t len, size_t *mapped) {
+  for (int i = code_pooled - 1; i >= 0; i--) {
+    if (code_pool[i].len < len || code_pool[i].len > 2 * len) continue;
+    void *mem = code_pool[i].mem;
+    *mapped = code_pool[i].len;
+    code_pool[i] = code_pool[--code_pooled];
+    if (mprotect(mem, *mapped, PROT_READ | PROT_WRITE) == 0) return mem;
+    munmap(mem, *mapped);
+    break;
+  }
   /* MAP_POPULATE: the pages in one go, rather than a page fault each as the copy reaches them. */
   void *mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-  if (mem == MAP_FAILED) return NULL;
+  *mapped = len;
+  return mem == MAP_FAILED ? NULL : mem;
+}
+
+/* The code in pages of its own, written while writable and then only readable and executable (W^X). */
+static void *map_code(const uint8_t *code, size_t size, size_t *mapped) {
+  size_t page = (size_t)sysconf(_SC_PAGESIZE);
+  size_t len;
+  void *mem = writable_pages((size + page - 1) / page * page, &len);
+  if (!mem) return NULL;
   memcpy(mem, code, size);
   memset((uint8_t *)mem + size, 0xcc, len - size); /* int3 */
   if (mprotect(mem, len, PROT_READ | PROT_EXEC) != 0) {
@@ -348,7 +388,7 @@ static void *map_code(const uint8_t *code, size_t size, size_t *mapped) {
 
 static void free_prog(tbpf_prog *p) {
   if (!p) return;
-  if (p->code) munmap(p->code, p->code_size);
+  if (p->code) unmap_code(p->code, p->code_size);
   if (p->dispatch) napi_delete_reference(p->nenv, p->dispatch);
   if (p->refresh) napi_delete_reference(p->nenv, p->refresh);
   free(p->mem.regions);
@@ -416,7 +456,7 @@ static inline __attribute__((always_inline)) bool can_run(napi_env env, tbpf_pro
 
 /* Unmap the code and drop the JavaScript functions (dispose, or a dispose deferred to here). */
 static void release_code(tbpf_prog *p) {
-  if (p->code) munmap(p->code, p->code_size);
+  if (p->code) unmap_code(p->code, p->code_size);
   p->code = NULL;
   p->free_pending = 0;
   if (p->dispatch) napi_delete_reference(p->nenv, p->dispatch);

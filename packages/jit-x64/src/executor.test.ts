@@ -84,6 +84,23 @@ describe.skipIf(!nativeAvailable())('native executor', () => {
     expect(writableExecutable(after)).toEqual(before);
   });
 
+  it('leaves no code of a disposed program executable (its pages unmapped, or kept inaccessible for the next load)', () => {
+    const programs = Array.from({ length: 12 }, (_, i) => prepare([mov.imm(R0, i), exit()]));
+    const addresses = programs.map((p) => p.codeAddress);
+    for (const p of programs) p.dispose();
+    const after = mappings();
+    for (const at of addresses) {
+      const m = after.find((m) => at >= m.start && at < m.end);
+      if (m) expect(m.perms).toBe('---p');
+    }
+    // A pooled mapping is made writable, rewritten and read+execute again for the next program.
+    const next = prepare([mov.imm(R0, 77), exit()]);
+    expect(next.run()).toBe(77n);
+    expect(mappings().find((m) => next.codeAddress >= m.start && next.codeAddress < m.end)?.perms).toBe(
+      'r-xp',
+    );
+  });
+
   it("fills blinding's random values from getrandom", () => {
     const a = new Int32Array(1024);
     const b = new Int32Array(1024);
