@@ -94,6 +94,7 @@ describe('bench --quick', () => {
     expect(wasm.firstProgramMs?.median).toBeGreaterThan(0);
     expect(wasm.firstRunMs?.median).toBeGreaterThan(0);
     expect(wasm.firstProgramParts?.prepareMs.median).toBeGreaterThan(0);
+    expect(wasm.firstImportMs?.median).toBeGreaterThan(0);
     svgOk(readFileSync(join(out, 'vm-table.svg'), 'utf8'));
   }, 300_000);
 

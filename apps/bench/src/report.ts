@@ -88,13 +88,19 @@ export function rfcTableSvg(r: RfcTableReport): string {
 const ns = (v: number | undefined, digits = 2) =>
   v === undefined || !Number.isFinite(v) ? '' : v.toFixed(digits);
 
-/** The first program's parts and the first run after it, per engine (WebAssembly compiles a function on its first call). */
+/**
+ * The first program's parts, the first run after it (WebAssembly compiles a function on its first
+ * call) and the imports before it, per engine.
+ */
 function firstRuns(r: VmTableReport): string {
   const runs = r.variants.flatMap((v) => {
     const p = v.firstProgramParts;
     if (!p || !v.firstRunMs) return [];
+    const imports = v.firstImportMs
+      ? `, imports before it (not counted) ${ns(v.firstImportMs.median, 1)}`
+      : '';
     return [
-      `${v.id}: load ${ns(p.loadMs.median, 2)} + prepare ${ns(p.prepareMs.median, 2)}, first run ${ns(v.firstRunMs.median, 2)}`,
+      `${v.id}: load ${ns(p.loadMs.median, 2)} + prepare ${ns(p.prepareMs.median, 2)}, first run ${ns(v.firstRunMs.median, 2)}${imports}`,
     ];
   });
   return runs.length > 0 ? ` — in ms, ${runs.join('; ')}` : '';

@@ -22,6 +22,11 @@ export function formatRatio(r: number): string {
 export function cpuMs(work: () => void): number {
   const t0 = process.cpuUsage();
   work();
+  return cpuMsSince(t0);
+}
+
+/** Milliseconds of this process's CPU time since `process.cpuUsage()` gave `t0` (for asynchronous work). */
+export function cpuMsSince(t0: NodeJS.CpuUsage): number {
   const t = process.cpuUsage(t0);
   return (t.user + t.system) / 1000;
 }

@@ -67,6 +67,8 @@ export interface VariantFigures {
   firstProgramMs?: Figure;
   /** Its parts: runtime + loadBytes, the engine's prepare. */
   firstProgramParts?: { loadMs: Figure; prepareMs: Figure };
+  /** Importing @tbpf/vm and the engine before the first program (not counted in it). */
+  firstImportMs?: Figure;
   firstRunMs?: Figure;
 }
 
@@ -241,6 +243,7 @@ export function runVmTable(opts: VmTableOptions): VmTableReport {
         add(`${job.variant} first load`, r.loadMs);
         add(`${job.variant} first prepare`, r.prepareMs);
         add(`${job.variant} first run`, r.runMs);
+        add(`${job.variant} first import`, r.importMs);
       } else if (job.kind === 'tbpf') {
         const r = runChild(script, job.task);
         const t = job.task;
@@ -279,6 +282,8 @@ export function runVmTable(opts: VmTableOptions): VmTableReport {
     if (compile) v.compile4096Ms = compile;
     if (first) v.firstProgramMs = first;
     if (firstRun) v.firstRunMs = firstRun;
+    const firstImport = fig(`${v.id} first import`);
+    if (firstImport) v.firstImportMs = firstImport;
     const [loadMs, prepareMs] = ['load', 'prepare'].map((p) => fig(`${v.id} first ${p}`));
     if (loadMs && prepareMs) v.firstProgramParts = { loadMs, prepareMs };
   }
