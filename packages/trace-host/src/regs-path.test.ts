@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PT_REGS, PT_REGS_SIZE } from './pt-regs.js';
-import { compileRegsPath, type RegsPathParts } from './regs-path.js';
+import { compileRegsPath, type RegsPathParts, setU64 } from './regs-path.js';
 
 const SI = PT_REGS.si >> 2;
 const DX = PT_REGS.dx >> 2;
@@ -50,6 +50,31 @@ describe('the pt_regs event path', () => {
     expect([u64(p.regs, SI), u64(p.regs, CX)]).toEqual([2n ** 64n - 1n, 1n]);
     expect(p.seen.runs).toHaveLength(5);
     expect(p.seen.runs[0]).toEqual([4096, 0]);
+  });
+
+  it('writes what setU64 writes, for every kind of value', () => {
+    const values = [
+      0,
+      5,
+      2 ** 32,
+      2 ** 32 + 7,
+      2 ** 33 + 1,
+      2 ** 53 - 1,
+      -1,
+      -(2 ** 32) - 1,
+      1.5,
+      -1.5,
+      2n ** 63n,
+      true,
+      null,
+    ];
+    const p = path([true, true, true], 0);
+    const expected = new Uint32Array(2);
+    for (const v of values) {
+      p.run(v, v, v, 0, 0, 0);
+      setU64(expected, 0, v);
+      for (const i of [SI, DX, CX]) expect([p.regs[i], p.regs[i + 1]]).toEqual([...expected]);
+    }
   });
 
   it('counts a dropped event, hands a kept one its arguments, and a fault its error', () => {

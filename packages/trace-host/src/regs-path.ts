@@ -57,6 +57,8 @@ export interface RegsPathParts {
 }
 
 export function compileRegsPath(parts: RegsPathParts): EventPath {
+  // setU64's number case written out per register (a call would spend setU64's bytecode of
+  // the caller's inlining budget once per register); the test checks that the two agree.
   const writes = TRACEPOINT_ARG_REGS.flatMap((name, arg) => {
     if (!parts.reads[arg]) return [];
     const i = PT_REGS[name] >> 2;
