@@ -224,13 +224,9 @@ export const byteAt = (f: Frame, i: number): number => (f.slots[i >> 4] >> ((i &
 
 /** Set the state of stack byte `i`. */
 export function setByte(f: Frame, i: number, t: number): void {
-  if (f.slotsShared) {
-    f.slots = f.slots.slice();
-    f.slotsShared = false;
-  }
-  const k = (i & 15) << 1;
-  const w = i >> 4;
-  f.slots[w] = (f.slots[w] & ~(3 << k)) | (t << k);
+  const slot = i >> 3;
+  const k = (i & 7) << 1;
+  setSlot(f, slot, (slotAt(f, slot) & ~(3 << k)) | (t << k));
 }
 
 /** Set the register spilled into `slot` (undefined: none). */
