@@ -33,7 +33,7 @@ import {
 import { type CompiledProgram, type CompileOptions, compile } from './codegen/compile.js';
 import type { Addressing, RandomFill } from './codegen/context.js';
 import { CONFINED_BASE_OFFSET } from './codegen/memory.js';
-import { type Addon, type Dispatch, type NativeProgram, nativeAddon } from './native.js';
+import { type Addon, type Dispatch, type LoadSpec, type NativeProgram, nativeAddon } from './native.js';
 import { nativeHelperName } from './native-helpers.js';
 import { CONFINED_REACH, reservationProblem } from './reservation.js';
 
@@ -332,7 +332,11 @@ export class JitEngine implements Engine {
     let native: NativeProgram | undefined;
     try {
       const r10 = BigInt(BPF_ADDRESS_BASE + stack.end);
-      const dispatch = makeDispatch(runtime, helpers, counter, (r0) => native!.requestStop(r0));
+      // A program that calls no helper needs no trampoline and no region or map tables.
+      const callsHelpers = compiled.usesCallx || compiled.helperSlots.length > 0;
+      const dispatch = callsHelpers
+        ? makeDispatch(runtime, helpers, counter, (r0) => native!.requestStop(r0))
+        : undefined;
       native = load(status.addon, runtime, helpers, compiled, r10, this.options, dispatch);
     } catch (e) {
       runtime.memory.free(stack);
@@ -349,22 +353,9 @@ function load(
   compiled: CompiledProgram,
   r10: bigint,
   options: JitOptions,
-  dispatch: Dispatch,
+  dispatch: Dispatch | undefined,
 ): NativeProgram {
-  const natives: [number, string][] = [];
-  if (options.nativeHelpers !== false) {
-    // The helpers the program names, or any with a callx.
-    const defs = compiled.usesCallx ? helpers.list() : compiled.helperSlots.map((id) => helpers.get(id));
-    for (const def of defs) {
-      const name = def && nativeHelperName(def, runtime, addon.nativeHelpers);
-      if (name) natives.push([def.proto.id, name]);
-    }
-  }
-  // Only native ktime needs the runtime clock's offset (reading that clock can load Node's
-  // perf_hooks: a millisecond in a fresh process).
-  const ktime = natives.find(([, name]) => name === 'ktime_get_ns');
-  const readsClock = ktime !== undefined && (compiled.usesCallx || compiled.helperSlots.includes(ktime[0]));
-  return addon.load({
+  const spec: LoadSpec = {
     code: compiled.code,
     memory: runtime.memory.buffer,
     baseOffset: compiled.addressing === 'direct' ? -(2 ** 32) : CONFINED_BASE_OFFSET,
@@ -374,14 +365,28 @@ function load(
     r10,
     slotIds: compiled.helperSlots,
     callIds: compiled.callIds,
-    natives,
+    natives: [],
     usesCallx: compiled.usesCallx,
-    dispatch,
-    regions: regionTable(runtime),
-    maps: mapTable(runtime),
-    refresh: () => [regionTable(runtime), mapTable(runtime)],
-    clockOffset: readsClock ? clockOffset(addon, runtime) : 0,
-  });
+  };
+  if (!dispatch) return addon.load(spec);
+  if (options.nativeHelpers !== false) {
+    // The helpers the program names, or any with a callx.
+    const defs = compiled.usesCallx ? helpers.list() : compiled.helperSlots.map((id) => helpers.get(id));
+    for (const def of defs) {
+      const name = def && nativeHelperName(def, runtime, addon.nativeHelpers);
+      if (name) spec.natives.push([def.proto.id, name]);
+    }
+  }
+  // Only native ktime needs the runtime clock's offset (reading that clock can load Node's
+  // perf_hooks: a millisecond in a fresh process).
+  const ktime = spec.natives.find(([, name]) => name === 'ktime_get_ns');
+  const readsClock = ktime !== undefined && (compiled.usesCallx || compiled.helperSlots.includes(ktime[0]));
+  spec.dispatch = dispatch;
+  spec.regions = regionTable(runtime);
+  spec.maps = mapTable(runtime);
+  spec.refresh = () => [regionTable(runtime), mapTable(runtime)];
+  spec.clockOffset = readsClock ? clockOffset(addon, runtime) : 0;
+  return addon.load(spec);
 }
 
 /** The addon's getrandom where it is loaded (older builds lack it): blinding without Node's crypto module. */
