@@ -103,7 +103,12 @@ describe.skipIf(!clang)('externs of clang-19 objects', () => {
     const call = linked.insns.findIndex((i) => i.kind === 'call');
     expect(linked.insns[call]).toEqual({ kind: 'call', target: 'helper', imm: POISON_HELPER });
     expect(linked.corePoisons).toEqual([
-      { insnIndex: call, message: expect.stringContaining("invalid kfunc call: kfunc 'some_kfunc' is referenced but wasn't resolved") },
+      {
+        insnIndex: call,
+        message: expect.stringContaining(
+          "invalid kfunc call: kfunc 'some_kfunc' is referenced but wasn't resolved",
+        ),
+      },
     ]);
   });
 
