@@ -389,7 +389,7 @@ function load(
   return addon.load(spec);
 }
 
-/** The addon's getrandom where it is loaded (older builds lack it): blinding without Node's crypto module. */
+/** The addon's randomFill where it is loaded (older builds lack it): blinding without Node's crypto module. */
 function addonRandomFill(): RandomFill | undefined {
   const status = nativeAddon();
   return status.ok && typeof status.addon.randomFill === 'function' ? status.addon.randomFill : undefined;

@@ -101,7 +101,7 @@ describe.skipIf(!nativeAvailable())('native executor', () => {
     );
   });
 
-  it("fills blinding's random values from getrandom", () => {
+  it("fills blinding's random values (RAND_bytes or getrandom)", () => {
     const a = new Int32Array(1024);
     const b = new Int32Array(1024);
     addon.addon.randomFill(a);

@@ -80,8 +80,7 @@ export function jitedListing(
       `${line.offset.toString(16).padStart(6)}:  ${line.text ? `${hex.padEnd(24)} ${line.text}` : hex}`,
     );
   }
-  out.push(
-    `; ${code.length} bytes, ${compiled.passes} passes${decoded ? '' : ' (install objdump to decode)'}`,
-  );
+  const passes = compiled.passes === 1 ? '1 pass' : `${compiled.passes} passes`;
+  out.push(`; ${code.length} bytes, ${passes}${decoded ? '' : ' (install objdump to decode)'}`);
   return `${out.join('\n')}\n`;
 }

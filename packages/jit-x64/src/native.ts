@@ -93,7 +93,10 @@ export interface Addon {
   windowProblem(buffer: ArrayBuffer, reach: number): string | undefined;
   /** Does nothing: the cost of the cheapest N-API call (benchmark reference). */
   nop(a: number, b: number): void;
-  /** Fill with the kernel's random bytes (getrandom): blinding's randomness without Node's crypto module. */
+  /**
+   * Fill with cryptographically random bytes (Node's own OpenSSL RAND_bytes, else the kernel's getrandom):
+   * blinding's randomness without loading Node's crypto module.
+   */
   randomFill(values: Int32Array): void;
   /** CPU time of the calling thread in ns (benchmarks on a shared machine). */
   threadCpuNs(): number;

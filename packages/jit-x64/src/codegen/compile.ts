@@ -131,7 +131,7 @@ export interface CompileOptions {
   addressing?: Addressing;
   /**
    * Where blinding's random values come from (default Web Crypto's getRandomValues, which
-   * loads Node's crypto module on first use; the engine passes the addon's getrandom).
+   * loads Node's crypto module on first use; the engine passes the addon's randomFill).
    */
   randomFill?: RandomFill;
   /** Deepest chain of BPF-to-BPF frames allowed (default 8, as Linux's MAX_CALL_FRAMES). */
