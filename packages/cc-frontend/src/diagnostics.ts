@@ -172,6 +172,23 @@ export function formatDiagnostic(d: Diagnostic, sources?: SourceMap): string {
 
 const MAX_WARNINGS = 100;
 
+/**
+ * A diagnostic the preprocessor reported while reading ahead of the parser (see DiagnosticBag.hold),
+ * waiting to be recorded when the parser takes the token it came with.
+ */
+interface HeldDiagnostic {
+  kind: 'error' | 'fatal' | 'warning';
+  loc: SourceLoc;
+  message: string;
+  notes: Diagnostic[] | undefined;
+  /** The index of the token being produced when it was reported. */
+  token: number;
+  /** What the preprocessor was told: fatal (it stopped) or not. */
+  toldFatal: boolean;
+  /** Its place among the calls made while holding. */
+  call: number;
+}
+
 /** Collects diagnostics; `error` records and returns a throwable to abandon the construct. */
 export class DiagnosticBag {
   readonly list: Diagnostic[] = [];
@@ -180,13 +197,117 @@ export class DiagnosticBag {
   private errors = 0;
   /** A fatal error was reported: later errors (the parser meeting the end of the input) are not. */
   private stopped = false;
+  private holding = false;
+  private held: HeldDiagnostic[] = [];
+  /** Errors (fatal ones too) and warnings among `held`, and whether one is fatal. */
+  private heldErrors = 0;
+  private heldWarnings = 0;
+  private heldFatal = false;
+  /** Calls made while holding, and what each error among them was told (fatal or not), in order. */
+  private heldCalls = 0;
+  readonly told: boolean[] = [];
+  /** While holding: the index of the token being produced. */
+  heldToken = 0;
 
   get errorCount(): number {
     return this.errors;
   }
 
+  /** A bag in this one's state (limit, errors, stop, warnings so far): it answers the same calls the same. */
+  fork(): DiagnosticBag {
+    const copy = new DiagnosticBag();
+    for (const d of this.list) copy.list.push(d);
+    copy.limit = this.limit;
+    copy.errors = this.errors;
+    copy.stopped = this.stopped;
+    return copy;
+  }
+
+  /**
+   * From now until `unhold`, diagnostics are held, not recorded: the preprocessor reads tokens ahead
+   * of the parser, and its diagnostics must still come after the parser's about earlier tokens and
+   * count towards the error limit in that order. `replay(token)` records them when the parser takes
+   * the token they came with. Meanwhile an error is told fatal as the limit would tell it if the
+   * parser reported nothing more; `replay` finds where that was wrong.
+   */
+  hold(): void {
+    this.holding = true;
+  }
+
+  unhold(): void {
+    this.holding = false;
+  }
+
+  /** The token the first held diagnostic came with (Infinity if none). */
+  heldFrom(): number {
+    return this.held.length > 0 ? this.held[0].token : Number.POSITIVE_INFINITY;
+  }
+
+  /** Some held diagnostic came with a token up to `token`. */
+  holdsFor(token: number): boolean {
+    return this.held.length > 0 && this.held[0].token <= token;
+  }
+
+  /**
+   * Records the held diagnostics of the tokens up to `token`, in order, as if reported now. Returns
+   * the call (its place among those made while holding) of the first error that is fatal now where the preprocessor was
+   * told it was not — the errors the parser reported since reached the limit: from that call on, the
+   * preprocessor went another way than it would have — and drops it and the rest; else -1.
+   */
+  replay(token: number): number {
+    let k = 0;
+    for (; k < this.held.length && this.held[k].token <= token; k++) {
+      const h = this.held[k];
+      if (h.kind === 'warning') this.warn(h.loc, h.message);
+      else if (h.kind === 'fatal') this.fatal(h.loc, h.message);
+      else if (!h.toldFatal && (this.stopped || this.errors + 1 >= this.limit)) {
+        this.held.length = 0;
+        this.countHeld();
+        return h.call;
+      } else this.error(h.loc, h.message, h.notes);
+    }
+    this.held.splice(0, k);
+    this.countHeld();
+    return -1;
+  }
+
+  private countHeld(): void {
+    this.heldErrors = 0;
+    this.heldWarnings = 0;
+    this.heldFatal = false;
+    for (const h of this.held) {
+      if (h.kind === 'warning') this.heldWarnings++;
+      else this.heldErrors++;
+      if (h.kind === 'fatal') this.heldFatal = true;
+    }
+  }
+
+  private hold1(
+    kind: HeldDiagnostic['kind'],
+    loc: SourceLoc,
+    message: string,
+    notes?: Diagnostic[],
+  ): boolean {
+    const toldFatal =
+      kind === 'fatal' ||
+      (kind === 'error' &&
+        (this.stopped || this.heldFatal || this.errors + this.heldErrors + 1 >= this.limit));
+    // A warning the bag would drop when replayed (there are already MAX_WARNINGS) is not kept.
+    const dropped = kind === 'warning' && this.list.length - this.errors + this.heldWarnings >= MAX_WARNINGS;
+    if (!dropped) {
+      this.held.push({ kind, loc, message, notes, token: this.heldToken, call: this.heldCalls, toldFatal });
+      if (kind === 'warning') this.heldWarnings++;
+      else this.heldErrors++;
+      if (kind === 'fatal') this.heldFatal = true;
+    }
+    this.heldCalls++;
+    if (kind !== 'warning') this.told.push(toldFatal);
+    return toldFatal;
+  }
+
   /** Records an error; the returned Abort is fatal once the error limit is reached. */
   error(loc: SourceLoc, message: string, notes?: Diagnostic[]): Abort {
+    if (this.holding) return new Abort(this.hold1('error', loc, message, notes));
     if (this.errors >= this.limit || this.stopped) return new Abort(true);
     this.list.push(notes ? { severity: 'error', message, loc, notes } : { severity: 'error', message, loc });
     this.errors++;
@@ -202,6 +323,7 @@ export class DiagnosticBag {
 
   /** An error after which nothing sensible can follow ('file not found'): stops the compilation. */
   fatal(loc: SourceLoc, message: string): Abort {
+    if (this.holding) return new Abort(this.hold1('fatal', loc, message));
     if (this.stopped) return new Abort(true);
     this.list.push({ severity: 'error', fatal: true, message, loc });
     this.errors++;
@@ -211,7 +333,51 @@ export class DiagnosticBag {
 
   /** Warnings past MAX_WARNINGS are dropped (binary input must not print without end). */
   warn(loc: SourceLoc, message: string): void {
-    if (this.list.length - this.errors < MAX_WARNINGS) this.list.push({ severity: 'warning', message, loc });
+    if (this.holding) this.hold1('warning', loc, message);
+    else if (this.list.length - this.errors < MAX_WARNINGS)
+      this.list.push({ severity: 'warning', message, loc });
+  }
+}
+
+/**
+ * The diagnostics of the preprocessor run again from the start after a `DiagnosticBag.replay` found
+ * that it was told wrong: until the stream starts, answered as the bag was when the first run
+ * started (`start`); then the first `live` calls made while holding get the answers they got then
+ * (already recorded, not again); from call `live` on, everything goes to the real bag.
+ */
+export class RerunDiagnostics extends DiagnosticBag {
+  private streaming = false;
+  private calls = 0;
+  private answers = 0;
+
+  constructor(
+    private readonly start: DiagnosticBag,
+    private readonly real: DiagnosticBag,
+    private readonly live: number,
+  ) {
+    super();
+  }
+
+  /** The stream started: calls from now on are the ones numbered in `told`. */
+  streamStarted(): void {
+    this.streaming = true;
+  }
+
+  override error(loc: SourceLoc, message: string, notes?: Diagnostic[]): Abort {
+    if (!this.streaming) return this.start.error(loc, message, notes);
+    if (this.calls++ < this.live) return new Abort(this.real.told[this.answers++]);
+    return this.real.error(loc, message, notes);
+  }
+
+  override fatal(loc: SourceLoc, message: string): Abort {
+    if (!this.streaming) return this.start.fatal(loc, message);
+    if (this.calls++ < this.live) return new Abort(this.real.told[this.answers++]);
+    return this.real.fatal(loc, message);
+  }
+
+  override warn(loc: SourceLoc, message: string): void {
+    if (!this.streaming) this.start.warn(loc, message);
+    else if (this.calls++ >= this.live) this.real.warn(loc, message);
   }
 }
 

@@ -30,6 +30,7 @@ import {
   PRAGMA_PACK,
   PRAGMA_UNROLL,
 } from './preprocessor.js';
+import type { TokenStream } from './token-stream.js';
 import {
   alignOf,
   arrayOf,
@@ -426,11 +427,11 @@ export interface ParseOptions {
 export class Parser {
   /** Absolute index of the current token. */
   private pos = 0;
-  /** Tokens from absolute index `base` on (see `tok`). */
+  /** Tokens from absolute index `base` on (see `tok`); the first `avail` of them are taken. */
   private buf: Token[] = [];
   private base = 0;
+  private avail = 0;
   private ended = false;
-  private readonly pull: () => Token;
   private scopes: Map<string, Entity>[] = [new Map()];
   private tagScopes: Map<string, Type>[] = [new Map()];
   private globals: Var[] = [];
@@ -467,16 +468,11 @@ export class Parser {
   /** File-scope enums with their constants, in declaration order. */
   readonly enums: { tag: string | undefined; consts: Map<string, bigint> }[] = [];
 
-  /** `source`: all tokens, or a function giving the next one (the preprocessor's stream). */
+  /** `source`: the preprocessor's stream (Preprocessor.stream). */
   constructor(
-    source: Token[] | (() => Token),
+    private readonly source: TokenStream,
     private readonly diags: DiagnosticBag,
   ) {
-    if (typeof source === 'function') this.pull = source;
-    else {
-      let i = 0;
-      this.pull = () => source[Math.min(i++, source.length - 1)];
-    }
     // clang's predeclared types for the BPF target (va_list is a plain pointer there).
     const builtin = (name: string, type: Type) =>
       this.scopes[0].set(name, { kind: 'typedef', type: { ...type, typedef: { name, type } } as Type });
@@ -494,17 +490,23 @@ export class Parser {
    */
   private tok(i: number): Token {
     const j = i - this.base;
-    return j < this.buf.length ? this.buf[j] : this.pullTo(j);
+    return j < this.avail ? this.buf[j] : this.pullTo(j);
   }
 
-  /** Pulls tokens up to buffer index `j` (or the end) and returns the one there (or `eof`). */
+  /** Takes tokens up to buffer index `j` (or the end) and returns the one there (or `eof`). */
   private pullTo(j: number): Token {
-    while (j >= this.buf.length && !this.ended) {
-      const t = this.pull();
-      this.buf.push(t);
-      if (t.kind === 'eof') this.ended = true;
+    while (j >= this.avail && !this.ended) {
+      if (this.avail === this.buf.length) this.source.read(this.buf);
+      if (this.source.take(this.base + this.avail)) {
+        this.buf.length = this.avail; // read again
+        continue;
+      }
+      // The tokens before the next one with held diagnostics are taken together.
+      const held = this.source.heldFrom() - this.base;
+      this.avail = Math.max(this.avail + 1, Math.min(this.buf.length, held));
+      if (this.buf[this.avail - 1].kind === 'eof') this.ended = true;
     }
-    return this.buf[Math.min(j, this.buf.length - 1)];
+    return this.buf[Math.min(j, this.avail - 1)];
   }
 
   /** Forget the tokens before `at` (the start of a top-level declaration). */
@@ -512,6 +514,7 @@ export class Parser {
     const n = at - this.base;
     if (n < 256) return;
     this.buf.splice(0, n);
+    this.avail -= n;
     this.base = at;
   }
 
@@ -519,7 +522,7 @@ export class Parser {
   // times per token, much of a big header's parse before V8 optimises them, when each call costs.
   private peek(k = 0): Token {
     const j = this.pos + k - this.base;
-    return j < this.buf.length ? this.buf[j] : this.pullTo(j);
+    return j < this.avail ? this.buf[j] : this.pullTo(j);
   }
   /**
    * Token k is the punctuator or keyword `text` (a string or character literal never is: its
@@ -527,17 +530,17 @@ export class Parser {
    */
   private is(text: string, k = 0): boolean {
     const j = this.pos + k - this.base;
-    return (j < this.buf.length ? this.buf[j] : this.pullTo(j)).text === text;
+    return (j < this.avail ? this.buf[j] : this.pullTo(j)).text === text;
   }
   private take(): Token {
     const j = this.pos - this.base;
-    const t = j < this.buf.length ? this.buf[j] : this.pullTo(j);
+    const t = j < this.avail ? this.buf[j] : this.pullTo(j);
     if (t.kind !== 'eof') this.pos++;
     return t;
   }
   private accept(text: string): boolean {
     const j = this.pos - this.base;
-    if ((j < this.buf.length ? this.buf[j] : this.pullTo(j)).text === text) {
+    if ((j < this.avail ? this.buf[j] : this.pullTo(j)).text === text) {
       this.pos++;
       return true;
     }

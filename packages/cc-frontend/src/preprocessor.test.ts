@@ -156,8 +156,8 @@ describe('preprocessor', () => {
   it('stops a macro bomb at the expansion limit: many expansions, or one argument used many times', () => {
     const errors = (src: string) => {
       const diags = new DiagnosticBag();
-      const next = new Preprocessor({ fileName: 'main.c' }, diags).stream(src);
-      while (next().kind !== 'eof');
+      const stream = new Preprocessor({ fileName: 'main.c' }, diags).stream(src);
+      while (stream.next().kind !== 'eof');
       return diags.list.map((d) => `${d.loc.line}:${d.loc.col}: ${d.message}`);
     };
     const levels = Array.from({ length: 34 }, (_, i) => `#define A${i + 1} A${i} A${i}`);

@@ -3,13 +3,14 @@
  * inclusion with clang's `__has_*` queries, `#include_next`, `_Pragma`, and GNU named variadic
  * parameters (`args...`). File access goes through `readFile` so the package needs no `node:`.
  */
-import { Abort, type DiagnosticBag, type SourceLoc } from './diagnostics.js';
+import { Abort, type DiagnosticBag, RerunDiagnostics, type SourceLoc } from './diagnostics.js';
 import { BUILTIN_NAMES, hasAttribute, hasFeature } from './features.js';
 import { type HideSet, HideSets } from './hide-set.js';
 import { ExpandedFrom, Lexer, Token, tokenize } from './lexer.js';
 import { decodeEscapes } from './literals.js';
 import { evaluateCondition, MAX_BRACKET_DEPTH } from './pp-condition.js';
 import { type CpuVersion, predefinedMacros } from './target-macros.js';
+import { TokenStream } from './token-stream.js';
 
 export interface PreprocessOptions {
   fileName: string;
@@ -31,6 +32,8 @@ export interface PreprocessOptions {
   cpu?: CpuVersion;
   /** `-include FILE`: read before the main file, found as `#include "FILE"` from it would be. */
   forceIncludes?: readonly string[];
+  /** Tokens `stream` produces ahead of the parser at a time (default 32; 1: each when it is taken). */
+  readAhead?: number;
 }
 
 interface Macro {
@@ -125,14 +128,21 @@ export class Preprocessor {
   private counter = 0;
   private lastEof: Token | undefined;
   /** Every file read, by name: for printing source lines in diagnostics. */
-  readonly sources = new Map<string, string>();
+  readonly sources: Map<string, string>;
   /** Each header → the `#include` that first brought it in (for "In file included from"). */
-  readonly includedFrom = new Map<string, SourceLoc>();
+  readonly includedFrom: Map<string, SourceLoc>;
+  /** The diagnostics as they were before this preprocessor reported any (see `rerun`). */
+  private readonly startDiags: DiagnosticBag;
 
+  /** `first`: the preprocessor this one runs again (see `rerun`); its files are this one's. */
   constructor(
     private readonly opts: PreprocessOptions,
     private readonly diags: DiagnosticBag,
+    first?: Preprocessor,
   ) {
+    this.sources = first?.sources ?? new Map();
+    this.includedFrom = first?.includedFrom ?? new Map();
+    this.startDiags = first?.startDiags ?? diags.fork();
     this.searchPath = [
       ...(opts.includeDirs ?? []).map((dir) => ({ dir })),
       { bundled: true as const },
@@ -229,10 +239,10 @@ export class Preprocessor {
 
   /** Preprocess the main file's text; returns the token stream ending with `eof`. */
   run(source: string): Token[] {
-    const next = this.stream(source);
+    const stream = this.stream(source);
     const out: Token[] = [];
     for (;;) {
-      const t = next();
+      const t = stream.next();
       out.push(t);
       if (t.kind === 'eof') return out;
     }
@@ -241,9 +251,34 @@ export class Preprocessor {
   /**
    * Preprocess the main file's text one token at a time (the parser pulls them, so the tokens of
    * a big header need not all exist at once). After `eof`, keeps returning `eof`; errors are in
-   * the diagnostics (a fatal one ends the stream).
+   * the diagnostics (a fatal one ends the stream), in the same order and under the same error limit
+   * as if each token were produced only when asked for.
    */
-  stream(source: string): () => Token {
+  stream(source: string): TokenStream {
+    return new TokenStream(
+      this.produce(source),
+      this.diags,
+      (live, skip) => this.rerun(source, live, skip),
+      this.opts.readAhead,
+    );
+  }
+
+  /**
+   * The stream again without reading ahead, from a new preprocessor over the same input, once the
+   * first one was told an error was not fatal where the error limit had been reached meanwhile (by
+   * the parser's errors): call `live` on and everything after token `skip` is this run's.
+   */
+  private rerun(source: string, live: number, skip: number): () => Token {
+    const diags = new RerunDiagnostics(this.startDiags.fork(), this.diags, live);
+    const again = new Preprocessor(this.opts, diags, this);
+    const produce = again.produce(source);
+    diags.streamStarted();
+    for (let k = 0; k < skip; k++) produce();
+    return produce;
+  }
+
+  /** The preprocessed tokens one at a time. */
+  private produce(source: string): () => Token {
     let done = false;
     try {
       this.pushFile(this.opts.fileName, source, -1, true);
