@@ -93,6 +93,18 @@ static const char *log_line(char *log, const char *prefix, char *out, size_t siz
   return out;
 }
 
+/* Start the statistics on a line of their own: an error message the kernel prints without a
+ * newline ("expected prog array map for tail call") has "verification time" glued to its end. */
+static void unglue_stats(char *log, size_t cap) {
+  size_t len = strlen(log);
+  for (char *at = strstr(log, "verification time"); at; at = strstr(at + 1, "verification time")) {
+    if (at == log || at[-1] == '\n' || len + 1 >= cap) continue;
+    memmove(at + 1, at, len - (size_t)(at - log) + 1);
+    *at++ = '\n';
+    len++;
+  }
+}
+
 /* Patch map references (lddw src 5/6, or 1/2 with an index) to the kernel's fd forms. */
 static void patch_maps(struct bpf_insn *insns, size_t n, const int *fds, int nmaps) {
   for (size_t i = 0; i + 1 < n; i++) {
@@ -130,6 +142,7 @@ static int load(const struct prog_opts *o, struct bpf_insn *insns, size_t n, cha
   a.log_level = 4;
   log_buf[0] = 0;
   int fd = (int)sys_bpf(BPF_PROG_LOAD, &a);
+  unglue_stats(log_buf, sizeof log_buf);
   log_line(log_buf, NULL, reason, rsize);
   log_line(log_buf, "processed ", processed, psize);
   log_line(log_buf, "verification time", usec, usize);

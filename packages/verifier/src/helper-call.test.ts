@@ -101,9 +101,19 @@ exit`);
     expect(reason(insns, 'sched_cls')).toBe("R7 invalid mem access 'scalar'");
   });
 
-  it('maps only go to their own helpers: tail_call needs a prog_array', () => {
+  it("maps only go to their own helpers: tail_call needs a prog_array (in Linux 6.18's words)", () => {
     const insns = mapRef(program('r6 = r1\nr2 = 0 ll\nr1 = r6\nr3 = 0\ncall 12\nr0 = 0\nexit'), 1, 0);
-    expect(reason(insns, 'xdp', [inner])).toBe('cannot pass map_type 2 into func bpf_tail_call#12');
+    expect(reason(insns, 'xdp', [inner])).toBe('expected prog array map for tail call');
+    const lookup = mapRef(
+      program('r1 = 0 ll\nr2 = r10\nr2 += -8\nr3 = 0\n*(u64 *)(r10 - 8) = r3\ncall 1\nr0 = 0\nexit'),
+      0,
+      0,
+    );
+    expect(
+      reason(lookup, 'xdp', [
+        { name: 'progs', type: MAP_TYPES.prog_array, keySize: 4, valueSize: 4, maxEntries: 1 },
+      ]),
+    ).toBe('cannot pass map_type 3 into func bpf_map_lookup_elem#1');
   });
 
   it('names what tbpf does not model (callbacks)', () => {

@@ -160,6 +160,9 @@ function checkArgKind(
       if (r.type !== 'map_ptr' || r.nullable) expected('map_ptr');
       meta.mapIdx = r.map;
       const map = c.maps[r.map];
+      // Linux looks at a tail call's key (record_func_key) before the map/helper pairing.
+      if (proto.name === 'tail_call' && map.type !== MAP_TYPES.prog_array)
+        c.reject('expected prog array map for tail call');
       if (!mapFitsHelper(map.type, proto.name))
         c.reject(`cannot pass map_type ${map.type} into func ${helperLabel(proto.id, proto)}`);
       return;
