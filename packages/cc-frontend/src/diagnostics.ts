@@ -203,7 +203,10 @@ export class DiagnosticBag {
   private heldErrors = 0;
   private heldWarnings = 0;
   private heldFatal = false;
-  /** Calls made while holding, and what each error among them was told (fatal or not), in order. */
+  /**
+   * Calls made while holding, and what each error among them was told (fatal or not), in order,
+   * up to the first told fatal: every later one is told fatal too (the errors only grow).
+   */
   private heldCalls = 0;
   readonly told: boolean[] = [];
   /** While holding: the index of the token being produced. */
@@ -292,8 +295,14 @@ export class DiagnosticBag {
       kind === 'fatal' ||
       (kind === 'error' &&
         (this.stopped || this.heldFatal || this.errors + this.heldErrors + 1 >= this.limit));
-    // A warning the bag would drop when replayed (there are already MAX_WARNINGS) is not kept.
-    const dropped = kind === 'warning' && this.list.length - this.errors + this.heldWarnings >= MAX_WARNINGS;
+    // What the bag will drop when replayed is not kept (input repeating an error or a warning
+    // after the limits must not fill memory): a warning past MAX_WARNINGS, anything after a fatal
+    // error, an error past the error limit.
+    const over = this.stopped || this.heldFatal;
+    const dropped =
+      kind === 'warning'
+        ? this.list.length - this.errors + this.heldWarnings >= MAX_WARNINGS
+        : over || (kind === 'error' && this.errors + this.heldErrors >= this.limit);
     if (!dropped) {
       this.held.push({ kind, loc, message, notes, token: this.heldToken, call: this.heldCalls, toldFatal });
       if (kind === 'warning') this.heldWarnings++;
@@ -301,7 +310,7 @@ export class DiagnosticBag {
       if (kind === 'fatal') this.heldFatal = true;
     }
     this.heldCalls++;
-    if (kind !== 'warning') this.told.push(toldFatal);
+    if (kind !== 'warning' && this.told[this.told.length - 1] !== true) this.told.push(toldFatal);
     return toldFatal;
   }
 
@@ -365,13 +374,13 @@ export class RerunDiagnostics extends DiagnosticBag {
 
   override error(loc: SourceLoc, message: string, notes?: Diagnostic[]): Abort {
     if (!this.streaming) return this.start.error(loc, message, notes);
-    if (this.calls++ < this.live) return new Abort(this.real.told[this.answers++]);
+    if (this.calls++ < this.live) return new Abort(this.real.told[this.answers++] ?? true);
     return this.real.error(loc, message, notes);
   }
 
   override fatal(loc: SourceLoc, message: string): Abort {
     if (!this.streaming) return this.start.fatal(loc, message);
-    if (this.calls++ < this.live) return new Abort(this.real.told[this.answers++]);
+    if (this.calls++ < this.live) return new Abort(this.real.told[this.answers++] ?? true);
     return this.real.fatal(loc, message);
   }
 
