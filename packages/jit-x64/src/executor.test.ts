@@ -240,6 +240,13 @@ describe.skipIf(!nativeAvailable())('native executor', () => {
     prepared.push(p);
     expect(() => p.run()).toThrow(/boom/);
     expect(() => p.runFast(0, 0)).toThrow(/boom/);
+    // runFast's crossing reports a failure through the io block: the next run starts clean.
+    const seven = prepare([mov.imm(R0, 7), exit()]);
+    expect(seven.runFast(0, 0)).toBe(7);
+    expect(() => p.runFast(0, 0)).toThrow(/boom/);
+    expect(seven.runFast(0, 0)).toBe(7);
+    seven.dispose();
+    expect(() => seven.runFast(0, 0)).toThrowError(expect.objectContaining({ kind: 'load' }));
     const q = prepare([mov.imm(R1, 9999), callx(R1), exit()]);
     expect(() => q.run()).toThrowError(
       expect.objectContaining({

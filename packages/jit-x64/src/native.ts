@@ -77,10 +77,13 @@ export interface Addon {
   load(spec: LoadSpec): NativeProgram;
   /**
    * runFast through the thread's io block: runIoBlock[0] = a program's runIndex, [1] = ctx,
-   * [2] = len → [3] = r0's low 32 bits. One function for every program, with no values to
-   * convert: the cheapest crossing N-API offers.
+   * [2] = len → [3] = r0's low 32 bits, [4] = 1 when the run failed. One function for every
+   * program, with no values to convert: the cheapest crossing N-API offers. It does not throw:
+   * a failed run's exception is held for `takeRunFailure`.
    */
   runIo(): void;
+  /** What the last failed runIo threw (and clears runIoBlock[4]). */
+  takeRunFailure(): unknown;
   runIoBlock: Uint32Array;
   layout(): Record<keyof typeof ENV_LAYOUT, number>;
   /** Names of the helpers the addon implements natively. */
