@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BtfSpec, linkProgram, type ObjectFile, POISON_HELPER, readBtf, readObject } from '@tbpf/asm';
 import { slotStarts } from '@tbpf/isa';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { describe, expect, it } from 'vitest';
 import { compile } from './compile.js';
 
@@ -17,9 +18,7 @@ const dir = mkdtempSync(join(tmpdir(), 'cc-core-'));
 // libbpf-dev's headers (bpf/bpf_helpers.h, bpf/bpf_core_read.h) and the UAPI headers under them.
 const SYSTEM = ['/usr/include/x86_64-linux-gnu', '/usr/include'];
 const haveHeaders = existsSync('/usr/include/bpf/bpf_core_read.h');
-const haveTools = (['clang-19', 'llvm-objdump-19'] as const).every(
-  (t) => spawnSync(t, ['--version'], { stdio: 'ignore' }).status === 0,
-);
+const haveTools = haveTool('clang-19') && haveTool('llvm-objdump-19');
 if (process.env.CI && !(haveHeaders && haveTools))
   throw new Error('clang-19, llvm-objdump-19 and libbpf-dev are required in CI');
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { linkProgram, readObject } from '@tbpf/asm';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { kprobeType, rawType, standardHelperSet, verify } from '@tbpf/verifier';
 import { interpreter, loadLinked, Runtime } from '@tbpf/vm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -21,17 +22,8 @@ const files = readdirSync(corpusDir)
   .sort();
 const work = mkdtempSync(join(tmpdir(), 'cc-corpus-'));
 
-function have(tool: string): boolean {
-  try {
-    execFileSync(tool, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.CI) throw new Error(`${tool} is required in CI`);
-    return false;
-  }
-}
-const haveClang = have('clang-19');
-const haveGcc = have('gcc');
+const haveClang = haveTool('clang-19');
+const haveGcc = haveTool('gcc');
 
 interface Program {
   file: string;

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { describe, expect, it } from 'vitest';
 import { parseDeclarations } from './declarations.js';
 import { CompileError } from './diagnostics.js';
@@ -34,21 +35,11 @@ function gccOffsets(header: string, checks: { struct: string; field: string; bit
   return execFileSync(join(dir, 'l'), { encoding: 'utf8' }).trim().split(/\s+/).map(Number);
 }
 
-function haveGcc(): boolean {
-  try {
-    execFileSync('gcc', ['--version']);
-    return true;
-  } catch {
-    if (process.env.CI) throw new Error('gcc is required in CI');
-    return false;
-  }
-}
-
 describe('parseDeclarations', () => {
   const decls = parseDeclarations(HEADER);
 
   it('lays out every field as gcc does (offsets, sizes, bit positions)', () => {
-    if (!haveGcc()) return;
+    if (!haveTool('gcc')) return;
     const checks: { struct: string; field: string; bit: boolean }[] = [];
     const ours: number[] = [];
     for (const [name, layout] of decls.structs) {

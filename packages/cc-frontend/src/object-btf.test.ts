@@ -8,17 +8,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BtfSpec, readObject } from '@tbpf/asm';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { describe, expect, it } from 'vitest';
 import { compile } from './compile.js';
 
 const include = new URL('../include', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'cc-btf-'));
-
-function have(name: string, args = ['--version']): boolean {
-  const ok = spawnSync(name, args, { stdio: 'ignore' }).status === 0;
-  if (!ok && process.env.CI) throw new Error(`${name} is required in CI`);
-  return ok;
-}
 
 function tbpf(name: string, source: string): string {
   const r = compile(source, { fileName: `${name}.c` });
@@ -112,22 +107,25 @@ int get(void) {
 `;
 
 describe('BTF is what clang-19 writes', () => {
-  it.skipIf(!have('clang-19'))('for kfuncs: extern FUNCs in DATASEC .ksyms', () => {
+  it.skipIf(!haveTool('clang-19'))('for kfuncs: extern FUNCs in DATASEC .ksyms', () => {
     const mine = readObject(readFileSync(tbpf('kfuncs', KFUNCS)));
     const theirs = readObject(readFileSync(clang('kfuncs', KFUNCS)));
     expect(describeBtf(mine.btf as BtfSpec)).toEqual(describeBtf(theirs.btf as BtfSpec));
   });
 
-  it.skipIf(!have('clang-19'))('for globals, .kconfig externs, char/bool encodings and qualifiers', () => {
-    const mine = readObject(readFileSync(tbpf('globals', GLOBALS)));
-    const theirs = readObject(readFileSync(clang('globals', GLOBALS)));
-    expect(describeBtf(mine.btf as BtfSpec)).toEqual(describeBtf(theirs.btf as BtfSpec));
-  });
+  it.skipIf(!haveTool('clang-19'))(
+    'for globals, .kconfig externs, char/bool encodings and qualifiers',
+    () => {
+      const mine = readObject(readFileSync(tbpf('globals', GLOBALS)));
+      const theirs = readObject(readFileSync(clang('globals', GLOBALS)));
+      expect(describeBtf(mine.btf as BtfSpec)).toEqual(describeBtf(theirs.btf as BtfSpec));
+    },
+  );
 });
 
 const root = process.getuid?.() === 0;
 const loader = (() => {
-  if (!root || !have('gcc')) return undefined;
+  if (!root || !haveTool('gcc')) return undefined;
   const bin = join(dir, 'load-object');
   const c = new URL('../scripts/corpus/load-object.c', import.meta.url).pathname;
   const r = spawnSync('gcc', ['-O1', '-o', bin, c, '-lbpf'], { encoding: 'utf8' });

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatLlvm } from '@tbpf/asm';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { describe, expect, it } from 'vitest';
 import { formatAssembly } from './assembly.js';
 import { compile, compileToUnit } from './compile.js';
@@ -27,12 +28,6 @@ SEC("kprobe/work") int probe(void *ctx) {
 }
 char LICENSE[] SEC("license") = "Dual MIT/GPL";
 `;
-
-function tool(name: string): boolean {
-  const ok = spawnSync(name, ['--version'], { stdio: 'ignore' }).status === 0;
-  if (!ok && process.env.CI) throw new Error(`${name} is required in CI`);
-  return ok;
-}
 
 describe('ELF objects', () => {
   const r = compile(SOURCE, { fileName: 'probe.c' });
@@ -66,7 +61,7 @@ describe('ELF objects', () => {
   });
 
   it('disassemble with llvm-objdump-19 to the same instructions', () => {
-    if (!tool('llvm-objdump-19') || !r.bytes || !r.object) return;
+    if (!haveTool('llvm-objdump-19') || !r.bytes || !r.object) return;
     const file = join(mkdtempSync(join(tmpdir(), 'cc-obj-')), 'probe.o');
     writeFileSync(file, r.bytes);
     const out = execFileSync('llvm-objdump-19', ['-d', '--no-show-raw-insn', '--no-leading-addr', file], {
@@ -90,7 +85,7 @@ describe('ELF objects', () => {
   });
 
   it('bind and show symbols as clang-19 does (weak, hidden: libbpf verifies hidden functions as static)', () => {
-    if (!tool('clang-19') || !tool('llvm-readelf-19')) return;
+    if (!haveTool('clang-19') || !haveTool('llvm-readelf-19')) return;
     const source = `#define __hidden __attribute__((visibility("hidden")))
 __attribute__((weak)) __hidden int get(int *p) { *p = 1; return 0; }
 __attribute__((weak)) int plain(int x) { return x + 1; }
@@ -117,7 +112,7 @@ __attribute__((section("xdp"))) int prog(void *ctx) { int v = 0; get(&v); return
   });
 
   it('pass int arguments of variadic helpers unwidened, as clang-19 (bpf_trace_printk)', () => {
-    if (!tool('clang-19') || !tool('llvm-objdump-19')) return;
+    if (!haveTool('clang-19') || !haveTool('llvm-objdump-19')) return;
     const source = `#include <tbpf/bpf_helpers.h>
 SEC("kprobe/x") int p(void *ctx) {
   int a = bpf_get_smp_processor_id();
@@ -153,7 +148,7 @@ SEC("kprobe/x") int p(void *ctx) {
   });
 
   it('-S assembly re-assembles with llvm-mc-19 to the same instructions', () => {
-    if (!tool('llvm-mc-19') || !tool('llvm-objdump-19')) return;
+    if (!haveTool('llvm-mc-19') || !haveTool('llvm-objdump-19')) return;
     const unit = compileToUnit(SOURCE, { fileName: 'probe.c' }).unit;
     if (!unit) throw new Error('no unit');
     const dir = mkdtempSync(join(tmpdir(), 'cc-s-'));

@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { linkProgram } from '@tbpf/asm';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { interpreter, loadLinked, Runtime } from '@tbpf/vm';
 import { describe, expect, it } from 'vitest';
 import { compile } from './compile.js';
@@ -160,16 +161,6 @@ const INPUTS: bigint[][] = [
   [0x80n, -2n, 100000n, 3n, -300n, 0xffffffffn, 1n << 40n, -(1n << 62n)],
 ];
 
-function haveGcc(): boolean {
-  try {
-    execFileSync('gcc', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.CI) throw new Error('gcc is required in CI');
-    return false;
-  }
-}
-
 /** Compiles each source with tbpf cc (run in the vm) and with gcc (native); the results must agree. */
 function differential(sources: string[]): void {
   const dir = mkdtempSync(join(tmpdir(), 'cc-random-'));
@@ -213,12 +204,12 @@ function differential(sources: string[]): void {
 }
 
 describe('random programs: tbpf cc in the vm agrees with native gcc', () => {
-  it.runIf(haveGcc())(
+  it.runIf(haveTool('gcc'))(
     `${PROGRAMS} seeded programs`,
     () => differential(Array.from({ length: PROGRAMS }, (_, i) => generate(1000 + i))),
     Math.max(120_000, PROGRAMS * 1_500),
   );
-  it.runIf(haveGcc())(
+  it.runIf(haveTool('gcc'))(
     `${PROGRAMS} seeded programs calling static, inline, always_inline and noinline functions`,
     () => differential(Array.from({ length: PROGRAMS }, (_, i) => generate(5000 + i, true))),
     Math.max(120_000, PROGRAMS * 1_500),

@@ -3,22 +3,13 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { linkProgram, readObject } from '@tbpf/asm';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { describe, expect, it } from 'vitest';
 import { kprobeType, standardHelperSet, verify } from './index.js';
 
 const cDir = path.resolve(__dirname, '../test-corpus/c');
 const include = path.resolve(__dirname, '../../cc-frontend/include');
 const out = mkdtempSync(path.join(tmpdir(), 'tbpf-verifier-c-'));
-
-function have(tool: string): boolean {
-  try {
-    execFileSync(tool, ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.CI) throw new Error(`${tool} is required in CI`);
-    return false;
-  }
-}
 
 const compilers = [
   {
@@ -35,7 +26,7 @@ const unsafeDir = path.resolve(__dirname, '../test-corpus/c-unsafe');
 const unsafeSources = readdirSync(unsafeDir).filter((f) => f.endsWith('.c'));
 
 describe.each(compilers)('C programs compiled with $name are accepted', ({ name, args }) => {
-  const available = have(name);
+  const available = haveTool(name);
   it.skipIf(!available).each(sources)('%s', (file) => {
     const obj = path.join(out, `${file}.${name}.o`);
     execFileSync(name, args(path.join(cDir, file), obj));
@@ -58,7 +49,7 @@ describe.each(compilers)('unsafe C programs compiled with $name are rejected at 
   name,
   args,
 }) => {
-  const available = have(name);
+  const available = haveTool(name);
   it.skipIf(!available).each(unsafeSources)('%s', (file) => {
     const text = readFileSync(path.join(unsafeDir, file), 'utf8');
     const reason = /expect: (.*)/.exec(text)![1].trim();

@@ -4,21 +4,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { linkProgram, readObject } from '@tbpf/asm';
 import { encode, type Insn } from '@tbpf/isa';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { describe, expect, it } from 'vitest';
 import { VmError } from './errors.js';
 import { interpreter } from './interp/interpreter.js';
 import { loadBytes, loadInsns, loadLinked, loadText } from './loader.js';
 import { newRuntime } from './testing/run.js';
-
-function haveClang(): boolean {
-  try {
-    execFileSync('clang-19', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.CI) throw new Error('clang-19 is required in CI');
-    return false;
-  }
-}
 
 const COUNTER_C = `
 #define SEC(n) __attribute__((section(n), used))
@@ -40,7 +31,7 @@ char LICENSE[] SEC("license") = "GPL";
 `;
 
 describe('loading', () => {
-  it.skipIf(!haveClang())(
+  it.skipIf(!haveTool('clang-19'))(
     'loads a clang-19 object: BTF hash map, .rodata, a sub-program, helper calls',
     () => {
       const dir = mkdtempSync(path.join(tmpdir(), 'tbpf-vm-'));

@@ -1,9 +1,10 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { assemble, readObject } from '@tbpf/asm';
 import { encode } from '@tbpf/isa';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../io.js';
 import { runCli } from '../program.js';
@@ -11,11 +12,7 @@ import { runCli } from '../program.js';
 const corpus = path.resolve(__dirname, '../../../../packages/asm/test-corpus/text');
 const progS = readFileSync(path.join(corpus, 'prog.s'), 'utf8');
 const filter = readFileSync(path.join(corpus, 'filter.ubpf'), 'utf8');
-const haveLlvm = (() => {
-  const ok = spawnSync('llvm-objdump-19', ['--version'], { stdio: 'ignore' }).status === 0;
-  if (!ok && process.env.CI) throw new Error('llvm-objdump-19 is required in CI');
-  return ok;
-})();
+const haveLlvm = haveTool('llvm-objdump-19');
 
 describe('tbpf asm', () => {
   it('assembles ubpf syntax to raw little-endian instruction bytes', async () => {

@@ -2,11 +2,12 @@
  * The repository's C corpora compiled by clang-19 (where installed; CI requires it) and by tbpf
  * cc, for tests that take "every object the compilers make" as their input.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { compile } from '@tbpf/cc-frontend';
+import { haveTool } from '@tbpf/isa/testing/tools';
 
 const root = path.resolve(__dirname, '../../../..');
 const include = path.join(root, 'packages/cc-frontend/include');
@@ -24,11 +25,7 @@ export const sources = CORPORA.flatMap((dir) =>
     .map((f) => path.join(dir, f)),
 );
 
-export const haveClang = (() => {
-  const ok = spawnSync('clang-19', ['--version'], { stdio: 'ignore' }).status === 0;
-  if (!ok && process.env.CI) throw new Error('clang-19 is required in CI');
-  return ok;
-})();
+export const haveClang = haveTool('clang-19');
 
 const work = mkdtempSync(path.join(tmpdir(), 'tbpf-round-trip-'));
 

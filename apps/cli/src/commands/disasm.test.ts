@@ -1,10 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { assemble } from '@tbpf/asm';
 import { compile } from '@tbpf/cc-frontend';
 import { encode } from '@tbpf/isa';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { openObject } from '@tbpf/object';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../io.js';
@@ -12,13 +13,7 @@ import { runCli } from '../program.js';
 
 const corpus = path.resolve(__dirname, '../../../../packages/asm/test-corpus/text');
 const progS = readFileSync(path.join(corpus, 'prog.s'), 'utf8');
-const haveLlvm = (() => {
-  const ok = ['llvm-mc-19', 'llvm-objdump-19'].every(
-    (t) => spawnSync(t, ['--version'], { stdio: 'ignore' }).status === 0,
-  );
-  if (!ok && process.env.CI) throw new Error('llvm-mc-19 and llvm-objdump-19 are required in CI');
-  return ok;
-})();
+const haveLlvm = haveTool('llvm-mc-19') && haveTool('llvm-objdump-19');
 
 const filterBytes = encode(
   assemble('ldxb %r3, [%r1+16]\njne %r3, 0x65, out\nlddw %r1, 0x100000000\ncall 1\nout:\nexit\n').insns,

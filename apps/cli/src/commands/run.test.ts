@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { SANDBOX_ESCAPES } from '@tbpf/vm/testing';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../io.js';
@@ -191,15 +192,7 @@ describe('tbpf run', () => {
     expect(bad.stderr).toContain('--mem: expected hex bytes');
   });
 
-  const haveClang = (() => {
-    try {
-      execFileSync('clang-19', ['--version'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      if (process.env.CI) throw new Error('clang-19 is required in CI');
-      return false;
-    }
-  })();
+  const haveClang = haveTool('clang-19');
 
   it.skipIf(!haveClang)(
     'runs a clang-19 ELF object with global data (.data writable, .rodata read-only)',

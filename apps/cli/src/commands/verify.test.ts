@@ -2,21 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../io.js';
 import { runCli } from '../program.js';
 
 const argv = (...a: string[]) => ['node', 'tbpf', ...a];
-
-function haveClang(): boolean {
-  try {
-    execFileSync('clang-19', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.CI) throw new Error('clang-19 is required in CI');
-    return false;
-  }
-}
 
 /** Compile one of the verifier's C corpus programs with clang-19. */
 function compile(rel: string): Uint8Array {
@@ -78,7 +69,7 @@ describe('tbpf verify', () => {
     expect(out.error).toEqual({ insnIndex: 0, reason: 'invalid bpf_context access off=168 size=8' });
   });
 
-  it.skipIf(!haveClang())(
+  it.skipIf(!haveTool('clang-19'))(
     'verifies an ELF object: maps and the kprobe type from its section, the source line of an error',
     async () => {
       const ok = memoryIo({ 'ok.o': compile('c/ringbuf.c') });

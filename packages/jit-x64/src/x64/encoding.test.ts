@@ -6,21 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { haveTool } from '@tbpf/isa/testing/tools';
 import { describe, expect, it } from 'vitest';
 import { CodeBuffer } from './code-buffer.js';
 import { NO_INDEX } from './encoding.js';
 import * as x from './instructions.js';
 import { NAMES64, R8, R9, R10, R11, R12, R13, R15, RAX, RBP, RCX, RDI, RDX, RSI, RSP } from './registers.js';
-
-function hasObjdump(): boolean {
-  try {
-    execFileSync('objdump', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    if (process.env.CI) throw new Error('CI: objdump (binutils) is required for the encoding tests');
-    return false;
-  }
-}
 
 const NAMES32 = ['eax', 'ecx', 'edx', 'ebx', 'esp', 'ebp', 'esi', 'edi'];
 const NAMES16 = ['ax', 'cx', 'dx', 'bx', 'sp', 'bp', 'si', 'di'];
@@ -210,7 +201,7 @@ function disassemble(code: Uint8Array): Map<number, string> {
   return byOffset;
 }
 
-describe.skipIf(!hasObjdump())('x86-64 encodings (objdump is the oracle)', () => {
+describe.skipIf(!haveTool('objdump'))('x86-64 encodings (objdump is the oracle)', () => {
   it('every emitter form disassembles to the intended instruction', () => {
     const all = cases();
     const buf = new CodeBuffer();
