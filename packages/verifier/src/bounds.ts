@@ -10,8 +10,20 @@
  * The results are bit for bit those of the BigInt formulation in ./testing/reference (a
  * property test compares them).
  */
-import { type Tnum, tnumIntersect, tnumRange, tnumStr } from './tnum.js';
-import { ONES, SIGN, sle, slt, toBigInt, toNumber, toSignedNumber, ule, ult, ult32 } from './u64.js';
+import { type Tnum, tnumIntersect, tnumStr } from './tnum.js';
+import {
+  bitLength,
+  ONES,
+  SIGN,
+  sle,
+  slt,
+  toBigInt,
+  toNumber,
+  toSignedNumber,
+  ule,
+  ult,
+  ult32,
+} from './u64.js';
 
 export interface Bounds extends Tnum {
   uminh: number;
@@ -114,6 +126,26 @@ export function boundsCopy(b: Bounds): Bounds {
   };
 }
 
+/** `out`'s bounds set to those of `b` (its other fields untouched). */
+export function setBounds(out: Bounds, b: Bounds): void {
+  out.vh = b.vh;
+  out.vl = b.vl;
+  out.mh = b.mh;
+  out.ml = b.ml;
+  out.uminh = b.uminh;
+  out.uminl = b.uminl;
+  out.umaxh = b.umaxh;
+  out.umaxl = b.umaxl;
+  out.sminh = b.sminh;
+  out.sminl = b.sminl;
+  out.smaxh = b.smaxh;
+  out.smaxl = b.smaxl;
+  out.u32min = b.u32min;
+  out.u32max = b.u32max;
+  out.s32min = b.s32min;
+  out.s32max = b.s32max;
+}
+
 /** The bounds of a small integer (|x| < 2^53), e.g. an offset or an immediate. */
 export function constBoundsOf(x: number): Bounds {
   const h = Math.floor(x / 4294967296);
@@ -138,138 +170,218 @@ export const smaxUnbounded = (b: Bounds): boolean => b.smaxh === S32_MAX && b.sm
 export const isConstValue = (b: Tnum, x: number): boolean =>
   b.mh === 0 && b.ml === 0 && toSignedNumber(b.vh, b.vl) === x;
 
-function feasible(b: Bounds): boolean {
+/** Every minimum is at most its maximum (bounds held in words). */
+function ordered(
+  uminh: number,
+  uminl: number,
+  umaxh: number,
+  umaxl: number,
+  sminh: number,
+  sminl: number,
+  smaxh: number,
+  smaxl: number,
+  u32min: number,
+  u32max: number,
+  s32min: number,
+  s32max: number,
+): boolean {
   return (
-    ule(b.uminh, b.uminl, b.umaxh, b.umaxl) &&
-    sle(b.sminh, b.sminl, b.smaxh, b.smaxl) &&
-    !ult32(b.u32max, b.u32min) &&
-    b.s32min <= b.s32max
+    ule(uminh, uminl, umaxh, umaxl) &&
+    sle(sminh, sminl, smaxh, smaxl) &&
+    !ult32(u32max, u32min) &&
+    s32min <= s32max
   );
 }
 
 const scratch: Tnum = { vh: 0, vl: 0, mh: 0, ml: 0 };
-const scratch2: Tnum = { vh: 0, vl: 0, mh: 0, ml: 0 };
 
 /**
  * Make tnum, 64-bit and 32-bit bounds agree (each step intersects with a sound consequence of
- * another). Returns false when the facts contradict: no value satisfies them.
+ * another). Returns false when the facts contradict: no value satisfies them (`b` is then left
+ * partly updated, and callers discard it).
+ *
+ * It runs on every ALU result and every jump edge, so the two rounds work on local copies of
+ * the sixteen words (kept in registers, not re-read from `b`) and write them back once; each
+ * step is the one of the BigInt formulation in ./testing/reference.
  */
 export function sync(b: Bounds): boolean {
   if (b.mh === 0 && b.ml === 0) return syncConst(b);
+  let vh = b.vh;
+  let vl = b.vl;
+  let mh = b.mh;
+  let ml = b.ml;
+  let uminh = b.uminh;
+  let uminl = b.uminl;
+  let umaxh = b.umaxh;
+  let umaxl = b.umaxl;
+  let sminh = b.sminh;
+  let sminl = b.sminl;
+  let smaxh = b.smaxh;
+  let smaxl = b.smaxl;
+  let u32min = b.u32min;
+  let u32max = b.u32max;
+  let s32min = b.s32min;
+  let s32max = b.s32max;
   for (let round = 0; round < 2; round++) {
-    if (!feasible(b)) return false;
-    const { vh, vl, mh, ml, uminh, uminl, umaxh, umaxl, sminh, sminl, smaxh, smaxl } = b;
-    const { u32min, u32max, s32min, s32max } = b;
+    if (!ordered(uminh, uminl, umaxh, umaxl, sminh, sminl, smaxh, smaxl, u32min, u32max, s32min, s32max))
+      return false;
+    const vh0 = vh;
+    const vl0 = vl;
+    const mh0 = mh;
+    const ml0 = ml;
+    const uminh0 = uminh;
+    const uminl0 = uminl;
+    const umaxh0 = umaxh;
+    const umaxl0 = umaxl;
+    const sminh0 = sminh;
+    const sminl0 = sminl;
+    const smaxh0 = smaxh;
+    const smaxl0 = smaxl;
+    const u32min0 = u32min;
+    const u32max0 = u32max;
+    const s32min0 = s32min;
+    const s32max0 = s32max;
     // tnum → bounds
-    if (ult(b.uminh, b.uminl, b.vh, b.vl)) {
-      b.uminh = b.vh;
-      b.uminl = b.vl;
+    if (ult(uminh, uminl, vh, vl)) {
+      uminh = vh;
+      uminl = vl;
     }
-    let th = b.vh | b.mh;
-    let tl = b.vl | b.ml;
-    if (ult(th, tl, b.umaxh, b.umaxl)) {
-      b.umaxh = th;
-      b.umaxl = tl;
+    let th = vh | mh;
+    let tl = vl | ml;
+    if (ult(th, tl, umaxh, umaxl)) {
+      umaxh = th;
+      umaxl = tl;
     }
-    th = b.vh | (b.mh & SIGN);
-    tl = b.vl;
-    if (slt(b.sminh, b.sminl, th, tl)) {
-      b.sminh = th;
-      b.sminl = tl;
+    th = vh | (mh & SIGN);
+    tl = vl;
+    if (slt(sminh, sminl, th, tl)) {
+      sminh = th;
+      sminl = tl;
     }
-    th = b.vh | (b.mh & S32_MAX);
-    tl = b.vl | b.ml;
-    if (slt(th, tl, b.smaxh, b.smaxl)) {
-      b.smaxh = th;
-      b.smaxl = tl;
+    th = vh | (mh & S32_MAX);
+    tl = vl | ml;
+    if (slt(th, tl, smaxh, smaxl)) {
+      smaxh = th;
+      smaxl = tl;
     }
-    const lv = b.vl;
-    const lm = b.ml;
-    b.u32min = umax32(b.u32min, lv);
-    b.u32max = umin32(b.u32max, lv | lm);
-    b.s32min = Math.max(b.s32min, lv | (lm & SIGN));
-    b.s32max = Math.min(b.s32max, lv | (lm & S32_MAX));
-    if (!feasible(b)) return false;
+    u32min = umax32(u32min, vl);
+    u32max = umin32(u32max, vl | ml);
+    s32min = Math.max(s32min, vl | (ml & SIGN));
+    s32max = Math.min(s32max, vl | (ml & S32_MAX));
+    if (!ordered(uminh, uminl, umaxh, umaxl, sminh, sminl, smaxh, smaxl, u32min, u32max, s32min, s32max))
+      return false;
     // signed ↔ unsigned, when the range does not cross the sign boundary
-    if (b.uminh >>> 31 === b.umaxh >>> 31) {
-      if (slt(b.sminh, b.sminl, b.uminh, b.uminl)) {
-        b.sminh = b.uminh;
-        b.sminl = b.uminl;
+    if (uminh >>> 31 === umaxh >>> 31) {
+      if (slt(sminh, sminl, uminh, uminl)) {
+        sminh = uminh;
+        sminl = uminl;
       }
-      if (slt(b.umaxh, b.umaxl, b.smaxh, b.smaxl)) {
-        b.smaxh = b.umaxh;
-        b.smaxl = b.umaxl;
-      }
-    }
-    if (b.sminh >>> 31 === b.smaxh >>> 31) {
-      if (ult(b.uminh, b.uminl, b.sminh, b.sminl)) {
-        b.uminh = b.sminh;
-        b.uminl = b.sminl;
-      }
-      if (ult(b.smaxh, b.smaxl, b.umaxh, b.umaxl)) {
-        b.umaxh = b.smaxh;
-        b.umaxl = b.smaxl;
+      if (slt(umaxh, umaxl, smaxh, smaxl)) {
+        smaxh = umaxh;
+        smaxl = umaxl;
       }
     }
-    if (b.u32min >>> 31 === b.u32max >>> 31) {
-      b.s32min = Math.max(b.s32min, b.u32min | 0);
-      b.s32max = Math.min(b.s32max, b.u32max | 0);
+    if (sminh >>> 31 === smaxh >>> 31) {
+      if (ult(uminh, uminl, sminh, sminl)) {
+        uminh = sminh;
+        uminl = sminl;
+      }
+      if (ult(smaxh, smaxl, umaxh, umaxl)) {
+        umaxh = smaxh;
+        umaxl = smaxl;
+      }
     }
-    if (b.s32min < 0 === b.s32max < 0) {
-      b.u32min = umax32(b.u32min, b.s32min);
-      b.u32max = umin32(b.u32max, b.s32max);
+    if (u32min >>> 31 === u32max >>> 31) {
+      s32min = Math.max(s32min, u32min | 0);
+      s32max = Math.min(s32max, u32max | 0);
     }
-    if (!feasible(b)) return false;
+    if (s32min < 0 === s32max < 0) {
+      u32min = umax32(u32min, s32min);
+      u32max = umin32(u32max, s32max);
+    }
+    if (!ordered(uminh, uminl, umaxh, umaxl, sminh, sminl, smaxh, smaxl, u32min, u32max, s32min, s32max))
+      return false;
     // 64 → 32: when every value shares its upper half, the low halves form a range
-    if (b.uminh === b.umaxh) {
-      b.u32min = umax32(b.u32min, b.uminl);
-      b.u32max = umin32(b.u32max, b.umaxl);
+    if (uminh === umaxh) {
+      u32min = umax32(u32min, uminl);
+      u32max = umin32(u32max, umaxl);
     }
-    if (b.sminh === b.smaxh) {
-      b.u32min = umax32(b.u32min, b.sminl);
-      b.u32max = umin32(b.u32max, b.smaxl);
+    if (sminh === smaxh) {
+      u32min = umax32(u32min, sminl);
+      u32max = umin32(u32max, smaxl);
     }
     // 32 → 64: when the upper half is known
-    if (b.mh === 0) {
-      if (ult(b.uminh, b.uminl, b.vh, b.u32min)) {
-        b.uminh = b.vh;
-        b.uminl = b.u32min;
+    if (mh === 0) {
+      if (ult(uminh, uminl, vh, u32min)) {
+        uminh = vh;
+        uminl = u32min;
       }
-      if (ult(b.vh, b.u32max, b.umaxh, b.umaxl)) {
-        b.umaxh = b.vh;
-        b.umaxl = b.u32max;
+      if (ult(vh, u32max, umaxh, umaxl)) {
+        umaxh = vh;
+        umaxl = u32max;
       }
     }
-    if (!feasible(b)) return false;
-    // bounds → tnum
-    tnumRange(scratch, b.uminh, b.uminl, b.umaxh, b.umaxl, 64);
-    if (!tnumIntersect(scratch, b, scratch)) return false;
-    tnumRange(scratch2, 0, b.u32min, 0, b.u32max, 32);
-    scratch2.mh = ONES;
-    if (!tnumIntersect(b, scratch, scratch2)) return false;
+    if (!ordered(uminh, uminl, umaxh, umaxl, sminh, sminl, smaxh, smaxl, u32min, u32max, s32min, s32max))
+      return false;
+    // bounds → tnum: intersect with tnumRange(umin, umax) (64 bits), then with the low word's
+    // tnumRange(u32min, u32max) (high word unknown)
+    const n = bitLength(uminh ^ umaxh, uminl ^ umaxl);
+    const rdl = n >= 32 ? ONES : n === 0 ? 0 : ONES >>> (32 - n);
+    const rdh = n >= 64 ? ONES : n > 32 ? ONES >>> (64 - n) : 0;
+    const rvh = n >= 64 ? 0 : uminh & ~rdh;
+    const rvl = n >= 64 ? 0 : uminl & ~rdl;
+    if (((vh ^ rvh) & ~(mh | rdh)) !== 0 || ((vl ^ rvl) & ~(ml | rdl)) !== 0) return false;
+    mh &= rdh;
+    ml &= rdl;
+    vh = (vh | rvh) & ~mh;
+    vl = (vl | rvl) & ~ml;
+    const n32 = 32 - Math.clz32(u32min ^ u32max);
+    const ldl = n32 >= 32 ? ONES : n32 === 0 ? 0 : ONES >>> (32 - n32);
+    const lvl = n32 >= 32 ? 0 : u32min & ~ldl;
+    if (((vl ^ lvl) & ~(ml | ldl)) !== 0) return false;
+    ml &= ldl;
+    vl = (vl | lvl) & ~ml;
     // A round that changed nothing has reached the fixed point.
     if (
-      vh === b.vh &&
-      vl === b.vl &&
-      mh === b.mh &&
-      ml === b.ml &&
-      uminh === b.uminh &&
-      uminl === b.uminl &&
-      umaxh === b.umaxh &&
-      umaxl === b.umaxl &&
-      sminh === b.sminh &&
-      sminl === b.sminl &&
-      smaxh === b.smaxh &&
-      smaxl === b.smaxl &&
-      u32min === b.u32min &&
-      u32max === b.u32max &&
-      s32min === b.s32min &&
-      s32max === b.s32max
+      vh === vh0 &&
+      vl === vl0 &&
+      mh === mh0 &&
+      ml === ml0 &&
+      uminh === uminh0 &&
+      uminl === uminl0 &&
+      umaxh === umaxh0 &&
+      umaxl === umaxl0 &&
+      sminh === sminh0 &&
+      sminl === sminl0 &&
+      smaxh === smaxh0 &&
+      smaxl === smaxl0 &&
+      u32min === u32min0 &&
+      u32max === u32max0 &&
+      s32min === s32min0 &&
+      s32max === s32max0
     ) {
       break;
     }
   }
-  return feasible(b);
+  if (!ordered(uminh, uminl, umaxh, umaxl, sminh, sminl, smaxh, smaxl, u32min, u32max, s32min, s32max))
+    return false;
+  b.vh = vh;
+  b.vl = vl;
+  b.mh = mh;
+  b.ml = ml;
+  b.uminh = uminh;
+  b.uminl = uminl;
+  b.umaxh = umaxh;
+  b.umaxl = umaxl;
+  b.sminh = sminh;
+  b.sminl = sminl;
+  b.smaxh = smaxh;
+  b.smaxl = smaxl;
+  b.u32min = u32min;
+  b.u32max = u32max;
+  b.s32min = s32min;
+  b.s32max = s32max;
+  return true;
 }
 
 /** `sync` for a known value: it must lie within every bound, which then all become it. */

@@ -14,6 +14,7 @@ import {
   isConst,
   isConstValue,
   narrow,
+  newView,
   setConst,
   smaxOf,
   smaxUnbounded,
@@ -22,7 +23,7 @@ import {
   sync,
   umaxOf,
   unknownBounds,
-  view,
+  viewInto,
 } from './bounds.js';
 import type { Structure } from './cfg.js';
 import { ctxAccess, sockAccess } from './ctx-access.js';
@@ -153,6 +154,17 @@ function helperArgMask(opts: VerifyOptions, id: number): number {
   return mask;
 }
 
+/**
+ * A conditional jump's operands narrowed on the taken and the fall-through edge: refineScalars
+ * writes them here, refineReg copies them into new registers (no bounds allocated per jump).
+ */
+const TAKEN_DST = unknownBounds();
+const TAKEN_SRC = unknownBounds();
+const FALLEN_DST = unknownBounds();
+const FALLEN_SRC = unknownBounds();
+/** The low half of a refined register, for the scalars linked to it by `w1 = w2` (refineReg). */
+const LOW_HALF = newView();
+
 const ALU_STR: Record<string, string> = {
   add: '+=',
   sub: '-=',
@@ -242,6 +254,13 @@ function stackAligned(reg: Reg, fixed: number, size: number): boolean {
   const mu = ((reg.ml + sv) ^ sv) | reg.ml;
   return (((sv & ~mu) | mu) & (size - 1)) === 0;
 }
+
+/**
+ * A copy of `r` to change before it is stored. Registers made by `withBounds` all share one
+ * object shape, so the code that reads them stays monomorphic; `{ ...r }` makes another shape
+ * (and costs several times as much).
+ */
+const copyReg = (r: Reg): Reg => withBounds(r, r);
 
 /** A known value as Linux's tnum_strn prints a constant: `0`, or hexadecimal. */
 const formatConstHex = (r: Reg): string =>
@@ -954,7 +973,7 @@ export class Checker {
 
   private checkAlu(insn: AluInsn): void {
     const { dst, op, width } = insn;
-    const isMov = op === 'mov' || op.startsWith('movsx');
+    const isMov = op === 'mov' || op === 'movsx8' || op === 'movsx16' || op === 'movsx32';
     const src: Reg = insn.source === 'reg' ? this.readReg(insn.src) : this.immediate(insn.imm, width);
     if (isMov) {
       if (op === 'mov' && isPointer(src)) {
@@ -974,7 +993,9 @@ export class Checker {
         let id = src.id;
         if (!id) {
           id = this.newId();
-          this.setReg(insn.src, { ...src, id });
+          const linked = copyReg(src);
+          linked.id = id;
+          this.setReg(insn.src, linked);
         }
         res.id = id;
         res.id32 = src.id32;
@@ -983,7 +1004,9 @@ export class Checker {
         let id32 = src.id32;
         if (!id32) {
           id32 = this.newId();
-          this.setReg(insn.src, { ...src, id32 });
+          const linked = copyReg(src);
+          linked.id32 = id32;
+          this.setReg(insn.src, linked);
         }
         res.id32 = id32;
       }
@@ -1066,13 +1089,18 @@ export class Checker {
     if (known) {
       const n = op === 'add' ? ptr.off + val : ptr.off - val;
       if (n >= MAX_VAR_OFF || n <= -MAX_VAR_OFF) this.reject(`${tn} pointer offset ${n} is not allowed`);
-      return { ...ptr, off: n | 0 }; // int32, see Reg
+      const moved = copyReg(ptr);
+      moved.off = n | 0; // int32, see Reg
+      return moved;
     }
     if (this.unpriv && ptr.type === 'fp')
       this.reject(`R${dst} variable stack access prohibited for !root, off=${ptr.off}`);
-    const v = scalarAlu(op === 'add' ? 'add' : 'sub', ptr, off, 64);
-    const res: Reg = withBounds(ptr, v);
-    if (ptr.type === 'pkt') return { ...res, id: this.newId(), range: 0 };
+    const res = copyReg(ptr);
+    scalarAlu(op === 'add' ? 'add' : 'sub', ptr, off, 64, res);
+    if (ptr.type === 'pkt') {
+      res.id = this.newId();
+      res.range = 0;
+    }
     return res;
   }
 
@@ -1478,8 +1506,8 @@ export class Checker {
       return this.pc + 1;
     }
     if (d.type === 'scalar' && s.type === 'scalar') {
-      const yes = refineScalars(cond, d, s, insn.width);
-      const no = refineScalars(negate(cond), d, s, insn.width);
+      const yes = refineScalars(cond, d, s, insn.width, TAKEN_DST, TAKEN_SRC);
+      const no = refineScalars(negate(cond), d, s, insn.width, FALLEN_DST, FALLEN_SRC);
       if (!yes && !no) this.reject('internal: both branches impossible');
       this.noteLinked(insn, d, s);
       if (!yes || !no) {
@@ -1489,16 +1517,16 @@ export class Checker {
       }
       if (yes && no) {
         const other = copyState(this.st);
-        this.applyRefinement(other, insn, yes);
-        this.applyRefinement(this.st, insn, no);
+        this.applyRefinement(other, insn, TAKEN_DST, TAKEN_SRC);
+        this.applyRefinement(this.st, insn, FALLEN_DST, FALLEN_SRC);
         this.fork(other, target);
         return this.pc + 1;
       }
       if (yes) {
-        this.applyRefinement(this.st, insn, yes);
+        this.applyRefinement(this.st, insn, TAKEN_DST, TAKEN_SRC);
         return target;
       }
-      this.applyRefinement(this.st, insn, no!);
+      this.applyRefinement(this.st, insn, FALLEN_DST, FALLEN_SRC);
       return this.pc + 1;
     }
     if (this.unpriv && !(d.type.startsWith('pkt') && s.type.startsWith('pkt'))) {
@@ -1532,7 +1560,7 @@ export class Checker {
     else this.hist.push(entry);
   }
 
-  private applyRefinement(st: State, insn: JmpInsn, [nd, ns]: [Bounds, Bounds]): void {
+  private applyRefinement(st: State, insn: JmpInsn, nd: Bounds, ns: Bounds): void {
     this.refineReg(st, insn.dst, nd);
     if (insn.source === 'reg') this.refineReg(st, insn.src, ns);
   }
@@ -1557,7 +1585,7 @@ export class Checker {
     }
     if (old.id32) {
       // Registers with the same low half learn its 32-bit range.
-      const low = view(b, 32);
+      const low = viewInto(b, 32, LOW_HALF);
       for (const fr of st.frames) {
         for (let i = 0; i < 11; i++) {
           const x = fr.regs[i];

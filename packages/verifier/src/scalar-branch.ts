@@ -4,7 +4,7 @@
  * a branch is found to be always or never taken. Values are 64-bit word pairs (./u64.ts).
  */
 import type { JmpOp } from '@tbpf/isa';
-import { type Bounds, boundsCopy, narrow, newView, type View, viewInto } from './bounds.js';
+import { type Bounds, narrow, newView, setBounds, type View, viewInto } from './bounds.js';
 import { highMask, tnumIntersect } from './tnum.js';
 import { add, hi, ONES, SIGN, sle, slt, sub, ule, ult } from './u64.js';
 
@@ -226,19 +226,30 @@ function constHolds(c: Cond, ah: number, al: number, bh: number, bl: number, bit
 }
 
 /**
- * Narrow copies of `a` and `b` under `a cond b` at `bits` width; undefined when that edge is
- * impossible. The inputs are not modified.
+ * Narrowed copies of `a` and `b` under `a cond b` at `bits` width, written into `outA` and
+ * `outB` (which the caller owns: no bounds are allocated per jump); false when that edge is
+ * impossible, and the outputs are then meaningless. The inputs are not modified.
  */
-export function refineScalars(c: Cond, a: Bounds, b: Bounds, bits: 32 | 64): [Bounds, Bounds] | undefined {
-  if (a.mh === 0 && a.ml === 0 && b.mh === 0 && b.ml === 0)
-    return constHolds(c, a.vh, a.vl, b.vh, b.vl, bits) ? [a, b] : undefined;
+export function refineScalars(
+  c: Cond,
+  a: Bounds,
+  b: Bounds,
+  bits: 32 | 64,
+  outA: Bounds,
+  outB: Bounds,
+): boolean {
+  if (a.mh === 0 && a.ml === 0 && b.mh === 0 && b.ml === 0) {
+    if (!constHolds(c, a.vh, a.vl, b.vh, b.vl, bits)) return false;
+    setBounds(outA, a);
+    setBounds(outB, b);
+    return true;
+  }
   const va = viewInto(a, bits, VA);
   const vb = viewInto(b, bits, VB);
   const A = viewInto(a, bits, NA);
   const B = viewInto(b, bits, NB);
-  if (!refineViews(c, va, vb, A, B, bits)) return undefined;
-  const na = boundsCopy(a);
-  const nb = boundsCopy(b);
-  if (!narrow(na, A, bits) || !narrow(nb, B, bits)) return undefined;
-  return [na, nb];
+  if (!refineViews(c, va, vb, A, B, bits)) return false;
+  setBounds(outA, a);
+  setBounds(outB, b);
+  return narrow(outA, A, bits) && narrow(outB, B, bits);
 }
