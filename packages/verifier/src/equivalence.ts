@@ -159,6 +159,14 @@ function slotSafe(old: Frame, cur: Frame, slot: number, exact: boolean, unpriv: 
     const os = spillOf(old, slot);
     return !os || regSafe(os, cur.spills[slot] ?? NOT_INIT, true, true);
   }
+  // Most live slots have the same byte states in both (copy-on-write often shares the arrays):
+  // they cover each other, and a spill comes down to its registers (what the rest finds, without
+  // its walk over the bytes).
+  if (ov === cv)
+    return (
+      (ov & 3) !== STACK_SPILL ||
+      regSafe(old.spills[slot]!, cur.spills[slot]!, false, unpriv || spillPrecise(old, slot))
+    );
   if (ov === SLOT_INVALID) return true;
   const os = slotScalar(old, slot, unpriv);
   const cs = os && slotScalar(cur, slot, unpriv);
