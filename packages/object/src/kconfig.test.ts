@@ -118,14 +118,15 @@ describe.skipIf(!kernel || !haveTool('clang-19'))('the host values, libbpf as th
     const file = path.join(dir, 'kconfig.o');
     const bytes = clangObject('kconfig.c');
     writeFileSync(file, bytes);
+    // bpftool mounts bpffs at /sys/fs/bpf where it is not yet, and makes the maps' folder. Not
+    // mkdirSync: on the sysfs folder of an unmounted bpffs, Node's recursive mkdir never returns.
     const pin = `/sys/fs/bpf/tbpf_kconfig_${process.pid}`;
-    mkdirSync(`${pin}/maps`, { recursive: true });
     try {
-      const load = spawnSync('bpftool', ['prog', 'load', file, `${pin}/prog`, 'pinmaps', `${pin}/maps`], {
+      const load = spawnSync('bpftool', ['prog', 'load', file, `${pin}_prog`, 'pinmaps', `${pin}_maps`], {
         encoding: 'utf8',
       });
       expect(load.status, load.stderr).toBe(0);
-      const dump = spawnSync('bpftool', ['-j', 'map', 'dump', 'pinned', `${pin}/maps/kconfig_kconfig`], {
+      const dump = spawnSync('bpftool', ['-j', 'map', 'dump', 'pinned', `${pin}_maps/kconfig_kconfig`], {
         encoding: 'utf8',
       });
       expect(dump.status, dump.stderr).toBe(0);
@@ -139,7 +140,8 @@ describe.skipIf(!kernel || !haveTool('clang-19'))('the host values, libbpf as th
         out: { version: libbpf[16] | (libbpf[17] << 8) | (libbpf[18] << 16) },
       });
     } finally {
-      rmSync(pin, { recursive: true, force: true });
+      rmSync(`${pin}_prog`, { force: true });
+      rmSync(`${pin}_maps`, { recursive: true, force: true });
       rmSync(dir, { recursive: true, force: true });
     }
   });
