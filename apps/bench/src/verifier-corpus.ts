@@ -181,13 +181,14 @@ export function buildKernelOracle(repoRoot: string): string | undefined {
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-function kernelVerdict(oracle: string, type: ProgramType, linked: LinkedProgram): KernelVerdict | undefined {
+/** The kernel's verdict on a prepared program; undefined when the kernel cannot load it. */
+function kernelVerdict(oracle: string, { code, type, maps, forKernel }: Prepared): KernelVerdict | undefined {
   const numbers = kernelTypeNumbers(type);
-  if (!numbers) return undefined;
+  if (!numbers || !forKernel || !(code instanceof Uint8Array)) return undefined;
   // max_entries 0: the loader sizes the map at run time (one per CPU for perf_event_array,
   // libbpf; Falco's per-CPU arrays): 64 here.
   const def = (m: MapSpec) => `${m.type} ${m.keySize} ${m.valueSize} ${m.maxEntries || 64} ${m.flags}`;
-  const templates = linked.maps.flatMap((m) => (m.inner ? [`template ${def(m.inner)}\n`] : []));
+  const templates = maps.flatMap((m) => (m.inner ? [`template ${def(m.inner)}\n`] : []));
   let template = 0;
   // Global data as libbpf loads it: the value written, .rodata and .kconfig frozen (the
   // kernel then reads their constants, as tbpf does).
@@ -197,11 +198,11 @@ function kernelVerdict(oracle: string, type: ProgramType, linked: LinkedProgram)
     value.set(m.initialData.subarray(0, m.valueSize));
     return `init ${hex(value)}\n${m.readOnly ? 'freeze\n' : ''}`;
   };
-  const maps = linked.maps.map((m) => `map ${def(m)}${m.inner ? ` ${-++template}` : ''}\n${data(m)}`);
-  maps.unshift(...templates);
+  const mapLines = maps.map((m) => `map ${def(m)}${m.inner ? ` ${-++template}` : ''}\n${data(m)}`);
+  mapLines.unshift(...templates);
   const attach = numbers.attachType === undefined ? '' : `attach ${numbers.attachType}\n`;
   const flags = type.sleepable ? 'flags 16\n' : '';
-  const input = `type ${numbers.progType}\n${attach}${flags}${maps.join('')}prog ${hex(encode(linked.insns))}\n`;
+  const input = `type ${numbers.progType}\n${attach}${flags}${mapLines.join('')}prog ${hex(code)}\n`;
   const run = spawnSync(oracle, [], { input, maxBuffer: 1 << 26 });
   if (run.status !== 0) return undefined;
   const [verdict, error, stats = '', time = ''] = run.stdout.toString().split('\n');
@@ -229,28 +230,38 @@ export interface VerifierCorpusOptions {
 /** The largest resident set of this process so far, in MB (the whole process: Node, code, heap, buffers). */
 const maxRssMb = () => process.resourceUsage().maxRSS / 1024;
 
-/** A program ready for tbpf: its row of the report, its code, the options to verify it with. */
+/** A program ready for tbpf and the kernel: its row of the report, its code, type and maps. */
 interface Prepared {
   out: CorpusProgram;
   /** Encoded (8 bytes an instruction, not an object each); the instructions when they cannot be encoded. */
   code: Uint8Array | LinkedProgram['insns'];
-  vopts: VerifyOptions;
+  type: ProgramType;
+  maps: MapSpec[];
+  /**
+   * Calls of tbpf's own helpers (the memset/memcpy builtins) are not Linux's: the kernel cannot
+   * load those instructions, so it does not judge them.
+   */
+  forKernel: boolean;
 }
 
 const insnsOf = (p: Prepared) => (p.code instanceof Uint8Array ? decode(p.code) : p.code);
+const vopts = (p: Prepared): VerifyOptions => ({ type: p.type, maps: p.maps });
 
 export function runVerifierCorpus(opts: VerifierCorpusOptions): VerifierCorpusReport {
   const objects = listObjects(opts.dir).filter((o) => !opts.filter || o.object.includes(opts.filter));
   const programs: CorpusProgram[] = [];
-  // One object at a time: its programs are linked (and judged by the kernel), the object is
-  // dropped, then tbpf judges them. Only encoded programs are kept for the timed passes: the
-  // run's peak memory is then the verifier's, not the corpus's.
+  // One object at a time: its programs are linked and the object is dropped, then the kernel
+  // and tbpf judge them (a parsed object is several MB, Falco's 15: kept alive during the
+  // kernel's verdicts, it raised the heap V8 grows to for the rest of the run). Only encoded
+  // programs are kept for the timed passes: the run's peak memory is then the verifier's, not
+  // the corpus's.
   const timed: Prepared[] = [];
   objects.forEach(({ object, rows }, k) => {
     opts.progress?.(k, objects.length, object);
-    for (const p of prepareObject(opts.dir, object, rows, opts.oracle)) {
+    for (const p of prepareObject(opts.dir, object, rows)) {
       programs.push('out' in p ? p.out : p);
       if ('out' in p) {
+        if (opts.oracle) p.out.kernel = kernelVerdict(opts.oracle, p);
         firstVerdict(p);
         timed.push(p);
       }
@@ -266,7 +277,7 @@ export function runVerifierCorpus(opts: VerifierCorpusOptions): VerifierCorpusRe
     timed.forEach((t, i) => {
       const insns = insnsOf(t);
       const t0 = process.cpuUsage();
-      const r = verify(insns, t.vopts);
+      const r = verify(insns, vopts(t));
       const d = process.cpuUsage(t0);
       if (r.stats.processed !== t.out.tbpf?.processed)
         throw new Error(
@@ -294,19 +305,16 @@ export function runVerifierCorpus(opts: VerifierCorpusOptions): VerifierCorpusRe
 }
 
 /**
- * The programs of one object (its rows, else every program it has): each linked, typed and
- * judged by the kernel when there is an oracle; a program that cannot be verified (object or
- * link error) is only its report row, with `loadError`.
+ * The programs of one object (its rows, else every program it has), each linked and typed; a
+ * program that cannot be verified (object or link error) is only its report row, with
+ * `loadError`.
  */
-function prepareObject(
-  dir: string,
-  object: string,
-  rows: Row[] | undefined,
-  oracle: string | undefined,
-): (Prepared | CorpusProgram)[] {
+function prepareObject(dir: string, object: string, rows: Row[] | undefined): (Prepared | CorpusProgram)[] {
   let obj: ObjectFile | Error;
   try {
-    obj = readObject(readFileSync(join(dir, object)));
+    // A copy as a plain Uint8Array: a Node Buffer's `slice` makes a view, not a copy, so a
+    // global-data map's initial data (kept for the timed passes) would pin the whole file.
+    obj = readObject(new Uint8Array(readFileSync(join(dir, object))));
   } catch (e) {
     obj = e instanceof Error ? e : new Error(String(e));
   }
@@ -326,23 +334,20 @@ function prepareObject(
     }
     const type = typeOf(row.object, row.section, linked);
     out.type = type.name;
-    // Calls of tbpf's own helpers (the memset/memcpy builtins) are not Linux's: the kernel
-    // cannot load those instructions, so it does not judge them.
-    const tbpfOnly = linked.insns.some((i) => i.kind === 'call' && i.target === 'helper' && i.imm >= 1000);
-    if (oracle && !tbpfOnly) out.kernel = kernelVerdict(oracle, type, linked);
+    const forKernel = !linked.insns.some((i) => i.kind === 'call' && i.target === 'helper' && i.imm >= 1000);
     let code: Prepared['code'];
     try {
       code = encode(linked.insns);
     } catch {
       code = linked.insns;
     }
-    return { out, code, vopts: { type, maps: linked.maps } };
+    return { out, code, type, maps: linked.maps, forKernel };
   });
 }
 
 /** tbpf's verdict on a prepared program; this pass over the corpus is also the JIT's warm-up. */
 function firstVerdict(p: Prepared): void {
-  const result = verify(insnsOf(p), p.vopts);
+  const result = verify(insnsOf(p), vopts(p));
   p.out.tbpf = {
     accepted: result.accepted,
     ...(result.error ? { error: result.error.reason } : {}),
