@@ -40,10 +40,11 @@ import { Reject } from './errors.js';
 import { checkHelperCall } from './helper-call.js';
 import { liveness } from './liveness.js';
 import {
+  addEntry,
   backtrack,
   type Checkpoint,
   decidingRegs,
-  type HistEntry,
+  type History,
   LINKED_SLOT,
   markAllPrecise,
   Want,
@@ -127,8 +128,6 @@ const CONVERTED_PTRS = new Set<RegType>(['ctx', 'sock', 'sock_common', 'tcp_sock
 const MAX_STATES_UNPRIV = 64;
 /** A path's jump history this long forces a checkpoint (bounds backtracking). */
 const MAX_HIST = 40;
-/** The history of a complete checkpoint: nothing walks it any more (shared, never written). */
-const NO_HIST: HistEntry[] = [];
 
 /** How pruning works: Linux's policy, a checkpoint at every prune point, or none (see verifyPruned). */
 export type PruningMode = 'linux' | 'every-prune-point' | 'off';
@@ -140,7 +139,7 @@ interface Pending {
   from: number;
   parent: Checkpoint | null;
   first: number;
-  hist: HistEntry[];
+  hist: History;
 }
 
 /** The arguments a helper reads, as a register mask (its prototype's non-dontcare args). */
@@ -287,7 +286,7 @@ export class Checker {
   private parent: Checkpoint | null = null;
   /** The current path segment: where it started (the parent's instruction) and its history. */
   private segFirst = 0;
-  private hist: HistEntry[] = [];
+  private hist: History = null;
   /** The instruction executed before `pc` on this path (-1 at the entry). */
   private prevInsn = -1;
   /** Jump-class instructions processed (jumps, calls, exits), and both counts at the last checkpoint. */
@@ -461,7 +460,7 @@ export class Checker {
   // ---- the walk --------------------------------------------------------------------------
 
   run(initial: State): void {
-    this.pending.push({ state: initial, pc: 0, from: -1, parent: null, first: 0, hist: [] });
+    this.pending.push({ state: initial, pc: 0, from: -1, parent: null, first: 0, hist: null });
     try {
       while (this.pending.length > 0) {
         const p = this.pending.pop()!;
@@ -487,7 +486,7 @@ export class Checker {
       }
       // A jump, call or return led here: the history records where from.
       if (this.prevInsn >= 0 && this.pc !== this.prevInsn + 1)
-        this.hist.push({ idx: this.pc, prev: this.prevInsn, slot: -1, linked: undefined });
+        this.hist = addEntry(this.hist, this.pc, this.prevInsn, -1, undefined);
       if (this.s.prunePoint[this.pc] && this.isStateVisited()) {
         this.endPath();
         return;
@@ -549,7 +548,7 @@ export class Checker {
    */
   private keepForComparison(c: Checkpoint): void {
     c.parent = null;
-    c.hist = NO_HIST;
+    c.hist = null;
     const frames = c.frames;
     for (let k = 0; k < frames.length; k++) {
       const live = this.frameLiveRegs(frames, k, c.insn);
@@ -600,7 +599,7 @@ export class Checker {
     const pc = this.pc;
     // regsKey of the current state, computed when first needed (loop check, new checkpoint).
     let key: number | undefined;
-    const force = this.hist.length > MAX_HIST || this.pruning === 'every-prune-point';
+    const force = (this.hist?.length ?? 0) > MAX_HIST || this.pruning === 'every-prune-point';
     const jmps = this.jmpsProcessed - this.prevJmps;
     const insns = this.stats.processed - this.prevInsns;
     let addNew = force || (jmps >= 2 && insns >= 8);
@@ -656,8 +655,8 @@ export class Checker {
     this.prevJmps = this.jmpsProcessed;
     this.prevInsns = this.stats.processed;
     // The jump that led here starts the new segment's history.
-    const last = this.hist[this.hist.length - 1];
-    const into = last && last.idx === pc ? this.hist.pop() : undefined;
+    const last = this.hist;
+    const into = last && last.idx === pc ? last : null;
     const ckpt: Checkpoint = {
       frames: copyFrames(this.st),
       refs: this.st.refs,
@@ -665,7 +664,7 @@ export class Checker {
       insn: pc,
       first: this.segFirst,
       last: this.prevInsn,
-      hist: this.hist,
+      hist: into ? into.older : last,
       parent: this.parent,
       branches: 1,
       hit: 0,
@@ -677,7 +676,7 @@ export class Checker {
       unsafePrecise: false,
       unsafeFrame: null,
     };
-    this.hist = into ? [into] : [];
+    this.hist = into && addEntry(null, into.idx, into.prev, into.slot, into.linked);
     this.segFirst = pc;
     if (!list) {
       list = [];
@@ -695,15 +694,25 @@ export class Checker {
 
   /** Walk the path back marking what `w` wants; give up to "everything precise" if it must. */
   private runBacktrack(w: Want): void {
-    const pos = { pc: this.pc, first: this.segFirst, hist: this.hist, parent: this.parent };
-    if (backtrack(this.insns, this.decidingRegs, pos, w) < 0) markAllPrecise(this.parent);
+    const walked = backtrack(
+      this.insns,
+      this.decidingRegs,
+      this.pc,
+      this.segFirst,
+      this.hist,
+      this.parent,
+      w,
+    );
+    if (walked < 0) markAllPrecise(this.parent);
   }
 
   /** Add the scalars linked with `r` (same id) in the current state to `w`. */
   private wantLinked(w: Want, r: Reg): void {
-    for (const x of this.linkedScalars(r, [])) {
-      if (x >= LINKED_SLOT) w.setSlot((x - LINKED_SLOT) >> 6, (x - LINKED_SLOT) & 63);
-      else w.setReg(x >> 4, x & 15);
+    const frames = this.st.frames;
+    for (let fi = 0; fi < frames.length; fi++) {
+      const f = frames[fi];
+      for (let i = 0; i < 11; i++) if (linkedTo(r, f.regs[i])) w.setReg(fi, i);
+      for (let s = 0; s < 64; s++) if (linkedTo(r, spillOf(f, s))) w.setSlot(fi, s);
     }
   }
 
@@ -801,10 +810,11 @@ export class Checker {
 
   /** Record a stack access of the current instruction in the history: a spill or fill of `slot`. */
   private noteSlot(frame: number, slot: number): void {
-    const last = this.hist[this.hist.length - 1];
-    const entry = { idx: this.pc, prev: this.pc - 1, slot: frame * 64 + slot, linked: undefined };
-    if (last && last.idx === this.pc) this.hist[this.hist.length - 1] = { ...last, slot: entry.slot };
-    else this.hist.push(entry);
+    const last = this.hist;
+    this.hist =
+      last && last.idx === this.pc
+        ? addEntry(last.older, last.idx, last.prev, frame * 64 + slot, last.linked)
+        : addEntry(last, this.pc, this.pc - 1, frame * 64 + slot, undefined);
   }
 
   /**
@@ -856,7 +866,7 @@ export class Checker {
       from: this.pc,
       parent: this.parent,
       first: this.segFirst,
-      hist: this.hist.slice(),
+      hist: this.hist,
     });
     if (this.parent) this.parent.branches++;
   }
@@ -1550,14 +1560,16 @@ export class Checker {
    * them, so that backtracking wants all of them when it wants one (Linux's linked_regs).
    */
   private noteLinked(insn: JmpInsn, d: Reg, s: Reg): void {
+    if (!d.id && !d.id32 && (insn.source !== 'reg' || (!s.id && !s.id32))) return;
     const linked: number[] = [];
     if (d.id || d.id32) this.linkedScalars(d, linked);
     if (insn.source === 'reg' && (s.id || s.id32)) this.linkedScalars(s, linked);
     if (linked.length < 2) return;
-    const last = this.hist[this.hist.length - 1];
-    const entry = { idx: this.pc, prev: this.pc - 1, slot: -1, linked };
-    if (last && last.idx === this.pc) this.hist[this.hist.length - 1] = { ...last, linked: entry.linked };
-    else this.hist.push(entry);
+    const last = this.hist;
+    this.hist =
+      last && last.idx === this.pc
+        ? addEntry(last.older, last.idx, last.prev, last.slot, linked)
+        : addEntry(last, this.pc, this.pc - 1, -1, linked);
   }
 
   private applyRefinement(st: State, insn: JmpInsn, nd: Bounds, ns: Bounds): void {

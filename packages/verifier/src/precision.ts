@@ -15,6 +15,8 @@ import { markRegPrecise, markSpillPrecise, regPrecise, type State, spillOf, spil
  * One entry of a path's jump history, for the instruction `idx`: the instruction executed just
  * before it (`idx - 1` unless a jump, call or return led there), the stack slot it spilled to or
  * filled from, and the scalars linked with a conditional jump's operands (narrowed together).
+ * A history is its newest entry, each entry linking to the one before it in the same path
+ * segment: entries are never changed, so a forked path shares its history instead of copying it.
  */
 export interface HistEntry {
   idx: number;
@@ -23,6 +25,24 @@ export interface HistEntry {
   slot: number;
   /** Linked registers (frame * 16 + reg) and spills (LINKED_SLOT + frame * 64 + slot). */
   linked: readonly number[] | undefined;
+  /** The entry before this one in the segment, or null. */
+  older: HistEntry | null;
+  /** Entries from the segment's start to this one. */
+  length: number;
+}
+
+/** A history: its newest entry, or null for none. */
+export type History = HistEntry | null;
+
+/** The history `older` with one entry added. */
+export function addEntry(
+  older: History,
+  idx: number,
+  prev: number,
+  slot: number,
+  linked: readonly number[] | undefined,
+): HistEntry {
+  return { idx, prev, slot, linked, older, length: older ? older.length + 1 : 1 };
 }
 
 export const LINKED_SLOT = 1024;
@@ -37,7 +57,7 @@ export interface Checkpoint extends UnsafeAt, State {
   /** The parent's instruction (0 for the root), the one before `insn`, and the history between. */
   first: number;
   last: number;
-  hist: HistEntry[];
+  hist: History;
   parent: Checkpoint | null;
   /** Paths from here still being explored: 0 once complete (then a pruning candidate). */
   branches: number;
@@ -47,14 +67,6 @@ export interface Checkpoint extends UnsafeAt, State {
   key: number;
   /** No longer kept for pruning (it missed too often); still a parent until complete. */
   evicted: boolean;
-}
-
-/** A position on the current path: where it is, where its segment starts, its history. */
-export interface PathPosition {
-  pc: number;
-  first: number;
-  hist: readonly HistEntry[];
-  parent: Checkpoint | null;
 }
 
 const FRAMES = 8;
@@ -223,11 +235,6 @@ function spilledScalar(st: State, f: number, s: number): boolean {
   return spillOf(st.frames[f], s)?.type === 'scalar';
 }
 
-/**
- * Walk backwards from `pos` (its instruction not yet executed, so not walked) marking what `w`
- * wants in every explored state on the way, until nothing is wanted. Returns the number of
- * instructions walked, or -1 when the walk had to give up (see `markAllPrecise`).
- */
 /** `decidingRegs`: the instruction changes nothing wanted, whatever is wanted. */
 const NO_REG = 16;
 
@@ -265,18 +272,28 @@ export function decidingRegs(insns: readonly Insn[]): Int8Array {
   return out;
 }
 
-export function backtrack(insns: readonly Insn[], deciding: Int8Array, pos: PathPosition, w: Want): number {
-  let i = pos.pc;
-  let first = pos.first;
-  let hist = pos.hist;
-  let h = hist.length;
-  let parent = pos.parent;
+/**
+ * Walk backwards from `pc` (not yet executed, so not walked) on the current path — its segment
+ * starting at `first` with the history `hist`, below the checkpoint `parent` — marking what `w`
+ * wants in every explored state on the way, until nothing is wanted. Returns the number of
+ * instructions walked, or -1 when the walk had to give up (see `markAllPrecise`).
+ */
+export function backtrack(
+  insns: readonly Insn[],
+  deciding: Int8Array,
+  pc: number,
+  first: number,
+  hist: History,
+  parent: Checkpoint | null,
+  w: Want,
+): number {
+  let i = pc;
   let next = -1;
   let walked = 0;
   let skip = true;
   for (;;) {
     for (;;) {
-      const e = h > 0 && hist[h - 1].idx === i ? hist[h - 1] : undefined;
+      const e = hist && hist.idx === i ? hist : undefined;
       if (skip) skip = false;
       else {
         walked++;
@@ -287,11 +304,11 @@ export function backtrack(insns: readonly Insn[], deciding: Int8Array, pos: Path
           if (w.empty()) return walked;
         }
       }
-      if (i === first && (h === 0 || (h === 1 && hist[0].idx === i))) break;
+      if (i === first && (!hist || (!hist.older && hist.idx === i))) break;
       next = i;
       if (e) {
         i = e.prev;
-        h--;
+        hist = e.older;
       } else i--;
     }
     // At the program's entry what is still wanted is the initial state, the same on every path.
@@ -318,7 +335,6 @@ export function backtrack(insns: readonly Insn[], deciding: Int8Array, pos: Path
     i = parent.last;
     first = parent.first;
     hist = parent.hist;
-    h = hist.length;
     parent = parent.parent;
   }
 }
