@@ -796,15 +796,22 @@ export class Checker {
   private propagatePrecision(old: State, live: LiveSets): void {
     if (this.unpriv) return;
     const w = this.want;
-    w.reset(old.frames.length - 1);
-    old.frames.forEach((f, fi) => {
+    const frames = old.frames;
+    w.reset(frames.length - 1);
+    for (let fi = 0; fi < frames.length; fi++) {
+      const f = frames[fi];
       const regs = live.regs[fi] & f.precise & 0x3ff;
       for (let r = 0; r < 10; r++) if (regs & (1 << r) && f.regs[r].type === 'scalar') w.setReg(fi, r);
-      for (let s = 0; s < 64; s++) {
-        const isLive = ((s < 32 ? live.slotsLo[fi] : live.slotsHi[fi]) & (1 << (s & 31))) !== 0;
-        if (isLive && spillPrecise(f, s) && spillOf(f, s)?.type === 'scalar') w.setSlot(fi, s);
+      // Only the slots both live and precise (each set bit of the two words).
+      for (let half = 0; half < 2; half++) {
+        let bits = half === 0 ? live.slotsLo[fi] & f.preciseLo : live.slotsHi[fi] & f.preciseHi;
+        while (bits !== 0) {
+          const s = half * 32 + 31 - Math.clz32(bits & -bits);
+          bits &= bits - 1;
+          if (spillOf(f, s)?.type === 'scalar') w.setSlot(fi, s);
+        }
       }
-    });
+    }
     if (!w.empty()) this.runBacktrack(w);
   }
 
