@@ -216,10 +216,17 @@ function loadedScalarOf(size: number, signed: boolean): Reg {
 
 /** The constant a load of `size` bytes at `at` of a read-only map's value gives (little-endian). */
 function directRead(data: Uint8Array, at: number, size: number, signed: boolean): Reg {
-  let v = 0n;
-  for (let i = size - 1; i >= 0; i--) v = (v << 8n) | BigInt(data[at + i] ?? 0);
-  const u = BigInt.asUintN(64, signed ? BigInt.asIntN(size * 8, v) : v);
-  return constRegWords(Number(u >> 32n) | 0, Number(u & 0xffffffffn) | 0);
+  let lo = 0;
+  let hi = 0;
+  for (let i = Math.min(size, 4) - 1; i >= 0; i--) lo = (lo << 8) | (data[at + i] ?? 0);
+  for (let i = size - 1; i >= 4; i--) hi = (hi << 8) | (data[at + i] ?? 0);
+  if (signed && size < 8) {
+    // Sign-extend from the loaded width (1, 2 or 4 bytes: the low word holds it all).
+    const shift = 32 - size * 8;
+    lo = (lo << shift) >> shift;
+    hi = lo >> 31;
+  }
+  return constRegWords(hi | 0, lo | 0);
 }
 
 /** A scalar from partially set bounds, with every other fact derived. */
@@ -228,6 +235,9 @@ function scalarFrom(b: Bounds): Reg {
   if (!sync(c)) throw new Error('internal: infeasible scalar');
   return scalarReg(c);
 }
+
+/** The value 0 (shared: registers are never modified once made). */
+const ZERO = constReg(0);
 
 const isZeroConst = (r: Reg): boolean => r.type === 'scalar' && isConstValue(r, 0);
 
@@ -260,6 +270,21 @@ function stackAligned(reg: Reg, fixed: number, size: number): boolean {
  * (and costs several times as much).
  */
 const copyReg = (r: Reg): Reg => withBounds(r, r);
+
+/** A copy of `r` linked with no other register. */
+function unlinked(r: Reg): Reg {
+  const c = copyReg(r);
+  c.id = 0;
+  c.id32 = 0;
+  return c;
+}
+
+/** The memory a region access goes to, as its messages name it. */
+export type Region = 'map value' | 'memory';
+
+/** Linux's message for an access of `size` bytes at `o` outside a region of `limit` bytes. */
+const regionError = (region: Region, limit: number, o: number, size: number): string =>
+  `invalid access to ${region}, ${region === 'memory' ? 'mem_size' : 'value_size'}=${limit} off=${o} size=${size}`;
 
 /** A known value as Linux's tnum_strn prints a constant: `0`, or hexadecimal. */
 const formatConstHex = (r: Reg): string =>
@@ -313,14 +338,22 @@ export class Checker {
   readonly stackDepth: number[];
   /** Sub-programs whose stack may be read where no path wrote it (see `uninitStackRead`). */
   readonly readsUninitStack: boolean[];
-  /** Context loads seen (`offset:size`), and whether the context pointer reached a helper. */
-  private readonly ctxLoads = new Map<string, CtxRange>();
+  /**
+   * Context loads seen (keyed by `offset * 16 + size`), and whether the context pointer reached
+   * a helper.
+   */
+  private readonly ctxLoads = new Map<number, CtxRange>();
   private ctxEscaped = false;
   /**
    * The pointer type each load/store instruction dereferenced (Linux's insn_aux_data ptr_type),
    * by instruction index: what convert_ctx_access needs after verification.
    */
-  private readonly insnPtr: (RegType | undefined)[] = [];
+  private readonly insnPtr: (RegType | undefined)[];
+  /**
+   * The register each lddw loads and each st stores, by instruction index, made at its first
+   * visit: the instruction alone decides it, and registers are never modified once made.
+   */
+  private readonly insnValue: (Reg | undefined)[];
   readonly stats: VerifyStats = {
     processed: 0,
     maxStatesPerInsn: 0,
@@ -348,6 +381,9 @@ export class Checker {
     this.stackDepth = structure.subprogStarts.map(() => 0);
     this.readsUninitStack = structure.subprogStarts.map(() => false);
     this.explored = new Array(insns.length);
+    // Filled, not grown at random indices (V8 would keep them as slow dictionaries).
+    this.insnPtr = new Array<RegType | undefined>(insns.length).fill(undefined);
+    this.insnValue = new Array<Reg | undefined>(insns.length).fill(undefined);
     this.liveRegs = liveness(insns, structure.target, (id) => helperArgMask(opts, id));
     this.decidingRegs = decidingRegs(insns);
     this.stackLive = new StackLiveness(insns, structure.target, structure.subprogStarts);
@@ -958,7 +994,8 @@ export class Checker {
 
   /** A load of `size` bytes at ctx + `offset` (ctx-access.ts). */
   noteCtxRead(offset: number, size: number): void {
-    this.ctxLoads.set(`${offset}:${size}`, { offset, size });
+    const key = offset * 16 + size;
+    if (!this.ctxLoads.has(key)) this.ctxLoads.set(key, { offset, size });
   }
 
   /** The context pointer is a helper's argument: the helper may read any of it (helper-call.ts). */
@@ -1124,22 +1161,26 @@ export class Checker {
   // ---- lddw ------------------------------------------------------------------------------
 
   private checkLddw(insn: Extract<Insn, { kind: 'lddw' }>): void {
-    if (insn.source === 'imm64') {
-      this.setReg(insn.dst, constRegWords(insn.imm2 | 0, insn.imm | 0));
-      return;
+    let r = this.insnValue[this.pc];
+    if (!r) {
+      r = this.lddwValue(insn);
+      this.insnValue[this.pc] = r;
     }
+    this.setReg(insn.dst, r);
+  }
+
+  /** The register an lddw loads: its instruction alone decides it (checked at the first visit). */
+  private lddwValue(insn: Extract<Insn, { kind: 'lddw' }>): Reg {
+    if (insn.source === 'imm64') return constRegWords(insn.imm2 | 0, insn.imm | 0);
     const idx = insn.imm;
     const map = this.maps[idx];
     if (!map) this.reject(`fd_idx ${idx} is not pointing to valid bpf_map`);
-    if (insn.source === 'map_fd' || insn.source === 'map_idx') {
-      this.setReg(insn.dst, ptrReg('map_ptr', { map: idx }));
-      return;
-    }
+    if (insn.source === 'map_fd' || insn.source === 'map_idx') return ptrReg('map_ptr', { map: idx });
     if (map.type !== ARRAY_MAP) this.reject(`map direct value access on map type ${map.type} not supported`);
     if (insn.imm2 < 0 || insn.imm2 >= map.valueSize) {
       this.reject(`invalid access to map value pointer, value_size=${map.valueSize} off=${insn.imm2}`);
     }
-    this.setReg(insn.dst, ptrReg('map_value', { map: idx, off: insn.imm2, rdonly: !!map.readOnly }));
+    return ptrReg('map_value', { map: idx, off: insn.imm2, rdonly: !!map.readOnly });
   }
 
   // ---- memory ----------------------------------------------------------------------------
@@ -1157,7 +1198,8 @@ export class Checker {
     let value: Reg;
     if (insn.kind === 'stx') value = this.readReg(insn.src);
     else {
-      value = constReg(insn.imm | 0);
+      value = this.insnValue[this.pc] ?? constReg(insn.imm | 0);
+      this.insnValue[this.pc] = value;
     }
     if (this.unpriv && insn.kind === 'stx' && isPointer(value) && base.type !== 'fp') {
       this.reject(
@@ -1176,7 +1218,8 @@ export class Checker {
       (base.off + constSigned(base) + insn.off) % 8 === 0 &&
       umaxBits(value) <= insn.size * 8
     ) {
-      value = { ...value, id: this.newId() };
+      value = copyReg(value);
+      value.id = this.newId();
       this.setReg(insn.src, value);
     }
     this.checkMemAccess(insn.dst, base, insn.off, insn.size, 'write', value, false);
@@ -1214,20 +1257,24 @@ export class Checker {
     this.setReg(0, loadedScalar(size, false));
   }
 
-  /** Bounds of a region access: Linux's check_mem_region_access. */
+  /**
+   * Bounds of an access of `size` bytes at `reg + off` into a `region` of `limit` bytes: Linux's
+   * check_mem_region_access.
+   */
   checkRegion(
     regno: number,
     reg: Reg,
     off: number,
     size: number,
     limit: number,
-    what: (o: number) => string,
+    region: Region,
     zeroOk = false,
   ): void {
     const fixed = off + reg.off;
     if (isConst(reg)) {
       const o = fixed + constSigned(reg);
-      if (o < 0 || (size === 0 && !zeroOk) || o + size > limit) this.reject(what(o));
+      if (o < 0 || (size === 0 && !zeroOk) || o + size > limit)
+        this.reject(regionError(region, limit, o, size));
       return;
     }
     if (sminOf(reg) < 0 && (sminUnbounded(reg) || sminOf(reg) + fixed < 0)) {
@@ -1235,7 +1282,7 @@ export class Checker {
     }
     const lo = sminOf(reg) + fixed;
     if (lo < 0 || lo + size > limit) {
-      this.log(what(lo));
+      this.log(regionError(region, limit, lo, size));
       this.reject(`R${regno} min value is outside of the allowed memory range`);
     }
     if (umaxOf(reg) >= MAX_VAR_OFF) {
@@ -1243,7 +1290,7 @@ export class Checker {
     }
     const hi = umaxOf(reg) + fixed;
     if (hi + size > limit) {
-      this.log(what(hi));
+      this.log(regionError(region, limit, hi, size));
       this.reject(`R${regno} max value is outside of the allowed memory range`);
     }
   }
@@ -1276,14 +1323,7 @@ export class Checker {
             `write into map forbidden, value_size=${map.valueSize} off=${off + reg.off} size=${size}`,
           );
         }
-        this.checkRegion(
-          regno,
-          reg,
-          off,
-          size,
-          map.valueSize,
-          (o) => `invalid access to map value, value_size=${map.valueSize} off=${o} size=${size}`,
-        );
+        this.checkRegion(regno, reg, off, size, map.valueSize, 'map value');
         // A frozen read-only map (libbpf freezes .rodata and .kconfig; tbpf's are never written
         // after loading): a load at a constant offset gives the value itself, as Linux's
         // bpf_map_direct_read does — so `if (LINUX_HAS_SYSCALL_WRAPPER)` takes one branch.
@@ -1293,14 +1333,7 @@ export class Checker {
       }
       case 'mem':
         if (kind === 'write' && reg.rdonly) this.reject(`R${regno} cannot write into ${typeName(reg)}`);
-        this.checkRegion(
-          regno,
-          reg,
-          off,
-          size,
-          reg.size,
-          (o) => `invalid access to memory, mem_size=${reg.size} off=${o} size=${size}`,
-        );
+        this.checkRegion(regno, reg, off, size, reg.size, 'memory');
         return undefined;
       case 'pkt':
       case 'pkt_meta':
@@ -1327,8 +1360,11 @@ export class Checker {
     return this.st.frames[reg.frame];
   }
 
-  /** Byte range [lo, hi) (offsets from the frame pointer) a stack access may touch. */
-  stackRange(regno: number, reg: Reg, off: number, size: number, what: string): [number, number] {
+  /**
+   * Check a stack access of `size` bytes at `reg + off`; returns the first byte it may touch
+   * (an offset from the frame pointer). `stackEnd` gives the end of that range.
+   */
+  stackStart(regno: number, reg: Reg, off: number, size: number, what: string): number {
     const fixed = reg.off + off;
     // Loads and stores must be aligned on the stack, whatever the offset (Linux's strict
     // alignment for stack pointers); helpers' accesses need not be.
@@ -1341,7 +1377,7 @@ export class Checker {
       if (o < -STACK_SIZE || o + size > 0 || size <= 0)
         this.reject(`invalid ${what} stack R${regno} off=${o} size=${size}`);
       this.noteDepth(reg, -o);
-      return [o, o + size];
+      return o;
     }
     const lo = sminOf(reg) + fixed;
     const hi = smaxOf(reg) + fixed;
@@ -1351,7 +1387,12 @@ export class Checker {
       );
     }
     this.noteDepth(reg, -lo);
-    return [lo, hi + size];
+    return lo;
+  }
+
+  /** The end (exclusive) of the bytes a stack access checked by `stackStart` may touch. */
+  stackEnd(reg: Reg, off: number, size: number): number {
+    return (isConst(reg) ? constSigned(reg) : smaxOf(reg)) + reg.off + off + size;
   }
 
   noteDepth(reg: Reg, depth: number): void {
@@ -1391,9 +1432,10 @@ export class Checker {
     if (value.type === 'fp' && value.frame > reg.frame) {
       this.reject('cannot spill pointers to stack into stack frame of the caller');
     }
-    const [lo, hi] = this.stackRange(regno, reg, off, size, 'write to');
+    const lo = this.stackStart(regno, reg, off, size, 'write to');
     if (!isConst(reg)) {
       // Any byte may or may not be written: initialised bytes stay initialised (as unknown data).
+      const hi = this.stackEnd(reg, off, size);
       for (let o = lo; o < hi; o++) {
         const i = o + STACK_SIZE;
         this.scrubSlot(f, i);
@@ -1409,7 +1451,7 @@ export class Checker {
     if (value.type === 'scalar' && base % 8 === 0 && (size === 8 || !this.unpriv)) {
       // A narrowing spill is linked with nothing (Linux breaks the relation).
       const narrowing = size < 8 && (value.id || value.id32) && umaxBits(value) > size * 8;
-      this.spill(f, slot, narrowing ? { ...value, id: 0, id32: 0 } : value, size);
+      this.spill(f, slot, narrowing ? unlinked(value) : value, size);
       this.noteSlot(reg.frame, slot);
       return;
     }
@@ -1425,16 +1467,23 @@ export class Checker {
     // every path: its zero bytes are tracked (tbpf's stack strings look for the NUL).
     this.scrubSlot(f, base);
     const known = isConst(value) && (isZeroConst(value) || this.insns[this.pc].kind === 'st');
+    // The access is aligned (stackStart): its bytes lie in one slot, set in one write.
+    let mask = 0;
+    let bytes = 0;
     for (let k = 0; k < size; k++) {
       const byte = known ? ((k < 4 ? value.vl : value.vh) >>> (8 * (k & 3))) & 0xff : 1;
-      setByte(f, base + k, byte === 0 ? STACK_ZERO : STACK_MISC);
+      const at = ((base + k) & 7) << 1;
+      mask |= 3 << at;
+      bytes |= (byte === 0 ? STACK_ZERO : STACK_MISC) << at;
       if (byte === 0) this.wroteZeroBytes = true;
     }
+    setSlot(f, slot, (slotAt(f, slot) & ~mask) | bytes);
   }
 
   private stackRead(regno: number, reg: Reg, off: number, size: number, signed: boolean): Reg {
     const f = this.stackFrame(reg);
-    const [lo, hi] = this.stackRange(regno, reg, off, size, 'read from');
+    const lo = this.stackStart(regno, reg, off, size, 'read from');
+    const hi = this.stackEnd(reg, off, size);
     this.noteStackRead(reg, lo, hi);
     if (!isConst(reg)) {
       for (let o = lo; o < hi; o++) {
@@ -1474,7 +1523,7 @@ export class Checker {
       if (b !== STACK_ZERO) allZero = false;
       if (b !== STACK_SPILL) allSpill = false;
     }
-    if (allZero || (spilled && allSpill && isZeroConst(spill!))) return constReg(0);
+    if (allZero || (spilled && allSpill && isZeroConst(spill!))) return ZERO;
     return loadedScalar(size, signed);
   }
 
@@ -1483,7 +1532,8 @@ export class Checker {
     const fits = umaxBits(spill) <= size * 8;
     // A 4-byte fill of a 4-byte spill that fits links the two (Linux's assign_scalar_id_before_mov).
     if (!this.unpriv && size === 4 && fits && !spill.id && !isConst(spill) && spillWidth(f, slot) === 4) {
-      spill = { ...spill, id: this.newId() };
+      spill = copyReg(spill);
+      spill.id = this.newId();
       setSpill(f, slot, spill);
     }
     let r: Reg;

@@ -36,21 +36,33 @@ function findField(
   });
 }
 
+/**
+ * The registers loads of pointer fields yield that are always the same (shared: registers are
+ * never modified once made).
+ */
+const PKT_END = ptrReg('pkt_end');
+const PKT = ptrReg('pkt', { id: 0, range: 0 });
+const PKT_META = ptrReg('pkt_meta', { id: 0, range: 0 });
+const FLOW_KEYS = ptrReg('flow_keys');
+// Any constant offset is checked against the buffer's size at attach: a large block here.
+const TP_BUFFER = ptrReg('mem', { size: TP_BUFFER_SIZE });
+const SOCKET = ptrReg('sock');
+
 /** The register a full load of a pointer-typed field yields. */
 function loaded(c: Checker, loads: CtxPointer): Reg {
   switch (loads) {
     case 'pkt_end':
-      return ptrReg('pkt_end');
+      return PKT_END;
     case 'pkt':
+      return PKT;
     case 'pkt_meta':
-      return ptrReg(loads, { id: 0, range: 0 });
+      return PKT_META;
     case 'flow_keys':
-      return ptrReg('flow_keys');
+      return FLOW_KEYS;
     case 'tp_buffer':
-      // Any constant offset is checked against the buffer's size at attach: a large block here.
-      return ptrReg('mem', { size: TP_BUFFER_SIZE });
+      return TP_BUFFER;
     case 'socket':
-      return ptrReg('sock');
+      return SOCKET;
     case 'socket_or_null':
       return ptrReg('sock', { nullable: true, id: c.newId() });
     case 'sock_common_or_null':

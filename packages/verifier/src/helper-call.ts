@@ -32,22 +32,29 @@ const HELPER_SPIN_UNLOCK = 94;
 const MAX_ERRNO = 4095;
 
 /** Argument kinds tbpf's verifier does not model yet: the call is refused, naming the feature. */
-const UNSUPPORTED_ARGS: Partial<Record<ArgType, string>> = {
-  ptr_to_func: 'callback functions',
-  ptr_to_stack_or_null: 'callback functions',
-  ptr_to_dynptr: 'dynptrs',
-  ptr_to_uninit_dynptr: 'dynptrs',
-  ptr_to_btf_id: 'BTF-typed kernel pointers',
-  ptr_to_btf_id_or_null: 'BTF-typed kernel pointers',
-  ptr_to_percpu_btf_id: 'per-CPU kernel variables (ksyms)',
-  kptr_xchg_dest: 'kptrs',
-  ptr_to_timer: 'bpf_timer',
-};
+const UNSUPPORTED_ARGS = new Map<ArgType, string>([
+  ['ptr_to_func', 'callback functions'],
+  ['ptr_to_stack_or_null', 'callback functions'],
+  ['ptr_to_dynptr', 'dynptrs'],
+  ['ptr_to_uninit_dynptr', 'dynptrs'],
+  ['ptr_to_btf_id', 'BTF-typed kernel pointers'],
+  ['ptr_to_btf_id_or_null', 'BTF-typed kernel pointers'],
+  ['ptr_to_percpu_btf_id', 'per-CPU kernel variables (ksyms)'],
+  ['kptr_xchg_dest', 'kptrs'],
+  ['ptr_to_timer', 'bpf_timer'],
+]);
 
 /** Register types that hold socket pointers (Linux's sock_types / btf_id_sock_common_types). */
 const SOCK_TYPES: readonly RegType[] = ['sock_common', 'sock', 'tcp_sock', 'xdp_sock'];
 
 const MEM_TYPES = 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_';
+
+/** A memory argument waiting for its size argument. */
+interface PendingMem {
+  regno: number;
+  reg: Reg;
+  write: boolean;
+}
 
 /** What one call learns from its arguments for the return value and the state change. */
 interface CallMeta {
@@ -56,16 +63,41 @@ interface CallMeta {
    * Memory arguments waiting for their size argument: Linux's helpers give each its own, right
    * after it; the builtins (memcpy(dst, src, n)) share one.
    */
-  mem: { regno: number; reg: Reg; write: boolean }[];
+  mem: PendingMem[];
   /** Largest value of the last size argument (msize_max_value). */
   sizeMax: number;
-  /** Constant values of scalar arguments, by index. */
-  consts: (number | undefined)[];
+  /** The constant value of the argument giving the returned record's size (`retSizeArg`). */
+  retSize: number | undefined;
   /** Reference released by this call (0: none), and the reference of `castArg`. */
   released: number;
   castRef: number;
   /** The map key argument's value, when the stack holds a known one (see Checker.constStackKey). */
-  constKey?: number;
+  constKey: number | undefined;
+}
+
+/**
+ * The one CallMeta, reset by each call: a call's checks never start another call, and an
+ * object per call (with its array) was a measurable part of the verifier's allocations.
+ */
+const meta: CallMeta = {
+  mapIdx: -1,
+  mem: [],
+  sizeMax: 0,
+  retSize: undefined,
+  released: 0,
+  castRef: 0,
+  constKey: undefined,
+};
+
+function resetMeta(): CallMeta {
+  meta.mapIdx = -1;
+  meta.mem.length = 0;
+  meta.sizeMax = 0;
+  meta.retSize = undefined;
+  meta.released = 0;
+  meta.castRef = 0;
+  meta.constKey = undefined;
+  return meta;
 }
 
 /** `bpf_<name>#<id>` as Linux prints a helper. */
@@ -89,13 +121,14 @@ export function checkHelperCall(c: Checker, id: number): void {
     c.reject(`invalid func unknown#${id}`);
   }
   if (proto.sleepable && !type.sleepable) c.reject('helper call might sleep in a non-sleepable prog');
-  const meta: CallMeta = { mapIdx: -1, mem: [], sizeMax: 0, consts: [], released: 0, castRef: 0 };
+  const meta = resetMeta();
+  const retSizeArg = proto.retSizeArg ?? 1;
   for (let i = 0; i < 5; i++) {
     const at: ArgType = proto.args[i] ?? 'dontcare';
     if (at === 'dontcare') continue;
     const r = c.readReg(i + 1);
     if (r.type === 'ctx') c.noteCtxEscape();
-    meta.consts[i] = r.type === 'scalar' && isConst(r) ? constSigned(r) : undefined;
+    if (i === retSizeArg && r.type === 'scalar' && isConst(r)) meta.retSize = constSigned(r);
     checkArg(c, proto, i, at, r, meta);
   }
   if (meta.mem.length) c.reject(`internal: ${helperLabel(id, proto)} has no size for R${meta.mem[0].regno}`);
@@ -132,11 +165,10 @@ function checkArgKind(
   meta: CallMeta,
 ): void {
   const regno = i + 1;
-  const expected = (list: string) => c.reject(`R${regno} type=${typeName(r)} expected=${list}`);
   const isNull = r.type === 'scalar' && isConstValue(r, 0);
   // A NULL accepted for an `_or_null` argument: the value must be exactly 0 on every path pruned here.
   if (isNull && at.endsWith('_or_null')) c.markPrecise(regno);
-  const unsupported = UNSUPPORTED_ARGS[at];
+  const unsupported = UNSUPPORTED_ARGS.get(at);
   if (unsupported) {
     c.reject(
       `${helperLabel(proto.id, proto)}: ${unsupported} are not supported by tbpf's verifier (R${regno})`,
@@ -154,10 +186,10 @@ function checkArgKind(
       if (c.unpriv && isPointer(r)) c.reject(`R${regno} leaks addr into helper function`);
       return;
     case 'scalar':
-      if (r.type !== 'scalar') expected('scalar');
+      if (r.type !== 'scalar') rejectType(c, regno, r, 'scalar');
       return;
     case 'const_map_ptr': {
-      if (r.type !== 'map_ptr' || r.nullable) expected('map_ptr');
+      if (r.type !== 'map_ptr' || r.nullable) rejectType(c, regno, r, 'map_ptr');
       meta.mapIdx = r.map;
       const map = c.maps[r.map];
       // Linux looks at a tail call's key (record_func_key) before the map/helper pairing.
@@ -174,7 +206,7 @@ function checkArgKind(
       if (meta.mapIdx < 0)
         c.reject(`invalid map_ptr to access map->${at === 'ptr_to_map_key' ? 'key' : 'value'}`);
       if (at === 'ptr_to_map_value_or_null' && isNull) return;
-      if (!isMemPtr(r)) expected('fp, pkt, pkt_meta, map_key, map_value');
+      if (!isMemPtr(r)) rejectType(c, regno, r, 'fp, pkt, pkt_meta, map_key, map_value');
       const m = c.maps[meta.mapIdx];
       const size = at === 'ptr_to_map_key' ? m.keySize : m.valueSize;
       helperMem(c, regno, r, size, size, at === 'ptr_to_uninit_map_value', false);
@@ -186,7 +218,7 @@ function checkArgKind(
     case 'ptr_to_uninit_mem':
     case 'ptr_to_mem_or_null':
     case 'ptr_to_uninit_mem_or_null':
-      if (!(isNull && at.endsWith('_or_null')) && !isMemPtr(r)) expected(MEM_TYPES);
+      if (!(isNull && at.endsWith('_or_null')) && !isMemPtr(r)) rejectType(c, regno, r, MEM_TYPES);
       meta.mem.push({
         regno,
         reg: r,
@@ -195,7 +227,7 @@ function checkArgKind(
       return;
     case 'ptr_to_fixed_mem':
     case 'ptr_to_uninit_fixed_mem': {
-      if (!isMemPtr(r)) expected(MEM_TYPES);
+      if (!isMemPtr(r)) rejectType(c, regno, r, MEM_TYPES);
       const size = proto.argSize?.[i] ?? 0;
       helperMem(c, regno, r, size, size, at === 'ptr_to_uninit_fixed_mem', false);
       return;
@@ -205,7 +237,7 @@ function checkArgKind(
       checkSizeArg(c, regno, r, at === 'const_size_or_zero', meta);
       return;
     case 'const_alloc_size_or_zero':
-      if (r.type !== 'scalar') expected('scalar');
+      if (r.type !== 'scalar') rejectType(c, regno, r, 'scalar');
       if (!isConst(r)) c.reject(`R${regno} is not a known constant'`);
       c.markPrecise(regno);
       meta.sizeMax = constSigned(r);
@@ -213,18 +245,19 @@ function checkArgKind(
     case 'ptr_to_ctx':
     case 'ptr_to_ctx_or_null':
       if (at === 'ptr_to_ctx_or_null' && isNull) return;
-      if (r.type !== 'ctx') expected('ctx');
+      if (r.type !== 'ctx') rejectType(c, regno, r, 'ctx');
       if (r.off !== 0 || !isConstValue(r, 0))
         c.reject(`dereference of modified ctx ptr R${regno} off=${r.off} disallowed`);
       return;
     case 'ptr_to_sock_common':
     case 'ptr_to_btf_id_sock_common':
-      if (r.nullable || !SOCK_TYPES.includes(r.type)) expected('sock_common, sock, tcp_sock, xdp_sock');
+      if (r.nullable || !SOCK_TYPES.includes(r.type))
+        rejectType(c, regno, r, 'sock_common, sock, tcp_sock, xdp_sock');
       return;
     case 'ptr_to_socket':
     case 'ptr_to_socket_or_null':
       if (at === 'ptr_to_socket_or_null' && isNull) return;
-      if (r.nullable || r.type !== 'sock') expected('sock');
+      if (r.nullable || r.type !== 'sock') rejectType(c, regno, r, 'sock');
       return;
     case 'ptr_to_spin_lock':
       checkSpinLockArg(c, regno, r);
@@ -235,15 +268,20 @@ function checkArgKind(
       checkConstStr(c, regno, r);
       return;
     case 'ptr_to_stack_str':
-      if (r.type !== 'fp') expected('fp');
+      if (r.type !== 'fp') rejectType(c, regno, r, 'fp');
       checkStackStr(c, regno, r);
       return;
     case 'ptr_to_ringbuf_mem':
-      if (r.type !== 'mem' || !r.ringbuf || r.nullable) expected('ringbuf_mem');
+      if (r.type !== 'mem' || !r.ringbuf || r.nullable) rejectType(c, regno, r, 'ringbuf_mem');
       return;
     default:
       c.reject(`internal: argument kind ${at} of ${helperLabel(proto.id, proto)}`);
   }
+}
+
+/** The argument's register is not of a type the helper takes (`list`). */
+function rejectType(c: Checker, regno: number, r: Reg, list: string): never {
+  c.reject(`R${regno} type=${typeName(r)} expected=${list}`);
 }
 
 /** A size argument: bounds it and checks the memory argument before it (check_mem_size_reg). */
@@ -265,7 +303,7 @@ function checkSizeArg(c: Checker, regno: number, r: Reg, zeroOk: boolean, meta: 
     }
     helperMem(c, mem.regno, reg, umaxOf(r), uminOf(r), mem.write, zeroOk);
   }
-  meta.mem = [];
+  meta.mem.length = 0;
 }
 
 function isMemPtr(r: Reg): boolean {
@@ -293,7 +331,8 @@ function helperMem(
   switch (reg.type) {
     case 'fp': {
       const f = c.stackFrame(reg);
-      const [lo, hi] = c.stackRange(regno, reg, 0, size, 'indirect access to');
+      const lo = c.stackStart(regno, reg, 0, size, 'indirect access to');
+      const hi = c.stackEnd(reg, 0, size);
       if (write) {
         for (let o = lo; o < hi; o++) c.scrubSlot(f, o + STACK_SIZE);
         if (isConst(reg)) {
@@ -308,28 +347,12 @@ function helperMem(
       const map = c.maps[reg.map];
       if (write && (map.readOnly || reg.rdonly))
         c.reject(`write into map forbidden, value_size=${map.valueSize} off=${reg.off} size=${size}`);
-      c.checkRegion(
-        regno,
-        reg,
-        0,
-        size,
-        map.valueSize,
-        (o) => `invalid access to map value, value_size=${map.valueSize} off=${o} size=${size}`,
-        zeroOk,
-      );
+      c.checkRegion(regno, reg, 0, size, map.valueSize, 'map value', zeroOk);
       return;
     }
     case 'mem':
       if (write && reg.rdonly) c.reject(`R${regno} cannot write into ${typeName(reg)}`);
-      c.checkRegion(
-        regno,
-        reg,
-        0,
-        size,
-        reg.size,
-        (o) => `invalid access to memory, mem_size=${reg.size} off=${o} size=${size}`,
-        zeroOk,
-      );
+      c.checkRegion(regno, reg, 0, size, reg.size, 'memory', zeroOk);
       return;
     case 'pkt':
     case 'pkt_meta':
@@ -412,7 +435,6 @@ function acquire(c: Checker): number {
 }
 
 function setReturn(c: Checker, proto: HelperPrototype, meta: CallMeta): void {
-  const label = helperLabel(proto.id, proto);
   switch (proto.ret) {
     case 'void':
       c.setReg(0, NOT_INIT);
@@ -466,7 +488,7 @@ function setReturn(c: Checker, proto: HelperPrototype, meta: CallMeta): void {
       return;
     }
     case 'ringbuf_mem_or_null': {
-      const size = meta.consts[proto.retSizeArg ?? 1];
+      const size = meta.retSize;
       if (size === undefined) c.reject(`R${(proto.retSizeArg ?? 1) + 1} is not a known constant'`);
       const id = acquire(c);
       c.setReg(0, ptrReg('mem', { ringbuf: true, nullable: true, id, refId: id, size }));
@@ -486,6 +508,8 @@ function setReturn(c: Checker, proto: HelperPrototype, meta: CallMeta): void {
       return;
     }
     default:
-      c.reject(`${label}: returning ${proto.ret} pointers is not supported by tbpf's verifier`);
+      c.reject(
+        `${helperLabel(proto.id, proto)}: returning ${proto.ret} pointers is not supported by tbpf's verifier`,
+      );
   }
 }

@@ -10,44 +10,49 @@ const ARGS = R(1, 2, 3, 4, 5);
 const R10 = R(10);
 const CALLER_SAVED = R(0, 1, 2, 3, 4, 5);
 
+/** Registers read and written, packed in one number (no pair to allocate per instruction). */
+type UseDef = number;
+const pack = (use: number, def: number): UseDef => use | (def << 16);
+const bit = (r: number): number => 1 << r;
+
 /**
  * Registers read and written by one instruction, as bit masks (bit n = rn). `helperArgs(id)`
  * is the mask of the registers a helper reads (its arguments).
  */
-function useDef(insn: Insn, helperArgs: (id: number) => number): [number, number] {
+function useDef(insn: Insn, helperArgs: (id: number) => number): UseDef {
   switch (insn.kind) {
     case 'alu': {
       const mov = insn.op === 'mov' || insn.op.startsWith('movsx');
-      return [(mov ? 0 : R(insn.dst)) | (insn.source === 'reg' ? R(insn.src) : 0), R(insn.dst)];
+      return pack((mov ? 0 : bit(insn.dst)) | (insn.source === 'reg' ? bit(insn.src) : 0), bit(insn.dst));
     }
     case 'end':
-      return [R(insn.dst), R(insn.dst)];
+      return pack(bit(insn.dst), bit(insn.dst));
     case 'jmp':
-      return [R(insn.dst) | (insn.source === 'reg' ? R(insn.src) : 0), 0];
+      return pack(bit(insn.dst) | (insn.source === 'reg' ? bit(insn.src) : 0), 0);
     case 'call':
       // Local calls: the callee's arguments are added by `liveness` from its entry.
-      return [insn.target === 'helper' ? helperArgs(insn.imm) : 0, CALLER_SAVED];
+      return pack(insn.target === 'helper' ? helperArgs(insn.imm) : 0, CALLER_SAVED);
     case 'callx':
-      return [ARGS | R(insn.reg), CALLER_SAVED];
+      return pack(ARGS | bit(insn.reg), CALLER_SAVED);
     case 'exit':
-      return [R(0), 0];
+      return pack(bit(0), 0);
     case 'lddw':
-      return [0, R(insn.dst)];
+      return pack(0, bit(insn.dst));
     case 'ldabs':
-      return [R(6), CALLER_SAVED];
+      return pack(bit(6), CALLER_SAVED);
     case 'ldind':
-      return [R(6, insn.src), CALLER_SAVED];
+      return pack(bit(6) | bit(insn.src), CALLER_SAVED);
     case 'ldx':
-      return [R(insn.src), R(insn.dst)];
+      return pack(bit(insn.src), bit(insn.dst));
     case 'st':
-      return [R(insn.dst), 0];
+      return pack(bit(insn.dst), 0);
     case 'stx':
-      return [R(insn.dst, insn.src), 0];
+      return pack(bit(insn.dst) | bit(insn.src), 0);
     case 'atomic':
-      if (insn.op === 'cmpxchg') return [R(insn.dst, insn.src, 0), R(0)];
-      return [R(insn.dst, insn.src), insn.fetch ? R(insn.src) : 0];
+      if (insn.op === 'cmpxchg') return pack(bit(insn.dst) | bit(insn.src) | bit(0), bit(0));
+      return pack(bit(insn.dst) | bit(insn.src), insn.fetch ? bit(insn.src) : 0);
     default:
-      return [0, 0];
+      return pack(0, 0);
   }
 }
 
@@ -64,7 +69,11 @@ export function liveness(
   const liveIn = new Uint16Array(n);
   const uses = new Uint16Array(n);
   const defs = new Uint16Array(n);
-  for (let i = 0; i < n; i++) [uses[i], defs[i]] = useDef(insns[i], helperArgs);
+  for (let i = 0; i < n; i++) {
+    const ud = useDef(insns[i], helperArgs);
+    uses[i] = ud & 0xffff;
+    defs[i] = ud >>> 16;
+  }
   let changed = true;
   while (changed) {
     changed = false;
