@@ -648,6 +648,8 @@ export class Checker {
       if (c.branches > 0) {
         // Still being explored: we are in a loop. The same registers again: no progress.
         key ??= regsKey(this.st);
+        // A checkpoint's key is computed the first time a loop check needs it (0 until then).
+        if (c.key === 0) c.key = regsKey(c);
         if (c.key === key && sameRegs(c, this.st) && stateSafe(c, this.st, undefined, true, true)) {
           if (this.level >= 1) {
             this.log(`cur state: ${this.formatState(this.st)}`);
@@ -705,7 +707,7 @@ export class Checker {
       branches: 1,
       hit: 0,
       miss: 0,
-      key: key ?? regsKey(this.st),
+      key: key ?? 0,
       evicted: false,
       unsafeItem: -1,
       unsafeReg: null,

@@ -63,7 +63,7 @@ export interface Checkpoint extends UnsafeAt, State {
   branches: number;
   hit: number;
   miss: number;
-  /** regsKey of the state, for the infinite-loop check. */
+  /** regsKey of the state, for the infinite-loop check (0 until a loop check first needs it). */
   key: number;
   /** No longer kept for pruning (it missed too often); still a parent until complete. */
   evicted: boolean;
