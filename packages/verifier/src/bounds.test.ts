@@ -2,8 +2,8 @@ import { ALU_OPS, type AluOp, JMP_OPS } from '@tbpf/isa';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Bounds, constBounds, formatBounds, sync, unknownBounds } from './bounds.js';
-import { evalAlu, scalarAlu, scalarEnd } from './scalar-alu.js';
-import { type Cond, negate, refineScalars } from './scalar-branch.js';
+import { AluMemo, evalAlu, scalarAlu, scalarEnd } from './scalar-alu.js';
+import { BranchMemo, type Cond, FALLEN, negate, refineScalars, TAKEN } from './scalar-branch.js';
 import * as ref from './testing/reference/bounds.js';
 import * as refAlu from './testing/reference/scalar-alu.js';
 import * as refBranch from './testing/reference/scalar-branch.js';
@@ -259,6 +259,57 @@ describe('scalar tracking is sound: the abstract result contains the concrete on
       { numRuns: 10000, seed: 3 },
     );
   }, 60_000);
+});
+
+describe('the memos answer what they remember only for the same question', () => {
+  // Few instructions (colliding in a memo of 4 entries) and few operands, so that questions
+  // repeat, with and without the same answer.
+  const question = fc.tuple(
+    fc.integer({ min: 0, max: 7 }),
+    fc.integer({ min: 0, max: 3 }),
+    fc.integer({ min: 0, max: 3 }),
+  );
+
+  it("AluMemo gives scalarAlu's result", () => {
+    fc.assert(
+      fc.property(
+        fc.array(operand, { minLength: 4, maxLength: 4 }),
+        fc.array(fc.tuple(question, aluOp, width), { minLength: 1, maxLength: 40 }),
+        (operands, steps) => {
+          const pool = operands.map(([x, sx, cx]) => fromRef(abstractOf(x, sx, cx)));
+          const memo = new AluMemo(4, unknownBounds);
+          for (const [[pc, i, j], op, w] of steps) {
+            const got = memo.alu(pc, op, pool[i], pool[j], w);
+            expect(toRef(got), `${op}${w} at ${pc}`).toEqual(toRef(scalarAlu(op, pool[i], pool[j], w)));
+          }
+        },
+      ),
+      { numRuns: 2000, seed: 17 },
+    );
+  });
+
+  it("BranchMemo gives refineScalars' edges", () => {
+    fc.assert(
+      fc.property(
+        fc.array(operand, { minLength: 4, maxLength: 4 }),
+        fc.array(fc.tuple(question, cond, width), { minLength: 1, maxLength: 40 }),
+        (operands, steps) => {
+          const pool = operands.map(([x, sx, cx]) => fromRef(abstractOf(x, sx, cx)));
+          const memo = new BranchMemo(4);
+          const out = [unknownBounds(), unknownBounds(), unknownBounds(), unknownBounds()];
+          for (const [[pc, i, j], c, w] of steps) {
+            const edges = memo.edges(pc, c, pool[i], pool[j], w, out[0], out[1], out[2], out[3]);
+            const taken = refined(c, pool[i], pool[j], w);
+            const fallen = refined(negate(c), pool[i], pool[j], w);
+            expect(edges, `${c}${w} at ${pc}`).toBe((taken ? TAKEN : 0) | (fallen ? FALLEN : 0));
+            if (taken) expect([toRef(out[0]), toRef(out[1])]).toEqual([toRef(taken[0]), toRef(taken[1])]);
+            if (fallen) expect([toRef(out[2]), toRef(out[3])]).toEqual([toRef(fallen[0]), toRef(fallen[1])]);
+          }
+        },
+      ),
+      { numRuns: 2000, seed: 18 },
+    );
+  });
 });
 
 describe('bounds', () => {

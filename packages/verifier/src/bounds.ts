@@ -582,6 +582,73 @@ export function formatValue(h: number, l: number): string {
   return `0x${big(h, l).toString(16)}`;
 }
 
+// ---- bounds as words of an Int32Array (the memos of ./scalar-alu.ts and ./scalar-branch.ts) ----
+
+/** The words of a Bounds. */
+export const BOUNDS_WORDS = 16;
+
+/** Write `b` into `words` from `at`. */
+export function storeBounds(words: Int32Array, at: number, b: Bounds): void {
+  words[at] = b.vh;
+  words[at + 1] = b.vl;
+  words[at + 2] = b.mh;
+  words[at + 3] = b.ml;
+  words[at + 4] = b.uminh;
+  words[at + 5] = b.uminl;
+  words[at + 6] = b.umaxh;
+  words[at + 7] = b.umaxl;
+  words[at + 8] = b.sminh;
+  words[at + 9] = b.sminl;
+  words[at + 10] = b.smaxh;
+  words[at + 11] = b.smaxl;
+  words[at + 12] = b.u32min;
+  words[at + 13] = b.u32max;
+  words[at + 14] = b.s32min;
+  words[at + 15] = b.s32max;
+}
+
+/** Read `b` from `words` at `at`. */
+export function loadBounds(words: Int32Array, at: number, b: Bounds): void {
+  b.vh = words[at];
+  b.vl = words[at + 1];
+  b.mh = words[at + 2];
+  b.ml = words[at + 3];
+  b.uminh = words[at + 4];
+  b.uminl = words[at + 5];
+  b.umaxh = words[at + 6];
+  b.umaxl = words[at + 7];
+  b.sminh = words[at + 8];
+  b.sminl = words[at + 9];
+  b.smaxh = words[at + 10];
+  b.smaxl = words[at + 11];
+  b.u32min = words[at + 12];
+  b.u32max = words[at + 13];
+  b.s32min = words[at + 14];
+  b.s32max = words[at + 15];
+}
+
+/** `words` at `at` hold `b`. */
+export function sameBounds(words: Int32Array, at: number, b: Bounds): boolean {
+  return (
+    words[at] === b.vh &&
+    words[at + 1] === b.vl &&
+    words[at + 2] === b.mh &&
+    words[at + 3] === b.ml &&
+    words[at + 4] === b.uminh &&
+    words[at + 5] === b.uminl &&
+    words[at + 6] === b.umaxh &&
+    words[at + 7] === b.umaxl &&
+    words[at + 8] === b.sminh &&
+    words[at + 9] === b.sminl &&
+    words[at + 10] === b.smaxh &&
+    words[at + 11] === b.smaxl &&
+    words[at + 12] === b.u32min &&
+    words[at + 13] === b.u32max &&
+    words[at + 14] === b.s32min &&
+    words[at + 15] === b.s32max
+  );
+}
+
 /** True when every value allowed by `cur` is allowed by `old` (Linux's range_within + tnum_in). */
 export function boundsWithin(old: Bounds, cur: Bounds): boolean {
   return (

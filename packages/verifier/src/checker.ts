@@ -49,8 +49,8 @@ import {
   markAllPrecise,
   Want,
 } from './precision.js';
-import { scalarAlu, scalarEnd } from './scalar-alu.js';
-import { type Cond, negate, refineScalars } from './scalar-branch.js';
+import { AluMemo, scalarAlu, scalarEnd } from './scalar-alu.js';
+import { BranchMemo, type Cond, FALLEN, TAKEN } from './scalar-branch.js';
 import { StackLiveness } from './stack-liveness.js';
 import {
   byteAt,
@@ -154,7 +154,7 @@ function helperArgMask(opts: VerifyOptions, id: number): number {
 }
 
 /**
- * A conditional jump's operands narrowed on the taken and the fall-through edge: refineScalars
+ * A conditional jump's operands narrowed on the taken and the fall-through edge: BranchMemo
  * writes them here, refineReg copies them into new registers (no bounds allocated per jump).
  */
 const TAKEN_DST = unknownBounds();
@@ -330,6 +330,8 @@ export class Checker {
     slotsHi: new Int32Array(MAX_CALL_FRAMES),
   };
   private readonly immScratch = scalarReg(unknownBounds());
+  private readonly aluMemo: AluMemo<Reg>;
+  private readonly branchMemo: BranchMemo;
   /** Registers of the current frame the current instruction set (for the level-2 log). */
   private written = 0;
   /** The current store wrote zero bytes to the stack because its value is known (see checkStore). */
@@ -384,6 +386,8 @@ export class Checker {
     // Filled, not grown at random indices (V8 would keep them as slow dictionaries).
     this.insnPtr = new Array<RegType | undefined>(insns.length).fill(undefined);
     this.insnValue = new Array<Reg | undefined>(insns.length).fill(undefined);
+    this.aluMemo = new AluMemo(insns.length, () => scalarReg());
+    this.branchMemo = new BranchMemo(insns.length);
     this.liveRegs = liveness(insns, structure.target, (id) => helperArgMask(opts, id));
     this.decidingRegs = decidingRegs(insns);
     this.stackLive = new StackLiveness(insns, structure.target, structure.subprogStarts);
@@ -1012,11 +1016,17 @@ export class Checker {
 
   // ---- ALU -------------------------------------------------------------------------------
 
-  /** A new scalar register holding `d op s`. */
+  /** A new scalar register holding `d op s`, which the caller may change before storing it. */
   private aluResult(op: AluOp, d: Reg, s: Reg, width: 32 | 64): Reg {
-    const r = scalarReg();
-    scalarAlu(op, d, s, width, r);
-    return r;
+    return copyReg(this.sharedAluResult(op, d, s, width));
+  }
+
+  /**
+   * A scalar register holding `d op s` that may be shared (the memo's, see AluMemo): store it,
+   * never modify it.
+   */
+  private sharedAluResult(op: AluOp, d: Reg, s: Reg, width: 32 | 64): Reg {
+    return this.aluMemo.alu(this.pc, op, d, s, width);
   }
 
   /**
@@ -1039,11 +1049,11 @@ export class Checker {
         }
         // A 32-bit copy of a pointer keeps no pointer: an unknown 32-bit scalar.
         if (this.unpriv) this.reject(`R${insn.src} partial copy of pointer`);
-        this.setReg(dst, this.aluResult('mov', this.immediate(0, 32), scalarReg(), 32));
+        this.setReg(dst, this.sharedAluResult('mov', this.immediate(0, 32), scalarReg(), 32));
         return;
       }
       if (isPointer(src)) this.reject(`R${insn.src} sign-extension of pointer prohibited`);
-      const res = this.aluResult(op, src, src, width);
+      let res = this.sharedAluResult(op, src, src, width);
       if (op === 'mov' && width === 64 && insn.source === 'reg' && !isConst(src)) {
         // Link the copies so a later range check on one narrows both (find_equal_scalars).
         let id = src.id;
@@ -1053,6 +1063,7 @@ export class Checker {
           linked.id = id;
           this.setReg(insn.src, linked);
         }
+        res = copyReg(res);
         res.id = id;
         res.id32 = src.id32;
       } else if (op === 'mov' && width === 32 && insn.source === 'reg' && !isConst(src)) {
@@ -1064,6 +1075,7 @@ export class Checker {
           linked.id32 = id32;
           this.setReg(insn.src, linked);
         }
+        res = copyReg(res);
         res.id32 = id32;
       }
       this.setReg(dst, res);
@@ -1072,11 +1084,11 @@ export class Checker {
     const d = this.readReg(dst);
     if (op === 'neg') {
       if (d.type !== 'scalar') this.reject(`R${dst} pointer arithmetic prohibited`);
-      this.setReg(dst, this.aluResult('neg', d, d, width));
+      this.setReg(dst, this.sharedAluResult('neg', d, d, width));
       return;
     }
     if (d.type === 'scalar' && src.type === 'scalar') {
-      this.setReg(dst, this.aluResult(op, d, src, width));
+      this.setReg(dst, this.sharedAluResult(op, d, src, width));
       return;
     }
     if (isPointer(d) && isPointer(src)) {
@@ -1575,8 +1587,19 @@ export class Checker {
       return this.pc + 1;
     }
     if (d.type === 'scalar' && s.type === 'scalar') {
-      const yes = refineScalars(cond, d, s, insn.width, TAKEN_DST, TAKEN_SRC);
-      const no = refineScalars(negate(cond), d, s, insn.width, FALLEN_DST, FALLEN_SRC);
+      const edges = this.branchMemo.edges(
+        this.pc,
+        cond,
+        d,
+        s,
+        insn.width,
+        TAKEN_DST,
+        TAKEN_SRC,
+        FALLEN_DST,
+        FALLEN_SRC,
+      );
+      const yes = (edges & TAKEN) !== 0;
+      const no = (edges & FALLEN) !== 0;
       if (!yes && !no) this.reject('internal: both branches impossible');
       this.noteLinked(insn, d, s);
       if (!yes || !no) {

@@ -4,7 +4,18 @@
  * a branch is found to be always or never taken. Values are 64-bit word pairs (./u64.ts).
  */
 import type { JmpOp } from '@tbpf/isa';
-import { type Bounds, narrow, newView, setBounds, type View, viewInto } from './bounds.js';
+import {
+  BOUNDS_WORDS,
+  type Bounds,
+  loadBounds,
+  narrow,
+  newView,
+  sameBounds,
+  setBounds,
+  storeBounds,
+  type View,
+  viewInto,
+} from './bounds.js';
 import { highMask, tnumIntersect } from './tnum.js';
 import { add, hi, ONES, SIGN, sle, slt, sub, ule, ult } from './u64.js';
 
@@ -252,4 +263,99 @@ export function refineScalars(
   setBounds(outA, a);
   setBounds(outB, b);
   return narrow(outA, A, bits) && narrow(outB, B, bits);
+}
+
+/** `BranchMemo.edges`' result: the taken edge is possible, the fall-through edge is possible. */
+export const TAKEN = 1;
+export const FALLEN = 2;
+
+/**
+ * The last operands and narrowed edges of the conditional jump at each instruction
+ * (direct-mapped on the instruction index, at most 4096 entries): as for ./scalar-alu.ts's
+ * AluMemo, the walk reaches a jump again and again with the operands it had there before, and
+ * then gets the same words back instead of narrowing both edges again.
+ */
+export class BranchMemo {
+  private readonly mask: number;
+  /** Instruction index of each entry (-1: empty), its condition, width and possible edges. */
+  private readonly at: Int32Array;
+  private readonly conds: (Cond | undefined)[];
+  private readonly widths: Int8Array;
+  private readonly edgesOf: Int8Array;
+  /** Per entry: the operands, then both edges' narrowed operands (taken, fall-through). */
+  private readonly words: Int32Array;
+
+  /** A memo for a program of `insnCount` instructions. */
+  constructor(insnCount: number) {
+    let slots = 1;
+    while (slots < insnCount && slots < 4096) slots <<= 1;
+    this.mask = slots - 1;
+    this.at = new Int32Array(slots).fill(-1);
+    this.conds = new Array<Cond | undefined>(slots).fill(undefined);
+    this.widths = new Int8Array(slots);
+    this.edgesOf = new Int8Array(slots);
+    this.words = new Int32Array(slots * 6 * BOUNDS_WORDS);
+  }
+
+  /**
+   * Both edges of `a cond b` at `bits` width for the jump at `pc` (refineScalars with `cond`
+   * and with its negation): TAKEN | FALLEN for the possible ones, whose narrowed operands are
+   * written into takenA / takenB and fallenA / fallenB.
+   */
+  edges(
+    pc: number,
+    cond: Cond,
+    a: Bounds,
+    b: Bounds,
+    bits: 32 | 64,
+    takenA: Bounds,
+    takenB: Bounds,
+    fallenA: Bounds,
+    fallenB: Bounds,
+  ): number {
+    // Known operands decide the jump at once: nothing to save.
+    if (a.mh === 0 && a.ml === 0 && b.mh === 0 && b.ml === 0) {
+      const taken = refineScalars(cond, a, b, bits, takenA, takenB);
+      return (taken ? TAKEN : 0) | (refineScalars(negate(cond), a, b, bits, fallenA, fallenB) ? FALLEN : 0);
+    }
+    const slot = pc & this.mask;
+    const w = slot * 6 * BOUNDS_WORDS;
+    const words = this.words;
+    if (
+      this.at[slot] === pc &&
+      this.conds[slot] === cond &&
+      this.widths[slot] === bits &&
+      sameBounds(words, w, a) &&
+      sameBounds(words, w + BOUNDS_WORDS, b)
+    ) {
+      const edges = this.edgesOf[slot];
+      if (edges & TAKEN) {
+        loadBounds(words, w + 2 * BOUNDS_WORDS, takenA);
+        loadBounds(words, w + 3 * BOUNDS_WORDS, takenB);
+      }
+      if (edges & FALLEN) {
+        loadBounds(words, w + 4 * BOUNDS_WORDS, fallenA);
+        loadBounds(words, w + 5 * BOUNDS_WORDS, fallenB);
+      }
+      return edges;
+    }
+    const taken = refineScalars(cond, a, b, bits, takenA, takenB);
+    const fallen = refineScalars(negate(cond), a, b, bits, fallenA, fallenB);
+    const edges = (taken ? TAKEN : 0) | (fallen ? FALLEN : 0);
+    storeBounds(words, w, a);
+    storeBounds(words, w + BOUNDS_WORDS, b);
+    if (taken) {
+      storeBounds(words, w + 2 * BOUNDS_WORDS, takenA);
+      storeBounds(words, w + 3 * BOUNDS_WORDS, takenB);
+    }
+    if (fallen) {
+      storeBounds(words, w + 4 * BOUNDS_WORDS, fallenA);
+      storeBounds(words, w + 5 * BOUNDS_WORDS, fallenB);
+    }
+    this.at[slot] = pc;
+    this.conds[slot] = cond;
+    this.widths[slot] = bits;
+    this.edgesOf[slot] = edges;
+    return edges;
+  }
 }
