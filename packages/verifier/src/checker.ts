@@ -1695,17 +1695,21 @@ export class Checker {
     return r.type === 'map_value' && this.maps[r.map]?.spinLockOff !== undefined;
   }
 
+  /** `r` known not to be NULL. */
+  private nonNull(r: Reg): Reg {
+    const n = copyReg(r);
+    n.nullable = false;
+    n.id = this.holdsSpinLock(r) ? r.id : 0;
+    return n;
+  }
+
   /** On one edge of a null check: every copy of the pointer becomes NULL (0) or non-null. */
   private markNull(ptr: Reg, isNull: boolean): void {
     const id = ptr.id;
     this.forEachReg((r) =>
       // The id only linked the copies for this check (Linux resets it so pruning can match),
       // unless it names a value holding a bpf_spin_lock (locks are matched by it).
-      r.id === id && r.nullable
-        ? isNull
-          ? constReg(0)
-          : { ...r, nullable: false, id: this.holdsSpinLock(r) ? r.id : 0 }
-        : undefined,
+      r.id === id && r.nullable ? (isNull ? constReg(0) : this.nonNull(r)) : undefined,
     );
     // NULL from an acquiring helper holds no reference; a cast (sk_fullsock) keeps its source's.
     if (isNull && ptr.refId && ptr.refId === ptr.id)
@@ -1769,7 +1773,9 @@ export class Checker {
     if (ptr.type === 'pkt') {
       // The pointer is at (ptr >= end) or beyond (ptr > end) the end on the other edge.
       const f = curFrame(outside);
-      f.regs[ptrReg] = { ...ptr, range: open ? AT_PKT_END : BEYOND_PKT_END };
+      const atEnd = copyReg(ptr);
+      atEnd.range = open ? AT_PKT_END : BEYOND_PKT_END;
+      f.regs[ptrReg] = atEnd;
     }
     this.fork(other, target);
     return this.pc + 1;
@@ -1781,8 +1787,12 @@ export class Checker {
     // A variable part that might wrap around the packet proves nothing.
     if (umaxOf(ptr) > MAX_PACKET_OFF || umaxOf(ptr) + ptr.off > MAX_PACKET_OFF) return;
     const range = ptr.off + (open ? 1 : 0);
-    const grant = (r: Reg): Reg | undefined =>
-      r.type === ptr.type && r.id === ptr.id && r.range < range ? { ...r, range } : undefined;
+    const grant = (r: Reg): Reg | undefined => {
+      if (r.type !== ptr.type || r.id !== ptr.id || r.range >= range) return undefined;
+      const n = copyReg(r);
+      n.range = range;
+      return n;
+    };
     for (const f of st.frames) {
       for (let i = 0; i < 11; i++) {
         const n = grant(f.regs[i]);
