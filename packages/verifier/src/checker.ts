@@ -40,13 +40,14 @@ import { Reject } from './errors.js';
 import { checkHelperCall } from './helper-call.js';
 import { liveness } from './liveness.js';
 import {
-  addEntry,
   backtrack,
   type Checkpoint,
   decidingRegs,
+  HistLog,
   type History,
   LINKED_SLOT,
   markAllPrecise,
+  NO_HIST,
   Want,
 } from './precision.js';
 import { AluMemo, scalarAlu, scalarEnd } from './scalar-alu.js';
@@ -311,7 +312,8 @@ export class Checker {
   private parent: Checkpoint | null = null;
   /** The current path segment: where it started (the parent's instruction) and its history. */
   private segFirst = 0;
-  private hist: History = null;
+  private hist: History = NO_HIST;
+  private readonly histLog = new HistLog();
   /** The instruction executed before `pc` on this path (-1 at the entry). */
   private prevInsn = -1;
   /** Jump-class instructions processed (jumps, calls, exits), and both counts at the last checkpoint. */
@@ -500,7 +502,7 @@ export class Checker {
   // ---- the walk --------------------------------------------------------------------------
 
   run(initial: State): void {
-    this.pending.push({ state: initial, pc: 0, from: -1, parent: null, first: 0, hist: null });
+    this.pending.push({ state: initial, pc: 0, from: -1, parent: null, first: 0, hist: NO_HIST });
     try {
       while (this.pending.length > 0) {
         const p = this.pending.pop()!;
@@ -526,7 +528,7 @@ export class Checker {
       }
       // A jump, call or return led here: the history records where from.
       if (this.prevInsn >= 0 && this.pc !== this.prevInsn + 1)
-        this.hist = addEntry(this.hist, this.pc, this.prevInsn, -1, undefined);
+        this.hist = this.histLog.add(this.hist, this.pc, this.prevInsn, -1, -1);
       if (this.s.prunePoint[this.pc] && this.isStateVisited()) {
         this.endPath();
         return;
@@ -588,7 +590,7 @@ export class Checker {
    */
   private keepForComparison(c: Checkpoint): void {
     c.parent = null;
-    c.hist = null;
+    c.hist = NO_HIST;
     const frames = c.frames;
     for (let k = 0; k < frames.length; k++) {
       const live = this.frameLiveRegs(frames, k, c.insn);
@@ -639,7 +641,7 @@ export class Checker {
     const pc = this.pc;
     // regsKey of the current state, computed when first needed (loop check, new checkpoint).
     let key: number | undefined;
-    const force = (this.hist?.length ?? 0) > MAX_HIST || this.pruning === 'every-prune-point';
+    const force = this.histLog.length(this.hist) > MAX_HIST || this.pruning === 'every-prune-point';
     const jmps = this.jmpsProcessed - this.prevJmps;
     const insns = this.stats.processed - this.prevInsns;
     let addNew = force || (jmps >= 2 && insns >= 8);
@@ -697,8 +699,9 @@ export class Checker {
     this.prevJmps = this.jmpsProcessed;
     this.prevInsns = this.stats.processed;
     // The jump that led here starts the new segment's history.
+    const log = this.histLog;
     const last = this.hist;
-    const into = last && last.idx === pc ? last : null;
+    const into = last !== NO_HIST && log.idx(last) === pc ? last : NO_HIST;
     const ckpt: Checkpoint = {
       frames: copyFrames(this.st),
       refs: this.st.refs,
@@ -706,7 +709,7 @@ export class Checker {
       insn: pc,
       first: this.segFirst,
       last: this.prevInsn,
-      hist: into ? into.older : last,
+      hist: into === NO_HIST ? last : log.older(into),
       parent: this.parent,
       branches: 1,
       hit: 0,
@@ -718,7 +721,8 @@ export class Checker {
       unsafePrecise: false,
       unsafeFrame: null,
     };
-    this.hist = into && addEntry(null, into.idx, into.prev, into.slot, into.linked);
+    this.hist =
+      into === NO_HIST ? NO_HIST : log.add(NO_HIST, pc, log.prev(into), log.slot(into), log.linked(into));
     this.segFirst = pc;
     if (!list) {
       list = [];
@@ -739,6 +743,7 @@ export class Checker {
     const walked = backtrack(
       this.insns,
       this.decidingRegs,
+      this.histLog,
       this.pc,
       this.segFirst,
       this.hist,
@@ -859,11 +864,12 @@ export class Checker {
 
   /** Record a stack access of the current instruction in the history: a spill or fill of `slot`. */
   private noteSlot(frame: number, slot: number): void {
+    const log = this.histLog;
     const last = this.hist;
     this.hist =
-      last && last.idx === this.pc
-        ? addEntry(last.older, last.idx, last.prev, frame * 64 + slot, last.linked)
-        : addEntry(last, this.pc, this.pc - 1, frame * 64 + slot, undefined);
+      last !== NO_HIST && log.idx(last) === this.pc
+        ? log.add(log.older(last), this.pc, log.prev(last), frame * 64 + slot, log.linked(last))
+        : log.add(last, this.pc, this.pc - 1, frame * 64 + slot, -1);
   }
 
   /**
@@ -1647,11 +1653,13 @@ export class Checker {
     if (d.id || d.id32) this.linkedScalars(d, linked);
     if (insn.source === 'reg' && (s.id || s.id32)) this.linkedScalars(s, linked);
     if (linked.length < 2) return;
+    const log = this.histLog;
     const last = this.hist;
+    const set = log.addLinked(linked);
     this.hist =
-      last && last.idx === this.pc
-        ? addEntry(last.older, last.idx, last.prev, last.slot, linked)
-        : addEntry(last, this.pc, this.pc - 1, -1, linked);
+      last !== NO_HIST && log.idx(last) === this.pc
+        ? log.add(log.older(last), this.pc, log.prev(last), log.slot(last), set)
+        : log.add(last, this.pc, this.pc - 1, -1, set);
   }
 
   private applyRefinement(st: State, insn: JmpInsn, nd: Bounds, ns: Bounds): void {

@@ -12,37 +12,88 @@ import type { UnsafeAt } from './equivalence.js';
 import { markRegPrecise, markSpillPrecise, regPrecise, type State, spillOf, spillPrecise } from './state.js';
 
 /**
- * One entry of a path's jump history, for the instruction `idx`: the instruction executed just
- * before it (`idx - 1` unless a jump, call or return led there), the stack slot it spilled to or
- * filled from, and the scalars linked with a conditional jump's operands (narrowed together).
- * A history is its newest entry, each entry linking to the one before it in the same path
- * segment: entries are never changed, so a forked path shares its history instead of copying it.
+ * A path's jump history: the handle of its newest entry in the verification's `HistLog`, or
+ * NO_HIST. Each entry links to the one before it in the same path segment; entries are never
+ * changed, so a forked path shares its history instead of copying it.
  */
-export interface HistEntry {
-  idx: number;
-  prev: number;
-  /** frame * 64 + slot, or -1. */
-  slot: number;
-  /** Linked registers (frame * 16 + reg) and spills (LINKED_SLOT + frame * 64 + slot). */
-  linked: readonly number[] | undefined;
-  /** The entry before this one in the segment, or null. */
-  older: HistEntry | null;
-  /** Entries from the segment's start to this one. */
-  length: number;
-}
+export type History = number;
+export const NO_HIST = -1;
 
-/** A history: its newest entry, or null for none. */
-export type History = HistEntry | null;
+/** int32 words per entry of a HistLog, and where each field is. */
+const ENTRY = 6;
+const IDX = 0;
+const PREV = 1;
+const SLOT = 2;
+const LINKED = 3;
+const OLDER = 4;
+const LENGTH = 5;
 
-/** The history `older` with one entry added. */
-export function addEntry(
-  older: History,
-  idx: number,
-  prev: number,
-  slot: number,
-  linked: readonly number[] | undefined,
-): HistEntry {
-  return { idx, prev, slot, linked, older, length: older ? older.length + 1 : 1 };
+/**
+ * The jump histories of one verification's paths, in one append-only log of int32 words: no
+ * object per entry, so nothing for the garbage collector to trace or copy (an object per jump,
+ * alive as long as the checkpoint whose segment it is in, made a good part of what survived
+ * minor collections). An entry, for the instruction `idx`, holds the instruction executed just
+ * before it (`idx - 1` unless a jump, call or return led there), the stack slot it spilled to or
+ * filled from, the scalars linked with a conditional jump's operands (narrowed together), the
+ * entry before it in its segment, and the segment's length up to it.
+ */
+export class HistLog {
+  private words = new Int32Array(ENTRY * 1024);
+  private size = 0;
+  /** Linked registers (frame * 16 + reg) and spills (LINKED_SLOT + frame * 64 + slot), by set. */
+  private readonly linkedSets: (readonly number[])[] = [];
+
+  /**
+   * The history `older` with an entry added. `slot`: frame * 64 + slot, or -1; `linked`: a set
+   * from `addLinked`, or -1.
+   */
+  add(older: History, idx: number, prev: number, slot: number, linked: number): History {
+    if (this.size + ENTRY > this.words.length) {
+      const grown = new Int32Array(this.words.length * 2);
+      grown.set(this.words);
+      this.words = grown;
+    }
+    const h = this.size;
+    const w = this.words;
+    w[h + IDX] = idx;
+    w[h + PREV] = prev;
+    w[h + SLOT] = slot;
+    w[h + LINKED] = linked;
+    w[h + OLDER] = older;
+    w[h + LENGTH] = older === NO_HIST ? 1 : w[older + LENGTH] + 1;
+    this.size += ENTRY;
+    return h;
+  }
+
+  /** Keep a set of linked scalars for entries to name. */
+  addLinked(linked: readonly number[]): number {
+    this.linkedSets.push(linked);
+    return this.linkedSets.length - 1;
+  }
+
+  idx(h: History): number {
+    return this.words[h + IDX];
+  }
+  prev(h: History): number {
+    return this.words[h + PREV];
+  }
+  slot(h: History): number {
+    return this.words[h + SLOT];
+  }
+  /** The linked set of the entry (from `addLinked`), or -1. */
+  linked(h: History): number {
+    return this.words[h + LINKED];
+  }
+  older(h: History): History {
+    return this.words[h + OLDER];
+  }
+  /** Entries in the history. */
+  length(h: History): number {
+    return h === NO_HIST ? 0 : this.words[h + LENGTH];
+  }
+  linkedSet(set: number): readonly number[] | undefined {
+    return set < 0 ? undefined : this.linkedSets[set];
+  }
 }
 
 export const LINKED_SLOT = 1024;
@@ -138,17 +189,19 @@ export class Want {
 
 /**
  * What is wanted before `insn` given what is wanted after it (Linux's backtrack_insn). `next`
- * is the instruction executed after it on this path. False when the dependency cannot be
- * followed (the caller then marks every scalar precise).
+ * is the instruction executed after it on this path; `slot` and `linked` its history entry's
+ * (-1 and undefined without one). False when the dependency cannot be followed (the caller then
+ * marks every scalar precise).
  */
 function backtrackInsn(
   insn: Insn,
   insns: readonly Insn[],
   next: number,
-  e: HistEntry | undefined,
+  slot: number,
+  linked: readonly number[] | undefined,
   w: Want,
 ): boolean {
-  w.syncLinked(e?.linked);
+  w.syncLinked(linked);
   const f = w.frame;
   switch (insn.kind) {
     case 'alu':
@@ -168,14 +221,14 @@ function backtrackInsn(
       if (!w.hasReg(f, insn.dst)) break;
       w.clearReg(f, insn.dst);
       // A fill restores a spilled scalar: the slot is wanted. Other loads give unknown values.
-      if (e && e.slot >= 0) w.setSlot(e.slot >> 6, e.slot & 63);
+      if (slot >= 0) w.setSlot(slot >> 6, slot & 63);
       break;
     case 'st':
     case 'stx':
       // A scalar used as a base address: pointer arithmetic this walk cannot follow.
       if (w.hasReg(f, insn.dst)) return false;
-      if (!e || e.slot < 0 || !w.hasSlot(e.slot >> 6, e.slot & 63)) break;
-      w.clearSlot(e.slot >> 6, e.slot & 63);
+      if (slot < 0 || !w.hasSlot(slot >> 6, slot & 63)) break;
+      w.clearSlot(slot >> 6, slot & 63);
       if (insn.kind === 'stx') w.setReg(f, insn.src);
       break;
     case 'atomic':
@@ -226,7 +279,7 @@ function backtrackInsn(
     default:
       break;
   }
-  w.syncLinked(e?.linked);
+  w.syncLinked(linked);
   return true;
 }
 
@@ -274,13 +327,14 @@ export function decidingRegs(insns: readonly Insn[]): Int8Array {
 
 /**
  * Walk backwards from `pc` (not yet executed, so not walked) on the current path — its segment
- * starting at `first` with the history `hist`, below the checkpoint `parent` — marking what `w`
+ * starting at `first` with the history `hist` (in `log`), below the checkpoint `parent` — marking what `w`
  * wants in every explored state on the way, until nothing is wanted. Returns the number of
  * instructions walked, or -1 when the walk had to give up (see `markAllPrecise`).
  */
 export function backtrack(
   insns: readonly Insn[],
   deciding: Int8Array,
+  log: HistLog,
   pc: number,
   first: number,
   hist: History,
@@ -293,22 +347,24 @@ export function backtrack(
   let skip = true;
   for (;;) {
     for (;;) {
-      const e = hist && hist.idx === i ? hist : undefined;
+      const e = hist !== NO_HIST && log.idx(hist) === i ? hist : NO_HIST;
       if (skip) skip = false;
       else {
         walked++;
         const d = deciding[i];
         // Without a history entry most instructions matter only when one register is wanted.
-        if (e || d < 0 || w.hasReg(w.frame, d)) {
-          if (!backtrackInsn(insns[i], insns, next, e, w)) return -1;
+        if (e !== NO_HIST || d < 0 || w.hasReg(w.frame, d)) {
+          const slot = e === NO_HIST ? -1 : log.slot(e);
+          const linked = e === NO_HIST ? undefined : log.linkedSet(log.linked(e));
+          if (!backtrackInsn(insns[i], insns, next, slot, linked, w)) return -1;
           if (w.empty()) return walked;
         }
       }
-      if (i === first && (!hist || (!hist.older && hist.idx === i))) break;
+      if (i === first && (hist === NO_HIST || (log.older(hist) === NO_HIST && log.idx(hist) === i))) break;
       next = i;
-      if (e) {
-        i = e.prev;
-        hist = e.older;
+      if (e !== NO_HIST) {
+        i = log.prev(e);
+        hist = log.older(e);
       } else i--;
     }
     // At the program's entry what is still wanted is the initial state, the same on every path.
