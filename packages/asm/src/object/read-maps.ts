@@ -95,7 +95,9 @@ export function readMaps(
         flags: BPF_F_MMAPABLE | (readOnly ? BPF_F_RDONLY_PROG : 0),
         origin: 'global-data',
         section: section.name,
-        initialData: section.type === SHT_NOBITS ? new Uint8Array(section.size) : section.data.slice(),
+        // A copy of its own: where the file is a Node Buffer, slice() would be a view that
+        // keeps the whole file alive for as long as the map.
+        initialData: section.type === SHT_NOBITS ? new Uint8Array(section.size) : new Uint8Array(section.data),
         readOnly,
         variables: symbolsIn(section)
           .filter((s) => s.type === STT_OBJECT)

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { haveTool } from '@tbpf/isa/testing/tools';
 import { describe, expect, it } from 'vitest';
 import { type Compiler, compile, compilerTool, readBytes } from '../../test-corpus/objects/toolchain.js';
@@ -52,6 +53,11 @@ describe.each<Compiler>(['clang-g', 'clang-be', 'gcc-btf'])('readObject on %s ob
           m.initialData!.length,
         ]);
       }
+      // Read from a Node Buffer (whose slice is a view) too: each map owns its bytes, it does not
+      // keep the whole file alive.
+      const fromBuffer = readObject(readFileSync(compile('globals.c', compiler)));
+      for (const m of fromBuffer.maps.filter((m) => m.origin === 'global-data'))
+        expect(m.initialData!.buffer.byteLength, m.name).toBe(m.initialData!.length);
       expect(obj.license).toBe('Dual MIT/GPL');
       // Every global-data reference points inside its section; `seen` (= 7) is a u64 in .data.
       const [prog] = obj.programs;
