@@ -97,7 +97,8 @@ export function readMaps(
         section: section.name,
         // A copy of its own: where the file is a Node Buffer, slice() would be a view that
         // keeps the whole file alive for as long as the map.
-        initialData: section.type === SHT_NOBITS ? new Uint8Array(section.size) : new Uint8Array(section.data),
+        initialData:
+          section.type === SHT_NOBITS ? new Uint8Array(section.size) : new Uint8Array(section.data),
         readOnly,
         variables: symbolsIn(section)
           .filter((s) => s.type === STT_OBJECT)
