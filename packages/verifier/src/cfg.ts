@@ -18,6 +18,11 @@ export class StructureError extends Error {
 export interface Structure {
   /** Branch target (instruction index) of each jump/gotol/local call; -1 elsewhere. */
   target: Int32Array;
+  /**
+   * Successors of each instruction inside its function: `next[2 * i]` and `next[2 * i + 1]`,
+   * -1 for none (a call continues at the next instruction).
+   */
+  next: Int32Array;
   /** Start instruction of each sub-program, ascending; [0] is the entry. */
   subprogStarts: number[];
   /** Sub-program index of each instruction. */
@@ -43,45 +48,64 @@ function opcodeOf(insn: Insn): number {
 
 const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
 
-/** The register an instruction writes (-1: none) and the ones it reads (-1: none). */
-function regsOf(insn: Insn): [write: number, read1: number, read2: number] {
+/** A register number an instruction names is valid (-1: it names none). */
+const validReg = (r: number): boolean => r === -1 || (Number.isInteger(r) && r >= 0 && r <= 10);
+
+/**
+ * The first invalid register the instruction names (the ones it reads, then the one it
+ * writes), or -1.
+ */
+function invalidReg(insn: Insn): number {
   switch (insn.kind) {
     case 'alu':
-      return [insn.dst, insn.source === 'reg' ? insn.src : -1, -1];
+      if (insn.source === 'reg' && !validReg(insn.src)) return insn.src;
+      return validReg(insn.dst) ? -1 : insn.dst;
     case 'end':
     case 'lddw':
-      return [insn.dst, -1, -1];
+      return validReg(insn.dst) ? -1 : insn.dst;
     case 'jmp':
-      return [-1, insn.dst, insn.source === 'reg' ? insn.src : -1];
+      if (!validReg(insn.dst)) return insn.dst;
+      return insn.source === 'reg' && !validReg(insn.src) ? insn.src : -1;
     case 'callx':
-      return [-1, insn.reg, -1];
+      return validReg(insn.reg) ? -1 : insn.reg;
     case 'ldind':
-      return [-1, insn.src, -1];
+      return validReg(insn.src) ? -1 : insn.src;
     case 'ldx':
-      return [insn.dst, insn.src, -1];
+      if (!validReg(insn.src)) return insn.src;
+      return validReg(insn.dst) ? -1 : insn.dst;
     case 'st':
-      return [-1, insn.dst, -1];
+      return validReg(insn.dst) ? -1 : insn.dst;
     case 'stx':
     case 'atomic':
-      return [-1, insn.dst, insn.src];
+      if (!validReg(insn.dst)) return insn.dst;
+      return validReg(insn.src) ? -1 : insn.src;
     default:
-      return [-1, -1, -1];
+      return -1;
   }
 }
 
-const validReg = (r: number): boolean => r === -1 || (Number.isInteger(r) && r >= 0 && r <= 10);
+/** The register an instruction writes, or -1. */
+function writtenReg(insn: Insn): number {
+  return insn.kind === 'alu' || insn.kind === 'end' || insn.kind === 'lddw' || insn.kind === 'ldx'
+    ? insn.dst
+    : -1;
+}
 
 function checkInsn(insn: Insn, i: number, cpu: CpuVersion): void {
   const v = cpuVersion(insn);
   if (v === undefined || v > cpu) throw new StructureError(i, `unknown opcode ${hex2(opcodeOf(insn))}`);
-  const [write, read1, read2] = regsOf(insn);
-  const bad = !validReg(read1) ? read1 : !validReg(read2) ? read2 : !validReg(write) ? write : -1;
+  const bad = invalidReg(insn);
   if (bad !== -1) throw new StructureError(i, `R${bad} is invalid`);
-  if (write === 10) throw new StructureError(i, 'frame pointer is read only');
+  if (writtenReg(insn) === 10) throw new StructureError(i, 'frame pointer is read only');
   if (insn.kind === 'call' && insn.target === 'kfunc') {
     throw new StructureError(i, 'calling kernel functions is not supported');
   }
-  if (insn.kind === 'alu' && insn.source === 'imm' && insn.imm === 0 && /^s?(div|mod)$/.test(insn.op)) {
+  if (
+    insn.kind === 'alu' &&
+    insn.source === 'imm' &&
+    insn.imm === 0 &&
+    (insn.op === 'div' || insn.op === 'sdiv' || insn.op === 'mod' || insn.op === 'smod')
+  ) {
     throw new StructureError(i, 'div by zero');
   }
   if (insn.kind === 'lddw' && (insn.source === 'var_addr' || insn.source === 'code_addr')) {
@@ -92,18 +116,71 @@ function checkInsn(insn: Insn, i: number, cpu: CpuVersion): void {
   }
 }
 
-function isCondJump(insn: Insn): boolean {
-  return insn.kind === 'jmp';
+/**
+ * How an instruction passes control on, one small number per instruction: the passes after the
+ * first read these instead of the instruction objects.
+ */
+const FLOW_NEXT = 0;
+const FLOW_EXIT = 1;
+/** `ja` and `gotol`. */
+const FLOW_GOTO = 2;
+const FLOW_COND = 3;
+const FLOW_LOCAL_CALL = 4;
+/** Helper calls and `callx`. */
+const FLOW_CALL = 5;
+
+function flowOf(insn: Insn): number {
+  switch (insn.kind) {
+    case 'exit':
+      return FLOW_EXIT;
+    case 'ja':
+    case 'gotol':
+      return FLOW_GOTO;
+    case 'jmp':
+      return FLOW_COND;
+    case 'call':
+      return insn.target === 'local' ? FLOW_LOCAL_CALL : FLOW_CALL;
+    case 'callx':
+      return FLOW_CALL;
+    default:
+      return FLOW_NEXT;
+  }
 }
 
-function endsFlow(insn: Insn): boolean {
-  return insn.kind === 'exit' || insn.kind === 'ja' || insn.kind === 'gotol';
+/**
+ * Each instruction's successors inside its function, two numbers per instruction (-1: none): a
+ * call, local or not, continues at the next instruction.
+ */
+function flowSuccessors(flow: Uint8Array, target: Int32Array): Int32Array {
+  const n = flow.length;
+  const next = new Int32Array(2 * n).fill(-1);
+  for (let i = 0; i < n; i++) {
+    const after = i + 1 < n ? i + 1 : -1;
+    switch (flow[i]) {
+      case FLOW_EXIT:
+        break;
+      case FLOW_GOTO:
+        next[2 * i] = target[i];
+        break;
+      case FLOW_COND:
+        next[2 * i] = after;
+        next[2 * i + 1] = target[i];
+        break;
+      default:
+        next[2 * i] = after;
+    }
+  }
+  return next;
 }
 
 export function checkStructure(insns: readonly Insn[], cpu: CpuVersion, strictRfc: boolean): Structure {
   const n = insns.length;
   if (n === 0) throw new StructureError(0, 'empty program');
-  for (let i = 0; i < n; i++) checkInsn(insns[i], i, cpu);
+  const flow = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    checkInsn(insns[i], i, cpu);
+    flow[i] = flowOf(insns[i]);
+  }
 
   const target = new Int32Array(n).fill(-1);
   const targets = branchTargets(insns);
@@ -111,10 +188,8 @@ export function checkStructure(insns: readonly Insn[], cpu: CpuVersion, strictRf
   const starts = new Set<number>([0]);
   targets.forEach((t, i) => {
     if (!t) return;
-    const insn = insns[i];
     if (!t.ok) {
-      const isCall = insn.kind === 'call';
-      if (isCall) throw new StructureError(i, 'call to invalid destination');
+      if (flow[i] === FLOW_LOCAL_CALL) throw new StructureError(i, 'call to invalid destination');
       // Report the target as an instruction index would be (the slot for lddw middles).
       throw new StructureError(
         i,
@@ -124,7 +199,7 @@ export function checkStructure(insns: readonly Insn[], cpu: CpuVersion, strictRf
       );
     }
     target[i] = t.index;
-    if (insn.kind === 'call') starts.add(t.index);
+    if (flow[i] === FLOW_LOCAL_CALL) starts.add(t.index);
   });
 
   const subprogStarts = [...starts].sort((a, b) => a - b);
@@ -132,59 +207,54 @@ export function checkStructure(insns: readonly Insn[], cpu: CpuVersion, strictRf
   for (let s = 0; s < subprogStarts.length; s++) {
     const end = s + 1 < subprogStarts.length ? subprogStarts[s + 1] : n;
     for (let i = subprogStarts[s]; i < end; i++) subprogOf[i] = s;
-    const last = insns[end - 1];
-    if (!endsFlow(last)) {
+    const last = flow[end - 1];
+    if (last !== FLOW_EXIT && last !== FLOW_GOTO) {
       if (end === n) throw new StructureError(end - 1, `jump out of range from insn ${end - 1} to ${end}`);
       throw new StructureError(end - 1, 'last insn is not an exit or jmp');
     }
   }
   const callees = subprogStarts.map(() => new Set<number>());
   for (let i = 0; i < n; i++) {
-    const insn = insns[i];
     if (target[i] < 0) continue;
-    if (insn.kind === 'call') {
+    if (flow[i] === FLOW_LOCAL_CALL) {
       callees[subprogOf[i]].add(subprogOf[target[i]]);
     } else if (subprogOf[target[i]] !== subprogOf[i]) {
       throw new StructureError(i, `jump out of range from insn ${i} to ${target[i]}`);
     }
   }
 
-  // Depth-first walk: reachability, back-edges, pruning points (Linux's check_cfg).
-  const prunePoint = new Uint8Array(n);
+  // Depth-first walk over the functions' edges and the local calls: reachability and, in
+  // strict mode, back-edges (Linux's check_cfg).
+  const next = flowSuccessors(flow, target);
   const color = new Uint8Array(n); // 0 new, 1 on the DFS stack, 2 done
-  const stack: number[] = [0];
-  const nextEdge = new Int32Array(n);
+  const stack = new Int32Array(n);
+  const nextEdge = new Uint8Array(n);
+  let depth = 1;
   color[0] = 1;
-  /** The k-th successor of instruction i, or -1 when it has no more. */
-  const successor = (i: number, k: number): number => {
-    const insn = insns[i];
-    if (insn.kind === 'exit') return -1;
-    if (insn.kind === 'ja' || insn.kind === 'gotol') return k === 0 ? target[i] : -1;
-    if (isCondJump(insn) || (insn.kind === 'call' && insn.target === 'local'))
-      return k === 0 ? i + 1 : k === 1 ? target[i] : -1;
-    return k === 0 ? i + 1 : -1;
-  };
-  while (stack.length > 0) {
-    const t = stack[stack.length - 1];
-    const w = successor(t, nextEdge[t]);
+  while (depth > 0) {
+    const t = stack[depth - 1];
+    const k = nextEdge[t]++;
+    // A local call's second edge is its callee's entry.
+    const w =
+      k === 0 ? next[2 * t] : k !== 1 ? -1 : flow[t] === FLOW_LOCAL_CALL ? target[t] : next[2 * t + 1];
     if (w < 0) {
       color[t] = 2;
-      stack.pop();
-      continue;
-    }
-    nextEdge[t]++;
-    const insn = insns[t];
-    if (insn.kind === 'jmp' || insn.kind === 'ja' || insn.kind === 'gotol') prunePoint[target[t]] = 1;
-    if (insn.kind === 'jmp') prunePoint[t] = 1;
-    if (insn.kind === 'call' || insn.kind === 'callx') prunePoint[t + 1] = 1;
-    if (insn.kind === 'call' && insn.target === 'local') prunePoint[t] = 1;
-    if (color[w] === 0) {
+      depth--;
+    } else if (color[w] === 0) {
       color[w] = 1;
-      stack.push(w);
+      stack[depth++] = w;
     } else if (color[w] === 1 && strictRfc) {
       throw new StructureError(t, `back-edge from insn ${t} to ${w}`);
     }
   }
   for (let i = 0; i < n; i++) if (color[i] === 0) throw new StructureError(i, `unreachable insn ${i}`);
-  return { target, subprogStarts, subprogOf, prunePoint, callees };
+  // Pruning points: jumps and their targets, local calls, the instruction after any call.
+  const prunePoint = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const f = flow[i];
+    if (f === FLOW_COND || f === FLOW_GOTO) prunePoint[target[i]] = 1;
+    if (f === FLOW_COND || f === FLOW_LOCAL_CALL) prunePoint[i] = 1;
+    if (f === FLOW_CALL || f === FLOW_LOCAL_CALL) prunePoint[i + 1] = 1;
+  }
+  return { target, next, subprogStarts, subprogOf, prunePoint, callees };
 }

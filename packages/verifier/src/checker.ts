@@ -70,6 +70,7 @@ import {
   type RegType,
   regPrecise,
   SLOT_INVALID,
+  SLOT_MISC,
   STACK_INVALID,
   STACK_MISC,
   STACK_SIZE,
@@ -390,7 +391,7 @@ export class Checker {
     this.insnValue = new Array<Reg | undefined>(insns.length).fill(undefined);
     this.aluMemo = new AluMemo(insns.length, () => scalarReg());
     this.branchMemo = new BranchMemo(insns.length);
-    this.liveRegs = liveness(insns, structure.target, (id) => helperArgMask(opts, id));
+    this.liveRegs = liveness(insns, structure.next, structure.target, (id) => helperArgMask(opts, id));
     this.decidingRegs = decidingRegs(insns);
     this.stackLive = new StackLiveness(insns, structure.target, structure.subprogStarts);
   }
@@ -880,16 +881,28 @@ export class Checker {
   helperStackRead(regno: number, reg: Reg, lo: number, hi: number, size: number): void {
     this.noteStackRead(reg, lo, hi);
     const f = this.stackFrame(reg);
-    for (let o = lo; o < hi; o++) {
-      const i = o + STACK_SIZE;
-      const b = byteAt(f, i);
-      if (b === STACK_MISC || b === STACK_ZERO) continue;
-      if (b === STACK_SPILL && (!this.unpriv || f.spills[i >> 3]?.type === 'scalar')) continue;
-      const reason = isConst(reg)
-        ? `invalid read from stack R${regno} off ${lo}+${o - lo} size ${size}`
-        : `invalid read from stack R${regno} var_off ${tnumStr(reg)}+${o - lo} size ${size}`;
-      if (b === STACK_INVALID) this.uninitStackRead(reg.frame, reason);
-      else this.reject(reason);
+    for (let o = lo; o < hi; ) {
+      const slot = (o + STACK_SIZE) >> 3;
+      const end = Math.min(hi, (slot + 1) * 8 - STACK_SIZE);
+      // The slot's bytes in range all readable (the common case): checked at once. Two bits a
+      // byte: data (01, 10) differs in its bits, a spill (11) has both set.
+      const v = slotAt(f, slot);
+      const spillOk = !this.unpriv || f.spills[slot]?.type === 'scalar';
+      const ok = ((v ^ (v >> 1)) | (spillOk ? v & (v >> 1) : 0)) & SLOT_MISC;
+      const need = (SLOT_MISC >> (16 - 2 * (end - o))) << (((o + STACK_SIZE) & 7) << 1);
+      if ((ok & need) === need) {
+        o = end;
+        continue;
+      }
+      for (; o < end; o++) {
+        const b = byteAt(f, o + STACK_SIZE);
+        if (b === STACK_MISC || b === STACK_ZERO || (b === STACK_SPILL && spillOk)) continue;
+        const reason = isConst(reg)
+          ? `invalid read from stack R${regno} off ${lo}+${o - lo} size ${size}`
+          : `invalid read from stack R${regno} var_off ${tnumStr(reg)}+${o - lo} size ${size}`;
+        if (b === STACK_INVALID) this.uninitStackRead(reg.frame, reason);
+        else this.reject(reason);
+      }
     }
   }
 
@@ -1428,6 +1441,12 @@ export class Checker {
     if (this.unpriv && isPointer(spill)) this.reject('attempt to corrupt spilled pointer on stack');
     setSpill(f, slot, undefined);
     setSlot(f, slot, scrubbedSlot(slotAt(f, slot)));
+  }
+
+  /** `scrubSlot` for every slot holding a byte of [from, to). */
+  scrubSlots(f: Frame, from: number, to: number): void {
+    if (from >= to) return;
+    for (let slot = from >> 3; slot <= (to - 1) >> 3; slot++) this.scrubSlot(f, slot << 3);
   }
 
   /**

@@ -20,7 +20,7 @@ import {
   STACK_MISC,
   STACK_SIZE,
   scalarReg,
-  setByte,
+  setBytes,
   typeName,
 } from './state.js';
 
@@ -49,21 +49,16 @@ const SOCK_TYPES: readonly RegType[] = ['sock_common', 'sock', 'tcp_sock', 'xdp_
 
 const MEM_TYPES = 'fp, pkt, pkt_meta, map_key, map_value, mem, ringbuf_mem, buf, trusted_ptr_';
 
-/** A memory argument waiting for its size argument. */
-interface PendingMem {
-  regno: number;
-  reg: Reg;
-  write: boolean;
-}
-
 /** What one call learns from its arguments for the return value and the state change. */
 interface CallMeta {
   mapIdx: number;
   /**
-   * Memory arguments waiting for their size argument: Linux's helpers give each its own, right
-   * after it; the builtins (memcpy(dst, src, n)) share one.
+   * Memory arguments waiting for their size argument (bit n: rn; their registers do not change
+   * before it): Linux's helpers give each its own, right after it; the builtins
+   * (memcpy(dst, src, n)) share one. `memWrites`: those the helper only writes.
    */
-  mem: PendingMem[];
+  memArgs: number;
+  memWrites: number;
   /** Largest value of the last size argument (msize_max_value). */
   sizeMax: number;
   /** The constant value of the argument giving the returned record's size (`retSizeArg`). */
@@ -81,7 +76,8 @@ interface CallMeta {
  */
 const meta: CallMeta = {
   mapIdx: -1,
-  mem: [],
+  memArgs: 0,
+  memWrites: 0,
   sizeMax: 0,
   retSize: undefined,
   released: 0,
@@ -91,7 +87,8 @@ const meta: CallMeta = {
 
 function resetMeta(): CallMeta {
   meta.mapIdx = -1;
-  meta.mem.length = 0;
+  meta.memArgs = 0;
+  meta.memWrites = 0;
   meta.sizeMax = 0;
   meta.retSize = undefined;
   meta.released = 0;
@@ -99,6 +96,12 @@ function resetMeta(): CallMeta {
   meta.constKey = undefined;
   return meta;
 }
+
+/**
+ * What most helpers return: an unknown scalar, one register for every call (registers are never
+ * modified once stored in a state).
+ */
+const UNKNOWN_RESULT = scalarReg();
 
 /** `bpf_<name>#<id>` as Linux prints a helper. */
 function helperLabel(id: number, proto?: HelperPrototype): string {
@@ -131,7 +134,10 @@ export function checkHelperCall(c: Checker, id: number): void {
     if (i === retSizeArg && r.type === 'scalar' && isConst(r)) meta.retSize = constSigned(r);
     checkArg(c, proto, i, at, r, meta);
   }
-  if (meta.mem.length) c.reject(`internal: ${helperLabel(id, proto)} has no size for R${meta.mem[0].regno}`);
+  if (meta.memArgs)
+    c.reject(
+      `internal: ${helperLabel(id, proto)} has no size for R${31 - Math.clz32(meta.memArgs & -meta.memArgs)}`,
+    );
   if (meta.released) releaseReference(c, meta.released);
   for (let r = 1; r <= 5; r++) c.setReg(r, NOT_INIT);
   if (proto.changesPktData) clearPacketPointers(c);
@@ -219,11 +225,8 @@ function checkArgKind(
     case 'ptr_to_mem_or_null':
     case 'ptr_to_uninit_mem_or_null':
       if (!(isNull && at.endsWith('_or_null')) && !isMemPtr(r)) rejectType(c, regno, r, MEM_TYPES);
-      meta.mem.push({
-        regno,
-        reg: r,
-        write: at === 'ptr_to_uninit_mem' || at === 'ptr_to_uninit_mem_or_null',
-      });
+      meta.memArgs |= 1 << regno;
+      if (at === 'ptr_to_uninit_mem' || at === 'ptr_to_uninit_mem_or_null') meta.memWrites |= 1 << regno;
       return;
     case 'ptr_to_fixed_mem':
     case 'ptr_to_uninit_fixed_mem': {
@@ -294,16 +297,18 @@ function checkSizeArg(c: Checker, regno: number, r: Reg, zeroOk: boolean, meta: 
   if (umaxOf(r) >= MAX_VAR_OFF)
     c.reject(`R${regno} unbounded memory access, use 'var &= const' or 'if (var < const)'`);
   meta.sizeMax = umaxOf(r);
-  for (const mem of meta.mem) {
-    const reg = mem.reg;
+  for (let m = 1; m < regno; m++) {
+    if (!(meta.memArgs & (1 << m))) continue;
+    const reg = c.readReg(m);
     if (reg.type === 'scalar') {
       // A NULL `_or_null` memory argument: only with a size of 0.
       if (umaxOf(r) === 0) continue;
-      c.reject(`R${mem.regno} type=scalar expected=fp`);
+      c.reject(`R${m} type=scalar expected=fp`);
     }
-    helperMem(c, mem.regno, reg, umaxOf(r), uminOf(r), mem.write, zeroOk);
+    helperMem(c, m, reg, umaxOf(r), uminOf(r), (meta.memWrites & (1 << m)) !== 0, zeroOk);
   }
-  meta.mem.length = 0;
+  meta.memArgs = 0;
+  meta.memWrites = 0;
 }
 
 function isMemPtr(r: Reg): boolean {
@@ -334,10 +339,8 @@ function helperMem(
       const lo = c.stackStart(regno, reg, 0, size, 'indirect access to');
       const hi = c.stackEnd(reg, 0, size);
       if (write) {
-        for (let o = lo; o < hi; o++) c.scrubSlot(f, o + STACK_SIZE);
-        if (isConst(reg)) {
-          for (let o = lo; o < lo + minSize; o++) setByte(f, o + STACK_SIZE, STACK_MISC);
-        }
+        c.scrubSlots(f, lo + STACK_SIZE, hi + STACK_SIZE);
+        if (isConst(reg)) setBytes(f, lo + STACK_SIZE, lo + minSize + STACK_SIZE, STACK_MISC);
         return;
       }
       c.helperStackRead(regno, reg, lo, hi, size);
@@ -440,19 +443,21 @@ function setReturn(c: Checker, proto: HelperPrototype, meta: CallMeta): void {
       c.setReg(0, NOT_INIT);
       return;
     case 'integer': {
-      const r0 = scalarReg();
-      if (proto.retMaxArg !== undefined) {
-        // do_refine_retval_range: an errno, or at most the buffer's size.
-        const lo = constBoundsOf(-MAX_ERRNO);
-        const hi = constBoundsOf(meta.sizeMax);
-        r0.sminh = lo.sminh;
-        r0.sminl = lo.sminl;
-        r0.smaxh = hi.smaxh;
-        r0.smaxl = hi.smaxl;
-        r0.s32min = -MAX_ERRNO;
-        r0.s32max = meta.sizeMax | 0; // int32, see Reg
-        sync(r0);
+      if (proto.retMaxArg === undefined) {
+        c.setReg(0, UNKNOWN_RESULT);
+        return;
       }
+      // do_refine_retval_range: an errno, or at most the buffer's size.
+      const r0 = scalarReg();
+      const lo = constBoundsOf(-MAX_ERRNO);
+      const hi = constBoundsOf(meta.sizeMax);
+      r0.sminh = lo.sminh;
+      r0.sminl = lo.sminl;
+      r0.smaxh = hi.smaxh;
+      r0.smaxl = hi.smaxl;
+      r0.s32min = -MAX_ERRNO;
+      r0.s32max = meta.sizeMax | 0; // int32, see Reg
+      sync(r0);
       c.setReg(0, r0);
       return;
     }

@@ -57,11 +57,13 @@ function useDef(insn: Insn, helperArgs: (id: number) => number): UseDef {
 }
 
 /**
- * `liveIn[i]`: registers live before instruction i (r10 always). A local call continues at
- * i + 1 in the caller's view and reads the arguments its callee reads.
+ * `liveIn[i]`: registers live before instruction i (r10 always), from the successors inside
+ * each function (`next`, see Structure). A local call continues at i + 1 in the caller's view
+ * and reads the arguments its callee reads.
  */
 export function liveness(
   insns: readonly Insn[],
+  next: Int32Array,
   target: Int32Array,
   helperArgs: (id: number) => number,
 ): Uint16Array {
@@ -69,22 +71,24 @@ export function liveness(
   const liveIn = new Uint16Array(n);
   const uses = new Uint16Array(n);
   const defs = new Uint16Array(n);
+  /** The entry of the function each local call calls; -1 elsewhere. */
+  const callee = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
-    const ud = useDef(insns[i], helperArgs);
+    const insn = insns[i];
+    const ud = useDef(insn, helperArgs);
     uses[i] = ud & 0xffff;
     defs[i] = ud >>> 16;
+    if (insn.kind === 'call' && insn.target === 'local') callee[i] = target[i];
   }
   let changed = true;
   while (changed) {
     changed = false;
     for (let i = n - 1; i >= 0; i--) {
-      const insn = insns[i];
-      let out = 0;
-      let use = uses[i];
-      if (insn.kind === 'ja' || insn.kind === 'gotol') out = liveIn[target[i]];
-      else if (insn.kind === 'jmp') out = liveIn[i + 1] | liveIn[target[i]];
-      else if (insn.kind !== 'exit' && i + 1 < n) out = liveIn[i + 1];
-      if (insn.kind === 'call' && insn.target === 'local') use |= liveIn[target[i]] & ARGS;
+      const a = next[2 * i];
+      const b = next[2 * i + 1];
+      const out = (a >= 0 ? liveIn[a] : 0) | (b >= 0 ? liveIn[b] : 0);
+      const c = callee[i];
+      const use = c >= 0 ? uses[i] | (liveIn[c] & ARGS) : uses[i];
       const v = use | (out & ~defs[i]) | R10;
       if (v !== liveIn[i]) {
         liveIn[i] = v;

@@ -124,10 +124,28 @@ export function constRegWords(h: number, l: number): Reg {
   return scalarReg(constBounds(h, l));
 }
 
-export function ptrReg(type: RegType, fields: Partial<Reg> = {}): Reg {
-  const r = withBounds(BASE, constBounds(0, 0));
+/** What a new pointer may set besides its type (the rest as BASE, its variable offset 0). */
+export type PtrFields = Partial<
+  Pick<Reg, 'nullable' | 'off' | 'id' | 'refId' | 'map' | 'size' | 'rdonly' | 'ringbuf' | 'range' | 'frame'>
+>;
+
+const ZERO_OFFSET: Bounds = Object.freeze(constBounds(0, 0));
+
+/** A pointer of `type` (field by field: `Object.assign` or a spread would allocate and make another shape). */
+export function ptrReg(type: RegType, fields: PtrFields = {}): Reg {
+  const r = withBounds(BASE, ZERO_OFFSET);
   r.type = type;
-  return Object.assign(r, fields);
+  r.nullable = fields.nullable ?? false;
+  r.off = fields.off ?? 0;
+  r.id = fields.id ?? 0;
+  r.refId = fields.refId ?? 0;
+  r.map = fields.map ?? -1;
+  r.size = fields.size ?? 0;
+  r.rdonly = fields.rdonly ?? false;
+  r.ringbuf = fields.ringbuf ?? false;
+  r.range = fields.range ?? 0;
+  r.frame = fields.frame ?? 0;
+  return r;
 }
 
 export const isPointer = (r: Reg): boolean => r.type !== 'scalar' && r.type !== 'not_init';
@@ -210,6 +228,8 @@ export const slotAt = (f: Frame, slot: number): number => (f.slots[slot >> 1] >>
 
 /** Set the packed byte states of stack slot `slot`. */
 export function setSlot(f: Frame, slot: number, v: number): void {
+  // Most stack writes leave the slot's byte states as they were: no copy of a shared array then.
+  if (slotAt(f, slot) === v) return;
   if (f.slotsShared) {
     f.slots = f.slots.slice();
     f.slotsShared = false;
@@ -229,8 +249,22 @@ export function setByte(f: Frame, i: number, t: number): void {
   setSlot(f, slot, (slotAt(f, slot) & ~(3 << k)) | (t << k));
 }
 
+/** Set the state of stack bytes [from, to), one slot at a time. */
+export function setBytes(f: Frame, from: number, to: number, t: number): void {
+  // t in every byte of a slot: 0x5555 is STACK_MISC in all eight.
+  const all = t * 0x5555;
+  for (let i = from; i < to; ) {
+    const slot = i >> 3;
+    const end = Math.min(to, (slot + 1) << 3);
+    const mask = (0xffff >> (16 - 2 * (end - i))) << ((i & 7) << 1);
+    setSlot(f, slot, (slotAt(f, slot) & ~mask) | (all & mask));
+    i = end;
+  }
+}
+
 /** Set the register spilled into `slot` (undefined: none). */
 export function setSpill(f: Frame, slot: number, r: Reg | undefined): void {
+  if (f.spills[slot] === r) return;
   if (f.spillsShared) {
     f.spills = f.spills.slice();
     f.spillsShared = false;
