@@ -42,12 +42,12 @@ import { liveness } from './liveness.js';
 import {
   backtrack,
   type Checkpoint,
-  decidingRegs,
   HistLog,
   type History,
   LINKED_SLOT,
   markAllPrecise,
   NO_HIST,
+  touchedRegs,
   Want,
 } from './precision.js';
 import { AluMemo, scalarAlu, scalarEnd } from './scalar-alu.js';
@@ -323,8 +323,8 @@ export class Checker {
   private prevInsns = 0;
   /** Registers live before each instruction (static). */
   private readonly liveRegs: Uint16Array;
-  /** What backtracking needs to know of each instruction first (see `decidingRegs`). */
-  private readonly decidingRegs: Int8Array;
+  /** What backtracking needs to know of each instruction first (see `touchedRegs`). */
+  private readonly touchedRegs: Int32Array;
   private readonly stackLive: StackLiveness;
   private readonly want = new Want();
   private readonly live: LiveSets = {
@@ -392,7 +392,7 @@ export class Checker {
     this.aluMemo = new AluMemo(insns.length, () => scalarReg());
     this.branchMemo = new BranchMemo(insns.length);
     this.liveRegs = liveness(insns, structure.next, structure.target, (id) => helperArgMask(opts, id));
-    this.decidingRegs = decidingRegs(insns);
+    this.touchedRegs = touchedRegs(insns);
     this.stackLive = new StackLiveness(insns, structure.target, structure.subprogStarts);
   }
 
@@ -741,9 +741,9 @@ export class Checker {
 
   /** Walk the path back marking what `w` wants; give up to "everything precise" if it must. */
   private runBacktrack(w: Want): void {
-    const walked = backtrack(
+    const followed = backtrack(
       this.insns,
-      this.decidingRegs,
+      this.touchedRegs,
       this.histLog,
       this.pc,
       this.segFirst,
@@ -751,7 +751,7 @@ export class Checker {
       this.parent,
       w,
     );
-    if (walked < 0) markAllPrecise(this.parent);
+    if (!followed) markAllPrecise(this.parent);
   }
 
   /** Add the scalars linked with `r` (same id) in the current state to `w`. */

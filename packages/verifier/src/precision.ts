@@ -288,18 +288,19 @@ function spilledScalar(st: State, f: number, s: number): boolean {
   return spillOf(st.frames[f], s)?.type === 'scalar';
 }
 
-/** `decidingRegs`: the instruction changes nothing wanted, whatever is wanted. */
-const NO_REG = 16;
+/** In `touchedRegs`: the instruction is always walked in full, whatever is wanted. */
+const ALWAYS = 1 << 16;
 
 /**
- * For each instruction, the register whose being wanted is the only way walking back through
- * it without a history entry changes what is wanted (see backtrackInsn): the destination of an
- * ALU operation or load, the base of a store; NO_REG for instructions that change nothing; -1
- * for those always walked in full (calls, exits, atomics, register jumps, …). Lets `backtrack`
- * skip most instructions by reading one byte instead of the instruction.
+ * For each instruction, as a bit mask, the registers whose being wanted is the only way walking
+ * back through it changes what is wanted (see backtrackInsn), unless its history entry names a
+ * stack slot or linked scalars: the destination of an ALU operation or load, the base of a
+ * store; none for instructions that change nothing; ALWAYS for those always walked in full
+ * (calls, exits, atomics, register jumps, …). Lets `backtrack` skip what changes nothing wanted
+ * by reading one number per instruction instead of the instruction.
  */
-export function decidingRegs(insns: readonly Insn[]): Int8Array {
-  const out = new Int8Array(insns.length).fill(-1);
+export function touchedRegs(insns: readonly Insn[]): Int32Array {
+  const out = new Int32Array(insns.length).fill(ALWAYS);
   for (let i = 0; i < insns.length; i++) {
     const insn = insns[i];
     switch (insn.kind) {
@@ -308,15 +309,15 @@ export function decidingRegs(insns: readonly Insn[]): Int8Array {
       case 'lddw':
       case 'st':
       case 'stx':
-        out[i] = insn.dst;
+        out[i] = 1 << insn.dst;
         break;
       case 'end':
       case 'ja':
       case 'gotol':
-        out[i] = NO_REG;
+        out[i] = 0;
         break;
       case 'jmp':
-        if (insn.source !== 'reg') out[i] = NO_REG;
+        if (insn.source !== 'reg') out[i] = 0;
         break;
       default:
         break;
@@ -328,47 +329,57 @@ export function decidingRegs(insns: readonly Insn[]): Int8Array {
 /**
  * Walk backwards from `pc` (not yet executed, so not walked) on the current path — its segment
  * starting at `first` with the history `hist` (in `log`), below the checkpoint `parent` — marking what `w`
- * wants in every explored state on the way, until nothing is wanted. Returns the number of
- * instructions walked, or -1 when the walk had to give up (see `markAllPrecise`).
+ * wants in every explored state on the way, until nothing is wanted. False when the walk had to
+ * give up (see `markAllPrecise`).
  */
 export function backtrack(
   insns: readonly Insn[],
-  deciding: Int8Array,
+  touched: Int32Array,
   log: HistLog,
   pc: number,
   first: number,
   hist: History,
   parent: Checkpoint | null,
   w: Want,
-): number {
+): boolean {
   let i = pc;
   let next = -1;
-  let walked = 0;
   let skip = true;
   for (;;) {
     for (;;) {
       const e = hist !== NO_HIST && log.idx(hist) === i ? hist : NO_HIST;
       if (skip) skip = false;
       else {
-        walked++;
-        const d = deciding[i];
-        // Without a history entry most instructions matter only when one register is wanted.
-        if (e !== NO_HIST || d < 0 || w.hasReg(w.frame, d)) {
-          const slot = e === NO_HIST ? -1 : log.slot(e);
-          const linked = e === NO_HIST ? undefined : log.linkedSet(log.linked(e));
-          if (!backtrackInsn(insns[i], insns, next, slot, linked, w)) return -1;
-          if (w.empty()) return walked;
+        const slot = e === NO_HIST ? -1 : log.slot(e);
+        const linked = e === NO_HIST ? -1 : log.linked(e);
+        // Only linked scalars, a wanted register it writes or a wanted slot it spills to make
+        // an instruction change what is wanted (a history entry without them is a jump's).
+        if (
+          linked >= 0 ||
+          (touched[i] & (w.regs[w.frame] | ALWAYS)) !== 0 ||
+          (slot >= 0 && w.hasSlot(slot >> 6, slot & 63))
+        ) {
+          if (!backtrackInsn(insns[i], insns, next, slot, log.linkedSet(linked), w)) return false;
+          if (w.empty()) return true;
         }
       }
       if (i === first && (hist === NO_HIST || (log.older(hist) === NO_HIST && log.idx(hist) === i))) break;
-      next = i;
       if (e !== NO_HIST) {
+        next = i;
         i = log.prev(e);
         hist = log.older(e);
-      } else i--;
+      } else {
+        // Straight-line code down to the next history entry (or the segment's start): skip the
+        // instructions that change nothing wanted.
+        const stop = hist !== NO_HIST ? log.idx(hist) : first;
+        const wanted = w.regs[w.frame] | ALWAYS;
+        i--;
+        while (i > stop && (touched[i] & wanted) === 0) i--;
+        next = i + 1;
+      }
     }
     // At the program's entry what is still wanted is the initial state, the same on every path.
-    if (!parent) return walked;
+    if (!parent) return true;
     const st: State = parent;
     for (let f = w.frame; f >= 0; f--) {
       // Each wanted register and slot: the set bits of the want's words.
@@ -386,7 +397,7 @@ export function backtrack(
         }
       }
     }
-    if (w.empty() || parent.last < 0) return walked;
+    if (w.empty() || parent.last < 0) return true;
     next = first;
     i = parent.last;
     first = parent.first;
