@@ -253,6 +253,15 @@ function addNew(out: number[], known: number, x: number): void {
 const linkedTo = (r: Reg, x: Reg | undefined): boolean =>
   !!x && x.type === 'scalar' && ((r.id !== 0 && x.id === r.id) || (r.id32 !== 0 && x.id32 === r.id32));
 
+/**
+ * Slot `s` of `f` holds a spilled scalar linked with `r`: the spilled register is looked at
+ * first (most slots have none), the slot's byte states only then.
+ */
+const linkedSpill = (r: Reg, f: Frame, s: number): boolean => {
+  const x = f.spills[s];
+  return x !== undefined && linkedTo(r, x) && spillOf(f, s) === x;
+};
+
 /** Bits needed for a scalar's largest unsigned value (Linux's get_reg_width, fls64(umax)). */
 const umaxBits = (r: Reg): number => (r.umaxh !== 0 ? 64 - Math.clz32(r.umaxh) : 32 - Math.clz32(r.umaxl));
 
@@ -523,6 +532,8 @@ export class Checker {
   }
 
   private walkPath(): void {
+    // Logs and the onInsn hook cost per instruction: a walk without them does not test for them.
+    const traced = this.level >= 1 || this.opts.onInsn !== undefined;
     for (;;) {
       if (++this.stats.processed > this.limit) {
         this.reject(`BPF program is too large. Processed ${this.stats.processed} insn`);
@@ -534,32 +545,8 @@ export class Checker {
         this.endPath();
         return;
       }
-      const insn = this.insns[this.pc];
-      const before = this.level >= 2 ? this.frame.regs.slice() : undefined;
-      this.written = 0;
-      const framesBefore = this.st.frames.length;
       const at = this.pc;
-      if (this.level >= 1) {
-        const src = this.opts.lineInfo ? this.sourceOf(at) : undefined;
-        if (src && this.sourceOf(at - 1) !== src) this.log(`; ${src}`);
-      }
-      if (this.opts.onInsn) {
-        const st = this.st;
-        this.opts.onInsn(at, () => this.stateView(st));
-      }
-      const next = this.step(insn);
-      if (this.level >= 1) {
-        let line = `${at}: ${formatKernel(insn, { helperName: this.helperName })}`;
-        if (before && this.st.frames.length === framesBefore && next !== -1) {
-          const changed: string[] = [];
-          this.frame.regs.forEach((r, i) => {
-            const w = r !== before[i] || (this.written & (1 << i)) !== 0;
-            if (w && r.type !== 'not_init') changed.push(`R${i}_w=${this.fmt(r, regPrecise(this.frame, i))}`);
-          });
-          if (changed.length) line = `${line.padEnd(40)}; ${changed.join(' ')}`;
-        }
-        this.log(line);
-      }
+      const next = traced ? this.tracedStep(this.insns[at]) : this.step(this.insns[at]);
       this.prevInsn = at;
       if (next < 0) {
         this.endPath();
@@ -567,6 +554,36 @@ export class Checker {
       }
       this.pc = next;
     }
+  }
+
+  /** `step`, with the instruction's log lines and the onInsn hook. */
+  private tracedStep(insn: Insn): number {
+    const before = this.level >= 2 ? this.frame.regs.slice() : undefined;
+    this.written = 0;
+    const framesBefore = this.st.frames.length;
+    const at = this.pc;
+    if (this.level >= 1) {
+      const src = this.opts.lineInfo ? this.sourceOf(at) : undefined;
+      if (src && this.sourceOf(at - 1) !== src) this.log(`; ${src}`);
+    }
+    if (this.opts.onInsn) {
+      const st = this.st;
+      this.opts.onInsn(at, () => this.stateView(st));
+    }
+    const next = this.step(insn);
+    if (this.level >= 1) {
+      let line = `${at}: ${formatKernel(insn, { helperName: this.helperName })}`;
+      if (before && this.st.frames.length === framesBefore && next !== -1) {
+        const changed: string[] = [];
+        this.frame.regs.forEach((r, i) => {
+          const w = r !== before[i] || (this.written & (1 << i)) !== 0;
+          if (w && r.type !== 'not_init') changed.push(`R${i}_w=${this.fmt(r, regPrecise(this.frame, i))}`);
+        });
+        if (changed.length) line = `${line.padEnd(40)}; ${changed.join(' ')}`;
+      }
+      this.log(line);
+    }
+    return next;
   }
 
   /** A path ended (exit or pruned): its checkpoints lose one branch in progress. */
@@ -760,7 +777,7 @@ export class Checker {
     for (let fi = 0; fi < frames.length; fi++) {
       const f = frames[fi];
       for (let i = 0; i < 11; i++) if (linkedTo(r, f.regs[i])) w.setReg(fi, i);
-      for (let s = 0; s < 64; s++) if (linkedTo(r, spillOf(f, s))) w.setSlot(fi, s);
+      for (let s = 0; s < 64; s++) if (linkedSpill(r, f, s)) w.setSlot(fi, s);
     }
   }
 
@@ -774,8 +791,7 @@ export class Checker {
     for (let fi = 0; fi < frames.length; fi++) {
       const f = frames[fi];
       for (let i = 0; i < 11; i++) if (linkedTo(r, f.regs[i])) addNew(out, known, fi * 16 + i);
-      for (let s = 0; s < 64; s++)
-        if (linkedTo(r, spillOf(f, s))) addNew(out, known, LINKED_SLOT + fi * 64 + s);
+      for (let s = 0; s < 64; s++) if (linkedSpill(r, f, s)) addNew(out, known, LINKED_SLOT + fi * 64 + s);
     }
     return out;
   }
