@@ -126,6 +126,9 @@ const SOCKETS = new Set(['sock', 'sock_common', 'tcp_sock', 'xdp_sock']);
 /** Pointers whose accesses Linux rewrites after verification (reg_type_mismatch_ok is false). */
 const CONVERTED_PTRS = new Set<RegType>(['ctx', 'sock', 'sock_common', 'tcp_sock', 'xdp_sock']);
 
+/** r10 of each call frame (shared: registers are never modified once made). */
+const FRAME_POINTERS = Array.from({ length: MAX_CALL_FRAMES }, (_, frame) => ptrReg('fp', { frame }));
+
 /** Linux's BPF_COMPLEXITY_LIMIT_STATES: states kept per instruction without CAP_BPF. */
 const MAX_STATES_UNPRIV = 64;
 /** A path's jump history this long forces a checkpoint (bounds backtracking). */
@@ -240,6 +243,10 @@ function scalarFrom(b: Bounds): Reg {
 
 /** The value 0 (shared: registers are never modified once made). */
 const ZERO = constReg(0);
+/** The masks of a 1- and 2-byte fill (narrowFill), and its sign extensions by size. */
+const BYTE_MASK = constReg(0xff);
+const HALF_MASK = constReg(0xffff);
+const SIGN_EXTEND: Record<number, AluOp> = { 1: 'movsx8', 2: 'movsx16', 4: 'movsx32' };
 
 const isZeroConst = (r: Reg): boolean => r.type === 'scalar' && isConstValue(r, 0);
 
@@ -1050,11 +1057,6 @@ export class Checker {
 
   // ---- ALU -------------------------------------------------------------------------------
 
-  /** A new scalar register holding `d op s`, which the caller may change before storing it. */
-  private aluResult(op: AluOp, d: Reg, s: Reg, width: 32 | 64): Reg {
-    return copyReg(this.sharedAluResult(op, d, s, width));
-  }
-
   /**
    * A scalar register holding `d op s` that may be shared (the memo's, see AluMemo): store it,
    * never modify it.
@@ -1469,15 +1471,10 @@ export class Checker {
    * an earlier spill beyond them become unknown data.
    */
   private spill(f: Frame, slot: number, value: Reg, size: number): void {
-    const v = slotAt(f, slot);
-    let out = 0;
-    for (let k = 0; k < 16; k += 2) {
-      let t = (v >> k) & 3;
-      if (k < size * 2) t = STACK_SPILL;
-      else if (t === STACK_SPILL) t = STACK_MISC;
-      out |= t << k;
-    }
-    setSlot(f, slot, out);
+    const spilled = 0xffff >> (16 - 2 * size);
+    // The bytes beyond: a spill's (11) become data (01), the others stay.
+    const rest = slotAt(f, slot) & ~spilled;
+    setSlot(f, slot, spilled | (rest & ~((rest & (rest >> 1) & SLOT_MISC) << 1)));
     setSpill(f, slot, value);
   }
 
@@ -1590,17 +1587,20 @@ export class Checker {
       spill.id = this.newId();
       setSpill(f, slot, spill);
     }
-    let r: Reg;
-    if (signed) r = this.aluResult(`movsx${size * 8}` as AluOp, spill, spill, 64);
-    else if (size === 4) r = this.aluResult('mov', spill, spill, 32);
-    else r = this.aluResult('and', spill, constReg(size === 1 ? 0xff : 0xffff), 64);
-    if (r === spill) return r;
-    // The truncated value equals the spilled one only when that fits: then they stay linked.
-    if (fits && !signed) {
-      r.id = spill.id;
-      r.id32 = spill.id32;
-    } else if (size >= 4 && !signed) r.id32 = spill.id32;
-    return r;
+    const r = signed
+      ? this.sharedAluResult(SIGN_EXTEND[size], spill, spill, 64)
+      : size === 4
+        ? this.sharedAluResult('mov', spill, spill, 32)
+        : this.sharedAluResult('and', spill, size === 1 ? BYTE_MASK : HALF_MASK, 64);
+    // The truncated value equals the spilled one only when that fits: then they stay linked
+    // (the low halves when at least 4 bytes are kept). The shared result is linked with nothing.
+    const id = fits && !signed ? spill.id : 0;
+    const id32 = !signed && (fits || size >= 4) ? spill.id32 : 0;
+    if (id === 0 && id32 === 0) return r;
+    const linked = copyReg(r);
+    linked.id = id;
+    linked.id32 = id32;
+    return linked;
   }
 
   // ---- jumps -----------------------------------------------------------------------------
@@ -1890,7 +1890,7 @@ export class Checker {
     const caller = this.frame;
     const callee = newFrame(this.pc, this.s.subprogOf[target]);
     for (let r = 1; r <= 5; r++) callee.regs[r] = caller.regs[r];
-    callee.regs[10] = ptrReg('fp', { frame: this.st.frames.length });
+    callee.regs[10] = FRAME_POINTERS[this.st.frames.length];
     this.st.frames.push(callee);
     return target;
   }
