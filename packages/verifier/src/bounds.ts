@@ -10,7 +10,7 @@
  * The results are bit for bit those of the BigInt formulation in ./testing/reference (a
  * property test compares them).
  */
-import { type Tnum, tnumIntersect, tnumStr } from './tnum.js';
+import { rangeMaskHigh, rangeMaskLow, type Tnum, tnumIntersect, tnumStr } from './tnum.js';
 import {
   bitLength,
   ONES,
@@ -324,20 +324,20 @@ export function sync(b: Bounds): boolean {
     if (!ordered(uminh, uminl, umaxh, umaxl, sminh, sminl, smaxh, smaxl, u32min, u32max, s32min, s32max))
       return false;
     // bounds → tnum: intersect with tnumRange(umin, umax) (64 bits), then with the low word's
-    // tnumRange(u32min, u32max) (high word unknown)
+    // tnumRange(u32min, u32max) (high word unknown); a range whose ends differ in n bits has
+    // the tnum (min & ~(2^n - 1); 2^n - 1), the unknown value from n = 64 (or 32)
     const n = bitLength(uminh ^ umaxh, uminl ^ umaxl);
-    const rdl = n >= 32 ? ONES : n === 0 ? 0 : ONES >>> (32 - n);
-    const rdh = n >= 64 ? ONES : n > 32 ? ONES >>> (64 - n) : 0;
-    const rvh = n >= 64 ? 0 : uminh & ~rdh;
-    const rvl = n >= 64 ? 0 : uminl & ~rdl;
+    const rdl = rangeMaskLow(n);
+    const rdh = rangeMaskHigh(n);
+    const rvh = uminh & ~rdh;
+    const rvl = uminl & ~rdl;
     if (((vh ^ rvh) & ~(mh | rdh)) !== 0 || ((vl ^ rvl) & ~(ml | rdl)) !== 0) return false;
     mh &= rdh;
     ml &= rdl;
     vh = (vh | rvh) & ~mh;
     vl = (vl | rvl) & ~ml;
-    const n32 = 32 - Math.clz32(u32min ^ u32max);
-    const ldl = n32 >= 32 ? ONES : n32 === 0 ? 0 : ONES >>> (32 - n32);
-    const lvl = n32 >= 32 ? 0 : u32min & ~ldl;
+    const ldl = rangeMaskLow(32 - Math.clz32(u32min ^ u32max));
+    const lvl = u32min & ~ldl;
     if (((vl ^ lvl) & ~(ml | ldl)) !== 0) return false;
     ml &= ldl;
     vl = (vl | lvl) & ~ml;

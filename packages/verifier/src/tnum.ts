@@ -24,6 +24,12 @@ function setTnum(out: Tnum, vh: number, vl: number, mh: number, ml: number): voi
   out.ml = ml;
 }
 
+/** The low word of 2^n - 1 (n ≥ 0): the mask of a range whose ends differ in n bits. */
+export const rangeMaskLow = (n: number): number => (n >= 32 ? ONES : n === 0 ? 0 : ONES >>> (32 - n));
+
+/** The high word of 2^n - 1 (all ones from n = 64). */
+export const rangeMaskHigh = (n: number): number => (n >= 64 ? ONES : n > 32 ? ONES >>> (64 - n) : 0);
+
 /** The smallest tnum containing every value of [min, max] (unsigned). */
 export function tnumRange(
   out: Tnum,
@@ -38,9 +44,8 @@ export function tnumRange(
     setTnum(out, 0, 0, highMask(bits), ONES);
     return;
   }
-  // delta = 2^n - 1
-  const dl = n >= 32 ? ONES : n === 0 ? 0 : ONES >>> (32 - n);
-  const dh = n > 32 ? ONES >>> (64 - n) : 0;
+  const dl = rangeMaskLow(n);
+  const dh = rangeMaskHigh(n);
   setTnum(out, minh & ~dh & highMask(bits), minl & ~dl, dh, dl);
 }
 
