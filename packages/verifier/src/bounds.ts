@@ -587,6 +587,16 @@ export function formatValue(h: number, l: number): string {
 /** The words of a Bounds. */
 export const BOUNDS_WORDS = 16;
 
+/**
+ * Entries of a memo direct-mapped on the instruction index for a program of `insnCount`
+ * instructions: the count rounded up to a power of two, at most 4096.
+ */
+export function memoSlots(insnCount: number): number {
+  let slots = 1;
+  while (slots < insnCount && slots < 4096) slots <<= 1;
+  return slots;
+}
+
 /** Write `b` into `words` from `at`. */
 export function storeBounds(words: Int32Array, at: number, b: Bounds): void {
   words[at] = b.vh;

@@ -12,6 +12,7 @@ import {
   constBounds,
   fromView,
   isConst,
+  memoSlots,
   newView,
   sameBounds,
   setConst,
@@ -546,8 +547,7 @@ export class AluMemo<B extends Bounds> {
     insnCount: number,
     private readonly fresh: () => B,
   ) {
-    let slots = 1;
-    while (slots < insnCount && slots < 4096) slots <<= 1;
+    const slots = memoSlots(insnCount);
     this.mask = slots - 1;
     this.at = new Int32Array(slots).fill(-1);
     this.ops = new Array<AluOp | undefined>(slots).fill(undefined);

@@ -8,6 +8,7 @@ import {
   BOUNDS_WORDS,
   type Bounds,
   loadBounds,
+  memoSlots,
   narrow,
   newView,
   sameBounds,
@@ -287,8 +288,7 @@ export class BranchMemo {
 
   /** A memo for a program of `insnCount` instructions. */
   constructor(insnCount: number) {
-    let slots = 1;
-    while (slots < insnCount && slots < 4096) slots <<= 1;
+    const slots = memoSlots(insnCount);
     this.mask = slots - 1;
     this.at = new Int32Array(slots).fill(-1);
     this.conds = new Array<Cond | undefined>(slots).fill(undefined);
