@@ -450,7 +450,6 @@ export function view(b: Bounds, bits: 32 | 64): View {
   return viewInto(b, bits, newView());
 }
 
-/** A result computed at `bits` width as a full register value (32-bit results are zero-extended). */
 /** `b` set to the single value (h, l) (and returned). */
 export function setConst(b: Bounds, h: number, l: number): Bounds {
   b.vh = b.uminh = b.umaxh = b.sminh = b.smaxh = h;

@@ -473,7 +473,6 @@ function viewOp(op: AluOp, a: View, b: View, bits: 32 | 64): View {
   }
 }
 
-/** `dst = dst op src` at `bits` width for scalar operands. */
 /**
  * `dst = dst op src` at `bits` width for scalar operands, written into `out` (a new Bounds by
  * default; it may be a fresh register) and returned.
