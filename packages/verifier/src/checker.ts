@@ -10,11 +10,13 @@ import type { AluInsn, AluOp, AtomicInsn, Insn, JmpInsn, LdxInsn, StInsn, StxIns
 import {
   type Bounds,
   boundsCopy,
+  boundsEqual,
   constSigned,
   isConst,
   isConstValue,
   narrow,
   newView,
+  setBounds,
   setConst,
   smaxOf,
   smaxUnbounded,
@@ -168,6 +170,8 @@ const FALLEN_DST = unknownBounds();
 const FALLEN_SRC = unknownBounds();
 /** The low half of a refined register, for the scalars linked to it by `w1 = w2` (refineReg). */
 const LOW_HALF = newView();
+/** A scalar linked by `w1 = w2` narrowed by that low half (refineReg). */
+const NARROWED = unknownBounds();
 
 const ALU_STR: Record<string, string> = {
   add: '+=',
@@ -288,6 +292,9 @@ function stackAligned(reg: Reg, fixed: number, size: number): boolean {
  * (and costs several times as much).
  */
 const copyReg = (r: Reg): Reg => withBounds(r, r);
+
+/** `r` with the bounds `b`: `r` itself when it has them already (registers are never modified once stored). */
+const refined = (r: Reg, b: Bounds): Reg => (boundsEqual(r, b) ? r : withBounds(r, b));
 
 /** A copy of `r` linked with no other register. */
 function unlinked(r: Reg): Reg {
@@ -1701,21 +1708,30 @@ export class Checker {
     if (insn.source === 'reg') this.refineReg(st, insn.src, ns);
   }
 
-  /** Register `n` of the innermost frame gets the bounds `b`, and so do the scalars linked with it. */
+  /**
+   * Register `n` of the innermost frame gets the bounds `b`, and so do the scalars linked with it.
+   * A register the edge does not narrow is kept as it is (half of them on held-out Cilium): a
+   * copy would have the same fields. On the path being walked, every register given bounds
+   * counts as written all the same, for the log (level 2 lists written registers).
+   */
   private refineReg(st: State, n: number, b: Bounds): void {
     const f = curFrame(st);
     const old = f.regs[n];
-    const r: Reg = withBounds(old, b);
-    f.regs[n] = r;
+    f.regs[n] = refined(old, b);
+    let written = 1 << n;
     if (old.id) {
       // Registers linked to it (copies) learn the same range.
       for (const fr of st.frames) {
-        for (let i = 0; i < 11; i++)
-          if (fr.regs[i].type === 'scalar' && fr.regs[i].id === old.id)
-            fr.regs[i] = withBounds(fr.regs[i], b);
+        for (let i = 0; i < 11; i++) {
+          const x = fr.regs[i];
+          if (x.type !== 'scalar' || x.id !== old.id) continue;
+          fr.regs[i] = refined(x, b);
+          if (fr === f) written |= 1 << i;
+        }
         for (let i = 0; i < fr.spills.length; i++) {
           const sp = fr.spills[i];
-          if (sp && sp.type === 'scalar' && sp.id === old.id) setSpill(fr, i, withBounds(sp, b));
+          if (sp && sp.type === 'scalar' && sp.id === old.id && !boundsEqual(sp, b))
+            setSpill(fr, i, withBounds(sp, b));
         }
       }
     }
@@ -1725,12 +1741,15 @@ export class Checker {
       for (const fr of st.frames) {
         for (let i = 0; i < 11; i++) {
           const x = fr.regs[i];
-          if (x.type !== 'scalar' || x.id32 !== old.id32 || x === f.regs[n]) continue;
-          const nb = withBounds(x, x);
-          if (narrow(nb, low, 32)) fr.regs[i] = nb;
+          if (x.type !== 'scalar' || x.id32 !== old.id32 || (fr === f && i === n)) continue;
+          setBounds(NARROWED, x);
+          if (!narrow(NARROWED, low, 32)) continue;
+          fr.regs[i] = refined(x, NARROWED);
+          if (fr === f) written |= 1 << i;
         }
       }
     }
+    if (st === this.st) this.written |= written;
   }
 
   private holdsSpinLock(r: Reg): boolean {
