@@ -350,6 +350,8 @@ export class Checker {
   private readonly touchedRegs: Int32Array;
   private readonly stackLive: StackLiveness;
   private readonly want = new Want();
+  /** The scalars linked with a jump's operands, while noteLinked collects them (the log keeps a copy). */
+  private readonly linkedScratch: number[] = [];
   private readonly live: LiveSets = {
     regs: new Int32Array(MAX_CALL_FRAMES),
     slotsLo: new Int32Array(MAX_CALL_FRAMES),
@@ -1690,7 +1692,8 @@ export class Checker {
    */
   private noteLinked(insn: JmpInsn, d: Reg, s: Reg): void {
     if (!d.id && !d.id32 && (insn.source !== 'reg' || (!s.id && !s.id32))) return;
-    const linked: number[] = [];
+    const linked = this.linkedScratch;
+    linked.length = 0;
     if (d.id || d.id32) this.linkedScalars(d, linked);
     if (insn.source === 'reg' && (s.id || s.id32)) this.linkedScalars(s, linked);
     if (linked.length < 2) return;

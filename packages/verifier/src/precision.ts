@@ -35,13 +35,19 @@ const LENGTH = 5;
  * minor collections). An entry, for the instruction `idx`, holds the instruction executed just
  * before it (`idx - 1` unless a jump, call or return led there), the stack slot it spilled to or
  * filled from, the scalars linked with a conditional jump's operands (narrowed together), the
- * entry before it in its segment, and the segment's length up to it.
+ * entry before it in its segment, and the segment's length up to it. The sets of linked scalars
+ * are int32 words too: kept as long as the verification, an array each was a good part of what
+ * the verifier's live data holds on a long walk.
  */
 export class HistLog {
   private words = new Int32Array(ENTRY * 1024);
   private size = 0;
-  /** Linked registers (frame * 16 + reg) and spills (LINKED_SLOT + frame * 64 + slot), by set. */
-  private readonly linkedSets: (readonly number[])[] = [];
+  /**
+   * Sets of linked registers (frame * 16 + reg) and spills (LINKED_SLOT + frame * 64 + slot),
+   * one after the other: a set is its size, then its items.
+   */
+  private sets = new Int32Array(256);
+  private setsSize = 0;
 
   /**
    * The history `older` with an entry added. `slot`: frame * 64 + slot, or -1; `linked`: a set
@@ -67,8 +73,17 @@ export class HistLog {
 
   /** Keep a set of linked scalars for entries to name. */
   addLinked(linked: readonly number[]): number {
-    this.linkedSets.push(linked);
-    return this.linkedSets.length - 1;
+    const set = this.setsSize;
+    const end = set + 1 + linked.length;
+    if (end > this.sets.length) {
+      const grown = new Int32Array(Math.max(this.sets.length * 2, end));
+      grown.set(this.sets);
+      this.sets = grown;
+    }
+    this.sets[set] = linked.length;
+    for (let k = 0; k < linked.length; k++) this.sets[set + 1 + k] = linked[k];
+    this.setsSize = end;
+    return set;
   }
 
   idx(h: History): number {
@@ -91,8 +106,13 @@ export class HistLog {
   length(h: History): number {
     return h === NO_HIST ? 0 : this.words[h + LENGTH];
   }
-  linkedSet(set: number): readonly number[] | undefined {
-    return set < 0 ? undefined : this.linkedSets[set];
+  /** Scalars in a linked set (0 for -1, no set). */
+  linkedCount(set: number): number {
+    return set < 0 ? 0 : this.sets[set];
+  }
+  /** Item `k` of a linked set. */
+  linkedItem(set: number, k: number): number {
+    return this.sets[set + 1 + k];
   }
 }
 
@@ -174,13 +194,17 @@ export class Want {
       : this.hasReg(x >> 4, x & 15);
   }
 
-  /** When one of a set of linked scalars is wanted, all are (they were narrowed together). */
-  syncLinked(linked: readonly number[] | undefined): void {
-    if (!linked) return;
+  /**
+   * When one of a set of linked scalars (`set` of `log`, or -1) is wanted, all are (they were
+   * narrowed together).
+   */
+  syncLinked(log: HistLog, set: number): void {
+    const n = log.linkedCount(set);
     let any = false;
-    for (let i = 0; i < linked.length && !any; i++) any = this.hasLinked(linked[i]);
+    for (let k = 0; k < n && !any; k++) any = this.hasLinked(log.linkedItem(set, k));
     if (!any) return;
-    for (const x of linked) {
+    for (let k = 0; k < n; k++) {
+      const x = log.linkedItem(set, k);
       if (x >= LINKED_SLOT) this.setSlot((x - LINKED_SLOT) >> 6, (x - LINKED_SLOT) & 63);
       else this.setReg(x >> 4, x & 15);
     }
@@ -190,18 +214,19 @@ export class Want {
 /**
  * What is wanted before `insn` given what is wanted after it (Linux's backtrack_insn). `next`
  * is the instruction executed after it on this path; `slot` and `linked` its history entry's
- * (-1 and undefined without one). False when the dependency cannot be followed (the caller then
- * marks every scalar precise).
+ * (-1 without one; `linked` a set of `log`). False when the dependency cannot be followed (the
+ * caller then marks every scalar precise).
  */
 function backtrackInsn(
   insn: Insn,
   insns: readonly Insn[],
   next: number,
   slot: number,
-  linked: readonly number[] | undefined,
+  log: HistLog,
+  linked: number,
   w: Want,
 ): boolean {
-  w.syncLinked(linked);
+  w.syncLinked(log, linked);
   const f = w.frame;
   switch (insn.kind) {
     case 'alu':
@@ -279,7 +304,7 @@ function backtrackInsn(
     default:
       break;
   }
-  w.syncLinked(linked);
+  w.syncLinked(log, linked);
   return true;
 }
 
@@ -359,7 +384,7 @@ export function backtrack(
           (touched[i] & (w.regs[w.frame] | ALWAYS)) !== 0 ||
           (slot >= 0 && w.hasSlot(slot >> 6, slot & 63))
         ) {
-          if (!backtrackInsn(insns[i], insns, next, slot, log.linkedSet(linked), w)) return false;
+          if (!backtrackInsn(insns[i], insns, next, slot, log, linked, w)) return false;
           if (w.empty()) return true;
         }
       }
