@@ -184,7 +184,6 @@ export function checkStructure(insns: readonly Insn[], cpu: CpuVersion, strictRf
 
   const target = new Int32Array(n).fill(-1);
   const targets = branchTargets(insns);
-  const starts0 = slotStarts(insns);
   const starts = new Set<number>([0]);
   targets.forEach((t, i) => {
     if (!t) return;
@@ -194,7 +193,7 @@ export function checkStructure(insns: readonly Insn[], cpu: CpuVersion, strictRf
       throw new StructureError(
         i,
         t.reason === 'lddw-middle'
-          ? `jump into the middle of ldimm64 insn ${starts0.indexOf(t.slot - 1)}`
+          ? `jump into the middle of ldimm64 insn ${slotStarts(insns).indexOf(t.slot - 1)}`
           : `jump out of range from insn ${i} to ${t.slot}`,
       );
     }
