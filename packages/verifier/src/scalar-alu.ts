@@ -80,6 +80,8 @@ function unknownView(bits: 32 | 64, r: View = newView()): View {
 const VA = newView();
 const VB = newView();
 const VR = newView();
+/** A known shift amount masked to the operation's width (scalarAlu). */
+const SHIFT = constBounds(0, 0);
 
 // ---- exact operations on concrete values --------------------------------------------------
 
@@ -480,7 +482,7 @@ function viewOp(op: AluOp, a: View, b: View, bits: 32 | 64): View {
 export function scalarAlu(op: AluOp, dst: Bounds, src: Bounds, bits: 32 | 64, out?: Bounds): Bounds {
   // RFC 9669 masks shift amounts to the operation's width.
   if ((op === 'lsh' || op === 'rsh' || op === 'arsh') && isConst(src))
-    src = constBounds(0, src.vl & (bits - 1));
+    src = setConst(SHIFT, 0, src.vl & (bits - 1));
   if (
     (isConst(dst) || op === 'mov' || op === 'movsx8' || op === 'movsx16' || op === 'movsx32') &&
     isConst(src)
@@ -531,6 +533,10 @@ export function scalarEnd(op: EndOp, bitsN: 16 | 32 | 64, dst: Bounds): Bounds {
  * is asked the same question: on Cilium's programs 80 % of the operations repeat the last ones
  * of their instruction. The result is then the same object (results are shared, so never
  * modified: registers are immutable once stored in a state).
+ *
+ * Known operands fold at once, but the result register is shared too when the instruction
+ * folded to the same value last time (a move of an immediate always does): 42 % of the
+ * operations on held-out Cilium fold, each of which made a register.
  */
 export class AluMemo<B extends Bounds> {
   private readonly mask: number;
@@ -540,6 +546,9 @@ export class AluMemo<B extends Bounds> {
   private readonly widths: Int8Array;
   private readonly operands: Int32Array;
   private readonly results: (B | undefined)[];
+  /** Instruction index of each entry's last folded result (-1: none), and that result. */
+  private readonly foldedAt: Int32Array;
+  private readonly folded: (B | undefined)[];
 
   /** A memo for a program of `insnCount` instructions; `fresh` makes a result to write into. */
   constructor(
@@ -553,13 +562,25 @@ export class AluMemo<B extends Bounds> {
     this.widths = new Int8Array(slots);
     this.operands = new Int32Array(slots * 2 * BOUNDS_WORDS);
     this.results = new Array<B | undefined>(slots).fill(undefined);
+    this.foldedAt = new Int32Array(slots).fill(-1);
+    this.folded = new Array<B | undefined>(slots).fill(undefined);
   }
 
   /** `scalarAlu(op, dst, src, bits)` for the instruction at `pc`, shared (never to be modified). */
   alu(pc: number, op: AluOp, dst: Bounds, src: Bounds, bits: 32 | 64): B {
-    // Known operands fold at once: nothing to save.
-    if (isConst(dst) && isConst(src)) return scalarAlu(op, dst, src, bits, this.fresh()) as B;
     const slot = pc & this.mask;
+    if (isConst(dst) && isConst(src)) {
+      // scalarAlu's folding (evalAlu masks shift amounts itself); a known value's register is
+      // the same whatever made it.
+      const l = evalAlu(op, dst.vh, dst.vl, src.vh, src.vl, bits);
+      const h = hi.h;
+      const last = this.folded[slot];
+      if (last && this.foldedAt[slot] === pc && last.vh === h && last.vl === l) return last;
+      const out = setConst(this.fresh(), h, l) as B;
+      this.foldedAt[slot] = pc;
+      this.folded[slot] = out;
+      return out;
+    }
     const w = slot * 2 * BOUNDS_WORDS;
     const cached = this.results[slot];
     if (
