@@ -745,7 +745,17 @@ export class Checker {
     const log = this.histLog;
     const last = this.hist;
     const into = last !== NO_HIST && log.idx(last) === pc ? last : NO_HIST;
+    // What most visits read of a checkpoint first, together (one or two cache lines of it).
     const ckpt: Checkpoint = {
+      branches: 1,
+      hit: 0,
+      miss: 0,
+      unsafeItem: -1,
+      unsafeNeeds: 0,
+      unsafeA: 0,
+      unsafeB: 0,
+      unsafeC: 0,
+      unsafeD: 0,
       frames: copyFrames(this.st),
       refs: this.st.refs,
       lock: this.st.lock,
@@ -754,15 +764,8 @@ export class Checker {
       last: this.prevInsn,
       hist: into === NO_HIST ? last : log.older(into),
       parent: this.parent,
-      branches: 1,
-      hit: 0,
-      miss: 0,
       key: key ?? 0,
       evicted: false,
-      unsafeItem: -1,
-      unsafeReg: null,
-      unsafePrecise: false,
-      unsafeFrame: null,
     };
     this.hist =
       into === NO_HIST ? NO_HIST : log.add(NO_HIST, pc, log.prev(into), log.slot(into), log.linked(into));

@@ -12,6 +12,7 @@ import {
   type Frame,
   NOT_INIT,
   type Reg,
+  type RegType,
   regPrecise,
   SLOT_INVALID,
   SLOT_MISC,
@@ -26,6 +27,7 @@ import {
   spillOf,
   spillPrecise,
 } from './state.js';
+import { ule } from './u64.js';
 
 /** What is live in each frame of a state: registers (bit n = rn) and stack slots (two words). */
 export interface LiveSets {
@@ -221,7 +223,7 @@ export function stateSafe(
       if ((regs & (1 << r)) === 0) continue;
       const precise = unpriv || regPrecise(of, r);
       if (!regSafe(of.regs[r], cf.regs[r], exact, precise)) {
-        failed((f << 7) | r, of.regs[r], precise, null);
+        failedReg((f << 7) | r, of.regs[r], precise);
         return false;
       }
     }
@@ -233,7 +235,7 @@ export function stateSafe(
         bits &= bits - 1;
         const slot = half * 32 + bit;
         if (!slotSafe(of, cf, slot, exact, unpriv)) {
-          failed((f << 7) | (SLOT_ITEM + slot), null, false, of);
+          failedSlot((f << 7) | (SLOT_ITEM + slot), of, slot, unpriv);
           return false;
         }
         if (initialised(slotAt(of, slot)) & ~initialised(slotAt(cf, slot))) uninitCovered |= 1 << f;
@@ -247,40 +249,198 @@ export function stateSafe(
  * Where an old state last failed to cover a current one (see `stateSafe`), to be checked first
  * next time (consecutive visits often fail on the same register or slot): `unsafeItem` is
  * frame << 7 | register, or frame << 7 | SLOT_ITEM + slot, or -1 (it failed on something else:
- * frames, references, lock, call sites; or never). A register is kept as the old register itself
- * with its precision then, a slot as the old frame.
+ * frames, references, lock, call sites; or never); `unsafeNeeds` (a NEEDS_ kind) and its
+ * operands `unsafeA` to `unsafeD` say what that item of the old state requires of the states it
+ * covers — as numbers, so that the check reads the checkpoint and the current state alone, not
+ * the old registers and stack.
  */
 export interface UnsafeAt {
   unsafeItem: number;
-  unsafeReg: Reg | null;
-  unsafePrecise: boolean;
-  unsafeFrame: Frame | null;
+  unsafeNeeds: number;
+  unsafeA: number;
+  unsafeB: number;
+  unsafeC: number;
+  unsafeD: number;
 }
 const SLOT_ITEM = 16;
-const lastFailure: UnsafeAt = { unsafeItem: -1, unsafeReg: null, unsafePrecise: false, unsafeFrame: null };
 
-function failed(item: number, reg: Reg | null, precise: boolean, frame: Frame | null): void {
+/** Nothing this check can tell (the old item is unknown data, or compared by its ids). */
+const NEEDS_ITEM = 0;
+/** A scalar of the constant A (high word), B (low word): the old one is a precise constant. */
+const NEEDS_CONST = 1;
+/** A pointer of type code | nullable << 8 = A, fixed offset B and map C. */
+const NEEDS_PTR = 2;
+/** A scalar. */
+const NEEDS_SCALAR = 3;
+/** A scalar whose unsigned range is within [A:B, C:D] (high:low words): the old one is precise. */
+const NEEDS_RANGE = 4;
+/** An 8-byte spill of the constant A (high word), B (low word): the old spill is a precise constant. */
+const NEEDS_SPILLED_CONST = 5;
+/** An 8-byte spill of a pointer of type code | nullable << 8 = A, fixed offset B and map C. */
+const NEEDS_SPILLED_PTR = 6;
+/** A slot that reads as a scalar (see slotScalar): the old one is an 8-byte spill of a scalar. */
+const NEEDS_SCALAR_SLOT = 7;
+/** A slot that reads as a scalar within [A:B, C:D], unsigned: the old spill is precise. */
+const NEEDS_SLOT_RANGE = 8;
+/**
+ * The slot's bytes in mask B (2 bits per byte) in the states A: zero and spilled bytes of a
+ * slot that is not one 8-byte spill are covered only by the same (such a slot is not read as
+ * one scalar: slotScalar).
+ */
+const NEEDS_BYTES = 9;
+/** NEEDS_BYTES, and the spill those bytes start with (a narrow one) a scalar. */
+const NEEDS_NARROW_SCALAR = 10;
+/** NEEDS_BYTES, and the spill those bytes start with the constant C (high word), D (low word). */
+const NEEDS_NARROW_CONST = 11;
+
+const TYPE_CODES: readonly RegType[] = [
+  'not_init',
+  'scalar',
+  'ctx',
+  'fp',
+  'map_ptr',
+  'map_value',
+  'mem',
+  'pkt',
+  'pkt_end',
+  'pkt_meta',
+  'sock',
+  'sock_common',
+  'tcp_sock',
+  'xdp_sock',
+  'flow_keys',
+];
+
+const isConstScalar = (r: Reg): boolean => r.type === 'scalar' && (r.mh | r.ml) === 0;
+
+const lastFailure: UnsafeAt = {
+  unsafeItem: -1,
+  unsafeNeeds: NEEDS_ITEM,
+  unsafeA: 0,
+  unsafeB: 0,
+  unsafeC: 0,
+  unsafeD: 0,
+};
+
+function needs(kind: number, a: number, b: number, c: number, d: number): void {
+  lastFailure.unsafeNeeds = kind;
+  lastFailure.unsafeA = a;
+  lastFailure.unsafeB = b;
+  lastFailure.unsafeC = c;
+  lastFailure.unsafeD = d;
+}
+
+const ptrCode = (r: Reg): number => TYPE_CODES.indexOf(r.type) | (r.nullable ? 256 : 0);
+
+/** What an old register failing regSafe requires of the register it covers (`precise`: as compared). */
+function regNeeds(old: Reg, precise: boolean): void {
+  if (old.type !== 'scalar') needs(NEEDS_PTR, ptrCode(old), old.off, old.map, 0);
+  else if (!precise) needs(NEEDS_SCALAR, 0, 0, 0, 0);
+  else if (isConstScalar(old)) needs(NEEDS_CONST, old.vh, old.vl, 0, 0);
+  else needs(NEEDS_RANGE, old.uminh, old.uminl, old.umaxh, old.umaxl);
+}
+
+/** What an old slot failing slotSafe requires of the slot it covers. */
+function slotNeeds(old: Frame, slot: number, unpriv: boolean): void {
+  const v = slotAt(old, slot);
+  const spill = (v & 3) === STACK_SPILL ? old.spills[slot]! : undefined;
+  const precise = unpriv || spillPrecise(old, slot);
+  if (v === SLOT_SPILL) {
+    if (spill!.type !== 'scalar') needs(NEEDS_SPILLED_PTR, ptrCode(spill!), spill!.off, spill!.map, 0);
+    else if (!precise) needs(NEEDS_SCALAR_SLOT, 0, 0, 0, 0);
+    else if (isConstScalar(spill!)) needs(NEEDS_SPILLED_CONST, spill!.vh, spill!.vl, 0, 0);
+    else needs(NEEDS_SLOT_RANGE, spill!.uminh, spill!.uminl, spill!.umaxh, spill!.umaxl);
+    return;
+  }
+  // 0b11 for each byte whose state has bit 1 set (zero or spilled).
+  const high = (v >> 1) & 0x5555;
+  const mask = high | (high << 1);
+  if (mask === 0) needs(NEEDS_ITEM, 0, 0, 0, 0);
+  else if (spill?.type !== 'scalar') needs(NEEDS_BYTES, v & mask, mask, 0, 0);
+  else if (precise && isConstScalar(spill)) needs(NEEDS_NARROW_CONST, v & mask, mask, spill.vh, spill.vl);
+  else needs(NEEDS_NARROW_SCALAR, v & mask, mask, 0, 0);
+}
+
+function failedReg(item: number, reg: Reg, precise: boolean): void {
   lastFailure.unsafeItem = item;
-  lastFailure.unsafeReg = reg;
-  lastFailure.unsafePrecise = precise;
-  lastFailure.unsafeFrame = frame;
+  regNeeds(reg, precise);
+}
+
+function failedSlot(item: number, frame: Frame, slot: number, unpriv: boolean): void {
+  lastFailure.unsafeItem = item;
+  slotNeeds(frame, slot, unpriv);
 }
 
 /** Record where the last `stateSafe` that returned false failed, in `out`. */
 export function noteFailure(out: UnsafeAt): void {
   out.unsafeItem = lastFailure.unsafeItem;
-  out.unsafeReg = lastFailure.unsafeReg;
-  out.unsafePrecise = lastFailure.unsafePrecise;
-  out.unsafeFrame = lastFailure.unsafeFrame;
+  out.unsafeNeeds = lastFailure.unsafeNeeds;
+  out.unsafeA = lastFailure.unsafeA;
+  out.unsafeB = lastFailure.unsafeB;
+  out.unsafeC = lastFailure.unsafeC;
+  out.unsafeD = lastFailure.unsafeD;
+}
+
+const samePtr = (r: Reg, code: number, off: number, map: number): boolean =>
+  r.type === TYPE_CODES[code & 255] && r.nullable === code > 255 && r.off === off && r.map === map;
+
+/** `r` is a scalar whose unsigned range is not within what the failed item needs. */
+const outOfRange = (at: UnsafeAt, r: Reg): boolean =>
+  !ule(at.unsafeA, at.unsafeB, r.uminh, r.uminl) || !ule(r.umaxh, r.umaxl, at.unsafeC, at.unsafeD);
+
+/** Register `r` of the current state fails what the failed item needs (see `UnsafeAt`). */
+function regUnmet(at: UnsafeAt, r: Reg): boolean {
+  switch (at.unsafeNeeds) {
+    case NEEDS_CONST:
+      return !isConstScalar(r) || r.vh !== at.unsafeA || r.vl !== at.unsafeB;
+    case NEEDS_PTR:
+      return !samePtr(r, at.unsafeA, at.unsafeB, at.unsafeC);
+    case NEEDS_SCALAR:
+      return r.type !== 'scalar';
+    case NEEDS_RANGE:
+      return r.type !== 'scalar' || outOfRange(at, r);
+    default:
+      return false;
+  }
+}
+
+/** Slot `slot` of frame `f` of the current state fails what the failed item needs (see `UnsafeAt`). */
+function slotUnmet(at: UnsafeAt, f: Frame, slot: number, unpriv: boolean): boolean {
+  const v = slotAt(f, slot);
+  switch (at.unsafeNeeds) {
+    case NEEDS_SPILLED_CONST: {
+      if (v !== SLOT_SPILL) return true;
+      const r = f.spills[slot]!;
+      return !isConstScalar(r) || r.vh !== at.unsafeA || r.vl !== at.unsafeB;
+    }
+    case NEEDS_SPILLED_PTR:
+      return v !== SLOT_SPILL || !samePtr(f.spills[slot]!, at.unsafeA, at.unsafeB, at.unsafeC);
+    case NEEDS_SCALAR_SLOT:
+    case NEEDS_SLOT_RANGE: {
+      const r = slotScalar(f, slot, unpriv);
+      return !r || (at.unsafeNeeds === NEEDS_SLOT_RANGE && outOfRange(at, r));
+    }
+    case NEEDS_BYTES:
+      return ((v ^ at.unsafeA) & at.unsafeB) !== 0;
+    case NEEDS_NARROW_SCALAR:
+      return ((v ^ at.unsafeA) & at.unsafeB) !== 0 || f.spills[slot]!.type !== 'scalar';
+    case NEEDS_NARROW_CONST: {
+      if (((v ^ at.unsafeA) & at.unsafeB) !== 0) return true;
+      const r = f.spills[slot]!;
+      return !isConstScalar(r) || r.vh !== at.unsafeC || r.vl !== at.unsafeD;
+    }
+    default:
+      return false;
+  }
 }
 
 /**
  * The item where an old state failed to cover an earlier current state (see `noteFailure`)
- * fails to cover `cur` too, so `stateSafe(old, cur, live, false, unpriv)` is false. It is the
- * check `stateSafe` makes of that item: old registers never change and their precision only
- * grows (a register precise then is precise now; one imprecise then is compared as imprecise,
- * which can only find fewer failures), and an item that fails alone fails among the others too
- * (ids it pairs inconsistently stay inconsistent with more pairs recorded).
+ * fails to cover `cur` too, so `stateSafe(old, cur, live, false, unpriv)` is false: `cur` does
+ * not meet what the item needs. Each NEEDS_ kind is a condition `stateSafe` checks of the item,
+ * and it stays one: a complete checkpoint never changes (its precision only ever grew while
+ * paths descended from it: a condition of a precise scalar holds of it still), and liveness
+ * only grows (an item live then is live now).
  */
 export function stillUnsafe(at: UnsafeAt, cur: State, live: LiveSets, unpriv: boolean): boolean {
   const item = at.unsafeItem;
@@ -289,12 +449,10 @@ export function stillUnsafe(at: UnsafeAt, cur: State, live: LiveSets, unpriv: bo
   const k = item & 127;
   if (f >= cur.frames.length) return false;
   const cf = cur.frames[f];
-  ids.reset();
-  if (k < SLOT_ITEM)
-    return (live.regs[f] & (1 << k)) !== 0 && !regSafe(at.unsafeReg!, cf.regs[k], false, at.unsafePrecise);
+  if (k < SLOT_ITEM) return (live.regs[f] & (1 << k)) !== 0 && regUnmet(at, cf.regs[k]);
   const slot = k - SLOT_ITEM;
   const bits = slot < 32 ? live.slotsLo[f] : live.slotsHi[f];
-  return (bits & (1 << (slot & 31))) !== 0 && !slotSafe(at.unsafeFrame!, cf, slot, false, unpriv);
+  return (bits & (1 << (slot & 31))) !== 0 && slotUnmet(at, cf, slot, unpriv);
 }
 
 /** After `stateSafe` returned true: the frames of `cur` whose uninitialised bytes it covered (bit f = frame f). */
