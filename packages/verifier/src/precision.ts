@@ -149,15 +149,17 @@ export class Want {
   readonly regs = new Int32Array(FRAMES);
   readonly lo = new Int32Array(FRAMES);
   readonly hi = new Int32Array(FRAMES);
-  /** No frame above this one has anything wanted (`empty` looks no further). */
+  /** No frame above this one has anything wanted (`empty` and `reset` look no further). */
   private top = 0;
 
   reset(frame: number): void {
+    for (let f = 0; f <= this.top; f++) {
+      this.regs[f] = 0;
+      this.lo[f] = 0;
+      this.hi[f] = 0;
+    }
     this.frame = frame;
     this.top = frame;
-    this.regs.fill(0);
-    this.lo.fill(0);
-    this.hi.fill(0);
   }
 
   empty(): boolean {
@@ -407,18 +409,20 @@ export function backtrack(
     if (!parent) return true;
     const st: State = parent;
     for (let f = w.frame; f >= 0; f--) {
-      // Each wanted register and slot: the set bits of the want's words.
+      // Each wanted register and slot: the set bits of the want's words. The precision bits
+      // are read first: when they are set (most walks find them so) the register or spilled
+      // register itself, cold memory, is not read.
+      const frame = st.frames[f];
       for (let bits = w.regs[f]; bits !== 0; bits &= bits - 1) {
         const r = 31 - Math.clz32(bits & -bits);
-        const frame = st.frames[f];
-        if (frame.regs[r].type !== 'scalar' || regPrecise(frame, r)) w.clearReg(f, r);
+        if (regPrecise(frame, r) || frame.regs[r].type !== 'scalar') w.clearReg(f, r);
         else markRegPrecise(frame, r);
       }
       for (let half = 0; half < 2; half++) {
         for (let bits = half === 0 ? w.lo[f] : w.hi[f]; bits !== 0; bits &= bits - 1) {
           const s = half * 32 + 31 - Math.clz32(bits & -bits);
-          if (!spilledScalar(st, f, s) || spillPrecise(st.frames[f], s)) w.clearSlot(f, s);
-          else markSpillPrecise(st.frames[f], s);
+          if (spillPrecise(frame, s) || !spilledScalar(st, f, s)) w.clearSlot(f, s);
+          else markSpillPrecise(frame, s);
         }
       }
     }
