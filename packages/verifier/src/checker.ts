@@ -964,7 +964,8 @@ export class Checker {
   /** The current instruction reads stack bytes [lo, hi) (offsets from its frame pointer) of `reg`'s frame. */
   noteStackRead(reg: Reg, lo: number, hi: number): void {
     const depth = this.st.frames.length - 1 - reg.frame;
-    this.stackLive.read(this.pc, depth, (lo + STACK_SIZE) >> 3, (hi - 1 + STACK_SIZE) >> 3);
+    for (let s = (lo + STACK_SIZE) >> 3; s <= (hi - 1 + STACK_SIZE) >> 3; s++)
+      this.stackLive.read(this.pc, depth, s);
   }
 
   /** Continue the current path at `pc`; explore `other` later. */

@@ -17,44 +17,28 @@ import type { Insn } from '@tbpf/isa';
 export const MAX_DEPTH = 8;
 const SLOTS = 64;
 
-/** One more instruction for each slot of `bits` in `counts`. */
-function countWalked(counts: Int32Array, bits: number): void {
-  for (let b = bits; b !== 0; b &= b - 1) counts[31 - Math.clz32(b & -b)]++;
-}
-
 export class StackLiveness {
-  /** Instructions in the program. */
-  private readonly n: number;
   /** Frames a read can reach here: at most one per sub-program on a call chain. */
   private readonly depths: number;
-  /**
-   * live[(depth * 2 + w) * n + insn]: slot bits (w 0: slots 0-31, w 1: 32-63). One run of
-   * instructions per word, so that a spread backwards over straight-line code reads adjacent
-   * numbers.
-   */
+  /** live[(insn * depths + depth) * 2 + w]: slot bits (w 0: slots 0-31, w 1: 32-63). */
   private readonly live: Int32Array;
   /** Predecessors inside each instruction's sub-program (calls fall through), as CSR lists. */
   private readonly predStart: Int32Array;
   private readonly preds: Int32Array;
   /** Slot fully written through r10 by each instruction (its own frame), or -1. */
   private readonly kills: Int8Array;
-  /** Calls of each sub-program, by its start instruction (undefined elsewhere). */
-  private readonly callers: (number[] | undefined)[];
-  /** Pending (instruction, depth, newly live slots) of a spread. */
+  /** Calls of each sub-program start, by start instruction. */
+  private readonly callers = new Map<number, number[]>();
   private readonly work: number[] = [];
-  /** Instructions each slot of a spread made live (beyond the read's own). */
-  private readonly spreadOf = new Int32Array(32);
   /** Longest spread of one read beyond its instruction, in instructions (the log's `mark_read`). */
   longestWalk = 0;
 
   constructor(insns: readonly Insn[], target: Int32Array, subprogStarts: readonly number[]) {
     const n = insns.length;
-    this.n = n;
     this.depths = Math.min(MAX_DEPTH, subprogStarts.length);
     this.live = new Int32Array(n * this.depths * 2);
     this.kills = new Int8Array(n).fill(-1);
-    this.callers = new Array<number[] | undefined>(n).fill(undefined);
-    for (const s of subprogStarts) this.callers[s] = [];
+    for (const s of subprogStarts) this.callers.set(s, []);
     // Successors within the sub-program (up to two), then the predecessor lists.
     const succ = new Int32Array(2 * n).fill(-1);
     const count = new Int32Array(n + 1);
@@ -77,7 +61,7 @@ export class StackLiveness {
           if (target[i] !== i + 1) add(i, 1, target[i]);
           break;
         case 'call':
-          if (insn.target === 'local') this.callers[target[i]]?.push(i);
+          if (insn.target === 'local') this.callers.get(target[i])?.push(i);
           add(i, 0, i + 1);
           break;
         default:
@@ -103,70 +87,46 @@ export class StackLiveness {
     }
   }
 
-  /** Instruction `insn` read slots `from` to `to` of the frame `depth` levels above its own. */
-  read(insn: number, depth: number, from: number, to: number): void {
-    if (depth >= this.depths) return;
-    const lo = Math.max(from, 0);
-    const hi = Math.min(to, SLOTS - 1);
-    for (let w = lo >> 5; w <= hi >> 5; w++) {
-      const first = w === lo >> 5 ? lo & 31 : 0;
-      const last = w === hi >> 5 ? hi & 31 : 31;
-      this.spread(insn, depth, w, (-1 >>> (31 - last)) & (-1 << first));
-    }
+  private isLive(i: number, depth: number, slot: number): boolean {
+    return (this.live[(i * this.depths + depth) * 2 + (slot >> 5)] & (1 << (slot & 31))) !== 0;
   }
 
-  /**
-   * The slots `mask` of word `w` are read by `insn` at `depth`: those not live there yet
-   * become live, and so backwards until a store kills them or they are live already. Slots
-   * are independent, so spreading several at once marks what spreading each alone would.
-   */
-  private spread(insn: number, depth: number, w: number, mask: number): void {
-    const live = this.live;
-    const n = this.n;
-    const start = mask & ~live[(depth * 2 + w) * n + insn];
-    if (start === 0) return;
-    live[(depth * 2 + w) * n + insn] |= start;
-    const counts = this.spreadOf;
-    for (let bits = start; bits !== 0; bits &= bits - 1) counts[31 - Math.clz32(bits & -bits)] = 0;
+  private setLive(i: number, depth: number, slot: number): void {
+    this.live[(i * this.depths + depth) * 2 + (slot >> 5)] |= 1 << (slot & 31);
+  }
+
+  /** Instruction `insn` read `slot` of the frame `depth` levels above its own. */
+  read(insn: number, depth: number, slot: number): void {
+    if (depth >= this.depths || slot < 0 || slot >= SLOTS || this.isLive(insn, depth, slot)) return;
     const work = this.work;
-    work.push(insn, depth, start);
+    this.setLive(insn, depth, slot);
+    work.push(insn, depth);
+    let walked = -1;
     while (work.length > 0) {
-      const m = work.pop()!;
       const d = work.pop()!;
       const i = work.pop()!;
-      const row = (d * 2 + w) * n;
+      walked++;
       for (let k = this.predStart[i]; k < this.predStart[i + 1]; k++) {
         const p = this.preds[k];
-        // The slot p kills (in its own frame only), as a bit of this word, or 0.
-        const kill = d === 0 ? this.kills[p] : -1;
-        const killed = kill >= 0 && kill >> 5 === w ? 1 << (kill & 31) : 0;
-        const x = m & ~killed & ~live[row + p];
-        if (x === 0) continue;
-        live[row + p] |= x;
-        countWalked(counts, x);
-        work.push(p, d, x);
+        if ((d === 0 && this.kills[p] === slot) || this.isLive(p, d, slot)) continue;
+        this.setLive(p, d, slot);
+        work.push(p, d);
       }
       // At a sub-program's entry a caller's slot is read by the call instruction.
-      const calls = d > 0 ? this.callers[i] : undefined;
+      const calls = d > 0 ? this.callers.get(i) : undefined;
       if (calls) {
-        const up = ((d - 1) * 2 + w) * n;
         for (const c of calls) {
-          const x = m & ~live[up + c];
-          if (x === 0) continue;
-          live[up + c] |= x;
-          countWalked(counts, x);
-          work.push(c, d - 1, x);
+          if (this.isLive(c, d - 1, slot)) continue;
+          this.setLive(c, d - 1, slot);
+          work.push(c, d - 1);
         }
       }
     }
-    for (let bits = start; bits !== 0; bits &= bits - 1) {
-      const walked = counts[31 - Math.clz32(bits & -bits)];
-      if (walked > this.longestWalk) this.longestWalk = walked;
-    }
+    if (walked > this.longestWalk) this.longestWalk = walked;
   }
 
   /** Live slots before `insn` of the frame `depth` levels above its own, as [slots 0-31, 32-63]. */
   liveWord(insn: number, depth: number, w: 0 | 1): number {
-    return depth >= this.depths ? 0 : this.live[(depth * 2 + w) * this.n + insn];
+    return depth >= this.depths ? 0 : this.live[(insn * this.depths + depth) * 2 + w];
   }
 }
