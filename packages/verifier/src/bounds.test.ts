@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Bounds, constBounds, formatBounds, sync, unknownBounds } from './bounds.js';
 import { AluMemo, evalAlu, scalarAlu, scalarEnd } from './scalar-alu.js';
-import { BranchMemo, type Cond, FALLEN, negate, refineScalars, TAKEN } from './scalar-branch.js';
+import { BranchMemo, type Cond, EdgeRegMemo, FALLEN, negate, refineScalars, TAKEN } from './scalar-branch.js';
 import * as ref from './testing/reference/bounds.js';
 import * as refAlu from './testing/reference/scalar-alu.js';
 import * as refBranch from './testing/reference/scalar-branch.js';
@@ -285,6 +285,43 @@ describe('the memos answer what they remember only for the same question', () =>
         },
       ),
       { numRuns: 2000, seed: 17 },
+    );
+  });
+
+  it('EdgeRegMemo gives back a refinement only for the same operands and register', () => {
+    const objs = [{}, {}, {}];
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(question, fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 2 })), {
+          minLength: 1,
+          maxLength: 60,
+        }),
+        (steps) => {
+          const memo = new EdgeRegMemo<object>(4);
+          // What each instruction's last visit had: its operands and the refinements made since.
+          const model = new Map<number, { d: object; s: object; made: Map<number, [object, object]> }>();
+          for (const [[pc, d, s], k, old] of steps) {
+            memo.visit(pc, objs[d], objs[s]);
+            let last = model.get(pc);
+            if (!last || last.d !== objs[d] || last.s !== objs[s]) {
+              last = { d: objs[d], s: objs[s], made: new Map() };
+              model.set(pc, last);
+            }
+            // An entry other instructions share (4 entries for 8) may have lost it: only a
+            // remembered refinement must be the one made, and one made for another question never.
+            const want = last.made.get(k);
+            const got = memo.get(k, objs[old]);
+            if (got !== undefined) expect(want && want[0] === objs[old] && want[1] === got).toBe(true);
+            if (got === undefined) {
+              const r = {};
+              memo.set(k, objs[old], r);
+              last.made.set(k, [objs[old], r]);
+              expect(memo.get(k, objs[old])).toBe(r);
+            }
+          }
+        },
+      ),
+      { numRuns: 2000, seed: 23 },
     );
   });
 

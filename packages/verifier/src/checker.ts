@@ -53,7 +53,7 @@ import {
   Want,
 } from './precision.js';
 import { AluMemo, scalarAlu, scalarEnd } from './scalar-alu.js';
-import { BranchMemo, type Cond, FALLEN, TAKEN } from './scalar-branch.js';
+import { BranchMemo, type Cond, EdgeRegMemo, FALLEN, TAKEN } from './scalar-branch.js';
 import { StackLiveness } from './stack-liveness.js';
 import {
   byteAt,
@@ -168,6 +168,9 @@ const TAKEN_DST = unknownBounds();
 const TAKEN_SRC = unknownBounds();
 const FALLEN_DST = unknownBounds();
 const FALLEN_SRC = unknownBounds();
+/** Where EdgeRegMemo keeps each edge's refined operands (dst, then src). */
+const TAKEN_EDGE = 0;
+const FALLEN_EDGE = 2;
 /** The low half of a refined register, for the scalars linked to it by `w1 = w2` (refineReg). */
 const LOW_HALF = newView();
 /** A scalar linked by `w1 = w2` narrowed by that low half (refineReg). */
@@ -360,6 +363,7 @@ export class Checker {
   private readonly immScratch = scalarReg(unknownBounds());
   private readonly aluMemo: AluMemo<Reg>;
   private readonly branchMemo: BranchMemo;
+  private readonly edgeRegs: EdgeRegMemo<Reg>;
   /**
    * By instruction index, the last pointer ptrArith moved there by a known offset and the
    * register that gave: the walk brings the same pointer to the same instruction again and
@@ -423,6 +427,7 @@ export class Checker {
     this.insnValue = new Array<Reg | undefined>(insns.length).fill(undefined);
     this.aluMemo = new AluMemo(insns.length, () => scalarReg());
     this.branchMemo = new BranchMemo(insns.length);
+    this.edgeRegs = new EdgeRegMemo(insns.length);
     this.movedFrom = new Array<Reg | undefined>(insns.length).fill(undefined);
     this.moved = new Array<Reg | undefined>(insns.length).fill(undefined);
     this.liveRegs = liveness(insns, structure.next, structure.target, (id) => helperArgMask(opts, id));
@@ -1664,6 +1669,7 @@ export class Checker {
         FALLEN_DST,
         FALLEN_SRC,
       );
+      this.edgeRegs.visit(this.pc, d, s);
       const yes = (edges & TAKEN) !== 0;
       const no = (edges & FALLEN) !== 0;
       if (!yes && !no) this.reject('internal: both branches impossible');
@@ -1675,16 +1681,16 @@ export class Checker {
       }
       if (yes && no) {
         const other = copyState(this.st);
-        this.applyRefinement(other, insn, TAKEN_DST, TAKEN_SRC);
-        this.applyRefinement(this.st, insn, FALLEN_DST, FALLEN_SRC);
+        this.applyRefinement(other, insn, TAKEN_DST, TAKEN_SRC, TAKEN_EDGE);
+        this.applyRefinement(this.st, insn, FALLEN_DST, FALLEN_SRC, FALLEN_EDGE);
         this.fork(other, target);
         return this.pc + 1;
       }
       if (yes) {
-        this.applyRefinement(this.st, insn, TAKEN_DST, TAKEN_SRC);
+        this.applyRefinement(this.st, insn, TAKEN_DST, TAKEN_SRC, TAKEN_EDGE);
         return target;
       }
-      this.applyRefinement(this.st, insn, FALLEN_DST, FALLEN_SRC);
+      this.applyRefinement(this.st, insn, FALLEN_DST, FALLEN_SRC, FALLEN_EDGE);
       return this.pc + 1;
     }
     if (this.unpriv && !(d.type.startsWith('pkt') && s.type.startsWith('pkt'))) {
@@ -1723,9 +1729,10 @@ export class Checker {
         : log.add(last, this.pc, this.pc - 1, -1, set);
   }
 
-  private applyRefinement(st: State, insn: JmpInsn, nd: Bounds, ns: Bounds): void {
-    this.refineReg(st, insn.dst, nd);
-    if (insn.source === 'reg') this.refineReg(st, insn.src, ns);
+  /** An edge's bounds for the operands; `memo`: EdgeRegMemo's refinement for the dst (the src's next). */
+  private applyRefinement(st: State, insn: JmpInsn, nd: Bounds, ns: Bounds, memo: number): void {
+    this.refineReg(st, insn.dst, nd, memo);
+    if (insn.source === 'reg') this.refineReg(st, insn.src, ns, memo + 1);
   }
 
   /**
@@ -1734,10 +1741,15 @@ export class Checker {
    * copy would have the same fields. On the path being walked, every register given bounds
    * counts as written all the same, for the log (level 2 lists written registers).
    */
-  private refineReg(st: State, n: number, b: Bounds): void {
+  private refineReg(st: State, n: number, b: Bounds, memo: number): void {
     const f = curFrame(st);
     const old = f.regs[n];
-    f.regs[n] = refined(old, b);
+    let r = this.edgeRegs.get(memo, old);
+    if (!r) {
+      r = refined(old, b);
+      this.edgeRegs.set(memo, old, r);
+    }
+    f.regs[n] = r;
     let written = 1 << n;
     if (old.id) {
       // Registers linked to it (copies) learn the same range.
