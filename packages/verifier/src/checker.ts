@@ -432,7 +432,7 @@ export class Checker {
     this.moved = new Array<Reg | undefined>(insns.length).fill(undefined);
     this.liveRegs = liveness(insns, structure.next, structure.target, (id) => helperArgMask(opts, id));
     this.touchedRegs = touchedRegs(insns);
-    this.stackLive = new StackLiveness(insns, structure.target, structure.subprogStarts);
+    this.stackLive = new StackLiveness(insns, structure.next, structure.target, structure.subprogStarts);
   }
 
   // ---- logging -------------------------------------------------------------------------
@@ -1762,8 +1762,7 @@ export class Checker {
         }
         for (let i = 0; i < fr.spills.length; i++) {
           const sp = fr.spills[i];
-          if (sp && sp.type === 'scalar' && sp.id === old.id && !boundsEqual(sp, b))
-            setSpill(fr, i, withBounds(sp, b));
+          if (sp && sp.type === 'scalar' && sp.id === old.id) setSpill(fr, i, refined(sp, b));
         }
       }
     }

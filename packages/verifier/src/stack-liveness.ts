@@ -33,40 +33,24 @@ export class StackLiveness {
   /** Longest spread of one read beyond its instruction, in instructions (the log's `mark_read`). */
   longestWalk = 0;
 
-  constructor(insns: readonly Insn[], target: Int32Array, subprogStarts: readonly number[]) {
+  /**
+   * `next`: each instruction's successors inside its sub-program (Structure's, calls falling
+   * through); `target`: the callee of each local call.
+   */
+  constructor(
+    insns: readonly Insn[],
+    next: Int32Array,
+    target: Int32Array,
+    subprogStarts: readonly number[],
+  ) {
     const n = insns.length;
     this.depths = Math.min(MAX_DEPTH, subprogStarts.length);
     this.live = new Int32Array(n * this.depths * 2);
     this.kills = new Int8Array(n).fill(-1);
     for (const s of subprogStarts) this.callers.set(s, []);
-    // Successors within the sub-program (up to two), then the predecessor lists.
-    const succ = new Int32Array(2 * n).fill(-1);
-    const count = new Int32Array(n + 1);
-    const add = (i: number, k: number, to: number) => {
-      if (to >= n) return;
-      succ[2 * i + k] = to;
-      count[to + 1]++;
-    };
     for (let i = 0; i < n; i++) {
       const insn = insns[i];
-      switch (insn.kind) {
-        case 'exit':
-          break;
-        case 'ja':
-        case 'gotol':
-          add(i, 0, target[i]);
-          break;
-        case 'jmp':
-          add(i, 0, i + 1);
-          if (target[i] !== i + 1) add(i, 1, target[i]);
-          break;
-        case 'call':
-          if (insn.target === 'local') this.callers.get(target[i])?.push(i);
-          add(i, 0, i + 1);
-          break;
-        default:
-          add(i, 0, i + 1);
-      }
+      if (insn.kind === 'call' && insn.target === 'local') this.callers.get(target[i])?.push(i);
       if (
         (insn.kind === 'stx' || insn.kind === 'st') &&
         insn.dst === 10 &&
@@ -77,13 +61,20 @@ export class StackLiveness {
       )
         this.kills[i] = (insn.off + 512) / 8;
     }
+    // The predecessor lists (a jump to the next instruction is one edge, not two).
+    const edge = (k: number): number => (k & 1 && next[k] === next[k - 1] ? -1 : next[k]);
+    const count = new Int32Array(n + 1);
+    for (let k = 0; k < 2 * n; k++) {
+      const to = edge(k);
+      if (to >= 0) count[to + 1]++;
+    }
     for (let i = 0; i < n; i++) count[i + 1] += count[i];
     this.predStart = count;
     this.preds = new Int32Array(count[n]);
     const fill = count.slice(0, n);
-    for (let i = 0; i < 2 * n; i++) {
-      const to = succ[i];
-      if (to >= 0) this.preds[fill[to]++] = i >> 1;
+    for (let k = 0; k < 2 * n; k++) {
+      const to = edge(k);
+      if (to >= 0) this.preds[fill[to]++] = k >> 1;
     }
   }
 
